@@ -1,0 +1,91 @@
+/**
+ * Relevance judgments (qrels) in TREC format (`qid iter docno rel`) and in
+ * BEIR's TSV format (header `query-id corpus-id score`, then three columns).
+ */
+import { forEachLine, splitWhitespace } from '../io/line-reader.js';
+import { QuarryError } from '../io/quarry-error.js';
+
+/** Judgments of one query: docno -> relevance level (may be negative, see trec_eval). */
+export type QueryJudgments = Map<string, number>;
+
+/** All judgments: qid -> docno -> relevance level. */
+export type Qrels = Map<string, QueryJudgments>;
+
+/**
+ * Reads a qrels file, detecting TREC or BEIR layout from its first line.
+ * A malformed line, a duplicate (qid, docno) or an empty file is a QuarryError
+ * naming `file:line`.
+ *
+ * @example
+ * const qrels = readQrels('qrels/test.tsv');
+ * qrels.get('1')?.get('31715818'); // 1
+ */
+export function readQrels(path: string): Qrels {
+  const qrels: Qrels = new Map();
+  let beir = false;
+  let rows = 0;
+  forEachLine(path, (line, lineNo) => {
+    if (line.trim() === '') return;
+    const f = splitWhitespace(line);
+    if (lineNo === 1 && f[0] === 'query-id') {
+      beir = true;
+      return;
+    }
+    let qid: string;
+    let docno: string;
+    let relText: string;
+    if (beir) {
+      if (f.length !== 3) bad(path, lineNo, `expected 3 columns (query-id corpus-id score), found ${f.length}`);
+      [qid, docno, relText] = f as [string, string, string];
+    } else {
+      if (f.length !== 4) {
+        bad(path, lineNo, `expected 4 columns (qid iter docno rel), found ${f.length}`,
+          f.length === 3 ? 'a BEIR qrels file needs the header line "query-id corpus-id score"' : undefined);
+      }
+      qid = f[0]!;
+      docno = f[2]!;
+      relText = f[3]!;
+    }
+    const rel = parseRelevance(relText);
+    if (rel === null) bad(path, lineNo, `relevance "${relText}" is not an integer`);
+    let q = qrels.get(qid);
+    if (q === undefined) {
+      q = new Map();
+      qrels.set(qid, q);
+    }
+    if (q.has(docno)) bad(path, lineNo, `duplicate judgment for query ${qid}, document ${docno}`, 'each (query, document) pair may be judged once');
+    q.set(docno, rel);
+    rows++;
+  });
+  if (rows === 0) throw new QuarryError('EMPTY', 'qrels file has no judgments', { file: path });
+  return qrels;
+}
+
+/** Builds qrels from in-memory triples, checking for duplicates. */
+export function qrelsFromTriples(triples: Iterable<readonly [qid: string, docno: string, rel: number]>): Qrels {
+  const qrels: Qrels = new Map();
+  for (const [qid, docno, rel] of triples) {
+    if (!Number.isInteger(rel)) throw new QuarryError('BAD_INPUT', `relevance ${rel} is not an integer`, { field: `${qid}/${docno}` });
+    let q = qrels.get(qid);
+    if (q === undefined) qrels.set(qid, (q = new Map()));
+    if (q.has(docno)) throw new QuarryError('BAD_INPUT', `duplicate judgment for query ${qid}, document ${docno}`);
+    q.set(docno, rel);
+  }
+  return qrels;
+}
+
+/** Writes qrels in TREC format (`qid 0 docno rel`). */
+export function formatQrels(qrels: Qrels): string {
+  const out: string[] = [];
+  for (const [qid, docs] of qrels) for (const [docno, rel] of docs) out.push(`${qid} 0 ${docno} ${rel}`);
+  return out.join('\n') + '\n';
+}
+
+function parseRelevance(text: string): number | null {
+  if (!/^[+-]?\d+$/.test(text)) return null;
+  return Number.parseInt(text, 10);
+}
+
+function bad(file: string, line: number, message: string, hint?: string): never {
+  throw new QuarryError('BAD_INPUT', message, { file, line }, hint);
+}

@@ -1,0 +1,87 @@
+/**
+ * Streaming line iteration over files of any size. Reads fixed-size chunks
+ * synchronously and hands each line to a callback, so a 10-million-line file
+ * never exists in memory as one string or as an array of lines.
+ */
+import { closeSync, openSync, readSync, statSync } from 'node:fs';
+import { QuarryError } from './quarry-error.js';
+
+const CHUNK_BYTES = 1 << 20;
+
+/** Called once per line; `lineNo` is 1-based. The line has no trailing `\r` or `\n`. */
+export type LineHandler = (line: string, lineNo: number) => void;
+
+/** Opens a file for reading, turning OS errors into a QuarryError that names the file. */
+export function openForReading(path: string): number {
+  try {
+    if (statSync(path).isDirectory()) {
+      throw new QuarryError('BAD_ARGUMENT', 'is a directory, expected a file', { file: path });
+    }
+    return openSync(path, 'r');
+  } catch (e) {
+    if (e instanceof QuarryError) throw e;
+    const err = e as NodeJS.ErrnoException;
+    if (err.code === 'ENOENT') throw new QuarryError('NOT_FOUND', 'no such file', { file: path }, 'check the path');
+    throw new QuarryError('IO', `cannot open: ${err.message}`, { file: path });
+  }
+}
+
+/**
+ * Calls `onLine` for every line of the UTF-8 file at `path`, in order.
+ * Returns the number of lines seen. Lines are split on `\n`; a trailing `\r`
+ * is removed. Multi-byte characters split across chunks are handled.
+ */
+export function forEachLine(path: string, onLine: LineHandler): number {
+  const fd = openForReading(path);
+  const buf = Buffer.allocUnsafe(CHUNK_BYTES);
+  let carry: Buffer | null = null;
+  let lineNo = 0;
+  try {
+    for (;;) {
+      const n = readSync(fd, buf, 0, CHUNK_BYTES, null);
+      if (n === 0) break;
+      let chunk = buf.subarray(0, n);
+      if (carry !== null) {
+        chunk = Buffer.concat([carry, chunk]);
+        carry = null;
+      }
+      let start = 0;
+      for (;;) {
+        const nl = chunk.indexOf(10, start);
+        if (nl < 0) break;
+        let end = nl;
+        if (end > start && chunk[end - 1] === 13) end--;
+        onLine(chunk.toString('utf8', start, end), ++lineNo);
+        start = nl + 1;
+      }
+      if (start < chunk.length) carry = Buffer.from(chunk.subarray(start));
+    }
+    if (carry !== null && carry.length > 0) {
+      let end = carry.length;
+      if (carry[end - 1] === 13) end--;
+      onLine(carry.toString('utf8', 0, end), ++lineNo);
+    }
+  } finally {
+    closeSync(fd);
+  }
+  return lineNo;
+}
+
+/** Splits a line on runs of spaces and tabs, as trec_eval's parsers do. */
+export function splitWhitespace(line: string): string[] {
+  const out: string[] = [];
+  const n = line.length;
+  let i = 0;
+  while (i < n) {
+    while (i < n && isBlank(line.charCodeAt(i))) i++;
+    if (i >= n) break;
+    const s = i;
+    while (i < n && !isBlank(line.charCodeAt(i))) i++;
+    out.push(line.slice(s, i));
+  }
+  return out;
+}
+
+function isBlank(c: number): boolean {
+  return c === 32 || c === 9 || c === 13 || c === 11 || c === 12;
+}
