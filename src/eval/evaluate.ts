@@ -38,6 +38,11 @@ export interface EvalReport {
   types: Map<string, 'long' | 'float' | 'string'>;
   /** Per-query values, qids in trec_eval's order (byte order). Summary-only measures are absent. */
   perQuery: Map<string, Map<string, MeasureValue>>;
+  /**
+   * Every query that contributed to `all`, with all its values (including
+   * summary-only measures and, under `-c`, the queries missing from the run).
+   */
+  scored: Map<string, Map<string, MeasureValue>>;
   /** The `all` line: averages, sums and counts. */
   all: Map<string, MeasureValue>;
   /** Non-fatal problems, e.g. no overlap between run and qrels. */
@@ -116,7 +121,6 @@ class Evaluation {
     const all = new Map<string, MeasureValue>();
     const names: string[] = [];
     const types = new Map<string, 'long' | 'float' | 'string'>();
-    const allRows = [...rows.keys()].sort(compareBytes).map((q) => rows.get(q)!);
     for (const m of this.measures) {
       for (const name of m.names) {
         names.push(name);
@@ -132,26 +136,27 @@ class Evaluation {
             break;
           case 'sum': {
             let s = 0;
-            for (const r of allRows) s += r.get(name) as number;
+            for (const r of rows.values()) s += r.get(name) as number;
             all.set(name, s);
             break;
           }
           case 'mean': {
             let s = 0;
-            for (const r of allRows) s += r.get(name) as number;
+            for (const r of rows.values()) s += r.get(name) as number;
             all.set(name, numQ > 0 ? s / numQ : 0);
             break;
           }
           case 'geometric': {
             let s = 0;
-            for (const r of allRows) s += Math.log(Math.max(r.get(name) as number, MIN_GEO_MEAN));
+            for (const r of rows.values()) s += Math.log(Math.max(r.get(name) as number, MIN_GEO_MEAN));
             all.set(name, numQ > 0 ? Math.exp(s / numQ) : 0);
             break;
           }
         }
       }
     }
-    return { runid, names, types, perQuery, all, warnings };
+    const scored = new Map([...rows.keys()].sort(compareBytes).map((q) => [q, rows.get(q)!]));
+    return { runid, names, types, perQuery, scored, all, warnings };
   }
 }
 

@@ -16,3 +16,7 @@ export { formatFixed } from './c-format.js';
 export { MEASURES, MEASURE_GROUPS, resolveMeasures, type RequestedMeasure } from './measures/registry.js';
 export type { MeasureDef, MeasureParams, GainParam } from './measures/measure-def.js';
 export { rankJudgments, compareBytes, REL_NONPOOL, REL_UNJUDGED, type RankedJudgments, type RankingOptions } from './ranked-judgments.js';
+export { pairedTTest, pairedRandomizationTest, holmAdjust, type TTestResult, type RandomizationResult } from './significance.js';
+export { compareRuns, formatComparison, type CompareOptions, type Comparison, type CompareRow, type CompareCell } from './compare.js';
+export { studentTwoSidedP, regularizedBeta } from './student-t.js';
+export { readQueries, forEachBeirDocument, type BeirDocument } from '../io/beir.js';

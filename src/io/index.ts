@@ -1,3 +1,5 @@
-/** Binary and text file primitives shared by every layer. */
+/** Binary and text file primitives and import formats shared by every layer. */
 export * from './quarry-error.js';
 export * from './line-reader.js';
+export * from './jsonl.js';
+export * from './beir.js';

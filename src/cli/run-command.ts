@@ -1,0 +1,47 @@
+/** Runs a command body and turns every failure into a one-line message and an exit status. */
+import { InvalidArgumentError } from 'commander';
+import { isQuarryError } from '../io/quarry-error.js';
+import { EXIT_STATUS } from './exit-codes.js';
+
+/** Wraps a command action: QuarryErrors print `quarry: message`; anything else is an internal error. */
+export function guarded<A extends unknown[]>(action: (...args: A) => void | Promise<void>): (...args: A) => Promise<void> {
+  return async (...args: A) => {
+    try {
+      await action(...args);
+    } catch (e) {
+      if (isQuarryError(e)) {
+        process.stderr.write(`quarry: ${e.message}\n`);
+        process.exitCode = EXIT_STATUS[e.code] ?? 1;
+        return;
+      }
+      const err = e as Error;
+      process.stderr.write(`quarry: internal error: ${err?.message ?? String(e)}\n`);
+      if (process.env.QUARRY_DEBUG) process.stderr.write(`${err?.stack ?? ''}\n`);
+      else process.stderr.write('quarry: set QUARRY_DEBUG=1 for a stack trace, and please report this as a bug\n');
+      process.exitCode = 1;
+    }
+  };
+}
+
+/** Parses an integer option for commander; a bad value is reported by commander with the option's name. */
+export function intOption(min = Number.MIN_SAFE_INTEGER): (value: string) => number {
+  return (value: string) => {
+    const n = Number(value);
+    if (!Number.isInteger(n) || n < min) {
+      throw new InvalidArgumentError(`expected an integer${min > Number.MIN_SAFE_INTEGER ? ` >= ${min}` : ''}.`);
+    }
+    return n;
+  };
+}
+
+/** Parses a number option for commander. */
+export function numberOption(value: string): number {
+  const n = Number(value);
+  if (!Number.isFinite(n)) throw new InvalidArgumentError('expected a number.');
+  return n;
+}
+
+/** Collects a repeatable option into an array. */
+export function collect(value: string, previous: string[] = []): string[] {
+  return [...previous, value];
+}
