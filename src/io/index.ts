@@ -3,3 +3,5 @@ export * from './quarry-error.js';
 export * from './line-reader.js';
 export * from './jsonl.js';
 export * from './beir.js';
+export * from './atomic-file.js';
+export * from './section-file.js';

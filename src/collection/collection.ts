@@ -1,0 +1,134 @@
+/**
+ * A collection: a folder holding committed generations (manifests) and
+ * immutable segment folders.
+ *
+ * @example
+ * const c = Collection.create('./my-index', BEIR_FLAT_SCHEMA);
+ * const w = c.writer();
+ * w.add({ _id: 'd1', title: 'Hello', text: 'world' });
+ * w.commit();
+ * w.close();
+ * c.reader().search('hello', { k: 5 });
+ */
+import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { fsyncDirectory, ioError } from '../io/atomic-file.js';
+import { QuarryError } from '../io/quarry-error.js';
+import { listGenerations, MANIFEST_FORMAT, readLatestManifest, readManifest, writeManifest, type Manifest } from './manifest.js';
+import { Snapshot } from './reader.js';
+import { parseSchema, type CollectionSchema } from './schema.js';
+import { acquireWriteLock } from './write-lock.js';
+import { CollectionWriter, type WriterOptions } from './writer.js';
+
+/** Sizes and counts shown by `quarry info`. */
+export interface CollectionInfo {
+  dir: string;
+  generation: number;
+  documents: number;
+  segments: { name: string; documents: number; bytes: number }[];
+  fields: { name: string; type: string; terms?: number; postings?: number }[];
+  bytes: number;
+  schema: CollectionSchema;
+}
+
+/** A collection folder. */
+export class Collection {
+  private constructor(readonly dir: string) {}
+
+  /** True when `dir` holds a collection. */
+  static exists(dir: string): boolean {
+    return listGenerations(dir).length > 0;
+  }
+
+  /** Creates an empty collection with `schema` in `dir` (which must be absent or empty). */
+  static create(dir: string, schema: CollectionSchema | unknown): Collection {
+    const parsed = parseSchema(schema);
+    if (existsSync(dir)) {
+      if (!statSync(dir).isDirectory()) throw new QuarryError('ALREADY_EXISTS', 'exists and is not a directory', { file: dir });
+      if (Collection.exists(dir)) throw new QuarryError('ALREADY_EXISTS', 'is already a collection', { file: dir }, 'open it instead, or choose another folder');
+      if (readdirSync(dir).length > 0) throw new QuarryError('ALREADY_EXISTS', 'folder is not empty', { file: dir }, 'use a new or empty folder');
+    } else {
+      try {
+        mkdirSync(dir, { recursive: true });
+      } catch (e) {
+        throw ioError(dir, e);
+      }
+    }
+    const m: Manifest = { format: MANIFEST_FORMAT, generation: 1, schema: parsed, segments: [], nextSegment: 1, committedAt: new Date().toISOString() };
+    writeManifest(dir, m);
+    fsyncDirectory(dir);
+    return new Collection(dir);
+  }
+
+  /** Opens an existing collection. */
+  static open(dir: string): Collection {
+    readLatestManifest(dir); // fails clearly when dir is not a collection
+    return new Collection(dir);
+  }
+
+  /** The schema of the current generation. */
+  get schema(): CollectionSchema {
+    return readLatestManifest(this.dir).schema;
+  }
+
+  /** Opens the single writer (fails with LOCKED if another writer holds the lock). */
+  writer(opts: WriterOptions = {}): CollectionWriter {
+    const lock = acquireWriteLock(this.dir);
+    try {
+      this.removeOrphans();
+      return new CollectionWriter(this.dir, lock, opts);
+    } catch (e) {
+      lock.release();
+      throw e;
+    }
+  }
+
+  /** Opens a snapshot of the newest generation, verifying every file's checksum. */
+  reader(opts: { verifyChecksums?: boolean } = {}): Snapshot {
+    return new Snapshot(this.dir, readLatestManifest(this.dir), opts.verifyChecksums ?? true);
+  }
+
+  /** Documents, segments, fields and sizes. */
+  info(): CollectionInfo {
+    const snap = this.reader({ verifyChecksums: false });
+    const m = snap.manifest;
+    const segments = m.segments.map((s) => ({ name: s.name, documents: s.numDocs, bytes: Object.values(s.files).reduce((a, f) => a + f.bytes, 0) }));
+    const fields = Object.entries(m.schema.fields).map(([name, spec]) => {
+      if (spec.type !== 'text') return { name, type: spec.type };
+      let terms = 0;
+      let postings = 0;
+      for (const seg of snap.segments) {
+        const f = seg.fields.get(name);
+        if (f === undefined) continue;
+        terms += f.numTerms;
+        postings += f.data.docs.length;
+      }
+      return { name, type: 'text', terms, postings };
+    });
+    return {
+      dir: this.dir,
+      generation: m.generation,
+      documents: snap.numDocs,
+      segments,
+      fields,
+      bytes: segments.reduce((a, s) => a + s.bytes, 0),
+      schema: m.schema,
+    };
+  }
+
+  /** Removes segment folders that no manifest refers to (left by a crashed or aborted writer). */
+  private removeOrphans(): void {
+    const referenced = new Set<string>();
+    for (const g of listGenerations(this.dir)) {
+      try {
+        for (const s of readManifest(this.dir, g).segments) referenced.add(s.name);
+      } catch {
+        // an unreadable old manifest references nothing we can trust
+      }
+    }
+    for (const entry of readdirSync(this.dir)) {
+      if (/^seg-\d+$/.test(entry) && !referenced.has(entry)) rmSync(join(this.dir, entry), { recursive: true, force: true });
+      if (entry.includes('.tmp-')) rmSync(join(this.dir, entry), { force: true });
+    }
+  }
+}

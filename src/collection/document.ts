@@ -1,0 +1,86 @@
+/** Checks a raw document against a schema and splits it into what each part of a segment needs. */
+import { QuarryError, type ErrorLocation } from '../io/quarry-error.js';
+import { knownProperties, sourcesOf, type CollectionSchema } from './schema.js';
+
+/** A metadata value: keyword fields may hold several strings. */
+export type MetadataValue = string | string[] | number | boolean;
+
+/** A document ready to be added to a segment. */
+export interface PreparedDocument {
+  id: string;
+  /** Text of each text field (sources joined). */
+  texts: Map<string, string>;
+  /** Values of metadata fields present in the document. */
+  metadata: Map<string, MetadataValue>;
+  /** Properties kept for display. */
+  stored: Record<string, unknown>;
+}
+
+/** Validates documents for one schema (caches the set of known properties). */
+export class DocumentPreparer {
+  private readonly known: Set<string>;
+
+  constructor(private readonly schema: CollectionSchema) {
+    this.known = knownProperties(schema);
+  }
+
+  /** Validates `raw`; errors name `where` (file and line) and the offending field. */
+  prepare(raw: Record<string, unknown>, where: ErrorLocation = {}): PreparedDocument {
+    const s = this.schema;
+    const bad = (field: string, message: string, hint?: string): never => {
+      throw new QuarryError('BAD_INPUT', message, { ...where, field }, hint);
+    };
+    for (const key of Object.keys(raw)) {
+      if (!this.known.has(key)) bad(key, 'unknown field', `declare "${key}" in the schema (fields, store or extra), or remove it from the document`);
+    }
+    let idValue = raw[s.id];
+    if (idValue === undefined && s.id === '_id') idValue = raw.id;
+    if (typeof idValue === 'number' && Number.isFinite(idValue)) idValue = String(idValue);
+    if (typeof idValue !== 'string' || idValue === '') bad(s.id, 'document has no id', `every document needs a non-empty string "${s.id}"`);
+    const id = idValue as string;
+
+    const texts = new Map<string, string>();
+    const metadata = new Map<string, MetadataValue>();
+    for (const [name, spec] of Object.entries(s.fields)) {
+      if (spec.type === 'text') {
+        const parts: string[] = [];
+        for (const src of sourcesOf(name, spec)) {
+          const v = raw[src];
+          if (v === undefined || v === null) parts.push('');
+          else if (typeof v === 'string') parts.push(v);
+          else bad(src, `expected a string, found ${describe(v)}`);
+        }
+        texts.set(name, parts.join(spec.join));
+        continue;
+      }
+      const src = spec.from ?? name;
+      const v = raw[src];
+      if (v === undefined || v === null) continue;
+      if (spec.type === 'keyword') {
+        if (typeof v === 'string') metadata.set(name, v);
+        else if (Array.isArray(v) && v.every((x) => typeof x === 'string')) metadata.set(name, v as string[]);
+        else bad(src, `keyword field expects a string or an array of strings, found ${describe(v)}`);
+      } else if (spec.type === 'number') {
+        if (typeof v !== 'number' || !Number.isFinite(v)) bad(src, `number field expects a finite number, found ${describe(v)}`);
+        metadata.set(name, v as number);
+      } else {
+        if (typeof v !== 'boolean') bad(src, `boolean field expects true or false, found ${describe(v)}`);
+        metadata.set(name, v as boolean);
+      }
+    }
+
+    const stored: Record<string, unknown> = {};
+    if (s.store === 'all') {
+      for (const [k, v] of Object.entries(raw)) if (k !== s.id && !(s.id === '_id' && k === 'id')) stored[k] = v;
+    } else {
+      for (const k of s.store) if (raw[k] !== undefined) stored[k] = raw[k];
+    }
+    return { id, texts, metadata, stored };
+  }
+}
+
+function describe(v: unknown): string {
+  if (Array.isArray(v)) return 'an array';
+  if (v === null) return 'null';
+  return typeof v === 'object' ? 'an object' : `${typeof v} ${JSON.stringify(v)}`;
+}

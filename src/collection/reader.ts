@@ -1,0 +1,154 @@
+/**
+ * A reader snapshot: the segments of one committed generation, opened once.
+ * Searching never blocks writing; a later commit is seen by opening a new
+ * snapshot.
+ */
+import { Bm25Searcher, type QueryTerm, type SearchMode } from '../index/inverted/index.js';
+import { QuarryError } from '../io/quarry-error.js';
+import type { Analyzer } from '../text/analyzer.js';
+import type { Manifest } from './manifest.js';
+import { textFields, type CollectionSchema } from './schema.js';
+import { analyzersOf, Segment } from './segment.js';
+
+/** Options of a text search. */
+export interface TextSearchOptions {
+  /** Number of results (default 10). */
+  k?: number;
+  /** Text fields to search, with optional boosts (default: every text field, boost 1). */
+  fields?: readonly string[] | Readonly<Record<string, number>>;
+  /** `pruned` (default) or `exhaustive`; both return the same results. */
+  mode?: SearchMode;
+  /** Include stored properties in each hit (default true). */
+  includeStored?: boolean;
+}
+
+/** One search result. */
+export interface Hit {
+  /** External document id. */
+  id: string;
+  /** BM25 score (float32 value, as Lucene computes it). */
+  score: number;
+  /** Global document number in this snapshot. */
+  doc: number;
+  /** Stored properties, when requested. */
+  stored?: Record<string, unknown>;
+}
+
+/** A consistent view of one generation of a collection. */
+export class Snapshot {
+  readonly segments: Segment[];
+  readonly schema: CollectionSchema;
+  readonly analyzers: Map<string, Analyzer>;
+  private readonly bases: number[] = [];
+  private readonly searcher: Bm25Searcher;
+
+  constructor(
+    readonly dir: string,
+    readonly manifest: Manifest,
+    verifyChecksums = true,
+  ) {
+    this.schema = manifest.schema;
+    this.analyzers = analyzersOf(this.schema);
+    this.segments = manifest.segments.map((info) => new Segment(dir, info, this.schema, verifyChecksums));
+    let base = 0;
+    for (const s of this.segments) {
+      this.bases.push(base);
+      base += s.numDocs;
+    }
+    const params = new Map(textFields(this.schema).map(([name, spec]) => [name, { k1: spec.k1, b: spec.b }]));
+    this.searcher = new Bm25Searcher(
+      this.segments.map((s, i) => ({ base: this.bases[i]!, numDocs: s.numDocs, fields: s.fields })),
+      params,
+    );
+  }
+
+  /** Total number of documents. */
+  get numDocs(): number {
+    let n = 0;
+    for (const s of this.segments) n += s.numDocs;
+    return n;
+  }
+
+  /** Generation of the manifest this snapshot reads. */
+  get generation(): number {
+    return this.manifest.generation;
+  }
+
+  /**
+   * Analyzes query text into weighted terms: one term per distinct analyzed
+   * token per field, boosted by its count times the field boost (Anserini's
+   * bag-of-words query).
+   */
+  queryTerms(text: string, fields?: TextSearchOptions['fields']): QueryTerm[] {
+    const boosts = this.fieldBoosts(fields);
+    const terms: QueryTerm[] = [];
+    for (const [field, boost] of boosts) {
+      const counts = new Map<string, number>();
+      this.analyzers.get(field)!.forEachTerm(text, (t) => counts.set(t, (counts.get(t) ?? 0) + 1));
+      for (const [term, c] of counts) terms.push({ field, term, boost: c * boost });
+    }
+    return terms;
+  }
+
+  /** BM25 search over the text fields. */
+  search(text: string, opts: TextSearchOptions = {}): Hit[] {
+    const k = opts.k ?? 10;
+    if (!Number.isInteger(k) || k < 1) throw new QuarryError('BAD_ARGUMENT', `k must be a positive integer, got ${k}`, { field: 'k' });
+    return this.searchTerms(this.queryTerms(text, opts.fields), k, opts.mode ?? 'pruned', opts.includeStored ?? true);
+  }
+
+  /** BM25 search with already analyzed terms. */
+  searchTerms(terms: readonly QueryTerm[], k: number, mode: SearchMode = 'pruned', includeStored = true): Hit[] {
+    const top = this.searcher.search(terms, k, mode);
+    const hits: Hit[] = [];
+    for (let i = 0; i < top.docs.length; i++) {
+      const doc = top.docs[i]!;
+      const hit: Hit = { id: this.id(doc), score: top.scores[i]!, doc };
+      if (includeStored) hit.stored = this.stored(doc);
+      hits.push(hit);
+    }
+    return hits;
+  }
+
+  /** External id of a global document number. */
+  id(doc: number): string {
+    const [seg, local] = this.locate(doc);
+    return seg.ids.text(local);
+  }
+
+  /** Stored properties of a global document number. */
+  stored(doc: number): Record<string, unknown> {
+    const [seg, local] = this.locate(doc);
+    return JSON.parse(seg.stored.text(local)) as Record<string, unknown>;
+  }
+
+  private locate(doc: number): [Segment, number] {
+    let lo = 0;
+    let hi = this.segments.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (this.bases[mid]! <= doc) lo = mid;
+      else hi = mid - 1;
+    }
+    const seg = this.segments[lo];
+    if (seg === undefined || doc < 0 || doc - this.bases[lo]! >= seg.numDocs) {
+      throw new QuarryError('NOT_FOUND', `no document number ${doc} in this snapshot`);
+    }
+    return [seg, doc - this.bases[lo]!];
+  }
+
+  private fieldBoosts(fields: TextSearchOptions['fields']): Map<string, number> {
+    const text = new Set(textFields(this.schema).map(([n]) => n));
+    const out = new Map<string, number>();
+    const entries: [string, number][] =
+      fields === undefined ? [...text].map((n) => [n, 1]) : Array.isArray(fields) ? (fields as string[]).map((n) => [n, 1]) : Object.entries(fields);
+    for (const [name, boost] of entries) {
+      if (!text.has(name)) {
+        throw new QuarryError('BAD_ARGUMENT', `"${name}" is not a text field`, { field: 'fields' }, `text fields: ${[...text].join(', ')}`);
+      }
+      if (!(boost > 0)) throw new QuarryError('BAD_ARGUMENT', `boost of "${name}" must be positive`, { field: 'fields' });
+      out.set(name, boost);
+    }
+    return out;
+  }
+}

@@ -1,0 +1,104 @@
+/**
+ * Collection schemas: which property of a document is its id, which text
+ * fields are indexed for BM25 (from which properties, with which analyzer and
+ * parameters), which metadata fields (keyword, number, boolean) are kept as
+ * columns for filters, and which properties are stored for display.
+ */
+import { z } from 'zod';
+import { QuarryError } from '../io/quarry-error.js';
+import { ANALYZER_PRESETS, analyzerConfigSchema } from '../text/analyzer.js';
+
+const fieldName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_.-]*$/, 'field names use letters, digits, "_", "." and "-", and start with a letter or "_"');
+
+const textField = z
+  .object({
+    type: z.literal('text'),
+    /** Document properties whose text is indexed, joined by `join` (default: the field's own name). */
+    from: z.array(z.string().min(1)).min(1).optional(),
+    join: z.string().default('\n'),
+    /** Analyzer preset name or settings (default `english`, Anserini's analysis). */
+    analyzer: z.union([z.string(), analyzerConfigSchema.partial()]).default('english'),
+    k1: z.number().positive().default(0.9),
+    b: z.number().min(0).max(1).default(0.4),
+  })
+  .strict();
+
+const keywordField = z.object({ type: z.literal('keyword'), from: z.string().min(1).optional() }).strict();
+const numberField = z.object({ type: z.literal('number'), from: z.string().min(1).optional() }).strict();
+const booleanField = z.object({ type: z.literal('boolean'), from: z.string().min(1).optional() }).strict();
+
+const fieldSchema = z.discriminatedUnion('type', [textField, keywordField, numberField, booleanField]);
+
+/** The JSON schema of a collection as users write it. */
+export const collectionSchemaSchema = z
+  .object({
+    /** Property holding the document id; `_id` falls back to `id` when absent. */
+    id: z.string().min(1).default('_id'),
+    fields: z.record(fieldName, fieldSchema).refine((f) => Object.keys(f).length > 0, 'a schema needs at least one field'),
+    /** Properties stored for display: `all` (every known property) or a list. */
+    store: z.union([z.literal('all'), z.array(z.string().min(1))]).default('all'),
+    /** Extra document properties accepted (stored when `store` is `all`) without being indexed. */
+    extra: z.array(z.string().min(1)).default([]),
+  })
+  .strict();
+
+/** A validated schema with defaults filled in. */
+export type CollectionSchema = z.infer<typeof collectionSchemaSchema>;
+/** One field of a schema. */
+export type FieldSpec = z.infer<typeof fieldSchema>;
+/** A text field of a schema. */
+export type TextFieldSpec = z.infer<typeof textField>;
+
+/**
+ * The default for a BEIR corpus without a schema: one BM25 field `contents`
+ * = title + "\n" + text ("flat", as Anserini indexes BEIR), title and text
+ * stored, BEIR's `metadata` object accepted.
+ */
+export const BEIR_FLAT_SCHEMA: CollectionSchema = collectionSchemaSchema.parse({
+  id: '_id',
+  fields: { contents: { type: 'text', from: ['title', 'text'], join: '\n' } },
+  store: 'all',
+  extra: ['metadata'],
+});
+
+/**
+ * Validates a schema object, reporting the first problem with its JSON path.
+ * `where` names the source (a file) for the message.
+ */
+export function parseSchema(input: unknown, where = 'schema'): CollectionSchema {
+  const r = collectionSchemaSchema.safeParse(input);
+  if (!r.success) {
+    const issue = r.error.issues[0]!;
+    const path = issue.path.length > 0 ? issue.path.join('.') : '(root)';
+    throw new QuarryError('BAD_SCHEMA', `${path}: ${issue.message}`, { file: where }, 'see docs/schema.md for the schema format');
+  }
+  const schema = r.data;
+  for (const [name, spec] of Object.entries(schema.fields)) {
+    if (spec.type === 'text' && typeof spec.analyzer === 'string' && !(spec.analyzer in ANALYZER_PRESETS)) {
+      throw new QuarryError('BAD_SCHEMA', `fields.${name}.analyzer: unknown analyzer "${spec.analyzer}"`, { file: where },
+        `presets: ${Object.keys(ANALYZER_PRESETS).join(', ')}`);
+    }
+  }
+  return schema;
+}
+
+/** Source properties a field reads. */
+export function sourcesOf(name: string, spec: FieldSpec): string[] {
+  if (spec.type === 'text') return spec.from ?? [name];
+  return [spec.from ?? name];
+}
+
+/** Every document property the schema knows (id, field sources, stored and extra properties). */
+export function knownProperties(schema: CollectionSchema): Set<string> {
+  const known = new Set<string>([schema.id]);
+  if (schema.id === '_id') known.add('id');
+  for (const [name, spec] of Object.entries(schema.fields)) for (const s of sourcesOf(name, spec)) known.add(s);
+  if (schema.store !== 'all') for (const s of schema.store) known.add(s);
+  for (const s of schema.extra) known.add(s);
+  return known;
+}
+
+/** Names of the text fields, in schema order. */
+export function textFields(schema: CollectionSchema): [string, TextFieldSpec][] {
+  return Object.entries(schema.fields).filter((e): e is [string, TextFieldSpec] => e[1].type === 'text');
+}

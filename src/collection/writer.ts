@@ -1,0 +1,126 @@
+/**
+ * The collection writer: buffers documents into a segment builder, flushes
+ * full builders as new segment folders, and commits by writing the next
+ * manifest. Nothing is visible to readers until `commit()` returns; `abort()`
+ * (or a failure) removes the uncommitted segment folders, leaving the
+ * collection exactly as it was.
+ */
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
+import type { ErrorLocation } from '../io/quarry-error.js';
+import { QuarryError } from '../io/quarry-error.js';
+import type { Analyzer } from '../text/analyzer.js';
+import { DocumentPreparer } from './document.js';
+import { readLatestManifest, writeManifest, type Manifest, type SegmentInfo } from './manifest.js';
+import { analyzersOf, Segment, SegmentBuilder } from './segment.js';
+import type { WriteLock } from './write-lock.js';
+
+/** Writer settings. */
+export interface WriterOptions {
+  /** Flush a segment once this many postings are buffered (default 48 million, about 600 MB). */
+  flushPostings?: number;
+  /** Flush a segment once this many documents are buffered (default 2 million). */
+  flushDocs?: number;
+}
+
+/** Adds documents to a collection. Single writer per collection (see `write.lock`). */
+export class CollectionWriter {
+  private readonly preparer: DocumentPreparer;
+  private readonly analyzers: Map<string, Analyzer>;
+  private builder: SegmentBuilder;
+  private pending: SegmentInfo[] = [];
+  private readonly ids = new Set<string>();
+  private base: Manifest;
+  private nextSegment: number;
+  private closed = false;
+  private readonly flushPostings: number;
+  private readonly flushDocs: number;
+
+  constructor(
+    readonly dir: string,
+    private readonly lock: WriteLock,
+    opts: WriterOptions = {},
+  ) {
+    this.base = readLatestManifest(dir);
+    this.nextSegment = this.base.nextSegment;
+    this.preparer = new DocumentPreparer(this.base.schema);
+    this.analyzers = analyzersOf(this.base.schema);
+    this.builder = new SegmentBuilder(this.base.schema, this.analyzers);
+    this.flushPostings = opts.flushPostings ?? 48_000_000;
+    this.flushDocs = opts.flushDocs ?? 2_000_000;
+    for (const info of this.base.segments) {
+      const seg = new Segment(dir, info, this.base.schema, false);
+      for (let i = 0; i < seg.ids.count; i++) this.ids.add(seg.ids.text(i));
+    }
+  }
+
+  /** Documents added since the last commit. */
+  get uncommittedDocs(): number {
+    let n = this.builder.numDocs;
+    for (const s of this.pending) n += s.numDocs;
+    return n;
+  }
+
+  /**
+   * Validates and adds a document. `where` (file and line) is used in error
+   * messages. A duplicate id is an error: updates come with deletes.
+   */
+  add(raw: Record<string, unknown>, where: ErrorLocation = {}): void {
+    this.checkOpen();
+    const doc = this.preparer.prepare(raw, where);
+    if (this.ids.has(doc.id)) {
+      throw new QuarryError('BAD_INPUT', `duplicate document id "${doc.id}"`, { ...where, field: this.base.schema.id }, 'ids must be unique within a collection');
+    }
+    this.ids.add(doc.id);
+    this.builder.add(doc);
+    if (this.builder.postings >= this.flushPostings || this.builder.numDocs >= this.flushDocs) this.flush();
+  }
+
+  /** Writes buffered documents as a new (uncommitted) segment. */
+  flush(): void {
+    this.checkOpen();
+    if (this.builder.numDocs === 0) return;
+    const name = `seg-${this.nextSegment++}`;
+    try {
+      this.pending.push(this.builder.write(this.dir, name));
+    } catch (e) {
+      rmSync(join(this.dir, name), { recursive: true, force: true });
+      throw e;
+    }
+    this.builder = new SegmentBuilder(this.base.schema, this.analyzers);
+  }
+
+  /** Makes everything added so far durable and visible to new readers. Returns the new generation. */
+  commit(): number {
+    this.flush();
+    const m: Manifest = {
+      ...this.base,
+      generation: this.base.generation + 1,
+      segments: [...this.base.segments, ...this.pending],
+      nextSegment: this.nextSegment,
+      committedAt: new Date().toISOString(),
+    };
+    writeManifest(this.dir, m);
+    this.base = m;
+    this.pending = [];
+    return m.generation;
+  }
+
+  /** Drops everything added since the last commit and releases the lock. */
+  abort(): void {
+    if (this.closed) return;
+    for (const s of this.pending) rmSync(join(this.dir, s.name), { recursive: true, force: true });
+    this.pending = [];
+    this.closed = true;
+    this.lock.release();
+  }
+
+  /** Releases the lock. Uncommitted documents are dropped (commit first to keep them). */
+  close(): void {
+    this.abort();
+  }
+
+  private checkOpen(): void {
+    if (this.closed) throw new QuarryError('BAD_ARGUMENT', 'this writer is closed');
+  }
+}

@@ -1,0 +1,16 @@
+/**
+ * Quarry: an embedded retrieval engine for TypeScript.
+ *
+ * @example
+ * import { Collection, BEIR_FLAT_SCHEMA } from 'quarry';
+ * const c = Collection.create('./idx', BEIR_FLAT_SCHEMA);
+ * const w = c.writer();
+ * w.add({ _id: '1', title: 'BM25', text: 'Okapi BM25 is a ranking function' });
+ * w.commit();
+ * w.close();
+ * console.log(c.reader().search('ranking function'));
+ */
+export * from './collection/index.js';
+export * from './io/quarry-error.js';
+export { createAnalyzer, ANALYZER_PRESETS, type Analyzer, type AnalyzerConfig } from './text/index.js';
+export type { QueryTerm, SearchMode } from './index/inverted/index.js';

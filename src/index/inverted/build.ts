@@ -1,0 +1,132 @@
+/**
+ * Builds one text field's inverted index for a segment: documents arrive in
+ * order with their analyzed terms; postings are collected as flat
+ * (term, doc, freq) triples and grouped by term with a counting sort, so no
+ * per-posting objects are ever created.
+ */
+import { GrowableU32, GrowableU8 } from './growable.js';
+import type { InvertedFieldData } from './inverted-field.js';
+import { lengthToNorm } from './lucene-norms.js';
+import { POSTINGS_BLOCK_SIZE } from './params.js';
+
+/** Accumulates documents for one field of one segment. */
+export class InvertedFieldBuilder {
+  private readonly vocab = new Map<string, number>();
+  private readonly termOf = new GrowableU32();
+  private readonly docOf = new GrowableU32();
+  private readonly freqOf = new GrowableU32();
+  private readonly norms = new GrowableU8();
+  private counts = new Uint32Array(1024);
+  private readonly touched = new GrowableU32(256);
+  private docCount = 0;
+  private sumTotalTermFreq = 0;
+  private numDocs = 0;
+
+  /** Number of postings collected so far (a proxy for memory use). */
+  get postings(): number {
+    return this.termOf.length;
+  }
+
+  /** Adds the next document (numbered from 0 in call order) with its terms. */
+  addDocument(terms: readonly string[]): void {
+    const doc = this.numDocs++;
+    this.touched.length = 0;
+    for (const term of terms) {
+      let id = this.vocab.get(term);
+      if (id === undefined) {
+        id = this.vocab.size;
+        this.vocab.set(term, id);
+        if (id >= this.counts.length) {
+          const next = new Uint32Array(this.counts.length * 2);
+          next.set(this.counts);
+          this.counts = next;
+        }
+      }
+      if (this.counts[id]++ === 0) this.touched.push(id);
+    }
+    const t = this.touched.data;
+    for (let i = 0; i < this.touched.length; i++) {
+      const id = t[i]!;
+      this.termOf.push(id);
+      this.docOf.push(doc);
+      this.freqOf.push(this.counts[id]!);
+      this.counts[id] = 0;
+    }
+    const length = terms.length;
+    this.norms.push(lengthToNorm(length));
+    if (length > 0) this.docCount++;
+    this.sumTotalTermFreq += length;
+  }
+
+  /** Groups the postings by term and returns the field's arrays. */
+  finish(): InvertedFieldData {
+    const terms = [...this.vocab.keys()].sort();
+    const numTerms = terms.length;
+    const newId = new Uint32Array(numTerms);
+    terms.forEach((term, i) => {
+      newId[this.vocab.get(term)!] = i;
+    });
+    const termByteLen = terms.map((t) => Buffer.byteLength(t, 'utf8'));
+    const termOffsets = new Uint32Array(numTerms + 1);
+    for (let i = 0; i < numTerms; i++) termOffsets[i + 1] = termOffsets[i]! + termByteLen[i]!;
+    const termBytes = Buffer.alloc(termOffsets[numTerms]!);
+    for (let i = 0; i < numTerms; i++) termBytes.write(terms[i]!, termOffsets[i]!, 'utf8');
+
+    const n = this.termOf.length;
+    const termOf = this.termOf.data;
+    const postingsStart = new Uint32Array(numTerms + 1);
+    for (let i = 0; i < n; i++) postingsStart[newId[termOf[i]!]! + 1]!++;
+    for (let t = 0; t < numTerms; t++) postingsStart[t + 1]! += postingsStart[t]!;
+    const fill = postingsStart.slice(0, numTerms);
+    const docs = new Uint32Array(n);
+    const freqs = new Uint32Array(n);
+    const docOf = this.docOf.data;
+    const freqOf = this.freqOf.data;
+    for (let i = 0; i < n; i++) {
+      const slot = fill[newId[termOf[i]!]!]!++;
+      docs[slot] = docOf[i]!;
+      freqs[slot] = freqOf[i]!;
+    }
+
+    const norms = this.norms.view().slice();
+    const blockStart = new Uint32Array(numTerms + 1);
+    for (let t = 0; t < numTerms; t++) {
+      blockStart[t + 1] = blockStart[t]! + Math.ceil((postingsStart[t + 1]! - postingsStart[t]!) / POSTINGS_BLOCK_SIZE);
+    }
+    const numBlocks = blockStart[numTerms]!;
+    const blockMaxFreq = new Uint32Array(numBlocks);
+    const blockMinNorm = new Uint8Array(numBlocks);
+    const blockLastDoc = new Uint32Array(numBlocks);
+    for (let t = 0; t < numTerms; t++) {
+      const end = postingsStart[t + 1]!;
+      let blk = blockStart[t]!;
+      for (let s = postingsStart[t]!; s < end; s += POSTINGS_BLOCK_SIZE, blk++) {
+        const e = Math.min(end, s + POSTINGS_BLOCK_SIZE);
+        let maxF = 0;
+        let minN = 255;
+        for (let i = s; i < e; i++) {
+          if (freqs[i]! > maxF) maxF = freqs[i]!;
+          const nb = norms[docs[i]!]!;
+          if (nb < minN) minN = nb;
+        }
+        blockMaxFreq[blk] = maxF;
+        blockMinNorm[blk] = minN;
+        blockLastDoc[blk] = docs[e - 1]!;
+      }
+    }
+    return {
+      termBytes: new Uint8Array(termBytes.buffer, termBytes.byteOffset, termBytes.byteLength),
+      termOffsets,
+      postingsStart,
+      docs,
+      freqs,
+      blockStart,
+      blockMaxFreq,
+      blockMinNorm,
+      blockLastDoc,
+      norms,
+      docCount: this.docCount,
+      sumTotalTermFreq: this.sumTotalTermFreq,
+    };
+  }
+}

@@ -1,0 +1,48 @@
+/** Append-only typed arrays that double their capacity, for building postings without per-item objects. */
+
+/** A growable Uint32Array. */
+export class GrowableU32 {
+  data: Uint32Array;
+  length = 0;
+
+  constructor(initial = 1024) {
+    this.data = new Uint32Array(initial);
+  }
+
+  push(v: number): void {
+    if (this.length === this.data.length) {
+      const next = new Uint32Array(this.data.length * 2);
+      next.set(this.data);
+      this.data = next;
+    }
+    this.data[this.length++] = v;
+  }
+
+  /** A view of the filled part (shares memory). */
+  view(): Uint32Array {
+    return this.data.subarray(0, this.length);
+  }
+}
+
+/** A growable Uint8Array. */
+export class GrowableU8 {
+  data: Uint8Array;
+  length = 0;
+
+  constructor(initial = 1024) {
+    this.data = new Uint8Array(initial);
+  }
+
+  push(v: number): void {
+    if (this.length === this.data.length) {
+      const next = new Uint8Array(this.data.length * 2);
+      next.set(this.data);
+      this.data = next;
+    }
+    this.data[this.length++] = v;
+  }
+
+  view(): Uint8Array {
+    return this.data.subarray(0, this.length);
+  }
+}

@@ -1,0 +1,8 @@
+/** The inverted index family: BM25 text fields with exact, pruned top-k. */
+export * from './params.js';
+export * from './bm25.js';
+export * from './lucene-norms.js';
+export { InvertedField, type InvertedFieldData } from './inverted-field.js';
+export { InvertedFieldBuilder } from './build.js';
+export { readInvertedField, writeInvertedField } from './format.js';
+export { Bm25Searcher, type InvertedSegmentView, type QueryTerm, type SearchMode, type TopDocs } from './search.js';

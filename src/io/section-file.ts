@@ -1,0 +1,185 @@
+/**
+ * Section files: the binary container of every segment file. A 32-byte
+ * header (magic, kind, format version, table-of-contents length, payload
+ * length, CRC-32 of everything after the header) is followed by a small JSON
+ * table of contents and raw little-endian typed arrays aligned to 8 bytes.
+ * Bulk data never passes through a JavaScript string.
+ */
+import { closeSync, fsyncSync, openSync, readFileSync, statSync, writeSync } from 'node:fs';
+import { crc32 } from 'node:zlib';
+import { ioError } from './atomic-file.js';
+import { QuarryError } from './quarry-error.js';
+
+const MAGIC = 0x46595251; // "QRYF" little-endian
+const HEADER_BYTES = 32;
+
+/** Typed arrays a section may hold. */
+export type SectionArray = Uint8Array | Uint16Array | Uint32Array | Int32Array | Float32Array | Float64Array;
+
+const DTYPES = {
+  u8: Uint8Array,
+  u16: Uint16Array,
+  u32: Uint32Array,
+  i32: Int32Array,
+  f32: Float32Array,
+  f64: Float64Array,
+} as const;
+type DType = keyof typeof DTYPES;
+
+interface TocEntry {
+  name: string;
+  dtype: DType;
+  offset: number;
+  length: number;
+}
+
+function dtypeOf(a: SectionArray): DType {
+  if (a instanceof Uint8Array) return 'u8';
+  if (a instanceof Uint16Array) return 'u16';
+  if (a instanceof Uint32Array) return 'u32';
+  if (a instanceof Int32Array) return 'i32';
+  if (a instanceof Float32Array) return 'f32';
+  return 'f64';
+}
+
+/** What a section file's writer reports: bytes written and the checksum, for the manifest. */
+export interface WrittenFile {
+  bytes: number;
+  crc32: number;
+}
+
+/**
+ * Writes named arrays to `path` (which must not exist yet) and fsyncs it.
+ * `kind` is a 4-letter tag checked on read; `meta` is small JSON kept in the table of contents.
+ */
+export function writeSectionFile(path: string, kind: string, version: number, sections: Record<string, SectionArray>, meta: Record<string, unknown> = {}): WrittenFile {
+  if (kind.length !== 4) throw new Error(`section kind must have 4 letters: ${kind}`);
+  const toc: TocEntry[] = [];
+  let offset = 0;
+  for (const [name, arr] of Object.entries(sections)) {
+    offset = align8(offset);
+    toc.push({ name, dtype: dtypeOf(arr), offset, length: arr.length });
+    offset += arr.byteLength;
+  }
+  const tocBytes = Buffer.from(JSON.stringify({ meta, sections: toc }), 'utf8');
+  const dataStart = align8(HEADER_BYTES + tocBytes.length);
+  const payloadBytes = dataStart - HEADER_BYTES + offset;
+  let fd: number | undefined;
+  try {
+    fd = openSync(path, 'wx');
+    let crc = 0;
+    let pos = HEADER_BYTES;
+    const put = (bytes: Uint8Array): void => {
+      let off = 0;
+      while (off < bytes.length) off += writeSync(fd!, bytes, off, bytes.length - off, pos + off);
+      pos += bytes.length;
+      crc = crc32(bytes, crc);
+    };
+    put(tocBytes);
+    put(new Uint8Array(dataStart - pos));
+    for (const entry of toc) {
+      const arr = sections[entry.name]!;
+      const target = dataStart + entry.offset;
+      if (target > pos) put(new Uint8Array(target - pos));
+      // Write in chunks so that a multi-gigabyte array never needs one huge write call.
+      const bytes = new Uint8Array(arr.buffer, arr.byteOffset, arr.byteLength);
+      for (let s = 0; s < bytes.length; s += 1 << 28) put(bytes.subarray(s, Math.min(bytes.length, s + (1 << 28))));
+    }
+    const header = Buffer.alloc(HEADER_BYTES);
+    header.writeUInt32LE(MAGIC, 0);
+    header.write(kind, 4, 'latin1');
+    header.writeUInt32LE(version, 8);
+    header.writeUInt32LE(tocBytes.length, 12);
+    header.writeDoubleLE(payloadBytes, 16);
+    header.writeUInt32LE(crc >>> 0, 24);
+    writeSync(fd, header, 0, HEADER_BYTES, 0);
+    fsyncSync(fd);
+    return { bytes: HEADER_BYTES + payloadBytes, crc32: crc >>> 0 };
+  } catch (e) {
+    throw ioError(path, e);
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
+}
+
+/** A section file loaded into memory. */
+export interface SectionFile {
+  kind: string;
+  version: number;
+  meta: Record<string, unknown>;
+  /** The named array; throws a CORRUPT error naming the file if absent. */
+  get<T extends SectionArray>(name: string, type: new (...args: never[]) => T): T;
+  has(name: string): boolean;
+}
+
+/**
+ * Reads a section file, checking magic, kind, version, size and (unless
+ * `verifyChecksum` is false) the CRC-32. Damage is reported as CORRUPT with the file name.
+ */
+export function readSectionFile(path: string, kind: string, maxVersion: number, expect?: { bytes?: number; verifyChecksum?: boolean }): SectionFile {
+  let buf: Buffer;
+  try {
+    buf = readFileSync(path);
+  } catch (e) {
+    throw ioError(path, e);
+  }
+  const corrupt = (why: string): never => {
+    throw new QuarryError('CORRUPT', why, { file: path }, 'restore the collection from a snapshot or re-index');
+  };
+  if (buf.length < HEADER_BYTES || buf.readUInt32LE(0) !== MAGIC) corrupt('not a Quarry data file (bad magic number)');
+  const fileKind = buf.toString('latin1', 4, 8);
+  if (fileKind !== kind) corrupt(`expected a "${kind}" file, found "${fileKind}"`);
+  const version = buf.readUInt32LE(8);
+  if (version > maxVersion) {
+    throw new QuarryError('CORRUPT', `format version ${version} is newer than this Quarry supports (${maxVersion})`, { file: path }, 'upgrade Quarry');
+  }
+  const tocLength = buf.readUInt32LE(12);
+  const payloadBytes = buf.readDoubleLE(16);
+  if (HEADER_BYTES + payloadBytes !== buf.length) corrupt(`size is ${buf.length} bytes, header says ${HEADER_BYTES + payloadBytes} (truncated or extended)`);
+  if (expect?.bytes !== undefined && expect.bytes !== buf.length) corrupt(`size is ${buf.length} bytes, the manifest says ${expect.bytes}`);
+  if (expect?.verifyChecksum !== false) {
+    const want = buf.readUInt32LE(24);
+    const got = crc32(buf.subarray(HEADER_BYTES)) >>> 0;
+    if (want !== got) corrupt(`checksum mismatch (stored ${want.toString(16)}, computed ${got.toString(16)})`);
+  }
+  let toc: { meta: Record<string, unknown>; sections: TocEntry[] };
+  try {
+    toc = JSON.parse(buf.toString('utf8', HEADER_BYTES, HEADER_BYTES + tocLength)) as typeof toc;
+  } catch {
+    return corrupt('table of contents is not valid JSON');
+  }
+  const dataStart = align8(HEADER_BYTES + tocLength);
+  const byName = new Map(toc.sections.map((s) => [s.name, s]));
+  return {
+    kind: fileKind,
+    version,
+    meta: toc.meta,
+    has: (name) => byName.has(name),
+    get<T extends SectionArray>(name: string, type: new (...args: never[]) => T): T {
+      const e = byName.get(name);
+      if (e === undefined) return corrupt(`missing section "${name}"`);
+      const ctor = DTYPES[e.dtype] as unknown as { new (b: ArrayBufferLike, o: number, n: number): SectionArray; BYTES_PER_ELEMENT: number };
+      if ((ctor as unknown) !== (type as unknown)) return corrupt(`section "${name}" has type ${e.dtype}`);
+      const start = buf.byteOffset + dataStart + e.offset;
+      const end = dataStart + e.offset + e.length * ctor.BYTES_PER_ELEMENT;
+      if (end > buf.length) return corrupt(`section "${name}" runs past the end of the file`);
+      if (start % ctor.BYTES_PER_ELEMENT === 0) return new ctor(buf.buffer, start, e.length) as T;
+      const copy = new Uint8Array(e.length * ctor.BYTES_PER_ELEMENT);
+      copy.set(buf.subarray(dataStart + e.offset, end));
+      return new ctor(copy.buffer, 0, e.length) as T;
+    },
+  };
+}
+
+/** Size of a file in bytes (0 if missing). */
+export function fileSize(path: string): number {
+  try {
+    return statSync(path).size;
+  } catch {
+    return 0;
+  }
+}
+
+function align8(n: number): number {
+  return Math.ceil(n / 8) * 8;
+}
