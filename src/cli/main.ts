@@ -3,14 +3,31 @@
 import { Command } from 'commander';
 import { registerCompare } from './commands/compare-command.js';
 import { registerEval } from './commands/eval-command.js';
+import { registerIndex } from './commands/index-command.js';
+import { registerInfo } from './commands/info-command.js';
+import { registerQuickstart } from './commands/quickstart-command.js';
+import { registerRun } from './commands/run-command.js';
+import { registerSearch } from './commands/search-command.js';
 
 const program = new Command();
 program
   .name('quarry')
   .description('Quarry: a retrieval engine for TypeScript, with a trec_eval-exact evaluation harness')
   .version('0.1.0')
-  .showHelpAfterError('(run with --help for usage)');
+  .showHelpAfterError('(run with --help for usage)')
+  .addHelpText('after', `
+Start here:
+  $ quarry quickstart                     index, run and evaluate the bundled CACM collection
+  $ quarry index ./idx --corpus corpus.jsonl
+  $ quarry search ./idx "query text"
+  $ quarry run ./idx --queries queries.jsonl --qrels qrels.tsv --output run.trec
+  $ quarry eval -m map -m ndcg_cut.10 qrels.tsv run.trec`);
 
+registerQuickstart(program);
+registerIndex(program);
+registerSearch(program);
+registerRun(program);
+registerInfo(program);
 registerEval(program);
 registerCompare(program);
 

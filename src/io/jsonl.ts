@@ -1,12 +1,12 @@
 /** Streaming JSON Lines reading with errors that name the file and line. */
-import { forEachLine } from './line-reader.js';
+import { forEachLine, type ProgressHandler } from './line-reader.js';
 import { QuarryError } from './quarry-error.js';
 
 /**
  * Calls `onRecord` with each non-blank line parsed as a JSON object.
  * A line that is not valid JSON, or not an object, stops with `file:line`.
  */
-export function forEachJsonObject(path: string, onRecord: (record: Record<string, unknown>, lineNo: number) => void): number {
+export function forEachJsonObject(path: string, onRecord: (record: Record<string, unknown>, lineNo: number) => void, onProgress?: ProgressHandler): number {
   let count = 0;
   forEachLine(path, (line, lineNo) => {
     if (line.trim() === '') return;
@@ -21,6 +21,6 @@ export function forEachJsonObject(path: string, onRecord: (record: Record<string
     }
     count++;
     onRecord(value as Record<string, unknown>, lineNo);
-  });
+  }, onProgress);
   return count;
 }

@@ -3,13 +3,16 @@
  * synchronously and hands each line to a callback, so a 10-million-line file
  * never exists in memory as one string or as an array of lines.
  */
-import { closeSync, openSync, readSync, statSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readSync, statSync } from 'node:fs';
 import { QuarryError } from './quarry-error.js';
 
 const CHUNK_BYTES = 1 << 20;
 
 /** Called once per line; `lineNo` is 1-based. The line has no trailing `\r` or `\n`. */
 export type LineHandler = (line: string, lineNo: number) => void;
+
+/** Called after each chunk with the bytes read so far and the file size. */
+export type ProgressHandler = (bytesRead: number, totalBytes: number) => void;
 
 /** Opens a file for reading, turning OS errors into a QuarryError that names the file. */
 export function openForReading(path: string): number {
@@ -31,8 +34,10 @@ export function openForReading(path: string): number {
  * Returns the number of lines seen. Lines are split on `\n`; a trailing `\r`
  * is removed. Multi-byte characters split across chunks are handled.
  */
-export function forEachLine(path: string, onLine: LineHandler): number {
+export function forEachLine(path: string, onLine: LineHandler, onProgress?: ProgressHandler): number {
   const fd = openForReading(path);
+  const total = onProgress ? fstatSync(fd).size : 0;
+  let read = 0;
   const buf = Buffer.allocUnsafe(CHUNK_BYTES);
   let carry: Buffer | null = null;
   let lineNo = 0;
@@ -40,6 +45,7 @@ export function forEachLine(path: string, onLine: LineHandler): number {
     for (;;) {
       const n = readSync(fd, buf, 0, CHUNK_BYTES, null);
       if (n === 0) break;
+      read += n;
       let chunk = buf.subarray(0, n);
       if (carry !== null) {
         chunk = Buffer.concat([carry, chunk]);
@@ -55,6 +61,7 @@ export function forEachLine(path: string, onLine: LineHandler): number {
         start = nl + 1;
       }
       if (start < chunk.length) carry = Buffer.from(chunk.subarray(start));
+      onProgress?.(read, total);
     }
     if (carry !== null && carry.length > 0) {
       let end = carry.length;

@@ -1,0 +1,34 @@
+/** `quarry info`: what a collection holds. */
+import type { Command } from 'commander';
+import { Collection } from '../../collection/index.js';
+import { guarded } from '../run-command.js';
+
+/** Registers `quarry info`. */
+export function registerInfo(program: Command): void {
+  program
+    .command('info')
+    .description('show documents, segments, fields and sizes of a collection')
+    .argument('<dir>', 'collection folder')
+    .option('--json', 'print JSON')
+    .addHelpText('after', `
+Example:
+  $ quarry info ./scifact-idx`)
+    .action(guarded((dir: string, flags: { json?: boolean }) => {
+      const info = Collection.open(dir).info();
+      if (flags.json) {
+        process.stdout.write(JSON.stringify(info, null, 2) + '\n');
+        return;
+      }
+      const mb = (b: number): string => `${(b / 1048576).toFixed(2)} MB`;
+      let out = `collection  ${info.dir}\ngeneration  ${info.generation}\ndocuments   ${info.documents.toLocaleString('en-US')}\nsize        ${mb(info.bytes)}\n`;
+      out += `segments    ${info.segments.length}\n`;
+      for (const s of info.segments) out += `  ${s.name.padEnd(10)} ${s.documents.toLocaleString('en-US').padStart(12)} docs  ${mb(s.bytes).padStart(12)}\n`;
+      out += 'fields\n';
+      for (const f of info.fields) {
+        out += `  ${f.name.padEnd(16)} ${f.type.padEnd(8)}`;
+        if (f.terms !== undefined) out += ` ${f.terms.toLocaleString('en-US')} terms, ${f.postings!.toLocaleString('en-US')} postings`;
+        out += '\n';
+      }
+      process.stdout.write(out);
+    }));
+}

@@ -1,0 +1,56 @@
+/** `quarry run`: batch retrieval into a TREC run file, optionally evaluated. */
+import type { Command } from 'commander';
+import { Collection } from '../../collection/index.js';
+import { evaluateRunFile, formatTrecEval, readQrels } from '../../eval/index.js';
+import { collect, guarded, intOption } from '../run-command.js';
+import { runQueries } from './run-queries.js';
+import { parseFieldBoosts } from './search-command.js';
+
+interface RunFlags {
+  queries: string;
+  output: string;
+  k: number;
+  tag: string;
+  fields?: string;
+  qrels?: string;
+  measure?: string[];
+  precision: number;
+  quiet?: boolean;
+}
+
+/** Registers `quarry run`. */
+export function registerRun(program: Command): void {
+  program
+    .command('run')
+    .description('search every query of a file and write a TREC run; with --qrels, evaluate it too')
+    .argument('<dir>', 'collection folder')
+    .requiredOption('--queries <file>', 'queries: BEIR queries.jsonl (_id, text) or TSV (qid<TAB>text)')
+    .requiredOption('--output <file>', 'TREC run file to write')
+    .option('-k, --k <n>', 'results per query', intOption(1), 1000)
+    .option('--tag <name>', 'run tag (sixth column)', 'quarry')
+    .option('--fields <names>', 'text fields with optional boosts: title^2,contents')
+    .option('--qrels <file>', 'evaluate the run against these judgments (only judged queries are run)')
+    .option('-m, --measure <name>', 'measure for --qrels (repeatable; default map, ndcg_cut.10, recall.100, recall.1000)', collect)
+    .option('--precision <n>', 'decimals of scores in the run (Anserini writes 6)', intOption(0), 6)
+    .option('--quiet', 'no progress bar')
+    .addHelpText('after', `
+Example:
+  $ quarry run ./scifact-idx --queries scifact/queries.jsonl --qrels scifact/qrels/test.tsv --output bm25.run`)
+    .action(guarded((dir: string, flags: RunFlags) => {
+      const snap = Collection.open(dir).reader();
+      const qrels = flags.qrels !== undefined ? readQrels(flags.qrels) : undefined;
+      const r = runQueries(snap, flags.queries, flags.output, {
+        k: flags.k,
+        tag: flags.tag,
+        fields: flags.fields === undefined ? undefined : parseFieldBoosts(flags.fields),
+        only: qrels === undefined ? undefined : new Set(qrels.keys()),
+        quiet: flags.quiet,
+        precision: flags.precision,
+      });
+      process.stderr.write(`${r.queries} queries, ${r.lines} lines -> ${flags.output} (${((r.queries / r.seconds) || 0).toFixed(0)} queries/s)\n`);
+      if (qrels !== undefined) {
+        const measures = flags.measure ?? ['map', 'ndcg_cut.10', 'recall.100,1000', 'P.30'];
+        process.stdout.write(formatTrecEval(evaluateRunFile(qrels, flags.output, { measures }), false));
+      }
+    }));
+}

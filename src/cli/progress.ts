@@ -1,0 +1,41 @@
+/** Progress bars for long operations: shown on a terminal (bar, rate, ETA), silent in pipes and CI. */
+import cliProgress from 'cli-progress';
+
+/** A progress reporter. */
+export interface Progress {
+  /** Sets the position (in the bar's unit) and the item count shown with the rate. */
+  update(value: number, items: number): void;
+  stop(): void;
+}
+
+const SILENT: Progress = { update: () => {}, stop: () => {} };
+
+/**
+ * A bar over `total` units (e.g. bytes of input) that also shows an item
+ * count and rate (e.g. documents/s). Returns a silent reporter when stderr
+ * is not a terminal or `quiet` is set.
+ */
+export function createProgress(label: string, total: number, itemName: string, quiet = false): Progress {
+  if (quiet || !process.stderr.isTTY || total <= 0) return SILENT;
+  const started = Date.now();
+  const bar = new cliProgress.SingleBar(
+    {
+      format: `${label} {bar} {percentage}% | {items} ${itemName} | {rate} ${itemName}/s | ETA {eta_formatted}`,
+      stream: process.stderr,
+      hideCursor: true,
+      clearOnComplete: true,
+      etaBuffer: 50,
+    },
+    cliProgress.Presets.shades_classic,
+  );
+  bar.start(total, 0, { items: 0, rate: 0 });
+  return {
+    update(value: number, items: number): void {
+      const secs = (Date.now() - started) / 1000;
+      bar.update(value, { items: items.toLocaleString('en-US'), rate: secs > 0 ? Math.round(items / secs).toLocaleString('en-US') : 0 });
+    },
+    stop(): void {
+      bar.stop();
+    },
+  };
+}
