@@ -1,0 +1,96 @@
+import { createHash } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { quarry } from '../helpers/cli.js';
+import { tempDir, writeFile } from '../helpers/temp-dir.js';
+
+const dir = tempDir();
+const corpus = writeFile(dir, 'corpus.jsonl', [
+  '{"_id":"1","title":"Okapi BM25","text":"BM25 ranks documents by term frequency."}',
+  '{"_id":"2","title":"Inverted files","text":"Postings lists map terms to documents."}',
+  '{"_id":"3","title":"Evaluation","text":"trec_eval computes MAP and nDCG."}',
+].join('\n') + '\n');
+
+/** Hash of every file under a folder, to prove nothing changed. */
+function treeHash(root: string): string {
+  const h = createHash('sha256');
+  const walk = (p: string): void => {
+    for (const e of readdirSync(p).sort()) {
+      const q = join(p, e);
+      if (statSync(q).isDirectory()) walk(q);
+      else h.update(q).update(readFileSync(q));
+    }
+  };
+  walk(root);
+  return h.digest('hex');
+}
+
+describe('quarry index / search / run / info', () => {
+  const idx = join(dir, 'idx');
+  it('indexes a corpus and searches it', () => {
+    const r = quarry(['index', idx, '--corpus', corpus, '--json']);
+    expect(r.status).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ added: 3, documents: 3, created: true });
+    const s = JSON.parse(quarry(['search', idx, 'term', 'frequency', '--json']).stdout) as { hits: { id: string }[] };
+    expect(s.hits[0]!.id).toBe('1');
+    const info = JSON.parse(quarry(['info', idx, '--json']).stdout) as { documents: number };
+    expect(info.documents).toBe(3);
+  });
+
+  it('writes a TREC run and evaluates it', () => {
+    const queries = writeFile(dir, 'q.tsv', 'q1\tterm frequency\nq2\tpostings lists\n');
+    const qrels = writeFile(dir, 'qrels.txt', 'q1 0 1 1\nq2 0 2 1\n');
+    const out = join(dir, 'out.run');
+    const r = quarry(['run', idx, '--queries', queries, '--output', out, '--qrels', qrels, '-m', 'P.1', '--quiet']);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toBe('P_1                   \tall\t1.0000\n');
+    expect(readFileSync(out, 'utf8').split('\n')[0]).toMatch(/^q1 Q0 1 1 \d+\.\d{6} quarry$/);
+  });
+
+  it('a malformed corpus line stops with FILE:LINE and leaves the existing collection exactly as it was', () => {
+    const before = treeHash(idx);
+    const bad = writeFile(dir, 'bad.jsonl', '{"_id":"10","text":"fine"}\n{"_id":"11","text":"fine too"}\n{"_id":"12","text": oops}\n');
+    const r = quarry(['index', idx, '--corpus', bad]);
+    expect(r.status).toBe(65);
+    expect(r.stderr).toMatch(new RegExp(`^quarry: ${bad.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:3: not valid JSON`));
+    expect(r.stderr).not.toMatch(/at .*\.js:\d+/);
+    expect(treeHash(idx)).toBe(before);
+    expect(JSON.parse(quarry(['info', idx, '--json']).stdout).documents).toBe(3);
+  });
+
+  it.each([
+    ['{"title":"no id"}\n', ':1: _id: document has no id'],
+    ['{"_id":"x","text":"a"}\n{"_id":"x","text":"b"}\n', ':2: _id: duplicate document id "x"'],
+    ['{"_id":"y","colour":"red"}\n', ':1: colour: unknown field'],
+  ])('rejects %j with the line and field, leaving the collection unchanged', (content, message) => {
+    const before = treeHash(idx);
+    const bad = writeFile(dir, 'bad2.jsonl', content);
+    const r = quarry(['index', idx, '--corpus', bad]);
+    expect(r.status).toBe(65);
+    expect(r.stderr).toContain(message);
+    expect(treeHash(idx)).toBe(before);
+  });
+
+  it('a failed import into a new folder leaves no collection behind', () => {
+    const fresh = join(dir, 'fresh');
+    const bad = writeFile(dir, 'bad3.jsonl', '{"_id":"1","text":"ok"}\nnot json\n');
+    expect(quarry(['index', fresh, '--corpus', bad]).status).toBe(65);
+    expect(existsSync(fresh)).toBe(false);
+  });
+
+  it('a schema error names the schema file and path', () => {
+    const schema = writeFile(dir, 'schema.json', '{"fields":{"body":{"type":"text","k1":-1}}}');
+    const r = quarry(['index', join(dir, 'other'), '--corpus', corpus, '--schema', schema]);
+    expect(r.status).toBe(65);
+    expect(r.stderr).toContain(`${schema}: fields.body.k1`);
+  });
+
+  it('every command has --help with an example', () => {
+    for (const cmd of ['quickstart', 'index', 'search', 'run', 'info', 'eval', 'compare']) {
+      const r = quarry([cmd, '--help']);
+      expect(r.status, cmd).toBe(0);
+      expect(r.stdout, cmd).toMatch(/Example/);
+    }
+  });
+});
