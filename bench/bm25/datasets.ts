@@ -1,0 +1,38 @@
+/** The BM25 benchmark's document and query sets: SciFact (real) and the synthetic Zipfian corpus. */
+import { join } from 'node:path';
+import { readQrels } from '../../src/eval/qrels.js';
+import { forEachBeirDocument, readQueries } from '../../src/io/beir.js';
+import { generateZipfCorpus, generateZipfQueries, type ZipfSettings } from './zipf-corpus.js';
+
+/** Where the shared datasets live (benchmarks read them; the project never needs them at run time). */
+export const SHARED = process.env.QUARRY_SHARED_DATASETS ?? join(import.meta.dirname ?? '.', '../../../shared/datasets');
+
+/** A benchmark dataset: documents are streamed; query sets are named. */
+export interface BenchDataset {
+  name: string;
+  /** Calls `emit` for each document. */
+  forEachDoc(emit: (id: string, text: string) => void): void;
+  queries: Record<string, string[]>;
+  /** Analyzer preset Quarry uses (other engines use their defaults). */
+  analyzer: string;
+}
+
+/** Loads a dataset by name: `scifact` or `zipf-<docs>` (e.g. zipf-200000). */
+export function loadDataset(name: string, queryCount: number): BenchDataset {
+  if (name === 'scifact') {
+    const dir = join(SHARED, 'scifact');
+    const qrels = readQrels(join(dir, 'qrels/test.tsv'));
+    const queries = [...readQueries(join(dir, 'queries.jsonl'))].filter(([q]) => qrels.has(q)).map(([, t]) => t);
+    return {
+      name,
+      analyzer: 'english',
+      queries: { scifact: queries },
+      forEachDoc: (emit) => forEachBeirDocument(join(dir, 'corpus.jsonl'), (d) => emit(d.id, `${d.title}\n${d.text}`)),
+    };
+  }
+  const m = /^zipf-(\d+)$/.exec(name);
+  if (m === null) throw new Error(`unknown dataset ${name}: use scifact or zipf-<docs>`);
+  const settings: ZipfSettings = { docs: Number(m[1]), vocabulary: 50_000, meanLength: 60, seed: 20261125 };
+  const q = generateZipfQueries(settings, queryCount);
+  return { name, analyzer: 'standard', queries: { corpus: q.corpus, rare: q.rare }, forEachDoc: (emit) => generateZipfCorpus(settings, emit) };
+}

@@ -1,0 +1,126 @@
+// One engine of the BM25 benchmark, in its own process so that build memory
+// is measured per engine. Prints one JSON object on stdout.
+// Usage: node --import tsx bench/bm25/engine.ts --engine quarry|minisearch|orama --dataset scifact|zipf-N
+//        [--queries 1000] [--ks 10,1000] [--budget 60] [--top-out file]
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { create, insertMultiple, search as oramaSearch } from '@orama/orama';
+import MiniSearch from 'minisearch';
+import { Collection, parseSchema } from '../../src/collection/index.js';
+import { argList, argNumber, argValue } from '../common/args.js';
+import { loadDataset } from './datasets.js';
+
+const engine = argValue('engine', 'quarry');
+const dataset = loadDataset(argValue('dataset', 'scifact'), argNumber('queries', 1000));
+const ks = argList('ks', ['10', '1000']).map(Number);
+const budget = argNumber('budget', 60);
+const topOut = argValue('top-out', '');
+
+interface Timing {
+  shape: string;
+  k: number;
+  mode: string;
+  queries: number;
+  seconds: number;
+  qps: number;
+}
+
+type Searcher = (q: string, k: number) => string[] | Promise<string[]>;
+
+const gc = (): void => (globalThis as { gc?: () => void }).gc?.();
+
+async function time(shape: string, mode: string, k: number, queries: string[], run: Searcher, tops?: Record<string, string[]>): Promise<Timing> {
+  for (const q of queries.slice(0, 5)) await run(q, k); // warm-up
+  const started = performance.now();
+  let n = 0;
+  for (const q of queries) {
+    const ids = await run(q, k);
+    if (tops !== undefined && k === 10) tops[`${shape}:${n}`] = ids;
+    n++;
+    if ((performance.now() - started) / 1000 > budget) break;
+  }
+  const seconds = (performance.now() - started) / 1000;
+  return { shape, k, mode, queries: n, seconds, qps: n / seconds };
+}
+
+async function main(): Promise<void> {
+  gc();
+  const heapBefore = process.memoryUsage().heapUsed + process.memoryUsage().external;
+  const timings: Timing[] = [];
+  const tops: Record<string, Record<string, string[]>> = {};
+  let indexBytes = 0;
+  let docs = 0;
+  let buildSeconds = 0;
+  let cleanup = (): void => {};
+
+  if (engine === 'quarry') {
+    const dir = mkdtempSync(join(tmpdir(), 'quarry-bench-bm25-'));
+    cleanup = () => rmSync(dir, { recursive: true, force: true });
+    const schema = parseSchema({ id: 'id', fields: { contents: { type: 'text', from: ['text'], analyzer: dataset.analyzer } }, store: [] });
+    const t0 = performance.now();
+    const c = Collection.create(join(dir, 'idx'), schema);
+    const w = c.writer({ flushPostings: 200_000_000, flushDocs: 5_000_000 });
+    dataset.forEachDoc((id, text) => {
+      w.add({ id, text });
+      docs++;
+    });
+    w.commit();
+    w.close();
+    buildSeconds = (performance.now() - t0) / 1000;
+    const snap = c.reader({ verifyChecksums: false });
+    indexBytes = c.info().bytes;
+    for (const [shape, queries] of Object.entries(dataset.queries)) {
+      for (const k of ks) {
+        for (const mode of ['pruned', 'exhaustive'] as const) {
+          const key = `${mode}`;
+          tops[key] ??= {};
+          timings.push(await time(shape, mode, k, queries, (q, kk) => snap.search(q, { k: kk, mode, includeStored: false }).map((h) => h.id), tops[key]));
+        }
+      }
+    }
+  } else if (engine === 'minisearch') {
+    const all: { id: string; text: string }[] = [];
+    dataset.forEachDoc((id, text) => all.push({ id, text }));
+    docs = all.length;
+    gc();
+    const base = process.memoryUsage().heapUsed;
+    const t0 = performance.now();
+    const ms = new MiniSearch<{ id: string; text: string }>({ fields: ['text'], storeFields: [] });
+    ms.addAll(all);
+    buildSeconds = (performance.now() - t0) / 1000;
+    gc();
+    indexBytes = process.memoryUsage().heapUsed - base;
+    tops.minisearch = {};
+    for (const [shape, queries] of Object.entries(dataset.queries)) {
+      for (const k of ks) timings.push(await time(shape, 'minisearch', k, queries, (q, kk) => ms.search(q).slice(0, kk).map((r) => String(r.id)), tops.minisearch));
+    }
+  } else if (engine === 'orama') {
+    const all: { id: string; text: string }[] = [];
+    dataset.forEachDoc((id, text) => all.push({ id, text }));
+    docs = all.length;
+    gc();
+    const base = process.memoryUsage().heapUsed;
+    const t0 = performance.now();
+    const db = create({ schema: { text: 'string' } as const });
+    for (let i = 0; i < all.length; i += 10_000) await insertMultiple(db, all.slice(i, i + 10_000));
+    buildSeconds = (performance.now() - t0) / 1000;
+    gc();
+    indexBytes = process.memoryUsage().heapUsed - base;
+    tops.orama = {};
+    for (const [shape, queries] of Object.entries(dataset.queries)) {
+      for (const k of ks) {
+        timings.push(
+          await time(shape, 'orama', k, queries, async (q, kk) => (await oramaSearch(db, { term: q, limit: kk, properties: ['text'] })).hits.map((h) => String(h.id)), tops.orama),
+        );
+      }
+    }
+  } else throw new Error(`unknown engine ${engine}`);
+
+  cleanup();
+  if (topOut !== '') writeFileSync(topOut, JSON.stringify(tops));
+  const peakRssMB = process.resourceUsage().maxRSS / 1024;
+  process.stdout.write(JSON.stringify({ engine, dataset: dataset.name, docs, buildSeconds, docsPerSecond: docs / buildSeconds, indexBytes, peakRssMB, heapBefore, timings }) + '\n');
+}
+
+await main();
