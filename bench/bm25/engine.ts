@@ -72,7 +72,7 @@ async function main(): Promise<void> {
     indexBytes = c.info().bytes;
     for (const [shape, queries] of Object.entries(dataset.queries)) {
       for (const k of ks) {
-        for (const mode of ['pruned', 'exhaustive'] as const) {
+        for (const mode of ['auto', 'pruned', 'exhaustive'] as const) {
           const key = `${mode}`;
           tops[key] ??= {};
           timings.push(await time(shape, mode, k, queries, (q, kk) => snap.search(q, { k: kk, mode, includeStored: false }).map((h) => h.id), tops[key]));

@@ -84,7 +84,7 @@ for (const dataset of datasets) {
       const mini = results.find((r) => r.engine === 'minisearch' && r.dataset === dataset)?.timings.find((x) => x.shape === t.shape && x.k === t.k);
       const exh = quarry?.timings.find((x) => x.shape === t.shape && x.k === t.k && x.mode === 'exhaustive');
       const engineName = res.engine === 'quarry' ? `quarry-${t.mode}` : res.engine;
-      const ov = res.engine === 'quarry' ? (t.mode === 'pruned' ? overlap(res.tops.pruned ?? {}, exact) : 1) : overlap(res.tops[res.engine] ?? {}, exact);
+      const ov = res.engine === 'quarry' ? (t.mode === 'exhaustive' ? 1 : overlap(res.tops[t.mode] ?? {}, exact)) : overlap(res.tops[res.engine] ?? {}, exact);
       const row = {
         dataset,
         queries: t.shape,

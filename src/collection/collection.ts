@@ -101,7 +101,7 @@ export class Collection {
         const f = seg.fields.get(name);
         if (f === undefined) continue;
         terms += f.numTerms;
-        postings += f.data.docs.length;
+        postings += f.data.numPostings;
       }
       return { name, type: 'text', terms, postings };
     });

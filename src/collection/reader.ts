@@ -16,7 +16,7 @@ export interface TextSearchOptions {
   k?: number;
   /** Text fields to search, with optional boosts (default: every text field, boost 1). */
   fields?: readonly string[] | Readonly<Record<string, number>>;
-  /** `pruned` (default) or `exhaustive`; both return the same results. */
+  /** `auto` (default), `pruned` or `exhaustive`; all return the same results. */
   mode?: SearchMode;
   /** Include stored properties in each hit (default true). */
   includeStored?: boolean;
@@ -94,11 +94,11 @@ export class Snapshot {
   search(text: string, opts: TextSearchOptions = {}): Hit[] {
     const k = opts.k ?? 10;
     if (!Number.isInteger(k) || k < 1) throw new QuarryError('BAD_ARGUMENT', `k must be a positive integer, got ${k}`, { field: 'k' });
-    return this.searchTerms(this.queryTerms(text, opts.fields), k, opts.mode ?? 'pruned', opts.includeStored ?? true);
+    return this.searchTerms(this.queryTerms(text, opts.fields), k, opts.mode ?? 'auto', opts.includeStored ?? true);
   }
 
   /** BM25 search with already analyzed terms. */
-  searchTerms(terms: readonly QueryTerm[], k: number, mode: SearchMode = 'pruned', includeStored = true): Hit[] {
+  searchTerms(terms: readonly QueryTerm[], k: number, mode: SearchMode = 'auto', includeStored = true): Hit[] {
     const top = this.searcher.search(terms, k, mode);
     const hits: Hit[] = [];
     for (let i = 0; i < top.docs.length; i++) {

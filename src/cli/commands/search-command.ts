@@ -37,7 +37,7 @@ Example:
       const snap = Collection.open(dir).reader();
       const fields = flags.fields === undefined ? undefined : parseFieldBoosts(flags.fields);
       const t0 = performance.now();
-      const hits = snap.search(words.join(' '), { k: flags.k, fields, mode: flags.exhaustive ? 'exhaustive' : 'pruned' });
+      const hits = snap.search(words.join(' '), { k: flags.k, fields, mode: flags.exhaustive ? 'exhaustive' : 'auto' });
       const ms = performance.now() - t0;
       if (flags.json) {
         process.stdout.write(JSON.stringify({ query: words.join(' '), took_ms: ms, hits: hits.map(({ id, score, stored }) => ({ id, score, stored })) }, null, 2) + '\n');

@@ -1,9 +1,10 @@
 /**
  * Builds one text field's inverted index for a segment: documents arrive in
  * order with their analyzed terms; postings are collected as flat
- * (term, doc, freq) triples and grouped by term with a counting sort, so no
- * per-posting objects are ever created.
+ * (term, doc, freq) triples, grouped by term with a counting sort (no
+ * per-posting objects), then delta-encoded and bit-packed block by block.
  */
+import { bitsNeeded, packBits, packedWords } from '../../kernels/bit-packing.js';
 import { GrowableU32, GrowableU8 } from './growable.js';
 import type { InvertedFieldData } from './inverted-field.js';
 import { lengthToNorm } from './lucene-norms.js';
@@ -89,42 +90,74 @@ export class InvertedFieldBuilder {
     }
 
     const norms = this.norms.view().slice();
+    const docFreq = new Uint32Array(numTerms);
     const blockStart = new Uint32Array(numTerms + 1);
     for (let t = 0; t < numTerms; t++) {
-      blockStart[t + 1] = blockStart[t]! + Math.ceil((postingsStart[t + 1]! - postingsStart[t]!) / POSTINGS_BLOCK_SIZE);
+      docFreq[t] = postingsStart[t + 1]! - postingsStart[t]!;
+      blockStart[t + 1] = blockStart[t]! + Math.ceil(docFreq[t]! / POSTINGS_BLOCK_SIZE);
     }
     const numBlocks = blockStart[numTerms]!;
     const blockMaxFreq = new Uint32Array(numBlocks);
     const blockMinNorm = new Uint8Array(numBlocks);
     const blockLastDoc = new Uint32Array(numBlocks);
+    const blockDocBits = new Uint8Array(numBlocks);
+    const blockFreqBits = new Uint8Array(numBlocks);
+    const blockWord = new Uint32Array(numBlocks + 1);
+    // Gaps and frequencies are rewritten in place as (gap - 1) and (freq - 1), then packed.
     for (let t = 0; t < numTerms; t++) {
       const end = postingsStart[t + 1]!;
       let blk = blockStart[t]!;
+      let prev = -1;
       for (let s = postingsStart[t]!; s < end; s += POSTINGS_BLOCK_SIZE, blk++) {
         const e = Math.min(end, s + POSTINGS_BLOCK_SIZE);
         let maxF = 0;
         let minN = 255;
+        let maxGap = 0;
         for (let i = s; i < e; i++) {
-          if (freqs[i]! > maxF) maxF = freqs[i]!;
-          const nb = norms[docs[i]!]!;
+          const doc = docs[i]!;
+          const f = freqs[i]!;
+          if (f > maxF) maxF = f;
+          const nb = norms[doc]!;
           if (nb < minN) minN = nb;
+          const gap = doc - prev - 1;
+          prev = doc;
+          docs[i] = gap;
+          freqs[i] = f - 1;
+          if (gap > maxGap) maxGap = gap;
         }
         blockMaxFreq[blk] = maxF;
         blockMinNorm[blk] = minN;
-        blockLastDoc[blk] = docs[e - 1]!;
+        blockLastDoc[blk] = prev;
+        blockDocBits[blk] = bitsNeeded(maxGap);
+        blockFreqBits[blk] = bitsNeeded(maxF - 1);
+        blockWord[blk + 1] = blockWord[blk]! + packedWords(e - s, blockDocBits[blk]!) + packedWords(e - s, blockFreqBits[blk]!);
+      }
+    }
+    const packed = new Uint32Array(blockWord[numBlocks]!);
+    for (let t = 0; t < numTerms; t++) {
+      const end = postingsStart[t + 1]!;
+      let blk = blockStart[t]!;
+      for (let s = postingsStart[t]!; s < end; s += POSTINGS_BLOCK_SIZE, blk++) {
+        const count = Math.min(end, s + POSTINGS_BLOCK_SIZE) - s;
+        const w = blockWord[blk]!;
+        const used = packBits(docs, s, count, blockDocBits[blk]!, packed, w);
+        packBits(freqs, s, count, blockFreqBits[blk]!, packed, w + used);
       }
     }
     return {
       termBytes: new Uint8Array(termBytes.buffer, termBytes.byteOffset, termBytes.byteLength),
       termOffsets,
-      postingsStart,
-      docs,
-      freqs,
+      docFreq,
       blockStart,
+      blockLastDoc,
       blockMaxFreq,
       blockMinNorm,
-      blockLastDoc,
+      blockDocBits,
+      blockFreqBits,
+      blockWord,
+      packed,
       norms,
+      numPostings: n,
       docCount: this.docCount,
       sumTotalTermFreq: this.sumTotalTermFreq,
     };

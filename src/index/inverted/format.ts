@@ -3,7 +3,7 @@ import { readSectionFile, writeSectionFile, type WrittenFile } from '../../io/se
 import type { InvertedFieldData } from './inverted-field.js';
 
 const KIND = 'INVF';
-const VERSION = 1;
+const VERSION = 2;
 
 /** Writes an inverted field to `path`. */
 export function writeInvertedField(path: string, d: InvertedFieldData): WrittenFile {
@@ -14,16 +14,18 @@ export function writeInvertedField(path: string, d: InvertedFieldData): WrittenF
     {
       termBytes: d.termBytes,
       termOffsets: d.termOffsets,
-      postingsStart: d.postingsStart,
-      docs: d.docs,
-      freqs: d.freqs,
+      docFreq: d.docFreq,
       blockStart: d.blockStart,
+      blockLastDoc: d.blockLastDoc,
       blockMaxFreq: d.blockMaxFreq,
       blockMinNorm: d.blockMinNorm,
-      blockLastDoc: d.blockLastDoc,
+      blockDocBits: d.blockDocBits,
+      blockFreqBits: d.blockFreqBits,
+      blockWord: d.blockWord,
+      packed: d.packed,
       norms: d.norms,
     },
-    { docCount: d.docCount, sumTotalTermFreq: d.sumTotalTermFreq },
+    { docCount: d.docCount, sumTotalTermFreq: d.sumTotalTermFreq, numPostings: d.numPostings },
   );
 }
 
@@ -33,15 +35,18 @@ export function readInvertedField(path: string, expect?: { bytes?: number; verif
   return {
     termBytes: f.get('termBytes', Uint8Array),
     termOffsets: f.get('termOffsets', Uint32Array),
-    postingsStart: f.get('postingsStart', Uint32Array),
-    docs: f.get('docs', Uint32Array),
-    freqs: f.get('freqs', Uint32Array),
+    docFreq: f.get('docFreq', Uint32Array),
     blockStart: f.get('blockStart', Uint32Array),
+    blockLastDoc: f.get('blockLastDoc', Uint32Array),
     blockMaxFreq: f.get('blockMaxFreq', Uint32Array),
     blockMinNorm: f.get('blockMinNorm', Uint8Array),
-    blockLastDoc: f.get('blockLastDoc', Uint32Array),
+    blockDocBits: f.get('blockDocBits', Uint8Array),
+    blockFreqBits: f.get('blockFreqBits', Uint8Array),
+    blockWord: f.get('blockWord', Uint32Array),
+    packed: f.get('packed', Uint32Array),
     norms: f.get('norms', Uint8Array),
     docCount: Number(f.meta.docCount),
     sumTotalTermFreq: Number(f.meta.sumTotalTermFreq),
+    numPostings: Number(f.meta.numPostings),
   };
 }

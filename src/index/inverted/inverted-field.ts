@@ -1,29 +1,43 @@
-/** The in-memory form of one text field's inverted index within one segment. */
+/**
+ * The in-memory form of one text field's inverted index within one segment:
+ * a term dictionary and compressed postings. Each term's postings are cut
+ * into blocks of POSTINGS_BLOCK_SIZE; a block stores its document gaps and
+ * frequencies bit-packed at one width each, and keeps its last document,
+ * largest frequency and shortest length (norm) uncompressed for skipping and
+ * for block-max score bounds.
+ */
 
-/** Arrays of an inverted field; all are plain typed arrays (see format.ts for the file layout). */
+/** Arrays of an inverted field (see format.ts for the file layout). */
 export interface InvertedFieldData {
   /** UTF-8 bytes of all terms, concatenated in term-id order. */
   termBytes: Uint8Array;
   /** termBytes offsets: term t is termBytes[termOffsets[t] .. termOffsets[t + 1]). */
   termOffsets: Uint32Array;
-  /** Postings of term t are docs/freqs[postingsStart[t] .. postingsStart[t + 1]), docs ascending. */
-  postingsStart: Uint32Array;
-  docs: Uint32Array;
-  freqs: Uint32Array;
-  /** Blocks of term t are blockStart[t] .. blockStart[t + 1]; each covers POSTINGS_BLOCK_SIZE postings. */
+  /** Number of documents containing each term. */
+  docFreq: Uint32Array;
+  /** Blocks of term t are blockStart[t] .. blockStart[t + 1]. */
   blockStart: Uint32Array;
+  /** Last document of each block. */
+  blockLastDoc: Uint32Array;
   /** Largest frequency in each block. */
   blockMaxFreq: Uint32Array;
   /** Smallest norm byte (shortest document) in each block. */
   blockMinNorm: Uint8Array;
-  /** Last document of each block, for skipping. */
-  blockLastDoc: Uint32Array;
+  /** Bit width of the block's document gaps (gap - 1) and of its frequencies (freq - 1). */
+  blockDocBits: Uint8Array;
+  blockFreqBits: Uint8Array;
+  /** First word of each block in `packed` (gaps first, then frequencies); one extra entry at the end. */
+  blockWord: Uint32Array;
+  /** Bit-packed postings of all blocks. */
+  packed: Uint32Array;
   /** Lucene norm byte of each document (0 when the field is empty). */
   norms: Uint8Array;
   /** Documents with at least one term in this field. */
   docCount: number;
   /** Sum of the field lengths (number of terms) of all documents. */
   sumTotalTermFreq: number;
+  /** Total number of postings. */
+  numPostings: number;
 }
 
 /** An inverted field with a term dictionary built on first use. */
@@ -45,7 +59,7 @@ export class InvertedField {
 
   /** Number of documents containing term `t`. */
   docFreq(t: number): number {
-    return this.data.postingsStart[t + 1]! - this.data.postingsStart[t]!;
+    return this.data.docFreq[t]!;
   }
 
   /** The text of term `t`. */

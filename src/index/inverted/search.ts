@@ -1,18 +1,32 @@
 /**
- * Exact BM25 top-k over the segments of a snapshot, two ways that return the
+ * Exact BM25 top-k over the segments of a snapshot. Three modes return the
  * same documents and scores:
  * - `pruned`: document-at-a-time MaxScore (Turtle & Flood, 1995) with
- *   block-max upper bounds (Ding & Suel, SIGIR 2011) for the non-essential
- *   lists, skipping whole blocks of postings that cannot matter;
- * - `exhaustive`: term-at-a-time accumulation of every posting (the reference).
+ *   block-max bounds (Ding & Suel, SIGIR 2011): windows of blocks whose
+ *   bounds cannot beat the current k-th score are skipped on the essential
+ *   lists, and non-essential lists are probed only while a document can still
+ *   enter the top k;
+ * - `exhaustive`: term-at-a-time accumulation of every posting (the reference);
+ * - `auto` (default): exhaustive when the query's lists are short, pruned otherwise.
  * Ties are broken by document order (lower first), as Lucene does.
  */
 import { TopKHeap } from '../../kernels/top-k-heap.js';
 import { bm25AvgLength, bm25Idf, bm25NormInverseTable, bm25TermScore } from './bm25.js';
-import type { InvertedField } from './inverted-field.js';
-import { type Bm25Params, POSTINGS_BLOCK_SIZE } from './params.js';
+import type { InvertedField, InvertedFieldData } from './inverted-field.js';
+import type { Bm25Params } from './params.js';
+import { NO_MORE_DOCS, PostingsCursor } from './postings-cursor.js';
 
 const f = Math.fround;
+
+/**
+ * Float rounding makes a term score differ from its exact value by a few
+ * units in the last place; bounds computed in double are inflated by this
+ * factor so they always stay above the float score.
+ */
+const BOUND_SLACK = 1 + 1e-5;
+
+/** Below this many postings in total, `auto` scores exhaustively (pruning costs more than it saves). */
+const AUTO_EXHAUSTIVE_POSTINGS = 20_000;
 
 /** One segment as the searcher sees it. */
 export interface InvertedSegmentView {
@@ -21,7 +35,7 @@ export interface InvertedSegmentView {
   numDocs: number;
   /** Inverted fields by name (a field may be absent in a segment). */
   fields: ReadonlyMap<string, InvertedField>;
-  /** Deleted documents, or null. */
+  /** Deleted documents (non-zero = deleted), or null. */
   deleted?: Uint8Array | null;
 }
 
@@ -32,48 +46,38 @@ export interface QueryTerm {
   boost: number;
 }
 
-/** How to search: MaxScore with block-max pruning, or exhaustive scoring of every posting. */
-export type SearchMode = 'pruned' | 'exhaustive';
+/** How to search; every mode returns the same results. */
+export type SearchMode = 'auto' | 'pruned' | 'exhaustive';
 
 /** Top-k result in global document numbers, best first. */
 export interface TopDocs {
   scores: Float64Array;
   docs: Float64Array;
-  /** Postings scored (a measure of work done). */
-  postingsScored: number;
 }
 
-/** Per-field collection statistics of the snapshot, computed once. */
 interface FieldScoring {
   docCount: number;
   normInverse: Float32Array;
 }
 
-/** One posting list being traversed. */
-interface Cursor {
-  docs: Uint32Array;
-  freqs: Uint32Array;
-  /** First posting of the term. */
-  start: number;
-  pos: number;
-  end: number;
+/** A query term's list in one segment, with its weight and bounds. */
+interface TermList {
+  cursor: PostingsCursor;
+  data: InvertedFieldData;
   weight: number;
   normInverse: Float32Array;
-  norms: Uint8Array;
-  /** Upper bound of the term's score in this segment. */
+  /** Upper bound of this term's score anywhere in the segment. */
   ub: number;
-  firstBlock: number;
-  block: number;
-  lastBlock: number;
-  blockLastDoc: Uint32Array;
-  blockUb: Float64Array;
 }
 
-/** Searches BM25 fields of a fixed set of segments; reuses its buffers across queries. */
+/** Searches BM25 fields of a fixed set of segments; reuses its buffers and cursors across queries. */
 export class Bm25Searcher {
   private readonly scoring = new Map<string, FieldScoring>();
+  private readonly unitBounds: Map<string, number>[];
+  private readonly cursors: PostingsCursor[] = [];
   private acc = new Float64Array(0);
   private stamp = new Uint32Array(0);
+  private touched = new Uint32Array(0);
   private epoch = 0;
 
   constructor(
@@ -92,6 +96,7 @@ export class Bm25Searcher {
       const avgdl = docCount > 0 ? bm25AvgLength(sum, docCount) : 1;
       this.scoring.set(field, { docCount, normInverse: bm25NormInverseTable(p, avgdl) });
     }
+    this.unitBounds = segments.map(() => new Map());
   }
 
   /** Number of documents containing `term` in `field`, over all segments. */
@@ -115,21 +120,26 @@ export class Bm25Searcher {
   }
 
   /** Returns the k best documents for the query terms. */
-  search(query: readonly QueryTerm[], k: number, mode: SearchMode = 'pruned'): TopDocs {
+  search(query: readonly QueryTerm[], k: number, mode: SearchMode = 'auto'): TopDocs {
     const heap = new TopKHeap(k);
     const weights = query.map((q) => this.weight(q));
-    let postingsScored = 0;
-    for (const seg of this.segments) {
-      const cursors = this.cursorsFor(seg, query, weights);
-      if (cursors.length === 0) continue;
-      postingsScored += mode === 'exhaustive' ? this.scoreExhaustive(seg, cursors, heap) : this.scoreMaxScore(seg, cursors, heap);
-    }
-    const { scores, docs } = heap.drain();
-    return { scores, docs, postingsScored };
+    this.segments.forEach((seg, si) => {
+      const lists = this.listsFor(si, seg, query, weights);
+      if (lists.length === 0) return;
+      let m = mode;
+      if (m === 'auto') {
+        let postings = 0;
+        for (const l of lists) postings += l.cursor.df;
+        m = postings <= AUTO_EXHAUSTIVE_POSTINGS ? 'exhaustive' : 'pruned';
+      }
+      if (m === 'exhaustive') this.scoreExhaustive(seg, lists, heap);
+      else this.scoreMaxScore(seg, lists, heap);
+    });
+    return heap.drain();
   }
 
-  private cursorsFor(seg: InvertedSegmentView, query: readonly QueryTerm[], weights: number[]): Cursor[] {
-    const cursors: Cursor[] = [];
+  private listsFor(si: number, seg: InvertedSegmentView, query: readonly QueryTerm[], weights: number[]): TermList[] {
+    const lists: TermList[] = [];
     query.forEach((q, i) => {
       const fd = seg.fields.get(q.field);
       const sc = this.scoring.get(q.field);
@@ -137,93 +147,123 @@ export class Bm25Searcher {
       if (fd === undefined || sc === undefined || w === 0) return;
       const t = fd.termId(q.term);
       if (t < 0) return;
-      const d = fd.data;
-      const firstBlock = d.blockStart[t]!;
-      const lastBlock = d.blockStart[t + 1]!;
-      const blockUb = new Float64Array(lastBlock - firstBlock);
-      let ub = 0;
-      for (let b = firstBlock; b < lastBlock; b++) {
-        const s = bm25TermScore(w, d.blockMaxFreq[b]!, sc.normInverse[d.blockMinNorm[b]!]!);
-        blockUb[b - firstBlock] = s;
-        if (s > ub) ub = s;
-      }
-      cursors.push({
-        docs: d.docs,
-        freqs: d.freqs,
-        start: d.postingsStart[t]!,
-        pos: d.postingsStart[t]!,
-        end: d.postingsStart[t + 1]!,
-        weight: w,
-        normInverse: sc.normInverse,
-        norms: d.norms,
-        ub,
-        firstBlock,
-        block: firstBlock,
-        lastBlock,
-        blockLastDoc: d.blockLastDoc,
-        blockUb,
-      });
+      const cursor = this.cursor(lists.length);
+      cursor.reset(fd.data, t);
+      lists.push({ cursor, data: fd.data, weight: w, normInverse: sc.normInverse, ub: w * this.unitBound(si, q.field, fd.data, t, sc.normInverse) });
     });
-    return cursors;
+    return lists;
   }
 
-  private scoreExhaustive(seg: InvertedSegmentView, cursors: Cursor[], heap: TopKHeap): number {
+  private cursor(i: number): PostingsCursor {
+    while (this.cursors.length <= i) this.cursors.push(new PostingsCursor());
+    return this.cursors[i]!;
+  }
+
+  /** max over the term's blocks of (1 - 1/(1 + maxFreq * normInverse(minNorm))), cached per snapshot. */
+  private unitBound(si: number, field: string, d: InvertedFieldData, t: number, ni: Float32Array): number {
+    const key = `${field}\u0000${t}`;
+    const cache = this.unitBounds[si]!;
+    let ub = cache.get(key);
+    if (ub === undefined) {
+      ub = 0;
+      for (let b = d.blockStart[t]!; b < d.blockStart[t + 1]!; b++) {
+        const u = 1 - 1 / (1 + d.blockMaxFreq[b]! * ni[d.blockMinNorm[b]!]!);
+        if (u > ub) ub = u;
+      }
+      ub *= BOUND_SLACK;
+      cache.set(key, ub);
+    }
+    return ub;
+  }
+
+  private scoreExhaustive(seg: InvertedSegmentView, lists: TermList[], heap: TopKHeap): void {
     if (this.acc.length < seg.numDocs) {
       this.acc = new Float64Array(seg.numDocs);
       this.stamp = new Uint32Array(seg.numDocs);
+      this.touched = new Uint32Array(seg.numDocs);
+      this.epoch = 0;
     }
     const acc = this.acc;
     const stamp = this.stamp;
+    const touched = this.touched;
     const epoch = ++this.epoch;
-    const touched: number[] = [];
-    let scored = 0;
-    for (const c of cursors) {
-      for (let i = c.pos; i < c.end; i++) {
-        const d = c.docs[i]!;
-        const s = bm25TermScore(c.weight, c.freqs[i]!, c.normInverse[c.norms[d]!]!);
-        if (stamp[d] !== epoch) {
-          stamp[d] = epoch;
-          acc[d] = s;
-          touched.push(d);
-        } else acc[d]! += s;
+    let nTouched = 0;
+    for (const l of lists) {
+      const c = l.cursor;
+      const norms = l.data.norms;
+      const ni = l.normInverse;
+      const w = l.weight;
+      while (c.doc !== NO_MORE_DOCS) {
+        c.freq();
+        const n = c.blockCount;
+        const docs = c.blockDocs;
+        const freqs = c.blockFreqsMinusOne;
+        for (let j = c.indexInBlock; j < n; j++) {
+          const d = docs[j]!;
+          const s = bm25TermScore(w, freqs[j]! + 1, ni[norms[d]!]!);
+          if (stamp[d] !== epoch) {
+            stamp[d] = epoch;
+            acc[d] = s;
+            touched[nTouched++] = d;
+          } else acc[d]! += s;
+        }
+        c.nextBlock();
       }
-      scored += c.end - c.pos;
     }
     const deleted = seg.deleted ?? null;
-    for (const d of touched) if (deleted === null || deleted[d] === 0) heap.offer(f(acc[d]!), seg.base + d);
-    return scored;
+    const base = seg.base;
+    for (let i = 0; i < nTouched; i++) {
+      const d = touched[i]!;
+      if (deleted === null || deleted[d] === 0) heap.offer(f(acc[d]!), base + d);
+    }
   }
 
-  private scoreMaxScore(seg: InvertedSegmentView, cursors: Cursor[], heap: TopKHeap): number {
-    cursors.sort((a, b) => a.ub - b.ub);
-    const n = cursors.length;
+  private scoreMaxScore(seg: InvertedSegmentView, lists: TermList[], heap: TopKHeap): void {
+    lists.sort((a, b) => a.ub - b.ub);
+    const n = lists.length;
     const prefix = new Float64Array(n);
     let run = 0;
-    for (let i = 0; i < n; i++) prefix[i] = run += cursors[i]!.ub;
+    for (let i = 0; i < n; i++) prefix[i] = run += lists[i]!.ub;
     let theta = heap.threshold();
     let essential = 0;
     while (essential < n && f(prefix[essential]!) <= theta) essential++;
     const deleted = seg.deleted ?? null;
     const base = seg.base;
-    let scored = 0;
 
     while (essential < n) {
-      let doc = 0xffffffff;
+      // Candidate: the smallest current document of the essential lists, and the
+      // window up to the first block end among them.
+      let doc = NO_MORE_DOCS;
+      let upTo = NO_MORE_DOCS;
       for (let i = essential; i < n; i++) {
-        const c = cursors[i]!;
-        if (c.pos < c.end) {
-          const d = c.docs[c.pos]!;
-          if (d < doc) doc = d;
+        const c = lists[i]!.cursor;
+        if (c.doc < doc) doc = c.doc;
+        const e = c.blockEnd();
+        if (e < upTo) upTo = e;
+      }
+      if (doc === NO_MORE_DOCS) break;
+
+      // Block-max window skip: if the essential lists' current blocks plus every
+      // non-essential list cannot beat theta, no document up to `upTo` can.
+      if (theta !== -Infinity) {
+        let windowBound = essential > 0 ? prefix[essential - 1]! : 0;
+        for (let i = essential; i < n; i++) {
+          const l = lists[i]!;
+          if (l.cursor.doc <= upTo) windowBound += blockBound(l, l.cursor.block);
+        }
+        if (f(windowBound) <= theta) {
+          for (let i = essential; i < n; i++) lists[i]!.cursor.advance(upTo + 1);
+          continue;
         }
       }
-      if (doc === 0xffffffff) break;
+
       let score = 0;
       for (let i = essential; i < n; i++) {
-        const c = cursors[i]!;
-        if (c.pos < c.end && c.docs[c.pos] === doc) {
-          score += bm25TermScore(c.weight, c.freqs[c.pos]!, c.normInverse[c.norms[doc]!]!);
-          c.pos++;
-          scored++;
+        const l = lists[i]!;
+        const c = l.cursor;
+        if (c.doc === doc) {
+          score += bm25TermScore(l.weight, c.freq(), l.normInverse[l.data.norms[doc]!]!);
+          c.next();
         }
       }
       let alive = true;
@@ -233,20 +273,15 @@ export class Bm25Searcher {
           alive = false;
           break;
         }
-        const c = cursors[i]!;
-        if (!advanceBlock(c, doc)) continue;
-        // Block-max bound: replace this list's global bound by its current block's bound.
-        const blockBound = c.blockUb[c.block - c.firstBlock]!;
-        const rest = i > 0 ? prefix[i - 1]! : 0;
-        if (f(score + blockBound + rest) <= theta) {
+        const l = lists[i]!;
+        const c = l.cursor;
+        const b = c.shallowBlock(doc);
+        if (b >= c.lastBlock) continue;
+        if (f(score + blockBound(l, b) + (i > 0 ? prefix[i - 1]! : 0)) <= theta) {
           alive = false;
           break;
         }
-        if (advanceTo(c, doc)) {
-          score += bm25TermScore(c.weight, c.freqs[c.pos]!, c.normInverse[c.norms[doc]!]!);
-          c.pos++;
-          scored++;
-        }
+        if (c.advance(doc) === doc) score += bm25TermScore(l.weight, c.freq(), l.normInverse[l.data.norms[doc]!]!);
       }
       if (!alive || (deleted !== null && deleted[doc] !== 0)) continue;
       if (heap.offer(f(score), base + doc) && heap.size === heap.k) {
@@ -254,31 +289,11 @@ export class Bm25Searcher {
         while (essential < n && f(prefix[essential]!) <= theta) essential++;
       }
     }
-    return scored;
   }
 }
 
-/** Moves the cursor's block pointer to the block that may contain `doc`; false when the list is exhausted. */
-function advanceBlock(c: Cursor, doc: number): boolean {
-  if (c.pos >= c.end) return false;
-  while (c.block < c.lastBlock && c.blockLastDoc[c.block]! < doc) c.block++;
-  if (c.block >= c.lastBlock) {
-    c.pos = c.end;
-    return false;
-  }
-  return true;
-}
-
-/** Moves the cursor to the first posting >= doc within its current block; true when it lands on `doc`. */
-function advanceTo(c: Cursor, doc: number): boolean {
-  const blockFirst = c.start + (c.block - c.firstBlock) * POSTINGS_BLOCK_SIZE;
-  let lo = c.pos > blockFirst ? c.pos : blockFirst;
-  let hi = Math.min(c.end, blockFirst + POSTINGS_BLOCK_SIZE);
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (c.docs[mid]! < doc) lo = mid + 1;
-    else hi = mid;
-  }
-  c.pos = lo;
-  return lo < c.end && c.docs[lo] === doc;
+/** Upper bound of a term's score within block `b`. */
+function blockBound(l: TermList, b: number): number {
+  const d = l.data;
+  return l.weight * (1 - 1 / (1 + d.blockMaxFreq[b]! * l.normInverse[d.blockMinNorm[b]!]!)) * BOUND_SLACK;
 }

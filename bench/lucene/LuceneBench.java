@@ -1,0 +1,115 @@
+// Lucene baseline for bench/bm25 (issue: BM25 query speed at or above Lucene).
+// Indexes "id<TAB>text" lines, force-merges to one segment, then times top-k
+// BM25 queries with Lucene's default approximate hit counting (block-max
+// WAND/MaxScore pruning). Prints one JSON object on stdout.
+// Build: javac -cp <lucene jars> -d <out> LuceneBench.java
+// Run:   java -cp <out>:<jars> LuceneBench DOCS QUERIES ANALYZER K1 B KS BUDGET_S TOP_OUT
+import java.io.*;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.*;
+import java.util.*;
+import org.apache.lucene.analysis.Analyzer;
+import org.apache.lucene.analysis.TokenStream;
+import org.apache.lucene.analysis.core.WhitespaceAnalyzer;
+import org.apache.lucene.analysis.en.EnglishAnalyzer;
+import org.apache.lucene.analysis.tokenattributes.CharTermAttribute;
+import org.apache.lucene.document.*;
+import org.apache.lucene.index.*;
+import org.apache.lucene.search.*;
+import org.apache.lucene.search.similarities.BM25Similarity;
+import org.apache.lucene.store.FSDirectory;
+
+public class LuceneBench {
+  public static void main(String[] args) throws Exception {
+    Path docs = Paths.get(args[0]);
+    Path queriesFile = Paths.get(args[1]);
+    Analyzer analyzer = args[2].equals("english") ? new EnglishAnalyzer() : new WhitespaceAnalyzer();
+    float k1 = Float.parseFloat(args[3]);
+    float b = Float.parseFloat(args[4]);
+    String[] ks = args[5].split(",");
+    double budget = Double.parseDouble(args[6]);
+    String topOut = args[7];
+    BM25Similarity sim = new BM25Similarity(k1, b);
+
+    Path dir = Files.createTempDirectory("lucene-bench");
+    long t0 = System.nanoTime();
+    int count = 0;
+    try (FSDirectory fs = FSDirectory.open(dir)) {
+      IndexWriterConfig cfg = new IndexWriterConfig(analyzer).setSimilarity(sim).setRAMBufferSizeMB(1024).setOpenMode(IndexWriterConfig.OpenMode.CREATE);
+      try (IndexWriter w = new IndexWriter(fs, cfg); BufferedReader r = Files.newBufferedReader(docs, StandardCharsets.UTF_8)) {
+        FieldType idType = new FieldType(StringField.TYPE_STORED);
+        FieldType textType = new FieldType();
+        textType.setIndexOptions(IndexOptions.DOCS_AND_FREQS);
+        textType.setTokenized(true);
+        textType.freeze();
+        String line;
+        while ((line = r.readLine()) != null) {
+          int tab = line.indexOf('\t');
+          Document d = new Document();
+          d.add(new Field("id", line.substring(0, tab), idType));
+          d.add(new Field("contents", line.substring(tab + 1), textType));
+          w.addDocument(d);
+          count++;
+        }
+        w.forceMerge(1);
+        w.commit();
+      }
+      double buildSeconds = (System.nanoTime() - t0) / 1e9;
+      long bytes = 0;
+      for (String f : fs.listAll()) bytes += fs.fileLength(f);
+
+      List<String> queries = Files.readAllLines(queriesFile, StandardCharsets.UTF_8);
+      StringBuilder timings = new StringBuilder();
+      StringBuilder tops = new StringBuilder("{");
+      try (DirectoryReader reader = DirectoryReader.open(fs)) {
+        IndexSearcher searcher = new IndexSearcher(reader);
+        searcher.setSimilarity(sim);
+        List<Query> parsed = new ArrayList<>();
+        for (String q : queries) parsed.add(bagOfWords(analyzer, q));
+        for (String kText : ks) {
+          int k = Integer.parseInt(kText);
+          for (int i = 0; i < Math.min(50, parsed.size()); i++) searcher.search(parsed.get(i), k); // JIT warm-up
+          long start = System.nanoTime();
+          int n = 0;
+          for (Query q : parsed) {
+            TopDocs top = searcher.search(q, k);
+            if (k == 10) {
+              tops.append(tops.length() > 1 ? "," : "").append('"').append(n).append("\":[");
+              for (int j = 0; j < top.scoreDocs.length; j++) {
+                if (j > 0) tops.append(',');
+                tops.append('"').append(searcher.doc(top.scoreDocs[j].doc).get("id")).append('"');
+              }
+              tops.append(']');
+            }
+            n++;
+            if ((System.nanoTime() - start) / 1e9 > budget) break;
+          }
+          double secs = (System.nanoTime() - start) / 1e9;
+          timings.append(timings.length() > 0 ? "," : "").append(String.format(Locale.ROOT, "{\"k\":%d,\"queries\":%d,\"seconds\":%.6f,\"qps\":%.3f}", k, n, secs, n / secs));
+        }
+      }
+      tops.append('}');
+      Files.write(Paths.get(topOut), tops.toString().getBytes(StandardCharsets.UTF_8));
+      System.out.println(String.format(Locale.ROOT, "{\"engine\":\"lucene\",\"docs\":%d,\"buildSeconds\":%.3f,\"indexBytes\":%d,\"timings\":[%s]}", count, buildSeconds, bytes, timings));
+    } finally {
+      try (var walk = Files.walk(dir)) { walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete()); }
+    }
+  }
+
+  /** One SHOULD clause per distinct analyzed term, boosted by its count (Anserini's bag of words). */
+  static Query bagOfWords(Analyzer analyzer, String text) throws IOException {
+    Map<String, Integer> counts = new LinkedHashMap<>();
+    try (TokenStream ts = analyzer.tokenStream("contents", text)) {
+      CharTermAttribute term = ts.addAttribute(CharTermAttribute.class);
+      ts.reset();
+      while (ts.incrementToken()) counts.merge(term.toString(), 1, Integer::sum);
+      ts.end();
+    }
+    BooleanQuery.Builder b = new BooleanQuery.Builder();
+    for (Map.Entry<String, Integer> e : counts.entrySet()) {
+      Query tq = new TermQuery(new Term("contents", e.getKey()));
+      b.add(e.getValue() == 1 ? tq : new BoostQuery(tq, e.getValue()), BooleanClause.Occur.SHOULD);
+    }
+    return b.build();
+  }
+}
