@@ -13,8 +13,11 @@ export interface BenchDataset {
   /** Calls `emit` for each document. */
   forEachDoc(emit: (id: string, text: string) => void): void;
   queries: Record<string, string[]>;
-  /** Analyzer preset Quarry uses (other engines use their defaults). */
-  analyzer: string;
+  /** Analyzer preset Quarry uses; Lucene uses its equivalent (EnglishAnalyzer or WhitespaceAnalyzer). */
+  analyzer: 'english' | 'whitespace';
+  /** BM25 parameters for Quarry and Lucene. */
+  k1: number;
+  b: number;
 }
 
 /** Loads a dataset by name: `scifact` or `zipf-<docs>` (e.g. zipf-200000). */
@@ -26,6 +29,8 @@ export function loadDataset(name: string, queryCount: number): BenchDataset {
     return {
       name,
       analyzer: 'english',
+      k1: 0.9,
+      b: 0.4,
       queries: { scifact: queries },
       forEachDoc: (emit) => forEachBeirDocument(join(dir, 'corpus.jsonl'), (d) => emit(d.id, `${d.title}\n${d.text}`)),
     };
@@ -34,5 +39,5 @@ export function loadDataset(name: string, queryCount: number): BenchDataset {
   if (m === null) throw new Error(`unknown dataset ${name}: use scifact or zipf-<docs>`);
   const settings: ZipfSettings = { docs: Number(m[1]), vocabulary: 50_000, meanLength: 60, seed: 20261125 };
   const q = generateZipfQueries(settings, queryCount);
-  return { name, analyzer: 'standard', queries: { corpus: q.corpus, rare: q.rare }, forEachDoc: (emit) => generateZipfCorpus(settings, emit) };
+  return { name, analyzer: 'whitespace', k1: 1.2, b: 0.75, queries: { corpus: q.corpus, rare: q.rare }, forEachDoc: (emit) => generateZipfCorpus(settings, emit) };
 }

@@ -1,6 +1,6 @@
 // One engine of the BM25 benchmark, in its own process so that build memory
 // is measured per engine. Prints one JSON object on stdout.
-// Usage: node --import tsx bench/bm25/engine.ts --engine quarry|minisearch|orama --dataset scifact|zipf-N
+// Usage: node --import tsx bench/bm25/engine.ts --engine quarry|lucene|minisearch|orama --dataset scifact|zipf-N
 //        [--queries 1000] [--ks 10,1000] [--budget 60] [--top-out file]
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -10,6 +10,7 @@ import MiniSearch from 'minisearch';
 import { Collection, parseSchema } from '../../src/collection/index.js';
 import { argList, argNumber, argValue } from '../common/args.js';
 import { loadDataset } from './datasets.js';
+import { runLucene } from './lucene.js';
 
 const engine = argValue('engine', 'quarry');
 const dataset = loadDataset(argValue('dataset', 'scifact'), argNumber('queries', 1000));
@@ -31,7 +32,7 @@ type Searcher = (q: string, k: number) => string[] | Promise<string[]>;
 const gc = (): void => (globalThis as { gc?: () => void }).gc?.();
 
 async function time(shape: string, mode: string, k: number, queries: string[], run: Searcher, tops?: Record<string, string[]>): Promise<Timing> {
-  for (const q of queries.slice(0, 5)) await run(q, k); // warm-up
+  for (const q of queries.slice(0, 200)) await run(q, k); // warm-up (JIT), as the Lucene run does
   const started = performance.now();
   let n = 0;
   for (const q of queries) {
@@ -57,7 +58,7 @@ async function main(): Promise<void> {
   if (engine === 'quarry') {
     const dir = mkdtempSync(join(tmpdir(), 'quarry-bench-bm25-'));
     cleanup = () => rmSync(dir, { recursive: true, force: true });
-    const schema = parseSchema({ id: 'id', fields: { contents: { type: 'text', from: ['text'], analyzer: dataset.analyzer } }, store: [] });
+    const schema = parseSchema({ id: 'id', fields: { contents: { type: 'text', from: ['text'], analyzer: dataset.analyzer, k1: dataset.k1, b: dataset.b } }, store: [] });
     const t0 = performance.now();
     const c = Collection.create(join(dir, 'idx'), schema);
     const w = c.writer({ flushPostings: 200_000_000, flushDocs: 5_000_000 });
@@ -75,7 +76,12 @@ async function main(): Promise<void> {
         for (const mode of ['auto', 'pruned', 'exhaustive'] as const) {
           const key = `${mode}`;
           tops[key] ??= {};
-          timings.push(await time(shape, mode, k, queries, (q, kk) => snap.search(q, { k: kk, mode, includeStored: false }).map((h) => h.id), tops[key]));
+          // Like Lucene's TopDocs: ids are looked up only for the top-10 runs whose results are compared.
+          const run = (q: string, kk: number): string[] => {
+            const top = snap.topDocs(snap.queryTerms(q), kk, mode);
+            return kk === 10 ? Array.from(top.docs, (d) => snap.id(d)) : [];
+          };
+          timings.push(await time(shape, mode, k, queries, run, tops[key]));
         }
       }
     }
@@ -115,6 +121,20 @@ async function main(): Promise<void> {
         );
       }
     }
+  } else if (engine === 'lucene') {
+    const work = mkdtempSync(join(tmpdir(), 'quarry-bench-lucene-'));
+    cleanup = () => rmSync(work, { recursive: true, force: true });
+    const r = await runLucene(dataset, ks, budget, work);
+    if (typeof r === 'string') {
+      cleanup();
+      process.stdout.write(JSON.stringify({ engine, dataset: dataset.name, skipped: r }) + '\n');
+      return;
+    }
+    docs = r.docs;
+    buildSeconds = r.buildSeconds;
+    indexBytes = r.indexBytes;
+    timings.push(...r.timings);
+    tops.lucene = r.tops;
   } else throw new Error(`unknown engine ${engine}`);
 
   cleanup();

@@ -2,7 +2,8 @@
 // scoring) against MiniSearch and Orama on the same documents and queries,
 // each engine in its own process. Prints throughput, speed ratios, build rate,
 // index size and memory; writes bench/out/bm25.json and bm25.svg.
-// Usage: npm run bench -- bm25 [--datasets scifact,zipf-1000000] [--engines quarry,minisearch,orama]
+// Lucene 8 (Debian's liblucene8-java, built with javac) runs in the same command when Java is present.
+// Usage: npm run bench -- bm25 [--datasets scifact,zipf-200000,zipf-1000000] [--engines quarry,lucene,minisearch,orama]
 //                               [--queries 1000] [--budget 30]
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -13,8 +14,8 @@ import { argList, argNumber } from '../common/args.js';
 import { printTable, writeJson, writeSvgPlot } from '../report.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const datasets = argList('datasets', ['scifact', 'zipf-1000000']);
-const engines = argList('engines', ['quarry', 'minisearch', 'orama']);
+const datasets = argList('datasets', ['scifact', 'zipf-200000', 'zipf-1000000']);
+const engines = argList('engines', ['quarry', 'lucene', 'minisearch', 'orama']);
 const queries = argNumber('queries', 1000);
 const budget = argNumber('budget', 30);
 
@@ -53,7 +54,11 @@ for (const dataset of datasets) {
       process.stderr.write(`  ${engine} on ${dataset} failed (exit ${r.status}); skipped\n`);
       continue;
     }
-    const res = JSON.parse(r.stdout.trim().split('\n').pop()!) as EngineResult;
+    const res = JSON.parse(r.stdout.trim().split('\n').pop()!) as EngineResult & { skipped?: string };
+    if (res.skipped !== undefined) {
+      process.stderr.write(`  ${engine} skipped: ${res.skipped}\n`);
+      continue;
+    }
     res.tops = JSON.parse(readFileSync(topOut, 'utf8')) as EngineResult['tops'];
     results.push(res);
   }
@@ -82,6 +87,7 @@ for (const dataset of datasets) {
   for (const res of results.filter((r) => r.dataset === dataset)) {
     for (const t of res.timings) {
       const mini = results.find((r) => r.engine === 'minisearch' && r.dataset === dataset)?.timings.find((x) => x.shape === t.shape && x.k === t.k);
+      const lucene = results.find((r) => r.engine === 'lucene' && r.dataset === dataset)?.timings.find((x) => x.shape === t.shape && x.k === t.k);
       const exh = quarry?.timings.find((x) => x.shape === t.shape && x.k === t.k && x.mode === 'exhaustive');
       const engineName = res.engine === 'quarry' ? `quarry-${t.mode}` : res.engine;
       const ov = res.engine === 'quarry' ? (t.mode === 'exhaustive' ? 1 : overlap(res.tops[t.mode] ?? {}, exact)) : overlap(res.tops[res.engine] ?? {}, exact);
@@ -92,6 +98,7 @@ for (const dataset of datasets) {
         engine: engineName,
         qps: t.qps,
         'x exhaustive': exh ? t.qps / exh.qps : NaN,
+        'x Lucene': lucene ? t.qps / lucene.qps : NaN,
         'x MiniSearch': mini ? t.qps / mini.qps : NaN,
         'top10 overlap': t.k === 10 ? ov : NaN,
         'measured q': t.queries,
@@ -111,8 +118,8 @@ printTable(
     'build s': r.buildSeconds,
     'docs/s': Math.round(r.docsPerSecond),
     'index MB': r.indexBytes / 1048576,
-    'index size': r.engine === 'quarry' ? 'on disk' : 'heap growth',
-    'peak RSS MB': Math.round(r.peakRssMB),
+    'index size': r.engine === 'quarry' || r.engine === 'lucene' ? 'on disk' : 'heap growth',
+    'peak RSS MB': r.engine === 'lucene' ? 'n/a (JVM)' : Math.round(r.peakRssMB),
   })),
 );
 writeJson('bm25', { node: process.version, datasets, engines, queries, budget, rows: summary, builds: results.map(({ tops: _t, ...rest }) => rest) });

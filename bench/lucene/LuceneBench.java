@@ -3,7 +3,7 @@
 // BM25 queries with Lucene's default approximate hit counting (block-max
 // WAND/MaxScore pruning). Prints one JSON object on stdout.
 // Build: javac -cp <lucene jars> -d <out> LuceneBench.java
-// Run:   java -cp <out>:<jars> LuceneBench DOCS QUERIES ANALYZER K1 B KS BUDGET_S TOP_OUT
+// Run:   java -cp <out>:<jars> LuceneBench DOCS QUERY_FILES(comma-separated) ANALYZER K1 B KS BUDGET_S TOP_OUT
 import java.io.*;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.*;
@@ -22,7 +22,7 @@ import org.apache.lucene.store.FSDirectory;
 public class LuceneBench {
   public static void main(String[] args) throws Exception {
     Path docs = Paths.get(args[0]);
-    Path queriesFile = Paths.get(args[1]);
+    String[] queryFiles = args[1].split(",");
     Analyzer analyzer = args[2].equals("english") ? new EnglishAnalyzer() : new WhitespaceAnalyzer();
     float k1 = Float.parseFloat(args[3]);
     float b = Float.parseFloat(args[4]);
@@ -58,34 +58,35 @@ public class LuceneBench {
       long bytes = 0;
       for (String f : fs.listAll()) bytes += fs.fileLength(f);
 
-      List<String> queries = Files.readAllLines(queriesFile, StandardCharsets.UTF_8);
       StringBuilder timings = new StringBuilder();
       StringBuilder tops = new StringBuilder("{");
       try (DirectoryReader reader = DirectoryReader.open(fs)) {
         IndexSearcher searcher = new IndexSearcher(reader);
         searcher.setSimilarity(sim);
-        List<Query> parsed = new ArrayList<>();
-        for (String q : queries) parsed.add(bagOfWords(analyzer, q));
-        for (String kText : ks) {
-          int k = Integer.parseInt(kText);
-          for (int i = 0; i < Math.min(50, parsed.size()); i++) searcher.search(parsed.get(i), k); // JIT warm-up
-          long start = System.nanoTime();
-          int n = 0;
-          for (Query q : parsed) {
-            TopDocs top = searcher.search(q, k);
-            if (k == 10) {
-              tops.append(tops.length() > 1 ? "," : "").append('"').append(n).append("\":[");
-              for (int j = 0; j < top.scoreDocs.length; j++) {
-                if (j > 0) tops.append(',');
-                tops.append('"').append(searcher.doc(top.scoreDocs[j].doc).get("id")).append('"');
+        for (int f = 0; f < queryFiles.length; f++) {
+          List<Query> parsed = new ArrayList<>();
+          for (String q : Files.readAllLines(Paths.get(queryFiles[f]), StandardCharsets.UTF_8)) parsed.add(bagOfWords(analyzer, q));
+          for (String kText : ks) {
+            int k = Integer.parseInt(kText);
+            for (int i = 0; i < Math.min(200, parsed.size()); i++) searcher.search(parsed.get(i), k); // JIT warm-up
+            long start = System.nanoTime();
+            int n = 0;
+            for (Query q : parsed) {
+              TopDocs top = searcher.search(q, k);
+              if (k == 10) {
+                tops.append(tops.length() > 1 ? "," : "").append('"').append(f).append(':').append(n).append("\":[");
+                for (int j = 0; j < top.scoreDocs.length; j++) {
+                  if (j > 0) tops.append(',');
+                  tops.append('"').append(searcher.doc(top.scoreDocs[j].doc).get("id")).append('"');
+                }
+                tops.append(']');
               }
-              tops.append(']');
+              n++;
+              if ((System.nanoTime() - start) / 1e9 > budget) break;
             }
-            n++;
-            if ((System.nanoTime() - start) / 1e9 > budget) break;
+            double secs = (System.nanoTime() - start) / 1e9;
+            timings.append(timings.length() > 0 ? "," : "").append(String.format(Locale.ROOT, "{\"file\":%d,\"k\":%d,\"queries\":%d,\"seconds\":%.6f,\"qps\":%.3f}", f, k, n, secs, n / secs));
           }
-          double secs = (System.nanoTime() - start) / 1e9;
-          timings.append(timings.length() > 0 ? "," : "").append(String.format(Locale.ROOT, "{\"k\":%d,\"queries\":%d,\"seconds\":%.6f,\"qps\":%.3f}", k, n, secs, n / secs));
         }
       }
       tops.append('}');

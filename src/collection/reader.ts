@@ -97,9 +97,18 @@ export class Snapshot {
     return this.searchTerms(this.queryTerms(text, opts.fields), k, opts.mode ?? 'auto', opts.includeStored ?? true);
   }
 
+  /**
+   * The best documents as global document numbers and scores, without
+   * looking up ids or stored fields (Lucene's TopDocs).
+   */
+  topDocs(terms: readonly QueryTerm[], k: number, mode: SearchMode = 'auto'): { docs: Float64Array; scores: Float64Array } {
+    if (!Number.isInteger(k) || k < 1) throw new QuarryError('BAD_ARGUMENT', `k must be a positive integer, got ${k}`, { field: 'k' });
+    return this.searcher.search(terms, k, mode);
+  }
+
   /** BM25 search with already analyzed terms. */
   searchTerms(terms: readonly QueryTerm[], k: number, mode: SearchMode = 'auto', includeStored = true): Hit[] {
-    const top = this.searcher.search(terms, k, mode);
+    const top = this.topDocs(terms, k, mode);
     const hits: Hit[] = [];
     for (let i = 0; i < top.docs.length; i++) {
       const doc = top.docs[i]!;

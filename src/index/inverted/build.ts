@@ -8,7 +8,7 @@ import { bitsNeeded, packBits, packedWords } from '../../kernels/bit-packing.js'
 import { GrowableU32, GrowableU8 } from './growable.js';
 import type { InvertedFieldData } from './inverted-field.js';
 import { lengthToNorm } from './lucene-norms.js';
-import { POSTINGS_BLOCK_SIZE } from './params.js';
+import { POSTINGS_BLOCK_SIZE, SKIP_INTERVAL, SKIPS_PER_BLOCK } from './params.js';
 
 /** Accumulates documents for one field of one segment. */
 export class InvertedFieldBuilder {
@@ -103,6 +103,7 @@ export class InvertedFieldBuilder {
     const blockDocBits = new Uint8Array(numBlocks);
     const blockFreqBits = new Uint8Array(numBlocks);
     const blockWord = new Uint32Array(numBlocks + 1);
+    const blockSkipDoc = new Uint32Array(numBlocks * SKIPS_PER_BLOCK);
     // Gaps and frequencies are rewritten in place as (gap - 1) and (freq - 1), then packed.
     for (let t = 0; t < numTerms; t++) {
       const end = postingsStart[t + 1]!;
@@ -119,6 +120,8 @@ export class InvertedFieldBuilder {
           if (f > maxF) maxF = f;
           const nb = norms[doc]!;
           if (nb < minN) minN = nb;
+          const within = i - s;
+          if (within > 0 && within % SKIP_INTERVAL === 0) blockSkipDoc[blk * SKIPS_PER_BLOCK + within / SKIP_INTERVAL - 1] = doc;
           const gap = doc - prev - 1;
           prev = doc;
           docs[i] = gap;
@@ -155,6 +158,7 @@ export class InvertedFieldBuilder {
       blockDocBits,
       blockFreqBits,
       blockWord,
+      blockSkipDoc,
       packed,
       norms,
       numPostings: n,

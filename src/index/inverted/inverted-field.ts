@@ -28,6 +28,11 @@ export interface InvertedFieldData {
   blockFreqBits: Uint8Array;
   /** First word of each block in `packed` (gaps first, then frequencies); one extra entry at the end. */
   blockWord: Uint32Array;
+  /**
+   * Skip points: the document at posting SKIP_INTERVAL * (s + 1) of each block
+   * (SKIPS_PER_BLOCK entries per block; unused entries are 0).
+   */
+  blockSkipDoc: Uint32Array;
   /** Bit-packed postings of all blocks. */
   packed: Uint32Array;
   /** Lucene norm byte of each document (0 when the field is empty). */

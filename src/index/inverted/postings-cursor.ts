@@ -1,16 +1,27 @@
 /**
- * Iterates one term's compressed postings block by block. Blocks are decoded
- * into reusable buffers only when the cursor enters them; frequencies are
- * decoded only when asked for; skipping past whole blocks uses their last
- * document and decodes nothing. Cursors are pooled by the searcher and reset
- * for each query, so a query allocates no per-posting memory.
+ * Iterates one term's compressed postings. Within a block, gaps are read one
+ * at a time straight from the bit-packed words (fixed width, so the j-th gap
+ * and the j-th frequency are at known bit offsets): moving forward costs a
+ * few operations per posting, frequencies are read only for documents that
+ * are scored, and skipping past whole blocks uses their last document and
+ * reads nothing. Cursors are pooled by the searcher and reset per query.
  */
 import { packedWords, unpackBits } from '../../kernels/bit-packing.js';
 import type { InvertedFieldData } from './inverted-field.js';
-import { POSTINGS_BLOCK_SIZE } from './params.js';
+import { POSTINGS_BLOCK_SIZE, SKIP_INTERVAL, SKIPS_PER_BLOCK } from './params.js';
 
 /** Sentinel document number past every real document. */
 export const NO_MORE_DOCS = 0xffffffff;
+
+/** Reads the `j`-th value of `bits` bits starting at word `start`. */
+function readPacked(packed: Uint32Array, start: number, j: number, bits: number, mask: number): number {
+  const bitPos = j * bits;
+  const w = start + (bitPos >>> 5);
+  const sh = bitPos & 31;
+  let v = packed[w]! >>> sh;
+  if (sh + bits > 32) v |= packed[w + 1]! << (32 - sh);
+  return (v & mask) >>> 0;
+}
 
 /** A cursor over one term's postings. */
 export class PostingsCursor {
@@ -21,16 +32,25 @@ export class PostingsCursor {
   firstBlock = 0;
   lastBlock = 0;
   df = 0;
+  private packed: Uint32Array = new Uint32Array(0);
+  private lastDocs: Uint32Array = new Uint32Array(0);
+  private skipDocs: Uint32Array = new Uint32Array(0);
   private data!: InvertedFieldData;
   private count = 0;
   private i = 0;
-  private freqsDecoded = false;
-  private readonly docs = new Uint32Array(POSTINGS_BLOCK_SIZE);
-  private readonly freqs = new Uint32Array(POSTINGS_BLOCK_SIZE);
+  private docStart = 0;
+  private docBits = 0;
+  private docMask = 0;
+  private freqStart = 0;
+  private freqBits = 0;
+  private freqMask = 0;
 
   /** Positions the cursor on the first posting of term `t`. */
   reset(data: InvertedFieldData, t: number): void {
     this.data = data;
+    this.packed = data.packed;
+    this.lastDocs = data.blockLastDoc;
+    this.skipDocs = data.blockSkipDoc;
     this.firstBlock = data.blockStart[t]!;
     this.lastBlock = data.blockStart[t + 1]!;
     this.df = data.docFreq[t]!;
@@ -39,19 +59,14 @@ export class PostingsCursor {
 
   /** Frequency of the current document. */
   freq(): number {
-    if (!this.freqsDecoded) {
-      const d = this.data;
-      const b = this.block;
-      const start = d.blockWord[b]! + packedWords(this.count, d.blockDocBits[b]!);
-      unpackBits(d.packed, start, this.count, d.blockFreqBits[b]!, this.freqs);
-      this.freqsDecoded = true;
-    }
-    return this.freqs[this.i]! + 1;
+    return this.freqBits === 0 ? 1 : readPacked(this.packed, this.freqStart, this.i, this.freqBits, this.freqMask) + 1;
   }
 
   /** Moves to the next posting. */
   next(): number {
-    if (++this.i < this.count) return (this.doc = this.docs[this.i]!);
+    if (++this.i < this.count) {
+      return (this.doc += 1 + (this.docBits === 0 ? 0 : readPacked(this.packed, this.docStart, this.i, this.docBits, this.docMask)));
+    }
     this.loadBlock(this.block + 1);
     return this.doc;
   }
@@ -59,50 +74,52 @@ export class PostingsCursor {
   /** Moves to the first posting with document >= target. */
   advance(target: number): number {
     if (this.doc >= target) return this.doc;
-    const d = this.data;
-    if (d.blockLastDoc[this.block]! < target) {
+    const last = this.lastDocs;
+    if (last[this.block]! < target) {
       let b = this.block + 1;
-      while (b < this.lastBlock && d.blockLastDoc[b]! < target) b++;
+      while (b < this.lastBlock && last[b]! < target) b++;
       this.loadBlock(b);
       if (this.doc >= target) return this.doc;
     }
-    let i = this.i + 1;
-    while (this.docs[i]! < target) i++; // the block's last doc is >= target
+    // The block's last document is >= target: jump to the last skip point at or
+    // before target, then walk the gaps.
+    const packed = this.packed;
+    const bits = this.docBits;
+    let doc = this.doc;
+    let i = this.i;
+    const skips = this.skipDocs;
+    const sBase = this.block * SKIPS_PER_BLOCK;
+    for (let s = ((i / SKIP_INTERVAL) | 0); s < SKIPS_PER_BLOCK; s++) {
+      const at = (s + 1) * SKIP_INTERVAL;
+      if (at >= this.count) break;
+      const sd = skips[sBase + s]!;
+      if (sd > target) break;
+      i = at;
+      doc = sd;
+    }
+    if (bits === 0) {
+      i += target - doc;
+      doc = target;
+    } else {
+      const start = this.docStart;
+      const mask = this.docMask;
+      while (doc < target) doc += 1 + readPacked(packed, start, ++i, bits, mask);
+    }
     this.i = i;
-    return (this.doc = this.docs[i]!);
+    return (this.doc = doc);
   }
 
   /** Last document of the current block (NO_MORE_DOCS when exhausted). */
   blockEnd(): number {
-    return this.doc === NO_MORE_DOCS ? NO_MORE_DOCS : this.data.blockLastDoc[this.block]!;
+    return this.doc === NO_MORE_DOCS ? NO_MORE_DOCS : this.lastDocs[this.block]!;
   }
 
-  /** The block that would hold `target`, without decoding anything (lastBlock when past the end). */
+  /** The block that would hold `target`, without reading postings (lastBlock when past the end). */
   shallowBlock(target: number): number {
-    const last = this.data.blockLastDoc;
+    const last = this.lastDocs;
     let b = this.block;
     while (b < this.lastBlock && last[b]! < target) b++;
     return b;
-  }
-
-  /** Decodes block `b` (or marks the cursor exhausted). */
-  private loadBlock(b: number): void {
-    this.block = b;
-    this.freqsDecoded = false;
-    this.i = 0;
-    if (b >= this.lastBlock) {
-      this.count = 0;
-      this.doc = NO_MORE_DOCS;
-      return;
-    }
-    const d = this.data;
-    const count = b < this.lastBlock - 1 ? POSTINGS_BLOCK_SIZE : this.df - (this.lastBlock - 1 - this.firstBlock) * POSTINGS_BLOCK_SIZE;
-    this.count = count;
-    const docs = this.docs;
-    unpackBits(d.packed, d.blockWord[b]!, count, d.blockDocBits[b]!, docs);
-    let prev = b === this.firstBlock ? -1 : d.blockLastDoc[b - 1]!;
-    for (let j = 0; j < count; j++) prev = docs[j] = prev + 1 + docs[j]!;
-    this.doc = docs[0]!;
   }
 
   /** Number of postings in the current block. */
@@ -115,18 +132,53 @@ export class PostingsCursor {
     return this.i;
   }
 
-  /** Decoded documents of the current block (valid up to blockCount). */
-  get blockDocs(): Uint32Array {
-    return this.docs;
+  /**
+   * Decodes the rest of the current block into `docs` and `freqs` (from index
+   * 0 of the buffers) and moves to the next block. Returns how many postings
+   * were written, 0 when exhausted. Used by exhaustive scoring.
+   */
+  drainBlock(docs: Uint32Array, freqs: Uint32Array): number {
+    if (this.doc === NO_MORE_DOCS) return 0;
+    const d = this.data;
+    const b = this.block;
+    const count = this.count;
+    unpackBits(d.packed, this.docStart, count, this.docBits, docs);
+    unpackBits(d.packed, this.freqStart, count, this.freqBits, freqs);
+    let prev = b === this.firstBlock ? -1 : d.blockLastDoc[b - 1]!;
+    for (let j = 0; j < count; j++) {
+      prev = docs[j] = prev + 1 + docs[j]!;
+      freqs[j] = freqs[j]! + 1;
+    }
+    const from = this.i;
+    if (from > 0) {
+      docs.copyWithin(0, from, count);
+      freqs.copyWithin(0, from, count);
+    }
+    this.loadBlock(b + 1);
+    return count - from;
   }
 
-  /** Decoded frequencies minus one of the current block (call freq() first to decode them). */
-  get blockFreqsMinusOne(): Uint32Array {
-    return this.freqs;
-  }
-
-  /** Leaves the current block and decodes the next. */
-  nextBlock(): void {
-    this.loadBlock(this.block + 1);
+  /** Enters block `b` (or marks the cursor exhausted). */
+  private loadBlock(b: number): void {
+    this.block = b;
+    this.i = 0;
+    if (b >= this.lastBlock) {
+      this.count = 0;
+      this.doc = NO_MORE_DOCS;
+      return;
+    }
+    const d = this.data;
+    const count = b < this.lastBlock - 1 ? POSTINGS_BLOCK_SIZE : this.df - (this.lastBlock - 1 - this.firstBlock) * POSTINGS_BLOCK_SIZE;
+    this.count = count;
+    const docBits = d.blockDocBits[b]!;
+    const freqBits = d.blockFreqBits[b]!;
+    this.docBits = docBits;
+    this.docMask = docBits === 32 ? 0xffffffff : (1 << docBits) - 1;
+    this.freqBits = freqBits;
+    this.freqMask = freqBits === 32 ? 0xffffffff : (1 << freqBits) - 1;
+    this.docStart = d.blockWord[b]!;
+    this.freqStart = this.docStart + packedWords(count, docBits);
+    const base = b === this.firstBlock ? -1 : this.lastDocs[b - 1]!;
+    this.doc = base + 1 + (docBits === 0 ? 0 : readPacked(this.packed, this.docStart, 0, docBits, this.docMask));
   }
 }

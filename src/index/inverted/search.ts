@@ -13,7 +13,7 @@
 import { TopKHeap } from '../../kernels/top-k-heap.js';
 import { bm25AvgLength, bm25Idf, bm25NormInverseTable, bm25TermScore } from './bm25.js';
 import type { InvertedField, InvertedFieldData } from './inverted-field.js';
-import type { Bm25Params } from './params.js';
+import { type Bm25Params, POSTINGS_BLOCK_SIZE } from './params.js';
 import { NO_MORE_DOCS, PostingsCursor } from './postings-cursor.js';
 
 const f = Math.fround;
@@ -25,8 +25,14 @@ const f = Math.fround;
  */
 const BOUND_SLACK = 1 + 1e-5;
 
-/** Below this many postings in total, `auto` scores exhaustively (pruning costs more than it saves). */
-const AUTO_EXHAUSTIVE_POSTINGS = 20_000;
+/**
+ * `auto` scores exhaustively when the lists are short in total and no single
+ * list dominates: then MaxScore has little to skip and its per-candidate
+ * bookkeeping costs more than it saves (measured with bench/bm25 on SciFact
+ * and the synthetic corpus: see docs/benchmarks.md).
+ */
+const AUTO_EXHAUSTIVE_POSTINGS = 50_000;
+const AUTO_EXHAUSTIVE_MAX_SHARE = 0.5;
 
 /** One segment as the searcher sees it. */
 export interface InvertedSegmentView {
@@ -79,6 +85,8 @@ export class Bm25Searcher {
   private stamp = new Uint32Array(0);
   private touched = new Uint32Array(0);
   private epoch = 0;
+  private readonly blockDocs = new Uint32Array(POSTINGS_BLOCK_SIZE);
+  private readonly blockFreqs = new Uint32Array(POSTINGS_BLOCK_SIZE);
 
   constructor(
     private readonly segments: readonly InvertedSegmentView[],
@@ -129,8 +137,12 @@ export class Bm25Searcher {
       let m = mode;
       if (m === 'auto') {
         let postings = 0;
-        for (const l of lists) postings += l.cursor.df;
-        m = postings <= AUTO_EXHAUSTIVE_POSTINGS ? 'exhaustive' : 'pruned';
+        let longest = 0;
+        for (const l of lists) {
+          postings += l.cursor.df;
+          if (l.cursor.df > longest) longest = l.cursor.df;
+        }
+        m = postings < AUTO_EXHAUSTIVE_POSTINGS && longest < AUTO_EXHAUSTIVE_MAX_SHARE * postings ? 'exhaustive' : 'pruned';
       }
       if (m === 'exhaustive') this.scoreExhaustive(seg, lists, heap);
       else this.scoreMaxScore(seg, lists, heap);
@@ -188,26 +200,23 @@ export class Bm25Searcher {
     const touched = this.touched;
     const epoch = ++this.epoch;
     let nTouched = 0;
+    const docs = this.blockDocs;
+    const freqs = this.blockFreqs;
     for (const l of lists) {
       const c = l.cursor;
       const norms = l.data.norms;
       const ni = l.normInverse;
       const w = l.weight;
-      while (c.doc !== NO_MORE_DOCS) {
-        c.freq();
-        const n = c.blockCount;
-        const docs = c.blockDocs;
-        const freqs = c.blockFreqsMinusOne;
-        for (let j = c.indexInBlock; j < n; j++) {
+      for (let n = c.drainBlock(docs, freqs); n > 0; n = c.drainBlock(docs, freqs)) {
+        for (let j = 0; j < n; j++) {
           const d = docs[j]!;
-          const s = bm25TermScore(w, freqs[j]! + 1, ni[norms[d]!]!);
+          const s = bm25TermScore(w, freqs[j]!, ni[norms[d]!]!);
           if (stamp[d] !== epoch) {
             stamp[d] = epoch;
             acc[d] = s;
             touched[nTouched++] = d;
           } else acc[d]! += s;
         }
-        c.nextBlock();
       }
     }
     const deleted = seg.deleted ?? null;
@@ -231,8 +240,9 @@ export class Bm25Searcher {
     const base = seg.base;
 
     while (essential < n) {
-      // Candidate: the smallest current document of the essential lists, and the
-      // window up to the first block end among them.
+      // Window: from the smallest current document of the essential lists up to
+      // the first block end among them. Within it, each essential list stays in
+      // its current block, so the block bounds hold for every document.
       let doc = NO_MORE_DOCS;
       let upTo = NO_MORE_DOCS;
       for (let i = essential; i < n; i++) {
@@ -242,52 +252,55 @@ export class Bm25Searcher {
         if (e < upTo) upTo = e;
       }
       if (doc === NO_MORE_DOCS) break;
-
-      // Block-max window skip: if the essential lists' current blocks plus every
-      // non-essential list cannot beat theta, no document up to `upTo` can.
-      if (theta !== -Infinity) {
-        let windowBound = essential > 0 ? prefix[essential - 1]! : 0;
-        for (let i = essential; i < n; i++) {
-          const l = lists[i]!;
-          if (l.cursor.doc <= upTo) windowBound += blockBound(l, l.cursor.block);
-        }
-        if (f(windowBound) <= theta) {
-          for (let i = essential; i < n; i++) lists[i]!.cursor.advance(upTo + 1);
-          continue;
-        }
-      }
-
-      let score = 0;
+      let windowBound = essential > 0 ? prefix[essential - 1]! : 0;
       for (let i = essential; i < n; i++) {
         const l = lists[i]!;
-        const c = l.cursor;
-        if (c.doc === doc) {
-          score += bm25TermScore(l.weight, c.freq(), l.normInverse[l.data.norms[doc]!]!);
-          c.next();
-        }
+        if (l.cursor.doc <= upTo) windowBound += blockBound(l, l.cursor.block);
       }
-      let alive = true;
-      // Non-essential lists, largest bound first: stop as soon as the doc cannot enter the top k.
-      for (let i = essential - 1; i >= 0; i--) {
-        if (f(score + prefix[i]!) <= theta) {
-          alive = false;
-          break;
-        }
-        const l = lists[i]!;
-        const c = l.cursor;
-        const b = c.shallowBlock(doc);
-        if (b >= c.lastBlock) continue;
-        if (f(score + blockBound(l, b) + (i > 0 ? prefix[i - 1]! : 0)) <= theta) {
-          alive = false;
-          break;
-        }
-        if (c.advance(doc) === doc) score += bm25TermScore(l.weight, c.freq(), l.normInverse[l.data.norms[doc]!]!);
+      const firstEssential = essential;
+      if (f(windowBound) <= theta) {
+        // No document up to `upTo` can beat theta: skip the window without scoring.
+        for (let i = essential; i < n; i++) lists[i]!.cursor.advance(upTo + 1);
+        continue;
       }
-      if (!alive || (deleted !== null && deleted[doc] !== 0)) continue;
-      if (heap.offer(f(score), base + doc) && heap.size === heap.k) {
-        theta = heap.threshold();
-        while (essential < n && f(prefix[essential]!) <= theta) essential++;
+      // Score the candidates of the window.
+      while (doc <= upTo) {
+        let score = 0;
+        let next = NO_MORE_DOCS;
+        for (let i = firstEssential; i < n; i++) {
+          const l = lists[i]!;
+          const c = l.cursor;
+          if (c.doc === doc) {
+            score += bm25TermScore(l.weight, c.freq(), l.normInverse[l.data.norms[doc]!]!);
+            c.next();
+          }
+          if (c.doc < next) next = c.doc;
+        }
+        let alive = true;
+        // Lists below `firstEssential`, largest bound first: stop as soon as the doc cannot enter the top k.
+        for (let i = firstEssential - 1; i >= 0; i--) {
+          if (f(score + prefix[i]!) <= theta) {
+            alive = false;
+            break;
+          }
+          const l = lists[i]!;
+          const c = l.cursor;
+          const bl = c.shallowBlock(doc);
+          if (bl >= c.lastBlock) continue;
+          if (f(score + blockBound(l, bl) + (i > 0 ? prefix[i - 1]! : 0)) <= theta) {
+            alive = false;
+            break;
+          }
+          if (c.advance(doc) === doc) score += bm25TermScore(l.weight, c.freq(), l.normInverse[l.data.norms[doc]!]!);
+        }
+        if (alive && (deleted === null || deleted[doc] === 0) && heap.offer(f(score), base + doc) && heap.size === heap.k) {
+          theta = heap.threshold();
+          while (essential < n && f(prefix[essential]!) <= theta) essential++;
+          if (f(windowBound) <= theta) break; // the rest of the window cannot compete
+        }
+        doc = next;
       }
+      if (doc <= upTo) for (let i = firstEssential; i < n; i++) lists[i]!.cursor.advance(upTo + 1);
     }
   }
 }
