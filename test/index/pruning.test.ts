@@ -13,7 +13,9 @@ const root = tempDir();
 function expectSame(snap: Snapshot, text: string, k: number): void {
   const a = snap.search(text, { k, mode: 'pruned', includeStored: false });
   const b = snap.search(text, { k, mode: 'exhaustive', includeStored: false });
+  const c = snap.search(text, { k, mode: 'auto', includeStored: false });
   expect(a.map((h) => [h.doc, h.score]), `query "${text}" k=${k}`).toEqual(b.map((h) => [h.doc, h.score]));
+  expect(c.map((h) => [h.doc, h.score]), `auto: query "${text}" k=${k}`).toEqual(b.map((h) => [h.doc, h.score]));
 }
 
 describe('pruned search equals exhaustive scoring on every shared collection', () => {
