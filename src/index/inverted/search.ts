@@ -85,6 +85,8 @@ export class Bm25Searcher {
   private stamp = new Uint32Array(0);
   private touched = new Uint32Array(0);
   private epoch = 0;
+  private heap: TopKHeap | null = null;
+  private prefix = new Float64Array(8);
   private readonly blockDocs = new Uint32Array(POSTINGS_BLOCK_SIZE);
   private readonly blockFreqs = new Uint32Array(POSTINGS_BLOCK_SIZE);
 
@@ -129,7 +131,9 @@ export class Bm25Searcher {
 
   /** Returns the k best documents for the query terms. */
   search(query: readonly QueryTerm[], k: number, mode: SearchMode = 'auto'): TopDocs {
-    const heap = new TopKHeap(k);
+    if (this.heap === null || this.heap.k !== k) this.heap = new TopKHeap(k);
+    const heap = this.heap;
+    heap.clear();
     const weights = query.map((q) => this.weight(q));
     this.segments.forEach((seg, si) => {
       const lists = this.listsFor(si, seg, query, weights);
@@ -230,7 +234,8 @@ export class Bm25Searcher {
   private scoreMaxScore(seg: InvertedSegmentView, lists: TermList[], heap: TopKHeap): void {
     lists.sort((a, b) => a.ub - b.ub);
     const n = lists.length;
-    const prefix = new Float64Array(n);
+    if (this.prefix.length < n) this.prefix = new Float64Array(n * 2);
+    const prefix = this.prefix;
     let run = 0;
     for (let i = 0; i < n; i++) prefix[i] = run += lists[i]!.ub;
     let theta = heap.threshold();
