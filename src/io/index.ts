@@ -5,3 +5,4 @@ export * from './jsonl.js';
 export * from './beir.js';
 export * from './atomic-file.js';
 export * from './section-file.js';
+export * from './vector-files.js';

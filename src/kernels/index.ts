@@ -1,3 +1,6 @@
 /** Hot numeric loops over typed arrays. */
 export { TopKHeap } from './top-k-heap.js';
 export { bitsNeeded, packBits, packedWords, unpackBits } from './bit-packing.js';
+export { dot, l2Squared, norm, normalizeRows } from './dense-distance.js';
+export { Bitset } from './bitset.js';
+export { MinHeap } from './min-heap.js';

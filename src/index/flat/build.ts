@@ -1,0 +1,15 @@
+/** Builds a flat index: rows copied into one Float32Array (normalized for cosine). */
+import { normalizeRows } from '../../kernels/dense-distance.js';
+import { QuarryError } from '../../io/quarry-error.js';
+import type { FlatParams } from './params.js';
+import { FlatIndex } from './search.js';
+
+/** Builds a flat index over `rows` x `params.dim` values. */
+export function buildFlat(vectors: Float32Array, params: FlatParams): FlatIndex {
+  if (vectors.length % params.dim !== 0) {
+    throw new QuarryError('BAD_INPUT', `${vectors.length} values are not a whole number of ${params.dim}-d rows`, { field: 'vectors' });
+  }
+  const data = Float32Array.from(vectors);
+  if (params.metric === 'cosine') normalizeRows(data, params.dim);
+  return new FlatIndex(data, params);
+}

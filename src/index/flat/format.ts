@@ -1,0 +1,15 @@
+/** File layout of a flat index: one section file of kind "FLAT" holding the rows. */
+import { readSectionFile, writeSectionFile, type WrittenFile } from '../../io/section-file.js';
+import type { DenseMetric } from '../dense-types.js';
+import { FlatIndex } from './search.js';
+
+/** Writes a flat index. */
+export function writeFlat(path: string, index: FlatIndex): WrittenFile {
+  return writeSectionFile(path, 'FLAT', 1, { rows: index.data }, { dim: index.dim, metric: index.metric });
+}
+
+/** Reads a flat index, verifying the file. */
+export function readFlat(path: string, expect?: { bytes?: number; verifyChecksum?: boolean }): FlatIndex {
+  const f = readSectionFile(path, 'FLAT', 1, expect);
+  return new FlatIndex(f.get('rows', Float32Array), { dim: Number(f.meta.dim), metric: f.meta.metric as DenseMetric });
+}

@@ -1,0 +1,149 @@
+/**
+ * Dense vector files: TEXMEX .fvecs / .ivecs / .bvecs (each row: int32 dim,
+ * then dim values), NumPy .npy (float32, 2-D, C order) and raw little-endian
+ * float32 with a given dimension. Every reader checks sizes, dimensions and
+ * NaN/Infinity and names the row that is wrong.
+ */
+import { readFileSync } from 'node:fs';
+import { ioError } from './atomic-file.js';
+import { QuarryError } from './quarry-error.js';
+
+/** A matrix of `rows` x `dim` values in one typed array. */
+export interface VectorMatrix<T extends Float32Array | Int32Array = Float32Array> {
+  dim: number;
+  rows: number;
+  data: T;
+}
+
+function load(path: string): Buffer {
+  try {
+    return readFileSync(path);
+  } catch (e) {
+    throw ioError(path, e);
+  }
+}
+
+function readTexmex(path: string, valueBytes: 1 | 4, kind: 'f' | 'i' | 'b'): { dim: number; rows: number; buf: Buffer } {
+  const buf = load(path);
+  if (buf.length < 4) throw new QuarryError('BAD_INPUT', 'file is too short for a TEXMEX vector file', { file: path });
+  const dim = buf.readInt32LE(0);
+  if (dim <= 0 || dim > 1 << 20) throw new QuarryError('BAD_INPUT', `row 0: dimension ${dim} is not plausible`, { file: path }, `is this really a .${kind}vecs file?`);
+  const rowBytes = 4 + dim * valueBytes;
+  if (buf.length % rowBytes !== 0) {
+    throw new QuarryError('BAD_INPUT', `size ${buf.length} is not a multiple of the row size ${rowBytes} (dim ${dim})`, { file: path }, 'the file is truncated or rows have different dimensions');
+  }
+  const rows = buf.length / rowBytes;
+  for (let r = 0; r < rows; r++) {
+    const d = buf.readInt32LE(r * rowBytes);
+    if (d !== dim) throw new QuarryError('BAD_INPUT', `row ${r}: dimension ${d}, expected ${dim}`, { file: path });
+  }
+  return { dim, rows, buf };
+}
+
+/** Reads a .fvecs file (float32 rows). */
+export function readFvecs(path: string): VectorMatrix {
+  const { dim, rows, buf } = readTexmex(path, 4, 'f');
+  const data = new Float32Array(rows * dim);
+  for (let r = 0; r < rows; r++) {
+    const base = r * (4 + 4 * dim) + 4;
+    for (let i = 0; i < dim; i++) data[r * dim + i] = buf.readFloatLE(base + 4 * i);
+  }
+  checkFinite(data, dim, path);
+  return { dim, rows, data };
+}
+
+/** Reads a .ivecs file (int32 rows, e.g. ground-truth neighbour ids). */
+export function readIvecs(path: string): VectorMatrix<Int32Array> {
+  const { dim, rows, buf } = readTexmex(path, 4, 'i');
+  const data = new Int32Array(rows * dim);
+  for (let r = 0; r < rows; r++) {
+    const base = r * (4 + 4 * dim) + 4;
+    for (let i = 0; i < dim; i++) data[r * dim + i] = buf.readInt32LE(base + 4 * i);
+  }
+  return { dim, rows, data };
+}
+
+/** Reads a .bvecs file (uint8 rows), returned as float32. */
+export function readBvecs(path: string): VectorMatrix {
+  const { dim, rows, buf } = readTexmex(path, 1, 'b');
+  const data = new Float32Array(rows * dim);
+  for (let r = 0; r < rows; r++) {
+    const base = r * (4 + dim) + 4;
+    for (let i = 0; i < dim; i++) data[r * dim + i] = buf[base + i]!;
+  }
+  return { dim, rows, data };
+}
+
+/** Reads a 2-D float32 little-endian C-order .npy file. */
+export function readNpy(path: string): VectorMatrix {
+  const buf = load(path);
+  if (buf.length < 10 || buf.toString('latin1', 1, 6) !== 'NUMPY' || buf[0] !== 0x93) {
+    throw new QuarryError('BAD_INPUT', 'not a .npy file (bad magic)', { file: path });
+  }
+  const major = buf[6]!;
+  const headerLen = major === 1 ? buf.readUInt16LE(8) : buf.readUInt32LE(8);
+  const headerStart = major === 1 ? 10 : 12;
+  const header = buf.toString('latin1', headerStart, headerStart + headerLen);
+  const descr = /'descr':\s*'([^']+)'/.exec(header)?.[1];
+  const fortran = /'fortran_order':\s*(True|False)/.exec(header)?.[1];
+  const shape = /'shape':\s*\(([^)]*)\)/.exec(header)?.[1];
+  if (descr !== '<f4') throw new QuarryError('BAD_INPUT', `dtype ${descr ?? '?'} is not supported; expected little-endian float32 (<f4)`, { file: path }, 'convert with arr.astype("<f4")');
+  if (fortran !== 'False') throw new QuarryError('BAD_INPUT', 'Fortran-order arrays are not supported', { file: path }, 'save with np.ascontiguousarray');
+  const dims = (shape ?? '').split(',').map((s) => s.trim()).filter(Boolean).map(Number);
+  if (dims.length !== 2 || dims.some((d) => !Number.isInteger(d) || d <= 0)) throw new QuarryError('BAD_INPUT', `shape (${shape}) is not a 2-D matrix`, { file: path });
+  const [rows, dim] = dims as [number, number];
+  const start = headerStart + headerLen;
+  if (buf.length - start !== rows * dim * 4) throw new QuarryError('BAD_INPUT', `data size ${buf.length - start} does not match shape ${rows} x ${dim}`, { file: path });
+  const data = new Float32Array(rows * dim);
+  for (let i = 0; i < rows * dim; i++) data[i] = buf.readFloatLE(start + 4 * i);
+  checkFinite(data, dim, path);
+  return { dim, rows, data };
+}
+
+/** Reads raw little-endian float32 values as rows of `dim`. */
+export function readRawFloat32(path: string, dim: number): VectorMatrix {
+  const buf = load(path);
+  if (!Number.isInteger(dim) || dim <= 0) throw new QuarryError('BAD_ARGUMENT', `dimension must be a positive integer, got ${dim}`, { field: 'dim' });
+  if (buf.length % (4 * dim) !== 0) throw new QuarryError('BAD_INPUT', `size ${buf.length} is not a multiple of 4 x dim (${4 * dim})`, { file: path });
+  const rows = buf.length / (4 * dim);
+  const data = new Float32Array(rows * dim);
+  for (let i = 0; i < rows * dim; i++) data[i] = buf.readFloatLE(4 * i);
+  checkFinite(data, dim, path);
+  return { dim, rows, data };
+}
+
+/** Writes rows as a .fvecs buffer. */
+export function encodeFvecs(data: Float32Array, dim: number): Buffer {
+  const rows = data.length / dim;
+  const buf = Buffer.alloc(rows * (4 + 4 * dim));
+  for (let r = 0; r < rows; r++) {
+    const base = r * (4 + 4 * dim);
+    buf.writeInt32LE(dim, base);
+    for (let i = 0; i < dim; i++) buf.writeFloatLE(data[r * dim + i]!, base + 4 + 4 * i);
+  }
+  return buf;
+}
+
+/**
+ * Checks a JSON vector value: an array of `dim` finite numbers. Errors name
+ * `where` (file:line) and the field.
+ */
+export function parseJsonVector(value: unknown, dim: number, where: { file?: string; line?: number; field: string }): Float32Array {
+  if (!Array.isArray(value)) throw new QuarryError('BAD_INPUT', 'expected an array of numbers', where);
+  if (value.length !== dim) throw new QuarryError('BAD_INPUT', `dimension ${value.length}, expected ${dim}`, where, 'every vector of a field has the field\'s dim');
+  const out = new Float32Array(dim);
+  for (let i = 0; i < dim; i++) {
+    const x = value[i];
+    if (typeof x !== 'number' || !Number.isFinite(x)) throw new QuarryError('BAD_INPUT', `component ${i} is ${JSON.stringify(x)}, not a finite number`, where);
+    out[i] = x;
+  }
+  return out;
+}
+
+function checkFinite(data: Float32Array, dim: number, path: string): void {
+  for (let i = 0; i < data.length; i++) {
+    if (!Number.isFinite(data[i]!)) {
+      throw new QuarryError('BAD_INPUT', `row ${Math.floor(i / dim)}, component ${i % dim} is ${data[i]}`, { file: path }, 'vectors must not contain NaN or Infinity');
+    }
+  }
+}
