@@ -4,3 +4,4 @@ export { bitsNeeded, packBits, packedWords, unpackBits } from './bit-packing.js'
 export { dot, l2Squared, norm, normalizeRows } from './dense-distance.js';
 export { Bitset } from './bitset.js';
 export { MinHeap } from './min-heap.js';
+export { popcount32, hamming } from './popcount.js';

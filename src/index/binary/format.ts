@@ -1,0 +1,29 @@
+/** File layout of a binary index: section file "BINC" (binarizer, codes, norms, optional floats for rescoring). */
+import { readSectionFile, writeSectionFile, type WrittenFile } from '../../io/section-file.js';
+import type { BinaryParams } from './params.js';
+import { BinaryIndex } from './search.js';
+
+/** Writes a binary index. */
+export function writeBinary(path: string, index: BinaryIndex): WrittenFile {
+  const sections: Record<string, Float32Array | Uint32Array> = {
+    mean: index.binarizer.mean,
+    scales: index.binarizer.scales,
+    codes: index.codes,
+    normsSq: index.normsSq,
+  };
+  if (index.floats !== null) sections.floats = index.floats;
+  return writeSectionFile(path, 'BINC', 1, sections, { params: index.params });
+}
+
+/** Reads a binary index. */
+export function readBinary(path: string, expect?: { bytes?: number; verifyChecksum?: boolean }): BinaryIndex {
+  const f = readSectionFile(path, 'BINC', 1, expect);
+  const params = f.meta.params as BinaryParams;
+  return new BinaryIndex(
+    { dim: params.dim, planes: params.planes, mean: f.get('mean', Float32Array), scales: f.get('scales', Float32Array) },
+    f.get('codes', Uint32Array),
+    f.get('normsSq', Float32Array),
+    f.has('floats') ? f.get('floats', Float32Array) : null,
+    params,
+  );
+}

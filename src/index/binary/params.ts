@@ -1,0 +1,22 @@
+/**
+ * Parameters of binary-code indexes (BEBR, Tencent, KDD 2023; BPR, Yamada et
+ * al., ACL 2021): rows kept as bit planes (32x smaller than float32 at one
+ * bit per dimension), scored against the float query with popcounts over bit
+ * planes, then the best candidates rescored exactly from stored floats.
+ */
+import type { DenseMetric } from '../dense-types.js';
+
+/** Settings of a binary index. */
+export interface BinaryParams {
+  dim: number;
+  metric: DenseMetric;
+  /** Bit planes per dimension (1 = sign codes; more = residual planes). */
+  planes: number;
+  /** Bits of the query's weights when scoring with popcounts (1..8). */
+  queryBits: number;
+  /** Candidates rescored with exact floats, as a multiple of k (0 = no rescoring). */
+  rescore: number;
+}
+
+/** Defaults: 1 plane, 4-bit query weights, rescoring 10 x k candidates. */
+export const BINARY_DEFAULTS = { planes: 1, queryBits: 4, rescore: 10 } as const;

@@ -1,0 +1,124 @@
+/**
+ * Binary-code search. The float query is turned into bit planes of
+ * quantized per-dimension weights, so that each code is scored with AND and
+ * popcount only: for plane t with weights w_d = q_d * scale_td,
+ * sum over set bits of w_d ~= min_t * popcount(B) + step_t * sum_j 2^j popcount(Q_tj & B).
+ * The best rescore x k rows are then rescored exactly from the stored floats.
+ */
+import { dot } from '../../kernels/dense-distance.js';
+import { popcount32 } from '../../kernels/popcount.js';
+import { TopKHeap } from '../../kernels/top-k-heap.js';
+import { QuarryError } from '../../io/quarry-error.js';
+import { planeWords, type ResidualBinarizer } from '../../learn/residual-binarizer.js';
+import type { DenseHits, DenseIndex, DenseMetric, DenseSearchOptions } from '../dense-types.js';
+import { heapToHits, prepareQuery, similarity } from '../flat/search.js';
+import type { BinaryParams } from './params.js';
+
+/** Search options of binary indexes. */
+export interface BinarySearchOptions extends DenseSearchOptions {
+  /** Candidates rescored exactly, as a multiple of k (default: the index's). */
+  rescore?: number;
+}
+
+/** A binary-code index with optional exact rescoring. */
+export class BinaryIndex implements DenseIndex<BinarySearchOptions> {
+  readonly dim: number;
+  readonly metric: DenseMetric;
+  private readonly words: number;
+
+  constructor(
+    readonly binarizer: ResidualBinarizer,
+    /** Packed codes: row-major, planes x planeWords(dim) words per row. */
+    readonly codes: Uint32Array,
+    /** Squared norms of the original rows (used for l2). */
+    readonly normsSq: Float32Array,
+    /** Original rows for rescoring (normalized for cosine), or null to score codes only. */
+    readonly floats: Float32Array | null,
+    readonly params: BinaryParams,
+  ) {
+    this.dim = params.dim;
+    this.metric = params.metric;
+    this.words = planeWords(params.dim);
+  }
+
+  get size(): number {
+    return this.normsSq.length;
+  }
+
+  /** Bytes of the codes alone (what candidate generation reads). */
+  get codeBytes(): number {
+    return this.codes.byteLength;
+  }
+
+  search(query: Float32Array, k: number, opts: BinarySearchOptions = {}): DenseHits {
+    if (!Number.isInteger(k) || k < 1) throw new QuarryError('BAD_ARGUMENT', `k must be a positive integer, got ${k}`, { field: 'k' });
+    const q = prepareQuery(query, this.dim, this.metric);
+    const rescore = opts.rescore ?? this.params.rescore;
+    const depth = this.floats !== null && rescore > 0 ? Math.max(k, Math.ceil(rescore * k)) : k;
+    const approx = this.approximateTop(q, depth, opts);
+    if (depth === k || this.floats === null) return approx;
+    const heap = new TopKHeap(k);
+    for (const id of approx.ids) heap.offer(similarity(this.metric, q, 0, this.floats, id, this.dim), id);
+    return heapToHits(heap);
+  }
+
+  searchBatch(queries: Float32Array, k: number, opts: BinarySearchOptions = {}): DenseHits[] {
+    const out: DenseHits[] = [];
+    for (let off = 0; off < queries.length; off += this.dim) out.push(this.search(queries.subarray(off, off + this.dim), k, opts));
+    return out;
+  }
+
+  /** The `depth` best rows by the popcount estimate. */
+  private approximateTop(q: Float32Array, depth: number, opts: DenseSearchOptions): DenseHits {
+    const { dim, planes, mean, scales } = this.binarizer;
+    const words = this.words;
+    const B = this.params.queryBits;
+    const levels = (1 << B) - 1;
+    // Query bit planes: qPlanes[(t * B + j) * words + w]
+    const qPlanes = new Uint32Array(planes * B * words);
+    const minW = new Float64Array(planes);
+    const step = new Float64Array(planes);
+    let base = dot(q, 0, mean, 0, dim);
+    for (let t = 0; t < planes; t++) {
+      let lo = Infinity;
+      let hi = -Infinity;
+      for (let d = 0; d < dim; d++) {
+        const w = q[d]! * scales[t * dim + d]!;
+        base -= w; // s = 2 bit - 1
+        if (w < lo) lo = w;
+        if (w > hi) hi = w;
+      }
+      const st = hi > lo ? (hi - lo) / levels : 0;
+      minW[t] = lo;
+      step[t] = st;
+      for (let d = 0; d < dim; d++) {
+        const u = st > 0 ? Math.round((q[d]! * scales[t * dim + d]! - lo) / st) : 0;
+        for (let j = 0; j < B; j++) if ((u >>> j) & 1) qPlanes[(t * B + j) * words + (d >>> 5)]! |= 1 << (d & 31);
+      }
+    }
+    const heap = new TopKHeap(depth);
+    const codes = this.codes;
+    const l2 = this.metric === 'l2';
+    const allow = opts.allow ?? null;
+    const stride = planes * words;
+    const n = this.size;
+    for (let r = 0; r < n; r++) {
+      if (allow !== null && !allow.has(r)) continue;
+      let est = base;
+      for (let t = 0; t < planes; t++) {
+        const cOff = r * stride + t * words;
+        let ones = 0;
+        let weighted = 0;
+        for (let w = 0; w < words; w++) {
+          const c = codes[cOff + w]!;
+          ones += popcount32(c);
+          for (let j = 0; j < B; j++) weighted += popcount32(c & qPlanes[(t * B + j) * words + w]!) << j;
+        }
+        est += 2 * (minW[t]! * ones + step[t]! * weighted);
+      }
+      const score = l2 ? 2 * est - this.normsSq[r]! : est;
+      if (heap.size < depth || score > heap.threshold()) heap.offer(score, r);
+    }
+    return heapToHits(heap);
+  }
+}

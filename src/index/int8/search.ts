@@ -1,0 +1,73 @@
+/**
+ * int8 search: score(q, x) ~= q . lo + sum_d (q_d * step_d) * code_d, one
+ * multiply-add per byte, then exact rescoring of the best rescore x k rows.
+ */
+import { dot } from '../../kernels/dense-distance.js';
+import { TopKHeap } from '../../kernels/top-k-heap.js';
+import { QuarryError } from '../../io/quarry-error.js';
+import type { ScalarQuantizer } from '../../learn/scalar-quantizer.js';
+import type { DenseHits, DenseIndex, DenseMetric, DenseSearchOptions } from '../dense-types.js';
+import { heapToHits, prepareQuery, similarity } from '../flat/search.js';
+import type { Int8Params } from './params.js';
+
+/** Search options of int8 indexes. */
+export interface Int8SearchOptions extends DenseSearchOptions {
+  rescore?: number;
+}
+
+/** An 8-bit scalar-quantized index. */
+export class Int8Index implements DenseIndex<Int8SearchOptions> {
+  readonly dim: number;
+  readonly metric: DenseMetric;
+
+  constructor(
+    readonly quantizer: ScalarQuantizer,
+    readonly codes: Uint8Array,
+    /** Squared norms of the dequantized rows (l2 only). */
+    readonly normsSq: Float32Array,
+    readonly floats: Float32Array | null,
+    readonly params: Int8Params,
+  ) {
+    this.dim = params.dim;
+    this.metric = params.metric;
+  }
+
+  get size(): number {
+    return this.codes.length / this.dim;
+  }
+
+  search(query: Float32Array, k: number, opts: Int8SearchOptions = {}): DenseHits {
+    if (!Number.isInteger(k) || k < 1) throw new QuarryError('BAD_ARGUMENT', `k must be a positive integer, got ${k}`, { field: 'k' });
+    const q = prepareQuery(query, this.dim, this.metric);
+    const dim = this.dim;
+    const rescore = opts.rescore ?? this.params.rescore;
+    const depth = this.floats !== null && rescore > 0 ? Math.max(k, Math.ceil(rescore * k)) : k;
+    const scaled = new Float32Array(dim);
+    for (let d = 0; d < dim; d++) scaled[d] = q[d]! * this.quantizer.step[d]!;
+    const base = dot(q, 0, this.quantizer.lo, 0, dim);
+    const codes = this.codes;
+    const l2 = this.metric === 'l2';
+    const allow = opts.allow ?? null;
+    const heap = new TopKHeap(depth);
+    const n = this.size;
+    for (let r = 0; r < n; r++) {
+      if (allow !== null && !allow.has(r)) continue;
+      const off = r * dim;
+      let s = base;
+      for (let d = 0; d < dim; d++) s += scaled[d]! * codes[off + d]!;
+      const score = l2 ? 2 * s - this.normsSq[r]! : s;
+      if (heap.size < depth || score > heap.threshold()) heap.offer(score, r);
+    }
+    if (depth === k || this.floats === null) return heapToHits(heap);
+    const cands = heapToHits(heap);
+    const exact = new TopKHeap(k);
+    for (const id of cands.ids) exact.offer(similarity(this.metric, q, 0, this.floats, id, dim), id);
+    return heapToHits(exact);
+  }
+
+  searchBatch(queries: Float32Array, k: number, opts: Int8SearchOptions = {}): DenseHits[] {
+    const out: DenseHits[] = [];
+    for (let off = 0; off < queries.length; off += this.dim) out.push(this.search(queries.subarray(off, off + this.dim), k, opts));
+    return out;
+  }
+}

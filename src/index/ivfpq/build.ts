@@ -1,0 +1,42 @@
+/** Builds an IVF-PQ index: coarse k-means, residual product quantization, inverted lists. */
+import { normalizeRows } from '../../kernels/dense-distance.js';
+import { kmeans, nearestCentroid } from '../../learn/kmeans.js';
+import { encodeProduct, fitProductQuantizer } from '../../learn/product-quantizer.js';
+import { QuarryError } from '../../io/quarry-error.js';
+import { IVFPQ_DEFAULTS, type IvfPqParams } from './params.js';
+import { IvfPqIndex } from './search.js';
+
+/** Builds an IVF-PQ index; nlist defaults to about sqrt(n), m to dim / 4 (rounded to a divisor). */
+export function buildIvfPq(vectors: Float32Array, params: Partial<IvfPqParams> & Pick<IvfPqParams, 'dim' | 'metric'>, keepFloats = true): IvfPqIndex {
+  const dim = params.dim;
+  if (vectors.length % dim !== 0) throw new QuarryError('BAD_INPUT', `${vectors.length} values are not whole ${dim}-d rows`, { field: 'vectors' });
+  const n = vectors.length / dim;
+  let m = params.m ?? Math.max(1, Math.round(dim / 4));
+  while (dim % m !== 0) m--;
+  const p: IvfPqParams = { ...IVFPQ_DEFAULTS, nlist: Math.max(1, Math.min(n, Math.round(Math.sqrt(n)))), ...params, m };
+  if (p.nlist > n) throw new QuarryError('BAD_ARGUMENT', `nlist (${p.nlist}) exceeds the number of rows (${n})`, { field: 'nlist' });
+  const rows = Float32Array.from(vectors);
+  if (p.metric === 'cosine') normalizeRows(rows, dim);
+  const coarse = kmeans(rows, dim, { k: p.nlist, seed: p.seed, iterations: 20 });
+  const assign = new Int32Array(n);
+  const resid = new Float32Array(rows.length);
+  for (let r = 0; r < n; r++) {
+    const c = nearestCentroid(rows, r * dim, coarse.centroids, coarse.k, dim)[0];
+    assign[r] = c;
+    for (let j = 0; j < dim; j++) resid[r * dim + j] = rows[r * dim + j]! - coarse.centroids[c * dim + j]!;
+  }
+  const pq = fitProductQuantizer(resid, dim, p.m, p.seed + 1);
+  const codes = encodeProduct(pq, resid);
+  const listOffsets = new Uint32Array(p.nlist + 1);
+  for (let r = 0; r < n; r++) listOffsets[assign[r]! + 1]!++;
+  for (let c = 0; c < p.nlist; c++) listOffsets[c + 1]! += listOffsets[c]!;
+  const fill = listOffsets.slice(0, p.nlist);
+  const listIds = new Int32Array(n);
+  const listCodes = new Uint8Array(n * p.m);
+  for (let r = 0; r < n; r++) {
+    const slot = fill[assign[r]!]!++;
+    listIds[slot] = r;
+    listCodes.set(codes.subarray(r * p.m, (r + 1) * p.m), slot * p.m);
+  }
+  return new IvfPqIndex(coarse, pq, listOffsets, listIds, listCodes, keepFloats ? rows : null, p);
+}

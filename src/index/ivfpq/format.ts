@@ -1,0 +1,32 @@
+/** File layout of an IVF-PQ index: section file "IVPQ". */
+import { readSectionFile, writeSectionFile, type WrittenFile } from '../../io/section-file.js';
+import type { IvfPqParams } from './params.js';
+import { IvfPqIndex } from './search.js';
+
+/** Writes an IVF-PQ index. */
+export function writeIvfPq(path: string, index: IvfPqIndex): WrittenFile {
+  const sections: Record<string, Float32Array | Uint32Array | Int32Array | Uint8Array> = {
+    coarse: index.coarse.centroids,
+    pq: index.pq.centroids,
+    listOffsets: index.listOffsets,
+    listIds: index.listIds,
+    listCodes: index.listCodes,
+  };
+  if (index.floats !== null) sections.floats = index.floats;
+  return writeSectionFile(path, 'IVPQ', 1, sections, { params: index.params, ksub: index.pq.ksub });
+}
+
+/** Reads an IVF-PQ index. */
+export function readIvfPq(path: string, expect?: { bytes?: number; verifyChecksum?: boolean }): IvfPqIndex {
+  const f = readSectionFile(path, 'IVPQ', 1, expect);
+  const p = f.meta.params as IvfPqParams;
+  return new IvfPqIndex(
+    { dim: p.dim, k: p.nlist, centroids: f.get('coarse', Float32Array) },
+    { dim: p.dim, m: p.m, dsub: p.dim / p.m, ksub: Number(f.meta.ksub), centroids: f.get('pq', Float32Array) },
+    f.get('listOffsets', Uint32Array),
+    f.get('listIds', Int32Array),
+    f.get('listCodes', Uint8Array),
+    f.has('floats') ? f.get('floats', Float32Array) : null,
+    p,
+  );
+}

@@ -1,0 +1,117 @@
+/**
+ * k-means (Lloyd's algorithm) with k-means++ seeding (Arthur & Vassilvitskii,
+ * SODA 2007), seeded and reproducible. Empty clusters are re-seeded from the
+ * point farthest from its centroid.
+ */
+import { l2Squared } from '../kernels/dense-distance.js';
+import { QuarryError } from '../io/quarry-error.js';
+
+/** k-means settings. */
+export interface KMeansOptions {
+  k: number;
+  iterations?: number;
+  seed?: number;
+  /** Train on at most this many rows (sampled deterministically). */
+  maxTrainRows?: number;
+}
+
+/** Fitted centroids (k rows of dim). */
+export interface KMeansResult {
+  dim: number;
+  k: number;
+  centroids: Float32Array;
+}
+
+function rng(seed: number): () => number {
+  let s = seed >>> 0 || 1;
+  return () => {
+    s ^= s << 13;
+    s ^= s >>> 17;
+    s ^= s << 5;
+    return ((s >>> 0) + 0.5) / 4294967296;
+  };
+}
+
+/** Index of the nearest centroid to row `r` of `data`, and its squared distance. */
+export function nearestCentroid(data: Float32Array, off: number, centroids: Float32Array, k: number, dim: number): [number, number] {
+  let best = 0;
+  let bestD = Infinity;
+  for (let c = 0; c < k; c++) {
+    const d = l2Squared(data, off, centroids, c * dim, dim);
+    if (d < bestD) {
+      bestD = d;
+      best = c;
+    }
+  }
+  return [best, bestD];
+}
+
+/** Runs k-means on rows of `dim`. */
+export function kmeans(data: Float32Array, dim: number, opts: KMeansOptions): KMeansResult {
+  const total = data.length / dim;
+  const k = opts.k;
+  if (!Number.isInteger(k) || k < 1) throw new QuarryError('BAD_ARGUMENT', `k must be a positive integer, got ${k}`, { field: 'k' });
+  if (total < k) throw new QuarryError('BAD_INPUT', `k-means needs at least k = ${k} rows, got ${total}`, { field: 'vectors' });
+  const random = rng(opts.seed ?? 1234);
+  // Deterministic subsample for training.
+  const limit = Math.min(total, opts.maxTrainRows ?? 65536);
+  let train = data;
+  if (limit < total) {
+    train = new Float32Array(limit * dim);
+    const stride = total / limit;
+    for (let i = 0; i < limit; i++) train.set(data.subarray(Math.floor(i * stride) * dim, (Math.floor(i * stride) + 1) * dim), i * dim);
+  }
+  const n = train.length / dim;
+  const centroids = new Float32Array(k * dim);
+  // k-means++ seeding
+  const d2 = new Float64Array(n).fill(Infinity);
+  let pick = Math.floor(random() * n);
+  for (let c = 0; c < k; c++) {
+    centroids.set(train.subarray(pick * dim, (pick + 1) * dim), c * dim);
+    let sum = 0;
+    for (let i = 0; i < n; i++) {
+      const d = l2Squared(train, i * dim, centroids, c * dim, dim);
+      if (d < d2[i]!) d2[i] = d;
+      sum += d2[i]!;
+    }
+    let target = random() * sum;
+    pick = n - 1;
+    for (let i = 0; i < n; i++) {
+      target -= d2[i]!;
+      if (target <= 0) {
+        pick = i;
+        break;
+      }
+    }
+  }
+  const assign = new Int32Array(n);
+  const dist = new Float64Array(n);
+  const sums = new Float64Array(k * dim);
+  const counts = new Int32Array(k);
+  for (let it = 0; it < (opts.iterations ?? 20); it++) {
+    sums.fill(0);
+    counts.fill(0);
+    let changed = 0;
+    for (let i = 0; i < n; i++) {
+      const [c, d] = nearestCentroid(train, i * dim, centroids, k, dim);
+      if (c !== assign[i] || it === 0) changed++;
+      assign[i] = c;
+      dist[i] = d;
+      counts[c]!++;
+      for (let j = 0; j < dim; j++) sums[c * dim + j]! += train[i * dim + j]!;
+    }
+    for (let c = 0; c < k; c++) {
+      if (counts[c] === 0) {
+        // Re-seed an empty cluster at the worst-served point.
+        let far = 0;
+        for (let i = 1; i < n; i++) if (dist[i]! > dist[far]!) far = i;
+        centroids.set(train.subarray(far * dim, (far + 1) * dim), c * dim);
+        dist[far] = 0;
+        continue;
+      }
+      for (let j = 0; j < dim; j++) centroids[c * dim + j] = sums[c * dim + j]! / counts[c]!;
+    }
+    if (changed === 0) break;
+  }
+  return { dim, k, centroids };
+}

@@ -1,0 +1,67 @@
+/**
+ * Multi-bit residual binarization, after BEBR ("Binary Embedding-based
+ * Retrieval at Tencent", KDD 2023): the first bit plane is the sign of the
+ * centred vector, scaled per dimension by the mean absolute deviation; each
+ * further plane binarizes the residual left by the planes before it. The
+ * reconstruction is mean + sum_t scale_t (*) sign_t.
+ */
+
+/** A fitted binarizer. */
+export interface ResidualBinarizer {
+  dim: number;
+  planes: number;
+  /** Per-dimension centre. */
+  mean: Float32Array;
+  /** scales[t * dim + d]: magnitude of plane t in dimension d. */
+  scales: Float32Array;
+}
+
+/** Words of one bit plane of one vector. */
+export function planeWords(dim: number): number {
+  return Math.ceil(dim / 32);
+}
+
+/** Fits a binarizer with `planes` bit planes on rows of `dim`. */
+export function fitResidualBinarizer(data: Float32Array, dim: number, planes: number): ResidualBinarizer {
+  const n = data.length / dim;
+  const mean = new Float32Array(dim);
+  for (let r = 0; r < n; r++) for (let d = 0; d < dim; d++) mean[d]! += data[r * dim + d]! / n;
+  const scales = new Float32Array(planes * dim);
+  const residual = new Float32Array(data.length);
+  for (let i = 0; i < data.length; i++) residual[i] = data[i]! - mean[i % dim]!;
+  for (let t = 0; t < planes; t++) {
+    // The least-squares scale of sign codes in each dimension is the mean absolute residual.
+    for (let r = 0; r < n; r++) for (let d = 0; d < dim; d++) scales[t * dim + d]! += Math.abs(residual[r * dim + d]!) / n;
+    for (let i = 0; i < residual.length; i++) {
+      const d = i % dim;
+      residual[i]! -= residual[i]! >= 0 ? scales[t * dim + d]! : -scales[t * dim + d]!;
+    }
+  }
+  return { dim, planes, mean, scales };
+}
+
+/**
+ * Encodes rows into packed codes: for each row, `planes` planes of
+ * planeWords(dim) words; bit d of plane t is 1 when the residual is >= 0.
+ */
+export function encodeResidualBits(b: ResidualBinarizer, data: Float32Array): Uint32Array {
+  const { dim, planes } = b;
+  const n = data.length / dim;
+  const words = planeWords(dim);
+  const codes = new Uint32Array(n * planes * words);
+  const residual = new Float32Array(dim);
+  for (let r = 0; r < n; r++) {
+    for (let d = 0; d < dim; d++) residual[d] = data[r * dim + d]! - b.mean[d]!;
+    for (let t = 0; t < planes; t++) {
+      const base = (r * planes + t) * words;
+      for (let d = 0; d < dim; d++) {
+        const s = b.scales[t * dim + d]!;
+        if (residual[d]! >= 0) {
+          codes[base + (d >>> 5)]! |= 1 << (d & 31);
+          residual[d]! -= s;
+        } else residual[d]! += s;
+      }
+    }
+  }
+  return codes;
+}
