@@ -1,5 +1,6 @@
 /** Checks a raw document against a schema and splits it into what each part of a segment needs. */
 import { QuarryError, type ErrorLocation } from '../io/quarry-error.js';
+import { parseJsonVector } from '../io/vector-files.js';
 import { knownProperties, sourcesOf, type CollectionSchema } from './schema.js';
 
 /** A metadata value: keyword fields may hold several strings. */
@@ -12,6 +13,8 @@ export interface PreparedDocument {
   texts: Map<string, string>;
   /** Values of metadata fields present in the document. */
   metadata: Map<string, MetadataValue>;
+  /** Vectors of dense fields. */
+  vectors: Map<string, Float32Array>;
   /** Properties kept for display. */
   stored: Record<string, unknown>;
 }
@@ -20,8 +23,11 @@ export interface PreparedDocument {
 export class DocumentPreparer {
   private readonly known: Set<string>;
 
+  private readonly vectorSources: Set<string>;
+
   constructor(private readonly schema: CollectionSchema) {
     this.known = knownProperties(schema);
+    this.vectorSources = new Set(Object.entries(schema.fields).flatMap(([n, f]) => (f.type === 'dense' ? [f.from ?? n] : [])));
   }
 
   /** Validates `raw`; errors name `where` (file and line) and the offending field. */
@@ -41,6 +47,7 @@ export class DocumentPreparer {
 
     const texts = new Map<string, string>();
     const metadata = new Map<string, MetadataValue>();
+    const vectors = new Map<string, Float32Array>();
     for (const [name, spec] of Object.entries(s.fields)) {
       if (spec.type === 'text') {
         const parts: string[] = [];
@@ -55,6 +62,11 @@ export class DocumentPreparer {
       }
       const src = spec.from ?? name;
       const v = raw[src];
+      if (spec.type === 'dense') {
+        if (v === undefined || v === null) bad(src, `missing vector (dense field "${name}" needs ${spec.dim} numbers)`);
+        vectors.set(name, parseJsonVector(v, spec.dim, { ...where, field: src }));
+        continue;
+      }
       if (v === undefined || v === null) continue;
       if (spec.type === 'keyword') {
         if (typeof v === 'string') metadata.set(name, v);
@@ -71,11 +83,12 @@ export class DocumentPreparer {
 
     const stored: Record<string, unknown> = {};
     if (s.store === 'all') {
-      for (const [k, v] of Object.entries(raw)) if (k !== s.id && !(s.id === '_id' && k === 'id')) stored[k] = v;
+      // Vectors are kept by their index, not duplicated as JSON.
+      for (const [k, v] of Object.entries(raw)) if (k !== s.id && !(s.id === '_id' && k === 'id') && !this.vectorSources.has(k)) stored[k] = v;
     } else {
       for (const k of s.store) if (raw[k] !== undefined) stored[k] = raw[k];
     }
-    return { id, texts, metadata, stored };
+    return { id, texts, metadata, vectors, stored };
   }
 }
 

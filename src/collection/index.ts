@@ -1,7 +1,7 @@
 /** Collections: schema, writer, reader snapshots, segments and manifests. */
 export { Collection, type CollectionInfo } from './collection.js';
 export { CollectionWriter, type WriterOptions } from './writer.js';
-export { Snapshot, type Hit, type TextSearchOptions } from './reader.js';
-export { BEIR_FLAT_SCHEMA, parseSchema, collectionSchemaSchema, type CollectionSchema, type FieldSpec, type TextFieldSpec } from './schema.js';
+export { Snapshot, type Hit, type TextSearchOptions, type VectorSearchOptions } from './reader.js';
+export { BEIR_FLAT_SCHEMA, parseSchema, collectionSchemaSchema, type CollectionSchema, type FieldSpec, type TextFieldSpec, type DenseFieldSpec } from './schema.js';
 export { DocumentPreparer, type PreparedDocument, type MetadataValue } from './document.js';
 export type { Manifest, SegmentInfo } from './manifest.js';

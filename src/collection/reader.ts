@@ -7,7 +7,9 @@ import { Bm25Searcher, type QueryTerm, type SearchMode } from '../index/inverted
 import { QuarryError } from '../io/quarry-error.js';
 import type { Analyzer } from '../text/analyzer.js';
 import type { Manifest } from './manifest.js';
-import { textFields, type CollectionSchema } from './schema.js';
+import { denseFields, textFields, type CollectionSchema } from './schema.js';
+import { FAMILY_SEARCH_PARAMS } from '../index/dense-families.js';
+import { TopKHeap } from '../kernels/top-k-heap.js';
 import { analyzersOf, Segment } from './segment.js';
 
 /** Options of a text search. */
@@ -19,6 +21,14 @@ export interface TextSearchOptions {
   /** `auto` (default), `pruned` or `exhaustive`; all return the same results. */
   mode?: SearchMode;
   /** Include stored properties in each hit (default true). */
+  includeStored?: boolean;
+}
+
+/** Options of a dense vector search. */
+export interface VectorSearchOptions {
+  k?: number;
+  /** Search parameters of the field's index family (e.g. { efSearch: 128 }). */
+  params?: Readonly<Record<string, number>>;
   includeStored?: boolean;
 }
 
@@ -117,6 +127,42 @@ export class Snapshot {
       hits.push(hit);
     }
     return hits;
+  }
+
+  /**
+   * Nearest-neighbour search on a dense field: each segment's index is
+   * searched and the per-segment top k are merged. `params` are the family's
+   * search parameters (e.g. efSearch for hnsw, nprobe for ivfpq).
+   */
+  searchVector(field: string, vector: ArrayLike<number>, opts: VectorSearchOptions = {}): Hit[] {
+    const spec = this.schema.fields[field];
+    if (spec === undefined || spec.type !== 'dense') {
+      const dense = denseFields(this.schema).map(([n]) => n);
+      throw new QuarryError('BAD_ARGUMENT', `"${field}" is not a dense field`, { field: 'field' }, dense.length > 0 ? `dense fields: ${dense.join(', ')}` : 'this collection has no dense fields');
+    }
+    const k = opts.k ?? 10;
+    if (!Number.isInteger(k) || k < 1) throw new QuarryError('BAD_ARGUMENT', `k must be a positive integer, got ${k}`, { field: 'k' });
+    const allowed = FAMILY_SEARCH_PARAMS[spec.index];
+    for (const p of Object.keys(opts.params ?? {})) {
+      if (!allowed.includes(p)) throw new QuarryError('BAD_ARGUMENT', `"${p}" is not a search parameter of ${spec.index}`, { field: `params.${p}` }, allowed.length > 0 ? `${spec.index} takes: ${allowed.join(', ')}` : undefined);
+    }
+    const q = vector instanceof Float32Array ? vector : Float32Array.from(vector);
+    const heap = new TopKHeap(k);
+    this.segments.forEach((seg, i) => {
+      const index = seg.dense.get(field);
+      if (index === undefined || index.size === 0) return;
+      const hits = index.search(q, k, { ...(opts.params ?? {}) });
+      for (let j = 0; j < hits.ids.length; j++) heap.offer(hits.scores[j]!, this.bases[i]! + hits.ids[j]!);
+    });
+    const top = heap.drain();
+    const out: Hit[] = [];
+    for (let i = 0; i < top.docs.length; i++) {
+      const doc = top.docs[i]!;
+      const hit: Hit = { id: this.id(doc), score: top.scores[i]!, doc };
+      if (opts.includeStored ?? true) hit.stored = this.stored(doc);
+      out.push(hit);
+    }
+    return out;
   }
 
   /** External id of a global document number. */

@@ -6,6 +6,7 @@
  */
 import { z } from 'zod';
 import { QuarryError } from '../io/quarry-error.js';
+import { DENSE_FAMILIES, FAMILY_PARAMS } from '../index/dense-families.js';
 import { ANALYZER_PRESETS, analyzerConfigSchema } from '../text/analyzer.js';
 
 const fieldName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_.-]*$/, 'field names use letters, digits, "_", "." and "-", and start with a letter or "_"');
@@ -27,7 +28,20 @@ const keywordField = z.object({ type: z.literal('keyword'), from: z.string().min
 const numberField = z.object({ type: z.literal('number'), from: z.string().min(1).optional() }).strict();
 const booleanField = z.object({ type: z.literal('boolean'), from: z.string().min(1).optional() }).strict();
 
-const fieldSchema = z.discriminatedUnion('type', [textField, keywordField, numberField, booleanField]);
+const denseField = z
+  .object({
+    type: z.literal('dense'),
+    from: z.string().min(1).optional(),
+    dim: z.number().int().positive().max(65536),
+    metric: z.enum(['cosine', 'dot', 'l2']).default('cosine'),
+    /** Index family: flat (exact), hnsw, int8, binary, ivfpq. */
+    index: z.enum(DENSE_FAMILIES).default('hnsw'),
+    /** Family parameters, named as in the family's params.ts. */
+    params: z.record(z.number()).default({}),
+  })
+  .strict();
+
+const fieldSchema = z.discriminatedUnion('type', [textField, keywordField, numberField, booleanField, denseField]);
 
 /** The JSON schema of a collection as users write it. */
 export const collectionSchemaSchema = z
@@ -48,6 +62,8 @@ export type CollectionSchema = z.infer<typeof collectionSchemaSchema>;
 export type FieldSpec = z.infer<typeof fieldSchema>;
 /** A text field of a schema. */
 export type TextFieldSpec = z.infer<typeof textField>;
+/** A dense vector field of a schema. */
+export type DenseFieldSpec = z.infer<typeof denseField>;
 
 /**
  * The default for a BEIR corpus without a schema: one BM25 field `contents`
@@ -78,6 +94,15 @@ export function parseSchema(input: unknown, where = 'schema'): CollectionSchema 
       throw new QuarryError('BAD_SCHEMA', `fields.${name}.analyzer: unknown analyzer "${spec.analyzer}"`, { file: where },
         `presets: ${Object.keys(ANALYZER_PRESETS).join(', ')}`);
     }
+    if (spec.type === 'dense') {
+      const allowed = FAMILY_PARAMS[spec.index];
+      for (const p of Object.keys(spec.params)) {
+        if (!allowed.includes(p)) {
+          throw new QuarryError('BAD_SCHEMA', `fields.${name}.params.${p}: not a parameter of ${spec.index}`, { file: where },
+            allowed.length > 0 ? `${spec.index} takes: ${allowed.join(', ')}` : `${spec.index} takes no parameters`);
+        }
+      }
+    }
   }
   return schema;
 }
@@ -96,6 +121,11 @@ export function knownProperties(schema: CollectionSchema): Set<string> {
   if (schema.store !== 'all') for (const s of schema.store) known.add(s);
   for (const s of schema.extra) known.add(s);
   return known;
+}
+
+/** Dense vector fields, in schema order. */
+export function denseFields(schema: CollectionSchema): [string, DenseFieldSpec][] {
+  return Object.entries(schema.fields).filter((e): e is [string, DenseFieldSpec] => e[1].type === 'dense');
 }
 
 /** Names of the text fields, in schema order. */

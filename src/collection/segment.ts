@@ -14,12 +14,34 @@ import type { PreparedDocument } from './document.js';
 import type { SegmentInfo } from './manifest.js';
 import { MetadataColumnsBuilder, readMetadataColumns, type MetadataColumns } from './metadata-columns.js';
 import { Records, RecordsBuilder } from './stored-fields.js';
-import { textFields, type CollectionSchema } from './schema.js';
+import { denseFields, textFields, type CollectionSchema } from './schema.js';
+import { buildDense, readDense, writeDense } from '../index/dense-families.js';
+import type { DenseIndex, DenseSearchOptions } from '../index/dense-types.js';
 
 const IDS = 'ids.bin';
 const STORED = 'stored.bin';
 const COLUMNS = 'columns.bin';
 const invertedFile = (field: string): string => `${field}.inv`;
+const denseFile = (field: string): string => `${field}.vec`;
+
+/** Rows of one dense field, appended as documents arrive. */
+class DenseRows {
+  data: Float32Array;
+  rows = 0;
+
+  constructor(readonly dim: number) {
+    this.data = new Float32Array(dim * 1024);
+  }
+
+  push(v: Float32Array): void {
+    if ((this.rows + 1) * this.dim > this.data.length) {
+      const next = new Float32Array(this.data.length * 2);
+      next.set(this.data);
+      this.data = next;
+    }
+    this.data.set(v, this.rows++ * this.dim);
+  }
+}
 
 /** Analyzers of a schema's text fields. */
 export function analyzersOf(schema: CollectionSchema): Map<string, Analyzer> {
@@ -32,6 +54,7 @@ export class SegmentBuilder {
   private readonly ids = new RecordsBuilder();
   private readonly stored = new RecordsBuilder();
   private readonly columns: MetadataColumnsBuilder;
+  private readonly dense = new Map<string, DenseRows>();
   private readonly terms: string[] = [];
 
   constructor(
@@ -39,6 +62,7 @@ export class SegmentBuilder {
     private readonly analyzers: ReadonlyMap<string, Analyzer>,
   ) {
     for (const [name] of textFields(schema)) this.inverted.set(name, new InvertedFieldBuilder());
+    for (const [name, spec] of denseFields(schema)) this.dense.set(name, new DenseRows(spec.dim));
     this.columns = new MetadataColumnsBuilder(schema);
   }
 
@@ -59,6 +83,7 @@ export class SegmentBuilder {
       this.analyzers.get(name)!.forEachTerm(doc.texts.get(name) ?? '', (t) => this.terms.push(t));
       builder.addDocument(this.terms);
     }
+    for (const [name, rows] of this.dense) rows.push(doc.vectors.get(name)!);
     this.columns.add(doc.metadata);
     this.ids.add(doc.id);
     this.stored.add(JSON.stringify(doc.stored));
@@ -74,6 +99,11 @@ export class SegmentBuilder {
     }
     const files: Record<string, WrittenFile> = {};
     for (const [field, builder] of this.inverted) files[invertedFile(field)] = writeInvertedField(join(folder, invertedFile(field)), builder.finish());
+    for (const [field, spec] of denseFields(this.schema)) {
+      const rows = this.dense.get(field)!;
+      const index = buildDense(spec.index, rows.data.subarray(0, rows.rows * spec.dim), spec.dim, spec.metric, spec.params);
+      files[denseFile(field)] = writeDense(join(folder, denseFile(field)), index);
+    }
     if (!this.columns.empty) files[COLUMNS] = this.columns.write(join(folder, COLUMNS));
     files[IDS] = this.ids.write(join(folder, IDS), 'IDS ');
     files[STORED] = this.stored.write(join(folder, STORED), 'STOR');
@@ -86,6 +116,7 @@ export class SegmentBuilder {
 /** An opened, immutable segment. */
 export class Segment {
   readonly fields = new Map<string, InvertedField>();
+  readonly dense = new Map<string, DenseIndex<DenseSearchOptions & Record<string, unknown>>>();
   readonly ids: Records;
   readonly stored: Records;
   readonly columns: MetadataColumns | null;
@@ -101,6 +132,10 @@ export class Segment {
     for (const [field] of textFields(schema)) {
       const f = invertedFile(field);
       if (info.files[f] !== undefined) this.fields.set(field, new InvertedField(readInvertedField(join(folder, f), expect(f))));
+    }
+    for (const [field] of denseFields(schema)) {
+      const f = denseFile(field);
+      if (info.files[f] !== undefined) this.dense.set(field, readDense(join(folder, f), expect(f)));
     }
     this.ids = new Records(join(folder, IDS), 'IDS ', expect(IDS));
     this.stored = new Records(join(folder, STORED), 'STOR', expect(STORED));

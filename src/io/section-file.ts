@@ -5,7 +5,7 @@
  * table of contents and raw little-endian typed arrays aligned to 8 bytes.
  * Bulk data never passes through a JavaScript string.
  */
-import { closeSync, fsyncSync, openSync, readFileSync, statSync, writeSync } from 'node:fs';
+import { closeSync, fsyncSync, openSync, readFileSync, readSync, statSync, writeSync } from 'node:fs';
 import { crc32 } from 'node:zlib';
 import { ioError } from './atomic-file.js';
 import { QuarryError } from './quarry-error.js';
@@ -169,6 +169,22 @@ export function readSectionFile(path: string, kind: string, maxVersion: number, 
       return new ctor(copy.buffer, 0, e.length) as T;
     },
   };
+}
+
+/** The 4-letter kind of a section file, read from its header only. */
+export function peekSectionKind(path: string): string {
+  let fd: number | undefined;
+  try {
+    fd = openSync(path, 'r');
+    const head = Buffer.alloc(8);
+    readSync(fd, head, 0, 8, 0);
+    if (head.readUInt32LE(0) !== MAGIC) throw new QuarryError('CORRUPT', 'not a Quarry data file (bad magic number)', { file: path });
+    return head.toString('latin1', 4, 8);
+  } catch (e) {
+    throw ioError(path, e);
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
 }
 
 /** Size of a file in bytes (0 if missing). */

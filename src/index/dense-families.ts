@@ -1,0 +1,81 @@
+/**
+ * The dense families by name, so that a schema can choose one: how to build
+ * an index over a segment's rows, and how to write and read it.
+ */
+import { QuarryError } from '../io/quarry-error.js';
+import { peekSectionKind, type WrittenFile } from '../io/section-file.js';
+import { buildBinary, readBinary, writeBinary, type BinaryIndex } from './binary/index.js';
+import type { DenseIndex, DenseMetric, DenseSearchOptions } from './dense-types.js';
+import { buildFlat, readFlat, writeFlat, type FlatIndex } from './flat/index.js';
+import { buildHnsw, readHnsw, writeHnsw, type HnswIndex } from './hnsw/index.js';
+import { buildInt8, readInt8, writeInt8, type Int8Index } from './int8/index.js';
+import { buildIvfPq, readIvfPq, writeIvfPq, type IvfPqIndex } from './ivfpq/index.js';
+
+/** Names of the dense index families. */
+export const DENSE_FAMILIES = ['flat', 'hnsw', 'int8', 'binary', 'ivfpq'] as const;
+/** A dense family name. */
+export type DenseFamily = (typeof DENSE_FAMILIES)[number];
+
+/** Parameters a schema may give each family (numbers only; unknown names are rejected). */
+export const FAMILY_PARAMS: Readonly<Record<DenseFamily, readonly string[]>> = {
+  flat: [],
+  hnsw: ['M', 'efConstruction', 'efSearch', 'seed'],
+  int8: ['quantile', 'rescore'],
+  binary: ['planes', 'queryBits', 'rescore'],
+  ivfpq: ['nlist', 'nprobe', 'm', 'rescore', 'seed'],
+};
+
+/** Search-time parameters each family accepts. */
+export const FAMILY_SEARCH_PARAMS: Readonly<Record<DenseFamily, readonly string[]>> = {
+  flat: [],
+  hnsw: ['efSearch'],
+  int8: ['rescore'],
+  binary: ['rescore'],
+  ivfpq: ['nprobe', 'rescore'],
+};
+
+type AnyDense = FlatIndex | HnswIndex | Int8Index | BinaryIndex | IvfPqIndex;
+
+/** Builds a family's index over rows of `dim`. */
+export function buildDense(family: DenseFamily, rows: Float32Array, dim: number, metric: DenseMetric, params: Readonly<Record<string, number>>): DenseIndex<DenseSearchOptions & Record<string, unknown>> {
+  const base = { dim, metric, ...params };
+  const n = rows.length / dim;
+  let index: AnyDense;
+  switch (family) {
+    case 'flat':
+      index = buildFlat(rows, { dim, metric });
+      break;
+    case 'hnsw':
+      index = buildHnsw(rows, base);
+      break;
+    case 'int8':
+      index = buildInt8(rows, base);
+      break;
+    case 'binary':
+      index = buildBinary(rows, base);
+      break;
+    case 'ivfpq':
+      // Too few rows to train cells and sub-quantizers: an exact scan is both faster and exact.
+      index = n < 1024 ? buildFlat(rows, { dim, metric }) : buildIvfPq(rows, { ...base, nlist: Math.min(params.nlist ?? Math.round(Math.sqrt(n)), n) });
+      break;
+  }
+  return index as DenseIndex<DenseSearchOptions & Record<string, unknown>>;
+}
+
+/** Writes any dense index; the file kind records which family it is. */
+export function writeDense(path: string, index: DenseIndex): WrittenFile {
+  const i = index as AnyDense;
+  if ('graph' in i) return writeHnsw(path, i);
+  if ('binarizer' in i) return writeBinary(path, i);
+  if ('quantizer' in i) return writeInt8(path, i);
+  if ('coarse' in i) return writeIvfPq(path, i);
+  return writeFlat(path, i);
+}
+
+/** Reads a dense index written by writeDense, whatever its family (dispatching on the file kind). */
+export function readDense(path: string, expect?: { bytes?: number; verifyChecksum?: boolean }): DenseIndex<DenseSearchOptions & Record<string, unknown>> {
+  const kind = peekSectionKind(path);
+  const read = { HNSW: readHnsw, BINC: readBinary, 'SQ8 ': readInt8, IVPQ: readIvfPq, FLAT: readFlat }[kind];
+  if (read === undefined) throw new QuarryError('CORRUPT', `"${kind}" is not a dense index file`, { file: path });
+  return read(path, expect) as DenseIndex<DenseSearchOptions & Record<string, unknown>>;
+}

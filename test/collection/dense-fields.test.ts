@@ -1,0 +1,54 @@
+// Dense vector fields in collections: every family builds per segment,
+// search merges segments, and bad vectors are rejected with line and field.
+import { describe, expect, it } from 'vitest';
+import { parseSchema } from '../../src/collection/index.js';
+import { buildFlat } from '../../src/index/flat/index.js';
+import { buildCollection } from '../helpers/build-collection.js';
+import { loadGlove10k, recallAt } from '../helpers/glove.js';
+import { tempDir } from '../helpers/temp-dir.js';
+
+const root = tempDir();
+const { base, queries, gt } = loadGlove10k('angular');
+const N = 3000;
+const docs = Array.from({ length: N }, (_, i) => ({ _id: `w${i}`, text: `word ${i}`, emb: Array.from(base.data.subarray(i * 100, (i + 1) * 100)) }));
+
+describe('dense fields', () => {
+  for (const family of ['flat', 'hnsw', 'int8', 'binary', 'ivfpq'] as const) {
+    it(`${family}: search over several segments matches exact search`, () => {
+      const schema = parseSchema({ fields: { text: { type: 'text' }, emb: { type: 'dense', dim: 100, metric: 'cosine', index: family } } });
+      const snap = buildCollection(root, docs, schema, { flushDocs: 1100 }).reader();
+      expect(snap.segments.length).toBe(3);
+      const exact = buildFlat(base.data.subarray(0, N * 100), { dim: 100, metric: 'cosine' });
+      let sum = 0;
+      for (let q = 0; q < 30; q++) {
+        const v = queries.data.subarray(q * 100, (q + 1) * 100);
+        const got = snap.searchVector('emb', v, { k: 10, includeStored: false }).map((h) => h.id);
+        const want = new Set(Array.from(exact.search(v, 10).ids, (i) => `w${i}`));
+        sum += got.filter((id) => want.has(id)).length / 10;
+      }
+      expect(sum / 30).toBeGreaterThanOrEqual(family === 'flat' ? 1 : 0.9);
+    }, 60_000);
+  }
+
+  it('keeps vectors out of stored JSON and validates search parameters', () => {
+    const schema = parseSchema({ fields: { emb: { type: 'dense', dim: 100, index: 'hnsw', params: { M: 8 } } }, extra: ['text'] });
+    const snap = buildCollection(root, docs.slice(0, 200), schema).reader();
+    const hit = snap.searchVector('emb', base.data.subarray(0, 100), { k: 1, params: { efSearch: 32 } })[0]!;
+    expect(hit.id).toBe('w0');
+    expect(hit.stored).toEqual({ text: 'word 0' });
+    expect(() => snap.searchVector('emb', base.data.subarray(0, 100), { params: { nprobe: 3 } })).toThrow(/"nprobe" is not a search parameter of hnsw/);
+    expect(() => snap.searchVector('text', base.data.subarray(0, 100))).toThrow(/"text" is not a dense field/);
+  });
+
+  it('rejects bad vectors and bad dense schemas with a clear message', () => {
+    const schema = parseSchema({ fields: { emb: { type: 'dense', dim: 3 } } });
+    const c = buildCollection(root, [], schema);
+    const w = c.writer();
+    expect(() => w.add({ _id: 'a', emb: [1, 2] }, { file: 'v.jsonl', line: 4 })).toThrow(/^v\.jsonl:4: emb: dimension 2, expected 3/);
+    expect(() => w.add({ _id: 'b', emb: [1, null, 2] })).toThrow(/component 1 is null/);
+    expect(() => w.add({ _id: 'c' })).toThrow(/emb: missing vector/);
+    w.close();
+    expect(() => parseSchema({ fields: { e: { type: 'dense', dim: 3, index: 'hnsw', params: { nprobe: 3 } } } })).toThrow(/fields\.e\.params\.nprobe: not a parameter of hnsw/);
+    expect(() => parseSchema({ fields: { e: { type: 'dense', dim: 0 } } })).toThrow(/fields\.e\.dim/);
+  });
+});
