@@ -94,3 +94,21 @@ describe('quarry index / search / run / info', () => {
     }
   });
 });
+
+describe('quarry search --vector', () => {
+  it('indexes vectors from JSONL with a schema and finds the nearest', () => {
+    const vdir = join(dir, 'vec');
+    const schema = writeFile(dir, 'vschema.json', JSON.stringify({ fields: { emb: { type: 'dense', dim: 3, metric: 'cosine', index: 'flat' } }, extra: ['text'] }));
+    const docs = writeFile(dir, 'vdocs.jsonl', ['{"_id":"x","emb":[1,0,0],"text":"east"}', '{"_id":"y","emb":[0,1,0],"text":"north"}', '{"_id":"z","emb":[0.7,0.7,0],"text":"north-east"}'].join('\n') + '\n');
+    expect(quarry(['index', vdir, '--corpus', docs, '--schema', schema, '--quiet']).status).toBe(0);
+    const r = JSON.parse(quarry(['search', vdir, '--vector', '[0.9, 0.1, 0]', '-k', '2', '--json']).stdout) as { hits: { id: string }[] };
+    expect(r.hits.map((h) => h.id)).toEqual(['x', 'z']);
+    const bad = quarry(['search', vdir, '--vector', '[1, 2]']);
+    expect(bad.status).toBe(64);
+    expect(bad.stderr).toContain('query has dimension 2, the field has 3');
+    const badDoc = writeFile(dir, 'vbad.jsonl', '{"_id":"w","emb":[1,"a",0]}\n');
+    const e = quarry(['index', vdir, '--corpus', badDoc]);
+    expect(e.status).toBe(65);
+    expect(e.stderr).toContain(`${badDoc}:1: emb: component 1 is "a"`);
+  });
+});

@@ -1,6 +1,7 @@
 /** `quarry search`: BM25 search from the command line. */
 import type { Command } from 'commander';
 import { Collection, type Hit } from '../../collection/index.js';
+import { QuarryError } from '../../io/quarry-error.js';
 import { guarded, intOption } from '../run-command.js';
 
 interface SearchFlags {
@@ -8,6 +9,17 @@ interface SearchFlags {
   fields?: string;
   json?: boolean;
   exhaustive?: boolean;
+  vector?: string;
+  field?: string;
+  params?: string;
+}
+
+function parseJsonOption(text: string, option: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    throw new QuarryError('BAD_ARGUMENT', `not valid JSON: ${(e as Error).message}`, { field: option });
+  }
 }
 
 /** A one-line preview of a hit's stored text. */
@@ -25,19 +37,35 @@ export function registerSearch(program: Command): void {
     .command('search')
     .description('search a collection with BM25 and print the best documents')
     .argument('<dir>', 'collection folder')
-    .argument('<query...>', 'query text')
+    .argument('[query...]', 'query text (omit with --vector)')
     .option('-k, --k <n>', 'number of results', intOption(1), 10)
     .option('--fields <names>', 'comma-separated text fields to search, optionally with boosts: title^2,contents')
     .option('--exhaustive', 'score every posting instead of pruning (same results; for checking)')
+    .option('--vector <json>', 'nearest-neighbour search with this vector (a JSON array) on --field')
+    .option('--field <name>', 'dense field for --vector (default: the only dense field)')
+    .option('--params <json>', 'search parameters of the dense index family, e.g. \'{"efSearch":128}\'')
     .option('--json', 'print JSON')
     .addHelpText('after', `
-Example:
-  $ quarry search ./scifact-idx "microRNA regulation of cancer" -k 5`)
+Examples:
+  $ quarry search ./scifact-idx "microRNA regulation of cancer" -k 5
+  $ quarry search ./vectors --vector "[0.12, -0.3, 0.5]" --field emb --params '{"efSearch":128}'`)
     .action(guarded((dir: string, words: string[], flags: SearchFlags) => {
       const snap = Collection.open(dir).reader();
       const fields = flags.fields === undefined ? undefined : parseFieldBoosts(flags.fields);
       const t0 = performance.now();
-      const hits = snap.search(words.join(' '), { k: flags.k, fields, mode: flags.exhaustive ? 'exhaustive' : 'auto' });
+      let hits: Hit[];
+      if (flags.vector !== undefined) {
+        const vector = parseJsonOption(flags.vector, '--vector');
+        if (!Array.isArray(vector) || vector.some((x) => typeof x !== 'number')) throw new QuarryError('BAD_ARGUMENT', 'expected a JSON array of numbers', { field: '--vector' });
+        const dense = Object.entries(snap.schema.fields).filter(([, f]) => f.type === 'dense').map(([n]) => n);
+        const field = flags.field ?? (dense.length === 1 ? dense[0]! : '');
+        if (field === '') throw new QuarryError('BAD_ARGUMENT', dense.length === 0 ? 'this collection has no dense field' : `choose one of: ${dense.join(', ')}`, { field: '--field' });
+        const params = flags.params === undefined ? undefined : (parseJsonOption(flags.params, '--params') as Record<string, number>);
+        hits = snap.searchVector(field, vector as number[], { k: flags.k, params });
+      } else {
+        if (words.length === 0) throw new QuarryError('BAD_ARGUMENT', 'give query text, or --vector', { field: 'query' });
+        hits = snap.search(words.join(' '), { k: flags.k, fields, mode: flags.exhaustive ? 'exhaustive' : 'auto' });
+      }
       const ms = performance.now() - t0;
       if (flags.json) {
         process.stdout.write(JSON.stringify({ query: words.join(' '), took_ms: ms, hits: hits.map(({ id, score, stored }) => ({ id, score, stored })) }, null, 2) + '\n');

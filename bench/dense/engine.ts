@@ -1,0 +1,120 @@
+// One engine of the dense benchmark in its own process (so its memory is
+// measured alone): builds the index, sweeps its search parameter, prints JSON.
+// Usage: node --import tsx bench/dense/engine.ts --engine quarry-hnsw|quarry-int8|quarry-binary|quarry-ivfpq|quarry-flat|hnswlib|usearch --dataset glove|gauss
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { buildBinary } from '../../src/index/binary/index.js';
+import { buildFlat } from '../../src/index/flat/index.js';
+import { buildHnsw } from '../../src/index/hnsw/index.js';
+import { buildInt8 } from '../../src/index/int8/index.js';
+import { buildIvfPq } from '../../src/index/ivfpq/index.js';
+import { argNumber, argValue } from '../common/args.js';
+import { loadDenseDataset, recall10 } from './datasets.js';
+
+const engine = argValue('engine', 'quarry-hnsw');
+const ds = loadDenseDataset(argValue('dataset', 'glove'));
+const M = argNumber('M', 16);
+const efC = argNumber('efConstruction', 100);
+const { dim } = ds;
+const nq = ds.queries.length / dim;
+const gc = (): void => (globalThis as { gc?: () => void }).gc?.();
+
+interface Point {
+  setting: string;
+  recall: number;
+  qps: number;
+  msPerQuery: number;
+}
+
+function sweep<T>(settings: T[], label: (s: T) => string, run: (q: Float32Array, s: T) => ArrayLike<number>): Point[] {
+  const points: Point[] = [];
+  for (const s of settings) {
+    for (let q = 0; q < Math.min(100, nq); q++) run(ds.queries.subarray(q * dim, (q + 1) * dim), s); // warm-up
+    const results: ArrayLike<number>[] = [];
+    const t0 = performance.now();
+    for (let q = 0; q < nq; q++) results.push(run(ds.queries.subarray(q * dim, (q + 1) * dim), s));
+    const secs = (performance.now() - t0) / 1000;
+    points.push({ setting: label(s), recall: recall10(results, ds.truth), qps: nq / secs, msPerQuery: (secs * 1000) / nq });
+  }
+  return points;
+}
+
+gc();
+const rss0 = process.memoryUsage().rss;
+const t0 = performance.now();
+let points: Point[] = [];
+let build = 0;
+let memoryMB = 0;
+/** Records build time and the memory the index holds, before any search allocates more. */
+function built(): void {
+  build = (performance.now() - t0) / 1000;
+  gc();
+  memoryMB = (process.memoryUsage().rss - rss0) / 1048576;
+}
+const EFS = [10, 16, 24, 32, 48, 64, 96, 128, 200];
+const require = createRequire(import.meta.url);
+
+if (engine === 'quarry-flat') {
+  const idx = buildFlat(ds.base, { dim, metric: 'cosine' });
+  built();
+  points = sweep([0], () => 'exact', (q) => idx.search(q, 10).ids);
+} else if (engine === 'quarry-hnsw') {
+  const idx = buildHnsw(ds.base, { dim, metric: 'cosine', M, efConstruction: efC });
+  built();
+  points = sweep(EFS, (ef) => `efSearch ${ef}`, (q, ef) => idx.search(q, 10, { efSearch: ef }).ids);
+} else if (engine === 'quarry-int8') {
+  const idx = buildInt8(ds.base, { dim, metric: 'cosine' });
+  built();
+  points = sweep([0, 1, 2, 4], (r) => `rescore ${r}k`, (q, r) => idx.search(q, 10, { rescore: r }).ids);
+} else if (engine === 'quarry-binary') {
+  const idx = buildBinary(ds.base, { dim, metric: 'cosine', planes: 1 });
+  const idx2 = buildBinary(ds.base, { dim, metric: 'cosine', planes: 2 });
+  built();
+  points = [
+    ...sweep([0, 5, 10], (r) => `1-bit, rescore ${r}k`, (q, r) => idx.search(q, 10, { rescore: r }).ids),
+    ...sweep([5, 10], (r) => `2-plane, rescore ${r}k`, (q, r) => idx2.search(q, 10, { rescore: r }).ids),
+  ];
+} else if (engine === 'quarry-ivfpq') {
+  const n = ds.base.length / dim;
+  const idx = buildIvfPq(ds.base, { dim, metric: 'cosine', nlist: Math.round(4 * Math.sqrt(n)), m: dim / 4 });
+  built();
+  points = sweep([4, 8, 16, 32, 64], (p) => `nprobe ${p}, rescore 10k`, (q, p) => idx.search(q, 10, { nprobe: p, rescore: 10 }).ids);
+} else if (engine === 'hnswlib') {
+  const { HierarchicalNSW } = require('hnswlib-node') as typeof import('hnswlib-node');
+  const n = ds.base.length / dim;
+  const idx = new HierarchicalNSW('cosine', dim);
+  idx.initIndex(n, M, efC, 100);
+  for (let r = 0; r < n; r++) idx.addPoint(Array.from(ds.base.subarray(r * dim, (r + 1) * dim)), r);
+  built();
+  points = sweep(EFS, (ef) => `ef ${ef}`, (q, ef) => {
+    idx.setEf(ef);
+    return idx.searchKnn(Array.from(q), 10).neighbors;
+  });
+} else if (engine === 'usearch') {
+  const usearch = require('usearch') as typeof import('usearch');
+  const n = ds.base.length / dim;
+  const make = (ef: number) => new usearch.Index({ dimensions: dim, metric: usearch.MetricKind.Cos, quantization: usearch.ScalarKind.F32, connectivity: M, expansion_add: efC, expansion_search: ef });
+  const idx = make(64);
+  const keys = new BigUint64Array(n);
+  for (let r = 0; r < n; r++) keys[r] = BigInt(r);
+  idx.add(keys, ds.base, 1);
+  built();
+  const dir = mkdtempSync(join(tmpdir(), 'usearch-'));
+  idx.save(join(dir, 'i.usearch'));
+  // Search width is fixed at construction: reload the saved graph once per setting.
+  const byEf = new Map<number, InstanceType<typeof usearch.Index>>();
+  points = sweep(EFS, (ef) => `expansion_search ${ef}`, (q, ef) => {
+    let x = byEf.get(ef);
+    if (x === undefined) {
+      x = make(ef);
+      x.load(join(dir, 'i.usearch'));
+      byEf.set(ef, x);
+    }
+    return x.search(q, 10, 1).keys as unknown as ArrayLike<number>;
+  });
+  rmSync(dir, { recursive: true, force: true });
+} else throw new Error(`unknown engine ${engine}`);
+
+process.stdout.write(JSON.stringify({ engine, dataset: ds.name, rows: ds.base.length / dim, dim, buildSeconds: build, memoryMB, points }) + '\n');
