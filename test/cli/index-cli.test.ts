@@ -112,3 +112,22 @@ describe('quarry search --vector', () => {
     expect(e.stderr).toContain(`${badDoc}:1: emb: component 1 is "a"`);
   });
 });
+
+describe('quarry index --vectors', () => {
+  it('imports an .fvecs file as one document per row and searches it', async () => {
+    const { encodeFvecs } = await import('../../src/io/vector-files.js');
+    const { writeFileSync } = await import('node:fs');
+    const f = join(dir, 'v.fvecs');
+    writeFileSync(f, encodeFvecs(Float32Array.of(1, 0, 0, 0, 1, 0, 0, 0, 1), 3));
+    const ids = writeFile(dir, 'v.ids', 'a\nb\nc\n');
+    const out = join(dir, 'vidx');
+    expect(quarry(['index', out, '--vectors', f, '--ids', ids, '--family', 'flat', '--quiet']).status).toBe(0);
+    const r = JSON.parse(quarry(['search', out, '--vector', '[0, 0.9, 0.1]', '-k', '1', '--json']).stdout) as { hits: { id: string }[] };
+    expect(r.hits[0]!.id).toBe('b');
+    const wrongIds = writeFile(dir, 'w.ids', 'a\n');
+    const e = quarry(['index', join(dir, 'vidx2'), '--vectors', f, '--ids', wrongIds]);
+    expect(e.status).toBe(65);
+    expect(e.stderr).toContain('has 1 ids for 3 vectors');
+    expect(existsSync(join(dir, 'vidx2'))).toBe(false);
+  });
+});

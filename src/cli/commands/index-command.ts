@@ -6,10 +6,18 @@ import { BEIR_FLAT_SCHEMA, Collection, parseSchema, type CollectionSchema } from
 import { forEachJsonObject } from '../../io/jsonl.js';
 import { QuarryError } from '../../io/quarry-error.js';
 import { createProgress } from '../progress.js';
-import { guarded } from '../run-command.js';
+import { guarded, intOption } from '../run-command.js';
+import { importVectors } from './vector-import.js';
 
 interface IndexFlags {
-  corpus: string;
+  corpus?: string;
+  vectors?: string;
+  format?: string;
+  dim?: number;
+  field: string;
+  family: string;
+  metric: string;
+  ids?: string;
   schema?: string;
   json?: boolean;
   quiet?: boolean;
@@ -102,16 +110,34 @@ export function registerIndex(program: Command): void {
     .command('index')
     .description('index a JSONL corpus into a collection (created if absent); all-or-nothing')
     .argument('<dir>', 'collection folder')
-    .requiredOption('--corpus <file>', 'JSONL corpus, one document per line (BEIR corpus.jsonl: _id, title, text)')
+    .option('--corpus <file>', 'JSONL corpus, one document per line (BEIR corpus.jsonl: _id, title, text)')
+    .option('--vectors <file>', 'dense vectors instead of a corpus: .fvecs, .bvecs, .npy (float32) or raw float32 (with --dim); one document per row')
+    .option('--format <kind>', 'vector file format when the extension does not tell: fvecs, bvecs, npy, raw')
+    .option('--dim <n>', 'row length of a raw float32 file', intOption(1))
+    .option('--ids <file>', 'with --vectors: one document id per line (default: the row number)')
+    .option('--field <name>', 'with --vectors: the dense field', 'vector')
+    .option('--family <name>', 'with --vectors, for a new collection: flat, hnsw, int8, binary, ivfpq', 'hnsw')
+    .option('--metric <name>', 'with --vectors, for a new collection: cosine, dot, l2', 'cosine')
     .option('--schema <file>', 'schema JSON (default: BEIR flat, contents = title + "\\n" + text, English analysis, BM25 k1 0.9 b 0.4)')
     .option('--json', 'print the summary as JSON')
     .option('--quiet', 'no progress bar')
     .addHelpText('after', `
 Example:
   $ quarry index ./scifact-idx --corpus scifact/corpus.jsonl
-  $ quarry index ./my-idx --corpus docs.jsonl --schema schema.json`)
+  $ quarry index ./my-idx --corpus docs.jsonl --schema schema.json
+  $ quarry index ./glove-idx --vectors base.fvecs --family hnsw --metric cosine`)
     .action(guarded((dir: string, flags: IndexFlags) => {
-      const s = importCorpus(dir, flags.corpus, flags.schema, flags.quiet ?? false);
+      if ((flags.corpus === undefined) === (flags.vectors === undefined)) {
+        throw new QuarryError('BAD_ARGUMENT', 'give exactly one of --corpus and --vectors', { field: '--corpus' });
+      }
+      if (flags.vectors !== undefined) {
+        const started = performance.now();
+        const added = importVectors(dir, { vectors: flags.vectors, format: flags.format, dim: flags.dim, field: flags.field, index: flags.family, metric: flags.metric, ids: flags.ids, quiet: flags.quiet });
+        const seconds = (performance.now() - started) / 1000;
+        process.stdout.write(flags.json ? JSON.stringify({ dir, added, seconds }) + '\n' : `added ${added.toLocaleString('en-US')} vectors to ${dir} in ${seconds.toFixed(1)} s\n`);
+        return;
+      }
+      const s = importCorpus(dir, flags.corpus!, flags.schema, flags.quiet ?? false);
       if (flags.json) process.stdout.write(JSON.stringify(s) + '\n');
       else {
         process.stdout.write(
