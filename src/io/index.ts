@@ -6,3 +6,5 @@ export * from './beir.js';
 export * from './atomic-file.js';
 export * from './section-file.js';
 export * from './vector-files.js';
+export * from './sparse-files.js';
+export * from './sparse-matrix.js';

@@ -5,3 +5,4 @@ export { dot, l2Squared, norm, normalizeRows } from './dense-distance.js';
 export { Bitset } from './bitset.js';
 export { MinHeap } from './min-heap.js';
 export { popcount32, hamming } from './popcount.js';
+export { toFloat16, FLOAT16_TABLE } from './float16.js';

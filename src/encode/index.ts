@@ -1,0 +1,2 @@
+/** Text to representation: query encoders. */
+export { InferenceFreeQueryEncoder } from './inference-free.js';

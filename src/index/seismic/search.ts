@@ -1,0 +1,168 @@
+/**
+ * Seismic query processing: the query's queryCut largest terms select the
+ * lists to visit; each block of a list is first scored by its quantized
+ * summary, skipped when that score is below heapFactor x the current k-th
+ * score, and otherwise every unvisited document of the block is scored
+ * exactly from the forward index with the whole query. Optionally the kNN
+ * graph neighbours of the results are scored too (CIKM 2024 refinement).
+ */
+import { Bitset } from '../../kernels/bitset.js';
+import { FLOAT16_TABLE } from '../../kernels/float16.js';
+import { TopKHeap } from '../../kernels/top-k-heap.js';
+import { QuarryError } from '../../io/quarry-error.js';
+import type { SparseVector } from '../../io/sparse-matrix.js';
+import { SEISMIC_SEARCH_DEFAULTS, type SeismicBuildParams, type SeismicSearchParams } from './params.js';
+import type { SeismicData } from './seismic-data.js';
+
+/** Seismic search options. */
+export interface SeismicSearchOptions extends Partial<SeismicSearchParams> {
+  /** Only these rows may be returned (deleted rows are excluded this way too). */
+  allow?: Bitset | null;
+}
+
+/** Top-k result, best first. */
+export interface SeismicHits {
+  ids: Int32Array;
+  scores: Float32Array;
+  /** Documents scored exactly (a measure of work). */
+  scored: number;
+}
+
+const f = Math.fround;
+
+/** A Seismic index. */
+export class SeismicIndex {
+  private readonly query: Float32Array;
+  private stamp: Uint32Array;
+  private epoch = 0;
+  private readonly f16: boolean;
+
+  constructor(
+    readonly data: SeismicData,
+    readonly params: SeismicBuildParams,
+  ) {
+    this.query = new Float32Array(data.dim);
+    this.stamp = new Uint32Array(data.rows);
+    this.f16 = data.fwdValues instanceof Uint16Array;
+  }
+
+  get size(): number {
+    return this.data.rows;
+  }
+
+  /** Exact inner product of the loaded query with row r (from the forward index). */
+  private dotRow(r: number): number {
+    const d = this.data;
+    const q = this.query;
+    let s = 0;
+    const end = d.fwdStart[r + 1]!;
+    if (this.f16) {
+      const vals = d.fwdValues as Uint16Array;
+      for (let i = d.fwdStart[r]!; i < end; i++) s += q[d.fwdTerms[i]!]! * FLOAT16_TABLE[vals[i]!]!;
+    } else {
+      const vals = d.fwdValues as Float32Array;
+      for (let i = d.fwdStart[r]!; i < end; i++) s += q[d.fwdTerms[i]!]! * vals[i]!;
+    }
+    return s;
+  }
+
+  private load(query: SparseVector): void {
+    for (let i = 0; i < query.ids.length; i++) {
+      const t = query.ids[i]!;
+      if (t < this.data.dim) this.query[t] = query.values[i]!;
+    }
+  }
+
+  private unload(query: SparseVector): void {
+    for (let i = 0; i < query.ids.length; i++) if (query.ids[i]! < this.data.dim) this.query[query.ids[i]!] = 0;
+  }
+
+  private nextEpoch(): number {
+    if (++this.epoch === 0xffffffff) {
+      this.stamp.fill(0);
+      this.epoch = 1;
+    }
+    return this.epoch;
+  }
+
+  /** The k rows with (approximately) the largest inner product with `query`. */
+  search(query: SparseVector, k: number, opts: SeismicSearchOptions = {}): SeismicHits {
+    if (!Number.isInteger(k) || k < 1) throw new QuarryError('BAD_ARGUMENT', `k must be a positive integer, got ${k}`, { field: 'k' });
+    const sp = { ...SEISMIC_SEARCH_DEFAULTS, ...opts };
+    const allow = opts.allow ?? null;
+    const d = this.data;
+    this.load(query);
+    const heap = new TopKHeap(k);
+    const epoch = this.nextEpoch();
+    let scored = 0;
+    try {
+      if (allow !== null && allow.count() <= Math.max(4 * k, d.rows * 0.01)) {
+        // Very selective filter: score the allowed rows exactly.
+        allow.forEach((r) => {
+          if (r < d.rows) heap.offer(f(this.dotRow(r)), r);
+        });
+        scored = allow.count();
+      } else {
+        const order = Array.from(query.ids.keys()).filter((i) => query.ids[i]! < d.dim && query.values[i]! > 0);
+        order.sort((a, b) => query.values[b]! - query.values[a]!);
+        const q = this.query;
+        for (const qi of order.slice(0, sp.queryCut)) {
+          const t = query.ids[qi]!;
+          for (let b = d.listStart[t]!; b < d.listStart[t + 1]!; b++) {
+            if (heap.size === k) {
+              let s = 0;
+              const min = d.sumMin[b]!;
+              const step = d.sumStep[b]!;
+              for (let i = d.sumStart[b]!; i < d.sumStart[b + 1]!; i++) s += q[d.sumTerms[i]!]! * (min + step * d.sumCodes[i]!);
+              if (s < sp.heapFactor * heap.threshold()) continue;
+            }
+            for (let i = d.blockStart[b]!; i < d.blockStart[b + 1]!; i++) {
+              const doc = d.blockDocs[i]!;
+              if (this.stamp[doc] === epoch) continue;
+              this.stamp[doc] = epoch;
+              if (allow !== null && !allow.has(doc)) continue;
+              scored++;
+              const s = f(this.dotRow(doc));
+              if (heap.size < k || s > heap.threshold()) heap.offer(s, doc);
+            }
+          }
+        }
+        if (sp.nKnn > 0 && d.knnK > 0) {
+          const seeds = Array.from(heap.docs.subarray(0, heap.size));
+          for (const r of seeds) {
+            for (let j = 0; j < Math.min(sp.nKnn, d.knnK); j++) {
+              const nb = d.knn[r * d.knnK + j]!;
+              if (nb === 0xffffffff || this.stamp[nb] === epoch) continue;
+              this.stamp[nb] = epoch;
+              if (allow !== null && !allow.has(nb)) continue;
+              scored++;
+              const s = f(this.dotRow(nb));
+              if (heap.size < k || s > heap.threshold()) heap.offer(s, nb);
+            }
+          }
+        }
+      }
+    } finally {
+      this.unload(query);
+    }
+    const { scores, docs } = heap.drain();
+    return { ids: Int32Array.from(docs), scores: Float32Array.from(scores), scored };
+  }
+
+  /** Computes each row's knn nearest rows (by inner product) with the index itself. */
+  buildKnnGraph(knn: number, sp: SeismicSearchParams): void {
+    const d = this.data;
+    const graph = new Uint32Array(d.rows * knn).fill(0xffffffff);
+    for (let r = 0; r < d.rows; r++) {
+      const s = d.fwdStart[r]!;
+      const e = d.fwdStart[r + 1]!;
+      const ids = Uint32Array.from(d.fwdTerms.subarray(s, e));
+      const vals = this.f16 ? Float32Array.from(d.fwdValues.subarray(s, e) as Uint16Array, (h) => FLOAT16_TABLE[h]!) : Float32Array.from(d.fwdValues.subarray(s, e) as Float32Array);
+      const hits = this.search({ ids, values: vals }, knn + 1, { ...sp, nKnn: 0 });
+      let j = 0;
+      for (const id of hits.ids) if (id !== r && j < knn) graph[r * knn + j++] = id;
+    }
+    d.knnK = knn;
+    d.knn = graph;
+  }
+}

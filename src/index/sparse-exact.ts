@@ -1,0 +1,181 @@
+/**
+ * Exact sparse inner-product search over an impact-ordered inverted index
+ * (docs ascending per term, float weights, blocks of 128 with their maximum
+ * weight): `pruned` is document-at-a-time MaxScore with block-max bounds on
+ * the non-essential lists; `exhaustive` accumulates every posting; `scan`
+ * computes every document's dot product from the forward rows (the
+ * reference). All three return the same top k.
+ */
+import { TopKHeap } from '../kernels/top-k-heap.js';
+import { QuarryError } from '../io/quarry-error.js';
+import { rowDot, type SparseMatrix, type SparseVector } from '../io/sparse-matrix.js';
+
+const BLOCK = 128;
+const f = Math.fround;
+
+/** Exact-search modes (same results). */
+export type SparseExactMode = 'pruned' | 'exhaustive' | 'scan';
+
+/** Top-k result: row numbers and float32 scores, best first. */
+export interface SparseHits {
+  ids: Int32Array;
+  scores: Float32Array;
+}
+
+/** Inverted lists built from a sparse matrix. */
+export class SparseExactIndex {
+  /** Postings of term t: docs/weights[start[t] .. start[t + 1]). */
+  readonly start: Float64Array;
+  readonly docs: Uint32Array;
+  readonly weights: Float32Array;
+  /** Blocks of term t: blockStart[t] .. blockStart[t + 1]; max weight and last doc per block. */
+  readonly blockStart: Uint32Array;
+  readonly blockMax: Float32Array;
+  readonly blockLast: Uint32Array;
+  private acc = new Float64Array(0);
+  private stamp = new Uint32Array(0);
+  private epoch = 0;
+
+  constructor(readonly matrix: SparseMatrix) {
+    const { dim, rows, indptr, indices, values } = matrix;
+    const counts = new Float64Array(dim + 1);
+    for (let i = 0; i < indices.length; i++) counts[indices[i]! + 1]!++;
+    for (let t = 0; t < dim; t++) counts[t + 1]! += counts[t]!;
+    this.start = counts;
+    const fill = counts.slice(0, dim);
+    this.docs = new Uint32Array(indices.length);
+    this.weights = new Float32Array(indices.length);
+    for (let r = 0; r < rows; r++) {
+      for (let i = indptr[r]!; i < indptr[r + 1]!; i++) {
+        const slot = fill[indices[i]!]!++;
+        this.docs[slot] = r;
+        this.weights[slot] = values[i]!;
+      }
+    }
+    this.blockStart = new Uint32Array(dim + 1);
+    for (let t = 0; t < dim; t++) this.blockStart[t + 1] = this.blockStart[t]! + Math.ceil((counts[t + 1]! - counts[t]!) / BLOCK);
+    const nb = this.blockStart[dim]!;
+    this.blockMax = new Float32Array(nb);
+    this.blockLast = new Uint32Array(nb);
+    for (let t = 0; t < dim; t++) {
+      let b = this.blockStart[t]!;
+      for (let s = counts[t]!; s < counts[t + 1]!; s += BLOCK, b++) {
+        const e = Math.min(counts[t + 1]!, s + BLOCK);
+        let mx = 0;
+        for (let i = s; i < e; i++) if (this.weights[i]! > mx) mx = this.weights[i]!;
+        this.blockMax[b] = mx;
+        this.blockLast[b] = this.docs[e - 1]!;
+      }
+    }
+  }
+
+  /** The k rows with the largest inner product with `query` (ties: lower row first). */
+  search(query: SparseVector, k: number, mode: SparseExactMode = 'pruned'): SparseHits {
+    if (!Number.isInteger(k) || k < 1) throw new QuarryError('BAD_ARGUMENT', `k must be a positive integer, got ${k}`, { field: 'k' });
+    const heap = new TopKHeap(k);
+    if (mode === 'scan') {
+      const dense = new Float32Array(this.matrix.dim);
+      for (let i = 0; i < query.ids.length; i++) if (query.ids[i]! < dense.length) dense[query.ids[i]!] = query.values[i]!;
+      for (let r = 0; r < this.matrix.rows; r++) {
+        const s = f(rowDot(this.matrix, r, dense));
+        if (s > 0) heap.offer(s, r);
+      }
+    } else if (mode === 'exhaustive') this.exhaustive(query, heap);
+    else this.maxScore(query, heap);
+    const { scores, docs } = heap.drain();
+    return { ids: Int32Array.from(docs), scores: Float32Array.from(scores) };
+  }
+
+  private terms(query: SparseVector): { t: number; w: number; ub: number }[] {
+    const out: { t: number; w: number; ub: number }[] = [];
+    for (let i = 0; i < query.ids.length; i++) {
+      const t = query.ids[i]!;
+      const w = query.values[i]!;
+      if (t >= this.matrix.dim || w <= 0 || this.start[t + 1] === this.start[t]) continue;
+      let mx = 0;
+      for (let b = this.blockStart[t]!; b < this.blockStart[t + 1]!; b++) if (this.blockMax[b]! > mx) mx = this.blockMax[b]!;
+      out.push({ t, w, ub: w * mx * (1 + 1e-6) });
+    }
+    return out;
+  }
+
+  private exhaustive(query: SparseVector, heap: TopKHeap): void {
+    const n = this.matrix.rows;
+    if (this.acc.length < n) {
+      this.acc = new Float64Array(n);
+      this.stamp = new Uint32Array(n);
+    }
+    const epoch = ++this.epoch;
+    const touched: number[] = [];
+    for (const { t, w } of this.terms(query)) {
+      for (let i = this.start[t]!; i < this.start[t + 1]!; i++) {
+        const d = this.docs[i]!;
+        if (this.stamp[d] !== epoch) {
+          this.stamp[d] = epoch;
+          this.acc[d] = w * this.weights[i]!;
+          touched.push(d);
+        } else this.acc[d]! += w * this.weights[i]!;
+      }
+    }
+    for (const d of touched) {
+      const s = f(this.acc[d]!);
+      if (s > 0) heap.offer(s, d);
+    }
+  }
+
+  private maxScore(query: SparseVector, heap: TopKHeap): void {
+    const lists = this.terms(query).sort((a, b) => a.ub - b.ub);
+    const n = lists.length;
+    const pos = lists.map((l) => this.start[l.t]!);
+    const end = lists.map((l) => this.start[l.t + 1]!);
+    const blk = lists.map((l) => this.blockStart[l.t]!);
+    const prefix: number[] = [];
+    let run = 0;
+    for (const l of lists) prefix.push((run += l.ub));
+    let theta = heap.threshold();
+    let essential = 0;
+    while (essential < n && f(prefix[essential]!) <= theta) essential++;
+    while (essential < n) {
+      let doc = 0xffffffff;
+      for (let i = essential; i < n; i++) if (pos[i]! < end[i]! && this.docs[pos[i]!]! < doc) doc = this.docs[pos[i]!]!;
+      if (doc === 0xffffffff) break;
+      let score = 0;
+      for (let i = essential; i < n; i++) {
+        if (pos[i]! < end[i]! && this.docs[pos[i]!] === doc) {
+          score += lists[i]!.w * this.weights[pos[i]!]!;
+          pos[i]!++;
+        }
+      }
+      let alive = true;
+      for (let i = essential - 1; i >= 0; i--) {
+        if (f(score + prefix[i]!) <= theta) {
+          alive = false;
+          break;
+        }
+        const l = lists[i]!;
+        const lastBlock = this.blockStart[l.t + 1]!;
+        while (blk[i]! < lastBlock && this.blockLast[blk[i]!]! < doc) blk[i]!++;
+        if (blk[i]! >= lastBlock) continue;
+        if (f(score + l.w * this.blockMax[blk[i]!]! * (1 + 1e-6) + (i > 0 ? prefix[i - 1]! : 0)) <= theta) {
+          alive = false;
+          break;
+        }
+        let lo = Math.max(pos[i]!, this.start[l.t]! + (blk[i]! - this.blockStart[l.t]!) * BLOCK);
+        let hi = Math.min(end[i]!, lo + BLOCK);
+        while (lo < hi) {
+          const mid = (lo + hi) >>> 1;
+          if (this.docs[mid]! < doc) lo = mid + 1;
+          else hi = mid;
+        }
+        pos[i] = lo;
+        if (lo < end[i]! && this.docs[lo] === doc) score += l.w * this.weights[lo]!;
+      }
+      const s = f(score);
+      if (!alive || s <= 0) continue;
+      if (heap.offer(s, doc) && heap.size === heap.k) {
+        theta = heap.threshold();
+        while (essential < n && f(prefix[essential]!) <= theta) essential++;
+      }
+    }
+  }
+}
