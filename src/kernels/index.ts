@@ -6,3 +6,4 @@ export { Bitset } from './bitset.js';
 export { MinHeap } from './min-heap.js';
 export { popcount32, hamming } from './popcount.js';
 export { toFloat16, FLOAT16_TABLE } from './float16.js';
+export { GrowableF32, GrowableU32, GrowableU8 } from './growable-arrays.js';

@@ -5,7 +5,7 @@
  * per-posting objects), then delta-encoded and bit-packed block by block.
  */
 import { bitsNeeded, packBits, packedWords } from '../../kernels/bit-packing.js';
-import { GrowableU32, GrowableU8 } from './growable.js';
+import { GrowableU32, GrowableU8 } from '../../kernels/growable-arrays.js';
 import type { InvertedFieldData } from './inverted-field.js';
 import { lengthToNorm } from './lucene-norms.js';
 import { POSTINGS_BLOCK_SIZE, SKIP_INTERVAL, SKIPS_PER_BLOCK } from './params.js';

@@ -12,6 +12,7 @@ import { QuarryError } from '../../io/quarry-error.js';
 import type { SparseMatrix } from '../../io/sparse-matrix.js';
 import { SEISMIC_BUILD_DEFAULTS, SEISMIC_SEARCH_DEFAULTS, type SeismicBuildParams } from './params.js';
 import type { SeismicData } from './seismic-data.js';
+import { GrowableF32, GrowableU32, GrowableU8 } from '../../kernels/growable-arrays.js';
 import { SeismicIndex } from './search.js';
 
 function rng(seed: number): () => number {
@@ -75,13 +76,41 @@ export function buildSeismic(m: SparseMatrix, params: Partial<SeismicBuildParams
   const cap = Math.max(1, Math.floor(p.maxFraction * p.nPostings));
 
   const listStart = new Uint32Array(dim + 1);
-  const blockStartArr: number[] = [0];
-  const blockDocsArr: number[] = [];
-  const sumStartArr: number[] = [0];
-  const sumTermsArr: number[] = [];
-  const sumCodesArr: number[] = [];
-  const sumMinArr: number[] = [];
-  const sumStepArr: number[] = [];
+  const blockStartArr = new GrowableU32();
+  blockStartArr.push(0);
+  const blockDocsArr = new GrowableU32();
+  const sumStartArr = new GrowableU32();
+  sumStartArr.push(0);
+  const sumTermsArr = new GrowableU32();
+  const sumCodesArr = new GrowableU8();
+  const sumMinArr = new GrowableF32();
+  const sumStepArr = new GrowableF32();
+  const energyHist = new Float64Array(256);
+
+  // Each document's kmeansDocCut largest components, computed once (used for cluster assignment).
+  const cut = p.kmeansDocCut;
+  const topStart = new Float64Array(rows + 1);
+  for (let r = 0; r < rows; r++) topStart[r + 1] = topStart[r]! + Math.min(cut, indptr[r + 1]! - indptr[r]!);
+  const topTerm = new Uint32Array(topStart[rows]!);
+  const topVal = new Float32Array(topStart[rows]!);
+  {
+    const comps: number[] = [];
+    for (let r = 0; r < rows; r++) {
+      comps.length = 0;
+      for (let i = indptr[r]!; i < indptr[r + 1]!; i++) comps.push(i);
+      if (comps.length > cut) comps.sort((a, b) => values[b]! - values[a]!);
+      for (let j = 0; j < Math.min(cut, comps.length); j++) {
+        topTerm[topStart[r]! + j] = indices[comps[j]!]!;
+        topVal[topStart[r]! + j] = values[comps[j]!]!;
+      }
+    }
+  }
+  // Centroid inverted index as linked lists over term ids (reset after each list).
+  const head = new Int32Array(dim).fill(-1);
+  let linkNext = new Int32Array(1024);
+  let linkCentroid = new Int32Array(1024);
+  let linkValue = new Float32Array(1024);
+  const usedTerms: number[] = [];
 
   // Scratch for clustering and summaries.
   let scoreBuf = new Float64Array(1);
@@ -111,31 +140,42 @@ export function buildSeismic(m: SparseMatrix, params: Partial<SeismicBuildParams
         centroids.push(d);
       } else if (chosen.size >= L) break;
     }
-    const cInv = new Map<number, { c: number; v: number }[]>();
+    let links = 0;
+    // Centroids are represented by their kmeansDocCut largest components too,
+    // which keeps assignment linear in the list length.
     centroids.forEach((d, c) => {
-      for (let i = indptr[d]!; i < indptr[d + 1]!; i++) {
-        const term = indices[i]!;
-        let l = cInv.get(term);
-        if (l === undefined) cInv.set(term, (l = []));
-        l.push({ c, v: values[i]! });
+      for (let i = topStart[d]!; i < topStart[d + 1]!; i++) {
+        const term = topTerm[i]!;
+        if (links === linkNext.length) {
+          const grow = <T extends Int32Array | Float32Array>(x: T): T => {
+            const y = new (x.constructor as new (n: number) => T)(x.length * 2);
+            y.set(x);
+            return y;
+          };
+          linkNext = grow(linkNext);
+          linkCentroid = grow(linkCentroid);
+          linkValue = grow(linkValue);
+        }
+        if (head[term] === -1) usedTerms.push(term);
+        linkNext[links] = head[term]!;
+        linkCentroid[links] = c;
+        linkValue[links] = topVal[i]!;
+        head[term] = links++;
       }
     });
     if (scoreBuf.length < centroids.length) scoreBuf = new Float64Array(centroids.length * 2);
     const assign = new Int32Array(L);
     const sizes = new Int32Array(centroids.length);
+    const touched: number[] = [];
     for (let j = 0; j < L; j++) {
       const d = docs[j]!;
-      // The document's kmeansDocCut largest components.
-      const comps: number[] = [];
-      for (let i = indptr[d]!; i < indptr[d + 1]!; i++) comps.push(i);
-      comps.sort((a, b) => values[b]! - values[a]!);
-      const touched: number[] = [];
-      for (const i of comps.slice(0, p.kmeansDocCut)) {
-        const l = cInv.get(indices[i]!);
-        if (l === undefined) continue;
-        for (const { c, v } of l) {
+      touched.length = 0;
+      for (let i = topStart[d]!; i < topStart[d + 1]!; i++) {
+        const dv = topVal[i]!;
+        for (let l = head[topTerm[i]!]!; l !== -1; l = linkNext[l]!) {
+          const c = linkCentroid[l]!;
           if (scoreBuf[c] === 0) touched.push(c);
-          scoreBuf[c]! += v * values[i]!;
+          scoreBuf[c]! += dv * linkValue[l]!;
         }
       }
       let best = 0;
@@ -150,6 +190,8 @@ export function buildSeismic(m: SparseMatrix, params: Partial<SeismicBuildParams
       assign[j] = best;
       sizes[best]!++;
     }
+    for (const term of usedTerms) head[term] = -1;
+    usedTerms.length = 0;
     // Clusters below minClusterSize go to one leftover block.
     const groups = new Map<number, number[]>();
     for (let j = 0; j < L; j++) {
@@ -171,13 +213,24 @@ export function buildSeismic(m: SparseMatrix, params: Partial<SeismicBuildParams
           if (values[i]! > termMax[term]!) termMax[term] = values[i]!;
         }
       }
-      touchedTerms.sort((a, b) => termMax[b]! - termMax[a]!);
+      // Keep the largest components holding summaryEnergy of the L1 mass: a
+      // 256-bucket histogram of the values finds the cut in linear time.
       let total = 0;
-      for (const term of touchedTerms) total += termMax[term]!;
+      let top = 0;
+      for (const term of touchedTerms) {
+        total += termMax[term]!;
+        if (termMax[term]! > top) top = termMax[term]!;
+      }
+      energyHist.fill(0);
+      for (const term of touchedTerms) energyHist[Math.min(255, Math.floor((termMax[term]! / top) * 256))]! += termMax[term]!;
       let acc = 0;
-      let n = 0;
-      while (n < touchedTerms.length && (n === 0 || acc < p.summaryEnergy * total)) acc += termMax[touchedTerms[n++]!]!;
-      const kept = touchedTerms.slice(0, n).sort((a, b) => a - b);
+      let cutBucket = 255;
+      for (; cutBucket > 0; cutBucket--) {
+        acc += energyHist[cutBucket]!;
+        if (acc >= p.summaryEnergy * total) break;
+      }
+      const cutValue = (cutBucket / 256) * top;
+      const kept = touchedTerms.filter((term) => termMax[term]! >= cutValue);
       let lo = Infinity;
       let hi = -Infinity;
       for (const term of kept) {
@@ -206,13 +259,13 @@ export function buildSeismic(m: SparseMatrix, params: Partial<SeismicBuildParams
     fwdTerms,
     fwdValues,
     listStart,
-    blockStart: Uint32Array.from(blockStartArr),
-    blockDocs: Uint32Array.from(blockDocsArr),
-    sumStart: Uint32Array.from(sumStartArr),
-    sumTerms: small ? Uint16Array.from(sumTermsArr) : Uint32Array.from(sumTermsArr),
-    sumCodes: Uint8Array.from(sumCodesArr),
-    sumMin: Float32Array.from(sumMinArr),
-    sumStep: Float32Array.from(sumStepArr),
+    blockStart: blockStartArr.view().slice(),
+    blockDocs: blockDocsArr.view().slice(),
+    sumStart: sumStartArr.view().slice(),
+    sumTerms: small ? Uint16Array.from(sumTermsArr.view()) : sumTermsArr.view().slice(),
+    sumCodes: sumCodesArr.view().slice(),
+    sumMin: sumMinArr.view().slice(),
+    sumStep: sumStepArr.view().slice(),
     knnK: 0,
     knn: new Uint32Array(0),
   };

@@ -46,3 +46,26 @@ export class GrowableU8 {
     return this.data.subarray(0, this.length);
   }
 }
+
+/** A growable Float32Array. */
+export class GrowableF32 {
+  data: Float32Array;
+  length = 0;
+
+  constructor(initial = 1024) {
+    this.data = new Float32Array(initial);
+  }
+
+  push(v: number): void {
+    if (this.length === this.data.length) {
+      const next = new Float32Array(this.data.length * 2);
+      next.set(this.data);
+      this.data = next;
+    }
+    this.data[this.length++] = v;
+  }
+
+  view(): Float32Array {
+    return this.data.subarray(0, this.length);
+  }
+}
