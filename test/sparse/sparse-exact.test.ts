@@ -1,0 +1,77 @@
+// Exact sparse search: MaxScore, exhaustive accumulation and the forward
+// scan agree on random collections; sparse file formats round-trip and
+// report malformed input.
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { SparseExactIndex } from '../../src/index/sparse-exact.js';
+import { normalizeSparse, sparseMatrixOf } from '../../src/io/sparse-matrix.js';
+import { readCsr, readSeismicBinary, readSeismicJsonl } from '../../src/io/sparse-files.js';
+import { tempDir, writeFile } from '../helpers/temp-dir.js';
+
+const dir = tempDir();
+
+const vecArb = fc.array(fc.tuple(fc.integer({ min: 0, max: 60 }), fc.integer({ min: 1, max: 40 })), { minLength: 0, maxLength: 12 });
+
+describe('exact sparse search', () => {
+  it('pruned, exhaustive and scan return the same top k (with many ties)', () => {
+    fc.assert(
+      fc.property(fc.array(vecArb, { minLength: 1, maxLength: 400 }), vecArb, fc.integer({ min: 1, max: 15 }), (rows, q, k) => {
+        // Weights are multiples of 1/4 so that many scores tie exactly.
+        const m = sparseMatrixOf(rows.map((r) => normalizeSparse(r.map((x) => x[0]), r.map((x) => x[1] / 4))), 61);
+        const query = normalizeSparse(q.map((x) => x[0]), q.map((x) => x[1] / 4));
+        const idx = new SparseExactIndex(m);
+        const a = idx.search(query, k, 'scan');
+        for (const mode of ['pruned', 'exhaustive'] as const) {
+          const b = idx.search(query, k, mode);
+          expect(Array.from(b.ids), mode).toEqual(Array.from(a.ids));
+          expect(Array.from(b.scores), mode).toEqual(Array.from(a.scores));
+        }
+      }),
+      { numRuns: 60 },
+    );
+  });
+});
+
+describe('sparse files', () => {
+  it('reads Seismic binary and BigANN CSR files', () => {
+    const b = Buffer.alloc(4 + 4 + 16 + 4 + 8);
+    let o = b.writeUInt32LE(2, 0);
+    o = b.writeUInt32LE(2, o);
+    o = b.writeUInt32LE(3, o);
+    o = b.writeUInt32LE(7, o);
+    o = b.writeFloatLE(0.5, o);
+    o = b.writeFloatLE(1.5, o);
+    o = b.writeUInt32LE(1, o);
+    o = b.writeUInt32LE(4, o);
+    b.writeFloatLE(2, o);
+    writeFileSync(join(dir, 'v.bin'), b);
+    const m = readSeismicBinary(join(dir, 'v.bin'));
+    expect(m.rows).toBe(2);
+    expect(Array.from(m.indices)).toEqual([3, 7, 4]);
+
+    const rows = 2;
+    const nnz = 3;
+    const c = Buffer.alloc(24 + 8 * (rows + 1) + 8 * nnz);
+    c.writeBigInt64LE(2n, 0);
+    c.writeBigInt64LE(10n, 8);
+    c.writeBigInt64LE(3n, 16);
+    [0n, 2n, 3n].forEach((v, i) => c.writeBigInt64LE(v, 24 + 8 * i));
+    [5, 1, 9].forEach((v, i) => c.writeInt32LE(v, 48 + 4 * i));
+    [1, 2, 3].forEach((v, i) => c.writeFloatLE(v, 60 + 4 * i));
+    writeFileSync(join(dir, 'v.csr'), c);
+    const csr = readCsr(join(dir, 'v.csr'));
+    expect(Array.from(csr.indices)).toEqual([1, 5, 9]); // row 0 sorted by column
+    expect(Array.from(csr.values)).toEqual([2, 1, 3]);
+  });
+
+  it('names malformed input', () => {
+    writeFileSync(join(dir, 't.bin'), Buffer.from([1, 0, 0, 0, 9, 0, 0, 0]));
+    expect(() => readSeismicBinary(join(dir, 't.bin'))).toThrow(/vector 0: length 9 runs past the end/);
+    writeFileSync(join(dir, 't.csr'), Buffer.alloc(30));
+    expect(() => readCsr(join(dir, 't.csr'))).toThrow(/does not match header/);
+    const p = writeFile(dir, 'bad.jsonl', '{"id":1,"vector":{"a":1}}\n{"id":2,"vector":{"b":"x"}}\n');
+    expect(() => readSeismicJsonl(p)).toThrow(new RegExp(`${p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:2: vector: weight of "b" is "x"`));
+  });
+});
