@@ -15,6 +15,8 @@ export interface PreparedDocument {
   metadata: Map<string, MetadataValue>;
   /** Vectors of dense fields. */
   vectors: Map<string, Float32Array>;
+  /** Learned-sparse vectors: token -> weight. */
+  sparse: Map<string, Map<string, number>>;
   /** Properties kept for display. */
   stored: Record<string, unknown>;
 }
@@ -27,7 +29,7 @@ export class DocumentPreparer {
 
   constructor(private readonly schema: CollectionSchema) {
     this.known = knownProperties(schema);
-    this.vectorSources = new Set(Object.entries(schema.fields).flatMap(([n, f]) => (f.type === 'dense' ? [f.from ?? n] : [])));
+    this.vectorSources = new Set(Object.entries(schema.fields).flatMap(([n, f]) => (f.type === 'dense' || f.type === 'sparse' ? [f.from ?? n] : [])));
   }
 
   /** Validates `raw`; errors name `where` (file and line) and the offending field. */
@@ -48,6 +50,7 @@ export class DocumentPreparer {
     const texts = new Map<string, string>();
     const metadata = new Map<string, MetadataValue>();
     const vectors = new Map<string, Float32Array>();
+    const sparse = new Map<string, Map<string, number>>();
     for (const [name, spec] of Object.entries(s.fields)) {
       if (spec.type === 'text') {
         const parts: string[] = [];
@@ -62,6 +65,10 @@ export class DocumentPreparer {
       }
       const src = spec.from ?? name;
       const v = raw[src];
+      if (spec.type === 'sparse') {
+        sparse.set(name, v === undefined || v === null ? new Map() : parseSparseValue(v, { ...where, field: src }));
+        continue;
+      }
       if (spec.type === 'dense') {
         if (v === undefined || v === null) bad(src, `missing vector (dense field "${name}" needs ${spec.dim} numbers)`);
         vectors.set(name, parseJsonVector(v, spec.dim, { ...where, field: src }));
@@ -88,7 +95,7 @@ export class DocumentPreparer {
     } else {
       for (const k of s.store) if (raw[k] !== undefined) stored[k] = raw[k];
     }
-    return { id, texts, metadata, vectors, stored };
+    return { id, texts, metadata, vectors, sparse, stored };
   }
 }
 
@@ -96,4 +103,34 @@ function describe(v: unknown): string {
   if (Array.isArray(v)) return 'an array';
   if (v === null) return 'null';
   return typeof v === 'object' ? 'an object' : `${typeof v} ${JSON.stringify(v)}`;
+}
+
+/**
+ * A sparse vector as `{token: weight}` or as parallel arrays
+ * `{indices: [...], values: [...]}` (integer term ids become tokens "17").
+ */
+export function parseSparseValue(v: unknown, where: ErrorLocation & { field: string }): Map<string, number> {
+  const out = new Map<string, number>();
+  const add = (token: string, w: unknown): void => {
+    if (typeof w !== 'number' || !Number.isFinite(w)) throw new QuarryError('BAD_INPUT', `weight of "${token}" is ${JSON.stringify(w)}, not a finite number`, where);
+    if (w < 0) throw new QuarryError('BAD_INPUT', `weight of "${token}" is negative`, where, 'learned sparse weights are non-negative');
+    if (w > 0) out.set(token, (out.get(token) ?? 0) + w);
+  };
+  if (v === null || typeof v !== 'object') throw new QuarryError('BAD_INPUT', 'expected {token: weight} or {indices, values}', where);
+  const o = v as Record<string, unknown>;
+  if (Array.isArray(o.indices) || Array.isArray(o.values)) {
+    const idx = o.indices;
+    const vals = o.values;
+    if (!Array.isArray(idx) || !Array.isArray(vals) || idx.length !== vals.length) {
+      throw new QuarryError('BAD_INPUT', '"indices" and "values" must be arrays of the same length', where);
+    }
+    idx.forEach((i, j) => {
+      if (!Number.isInteger(i) || (i as number) < 0) throw new QuarryError('BAD_INPUT', `indices[${j}] is ${JSON.stringify(i)}, not a term id`, where);
+      add(String(i), vals[j]);
+    });
+    return out;
+  }
+  if (Array.isArray(v)) throw new QuarryError('BAD_INPUT', 'expected {token: weight} or {indices, values}, found an array', where);
+  for (const [token, w] of Object.entries(o)) add(token, w);
+  return out;
 }

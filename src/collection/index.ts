@@ -2,6 +2,6 @@
 export { Collection, type CollectionInfo } from './collection.js';
 export { CollectionWriter, type WriterOptions } from './writer.js';
 export { Snapshot, type Hit, type TextSearchOptions, type VectorSearchOptions } from './reader.js';
-export { BEIR_FLAT_SCHEMA, parseSchema, collectionSchemaSchema, type CollectionSchema, type FieldSpec, type TextFieldSpec, type DenseFieldSpec } from './schema.js';
+export { BEIR_FLAT_SCHEMA, parseSchema, collectionSchemaSchema, type CollectionSchema, type FieldSpec, type TextFieldSpec, type DenseFieldSpec, type SparseFieldSpec } from './schema.js';
 export { DocumentPreparer, type PreparedDocument, type MetadataValue } from './document.js';
 export type { Manifest, SegmentInfo } from './manifest.js';

@@ -154,12 +154,42 @@ export class Snapshot {
       const hits = index.search(q, k, { ...(opts.params ?? {}) });
       for (let j = 0; j < hits.ids.length; j++) heap.offer(hits.scores[j]!, this.bases[i]! + hits.ids[j]!);
     });
+    return this.hitsOf(heap, opts.includeStored ?? true);
+  }
+
+  /**
+   * Learned-sparse search on a sparse field: `query` is `{token: weight}` (or
+   * a Map). Exact fields return the exact top k; seismic fields take
+   * queryCut, heapFactor and nKnn in `params`.
+   */
+  searchSparse(field: string, query: Readonly<Record<string, number>> | ReadonlyMap<string, number>, opts: VectorSearchOptions = {}): Hit[] {
+    const spec = this.schema.fields[field];
+    if (spec === undefined || spec.type !== 'sparse') {
+      const names = Object.entries(this.schema.fields).filter(([, f]) => f.type === 'sparse').map(([n]) => n);
+      throw new QuarryError('BAD_ARGUMENT', `"${field}" is not a sparse field`, { field: 'field' }, names.length > 0 ? `sparse fields: ${names.join(', ')}` : 'this collection has no sparse fields');
+    }
+    const k = opts.k ?? 10;
+    if (!Number.isInteger(k) || k < 1) throw new QuarryError('BAD_ARGUMENT', `k must be a positive integer, got ${k}`, { field: 'k' });
+    const allowed = spec.index === 'seismic' ? ['queryCut', 'heapFactor', 'nKnn'] : [];
+    for (const p of Object.keys(opts.params ?? {})) {
+      if (!allowed.includes(p)) throw new QuarryError('BAD_ARGUMENT', `"${p}" is not a search parameter of ${spec.index}`, { field: `params.${p}` }, allowed.length > 0 ? `${spec.index} takes: ${allowed.join(', ')}` : undefined);
+    }
+    const weights = query instanceof Map ? (query as ReadonlyMap<string, number>) : new Map(Object.entries(query));
+    const heap = new TopKHeap(k);
+    this.segments.forEach((seg, i) => {
+      const hits = seg.sparse.get(field)!.search(weights, k, opts.params ?? {});
+      for (let j = 0; j < hits.ids.length; j++) heap.offer(hits.scores[j]!, this.bases[i]! + hits.ids[j]!);
+    });
+    return this.hitsOf(heap, opts.includeStored ?? true);
+  }
+
+  private hitsOf(heap: TopKHeap, includeStored: boolean): Hit[] {
     const top = heap.drain();
     const out: Hit[] = [];
     for (let i = 0; i < top.docs.length; i++) {
       const doc = top.docs[i]!;
       const hit: Hit = { id: this.id(doc), score: top.scores[i]!, doc };
-      if (opts.includeStored ?? true) hit.stored = this.stored(doc);
+      if (includeStored) hit.stored = this.stored(doc);
       out.push(hit);
     }
     return out;

@@ -41,7 +41,18 @@ const denseField = z
   })
   .strict();
 
-const fieldSchema = z.discriminatedUnion('type', [textField, keywordField, numberField, booleanField, denseField]);
+const sparseField = z
+  .object({
+    type: z.literal('sparse'),
+    from: z.string().min(1).optional(),
+    /** `exact` (inverted index, MaxScore) or `seismic` (approximate). */
+    index: z.enum(['exact', 'seismic']).default('exact'),
+    /** Seismic build parameters (nPostings, maxFraction, centroidFraction, summaryEnergy, minClusterSize, kmeansDocCut, valueBits, knn, seed). */
+    params: z.record(z.number()).default({}),
+  })
+  .strict();
+
+const fieldSchema = z.discriminatedUnion('type', [textField, keywordField, numberField, booleanField, denseField, sparseField]);
 
 /** The JSON schema of a collection as users write it. */
 export const collectionSchemaSchema = z
@@ -64,6 +75,11 @@ export type FieldSpec = z.infer<typeof fieldSchema>;
 export type TextFieldSpec = z.infer<typeof textField>;
 /** A dense vector field of a schema. */
 export type DenseFieldSpec = z.infer<typeof denseField>;
+/** A learned-sparse vector field of a schema. */
+export type SparseFieldSpec = z.infer<typeof sparseField>;
+
+/** Seismic build parameter names a schema may set. */
+export const SEISMIC_PARAM_NAMES = ['nPostings', 'maxFraction', 'centroidFraction', 'summaryEnergy', 'minClusterSize', 'kmeansDocCut', 'valueBits', 'knn', 'seed'];
 
 /**
  * The default for a BEIR corpus without a schema: one BM25 field `contents`
@@ -93,6 +109,14 @@ export function parseSchema(input: unknown, where = 'schema'): CollectionSchema 
     if (spec.type === 'text' && typeof spec.analyzer === 'string' && !(spec.analyzer in ANALYZER_PRESETS)) {
       throw new QuarryError('BAD_SCHEMA', `fields.${name}.analyzer: unknown analyzer "${spec.analyzer}"`, { file: where },
         `presets: ${Object.keys(ANALYZER_PRESETS).join(', ')}`);
+    }
+    if (spec.type === 'sparse') {
+      for (const p of Object.keys(spec.params)) {
+        if (spec.index === 'exact' || !SEISMIC_PARAM_NAMES.includes(p)) {
+          throw new QuarryError('BAD_SCHEMA', `fields.${name}.params.${p}: not a parameter of ${spec.index}`, { file: where },
+            spec.index === 'exact' ? 'exact sparse search takes no parameters' : `seismic takes: ${SEISMIC_PARAM_NAMES.join(', ')}`);
+        }
+      }
     }
     if (spec.type === 'dense') {
       const allowed = FAMILY_PARAMS[spec.index];
@@ -126,6 +150,11 @@ export function knownProperties(schema: CollectionSchema): Set<string> {
 /** Dense vector fields, in schema order. */
 export function denseFields(schema: CollectionSchema): [string, DenseFieldSpec][] {
   return Object.entries(schema.fields).filter((e): e is [string, DenseFieldSpec] => e[1].type === 'dense');
+}
+
+/** Learned-sparse fields, in schema order. */
+export function sparseFields(schema: CollectionSchema): [string, SparseFieldSpec][] {
+  return Object.entries(schema.fields).filter((e): e is [string, SparseFieldSpec] => e[1].type === 'sparse');
 }
 
 /** Names of the text fields, in schema order. */

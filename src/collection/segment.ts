@@ -14,7 +14,8 @@ import type { PreparedDocument } from './document.js';
 import type { SegmentInfo } from './manifest.js';
 import { MetadataColumnsBuilder, readMetadataColumns, type MetadataColumns } from './metadata-columns.js';
 import { Records, RecordsBuilder } from './stored-fields.js';
-import { denseFields, textFields, type CollectionSchema } from './schema.js';
+import { denseFields, sparseFields, textFields, type CollectionSchema } from './schema.js';
+import { SparseField, SparseFieldBuilder } from './sparse-field.js';
 import { buildDense, readDense, writeDense } from '../index/dense-families.js';
 import type { DenseIndex, DenseSearchOptions } from '../index/dense-types.js';
 
@@ -55,6 +56,7 @@ export class SegmentBuilder {
   private readonly stored = new RecordsBuilder();
   private readonly columns: MetadataColumnsBuilder;
   private readonly dense = new Map<string, DenseRows>();
+  private readonly sparse = new Map<string, SparseFieldBuilder>();
   private readonly terms: string[] = [];
 
   constructor(
@@ -63,6 +65,7 @@ export class SegmentBuilder {
   ) {
     for (const [name] of textFields(schema)) this.inverted.set(name, new InvertedFieldBuilder());
     for (const [name, spec] of denseFields(schema)) this.dense.set(name, new DenseRows(spec.dim));
+    for (const [name] of sparseFields(schema)) this.sparse.set(name, new SparseFieldBuilder());
     this.columns = new MetadataColumnsBuilder(schema);
   }
 
@@ -84,6 +87,7 @@ export class SegmentBuilder {
       builder.addDocument(this.terms);
     }
     for (const [name, rows] of this.dense) rows.push(doc.vectors.get(name)!);
+    for (const [name, b] of this.sparse) b.add(doc.sparse.get(name)!);
     this.columns.add(doc.metadata);
     this.ids.add(doc.id);
     this.stored.add(JSON.stringify(doc.stored));
@@ -104,6 +108,7 @@ export class SegmentBuilder {
       const index = buildDense(spec.index, rows.data.subarray(0, rows.rows * spec.dim), spec.dim, spec.metric, spec.params);
       files[denseFile(field)] = writeDense(join(folder, denseFile(field)), index);
     }
+    for (const [field, spec] of sparseFields(this.schema)) Object.assign(files, this.sparse.get(field)!.write(folder, field, spec));
     if (!this.columns.empty) files[COLUMNS] = this.columns.write(join(folder, COLUMNS));
     files[IDS] = this.ids.write(join(folder, IDS), 'IDS ');
     files[STORED] = this.stored.write(join(folder, STORED), 'STOR');
@@ -117,6 +122,7 @@ export class SegmentBuilder {
 export class Segment {
   readonly fields = new Map<string, InvertedField>();
   readonly dense = new Map<string, DenseIndex<DenseSearchOptions & Record<string, unknown>>>();
+  readonly sparse = new Map<string, SparseField>();
   readonly ids: Records;
   readonly stored: Records;
   readonly columns: MetadataColumns | null;
@@ -137,6 +143,7 @@ export class Segment {
       const f = denseFile(field);
       if (info.files[f] !== undefined) this.dense.set(field, readDense(join(folder, f), expect(f)));
     }
+    for (const [field, spec] of sparseFields(schema)) this.sparse.set(field, new SparseField(folder, field, spec, info.files, verifyChecksums));
     this.ids = new Records(join(folder, IDS), 'IDS ', expect(IDS));
     this.stored = new Records(join(folder, STORED), 'STOR', expect(STORED));
     this.columns = info.files[COLUMNS] !== undefined ? readMetadataColumns(join(folder, COLUMNS), schema, expect(COLUMNS)) : null;

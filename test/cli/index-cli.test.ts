@@ -131,3 +131,18 @@ describe('quarry index --vectors', () => {
     expect(existsSync(join(dir, 'vidx2'))).toBe(false);
   });
 });
+
+describe('quarry search --sparse and quarry run --sparse-queries', () => {
+  it('indexes SPLADE vectors and searches them from the CLI', () => {
+    const sdir = join(dir, 'sp');
+    const schema = writeFile(dir, 'sschema.json', JSON.stringify({ id: 'id', fields: { splade: { type: 'sparse', from: 'vector' } }, extra: ['content'] }));
+    const corpus = writeFile(dir, 'sdocs.jsonl', ['{"id":"d1","content":"a","vector":{"paula":2,"brother":1}}', '{"id":"d2","content":"b","vector":{"brother":3}}'].join('\n') + '\n');
+    expect(quarry(['index', sdir, '--corpus', corpus, '--schema', schema, '--quiet']).status).toBe(0);
+    const r = JSON.parse(quarry(['search', sdir, '--sparse', '{"paula": 1, "brother": 0.5}', '--json']).stdout) as { hits: { id: string; score: number }[] };
+    expect(r.hits.map((h) => [h.id, h.score])).toEqual([['d1', 2.5], ['d2', 1.5]]);
+    const queries = writeFile(dir, 'squeries.jsonl', '{"id":"q1","vector":{"brother":1}}\n');
+    const out = join(dir, 'sp.run');
+    expect(quarry(['run', sdir, '--sparse-queries', queries, '--output', out]).status).toBe(0);
+    expect(readFileSync(out, 'utf8')).toBe('q1 Q0 d2 1 3.000000 quarry\nq1 Q0 d1 2 1.000000 quarry\n');
+  });
+});

@@ -4,10 +4,17 @@ import { Collection } from '../../collection/index.js';
 import { evaluateRunFile, formatTrecEval, readQrels } from '../../eval/index.js';
 import { collect, guarded, intOption } from '../run-command.js';
 import { runQueries } from './run-queries.js';
-import { parseFieldBoosts } from './search-command.js';
+import { parseSparseValue } from '../../collection/document.js';
+import { forEachJsonObject } from '../../io/jsonl.js';
+import { writeFileAtomic } from '../../io/atomic-file.js';
+import { QuarryError } from '../../io/quarry-error.js';
+import { parseFieldBoosts, pickField } from './search-command.js';
 
 interface RunFlags {
-  queries: string;
+  queries?: string;
+  sparseQueries?: string;
+  field?: string;
+  params?: string;
   output: string;
   k: number;
   tag: string;
@@ -24,7 +31,10 @@ export function registerRun(program: Command): void {
     .command('run')
     .description('search every query of a file and write a TREC run; with --qrels, evaluate it too')
     .argument('<dir>', 'collection folder')
-    .requiredOption('--queries <file>', 'queries: BEIR queries.jsonl (_id, text) or TSV (qid<TAB>text)')
+    .option('--queries <file>', 'queries: BEIR queries.jsonl (_id, text) or TSV (qid<TAB>text)')
+    .option('--sparse-queries <file>', 'learned-sparse queries instead: JSONL {id, vector: {token: weight}} (Seismic format), searched on --field')
+    .option('--field <name>', 'sparse field for --sparse-queries (default: the only sparse field)')
+    .option('--params <json>', 'search parameters for --sparse-queries, e.g. \'{"queryCut":10,"heapFactor":0.8}\'')
     .requiredOption('--output <file>', 'TREC run file to write')
     .option('-k, --k <n>', 'results per query', intOption(1), 1000)
     .option('--tag <name>', 'run tag (sixth column)', 'quarry')
@@ -39,15 +49,40 @@ Example:
     .action(guarded((dir: string, flags: RunFlags) => {
       const snap = Collection.open(dir).reader();
       const qrels = flags.qrels !== undefined ? readQrels(flags.qrels) : undefined;
-      const r = runQueries(snap, flags.queries, flags.output, {
-        k: flags.k,
-        tag: flags.tag,
-        fields: flags.fields === undefined ? undefined : parseFieldBoosts(flags.fields),
-        only: qrels === undefined ? undefined : new Set(qrels.keys()),
-        quiet: flags.quiet,
-        precision: flags.precision,
-      });
-      process.stderr.write(`${r.queries} queries, ${r.lines} lines -> ${flags.output} (${((r.queries / r.seconds) || 0).toFixed(0)} queries/s)\n`);
+      if ((flags.queries === undefined) === (flags.sparseQueries === undefined)) {
+        throw new QuarryError('BAD_ARGUMENT', 'give exactly one of --queries and --sparse-queries', { field: '--queries' });
+      }
+      if (flags.sparseQueries !== undefined) {
+        const field = pickField(snap.schema.fields, 'sparse', flags.field);
+        let params: Record<string, number> | undefined;
+        if (flags.params !== undefined) {
+          try {
+            params = JSON.parse(flags.params) as Record<string, number>;
+          } catch (e) {
+            throw new QuarryError('BAD_ARGUMENT', `not valid JSON: ${(e as Error).message}`, { field: '--params' });
+          }
+        }
+        const lines: string[] = [];
+        forEachJsonObject(flags.sparseQueries, (rec, line) => {
+          const qid = String(rec.id ?? rec._id ?? '');
+          if (qid === '') throw new QuarryError('BAD_INPUT', 'query has no "id"', { file: flags.sparseQueries, line });
+          if (qrels !== undefined && !qrels.has(qid)) return;
+          const v = parseSparseValue(rec.vector, { file: flags.sparseQueries, line, field: 'vector' });
+          snap.searchSparse(field, v, { k: flags.k, params, includeStored: false }).forEach((h, i) => lines.push(`${qid} Q0 ${h.id} ${i + 1} ${h.score.toFixed(flags.precision)} ${flags.tag}`));
+        });
+        writeFileAtomic(flags.output, lines.join('\n') + (lines.length > 0 ? '\n' : ''));
+        process.stderr.write(`${lines.length} lines -> ${flags.output}\n`);
+      } else {
+        const r = runQueries(snap, flags.queries!, flags.output, {
+          k: flags.k,
+          tag: flags.tag,
+          fields: flags.fields === undefined ? undefined : parseFieldBoosts(flags.fields),
+          only: qrels === undefined ? undefined : new Set(qrels.keys()),
+          quiet: flags.quiet,
+          precision: flags.precision,
+        });
+        process.stderr.write(`${r.queries} queries, ${r.lines} lines -> ${flags.output} (${((r.queries / r.seconds) || 0).toFixed(0)} queries/s)\n`);
+      }
       if (qrels !== undefined) {
         const measures = flags.measure ?? ['map', 'ndcg_cut.10', 'recall.100,1000', 'P.30'];
         process.stdout.write(formatTrecEval(evaluateRunFile(qrels, flags.output, { measures }), false));

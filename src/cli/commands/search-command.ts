@@ -10,6 +10,7 @@ interface SearchFlags {
   json?: boolean;
   exhaustive?: boolean;
   vector?: string;
+  sparse?: string;
   field?: string;
   params?: string;
 }
@@ -42,24 +43,30 @@ export function registerSearch(program: Command): void {
     .option('--fields <names>', 'comma-separated text fields to search, optionally with boosts: title^2,contents')
     .option('--exhaustive', 'score every posting instead of pruning (same results; for checking)')
     .option('--vector <json>', 'nearest-neighbour search with this vector (a JSON array) on --field')
-    .option('--field <name>', 'dense field for --vector (default: the only dense field)')
+    .option('--sparse <json>', 'learned-sparse search with this {token: weight} query on --field')
+    .option('--field <name>', 'field for --vector or --sparse (default: the only field of that kind)')
     .option('--params <json>', 'search parameters of the dense index family, e.g. \'{"efSearch":128}\'')
     .option('--json', 'print JSON')
     .addHelpText('after', `
 Examples:
   $ quarry search ./scifact-idx "microRNA regulation of cancer" -k 5
-  $ quarry search ./vectors --vector "[0.12, -0.3, 0.5]" --field emb --params '{"efSearch":128}'`)
+  $ quarry search ./vectors --vector "[0.12, -0.3, 0.5]" --field emb --params '{"efSearch":128}'
+  $ quarry search ./splade --sparse '{"brother": 1.6, "paula": 2.1}' --params '{"queryCut":10}'`)
     .action(guarded((dir: string, words: string[], flags: SearchFlags) => {
       const snap = Collection.open(dir).reader();
       const fields = flags.fields === undefined ? undefined : parseFieldBoosts(flags.fields);
       const t0 = performance.now();
       let hits: Hit[];
-      if (flags.vector !== undefined) {
+      if (flags.sparse !== undefined) {
+        const q = parseJsonOption(flags.sparse, '--sparse');
+        if (q === null || typeof q !== 'object' || Array.isArray(q)) throw new QuarryError('BAD_ARGUMENT', 'expected a JSON object {token: weight}', { field: '--sparse' });
+        const field = pickField(snap.schema.fields, 'sparse', flags.field);
+        const params = flags.params === undefined ? undefined : (parseJsonOption(flags.params, '--params') as Record<string, number>);
+        hits = snap.searchSparse(field, q as Record<string, number>, { k: flags.k, params });
+      } else if (flags.vector !== undefined) {
         const vector = parseJsonOption(flags.vector, '--vector');
         if (!Array.isArray(vector) || vector.some((x) => typeof x !== 'number')) throw new QuarryError('BAD_ARGUMENT', 'expected a JSON array of numbers', { field: '--vector' });
-        const dense = Object.entries(snap.schema.fields).filter(([, f]) => f.type === 'dense').map(([n]) => n);
-        const field = flags.field ?? (dense.length === 1 ? dense[0]! : '');
-        if (field === '') throw new QuarryError('BAD_ARGUMENT', dense.length === 0 ? 'this collection has no dense field' : `choose one of: ${dense.join(', ')}`, { field: '--field' });
+        const field = pickField(snap.schema.fields, 'dense', flags.field);
         const params = flags.params === undefined ? undefined : (parseJsonOption(flags.params, '--params') as Record<string, number>);
         hits = snap.searchVector(field, vector as number[], { k: flags.k, params });
       } else {
@@ -85,4 +92,12 @@ export function parseFieldBoosts(spec: string): Record<string, number> {
     out[name!] = boost === undefined ? 1 : Number(boost);
   }
   return out;
+}
+
+/** The field named by --field, or the only field of `type`. */
+export function pickField(fields: Readonly<Record<string, { type: string }>>, type: string, given: string | undefined): string {
+  if (given !== undefined) return given;
+  const names = Object.entries(fields).filter(([, f]) => f.type === type).map(([n]) => n);
+  if (names.length === 1) return names[0]!;
+  throw new QuarryError('BAD_ARGUMENT', names.length === 0 ? `this collection has no ${type} field` : `choose one of: ${names.join(', ')}`, { field: '--field' });
 }

@@ -1,0 +1,51 @@
+// Learned-sparse fields in collections: real SPLADE vectors indexed through
+// the schema, exact and Seismic search over several segments, bad vectors.
+import { describe, expect, it } from 'vitest';
+import { parseSchema } from '../../src/collection/index.js';
+import { forEachJsonObject } from '../../src/io/jsonl.js';
+import { buildCollection } from '../helpers/build-collection.js';
+import { dataset } from '../helpers/shared-data.js';
+import { tempDir } from '../helpers/temp-dir.js';
+
+const root = tempDir();
+const docs: Record<string, unknown>[] = [];
+forEachJsonObject(dataset('seismic-toy/documents.jsonl'), (r) => docs.push({ _id: String(r.id), text: r.content, splade: r.vector }));
+const queries: Record<string, number>[] = [];
+forEachJsonObject(dataset('seismic-toy/queries.jsonl'), (r) => queries.push(r.vector as Record<string, number>));
+
+function brute(q: Record<string, number>): string[] {
+  return docs
+    .map((d) => [d._id as string, Object.entries(d.splade as Record<string, number>).reduce((s, [t, w]) => s + (q[t] ?? 0) * w, 0)] as const)
+    .filter(([, s]) => s > 0)
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, 10)
+    .map(([id]) => id);
+}
+
+describe('sparse fields', () => {
+  for (const index of ['exact', 'seismic'] as const) {
+    it(`${index}: reproduces the brute-force top-10 across segments`, () => {
+      const params = index === 'seismic' ? { nPostings: 100, centroidFraction: 0.5, summaryEnergy: 1, valueBits: 32 } : {};
+      const schema = parseSchema({ fields: { splade: { type: 'sparse', index, params } }, extra: ['text'] });
+      const snap = buildCollection(root, docs, schema, { flushDocs: 7 }).reader();
+      expect(snap.segments.length).toBe(3);
+      for (const q of queries) {
+        const got = snap.searchSparse('splade', q, { k: 10, includeStored: false, params: index === 'seismic' ? { queryCut: 1000, heapFactor: 0 } : {} });
+        expect(new Set(got.map((h) => h.id))).toEqual(new Set(brute(q)));
+      }
+    });
+  }
+
+  it('accepts parallel arrays and rejects bad vectors with line and field', () => {
+    const schema = parseSchema({ fields: { sp: { type: 'sparse' } } });
+    const c = buildCollection(root, [{ _id: 'a', sp: { indices: [3, 7], values: [0.5, 2] } }, { _id: 'b', sp: { '7': 1 } }], schema);
+    expect(c.reader().searchSparse('sp', { '7': 1 }).map((h) => h.id)).toEqual(['a', 'b']);
+    const w = c.writer();
+    expect(() => w.add({ _id: 'x', sp: { a: 'heavy' } }, { file: 'd.jsonl', line: 3 })).toThrow(/^d\.jsonl:3: sp: weight of "a" is "heavy"/);
+    expect(() => w.add({ _id: 'y', sp: { indices: [1], values: [1, 2] } })).toThrow(/same length/);
+    expect(() => w.add({ _id: 'z', sp: { a: -1 } })).toThrow(/negative/);
+    w.close();
+    expect(() => c.reader().searchSparse('sp', { a: 1 }, { params: { queryCut: 3 } })).toThrow(/"queryCut" is not a search parameter of exact/);
+    expect(() => parseSchema({ fields: { s: { type: 'sparse', index: 'seismic', params: { efSearch: 3 } } } })).toThrow(/fields\.s\.params\.efSearch: not a parameter of seismic/);
+  });
+});
