@@ -126,24 +126,41 @@ export class SparseExactIndex {
   private maxScore(query: SparseVector, heap: TopKHeap): void {
     const lists = this.terms(query).sort((a, b) => a.ub - b.ub);
     const n = lists.length;
-    const pos = lists.map((l) => this.start[l.t]!);
-    const end = lists.map((l) => this.start[l.t + 1]!);
-    const blk = lists.map((l) => this.blockStart[l.t]!);
-    const prefix: number[] = [];
+    // Per-list state in typed arrays: monomorphic and allocation-free in the loop.
+    const w = new Float64Array(n);
+    const pos = new Float64Array(n);
+    const end = new Float64Array(n);
+    const first = new Float64Array(n);
+    const blk = new Uint32Array(n);
+    const lastBlk = new Uint32Array(n);
+    const blkFirst = new Uint32Array(n);
+    const prefix = new Float64Array(n);
     let run = 0;
-    for (const l of lists) prefix.push((run += l.ub));
+    lists.forEach((l, i) => {
+      w[i] = l.w;
+      pos[i] = first[i] = this.start[l.t]!;
+      end[i] = this.start[l.t + 1]!;
+      blk[i] = blkFirst[i] = this.blockStart[l.t]!;
+      lastBlk[i] = this.blockStart[l.t + 1]!;
+      prefix[i] = run += l.ub;
+    });
+    const docs = this.docs;
+    const weights = this.weights;
+    const blockLast = this.blockLast;
+    const blockMax = this.blockMax;
     let theta = heap.threshold();
     let essential = 0;
     while (essential < n && f(prefix[essential]!) <= theta) essential++;
     while (essential < n) {
       let doc = 0xffffffff;
-      for (let i = essential; i < n; i++) if (pos[i]! < end[i]! && this.docs[pos[i]!]! < doc) doc = this.docs[pos[i]!]!;
+      for (let i = essential; i < n; i++) if (pos[i]! < end[i]! && docs[pos[i]!]! < doc) doc = docs[pos[i]!]!;
       if (doc === 0xffffffff) break;
       let score = 0;
       for (let i = essential; i < n; i++) {
-        if (pos[i]! < end[i]! && this.docs[pos[i]!] === doc) {
-          score += lists[i]!.w * this.weights[pos[i]!]!;
-          pos[i]!++;
+        const p = pos[i]!;
+        if (p < end[i]! && docs[p] === doc) {
+          score += w[i]! * weights[p]!;
+          pos[i] = p + 1;
         }
       }
       let alive = true;
@@ -152,23 +169,23 @@ export class SparseExactIndex {
           alive = false;
           break;
         }
-        const l = lists[i]!;
-        const lastBlock = this.blockStart[l.t + 1]!;
-        while (blk[i]! < lastBlock && this.blockLast[blk[i]!]! < doc) blk[i]!++;
-        if (blk[i]! >= lastBlock) continue;
-        if (f(score + l.w * this.blockMax[blk[i]!]! * (1 + 1e-6) + (i > 0 ? prefix[i - 1]! : 0)) <= theta) {
+        let b = blk[i]!;
+        while (b < lastBlk[i]! && blockLast[b]! < doc) b++;
+        blk[i] = b;
+        if (b >= lastBlk[i]!) continue;
+        if (f(score + w[i]! * blockMax[b]! * (1 + 1e-6) + (i > 0 ? prefix[i - 1]! : 0)) <= theta) {
           alive = false;
           break;
         }
-        let lo = Math.max(pos[i]!, this.start[l.t]! + (blk[i]! - this.blockStart[l.t]!) * BLOCK);
+        let lo = Math.max(pos[i]!, first[i]! + (b - blkFirst[i]!) * BLOCK);
         let hi = Math.min(end[i]!, lo + BLOCK);
         while (lo < hi) {
-          const mid = (lo + hi) >>> 1;
-          if (this.docs[mid]! < doc) lo = mid + 1;
+          const mid = Math.floor((lo + hi) / 2);
+          if (docs[mid]! < doc) lo = mid + 1;
           else hi = mid;
         }
         pos[i] = lo;
-        if (lo < end[i]! && this.docs[lo] === doc) score += l.w * this.weights[lo]!;
+        if (lo < end[i]! && docs[lo] === doc) score += w[i]! * weights[lo]!;
       }
       const s = f(score);
       if (!alive || s <= 0) continue;
