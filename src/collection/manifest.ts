@@ -9,6 +9,7 @@ import { writeFileAtomic } from '../io/atomic-file.js';
 import { QuarryError } from '../io/quarry-error.js';
 import type { WrittenFile } from '../io/section-file.js';
 import { parseSchema, type CollectionSchema } from './schema.js';
+import type { TombstoneInfo } from './tombstones.js';
 
 /** Current manifest format. */
 export const MANIFEST_FORMAT = 1;
@@ -19,6 +20,8 @@ export interface SegmentInfo {
   numDocs: number;
   /** Data files of the segment with their sizes and CRC-32s. */
   files: Record<string, WrittenFile>;
+  /** Tombstones of deleted documents, when any. */
+  deletes?: TombstoneInfo;
 }
 
 /** One committed generation of a collection. */

@@ -67,16 +67,22 @@ export class Snapshot {
     }
     const params = new Map(textFields(this.schema).map(([name, spec]) => [name, { k1: spec.k1, b: spec.b }]));
     this.searcher = new Bm25Searcher(
-      this.segments.map((s, i) => ({ base: this.bases[i]!, numDocs: s.numDocs, fields: s.fields })),
+      this.segments.map((s, i) => ({ base: this.bases[i]!, numDocs: s.numDocs, fields: s.fields, deleted: s.deleted })),
       params,
     );
   }
 
-  /** Total number of documents. */
+  /** Number of live (not deleted) documents. */
   get numDocs(): number {
     let n = 0;
-    for (const s of this.segments) n += s.numDocs;
+    for (const s of this.segments) n += s.liveDocs;
     return n;
+  }
+
+  /** True when global document `doc` is deleted. */
+  isDeleted(doc: number): boolean {
+    const [seg, local] = this.locate(doc);
+    return seg.deleted !== null && seg.deleted[local] !== 0;
   }
 
   /** Generation of the manifest this snapshot reads. */
@@ -151,7 +157,7 @@ export class Snapshot {
     this.segments.forEach((seg, i) => {
       const index = seg.dense.get(field);
       if (index === undefined || index.size === 0) return;
-      const hits = index.search(q, k, { ...(opts.params ?? {}) });
+      const hits = index.search(q, k, { ...(opts.params ?? {}), allow: seg.liveBitset() });
       for (let j = 0; j < hits.ids.length; j++) heap.offer(hits.scores[j]!, this.bases[i]! + hits.ids[j]!);
     });
     return this.hitsOf(heap, opts.includeStored ?? true);
@@ -177,7 +183,7 @@ export class Snapshot {
     const weights = query instanceof Map ? (query as ReadonlyMap<string, number>) : new Map(Object.entries(query));
     const heap = new TopKHeap(k);
     this.segments.forEach((seg, i) => {
-      const hits = seg.sparse.get(field)!.search(weights, k, opts.params ?? {});
+      const hits = seg.sparse.get(field)!.search(weights, k, opts.params ?? {}, seg.deleted);
       for (let j = 0; j < hits.ids.length; j++) heap.offer(hits.scores[j]!, this.bases[i]! + hits.ids[j]!);
     });
     return this.hitsOf(heap, opts.includeStored ?? true);

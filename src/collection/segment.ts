@@ -16,6 +16,8 @@ import { MetadataColumnsBuilder, readMetadataColumns, type MetadataColumns } fro
 import { Records, RecordsBuilder } from './stored-fields.js';
 import { denseFields, sparseFields, textFields, type CollectionSchema } from './schema.js';
 import { SparseField, SparseFieldBuilder } from './sparse-field.js';
+import { readTombstones } from './tombstones.js';
+import { Bitset } from '../kernels/bitset.js';
 import { buildDense, readDense, writeDense } from '../index/dense-families.js';
 import type { DenseIndex, DenseSearchOptions } from '../index/dense-types.js';
 
@@ -126,6 +128,8 @@ export class Segment {
   readonly ids: Records;
   readonly stored: Records;
   readonly columns: MetadataColumns | null;
+  /** 1 for deleted documents, or null when none are deleted. */
+  readonly deleted: Uint8Array | null;
 
   constructor(
     dir: string,
@@ -147,9 +151,28 @@ export class Segment {
     this.ids = new Records(join(folder, IDS), 'IDS ', expect(IDS));
     this.stored = new Records(join(folder, STORED), 'STOR', expect(STORED));
     this.columns = info.files[COLUMNS] !== undefined ? readMetadataColumns(join(folder, COLUMNS), schema, expect(COLUMNS)) : null;
+    this.deleted = info.deletes !== undefined && info.deletes.count > 0 ? readTombstones(dir, info.name, info.deletes, verifyChecksums) : null;
   }
 
+  /** Documents stored in the segment, deleted ones included (document numbers run 0 .. numDocs - 1). */
   get numDocs(): number {
     return this.info.numDocs;
+  }
+
+  /** Documents not deleted. */
+  get liveDocs(): number {
+    return this.info.numDocs - (this.info.deletes?.count ?? 0);
+  }
+
+  private live: Bitset | null = null;
+
+  /** An allow-list of live documents (computed once), or null when nothing is deleted. */
+  liveBitset(): Bitset | null {
+    if (this.deleted === null) return null;
+    if (this.live === null) {
+      this.live = new Bitset(this.numDocs);
+      for (let i = 0; i < this.numDocs; i++) if (this.deleted[i] === 0) this.live.add(i);
+    }
+    return this.live;
   }
 }

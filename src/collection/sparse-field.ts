@@ -11,6 +11,7 @@ import { GrowableF32, GrowableU32 } from '../kernels/growable-arrays.js';
 import { SparseExactIndex } from '../index/sparse-exact.js';
 import { buildSeismic, readSeismic, SeismicIndex, writeSeismic, type SeismicSearchParams } from '../index/seismic/index.js';
 import { Records, RecordsBuilder } from './stored-fields.js';
+import { Bitset } from '../kernels/bitset.js';
 import type { SparseFieldSpec } from './schema.js';
 
 const vocabFile = (f: string): string => `${f}.voc`;
@@ -101,9 +102,30 @@ export class SparseField {
   }
 
   /** Top k of this segment: row numbers and scores. */
-  search(weights: ReadonlyMap<string, number>, k: number, params: Partial<SeismicSearchParams>): { ids: Int32Array; scores: Float32Array } {
+  search(weights: ReadonlyMap<string, number>, k: number, params: Partial<SeismicSearchParams>, deleted: Uint8Array | null = null): { ids: Int32Array; scores: Float32Array } {
     const q = this.query(weights);
     if (q.ids.length === 0) return { ids: new Int32Array(0), scores: new Float32Array(0) };
-    return this.seismic !== null ? this.seismic.search(q, k, params) : this.exact!.search(q, k, 'pruned');
+    if (this.seismic !== null) {
+      let allow: Bitset | null = null;
+      if (deleted !== null) {
+        allow = new Bitset(deleted.length);
+        for (let i = 0; i < deleted.length; i++) if (deleted[i] === 0) allow.add(i);
+      }
+      return this.seismic.search(q, k, { ...params, allow });
+    }
+    if (deleted === null) return this.exact!.search(q, k, 'pruned');
+    // Exact lists do not know about deletes: ask for enough extra rows to fill k live ones.
+    let extra = 0;
+    for (const d of deleted) extra += d;
+    const hits = this.exact!.search(q, k + extra, 'pruned');
+    const ids: number[] = [];
+    const scores: number[] = [];
+    for (let i = 0; i < hits.ids.length && ids.length < k; i++) {
+      if (deleted[hits.ids[i]!] === 0) {
+        ids.push(hits.ids[i]!);
+        scores.push(hits.scores[i]!);
+      }
+    }
+    return { ids: Int32Array.from(ids), scores: Float32Array.from(scores) };
   }
 }

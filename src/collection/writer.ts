@@ -14,6 +14,7 @@ import { DocumentPreparer } from './document.js';
 import { readLatestManifest, writeManifest, type Manifest, type SegmentInfo } from './manifest.js';
 import { analyzersOf, Segment, SegmentBuilder } from './segment.js';
 import type { WriteLock } from './write-lock.js';
+import { writeTombstones } from './tombstones.js';
 
 /** Writer settings. */
 export interface WriterOptions {
@@ -29,7 +30,13 @@ export class CollectionWriter {
   private readonly analyzers: Map<string, Analyzer>;
   private builder: SegmentBuilder;
   private pending: SegmentInfo[] = [];
-  private readonly ids = new Set<string>();
+  /** Live ids: committed or pending segment (index into segmentsOf) and document, or -1 for the open builder. */
+  private readonly ids = new Map<string, { seg: number; doc: number }>();
+  /** Segment names in the order of `ids` entries (committed, then pending). */
+  private readonly segmentNames: string[] = [];
+  /** Deleted flags per segment name, for segments with deletes since the last commit. */
+  private readonly tombstones = new Map<string, Uint8Array>();
+  private builderIds: string[] = [];
   private base: Manifest;
   private nextSegment: number;
   private closed = false;
@@ -50,7 +57,8 @@ export class CollectionWriter {
     this.flushDocs = opts.flushDocs ?? 2_000_000;
     for (const info of this.base.segments) {
       const seg = new Segment(dir, info, this.base.schema, false);
-      for (let i = 0; i < seg.ids.count; i++) this.ids.add(seg.ids.text(i));
+      const s = this.segmentNames.push(info.name) - 1;
+      for (let i = 0; i < seg.ids.count; i++) if (seg.deleted === null || seg.deleted[i] === 0) this.ids.set(seg.ids.text(i), { seg: s, doc: i });
     }
   }
 
@@ -69,11 +77,42 @@ export class CollectionWriter {
     this.checkOpen();
     const doc = this.preparer.prepare(raw, where);
     if (this.ids.has(doc.id)) {
-      throw new QuarryError('BAD_INPUT', `duplicate document id "${doc.id}"`, { ...where, field: this.base.schema.id }, 'ids must be unique within a collection');
+      throw new QuarryError('BAD_INPUT', `duplicate document id "${doc.id}"`, { ...where, field: this.base.schema.id }, 'ids must be unique within a collection; use update() to replace a document');
     }
-    this.ids.add(doc.id);
+    this.ids.set(doc.id, { seg: -1, doc: this.builder.numDocs });
+    this.builderIds.push(doc.id);
     this.builder.add(doc);
     if (this.builder.postings >= this.flushPostings || this.builder.numDocs >= this.flushDocs) this.flush();
+  }
+
+  /** Replaces the document with the same id (or adds it when absent): delete + add. */
+  update(raw: Record<string, unknown>, where: ErrorLocation = {}): void {
+    this.checkOpen();
+    const doc = this.preparer.prepare(raw, where);
+    this.delete(doc.id);
+    this.add(raw, where);
+  }
+
+  /** Deletes a document by id; returns false when no live document has that id. */
+  delete(id: string): boolean {
+    this.checkOpen();
+    let at = this.ids.get(id);
+    if (at === undefined) return false;
+    if (at.seg === -1) {
+      // Added since the last flush: flush so that it has a segment to be deleted from.
+      this.flush();
+      at = this.ids.get(id)!;
+    }
+    const name = this.segmentNames[at.seg]!;
+    let flags = this.tombstones.get(name);
+    if (flags === undefined) {
+      const info = [...this.base.segments, ...this.pending].find((s) => s.name === name)!;
+      flags = info.deletes !== undefined && info.deletes.count > 0 ? new Segment(this.dir, info, this.base.schema, false).deleted!.slice() : new Uint8Array(info.numDocs);
+      this.tombstones.set(name, flags);
+    }
+    flags[at.doc] = 1;
+    this.ids.delete(id);
+    return true;
   }
 
   /** Writes buffered documents as a new (uncommitted) segment. */
@@ -87,22 +126,28 @@ export class CollectionWriter {
       rmSync(join(this.dir, name), { recursive: true, force: true });
       throw e;
     }
+    const s = this.segmentNames.push(name) - 1;
+    this.builderIds.forEach((id, doc) => {
+      const at = this.ids.get(id);
+      if (at !== undefined && at.seg === -1) this.ids.set(id, { seg: s, doc });
+    });
+    this.builderIds = [];
     this.builder = new SegmentBuilder(this.base.schema, this.analyzers);
   }
 
   /** Makes everything added so far durable and visible to new readers. Returns the new generation. */
   commit(): number {
     this.flush();
-    const m: Manifest = {
-      ...this.base,
-      generation: this.base.generation + 1,
-      segments: [...this.base.segments, ...this.pending],
-      nextSegment: this.nextSegment,
-      committedAt: new Date().toISOString(),
-    };
+    const generation = this.base.generation + 1;
+    const segments = [...this.base.segments, ...this.pending].map((info) => {
+      const flags = this.tombstones.get(info.name);
+      return flags === undefined ? info : { ...info, deletes: writeTombstones(this.dir, info.name, generation, flags) };
+    });
+    const m: Manifest = { ...this.base, generation, segments, nextSegment: this.nextSegment, committedAt: new Date().toISOString() };
     writeManifest(this.dir, m);
     this.base = m;
     this.pending = [];
+    this.tombstones.clear();
     return m.generation;
   }
 
@@ -110,6 +155,7 @@ export class CollectionWriter {
   abort(): void {
     if (this.closed) return;
     for (const s of this.pending) rmSync(join(this.dir, s.name), { recursive: true, force: true });
+    this.tombstones.clear();
     this.pending = [];
     this.closed = true;
     this.lock.release();
