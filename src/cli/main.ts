@@ -4,6 +4,7 @@ import { Command } from 'commander';
 import { registerCompare } from './commands/compare-command.js';
 import { registerEval } from './commands/eval-command.js';
 import { registerIndex } from './commands/index-command.js';
+import { registerMaintenance } from './commands/maintain-commands.js';
 import { registerInfo } from './commands/info-command.js';
 import { registerQuickstart } from './commands/quickstart-command.js';
 import { registerRun } from './commands/run-command.js';
@@ -28,6 +29,7 @@ registerIndex(program);
 registerSearch(program);
 registerRun(program);
 registerInfo(program);
+registerMaintenance(program);
 registerEval(program);
 registerCompare(program);
 

@@ -5,3 +5,4 @@ export { Snapshot, type Hit, type TextSearchOptions, type VectorSearchOptions } 
 export { BEIR_FLAT_SCHEMA, parseSchema, collectionSchemaSchema, type CollectionSchema, type FieldSpec, type TextFieldSpec, type DenseFieldSpec, type SparseFieldSpec } from './schema.js';
 export { DocumentPreparer, type PreparedDocument, type MetadataValue } from './document.js';
 export type { Manifest, SegmentInfo } from './manifest.js';
+export { checkCollection, snapshotCollection, type CheckReport } from './maintenance.js';

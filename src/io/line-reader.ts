@@ -35,15 +35,16 @@ export function openForReading(path: string): number {
  * is removed. Multi-byte characters split across chunks are handled.
  */
 export function forEachLine(path: string, onLine: LineHandler, onProgress?: ProgressHandler): number {
-  const fd = openForReading(path);
-  const total = onProgress ? fstatSync(fd).size : 0;
+  const stdin = path === STDIN_PATH;
+  const fd = stdin ? 0 : openForReading(path);
+  const total = onProgress && !stdin ? fstatSync(fd).size : 0;
   let read = 0;
   const buf = Buffer.allocUnsafe(CHUNK_BYTES);
   let carry: Buffer | null = null;
   let lineNo = 0;
   try {
     for (;;) {
-      const n = readSync(fd, buf, 0, CHUNK_BYTES, null);
+      const n = readChunk(fd, buf);
       if (n === 0) break;
       read += n;
       let chunk = buf.subarray(0, n);
@@ -69,9 +70,31 @@ export function forEachLine(path: string, onLine: LineHandler, onProgress?: Prog
       onLine(carry.toString('utf8', 0, end), ++lineNo);
     }
   } finally {
-    closeSync(fd);
+    if (!stdin) closeSync(fd);
   }
   return lineNo;
+}
+
+/** The path that means standard input. */
+export const STDIN_PATH = '-';
+
+const pause = new Int32Array(new SharedArrayBuffer(4));
+
+/** Reads the next chunk; standard input may be a non-blocking pipe or socket, so EAGAIN waits and retries. */
+function readChunk(fd: number, buf: Buffer): number {
+  for (;;) {
+    try {
+      return readSync(fd, buf, 0, buf.length, null);
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code === 'EAGAIN') {
+        Atomics.wait(pause, 0, 0, 5);
+        continue;
+      }
+      if (code === 'EOF') return 0;
+      throw e;
+    }
+  }
 }
 
 /** Splits a line on runs of spaces and tabs, as trec_eval's parsers do. */

@@ -146,3 +146,36 @@ describe('quarry search --sparse and quarry run --sparse-queries', () => {
     expect(readFileSync(out, 'utf8')).toBe('q1 Q0 d2 1 3.000000 quarry\nq1 Q0 d1 2 1.000000 quarry\n');
   });
 });
+
+describe('quarry add / delete / check / snapshot', () => {
+  it('adds, updates and deletes documents, checks files and snapshots a generation', () => {
+    const c = join(dir, 'maint');
+    expect(quarry(['index', c, '--corpus', corpus, '--quiet']).status).toBe(0);
+    expect(quarry(['add', c], '{"_id":"4","title":"New","text":"fresh arrivals"}\n').status).toBe(0);
+    expect(quarry(['add', c, '--update'], '{"_id":"1","title":"Okapi","text":"rewritten"}\n').status).toBe(0);
+    const dup = quarry(['add', c], '{"_id":"2","text":"again"}\n');
+    expect(dup.status).toBe(65);
+    expect(dup.stderr).toContain('stdin:1: _id: duplicate document id "2"');
+    expect(JSON.parse(quarry(['delete', c, '--id', '3', '--id', 'zzz', '--json']).stdout)).toMatchObject({ deleted: 1, missing: 1 });
+    expect(JSON.parse(quarry(['info', c, '--json']).stdout).documents).toBe(3);
+    expect(JSON.parse(quarry(['search', c, 'rewritten', '--json']).stdout).hits[0].id).toBe('1');
+    expect(quarry(['check', c]).stdout).toMatch(/^ok: generation \d+, 3 segments/);
+    const snap = join(dir, 'maint-snap');
+    expect(quarry(['snapshot', c, snap]).status).toBe(0);
+    expect(JSON.parse(quarry(['info', snap, '--json']).stdout).documents).toBe(3);
+    expect(quarry(['snapshot', c, snap]).status).toBe(73);
+  });
+
+  it('check names a damaged file', async () => {
+    const { readdirSync, readFileSync: read, writeFileSync: write } = await import('node:fs');
+    const c = join(dir, 'maint');
+    const seg = readdirSync(c).find((f) => f.startsWith('seg-'))!;
+    const file = join(c, seg, 'stored.bin');
+    const bytes = read(file);
+    bytes[bytes.length - 3] ^= 0xff;
+    write(file, bytes);
+    const r = quarry(['check', c]);
+    expect(r.status).toBe(65);
+    expect(r.stderr).toContain(`${file}: checksum mismatch`);
+  });
+});

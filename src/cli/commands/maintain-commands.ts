@@ -1,0 +1,99 @@
+/** `quarry add`, `quarry delete`, `quarry check`, `quarry snapshot`: changing and looking after a collection. */
+import type { Command } from 'commander';
+import { checkCollection, Collection, snapshotCollection } from '../../collection/index.js';
+import { forEachJsonObject } from '../../io/jsonl.js';
+import { forEachLine, STDIN_PATH } from '../../io/line-reader.js';
+import { collect, guarded } from '../run-command.js';
+
+const STDIN = STDIN_PATH;
+
+/** Registers the maintenance commands. */
+export function registerMaintenance(program: Command): void {
+  program
+    .command('add')
+    .description('add (or with --update replace) documents from NDJSON; one commit, all-or-nothing')
+    .argument('<dir>', 'collection folder')
+    .argument('[file]', 'NDJSON documents (default: standard input)')
+    .option('--update', 'replace documents whose id exists instead of failing')
+    .option('--json', 'print the summary as JSON')
+    .addHelpText('after', `
+Examples:
+  $ quarry add ./idx new-docs.jsonl
+  $ cat changed.jsonl | quarry add ./idx --update`)
+    .action(guarded((dir: string, file: string | undefined, flags: { update?: boolean; json?: boolean }) => {
+      const w = Collection.open(dir).writer();
+      const path = file ?? STDIN;
+      let n = 0;
+      try {
+        forEachJsonObject(path, (rec, line) => {
+          if (flags.update) w.update(rec, { file: file ?? 'stdin', line });
+          else w.add(rec, { file: file ?? 'stdin', line });
+          n++;
+        });
+        const generation = w.commit();
+        w.close();
+        process.stdout.write(flags.json ? JSON.stringify({ added: n, generation }) + '\n' : `${flags.update ? 'added or replaced' : 'added'} ${n} documents; generation ${generation}\n`);
+      } catch (e) {
+        w.abort();
+        throw e;
+      }
+    }));
+
+  program
+    .command('delete')
+    .description('delete documents by id (one id per line, or --id); one commit')
+    .argument('<dir>', 'collection folder')
+    .argument('[file]', 'ids, one per line (default: standard input, unless --id is given)')
+    .option('--id <id>', 'an id to delete (repeatable)', collect)
+    .option('--json', 'print the summary as JSON')
+    .addHelpText('after', `
+Examples:
+  $ quarry delete ./idx --id doc-17 --id doc-42
+  $ quarry delete ./idx stale-ids.txt`)
+    .action(guarded((dir: string, file: string | undefined, flags: { id?: string[]; json?: boolean }) => {
+      const w = Collection.open(dir).writer();
+      let deleted = 0;
+      let missing = 0;
+      try {
+        const del = (id: string): void => {
+          if (id === '') return;
+          if (w.delete(id)) deleted++;
+          else missing++;
+        };
+        if (flags.id !== undefined && file === undefined) flags.id.forEach(del);
+        else forEachLine(file ?? STDIN, (line) => del(line.trim()));
+        const generation = w.commit();
+        w.close();
+        process.stdout.write(flags.json ? JSON.stringify({ deleted, missing, generation }) + '\n' : `deleted ${deleted} documents (${missing} ids not found); generation ${generation}\n`);
+      } catch (e) {
+        w.abort();
+        throw e;
+      }
+    }));
+
+  program
+    .command('check')
+    .description('verify every file of the current generation (sizes, headers, CRC-32 checksums)')
+    .argument('<dir>', 'collection folder')
+    .option('--json', 'print JSON')
+    .addHelpText('after', `
+Example:
+  $ quarry check ./idx`)
+    .action(guarded((dir: string, flags: { json?: boolean }) => {
+      const r = checkCollection(dir);
+      process.stdout.write(flags.json ? JSON.stringify({ ok: true, ...r }) + '\n' : `ok: generation ${r.generation}, ${r.segments} segments, ${r.files} files verified, ${r.documents} documents\n`);
+    }));
+
+  program
+    .command('snapshot')
+    .description('copy the current committed generation to a new folder (hard links where possible)')
+    .argument('<dir>', 'collection folder')
+    .argument('<dest>', 'new folder for the copy')
+    .addHelpText('after', `
+Example:
+  $ quarry snapshot ./idx ./idx-backup-2026-11-25`)
+    .action(guarded((dir: string, dest: string) => {
+      const r = snapshotCollection(dir, dest);
+      process.stdout.write(`snapshot of generation ${r.generation}: ${r.files} files ${r.linked ? 'hard-linked' : 'copied'} to ${dest}\n`);
+    }));
+}
