@@ -136,6 +136,8 @@ export class Segment {
     readonly info: SegmentInfo,
     schema: CollectionSchema,
     verifyChecksums: boolean,
+    /** Deleted flags to use instead of the manifest's (a writer's uncommitted deletes). */
+    deletedOverride?: Uint8Array,
   ) {
     const folder = join(dir, info.name);
     const expect = (f: string) => ({ bytes: info.files[f]?.bytes, verifyChecksum: verifyChecksums });
@@ -151,7 +153,7 @@ export class Segment {
     this.ids = new Records(join(folder, IDS), 'IDS ', expect(IDS));
     this.stored = new Records(join(folder, STORED), 'STOR', expect(STORED));
     this.columns = info.files[COLUMNS] !== undefined ? readMetadataColumns(join(folder, COLUMNS), schema, expect(COLUMNS)) : null;
-    this.deleted = info.deletes !== undefined && info.deletes.count > 0 ? readTombstones(dir, info.name, info.deletes, verifyChecksums) : null;
+    this.deleted = deletedOverride ?? (info.deletes !== undefined && info.deletes.count > 0 ? readTombstones(dir, info.name, info.deletes, verifyChecksums) : null);
   }
 
   /** Documents stored in the segment, deleted ones included (document numbers run 0 .. numDocs - 1). */

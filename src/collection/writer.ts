@@ -15,6 +15,8 @@ import { readLatestManifest, writeManifest, type Manifest, type SegmentInfo } fr
 import { analyzersOf, Segment, SegmentBuilder } from './segment.js';
 import type { WriteLock } from './write-lock.js';
 import { writeTombstones } from './tombstones.js';
+import { mergeSegments } from './merge.js';
+import { removeOldGenerations } from './generations.js';
 
 /** Writer settings. */
 export interface WriterOptions {
@@ -22,6 +24,10 @@ export interface WriterOptions {
   flushPostings?: number;
   /** Flush a segment once this many documents are buffered (default 2 million). */
   flushDocs?: number;
+  /** Merge policy: when a commit would leave more segments than this (default 10), the smallest are merged. */
+  maxSegments?: number;
+  /** Merge policy: how many of the smallest segments are merged at once (default 10). */
+  mergeFactor?: number;
 }
 
 /** Adds documents to a collection. Single writer per collection (see `write.lock`). */
@@ -42,6 +48,8 @@ export class CollectionWriter {
   private closed = false;
   private readonly flushPostings: number;
   private readonly flushDocs: number;
+  private readonly maxSegments: number;
+  private readonly mergeFactor: number;
 
   constructor(
     readonly dir: string,
@@ -55,6 +63,8 @@ export class CollectionWriter {
     this.builder = new SegmentBuilder(this.base.schema, this.analyzers);
     this.flushPostings = opts.flushPostings ?? 48_000_000;
     this.flushDocs = opts.flushDocs ?? 2_000_000;
+    this.maxSegments = opts.maxSegments ?? 10;
+    this.mergeFactor = Math.max(2, opts.mergeFactor ?? 10);
     for (const info of this.base.segments) {
       const seg = new Segment(dir, info, this.base.schema, false);
       const s = this.segmentNames.push(info.name) - 1;
@@ -135,11 +145,65 @@ export class CollectionWriter {
     this.builder = new SegmentBuilder(this.base.schema, this.analyzers);
   }
 
-  /** Makes everything added so far durable and visible to new readers. Returns the new generation. */
+  /**
+   * Makes everything added or deleted so far durable and visible to new
+   * readers, then applies the merge policy. Returns the new generation.
+   */
   commit(): number {
     this.flush();
+    let segments = [...this.base.segments, ...this.pending];
+    if (segments.length > this.maxSegments) segments = this.mergeSmallest(segments);
+    return this.writeGeneration(segments);
+  }
+
+  /** Merges every segment into one, dropping deleted documents, and commits. */
+  optimize(): number {
+    this.flush();
+    const all = [...this.base.segments, ...this.pending];
+    if (all.length === 0) return this.writeGeneration([]);
+    return this.writeGeneration(all.length === 1 && this.deletedCount(all[0]!) === 0 ? all : [this.merge(all)]);
+  }
+
+  private deletedCount(info: SegmentInfo): number {
+    const pending = this.tombstones.get(info.name);
+    if (pending !== undefined) return pending.reduce((a, b) => a + b, 0);
+    return info.deletes?.count ?? 0;
+  }
+
+  /** Merge policy: merge the `mergeFactor` smallest segments into one. */
+  private mergeSmallest(segments: SegmentInfo[]): SegmentInfo[] {
+    const live = (s: SegmentInfo): number => s.numDocs - this.deletedCount(s);
+    const chosen = new Set([...segments].sort((a, b) => live(a) - live(b)).slice(0, this.mergeFactor).map((s) => s.name));
+    const merged = this.merge(segments.filter((s) => chosen.has(s.name)));
+    const out: SegmentInfo[] = [];
+    let placed = false;
+    for (const s of segments) {
+      if (!chosen.has(s.name)) out.push(s);
+      else if (!placed) {
+        out.push(merged);
+        placed = true;
+      }
+    }
+    return out;
+  }
+
+  /** Writes a merged segment of `infos` (with this writer's pending deletes applied). */
+  private merge(infos: SegmentInfo[]): SegmentInfo {
+    const segs = infos.map((info) => new Segment(this.dir, info, this.base.schema, false, this.tombstones.get(info.name)));
+    const name = `seg-${this.nextSegment++}`;
+    try {
+      const merged = mergeSegments(this.dir, name, segs, this.base.schema);
+      for (const info of infos) this.tombstones.delete(info.name);
+      return merged;
+    } catch (e) {
+      rmSync(join(this.dir, name), { recursive: true, force: true });
+      throw e;
+    }
+  }
+
+  private writeGeneration(segmentInfos: SegmentInfo[]): number {
     const generation = this.base.generation + 1;
-    const segments = [...this.base.segments, ...this.pending].map((info) => {
+    const segments = segmentInfos.map((info) => {
       const flags = this.tombstones.get(info.name);
       return flags === undefined ? info : { ...info, deletes: writeTombstones(this.dir, info.name, generation, flags) };
     });
@@ -148,7 +212,20 @@ export class CollectionWriter {
     this.base = m;
     this.pending = [];
     this.tombstones.clear();
+    this.reindexIds();
+    removeOldGenerations(this.dir, generation);
     return m.generation;
+  }
+
+  /** Rebuilds the id -> (segment, document) map after segments changed. */
+  private reindexIds(): void {
+    this.ids.clear();
+    this.segmentNames.length = 0;
+    for (const info of this.base.segments) {
+      const seg = new Segment(this.dir, info, this.base.schema, false);
+      const s = this.segmentNames.push(info.name) - 1;
+      for (let i = 0; i < seg.ids.count; i++) if (seg.deleted === null || seg.deleted[i] === 0) this.ids.set(seg.ids.text(i), { seg: s, doc: i });
+    }
   }
 
   /** Drops everything added since the last commit and releases the lock. */

@@ -79,3 +79,14 @@ export function readDense(path: string, expect?: { bytes?: number; verifyChecksu
   if (read === undefined) throw new QuarryError('CORRUPT', `"${kind}" is not a dense index file`, { file: path });
   return read(path, expect) as DenseIndex<DenseSearchOptions & Record<string, unknown>>;
 }
+
+/**
+ * The float rows an index was built from (normalized for cosine), used to
+ * rebuild indexes when segments merge. Null when the index kept no floats.
+ */
+export function denseRows(index: DenseIndex): Float32Array | null {
+  const i = index as AnyDense;
+  if ('graph' in i) return i.graph.s.vectors.subarray(0, i.graph.s.count * i.dim);
+  if ('binarizer' in i || 'quantizer' in i || 'coarse' in i) return i.floats;
+  return i.data;
+}

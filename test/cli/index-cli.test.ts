@@ -87,7 +87,7 @@ describe('quarry index / search / run / info', () => {
   });
 
   it('every command has --help with an example', () => {
-    for (const cmd of ['quickstart', 'index', 'search', 'run', 'info', 'eval', 'compare']) {
+    for (const cmd of ['quickstart', 'index', 'search', 'run', 'info', 'eval', 'compare', 'add', 'delete', 'optimize', 'check', 'snapshot']) {
       const r = quarry([cmd, '--help']);
       expect(r.status, cmd).toBe(0);
       expect(r.stdout, cmd).toMatch(/Example/);

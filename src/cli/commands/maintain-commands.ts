@@ -72,6 +72,26 @@ Examples:
     }));
 
   program
+    .command('optimize')
+    .description('merge all segments into one, dropping deleted documents (force merge)')
+    .argument('<dir>', 'collection folder')
+    .addHelpText('after', `
+Example:
+  $ quarry optimize ./idx`)
+    .action(guarded((dir: string) => {
+      const started = performance.now();
+      const w = Collection.open(dir).writer();
+      try {
+        const generation = w.optimize();
+        w.close();
+        process.stdout.write(`merged into 1 segment in ${((performance.now() - started) / 1000).toFixed(1)} s; generation ${generation}\n`);
+      } catch (e) {
+        w.abort();
+        throw e;
+      }
+    }));
+
+  program
     .command('check')
     .description('verify every file of the current generation (sizes, headers, CRC-32 checksums)')
     .argument('<dir>', 'collection folder')

@@ -67,12 +67,6 @@ export class InvertedFieldBuilder {
     terms.forEach((term, i) => {
       newId[this.vocab.get(term)!] = i;
     });
-    const termByteLen = terms.map((t) => Buffer.byteLength(t, 'utf8'));
-    const termOffsets = new Uint32Array(numTerms + 1);
-    for (let i = 0; i < numTerms; i++) termOffsets[i + 1] = termOffsets[i]! + termByteLen[i]!;
-    const termBytes = Buffer.alloc(termOffsets[numTerms]!);
-    for (let i = 0; i < numTerms; i++) termBytes.write(terms[i]!, termOffsets[i]!, 'utf8');
-
     const n = this.termOf.length;
     const termOf = this.termOf.data;
     const postingsStart = new Uint32Array(numTerms + 1);
@@ -89,81 +83,105 @@ export class InvertedFieldBuilder {
       freqs[slot] = freqOf[i]!;
     }
 
-    const norms = this.norms.view().slice();
-    const docFreq = new Uint32Array(numTerms);
-    const blockStart = new Uint32Array(numTerms + 1);
-    for (let t = 0; t < numTerms; t++) {
-      docFreq[t] = postingsStart[t + 1]! - postingsStart[t]!;
-      blockStart[t + 1] = blockStart[t]! + Math.ceil(docFreq[t]! / POSTINGS_BLOCK_SIZE);
-    }
-    const numBlocks = blockStart[numTerms]!;
-    const blockMaxFreq = new Uint32Array(numBlocks);
-    const blockMinNorm = new Uint8Array(numBlocks);
-    const blockLastDoc = new Uint32Array(numBlocks);
-    const blockDocBits = new Uint8Array(numBlocks);
-    const blockFreqBits = new Uint8Array(numBlocks);
-    const blockWord = new Uint32Array(numBlocks + 1);
-    const blockSkipDoc = new Uint32Array(numBlocks * SKIPS_PER_BLOCK);
-    // Gaps and frequencies are rewritten in place as (gap - 1) and (freq - 1), then packed.
-    for (let t = 0; t < numTerms; t++) {
-      const end = postingsStart[t + 1]!;
-      let blk = blockStart[t]!;
-      let prev = -1;
-      for (let s = postingsStart[t]!; s < end; s += POSTINGS_BLOCK_SIZE, blk++) {
-        const e = Math.min(end, s + POSTINGS_BLOCK_SIZE);
-        let maxF = 0;
-        let minN = 255;
-        let maxGap = 0;
-        for (let i = s; i < e; i++) {
-          const doc = docs[i]!;
-          const f = freqs[i]!;
-          if (f > maxF) maxF = f;
-          const nb = norms[doc]!;
-          if (nb < minN) minN = nb;
-          const within = i - s;
-          if (within > 0 && within % SKIP_INTERVAL === 0) blockSkipDoc[blk * SKIPS_PER_BLOCK + within / SKIP_INTERVAL - 1] = doc;
-          const gap = doc - prev - 1;
-          prev = doc;
-          docs[i] = gap;
-          freqs[i] = f - 1;
-          if (gap > maxGap) maxGap = gap;
-        }
-        blockMaxFreq[blk] = maxF;
-        blockMinNorm[blk] = minN;
-        blockLastDoc[blk] = prev;
-        blockDocBits[blk] = bitsNeeded(maxGap);
-        blockFreqBits[blk] = bitsNeeded(maxF - 1);
-        blockWord[blk + 1] = blockWord[blk]! + packedWords(e - s, blockDocBits[blk]!) + packedWords(e - s, blockFreqBits[blk]!);
-      }
-    }
-    const packed = new Uint32Array(blockWord[numBlocks]!);
-    for (let t = 0; t < numTerms; t++) {
-      const end = postingsStart[t + 1]!;
-      let blk = blockStart[t]!;
-      for (let s = postingsStart[t]!; s < end; s += POSTINGS_BLOCK_SIZE, blk++) {
-        const count = Math.min(end, s + POSTINGS_BLOCK_SIZE) - s;
-        const w = blockWord[blk]!;
-        const used = packBits(docs, s, count, blockDocBits[blk]!, packed, w);
-        packBits(freqs, s, count, blockFreqBits[blk]!, packed, w + used);
-      }
-    }
-    return {
-      termBytes: new Uint8Array(termBytes.buffer, termBytes.byteOffset, termBytes.byteLength),
-      termOffsets,
-      docFreq,
-      blockStart,
-      blockLastDoc,
-      blockMaxFreq,
-      blockMinNorm,
-      blockDocBits,
-      blockFreqBits,
-      blockWord,
-      blockSkipDoc,
-      packed,
-      norms,
-      numPostings: n,
-      docCount: this.docCount,
-      sumTotalTermFreq: this.sumTotalTermFreq,
-    };
+    return encodeInvertedField(terms, postingsStart, docs, freqs, this.norms.view().slice(), this.docCount, this.sumTotalTermFreq);
   }
+}
+
+/**
+ * Encodes grouped postings (term t's documents ascending in
+ * docs[postingsStart[t] .. postingsStart[t + 1])) into an inverted field:
+ * term dictionary, per-block skip data and bit-packed gaps and frequencies.
+ * `docs` and `freqs` are overwritten. Shared by flushes and merges.
+ */
+export function encodeInvertedField(
+  terms: readonly string[],
+  postingsStart: Uint32Array,
+  docs: Uint32Array,
+  freqs: Uint32Array,
+  norms: Uint8Array,
+  docCount: number,
+  sumTotalTermFreq: number,
+): InvertedFieldData {
+  const numTerms = terms.length;
+  const n = postingsStart[numTerms]!;
+  const termByteLen = terms.map((t) => Buffer.byteLength(t, 'utf8'));
+  const termOffsets = new Uint32Array(numTerms + 1);
+  for (let i = 0; i < numTerms; i++) termOffsets[i + 1] = termOffsets[i]! + termByteLen[i]!;
+  const termBytes = Buffer.alloc(termOffsets[numTerms]!);
+  for (let i = 0; i < numTerms; i++) termBytes.write(terms[i]!, termOffsets[i]!, 'utf8');
+  const docFreq = new Uint32Array(numTerms);
+  const blockStart = new Uint32Array(numTerms + 1);
+  for (let t = 0; t < numTerms; t++) {
+    docFreq[t] = postingsStart[t + 1]! - postingsStart[t]!;
+    blockStart[t + 1] = blockStart[t]! + Math.ceil(docFreq[t]! / POSTINGS_BLOCK_SIZE);
+  }
+  const numBlocks = blockStart[numTerms]!;
+  const blockMaxFreq = new Uint32Array(numBlocks);
+  const blockMinNorm = new Uint8Array(numBlocks);
+  const blockLastDoc = new Uint32Array(numBlocks);
+  const blockDocBits = new Uint8Array(numBlocks);
+  const blockFreqBits = new Uint8Array(numBlocks);
+  const blockWord = new Uint32Array(numBlocks + 1);
+  const blockSkipDoc = new Uint32Array(numBlocks * SKIPS_PER_BLOCK);
+  // Gaps and frequencies are rewritten in place as (gap - 1) and (freq - 1), then packed.
+  for (let t = 0; t < numTerms; t++) {
+    const end = postingsStart[t + 1]!;
+    let blk = blockStart[t]!;
+    let prev = -1;
+    for (let s = postingsStart[t]!; s < end; s += POSTINGS_BLOCK_SIZE, blk++) {
+      const e = Math.min(end, s + POSTINGS_BLOCK_SIZE);
+      let maxF = 0;
+      let minN = 255;
+      let maxGap = 0;
+      for (let i = s; i < e; i++) {
+        const doc = docs[i]!;
+        const f = freqs[i]!;
+        if (f > maxF) maxF = f;
+        const nb = norms[doc]!;
+        if (nb < minN) minN = nb;
+        const within = i - s;
+        if (within > 0 && within % SKIP_INTERVAL === 0) blockSkipDoc[blk * SKIPS_PER_BLOCK + within / SKIP_INTERVAL - 1] = doc;
+        const gap = doc - prev - 1;
+        prev = doc;
+        docs[i] = gap;
+        freqs[i] = f - 1;
+        if (gap > maxGap) maxGap = gap;
+      }
+      blockMaxFreq[blk] = maxF;
+      blockMinNorm[blk] = minN;
+      blockLastDoc[blk] = prev;
+      blockDocBits[blk] = bitsNeeded(maxGap);
+      blockFreqBits[blk] = bitsNeeded(maxF - 1);
+      blockWord[blk + 1] = blockWord[blk]! + packedWords(e - s, blockDocBits[blk]!) + packedWords(e - s, blockFreqBits[blk]!);
+    }
+  }
+  const packed = new Uint32Array(blockWord[numBlocks]!);
+  for (let t = 0; t < numTerms; t++) {
+    const end = postingsStart[t + 1]!;
+    let blk = blockStart[t]!;
+    for (let s = postingsStart[t]!; s < end; s += POSTINGS_BLOCK_SIZE, blk++) {
+      const count = Math.min(end, s + POSTINGS_BLOCK_SIZE) - s;
+      const w = blockWord[blk]!;
+      const used = packBits(docs, s, count, blockDocBits[blk]!, packed, w);
+      packBits(freqs, s, count, blockFreqBits[blk]!, packed, w + used);
+    }
+  }
+  return {
+    termBytes: new Uint8Array(termBytes.buffer, termBytes.byteOffset, termBytes.byteLength),
+    termOffsets,
+    docFreq,
+    blockStart,
+    blockLastDoc,
+    blockMaxFreq,
+    blockMinNorm,
+    blockDocBits,
+    blockFreqBits,
+    blockWord,
+    blockSkipDoc,
+    packed,
+    norms,
+    docCount,
+    sumTotalTermFreq,
+    numPostings: n,
+  };
 }

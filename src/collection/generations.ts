@@ -1,0 +1,34 @@
+/**
+ * Clean-up of old generations. Readers load a snapshot's files fully when
+ * they open it, so files can be removed once a newer generation is durable;
+ * the previous generation is kept so that a reader opening concurrently with
+ * a commit still finds its files.
+ */
+import { readdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { listGenerations, manifestName, readManifest } from './manifest.js';
+
+/** Keeps the manifests of `current` and the one before; removes older ones and files no kept manifest references. */
+export function removeOldGenerations(dir: string, current: number): void {
+  const gens = listGenerations(dir);
+  const keep = gens.filter((g) => g >= current - 1);
+  const referenced = new Set<string>();
+  for (const g of keep) {
+    const m = readManifest(dir, g);
+    for (const s of m.segments) {
+      referenced.add(s.name);
+      if (s.deletes !== undefined) referenced.add(`${s.name}/${s.deletes.file}`);
+    }
+  }
+  for (const g of gens) if (!keep.includes(g)) rmSync(join(dir, manifestName(g)), { force: true });
+  for (const entry of readdirSync(dir)) {
+    if (!/^seg-\d+$/.test(entry)) continue;
+    if (!referenced.has(entry)) {
+      rmSync(join(dir, entry), { recursive: true, force: true });
+      continue;
+    }
+    for (const f of readdirSync(join(dir, entry))) {
+      if (/^deletes-\d+\.bin$/.test(f) && !referenced.has(`${entry}/${f}`)) rmSync(join(dir, entry, f), { force: true });
+    }
+  }
+}

@@ -1,0 +1,166 @@
+/**
+ * Merging segments into one, dropping deleted documents (Lucene's merge):
+ * postings are merged term by term with documents renumbered, norms,
+ * stored records, ids and metadata columns are concatenated, dense indexes
+ * are rebuilt over the concatenated rows and sparse fields over the
+ * concatenated vectors. The result is a new segment folder; the inputs are
+ * not changed.
+ */
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { fsyncDirectory, ioError } from '../io/atomic-file.js';
+import { QuarryError } from '../io/quarry-error.js';
+import type { WrittenFile } from '../io/section-file.js';
+import { FLOAT16_TABLE } from '../kernels/float16.js';
+import { GrowableU32 } from '../kernels/growable-arrays.js';
+import { buildDense, denseRows, writeDense } from '../index/dense-families.js';
+import { encodeInvertedField, NO_MORE_DOCS, PostingsCursor, writeInvertedField } from '../index/inverted/index.js';
+import type { MetadataValue } from './document.js';
+import type { SegmentInfo } from './manifest.js';
+import { MetadataColumnsBuilder } from './metadata-columns.js';
+import { denseFields, sparseFields, textFields, type CollectionSchema } from './schema.js';
+import type { Segment } from './segment.js';
+import { SparseFieldBuilder } from './sparse-field.js';
+import { RecordsBuilder } from './stored-fields.js';
+
+/** Merges `segments` (in order) into a new segment `name` under `dir`. */
+export function mergeSegments(dir: string, name: string, segments: readonly Segment[], schema: CollectionSchema): SegmentInfo {
+  const folder = join(dir, name);
+  try {
+    mkdirSync(folder);
+  } catch (e) {
+    throw ioError(folder, e);
+  }
+  // New document numbers: live documents in segment order.
+  const remap = segments.map((s) => {
+    const m = new Int32Array(s.numDocs).fill(-1);
+    return m;
+  });
+  let total = 0;
+  segments.forEach((s, i) => {
+    for (let d = 0; d < s.numDocs; d++) if (s.deleted === null || s.deleted[d] === 0) remap[i]![d] = total++;
+  });
+  const files: Record<string, WrittenFile> = {};
+
+  // Text fields: term-by-term postings merge.
+  for (const [field] of textFields(schema)) {
+    const terms = new Set<string>();
+    for (const s of segments) {
+      const f = s.fields.get(field);
+      if (f !== undefined) for (let t = 0; t < f.numTerms; t++) terms.add(f.term(t));
+    }
+    const sorted = [...terms].sort();
+    const postingsStart = new Uint32Array(sorted.length + 1);
+    const docs = new GrowableU32();
+    const freqs = new GrowableU32();
+    const norms = new Uint8Array(total);
+    let docCount = 0;
+    let sumTotalTermFreq = 0;
+    segments.forEach((s, i) => {
+      const f = s.fields.get(field);
+      for (let d = 0; d < s.numDocs; d++) {
+        const nd = remap[i]![d]!;
+        if (nd < 0 || f === undefined) continue;
+        norms[nd] = f.data.norms[d]!;
+        if (norms[nd] !== 0) docCount++;
+      }
+    });
+    const cursor = new PostingsCursor();
+    sorted.forEach((term, t) => {
+      segments.forEach((s, i) => {
+        const f = s.fields.get(field);
+        const id = f === undefined ? -1 : f.termId(term);
+        if (id < 0) return;
+        cursor.reset(f!.data, id);
+        for (; cursor.doc !== NO_MORE_DOCS; cursor.next()) {
+          const nd = remap[i]![cursor.doc]!;
+          if (nd < 0) continue;
+          const fr = cursor.freq();
+          docs.push(nd);
+          freqs.push(fr);
+          sumTotalTermFreq += fr;
+        }
+      });
+      postingsStart[t + 1] = docs.length;
+    });
+    // Terms that only deleted documents had end up with no postings; drop them.
+    const keep = sorted.map((_, t) => postingsStart[t + 1]! > postingsStart[t]!);
+    const liveTerms = sorted.filter((_, t) => keep[t]);
+    const liveStart = new Uint32Array(liveTerms.length + 1);
+    let j = 0;
+    sorted.forEach((_, t) => {
+      if (keep[t]) liveStart[++j] = postingsStart[t + 1]!;
+    });
+    const data = encodeInvertedField(liveTerms, liveStart, docs.view().slice(), freqs.view().slice(), norms, docCount, sumTotalTermFreq);
+    files[`${field}.inv`] = writeInvertedField(join(folder, `${field}.inv`), data);
+  }
+
+  // Dense fields: rebuild over the live rows.
+  for (const [field, spec] of denseFields(schema)) {
+    const rows = new Float32Array(total * spec.dim);
+    segments.forEach((s, i) => {
+      const index = s.dense.get(field);
+      const src = index === undefined ? null : denseRows(index);
+      if (src === null) throw new QuarryError('BAD_ARGUMENT', `dense field "${field}" of ${s.info.name} kept no float rows to merge`, { field });
+      for (let d = 0; d < s.numDocs; d++) {
+        const nd = remap[i]![d]!;
+        if (nd >= 0) rows.set(src.subarray(d * spec.dim, (d + 1) * spec.dim), nd * spec.dim);
+      }
+    });
+    const index = buildDense(spec.index, rows, spec.dim, spec.metric, spec.params);
+    files[`${field}.vec`] = writeDense(join(folder, `${field}.vec`), index);
+  }
+
+  // Sparse fields: concatenate the vectors (tokens re-mapped to a merged vocabulary).
+  for (const [field, spec] of sparseFields(schema)) {
+    const b = new SparseFieldBuilder();
+    segments.forEach((s, i) => {
+      const sf = s.sparse.get(field)!;
+      const tokens = sf.vocab.tokens;
+      for (let d = 0; d < s.numDocs; d++) {
+        if (remap[i]![d]! < 0) continue;
+        const v = new Map<string, number>();
+        if (sf.exact !== null) {
+          const m = sf.exact.matrix;
+          for (let k = m.indptr[d]!; k < m.indptr[d + 1]!; k++) v.set(tokens[m.indices[k]!]!, m.values[k]!);
+        } else {
+          const sd = sf.seismic!.data;
+          const f16 = sd.fwdValues instanceof Uint16Array;
+          for (let k = sd.fwdStart[d]!; k < sd.fwdStart[d + 1]!; k++) v.set(tokens[sd.fwdTerms[k]!]!, f16 ? FLOAT16_TABLE[sd.fwdValues[k]!]! : sd.fwdValues[k]!);
+        }
+        b.add(v);
+      }
+    });
+    Object.assign(files, b.write(folder, field, spec));
+  }
+
+  // Metadata columns, ids and stored records.
+  const columns = new MetadataColumnsBuilder(schema);
+  const ids = new RecordsBuilder();
+  const stored = new RecordsBuilder();
+  segments.forEach((s, i) => {
+    for (let d = 0; d < s.numDocs; d++) {
+      if (remap[i]![d]! < 0) continue;
+      const values = new Map<string, MetadataValue>();
+      if (s.columns !== null) {
+        for (const [n, col] of s.columns.numbers) if (!Number.isNaN(col[d]!)) values.set(n, col[d]!);
+        for (const [n, col] of s.columns.booleans) if (col[d] !== 2) values.set(n, col[d] === 1);
+        for (const [n, col] of s.columns.keywords) {
+          const vs: string[] = [];
+          for (let k = col.offsets[d]!; k < col.offsets[d + 1]!; k++) vs.push(col.values[col.ords[k]!]!);
+          if (vs.length === 1) values.set(n, vs[0]!);
+          else if (vs.length > 1) values.set(n, vs);
+        }
+      }
+      columns.add(values);
+      ids.add(s.ids.text(d));
+      stored.add(s.stored.text(d));
+    }
+  });
+  if (!columns.empty) files['columns.bin'] = columns.write(join(folder, 'columns.bin'));
+  files['ids.bin'] = ids.write(join(folder, 'ids.bin'), 'IDS ');
+  files['stored.bin'] = stored.write(join(folder, 'stored.bin'), 'STOR');
+  fsyncDirectory(folder);
+  fsyncDirectory(dir);
+  return { name, numDocs: total, files };
+}
