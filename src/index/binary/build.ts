@@ -11,7 +11,7 @@ export function buildBinary(vectors: Float32Array, params: Partial<BinaryParams>
   if (!Number.isInteger(p.planes) || p.planes < 1 || p.planes > 8) throw new QuarryError('BAD_ARGUMENT', 'planes must be 1..8', { field: 'planes' });
   if (!Number.isInteger(p.queryBits) || p.queryBits < 1 || p.queryBits > 8) throw new QuarryError('BAD_ARGUMENT', 'queryBits must be 1..8', { field: 'queryBits' });
   if (vectors.length % p.dim !== 0) throw new QuarryError('BAD_INPUT', `${vectors.length} values are not whole ${p.dim}-d rows`, { field: 'vectors' });
-  const rows = Float32Array.from(vectors);
+  const rows = new Float32Array(vectors);
   if (p.metric === 'cosine') normalizeRows(rows, p.dim);
   const binarizer = fitResidualBinarizer(rows, p.dim, p.planes);
   const codes = encodeResidualBits(binarizer, rows);

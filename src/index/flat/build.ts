@@ -9,7 +9,7 @@ export function buildFlat(vectors: Float32Array, params: FlatParams): FlatIndex 
   if (vectors.length % params.dim !== 0) {
     throw new QuarryError('BAD_INPUT', `${vectors.length} values are not a whole number of ${params.dim}-d rows`, { field: 'vectors' });
   }
-  const data = Float32Array.from(vectors);
+  const data = new Float32Array(vectors);
   if (params.metric === 'cosine') normalizeRows(data, params.dim);
   return new FlatIndex(data, params);
 }

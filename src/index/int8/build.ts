@@ -10,7 +10,7 @@ export function buildInt8(vectors: Float32Array, params: Partial<Int8Params> & P
   const p: Int8Params = { ...INT8_DEFAULTS, ...params };
   if (vectors.length % p.dim !== 0) throw new QuarryError('BAD_INPUT', `${vectors.length} values are not whole ${p.dim}-d rows`, { field: 'vectors' });
   if (!(p.quantile > 0.5 && p.quantile <= 1)) throw new QuarryError('BAD_ARGUMENT', 'quantile must be in (0.5, 1]', { field: 'quantile' });
-  const rows = Float32Array.from(vectors);
+  const rows = new Float32Array(vectors);
   if (p.metric === 'cosine') normalizeRows(rows, p.dim);
   const sq = fitScalarQuantizer(rows, p.dim, p.quantile);
   const codes = encodeScalar(sq, rows);

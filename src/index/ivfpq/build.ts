@@ -15,7 +15,7 @@ export function buildIvfPq(vectors: Float32Array, params: Partial<IvfPqParams> &
   while (dim % m !== 0) m--;
   const p: IvfPqParams = { ...IVFPQ_DEFAULTS, nlist: Math.max(1, Math.min(n, Math.round(Math.sqrt(n)))), ...params, m };
   if (p.nlist > n) throw new QuarryError('BAD_ARGUMENT', `nlist (${p.nlist}) exceeds the number of rows (${n})`, { field: 'nlist' });
-  const rows = Float32Array.from(vectors);
+  const rows = new Float32Array(vectors);
   if (p.metric === 'cosine') normalizeRows(rows, dim);
   const coarse = kmeans(rows, dim, { k: p.nlist, seed: p.seed, iterations: 20 });
   const assign = new Int32Array(n);

@@ -53,8 +53,13 @@ export function buildSeismic(m: SparseMatrix, params: Partial<SeismicBuildParams
   const random = rng(p.seed);
 
   // Forward index.
-  const fwdTerms = small ? Uint16Array.from(indices) : Uint32Array.from(indices);
-  const fwdValues = p.valueBits === 16 ? Uint16Array.from(values, (v) => toFloat16(v)) : Float32Array.from(values);
+  // Typed-array copies (not .from(), which would iterate through a JS array of every value).
+  const fwdTerms = small ? new Uint16Array(indices) : new Uint32Array(indices);
+  let fwdValues: Uint16Array | Float32Array;
+  if (p.valueBits === 16) {
+    fwdValues = new Uint16Array(values.length);
+    for (let i = 0; i < values.length; i++) fwdValues[i] = toFloat16(values[i]!);
+  } else fwdValues = new Float32Array(values);
 
   // Postings per term (counting sort), then static pruning.
   const start = new Float64Array(dim + 1);
@@ -255,14 +260,14 @@ export function buildSeismic(m: SparseMatrix, params: Partial<SeismicBuildParams
   const data: SeismicData = {
     rows,
     dim,
-    fwdStart: Float64Array.from(indptr),
+    fwdStart: new Float64Array(indptr),
     fwdTerms,
     fwdValues,
     listStart,
     blockStart: blockStartArr.view().slice(),
     blockDocs: blockDocsArr.view().slice(),
     sumStart: sumStartArr.view().slice(),
-    sumTerms: small ? Uint16Array.from(sumTermsArr.view()) : sumTermsArr.view().slice(),
+    sumTerms: small ? new Uint16Array(sumTermsArr.view()) : sumTermsArr.view().slice(),
     sumCodes: sumCodesArr.view().slice(),
     sumMin: sumMinArr.view().slice(),
     sumStep: sumStepArr.view().slice(),
