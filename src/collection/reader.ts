@@ -7,9 +7,11 @@ import { Bm25Searcher, type QueryTerm, type SearchMode } from '../index/inverted
 import { QuarryError } from '../io/quarry-error.js';
 import type { Analyzer } from '../text/analyzer.js';
 import type { Manifest } from './manifest.js';
-import { denseFields, textFields, type CollectionSchema } from './schema.js';
+import { denseFields, textFields, type CollectionSchema, type DenseFieldSpec } from './schema.js';
 import { FAMILY_SEARCH_PARAMS } from '../index/dense-families.js';
 import { TopKHeap } from '../kernels/top-k-heap.js';
+import { Bitset } from '../kernels/bitset.js';
+import { runQuery, type PipelineResult, type QuerySource } from '../search/pipeline.js';
 import { analyzersOf, Segment } from './segment.js';
 
 /** Options of a text search. */
@@ -199,6 +201,74 @@ export class Snapshot {
       out.push(hit);
     }
     return out;
+  }
+
+  /**
+   * Runs a query spec (see search/query-spec.ts): several legs over text,
+   * dense and sparse fields, fused by RRF or weighted sums, with metadata
+   * filters pushed into every leg, facets and explanations.
+   *
+   * @example
+   * snap.query({ retrieve: [{ field: 'contents', text: 'ranking' }, { field: 'emb', vector: v }], fuse: { method: 'rrf' }, filter: { where: { year: { gte: 2000 } } }, k: 10 });
+   */
+  query(spec: unknown, opts: { includeStored?: boolean } = {}): PipelineResult {
+    return runQuery(this.querySource(), spec, opts);
+  }
+
+  private querySource(): QuerySource {
+    const exclusion = (i: number, allow: readonly (Bitset | null)[] | null): Uint8Array | null => {
+      const seg = this.segments[i]!;
+      const a = allow?.[i] ?? null;
+      if (a === null) return seg.deleted;
+      const ex = new Uint8Array(seg.numDocs);
+      for (let d = 0; d < seg.numDocs; d++) ex[d] = (seg.deleted !== null && seg.deleted[d] !== 0) || !a.has(d) ? 1 : 0;
+      return ex;
+    };
+    return {
+      fields: this.schema.fields,
+      segmentCount: this.segments.length,
+      segmentSize: (i) => this.segments[i]!.numDocs,
+      segmentBase: (i) => this.bases[i]!,
+      segmentColumns: (i) => this.segments[i]!.columns,
+      id: (doc) => this.id(doc),
+      stored: (doc) => this.stored(doc),
+      explainText: (field, text, doc) => {
+        const [seg, local] = this.locate(doc);
+        return { terms: this.searcher.explain(this.queryTerms(text, [field]), this.segments.indexOf(seg), local) };
+      },
+      retrieve: (leg, k, allow) => {
+        if (leg.text !== undefined) {
+          const excluded = allow === null ? undefined : this.segments.map((_, i) => exclusion(i, allow));
+          return this.searcher.search(this.queryTerms(leg.text, [leg.field]), k, 'auto', excluded);
+        }
+        const heap = new TopKHeap(k);
+        if (leg.vector !== undefined) {
+          const spec = this.schema.fields[leg.field] as DenseFieldSpec;
+          if (leg.vector.length !== spec.dim) throw new QuarryError('BAD_ARGUMENT', `vector has dimension ${leg.vector.length}, the field has ${spec.dim}`, { field: 'retrieve.vector' });
+          const q = Float32Array.from(leg.vector);
+          this.segments.forEach((seg, i) => {
+            const index = seg.dense.get(leg.field);
+            if (index === undefined || index.size === 0) return;
+            let a = seg.liveBitset();
+            const f = allow?.[i] ?? null;
+            if (f !== null) {
+              const both = new Bitset(seg.numDocs);
+              for (let w = 0; w < both.words.length; w++) both.words[w] = (f.words[w]! & (a === null ? 0xffffffff : a.words[w]!)) >>> 0;
+              a = both;
+            }
+            const hits = index.search(q, k, { ...(leg.params ?? {}), allow: a });
+            for (let j = 0; j < hits.ids.length; j++) heap.offer(hits.scores[j]!, this.bases[i]! + hits.ids[j]!);
+          });
+        } else {
+          const weights = new Map(Object.entries(leg.sparse!));
+          this.segments.forEach((seg, i) => {
+            const hits = seg.sparse.get(leg.field)!.search(weights, k, leg.params ?? {}, exclusion(i, allow));
+            for (let j = 0; j < hits.ids.length; j++) heap.offer(hits.scores[j]!, this.bases[i]! + hits.ids[j]!);
+          });
+        }
+        return heap.drain();
+      },
+    };
   }
 
   /** External id of a global document number. */

@@ -12,6 +12,7 @@
  */
 import { TopKHeap } from '../../kernels/top-k-heap.js';
 import { bm25AvgLength, bm25Idf, bm25NormInverseTable, bm25TermScore } from './bm25.js';
+import { LENGTH_TABLE } from './lucene-norms.js';
 import type { InvertedField, InvertedFieldData } from './inverted-field.js';
 import { type Bm25Params, POSTINGS_BLOCK_SIZE } from './params.js';
 import { NO_MORE_DOCS, PostingsCursor } from './postings-cursor.js';
@@ -129,13 +130,38 @@ export class Bm25Searcher {
     return df === 0 ? 0 : f(f(q.boost) * bm25Idf(df, sc.docCount));
   }
 
+  /**
+   * Each query term's contribution to a document's score: the term's weight
+   * (boost x idf), the document's frequency and length, and the term score.
+   */
+  explain(query: readonly QueryTerm[], segment: number, doc: number): { field: string; term: string; weight: number; freq: number; length: number; score: number }[] {
+    const seg = this.segments[segment]!;
+    const out: { field: string; term: string; weight: number; freq: number; length: number; score: number }[] = [];
+    const cursor = new PostingsCursor();
+    for (const q of query) {
+      const fd = seg.fields.get(q.field);
+      const sc = this.scoring.get(q.field);
+      const t = fd?.termId(q.term) ?? -1;
+      const w = this.weight(q);
+      if (fd === undefined || sc === undefined || t < 0) continue;
+      cursor.reset(fd.data, t);
+      if (cursor.advance(doc) !== doc) continue;
+      const freq = cursor.freq();
+      const norm = fd.data.norms[doc]!;
+      out.push({ field: q.field, term: q.term, weight: w, freq, length: LENGTH_TABLE[norm]!, score: bm25TermScore(w, freq, sc.normInverse[norm]!) });
+    }
+    return out;
+  }
+
   /** Returns the k best documents for the query terms. */
-  search(query: readonly QueryTerm[], k: number, mode: SearchMode = 'auto'): TopDocs {
+  search(query: readonly QueryTerm[], k: number, mode: SearchMode = 'auto', excluded?: readonly (Uint8Array | null)[]): TopDocs {
     if (this.heap === null || this.heap.k !== k) this.heap = new TopKHeap(k);
     const heap = this.heap;
     heap.clear();
     const weights = query.map((q) => this.weight(q));
-    this.segments.forEach((seg, si) => {
+    this.segments.forEach((base, si) => {
+      // A filter replaces the segment's deleted flags with its exclusion flags (deleted or filtered out).
+      const seg = excluded === undefined ? base : { ...base, deleted: excluded[si] ?? null };
       const lists = this.listsFor(si, seg, query, weights);
       if (lists.length === 0) return;
       let m = mode;

@@ -1,0 +1,5 @@
+/** The query pipeline: spec, filters, fusion, execution. */
+export { parseQuerySpec, querySpecSchema, type QuerySpec, type QuerySpecInput } from './query-spec.js';
+export { evaluateWhere, validateWhere, whereSchema, type Where, type FilterColumns, type FieldKinds } from './where.js';
+export { fuseRrf, fuseWeighted, type LegResult, type Fused } from './fusion.js';
+export { runQuery, type QuerySource, type PipelineHit, type PipelineResult, type LegHits } from './pipeline.js';

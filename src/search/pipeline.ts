@@ -1,0 +1,127 @@
+/**
+ * The query pipeline: validate the spec, evaluate the filter once per
+ * segment into allow-lists, run every retrieval leg with the filter pushed
+ * down, fuse, cut to offset/k, and attach per-leg scores and ranks, facets
+ * and (on request) an explanation. Works on any `QuerySource`, which the
+ * collection's reader snapshot implements.
+ */
+import { Bitset } from '../kernels/bitset.js';
+import { QuarryError } from '../io/quarry-error.js';
+import { fuseRrf, fuseWeighted, type Fused, type LegResult } from './fusion.js';
+import { parseQuerySpec, type QuerySpec } from './query-spec.js';
+import { evaluateWhere, validateWhere, type FieldKinds, type FilterColumns } from './where.js';
+
+/** A ranked list from one leg over all segments: global documents and scores, best first. */
+export interface LegHits {
+  docs: ArrayLike<number>;
+  scores: ArrayLike<number>;
+}
+
+/** What the pipeline needs from a collection snapshot. */
+export interface QuerySource {
+  readonly fields: FieldKinds;
+  readonly segmentCount: number;
+  segmentSize(i: number): number;
+  segmentBase(i: number): number;
+  segmentColumns(i: number): FilterColumns | null;
+  /** Runs one leg; `allow[i]` (or null) restricts segment i. */
+  retrieve(leg: QuerySpec['retrieve'][number], k: number, allow: readonly (Bitset | null)[] | null): LegHits;
+  /** Explanation of a BM25 leg's score for a document, when available. */
+  explainText?(field: string, text: string, doc: number): Record<string, unknown>;
+  id(doc: number): string;
+  stored(doc: number): Record<string, unknown>;
+}
+
+/** One result of a pipeline query. */
+export interface PipelineHit {
+  id: string;
+  doc: number;
+  score: number;
+  /** Per leg (in spec order): rank (1-based) and raw score, or null when the leg did not return it. */
+  legs: { rank: number | null; score: number | null }[];
+  stored?: Record<string, unknown>;
+  explain?: Record<string, unknown>;
+}
+
+/** The answer to a query spec. */
+export interface PipelineResult {
+  hits: PipelineHit[];
+  /** Candidates after fusion and filtering (before offset/k). */
+  total: number;
+  facets?: Record<string, Record<string, number>>;
+}
+
+/** Runs a query spec (validated here) against a source. */
+export function runQuery(source: QuerySource, input: unknown, opts: { includeStored?: boolean } = {}): PipelineResult {
+  const spec = parseQuerySpec(input);
+  spec.retrieve.forEach((leg, i) => {
+    const f = source.fields[leg.field];
+    const want = leg.text !== undefined ? 'text' : leg.vector !== undefined ? 'dense' : 'sparse';
+    if (f === undefined || f.type !== want) {
+      const kinds = Object.entries(source.fields).filter(([, x]) => x.type === want).map(([n]) => n);
+      throw new QuarryError('BAD_ARGUMENT', `"${leg.field}" is not a ${want} field`, { field: `retrieve[${i}].field` }, kinds.length > 0 ? `${want} fields: ${kinds.join(', ')}` : `the collection has no ${want} fields`);
+    }
+  });
+  for (const f of spec.facets ?? []) {
+    if (source.fields[f]?.type !== 'keyword') throw new QuarryError('BAD_ARGUMENT', `"${f}" is not a keyword field`, { field: 'facets' });
+  }
+  let allow: (Bitset | null)[] | null = null;
+  if (spec.filter?.where !== undefined) {
+    validateWhere(spec.filter.where, source.fields);
+    allow = [];
+    for (let i = 0; i < source.segmentCount; i++) allow.push(evaluateWhere(spec.filter.where, source.segmentColumns(i), source.segmentSize(i)));
+  }
+  const depth = spec.k + spec.offset;
+  const legs: LegResult[] = spec.retrieve.map((leg) => {
+    const hits = source.retrieve(leg, leg.k ?? Math.max(100, depth), allow);
+    return { docs: hits.docs, scores: hits.scores, weight: leg.weight ?? 1 };
+  });
+  let fused: Fused;
+  if (legs.length === 1 && spec.fuse === undefined) fused = fuseWeighted(legs, 'none');
+  else if (spec.fuse?.method === 'weighted') fused = fuseWeighted(legs, spec.fuse.normalize);
+  else fused = fuseRrf(legs, spec.fuse?.method === 'rrf' ? spec.fuse.k : 60);
+  const ranked = [...fused.scores.entries()].sort((a, b) => b[1] - a[1] || a[0] - b[0]);
+  const page = ranked.slice(spec.offset, spec.offset + spec.k);
+  const hits: PipelineHit[] = page.map(([doc, score]) => {
+    const ranks = fused.legRanks.get(doc)!;
+    const scores = fused.legScores.get(doc)!;
+    const hit: PipelineHit = { id: source.id(doc), doc, score, legs: ranks.map((r, i) => ({ rank: r, score: scores[i]! })) };
+    if (opts.includeStored ?? true) hit.stored = source.stored(doc);
+    if (spec.explain) hit.explain = explainHit(source, spec, hit);
+    return hit;
+  });
+  const result: PipelineResult = { hits, total: ranked.length };
+  if (spec.facets !== undefined) result.facets = facetCounts(source, spec.facets, ranked.map(([d]) => d));
+  return result;
+}
+
+function explainHit(source: QuerySource, spec: QuerySpec, hit: PipelineHit): Record<string, unknown> {
+  const legs = spec.retrieve.map((leg, i) => {
+    const base: Record<string, unknown> = { field: leg.field, rank: hit.legs[i]!.rank, score: hit.legs[i]!.score };
+    if (leg.text !== undefined && source.explainText !== undefined && hit.legs[i]!.rank !== null) base.bm25 = source.explainText(leg.field, leg.text, hit.doc);
+    return base;
+  });
+  const fusion = spec.retrieve.length === 1 && spec.fuse === undefined ? 'single leg: raw score' : spec.fuse?.method === 'weighted' ? `weighted sum of ${spec.fuse.normalize}-normalized leg scores` : `reciprocal rank fusion, k = ${spec.fuse?.method === 'rrf' ? spec.fuse.k : 60}: sum of weight / (k + rank)`;
+  return { fusion, legs };
+}
+
+function facetCounts(source: QuerySource, fields: readonly string[], docs: readonly number[]): Record<string, Record<string, number>> {
+  const out: Record<string, Record<string, number>> = {};
+  for (const f of fields) out[f] = {};
+  const bases = Array.from({ length: source.segmentCount }, (_, i) => source.segmentBase(i));
+  for (const doc of docs) {
+    let s = bases.length - 1;
+    while (s > 0 && bases[s]! > doc) s--;
+    const cols = source.segmentColumns(s);
+    const local = doc - bases[s]!;
+    for (const f of fields) {
+      const kw = cols?.keywords.get(f);
+      if (kw === undefined) continue;
+      for (let k = kw.offsets[local]!; k < kw.offsets[local + 1]!; k++) {
+        const v = kw.values[kw.ords[k]!]!;
+        out[f]![v] = (out[f]![v] ?? 0) + 1;
+      }
+    }
+  }
+  return out;
+}

@@ -1,0 +1,70 @@
+/**
+ * The query spec shared by the library, the CLI (`--spec`) and the server:
+ * retrieval legs, fusion, filters, k and offset. Validated with zod; errors
+ * name the offending path (`retrieve[1].k must be a positive integer`).
+ */
+import { z } from 'zod';
+import { QuarryError } from '../io/quarry-error.js';
+import { whereSchema } from './where.js';
+
+const leg = z
+  .object({
+    field: z.string().min(1),
+    /** Text for BM25 fields. */
+    text: z.string().optional(),
+    /** A vector for dense fields. */
+    vector: z.array(z.number()).optional(),
+    /** {token: weight} for sparse fields. */
+    sparse: z.record(z.number()).optional(),
+    /** Candidates this leg contributes (default: max(100, k + offset)). */
+    k: z.number().int().positive().max(100_000).optional(),
+    /** Family search parameters (efSearch, nprobe, queryCut, ...). */
+    params: z.record(z.number()).optional(),
+    /** Weight of this leg in weighted fusion (default 1). */
+    weight: z.number().nonnegative().optional(),
+  })
+  .strict()
+  .refine((l) => [l.text, l.vector, l.sparse].filter((x) => x !== undefined).length === 1, 'give exactly one of text, vector, sparse');
+
+const fuse = z.discriminatedUnion('method', [
+  z.object({ method: z.literal('rrf'), k: z.number().positive().default(60) }).strict(),
+  z.object({ method: z.literal('weighted'), normalize: z.enum(['minmax', 'zscore', 'none']).default('minmax') }).strict(),
+]);
+
+/** Zod schema of a query spec. */
+export const querySpecSchema = z
+  .object({
+    retrieve: z.array(leg).min(1).max(16),
+    fuse: fuse.optional(),
+    filter: z.object({ where: whereSchema.optional() }).strict().optional(),
+    k: z.number().int().positive().max(10_000).default(10),
+    offset: z.number().int().nonnegative().max(100_000).default(0),
+    /** Facet counts for these keyword fields over the filtered candidates. */
+    facets: z.array(z.string()).optional(),
+    explain: z.boolean().default(false),
+  })
+  .strict();
+
+/** A validated query spec. */
+export type QuerySpec = z.infer<typeof querySpecSchema>;
+/** A query spec as written (defaults optional). */
+export type QuerySpecInput = z.input<typeof querySpecSchema>;
+
+/** Validates a spec; the first problem is reported with its path. */
+export function parseQuerySpec(input: unknown): QuerySpec {
+  const r = querySpecSchema.safeParse(input);
+  if (!r.success) {
+    const issue = r.error.issues[0]!;
+    const path = issue.path.reduce<string>((acc, p) => (typeof p === 'number' ? `${acc}[${p}]` : acc === '' ? p : `${acc}.${p}`), '');
+    throw new QuarryError('BAD_ARGUMENT', `${path || '(spec)'} ${describeIssue(issue)}`, { field: 'spec' });
+  }
+  return r.data;
+}
+
+function describeIssue(issue: z.ZodIssue): string {
+  if (issue.code === 'too_small' && issue.type === 'number') return 'must be a positive integer';
+  if (issue.code === 'invalid_type' && issue.expected === 'number' && issue.received === 'undefined') return 'is required';
+  if (issue.code === 'invalid_type' && issue.expected === 'integer') return 'must be a positive integer';
+  if (issue.code === 'unrecognized_keys') return `has unknown key(s) ${issue.keys.map((k) => `"${k}"`).join(', ')}`;
+  return issue.message.charAt(0).toLowerCase() + issue.message.slice(1);
+}

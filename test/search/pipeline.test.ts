@@ -1,0 +1,93 @@
+// The query pipeline: spec validation with paths, filters pushed into every
+// leg (checked against brute force), fusion, per-leg ranks, facets, explain.
+import { describe, expect, it } from 'vitest';
+import { parseSchema } from '../../src/collection/index.js';
+import { parseQuerySpec } from '../../src/search/index.js';
+import { buildCollection } from '../helpers/build-collection.js';
+import { tempDir } from '../helpers/temp-dir.js';
+
+const root = tempDir();
+const schema = parseSchema({
+  fields: {
+    text: { type: 'text' },
+    emb: { type: 'dense', dim: 3, metric: 'cosine', index: 'hnsw' },
+    sp: { type: 'sparse' },
+    year: { type: 'number' },
+    lang: { type: 'keyword' },
+    open: { type: 'boolean' },
+  },
+});
+const W = ['solar', 'wind', 'battery', 'grid', 'storage', 'turbine', 'panel', 'hydro'];
+const docs = Array.from({ length: 120 }, (_, i) => ({
+  _id: `d${i}`,
+  text: `${W[i % 8]} ${W[(i * 3) % 8]} ${W[(i * 5) % 8]} energy ${i % 9 === 0 ? 'policy' : ''}`,
+  emb: [1, (i % 11) / 11, (i % 7) / 7],
+  sp: { [W[i % 8]!]: 1 + (i % 3), energy: 0.5 },
+  year: 1990 + (i % 30),
+  lang: i % 3 === 0 ? 'en' : i % 3 === 1 ? 'de' : ['en', 'fr'],
+  open: i % 2 === 0,
+}));
+const snap = buildCollection(root, docs, schema, { flushDocs: 45 }).reader();
+
+describe('query spec validation', () => {
+  it.each([
+    [{ retrieve: [] }, /retrieve .*at least 1/i],
+    [{ retrieve: [{ field: 'text', text: 'x', k: 0 }] }, /^spec: retrieve\[0\]\.k must be a positive integer/],
+    [{ retrieve: [{ field: 'text', text: 'x', vector: [1] }] }, /retrieve\[0\] give exactly one of text, vector, sparse/],
+    [{ retrieve: [{ field: 'text', text: 'x' }], colour: 'red' }, /has unknown key\(s\) "colour"/],
+    [{ retrieve: [{ field: 'text', text: 'x' }], fuse: { method: 'max' } }, /fuse/],
+  ])('%j', (spec, message) => {
+    expect(() => parseQuerySpec(spec)).toThrow(message);
+  });
+  it('names wrong fields and filters', () => {
+    expect(() => snap.query({ retrieve: [{ field: 'emb', text: 'solar' }] })).toThrow(/retrieve\[0\]\.field: "emb" is not a text field/);
+    expect(() => snap.query({ retrieve: [{ field: 'text', text: 'solar' }], filter: { where: { colour: 'red' } } })).toThrow(/filter\.where\.colour: "colour" is not a metadata field/);
+    expect(() => snap.query({ retrieve: [{ field: 'text', text: 'solar' }], filter: { where: { lang: { gt: 3 } } } })).toThrow(/range "gt" needs a number field/);
+  });
+});
+
+describe('filters pushed into every leg', () => {
+  const where = { and: [{ year: { gte: 2000, lt: 2015 } }, { or: [{ lang: 'fr' }, { open: true }] }, { not: { year: 2004 } }] };
+  const allowed = new Set(
+    docs.filter((d) => d.year >= 2000 && d.year < 2015 && ((Array.isArray(d.lang) && d.lang.includes('fr')) || d.open) && d.year !== 2004).map((d) => d._id),
+  );
+  it('text: the filtered top k equals the brute-force filter of the full ranking', () => {
+    const full = snap.search('solar battery policy', { k: 120, includeStored: false }).filter((h) => allowed.has(h.id));
+    const got = snap.query({ retrieve: [{ field: 'text', text: 'solar battery policy' }], filter: { where }, k: 10 }).hits;
+    expect(got.map((h) => h.id)).toEqual(full.slice(0, 10).map((h) => h.id));
+  });
+  it('dense and sparse legs return only allowed documents, k of them when k exist', () => {
+    for (const leg of [{ field: 'emb', vector: [1, 0.2, 0.3] }, { field: 'sp', sparse: { solar: 1, energy: 1 } }]) {
+      const r = snap.query({ retrieve: [leg], filter: { where }, k: 15 });
+      expect(r.hits.length).toBe(Math.min(15, allowed.size));
+      for (const h of r.hits) expect(allowed.has(h.id)).toBe(true);
+    }
+  });
+});
+
+describe('fusion, facets, explain', () => {
+  it('RRF sums 1 / (60 + rank) over legs and reports each leg', () => {
+    const r = snap.query({ retrieve: [{ field: 'text', text: 'wind turbine', k: 50 }, { field: 'sp', sparse: { wind: 1 }, k: 50 }], fuse: { method: 'rrf' }, k: 5 });
+    for (const h of r.hits) {
+      const expected = h.legs.reduce((s, l) => s + (l.rank === null ? 0 : 1 / (60 + l.rank)), 0);
+      expect(h.score).toBeCloseTo(expected, 12);
+    }
+    expect(r.hits[0]!.legs.length).toBe(2);
+  });
+  it('weighted fusion uses min-max normalized scores and leg weights', () => {
+    const r = snap.query({ retrieve: [{ field: 'text', text: 'hydro', k: 20 }, { field: 'emb', vector: [1, 1, 1], k: 20, weight: 0 }], fuse: { method: 'weighted', normalize: 'minmax' }, k: 3 });
+    expect(r.hits[0]!.score).toBeCloseTo(1, 12);
+  });
+  it('counts facets over the filtered candidates and explains BM25 scores term by term', () => {
+    const r = snap.query({ retrieve: [{ field: 'text', text: 'grid storage' }], facets: ['lang'], explain: true, k: 3 });
+    const total = Object.values(r.facets!.lang!).reduce((a, b) => a + b, 0);
+    expect(total).toBeGreaterThanOrEqual(r.total);
+    const terms = (r.hits[0]!.explain!.legs as { bm25: { terms: { score: number }[] } }[])[0]!.bm25.terms;
+    expect(Math.fround(terms.reduce((s, t) => s + t.score, 0))).toBe(r.hits[0]!.score);
+  });
+  it('offset pages through the fused list', () => {
+    const all = snap.query({ retrieve: [{ field: 'text', text: 'energy solar' }], k: 20 }).hits.map((h) => h.id);
+    const page = snap.query({ retrieve: [{ field: 'text', text: 'energy solar' }], k: 5, offset: 10 }).hits.map((h) => h.id);
+    expect(page).toEqual(all.slice(10, 15));
+  });
+});
