@@ -2,6 +2,7 @@
 import type { Command } from 'commander';
 import { Collection, type Hit } from '../../collection/index.js';
 import { QuarryError } from '../../io/quarry-error.js';
+import { readFileSync } from 'node:fs';
 import { guarded, intOption } from '../run-command.js';
 
 interface SearchFlags {
@@ -13,6 +14,7 @@ interface SearchFlags {
   sparse?: string;
   field?: string;
   params?: string;
+  spec?: string;
 }
 
 function parseJsonOption(text: string, option: string): unknown {
@@ -46,18 +48,34 @@ export function registerSearch(program: Command): void {
     .option('--sparse <json>', 'learned-sparse search with this {token: weight} query on --field')
     .option('--field <name>', 'field for --vector or --sparse (default: the only field of that kind)')
     .option('--params <json>', 'search parameters of the dense index family, e.g. \'{"efSearch":128}\'')
+    .option('--spec <file>', 'run a JSON query spec (legs, fusion, filter, facets, explain) from a file; see docs/query-spec.md')
     .option('--json', 'print JSON')
     .addHelpText('after', `
 Examples:
   $ quarry search ./scifact-idx "microRNA regulation of cancer" -k 5
   $ quarry search ./vectors --vector "[0.12, -0.3, 0.5]" --field emb --params '{"efSearch":128}'
-  $ quarry search ./splade --sparse '{"brother": 1.6, "paula": 2.1}' --params '{"queryCut":10}'`)
+  $ quarry search ./splade --sparse '{"brother": 1.6, "paula": 2.1}' --params '{"queryCut":10}'
+  $ quarry search ./idx --spec hybrid.json --json`)
     .action(guarded((dir: string, words: string[], flags: SearchFlags) => {
       const snap = Collection.open(dir).reader();
       const fields = flags.fields === undefined ? undefined : parseFieldBoosts(flags.fields);
       const t0 = performance.now();
       let hits: Hit[];
-      if (flags.sparse !== undefined) {
+      if (flags.spec !== undefined) {
+        let text: string;
+        try {
+          text = readFileSync(flags.spec, 'utf8');
+        } catch {
+          throw new QuarryError('NOT_FOUND', 'cannot read query spec', { file: flags.spec });
+        }
+        const result = snap.query(parseJsonOption(text, flags.spec));
+        if (flags.json) {
+          process.stdout.write(JSON.stringify(result, null, 2) + '\n');
+          return;
+        }
+        hits = result.hits.map((h) => ({ id: h.id, score: h.score, doc: h.doc, stored: h.stored }));
+        if (result.facets !== undefined) process.stderr.write(`facets: ${JSON.stringify(result.facets)}\n`);
+      } else if (flags.sparse !== undefined) {
         const q = parseJsonOption(flags.sparse, '--sparse');
         if (q === null || typeof q !== 'object' || Array.isArray(q)) throw new QuarryError('BAD_ARGUMENT', 'expected a JSON object {token: weight}', { field: '--sparse' });
         const field = pickField(snap.schema.fields, 'sparse', flags.field);
