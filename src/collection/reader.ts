@@ -12,6 +12,7 @@ import { FAMILY_SEARCH_PARAMS } from '../index/dense-families.js';
 import { TopKHeap } from '../kernels/top-k-heap.js';
 import { Bitset } from '../kernels/bitset.js';
 import { runQuery, type PipelineResult, type QuerySource } from '../search/pipeline.js';
+import { rm3Expand, RM3_DEFAULTS, type Rm3Params } from '../search/rm3.js';
 import { analyzersOf, Segment } from './segment.js';
 
 /** Options of a text search. */
@@ -122,6 +123,31 @@ export class Snapshot {
   topDocs(terms: readonly QueryTerm[], k: number, mode: SearchMode = 'auto'): { docs: Float64Array; scores: Float64Array } {
     if (!Number.isInteger(k) || k < 1) throw new QuarryError('BAD_ARGUMENT', `k must be a positive integer, got ${k}`, { field: 'k' });
     return this.searcher.search(terms, k, mode);
+  }
+
+  /**
+   * BM25 with RM3 pseudo-relevance feedback on one text field (Anserini's
+   * defaults: 10 feedback terms from 10 feedback documents, original query
+   * weight 0.5). Feedback documents are re-analyzed from their stored text,
+   * so the field's source properties must be stored.
+   */
+  searchRm3(text: string, field: string, opts: { k?: number; params?: Partial<Rm3Params>; includeStored?: boolean } = {}): Hit[] {
+    const spec = this.schema.fields[field];
+    if (spec === undefined || spec.type !== 'text') throw new QuarryError('BAD_ARGUMENT', `"${field}" is not a text field`, { field: 'field' });
+    const p = { ...RM3_DEFAULTS, ...(opts.params ?? {}) };
+    const analyzer = this.analyzers.get(field)!;
+    const first = this.searchTerms(this.queryTerms(text, [field]), p.fbDocs, 'auto', false);
+    const sources = spec.from ?? [field];
+    const feedback = first.map((h) => {
+      const stored = this.stored(h.doc);
+      const body = sources.map((s) => (typeof stored[s] === 'string' ? (stored[s] as string) : '')).join(spec.join);
+      return { terms: analyzer.analyze(body), score: h.score };
+    });
+    let n = 0;
+    for (const s of this.segments) n += s.numDocs;
+    const expanded = rm3Expand(analyzer.analyze(text), feedback, (t) => this.searcher.docFreq(field, t), n, p);
+    const terms: QueryTerm[] = [...expanded].map(([term, boost]) => ({ field, term, boost }));
+    return this.searchTerms(terms, opts.k ?? 10, 'auto', opts.includeStored ?? true);
   }
 
   /** BM25 search with already analyzed terms. */

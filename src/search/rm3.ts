@@ -1,0 +1,54 @@
+/**
+ * RM3 pseudo-relevance feedback (Lavrenko & Croft's relevance model,
+ * interpolated with the query as Anserini's Rm3Reranker does): the top
+ * fbDocs documents of a first BM25 pass vote for terms in proportion to
+ * their (L1-normalized) frequency times the document's score; the best
+ * fbTerms terms, L1-normalized, are mixed with the L1-normalized original
+ * query using originalQueryWeight, and the mix is searched again as a
+ * weighted BM25 query.
+ */
+
+/** RM3 settings (Anserini's defaults). */
+export interface Rm3Params {
+  fbTerms: number;
+  fbDocs: number;
+  originalQueryWeight: number;
+  /** Drop feedback terms found in more than this share of documents (Anserini: 0.1). */
+  maxDocFreqShare: number;
+}
+
+export const RM3_DEFAULTS: Rm3Params = { fbTerms: 10, fbDocs: 10, originalQueryWeight: 0.5, maxDocFreqShare: 0.1 };
+
+/** A feedback document: its analyzed terms and first-pass score. */
+export interface FeedbackDoc {
+  terms: readonly string[];
+  score: number;
+}
+
+/** Returns the expanded query: term -> weight (sums to 1). */
+export function rm3Expand(queryTerms: readonly string[], feedback: readonly FeedbackDoc[], docFreq: (term: string) => number, numDocs: number, p: Rm3Params = RM3_DEFAULTS): Map<string, number> {
+  const rm = new Map<string, number>();
+  for (const doc of feedback.slice(0, p.fbDocs)) {
+    const tf = new Map<string, number>();
+    for (const t of doc.terms) {
+      if (t.length < 2 || !/^[a-z0-9]+$/.test(t)) continue;
+      tf.set(t, (tf.get(t) ?? 0) + 1);
+    }
+    let l1 = 0;
+    for (const v of tf.values()) l1 += v;
+    if (l1 === 0) continue;
+    for (const [t, v] of tf) {
+      if (docFreq(t) / numDocs > p.maxDocFreqShare) continue;
+      rm.set(t, (rm.get(t) ?? 0) + (v / l1) * doc.score);
+    }
+  }
+  const top = [...rm.entries()].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).slice(0, p.fbTerms);
+  const rmSum = top.reduce((s, [, w]) => s + w, 0);
+  const q = new Map<string, number>();
+  for (const t of queryTerms) q.set(t, (q.get(t) ?? 0) + 1);
+  const qSum = queryTerms.length;
+  const out = new Map<string, number>();
+  for (const [t, c] of q) out.set(t, (p.originalQueryWeight * c) / qSum);
+  if (rmSum > 0) for (const [t, w] of top) out.set(t, (out.get(t) ?? 0) + ((1 - p.originalQueryWeight) * w) / rmSum);
+  return out;
+}
