@@ -78,9 +78,9 @@ if (engine === 'quarry-flat') {
   ];
 } else if (engine === 'quarry-ivfpq') {
   const n = ds.base.length / dim;
-  const idx = buildIvfPq(ds.base, { dim, metric: 'cosine', nlist: Math.round(4 * Math.sqrt(n)), m: dim / 4 });
+  const idx = buildIvfPq(ds.base, { dim, metric: 'cosine', nlist: Math.round(Math.sqrt(n)), m: dim / 4 });
   built();
-  points = sweep([4, 8, 16, 32, 64], (p) => `nprobe ${p}, rescore 10k`, (q, p) => idx.search(q, 10, { nprobe: p, rescore: 10 }).ids);
+  points = sweep([4, 8, 16, 32, 64, 128], (p) => `nprobe ${p}, rescore 10k`, (q, p) => idx.search(q, 10, { nprobe: p, rescore: 10 }).ids);
 } else if (engine === 'hnswlib') {
   const { HierarchicalNSW } = require('hnswlib-node') as typeof import('hnswlib-node');
   const n = ds.base.length / dim;
