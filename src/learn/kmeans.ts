@@ -3,6 +3,7 @@
  * SODA 2007), seeded and reproducible. Empty clusters are re-seeded from the
  * point farthest from its centroid.
  */
+import { xorshift32 } from '../kernels/xorshift.js';
 import { l2Squared } from '../kernels/dense-distance.js';
 import { QuarryError } from '../io/quarry-error.js';
 
@@ -20,16 +21,6 @@ export interface KMeansResult {
   dim: number;
   k: number;
   centroids: Float32Array;
-}
-
-function rng(seed: number): () => number {
-  let s = seed >>> 0 || 1;
-  return () => {
-    s ^= s << 13;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    return ((s >>> 0) + 0.5) / 4294967296;
-  };
 }
 
 /** Index of the nearest centroid to row `r` of `data`, and its squared distance. */
@@ -52,7 +43,7 @@ export function kmeans(data: Float32Array, dim: number, opts: KMeansOptions): KM
   const k = opts.k;
   if (!Number.isInteger(k) || k < 1) throw new QuarryError('BAD_ARGUMENT', `k must be a positive integer, got ${k}`, { field: 'k' });
   if (total < k) throw new QuarryError('BAD_INPUT', `k-means needs at least k = ${k} rows, got ${total}`, { field: 'vectors' });
-  const random = rng(opts.seed ?? 1234);
+  const random = xorshift32(opts.seed ?? 1234);
   // Deterministic subsample for training.
   const limit = Math.min(total, opts.maxTrainRows ?? 65536);
   let train = data;

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { BEIR_FLAT_SCHEMA, Collection, parseSchema } from '../../src/collection/index.js';
 import { QuarryError } from '../../src/io/quarry-error.js';
 import { buildCollection } from '../helpers/build-collection.js';
+import { errorOf } from '../helpers/errors.js';
 import { tempDir } from '../helpers/temp-dir.js';
 
 const root = tempDir();
@@ -12,16 +13,6 @@ const DOCS = [
   { _id: 'b', title: 'Vector space model', text: 'Documents and queries are vectors; cosine similarity ranks them.' },
   { _id: 'c', title: 'Inverted index', text: 'An inverted index maps terms to the documents that contain them, for search engines.' },
 ];
-
-function errorOf(fn: () => unknown): QuarryError {
-  try {
-    fn();
-  } catch (e) {
-    expect(e).toBeInstanceOf(QuarryError);
-    return e as QuarryError;
-  }
-  throw new Error('expected an error');
-}
 
 describe('Collection', () => {
   it('indexes, commits, reopens and searches with stored fields', () => {

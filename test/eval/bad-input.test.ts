@@ -3,20 +3,11 @@ import { describe, expect, it } from 'vitest';
 import { evaluateRunFile, readQrels, readQueries } from '../../src/eval/index.js';
 import { QuarryError } from '../../src/io/index.js';
 import { quarry } from '../helpers/cli.js';
+import { errorOf } from '../helpers/errors.js';
 import { tempDir, writeFile } from '../helpers/temp-dir.js';
 
 const dir = tempDir();
 const goodQrels = writeFile(dir, 'good.qrels', '1 0 a 1\n1 0 b 0\n2 0 c 2\n');
-
-function errorOf(fn: () => unknown): QuarryError {
-  try {
-    fn();
-  } catch (e) {
-    expect(e).toBeInstanceOf(QuarryError);
-    return e as QuarryError;
-  }
-  throw new Error('expected an error');
-}
 
 describe('qrels errors', () => {
   it.each([

@@ -8,10 +8,9 @@
 import { dot } from '../../kernels/dense-distance.js';
 import { popcount32 } from '../../kernels/popcount.js';
 import { TopKHeap } from '../../kernels/top-k-heap.js';
-import { QuarryError } from '../../io/quarry-error.js';
 import { planeWords, type ResidualBinarizer } from '../../learn/residual-binarizer.js';
 import type { DenseHits, DenseIndex, DenseMetric, DenseSearchOptions } from '../dense-types.js';
-import { heapToHits, prepareQuery, similarity } from '../flat/search.js';
+import { candidateDepth, heapToHits, prepareQuery, rescoreExact } from '../flat/search.js';
 import type { BinaryParams } from './params.js';
 
 /** Search options of binary indexes. */
@@ -51,15 +50,11 @@ export class BinaryIndex implements DenseIndex<BinarySearchOptions> {
   }
 
   search(query: Float32Array, k: number, opts: BinarySearchOptions = {}): DenseHits {
-    if (!Number.isInteger(k) || k < 1) throw new QuarryError('BAD_ARGUMENT', `k must be a positive integer, got ${k}`, { field: 'k' });
+    const depth = candidateDepth(k, opts.rescore ?? this.params.rescore, this.floats !== null);
     const q = prepareQuery(query, this.dim, this.metric);
-    const rescore = opts.rescore ?? this.params.rescore;
-    const depth = this.floats !== null && rescore > 0 ? Math.max(k, Math.ceil(rescore * k)) : k;
     const approx = this.approximateTop(q, depth, opts);
     if (depth === k || this.floats === null) return approx;
-    const heap = new TopKHeap(k);
-    for (const id of approx.ids) heap.offer(similarity(this.metric, q, 0, this.floats, id, this.dim), id);
-    return heapToHits(heap);
+    return rescoreExact(approx, q, this.floats, this.metric, this.dim, k);
   }
 
   searchBatch(queries: Float32Array, k: number, opts: BinarySearchOptions = {}): DenseHits[] {

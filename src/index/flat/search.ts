@@ -26,6 +26,19 @@ export function prepareQuery(query: Float32Array, dim: number, metric: DenseMetr
   return out;
 }
 
+/** How many candidates an approximate family collects before rescoring `rescore` x k of them exactly. */
+export function candidateDepth(k: number, rescore: number, hasFloats: boolean): number {
+  if (!Number.isInteger(k) || k < 1) throw new QuarryError('BAD_ARGUMENT', `k must be a positive integer, got ${k}`, { field: 'k' });
+  return hasFloats && rescore > 0 ? Math.max(k, Math.ceil(rescore * k)) : k;
+}
+
+/** Rescores candidate rows exactly from stored floats and keeps the best k. */
+export function rescoreExact(candidates: DenseHits, q: Float32Array, floats: Float32Array, metric: DenseMetric, dim: number, k: number): DenseHits {
+  const heap = new TopKHeap(k);
+  for (const id of candidates.ids) heap.offer(similarity(metric, q, 0, floats, id, dim), id);
+  return heapToHits(heap);
+}
+
 /** Turns a drained heap into hits. */
 export function heapToHits(heap: TopKHeap): DenseHits {
   const { scores, docs } = heap.drain();

@@ -4,10 +4,9 @@
  */
 import { dot } from '../../kernels/dense-distance.js';
 import { TopKHeap } from '../../kernels/top-k-heap.js';
-import { QuarryError } from '../../io/quarry-error.js';
 import type { ScalarQuantizer } from '../../learn/scalar-quantizer.js';
 import type { DenseHits, DenseIndex, DenseMetric, DenseSearchOptions } from '../dense-types.js';
-import { heapToHits, prepareQuery, similarity } from '../flat/search.js';
+import { candidateDepth, heapToHits, prepareQuery, rescoreExact } from '../flat/search.js';
 import type { Int8Params } from './params.js';
 
 /** Search options of int8 indexes. */
@@ -37,11 +36,9 @@ export class Int8Index implements DenseIndex<Int8SearchOptions> {
   }
 
   search(query: Float32Array, k: number, opts: Int8SearchOptions = {}): DenseHits {
-    if (!Number.isInteger(k) || k < 1) throw new QuarryError('BAD_ARGUMENT', `k must be a positive integer, got ${k}`, { field: 'k' });
+    const depth = candidateDepth(k, opts.rescore ?? this.params.rescore, this.floats !== null);
     const q = prepareQuery(query, this.dim, this.metric);
     const dim = this.dim;
-    const rescore = opts.rescore ?? this.params.rescore;
-    const depth = this.floats !== null && rescore > 0 ? Math.max(k, Math.ceil(rescore * k)) : k;
     const scaled = new Float32Array(dim);
     for (let d = 0; d < dim; d++) scaled[d] = q[d]! * this.quantizer.step[d]!;
     const base = dot(q, 0, this.quantizer.lo, 0, dim);
@@ -59,10 +56,7 @@ export class Int8Index implements DenseIndex<Int8SearchOptions> {
       if (heap.size < depth || score > heap.threshold()) heap.offer(score, r);
     }
     if (depth === k || this.floats === null) return heapToHits(heap);
-    const cands = heapToHits(heap);
-    const exact = new TopKHeap(k);
-    for (const id of cands.ids) exact.offer(similarity(this.metric, q, 0, this.floats, id, dim), id);
-    return heapToHits(exact);
+    return rescoreExact(heapToHits(heap), q, this.floats, this.metric, dim, k);
   }
 
   searchBatch(queries: Float32Array, k: number, opts: Int8SearchOptions = {}): DenseHits[] {

@@ -7,11 +7,10 @@
  */
 import { dot, l2Squared } from '../../kernels/dense-distance.js';
 import { TopKHeap } from '../../kernels/top-k-heap.js';
-import { QuarryError } from '../../io/quarry-error.js';
 import type { KMeansResult } from '../../learn/kmeans.js';
 import type { ProductQuantizer } from '../../learn/product-quantizer.js';
 import type { DenseHits, DenseIndex, DenseMetric, DenseSearchOptions } from '../dense-types.js';
-import { heapToHits, prepareQuery, similarity } from '../flat/search.js';
+import { candidateDepth, heapToHits, prepareQuery, rescoreExact } from '../flat/search.js';
 import type { IvfPqParams } from './params.js';
 
 /** Search options of IVF-PQ. */
@@ -44,14 +43,12 @@ export class IvfPqIndex implements DenseIndex<IvfPqSearchOptions> {
   }
 
   search(query: Float32Array, k: number, opts: IvfPqSearchOptions = {}): DenseHits {
-    if (!Number.isInteger(k) || k < 1) throw new QuarryError('BAD_ARGUMENT', `k must be a positive integer, got ${k}`, { field: 'k' });
+    const depth = candidateDepth(k, opts.rescore ?? this.params.rescore, this.floats !== null);
     const q = prepareQuery(query, this.dim, this.metric);
     const { dim } = this;
     const { m, dsub, ksub, centroids: pc } = this.pq;
     const nlist = this.coarse.k;
     const nprobe = Math.min(nlist, opts.nprobe ?? this.params.nprobe);
-    const rescore = opts.rescore ?? this.params.rescore;
-    const depth = this.floats !== null && rescore > 0 ? Math.max(k, Math.ceil(rescore * k)) : k;
     const l2 = this.metric === 'l2';
     const allow = opts.allow ?? null;
 
@@ -86,10 +83,7 @@ export class IvfPqIndex implements DenseIndex<IvfPqSearchOptions> {
       }
     }
     if (depth === k || this.floats === null) return heapToHits(heap);
-    const cands = heapToHits(heap);
-    const exact = new TopKHeap(k);
-    for (const id of cands.ids) exact.offer(similarity(this.metric, q, 0, this.floats, id, dim), id);
-    return heapToHits(exact);
+    return rescoreExact(heapToHits(heap), q, this.floats, this.metric, dim, k);
   }
 
   searchBatch(queries: Float32Array, k: number, opts: IvfPqSearchOptions = {}): DenseHits[] {

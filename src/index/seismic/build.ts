@@ -7,6 +7,7 @@
  * component-wise maximum of the block's documents, cut to summaryEnergy of
  * its L1 mass, quantized to 8 bits). Optionally a kNN graph of the documents.
  */
+import { xorshift32 } from '../../kernels/xorshift.js';
 import { toFloat16 } from '../../kernels/float16.js';
 import { QuarryError } from '../../io/quarry-error.js';
 import type { SparseMatrix } from '../../io/sparse-matrix.js';
@@ -14,16 +15,6 @@ import { SEISMIC_BUILD_DEFAULTS, SEISMIC_SEARCH_DEFAULTS, type SeismicBuildParam
 import type { SeismicData } from './seismic-data.js';
 import { GrowableF32, GrowableU32, GrowableU8 } from '../../kernels/growable-arrays.js';
 import { SeismicIndex } from './search.js';
-
-function rng(seed: number): () => number {
-  let s = seed >>> 0 || 1;
-  return () => {
-    s ^= s << 13;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    return ((s >>> 0) + 0.5) / 4294967296;
-  };
-}
 
 /** Weight threshold keeping about `budget` of the values (histogram quantile). */
 function globalThreshold(values: Float32Array, budget: number): number {
@@ -50,7 +41,7 @@ export function buildSeismic(m: SparseMatrix, params: Partial<SeismicBuildParams
   }
   const { rows, dim, indptr, indices, values } = m;
   const small = dim <= 65536;
-  const random = rng(p.seed);
+  const random = xorshift32(p.seed);
 
   // Forward index.
   // Typed-array copies (not .from(), which would iterate through a JS array of every value).
