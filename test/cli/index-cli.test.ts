@@ -179,3 +179,15 @@ describe('quarry add / delete / check / snapshot', () => {
     expect(r.stderr).toContain(`${file}: checksum mismatch`);
   });
 });
+
+describe('quarry run --spec', () => {
+  it('runs a query spec template for every query', () => {
+    const idx = join(dir, 'idx');
+    const queries = writeFile(dir, 'spec-q.tsv', 'q1\tterm frequency\n');
+    const spec = writeFile(dir, 'spec.json', JSON.stringify({ retrieve: [{ field: 'contents', text: '$query' }], filter: { where: {} } }));
+    const out = join(dir, 'spec.run');
+    const r = quarry(['run', idx, '--queries', queries, '--spec', spec, '--output', out, '-k', '2']);
+    expect(r.status).toBe(0);
+    expect(readFileSync(out, 'utf8').split('\n')[0]).toMatch(/^q1 Q0 1 1 /);
+  });
+});

@@ -8,6 +8,8 @@ import { parseSparseValue } from '../../collection/document.js';
 import { forEachJsonObject } from '../../io/jsonl.js';
 import { writeFileAtomic } from '../../io/atomic-file.js';
 import { QuarryError } from '../../io/quarry-error.js';
+import { readQueries } from '../../io/beir.js';
+import { readFileSync } from 'node:fs';
 import { parseFieldBoosts, pickField } from './search-command.js';
 
 interface RunFlags {
@@ -15,6 +17,7 @@ interface RunFlags {
   sparseQueries?: string;
   field?: string;
   params?: string;
+  spec?: string;
   output: string;
   k: number;
   tag: string;
@@ -35,6 +38,7 @@ export function registerRun(program: Command): void {
     .option('--sparse-queries <file>', 'learned-sparse queries instead: JSONL {id, vector: {token: weight}} (Seismic format), searched on --field')
     .option('--field <name>', 'sparse field for --sparse-queries (default: the only sparse field)')
     .option('--params <json>', 'search parameters for --sparse-queries, e.g. \'{"queryCut":10,"heapFactor":0.8}\'')
+    .option('--spec <file>', 'with --queries: a query spec template; every "$query" string in it is replaced by the query text')
     .requiredOption('--output <file>', 'TREC run file to write')
     .option('-k, --k <n>', 'results per query', intOption(1), 1000)
     .option('--tag <name>', 'run tag (sixth column)', 'quarry')
@@ -70,6 +74,22 @@ Example:
           const v = parseSparseValue(rec.vector, { file: flags.sparseQueries, line, field: 'vector' });
           snap.searchSparse(field, v, { k: flags.k, params, includeStored: false }).forEach((h, i) => lines.push(`${qid} Q0 ${h.id} ${i + 1} ${h.score.toFixed(flags.precision)} ${flags.tag}`));
         });
+        writeFileAtomic(flags.output, lines.join('\n') + (lines.length > 0 ? '\n' : ''));
+        process.stderr.write(`${lines.length} lines -> ${flags.output}\n`);
+      } else if (flags.spec !== undefined) {
+        let template: unknown;
+        try {
+          template = JSON.parse(readFileSync(flags.spec, 'utf8'));
+        } catch (e) {
+          throw new QuarryError('BAD_ARGUMENT', `cannot read query spec: ${(e as Error).message}`, { file: flags.spec });
+        }
+        const lines: string[] = [];
+        for (const [qid, text] of readQueries(flags.queries!)) {
+          if (qrels !== undefined && !qrels.has(qid)) continue;
+          const spec = JSON.parse(JSON.stringify(template), (_k, v: unknown) => (v === '$query' ? text : v)) as Record<string, unknown>;
+          spec.k = flags.k;
+          snap.query(spec, { includeStored: false }).hits.forEach((h, i) => lines.push(`${qid} Q0 ${h.id} ${i + 1} ${h.score.toFixed(flags.precision)} ${flags.tag}`));
+        }
         writeFileAtomic(flags.output, lines.join('\n') + (lines.length > 0 ? '\n' : ''));
         process.stderr.write(`${lines.length} lines -> ${flags.output}\n`);
       } else {
