@@ -3,7 +3,7 @@
  * Searching never blocks writing; a later commit is seen by opening a new
  * snapshot.
  */
-import { Bm25Searcher, type QueryTerm, type SearchMode } from '../index/inverted/index.js';
+import { Bm25Searcher, type QueryTerm, type SearchMode, type TopDocs } from '../index/inverted/index.js';
 import { QuarryError } from '../io/quarry-error.js';
 import type { Analyzer } from '../text/analyzer.js';
 import type { Manifest } from './manifest.js';
@@ -181,14 +181,7 @@ export class Snapshot {
       if (!allowed.includes(p)) throw new QuarryError('BAD_ARGUMENT', `"${p}" is not a search parameter of ${spec.index}`, { field: `params.${p}` }, allowed.length > 0 ? `${spec.index} takes: ${allowed.join(', ')}` : undefined);
     }
     const q = vector instanceof Float32Array ? vector : Float32Array.from(vector);
-    const heap = new TopKHeap(k);
-    this.segments.forEach((seg, i) => {
-      const index = seg.dense.get(field);
-      if (index === undefined || index.size === 0) return;
-      const hits = index.search(q, k, { ...(opts.params ?? {}), allow: seg.liveBitset() });
-      for (let j = 0; j < hits.ids.length; j++) heap.offer(hits.scores[j]!, this.bases[i]! + hits.ids[j]!);
-    });
-    return this.hitsOf(heap, opts.includeStored ?? true);
+    return this.hitsOf(this.denseTop(field, q, k, opts.params ?? {}, null), opts.includeStored ?? true);
   }
 
   /**
@@ -209,16 +202,52 @@ export class Snapshot {
       if (!allowed.includes(p)) throw new QuarryError('BAD_ARGUMENT', `"${p}" is not a search parameter of ${spec.index}`, { field: `params.${p}` }, allowed.length > 0 ? `${spec.index} takes: ${allowed.join(', ')}` : undefined);
     }
     const weights = query instanceof Map ? (query as ReadonlyMap<string, number>) : new Map(Object.entries(query));
-    const heap = new TopKHeap(k);
-    this.segments.forEach((seg, i) => {
-      const hits = seg.sparse.get(field)!.search(weights, k, opts.params ?? {}, seg.deleted);
-      for (let j = 0; j < hits.ids.length; j++) heap.offer(hits.scores[j]!, this.bases[i]! + hits.ids[j]!);
-    });
-    return this.hitsOf(heap, opts.includeStored ?? true);
+    return this.hitsOf(this.sparseTop(field, weights, k, opts.params ?? {}, null), opts.includeStored ?? true);
   }
 
-  private hitsOf(heap: TopKHeap, includeStored: boolean): Hit[] {
-    const top = heap.drain();
+  /**
+   * Each segment's dense top k (deleted rows excluded, `allow[i]` restricting
+   * segment i when given), merged into one top k of global documents.
+   */
+  private denseTop(field: string, q: Float32Array, k: number, params: Readonly<Record<string, number>>, allow: readonly (Bitset | null)[] | null): TopDocs {
+    const heap = new TopKHeap(k);
+    this.segments.forEach((seg, i) => {
+      const index = seg.dense.get(field);
+      if (index === undefined || index.size === 0) return;
+      let a = seg.liveBitset();
+      const f = allow?.[i] ?? null;
+      if (f !== null) {
+        const both = new Bitset(seg.numDocs);
+        for (let w = 0; w < both.words.length; w++) both.words[w] = (f.words[w]! & (a === null ? 0xffffffff : a.words[w]!)) >>> 0;
+        a = both;
+      }
+      const hits = index.search(q, k, { ...params, allow: a });
+      for (let j = 0; j < hits.ids.length; j++) heap.offer(hits.scores[j]!, this.bases[i]! + hits.ids[j]!);
+    });
+    return heap.drain();
+  }
+
+  /** Each segment's sparse top k (deleted and disallowed rows excluded), merged. */
+  private sparseTop(field: string, weights: ReadonlyMap<string, number>, k: number, params: Readonly<Record<string, number>>, allow: readonly (Bitset | null)[] | null): TopDocs {
+    const heap = new TopKHeap(k);
+    this.segments.forEach((seg, i) => {
+      const hits = seg.sparse.get(field)!.search(weights, k, params, this.exclusion(i, allow));
+      for (let j = 0; j < hits.ids.length; j++) heap.offer(hits.scores[j]!, this.bases[i]! + hits.ids[j]!);
+    });
+    return heap.drain();
+  }
+
+  /** Flags of segment i's documents that a search must skip: deleted, or not in `allow[i]`. */
+  private exclusion(i: number, allow: readonly (Bitset | null)[] | null): Uint8Array | null {
+    const seg = this.segments[i]!;
+    const a = allow?.[i] ?? null;
+    if (a === null) return seg.deleted;
+    const ex = new Uint8Array(seg.numDocs);
+    for (let d = 0; d < seg.numDocs; d++) ex[d] = (seg.deleted !== null && seg.deleted[d] !== 0) || !a.has(d) ? 1 : 0;
+    return ex;
+  }
+
+  private hitsOf(top: TopDocs, includeStored: boolean): Hit[] {
     const out: Hit[] = [];
     for (let i = 0; i < top.docs.length; i++) {
       const doc = top.docs[i]!;
@@ -242,14 +271,6 @@ export class Snapshot {
   }
 
   private querySource(): QuerySource {
-    const exclusion = (i: number, allow: readonly (Bitset | null)[] | null): Uint8Array | null => {
-      const seg = this.segments[i]!;
-      const a = allow?.[i] ?? null;
-      if (a === null) return seg.deleted;
-      const ex = new Uint8Array(seg.numDocs);
-      for (let d = 0; d < seg.numDocs; d++) ex[d] = (seg.deleted !== null && seg.deleted[d] !== 0) || !a.has(d) ? 1 : 0;
-      return ex;
-    };
     return {
       fields: this.schema.fields,
       segmentCount: this.segments.length,
@@ -264,35 +285,15 @@ export class Snapshot {
       },
       retrieve: (leg, k, allow) => {
         if (leg.text !== undefined) {
-          const excluded = allow === null ? undefined : this.segments.map((_, i) => exclusion(i, allow));
+          const excluded = allow === null ? undefined : this.segments.map((_, i) => this.exclusion(i, allow));
           return this.searcher.search(this.queryTerms(leg.text, [leg.field]), k, 'auto', excluded);
         }
-        const heap = new TopKHeap(k);
         if (leg.vector !== undefined) {
           const spec = this.schema.fields[leg.field] as DenseFieldSpec;
           if (leg.vector.length !== spec.dim) throw new QuarryError('BAD_ARGUMENT', `vector has dimension ${leg.vector.length}, the field has ${spec.dim}`, { field: 'retrieve.vector' });
-          const q = Float32Array.from(leg.vector);
-          this.segments.forEach((seg, i) => {
-            const index = seg.dense.get(leg.field);
-            if (index === undefined || index.size === 0) return;
-            let a = seg.liveBitset();
-            const f = allow?.[i] ?? null;
-            if (f !== null) {
-              const both = new Bitset(seg.numDocs);
-              for (let w = 0; w < both.words.length; w++) both.words[w] = (f.words[w]! & (a === null ? 0xffffffff : a.words[w]!)) >>> 0;
-              a = both;
-            }
-            const hits = index.search(q, k, { ...(leg.params ?? {}), allow: a });
-            for (let j = 0; j < hits.ids.length; j++) heap.offer(hits.scores[j]!, this.bases[i]! + hits.ids[j]!);
-          });
-        } else {
-          const weights = new Map(Object.entries(leg.sparse!));
-          this.segments.forEach((seg, i) => {
-            const hits = seg.sparse.get(leg.field)!.search(weights, k, leg.params ?? {}, exclusion(i, allow));
-            for (let j = 0; j < hits.ids.length; j++) heap.offer(hits.scores[j]!, this.bases[i]! + hits.ids[j]!);
-          });
+          return this.denseTop(leg.field, Float32Array.from(leg.vector), k, leg.params ?? {}, allow);
         }
-        return heap.drain();
+        return this.sparseTop(leg.field, new Map(Object.entries(leg.sparse!)), k, leg.params ?? {}, allow);
       },
     };
   }

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import type { ErrorLocation } from '../io/quarry-error.js';
 import { QuarryError } from '../io/quarry-error.js';
 import type { Analyzer } from '../text/analyzer.js';
-import { DocumentPreparer } from './document.js';
+import { DocumentPreparer, type PreparedDocument } from './document.js';
 import { readLatestManifest, writeManifest, type Manifest, type SegmentInfo } from './manifest.js';
 import { analyzersOf, Segment, SegmentBuilder } from './segment.js';
 import type { WriteLock } from './write-lock.js';
@@ -85,7 +85,10 @@ export class CollectionWriter {
    */
   add(raw: Record<string, unknown>, where: ErrorLocation = {}): void {
     this.checkOpen();
-    const doc = this.preparer.prepare(raw, where);
+    this.addPrepared(this.preparer.prepare(raw, where), where);
+  }
+
+  private addPrepared(doc: PreparedDocument, where: ErrorLocation): void {
     if (this.ids.has(doc.id)) {
       throw new QuarryError('BAD_INPUT', `duplicate document id "${doc.id}"`, { ...where, field: this.base.schema.id }, 'ids must be unique within a collection; use update() to replace a document');
     }
@@ -100,7 +103,7 @@ export class CollectionWriter {
     this.checkOpen();
     const doc = this.preparer.prepare(raw, where);
     this.delete(doc.id);
-    this.add(raw, where);
+    this.addPrepared(doc, where);
   }
 
   /** Deletes a document by id; returns false when no live document has that id. */

@@ -5,7 +5,7 @@
  * table of contents and raw little-endian typed arrays aligned to 8 bytes.
  * Bulk data never passes through a JavaScript string.
  */
-import { closeSync, fsyncSync, openSync, readFileSync, readSync, statSync, writeSync } from 'node:fs';
+import { closeSync, fsyncSync, openSync, readFileSync, readSync, writeSync } from 'node:fs';
 import { crc32 } from 'node:zlib';
 import { ioError } from './atomic-file.js';
 import { QuarryError } from './quarry-error.js';
@@ -187,14 +187,6 @@ export function peekSectionKind(path: string): string {
   }
 }
 
-/** Size of a file in bytes (0 if missing). */
-export function fileSize(path: string): number {
-  try {
-    return statSync(path).size;
-  } catch {
-    return 0;
-  }
-}
 
 function align8(n: number): number {
   return Math.ceil(n / 8) * 8;

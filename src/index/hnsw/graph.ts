@@ -358,13 +358,6 @@ export class HnswGraph {
     return this.drainBest();
   }
 
-  /** Number of live (not deleted) rows. */
-  liveCount(): number {
-    let n = 0;
-    for (let i = 0; i < this.s.count; i++) if (this.s.deleted[i] === 0) n++;
-    return n;
-  }
-
   /**
    * Deletes rows and repairs the graph: every node that linked to a deleted
    * node gets its list rebuilt from its surviving neighbours and the
