@@ -79,6 +79,11 @@ export class CollectionWriter {
     return n;
   }
 
+  /** True when documents were added or deleted since the last commit. */
+  get hasUncommittedChanges(): boolean {
+    return this.builder.numDocs > 0 || this.pending.length > 0 || this.tombstones.size > 0;
+  }
+
   /**
    * Validates and adds a document. `where` (file and line) is used in error
    * messages. A duplicate id is an error: updates come with deletes.
@@ -104,6 +109,34 @@ export class CollectionWriter {
     const doc = this.preparer.prepare(raw, where);
     this.delete(doc.id);
     this.addPrepared(doc, where);
+  }
+
+  /**
+   * Validates every document of a batch before changing anything, then adds
+   * (or, with `mode: 'update'`, replaces) them all: a bad document anywhere
+   * leaves the writer exactly as it was. `whereOf(i)` locates document i in
+   * error messages. Returns how many documents replaced an existing one.
+   */
+  addBatch(raws: readonly Record<string, unknown>[], mode: 'add' | 'update', whereOf: (i: number) => ErrorLocation = () => ({})): { added: number; replaced: number } {
+    this.checkOpen();
+    const docs = raws.map((raw, i) => this.preparer.prepare(raw, whereOf(i)));
+    const seen = new Map<string, number>();
+    docs.forEach((doc, i) => {
+      const first = seen.get(doc.id);
+      if (first !== undefined) {
+        throw new QuarryError('BAD_INPUT', `duplicate document id "${doc.id}" (also at document ${first + 1} of this batch)`, { ...whereOf(i), field: this.base.schema.id }, 'each id may appear once per batch');
+      }
+      seen.set(doc.id, i);
+      if (mode === 'add' && this.ids.has(doc.id)) {
+        throw new QuarryError('BAD_INPUT', `duplicate document id "${doc.id}"`, { ...whereOf(i), field: this.base.schema.id }, 'the collection already has it; send it with mode "update" to replace it');
+      }
+    });
+    let replaced = 0;
+    for (let i = 0; i < docs.length; i++) {
+      if (mode === 'update' && this.delete(docs[i]!.id)) replaced++;
+      this.addPrepared(docs[i]!, whereOf(i));
+    }
+    return { added: docs.length - replaced, replaced };
   }
 
   /** Deletes a document by id; returns false when no live document has that id. */

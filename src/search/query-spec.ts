@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { QuarryError } from '../io/quarry-error.js';
+import { describeIssue, formatIssuePath } from '../io/zod-issue.js';
 import { whereSchema } from './where.js';
 
 const leg = z
@@ -55,16 +56,8 @@ export function parseQuerySpec(input: unknown): QuerySpec {
   const r = querySpecSchema.safeParse(input);
   if (!r.success) {
     const issue = r.error.issues[0]!;
-    const path = issue.path.reduce<string>((acc, p) => (typeof p === 'number' ? `${acc}[${p}]` : acc === '' ? p : `${acc}.${p}`), '');
+    const path = formatIssuePath(issue.path);
     throw new QuarryError('BAD_ARGUMENT', `${path || '(spec)'} ${describeIssue(issue)}`, { field: 'spec' });
   }
   return r.data;
-}
-
-function describeIssue(issue: z.ZodIssue): string {
-  if (issue.code === 'too_small' && issue.type === 'number') return 'must be a positive integer';
-  if (issue.code === 'invalid_type' && issue.expected === 'number' && issue.received === 'undefined') return 'is required';
-  if (issue.code === 'invalid_type' && issue.expected === 'integer') return 'must be a positive integer';
-  if (issue.code === 'unrecognized_keys') return `has unknown key(s) ${issue.keys.map((k) => `"${k}"`).join(', ')}`;
-  return issue.message.charAt(0).toLowerCase() + issue.message.slice(1);
 }
