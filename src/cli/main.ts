@@ -9,6 +9,7 @@ import { registerInfo } from './commands/info-command.js';
 import { registerQuickstart } from './commands/quickstart-command.js';
 import { registerRun } from './commands/run-command.js';
 import { registerSearch } from './commands/search-command.js';
+import { registerServe } from './commands/serve-command.js';
 
 const program = new Command();
 program
@@ -22,7 +23,8 @@ Start here:
   $ quarry index ./idx --corpus corpus.jsonl
   $ quarry search ./idx "query text"
   $ quarry run ./idx --queries queries.jsonl --qrels qrels.tsv --output run.trec
-  $ quarry eval -m map -m ndcg_cut.10 qrels.tsv run.trec`);
+  $ quarry eval -m map -m ndcg_cut.10 qrels.tsv run.trec
+  $ quarry serve ./collections --with-cacm  HTTP API and search page on http://127.0.0.1:7700/`);
 
 registerQuickstart(program);
 registerIndex(program);
@@ -32,5 +34,6 @@ registerInfo(program);
 registerMaintenance(program);
 registerEval(program);
 registerCompare(program);
+registerServe(program);
 
 await program.parseAsync(process.argv);

@@ -8,7 +8,7 @@
  * const report = evaluateRunFile(readQrels('qrels.txt'), 'run.trec', { measures: ['map', 'ndcg_cut.10'] });
  * process.stdout.write(formatTrecEval(report, false));
  */
-export { readQrels, qrelsFromTriples, formatQrels, type Qrels, type QueryJudgments } from './qrels.js';
+export { readQrels, parseQrelsText, qrelsFromTriples, formatQrels, type Qrels, type QueryJudgments } from './qrels.js';
 export { readRun, streamRun, parseRunLine, formatRunLines, type RunData, type QueryRun, type RunStreamInfo } from './run.js';
 export { evaluateRun, evaluateRunFile, type EvalOptions, type EvalReport, type MeasureValue } from './evaluate.js';
 export { formatTrecEval, formatValue, reportToJson } from './trec-format.js';

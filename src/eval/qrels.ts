@@ -21,20 +21,41 @@ export type Qrels = Map<string, QueryJudgments>;
  * qrels.get('1')?.get('31715818'); // 1
  */
 export function readQrels(path: string): Qrels {
-  const qrels: Qrels = new Map();
-  let beir = false;
-  let rows = 0;
-  forEachLine(path, (line, lineNo) => {
+  const reader = new QrelsLineReader(path);
+  forEachLine(path, (line, lineNo) => reader.line(line, lineNo));
+  return reader.finish();
+}
+
+/**
+ * Parses qrels given as text (TREC or BEIR layout, as `readQrels`); errors
+ * name `source:line`.
+ */
+export function parseQrelsText(text: string, source = 'qrels'): Qrels {
+  const reader = new QrelsLineReader(source);
+  text.split(/\r?\n/).forEach((line, i) => reader.line(line, i + 1));
+  return reader.finish();
+}
+
+/** Accumulates qrels line by line, detecting the layout from line 1. */
+class QrelsLineReader {
+  private readonly qrels: Qrels = new Map();
+  private beir = false;
+  private rows = 0;
+
+  constructor(private readonly path: string) {}
+
+  line(line: string, lineNo: number): void {
+    const path = this.path;
     if (line.trim() === '') return;
     const f = splitWhitespace(line);
     if (lineNo === 1 && f[0] === 'query-id') {
-      beir = true;
+      this.beir = true;
       return;
     }
     let qid: string;
     let docno: string;
     let relText: string;
-    if (beir) {
+    if (this.beir) {
       if (f.length !== 3) bad(path, lineNo, `expected 3 columns (query-id corpus-id score), found ${f.length}`);
       [qid, docno, relText] = f as [string, string, string];
     } else {
@@ -48,17 +69,20 @@ export function readQrels(path: string): Qrels {
     }
     const rel = parseRelevance(relText);
     if (rel === null) bad(path, lineNo, `relevance "${relText}" is not an integer`);
-    let q = qrels.get(qid);
+    let q = this.qrels.get(qid);
     if (q === undefined) {
       q = new Map();
-      qrels.set(qid, q);
+      this.qrels.set(qid, q);
     }
     if (q.has(docno)) bad(path, lineNo, `duplicate judgment for query ${qid}, document ${docno}`, 'each (query, document) pair may be judged once');
     q.set(docno, rel);
-    rows++;
-  });
-  if (rows === 0) throw new QuarryError('EMPTY', 'qrels file has no judgments', { file: path });
-  return qrels;
+    this.rows++;
+  }
+
+  finish(): Qrels {
+    if (this.rows === 0) throw new QuarryError('EMPTY', 'qrels file has no judgments', { file: this.path });
+    return this.qrels;
+  }
 }
 
 /** Builds qrels from in-memory triples, checking for duplicates. */

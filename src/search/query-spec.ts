@@ -61,3 +61,8 @@ export function parseQuerySpec(input: unknown): QuerySpec {
   }
   return r.data;
 }
+
+/** A copy of a spec template with every string equal to "$query" replaced by `text` (for query batches). */
+export function fillQueryTemplate(template: unknown, text: string): Record<string, unknown> {
+  return JSON.parse(JSON.stringify(template), (_k, v: unknown) => (v === '$query' ? text : v)) as Record<string, unknown>;
+}

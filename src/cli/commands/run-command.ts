@@ -11,6 +11,7 @@ import { QuarryError } from '../../io/quarry-error.js';
 import { readQueries } from '../../io/beir.js';
 import { readFileSync } from 'node:fs';
 import { parseFieldBoosts, pickField } from './search-command.js';
+import { fillQueryTemplate } from '../../search/query-spec.js';
 
 interface RunFlags {
   queries?: string;
@@ -86,7 +87,7 @@ Example:
         const lines: string[] = [];
         for (const [qid, text] of readQueries(flags.queries!)) {
           if (qrels !== undefined && !qrels.has(qid)) continue;
-          const spec = JSON.parse(JSON.stringify(template), (_k, v: unknown) => (v === '$query' ? text : v)) as Record<string, unknown>;
+          const spec = fillQueryTemplate(template, text);
           spec.k = flags.k;
           snap.query(spec, { includeStored: false }).hits.forEach((h, i) => lines.push(`${qid} Q0 ${h.id} ${i + 1} ${h.score.toFixed(flags.precision)} ${flags.tag}`));
         }

@@ -1,0 +1,114 @@
+/**
+ * The HTTP server: Fastify with Quarry's routes, API-key access control,
+ * JSON errors for every failure, Prometheus metrics, CORS only when
+ * configured, and a graceful close that lets in-flight requests finish and
+ * then commits pending writes.
+ */
+import cors from '@fastify/cors';
+import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
+import { ApiError, toErrorResponse } from './api-error.js';
+import { findKey, roleAllows } from './api-keys.js';
+import { CollectionRegistry } from './collection-registry.js';
+import { registerCollectionRoutes } from './routes/collection-routes.js';
+import { registerDocumentRoutes } from './routes/document-routes.js';
+import { registerPageRoutes } from './routes/page-routes.js';
+import { registerSearchRoutes } from './routes/search-routes.js';
+import { registerSystemRoutes } from './routes/system-routes.js';
+import { resolveServerOptions, type RouteAccess, type ServerContext, type ServerOptions } from './server-context.js';
+import { ServerMetrics } from './server-metrics.js';
+
+/** Quarry's version, reported by `/health` and the OpenAPI document. */
+export const SERVER_VERSION = '0.1.0';
+
+/** A built (not yet listening) server. */
+export interface QuarryServer {
+  readonly app: FastifyInstance;
+  readonly context: ServerContext;
+  /** Starts listening; returns the base URL. */
+  listen(host: string, port: number): Promise<string>;
+  /** Stops accepting requests, lets in-flight ones finish, commits pending writes and releases locks. */
+  close(): Promise<void>;
+}
+
+type TimedRequest = FastifyRequest & { quarryStart?: number };
+
+function presentedKey(req: FastifyRequest): string | null {
+  const auth = req.headers.authorization;
+  if (typeof auth === 'string' && /^Bearer\s+/i.test(auth)) return auth.replace(/^Bearer\s+/i, '').trim();
+  const header = req.headers['x-api-key'];
+  if (typeof header === 'string' && header !== '') return header;
+  return null;
+}
+
+/** Builds a server over `options.dataDir`. */
+export async function createServer(options: ServerOptions): Promise<QuarryServer> {
+  const o = resolveServerOptions(options);
+  const collections = new CollectionRegistry(o.dataDir);
+  const metrics = new ServerMetrics(collections);
+  const context: ServerContext = { options: o, collections, metrics, startedAt: Date.now(), version: SERVER_VERSION };
+  const app = Fastify({
+    bodyLimit: o.bodyLimit,
+    requestTimeout: o.timeoutMs,
+    forceCloseConnections: 'idle',
+    return503OnClosing: true,
+    logger: o.logRequests ? { level: 'info', redact: ['req.headers.authorization', 'req.headers["x-api-key"]'] } : false,
+  });
+
+  // JSON everywhere, NDJSON for bulk documents; plain text is refused (415) rather than read as a string.
+  app.removeContentTypeParser('text/plain');
+  app.addContentTypeParser('application/x-ndjson', { parseAs: 'string', bodyLimit: o.bodyLimit }, (_req, body, done) => done(null, body));
+
+  app.addHook('onRequest', async (req: TimedRequest) => {
+    req.quarryStart = performance.now();
+    const access = req.routeOptions.config as Partial<RouteAccess> | undefined;
+    const role = access?.role ?? 'none';
+    if (role === 'none' || o.keys.length === 0) return;
+    const presented = presentedKey(req);
+    if (presented === null) throw new ApiError(401, 'UNAUTHORIZED', 'this endpoint needs an API key', 'authorization', 'send "Authorization: Bearer KEY" or "X-API-Key: KEY"');
+    const key = findKey(o.keys, presented);
+    if (key === null) throw new ApiError(401, 'UNAUTHORIZED', 'the API key is not valid', 'authorization');
+    if (!roleAllows(key.role, role)) throw new ApiError(403, 'FORBIDDEN', `key "${key.name}" has role ${key.role}; this endpoint needs ${role}`, 'authorization');
+  });
+
+  app.addHook('onResponse', async (req: TimedRequest, reply) => {
+    const seconds = req.quarryStart === undefined ? 0 : (performance.now() - req.quarryStart) / 1000;
+    metrics.observe(req.method, req.routeOptions.url ?? 'unmatched', reply.statusCode, seconds);
+  });
+
+  app.setErrorHandler((err, req, reply) => {
+    const { status, body } = toErrorResponse(err);
+    if (status >= 500 && body.error.code === 'INTERNAL') req.log.error({ err }, 'request failed');
+    if (status >= 500 && body.error.code === 'INTERNAL' && !o.logRequests) console.error(`quarry serve: ${req.method} ${req.routeOptions.url ?? req.url}: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+    return reply.status(status).send(body);
+  });
+
+  app.setNotFoundHandler((req, reply) =>
+    reply.status(404).send({ error: { code: 'ROUTE_NOT_FOUND', message: `no route ${req.method} ${req.url.split('?')[0]}`, hint: 'see /openapi.json for the API' } }),
+  );
+
+  if (o.corsOrigins.length > 0) {
+    await app.register(cors, { origin: o.corsOrigins, allowedHeaders: ['authorization', 'x-api-key', 'content-type'], methods: ['GET', 'POST', 'PUT', 'DELETE'] });
+  }
+
+  registerSystemRoutes(app, context);
+  registerCollectionRoutes(app, context);
+  registerDocumentRoutes(app, context);
+  registerSearchRoutes(app, context);
+  registerPageRoutes(app);
+
+  app.addHook('onClose', async () => {
+    collections.closeAll(true);
+  });
+
+  return {
+    app,
+    context,
+    async listen(host: string, port: number): Promise<string> {
+      await app.listen({ host, port });
+      const addr = app.server.address();
+      const p = typeof addr === 'object' && addr !== null ? addr.port : port;
+      return `http://${host.includes(':') ? `[${host}]` : host}:${p}`;
+    },
+    close: () => app.close(),
+  };
+}

@@ -1,0 +1,141 @@
+/**
+ * The collections a server serves: one sub-folder of the data folder each.
+ * Keeps one reader snapshot per collection (replaced after each commit) and
+ * opens the collection's single writer on the first write, holding it (and
+ * its lock) until the collection is dropped or the server closes. Node runs
+ * handlers one at a time, so a writer is never used by two requests at once.
+ */
+import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { Collection, type CollectionWriter, type Snapshot } from '../collection/index.js';
+import { QuarryError } from '../io/quarry-error.js';
+
+/** Counters kept per collection for `GET /v1/collections/:name`. */
+export interface CollectionStats {
+  searches: number;
+  documentsAdded: number;
+  documentsDeleted: number;
+  commits: number;
+  lastCommitAt: string | null;
+}
+
+/** A served collection. */
+export class ServedCollection {
+  private snapshot: Snapshot | null = null;
+  private openWriter: CollectionWriter | null = null;
+  readonly stats: CollectionStats = { searches: 0, documentsAdded: 0, documentsDeleted: 0, commits: 0, lastCommitAt: null };
+
+  constructor(
+    readonly name: string,
+    readonly collection: Collection,
+  ) {}
+
+  /** The newest committed generation (opened once, checksums verified). */
+  reader(): Snapshot {
+    this.snapshot ??= this.collection.reader();
+    return this.snapshot;
+  }
+
+  /** The collection's writer, opened (and locked) on first use. */
+  writer(): CollectionWriter {
+    this.openWriter ??= this.collection.writer();
+    return this.openWriter;
+  }
+
+  /** True when writes are waiting for a commit. */
+  get hasUncommittedChanges(): boolean {
+    return this.openWriter?.hasUncommittedChanges ?? false;
+  }
+
+  /** Commits (or, with `optimize`, merges everything and commits) and moves readers to the new generation. */
+  commit(optimize = false): number {
+    const w = this.writer();
+    const generation = optimize ? w.optimize() : w.commit();
+    this.snapshot = this.collection.reader({ verifyChecksums: false });
+    this.stats.commits++;
+    this.stats.lastCommitAt = new Date().toISOString();
+    return generation;
+  }
+
+  /** Releases the writer: commits pending changes first when `commit` is true, else drops them. */
+  close(commit: boolean): void {
+    if (this.openWriter === null) return;
+    if (commit && this.openWriter.hasUncommittedChanges) this.commit();
+    this.openWriter.close();
+    this.openWriter = null;
+  }
+}
+
+const NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
+
+/** Validates a collection name from a URL. */
+export function checkCollectionName(name: string): void {
+  if (!NAME.test(name) || name.includes('..')) {
+    throw new QuarryError('BAD_ARGUMENT', `"${name}" is not a valid collection name`, { field: 'name' }, 'use 1-64 letters, digits, "_", "-" or ".", starting with a letter or digit');
+  }
+}
+
+/** All collections under one data folder. */
+export class CollectionRegistry {
+  private readonly open = new Map<string, ServedCollection>();
+
+  constructor(readonly dataDir: string) {
+    if (!existsSync(dataDir)) mkdirSync(dataDir, { recursive: true });
+    else if (!statSync(dataDir).isDirectory()) throw new QuarryError('BAD_ARGUMENT', 'is not a directory', { file: dataDir });
+  }
+
+  /** Names of the collections in the data folder, sorted. */
+  names(): string[] {
+    return readdirSync(this.dataDir)
+      .filter((n) => NAME.test(n) && Collection.exists(join(this.dataDir, n)))
+      .sort();
+  }
+
+  /** The served collection `name`, or NOT_FOUND naming the ones that exist. */
+  get(name: string): ServedCollection {
+    checkCollectionName(name);
+    let c = this.open.get(name);
+    if (c !== undefined) return c;
+    const dir = join(this.dataDir, name);
+    if (!Collection.exists(dir)) {
+      const have = this.names();
+      throw new QuarryError('NOT_FOUND', `no collection "${name}"`, { field: 'name' }, have.length > 0 ? `collections: ${have.join(', ')}` : 'create one with PUT /v1/collections/{name}');
+    }
+    c = new ServedCollection(name, Collection.open(dir));
+    this.open.set(name, c);
+    return c;
+  }
+
+  /** Creates collection `name` with `schema`. */
+  create(name: string, schema: unknown): ServedCollection {
+    checkCollectionName(name);
+    const dir = join(this.dataDir, name);
+    if (Collection.exists(dir)) throw new QuarryError('ALREADY_EXISTS', `collection "${name}" already exists`, { field: 'name' }, 'drop it first, or choose another name');
+    const c = new ServedCollection(name, Collection.create(dir, schema));
+    this.open.set(name, c);
+    return c;
+  }
+
+  /** Deletes collection `name` and its files (uncommitted writes are dropped). */
+  drop(name: string): void {
+    const c = this.get(name);
+    c.close(false);
+    this.open.delete(name);
+    rmSync(join(this.dataDir, name), { recursive: true, force: true });
+  }
+
+  /** Closes every writer, committing pending changes when `commit` is true. Returns the names committed. */
+  closeAll(commit: boolean): string[] {
+    const committed: string[] = [];
+    for (const c of this.open.values()) {
+      if (commit && c.hasUncommittedChanges) committed.push(c.name);
+      c.close(commit);
+    }
+    return committed;
+  }
+
+  /** Collections opened so far (for metrics). */
+  opened(): ServedCollection[] {
+    return [...this.open.values()];
+  }
+}

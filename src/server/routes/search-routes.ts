@@ -1,0 +1,138 @@
+/** Search with a query spec, and query batches evaluated against posted qrels. */
+import { Readable } from 'node:stream';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { Snapshot } from '../../collection/index.js';
+import { sourcesOf, textFields } from '../../collection/schema.js';
+import { evaluateRun, parseQrelsText, qrelsFromTriples, reportToJson, type Qrels, type RunData } from '../../eval/index.js';
+import { highlight, queryTermSet, type HighlightFragment } from '../../search/highlight.js';
+import { fillQueryTemplate, type QuerySpec } from '../../search/query-spec.js';
+import { ApiError } from '../api-error.js';
+import { parseRequest, runBody, searchBody, searchQuery } from '../request-schemas.js';
+import type { ResolvedServerOptions, RouteAccess, ServerContext } from '../server-context.js';
+
+interface NameParams {
+  name: string;
+}
+
+/** Longest highlighted excerpt, in words, of a long stored property. */
+const EXCERPT_WORDS = 60;
+
+/** Rejects specs beyond the server's caps on k and candidate depth. */
+function checkCaps(spec: QuerySpec, o: ResolvedServerOptions, prefix = '', isRun = false): void {
+  // A run's k is its depth, bounded by maxDepth below; maxK bounds a page of search results.
+  if (!isRun && spec.k > o.maxK) throw new ApiError(400, 'BAD_REQUEST', `${prefix}k ${spec.k} is above this server's limit of ${o.maxK}`, `${prefix}k`, 'page with offset instead');
+  if (spec.offset + spec.k > o.maxDepth) throw new ApiError(400, 'BAD_REQUEST', `${prefix}offset + k = ${spec.offset + spec.k} is above this server's depth limit of ${o.maxDepth}`, `${prefix}offset`);
+  spec.retrieve.forEach((leg, i) => {
+    if (leg.k !== undefined && leg.k > o.maxDepth) throw new ApiError(400, 'BAD_REQUEST', `${prefix}retrieve[${i}].k ${leg.k} is above this server's depth limit of ${o.maxDepth}`, `${prefix}retrieve[${i}].k`);
+  });
+}
+
+/** Highlights of each hit's stored properties that feed the spec's text legs. */
+function highlightsOf(snap: Snapshot, spec: QuerySpec, stored: Record<string, unknown>): Record<string, HighlightFragment[]> {
+  const out: Record<string, HighlightFragment[]> = {};
+  const fields = new Map(textFields(snap.schema));
+  for (const leg of spec.retrieve) {
+    if (leg.text === undefined) continue;
+    const field = fields.get(leg.field);
+    const analyzer = snap.analyzers.get(leg.field);
+    if (field === undefined || analyzer === undefined) continue;
+    const terms = queryTermSet(leg.text, analyzer);
+    for (const prop of sourcesOf(leg.field, field)) {
+      const v = stored[prop];
+      if (typeof v !== 'string' || prop in out) continue;
+      out[prop] = highlight(v, analyzer, terms, { maxWords: EXCERPT_WORDS });
+    }
+  }
+  return out;
+}
+
+function deadlineOf(req: FastifyRequest, o: ResolvedServerOptions): number {
+  return (req as FastifyRequest & { quarryStart?: number }).quarryStart! + o.timeoutMs;
+}
+
+/** Registers search routes. */
+export function registerSearchRoutes(app: FastifyInstance, ctx: ServerContext): void {
+  const read: RouteAccess = { role: 'read' };
+  const o = ctx.options;
+
+  app.post<{ Params: NameParams }>('/v1/collections/:name/search', { config: read }, (req) => {
+    const c = ctx.collections.get(req.params.name);
+    const spec = parseRequest(searchBody, req.body, 'body');
+    const q = parseRequest(searchQuery, req.query, 'query');
+    checkCaps(spec, o);
+    const snap = c.reader();
+    const t0 = performance.now();
+    const result = snap.query(spec, { includeStored: q.stored === 'true' || q.highlight === 'true' });
+    c.stats.searches++;
+    const hits = result.hits.map((h) => {
+      const hit: Record<string, unknown> = { id: h.id, score: h.score, legs: h.legs };
+      if (q.stored === 'true') hit.stored = h.stored;
+      if (q.highlight === 'true' && h.stored !== undefined) hit.highlights = highlightsOf(snap, spec, h.stored);
+      if (h.explain !== undefined) hit.explain = h.explain;
+      return hit;
+    });
+    return { hits, total: result.total, ...(result.facets !== undefined ? { facets: result.facets } : {}), generation: snap.generation, took_ms: performance.now() - t0 };
+  });
+
+  app.post<{ Params: NameParams }>('/v1/collections/:name/run', { config: read }, (req, reply) => {
+    const c = ctx.collections.get(req.params.name);
+    const body = parseRequest(runBody, req.body, 'body');
+    if (body.queries.length > o.maxBatchQueries) throw new ApiError(400, 'BAD_REQUEST', `${body.queries.length} queries are above this server's limit of ${o.maxBatchQueries} per request`, 'queries');
+    if (body.k > o.maxDepth) throw new ApiError(400, 'BAD_REQUEST', `k ${body.k} is above this server's depth limit of ${o.maxDepth}`, 'k');
+    let qrels: Qrels | undefined;
+    if (body.qrels !== undefined) qrels = typeof body.qrels === 'string' ? parseQrelsText(body.qrels, 'qrels') : qrelsFromTriples(body.qrels);
+    const snap = c.reader();
+    // Validate every query before running any, so a bad one costs nothing.
+    const specs = body.queries.map((q, i) => {
+      if (q.text !== undefined && body.template === undefined) return null;
+      const raw = q.spec ?? fillQueryTemplate(body.template, q.text!);
+      const spec = parseRequest(searchBody, { ...raw, k: body.k }, 'body');
+      checkCaps(spec, o, `queries[${i}].spec.`, true);
+      return spec;
+    });
+    const deadline = deadlineOf(req, o);
+    const searchOne = (i: number): { id: string; score: number }[] => {
+      if (performance.now() > deadline) throw new ApiError(503, 'TIMEOUT', `the batch ran past the ${o.timeoutMs} ms request deadline after ${i} of ${body.queries.length} queries`, 'queries', 'send fewer queries per request');
+      c.stats.searches++;
+      const spec = specs[i];
+      const q = body.queries[i]!;
+      const hits = spec === null ? snap.search(q.text!, { k: body.k, includeStored: false }) : snap.query(spec, { includeStored: false }).hits;
+      return hits.map((h) => ({ id: h.id, score: h.score }));
+    };
+    const run: RunData = new Map();
+    const record = (qid: string, hits: { id: string; score: number }[]): void => {
+      run.set(qid, { docnos: hits.map((h) => h.id), scores: hits.map((h) => h.score) });
+    };
+    const evaluation = (): Record<string, unknown> | undefined =>
+      qrels === undefined ? undefined : reportToJson(evaluateRun(qrels, run, { measures: body.measures ?? ['official'] }, 'quarry'), body.perQuery);
+
+    if ((req.headers.accept ?? '').includes('application/x-ndjson')) {
+      // Stream one line per query as it finishes; the evaluation (if any) is the last line.
+      function* lines(): Generator<string> {
+        try {
+          for (let i = 0; i < body.queries.length; i++) {
+            const hits = searchOne(i);
+            record(body.queries[i]!.id, hits);
+            yield JSON.stringify({ query: body.queries[i]!.id, hits }) + '\n';
+          }
+          const ev = evaluation();
+          if (ev !== undefined) yield JSON.stringify({ evaluation: ev }) + '\n';
+        } catch (e) {
+          // Headers are gone: report the failure as the stream's last line.
+          const err = e instanceof ApiError ? { code: e.code, message: e.message } : { code: 'INTERNAL', message: 'internal error' };
+          yield JSON.stringify({ error: err }) + '\n';
+        }
+      }
+      return reply.type('application/x-ndjson').send(Readable.from(lines()));
+    }
+    const t0 = performance.now();
+    const results = body.queries.map((q, i) => {
+      const hits = searchOne(i);
+      record(q.id, hits);
+      return { query: q.id, hits };
+    });
+    const ms = performance.now() - t0;
+    const ev = evaluation();
+    return { queries: results.length, took_ms: ms, results, ...(ev !== undefined ? { evaluation: ev } : {}) };
+  });
+}

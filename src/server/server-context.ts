@@ -1,0 +1,61 @@
+/** What every route of the server shares: options, collections, keys and metrics. */
+import type { ApiKey, Role } from './api-keys.js';
+import type { CollectionRegistry } from './collection-registry.js';
+import type { ServerMetrics } from './server-metrics.js';
+
+/** Settings of `quarry serve` and `createServer`. */
+export interface ServerOptions {
+  /** Folder holding one sub-folder per collection (created when missing). */
+  dataDir: string;
+  /** API keys; when empty, every request is allowed (only sensible on loopback). */
+  keys?: ApiKey[];
+  /** Origins allowed by CORS; empty or absent turns CORS off. */
+  corsOrigins?: string[];
+  /** Largest request body in bytes (default 64 MiB). */
+  bodyLimit?: number;
+  /** Per-request deadline in milliseconds (default 30 000): receiving the body, batch runs and bulk writes stop at it. */
+  timeoutMs?: number;
+  /** Largest `k` of a search (default 1 000). */
+  maxK?: number;
+  /** Largest candidate depth: a leg's `k`, `offset + k`, or a run's `k` (default 10 000). */
+  maxDepth?: number;
+  /** Largest number of queries in one `run` request (default 10 000). */
+  maxBatchQueries?: number;
+  /** Folder of benchmark result JSON files shown by the evaluation page (default: none). */
+  benchDir?: string | null;
+  /** Log requests (never keys) to stdout as JSON lines. */
+  logRequests?: boolean;
+}
+
+/** Options with every default filled in. */
+export type ResolvedServerOptions = Required<Omit<ServerOptions, 'benchDir'>> & { benchDir: string | null };
+
+/** The state routes work on. */
+export interface ServerContext {
+  readonly options: ResolvedServerOptions;
+  readonly collections: CollectionRegistry;
+  readonly metrics: ServerMetrics;
+  readonly startedAt: number;
+  readonly version: string;
+}
+
+/** Role a route needs, kept in its Fastify route config. */
+export interface RouteAccess {
+  role: Role | 'none';
+}
+
+/** Fills in defaults. */
+export function resolveServerOptions(o: ServerOptions): ResolvedServerOptions {
+  return {
+    dataDir: o.dataDir,
+    keys: o.keys ?? [],
+    corsOrigins: o.corsOrigins ?? [],
+    bodyLimit: o.bodyLimit ?? 64 * 1024 * 1024,
+    timeoutMs: o.timeoutMs ?? 30_000,
+    maxK: o.maxK ?? 1000,
+    maxDepth: o.maxDepth ?? 10_000,
+    maxBatchQueries: o.maxBatchQueries ?? 10_000,
+    benchDir: o.benchDir ?? null,
+    logRequests: o.logRequests ?? false,
+  };
+}
