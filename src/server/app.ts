@@ -4,6 +4,8 @@
  * configured, and a graceful close that lets in-flight requests finish and
  * then commits pending writes.
  */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
 import cors from '@fastify/cors';
 import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import { ApiError, toErrorResponse } from './api-error.js';
@@ -40,6 +42,37 @@ function presentedKey(req: FastifyRequest): string | null {
   return null;
 }
 
+/**
+ * Node's own idle-connection closing destroys sockets whose last response
+ * may still sit in the socket's write buffer, truncating it. Closing here
+ * ends idle sockets instead (flushing first) and ends busy ones as soon as
+ * their response has been sent.
+ */
+function gentleClose(app: FastifyInstance): void {
+  const inFlight = new Map<Socket, number>();
+  let closing = false;
+  app.server.on('connection', (socket: Socket) => {
+    inFlight.set(socket, 0);
+    socket.once('close', () => inFlight.delete(socket));
+  });
+  app.server.on('request', (req: IncomingMessage, res: ServerResponse) => {
+    const s = req.socket;
+    inFlight.set(s, (inFlight.get(s) ?? 0) + 1);
+    res.once('close', () => {
+      const n = Math.max(0, (inFlight.get(s) ?? 1) - 1);
+      inFlight.set(s, n);
+      if (closing && n === 0) s.end();
+    });
+  });
+  app.server.closeIdleConnections = () => {
+    closing = true;
+    for (const [socket, n] of inFlight) if (n === 0) socket.end();
+  };
+  app.addHook('preClose', async () => {
+    app.server.closeIdleConnections();
+  });
+}
+
 /** Builds a server over `options.dataDir`. */
 export async function createServer(options: ServerOptions): Promise<QuarryServer> {
   const o = resolveServerOptions(options);
@@ -49,7 +82,7 @@ export async function createServer(options: ServerOptions): Promise<QuarryServer
   const app = Fastify({
     bodyLimit: o.bodyLimit,
     requestTimeout: o.timeoutMs,
-    forceCloseConnections: 'idle',
+    forceCloseConnections: false,
     return503OnClosing: true,
     logger: o.logRequests ? { level: 'info', redact: ['req.headers.authorization', 'req.headers["x-api-key"]'] } : false,
   });
@@ -95,6 +128,8 @@ export async function createServer(options: ServerOptions): Promise<QuarryServer
   registerDocumentRoutes(app, context);
   registerSearchRoutes(app, context);
   registerPageRoutes(app);
+
+  gentleClose(app);
 
   app.addHook('onClose', async () => {
     collections.closeAll(true);

@@ -95,8 +95,8 @@ Example:
         process.stdout.write(`quarry serve: ${signal}: finishing in-flight requests and committing\n`);
         server.close().then(
           () => {
+            // No process.exit: the process ends by itself once the last response has been flushed.
             process.stdout.write('quarry serve: stopped\n');
-            process.exit(0);
           },
           (e: unknown) => {
             process.stderr.write(`quarry serve: error while stopping: ${e instanceof Error ? e.message : String(e)}\n`);
