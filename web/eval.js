@@ -118,8 +118,9 @@ function plot(series) {
   const Y = (y) => T + (1 - (y - ymin) / (ymax - ymin || 1)) * (H - T - B);
   const root = svg('svg', { viewBox: `0 0 ${W} ${H}`, class: 'plot', role: 'img' });
   root.append(svg('title', {}, 'recall against latency'));
-  for (let e = Math.floor(lx0); e <= Math.ceil(lx1); e++) {
-    const v = 10 ** e;
+  const ticks = [];
+  for (let e = Math.floor(lx0); e <= Math.ceil(lx1); e++) for (const m of [1, 2, 5]) ticks.push(m * 10 ** e);
+  for (const v of ticks) {
     if (Math.log10(v) < lx0 || Math.log10(v) > lx1) continue;
     root.append(svg('line', { x1: X(v), x2: X(v), y1: T, y2: H - B, class: 'grid' }), svg('text', { x: X(v), y: H - B + 16, 'text-anchor': 'middle', class: 'tick' }, fmt(v)));
   }
