@@ -3,10 +3,12 @@
 // 64 connections to a `quarry serve` child process; requests/s, p50/p99
 // latency, errors, and the server's resident memory before and after. The
 // same queries are also run through the library in this process, and the
-// server's overhead per request is its mean latency at one connection minus
-// the library's mean time per query.
+// server's overhead per request is its mean latency over one keep-alive
+// connection (sequential requests, timed here) minus the library's mean time
+// per query; with highlights and stored fields, and with ids and scores only.
 // Usage: npm run build && npm run bench -- server [--seconds 8] [--queries 300]
 import { spawn } from 'node:child_process';
+import { Agent, request } from 'node:http';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
@@ -69,12 +71,15 @@ const specs = {
 // 2. The library, in this process, on the same specs (stored fields and all, as the server returns them).
 const snap = c.reader();
 const libraryMs: Record<string, number> = {};
+const libraryMsBare: Record<string, number> = {};
 for (const [kind, list] of Object.entries(specs)) {
-  for (const s of list) snap.query(s); // warm-up
-  const passes = 5;
-  t0 = performance.now();
-  for (let p = 0; p < passes; p++) for (const s of list) snap.query(s);
-  libraryMs[kind] = (performance.now() - t0) / (passes * list.length);
+  for (const includeStored of [true, false]) {
+    for (const s of list) snap.query(s, { includeStored }); // warm-up
+    const passes = 5;
+    t0 = performance.now();
+    for (let p = 0; p < passes; p++) for (const s of list) snap.query(s, { includeStored });
+    (includeStored ? libraryMs : libraryMsBare)[kind] = (performance.now() - t0) / (passes * list.length);
+  }
 }
 
 // 3. The server in a child process.
@@ -110,13 +115,43 @@ const health = await autocannon({ url, connections: 1, duration: 3, requests: [{
 const rssAfter = rssMB();
 printTable(rows);
 
-const overhead = Object.keys(specs).map((kind) => {
-  const server = rows.find((r) => r.queries === kind && r.connections === 1)!;
-  return { queries: kind, 'library ms/query': libraryMs[kind]!, 'server mean ms (1 conn)': server['mean ms'] as number, 'overhead ms': (server['mean ms'] as number) - libraryMs[kind]! };
-});
+// Precise sequential latencies (autocannon reports whole milliseconds): one keep-alive connection, wall time per request.
+const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+function post(path: string, body: string): Promise<void> {
+  return new Promise((done, fail) => {
+    const req = request(url + path, { method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } }, (res) => {
+      res.resume();
+      res.on('end', () => (res.statusCode === 200 ? done() : fail(new Error(`HTTP ${res.statusCode}`))));
+    });
+    req.on('error', fail);
+    req.end(body);
+  });
+}
+async function sequentialMs(path: string, list: unknown[]): Promise<number> {
+  const bodies = list.map((b) => JSON.stringify(b));
+  for (const b of bodies) await post(path, b);
+  const passes = 3;
+  const t = performance.now();
+  for (let p = 0; p < passes; p++) for (const b of bodies) await post(path, b);
+  return (performance.now() - t) / (passes * bodies.length);
+}
+const overhead = [];
+for (const [kind, list] of Object.entries(specs)) {
+  const full = await sequentialMs('/v1/collections/scifact/search', list);
+  const bare = await sequentialMs('/v1/collections/scifact/search?highlight=false&stored=false', list);
+  overhead.push({
+    queries: kind,
+    'library ms/query': libraryMs[kind]!,
+    'server ms (stored + highlights)': full,
+    'overhead ms': full - libraryMs[kind]!,
+    'server ms (ids + scores only)': bare,
+    'overhead ms (bare)': bare - libraryMsBare[kind]!,
+  });
+}
+agent.destroy();
 console.log('');
 printTable(overhead);
-console.log(`\nGET /health at 1 connection: mean ${health.latency.average.toFixed(3)} ms, ${health.requests.average.toFixed(0)} req/s (HTTP floor)`);
+console.log(`\nGET /health at 1 connection: ${health.requests.average.toFixed(0)} req/s (the HTTP floor of this client and server)`);
 console.log(`server RSS: ${rssBefore.toFixed(1)} MB after warm-up, ${rssAfter.toFixed(1)} MB after the load runs`);
 
 child.kill('SIGTERM');
