@@ -27,6 +27,16 @@ writeFileSync(join(bench, 'dense.json'), JSON.stringify({
     { engine: 'other-hnsw', dataset: 'fixture', points: [{ setting: 'ef 10', recall: 0.62, msPerQuery: 0.08 }, { setting: 'ef 100', recall: 0.91, msPerQuery: 0.4 }] },
   ],
 }));
+const papers = Collection.create(join(data, 'papers'), { fields: { title: { type: 'text' }, body: { type: 'text' }, lang: { type: 'keyword' } } });
+const pw = papers.writer();
+pw.addBatch([
+  { _id: 'p1', title: 'Sparse retrieval', body: 'Learned sparse retrieval with SPLADE', lang: 'en' },
+  { _id: 'p2', title: 'Dense retrieval', body: 'Dual encoders for retrieval', lang: 'en' },
+  { _id: 'p3', title: 'Recherche', body: 'retrieval en français', lang: 'fr' },
+  { _id: 'p4', title: 'Unrelated', body: 'nothing to see', lang: 'de' },
+], 'add');
+pw.commit();
+pw.close();
 const t = await startTestServer({ dataDir: data, benchDir: bench });
 
 let browser: Browser;
@@ -81,6 +91,24 @@ describe('search page', () => {
     await page.waitForSelector('#status.error');
     expect(await page.textContent('#status')).toMatch(/BAD_REQUEST: body.k must be at most 10000/);
   });
+});
+
+describe('facets and fields', () => {
+  it('filters by a facet value and fuses the chosen text fields', async () => {
+    await page.goto(`${t.url}/?collection=papers&q=retrieval`);
+    await page.waitForSelector('#results .hit');
+    expect(await page.$$eval('#results .hit', (els) => els.map((e) => (e as HTMLElement).dataset.id).sort())).toEqual(['p1', 'p2', 'p3']);
+    expect(await page.isVisible('#fusion-row')).toBe(true);
+    expect(await page.textContent('#results .hit:first-child .legs')).toMatch(/title: .*body: /s);
+    const facetLabels = await page.$$eval('#facets label', (els) => els.map((e) => e.textContent?.trim()));
+    expect(facetLabels).toEqual(['en (2)', 'fr (1)']);
+    await page.click('#facets label:has-text("fr") input');
+    await page.waitForFunction(() => document.querySelectorAll('#results .hit').length === 1);
+    expect(await page.getAttribute('#results .hit', 'data-id')).toBe('p3');
+    await page.click('#fields input[value="title"]');
+    await page.waitForFunction(() => !document.querySelector('#results .hit .legs')?.textContent?.includes('title'));
+    expect(await page.textContent('#results .hit .legs')).toMatch(/^body: #1/);
+  }, 30_000);
 });
 
 describe('evaluation page', () => {
