@@ -94,7 +94,7 @@ async function search() {
   history.replaceState(null, '', url);
   try {
     const spec = buildSpec(query);
-    const res = await api('POST', `/v1/collections/${encodeURIComponent(name)}/search`, spec);
+    const res = await api('POST', `/v1/collections/${encodeURIComponent(name)}/search?highlight=true`, spec);
     if (mine !== seq) return;
     render(res, spec);
   } catch (e) {

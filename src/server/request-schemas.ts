@@ -43,7 +43,7 @@ export const searchBody = querySpecSchema;
 /** Query string of search: highlighting and stored fields. */
 export const searchQuery = z
   .object({
-    highlight: z.enum(['true', 'false']).default('true'),
+    highlight: z.enum(['true', 'false']).default('false'),
     stored: z.enum(['true', 'false']).default('true'),
   })
   .strict();

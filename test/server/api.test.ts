@@ -117,8 +117,9 @@ describe('documents', () => {
 describe('search', () => {
   it('returns the library\'s ranking, with per-leg scores, highlights, facets and explanations', async () => {
     const spec = { retrieve: [{ field: 'title', text: 'retrieval' }, { field: 'body', text: 'retrieval documents' }], fuse: { method: 'rrf', k: 60 }, facets: ['lang'], explain: true, k: 3 };
-    const r = await t.call('POST', '/v1/collections/papers/search', spec);
+    const r = await t.call('POST', '/v1/collections/papers/search?highlight=true', spec);
     expect(r.status).toBe(200);
+    expect((await t.call('POST', '/v1/collections/papers/search', spec)).json.hits[0].highlights).toBeUndefined();
     const direct = Collection.open(join(dataDir, 'papers')).reader().query(spec);
     expect(r.json.hits.map((h: { id: string }) => h.id)).toEqual(direct.hits.map((h) => h.id));
     expect(r.json.hits.map((h: { score: number }) => h.score)).toEqual(direct.hits.map((h) => h.score));
@@ -132,7 +133,7 @@ describe('search', () => {
   });
 
   it('filters with where and turns off stored fields on request', async () => {
-    const r = await t.call('POST', '/v1/collections/papers/search?stored=false&highlight=false', { retrieve: [{ field: 'body', text: 'documents retrieval' }], filter: { where: { year: { gte: 2000 } } } });
+    const r = await t.call('POST', '/v1/collections/papers/search?stored=false', { retrieve: [{ field: 'body', text: 'documents retrieval' }], filter: { where: { year: { gte: 2000 } } } });
     expect(r.json.hits.map((h: { id: string }) => h.id).sort()).toEqual(['b', 'd']); // "retrieve" and "retrieval" share the stem
     expect(r.json.hits[0].stored).toBeUndefined();
   });
