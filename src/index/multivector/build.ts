@@ -1,0 +1,64 @@
+/**
+ * Builds a segment's multi-vector store: every document's token vectors in
+ * one array with row offsets (normalized per token for cosine), stored as
+ * float32 or int8 (symmetric, one scale per token), plus the MUVERA
+ * encodings indexed by a dense family when the field asks for them.
+ */
+import { buildDense } from '../dense-families.js';
+import type { DenseIndex, DenseSearchOptions } from '../dense-types.js';
+import { FdeEncoder } from './fde.js';
+import type { MuveraParams, TokenStorage } from './params.js';
+import { MultiVectorIndex, type MultiVectorData } from './search.js';
+
+/** Field settings a build needs. */
+export interface MultiVectorBuildParams {
+  dim: number;
+  metric: 'dot' | 'cosine';
+  storage: TokenStorage;
+  muvera: MuveraParams | null;
+}
+
+/**
+ * Builds the store from `tokens` (rows of dim; documents' tokens one after
+ * another) and `offsets` (documents + 1 entries: document d owns rows
+ * offsets[d] .. offsets[d+1]). `tokens` is normalized in place for cosine.
+ */
+export function buildMultiVector(tokens: Float32Array, offsets: Uint32Array, p: MultiVectorBuildParams): MultiVectorIndex {
+  const { dim } = p;
+  const rows = offsets[offsets.length - 1]!;
+  if (p.metric === 'cosine') {
+    for (let r = 0; r < rows; r++) {
+      let s = 0;
+      for (let j = 0; j < dim; j++) s += tokens[r * dim + j]! * tokens[r * dim + j]!;
+      const inv = s > 0 ? 1 / Math.sqrt(s) : 0;
+      for (let j = 0; j < dim; j++) tokens[r * dim + j]! *= inv;
+    }
+  }
+  let fde: DenseIndex<DenseSearchOptions & Record<string, unknown>> | null = null;
+  if (p.muvera !== null) {
+    const enc = new FdeEncoder(dim, p.muvera);
+    const docs = offsets.length - 1;
+    const encoded = new Float32Array(docs * enc.dim);
+    const out = new Float32Array(enc.dim);
+    for (let d = 0; d < docs; d++) {
+      const a = offsets[d]!;
+      enc.encodeDocument(tokens.subarray(a * dim, offsets[d + 1]! * dim), offsets[d + 1]! - a, out);
+      encoded.set(out, d * enc.dim);
+    }
+    fde = buildDense(p.muvera.index, encoded, enc.dim, 'dot', p.muvera.params);
+  }
+  const data: MultiVectorData = { dim, metric: p.metric, storage: p.storage, offsets, floats: null, codes: null, scales: null };
+  if (p.storage === 'float32') data.floats = tokens.subarray(0, rows * dim);
+  else {
+    data.codes = new Int8Array(rows * dim);
+    data.scales = new Float32Array(rows);
+    for (let r = 0; r < rows; r++) {
+      let max = 0;
+      for (let j = 0; j < dim; j++) max = Math.max(max, Math.abs(tokens[r * dim + j]!));
+      const scale = max > 0 ? max / 127 : 1;
+      data.scales[r] = scale;
+      for (let j = 0; j < dim; j++) data.codes[r * dim + j] = Math.round(tokens[r * dim + j]! / scale);
+    }
+  }
+  return new MultiVectorIndex(data, fde, p.muvera);
+}

@@ -1,0 +1,6 @@
+/** Multi-vector (late-interaction) fields: MaxSim, MUVERA encodings, reranking with early exit. */
+export { muveraParamsSchema, fdeDimension, type MuveraParams, type TokenStorage, type MultiVectorSearchParams, type RerankParams } from './params.js';
+export { FdeEncoder } from './fde.js';
+export { buildMultiVector, type MultiVectorBuildParams } from './build.js';
+export { MultiVectorIndex, type MultiVectorData, type MultiVectorHits } from './search.js';
+export { writeMultiVector, readMultiVector } from './format.js';

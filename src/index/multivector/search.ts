@@ -1,0 +1,170 @@
+/**
+ * Late-interaction scoring over a multi-vector store: exact MaxSim (for each
+ * query token, its best similarity over the document's tokens, summed — the
+ * ColBERT score), exhaustive top-k, MUVERA candidate generation with exact
+ * rescoring, and reranking of a first stage's candidates with the two
+ * early-exit rules of "Multivector Reranking in the Era of Strong
+ * First-Stage Retrievers" (2026).
+ */
+import type { Bitset } from '../../kernels/bitset.js';
+import { TopKHeap } from '../../kernels/top-k-heap.js';
+import { QuarryError } from '../../io/quarry-error.js';
+import type { DenseIndex, DenseSearchOptions } from '../dense-types.js';
+import { FdeEncoder } from './fde.js';
+import type { MultiVectorSearchParams, MuveraParams, RerankParams, TokenStorage } from './params.js';
+
+/** A segment's token vectors. */
+export interface MultiVectorData {
+  dim: number;
+  metric: 'dot' | 'cosine';
+  storage: TokenStorage;
+  /** documents + 1 row offsets. */
+  offsets: Uint32Array;
+  floats: Float32Array | null;
+  codes: Int8Array | null;
+  scales: Float32Array | null;
+}
+
+/** Documents and scores, best first. */
+export interface MultiVectorHits {
+  ids: Int32Array;
+  scores: Float32Array;
+  /** Documents whose MaxSim was computed. */
+  scored: number;
+}
+
+/** A segment's multi-vector field, searchable. */
+export class MultiVectorIndex {
+  private readonly encoder: FdeEncoder | null;
+  private best = new Float32Array(64);
+
+  constructor(
+    readonly data: MultiVectorData,
+    readonly fde: DenseIndex<DenseSearchOptions & Record<string, unknown>> | null,
+    readonly muvera: MuveraParams | null,
+  ) {
+    this.encoder = muvera !== null && fde !== null ? new FdeEncoder(data.dim, muvera) : null;
+  }
+
+  /** Number of documents. */
+  get size(): number {
+    return this.data.offsets.length - 1;
+  }
+
+  /** Checks and (for cosine) normalizes a query's token rows; returns a new array. */
+  prepareQuery(tokens: Float32Array): Float32Array {
+    const dim = this.data.dim;
+    if (tokens.length === 0 || tokens.length % dim !== 0) throw new QuarryError('BAD_ARGUMENT', `a query needs one or more token vectors of ${dim} numbers`, { field: 'multivector' });
+    const q = tokens.slice();
+    for (let i = 0; i < q.length; i++) if (!Number.isFinite(q[i]!)) throw new QuarryError('BAD_ARGUMENT', `query token ${Math.floor(i / dim)}, component ${i % dim} is not a finite number`, { field: 'multivector' });
+    if (this.data.metric === 'cosine') {
+      for (let r = 0; r < q.length / dim; r++) {
+        let s = 0;
+        for (let j = 0; j < dim; j++) s += q[r * dim + j]! * q[r * dim + j]!;
+        const inv = s > 0 ? 1 / Math.sqrt(s) : 0;
+        for (let j = 0; j < dim; j++) q[r * dim + j]! *= inv;
+      }
+    }
+    return q;
+  }
+
+  /** Exact MaxSim of a prepared query (nq rows) against document `doc`. */
+  maxSim(q: Float32Array, doc: number): number {
+    const { dim, offsets } = this.data;
+    const nq = q.length / dim;
+    if (this.best.length < nq) this.best = new Float32Array(nq);
+    const best = this.best;
+    best.fill(-Infinity, 0, nq);
+    const start = offsets[doc]!;
+    const end = offsets[doc + 1]!;
+    if (start === end) return 0;
+    const floats = this.data.floats;
+    if (floats !== null) {
+      for (let t = start; t < end; t++) {
+        const off = t * dim;
+        for (let i = 0; i < nq; i++) {
+          const qo = i * dim;
+          let s = 0;
+          for (let j = 0; j < dim; j++) s += q[qo + j]! * floats[off + j]!;
+          if (s > best[i]!) best[i] = s;
+        }
+      }
+    } else {
+      const codes = this.data.codes!;
+      const scales = this.data.scales!;
+      for (let t = start; t < end; t++) {
+        const off = t * dim;
+        const scale = scales[t]!;
+        for (let i = 0; i < nq; i++) {
+          const qo = i * dim;
+          let s = 0;
+          for (let j = 0; j < dim; j++) s += q[qo + j]! * codes[off + j]!;
+          s *= scale;
+          if (s > best[i]!) best[i] = s;
+        }
+      }
+    }
+    let sum = 0;
+    for (let i = 0; i < nq; i++) sum += best[i]!;
+    return sum;
+  }
+
+  /** Exact top k by MaxSim over every allowed document (the reference). */
+  exhaustive(q: Float32Array, k: number, allow: Bitset | null = null): MultiVectorHits {
+    const heap = new TopKHeap(k);
+    let scored = 0;
+    for (let d = 0; d < this.size; d++) {
+      if (allow !== null && !allow.has(d)) continue;
+      heap.offer(this.maxSim(q, d), d);
+      scored++;
+    }
+    return { ...drain(heap), scored };
+  }
+
+  /**
+   * Top k: with MUVERA, the encoding's dense index proposes `candidates`
+   * documents and exact MaxSim ranks them; without it, an exhaustive scan.
+   */
+  search(q: Float32Array, k: number, params: Partial<MultiVectorSearchParams> = {}, allow: Bitset | null = null): MultiVectorHits {
+    if (this.encoder === null || this.fde === null) return this.exhaustive(q, k, allow);
+    const depth = Math.max(k, params.candidates ?? 100);
+    const enc = this.encoder.encodeQuery(q, q.length / this.data.dim);
+    const cands = this.fde.search(enc, depth, { ...(params.dense ?? {}), allow });
+    const heap = new TopKHeap(k);
+    // Offer in document order so ties resolve by document number as in the exhaustive reference.
+    const ids = Int32Array.from(cands.ids).sort();
+    for (const d of ids) heap.offer(this.maxSim(q, d), d);
+    return { ...drain(heap), scored: ids.length };
+  }
+
+  /**
+   * Reranks first-stage candidates (best first, with their first-stage
+   * scores) by MaxSim, keeping the top k. Candidates beyond `depth` are
+   * ignored; `alpha` drops those scoring below (1 − alpha) × the k-th
+   * first-stage score; `beta` stops after that many consecutive candidates
+   * fail to enter the top k.
+   */
+  rerank(q: Float32Array, candidates: ArrayLike<number>, firstScores: ArrayLike<number>, k: number, rules: RerankParams): MultiVectorHits {
+    const n = Math.min(candidates.length, rules.depth);
+    const heap = new TopKHeap(k);
+    const kth = n >= k ? firstScores[k - 1]! : -Infinity;
+    // (1 − α) × s_k as a floor assumes non-negative first-stage scores (BM25, dot of non-negative sparse vectors).
+    const floor = rules.alpha === undefined || kth === -Infinity ? -Infinity : (1 - rules.alpha) * kth;
+    let misses = 0;
+    let scored = 0;
+    for (let i = 0; i < n; i++) {
+      if (firstScores[i]! < floor) break; // candidates come best first: every later one is lower too
+      const d = candidates[i]!;
+      const entered = heap.offer(this.maxSim(q, d), d);
+      scored++;
+      if (entered) misses = 0;
+      else if (rules.beta !== undefined && ++misses >= rules.beta) break;
+    }
+    return { ...drain(heap), scored };
+  }
+}
+
+function drain(heap: TopKHeap): { ids: Int32Array; scores: Float32Array } {
+  const r = heap.drain();
+  return { ids: Int32Array.from(r.docs), scores: Float32Array.from(r.scores) };
+}
