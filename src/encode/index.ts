@@ -1,3 +1,3 @@
 /** Text to representation: query encoders. */
 export { InferenceFreeQueryEncoder } from './inference-free.js';
-export { WordAverageEncoder, type WordAverageOptions } from './word-average.js';
+export { WordVectorEncoder, type WordVectorOptions } from './word-vectors.js';

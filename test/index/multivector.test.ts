@@ -170,11 +170,23 @@ describe('MUVERA encodings', () => {
     expect(recall / queries.length).toBeGreaterThanOrEqual(0.6);
   });
 
-  it('equals the exhaustive search when every document is a candidate', () => {
+  it('equals the exhaustive search when every document is a candidate (columnar and flat-indexed encodings)', () => {
     const exact = build('float32', 'dot', null);
-    const mv = build('float32', 'dot', { kSim: 2, dProj: 8, rReps: 2 });
+    for (const index of ['columnar', 'flat']) {
+      const mv = build('float32', 'dot', { kSim: 2, dProj: 8, rReps: 2, index });
+      for (const q of queries.slice(0, 5)) {
+        expect(Array.from(mv.search(mv.prepareQuery(q), 10, { candidates: docs.length }).ids)).toEqual(Array.from(exact.exhaustive(exact.prepareQuery(q), 10).ids));
+      }
+    }
+  });
+
+  it('columnar candidates are the exact top inner products of the encodings', () => {
+    const p = muveraParamsSchema.parse({ kSim: 3, dProj: 8, rReps: 4 });
+    const col = build('float32', 'cosine', p);
+    const flat = build('float32', 'cosine', { ...p, index: 'flat' });
     for (const q of queries.slice(0, 5)) {
-      expect(Array.from(mv.search(mv.prepareQuery(q), 10, { candidates: docs.length }).ids)).toEqual(Array.from(exact.exhaustive(exact.prepareQuery(q), 10).ids));
+      const pq = col.prepareQuery(q);
+      expect(col.search(pq, 10, { candidates: 50 })).toEqual(flat.search(pq, 10, { candidates: 50 }));
     }
   });
 });
@@ -212,11 +224,11 @@ describe('files', () => {
   it('round-trips float32 and int8 stores with their encodings', () => {
     const dir = tempDir('quarry-mv-');
     for (const storage of ['float32', 'int8'] as const) {
-      const muvera = muveraParamsSchema.parse({ kSim: 3, dProj: 8, rReps: 3 });
+      const muvera = muveraParamsSchema.parse({ kSim: 3, dProj: 8, rReps: 3, index: storage === 'int8' ? 'hnsw' : 'columnar' });
       const idx = build(storage, 'cosine', muvera);
       const files = writeMultiVector(join(dir, `${storage}.mvec`), join(dir, `${storage}.fde`), idx);
-      expect(files.fde).not.toBeNull();
-      const back = readMultiVector(join(dir, `${storage}.mvec`), join(dir, `${storage}.fde`), muvera, () => ({ verifyChecksum: true }));
+      expect(files.fde === null).toBe(storage === 'float32');
+      const back = readMultiVector(join(dir, `${storage}.mvec`), files.fde === null ? null : join(dir, `${storage}.fde`), muvera, () => ({ verifyChecksum: true }));
       const q = idx.prepareQuery(queries[2]!);
       expect(back.search(q, 10)).toEqual(idx.search(q, 10));
       expect(back.maxSim(q, 5)).toBe(idx.maxSim(q, 5));

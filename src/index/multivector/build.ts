@@ -35,6 +35,7 @@ export function buildMultiVector(tokens: Float32Array, offsets: Uint32Array, p: 
     }
   }
   let fde: DenseIndex<DenseSearchOptions & Record<string, unknown>> | null = null;
+  let columns: Float32Array | null = null;
   if (p.muvera !== null) {
     const enc = new FdeEncoder(dim, p.muvera);
     const docs = offsets.length - 1;
@@ -45,9 +46,12 @@ export function buildMultiVector(tokens: Float32Array, offsets: Uint32Array, p: 
       enc.encodeDocument(tokens.subarray(a * dim, offsets[d + 1]! * dim), offsets[d + 1]! - a, out);
       encoded.set(out, d * enc.dim);
     }
-    fde = buildDense(p.muvera.index, encoded, enc.dim, 'dot', p.muvera.params);
+    if (p.muvera.index === 'columnar') {
+      columns = new Float32Array(encoded.length);
+      for (let d = 0; d < docs; d++) for (let j = 0; j < enc.dim; j++) columns[j * docs + d] = encoded[d * enc.dim + j]!;
+    } else fde = buildDense(p.muvera.index, encoded, enc.dim, 'dot', p.muvera.params);
   }
-  const data: MultiVectorData = { dim, metric: p.metric, storage: p.storage, offsets, floats: null, codes: null, scales: null };
+  const data: MultiVectorData = { dim, metric: p.metric, storage: p.storage, offsets, floats: null, codes: null, scales: null, fdeColumns: columns };
   if (p.storage === 'float32') data.floats = tokens.subarray(0, rows * dim);
   else {
     data.codes = new Int8Array(rows * dim);

@@ -19,6 +19,7 @@ export function writeMultiVector(path: string, fdePath: string, index: MultiVect
     sections.codes = new Uint8Array(d.codes!.buffer, d.codes!.byteOffset, d.codes!.length);
     sections.scales = d.scales!;
   }
+  if (d.fdeColumns !== null) sections.fdeColumns = d.fdeColumns;
   const store = writeSectionFile(path, 'MVEC', 1, sections, { dim: d.dim, metric: d.metric, storage: d.storage });
   return { store, fde: index.fde === null ? null : writeDense(fdePath, index.fde) };
 }
@@ -35,9 +36,10 @@ export function readMultiVector(path: string, fdePath: string | null, muvera: Mu
     floats: storage === 'float32' ? f.get('floats', Float32Array) : null,
     codes: storage === 'int8' ? asSigned(f.get('codes', Uint8Array)) : null,
     scales: storage === 'int8' ? f.get('scales', Float32Array) : null,
+    fdeColumns: f.has('fdeColumns') ? f.get('fdeColumns', Float32Array) : null,
   };
   const fde = fdePath === null ? null : readDense(fdePath, expect(fdePath));
-  return new MultiVectorIndex(data, fde, fde === null ? null : muvera);
+  return new MultiVectorIndex(data, fde, fde === null && data.fdeColumns === null ? null : muvera);
 }
 
 function asSigned(bytes: Uint8Array): Int8Array {

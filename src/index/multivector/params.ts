@@ -21,8 +21,13 @@ export const muveraParamsSchema = z
     /** Optional final count-sketch projection to this many dimensions (0 = none). */
     finalDim: z.number().int().min(0).max(1 << 20).default(0),
     seed: z.number().int().min(0).max(0xffffffff).default(42),
-    /** Dense family indexing the encodings (their similarity is the inner product). */
-    index: z.enum(DENSE_FAMILIES).default('flat'),
+    /**
+     * How the encodings are searched: `columnar` (default) keeps them
+     * coordinate-major and scores only the query encoding's non-zero
+     * coordinates (exact inner products; a query touches a few percent of
+     * the coordinates), or any dense family over the rows.
+     */
+    index: z.enum(['columnar', ...DENSE_FAMILIES]).default('columnar'),
     /** That family's build parameters. */
     params: z.record(z.number()).default({}),
   })

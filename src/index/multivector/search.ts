@@ -23,6 +23,8 @@ export interface MultiVectorData {
   floats: Float32Array | null;
   codes: Int8Array | null;
   scales: Float32Array | null;
+  /** MUVERA encodings stored coordinate-major (encoding dim × documents), for the `columnar` search; or null. */
+  fdeColumns: Float32Array | null;
 }
 
 /** Documents and scores, best first. */
@@ -37,13 +39,14 @@ export interface MultiVectorHits {
 export class MultiVectorIndex {
   private readonly encoder: FdeEncoder | null;
   private best = new Float32Array(64);
+  private acc = new Float32Array(0);
 
   constructor(
     readonly data: MultiVectorData,
     readonly fde: DenseIndex<DenseSearchOptions & Record<string, unknown>> | null,
     readonly muvera: MuveraParams | null,
   ) {
-    this.encoder = muvera !== null && fde !== null ? new FdeEncoder(data.dim, muvera) : null;
+    this.encoder = muvera !== null && (fde !== null || data.fdeColumns !== null) ? new FdeEncoder(data.dim, muvera) : null;
   }
 
   /** Number of documents. */
@@ -126,15 +129,33 @@ export class MultiVectorIndex {
    * documents and exact MaxSim ranks them; without it, an exhaustive scan.
    */
   search(q: Float32Array, k: number, params: Partial<MultiVectorSearchParams> = {}, allow: Bitset | null = null): MultiVectorHits {
-    if (this.encoder === null || this.fde === null) return this.exhaustive(q, k, allow);
+    if (this.encoder === null) return this.exhaustive(q, k, allow);
     const depth = Math.max(k, params.candidates ?? 100);
     const enc = this.encoder.encodeQuery(q, q.length / this.data.dim);
-    const cands = this.fde.search(enc, depth, { ...(params.dense ?? {}), allow });
+    const candidateIds = this.fde !== null ? this.fde.search(enc, depth, { ...(params.dense ?? {}), allow }).ids : this.columnarCandidates(enc, depth, allow);
     const heap = new TopKHeap(k);
     // Offer in document order so ties resolve by document number as in the exhaustive reference.
-    const ids = Int32Array.from(cands.ids).sort();
+    const ids = Int32Array.from(candidateIds).sort();
     for (const d of ids) heap.offer(this.maxSim(q, d), d);
     return { ...drain(heap), scored: ids.length };
+  }
+
+  /** Exact inner products of a query encoding with every document's, over its non-zero coordinates only. */
+  private columnarCandidates(enc: Float32Array, depth: number, allow: Bitset | null): Int32Array {
+    const cols = this.data.fdeColumns!;
+    const n = this.size;
+    if (this.acc.length < n) this.acc = new Float32Array(n);
+    const acc = this.acc;
+    acc.fill(0, 0, n);
+    for (let j = 0; j < enc.length; j++) {
+      const w = enc[j]!;
+      if (w === 0) continue;
+      const base = j * n;
+      for (let d = 0; d < n; d++) acc[d]! += w * cols[base + d]!;
+    }
+    const heap = new TopKHeap(depth);
+    for (let d = 0; d < n; d++) if (allow === null || allow.has(d)) heap.offer(acc[d]!, d);
+    return Int32Array.from(heap.drain().docs);
   }
 
   /**

@@ -1,23 +1,24 @@
 /**
- * Averaged static word vectors (the classic GloVe/word2vec sentence
- * baseline): a text's vector is the mean of its in-vocabulary words'
- * vectors, optionally L2-normalized. Words are found with an analyzer (by
- * default Unicode word segmentation, lower-cased, no stemming), so "Cells,"
- * and "cells" share a vector.
+ * Static word vectors (GloVe, word2vec) as text encoders: `encode` gives the
+ * mean of a text's in-vocabulary words' vectors (the classic sentence
+ * baseline), optionally L2-normalized; `encodeTokens` gives one vector per
+ * word, a real multi-vector representation for late-interaction search.
+ * Words are found with an analyzer (by default Unicode word segmentation,
+ * lower-cased, no stemming), so "Cells," and "cells" share a vector.
  */
 import { QuarryError } from '../io/quarry-error.js';
 import { createAnalyzer, type Analyzer } from '../text/analyzer.js';
 
 /** Options of a word-average encoder. */
-export interface WordAverageOptions {
+export interface WordVectorOptions {
   /** Splits text into words (default: the `unicode` preset with lower-casing). */
   analyzer?: Analyzer;
   /** L2-normalize the mean (default true), as cosine search expects. */
   normalize?: boolean;
 }
 
-/** Encodes text as the mean of its words' static vectors. */
-export class WordAverageEncoder {
+/** Encodes text with static word vectors. */
+export class WordVectorEncoder {
   readonly dim: number;
   private readonly analyzer: Analyzer;
   private readonly normalize: boolean;
@@ -25,7 +26,7 @@ export class WordAverageEncoder {
   private readonly table: Float32Array;
 
   /** `vectors`: word -> vector (all of one length). */
-  constructor(vectors: ReadonlyMap<string, ArrayLike<number>> | Readonly<Record<string, ArrayLike<number>>>, opts: WordAverageOptions = {}) {
+  constructor(vectors: ReadonlyMap<string, ArrayLike<number>> | Readonly<Record<string, ArrayLike<number>>>, opts: WordVectorOptions = {}) {
     const entries = vectors instanceof Map ? [...vectors.entries()] : Object.entries(vectors);
     if (entries.length === 0) throw new QuarryError('EMPTY', 'the word-vector table is empty', { field: 'vectors' });
     this.dim = entries[0]![1].length;
@@ -68,5 +69,20 @@ export class WordAverageEncoder {
       for (let d = 0; d < dim; d++) out[d]! *= scale;
     }
     return { vector: out, words: n };
+  }
+
+  /**
+   * One row per in-vocabulary word of `text`, in order (at most `maxTokens`):
+   * the words' vectors, rows of `dim` in one array.
+   */
+  encodeTokens(text: string, maxTokens = Infinity): { data: Float32Array; rows: number } {
+    const rows: number[] = [];
+    this.analyzer.forEachTerm(text, (w) => {
+      const row = this.index.get(w);
+      if (row !== undefined && rows.length < maxTokens) rows.push(row);
+    });
+    const data = new Float32Array(rows.length * this.dim);
+    rows.forEach((row, i) => data.set(this.table.subarray(row * this.dim, (row + 1) * this.dim), i * this.dim));
+    return { data, rows: rows.length };
   }
 }
