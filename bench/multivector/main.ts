@@ -14,7 +14,7 @@ import { Collection } from '../../src/collection/index.js';
 import { WordVectorEncoder } from '../../src/encode/word-vectors.js';
 import { evaluateRun, readQrels, type RunData } from '../../src/eval/index.js';
 import { buildFlat } from '../../src/index/flat/index.js';
-import { buildMultiVector, muveraParamsSchema, type MultiVectorIndex } from '../../src/index/multivector/index.js';
+import { buildMultiVector, fdeDimension, muveraParamsSchema, type MultiVectorIndex } from '../../src/index/multivector/index.js';
 import { forEachBeirDocument, readQueries } from '../../src/io/beir.js';
 import { argList, argNumber } from '../common/args.js';
 import { loadGloveWords } from '../common/glove-words.js';
@@ -96,7 +96,7 @@ const candidateList = argList('candidates', ['25', '50', '100', '200']).map(Numb
 const muveraRows: Record<string, string | number>[] = [];
 for (const cfg of configs) {
   const [mv, buildMs] = time(() => buildMultiVector(tokens.slice(), offsets, { dim: DIM, metric: 'cosine', storage: 'float32', muvera: muveraParamsSchema.parse(cfg) }));
-  const fdeDim = mv.fde!.dim;
+  const fdeDim = fdeDimension(muveraParamsSchema.parse(cfg), DIM);
   for (const candidates of candidateList) {
     mv.search(qTokens[0]!, 10, { candidates }); // warm-up
     const [hits, ms] = time(() => qTokens.map((q, i) => (usable[i] ? mv.search(q, 10, { candidates }) : empty)));

@@ -1,7 +1,7 @@
 /** Checks a raw document against a schema and splits it into what each part of a segment needs. */
 import { QuarryError, type ErrorLocation } from '../io/quarry-error.js';
 import { parseJsonVector } from '../io/vector-files.js';
-import { knownProperties, sourcesOf, type CollectionSchema } from './schema.js';
+import { knownProperties, sourcesOf, type CollectionSchema, type MultiVectorFieldSpec } from './schema.js';
 
 /** A metadata value: keyword fields may hold several strings. */
 export type MetadataValue = string | string[] | number | boolean;
@@ -17,6 +17,8 @@ export interface PreparedDocument {
   vectors: Map<string, Float32Array>;
   /** Learned-sparse vectors: token -> weight. */
   sparse: Map<string, Map<string, number>>;
+  /** Multi-vector fields: token vectors (rows of dim, already pruned). */
+  multi: Map<string, Float32Array>;
   /** Properties kept for display. */
   stored: Record<string, unknown>;
 }
@@ -29,7 +31,7 @@ export class DocumentPreparer {
 
   constructor(private readonly schema: CollectionSchema) {
     this.known = knownProperties(schema);
-    this.vectorSources = new Set(Object.entries(schema.fields).flatMap(([n, f]) => (f.type === 'dense' || f.type === 'sparse' ? [f.from ?? n] : [])));
+    this.vectorSources = new Set(Object.entries(schema.fields).flatMap(([n, f]) => (f.type === 'dense' || f.type === 'sparse' || f.type === 'multivector' ? [f.from ?? n] : [])));
   }
 
   /** Validates `raw`; errors name `where` (file and line) and the offending field. */
@@ -51,6 +53,7 @@ export class DocumentPreparer {
     const metadata = new Map<string, MetadataValue>();
     const vectors = new Map<string, Float32Array>();
     const sparse = new Map<string, Map<string, number>>();
+    const multi = new Map<string, Float32Array>();
     for (const [name, spec] of Object.entries(s.fields)) {
       if (spec.type === 'text') {
         const parts: string[] = [];
@@ -67,6 +70,10 @@ export class DocumentPreparer {
       const v = raw[src];
       if (spec.type === 'sparse') {
         sparse.set(name, v === undefined || v === null ? new Map() : parseSparseValue(v, { ...where, field: src }));
+        continue;
+      }
+      if (spec.type === 'multivector') {
+        multi.set(name, v === undefined || v === null ? new Float32Array(0) : parseMultiVectorValue(v, spec, { ...where, field: src }));
         continue;
       }
       if (spec.type === 'dense') {
@@ -95,7 +102,7 @@ export class DocumentPreparer {
     } else {
       for (const k of s.store) if (raw[k] !== undefined) stored[k] = raw[k];
     }
-    return { id, texts, metadata, vectors, sparse, stored };
+    return { id, texts, metadata, vectors, sparse, multi, stored };
   }
 }
 
@@ -132,5 +139,42 @@ export function parseSparseValue(v: unknown, where: ErrorLocation & { field: str
   }
   if (Array.isArray(v)) throw new QuarryError('BAD_INPUT', 'expected {token: weight} or {indices, values}, found an array', where);
   for (const [token, w] of Object.entries(o)) add(token, w);
+  return out;
+}
+
+/**
+ * A multi-vector value: an array of token vectors, or `{vectors, tokens}`
+ * with one label per vector (used by `skipTokens`). Applies the field's
+ * pruning; returns the kept rows, in order, in one array.
+ */
+export function parseMultiVectorValue(v: unknown, spec: MultiVectorFieldSpec, where: ErrorLocation & { field: string }): Float32Array {
+  let vectors: unknown = v;
+  let tokens: unknown[] | null = null;
+  if (v !== null && typeof v === 'object' && !Array.isArray(v)) {
+    const o = v as Record<string, unknown>;
+    for (const k of Object.keys(o)) if (k !== 'vectors' && k !== 'tokens') throw new QuarryError('BAD_INPUT', `unknown key "${k}" in a multi-vector value`, where, 'give {"vectors": [[...], ...], "tokens": [...]} or just the array of vectors');
+    vectors = o.vectors;
+    if (o.tokens !== undefined) {
+      if (!Array.isArray(o.tokens)) throw new QuarryError('BAD_INPUT', 'tokens must be an array (one label per vector)', where);
+      tokens = o.tokens;
+    }
+  }
+  if (!Array.isArray(vectors)) throw new QuarryError('BAD_INPUT', `expected an array of ${spec.dim}-number vectors, found ${describe(vectors)}`, where);
+  if (tokens !== null && tokens.length !== vectors.length) throw new QuarryError('BAD_INPUT', `${vectors.length} vectors but ${tokens.length} tokens`, where, 'give one token label per vector');
+  const skip = spec.skipTokens.length > 0 && tokens !== null ? new Set(spec.skipTokens) : null;
+  const rows: Float32Array[] = [];
+  vectors.forEach((row, i) => {
+    const vec = parseJsonVector(row, spec.dim, { ...where, field: `${where.field}[${i}]` });
+    if (skip === null || !skip.has(String(tokens![i]))) rows.push(vec);
+  });
+  let kept = rows;
+  if (spec.keepTopByNorm > 0 && rows.length > spec.keepTopByNorm) {
+    const norms = rows.map((r) => r.reduce((a, x) => a + x * x, 0));
+    const order = rows.map((_, i) => i).sort((a, b) => norms[b]! - norms[a]! || a - b);
+    const keep = new Set(order.slice(0, spec.keepTopByNorm));
+    kept = rows.filter((_, i) => keep.has(i));
+  }
+  const out = new Float32Array(kept.length * spec.dim);
+  kept.forEach((r, i) => out.set(r, i * spec.dim));
   return out;
 }

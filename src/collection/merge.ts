@@ -18,7 +18,8 @@ import { encodeInvertedField, NO_MORE_DOCS, PostingsCursor, writeInvertedField }
 import type { MetadataValue } from './document.js';
 import type { SegmentInfo } from './manifest.js';
 import { MetadataColumnsBuilder } from './metadata-columns.js';
-import { denseFields, sparseFields, textFields, type CollectionSchema } from './schema.js';
+import { denseFields, multiVectorFields, sparseFields, textFields, type CollectionSchema } from './schema.js';
+import { documentTokens, MultiVectorFieldBuilder } from './multivector-field.js';
 import type { Segment } from './segment.js';
 import { SparseFieldBuilder } from './sparse-field.js';
 import { RecordsBuilder } from './stored-fields.js';
@@ -132,6 +133,19 @@ export function mergeSegments(dir: string, name: string, segments: readonly Segm
       }
     });
     Object.assign(files, b.write(folder, field, spec));
+  }
+
+  // Multi-vector fields: concatenate the live documents' tokens (int8 stores are dequantized) and rebuild.
+  for (const [field, spec] of multiVectorFields(schema)) {
+    const b = new MultiVectorFieldBuilder(spec);
+    segments.forEach((s, i) => {
+      const mv = s.multi.get(field);
+      for (let d = 0; d < s.numDocs; d++) {
+        if (remap[i]![d]! < 0) continue;
+        b.add(mv === undefined ? new Float32Array(0) : documentTokens(mv, d));
+      }
+    });
+    Object.assign(files, b.write(folder, field));
   }
 
   // Metadata columns, ids and stored records.

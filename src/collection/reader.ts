@@ -7,7 +7,8 @@ import { Bm25Searcher, type QueryTerm, type SearchMode, type TopDocs } from '../
 import { QuarryError } from '../io/quarry-error.js';
 import type { Analyzer } from '../text/analyzer.js';
 import type { Manifest } from './manifest.js';
-import { denseFields, textFields, type CollectionSchema, type DenseFieldSpec } from './schema.js';
+import { denseFields, multiVectorFields, textFields, type CollectionSchema, type DenseFieldSpec, type MultiVectorFieldSpec } from './schema.js';
+import { rerankWithEarlyExit, type MultiVectorHits, type RerankParams } from '../index/multivector/index.js';
 import { FAMILY_SEARCH_PARAMS } from '../index/dense-families.js';
 import { TopKHeap } from '../kernels/top-k-heap.js';
 import { Bitset } from '../kernels/bitset.js';
@@ -214,17 +215,86 @@ export class Snapshot {
     this.segments.forEach((seg, i) => {
       const index = seg.dense.get(field);
       if (index === undefined || index.size === 0) return;
-      let a = seg.liveBitset();
-      const f = allow?.[i] ?? null;
-      if (f !== null) {
-        const both = new Bitset(seg.numDocs);
-        for (let w = 0; w < both.words.length; w++) both.words[w] = (f.words[w]! & (a === null ? 0xffffffff : a.words[w]!)) >>> 0;
-        a = both;
-      }
-      const hits = index.search(q, k, { ...params, allow: a });
+      const hits = index.search(q, k, { ...params, allow: this.allowList(i, allow) });
       for (let j = 0; j < hits.ids.length; j++) heap.offer(hits.scores[j]!, this.bases[i]! + hits.ids[j]!);
     });
     return heap.drain();
+  }
+
+  /** Segment i's searchable rows: live, and in `allow[i]` when given (null: every row). */
+  private allowList(i: number, allow: readonly (Bitset | null)[] | null): Bitset | null {
+    const seg = this.segments[i]!;
+    const live = seg.liveBitset();
+    const f = allow?.[i] ?? null;
+    if (f === null) return live;
+    const both = new Bitset(seg.numDocs);
+    for (let w = 0; w < both.words.length; w++) both.words[w] = (f.words[w]! & (live === null ? 0xffffffff : live.words[w]!)) >>> 0;
+    return both;
+  }
+
+  /**
+   * Late-interaction search on a multi-vector field: `vectors` are the
+   * query's token vectors. With MUVERA encodings, `params.candidates`
+   * (default 100) documents per segment are rescored by exact MaxSim (other
+   * params go to the encodings' dense family); without, every document is.
+   */
+  searchMultiVector(field: string, vectors: readonly (readonly number[])[], opts: VectorSearchOptions = {}): Hit[] {
+    const spec = this.multiVectorSpec(field);
+    const k = opts.k ?? 10;
+    if (!Number.isInteger(k) || k < 1) throw new QuarryError('BAD_ARGUMENT', `k must be a positive integer, got ${k}`, { field: 'k' });
+    const family = spec.muvera?.index;
+    const allowed = ['candidates', ...(family === undefined || family === 'columnar' ? [] : FAMILY_SEARCH_PARAMS[family])];
+    for (const p of Object.keys(opts.params ?? {})) {
+      if (!allowed.includes(p)) throw new QuarryError('BAD_ARGUMENT', `"${p}" is not a search parameter of this multi-vector field`, { field: `params.${p}` }, `it takes: ${allowed.join(', ')}`);
+    }
+    return this.hitsOf(this.multiTop(field, this.tokenRows(spec.dim, vectors, 'multivector'), k, opts.params ?? {}, null), opts.includeStored ?? true);
+  }
+
+  private multiVectorSpec(field: string): MultiVectorFieldSpec {
+    const spec = this.schema.fields[field];
+    if (spec === undefined || spec.type !== 'multivector') {
+      const names = multiVectorFields(this.schema).map(([n]) => n);
+      throw new QuarryError('BAD_ARGUMENT', `"${field}" is not a multi-vector field`, { field: 'field' }, names.length > 0 ? `multi-vector fields: ${names.join(', ')}` : 'this collection has no multi-vector fields');
+    }
+    return spec;
+  }
+
+  /** Query token vectors as rows of one array, each checked for its dimension. */
+  private tokenRows(dim: number, vectors: readonly (readonly number[])[], where: string): Float32Array {
+    const out = new Float32Array(vectors.length * dim);
+    vectors.forEach((v, i) => {
+      if (v.length !== dim) throw new QuarryError('BAD_ARGUMENT', `token vector ${i} has dimension ${v.length}, the field has ${dim}`, { field: `${where}[${i}]` });
+      out.set(v, i * dim);
+    });
+    return out;
+  }
+
+  /** Each segment's MaxSim top k (deleted and disallowed rows excluded), merged. */
+  private multiTop(field: string, tokens: Float32Array, k: number, params: Readonly<Record<string, number>>, allow: readonly (Bitset | null)[] | null): TopDocs {
+    const heap = new TopKHeap(k);
+    const { candidates, ...dense } = params;
+    this.segments.forEach((seg, i) => {
+      const index = seg.multi.get(field);
+      if (index === undefined || index.size === 0) return;
+      const hits = index.search(index.prepareQuery(tokens), k, { ...(candidates !== undefined ? { candidates } : {}), dense }, this.allowList(i, allow));
+      for (let j = 0; j < hits.ids.length; j++) heap.offer(hits.scores[j]!, this.bases[i]! + hits.ids[j]!);
+    });
+    return heap.drain();
+  }
+
+  /** Reranks global candidates by MaxSim (see search/pipeline.ts). */
+  private rerankTop(field: string, vectors: readonly (readonly number[])[], docs: ArrayLike<number>, scores: ArrayLike<number>, k: number, rules: RerankParams): MultiVectorHits {
+    const spec = this.multiVectorSpec(field);
+    const tokens = this.tokenRows(spec.dim, vectors, 'rerank.multivector');
+    const prepared = new Map<number, Float32Array>();
+    return rerankWithEarlyExit(docs, scores, k, rules, (doc) => {
+      const [seg, local] = this.locate(doc);
+      const index = seg.multi.get(field)!;
+      const s = this.segments.indexOf(seg);
+      let q = prepared.get(s);
+      if (q === undefined) prepared.set(s, (q = index.prepareQuery(tokens)));
+      return index.maxSim(q, local);
+    });
   }
 
   /** Each segment's sparse top k (deleted and disallowed rows excluded), merged. */
@@ -293,7 +363,15 @@ export class Snapshot {
           if (leg.vector.length !== spec.dim) throw new QuarryError('BAD_ARGUMENT', `vector has dimension ${leg.vector.length}, the field has ${spec.dim}`, { field: 'retrieve.vector' });
           return this.denseTop(leg.field, Float32Array.from(leg.vector), k, leg.params ?? {}, allow);
         }
+        if (leg.multivector !== undefined) {
+          const spec = this.multiVectorSpec(leg.field);
+          return this.multiTop(leg.field, this.tokenRows(spec.dim, leg.multivector, 'retrieve.multivector'), k, leg.params ?? {}, allow);
+        }
         return this.sparseTop(leg.field, new Map(Object.entries(leg.sparse!)), k, leg.params ?? {}, allow);
+      },
+      rerank: (field, vectors, docs, scores, k, rules) => {
+        const r = this.rerankTop(field, vectors, docs, scores, k, rules);
+        return { docs: r.ids, scores: r.scores, scored: r.scored };
       },
     };
   }

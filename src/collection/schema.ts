@@ -8,6 +8,7 @@ import { z } from 'zod';
 import { QuarryError } from '../io/quarry-error.js';
 import { DENSE_FAMILIES, FAMILY_PARAMS } from '../index/dense-families.js';
 import { ANALYZER_PRESETS, analyzerConfigSchema } from '../text/analyzer.js';
+import { muveraParamsSchema } from '../index/multivector/params.js';
 
 const fieldName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_.-]*$/, 'field names use letters, digits, "_", "." and "-", and start with a letter or "_"');
 
@@ -52,7 +53,26 @@ const sparseField = z
   })
   .strict();
 
-const fieldSchema = z.discriminatedUnion('type', [textField, keywordField, numberField, booleanField, denseField, sparseField]);
+const multivectorField = z
+  .object({
+    type: z.literal('multivector'),
+    from: z.string().min(1).optional(),
+    /** Dimension of each token vector. */
+    dim: z.number().int().positive().max(65536),
+    /** Token similarity inside MaxSim: `cosine` (tokens normalized) or `dot`. */
+    metric: z.enum(['cosine', 'dot']).default('cosine'),
+    /** Token vectors as float32, or int8 with one scale per token (4x smaller, approximate MaxSim). */
+    storage: z.enum(['float32', 'int8']).default('float32'),
+    /** Document tokens dropped by label (e.g. punctuation), when documents give `tokens` with their vectors. */
+    skipTokens: z.array(z.union([z.string(), z.number()]).transform(String)).default([]),
+    /** Keep at most this many tokens per document, those with the largest norms (0 keeps all). */
+    keepTopByNorm: z.number().int().min(0).default(0),
+    /** MUVERA encodings for candidate generation; without them search is exhaustive MaxSim. */
+    muvera: muveraParamsSchema.optional(),
+  })
+  .strict();
+
+const fieldSchema = z.discriminatedUnion('type', [textField, keywordField, numberField, booleanField, denseField, sparseField, multivectorField]);
 
 /** The JSON schema of a collection as users write it. */
 export const collectionSchemaSchema = z
@@ -77,6 +97,8 @@ export type TextFieldSpec = z.infer<typeof textField>;
 export type DenseFieldSpec = z.infer<typeof denseField>;
 /** A learned-sparse vector field of a schema. */
 export type SparseFieldSpec = z.infer<typeof sparseField>;
+/** A multi-vector (late-interaction) field as stored (defaults filled). */
+export type MultiVectorFieldSpec = z.infer<typeof multivectorField>;
 
 /** Seismic build parameter names a schema may set. */
 export const SEISMIC_PARAM_NAMES = ['nPostings', 'maxFraction', 'centroidFraction', 'summaryEnergy', 'minClusterSize', 'kmeansDocCut', 'valueBits', 'knn', 'seed'];
@@ -127,6 +149,16 @@ export function parseSchema(input: unknown, where = 'schema'): CollectionSchema 
         }
       }
     }
+    if (spec.type === 'multivector' && spec.muvera !== undefined) {
+      const family = spec.muvera.index;
+      const allowed = family === 'columnar' ? [] : FAMILY_PARAMS[family];
+      for (const p of Object.keys(spec.muvera.params)) {
+        if (!allowed.includes(p)) {
+          throw new QuarryError('BAD_SCHEMA', `fields.${name}.muvera.params.${p}: not a parameter of ${family}`, { file: where },
+            allowed.length > 0 ? `${family} takes: ${allowed.join(', ')}` : `${family} takes no parameters`);
+        }
+      }
+    }
   }
   return schema;
 }
@@ -155,6 +187,11 @@ export function denseFields(schema: CollectionSchema): [string, DenseFieldSpec][
 /** Learned-sparse fields, in schema order. */
 export function sparseFields(schema: CollectionSchema): [string, SparseFieldSpec][] {
   return Object.entries(schema.fields).filter((e): e is [string, SparseFieldSpec] => e[1].type === 'sparse');
+}
+
+/** Multi-vector fields, in schema order. */
+export function multiVectorFields(schema: CollectionSchema): [string, MultiVectorFieldSpec][] {
+  return Object.entries(schema.fields).filter((e): e is [string, MultiVectorFieldSpec] => e[1].type === 'multivector');
 }
 
 /** Names of the text fields, in schema order. */

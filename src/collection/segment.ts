@@ -14,7 +14,9 @@ import type { PreparedDocument } from './document.js';
 import type { SegmentInfo } from './manifest.js';
 import { MetadataColumnsBuilder, readMetadataColumns, type MetadataColumns } from './metadata-columns.js';
 import { Records, RecordsBuilder } from './stored-fields.js';
-import { denseFields, sparseFields, textFields, type CollectionSchema } from './schema.js';
+import { denseFields, multiVectorFields, sparseFields, textFields, type CollectionSchema } from './schema.js';
+import { MultiVectorFieldBuilder, openMultiVectorField } from './multivector-field.js';
+import type { MultiVectorIndex } from '../index/multivector/index.js';
 import { SparseField, SparseFieldBuilder } from './sparse-field.js';
 import { readTombstones } from './tombstones.js';
 import { Bitset } from '../kernels/bitset.js';
@@ -59,6 +61,7 @@ export class SegmentBuilder {
   private readonly columns: MetadataColumnsBuilder;
   private readonly dense = new Map<string, DenseRows>();
   private readonly sparse = new Map<string, SparseFieldBuilder>();
+  private readonly multi = new Map<string, MultiVectorFieldBuilder>();
   private readonly terms: string[] = [];
 
   constructor(
@@ -68,6 +71,7 @@ export class SegmentBuilder {
     for (const [name] of textFields(schema)) this.inverted.set(name, new InvertedFieldBuilder());
     for (const [name, spec] of denseFields(schema)) this.dense.set(name, new DenseRows(spec.dim));
     for (const [name] of sparseFields(schema)) this.sparse.set(name, new SparseFieldBuilder());
+    for (const [name, spec] of multiVectorFields(schema)) this.multi.set(name, new MultiVectorFieldBuilder(spec));
     this.columns = new MetadataColumnsBuilder(schema);
   }
 
@@ -90,6 +94,7 @@ export class SegmentBuilder {
     }
     for (const [name, rows] of this.dense) rows.push(doc.vectors.get(name)!);
     for (const [name, b] of this.sparse) b.add(doc.sparse.get(name)!);
+    for (const [name, b] of this.multi) b.add(doc.multi.get(name)!);
     this.columns.add(doc.metadata);
     this.ids.add(doc.id);
     this.stored.add(JSON.stringify(doc.stored));
@@ -111,6 +116,7 @@ export class SegmentBuilder {
       files[denseFile(field)] = writeDense(join(folder, denseFile(field)), index);
     }
     for (const [field, spec] of sparseFields(this.schema)) Object.assign(files, this.sparse.get(field)!.write(folder, field, spec));
+    for (const [field, b] of this.multi) Object.assign(files, b.write(folder, field));
     if (!this.columns.empty) files[COLUMNS] = this.columns.write(join(folder, COLUMNS));
     files[IDS] = this.ids.write(join(folder, IDS), 'IDS ');
     files[STORED] = this.stored.write(join(folder, STORED), 'STOR');
@@ -125,6 +131,7 @@ export class Segment {
   readonly fields = new Map<string, InvertedField>();
   readonly dense = new Map<string, DenseIndex<DenseSearchOptions & Record<string, unknown>>>();
   readonly sparse = new Map<string, SparseField>();
+  readonly multi = new Map<string, MultiVectorIndex>();
   readonly ids: Records;
   readonly stored: Records;
   readonly columns: MetadataColumns | null;
@@ -150,6 +157,9 @@ export class Segment {
       if (info.files[f] !== undefined) this.dense.set(field, readDense(join(folder, f), expect(f)));
     }
     for (const [field, spec] of sparseFields(schema)) this.sparse.set(field, new SparseField(folder, field, spec, info.files, verifyChecksums));
+    for (const [field, spec] of multiVectorFields(schema)) {
+      if (info.files[`${field}.mvec`] !== undefined) this.multi.set(field, openMultiVectorField(folder, field, spec, info.files, verifyChecksums));
+    }
     this.ids = new Records(join(folder, IDS), 'IDS ', expect(IDS));
     this.stored = new Records(join(folder, STORED), 'STOR', expect(STORED));
     this.columns = info.files[COLUMNS] !== undefined ? readMetadataColumns(join(folder, COLUMNS), schema, expect(COLUMNS)) : null;

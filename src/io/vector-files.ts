@@ -77,6 +77,19 @@ export function readBvecs(path: string): VectorMatrix {
 /** Reads a 2-D float32 little-endian C-order .npy file. */
 export function readNpy(path: string): VectorMatrix {
   const buf = load(path);
+  const { descr, dims, start } = npyHeader(buf, path);
+  if (descr !== '<f4') throw new QuarryError('BAD_INPUT', `dtype ${descr} is not supported; expected little-endian float32 (<f4)`, { file: path }, 'convert with arr.astype("<f4")');
+  if (dims.length !== 2) throw new QuarryError('BAD_INPUT', `shape (${dims.join(', ')}) is not a 2-D matrix`, { file: path });
+  const [rows, dim] = dims as [number, number];
+  if (buf.length - start !== rows * dim * 4) throw new QuarryError('BAD_INPUT', `data size ${buf.length - start} does not match shape ${rows} x ${dim}`, { file: path });
+  const data = new Float32Array(rows * dim);
+  for (let i = 0; i < rows * dim; i++) data[i] = buf.readFloatLE(start + 4 * i);
+  checkFinite(data, dim, path);
+  return { dim, rows, data };
+}
+
+/** The dtype, shape and data offset of a C-order .npy file. */
+function npyHeader(buf: Buffer, path: string): { descr: string; dims: number[]; start: number } {
   if (buf.length < 10 || buf.toString('latin1', 1, 6) !== 'NUMPY' || buf[0] !== 0x93) {
     throw new QuarryError('BAD_INPUT', 'not a .npy file (bad magic)', { file: path });
   }
@@ -84,20 +97,53 @@ export function readNpy(path: string): VectorMatrix {
   const headerLen = major === 1 ? buf.readUInt16LE(8) : buf.readUInt32LE(8);
   const headerStart = major === 1 ? 10 : 12;
   const header = buf.toString('latin1', headerStart, headerStart + headerLen);
-  const descr = /'descr':\s*'([^']+)'/.exec(header)?.[1];
+  const descr = /'descr':\s*'([^']+)'/.exec(header)?.[1] ?? '?';
   const fortran = /'fortran_order':\s*(True|False)/.exec(header)?.[1];
   const shape = /'shape':\s*\(([^)]*)\)/.exec(header)?.[1];
-  if (descr !== '<f4') throw new QuarryError('BAD_INPUT', `dtype ${descr ?? '?'} is not supported; expected little-endian float32 (<f4)`, { file: path }, 'convert with arr.astype("<f4")');
   if (fortran !== 'False') throw new QuarryError('BAD_INPUT', 'Fortran-order arrays are not supported', { file: path }, 'save with np.ascontiguousarray');
   const dims = (shape ?? '').split(',').map((s) => s.trim()).filter(Boolean).map(Number);
-  if (dims.length !== 2 || dims.some((d) => !Number.isInteger(d) || d <= 0)) throw new QuarryError('BAD_INPUT', `shape (${shape}) is not a 2-D matrix`, { file: path });
-  const [rows, dim] = dims as [number, number];
-  const start = headerStart + headerLen;
-  if (buf.length - start !== rows * dim * 4) throw new QuarryError('BAD_INPUT', `data size ${buf.length - start} does not match shape ${rows} x ${dim}`, { file: path });
-  const data = new Float32Array(rows * dim);
-  for (let i = 0; i < rows * dim; i++) data[i] = buf.readFloatLE(start + 4 * i);
-  checkFinite(data, dim, path);
-  return { dim, rows, data };
+  if (dims.length === 0 || dims.some((d) => !Number.isInteger(d) || d < 0)) throw new QuarryError('BAD_INPUT', `shape (${shape}) is not valid`, { file: path });
+  return { descr, dims, start: headerStart + headerLen };
+}
+
+/**
+ * Reads document boundaries for `rows` token vectors: a 1-D integer .npy
+ * (int32/int64/uint32/uint64) or a text file with one number per line,
+ * holding either cumulative offsets (documents + 1 values from 0 to `rows`)
+ * or per-document lengths (summing to `rows`). Returns the offsets.
+ */
+export function readOffsets(path: string, rows: number): Uint32Array {
+  const buf = load(path);
+  let values: number[];
+  if (path.endsWith('.npy')) {
+    const { descr, dims, start } = npyHeader(buf, path);
+    const width = { '<i4': 4, '<u4': 4, '<i8': 8, '<u8': 8 }[descr];
+    if (width === undefined) throw new QuarryError('BAD_INPUT', `dtype ${descr} is not an integer type`, { file: path }, 'use int32 or int64');
+    if (dims.length !== 1) throw new QuarryError('BAD_INPUT', `shape (${dims.join(', ')}) is not 1-D`, { file: path });
+    values = [];
+    for (let i = 0; i < dims[0]!; i++) {
+      const at = start + i * width;
+      values.push(width === 4 ? (descr === '<i4' ? buf.readInt32LE(at) : buf.readUInt32LE(at)) : Number(descr === '<i8' ? buf.readBigInt64LE(at) : buf.readBigUInt64LE(at)));
+    }
+  } else {
+    values = [];
+    buf.toString('utf8').split('\n').forEach((line, i) => {
+      const t = line.trim();
+      if (t === '') return;
+      const n = Number(t);
+      if (!Number.isInteger(n) || n < 0) throw new QuarryError('BAD_INPUT', `"${t}" is not a non-negative integer`, { file: path, line: i + 1 });
+      values.push(n);
+    });
+  }
+  const cumulative = values.length >= 1 && values[0] === 0 && values.at(-1) === rows && values.every((v, i) => i === 0 || v >= values[i - 1]!);
+  if (cumulative) return Uint32Array.from(values);
+  const total = values.reduce((a, b) => a + b, 0);
+  if (total === rows && values.every((v) => v >= 0)) {
+    const out = new Uint32Array(values.length + 1);
+    values.forEach((v, i) => (out[i + 1] = out[i]! + v));
+    return out;
+  }
+  throw new QuarryError('BAD_INPUT', `neither offsets (0 .. ${rows}, non-decreasing) nor lengths summing to ${rows} (they sum to ${total})`, { file: path }, 'give documents + 1 cumulative offsets, or one token count per document');
 }
 
 /** Reads raw little-endian float32 values as rows of `dim`. */

@@ -26,6 +26,12 @@ export interface QuerySource {
   segmentColumns(i: number): FilterColumns | null;
   /** Runs one leg; `allow[i]` (or null) restricts segment i. */
   retrieve(leg: QuerySpec['retrieve'][number], k: number, allow: readonly (Bitset | null)[] | null): LegHits;
+  /**
+   * Reranks candidates (global documents, best first, with first-stage
+   * scores) by MaxSim on a multi-vector field, keeping the top k; returns
+   * the new order, MaxSim scores and how many candidates were scored.
+   */
+  rerank?(field: string, vectors: readonly (readonly number[])[], docs: ArrayLike<number>, scores: ArrayLike<number>, k: number, rules: { depth: number; alpha?: number; beta?: number }): { docs: ArrayLike<number>; scores: ArrayLike<number>; scored: number };
   /** Explanation of a BM25 leg's score for a document, when available. */
   explainText?(field: string, text: string, doc: number): Record<string, unknown>;
   id(doc: number): string;
@@ -49,6 +55,8 @@ export interface PipelineResult {
   /** Candidates after fusion and filtering (before offset/k). */
   total: number;
   facets?: Record<string, Record<string, number>>;
+  /** With `rerank`: candidates whose MaxSim was computed. */
+  reranked?: number;
 }
 
 /** Runs a query spec (validated here) against a source. */
@@ -56,7 +64,7 @@ export function runQuery(source: QuerySource, input: unknown, opts: { includeSto
   const spec = parseQuerySpec(input);
   spec.retrieve.forEach((leg, i) => {
     const f = source.fields[leg.field];
-    const want = leg.text !== undefined ? 'text' : leg.vector !== undefined ? 'dense' : 'sparse';
+    const want = leg.text !== undefined ? 'text' : leg.vector !== undefined ? 'dense' : leg.multivector !== undefined ? 'multivector' : 'sparse';
     if (f === undefined || f.type !== want) {
       const kinds = Object.entries(source.fields).filter(([, x]) => x.type === want).map(([n]) => n);
       throw new QuarryError('BAD_ARGUMENT', `"${leg.field}" is not a ${want} field`, { field: `retrieve[${i}].field` }, kinds.length > 0 ? `${want} fields: ${kinds.join(', ')}` : `the collection has no ${want} fields`);
@@ -80,7 +88,17 @@ export function runQuery(source: QuerySource, input: unknown, opts: { includeSto
   if (legs.length === 1 && spec.fuse === undefined) fused = fuseWeighted(legs, 'none');
   else if (spec.fuse?.method === 'weighted') fused = fuseWeighted(legs, spec.fuse.normalize);
   else fused = fuseRrf(legs, spec.fuse?.method === 'rrf' ? spec.fuse.k : 60);
-  const ranked = [...fused.scores.entries()].sort((a, b) => b[1] - a[1] || a[0] - b[0]);
+  let ranked = [...fused.scores.entries()].sort((a, b) => b[1] - a[1] || a[0] - b[0]);
+  let reranked: { scored: number } | null = null;
+  if (spec.rerank !== undefined) {
+    const r = spec.rerank;
+    if (source.fields[r.field]?.type !== 'multivector' || source.rerank === undefined) throw new QuarryError('BAD_ARGUMENT', `"${r.field}" is not a multi-vector field`, { field: 'rerank.field' });
+    const top = source.rerank(r.field, r.multivector, ranked.map(([d]) => d), ranked.map(([, s]) => s), depth, r);
+    reranked = { scored: top.scored };
+    const inTop = new Set(Array.from(top.docs));
+    // The reranked documents lead, in MaxSim order; the other candidates follow in first-stage order.
+    ranked = [...Array.from(top.docs, (d, i): [number, number] => [d, top.scores[i]!]), ...ranked.filter(([d]) => !inTop.has(d))];
+  }
   const page = ranked.slice(spec.offset, spec.offset + spec.k);
   const hits: PipelineHit[] = page.map(([doc, score]) => {
     const ranks = fused.legRanks.get(doc)!;
@@ -91,6 +109,7 @@ export function runQuery(source: QuerySource, input: unknown, opts: { includeSto
     return hit;
   });
   const result: PipelineResult = { hits, total: ranked.length };
+  if (reranked !== null) result.reranked = reranked.scored;
   if (spec.facets !== undefined) result.facets = facetCounts(source, spec.facets, ranked.map(([d]) => d));
   return result;
 }
@@ -102,6 +121,10 @@ function explainHit(source: QuerySource, spec: QuerySpec, hit: PipelineHit): Rec
     return base;
   });
   const fusion = spec.retrieve.length === 1 && spec.fuse === undefined ? 'single leg: raw score' : spec.fuse?.method === 'weighted' ? `weighted sum of ${spec.fuse.normalize}-normalized leg scores` : `reciprocal rank fusion, k = ${spec.fuse?.method === 'rrf' ? spec.fuse.k : 60}: sum of weight / (k + rank)`;
+  if (spec.rerank !== undefined) {
+    const r = spec.rerank;
+    return { fusion, legs, rerank: `score = MaxSim on "${r.field}" over the first ${r.depth} fused candidates${r.alpha !== undefined ? `, skipping those below (1 - ${r.alpha}) x the k-th fused score` : ''}${r.beta !== undefined ? `, stopping after ${r.beta} consecutive misses` : ''}` };
+  }
   return { fusion, legs };
 }
 

@@ -17,6 +17,8 @@ const leg = z
     vector: z.array(z.number()).optional(),
     /** {token: weight} for sparse fields. */
     sparse: z.record(z.number()).optional(),
+    /** Token vectors for multi-vector fields (MaxSim). */
+    multivector: z.array(z.array(z.number())).min(1).max(1024).optional(),
     /** Candidates this leg contributes (default: max(100, k + offset)). */
     k: z.number().int().positive().max(100_000).optional(),
     /** Family search parameters (efSearch, nprobe, queryCut, ...). */
@@ -25,12 +27,27 @@ const leg = z
     weight: z.number().nonnegative().optional(),
   })
   .strict()
-  .refine((l) => [l.text, l.vector, l.sparse].filter((x) => x !== undefined).length === 1, 'give exactly one of text, vector, sparse');
+  .refine((l) => [l.text, l.vector, l.sparse, l.multivector].filter((x) => x !== undefined).length === 1, 'give exactly one of text, vector, sparse, multivector');
 
 const fuse = z.discriminatedUnion('method', [
   z.object({ method: z.literal('rrf'), k: z.number().positive().default(60) }).strict(),
   z.object({ method: z.literal('weighted'), normalize: z.enum(['minmax', 'zscore', 'none']).default('minmax') }).strict(),
 ]);
+
+const rerank = z
+  .object({
+    /** A multi-vector field. */
+    field: z.string().min(1),
+    /** The query's token vectors. */
+    multivector: z.array(z.array(z.number())).min(1).max(1024),
+    /** First-stage candidates reranked (κ). */
+    depth: z.number().int().positive().max(100_000).default(100),
+    /** Skip candidates whose first-stage score is below (1 − alpha) × the k-th first-stage score. */
+    alpha: z.number().min(0).max(1).optional(),
+    /** Stop after beta consecutive candidates fail to enter the top k. */
+    beta: z.number().int().positive().optional(),
+  })
+  .strict();
 
 /** Zod schema of a query spec. */
 export const querySpecSchema = z
@@ -42,6 +59,8 @@ export const querySpecSchema = z
     offset: z.number().int().nonnegative().max(100_000).default(0),
     /** Facet counts for these keyword fields over the filtered candidates. */
     facets: z.array(z.string()).optional(),
+    /** Rerank the fused first stage by exact MaxSim on a multi-vector field, with optional early exit. */
+    rerank: rerank.optional(),
     explain: z.boolean().default(false),
   })
   .strict();

@@ -15,7 +15,8 @@ interface IndexFlags {
   format?: string;
   dim?: number;
   field: string;
-  family: string;
+  family?: string;
+  offsets?: string;
   metric: string;
   ids?: string;
   schema?: string;
@@ -115,8 +116,9 @@ export function registerIndex(program: Command): void {
     .option('--format <kind>', 'vector file format when the extension does not tell: fvecs, bvecs, npy, raw')
     .option('--dim <n>', 'row length of a raw float32 file', intOption(1))
     .option('--ids <file>', 'with --vectors: one document id per line (default: the row number)')
-    .option('--field <name>', 'with --vectors: the dense field', 'vector')
-    .option('--family <name>', 'with --vectors, for a new collection: flat, hnsw, int8, binary, ivfpq', 'hnsw')
+    .option('--offsets <file>', 'with --vectors: the rows are token vectors of multi-vector documents; document offsets or lengths (.npy int32/int64, or one number per line)')
+    .option('--field <name>', 'with --vectors: the dense (or, with --offsets, multi-vector) field', 'vector')
+    .option('--family <name>', 'with --vectors, for a new collection: flat, hnsw, int8, binary, ivfpq (with --offsets: the MUVERA encodings\' index, columnar by default, or exhaustive for none)')
     .option('--metric <name>', 'with --vectors, for a new collection: cosine, dot, l2', 'cosine')
     .option('--schema <file>', 'schema JSON (default: BEIR flat, contents = title + "\\n" + text, English analysis, BM25 k1 0.9 b 0.4)')
     .option('--json', 'print the summary as JSON')
@@ -125,14 +127,15 @@ export function registerIndex(program: Command): void {
 Example:
   $ quarry index ./scifact-idx --corpus scifact/corpus.jsonl
   $ quarry index ./my-idx --corpus docs.jsonl --schema schema.json
-  $ quarry index ./glove-idx --vectors base.fvecs --family hnsw --metric cosine`)
+  $ quarry index ./glove-idx --vectors base.fvecs --family hnsw --metric cosine
+  $ quarry index ./colbert-idx --vectors tokens.npy --offsets doclens.npy --ids ids.txt --field colbert --family columnar`)
     .action(guarded((dir: string, flags: IndexFlags) => {
       if ((flags.corpus === undefined) === (flags.vectors === undefined)) {
         throw new QuarryError('BAD_ARGUMENT', 'give exactly one of --corpus and --vectors', { field: '--corpus' });
       }
       if (flags.vectors !== undefined) {
         const started = performance.now();
-        const added = importVectors(dir, { vectors: flags.vectors, format: flags.format, dim: flags.dim, field: flags.field, index: flags.family, metric: flags.metric, ids: flags.ids, quiet: flags.quiet });
+        const added = importVectors(dir, { vectors: flags.vectors, format: flags.format, dim: flags.dim, field: flags.field, index: flags.offsets !== undefined && flags.family === undefined ? 'columnar' : (flags.family ?? 'hnsw'), metric: flags.metric, ids: flags.ids, offsets: flags.offsets, quiet: flags.quiet });
         const seconds = (performance.now() - started) / 1000;
         process.stdout.write(flags.json ? JSON.stringify({ dir, added, seconds }) + '\n' : `added ${added.toLocaleString('en-US')} vectors to ${dir} in ${seconds.toFixed(1)} s\n`);
         return;

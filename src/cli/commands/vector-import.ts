@@ -6,7 +6,7 @@
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { Collection, parseSchema } from '../../collection/index.js';
 import { QuarryError } from '../../io/quarry-error.js';
-import { readBvecs, readFvecs, readNpy, readRawFloat32, type VectorMatrix } from '../../io/vector-files.js';
+import { readBvecs, readFvecs, readNpy, readOffsets, readRawFloat32, type VectorMatrix } from '../../io/vector-files.js';
 import { createProgress } from '../progress.js';
 
 /** How to read the matrix and what to create. */
@@ -22,6 +22,8 @@ export interface VectorImportOptions {
   metric: string;
   /** File with one id per line, in row order. */
   ids?: string;
+  /** Document boundaries: the rows are token vectors of multi-vector documents (see readOffsets). */
+  offsets?: string;
   quiet?: boolean;
 }
 
@@ -48,29 +50,37 @@ export function readVectorMatrix(path: string, format?: string, dim?: number): V
 /** Imports every row as a document, all-or-nothing. Returns the number of rows added. */
 export function importVectors(dir: string, opts: VectorImportOptions): number {
   const m = readVectorMatrix(opts.vectors, opts.format, opts.dim);
+  const offsets = opts.offsets === undefined ? null : readOffsets(opts.offsets, m.rows);
+  const docs = offsets === null ? m.rows : offsets.length - 1;
   let ids: string[] | null = null;
   if (opts.ids !== undefined) {
     ids = readFileSync(opts.ids, 'utf8').split('\n').map((s) => s.trim());
     if (ids[ids.length - 1] === '') ids.pop();
-    if (ids.length !== m.rows) throw new QuarryError('BAD_INPUT', `has ${ids.length} ids for ${m.rows} vectors`, { file: opts.ids }, 'one id per line, in row order');
+    if (ids.length !== docs) throw new QuarryError('BAD_INPUT', `has ${ids.length} ids for ${docs} ${offsets === null ? 'vectors' : 'documents'}`, { file: opts.ids }, 'one id per line, in document order');
   }
   const created = !Collection.exists(dir);
   const existed = existsSync(dir);
-  const collection = created
-    ? Collection.create(dir, parseSchema({ id: 'id', fields: { [opts.field]: { type: 'dense', dim: m.dim, metric: opts.metric, index: opts.index } } }, '--vectors'))
-    : Collection.open(dir);
+  const field =
+    offsets === null
+      ? { type: 'dense', dim: m.dim, metric: opts.metric, index: opts.index }
+      : { type: 'multivector', dim: m.dim, metric: opts.metric, ...(opts.index === 'exhaustive' ? {} : { muvera: { index: opts.index } }) };
+  const collection = created ? Collection.create(dir, parseSchema({ id: 'id', fields: { [opts.field]: field } }, '--vectors')) : Collection.open(dir);
   const w = collection.writer();
-  const progress = createProgress('importing', m.rows, 'vectors', opts.quiet ?? false);
+  const progress = createProgress('importing', docs, offsets === null ? 'vectors' : 'documents', opts.quiet ?? false);
   try {
     const idField = collection.schema.id;
-    for (let r = 0; r < m.rows; r++) {
-      w.add({ [idField]: ids?.[r] ?? String(r), [opts.field]: Array.from(m.data.subarray(r * m.dim, (r + 1) * m.dim)) }, { file: opts.vectors, line: r + 1 });
+    for (let r = 0; r < docs; r++) {
+      const value =
+        offsets === null
+          ? Array.from(m.data.subarray(r * m.dim, (r + 1) * m.dim))
+          : Array.from({ length: offsets[r + 1]! - offsets[r]! }, (_, t) => Array.from(m.data.subarray((offsets[r]! + t) * m.dim, (offsets[r]! + t + 1) * m.dim)));
+      w.add({ [idField]: ids?.[r] ?? String(r), [opts.field]: value }, { file: opts.offsets ?? opts.vectors, line: r + 1 });
       if ((r & 4095) === 0) progress.update(r, r);
     }
     w.commit();
     progress.stop();
     w.close();
-    return m.rows;
+    return docs;
   } catch (e) {
     progress.stop();
     w.abort();

@@ -166,23 +166,32 @@ export class MultiVectorIndex {
    * fail to enter the top k.
    */
   rerank(q: Float32Array, candidates: ArrayLike<number>, firstScores: ArrayLike<number>, k: number, rules: RerankParams): MultiVectorHits {
-    const n = Math.min(candidates.length, rules.depth);
-    const heap = new TopKHeap(k);
-    const kth = n >= k ? firstScores[k - 1]! : -Infinity;
-    // (1 − α) × s_k as a floor assumes non-negative first-stage scores (BM25, dot of non-negative sparse vectors).
-    const floor = rules.alpha === undefined || kth === -Infinity ? -Infinity : (1 - rules.alpha) * kth;
-    let misses = 0;
-    let scored = 0;
-    for (let i = 0; i < n; i++) {
-      if (firstScores[i]! < floor) break; // candidates come best first: every later one is lower too
-      const d = candidates[i]!;
-      const entered = heap.offer(this.maxSim(q, d), d);
-      scored++;
-      if (entered) misses = 0;
-      else if (rules.beta !== undefined && ++misses >= rules.beta) break;
-    }
-    return { ...drain(heap), scored };
+    return rerankWithEarlyExit(candidates, firstScores, k, rules, (d) => this.maxSim(q, d));
   }
+}
+
+/**
+ * The reranking loop shared by a single store and a multi-segment
+ * collection: `score(doc)` computes a candidate's MaxSim. Candidates come
+ * best first by first-stage score.
+ */
+export function rerankWithEarlyExit(candidates: ArrayLike<number>, firstScores: ArrayLike<number>, k: number, rules: RerankParams, score: (doc: number) => number): MultiVectorHits {
+  const n = Math.min(candidates.length, rules.depth);
+  const heap = new TopKHeap(k);
+  const kth = n >= k ? firstScores[k - 1]! : -Infinity;
+  // (1 − α) × s_k as a floor assumes non-negative first-stage scores (BM25, learned sparse, RRF).
+  const floor = rules.alpha === undefined || kth === -Infinity ? -Infinity : (1 - rules.alpha) * kth;
+  let misses = 0;
+  let scored = 0;
+  for (let i = 0; i < n; i++) {
+    if (firstScores[i]! < floor) break; // candidates come best first: every later one is lower too
+    const d = candidates[i]!;
+    const entered = heap.offer(score(d), d);
+    scored++;
+    if (entered) misses = 0;
+    else if (rules.beta !== undefined && ++misses >= rules.beta) break;
+  }
+  return { ...drain(heap), scored };
 }
 
 function drain(heap: TopKHeap): { ids: Int32Array; scores: Float32Array } {

@@ -1,0 +1,58 @@
+/**
+ * A segment's multi-vector field: the token store (`<field>.mvec`) and,
+ * when MUVERA encodings use a dense family, that family's index
+ * (`<field>.mfde`; columnar encodings live inside the store).
+ */
+import { join } from 'node:path';
+import type { WrittenFile } from '../io/section-file.js';
+import { GrowableF32 } from '../kernels/growable-arrays.js';
+import { buildMultiVector, readMultiVector, writeMultiVector, type MultiVectorIndex } from '../index/multivector/index.js';
+import type { MultiVectorFieldSpec } from './schema.js';
+
+const storeFile = (f: string): string => `${f}.mvec`;
+const fdeFile = (f: string): string => `${f}.mfde`;
+
+/** Collects a segment's token vectors, document by document. */
+export class MultiVectorFieldBuilder {
+  private readonly tokens = new GrowableF32(1 << 16);
+  private readonly offsets: number[] = [0];
+
+  constructor(private readonly spec: MultiVectorFieldSpec) {}
+
+  /** Adds one document's tokens (rows of dim; may be empty). */
+  add(rows: Float32Array): void {
+    for (let i = 0; i < rows.length; i++) this.tokens.push(rows[i]!);
+    this.offsets.push(this.offsets.at(-1)! + rows.length / this.spec.dim);
+  }
+
+  /** Builds and writes the field into `folder`. */
+  write(folder: string, field: string): Record<string, WrittenFile> {
+    const index = buildMultiVector(this.tokens.view().slice(), Uint32Array.from(this.offsets), {
+      dim: this.spec.dim,
+      metric: this.spec.metric,
+      storage: this.spec.storage,
+      muvera: this.spec.muvera ?? null,
+    });
+    const written = writeMultiVector(join(folder, storeFile(field)), join(folder, fdeFile(field)), index);
+    const files: Record<string, WrittenFile> = { [storeFile(field)]: written.store! };
+    if (written.fde !== null) files[fdeFile(field)] = written.fde;
+    return files;
+  }
+}
+
+/** Opens a segment's multi-vector field. */
+export function openMultiVectorField(folder: string, field: string, spec: MultiVectorFieldSpec, files: Record<string, WrittenFile>, verifyChecksum: boolean): MultiVectorIndex {
+  const expect = (path: string) => ({ bytes: files[path.slice(folder.length + 1)]?.bytes, verifyChecksum });
+  return readMultiVector(join(folder, storeFile(field)), files[fdeFile(field)] !== undefined ? join(folder, fdeFile(field)) : null, spec.muvera ?? null, expect);
+}
+
+/** Document `doc`'s token rows as stored (dequantized for int8), for merges. */
+export function documentTokens(index: MultiVectorIndex, doc: number): Float32Array {
+  const { dim, offsets, floats, codes, scales } = index.data;
+  const a = offsets[doc]!;
+  const b = offsets[doc + 1]!;
+  if (floats !== null) return floats.slice(a * dim, b * dim);
+  const out = new Float32Array((b - a) * dim);
+  for (let t = a; t < b; t++) for (let j = 0; j < dim; j++) out[(t - a) * dim + j] = codes![t * dim + j]! * scales![t]!;
+  return out;
+}
