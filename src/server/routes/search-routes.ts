@@ -22,6 +22,7 @@ function checkCaps(spec: QuerySpec, o: ResolvedServerOptions, prefix = '', isRun
   // A run's k is its depth, bounded by maxDepth below; maxK bounds a page of search results.
   if (!isRun && spec.k > o.maxK) throw new ApiError(400, 'BAD_REQUEST', `${prefix}k ${spec.k} is above this server's limit of ${o.maxK}`, `${prefix}k`, 'page with offset instead');
   if (spec.offset + spec.k > o.maxDepth) throw new ApiError(400, 'BAD_REQUEST', `${prefix}offset + k = ${spec.offset + spec.k} is above this server's depth limit of ${o.maxDepth}`, `${prefix}offset`);
+  if (spec.rerank !== undefined && spec.rerank.depth > o.maxDepth) throw new ApiError(400, 'BAD_REQUEST', `${prefix}rerank.depth ${spec.rerank.depth} is above this server's depth limit of ${o.maxDepth}`, `${prefix}rerank.depth`);
   spec.retrieve.forEach((leg, i) => {
     if (leg.k !== undefined && leg.k > o.maxDepth) throw new ApiError(400, 'BAD_REQUEST', `${prefix}retrieve[${i}].k ${leg.k} is above this server's depth limit of ${o.maxDepth}`, `${prefix}retrieve[${i}].k`);
   });
