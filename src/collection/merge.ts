@@ -137,7 +137,7 @@ export function mergeSegments(dir: string, name: string, segments: readonly Segm
 
   // Multi-vector fields: concatenate the live documents' tokens (int8 stores are dequantized) and rebuild.
   for (const [field, spec] of multiVectorFields(schema)) {
-    const b = new MultiVectorFieldBuilder(spec);
+    const b = new MultiVectorFieldBuilder(spec, true);
     segments.forEach((s, i) => {
       const mv = s.multi.get(field);
       for (let d = 0; d < s.numDocs; d++) {

@@ -17,7 +17,11 @@ export class MultiVectorFieldBuilder {
   private readonly tokens = new GrowableF32(1 << 16);
   private readonly offsets: number[] = [0];
 
-  constructor(private readonly spec: MultiVectorFieldSpec) {}
+  /** `fromStore`: tokens come from another store (a merge), already normalized and quantized. */
+  constructor(
+    private readonly spec: MultiVectorFieldSpec,
+    private readonly fromStore = false,
+  ) {}
 
   /** Adds one document's tokens (rows of dim; may be empty). */
   add(rows: Float32Array): void {
@@ -32,6 +36,7 @@ export class MultiVectorFieldBuilder {
       metric: this.spec.metric,
       storage: this.spec.storage,
       muvera: this.spec.muvera ?? null,
+      prenormalized: this.fromStore,
     });
     const written = writeMultiVector(join(folder, storeFile(field)), join(folder, fdeFile(field)), index);
     const files: Record<string, WrittenFile> = { [storeFile(field)]: written.store! };
@@ -46,13 +51,18 @@ export function openMultiVectorField(folder: string, field: string, spec: MultiV
   return readMultiVector(join(folder, storeFile(field)), files[fdeFile(field)] !== undefined ? join(folder, fdeFile(field)) : null, spec.muvera ?? null, expect);
 }
 
-/** Document `doc`'s token rows as stored (dequantized for int8), for merges. */
+/** Document `doc`'s token rows as stored (dequantized for int8 and binary), for merges. */
 export function documentTokens(index: MultiVectorIndex, doc: number): Float32Array {
-  const { dim, offsets, floats, codes, scales } = index.data;
+  const { dim, offsets, floats, codes, bits, scales } = index.data;
   const a = offsets[doc]!;
   const b = offsets[doc + 1]!;
   if (floats !== null) return floats.slice(a * dim, b * dim);
   const out = new Float32Array((b - a) * dim);
+  if (bits !== null) {
+    const words = (dim + 31) >>> 5;
+    for (let t = a; t < b; t++) for (let j = 0; j < dim; j++) out[(t - a) * dim + j] = (bits[t * words + (j >>> 5)]! >>> (j & 31)) & 1 ? scales![t]! : -scales![t]!;
+    return out;
+  }
   for (let t = a; t < b; t++) for (let j = 0; j < dim; j++) out[(t - a) * dim + j] = codes![t * dim + j]! * scales![t]!;
   return out;
 }

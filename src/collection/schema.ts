@@ -61,8 +61,8 @@ const multivectorField = z
     dim: z.number().int().positive().max(65536),
     /** Token similarity inside MaxSim: `cosine` (tokens normalized) or `dot`. */
     metric: z.enum(['cosine', 'dot']).default('cosine'),
-    /** Token vectors as float32, or int8 with one scale per token (4x smaller, approximate MaxSim). */
-    storage: z.enum(['float32', 'int8']).default('float32'),
+    /** Token vectors as float32, int8 with one scale per token (4x smaller), or sign bits with one scale per token (32x smaller); the last two give approximate MaxSim. */
+    storage: z.enum(['float32', 'int8', 'binary']).default('float32'),
     /** Document tokens dropped by label (e.g. punctuation), when documents give `tokens` with their vectors. */
     skipTokens: z.array(z.union([z.string(), z.number()]).transform(String)).default([]),
     /** Keep at most this many tokens per document, those with the largest norms (0 keeps all). */

@@ -62,20 +62,20 @@ describe('multi-vector fields', () => {
     expect(() => mu.searchMultiVector('mv', query, { params: { efSearch: 10 } })).toThrow('"efSearch" is not a search parameter of this multi-vector field');
   });
 
-  it('respects deletes and survives merges (float32 and int8)', () => {
-    for (const storage of ['float32', 'int8'] as const) {
-      const c = buildCollection(root, docs, schema({ storage, muvera: { kSim: 2, dProj: 8, rReps: 2, index: 'hnsw' } }), { flushDocs: 20 });
+  it('respects deletes and survives merges (float32, int8 and binary)', () => {
+    for (const storage of ['float32', 'int8', 'binary'] as const) {
+      const c = buildCollection(root, docs, schema({ storage, muvera: { kSim: 2, dProj: 8, rReps: 2, index: 'flat' } }), { flushDocs: 20 });
       const top = c.reader().searchMultiVector('mv', query, { k: 3, params: { candidates: 60 } }).map((h) => h.id);
       const w = c.writer();
       w.delete(top[0]!);
       w.commit();
       const after = c.reader().searchMultiVector('mv', query, { k: 2, params: { candidates: 60 } }).map((h) => h.id);
-      expect(after).toEqual(top.slice(1, 3));
+      expect(after, `${storage} after the delete`).toEqual(top.slice(1, 3));
       w.optimize();
       w.close();
       const merged = c.reader();
       expect(merged.segments.length).toBe(1);
-      expect(merged.searchMultiVector('mv', query, { k: 2, params: { candidates: 60 } }).map((h) => h.id)).toEqual(top.slice(1, 3));
+      expect(merged.searchMultiVector('mv', query, { k: 2, params: { candidates: 60 } }).map((h) => h.id), `${storage} after the merge`).toEqual(top.slice(1, 3));
     }
   });
 

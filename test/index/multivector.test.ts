@@ -69,7 +69,7 @@ const queries = ((): Float32Array[] => {
   });
 })();
 
-function build(storage: 'float32' | 'int8', metric: 'dot' | 'cosine', muvera: Record<string, unknown> | null): MultiVectorIndex {
+function build(storage: 'float32' | 'int8' | 'binary', metric: 'dot' | 'cosine', muvera: Record<string, unknown> | null): MultiVectorIndex {
   const { tokens, offsets } = concat(docs);
   return buildMultiVector(tokens, offsets, { dim: DIM, metric, storage, muvera: muvera === null ? null : muveraParamsSchema.parse(muvera) });
 }
@@ -97,6 +97,29 @@ describe('MaxSim', () => {
       overlap += [...b.ids].filter((x) => s.has(x)).length / 10;
     }
     expect(overlap / 15).toBeGreaterThan(0.9);
+  });
+
+  it('binary storage scores exactly as the sign reconstruction alpha * sign(x), alpha = mean |x|', () => {
+    const bin = build('binary', 'cosine', null);
+    const q = bin.prepareQuery(queries[3]!);
+    for (const d of [0, 42, 999]) {
+      const rows = docs[d]!.length / DIM;
+      const rec = new Float32Array(docs[d]!.length);
+      for (let r = 0; r < rows; r++) {
+        const v = docs[d]!.subarray(r * DIM, (r + 1) * DIM);
+        const n = Math.hypot(...v);
+        const alpha = v.reduce((a, x) => a + Math.abs(x / n), 0) / DIM;
+        for (let j = 0; j < DIM; j++) rec[r * DIM + j] = v[j]! > 0 ? alpha : -alpha;
+      }
+      expect(bin.maxSim(q, d)).toBeCloseTo(naiveMaxSim(q, rec, false), 4);
+    }
+    const f = build('float32', 'cosine', null);
+    let overlap = 0;
+    for (const qq of queries.slice(0, 10)) {
+      const a = new Set(f.exhaustive(f.prepareQuery(qq), 10).ids);
+      overlap += [...bin.exhaustive(bin.prepareQuery(qq), 10).ids].filter((x) => a.has(x)).length / 10;
+    }
+    expect(overlap / 10).toBeGreaterThan(0.5);
   });
 
   it('exhaustive search is a sort of every document by MaxSim, honouring the allow-list', () => {
@@ -223,11 +246,11 @@ describe('reranking with early exit', () => {
 describe('files', () => {
   it('round-trips float32 and int8 stores with their encodings', () => {
     const dir = tempDir('quarry-mv-');
-    for (const storage of ['float32', 'int8'] as const) {
+    for (const storage of ['float32', 'int8', 'binary'] as const) {
       const muvera = muveraParamsSchema.parse({ kSim: 3, dProj: 8, rReps: 3, index: storage === 'int8' ? 'hnsw' : 'columnar' });
       const idx = build(storage, 'cosine', muvera);
       const files = writeMultiVector(join(dir, `${storage}.mvec`), join(dir, `${storage}.fde`), idx);
-      expect(files.fde === null).toBe(storage === 'float32');
+      expect(files.fde === null).toBe(storage !== 'int8');
       const back = readMultiVector(join(dir, `${storage}.mvec`), files.fde === null ? null : join(dir, `${storage}.fde`), muvera, () => ({ verifyChecksum: true }));
       const q = idx.prepareQuery(queries[2]!);
       expect(back.search(q, 10)).toEqual(idx.search(q, 10));

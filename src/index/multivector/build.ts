@@ -16,6 +16,8 @@ export interface MultiVectorBuildParams {
   metric: 'dot' | 'cosine';
   storage: TokenStorage;
   muvera: MuveraParams | null;
+  /** The tokens are already as stored (normalized for cosine): merges pass dequantized tokens, whose scales must be kept. */
+  prenormalized?: boolean;
 }
 
 /**
@@ -26,7 +28,7 @@ export interface MultiVectorBuildParams {
 export function buildMultiVector(tokens: Float32Array, offsets: Uint32Array, p: MultiVectorBuildParams): MultiVectorIndex {
   const { dim } = p;
   const rows = offsets[offsets.length - 1]!;
-  if (p.metric === 'cosine') {
+  if (p.metric === 'cosine' && p.prenormalized !== true) {
     for (let r = 0; r < rows; r++) {
       let s = 0;
       for (let j = 0; j < dim; j++) s += tokens[r * dim + j]! * tokens[r * dim + j]!;
@@ -51,9 +53,22 @@ export function buildMultiVector(tokens: Float32Array, offsets: Uint32Array, p: 
       for (let d = 0; d < docs; d++) for (let j = 0; j < enc.dim; j++) columns[j * docs + d] = encoded[d * enc.dim + j]!;
     } else fde = buildDense(p.muvera.index, encoded, enc.dim, 'dot', p.muvera.params);
   }
-  const data: MultiVectorData = { dim, metric: p.metric, storage: p.storage, offsets, floats: null, codes: null, scales: null, fdeColumns: columns };
+  const data: MultiVectorData = { dim, metric: p.metric, storage: p.storage, offsets, floats: null, codes: null, bits: null, scales: null, fdeColumns: columns };
   if (p.storage === 'float32') data.floats = tokens.subarray(0, rows * dim);
-  else {
+  else if (p.storage === 'binary') {
+    const words = (dim + 31) >>> 5;
+    data.bits = new Uint32Array(rows * words);
+    data.scales = new Float32Array(rows);
+    for (let r = 0; r < rows; r++) {
+      let abs = 0;
+      for (let j = 0; j < dim; j++) {
+        const x = tokens[r * dim + j]!;
+        abs += Math.abs(x);
+        if (x > 0) data.bits[r * words + (j >>> 5)]! |= 1 << (j & 31);
+      }
+      data.scales[r] = abs / dim;
+    }
+  } else {
     data.codes = new Int8Array(rows * dim);
     data.scales = new Float32Array(rows);
     for (let r = 0; r < rows; r++) {

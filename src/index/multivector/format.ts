@@ -1,7 +1,7 @@
 /**
  * File layout of a multi-vector field: a section file of kind "MVEC" with
- * the row offsets and the token vectors (float32, or int8 codes and
- * scales); the MUVERA encodings' dense index, when present, is a separate
+ * the row offsets and the token vectors (float32, int8 codes and scales,
+ * or sign bits and scales); the MUVERA encodings' dense index, when present, is a separate
  * dense-family file.
  */
 import { readSectionFile, writeSectionFile, type WrittenFile } from '../../io/section-file.js';
@@ -14,7 +14,10 @@ export function writeMultiVector(path: string, fdePath: string, index: MultiVect
   const d = index.data;
   const sections: Record<string, Uint32Array | Float32Array | Uint8Array> = { offsets: d.offsets };
   if (d.floats !== null) sections.floats = d.floats;
-  else {
+  else if (d.bits !== null) {
+    sections.bits = d.bits;
+    sections.scales = d.scales!;
+  } else {
     // Section files hold unsigned bytes; the codes are the same bytes read as signed.
     sections.codes = new Uint8Array(d.codes!.buffer, d.codes!.byteOffset, d.codes!.length);
     sections.scales = d.scales!;
@@ -35,7 +38,8 @@ export function readMultiVector(path: string, fdePath: string | null, muvera: Mu
     offsets: f.get('offsets', Uint32Array),
     floats: storage === 'float32' ? f.get('floats', Float32Array) : null,
     codes: storage === 'int8' ? asSigned(f.get('codes', Uint8Array)) : null,
-    scales: storage === 'int8' ? f.get('scales', Float32Array) : null,
+    bits: storage === 'binary' ? f.get('bits', Uint32Array) : null,
+    scales: storage === 'float32' ? null : f.get('scales', Float32Array),
     fdeColumns: f.has('fdeColumns') ? f.get('fdeColumns', Float32Array) : null,
   };
   const fde = fdePath === null ? null : readDense(fdePath, expect(fdePath));

@@ -36,8 +36,13 @@ export const muveraParamsSchema = z
 /** MUVERA settings with defaults filled. */
 export type MuveraParams = z.infer<typeof muveraParamsSchema>;
 
-/** Storage of token vectors: float32, or int8 with one scale per token (4× smaller). */
-export type TokenStorage = 'float32' | 'int8';
+/**
+ * Storage of token vectors: float32; int8 with one scale per token (4×
+ * smaller); or 1-bit signs with one scale per token, the mean absolute
+ * coordinate, which is the scale minimizing the L2 error of α·sign(x) (32×
+ * smaller; the query stays float).
+ */
+export type TokenStorage = 'float32' | 'int8' | 'binary';
 
 /** Search-time parameters of a multi-vector leg. */
 export interface MultiVectorSearchParams {

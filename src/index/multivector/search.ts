@@ -22,6 +22,9 @@ export interface MultiVectorData {
   offsets: Uint32Array;
   floats: Float32Array | null;
   codes: Int8Array | null;
+  /** Sign bits for binary storage: ceil(dim / 32) words per token. */
+  bits: Uint32Array | null;
+  /** Per-token scales (int8 and binary storage). */
   scales: Float32Array | null;
   /** MUVERA encodings stored coordinate-major (encoding dim × documents), for the `columnar` search; or null. */
   fdeColumns: Float32Array | null;
@@ -40,6 +43,7 @@ export class MultiVectorIndex {
   private readonly encoder: FdeEncoder | null;
   private best = new Float32Array(64);
   private acc = new Float32Array(0);
+  private qsum = new Float32Array(0);
 
   constructor(
     readonly data: MultiVectorData,
@@ -89,6 +93,34 @@ export class MultiVectorIndex {
           const qo = i * dim;
           let s = 0;
           for (let j = 0; j < dim; j++) s += q[qo + j]! * floats[off + j]!;
+          if (s > best[i]!) best[i] = s;
+        }
+      }
+    } else if (this.data.bits !== null) {
+      // α · Σ_j ±q_j = α · (2 · Σ_{bit j set} q_j − Σ_j q_j): only set bits are visited.
+      const bits = this.data.bits;
+      const scales = this.data.scales!;
+      const words = (dim + 31) >>> 5;
+      if (this.qsum.length < nq) this.qsum = new Float32Array(nq);
+      for (let i = 0; i < nq; i++) {
+        let s = 0;
+        for (let j = 0; j < dim; j++) s += q[i * dim + j]!;
+        this.qsum[i] = s;
+      }
+      for (let t = start; t < end; t++) {
+        const scale = scales[t]!;
+        for (let i = 0; i < nq; i++) {
+          const qo = i * dim;
+          let pos = 0;
+          for (let w = 0; w < words; w++) {
+            let word = bits[t * words + w]!;
+            while (word !== 0) {
+              const low = word & -word;
+              pos += q[qo + (w << 5) + 31 - Math.clz32(low)]!;
+              word ^= low;
+            }
+          }
+          const s = scale * (2 * pos - this.qsum[i]!);
           if (s > best[i]!) best[i] = s;
         }
       }
