@@ -8,6 +8,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { QuarryError } from '../io/quarry-error.js';
+import { bertNormalize } from './bert-normalizer.js';
 
 interface TokenizerJson {
   normalizer?: { type?: string; lowercase?: boolean; strip_accents?: boolean | null; handle_chinese_chars?: boolean; clean_text?: boolean } | null;
@@ -50,6 +51,17 @@ export class WordPieceTokenizer {
     return new WordPieceTokenizer(json, path);
   }
 
+  /** Id of the unknown token, or null when the vocabulary lacks it. */
+  get unkId(): number | null {
+    return this.vocab.get(this.unk) ?? null;
+  }
+
+  /** Token ids of `text` (no special tokens; unknown words get the unknown token's id). */
+  encodeIds(text: string): number[] {
+    const unk = this.unkId ?? -1;
+    return this.tokenize(text).map((t) => this.vocab.get(t) ?? unk);
+  }
+
   /** Word pieces of `text` (unknown words become the unknown token). */
   tokenize(text: string): string[] {
     const out: string[] = [];
@@ -86,17 +98,7 @@ export class WordPieceTokenizer {
   }
 
   private normalize(text: string): string {
-    let s = '';
-    for (const ch of text) {
-      const cp = ch.codePointAt(0)!;
-      if (cp === 0 || cp === 0xfffd || (isControl(ch) && ch !== '\t' && ch !== '\n' && ch !== '\r')) continue;
-      if (/\s/u.test(ch)) s += ' ';
-      else if (this.chinese && isCjk(cp)) s += ` ${ch} `;
-      else s += ch;
-    }
-    if (this.lowercase) s = s.toLowerCase();
-    if (this.stripAccents) s = s.normalize('NFD').replace(/\p{Mn}/gu, '');
-    return s;
+    return bertNormalize(text, { lowercase: this.lowercase, stripAccents: this.stripAccents, chineseChars: this.chinese });
   }
 
   private preTokenize(text: string): string[] {
@@ -117,20 +119,9 @@ export class WordPieceTokenizer {
   }
 }
 
-function isControl(ch: string): boolean {
-  return /^[\p{Cc}\p{Cf}]$/u.test(ch);
-}
-
 function isPunctuation(ch: string): boolean {
   const cp = ch.codePointAt(0)!;
   // BERT treats all non-letter/number ASCII as punctuation, plus Unicode P*.
   if ((cp >= 33 && cp <= 47) || (cp >= 58 && cp <= 64) || (cp >= 91 && cp <= 96) || (cp >= 123 && cp <= 126)) return true;
   return /^\p{P}$/u.test(ch);
-}
-
-function isCjk(cp: number): boolean {
-  return (
-    (cp >= 0x4e00 && cp <= 0x9fff) || (cp >= 0x3400 && cp <= 0x4dbf) || (cp >= 0x20000 && cp <= 0x2a6df) || (cp >= 0x2a700 && cp <= 0x2b73f) ||
-    (cp >= 0x2b740 && cp <= 0x2b81f) || (cp >= 0x2b820 && cp <= 0x2ceaf) || (cp >= 0xf900 && cp <= 0xfaff) || (cp >= 0x2f800 && cp <= 0x2fa1f)
-  );
 }
