@@ -5,7 +5,7 @@
 import { api, el, fmt, setupKeyBox } from '/assets/api.js';
 
 const $ = (id) => document.getElementById(id);
-const state = { info: null, textFields: [], keywordFields: [], selected: new Map() };
+const state = { info: null, textFields: [], denseFields: new Set(), keywordFields: [], selected: new Map() };
 
 const askForKey = setupKeyBox($('key-box'), () => loadCollections());
 
@@ -39,7 +39,9 @@ async function loadCollections() {
 async function loadCollection(name) {
   const info = await api('GET', `/v1/collections/${encodeURIComponent(name)}`);
   state.info = info;
-  state.textFields = Object.entries(info.schema.fields).filter(([, f]) => f.type === 'text').map(([n]) => n);
+  // Text fields (BM25) and dense fields whose encoder turns query text into a vector.
+  state.textFields = Object.entries(info.schema.fields).filter(([, f]) => f.type === 'text' || (f.type === 'dense' && f.encoder)).map(([n]) => n);
+  state.denseFields = new Set(Object.entries(info.schema.fields).filter(([, f]) => f.type === 'dense').map(([n]) => n));
   state.keywordFields = Object.entries(info.schema.fields).filter(([, f]) => f.type === 'keyword').map(([n]) => n);
   state.selected = new Map();
   $('fields').replaceChildren(...state.textFields.map((f) => {
@@ -52,7 +54,7 @@ async function loadCollection(name) {
       $('fusion-row').hidden = checkedFields().length < 2;
       search();
     });
-    label.append(box, ` ${f}`);
+    label.append(box, ` ${f}`, state.denseFields.has(f) ? el('span', 'muted', ' (dense)') : '');
     return label;
   }));
   $('fusion-row').hidden = state.textFields.length < 2;

@@ -11,7 +11,7 @@
  * c.reader().search('hello', { k: 5 });
  */
 import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { fsyncDirectory, ioError } from '../io/atomic-file.js';
 import { QuarryError } from '../io/quarry-error.js';
 import { listGenerations, MANIFEST_FORMAT, readLatestManifest, readManifest, writeManifest, type Manifest } from './manifest.js';
@@ -43,6 +43,8 @@ export class Collection {
   /** Creates an empty collection with `schema` in `dir` (which must be absent or empty). */
   static create(dir: string, schema: CollectionSchema | unknown): Collection {
     const parsed = parseSchema(schema);
+    // Encoder paths are kept absolute, so the collection encodes the same way from any working directory.
+    for (const f of Object.values(parsed.fields)) if (f.type === 'dense' && f.encoder !== undefined) f.encoder.path = resolve(f.encoder.path);
     if (existsSync(dir)) {
       if (!statSync(dir).isDirectory()) throw new QuarryError('ALREADY_EXISTS', 'exists and is not a directory', { file: dir });
       if (Collection.exists(dir)) throw new QuarryError('ALREADY_EXISTS', 'is already a collection', { file: dir }, 'open it instead, or choose another folder');

@@ -1,6 +1,7 @@
 /** Checks a raw document against a schema and splits it into what each part of a segment needs. */
 import { QuarryError, type ErrorLocation } from '../io/quarry-error.js';
 import { parseJsonVector } from '../io/vector-files.js';
+import { loadFieldEncoder, type DenseTextEncoder } from '../encode/dense-text-encoder.js';
 import { knownProperties, sourcesOf, type CollectionSchema, type MultiVectorFieldSpec } from './schema.js';
 
 /** A metadata value: keyword fields may hold several strings. */
@@ -28,10 +29,15 @@ export class DocumentPreparer {
   private readonly known: Set<string>;
 
   private readonly vectorSources: Set<string>;
+  /** Encoders of dense fields that encode text. */
+  private readonly encoders = new Map<string, DenseTextEncoder>();
 
   constructor(private readonly schema: CollectionSchema) {
     this.known = knownProperties(schema);
-    this.vectorSources = new Set(Object.entries(schema.fields).flatMap(([n, f]) => (f.type === 'dense' || f.type === 'sparse' || f.type === 'multivector' ? [f.from ?? n] : [])));
+    this.vectorSources = new Set(
+      Object.entries(schema.fields).flatMap(([n, f]) => ((f.type === 'dense' && f.encoder === undefined) || f.type === 'sparse' || f.type === 'multivector' ? [f.from ?? n] : [])),
+    );
+    for (const [name, f] of Object.entries(schema.fields)) if (f.type === 'dense' && f.encoder !== undefined) this.encoders.set(name, loadFieldEncoder(name, f.encoder, f.dim));
   }
 
   /** Validates `raw`; errors name `where` (file and line) and the offending field. */
@@ -74,6 +80,17 @@ export class DocumentPreparer {
       }
       if (spec.type === 'multivector') {
         multi.set(name, v === undefined || v === null ? new Float32Array(0) : parseMultiVectorValue(v, spec, { ...where, field: src }));
+        continue;
+      }
+      if (spec.type === 'dense' && spec.encoder !== undefined) {
+        const parts: string[] = [];
+        for (const p of spec.encoder.from) {
+          const t = raw[p];
+          if (t === undefined || t === null) continue;
+          if (typeof t !== 'string') bad(p, `expected a string to encode, found ${describe(t)}`);
+          parts.push(t as string);
+        }
+        vectors.set(name, this.encoders.get(name)!.encodeDocument(parts.join('\n')));
         continue;
       }
       if (spec.type === 'dense') {

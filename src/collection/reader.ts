@@ -8,6 +8,7 @@ import { QuarryError } from '../io/quarry-error.js';
 import type { Analyzer } from '../text/analyzer.js';
 import type { Manifest } from './manifest.js';
 import { denseFields, multiVectorFields, textFields, type CollectionSchema, type DenseFieldSpec, type MultiVectorFieldSpec } from './schema.js';
+import { loadFieldEncoder } from '../encode/dense-text-encoder.js';
 import { rerankWithEarlyExit, type MultiVectorHits, type RerankParams } from '../index/multivector/index.js';
 import { FAMILY_SEARCH_PARAMS } from '../index/dense-families.js';
 import { TopKHeap } from '../kernels/top-k-heap.js';
@@ -354,6 +355,10 @@ export class Snapshot {
         return { terms: this.searcher.explain(this.queryTerms(text, [field]), this.segments.indexOf(seg), local) };
       },
       retrieve: (leg, k, allow) => {
+        if (leg.text !== undefined && this.schema.fields[leg.field]?.type === 'dense') {
+          const spec = this.schema.fields[leg.field] as DenseFieldSpec;
+          return this.denseTop(leg.field, loadFieldEncoder(leg.field, spec.encoder!, spec.dim).encodeQuery(leg.text), k, leg.params ?? {}, allow);
+        }
         if (leg.text !== undefined) {
           const excluded = allow === null ? undefined : this.segments.map((_, i) => this.exclusion(i, allow));
           return this.searcher.search(this.queryTerms(leg.text, [leg.field]), k, 'auto', excluded);

@@ -9,6 +9,7 @@ import { QuarryError } from '../io/quarry-error.js';
 import { DENSE_FAMILIES, FAMILY_PARAMS } from '../index/dense-families.js';
 import { ANALYZER_PRESETS, analyzerConfigSchema } from '../text/analyzer.js';
 import { muveraParamsSchema } from '../index/multivector/params.js';
+import { encoderSpecSchema } from '../encode/dense-text-encoder.js';
 
 const fieldName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_.-]*$/, 'field names use letters, digits, "_", "." and "-", and start with a letter or "_"');
 
@@ -39,6 +40,8 @@ const denseField = z
     index: z.enum(DENSE_FAMILIES).default('hnsw'),
     /** Family parameters, named as in the family's params.ts. */
     params: z.record(z.number()).default({}),
+    /** Encode document text (and query text) into this field with a model, instead of reading vectors. */
+    encoder: encoderSpecSchema.optional(),
   })
   .strict();
 
@@ -140,6 +143,9 @@ export function parseSchema(input: unknown, where = 'schema'): CollectionSchema 
         }
       }
     }
+    if (spec.type === 'dense' && spec.encoder !== undefined && spec.from !== undefined) {
+      throw new QuarryError('BAD_SCHEMA', `fields.${name}.from: give either "from" (a property holding vectors) or "encoder" (whose "from" names the text to encode), not both`, { file: where });
+    }
     if (spec.type === 'dense') {
       const allowed = FAMILY_PARAMS[spec.index];
       for (const p of Object.keys(spec.params)) {
@@ -166,6 +172,7 @@ export function parseSchema(input: unknown, where = 'schema'): CollectionSchema 
 /** Source properties a field reads. */
 export function sourcesOf(name: string, spec: FieldSpec): string[] {
   if (spec.type === 'text') return spec.from ?? [name];
+  if (spec.type === 'dense' && spec.encoder !== undefined) return spec.encoder.from;
   return [spec.from ?? name];
 }
 

@@ -65,7 +65,9 @@ export function runQuery(source: QuerySource, input: unknown, opts: { includeSto
   spec.retrieve.forEach((leg, i) => {
     const f = source.fields[leg.field];
     const want = leg.text !== undefined ? 'text' : leg.vector !== undefined ? 'dense' : leg.multivector !== undefined ? 'multivector' : 'sparse';
-    if (f === undefined || f.type !== want) {
+    // A dense field with an encoder takes text: the query side of its encoder turns it into a vector.
+    const encodesText = want === 'text' && f?.type === 'dense' && (f as { encoder?: unknown }).encoder !== undefined;
+    if (!encodesText && (f === undefined || f.type !== want)) {
       const kinds = Object.entries(source.fields).filter(([, x]) => x.type === want).map(([n]) => n);
       throw new QuarryError('BAD_ARGUMENT', `"${leg.field}" is not a ${want} field`, { field: `retrieve[${i}].field` }, kinds.length > 0 ? `${want} fields: ${kinds.join(', ')}` : `the collection has no ${want} fields`);
     }
@@ -117,7 +119,7 @@ export function runQuery(source: QuerySource, input: unknown, opts: { includeSto
 function explainHit(source: QuerySource, spec: QuerySpec, hit: PipelineHit): Record<string, unknown> {
   const legs = spec.retrieve.map((leg, i) => {
     const base: Record<string, unknown> = { field: leg.field, rank: hit.legs[i]!.rank, score: hit.legs[i]!.score };
-    if (leg.text !== undefined && source.explainText !== undefined && hit.legs[i]!.rank !== null) base.bm25 = source.explainText(leg.field, leg.text, hit.doc);
+    if (leg.text !== undefined && source.fields[leg.field]?.type === 'text' && source.explainText !== undefined && hit.legs[i]!.rank !== null) base.bm25 = source.explainText(leg.field, leg.text, hit.doc);
     return base;
   });
   const fusion = spec.retrieve.length === 1 && spec.fuse === undefined ? 'single leg: raw score' : spec.fuse?.method === 'weighted' ? `weighted sum of ${spec.fuse.normalize}-normalized leg scores` : `reciprocal rank fusion, k = ${spec.fuse?.method === 'rrf' ? spec.fuse.k : 60}: sum of weight / (k + rank)`;
