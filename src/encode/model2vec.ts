@@ -7,10 +7,11 @@
  * `tokenizer.json` (WordPiece or Unigram) and `model.safetensors`
  * (embeddings as float32, float16 or int8; optional `weights` and `mapping`).
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { QuarryError } from '../io/quarry-error.js';
 import { readSafeTensors } from '../io/safetensors.js';
+import { readJsonFile } from '../io/json-file.js';
 import { loadTokenizerJson, type IdTokenizer } from '../text/tokenizer-json.js';
 
 /** Options of `Model2VecEncoder.encode`. */
@@ -43,12 +44,7 @@ export class Model2VecEncoder {
     for (const f of ['config.json', 'tokenizer.json', 'model.safetensors']) {
       if (!existsSync(join(dir, f))) throw new QuarryError('NOT_FOUND', `the model folder has no ${f}`, { file: dir }, 'a Model2Vec folder holds config.json, tokenizer.json and model.safetensors');
     }
-    let config: { normalize?: boolean };
-    try {
-      config = JSON.parse(readFileSync(join(dir, 'config.json'), 'utf8')) as { normalize?: boolean };
-    } catch (e) {
-      throw new QuarryError('BAD_INPUT', `cannot read config: ${(e as Error).message}`, { file: join(dir, 'config.json') });
-    }
+    const config = readJsonFile(join(dir, 'config.json'), 'config') as { normalize?: boolean };
     const tokenizer = loadTokenizerJson(join(dir, 'tokenizer.json'));
     const st = readSafeTensors(join(dir, 'model.safetensors'));
     const name = st.info('embeddings') !== undefined ? 'embeddings' : '0';

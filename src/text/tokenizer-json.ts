@@ -1,5 +1,5 @@
 /** Loads a Hugging Face `tokenizer.json` as the tokenizer its model type names. */
-import { readFileSync } from 'node:fs';
+import { readJsonFile } from '../io/json-file.js';
 import { QuarryError } from '../io/quarry-error.js';
 import { UnigramTokenizer } from './unigram-tokenizer.js';
 import { WordPieceTokenizer } from './wordpiece-tokenizer.js';
@@ -15,12 +15,7 @@ export interface IdTokenizer {
 
 /** Reads `path` and builds a WordPiece or Unigram tokenizer. */
 export function loadTokenizerJson(path: string): IdTokenizer {
-  let json: { model?: { type?: string } };
-  try {
-    json = JSON.parse(readFileSync(path, 'utf8')) as { model?: { type?: string } };
-  } catch (e) {
-    throw new QuarryError('BAD_INPUT', `cannot read tokenizer: ${(e as Error).message}`, { file: path });
-  }
+  const json = readJsonFile(path, 'tokenizer') as { model?: { type?: string } };
   switch (json.model?.type) {
     case 'WordPiece':
       return new WordPieceTokenizer(json as ConstructorParameters<typeof WordPieceTokenizer>[0], path);

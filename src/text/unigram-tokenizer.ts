@@ -6,7 +6,7 @@
  * piece covers become the unknown piece (consecutive ones fused), scored
  * below every real piece, as the reference implementation does.
  */
-import { readFileSync } from 'node:fs';
+import { readJsonFile } from '../io/json-file.js';
 import { QuarryError } from '../io/quarry-error.js';
 import { bertNormalize } from './bert-normalizer.js';
 
@@ -56,14 +56,9 @@ export class UnigramTokenizer {
 
   /** Loads `tokenizer.json` from a file. */
   static fromFile(path: string): UnigramTokenizer {
-    let json: UnigramJson;
-    try {
-      json = JSON.parse(readFileSync(path, 'utf8')) as UnigramJson;
-    } catch (e) {
-      throw new QuarryError('BAD_INPUT', `cannot read tokenizer: ${(e as Error).message}`, { file: path });
-    }
-    return new UnigramTokenizer(json, path);
+    return new UnigramTokenizer(readJsonFile(path, 'tokenizer') as UnigramJson, path);
   }
+
 
   /** Token ids of `text` (no special tokens). */
   encodeIds(text: string): number[] {

@@ -6,7 +6,7 @@
  * pieces with the `##` continuation prefix. Used by inference-free sparse
  * query encoders, which need the tokens only.
  */
-import { readFileSync } from 'node:fs';
+import { readJsonFile } from '../io/json-file.js';
 import { QuarryError } from '../io/quarry-error.js';
 import { bertNormalize } from './bert-normalizer.js';
 
@@ -42,14 +42,9 @@ export class WordPieceTokenizer {
 
   /** Loads `tokenizer.json` from a file. */
   static fromFile(path: string): WordPieceTokenizer {
-    let json: TokenizerJson;
-    try {
-      json = JSON.parse(readFileSync(path, 'utf8')) as TokenizerJson;
-    } catch (e) {
-      throw new QuarryError('BAD_INPUT', `cannot read tokenizer: ${(e as Error).message}`, { file: path });
-    }
-    return new WordPieceTokenizer(json, path);
+    return new WordPieceTokenizer(readJsonFile(path, 'tokenizer') as TokenizerJson, path);
   }
+
 
   /** Id of the unknown token, or null when the vocabulary lacks it. */
   get unkId(): number | null {
