@@ -12,6 +12,12 @@ import { bertNormalize } from './bert-normalizer.js';
 
 type NormalizerJson = { type: string; [k: string]: unknown };
 
+interface TrieNode {
+  /** Piece id ending here, or -1. */
+  id: number;
+  next: Map<string, TrieNode>;
+}
+
 interface UnigramJson {
   normalizer?: NormalizerJson | null;
   pre_tokenizer?: { type: string; replacement?: string; prepend_scheme?: string; add_prefix_space?: boolean; split?: boolean } | null;
@@ -24,7 +30,8 @@ export class UnigramTokenizer {
   readonly vocab = new Map<string, number>();
   readonly unkId: number | null;
   private readonly scores: Float64Array;
-  private readonly maxPieceChars: number;
+  /** Pieces as a character trie: the Viterbi step walks it instead of building substrings. */
+  private readonly trie: TrieNode = { id: -1, next: new Map() };
   private readonly unkScore: number;
   private readonly normalizers: ((s: string) => string)[];
   private readonly replacement: string;
@@ -35,15 +42,19 @@ export class UnigramTokenizer {
     const m = json.model;
     if (m?.type !== 'Unigram' || !Array.isArray(m.vocab)) throw new QuarryError('BAD_INPUT', `model type is ${m?.type ?? 'missing'}, expected Unigram`, { file: where });
     this.scores = new Float64Array(m.vocab.length);
-    let maxLen = 1;
     let minScore = Infinity;
     m.vocab.forEach(([piece, score], id) => {
       this.vocab.set(piece, id);
       this.scores[id] = score;
-      maxLen = Math.max(maxLen, [...piece].length);
       minScore = Math.min(minScore, score);
+      let node = this.trie;
+      for (const ch of piece) {
+        let child = node.next.get(ch);
+        if (child === undefined) node.next.set(ch, (child = { id: -1, next: new Map() }));
+        node = child;
+      }
+      node.id = id;
     });
-    this.maxPieceChars = maxLen;
     this.unkId = m.unk_id ?? null;
     this.unkScore = minScore - 10;
     this.normalizers = normalizerChain(json.normalizer ?? null, where);
@@ -103,12 +114,13 @@ export class UnigramTokenizer {
     best[0] = 0;
     for (let i = 0; i < n; i++) {
       if (best[i] === -Infinity) continue;
-      let sub = '';
       let covered = false;
-      for (let j = i; j < Math.min(n, i + this.maxPieceChars); j++) {
-        sub += chars[j]!;
-        const id = this.vocab.get(sub);
-        if (id === undefined) continue;
+      let node: TrieNode | undefined = this.trie;
+      for (let j = i; j < n; j++) {
+        node = node.next.get(chars[j]!);
+        if (node === undefined) break;
+        const id = node.id;
+        if (id < 0) continue;
         if (j === i) covered = true;
         const score = best[i]! + this.scores[id]!;
         if (score > best[j + 1]!) {
