@@ -11,7 +11,6 @@ import { join } from 'node:path';
 import { fsyncDirectory, ioError } from '../io/atomic-file.js';
 import { QuarryError } from '../io/quarry-error.js';
 import type { WrittenFile } from '../io/section-file.js';
-import { FLOAT16_TABLE } from '../kernels/float16.js';
 import { GrowableU32 } from '../kernels/growable-arrays.js';
 import { buildDense, denseRows, writeDense } from '../index/dense-families.js';
 import { encodeInvertedField, NO_MORE_DOCS, PostingsCursor, writeInvertedField } from '../index/inverted/index.js';
@@ -117,19 +116,9 @@ export function mergeSegments(dir: string, name: string, segments: readonly Segm
     const b = new SparseFieldBuilder();
     segments.forEach((s, i) => {
       const sf = s.sparse.get(field)!;
-      const tokens = sf.vocab.tokens;
       for (let d = 0; d < s.numDocs; d++) {
         if (remap[i]![d]! < 0) continue;
-        const v = new Map<string, number>();
-        if (sf.exact !== null) {
-          const m = sf.exact.matrix;
-          for (let k = m.indptr[d]!; k < m.indptr[d + 1]!; k++) v.set(tokens[m.indices[k]!]!, m.values[k]!);
-        } else {
-          const sd = sf.seismic!.data;
-          const f16 = sd.fwdValues instanceof Uint16Array;
-          for (let k = sd.fwdStart[d]!; k < sd.fwdStart[d + 1]!; k++) v.set(tokens[sd.fwdTerms[k]!]!, f16 ? FLOAT16_TABLE[sd.fwdValues[k]!]! : sd.fwdValues[k]!);
-        }
-        b.add(v);
+        b.add(sf.documentVector(d));
       }
     });
     Object.assign(files, b.write(folder, field, spec));

@@ -10,7 +10,8 @@ import type { Manifest } from './manifest.js';
 import { denseFields, multiVectorFields, textFields, type CollectionSchema, type DenseFieldSpec, type MultiVectorFieldSpec } from './schema.js';
 import { loadFieldEncoder } from '../encode/dense-text-encoder.js';
 import { rerankWithEarlyExit, type MultiVectorHits, type RerankParams } from '../index/multivector/index.js';
-import { FAMILY_SEARCH_PARAMS } from '../index/dense-families.js';
+import { denseRows, FAMILY_SEARCH_PARAMS } from '../index/dense-families.js';
+import { rocchioDense, rocchioSparse, type RocchioParams } from '../search/rocchio.js';
 import { TopKHeap } from '../kernels/top-k-heap.js';
 import { Bitset } from '../kernels/bitset.js';
 import { runQuery, type PipelineResult, type QuerySource } from '../search/pipeline.js';
@@ -222,6 +223,20 @@ export class Snapshot {
     return heap.drain();
   }
 
+  /** A dense leg, with Rocchio feedback from its own top documents when `prf` is given. */
+  private denseWithFeedback(field: string, q: Float32Array, k: number, params: Readonly<Record<string, number>>, allow: readonly (Bitset | null)[] | null, prf: RocchioParams | undefined): TopDocs {
+    const first = this.denseTop(field, q, prf === undefined ? k : Math.max(k, prf.docs), params, allow);
+    if (prf === undefined) return first;
+    const rows = Array.from(first.docs.subarray(0, prf.docs), (doc) => {
+      const [seg, local] = this.locate(doc);
+      const index = seg.dense.get(field)!;
+      const data = denseRows(index);
+      if (data === null) throw new QuarryError('BAD_ARGUMENT', `the ${field} index keeps no float vectors for feedback`, { field: 'prf' });
+      return data.subarray(local * index.dim, (local + 1) * index.dim);
+    });
+    return this.denseTop(field, rocchioDense(q, rows, prf), k, params, allow);
+  }
+
   /** Segment i's searchable rows: live, and in `allow[i]` when given (null: every row). */
   private allowList(i: number, allow: readonly (Bitset | null)[] | null): Bitset | null {
     const seg = this.segments[i]!;
@@ -357,7 +372,7 @@ export class Snapshot {
       retrieve: (leg, k, allow) => {
         if (leg.text !== undefined && this.schema.fields[leg.field]?.type === 'dense') {
           const spec = this.schema.fields[leg.field] as DenseFieldSpec;
-          return this.denseTop(leg.field, loadFieldEncoder(leg.field, spec.encoder!, spec.dim).encodeQuery(leg.text), k, leg.params ?? {}, allow);
+          return this.denseWithFeedback(leg.field, loadFieldEncoder(leg.field, spec.encoder!, spec.dim).encodeQuery(leg.text), k, leg.params ?? {}, allow, leg.prf);
         }
         if (leg.text !== undefined) {
           const excluded = allow === null ? undefined : this.segments.map((_, i) => this.exclusion(i, allow));
@@ -366,13 +381,20 @@ export class Snapshot {
         if (leg.vector !== undefined) {
           const spec = this.schema.fields[leg.field] as DenseFieldSpec;
           if (leg.vector.length !== spec.dim) throw new QuarryError('BAD_ARGUMENT', `vector has dimension ${leg.vector.length}, the field has ${spec.dim}`, { field: 'retrieve.vector' });
-          return this.denseTop(leg.field, Float32Array.from(leg.vector), k, leg.params ?? {}, allow);
+          return this.denseWithFeedback(leg.field, Float32Array.from(leg.vector), k, leg.params ?? {}, allow, leg.prf);
         }
         if (leg.multivector !== undefined) {
           const spec = this.multiVectorSpec(leg.field);
           return this.multiTop(leg.field, this.tokenRows(spec.dim, leg.multivector, 'retrieve.multivector'), k, leg.params ?? {}, allow);
         }
-        return this.sparseTop(leg.field, new Map(Object.entries(leg.sparse!)), k, leg.params ?? {}, allow);
+        const weights = new Map(Object.entries(leg.sparse!));
+        const first = this.sparseTop(leg.field, weights, leg.prf === undefined ? k : Math.max(k, leg.prf.docs), leg.params ?? {}, allow);
+        if (leg.prf === undefined) return first;
+        const feedback = Array.from(first.docs.subarray(0, leg.prf.docs), (doc) => {
+          const [seg, local] = this.locate(doc);
+          return seg.sparse.get(leg.field)!.documentVector(local);
+        });
+        return this.sparseTop(leg.field, rocchioSparse(weights, feedback, leg.prf), k, leg.params ?? {}, allow);
       },
       rerank: (field, vectors, docs, scores, k, rules) => {
         const r = this.rerankTop(field, vectors, docs, scores, k, rules);

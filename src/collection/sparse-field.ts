@@ -12,6 +12,7 @@ import { SparseExactIndex } from '../index/sparse-exact.js';
 import { buildSeismic, readSeismic, SeismicIndex, writeSeismic, type SeismicSearchParams } from '../index/seismic/index.js';
 import { Records, RecordsBuilder } from './stored-fields.js';
 import { Bitset } from '../kernels/bitset.js';
+import { FLOAT16_TABLE } from '../kernels/float16.js';
 import type { SparseFieldSpec } from './schema.js';
 
 const vocabFile = (f: string): string => `${f}.voc`;
@@ -85,6 +86,21 @@ export class SparseField {
       });
       this.seismic = null;
     }
+  }
+
+  /** Row `d`'s vector as `{token: weight}` (Seismic's forward index keeps the values as stored: 16-bit or 32-bit). */
+  documentVector(d: number): Map<string, number> {
+    const tokens = this.vocab.tokens;
+    const v = new Map<string, number>();
+    if (this.exact !== null) {
+      const m = this.exact.matrix;
+      for (let k = m.indptr[d]!; k < m.indptr[d + 1]!; k++) v.set(tokens[m.indices[k]!]!, m.values[k]!);
+    } else {
+      const sd = this.seismic!.data;
+      const f16 = sd.fwdValues instanceof Uint16Array;
+      for (let k = sd.fwdStart[d]!; k < sd.fwdStart[d + 1]!; k++) v.set(tokens[sd.fwdTerms[k]!]!, f16 ? FLOAT16_TABLE[sd.fwdValues[k]!]! : sd.fwdValues[k]!);
+    }
+    return v;
   }
 
   /** Maps a `{token: weight}` query to this segment's ids (unknown tokens cannot match and are dropped). */

@@ -72,6 +72,11 @@ export function runQuery(source: QuerySource, input: unknown, opts: { includeSto
       throw new QuarryError('BAD_ARGUMENT', `"${leg.field}" is not a ${want} field`, { field: `retrieve[${i}].field` }, kinds.length > 0 ? `${want} fields: ${kinds.join(', ')}` : `the collection has no ${want} fields`);
     }
   });
+  spec.retrieve.forEach((leg, i) => {
+    if (leg.prf !== undefined && (source.fields[leg.field]?.type === 'text' || leg.multivector !== undefined)) {
+      throw new QuarryError('BAD_ARGUMENT', 'Rocchio feedback applies to dense and sparse legs', { field: `retrieve[${i}].prf` }, 'for BM25 legs use RM3 (snapshot.searchRm3 or quarry search --rm3)');
+    }
+  });
   for (const f of spec.facets ?? []) {
     if (source.fields[f]?.type !== 'keyword') throw new QuarryError('BAD_ARGUMENT', `"${f}" is not a keyword field`, { field: 'facets' });
   }

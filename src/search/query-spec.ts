@@ -25,6 +25,11 @@ const leg = z
     params: z.record(z.number()).optional(),
     /** Weight of this leg in weighted fusion (default 1). */
     weight: z.number().nonnegative().optional(),
+    /** Rocchio pseudo-relevance feedback for dense and sparse legs: query' = alpha·query + beta·mean(top `docs` vectors), searched again. */
+    prf: z
+      .object({ docs: z.number().int().positive().max(1000).default(10), alpha: z.number().nonnegative().default(1), beta: z.number().nonnegative().default(0.75) })
+      .strict()
+      .optional(),
   })
   .strict()
   .refine((l) => [l.text, l.vector, l.sparse, l.multivector].filter((x) => x !== undefined).length === 1, 'give exactly one of text, vector, sparse, multivector');
