@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 /** The `quarry` command line: one subcommand per job, each with `--help` and an example. */
 import { Command } from 'commander';
+import { registerCalibrate } from './commands/calibrate-command.js';
 import { registerCompare } from './commands/compare-command.js';
 import { registerEval } from './commands/eval-command.js';
 import { registerIndex } from './commands/index-command.js';
@@ -35,5 +36,6 @@ registerMaintenance(program);
 registerEval(program);
 registerCompare(program);
 registerServe(program);
+registerCalibrate(program);
 
 await program.parseAsync(process.argv);

@@ -11,6 +11,7 @@ import { denseFields, multiVectorFields, textFields, type CollectionSchema, type
 import { loadFieldEncoder } from '../encode/dense-text-encoder.js';
 import { rerankWithEarlyExit, type MultiVectorHits, type RerankParams } from '../index/multivector/index.js';
 import { denseRows, FAMILY_SEARCH_PARAMS } from '../index/dense-families.js';
+import { readCalibration } from './calibration-file.js';
 import { rocchioDense, rocchioSparse, type RocchioParams } from '../search/rocchio.js';
 import { TopKHeap } from '../kernels/top-k-heap.js';
 import { Bitset } from '../kernels/bitset.js';
@@ -396,6 +397,7 @@ export class Snapshot {
         });
         return this.sparseTop(leg.field, rocchioSparse(weights, feedback, leg.prf), k, leg.params ?? {}, allow);
       },
+      calibration: () => readCalibration(this.dir),
       rerank: (field, vectors, docs, scores, k, rules) => {
         const r = this.rerankTop(field, vectors, docs, scores, k, rules);
         return { docs: r.ids, scores: r.scores, scored: r.scored };

@@ -9,6 +9,7 @@ import { Bitset } from '../kernels/bitset.js';
 import { QuarryError } from '../io/quarry-error.js';
 import { fuseRrf, fuseWeighted, type Fused, type LegResult } from './fusion.js';
 import { parseQuerySpec, type QuerySpec } from './query-spec.js';
+import { calibrate, type CalibrationModel } from './calibration.js';
 import { evaluateWhere, validateWhere, type FieldKinds, type FilterColumns } from './where.js';
 
 /** A ranked list from one leg over all segments: global documents and scores, best first. */
@@ -32,6 +33,8 @@ export interface QuerySource {
    * the new order, MaxSim scores and how many candidates were scored.
    */
   rerank?(field: string, vectors: readonly (readonly number[])[], docs: ArrayLike<number>, scores: ArrayLike<number>, k: number, rules: { depth: number; alpha?: number; beta?: number }): { docs: ArrayLike<number>; scores: ArrayLike<number>; scored: number };
+  /** The collection's fitted relevance calibration, or null (see search/calibration.ts). */
+  calibration?(): CalibrationModel | null;
   /** Explanation of a BM25 leg's score for a document, when available. */
   explainText?(field: string, text: string, doc: number): Record<string, unknown>;
   id(doc: number): string;
@@ -45,6 +48,8 @@ export interface PipelineHit {
   score: number;
   /** Per leg (in spec order): rank (1-based) and raw score, or null when the leg did not return it. */
   legs: { rank: number | null; score: number | null }[];
+  /** With `filter.minRelevance`: the calibrated probability of relevance. */
+  relevance?: number;
   stored?: Record<string, unknown>;
   explain?: Record<string, unknown>;
 }
@@ -96,6 +101,16 @@ export function runQuery(source: QuerySource, input: unknown, opts: { includeSto
   else if (spec.fuse?.method === 'weighted') fused = fuseWeighted(legs, spec.fuse.normalize);
   else fused = fuseRrf(legs, spec.fuse?.method === 'rrf' ? spec.fuse.k : 60);
   let ranked = [...fused.scores.entries()].sort((a, b) => b[1] - a[1] || a[0] - b[0]);
+  let relevance: Map<number, number> | null = null;
+  if (spec.filter?.minRelevance !== undefined) {
+    const model = source.calibration?.() ?? null;
+    if (model === null) throw new QuarryError('BAD_ARGUMENT', 'this collection has no relevance calibration', { field: 'filter.minRelevance' }, 'fit one with quarry calibrate DIR --queries Q --qrels R');
+    const text = spec.retrieve.find((l) => l.text !== undefined)?.text ?? '';
+    const probs = calibrate(model, ranked.map(([, s]) => s), text.split(/\s+/).filter(Boolean).length);
+    relevance = new Map(ranked.map(([d], i) => [d, probs[i]!]));
+    const t = spec.filter.minRelevance;
+    ranked = ranked.filter(([d]) => relevance!.get(d)! >= t);
+  }
   let reranked: { scored: number } | null = null;
   if (spec.rerank !== undefined) {
     const r = spec.rerank;
@@ -111,6 +126,7 @@ export function runQuery(source: QuerySource, input: unknown, opts: { includeSto
     const ranks = fused.legRanks.get(doc)!;
     const scores = fused.legScores.get(doc)!;
     const hit: PipelineHit = { id: source.id(doc), doc, score, legs: ranks.map((r, i) => ({ rank: r, score: scores[i]! })) };
+    if (relevance !== null) hit.relevance = relevance.get(doc)!;
     if (opts.includeStored ?? true) hit.stored = source.stored(doc);
     if (spec.explain) hit.explain = explainHit(source, spec, hit);
     return hit;

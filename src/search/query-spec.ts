@@ -59,7 +59,14 @@ export const querySpecSchema = z
   .object({
     retrieve: z.array(leg).min(1).max(16),
     fuse: fuse.optional(),
-    filter: z.object({ where: whereSchema.optional() }).strict().optional(),
+    filter: z
+      .object({
+        where: whereSchema.optional(),
+        /** Keep candidates whose calibrated probability of relevance (see `quarry calibrate`) is at least this. */
+        minRelevance: z.number().min(0).max(1).optional(),
+      })
+      .strict()
+      .optional(),
     k: z.number().int().positive().max(10_000).default(10),
     offset: z.number().int().nonnegative().max(100_000).default(0),
     /** Facet counts for these keyword fields over the filtered candidates. */

@@ -1,0 +1,46 @@
+/** A collection's relevance calibration (`calibration.json`, written by `quarry calibrate`). */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { writeFileAtomic } from '../io/atomic-file.js';
+import { readJsonFile } from '../io/json-file.js';
+import { QuarryError } from '../io/quarry-error.js';
+import type { CalibrationExample, CalibrationModel } from '../search/calibration.js';
+import { fillQueryTemplate } from '../search/query-spec.js';
+import type { Qrels } from '../eval/qrels.js';
+import type { Snapshot } from './reader.js';
+
+const FILE = 'calibration.json';
+
+/** Saves a calibration with the collection (atomically replacing an older one). */
+export function writeCalibration(dir: string, model: CalibrationModel): void {
+  writeFileAtomic(join(dir, FILE), JSON.stringify(model, null, 2) + '\n');
+}
+
+/** The collection's calibration, or null when none was fitted. */
+export function readCalibration(dir: string): CalibrationModel | null {
+  const p = join(dir, FILE);
+  if (!existsSync(p)) return null;
+  const m = readJsonFile(p, 'calibration') as Partial<CalibrationModel>;
+  if (m.version !== 1 || !Array.isArray(m.wa) || !Array.isArray(m.wb) || !Array.isArray(m.means) || !Array.isArray(m.stds) || m.wa.length !== m.means.length) {
+    throw new QuarryError('CORRUPT', 'is not a calibration written by quarry calibrate', { file: p }, 'fit it again with quarry calibrate');
+  }
+  return m as CalibrationModel;
+}
+
+/**
+ * Runs each judged query through `template` ("$query" replaced by its text)
+ * and returns its top `depth` scores with 0/1 labels (relevance ≥ 1 in
+ * `qrels`), the training data of fitCalibration.
+ */
+export function calibrationExamples(snap: Snapshot, queries: Iterable<[string, string]>, qrels: Qrels, template: Record<string, unknown>, depth: number): CalibrationExample[] {
+  const out: CalibrationExample[] = [];
+  for (const [qid, text] of queries) {
+    const judged = qrels.get(qid);
+    if (judged === undefined) continue;
+    const spec = fillQueryTemplate(template, text);
+    spec.k = depth;
+    const hits = snap.query(spec, { includeStored: false }).hits;
+    out.push({ scores: hits.map((h) => h.score), labels: hits.map((h) => ((judged.get(h.id) ?? 0) >= 1 ? 1 : 0)), queryLength: text.split(/\s+/).filter(Boolean).length });
+  }
+  return out;
+}
