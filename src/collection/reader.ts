@@ -11,6 +11,7 @@ import { denseFields, multiVectorFields, textFields, type CollectionSchema, type
 import { loadFieldEncoder } from '../encode/dense-text-encoder.js';
 import { rerankWithEarlyExit, type MultiVectorHits, type RerankParams } from '../index/multivector/index.js';
 import { denseRows, FAMILY_SEARCH_PARAMS } from '../index/dense-families.js';
+import { prepareQuery, similarity } from '../index/flat/search.js';
 import { readCalibration } from './calibration-file.js';
 import { rocchioDense, rocchioSparse, type RocchioParams } from '../search/rocchio.js';
 import { TopKHeap } from '../kernels/top-k-heap.js';
@@ -299,6 +300,24 @@ export class Snapshot {
     return heap.drain();
   }
 
+  /** Reranks global candidates by the exact similarity of a dense field's stored vectors (early-exit rules as for MaxSim). */
+  private rerankDense(stage: { field: string; vector?: number[]; text?: string; depth: number; alpha?: number; beta?: number }, docs: ArrayLike<number>, scores: ArrayLike<number>, k: number): MultiVectorHits {
+    const spec = this.schema.fields[stage.field] as DenseFieldSpec;
+    let q: Float32Array;
+    if (stage.text !== undefined) {
+      if (spec.encoder === undefined) throw new QuarryError('BAD_ARGUMENT', `"${stage.field}" has no encoder for text`, { field: 'rerank.text' }, 'give rerank.vector');
+      q = loadFieldEncoder(stage.field, spec.encoder, spec.dim).encodeQuery(stage.text);
+    } else q = Float32Array.from(stage.vector!);
+    q = prepareQuery(q, spec.dim, spec.metric);
+    return rerankWithEarlyExit(docs, scores, k, stage, (doc) => {
+      const [seg, local] = this.locate(doc);
+      const index = seg.dense.get(stage.field)!;
+      const rows = denseRows(index);
+      if (rows === null) throw new QuarryError('BAD_ARGUMENT', `the ${stage.field} index keeps no float vectors to rescore`, { field: 'rerank.field' });
+      return similarity(spec.metric, q, 0, rows, local, spec.dim);
+    });
+  }
+
   /** Reranks global candidates by MaxSim (see search/pipeline.ts). */
   private rerankTop(field: string, vectors: readonly (readonly number[])[], docs: ArrayLike<number>, scores: ArrayLike<number>, k: number, rules: RerankParams): MultiVectorHits {
     const spec = this.multiVectorSpec(field);
@@ -398,8 +417,8 @@ export class Snapshot {
         return this.sparseTop(leg.field, rocchioSparse(weights, feedback, leg.prf), k, leg.params ?? {}, allow);
       },
       calibration: () => readCalibration(this.dir),
-      rerank: (field, vectors, docs, scores, k, rules) => {
-        const r = this.rerankTop(field, vectors, docs, scores, k, rules);
+      rerank: (stage, docs, scores, k) => {
+        const r = stage.multivector !== undefined ? this.rerankTop(stage.field, stage.multivector, docs, scores, k, stage) : this.rerankDense(stage, docs, scores, k);
         return { docs: r.ids, scores: r.scores, scored: r.scored };
       },
     };

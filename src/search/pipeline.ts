@@ -32,7 +32,7 @@ export interface QuerySource {
    * scores) by MaxSim on a multi-vector field, keeping the top k; returns
    * the new order, MaxSim scores and how many candidates were scored.
    */
-  rerank?(field: string, vectors: readonly (readonly number[])[], docs: ArrayLike<number>, scores: ArrayLike<number>, k: number, rules: { depth: number; alpha?: number; beta?: number }): { docs: ArrayLike<number>; scores: ArrayLike<number>; scored: number };
+  rerank?(stage: NonNullable<QuerySpec['rerank']>, docs: ArrayLike<number>, scores: ArrayLike<number>, k: number): { docs: ArrayLike<number>; scores: ArrayLike<number>; scored: number };
   /** The collection's fitted relevance calibration, or null (see search/calibration.ts). */
   calibration?(): CalibrationModel | null;
   /** Explanation of a BM25 leg's score for a document, when available. */
@@ -60,7 +60,7 @@ export interface PipelineResult {
   /** Candidates after fusion and filtering (before offset/k). */
   total: number;
   facets?: Record<string, Record<string, number>>;
-  /** With `rerank`: candidates whose MaxSim was computed. */
+  /** With `rerank`: candidates rescored. */
   reranked?: number;
 }
 
@@ -114,11 +114,13 @@ export function runQuery(source: QuerySource, input: unknown, opts: { includeSto
   let reranked: { scored: number } | null = null;
   if (spec.rerank !== undefined) {
     const r = spec.rerank;
-    if (source.fields[r.field]?.type !== 'multivector' || source.rerank === undefined) throw new QuarryError('BAD_ARGUMENT', `"${r.field}" is not a multi-vector field`, { field: 'rerank.field' });
-    const top = source.rerank(r.field, r.multivector, ranked.map(([d]) => d), ranked.map(([, s]) => s), depth, r);
+    const type = source.fields[r.field]?.type;
+    const want = r.multivector !== undefined ? 'multivector' : 'dense';
+    if (type !== want || source.rerank === undefined) throw new QuarryError('BAD_ARGUMENT', `"${r.field}" is not a ${want === 'dense' ? 'dense' : 'multi-vector'} field`, { field: 'rerank.field' }, 'rerank by MaxSim on a multivector field, or by exact similarity on a dense field');
+    const top = source.rerank(r, ranked.map(([d]) => d), ranked.map(([, s]) => s), depth);
     reranked = { scored: top.scored };
     const inTop = new Set(Array.from(top.docs));
-    // The reranked documents lead, in MaxSim order; the other candidates follow in first-stage order.
+    // The reranked documents lead, in their new order; the other candidates follow in first-stage order.
     ranked = [...Array.from(top.docs, (d, i): [number, number] => [d, top.scores[i]!]), ...ranked.filter(([d]) => !inTop.has(d))];
   }
   const page = ranked.slice(spec.offset, spec.offset + spec.k);
@@ -146,7 +148,7 @@ function explainHit(source: QuerySource, spec: QuerySpec, hit: PipelineHit): Rec
   const fusion = spec.retrieve.length === 1 && spec.fuse === undefined ? 'single leg: raw score' : spec.fuse?.method === 'weighted' ? `weighted sum of ${spec.fuse.normalize}-normalized leg scores` : `reciprocal rank fusion, k = ${spec.fuse?.method === 'rrf' ? spec.fuse.k : 60}: sum of weight / (k + rank)`;
   if (spec.rerank !== undefined) {
     const r = spec.rerank;
-    return { fusion, legs, rerank: `score = MaxSim on "${r.field}" over the first ${r.depth} fused candidates${r.alpha !== undefined ? `, skipping those below (1 - ${r.alpha}) x the k-th fused score` : ''}${r.beta !== undefined ? `, stopping after ${r.beta} consecutive misses` : ''}` };
+    return { fusion, legs, rerank: `score = ${r.multivector !== undefined ? 'MaxSim' : 'exact similarity of the stored vectors'} on "${r.field}" over the first ${r.depth} fused candidates${r.alpha !== undefined ? `, skipping those below (1 - ${r.alpha}) x the k-th fused score` : ''}${r.beta !== undefined ? `, stopping after ${r.beta} consecutive misses` : ''}` };
   }
   return { fusion, legs };
 }

@@ -41,10 +41,14 @@ const fuse = z.discriminatedUnion('method', [
 
 const rerank = z
   .object({
-    /** A multi-vector field. */
+    /** A multi-vector field (MaxSim) or a dense field (exact similarity from the stored vectors). */
     field: z.string().min(1),
-    /** The query's token vectors. */
-    multivector: z.array(z.array(z.number())).min(1).max(1024),
+    /** The query's token vectors, for a multi-vector field. */
+    multivector: z.array(z.array(z.number())).min(1).max(1024).optional(),
+    /** The query vector, for a dense field. */
+    vector: z.array(z.number()).optional(),
+    /** Query text, for a dense field with an encoder. */
+    text: z.string().optional(),
     /** First-stage candidates reranked (κ). */
     depth: z.number().int().positive().max(100_000).default(100),
     /** Skip candidates whose first-stage score is below (1 − alpha) × the k-th first-stage score. */
@@ -52,7 +56,8 @@ const rerank = z
     /** Stop after beta consecutive candidates fail to enter the top k. */
     beta: z.number().int().positive().optional(),
   })
-  .strict();
+  .strict()
+  .refine((r) => [r.multivector, r.vector, r.text].filter((x) => x !== undefined).length === 1, 'give exactly one of multivector, vector, text');
 
 /** Zod schema of a query spec. */
 export const querySpecSchema = z
