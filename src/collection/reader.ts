@@ -417,6 +417,14 @@ export class Snapshot {
         return this.sparseTop(leg.field, rocchioSparse(weights, feedback, leg.prf), k, leg.params ?? {}, allow);
       },
       calibration: () => readCalibration(this.dir),
+      explainSparse: (field, weights, doc) => {
+        const [seg, local] = this.locate(doc);
+        const v = seg.sparse.get(field)!.documentVector(local);
+        return Object.entries(weights)
+          .filter(([t]) => v.has(t))
+          .map(([token, query]) => ({ token, query, document: v.get(token)!, score: query * v.get(token)! }))
+          .sort((a, b) => b.score - a.score);
+      },
       rerank: (stage, docs, scores, k) => {
         const r = stage.multivector !== undefined ? this.rerankTop(stage.field, stage.multivector, docs, scores, k, stage) : this.rerankDense(stage, docs, scores, k);
         return { docs: r.ids, scores: r.scores, scored: r.scored };

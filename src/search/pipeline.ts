@@ -33,6 +33,8 @@ export interface QuerySource {
    * the new order, MaxSim scores and how many candidates were scored.
    */
   rerank?(stage: NonNullable<QuerySpec['rerank']>, docs: ArrayLike<number>, scores: ArrayLike<number>, k: number): { docs: ArrayLike<number>; scores: ArrayLike<number>; scored: number };
+  /** Per-token contributions (query weight × document weight) of a sparse leg's score for a document. */
+  explainSparse?(field: string, weights: Readonly<Record<string, number>>, doc: number): { token: string; query: number; document: number; score: number }[];
   /** The collection's fitted relevance calibration, or null (see search/calibration.ts). */
   calibration?(): CalibrationModel | null;
   /** Explanation of a BM25 leg's score for a document, when available. */
@@ -143,15 +145,22 @@ function explainHit(source: QuerySource, spec: QuerySpec, hit: PipelineHit): Rec
   const legs = spec.retrieve.map((leg, i) => {
     const base: Record<string, unknown> = { field: leg.field, rank: hit.legs[i]!.rank, score: hit.legs[i]!.score };
     if (leg.text !== undefined && source.fields[leg.field]?.type === 'text' && source.explainText !== undefined && hit.legs[i]!.rank !== null) base.bm25 = source.explainText(leg.field, leg.text, hit.doc);
+    if (leg.sparse !== undefined && source.explainSparse !== undefined) base.sparse = source.explainSparse(leg.field, leg.sparse, hit.doc);
     return base;
   });
-  const fusion = spec.retrieve.length === 1 && spec.fuse === undefined ? 'single leg: raw score' : spec.fuse?.method === 'weighted' ? `weighted sum of ${spec.fuse.normalize}-normalized leg scores` : `reciprocal rank fusion, k = ${spec.fuse?.method === 'rrf' ? spec.fuse.k : 60}: sum of weight / (k + rank)`;
+  const fusion = spec.retrieve.length === 1 && spec.fuse === undefined ? 'single leg: raw score' : spec.fuse?.method === 'weighted' ? `weighted sum of ${spec.fuse.normalize}-normalized leg scores (${NORMALIZATION[spec.fuse.normalize]})` : `reciprocal rank fusion, k = ${spec.fuse?.method === 'rrf' ? spec.fuse.k : 60}: sum of weight / (k + rank)`;
   if (spec.rerank !== undefined) {
     const r = spec.rerank;
     return { fusion, legs, rerank: `score = ${r.multivector !== undefined ? 'MaxSim' : 'exact similarity of the stored vectors'} on "${r.field}" over the first ${r.depth} fused candidates${r.alpha !== undefined ? `, skipping those below (1 - ${r.alpha}) x the k-th fused score` : ''}${r.beta !== undefined ? `, stopping after ${r.beta} consecutive misses` : ''}` };
   }
   return { fusion, legs };
 }
+
+const NORMALIZATION: Record<'minmax' | 'zscore' | 'none', string> = {
+  minmax: "each leg's scores mapped to (s - min) / (max - min) over its candidates",
+  zscore: "each leg's scores mapped to (s - mean) / std over its candidates",
+  none: 'raw scores',
+};
 
 function facetCounts(source: QuerySource, fields: readonly string[], docs: readonly number[]): Record<string, Record<string, number>> {
   const out: Record<string, Record<string, number>> = {};

@@ -43,3 +43,15 @@ describe('Rocchio feedback', () => {
     expect(() => t.query({ retrieve: [{ field: 'text', text: 'hello', prf: { docs: 3 } }] })).toThrow('retrieve[0].prf: Rocchio feedback applies to dense and sparse legs');
   });
 });
+
+describe('sparse explanations', () => {
+  it('lists each matching token\'s query weight, document weight and product, summing to the score', () => {
+    const r = snap.query({ retrieve: [{ field: 'sp', sparse: { solar: 1.5, battery: 0.5, absent: 2 } }], k: 2, explain: true });
+    const top = r.hits[0]!;
+    const parts = (top.explain!.legs as { sparse: { token: string; query: number; document: number; score: number }[] }[])[0]!.sparse;
+    expect(parts.map((p) => p.token)).not.toContain('absent');
+    expect(parts.reduce((a, p) => a + p.score, 0)).toBeCloseTo(top.score, 5);
+    const weighted = snap.query({ retrieve: [{ field: 'sp', sparse: { solar: 1 } }, { field: 'v', vector: [1, 0, 0] }], fuse: { method: 'weighted', normalize: 'minmax' }, k: 1, explain: true });
+    expect(weighted.hits[0]!.explain!.fusion).toContain('(s - min) / (max - min)');
+  });
+});
