@@ -54,7 +54,12 @@ describe('calibration', () => {
 
   it('filters a query spec by calibrated probability, and quarry calibrate fits and saves one', () => {
     const root = tempDir();
-    const docs = Array.from({ length: 40 }, (_, i) => ({ _id: `d${i}`, title: `topic ${i % 4}`, text: i % 4 === 0 ? 'solar panel storage battery' : `unrelated words ${i}` }));
+    // Relevant documents (i % 4 = 0) match every query term; the others match one term among filler words.
+    const docs = Array.from({ length: 40 }, (_, i) => ({
+      _id: `d${i}`,
+      title: `topic ${i % 4}`,
+      text: i % 4 === 0 ? 'solar panel storage battery' : `${['solar', 'panel', 'battery', 'storage'][i % 4]} among many unrelated filler words number ${i}`,
+    }));
     const c = buildCollection(root, docs);
     expect(() => c.reader().query({ retrieve: [{ field: 'contents', text: 'solar' }], filter: { minRelevance: 0.5 } })).toThrow('filter.minRelevance: this collection has no relevance calibration');
     const qdir = tempDir('quarry-cal-');
@@ -62,10 +67,15 @@ describe('calibration', () => {
     const qrels = writeFile(qdir, 'qrels.txt', ['1', '2', '3', '4'].flatMap((q) => docs.filter((_, i) => i % 4 === 0).map((d) => `${q} 0 ${d._id} 1`)).join('\n') + '\n');
     const r = quarry(['calibrate', c.dir, '--queries', queries, '--qrels', qrels, '--depth', '20', '--json']);
     expect(r.stderr).toBe('');
-    expect(JSON.parse(r.stdout)).toMatchObject({ queries: 4, positives: 40 });
+    const summary = JSON.parse(r.stdout) as { queries: number; pairs: number; positives: number };
+    expect(summary).toMatchObject({ queries: 4, positives: 40 });
+    expect(summary.pairs).toBeGreaterThan(summary.positives); // negatives were retrieved too
     expect(readCalibration(c.dir)!.depth).toBe(20);
-    const res = Collection.open(c.dir).reader().query({ retrieve: [{ field: 'contents', text: 'solar battery' }], filter: { minRelevance: 0.5 }, k: 20 });
-    expect(res.hits.length).toBeGreaterThan(0);
+    const snap = Collection.open(c.dir).reader();
+    const all = snap.query({ retrieve: [{ field: 'contents', text: 'solar battery' }], k: 40 });
+    expect(all.hits.some((h) => Number(h.id.slice(1)) % 4 !== 0)).toBe(true);
+    const res = snap.query({ retrieve: [{ field: 'contents', text: 'solar battery' }], filter: { minRelevance: 0.5 }, k: 40 });
+    expect(res.hits.length).toBe(10);
     for (const h of res.hits) {
       expect(Number(h.id.slice(1)) % 4).toBe(0);
       expect(h.relevance!).toBeGreaterThanOrEqual(0.5);
