@@ -4,6 +4,7 @@
  * float32 or int8 (symmetric, one scale per token), plus the MUVERA
  * encodings indexed by a dense family when the field asks for them.
  */
+import { normalizeRows } from '../../kernels/dense-distance.js';
 import { buildDense } from '../dense-families.js';
 import type { DenseIndex, DenseSearchOptions } from '../dense-types.js';
 import { FdeEncoder } from './fde.js';
@@ -28,14 +29,7 @@ export interface MultiVectorBuildParams {
 export function buildMultiVector(tokens: Float32Array, offsets: Uint32Array, p: MultiVectorBuildParams): MultiVectorIndex {
   const { dim } = p;
   const rows = offsets[offsets.length - 1]!;
-  if (p.metric === 'cosine' && p.prenormalized !== true) {
-    for (let r = 0; r < rows; r++) {
-      let s = 0;
-      for (let j = 0; j < dim; j++) s += tokens[r * dim + j]! * tokens[r * dim + j]!;
-      const inv = s > 0 ? 1 / Math.sqrt(s) : 0;
-      for (let j = 0; j < dim; j++) tokens[r * dim + j]! *= inv;
-    }
-  }
+  if (p.metric === 'cosine' && p.prenormalized !== true) normalizeRows(tokens.subarray(0, rows * dim), dim);
   let fde: DenseIndex<DenseSearchOptions & Record<string, unknown>> | null = null;
   let columns: Float32Array | null = null;
   if (p.muvera !== null) {

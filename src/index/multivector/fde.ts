@@ -10,6 +10,7 @@
  * encoding then approximates their Chamfer (MaxSim) similarity. All random
  * draws come from `seed`, so queries and documents agree.
  */
+import { popcount32 } from '../../kernels/popcount.js';
 import { xorshift32 } from '../../kernels/xorshift.js';
 import { fdeDimension, type MuveraParams } from './params.js';
 
@@ -31,7 +32,7 @@ export class FdeEncoder {
   // Reused per call.
   private readonly raw: Float32Array;
   private readonly counts: Float32Array;
-  private readonly bits: Int32Array;
+  private signatures = new Int32Array(64);
 
   constructor(
     readonly tokenDim: number,
@@ -72,7 +73,6 @@ export class FdeEncoder {
     }
     this.raw = new Float32Array(this.rawDim);
     this.counts = new Float32Array(this.partitions);
-    this.bits = new Int32Array(0);
   }
 
   /** Query encoding: per partition, the sum of the projected tokens. `tokens` holds `n` rows of tokenDim. */
@@ -92,7 +92,8 @@ export class FdeEncoder {
     const proj = this.proj;
     const raw = this.raw;
     raw.fill(0);
-    const signatures = new Int32Array(n);
+    if (this.signatures.length < n) this.signatures = new Int32Array(n);
+    const signatures = this.signatures;
     for (let r = 0; r < rReps; r++) {
       const planes = this.planes[r]!;
       const pIndex = this.projIndex[r]!;
@@ -146,12 +147,6 @@ export class FdeEncoder {
     for (let i = 0; i < raw.length; i++) out[si[i]!]! += ss[i]! * raw[i]!;
     return out;
   }
-}
-
-function popcount32(x: number): number {
-  x -= (x >>> 1) & 0x55555555;
-  x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
-  return (((x + (x >>> 4)) & 0x0f0f0f0f) * 0x01010101) >>> 24;
 }
 
 /** A standard normal draw (Box–Muller). */

@@ -7,6 +7,7 @@
  * First-Stage Retrievers" (2026).
  */
 import type { Bitset } from '../../kernels/bitset.js';
+import { dot, normalizeRows } from '../../kernels/dense-distance.js';
 import { TopKHeap } from '../../kernels/top-k-heap.js';
 import { QuarryError } from '../../io/quarry-error.js';
 import type { DenseIndex, DenseSearchOptions } from '../dense-types.js';
@@ -64,14 +65,7 @@ export class MultiVectorIndex {
     if (tokens.length === 0 || tokens.length % dim !== 0) throw new QuarryError('BAD_ARGUMENT', `a query needs one or more token vectors of ${dim} numbers`, { field: 'multivector' });
     const q = tokens.slice();
     for (let i = 0; i < q.length; i++) if (!Number.isFinite(q[i]!)) throw new QuarryError('BAD_ARGUMENT', `query token ${Math.floor(i / dim)}, component ${i % dim} is not a finite number`, { field: 'multivector' });
-    if (this.data.metric === 'cosine') {
-      for (let r = 0; r < q.length / dim; r++) {
-        let s = 0;
-        for (let j = 0; j < dim; j++) s += q[r * dim + j]! * q[r * dim + j]!;
-        const inv = s > 0 ? 1 / Math.sqrt(s) : 0;
-        for (let j = 0; j < dim; j++) q[r * dim + j]! *= inv;
-      }
-    }
+    if (this.data.metric === 'cosine') normalizeRows(q, dim);
     return q;
   }
 
@@ -86,26 +80,11 @@ export class MultiVectorIndex {
     const end = offsets[doc + 1]!;
     if (start === end) return 0;
     const floats = this.data.floats;
-    // Four partial sums break the dependency chain of one accumulator (about 1.45x in V8).
-    const tail = dim & ~3;
     if (floats !== null) {
       for (let t = start; t < end; t++) {
         const off = t * dim;
         for (let i = 0; i < nq; i++) {
-          const qo = i * dim;
-          let s0 = 0;
-          let s1 = 0;
-          let s2 = 0;
-          let s3 = 0;
-          let j = 0;
-          for (; j < tail; j += 4) {
-            s0 += q[qo + j]! * floats[off + j]!;
-            s1 += q[qo + j + 1]! * floats[off + j + 1]!;
-            s2 += q[qo + j + 2]! * floats[off + j + 2]!;
-            s3 += q[qo + j + 3]! * floats[off + j + 3]!;
-          }
-          for (; j < dim; j++) s0 += q[qo + j]! * floats[off + j]!;
-          const s = s0 + s1 + s2 + s3;
+          const s = dot(q, i * dim, floats, off, dim);
           if (s > best[i]!) best[i] = s;
         }
       }
@@ -138,6 +117,8 @@ export class MultiVectorIndex {
         }
       }
     } else {
+      // Float query × int8 codes has no shared kernel; four partial sums as in kernels/dense-distance.ts.
+      const tail = dim & ~3;
       const codes = this.data.codes!;
       const scales = this.data.scales!;
       for (let t = start; t < end; t++) {
