@@ -13,6 +13,7 @@ import { rerankWithEarlyExit, type MultiVectorHits, type RerankParams } from '..
 import { denseRows, FAMILY_SEARCH_PARAMS } from '../index/dense-families.js';
 import { prepareQuery, similarity } from '../index/flat/search.js';
 import { readCalibration } from './calibration-file.js';
+import type { CalibrationModel } from '../search/calibration.js';
 import { rocchioDense, rocchioSparse, type RocchioParams } from '../search/rocchio.js';
 import { TopKHeap } from '../kernels/top-k-heap.js';
 import { Bitset } from '../kernels/bitset.js';
@@ -416,7 +417,7 @@ export class Snapshot {
         });
         return this.sparseTop(leg.field, rocchioSparse(weights, feedback, leg.prf), k, leg.params ?? {}, allow);
       },
-      calibration: () => readCalibration(this.dir),
+      calibration: () => this.calibration(),
       explainSparse: (field, weights, doc) => {
         const [seg, local] = this.locate(doc);
         const v = seg.sparse.get(field)!.documentVector(local);
@@ -430,6 +431,14 @@ export class Snapshot {
         return { docs: r.ids, scores: r.scores, scored: r.scored };
       },
     };
+  }
+
+  private calibrationModel: CalibrationModel | null | undefined;
+
+  /** The collection's relevance calibration (`quarry calibrate`), read once per snapshot; null when none. */
+  calibration(): CalibrationModel | null {
+    if (this.calibrationModel === undefined) this.calibrationModel = readCalibration(this.dir);
+    return this.calibrationModel;
   }
 
   /** External id of a global document number. */

@@ -5,6 +5,7 @@ import type { Snapshot } from '../../collection/index.js';
 import { sourcesOf, textFields } from '../../collection/schema.js';
 import { evaluateRun, parseQrelsText, qrelsFromTriples, reportToJson, type Qrels, type RunData } from '../../eval/index.js';
 import { highlight, queryTermSet, type HighlightFragment } from '../../search/highlight.js';
+import type { Analyzer } from '../../text/analyzer.js';
 import { fillQueryTemplate, type QuerySpec } from '../../search/query-spec.js';
 import { ApiError } from '../api-error.js';
 import { parseRequest, runBody, searchBody, searchQuery } from '../request-schemas.js';
@@ -28,21 +29,34 @@ function checkCaps(spec: QuerySpec, o: ResolvedServerOptions, prefix = '', isRun
   });
 }
 
-/** Highlights of each hit's stored properties that feed the spec's text legs. */
-function highlightsOf(snap: Snapshot, spec: QuerySpec, stored: Record<string, unknown>): Record<string, HighlightFragment[]> {
-  const out: Record<string, HighlightFragment[]> = {};
+/** What highlighting a hit needs: per stored property, its text field's analyzer and the query's terms (computed once per request). */
+interface HighlightTarget {
+  prop: string;
+  analyzer: Analyzer;
+  terms: Set<string>;
+}
+
+/** The stored properties feeding the spec's text legs (the first leg naming a property wins). */
+function highlightTargets(snap: Snapshot, spec: QuerySpec): HighlightTarget[] {
   const fields = new Map(textFields(snap.schema));
+  const out: HighlightTarget[] = [];
   for (const leg of spec.retrieve) {
     if (leg.text === undefined) continue;
     const field = fields.get(leg.field);
     const analyzer = snap.analyzers.get(leg.field);
     if (field === undefined || analyzer === undefined) continue;
     const terms = queryTermSet(leg.text, analyzer);
-    for (const prop of sourcesOf(leg.field, field)) {
-      const v = stored[prop];
-      if (typeof v !== 'string' || prop in out) continue;
-      out[prop] = highlight(v, analyzer, terms, { maxWords: EXCERPT_WORDS });
-    }
+    for (const prop of sourcesOf(leg.field, field)) if (!out.some((t) => t.prop === prop)) out.push({ prop, analyzer, terms });
+  }
+  return out;
+}
+
+/** Highlights of one hit's stored properties. */
+function highlightsOf(targets: readonly HighlightTarget[], stored: Record<string, unknown>): Record<string, HighlightFragment[]> {
+  const out: Record<string, HighlightFragment[]> = {};
+  for (const t of targets) {
+    const v = stored[t.prop];
+    if (typeof v === 'string') out[t.prop] = highlight(v, t.analyzer, t.terms, { maxWords: EXCERPT_WORDS });
   }
   return out;
 }
@@ -65,10 +79,11 @@ export function registerSearchRoutes(app: FastifyInstance, ctx: ServerContext): 
     const t0 = performance.now();
     const result = snap.query(spec, { includeStored: q.stored === 'true' || q.highlight === 'true' });
     c.stats.searches++;
+    const targets = q.highlight === 'true' ? highlightTargets(snap, spec) : [];
     const hits = result.hits.map((h) => {
       const hit: Record<string, unknown> = { id: h.id, score: h.score, legs: h.legs };
       if (q.stored === 'true') hit.stored = h.stored;
-      if (q.highlight === 'true' && h.stored !== undefined) hit.highlights = highlightsOf(snap, spec, h.stored);
+      if (q.highlight === 'true' && h.stored !== undefined) hit.highlights = highlightsOf(targets, h.stored);
       if (h.explain !== undefined) hit.explain = h.explain;
       return hit;
     });
