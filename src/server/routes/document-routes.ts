@@ -9,9 +9,10 @@ interface NameParams {
   name: string;
 }
 
-/** Parses an NDJSON body into objects; a bad line is a 400 naming `line N`. */
-function parseNdjson(text: string): Record<string, unknown>[] {
+/** Parses an NDJSON body into objects and their 1-based line numbers; a bad line is a 400 naming `line N`. */
+function parseNdjson(text: string): { docs: Record<string, unknown>[]; lines: number[] } {
   const docs: Record<string, unknown>[] = [];
+  const lineNumbers: number[] = [];
   const lines = text.split('\n');
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i]!.trim();
@@ -24,9 +25,10 @@ function parseNdjson(text: string): Record<string, unknown>[] {
     }
     if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new ApiError(400, 'BAD_REQUEST', `line ${i + 1} is not a JSON object`, `line ${i + 1}`);
     docs.push(v as Record<string, unknown>);
+    lineNumbers.push(i + 1);
   }
   if (docs.length === 0) throw new ApiError(400, 'BAD_REQUEST', 'the NDJSON body has no documents', 'body');
-  return docs;
+  return { docs, lines: lineNumbers };
 }
 
 /** A document's validation error, with its position in the request as the path (`documents[3].title`, `body:7.title`). */
@@ -50,13 +52,11 @@ export function registerDocumentRoutes(app: FastifyInstance, ctx: ServerContext)
     let where: (i: number) => ErrorLocation;
     if (typeof req.body === 'string') {
       const q = parseRequest(documentsQuery, req.query, 'query');
-      docs = parseNdjson(req.body);
+      const parsed = parseNdjson(req.body);
+      docs = parsed.docs;
       mode = q.mode;
       commit = q.commit === 'true';
-      // Line numbers of non-empty lines, so errors point into the posted file.
-      const lineOf: number[] = [];
-      req.body.split('\n').forEach((l, i) => l.trim() !== '' && lineOf.push(i + 1));
-      where = (i) => ({ file: 'body', line: lineOf[i]! });
+      where = (i) => ({ file: 'body', line: parsed.lines[i]! });
     } else {
       const body = parseRequest(documentsBody, req.body, 'body');
       docs = body.documents;
