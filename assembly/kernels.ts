@@ -1,0 +1,343 @@
+// Quarry's WebAssembly SIMD kernels (AssemblyScript, compiled by scripts/build-wasm.mjs).
+//
+// Every argument named like a pointer is a byte offset into the module's one
+// imported memory; the caller (src/kernels/wasm/kernel-memory.ts) places index
+// data and per-query scratch there, so nothing is copied per call. Lengths
+// need not be multiples of the SIMD width: each kernel finishes with a scalar
+// tail. The pure-TypeScript kernels in src/kernels are the reference these
+// are tested against.
+
+// ---------------------------------------------------------------- float32
+
+@inline function hsum(v: v128): f32 {
+  return f32x4.extract_lane(v, 0) + f32x4.extract_lane(v, 1) + f32x4.extract_lane(v, 2) + f32x4.extract_lane(v, 3);
+}
+
+/** Dot product of n float32 values at a and b. */
+export function dot_f32(a: usize, b: usize, n: i32): f32 {
+  let s0 = f32x4.splat(0);
+  let s1 = f32x4.splat(0);
+  let s2 = f32x4.splat(0);
+  let s3 = f32x4.splat(0);
+  let i = 0;
+  for (; i + 16 <= n; i += 16) {
+    const o = <usize>i << 2;
+    s0 = f32x4.add(s0, f32x4.mul(v128.load(a + o), v128.load(b + o)));
+    s1 = f32x4.add(s1, f32x4.mul(v128.load(a + o, 16), v128.load(b + o, 16)));
+    s2 = f32x4.add(s2, f32x4.mul(v128.load(a + o, 32), v128.load(b + o, 32)));
+    s3 = f32x4.add(s3, f32x4.mul(v128.load(a + o, 48), v128.load(b + o, 48)));
+  }
+  for (; i + 4 <= n; i += 4) {
+    const o = <usize>i << 2;
+    s0 = f32x4.add(s0, f32x4.mul(v128.load(a + o), v128.load(b + o)));
+  }
+  let s = hsum(f32x4.add(f32x4.add(s0, s1), f32x4.add(s2, s3)));
+  for (; i < n; i++) {
+    const o = <usize>i << 2;
+    s += load<f32>(a + o) * load<f32>(b + o);
+  }
+  return s;
+}
+
+/** Squared Euclidean distance of n float32 values at a and b. */
+export function l2sq_f32(a: usize, b: usize, n: i32): f32 {
+  let s0 = f32x4.splat(0);
+  let s1 = f32x4.splat(0);
+  let s2 = f32x4.splat(0);
+  let s3 = f32x4.splat(0);
+  let i = 0;
+  for (; i + 16 <= n; i += 16) {
+    const o = <usize>i << 2;
+    const d0 = f32x4.sub(v128.load(a + o), v128.load(b + o));
+    const d1 = f32x4.sub(v128.load(a + o, 16), v128.load(b + o, 16));
+    const d2 = f32x4.sub(v128.load(a + o, 32), v128.load(b + o, 32));
+    const d3 = f32x4.sub(v128.load(a + o, 48), v128.load(b + o, 48));
+    s0 = f32x4.add(s0, f32x4.mul(d0, d0));
+    s1 = f32x4.add(s1, f32x4.mul(d1, d1));
+    s2 = f32x4.add(s2, f32x4.mul(d2, d2));
+    s3 = f32x4.add(s3, f32x4.mul(d3, d3));
+  }
+  for (; i + 4 <= n; i += 4) {
+    const o = <usize>i << 2;
+    const d = f32x4.sub(v128.load(a + o), v128.load(b + o));
+    s0 = f32x4.add(s0, f32x4.mul(d, d));
+  }
+  let s = hsum(f32x4.add(f32x4.add(s0, s1), f32x4.add(s2, s3)));
+  for (; i < n; i++) {
+    const o = <usize>i << 2;
+    const d = load<f32>(a + o) - load<f32>(b + o);
+    s += d * d;
+  }
+  return s;
+}
+
+/** out[r] = q . row r, for `rows` consecutive rows of dim floats starting at base. */
+export function dot_f32_rows(q: usize, base: usize, dim: i32, rows: i32, out: usize): void {
+  const stride = <usize>dim << 2;
+  for (let r = 0; r < rows; r++) store<f32>(out + (<usize>r << 2), dot_f32(q, base + <usize>r * stride, dim));
+}
+
+/** out[r] = |q - row r|^2, for `rows` consecutive rows. */
+export function l2sq_f32_rows(q: usize, base: usize, dim: i32, rows: i32, out: usize): void {
+  const stride = <usize>dim << 2;
+  for (let r = 0; r < rows; r++) store<f32>(out + (<usize>r << 2), l2sq_f32(q, base + <usize>r * stride, dim));
+}
+
+/** out[j] = q . row ids[j] (ids: int32), rows of dim floats at base. */
+export function dot_f32_ids(q: usize, base: usize, dim: i32, ids: usize, count: i32, out: usize): void {
+  const stride = <usize>dim << 2;
+  for (let j = 0; j < count; j++) {
+    const id = <usize>load<i32>(ids + (<usize>j << 2));
+    store<f32>(out + (<usize>j << 2), dot_f32(q, base + id * stride, dim));
+  }
+}
+
+/** out[j] = |q - row ids[j]|^2. */
+export function l2sq_f32_ids(q: usize, base: usize, dim: i32, ids: usize, count: i32, out: usize): void {
+  const stride = <usize>dim << 2;
+  for (let j = 0; j < count; j++) {
+    const id = <usize>load<i32>(ids + (<usize>j << 2));
+    store<f32>(out + (<usize>j << 2), l2sq_f32(q, base + id * stride, dim));
+  }
+}
+
+// ---------------------------------------------------------------- 8-bit
+
+/** Dot product of n signed bytes, exact in 32 bits. */
+export function dot_i8(a: usize, b: usize, n: i32): i32 {
+  let acc = i32x4.splat(0);
+  let i = 0;
+  for (; i + 16 <= n; i += 16) {
+    const x = v128.load(a + <usize>i);
+    const y = v128.load(b + <usize>i);
+    acc = i32x4.add(acc, i32x4.extadd_pairwise_i16x8_s(i16x8.extmul_low_i8x16_s(x, y)));
+    acc = i32x4.add(acc, i32x4.extadd_pairwise_i16x8_s(i16x8.extmul_high_i8x16_s(x, y)));
+  }
+  let s = i32x4.extract_lane(acc, 0) + i32x4.extract_lane(acc, 1) + i32x4.extract_lane(acc, 2) + i32x4.extract_lane(acc, 3);
+  for (; i < n; i++) s += <i32>load<i8>(a + <usize>i) * <i32>load<i8>(b + <usize>i);
+  return s;
+}
+
+/** out[r] = a . row r for rows of dim signed bytes (int32 out). */
+export function dot_i8_rows(a: usize, base: usize, dim: i32, rows: i32, out: usize): void {
+  for (let r = 0; r < rows; r++) store<i32>(out + (<usize>r << 2), dot_i8(a, base + <usize>r * <usize>dim, dim));
+}
+
+/** Asymmetric score of a float32 query against rows of unsigned-byte codes: out[r] = add + sum_d q[d] * code[r][d]. */
+export function dot_f32_u8_rows(q: usize, codes: usize, dim: i32, rows: i32, add: f32, out: usize): void {
+  for (let r = 0; r < rows; r++) {
+    const c = codes + <usize>r * <usize>dim;
+    let s0 = f32x4.splat(0);
+    let s1 = f32x4.splat(0);
+    let i = 0;
+    for (; i + 16 <= dim; i += 16) {
+      const b = v128.load(c + <usize>i);
+      const lo = i16x8.extend_low_i8x16_u(b);
+      const hi = i16x8.extend_high_i8x16_u(b);
+      const qo = q + (<usize>i << 2);
+      s0 = f32x4.add(s0, f32x4.mul(v128.load(qo), f32x4.convert_i32x4_u(i32x4.extend_low_i16x8_u(lo))));
+      s1 = f32x4.add(s1, f32x4.mul(v128.load(qo, 16), f32x4.convert_i32x4_u(i32x4.extend_high_i16x8_u(lo))));
+      s0 = f32x4.add(s0, f32x4.mul(v128.load(qo, 32), f32x4.convert_i32x4_u(i32x4.extend_low_i16x8_u(hi))));
+      s1 = f32x4.add(s1, f32x4.mul(v128.load(qo, 48), f32x4.convert_i32x4_u(i32x4.extend_high_i16x8_u(hi))));
+    }
+    let s = add + hsum(f32x4.add(s0, s1));
+    for (; i < dim; i++) s += load<f32>(q + (<usize>i << 2)) * <f32>load<u8>(c + <usize>i);
+    store<f32>(out + (<usize>r << 2), s);
+  }
+}
+
+// ---------------------------------------------------------------- binary codes
+
+@inline function popcnt_sum(v: v128): i32 {
+  const w = i32x4.extadd_pairwise_i16x8_u(i16x8.extadd_pairwise_i8x16_u(i8x16.popcnt(v)));
+  return i32x4.extract_lane(w, 0) + i32x4.extract_lane(w, 1) + i32x4.extract_lane(w, 2) + i32x4.extract_lane(w, 3);
+}
+
+/** Hamming distance of two packed codes of `words` 32-bit words. */
+export function hamming(a: usize, b: usize, words: i32): i32 {
+  let acc = i16x8.splat(0);
+  let i = 0;
+  for (; i + 4 <= words; i += 4) {
+    const o = <usize>i << 2;
+    acc = i16x8.add(acc, i16x8.extadd_pairwise_i8x16_u(i8x16.popcnt(v128.xor(v128.load(a + o), v128.load(b + o)))));
+  }
+  const w = i32x4.extadd_pairwise_i16x8_u(acc);
+  let s = i32x4.extract_lane(w, 0) + i32x4.extract_lane(w, 1) + i32x4.extract_lane(w, 2) + i32x4.extract_lane(w, 3);
+  for (; i < words; i++) {
+    const o = <usize>i << 2;
+    s += <i32>popcnt<u32>(load<u32>(a + o) ^ load<u32>(b + o));
+  }
+  return s;
+}
+
+/** out[r] = Hamming distance of q to code r, codes of `words` words stored consecutively (int32 out). */
+export function hamming_rows(q: usize, base: usize, words: i32, rows: i32, out: usize): void {
+  const stride = <usize>words << 2;
+  for (let r = 0; r < rows; r++) store<i32>(out + (<usize>r << 2), hamming(q, base + <usize>r * stride, words));
+}
+
+/** Set bits of `words` words at a. */
+@inline function ones(a: usize, words: i32): i32 {
+  let s = 0;
+  let i = 0;
+  for (; i + 4 <= words; i += 4) s += popcnt_sum(v128.load(a + (<usize>i << 2)));
+  for (; i < words; i++) s += <i32>popcnt<u32>(load<u32>(a + (<usize>i << 2)));
+  return s;
+}
+
+/** Set bits of (a AND b) over `words` words. */
+@inline function ones_and(a: usize, b: usize, words: i32): i32 {
+  let s = 0;
+  let i = 0;
+  for (; i + 4 <= words; i += 4) {
+    const o = <usize>i << 2;
+    s += popcnt_sum(v128.and(v128.load(a + o), v128.load(b + o)));
+  }
+  for (; i < words; i++) {
+    const o = <usize>i << 2;
+    s += <i32>popcnt<u32>(load<u32>(a + o) & load<u32>(b + o));
+  }
+  return s;
+}
+
+/**
+ * Bit-plane estimate of q . x for residual binary codes (see src/index/binary/search.ts):
+ * out[r] = base + sum_t 2 (minW[t] ones(code_rt) + step[t] sum_j 2^j ones(code_rt AND Q_tj)).
+ * codes: rows x planes x words; qPlanes: planes x bits x words; minW, step: float64 per plane.
+ */
+export function bitplane_rows(qPlanes: usize, codes: usize, words: i32, planes: i32, bits: i32, rows: i32, minW: usize, step: usize, base: f64, out: usize): void {
+  const wordBytes = <usize>words << 2;
+  for (let r = 0; r < rows; r++) {
+    let est = base;
+    for (let t = 0; t < planes; t++) {
+      const c = codes + (<usize>r * <usize>planes + <usize>t) * wordBytes;
+      const n1 = ones(c, words);
+      let weighted = 0;
+      for (let j = 0; j < bits; j++) weighted += ones_and(c, qPlanes + (<usize>t * <usize>bits + <usize>j) * wordBytes, words) << j;
+      est += 2 * (load<f64>(minW + (<usize>t << 3)) * <f64>n1 + load<f64>(step + (<usize>t << 3)) * <f64>weighted);
+    }
+    store<f32>(out + (<usize>r << 2), <f32>est);
+  }
+}
+
+// ---------------------------------------------------------------- product quantization
+
+/** Asymmetric-distance scan: out[r] = add + sum_s lut[s * 256 + codes[r * m + s]] (lut: float32 m x 256). */
+export function pq_scan(lut: usize, codes: usize, m: i32, rows: i32, add: f32, out: usize): void {
+  for (let r = 0; r < rows; r++) {
+    const c = codes + <usize>r * <usize>m;
+    let s0: f32 = 0;
+    let s1: f32 = 0;
+    let s = 0;
+    for (; s + 2 <= m; s += 2) {
+      s0 += load<f32>(lut + ((<usize>s << 8) + <usize>load<u8>(c + <usize>s)) * 4);
+      s1 += load<f32>(lut + ((<usize>(s + 1) << 8) + <usize>load<u8>(c + <usize>s + 1)) * 4);
+    }
+    if (s < m) s0 += load<f32>(lut + ((<usize>s << 8) + <usize>load<u8>(c + <usize>s)) * 4);
+    store<f32>(out + (<usize>r << 2), add + (s0 + s1));
+  }
+}
+
+// ---------------------------------------------------------------- learned sparse
+
+/**
+ * Sparse dot products of forward-index rows against a dense query array:
+ * out[j] = sum_i q[terms[i]] * value(i) over row ids[j]'s entries [start[id], start[id + 1]).
+ * termBytes: 2 (uint16 ids) or 4 (uint32); values: float32, or float16 bits decoded through
+ * f16Table (65,536 float32) when f16Table is not 0. start: float64 offsets.
+ */
+export function sparse_dot_rows(q: usize, start: usize, terms: usize, termBytes: i32, values: usize, f16Table: usize, ids: usize, count: i32, out: usize): void {
+  for (let j = 0; j < count; j++) {
+    const id = <usize>load<i32>(ids + (<usize>j << 2));
+    const from = <usize>load<f64>(start + (id << 3));
+    const to = <usize>load<f64>(start + ((id + 1) << 3));
+    let s: f32 = 0;
+    if (termBytes == 2) {
+      if (f16Table != 0) {
+        for (let i = from; i < to; i++) s += load<f32>(q + (<usize>load<u16>(terms + (i << 1)) << 2)) * load<f32>(f16Table + (<usize>load<u16>(values + (i << 1)) << 2));
+      } else {
+        for (let i = from; i < to; i++) s += load<f32>(q + (<usize>load<u16>(terms + (i << 1)) << 2)) * load<f32>(values + (i << 2));
+      }
+    } else {
+      if (f16Table != 0) {
+        for (let i = from; i < to; i++) s += load<f32>(q + (<usize>load<u32>(terms + (i << 2)) << 2)) * load<f32>(f16Table + (<usize>load<u16>(values + (i << 1)) << 2));
+      } else {
+        for (let i = from; i < to; i++) s += load<f32>(q + (<usize>load<u32>(terms + (i << 2)) << 2)) * load<f32>(values + (i << 2));
+      }
+    }
+    store<f32>(out + (<usize>j << 2), s);
+  }
+}
+
+// ---------------------------------------------------------------- top-k selection
+
+// Min-heap of (score, id) pairs in two arrays; the root is the worst kept pair.
+// Equal scores are won by the lower id, as in src/kernels/top-k-heap.ts.
+
+@inline function worse(s1: f32, d1: i32, s2: f32, d2: i32): bool {
+  return s1 < s2 || (s1 == s2 && d1 > d2);
+}
+
+function sift_down(hs: usize, hi: usize, size: i32, score: f32, id: i32): void {
+  let i = 0;
+  for (;;) {
+    const l = 2 * i + 1;
+    if (l >= size) break;
+    let c = l;
+    const r = l + 1;
+    if (r < size && worse(load<f32>(hs + (<usize>r << 2)), load<i32>(hi + (<usize>r << 2)), load<f32>(hs + (<usize>l << 2)), load<i32>(hi + (<usize>l << 2)))) c = r;
+    const cs = load<f32>(hs + (<usize>c << 2));
+    const ci = load<i32>(hi + (<usize>c << 2));
+    if (!worse(cs, ci, score, id)) break;
+    store<f32>(hs + (<usize>i << 2), cs);
+    store<i32>(hi + (<usize>i << 2), ci);
+    i = c;
+  }
+  store<f32>(hs + (<usize>i << 2), score);
+  store<i32>(hi + (<usize>i << 2), id);
+}
+
+/**
+ * Offers n scores (row ids firstId .. firstId + n - 1; or ids[j] when ids is not 0) to a
+ * bounded min-heap of capacity k held at heapScores / heapIds with `size` entries; rows
+ * not in the allow bitset (when allow is not 0) are skipped, and NaN scores are never
+ * kept. `negate` flips the sign first (distances to similarities). Returns the new size.
+ */
+export function topk_push(scores: usize, n: i32, firstId: i32, ids: usize, allow: usize, negate: i32, heapScores: usize, heapIds: usize, size: i32, k: i32): i32 {
+  for (let j = 0; j < n; j++) {
+    let s = load<f32>(scores + (<usize>j << 2));
+    if (negate != 0) s = -s;
+    if (s != s) continue;
+    const id = ids != 0 ? load<i32>(ids + (<usize>j << 2)) : firstId + j;
+    if (allow != 0 && (load<u32>(allow + (<usize>(id >>> 5) << 2)) & (1 << (id & 31))) == 0) continue;
+    if (size < k) {
+      let i = size++;
+      while (i > 0) {
+        const p = (i - 1) >> 1;
+        const ps = load<f32>(heapScores + (<usize>p << 2));
+        const pi = load<i32>(heapIds + (<usize>p << 2));
+        if (!worse(s, id, ps, pi)) break;
+        store<f32>(heapScores + (<usize>i << 2), ps);
+        store<i32>(heapIds + (<usize>i << 2), pi);
+        i = p;
+      }
+      store<f32>(heapScores + (<usize>i << 2), s);
+      store<i32>(heapIds + (<usize>i << 2), id);
+    } else if (worse(load<f32>(heapScores), load<i32>(heapIds), s, id)) {
+      sift_down(heapScores, heapIds, size, s, id);
+    }
+  }
+  return size;
+}
+
+/** Sorts the heap in place into best-first order (heap sort); the heap is consumed. */
+export function topk_sort(heapScores: usize, heapIds: usize, size: i32): void {
+  for (let n = size; n > 1; n--) {
+    const s = load<f32>(heapScores);
+    const id = load<i32>(heapIds);
+    const last = n - 1;
+    sift_down(heapScores, heapIds, last, load<f32>(heapScores + (<usize>last << 2)), load<i32>(heapIds + (<usize>last << 2)));
+    store<f32>(heapScores + (<usize>last << 2), s);
+    store<i32>(heapIds + (<usize>last << 2), id);
+  }
+}

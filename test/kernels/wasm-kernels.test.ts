@@ -1,0 +1,308 @@
+// Every WebAssembly kernel against its pure-TypeScript reference, on awkward lengths.
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { dot, l2Squared } from '../../src/kernels/dense-distance.js';
+import { FLOAT16_TABLE } from '../../src/kernels/float16.js';
+import { hamming, popcount32 } from '../../src/kernels/popcount.js';
+import { TopKHeap } from '../../src/kernels/top-k-heap.js';
+import { KernelMemory } from '../../src/kernels/wasm/kernel-memory.js';
+import { wasmKernelsEnabled } from '../../src/kernels/wasm/kernel-module.js';
+import { xorshift32 } from '../../src/kernels/xorshift.js';
+
+const LENGTHS = [0, 1, 2, 3, 4, 5, 7, 15, 16, 17, 31, 33, 63, 64, 65, 100, 127, 384, 385];
+
+const rng = xorshift32;
+
+/** Random 32-bit words. */
+function words32(seed: number): () => number {
+  const r = xorshift32(seed);
+  return () => Math.floor(r() * 4294967296) >>> 0;
+}
+
+function memory(): KernelMemory {
+  const m = KernelMemory.create(8 << 20);
+  if (m === null) throw new Error('WebAssembly SIMD kernels unavailable');
+  return m;
+}
+
+/** |exact - got| within float32 rounding of a sum of n products of magnitude `scale`. */
+function close(got: number, exact: number, scale: number): void {
+  expect(Math.abs(got - exact)).toBeLessThanOrEqual(1e-5 * Math.max(1, scale));
+}
+
+describe('WebAssembly SIMD kernels', () => {
+  it('are available on this machine (Node 20 has WebAssembly SIMD)', () => {
+    expect(wasmKernelsEnabled()).toBe(true);
+  });
+
+  it('float32 dot and squared L2, one to one, agree with the reference on every length', () => {
+    fc.assert(
+      fc.property(fc.constantFrom(...LENGTHS), fc.integer({ min: 1, max: 1e9 }), (n, seed) => {
+        const m = memory();
+        const r = rng(seed);
+        const a = m.array(Float32Array, n);
+        const b = m.array(Float32Array, n);
+        let scale = 0;
+        for (let i = 0; i < n; i++) {
+          a[i] = r() * 2 - 1;
+          b[i] = r() * 2 - 1;
+          scale += Math.abs(a[i]! * b[i]!) + (a[i]! - b[i]!) ** 2;
+        }
+        close(m.k.dot_f32(a.byteOffset, b.byteOffset, n), dot(a, 0, b, 0, n), scale);
+        close(m.k.l2sq_f32(a.byteOffset, b.byteOffset, n), l2Squared(a, 0, b, 0, n), scale);
+      }),
+      { numRuns: 60 },
+    );
+  });
+
+  it('one-to-many float32 kernels (consecutive rows and id lists) agree with the reference', () => {
+    for (const dim of [1, 3, 16, 17, 100]) {
+      const m = memory();
+      const r = rng(dim);
+      const rows = 37;
+      const q = m.array(Float32Array, dim);
+      const data = m.array(Float32Array, rows * dim);
+      for (let i = 0; i < dim; i++) q[i] = r() - 0.5;
+      for (let i = 0; i < data.length; i++) data[i] = r() - 0.5;
+      const out = m.array(Float32Array, rows);
+      m.k.dot_f32_rows(q.byteOffset, data.byteOffset, dim, rows, out.byteOffset);
+      for (let j = 0; j < rows; j++) close(out[j]!, dot(q, 0, data, j * dim, dim), dim);
+      m.k.l2sq_f32_rows(q.byteOffset, data.byteOffset, dim, rows, out.byteOffset);
+      for (let j = 0; j < rows; j++) close(out[j]!, l2Squared(q, 0, data, j * dim, dim), dim);
+      const ids = m.array(Int32Array, 5);
+      ids.set([36, 0, 7, 7, 20]);
+      const got = m.array(Float32Array, 5);
+      m.k.dot_f32_ids(q.byteOffset, data.byteOffset, dim, ids.byteOffset, 5, got.byteOffset);
+      for (let j = 0; j < 5; j++) close(got[j]!, dot(q, 0, data, ids[j]! * dim, dim), dim);
+      m.k.l2sq_f32_ids(q.byteOffset, data.byteOffset, dim, ids.byteOffset, 5, got.byteOffset);
+      for (let j = 0; j < 5; j++) close(got[j]!, l2Squared(q, 0, data, ids[j]! * dim, dim), dim);
+      m.k.dot_f32_ids(q.byteOffset, data.byteOffset, dim, ids.byteOffset, 0, got.byteOffset); // empty list: no write
+    }
+  });
+
+  it('int8 dot products are exact, including the extremes -128 and 127', () => {
+    fc.assert(
+      fc.property(fc.constantFrom(...LENGTHS), fc.integer({ min: 1, max: 1e9 }), (n, seed) => {
+        const m = memory();
+        const r = rng(seed);
+        const a = m.array(Int8Array, n);
+        const rows = 3;
+        const b = m.array(Int8Array, n * rows);
+        for (let i = 0; i < n; i++) a[i] = i % 5 === 0 ? -128 : Math.floor(r() * 256) - 128;
+        for (let i = 0; i < b.length; i++) b[i] = i % 7 === 0 ? -128 : i % 11 === 0 ? 127 : Math.floor(r() * 256) - 128;
+        const out = m.array(Int32Array, rows);
+        m.k.dot_i8_rows(a.byteOffset, b.byteOffset, n, rows, out.byteOffset);
+        for (let j = 0; j < rows; j++) {
+          let s = 0;
+          for (let i = 0; i < n; i++) s += a[i]! * b[j * n + i]!;
+          expect(out[j]).toBe(s);
+          expect(m.k.dot_i8(a.byteOffset, b.byteOffset + j * n, n)).toBe(s);
+        }
+      }),
+      { numRuns: 60 },
+    );
+  });
+
+  it('float32 x uint8 code scores agree with the reference', () => {
+    for (const dim of LENGTHS) {
+      const m = memory();
+      const r = rng(dim + 1);
+      const rows = 9;
+      const q = m.array(Float32Array, dim);
+      const codes = m.array(Uint8Array, rows * dim);
+      for (let i = 0; i < dim; i++) q[i] = r() - 0.5;
+      for (let i = 0; i < codes.length; i++) codes[i] = i % 13 === 0 ? 255 : Math.floor(r() * 256);
+      const out = m.array(Float32Array, rows);
+      m.k.dot_f32_u8_rows(q.byteOffset, codes.byteOffset, dim, rows, 0.25, out.byteOffset);
+      for (let j = 0; j < rows; j++) {
+        let s = 0.25;
+        for (let d = 0; d < dim; d++) s += q[d]! * codes[j * dim + d]!;
+        close(out[j]!, s, 128 * dim);
+      }
+    }
+  });
+
+  it('Hamming distances are exact', () => {
+    fc.assert(
+      fc.property(fc.constantFrom(0, 1, 2, 3, 4, 5, 7, 8, 9, 12, 13, 33), fc.integer({ min: 1, max: 1e9 }), (words, seed) => {
+        const m = memory();
+        const next = words32(seed);
+        const rows = 6;
+        const q = m.array(Uint32Array, words);
+        const codes = m.array(Uint32Array, rows * words);
+        for (let i = 0; i < words; i++) q[i] = next();
+        for (let i = 0; i < codes.length; i++) codes[i] = i % 5 === 0 ? 0xffffffff : next();
+        const out = m.array(Int32Array, rows);
+        m.k.hamming_rows(q.byteOffset, codes.byteOffset, words, rows, out.byteOffset);
+        for (let j = 0; j < rows; j++) {
+          expect(out[j]).toBe(hamming(q, 0, codes, j * words, words));
+          expect(m.k.hamming(q.byteOffset, codes.byteOffset + j * words * 4, words)).toBe(out[j]);
+        }
+      }),
+      { numRuns: 60 },
+    );
+  });
+
+  it('bit-plane estimates equal the popcount arithmetic of the reference', () => {
+    for (const [words, planes, bits] of [[1, 1, 1], [3, 2, 4], [4, 1, 4], [5, 3, 2], [12, 2, 4]] as const) {
+      const m = memory();
+      const next = words32(words * 100 + planes * 10 + bits);
+      const rows = 11;
+      const qPlanes = m.array(Uint32Array, planes * bits * words);
+      const codes = m.array(Uint32Array, rows * planes * words);
+      for (let i = 0; i < qPlanes.length; i++) qPlanes[i] = next();
+      for (let i = 0; i < codes.length; i++) codes[i] = next();
+      const minW = m.array(Float64Array, planes);
+      const step = m.array(Float64Array, planes);
+      for (let t = 0; t < planes; t++) {
+        minW[t] = -0.1 * (t + 1);
+        step[t] = 0.013 * (t + 1);
+      }
+      const out = m.array(Float32Array, rows);
+      m.k.bitplane_rows(qPlanes.byteOffset, codes.byteOffset, words, planes, bits, rows, minW.byteOffset, step.byteOffset, 0.5, out.byteOffset);
+      for (let r = 0; r < rows; r++) {
+        let est = 0.5;
+        for (let t = 0; t < planes; t++) {
+          let ones = 0;
+          let weighted = 0;
+          for (let w = 0; w < words; w++) {
+            const c = codes[(r * planes + t) * words + w]!;
+            ones += popcount32(c);
+            for (let j = 0; j < bits; j++) weighted += popcount32(c & qPlanes[(t * bits + j) * words + w]!) << j;
+          }
+          est += 2 * (minW[t]! * ones + step[t]! * weighted);
+        }
+        expect(out[r]).toBe(Math.fround(est));
+      }
+    }
+  });
+
+  it('PQ table scans agree with the reference', () => {
+    for (const mSub of [1, 2, 3, 8, 25, 48]) {
+      const m = memory();
+      const r = rng(mSub);
+      const rows = 13;
+      const lut = m.array(Float32Array, mSub * 256);
+      for (let i = 0; i < lut.length; i++) lut[i] = r() - 0.5;
+      const codes = m.array(Uint8Array, rows * mSub);
+      for (let i = 0; i < codes.length; i++) codes[i] = Math.floor(r() * 256);
+      const out = m.array(Float32Array, rows);
+      m.k.pq_scan(lut.byteOffset, codes.byteOffset, mSub, rows, 1.5, out.byteOffset);
+      for (let j = 0; j < rows; j++) {
+        let s = 1.5;
+        for (let t = 0; t < mSub; t++) s += lut[t * 256 + codes[j * mSub + t]!]!;
+        close(out[j]!, s, mSub);
+      }
+    }
+  });
+
+  it('sparse forward-index dots agree with the reference for 16/32-bit terms and float32/float16 values', () => {
+    const dimVocab = 500;
+    for (const termBytes of [2, 4] as const) {
+      for (const half of [false, true]) {
+        const m = memory();
+        const r = rng(termBytes * 10 + (half ? 1 : 0));
+        const rows = 20;
+        const start = m.array(Float64Array, rows + 1);
+        const lens = Array.from({ length: rows }, (_, i) => (i === 3 ? 0 : 1 + Math.floor(r() * 40)));
+        for (let i = 0; i < rows; i++) start[i + 1] = start[i]! + lens[i]!;
+        const nnz = start[rows]!;
+        const terms = termBytes === 2 ? m.array(Uint16Array, nnz) : m.array(Uint32Array, nnz);
+        const values = half ? m.array(Uint16Array, nnz) : m.array(Float32Array, nnz);
+        for (let i = 0; i < nnz; i++) {
+          terms[i] = Math.floor(r() * dimVocab);
+          values[i] = half ? 0x3c00 + Math.floor(r() * 0x400) : r() * 3; // float16 in [1, 2)
+        }
+        const table = half ? m.adopt(FLOAT16_TABLE) : null;
+        const q = m.array(Float32Array, dimVocab);
+        for (let i = 0; i < dimVocab; i++) q[i] = r() < 0.2 ? r() : 0;
+        const ids = m.array(Int32Array, rows);
+        for (let i = 0; i < rows; i++) ids[i] = rows - 1 - i;
+        const out = m.array(Float32Array, rows);
+        m.k.sparse_dot_rows(q.byteOffset, start.byteOffset, terms.byteOffset, termBytes, values.byteOffset, table?.byteOffset ?? 0, ids.byteOffset, rows, out.byteOffset);
+        for (let j = 0; j < rows; j++) {
+          const row = ids[j]!;
+          let s = 0;
+          for (let i = start[row]!; i < start[row + 1]!; i++) s += q[terms[i]!]! * (half ? FLOAT16_TABLE[values[i]!]! : values[i]!);
+          close(out[j]!, s, 100);
+        }
+      }
+    }
+  });
+
+  it('top-k selection keeps what TopKHeap keeps, in the same order, with filters and chunks', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.integer({ min: -20, max: 20 }), { minLength: 0, maxLength: 300 }),
+        fc.integer({ min: 1, max: 40 }),
+        fc.boolean(),
+        fc.integer({ min: 1, max: 64 }),
+        (ints, k, filtered, chunk) => {
+          const m = memory();
+          const n = ints.length;
+          const scores = m.array(Float32Array, n);
+          for (let i = 0; i < n; i++) scores[i] = ints[i]! / 4; // many ties
+          const allow = m.array(Uint32Array, Math.ceil(n / 32) + 1);
+          for (let i = 0; i < n; i++) if (i % 3 !== 1) allow[i >>> 5]! |= 1 << (i & 31);
+          const hs = m.array(Float32Array, k);
+          const hi = m.array(Int32Array, k);
+          let size = 0;
+          for (let from = 0; from < n; from += chunk) {
+            const len = Math.min(chunk, n - from);
+            size = m.k.topk_push(scores.byteOffset + from * 4, len, from, 0, filtered ? allow.byteOffset : 0, 0, hs.byteOffset, hi.byteOffset, size, k);
+          }
+          m.k.topk_sort(hs.byteOffset, hi.byteOffset, size);
+          const ref = new TopKHeap(k);
+          for (let i = 0; i < n; i++) if (!filtered || i % 3 !== 1) ref.offer(scores[i]!, i);
+          const want = ref.drain();
+          expect(Array.from(hi.subarray(0, size))).toEqual(Array.from(want.docs));
+          expect(Array.from(hs.subarray(0, size))).toEqual(Array.from(want.scores));
+        },
+      ),
+      { numRuns: 150 },
+    );
+  });
+
+  it('top-k selection negates distances, takes explicit ids and never keeps NaN', () => {
+    const m = memory();
+    const d = m.array(Float32Array, 5);
+    d.set([3, NaN, 1, 2, 0.5]);
+    const ids = m.array(Int32Array, 5);
+    ids.set([40, 41, 42, 43, 44]);
+    const hs = m.array(Float32Array, 3);
+    const hi = m.array(Int32Array, 3);
+    const size = m.k.topk_push(d.byteOffset, 5, 0, ids.byteOffset, 0, 1, hs.byteOffset, hi.byteOffset, 0, 3);
+    m.k.topk_sort(hs.byteOffset, hi.byteOffset, size);
+    expect(Array.from(hi.subarray(0, size))).toEqual([44, 42, 43]);
+    expect(Array.from(hs.subarray(0, size))).toEqual([-0.5, -1, -2]);
+  });
+});
+
+describe('KernelMemory', () => {
+  it('places arrays 16-byte aligned, never at offset 0, and refuses to overflow', () => {
+    const m = KernelMemory.create(65536)!;
+    const a = m.array(Uint8Array, 3);
+    const b = m.array(Float32Array, 2);
+    expect(a.byteOffset).toBeGreaterThan(0);
+    expect(b.byteOffset % 16).toBe(0);
+    expect(() => m.array(Uint8Array, 70000)).toThrow(/cannot hold/);
+  });
+
+  it('scratch arrays are reused after a reset and bounded by the reservation', () => {
+    const m = KernelMemory.create(65536)!;
+    m.reserveScratch(1024);
+    const x = m.scratch(Float32Array, 10);
+    m.resetScratch();
+    const y = m.scratch(Float32Array, 10);
+    expect(y.byteOffset).toBe(x.byteOffset);
+    expect(() => m.scratch(Uint8Array, 2000)).toThrow(/scratch/);
+  });
+
+  it('adopt copies data into the memory', () => {
+    const m = KernelMemory.create(65536)!;
+    const src = Float32Array.of(1, 2, 3);
+    const v = m.adopt(src);
+    expect(v.buffer).toBe(m.buffer);
+    expect(Array.from(v)).toEqual([1, 2, 3]);
+  });
+});
