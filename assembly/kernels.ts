@@ -148,56 +148,63 @@ export function dot_f32_u8_rows(q: usize, codes: usize, dim: i32, rows: i32, add
 
 // ---------------------------------------------------------------- binary codes
 
-@inline function popcnt_sum(v: v128): i32 {
-  const w = i32x4.extadd_pairwise_i16x8_u(i16x8.extadd_pairwise_i8x16_u(i8x16.popcnt(v)));
-  return i32x4.extract_lane(w, 0) + i32x4.extract_lane(w, 1) + i32x4.extract_lane(w, 2) + i32x4.extract_lane(w, 3);
-}
-
-/** Hamming distance of two packed codes of `words` 32-bit words. */
+/**
+ * Hamming distance of two packed codes of `words` 32-bit words. Scalar 64-bit popcnt
+ * (one instruction per 8 bytes) beats the SIMD byte popcount here, whose horizontal
+ * sum costs more than it saves on codes of a few hundred bits.
+ */
 export function hamming(a: usize, b: usize, words: i32): i32 {
-  let acc = i16x8.splat(0);
+  let s0: u64 = 0;
+  let s1: u64 = 0;
   let i = 0;
   for (; i + 4 <= words; i += 4) {
     const o = <usize>i << 2;
-    acc = i16x8.add(acc, i16x8.extadd_pairwise_i8x16_u(i8x16.popcnt(v128.xor(v128.load(a + o), v128.load(b + o)))));
+    s0 += popcnt<u64>(load<u64>(a + o) ^ load<u64>(b + o));
+    s1 += popcnt<u64>(load<u64>(a + o, 8) ^ load<u64>(b + o, 8));
   }
-  const w = i32x4.extadd_pairwise_i16x8_u(acc);
-  let s = i32x4.extract_lane(w, 0) + i32x4.extract_lane(w, 1) + i32x4.extract_lane(w, 2) + i32x4.extract_lane(w, 3);
-  for (; i < words; i++) {
+  for (; i + 2 <= words; i += 2) {
     const o = <usize>i << 2;
-    s += <i32>popcnt<u32>(load<u32>(a + o) ^ load<u32>(b + o));
+    s0 += popcnt<u64>(load<u64>(a + o) ^ load<u64>(b + o));
   }
-  return s;
+  if (i < words) s1 += <u64>popcnt<u32>(load<u32>(a + (<usize>i << 2)) ^ load<u32>(b + (<usize>i << 2)));
+  return <i32>(s0 + s1);
 }
 
 /** out[r] = Hamming distance of q to code r, codes of `words` words stored consecutively (int32 out). */
 export function hamming_rows(q: usize, base: usize, words: i32, rows: i32, out: usize): void {
   const stride = <usize>words << 2;
+  if (words == 4) {
+    // 128-bit codes (e.g. 128-d sign codes) are common enough to unroll: two popcnts per row
+    const q0 = load<u64>(q);
+    const q1 = load<u64>(q, 8);
+    for (let r = 0; r < rows; r++) {
+      const c = base + (<usize>r << 4);
+      store<i32>(out + (<usize>r << 2), <i32>(popcnt<u64>(load<u64>(c) ^ q0) + popcnt<u64>(load<u64>(c, 8) ^ q1)));
+    }
+    return;
+  }
   for (let r = 0; r < rows; r++) store<i32>(out + (<usize>r << 2), hamming(q, base + <usize>r * stride, words));
 }
 
 /** Set bits of `words` words at a. */
 @inline function ones(a: usize, words: i32): i32 {
-  let s = 0;
+  let s: u64 = 0;
   let i = 0;
-  for (; i + 4 <= words; i += 4) s += popcnt_sum(v128.load(a + (<usize>i << 2)));
-  for (; i < words; i++) s += <i32>popcnt<u32>(load<u32>(a + (<usize>i << 2)));
-  return s;
+  for (; i + 2 <= words; i += 2) s += popcnt<u64>(load<u64>(a + (<usize>i << 2)));
+  if (i < words) s += <u64>popcnt<u32>(load<u32>(a + (<usize>i << 2)));
+  return <i32>s;
 }
 
 /** Set bits of (a AND b) over `words` words. */
 @inline function ones_and(a: usize, b: usize, words: i32): i32 {
-  let s = 0;
+  let s: u64 = 0;
   let i = 0;
-  for (; i + 4 <= words; i += 4) {
+  for (; i + 2 <= words; i += 2) {
     const o = <usize>i << 2;
-    s += popcnt_sum(v128.and(v128.load(a + o), v128.load(b + o)));
+    s += popcnt<u64>(load<u64>(a + o) & load<u64>(b + o));
   }
-  for (; i < words; i++) {
-    const o = <usize>i << 2;
-    s += <i32>popcnt<u32>(load<u32>(a + o) & load<u32>(b + o));
-  }
-  return s;
+  if (i < words) s += <u64>popcnt<u32>(load<u32>(a + (<usize>i << 2)) & load<u32>(b + (<usize>i << 2)));
+  return <i32>s;
 }
 
 /**

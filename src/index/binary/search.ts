@@ -10,7 +10,9 @@ import { popcount32 } from '../../kernels/popcount.js';
 import { TopKHeap } from '../../kernels/top-k-heap.js';
 import { planeWords, type ResidualBinarizer } from '../../learn/residual-binarizer.js';
 import type { DenseHits, DenseIndex, DenseMetric, DenseSearchOptions } from '../dense-types.js';
-import { candidateDepth, heapToHits, prepareQuery, rescoreExact } from '../flat/search.js';
+import { KernelMemory } from '../../kernels/wasm/kernel-memory.js';
+import { KERNEL_MAX_K, KernelTopK, SCAN_CHUNK, allowToScratch, scanScratchBytes } from '../../kernels/wasm/kernel-top-k.js';
+import { candidateDepth, heapToHits, prepareQuery, rescoreExact, rescoreExactInKernels } from '../flat/search.js';
 import type { BinaryParams } from './params.js';
 
 /** Search options of binary indexes. */
@@ -23,21 +25,33 @@ export interface BinarySearchOptions extends DenseSearchOptions {
 export class BinaryIndex implements DenseIndex<BinarySearchOptions> {
   readonly dim: number;
   readonly metric: DenseMetric;
+  /** Packed codes: row-major, planes x planeWords(dim) words per row (in kernel memory when the kernels are on). */
+  readonly codes: Uint32Array;
+  /** Squared norms of the original rows (used for l2). */
+  readonly normsSq: Float32Array;
+  /** Original rows for rescoring (normalized for cosine), or null to score codes only. */
+  readonly floats: Float32Array | null;
   private readonly words: number;
+  private readonly mem: KernelMemory | null;
 
   constructor(
     readonly binarizer: ResidualBinarizer,
-    /** Packed codes: row-major, planes x planeWords(dim) words per row. */
-    readonly codes: Uint32Array,
-    /** Squared norms of the original rows (used for l2). */
-    readonly normsSq: Float32Array,
-    /** Original rows for rescoring (normalized for cosine), or null to score codes only. */
-    readonly floats: Float32Array | null,
+    codes: Uint32Array,
+    normsSq: Float32Array,
+    floats: Float32Array | null,
     readonly params: BinaryParams,
   ) {
     this.dim = params.dim;
     this.metric = params.metric;
     this.words = planeWords(params.dim);
+    const planes = binarizer.planes;
+    const scratch = scanScratchBytes(params.dim, normsSq.length) + 4 * planes * params.queryBits * this.words + 16 * planes + 64;
+    const mem = KernelMemory.create(KernelMemory.bytesFor(floats === null ? [codes] : [codes, floats], scratch));
+    this.mem = mem;
+    this.codes = mem?.adopt(codes) ?? codes;
+    this.floats = floats === null ? null : (mem?.adopt(floats) ?? floats);
+    this.normsSq = normsSq;
+    mem?.reserveScratch(scratch);
   }
 
   get size(): number {
@@ -54,6 +68,7 @@ export class BinaryIndex implements DenseIndex<BinarySearchOptions> {
     const q = prepareQuery(query, this.dim, this.metric);
     const approx = this.approximateTop(q, depth, opts);
     if (depth === k || this.floats === null) return approx;
+    if (this.mem !== null) return rescoreExactInKernels(approx, q, this.mem, this.floats, this.metric, this.dim, k);
     return rescoreExact(approx, q, this.floats, this.metric, this.dim, k);
   }
 
@@ -91,12 +106,32 @@ export class BinaryIndex implements DenseIndex<BinarySearchOptions> {
         for (let j = 0; j < B; j++) if ((u >>> j) & 1) qPlanes[(t * B + j) * words + (d >>> 5)]! |= 1 << (d & 31);
       }
     }
-    const heap = new TopKHeap(depth);
     const codes = this.codes;
     const l2 = this.metric === 'l2';
     const allow = opts.allow ?? null;
     const stride = planes * words;
     const n = this.size;
+    const mem = this.mem;
+    if (mem !== null && depth <= KERNEL_MAX_K) {
+      mem.resetScratch();
+      const qp = mem.scratch(Uint32Array, qPlanes.length);
+      qp.set(qPlanes);
+      const minK = mem.scratch(Float64Array, planes);
+      minK.set(minW);
+      const stepK = mem.scratch(Float64Array, planes);
+      stepK.set(step);
+      const allowPtr = allowToScratch(mem, allow, n);
+      const out = mem.scratch(Float32Array, SCAN_CHUNK);
+      const top = new KernelTopK(mem, depth);
+      for (let from = 0; from < n; from += SCAN_CHUNK) {
+        const len = Math.min(SCAN_CHUNK, n - from);
+        mem.k.bitplane_rows(qp.byteOffset, codes.byteOffset + from * stride * 4, words, planes, B, len, minK.byteOffset, stepK.byteOffset, base, out.byteOffset);
+        if (l2) for (let j = 0; j < len; j++) out[j] = 2 * out[j]! - this.normsSq[from + j]!;
+        top.push(out.byteOffset, len, from, 0, allowPtr, false);
+      }
+      return top.drain();
+    }
+    const heap = new TopKHeap(depth);
     for (let r = 0; r < n; r++) {
       if (allow !== null && !allow.has(r)) continue;
       let est = base;

@@ -6,6 +6,8 @@ import { dot, l2Squared } from '../../kernels/dense-distance.js';
 import { QuarryError } from '../../io/quarry-error.js';
 import { TopKHeap } from '../../kernels/top-k-heap.js';
 import type { DenseHits, DenseIndex, DenseMetric, DenseSearchOptions } from '../dense-types.js';
+import { KernelMemory } from '../../kernels/wasm/kernel-memory.js';
+import { KERNEL_MAX_K, allowToScratch, queryToScratch, scanRowsTopK, scanScratchBytes, scoreRowIdsTopK } from '../../kernels/wasm/kernel-top-k.js';
 import type { FlatParams } from './params.js';
 
 /** Scores a query row against stored rows; the same for every exact rescoring step. */
@@ -45,18 +47,45 @@ export function heapToHits(heap: TopKHeap): DenseHits {
   return { ids: Int32Array.from(docs), scores: Float32Array.from(scores) };
 }
 
+/**
+ * Dense rows placed in WebAssembly memory for the SIMD kernels, with scratch for
+ * one query at a time; null when the kernels are unavailable (TypeScript path).
+ */
+export function rowsInKernelMemory(data: Float32Array, dim: number, extraScratch = 0): { mem: KernelMemory; data: Float32Array } | null {
+  const rows = dim > 0 ? data.length / dim : 0;
+  const scratch = scanScratchBytes(dim, rows) + extraScratch;
+  const mem = KernelMemory.create(KernelMemory.bytesFor([data], scratch));
+  if (mem === null) return null;
+  const view = mem.adopt(data);
+  mem.reserveScratch(scratch);
+  return { mem, data: view };
+}
+
+/**
+ * Rescoring from floats held in a KernelMemory (the kernels path of rescoreExact):
+ * the same hits up to float32 rounding of the scores.
+ */
+export function rescoreExactInKernels(candidates: DenseHits, q: Float32Array, mem: KernelMemory, floats: Float32Array, metric: DenseMetric, dim: number, k: number): DenseHits {
+  if (k > KERNEL_MAX_K) return rescoreExact(candidates, q, floats, metric, dim, k);
+  mem.resetScratch();
+  const qv = queryToScratch(mem, q);
+  return scoreRowIdsTopK(mem, metric === 'l2' ? 'l2' : 'dot', qv.byteOffset, floats.byteOffset, dim, candidates.ids, k);
+}
+
 /** An exact-scan index. */
 export class FlatIndex implements DenseIndex {
   readonly dim: number;
   readonly metric: DenseMetric;
+  /** Rows, normalized when the metric is cosine (in kernel memory when the kernels are on). */
+  readonly data: Float32Array;
+  private readonly mem: KernelMemory | null;
 
-  constructor(
-    /** Rows, normalized when the metric is cosine. */
-    readonly data: Float32Array,
-    params: FlatParams,
-  ) {
+  constructor(data: Float32Array, params: FlatParams) {
     this.dim = params.dim;
     this.metric = params.metric;
+    const placed = rowsInKernelMemory(data, params.dim);
+    this.mem = placed?.mem ?? null;
+    this.data = placed?.data ?? data;
   }
 
   get size(): number {
@@ -65,9 +94,16 @@ export class FlatIndex implements DenseIndex {
 
   search(query: Float32Array, k: number, opts: DenseSearchOptions = {}): DenseHits {
     const q = prepareQuery(query, this.dim, this.metric);
-    const heap = new TopKHeap(k);
     const n = this.size;
     const allow = opts.allow ?? null;
+    const mem = this.mem;
+    if (mem !== null && Number.isInteger(k) && k >= 1 && k <= KERNEL_MAX_K) {
+      mem.resetScratch();
+      const qv = queryToScratch(mem, q);
+      const allowPtr = allowToScratch(mem, allow, n);
+      return scanRowsTopK(mem, this.metric === 'l2' ? 'l2' : 'dot', qv.byteOffset, this.data.byteOffset, this.dim, n, k, allowPtr);
+    }
+    const heap = new TopKHeap(k);
     for (let r = 0; r < n; r++) {
       if (allow !== null && !allow.has(r)) continue;
       const s = similarity(this.metric, q, 0, this.data, r, this.dim);

@@ -7,11 +7,15 @@
  *
  * Layout: vectors in one growable Float32Array; layer-0 neighbour lists in a
  * fixed-stride Int32Array (2M per node); upper layers in a second pool of
- * M-sized slots addressed by per-node start indices.
+ * M-sized slots addressed by per-node start indices. With the WebAssembly
+ * kernels on, the vectors live in a KernelMemory (moved to a larger one as the
+ * graph grows) and each expanded node's unvisited neighbours are scored by one
+ * gather kernel call.
  */
 import { dot, l2Squared } from '../../kernels/dense-distance.js';
 import { MinHeap } from '../../kernels/min-heap.js';
 import type { Bitset } from '../../kernels/bitset.js';
+import { KernelMemory } from '../../kernels/wasm/kernel-memory.js';
 import type { DenseMetric } from '../dense-types.js';
 import type { HnswParams } from './params.js';
 
@@ -49,6 +53,12 @@ export class HnswGraph {
   private readonly cand = new MinHeap();
   private readonly best = new MinHeap(); // max-heap via negated keys
   private readonly scratch = new MinHeap();
+  /** Kernel memory holding s.vectors, or null on the TypeScript path. */
+  private mem: KernelMemory | null = null;
+  /** Scratch in `mem`: the query, neighbour ids to score, their distances. */
+  private qBuf = new Float32Array(0);
+  private idBuf = new Int32Array(0);
+  private distBuf = new Float32Array(0);
 
   constructor(params: HnswParams, state?: HnswState) {
     this.dim = params.dim;
@@ -73,10 +83,45 @@ export class HnswGraph {
       maxLevel: -1,
       rngState: params.seed >>> 0 || 1,
     };
+    this.placeVectors(this.s.vectors, this.s.vectors.length / this.dim);
+  }
+
+  /**
+   * Puts the vectors in a new kernel memory with room for `capacity` rows (the one
+   * copy per growth step, amortized as a doubling); keeps them in JavaScript memory
+   * when the kernels are off.
+   */
+  private placeVectors(vectors: Float32Array, capacity: number): void {
+    const scratch = 4 * this.dim + 8 * this.M0 + 64;
+    const mem = KernelMemory.create(16 + capacity * this.dim * 4 + 16 + scratch);
+    if (mem === null) {
+      this.mem = null;
+      if (vectors.length >= capacity * this.dim) this.s.vectors = vectors;
+      else {
+        const grown = new Float32Array(capacity * this.dim);
+        grown.set(vectors);
+        this.s.vectors = grown;
+      }
+      return;
+    }
+    const view = mem.array(Float32Array, capacity * this.dim);
+    view.set(vectors.length <= view.length ? vectors : vectors.subarray(0, view.length));
+    mem.reserveScratch(scratch);
+    this.qBuf = mem.scratch(Float32Array, this.dim);
+    this.idBuf = mem.scratch(Int32Array, this.M0);
+    this.distBuf = mem.scratch(Float32Array, this.M0);
+    this.mem = mem;
+    this.s.vectors = view;
   }
 
   /** Distance used inside the graph: smaller is closer. */
   private distTo(q: Float32Array, qOff: number, node: number): number {
+    const mem = this.mem;
+    if (mem !== null && q.buffer === mem.buffer) {
+      const qPtr = q.byteOffset + 4 * qOff;
+      const xPtr = this.s.vectors.byteOffset + 4 * node * this.dim;
+      return this.metric === 'l2' ? mem.k.l2sq_f32(qPtr, xPtr, this.dim) : -mem.k.dot_f32(qPtr, xPtr, this.dim);
+    }
     return this.metric === 'l2' ? l2Squared(q, qOff, this.s.vectors, node * this.dim, this.dim) : -dot(q, qOff, this.s.vectors, node * this.dim, this.dim);
   }
 
@@ -123,7 +168,7 @@ export class HnswGraph {
       b.set(a);
       return b;
     };
-    s.vectors = grow(s.vectors, cap * this.dim);
+    this.placeVectors(s.vectors.subarray(0, s.count * this.dim), cap);
     s.levels = grow(s.levels, cap);
     s.links0 = grow(s.links0, cap * this.M0);
     s.counts0 = grow(s.counts0, cap);
@@ -190,6 +235,36 @@ export class HnswGraph {
       const links = this.listOf(c, level, bounds);
       const base = bounds[0]!;
       const n = bounds[1]!;
+      const mem = this.mem;
+      if (mem !== null && q.buffer === mem.buffer) {
+        // gather the unvisited neighbours, score them in one kernel call, then walk them
+        const ids = this.idBuf;
+        let m = 0;
+        for (let j = 0; j < n; j++) {
+          const e = links[base + j]!;
+          if (stamp[e] === epoch) continue;
+          stamp[e] = epoch;
+          ids[m++] = e;
+        }
+        if (m === 0) continue;
+        const qPtr = q.byteOffset + 4 * qOff;
+        const dists = this.distBuf;
+        if (this.metric === 'l2') mem.k.l2sq_f32_ids(qPtr, this.s.vectors.byteOffset, this.dim, ids.byteOffset, m, dists.byteOffset);
+        else mem.k.dot_f32_ids(qPtr, this.s.vectors.byteOffset, this.dim, ids.byteOffset, m, dists.byteOffset);
+        const sign = this.metric === 'l2' ? 1 : -1;
+        for (let j = 0; j < m; j++) {
+          const e = ids[j]!;
+          const d = sign * dists[j]!;
+          if (best.size < ef || d < -best.topKey()) {
+            cand.push(d, e);
+            if (deleted[e] === 0 && (allow === null || allow.has(e))) {
+              best.push(-d, e);
+              if (best.size > ef) best.pop();
+            }
+          }
+        }
+        continue;
+      }
       for (let j = 0; j < n; j++) {
         const e = links[base + j]!;
         if (stamp[e] === epoch) continue;
@@ -352,6 +427,10 @@ export class HnswGraph {
   /** The ef closest allowed, non-deleted rows to `q` (sorted, closest first). */
   search(q: Float32Array, ef: number, allow: Bitset | null): { ids: Int32Array; dists: Float64Array } {
     if (this.s.entry < 0) return { ids: new Int32Array(0), dists: new Float64Array(0) };
+    if (this.mem !== null) {
+      this.qBuf.set(q.subarray(0, this.dim));
+      q = this.qBuf;
+    }
     const ep = this.descend(q, 0, 0);
     const entries = Int32Array.of(ep);
     this.searchLayer(q, 0, entries, 1, ef, 0, allow);

@@ -6,7 +6,9 @@ import { dot } from '../../kernels/dense-distance.js';
 import { TopKHeap } from '../../kernels/top-k-heap.js';
 import type { ScalarQuantizer } from '../../learn/scalar-quantizer.js';
 import type { DenseHits, DenseIndex, DenseMetric, DenseSearchOptions } from '../dense-types.js';
-import { candidateDepth, heapToHits, prepareQuery, rescoreExact } from '../flat/search.js';
+import { KernelMemory } from '../../kernels/wasm/kernel-memory.js';
+import { KERNEL_MAX_K, KernelTopK, SCAN_CHUNK, allowToScratch, scanScratchBytes } from '../../kernels/wasm/kernel-top-k.js';
+import { candidateDepth, heapToHits, prepareQuery, rescoreExact, rescoreExactInKernels } from '../flat/search.js';
 import type { Int8Params } from './params.js';
 
 /** Search options of int8 indexes. */
@@ -18,17 +20,30 @@ export interface Int8SearchOptions extends DenseSearchOptions {
 export class Int8Index implements DenseIndex<Int8SearchOptions> {
   readonly dim: number;
   readonly metric: DenseMetric;
+  /** Codes, row-major (in kernel memory when the kernels are on). */
+  readonly codes: Uint8Array;
+  /** Squared norms of the dequantized rows (l2 only). */
+  readonly normsSq: Float32Array;
+  /** Original rows for rescoring, or null. */
+  readonly floats: Float32Array | null;
+  private readonly mem: KernelMemory | null;
 
   constructor(
     readonly quantizer: ScalarQuantizer,
-    readonly codes: Uint8Array,
-    /** Squared norms of the dequantized rows (l2 only). */
-    readonly normsSq: Float32Array,
-    readonly floats: Float32Array | null,
+    codes: Uint8Array,
+    normsSq: Float32Array,
+    floats: Float32Array | null,
     readonly params: Int8Params,
   ) {
     this.dim = params.dim;
     this.metric = params.metric;
+    const scratch = scanScratchBytes(params.dim, normsSq.length) + 4 * params.dim;
+    const mem = KernelMemory.create(KernelMemory.bytesFor(floats === null ? [codes] : [codes, floats], scratch));
+    this.mem = mem;
+    this.codes = mem?.adopt(codes) ?? codes;
+    this.floats = floats === null ? null : (mem?.adopt(floats) ?? floats);
+    this.normsSq = normsSq;
+    mem?.reserveScratch(scratch);
   }
 
   get size(): number {
@@ -45,8 +60,26 @@ export class Int8Index implements DenseIndex<Int8SearchOptions> {
     const codes = this.codes;
     const l2 = this.metric === 'l2';
     const allow = opts.allow ?? null;
-    const heap = new TopKHeap(depth);
     const n = this.size;
+    const mem = this.mem;
+    if (mem !== null && depth <= KERNEL_MAX_K) {
+      mem.resetScratch();
+      const scaledK = mem.scratch(Float32Array, dim);
+      scaledK.set(scaled);
+      const allowPtr = allowToScratch(mem, allow, n);
+      const out = mem.scratch(Float32Array, SCAN_CHUNK);
+      const top = new KernelTopK(mem, depth);
+      for (let from = 0; from < n; from += SCAN_CHUNK) {
+        const len = Math.min(SCAN_CHUNK, n - from);
+        mem.k.dot_f32_u8_rows(scaledK.byteOffset, codes.byteOffset + from * dim, dim, len, base, out.byteOffset);
+        if (l2) for (let j = 0; j < len; j++) out[j] = 2 * out[j]! - this.normsSq[from + j]!;
+        top.push(out.byteOffset, len, from, 0, allowPtr, false);
+      }
+      const approx = top.drain();
+      if (depth === k || this.floats === null) return approx;
+      return rescoreExactInKernels(approx, q, mem, this.floats, this.metric, dim, k);
+    }
+    const heap = new TopKHeap(depth);
     for (let r = 0; r < n; r++) {
       if (allow !== null && !allow.has(r)) continue;
       const off = r * dim;

@@ -10,7 +10,9 @@ import { TopKHeap } from '../../kernels/top-k-heap.js';
 import type { KMeansResult } from '../../learn/kmeans.js';
 import type { ProductQuantizer } from '../../learn/product-quantizer.js';
 import type { DenseHits, DenseIndex, DenseMetric, DenseSearchOptions } from '../dense-types.js';
-import { candidateDepth, heapToHits, prepareQuery, rescoreExact } from '../flat/search.js';
+import { KernelMemory } from '../../kernels/wasm/kernel-memory.js';
+import { KERNEL_MAX_K, KernelTopK, SCAN_CHUNK, allowToScratch, queryToScratch, scanScratchBytes } from '../../kernels/wasm/kernel-top-k.js';
+import { candidateDepth, heapToHits, prepareQuery, rescoreExact, rescoreExactInKernels } from '../flat/search.js';
 import type { IvfPqParams } from './params.js';
 
 /** Search options of IVF-PQ. */
@@ -23,19 +25,39 @@ export interface IvfPqSearchOptions extends DenseSearchOptions {
 export class IvfPqIndex implements DenseIndex<IvfPqSearchOptions> {
   readonly dim: number;
   readonly metric: DenseMetric;
+  /** Rows of cell c are listIds/listCodes[listOffsets[c] .. listOffsets[c + 1]) (in kernel memory when the kernels are on). */
+  readonly listIds: Int32Array;
+  readonly listCodes: Uint8Array;
+  readonly floats: Float32Array | null;
+  private readonly mem: KernelMemory | null;
+  /** Coarse and sub-quantizer centroids in kernel memory (for the query's tables). */
+  private readonly coarseK: Float32Array | null = null;
+  private readonly pqK: Float32Array | null = null;
 
   constructor(
     readonly coarse: KMeansResult,
     readonly pq: ProductQuantizer,
-    /** Rows of cell c are listIds/listCodes[listOffsets[c] .. listOffsets[c + 1]). */
     readonly listOffsets: Uint32Array,
-    readonly listIds: Int32Array,
-    readonly listCodes: Uint8Array,
-    readonly floats: Float32Array | null,
+    listIds: Int32Array,
+    listCodes: Uint8Array,
+    floats: Float32Array | null,
     readonly params: IvfPqParams,
   ) {
     this.dim = params.dim;
     this.metric = params.metric;
+    const rows = listIds.length;
+    const scratch = scanScratchBytes(params.dim, rows) + 4 * (coarse.k + pq.m * 256 + 2 * params.dim) + 64;
+    const arrays = [listIds, listCodes, coarse.centroids, pq.centroids, ...(floats === null ? [] : [floats])];
+    const mem = KernelMemory.create(KernelMemory.bytesFor(arrays, scratch));
+    this.mem = mem;
+    this.listIds = mem?.adopt(listIds) ?? listIds;
+    this.listCodes = mem?.adopt(listCodes) ?? listCodes;
+    this.floats = floats === null ? null : (mem?.adopt(floats) ?? floats);
+    if (mem !== null) {
+      this.coarseK = mem.adopt(coarse.centroids);
+      this.pqK = mem.adopt(pq.centroids);
+      mem.reserveScratch(scratch);
+    }
   }
 
   get size(): number {
@@ -52,6 +74,7 @@ export class IvfPqIndex implements DenseIndex<IvfPqSearchOptions> {
     const l2 = this.metric === 'l2';
     const allow = opts.allow ?? null;
 
+    if (this.mem !== null && depth <= KERNEL_MAX_K) return this.searchInKernels(this.mem, q, k, depth, nprobe, opts.allow ?? null);
     const cells = new TopKHeap(nprobe);
     for (let c = 0; c < nlist; c++) {
       const s = l2 ? -l2Squared(q, 0, this.coarse.centroids, c * dim, dim) : dot(q, 0, this.coarse.centroids, c * dim, dim);
@@ -84,6 +107,70 @@ export class IvfPqIndex implements DenseIndex<IvfPqSearchOptions> {
     }
     if (depth === k || this.floats === null) return heapToHits(heap);
     return rescoreExact(heapToHits(heap), q, this.floats, this.metric, dim, k);
+  }
+
+  /**
+   * The same search with the SIMD kernels: coarse scores and the distance tables by
+   * one-to-many kernels, each probed cell by one table scan, selection in the kernel heap.
+   */
+  private searchInKernels(mem: KernelMemory, q: Float32Array, k: number, depth: number, nprobe: number, allow: DenseSearchOptions['allow']): DenseHits {
+    const { dim } = this;
+    const { m, dsub, ksub } = this.pq;
+    const nlist = this.coarse.k;
+    const l2 = this.metric === 'l2';
+    const kern = mem.k;
+    const coarse = this.coarseK!;
+    const pc = this.pqK!.byteOffset;
+    mem.resetScratch();
+    const qv = queryToScratch(mem, q);
+    const cellScores = mem.scratch(Float32Array, nlist);
+    if (l2) kern.l2sq_f32_rows(qv.byteOffset, coarse.byteOffset, dim, nlist, cellScores.byteOffset);
+    else kern.dot_f32_rows(qv.byteOffset, coarse.byteOffset, dim, nlist, cellScores.byteOffset);
+    const cells = new TopKHeap(nprobe);
+    for (let c = 0; c < nlist; c++) cells.offer(l2 ? -cellScores[c]! : cellScores[c]!, c);
+    const probe = cells.drain();
+    const lut = mem.scratch(Float32Array, m * 256);
+    const resid = mem.scratch(Float32Array, dim);
+    // tables: dot tables once (q . x = q . c + q . r); l2 tables per cell from q - c, summed as distances
+    const table = (src: Float32Array): void => {
+      for (let s = 0; s < m; s++) {
+        const qs = src.byteOffset + s * dsub * 4;
+        const cs = pc + s * 256 * dsub * 4;
+        if (l2) kern.l2sq_f32_rows(qs, cs, dsub, ksub, lut.byteOffset + s * 1024);
+        else kern.dot_f32_rows(qs, cs, dsub, ksub, lut.byteOffset + s * 1024);
+      }
+    };
+    if (!l2) table(qv);
+    const allowPtr = allowToScratch(mem, allow, this.floats !== null ? this.floats.length / dim : this.maxId() + 1);
+    const out = mem.scratch(Float32Array, SCAN_CHUNK);
+    const top = new KernelTopK(mem, depth);
+    for (let p = 0; p < probe.docs.length; p++) {
+      const cell = probe.docs[p]!;
+      if (l2) {
+        for (let j = 0; j < dim; j++) resid[j] = qv[j]! - coarse[cell * dim + j]!;
+        table(resid);
+      }
+      const end = this.listOffsets[cell + 1]!;
+      for (let from = this.listOffsets[cell]!; from < end; from += SCAN_CHUNK) {
+        const len = Math.min(SCAN_CHUNK, end - from);
+        kern.pq_scan(lut.byteOffset, this.listCodes.byteOffset + from * m, m, len, l2 ? 0 : probe.scores[p]!, out.byteOffset);
+        top.push(out.byteOffset, len, 0, this.listIds.byteOffset + from * 4, allowPtr, l2);
+      }
+    }
+    const approx = top.drain();
+    if (depth === k || this.floats === null) return approx;
+    return rescoreExactInKernels(approx, q, mem, this.floats, this.metric, dim, k);
+  }
+
+  private largestId = -1;
+
+  private maxId(): number {
+    if (this.largestId < 0) {
+      let best = 0;
+      for (let i = 0; i < this.listIds.length; i++) if (this.listIds[i]! > best) best = this.listIds[i]!;
+      this.largestId = best;
+    }
+    return this.largestId;
   }
 
   searchBatch(queries: Float32Array, k: number, opts: IvfPqSearchOptions = {}): DenseHits[] {
