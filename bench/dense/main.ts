@@ -2,6 +2,7 @@
 // on the same data, single thread: recall@10 (vs exact flat) and queries/s
 // for a sweep of each engine's search parameter, plus build time and memory.
 // Usage: npm run bench -- dense [--datasets glove,gauss] [--engines quarry-hnsw,hnswlib,usearch,quarry-int8,quarry-binary,quarry-ivfpq,quarry-flat]
+//        (append @ts to a Quarry engine, e.g. quarry-hnsw@ts, to run it on the TypeScript kernels)
 //                                [--M 16] [--efConstruction 100]
 import { spawnSync } from 'node:child_process';
 import { dirname, join } from 'node:path';
@@ -40,14 +41,15 @@ for (const dataset of datasets) {
     process.stderr.write(`running ${engine} on ${dataset}...\n`);
     const r = spawnSync(
       process.execPath,
-      ['--expose-gc', '--max-old-space-size=12288', '--import', 'tsx', join(here, 'engine.ts'), '--engine', engine, '--dataset', dataset, '--M', String(M), '--efConstruction', String(efC)],
-      { encoding: 'utf8', maxBuffer: 1 << 24, stdio: ['ignore', 'pipe', 'inherit'] },
+      ['--expose-gc', '--max-old-space-size=12288', '--import', 'tsx', join(here, 'engine.ts'), '--engine', engine.replace(/@ts$/, ''), '--dataset', dataset, '--M', String(M), '--efConstruction', String(efC)],
+      // "<engine>@ts" runs a Quarry engine on the pure-TypeScript kernels (the before/after of the SIMD kernels)
+      { encoding: 'utf8', maxBuffer: 1 << 24, stdio: ['ignore', 'pipe', 'inherit'], env: engine.endsWith('@ts') ? { ...process.env, QUARRY_KERNELS: 'ts' } : process.env },
     );
     if (r.status !== 0) {
       process.stderr.write(`  ${engine} failed (exit ${r.status}); skipped\n`);
       continue;
     }
-    results.push(JSON.parse(r.stdout.trim().split('\n').pop()!) as Result);
+    results.push({ ...(JSON.parse(r.stdout.trim().split('\n').pop()!) as Result), engine });
   }
 }
 

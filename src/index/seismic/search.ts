@@ -9,6 +9,7 @@
 import { Bitset } from '../../kernels/bitset.js';
 import { FLOAT16_TABLE } from '../../kernels/float16.js';
 import { TopKHeap } from '../../kernels/top-k-heap.js';
+import { KernelMemory } from '../../kernels/wasm/kernel-memory.js';
 import { QuarryError } from '../../io/quarry-error.js';
 import type { SparseVector } from '../../io/sparse-matrix.js';
 import { SEISMIC_SEARCH_DEFAULTS, type SeismicBuildParams, type SeismicSearchParams } from './params.js';
@@ -36,14 +37,48 @@ export class SeismicIndex {
   private stamp: Uint32Array;
   private epoch = 0;
   private readonly f16: boolean;
+  /** Kernel memory holding the forward index and the dense query, or null (TypeScript path). */
+  private readonly mem: KernelMemory | null;
+  /** Scratch in `mem`: rows of a block to score, and their scores. */
+  private readonly idBuf: Int32Array;
+  private readonly outBuf: Float32Array;
+  private readonly f16TablePtr: number = 0;
 
   constructor(
     readonly data: SeismicData,
     readonly params: SeismicBuildParams,
   ) {
-    this.query = new Float32Array(data.dim);
     this.stamp = new Uint32Array(data.rows);
     this.f16 = data.fwdValues instanceof Uint16Array;
+    let widest = 1;
+    for (let b = 0; b + 1 < data.blockStart.length; b++) widest = Math.max(widest, data.blockStart[b + 1]! - data.blockStart[b]!);
+    widest = Math.max(widest, data.knnK);
+    const queryBytes = 4 * data.dim;
+    const scratch = 8 * widest + 64;
+    const arrays = [data.fwdStart, data.fwdTerms, data.fwdValues, ...(this.f16 ? [FLOAT16_TABLE] : []), { byteLength: queryBytes }];
+    const mem = KernelMemory.create(KernelMemory.bytesFor(arrays, scratch));
+    this.mem = mem;
+    if (mem === null) {
+      this.query = new Float32Array(data.dim);
+      this.idBuf = new Int32Array(0);
+      this.outBuf = new Float32Array(0);
+      return;
+    }
+    // the forward index moves into kernel memory (one copy, when the index is built or opened)
+    data.fwdStart = mem.adopt(data.fwdStart);
+    data.fwdTerms = mem.adopt(data.fwdTerms);
+    data.fwdValues = mem.adopt(data.fwdValues);
+    if (this.f16) this.f16TablePtr = mem.adopt(FLOAT16_TABLE).byteOffset;
+    this.query = mem.array(Float32Array, data.dim);
+    mem.reserveScratch(scratch);
+    this.idBuf = mem.scratch(Int32Array, widest);
+    this.outBuf = mem.scratch(Float32Array, widest);
+  }
+
+  /** Scores the first m rows of idBuf exactly into outBuf with the sparse-dot kernel. */
+  private scoreRows(mem: KernelMemory, m: number): void {
+    const d = this.data;
+    mem.k.sparse_dot_rows(this.query.byteOffset, d.fwdStart.byteOffset, d.fwdTerms.byteOffset, d.fwdTerms.BYTES_PER_ELEMENT, d.fwdValues.byteOffset, this.f16TablePtr, this.idBuf.byteOffset, m, this.outBuf.byteOffset);
   }
 
   get size(): number {
@@ -115,6 +150,28 @@ export class SeismicIndex {
               const step = d.sumStep[b]!;
               for (let i = d.sumStart[b]!; i < d.sumStart[b + 1]!; i++) s += q[d.sumTerms[i]!]! * (min + step * d.sumCodes[i]!);
               if (s < sp.heapFactor * heap.threshold()) continue;
+            }
+            const mem = this.mem;
+            if (mem !== null) {
+              // gather the block's unvisited allowed rows, score them in one kernel call
+              const ids = this.idBuf;
+              let m = 0;
+              for (let i = d.blockStart[b]!; i < d.blockStart[b + 1]!; i++) {
+                const doc = d.blockDocs[i]!;
+                if (this.stamp[doc] === epoch) continue;
+                this.stamp[doc] = epoch;
+                if (allow !== null && !allow.has(doc)) continue;
+                ids[m++] = doc;
+              }
+              if (m === 0) continue;
+              this.scoreRows(mem, m);
+              scored += m;
+              const out = this.outBuf;
+              for (let j = 0; j < m; j++) {
+                const s = out[j]!;
+                if (heap.size < k || s > heap.threshold()) heap.offer(s, ids[j]!);
+              }
+              continue;
             }
             for (let i = d.blockStart[b]!; i < d.blockStart[b + 1]!; i++) {
               const doc = d.blockDocs[i]!;
