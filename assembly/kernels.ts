@@ -146,6 +146,69 @@ export function dot_f32_u8_rows(q: usize, codes: usize, dim: i32, rows: i32, add
   }
 }
 
+// ---------------------------------------------------------------- late interaction
+
+/**
+ * MaxSim of nq query token rows against nt document token rows (float32, dim each):
+ * sum over query tokens of the best dot product over document tokens. `best` is
+ * scratch for nq floats. Document tokens are streamed once; the query stays in cache.
+ */
+export function maxsim_f32(q: usize, nq: i32, tokens: usize, nt: i32, dim: i32, best: usize): f32 {
+  if (nt == 0) return 0;
+  const rowBytes = <usize>dim << 2;
+  for (let i = 0; i < nq; i++) store<f32>(best + (<usize>i << 2), -Infinity);
+  for (let t = 0; t < nt; t++) {
+    const d = tokens + <usize>t * rowBytes;
+    for (let i = 0; i < nq; i++) {
+      const s = dot_f32(q + <usize>i * rowBytes, d, dim);
+      const at = best + (<usize>i << 2);
+      if (s > load<f32>(at)) store<f32>(at, s);
+    }
+  }
+  let sum: f32 = 0;
+  for (let i = 0; i < nq; i++) sum += load<f32>(best + (<usize>i << 2));
+  return sum;
+}
+
+/** Dot product of n float32 values at a with n signed bytes at b. */
+@inline function dot_f32_i8(a: usize, b: usize, n: i32): f32 {
+  let s0 = f32x4.splat(0);
+  let s1 = f32x4.splat(0);
+  let i = 0;
+  for (; i + 16 <= n; i += 16) {
+    const c = v128.load(b + <usize>i);
+    const lo = i16x8.extend_low_i8x16_s(c);
+    const hi = i16x8.extend_high_i8x16_s(c);
+    const ao = a + (<usize>i << 2);
+    s0 = f32x4.add(s0, f32x4.mul(v128.load(ao), f32x4.convert_i32x4_s(i32x4.extend_low_i16x8_s(lo))));
+    s1 = f32x4.add(s1, f32x4.mul(v128.load(ao, 16), f32x4.convert_i32x4_s(i32x4.extend_high_i16x8_s(lo))));
+    s0 = f32x4.add(s0, f32x4.mul(v128.load(ao, 32), f32x4.convert_i32x4_s(i32x4.extend_low_i16x8_s(hi))));
+    s1 = f32x4.add(s1, f32x4.mul(v128.load(ao, 48), f32x4.convert_i32x4_s(i32x4.extend_high_i16x8_s(hi))));
+  }
+  let s = hsum(f32x4.add(s0, s1));
+  for (; i < n; i++) s += load<f32>(a + (<usize>i << 2)) * <f32>load<i8>(b + <usize>i);
+  return s;
+}
+
+/** MaxSim against int8 token codes with one float32 scale per token (value = scale x code). */
+export function maxsim_f32_i8(q: usize, nq: i32, codes: usize, scales: usize, nt: i32, dim: i32, best: usize): f32 {
+  if (nt == 0) return 0;
+  const rowBytes = <usize>dim << 2;
+  for (let i = 0; i < nq; i++) store<f32>(best + (<usize>i << 2), -Infinity);
+  for (let t = 0; t < nt; t++) {
+    const d = codes + <usize>t * <usize>dim;
+    const scale = load<f32>(scales + (<usize>t << 2));
+    for (let i = 0; i < nq; i++) {
+      const s = dot_f32_i8(q + <usize>i * rowBytes, d, dim) * scale;
+      const at = best + (<usize>i << 2);
+      if (s > load<f32>(at)) store<f32>(at, s);
+    }
+  }
+  let sum: f32 = 0;
+  for (let i = 0; i < nq; i++) sum += load<f32>(best + (<usize>i << 2));
+  return sum;
+}
+
 // ---------------------------------------------------------------- binary codes
 
 /**

@@ -230,6 +230,38 @@ describe('WebAssembly SIMD kernels', () => {
     }
   });
 
+  it('MaxSim over float32 and int8 token rows agrees with the reference', () => {
+    for (const [nq, nt, dim] of [[1, 1, 1], [3, 0, 8], [5, 7, 17], [32, 40, 100], [2, 3, 128]] as const) {
+      const m = memory();
+      const r = rng(nq * 1000 + nt * 10 + dim);
+      const q = m.array(Float32Array, nq * dim);
+      const tokens = m.array(Float32Array, nt * dim);
+      const codes = m.array(Int8Array, nt * dim);
+      const scales = m.array(Float32Array, nt);
+      for (let i = 0; i < q.length; i++) q[i] = r() - 0.5;
+      for (let i = 0; i < tokens.length; i++) tokens[i] = r() - 0.5;
+      for (let i = 0; i < codes.length; i++) codes[i] = i % 9 === 0 ? -128 : Math.floor(r() * 256) - 128;
+      for (let t = 0; t < nt; t++) scales[t] = r() / 100;
+      const best = m.array(Float32Array, nq);
+      let want = 0;
+      let want8 = 0;
+      for (let i = 0; i < nq && nt > 0; i++) {
+        let b = -Infinity;
+        let b8 = -Infinity;
+        for (let t = 0; t < nt; t++) {
+          b = Math.max(b, dot(q, i * dim, tokens, t * dim, dim));
+          let s = 0;
+          for (let j = 0; j < dim; j++) s += q[i * dim + j]! * codes[t * dim + j]!;
+          b8 = Math.max(b8, s * scales[t]!);
+        }
+        want += b;
+        want8 += b8;
+      }
+      close(m.k.maxsim_f32(q.byteOffset, nq, tokens.byteOffset, nt, dim, best.byteOffset), want, nq * dim);
+      close(m.k.maxsim_f32_i8(q.byteOffset, nq, codes.byteOffset, scales.byteOffset, nt, dim, best.byteOffset), want8, nq * dim);
+    }
+  });
+
   it('top-k selection keeps what TopKHeap keeps, in the same order, with filters and chunks', () => {
     fc.assert(
       fc.property(

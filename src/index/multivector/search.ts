@@ -9,6 +9,7 @@
 import type { Bitset } from '../../kernels/bitset.js';
 import { dot, normalizeRows } from '../../kernels/dense-distance.js';
 import { TopKHeap } from '../../kernels/top-k-heap.js';
+import { KernelMemory } from '../../kernels/wasm/kernel-memory.js';
 import { QuarryError } from '../../io/quarry-error.js';
 import type { DenseIndex, DenseSearchOptions } from '../dense-types.js';
 import { FdeEncoder } from './fde.js';
@@ -39,6 +40,9 @@ export interface MultiVectorHits {
   scored: number;
 }
 
+/** Query tokens the MaxSim kernels take in one call (longer queries use the TypeScript loop). */
+const MAX_KERNEL_QUERY_TOKENS = 1024;
+
 /** A segment's multi-vector field, searchable. */
 export class MultiVectorIndex {
   private readonly encoder: FdeEncoder | null;
@@ -46,12 +50,50 @@ export class MultiVectorIndex {
   private acc = new Float32Array(0);
   private qsum = new Float32Array(0);
 
+  /** Kernel memory holding the float32 or int8 token rows, or null (binary storage, or the TypeScript path). */
+  private readonly mem: KernelMemory | null = null;
+  /** The prepared query last copied into kernel scratch, and that copy. */
+  private kernelQuery: Float32Array | null = null;
+  private kernelQueryCopy = new Float32Array(0);
+  private kernelBest = new Float32Array(0);
+
   constructor(
     readonly data: MultiVectorData,
     readonly fde: DenseIndex<DenseSearchOptions & Record<string, unknown>> | null,
     readonly muvera: MuveraParams | null,
   ) {
     this.encoder = muvera !== null && (fde !== null || data.fdeColumns !== null) ? new FdeEncoder(data.dim, muvera) : null;
+    const tokens = data.floats !== null ? [data.floats] : data.codes !== null && data.scales !== null ? [data.codes, data.scales] : null;
+    if (tokens === null) return;
+    const scratch = 4 * (MAX_KERNEL_QUERY_TOKENS + 1) * (data.dim + 1) + 64;
+    const mem = KernelMemory.create(KernelMemory.bytesFor(tokens, scratch));
+    if (mem === null) return;
+    // token rows move into kernel memory once; queries are copied there once each
+    if (data.floats !== null) data.floats = mem.adopt(data.floats);
+    else {
+      data.codes = mem.adopt(data.codes!);
+      data.scales = mem.adopt(data.scales!);
+    }
+    mem.reserveScratch(scratch);
+    this.kernelQueryCopy = mem.scratch(Float32Array, MAX_KERNEL_QUERY_TOKENS * data.dim);
+    this.kernelBest = mem.scratch(Float32Array, MAX_KERNEL_QUERY_TOKENS);
+    this.mem = mem;
+  }
+
+  /** MaxSim by the SIMD kernels, or null when the query does not fit the kernel scratch. */
+  private maxSimInKernels(mem: KernelMemory, q: Float32Array, doc: number): number | null {
+    const { dim, offsets } = this.data;
+    const nq = q.length / dim;
+    if (nq > MAX_KERNEL_QUERY_TOKENS) return null;
+    if (this.kernelQuery !== q) {
+      this.kernelQueryCopy.set(q);
+      this.kernelQuery = q;
+    }
+    const start = offsets[doc]!;
+    const nt = offsets[doc + 1]! - start;
+    const qPtr = this.kernelQueryCopy.byteOffset;
+    if (this.data.floats !== null) return mem.k.maxsim_f32(qPtr, nq, this.data.floats.byteOffset + start * dim * 4, nt, dim, this.kernelBest.byteOffset);
+    return mem.k.maxsim_f32_i8(qPtr, nq, this.data.codes!.byteOffset + start * dim, this.data.scales!.byteOffset + start * 4, nt, dim, this.kernelBest.byteOffset);
   }
 
   /** Number of documents. */
@@ -69,8 +111,16 @@ export class MultiVectorIndex {
     return q;
   }
 
-  /** Exact MaxSim of a prepared query (nq rows) against document `doc`. */
+  /**
+   * Exact MaxSim of a prepared query (nq rows) against document `doc`. The kernels
+   * keep a copy of the last query, so a query array must not be changed in place
+   * between calls (prepareQuery returns a fresh one).
+   */
   maxSim(q: Float32Array, doc: number): number {
+    if (this.mem !== null) {
+      const s = this.maxSimInKernels(this.mem, q, doc);
+      if (s !== null) return s;
+    }
     const { dim, offsets } = this.data;
     const nq = q.length / dim;
     if (this.best.length < nq) this.best = new Float32Array(nq);

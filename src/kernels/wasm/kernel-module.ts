@@ -17,6 +17,8 @@ export interface KernelExports {
   dot_i8(a: number, b: number, n: number): number;
   dot_i8_rows(a: number, base: number, dim: number, rows: number, out: number): void;
   dot_f32_u8_rows(q: number, codes: number, dim: number, rows: number, add: number, out: number): void;
+  maxsim_f32(q: number, nq: number, tokens: number, nt: number, dim: number, best: number): number;
+  maxsim_f32_i8(q: number, nq: number, codes: number, scales: number, nt: number, dim: number, best: number): number;
   hamming(a: number, b: number, words: number): number;
   hamming_rows(q: number, base: number, words: number, rows: number, out: number): void;
   bitplane_rows(qPlanes: number, codes: number, words: number, planes: number, bits: number, rows: number, minW: number, step: number, base: number, out: number): void;
