@@ -5,7 +5,8 @@
 // Usage: npm run bench -- sparse [--docs 1000000] [--queries 1000] [--variant standard|short]
 //        [--nPostings 2000] [--centroidFraction 0.05] [--summaryEnergy 0.3] [--maxFraction 1.5] [--pruned-queries 200]
 import { SparseExactIndex } from '../../src/index/sparse-exact.js';
-import { buildSeismic } from '../../src/index/seismic/index.js';
+import { buildSeismic, SeismicIndex } from '../../src/index/seismic/index.js';
+import { kernelBackend } from '../../src/kernels/wasm/kernel-module.js';
 import type { SparseMatrix } from '../../src/io/sparse-matrix.js';
 import { argNumber, argValue } from '../common/args.js';
 import { printTable, writeJson, writeSvgPlot } from '../report.js';
@@ -88,17 +89,24 @@ const rows: Record<string, string | number>[] = [
   { method: 'exact pruned (MaxScore)', 'recall@10': 1, 'mean ms': prunedMs, 'x exact pruned': 1 },
 ];
 const curve: { x: number; y: number }[] = [];
+const curveTs: { x: number; y: number }[] = [];
+// The same index searched with the WebAssembly kernels and with the TypeScript reference
+// scoring (same arrays), interleaved setting by setting.
+const backends: [string, SeismicIndex, { x: number; y: number }[]][] = [[kernelBackend(), seismic, curve]];
+if (kernelBackend() !== 'typescript') backends.push(['typescript', new SeismicIndex(seismic.data, seismic.params, false), curveTs]);
 for (const sp of settings) {
-  for (let q = 0; q < Math.min(50, queriesN); q++) seismic.search(row(queries, q), 10, sp); // warm-up
-  let sum = 0;
-  t = performance.now();
-  const results: Int32Array[] = [];
-  for (let q = 0; q < queriesN; q++) results.push(seismic.search(row(queries, q), 10, sp).ids);
-  const ms = (performance.now() - t) / queriesN;
-  results.forEach((ids, q) => (sum += recall(ids, truth[q]!)));
-  const r = sum / queriesN;
-  rows.push({ method: `seismic queryCut ${sp.queryCut} heapFactor ${sp.heapFactor}`, 'recall@10': r, 'mean ms': ms, 'x exact pruned': prunedMs / ms });
-  curve.push({ x: r, y: ms });
+  for (const [backend, index, points] of backends) {
+    for (let q = 0; q < Math.min(50, queriesN); q++) index.search(row(queries, q), 10, sp); // warm-up
+    let sum = 0;
+    t = performance.now();
+    const results: Int32Array[] = [];
+    for (let q = 0; q < queriesN; q++) results.push(index.search(row(queries, q), 10, sp).ids);
+    const ms = (performance.now() - t) / queriesN;
+    results.forEach((ids, q) => (sum += recall(ids, truth[q]!)));
+    const r = sum / queriesN;
+    rows.push({ method: `seismic queryCut ${sp.queryCut} heapFactor ${sp.heapFactor} (${backend})`, 'recall@10': r, 'mean ms': ms, 'x exact pruned': prunedMs / ms });
+    points.push({ x: r, y: ms });
+  }
 }
 printTable(rows);
 console.log();
@@ -110,6 +118,7 @@ console.log(`seismic build parameters: ${JSON.stringify(buildParams)}`);
 console.log(`exact pruned vs exhaustive top-10 mismatches: ${mismatches} of ${pq}; peak RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB`);
 writeJson(`sparse-${variant}`, { docs: docsN, queries: queriesN, variant, buildParams, rows, exactBuild, seismicBuild, seismicBytesPerNnz: seismicBytes / docs.indices.length, mismatches, peakRssMB: process.resourceUsage().maxRSS / 1024 });
 writeSvgPlot(`sparse-${variant}`, `Seismic on ${docsN.toLocaleString('en-US')} synthetic SPLADE docs (${variant} queries)`, 'recall@10', 'mean ms / query', [
-  { label: 'seismic', points: curve },
+  { label: `seismic (${kernelBackend()})`, points: curve },
+  ...(curveTs.length > 0 ? [{ label: 'seismic (typescript)', points: curveTs }] : []),
   { label: 'exact pruned', points: [{ x: 1, y: prunedMs }] },
 ]);

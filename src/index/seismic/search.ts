@@ -44,9 +44,14 @@ export class SeismicIndex {
   private readonly outBuf: Float32Array;
   private readonly f16TablePtr: number = 0;
 
+  /**
+   * @param useKernels false keeps the pure-TypeScript scoring even where the
+   *   WebAssembly kernels are available (benchmarks compare the two this way).
+   */
   constructor(
     readonly data: SeismicData,
     readonly params: SeismicBuildParams,
+    useKernels = true,
   ) {
     this.stamp = new Uint32Array(data.rows);
     this.f16 = data.fwdValues instanceof Uint16Array;
@@ -56,7 +61,7 @@ export class SeismicIndex {
     const queryBytes = 4 * data.dim;
     const scratch = 8 * widest + 64;
     const arrays = [data.fwdStart, data.fwdTerms, data.fwdValues, ...(this.f16 ? [FLOAT16_TABLE] : []), { byteLength: queryBytes }];
-    const mem = KernelMemory.create(KernelMemory.bytesFor(arrays, scratch));
+    const mem = useKernels ? KernelMemory.create(KernelMemory.bytesFor(arrays, scratch)) : null;
     this.mem = mem;
     if (mem === null) {
       this.query = new Float32Array(data.dim);
