@@ -118,6 +118,32 @@ export function dot_i8(a: usize, b: usize, n: i32): i32 {
   return s;
 }
 
+/** Squared Euclidean distance of n signed bytes, exact in 32 bits (n < 33,000). */
+export function l2sq_i8(a: usize, b: usize, n: i32): i32 {
+  let acc = i32x4.splat(0);
+  let i = 0;
+  for (; i + 16 <= n; i += 16) {
+    const x = v128.load(a + <usize>i);
+    const y = v128.load(b + <usize>i);
+    // widen to 16 bits before subtracting: byte differences reach 255
+    const dl = i16x8.sub(i16x8.extend_low_i8x16_s(x), i16x8.extend_low_i8x16_s(y));
+    const dh = i16x8.sub(i16x8.extend_high_i8x16_s(x), i16x8.extend_high_i8x16_s(y));
+    acc = i32x4.add(acc, i32x4.dot_i16x8_s(dl, dl));
+    acc = i32x4.add(acc, i32x4.dot_i16x8_s(dh, dh));
+  }
+  let s = i32x4.extract_lane(acc, 0) + i32x4.extract_lane(acc, 1) + i32x4.extract_lane(acc, 2) + i32x4.extract_lane(acc, 3);
+  for (; i < n; i++) {
+    const d = <i32>load<i8>(a + <usize>i) - <i32>load<i8>(b + <usize>i);
+    s += d * d;
+  }
+  return s;
+}
+
+/** out[r] = |a - row r|^2 for rows of dim signed bytes (int32 out). */
+export function l2sq_i8_rows(a: usize, base: usize, dim: i32, rows: i32, out: usize): void {
+  for (let r = 0; r < rows; r++) store<i32>(out + (<usize>r << 2), l2sq_i8(a, base + <usize>r * <usize>dim, dim));
+}
+
 /** out[r] = a . row r for rows of dim signed bytes (int32 out). */
 export function dot_i8_rows(a: usize, base: usize, dim: i32, rows: i32, out: usize): void {
   for (let r = 0; r < rows; r++) store<i32>(out + (<usize>r << 2), dot_i8(a, base + <usize>r * <usize>dim, dim));
@@ -143,6 +169,46 @@ export function dot_f32_u8_rows(q: usize, codes: usize, dim: i32, rows: i32, add
     let s = add + hsum(f32x4.add(s0, s1));
     for (; i < dim; i++) s += load<f32>(q + (<usize>i << 2)) * <f32>load<u8>(c + <usize>i);
     store<f32>(out + (<usize>r << 2), s);
+  }
+}
+
+// ---------------------------------------------------------------- clustering
+
+/**
+ * Nearest centroid (squared L2) of n rows of dim floats at data + r * strideBytes:
+ * assign[r] = argmin_c |row - centroid c|^2 (first on ties), dist[r] = that distance.
+ */
+export function nearest_l2_rows(data: usize, n: i32, strideBytes: i32, dim: i32, centroids: usize, k: i32, assign: usize, dist: usize): void {
+  const cBytes = <usize>dim << 2;
+  for (let r = 0; r < n; r++) {
+    const row = data + <usize>r * <usize>strideBytes;
+    let best = 0;
+    let bestD: f32 = Infinity;
+    if (dim < 8) {
+      // product-quantizer sub-vectors are a few floats: a plain loop beats SIMD set-up and reduction
+      for (let c = 0; c < k; c++) {
+        const cen = centroids + <usize>c * cBytes;
+        let d: f32 = 0;
+        for (let j = 0; j < dim; j++) {
+          const x = load<f32>(row + (<usize>j << 2)) - load<f32>(cen + (<usize>j << 2));
+          d += x * x;
+        }
+        if (d < bestD) {
+          bestD = d;
+          best = c;
+        }
+      }
+    } else {
+      for (let c = 0; c < k; c++) {
+        const d = l2sq_f32(row, centroids + <usize>c * cBytes, dim);
+        if (d < bestD) {
+          bestD = d;
+          best = c;
+        }
+      }
+    }
+    store<i32>(assign + (<usize>r << 2), best);
+    store<f32>(dist + (<usize>r << 2), bestD);
   }
 }
 

@@ -4,8 +4,8 @@
  * point farthest from its centroid.
  */
 import { xorshift32 } from '../kernels/xorshift.js';
-import { l2Squared } from '../kernels/dense-distance.js';
 import { QuarryError } from '../io/quarry-error.js';
+import { NearestCentroids } from './nearest-centroids.js';
 
 /** k-means settings. */
 export interface KMeansOptions {
@@ -21,20 +21,6 @@ export interface KMeansResult {
   dim: number;
   k: number;
   centroids: Float32Array;
-}
-
-/** Index of the nearest centroid to row `r` of `data`, and its squared distance. */
-export function nearestCentroid(data: Float32Array, off: number, centroids: Float32Array, k: number, dim: number): [number, number] {
-  let best = 0;
-  let bestD = Infinity;
-  for (let c = 0; c < k; c++) {
-    const d = l2Squared(data, off, centroids, c * dim, dim);
-    if (d < bestD) {
-      bestD = d;
-      best = c;
-    }
-  }
-  return [best, bestD];
 }
 
 /** Runs k-means on rows of `dim`. */
@@ -54,14 +40,17 @@ export function kmeans(data: Float32Array, dim: number, opts: KMeansOptions): KM
   }
   const n = train.length / dim;
   const centroids = new Float32Array(k * dim);
+  const nearest = new NearestCentroids(train, dim, k * dim);
   // k-means++ seeding
   const d2 = new Float64Array(n).fill(Infinity);
+  const toNew = new Float32Array(n);
   let pick = Math.floor(random() * n);
   for (let c = 0; c < k; c++) {
     centroids.set(train.subarray(pick * dim, (pick + 1) * dim), c * dim);
+    nearest.distances(0, dim, centroids.subarray(c * dim, (c + 1) * dim), toNew);
     let sum = 0;
     for (let i = 0; i < n; i++) {
-      const d = l2Squared(train, i * dim, centroids, c * dim, dim);
+      const d = toNew[i]!;
       if (d < d2[i]!) d2[i] = d;
       sum += d2[i]!;
     }
@@ -76,6 +65,7 @@ export function kmeans(data: Float32Array, dim: number, opts: KMeansOptions): KM
     }
   }
   const assign = new Int32Array(n);
+  const previous = new Int32Array(n);
   const dist = new Float64Array(n);
   const sums = new Float64Array(k * dim);
   const counts = new Int32Array(k);
@@ -83,11 +73,11 @@ export function kmeans(data: Float32Array, dim: number, opts: KMeansOptions): KM
     sums.fill(0);
     counts.fill(0);
     let changed = 0;
+    previous.set(assign);
+    nearest.assign(0, dim, centroids, k, assign, dist);
     for (let i = 0; i < n; i++) {
-      const [c, d] = nearestCentroid(train, i * dim, centroids, k, dim);
-      if (c !== assign[i] || it === 0) changed++;
-      assign[i] = c;
-      dist[i] = d;
+      const c = assign[i]!;
+      if (c !== previous[i] || it === 0) changed++;
       counts[c]!++;
       for (let j = 0; j < dim; j++) sums[c * dim + j]! += train[i * dim + j]!;
     }

@@ -3,7 +3,8 @@
  * cut into m sub-vectors, each replaced by the id of its nearest of 256
  * sub-centroids (one byte), learned with k-means per subspace.
  */
-import { nearestCentroid, kmeans } from './kmeans.js';
+import { kmeans } from './kmeans.js';
+import { NearestCentroids } from './nearest-centroids.js';
 import { QuarryError } from '../io/quarry-error.js';
 
 /** A fitted product quantizer. */
@@ -39,9 +40,12 @@ export function encodeProduct(pq: ProductQuantizer, data: Float32Array): Uint8Ar
   const { dim, m, dsub } = pq;
   const n = data.length / dim;
   const codes = new Uint8Array(n * m);
+  const nearest = new NearestCentroids(data, dim, 256 * dsub);
+  const assign = new Int32Array(n);
+  const dist = new Float32Array(n);
   for (let s = 0; s < m; s++) {
-    const cents = pq.centroids.subarray(s * 256 * dsub, (s + 1) * 256 * dsub);
-    for (let r = 0; r < n; r++) codes[r * m + s] = nearestCentroid(data, r * dim + s * dsub, cents, pq.ksub, dsub)[0];
+    nearest.assign(s * dsub, dsub, pq.centroids.subarray(s * 256 * dsub, (s + 1) * 256 * dsub), pq.ksub, assign, dist);
+    for (let r = 0; r < n; r++) codes[r * m + s] = assign[r]!;
   }
   return codes;
 }

@@ -1,6 +1,7 @@
 /** Builds an IVF-PQ index: coarse k-means, residual product quantization, inverted lists. */
 import { normalizeRows } from '../../kernels/dense-distance.js';
-import { kmeans, nearestCentroid } from '../../learn/kmeans.js';
+import { kmeans } from '../../learn/kmeans.js';
+import { NearestCentroids } from '../../learn/nearest-centroids.js';
 import { encodeProduct, fitProductQuantizer } from '../../learn/product-quantizer.js';
 import { QuarryError } from '../../io/quarry-error.js';
 import { IVFPQ_DEFAULTS, type IvfPqParams } from './params.js';
@@ -20,9 +21,9 @@ export function buildIvfPq(vectors: Float32Array, params: Partial<IvfPqParams> &
   const coarse = kmeans(rows, dim, { k: p.nlist, seed: p.seed, iterations: 20 });
   const assign = new Int32Array(n);
   const resid = new Float32Array(rows.length);
+  new NearestCentroids(rows, dim, coarse.k * dim).assign(0, dim, coarse.centroids, coarse.k, assign, new Float32Array(n));
   for (let r = 0; r < n; r++) {
-    const c = nearestCentroid(rows, r * dim, coarse.centroids, coarse.k, dim)[0];
-    assign[r] = c;
+    const c = assign[r]!;
     for (let j = 0; j < dim; j++) resid[r * dim + j] = rows[r * dim + j]! - coarse.centroids[c * dim + j]!;
   }
   const pq = fitProductQuantizer(resid, dim, p.m, p.seed + 1);

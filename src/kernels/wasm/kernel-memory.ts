@@ -103,9 +103,14 @@ export class KernelMemory {
     this.scratchTop = this.scratchBase;
   }
 
-  /** Scratch bytes still free. */
+  /** Scratch bytes still free (until the next resetScratch()). */
   get scratchFree(): number {
     return this.scratchEnd - this.scratchTop;
+  }
+
+  /** Scratch bytes reserved in all (what is free after a reset). */
+  get scratchCapacity(): number {
+    return this.scratchEnd - this.scratchBase;
   }
 
   /** A scratch array valid until the next resetScratch(). */

@@ -15,6 +15,9 @@ export interface KernelExports {
   dot_f32_ids(q: number, base: number, dim: number, ids: number, count: number, out: number): void;
   l2sq_f32_ids(q: number, base: number, dim: number, ids: number, count: number, out: number): void;
   dot_i8(a: number, b: number, n: number): number;
+  l2sq_i8(a: number, b: number, n: number): number;
+  l2sq_i8_rows(a: number, base: number, dim: number, rows: number, out: number): void;
+  nearest_l2_rows(data: number, n: number, strideBytes: number, dim: number, centroids: number, k: number, assign: number, dist: number): void;
   dot_i8_rows(a: number, base: number, dim: number, rows: number, out: number): void;
   dot_f32_u8_rows(q: number, codes: number, dim: number, rows: number, add: number, out: number): void;
   maxsim_f32(q: number, nq: number, tokens: number, nt: number, dim: number, best: number): number;
