@@ -212,6 +212,111 @@ export function nearest_l2_rows(data: usize, n: i32, strideBytes: i32, dim: i32,
   }
 }
 
+// ---------------------------------------------------------------- HNSW layer 0
+
+// Binary heaps of (distance, node) in two parallel arrays. The candidate heap is a
+// min-heap (closest on top); the result heap a max-heap (farthest on top).
+
+@inline function heap_up(d: usize, ids: usize, i: i32, key: f32, id: i32, maxHeap: bool): void {
+  while (i > 0) {
+    const p = (i - 1) >> 1;
+    const pk = load<f32>(d + (<usize>p << 2));
+    if (maxHeap ? pk >= key : pk <= key) break;
+    store<f32>(d + (<usize>i << 2), pk);
+    store<i32>(ids + (<usize>i << 2), load<i32>(ids + (<usize>p << 2)));
+    i = p;
+  }
+  store<f32>(d + (<usize>i << 2), key);
+  store<i32>(ids + (<usize>i << 2), id);
+}
+
+/** Removes the top of a heap of `size` entries (size > 0). */
+function heap_pop(d: usize, ids: usize, size: i32, maxHeap: bool): void {
+  const n = size - 1;
+  if (n == 0) return;
+  const key = load<f32>(d + (<usize>n << 2));
+  const id = load<i32>(ids + (<usize>n << 2));
+  let i = 0;
+  for (;;) {
+    const l = 2 * i + 1;
+    if (l >= n) break;
+    let c = l;
+    const r = l + 1;
+    if (r < n) {
+      const lk = load<f32>(d + (<usize>l << 2));
+      const rk = load<f32>(d + (<usize>r << 2));
+      if (maxHeap ? rk > lk : rk < lk) c = r;
+    }
+    const ck = load<f32>(d + (<usize>c << 2));
+    if (maxHeap ? ck <= key : ck >= key) break;
+    store<f32>(d + (<usize>i << 2), ck);
+    store<i32>(ids + (<usize>i << 2), load<i32>(ids + (<usize>c << 2)));
+    i = c;
+  }
+  store<f32>(d + (<usize>i << 2), key);
+  store<i32>(ids + (<usize>i << 2), id);
+}
+
+/**
+ * Best-first search of an HNSW graph's layer 0 (Malkov & Yashunin, Algorithm 2) from
+ * nEntries entry nodes: distances are squared L2 (l2 = 1) or negated dot products.
+ * links0: M0 int32 slots per node, counts0: uint8 per node; deleted: uint8 per node;
+ * allow: filter bitset or 0. stamp: uint32 per node, a node is visited when
+ * stamp == epoch. candD/candI: scratch for up to one entry per node; bestD/bestI: room
+ * for ef + 1. Leaves the ef closest allowed live nodes in bestD/bestI sorted closest
+ * first and returns how many.
+ */
+export function hnsw_search0(q: usize, vectors: usize, dim: i32, l2: i32, links0: usize, M0: i32, counts0: usize, deleted: usize, allow: usize, stamp: usize, epoch: u32, entries: usize, nEntries: i32, ef: i32, candD: usize, candI: usize, bestD: usize, bestI: usize): i32 {
+  const rowBytes = <usize>dim << 2;
+  let nCand = 0;
+  let nBest = 0;
+  for (let j = 0; j < nEntries; j++) {
+    const e = load<i32>(entries + (<usize>j << 2));
+    const sa = stamp + (<usize>e << 2);
+    if (load<u32>(sa) == epoch) continue;
+    store<u32>(sa, epoch);
+    const x = vectors + <usize>e * rowBytes;
+    const d = l2 != 0 ? l2sq_f32(q, x, dim) : -dot_f32(q, x, dim);
+    heap_up(candD, candI, nCand++, d, e, false);
+    if (load<u8>(deleted + <usize>e) == 0 && (allow == 0 || (load<u32>(allow + (<usize>(e >>> 5) << 2)) & (1 << (e & 31))) != 0)) {
+      heap_up(bestD, bestI, nBest++, d, e, true);
+      if (nBest > ef) heap_pop(bestD, bestI, nBest--, true);
+    }
+  }
+  while (nCand > 0) {
+    const cd = load<f32>(candD);
+    const c = load<i32>(candI);
+    if (nBest >= ef && cd > load<f32>(bestD)) break;
+    heap_pop(candD, candI, nCand--, false);
+    const links = links0 + <usize>c * (<usize>M0 << 2);
+    const n = <i32>load<u8>(counts0 + <usize>c);
+    for (let j = 0; j < n; j++) {
+      const e = load<i32>(links + (<usize>j << 2));
+      const sa = stamp + (<usize>e << 2);
+      if (load<u32>(sa) == epoch) continue;
+      store<u32>(sa, epoch);
+      const x = vectors + <usize>e * rowBytes;
+      const d = l2 != 0 ? l2sq_f32(q, x, dim) : -dot_f32(q, x, dim);
+      if (nBest < ef || d < load<f32>(bestD)) {
+        heap_up(candD, candI, nCand++, d, e, false);
+        if (load<u8>(deleted + <usize>e) == 0 && (allow == 0 || (load<u32>(allow + (<usize>(e >>> 5) << 2)) & (1 << (e & 31))) != 0)) {
+          heap_up(bestD, bestI, nBest++, d, e, true);
+          if (nBest > ef) heap_pop(bestD, bestI, nBest--, true);
+        }
+      }
+    }
+  }
+  // heap sort: repeatedly move the farthest to the end, leaving closest first
+  for (let n = nBest; n > 1; n--) {
+    const d = load<f32>(bestD);
+    const id = load<i32>(bestI);
+    heap_pop(bestD, bestI, n, true);
+    store<f32>(bestD + (<usize>(n - 1) << 2), d);
+    store<i32>(bestI + (<usize>(n - 1) << 2), id);
+  }
+  return nBest;
+}
+
 // ---------------------------------------------------------------- late interaction
 
 /**

@@ -53,12 +53,19 @@ export class HnswGraph {
   private readonly cand = new MinHeap();
   private readonly best = new MinHeap(); // max-heap via negated keys
   private readonly scratch = new MinHeap();
-  /** Kernel memory holding s.vectors, or null on the TypeScript path. */
+  /** Kernel memory holding the vectors and layer-0 arrays, or null on the TypeScript path. */
   private mem: KernelMemory | null = null;
-  /** Scratch in `mem`: the query, neighbour ids to score, their distances. */
+  /** Scratch in `mem`: the query, neighbour ids to score and their distances, entry nodes, result heap. */
   private qBuf = new Float32Array(0);
   private idBuf = new Int32Array(0);
   private distBuf = new Float32Array(0);
+  private entryBuf = new Int32Array(0);
+  private bestD = new Float32Array(0);
+  private bestI = new Int32Array(0);
+  /** Candidate heap of the layer-0 kernel: room for every node. */
+  private candD = new Float32Array(0);
+  private candI = new Int32Array(0);
+  private allowBuf = new Uint32Array(0);
 
   constructor(params: HnswParams, state?: HnswState) {
     this.dim = params.dim;
@@ -83,35 +90,56 @@ export class HnswGraph {
       maxLevel: -1,
       rngState: params.seed >>> 0 || 1,
     };
-    this.placeVectors(this.s.vectors, this.s.vectors.length / this.dim);
+    this.place(this.s.levels.length);
   }
 
   /**
-   * Puts the vectors in a new kernel memory with room for `capacity` rows (the one
-   * copy per growth step, amortized as a doubling); keeps them in JavaScript memory
-   * when the kernels are off.
+   * Puts the vectors, layer-0 links, counts, deletion flags and visit stamps in a new
+   * kernel memory with room for `capacity` nodes (one copy per growth step, amortized
+   * by doubling), or grows them as JavaScript arrays when the kernels are off.
    */
-  private placeVectors(vectors: Float32Array, capacity: number): void {
-    const scratch = 4 * this.dim + 8 * this.M0 + 64;
-    const mem = KernelMemory.create(16 + capacity * this.dim * 4 + 16 + scratch);
+  private place(capacity: number): void {
+    const s = this.s;
+    const { dim, M0 } = this;
+    const maxEf = this.maxKernelEf();
+    const scratch = 4 * dim + 8 * M0 + 4 * (maxEf + 1) + 8 * (maxEf + 2) + 4 * (Math.ceil(capacity / 32) + 1) + 128;
+    const sizes = [4 * capacity * dim, 4 * capacity * M0, capacity, capacity, 4 * capacity, 8 * capacity].map((byteLength) => ({ byteLength }));
+    const mem = KernelMemory.create(KernelMemory.bytesFor(sizes, scratch));
+    const stamp = this.stamp;
+    const moveInto = <T extends Float32Array | Int32Array | Uint8Array | Uint32Array>(from: T, to: T): T => {
+      to.set(from.length <= to.length ? from : (from.subarray(0, to.length) as T));
+      return to;
+    };
     if (mem === null) {
       this.mem = null;
-      if (vectors.length >= capacity * this.dim) this.s.vectors = vectors;
-      else {
-        const grown = new Float32Array(capacity * this.dim);
-        grown.set(vectors);
-        this.s.vectors = grown;
-      }
+      if (s.vectors.length < capacity * dim) s.vectors = moveInto(s.vectors, new Float32Array(capacity * dim));
+      if (s.links0.length < capacity * M0) s.links0 = moveInto(s.links0, new Int32Array(capacity * M0));
+      if (s.counts0.length < capacity) s.counts0 = moveInto(s.counts0, new Uint8Array(capacity));
+      if (s.deleted.length < capacity) s.deleted = moveInto(s.deleted, new Uint8Array(capacity));
+      if (stamp.length < capacity) this.stamp = moveInto(stamp, new Uint32Array(capacity));
       return;
     }
-    const view = mem.array(Float32Array, capacity * this.dim);
-    view.set(vectors.length <= view.length ? vectors : vectors.subarray(0, view.length));
+    s.vectors = moveInto(s.vectors, mem.array(Float32Array, capacity * dim));
+    s.links0 = moveInto(s.links0, mem.array(Int32Array, capacity * M0));
+    s.counts0 = moveInto(s.counts0, mem.array(Uint8Array, capacity));
+    s.deleted = moveInto(s.deleted, mem.array(Uint8Array, capacity));
+    this.stamp = moveInto(stamp, mem.array(Uint32Array, capacity));
+    this.candD = mem.array(Float32Array, capacity);
+    this.candI = mem.array(Int32Array, capacity);
     mem.reserveScratch(scratch);
-    this.qBuf = mem.scratch(Float32Array, this.dim);
-    this.idBuf = mem.scratch(Int32Array, this.M0);
-    this.distBuf = mem.scratch(Float32Array, this.M0);
+    this.qBuf = mem.scratch(Float32Array, dim);
+    this.idBuf = mem.scratch(Int32Array, M0);
+    this.distBuf = mem.scratch(Float32Array, M0);
+    this.entryBuf = mem.scratch(Int32Array, maxEf + 1);
+    this.bestD = mem.scratch(Float32Array, maxEf + 2);
+    this.bestI = mem.scratch(Int32Array, maxEf + 2);
+    this.allowBuf = mem.scratch(Uint32Array, Math.ceil(capacity / 32) + 1);
     this.mem = mem;
-    this.s.vectors = view;
+  }
+
+  /** The largest search width the layer-0 kernel serves (wider searches take the TypeScript loop). */
+  private maxKernelEf(): number {
+    return Math.max(1024, this.efConstruction, this.efSearch);
   }
 
   /** Distance used inside the graph: smaller is closer. */
@@ -168,12 +196,9 @@ export class HnswGraph {
       b.set(a);
       return b;
     };
-    this.placeVectors(s.vectors.subarray(0, s.count * this.dim), cap);
     s.levels = grow(s.levels, cap);
-    s.links0 = grow(s.links0, cap * this.M0);
-    s.counts0 = grow(s.counts0, cap);
     s.upperStart = grow(s.upperStart, cap, -1);
-    s.deleted = grow(s.deleted, cap);
+    this.place(cap);
   }
 
   private allocUpper(levels: number): number {
@@ -195,10 +220,6 @@ export class HnswGraph {
   }
 
   private newEpoch(): number {
-    if (this.stamp.length < this.s.count) {
-      this.stamp = new Uint32Array(Math.max(this.s.levels.length, 1024));
-      this.epoch = 0;
-    }
     if (++this.epoch === 0xffffffff) {
       this.stamp.fill(0);
       this.epoch = 1;
@@ -211,6 +232,11 @@ export class HnswGraph {
    * ef best allowed nodes in `this.best` (negated keys: a max-heap).
    */
   private searchLayer(q: Float32Array, qOff: number, entries: Int32Array, nEntries: number, ef: number, level: number, allow: Bitset | null): void {
+    const mem = this.mem;
+    if (level === 0 && mem !== null && q.buffer === mem.buffer && ef <= this.maxKernelEf()) {
+      this.searchLayer0InKernels(mem, q.byteOffset + 4 * qOff, entries, nEntries, ef, allow);
+      return;
+    }
     const cand = this.cand;
     const best = this.best;
     cand.clear();
@@ -279,6 +305,31 @@ export class HnswGraph {
         }
       }
     }
+  }
+
+  /**
+   * Layer 0 searched entirely by the hnsw_search0 kernel; its sorted results are
+   * loaded into `this.best` so that callers drain them as from the TypeScript loop.
+   */
+  private searchLayer0InKernels(mem: KernelMemory, qPtr: number, entries: Int32Array, nEntries: number, ef: number, allow: Bitset | null): void {
+    const epoch = this.newEpoch();
+    const n = Math.min(nEntries, this.entryBuf.length);
+    for (let i = 0; i < n; i++) this.entryBuf[i] = entries[i]!;
+    let allowPtr = 0;
+    if (allow !== null) {
+      const words = this.allowBuf;
+      words.fill(0);
+      words.set(allow.words.length <= words.length ? allow.words : allow.words.subarray(0, words.length));
+      allowPtr = words.byteOffset;
+    }
+    const s = this.s;
+    const found = mem.k.hnsw_search0(
+      qPtr, s.vectors.byteOffset, this.dim, this.metric === 'l2' ? 1 : 0, s.links0.byteOffset, this.M0, s.counts0.byteOffset, s.deleted.byteOffset, allowPtr,
+      this.stamp.byteOffset, epoch, this.entryBuf.byteOffset, n, ef, this.candD.byteOffset, this.candI.byteOffset, this.bestD.byteOffset, this.bestI.byteOffset,
+    );
+    const best = this.best;
+    best.clear();
+    for (let i = 0; i < found; i++) best.push(-this.bestD[i]!, this.bestI[i]!);
   }
 
   /** Greedy descent through the upper layers to the closest node at `toLevel + 1`. */
