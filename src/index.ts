@@ -12,5 +12,6 @@
  */
 export * from './collection/index.js';
 export * from './io/quarry-error.js';
+export { kernelBackend } from './kernels/wasm/kernel-module.js';
 export { createAnalyzer, ANALYZER_PRESETS, type Analyzer, type AnalyzerConfig } from './text/index.js';
 export type { QueryTerm, SearchMode } from './index/inverted/index.js';

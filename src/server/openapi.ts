@@ -35,7 +35,7 @@ interface Operation {
 const NAME_PARAM: Json = { name: 'name', in: 'path', required: true, schema: { type: 'string', pattern: '^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$' } };
 
 const OPERATIONS: Record<string, Record<string, Operation>> = {
-  '/health': { get: { summary: 'Liveness: status, uptime and collection count', role: 'none', response: 'status' } },
+  '/health': { get: { summary: 'Liveness: status, uptime, collection count and kernel backend (wasm-simd or typescript)', role: 'none', response: 'status' } },
   '/metrics': { get: { summary: 'Prometheus text: request counts, latencies, index sizes', role: 'none', response: 'Prometheus text exposition' } },
   '/openapi.json': { get: { summary: 'This document', role: 'none', response: 'OpenAPI 3 document' } },
   '/v1/collections': { get: { summary: 'List collections with document counts and sizes', role: 'read', response: '{collections: [...]}' } },

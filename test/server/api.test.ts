@@ -235,7 +235,7 @@ describe('batch runs', () => {
 describe('system endpoints', () => {
   it('reports health, Prometheus metrics and the OpenAPI document', async () => {
     const h = await t.call('GET', '/health');
-    expect(h.json).toMatchObject({ status: 'ok', collections: 1, auth: false });
+    expect(h.json).toMatchObject({ status: 'ok', collections: 1, auth: false, kernels: 'wasm-simd' });
     const m = await t.call('GET', '/metrics');
     expect(m.headers.get('content-type')).toContain('text/plain');
     expect(m.text).toMatch(/quarry_http_requests_total\{method="POST",route="\/v1\/collections\/:name\/search",status="200"\} \d+/);

@@ -1,5 +1,6 @@
 /** `/health`, `/metrics` and `/openapi.json`. */
 import type { FastifyInstance } from 'fastify';
+import { kernelBackend } from '../../kernels/wasm/kernel-module.js';
 import { buildOpenApi } from '../openapi.js';
 import type { RouteAccess, ServerContext } from '../server-context.js';
 
@@ -14,6 +15,7 @@ export function registerSystemRoutes(app: FastifyInstance, ctx: ServerContext): 
     uptime_s: (Date.now() - ctx.startedAt) / 1000,
     collections: ctx.collections.names().length,
     auth: ctx.options.keys.length > 0,
+    kernels: kernelBackend(),
   }));
 
   app.get('/metrics', { config: open }, async (_req, reply) => {
