@@ -1,6 +1,6 @@
 /** Collections: schema, writer, reader snapshots, segments and manifests. */
 export { Collection, type CollectionInfo } from './collection.js';
-export { CollectionWriter, type WriterOptions } from './writer.js';
+export { CollectionWriter, type MergeReport, type WriterOptions } from './writer.js';
 export { Snapshot, type Hit, type TextSearchOptions, type VectorSearchOptions } from './reader.js';
 export { BEIR_FLAT_SCHEMA, parseSchema, collectionSchemaSchema, type CollectionSchema, type FieldSpec, type TextFieldSpec, type DenseFieldSpec, type SparseFieldSpec } from './schema.js';
 export { DocumentPreparer, type PreparedDocument, type MetadataValue } from './document.js';

@@ -28,6 +28,18 @@ export interface WriterOptions {
   maxSegments?: number;
   /** Merge policy: how many of the smallest segments are merged at once (default 10). */
   mergeFactor?: number;
+  /** Called after each merge (by the policy or optimize) with what it did, e.g. for logs and benchmarks. */
+  onMerge?: (merge: MergeReport) => void;
+}
+
+/** One finished merge. */
+export interface MergeReport {
+  /** Segments merged. */
+  segments: number;
+  /** Live documents in the merged segment (deleted ones are dropped). */
+  docs: number;
+  /** Wall time of the merge in milliseconds. */
+  ms: number;
 }
 
 /** Adds documents to a collection. Single writer per collection (see `write.lock`). */
@@ -50,6 +62,7 @@ export class CollectionWriter {
   private readonly flushDocs: number;
   private readonly maxSegments: number;
   private readonly mergeFactor: number;
+  private readonly onMerge: ((merge: MergeReport) => void) | undefined;
 
   constructor(
     readonly dir: string,
@@ -65,6 +78,7 @@ export class CollectionWriter {
     this.flushDocs = opts.flushDocs ?? 2_000_000;
     this.maxSegments = opts.maxSegments ?? 10;
     this.mergeFactor = Math.max(2, opts.mergeFactor ?? 10);
+    this.onMerge = opts.onMerge;
     for (const info of this.base.segments) {
       const seg = new Segment(dir, info, this.base.schema, false);
       const s = this.segmentNames.push(info.name) - 1;
@@ -227,9 +241,11 @@ export class CollectionWriter {
   private merge(infos: SegmentInfo[]): SegmentInfo {
     const segs = infos.map((info) => new Segment(this.dir, info, this.base.schema, false, this.tombstones.get(info.name)));
     const name = `seg-${this.nextSegment++}`;
+    const started = performance.now();
     try {
       const merged = mergeSegments(this.dir, name, segs, this.base.schema);
       for (const info of infos) this.tombstones.delete(info.name);
+      this.onMerge?.({ segments: infos.length, docs: merged.numDocs, ms: performance.now() - started });
       return merged;
     } catch (e) {
       rmSync(join(this.dir, name), { recursive: true, force: true });
