@@ -149,27 +149,46 @@ export function dot_i8_rows(a: usize, base: usize, dim: i32, rows: i32, out: usi
   for (let r = 0; r < rows; r++) store<i32>(out + (<usize>r << 2), dot_i8(a, base + <usize>r * <usize>dim, dim));
 }
 
+/**
+ * Dot product of n float32 values at a with n bytes at b, read as T (u8 or i8); the
+ * byte-to-float widening is chosen at compile time.
+ */
+@inline function dot_f32_bytes<T>(a: usize, b: usize, n: i32): f32 {
+  let s0 = f32x4.splat(0);
+  let s1 = f32x4.splat(0);
+  let i = 0;
+  for (; i + 16 <= n; i += 16) {
+    const c = v128.load(b + <usize>i);
+    const ao = a + (<usize>i << 2);
+    let f0: v128, f1: v128, f2: v128, f3: v128;
+    if (isSigned<T>()) {
+      const lo = i16x8.extend_low_i8x16_s(c);
+      const hi = i16x8.extend_high_i8x16_s(c);
+      f0 = f32x4.convert_i32x4_s(i32x4.extend_low_i16x8_s(lo));
+      f1 = f32x4.convert_i32x4_s(i32x4.extend_high_i16x8_s(lo));
+      f2 = f32x4.convert_i32x4_s(i32x4.extend_low_i16x8_s(hi));
+      f3 = f32x4.convert_i32x4_s(i32x4.extend_high_i16x8_s(hi));
+    } else {
+      const lo = i16x8.extend_low_i8x16_u(c);
+      const hi = i16x8.extend_high_i8x16_u(c);
+      f0 = f32x4.convert_i32x4_u(i32x4.extend_low_i16x8_u(lo));
+      f1 = f32x4.convert_i32x4_u(i32x4.extend_high_i16x8_u(lo));
+      f2 = f32x4.convert_i32x4_u(i32x4.extend_low_i16x8_u(hi));
+      f3 = f32x4.convert_i32x4_u(i32x4.extend_high_i16x8_u(hi));
+    }
+    s0 = f32x4.add(s0, f32x4.mul(v128.load(ao), f0));
+    s1 = f32x4.add(s1, f32x4.mul(v128.load(ao, 16), f1));
+    s0 = f32x4.add(s0, f32x4.mul(v128.load(ao, 32), f2));
+    s1 = f32x4.add(s1, f32x4.mul(v128.load(ao, 48), f3));
+  }
+  let s = hsum(f32x4.add(s0, s1));
+  for (; i < n; i++) s += load<f32>(a + (<usize>i << 2)) * <f32>load<T>(b + <usize>i);
+  return s;
+}
+
 /** Asymmetric score of a float32 query against rows of unsigned-byte codes: out[r] = add + sum_d q[d] * code[r][d]. */
 export function dot_f32_u8_rows(q: usize, codes: usize, dim: i32, rows: i32, add: f32, out: usize): void {
-  for (let r = 0; r < rows; r++) {
-    const c = codes + <usize>r * <usize>dim;
-    let s0 = f32x4.splat(0);
-    let s1 = f32x4.splat(0);
-    let i = 0;
-    for (; i + 16 <= dim; i += 16) {
-      const b = v128.load(c + <usize>i);
-      const lo = i16x8.extend_low_i8x16_u(b);
-      const hi = i16x8.extend_high_i8x16_u(b);
-      const qo = q + (<usize>i << 2);
-      s0 = f32x4.add(s0, f32x4.mul(v128.load(qo), f32x4.convert_i32x4_u(i32x4.extend_low_i16x8_u(lo))));
-      s1 = f32x4.add(s1, f32x4.mul(v128.load(qo, 16), f32x4.convert_i32x4_u(i32x4.extend_high_i16x8_u(lo))));
-      s0 = f32x4.add(s0, f32x4.mul(v128.load(qo, 32), f32x4.convert_i32x4_u(i32x4.extend_low_i16x8_u(hi))));
-      s1 = f32x4.add(s1, f32x4.mul(v128.load(qo, 48), f32x4.convert_i32x4_u(i32x4.extend_high_i16x8_u(hi))));
-    }
-    let s = add + hsum(f32x4.add(s0, s1));
-    for (; i < dim; i++) s += load<f32>(q + (<usize>i << 2)) * <f32>load<u8>(c + <usize>i);
-    store<f32>(out + (<usize>r << 2), s);
-  }
+  for (let r = 0; r < rows; r++) store<f32>(out + (<usize>r << 2), add + dot_f32_bytes<u8>(q, codes + <usize>r * <usize>dim, dim));
 }
 
 // ---------------------------------------------------------------- clustering
@@ -341,26 +360,6 @@ export function maxsim_f32(q: usize, nq: i32, tokens: usize, nt: i32, dim: i32, 
   return sum;
 }
 
-/** Dot product of n float32 values at a with n signed bytes at b. */
-@inline function dot_f32_i8(a: usize, b: usize, n: i32): f32 {
-  let s0 = f32x4.splat(0);
-  let s1 = f32x4.splat(0);
-  let i = 0;
-  for (; i + 16 <= n; i += 16) {
-    const c = v128.load(b + <usize>i);
-    const lo = i16x8.extend_low_i8x16_s(c);
-    const hi = i16x8.extend_high_i8x16_s(c);
-    const ao = a + (<usize>i << 2);
-    s0 = f32x4.add(s0, f32x4.mul(v128.load(ao), f32x4.convert_i32x4_s(i32x4.extend_low_i16x8_s(lo))));
-    s1 = f32x4.add(s1, f32x4.mul(v128.load(ao, 16), f32x4.convert_i32x4_s(i32x4.extend_high_i16x8_s(lo))));
-    s0 = f32x4.add(s0, f32x4.mul(v128.load(ao, 32), f32x4.convert_i32x4_s(i32x4.extend_low_i16x8_s(hi))));
-    s1 = f32x4.add(s1, f32x4.mul(v128.load(ao, 48), f32x4.convert_i32x4_s(i32x4.extend_high_i16x8_s(hi))));
-  }
-  let s = hsum(f32x4.add(s0, s1));
-  for (; i < n; i++) s += load<f32>(a + (<usize>i << 2)) * <f32>load<i8>(b + <usize>i);
-  return s;
-}
-
 /** MaxSim against int8 token codes with one float32 scale per token (value = scale x code). */
 export function maxsim_f32_i8(q: usize, nq: i32, codes: usize, scales: usize, nt: i32, dim: i32, best: usize): f32 {
   if (nt == 0) return 0;
@@ -370,7 +369,7 @@ export function maxsim_f32_i8(q: usize, nq: i32, codes: usize, scales: usize, nt
     const d = codes + <usize>t * <usize>dim;
     const scale = load<f32>(scales + (<usize>t << 2));
     for (let i = 0; i < nq; i++) {
-      const s = dot_f32_i8(q + <usize>i * rowBytes, d, dim) * scale;
+      const s = dot_f32_bytes<i8>(q + <usize>i * rowBytes, d, dim) * scale;
       const at = best + (<usize>i << 2);
       if (s > load<f32>(at)) store<f32>(at, s);
     }

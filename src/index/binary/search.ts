@@ -11,7 +11,7 @@ import { TopKHeap } from '../../kernels/top-k-heap.js';
 import { planeWords, type ResidualBinarizer } from '../../learn/residual-binarizer.js';
 import type { DenseHits, DenseIndex, DenseMetric, DenseSearchOptions } from '../dense-types.js';
 import { KernelMemory } from '../../kernels/wasm/kernel-memory.js';
-import { KERNEL_MAX_K, KernelTopK, SCAN_CHUNK, allowToScratch, scanScratchBytes } from '../../kernels/wasm/kernel-top-k.js';
+import { KERNEL_MAX_K, allowToScratch, scanInChunks, scanScratchBytes } from '../../kernels/wasm/kernel-top-k.js';
 import { candidateDepth, heapToHits, prepareQuery, rescoreExact, rescoreExactInKernels } from '../flat/search.js';
 import type { BinaryParams } from './params.js';
 
@@ -121,15 +121,10 @@ export class BinaryIndex implements DenseIndex<BinarySearchOptions> {
       const stepK = mem.scratch(Float64Array, planes);
       stepK.set(step);
       const allowPtr = allowToScratch(mem, allow, n);
-      const out = mem.scratch(Float32Array, SCAN_CHUNK);
-      const top = new KernelTopK(mem, depth);
-      for (let from = 0; from < n; from += SCAN_CHUNK) {
-        const len = Math.min(SCAN_CHUNK, n - from);
+      return scanInChunks(mem, n, depth, allowPtr, false, (from, len, out) => {
         mem.k.bitplane_rows(qp.byteOffset, codes.byteOffset + from * stride * 4, words, planes, B, len, minK.byteOffset, stepK.byteOffset, base, out.byteOffset);
         if (l2) for (let j = 0; j < len; j++) out[j] = 2 * out[j]! - this.normsSq[from + j]!;
-        top.push(out.byteOffset, len, from, 0, allowPtr, false);
-      }
-      return top.drain();
+      });
     }
     const heap = new TopKHeap(depth);
     for (let r = 0; r < n; r++) {

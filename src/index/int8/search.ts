@@ -7,7 +7,7 @@ import { TopKHeap } from '../../kernels/top-k-heap.js';
 import type { ScalarQuantizer } from '../../learn/scalar-quantizer.js';
 import type { DenseHits, DenseIndex, DenseMetric, DenseSearchOptions } from '../dense-types.js';
 import { KernelMemory } from '../../kernels/wasm/kernel-memory.js';
-import { KERNEL_MAX_K, KernelTopK, SCAN_CHUNK, allowToScratch, scanScratchBytes } from '../../kernels/wasm/kernel-top-k.js';
+import { KERNEL_MAX_K, allowToScratch, scanInChunks, scanScratchBytes } from '../../kernels/wasm/kernel-top-k.js';
 import { candidateDepth, heapToHits, prepareQuery, rescoreExact, rescoreExactInKernels } from '../flat/search.js';
 import type { Int8Params } from './params.js';
 
@@ -67,15 +67,10 @@ export class Int8Index implements DenseIndex<Int8SearchOptions> {
       const scaledK = mem.scratch(Float32Array, dim);
       scaledK.set(scaled);
       const allowPtr = allowToScratch(mem, allow, n);
-      const out = mem.scratch(Float32Array, SCAN_CHUNK);
-      const top = new KernelTopK(mem, depth);
-      for (let from = 0; from < n; from += SCAN_CHUNK) {
-        const len = Math.min(SCAN_CHUNK, n - from);
+      const approx = scanInChunks(mem, n, depth, allowPtr, false, (from, len, out) => {
         mem.k.dot_f32_u8_rows(scaledK.byteOffset, codes.byteOffset + from * dim, dim, len, base, out.byteOffset);
         if (l2) for (let j = 0; j < len; j++) out[j] = 2 * out[j]! - this.normsSq[from + j]!;
-        top.push(out.byteOffset, len, from, 0, allowPtr, false);
-      }
-      const approx = top.drain();
+      });
       if (depth === k || this.floats === null) return approx;
       return rescoreExactInKernels(approx, q, mem, this.floats, this.metric, dim, k);
     }

@@ -78,21 +78,33 @@ export function queryToScratch(mem: KernelMemory, q: Float32Array): Float32Array
 }
 
 /**
+ * The k best of `rows` rows scored chunk by chunk: `scoreChunk(from, len, out)` writes
+ * the scores of rows from .. from + len - 1 into `out` (kernel scratch), which then go
+ * through the kernel heap (negated first when they are distances). Call with scratch
+ * reset; uses scanScratchBytes.
+ */
+export function scanInChunks(mem: KernelMemory, rows: number, k: number, allowPtr: number, negate: boolean, scoreChunk: (from: number, len: number, out: Float32Array) => void): KernelHits {
+  const heap = new KernelTopK(mem, k);
+  const out = mem.scratch(Float32Array, SCAN_CHUNK);
+  for (let from = 0; from < rows; from += SCAN_CHUNK) {
+    const len = Math.min(SCAN_CHUNK, rows - from);
+    scoreChunk(from, len, out);
+    heap.push(out.byteOffset, len, from, 0, allowPtr, negate);
+  }
+  return heap.drain();
+}
+
+/**
  * The k best of `rows` consecutive rows of `dim` floats at dataPtr against the
  * query at qPtr (exact scan). Call with scratch reset; uses scanScratchBytes.
  */
 export function scanRowsTopK(mem: KernelMemory, measure: RowMeasure, qPtr: number, dataPtr: number, dim: number, rows: number, k: number, allowPtr: number): KernelHits {
-  const heap = new KernelTopK(mem, k);
-  const out = mem.scratch(Float32Array, SCAN_CHUNK).byteOffset;
   const kern = mem.k;
-  for (let from = 0; from < rows; from += SCAN_CHUNK) {
-    const n = Math.min(SCAN_CHUNK, rows - from);
+  return scanInChunks(mem, rows, k, allowPtr, measure === 'l2', (from, len, out) => {
     const base = dataPtr + from * dim * 4;
-    if (measure === 'l2') kern.l2sq_f32_rows(qPtr, base, dim, n, out);
-    else kern.dot_f32_rows(qPtr, base, dim, n, out);
-    heap.push(out, n, from, 0, allowPtr, measure === 'l2');
-  }
-  return heap.drain();
+    if (measure === 'l2') kern.l2sq_f32_rows(qPtr, base, dim, len, out.byteOffset);
+    else kern.dot_f32_rows(qPtr, base, dim, len, out.byteOffset);
+  });
 }
 
 /**
