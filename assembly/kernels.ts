@@ -282,10 +282,10 @@ function heap_pop(d: usize, ids: usize, size: i32, maxHeap: bool): void {
  * links0: M0 int32 slots per node, counts0: uint8 per node; deleted: uint8 per node;
  * allow: filter bitset or 0. stamp: uint32 per node, a node is visited when
  * stamp == epoch. candD/candI: scratch for up to one entry per node; bestD/bestI: room
- * for ef + 1. Leaves the ef closest allowed live nodes in bestD/bestI sorted closest
+ * for ef + 1; pending: scratch for M0 int32. Leaves the ef closest allowed live nodes in bestD/bestI sorted closest
  * first and returns how many.
  */
-export function hnsw_search0(q: usize, vectors: usize, dim: i32, l2: i32, links0: usize, M0: i32, counts0: usize, deleted: usize, allow: usize, stamp: usize, epoch: u32, entries: usize, nEntries: i32, ef: i32, candD: usize, candI: usize, bestD: usize, bestI: usize): i32 {
+export function hnsw_search0(q: usize, vectors: usize, dim: i32, l2: i32, links0: usize, M0: i32, counts0: usize, deleted: usize, allow: usize, stamp: usize, epoch: u32, entries: usize, nEntries: i32, ef: i32, candD: usize, candI: usize, bestD: usize, bestI: usize, pending: usize): i32 {
   const rowBytes = <usize>dim << 2;
   let nCand = 0;
   let nBest = 0;
@@ -309,11 +309,19 @@ export function hnsw_search0(q: usize, vectors: usize, dim: i32, l2: i32, links0
     heap_pop(candD, candI, nCand--, false);
     const links = links0 + <usize>c * (<usize>M0 << 2);
     const n = <i32>load<u8>(counts0 + <usize>c);
+    // first mark the unvisited neighbours (compacting them into the visited slots of this
+    // list's copy), then score them: the independent row loads can overlap
+    let m = 0;
     for (let j = 0; j < n; j++) {
       const e = load<i32>(links + (<usize>j << 2));
       const sa = stamp + (<usize>e << 2);
       if (load<u32>(sa) == epoch) continue;
       store<u32>(sa, epoch);
+      store<i32>(pending + (<usize>m << 2), e);
+      m++;
+    }
+    for (let j = 0; j < m; j++) {
+      const e = load<i32>(pending + (<usize>j << 2));
       const x = vectors + <usize>e * rowBytes;
       const d = l2 != 0 ? l2sq_f32(q, x, dim) : -dot_f32(q, x, dim);
       if (nBest < ef || d < load<f32>(bestD)) {

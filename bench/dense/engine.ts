@@ -53,7 +53,7 @@ function built(): void {
   gc();
   memoryMB = (process.memoryUsage().rss - rss0) / 1048576;
 }
-const EFS = [10, 16, 24, 32, 48, 64, 96, 128, 200];
+const EFS = [10, 16, 24, 32, 48, 64, 96, 128, 200, 256, 320];
 const require = createRequire(import.meta.url);
 
 if (engine === 'quarry-flat') {

@@ -5,6 +5,7 @@ import { registerCalibrate } from './commands/calibrate-command.js';
 import { registerCompare } from './commands/compare-command.js';
 import { registerEval } from './commands/eval-command.js';
 import { registerIndex } from './commands/index-command.js';
+import { registerModels } from './commands/models-command.js';
 import { registerMaintenance } from './commands/maintain-commands.js';
 import { registerInfo } from './commands/info-command.js';
 import { registerQuickstart } from './commands/quickstart-command.js';
@@ -37,5 +38,6 @@ registerEval(program);
 registerCompare(program);
 registerServe(program);
 registerCalibrate(program);
+registerModels(program);
 
 await program.parseAsync(process.argv);

@@ -66,6 +66,8 @@ export class HnswGraph {
   private candD = new Float32Array(0);
   private candI = new Int32Array(0);
   private allowBuf = new Uint32Array(0);
+  /** Results the layer-0 kernel left in bestD/bestI (sorted), or -1 when `best` holds them. */
+  private kernelFound = -1;
 
   constructor(params: HnswParams, state?: HnswState) {
     this.dim = params.dim;
@@ -232,6 +234,7 @@ export class HnswGraph {
    * ef best allowed nodes in `this.best` (negated keys: a max-heap).
    */
   private searchLayer(q: Float32Array, qOff: number, entries: Int32Array, nEntries: number, ef: number, level: number, allow: Bitset | null): void {
+    this.kernelFound = -1;
     const mem = this.mem;
     if (level === 0 && mem !== null && q.buffer === mem.buffer && ef <= this.maxKernelEf()) {
       this.searchLayer0InKernels(mem, q.byteOffset + 4 * qOff, entries, nEntries, ef, allow);
@@ -308,8 +311,8 @@ export class HnswGraph {
   }
 
   /**
-   * Layer 0 searched entirely by the hnsw_search0 kernel; its sorted results are
-   * loaded into `this.best` so that callers drain them as from the TypeScript loop.
+   * Layer 0 searched entirely by the hnsw_search0 kernel; its sorted results stay in
+   * kernel scratch (bestD/bestI) until drainBest() copies them out.
    */
   private searchLayer0InKernels(mem: KernelMemory, qPtr: number, entries: Int32Array, nEntries: number, ef: number, allow: Bitset | null): void {
     const epoch = this.newEpoch();
@@ -325,11 +328,10 @@ export class HnswGraph {
     const s = this.s;
     const found = mem.k.hnsw_search0(
       qPtr, s.vectors.byteOffset, this.dim, this.metric === 'l2' ? 1 : 0, s.links0.byteOffset, this.M0, s.counts0.byteOffset, s.deleted.byteOffset, allowPtr,
-      this.stamp.byteOffset, epoch, this.entryBuf.byteOffset, n, ef, this.candD.byteOffset, this.candI.byteOffset, this.bestD.byteOffset, this.bestI.byteOffset,
+      this.stamp.byteOffset, epoch, this.entryBuf.byteOffset, n, ef, this.candD.byteOffset, this.candI.byteOffset, this.bestD.byteOffset, this.bestI.byteOffset, this.idBuf.byteOffset,
     );
-    const best = this.best;
-    best.clear();
-    for (let i = 0; i < found; i++) best.push(-this.bestD[i]!, this.bestI[i]!);
+    this.best.clear();
+    this.kernelFound = found;
   }
 
   /** Greedy descent through the upper layers to the closest node at `toLevel + 1`. */
@@ -358,6 +360,14 @@ export class HnswGraph {
 
   /** Pops `this.best` into arrays sorted by distance ascending. */
   private drainBest(): { ids: Int32Array; dists: Float64Array } {
+    if (this.kernelFound >= 0) {
+      // the layer-0 kernel left its results sorted in scratch
+      const n = this.kernelFound;
+      this.kernelFound = -1;
+      const dists = new Float64Array(n);
+      for (let i = 0; i < n; i++) dists[i] = this.bestD[i]!;
+      return { ids: this.bestI.slice(0, n), dists };
+    }
     const n = this.best.size;
     const ids = new Int32Array(n);
     const dists = new Float64Array(n);
