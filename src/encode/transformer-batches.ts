@@ -64,6 +64,7 @@ export async function runBatches(
     const tokOpts: Record<string, unknown> = { padding: opts.padTo !== undefined ? 'max_length' : true, truncation: true, max_length: opts.padTo ?? maxLength };
     if (opts.pairs !== undefined) tokOpts.text_pair = opts.pairs.slice(first, first + batchSize);
     const inputs = model.tokenizer(chunk, tokOpts) as unknown as Record<string, HfTensor>;
+    restoreTrailingSpecials(model, inputs, opts.padTo ?? maxLength);
     opts.prepare?.(inputs);
     const outputs = await model.model(inputs);
     const out = (opts.outputName !== undefined ? outputs[opts.outputName] : undefined) ?? outputs.last_hidden_state ?? outputs.logits ?? Object.values(outputs)[0];
@@ -73,6 +74,43 @@ export async function runBatches(
     const [batch, seq] = inputs.input_ids!.dims as [number, number];
     consume({ ids, mask: Uint8Array.from(maskI), batch, seq, output: out.data, dims: out.dims }, first);
     onProgress?.(Math.min(texts.length, first + batchSize), texts.length);
+  }
+}
+
+const suffixCache = new WeakMap<TransformerModel, bigint[]>();
+
+/** The special tokens a tokenizer appends to every sequence ([SEP] for BERT, </s> for XLM-R, none for most decoders). */
+function trailingSpecials(model: TransformerModel): bigint[] {
+  let suffix = suffixCache.get(model);
+  if (suffix === undefined) {
+    const special = new Set((model.tokenizer.all_special_ids ?? []).map((id) => BigInt(id)));
+    const ids = Array.from(model.tokenizer(['a'], {}).input_ids.data as BigInt64Array);
+    let n = 0;
+    while (n < ids.length - 1 && special.has(ids[ids.length - 1 - n]!)) n++;
+    suffix = ids.slice(ids.length - n);
+    suffixCache.set(model, suffix);
+  }
+  return suffix;
+}
+
+/**
+ * transformers.js truncates the finished sequence, dropping the closing special
+ * token(s) that Hugging Face tokenizers keep; put them back at the end of every
+ * sequence cut to maxLength, so truncated inputs match what the model was trained on.
+ */
+function restoreTrailingSpecials(model: TransformerModel, inputs: Record<string, HfTensor>, maxLength: number): void {
+  const suffix = trailingSpecials(model);
+  if (suffix.length === 0) return;
+  const ids = inputs.input_ids!.data as BigInt64Array;
+  const mask = inputs.attention_mask!.data as BigInt64Array;
+  const [batch, seq] = inputs.input_ids!.dims as [number, number];
+  if (seq < maxLength) return;
+  for (let i = 0; i < batch; i++) {
+    const row = i * seq;
+    if (mask[row + seq - 1] !== 1n) continue; // shorter than maxLength: not truncated
+    let ends = true;
+    for (let j = 0; j < suffix.length; j++) if (ids[row + seq - suffix.length + j] !== suffix[j]) ends = false;
+    if (!ends) for (let j = 0; j < suffix.length; j++) ids[row + seq - suffix.length + j] = suffix[j]!;
   }
 }
 

@@ -90,14 +90,18 @@ export class TransformerSparseEncoder {
               if (!this.special.has(id)) keep(id, Math.max(0, b.output[off]!));
             }
           }
+          const vec = this.prune(weights);
+          // the literal residual is added after pruning: top-k and threshold never drop a literal token
           const literal = this.opts.literalMinWeight ?? 0;
           if (literal > 0) {
             for (let t = 0; t < b.seq; t++) {
               const id = b.ids[i * b.seq + t]!;
-              if (b.mask[i * b.seq + t] === 1 && !this.special.has(id)) keep(id, literal);
+              if (b.mask[i * b.seq + t] !== 1 || this.special.has(id)) continue;
+              const token = this.vocab[id] ?? String(id);
+              vec[token] = Math.max(vec[token] ?? 0, Math.fround(Math.max(literal, weights.get(id) ?? 0)));
             }
           }
-          out[first + i] = this.prune(weights);
+          out[first + i] = vec;
         }
       },
       onProgress,

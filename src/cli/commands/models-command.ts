@@ -38,14 +38,16 @@ export function registerModels(program: Command): void {
 Example:
   $ quarry models pull Xenova/bge-small-en-v1.5 --dtype q8
   then name the folder in a schema: {"encoder": {"type": "transformer", "path": "~/.cache/quarry/models/Xenova/bge-small-en-v1.5"}}
-Needs internet access; on an offline machine, copy a model folder instead.`)
+Needs internet access (HF_ENDPOINT selects a mirror); on an offline machine, copy a model folder instead.`)
     .action(guarded(async (hubId: string, flags: { dir?: string; dtype: string; revision: string; json?: boolean }) => {
       if (!/^[\w.-]+\/[\w.-]+$/.test(hubId)) throw new QuarryError('BAD_ARGUMENT', `"${hubId}" is not a hub model id`, { field: 'hub-id' }, 'ids look like owner/name, e.g. Xenova/all-MiniLM-L6-v2');
       const t = await transformersModule();
       const env = t.env as unknown as { remoteHost: string; remotePathTemplate: string };
       const target = join(flags.dir ?? defaultModelsDir(), hubId);
       const onnx = `onnx/${flags.dtype === 'fp32' ? 'model' : `model_${flags.dtype === 'q8' ? 'quantized' : flags.dtype}`}.onnx`;
-      const urlOf = (file: string): string => env.remoteHost.replace(/\/$/, '') + '/' + env.remotePathTemplate.replace('{model}', hubId).replace('{revision}', encodeURIComponent(flags.revision)) + file;
+      // HF_ENDPOINT selects a hub mirror, as in the Python hub client
+      const host = process.env.HF_ENDPOINT ?? env.remoteHost;
+      const urlOf = (file: string): string => host.replace(/\/$/, '') + '/' + env.remotePathTemplate.replace('{model}', hubId).replace('{revision}', encodeURIComponent(flags.revision)) + file;
       const fetched: string[] = [];
       for (const file of [...REQUIRED, onnx, ...OPTIONAL]) {
         const required = REQUIRED.includes(file) || file === onnx;
