@@ -45,6 +45,7 @@ export class Collection {
     const parsed = parseSchema(schema);
     // Encoder paths are kept absolute, so the collection encodes the same way from any working directory.
     for (const f of Object.values(parsed.fields)) if (f.type === 'dense' && f.encoder !== undefined) f.encoder.path = resolve(f.encoder.path);
+    for (const r of Object.values(parsed.rerankers ?? {})) r.path = resolve(r.path);
     if (existsSync(dir)) {
       if (!statSync(dir).isDirectory()) throw new QuarryError('ALREADY_EXISTS', 'exists and is not a directory', { file: dir });
       if (Collection.exists(dir)) throw new QuarryError('ALREADY_EXISTS', 'is already a collection', { file: dir }, 'open it instead, or choose another folder');

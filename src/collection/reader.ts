@@ -18,6 +18,8 @@ import { rocchioDense, rocchioSparse, type RocchioParams } from '../search/rocch
 import { TopKHeap } from '../kernels/top-k-heap.js';
 import { Bitset } from '../kernels/bitset.js';
 import { runQuery, type PipelineResult, type QuerySource } from '../search/pipeline.js';
+import { parseQuerySpec } from '../search/query-spec.js';
+import { rerankWithCrossEncoder } from '../search/cross-encoder-stage.js';
 import { rm3Expand, RM3_DEFAULTS, type Rm3Params } from '../search/rm3.js';
 import { analyzersOf, Segment } from './segment.js';
 
@@ -375,6 +377,28 @@ export class Snapshot {
    */
   query(spec: unknown, opts: { includeStored?: boolean } = {}): PipelineResult {
     return runQuery(this.querySource(), spec, opts);
+  }
+
+  /**
+   * Like query(), and also runs the stages that need a model asynchronously: a
+   * `crossEncoder` stage reranks the first `depth` results with a reranker the
+   * schema names (see docs/encoders.md).
+   *
+   * @example
+   * await snap.queryAsync({ retrieve: [{ field: 'contents', text: 'ranking' }], crossEncoder: { reranker: 'minilm', text: 'ranking', depth: 50 }, k: 10 });
+   */
+  async queryAsync(spec: unknown, opts: { includeStored?: boolean } = {}): Promise<PipelineResult> {
+    const parsed = parseQuerySpec(spec);
+    const stage = parsed.crossEncoder;
+    if (stage === undefined) return this.query(spec, opts);
+    const reranker = this.schema.rerankers?.[stage.reranker];
+    if (reranker === undefined) {
+      const names = Object.keys(this.schema.rerankers ?? {});
+      throw new QuarryError('NOT_FOUND', `the schema has no reranker "${stage.reranker}"`, { field: 'crossEncoder.reranker' }, names.length > 0 ? `rerankers: ${names.join(', ')}` : 'add one under "rerankers" in the schema (docs/schema.md)');
+    }
+    const { crossEncoder: _stage, ...rest } = spec as Record<string, unknown>;
+    const first = this.query({ ...rest, k: Math.max(parsed.k + parsed.offset, stage.depth), offset: 0 }, { includeStored: true });
+    return rerankWithCrossEncoder(first, stage, reranker, parsed.k, parsed.offset, opts.includeStored ?? true);
   }
 
   private querySource(): QuerySource {

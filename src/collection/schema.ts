@@ -77,6 +77,21 @@ const multivectorField = z
 
 const fieldSchema = z.discriminatedUnion('type', [textField, keywordField, numberField, booleanField, denseField, sparseField, multivectorField]);
 
+/** A cross-encoder a query spec's `crossEncoder` stage can name: a model folder and the stored text it reads. */
+const rerankerSchema = z
+  .object({
+    type: z.literal('cross-encoder'),
+    /** Model folder (Hugging Face layout with onnx/model.onnx); made absolute when the collection is created. */
+    path: z.string().min(1),
+    /** Stored document properties whose text is paired with the query, joined by a newline. */
+    from: z.array(z.string().min(1)).min(1),
+    maxLength: z.number().int().min(2).max(8192).optional(),
+    batchSize: z.number().int().positive().max(1024).default(32),
+    activation: z.enum(['none', 'sigmoid']).default('none'),
+    dtype: z.string().min(1).default('fp32'),
+  })
+  .strict();
+
 /** The JSON schema of a collection as users write it. */
 export const collectionSchemaSchema = z
   .object({
@@ -87,8 +102,13 @@ export const collectionSchemaSchema = z
     store: z.union([z.literal('all'), z.array(z.string().min(1))]).default('all'),
     /** Extra document properties accepted (stored when `store` is `all`) without being indexed. */
     extra: z.array(z.string().min(1)).default([]),
+    /** Named cross-encoder rerankers for the query spec's `crossEncoder` stage. */
+    rerankers: z.record(fieldName, rerankerSchema).optional(),
   })
   .strict();
+
+/** A cross-encoder reranker of a schema. */
+export type RerankerSpec = z.infer<typeof rerankerSchema>;
 
 /** A validated schema with defaults filled in. */
 export type CollectionSchema = z.infer<typeof collectionSchemaSchema>;
@@ -164,6 +184,12 @@ export function parseSchema(input: unknown, where = 'schema'): CollectionSchema 
             allowed.length > 0 ? `${family} takes: ${allowed.join(', ')}` : `${family} takes no parameters`);
         }
       }
+    }
+  }
+  for (const [name, r] of Object.entries(schema.rerankers ?? {})) {
+    const unstored = schema.store === 'all' ? [] : r.from.filter((p) => !(schema.store as string[]).includes(p));
+    if (unstored.length > 0) {
+      throw new QuarryError('BAD_SCHEMA', `rerankers.${name}.from: "${unstored[0]}" is not stored`, { file: where }, 'a cross-encoder reads stored text: add the property to "store" (or use "store": "all")');
     }
   }
   return schema;

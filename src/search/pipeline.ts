@@ -52,6 +52,8 @@ export interface PipelineHit {
   legs: { rank: number | null; score: number | null }[];
   /** With `filter.minRelevance`: the calibrated probability of relevance. */
   relevance?: number;
+  /** With a `crossEncoder` stage: the cross-encoder's score (also `score`) for reranked hits. */
+  crossEncoder?: number;
   stored?: Record<string, unknown>;
   explain?: Record<string, unknown>;
 }
@@ -64,11 +66,14 @@ export interface PipelineResult {
   facets?: Record<string, Record<string, number>>;
   /** With `rerank`: candidates rescored. */
   reranked?: number;
+  /** With `crossEncoder`: candidates the cross-encoder scored. */
+  crossEncoded?: number;
 }
 
 /** Runs a query spec (validated here) against a source. */
 export function runQuery(source: QuerySource, input: unknown, opts: { includeStored?: boolean } = {}): PipelineResult {
   const spec = parseQuerySpec(input);
+  if (spec.crossEncoder !== undefined) throw new QuarryError('BAD_ARGUMENT', 'a crossEncoder stage runs a model asynchronously', { field: 'crossEncoder' }, 'use Snapshot.queryAsync (the CLI and the server do)');
   spec.retrieve.forEach((leg, i) => {
     const f = source.fields[leg.field];
     const want = leg.text !== undefined ? 'text' : leg.vector !== undefined ? 'dense' : leg.multivector !== undefined ? 'multivector' : 'sparse';

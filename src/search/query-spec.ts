@@ -78,6 +78,17 @@ export const querySpecSchema = z
     facets: z.array(z.string()).optional(),
     /** Rerank the fused first stage by exact MaxSim on a multi-vector field, with optional early exit. */
     rerank: rerank.optional(),
+    /** Rerank the first `depth` results with a cross-encoder the schema names (asynchronous: Snapshot.queryAsync). */
+    crossEncoder: z
+      .object({
+        /** A name under the schema's `rerankers`. */
+        reranker: z.string().min(1),
+        /** The query text paired with each document. */
+        text: z.string().min(1),
+        depth: z.number().int().positive().max(1000).default(50),
+      })
+      .strict()
+      .optional(),
     explain: z.boolean().default(false),
   })
   .strict();

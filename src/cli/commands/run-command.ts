@@ -51,7 +51,7 @@ export function registerRun(program: Command): void {
     .addHelpText('after', `
 Example:
   $ quarry run ./scifact-idx --queries scifact/queries.jsonl --qrels scifact/qrels/test.tsv --output bm25.run`)
-    .action(guarded((dir: string, flags: RunFlags) => {
+    .action(guarded(async (dir: string, flags: RunFlags) => {
       const snap = Collection.open(dir).reader();
       const qrels = flags.qrels !== undefined ? readQrels(flags.qrels) : undefined;
       if ((flags.queries === undefined) === (flags.sparseQueries === undefined)) {
@@ -89,7 +89,7 @@ Example:
           if (qrels !== undefined && !qrels.has(qid)) continue;
           const spec = fillQueryTemplate(template, text);
           spec.k = flags.k;
-          snap.query(spec, { includeStored: false }).hits.forEach((h, i) => lines.push(`${qid} Q0 ${h.id} ${i + 1} ${h.score.toFixed(flags.precision)} ${flags.tag}`));
+          (await snap.queryAsync(spec, { includeStored: false })).hits.forEach((h, i) => lines.push(`${qid} Q0 ${h.id} ${i + 1} ${h.score.toFixed(flags.precision)} ${flags.tag}`));
         }
         writeFileAtomic(flags.output, lines.join('\n') + (lines.length > 0 ? '\n' : ''));
         process.stderr.write(`${lines.length} lines -> ${flags.output}\n`);

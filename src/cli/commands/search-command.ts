@@ -56,7 +56,7 @@ Examples:
   $ quarry search ./vectors --vector "[0.12, -0.3, 0.5]" --field emb --params '{"efSearch":128}'
   $ quarry search ./splade --sparse '{"brother": 1.6, "paula": 2.1}' --params '{"queryCut":10}'
   $ quarry search ./idx --spec hybrid.json --json`)
-    .action(guarded((dir: string, words: string[], flags: SearchFlags) => {
+    .action(guarded(async (dir: string, words: string[], flags: SearchFlags) => {
       const snap = Collection.open(dir).reader();
       const fields = flags.fields === undefined ? undefined : parseFieldBoosts(flags.fields);
       const t0 = performance.now();
@@ -68,7 +68,7 @@ Examples:
         } catch {
           throw new QuarryError('NOT_FOUND', 'cannot read query spec', { file: flags.spec });
         }
-        const result = snap.query(parseJsonOption(text, flags.spec));
+        const result = await snap.queryAsync(parseJsonOption(text, flags.spec));
         if (flags.json) {
           process.stdout.write(JSON.stringify(result, null, 2) + '\n');
           return;

@@ -70,14 +70,14 @@ export function registerSearchRoutes(app: FastifyInstance, ctx: ServerContext): 
   const read: RouteAccess = { role: 'read' };
   const o = ctx.options;
 
-  app.post<{ Params: NameParams }>('/v1/collections/:name/search', { config: read }, (req) => {
+  app.post<{ Params: NameParams }>('/v1/collections/:name/search', { config: read }, async (req) => {
     const c = ctx.collections.get(req.params.name);
     const spec = parseRequest(searchBody, req.body, 'body');
     const q = parseRequest(searchQuery, req.query, 'query');
     checkCaps(spec, o);
     const snap = c.reader();
     const t0 = performance.now();
-    const result = snap.query(spec, { includeStored: q.stored === 'true' || q.highlight === 'true' });
+    const result = await snap.queryAsync(spec, { includeStored: q.stored === 'true' || q.highlight === 'true' });
     c.stats.searches++;
     const targets = q.highlight === 'true' ? highlightTargets(snap, spec) : [];
     const hits = result.hits.map((h) => {
@@ -85,9 +85,10 @@ export function registerSearchRoutes(app: FastifyInstance, ctx: ServerContext): 
       if (q.stored === 'true') hit.stored = h.stored;
       if (q.highlight === 'true' && h.stored !== undefined) hit.highlights = highlightsOf(targets, h.stored);
       if (h.explain !== undefined) hit.explain = h.explain;
+      if (h.crossEncoder !== undefined) hit.crossEncoder = h.crossEncoder;
       return hit;
     });
-    return { hits, total: result.total, ...(result.facets !== undefined ? { facets: result.facets } : {}), generation: snap.generation, took_ms: performance.now() - t0 };
+    return { hits, total: result.total, ...(result.facets !== undefined ? { facets: result.facets } : {}), ...(result.crossEncoded !== undefined ? { crossEncoded: result.crossEncoded } : {}), generation: snap.generation, took_ms: performance.now() - t0 };
   });
 
   app.post<{ Params: NameParams }>('/v1/collections/:name/run', { config: read }, (req, reply) => {
