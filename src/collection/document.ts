@@ -1,7 +1,7 @@
 /** Checks a raw document against a schema and splits it into what each part of a segment needs. */
 import { QuarryError, type ErrorLocation } from '../io/quarry-error.js';
 import { parseJsonVector } from '../io/vector-files.js';
-import { loadFieldEncoder, type DenseTextEncoder } from '../encode/dense-text-encoder.js';
+import { isAsyncEncoder, loadAsyncFieldEncoder, loadFieldEncoder, type DenseTextEncoder } from '../encode/dense-text-encoder.js';
 import { knownProperties, sourcesOf, type CollectionSchema, type MultiVectorFieldSpec } from './schema.js';
 
 /** A metadata value: keyword fields may hold several strings. */
@@ -37,11 +37,51 @@ export class DocumentPreparer {
     this.vectorSources = new Set(
       Object.entries(schema.fields).flatMap(([n, f]) => ((f.type === 'dense' && f.encoder === undefined) || f.type === 'sparse' || f.type === 'multivector' ? [f.from ?? n] : [])),
     );
-    for (const [name, f] of Object.entries(schema.fields)) if (f.type === 'dense' && f.encoder !== undefined) this.encoders.set(name, loadFieldEncoder(name, f.encoder, f.dim));
+    for (const [name, f] of Object.entries(schema.fields)) {
+      // asynchronous (transformer) encoders run before prepare(), which receives their vectors
+      if (f.type === 'dense' && f.encoder !== undefined && !isAsyncEncoder(f.encoder)) this.encoders.set(name, loadFieldEncoder(name, f.encoder, f.dim));
+    }
   }
 
-  /** Validates `raw`; errors name `where` (file and line) and the offending field. */
-  prepare(raw: Record<string, unknown>, where: ErrorLocation = {}): PreparedDocument {
+  /** The text an encoder reads from a document: its `from` properties joined by newlines (strings only). */
+  textToEncode(raw: Record<string, unknown>, from: readonly string[], where: ErrorLocation = {}): string {
+    const parts: string[] = [];
+    for (const p of from) {
+      const t = raw[p];
+      if (t === undefined || t === null) continue;
+      if (typeof t !== 'string') throw new QuarryError('BAD_INPUT', `expected a string to encode, found ${describe(t)}`, { ...where, field: p });
+      parts.push(t);
+    }
+    return parts.join('\n');
+  }
+
+  /**
+   * Vectors of the fields whose encoder is asynchronous, for a batch of documents
+   * (one model run per field over the whole batch); pass each map to prepare().
+   */
+  async encodeAsyncFields(raws: readonly Record<string, unknown>[], whereOf: (i: number) => ErrorLocation, onProgress?: (done: number, total: number) => void): Promise<Map<string, Float32Array>[]> {
+    const out = raws.map(() => new Map<string, Float32Array>());
+    for (const [name, spec] of Object.entries(this.schema.fields)) {
+      if (spec.type !== 'dense' || spec.encoder === undefined || !isAsyncEncoder(spec.encoder)) continue;
+      const texts = raws.map((raw, i) => this.textToEncode(raw, spec.encoder!.from, whereOf(i)));
+      const encoder = await loadAsyncFieldEncoder(name, spec.encoder, spec.dim);
+      const vectors = await encoder.encodeDocuments(texts, onProgress);
+      vectors.forEach((v, i) => out[i]!.set(name, v));
+    }
+    return out;
+  }
+
+  /** True when some field's encoder is asynchronous (documents must go through encodeAsyncFields). */
+  get hasAsyncEncoders(): boolean {
+    return Object.values(this.schema.fields).some((f) => f.type === 'dense' && f.encoder !== undefined && isAsyncEncoder(f.encoder));
+  }
+
+  /**
+   * Validates `raw`; errors name `where` (file and line) and the offending field.
+   * `encoded` holds the vectors of fields whose encoder is asynchronous (see
+   * encodeAsyncFields), already computed from this document's text.
+   */
+  prepare(raw: Record<string, unknown>, where: ErrorLocation = {}, encoded?: ReadonlyMap<string, Float32Array>): PreparedDocument {
     const s = this.schema;
     const bad = (field: string, message: string, hint?: string): never => {
       throw new QuarryError('BAD_INPUT', message, { ...where, field }, hint);
@@ -83,14 +123,12 @@ export class DocumentPreparer {
         continue;
       }
       if (spec.type === 'dense' && spec.encoder !== undefined) {
-        const parts: string[] = [];
-        for (const p of spec.encoder.from) {
-          const t = raw[p];
-          if (t === undefined || t === null) continue;
-          if (typeof t !== 'string') bad(p, `expected a string to encode, found ${describe(t)}`);
-          parts.push(t as string);
-        }
-        vectors.set(name, this.encoders.get(name)!.encodeDocument(parts.join('\n')));
+        const text = this.textToEncode(raw, spec.encoder.from, where);
+        if (isAsyncEncoder(spec.encoder)) {
+          const v = encoded?.get(name);
+          if (v === undefined) bad(name, `field "${name}" is encoded by a transformer, which runs asynchronously`, 'add documents with writer.addBatchAsync (quarry index and the server do)');
+          vectors.set(name, v!);
+        } else vectors.set(name, this.encoders.get(name)!.encodeDocument(text));
         continue;
       }
       if (spec.type === 'dense') {

@@ -8,7 +8,7 @@ import { QuarryError } from '../io/quarry-error.js';
 import type { Analyzer } from '../text/analyzer.js';
 import type { Manifest } from './manifest.js';
 import { denseFields, multiVectorFields, textFields, type CollectionSchema, type DenseFieldSpec, type MultiVectorFieldSpec } from './schema.js';
-import { loadFieldEncoder } from '../encode/dense-text-encoder.js';
+import { isAsyncEncoder, loadAsyncFieldEncoder, loadFieldEncoder, type EncoderSpec } from '../encode/dense-text-encoder.js';
 import { rerankWithEarlyExit, type MultiVectorHits, type RerankParams } from '../index/multivector/index.js';
 import { denseRows, FAMILY_SEARCH_PARAMS } from '../index/dense-families.js';
 import { prepareQuery, similarity } from '../index/flat/search.js';
@@ -18,7 +18,7 @@ import { rocchioDense, rocchioSparse, type RocchioParams } from '../search/rocch
 import { TopKHeap } from '../kernels/top-k-heap.js';
 import { Bitset } from '../kernels/bitset.js';
 import { runQuery, type PipelineResult, type QuerySource } from '../search/pipeline.js';
-import { parseQuerySpec } from '../search/query-spec.js';
+import { parseQuerySpec, type QuerySpec } from '../search/query-spec.js';
 import { rerankWithCrossEncoder } from '../search/cross-encoder-stage.js';
 import { rm3Expand, RM3_DEFAULTS, type Rm3Params } from '../search/rm3.js';
 import { analyzersOf, Segment } from './segment.js';
@@ -389,6 +389,7 @@ export class Snapshot {
    */
   async queryAsync(spec: unknown, opts: { includeStored?: boolean } = {}): Promise<PipelineResult> {
     const parsed = parseQuerySpec(spec);
+    spec = await this.encodeTextLegs(spec, parsed);
     const stage = parsed.crossEncoder;
     if (stage === undefined) return this.query(spec, opts);
     const reranker = this.schema.rerankers?.[stage.reranker];
@@ -399,6 +400,39 @@ export class Snapshot {
     const { crossEncoder: _stage, ...rest } = spec as Record<string, unknown>;
     const first = this.query({ ...rest, k: Math.max(parsed.k + parsed.offset, stage.depth), offset: 0 }, { includeStored: true });
     return rerankWithCrossEncoder(first, stage, reranker, parsed.k, parsed.offset, opts.includeStored ?? true);
+  }
+
+  /**
+   * Replaces text on dense fields whose encoder is asynchronous (transformers) by the
+   * query vector, in retrieval legs and a dense rerank stage; other specs pass unchanged.
+   */
+  private async encodeTextLegs(spec: unknown, parsed: QuerySpec): Promise<unknown> {
+    const encoderOf = (field: string) => {
+      const f = this.schema.fields[field];
+      return f?.type === 'dense' && f.encoder !== undefined && isAsyncEncoder(f.encoder) ? { spec: f.encoder, dim: f.dim } : null;
+    };
+    const legs = parsed.retrieve.map((l) => (l.text !== undefined ? encoderOf(l.field) : null));
+    const rerank = parsed.rerank?.text !== undefined ? encoderOf(parsed.rerank.field) : null;
+    if (legs.every((l) => l === null) && rerank === null) return spec;
+    const raw = spec as { retrieve: Record<string, unknown>[]; rerank?: Record<string, unknown> };
+    const vectorOf = async (field: string, e: { spec: EncoderSpec; dim: number }, text: string): Promise<number[]> => {
+      const [v] = await (await loadAsyncFieldEncoder(field, e.spec, e.dim)).encodeQueries([text]);
+      return Array.from(v!);
+    };
+    const retrieve = await Promise.all(
+      raw.retrieve.map(async (leg, i) => {
+        const e = legs[i];
+        if (e === null || e === undefined) return leg;
+        const { text, ...rest } = leg;
+        return { ...rest, vector: await vectorOf(String(leg.field), e, String(text)) };
+      }),
+    );
+    const out: Record<string, unknown> = { ...raw, retrieve };
+    if (rerank !== null && raw.rerank !== undefined) {
+      const { text, ...rest } = raw.rerank;
+      out.rerank = { ...rest, vector: await vectorOf(String(raw.rerank.field), rerank, String(text)) };
+    }
+    return out;
   }
 
   private querySource(): QuerySource {

@@ -131,9 +131,9 @@ export class CollectionWriter {
    * leaves the writer exactly as it was. `whereOf(i)` locates document i in
    * error messages. Returns how many documents replaced an existing one.
    */
-  addBatch(raws: readonly Record<string, unknown>[], mode: 'add' | 'update', whereOf: (i: number) => ErrorLocation = () => ({})): { added: number; replaced: number } {
+  addBatch(raws: readonly Record<string, unknown>[], mode: 'add' | 'update', whereOf: (i: number) => ErrorLocation = () => ({}), encoded?: readonly ReadonlyMap<string, Float32Array>[]): { added: number; replaced: number } {
     this.checkOpen();
-    const docs = raws.map((raw, i) => this.preparer.prepare(raw, whereOf(i)));
+    const docs = raws.map((raw, i) => this.preparer.prepare(raw, whereOf(i), encoded?.[i]));
     const seen = new Map<string, number>();
     docs.forEach((doc, i) => {
       const first = seen.get(doc.id);
@@ -151,6 +151,27 @@ export class CollectionWriter {
       this.addPrepared(docs[i]!, whereOf(i));
     }
     return { added: docs.length - replaced, replaced };
+  }
+
+  /**
+   * addBatch for schemas whose fields are encoded by a model (transformer encoders):
+   * the batch's texts are encoded first (one model run per field, progress reported),
+   * then added all-or-nothing as by addBatch. Works for any schema.
+   */
+  async addBatchAsync(
+    raws: readonly Record<string, unknown>[],
+    mode: 'add' | 'update',
+    whereOf: (i: number) => ErrorLocation = () => ({}),
+    onProgress?: (done: number, total: number) => void,
+  ): Promise<{ added: number; replaced: number }> {
+    this.checkOpen();
+    const encoded = this.preparer.hasAsyncEncoders ? await this.preparer.encodeAsyncFields(raws, whereOf, onProgress) : undefined;
+    return this.addBatch(raws, mode, whereOf, encoded);
+  }
+
+  /** True when documents need addBatchAsync (a field is encoded by a transformer). */
+  get needsAsyncAdd(): boolean {
+    return this.preparer.hasAsyncEncoders;
   }
 
   /** Deletes a document by id; returns false when no live document has that id. */

@@ -9,12 +9,17 @@ import { z } from 'zod';
 import { QuarryError } from '../io/quarry-error.js';
 import { Model2VecEncoder } from './model2vec.js';
 import { WordVectorEncoder } from './word-vectors.js';
+import { TransformerDenseEncoder } from './transformer-dense-encoder.js';
 
 /** Encoder settings as stored in a dense field's schema. */
 export const encoderSpecSchema = z
   .object({
-    /** `model2vec` (a model folder) or `word-vectors` (a GloVe-format text file: word then numbers per line). */
-    type: z.enum(['model2vec', 'word-vectors']),
+    /**
+     * `model2vec` (a model folder), `word-vectors` (a GloVe-format text file: word then
+     * numbers per line) or `transformer` (an ONNX model folder run by @huggingface/transformers;
+     * asynchronous: documents go through addBatchAsync, queries through queryAsync).
+     */
+    type: z.enum(['model2vec', 'word-vectors', 'transformer']),
     /** Model folder or file; made absolute when the collection is created. */
     path: z.string().min(1),
     /** Document properties whose text is encoded, joined by a newline. */
@@ -25,6 +30,14 @@ export const encoderSpecSchema = z
     documentPrefix: z.string().default(''),
     /** Tokens kept per text. */
     maxLength: z.number().int().positive().default(512),
+    /** transformer: how token states become one vector. */
+    pooling: z.enum(['cls', 'mean', 'last-token']).default('mean'),
+    /** transformer: L2-normalize the pooled vector. */
+    normalize: z.boolean().default(true),
+    /** transformer: ONNX variant (fp32, q8, fp16, ...). */
+    dtype: z.string().min(1).default('fp32'),
+    /** transformer: texts per model call. */
+    batchSize: z.number().int().positive().max(1024).default(32),
   })
   .strict();
 
@@ -45,6 +58,7 @@ export function loadEncoder(spec: EncoderSpec): DenseTextEncoder {
   const key = JSON.stringify(spec);
   let enc = cache.get(key);
   if (enc !== undefined) return enc;
+  if (isAsyncEncoder(spec)) throw new QuarryError('BAD_ARGUMENT', `a ${spec.type} encoder runs asynchronously`, { field: 'encoder' }, 'use loadAsyncFieldEncoder');
   if (spec.type === 'model2vec') {
     const m = Model2VecEncoder.fromFolder(spec.path);
     const o = { maxLength: spec.maxLength };
@@ -57,8 +71,47 @@ export function loadEncoder(spec: EncoderSpec): DenseTextEncoder {
   return enc;
 }
 
+/** True for encoders that run a model asynchronously (transformers). */
+export function isAsyncEncoder(spec: EncoderSpec): boolean {
+  return spec.type === 'transformer';
+}
+
+/** Turns text into dense vectors, many at a time, asynchronously. */
+export interface AsyncDenseTextEncoder {
+  readonly dim: number;
+  encodeQueries(texts: readonly string[]): Promise<Float32Array[]>;
+  encodeDocuments(texts: readonly string[], onProgress?: (done: number, total: number) => void): Promise<Float32Array[]>;
+}
+
+const asyncCache = new Map<string, Promise<AsyncDenseTextEncoder>>();
+
+/** Loads (once per process) a field's asynchronous encoder and checks that it produces `dim` numbers. */
+export async function loadAsyncFieldEncoder(field: string, spec: EncoderSpec, dim: number): Promise<AsyncDenseTextEncoder> {
+  const key = JSON.stringify(spec);
+  let enc = asyncCache.get(key);
+  if (enc === undefined) {
+    enc = TransformerDenseEncoder.load(spec.path, {
+      pooling: spec.pooling,
+      normalize: spec.normalize,
+      dtype: spec.dtype,
+      batchSize: spec.batchSize,
+      maxLength: spec.maxLength,
+      queryPrefix: spec.queryPrefix,
+      documentPrefix: spec.documentPrefix,
+    });
+    asyncCache.set(key, enc);
+    enc.catch(() => asyncCache.delete(key));
+  }
+  const loaded = await enc;
+  if (loaded.dim !== dim) throw new QuarryError('BAD_SCHEMA', `the encoder produces ${loaded.dim} numbers but the field has dim ${dim}`, { field: `fields.${field}.encoder` }, `set "dim": ${loaded.dim}`);
+  return loaded;
+}
+
 /** Loads a field's encoder and checks that it produces `dim` numbers. */
 export function loadFieldEncoder(field: string, spec: EncoderSpec, dim: number): DenseTextEncoder {
+  if (isAsyncEncoder(spec)) {
+    throw new QuarryError('BAD_ARGUMENT', `field "${field}" is encoded by a transformer, which runs asynchronously`, { field }, 'add documents with writer.addBatchAsync (the CLI and the server do) and search with Snapshot.queryAsync');
+  }
   const enc = loadEncoder(spec);
   if (enc.dim !== dim) throw new QuarryError('BAD_SCHEMA', `the encoder produces ${enc.dim} numbers but the field has dim ${dim}`, { field: `fields.${field}.encoder` }, `set "dim": ${enc.dim}`);
   return enc;

@@ -2,10 +2,10 @@
 import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
-import { BEIR_FLAT_SCHEMA, Collection, parseSchema, type CollectionSchema } from '../../collection/index.js';
+import { BEIR_FLAT_SCHEMA, Collection, parseSchema, type CollectionSchema, type CollectionWriter } from '../../collection/index.js';
 import { forEachJsonObject } from '../../io/jsonl.js';
 import { QuarryError } from '../../io/quarry-error.js';
-import { createProgress } from '../progress.js';
+import { createProgress, type Progress } from '../progress.js';
 import { guarded, intOption } from '../run-command.js';
 import { importVectors } from './vector-import.js';
 
@@ -40,6 +40,57 @@ export interface ImportSummary {
  * collection created by this call is removed again.
  */
 export function importCorpus(dir: string, corpus: string, schemaPath: string | undefined, quiet: boolean): ImportSummary {
+  const job = openImport(dir, corpus, schemaPath);
+  const progress = createProgress('indexing', 1, 'docs', quiet);
+  return job.run(() => {
+    if (job.writer.needsAsyncAdd) throw new QuarryError('BAD_ARGUMENT', 'this schema encodes text with a transformer', { file: corpus }, 'use importCorpusAsync (quarry index does)');
+    return addAll(job.writer, corpus, progress);
+  }, progress);
+}
+
+/** Adds every record of a JSONL corpus, one by one (synchronous encoders only). */
+function addAll(writer: CollectionWriter, corpus: string, progress: Progress): number {
+  let added = 0;
+  forEachJsonObject(
+    corpus,
+    (rec, line) => {
+      writer.add(rec, { file: corpus, line });
+      added++;
+    },
+    (bytes, total) => progress.update(bytes / total, added),
+  );
+  return added;
+}
+
+/** Documents per model run when a schema encodes text with a transformer. */
+const ENCODE_BATCH = 256;
+
+/**
+ * importCorpus for any schema, including fields encoded by a transformer: records are
+ * read, then encoded and added in batches (progress in documents).
+ */
+export async function importCorpusAsync(dir: string, corpus: string, schemaPath: string | undefined, quiet: boolean): Promise<ImportSummary> {
+  const job = openImport(dir, corpus, schemaPath);
+  const { writer } = job;
+  if (!writer.needsAsyncAdd) {
+    const progress = createProgress('indexing', 1, 'docs', quiet);
+    return job.run(() => addAll(writer, corpus, progress), progress);
+  }
+  const progress = createProgress('encoding', 1, 'docs', quiet);
+  return job.runAsync(async () => {
+    const records: { rec: Record<string, unknown>; line: number }[] = [];
+    forEachJsonObject(corpus, (rec, line) => void records.push({ rec, line }));
+    for (let from = 0; from < records.length; from += ENCODE_BATCH) {
+      const batch = records.slice(from, from + ENCODE_BATCH);
+      await writer.addBatchAsync(batch.map((r) => r.rec), 'add', (i) => ({ file: corpus, line: batch[i]!.line }));
+      progress.update((from + batch.length) / records.length, from + batch.length);
+    }
+    return records.length;
+  }, progress);
+}
+
+/** A started import: the collection (created if new), its writer, and the commit / undo logic. */
+function openImport(dir: string, corpus: string, schemaPath: string | undefined) {
   const started = performance.now();
   let schema: CollectionSchema | undefined;
   if (schemaPath !== undefined) {
@@ -71,29 +122,38 @@ export function importCorpus(dir: string, corpus: string, schemaPath: string | u
     if (created) removeCreated(dir, dirExisted);
     throw e;
   }
-  const progress = createProgress('indexing', 1, 'docs', quiet);
-  let added = 0;
-  try {
-    forEachJsonObject(
-      corpus,
-      (rec, line) => {
-        writer.add(rec, { file: corpus, line });
-        added++;
-      },
-      (bytes, total) => progress.update(bytes / total, added),
-    );
+  const finish = (added: number, progress: Progress): ImportSummary => {
     if (added === 0) throw new QuarryError('EMPTY', 'corpus has no documents', { file: corpus });
     const generation = writer.commit();
     progress.stop();
     writer.close();
     const documents = collection.reader({ verifyChecksums: false }).numDocs;
     return { dir, created, added, documents, generation, seconds: (performance.now() - started) / 1000 };
-  } catch (e) {
+  };
+  const undo = (progress: Progress): void => {
     progress.stop();
     writer.abort();
     if (created) removeCreated(dir, dirExisted);
-    throw e;
-  }
+  };
+  return {
+    writer,
+    run(body: () => number, progress: Progress): ImportSummary {
+      try {
+        return finish(body(), progress);
+      } catch (e) {
+        undo(progress);
+        throw e;
+      }
+    },
+    async runAsync(body: () => Promise<number>, progress: Progress): Promise<ImportSummary> {
+      try {
+        return finish(await body(), progress);
+      } catch (e) {
+        undo(progress);
+        throw e;
+      }
+    },
+  };
 }
 
 /** Undoes `Collection.create`: removes the folder, or only its contents if the folder was there before. */
@@ -129,7 +189,7 @@ Example:
   $ quarry index ./my-idx --corpus docs.jsonl --schema schema.json
   $ quarry index ./glove-idx --vectors base.fvecs --family hnsw --metric cosine
   $ quarry index ./colbert-idx --vectors tokens.npy --offsets doclens.npy --ids ids.txt --field colbert --family columnar`)
-    .action(guarded((dir: string, flags: IndexFlags) => {
+    .action(guarded(async (dir: string, flags: IndexFlags) => {
       if ((flags.corpus === undefined) === (flags.vectors === undefined)) {
         throw new QuarryError('BAD_ARGUMENT', 'give exactly one of --corpus and --vectors', { field: '--corpus' });
       }
@@ -140,7 +200,7 @@ Example:
         process.stdout.write(flags.json ? JSON.stringify({ dir, added, seconds }) + '\n' : `added ${added.toLocaleString('en-US')} vectors to ${dir} in ${seconds.toFixed(1)} s\n`);
         return;
       }
-      const s = importCorpus(dir, flags.corpus!, flags.schema, flags.quiet ?? false);
+      const s = await importCorpusAsync(dir, flags.corpus!, flags.schema, flags.quiet ?? false);
       if (flags.json) process.stdout.write(JSON.stringify(s) + '\n');
       else {
         process.stdout.write(

@@ -44,7 +44,7 @@ function documentError(e: unknown): unknown {
 export function registerDocumentRoutes(app: FastifyInstance, ctx: ServerContext): void {
   const write: RouteAccess = { role: 'write' };
 
-  app.post<{ Params: NameParams }>('/v1/collections/:name/documents', { config: write }, (req) => {
+  app.post<{ Params: NameParams }>('/v1/collections/:name/documents', { config: write }, async (req) => {
     const c = ctx.collections.get(req.params.name);
     let docs: Record<string, unknown>[];
     let mode: 'add' | 'update';
@@ -67,7 +67,7 @@ export function registerDocumentRoutes(app: FastifyInstance, ctx: ServerContext)
     const w = c.writer();
     let r: { added: number; replaced: number };
     try {
-      r = w.addBatch(docs, mode, where);
+      r = w.needsAsyncAdd ? await w.addBatchAsync(docs, mode, where) : w.addBatch(docs, mode, where);
     } catch (e) {
       throw documentError(e);
     }
