@@ -12,6 +12,7 @@
  */
 import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { absoluteEncoderPaths } from '../encode/field-encoders.js';
 import { fsyncDirectory, ioError } from '../io/atomic-file.js';
 import { QuarryError } from '../io/quarry-error.js';
 import { listGenerations, MANIFEST_FORMAT, readLatestManifest, readManifest, writeManifest, type Manifest } from './manifest.js';
@@ -44,7 +45,10 @@ export class Collection {
   static create(dir: string, schema: CollectionSchema | unknown): Collection {
     const parsed = parseSchema(schema);
     // Encoder paths are kept absolute, so the collection encodes the same way from any working directory.
-    for (const f of Object.values(parsed.fields)) if (f.type === 'dense' && f.encoder !== undefined) f.encoder.path = resolve(f.encoder.path);
+    for (const f of Object.values(parsed.fields)) {
+      if (f.type === 'dense' && f.encoder !== undefined) f.encoder.path = resolve(f.encoder.path);
+      if ((f.type === 'sparse' || f.type === 'multivector') && f.encoder !== undefined) absoluteEncoderPaths(f.encoder, (p) => resolve(p));
+    }
     for (const r of Object.values(parsed.rerankers ?? {})) r.path = resolve(r.path);
     if (existsSync(dir)) {
       if (!statSync(dir).isDirectory()) throw new QuarryError('ALREADY_EXISTS', 'exists and is not a directory', { file: dir });

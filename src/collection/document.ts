@@ -2,7 +2,8 @@
 import { QuarryError, type ErrorLocation } from '../io/quarry-error.js';
 import { parseJsonVector } from '../io/vector-files.js';
 import { isAsyncEncoder, loadAsyncFieldEncoder, loadFieldEncoder, type DenseTextEncoder } from '../encode/dense-text-encoder.js';
-import { knownProperties, sourcesOf, type CollectionSchema, type MultiVectorFieldSpec } from './schema.js';
+import { loadSparseFieldEncoder, loadTokenFieldEncoder } from '../encode/field-encoders.js';
+import { knownProperties, sourcesOf, type CollectionSchema, type FieldSpec, type MultiVectorFieldSpec } from './schema.js';
 
 /** A metadata value: keyword fields may hold several strings. */
 export type MetadataValue = string | string[] | number | boolean;
@@ -22,6 +23,15 @@ export interface PreparedDocument {
   multi: Map<string, Float32Array>;
   /** Properties kept for display. */
   stored: Record<string, unknown>;
+}
+
+/** What an asynchronous encoder produced for one document's field: a dense vector, sparse weights, or token rows. */
+export type EncodedValue = Float32Array | Map<string, number>;
+
+/** True for a field whose encoder runs a model asynchronously. */
+export function isAsyncField(spec: FieldSpec): boolean {
+  if (spec.type === 'dense') return spec.encoder !== undefined && isAsyncEncoder(spec.encoder);
+  return (spec.type === 'sparse' || spec.type === 'multivector') && spec.encoder !== undefined;
 }
 
 /** Validates documents for one schema (caches the set of known properties). */
@@ -59,21 +69,29 @@ export class DocumentPreparer {
    * Vectors of the fields whose encoder is asynchronous, for a batch of documents
    * (one model run per field over the whole batch); pass each map to prepare().
    */
-  async encodeAsyncFields(raws: readonly Record<string, unknown>[], whereOf: (i: number) => ErrorLocation, onProgress?: (done: number, total: number) => void): Promise<Map<string, Float32Array>[]> {
-    const out = raws.map(() => new Map<string, Float32Array>());
+  async encodeAsyncFields(raws: readonly Record<string, unknown>[], whereOf: (i: number) => ErrorLocation, onProgress?: (done: number, total: number) => void): Promise<Map<string, EncodedValue>[]> {
+    const out = raws.map(() => new Map<string, EncodedValue>());
     for (const [name, spec] of Object.entries(this.schema.fields)) {
-      if (spec.type !== 'dense' || spec.encoder === undefined || !isAsyncEncoder(spec.encoder)) continue;
-      const texts = raws.map((raw, i) => this.textToEncode(raw, spec.encoder!.from, whereOf(i)));
-      const encoder = await loadAsyncFieldEncoder(name, spec.encoder, spec.dim);
-      const vectors = await encoder.encodeDocuments(texts, onProgress);
-      vectors.forEach((v, i) => out[i]!.set(name, v));
+      if (!isAsyncField(spec)) continue;
+      const from = (spec as { encoder: { from: string[] } }).encoder.from;
+      const texts = raws.map((raw, i) => this.textToEncode(raw, from, whereOf(i)));
+      if (spec.type === 'dense') {
+        const vectors = await (await loadAsyncFieldEncoder(name, spec.encoder!, spec.dim)).encodeDocuments(texts, onProgress);
+        vectors.forEach((v, i) => out[i]!.set(name, v));
+      } else if (spec.type === 'sparse') {
+        const vectors = await (await loadSparseFieldEncoder(spec.encoder!)).encodeDocuments(texts, onProgress);
+        vectors.forEach((v, i) => out[i]!.set(name, new Map(Object.entries(v))));
+      } else if (spec.type === 'multivector') {
+        const vectors = await (await loadTokenFieldEncoder(name, spec.encoder!, spec.dim)).encodeDocuments(texts, onProgress);
+        vectors.forEach((v, i) => out[i]!.set(name, v.data));
+      }
     }
     return out;
   }
 
   /** True when some field's encoder is asynchronous (documents must go through encodeAsyncFields). */
   get hasAsyncEncoders(): boolean {
-    return Object.values(this.schema.fields).some((f) => f.type === 'dense' && f.encoder !== undefined && isAsyncEncoder(f.encoder));
+    return Object.values(this.schema.fields).some(isAsyncField);
   }
 
   /**
@@ -81,7 +99,7 @@ export class DocumentPreparer {
    * `encoded` holds the vectors of fields whose encoder is asynchronous (see
    * encodeAsyncFields), already computed from this document's text.
    */
-  prepare(raw: Record<string, unknown>, where: ErrorLocation = {}, encoded?: ReadonlyMap<string, Float32Array>): PreparedDocument {
+  prepare(raw: Record<string, unknown>, where: ErrorLocation = {}, encoded?: ReadonlyMap<string, EncodedValue>): PreparedDocument {
     const s = this.schema;
     const bad = (field: string, message: string, hint?: string): never => {
       throw new QuarryError('BAD_INPUT', message, { ...where, field }, hint);
@@ -114,6 +132,14 @@ export class DocumentPreparer {
       }
       const src = spec.from ?? name;
       const v = raw[src];
+      if ((spec.type === 'sparse' || spec.type === 'multivector') && spec.encoder !== undefined) {
+        this.textToEncode(raw, spec.encoder.from, where);
+        const e = encoded?.get(name);
+        if (e === undefined) bad(name, `field "${name}" is encoded by a transformer, which runs asynchronously`, 'add documents with writer.addBatchAsync (quarry index and the server do)');
+        if (spec.type === 'sparse') sparse.set(name, e as Map<string, number>);
+        else multi.set(name, e as Float32Array);
+        continue;
+      }
       if (spec.type === 'sparse') {
         sparse.set(name, v === undefined || v === null ? new Map() : parseSparseValue(v, { ...where, field: src }));
         continue;
@@ -127,7 +153,7 @@ export class DocumentPreparer {
         if (isAsyncEncoder(spec.encoder)) {
           const v = encoded?.get(name);
           if (v === undefined) bad(name, `field "${name}" is encoded by a transformer, which runs asynchronously`, 'add documents with writer.addBatchAsync (quarry index and the server do)');
-          vectors.set(name, v!);
+          vectors.set(name, v as Float32Array);
         } else vectors.set(name, this.encoders.get(name)!.encodeDocument(text));
         continue;
       }

@@ -8,7 +8,9 @@ import { QuarryError } from '../io/quarry-error.js';
 import type { Analyzer } from '../text/analyzer.js';
 import type { Manifest } from './manifest.js';
 import { denseFields, multiVectorFields, textFields, type CollectionSchema, type DenseFieldSpec, type MultiVectorFieldSpec } from './schema.js';
-import { isAsyncEncoder, loadAsyncFieldEncoder, loadFieldEncoder, type EncoderSpec } from '../encode/dense-text-encoder.js';
+import { loadAsyncFieldEncoder, loadFieldEncoder } from '../encode/dense-text-encoder.js';
+import { loadSparseFieldEncoder, loadTokenFieldEncoder, tokenRowsOf } from '../encode/field-encoders.js';
+import { isAsyncField } from './document.js';
 import { rerankWithEarlyExit, type MultiVectorHits, type RerankParams } from '../index/multivector/index.js';
 import { denseRows, FAMILY_SEARCH_PARAMS } from '../index/dense-families.js';
 import { prepareQuery, similarity } from '../index/flat/search.js';
@@ -403,34 +405,45 @@ export class Snapshot {
   }
 
   /**
-   * Replaces text on dense fields whose encoder is asynchronous (transformers) by the
-   * query vector, in retrieval legs and a dense rerank stage; other specs pass unchanged.
+   * Replaces text on fields whose encoder runs a model (transformers) by what the
+   * encoder's query side makes of it: a vector (dense), weights (sparse) or token rows
+   * (multi-vector), in retrieval legs and in a rerank stage; other specs pass unchanged.
    */
   private async encodeTextLegs(spec: unknown, parsed: QuerySpec): Promise<unknown> {
-    const encoderOf = (field: string) => {
-      const f = this.schema.fields[field];
-      return f?.type === 'dense' && f.encoder !== undefined && isAsyncEncoder(f.encoder) ? { spec: f.encoder, dim: f.dim } : null;
+    const fields = this.schema.fields;
+    const needs = (field: string): boolean => {
+      const f = fields[field];
+      return f !== undefined && f.type !== 'text' && isAsyncField(f);
     };
-    const legs = parsed.retrieve.map((l) => (l.text !== undefined ? encoderOf(l.field) : null));
-    const rerank = parsed.rerank?.text !== undefined ? encoderOf(parsed.rerank.field) : null;
-    if (legs.every((l) => l === null) && rerank === null) return spec;
+    const legs = parsed.retrieve.map((l) => l.text !== undefined && needs(l.field));
+    const rerank = parsed.rerank?.text !== undefined && needs(parsed.rerank.field);
+    if (!legs.some(Boolean) && !rerank) return spec;
+    const encodeFor = async (field: string, text: string): Promise<Record<string, unknown>> => {
+      const f = fields[field]!;
+      if (f.type === 'dense') {
+        const [v] = await (await loadAsyncFieldEncoder(field, f.encoder!, f.dim)).encodeQueries([text]);
+        return { vector: Array.from(v!) };
+      }
+      if (f.type === 'sparse') {
+        const [w] = await (await loadSparseFieldEncoder(f.encoder!)).encodeQueries([text]);
+        return { sparse: w! };
+      }
+      const mv = f as MultiVectorFieldSpec;
+      const [t] = await (await loadTokenFieldEncoder(field, mv.encoder!, mv.dim)).encodeQueries([text]);
+      return { multivector: tokenRowsOf(t!) };
+    };
     const raw = spec as { retrieve: Record<string, unknown>[]; rerank?: Record<string, unknown> };
-    const vectorOf = async (field: string, e: { spec: EncoderSpec; dim: number }, text: string): Promise<number[]> => {
-      const [v] = await (await loadAsyncFieldEncoder(field, e.spec, e.dim)).encodeQueries([text]);
-      return Array.from(v!);
-    };
     const retrieve = await Promise.all(
       raw.retrieve.map(async (leg, i) => {
-        const e = legs[i];
-        if (e === null || e === undefined) return leg;
+        if (legs[i] !== true) return leg;
         const { text, ...rest } = leg;
-        return { ...rest, vector: await vectorOf(String(leg.field), e, String(text)) };
+        return { ...rest, ...(await encodeFor(String(leg.field), String(text))) };
       }),
     );
     const out: Record<string, unknown> = { ...raw, retrieve };
-    if (rerank !== null && raw.rerank !== undefined) {
+    if (rerank && raw.rerank !== undefined) {
       const { text, ...rest } = raw.rerank;
-      out.rerank = { ...rest, vector: await vectorOf(String(raw.rerank.field), rerank, String(text)) };
+      out.rerank = { ...rest, ...(await encodeFor(String(raw.rerank.field), String(text))) };
     }
     return out;
   }

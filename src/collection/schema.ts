@@ -10,6 +10,7 @@ import { DENSE_FAMILIES, FAMILY_PARAMS } from '../index/dense-families.js';
 import { ANALYZER_PRESETS, analyzerConfigSchema } from '../text/analyzer.js';
 import { muveraParamsSchema } from '../index/multivector/params.js';
 import { encoderSpecSchema } from '../encode/dense-text-encoder.js';
+import { sparseEncoderSpecSchema, tokenEncoderSpecSchema } from '../encode/field-encoders.js';
 
 const fieldName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_.-]*$/, 'field names use letters, digits, "_", "." and "-", and start with a letter or "_"');
 
@@ -53,6 +54,8 @@ const sparseField = z
     index: z.enum(['exact', 'seismic']).default('exact'),
     /** Seismic build parameters (nPostings, maxFraction, centroidFraction, summaryEnergy, minClusterSize, kmeansDocCut, valueBits, knn, seed). */
     params: z.record(z.number()).default({}),
+    /** A transformer that encodes the text of `encoder.from` (SPLADE or term weights) instead of reading vectors. */
+    encoder: sparseEncoderSpecSchema.optional(),
   })
   .strict();
 
@@ -72,6 +75,8 @@ const multivectorField = z
     keepTopByNorm: z.number().int().min(0).default(0),
     /** MUVERA encodings for candidate generation; without them search is exhaustive MaxSim. */
     muvera: muveraParamsSchema.optional(),
+    /** A ColBERT-style transformer that encodes the text of `encoder.from` instead of reading token vectors. */
+    encoder: tokenEncoderSpecSchema.optional(),
   })
   .strict();
 
@@ -163,6 +168,9 @@ export function parseSchema(input: unknown, where = 'schema'): CollectionSchema 
         }
       }
     }
+    if ((spec.type === 'sparse' || spec.type === 'multivector') && spec.encoder !== undefined && spec.from !== undefined) {
+      throw new QuarryError('BAD_SCHEMA', `fields.${name}.from: give either "from" (a property holding vectors) or "encoder" (whose "from" names the text to encode), not both`, { file: where });
+    }
     if (spec.type === 'dense' && spec.encoder !== undefined && spec.from !== undefined) {
       throw new QuarryError('BAD_SCHEMA', `fields.${name}.from: give either "from" (a property holding vectors) or "encoder" (whose "from" names the text to encode), not both`, { file: where });
     }
@@ -198,7 +206,7 @@ export function parseSchema(input: unknown, where = 'schema'): CollectionSchema 
 /** Source properties a field reads. */
 export function sourcesOf(name: string, spec: FieldSpec): string[] {
   if (spec.type === 'text') return spec.from ?? [name];
-  if (spec.type === 'dense' && spec.encoder !== undefined) return spec.encoder.from;
+  if ((spec.type === 'dense' || spec.type === 'sparse' || spec.type === 'multivector') && spec.encoder !== undefined) return spec.encoder.from;
   return [spec.from ?? name];
 }
 

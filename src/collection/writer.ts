@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import type { ErrorLocation } from '../io/quarry-error.js';
 import { QuarryError } from '../io/quarry-error.js';
 import type { Analyzer } from '../text/analyzer.js';
-import { DocumentPreparer, type PreparedDocument } from './document.js';
+import { DocumentPreparer, type EncodedValue, type PreparedDocument } from './document.js';
 import { readLatestManifest, writeManifest, type Manifest, type SegmentInfo } from './manifest.js';
 import { analyzersOf, Segment, SegmentBuilder } from './segment.js';
 import type { WriteLock } from './write-lock.js';
@@ -131,7 +131,7 @@ export class CollectionWriter {
    * leaves the writer exactly as it was. `whereOf(i)` locates document i in
    * error messages. Returns how many documents replaced an existing one.
    */
-  addBatch(raws: readonly Record<string, unknown>[], mode: 'add' | 'update', whereOf: (i: number) => ErrorLocation = () => ({}), encoded?: readonly ReadonlyMap<string, Float32Array>[]): { added: number; replaced: number } {
+  addBatch(raws: readonly Record<string, unknown>[], mode: 'add' | 'update', whereOf: (i: number) => ErrorLocation = () => ({}), encoded?: readonly ReadonlyMap<string, EncodedValue>[]): { added: number; replaced: number } {
     this.checkOpen();
     const docs = raws.map((raw, i) => this.preparer.prepare(raw, whereOf(i), encoded?.[i]));
     const seen = new Map<string, number>();

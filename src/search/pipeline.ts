@@ -79,6 +79,9 @@ export function runQuery(source: QuerySource, input: unknown, opts: { includeSto
     const want = leg.text !== undefined ? 'text' : leg.vector !== undefined ? 'dense' : leg.multivector !== undefined ? 'multivector' : 'sparse';
     // A dense field with an encoder takes text: the query side of its encoder turns it into a vector.
     const encodesText = want === 'text' && f?.type === 'dense' && (f as { encoder?: unknown }).encoder !== undefined;
+    if (want === 'text' && (f?.type === 'sparse' || f?.type === 'multivector') && (f as { encoder?: unknown }).encoder !== undefined) {
+      throw new QuarryError('BAD_ARGUMENT', `field "${leg.field}" is encoded by a transformer, which runs asynchronously`, { field: `retrieve[${i}].text` }, 'search with Snapshot.queryAsync (the CLI and the server do)');
+    }
     if (!encodesText && (f === undefined || f.type !== want)) {
       const kinds = Object.entries(source.fields).filter(([, x]) => x.type === want).map(([n]) => n);
       throw new QuarryError('BAD_ARGUMENT', `"${leg.field}" is not a ${want} field`, { field: `retrieve[${i}].field` }, kinds.length > 0 ? `${want} fields: ${kinds.join(', ')}` : `the collection has no ${want} fields`);
