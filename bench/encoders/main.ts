@@ -5,9 +5,14 @@
 // Usage: npm run bench -- encoders
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { Collection } from '../../src/collection/index.js';
 import { Model2VecEncoder } from '../../src/encode/model2vec.js';
+import { TransformerCrossEncoder } from '../../src/encode/transformer-cross-encoder.js';
+import { TransformerDenseEncoder } from '../../src/encode/transformer-dense-encoder.js';
+import { TransformerSparseEncoder } from '../../src/encode/transformer-sparse-encoder.js';
+import { TransformerTokenEncoder } from '../../src/encode/transformer-token-encoder.js';
 import { WordVectorEncoder } from '../../src/encode/word-vectors.js';
 import { evaluateRun, readQrels, type RunData } from '../../src/eval/index.js';
 import { forEachBeirDocument, readQueries } from '../../src/io/beir.js';
@@ -38,6 +43,34 @@ for (const [name, e] of encoders) {
   for (let i = 0; i < corpus.length; i += 32) e.encodeMany(corpus.slice(i, i + 32));
   const batch = corpus.length / ((performance.now() - t0) / 1000);
   rows.push({ encoder: name, 'texts/s (batch 1)': one, 'texts/s (batch 32)': batch });
+}
+
+// Transformer fixture models (tiny random-weight BERTs, 64-token inputs) through
+// onnxruntime-node: the machinery's throughput, not a real model's (a real 6-layer
+// MiniLM does about two orders of magnitude more work per token).
+const fixtures = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'test', 'fixtures', 'models');
+const transformerRuns: [string, (ts: string[], batchSize: number) => Promise<unknown>][] = [];
+const dense = { one: await TransformerDenseEncoder.load(join(fixtures, 'tiny-bert'), { batchSize: 1 }), many: await TransformerDenseEncoder.load(join(fixtures, 'tiny-bert'), { batchSize: 32 }) };
+const splade = { one: await TransformerSparseEncoder.load(join(fixtures, 'tiny-bert-mlm'), { batchSize: 1 }), many: await TransformerSparseEncoder.load(join(fixtures, 'tiny-bert-mlm'), { batchSize: 32 }) };
+const unicoil = { one: await TransformerSparseEncoder.load(join(fixtures, 'tiny-unicoil'), { mode: 'term-weights', batchSize: 1 }), many: await TransformerSparseEncoder.load(join(fixtures, 'tiny-unicoil'), { mode: 'term-weights', batchSize: 32 }) };
+const colbert = { one: await TransformerTokenEncoder.load(join(fixtures, 'tiny-colbert'), { batchSize: 1 }), many: await TransformerTokenEncoder.load(join(fixtures, 'tiny-colbert'), { batchSize: 32 }) };
+const cross = { one: await TransformerCrossEncoder.load(join(fixtures, 'tiny-cross-encoder'), { batchSize: 1 }), many: await TransformerCrossEncoder.load(join(fixtures, 'tiny-cross-encoder'), { batchSize: 32 }) };
+transformerRuns.push(
+  ['tiny BERT, mean pooling (dense, 32-d)', (ts, b) => (b === 1 ? dense.one : dense.many).encodeDocuments(ts)],
+  ['tiny BERT masked-LM (SPLADE, 765 terms)', (ts, b) => (b === 1 ? splade.one : splade.many).encodeDocuments(ts)],
+  ['tiny BERT term weights (uniCOIL-style)', (ts, b) => (b === 1 ? unicoil.one : unicoil.many).encodeDocuments(ts)],
+  ['tiny BERT + projection (ColBERT tokens, 16-d)', (ts, b) => (b === 1 ? colbert.one : colbert.many).encodeDocuments(ts)],
+  ['tiny BERT cross-encoder (query, document) pairs', (ts, b) => (b === 1 ? cross.one : cross.many).score('coronavirus transmission', ts)],
+);
+for (const [name, run] of transformerRuns) {
+  await run(corpus.slice(0, 64), 32); // warm-up
+  const rates: number[] = [];
+  for (const b of [1, 32]) {
+    const t0 = performance.now();
+    await run(corpus, b);
+    rates.push(corpus.length / ((performance.now() - t0) / 1000));
+  }
+  rows.push({ encoder: name, 'texts/s (batch 1)': rates[0]!, 'texts/s (batch 32)': rates[1]! });
 }
 console.log(`Encoding the ${corpus.length} SciFact documents (title + text)`);
 printTable(rows);

@@ -10,9 +10,9 @@ import { popcount32 } from '../../kernels/popcount.js';
 import { TopKHeap } from '../../kernels/top-k-heap.js';
 import { planeWords, type ResidualBinarizer } from '../../learn/residual-binarizer.js';
 import type { DenseHits, DenseIndex, DenseMetric, DenseSearchOptions } from '../dense-types.js';
-import { KernelMemory } from '../../kernels/wasm/kernel-memory.js';
+import type { KernelMemory } from '../../kernels/wasm/kernel-memory.js';
 import { KERNEL_MAX_K, allowToScratch, scanInChunks, scanScratchBytes } from '../../kernels/wasm/kernel-top-k.js';
-import { candidateDepth, heapToHits, prepareQuery, rescoreExact, rescoreExactInKernels } from '../flat/search.js';
+import { candidateDepth, codesInKernelMemory, heapToHits, prepareQuery, rescoreExact, rescoreExactInKernels } from '../flat/search.js';
 import type { BinaryParams } from './params.js';
 
 /** Search options of binary indexes. */
@@ -46,12 +46,11 @@ export class BinaryIndex implements DenseIndex<BinarySearchOptions> {
     this.words = planeWords(params.dim);
     const planes = binarizer.planes;
     const scratch = scanScratchBytes(params.dim, normsSq.length) + 4 * planes * params.queryBits * this.words + 16 * planes + 64;
-    const mem = KernelMemory.create(KernelMemory.bytesFor(floats === null ? [codes] : [codes, floats], scratch));
-    this.mem = mem;
-    this.codes = mem?.adopt(codes) ?? codes;
-    this.floats = floats === null ? null : (mem?.adopt(floats) ?? floats);
+    const placed = codesInKernelMemory(codes, floats, scratch);
+    this.mem = placed.mem;
+    this.codes = placed.codes;
+    this.floats = placed.floats;
     this.normsSq = normsSq;
-    mem?.reserveScratch(scratch);
   }
 
   get size(): number {

@@ -62,6 +62,19 @@ export function rowsInKernelMemory(data: Float32Array, dim: number, extraScratch
 }
 
 /**
+ * A compressed family's codes and (optional) rescoring floats placed in one kernel
+ * memory with `scratch` bytes of query scratch; the inputs come back unchanged (and
+ * mem null) when the kernels are unavailable.
+ */
+export function codesInKernelMemory<C extends Uint8Array | Uint32Array>(codes: C, floats: Float32Array | null, scratch: number): { mem: KernelMemory | null; codes: C; floats: Float32Array | null } {
+  const mem = KernelMemory.create(KernelMemory.bytesFor(floats === null ? [codes] : [codes, floats], scratch));
+  if (mem === null) return { mem, codes, floats };
+  const placed = { mem, codes: mem.adopt(codes), floats: floats === null ? null : mem.adopt(floats) };
+  mem.reserveScratch(scratch);
+  return placed;
+}
+
+/**
  * Rescoring from floats held in a KernelMemory (the kernels path of rescoreExact):
  * the same hits up to float32 rounding of the scores.
  */

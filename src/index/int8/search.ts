@@ -6,9 +6,9 @@ import { dot } from '../../kernels/dense-distance.js';
 import { TopKHeap } from '../../kernels/top-k-heap.js';
 import type { ScalarQuantizer } from '../../learn/scalar-quantizer.js';
 import type { DenseHits, DenseIndex, DenseMetric, DenseSearchOptions } from '../dense-types.js';
-import { KernelMemory } from '../../kernels/wasm/kernel-memory.js';
+import type { KernelMemory } from '../../kernels/wasm/kernel-memory.js';
 import { KERNEL_MAX_K, allowToScratch, scanInChunks, scanScratchBytes } from '../../kernels/wasm/kernel-top-k.js';
-import { candidateDepth, heapToHits, prepareQuery, rescoreExact, rescoreExactInKernels } from '../flat/search.js';
+import { candidateDepth, codesInKernelMemory, heapToHits, prepareQuery, rescoreExact, rescoreExactInKernels } from '../flat/search.js';
 import type { Int8Params } from './params.js';
 
 /** Search options of int8 indexes. */
@@ -38,12 +38,11 @@ export class Int8Index implements DenseIndex<Int8SearchOptions> {
     this.dim = params.dim;
     this.metric = params.metric;
     const scratch = scanScratchBytes(params.dim, normsSq.length) + 4 * params.dim;
-    const mem = KernelMemory.create(KernelMemory.bytesFor(floats === null ? [codes] : [codes, floats], scratch));
-    this.mem = mem;
-    this.codes = mem?.adopt(codes) ?? codes;
-    this.floats = floats === null ? null : (mem?.adopt(floats) ?? floats);
+    const placed = codesInKernelMemory(codes, floats, scratch);
+    this.mem = placed.mem;
+    this.codes = placed.codes;
+    this.floats = placed.floats;
     this.normsSq = normsSq;
-    mem?.reserveScratch(scratch);
   }
 
   get size(): number {
