@@ -10,6 +10,7 @@ import { QuarryError } from '../io/quarry-error.js';
 import { Model2VecEncoder } from './model2vec.js';
 import { WordVectorEncoder } from './word-vectors.js';
 import { TransformerDenseEncoder } from './transformer-dense-encoder.js';
+import type { Encoder } from './encoder.js';
 
 /** Encoder settings as stored in a dense field's schema. */
 export const encoderSpecSchema = z
@@ -77,10 +78,8 @@ export function isAsyncEncoder(spec: EncoderSpec): boolean {
 }
 
 /** Turns text into dense vectors, many at a time, asynchronously. */
-export interface AsyncDenseTextEncoder {
+export interface AsyncDenseTextEncoder extends Encoder<Float32Array> {
   readonly dim: number;
-  encodeQueries(texts: readonly string[]): Promise<Float32Array[]>;
-  encodeDocuments(texts: readonly string[], onProgress?: (done: number, total: number) => void): Promise<Float32Array[]>;
 }
 
 const asyncCache = new Map<string, Promise<AsyncDenseTextEncoder>>();

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { existsSync } from 'node:fs';
 import { z } from 'zod';
 import { QuarryError } from '../io/quarry-error.js';
+import type { Encoder } from './encoder.js';
 import { InferenceFreeQueryEncoder } from './inference-free.js';
 import { TransformerSparseEncoder, type TokenWeights } from './transformer-sparse-encoder.js';
 import { TransformerTokenEncoder, type TokenVectors } from './transformer-token-encoder.js';
@@ -53,10 +54,7 @@ export type SparseEncoderSpec = z.infer<typeof sparseEncoderSpecSchema>;
 export type TokenEncoderSpec = z.infer<typeof tokenEncoderSpecSchema>;
 
 /** A sparse field's encoder, loaded. */
-export interface SparseFieldEncoder {
-  encodeQueries(texts: readonly string[]): Promise<TokenWeights[]>;
-  encodeDocuments(texts: readonly string[], onProgress?: (done: number, total: number) => void): Promise<TokenWeights[]>;
-}
+export type SparseFieldEncoder = Encoder<TokenWeights>;
 
 const sparseCache = new Map<string, Promise<SparseFieldEncoder>>();
 const tokenCache = new Map<string, Promise<TransformerTokenEncoder>>();

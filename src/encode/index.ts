@@ -8,3 +8,5 @@ export { TransformerTokenEncoder, type TokenTransformerOptions, type TokenVector
 export { TransformerCrossEncoder, type CrossEncoderOptions } from './transformer-cross-encoder.js';
 export { loadTransformerModel, type ModelHead, type TransformerModel } from './transformer-model.js';
 export type { EncodeProgress, TransformerBatchOptions } from './transformer-batches.js';
+export type { Encoder, EncodeProgressCallback, PairScorer } from './encoder.js';
+export { sparseEncoderSpecSchema, tokenEncoderSpecSchema, type SparseEncoderSpec, type TokenEncoderSpec } from './field-encoders.js';

@@ -3,6 +3,7 @@
  * tokenizer (padding, truncation to maxLength) and the model, with progress.
  */
 import { QuarryError } from '../io/quarry-error.js';
+import type { EncodeProgressCallback } from './encoder.js';
 import type { HfTensor, TransformerModel } from './transformer-model.js';
 
 /** Options every transformer encoder takes. */
@@ -14,7 +15,7 @@ export interface TransformerBatchOptions {
 }
 
 /** Progress callback: texts done so far, out of total. */
-export type EncodeProgress = (done: number, total: number) => void;
+export type EncodeProgress = EncodeProgressCallback;
 
 /** One model call's inputs and outputs, as plain arrays. */
 export interface ModelBatch {

@@ -4,6 +4,7 @@
  * logit per pair (or the difference of the two logits of a binary classifier).
  */
 import { QuarryError } from '../io/quarry-error.js';
+import type { PairScorer } from './encoder.js';
 import { runBatches, type EncodeProgress, type TransformerBatchOptions } from './transformer-batches.js';
 import { loadTransformerModel, type TransformerModel } from './transformer-model.js';
 
@@ -15,7 +16,7 @@ export interface CrossEncoderOptions extends TransformerBatchOptions {
 }
 
 /** Scores (query, document) pairs. */
-export class TransformerCrossEncoder {
+export class TransformerCrossEncoder implements PairScorer {
   private constructor(
     readonly model: TransformerModel,
     private readonly opts: CrossEncoderOptions,

@@ -5,6 +5,7 @@
  * document prefixes (E5's "query: " / "passage: ", instruction prefixes).
  */
 import { QuarryError } from '../io/quarry-error.js';
+import type { Encoder } from './encoder.js';
 import { runBatches, type EncodeProgress, type TransformerBatchOptions } from './transformer-batches.js';
 import { loadTransformerModel, type TransformerModel } from './transformer-model.js';
 
@@ -45,7 +46,7 @@ export function poolStates(states: Float32Array, off: number, mask: Uint8Array, 
 }
 
 /** Text to dense vectors with a transformer. */
-export class TransformerDenseEncoder {
+export class TransformerDenseEncoder implements Encoder<Float32Array> {
   readonly dim: number;
   private readonly pooling: Pooling;
   private readonly normalize: boolean;

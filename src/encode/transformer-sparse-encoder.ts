@@ -7,6 +7,7 @@
  * every literal input token keeps at least a minimum weight.
  */
 import { QuarryError } from '../io/quarry-error.js';
+import type { Encoder } from './encoder.js';
 import { runBatches, specialIdsOf, vocabularyOf, type EncodeProgress, type TransformerBatchOptions } from './transformer-batches.js';
 import { loadTransformerModel, type TransformerModel } from './transformer-model.js';
 
@@ -29,7 +30,7 @@ export interface SparseTransformerOptions extends TransformerBatchOptions {
 export type TokenWeights = Record<string, number>;
 
 /** Text to learned sparse vectors. */
-export class TransformerSparseEncoder {
+export class TransformerSparseEncoder implements Encoder<TokenWeights> {
   private readonly vocab: string[];
   private readonly special: Set<number>;
   private readonly mode: 'splade' | 'term-weights';

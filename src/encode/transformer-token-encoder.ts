@@ -10,6 +10,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { QuarryError } from '../io/quarry-error.js';
 import { readSafeTensors } from '../io/safetensors.js';
+import type { Encoder } from './encoder.js';
 import { runBatches, specialIdsOf, vocabularyOf, type EncodeProgress, type TransformerBatchOptions } from './transformer-batches.js';
 import { loadTransformerModel, type HfTensor, type TransformerModel } from './transformer-model.js';
 
@@ -38,7 +39,7 @@ export interface TokenVectors {
 const PUNCTUATION = /^[\p{P}\p{S}]+$/u;
 
 /** Text to token vectors. */
-export class TransformerTokenEncoder {
+export class TransformerTokenEncoder implements Encoder<TokenVectors> {
   /** Output dimension (after projection). */
   readonly dim: number;
   private readonly skip: Set<number>;
