@@ -223,16 +223,18 @@ export class CollectionWriter {
   commit(): number {
     this.flush();
     let segments = [...this.base.segments, ...this.pending];
-    if (segments.length > this.maxSegments) segments = this.mergeSmallest(segments);
-    return this.writeGeneration(segments);
+    const merging = segments.length > this.maxSegments;
+    if (merging) segments = this.mergeSmallest(segments);
+    return this.writeGeneration(segments, merging);
   }
 
   /** Merges every segment into one, dropping deleted documents, and commits. */
   optimize(): number {
     this.flush();
     const all = [...this.base.segments, ...this.pending];
-    if (all.length === 0) return this.writeGeneration([]);
-    return this.writeGeneration(all.length === 1 && this.deletedCount(all[0]!) === 0 ? all : [this.merge(all)]);
+    if (all.length === 0) return this.writeGeneration([], false);
+    if (all.length === 1 && this.deletedCount(all[0]!) === 0) return this.writeGeneration(all, false);
+    return this.writeGeneration([this.merge(all)], true);
   }
 
   private deletedCount(info: SegmentInfo): number {
@@ -274,7 +276,12 @@ export class CollectionWriter {
     }
   }
 
-  private writeGeneration(segmentInfos: SegmentInfo[]): number {
+  /**
+   * Writes the next manifest. `renumbered` says whether a merge changed document
+   * numbers: only then is the id map rebuilt from the segments (an O(documents) read);
+   * otherwise the committed and pending segments keep the order the map already uses.
+   */
+  private writeGeneration(segmentInfos: SegmentInfo[], renumbered: boolean): number {
     const generation = this.base.generation + 1;
     const segments = segmentInfos.map((info) => {
       const flags = this.tombstones.get(info.name);
@@ -285,7 +292,7 @@ export class CollectionWriter {
     this.base = m;
     this.pending = [];
     this.tombstones.clear();
-    this.reindexIds();
+    if (renumbered) this.reindexIds();
     removeOldGenerations(this.dir, generation);
     return m.generation;
   }
