@@ -1,10 +1,10 @@
 // Ingest benchmark for changing collections: 1,000,000 synthetic documents with a
 // BM25 text field, a learned-sparse field (exact index) and a 64-d dense field,
-// written by a writer process that commits every 100,000 documents (merge policy
+// written by a writer process that commits every 50,000 documents (merge policy
 // on); then search latency on the idle collection and while another writer keeps
 // ingesting and committing (same queries, same run, readers reopened at each new
 // generation); then a delete of 100,000 ids by id list, and a force-merge.
-// Usage: npm run bench -- ingest [--docs 1000000] [--commit-every 100000] [--dense-index flat|hnsw]
+// Usage: npm run bench -- ingest [--docs 1000000] [--commit-every 50000] [--dense-index flat|hnsw]
 //        [--during 200000] [--deletes 100000] [--queries 200]
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -18,7 +18,7 @@ import { ingestSchema, syntheticQuery } from './synthetic-docs.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const docs = argNumber('docs', 1_000_000);
-const commitEvery = argNumber('commit-every', 100_000);
+const commitEvery = argNumber('commit-every', 50_000);
 const denseIndex = argValue('dense-index', 'flat');
 const during = argNumber('during', 200_000);
 const deletes = argNumber('deletes', 100_000);
@@ -107,6 +107,7 @@ if ((await exited) !== 0) throw new Error('the concurrent writer failed');
 const duringEvents = childOut.trim().split('\n').map((l) => JSON.parse(l) as Event);
 const duringCommits = duringEvents.filter((e) => e.type === 'commit');
 const duringSeconds = Number(duringCommits[duringCommits.length - 1]!.elapsedMs) / 1000;
+const duringMerges = duringEvents.filter((e) => e.type === 'merge');
 
 // 3. Delete by id list, 4. force-merge
 process.stderr.write(`deleting ${deletes.toLocaleString('en-US')} ids...\n`);
@@ -130,7 +131,8 @@ printTable([
     'segments at end': Number(last.segments),
   },
 ]);
-console.log(`\nsearch latency (ms, single query at a time), ${nQueries} queries; during ingest: ${during.toLocaleString('en-US')} more documents at ${(during / duringSeconds).toFixed(0)} docs/s, reader reopened ${reopened} times`);
+console.log(`\nsearch latency (ms, single query at a time), ${nQueries} queries; during ingest: ${during.toLocaleString('en-US')} more documents at ${(during / duringSeconds).toFixed(0)} docs/s (${duringCommits.length} commits, ${duringMerges.length} merges taking ${(duringMerges.reduce((a, m) => a + Number(m.ms), 0) / 1000).toFixed(1)} s), reader reopened ${reopened} times`);
+if (merges.length + duringMerges.length > 0) printTable([...merges, ...duringMerges].map((m) => ({ 'merged segments': Number(m.segments), 'live docs': Number(m.docs), 'merge s': Number(m.ms) / 1000 })));
 const latRows: Record<string, string | number>[] = [];
 for (const leg of legs) {
   for (const phase of ['idle', 'during ingest']) {
@@ -145,5 +147,5 @@ printTable([
   { step: 'optimize (force-merge, drops deleted)', ms: Number(opt.ms), 'commit ms': 0, segments: Number(opt.segments) },
 ]);
 console.log(`final: ${final.documents.toLocaleString('en-US')} documents, ${final.segments.length} segment(s), ${(final.bytes / 1048576).toFixed(0)} MB on disk; peak RSS of this process ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB`);
-writeJson('ingest', { docs, commitEvery, denseIndex, ingestSeconds, writerSeconds, commits, merges, latency: latRows, during: { docs: during, seconds: duringSeconds, reopened }, delete: del, optimize: opt, final: { documents: final.documents, segments: final.segments.length, bytes: final.bytes } });
+writeJson('ingest', { docs, commitEvery, denseIndex, ingestSeconds, writerSeconds, commits, merges, duringMerges, latency: latRows, during: { docs: during, seconds: duringSeconds, reopened }, delete: del, optimize: opt, final: { documents: final.documents, segments: final.segments.length, bytes: final.bytes } });
 rmSync(dir, { recursive: true, force: true });
