@@ -280,7 +280,7 @@ function heap_pop(d: usize, ids: usize, size: i32, maxHeap: bool): void {
  * Best-first search of an HNSW graph's layer 0 (Malkov & Yashunin, Algorithm 2) from
  * nEntries entry nodes: distances are squared L2 (l2 = 1) or negated dot products.
  * links0: M0 int32 slots per node, counts0: uint8 per node; deleted: uint8 per node;
- * allow: filter bitset or 0. stamp: uint32 per node, a node is visited when
+ * allow: filter bitset or 0. stamp: uint16 per node, a node is visited when
  * stamp == epoch. candD/candI: scratch for up to one entry per node; bestD/bestI: room
  * for ef + 1; pending: scratch for M0 int32. Leaves the ef closest allowed live nodes in bestD/bestI sorted closest
  * first and returns how many.
@@ -291,9 +291,9 @@ export function hnsw_search0(q: usize, vectors: usize, dim: i32, l2: i32, links0
   let nBest = 0;
   for (let j = 0; j < nEntries; j++) {
     const e = load<i32>(entries + (<usize>j << 2));
-    const sa = stamp + (<usize>e << 2);
-    if (load<u32>(sa) == epoch) continue;
-    store<u32>(sa, epoch);
+    const sa = stamp + (<usize>e << 1);
+    if (<u32>load<u16>(sa) == epoch) continue;
+    store<u16>(sa, <u16>epoch);
     const x = vectors + <usize>e * rowBytes;
     const d = l2 != 0 ? l2sq_f32(q, x, dim) : -dot_f32(q, x, dim);
     heap_up(candD, candI, nCand++, d, e, false);
@@ -314,9 +314,9 @@ export function hnsw_search0(q: usize, vectors: usize, dim: i32, l2: i32, links0
     let m = 0;
     for (let j = 0; j < n; j++) {
       const e = load<i32>(links + (<usize>j << 2));
-      const sa = stamp + (<usize>e << 2);
-      if (load<u32>(sa) == epoch) continue;
-      store<u32>(sa, epoch);
+      const sa = stamp + (<usize>e << 1);
+      if (<u32>load<u16>(sa) == epoch) continue;
+      store<u16>(sa, <u16>epoch);
       store<i32>(pending + (<usize>m << 2), e);
       m++;
     }
