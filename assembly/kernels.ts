@@ -231,6 +231,22 @@ export function nearest_l2_rows(data: usize, n: i32, strideBytes: i32, dim: i32,
   }
 }
 
+// ---------------------------------------------------------------- heaps of (key, id) pairs
+
+// Heaps keep keys and ids in two parallel arrays; these move one pair.
+
+/** Copies pair `from` to slot `to`. */
+@inline function move_pair(keys: usize, ids: usize, from: i32, to: i32): void {
+  store<f32>(keys + (<usize>to << 2), load<f32>(keys + (<usize>from << 2)));
+  store<i32>(ids + (<usize>to << 2), load<i32>(ids + (<usize>from << 2)));
+}
+
+/** Writes (key, id) into slot i. */
+@inline function put_pair(keys: usize, ids: usize, i: i32, key: f32, id: i32): void {
+  store<f32>(keys + (<usize>i << 2), key);
+  store<i32>(ids + (<usize>i << 2), id);
+}
+
 // ---------------------------------------------------------------- HNSW layer 0
 
 // Binary heaps of (distance, node) in two parallel arrays. The candidate heap is a
@@ -241,12 +257,10 @@ export function nearest_l2_rows(data: usize, n: i32, strideBytes: i32, dim: i32,
     const p = (i - 1) >> 1;
     const pk = load<f32>(d + (<usize>p << 2));
     if (maxHeap ? pk >= key : pk <= key) break;
-    store<f32>(d + (<usize>i << 2), pk);
-    store<i32>(ids + (<usize>i << 2), load<i32>(ids + (<usize>p << 2)));
+    move_pair(d, ids, p, i);
     i = p;
   }
-  store<f32>(d + (<usize>i << 2), key);
-  store<i32>(ids + (<usize>i << 2), id);
+  put_pair(d, ids, i, key, id);
 }
 
 /** Removes the top of a heap of `size` entries (size > 0). */
@@ -268,12 +282,10 @@ function heap_pop(d: usize, ids: usize, size: i32, maxHeap: bool): void {
     }
     const ck = load<f32>(d + (<usize>c << 2));
     if (maxHeap ? ck <= key : ck >= key) break;
-    store<f32>(d + (<usize>i << 2), ck);
-    store<i32>(ids + (<usize>i << 2), load<i32>(ids + (<usize>c << 2)));
+    move_pair(d, ids, c, i);
     i = c;
   }
-  store<f32>(d + (<usize>i << 2), key);
-  store<i32>(ids + (<usize>i << 2), id);
+  put_pair(d, ids, i, key, id);
 }
 
 /**
@@ -338,8 +350,7 @@ export function hnsw_search0(q: usize, vectors: usize, dim: i32, l2: i32, links0
     const d = load<f32>(bestD);
     const id = load<i32>(bestI);
     heap_pop(bestD, bestI, n, true);
-    store<f32>(bestD + (<usize>(n - 1) << 2), d);
-    store<i32>(bestI + (<usize>(n - 1) << 2), id);
+    put_pair(bestD, bestI, n - 1, d, id);
   }
   return nBest;
 }
@@ -534,15 +545,11 @@ function sift_down(hs: usize, hi: usize, size: i32, score: f32, id: i32): void {
     let c = l;
     const r = l + 1;
     if (r < size && worse(load<f32>(hs + (<usize>r << 2)), load<i32>(hi + (<usize>r << 2)), load<f32>(hs + (<usize>l << 2)), load<i32>(hi + (<usize>l << 2)))) c = r;
-    const cs = load<f32>(hs + (<usize>c << 2));
-    const ci = load<i32>(hi + (<usize>c << 2));
-    if (!worse(cs, ci, score, id)) break;
-    store<f32>(hs + (<usize>i << 2), cs);
-    store<i32>(hi + (<usize>i << 2), ci);
+    if (!worse(load<f32>(hs + (<usize>c << 2)), load<i32>(hi + (<usize>c << 2)), score, id)) break;
+    move_pair(hs, hi, c, i);
     i = c;
   }
-  store<f32>(hs + (<usize>i << 2), score);
-  store<i32>(hi + (<usize>i << 2), id);
+  put_pair(hs, hi, i, score, id);
 }
 
 /**
@@ -562,15 +569,11 @@ export function topk_push(scores: usize, n: i32, firstId: i32, ids: usize, allow
       let i = size++;
       while (i > 0) {
         const p = (i - 1) >> 1;
-        const ps = load<f32>(heapScores + (<usize>p << 2));
-        const pi = load<i32>(heapIds + (<usize>p << 2));
-        if (!worse(s, id, ps, pi)) break;
-        store<f32>(heapScores + (<usize>i << 2), ps);
-        store<i32>(heapIds + (<usize>i << 2), pi);
+        if (!worse(s, id, load<f32>(heapScores + (<usize>p << 2)), load<i32>(heapIds + (<usize>p << 2)))) break;
+        move_pair(heapScores, heapIds, p, i);
         i = p;
       }
-      store<f32>(heapScores + (<usize>i << 2), s);
-      store<i32>(heapIds + (<usize>i << 2), id);
+      put_pair(heapScores, heapIds, i, s, id);
     } else if (worse(load<f32>(heapScores), load<i32>(heapIds), s, id)) {
       sift_down(heapScores, heapIds, size, s, id);
     }
@@ -585,7 +588,6 @@ export function topk_sort(heapScores: usize, heapIds: usize, size: i32): void {
     const id = load<i32>(heapIds);
     const last = n - 1;
     sift_down(heapScores, heapIds, last, load<f32>(heapScores + (<usize>last << 2)), load<i32>(heapIds + (<usize>last << 2)));
-    store<f32>(heapScores + (<usize>last << 2), s);
-    store<i32>(heapIds + (<usize>last << 2), id);
+    put_pair(heapScores, heapIds, last, s, id);
   }
 }
