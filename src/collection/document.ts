@@ -133,7 +133,7 @@ export class DocumentPreparer {
       const src = spec.from ?? name;
       const v = raw[src];
       if ((spec.type === 'sparse' || spec.type === 'multivector') && spec.encoder !== undefined) {
-        this.textToEncode(raw, spec.encoder.from, where);
+        // encodeAsyncFields read (and checked) the text; here only its result is taken
         const e = encoded?.get(name);
         if (e === undefined) bad(name, `field "${name}" is encoded by a transformer, which runs asynchronously`, 'add documents with writer.addBatchAsync (quarry index and the server do)');
         if (spec.type === 'sparse') sparse.set(name, e as Map<string, number>);
@@ -149,12 +149,11 @@ export class DocumentPreparer {
         continue;
       }
       if (spec.type === 'dense' && spec.encoder !== undefined) {
-        const text = this.textToEncode(raw, spec.encoder.from, where);
         if (isAsyncEncoder(spec.encoder)) {
           const v = encoded?.get(name);
           if (v === undefined) bad(name, `field "${name}" is encoded by a transformer, which runs asynchronously`, 'add documents with writer.addBatchAsync (quarry index and the server do)');
           vectors.set(name, v as Float32Array);
-        } else vectors.set(name, this.encoders.get(name)!.encodeDocument(text));
+        } else vectors.set(name, this.encoders.get(name)!.encodeDocument(this.textToEncode(raw, spec.encoder.from, where)));
         continue;
       }
       if (spec.type === 'dense') {

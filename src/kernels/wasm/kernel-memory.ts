@@ -103,11 +103,6 @@ export class KernelMemory {
     this.scratchTop = this.scratchBase;
   }
 
-  /** Scratch bytes still free (until the next resetScratch()). */
-  get scratchFree(): number {
-    return this.scratchEnd - this.scratchTop;
-  }
-
   /** Scratch bytes reserved in all (what is free after a reset). */
   get scratchCapacity(): number {
     return this.scratchEnd - this.scratchBase;

@@ -44,11 +44,6 @@ export class KernelTopK {
     this.size = this.mem.k.topk_push(scoresPtr, n, firstId, idsPtr, allowPtr, negate ? 1 : 0, this.scores.byteOffset, this.ids.byteOffset, this.size, this.k);
   }
 
-  /** The score a row must beat to enter (-Infinity until full). */
-  threshold(): number {
-    return this.size < this.k ? -Infinity : this.scores[0]!;
-  }
-
   /** Best-first results (copied out of scratch); consumes the heap. */
   drain(): KernelHits {
     this.mem.k.topk_sort(this.scores.byteOffset, this.ids.byteOffset, this.size);
