@@ -91,7 +91,7 @@ export function registerSearchRoutes(app: FastifyInstance, ctx: ServerContext): 
     return { hits, total: result.total, ...(result.facets !== undefined ? { facets: result.facets } : {}), ...(result.crossEncoded !== undefined ? { crossEncoded: result.crossEncoded } : {}), generation: snap.generation, took_ms: performance.now() - t0 };
   });
 
-  app.post<{ Params: NameParams }>('/v1/collections/:name/run', { config: read }, (req, reply) => {
+  app.post<{ Params: NameParams }>('/v1/collections/:name/run', { config: read }, async (req, reply) => {
     const c = ctx.collections.get(req.params.name);
     const body = parseRequest(runBody, req.body, 'body');
     if (body.queries.length > o.maxBatchQueries) throw new ApiError(400, 'BAD_REQUEST', `${body.queries.length} queries are above this server's limit of ${o.maxBatchQueries} per request`, 'queries');
@@ -108,12 +108,13 @@ export function registerSearchRoutes(app: FastifyInstance, ctx: ServerContext): 
       return spec;
     });
     const deadline = deadlineOf(req, o);
-    const searchOne = (i: number): { id: string; score: number }[] => {
+    // queryAsync: specs may encode text with a transformer or rerank with a cross-encoder
+    const searchOne = async (i: number): Promise<{ id: string; score: number }[]> => {
       if (performance.now() > deadline) throw new ApiError(503, 'TIMEOUT', `the batch ran past the ${o.timeoutMs} ms request deadline after ${i} of ${body.queries.length} queries`, 'queries', 'send fewer queries per request');
       c.stats.searches++;
       const spec = specs[i];
       const q = body.queries[i]!;
-      const hits = spec === null ? snap.search(q.text!, { k: body.k, includeStored: false }) : snap.query(spec, { includeStored: false }).hits;
+      const hits = spec === null ? snap.search(q.text!, { k: body.k, includeStored: false }) : (await snap.queryAsync(spec, { includeStored: false })).hits;
       return hits.map((h) => ({ id: h.id, score: h.score }));
     };
     const run: RunData = new Map();
@@ -125,10 +126,10 @@ export function registerSearchRoutes(app: FastifyInstance, ctx: ServerContext): 
 
     if ((req.headers.accept ?? '').includes('application/x-ndjson')) {
       // Stream one line per query as it finishes; the evaluation (if any) is the last line.
-      function* lines(): Generator<string> {
+      async function* lines(): AsyncGenerator<string> {
         try {
           for (let i = 0; i < body.queries.length; i++) {
-            const hits = searchOne(i);
+            const hits = await searchOne(i);
             record(body.queries[i]!.id, hits);
             yield JSON.stringify({ query: body.queries[i]!.id, hits }) + '\n';
           }
@@ -143,11 +144,13 @@ export function registerSearchRoutes(app: FastifyInstance, ctx: ServerContext): 
       return reply.type('application/x-ndjson').send(Readable.from(lines()));
     }
     const t0 = performance.now();
-    const results = body.queries.map((q, i) => {
-      const hits = searchOne(i);
+    const results: { query: string; hits: { id: string; score: number }[] }[] = [];
+    for (let i = 0; i < body.queries.length; i++) {
+      const q = body.queries[i]!;
+      const hits = await searchOne(i);
       record(q.id, hits);
-      return { query: q.id, hits };
-    });
+      results.push({ query: q.id, hits });
+    }
     const ms = performance.now() - t0;
     const ev = evaluation();
     return { queries: results.length, took_ms: ms, results, ...(ev !== undefined ? { evaluation: ev } : {}) };
