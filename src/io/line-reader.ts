@@ -35,6 +35,20 @@ export function openForReading(path: string): number {
  * is removed. Multi-byte characters split across chunks are handled.
  */
 export function forEachLine(path: string, onLine: LineHandler, onProgress?: ProgressHandler): number {
+  let count = 0;
+  for (const [line, lineNo] of readLines(path, onProgress)) {
+    onLine(line, lineNo);
+    count = lineNo;
+  }
+  return count;
+}
+
+/**
+ * The lines of the UTF-8 file at `path` with their 1-based numbers, read lazily in
+ * chunks, so a caller may pause between lines (e.g. to await a model) without holding
+ * the file in memory. Stopping early closes the file.
+ */
+export function* readLines(path: string, onProgress?: ProgressHandler): Generator<[string, number]> {
   const stdin = path === STDIN_PATH;
   const fd = stdin ? 0 : openForReading(path);
   const total = onProgress && !stdin ? fstatSync(fd).size : 0;
@@ -52,13 +66,14 @@ export function forEachLine(path: string, onLine: LineHandler, onProgress?: Prog
         chunk = Buffer.concat([carry, chunk]);
         carry = null;
       }
+      // lines are decoded before the next read reuses `buf`
       let start = 0;
       for (;;) {
         const nl = chunk.indexOf(10, start);
         if (nl < 0) break;
         let end = nl;
         if (end > start && chunk[end - 1] === 13) end--;
-        onLine(chunk.toString('utf8', start, end), ++lineNo);
+        yield [chunk.toString('utf8', start, end), ++lineNo];
         start = nl + 1;
       }
       if (start < chunk.length) carry = Buffer.from(chunk.subarray(start));
@@ -67,12 +82,11 @@ export function forEachLine(path: string, onLine: LineHandler, onProgress?: Prog
     if (carry !== null && carry.length > 0) {
       let end = carry.length;
       if (carry[end - 1] === 13) end--;
-      onLine(carry.toString('utf8', 0, end), ++lineNo);
+      yield [carry.toString('utf8', 0, end), ++lineNo];
     }
   } finally {
     if (!stdin) closeSync(fd);
   }
-  return lineNo;
 }
 
 /** The path that means standard input. */

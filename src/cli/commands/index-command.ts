@@ -3,7 +3,7 @@ import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { BEIR_FLAT_SCHEMA, Collection, parseSchema, type CollectionSchema, type CollectionWriter } from '../../collection/index.js';
-import { forEachJsonObject } from '../../io/jsonl.js';
+import { forEachJsonObject, readJsonObjects } from '../../io/jsonl.js';
 import { QuarryError } from '../../io/quarry-error.js';
 import { createProgress, type Progress } from '../progress.js';
 import { guarded, intOption } from '../run-command.js';
@@ -78,14 +78,23 @@ export async function importCorpusAsync(dir: string, corpus: string, schemaPath:
   }
   const progress = createProgress('encoding', 1, 'docs', quiet);
   return job.runAsync(async () => {
-    const records: { rec: Record<string, unknown>; line: number }[] = [];
-    forEachJsonObject(corpus, (rec, line) => void records.push({ rec, line }));
-    for (let from = 0; from < records.length; from += ENCODE_BATCH) {
-      const batch = records.slice(from, from + ENCODE_BATCH);
-      await writer.addBatchAsync(batch.map((r) => r.rec), 'add', (i) => ({ file: corpus, line: batch[i]!.line }));
-      progress.update((from + batch.length) / records.length, from + batch.length);
+    // streamed: one batch of records in memory at a time, encoded while the file waits
+    let added = 0;
+    let fraction = 0;
+    let batch: { record: Record<string, unknown>; line: number }[] = [];
+    const flush = async (): Promise<void> => {
+      const b = batch;
+      batch = [];
+      await writer.addBatchAsync(b.map((r) => r.record), 'add', (i) => ({ file: corpus, line: b[i]!.line }));
+      added += b.length;
+      progress.update(fraction, added);
+    };
+    for (const r of readJsonObjects(corpus, (bytes, total) => (fraction = bytes / total))) {
+      batch.push(r);
+      if (batch.length === ENCODE_BATCH) await flush();
     }
-    return records.length;
+    if (batch.length > 0) await flush();
+    return added;
   }, progress);
 }
 
