@@ -34,6 +34,8 @@ export class TransformerSparseEncoder implements Encoder<TokenWeights> {
   private readonly vocab: string[];
   private readonly special: Set<number>;
   private readonly mode: 'splade' | 'term-weights';
+  /** Per-vocabulary maximum logit of the text being encoded (reused). */
+  private maxLogits = new Float32Array(0);
 
   private constructor(
     readonly model: TransformerModel,
@@ -78,17 +80,26 @@ export class TransformerSparseEncoder implements Encoder<TokenWeights> {
           const keep = (id: number, w: number): void => {
             if (w > (weights.get(id) ?? 0)) weights.set(id, w);
           };
-          for (let t = 0; t < b.seq; t++) {
-            if (b.mask[i * b.seq + t] !== 1) continue;
-            const off = (i * b.seq + t) * last;
-            if (this.mode === 'splade') {
+          if (this.mode === 'splade') {
+            // log(1 + ReLU) is increasing, so the max over tokens is taken on the logits first
+            // and the logarithm applied once per vocabulary entry
+            if (this.maxLogits.length < last) this.maxLogits = new Float32Array(last);
+            const m = this.maxLogits;
+            m.fill(0, 0, last);
+            for (let t = 0; t < b.seq; t++) {
+              if (b.mask[i * b.seq + t] !== 1) continue;
+              const off = (i * b.seq + t) * last;
               for (let v = 0; v < last; v++) {
                 const x = b.output[off + v]!;
-                if (x > 0) keep(v, Math.log1p(x));
+                if (x > m[v]!) m[v] = x;
               }
-            } else {
+            }
+            for (let v = 0; v < last; v++) if (m[v]! > 0) weights.set(v, Math.log1p(m[v]!));
+          } else {
+            for (let t = 0; t < b.seq; t++) {
+              if (b.mask[i * b.seq + t] !== 1) continue;
               const id = b.ids[i * b.seq + t]!;
-              if (!this.special.has(id)) keep(id, Math.max(0, b.output[off]!));
+              if (!this.special.has(id)) keep(id, Math.max(0, b.output[(i * b.seq + t) * last]!));
             }
           }
           const vec = this.prune(weights);
