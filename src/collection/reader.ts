@@ -19,7 +19,7 @@ import type { CalibrationModel } from '../search/calibration.js';
 import { rocchioDense, rocchioSparse, type RocchioParams } from '../search/rocchio.js';
 import { TopKHeap } from '../kernels/top-k-heap.js';
 import { Bitset } from '../kernels/bitset.js';
-import { runQuery, type PipelineResult, type QuerySource } from '../search/pipeline.js';
+import { runParsedQuery, runQuery, type PipelineResult, type QuerySource } from '../search/pipeline.js';
 import { parseQuerySpec, type QuerySpec } from '../search/query-spec.js';
 import { rerankWithCrossEncoder } from '../search/cross-encoder-stage.js';
 import { rm3Expand, RM3_DEFAULTS, type Rm3Params } from '../search/rm3.js';
@@ -390,17 +390,17 @@ export class Snapshot {
    * await snap.queryAsync({ retrieve: [{ field: 'contents', text: 'ranking' }], crossEncoder: { reranker: 'minilm', text: 'ranking', depth: 50 }, k: 10 });
    */
   async queryAsync(spec: unknown, opts: { includeStored?: boolean } = {}): Promise<PipelineResult> {
-    const parsed = parseQuerySpec(spec);
-    spec = await this.encodeTextLegs(spec, parsed);
+    // parsed once: the stages below work on the validated spec
+    const parsed = await this.encodeTextLegs(parseQuerySpec(spec));
     const stage = parsed.crossEncoder;
-    if (stage === undefined) return this.query(spec, opts);
+    if (stage === undefined) return runParsedQuery(this.querySource(), parsed, opts);
     const reranker = this.schema.rerankers?.[stage.reranker];
     if (reranker === undefined) {
       const names = Object.keys(this.schema.rerankers ?? {});
       throw new QuarryError('NOT_FOUND', `the schema has no reranker "${stage.reranker}"`, { field: 'crossEncoder.reranker' }, names.length > 0 ? `rerankers: ${names.join(', ')}` : 'add one under "rerankers" in the schema (docs/schema.md)');
     }
-    const { crossEncoder: _stage, ...rest } = spec as Record<string, unknown>;
-    const first = this.query({ ...rest, k: Math.max(parsed.k + parsed.offset, stage.depth), offset: 0 }, { includeStored: true });
+    const firstStage: QuerySpec = { ...parsed, crossEncoder: undefined, k: Math.max(parsed.k + parsed.offset, stage.depth), offset: 0 };
+    const first = runParsedQuery(this.querySource(), firstStage, { includeStored: true });
     return rerankWithCrossEncoder(first, stage, reranker, parsed.k, parsed.offset, opts.includeStored ?? true);
   }
 
@@ -409,42 +409,31 @@ export class Snapshot {
    * encoder's query side makes of it: a vector (dense), weights (sparse) or token rows
    * (multi-vector), in retrieval legs and in a rerank stage; other specs pass unchanged.
    */
-  private async encodeTextLegs(spec: unknown, parsed: QuerySpec): Promise<unknown> {
+  private async encodeTextLegs(spec: QuerySpec): Promise<QuerySpec> {
     const fields = this.schema.fields;
-    const needs = (field: string): boolean => {
+    const needs = (field: string, text: string | undefined): text is string => {
       const f = fields[field];
-      return f !== undefined && f.type !== 'text' && isAsyncField(f);
+      return text !== undefined && f !== undefined && f.type !== 'text' && isAsyncField(f);
     };
-    const legs = parsed.retrieve.map((l) => l.text !== undefined && needs(l.field));
-    const rerank = parsed.rerank?.text !== undefined && needs(parsed.rerank.field);
-    if (!legs.some(Boolean) && !rerank) return spec;
-    const encodeFor = async (field: string, text: string): Promise<Record<string, unknown>> => {
+    const encodeFor = async (field: string, text: string): Promise<{ vector?: number[]; sparse?: Record<string, number>; multivector?: number[][]; text: undefined }> => {
       const f = fields[field]!;
       if (f.type === 'dense') {
         const [v] = await (await loadAsyncFieldEncoder(field, f.encoder!, f.dim)).encodeQueries([text]);
-        return { vector: Array.from(v!) };
+        return { vector: Array.from(v!), text: undefined };
       }
       if (f.type === 'sparse') {
         const [w] = await (await loadSparseFieldEncoder(f.encoder!)).encodeQueries([text]);
-        return { sparse: w! };
+        return { sparse: w!, text: undefined };
       }
       const mv = f as MultiVectorFieldSpec;
       const [t] = await (await loadTokenFieldEncoder(field, mv.encoder!, mv.dim)).encodeQueries([text]);
-      return { multivector: tokenRowsOf(t!) };
+      return { multivector: tokenRowsOf(t!), text: undefined };
     };
-    const raw = spec as { retrieve: Record<string, unknown>[]; rerank?: Record<string, unknown> };
-    const retrieve = await Promise.all(
-      raw.retrieve.map(async (leg, i) => {
-        if (legs[i] !== true) return leg;
-        const { text, ...rest } = leg;
-        return { ...rest, ...(await encodeFor(String(leg.field), String(text))) };
-      }),
-    );
-    const out: Record<string, unknown> = { ...raw, retrieve };
-    if (rerank && raw.rerank !== undefined) {
-      const { text, ...rest } = raw.rerank;
-      out.rerank = { ...rest, ...(await encodeFor(String(raw.rerank.field), String(text))) };
-    }
+    const rerank = spec.rerank;
+    if (!spec.retrieve.some((l) => needs(l.field, l.text)) && (rerank === undefined || !needs(rerank.field, rerank.text))) return spec;
+    const retrieve = await Promise.all(spec.retrieve.map(async (leg) => (needs(leg.field, leg.text) ? { ...leg, ...(await encodeFor(leg.field, leg.text)) } : leg)));
+    const out: QuerySpec = { ...spec, retrieve };
+    if (rerank !== undefined && needs(rerank.field, rerank.text)) out.rerank = { ...rerank, ...(await encodeFor(rerank.field, rerank.text)) };
     return out;
   }
 

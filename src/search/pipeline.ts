@@ -72,7 +72,11 @@ export interface PipelineResult {
 
 /** Runs a query spec (validated here) against a source. */
 export function runQuery(source: QuerySource, input: unknown, opts: { includeStored?: boolean } = {}): PipelineResult {
-  const spec = parseQuerySpec(input);
+  return runParsedQuery(source, parseQuerySpec(input), opts);
+}
+
+/** Runs an already validated query spec against a source. */
+export function runParsedQuery(source: QuerySource, spec: QuerySpec, opts: { includeStored?: boolean } = {}): PipelineResult {
   if (spec.crossEncoder !== undefined) throw new QuarryError('BAD_ARGUMENT', 'a crossEncoder stage runs a model asynchronously', { field: 'crossEncoder' }, 'use Snapshot.queryAsync (the CLI and the server do)');
   spec.retrieve.forEach((leg, i) => {
     const f = source.fields[leg.field];
