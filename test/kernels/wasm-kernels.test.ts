@@ -113,6 +113,30 @@ describe('WebAssembly SIMD kernels', () => {
     );
   });
 
+  it('nearest-centroid assignment matches a brute-force argmin, strided rows included', () => {
+    for (const [dim, k, stride] of [[1, 1, 1], [3, 5, 3], [4, 7, 12], [17, 9, 20], [100, 33, 100]] as const) {
+      const m = memory();
+      const r = rng(dim * 31 + k);
+      const n = 50;
+      const data = m.array(Float32Array, n * stride);
+      for (let i = 0; i < data.length; i++) data[i] = r() - 0.5;
+      const cents = m.array(Float32Array, k * dim);
+      for (let i = 0; i < cents.length; i++) cents[i] = r() - 0.5;
+      cents.set(cents.subarray(0, dim), (k - 1) * dim); // a duplicate centroid: ties go to the first
+      const offset = stride - dim;
+      const assign = m.array(Int32Array, n);
+      const dist = m.array(Float32Array, n);
+      m.k.nearest_l2_rows(data.byteOffset + 4 * offset, n, 4 * stride, dim, cents.byteOffset, k, assign.byteOffset, dist.byteOffset);
+      for (let i = 0; i < n; i++) {
+        const ds = Array.from({ length: k }, (_, c) => l2Squared(data, i * stride + offset, cents, c * dim, dim));
+        const best = Math.min(...ds);
+        close(dist[i]!, best, dim);
+        expect(ds[assign[i]!]! - best).toBeLessThanOrEqual(1e-5 * dim);
+        if (k > 1) expect(assign[i]).not.toBe(k - 1); // centroid k-1 duplicates centroid 0, which wins the tie
+      }
+    }
+  });
+
   it('float32 x uint8 code scores agree with the reference', () => {
     for (const dim of LENGTHS) {
       const m = memory();
