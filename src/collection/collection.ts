@@ -123,7 +123,7 @@ export class Collection {
     };
   }
 
-  /** Removes segment folders that no manifest refers to (left by a crashed or aborted writer). */
+  /** Removes segment and merge folders that no manifest refers to (left by a crashed or aborted writer). */
   private removeOrphans(): void {
     const referenced = new Set<string>();
     for (const g of listGenerations(this.dir)) {
@@ -135,6 +135,8 @@ export class Collection {
     }
     for (const entry of readdirSync(this.dir)) {
       if (/^seg-\d+$/.test(entry) && !referenced.has(entry)) rmSync(join(this.dir, entry), { recursive: true, force: true });
+      // A background merge that never reached a commit (the writer crashed, or was aborted).
+      if (/^merge-\d+-[0-9a-z]+$/.test(entry)) rmSync(join(this.dir, entry), { recursive: true, force: true });
       if (entry.includes('.tmp-')) rmSync(join(this.dir, entry), { force: true });
     }
   }

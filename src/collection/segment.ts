@@ -48,6 +48,14 @@ class DenseRows {
   }
 }
 
+/**
+ * The ids of a segment's documents, without opening its other files: what a
+ * writer needs to map ids to documents on a large collection.
+ */
+export function readSegmentIds(dir: string, info: SegmentInfo): Records {
+  return new Records(join(dir, info.name, IDS), 'IDS ', { bytes: info.files[IDS]?.bytes, verifyChecksum: false });
+}
+
 /** Analyzers of a schema's text fields. */
 export function analyzersOf(schema: CollectionSchema): Map<string, Analyzer> {
   return new Map(textFields(schema).map(([name, spec]) => [name, createAnalyzer(spec.analyzer)]));

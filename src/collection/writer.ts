@@ -3,7 +3,9 @@
  * full builders as new segment folders, and commits by writing the next
  * manifest. Nothing is visible to readers until `commit()` returns; `abort()`
  * (or a failure) removes the uncommitted segment folders, leaving the
- * collection exactly as it was.
+ * collection exactly as it was. When a commit leaves too many segments, the
+ * smallest are merged on a worker thread while writing goes on; a later
+ * commit installs the merged segment, carrying over deletes made meanwhile.
  */
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
@@ -12,10 +14,11 @@ import { QuarryError } from '../io/quarry-error.js';
 import type { Analyzer } from '../text/analyzer.js';
 import { DocumentPreparer, type EncodedValue, type PreparedDocument } from './document.js';
 import { readLatestManifest, writeManifest, type Manifest, type SegmentInfo } from './manifest.js';
-import { analyzersOf, Segment, SegmentBuilder } from './segment.js';
+import { analyzersOf, readSegmentIds, Segment, SegmentBuilder } from './segment.js';
 import type { WriteLock } from './write-lock.js';
-import { writeTombstones } from './tombstones.js';
+import { readTombstones, writeTombstones } from './tombstones.js';
 import { mergeSegments } from './merge.js';
+import { BackgroundMerge, type FinishedMerge } from './background-merge.js';
 import { removeOldGenerations } from './generations.js';
 
 /** Writer settings. */
@@ -28,7 +31,12 @@ export interface WriterOptions {
   maxSegments?: number;
   /** Merge policy: how many of the smallest segments are merged at once (default 10). */
   mergeFactor?: number;
-  /** Called after each merge (by the policy or optimize) with what it did, e.g. for logs and benchmarks. */
+  /**
+   * Run the merge policy's merges on a worker thread (default true) so that
+   * commits do not wait for them; false merges inside `commit()`.
+   */
+  backgroundMerges?: boolean;
+  /** Called when a merge (by the policy or optimize) is committed, with what it did, e.g. for logs and benchmarks. */
   onMerge?: (merge: MergeReport) => void;
 }
 
@@ -40,6 +48,8 @@ export interface MergeReport {
   docs: number;
   /** Wall time of the merge in milliseconds. */
   ms: number;
+  /** True when the merge ran on a worker thread while the writer went on. */
+  background: boolean;
 }
 
 /** Adds documents to a collection. Single writer per collection (see `write.lock`). */
@@ -63,6 +73,9 @@ export class CollectionWriter {
   private readonly maxSegments: number;
   private readonly mergeFactor: number;
   private readonly onMerge: ((merge: MergeReport) => void) | undefined;
+  private readonly backgroundMerges: boolean;
+  /** The merge in progress (or finished and not yet committed), if any. */
+  private running: BackgroundMerge | null = null;
 
   constructor(
     readonly dir: string,
@@ -79,11 +92,8 @@ export class CollectionWriter {
     this.maxSegments = opts.maxSegments ?? 10;
     this.mergeFactor = Math.max(2, opts.mergeFactor ?? 10);
     this.onMerge = opts.onMerge;
-    for (const info of this.base.segments) {
-      const seg = new Segment(dir, info, this.base.schema, false);
-      const s = this.segmentNames.push(info.name) - 1;
-      for (let i = 0; i < seg.ids.count; i++) if (seg.deleted === null || seg.deleted[i] === 0) this.ids.set(seg.ids.text(i), { seg: s, doc: i });
-    }
+    this.backgroundMerges = opts.backgroundMerges ?? true;
+    this.indexIds();
   }
 
   /** Documents added since the last commit. */
@@ -91,6 +101,11 @@ export class CollectionWriter {
     let n = this.builder.numDocs;
     for (const s of this.pending) n += s.numDocs;
     return n;
+  }
+
+  /** True while a merge runs on a worker thread (or has finished and waits for the next commit). */
+  get mergeRunning(): boolean {
+    return this.running !== null;
   }
 
   /** True when documents were added or deleted since the last commit. */
@@ -187,8 +202,7 @@ export class CollectionWriter {
     const name = this.segmentNames[at.seg]!;
     let flags = this.tombstones.get(name);
     if (flags === undefined) {
-      const info = [...this.base.segments, ...this.pending].find((s) => s.name === name)!;
-      flags = info.deletes !== undefined && info.deletes.count > 0 ? new Segment(this.dir, info, this.base.schema, false).deleted!.slice() : new Uint8Array(info.numDocs);
+      flags = this.deletedFlags([...this.base.segments, ...this.pending].find((s) => s.name === name)!);
       this.tombstones.set(name, flags);
     }
     flags[at.doc] = 1;
@@ -218,18 +232,48 @@ export class CollectionWriter {
 
   /**
    * Makes everything added or deleted so far durable and visible to new
-   * readers, then applies the merge policy. Returns the new generation.
+   * readers, together with a background merge that has finished since the
+   * last commit, then applies the merge policy (which starts a merge on a
+   * worker thread, or merges before committing when background merges are
+   * off). Returns the new generation. A background merge that failed is
+   * reported here, before anything is written: the collection and the
+   * uncommitted changes are untouched, and committing again succeeds.
    */
   commit(): number {
+    this.checkOpen();
     this.flush();
     let segments = [...this.base.segments, ...this.pending];
-    const merging = segments.length > this.maxSegments;
-    if (merging) segments = this.mergeSmallest(segments);
-    return this.writeGeneration(segments, merging);
+    const done = this.finishedMerge(false);
+    if (done !== null) segments = this.installMerge(segments, done);
+    if (this.running === null && !this.backgroundMerges && segments.length > this.maxSegments) {
+      this.startMerge(segments);
+      segments = this.installMerge(segments, this.finishedMerge(true)!);
+    }
+    const generation = this.writeGeneration(segments, false);
+    if (this.running === null && this.base.segments.length > this.maxSegments) this.startMerge(this.base.segments);
+    return generation;
+  }
+
+  /**
+   * Blocks until the running merge (and any the policy starts after it) has
+   * finished and commits it, together with everything added or deleted so far.
+   * Returns the new generation, or the current one when no merge was running.
+   */
+  waitForMerges(): number {
+    this.checkOpen();
+    while (this.running !== null) {
+      this.finishedMerge(true);
+      this.commit();
+    }
+    return this.base.generation;
   }
 
   /** Merges every segment into one, dropping deleted documents, and commits. */
   optimize(): number {
+    this.checkOpen();
+    // A policy merge in progress covers only part of the segments: drop it, the force-merge covers all.
+    this.running?.cancel();
+    this.running = null;
     this.flush();
     const all = [...this.base.segments, ...this.pending];
     if (all.length === 0) return this.writeGeneration([], false);
@@ -243,17 +287,77 @@ export class CollectionWriter {
     return info.deletes?.count ?? 0;
   }
 
-  /** Merge policy: merge the `mergeFactor` smallest segments into one. */
-  private mergeSmallest(segments: SegmentInfo[]): SegmentInfo[] {
+  /** A copy of a segment's deleted flags as this writer sees them (committed tombstones plus uncommitted deletes). */
+  private deletedFlags(info: SegmentInfo): Uint8Array {
+    const pending = this.tombstones.get(info.name);
+    if (pending !== undefined) return pending.slice();
+    return info.deletes !== undefined && info.deletes.count > 0 ? readTombstones(this.dir, info.name, info.deletes, false) : new Uint8Array(info.numDocs);
+  }
+
+  /** Merge policy: start merging the `mergeFactor` smallest segments (by live documents) into one. */
+  private startMerge(segments: readonly SegmentInfo[]): void {
     const live = (s: SegmentInfo): number => s.numDocs - this.deletedCount(s);
     const chosen = new Set([...segments].sort((a, b) => live(a) - live(b)).slice(0, this.mergeFactor).map((s) => s.name));
-    const merged = this.merge(segments.filter((s) => chosen.has(s.name)));
+    const infos = segments.filter((s) => chosen.has(s.name));
+    this.running = new BackgroundMerge(this.dir, this.nextSegment++, infos, infos.map((s) => this.deletedFlags(s)), this.base.schema, this.backgroundMerges);
+  }
+
+  /** The running merge's result once it has finished (`wait` blocks until then); a failed merge is dropped and rethrown. */
+  private finishedMerge(wait: boolean): FinishedMerge | null {
+    const job = this.running;
+    if (job === null) return null;
+    try {
+      return job.result(wait);
+    } catch (e) {
+      this.running = null;
+      throw e;
+    }
+  }
+
+  /**
+   * Puts the finished merge in place of its inputs in `segments` (at the first
+   * input's position). Documents deleted since the merge started are deleted
+   * in the merged segment too, and the id map follows the new numbering
+   * (live documents of the inputs, in order).
+   */
+  private installMerge(segments: SegmentInfo[], done: FinishedMerge): SegmentInfo[] {
+    const job = this.running!;
+    job.install();
+    this.running = null;
+    const merged = new Uint8Array(done.info.numDocs);
+    let deletedSince = 0;
+    const remaps = new Map<number, Int32Array>();
+    let next = 0;
+    job.segments.forEach((info, i) => {
+      const atStart = job.deleted[i]!;
+      const current = segments.find((s) => s.name === info.name);
+      const now = current === undefined ? atStart : this.deletedFlags(current);
+      const remap = new Int32Array(info.numDocs).fill(-1);
+      for (let d = 0; d < info.numDocs; d++) {
+        if (atStart[d] !== 0) continue;
+        remap[d] = next;
+        if (now[d] !== 0) {
+          merged[next] = 1;
+          deletedSince++;
+        }
+        next++;
+      }
+      remaps.set(this.segmentNames.indexOf(info.name), remap);
+      this.tombstones.delete(info.name);
+    });
+    if (deletedSince > 0) this.tombstones.set(done.info.name, merged);
+    const s = this.segmentNames.push(done.info.name) - 1;
+    for (const [id, at] of this.ids) {
+      const remap = remaps.get(at.seg);
+      if (remap !== undefined) this.ids.set(id, { seg: s, doc: remap[at.doc]! });
+    }
+    this.onMerge?.({ segments: job.segments.length, docs: done.info.numDocs - deletedSince, ms: done.ms, background: this.backgroundMerges });
     const out: SegmentInfo[] = [];
     let placed = false;
-    for (const s of segments) {
-      if (!chosen.has(s.name)) out.push(s);
+    for (const seg of segments) {
+      if (!job.names.has(seg.name)) out.push(seg);
       else if (!placed) {
-        out.push(merged);
+        out.push(done.info);
         placed = true;
       }
     }
@@ -268,7 +372,7 @@ export class CollectionWriter {
     try {
       const merged = mergeSegments(this.dir, name, segs, this.base.schema);
       for (const info of infos) this.tombstones.delete(info.name);
-      this.onMerge?.({ segments: infos.length, docs: merged.numDocs, ms: performance.now() - started });
+      this.onMerge?.({ segments: infos.length, docs: merged.numDocs, ms: performance.now() - started, background: false });
       return merged;
     } catch (e) {
       rmSync(join(this.dir, name), { recursive: true, force: true });
@@ -292,35 +396,57 @@ export class CollectionWriter {
     this.base = m;
     this.pending = [];
     this.tombstones.clear();
-    if (renumbered) this.reindexIds();
+    if (renumbered) this.indexIds();
     removeOldGenerations(this.dir, generation);
     return m.generation;
   }
 
-  /** Rebuilds the id -> (segment, document) map after segments changed. */
-  private reindexIds(): void {
+  /** (Re)builds the id -> (segment, document) map from the committed segments' ids and tombstones. */
+  private indexIds(): void {
     this.ids.clear();
     this.segmentNames.length = 0;
     for (const info of this.base.segments) {
-      const seg = new Segment(this.dir, info, this.base.schema, false);
+      const ids = readSegmentIds(this.dir, info);
+      const deleted = this.deletedFlags(info);
       const s = this.segmentNames.push(info.name) - 1;
-      for (let i = 0; i < seg.ids.count; i++) if (seg.deleted === null || seg.deleted[i] === 0) this.ids.set(seg.ids.text(i), { seg: s, doc: i });
+      for (let i = 0; i < ids.count; i++) if (deleted[i] === 0) this.ids.set(ids.text(i), { seg: s, doc: i });
     }
   }
 
-  /** Drops everything added since the last commit and releases the lock. */
+  /** Drops everything added since the last commit, stops a running merge and releases the lock. */
   abort(): void {
     if (this.closed) return;
-    for (const s of this.pending) rmSync(join(this.dir, s.name), { recursive: true, force: true });
-    this.tombstones.clear();
-    this.pending = [];
+    this.running?.cancel();
+    this.running = null;
+    this.discardUncommitted();
     this.closed = true;
     this.lock.release();
   }
 
-  /** Releases the lock. Uncommitted documents are dropped (commit first to keep them). */
+  /**
+   * Drops uncommitted documents and deletes (commit first to keep them), waits
+   * for a running merge and commits it (as Lucene's close does), then releases
+   * the lock. Use `abort()` to stop the merge instead.
+   */
   close(): void {
-    this.abort();
+    if (this.closed) return;
+    try {
+      if (this.running !== null) {
+        this.discardUncommitted();
+        this.waitForMerges();
+      }
+    } finally {
+      this.abort();
+    }
+  }
+
+  private discardUncommitted(): void {
+    for (const s of this.pending) rmSync(join(this.dir, s.name), { recursive: true, force: true });
+    this.tombstones.clear();
+    this.pending = [];
+    for (const id of this.builderIds) this.ids.delete(id);
+    this.builderIds = [];
+    this.builder = new SegmentBuilder(this.base.schema, this.analyzers);
   }
 
   private checkOpen(): void {
