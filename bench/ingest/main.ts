@@ -42,6 +42,7 @@ const ingestSeconds = (performance.now() - t0) / 1000;
 const commits = ingest.filter((e) => e.type === 'commit');
 const merges = ingest.filter((e) => e.type === 'merge');
 const last = commits[commits.length - 1]!;
+const closed = ingest.find((e) => e.type === 'close')!;
 const mergeMs = merges.reduce((a, m) => a + Number(m.ms), 0);
 const commitMs = commits.reduce((a, c) => a + Number(c.commitMs), 0);
 const writerSeconds = Number(last.elapsedMs) / 1000;
@@ -128,7 +129,9 @@ printTable([
     merges: merges.length,
     'merge s': mergeMs / 1000,
     'commit s (incl. merges)': commitMs / 1000,
-    'segments at end': Number(last.segments),
+    'slowest commit ms': Math.max(...commits.map((c) => Number(c.commitMs))),
+    'close s (waits for a running merge)': Number(closed.ms) / 1000,
+    'segments at end': Number(closed.segments),
   },
 ]);
 console.log(`\nsearch latency (ms, single query at a time), ${nQueries} queries; during ingest: ${during.toLocaleString('en-US')} more documents at ${(during / duringSeconds).toFixed(0)} docs/s (${duringCommits.length} commits, ${duringMerges.length} merges taking ${(duringMerges.reduce((a, m) => a + Number(m.ms), 0) / 1000).toFixed(1)} s), reader reopened ${reopened} times`);

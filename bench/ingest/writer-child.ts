@@ -2,6 +2,7 @@
 // [from, to) committing every --commit-every documents, or deletes --delete ids
 // spread over [0, to), or force-merges (--optimize). One JSON line per event.
 import { Collection } from '../../src/collection/index.js';
+import { readLatestManifest } from '../../src/collection/manifest.js';
 import { argNumber, argValue } from '../common/args.js';
 import { syntheticDoc } from './synthetic-docs.js';
 
@@ -16,7 +17,7 @@ const say = (event: Record<string, unknown>): void => void process.stdout.write(
 const collection = Collection.open(dir);
 const writer = collection.writer({ onMerge: (m) => say({ type: 'merge', ...m }) });
 const t0 = performance.now();
-const segments = (): number => Collection.open(dir).info().segments.length;
+const segments = (): number => readLatestManifest(dir).segments.length;
 if (deletes > 0) {
   const step = to / deletes;
   for (let j = 0; j < deletes; j++) writer.delete(`d${Math.floor(j * step)}`);
@@ -36,8 +37,11 @@ if (deletes > 0) {
       addMs += t - last;
       const generation = writer.commit();
       last = performance.now();
-      say({ type: 'commit', docs: i + 1 - from, generation, commitMs: last - t, addMs, elapsedMs: last - t0, segments: segments() });
+      say({ type: 'commit', docs: i + 1 - from, generation, commitMs: last - t, addMs, elapsedMs: last - t0, segments: segments(), mergeRunning: writer.mergeRunning });
     }
   }
 }
+// close() waits for a background merge still running and commits it.
+const t = performance.now();
 writer.close();
+say({ type: 'close', ms: performance.now() - t, elapsedMs: performance.now() - t0, segments: segments() });
