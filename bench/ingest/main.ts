@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Collection, type Snapshot } from '../../src/collection/index.js';
+import { readLatestManifest } from '../../src/collection/manifest.js';
 import { argNumber, argValue } from '../common/args.js';
 import { printTable, writeJson } from '../report.js';
 import { ingestSchema, syntheticQuery } from './synthetic-docs.js';
@@ -86,11 +87,12 @@ let done = false;
 child.stdout.on('data', (b: Buffer) => (childOut += b.toString()));
 const exited = new Promise<number>((resolve) => child.on('exit', (code) => resolve(code ?? 1)));
 void exited.then(() => (done = true));
-let generation = Collection.open(dir).info().generation;
+let generation = readLatestManifest(dir).generation;
 let reopened = 0;
 let j = 0;
 while (!done) {
-  const g = Collection.open(dir).info().generation;
+  // The manifest alone says whether a new generation exists (info() would open every segment).
+  const g = readLatestManifest(dir).generation;
   if (g !== generation) {
     generation = g;
     snap = Collection.open(dir).reader();

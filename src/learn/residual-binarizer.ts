@@ -65,3 +65,34 @@ export function encodeResidualBits(b: ResidualBinarizer, data: Float32Array): Ui
   }
   return codes;
 }
+
+/**
+ * Per-vector corrections of the code estimate (after RaBitQ, Gao and Long,
+ * SIGMOD 2024): with r the centred row and x its reconstruction from the codes
+ * (without the mean), <r, q> ~= |r|^2 <x, q> / <x, r>. The ratio form is exact
+ * for q = r and, unlike the plain reconstruction, does not favour rows whose
+ * codes happen to reconstruct them long. Returns |r|^2 / <x, r> per row (0 for
+ * a row equal to the mean).
+ */
+export function residualCorrections(b: ResidualBinarizer, data: Float32Array, codes: Uint32Array): Float32Array {
+  const { dim, planes } = b;
+  const n = data.length / dim;
+  const words = planeWords(dim);
+  const out = new Float32Array(n);
+  for (let r = 0; r < n; r++) {
+    let rr = 0;
+    let xr = 0;
+    for (let d = 0; d < dim; d++) {
+      const c = data[r * dim + d]! - b.mean[d]!;
+      let x = 0;
+      for (let t = 0; t < planes; t++) {
+        const bit = (codes[(r * planes + t) * words + (d >>> 5)]! >>> (d & 31)) & 1;
+        x += bit === 1 ? b.scales[t * dim + d]! : -b.scales[t * dim + d]!;
+      }
+      rr += c * c;
+      xr += x * c;
+    }
+    out[r] = xr > 0 ? rr / xr : 0;
+  }
+  return out;
+}

@@ -39,6 +39,13 @@ describe('binary', () => {
   it('1-bit codes + rescoring 10 x k reach recall@10 >= 0.95', () => {
     expect(recall(one.searchBatch(queries.data, 10).map((h) => h.ids))).toBeGreaterThanOrEqual(0.95);
   });
+  it('per-vector corrections (RaBitQ ratio estimator) rank better before rescoring than the plain reconstruction', () => {
+    const plain = buildBinary(base.data, { dim: base.dim, metric: 'cosine', planes: 1, correction: 'none' });
+    const rPlain = recall(plain.searchBatch(queries.data, 10, { rescore: 0 }).map((h) => h.ids));
+    const rCorrected = recall(one.searchBatch(queries.data, 10, { rescore: 0 }).map((h) => h.ids));
+    expect(rCorrected).toBeGreaterThan(rPlain + 0.02);
+    expect(one.scanBytes).toBe(one.codeBytes + 4 * base.rows);
+  });
   it('more residual planes rank better before rescoring', () => {
     const r1 = recall(one.searchBatch(queries.data, 10, { rescore: 0 }).map((h) => h.ids));
     const two = buildBinary(base.data, { dim: base.dim, metric: 'cosine', planes: 2 });

@@ -1,4 +1,4 @@
-/** File layout of a binary index: section file "BINC" (binarizer, codes, norms, optional floats for rescoring). */
+/** File layout of a binary index: section file "BINC" (binarizer, codes, norms, optional per-vector corrections and floats for rescoring). */
 import { readSectionFile, writeSectionFile, type WrittenFile } from '../../io/section-file.js';
 import type { BinaryParams } from './params.js';
 import { BinaryIndex } from './search.js';
@@ -12,18 +12,21 @@ export function writeBinary(path: string, index: BinaryIndex): WrittenFile {
     normsSq: index.normsSq,
   };
   if (index.floats !== null) sections.floats = index.floats;
+  if (index.corrections !== null) sections.corrections = index.corrections;
   return writeSectionFile(path, 'BINC', 1, sections, { params: index.params });
 }
 
 /** Reads a binary index. */
 export function readBinary(path: string, expect?: { bytes?: number; verifyChecksum?: boolean }): BinaryIndex {
   const f = readSectionFile(path, 'BINC', 1, expect);
-  const params = f.meta.params as BinaryParams;
+  // Files written before corrections existed hold none and score as BEBR did.
+  const params = { correction: 'none', ...(f.meta.params as Partial<BinaryParams>) } as BinaryParams;
   return new BinaryIndex(
     { dim: params.dim, planes: params.planes, mean: f.get('mean', Float32Array), scales: f.get('scales', Float32Array) },
     f.get('codes', Uint32Array),
     f.get('normsSq', Float32Array),
     f.has('floats') ? f.get('floats', Float32Array) : null,
     params,
+    f.has('corrections') ? f.get('corrections', Float32Array) : null,
   );
 }

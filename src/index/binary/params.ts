@@ -16,7 +16,12 @@ export interface BinaryParams {
   queryBits: number;
   /** Candidates rescored with exact floats, as a multiple of k (0 = no rescoring). */
   rescore: number;
+  /**
+   * Per-vector correction of the code estimate (`'vector'`, RaBitQ's ratio
+   * estimator; one float per row) or none (`'none'`, BEBR's reconstruction).
+   */
+  correction: 'vector' | 'none';
 }
 
-/** Defaults: 1 plane, 4-bit query weights, rescoring 10 x k candidates. */
-export const BINARY_DEFAULTS = { planes: 1, queryBits: 4, rescore: 10 } as const;
+/** Defaults: 1 plane, 4-bit query weights, rescoring 10 x k candidates, per-vector correction. */
+export const BINARY_DEFAULTS = { planes: 1, queryBits: 4, rescore: 10, correction: 'vector' } as const;

@@ -3,7 +3,9 @@
  * quantized per-dimension weights, so that each code is scored with AND and
  * popcount only: for plane t with weights w_d = q_d * scale_td,
  * sum over set bits of w_d ~= min_t * popcount(B) + step_t * sum_j 2^j popcount(Q_tj & B).
- * The best rescore x k rows are then rescored exactly from the stored floats.
+ * With per-vector corrections (RaBitQ's ratio estimator) the code part of the
+ * estimate is scaled by each row's factor. The best rescore x k rows are then
+ * rescored exactly from the stored floats.
  */
 import { dot } from '../../kernels/dense-distance.js';
 import { popcount32 } from '../../kernels/popcount.js';
@@ -40,6 +42,8 @@ export class BinaryIndex implements DenseIndex<BinarySearchOptions> {
     normsSq: Float32Array,
     floats: Float32Array | null,
     readonly params: BinaryParams,
+    /** Per-row factors of the code estimate (see residualCorrections), or null for the plain reconstruction. */
+    readonly corrections: Float32Array | null = null,
   ) {
     this.dim = params.dim;
     this.metric = params.metric;
@@ -57,9 +61,14 @@ export class BinaryIndex implements DenseIndex<BinarySearchOptions> {
     return this.normsSq.length;
   }
 
-  /** Bytes of the codes alone (what candidate generation reads). */
+  /** Bytes of the codes alone (what candidate generation reads, besides one correction float per row). */
   get codeBytes(): number {
     return this.codes.byteLength;
+  }
+
+  /** Bytes candidate generation reads: codes plus per-row corrections. */
+  get scanBytes(): number {
+    return this.codes.byteLength + (this.corrections?.byteLength ?? 0);
   }
 
   search(query: Float32Array, k: number, opts: BinarySearchOptions = {}): DenseHits {
@@ -87,7 +96,8 @@ export class BinaryIndex implements DenseIndex<BinarySearchOptions> {
     const qPlanes = new Uint32Array(planes * B * words);
     const minW = new Float64Array(planes);
     const step = new Float64Array(planes);
-    let base = dot(q, 0, mean, 0, dim);
+    const centre = dot(q, 0, mean, 0, dim);
+    let base = centre;
     for (let t = 0; t < planes; t++) {
       let lo = Infinity;
       let hi = -Infinity;
@@ -107,6 +117,7 @@ export class BinaryIndex implements DenseIndex<BinarySearchOptions> {
     }
     const codes = this.codes;
     const l2 = this.metric === 'l2';
+    const corr = this.corrections;
     const allow = opts.allow ?? null;
     const stride = planes * words;
     const n = this.size;
@@ -122,6 +133,7 @@ export class BinaryIndex implements DenseIndex<BinarySearchOptions> {
       const allowPtr = allowToScratch(mem, allow, n);
       return scanInChunks(mem, n, depth, allowPtr, false, (from, len, out) => {
         mem.k.bitplane_rows(qp.byteOffset, codes.byteOffset + from * stride * 4, words, planes, B, len, minK.byteOffset, stepK.byteOffset, base, out.byteOffset);
+        if (corr !== null) for (let j = 0; j < len; j++) out[j] = centre + corr[from + j]! * (out[j]! - centre);
         if (l2) for (let j = 0; j < len; j++) out[j] = 2 * out[j]! - this.normsSq[from + j]!;
       });
     }
@@ -140,6 +152,7 @@ export class BinaryIndex implements DenseIndex<BinarySearchOptions> {
         }
         est += 2 * (minW[t]! * ones + step[t]! * weighted);
       }
+      if (corr !== null) est = centre + corr[r]! * (est - centre);
       const score = l2 ? 2 * est - this.normsSq[r]! : est;
       if (heap.size < depth || score > heap.threshold()) heap.offer(score, r);
     }
