@@ -263,12 +263,8 @@ export function nearest_l2_rows(data: usize, n: i32, strideBytes: i32, dim: i32,
   put_pair(d, ids, i, key, id);
 }
 
-/** Removes the top of a heap of `size` entries (size > 0). */
-function heap_pop(d: usize, ids: usize, size: i32, maxHeap: bool): void {
-  const n = size - 1;
-  if (n == 0) return;
-  const key = load<f32>(d + (<usize>n << 2));
-  const id = load<i32>(ids + (<usize>n << 2));
+/** Places (key, id) at slot 0 of a heap of n entries and sifts it down. */
+function heap_sift_down(d: usize, ids: usize, n: i32, key: f32, id: i32, maxHeap: bool): void {
   let i = 0;
   for (;;) {
     const l = 2 * i + 1;
@@ -288,6 +284,93 @@ function heap_pop(d: usize, ids: usize, size: i32, maxHeap: bool): void {
   put_pair(d, ids, i, key, id);
 }
 
+/** Removes the top of a heap of `size` entries (size > 0). */
+function heap_pop(d: usize, ids: usize, size: i32, maxHeap: bool): void {
+  const n = size - 1;
+  if (n == 0) return;
+  heap_sift_down(d, ids, n, load<f32>(d + (<usize>n << 2)), load<i32>(ids + (<usize>n << 2)), maxHeap);
+}
+
+/** Adds (key, id) to the result max-heap of size `size` holding at most `cap`; returns the new size. */
+@inline function best_offer(d: usize, ids: usize, size: i32, cap: i32, key: f32, id: i32): i32 {
+  if (size < cap) {
+    heap_up(d, ids, size, key, id, true);
+    return size + 1;
+  }
+  // full: the new entry replaces the farthest (one sift-down instead of a push and a pop)
+  heap_sift_down(d, ids, size, key, id, true);
+  return size;
+}
+
+/**
+ * Distances of the query to four rows at once (negated dot, or squared L2), into
+ * out[0..3]. One pass over the four rows with one accumulator each: their cache
+ * misses are in flight together instead of one row after another.
+ */
+function dist4_f32(q: usize, x0: usize, x1: usize, x2: usize, x3: usize, dim: i32, l2: i32, out: usize): void {
+  let a0 = f32x4.splat(0);
+  let a1 = f32x4.splat(0);
+  let a2 = f32x4.splat(0);
+  let a3 = f32x4.splat(0);
+  let i = 0;
+  if (l2 != 0) {
+    for (; i + 4 <= dim; i += 4) {
+      const o = <usize>i << 2;
+      const qv = v128.load(q + o);
+      const d0 = f32x4.sub(v128.load(x0 + o), qv);
+      const d1 = f32x4.sub(v128.load(x1 + o), qv);
+      const d2 = f32x4.sub(v128.load(x2 + o), qv);
+      const d3 = f32x4.sub(v128.load(x3 + o), qv);
+      a0 = f32x4.add(a0, f32x4.mul(d0, d0));
+      a1 = f32x4.add(a1, f32x4.mul(d1, d1));
+      a2 = f32x4.add(a2, f32x4.mul(d2, d2));
+      a3 = f32x4.add(a3, f32x4.mul(d3, d3));
+    }
+  } else {
+    for (; i + 4 <= dim; i += 4) {
+      const o = <usize>i << 2;
+      const qv = v128.load(q + o);
+      a0 = f32x4.add(a0, f32x4.mul(v128.load(x0 + o), qv));
+      a1 = f32x4.add(a1, f32x4.mul(v128.load(x1 + o), qv));
+      a2 = f32x4.add(a2, f32x4.mul(v128.load(x2 + o), qv));
+      a3 = f32x4.add(a3, f32x4.mul(v128.load(x3 + o), qv));
+    }
+  }
+  let s0 = hsum(a0);
+  let s1 = hsum(a1);
+  let s2 = hsum(a2);
+  let s3 = hsum(a3);
+  for (; i < dim; i++) {
+    const o = <usize>i << 2;
+    const qs = load<f32>(q + o);
+    if (l2 != 0) {
+      const d0 = load<f32>(x0 + o) - qs;
+      const d1 = load<f32>(x1 + o) - qs;
+      const d2 = load<f32>(x2 + o) - qs;
+      const d3 = load<f32>(x3 + o) - qs;
+      s0 += d0 * d0;
+      s1 += d1 * d1;
+      s2 += d2 * d2;
+      s3 += d3 * d3;
+    } else {
+      s0 += load<f32>(x0 + o) * qs;
+      s1 += load<f32>(x1 + o) * qs;
+      s2 += load<f32>(x2 + o) * qs;
+      s3 += load<f32>(x3 + o) * qs;
+    }
+  }
+  if (l2 == 0) {
+    s0 = -s0;
+    s1 = -s1;
+    s2 = -s2;
+    s3 = -s3;
+  }
+  store<f32>(out, s0);
+  store<f32>(out, s1, 4);
+  store<f32>(out, s2, 8);
+  store<f32>(out, s3, 12);
+}
+
 /**
  * Best-first search of an HNSW graph's layer 0 (Malkov & Yashunin, Algorithm 2) from
  * nEntries entry nodes: distances are squared L2 (l2 = 1) or negated dot products.
@@ -297,7 +380,7 @@ function heap_pop(d: usize, ids: usize, size: i32, maxHeap: bool): void {
  * for ef + 1; pending: scratch for M0 int32. Leaves the ef closest allowed live nodes in bestD/bestI sorted closest
  * first and returns how many.
  */
-export function hnsw_search0(q: usize, vectors: usize, dim: i32, l2: i32, links0: usize, M0: i32, counts0: usize, deleted: usize, allow: usize, stamp: usize, epoch: u32, entries: usize, nEntries: i32, ef: i32, candD: usize, candI: usize, bestD: usize, bestI: usize, pending: usize): i32 {
+export function hnsw_search0(q: usize, vectors: usize, dim: i32, l2: i32, links0: usize, M0: i32, counts0: usize, deleted: usize, allow: usize, stamp: usize, epoch: u32, entries: usize, nEntries: i32, ef: i32, candD: usize, candI: usize, bestD: usize, bestI: usize, pending: usize, dists: usize): i32 {
   const rowBytes = <usize>dim << 2;
   let nCand = 0;
   let nBest = 0;
@@ -310,8 +393,7 @@ export function hnsw_search0(q: usize, vectors: usize, dim: i32, l2: i32, links0
     const d = l2 != 0 ? l2sq_f32(q, x, dim) : -dot_f32(q, x, dim);
     heap_up(candD, candI, nCand++, d, e, false);
     if (load<u8>(deleted + <usize>e) == 0 && (allow == 0 || (load<u32>(allow + (<usize>(e >>> 5) << 2)) & (1 << (e & 31))) != 0)) {
-      heap_up(bestD, bestI, nBest++, d, e, true);
-      if (nBest > ef) heap_pop(bestD, bestI, nBest--, true);
+      if (nBest < ef || d < load<f32>(bestD)) nBest = best_offer(bestD, bestI, nBest, ef, d, e);
     }
   }
   while (nCand > 0) {
@@ -332,15 +414,22 @@ export function hnsw_search0(q: usize, vectors: usize, dim: i32, l2: i32, links0
       store<i32>(pending + (<usize>m << 2), e);
       m++;
     }
+    let j = 0;
+    for (; j + 4 <= m; j += 4) {
+      const p = pending + (<usize>j << 2);
+      dist4_f32(q, vectors + <usize>load<i32>(p) * rowBytes, vectors + <usize>load<i32>(p, 4) * rowBytes, vectors + <usize>load<i32>(p, 8) * rowBytes, vectors + <usize>load<i32>(p, 12) * rowBytes, dim, l2, dists + (<usize>j << 2));
+    }
+    for (; j < m; j++) {
+      const x = vectors + <usize>load<i32>(pending + (<usize>j << 2)) * rowBytes;
+      store<f32>(dists + (<usize>j << 2), l2 != 0 ? l2sq_f32(q, x, dim) : -dot_f32(q, x, dim));
+    }
     for (let j = 0; j < m; j++) {
       const e = load<i32>(pending + (<usize>j << 2));
-      const x = vectors + <usize>e * rowBytes;
-      const d = l2 != 0 ? l2sq_f32(q, x, dim) : -dot_f32(q, x, dim);
+      const d = load<f32>(dists + (<usize>j << 2));
       if (nBest < ef || d < load<f32>(bestD)) {
         heap_up(candD, candI, nCand++, d, e, false);
         if (load<u8>(deleted + <usize>e) == 0 && (allow == 0 || (load<u32>(allow + (<usize>(e >>> 5) << 2)) & (1 << (e & 31))) != 0)) {
-          heap_up(bestD, bestI, nBest++, d, e, true);
-          if (nBest > ef) heap_pop(bestD, bestI, nBest--, true);
+          nBest = best_offer(bestD, bestI, nBest, ef, d, e);
         }
       }
     }

@@ -329,7 +329,7 @@ export class HnswGraph {
     const s = this.s;
     const found = mem.k.hnsw_search0(
       qPtr, s.vectors.byteOffset, this.dim, this.metric === 'l2' ? 1 : 0, s.links0.byteOffset, this.M0, s.counts0.byteOffset, s.deleted.byteOffset, allowPtr,
-      this.stamp.byteOffset, epoch, this.entryBuf.byteOffset, n, ef, this.candD.byteOffset, this.candI.byteOffset, this.bestD.byteOffset, this.bestI.byteOffset, this.idBuf.byteOffset,
+      this.stamp.byteOffset, epoch, this.entryBuf.byteOffset, n, ef, this.candD.byteOffset, this.candI.byteOffset, this.bestD.byteOffset, this.bestI.byteOffset, this.idBuf.byteOffset, this.distBuf.byteOffset,
     );
     this.best.clear();
     this.kernelFound = found;
