@@ -86,7 +86,13 @@ export function l2sq_f32_rows(q: usize, base: usize, dim: i32, rows: i32, out: u
 /** out[j] = q . row ids[j] (ids: int32), rows of dim floats at base. */
 export function dot_f32_ids(q: usize, base: usize, dim: i32, ids: usize, count: i32, out: usize): void {
   const stride = <usize>dim << 2;
-  for (let j = 0; j < count; j++) {
+  let j = 0;
+  // four rows per pass, so that their cache misses overlap
+  for (; j + 4 <= count; j += 4) {
+    const p = ids + (<usize>j << 2);
+    dist4_f32(q, base + <usize>load<i32>(p) * stride, base + <usize>load<i32>(p, 4) * stride, base + <usize>load<i32>(p, 8) * stride, base + <usize>load<i32>(p, 12) * stride, dim, 0, out + (<usize>j << 2));
+  }
+  for (; j < count; j++) {
     const id = <usize>load<i32>(ids + (<usize>j << 2));
     store<f32>(out + (<usize>j << 2), dot_f32(q, base + id * stride, dim));
   }
@@ -95,7 +101,12 @@ export function dot_f32_ids(q: usize, base: usize, dim: i32, ids: usize, count: 
 /** out[j] = |q - row ids[j]|^2. */
 export function l2sq_f32_ids(q: usize, base: usize, dim: i32, ids: usize, count: i32, out: usize): void {
   const stride = <usize>dim << 2;
-  for (let j = 0; j < count; j++) {
+  let j = 0;
+  for (; j + 4 <= count; j += 4) {
+    const p = ids + (<usize>j << 2);
+    dist4_f32(q, base + <usize>load<i32>(p) * stride, base + <usize>load<i32>(p, 4) * stride, base + <usize>load<i32>(p, 8) * stride, base + <usize>load<i32>(p, 12) * stride, dim, 1, out + (<usize>j << 2));
+  }
+  for (; j < count; j++) {
     const id = <usize>load<i32>(ids + (<usize>j << 2));
     store<f32>(out + (<usize>j << 2), l2sq_f32(q, base + id * stride, dim));
   }
@@ -303,8 +314,8 @@ function heap_pop(d: usize, ids: usize, size: i32, maxHeap: bool): void {
 }
 
 /**
- * Distances of the query to four rows at once (negated dot, or squared L2), into
- * out[0..3]. One pass over the four rows with one accumulator each: their cache
+ * Dot products (l2 = 0) or squared L2 distances of the query to four rows at once,
+ * into out[0..3]. One pass over the four rows with one accumulator each: their cache
  * misses are in flight together instead of one row after another.
  */
 function dist4_f32(q: usize, x0: usize, x1: usize, x2: usize, x3: usize, dim: i32, l2: i32, out: usize): void {
@@ -359,12 +370,6 @@ function dist4_f32(q: usize, x0: usize, x1: usize, x2: usize, x3: usize, dim: i3
       s3 += load<f32>(x3 + o) * qs;
     }
   }
-  if (l2 == 0) {
-    s0 = -s0;
-    s1 = -s1;
-    s2 = -s2;
-    s3 = -s3;
-  }
   store<f32>(out, s0);
   store<f32>(out, s1, 4);
   store<f32>(out, s2, 8);
@@ -417,7 +422,9 @@ export function hnsw_search0(q: usize, vectors: usize, dim: i32, l2: i32, links0
     let j = 0;
     for (; j + 4 <= m; j += 4) {
       const p = pending + (<usize>j << 2);
-      dist4_f32(q, vectors + <usize>load<i32>(p) * rowBytes, vectors + <usize>load<i32>(p, 4) * rowBytes, vectors + <usize>load<i32>(p, 8) * rowBytes, vectors + <usize>load<i32>(p, 12) * rowBytes, dim, l2, dists + (<usize>j << 2));
+      const o = dists + (<usize>j << 2);
+      dist4_f32(q, vectors + <usize>load<i32>(p) * rowBytes, vectors + <usize>load<i32>(p, 4) * rowBytes, vectors + <usize>load<i32>(p, 8) * rowBytes, vectors + <usize>load<i32>(p, 12) * rowBytes, dim, l2, o);
+      if (l2 == 0) v128.store(o, f32x4.neg(v128.load(o)));
     }
     for (; j < m; j++) {
       const x = vectors + <usize>load<i32>(pending + (<usize>j << 2)) * rowBytes;
