@@ -15,6 +15,7 @@ const summary = {
   'kill points': results.length,
   'lost committed batches': sum((r) => r.lostCommitted),
   'failed to open': sum((r) => (r.failedToOpen ? 1 : 0)),
+  'writer failures (not the kill)': sum((r) => (r.writerError !== null ? 1 : 0)),
   'partial commits visible': sum((r) => r.partialBatches),
   'result differences': sum((r) => r.resultDifferences),
   'batches committed in total': results.length > 0 ? results[results.length - 1]!.visibleBatches : 0,

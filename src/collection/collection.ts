@@ -53,7 +53,11 @@ export class Collection {
     if (existsSync(dir)) {
       if (!statSync(dir).isDirectory()) throw new QuarryError('ALREADY_EXISTS', 'exists and is not a directory', { file: dir });
       if (Collection.exists(dir)) throw new QuarryError('ALREADY_EXISTS', 'is already a collection', { file: dir }, 'open it instead, or choose another folder');
-      if (readdirSync(dir).length > 0) throw new QuarryError('ALREADY_EXISTS', 'folder is not empty', { file: dir }, 'use a new or empty folder');
+      const entries = readdirSync(dir);
+      // A create interrupted before its first manifest leaves at most that manifest's temporary file.
+      const leftovers = entries.filter((f) => /^manifest-1\.json\.tmp-\d+$/.test(f));
+      if (entries.length > leftovers.length) throw new QuarryError('ALREADY_EXISTS', 'folder is not empty', { file: dir }, 'use a new or empty folder');
+      for (const f of leftovers) rmSync(join(dir, f), { force: true });
     } else {
       try {
         mkdirSync(dir, { recursive: true });

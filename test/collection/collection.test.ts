@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { BEIR_FLAT_SCHEMA, Collection, parseSchema } from '../../src/collection/index.js';
@@ -23,6 +23,19 @@ describe('Collection', () => {
     expect(hits.map((h) => h.id)).toEqual(['a', 'c']);
     expect(hits[0]!.stored).toEqual({ title: 'Okapi BM25', text: DOCS[0]!.text });
     expect(again.search('zebra')).toEqual([]);
+  });
+
+  it('create() finishes a create that was killed before its first manifest, but refuses a folder with other files', () => {
+    const dir = join(root, 'interrupted-create');
+    mkdirSync(dir);
+    writeFileSync(join(dir, 'manifest-1.json.tmp-4242'), '{"form');
+    const c = Collection.create(dir, BEIR_FLAT_SCHEMA);
+    expect(readdirSync(dir)).toEqual(['manifest-1.json']);
+    expect(c.reader().numDocs).toBe(0);
+    const other = join(root, 'not-empty');
+    mkdirSync(other);
+    writeFileSync(join(other, 'notes.txt'), 'mine');
+    expect(errorOf(() => Collection.create(other, BEIR_FLAT_SCHEMA)).message).toMatch(/not-empty: folder is not empty \(use a new or empty folder\)/);
   });
 
   it('keeps earlier generations readable and adds new segments on later commits', () => {

@@ -9,6 +9,7 @@ describe('crash safety', () => {
     const results = await crashTest(8, 7);
     expect(results.length).toBe(8);
     for (const r of results) {
+      expect(r.writerError, JSON.stringify(r)).toBe(null);
       expect(r.failedToOpen, JSON.stringify(r)).toBe(false);
       expect(r.lostCommitted, JSON.stringify(r)).toBe(0);
       expect(r.partialBatches, JSON.stringify(r)).toBe(0);

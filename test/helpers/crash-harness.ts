@@ -23,13 +23,17 @@ export interface KillResult {
   partialBatches: number;
   failedToOpen: boolean;
   resultDifferences: number;
+  /** What the writer printed when it failed by itself (it should only ever die by the kill). */
+  writerError: string | null;
 }
 
-function runWriter(dir: string, first: number, count: number, killAfterMs: number): Promise<number> {
+function runWriter(dir: string, first: number, count: number, killAfterMs: number): Promise<{ last: number; error: string | null }> {
   return new Promise((resolvePromise) => {
     const child = spawn(process.execPath, ['--import', 'tsx', WRITER, dir, String(first), String(count)], { stdio: ['ignore', 'pipe', 'pipe'] });
     let last = first - 1;
     let buf = '';
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
     child.stdout.on('data', (chunk: Buffer) => {
       buf += chunk.toString('utf8');
       for (let nl = buf.indexOf('\n'); nl >= 0; nl = buf.indexOf('\n')) {
@@ -39,9 +43,9 @@ function runWriter(dir: string, first: number, count: number, killAfterMs: numbe
       }
     });
     const timer = setTimeout(() => child.kill('SIGKILL'), killAfterMs);
-    child.on('exit', () => {
+    child.on('exit', (code, signal) => {
       clearTimeout(timer);
-      resolvePromise(last);
+      resolvePromise({ last, error: signal === 'SIGKILL' || code === 0 ? null : `exit ${String(code)}: ${stderr.trim().slice(-2000)}` });
     });
   });
 }
@@ -62,8 +66,8 @@ export async function crashTest(kills: number, seed = 1, batchesPerRun = 12): Pr
   try {
     for (let k = 0; k < kills; k++) {
       const delay = 150 + Math.floor(random() * 2500);
-      const lastReported = await runWriter(dir, next, batchesPerRun, delay);
-      const res: KillResult = { killedAfterMs: delay, lastReported, visibleBatches: 0, lostCommitted: 0, partialBatches: 0, failedToOpen: false, resultDifferences: 0 };
+      const { last: lastReported, error } = await runWriter(dir, next, batchesPerRun, delay);
+      const res: KillResult = { killedAfterMs: delay, lastReported, visibleBatches: 0, lostCommitted: 0, partialBatches: 0, failedToOpen: false, resultDifferences: 0, writerError: error };
       if (!Collection.exists(dir)) {
         // Killed before the first commit of a new collection: nothing was promised.
         res.lostCommitted = lastReported >= 0 ? 1 : 0;
