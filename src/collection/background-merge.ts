@@ -133,6 +133,11 @@ export class BackgroundMerge {
     return this.take(false) !== null;
   }
 
+  /** True once the merge has finished successfully. */
+  get succeeded(): boolean {
+    return this.take(false)?.ok === true;
+  }
+
   /**
    * The finished merge, or null while it runs (`wait` blocks until it ends).
    * A failed merge removes its folder and throws.

@@ -108,6 +108,11 @@ export class CollectionWriter {
     return this.running !== null;
   }
 
+  /** True when a background merge has finished successfully and the next commit will install it. */
+  get mergeReady(): boolean {
+    return this.running?.succeeded === true;
+  }
+
   /** True when documents were added or deleted since the last commit. */
   get hasUncommittedChanges(): boolean {
     return this.builder.numDocs > 0 || this.pending.length > 0 || this.tombstones.size > 0;

@@ -17,13 +17,17 @@ export interface CollectionStats {
   documentsDeleted: number;
   commits: number;
   lastCommitAt: string | null;
+  /** Finished background merges the server committed by itself. */
+  mergesInstalled: number;
+  /** The last failure of such a commit, if any. */
+  lastMergeCommitError: string | null;
 }
 
 /** A served collection. */
 export class ServedCollection {
   private snapshot: Snapshot | null = null;
   private openWriter: CollectionWriter | null = null;
-  readonly stats: CollectionStats = { searches: 0, documentsAdded: 0, documentsDeleted: 0, commits: 0, lastCommitAt: null };
+  readonly stats: CollectionStats = { searches: 0, documentsAdded: 0, documentsDeleted: 0, commits: 0, lastCommitAt: null, mergesInstalled: 0, lastMergeCommitError: null };
 
   constructor(
     readonly name: string,
@@ -57,6 +61,26 @@ export class ServedCollection {
     return generation;
   }
 
+  /**
+   * Commits a finished background merge when nothing else waits for a commit, so
+   * that searches see the merged segment without waiting for the next write. A
+   * failed merge is left for the next commit to report. Returns true when it committed.
+   */
+  installFinishedMerge(): boolean {
+    const w = this.openWriter;
+    if (w === null || !w.mergeReady || w.hasUncommittedChanges) return false;
+    try {
+      w.commit();
+    } catch (e) {
+      // Runs from a timer: keep the server up and say what happened in the collection's stats.
+      this.stats.lastMergeCommitError = (e as Error).message;
+      return false;
+    }
+    this.snapshot = this.collection.reader({ verifyChecksums: false });
+    this.stats.mergesInstalled++;
+    return true;
+  }
+
   /** Releases the writer: commits pending changes first when `commit` is true, else drops them. */
   close(commit: boolean): void {
     if (this.openWriter === null) return;
@@ -78,10 +102,24 @@ export function checkCollectionName(name: string): void {
 /** All collections under one data folder. */
 export class CollectionRegistry {
   private readonly open = new Map<string, ServedCollection>();
+  private readonly mergeTimer: NodeJS.Timeout;
 
-  constructor(readonly dataDir: string) {
+  /** @param mergePollMs how often finished background merges are looked for and committed. */
+  constructor(
+    readonly dataDir: string,
+    mergePollMs = 1000,
+  ) {
     if (!existsSync(dataDir)) mkdirSync(dataDir, { recursive: true });
     else if (!statSync(dataDir).isDirectory()) throw new QuarryError('BAD_ARGUMENT', 'is not a directory', { file: dataDir });
+    this.mergeTimer = setInterval(() => this.installFinishedMerges(), mergePollMs);
+    this.mergeTimer.unref();
+  }
+
+  /** Commits the finished background merges of collections with nothing else to commit. */
+  installFinishedMerges(): string[] {
+    const done: string[] = [];
+    for (const c of this.open.values()) if (c.installFinishedMerge()) done.push(c.name);
+    return done;
   }
 
   /** Names of the collections in the data folder, sorted. */
@@ -126,6 +164,7 @@ export class CollectionRegistry {
 
   /** Closes every writer, committing pending changes when `commit` is true. Returns the names committed. */
   closeAll(commit: boolean): string[] {
+    clearInterval(this.mergeTimer);
     const committed: string[] = [];
     for (const c of this.open.values()) {
       if (commit && c.hasUncommittedChanges) committed.push(c.name);
