@@ -128,6 +128,11 @@ export class BackgroundMerge {
     return `seg-${this.number}`;
   }
 
+  /** True when the merge runs on a worker thread (false: it ran in the constructor). */
+  get onWorker(): boolean {
+    return this.worker !== null;
+  }
+
   /** True once the merge has finished (successfully or not). */
   get finished(): boolean {
     return this.take(false) !== null;

@@ -356,7 +356,7 @@ export class CollectionWriter {
       const remap = remaps.get(at.seg);
       if (remap !== undefined) this.ids.set(id, { seg: s, doc: remap[at.doc]! });
     }
-    this.onMerge?.({ segments: job.segments.length, docs: done.info.numDocs - deletedSince, ms: done.ms, background: this.backgroundMerges });
+    this.onMerge?.({ segments: job.segments.length, docs: done.info.numDocs - deletedSince, ms: done.ms, background: job.onWorker });
     const out: SegmentInfo[] = [];
     let placed = false;
     for (const seg of segments) {
