@@ -673,6 +673,35 @@ export function sparse_dot_rows(q: usize, start: usize, terms: usize, termBytes:
   }
 }
 
+/**
+ * Seismic block-summary scores of consecutive blocks [from, to) (one posting list):
+ * out[b - from] = sum over the summary's entries of q[term] * (min[b] + step[b] * code),
+ * computed as min[b] * sum q + step[b] * sum q * code. sumStart: uint32 offsets;
+ * termBytes: 2 or 4; codes: uint8.
+ */
+export function summary_scores(q: usize, sumStart: usize, terms: usize, termBytes: i32, codes: usize, mins: usize, steps: usize, from: i32, to: i32, out: usize): void {
+  for (let b = from; b < to; b++) {
+    const a = <usize>load<u32>(sumStart + (<usize>b << 2));
+    const e = <usize>load<u32>(sumStart + (<usize>(b + 1) << 2));
+    let sq: f32 = 0;
+    let sqc: f32 = 0;
+    if (termBytes == 2) {
+      for (let i = a; i < e; i++) {
+        const w = load<f32>(q + (<usize>load<u16>(terms + (i << 1)) << 2));
+        sq += w;
+        sqc += w * <f32>load<u8>(codes + i);
+      }
+    } else {
+      for (let i = a; i < e; i++) {
+        const w = load<f32>(q + (<usize>load<u32>(terms + (i << 2)) << 2));
+        sq += w;
+        sqc += w * <f32>load<u8>(codes + i);
+      }
+    }
+    store<f32>(out + (<usize>(b - from) << 2), load<f32>(mins + (<usize>b << 2)) * sq + load<f32>(steps + (<usize>b << 2)) * sqc);
+  }
+}
+
 // ---------------------------------------------------------------- top-k selection
 
 // Min-heap of (score, id) pairs in two arrays; the root is the worst kept pair.

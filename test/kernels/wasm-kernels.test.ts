@@ -230,6 +230,41 @@ describe('WebAssembly SIMD kernels', () => {
     }
   });
 
+  it('Seismic block-summary scores agree with the reference for 16/32-bit terms', () => {
+    for (const termBytes of [2, 4] as const) {
+      const m = memory();
+      const r = rng(termBytes + 40);
+      const blocks = 23;
+      const vocab = 700;
+      const sumStart = m.array(Uint32Array, blocks + 1);
+      for (let b = 0; b < blocks; b++) sumStart[b + 1] = sumStart[b]! + (b === 5 ? 0 : 1 + Math.floor(r() * 60));
+      const n = sumStart[blocks]!;
+      const terms = termBytes === 2 ? m.array(Uint16Array, n) : m.array(Uint32Array, n);
+      const codes = m.array(Uint8Array, n);
+      for (let i = 0; i < n; i++) {
+        terms[i] = Math.floor(r() * vocab);
+        codes[i] = Math.floor(r() * 256);
+      }
+      const mins = m.array(Float32Array, blocks);
+      const steps = m.array(Float32Array, blocks);
+      for (let b = 0; b < blocks; b++) {
+        mins[b] = r() * 0.5;
+        steps[b] = r() / 100;
+      }
+      const q = m.array(Float32Array, vocab);
+      for (let i = 0; i < vocab; i++) q[i] = r() < 0.3 ? r() * 2 : 0;
+      const out = m.array(Float32Array, blocks);
+      // blocks 3..20 of the 23, as one posting list's range
+      m.k.summary_scores(q.byteOffset, sumStart.byteOffset, terms.byteOffset, termBytes, codes.byteOffset, mins.byteOffset, steps.byteOffset, 3, 21, out.byteOffset);
+      for (let b = 3; b < 21; b++) {
+        let want = 0;
+        for (let i = sumStart[b]!; i < sumStart[b + 1]!; i++) want += q[terms[i]!]! * (mins[b]! + steps[b]! * codes[i]!);
+        close(out[b - 3]!, want, 100);
+      }
+      expect(out[18]).toBe(0); // nothing written past the range
+    }
+  });
+
   it('sparse forward-index dots agree with the reference for 16/32-bit terms and float32/float16 values', () => {
     const dimVocab = 500;
     for (const termBytes of [2, 4] as const) {

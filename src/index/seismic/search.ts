@@ -39,9 +39,10 @@ export class SeismicIndex {
   private readonly f16: boolean;
   /** Kernel memory holding the forward index and the dense query, or null (TypeScript path). */
   private readonly mem: KernelMemory | null;
-  /** Scratch in `mem`: rows of a block to score, and their scores. */
+  /** Scratch in `mem`: rows of a block to score, their scores, and the summary scores of one list's blocks. */
   private readonly idBuf: Int32Array;
   private readonly outBuf: Float32Array;
+  private readonly sumBuf: Float32Array;
   private readonly f16TablePtr: number = 0;
 
   /**
@@ -58,32 +59,48 @@ export class SeismicIndex {
     let widest = 1;
     for (let b = 0; b + 1 < data.blockStart.length; b++) widest = Math.max(widest, data.blockStart[b + 1]! - data.blockStart[b]!);
     widest = Math.max(widest, data.knnK);
+    let longestList = 1;
+    for (let t = 0; t + 1 < data.listStart.length; t++) longestList = Math.max(longestList, data.listStart[t + 1]! - data.listStart[t]!);
     const queryBytes = 4 * data.dim;
-    const scratch = 8 * widest + 64;
-    const arrays = [data.fwdStart, data.fwdTerms, data.fwdValues, ...(this.f16 ? [FLOAT16_TABLE] : []), { byteLength: queryBytes }];
+    const scratch = 8 * widest + 4 * longestList + 64;
+    const arrays = [data.fwdStart, data.fwdTerms, data.fwdValues, data.sumStart, data.sumTerms, data.sumCodes, data.sumMin, data.sumStep, ...(this.f16 ? [FLOAT16_TABLE] : []), { byteLength: queryBytes }];
     const mem = useKernels ? KernelMemory.create(KernelMemory.bytesFor(arrays, scratch)) : null;
     this.mem = mem;
     if (mem === null) {
       this.query = new Float32Array(data.dim);
       this.idBuf = new Int32Array(0);
       this.outBuf = new Float32Array(0);
+      this.sumBuf = new Float32Array(0);
       return;
     }
-    // the forward index moves into kernel memory (one copy, when the index is built or opened)
+    // the forward index and the block summaries move into kernel memory (one copy, when the index is built or opened)
     data.fwdStart = mem.adopt(data.fwdStart);
     data.fwdTerms = mem.adopt(data.fwdTerms);
     data.fwdValues = mem.adopt(data.fwdValues);
+    data.sumStart = mem.adopt(data.sumStart);
+    data.sumTerms = mem.adopt(data.sumTerms);
+    data.sumCodes = mem.adopt(data.sumCodes);
+    data.sumMin = mem.adopt(data.sumMin);
+    data.sumStep = mem.adopt(data.sumStep);
     if (this.f16) this.f16TablePtr = mem.adopt(FLOAT16_TABLE).byteOffset;
     this.query = mem.array(Float32Array, data.dim);
     mem.reserveScratch(scratch);
     this.idBuf = mem.scratch(Int32Array, widest);
     this.outBuf = mem.scratch(Float32Array, widest);
+    this.sumBuf = mem.scratch(Float32Array, longestList);
   }
 
   /** Scores the first m rows of idBuf exactly into outBuf with the sparse-dot kernel. */
   private scoreRows(mem: KernelMemory, m: number): void {
     const d = this.data;
     mem.k.sparse_dot_rows(this.query.byteOffset, d.fwdStart.byteOffset, d.fwdTerms.byteOffset, d.fwdTerms.BYTES_PER_ELEMENT, d.fwdValues.byteOffset, this.f16TablePtr, this.idBuf.byteOffset, m, this.outBuf.byteOffset);
+  }
+
+  /** Summary scores of blocks first..last - 1 (one list), in sumBuf. */
+  private summaryScores(mem: KernelMemory, first: number, last: number): Float32Array {
+    const d = this.data;
+    mem.k.summary_scores(this.query.byteOffset, d.sumStart.byteOffset, d.sumTerms.byteOffset, d.sumTerms.BYTES_PER_ELEMENT, d.sumCodes.byteOffset, d.sumMin.byteOffset, d.sumStep.byteOffset, first, last, this.sumBuf.byteOffset);
+    return this.sumBuf;
   }
 
   get size(): number {
@@ -148,12 +165,25 @@ export class SeismicIndex {
         const q = this.query;
         for (const qi of order.slice(0, sp.queryCut)) {
           const t = query.ids[qi]!;
-          for (let b = d.listStart[t]!; b < d.listStart[t + 1]!; b++) {
+          const first = d.listStart[t]!;
+          const last = d.listStart[t + 1]!;
+          // With the kernels, the summaries of the whole list are scored in one call.
+          const sums = this.mem !== null && last > first ? this.summaryScores(this.mem, first, last) : null;
+          for (let b = first; b < last; b++) {
             if (heap.size === k) {
-              let s = 0;
-              const min = d.sumMin[b]!;
-              const step = d.sumStep[b]!;
-              for (let i = d.sumStart[b]!; i < d.sumStart[b + 1]!; i++) s += q[d.sumTerms[i]!]! * (min + step * d.sumCodes[i]!);
+              let s: number;
+              if (sums !== null) s = sums[b - first]!;
+              else {
+                // min * sum q + step * sum q * code, as the kernel computes it
+                let sq = 0;
+                let sqc = 0;
+                for (let i = d.sumStart[b]!; i < d.sumStart[b + 1]!; i++) {
+                  const w = q[d.sumTerms[i]!]!;
+                  sq += w;
+                  sqc += w * d.sumCodes[i]!;
+                }
+                s = d.sumMin[b]! * sq + d.sumStep[b]! * sqc;
+              }
               if (s < sp.heapFactor * heap.threshold()) continue;
             }
             const mem = this.mem;

@@ -28,6 +28,7 @@ export interface KernelExports {
   bitplane_rows(qPlanes: number, codes: number, words: number, planes: number, bits: number, rows: number, minW: number, step: number, base: number, out: number): void;
   pq_scan(lut: number, codes: number, m: number, rows: number, add: number, out: number): void;
   sparse_dot_rows(q: number, start: number, terms: number, termBytes: number, values: number, f16Table: number, ids: number, count: number, out: number): void;
+  summary_scores(q: number, sumStart: number, terms: number, termBytes: number, codes: number, mins: number, steps: number, from: number, to: number, out: number): void;
   topk_push(scores: number, n: number, firstId: number, ids: number, allow: number, negate: number, heapScores: number, heapIds: number, size: number, k: number): number;
   topk_sort(heapScores: number, heapIds: number, size: number): void;
 }
