@@ -46,6 +46,23 @@ export interface FinishedMerge {
   ms: number;
 }
 
+/** Describes a failure as a MergeOutcome (errors do not cross threads as they are). */
+function failedMerge(e: unknown, started: number): MergeOutcome {
+  const err = e as Error & { code?: unknown };
+  return { ok: false, name: err.name, code: typeof err.code === 'string' ? err.code : undefined, message: err.message, ms: performance.now() - started };
+}
+
+/** Runs one merge where it is called (the worker's body, and the fallback without a worker). */
+export function runMerge(dir: string, folder: string, segments: readonly SegmentInfo[], deleted: readonly Uint8Array[], schema: CollectionSchema): MergeOutcome {
+  const started = performance.now();
+  try {
+    const segs = segments.map((info, i) => new Segment(dir, info, schema, false, deleted[i]));
+    return { ok: true, info: mergeSegments(dir, folder, segs, schema), ms: performance.now() - started };
+  } catch (e) {
+    return failedMerge(e, started);
+  }
+}
+
 /** The compiled worker script, or null when only sources exist (then merges run in the writer's thread). */
 function workerScript(): URL | null {
   const here = fileURLToPath(import.meta.url);
@@ -96,14 +113,7 @@ export class BackgroundMerge {
     if (script === null) {
       this.worker = null;
       this.port = null;
-      const started = performance.now();
-      try {
-        const segs = segments.map((info, i) => new Segment(dir, info, schema, false, deleted[i]));
-        this.outcome = { ok: true, info: mergeSegments(dir, this.folder, segs, schema), ms: performance.now() - started };
-      } catch (e) {
-        const err = e as Error & { code?: unknown };
-        this.outcome = { ok: false, name: err.name, code: typeof err.code === 'string' ? err.code : undefined, message: err.message, ms: performance.now() - started };
-      }
+      this.outcome = runMerge(dir, this.folder, segments, deleted, schema);
       return;
     }
     const { port1, port2 } = new MessageChannel();

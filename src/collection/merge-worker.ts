@@ -13,12 +13,11 @@ const job = workerData as MergeJob;
 const started = performance.now();
 let outcome: MergeOutcome;
 try {
-  const [{ mergeSegments }, { Segment }] = await Promise.all([import('./merge.js'), import('./segment.js')]);
-  const segments = job.segments.map((info, i) => new Segment(job.dir, info, job.schema, false, job.deleted[i]));
-  outcome = { ok: true, info: mergeSegments(job.dir, job.folder, segments, job.schema), ms: performance.now() - started };
+  const { runMerge } = await import('./background-merge.js');
+  outcome = runMerge(job.dir, job.folder, job.segments, job.deleted, job.schema);
 } catch (e) {
-  const err = e as Error & { code?: unknown };
-  outcome = { ok: false, name: err.name, code: typeof err.code === 'string' ? err.code : undefined, message: err.message, ms: performance.now() - started };
+  // Only a failed import gets here (runMerge reports its own failures).
+  outcome = { ok: false, name: (e as Error).name, code: undefined, message: (e as Error).message, ms: performance.now() - started };
 }
 job.port.postMessage(outcome);
 Atomics.store(job.done, 0, 1);
