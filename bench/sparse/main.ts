@@ -2,7 +2,7 @@
 // search (MaxScore) and an exhaustive forward scan, single thread, on the
 // synthetic SPLADE-like collection. Prints recall@10 and mean latency, build
 // time, bytes per non-zero and memory; writes bench/out/sparse-<variant>.json/.svg.
-// Usage: npm run bench -- sparse [--docs 1000000] [--queries 1000] [--variant standard|short]
+// Usage: npm run bench -- sparse [--docs 1000000] [--queries 1000] [--variant standard|short] [--weighting informative|popular]
 //        [--nPostings 2000] [--centroidFraction 0.05] [--summaryEnergy 0.3] [--maxFraction 1.5] [--pruned-queries 200]
 import { SparseExactIndex } from '../../src/index/sparse-exact.js';
 import { buildSeismic, SeismicIndex } from '../../src/index/seismic/index.js';
@@ -10,7 +10,7 @@ import { kernelBackend } from '../../src/kernels/wasm/kernel-module.js';
 import type { SparseMatrix } from '../../src/io/sparse-matrix.js';
 import { argNumber, argValue } from '../common/args.js';
 import { printTable, writeJson, writeSvgPlot } from '../report.js';
-import { generateSyntheticSparse, SYNTH_DEFAULTS } from './splade-synth.js';
+import { generateSyntheticSparse, SYNTH_DEFAULTS, type SyntheticWeighting } from './splade-synth.js';
 
 const docsN = argNumber('docs', 1_000_000);
 const buildParams = {
@@ -22,11 +22,13 @@ const buildParams = {
 const prunedQueries = argNumber('pruned-queries', 200);
 const queriesN = argNumber('queries', 1000);
 const variant = argValue('variant', 'standard');
+const weighting = argValue('weighting', SYNTH_DEFAULTS.weighting) as SyntheticWeighting;
+if (weighting !== 'informative' && weighting !== 'popular') throw new Error(`--weighting must be informative or popular, got ${weighting}`);
 const gc = (): void => (globalThis as { gc?: () => void }).gc?.();
 
 const t0 = performance.now();
-const { docs, queries } = generateSyntheticSparse({ ...SYNTH_DEFAULTS, docs: docsN, queries: queriesN, queryNnz: variant === 'short' ? 8 : 40 });
-console.log(`generated ${docsN.toLocaleString('en-US')} docs (${(docs.indices.length / docsN).toFixed(1)} nnz/doc), ${queriesN} queries (${(queries.indices.length / queriesN).toFixed(1)} nnz/query) in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+const { docs, queries } = generateSyntheticSparse({ ...SYNTH_DEFAULTS, weighting, docs: docsN, queries: queriesN, queryNnz: variant === 'short' ? 8 : 40 });
+console.log(`generated (${weighting} weighting) ${docsN.toLocaleString('en-US')} docs (${(docs.indices.length / docsN).toFixed(1)} nnz/doc), ${queriesN} queries (${(queries.indices.length / queriesN).toFixed(1)} nnz/query) in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
 
 const row = (m: SparseMatrix, r: number) => ({ ids: m.indices.subarray(m.indptr[r]!, m.indptr[r + 1]!), values: m.values.subarray(m.indptr[r]!, m.indptr[r + 1]!) });
 
@@ -74,7 +76,11 @@ const recall = (got: Int32Array, want: Int32Array): number => {
   for (const id of got) if (w.has(id)) hit++;
   return want.length === 0 ? 1 : hit / want.length;
 };
-const settings: { queryCut: number; heapFactor: number }[] = [
+const settings: { queryCut: number; heapFactor: number; sorted?: boolean }[] = [
+  { queryCut: 3, heapFactor: 0.9, sorted: true },
+  { queryCut: 5, heapFactor: 0.9, sorted: true },
+  { queryCut: 5, heapFactor: 0.8, sorted: true },
+  { queryCut: 10, heapFactor: 0.8, sorted: true },
   { queryCut: 3, heapFactor: 0.9 },
   { queryCut: 5, heapFactor: 0.9 },
   { queryCut: 5, heapFactor: 0.8 },
@@ -105,7 +111,7 @@ for (const sp of settings) {
     const ms = (performance.now() - t) / queriesN;
     results.forEach((ids, q) => (sum += recall(ids, truth[q]!)));
     const r = sum / queriesN;
-    rows.push({ method: `seismic queryCut ${sp.queryCut} heapFactor ${sp.heapFactor} (${backend})`, 'recall@10': r, 'mean ms': ms, 'x exact pruned': prunedMs / ms });
+    rows.push({ method: `seismic queryCut ${sp.queryCut} heapFactor ${sp.heapFactor}${sp.sorted === true ? ' sorted' : ''} (${backend})`, 'recall@10': r, 'mean ms': ms, 'x exact pruned': prunedMs / ms });
     points.push({ x: r, y: ms });
   }
 }
@@ -117,7 +123,7 @@ printTable([
 ]);
 console.log(`seismic build parameters: ${JSON.stringify(buildParams)}`);
 console.log(`exact pruned vs exhaustive top-10 mismatches: ${mismatches} of ${pq}; peak RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB`);
-writeJson(`sparse-${variant}`, { docs: docsN, queries: queriesN, variant, buildParams, rows, exactBuild, seismicBuild, seismicBytesPerNnz: seismicBytes / docs.indices.length, mismatches, peakRssMB: process.resourceUsage().maxRSS / 1024 });
+writeJson(`sparse-${variant}`, { weighting, docs: docsN, queries: queriesN, variant, buildParams, rows, exactBuild, seismicBuild, seismicBytesPerNnz: seismicBytes / docs.indices.length, mismatches, peakRssMB: process.resourceUsage().maxRSS / 1024 });
 writeSvgPlot(`sparse-${variant}`, `Seismic on ${docsN.toLocaleString('en-US')} synthetic SPLADE docs (${variant} queries)`, 'recall@10', 'mean ms / query', [
   { label: `seismic (${kernelBackend()})`, points: curve },
   ...(curveTs.length > 0 ? [{ label: 'seismic (typescript)', points: curveTs }] : []),

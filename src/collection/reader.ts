@@ -197,7 +197,7 @@ export class Snapshot {
   /**
    * Learned-sparse search on a sparse field: `query` is `{token: weight}` (or
    * a Map). Exact fields return the exact top k; seismic fields take
-   * queryCut, heapFactor and nKnn in `params`.
+   * queryCut, heapFactor, nKnn and sorted (1 or 0) in `params`.
    */
   searchSparse(field: string, query: Readonly<Record<string, number>> | ReadonlyMap<string, number>, opts: VectorSearchOptions = {}): Hit[] {
     const spec = this.schema.fields[field];
@@ -207,7 +207,7 @@ export class Snapshot {
     }
     const k = opts.k ?? 10;
     if (!Number.isInteger(k) || k < 1) throw new QuarryError('BAD_ARGUMENT', `k must be a positive integer, got ${k}`, { field: 'k' });
-    const allowed = spec.index === 'seismic' ? ['queryCut', 'heapFactor', 'nKnn'] : [];
+    const allowed = spec.index === 'seismic' ? ['queryCut', 'heapFactor', 'nKnn', 'sorted'] : [];
     for (const p of Object.keys(opts.params ?? {})) {
       if (!allowed.includes(p)) throw new QuarryError('BAD_ARGUMENT', `"${p}" is not a search parameter of ${spec.index}`, { field: `params.${p}` }, allowed.length > 0 ? `${spec.index} takes: ${allowed.join(', ')}` : undefined);
     }

@@ -106,6 +106,7 @@ describe('Seismic answers alike on both kernel backends', () => {
       for (let q = 0; q < qm.rows; q++) {
         const vec = { ids: qm.indices.slice(qm.indptr[q]!, qm.indptr[q + 1]!), values: qm.values.slice(qm.indptr[q]!, qm.indptr[q + 1]!) };
         got[backend].push(idx.search(vec, 5, { queryCut: 10, heapFactor: 0.9 }));
+        got[backend].push(idx.search(vec, 5, { queryCut: 10, heapFactor: 0.9, sorted: true }));
       }
     }
     got['wasm-simd'].forEach((h, i) => {

@@ -4,6 +4,7 @@
  * Venturini, SIGIR 2024; kNN refinement from their CIKM 2024 paper), named as
  * in the paper and its reference implementation.
  */
+import { QuarryError } from '../../io/quarry-error.js';
 
 /** Build settings. */
 export interface SeismicBuildParams {
@@ -34,6 +35,12 @@ export interface SeismicSearchParams {
   heapFactor: number;
   /** Graph neighbours of each result that are also scored (needs knn > 0 at build). */
   nKnn: number;
+  /**
+   * Visit the first list's blocks from the highest summary score down (the
+   * reference implementation's `sorted`): faster, since the heap fills with
+   * good documents early, at some cost in recall.
+   */
+  sorted: boolean;
 }
 
 /**
@@ -55,4 +62,21 @@ export const SEISMIC_BUILD_DEFAULTS: SeismicBuildParams = {
 };
 
 /** Search defaults. */
-export const SEISMIC_SEARCH_DEFAULTS: SeismicSearchParams = { queryCut: 10, heapFactor: 0.8, nKnn: 0 };
+export const SEISMIC_SEARCH_DEFAULTS: SeismicSearchParams = { queryCut: 10, heapFactor: 0.8, nKnn: 0, sorted: false };
+
+/**
+ * Search settings with defaults filled in, checked: queryCut a positive
+ * integer, heapFactor a number >= 0, nKnn a non-negative integer, sorted
+ * a boolean (1 and 0 accepted, for number-valued parameter maps).
+ */
+export function resolveSeismicSearchParams(given: Partial<Record<keyof SeismicSearchParams, unknown>>): SeismicSearchParams {
+  const p = { ...SEISMIC_SEARCH_DEFAULTS, ...Object.fromEntries(Object.entries(given).filter(([, v]) => v !== undefined)) } as Record<keyof SeismicSearchParams, unknown>;
+  const bad = (field: string, want: string): never => {
+    throw new QuarryError('BAD_ARGUMENT', `${field} must be ${want}, got ${JSON.stringify(p[field as keyof SeismicSearchParams])}`, { field: `params.${field}` });
+  };
+  if (typeof p.queryCut !== 'number' || !Number.isInteger(p.queryCut) || p.queryCut < 1) bad('queryCut', 'a positive integer');
+  if (typeof p.heapFactor !== 'number' || !(p.heapFactor >= 0)) bad('heapFactor', 'a number >= 0 (usually 0.7-1; 0 skips no block)');
+  if (typeof p.nKnn !== 'number' || !Number.isInteger(p.nKnn) || p.nKnn < 0) bad('nKnn', 'a non-negative integer');
+  if (p.sorted !== true && p.sorted !== false && p.sorted !== 1 && p.sorted !== 0) bad('sorted', 'true or false');
+  return { queryCut: p.queryCut as number, heapFactor: p.heapFactor as number, nKnn: p.nKnn as number, sorted: p.sorted === true || p.sorted === 1 };
+}

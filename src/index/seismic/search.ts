@@ -12,7 +12,7 @@ import { TopKHeap } from '../../kernels/top-k-heap.js';
 import { KernelMemory } from '../../kernels/wasm/kernel-memory.js';
 import { QuarryError } from '../../io/quarry-error.js';
 import type { SparseVector } from '../../io/sparse-matrix.js';
-import { SEISMIC_SEARCH_DEFAULTS, type SeismicBuildParams, type SeismicSearchParams } from './params.js';
+import { resolveSeismicSearchParams, type SeismicBuildParams, type SeismicSearchParams } from './params.js';
 import type { SeismicData } from './seismic-data.js';
 
 /** Seismic search options. */
@@ -44,6 +44,8 @@ export class SeismicIndex {
   private readonly outBuf: Float32Array;
   private readonly sumBuf: Float32Array;
   private readonly f16TablePtr: number = 0;
+  /** Block order of the sorted first list. */
+  private readonly blockOrder: Uint32Array;
 
   /**
    * @param useKernels false keeps the pure-TypeScript scoring even where the
@@ -70,7 +72,8 @@ export class SeismicIndex {
       this.query = new Float32Array(data.dim);
       this.idBuf = new Int32Array(0);
       this.outBuf = new Float32Array(0);
-      this.sumBuf = new Float32Array(0);
+      this.sumBuf = new Float32Array(longestList);
+      this.blockOrder = new Uint32Array(longestList);
       return;
     }
     // the forward index and the block summaries move into kernel memory (one copy, when the index is built or opened)
@@ -88,6 +91,7 @@ export class SeismicIndex {
     this.idBuf = mem.scratch(Int32Array, widest);
     this.outBuf = mem.scratch(Float32Array, widest);
     this.sumBuf = mem.scratch(Float32Array, longestList);
+    this.blockOrder = new Uint32Array(longestList);
   }
 
   /** Scores the first m rows of idBuf exactly into outBuf with the sparse-dot kernel. */
@@ -142,10 +146,70 @@ export class SeismicIndex {
     return this.epoch;
   }
 
+  /** Summary score of block b, as the kernel computes it: min * sum q + step * sum q * code. */
+  private summaryScoreTs(b: number): number {
+    const d = this.data;
+    const q = this.query;
+    let sq = 0;
+    let sqc = 0;
+    for (let i = d.sumStart[b]!; i < d.sumStart[b + 1]!; i++) {
+      const w = q[d.sumTerms[i]!]!;
+      sq += w;
+      sqc += w * d.sumCodes[i]!;
+    }
+    return d.sumMin[b]! * sq + d.sumStep[b]! * sqc;
+  }
+
+  /** Summary scores of blocks first..last - 1 with the TypeScript path, in sumBuf. */
+  private summaryScoresTs(first: number, last: number): Float32Array {
+    for (let b = first; b < last; b++) this.sumBuf[b - first] = this.summaryScoreTs(b);
+    return this.sumBuf;
+  }
+
+  /**
+   * Scores block b's unvisited allowed documents exactly and offers them to
+   * the heap; returns how many were scored.
+   */
+  private scoreBlock(b: number, heap: TopKHeap, k: number, epoch: number, allow: Bitset | null): number {
+    const d = this.data;
+    const mem = this.mem;
+    if (mem !== null) {
+      // gather the block's unvisited allowed rows, score them in one kernel call
+      const ids = this.idBuf;
+      let m = 0;
+      for (let i = d.blockStart[b]!; i < d.blockStart[b + 1]!; i++) {
+        const doc = d.blockDocs[i]!;
+        if (this.stamp[doc] === epoch) continue;
+        this.stamp[doc] = epoch;
+        if (allow !== null && !allow.has(doc)) continue;
+        ids[m++] = doc;
+      }
+      if (m === 0) return 0;
+      this.scoreRows(mem, m);
+      const out = this.outBuf;
+      for (let j = 0; j < m; j++) {
+        const s = out[j]!;
+        if (heap.size < k || s > heap.threshold()) heap.offer(s, ids[j]!);
+      }
+      return m;
+    }
+    let scored = 0;
+    for (let i = d.blockStart[b]!; i < d.blockStart[b + 1]!; i++) {
+      const doc = d.blockDocs[i]!;
+      if (this.stamp[doc] === epoch) continue;
+      this.stamp[doc] = epoch;
+      if (allow !== null && !allow.has(doc)) continue;
+      scored++;
+      const s = f(this.dotRow(doc));
+      if (heap.size < k || s > heap.threshold()) heap.offer(s, doc);
+    }
+    return scored;
+  }
+
   /** The k rows with (approximately) the largest inner product with `query`. */
   search(query: SparseVector, k: number, opts: SeismicSearchOptions = {}): SeismicHits {
     if (!Number.isInteger(k) || k < 1) throw new QuarryError('BAD_ARGUMENT', `k must be a positive integer, got ${k}`, { field: 'k' });
-    const sp = { ...SEISMIC_SEARCH_DEFAULTS, ...opts };
+    const sp = resolveSeismicSearchParams(opts);
     const allow = opts.allow ?? null;
     const d = this.data;
     this.load(query);
@@ -162,61 +226,35 @@ export class SeismicIndex {
       } else {
         const order = Array.from(query.ids.keys()).filter((i) => query.ids[i]! < d.dim && query.values[i]! > 0);
         order.sort((a, b) => query.values[b]! - query.values[a]!);
-        const q = this.query;
-        for (const qi of order.slice(0, sp.queryCut)) {
-          const t = query.ids[qi]!;
+        const cut = order.slice(0, sp.queryCut);
+        for (let c = 0; c < cut.length; c++) {
+          const t = query.ids[cut[c]!]!;
           const first = d.listStart[t]!;
           const last = d.listStart[t + 1]!;
-          // With the kernels, the summaries of the whole list are scored in one call.
-          const sums = this.mem !== null && last > first ? this.summaryScores(this.mem, first, last) : null;
+          if (last === first) continue;
+          // With the kernels, the summaries of the whole list are scored in one call; the
+          // sorted first list needs them all up front on either path.
+          const sorted = sp.sorted && c === 0;
+          const sums = this.mem !== null ? this.summaryScores(this.mem, first, last) : sorted ? this.summaryScoresTs(first, last) : null;
+          if (sorted) {
+            // Most promising blocks first (the reference's `sorted`): the heap fills with good
+            // documents early, so later blocks are skipped; once one is, all after it are.
+            const blocks = this.blockOrder.subarray(0, last - first);
+            for (let i = 0; i < blocks.length; i++) blocks[i] = i;
+            blocks.sort((a, b) => sums![b]! - sums![a]!);
+            for (let i = 0; i < blocks.length; i++) {
+              const b = blocks[i]!;
+              if (heap.size === k && sums![b]! < sp.heapFactor * heap.threshold()) break;
+              scored += this.scoreBlock(first + b, heap, k, epoch, allow);
+            }
+            continue;
+          }
           for (let b = first; b < last; b++) {
             if (heap.size === k) {
-              let s: number;
-              if (sums !== null) s = sums[b - first]!;
-              else {
-                // min * sum q + step * sum q * code, as the kernel computes it
-                let sq = 0;
-                let sqc = 0;
-                for (let i = d.sumStart[b]!; i < d.sumStart[b + 1]!; i++) {
-                  const w = q[d.sumTerms[i]!]!;
-                  sq += w;
-                  sqc += w * d.sumCodes[i]!;
-                }
-                s = d.sumMin[b]! * sq + d.sumStep[b]! * sqc;
-              }
+              const s = sums !== null ? sums[b - first]! : this.summaryScoreTs(b);
               if (s < sp.heapFactor * heap.threshold()) continue;
             }
-            const mem = this.mem;
-            if (mem !== null) {
-              // gather the block's unvisited allowed rows, score them in one kernel call
-              const ids = this.idBuf;
-              let m = 0;
-              for (let i = d.blockStart[b]!; i < d.blockStart[b + 1]!; i++) {
-                const doc = d.blockDocs[i]!;
-                if (this.stamp[doc] === epoch) continue;
-                this.stamp[doc] = epoch;
-                if (allow !== null && !allow.has(doc)) continue;
-                ids[m++] = doc;
-              }
-              if (m === 0) continue;
-              this.scoreRows(mem, m);
-              scored += m;
-              const out = this.outBuf;
-              for (let j = 0; j < m; j++) {
-                const s = out[j]!;
-                if (heap.size < k || s > heap.threshold()) heap.offer(s, ids[j]!);
-              }
-              continue;
-            }
-            for (let i = d.blockStart[b]!; i < d.blockStart[b + 1]!; i++) {
-              const doc = d.blockDocs[i]!;
-              if (this.stamp[doc] === epoch) continue;
-              this.stamp[doc] = epoch;
-              if (allow !== null && !allow.has(doc)) continue;
-              scored++;
-              const s = f(this.dotRow(doc));
-              if (heap.size < k || s > heap.threshold()) heap.offer(s, doc);
-            }
+            scored += this.scoreBlock(b, heap, k, epoch, allow);
           }
         }
         if (sp.nKnn > 0 && d.knnK > 0) {
