@@ -72,11 +72,14 @@ if (engine === 'quarry-flat') {
   const idx = buildBinary(ds.base, { dim, metric: 'cosine', planes: 1 });
   const idx2 = buildBinary(ds.base, { dim, metric: 'cosine', planes: 2 });
   built();
-  // The same 1-bit codes scored without the per-vector correction (BEBR's plain reconstruction), for comparison.
-  const plain = buildBinary(ds.base, { dim, metric: 'cosine', planes: 1, correction: 'none' });
+  // For comparison: 1-bit codes of residuals from the mean (one centre), with and without
+  // the per-vector correction (without it: BEBR's plain reconstruction).
+  const mean = buildBinary(ds.base, { dim, metric: 'cosine', planes: 1, centroids: 0 });
+  const plain = buildBinary(ds.base, { dim, metric: 'cosine', planes: 1, centroids: 0, correction: 'none' });
   points = [
     ...sweep([0, 5, 10], (r) => `1-bit, rescore ${r}k`, (q, r) => idx.search(q, 10, { rescore: r }).ids),
-    ...sweep([10], (r) => `1-bit uncorrected, rescore ${r}k`, (q, r) => plain.search(q, 10, { rescore: r }).ids),
+    ...sweep([10], (r) => `1-bit mean-centred, rescore ${r}k`, (q, r) => mean.search(q, 10, { rescore: r }).ids),
+    ...sweep([10], (r) => `1-bit mean-centred uncorrected, rescore ${r}k`, (q, r) => plain.search(q, 10, { rescore: r }).ids),
     ...sweep([5, 10], (r) => `2-plane, rescore ${r}k`, (q, r) => idx2.search(q, 10, { rescore: r }).ids),
   ];
 } else if (engine === 'quarry-ivfpq') {

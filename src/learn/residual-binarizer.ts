@@ -3,17 +3,34 @@
  * Retrieval at Tencent", KDD 2023): the first bit plane is the sign of the
  * centred vector, scaled per dimension by the mean absolute deviation; each
  * further plane binarizes the residual left by the planes before it. The
- * reconstruction is mean + sum_t scale_t (*) sign_t.
+ * reconstruction is centre + sum_t scale_t (*) sign_t. The centre is either
+ * the mean of all rows or, as RaBitQ (Gao and Long, SIGMOD 2024) pairs its
+ * codes with IVF centroids, the row's nearest k-means centroid: residuals from
+ * nearby centres are shorter, so the same bits estimate inner products with
+ * smaller error.
  */
 
 /** A fitted binarizer. */
 export interface ResidualBinarizer {
   dim: number;
   planes: number;
-  /** Per-dimension centre. */
-  mean: Float32Array;
+  /** Centres, k rows of dim: one (the mean) or the k-means centroids. */
+  centres: Float32Array;
   /** scales[t * dim + d]: magnitude of plane t in dimension d. */
   scales: Float32Array;
+}
+
+/** Number of centres of a binarizer. */
+export function centreCount(b: ResidualBinarizer): number {
+  return b.centres.length / b.dim;
+}
+
+/** Mean of the rows, as a one-row centre table. */
+export function meanCentre(data: Float32Array, dim: number): Float32Array {
+  const n = data.length / dim;
+  const mean = new Float32Array(dim);
+  for (let r = 0; r < n; r++) for (let d = 0; d < dim; d++) mean[d]! += data[r * dim + d]! / n;
+  return mean;
 }
 
 /** Words of one bit plane of one vector. */
@@ -21,14 +38,18 @@ export function planeWords(dim: number): number {
   return Math.ceil(dim / 32);
 }
 
-/** Fits a binarizer with `planes` bit planes on rows of `dim`. */
-export function fitResidualBinarizer(data: Float32Array, dim: number, planes: number): ResidualBinarizer {
+/**
+ * Fits a binarizer with `planes` bit planes on rows of `dim`, coding each row
+ * relative to `centres[assign[r]]` (centres: k rows; assign null = centre 0).
+ */
+export function fitResidualBinarizer(data: Float32Array, dim: number, planes: number, centres: Float32Array, assign: Uint16Array | null): ResidualBinarizer {
   const n = data.length / dim;
-  const mean = new Float32Array(dim);
-  for (let r = 0; r < n; r++) for (let d = 0; d < dim; d++) mean[d]! += data[r * dim + d]! / n;
   const scales = new Float32Array(planes * dim);
   const residual = new Float32Array(data.length);
-  for (let i = 0; i < data.length; i++) residual[i] = data[i]! - mean[i % dim]!;
+  for (let r = 0; r < n; r++) {
+    const c = (assign === null ? 0 : assign[r]!) * dim;
+    for (let d = 0; d < dim; d++) residual[r * dim + d] = data[r * dim + d]! - centres[c + d]!;
+  }
   for (let t = 0; t < planes; t++) {
     // The least-squares scale of sign codes in each dimension is the mean absolute residual.
     for (let r = 0; r < n; r++) for (let d = 0; d < dim; d++) scales[t * dim + d]! += Math.abs(residual[r * dim + d]!) / n;
@@ -37,21 +58,22 @@ export function fitResidualBinarizer(data: Float32Array, dim: number, planes: nu
       residual[i]! -= residual[i]! >= 0 ? scales[t * dim + d]! : -scales[t * dim + d]!;
     }
   }
-  return { dim, planes, mean, scales };
+  return { dim, planes, centres, scales };
 }
 
 /**
  * Encodes rows into packed codes: for each row, `planes` planes of
  * planeWords(dim) words; bit d of plane t is 1 when the residual is >= 0.
  */
-export function encodeResidualBits(b: ResidualBinarizer, data: Float32Array): Uint32Array {
+export function encodeResidualBits(b: ResidualBinarizer, data: Float32Array, assign: Uint16Array | null): Uint32Array {
   const { dim, planes } = b;
   const n = data.length / dim;
   const words = planeWords(dim);
   const codes = new Uint32Array(n * planes * words);
   const residual = new Float32Array(dim);
   for (let r = 0; r < n; r++) {
-    for (let d = 0; d < dim; d++) residual[d] = data[r * dim + d]! - b.mean[d]!;
+    const c = (assign === null ? 0 : assign[r]!) * dim;
+    for (let d = 0; d < dim; d++) residual[d] = data[r * dim + d]! - b.centres[c + d]!;
     for (let t = 0; t < planes; t++) {
       const base = (r * planes + t) * words;
       for (let d = 0; d < dim; d++) {
@@ -69,21 +91,22 @@ export function encodeResidualBits(b: ResidualBinarizer, data: Float32Array): Ui
 /**
  * Per-vector corrections of the code estimate (after RaBitQ, Gao and Long,
  * SIGMOD 2024): with r the centred row and x its reconstruction from the codes
- * (without the mean), <r, q> ~= |r|^2 <x, q> / <x, r>. The ratio form is exact
+ * (without the centre), <r, q> ~= |r|^2 <x, q> / <x, r>. The ratio form is exact
  * for q = r and, unlike the plain reconstruction, does not favour rows whose
  * codes happen to reconstruct them long. Returns |r|^2 / <x, r> per row (0 for
- * a row equal to the mean).
+ * a row equal to its centre).
  */
-export function residualCorrections(b: ResidualBinarizer, data: Float32Array, codes: Uint32Array): Float32Array {
+export function residualCorrections(b: ResidualBinarizer, data: Float32Array, codes: Uint32Array, assign: Uint16Array | null): Float32Array {
   const { dim, planes } = b;
   const n = data.length / dim;
   const words = planeWords(dim);
   const out = new Float32Array(n);
   for (let r = 0; r < n; r++) {
+    const centre = (assign === null ? 0 : assign[r]!) * dim;
     let rr = 0;
     let xr = 0;
     for (let d = 0; d < dim; d++) {
-      const c = data[r * dim + d]! - b.mean[d]!;
+      const c = data[r * dim + d]! - b.centres[centre + d]!;
       let x = 0;
       for (let t = 0; t < planes; t++) {
         const bit = (codes[(r * planes + t) * words + (d >>> 5)]! >>> (d & 31)) & 1;

@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { buildBinary, readBinary, writeBinary } from '../../src/index/binary/index.js';
 import { buildInt8, readInt8, writeInt8 } from '../../src/index/int8/index.js';
 import { buildIvfPq, readIvfPq, writeIvfPq } from '../../src/index/ivfpq/index.js';
+import { writeSectionFile } from '../../src/io/section-file.js';
 import { Bitset } from '../../src/kernels/bitset.js';
 import { loadGlove10k, recallAt } from '../helpers/glove.js';
 import { tempDir } from '../helpers/temp-dir.js';
@@ -39,12 +40,32 @@ describe('binary', () => {
   it('1-bit codes + rescoring 10 x k reach recall@10 >= 0.95', () => {
     expect(recall(one.searchBatch(queries.data, 10).map((h) => h.ids))).toBeGreaterThanOrEqual(0.95);
   });
+  const meanCentred = buildBinary(base.data, { dim: base.dim, metric: 'cosine', planes: 1, centroids: 0 });
+  const unranked = (idx: typeof one): number => recall(idx.searchBatch(queries.data, 10, { rescore: 0 }).map((h) => h.ids));
   it('per-vector corrections (RaBitQ ratio estimator) rank better before rescoring than the plain reconstruction', () => {
-    const plain = buildBinary(base.data, { dim: base.dim, metric: 'cosine', planes: 1, correction: 'none' });
-    const rPlain = recall(plain.searchBatch(queries.data, 10, { rescore: 0 }).map((h) => h.ids));
-    const rCorrected = recall(one.searchBatch(queries.data, 10, { rescore: 0 }).map((h) => h.ids));
-    expect(rCorrected).toBeGreaterThan(rPlain + 0.02);
-    expect(one.scanBytes).toBe(one.codeBytes + 4 * base.rows);
+    const plain = buildBinary(base.data, { dim: base.dim, metric: 'cosine', planes: 1, centroids: 0, correction: 'none' });
+    expect(unranked(meanCentred)).toBeGreaterThan(unranked(plain) + 0.02);
+    expect(meanCentred.scanBytes).toBe(meanCentred.codeBytes + 4 * base.rows);
+  });
+  it('residuals from k-means centroids (the default, ~sqrt(n) of them) rank better than residuals from the mean', () => {
+    expect(one.params.centroids).toBe(100);
+    expect(unranked(one)).toBeGreaterThan(unranked(meanCentred) + 0.02);
+    // one more centre number (2 bytes) per row
+    expect(one.scanBytes).toBe(one.codeBytes + 6 * base.rows);
+  });
+  it('rejects a bad number of centroids by name', () => {
+    for (const centroids of [-1, 1.5, 70000]) {
+      expect(() => buildBinary(base.data, { dim: base.dim, metric: 'cosine', centroids }), String(centroids)).toThrow(/centroids must be an integer in 0\.\.65535/);
+    }
+  });
+  it('reads files written before centroids existed (one "mean" section, no centre numbers)', () => {
+    const path = join(dir, 'old.bin');
+    const { centroids: _c, seed: _s, ...oldParams } = meanCentred.params;
+    writeSectionFile(path, 'BINC', 1, { mean: meanCentred.binarizer.centres, scales: meanCentred.binarizer.scales, codes: meanCentred.codes, normsSq: meanCentred.normsSq, floats: meanCentred.floats!, corrections: meanCentred.corrections! }, { params: oldParams });
+    const old = readBinary(path);
+    expect(old.params.centroids).toBe(0);
+    const q = queries.data.subarray(0, base.dim);
+    expect(Array.from(old.search(q, 10, { rescore: 0 }).ids)).toEqual(Array.from(meanCentred.search(q, 10, { rescore: 0 }).ids));
   });
   it('more residual planes rank better before rescoring', () => {
     const r1 = recall(one.searchBatch(queries.data, 10, { rescore: 0 }).map((h) => h.ids));

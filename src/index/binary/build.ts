@@ -1,28 +1,42 @@
 /** Builds a binary index: fits the residual binarizer on the rows and encodes them. */
 import { normalizeRows } from '../../kernels/dense-distance.js';
-import { encodeResidualBits, fitResidualBinarizer, residualCorrections } from '../../learn/residual-binarizer.js';
+import { kmeans } from '../../learn/kmeans.js';
+import { NearestCentroids } from '../../learn/nearest-centroids.js';
+import { encodeResidualBits, fitResidualBinarizer, meanCentre, residualCorrections } from '../../learn/residual-binarizer.js';
 import { QuarryError } from '../../io/quarry-error.js';
-import { BINARY_DEFAULTS, type BinaryParams } from './params.js';
+import { BINARY_DEFAULTS, defaultBinaryCentroids, type BinaryParams } from './params.js';
 import { BinaryIndex } from './search.js';
 
 /** Builds a binary index; `keepFloats` (default true) keeps the rows for exact rescoring. */
 export function buildBinary(vectors: Float32Array, params: Partial<BinaryParams> & Pick<BinaryParams, 'dim' | 'metric'>, keepFloats = true): BinaryIndex {
-  const p: BinaryParams = { ...BINARY_DEFAULTS, ...params };
+  if (vectors.length % params.dim !== 0) throw new QuarryError('BAD_INPUT', `${vectors.length} values are not whole ${params.dim}-d rows`, { field: 'vectors' });
+  const n = vectors.length / params.dim;
+  const p: BinaryParams = { ...BINARY_DEFAULTS, centroids: defaultBinaryCentroids(n), ...params };
   if (!Number.isInteger(p.planes) || p.planes < 1 || p.planes > 8) throw new QuarryError('BAD_ARGUMENT', 'planes must be 1..8', { field: 'planes' });
   if (!Number.isInteger(p.queryBits) || p.queryBits < 1 || p.queryBits > 8) throw new QuarryError('BAD_ARGUMENT', 'queryBits must be 1..8', { field: 'queryBits' });
   if (p.correction !== 'vector' && p.correction !== 'none') throw new QuarryError('BAD_ARGUMENT', `correction must be "vector" or "none", not ${JSON.stringify(p.correction)}`, { field: 'correction' });
-  if (vectors.length % p.dim !== 0) throw new QuarryError('BAD_INPUT', `${vectors.length} values are not whole ${p.dim}-d rows`, { field: 'vectors' });
+  if (!Number.isInteger(p.centroids) || p.centroids < 0 || p.centroids > 65535) throw new QuarryError('BAD_ARGUMENT', `centroids must be an integer in 0..65535, got ${p.centroids}`, { field: 'centroids' });
+  // k-means needs at least as many rows as centroids; with fewer rows, fewer centres.
+  p.centroids = Math.min(p.centroids, n);
   const rows = new Float32Array(vectors);
   if (p.metric === 'cosine') normalizeRows(rows, p.dim);
-  const binarizer = fitResidualBinarizer(rows, p.dim, p.planes);
-  const codes = encodeResidualBits(binarizer, rows);
-  const n = rows.length / p.dim;
+  let centres: Float32Array;
+  let assign: Uint16Array | null = null;
+  if (p.centroids > 0) {
+    const fitted = kmeans(rows, p.dim, { k: p.centroids, seed: p.seed, iterations: 10 });
+    centres = fitted.centroids;
+    const nearest = new Int32Array(n);
+    new NearestCentroids(rows, p.dim, fitted.k * p.dim).assign(0, p.dim, centres, fitted.k, nearest, new Float32Array(n));
+    assign = Uint16Array.from(nearest);
+  } else centres = meanCentre(rows, p.dim);
+  const binarizer = fitResidualBinarizer(rows, p.dim, p.planes, centres, assign);
+  const codes = encodeResidualBits(binarizer, rows, assign);
   const normsSq = new Float32Array(n);
   for (let r = 0; r < n; r++) {
     let s = 0;
     for (let d = 0; d < p.dim; d++) s += rows[r * p.dim + d]! ** 2;
     normsSq[r] = s;
   }
-  const corrections = p.correction === 'vector' ? residualCorrections(binarizer, rows, codes) : null;
-  return new BinaryIndex(binarizer, codes, normsSq, keepFloats ? rows : null, p, corrections);
+  const corrections = p.correction === 'vector' ? residualCorrections(binarizer, rows, codes, assign) : null;
+  return new BinaryIndex(binarizer, codes, normsSq, keepFloats ? rows : null, p, corrections, assign);
 }

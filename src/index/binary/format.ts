@@ -1,18 +1,24 @@
-/** File layout of a binary index: section file "BINC" (binarizer, codes, norms, optional per-vector corrections and floats for rescoring). */
+/**
+ * File layout of a binary index: section file "BINC" (binarizer centres and
+ * scales, codes, norms, optional per-vector corrections, centre numbers and
+ * floats for rescoring). The centres section was called "mean" when there was
+ * always one; such files still read.
+ */
 import { readSectionFile, writeSectionFile, type WrittenFile } from '../../io/section-file.js';
 import type { BinaryParams } from './params.js';
 import { BinaryIndex } from './search.js';
 
 /** Writes a binary index. */
 export function writeBinary(path: string, index: BinaryIndex): WrittenFile {
-  const sections: Record<string, Float32Array | Uint32Array> = {
-    mean: index.binarizer.mean,
+  const sections: Record<string, Float32Array | Uint32Array | Uint16Array> = {
+    centres: index.binarizer.centres,
     scales: index.binarizer.scales,
     codes: index.codes,
     normsSq: index.normsSq,
   };
   if (index.floats !== null) sections.floats = index.floats;
   if (index.corrections !== null) sections.corrections = index.corrections;
+  if (index.assign !== null) sections.assign = index.assign;
   return writeSectionFile(path, 'BINC', 1, sections, { params: index.params });
 }
 
@@ -20,13 +26,15 @@ export function writeBinary(path: string, index: BinaryIndex): WrittenFile {
 export function readBinary(path: string, expect?: { bytes?: number; verifyChecksum?: boolean }): BinaryIndex {
   const f = readSectionFile(path, 'BINC', 1, expect);
   // Files written before corrections existed hold none and score as BEBR did.
-  const params = { correction: 'none', ...(f.meta.params as Partial<BinaryParams>) } as BinaryParams;
+  // Files written before centroids existed code rows relative to the mean.
+  const params = { correction: 'none', centroids: 0, seed: 42, ...(f.meta.params as Partial<BinaryParams>) } as BinaryParams;
   return new BinaryIndex(
-    { dim: params.dim, planes: params.planes, mean: f.get('mean', Float32Array), scales: f.get('scales', Float32Array) },
+    { dim: params.dim, planes: params.planes, centres: f.get(f.has('centres') ? 'centres' : 'mean', Float32Array), scales: f.get('scales', Float32Array) },
     f.get('codes', Uint32Array),
     f.get('normsSq', Float32Array),
     f.has('floats') ? f.get('floats', Float32Array) : null,
     params,
     f.has('corrections') ? f.get('corrections', Float32Array) : null,
+    f.has('assign') ? f.get('assign', Uint16Array) : null,
   );
 }

@@ -21,7 +21,22 @@ export interface BinaryParams {
    * estimator; one float per row) or none (`'none'`, BEBR's reconstruction).
    */
   correction: 'vector' | 'none';
+  /**
+   * Centres the codes are residuals from: 0 codes every row relative to the
+   * mean of all rows (BEBR); c > 0 fits c k-means centroids and codes each row
+   * relative to its nearest one (as RaBitQ pairs its codes with IVF centroids),
+   * at 2 more bytes per row. Default: round(sqrt(rows)) from 1,024 rows up,
+   * else 0.
+   */
+  centroids: number;
+  /** Seed of the k-means centroids. */
+  seed: number;
 }
 
-/** Defaults: 1 plane, 4-bit query weights, rescoring 10 x k candidates, per-vector correction. */
-export const BINARY_DEFAULTS = { planes: 1, queryBits: 4, rescore: 10, correction: 'vector' } as const;
+/** The default number of centres for n rows. */
+export function defaultBinaryCentroids(n: number): number {
+  return n >= 1024 ? Math.min(65535, Math.round(Math.sqrt(n))) : 0;
+}
+
+/** Defaults: 1 plane, 4-bit query weights, rescoring 10 x k candidates, per-vector correction (centroids: see defaultBinaryCentroids). */
+export const BINARY_DEFAULTS = { planes: 1, queryBits: 4, rescore: 10, correction: 'vector', seed: 42 } as const;

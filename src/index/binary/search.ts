@@ -4,13 +4,13 @@
  * popcount only: for plane t with weights w_d = q_d * scale_td,
  * sum over set bits of w_d ~= min_t * popcount(B) + step_t * sum_j 2^j popcount(Q_tj & B).
  * With per-vector corrections (RaBitQ's ratio estimator) the code part of the
- * estimate is scaled by each row's factor. The best rescore x k rows are then
+ * estimate is scaled by each row's factor; the row's centre adds <q, centre>. The best rescore x k rows are then
  * rescored exactly from the stored floats.
  */
 import { dot } from '../../kernels/dense-distance.js';
 import { popcount32 } from '../../kernels/popcount.js';
 import { TopKHeap } from '../../kernels/top-k-heap.js';
-import { planeWords, type ResidualBinarizer } from '../../learn/residual-binarizer.js';
+import { centreCount, planeWords, type ResidualBinarizer } from '../../learn/residual-binarizer.js';
 import type { DenseHits, DenseIndex, DenseMetric, DenseSearchOptions } from '../dense-types.js';
 import type { KernelMemory } from '../../kernels/wasm/kernel-memory.js';
 import { KERNEL_MAX_K, allowToScratch, scanInChunks, scanScratchBytes } from '../../kernels/wasm/kernel-top-k.js';
@@ -44,6 +44,8 @@ export class BinaryIndex implements DenseIndex<BinarySearchOptions> {
     readonly params: BinaryParams,
     /** Per-row factors of the code estimate (see residualCorrections), or null for the plain reconstruction. */
     readonly corrections: Float32Array | null = null,
+    /** Each row's centre (binarizer.centres row), or null when there is one centre. */
+    readonly assign: Uint16Array | null = null,
   ) {
     this.dim = params.dim;
     this.metric = params.metric;
@@ -66,9 +68,9 @@ export class BinaryIndex implements DenseIndex<BinarySearchOptions> {
     return this.codes.byteLength;
   }
 
-  /** Bytes candidate generation reads: codes plus per-row corrections. */
+  /** Bytes candidate generation reads: codes plus per-row corrections and centre numbers. */
   get scanBytes(): number {
-    return this.codes.byteLength + (this.corrections?.byteLength ?? 0);
+    return this.codes.byteLength + (this.corrections?.byteLength ?? 0) + (this.assign?.byteLength ?? 0);
   }
 
   search(query: Float32Array, k: number, opts: BinarySearchOptions = {}): DenseHits {
@@ -88,7 +90,7 @@ export class BinaryIndex implements DenseIndex<BinarySearchOptions> {
 
   /** The `depth` best rows by the popcount estimate. */
   private approximateTop(q: Float32Array, depth: number, opts: DenseSearchOptions): DenseHits {
-    const { dim, planes, mean, scales } = this.binarizer;
+    const { dim, planes, centres, scales } = this.binarizer;
     const words = this.words;
     const B = this.params.queryBits;
     const levels = (1 << B) - 1;
@@ -96,8 +98,12 @@ export class BinaryIndex implements DenseIndex<BinarySearchOptions> {
     const qPlanes = new Uint32Array(planes * B * words);
     const minW = new Float64Array(planes);
     const step = new Float64Array(planes);
-    const centre = dot(q, 0, mean, 0, dim);
-    let base = centre;
+    // <q, centre> of every centre; the codes estimate <q, row - centre>
+    const k = centreCount(this.binarizer);
+    const qc = new Float32Array(k);
+    for (let c = 0; c < k; c++) qc[c] = dot(q, 0, centres, c * dim, dim);
+    const assign = this.assign;
+    let base = 0;
     for (let t = 0; t < planes; t++) {
       let lo = Infinity;
       let hi = -Infinity;
@@ -133,7 +139,9 @@ export class BinaryIndex implements DenseIndex<BinarySearchOptions> {
       const allowPtr = allowToScratch(mem, allow, n);
       return scanInChunks(mem, n, depth, allowPtr, false, (from, len, out) => {
         mem.k.bitplane_rows(qp.byteOffset, codes.byteOffset + from * stride * 4, words, planes, B, len, minK.byteOffset, stepK.byteOffset, base, out.byteOffset);
-        if (corr !== null) for (let j = 0; j < len; j++) out[j] = centre + corr[from + j]! * (out[j]! - centre);
+        if (corr !== null) for (let j = 0; j < len; j++) out[j] = corr[from + j]! * out[j]!;
+        if (assign !== null) for (let j = 0; j < len; j++) out[j] = qc[assign[from + j]!]! + out[j]!;
+        else for (let j = 0; j < len; j++) out[j] = qc[0]! + out[j]!;
         if (l2) for (let j = 0; j < len; j++) out[j] = 2 * out[j]! - this.normsSq[from + j]!;
       });
     }
@@ -152,7 +160,8 @@ export class BinaryIndex implements DenseIndex<BinarySearchOptions> {
         }
         est += 2 * (minW[t]! * ones + step[t]! * weighted);
       }
-      if (corr !== null) est = centre + corr[r]! * (est - centre);
+      if (corr !== null) est *= corr[r]!;
+      est += qc[assign === null ? 0 : assign[r]!]!;
       const score = l2 ? 2 * est - this.normsSq[r]! : est;
       if (heap.size < depth || score > heap.threshold()) heap.offer(score, r);
     }
