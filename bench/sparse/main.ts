@@ -3,9 +3,9 @@
 // synthetic SPLADE-like collection. Prints recall@10 and mean latency, build
 // time, bytes per non-zero and memory; writes bench/out/sparse-<variant>.json/.svg.
 // Usage: npm run bench -- sparse [--docs 1000000] [--queries 1000] [--variant standard|short] [--weighting informative|popular]
-//        [--nPostings 2000] [--centroidFraction 0.05] [--summaryEnergy 0.3] [--maxFraction 1.5] [--pruned-queries 200]
+//        [--nPostings 2000] [--centroidFraction 0.05] [--summaryEnergy 0.5] [--maxFraction 1.5] [--pruned-queries 200]
 import { SparseExactIndex } from '../../src/index/sparse-exact.js';
-import { buildSeismic, SeismicIndex } from '../../src/index/seismic/index.js';
+import { buildSeismic, SEISMIC_BUILD_DEFAULTS, SeismicIndex } from '../../src/index/seismic/index.js';
 import { kernelBackend } from '../../src/kernels/wasm/kernel-module.js';
 import type { SparseMatrix } from '../../src/io/sparse-matrix.js';
 import { argNumber, argValue } from '../common/args.js';
@@ -14,10 +14,10 @@ import { generateSyntheticSparse, SYNTH_DEFAULTS, type SyntheticWeighting } from
 
 const docsN = argNumber('docs', 1_000_000);
 const buildParams = {
-  nPostings: argNumber('nPostings', 2000),
-  centroidFraction: argNumber('centroidFraction', 0.05),
-  summaryEnergy: argNumber('summaryEnergy', 0.3),
-  maxFraction: argNumber('maxFraction', 1.5),
+  nPostings: argNumber('nPostings', SEISMIC_BUILD_DEFAULTS.nPostings),
+  centroidFraction: argNumber('centroidFraction', SEISMIC_BUILD_DEFAULTS.centroidFraction),
+  summaryEnergy: argNumber('summaryEnergy', SEISMIC_BUILD_DEFAULTS.summaryEnergy),
+  maxFraction: argNumber('maxFraction', SEISMIC_BUILD_DEFAULTS.maxFraction),
 };
 const prunedQueries = argNumber('pruned-queries', 200);
 const queriesN = argNumber('queries', 1000);

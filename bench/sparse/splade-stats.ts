@@ -5,7 +5,7 @@
 // since 20 passages cannot give document frequencies, a term's df there is
 // estimated on ~21,000 English documents (SciFact, CACM, Vaswani, Cranfield)
 // tokenized with the BERT WordPiece vocabulary. Synthetic df is exact.
-// Usage: npm run bench -- sparse-stats   (node --import tsx bench/sparse/splade-stats.ts [--docs 200000] [--weighting informative|popular])
+// Usage: node --import tsx bench/sparse/splade-stats.ts [--docs 200000] [--weighting informative|popular]
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { forEachBeirDocument } from '../../src/io/beir.js';
