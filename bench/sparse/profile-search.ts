@@ -1,19 +1,20 @@
 // Profiling helper: Seismic query processing on the synthetic collection. The built index
 // and the queries are cached in the system temp folder, so profiling runs after the
 // first skip generation and build.
-// Usage: node --cpu-prof --import tsx bench/sparse/profile-search.ts [--docs 100000] [--nPostings 2000]
+// Usage: node --cpu-prof --import tsx bench/sparse/profile-search.ts [--docs 100000] [--nPostings 2000] [--summaryEnergy 0.5]
 //        [--settings 3:0.9:s,5:0.8] [--rounds 5]   (queryCut:heapFactor, ":s" for sorted)
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { buildSeismic, readSeismic, writeSeismic, type SeismicIndex } from '../../src/index/seismic/index.js';
+import { buildSeismic, readSeismic, SEISMIC_BUILD_DEFAULTS, writeSeismic, type SeismicIndex } from '../../src/index/seismic/index.js';
 import { SparseExactIndex } from '../../src/index/sparse-exact.js';
 import { argNumber, argValue } from '../common/args.js';
 import { generateSyntheticSparse, SYNTH_DEFAULTS } from './splade-synth.js';
 
 const docsN = argNumber('docs', 100000);
-const nPostings = argNumber('nPostings', 2000);
-const base = join(tmpdir(), `quarry-profile-seismic-${SYNTH_DEFAULTS.weighting}-${docsN}-${nPostings}`);
+const nPostings = argNumber('nPostings', SEISMIC_BUILD_DEFAULTS.nPostings);
+const summaryEnergy = argNumber('summaryEnergy', SEISMIC_BUILD_DEFAULTS.summaryEnergy);
+const base = join(tmpdir(), `quarry-profile-seismic-${SYNTH_DEFAULTS.weighting}-${docsN}-${nPostings}-${summaryEnergy}`);
 let index: SeismicIndex;
 let queries: { ids: Uint32Array; values: Float32Array }[];
 let truth: number[][];
@@ -27,7 +28,7 @@ if (existsSync(`${base}.seis`) && existsSync(`${base}.queries.json`)) {
   queries = Array.from({ length: qm.rows }, (_, q) => ({ ids: qm.indices.slice(qm.indptr[q]!, qm.indptr[q + 1]!), values: qm.values.slice(qm.indptr[q]!, qm.indptr[q + 1]!) }));
   const exact = new SparseExactIndex(docs);
   truth = queries.map((q) => Array.from(exact.search(q, 10, 'pruned').ids));
-  index = buildSeismic(docs, { nPostings });
+  index = buildSeismic(docs, { nPostings, summaryEnergy });
   writeSeismic(`${base}.seis`, index);
   writeFileSync(`${base}.queries.json`, JSON.stringify({ queries: queries.map((q) => [Array.from(q.ids), Array.from(q.values)]), truth }));
 }

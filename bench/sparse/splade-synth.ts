@@ -73,8 +73,8 @@ export function generateSyntheticSparse(s: SyntheticSparseSettings): { docs: Spa
     [perm[i], perm[j]] = [perm[j]!, perm[i]!];
   }
   // Inverse popularity, scaled to (0, 1]: 1 for the rarest term. The cube puts the document
-  // frequency of a query's five heaviest terms where real SPLADE queries have it (3.3% here,
-  // 3.6% estimated for seismic-toy's queries; splade-stats.ts prints both).
+  // frequency of a query's five heaviest terms where real SPLADE queries have it (about 3%
+  // here, 3.6% estimated for seismic-toy's queries; splade-stats.ts prints both).
   const informativeness = new Float32Array(s.vocabulary).fill(1);
   if (s.weighting === 'informative') {
     const rarest = -Math.log(zipf.probability(s.vocabulary - 1));
