@@ -70,8 +70,8 @@ export class SeismicIndex {
     this.mem = mem;
     if (mem === null) {
       this.query = new Float32Array(data.dim);
-      this.idBuf = new Int32Array(0);
-      this.outBuf = new Float32Array(0);
+      this.idBuf = new Int32Array(widest);
+      this.outBuf = new Float32Array(widest);
       this.sumBuf = new Float32Array(longestList);
       this.blockOrder = new Uint32Array(longestList);
       return;
@@ -168,42 +168,29 @@ export class SeismicIndex {
 
   /**
    * Scores block b's unvisited allowed documents exactly and offers them to
-   * the heap; returns how many were scored.
+   * the heap; returns how many were scored. The rows are gathered first, then
+   * scored in one kernel call (or one by one on the TypeScript path).
    */
   private scoreBlock(b: number, heap: TopKHeap, k: number, epoch: number, allow: Bitset | null): number {
     const d = this.data;
-    const mem = this.mem;
-    if (mem !== null) {
-      // gather the block's unvisited allowed rows, score them in one kernel call
-      const ids = this.idBuf;
-      let m = 0;
-      for (let i = d.blockStart[b]!; i < d.blockStart[b + 1]!; i++) {
-        const doc = d.blockDocs[i]!;
-        if (this.stamp[doc] === epoch) continue;
-        this.stamp[doc] = epoch;
-        if (allow !== null && !allow.has(doc)) continue;
-        ids[m++] = doc;
-      }
-      if (m === 0) return 0;
-      this.scoreRows(mem, m);
-      const out = this.outBuf;
-      for (let j = 0; j < m; j++) {
-        const s = out[j]!;
-        if (heap.size < k || s > heap.threshold()) heap.offer(s, ids[j]!);
-      }
-      return m;
-    }
-    let scored = 0;
+    const ids = this.idBuf;
+    let m = 0;
     for (let i = d.blockStart[b]!; i < d.blockStart[b + 1]!; i++) {
       const doc = d.blockDocs[i]!;
       if (this.stamp[doc] === epoch) continue;
       this.stamp[doc] = epoch;
       if (allow !== null && !allow.has(doc)) continue;
-      scored++;
-      const s = f(this.dotRow(doc));
-      if (heap.size < k || s > heap.threshold()) heap.offer(s, doc);
+      ids[m++] = doc;
     }
-    return scored;
+    if (m === 0) return 0;
+    const out = this.outBuf;
+    if (this.mem !== null) this.scoreRows(this.mem, m);
+    else for (let j = 0; j < m; j++) out[j] = this.dotRow(ids[j]!);
+    for (let j = 0; j < m; j++) {
+      const s = out[j]!;
+      if (heap.size < k || s > heap.threshold()) heap.offer(s, ids[j]!);
+    }
+    return m;
   }
 
   /** The k rows with (approximately) the largest inner product with `query`. */
