@@ -71,13 +71,17 @@ export const SEISMIC_SEARCH_DEFAULTS: SeismicSearchParams = { queryCut: 10, heap
  * a boolean (1 and 0 accepted, for number-valued parameter maps).
  */
 export function resolveSeismicSearchParams(given: Partial<Record<keyof SeismicSearchParams, unknown>>): SeismicSearchParams {
-  const p = { ...SEISMIC_SEARCH_DEFAULTS, ...Object.fromEntries(Object.entries(given).filter(([, v]) => v !== undefined)) } as Record<keyof SeismicSearchParams, unknown>;
-  const bad = (field: string, want: string): never => {
-    throw new QuarryError('BAD_ARGUMENT', `${field} must be ${want}, got ${JSON.stringify(p[field as keyof SeismicSearchParams])}`, { field: `params.${field}` });
+  const d = SEISMIC_SEARCH_DEFAULTS;
+  const queryCut = given.queryCut ?? d.queryCut;
+  const heapFactor = given.heapFactor ?? d.heapFactor;
+  const nKnn = given.nKnn ?? d.nKnn;
+  const sorted = given.sorted ?? d.sorted;
+  const bad = (field: string, value: unknown, want: string): never => {
+    throw new QuarryError('BAD_ARGUMENT', `${field} must be ${want}, got ${JSON.stringify(value)}`, { field: `params.${field}` });
   };
-  if (typeof p.queryCut !== 'number' || !Number.isInteger(p.queryCut) || p.queryCut < 1) bad('queryCut', 'a positive integer');
-  if (typeof p.heapFactor !== 'number' || !(p.heapFactor >= 0)) bad('heapFactor', 'a number >= 0 (usually 0.7-1; 0 skips no block)');
-  if (typeof p.nKnn !== 'number' || !Number.isInteger(p.nKnn) || p.nKnn < 0) bad('nKnn', 'a non-negative integer');
-  if (p.sorted !== true && p.sorted !== false && p.sorted !== 1 && p.sorted !== 0) bad('sorted', 'true or false');
-  return { queryCut: p.queryCut as number, heapFactor: p.heapFactor as number, nKnn: p.nKnn as number, sorted: p.sorted === true || p.sorted === 1 };
+  if (typeof queryCut !== 'number' || !Number.isInteger(queryCut) || queryCut < 1) bad('queryCut', queryCut, 'a positive integer');
+  if (typeof heapFactor !== 'number' || !(heapFactor >= 0)) bad('heapFactor', heapFactor, 'a number >= 0 (usually 0.7-1; 0 skips no block)');
+  if (typeof nKnn !== 'number' || !Number.isInteger(nKnn) || nKnn < 0) bad('nKnn', nKnn, 'a non-negative integer');
+  if (sorted !== true && sorted !== false && sorted !== 1 && sorted !== 0) bad('sorted', sorted, 'true or false');
+  return { queryCut: queryCut as number, heapFactor: heapFactor as number, nKnn: nKnn as number, sorted: sorted === true || sorted === 1 };
 }
