@@ -683,7 +683,8 @@ const TOUCH_ROWS = 32;
  * Scores rows in chunks of TOUCH_ROWS: first one load per cache line of every
  * row in the chunk (all their misses in flight together), then the four-row
  * dot products over lines already arriving. At a million rows this takes
- * Seismic's queries from about 0.39 to 0.27 ms (bench/sparse/profile-search.ts).
+ * Seismic's queries from about 0.39 to 0.27 ms (bench/sparse/profile-search.ts
+ * --docs 1000000 --summaryEnergy 0.3).
  */
 function sparse_rows_touched<T, V>(q: usize, start: usize, terms: usize, values: usize, f16Table: usize, ids: usize, count: i32, out: usize): void {
   for (let c = 0; c < count; c += TOUCH_ROWS) {

@@ -139,10 +139,14 @@ export class BinaryIndex implements DenseIndex<BinarySearchOptions> {
       const allowPtr = allowToScratch(mem, allow, n);
       return scanInChunks(mem, n, depth, allowPtr, false, (from, len, out) => {
         mem.k.bitplane_rows(qp.byteOffset, codes.byteOffset + from * stride * 4, words, planes, B, len, minK.byteOffset, stepK.byteOffset, base, out.byteOffset);
-        if (corr !== null) for (let j = 0; j < len; j++) out[j] = corr[from + j]! * out[j]!;
-        if (assign !== null) for (let j = 0; j < len; j++) out[j] = qc[assign[from + j]!]! + out[j]!;
-        else for (let j = 0; j < len; j++) out[j] = qc[0]! + out[j]!;
-        if (l2) for (let j = 0; j < len; j++) out[j] = 2 * out[j]! - this.normsSq[from + j]!;
+        // as the TypeScript loop below: correction, then <q, centre>, then the l2 form
+        for (let j = 0; j < len; j++) {
+          const r = from + j;
+          let est = out[j]!;
+          if (corr !== null) est *= corr[r]!;
+          est += qc[assign === null ? 0 : assign[r]!]!;
+          out[j] = l2 ? 2 * est - this.normsSq[r]! : est;
+        }
       });
     }
     const heap = new TopKHeap(depth);
