@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { buildBinary } from '../../src/index/binary/index.js';
+import { BinaryIndex, buildBinary } from '../../src/index/binary/index.js';
 import { buildFlat } from '../../src/index/flat/index.js';
 import { buildHnsw } from '../../src/index/hnsw/index.js';
 import { buildInt8 } from '../../src/index/int8/index.js';
@@ -76,8 +76,11 @@ if (engine === 'quarry-flat') {
   // the per-vector correction (without it: BEBR's plain reconstruction).
   const mean = buildBinary(ds.base, { dim, metric: 'cosine', planes: 1, centroids: 0 });
   const plain = buildBinary(ds.base, { dim, metric: 'cosine', planes: 1, centroids: 0, correction: 'none' });
+  // and the same 1-bit codes scored without the per-row centre offsets
+  const noOffsets = new BinaryIndex(idx.binarizer, idx.codes, idx.normsSq, idx.floats, idx.params, idx.corrections, idx.assign, null);
   points = [
-    ...sweep([0, 5, 10], (r) => `1-bit, rescore ${r}k`, (q, r) => idx.search(q, 10, { rescore: r }).ids),
+    ...sweep([0, 5, 10, 20, 30], (r) => `1-bit, rescore ${r}k`, (q, r) => idx.search(q, 10, { rescore: r }).ids),
+    ...sweep([10], (r) => `1-bit without centre offsets, rescore ${r}k`, (q, r) => noOffsets.search(q, 10, { rescore: r }).ids),
     ...sweep([10], (r) => `1-bit mean-centred, rescore ${r}k`, (q, r) => mean.search(q, 10, { rescore: r }).ids),
     ...sweep([10], (r) => `1-bit mean-centred uncorrected, rescore ${r}k`, (q, r) => plain.search(q, 10, { rescore: r }).ids),
     ...sweep([5, 10], (r) => `2-plane, rescore ${r}k`, (q, r) => idx2.search(q, 10, { rescore: r }).ids),

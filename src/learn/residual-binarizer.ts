@@ -119,3 +119,38 @@ export function residualCorrections(b: ResidualBinarizer, data: Float32Array, co
   }
   return out;
 }
+
+/**
+ * Per-row offsets that make the estimate exact along the row's centre (the
+ * query-residual idea of RaBitQ, Gao and Long, SIGMOD 2024, in a form that
+ * scans rows in any order). The code estimate f * <v, x> of <v, r> (x the
+ * reconstruction, f the row's correction, 1 without) is linear in v, so its
+ * error for the query q splits into its error for q - c and its error for the
+ * centre c itself. The latter is known when the row is coded: the offset
+ * <r, c> - f * <x, c> removes it, leaving an error that scales with |q - c|
+ * rather than |q|, i.e. small for queries near the row's centre, where its
+ * true neighbours are.
+ */
+export function residualOffsets(b: ResidualBinarizer, data: Float32Array, codes: Uint32Array, assign: Uint16Array | null, corrections: Float32Array | null): Float32Array {
+  const { dim, planes } = b;
+  const n = data.length / dim;
+  const words = planeWords(dim);
+  const out = new Float32Array(n);
+  for (let r = 0; r < n; r++) {
+    const centre = (assign === null ? 0 : assign[r]!) * dim;
+    let rc = 0;
+    let xc = 0;
+    for (let d = 0; d < dim; d++) {
+      const c = b.centres[centre + d]!;
+      let x = 0;
+      for (let t = 0; t < planes; t++) {
+        const bit = (codes[(r * planes + t) * words + (d >>> 5)]! >>> (d & 31)) & 1;
+        x += bit === 1 ? b.scales[t * dim + d]! : -b.scales[t * dim + d]!;
+      }
+      rc += (data[r * dim + d]! - c) * c;
+      xc += x * c;
+    }
+    out[r] = rc - (corrections === null ? 1 : corrections[r]!) * xc;
+  }
+  return out;
+}

@@ -3,7 +3,7 @@
 // with exact rescoring; plus save/reopen round trips.
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { buildBinary, readBinary, writeBinary } from '../../src/index/binary/index.js';
+import { BinaryIndex, buildBinary, readBinary, writeBinary } from '../../src/index/binary/index.js';
 import { buildInt8, readInt8, writeInt8 } from '../../src/index/int8/index.js';
 import { buildIvfPq, readIvfPq, writeIvfPq } from '../../src/index/ivfpq/index.js';
 import { writeSectionFile } from '../../src/io/section-file.js';
@@ -45,13 +45,44 @@ describe('binary', () => {
   it('per-vector corrections (RaBitQ ratio estimator) rank better before rescoring than the plain reconstruction', () => {
     const plain = buildBinary(base.data, { dim: base.dim, metric: 'cosine', planes: 1, centroids: 0, correction: 'none' });
     expect(unranked(meanCentred)).toBeGreaterThan(unranked(plain) + 0.02);
-    expect(meanCentred.scanBytes).toBe(meanCentred.codeBytes + 4 * base.rows);
+    // one correction and one offset (4 bytes each) per row
+    expect(meanCentred.scanBytes).toBe(meanCentred.codeBytes + 8 * base.rows);
   });
   it('residuals from k-means centroids (the default, ~sqrt(n) of them) rank better than residuals from the mean', () => {
     expect(one.params.centroids).toBe(100);
     expect(unranked(one)).toBeGreaterThan(unranked(meanCentred) + 0.02);
     // one more centre number (2 bytes) per row
-    expect(one.scanBytes).toBe(one.codeBytes + 6 * base.rows);
+    expect(one.scanBytes).toBe(one.codeBytes + 10 * base.rows);
+  });
+  /** The same codes scored without centre offsets (as files written before them are). */
+  const withoutOffsets = (idx: BinaryIndex): BinaryIndex => new BinaryIndex(idx.binarizer, idx.codes, idx.normsSq, idx.floats, idx.params, idx.corrections, idx.assign, null);
+  it('centre offsets make the estimate exact along each row\'s centre', () => {
+    const idx = buildBinary(base.data, { dim: base.dim, metric: 'dot', planes: 1, queryBits: 8 });
+    const plain = withoutOffsets(idx);
+    const { centres } = idx.binarizer;
+    const dim = base.dim;
+    for (const a of [0, 17, 63]) {
+      const q = centres.slice(a * dim, (a + 1) * dim);
+      const errorOf = (x: BinaryIndex): number => {
+        const hits = x.search(q, base.rows, { rescore: 0 });
+        let sum = 0;
+        let count = 0;
+        hits.ids.forEach((r, i) => {
+          if (idx.assign![r] !== a) return;
+          let exact = 0;
+          for (let d = 0; d < dim; d++) exact += q[d]! * base.data[r * dim + d]!;
+          sum += Math.abs(hits.scores[i]! - exact);
+          count++;
+        });
+        return sum / count;
+      };
+      // what remains is the rounding of the query to 8-bit weights
+      expect(errorOf(idx), `centre ${a}`).toBeLessThan(0.1 * errorOf(plain));
+    }
+  });
+  it('centre offsets pick better candidates than the same codes without them', () => {
+    const shallow = (idx: BinaryIndex): number => recall(idx.searchBatch(queries.data, 10, { rescore: 2 }).map((h) => h.ids));
+    expect(shallow(one)).toBeGreaterThan(shallow(withoutOffsets(one)) + 0.02);
   });
   it('rejects a bad number of centroids by name', () => {
     for (const centroids of [-1, 1.5, 70000]) {
@@ -65,7 +96,8 @@ describe('binary', () => {
     const old = readBinary(path);
     expect(old.params.centroids).toBe(0);
     const q = queries.data.subarray(0, base.dim);
-    expect(Array.from(old.search(q, 10, { rescore: 0 }).ids)).toEqual(Array.from(meanCentred.search(q, 10, { rescore: 0 }).ids));
+    expect(old.offsets).toBeNull();
+    expect(Array.from(old.search(q, 10, { rescore: 0 }).ids)).toEqual(Array.from(withoutOffsets(meanCentred).search(q, 10, { rescore: 0 }).ids));
   });
   it('more residual planes rank better before rescoring', () => {
     const r1 = recall(one.searchBatch(queries.data, 10, { rescore: 0 }).map((h) => h.ids));
@@ -79,7 +111,9 @@ describe('binary', () => {
     for (const id of hits.ids) expect(allow.has(id)).toBe(true);
     writeBinary(join(dir, 'a.bin'), one);
     const q = queries.data.subarray(base.dim, 2 * base.dim);
-    expect(Array.from(readBinary(join(dir, 'a.bin')).search(q, 10).ids)).toEqual(Array.from(one.search(q, 10).ids));
+    const reread = readBinary(join(dir, 'a.bin'));
+    expect(Array.from(reread.search(q, 10).ids)).toEqual(Array.from(one.search(q, 10).ids));
+    expect(Array.from(reread.offsets!)).toEqual(Array.from(one.offsets!));
   });
 });
 

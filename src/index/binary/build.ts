@@ -2,7 +2,7 @@
 import { normalizeRows } from '../../kernels/dense-distance.js';
 import { kmeans } from '../../learn/kmeans.js';
 import { NearestCentroids } from '../../learn/nearest-centroids.js';
-import { encodeResidualBits, fitResidualBinarizer, meanCentre, residualCorrections } from '../../learn/residual-binarizer.js';
+import { encodeResidualBits, fitResidualBinarizer, meanCentre, residualCorrections, residualOffsets } from '../../learn/residual-binarizer.js';
 import { QuarryError } from '../../io/quarry-error.js';
 import { BINARY_DEFAULTS, defaultBinaryCentroids, type BinaryParams } from './params.js';
 import { BinaryIndex } from './search.js';
@@ -38,5 +38,6 @@ export function buildBinary(vectors: Float32Array, params: Partial<BinaryParams>
     normsSq[r] = s;
   }
   const corrections = p.correction === 'vector' ? residualCorrections(binarizer, rows, codes, assign) : null;
-  return new BinaryIndex(binarizer, codes, normsSq, keepFloats ? rows : null, p, corrections, assign);
+  const offsets = p.correction === 'vector' ? residualOffsets(binarizer, rows, codes, assign, corrections) : null;
+  return new BinaryIndex(binarizer, codes, normsSq, keepFloats ? rows : null, p, corrections, assign, offsets);
 }

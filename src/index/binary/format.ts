@@ -19,6 +19,7 @@ export function writeBinary(path: string, index: BinaryIndex): WrittenFile {
   if (index.floats !== null) sections.floats = index.floats;
   if (index.corrections !== null) sections.corrections = index.corrections;
   if (index.assign !== null) sections.assign = index.assign;
+  if (index.offsets !== null) sections.offsets = index.offsets;
   return writeSectionFile(path, 'BINC', 1, sections, { params: index.params });
 }
 
@@ -36,5 +37,7 @@ export function readBinary(path: string, expect?: { bytes?: number; verifyChecks
     params,
     f.has('corrections') ? f.get('corrections', Float32Array) : null,
     f.has('assign') ? f.get('assign', Uint16Array) : null,
+    // Files written before offsets existed score without them.
+    f.has('offsets') ? f.get('offsets', Float32Array) : null,
   );
 }

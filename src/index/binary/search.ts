@@ -4,7 +4,8 @@
  * popcount only: for plane t with weights w_d = q_d * scale_td,
  * sum over set bits of w_d ~= min_t * popcount(B) + step_t * sum_j 2^j popcount(Q_tj & B).
  * With per-vector corrections (RaBitQ's ratio estimator) the code part of the
- * estimate is scaled by each row's factor; the row's centre adds <q, centre>. The best rescore x k rows are then
+ * estimate is scaled by each row's factor and shifted by its offset (which
+ * makes it exact along the row's centre); the centre adds <q, centre>. The best rescore x k rows are then
  * rescored exactly from the stored floats.
  */
 import { dot } from '../../kernels/dense-distance.js';
@@ -46,6 +47,8 @@ export class BinaryIndex implements DenseIndex<BinarySearchOptions> {
     readonly corrections: Float32Array | null = null,
     /** Each row's centre (binarizer.centres row), or null when there is one centre. */
     readonly assign: Uint16Array | null = null,
+    /** Per-row exact corrections along the row's centre (see residualOffsets), or null. */
+    readonly offsets: Float32Array | null = null,
   ) {
     this.dim = params.dim;
     this.metric = params.metric;
@@ -68,9 +71,9 @@ export class BinaryIndex implements DenseIndex<BinarySearchOptions> {
     return this.codes.byteLength;
   }
 
-  /** Bytes candidate generation reads: codes plus per-row corrections and centre numbers. */
+  /** Bytes candidate generation reads: codes plus per-row corrections, offsets and centre numbers. */
   get scanBytes(): number {
-    return this.codes.byteLength + (this.corrections?.byteLength ?? 0) + (this.assign?.byteLength ?? 0);
+    return this.codes.byteLength + (this.corrections?.byteLength ?? 0) + (this.offsets?.byteLength ?? 0) + (this.assign?.byteLength ?? 0);
   }
 
   search(query: Float32Array, k: number, opts: BinarySearchOptions = {}): DenseHits {
@@ -124,6 +127,7 @@ export class BinaryIndex implements DenseIndex<BinarySearchOptions> {
     const codes = this.codes;
     const l2 = this.metric === 'l2';
     const corr = this.corrections;
+    const offsets = this.offsets;
     const allow = opts.allow ?? null;
     const stride = planes * words;
     const n = this.size;
@@ -139,12 +143,13 @@ export class BinaryIndex implements DenseIndex<BinarySearchOptions> {
       const allowPtr = allowToScratch(mem, allow, n);
       return scanInChunks(mem, n, depth, allowPtr, false, (from, len, out) => {
         mem.k.bitplane_rows(qp.byteOffset, codes.byteOffset + from * stride * 4, words, planes, B, len, minK.byteOffset, stepK.byteOffset, base, out.byteOffset);
-        // as the TypeScript loop below: correction, then <q, centre>, then the l2 form
+        // as the TypeScript loop below: correction, then <q, centre> and the offset, then the l2 form
         for (let j = 0; j < len; j++) {
           const r = from + j;
           let est = out[j]!;
           if (corr !== null) est *= corr[r]!;
           est += qc[assign === null ? 0 : assign[r]!]!;
+          if (offsets !== null) est += offsets[r]!;
           out[j] = l2 ? 2 * est - this.normsSq[r]! : est;
         }
       });
@@ -166,6 +171,7 @@ export class BinaryIndex implements DenseIndex<BinarySearchOptions> {
       }
       if (corr !== null) est *= corr[r]!;
       est += qc[assign === null ? 0 : assign[r]!]!;
+      if (offsets !== null) est += offsets[r]!;
       const score = l2 ? 2 * est - this.normsSq[r]! : est;
       if (heap.size < depth || score > heap.threshold()) heap.offer(score, r);
     }
