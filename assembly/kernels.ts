@@ -561,6 +561,10 @@ export function hamming_rows(q: usize, base: usize, words: i32, rows: i32, out: 
  * codes: rows x planes x words; qPlanes: planes x bits x words; minW, step: float64 per plane.
  */
 export function bitplane_rows(qPlanes: usize, codes: usize, words: i32, planes: i32, bits: i32, rows: i32, minW: usize, step: usize, base: f64, out: usize): void {
+  if (bits == 4) {
+    bitplane_rows4(qPlanes, codes, words, planes, rows, minW, step, base, out);
+    return;
+  }
   const wordBytes = <usize>words << 2;
   for (let r = 0; r < rows; r++) {
     let est = base;
@@ -572,6 +576,97 @@ export function bitplane_rows(qPlanes: usize, codes: usize, words: i32, planes: 
       est += 2 * (load<f64>(minW + (<usize>t << 3)) * <f64>n1 + load<f64>(step + (<usize>t << 3)) * <f64>weighted);
     }
     store<f32>(out + (<usize>r << 2), <f32>est);
+  }
+}
+
+/**
+ * bitplane_rows for 4-bit query weights (the default): each code word is loaded
+ * once and ANDed with the four query planes in registers, instead of once per
+ * plane as the general loop does.
+ */
+function bitplane_rows4(qPlanes: usize, codes: usize, words: i32, planes: i32, rows: i32, minW: usize, step: usize, base: f64, out: usize): void {
+  if (planes == 1 && words == 4) {
+    bitplane_rows4_128(qPlanes, codes, rows, load<f64>(minW), load<f64>(step), base, out);
+    return;
+  }
+  const wordBytes = <usize>words << 2;
+  const pairs = words >> 1;
+  for (let r = 0; r < rows; r++) {
+    let est = base;
+    for (let t = 0; t < planes; t++) {
+      const c = codes + (<usize>r * <usize>planes + <usize>t) * wordBytes;
+      const q0 = qPlanes + (<usize>t << 2) * wordBytes;
+      const q1 = q0 + wordBytes;
+      const q2 = q1 + wordBytes;
+      const q3 = q2 + wordBytes;
+      let n1: u64 = 0;
+      let a0: u64 = 0;
+      let a1: u64 = 0;
+      let a2: u64 = 0;
+      let a3: u64 = 0;
+      for (let i = 0; i < pairs; i++) {
+        const o = <usize>i << 3;
+        const x = load<u64>(c + o);
+        n1 += popcnt<u64>(x);
+        a0 += popcnt<u64>(x & load<u64>(q0 + o));
+        a1 += popcnt<u64>(x & load<u64>(q1 + o));
+        a2 += popcnt<u64>(x & load<u64>(q2 + o));
+        a3 += popcnt<u64>(x & load<u64>(q3 + o));
+      }
+      if (words & 1) {
+        const o = <usize>(words - 1) << 2;
+        const x = load<u32>(c + o);
+        n1 += <u64>popcnt<u32>(x);
+        a0 += <u64>popcnt<u32>(x & load<u32>(q0 + o));
+        a1 += <u64>popcnt<u32>(x & load<u32>(q1 + o));
+        a2 += <u64>popcnt<u32>(x & load<u32>(q2 + o));
+        a3 += <u64>popcnt<u32>(x & load<u32>(q3 + o));
+      }
+      const weighted = a0 + (a1 << 1) + (a2 << 2) + (a3 << 3);
+      est += 2 * (load<f64>(minW + (<usize>t << 3)) * <f64>n1 + load<f64>(step + (<usize>t << 3)) * <f64>weighted);
+    }
+    store<f32>(out + (<usize>r << 2), <f32>est);
+  }
+}
+
+/** bitplane_rows4 for one plane of 97..128 dimensions: the query's eight words stay in locals. */
+function bitplane_rows4_128(qPlanes: usize, codes: usize, rows: i32, minW: f64, step: f64, base: f64, out: usize): void {
+  const a0 = load<u64>(qPlanes);
+  const b0 = load<u64>(qPlanes, 8);
+  const a1 = load<u64>(qPlanes, 16);
+  const b1 = load<u64>(qPlanes, 24);
+  const a2 = load<u64>(qPlanes, 32);
+  const b2 = load<u64>(qPlanes, 40);
+  const a3 = load<u64>(qPlanes, 48);
+  const b3 = load<u64>(qPlanes, 56);
+  const m2 = 2 * minW;
+  const s2 = 2 * step;
+  for (let r = 0; r < rows; r++) {
+    const c = codes + (<usize>r << 4);
+    const x = load<u64>(c);
+    const y = load<u64>(c, 8);
+    const n1 = popcnt<u64>(x) + popcnt<u64>(y);
+    const w = popcnt<u64>(x & a0) + popcnt<u64>(y & b0) + ((popcnt<u64>(x & a1) + popcnt<u64>(y & b1)) << 1) + ((popcnt<u64>(x & a2) + popcnt<u64>(y & b2)) << 2) + ((popcnt<u64>(x & a3) + popcnt<u64>(y & b3)) << 3);
+    store<f32>(out + (<usize>r << 2), <f32>(base + (m2 * <f64>n1 + s2 * <f64>w)));
+  }
+}
+
+/**
+ * Per-row terms of binary-code estimates (see src/index/binary/search.ts), in place:
+ * est[r] = est[r] * corr[r] + qc[assign[r]] + offsets[r], then 2 est[r] - normsSq[r] when
+ * normsSq is given (l2). corr, offsets, assign (u16) and normsSq are 0 when absent;
+ * without assign every row adds qc[0].
+ */
+export function binary_row_terms(est: usize, rows: i32, corr: usize, offsets: usize, assign: usize, qc: usize, normsSq: usize): void {
+  for (let r = 0; r < rows; r++) {
+    const o = <usize>r << 2;
+    // in float64, as the TypeScript loop computes it
+    let e = <f64>load<f32>(est + o);
+    if (corr != 0) e *= <f64>load<f32>(corr + o);
+    e += <f64>load<f32>(qc + (assign != 0 ? <usize>load<u16>(assign + (<usize>r << 1)) << 2 : 0));
+    if (offsets != 0) e += <f64>load<f32>(offsets + o);
+    if (normsSq != 0) e = 2 * e - <f64>load<f32>(normsSq + o);
+    store<f32>(est + o, <f32>e);
   }
 }
 
@@ -776,9 +871,13 @@ function sift_down(hs: usize, hi: usize, size: i32, score: f32, id: i32): void {
  * kept. `negate` flips the sign first (distances to similarities). Returns the new size.
  */
 export function topk_push(scores: usize, n: i32, firstId: i32, ids: usize, allow: usize, negate: i32, heapScores: usize, heapIds: usize, size: i32, k: i32): i32 {
+  // The worst kept score, once the heap is full: most rows score below it and are
+  // dropped on one comparison (NaN fails it too, and is dropped below when the heap is not full).
+  let floor: f32 = size < k ? -Infinity : load<f32>(heapScores);
   for (let j = 0; j < n; j++) {
     let s = load<f32>(scores + (<usize>j << 2));
     if (negate != 0) s = -s;
+    if (!(s >= floor)) continue;
     if (s != s) continue;
     const id = ids != 0 ? load<i32>(ids + (<usize>j << 2)) : firstId + j;
     if (allow != 0 && (load<u32>(allow + (<usize>(id >>> 5) << 2)) & (1 << (id & 31))) == 0) continue;
@@ -791,8 +890,10 @@ export function topk_push(scores: usize, n: i32, firstId: i32, ids: usize, allow
         i = p;
       }
       put_pair(heapScores, heapIds, i, s, id);
+      if (size == k) floor = load<f32>(heapScores);
     } else if (worse(load<f32>(heapScores), load<i32>(heapIds), s, id)) {
       sift_down(heapScores, heapIds, size, s, id);
+      floor = load<f32>(heapScores);
     }
   }
   return size;

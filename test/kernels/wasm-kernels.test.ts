@@ -211,6 +211,40 @@ describe('WebAssembly SIMD kernels', () => {
     }
   });
 
+  it('per-row terms of binary estimates agree with the reference, with any of them absent', () => {
+    const next = words32(77);
+    const rows = 37;
+    const unit = (): number => next() / 4294967296 - 0.5;
+    for (let mask = 0; mask < 16; mask++) {
+      const m = memory();
+      const est = m.array(Float32Array, rows);
+      const corr = m.array(Float32Array, rows);
+      const offsets = m.array(Float32Array, rows);
+      const assign = m.array(Uint16Array, rows);
+      const normsSq = m.array(Float32Array, rows);
+      const qc = m.array(Float32Array, 5);
+      for (let c = 0; c < 5; c++) qc[c] = unit();
+      for (let r = 0; r < rows; r++) {
+        est[r] = unit() * 10;
+        corr[r] = 1 + unit();
+        offsets[r] = unit();
+        assign[r] = next() % 5;
+        normsSq[r] = 1 + unit();
+      }
+      const [hasCorr, hasOffsets, hasAssign, l2] = [1, 2, 4, 8].map((b) => (mask & b) !== 0);
+      const want = est.map((e, r) => {
+        let x = e;
+        if (hasCorr) x *= corr[r]!;
+        x += qc[hasAssign ? assign[r]! : 0]!;
+        if (hasOffsets) x += offsets[r]!;
+        return l2 ? 2 * x - normsSq[r]! : x;
+      });
+      const ptr = (present: boolean, a: Float32Array | Uint16Array): number => (present ? a.byteOffset : 0);
+      m.k.binary_row_terms(est.byteOffset, rows, ptr(hasCorr, corr), ptr(hasOffsets, offsets), ptr(hasAssign, assign), qc.byteOffset, ptr(l2, normsSq));
+      expect(Array.from(est), `mask ${mask}`).toEqual(Array.from(want));
+    }
+  });
+
   it('PQ table scans agree with the reference', () => {
     for (const mSub of [1, 2, 3, 8, 25, 48]) {
       const m = memory();

@@ -13,9 +13,9 @@ import { popcount32 } from '../../kernels/popcount.js';
 import { TopKHeap } from '../../kernels/top-k-heap.js';
 import { centreCount, planeWords, type ResidualBinarizer } from '../../learn/residual-binarizer.js';
 import type { DenseHits, DenseIndex, DenseMetric, DenseSearchOptions } from '../dense-types.js';
-import type { KernelMemory } from '../../kernels/wasm/kernel-memory.js';
+import { KernelMemory } from '../../kernels/wasm/kernel-memory.js';
 import { KERNEL_MAX_K, allowToScratch, scanInChunks, scanScratchBytes } from '../../kernels/wasm/kernel-top-k.js';
-import { candidateDepth, codesInKernelMemory, heapToHits, prepareQuery, rescoreExact, rescoreExactInKernels } from '../flat/search.js';
+import { candidateDepth, heapToHits, prepareQuery, rescoreExact, rescoreExactInKernels } from '../flat/search.js';
 import type { BinaryParams } from './params.js';
 
 /** Search options of binary indexes. */
@@ -32,6 +32,12 @@ export class BinaryIndex implements DenseIndex<BinarySearchOptions> {
   readonly codes: Uint32Array;
   /** Squared norms of the original rows (used for l2). */
   readonly normsSq: Float32Array;
+  /** Per-row factors of the code estimate (see residualCorrections), or null for the plain reconstruction. */
+  readonly corrections: Float32Array | null;
+  /** Each row's centre (binarizer.centres row), or null when there is one centre. */
+  readonly assign: Uint16Array | null;
+  /** Per-row exact corrections along the row's centre (see residualOffsets), or null. */
+  readonly offsets: Float32Array | null;
   /** Original rows for rescoring (normalized for cosine), or null to score codes only. */
   readonly floats: Float32Array | null;
   private readonly words: number;
@@ -43,23 +49,29 @@ export class BinaryIndex implements DenseIndex<BinarySearchOptions> {
     normsSq: Float32Array,
     floats: Float32Array | null,
     readonly params: BinaryParams,
-    /** Per-row factors of the code estimate (see residualCorrections), or null for the plain reconstruction. */
-    readonly corrections: Float32Array | null = null,
-    /** Each row's centre (binarizer.centres row), or null when there is one centre. */
-    readonly assign: Uint16Array | null = null,
-    /** Per-row exact corrections along the row's centre (see residualOffsets), or null. */
-    readonly offsets: Float32Array | null = null,
+    corrections: Float32Array | null = null,
+    assign: Uint16Array | null = null,
+    offsets: Float32Array | null = null,
   ) {
     this.dim = params.dim;
     this.metric = params.metric;
     this.words = planeWords(params.dim);
     const planes = binarizer.planes;
-    const scratch = scanScratchBytes(params.dim, normsSq.length) + 4 * planes * params.queryBits * this.words + 16 * planes + 64;
-    const placed = codesInKernelMemory(codes, floats, scratch);
-    this.mem = placed.mem;
-    this.codes = placed.codes;
-    this.floats = placed.floats;
-    this.normsSq = normsSq;
+    // query planes, per-plane weights and <q, centre> of every centre
+    const scratch = scanScratchBytes(params.dim, normsSq.length) + 4 * planes * params.queryBits * this.words + 16 * planes + 4 * centreCount(binarizer) + 96;
+    const rowData = [codes, floats, normsSq, corrections, assign, offsets];
+    const mem = KernelMemory.create(KernelMemory.bytesFor(rowData.filter((a) => a !== null), scratch));
+    // In kernel memory the scan and its per-row terms run without leaving WebAssembly.
+    const place = <T extends Uint32Array | Float32Array | Uint16Array>(a: T): T => (mem === null ? a : mem.adopt(a));
+    const placeOrNull = <T extends Float32Array | Uint16Array>(a: T | null): T | null => (a === null ? null : place(a));
+    this.codes = place(codes);
+    this.floats = placeOrNull(floats);
+    this.normsSq = place(normsSq);
+    this.corrections = placeOrNull(corrections);
+    this.assign = placeOrNull(assign);
+    this.offsets = placeOrNull(offsets);
+    mem?.reserveScratch(scratch);
+    this.mem = mem;
   }
 
   get size(): number {
@@ -140,18 +152,14 @@ export class BinaryIndex implements DenseIndex<BinarySearchOptions> {
       minK.set(minW);
       const stepK = mem.scratch(Float64Array, planes);
       stepK.set(step);
+      const qcK = mem.scratch(Float32Array, k);
+      qcK.set(qc);
       const allowPtr = allowToScratch(mem, allow, n);
+      // as the TypeScript loop below: correction, then <q, centre> and the offset, then the l2 form
+      const at = (a: Float32Array | Uint16Array | null, from: number): number => (a === null ? 0 : a.byteOffset + from * a.BYTES_PER_ELEMENT);
       return scanInChunks(mem, n, depth, allowPtr, false, (from, len, out) => {
         mem.k.bitplane_rows(qp.byteOffset, codes.byteOffset + from * stride * 4, words, planes, B, len, minK.byteOffset, stepK.byteOffset, base, out.byteOffset);
-        // as the TypeScript loop below: correction, then <q, centre> and the offset, then the l2 form
-        for (let j = 0; j < len; j++) {
-          const r = from + j;
-          let est = out[j]!;
-          if (corr !== null) est *= corr[r]!;
-          est += qc[assign === null ? 0 : assign[r]!]!;
-          if (offsets !== null) est += offsets[r]!;
-          out[j] = l2 ? 2 * est - this.normsSq[r]! : est;
-        }
+        mem.k.binary_row_terms(out.byteOffset, len, at(corr, from), at(offsets, from), at(assign, from), qcK.byteOffset, l2 ? at(this.normsSq, from) : 0);
       });
     }
     const heap = new TopKHeap(depth);
