@@ -202,6 +202,28 @@ export function dot_f32_u8_rows(q: usize, codes: usize, dim: i32, rows: i32, add
   for (let r = 0; r < rows; r++) store<f32>(out + (<usize>r << 2), add + dot_f32_bytes<u8>(q, codes + <usize>r * <usize>dim, dim));
 }
 
+/**
+ * Integer score of a 16-bit query against rows of unsigned-byte codes:
+ * out[r] = add + scale * sum_d q[d] * code[r][d], the sum exact in 32 bits for
+ * |q[d]| <= 2047 and dim < 16,000 (each lane adds dim / 4 products below 2^19).
+ */
+export function dot_i16_u8_rows(q: usize, codes: usize, dim: i32, rows: i32, scale: f64, add: f64, out: usize): void {
+  for (let r = 0; r < rows; r++) {
+    const c = codes + <usize>r * <usize>dim;
+    let acc = i32x4.splat(0);
+    let i = 0;
+    for (; i + 16 <= dim; i += 16) {
+      const x = v128.load(c + <usize>i);
+      const qo = q + (<usize>i << 1);
+      acc = i32x4.add(acc, i32x4.dot_i16x8_s(i16x8.extend_low_i8x16_u(x), v128.load(qo)));
+      acc = i32x4.add(acc, i32x4.dot_i16x8_s(i16x8.extend_high_i8x16_u(x), v128.load(qo, 16)));
+    }
+    let s = i32x4.extract_lane(acc, 0) + i32x4.extract_lane(acc, 1) + i32x4.extract_lane(acc, 2) + i32x4.extract_lane(acc, 3);
+    for (; i < dim; i++) s += <i32>load<i16>(q + (<usize>i << 1)) * <i32>load<u8>(c + <usize>i);
+    store<f32>(out + (<usize>r << 2), <f32>(add + scale * <f64>s));
+  }
+}
+
 // ---------------------------------------------------------------- clustering
 
 /**

@@ -93,6 +93,17 @@ for (const dim of [100, 384]) {
       out[r] = s;
     }
   }, () => k.dot_f32_u8_rows(q.byteOffset, u8.byteOffset, dim, n, 0, out.byteOffset));
+  // the int8 family's scan: the query's weights as 11-bit integers
+  const w16 = mem.array(Int16Array, dim);
+  for (let i = 0; i < dim; i++) w16[i] = Math.floor(rand() * 4095) - 2047;
+  report('dot i16 x u8 rows', `${n} x ${dim}`, u8.byteLength, () => {
+    for (let r = 0; r < n; r++) {
+      let s = 0;
+      const off = r * dim;
+      for (let d = 0; d < dim; d++) s += w16[d]! * u8[off + d]!;
+      out[r] = 0.001 * s;
+    }
+  }, () => k.dot_i16_u8_rows(w16.byteOffset, u8.byteOffset, dim, n, 0.001, 0, out.byteOffset));
 }
 
 // binary codes: Hamming over 1-bit codes, and the bit-plane estimate with a 4-bit query

@@ -4,7 +4,9 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { BinaryIndex, buildBinary, readBinary, writeBinary } from '../../src/index/binary/index.js';
+import fc from 'fast-check';
 import { buildInt8, readInt8, writeInt8 } from '../../src/index/int8/index.js';
+import { integerQueryWeights } from '../../src/index/int8/search.js';
 import { buildIvfPq, readIvfPq, writeIvfPq } from '../../src/index/ivfpq/index.js';
 import { writeSectionFile } from '../../src/io/section-file.js';
 import { Bitset } from '../../src/kernels/bitset.js';
@@ -23,6 +25,20 @@ describe('int8', () => {
       expect(recallAt(10, idx.searchBatch(g.queries.data, 10, { rescore: 0 }).map((h) => h.ids), g.gt), metric).toBeGreaterThanOrEqual(0.97);
       expect(recallAt(10, idx.searchBatch(g.queries.data, 10).map((h) => h.ids), g.gt), metric).toBeGreaterThanOrEqual(0.99);
     }
+  });
+  it('integer query weights are within half a scale step of q_d * step_d and at most 2047', () => {
+    fc.assert(
+      fc.property(fc.array(fc.tuple(fc.float({ min: -10, max: 10, noNaN: true }), fc.float({ min: 0, max: 1, noNaN: true })), { minLength: 1, maxLength: 50 }), (pairs) => {
+        const q = Float32Array.from(pairs.map((p) => p[0]));
+        const step = Float32Array.from(pairs.map((p) => p[1]));
+        const weights = new Int16Array(pairs.length);
+        const scale = integerQueryWeights(q, step, weights);
+        for (let d = 0; d < pairs.length; d++) {
+          expect(Math.abs(weights[d]!)).toBeLessThanOrEqual(2047);
+          expect(Math.abs(weights[d]! * scale - q[d]! * step[d]!)).toBeLessThanOrEqual(scale / 2 + 1e-12);
+        }
+      }),
+    );
   });
   it('round-trips through its file', () => {
     const idx = buildInt8(base.data, { dim: base.dim, metric: 'cosine' });

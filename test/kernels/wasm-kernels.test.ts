@@ -137,6 +137,27 @@ describe('WebAssembly SIMD kernels', () => {
     }
   });
 
+  it('16-bit x uint8 code scores are exact integer sums, extremes included', () => {
+    const next = words32(16);
+    for (const dim of [1, 15, 16, 17, 100, 384, 1000]) {
+      const m = memory();
+      const rows = 9;
+      const q = m.array(Int16Array, dim);
+      const codes = m.array(Uint8Array, rows * dim);
+      for (let d = 0; d < dim; d++) q[d] = d % 7 === 0 ? (d % 2 === 0 ? 2047 : -2047) : (next() % 4095) - 2047;
+      for (let i = 0; i < codes.length; i++) codes[i] = i % 5 === 0 ? 255 : next() % 256;
+      const out = m.array(Float32Array, rows);
+      const scale = 0.001;
+      const add = -0.25;
+      m.k.dot_i16_u8_rows(q.byteOffset, codes.byteOffset, dim, rows, scale, add, out.byteOffset);
+      for (let r = 0; r < rows; r++) {
+        let sum = 0;
+        for (let d = 0; d < dim; d++) sum += q[d]! * codes[r * dim + d]!;
+        expect(out[r], `dim ${dim} row ${r}`).toBe(Math.fround(add + scale * sum));
+      }
+    }
+  });
+
   it('float32 x uint8 code scores agree with the reference', () => {
     for (const dim of LENGTHS) {
       const m = memory();

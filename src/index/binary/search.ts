@@ -5,8 +5,8 @@
  * sum over set bits of w_d ~= min_t * popcount(B) + step_t * sum_j 2^j popcount(Q_tj & B).
  * With per-vector corrections (RaBitQ's ratio estimator) the code part of the
  * estimate is scaled by each row's factor and shifted by its offset (which
- * makes it exact along the row's centre); the centre adds <q, centre>. The best rescore x k rows are then
- * rescored exactly from the stored floats.
+ * makes it exact along the row's centre); the centre adds <q, centre>. The
+ * best rescore x k rows are then rescored exactly from the stored floats.
  */
 import { dot } from '../../kernels/dense-distance.js';
 import { popcount32 } from '../../kernels/popcount.js';
@@ -78,7 +78,7 @@ export class BinaryIndex implements DenseIndex<BinarySearchOptions> {
     return this.normsSq.length;
   }
 
-  /** Bytes of the codes alone (what candidate generation reads, besides one correction float per row). */
+  /** Bytes of the codes alone (what candidate generation reads besides the per-row terms). */
   get codeBytes(): number {
     return this.codes.byteLength;
   }

@@ -1,6 +1,10 @@
 /**
  * int8 search: score(q, x) ~= q . lo + sum_d (q_d * step_d) * code_d, one
  * multiply-add per byte, then exact rescoring of the best rescore x k rows.
+ * The weights q_d * step_d are rounded to integers of at most 11 bits and one
+ * scale, so the scan multiplies integers only (16-bit by 8-bit lanes in the
+ * kernels); that rounding, at most 1/4094 of the largest weight, is far below
+ * the codes' own.
  */
 import { dot } from '../../kernels/dense-distance.js';
 import { TopKHeap } from '../../kernels/top-k-heap.js';
@@ -14,6 +18,18 @@ import type { Int8Params } from './params.js';
 /** Search options of int8 indexes. */
 export interface Int8SearchOptions extends DenseSearchOptions {
   rescore?: number;
+}
+
+/** Largest magnitude of an integer query weight (11 bits and sign; see dot_i16_u8_rows). */
+const WEIGHT_LEVELS = 2047;
+
+/** The query's weights q_d * step_d as integers times one scale. */
+export function integerQueryWeights(q: Float32Array, step: Float32Array, weights: Int16Array): number {
+  let max = 0;
+  for (let d = 0; d < weights.length; d++) max = Math.max(max, Math.abs(q[d]! * step[d]!));
+  const scale = max / WEIGHT_LEVELS;
+  for (let d = 0; d < weights.length; d++) weights[d] = scale > 0 ? Math.round((q[d]! * step[d]!) / scale) : 0;
+  return scale;
 }
 
 /** An 8-bit scalar-quantized index. */
@@ -53,8 +69,8 @@ export class Int8Index implements DenseIndex<Int8SearchOptions> {
     const depth = candidateDepth(k, opts.rescore ?? this.params.rescore, this.floats !== null);
     const q = prepareQuery(query, this.dim, this.metric);
     const dim = this.dim;
-    const scaled = new Float32Array(dim);
-    for (let d = 0; d < dim; d++) scaled[d] = q[d]! * this.quantizer.step[d]!;
+    const weights = new Int16Array(dim);
+    const scale = integerQueryWeights(q, this.quantizer.step, weights);
     const base = dot(q, 0, this.quantizer.lo, 0, dim);
     const codes = this.codes;
     const l2 = this.metric === 'l2';
@@ -63,11 +79,11 @@ export class Int8Index implements DenseIndex<Int8SearchOptions> {
     const mem = this.mem;
     if (mem !== null && depth <= KERNEL_MAX_K) {
       mem.resetScratch();
-      const scaledK = mem.scratch(Float32Array, dim);
-      scaledK.set(scaled);
+      const weightsK = mem.scratch(Int16Array, dim);
+      weightsK.set(weights);
       const allowPtr = allowToScratch(mem, allow, n);
       const approx = scanInChunks(mem, n, depth, allowPtr, false, (from, len, out) => {
-        mem.k.dot_f32_u8_rows(scaledK.byteOffset, codes.byteOffset + from * dim, dim, len, base, out.byteOffset);
+        mem.k.dot_i16_u8_rows(weightsK.byteOffset, codes.byteOffset + from * dim, dim, len, scale, base, out.byteOffset);
         if (l2) for (let j = 0; j < len; j++) out[j] = 2 * out[j]! - this.normsSq[from + j]!;
       });
       if (depth === k || this.floats === null) return approx;
@@ -77,8 +93,9 @@ export class Int8Index implements DenseIndex<Int8SearchOptions> {
     for (let r = 0; r < n; r++) {
       if (allow !== null && !allow.has(r)) continue;
       const off = r * dim;
-      let s = base;
-      for (let d = 0; d < dim; d++) s += scaled[d]! * codes[off + d]!;
+      let sum = 0; // integers: exact, as in the kernel
+      for (let d = 0; d < dim; d++) sum += weights[d]! * codes[off + d]!;
+      const s = Math.fround(base + scale * sum);
       const score = l2 ? 2 * s - this.normsSq[r]! : s;
       if (heap.size < depth || score > heap.threshold()) heap.offer(score, r);
     }

@@ -14,7 +14,7 @@ const PAGE = 65536;
 /** A wasm32 memory holds at most 65,536 pages (4 GiB); stay below it. */
 const MAX_PAGES = 65535;
 
-type TypedArray = Float32Array | Float64Array | Int32Array | Uint32Array | Uint16Array | Uint8Array | Int8Array;
+type TypedArray = Float32Array | Float64Array | Int32Array | Uint32Array | Int16Array | Uint16Array | Uint8Array | Int8Array;
 type TypedArrayOf<T extends TypedArray> = { new (buffer: ArrayBuffer, byteOffset: number, length: number): T; BYTES_PER_ELEMENT: number };
 
 /** Rounds n up to a multiple of `align` (a power of two). */

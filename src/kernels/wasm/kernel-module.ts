@@ -19,6 +19,7 @@ export interface KernelExports {
   l2sq_i8_rows(a: number, base: number, dim: number, rows: number, out: number): void;
   nearest_l2_rows(data: number, n: number, strideBytes: number, dim: number, centroids: number, k: number, assign: number, dist: number): void;
   dot_i8_rows(a: number, base: number, dim: number, rows: number, out: number): void;
+  dot_i16_u8_rows(q: number, codes: number, dim: number, rows: number, scale: number, add: number, out: number): void;
   dot_f32_u8_rows(q: number, codes: number, dim: number, rows: number, add: number, out: number): void;
   hnsw_search0(q: number, vectors: number, dim: number, l2: number, links0: number, M0: number, counts0: number, deleted: number, allow: number, stamp: number, epoch: number, entries: number, nEntries: number, ef: number, candD: number, candI: number, bestD: number, bestI: number, pending: number, dists: number): number;
   maxsim_f32(q: number, nq: number, tokens: number, nt: number, dim: number, best: number): number;
