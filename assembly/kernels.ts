@@ -611,6 +611,10 @@ function bitplane_rows4(qPlanes: usize, codes: usize, words: i32, planes: i32, r
     bitplane_rows4_128(qPlanes, codes, rows, load<f64>(minW), load<f64>(step), base, out);
     return;
   }
+  if (words == 4) {
+    bitplane_rows4_128_planes(qPlanes, codes, planes, rows, minW, step, base, out);
+    return;
+  }
   const wordBytes = <usize>words << 2;
   const pairs = words >> 1;
   for (let r = 0; r < rows; r++) {
@@ -670,6 +674,24 @@ function bitplane_rows4_128(qPlanes: usize, codes: usize, rows: i32, minW: f64, 
     const n1 = popcnt<u64>(x) + popcnt<u64>(y);
     const w = popcnt<u64>(x & a0) + popcnt<u64>(y & b0) + ((popcnt<u64>(x & a1) + popcnt<u64>(y & b1)) << 1) + ((popcnt<u64>(x & a2) + popcnt<u64>(y & b2)) << 2) + ((popcnt<u64>(x & a3) + popcnt<u64>(y & b3)) << 3);
     store<f32>(out + (<usize>r << 2), <f32>(base + (m2 * <f64>n1 + s2 * <f64>w)));
+  }
+}
+
+/** bitplane_rows4 for several planes of 97..128 dimensions: two code words per plane, unrolled. */
+function bitplane_rows4_128_planes(qPlanes: usize, codes: usize, planes: i32, rows: i32, minW: usize, step: usize, base: f64, out: usize): void {
+  const rowBytes = <usize>planes << 4;
+  for (let r = 0; r < rows; r++) {
+    let est = base;
+    for (let t = 0; t < planes; t++) {
+      const c = codes + <usize>r * rowBytes + (<usize>t << 4);
+      const q = qPlanes + (<usize>t << 6);
+      const x = load<u64>(c);
+      const y = load<u64>(c, 8);
+      const n1 = popcnt<u64>(x) + popcnt<u64>(y);
+      const w = popcnt<u64>(x & load<u64>(q)) + popcnt<u64>(y & load<u64>(q, 8)) + ((popcnt<u64>(x & load<u64>(q, 16)) + popcnt<u64>(y & load<u64>(q, 24))) << 1) + ((popcnt<u64>(x & load<u64>(q, 32)) + popcnt<u64>(y & load<u64>(q, 40))) << 2) + ((popcnt<u64>(x & load<u64>(q, 48)) + popcnt<u64>(y & load<u64>(q, 56))) << 3);
+      est += 2 * (load<f64>(minW + (<usize>t << 3)) * <f64>n1 + load<f64>(step + (<usize>t << 3)) * <f64>w);
+    }
+    store<f32>(out + (<usize>r << 2), <f32>est);
   }
 }
 
