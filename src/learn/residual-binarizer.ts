@@ -89,68 +89,61 @@ export function encodeResidualBits(b: ResidualBinarizer, data: Float32Array, ass
 }
 
 /**
- * Per-vector corrections of the code estimate (after RaBitQ, Gao and Long,
- * SIGMOD 2024): with r the centred row and x its reconstruction from the codes
- * (without the centre), <r, q> ~= |r|^2 <x, q> / <x, r>. The ratio form is exact
- * for q = r and, unlike the plain reconstruction, does not favour rows whose
- * codes happen to reconstruct them long. Returns |r|^2 / <x, r> per row (0 for
- * a row equal to its centre).
+ * Per-row terms of the code estimate, one float each per row.
+ *
+ * `corrections` (after RaBitQ, Gao and Long, SIGMOD 2024): with r the centred
+ * row and x its reconstruction from the codes (without the centre),
+ * <r, q> ~= f <x, q> with f = |r|^2 / <x, r>. The ratio form is exact for q = r
+ * and, unlike the plain reconstruction, does not favour rows whose codes happen
+ * to reconstruct them long (f = 0 for a row equal to its centre).
+ *
+ * `offsets` make the estimate exact along the row's centre c (RaBitQ's
+ * query-residual idea in a form that scans rows in any order): f <v, x> is
+ * linear in v, so its error for the query q splits into its error for q - c and
+ * its error for c itself. The latter is known when the row is coded, and the
+ * offset <r, c> - f <x, c> removes it, leaving an error that scales with
+ * |q - c| rather than |q|: small for queries near the row's centre, where its
+ * true neighbours are.
  */
-export function residualCorrections(b: ResidualBinarizer, data: Float32Array, codes: Uint32Array, assign: Uint16Array | null): Float32Array {
-  const { dim, planes } = b;
+export function residualRowTerms(b: ResidualBinarizer, data: Float32Array, codes: Uint32Array, assign: Uint16Array | null): { corrections: Float32Array; offsets: Float32Array } {
+  const dim = b.dim;
   const n = data.length / dim;
-  const words = planeWords(dim);
-  const out = new Float32Array(n);
+  const corrections = new Float32Array(n);
+  const offsets = new Float32Array(n);
+  const x = new Float64Array(dim);
   for (let r = 0; r < n; r++) {
+    reconstructResidual(b, codes, r, x);
     const centre = (assign === null ? 0 : assign[r]!) * dim;
     let rr = 0;
     let xr = 0;
-    for (let d = 0; d < dim; d++) {
-      const c = data[r * dim + d]! - b.centres[centre + d]!;
-      let x = 0;
-      for (let t = 0; t < planes; t++) {
-        const bit = (codes[(r * planes + t) * words + (d >>> 5)]! >>> (d & 31)) & 1;
-        x += bit === 1 ? b.scales[t * dim + d]! : -b.scales[t * dim + d]!;
-      }
-      rr += c * c;
-      xr += x * c;
-    }
-    out[r] = xr > 0 ? rr / xr : 0;
-  }
-  return out;
-}
-
-/**
- * Per-row offsets that make the estimate exact along the row's centre (the
- * query-residual idea of RaBitQ, Gao and Long, SIGMOD 2024, in a form that
- * scans rows in any order). The code estimate f * <v, x> of <v, r> (x the
- * reconstruction, f the row's correction, 1 without) is linear in v, so its
- * error for the query q splits into its error for q - c and its error for the
- * centre c itself. The latter is known when the row is coded: the offset
- * <r, c> - f * <x, c> removes it, leaving an error that scales with |q - c|
- * rather than |q|, i.e. small for queries near the row's centre, where its
- * true neighbours are.
- */
-export function residualOffsets(b: ResidualBinarizer, data: Float32Array, codes: Uint32Array, assign: Uint16Array | null, corrections: Float32Array | null): Float32Array {
-  const { dim, planes } = b;
-  const n = data.length / dim;
-  const words = planeWords(dim);
-  const out = new Float32Array(n);
-  for (let r = 0; r < n; r++) {
-    const centre = (assign === null ? 0 : assign[r]!) * dim;
     let rc = 0;
     let xc = 0;
     for (let d = 0; d < dim; d++) {
       const c = b.centres[centre + d]!;
-      let x = 0;
-      for (let t = 0; t < planes; t++) {
-        const bit = (codes[(r * planes + t) * words + (d >>> 5)]! >>> (d & 31)) & 1;
-        x += bit === 1 ? b.scales[t * dim + d]! : -b.scales[t * dim + d]!;
-      }
-      rc += (data[r * dim + d]! - c) * c;
-      xc += x * c;
+      const v = data[r * dim + d]! - c;
+      rr += v * v;
+      xr += x[d]! * v;
+      rc += v * c;
+      xc += x[d]! * c;
     }
-    out[r] = rc - (corrections === null ? 1 : corrections[r]!) * xc;
+    // the offset uses the factor as stored (float32), so that the two stay consistent
+    const f = Math.fround(xr > 0 ? rr / xr : 0);
+    corrections[r] = f;
+    offsets[r] = rc - f * xc;
   }
-  return out;
+  return { corrections, offsets };
+}
+
+/** Writes into `x` row r's reconstruction from its codes, without its centre: sum_t scale_t (*) sign_t. */
+export function reconstructResidual(b: ResidualBinarizer, codes: Uint32Array, r: number, x: Float64Array): void {
+  const { dim, planes } = b;
+  const words = planeWords(dim);
+  for (let d = 0; d < dim; d++) {
+    let v = 0;
+    for (let t = 0; t < planes; t++) {
+      const bit = (codes[(r * planes + t) * words + (d >>> 5)]! >>> (d & 31)) & 1;
+      v += bit === 1 ? b.scales[t * dim + d]! : -b.scales[t * dim + d]!;
+    }
+    x[d] = v;
+  }
 }

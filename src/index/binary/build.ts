@@ -2,7 +2,7 @@
 import { normalizeRows } from '../../kernels/dense-distance.js';
 import { kmeans } from '../../learn/kmeans.js';
 import { NearestCentroids } from '../../learn/nearest-centroids.js';
-import { encodeResidualBits, fitResidualBinarizer, meanCentre, residualCorrections, residualOffsets } from '../../learn/residual-binarizer.js';
+import { encodeResidualBits, fitResidualBinarizer, meanCentre, residualRowTerms } from '../../learn/residual-binarizer.js';
 import { QuarryError } from '../../io/quarry-error.js';
 import { BINARY_DEFAULTS, defaultBinaryCentroids, type BinaryParams } from './params.js';
 import { BinaryIndex } from './search.js';
@@ -37,7 +37,6 @@ export function buildBinary(vectors: Float32Array, params: Partial<BinaryParams>
     for (let d = 0; d < p.dim; d++) s += rows[r * p.dim + d]! ** 2;
     normsSq[r] = s;
   }
-  const corrections = p.correction === 'vector' ? residualCorrections(binarizer, rows, codes, assign) : null;
-  const offsets = p.correction === 'vector' ? residualOffsets(binarizer, rows, codes, assign, corrections) : null;
-  return new BinaryIndex(binarizer, codes, normsSq, keepFloats ? rows : null, p, corrections, assign, offsets);
+  const terms = p.correction === 'vector' ? residualRowTerms(binarizer, rows, codes, assign) : null;
+  return new BinaryIndex(binarizer, codes, normsSq, keepFloats ? rows : null, p, terms?.corrections ?? null, assign, terms?.offsets ?? null);
 }

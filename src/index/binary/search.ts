@@ -32,11 +32,11 @@ export class BinaryIndex implements DenseIndex<BinarySearchOptions> {
   readonly codes: Uint32Array;
   /** Squared norms of the original rows (used for l2). */
   readonly normsSq: Float32Array;
-  /** Per-row factors of the code estimate (see residualCorrections), or null for the plain reconstruction. */
+  /** Per-row factors of the code estimate (see residualRowTerms), or null for the plain reconstruction. */
   readonly corrections: Float32Array | null;
   /** Each row's centre (binarizer.centres row), or null when there is one centre. */
   readonly assign: Uint16Array | null;
-  /** Per-row exact corrections along the row's centre (see residualOffsets), or null. */
+  /** Per-row exact corrections along the row's centre (see residualRowTerms), or null. */
   readonly offsets: Float32Array | null;
   /** Original rows for rescoring (normalized for cosine), or null to score codes only. */
   readonly floats: Float32Array | null;
