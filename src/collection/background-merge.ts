@@ -28,9 +28,6 @@ export interface MergeJob {
   /** Deleted flags of each segment when the merge started (the writer's view, uncommitted deletes included). */
   deleted: Uint8Array[];
   schema: CollectionSchema;
-  port: MessagePort;
-  /** Set to 1 by the worker when the outcome has been posted. */
-  done: Int32Array;
 }
 
 /** What the worker reports. */
@@ -63,13 +60,16 @@ export function runMerge(dir: string, folder: string, segments: readonly Segment
   }
 }
 
-/** The compiled worker script, or null when only sources exist (then merges run in the writer's thread). */
+/**
+ * The compiled supervisor script (merge-supervisor.js, next to merge-worker.js),
+ * or null when only sources exist (then merges run in the writer's thread).
+ */
 function workerScript(): URL | null {
   const here = fileURLToPath(import.meta.url);
-  const sibling = join(dirname(here), 'merge-worker.js');
+  const sibling = join(dirname(here), 'merge-supervisor.js');
   if (existsSync(sibling)) return new URL(`file://${sibling}`);
   // Running from TypeScript sources (tests, tsx): use the build output when there is one.
-  const built = here.replace(/[\\/]src[\\/]collection[\\/]background-merge\.ts$/, '/dist/collection/merge-worker.js');
+  const built = here.replace(/[\\/]src[\\/]collection[\\/]background-merge\.ts$/, '/dist/collection/merge-supervisor.js');
   return built !== here && existsSync(built) ? new URL(`file://${built}`) : null;
 }
 
@@ -105,6 +105,8 @@ export class BackgroundMerge {
     readonly deleted: readonly Uint8Array[],
     schema: CollectionSchema,
     background: boolean,
+    /** Heap limit of the merge worker in MB (old generation), or undefined for Node's default. */
+    heapMB?: number,
   ) {
     this.names = new Set(segments.map((s) => s.name));
     this.folder = `merge-${number}-${(mergeCounter++).toString(36)}${Date.now().toString(36)}`;
@@ -117,17 +119,12 @@ export class BackgroundMerge {
       return;
     }
     const { port1, port2 } = new MessageChannel();
-    const job: MergeJob = { dir, folder: this.folder, segments: [...segments], deleted: [...deleted], schema, port: port2, done: this.done };
+    const job: MergeJob = { dir, folder: this.folder, segments: [...segments], deleted: [...deleted], schema };
     this.port = port1;
-    this.worker = new Worker(script, { workerData: job, transferList: [port2] });
+    // The supervisor runs the merge worker and wakes this thread however that worker ends.
+    this.worker = new Worker(script, { workerData: { job, port: port2, done: this.done, heapMB }, transferList: [port2] });
     // A process that ends without waiting drops the merge; the next writer removes its folder.
     this.worker.unref();
-    this.worker.on('error', (e) => {
-      // The worker itself died (not a merge error, which it reports): record it so a waiting writer wakes up.
-      this.outcome ??= { ok: false, name: e.name, code: undefined, message: e.message, ms: 0 };
-      Atomics.store(this.done, 0, 1);
-      Atomics.notify(this.done, 0);
-    });
   }
 
   /** Folder the merged segment is written to until it is installed (unique, so that a cancelled merge's late clean-up never touches a newer one). */

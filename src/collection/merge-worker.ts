@@ -1,12 +1,12 @@
 /**
  * Worker-thread entry of a background merge (see background-merge.ts): opens
  * the chosen segments with the deleted flags the writer had when the merge
- * started, writes the merged segment folder, posts the outcome on the port it
- * was given and wakes a writer that may be blocked waiting for it. Modules are
- * imported inside the try so that even a failed import is reported rather than
- * leaving the writer waiting.
+ * started, writes the merged segment folder and posts the outcome to its
+ * parent, the merge supervisor (merge-supervisor.ts), which wakes the writer.
+ * Modules are imported inside the try so that even a failed import is
+ * reported as such.
  */
-import { workerData } from 'node:worker_threads';
+import { parentPort, workerData } from 'node:worker_threads';
 import type { MergeJob, MergeOutcome } from './background-merge.js';
 
 const job = workerData as MergeJob;
@@ -19,6 +19,4 @@ try {
   // Only a failed import gets here (runMerge reports its own failures).
   outcome = { ok: false, name: (e as Error).name, code: undefined, message: (e as Error).message, ms: performance.now() - started };
 }
-job.port.postMessage(outcome);
-Atomics.store(job.done, 0, 1);
-Atomics.notify(job.done, 0);
+parentPort!.postMessage(outcome);

@@ -36,6 +36,12 @@ export interface WriterOptions {
    * commits do not wait for them; false merges inside `commit()`.
    */
   backgroundMerges?: boolean;
+  /**
+   * Heap limit of the background merge's worker, in MB (V8's old generation;
+   * default: Node's own limit). A merge that exceeds it fails like any failed
+   * merge: the next commit reports it and leaves the collection unchanged.
+   */
+  mergeHeapMB?: number;
   /** Called when a merge (by the policy or optimize) is committed, with what it did, e.g. for logs and benchmarks. */
   onMerge?: (merge: MergeReport) => void;
 }
@@ -74,6 +80,7 @@ export class CollectionWriter {
   private readonly mergeFactor: number;
   private readonly onMerge: ((merge: MergeReport) => void) | undefined;
   private readonly backgroundMerges: boolean;
+  private readonly mergeHeapMB: number | undefined;
   /** The merge in progress (or finished and not yet committed), if any. */
   private running: BackgroundMerge | null = null;
 
@@ -93,6 +100,10 @@ export class CollectionWriter {
     this.mergeFactor = Math.max(2, opts.mergeFactor ?? 10);
     this.onMerge = opts.onMerge;
     this.backgroundMerges = opts.backgroundMerges ?? true;
+    if (opts.mergeHeapMB !== undefined && !(Number.isFinite(opts.mergeHeapMB) && opts.mergeHeapMB >= 1)) {
+      throw new QuarryError('BAD_ARGUMENT', `mergeHeapMB must be a number of megabytes >= 1, got ${String(opts.mergeHeapMB)}`, { field: 'mergeHeapMB' });
+    }
+    this.mergeHeapMB = opts.mergeHeapMB;
     this.indexIds();
   }
 
@@ -304,7 +315,7 @@ export class CollectionWriter {
     const live = (s: SegmentInfo): number => s.numDocs - this.deletedCount(s);
     const chosen = new Set([...segments].sort((a, b) => live(a) - live(b)).slice(0, this.mergeFactor).map((s) => s.name));
     const infos = segments.filter((s) => chosen.has(s.name));
-    this.running = new BackgroundMerge(this.dir, this.nextSegment++, infos, infos.map((s) => this.deletedFlags(s)), this.base.schema, this.backgroundMerges);
+    this.running = new BackgroundMerge(this.dir, this.nextSegment++, infos, infos.map((s) => this.deletedFlags(s)), this.base.schema, this.backgroundMerges, this.mergeHeapMB);
   }
 
   /** The running merge's result once it has finished (`wait` blocks until then); a failed merge is dropped and rethrown. */

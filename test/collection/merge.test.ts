@@ -177,4 +177,38 @@ describe('merging segments', () => {
     expect(w.commit()).toBe(generation + 1);
     w.abort();
   });
+
+  it('a merge worker that dies (out of heap) fails the merge instead of leaving a waiting writer blocked', () => {
+    const c = buildCollection(root, docs.slice(0, 20), schema, { flushDocs: 10, maxSegments: 100 });
+    // 1 MB of old generation is not enough even to load the merge code
+    const w = c.writer({ flushDocs: 10, maxSegments: 2, mergeFactor: 2, mergeHeapMB: 1 });
+    for (const d of docs.slice(20, 30)) w.add(d);
+    const generation = w.commit();
+    const committed = results(c.reader());
+    expect(w.mergeRunning).toBe(true);
+    let err: unknown;
+    try {
+      w.waitForMerges();
+    } catch (e) {
+      err = e;
+    }
+    expect(String(err)).toMatch(/background merge .*failed: the merge worker (died|exited)/);
+    expect(readLatestManifest(c.dir).generation).toBe(generation);
+    expect(readdirSync(c.dir).filter((f) => f.startsWith('merge-'))).toEqual([]);
+    expect(results(c.reader())).toEqual(committed);
+    w.abort();
+    // a writer with enough heap merges the same segments
+    const w2 = c.writer({ maxSegments: 2, mergeFactor: 2 });
+    w2.commit();
+    w2.waitForMerges();
+    expect(c.reader().segments.length).toBeLessThanOrEqual(2);
+    w2.close();
+  });
+
+  it('rejects a heap limit that is not a number of megabytes', () => {
+    const c = buildCollection(root, docs.slice(0, 5), schema, {});
+    for (const mergeHeapMB of [0, -5, Number.NaN]) {
+      expect(() => c.writer({ mergeHeapMB }), String(mergeHeapMB)).toThrow(/mergeHeapMB must be a number of megabytes >= 1/);
+    }
+  });
 });
