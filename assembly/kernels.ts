@@ -204,8 +204,8 @@ export function dot_f32_u8_rows(q: usize, codes: usize, dim: i32, rows: i32, add
 
 /**
  * Integer score of a 16-bit query against rows of unsigned-byte codes:
- * out[r] = add + scale * sum_d q[d] * code[r][d], the sum exact in 32 bits for
- * |q[d]| <= 2047 and dim < 16,000 (each lane adds dim / 4 products below 2^19).
+ * out[r] = add + scale * sum_d q[d] * code[r][d], exact in 32 bits while
+ * dim x 255 x max |q[d]| < 2^31 (the caller sizes q so; see queryWeightLevels).
  */
 export function dot_i16_u8_rows(q: usize, codes: usize, dim: i32, rows: i32, scale: f64, add: f64, out: usize): void {
   for (let r = 0; r < rows; r++) {

@@ -3,8 +3,8 @@
  * multiply-add per byte, then exact rescoring of the best rescore x k rows.
  * The weights q_d * step_d are rounded to integers of at most 11 bits and one
  * scale, so the scan multiplies integers only (16-bit by 8-bit lanes in the
- * kernels); that rounding, at most 1/4094 of the largest weight, is far below
- * the codes' own.
+ * kernels); that rounding, at most 1/4094 of the largest weight up to about
+ * 4,100 dimensions, is far below the codes' own.
  */
 import { dot } from '../../kernels/dense-distance.js';
 import { TopKHeap } from '../../kernels/top-k-heap.js';
@@ -20,14 +20,20 @@ export interface Int8SearchOptions extends DenseSearchOptions {
   rescore?: number;
 }
 
-/** Largest magnitude of an integer query weight (11 bits and sign; see dot_i16_u8_rows). */
-const WEIGHT_LEVELS = 2047;
+/**
+ * Largest magnitude of an integer query weight for `dim` dimensions: 2047 (11
+ * bits and sign), fewer above about 4,100 dimensions so that a score's integer
+ * sum, at most dim x 255 x levels, stays within 32 bits (see dot_i16_u8_rows).
+ */
+export function queryWeightLevels(dim: number): number {
+  return Math.max(1, Math.min(2047, Math.floor(0x7fffffff / (255 * dim))));
+}
 
-/** The query's weights q_d * step_d as integers times one scale. */
+/** The query's weights q_d * step_d as integers times one scale (returned). */
 export function integerQueryWeights(q: Float32Array, step: Float32Array, weights: Int16Array): number {
   let max = 0;
   for (let d = 0; d < weights.length; d++) max = Math.max(max, Math.abs(q[d]! * step[d]!));
-  const scale = max / WEIGHT_LEVELS;
+  const scale = max / queryWeightLevels(weights.length);
   for (let d = 0; d < weights.length; d++) weights[d] = scale > 0 ? Math.round((q[d]! * step[d]!) / scale) : 0;
   return scale;
 }
