@@ -12,7 +12,7 @@ import { loadAsyncFieldEncoder, loadFieldEncoder } from '../encode/dense-text-en
 import { loadSparseFieldEncoder, loadTokenFieldEncoder, tokenRowsOf } from '../encode/field-encoders.js';
 import { isAsyncField } from './document.js';
 import { rerankWithEarlyExit, type MultiVectorHits, type RerankParams } from '../index/multivector/index.js';
-import { denseRows, FAMILY_SEARCH_PARAMS } from '../index/dense-families.js';
+import { checkDenseSearchParam, denseRows, FAMILY_SEARCH_PARAMS } from '../index/dense-families.js';
 import { prepareQuery, similarity } from '../index/flat/search.js';
 import { readCalibration } from './calibration-file.js';
 import type { CalibrationModel } from '../search/calibration.js';
@@ -189,6 +189,7 @@ export class Snapshot {
     const allowed = FAMILY_SEARCH_PARAMS[spec.index];
     for (const p of Object.keys(opts.params ?? {})) {
       if (!allowed.includes(p)) throw new QuarryError('BAD_ARGUMENT', `"${p}" is not a search parameter of ${spec.index}`, { field: `params.${p}` }, allowed.length > 0 ? `${spec.index} takes: ${allowed.join(', ')}` : undefined);
+      checkDenseSearchParam(p, opts.params![p]);
     }
     const q = vector instanceof Float32Array ? vector : Float32Array.from(vector);
     return this.hitsOf(this.denseTop(field, q, k, opts.params ?? {}, null), opts.includeStored ?? true);
@@ -210,6 +211,7 @@ export class Snapshot {
     const allowed = spec.index === 'seismic' ? ['queryCut', 'heapFactor', 'nKnn', 'sorted'] : [];
     for (const p of Object.keys(opts.params ?? {})) {
       if (!allowed.includes(p)) throw new QuarryError('BAD_ARGUMENT', `"${p}" is not a search parameter of ${spec.index}`, { field: `params.${p}` }, allowed.length > 0 ? `${spec.index} takes: ${allowed.join(', ')}` : undefined);
+      checkDenseSearchParam(p, opts.params![p]);
     }
     const weights = query instanceof Map ? (query as ReadonlyMap<string, number>) : new Map(Object.entries(query));
     return this.hitsOf(this.sparseTop(field, weights, k, opts.params ?? {}, null), opts.includeStored ?? true);
@@ -269,6 +271,11 @@ export class Snapshot {
     const allowed = ['candidates', ...(family === undefined || family === 'columnar' ? [] : FAMILY_SEARCH_PARAMS[family])];
     for (const p of Object.keys(opts.params ?? {})) {
       if (!allowed.includes(p)) throw new QuarryError('BAD_ARGUMENT', `"${p}" is not a search parameter of this multi-vector field`, { field: `params.${p}` }, `it takes: ${allowed.join(', ')}`);
+      const value = opts.params![p];
+      if (p !== 'candidates') checkDenseSearchParam(p, value);
+      else if (!(typeof value === 'number' && Number.isInteger(value) && value >= 1)) {
+        throw new QuarryError('BAD_ARGUMENT', `candidates must be a positive integer, got ${JSON.stringify(value)}`, { field: 'params.candidates' });
+      }
     }
     return this.hitsOf(this.multiTop(field, this.tokenRows(spec.dim, vectors, 'multivector'), k, opts.params ?? {}, null), opts.includeStored ?? true);
   }

@@ -34,6 +34,20 @@ export const FAMILY_SEARCH_PARAMS: Readonly<Record<DenseFamily, readonly string[
   ivfpq: ['nprobe', 'rescore'],
 };
 
+/**
+ * Checks the value of one dense search parameter (its name is checked against
+ * FAMILY_SEARCH_PARAMS by the caller): efSearch and nprobe are positive
+ * integers, rescore a number >= 0 (0: no rescoring). Throws naming `params.<name>`.
+ */
+export function checkDenseSearchParam(name: string, value: unknown): void {
+  const integer = name === 'efSearch' || name === 'nprobe';
+  const ok = typeof value === 'number' && Number.isFinite(value) && (integer ? Number.isInteger(value) && value >= 1 : value >= 0);
+  if (!ok) {
+    const want = integer ? 'a positive integer' : 'a number >= 0 (a multiple of k; 0 = no rescoring)';
+    throw new QuarryError('BAD_ARGUMENT', `${name} must be ${want}, got ${JSON.stringify(value)}`, { field: `params.${name}` });
+  }
+}
+
 type AnyDense = FlatIndex | HnswIndex | Int8Index | BinaryIndex | IvfPqIndex;
 
 /** Builds a family's index over rows of `dim`. */

@@ -37,7 +37,13 @@ describe('dense fields', () => {
     expect(hit.id).toBe('w0');
     expect(hit.stored).toEqual({ text: 'word 0' });
     expect(() => snap.searchVector('emb', base.data.subarray(0, 100), { params: { nprobe: 3 } })).toThrow(/"nprobe" is not a search parameter of hnsw/);
+    for (const efSearch of [0, -3, 1.5, Number.NaN, '64' as unknown as number]) {
+      expect(() => snap.searchVector('emb', base.data.subarray(0, 100), { params: { efSearch } }), String(efSearch)).toThrow(/efSearch must be a positive integer/);
+    }
     expect(() => snap.searchVector('text', base.data.subarray(0, 100))).toThrow(/"text" is not a dense field/);
+    const binary = buildCollection(root, docs.slice(0, 200), parseSchema({ fields: { emb: { type: 'dense', dim: 100, index: 'binary' } }, extra: ['text'] })).reader();
+    expect(binary.searchVector('emb', base.data.subarray(0, 100), { k: 1, params: { rescore: 0 } })).toHaveLength(1);
+    expect(() => binary.searchVector('emb', base.data.subarray(0, 100), { params: { rescore: -1 } })).toThrow(/rescore must be a number >= 0/);
   });
 
   it('rejects bad vectors and bad dense schemas with a clear message', () => {

@@ -60,6 +60,7 @@ describe('multi-vector fields', () => {
     const got = new Set(i8.searchMultiVector('mv', query, { k: 10 }).map((h) => h.id));
     expect(truth.slice(0, 10).filter(([id]) => got.has(id)).length).toBeGreaterThanOrEqual(9);
     expect(() => mu.searchMultiVector('mv', query, { params: { efSearch: 10 } })).toThrow('"efSearch" is not a search parameter of this multi-vector field');
+    expect(() => mu.searchMultiVector('mv', query, { params: { candidates: 0 } })).toThrow(/candidates must be a positive integer/);
   });
 
   it('respects deletes and survives merges (float32, int8 and binary)', () => {
