@@ -94,9 +94,13 @@ export class Collection {
     }
   }
 
-  /** Opens a snapshot of the newest generation, verifying every file's checksum. */
-  reader(opts: { verifyChecksums?: boolean } = {}): Snapshot {
-    return new Snapshot(this.dir, readLatestManifest(this.dir), opts.verifyChecksums ?? true);
+  /**
+   * Opens a snapshot of the newest generation, verifying every file's checksum.
+   * With `previous` (an earlier snapshot of this collection), segments that
+   * have not changed since are shared with it rather than read again.
+   */
+  reader(opts: { verifyChecksums?: boolean; previous?: Snapshot } = {}): Snapshot {
+    return new Snapshot(this.dir, readLatestManifest(this.dir), opts.verifyChecksums ?? true, opts.previous ?? null);
   }
 
   /** Documents, segments, fields and sizes. */

@@ -69,10 +69,23 @@ export class Snapshot {
     readonly dir: string,
     readonly manifest: Manifest,
     verifyChecksums = true,
+    /**
+     * An earlier snapshot of the same collection: segments whose files have not
+     * changed are taken from it instead of being read again (only changed
+     * deleted flags are read), so reopening after a commit reads what is new.
+     */
+    previous: Snapshot | null = null,
   ) {
     this.schema = manifest.schema;
     this.analyzers = analyzersOf(this.schema);
-    this.segments = manifest.segments.map((info) => new Segment(dir, info, this.schema, verifyChecksums));
+    const earlier = previous !== null && previous.dir === dir && JSON.stringify(previous.schema) === JSON.stringify(this.schema) ? previous.segments : [];
+    this.segments = manifest.segments.map((info) => {
+      const same = earlier.find((s) => s.info.name === info.name && JSON.stringify(s.info.files) === JSON.stringify(info.files));
+      if (same === undefined) return new Segment(dir, info, this.schema, verifyChecksums);
+      // unchanged deleted flags too: the very same segment (its live-document bitset included)
+      if (JSON.stringify(same.info.deletes) === JSON.stringify(info.deletes)) return same;
+      return new Segment(dir, info, this.schema, verifyChecksums, undefined, same);
+    });
     let base = 0;
     for (const s of this.segments) {
       this.bases.push(base);

@@ -153,24 +153,39 @@ export class Segment {
     verifyChecksums: boolean,
     /** Deleted flags to use instead of the manifest's (a writer's uncommitted deletes). */
     deletedOverride?: Uint8Array,
+    /**
+     * The same segment (same files) as opened by an earlier snapshot: its loaded
+     * fields are shared instead of read again; only the deleted flags are read.
+     */
+    reuse?: Segment,
   ) {
-    const folder = join(dir, info.name);
-    const expect = (f: string) => ({ bytes: info.files[f]?.bytes, verifyChecksum: verifyChecksums });
-    for (const [field] of textFields(schema)) {
-      const f = invertedFile(field);
-      if (info.files[f] !== undefined) this.fields.set(field, new InvertedField(readInvertedField(join(folder, f), expect(f))));
+    if (reuse !== undefined) {
+      for (const [k, v] of reuse.fields) this.fields.set(k, v);
+      for (const [k, v] of reuse.dense) this.dense.set(k, v);
+      for (const [k, v] of reuse.sparse) this.sparse.set(k, v);
+      for (const [k, v] of reuse.multi) this.multi.set(k, v);
+      this.ids = reuse.ids;
+      this.stored = reuse.stored;
+      this.columns = reuse.columns;
+    } else {
+      const folder = join(dir, info.name);
+      const expect = (f: string) => ({ bytes: info.files[f]?.bytes, verifyChecksum: verifyChecksums });
+      for (const [field] of textFields(schema)) {
+        const f = invertedFile(field);
+        if (info.files[f] !== undefined) this.fields.set(field, new InvertedField(readInvertedField(join(folder, f), expect(f))));
+      }
+      for (const [field] of denseFields(schema)) {
+        const f = denseFile(field);
+        if (info.files[f] !== undefined) this.dense.set(field, readDense(join(folder, f), expect(f)));
+      }
+      for (const [field, spec] of sparseFields(schema)) this.sparse.set(field, new SparseField(folder, field, spec, info.files, verifyChecksums));
+      for (const [field, spec] of multiVectorFields(schema)) {
+        if (info.files[`${field}.mvec`] !== undefined) this.multi.set(field, openMultiVectorField(folder, field, spec, info.files, verifyChecksums));
+      }
+      this.ids = new Records(join(folder, IDS), 'IDS ', expect(IDS));
+      this.stored = new Records(join(folder, STORED), 'STOR', expect(STORED));
+      this.columns = info.files[COLUMNS] !== undefined ? readMetadataColumns(join(folder, COLUMNS), schema, expect(COLUMNS)) : null;
     }
-    for (const [field] of denseFields(schema)) {
-      const f = denseFile(field);
-      if (info.files[f] !== undefined) this.dense.set(field, readDense(join(folder, f), expect(f)));
-    }
-    for (const [field, spec] of sparseFields(schema)) this.sparse.set(field, new SparseField(folder, field, spec, info.files, verifyChecksums));
-    for (const [field, spec] of multiVectorFields(schema)) {
-      if (info.files[`${field}.mvec`] !== undefined) this.multi.set(field, openMultiVectorField(folder, field, spec, info.files, verifyChecksums));
-    }
-    this.ids = new Records(join(folder, IDS), 'IDS ', expect(IDS));
-    this.stored = new Records(join(folder, STORED), 'STOR', expect(STORED));
-    this.columns = info.files[COLUMNS] !== undefined ? readMetadataColumns(join(folder, COLUMNS), schema, expect(COLUMNS)) : null;
     this.deleted = deletedOverride ?? (info.deletes !== undefined && info.deletes.count > 0 ? readTombstones(dir, info.name, info.deletes, verifyChecksums) : null);
   }
 

@@ -55,7 +55,7 @@ export class ServedCollection {
   commit(optimize = false): number {
     const w = this.writer();
     const generation = optimize ? w.optimize() : w.commit();
-    this.snapshot = this.collection.reader({ verifyChecksums: false });
+    this.snapshot = this.collection.reader({ verifyChecksums: false, previous: this.snapshot ?? undefined });
     this.stats.commits++;
     this.stats.lastCommitAt = new Date().toISOString();
     return generation;
@@ -76,7 +76,7 @@ export class ServedCollection {
       this.stats.lastMergeCommitError = (e as Error).message;
       return false;
     }
-    this.snapshot = this.collection.reader({ verifyChecksums: false });
+    this.snapshot = this.collection.reader({ verifyChecksums: false, previous: this.snapshot ?? undefined });
     this.stats.mergesInstalled++;
     return true;
   }
