@@ -4,31 +4,16 @@
 import { mkdirSync, readdirSync, truncateSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { Collection, parseSchema, type Snapshot } from '../../src/collection/index.js';
+import { Collection, type Snapshot } from '../../src/collection/index.js';
 import type { MergeReport } from '../../src/collection/writer.js';
 import { readLatestManifest } from '../../src/collection/manifest.js';
 import { buildCollection } from '../helpers/build-collection.js';
+import { mixedDocument, mixedSchema } from '../helpers/mixed-documents.js';
 import { tempDir } from '../helpers/temp-dir.js';
 
 const root = tempDir();
-const schema = parseSchema({
-  fields: {
-    text: { type: 'text' },
-    emb: { type: 'dense', dim: 3, metric: 'cosine', index: 'flat' },
-    sp: { type: 'sparse' },
-    year: { type: 'number' },
-    tag: { type: 'keyword' },
-  },
-});
-const words = ['alpha', 'beta', 'gamma', 'delta', 'epsilon', 'zeta'];
-const docs = Array.from({ length: 60 }, (_, i) => ({
-  _id: `d${i}`,
-  text: `${words[i % 6]} ${words[(i * 7) % 6]} ${words[(i * 5) % 6]} ${i % 4 === 0 ? 'rare' : ''}`,
-  emb: [1, (i % 10) / 10, (i % 3) / 3],
-  sp: { [words[i % 6]!]: 1 + (i % 5), rare: i % 4 === 0 ? 2 : 0 },
-  year: 2000 + (i % 20),
-  tag: i % 2 === 0 ? 'even' : ['odd', 'x'],
-}));
+const schema = mixedSchema;
+const docs = Array.from({ length: 60 }, (_, i) => mixedDocument(i));
 const deleted = new Set(['d0', 'd7', 'd13', 'd59', 'd30']);
 
 function results(snap: Snapshot) {

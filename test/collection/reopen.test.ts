@@ -2,27 +2,14 @@
 // shared instead of read again, segments with new deletes share their loaded
 // fields and read only the new flags, and every answer equals a fresh reader's.
 import { describe, expect, it } from 'vitest';
-import { parseSchema, type Snapshot } from '../../src/collection/index.js';
+import type { Snapshot } from '../../src/collection/index.js';
 import { buildCollection } from '../helpers/build-collection.js';
+import { mixedDocument, mixedSchema } from '../helpers/mixed-documents.js';
 import { tempDir } from '../helpers/temp-dir.js';
 
 const root = tempDir();
-const schema = parseSchema({
-  fields: {
-    text: { type: 'text' },
-    emb: { type: 'dense', dim: 3, metric: 'cosine', index: 'flat' },
-    sp: { type: 'sparse' },
-    tag: { type: 'keyword' },
-  },
-});
-const words = ['alpha', 'beta', 'gamma', 'delta', 'epsilon', 'zeta'];
-const doc = (i: number) => ({
-  _id: `d${i}`,
-  text: `${words[i % 6]} ${words[(i * 7) % 6]} ${i % 4 === 0 ? 'rare' : ''}`,
-  emb: [1, (i % 10) / 10, (i % 3) / 3],
-  sp: { [words[i % 6]!]: 1 + (i % 5) },
-  tag: i % 2 === 0 ? 'even' : 'odd',
-});
+const schema = mixedSchema;
+const doc = mixedDocument;
 
 function answers(snap: Snapshot) {
   return {
