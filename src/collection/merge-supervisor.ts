@@ -35,10 +35,15 @@ function report(o: MergeOutcome): void {
 }
 
 const failed = (message: string, name = 'Error'): MergeOutcome => ({ ok: false, name, code: undefined, message, ms: performance.now() - started });
-const worker = new Worker(new URL('./merge-worker.js', import.meta.url), {
-  workerData: job,
-  ...(heapMB === undefined ? {} : { resourceLimits: { maxOldGenerationSizeMb: heapMB } }),
-});
-worker.on('message', (o: MergeOutcome) => report(o));
-worker.on('error', (e) => report(failed(`the merge worker died: ${e.message}`, e.name)));
-worker.on('exit', (code) => report(failed(`the merge worker exited with code ${code} before reporting`)));
+try {
+  const worker = new Worker(new URL('./merge-worker.js', import.meta.url), {
+    workerData: job,
+    ...(heapMB === undefined ? {} : { resourceLimits: { maxOldGenerationSizeMb: heapMB } }),
+  });
+  worker.on('message', (o: MergeOutcome) => report(o));
+  worker.on('error', (e) => report(failed(`the merge worker died: ${e.message}`, e.name)));
+  worker.on('exit', (code) => report(failed(`the merge worker exited with code ${code} before reporting`)));
+} catch (e) {
+  // e.g. merge-worker.js missing from a partial install: still wake the writer
+  report(failed(`the merge worker could not start: ${(e as Error).message}`, (e as Error).name));
+}
