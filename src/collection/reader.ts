@@ -224,7 +224,6 @@ export class Snapshot {
     const allowed = spec.index === 'seismic' ? ['queryCut', 'heapFactor', 'nKnn', 'sorted'] : [];
     for (const p of Object.keys(opts.params ?? {})) {
       if (!allowed.includes(p)) throw new QuarryError('BAD_ARGUMENT', `"${p}" is not a search parameter of ${spec.index}`, { field: `params.${p}` }, allowed.length > 0 ? `${spec.index} takes: ${allowed.join(', ')}` : undefined);
-      checkDenseSearchParam(p, opts.params![p]);
     }
     const weights = query instanceof Map ? (query as ReadonlyMap<string, number>) : new Map(Object.entries(query));
     return this.hitsOf(this.sparseTop(field, weights, k, opts.params ?? {}, null), opts.includeStored ?? true);

@@ -47,5 +47,9 @@ describe('sparse fields', () => {
     w.close();
     expect(() => c.reader().searchSparse('sp', { a: 1 }, { params: { queryCut: 3 } })).toThrow(/"queryCut" is not a search parameter of exact/);
     expect(() => parseSchema({ fields: { s: { type: 'sparse', index: 'seismic', params: { efSearch: 3 } } } })).toThrow(/fields\.s\.params\.efSearch: not a parameter of seismic/);
+    // Seismic's search parameters go to Seismic's own checks (sorted may be true/false)
+    const seismic = buildCollection(root, Array.from({ length: 30 }, (_, i) => ({ _id: `s${i}`, sp: { a: 1 + (i % 3), b: i % 5 } })), parseSchema({ fields: { sp: { type: 'sparse', index: 'seismic' } } })).reader();
+    expect(seismic.searchSparse('sp', { a: 1 }, { k: 3, params: { sorted: true, queryCut: 2 } })).toHaveLength(3);
+    expect(() => seismic.searchSparse('sp', { a: 1 }, { params: { heapFactor: -1 } })).toThrow(/heapFactor/);
   });
 });
