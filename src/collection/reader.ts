@@ -283,11 +283,7 @@ export class Snapshot {
     const allowed = ['candidates', ...(family === undefined || family === 'columnar' ? [] : FAMILY_SEARCH_PARAMS[family])];
     for (const p of Object.keys(opts.params ?? {})) {
       if (!allowed.includes(p)) throw new QuarryError('BAD_ARGUMENT', `"${p}" is not a search parameter of this multi-vector field`, { field: `params.${p}` }, `it takes: ${allowed.join(', ')}`);
-      const value = opts.params![p];
-      if (p !== 'candidates') checkDenseSearchParam(p, value);
-      else if (!(typeof value === 'number' && Number.isInteger(value) && value >= 1)) {
-        throw new QuarryError('BAD_ARGUMENT', `candidates must be a positive integer, got ${JSON.stringify(value)}`, { field: 'params.candidates' });
-      }
+      checkDenseSearchParam(p, opts.params![p]);
     }
     return this.hitsOf(this.multiTop(field, this.tokenRows(spec.dim, vectors, 'multivector'), k, opts.params ?? {}, null), opts.includeStored ?? true);
   }

@@ -36,11 +36,12 @@ export const FAMILY_SEARCH_PARAMS: Readonly<Record<DenseFamily, readonly string[
 
 /**
  * Checks the value of one dense search parameter (its name is checked against
- * FAMILY_SEARCH_PARAMS by the caller): efSearch and nprobe are positive
- * integers, rescore a number >= 0 (0: no rescoring). Throws naming `params.<name>`.
+ * FAMILY_SEARCH_PARAMS by the caller): efSearch, nprobe and a multi-vector
+ * field's candidates are positive integers, rescore a number >= 0 (0: no
+ * rescoring). Throws naming `params.<name>`.
  */
 export function checkDenseSearchParam(name: string, value: unknown): void {
-  const integer = name === 'efSearch' || name === 'nprobe';
+  const integer = name === 'efSearch' || name === 'nprobe' || name === 'candidates';
   const ok = typeof value === 'number' && Number.isFinite(value) && (integer ? Number.isInteger(value) && value >= 1 : value >= 0);
   if (!ok) {
     const want = integer ? 'a positive integer' : 'a number >= 0 (a multiple of k; 0 = no rescoring)';
