@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 /** The `quarry` command line: one subcommand per job, each with `--help` and an example. */
 import { Command } from 'commander';
+import { EXIT_STATUS } from './exit-codes.js';
 import { registerCalibrate } from './commands/calibrate-command.js';
 import { registerCompare } from './commands/compare-command.js';
 import { registerEval } from './commands/eval-command.js';
@@ -13,8 +14,18 @@ import { registerRun } from './commands/run-command.js';
 import { registerSearch } from './commands/search-command.js';
 import { registerServe } from './commands/serve-command.js';
 
+// A reader that stops early (`quarry search ... | head`) closes the pipe: the output
+// is no longer wanted, which is not an error.
+process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+  if (e.code === 'EPIPE') process.exit(0);
+  throw e;
+});
+
 const program = new Command();
 program
+  // commander's own usage errors (unknown option, bad or missing value) exit 64 like ours;
+  // help and --version exit 0. Set before the subcommands are added so they inherit it.
+  .exitOverride((e) => process.exit(e.exitCode === 0 ? 0 : EXIT_STATUS.BAD_ARGUMENT))
   .name('quarry')
   .description('Quarry: a retrieval engine for TypeScript, with a trec_eval-exact evaluation harness')
   .version('0.1.0')

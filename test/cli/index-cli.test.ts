@@ -2,7 +2,8 @@ import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { quarry } from '../helpers/cli.js';
+import { spawnSync } from 'node:child_process';
+import { CLI, quarry } from '../helpers/cli.js';
 import { tempDir, writeFile } from '../helpers/temp-dir.js';
 
 const dir = tempDir();
@@ -129,6 +130,15 @@ describe('quarry index --vectors', () => {
     expect(e.status).toBe(65);
     expect(e.stderr).toContain('has 1 ids for 3 vectors');
     expect(existsSync(join(dir, 'vidx2'))).toBe(false);
+    // adding to the existing collection: --family/--metric must be the field's, --field must exist
+    const again = quarry(['index', out, '--vectors', f, '--family', 'hnsw']);
+    expect(again.status).toBe(64);
+    expect(again.stderr).toContain('--family: the collection\'s field "vector" uses flat, not hnsw');
+    const metric = quarry(['index', out, '--vectors', f, '--metric', 'l2']);
+    expect(metric.stderr).toContain('--metric: the collection\'s field "vector" uses cosine, not l2');
+    const field = quarry(['index', out, '--vectors', f, '--field', 'emb']);
+    expect(field.stderr).toContain('--field: the collection has no dense field "emb" (its dense fields: vector)');
+    expect(JSON.parse(quarry(['info', out, '--json']).stdout).documents).toBe(3);
   });
 });
 
@@ -189,5 +199,53 @@ describe('quarry run --spec', () => {
     const r = quarry(['run', idx, '--queries', queries, '--spec', spec, '--output', out, '-k', '2']);
     expect(r.status).toBe(0);
     expect(readFileSync(out, 'utf8').split('\n')[0]).toMatch(/^q1 Q0 1 1 /);
+  });
+});
+
+describe('options outside their scope, usage errors and closed pipes', () => {
+  const idx = join(dir, 'idx');
+  it('rejects an option that would be ignored, naming it and what it needs', () => {
+    const cases: [string[], string][] = [
+      [['search', idx, 'term', '--field', 'contents'], '--field: applies only with --vector or --sparse (text search takes --fields)'],
+      [['search', idx, 'term', '--params', '{"efSearch":10}'], '--params: applies only with --vector or --sparse'],
+      [['search', idx, 'term', '--vector', '[1,0,0]'], 'query: query text cannot be combined with --vector (remove "term")'],
+      [['search', idx, '--vector', '[1]', '--sparse', '{"a":1}'], '--vector: cannot be combined with --sparse'],
+      [['search', idx, '--sparse', '{"a":1}', '--exhaustive'], '--exhaustive: cannot be combined with --sparse'],
+      [['index', join(dir, 'never'), '--corpus', corpus, '--family', 'flat'], '--family: applies only with --vectors'],
+      [['index', join(dir, 'never'), '--corpus', corpus, '--metric', 'dot'], '--metric: applies only with --vectors'],
+      [['run', idx, '--queries', corpus, '--params', '{}', '--output', join(dir, 'never.run')], '--params: applies only with --sparse-queries'],
+      [['run', idx, '--queries', corpus, '-m', 'map', '--output', join(dir, 'never.run')], '--measure: applies only with --qrels'],
+    ];
+    for (const [args, message] of cases) {
+      const r = quarry(args);
+      expect(r.status, args.join(' ')).toBe(64);
+      expect(r.stderr, args.join(' ')).toContain(`quarry: ${message}`);
+    }
+    expect(existsSync(join(dir, 'never'))).toBe(false);
+    expect(existsSync(join(dir, 'never.run'))).toBe(false);
+  });
+
+  it('commander\'s own usage errors exit 64 too; help and version exit 0', () => {
+    expect(quarry(['search', idx, 'x', '--no-such-option']).status).toBe(64);
+    expect(quarry(['search', idx, 'x', '-k', '0']).status).toBe(64);
+    expect(quarry(['search']).status).toBe(64);
+    expect(quarry(['search', '--help']).status).toBe(0);
+    expect(quarry(['--version']).status).toBe(0);
+  });
+
+  it('-k typed with --spec replaces the spec\'s k', () => {
+    const spec = writeFile(dir, 'k-spec.json', JSON.stringify({ retrieve: [{ field: 'contents', text: 'documents map' }], k: 2 }));
+    const hits = (args: string[]): number => (JSON.parse(quarry(['search', idx, '--spec', spec, '--json', ...args]).stdout) as { hits: unknown[] }).hits.length;
+    expect(hits([])).toBe(2);
+    expect(hits(['-k', '1'])).toBe(1);
+  });
+
+  it('a reader that closes the pipe early ends the command quietly', () => {
+    // 400 queries x every trec_eval measure: far more output than a pipe buffers
+    const qrels = writeFile(dir, 'pipe.qrels', Array.from({ length: 400 }, (_, q) => `q${q} 0 d1 1\n`).join(''));
+    const run = writeFile(dir, 'pipe.run', Array.from({ length: 400 }, (_, q) => `q${q} Q0 d1 1 1.0 t\nq${q} Q0 d2 2 0.5 t\n`).join(''));
+    const r = spawnSync('bash', ['-c', `"${process.execPath}" "${CLI}" eval -q -m all_trec "${qrels}" "${run}" | head -c 10 >/dev/null; echo "status \${PIPESTATUS[0]}"`], { encoding: 'utf8' });
+    expect(r.stdout.trim()).toBe('status 0');
+    expect(r.stderr).toBe('');
   });
 });

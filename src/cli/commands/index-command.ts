@@ -6,6 +6,7 @@ import { BEIR_FLAT_SCHEMA, Collection, parseSchema, type CollectionSchema, type 
 import { forEachJsonObject, readJsonObjects } from '../../io/jsonl.js';
 import { QuarryError } from '../../io/quarry-error.js';
 import { createProgress, type Progress } from '../progress.js';
+import { checkOptionScopes, type OptionScope } from '../option-scope.js';
 import { guarded, intOption } from '../run-command.js';
 import { importVectors } from './vector-import.js';
 
@@ -17,7 +18,7 @@ interface IndexFlags {
   field: string;
   family?: string;
   offsets?: string;
-  metric: string;
+  metric?: string;
   ids?: string;
   schema?: string;
   json?: boolean;
@@ -174,6 +175,12 @@ function removeCreated(dir: string, dirExisted: boolean): void {
   for (const entry of readdirSync(dir)) rmSync(join(dir, entry), { recursive: true, force: true });
 }
 
+/** Which index options go together: a corpus (with a schema) or a vector file (with its reading and field options). */
+const INDEX_SCOPES: readonly OptionScope[] = [
+  { option: 'schema', with: ['corpus'], hint: 'a vector import describes its field with --field, --family and --metric' },
+  ...(['format', 'dim', 'ids', 'offsets', 'field', 'family', 'metric'] as const).map((option) => ({ option, with: ['vectors'] })),
+];
+
 /** Registers `quarry index`. */
 export function registerIndex(program: Command): void {
   program
@@ -188,7 +195,7 @@ export function registerIndex(program: Command): void {
     .option('--offsets <file>', 'with --vectors: the rows are token vectors of multi-vector documents; document offsets or lengths (.npy int32/int64, or one number per line)')
     .option('--field <name>', 'with --vectors: the dense (or, with --offsets, multi-vector) field', 'vector')
     .option('--family <name>', 'with --vectors, for a new collection: flat, hnsw, int8, binary, ivfpq (with --offsets: the MUVERA encodings\' index, columnar by default, or exhaustive for none)')
-    .option('--metric <name>', 'with --vectors, for a new collection: cosine, dot, l2', 'cosine')
+    .option('--metric <name>', 'with --vectors, for a new collection: cosine (default), dot, l2')
     .option('--schema <file>', 'schema JSON (default: BEIR flat, contents = title + "\\n" + text, English analysis, BM25 k1 0.9 b 0.4)')
     .option('--json', 'print the summary as JSON')
     .option('--quiet', 'no progress bar')
@@ -198,13 +205,14 @@ Example:
   $ quarry index ./my-idx --corpus docs.jsonl --schema schema.json
   $ quarry index ./glove-idx --vectors base.fvecs --family hnsw --metric cosine
   $ quarry index ./colbert-idx --vectors tokens.npy --offsets doclens.npy --ids ids.txt --field colbert --family columnar`)
-    .action(guarded(async (dir: string, flags: IndexFlags) => {
+    .action(guarded(async (dir: string, flags: IndexFlags, cmd: Command) => {
+      checkOptionScopes(cmd, INDEX_SCOPES);
       if ((flags.corpus === undefined) === (flags.vectors === undefined)) {
         throw new QuarryError('BAD_ARGUMENT', 'give exactly one of --corpus and --vectors', { field: '--corpus' });
       }
       if (flags.vectors !== undefined) {
         const started = performance.now();
-        const added = importVectors(dir, { vectors: flags.vectors, format: flags.format, dim: flags.dim, field: flags.field, index: flags.offsets !== undefined && flags.family === undefined ? 'columnar' : (flags.family ?? 'hnsw'), metric: flags.metric, ids: flags.ids, offsets: flags.offsets, quiet: flags.quiet });
+        const added = importVectors(dir, { vectors: flags.vectors, format: flags.format, dim: flags.dim, field: flags.field, index: flags.family, metric: flags.metric, ids: flags.ids, offsets: flags.offsets, quiet: flags.quiet });
         const seconds = (performance.now() - started) / 1000;
         process.stdout.write(flags.json ? JSON.stringify({ dir, added, seconds }) + '\n' : `added ${added.toLocaleString('en-US')} vectors to ${dir} in ${seconds.toFixed(1)} s\n`);
         return;

@@ -12,6 +12,7 @@ import { readQueries } from '../../io/beir.js';
 import { readFileSync } from 'node:fs';
 import { parseFieldBoosts, pickField } from './search-command.js';
 import { fillQueryTemplate } from '../../search/query-spec.js';
+import { checkOptionScopes, type OptionScope } from '../option-scope.js';
 
 interface RunFlags {
   queries?: string;
@@ -28,6 +29,15 @@ interface RunFlags {
   precision: number;
   quiet?: boolean;
 }
+
+/** Which run options go together: text queries (plain or through a spec) or sparse queries. */
+const RUN_SCOPES: readonly OptionScope[] = [
+  { option: 'field', with: ['sparseQueries'], hint: 'text queries take --fields' },
+  { option: 'params', with: ['sparseQueries'], hint: 'text queries have none; in a --spec template, params go in its legs' },
+  { option: 'spec', with: ['queries'] },
+  { option: 'fields', with: ['queries'], without: ['spec'], hint: 'a query spec names fields in its legs' },
+  { option: 'measure', with: ['qrels'] },
+];
 
 /** Registers `quarry run`. */
 export function registerRun(program: Command): void {
@@ -51,7 +61,8 @@ export function registerRun(program: Command): void {
     .addHelpText('after', `
 Example:
   $ quarry run ./scifact-idx --queries scifact/queries.jsonl --qrels scifact/qrels/test.tsv --output bm25.run`)
-    .action(guarded(async (dir: string, flags: RunFlags) => {
+    .action(guarded(async (dir: string, flags: RunFlags, cmd: Command) => {
+      checkOptionScopes(cmd, RUN_SCOPES);
       const snap = Collection.open(dir).reader();
       const qrels = flags.qrels !== undefined ? readQrels(flags.qrels) : undefined;
       if ((flags.queries === undefined) === (flags.sparseQueries === undefined)) {

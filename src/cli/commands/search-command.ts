@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { Collection, type Hit } from '../../collection/index.js';
 import { QuarryError } from '../../io/quarry-error.js';
 import { readFileSync } from 'node:fs';
+import { checkOptionScopes, givenOnCommandLine, type OptionScope } from '../option-scope.js';
 import { guarded, intOption } from '../run-command.js';
 
 interface SearchFlags {
@@ -34,6 +35,16 @@ export function preview(hit: Hit, width = 100): string {
   return line.length > width ? `${line.slice(0, width - 1)}…` : line;
 }
 
+/** Which search options go together: one kind of query, and only that kind's options. */
+const SEARCH_SCOPES: readonly OptionScope[] = [
+  { option: 'vector', without: ['sparse', 'spec'] },
+  { option: 'sparse', without: ['spec'] },
+  { option: 'field', with: ['vector', 'sparse'], hint: 'text search takes --fields' },
+  { option: 'params', with: ['vector', 'sparse'], hint: 'text search has none; in a query spec, params go in its legs' },
+  { option: 'fields', without: ['vector', 'sparse', 'spec'], hint: 'a query spec names fields in its legs' },
+  { option: 'exhaustive', without: ['vector', 'sparse', 'spec'] },
+];
+
 /** Registers `quarry search`. */
 export function registerSearch(program: Command): void {
   program
@@ -41,7 +52,7 @@ export function registerSearch(program: Command): void {
     .description('search a collection with BM25 and print the best documents')
     .argument('<dir>', 'collection folder')
     .argument('[query...]', 'query text (omit with --vector)')
-    .option('-k, --k <n>', 'number of results', intOption(1), 10)
+    .option('-k, --k <n>', 'number of results (with --spec: replaces the spec\'s k)', intOption(1), 10)
     .option('--fields <names>', 'comma-separated text fields to search, optionally with boosts: title^2,contents')
     .option('--exhaustive', 'score every posting instead of pruning (same results; for checking)')
     .option('--vector <json>', 'nearest-neighbour search with this vector (a JSON array) on --field')
@@ -56,7 +67,10 @@ Examples:
   $ quarry search ./vectors --vector "[0.12, -0.3, 0.5]" --field emb --params '{"efSearch":128}'
   $ quarry search ./splade --sparse '{"brother": 1.6, "paula": 2.1}' --params '{"queryCut":10}'
   $ quarry search ./idx --spec hybrid.json --json`)
-    .action(guarded(async (dir: string, words: string[], flags: SearchFlags) => {
+    .action(guarded(async (dir: string, words: string[], flags: SearchFlags, cmd: Command) => {
+      checkOptionScopes(cmd, SEARCH_SCOPES);
+      const mode = flags.spec !== undefined ? '--spec' : flags.sparse !== undefined ? '--sparse' : flags.vector !== undefined ? '--vector' : undefined;
+      if (mode !== undefined && words.length > 0) throw new QuarryError('BAD_ARGUMENT', `query text cannot be combined with ${mode}`, { field: 'query' }, `remove "${words.join(' ')}"`);
       const snap = Collection.open(dir).reader();
       const fields = flags.fields === undefined ? undefined : parseFieldBoosts(flags.fields);
       const t0 = performance.now();
@@ -68,7 +82,10 @@ Examples:
         } catch {
           throw new QuarryError('NOT_FOUND', 'cannot read query spec', { file: flags.spec });
         }
-        const result = await snap.queryAsync(parseJsonOption(text, flags.spec));
+        const spec = parseJsonOption(text, flags.spec);
+        // as in `quarry run --spec`, a -k typed on the command line wins over the spec's k
+        if (givenOnCommandLine(cmd, 'k') && spec !== null && typeof spec === 'object' && !Array.isArray(spec)) (spec as Record<string, unknown>).k = flags.k;
+        const result = await snap.queryAsync(spec);
         if (flags.json) {
           process.stdout.write(JSON.stringify(result, null, 2) + '\n');
           return;
@@ -88,7 +105,7 @@ Examples:
         const params = flags.params === undefined ? undefined : (parseJsonOption(flags.params, '--params') as Record<string, number>);
         hits = snap.searchVector(field, vector as number[], { k: flags.k, params });
       } else {
-        if (words.length === 0) throw new QuarryError('BAD_ARGUMENT', 'give query text, or --vector', { field: 'query' });
+        if (words.length === 0) throw new QuarryError('BAD_ARGUMENT', 'give query text, or --vector, --sparse or --spec', { field: 'query' });
         hits = snap.search(words.join(' '), { k: flags.k, fields, mode: flags.exhaustive ? 'exhaustive' : 'auto' });
       }
       const ms = performance.now() - t0;

@@ -4,7 +4,7 @@
  * or the matching line of an ids file.
  */
 import { existsSync, readFileSync, rmSync } from 'node:fs';
-import { Collection, parseSchema } from '../../collection/index.js';
+import { Collection, parseSchema, type CollectionSchema } from '../../collection/index.js';
 import { QuarryError } from '../../io/quarry-error.js';
 import { readBvecs, readFvecs, readNpy, readOffsets, readRawFloat32, type VectorMatrix } from '../../io/vector-files.js';
 import { createProgress } from '../progress.js';
@@ -17,9 +17,14 @@ export interface VectorImportOptions {
   /** Row length for raw files. */
   dim?: number;
   field: string;
-  /** Index family and metric when the collection is created. */
-  index: string;
-  metric: string;
+  /**
+   * Index family when the collection is created (default hnsw; with offsets, the
+   * MUVERA encodings' index, default columnar, or exhaustive). Given for an existing
+   * collection, it must be the field's.
+   */
+  index?: string;
+  /** Metric when the collection is created (default cosine); given for an existing collection, it must be the field's. */
+  metric?: string;
   /** File with one id per line, in row order. */
   ids?: string;
   /** Document boundaries: the rows are token vectors of multi-vector documents (see readOffsets). */
@@ -60,11 +65,14 @@ export function importVectors(dir: string, opts: VectorImportOptions): number {
   }
   const created = !Collection.exists(dir);
   const existed = existsSync(dir);
+  const metric = opts.metric ?? 'cosine';
+  const index = opts.index ?? (offsets === null ? 'hnsw' : 'columnar');
   const field =
     offsets === null
-      ? { type: 'dense', dim: m.dim, metric: opts.metric, index: opts.index }
-      : { type: 'multivector', dim: m.dim, metric: opts.metric, ...(opts.index === 'exhaustive' ? {} : { muvera: { index: opts.index } }) };
+      ? { type: 'dense', dim: m.dim, metric, index }
+      : { type: 'multivector', dim: m.dim, metric, ...(index === 'exhaustive' ? {} : { muvera: { index } }) };
   const collection = created ? Collection.create(dir, parseSchema({ id: 'id', fields: { [opts.field]: field } }, '--vectors')) : Collection.open(dir);
+  if (!created) checkExistingField(collection.schema, opts, offsets !== null);
   const w = collection.writer();
   const progress = createProgress('importing', docs, offsets === null ? 'vectors' : 'documents', opts.quiet ?? false);
   try {
@@ -87,4 +95,23 @@ export function importVectors(dir: string, opts: VectorImportOptions): number {
     if (created && !existed) rmSync(dir, { recursive: true, force: true });
     throw e;
   }
+}
+
+/**
+ * Adding to an existing collection: the field must exist with the kind the files
+ * give, and a --family or --metric typed for it must be the field's own (they only
+ * choose settings when the collection is created, so a different one would be ignored).
+ */
+function checkExistingField(schema: CollectionSchema, opts: VectorImportOptions, multiVector: boolean): void {
+  const spec = schema.fields[opts.field];
+  const kind = multiVector ? 'multivector' : 'dense';
+  if (spec === undefined || spec.type !== kind) {
+    const names = Object.entries(schema.fields).filter(([, f]) => f.type === kind).map(([n]) => n);
+    throw new QuarryError('BAD_ARGUMENT', `the collection has no ${kind} field "${opts.field}"`, { field: '--field' }, names.length > 0 ? `its ${kind} fields: ${names.join(', ')}` : `it has no ${kind} field; import into a new folder`);
+  }
+  const family = spec.type === 'dense' ? spec.index : spec.type === 'multivector' ? (spec.muvera?.index ?? 'exhaustive') : undefined;
+  const metric = spec.type === 'dense' || spec.type === 'multivector' ? spec.metric : undefined;
+  const hint = 'these choose the field when a collection is created; omit them to add to this one';
+  if (opts.index !== undefined && opts.index !== family) throw new QuarryError('BAD_ARGUMENT', `the collection's field "${opts.field}" uses ${family}, not ${opts.index}`, { field: '--family' }, hint);
+  if (opts.metric !== undefined && opts.metric !== metric) throw new QuarryError('BAD_ARGUMENT', `the collection's field "${opts.field}" uses ${metric}, not ${opts.metric}`, { field: '--metric' }, hint);
 }
