@@ -17,6 +17,7 @@ export interface Rm3Params {
   maxDocFreqShare: number;
 }
 
+/** RM3 defaults: Anserini's (10 feedback terms from 10 documents, original query weight 0.5). */
 export const RM3_DEFAULTS: Rm3Params = { fbTerms: 10, fbDocs: 10, originalQueryWeight: 0.5, maxDocFreqShare: 0.1 };
 
 /** A feedback document: its analyzed terms and first-pass score. */

@@ -84,11 +84,13 @@ function ndcgOf(rr: RankedJudgments, gains: readonly GainParam[]): number {
   return idcg > 0 ? dcg / idcg : 0;
 }
 
+/** trec_eval's `ndcg` measure. */
 export const ndcg: MeasureDef = {
   name: 'ndcg', description: 'nDCG over the whole ranking; parameters level=gain override gains', valueType: 'float', average: 'mean', paramKind: 'gains', defaults: [],
   compute: (rr, p) => [ndcgOf(rr, p.gains)],
 };
 
+/** trec_eval's `ndcg_cut` measure. */
 export const ndcgCut: MeasureDef = {
   name: 'ndcg_cut', description: 'nDCG over the first k documents', valueType: 'float', average: 'mean', paramKind: 'cutLong',
   defaults: [5, 10, 15, 20, 30, 100, 200, 500, 1000],
@@ -115,6 +117,7 @@ export const ndcgCut: MeasureDef = {
   },
 };
 
+/** trec_eval's `ndcg_rel` measure. */
 export const ndcgRel: MeasureDef = {
   name: 'ndcg_rel', description: 'nDCG averaged over the ranks of relevant documents', valueType: 'float', average: 'mean', paramKind: 'gains', defaults: [],
   compute: (rr, p) => {
@@ -159,6 +162,7 @@ export const ndcgRel: MeasureDef = {
   },
 };
 
+/** trec_eval's `Rndcg` measure. */
 export const rndcg: MeasureDef = {
   name: 'Rndcg', description: 'nDCG averaged at the R levels of each gain level', valueType: 'float', average: 'mean', paramKind: 'gains', defaults: [],
   compute: (rr, p) => {
@@ -206,6 +210,7 @@ export const rndcg: MeasureDef = {
   },
 };
 
+/** trec_eval's `G` measure. */
 export const gMeasure: MeasureDef = {
   name: 'G', description: 'Experimental gain measure combining MAP and nDCG (trec_eval G)', valueType: 'float', average: 'mean', paramKind: 'gains', defaults: [],
   compute: (rr, p) => {

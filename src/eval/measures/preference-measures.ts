@@ -22,15 +22,18 @@ function bprefOf(rr: RankedJudgments, level: number): number {
   return rr.numRel > 0 ? sum / rr.numRel : sum;
 }
 
+/** trec_eval's `bpref` measure. */
 export const bpref: MeasureDef = {
   name: 'bpref', description: 'Binary preference: judged non-relevant ranked above each relevant', valueType: 'float', average: 'mean', paramKind: 'none', defaults: [],
   compute: (rr, _p, ctx) => [bprefOf(rr, ctx.relevanceLevel)],
 };
+/** trec_eval's `gm_bpref` measure. */
 export const gmBpref: MeasureDef = {
   name: 'gm_bpref', description: 'Geometric mean of bpref (values floored at 1e-5)', valueType: 'float', average: 'geometric', paramKind: 'none', defaults: [],
   compute: (rr, _p, ctx) => [bprefOf(rr, ctx.relevanceLevel)],
 };
 
+/** trec_eval's `infAP` measure. */
 export const infAP: MeasureDef = {
   name: 'infAP', description: 'Inferred average precision over a sampled judgment pool', valueType: 'float', average: 'mean', paramKind: 'none', defaults: [],
   compute: (rr, _p, ctx) => {
@@ -61,6 +64,7 @@ export const infAP: MeasureDef = {
   },
 };
 
+/** trec_eval's `binG` measure. */
 export const binG: MeasureDef = {
   name: 'binG', description: 'Binary G: mean over relevant documents of 1/log2(2 + non-relevant before it)', valueType: 'float', average: 'mean', paramKind: 'none', defaults: [],
   compute: (rr, _p, ctx) => {

@@ -5,10 +5,14 @@ import type { MeasureDef } from './measure-def.js';
 const single = { valueType: 'float', average: 'mean', paramKind: 'none', defaults: [] } as const;
 const count = { valueType: 'long', average: 'sum', paramKind: 'none', defaults: [] } as const;
 
+/** trec_eval's `num_ret` measure. */
 export const numRet: MeasureDef = { name: 'num_ret', description: 'Number of documents retrieved', ...count, compute: (rr) => [rr.numRet] };
+/** trec_eval's `num_rel` measure. */
 export const numRel: MeasureDef = { name: 'num_rel', description: 'Number of relevant documents judged', ...count, compute: (rr) => [rr.numRel] };
+/** trec_eval's `num_rel_ret` measure. */
 export const numRelRet: MeasureDef = { name: 'num_rel_ret', description: 'Number of relevant documents retrieved', ...count, compute: (rr) => [rr.numRelRet] };
 
+/** trec_eval's `num_nonrel_judged_ret` measure. */
 export const numNonrelJudgedRet: MeasureDef = {
   name: 'num_nonrel_judged_ret',
   description: 'Number of retrieved documents judged non-relevant',
@@ -23,10 +27,12 @@ export const numNonrelJudgedRet: MeasureDef = {
   },
 };
 
+/** trec_eval's `set_P` measure. */
 export const setP: MeasureDef = {
   name: 'set_P', description: 'Precision of the whole retrieved set', ...single,
   compute: (rr) => [rr.numRet > 0 ? rr.numRelRet / rr.numRet : 0],
 };
+/** trec_eval's `set_relative_P` measure. */
 export const setRelativeP: MeasureDef = {
   name: 'set_relative_P', description: 'Set precision relative to the best possible for the set size', ...single,
   compute: (rr) => {
@@ -34,14 +40,17 @@ export const setRelativeP: MeasureDef = {
     return [d > 0 ? rr.numRelRet / d : 0];
   },
 };
+/** trec_eval's `set_recall` measure. */
 export const setRecall: MeasureDef = {
   name: 'set_recall', description: 'Recall of the whole retrieved set', ...single,
   compute: (rr) => [rr.numRel > 0 ? rr.numRelRet / rr.numRel : 0],
 };
+/** trec_eval's `set_map` measure. */
 export const setMap: MeasureDef = {
   name: 'set_map', description: 'Set precision times set recall', ...single,
   compute: (rr) => [rr.numRet > 0 && rr.numRel > 0 ? (rr.numRelRet / rr.numRet) * (rr.numRelRet / rr.numRel) : 0],
 };
+/** trec_eval's `set_F` measure. */
 export const setF: MeasureDef = {
   name: 'set_F', description: 'Set F-measure (x+1)PR/(xP+R), x = relative weight of recall (default 1)',
   valueType: 'float', average: 'mean', paramKind: 'floats', defaults: [1],
@@ -53,6 +62,7 @@ export const setF: MeasureDef = {
     return [((x + 1) * P * R) / (x * P + R)];
   },
 };
+/** trec_eval's `utility` measure. */
 export const utility: MeasureDef = {
   name: 'utility', description: 'Utility a*relret + b*nonrelret + c*relnotret + d*nonrelnotret (default 1,-1,0,0)',
   valueType: 'float', average: 'mean', paramKind: 'floats', defaults: [1, -1, 0, 0],
