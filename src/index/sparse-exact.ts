@@ -38,33 +38,44 @@ export class SparseExactIndex {
 
   constructor(readonly matrix: SparseMatrix) {
     const { dim, rows, indptr, indices, values } = matrix;
-    const counts = new Float64Array(dim + 1);
-    for (let i = 0; i < indices.length; i++) counts[indices[i]! + 1]!++;
-    for (let t = 0; t < dim; t++) counts[t + 1]! += counts[t]!;
-    this.start = counts;
-    const fill = counts.slice(0, dim);
-    this.docs = new Uint32Array(indices.length);
-    this.weights = new Float32Array(indices.length);
+    // A counting sort of the postings by term. It runs every time a segment is
+    // opened, so the scatter loop keeps its cursors as 32-bit integers (typed-array
+    // lengths fit) and its arrays in locals.
+    const nnz = indices.length;
+    const cursor = new Uint32Array(dim + 1);
+    for (let i = 0; i < nnz; i++) cursor[indices[i]! + 1]!++;
+    for (let t = 0; t < dim; t++) cursor[t + 1]! += cursor[t]!;
+    this.start = Float64Array.from(cursor);
+    const counts = this.start;
+    const docs = new Uint32Array(nnz);
+    const weights = new Float32Array(nnz);
+    let i = 0;
     for (let r = 0; r < rows; r++) {
-      for (let i = indptr[r]!; i < indptr[r + 1]!; i++) {
-        const slot = fill[indices[i]!]!++;
-        this.docs[slot] = r;
-        this.weights[slot] = values[i]!;
+      const end = indptr[r + 1]!;
+      for (; i < end; i++) {
+        const slot = cursor[indices[i]!]!++;
+        docs[slot] = r;
+        weights[slot] = values[i]!;
       }
     }
+    this.docs = docs;
+    this.weights = weights;
     this.blockStart = new Uint32Array(dim + 1);
     for (let t = 0; t < dim; t++) this.blockStart[t + 1] = this.blockStart[t]! + Math.ceil((counts[t + 1]! - counts[t]!) / BLOCK);
     const nb = this.blockStart[dim]!;
     this.blockMax = new Float32Array(nb);
     this.blockLast = new Uint32Array(nb);
+    const blockMax = this.blockMax;
+    const blockLast = this.blockLast;
     for (let t = 0; t < dim; t++) {
       let b = this.blockStart[t]!;
-      for (let s = counts[t]!; s < counts[t + 1]!; s += BLOCK, b++) {
-        const e = Math.min(counts[t + 1]!, s + BLOCK);
+      const last = cursor[t]!; // the cursor of term t ended where term t + 1 starts
+      for (let s = t === 0 ? 0 : cursor[t - 1]!; s < last; s += BLOCK, b++) {
+        const e = Math.min(last, s + BLOCK);
         let mx = 0;
-        for (let i = s; i < e; i++) if (this.weights[i]! > mx) mx = this.weights[i]!;
-        this.blockMax[b] = mx;
-        this.blockLast[b] = this.docs[e - 1]!;
+        for (let p = s; p < e; p++) if (weights[p]! > mx) mx = weights[p]!;
+        blockMax[b] = mx;
+        blockLast[b] = docs[e - 1]!;
       }
     }
   }
