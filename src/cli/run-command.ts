@@ -34,14 +34,15 @@ export function intOption(min = Number.MIN_SAFE_INTEGER): (value: string) => num
   };
 }
 
-/** Parses a number option for commander. */
-export function numberOption(value: string): number {
-  const n = Number(value);
-  if (!Number.isFinite(n)) throw new InvalidArgumentError('expected a number.');
-  return n;
-}
 
 /** Collects a repeatable option into an array. */
 export function collect(value: string, previous: string[] = []): string[] {
   return [...previous, value];
+}
+
+/** Parses a probability strictly between 0 and 1 (a significance level) for commander. */
+export function probabilityOption(value: string): number {
+  const n = Number(value);
+  if (!(n > 0 && n < 1)) throw new InvalidArgumentError('expected a number between 0 and 1.');
+  return n;
 }

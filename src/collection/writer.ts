@@ -107,6 +107,11 @@ export class CollectionWriter {
     this.indexIds();
   }
 
+  /** The newest generation this writer committed, or the one it opened on. */
+  get generation(): number {
+    return this.base.generation;
+  }
+
   /** Documents added since the last commit. */
   get uncommittedDocs(): number {
     let n = this.builder.numDocs;

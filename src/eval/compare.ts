@@ -65,6 +65,7 @@ export function compareRuns(qrels: Qrels, baselinePath: string, runPaths: readon
   const queries = [...reports[0]!.scored.keys()].filter((q) => answered.has(q));
   if (queries.length === 0) throw new QuarryError('EMPTY', 'no judged query is answered by any of the runs');
   const alpha = opts.alpha ?? 0.05;
+  if (!(alpha > 0 && alpha < 1)) throw new QuarryError('BAD_ARGUMENT', `must be between 0 and 1, got ${alpha}`, { field: 'alpha' });
   const rows: CompareRow[] = [];
   for (const name of reports[0]!.names) {
     if (reports[0]!.types.get(name) !== 'float') continue;

@@ -168,6 +168,12 @@ describe('quarry add / delete / check / snapshot', () => {
     expect(dup.stderr).toContain('stdin:1: _id: duplicate document id "2"');
     expect(JSON.parse(quarry(['delete', c, '--id', '3', '--id', 'zzz', '--json']).stdout)).toMatchObject({ deleted: 1, missing: 1 });
     expect(JSON.parse(quarry(['info', c, '--json']).stdout).documents).toBe(3);
+    // ids found nowhere: nothing to commit, the generation stays
+    const generation = JSON.parse(quarry(['info', c, '--json']).stdout).generation as number;
+    expect(JSON.parse(quarry(['delete', c, '--id', 'zzz', '--json']).stdout)).toEqual({ deleted: 0, missing: 1, generation });
+    // --id and a file of ids add up (a file used to make --id silently ignored)
+    const idsFile = writeFile(dir, 'more-ids.txt', 'yyy\n');
+    expect(JSON.parse(quarry(['delete', c, idsFile, '--id', 'xxx', '--json']).stdout)).toMatchObject({ deleted: 0, missing: 2, generation });
     expect(JSON.parse(quarry(['search', c, 'rewritten', '--json']).stdout).hits[0].id).toBe('1');
     expect(quarry(['check', c]).stdout).toMatch(/^ok: generation \d+, 3 segments/);
     const snap = join(dir, 'maint-snap');

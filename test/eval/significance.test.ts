@@ -66,4 +66,10 @@ describe('compareRuns', () => {
     expect(r.stdout).toMatch(/^map\s+0\.1785\s+0\.1016/m);
     expect(r.stdout).toContain('3 queries');
   });
+  it('rejects a significance level outside (0, 1)', () => {
+    const r = quarry(['compare', '-m', 'map', '--alpha', '2', `${dir}/qrels.test`, `${dir}/results.test`, `${dir}/results.trunc`]);
+    expect(r.status).toBe(64);
+    expect(r.stderr).toContain("option '--alpha <p>' argument '2' is invalid. expected a number between 0 and 1.");
+    expect(() => compareRuns(readQrels(`${dir}/qrels.test`), `${dir}/results.test`, [`${dir}/results.trunc`], { measures: ['map'], alpha: 0 })).toThrow('alpha: must be between 0 and 1, got 0');
+  });
 });

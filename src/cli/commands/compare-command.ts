@@ -1,7 +1,7 @@
 /** `quarry compare`: paired significance tests of runs against a baseline. */
 import type { Command } from 'commander';
 import { compareRuns, formatComparison, readQrels } from '../../eval/index.js';
-import { collect, guarded, intOption, numberOption } from '../run-command.js';
+import { collect, guarded, intOption, probabilityOption } from '../run-command.js';
 
 interface CompareFlags {
   measure?: string[];
@@ -24,7 +24,7 @@ export function registerCompare(program: Command): void {
     .option('-l, --level <n>', 'minimum relevance level counted as relevant', intOption(), 1)
     .option('--trials <n>', 'randomization trials', intOption(1), 10000)
     .option('--seed <n>', 'randomization seed', intOption(0), 42)
-    .option('--alpha <p>', 'significance level for the Holm-adjusted p-values', numberOption, 0.05)
+    .option('--alpha <p>', 'significance level for the Holm-adjusted p-values, in (0, 1)', probabilityOption, 0.05)
     .option('--json', 'print JSON instead of a table')
     .addHelpText('after', `
 Queries: every judged query answered by at least one run; a run that misses

@@ -43,7 +43,7 @@ Examples:
     .command('delete')
     .description('delete documents by id (one id per line, or --id); one commit')
     .argument('<dir>', 'collection folder')
-    .argument('[file]', 'ids, one per line (default: standard input, unless --id is given)')
+    .argument('[file]', 'ids, one per line (default: standard input, unless --id is given; --id and a file add up)')
     .option('--id <id>', 'an id to delete (repeatable)', collect)
     .option('--json', 'print the summary as JSON')
     .addHelpText('after', `
@@ -60,9 +60,10 @@ Examples:
           if (w.delete(id)) deleted++;
           else missing++;
         };
-        if (flags.id !== undefined && file === undefined) flags.id.forEach(del);
-        else forEachLine(file ?? STDIN, (line) => del(line.trim()));
-        const generation = w.commit();
+        flags.id?.forEach(del);
+        if (file !== undefined || flags.id === undefined) forEachLine(file ?? STDIN, (line) => del(line.trim()));
+        // nothing found: no new generation for an unchanged collection
+        const generation = deleted > 0 ? w.commit() : w.generation;
         w.close();
         process.stdout.write(flags.json ? JSON.stringify({ deleted, missing, generation }) + '\n' : `deleted ${deleted} documents (${missing} ids not found); generation ${generation}\n`);
       } catch (e) {
