@@ -95,6 +95,10 @@ export function runParsedQuery(source: QuerySource, spec: QuerySpec, opts: { inc
     if (leg.prf !== undefined && (source.fields[leg.field]?.type === 'text' || leg.multivector !== undefined)) {
       throw new QuarryError('BAD_ARGUMENT', 'Rocchio feedback applies to dense and sparse legs', { field: `retrieve[${i}].prf` }, 'for BM25 legs use RM3 (snapshot.searchRm3 or quarry search --rm3)');
     }
+    // BM25 has no search parameters; accepting some would look as if they had been used
+    if (leg.params !== undefined && source.fields[leg.field]?.type === 'text') {
+      throw new QuarryError('BAD_ARGUMENT', 'a BM25 leg takes no search parameters', { field: `retrieve[${i}].params` }, 'params apply to dense, sparse and multi-vector legs');
+    }
   });
   for (const f of spec.facets ?? []) {
     if (source.fields[f]?.type !== 'keyword') throw new QuarryError('BAD_ARGUMENT', `"${f}" is not a keyword field`, { field: 'facets' });

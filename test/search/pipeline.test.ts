@@ -41,6 +41,7 @@ describe('query spec validation', () => {
   });
   it('names wrong fields and filters', () => {
     expect(() => snap.query({ retrieve: [{ field: 'emb', text: 'solar' }] })).toThrow(/retrieve\[0\]\.field: "emb" is not a text field/);
+    expect(() => snap.query({ retrieve: [{ field: 'text', text: 'solar', params: { efSearch: 3 } }] })).toThrow('retrieve[0].params: a BM25 leg takes no search parameters');
     expect(() => snap.query({ retrieve: [{ field: 'text', text: 'solar' }], filter: { where: { colour: 'red' } } })).toThrow(/filter\.where\.colour: "colour" is not a metadata field/);
     expect(() => snap.query({ retrieve: [{ field: 'text', text: 'solar' }], filter: { where: { lang: { gt: 3 } } } })).toThrow(/range "gt" needs a number field/);
   });
