@@ -12,7 +12,7 @@ import { loadAsyncFieldEncoder, loadFieldEncoder } from '../encode/dense-text-en
 import { loadSparseFieldEncoder, loadTokenFieldEncoder, tokenRowsOf } from '../encode/field-encoders.js';
 import { isAsyncField } from './document.js';
 import { rerankWithEarlyExit, type MultiVectorHits, type RerankParams } from '../index/multivector/index.js';
-import { checkDenseSearchParam, denseRows, FAMILY_SEARCH_PARAMS } from '../index/dense-families.js';
+import { checkDenseSearchParam, denseRow, FAMILY_SEARCH_PARAMS } from '../index/dense-families.js';
 import { prepareQuery, similarity } from '../index/flat/search.js';
 import { readCalibration } from './calibration-file.js';
 import type { CalibrationModel } from '../search/calibration.js';
@@ -251,9 +251,9 @@ export class Snapshot {
     const rows = Array.from(first.docs.subarray(0, prf.docs), (doc) => {
       const [seg, local] = this.locate(doc);
       const index = seg.dense.get(field)!;
-      const data = denseRows(index);
-      if (data === null) throw new QuarryError('BAD_ARGUMENT', `the ${field} index keeps no float vectors for feedback`, { field: 'prf' });
-      return data.subarray(local * index.dim, (local + 1) * index.dim);
+      const row = denseRow(index, local);
+      if (row === null) throw new QuarryError('BAD_ARGUMENT', `the ${field} index keeps no float vectors for feedback`, { field: 'prf' });
+      return row;
     });
     return this.denseTop(field, rocchioDense(q, rows, prf), k, params, allow);
   }
@@ -332,9 +332,9 @@ export class Snapshot {
     return rerankWithEarlyExit(docs, scores, k, stage, (doc) => {
       const [seg, local] = this.locate(doc);
       const index = seg.dense.get(stage.field)!;
-      const rows = denseRows(index);
-      if (rows === null) throw new QuarryError('BAD_ARGUMENT', `the ${stage.field} index keeps no float vectors to rescore`, { field: 'rerank.field' });
-      return similarity(spec.metric, q, 0, rows, local, spec.dim);
+      const row = denseRow(index, local);
+      if (row === null) throw new QuarryError('BAD_ARGUMENT', `the ${stage.field} index keeps no float vectors to rescore`, { field: 'rerank.field' });
+      return similarity(spec.metric, q, 0, row, 0, spec.dim);
     });
   }
 

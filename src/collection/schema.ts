@@ -41,6 +41,12 @@ const denseField = z
     index: z.enum(DENSE_FAMILIES).default('hnsw'),
     /** Family parameters, named as in the family's params.ts. */
     params: z.record(z.number()).default({}),
+    /**
+     * Where int8, binary and ivfpq keep the float rows they rescore candidates with
+     * once a segment is open: `memory` (the default) or `disk` (left in the segment
+     * file, only the candidates' rows read per query, so memory holds the codes alone).
+     */
+    floats: z.enum(['memory', 'disk']).optional(),
     /** Encode document text (and query text) into this field with a model, instead of reading vectors. */
     encoder: encoderSpecSchema.optional(),
   })
@@ -173,6 +179,9 @@ export function parseSchema(input: unknown, where = 'schema'): CollectionSchema 
     }
     if (spec.type === 'dense' && spec.encoder !== undefined && spec.from !== undefined) {
       throw new QuarryError('BAD_SCHEMA', `fields.${name}.from: give either "from" (a property holding vectors) or "encoder" (whose "from" names the text to encode), not both`, { file: where });
+    }
+    if (spec.type === 'dense' && spec.floats === 'disk' && (spec.index === 'flat' || spec.index === 'hnsw')) {
+      throw new QuarryError('BAD_SCHEMA', `fields.${name}.floats: ${spec.index} searches the float rows themselves, so they stay in memory`, { file: where }, '"floats": "disk" applies to int8, binary and ivfpq');
     }
     if (spec.type === 'dense') {
       const allowed = FAMILY_PARAMS[spec.index];

@@ -174,9 +174,9 @@ export class Segment {
         const f = invertedFile(field);
         if (info.files[f] !== undefined) this.fields.set(field, new InvertedField(readInvertedField(join(folder, f), expect(f))));
       }
-      for (const [field] of denseFields(schema)) {
+      for (const [field, spec] of denseFields(schema)) {
         const f = denseFile(field);
-        if (info.files[f] !== undefined) this.dense.set(field, readDense(join(folder, f), expect(f)));
+        if (info.files[f] !== undefined) this.dense.set(field, readDense(join(folder, f), { ...expect(f), floatsOnDisk: spec.floats === 'disk' }));
       }
       for (const [field, spec] of sparseFields(schema)) this.sparse.set(field, new SparseField(folder, field, spec, info.files, verifyChecksums));
       for (const [field, spec] of multiVectorFields(schema)) {

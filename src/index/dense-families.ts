@@ -10,6 +10,7 @@ import { buildFlat, readFlat, writeFlat, type FlatIndex } from './flat/index.js'
 import { buildHnsw, readHnsw, writeHnsw, type HnswIndex } from './hnsw/index.js';
 import { buildInt8, readInt8, writeInt8, type Int8Index } from './int8/index.js';
 import { buildIvfPq, readIvfPq, writeIvfPq, type IvfPqIndex } from './ivfpq/index.js';
+import { allFloats, type CompressedReadOptions } from './rescore-floats.js';
 
 /** Names of the dense index families. */
 export const DENSE_FAMILIES = ['flat', 'hnsw', 'int8', 'binary', 'ivfpq'] as const;
@@ -88,20 +89,39 @@ export function writeDense(path: string, index: DenseIndex): WrittenFile {
 }
 
 /** Reads a dense index written by writeDense, whatever its family (dispatching on the file kind). */
-export function readDense(path: string, expect?: { bytes?: number; verifyChecksum?: boolean }): DenseIndex<DenseSearchOptions & Record<string, unknown>> {
+export function readDense(path: string, expect?: CompressedReadOptions): DenseIndex<DenseSearchOptions & Record<string, unknown>> {
   const kind = peekSectionKind(path);
-  const read = { HNSW: readHnsw, BINC: readBinary, 'SQ8 ': readInt8, IVPQ: readIvfPq, FLAT: readFlat }[kind];
+  // flat and HNSW search the floats themselves: they always read them into memory
+  const exact = { bytes: expect?.bytes, verifyChecksum: expect?.verifyChecksum };
+  const read = { HNSW: () => readHnsw(path, exact), BINC: () => readBinary(path, expect), 'SQ8 ': () => readInt8(path, expect), IVPQ: () => readIvfPq(path, expect), FLAT: () => readFlat(path, exact) }[kind];
   if (read === undefined) throw new QuarryError('CORRUPT', `"${kind}" is not a dense index file`, { file: path });
-  return read(path, expect) as DenseIndex<DenseSearchOptions & Record<string, unknown>>;
+  return read() as DenseIndex<DenseSearchOptions & Record<string, unknown>>;
+}
+
+/**
+ * Row `r` of the floats an index was built from (normalized for cosine), for
+ * exact scores of single documents (feedback, reranking): a view of memory, or
+ * one read when the index left its floats on disk. Null when it kept no floats.
+ */
+export function denseRow(index: DenseIndex, r: number): Float32Array | null {
+  const i = index as AnyDense;
+  if (('binarizer' in i || 'quantizer' in i || 'coarse' in i) && i.floats === null && i.diskFloats !== null) {
+    const row = new Float32Array(i.dim);
+    i.diskFloats.gather([r], 1, row);
+    return row;
+  }
+  const all = denseRows(index);
+  return all === null ? null : all.subarray(r * index.dim, (r + 1) * index.dim);
 }
 
 /**
  * The float rows an index was built from (normalized for cosine), used to
- * rebuild indexes when segments merge. Null when the index kept no floats.
+ * rebuild indexes when segments merge (read whole from disk when the index left
+ * them there). Null when the index kept no floats.
  */
 export function denseRows(index: DenseIndex): Float32Array | null {
   const i = index as AnyDense;
   if ('graph' in i) return i.graph.s.vectors.subarray(0, i.graph.s.count * i.dim);
-  if ('binarizer' in i || 'quantizer' in i || 'coarse' in i) return i.floats;
+  if ('binarizer' in i || 'quantizer' in i || 'coarse' in i) return allFloats(i.floats, i.diskFloats);
   return i.data;
 }

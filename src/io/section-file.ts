@@ -5,7 +5,7 @@
  * table of contents and raw little-endian typed arrays aligned to 8 bytes.
  * Bulk data never passes through a JavaScript string.
  */
-import { closeSync, fsyncSync, openSync, readFileSync, readSync, writeSync } from 'node:fs';
+import { closeSync, fstatSync, fsyncSync, openSync, readFileSync, readSync, writeSync } from 'node:fs';
 import { crc32 } from 'node:zlib';
 import { ioError } from './atomic-file.js';
 import { QuarryError } from './quarry-error.js';
@@ -107,16 +107,42 @@ export interface SectionFile {
   kind: string;
   version: number;
   meta: Record<string, unknown>;
-  /** The named array; throws a CORRUPT error naming the file if absent. */
+  /** The named array; throws a CORRUPT error naming the file if absent (or left on disk). */
   get<T extends SectionArray>(name: string, type: new (...args: never[]) => T): T;
   has(name: string): boolean;
+  /** Where a section left on disk (see `onDisk`) lies in the file; CORRUPT if absent or of another type. */
+  locate(name: string, type: new (...args: never[]) => SectionArray): SectionLocation;
+}
+
+/** A section's place in its file, for reading parts of it later. */
+export interface SectionLocation {
+  path: string;
+  /** Byte offset of the section's first element in the file. */
+  byteOffset: number;
+  /** Number of elements. */
+  length: number;
+}
+
+/** What a reader expects of a section file, and which sections it leaves on disk. */
+export interface SectionReadOptions {
+  /** The size the manifest recorded. */
+  bytes?: number;
+  /** Check the CRC-32 (default true). */
+  verifyChecksum?: boolean;
+  /**
+   * Sections not read into memory: `locate` says where they are. The rest of the
+   * file is read section by section (and the checksum, if verified, computed in
+   * chunks), so opening never holds the whole file in memory at once.
+   */
+  onDisk?: readonly string[];
 }
 
 /**
  * Reads a section file, checking magic, kind, version, size and (unless
  * `verifyChecksum` is false) the CRC-32. Damage is reported as CORRUPT with the file name.
  */
-export function readSectionFile(path: string, kind: string, maxVersion: number, expect?: { bytes?: number; verifyChecksum?: boolean }): SectionFile {
+export function readSectionFile(path: string, kind: string, maxVersion: number, expect?: SectionReadOptions): SectionFile {
+  if (expect?.onDisk !== undefined && expect.onDisk.length > 0) return readSectionFileInParts(path, kind, maxVersion, expect, new Set(expect.onDisk));
   let buf: Buffer;
   try {
     buf = readFileSync(path);
@@ -155,6 +181,7 @@ export function readSectionFile(path: string, kind: string, maxVersion: number, 
     version,
     meta: toc.meta,
     has: (name) => byName.has(name),
+    locate: () => corrupt('no section was left on disk'),
     get<T extends SectionArray>(name: string, type: new (...args: never[]) => T): T {
       const e = byName.get(name);
       if (e === undefined) return corrupt(`missing section "${name}"`);
@@ -169,6 +196,101 @@ export function readSectionFile(path: string, kind: string, maxVersion: number, 
       return new ctor(copy.buffer, 0, e.length) as T;
     },
   };
+}
+
+/**
+ * readSectionFile for a file with sections left on disk: the same checks, but the
+ * file is read piece by piece through a descriptor instead of all at once.
+ */
+function readSectionFileInParts(path: string, kind: string, maxVersion: number, expect: SectionReadOptions, onDisk: ReadonlySet<string>): SectionFile {
+  const corrupt = (why: string): never => {
+    throw new QuarryError('CORRUPT', why, { file: path }, 'restore the collection from a snapshot or re-index');
+  };
+  let fd: number | undefined;
+  try {
+    fd = openSync(path, 'r');
+    const size = fstatSync(fd).size;
+    const readAt = (target: Uint8Array, position: number): void => {
+      let off = 0;
+      while (off < target.length) {
+        const n = readSync(fd!, target, off, target.length - off, position + off);
+        if (n === 0) corrupt('ends early (truncated while being read)');
+        off += n;
+      }
+    };
+    const header = Buffer.alloc(HEADER_BYTES);
+    if (size < HEADER_BYTES) corrupt('not a Quarry data file (bad magic number)');
+    readAt(header, 0);
+    if (header.readUInt32LE(0) !== MAGIC) corrupt('not a Quarry data file (bad magic number)');
+    const fileKind = header.toString('latin1', 4, 8);
+    if (fileKind !== kind) corrupt(`expected a "${kind}" file, found "${fileKind}"`);
+    const version = header.readUInt32LE(8);
+    if (version > maxVersion) throw new QuarryError('CORRUPT', `format version ${version} is newer than this Quarry supports (${maxVersion})`, { file: path }, 'upgrade Quarry');
+    const tocLength = header.readUInt32LE(12);
+    const payloadBytes = header.readDoubleLE(16);
+    if (HEADER_BYTES + payloadBytes !== size) corrupt(`size is ${size} bytes, header says ${HEADER_BYTES + payloadBytes} (truncated or extended)`);
+    if (expect.bytes !== undefined && expect.bytes !== size) corrupt(`size is ${size} bytes, the manifest says ${expect.bytes}`);
+    if (expect.verifyChecksum !== false) {
+      const chunk = Buffer.allocUnsafe(Math.min(1 << 23, Math.max(1, size - HEADER_BYTES)));
+      let crc = 0;
+      for (let pos = HEADER_BYTES; pos < size; pos += chunk.length) {
+        const part = chunk.subarray(0, Math.min(chunk.length, size - pos));
+        readAt(part, pos);
+        crc = crc32(part, crc);
+      }
+      const want = header.readUInt32LE(24);
+      if (want !== crc >>> 0) corrupt(`checksum mismatch (stored ${want.toString(16)}, computed ${(crc >>> 0).toString(16)})`);
+    }
+    const tocBytes = Buffer.alloc(tocLength);
+    readAt(tocBytes, HEADER_BYTES);
+    let toc: { meta: Record<string, unknown>; sections: TocEntry[] };
+    try {
+      toc = JSON.parse(tocBytes.toString('utf8')) as typeof toc;
+    } catch {
+      return corrupt('table of contents is not valid JSON');
+    }
+    const dataStart = align8(HEADER_BYTES + tocLength);
+    const byName = new Map(toc.sections.map((e) => [e.name, e]));
+    const entry = (name: string, type: new (...args: never[]) => SectionArray): TocEntry & { bytes: number } => {
+      const e = byName.get(name);
+      if (e === undefined) return corrupt(`missing section "${name}"`);
+      const ctor = DTYPES[e.dtype] as unknown as { BYTES_PER_ELEMENT: number };
+      if ((ctor as unknown) !== (type as unknown)) return corrupt(`section "${name}" has type ${e.dtype}`);
+      const bytes = e.length * ctor.BYTES_PER_ELEMENT;
+      if (dataStart + e.offset + bytes > size) return corrupt(`section "${name}" runs past the end of the file`);
+      return { ...e, bytes };
+    };
+    // Every in-memory section is read now, so that the descriptor can be closed.
+    const loaded = new Map<string, SectionArray>();
+    for (const e of toc.sections) {
+      if (onDisk.has(e.name)) continue;
+      const ctor = DTYPES[e.dtype] as unknown as new (n: number) => SectionArray;
+      const { bytes } = entry(e.name, ctor as never);
+      const arr = new ctor(e.length);
+      readAt(new Uint8Array(arr.buffer, 0, bytes), dataStart + e.offset);
+      loaded.set(e.name, arr);
+    }
+    return {
+      kind: fileKind,
+      version,
+      meta: toc.meta,
+      has: (name) => byName.has(name),
+      get<T extends SectionArray>(name: string, type: new (...args: never[]) => T): T {
+        const arr = loaded.get(name);
+        if (arr === undefined) return onDisk.has(name) && byName.has(name) ? corrupt(`section "${name}" was left on disk`) : corrupt(`missing section "${name}"`);
+        if (!(arr instanceof type)) return corrupt(`section "${name}" has type ${byName.get(name)!.dtype}`);
+        return arr;
+      },
+      locate(name: string, type: new (...args: never[]) => SectionArray): SectionLocation {
+        const e = entry(name, type);
+        return { path, byteOffset: dataStart + e.offset, length: e.length };
+      },
+    };
+  } catch (e) {
+    throw ioError(path, e);
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
 }
 
 /** The 4-letter kind of a section file, read from its header only. */

@@ -56,5 +56,31 @@ describe('dense fields', () => {
     w.close();
     expect(() => parseSchema({ fields: { e: { type: 'dense', dim: 3, index: 'hnsw', params: { nprobe: 3 } } } })).toThrow(/fields\.e\.params\.nprobe: not a parameter of hnsw/);
     expect(() => parseSchema({ fields: { e: { type: 'dense', dim: 0 } } })).toThrow(/fields\.e\.dim/);
+    expect(() => parseSchema({ fields: { e: { type: 'dense', dim: 3, index: 'hnsw', floats: 'disk' } } })).toThrow('fields.e.floats: hnsw searches the float rows themselves, so they stay in memory');
+    expect(() => parseSchema({ fields: { e: { type: 'dense', dim: 3, index: 'binary', floats: 'ssd' } } })).toThrow(/fields\.e\.floats/);
+  });
+
+  it('"floats": "disk" answers as "memory" does: searches, feedback, reranking, merges', () => {
+    const field = (floats: 'memory' | 'disk') => parseSchema({ fields: { text: { type: 'text' }, emb: { type: 'dense', dim: 100, metric: 'cosine', index: 'binary', floats } } });
+    const memory = buildCollection(root, docs.slice(0, 2000), field('memory'), { flushDocs: 700 });
+    const disk = buildCollection(root, docs.slice(0, 2000), field('disk'), { flushDocs: 700 });
+    const v = Array.from(queries.data.subarray(0, 100));
+    const ask = (snap: ReturnType<typeof memory.reader>) => [
+      snap.searchVector('emb', v, { k: 10, includeStored: false }).map((h) => h.id),
+      snap.query({ retrieve: [{ field: 'emb', vector: v, prf: { docs: 5 } }], k: 10 }).hits.map((h) => h.id),
+      snap.query({ retrieve: [{ field: 'text', text: 'word' }], rerank: { field: 'emb', vector: v, depth: 50 }, k: 5 }).hits.map((h) => h.id),
+    ];
+    const diskSnap = disk.reader();
+    expect(diskSnap.segments.length).toBe(3);
+    for (const seg of diskSnap.segments) expect((seg.dense.get('emb') as unknown as { floats: unknown }).floats).toBeNull();
+    expect(ask(diskSnap)).toEqual(ask(memory.reader()));
+    for (const c of [memory, disk]) {
+      const w = c.writer();
+      w.optimize();
+      w.close();
+    }
+    const merged = disk.reader();
+    expect(merged.segments.length).toBe(1);
+    expect(ask(merged)).toEqual(ask(memory.reader()));
   });
 });

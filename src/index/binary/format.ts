@@ -7,6 +7,7 @@
 import { readSectionFile, writeSectionFile, type WrittenFile } from '../../io/section-file.js';
 import type { BinaryParams } from './params.js';
 import { BinaryIndex } from './search.js';
+import { FLOATS_SECTION, allFloats, readRescoreFloats, sectionOptions, type CompressedReadOptions } from '../rescore-floats.js';
 
 /** Writes a binary index. */
 export function writeBinary(path: string, index: BinaryIndex): WrittenFile {
@@ -16,7 +17,8 @@ export function writeBinary(path: string, index: BinaryIndex): WrittenFile {
     codes: index.codes,
     normsSq: index.normsSq,
   };
-  if (index.floats !== null) sections.floats = index.floats;
+  const floats = allFloats(index.floats, index.diskFloats);
+  if (floats !== null) sections[FLOATS_SECTION] = floats;
   if (index.corrections !== null) sections.corrections = index.corrections;
   if (index.assign !== null) sections.assign = index.assign;
   if (index.offsets !== null) sections.offsets = index.offsets;
@@ -24,8 +26,8 @@ export function writeBinary(path: string, index: BinaryIndex): WrittenFile {
 }
 
 /** Reads a binary index. */
-export function readBinary(path: string, expect?: { bytes?: number; verifyChecksum?: boolean }): BinaryIndex {
-  const f = readSectionFile(path, 'BINC', 1, expect);
+export function readBinary(path: string, expect?: CompressedReadOptions): BinaryIndex {
+  const f = readSectionFile(path, 'BINC', 1, sectionOptions(expect));
   // Files written before corrections existed hold none and score as BEBR did.
   // Files written before centroids existed code rows relative to the mean.
   const params = { correction: 'none', centroids: 0, seed: 42, ...(f.meta.params as Partial<BinaryParams>) } as BinaryParams;
@@ -33,7 +35,7 @@ export function readBinary(path: string, expect?: { bytes?: number; verifyChecks
     { dim: params.dim, planes: params.planes, centres: f.get(f.has('centres') ? 'centres' : 'mean', Float32Array), scales: f.get('scales', Float32Array) },
     f.get('codes', Uint32Array),
     f.get('normsSq', Float32Array),
-    f.has('floats') ? f.get('floats', Float32Array) : null,
+    readRescoreFloats(f, params.dim, expect?.floatsOnDisk === true),
     params,
     f.has('corrections') ? f.get('corrections', Float32Array) : null,
     f.has('assign') ? f.get('assign', Uint16Array) : null,

@@ -15,7 +15,9 @@ import { centreCount, planeWords, type ResidualBinarizer } from '../../learn/res
 import type { DenseHits, DenseIndex, DenseMetric, DenseSearchOptions } from '../dense-types.js';
 import { KernelMemory } from '../../kernels/wasm/kernel-memory.js';
 import { KERNEL_MAX_K, allowToScratch, scanInChunks, scanScratchBytes } from '../../kernels/wasm/kernel-top-k.js';
-import { candidateDepth, heapToHits, prepareQuery, rescoreExact, rescoreExactInKernels } from '../flat/search.js';
+import { candidateDepth, heapToHits, prepareQuery } from '../flat/search.js';
+import type { DiskRows } from '../../io/disk-rows.js';
+import { floatsInMemory, floatsOnDisk, rescoreCandidates, type RescoreFloats } from '../rescore-floats.js';
 import type { BinaryParams } from './params.js';
 
 /** Search options of binary indexes. */
@@ -38,8 +40,10 @@ export class BinaryIndex implements DenseIndex<BinarySearchOptions> {
   readonly assign: Uint16Array | null;
   /** Per-row exact corrections along the row's centre (see residualRowTerms), or null. */
   readonly offsets: Float32Array | null;
-  /** Original rows for rescoring (normalized for cosine), or null to score codes only. */
+  /** Original rows for rescoring (normalized for cosine) held in memory, or null. */
   readonly floats: Float32Array | null;
+  /** The same rows left in the index file and read per query, or null. */
+  readonly diskFloats: DiskRows | null;
   private readonly words: number;
   private readonly mem: KernelMemory | null;
 
@@ -47,7 +51,7 @@ export class BinaryIndex implements DenseIndex<BinarySearchOptions> {
     readonly binarizer: ResidualBinarizer,
     codes: Uint32Array,
     normsSq: Float32Array,
-    floats: Float32Array | null,
+    floats: RescoreFloats,
     readonly params: BinaryParams,
     corrections: Float32Array | null = null,
     assign: Uint16Array | null = null,
@@ -59,13 +63,15 @@ export class BinaryIndex implements DenseIndex<BinarySearchOptions> {
     const planes = binarizer.planes;
     // query planes, per-plane weights and <q, centre> of every centre
     const scratch = scanScratchBytes(params.dim, normsSq.length) + 4 * planes * params.queryBits * this.words + 16 * planes + 4 * centreCount(binarizer) + 96;
-    const rowData = [codes, floats, normsSq, corrections, assign, offsets];
+    const inMemory = floatsInMemory(floats);
+    this.diskFloats = floatsOnDisk(floats);
+    const rowData = [codes, inMemory, normsSq, corrections, assign, offsets];
     const mem = KernelMemory.create(KernelMemory.bytesFor(rowData.filter((a) => a !== null), scratch));
     // In kernel memory the scan and its per-row terms run without leaving WebAssembly.
     const place = <T extends Uint32Array | Float32Array | Uint16Array>(a: T): T => (mem === null ? a : mem.adopt(a));
     const placeOrNull = <T extends Float32Array | Uint16Array>(a: T | null): T | null => (a === null ? null : place(a));
     this.codes = place(codes);
-    this.floats = placeOrNull(floats);
+    this.floats = placeOrNull(inMemory);
     this.normsSq = place(normsSq);
     this.corrections = placeOrNull(corrections);
     this.assign = placeOrNull(assign);
@@ -89,12 +95,12 @@ export class BinaryIndex implements DenseIndex<BinarySearchOptions> {
   }
 
   search(query: Float32Array, k: number, opts: BinarySearchOptions = {}): DenseHits {
-    const depth = candidateDepth(k, opts.rescore ?? this.params.rescore, this.floats !== null);
+    const hasFloats = this.floats !== null || this.diskFloats !== null;
+    const depth = candidateDepth(k, opts.rescore ?? this.params.rescore, hasFloats);
     const q = prepareQuery(query, this.dim, this.metric);
     const approx = this.approximateTop(q, depth, opts);
-    if (depth === k || this.floats === null) return approx;
-    if (this.mem !== null) return rescoreExactInKernels(approx, q, this.mem, this.floats, this.metric, this.dim, k);
-    return rescoreExact(approx, q, this.floats, this.metric, this.dim, k);
+    if (depth === k || !hasFloats) return approx;
+    return rescoreCandidates(approx, q, this.floats, this.diskFloats, this.mem, this.metric, this.dim, k);
   }
 
   searchBatch(queries: Float32Array, k: number, opts: BinarySearchOptions = {}): DenseHits[] {

@@ -2,23 +2,25 @@
 import { readSectionFile, writeSectionFile, type WrittenFile } from '../../io/section-file.js';
 import type { Int8Params } from './params.js';
 import { Int8Index } from './search.js';
+import { FLOATS_SECTION, allFloats, readRescoreFloats, sectionOptions, type CompressedReadOptions } from '../rescore-floats.js';
 
 /** Writes an int8 index. */
 export function writeInt8(path: string, index: Int8Index): WrittenFile {
   const sections: Record<string, Float32Array | Uint8Array> = { lo: index.quantizer.lo, step: index.quantizer.step, codes: index.codes, normsSq: index.normsSq };
-  if (index.floats !== null) sections.floats = index.floats;
+  const floats = allFloats(index.floats, index.diskFloats);
+  if (floats !== null) sections[FLOATS_SECTION] = floats;
   return writeSectionFile(path, 'SQ8 ', 1, sections, { params: index.params });
 }
 
 /** Reads an int8 index. */
-export function readInt8(path: string, expect?: { bytes?: number; verifyChecksum?: boolean }): Int8Index {
-  const f = readSectionFile(path, 'SQ8 ', 1, expect);
+export function readInt8(path: string, expect?: CompressedReadOptions): Int8Index {
+  const f = readSectionFile(path, 'SQ8 ', 1, sectionOptions(expect));
   const params = f.meta.params as Int8Params;
   return new Int8Index(
     { dim: params.dim, lo: f.get('lo', Float32Array), step: f.get('step', Float32Array) },
     f.get('codes', Uint8Array),
     f.get('normsSq', Float32Array),
-    f.has('floats') ? f.get('floats', Float32Array) : null,
+    readRescoreFloats(f, params.dim, expect?.floatsOnDisk === true),
     params,
   );
 }

@@ -12,7 +12,9 @@ import type { ScalarQuantizer } from '../../learn/scalar-quantizer.js';
 import type { DenseHits, DenseIndex, DenseMetric, DenseSearchOptions } from '../dense-types.js';
 import type { KernelMemory } from '../../kernels/wasm/kernel-memory.js';
 import { KERNEL_MAX_K, allowToScratch, scanInChunks, scanScratchBytes } from '../../kernels/wasm/kernel-top-k.js';
-import { candidateDepth, codesInKernelMemory, heapToHits, prepareQuery, rescoreExact, rescoreExactInKernels } from '../flat/search.js';
+import { candidateDepth, codesInKernelMemory, heapToHits, prepareQuery } from '../flat/search.js';
+import type { DiskRows } from '../../io/disk-rows.js';
+import { floatsInMemory, floatsOnDisk, rescoreCandidates, type RescoreFloats } from '../rescore-floats.js';
 import type { Int8Params } from './params.js';
 
 /** Search options of int8 indexes. */
@@ -46,21 +48,24 @@ export class Int8Index implements DenseIndex<Int8SearchOptions> {
   readonly codes: Uint8Array;
   /** Squared norms of the dequantized rows (l2 only). */
   readonly normsSq: Float32Array;
-  /** Original rows for rescoring, or null. */
+  /** Original rows for rescoring held in memory, or null. */
   readonly floats: Float32Array | null;
+  /** The same rows left in the index file and read per query, or null. */
+  readonly diskFloats: DiskRows | null;
   private readonly mem: KernelMemory | null;
 
   constructor(
     readonly quantizer: ScalarQuantizer,
     codes: Uint8Array,
     normsSq: Float32Array,
-    floats: Float32Array | null,
+    floats: RescoreFloats,
     readonly params: Int8Params,
   ) {
     this.dim = params.dim;
     this.metric = params.metric;
     const scratch = scanScratchBytes(params.dim, normsSq.length) + 4 * params.dim;
-    const placed = codesInKernelMemory(codes, floats, scratch);
+    const placed = codesInKernelMemory(codes, floatsInMemory(floats), scratch);
+    this.diskFloats = floatsOnDisk(floats);
     this.mem = placed.mem;
     this.codes = placed.codes;
     this.floats = placed.floats;
@@ -72,7 +77,8 @@ export class Int8Index implements DenseIndex<Int8SearchOptions> {
   }
 
   search(query: Float32Array, k: number, opts: Int8SearchOptions = {}): DenseHits {
-    const depth = candidateDepth(k, opts.rescore ?? this.params.rescore, this.floats !== null);
+    const hasFloats = this.floats !== null || this.diskFloats !== null;
+    const depth = candidateDepth(k, opts.rescore ?? this.params.rescore, hasFloats);
     const q = prepareQuery(query, this.dim, this.metric);
     const dim = this.dim;
     const weights = new Int16Array(dim);
@@ -92,8 +98,8 @@ export class Int8Index implements DenseIndex<Int8SearchOptions> {
         mem.k.dot_i16_u8_rows(weightsK.byteOffset, codes.byteOffset + from * dim, dim, len, scale, base, out.byteOffset);
         if (l2) for (let j = 0; j < len; j++) out[j] = 2 * out[j]! - this.normsSq[from + j]!;
       });
-      if (depth === k || this.floats === null) return approx;
-      return rescoreExactInKernels(approx, q, mem, this.floats, this.metric, dim, k);
+      if (depth === k || !hasFloats) return approx;
+      return rescoreCandidates(approx, q, this.floats, this.diskFloats, mem, this.metric, dim, k);
     }
     const heap = new TopKHeap(depth);
     for (let r = 0; r < n; r++) {
@@ -105,8 +111,8 @@ export class Int8Index implements DenseIndex<Int8SearchOptions> {
       const score = l2 ? 2 * s - this.normsSq[r]! : s;
       if (heap.size < depth || score > heap.threshold()) heap.offer(score, r);
     }
-    if (depth === k || this.floats === null) return heapToHits(heap);
-    return rescoreExact(heapToHits(heap), q, this.floats, this.metric, dim, k);
+    if (depth === k || !hasFloats) return heapToHits(heap);
+    return rescoreCandidates(heapToHits(heap), q, this.floats, this.diskFloats, null, this.metric, dim, k);
   }
 
   searchBatch(queries: Float32Array, k: number, opts: Int8SearchOptions = {}): DenseHits[] {

@@ -2,6 +2,7 @@
 import { readSectionFile, writeSectionFile, type WrittenFile } from '../../io/section-file.js';
 import type { IvfPqParams } from './params.js';
 import { IvfPqIndex } from './search.js';
+import { FLOATS_SECTION, allFloats, readRescoreFloats, sectionOptions, type CompressedReadOptions } from '../rescore-floats.js';
 
 /** Writes an IVF-PQ index. */
 export function writeIvfPq(path: string, index: IvfPqIndex): WrittenFile {
@@ -12,13 +13,14 @@ export function writeIvfPq(path: string, index: IvfPqIndex): WrittenFile {
     listIds: index.listIds,
     listCodes: index.listCodes,
   };
-  if (index.floats !== null) sections.floats = index.floats;
+  const floats = allFloats(index.floats, index.diskFloats);
+  if (floats !== null) sections[FLOATS_SECTION] = floats;
   return writeSectionFile(path, 'IVPQ', 1, sections, { params: index.params, ksub: index.pq.ksub });
 }
 
 /** Reads an IVF-PQ index. */
-export function readIvfPq(path: string, expect?: { bytes?: number; verifyChecksum?: boolean }): IvfPqIndex {
-  const f = readSectionFile(path, 'IVPQ', 1, expect);
+export function readIvfPq(path: string, expect?: CompressedReadOptions): IvfPqIndex {
+  const f = readSectionFile(path, 'IVPQ', 1, sectionOptions(expect));
   const p = f.meta.params as IvfPqParams;
   return new IvfPqIndex(
     { dim: p.dim, k: p.nlist, centroids: f.get('coarse', Float32Array) },
@@ -26,7 +28,7 @@ export function readIvfPq(path: string, expect?: { bytes?: number; verifyChecksu
     f.get('listOffsets', Uint32Array),
     f.get('listIds', Int32Array),
     f.get('listCodes', Uint8Array),
-    f.has('floats') ? f.get('floats', Float32Array) : null,
+    readRescoreFloats(f, p.dim, expect?.floatsOnDisk === true),
     p,
   );
 }

@@ -12,7 +12,9 @@ import type { ProductQuantizer } from '../../learn/product-quantizer.js';
 import type { DenseHits, DenseIndex, DenseMetric, DenseSearchOptions } from '../dense-types.js';
 import { KernelMemory } from '../../kernels/wasm/kernel-memory.js';
 import { KERNEL_MAX_K, KernelTopK, SCAN_CHUNK, allowToScratch, queryToScratch, scanScratchBytes } from '../../kernels/wasm/kernel-top-k.js';
-import { candidateDepth, heapToHits, prepareQuery, rescoreExact, rescoreExactInKernels } from '../flat/search.js';
+import { candidateDepth, heapToHits, prepareQuery } from '../flat/search.js';
+import type { DiskRows } from '../../io/disk-rows.js';
+import { floatsInMemory, floatsOnDisk, rescoreCandidates, type RescoreFloats } from '../rescore-floats.js';
 import type { IvfPqParams } from './params.js';
 
 /** Search options of IVF-PQ. */
@@ -28,7 +30,10 @@ export class IvfPqIndex implements DenseIndex<IvfPqSearchOptions> {
   /** Rows of cell c are listIds/listCodes[listOffsets[c] .. listOffsets[c + 1]) (in kernel memory when the kernels are on). */
   readonly listIds: Int32Array;
   readonly listCodes: Uint8Array;
+  /** Original rows for rescoring held in memory, or null. */
   readonly floats: Float32Array | null;
+  /** The same rows left in the index file and read per query, or null. */
+  readonly diskFloats: DiskRows | null;
   private readonly mem: KernelMemory | null;
   /** Coarse and sub-quantizer centroids in kernel memory (for the query's tables). */
   private readonly coarseK: Float32Array | null = null;
@@ -40,9 +45,11 @@ export class IvfPqIndex implements DenseIndex<IvfPqSearchOptions> {
     readonly listOffsets: Uint32Array,
     listIds: Int32Array,
     listCodes: Uint8Array,
-    floats: Float32Array | null,
+    rescoreFloats: RescoreFloats,
     readonly params: IvfPqParams,
   ) {
+    const floats = floatsInMemory(rescoreFloats);
+    this.diskFloats = floatsOnDisk(rescoreFloats);
     this.dim = params.dim;
     this.metric = params.metric;
     const rows = listIds.length;
@@ -64,8 +71,12 @@ export class IvfPqIndex implements DenseIndex<IvfPqSearchOptions> {
     return this.listIds.length;
   }
 
+  private get hasFloats(): boolean {
+    return this.floats !== null || this.diskFloats !== null;
+  }
+
   search(query: Float32Array, k: number, opts: IvfPqSearchOptions = {}): DenseHits {
-    const depth = candidateDepth(k, opts.rescore ?? this.params.rescore, this.floats !== null);
+    const depth = candidateDepth(k, opts.rescore ?? this.params.rescore, this.hasFloats);
     const q = prepareQuery(query, this.dim, this.metric);
     const { dim } = this;
     const { m, dsub, ksub, centroids: pc } = this.pq;
@@ -105,8 +116,8 @@ export class IvfPqIndex implements DenseIndex<IvfPqSearchOptions> {
         if (heap.size < depth || score > heap.threshold()) heap.offer(score, id);
       }
     }
-    if (depth === k || this.floats === null) return heapToHits(heap);
-    return rescoreExact(heapToHits(heap), q, this.floats, this.metric, dim, k);
+    if (depth === k || !this.hasFloats) return heapToHits(heap);
+    return rescoreCandidates(heapToHits(heap), q, this.floats, this.diskFloats, null, this.metric, dim, k);
   }
 
   /**
@@ -141,7 +152,7 @@ export class IvfPqIndex implements DenseIndex<IvfPqSearchOptions> {
       }
     };
     if (!l2) table(qv);
-    const allowPtr = allowToScratch(mem, allow, this.floats !== null ? this.floats.length / dim : this.maxId() + 1);
+    const allowPtr = allowToScratch(mem, allow, this.floats !== null ? this.floats.length / dim : this.diskFloats !== null ? this.diskFloats.rows : this.maxId() + 1);
     const out = mem.scratch(Float32Array, SCAN_CHUNK);
     const top = new KernelTopK(mem, depth);
     for (let p = 0; p < probe.docs.length; p++) {
@@ -158,8 +169,8 @@ export class IvfPqIndex implements DenseIndex<IvfPqSearchOptions> {
       }
     }
     const approx = top.drain();
-    if (depth === k || this.floats === null) return approx;
-    return rescoreExactInKernels(approx, q, mem, this.floats, this.metric, dim, k);
+    if (depth === k || !this.hasFloats) return approx;
+    return rescoreCandidates(approx, q, this.floats, this.diskFloats, mem, this.metric, dim, k);
   }
 
   private largestId = -1;

@@ -1,0 +1,56 @@
+// Section files read whole and read in parts (some sections left on disk) agree:
+// every in-memory section has the same values, and every section left on disk is
+// found at the byte offset that holds its values.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { readSectionFile, writeSectionFile, type SectionArray } from '../../src/io/section-file.js';
+import { tempDir } from '../helpers/temp-dir.js';
+
+const dir = tempDir();
+const CTORS = [Uint8Array, Uint16Array, Uint32Array, Int32Array, Float32Array, Float64Array] as const;
+
+const section = fc.tuple(fc.integer({ min: 0, max: CTORS.length - 1 }), fc.array(fc.integer({ min: 0, max: 255 }), { maxLength: 40 }), fc.boolean());
+
+describe('section files read in parts', () => {
+  let n = 0;
+  it('match the whole-file read, section by section', () => {
+    fc.assert(
+      fc.property(fc.array(section, { minLength: 1, maxLength: 6 }), fc.boolean(), (specs, verify) => {
+        const arrays: Record<string, SectionArray> = {};
+        specs.forEach(([c, values], i) => (arrays[`s${i}`] = CTORS[c]!.from(values)));
+        const path = join(dir, `f${n++}.bin`);
+        writeSectionFile(path, 'TEST', 1, arrays, { note: 'x' });
+        const onDisk = specs.flatMap(([, , disk], i) => (disk ? [`s${i}`] : []));
+        const parts = readSectionFile(path, 'TEST', 1, { onDisk: onDisk.length > 0 ? onDisk : ['absent'], verifyChecksum: verify });
+        const whole = readSectionFile(path, 'TEST', 1);
+        expect(parts.meta).toEqual({ note: 'x' });
+        const bytes = readFileSync(path);
+        specs.forEach(([c], i) => {
+          const name = `s${i}`;
+          const ctor = CTORS[c]!;
+          if (onDisk.includes(name)) {
+            const at = parts.locate(name, ctor);
+            expect(at.length).toBe(arrays[name]!.length);
+            const copy = new Uint8Array(at.length * ctor.BYTES_PER_ELEMENT);
+            copy.set(bytes.subarray(at.byteOffset, at.byteOffset + copy.length));
+            expect(Array.from(new ctor(copy.buffer))).toEqual(Array.from(arrays[name]!));
+            expect(() => parts.get(name, ctor)).toThrow(`section "${name}" was left on disk`);
+          } else expect(Array.from(parts.get(name, ctor))).toEqual(Array.from(whole.get(name, ctor)));
+        });
+      }),
+      { numRuns: 60 },
+    );
+  });
+
+  it('name what is wrong: missing sections, wrong types', () => {
+    const path = join(dir, 'typed.bin');
+    writeSectionFile(path, 'TEST', 1, { a: Float32Array.of(1, 2), b: Uint8Array.of(3) });
+    const f = readSectionFile(path, 'TEST', 1, { onDisk: ['a'] });
+    expect(() => f.locate('a', Uint32Array)).toThrow('section "a" has type f32');
+    expect(() => f.locate('zz', Float32Array)).toThrow('missing section "zz"');
+    expect(() => f.get('zz', Uint8Array)).toThrow('missing section "zz"');
+    expect(() => readSectionFile(path, 'NOPE', 1, { onDisk: ['a'] })).toThrow('expected a "NOPE" file, found "TEST"');
+  });
+});
