@@ -11,7 +11,9 @@ import { buildInt8, readInt8, writeInt8 } from '../../src/index/int8/index.js';
 import { buildIvfPq, readIvfPq, writeIvfPq } from '../../src/index/ivfpq/index.js';
 import { DiskRows } from '../../src/io/disk-rows.js';
 import { buildFlat, writeFlat } from '../../src/index/flat/index.js';
+import { buildHnsw, readHnsw, writeHnsw } from '../../src/index/hnsw/index.js';
 import { loadGlove10k } from '../helpers/glove.js';
+import { pinnedViews } from '../helpers/pinned-views.js';
 import { tempDir } from '../helpers/temp-dir.js';
 
 const dir = tempDir();
@@ -50,6 +52,10 @@ describe.each(families)('$name with floats on disk', (family) => {
     disk.diskFloats!.close();
   });
 
+  it('an opened index keeps no view into its file buffer beside the kernel memory copy', () => {
+    expect(pinnedViews(family.read(path, false))).toEqual([]);
+  });
+
   it('writes the same file as the in-memory index', () => {
     const write = ({ int8: writeInt8, binary: writeBinary, ivfpq: writeIvfPq } as Record<string, (p: string, i: never) => void>)[family.name]!;
     const disk = family.read(path, true);
@@ -84,6 +90,15 @@ describe('floats on disk: file lifetime and damage', () => {
     expect(() => readBinary(bad, { floatsOnDisk: true, verifyChecksum: false })).not.toThrow();
     writeFileSync(bad, bytes.subarray(0, bytes.length - 100));
     expect(() => readBinary(bad, { floatsOnDisk: true })).toThrow(/truncated or extended/);
+  });
+
+  it('flat and HNSW files opened keep no view into their file buffer either', () => {
+    const flatPath = join(dir, 'flat-pin.idx');
+    writeFlat(flatPath, buildFlat(rows, { dim, metric: 'cosine' }));
+    expect(pinnedViews(readDense(flatPath))).toEqual([]);
+    const hnswPath = join(dir, 'hnsw-pin.idx');
+    writeHnsw(hnswPath, buildHnsw(rows.subarray(0, 500 * dim), { dim, metric: 'cosine' }));
+    expect(pinnedViews(readHnsw(hnswPath))).toEqual([]);
   });
 
   it('flat files keep their rows in memory whatever is asked', () => {

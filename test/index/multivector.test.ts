@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { buildMultiVector, FdeEncoder, muveraParamsSchema, readMultiVector, writeMultiVector, type MultiVectorIndex } from '../../src/index/multivector/index.js';
 import { xorshift32 } from '../../src/kernels/xorshift.js';
 import { loadGlove10k } from '../helpers/glove.js';
+import { pinnedViews } from '../helpers/pinned-views.js';
 import { tempDir } from '../helpers/temp-dir.js';
 
 const DIM = 100;
@@ -255,6 +256,7 @@ describe('files', () => {
       const q = idx.prepareQuery(queries[2]!);
       expect(back.search(q, 10)).toEqual(idx.search(q, 10));
       expect(back.maxSim(q, 5)).toBe(idx.maxSim(q, 5));
+      expect(pinnedViews(back), storage).toEqual([]);
     }
   });
 });

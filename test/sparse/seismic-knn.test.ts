@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { SparseExactIndex } from '../../src/index/sparse-exact.js';
 import { buildSeismic, readSeismic, writeSeismic } from '../../src/index/seismic/index.js';
 import { normalizeSparse, sparseMatrixOf, type SparseVector } from '../../src/io/sparse-matrix.js';
+import { pinnedViews } from '../helpers/pinned-views.js';
 import { tempDir } from '../helpers/temp-dir.js';
 
 let seed = 9;
@@ -41,6 +42,8 @@ describe('Seismic kNN refinement', () => {
     expect(withGraph).toBeGreaterThan(without);
     const path = `${tempDir()}/s.seis`;
     writeSeismic(path, index);
-    expect(recall(readSeismic(path), 10)).toBe(withGraph);
+    const back = readSeismic(path);
+    expect(recall(back, 10)).toBe(withGraph);
+    expect(pinnedViews(back)).toEqual([]);
   }, 60_000);
 });

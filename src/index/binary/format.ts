@@ -31,8 +31,10 @@ export function readBinary(path: string, expect?: CompressedReadOptions): Binary
   // Files written before corrections existed hold none and score as BEBR did.
   // Files written before centroids existed code rows relative to the mean.
   const params = { correction: 'none', centroids: 0, seed: 42, ...(f.meta.params as Partial<BinaryParams>) } as BinaryParams;
+  // Arrays kept outside kernel memory are copied out of the file's buffer: a view
+  // would keep the whole file in memory next to the kernel memory's copy of it.
   return new BinaryIndex(
-    { dim: params.dim, planes: params.planes, centres: f.get(f.has('centres') ? 'centres' : 'mean', Float32Array), scales: f.get('scales', Float32Array) },
+    { dim: params.dim, planes: params.planes, centres: f.get(f.has('centres') ? 'centres' : 'mean', Float32Array).slice(), scales: f.get('scales', Float32Array).slice() },
     f.get('codes', Uint32Array),
     f.get('normsSq', Float32Array),
     readRescoreFloats(f, params.dim, expect?.floatsOnDisk === true),

@@ -22,10 +22,12 @@ export function writeIvfPq(path: string, index: IvfPqIndex): WrittenFile {
 export function readIvfPq(path: string, expect?: CompressedReadOptions): IvfPqIndex {
   const f = readSectionFile(path, 'IVPQ', 1, sectionOptions(expect));
   const p = f.meta.params as IvfPqParams;
+  // Arrays kept outside kernel memory are copied out of the file's buffer: a view
+  // would keep the whole file in memory next to the kernel memory's copy of it.
   return new IvfPqIndex(
-    { dim: p.dim, k: p.nlist, centroids: f.get('coarse', Float32Array) },
-    { dim: p.dim, m: p.m, dsub: p.dim / p.m, ksub: Number(f.meta.ksub), centroids: f.get('pq', Float32Array) },
-    f.get('listOffsets', Uint32Array),
+    { dim: p.dim, k: p.nlist, centroids: f.get('coarse', Float32Array).slice() },
+    { dim: p.dim, m: p.m, dsub: p.dim / p.m, ksub: Number(f.meta.ksub), centroids: f.get('pq', Float32Array).slice() },
+    f.get('listOffsets', Uint32Array).slice(),
     f.get('listIds', Int32Array),
     f.get('listCodes', Uint8Array),
     readRescoreFloats(f, p.dim, expect?.floatsOnDisk === true),

@@ -31,16 +31,18 @@ export function writeMultiVector(path: string, fdePath: string, index: MultiVect
 export function readMultiVector(path: string, fdePath: string | null, muvera: MuveraParams | null, expect: (path: string) => { bytes?: number; verifyChecksum?: boolean }): MultiVectorIndex {
   const f = readSectionFile(path, 'MVEC', 1, expect(path));
   const storage = f.meta.storage as TokenStorage;
+  // The token rows move into kernel memory; what stays outside is copied out of the
+  // file's buffer, since a view would keep the whole file in memory beside that copy.
   const data: MultiVectorData = {
     dim: Number(f.meta.dim),
     metric: f.meta.metric as 'dot' | 'cosine',
     storage,
-    offsets: f.get('offsets', Uint32Array),
+    offsets: f.get('offsets', Uint32Array).slice(),
     floats: storage === 'float32' ? f.get('floats', Float32Array) : null,
     codes: storage === 'int8' ? asSigned(f.get('codes', Uint8Array)) : null,
     bits: storage === 'binary' ? f.get('bits', Uint32Array) : null,
     scales: storage === 'float32' ? null : f.get('scales', Float32Array),
-    fdeColumns: f.has('fdeColumns') ? f.get('fdeColumns', Float32Array) : null,
+    fdeColumns: f.has('fdeColumns') ? f.get('fdeColumns', Float32Array).slice() : null,
   };
   const fde = fdePath === null ? null : readDense(fdePath, expect(fdePath));
   return new MultiVectorIndex(data, fde, fde === null && data.fdeColumns === null ? null : muvera);

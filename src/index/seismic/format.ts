@@ -24,22 +24,25 @@ export function readSeismic(path: string, expect?: { bytes?: number; verifyCheck
   const f = readSectionFile(path, 'SEIS', 1, expect);
   const small = Boolean(f.meta.small);
   const terms = (name: string) => (small ? f.get(name, Uint16Array) : f.get(name, Uint32Array));
+  // The forward index and the summaries move into kernel memory; the posting lists
+  // and the neighbour lists stay outside and are copied out of the file's buffer,
+  // since a view would keep the whole file in memory beside the kernel memory's copy.
   const data: SeismicData = {
     rows: Number(f.meta.rows),
     dim: Number(f.meta.dim),
     fwdStart: f.get('fwdStart', Float64Array),
     fwdTerms: terms('fwdTerms'),
     fwdValues: f.meta.f16 ? f.get('fwdValues', Uint16Array) : f.get('fwdValues', Float32Array),
-    listStart: f.get('listStart', Uint32Array),
-    blockStart: f.get('blockStart', Uint32Array),
-    blockDocs: f.get('blockDocs', Uint32Array),
+    listStart: f.get('listStart', Uint32Array).slice(),
+    blockStart: f.get('blockStart', Uint32Array).slice(),
+    blockDocs: f.get('blockDocs', Uint32Array).slice(),
     sumStart: f.get('sumStart', Uint32Array),
     sumTerms: terms('sumTerms'),
     sumCodes: f.get('sumCodes', Uint8Array),
     sumMin: f.get('sumMin', Float32Array),
     sumStep: f.get('sumStep', Float32Array),
     knnK: Number(f.meta.knnK),
-    knn: f.get('knn', Uint32Array),
+    knn: f.get('knn', Uint32Array).slice(),
   };
   return new SeismicIndex(data, f.meta.params as SeismicBuildParams);
 }
