@@ -1,10 +1,13 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { spawnSync } from 'node:child_process';
 import { CLI, quarry } from '../helpers/cli.js';
 import { tempDir, writeFile } from '../helpers/temp-dir.js';
+
+// every case runs several CLI processes (a few hundred ms each): more than the default 5 s on a busy machine
+vi.setConfig({ testTimeout: 30_000 });
 
 const dir = tempDir();
 const corpus = writeFile(dir, 'corpus.jsonl', [
@@ -139,6 +142,14 @@ describe('quarry index --vectors', () => {
     const field = quarry(['index', out, '--vectors', f, '--field', 'emb']);
     expect(field.stderr).toContain('--field: the collection has no dense field "emb" (its dense fields: vector)');
     expect(JSON.parse(quarry(['info', out, '--json']).stdout).documents).toBe(3);
+    // --floats disk: a binary field whose rescoring floats stay in the segment file
+    const onDisk = join(dir, 'vidx-disk');
+    expect(quarry(['index', onDisk, '--vectors', f, '--ids', ids, '--family', 'binary', '--floats', 'disk', '--quiet']).status).toBe(0);
+    expect(JSON.parse(quarry(['info', onDisk, '--json']).stdout).schema.fields.vector).toMatchObject({ index: 'binary', floats: 'disk' });
+    expect((JSON.parse(quarry(['search', onDisk, '--vector', '[0, 0.9, 0.1]', '-k', '1', '--json']).stdout) as { hits: { id: string }[] }).hits[0]!.id).toBe('b');
+    const hnswDisk = quarry(['index', join(dir, 'vidx-hnsw-disk'), '--vectors', f, '--family', 'hnsw', '--floats', 'disk']);
+    expect(hnswDisk.status).toBe(65);
+    expect(hnswDisk.stderr).toContain('fields.vector.floats: hnsw searches the float rows themselves');
   });
 });
 

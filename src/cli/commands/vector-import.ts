@@ -25,6 +25,8 @@ export interface VectorImportOptions {
   index?: string;
   /** Metric when the collection is created (default cosine); given for an existing collection, it must be the field's. */
   metric?: string;
+  /** Where a new compressed field keeps its rescoring floats (memory or disk); given for an existing collection, it must be the field's. */
+  floats?: string;
   /** File with one id per line, in row order. */
   ids?: string;
   /** Document boundaries: the rows are token vectors of multi-vector documents (see readOffsets). */
@@ -69,7 +71,7 @@ export function importVectors(dir: string, opts: VectorImportOptions): number {
   const index = opts.index ?? (offsets === null ? 'hnsw' : 'columnar');
   const field =
     offsets === null
-      ? { type: 'dense', dim: m.dim, metric, index }
+      ? { type: 'dense', dim: m.dim, metric, index, ...(opts.floats === undefined ? {} : { floats: opts.floats }) }
       : { type: 'multivector', dim: m.dim, metric, ...(index === 'exhaustive' ? {} : { muvera: { index } }) };
   const collection = created ? Collection.create(dir, parseSchema({ id: 'id', fields: { [opts.field]: field } }, '--vectors')) : Collection.open(dir);
   if (!created) checkExistingField(collection.schema, opts, offsets !== null);
@@ -114,4 +116,6 @@ function checkExistingField(schema: CollectionSchema, opts: VectorImportOptions,
   const hint = 'these choose the field when a collection is created; omit them to add to this one';
   if (opts.index !== undefined && opts.index !== family) throw new QuarryError('BAD_ARGUMENT', `the collection's field "${opts.field}" uses ${family}, not ${opts.index}`, { field: '--family' }, hint);
   if (opts.metric !== undefined && opts.metric !== metric) throw new QuarryError('BAD_ARGUMENT', `the collection's field "${opts.field}" uses ${metric}, not ${opts.metric}`, { field: '--metric' }, hint);
+  const floats = spec.type === 'dense' ? (spec.floats ?? 'memory') : undefined;
+  if (opts.floats !== undefined && opts.floats !== floats) throw new QuarryError('BAD_ARGUMENT', `the collection's field "${opts.field}" keeps its floats in ${floats}, not ${opts.floats}`, { field: '--floats' }, hint);
 }
