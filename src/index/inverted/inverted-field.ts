@@ -9,7 +9,10 @@
 
 /** Arrays of an inverted field (see format.ts for the file layout). */
 export interface InvertedFieldData {
-  /** UTF-8 bytes of all terms, concatenated in term-id order. */
+  /**
+   * UTF-8 bytes of all terms, concatenated in term-id order; term ids follow the
+   * terms' JavaScript string order (UTF-16 code units, as Array.prototype.sort).
+   */
   termBytes: Uint8Array;
   /** termBytes offsets: term t is termBytes[termOffsets[t] .. termOffsets[t + 1]). */
   termOffsets: Uint32Array;
@@ -45,9 +48,16 @@ export interface InvertedFieldData {
   numPostings: number;
 }
 
-/** An inverted field with a term dictionary built on first use. */
+/**
+ * An inverted field. Terms are found by binary search over the sorted term list
+ * until the field has answered enough lookups to pay for a hash map of every term
+ * (a merge looks up every term; a search a handful): a newly opened segment's first
+ * query does not wait for a map of its whole vocabulary.
+ */
 export class InvertedField {
   private dict: Map<string, number> | null = null;
+  private lookups = 0;
+  private textBytes: Buffer | null = null;
 
   constructor(readonly data: InvertedFieldData) {}
 
@@ -58,7 +68,11 @@ export class InvertedField {
 
   /** Term id of `term`, or -1. */
   termId(term: string): number {
-    if (this.dict === null) this.dict = this.buildDictionary();
+    if (this.dict === null) {
+      // A map costs about as much as numTerms / 16 binary searches of log2(numTerms) probes.
+      if (++this.lookups <= this.numTerms >>> 4) return this.searchSorted(term);
+      this.dict = this.buildDictionary();
+    }
     return this.dict.get(term) ?? -1;
   }
 
@@ -70,12 +84,32 @@ export class InvertedField {
   /** The text of term `t`. */
   term(t: number): string {
     const d = this.data;
-    return Buffer.from(d.termBytes.buffer, d.termBytes.byteOffset, d.termBytes.byteLength).toString('utf8', d.termOffsets[t], d.termOffsets[t + 1]);
+    return this.bytes().toString('utf8', d.termOffsets[t], d.termOffsets[t + 1]);
+  }
+
+  private bytes(): Buffer {
+    const d = this.data;
+    this.textBytes ??= Buffer.from(d.termBytes.buffer, d.termBytes.byteOffset, d.termBytes.byteLength);
+    return this.textBytes;
+  }
+
+  /** Binary search over the terms, compared as JavaScript strings (their sort order). */
+  private searchSorted(term: string): number {
+    let lo = 0;
+    let hi = this.numTerms - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >>> 1;
+      const t = this.term(mid);
+      if (t === term) return mid;
+      if (t < term) lo = mid + 1;
+      else hi = mid - 1;
+    }
+    return -1;
   }
 
   private buildDictionary(): Map<string, number> {
     const d = this.data;
-    const bytes = Buffer.from(d.termBytes.buffer, d.termBytes.byteOffset, d.termBytes.byteLength);
+    const bytes = this.bytes();
     const map = new Map<string, number>();
     const n = this.numTerms;
     for (let t = 0; t < n; t++) map.set(bytes.toString('utf8', d.termOffsets[t], d.termOffsets[t + 1]), t);
