@@ -16,6 +16,7 @@ import type { DenseIndex, DenseSearchOptions } from '../../src/index/dense-types
 import { buildInt8, readInt8, writeInt8 } from '../../src/index/int8/index.js';
 import { buildIvfPq, readIvfPq, writeIvfPq } from '../../src/index/ivfpq/index.js';
 import { argList, argValue } from '../common/args.js';
+import { heldBytes } from '../common/held-memory.js';
 import { printTable } from '../report.js';
 import { loadDenseDataset, recall10 } from './datasets.js';
 
@@ -39,25 +40,13 @@ if (role === 'build') {
   const ds = loadDenseDataset(datasetName);
   const { dim } = ds;
   const nq = ds.queries.length / dim;
-  const gc = (): void => (globalThis as { gc?: () => void }).gc?.();
   const onDisk = argValue('floats', 'memory') === 'disk';
-  // JavaScript heap plus buffers (typed arrays, WebAssembly memory) after a full
-  // collection: unlike the resident set size it does not lag behind freed memory
-  // (V8 frees array buffers on a background thread: collect, wait, repeat)
-  const held = async (): Promise<number> => {
-    for (let i = 0; i < 4; i++) {
-      gc();
-      await new Promise((r) => setTimeout(r, 50));
-    }
-    const m = process.memoryUsage();
-    return m.heapUsed + m.external;
-  };
-  const before = await held();
+  const before = await heldBytes();
   const t0 = performance.now();
   const read = { binary: readBinary, int8: readInt8, ivfpq: readIvfPq }[family]!;
   const idx = read(file, { floatsOnDisk: onDisk, verifyChecksum: false }) as unknown as Searchable;
   const openMs = performance.now() - t0;
-  const memoryMB = ((await held()) - before) / 1048576;
+  const memoryMB = ((await heldBytes()) - before) / 1048576;
   const points = RESCORE.map((rescore) => {
     const opts = family === 'ivfpq' ? { rescore, nprobe: 64 } : { rescore };
     for (let q = 0; q < 100; q++) idx.search(ds.queries.subarray(q * dim, (q + 1) * dim), 10, opts); // warm-up

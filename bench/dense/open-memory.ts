@@ -11,24 +11,15 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildDense, readDense, writeDense, type DenseFamily } from '../../src/index/dense-families.js';
 import { argNumber, argValue } from '../common/args.js';
+import { heldBytes } from '../common/held-memory.js';
 import { printTable } from '../report.js';
 import { loadDenseDataset } from './datasets.js';
 
 const role = argValue('role', 'main');
 if (role === 'open') {
-  const gc = (globalThis as { gc?: () => void }).gc!;
-  // V8 frees array buffers on a background thread: collect, wait, repeat
-  const held = async (): Promise<number> => {
-    for (let i = 0; i < 4; i++) {
-      gc();
-      await new Promise((r) => setTimeout(r, 50));
-    }
-    const m = process.memoryUsage();
-    return m.heapUsed + m.external;
-  };
-  const before = await held();
+  const before = await heldBytes();
   const idx = readDense(argValue('file', ''), { floatsOnDisk: argValue('floats', 'memory') === 'disk' });
-  const after = await held();
+  const after = await heldBytes();
   process.stdout.write(JSON.stringify({ heldMB: (after - before) / 1048576, rows: idx.size }) + '\n');
 } else {
   const rows = argNumber('rows', 100_000);
