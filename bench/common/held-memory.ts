@@ -5,12 +5,20 @@
  * collect-and-wait rounds. Needs node --expose-gc.
  */
 export async function heldBytes(): Promise<number> {
+  await settleMemory();
+  const m = process.memoryUsage();
+  return m.heapUsed + m.external;
+}
+
+/**
+ * Full collections until garbage is really gone, buffers included (so that a
+ * resident-set measurement taken next is not lowered later by garbage freed late).
+ */
+export async function settleMemory(): Promise<void> {
   const gc = (globalThis as { gc?: () => void }).gc;
   if (gc === undefined) throw new Error('run node with --expose-gc');
   for (let i = 0; i < 4; i++) {
     gc();
     await new Promise((r) => setTimeout(r, 50));
   }
-  const m = process.memoryUsage();
-  return m.heapUsed + m.external;
 }

@@ -11,6 +11,7 @@ import { buildHnsw } from '../../src/index/hnsw/index.js';
 import { buildInt8 } from '../../src/index/int8/index.js';
 import { buildIvfPq } from '../../src/index/ivfpq/index.js';
 import { argNumber, argValue } from '../common/args.js';
+import { settleMemory } from '../common/held-memory.js';
 import { loadDenseDataset, recall10 } from './datasets.js';
 
 const engine = argValue('engine', 'quarry-hnsw');
@@ -19,7 +20,6 @@ const M = argNumber('M', 16);
 const efC = argNumber('efConstruction', 100);
 const { dim } = ds;
 const nq = ds.queries.length / dim;
-const gc = (): void => (globalThis as { gc?: () => void }).gc?.();
 
 interface Point {
   setting: string;
@@ -41,16 +41,18 @@ function sweep<T>(settings: T[], label: (s: T) => string, run: (q: Float32Array,
   return points;
 }
 
-gc();
+// the dataset's loading garbage (file buffers) must be gone before the reference point,
+// or its late release would be subtracted from the index's memory
+await settleMemory();
 const rss0 = process.memoryUsage().rss;
 const t0 = performance.now();
 let points: Point[] = [];
 let build = 0;
 let memoryMB = 0;
 /** Records build time and the memory the index holds, before any search allocates more. */
-function built(): void {
+async function built(): Promise<void> {
   build = (performance.now() - t0) / 1000;
-  gc();
+  await settleMemory();
   memoryMB = (process.memoryUsage().rss - rss0) / 1048576;
 }
 const EFS = [10, 16, 24, 32, 48, 64, 96, 128, 200, 256, 320];
@@ -58,20 +60,20 @@ const require = createRequire(import.meta.url);
 
 if (engine === 'quarry-flat') {
   const idx = buildFlat(ds.base, { dim, metric: 'cosine' });
-  built();
+  await built();
   points = sweep([0], () => 'exact', (q) => idx.search(q, 10).ids);
 } else if (engine === 'quarry-hnsw') {
   const idx = buildHnsw(ds.base, { dim, metric: 'cosine', M, efConstruction: efC });
-  built();
+  await built();
   points = sweep(EFS, (ef) => `efSearch ${ef}`, (q, ef) => idx.search(q, 10, { efSearch: ef }).ids);
 } else if (engine === 'quarry-int8') {
   const idx = buildInt8(ds.base, { dim, metric: 'cosine' });
-  built();
+  await built();
   points = sweep([0, 1, 2, 4], (r) => `rescore ${r}k`, (q, r) => idx.search(q, 10, { rescore: r }).ids);
 } else if (engine === 'quarry-binary') {
   const idx = buildBinary(ds.base, { dim, metric: 'cosine', planes: 1 });
+  await built(); // build time and memory of the 1-bit index alone
   const idx2 = buildBinary(ds.base, { dim, metric: 'cosine', planes: 2 });
-  built();
   // For comparison: 1-bit codes of residuals from the mean (one centre), with and without
   // the per-vector correction (without it: BEBR's plain reconstruction).
   const mean = buildBinary(ds.base, { dim, metric: 'cosine', planes: 1, centroids: 0 });
@@ -88,7 +90,7 @@ if (engine === 'quarry-flat') {
 } else if (engine === 'quarry-ivfpq') {
   const n = ds.base.length / dim;
   const idx = buildIvfPq(ds.base, { dim, metric: 'cosine', nlist: Math.round(Math.sqrt(n)), m: dim / 4 });
-  built();
+  await built();
   points = sweep([4, 8, 16, 32, 64, 128], (p) => `nprobe ${p}, rescore 10k`, (q, p) => idx.search(q, 10, { nprobe: p, rescore: 10 }).ids);
 } else if (engine === 'hnswlib') {
   const { HierarchicalNSW } = require('hnswlib-node') as typeof import('hnswlib-node');
@@ -96,7 +98,7 @@ if (engine === 'quarry-flat') {
   const idx = new HierarchicalNSW('cosine', dim);
   idx.initIndex(n, M, efC, 100);
   for (let r = 0; r < n; r++) idx.addPoint(Array.from(ds.base.subarray(r * dim, (r + 1) * dim)), r);
-  built();
+  await built();
   points = sweep(EFS, (ef) => `ef ${ef}`, (q, ef) => {
     idx.setEf(ef);
     return idx.searchKnn(Array.from(q), 10).neighbors;
@@ -109,7 +111,7 @@ if (engine === 'quarry-flat') {
   const keys = new BigUint64Array(n);
   for (let r = 0; r < n; r++) keys[r] = BigInt(r);
   idx.add(keys, ds.base, 1);
-  built();
+  await built();
   const dir = mkdtempSync(join(tmpdir(), 'usearch-'));
   idx.save(join(dir, 'i.usearch'));
   // Search width is fixed at construction: reload the saved graph once per setting.
