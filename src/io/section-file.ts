@@ -137,6 +137,43 @@ export interface SectionReadOptions {
   onDisk?: readonly string[];
 }
 
+/** Throws CORRUPT naming `path`, with the usual way out. */
+function corruptFile(path: string, why: string): never {
+  throw new QuarryError('CORRUPT', why, { file: path }, 'restore the collection from a snapshot or re-index');
+}
+
+/** What a valid header says. */
+interface Header {
+  kind: string;
+  version: number;
+  tocLength: number;
+  crc: number;
+}
+
+/** Checks a file's 32-byte header against its size, the expected kind and version, and the manifest's size. */
+function checkHeader(path: string, header: Buffer, size: number, kind: string, maxVersion: number, expectBytes: number | undefined): Header {
+  if (size < HEADER_BYTES || header.readUInt32LE(0) !== MAGIC) corruptFile(path, 'not a Quarry data file (bad magic number)');
+  const fileKind = header.toString('latin1', 4, 8);
+  if (fileKind !== kind) corruptFile(path, `expected a "${kind}" file, found "${fileKind}"`);
+  const version = header.readUInt32LE(8);
+  if (version > maxVersion) {
+    throw new QuarryError('CORRUPT', `format version ${version} is newer than this Quarry supports (${maxVersion})`, { file: path }, 'upgrade Quarry');
+  }
+  const payloadBytes = header.readDoubleLE(16);
+  if (HEADER_BYTES + payloadBytes !== size) corruptFile(path, `size is ${size} bytes, header says ${HEADER_BYTES + payloadBytes} (truncated or extended)`);
+  if (expectBytes !== undefined && expectBytes !== size) corruptFile(path, `size is ${size} bytes, the manifest says ${expectBytes}`);
+  return { kind: fileKind, version, tocLength: header.readUInt32LE(12), crc: header.readUInt32LE(24) };
+}
+
+/** Parses the table of contents. */
+function parseToc(path: string, text: string): { meta: Record<string, unknown>; sections: TocEntry[] } {
+  try {
+    return JSON.parse(text) as { meta: Record<string, unknown>; sections: TocEntry[] };
+  } catch {
+    return corruptFile(path, 'table of contents is not valid JSON');
+  }
+}
+
 /**
  * Reads a section file, checking magic, kind, version, size and (unless
  * `verifyChecksum` is false) the CRC-32. Damage is reported as CORRUPT with the file name.
@@ -149,31 +186,13 @@ export function readSectionFile(path: string, kind: string, maxVersion: number, 
   } catch (e) {
     throw ioError(path, e);
   }
-  const corrupt = (why: string): never => {
-    throw new QuarryError('CORRUPT', why, { file: path }, 'restore the collection from a snapshot or re-index');
-  };
-  if (buf.length < HEADER_BYTES || buf.readUInt32LE(0) !== MAGIC) corrupt('not a Quarry data file (bad magic number)');
-  const fileKind = buf.toString('latin1', 4, 8);
-  if (fileKind !== kind) corrupt(`expected a "${kind}" file, found "${fileKind}"`);
-  const version = buf.readUInt32LE(8);
-  if (version > maxVersion) {
-    throw new QuarryError('CORRUPT', `format version ${version} is newer than this Quarry supports (${maxVersion})`, { file: path }, 'upgrade Quarry');
-  }
-  const tocLength = buf.readUInt32LE(12);
-  const payloadBytes = buf.readDoubleLE(16);
-  if (HEADER_BYTES + payloadBytes !== buf.length) corrupt(`size is ${buf.length} bytes, header says ${HEADER_BYTES + payloadBytes} (truncated or extended)`);
-  if (expect?.bytes !== undefined && expect.bytes !== buf.length) corrupt(`size is ${buf.length} bytes, the manifest says ${expect.bytes}`);
+  const corrupt = (why: string): never => corruptFile(path, why);
+  const { kind: fileKind, version, tocLength, crc: want } = checkHeader(path, buf.subarray(0, HEADER_BYTES), buf.length, kind, maxVersion, expect?.bytes);
   if (expect?.verifyChecksum !== false) {
-    const want = buf.readUInt32LE(24);
     const got = crc32(buf.subarray(HEADER_BYTES)) >>> 0;
     if (want !== got) corrupt(`checksum mismatch (stored ${want.toString(16)}, computed ${got.toString(16)})`);
   }
-  let toc: { meta: Record<string, unknown>; sections: TocEntry[] };
-  try {
-    toc = JSON.parse(buf.toString('utf8', HEADER_BYTES, HEADER_BYTES + tocLength)) as typeof toc;
-  } catch {
-    return corrupt('table of contents is not valid JSON');
-  }
+  const toc = parseToc(path, buf.toString('utf8', HEADER_BYTES, HEADER_BYTES + tocLength));
   const dataStart = align8(HEADER_BYTES + tocLength);
   const byName = new Map(toc.sections.map((s) => [s.name, s]));
   return {
@@ -203,9 +222,7 @@ export function readSectionFile(path: string, kind: string, maxVersion: number, 
  * file is read piece by piece through a descriptor instead of all at once.
  */
 function readSectionFileInParts(path: string, kind: string, maxVersion: number, expect: SectionReadOptions, onDisk: ReadonlySet<string>): SectionFile {
-  const corrupt = (why: string): never => {
-    throw new QuarryError('CORRUPT', why, { file: path }, 'restore the collection from a snapshot or re-index');
-  };
+  const corrupt = (why: string): never => corruptFile(path, why);
   let fd: number | undefined;
   try {
     fd = openSync(path, 'r');
@@ -219,17 +236,8 @@ function readSectionFileInParts(path: string, kind: string, maxVersion: number, 
       }
     };
     const header = Buffer.alloc(HEADER_BYTES);
-    if (size < HEADER_BYTES) corrupt('not a Quarry data file (bad magic number)');
-    readAt(header, 0);
-    if (header.readUInt32LE(0) !== MAGIC) corrupt('not a Quarry data file (bad magic number)');
-    const fileKind = header.toString('latin1', 4, 8);
-    if (fileKind !== kind) corrupt(`expected a "${kind}" file, found "${fileKind}"`);
-    const version = header.readUInt32LE(8);
-    if (version > maxVersion) throw new QuarryError('CORRUPT', `format version ${version} is newer than this Quarry supports (${maxVersion})`, { file: path }, 'upgrade Quarry');
-    const tocLength = header.readUInt32LE(12);
-    const payloadBytes = header.readDoubleLE(16);
-    if (HEADER_BYTES + payloadBytes !== size) corrupt(`size is ${size} bytes, header says ${HEADER_BYTES + payloadBytes} (truncated or extended)`);
-    if (expect.bytes !== undefined && expect.bytes !== size) corrupt(`size is ${size} bytes, the manifest says ${expect.bytes}`);
+    if (size >= HEADER_BYTES) readAt(header, 0);
+    const { kind: fileKind, version, tocLength, crc: want } = checkHeader(path, header, size, kind, maxVersion, expect.bytes);
     if (expect.verifyChecksum !== false) {
       const chunk = Buffer.allocUnsafe(Math.min(1 << 23, Math.max(1, size - HEADER_BYTES)));
       let crc = 0;
@@ -238,23 +246,18 @@ function readSectionFileInParts(path: string, kind: string, maxVersion: number, 
         readAt(part, pos);
         crc = crc32(part, crc);
       }
-      const want = header.readUInt32LE(24);
       if (want !== crc >>> 0) corrupt(`checksum mismatch (stored ${want.toString(16)}, computed ${(crc >>> 0).toString(16)})`);
     }
     const tocBytes = Buffer.alloc(tocLength);
     readAt(tocBytes, HEADER_BYTES);
-    let toc: { meta: Record<string, unknown>; sections: TocEntry[] };
-    try {
-      toc = JSON.parse(tocBytes.toString('utf8')) as typeof toc;
-    } catch {
-      return corrupt('table of contents is not valid JSON');
-    }
+    const toc = parseToc(path, tocBytes.toString('utf8'));
     const dataStart = align8(HEADER_BYTES + tocLength);
     const byName = new Map(toc.sections.map((e) => [e.name, e]));
     const entry = (name: string, type: new (...args: never[]) => SectionArray): TocEntry & { bytes: number } => {
       const e = byName.get(name);
       if (e === undefined) return corrupt(`missing section "${name}"`);
-      const ctor = DTYPES[e.dtype] as unknown as { BYTES_PER_ELEMENT: number };
+      const ctor = DTYPES[e.dtype] as unknown as { BYTES_PER_ELEMENT: number } | undefined;
+      if (ctor === undefined) return corrupt(`section "${name}" has an unknown type "${e.dtype}"`);
       if ((ctor as unknown) !== (type as unknown)) return corrupt(`section "${name}" has type ${e.dtype}`);
       const bytes = e.length * ctor.BYTES_PER_ELEMENT;
       if (dataStart + e.offset + bytes > size) return corrupt(`section "${name}" runs past the end of the file`);
@@ -264,7 +267,8 @@ function readSectionFileInParts(path: string, kind: string, maxVersion: number, 
     const loaded = new Map<string, SectionArray>();
     for (const e of toc.sections) {
       if (onDisk.has(e.name)) continue;
-      const ctor = DTYPES[e.dtype] as unknown as new (n: number) => SectionArray;
+      const ctor = DTYPES[e.dtype] as unknown as (new (n: number) => SectionArray) | undefined;
+      if (ctor === undefined) return corrupt(`section "${e.name}" has an unknown type "${e.dtype}"`);
       const { bytes } = entry(e.name, ctor as never);
       const arr = new ctor(e.length);
       readAt(new Uint8Array(arr.buffer, 0, bytes), dataStart + e.offset);

@@ -1,7 +1,7 @@
 // Section files read whole and read in parts (some sections left on disk) agree:
 // every in-memory section has the same values, and every section left on disk is
 // found at the byte offset that holds its values.
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -52,5 +52,10 @@ describe('section files read in parts', () => {
     expect(() => f.locate('zz', Float32Array)).toThrow('missing section "zz"');
     expect(() => f.get('zz', Uint8Array)).toThrow('missing section "zz"');
     expect(() => readSectionFile(path, 'NOPE', 1, { onDisk: ['a'] })).toThrow('expected a "NOPE" file, found "TEST"');
+    // a table of contents naming a type that does not exist (checksum not verified)
+    const bad = join(dir, 'bad-type.bin');
+    writeFileSync(bad, Buffer.from(readFileSync(path).toString('latin1').replace('"u8"', '"u9"'), 'latin1'));
+    expect(() => readSectionFile(bad, 'TEST', 1, { onDisk: ['a'], verifyChecksum: false })).toThrow('section "b" has an unknown type "u9"');
+    expect(() => readSectionFile(bad, 'TEST', 1)).toThrow(/checksum mismatch/);
   });
 });
