@@ -16,6 +16,7 @@ import { absoluteEncoderPaths } from '../encode/field-encoders.js';
 import { fsyncDirectory, ioError } from '../io/atomic-file.js';
 import { QuarryError } from '../io/quarry-error.js';
 import { listGenerations, MANIFEST_FORMAT, readLatestManifest, readManifest, writeManifest, type Manifest } from './manifest.js';
+import { removeQuietly } from './generations.js';
 import { Snapshot } from './reader.js';
 import { parseSchema, type CollectionSchema } from './schema.js';
 import { acquireWriteLock } from './write-lock.js';
@@ -142,10 +143,10 @@ export class Collection {
       }
     }
     for (const entry of readdirSync(this.dir)) {
-      if (/^seg-\d+$/.test(entry) && !referenced.has(entry)) rmSync(join(this.dir, entry), { recursive: true, force: true });
+      if (/^seg-\d+$/.test(entry) && !referenced.has(entry)) removeQuietly(join(this.dir, entry));
       // A background merge that never reached a commit (the writer crashed, or was aborted).
-      if (/^merge-\d+-[0-9a-z]+$/.test(entry)) rmSync(join(this.dir, entry), { recursive: true, force: true });
-      if (entry.includes('.tmp-')) rmSync(join(this.dir, entry), { force: true });
+      if (/^merge-\d+-[0-9a-z]+$/.test(entry)) removeQuietly(join(this.dir, entry));
+      if (entry.includes('.tmp-')) removeQuietly(join(this.dir, entry));
     }
   }
 }

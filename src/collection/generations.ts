@@ -20,15 +20,29 @@ export function removeOldGenerations(dir: string, current: number): void {
       if (s.deletes !== undefined) referenced.add(`${s.name}/${s.deletes.file}`);
     }
   }
-  for (const g of gens) if (!keep.includes(g)) rmSync(join(dir, manifestName(g)), { force: true });
+  for (const g of gens) if (!keep.includes(g)) removeQuietly(join(dir, manifestName(g)));
   for (const entry of readdirSync(dir)) {
     if (!/^seg-\d+$/.test(entry)) continue;
     if (!referenced.has(entry)) {
-      rmSync(join(dir, entry), { recursive: true, force: true });
+      removeQuietly(join(dir, entry));
       continue;
     }
     for (const f of readdirSync(join(dir, entry))) {
-      if (/^deletes-\d+\.bin$/.test(f) && !referenced.has(`${entry}/${f}`)) rmSync(join(dir, entry, f), { force: true });
+      if (/^deletes-\d+\.bin$/.test(f) && !referenced.has(`${entry}/${f}`)) removeQuietly(join(dir, entry, f));
     }
+  }
+}
+
+/**
+ * Removes a file or folder, ignoring failure. This runs after the new generation is
+ * durable, so a file that cannot be removed now (held open elsewhere, a permission
+ * problem) must not make the commit look failed; the next commit, or opening the
+ * collection, removes what is left.
+ */
+export function removeQuietly(path: string): void {
+  try {
+    rmSync(path, { recursive: true, force: true });
+  } catch {
+    // left for the next clean-up
   }
 }
