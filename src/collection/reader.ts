@@ -22,7 +22,7 @@ import { Bitset } from '../kernels/bitset.js';
 import { runParsedQuery, runQuery, type PipelineResult, type QuerySource } from '../search/pipeline.js';
 import { parseQuerySpec, type QuerySpec } from '../search/query-spec.js';
 import { rerankWithCrossEncoder } from '../search/cross-encoder-stage.js';
-import { rm3Expand, RM3_DEFAULTS, type Rm3Params } from '../search/rm3.js';
+import { resolveRm3Params, rm3Expand, type Rm3Params } from '../search/rm3.js';
 import { analyzersOf, Segment } from './segment.js';
 
 /** Options of a text search. */
@@ -134,6 +134,7 @@ export class Snapshot {
 
   /** BM25 search over the text fields. */
   search(text: string, opts: TextSearchOptions = {}): Hit[] {
+    if (typeof text !== 'string') throw new QuarryError('BAD_ARGUMENT', `query text must be a string, got ${typeof text}`, { field: 'text' });
     const k = opts.k ?? 10;
     if (!Number.isInteger(k) || k < 1) throw new QuarryError('BAD_ARGUMENT', `k must be a positive integer, got ${k}`, { field: 'k' });
     return this.searchTerms(this.queryTerms(text, opts.fields), k, opts.mode ?? 'auto', opts.includeStored ?? true);
@@ -145,6 +146,7 @@ export class Snapshot {
    */
   topDocs(terms: readonly QueryTerm[], k: number, mode: SearchMode = 'auto'): { docs: Float64Array; scores: Float64Array } {
     if (!Number.isInteger(k) || k < 1) throw new QuarryError('BAD_ARGUMENT', `k must be a positive integer, got ${k}`, { field: 'k' });
+    if (mode !== 'auto' && mode !== 'pruned' && mode !== 'exhaustive') throw new QuarryError('BAD_ARGUMENT', `mode must be "auto", "pruned" or "exhaustive", not ${JSON.stringify(mode)}`, { field: 'mode' });
     return this.searcher.search(terms, k, mode);
   }
 
@@ -157,7 +159,7 @@ export class Snapshot {
   searchRm3(text: string, field: string, opts: { k?: number; params?: Partial<Rm3Params>; includeStored?: boolean } = {}): Hit[] {
     const spec = this.schema.fields[field];
     if (spec === undefined || spec.type !== 'text') throw new QuarryError('BAD_ARGUMENT', `"${field}" is not a text field`, { field: 'field' });
-    const p = { ...RM3_DEFAULTS, ...(opts.params ?? {}) };
+    const p = resolveRm3Params(opts.params);
     const analyzer = this.analyzers.get(field)!;
     const first = this.searchTerms(this.queryTerms(text, [field]), p.fbDocs, 'auto', false);
     const sources = spec.from ?? [field];

@@ -3,5 +3,5 @@ export { parseQuerySpec, fillQueryTemplate, querySpecSchema, type QuerySpec, typ
 export { evaluateWhere, validateWhere, whereSchema, type Where, type FilterColumns, type FieldKinds } from './where.js';
 export { fuseRrf, fuseWeighted, type LegResult, type Fused } from './fusion.js';
 export { runQuery, type QuerySource, type PipelineHit, type PipelineResult, type LegHits } from './pipeline.js';
-export { rm3Expand, RM3_DEFAULTS, type Rm3Params, type FeedbackDoc } from './rm3.js';
+export { resolveRm3Params, rm3Expand, RM3_DEFAULTS, type Rm3Params, type FeedbackDoc } from './rm3.js';
 export { highlight, queryTermSet, type HighlightFragment, type HighlightOptions } from './highlight.js';

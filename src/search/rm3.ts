@@ -7,6 +7,7 @@
  * query using originalQueryWeight, and the mix is searched again as a
  * weighted BM25 query.
  */
+import { QuarryError } from '../io/quarry-error.js';
 
 /** RM3 settings (Anserini's defaults). */
 export interface Rm3Params {
@@ -19,6 +20,27 @@ export interface Rm3Params {
 
 /** RM3 defaults: Anserini's (10 feedback terms from 10 documents, original query weight 0.5). */
 export const RM3_DEFAULTS: Rm3Params = { fbTerms: 10, fbDocs: 10, originalQueryWeight: 0.5, maxDocFreqShare: 0.1 };
+
+/**
+ * RM3 settings with defaults filled, each checked: counts are positive integers,
+ * the query weight lies in [0, 1], the document-frequency share in (0, 1], and
+ * unknown names are errors (a misspelt setting would otherwise do nothing).
+ */
+export function resolveRm3Params(given: Readonly<Record<string, unknown>> = {}): Rm3Params {
+  for (const name of Object.keys(given)) {
+    if (!(name in RM3_DEFAULTS)) throw new QuarryError('BAD_ARGUMENT', `"${name}" is not an RM3 parameter`, { field: `params.${name}` }, `RM3 takes: ${Object.keys(RM3_DEFAULTS).join(', ')}`);
+  }
+  const p = { ...RM3_DEFAULTS, ...given } as Record<keyof Rm3Params, unknown>;
+  const bad = (name: keyof Rm3Params, what: string): never => {
+    throw new QuarryError('BAD_ARGUMENT', `${name} must be ${what}, got ${JSON.stringify(p[name])}`, { field: `params.${name}` });
+  };
+  for (const name of ['fbTerms', 'fbDocs'] as const) if (!Number.isInteger(p[name]) || (p[name] as number) < 1) bad(name, 'a positive integer');
+  const w = p.originalQueryWeight;
+  if (typeof w !== 'number' || !(w >= 0 && w <= 1)) bad('originalQueryWeight', 'a number in [0, 1]');
+  const share = p.maxDocFreqShare;
+  if (typeof share !== 'number' || !(share > 0 && share <= 1)) bad('maxDocFreqShare', 'a number in (0, 1]');
+  return p as Rm3Params;
+}
 
 /** A feedback document: its analyzed terms and first-pass score. */
 export interface FeedbackDoc {

@@ -10,7 +10,7 @@ import { writeFileAtomic } from '../../io/atomic-file.js';
 import { QuarryError } from '../../io/quarry-error.js';
 import { readQueries } from '../../io/beir.js';
 import { readFileSync } from 'node:fs';
-import { parseFieldBoosts, pickField } from './search-command.js';
+import { parseFieldBoosts, pickField, rm3Option } from './search-command.js';
 import { fillQueryTemplate } from '../../search/query-spec.js';
 import { checkOptionScopes, type OptionScope } from '../option-scope.js';
 
@@ -28,6 +28,7 @@ interface RunFlags {
   measure?: string[];
   precision: number;
   quiet?: boolean;
+  rm3?: string | true;
 }
 
 /** Which run options go together: text queries (plain or through a spec) or sparse queries. */
@@ -37,6 +38,7 @@ const RUN_SCOPES: readonly OptionScope[] = [
   { option: 'spec', with: ['queries'] },
   { option: 'fields', with: ['queries'], without: ['spec'], hint: 'a query spec names fields in its legs' },
   { option: 'measure', with: ['qrels'] },
+  { option: 'rm3', with: ['queries'], without: ['spec'], hint: 'RM3 expands text queries' },
 ];
 
 /** Registers `quarry run`. */
@@ -54,13 +56,15 @@ export function registerRun(program: Command): void {
     .option('-k, --k <n>', 'results per query', intOption(1), 1000)
     .option('--tag <name>', 'run tag (sixth column)', 'quarry')
     .option('--fields <names>', 'text fields with optional boosts: title^2,contents')
+    .option('--rm3 [json]', 'BM25 with RM3 pseudo-relevance feedback (Anserini\'s defaults; optional JSON: fbTerms, fbDocs, originalQueryWeight, maxDocFreqShare) on the one text field, or the one named by --fields')
     .option('--qrels <file>', 'evaluate the run against these judgments (only judged queries are run)')
     .option('-m, --measure <name>', 'measure for --qrels (repeatable; default map, ndcg_cut.10, recall.100, recall.1000)', collect)
     .option('--precision <n>', 'decimals of scores in the run (Anserini writes 6)', intOption(0), 6)
     .option('--quiet', 'no progress bar')
     .addHelpText('after', `
 Example:
-  $ quarry run ./scifact-idx --queries scifact/queries.jsonl --qrels scifact/qrels/test.tsv --output bm25.run`)
+  $ quarry run ./scifact-idx --queries scifact/queries.jsonl --qrels scifact/qrels/test.tsv --output bm25.run
+  $ quarry run ./cacm-idx --queries cacm/queries.jsonl --qrels cacm/qrels.tsv --rm3 --output bm25-rm3.run`)
     .action(guarded(async (dir: string, flags: RunFlags, cmd: Command) => {
       checkOptionScopes(cmd, RUN_SCOPES);
       const snap = Collection.open(dir).reader();
@@ -108,7 +112,8 @@ Example:
         const r = runQueries(snap, flags.queries!, flags.output, {
           k: flags.k,
           tag: flags.tag,
-          fields: flags.fields === undefined ? undefined : parseFieldBoosts(flags.fields),
+          fields: flags.fields === undefined || flags.rm3 !== undefined ? undefined : parseFieldBoosts(flags.fields),
+          rm3: flags.rm3 === undefined ? undefined : rm3Option(snap.schema.fields, flags.rm3, flags.fields),
           only: qrels === undefined ? undefined : new Set(qrels.keys()),
           quiet: flags.quiet,
           precision: flags.precision,

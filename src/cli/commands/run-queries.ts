@@ -1,6 +1,7 @@
 /** Runs a query file against a collection and writes a TREC run (used by `quarry run` and `quarry quickstart`). */
 import { closeSync, openSync, writeSync } from 'node:fs';
 import type { Snapshot, TextSearchOptions } from '../../collection/index.js';
+import type { Rm3Params } from '../../search/rm3.js';
 import { readQueries } from '../../io/beir.js';
 import { ioError } from '../../io/atomic-file.js';
 import { createProgress } from '../progress.js';
@@ -15,6 +16,8 @@ export interface RunQueriesOptions {
   quiet?: boolean;
   /** Decimals of the scores written (Anserini writes 6; trec_eval breaks the resulting ties by docno). */
   precision?: number;
+  /** BM25 + RM3 feedback on this text field instead of plain BM25 (`fields` is then not used). */
+  rm3?: { field: string; params?: Partial<Rm3Params> };
 }
 
 /** Searches every query and writes `qid Q0 docno rank score tag` lines to `output`. Returns counts and timing. */
@@ -33,7 +36,10 @@ export function runQueries(snap: Snapshot, queriesPath: string, output: string, 
   try {
     queries.forEach(([qid, text], i) => {
       const t0 = performance.now();
-      const hits = snap.search(text, { k: opts.k, fields: opts.fields, includeStored: false });
+      const hits =
+        opts.rm3 === undefined
+          ? snap.search(text, { k: opts.k, fields: opts.fields, includeStored: false })
+          : snap.searchRm3(text, opts.rm3.field, { k: opts.k, params: opts.rm3.params, includeStored: false });
       searchMs += performance.now() - t0;
       let out = '';
       hits.forEach((h, r) => {

@@ -4,6 +4,7 @@ import { Collection, type Hit } from '../../collection/index.js';
 import { QuarryError } from '../../io/quarry-error.js';
 import { readFileSync } from 'node:fs';
 import { checkOptionScopes, givenOnCommandLine, type OptionScope } from '../option-scope.js';
+import { resolveRm3Params, type Rm3Params } from '../../search/rm3.js';
 import { guarded, intOption } from '../run-command.js';
 
 interface SearchFlags {
@@ -16,6 +17,7 @@ interface SearchFlags {
   field?: string;
   params?: string;
   spec?: string;
+  rm3?: string | true;
 }
 
 function parseJsonOption(text: string, option: string): unknown {
@@ -42,7 +44,8 @@ const SEARCH_SCOPES: readonly OptionScope[] = [
   { option: 'field', with: ['vector', 'sparse'], hint: 'text search takes --fields' },
   { option: 'params', with: ['vector', 'sparse'], hint: 'text search has none; in a query spec, params go in its legs' },
   { option: 'fields', without: ['vector', 'sparse', 'spec'], hint: 'a query spec names fields in its legs' },
-  { option: 'exhaustive', without: ['vector', 'sparse', 'spec'] },
+  { option: 'exhaustive', without: ['vector', 'sparse', 'spec', 'rm3'] },
+  { option: 'rm3', without: ['vector', 'sparse', 'spec'], hint: 'RM3 expands a text query' },
 ];
 
 /** Registers `quarry search`. */
@@ -55,6 +58,7 @@ export function registerSearch(program: Command): void {
     .option('-k, --k <n>', 'number of results (with --spec: replaces the spec\'s k)', intOption(1), 10)
     .option('--fields <names>', 'comma-separated text fields to search, optionally with boosts: title^2,contents')
     .option('--exhaustive', 'score every posting instead of pruning (same results; for checking)')
+    .option('--rm3 [json]', 'BM25 with RM3 pseudo-relevance feedback (Anserini\'s defaults; optional JSON: fbTerms, fbDocs, originalQueryWeight, maxDocFreqShare) on the one text field, or the one named by --fields')
     .option('--vector <json>', 'nearest-neighbour search with this vector (a JSON array) on --field')
     .option('--sparse <json>', 'learned-sparse search with this {token: weight} query on --field')
     .option('--field <name>', 'field for --vector or --sparse (default: the only field of that kind)')
@@ -64,6 +68,7 @@ export function registerSearch(program: Command): void {
     .addHelpText('after', `
 Examples:
   $ quarry search ./scifact-idx "microRNA regulation of cancer" -k 5
+  $ quarry search ./cacm-idx "parallel sorting algorithms" --rm3 '{"fbDocs":5}'
   $ quarry search ./vectors --vector "[0.12, -0.3, 0.5]" --field emb --params '{"efSearch":128}'
   $ quarry search ./splade --sparse '{"brother": 1.6, "paula": 2.1}' --params '{"queryCut":10}'
   $ quarry search ./idx --spec hybrid.json --json`)
@@ -106,7 +111,10 @@ Examples:
         hits = snap.searchVector(field, vector as number[], { k: flags.k, params });
       } else {
         if (words.length === 0) throw new QuarryError('BAD_ARGUMENT', 'give query text, or --vector, --sparse or --spec', { field: 'query' });
-        hits = snap.search(words.join(' '), { k: flags.k, fields, mode: flags.exhaustive ? 'exhaustive' : 'auto' });
+        if (flags.rm3 !== undefined) {
+          const { field, params } = rm3Option(snap.schema.fields, flags.rm3, flags.fields);
+          hits = snap.searchRm3(words.join(' '), field, { k: flags.k, params });
+        } else hits = snap.search(words.join(' '), { k: flags.k, fields, mode: flags.exhaustive ? 'exhaustive' : 'auto' });
       }
       const ms = performance.now() - t0;
       if (flags.json) {
@@ -127,6 +135,35 @@ export function parseFieldBoosts(spec: string): Record<string, number> {
     out[name!] = boost === undefined ? 1 : Number(boost);
   }
   return out;
+}
+
+/**
+ * What `--rm3 [json]` asks for: RM3 parameters (checked now, so a bad one is named
+ * before any search) and the one text field it expands, named by --fields or the
+ * collection's only text field.
+ */
+export function rm3Option(schemaFields: Readonly<Record<string, { type: string }>>, rm3: string | true, fields: string | undefined): { field: string; params: Rm3Params } {
+  let given: Record<string, unknown> = {};
+  if (rm3 !== true) {
+    const parsed = parseJsonOption(rm3, '--rm3');
+    if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw new QuarryError('BAD_ARGUMENT', 'expected a JSON object of RM3 parameters, e.g. \'{"fbDocs":10}\'', { field: '--rm3' });
+    given = parsed as Record<string, unknown>;
+  }
+  let params: Rm3Params;
+  try {
+    params = resolveRm3Params(given);
+  } catch (e) {
+    throw new QuarryError('BAD_ARGUMENT', (e as Error).message, { field: '--rm3' });
+  }
+  if (fields === undefined) {
+    const names = Object.entries(schemaFields).filter(([, f]) => f.type === 'text').map(([n]) => n);
+    if (names.length === 1) return { field: names[0]!, params };
+    throw new QuarryError('BAD_ARGUMENT', names.length === 0 ? 'this collection has no text field' : `RM3 expands one text field: name it with --fields (one of: ${names.join(', ')})`, { field: '--rm3' });
+  }
+  const boosts = parseFieldBoosts(fields);
+  const named = Object.keys(boosts);
+  if (named.length !== 1 || boosts[named[0]!] !== 1) throw new QuarryError('BAD_ARGUMENT', 'with --rm3, give exactly one text field and no boost', { field: '--fields' });
+  return { field: named[0]!, params };
 }
 
 /** The field named by --field, or the only field of `type`. */
