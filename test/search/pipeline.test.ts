@@ -42,6 +42,8 @@ describe('query spec validation', () => {
   it('names wrong fields and filters', () => {
     expect(() => snap.query({ retrieve: [{ field: 'emb', text: 'solar' }] })).toThrow(/retrieve\[0\]\.field: "emb" is not a text field/);
     expect(() => snap.query({ retrieve: [{ field: 'text', text: 'solar', params: { efSearch: 3 } }] })).toThrow('retrieve[0].params: a BM25 leg takes no search parameters');
+    expect(() => snap.search('solar', { mode: 'fast' as never })).toThrow('mode: mode must be "auto", "pruned" or "exhaustive", not "fast"');
+    expect(() => snap.search(42 as unknown as string)).toThrow('text: query text must be a string, got number');
     expect(() => snap.query({ retrieve: [{ field: 'text', text: 'solar' }], filter: { where: { colour: 'red' } } })).toThrow(/filter\.where\.colour: "colour" is not a metadata field/);
     expect(() => snap.query({ retrieve: [{ field: 'text', text: 'solar' }], filter: { where: { lang: { gt: 3 } } } })).toThrow(/range "gt" needs a number field/);
   });
