@@ -52,11 +52,14 @@ function failedMerge(e: unknown, started: number): MergeOutcome {
 /** Runs one merge where it is called (the worker's body, and the fallback without a worker). */
 export function runMerge(dir: string, folder: string, segments: readonly SegmentInfo[], deleted: readonly Uint8Array[], schema: CollectionSchema): MergeOutcome {
   const started = performance.now();
+  const segs: Segment[] = [];
   try {
-    const segs = segments.map((info, i) => new Segment(dir, info, schema, false, deleted[i]));
+    for (let i = 0; i < segments.length; i++) segs.push(new Segment(dir, segments[i]!, schema, false, deleted[i]));
     return { ok: true, info: mergeSegments(dir, folder, segs, schema), ms: performance.now() - started };
   } catch (e) {
     return failedMerge(e, started);
+  } finally {
+    for (const s of segs) s.close();
   }
 }
 

@@ -20,7 +20,7 @@ import type { MultiVectorIndex } from '../index/multivector/index.js';
 import { SparseField, SparseFieldBuilder } from './sparse-field.js';
 import { readTombstones } from './tombstones.js';
 import { Bitset } from '../kernels/bitset.js';
-import { buildDense, readDense, writeDense } from '../index/dense-families.js';
+import { buildDense, closeDiskFloats, readDense, writeDense } from '../index/dense-families.js';
 import type { DenseIndex, DenseSearchOptions } from '../index/dense-types.js';
 
 const IDS = 'ids.bin';
@@ -200,6 +200,16 @@ export class Segment {
   }
 
   private live: Bitset | null = null;
+
+  /**
+   * Releases what the segment holds open: the files of rescoring floats left on
+   * disk. Only for segments no reader shares (a merge's inputs); readers' segments
+   * are released when they are garbage-collected, which a worker thread never does
+   * before it ends.
+   */
+  close(): void {
+    for (const index of this.dense.values()) closeDiskFloats(index);
+  }
 
   /** An allow-list of live documents (computed once), or null when nothing is deleted. */
   liveBitset(): Bitset | null {

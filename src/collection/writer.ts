@@ -398,6 +398,8 @@ export class CollectionWriter {
     } catch (e) {
       rmSync(join(this.dir, name), { recursive: true, force: true });
       throw e;
+    } finally {
+      for (const s of segs) s.close();
     }
   }
 

@@ -98,6 +98,12 @@ export function readDense(path: string, expect?: CompressedReadOptions): DenseIn
   return read() as DenseIndex<DenseSearchOptions & Record<string, unknown>>;
 }
 
+/** Closes the file an index reads its rescoring floats from, if it left them on disk. */
+export function closeDiskFloats(index: DenseIndex): void {
+  const i = index as AnyDense;
+  if ('binarizer' in i || 'quantizer' in i || 'coarse' in i) i.diskFloats?.close();
+}
+
 /**
  * Row `r` of the floats an index was built from (normalized for cosine), for
  * exact scores of single documents (feedback, reranking): a view of memory, or
