@@ -104,9 +104,16 @@ export class Collection {
     return new Snapshot(this.dir, readLatestManifest(this.dir), opts.verifyChecksums ?? true, opts.previous ?? null);
   }
 
-  /** Documents, segments, fields and sizes. */
-  info(): CollectionInfo {
-    const snap = this.reader({ verifyChecksums: false });
+  /**
+   * Documents, segments, fields and sizes of the newest generation, or of `snapshot`
+   * (one of this collection's): describing an open snapshot reads nothing, while
+   * describing the newest generation opens it, which reads every segment.
+   */
+  info(snapshot?: Snapshot): CollectionInfo {
+    if (snapshot !== undefined && resolve(snapshot.dir) !== resolve(this.dir)) {
+      throw new QuarryError('BAD_ARGUMENT', 'the snapshot is of another collection', { file: snapshot.dir });
+    }
+    const snap = snapshot ?? this.reader({ verifyChecksums: false });
     const m = snap.manifest;
     const segments = m.segments.map((s) => ({ name: s.name, documents: s.numDocs, bytes: Object.values(s.files).reduce((a, f) => a + f.bytes, 0) }));
     const fields = Object.entries(m.schema.fields).map(([name, spec]) => {

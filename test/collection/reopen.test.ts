@@ -69,5 +69,8 @@ describe('reopening a collection with the previous snapshot', () => {
     expect(bSnap.segments[0]!.info.name).toBe(fromA.segments[0]!.info.name);
     expect(bSnap.segments[0]).not.toBe(fromA.segments[0]);
     expect(answers(bSnap)).toEqual(answers(b.reader()));
+    // describing an open snapshot: the same figures as opening the newest generation
+    expect(b.info(bSnap)).toEqual(b.info());
+    expect(() => b.info(fromA)).toThrow('the snapshot is of another collection');
   });
 });

@@ -2,7 +2,7 @@
 // NDJSON), search with filters/facets/highlights/explain, batch runs
 // evaluated against posted qrels, metrics, OpenAPI, and the 4xx answers to
 // bad requests.
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { join } from 'node:path';
 import { Collection } from '../../src/collection/index.js';
 import { evaluateRun, qrelsFromTriples, type RunData } from '../../src/eval/index.js';
@@ -38,6 +38,20 @@ describe('collections', () => {
     const info = await t.call('GET', '/v1/collections/papers');
     expect(info.json.documents).toBe(0);
     expect(Object.keys(info.json.schema.fields)).toEqual(['title', 'body', 'lang', 'year']);
+  });
+
+  it('lists and describes collections from the served snapshots, without reading them again', async () => {
+    await t.call('GET', '/v1/collections/papers'); // the first use opens the served snapshot
+    const opened = vi.spyOn(Collection.prototype, 'reader');
+    try {
+      for (let i = 0; i < 3; i++) {
+        expect((await t.call('GET', '/v1/collections')).status).toBe(200);
+        expect((await t.call('GET', '/v1/collections/papers')).json.generation).toBeGreaterThan(0);
+      }
+      expect(opened).not.toHaveBeenCalled();
+    } finally {
+      opened.mockRestore();
+    }
   });
 
   it('refuses a duplicate, a bad name and a bad schema with the offending path', async () => {

@@ -16,14 +16,16 @@ export function registerCollectionRoutes(app: FastifyInstance, ctx: ServerContex
 
   app.get('/v1/collections', { config: read }, () => ({
     collections: ctx.collections.names().map((name) => {
-      const info = ctx.collections.get(name).collection.info();
+      // the served snapshot: describing it reads nothing from disk
+      const c = ctx.collections.get(name);
+      const info = c.collection.info(c.reader());
       return { name, documents: info.documents, generation: info.generation, segments: info.segments.length, bytes: info.bytes };
     }),
   }));
 
   app.get<{ Params: NameParams }>('/v1/collections/:name', { config: read }, (req) => {
     const c = ctx.collections.get(req.params.name);
-    const info = c.collection.info();
+    const info = c.collection.info(c.reader());
     return {
       name: c.name,
       generation: info.generation,
@@ -40,7 +42,7 @@ export function registerCollectionRoutes(app: FastifyInstance, ctx: ServerContex
     const body = parseRequest(createCollectionBody, req.body, 'body');
     const c = ctx.collections.create(req.params.name, body.schema);
     void reply.status(201);
-    return { name: c.name, generation: c.collection.info().generation, schema: c.collection.schema };
+    return { name: c.name, generation: c.reader().generation, schema: c.collection.schema };
   });
 
   app.delete<{ Params: NameParams }>('/v1/collections/:name', { config: admin }, (req) => {
