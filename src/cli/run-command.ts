@@ -24,11 +24,12 @@ export function guarded<A extends unknown[]>(action: (...args: A) => void | Prom
 }
 
 /** Parses an integer option for commander; a bad value is reported by commander with the option's name. */
-export function intOption(min = Number.MIN_SAFE_INTEGER): (value: string) => number {
+export function intOption(min = Number.MIN_SAFE_INTEGER, max = Number.MAX_SAFE_INTEGER): (value: string) => number {
   return (value: string) => {
     const n = Number(value);
-    if (!Number.isInteger(n) || n < min) {
-      throw new InvalidArgumentError(`expected an integer${min > Number.MIN_SAFE_INTEGER ? ` >= ${min}` : ''}.`);
+    if (!Number.isInteger(n) || n < min || n > max) {
+      const range = max < Number.MAX_SAFE_INTEGER ? ` from ${min} to ${max}` : min > Number.MIN_SAFE_INTEGER ? ` >= ${min}` : '';
+      throw new InvalidArgumentError(`expected an integer${range}.`);
     }
     return n;
   };

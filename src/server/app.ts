@@ -120,7 +120,7 @@ export async function createServer(options: ServerOptions): Promise<QuarryServer
   );
 
   if (o.corsOrigins.length > 0) {
-    await app.register(cors, { origin: o.corsOrigins, allowedHeaders: ['authorization', 'x-api-key', 'content-type'], methods: ['GET', 'POST', 'PUT', 'DELETE'] });
+    await app.register(cors, { origin: o.corsOrigins.length === 1 && o.corsOrigins[0] === '*' ? '*' : o.corsOrigins, allowedHeaders: ['authorization', 'x-api-key', 'content-type'], methods: ['GET', 'POST', 'PUT', 'DELETE'] });
   }
 
   registerSystemRoutes(app, context);

@@ -2,6 +2,8 @@
 import type { ApiKey, Role } from './api-keys.js';
 import type { CollectionRegistry } from './collection-registry.js';
 import type { ServerMetrics } from './server-metrics.js';
+import { QuarryError } from '../io/quarry-error.js';
+import { checkCorsOrigins } from './cors-origins.js';
 
 /** Settings of `quarry serve` and `createServer`. */
 export interface ServerOptions {
@@ -9,7 +11,7 @@ export interface ServerOptions {
   dataDir: string;
   /** API keys; when empty, every request is allowed (only sensible on loopback). */
   keys?: ApiKey[];
-  /** Origins allowed by CORS; empty or absent turns CORS off. */
+  /** Origins allowed by CORS (exact origins, or `*` alone for any); empty or absent turns CORS off. */
   corsOrigins?: string[];
   /** Largest request body in bytes (default 64 MiB). */
   bodyLimit?: number;
@@ -44,8 +46,14 @@ export interface RouteAccess {
   role: Role | 'none';
 }
 
-/** Fills in defaults. */
+/** Fills in defaults and checks every value (a bad one is named, never ignored). */
 export function resolveServerOptions(o: ServerOptions): ResolvedServerOptions {
+  checkCorsOrigins(o.corsOrigins ?? []);
+  const positive = (name: 'bodyLimit' | 'timeoutMs' | 'maxK' | 'maxDepth' | 'maxBatchQueries'): void => {
+    const v = o[name];
+    if (v !== undefined && (!Number.isInteger(v) || v < 1)) throw new QuarryError('BAD_ARGUMENT', `must be a positive integer, got ${v}`, { field: name });
+  };
+  for (const name of ['bodyLimit', 'timeoutMs', 'maxK', 'maxDepth', 'maxBatchQueries'] as const) positive(name);
   return {
     dataDir: o.dataDir,
     keys: o.keys ?? [],

@@ -246,6 +246,10 @@ describe('options outside their scope, usage errors and closed pipes', () => {
     expect(quarry(['search', idx, 'x', '--no-such-option']).status).toBe(64);
     expect(quarry(['search', idx, 'x', '-k', '0']).status).toBe(64);
     expect(quarry(['search']).status).toBe(64);
+    const port = quarry(['serve', join(dir, 'never-served'), '--port', '99999']);
+    expect(port.status).toBe(64);
+    expect(port.stderr).toContain('expected an integer from 0 to 65535');
+    expect(quarry(['serve', join(dir, 'never-served'), '--cors', 'app.example']).stderr).toContain("argument 'app.example' is invalid. expected an origin such as https://example.org or *.");
     expect(quarry(['search', '--help']).status).toBe(0);
     expect(quarry(['--version']).status).toBe(0);
   });

@@ -4,6 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { findKey, parseKeysVariable, readKeysFile, roleAllows } from '../../src/server/api-keys.js';
+import { createServer } from '../../src/server/index.js';
 import { startTestServer } from '../helpers/http-server.js';
 import { tempDir, writeFile } from '../helpers/temp-dir.js';
 
@@ -72,6 +73,15 @@ describe('CORS', () => {
     const preflight = await fetch(`${t.url}/v1/collections`, { method: 'OPTIONS', headers: { origin: 'http://app.example', 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization' } });
     expect(preflight.status).toBe(204);
     expect(preflight.headers.get('access-control-allow-headers')).toContain('authorization');
+  });
+
+  it('"*" alone allows any origin; what cannot be an origin is refused, as are bad limits', async () => {
+    const any = await startTestServer({ dataDir: join(dir, 'any'), corsOrigins: ['*'] });
+    expect((await fetch(`${any.url}/health`, { headers: { origin: 'http://anywhere.example' } })).headers.get('access-control-allow-origin')).toBe('*');
+    await expect(createServer({ dataDir: join(dir, 'bad'), corsOrigins: ['app.example'] })).rejects.toThrow('corsOrigins[0]: "app.example": expected an origin such as https://example.org or *');
+    await expect(createServer({ dataDir: join(dir, 'bad'), corsOrigins: ['https://app.example/path'] })).rejects.toThrow('expected just the origin https://app.example');
+    await expect(createServer({ dataDir: join(dir, 'bad'), corsOrigins: ['*', 'https://app.example'] })).rejects.toThrow('"*" allows every origin: give it alone');
+    await expect(createServer({ dataDir: join(dir, 'bad'), maxK: 0 })).rejects.toThrow('maxK: must be a positive integer, got 0');
   });
 });
 

@@ -1,12 +1,13 @@
 /** `quarry serve`: the HTTP API, the search page and the evaluation page over a folder of collections. */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Command } from 'commander';
+import { InvalidArgumentError, type Command } from 'commander';
 import { Collection } from '../../collection/index.js';
 import { QuarryError } from '../../io/quarry-error.js';
 import { createServer } from '../../server/app.js';
 import { parseKeysVariable, readKeysFile, type ApiKey } from '../../server/api-keys.js';
 import { CACM_FILES } from '../bundled-data.js';
+import { corsOriginProblem } from '../../server/cors-origins.js';
 import { collect, guarded, intOption } from '../run-command.js';
 import { importCorpus } from './index-command.js';
 
@@ -29,6 +30,13 @@ function isLoopback(host: string): boolean {
   return host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host);
 }
 
+/** Collects a repeatable --cors value, refusing what cannot be an origin. */
+function corsOriginOption(value: string, previous: string[] = []): string[] {
+  const problem = corsOriginProblem(value);
+  if (problem !== null) throw new InvalidArgumentError(`${problem}.`);
+  return collect(value, previous);
+}
+
 /** Registers `quarry serve`. */
 export function registerServe(program: Command): void {
   program
@@ -36,9 +44,9 @@ export function registerServe(program: Command): void {
     .description('serve the collections of a folder over HTTP: JSON API, search page at /, evaluation page at /eval')
     .argument('<data-dir>', 'folder holding one collection per sub-folder (created when missing)')
     .option('--host <host>', 'address to bind (loopback unless you say otherwise)', '127.0.0.1')
-    .option('--port <n>', 'port (0 picks a free one)', intOption(0), 7700)
+    .option('--port <n>', 'port (0 picks a free one)', intOption(0, 65535), 7700)
     .option('--keys <file>', 'API keys file: {"keys": [{"name", "key", "role": "read|write|admin"}]} (also: QUARRY_API_KEYS="role:key,...")')
-    .option('--cors <origin>', 'allow this origin (repeatable); CORS is off without it', collect)
+    .option('--cors <origin>', 'allow this origin, e.g. https://app.example.org (repeatable; * alone allows any); CORS is off without it', corsOriginOption)
     .option('--body-limit-mb <n>', 'largest request body in MiB', intOption(1), 64)
     .option('--timeout <ms>', 'per-request deadline in milliseconds', intOption(100), 30_000)
     .option('--max-k <n>', 'largest k of a search', intOption(1), 1000)
