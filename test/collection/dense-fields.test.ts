@@ -1,6 +1,6 @@
 // Dense vector fields in collections: every family builds per segment,
 // search merges segments, and bad vectors are rejected with line and field.
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, readlinkSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parseSchema } from '../../src/collection/index.js';
 import { buildFlat } from '../../src/index/flat/index.js';
@@ -86,24 +86,32 @@ describe('dense fields', () => {
   });
 
   it.runIf(existsSync('/proc/self/fd'))('merges, in the writer or on the merge worker, release the files of floats left on disk', () => {
-    const openFiles = (): number => readdirSync('/proc/self/fd').length;
+    // descriptors open on files under `dir` (other descriptors come and go with the test runner)
+    const openFiles = (dir: string): number =>
+      readdirSync('/proc/self/fd').filter((fd) => {
+        try {
+          return readlinkSync(`/proc/self/fd/${fd}`).startsWith(dir);
+        } catch {
+          return false; // closed while listing
+        }
+      }).length;
     const schema = parseSchema({ fields: { emb: { type: 'dense', dim: 100, metric: 'cosine', index: 'int8', floats: 'disk' } }, extra: ['text'] });
     // optimize merges in the writer's thread
     const c = buildCollection(root, docs.slice(0, 900), schema, { flushDocs: 300 });
-    const before = openFiles();
+    const before = openFiles(c.dir);
     const w = c.writer();
     w.optimize();
     w.close();
-    expect(openFiles()).toBeLessThanOrEqual(before);
+    expect(openFiles(c.dir)).toBeLessThanOrEqual(before);
     // a policy merge runs on the merge worker: three segments over a limit of two
     const d = buildCollection(root, [], schema);
     const bg = d.writer({ maxSegments: 2, flushDocs: 300 });
-    const start = openFiles();
+    const start = openFiles(d.dir);
     for (const doc of docs.slice(0, 900)) bg.add(doc);
     bg.commit();
     bg.waitForMerges();
     bg.close();
-    expect(openFiles()).toBeLessThanOrEqual(start);
+    expect(openFiles(d.dir)).toBeLessThanOrEqual(start);
     expect(d.reader().segments.length).toBe(1); // (a reader holds its own descriptor, released with it)
   });
 });
