@@ -20,7 +20,7 @@ import { removeQuietly } from './generations.js';
 import { Snapshot } from './reader.js';
 import { parseSchema, type CollectionSchema } from './schema.js';
 import { acquireWriteLock } from './write-lock.js';
-import { CollectionWriter, type WriterOptions } from './writer.js';
+import { checkWriterOptions, CollectionWriter, type WriterOptions } from './writer.js';
 
 /** Sizes and counts shown by `quarry info`. */
 export interface CollectionInfo {
@@ -85,6 +85,7 @@ export class Collection {
 
   /** Opens the single writer (fails with LOCKED if another writer holds the lock). */
   writer(opts: WriterOptions = {}): CollectionWriter {
+    checkWriterOptions(opts);
     const lock = acquireWriteLock(this.dir);
     try {
       this.removeOrphans();
@@ -101,6 +102,9 @@ export class Collection {
    * have not changed since are shared with it rather than read again.
    */
   reader(opts: { verifyChecksums?: boolean; previous?: Snapshot } = {}): Snapshot {
+    for (const name of Object.keys(opts)) {
+      if (name !== 'verifyChecksums' && name !== 'previous') throw new QuarryError('BAD_ARGUMENT', `"${name}" is not a reader option`, { field: name }, 'reader options: verifyChecksums, previous');
+    }
     return new Snapshot(this.dir, readLatestManifest(this.dir), opts.verifyChecksums ?? true, opts.previous ?? null);
   }
 

@@ -357,6 +357,10 @@ export class Snapshot {
 
   /** Each segment's sparse top k (deleted and disallowed rows excluded), merged. */
   private sparseTop(field: string, weights: ReadonlyMap<string, number>, k: number, params: Readonly<Record<string, number>>, allow: readonly (Bitset | null)[] | null): TopDocs {
+    // The indexes skip terms of weight <= 0, so a negative weight would be dropped rather than subtract.
+    for (const [token, w] of weights) {
+      if (typeof w !== 'number' || !Number.isFinite(w) || w < 0) throw new QuarryError('BAD_ARGUMENT', `weight of "${token}" is ${String(w)}`, { field: 'query' }, 'learned sparse weights are finite and >= 0');
+    }
     const heap = new TopKHeap(k);
     this.segments.forEach((seg, i) => {
       const hits = seg.sparse.get(field)!.search(weights, k, params, this.exclusion(i, allow));

@@ -46,6 +46,33 @@ export interface WriterOptions {
   onMerge?: (merge: MergeReport) => void;
 }
 
+const WRITER_OPTION_NAMES = ['flushPostings', 'flushDocs', 'maxSegments', 'mergeFactor', 'backgroundMerges', 'mergeHeapMB', 'onMerge'] as const;
+
+/**
+ * Checks writer options by name, type and range (a misspelt or out-of-range option
+ * would otherwise be ignored or make the merge policy misbehave).
+ */
+export function checkWriterOptions(opts: WriterOptions): void {
+  const given = opts as Record<string, unknown>;
+  for (const name of Object.keys(given)) {
+    if (!(WRITER_OPTION_NAMES as readonly string[]).includes(name)) {
+      throw new QuarryError('BAD_ARGUMENT', `"${name}" is not a writer option`, { field: name }, `writer options: ${WRITER_OPTION_NAMES.join(', ')}`);
+    }
+  }
+  for (const name of ['flushPostings', 'flushDocs', 'maxSegments', 'mergeFactor'] as const) {
+    const v = given[name];
+    if (v !== undefined && !(Number.isInteger(v) && (v as number) >= 1)) throw new QuarryError('BAD_ARGUMENT', `${name} must be a positive integer, got ${JSON.stringify(v)}`, { field: name });
+  }
+  if (given.backgroundMerges !== undefined && typeof given.backgroundMerges !== 'boolean') {
+    throw new QuarryError('BAD_ARGUMENT', `backgroundMerges must be true or false, got ${JSON.stringify(given.backgroundMerges)}`, { field: 'backgroundMerges' });
+  }
+  if (given.onMerge !== undefined && typeof given.onMerge !== 'function') throw new QuarryError('BAD_ARGUMENT', 'onMerge must be a function', { field: 'onMerge' });
+  const heap = given.mergeHeapMB;
+  if (heap !== undefined && !(typeof heap === 'number' && Number.isFinite(heap) && heap >= 1)) {
+    throw new QuarryError('BAD_ARGUMENT', `mergeHeapMB must be a number of megabytes >= 1, got ${String(heap)}`, { field: 'mergeHeapMB' });
+  }
+}
+
 /** One finished merge. */
 export interface MergeReport {
   /** Segments merged. */
@@ -100,9 +127,6 @@ export class CollectionWriter {
     this.mergeFactor = Math.max(2, opts.mergeFactor ?? 10);
     this.onMerge = opts.onMerge;
     this.backgroundMerges = opts.backgroundMerges ?? true;
-    if (opts.mergeHeapMB !== undefined && !(Number.isFinite(opts.mergeHeapMB) && opts.mergeHeapMB >= 1)) {
-      throw new QuarryError('BAD_ARGUMENT', `mergeHeapMB must be a number of megabytes >= 1, got ${String(opts.mergeHeapMB)}`, { field: 'mergeHeapMB' });
-    }
     this.mergeHeapMB = opts.mergeHeapMB;
     this.indexIds();
   }

@@ -190,10 +190,17 @@ describe('merging segments', () => {
     w2.close();
   });
 
-  it('rejects a heap limit that is not a number of megabytes', () => {
+  it('rejects writer and reader options by name, type and range, before taking the lock', () => {
     const c = buildCollection(root, docs.slice(0, 5), schema, {});
     for (const mergeHeapMB of [0, -5, Number.NaN]) {
       expect(() => c.writer({ mergeHeapMB }), String(mergeHeapMB)).toThrow(/mergeHeapMB must be a number of megabytes >= 1/);
     }
+    expect(() => c.writer({ maxSegments: 0 })).toThrow('maxSegments: maxSegments must be a positive integer, got 0');
+    expect(() => c.writer({ flushDocs: 2.5 })).toThrow('flushDocs must be a positive integer, got 2.5');
+    expect(() => c.writer({ backgroundMerges: 'yes' as unknown as boolean })).toThrow('backgroundMerges must be true or false, got "yes"');
+    expect(() => c.writer({ flushDoc: 10 } as never)).toThrow('flushDoc: "flushDoc" is not a writer option');
+    expect(() => c.reader({ verifyChecksum: false } as never)).toThrow('verifyChecksum: "verifyChecksum" is not a reader option');
+    // nothing was left locked by the refusals
+    c.writer().close();
   });
 });

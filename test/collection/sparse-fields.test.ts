@@ -46,6 +46,9 @@ describe('sparse fields', () => {
     expect(() => w.add({ _id: 'z', sp: { a: -1 } })).toThrow(/negative/);
     w.close();
     expect(() => c.reader().searchSparse('sp', { a: 1 }, { params: { queryCut: 3 } })).toThrow(/"queryCut" is not a search parameter of exact/);
+    // query weights as document weights: finite and >= 0 (a negative one used to be dropped silently)
+    expect(() => c.reader().searchSparse('sp', { '7': -1 })).toThrow('query: weight of "7" is -1 (learned sparse weights are finite and >= 0)');
+    expect(() => c.reader().query({ retrieve: [{ field: 'sp', sparse: { '7': Number.POSITIVE_INFINITY } }] })).toThrow('weight of "7" is Infinity');
     expect(() => parseSchema({ fields: { s: { type: 'sparse', index: 'seismic', params: { efSearch: 3 } } } })).toThrow(/fields\.s\.params\.efSearch: not a parameter of seismic/);
     // Seismic's search parameters go to Seismic's own checks (sorted may be true/false)
     const seismic = buildCollection(root, Array.from({ length: 30 }, (_, i) => ({ _id: `s${i}`, sp: { a: 1 + (i % 3), b: i % 5 } })), parseSchema({ fields: { sp: { type: 'sparse', index: 'seismic' } } })).reader();

@@ -73,5 +73,7 @@ describe('sparse files', () => {
     expect(() => readCsr(join(dir, 't.csr'))).toThrow(/does not match header/);
     const p = writeFile(dir, 'bad.jsonl', '{"id":1,"vector":{"a":1}}\n{"id":2,"vector":{"b":"x"}}\n');
     expect(() => readSeismicJsonl(p)).toThrow(new RegExp(`${p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:2: vector: weight of "b" is "x"`));
+    // a negative weight in a binary or CSR row (the indexes would skip it rather than subtract it)
+    expect(() => normalizeSparse([3, 1], [0.5, -2], 'row 7')).toThrow('row 7: weight of term 1 is -2 (learned sparse weights are finite and >= 0)');
   });
 });
