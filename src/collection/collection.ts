@@ -28,7 +28,11 @@ export interface CollectionInfo {
   generation: number;
   documents: number;
   segments: { name: string; documents: number; bytes: number }[];
-  fields: { name: string; type: string; terms?: number; postings?: number }[];
+  /**
+   * Per field: text fields count terms and postings; dense fields name their index
+   * family, metric, dimension and where their rescoring floats stay.
+   */
+  fields: { name: string; type: string; terms?: number; postings?: number; index?: string; metric?: string; dim?: number; floats?: 'memory' | 'disk' }[];
   bytes: number;
   schema: CollectionSchema;
 }
@@ -121,6 +125,7 @@ export class Collection {
     const m = snap.manifest;
     const segments = m.segments.map((s) => ({ name: s.name, documents: s.numDocs, bytes: Object.values(s.files).reduce((a, f) => a + f.bytes, 0) }));
     const fields = Object.entries(m.schema.fields).map(([name, spec]) => {
+      if (spec.type === 'dense') return { name, type: spec.type, index: spec.index, metric: spec.metric, dim: spec.dim, floats: spec.floats ?? 'memory' };
       if (spec.type !== 'text') return { name, type: spec.type };
       let terms = 0;
       let postings = 0;

@@ -146,6 +146,7 @@ describe('quarry index --vectors', () => {
     const onDisk = join(dir, 'vidx-disk');
     expect(quarry(['index', onDisk, '--vectors', f, '--ids', ids, '--family', 'binary', '--floats', 'disk', '--quiet']).status).toBe(0);
     expect(JSON.parse(quarry(['info', onDisk, '--json']).stdout).schema.fields.vector).toMatchObject({ index: 'binary', floats: 'disk' });
+    expect(quarry(['info', onDisk]).stdout).toMatch(/vector +dense +binary, cosine, 3 dims, rescoring floats on disk/);
     expect((JSON.parse(quarry(['search', onDisk, '--vector', '[0, 0.9, 0.1]', '-k', '1', '--json']).stdout) as { hits: { id: string }[] }).hits[0]!.id).toBe('b');
     const hnswDisk = quarry(['index', join(dir, 'vidx-hnsw-disk'), '--vectors', f, '--family', 'hnsw', '--floats', 'disk']);
     expect(hnswDisk.status).toBe(65);

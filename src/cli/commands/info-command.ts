@@ -27,6 +27,7 @@ Example:
       for (const f of info.fields) {
         out += `  ${f.name.padEnd(16)} ${f.type.padEnd(8)}`;
         if (f.terms !== undefined) out += ` ${f.terms.toLocaleString('en-US')} terms, ${f.postings!.toLocaleString('en-US')} postings`;
+        if (f.index !== undefined) out += ` ${f.index}, ${f.metric}, ${f.dim} dims${f.index === 'int8' || f.index === 'binary' || f.index === 'ivfpq' ? `, rescoring floats ${f.floats === 'disk' ? 'on disk' : 'in memory'}` : ''}`;
         out += '\n';
       }
       process.stdout.write(out);
