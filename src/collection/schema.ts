@@ -194,6 +194,9 @@ export function parseSchema(input: unknown, where = 'schema'): CollectionSchema 
     }
     if (spec.type === 'multivector' && spec.muvera !== undefined) {
       const family = spec.muvera.index;
+      if (spec.muvera.floats === 'disk' && family !== 'int8' && family !== 'binary' && family !== 'ivfpq') {
+        throw new QuarryError('BAD_SCHEMA', `fields.${name}.muvera.floats: ${family} keeps no rescoring floats apart from what it searches`, { file: where }, '"floats": "disk" applies to int8, binary and ivfpq');
+      }
       const allowed = family === 'columnar' ? [] : FAMILY_PARAMS[family];
       for (const p of Object.keys(spec.muvera.params)) {
         if (!allowed.includes(p)) {

@@ -203,12 +203,13 @@ export class Segment {
 
   /**
    * Releases what the segment holds open: the files of rescoring floats left on
-   * disk. Only for segments no reader shares (a merge's inputs); readers' segments
+   * disk (dense fields' and MUVERA encodings'). Only for segments no reader shares (a merge's inputs); readers' segments
    * are released when they are garbage-collected, which a worker thread never does
    * before it ends.
    */
   close(): void {
     for (const index of this.dense.values()) closeDiskFloats(index);
+    for (const mv of this.multi.values()) if (mv.fde !== null) closeDiskFloats(mv.fde);
   }
 
   /** An allow-list of live documents (computed once), or null when nothing is deleted. */

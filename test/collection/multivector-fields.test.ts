@@ -119,6 +119,25 @@ describe('multi-vector fields', () => {
     expect(() => w.add({ _id: 'x', mv: 'nope' })).toThrow('expected an array of 100-number vectors');
     w.close();
     expect(() => parseSchema({ fields: { mv: { type: 'multivector', dim: 4, muvera: { index: 'hnsw', params: { nprobe: 3 } } } } })).toThrow('fields.mv.muvera.params.nprobe: not a parameter of hnsw');
+    expect(() => parseSchema({ fields: { mv: { type: 'multivector', dim: 4, muvera: { index: 'columnar', floats: 'disk' } } } })).toThrow('fields.mv.muvera.floats: columnar keeps no rescoring floats');
+  });
+
+  it('MUVERA encodings indexed by a compressed family can leave their floats on disk, answering the same', () => {
+    const muvera = (floats: 'memory' | 'disk') => ({ kSim: 3, dProj: 8, rReps: 4, index: 'binary', floats });
+    const memory = buildCollection(root, docs, schema({ muvera: muvera('memory') }), { flushDocs: 25 });
+    const disk = buildCollection(root, docs, schema({ muvera: muvera('disk') }), { flushDocs: 25 });
+    const ask = (c: typeof memory) => c.reader().searchMultiVector('mv', query, { k: 10, params: { candidates: 40 } }).map((h) => [h.id, h.score]);
+    const fde = (c: typeof memory) => c.reader().segments[0]!.multi.get('mv')!.fde as unknown as { floats: unknown; diskFloats: unknown };
+    expect(fde(disk).floats).toBeNull();
+    expect(fde(disk).diskFloats).not.toBeNull();
+    expect(fde(memory).floats).not.toBeNull();
+    expect(ask(disk)).toEqual(ask(memory));
+    for (const c of [memory, disk]) {
+      const w = c.writer();
+      w.optimize();
+      w.close();
+    }
+    expect(ask(disk)).toEqual(ask(memory));
   });
 
   it('imports token vectors from .npy with an offsets file (quarry index --offsets)', () => {

@@ -44,7 +44,7 @@ export function readMultiVector(path: string, fdePath: string | null, muvera: Mu
     scales: storage === 'float32' ? null : f.get('scales', Float32Array),
     fdeColumns: f.has('fdeColumns') ? f.get('fdeColumns', Float32Array).slice() : null,
   };
-  const fde = fdePath === null ? null : readDense(fdePath, expect(fdePath));
+  const fde = fdePath === null ? null : readDense(fdePath, { ...expect(fdePath), floatsOnDisk: muvera?.floats === 'disk' });
   return new MultiVectorIndex(data, fde, fde === null && data.fdeColumns === null ? null : muvera);
 }
 

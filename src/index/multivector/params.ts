@@ -30,6 +30,12 @@ export const muveraParamsSchema = z
     index: z.enum(['columnar', ...DENSE_FAMILIES]).default('columnar'),
     /** That family's build parameters. */
     params: z.record(z.number()).default({}),
+    /**
+     * With an int8, binary or ivfpq index: where its rescoring floats (the encodings,
+     * often thousands of dimensions per document) stay once a segment is open, as a
+     * dense field's `floats`: `memory` (default) or `disk`.
+     */
+    floats: z.enum(['memory', 'disk']).optional(),
   })
   .strict();
 
