@@ -18,6 +18,7 @@ import { QuarryError } from '../io/quarry-error.js';
 import { listGenerations, MANIFEST_FORMAT, readLatestManifest, readManifest, writeManifest, type Manifest } from './manifest.js';
 import { removeQuietly } from './generations.js';
 import { Snapshot } from './reader.js';
+import { segmentTextCounts } from './segment.js';
 import { parseSchema, type CollectionSchema } from './schema.js';
 import { acquireWriteLock } from './write-lock.js';
 import { checkWriterOptions, CollectionWriter, type WriterOptions } from './writer.js';
@@ -114,33 +115,35 @@ export class Collection {
 
   /**
    * Documents, segments, fields and sizes of the newest generation, or of `snapshot`
-   * (one of this collection's): describing an open snapshot reads nothing, while
-   * describing the newest generation opens it, which reads every segment.
+   * (one of this collection's). Neither opens a snapshot: the figures come from the
+   * manifest and the text fields' tables of contents (or the open snapshot's fields).
    */
   info(snapshot?: Snapshot): CollectionInfo {
     if (snapshot !== undefined && resolve(snapshot.dir) !== resolve(this.dir)) {
       throw new QuarryError('BAD_ARGUMENT', 'the snapshot is of another collection', { file: snapshot.dir });
     }
-    const snap = snapshot ?? this.reader({ verifyChecksums: false });
-    const m = snap.manifest;
+    const m = snapshot?.manifest ?? readLatestManifest(this.dir);
+    const textCounts = (name: string): { terms: number; postings: number } => {
+      let terms = 0;
+      let postings = 0;
+      m.segments.forEach((info, i) => {
+        const loaded = snapshot?.segments[i]!.fields.get(name);
+        const c = loaded !== undefined ? { terms: loaded.numTerms, postings: loaded.data.numPostings } : snapshot === undefined ? segmentTextCounts(this.dir, info, name) : null;
+        terms += c?.terms ?? 0;
+        postings += c?.postings ?? 0;
+      });
+      return { terms, postings };
+    };
     const segments = m.segments.map((s) => ({ name: s.name, documents: s.numDocs, bytes: Object.values(s.files).reduce((a, f) => a + f.bytes, 0) }));
     const fields = Object.entries(m.schema.fields).map(([name, spec]) => {
       if (spec.type === 'dense') return { name, type: spec.type, index: spec.index, metric: spec.metric, dim: spec.dim, floats: spec.floats ?? 'memory' };
       if (spec.type !== 'text') return { name, type: spec.type };
-      let terms = 0;
-      let postings = 0;
-      for (const seg of snap.segments) {
-        const f = seg.fields.get(name);
-        if (f === undefined) continue;
-        terms += f.numTerms;
-        postings += f.data.numPostings;
-      }
-      return { name, type: 'text', terms, postings };
+      return { name, type: 'text', ...textCounts(name) };
     });
     return {
       dir: this.dir,
       generation: m.generation,
-      documents: snap.numDocs,
+      documents: m.segments.reduce((a, info) => a + info.numDocs - (info.deletes?.count ?? 0), 0),
       segments,
       fields,
       bytes: segments.reduce((a, s) => a + s.bytes, 0),

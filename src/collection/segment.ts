@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { ioError } from '../io/atomic-file.js';
 import { fsyncDirectory } from '../io/atomic-file.js';
 import type { WrittenFile } from '../io/section-file.js';
-import { InvertedField, InvertedFieldBuilder, readInvertedField, writeInvertedField } from '../index/inverted/index.js';
+import { InvertedField, InvertedFieldBuilder, readInvertedField, readInvertedFieldCounts, writeInvertedField } from '../index/inverted/index.js';
 import { createAnalyzer, type Analyzer } from '../text/analyzer.js';
 import type { PreparedDocument } from './document.js';
 import type { SegmentInfo } from './manifest.js';
@@ -46,6 +46,15 @@ class DenseRows {
     }
     this.data.set(v, this.rows++ * this.dim);
   }
+}
+
+/**
+ * Terms and postings of a committed segment's text field, from its file's table of
+ * contents alone (null when the segment has no such file, i.e. no document had the field).
+ */
+export function segmentTextCounts(dir: string, info: SegmentInfo, field: string): { terms: number; postings: number } | null {
+  const f = invertedFile(field);
+  return info.files[f] === undefined ? null : readInvertedFieldCounts(join(dir, info.name, f));
 }
 
 /**

@@ -297,6 +297,29 @@ function readSectionFileInParts(path: string, kind: string, maxVersion: number, 
   }
 }
 
+/**
+ * A section file's meta and section lengths, read from its header and table of
+ * contents only (no data, no checksum): cheap figures about a large file.
+ */
+export function readSectionTableOfContents(path: string, kind: string, maxVersion: number): { meta: Record<string, unknown>; sections: { name: string; length: number }[] } {
+  let fd: number | undefined;
+  try {
+    fd = openSync(path, 'r');
+    const size = fstatSync(fd).size;
+    const header = Buffer.alloc(HEADER_BYTES);
+    if (size >= HEADER_BYTES) readSync(fd, header, 0, HEADER_BYTES, 0);
+    const { tocLength } = checkHeader(path, header, size, kind, maxVersion, undefined);
+    const toc = Buffer.alloc(tocLength);
+    if (readSync(fd, toc, 0, tocLength, HEADER_BYTES) !== tocLength) corruptFile(path, 'ends inside its table of contents');
+    const parsed = parseToc(path, toc.toString('utf8'));
+    return { meta: parsed.meta, sections: parsed.sections.map((e) => ({ name: e.name, length: e.length })) };
+  } catch (e) {
+    throw ioError(path, e);
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
+}
+
 /** The 4-letter kind of a section file, read from its header only. */
 export function peekSectionKind(path: string): string {
   let fd: number | undefined;

@@ -1,8 +1,8 @@
 // Reopening with the previous snapshot: segments whose files have not changed are
 // shared instead of read again, segments with new deletes share their loaded
 // fields and read only the new flags, and every answer equals a fresh reader's.
-import { describe, expect, it } from 'vitest';
-import type { Snapshot } from '../../src/collection/index.js';
+import { describe, expect, it, vi } from 'vitest';
+import { Collection, type Snapshot } from '../../src/collection/index.js';
 import { buildCollection } from '../helpers/build-collection.js';
 import { mixedDocument, mixedSchema } from '../helpers/mixed-documents.js';
 import { tempDir } from '../helpers/temp-dir.js';
@@ -49,6 +49,13 @@ describe('reopening a collection with the previous snapshot', () => {
     expect(new0.deleted).not.toBeNull();
     expect(third.search('alpha beta gamma delta epsilon zeta rare', { k: 100 }).map((h) => h.id)).not.toContain('d3');
     expect(answers(third)).toEqual(answers(c.reader()));
+    // info() from the manifest and tables of contents alone equals the open snapshot's figures
+    const opened = vi.spyOn(Collection.prototype, 'reader');
+    const described = c.info();
+    expect(opened).not.toHaveBeenCalled();
+    opened.mockRestore();
+    expect(described).toEqual(c.info(third));
+    expect(described.documents).toBe(third.numDocs);
     // the snapshot before the deletes still answers as it did
     expect(second.search('alpha beta gamma delta epsilon zeta rare', { k: 100 }).map((h) => h.id)).toContain('d3');
 

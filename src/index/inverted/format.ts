@@ -1,5 +1,5 @@
 /** File layout of an inverted field: one section file of kind "INVF". */
-import { readSectionFile, writeSectionFile, type WrittenFile } from '../../io/section-file.js';
+import { readSectionFile, readSectionTableOfContents, writeSectionFile, type WrittenFile } from '../../io/section-file.js';
 import type { InvertedFieldData } from './inverted-field.js';
 
 const KIND = 'INVF';
@@ -28,6 +28,13 @@ export function writeInvertedField(path: string, d: InvertedFieldData): WrittenF
     },
     { docCount: d.docCount, sumTotalTermFreq: d.sumTotalTermFreq, numPostings: d.numPostings },
   );
+}
+
+/** Terms and postings of an inverted field file, from its table of contents alone. */
+export function readInvertedFieldCounts(path: string): { terms: number; postings: number } {
+  const toc = readSectionTableOfContents(path, KIND, VERSION);
+  const offsets = toc.sections.find((s) => s.name === 'termOffsets');
+  return { terms: Math.max(0, (offsets?.length ?? 1) - 1), postings: Number(toc.meta.numPostings) };
 }
 
 /** Reads an inverted field, verifying its header, size and checksum. */

@@ -5,5 +5,5 @@ export * from './lucene-norms.js';
 export { InvertedField, type InvertedFieldData } from './inverted-field.js';
 export { InvertedFieldBuilder, encodeInvertedField } from './build.js';
 export { PostingsCursor, NO_MORE_DOCS } from './postings-cursor.js';
-export { readInvertedField, writeInvertedField } from './format.js';
+export { readInvertedField, readInvertedFieldCounts, writeInvertedField } from './format.js';
 export { Bm25Searcher, type InvertedSegmentView, type QueryTerm, type SearchMode, type TopDocs } from './search.js';
