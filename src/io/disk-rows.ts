@@ -6,10 +6,10 @@
  * the descriptor is closed by `close()` or, failing that, when the rows are
  * garbage-collected.
  */
-import { closeSync, openSync, readSync } from 'node:fs';
+import { closeSync, openSync } from 'node:fs';
 import { ioError } from './atomic-file.js';
 import { QuarryError } from './quarry-error.js';
-import type { SectionLocation } from './section-file.js';
+import { readFully, type SectionLocation } from './section-file.js';
 
 const closeOnCollect = new FinalizationRegistry<{ fd: number | null }>((held) => {
   if (held.fd !== null) closeSync(held.fd);
@@ -77,13 +77,8 @@ export class DiskRows {
   }
 
   private readAt(fd: number, target: Uint8Array, position: number): void {
-    let off = 0;
     try {
-      while (off < target.length) {
-        const n = readSync(fd, target, off, target.length - off, position + off);
-        if (n === 0) throw new QuarryError('CORRUPT', 'ends before its rows do (truncated)', { file: this.location.path });
-        off += n;
-      }
+      readFully(fd, target, position, this.location.path);
     } catch (e) {
       throw ioError(this.location.path, e);
     }

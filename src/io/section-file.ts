@@ -218,26 +218,53 @@ export function readSectionFile(path: string, kind: string, maxVersion: number, 
 }
 
 /**
+ * Fills `target` from `fd` at `position`; a file that ends first is reported as
+ * damage naming `path` (it was truncated, possibly while being read).
+ */
+export function readFully(fd: number, target: Uint8Array, position: number, path: string): void {
+  let off = 0;
+  while (off < target.length) {
+    const n = readSync(fd, target, off, target.length - off, position + off);
+    if (n === 0) corruptFile(path, 'ends early (truncated while being read)');
+    off += n;
+  }
+}
+
+/**
+ * Opens a section file for reading in pieces, checks its header, and runs `body`
+ * with the descriptor, the file's size and the header; closes the file after, and
+ * reports operating-system failures naming it.
+ */
+function withSectionFile<T>(path: string, kind: string, maxVersion: number, expectBytes: number | undefined, body: (fd: number, size: number, header: Header) => T): T {
+  let fd: number | undefined;
+  try {
+    fd = openSync(path, 'r');
+    const size = fstatSync(fd).size;
+    const head = Buffer.alloc(HEADER_BYTES);
+    if (size >= HEADER_BYTES) readFully(fd, head, 0, path);
+    return body(fd, size, checkHeader(path, head, size, kind, maxVersion, expectBytes));
+  } catch (e) {
+    throw ioError(path, e);
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
+}
+
+/** The table of contents of an open section file. */
+function readToc(fd: number, path: string, tocLength: number): { meta: Record<string, unknown>; sections: TocEntry[] } {
+  const bytes = Buffer.alloc(tocLength);
+  readFully(fd, bytes, HEADER_BYTES, path);
+  return parseToc(path, bytes.toString('utf8'));
+}
+
+/**
  * readSectionFile for a file with sections left on disk: the same checks, but the
  * file is read piece by piece through a descriptor instead of all at once.
  */
 function readSectionFileInParts(path: string, kind: string, maxVersion: number, expect: SectionReadOptions, onDisk: ReadonlySet<string>): SectionFile {
   const corrupt = (why: string): never => corruptFile(path, why);
-  let fd: number | undefined;
-  try {
-    fd = openSync(path, 'r');
-    const size = fstatSync(fd).size;
-    const readAt = (target: Uint8Array, position: number): void => {
-      let off = 0;
-      while (off < target.length) {
-        const n = readSync(fd!, target, off, target.length - off, position + off);
-        if (n === 0) corrupt('ends early (truncated while being read)');
-        off += n;
-      }
-    };
-    const header = Buffer.alloc(HEADER_BYTES);
-    if (size >= HEADER_BYTES) readAt(header, 0);
-    const { kind: fileKind, version, tocLength, crc: want } = checkHeader(path, header, size, kind, maxVersion, expect.bytes);
+  return withSectionFile(path, kind, maxVersion, expect.bytes, (fd, size, { kind: fileKind, version, tocLength, crc: want }) => {
+    const readAt = (target: Uint8Array, position: number): void => readFully(fd, target, position, path);
     if (expect.verifyChecksum !== false) {
       const chunk = Buffer.allocUnsafe(Math.min(1 << 23, Math.max(1, size - HEADER_BYTES)));
       let crc = 0;
@@ -248,9 +275,7 @@ function readSectionFileInParts(path: string, kind: string, maxVersion: number, 
       }
       if (want !== crc >>> 0) corrupt(`checksum mismatch (stored ${want.toString(16)}, computed ${(crc >>> 0).toString(16)})`);
     }
-    const tocBytes = Buffer.alloc(tocLength);
-    readAt(tocBytes, HEADER_BYTES);
-    const toc = parseToc(path, tocBytes.toString('utf8'));
+    const toc = readToc(fd, path, tocLength);
     const dataStart = align8(HEADER_BYTES + tocLength);
     const byName = new Map(toc.sections.map((e) => [e.name, e]));
     const entry = (name: string, type: new (...args: never[]) => SectionArray): TocEntry & { bytes: number } => {
@@ -290,11 +315,7 @@ function readSectionFileInParts(path: string, kind: string, maxVersion: number, 
         return { path, byteOffset: dataStart + e.offset, length: e.length };
       },
     };
-  } catch (e) {
-    throw ioError(path, e);
-  } finally {
-    if (fd !== undefined) closeSync(fd);
-  }
+  });
 }
 
 /**
@@ -302,22 +323,10 @@ function readSectionFileInParts(path: string, kind: string, maxVersion: number, 
  * contents only (no data, no checksum): cheap figures about a large file.
  */
 export function readSectionTableOfContents(path: string, kind: string, maxVersion: number): { meta: Record<string, unknown>; sections: { name: string; length: number }[] } {
-  let fd: number | undefined;
-  try {
-    fd = openSync(path, 'r');
-    const size = fstatSync(fd).size;
-    const header = Buffer.alloc(HEADER_BYTES);
-    if (size >= HEADER_BYTES) readSync(fd, header, 0, HEADER_BYTES, 0);
-    const { tocLength } = checkHeader(path, header, size, kind, maxVersion, undefined);
-    const toc = Buffer.alloc(tocLength);
-    if (readSync(fd, toc, 0, tocLength, HEADER_BYTES) !== tocLength) corruptFile(path, 'ends inside its table of contents');
-    const parsed = parseToc(path, toc.toString('utf8'));
-    return { meta: parsed.meta, sections: parsed.sections.map((e) => ({ name: e.name, length: e.length })) };
-  } catch (e) {
-    throw ioError(path, e);
-  } finally {
-    if (fd !== undefined) closeSync(fd);
-  }
+  return withSectionFile(path, kind, maxVersion, undefined, (fd, _size, { tocLength }) => {
+    const toc = readToc(fd, path, tocLength);
+    return { meta: toc.meta, sections: toc.sections.map((e) => ({ name: e.name, length: e.length })) };
+  });
 }
 
 /** The 4-letter kind of a section file, read from its header only. */
