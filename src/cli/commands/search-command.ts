@@ -155,21 +155,17 @@ export function rm3Option(schemaFields: Readonly<Record<string, { type: string }
   } catch (e) {
     throw new QuarryError('BAD_ARGUMENT', (e as Error).message, { field: '--rm3' });
   }
-  if (fields === undefined) {
-    const names = Object.entries(schemaFields).filter(([, f]) => f.type === 'text').map(([n]) => n);
-    if (names.length === 1) return { field: names[0]!, params };
-    throw new QuarryError('BAD_ARGUMENT', names.length === 0 ? 'this collection has no text field' : `RM3 expands one text field: name it with --fields (one of: ${names.join(', ')})`, { field: '--rm3' });
-  }
+  if (fields === undefined) return { field: pickField(schemaFields, 'text', undefined, '--fields'), params };
   const boosts = parseFieldBoosts(fields);
   const named = Object.keys(boosts);
   if (named.length !== 1 || boosts[named[0]!] !== 1) throw new QuarryError('BAD_ARGUMENT', 'with --rm3, give exactly one text field and no boost', { field: '--fields' });
   return { field: named[0]!, params };
 }
 
-/** The field named by --field, or the only field of `type`. */
-export function pickField(fields: Readonly<Record<string, { type: string }>>, type: string, given: string | undefined): string {
+/** The field named by `flag` (--field), or the only field of `type`. */
+export function pickField(fields: Readonly<Record<string, { type: string }>>, type: string, given: string | undefined, flag = '--field'): string {
   if (given !== undefined) return given;
   const names = Object.entries(fields).filter(([, f]) => f.type === type).map(([n]) => n);
   if (names.length === 1) return names[0]!;
-  throw new QuarryError('BAD_ARGUMENT', names.length === 0 ? `this collection has no ${type} field` : `choose one of: ${names.join(', ')}`, { field: '--field' });
+  throw new QuarryError('BAD_ARGUMENT', names.length === 0 ? `this collection has no ${type} field` : `choose one of: ${names.join(', ')}`, { field: flag });
 }
