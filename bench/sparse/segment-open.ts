@@ -5,10 +5,16 @@
 // Usage: node --expose-gc --import tsx bench/sparse/segment-open.ts [--docs 200000]
 //        [--deletes 10000] [--queries 100] [--opens 5] [--dir /tmp/quarry-segment-open]
 // The collection (one optimized segment of the ingest benchmark's synthetic
-// documents, sparse field only) is built on the first run and reused.
-import { cpSync, existsSync, readdirSync, rmSync, statSync } from 'node:fs';
+// documents, sparse field only) is built on the first run and reused. The
+// reference, in the same run: a copy whose sparse file is rewritten in format 1
+// (forward rows, transposed into inverted lists at every open), as segments
+// written before format 2 are.
+import { cpSync, existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Collection, type Snapshot } from '../../src/collection/index.js';
+import { readLatestManifest } from '../../src/collection/manifest.js';
+import { forwardRows } from '../../src/index/sparse-inverted-lists.js';
+import { readSectionFile, readSectionTableOfContents, writeSectionFile } from '../../src/io/section-file.js';
 import { argNumber, argValue } from '../common/args.js';
 import { heldBytes, settleMemory } from '../common/held-memory.js';
 import { syntheticDoc, syntheticQuery } from '../ingest/synthetic-docs.js';
@@ -37,11 +43,32 @@ function sizeOf(path: string): number {
   return readdirSync(path).reduce((n, f) => n + sizeOf(join(path, f)), 0);
 }
 
-const sameDocs = (): boolean => existsSync(dir) && Collection.exists(dir) && Collection.open(dir).info().documents === docs;
-if (!sameDocs()) {
+const spmOf = (d: string): string => join(d, readLatestManifest(d).segments[0]!.name, 'splade.spm');
+const isFormat2 = (): boolean => readSectionTableOfContents(spmOf(dir), 'SPRM', 2).sections[0]?.name === 'start';
+const usable = (): boolean => existsSync(dir) && Collection.exists(dir) && Collection.open(dir).info().documents === docs && isFormat2();
+if (!usable()) {
   process.stderr.write(`building ${docs.toLocaleString('en-US')} documents into ${dir} (first run only)...\n`);
   build();
 }
+/** A copy of the collection with its sparse file in format 1 (forward rows), recorded in its manifest. */
+function format1Copy(): string {
+  const copy = `${dir}-format1`;
+  rmSync(copy, { recursive: true, force: true });
+  cpSync(dir, copy, { recursive: true });
+  const path = spmOf(copy);
+  const f = readSectionFile(path, 'SPRM', 2);
+  const rows = Number(f.meta.rows);
+  const dim = Number(f.meta.dim);
+  const fwd = forwardRows({ rows, dim, start: f.get('start', Float64Array), docs: f.get('docs', Uint32Array), weights: f.get('weights', Float32Array), blockStart: f.get('blockStart', Uint32Array), blockMax: f.get('blockMax', Float32Array), blockLast: f.get('blockLast', Uint32Array) });
+  rmSync(path);
+  const written = writeSectionFile(path, 'SPRM', 1, { indptr: fwd.indptr, indices: fwd.indices, values: fwd.values }, { rows, dim });
+  const manifest = join(copy, `manifest-${readLatestManifest(copy).generation}.json`);
+  const json = JSON.parse(readFileSync(manifest, 'utf8')) as { segments: { files: Record<string, unknown> }[] };
+  json.segments[0]!.files['splade.spm'] = written;
+  writeFileSync(manifest, JSON.stringify(json));
+  return copy;
+}
+
 const collection = Collection.open(dir);
 const info = collection.info();
 const segments = readdirSync(dir).filter((f) => f.startsWith('seg-'));
@@ -52,19 +79,34 @@ const quantile = (xs: number[], p: number): number => [...xs].sort((a, b) => a -
 const mean = (xs: number[]): number => xs.reduce((a, b) => a + b, 0) / xs.length;
 
 // Opening: time and the memory the snapshot holds.
-const openMs: number[] = [];
-let snap: Snapshot | null = null;
-await settleMemory();
-const before = await heldBytes();
-for (let i = 0; i < opens; i++) {
-  snap = null;
+async function measureOpen(c: Collection, label: string): Promise<Snapshot> {
+  const openMs: number[] = [];
+  let snap: Snapshot | null = null;
   await settleMemory();
-  const t = performance.now();
-  snap = collection.reader({ verifyChecksums: false });
-  openMs.push(performance.now() - t);
+  const before = await heldBytes();
+  for (let i = 0; i < opens; i++) {
+    snap = null;
+    await settleMemory();
+    const t = performance.now();
+    snap = c.reader({ verifyChecksums: false });
+    openMs.push(performance.now() - t);
+  }
+  const held = (await heldBytes()) - before;
+  console.log(`${label.padEnd(44)} open median ${quantile(openMs, 0.5).toFixed(1).padStart(6)} ms, min ${Math.min(...openMs).toFixed(1).padStart(6)} ms over ${opens} opens; snapshot holds ${(held / 1e6).toFixed(1)} MB`);
+  return snap!;
 }
-const held = (await heldBytes()) - before;
-console.log(`open (checksums not verified, as the server reopens): median ${quantile(openMs, 0.5).toFixed(1)} ms, min ${Math.min(...openMs).toFixed(1)} ms over ${opens} opens; snapshot holds ${(held / 1e6).toFixed(1)} MB`);
+
+console.log(`(opens do not verify checksums, as the server's reopens after a commit do)`);
+const oldDir = format1Copy();
+console.log(`sparse file: format 1 ${(sizeOf(spmOf(oldDir)) / 1e6).toFixed(1)} MB, format 2 ${(sizeOf(spmOf(dir)) / 1e6).toFixed(1)} MB`);
+let reference: Snapshot | null = await measureOpen(Collection.open(oldDir), 'format 1 (forward rows, transposed on open)');
+const referenceTop = syntheticQuery(0).sparse;
+const referenceIds = reference.searchSparse('splade', referenceTop, { k: 10, includeStored: false }).map((h) => h.id);
+reference = null;
+rmSync(oldDir, { recursive: true, force: true });
+const snap = await measureOpen(collection, 'format 2 (stored inverted lists)');
+const ids = snap.searchSparse('splade', referenceTop, { k: 10, includeStored: false }).map((h) => h.id);
+if (JSON.stringify(ids) !== JSON.stringify(referenceIds)) throw new Error('the two formats disagree on a query');
 
 function latency(s: Snapshot, label: string): void {
   const ms: number[] = [];
@@ -78,7 +120,7 @@ function latency(s: Snapshot, label: string): void {
   console.log(`${label.padEnd(40)} mean ${mean(ms).toFixed(2)} ms  p50 ${quantile(ms, 0.5).toFixed(2)} ms  p99 ${quantile(ms, 0.99).toFixed(2)} ms  (${found / queries} hits per query)`);
 }
 
-latency(snap!, 'search k=10, no deletes');
+latency(snap, 'search k=10, no deletes');
 if (deletes > 0) {
   // Deletes go to a copy, so that the cached collection stays as built.
   const copy = `${dir}-deletes`;

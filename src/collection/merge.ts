@@ -115,10 +115,10 @@ export function mergeSegments(dir: string, name: string, segments: readonly Segm
   for (const [field, spec] of sparseFields(schema)) {
     const b = new SparseFieldBuilder();
     segments.forEach((s, i) => {
-      const sf = s.sparse.get(field)!;
+      const vectorOf = s.sparse.get(field)!.documentVectors();
       for (let d = 0; d < s.numDocs; d++) {
         if (remap[i]![d]! < 0) continue;
-        b.add(sf.documentVector(d));
+        b.add(vectorOf(d));
       }
     });
     Object.assign(files, b.write(folder, field, spec));

@@ -1,7 +1,9 @@
 /**
- * A segment's learned-sparse field: a segment-local token vocabulary, the
- * documents' vectors as a CSR matrix, and the search structure (exact
- * inverted lists built on open, or a stored Seismic index).
+ * A segment's learned-sparse field: a segment-local token vocabulary and the
+ * search structure: the exact family's inverted lists (stored as such since
+ * format 2, so that opening a segment is a read, not a transposition; format 1
+ * files hold the forward rows and are transposed on open), or a Seismic index
+ * (which keeps its own forward rows).
  */
 import { join } from 'node:path';
 import { readSectionFile, writeSectionFile, type WrittenFile } from '../io/section-file.js';
@@ -9,6 +11,7 @@ import { TokenVocabulary } from '../io/sparse-files.js';
 import { normalizeSparse, type SparseMatrix, type SparseVector } from '../io/sparse-matrix.js';
 import { GrowableF32, GrowableU32 } from '../kernels/growable-arrays.js';
 import { SparseExactIndex } from '../index/sparse-exact.js';
+import { forwardRows, invertSparseMatrix } from '../index/sparse-inverted-lists.js';
 import { buildSeismic, readSeismic, SeismicIndex, writeSeismic, type SeismicSearchParams } from '../index/seismic/index.js';
 import { Records, RecordsBuilder } from './stored-fields.js';
 import { Bitset } from '../kernels/bitset.js';
@@ -41,7 +44,7 @@ export class SparseFieldBuilder {
     this.indptr.push(this.indices.length);
   }
 
-  /** Writes vocabulary, matrix and (for seismic) the index into `folder`. */
+  /** Writes the vocabulary and the index (inverted lists, or Seismic) into `folder`. */
   write(folder: string, field: string, spec: SparseFieldSpec): Record<string, WrittenFile> {
     const files: Record<string, WrittenFile> = {};
     const vb = new RecordsBuilder();
@@ -54,8 +57,12 @@ export class SparseFieldBuilder {
       indices: this.indices.view(),
       values: this.values.view(),
     };
-    files[matrixFile(field)] = writeSectionFile(join(folder, matrixFile(field)), 'SPRM', 1, { indptr: m.indptr, indices: m.indices, values: m.values }, { rows: m.rows, dim: m.dim });
     if (spec.index === 'seismic') files[seismicFile(field)] = writeSeismic(join(folder, seismicFile(field)), buildSeismic(m, spec.params));
+    else {
+      const l = invertSparseMatrix(m);
+      const sections = { start: l.start, docs: l.docs, weights: l.weights, blockStart: l.blockStart, blockMax: l.blockMax, blockLast: l.blockLast };
+      files[matrixFile(field)] = writeSectionFile(join(folder, matrixFile(field)), 'SPRM', 2, sections, { rows: l.rows, dim: l.dim });
+    }
     return files;
   }
 }
@@ -76,31 +83,58 @@ export class SparseField {
       this.seismic = readSeismic(join(folder, seismicFile(field)), expect(seismicFile(field)));
       this.exact = null;
     } else {
-      const f = readSectionFile(join(folder, matrixFile(field)), 'SPRM', 1, expect(matrixFile(field)));
-      this.exact = new SparseExactIndex({
-        rows: Number(f.meta.rows),
-        dim: Number(f.meta.dim),
-        indptr: f.get('indptr', Float64Array),
-        indices: f.get('indices', Uint32Array),
-        values: f.get('values', Float32Array),
-      });
+      const f = readSectionFile(join(folder, matrixFile(field)), 'SPRM', 2, expect(matrixFile(field)));
+      const rows = Number(f.meta.rows);
+      const dim = Number(f.meta.dim);
+      if (f.version === 1) {
+        // Forward rows: transpose them, then let them go (rows are read back from the lists).
+        const m = { rows, dim, indptr: f.get('indptr', Float64Array), indices: f.get('indices', Uint32Array), values: f.get('values', Float32Array) };
+        this.exact = new SparseExactIndex(invertSparseMatrix(m));
+      } else {
+        this.exact = new SparseExactIndex({
+          rows,
+          dim,
+          start: f.get('start', Float64Array),
+          docs: f.get('docs', Uint32Array),
+          weights: f.get('weights', Float32Array),
+          blockStart: f.get('blockStart', Uint32Array),
+          blockMax: f.get('blockMax', Float32Array),
+          blockLast: f.get('blockLast', Uint32Array),
+        });
+      }
       this.seismic = null;
     }
   }
 
-  /** Row `d`'s vector as `{token: weight}` (Seismic's forward index keeps the values as stored: 16-bit or 32-bit). */
+  /**
+   * Row `d`'s vector as `{token: weight}` (Seismic's forward index keeps the
+   * values as stored: 16-bit or 32-bit). Exact lists are searched term by term:
+   * fine for a few documents; reading them all takes {@link documentVectors}.
+   */
   documentVector(d: number): Map<string, number> {
     const tokens = this.vocab.tokens;
     const v = new Map<string, number>();
     if (this.exact !== null) {
-      const m = this.exact.matrix;
-      for (let k = m.indptr[d]!; k < m.indptr[d + 1]!; k++) v.set(tokens[m.indices[k]!]!, m.values[k]!);
+      const r = this.exact.row(d);
+      for (let k = 0; k < r.ids.length; k++) v.set(tokens[r.ids[k]!]!, r.values[k]!);
     } else {
       const sd = this.seismic!.data;
       const f16 = sd.fwdValues instanceof Uint16Array;
       for (let k = sd.fwdStart[d]!; k < sd.fwdStart[d + 1]!; k++) v.set(tokens[sd.fwdTerms[k]!]!, f16 ? FLOAT16_TABLE[sd.fwdValues[k]!]! : sd.fwdValues[k]!);
     }
     return v;
+  }
+
+  /** Every row's vector by row number, for reading the whole field (merges): exact lists are turned back into rows once. */
+  documentVectors(): (d: number) => Map<string, number> {
+    if (this.exact === null) return (d) => this.documentVector(d);
+    const tokens = this.vocab.tokens;
+    const m = this.exact.matrix ?? forwardRows(this.exact.lists);
+    return (d) => {
+      const v = new Map<string, number>();
+      for (let k = m.indptr[d]!; k < m.indptr[d + 1]!; k++) v.set(tokens[m.indices[k]!]!, m.values[k]!);
+      return v;
+    };
   }
 
   /** Maps a `{token: weight}` query to this segment's ids (unknown tokens cannot match and are dropped). */
@@ -129,19 +163,6 @@ export class SparseField {
       }
       return this.seismic.search(q, k, { ...params, allow });
     }
-    if (deleted === null) return this.exact!.search(q, k, 'pruned');
-    // Exact lists do not know about deletes: ask for enough extra rows to fill k live ones.
-    let extra = 0;
-    for (const d of deleted) extra += d;
-    const hits = this.exact!.search(q, k + extra, 'pruned');
-    const ids: number[] = [];
-    const scores: number[] = [];
-    for (let i = 0; i < hits.ids.length && ids.length < k; i++) {
-      if (deleted[hits.ids[i]!] === 0) {
-        ids.push(hits.ids[i]!);
-        scores.push(hits.scores[i]!);
-      }
-    }
-    return { ids: Int32Array.from(ids), scores: Float32Array.from(scores) };
+    return this.exact!.search(q, k, 'pruned', deleted);
   }
 }

@@ -9,8 +9,9 @@
 import { TopKHeap } from '../kernels/top-k-heap.js';
 import { QuarryError } from '../io/quarry-error.js';
 import { rowDot, type SparseMatrix, type SparseVector } from '../io/sparse-matrix.js';
+import { invertSparseMatrix, listRow, SPARSE_BLOCK, type SparseInvertedLists } from './sparse-inverted-lists.js';
 
-const BLOCK = 128;
+const BLOCK = SPARSE_BLOCK;
 const f = Math.fround;
 
 /** Exact-search modes (same results). */
@@ -22,8 +23,12 @@ export interface SparseHits {
   scores: Float32Array;
 }
 
-/** Inverted lists built from a sparse matrix. */
+/** Inverted lists, built from a sparse matrix or opened as stored. */
 export class SparseExactIndex {
+  /** The forward rows when the index was built from them (needed by `scan` only), else null. */
+  readonly matrix: SparseMatrix | null;
+  readonly rows: number;
+  readonly dim: number;
   /** Postings of term t: docs/weights[start[t] .. start[t + 1]). */
   readonly start: Float64Array;
   readonly docs: Uint32Array;
@@ -36,63 +41,56 @@ export class SparseExactIndex {
   private stamp = new Uint32Array(0);
   private epoch = 0;
 
-  constructor(readonly matrix: SparseMatrix) {
-    const { dim, rows, indptr, indices, values } = matrix;
-    // A counting sort of the postings by term. It runs every time a segment is
-    // opened, so the scatter loop keeps its cursors as 32-bit integers (typed-array
-    // lengths fit) and its arrays in locals.
-    const nnz = indices.length;
-    const cursor = new Uint32Array(dim + 1);
-    for (let i = 0; i < nnz; i++) cursor[indices[i]! + 1]!++;
-    for (let t = 0; t < dim; t++) cursor[t + 1]! += cursor[t]!;
-    this.start = Float64Array.from(cursor);
-    const counts = this.start;
-    const docs = new Uint32Array(nnz);
-    const weights = new Float32Array(nnz);
-    let i = 0;
-    for (let r = 0; r < rows; r++) {
-      const end = indptr[r + 1]!;
-      for (; i < end; i++) {
-        const slot = cursor[indices[i]!]!++;
-        docs[slot] = r;
-        weights[slot] = values[i]!;
-      }
-    }
-    this.docs = docs;
-    this.weights = weights;
-    this.blockStart = new Uint32Array(dim + 1);
-    for (let t = 0; t < dim; t++) this.blockStart[t + 1] = this.blockStart[t]! + Math.ceil((counts[t + 1]! - counts[t]!) / BLOCK);
-    const nb = this.blockStart[dim]!;
-    this.blockMax = new Float32Array(nb);
-    this.blockLast = new Uint32Array(nb);
-    const blockMax = this.blockMax;
-    const blockLast = this.blockLast;
-    for (let t = 0; t < dim; t++) {
-      let b = this.blockStart[t]!;
-      const last = cursor[t]!; // the cursor of term t ended where term t + 1 starts
-      for (let s = t === 0 ? 0 : cursor[t - 1]!; s < last; s += BLOCK, b++) {
-        const e = Math.min(last, s + BLOCK);
-        let mx = 0;
-        for (let p = s; p < e; p++) if (weights[p]! > mx) mx = weights[p]!;
-        blockMax[b] = mx;
-        blockLast[b] = docs[e - 1]!;
-      }
-    }
+  /** Builds the lists from forward rows (kept for `scan`), or takes stored lists as they are. */
+  constructor(source: SparseMatrix | SparseInvertedLists) {
+    const fromRows = 'indptr' in source;
+    const lists = fromRows ? invertSparseMatrix(source) : source;
+    this.matrix = fromRows ? source : null;
+    this.rows = lists.rows;
+    this.dim = lists.dim;
+    this.start = lists.start;
+    this.docs = lists.docs;
+    this.weights = lists.weights;
+    this.blockStart = lists.blockStart;
+    this.blockMax = lists.blockMax;
+    this.blockLast = lists.blockLast;
   }
 
-  /** The k rows with the largest inner product with `query` (ties: lower row first). */
-  search(query: SparseVector, k: number, mode: SparseExactMode = 'pruned'): SparseHits {
+  /** The lists, as stored in a segment file. */
+  get lists(): SparseInvertedLists {
+    const { rows, dim, start, docs, weights, blockStart, blockMax, blockLast } = this;
+    return { rows, dim, start, docs, weights, blockStart, blockMax, blockLast };
+  }
+
+  /** Row `doc` (its terms ascending with their weights). */
+  row(doc: number): SparseVector {
+    if (this.matrix === null) return listRow(this, doc);
+    const m = this.matrix;
+    return { ids: m.indices.slice(m.indptr[doc]!, m.indptr[doc + 1]!), values: m.values.slice(m.indptr[doc]!, m.indptr[doc + 1]!) };
+  }
+
+  /**
+   * The k rows with the largest inner product with `query` (ties: lower row
+   * first), leaving out rows whose `deleted` flag is 1: they are skipped inside
+   * the traversal, so deletes neither cost extra candidates nor loosen the
+   * pruning threshold.
+   */
+  search(query: SparseVector, k: number, mode: SparseExactMode = 'pruned', deleted: Uint8Array | null = null): SparseHits {
     if (!Number.isInteger(k) || k < 1) throw new QuarryError('BAD_ARGUMENT', `k must be a positive integer, got ${k}`, { field: 'k' });
+    if (deleted !== null && deleted.length < this.rows) throw new QuarryError('BAD_ARGUMENT', `deleted flags cover ${deleted.length} of ${this.rows} rows`, { field: 'deleted' });
     const heap = new TopKHeap(k);
     if (mode === 'scan') {
-      const dense = new Float32Array(this.matrix.dim);
+      const m = this.matrix;
+      if (m === null) throw new QuarryError('BAD_ARGUMENT', 'scan needs the forward rows; this index was opened from stored lists', { field: 'mode' }, 'use "pruned" or "exhaustive" (same results)');
+      const dense = new Float32Array(m.dim);
       for (let i = 0; i < query.ids.length; i++) if (query.ids[i]! < dense.length) dense[query.ids[i]!] = query.values[i]!;
-      for (let r = 0; r < this.matrix.rows; r++) {
-        const s = f(rowDot(this.matrix, r, dense));
+      for (let r = 0; r < m.rows; r++) {
+        if (deleted !== null && deleted[r] !== 0) continue;
+        const s = f(rowDot(m, r, dense));
         if (s > 0) heap.offer(s, r);
       }
-    } else if (mode === 'exhaustive') this.exhaustive(query, heap);
-    else this.maxScore(query, heap);
+    } else if (mode === 'exhaustive') this.exhaustive(query, heap, deleted);
+    else this.maxScore(query, heap, deleted);
     const { scores, docs } = heap.drain();
     return { ids: Int32Array.from(docs), scores: Float32Array.from(scores) };
   }
@@ -102,7 +100,7 @@ export class SparseExactIndex {
     for (let i = 0; i < query.ids.length; i++) {
       const t = query.ids[i]!;
       const w = query.values[i]!;
-      if (t >= this.matrix.dim || w <= 0 || this.start[t + 1] === this.start[t]) continue;
+      if (t >= this.dim || w <= 0 || this.start[t + 1] === this.start[t]) continue;
       let mx = 0;
       for (let b = this.blockStart[t]!; b < this.blockStart[t + 1]!; b++) if (this.blockMax[b]! > mx) mx = this.blockMax[b]!;
       out.push({ t, w, ub: w * mx * (1 + 1e-6) });
@@ -110,8 +108,8 @@ export class SparseExactIndex {
     return out;
   }
 
-  private exhaustive(query: SparseVector, heap: TopKHeap): void {
-    const n = this.matrix.rows;
+  private exhaustive(query: SparseVector, heap: TopKHeap, deleted: Uint8Array | null): void {
+    const n = this.rows;
     if (this.acc.length < n) {
       this.acc = new Float64Array(n);
       this.stamp = new Uint32Array(n);
@@ -129,12 +127,13 @@ export class SparseExactIndex {
       }
     }
     for (const d of touched) {
+      if (deleted !== null && deleted[d] !== 0) continue;
       const s = f(this.acc[d]!);
       if (s > 0) heap.offer(s, d);
     }
   }
 
-  private maxScore(query: SparseVector, heap: TopKHeap): void {
+  private maxScore(query: SparseVector, heap: TopKHeap, deleted: Uint8Array | null): void {
     const lists = this.terms(query).sort((a, b) => a.ub - b.ub);
     const n = lists.length;
     // Per-list state in typed arrays: monomorphic and allocation-free in the loop.
@@ -174,6 +173,8 @@ export class SparseExactIndex {
           pos[i] = p + 1;
         }
       }
+      // The essential lists have moved past a deleted row: nothing more to do for it.
+      if (deleted !== null && deleted[doc] !== 0) continue;
       let alive = true;
       for (let i = essential - 1; i >= 0; i--) {
         if (f(score + prefix[i]!) <= theta) {

@@ -1,7 +1,12 @@
 // Learned-sparse fields in collections: real SPLADE vectors indexed through
 // the schema, exact and Seismic search over several segments, bad vectors.
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseSchema } from '../../src/collection/index.js';
+import { Collection, parseSchema } from '../../src/collection/index.js';
+import { readLatestManifest } from '../../src/collection/manifest.js';
+import { forwardRows } from '../../src/index/sparse-inverted-lists.js';
+import { readSectionFile, readSectionTableOfContents, writeSectionFile } from '../../src/io/section-file.js';
 import { forEachJsonObject } from '../../src/io/jsonl.js';
 import { buildCollection } from '../helpers/build-collection.js';
 import { dataset } from '../helpers/shared-data.js';
@@ -35,6 +40,63 @@ describe('sparse fields', () => {
       }
     });
   }
+
+  it('exact: stores inverted lists (format 2) and still opens format-1 files of forward rows', () => {
+    const schema = parseSchema({ fields: { splade: { type: 'sparse' } }, extra: ['text'] });
+    const c = buildCollection(join(root, 'format'), docs, schema);
+    const expected = queries.map((q) => c.reader().searchSparse('splade', q, { k: 10, includeStored: false }));
+    const m = readLatestManifest(c.dir);
+    const seg = m.segments[0]!;
+    const path = join(c.dir, seg.name, 'splade.spm');
+    expect(readSectionTableOfContents(path, 'SPRM', 2).sections.map((x) => x.name)).toEqual(['start', 'docs', 'weights', 'blockStart', 'blockMax', 'blockLast']);
+    // Rewrite the file as format 1 (what earlier versions wrote) and record it in the manifest.
+    const f = readSectionFile(path, 'SPRM', 2);
+    const rows = Number(f.meta.rows);
+    const dim = Number(f.meta.dim);
+    const lists = { rows, dim, start: f.get('start', Float64Array), docs: f.get('docs', Uint32Array), weights: f.get('weights', Float32Array), blockStart: f.get('blockStart', Uint32Array), blockMax: f.get('blockMax', Float32Array), blockLast: f.get('blockLast', Uint32Array) };
+    const fwd = forwardRows(lists);
+    rmSync(path);
+    const written = writeSectionFile(path, 'SPRM', 1, { indptr: fwd.indptr, indices: fwd.indices, values: fwd.values }, { rows, dim });
+    const manifestFile = join(c.dir, `manifest-${m.generation}.json`);
+    const json = JSON.parse(readFileSync(manifestFile, 'utf8')) as { segments: { files: Record<string, unknown> }[] };
+    json.segments[0]!.files['splade.spm'] = written;
+    writeFileSync(manifestFile, JSON.stringify(json));
+    const old = Collection.open(c.dir).reader();
+    expect(queries.map((q) => old.searchSparse('splade', q, { k: 10, includeStored: false }))).toEqual(expected);
+    // documents' vectors come back from the lists, as written
+    const first = docs.findIndex((d) => Object.keys(d.splade as object).length > 0);
+    const vec = old.segments[0]!.sparse.get('splade')!.documentVector(first);
+    expect(Object.fromEntries(vec)).toEqual(Object.fromEntries(Object.entries(docs[first]!.splade as Record<string, number>).map(([t, w]) => [t, Math.fround(w)])));
+    // and a merge of the old segment with a new one writes format 2
+    const w = Collection.open(c.dir).writer({ backgroundMerges: false });
+    w.add({ _id: 'extra', splade: { zzz: 1 } });
+    w.optimize();
+    w.close();
+    const merged = readLatestManifest(c.dir).segments[0]!;
+    expect(readSectionTableOfContents(join(c.dir, merged.name, 'splade.spm'), 'SPRM', 2).sections[0]!.name).toBe('start');
+    expect(Collection.open(c.dir).reader().searchSparse('splade', queries[0]!, { k: 10, includeStored: false })).toEqual(expected[0]!.map((h) => ({ ...h })));
+  });
+
+  it('exact: searches leave out deleted documents without losing any live ones', () => {
+    const schema = parseSchema({ fields: { splade: { type: 'sparse' } }, extra: ['text'] });
+    const c = buildCollection(join(root, 'deletes'), docs, schema, { flushDocs: 7 });
+    const w = c.writer();
+    const gone = new Set(docs.filter((_, i) => i % 3 === 0).map((d) => d._id as string));
+    for (const id of gone) w.delete(id);
+    w.commit();
+    w.close();
+    const snap = c.reader();
+    for (const q of queries) {
+      const want = docs
+        .filter((d) => !gone.has(d._id as string))
+        .map((d) => [d._id as string, Object.entries(d.splade as Record<string, number>).reduce((s, [t, x]) => s + (q[t] ?? 0) * x, 0)] as const)
+        .filter(([, s]) => s > 0)
+        .sort((a, b) => b[1] - a[1])
+        .slice(0, 10)
+        .map(([id]) => id);
+      expect(new Set(snap.searchSparse('splade', q, { k: 10, includeStored: false }).map((h) => h.id))).toEqual(new Set(want));
+    }
+  });
 
   it('accepts parallel arrays and rejects bad vectors with line and field', () => {
     const schema = parseSchema({ fields: { sp: { type: 'sparse' } } });

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { SparseExactIndex } from '../../src/index/sparse-exact.js';
+import { forwardRows } from '../../src/index/sparse-inverted-lists.js';
 import { normalizeSparse, sparseMatrixOf } from '../../src/io/sparse-matrix.js';
 import { readCsr, readSeismicBinary, readSeismicJsonl } from '../../src/io/sparse-files.js';
 import { tempDir, writeFile } from '../helpers/temp-dir.js';
@@ -31,6 +32,47 @@ describe('exact sparse search', () => {
       }),
       { numRuns: 60 },
     );
+  });
+
+  it('skips deleted rows inside the traversal: every mode equals the scan of the live rows', () => {
+    fc.assert(
+      fc.property(fc.array(vecArb, { minLength: 1, maxLength: 300 }), vecArb, fc.integer({ min: 1, max: 15 }), fc.integer({ min: 0, max: 2 ** 31 }), (rows, q, k, seed) => {
+        const m = sparseMatrixOf(rows.map((r) => normalizeSparse(r.map((x) => x[0]), r.map((x) => x[1] / 4))), 61);
+        const query = normalizeSparse(q.map((x) => x[0]), q.map((x) => x[1] / 4));
+        // about half the rows deleted, chosen by the seed
+        const deleted = Uint8Array.from(rows, (_, i) => ((seed >>> i % 31) ^ i) & 1);
+        const idx = new SparseExactIndex(m);
+        const all = idx.search(query, rows.length, 'scan');
+        const live = Array.from(all.ids).filter((d) => deleted[d] === 0).slice(0, k);
+        for (const mode of ['scan', 'pruned', 'exhaustive'] as const) expect(Array.from(idx.search(query, k, mode, deleted).ids), mode).toEqual(live);
+      }),
+      { numRuns: 60 },
+    );
+  });
+
+  it('opened from its stored lists: same results, rows read back from the lists', () => {
+    fc.assert(
+      fc.property(fc.array(vecArb, { minLength: 1, maxLength: 200 }), vecArb, (rows, q) => {
+        const m = sparseMatrixOf(rows.map((r) => normalizeSparse(r.map((x) => x[0]), r.map((x) => x[1] / 4))), 61);
+        const built = new SparseExactIndex(m);
+        const opened = new SparseExactIndex(built.lists);
+        expect(opened.matrix).toBeNull();
+        const query = normalizeSparse(q.map((x) => x[0]), q.map((x) => x[1] / 4));
+        expect(opened.search(query, 5, 'pruned')).toEqual(built.search(query, 5, 'scan'));
+        expect(forwardRows(opened.lists)).toEqual(m);
+        for (let d = 0; d < m.rows; d++) expect(opened.row(d)).toEqual(built.row(d));
+      }),
+      { numRuns: 40 },
+    );
+  });
+
+  it('refuses a scan without forward rows and deleted flags that do not cover the rows', () => {
+    const m = sparseMatrixOf([normalizeSparse([1, 2], [1, 1]), normalizeSparse([2], [3])], 3);
+    const opened = new SparseExactIndex(new SparseExactIndex(m).lists);
+    const q = normalizeSparse([2], [1]);
+    expect(() => opened.search(q, 1, 'scan')).toThrow('scan needs the forward rows; this index was opened from stored lists (use "pruned" or "exhaustive" (same results))');
+    expect(() => opened.search(q, 1, 'pruned', new Uint8Array(1))).toThrow('deleted flags cover 1 of 2 rows');
+    expect(Array.from(opened.search(q, 2, 'pruned', Uint8Array.of(0, 1)).ids)).toEqual([0]);
   });
 });
 
