@@ -224,10 +224,7 @@ export class Segment {
   /** An allow-list of live documents (computed once), or null when nothing is deleted. */
   liveBitset(): Bitset | null {
     if (this.deleted === null) return null;
-    if (this.live === null) {
-      this.live = new Bitset(this.numDocs);
-      for (let i = 0; i < this.numDocs; i++) if (this.deleted[i] === 0) this.live.add(i);
-    }
+    this.live ??= Bitset.unflagged(this.deleted);
     return this.live;
   }
 }

@@ -13,6 +13,13 @@ export class Bitset {
     return b;
   }
 
+  /** The positions whose flag is 0 (the live documents of a deleted-flags array). */
+  static unflagged(flags: Uint8Array): Bitset {
+    const b = new Bitset(flags.length);
+    for (let i = 0; i < flags.length; i++) if (flags[i] === 0) b.add(i);
+    return b;
+  }
+
   add(i: number): void {
     this.words[i >>> 5]! |= 1 << (i & 31);
   }
