@@ -78,7 +78,8 @@ export class Snapshot {
   ) {
     this.schema = manifest.schema;
     this.analyzers = analyzersOf(this.schema);
-    const earlier = previous !== null && previous.dir === dir && JSON.stringify(previous.schema) === JSON.stringify(this.schema) ? previous.segments : [];
+    // a closed snapshot has released its segments' files: nothing can be taken from it
+    const earlier = previous !== null && !previous.closed && previous.dir === dir && JSON.stringify(previous.schema) === JSON.stringify(this.schema) ? previous.segments : [];
     this.segments = manifest.segments.map((info) => {
       const same = earlier.find((s) => s.info.name === info.name && JSON.stringify(s.info.files) === JSON.stringify(info.files));
       if (same === undefined) return new Segment(dir, info, this.schema, verifyChecksums);
@@ -86,6 +87,7 @@ export class Snapshot {
       if (JSON.stringify(same.info.deletes) === JSON.stringify(info.deletes)) return same;
       return new Segment(dir, info, this.schema, verifyChecksums, undefined, same);
     });
+    for (const s of this.segments) s.retain();
     let base = 0;
     for (const s of this.segments) {
       this.bases.push(base);
@@ -96,6 +98,30 @@ export class Snapshot {
       this.segments.map((s, i) => ({ base: this.bases[i]!, numDocs: s.numDocs, fields: s.fields, deleted: s.deleted })),
       params,
     );
+  }
+
+  private isClosed = false;
+
+  /** True once {@link Snapshot.close} has been called. */
+  get closed(): boolean {
+    return this.isClosed;
+  }
+
+  /**
+   * Releases the files this snapshot holds open (rescoring floats left on disk)
+   * as soon as no other snapshot shares them: segments taken over by a newer
+   * snapshot (`reader({ previous })`) stay open for it. Without close() they are
+   * released when the snapshot is garbage-collected. Searching a closed snapshot
+   * is an error; closing twice does nothing.
+   */
+  close(): void {
+    if (this.isClosed) return;
+    this.isClosed = true;
+    for (const s of this.segments) s.release();
+  }
+
+  private checkOpen(): void {
+    if (this.isClosed) throw new QuarryError('BAD_ARGUMENT', `this snapshot (generation ${this.manifest.generation}) is closed`, {}, 'open a new one with collection.reader()');
   }
 
   /** Number of live (not deleted) documents. */
@@ -145,6 +171,7 @@ export class Snapshot {
    * looking up ids or stored fields (Lucene's TopDocs).
    */
   topDocs(terms: readonly QueryTerm[], k: number, mode: SearchMode = 'auto'): { docs: Float64Array; scores: Float64Array } {
+    this.checkOpen();
     if (!Number.isInteger(k) || k < 1) throw new QuarryError('BAD_ARGUMENT', `k must be a positive integer, got ${k}`, { field: 'k' });
     if (mode !== 'auto' && mode !== 'pruned' && mode !== 'exhaustive') throw new QuarryError('BAD_ARGUMENT', `mode must be "auto", "pruned" or "exhaustive", not ${JSON.stringify(mode)}`, { field: 'mode' });
     return this.searcher.search(terms, k, mode);
@@ -236,6 +263,7 @@ export class Snapshot {
    * segment i when given), merged into one top k of global documents.
    */
   private denseTop(field: string, q: Float32Array, k: number, params: Readonly<Record<string, number>>, allow: readonly (Bitset | null)[] | null): TopDocs {
+    this.checkOpen();
     const heap = new TopKHeap(k);
     this.segments.forEach((seg, i) => {
       const index = seg.dense.get(field);
@@ -311,6 +339,7 @@ export class Snapshot {
 
   /** Each segment's MaxSim top k (deleted and disallowed rows excluded), merged. */
   private multiTop(field: string, tokens: Float32Array, k: number, params: Readonly<Record<string, number>>, allow: readonly (Bitset | null)[] | null): TopDocs {
+    this.checkOpen();
     const heap = new TopKHeap(k);
     const { candidates, ...dense } = params;
     this.segments.forEach((seg, i) => {
@@ -357,6 +386,7 @@ export class Snapshot {
 
   /** Each segment's sparse top k (deleted and disallowed rows excluded), merged. */
   private sparseTop(field: string, weights: ReadonlyMap<string, number>, k: number, params: Readonly<Record<string, number>>, allow: readonly (Bitset | null)[] | null): TopDocs {
+    this.checkOpen();
     // The indexes skip terms of weight <= 0, so a negative weight would be dropped rather than subtract.
     for (const [token, w] of weights) {
       if (typeof w !== 'number' || !Number.isFinite(w) || w < 0) throw new QuarryError('BAD_ARGUMENT', `weight of "${token}" is ${String(w)}`, { field: 'query' }, 'learned sparse weights are finite and >= 0');
@@ -459,6 +489,7 @@ export class Snapshot {
   }
 
   private querySource(): QuerySource {
+    this.checkOpen();
     return {
       fields: this.schema.fields,
       segmentCount: this.segments.length,

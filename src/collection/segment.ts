@@ -168,6 +168,7 @@ export class Segment {
      */
     reuse?: Segment,
   ) {
+    this.holders = reuse?.holders ?? { count: 0 };
     if (reuse !== undefined) {
       for (const [k, v] of reuse.fields) this.fields.set(k, v);
       for (const [k, v] of reuse.dense) this.dense.set(k, v);
@@ -209,12 +210,24 @@ export class Segment {
   }
 
   private live: Bitset | null = null;
+  /** Snapshots holding this segment's open files; shared with the segments made from it (`reuse`). */
+  private readonly holders: { count: number };
+
+  /** Counts one more snapshot holding the segment. */
+  retain(): void {
+    this.holders.count++;
+  }
+
+  /** Counts one snapshot fewer; the last one closes the segment's files. */
+  release(): void {
+    if (--this.holders.count === 0) this.close();
+  }
 
   /**
    * Releases what the segment holds open: the files of rescoring floats left on
-   * disk (dense fields' and MUVERA encodings'). Only for segments no reader shares (a merge's inputs); readers' segments
-   * are released when they are garbage-collected, which a worker thread never does
-   * before it ends.
+   * disk (dense fields' and MUVERA encodings'). Called by a merge for its inputs
+   * (a worker thread ends without collecting garbage) and by the last snapshot
+   * holding a segment when it is closed (see {@link Segment.release}).
    */
   close(): void {
     for (const index of this.dense.values()) closeDiskFloats(index);

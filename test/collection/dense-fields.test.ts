@@ -85,16 +85,17 @@ describe('dense fields', () => {
     expect(ask(merged)).toEqual(ask(memory.reader()));
   });
 
+  // descriptors open on files under `dir` (other descriptors come and go with the test runner)
+  const openFiles = (dir: string): number =>
+    readdirSync('/proc/self/fd').filter((fd) => {
+      try {
+        return readlinkSync(`/proc/self/fd/${fd}`).startsWith(dir);
+      } catch {
+        return false; // closed while listing
+      }
+    }).length;
+
   it.runIf(existsSync('/proc/self/fd'))('merges, in the writer or on the merge worker, release the files of floats left on disk', () => {
-    // descriptors open on files under `dir` (other descriptors come and go with the test runner)
-    const openFiles = (dir: string): number =>
-      readdirSync('/proc/self/fd').filter((fd) => {
-        try {
-          return readlinkSync(`/proc/self/fd/${fd}`).startsWith(dir);
-        } catch {
-          return false; // closed while listing
-        }
-      }).length;
     const schema = parseSchema({ fields: { emb: { type: 'dense', dim: 100, metric: 'cosine', index: 'int8', floats: 'disk' } }, extra: ['text'] });
     // optimize merges in the writer's thread
     const c = buildCollection(root, docs.slice(0, 900), schema, { flushDocs: 300 });
@@ -113,5 +114,39 @@ describe('dense fields', () => {
     bg.close();
     expect(openFiles(d.dir)).toBeLessThanOrEqual(start);
     expect(d.reader().segments.length).toBe(1); // (a reader holds its own descriptor, released with it)
+  });
+
+  it.runIf(existsSync('/proc/self/fd'))('Snapshot.close() releases the files of floats left on disk, except segments a newer snapshot shares', () => {
+    const schema = parseSchema({ fields: { emb: { type: 'dense', dim: 100, metric: 'cosine', index: 'binary', floats: 'disk' } }, extra: ['text'] });
+    const c = buildCollection(root, docs.slice(0, 600), schema, { flushDocs: 300 });
+    const start = openFiles(c.dir);
+    const v = queries.data.subarray(0, 100);
+    const a = c.reader();
+    expect(a.segments.length).toBe(2);
+    expect(openFiles(c.dir)).toBe(start + 2); // one descriptor per segment's floats
+    // a third segment and a delete in the first: the second segment is shared as it is, the first is reused with new flags
+    const w = c.writer({ flushDocs: 300 });
+    for (const doc of docs.slice(600, 900)) w.add(doc);
+    w.delete('w0');
+    w.commit();
+    w.close();
+    const b = c.reader({ previous: a });
+    expect(openFiles(c.dir)).toBe(start + 3);
+    a.close();
+    expect(a.closed).toBe(true);
+    expect(openFiles(c.dir)).toBe(start + 3); // b holds all three
+    expect(() => a.searchVector('emb', v)).toThrow(`this snapshot (generation ${a.generation}) is closed (open a new one with collection.reader())`);
+    expect(() => a.search('word')).toThrow('is closed');
+    expect(() => a.query({ retrieve: [{ field: 'emb', vector: Array.from(v) }] })).toThrow('is closed');
+    a.close(); // twice: nothing more
+    // reopening from a closed snapshot opens every segment afresh
+    const c2 = c.reader({ previous: a });
+    expect(openFiles(c.dir)).toBe(start + 6);
+    // the segments b took over from a still search (their files were not closed with a)
+    expect(b.searchVector('emb', v, { k: 5, includeStored: false })).toEqual(c2.searchVector('emb', v, { k: 5, includeStored: false }));
+    b.close();
+    expect(openFiles(c.dir)).toBe(start + 3);
+    c2.close();
+    expect(openFiles(c.dir)).toBe(start);
   });
 });
