@@ -1,10 +1,12 @@
 /**
  * Exact sparse inner-product search over an impact-ordered inverted index
  * (docs ascending per term, float weights, blocks of 128 with their maximum
- * weight): `pruned` is document-at-a-time MaxScore with block-max bounds on
- * the non-essential lists; `exhaustive` accumulates every posting; `scan`
- * computes every document's dot product from the forward rows (the
- * reference). All three return the same top k.
+ * weight): `pruned` is MaxScore (Turtle and Flood, 1995) over windows of
+ * documents, essential lists accumulated term at a time and the others probed
+ * with block-max bounds, or read too when probing would cost more;
+ * `exhaustive` accumulates every posting; `scan` computes every document's
+ * dot product from the forward rows (the reference). All three return the
+ * same top k.
  */
 import { TopKHeap } from '../kernels/top-k-heap.js';
 import { QuarryError } from '../io/quarry-error.js';
@@ -12,6 +14,25 @@ import { rowDot, type SparseMatrix, type SparseVector } from '../io/sparse-matri
 import { invertSparseMatrix, listRow, SPARSE_BLOCK, type SparseInvertedLists } from './sparse-inverted-lists.js';
 
 const BLOCK = SPARSE_BLOCK;
+/** Documents per MaxScore window: the window's scores (64 KB) stay in cache. */
+const WINDOW = 8192;
+const SEEN_WORDS = WINDOW / 32;
+/** Cost of one probe of a non-essential list (block walk and binary search over 128 postings), in postings read in sequence. */
+const PROBE_COST = 8;
+/** Probes a candidate is expected to need before its bound drops below the threshold. */
+const PROBES_PER_CANDIDATE = 3;
+
+/** The first position in docs[p, e) whose document is >= doc (docs ascending), or e. */
+function firstAtOrAfter(docs: Uint32Array, p: number, e: number, doc: number): number {
+  let l = p;
+  let h = e;
+  while (l < h) {
+    const mid = Math.floor((l + h) / 2);
+    if (docs[mid]! < doc) l = mid + 1;
+    else h = mid;
+  }
+  return l;
+}
 const f = Math.fround;
 
 /** Exact-search modes (same results). */
@@ -38,6 +59,8 @@ export class SparseExactIndex {
   readonly blockMax: Float32Array;
   readonly blockLast: Uint32Array;
   private acc = new Float64Array(0);
+  private windowScores = new Float64Array(0);
+  private windowSeen = new Uint32Array(0);
   private stamp = new Uint32Array(0);
   private epoch = 0;
 
@@ -133,10 +156,23 @@ export class SparseExactIndex {
     }
   }
 
+  /**
+   * MaxScore over windows of WINDOW documents. Lists are sorted by upper bound;
+   * the essential ones (all but the smallest-bound lists whose bounds together
+   * cannot beat the k-th score) are accumulated term at a time into the
+   * window's score array, as sequential reads. Each document found is then
+   * completed from the non-essential lists, highest bound first, while it can
+   * still reach the heap (block maxima tighten the bound) — unless those probes
+   * would cost more than reading the non-essential lists' postings in the
+   * window, which are then accumulated too. Documents are offered in
+   * increasing order, so ties resolve as in a forward scan. Choosing the next
+   * document among many essential lists one document at a time (classic
+   * MaxScore) made long queries slower than exhaustive accumulation.
+   */
   private maxScore(query: SparseVector, heap: TopKHeap, deleted: Uint8Array | null): void {
     const lists = this.terms(query).sort((a, b) => a.ub - b.ub);
     const n = lists.length;
-    // Per-list state in typed arrays: monomorphic and allocation-free in the loop.
+    if (n === 0) return;
     const w = new Float64Array(n);
     const pos = new Float64Array(n);
     const end = new Float64Array(n);
@@ -145,6 +181,9 @@ export class SparseExactIndex {
     const lastBlk = new Uint32Array(n);
     const blkFirst = new Uint32Array(n);
     const prefix = new Float64Array(n);
+    // a window's part of each non-essential list: postings from[i] .. to[i]
+    const from = new Float64Array(n);
+    const to = new Float64Array(n);
     let run = 0;
     lists.forEach((l, i) => {
       w[i] = l.w;
@@ -154,56 +193,120 @@ export class SparseExactIndex {
       lastBlk[i] = this.blockStart[l.t + 1]!;
       prefix[i] = run += l.ub;
     });
+    if (this.windowScores.length === 0) {
+      this.windowScores = new Float64Array(WINDOW);
+      this.windowSeen = new Uint32Array(SEEN_WORDS);
+    }
+    const acc = this.windowScores;
+    const seen = this.windowSeen;
     const docs = this.docs;
     const weights = this.weights;
     const blockLast = this.blockLast;
     const blockMax = this.blockMax;
+    const rows = this.rows;
     let theta = heap.threshold();
     let essential = 0;
-    while (essential < n && f(prefix[essential]!) <= theta) essential++;
-    while (essential < n) {
-      let doc = 0xffffffff;
-      for (let i = essential; i < n; i++) if (pos[i]! < end[i]! && docs[pos[i]!]! < doc) doc = docs[pos[i]!]!;
-      if (doc === 0xffffffff) break;
-      let score = 0;
+    for (;;) {
+      while (essential < n && f(prefix[essential]!) <= theta) essential++;
+      if (essential === n) return; // no document can enter the heap any more
+      // A document in no essential list cannot beat the threshold: go to the
+      // window of the smallest document the essential lists have left.
+      let next = rows;
+      for (let i = essential; i < n; i++) if (pos[i]! < end[i]! && docs[pos[i]!]! < next) next = docs[pos[i]!]!;
+      if (next === rows) return;
+      const lo = next - (next % WINDOW);
+      const hi = lo + WINDOW; // (past the last row for the last window: no list has documents there)
       for (let i = essential; i < n; i++) {
-        const p = pos[i]!;
-        if (p < end[i]! && docs[p] === doc) {
-          score += w[i]! * weights[p]!;
-          pos[i] = p + 1;
+        let p = pos[i]!;
+        const e = end[i]!;
+        const wi = w[i]!;
+        while (p < e) {
+          const j = docs[p]! - lo;
+          if (j >= WINDOW) break;
+          acc[j]! += wi * weights[p]!;
+          seen[j >>> 5]! |= 1 << (j & 31);
+          p++;
+        }
+        pos[i] = p;
+      }
+      // Completing the candidates from the other lists costs a few probes each;
+      // when that exceeds reading those lists' postings in the window, read them
+      // (the window is then scored exhaustively, and nothing is left to probe).
+      let ess = essential;
+      if (ess > 0) {
+        // (probing leaves these lists' positions behind the window: find its part of each)
+        let rest = 0;
+        for (let i = 0; i < ess; i++) {
+          from[i] = firstAtOrAfter(docs, pos[i]!, end[i]!, lo);
+          to[i] = firstAtOrAfter(docs, from[i]!, end[i]!, hi);
+          rest += to[i]! - from[i]!;
+        }
+        // only candidates whose bound beats the threshold probe at all
+        const bound = prefix[ess - 1]!;
+        let probing = 0;
+        for (let x = 0; x < SEEN_WORDS; x++) {
+          let bits = seen[x]!;
+          while (bits !== 0) {
+            const low = bits & -bits;
+            bits ^= low;
+            if (f(acc[(x << 5) | (31 - Math.clz32(low))]! + bound) > theta) probing++;
+          }
+        }
+        if (rest <= probing * Math.min(ess, PROBES_PER_CANDIDATE) * PROBE_COST) {
+          for (let i = 0; i < ess; i++) {
+            const wi = w[i]!;
+            const e = to[i]!;
+            for (let p = from[i]!; p < e; p++) {
+              const j = docs[p]! - lo;
+              acc[j]! += wi * weights[p]!;
+              seen[j >>> 5]! |= 1 << (j & 31);
+            }
+            pos[i] = e;
+          }
+          ess = 0;
         }
       }
-      // The essential lists have moved past a deleted row: nothing more to do for it.
-      if (deleted !== null && deleted[doc] !== 0) continue;
-      let alive = true;
-      for (let i = essential - 1; i >= 0; i--) {
-        if (f(score + prefix[i]!) <= theta) {
-          alive = false;
-          break;
+      // lists below `ess` were not accumulated in this window: they are probed.
+      // Candidates in increasing order: set bits of `seen`, lowest first.
+      for (let x = 0; x < SEEN_WORDS; x++) {
+        let bits = seen[x]!;
+        seen[x] = 0;
+        while (bits !== 0) {
+          const low = bits & -bits;
+          bits ^= low;
+          const j = (x << 5) | (31 - Math.clz32(low));
+          let score = acc[j]!;
+          acc[j] = 0;
+          const doc = lo + j;
+          if (deleted !== null && deleted[doc] !== 0) continue;
+          let alive = true;
+          for (let i = ess - 1; i >= 0; i--) {
+            if (f(score + prefix[i]!) <= theta) {
+              alive = false;
+              break;
+            }
+            let b = blk[i]!;
+            while (b < lastBlk[i]! && blockLast[b]! < doc) b++;
+            blk[i] = b;
+            if (b >= lastBlk[i]!) continue;
+            if (f(score + w[i]! * blockMax[b]! * (1 + 1e-6) + (i > 0 ? prefix[i - 1]! : 0)) <= theta) {
+              alive = false;
+              break;
+            }
+            let l = Math.max(pos[i]!, first[i]! + (b - blkFirst[i]!) * BLOCK);
+            let h = Math.min(end[i]!, l + BLOCK);
+            while (l < h) {
+              const mid = Math.floor((l + h) / 2);
+              if (docs[mid]! < doc) l = mid + 1;
+              else h = mid;
+            }
+            pos[i] = l;
+            if (l < end[i]! && docs[l] === doc) score += w[i]! * weights[l]!;
+          }
+          if (!alive) continue;
+          const s = f(score);
+          if (s > 0 && heap.offer(s, doc) && heap.size === heap.k) theta = heap.threshold();
         }
-        let b = blk[i]!;
-        while (b < lastBlk[i]! && blockLast[b]! < doc) b++;
-        blk[i] = b;
-        if (b >= lastBlk[i]!) continue;
-        if (f(score + w[i]! * blockMax[b]! * (1 + 1e-6) + (i > 0 ? prefix[i - 1]! : 0)) <= theta) {
-          alive = false;
-          break;
-        }
-        let lo = Math.max(pos[i]!, first[i]! + (b - blkFirst[i]!) * BLOCK);
-        let hi = Math.min(end[i]!, lo + BLOCK);
-        while (lo < hi) {
-          const mid = Math.floor((lo + hi) / 2);
-          if (docs[mid]! < doc) lo = mid + 1;
-          else hi = mid;
-        }
-        pos[i] = lo;
-        if (lo < end[i]! && docs[lo] === doc) score += w[i]! * weights[lo]!;
-      }
-      const s = f(score);
-      if (!alive || s <= 0) continue;
-      if (heap.offer(s, doc) && heap.size === heap.k) {
-        theta = heap.threshold();
-        while (essential < n && f(prefix[essential]!) <= theta) essential++;
       }
     }
   }

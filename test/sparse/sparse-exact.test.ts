@@ -50,6 +50,42 @@ describe('exact sparse search', () => {
     );
   });
 
+  it('pruned search over many windows (frequent and rare terms, deletes) equals the scan', () => {
+    // 12,000 rows span three 4,096-document windows; term t appears in about 1 / (t + 1) of the rows,
+    // so windows mix lists that are read whole with lists that are only probed
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 2 ** 31 - 1 }), fc.integer({ min: 1, max: 30 }), fc.boolean(), (seed, k, withDeletes) => {
+        let x = seed;
+        const next = (): number => {
+          x ^= x << 13;
+          x ^= x >>> 17;
+          x ^= x << 5;
+          return (x >>> 0) / 2 ** 32;
+        };
+        const rows = Array.from({ length: 12_000 }, () => {
+          const ids: number[] = [];
+          const vals: number[] = [];
+          for (let t = 0; t < 40; t++) {
+            if (next() < 1 / (t + 1)) {
+              ids.push(t);
+              vals.push(Math.ceil(next() * 64) / 16);
+            }
+          }
+          return normalizeSparse(ids, vals);
+        });
+        const m = sparseMatrixOf(rows, 40);
+        const qIds = [0, 1, 2, 5, 9, 17, 33].filter(() => next() < 0.8);
+        const query = normalizeSparse(qIds, qIds.map(() => Math.ceil(next() * 8) / 4));
+        const deleted = withDeletes ? Uint8Array.from(rows, () => (next() < 0.3 ? 1 : 0)) : null;
+        const idx = new SparseExactIndex(m);
+        const want = idx.search(query, k, 'scan', deleted);
+        expect(idx.search(query, k, 'pruned', deleted)).toEqual(want);
+        expect(idx.search(query, k, 'exhaustive', deleted)).toEqual(want);
+      }),
+      { numRuns: 25 },
+    );
+  });
+
   it('opened from its stored lists: same results, rows read back from the lists', () => {
     fc.assert(
       fc.property(fc.array(vecArb, { minLength: 1, maxLength: 200 }), vecArb, (rows, q) => {
