@@ -1,6 +1,7 @@
 /**
  * The collections a server serves: one sub-folder of the data folder each.
- * Keeps one reader snapshot per collection (replaced after each commit) and
+ * Keeps one reader snapshot per collection (replaced after each commit, the
+ * replaced one closed once no request holds it) and
  * opens the collection's single writer on the first write, holding it (and
  * its lock) until the collection is dropped or the server closes. Node runs
  * handlers one at a time, so a writer is never used by two requests at once.
@@ -26,6 +27,8 @@ export interface CollectionStats {
 /** A served collection. */
 export class ServedCollection {
   private snapshot: Snapshot | null = null;
+  /** Snapshots held by requests that await between searches, with how many hold each. */
+  private readonly leases = new Map<Snapshot, number>();
   private openWriter: CollectionWriter | null = null;
   readonly stats: CollectionStats = { searches: 0, documentsAdded: 0, documentsDeleted: 0, commits: 0, lastCommitAt: null, mergesInstalled: 0, lastMergeCommitError: null };
 
@@ -38,6 +41,35 @@ export class ServedCollection {
   reader(): Snapshot {
     this.snapshot ??= this.collection.reader();
     return this.snapshot;
+  }
+
+  /**
+   * The served snapshot for a request that awaits between its searches (a
+   * model, a streamed batch): it stays open until `release()` even if a commit
+   * replaces it meanwhile. Handlers that search without awaiting use reader().
+   */
+  lease(): { snapshot: Snapshot; release: () => void } {
+    const snapshot = this.reader();
+    this.leases.set(snapshot, (this.leases.get(snapshot) ?? 0) + 1);
+    let released = false;
+    const release = (): void => {
+      if (released) return;
+      released = true;
+      const left = this.leases.get(snapshot)! - 1;
+      if (left > 0) this.leases.set(snapshot, left);
+      else {
+        this.leases.delete(snapshot);
+        if (snapshot !== this.snapshot) snapshot.close();
+      }
+    };
+    return { snapshot, release };
+  }
+
+  /** Serves `next` and closes the snapshot it replaces unless a request still holds it (then its last release closes it). */
+  private replaceSnapshot(next: Snapshot | null): void {
+    const old = this.snapshot;
+    this.snapshot = next;
+    if (old !== null && old !== next && !this.leases.has(old)) old.close();
   }
 
   /** The collection's writer, opened (and locked) on first use. */
@@ -55,7 +87,7 @@ export class ServedCollection {
   commit(optimize = false): number {
     const w = this.writer();
     const generation = optimize ? w.optimize() : w.commit();
-    this.snapshot = this.collection.reader({ verifyChecksums: false, previous: this.snapshot ?? undefined });
+    this.replaceSnapshot(this.collection.reader({ verifyChecksums: false, previous: this.snapshot ?? undefined }));
     this.stats.commits++;
     this.stats.lastCommitAt = new Date().toISOString();
     return generation;
@@ -76,17 +108,19 @@ export class ServedCollection {
       this.stats.lastMergeCommitError = (e as Error).message;
       return false;
     }
-    this.snapshot = this.collection.reader({ verifyChecksums: false, previous: this.snapshot ?? undefined });
+    this.replaceSnapshot(this.collection.reader({ verifyChecksums: false, previous: this.snapshot ?? undefined }));
     this.stats.mergesInstalled++;
     return true;
   }
 
-  /** Releases the writer: commits pending changes first when `commit` is true, else drops them. */
+  /** Releases the writer (committing pending changes first when `commit` is true, else dropping them) and the served snapshot. */
   close(commit: boolean): void {
-    if (this.openWriter === null) return;
-    if (commit && this.openWriter.hasUncommittedChanges) this.commit();
-    this.openWriter.close();
-    this.openWriter = null;
+    if (this.openWriter !== null) {
+      if (commit && this.openWriter.hasUncommittedChanges) this.commit();
+      this.openWriter.close();
+      this.openWriter = null;
+    }
+    this.replaceSnapshot(null);
   }
 }
 

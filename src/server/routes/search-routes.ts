@@ -6,6 +6,7 @@ import { sourcesOf, textFields } from '../../collection/schema.js';
 import { evaluateRun, parseQrelsText, qrelsFromTriples, reportToJson, type Qrels, type RunData } from '../../eval/index.js';
 import { highlight, queryTermSet, type HighlightFragment } from '../../search/highlight.js';
 import type { Analyzer } from '../../text/analyzer.js';
+import type { PipelineResult } from '../../search/pipeline.js';
 import { fillQueryTemplate, type QuerySpec } from '../../search/query-spec.js';
 import { ApiError } from '../api-error.js';
 import { parseRequest, runBody, searchBody, searchQuery } from '../request-schemas.js';
@@ -75,11 +76,18 @@ export function registerSearchRoutes(app: FastifyInstance, ctx: ServerContext): 
     const spec = parseRequest(searchBody, req.body, 'body');
     const q = parseRequest(searchQuery, req.query, 'query');
     checkCaps(spec, o);
-    const snap = c.reader();
+    // queryAsync may await a model: hold the snapshot until the response is built
+    const { snapshot: snap, release } = c.lease();
     const t0 = performance.now();
-    const result = await snap.queryAsync(spec, { includeStored: q.stored === 'true' || q.highlight === 'true' });
+    let result: PipelineResult;
+    let targets: HighlightTarget[];
+    try {
+      result = await snap.queryAsync(spec, { includeStored: q.stored === 'true' || q.highlight === 'true' });
+      targets = q.highlight === 'true' ? highlightTargets(snap, spec) : [];
+    } finally {
+      release();
+    }
     c.stats.searches++;
-    const targets = q.highlight === 'true' ? highlightTargets(snap, spec) : [];
     const hits = result.hits.map((h) => {
       const hit: Record<string, unknown> = { id: h.id, score: h.score, legs: h.legs };
       if (q.stored === 'true') hit.stored = h.stored;
@@ -98,7 +106,6 @@ export function registerSearchRoutes(app: FastifyInstance, ctx: ServerContext): 
     if (body.k > o.maxDepth) throw new ApiError(400, 'BAD_REQUEST', `k ${body.k} is above this server's depth limit of ${o.maxDepth}`, 'k');
     let qrels: Qrels | undefined;
     if (body.qrels !== undefined) qrels = typeof body.qrels === 'string' ? parseQrelsText(body.qrels, 'qrels') : qrelsFromTriples(body.qrels);
-    const snap = c.reader();
     // Validate every query before running any, so a bad one costs nothing.
     const specs = body.queries.map((q, i) => {
       if (q.text !== undefined && body.template === undefined) return null;
@@ -108,6 +115,9 @@ export function registerSearchRoutes(app: FastifyInstance, ctx: ServerContext): 
       return spec;
     });
     const deadline = deadlineOf(req, o);
+    // Queries await (models, a streamed response): every query reads the snapshot
+    // served when the batch started, held until the last one has run.
+    const { snapshot: snap, release } = c.lease();
     // queryAsync: specs may encode text with a transformer or rerank with a cross-encoder
     const searchOne = async (i: number): Promise<{ id: string; score: number }[]> => {
       if (performance.now() > deadline) throw new ApiError(503, 'TIMEOUT', `the batch ran past the ${o.timeoutMs} ms request deadline after ${i} of ${body.queries.length} queries`, 'queries', 'send fewer queries per request');
@@ -139,17 +149,25 @@ export function registerSearchRoutes(app: FastifyInstance, ctx: ServerContext): 
           // Headers are gone: report the failure as the stream's last line.
           const err = e instanceof ApiError ? { code: e.code, message: e.message } : { code: 'INTERNAL', message: 'internal error' };
           yield JSON.stringify({ error: err }) + '\n';
+        } finally {
+          release(); // also when the client goes away mid-stream
         }
       }
+      // a stream the client drops before it starts never runs the generator's finally
+      reply.raw.once('close', release);
       return reply.type('application/x-ndjson').send(Readable.from(lines()));
     }
     const t0 = performance.now();
     const results: { query: string; hits: { id: string; score: number }[] }[] = [];
-    for (let i = 0; i < body.queries.length; i++) {
-      const q = body.queries[i]!;
-      const hits = await searchOne(i);
-      record(q.id, hits);
-      results.push({ query: q.id, hits });
+    try {
+      for (let i = 0; i < body.queries.length; i++) {
+        const q = body.queries[i]!;
+        const hits = await searchOne(i);
+        record(q.id, hits);
+        results.push({ query: q.id, hits });
+      }
+    } finally {
+      release();
     }
     const ms = performance.now() - t0;
     const ev = evaluation();
