@@ -14,6 +14,7 @@ import { rowDot, type SparseMatrix, type SparseVector } from '../io/sparse-matri
 import { invertSparseMatrix, listRow, SPARSE_BLOCK, type SparseInvertedLists } from './sparse-inverted-lists.js';
 
 const BLOCK = SPARSE_BLOCK;
+const f = Math.fround;
 /** Documents per MaxScore window: the window's scores (64 KB) stay in cache. */
 const WINDOW = 8192;
 const SEEN_WORDS = WINDOW / 32;
@@ -22,10 +23,32 @@ const PROBE_COST = 8;
 /** Probes a candidate is expected to need before its bound drops below the threshold. */
 const PROBES_PER_CANDIDATE = 3;
 
-/** The first position in docs[p, e) whose document is >= doc (docs ascending), or e. */
-function firstAtOrAfter(docs: Uint32Array, p: number, e: number, doc: number): number {
-  let l = p;
-  let h = e;
+/**
+ * The first block in [b, bEnd) whose last document is >= doc, or bEnd: a
+ * galloping search from b over the block bounds, so that a short move costs a
+ * few reads of one cache line instead of a binary search over the whole list.
+ */
+function firstBlockAtOrAfter(blockLast: Uint32Array, b: number, bEnd: number, doc: number): number {
+  if (b >= bEnd || blockLast[b]! >= doc) return b;
+  let below = b; // blockLast[below] < doc
+  let step = 1;
+  let above = b + 1;
+  while (above < bEnd && blockLast[above]! < doc) {
+    below = above;
+    step *= 2;
+    above = below + step;
+  }
+  if (above > bEnd) above = bEnd;
+  while (above - below > 1) {
+    const mid = (below + above) >>> 1;
+    if (blockLast[mid]! < doc) below = mid;
+    else above = mid;
+  }
+  return above;
+}
+
+/** The first position in docs[l, h) whose document is >= doc (docs ascending), or h. */
+function firstAtOrAfter(docs: Uint32Array, l: number, h: number, doc: number): number {
   while (l < h) {
     const mid = Math.floor((l + h) / 2);
     if (docs[mid]! < doc) l = mid + 1;
@@ -33,7 +56,6 @@ function firstAtOrAfter(docs: Uint32Array, p: number, e: number, doc: number): n
   }
   return l;
 }
-const f = Math.fround;
 
 /** Exact-search modes (same results). */
 export type SparseExactMode = 'pruned' | 'exhaustive' | 'scan';
@@ -156,6 +178,15 @@ export class SparseExactIndex {
     }
   }
 
+  /** Moves list i's block to the first one reaching `doc` and returns the position of its first posting >= doc. */
+  private seek(i: number, doc: number, pos: Float64Array, end: Float64Array, first: Float64Array, blk: Uint32Array, lastBlk: Uint32Array, blkFirst: Uint32Array): number {
+    const b = firstBlockAtOrAfter(this.blockLast, blk[i]!, lastBlk[i]!, doc);
+    blk[i] = b;
+    if (b >= lastBlk[i]!) return end[i]!;
+    const blockPos = first[i]! + (b - blkFirst[i]!) * BLOCK;
+    return firstAtOrAfter(this.docs, Math.max(pos[i]!, blockPos), Math.min(end[i]!, blockPos + BLOCK), doc);
+  }
+
   /**
    * MaxScore over windows of WINDOW documents. Lists are sorted by upper bound;
    * the essential ones (all but the smallest-bound lists whose bounds together
@@ -181,9 +212,6 @@ export class SparseExactIndex {
     const lastBlk = new Uint32Array(n);
     const blkFirst = new Uint32Array(n);
     const prefix = new Float64Array(n);
-    // a window's part of each non-essential list: postings from[i] .. to[i]
-    const from = new Float64Array(n);
-    const to = new Float64Array(n);
     let run = 0;
     lists.forEach((l, i) => {
       w[i] = l.w;
@@ -234,12 +262,13 @@ export class SparseExactIndex {
       // (the window is then scored exhaustively, and nothing is left to probe).
       let ess = essential;
       if (ess > 0) {
-        // (probing leaves these lists' positions behind the window: find its part of each)
+        // Their postings in the window, counted in blocks (probing leaves these
+        // lists' positions behind the window, so their blocks move up to it first).
         let rest = 0;
         for (let i = 0; i < ess; i++) {
-          from[i] = firstAtOrAfter(docs, pos[i]!, end[i]!, lo);
-          to[i] = firstAtOrAfter(docs, from[i]!, end[i]!, hi);
-          rest += to[i]! - from[i]!;
+          const b = firstBlockAtOrAfter(blockLast, blk[i]!, lastBlk[i]!, lo);
+          blk[i] = b;
+          rest += (firstBlockAtOrAfter(blockLast, b, lastBlk[i]!, hi) - b) * BLOCK;
         }
         // only candidates whose bound beats the threshold probe at all
         const bound = prefix[ess - 1]!;
@@ -255,13 +284,16 @@ export class SparseExactIndex {
         if (rest <= probing * Math.min(ess, PROBES_PER_CANDIDATE) * PROBE_COST) {
           for (let i = 0; i < ess; i++) {
             const wi = w[i]!;
-            const e = to[i]!;
-            for (let p = from[i]!; p < e; p++) {
+            const e = end[i]!;
+            let p = this.seek(i, lo, pos, end, first, blk, lastBlk, blkFirst);
+            while (p < e) {
               const j = docs[p]! - lo;
+              if (j >= WINDOW) break;
               acc[j]! += wi * weights[p]!;
               seen[j >>> 5]! |= 1 << (j & 31);
+              p++;
             }
-            pos[i] = e;
+            pos[i] = p;
           }
           ess = 0;
         }
@@ -285,23 +317,17 @@ export class SparseExactIndex {
               alive = false;
               break;
             }
-            let b = blk[i]!;
-            while (b < lastBlk[i]! && blockLast[b]! < doc) b++;
+            const b = firstBlockAtOrAfter(blockLast, blk[i]!, lastBlk[i]!, doc);
             blk[i] = b;
             if (b >= lastBlk[i]!) continue;
             if (f(score + w[i]! * blockMax[b]! * (1 + 1e-6) + (i > 0 ? prefix[i - 1]! : 0)) <= theta) {
               alive = false;
               break;
             }
-            let l = Math.max(pos[i]!, first[i]! + (b - blkFirst[i]!) * BLOCK);
-            let h = Math.min(end[i]!, l + BLOCK);
-            while (l < h) {
-              const mid = Math.floor((l + h) / 2);
-              if (docs[mid]! < doc) l = mid + 1;
-              else h = mid;
-            }
-            pos[i] = l;
-            if (l < end[i]! && docs[l] === doc) score += w[i]! * weights[l]!;
+            const l = Math.max(pos[i]!, first[i]! + (b - blkFirst[i]!) * BLOCK);
+            const p = firstAtOrAfter(docs, l, Math.min(end[i]!, first[i]! + (b - blkFirst[i]!) * BLOCK + BLOCK), doc);
+            pos[i] = p;
+            if (p < end[i]! && docs[p] === doc) score += w[i]! * weights[p]!;
           }
           if (!alive) continue;
           const s = f(score);
