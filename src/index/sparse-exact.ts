@@ -47,6 +47,22 @@ function firstBlockAtOrAfter(blockLast: Uint32Array, b: number, bEnd: number, do
   return above;
 }
 
+/**
+ * Adds one list's postings from position p (not before the window) up to the
+ * end of the window starting at `lo` into the window's scores, marking their
+ * documents in `seen`; returns the position after them.
+ */
+function accumulateWindow(docs: Uint32Array, weights: Float32Array, p: number, e: number, weight: number, lo: number, acc: Float64Array, seen: Uint32Array): number {
+  while (p < e) {
+    const j = docs[p]! - lo;
+    if (j >= WINDOW) break;
+    acc[j]! += weight * weights[p]!;
+    seen[j >>> 5]! |= 1 << (j & 31);
+    p++;
+  }
+  return p;
+}
+
 /** The first position in docs[l, h) whose document is >= doc (docs ascending), or h. */
 function firstAtOrAfter(docs: Uint32Array, l: number, h: number, doc: number): number {
   while (l < h) {
@@ -244,19 +260,7 @@ export class SparseExactIndex {
       if (next === rows) return;
       const lo = next - (next % WINDOW);
       const hi = lo + WINDOW; // (past the last row for the last window: no list has documents there)
-      for (let i = essential; i < n; i++) {
-        let p = pos[i]!;
-        const e = end[i]!;
-        const wi = w[i]!;
-        while (p < e) {
-          const j = docs[p]! - lo;
-          if (j >= WINDOW) break;
-          acc[j]! += wi * weights[p]!;
-          seen[j >>> 5]! |= 1 << (j & 31);
-          p++;
-        }
-        pos[i] = p;
-      }
+      for (let i = essential; i < n; i++) pos[i] = accumulateWindow(docs, weights, pos[i]!, end[i]!, w[i]!, lo, acc, seen);
       // Completing the candidates from the other lists costs a few probes each;
       // when that exceeds reading those lists' postings in the window, read them
       // (the window is then scored exhaustively, and nothing is left to probe).
@@ -282,19 +286,7 @@ export class SparseExactIndex {
           }
         }
         if (rest <= probing * Math.min(ess, PROBES_PER_CANDIDATE) * PROBE_COST) {
-          for (let i = 0; i < ess; i++) {
-            const wi = w[i]!;
-            const e = end[i]!;
-            let p = this.seek(i, lo, pos, end, first, blk, lastBlk, blkFirst);
-            while (p < e) {
-              const j = docs[p]! - lo;
-              if (j >= WINDOW) break;
-              acc[j]! += wi * weights[p]!;
-              seen[j >>> 5]! |= 1 << (j & 31);
-              p++;
-            }
-            pos[i] = p;
-          }
+          for (let i = 0; i < ess; i++) pos[i] = accumulateWindow(docs, weights, this.seek(i, lo, pos, end, first, blk, lastBlk, blkFirst), end[i]!, w[i]!, lo, acc, seen);
           ess = 0;
         }
       }
