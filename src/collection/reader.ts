@@ -393,7 +393,9 @@ export class Snapshot {
     }
     const heap = new TopKHeap(k);
     this.segments.forEach((seg, i) => {
-      const hits = seg.sparse.get(field)!.search(weights, k, params, this.exclusion(i, allow));
+      const sf = seg.sparse.get(field)!;
+      // each family filters the way it scans: exact lists by flags, Seismic by an allow-list (the segment's cached live set when unfiltered)
+      const hits = sf.seismic !== null ? sf.search(weights, k, params, null, this.allowList(i, allow)) : sf.search(weights, k, params, this.exclusion(i, allow), null);
       for (let j = 0; j < hits.ids.length; j++) heap.offer(hits.scores[j]!, this.bases[i]! + hits.ids[j]!);
     });
     return heap.drain();

@@ -72,7 +72,6 @@ export class SparseField {
   readonly vocab: TokenVocabulary;
   readonly exact: SparseExactIndex | null;
   readonly seismic: SeismicIndex | null;
-  private readonly liveSets = new WeakMap<Uint8Array, Bitset>();
 
   constructor(folder: string, field: string, spec: SparseFieldSpec, files: Record<string, WrittenFile>, verifyChecksum: boolean) {
     const expect = (f: string) => ({ bytes: files[f]?.bytes, verifyChecksum });
@@ -153,24 +152,14 @@ export class SparseField {
   }
 
   /**
-   * The rows not flagged in `deleted`, as the bitset Seismic filters with. A
-   * snapshot's deleted flags are the same array at every query, so the bitset is
-   * built once per array rather than once per query.
+   * Top k of this segment: row numbers and scores. Rows to leave out are given
+   * as the exact lists skip them, `excluded` flags (1 = skip), and as Seismic
+   * does, an `allowed` set (null = every row); each family reads its own.
    */
-  private liveRows(deleted: Uint8Array): Bitset {
-    let live = this.liveSets.get(deleted);
-    if (live === undefined) {
-      live = Bitset.unflagged(deleted);
-      this.liveSets.set(deleted, live);
-    }
-    return live;
-  }
-
-  /** Top k of this segment: row numbers and scores. */
-  search(weights: ReadonlyMap<string, number>, k: number, params: Partial<SeismicSearchParams>, deleted: Uint8Array | null = null): { ids: Int32Array; scores: Float32Array } {
+  search(weights: ReadonlyMap<string, number>, k: number, params: Partial<SeismicSearchParams>, excluded: Uint8Array | null = null, allowed: Bitset | null = null): { ids: Int32Array; scores: Float32Array } {
     const q = this.query(weights);
     if (q.ids.length === 0) return { ids: new Int32Array(0), scores: new Float32Array(0) };
-    if (this.seismic !== null) return this.seismic.search(q, k, { ...params, allow: deleted === null ? null : this.liveRows(deleted) });
-    return this.exact!.search(q, k, 'pruned', deleted);
+    if (this.seismic !== null) return this.seismic.search(q, k, { ...params, allow: allowed });
+    return this.exact!.search(q, k, 'pruned', excluded);
   }
 }
