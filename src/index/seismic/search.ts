@@ -207,7 +207,10 @@ export class SeismicIndex {
       if (allow !== null && allow.count() <= Math.max(4 * k, d.rows * 0.01)) {
         // Very selective filter: score the allowed rows exactly.
         allow.forEach((r) => {
-          if (r < d.rows) heap.offer(f(this.dotRow(r)), r);
+          if (r >= d.rows) return;
+          // a row sharing no term with the query is not a hit (as in every other index)
+          const s = f(this.dotRow(r));
+          if (s > 0) heap.offer(s, r);
         });
         scored = allow.count();
       } else {
@@ -254,7 +257,7 @@ export class SeismicIndex {
               if (allow !== null && !allow.has(nb)) continue;
               scored++;
               const s = f(this.dotRow(nb));
-              if (heap.size < k || s > heap.threshold()) heap.offer(s, nb);
+              if (s > 0 && (heap.size < k || s > heap.threshold())) heap.offer(s, nb);
             }
           }
         }
