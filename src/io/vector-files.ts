@@ -76,16 +76,43 @@ export function readBvecs(path: string): VectorMatrix {
 
 /** Reads a 2-D float32 little-endian C-order .npy file. */
 export function readNpy(path: string): VectorMatrix {
+  const { shape, data } = readNpyFloat32(path);
+  if (shape.length !== 2) throw new QuarryError('BAD_INPUT', `shape (${shape.join(', ')}) is not a 2-D matrix`, { file: path });
+  const [rows, dim] = shape as [number, number];
+  return { dim, rows, data };
+}
+
+/** Reads a float32 little-endian C-order .npy file of any shape (values checked finite). */
+export function readNpyFloat32(path: string): { shape: number[]; data: Float32Array } {
   const buf = load(path);
   const { descr, dims, start } = npyHeader(buf, path);
   if (descr !== '<f4') throw new QuarryError('BAD_INPUT', `dtype ${descr} is not supported; expected little-endian float32 (<f4)`, { file: path }, 'convert with arr.astype("<f4")');
-  if (dims.length !== 2) throw new QuarryError('BAD_INPUT', `shape (${dims.join(', ')}) is not a 2-D matrix`, { file: path });
-  const [rows, dim] = dims as [number, number];
-  if (buf.length - start !== rows * dim * 4) throw new QuarryError('BAD_INPUT', `data size ${buf.length - start} does not match shape ${rows} x ${dim}`, { file: path });
-  const data = new Float32Array(rows * dim);
-  for (let i = 0; i < rows * dim; i++) data[i] = buf.readFloatLE(start + 4 * i);
-  checkFinite(data, dim, path);
-  return { dim, rows, data };
+  const count = dims.reduce((a, b) => a * b, 1);
+  if (buf.length - start !== count * 4) throw new QuarryError('BAD_INPUT', `data size ${buf.length - start} does not match shape (${dims.join(', ')})`, { file: path });
+  const data = new Float32Array(count);
+  for (let i = 0; i < count; i++) data[i] = buf.readFloatLE(start + 4 * i);
+  checkFinite(data, dims[dims.length - 1] ?? 1, path);
+  return { shape: dims, data };
+}
+
+/** The bytes of a float32 little-endian C-order .npy file (format 1.0) holding `data` with `shape`. */
+export function encodeNpyFloat32(data: Float32Array, shape: readonly number[]): Buffer {
+  if (shape.reduce((a, b) => a * b, 1) !== data.length) throw new Error(`shape (${shape.join(', ')}) does not hold ${data.length} values`);
+  const dims = shape.length === 1 ? `${shape[0]},` : shape.join(', ');
+  let header = `{'descr': '<f4', 'fortran_order': False, 'shape': (${dims}), }`;
+  // magic (6) + version (2) + length (2) + header + newline, padded to 64 bytes
+  const unpadded = 10 + header.length + 1;
+  header += ' '.repeat((64 - (unpadded % 64)) % 64) + '\n';
+  const out = Buffer.alloc(10 + header.length + data.length * 4);
+  out[0] = 0x93;
+  out.write('NUMPY', 1, 'latin1');
+  out[6] = 1;
+  out[7] = 0;
+  out.writeUInt16LE(header.length, 8);
+  out.write(header, 10, 'latin1');
+  const start = 10 + header.length;
+  for (let i = 0; i < data.length; i++) out.writeFloatLE(data[i]!, start + 4 * i);
+  return out;
 }
 
 /** The dtype, shape and data offset of a C-order .npy file. */

@@ -1,0 +1,22 @@
+/**
+ * Quarry's small learned components, for use on their own: k-means, product
+ * and residual quantizers, and semantic ids.
+ *
+ * @example
+ * import { fitSemanticIds } from 'quarry/learn';
+ * const { ids } = fitSemanticIds(vectors, 768, { levels: 3, codebookSize: 256, normalize: true });
+ * ids.tokens.subarray(0, ids.width); // the first document's id, e.g. [17, 203, 88, 0]
+ */
+export { kmeans, type KMeansOptions, type KMeansResult } from './kmeans.js';
+export { fitProductQuantizer, encodeProduct, type ProductQuantizer } from './product-quantizer.js';
+export {
+  fitResidualQuantizer,
+  encodeResidual,
+  reconstructResidual,
+  MAX_CODEBOOK_SIZE,
+  type ResidualQuantizer,
+  type ResidualQuantizerOptions,
+  type ResidualCodes,
+} from './residual-quantizer.js';
+export { readResidualQuantizer, writeResidualQuantizer } from './residual-quantizer-file.js';
+export { fitSemanticIds, disambiguateCodes, normalizeRows, type SemanticIds, type SemanticIdStats, type SemanticIdOptions } from './semantic-ids.js';
