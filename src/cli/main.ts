@@ -12,6 +12,7 @@ import { registerInfo } from './commands/info-command.js';
 import { registerQuickstart } from './commands/quickstart-command.js';
 import { registerRun } from './commands/run-command.js';
 import { registerSearch } from './commands/search-command.js';
+import { registerSemanticIds } from './commands/semantic-ids-command.js';
 import { registerServe } from './commands/serve-command.js';
 
 // A reader that stops early (`quarry search ... | head`) closes the pipe: the output
@@ -50,5 +51,6 @@ registerCompare(program);
 registerServe(program);
 registerCalibrate(program);
 registerModels(program);
+registerSemanticIds(program);
 
 await program.parseAsync(process.argv);

@@ -12,7 +12,7 @@ import { loadAsyncFieldEncoder, loadFieldEncoder } from '../encode/dense-text-en
 import { loadSparseFieldEncoder, loadTokenFieldEncoder, tokenRowsOf } from '../encode/field-encoders.js';
 import { isAsyncField } from './document.js';
 import { rerankWithEarlyExit, type MultiVectorHits, type RerankParams } from '../index/multivector/index.js';
-import { checkDenseSearchParam, denseRow, FAMILY_SEARCH_PARAMS } from '../index/dense-families.js';
+import { checkDenseSearchParam, denseRow, denseRows, FAMILY_SEARCH_PARAMS } from '../index/dense-families.js';
 import { prepareQuery, similarity } from '../index/flat/search.js';
 import { readCalibration } from './calibration-file.js';
 import type { CalibrationModel } from '../search/calibration.js';
@@ -553,6 +553,34 @@ export class Snapshot {
   calibration(): CalibrationModel | null {
     if (this.calibrationModel === undefined) this.calibrationModel = readCalibration(this.dir);
     return this.calibrationModel;
+  }
+
+  /**
+   * The live documents' vectors of dense field `field`, in document order, with
+   * their external ids (normalized for cosine fields, as indexed). For exporting
+   * or fitting on a collection's vectors (e.g. `quarry semantic-ids`).
+   */
+  denseVectors(field: string): { ids: string[]; dim: number; rows: Float32Array } {
+    this.checkOpen();
+    const spec = this.schema.fields[field];
+    if (spec === undefined || spec.type !== 'dense') {
+      const dense = denseFields(this.schema).map(([n]) => n);
+      throw new QuarryError('BAD_ARGUMENT', `"${field}" is not a dense field`, { field: 'field' }, dense.length > 0 ? `dense fields: ${dense.join(', ')}` : 'this collection has no dense fields');
+    }
+    const dim = spec.dim;
+    const rows = new Float32Array(this.numDocs * dim);
+    const ids: string[] = [];
+    for (const seg of this.segments) {
+      const index = seg.dense.get(field);
+      const all = index === undefined ? null : denseRows(index);
+      if (all === null) throw new QuarryError('BAD_ARGUMENT', `the ${field} index of segment ${seg.info.name} keeps no float vectors`, { field: 'field' });
+      for (let d = 0; d < seg.numDocs; d++) {
+        if (seg.deleted !== null && seg.deleted[d] !== 0) continue;
+        rows.set(all.subarray(d * dim, (d + 1) * dim), ids.length * dim);
+        ids.push(seg.ids.text(d));
+      }
+    }
+    return { ids, dim, rows };
   }
 
   /** External id of a global document number. */

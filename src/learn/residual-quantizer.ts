@@ -24,6 +24,9 @@ export interface ResidualQuantizerOptions {
   maxTrainRows?: number;
 }
 
+/** Called after each level is fitted or coded (for progress bars). */
+export type LevelDone = (level: number) => void;
+
 /** A fitted residual quantizer. */
 export interface ResidualQuantizer {
   dim: number;
@@ -82,7 +85,7 @@ function evenSample(data: Float32Array, dim: number, limit: number): Float32Arra
  * Fits `levels` codebooks on rows of `dim` (row-major). Needs at least
  * `codebookSize` rows. Reproducible for a given seed.
  */
-export function fitResidualQuantizer(data: Float32Array, dim: number, options: ResidualQuantizerOptions): ResidualQuantizer {
+export function fitResidualQuantizer(data: Float32Array, dim: number, options: ResidualQuantizerOptions, onLevel?: LevelDone): ResidualQuantizer {
   const o = residualQuantizerOptions(options);
   if (!Number.isInteger(dim) || dim < 1 || data.length % dim !== 0) {
     throw new QuarryError('BAD_ARGUMENT', `the data length (${data.length}) is not a multiple of the dimension (${dim})`, { field: 'dim' });
@@ -100,6 +103,7 @@ export function fitResidualQuantizer(data: Float32Array, dim: number, options: R
     const book = codebooks.subarray(l * o.codebookSize * dim, (l + 1) * o.codebookSize * dim);
     book.set(fitted.centroids);
     if (l + 1 < o.levels) subtractNearest(residual, dim, book, o.codebookSize, null, 0, 1, null);
+    onLevel?.(l);
   }
   return { dim, levels: o.levels, codebookSize: o.codebookSize, codebooks };
 }
@@ -133,7 +137,7 @@ function subtractNearest(residual: Float32Array, dim: number, book: Float32Array
 }
 
 /** Encodes rows of `rq.dim` greedily, one codeword per level. */
-export function encodeResidual(rq: ResidualQuantizer, data: Float32Array): ResidualCodes {
+export function encodeResidual(rq: ResidualQuantizer, data: Float32Array, onLevel?: LevelDone): ResidualCodes {
   const { dim, levels, codebookSize } = rq;
   if (data.length % dim !== 0) {
     throw new QuarryError('BAD_INPUT', `the vectors' length (${data.length}) is not a multiple of the quantizer's dimension (${dim})`, { field: 'vectors' });
@@ -150,6 +154,7 @@ export function encodeResidual(rq: ResidualQuantizer, data: Float32Array): Resid
   for (let l = 0; l < levels; l++) {
     const book = rq.codebooks.subarray(l * codebookSize * dim, (l + 1) * codebookSize * dim);
     meanSquaredResidual[l + 1] = subtractNearest(residual, dim, book, codebookSize, codes, l, levels, assign) / n;
+    onLevel?.(l);
   }
   return { codes, meanSquaredResidual };
 }

@@ -123,6 +123,8 @@ export interface SemanticIdOptions extends ResidualQuantizerOptions {
   normalize?: boolean;
   /** Encode with this quantizer instead of fitting one. */
   quantizer?: ResidualQuantizer;
+  /** Called as work advances: steps done of `total` (one per level fitted, one per level coded). */
+  onProgress?: (done: number, total: number) => void;
 }
 
 /** Scales rows to unit length in place (zero rows stay zero). */
@@ -147,10 +149,14 @@ export function fitSemanticIds(data: Float32Array, dim: number, opts: SemanticId
     rows = data.slice();
     normalizeRows(rows, dim);
   }
-  const quantizer = opts.quantizer ?? fitResidualQuantizer(rows, dim, opts);
+  const levels = opts.quantizer?.levels ?? opts.levels;
+  const total = opts.quantizer === undefined ? 2 * levels : levels;
+  let done = 0;
+  const step = (): void => opts.onProgress?.(++done, total);
+  const quantizer = opts.quantizer ?? fitResidualQuantizer(rows, dim, opts, step);
   if (quantizer.dim !== dim) {
     throw new QuarryError('BAD_INPUT', `the quantizer codes ${quantizer.dim}-dimensional vectors, the input has ${dim} dimensions`, { field: 'quantizer' }, 'fit a new quantizer for these vectors');
   }
-  const coded = encodeResidual(quantizer, rows);
+  const coded = encodeResidual(quantizer, rows, step);
   return { quantizer, ids: disambiguateCodes(coded.codes, quantizer.levels, coded.meanSquaredResidual) };
 }

@@ -1,0 +1,193 @@
+/**
+ * `quarry semantic-ids`: fits a residual quantizer on a dense field's vectors
+ * (or on a vector file) and writes every document's semantic id, the tuple a
+ * generative retriever is trained to emit.
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import type { Command } from 'commander';
+import { Collection } from '../../collection/index.js';
+import { ioError } from '../../io/atomic-file.js';
+import { QuarryError } from '../../io/quarry-error.js';
+import { readResidualQuantizer, writeResidualQuantizer } from '../../learn/residual-quantizer-file.js';
+import { fitSemanticIds, type SemanticIds } from '../../learn/semantic-ids.js';
+import { checkOptionScopes, type OptionScope } from '../option-scope.js';
+import { createProgress } from '../progress.js';
+import { guarded, intOption } from '../run-command.js';
+import { readVectorMatrix } from './vector-import.js';
+
+interface SemanticIdFlags {
+  field?: string;
+  vectors?: string;
+  format?: string;
+  dim?: number;
+  ids?: string;
+  levels: number;
+  codebook: number;
+  iterations: number;
+  trainRows: number;
+  seed: number;
+  normalize?: boolean;
+  quantizer?: string;
+  saveQuantizer?: string;
+  output?: string;
+  json?: boolean;
+  quiet?: boolean;
+}
+
+const SCOPES: readonly OptionScope[] = [
+  { option: 'field', without: ['vectors'] },
+  { option: 'format', with: ['vectors'] },
+  { option: 'dim', with: ['vectors'] },
+  { option: 'ids', with: ['vectors'], hint: 'a collection has its own ids' },
+  { option: 'quantizer', without: ['levels', 'codebook', 'iterations', 'trainRows', 'seed', 'saveQuantizer'], hint: 'a saved quantizer has its own codebooks' },
+];
+
+/** The vectors to code and their ids: a collection's dense field or a vector file. */
+function loadInput(dir: string | undefined, flags: SemanticIdFlags): { ids: string[]; dim: number; rows: Float32Array; source: string } {
+  if (flags.vectors !== undefined) {
+    if (dir !== undefined) throw new QuarryError('BAD_ARGUMENT', 'give a collection folder or --vectors, not both', { field: '--vectors' });
+    const m = readVectorMatrix(flags.vectors, flags.format, flags.dim);
+    let ids = Array.from({ length: m.rows }, (_, r) => String(r));
+    if (flags.ids !== undefined) {
+      let text: string;
+      try {
+        text = readFileSync(flags.ids, 'utf8');
+      } catch (e) {
+        throw ioError(flags.ids, e);
+      }
+      ids = text.split('\n').map((s) => s.trim());
+      if (ids[ids.length - 1] === '') ids.pop();
+      if (ids.length !== m.rows) throw new QuarryError('BAD_INPUT', `has ${ids.length} ids for ${m.rows} vectors`, { file: flags.ids }, 'one id per line, in row order');
+    }
+    return { ids, dim: m.dim, rows: m.data, source: flags.vectors };
+  }
+  if (dir === undefined) throw new QuarryError('BAD_ARGUMENT', 'give a collection folder (with --field) or --vectors', { field: 'dir' });
+  if (flags.field === undefined) throw new QuarryError('BAD_ARGUMENT', 'which dense field? give --field', { field: '--field' });
+  const snapshot = Collection.open(dir).reader();
+  try {
+    return { ...snapshot.denseVectors(flags.field), source: `${dir} (${flags.field})` };
+  } finally {
+    snapshot.close();
+  }
+}
+
+/** One JSON line per document: `{"id": ..., "semanticId": [t1, ..., tL, suffix]}`. */
+function idLines(ids: readonly string[], semantic: SemanticIds): string {
+  const parts: string[] = [];
+  for (let r = 0; r < ids.length; r++) {
+    parts.push(`{"id":${JSON.stringify(ids[r])},"semanticId":[${Array.from(semantic.tokens.subarray(r * semantic.width, (r + 1) * semantic.width)).join(',')}]}\n`);
+  }
+  return parts.join('');
+}
+
+function describe(summary: Record<string, unknown>, semantic: SemanticIds): string {
+  const s = semantic.stats;
+  const pct = (x: number): string => `${(100 * x).toFixed(1)}%`;
+  const lines = [
+    `${s.rows.toLocaleString('en-US')} vectors from ${String(summary.source)}: ${s.levels} levels + 1 collision token`,
+    `distinct codes ${s.distinctCodes.toLocaleString('en-US')}; ${s.collidingRows.toLocaleString('en-US')} rows share theirs (largest group ${s.largestGroup}, collision tokens 0..${Math.max(0, s.largestGroup - 1)})`,
+    `codewords used per level: ${s.usedCodewords.join(' / ')}; perplexity ${s.perplexity.map((p) => p.toFixed(1)).join(' / ')}`,
+    `distinct prefixes by depth: ${s.distinctPrefixes.map((p) => p.toLocaleString('en-US')).join(' / ')}`,
+  ];
+  if (s.relativeResidual.length > 0) lines.push(`unexplained energy after each level: ${s.relativeResidual.slice(1).map(pct).join(' / ')}`);
+  return lines.join('\n') + '\n';
+}
+
+/** The library's option names and the flags that set them. */
+const FLAG_OF: Readonly<Record<string, string>> = { field: '--field', levels: '--levels', codebookSize: '--codebook', iterations: '--iterations', maxTrainRows: '--train-rows' };
+
+/** Re-labels a library error about an option (e.g. a codebook larger than the input) with the flag that set it. */
+function asFlagError(e: unknown): unknown {
+  if (!(e instanceof QuarryError)) return e;
+  const flag = e.location.field === undefined ? undefined : FLAG_OF[e.location.field];
+  if (flag === undefined) return e;
+  let message = e.message.slice(`${e.location.field}: `.length);
+  if (e.hint !== undefined) message = message.slice(0, -` (${e.hint})`.length);
+  const rename = (text: string): string => text.replace(/\b(levels|codebookSize|iterations|maxTrainRows)\b/g, (name) => FLAG_OF[name]!);
+  return new QuarryError(e.code, rename(message), { field: flag }, e.hint === undefined ? undefined : rename(e.hint));
+}
+
+/** Registers `quarry semantic-ids`. */
+export function registerSemanticIds(program: Command): void {
+  program
+    .command('semantic-ids')
+    .description('assign every document a semantic id (residual k-means codes, coarse to fine, plus a collision token) from its dense vector')
+    .argument('[dir]', 'collection folder (with --field)')
+    .option('--field <name>', 'dense field of the collection')
+    .option('--vectors <file>', 'code the rows of a vector file instead (fvecs, bvecs, npy, raw)')
+    .option('--format <fmt>', 'format of --vectors when its extension does not say: fvecs, bvecs, npy or raw')
+    .option('--dim <n>', 'row length of a raw float32 --vectors file', intOption(1))
+    .option('--ids <file>', 'ids of the --vectors rows, one per line (default: row numbers)')
+    .option('--levels <n>', 'codewords per id (codebooks)', intOption(1, 64), 3)
+    .option('--codebook <n>', 'codewords per codebook', intOption(2, 65536), 256)
+    .option('--iterations <n>', 'k-means iterations per level', intOption(1), 20)
+    .option('--train-rows <n>', 'fit on an even sample of at most this many vectors', intOption(2), 65536)
+    .option('--seed <n>', 'k-means seed (level l uses seed + l)', intOption(), 42)
+    .option('--normalize', 'scale vectors to unit length first (cosine fields are stored normalized already)')
+    .option('--quantizer <file>', 'code with saved codebooks (.npy of shape levels x codebook x dim) instead of fitting')
+    .option('--save-quantizer <file>', 'write the fitted codebooks as .npy (np.load gives levels x codebook x dim)')
+    .option('--output <file>', 'write the ids as JSONL here (default: standard output, with the summary on standard error)')
+    .option('--json', 'print the summary as JSON')
+    .option('--quiet', 'no progress bar')
+    .addHelpText('after', `
+Example:
+  $ quarry semantic-ids ./msmarco --field emb --levels 3 --codebook 256 --output ids.jsonl --save-quantizer rq.npy
+  $ quarry semantic-ids --vectors all-docs.npy --ids all-ids.txt --quantizer rq.npy --normalize > ids.jsonl
+Each line of the output: {"id":"D42","semanticId":[17,203,88,0]}. The last token tells apart
+documents whose codewords all coincide, numbered in input order: coding old and new vectors
+together with the saved codebooks (--quantizer), new rows after the old, leaves every old id
+unchanged (unless an earlier row with the same codewords was removed).`)
+    .action(guarded((dir: string | undefined, flags: SemanticIdFlags, cmd: Command) => {
+      checkOptionScopes(cmd, SCOPES);
+      let input: ReturnType<typeof loadInput>;
+      try {
+        input = loadInput(dir, flags);
+      } catch (e) {
+        throw asFlagError(e);
+      }
+      const quantizer = flags.quantizer === undefined ? undefined : readResidualQuantizer(flags.quantizer);
+      const progress = createProgress(quantizer === undefined ? 'fitting and coding' : 'coding', 1, 'levels', flags.quiet ?? false);
+      const started = performance.now();
+      let result: ReturnType<typeof fitSemanticIds>;
+      try {
+        result = fitSemanticIds(input.rows, input.dim, {
+          levels: flags.levels,
+          codebookSize: flags.codebook,
+          iterations: flags.iterations,
+          maxTrainRows: flags.trainRows,
+          seed: flags.seed,
+          normalize: flags.normalize === true,
+          ...(quantizer === undefined ? {} : { quantizer }),
+          onProgress: (done, total) => progress.update(done / total, done),
+        });
+      } catch (e) {
+        throw asFlagError(e);
+      } finally {
+        progress.stop();
+      }
+      const seconds = (performance.now() - started) / 1000;
+      if (flags.saveQuantizer !== undefined) writeResidualQuantizer(flags.saveQuantizer, result.quantizer);
+      const lines = idLines(input.ids, result.ids);
+      if (flags.output !== undefined) {
+        try {
+          writeFileSync(flags.output, lines);
+        } catch (e) {
+          throw ioError(flags.output, e);
+        }
+      }
+      const summary = {
+        source: input.source,
+        dim: input.dim,
+        codebookSize: result.quantizer.codebookSize,
+        seconds,
+        ...result.ids.stats,
+        ...(flags.output === undefined ? {} : { output: flags.output }),
+        ...(flags.saveQuantizer === undefined ? {} : { quantizer: flags.saveQuantizer }),
+      };
+      const text = flags.json === true ? JSON.stringify(summary) + '\n' : describe(summary, result.ids);
+      if (flags.output === undefined) {
+        process.stdout.write(lines);
+        process.stderr.write(text);
+      } else process.stdout.write(text);
+    }));
+}

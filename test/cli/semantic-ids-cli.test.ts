@@ -1,0 +1,93 @@
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it, vi } from 'vitest';
+import { encodeFvecs, readFvecs } from '../../src/io/vector-files.js';
+import { quarry } from '../helpers/cli.js';
+import { dataset } from '../helpers/shared-data.js';
+import { tempDir, writeFile } from '../helpers/temp-dir.js';
+
+vi.setConfig({ testTimeout: 60_000 });
+
+const dir = tempDir();
+const glove = dataset('glove100-wink-10k', 'base.fvecs');
+const words = dataset('glove100-wink-10k', 'base_words.txt');
+
+interface IdLine {
+  id: string;
+  semanticId: number[];
+}
+
+function parseLines(text: string): IdLine[] {
+  return text.trim().split('\n').map((l) => JSON.parse(l) as IdLine);
+}
+
+describe('quarry semantic-ids', () => {
+  const idx = join(dir, 'glove');
+  const rq = join(dir, 'rq.npy');
+  const out = join(dir, 'ids.jsonl');
+
+  it('codes a collection\'s dense field, writes JSONL ids and the codebooks, and summarizes', () => {
+    expect(quarry(['index', idx, '--vectors', glove, '--ids', words, '--field', 'emb', '--family', 'flat']).status).toBe(0);
+    const r = quarry(['semantic-ids', idx, '--field', 'emb', '--levels', '2', '--codebook', '32', '--output', out, '--save-quantizer', rq, '--json']);
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    const summary = JSON.parse(r.stdout) as Record<string, unknown>;
+    expect(summary).toMatchObject({ rows: 10000, levels: 2, codebookSize: 32, dim: 100, usedCodewords: [32, 32], output: out, quantizer: rq });
+    const lines = parseLines(readFileSync(out, 'utf8'));
+    expect(lines).toHaveLength(10000);
+    expect(lines[0]!.id).toBe('the');
+    expect(new Set(lines.map((l) => l.semanticId.join('-'))).size).toBe(10000);
+    for (const l of lines.slice(0, 50)) {
+      expect(l.semanticId).toHaveLength(3);
+      expect(Math.max(...l.semanticId.slice(0, 2))).toBeLessThan(32);
+    }
+    expect(existsSync(rq)).toBe(true);
+  });
+
+  it('re-codes vectors with saved codebooks: earlier rows keep their ids when new rows follow', () => {
+    // the collection stores cosine vectors normalized; code the raw file with --normalize
+    const base = readFvecs(glove);
+    const more = join(dir, 'more.fvecs');
+    const extra = base.data.slice(0, 5 * base.dim).map((v) => v * 0.5); // the same directions again
+    const all = new Float32Array(base.data.length + extra.length);
+    all.set(base.data);
+    all.set(extra, base.data.length);
+    writeFileSync(more, encodeFvecs(all, base.dim));
+    const r = quarry(['semantic-ids', '--vectors', more, '--quantizer', rq, '--normalize', '--quiet']);
+    expect(r.status).toBe(0);
+    expect(r.stderr).toMatch(/^10,005 vectors from .*more\.fvecs: 2 levels \+ 1 collision token/);
+    const before = parseLines(readFileSync(out, 'utf8'));
+    const after = parseLines(r.stdout);
+    expect(after.slice(0, 10000).map((l) => l.semanticId)).toEqual(before.map((l) => l.semanticId));
+    expect(after[10000]!.id).toBe('10000');
+    // a row equal in direction to row 0 gets row 0's codewords and the next collision token
+    expect(after[10000]!.semanticId.slice(0, 2)).toEqual(before[0]!.semanticId.slice(0, 2));
+    expect(after[10000]!.semanticId[2]).toBeGreaterThan(before[0]!.semanticId[2]!);
+  });
+
+  it('reports bad input naming the flag or file, and exits non-zero', () => {
+    const cases: [string[], RegExp][] = [
+      [['semantic-ids', idx, '--field', 'nope'], /^quarry: --field: "nope" is not a dense field \(dense fields: emb\)/],
+      [['semantic-ids', idx], /--field: which dense field\? give --field/],
+      [['semantic-ids', idx, '--field', 'emb', '--codebook', '20000'], /^quarry: --codebook: a codebook of 20000 codewords needs at least as many vectors, got 10000 \(use a smaller --codebook\)/],
+      [['semantic-ids', idx, '--field', 'emb', '--levels', '0'], /--levels.*expected an integer from 1 to 64/],
+      [['semantic-ids', idx, '--field', 'emb', '--quantizer', rq, '--codebook', '8'], /--quantizer: cannot be combined with --codebook/],
+      [['semantic-ids', idx, '--vectors', glove], /give a collection folder or --vectors, not both/],
+      [['semantic-ids', '--vectors', glove, '--ids', writeFile(dir, 'few.txt', 'a\nb\n')], /few\.txt: has 2 ids for 10000 vectors/],
+      [['semantic-ids', '--vectors', glove, '--quantizer', writeFile(dir, 'bad.npy', 'not numpy')], /bad\.npy: not a \.npy file/],
+      [['semantic-ids', '--vectors', writeFile(dir, 'v.fvecs', 'xyz')], /v\.fvecs: file is too short/],
+    ];
+    for (const [args, message] of cases) {
+      const r = quarry(args);
+      expect(r.status, args.join(' ')).not.toBe(0);
+      expect(r.stderr, args.join(' ')).toMatch(message);
+      expect(r.stderr).not.toMatch(/internal error|at .*\.js:\d+/);
+    }
+    const q = join(dir, 'q8.npy');
+    const wrongDim = quarry(['semantic-ids', '--vectors', glove, '--levels', '1', '--codebook', '4', '--save-quantizer', q, '--quiet']);
+    expect(wrongDim.status).toBe(0);
+    const small = join(dir, 'small.fvecs');
+    writeFileSync(small, encodeFvecs(new Float32Array(8 * 3).fill(1), 3));
+    expect(quarry(['semantic-ids', '--vectors', small, '--quantizer', q]).stderr).toMatch(/quantizer: the quantizer codes 100-dimensional vectors, the input has 3 dimensions/);
+  });
+});
