@@ -1,0 +1,143 @@
+// Semantic ids and residual quantization on the dense benchmark's data (bench/dense/datasets.ts:
+// all 341,479 GloVe vectors less 1,000 held-out query words, or 100,000 x 384 clustered Gaussian
+// vectors; cosine, exact top-10 from the flat scan).
+// 1. Semantic ids (`fitSemanticIds`, the CLI's defaults: 3 levels x 256): fit and coding time,
+//    unexplained energy per level, codebook use, collisions, and how well prefixes keep
+//    neighbourhoods: the share of each query's exact top-10 whose id starts with the query's
+//    own prefix, next to chance (the share of all vectors with that prefix).
+// 2. The residual quantizer as a compressor, against product quantization at the same code size
+//    (4 bytes: 4 levels x 256 vs m = 4 sub-quantizers x 256): recall@10 of the asymmetric
+//    estimate alone and of its top 100 (what rescoring 10 x k would recover), and queries/s of
+//    the table-lookup scan next to the exact flat scan in the same run.
+// Usage: npm run bench -- semantic-ids [--dataset glove|gauss] [--queries 1000]
+import { buildFlat } from '../../src/index/flat/index.js';
+import { TopKHeap } from '../../src/kernels/top-k-heap.js';
+import { encodeProduct, fitProductQuantizer } from '../../src/learn/product-quantizer.js';
+import { encodeResidual, fitResidualQuantizer } from '../../src/learn/residual-quantizer.js';
+import { fitSemanticIds, normalizeRows } from '../../src/learn/semantic-ids.js';
+import { argNumber, argValue } from '../common/args.js';
+import { loadDenseDataset } from '../dense/datasets.js';
+import { printTable, writeJson } from '../report.js';
+
+const name = argValue('dataset', 'glove');
+const ds = loadDenseDataset(name);
+const { dim } = ds;
+const base = ds.base.slice();
+normalizeRows(base, dim);
+const n = base.length / dim;
+const nq = Math.min(argNumber('queries', 1000), ds.queries.length / dim);
+const queries = ds.queries.slice(0, nq * dim);
+normalizeRows(queries, dim);
+const seconds = (t0: number): number => (performance.now() - t0) / 1000;
+console.log(`${name}: ${n.toLocaleString('en-US')} x ${dim}, ${nq} queries`);
+
+// 1. Semantic ids
+let t0 = performance.now();
+const { quantizer, ids } = fitSemanticIds(base, dim, { levels: 3, codebookSize: 256 });
+const idSeconds = seconds(t0);
+t0 = performance.now();
+encodeResidual(quantizer, base);
+const codeSeconds = seconds(t0);
+const s = ids.stats;
+const qCodes = encodeResidual(quantizer, queries).codes;
+const prefixRows: { depth: number; neighboursSharing: number; chance: number; ratio: number }[] = [];
+for (let depth = 1; depth <= 3; depth++) {
+  // vectors per prefix, keyed by the prefix's tokens packed in a number (3 x 8 bits)
+  const key = (tokens: ArrayLike<number>, at: number): number => {
+    let k = 0;
+    for (let l = 0; l < depth; l++) k = k * 256 + tokens[at + l]!;
+    return k;
+  };
+  const count = new Map<number, number>();
+  for (let r = 0; r < n; r++) {
+    const k = key(ids.tokens, r * ids.width);
+    count.set(k, (count.get(k) ?? 0) + 1);
+  }
+  let sharing = 0;
+  let chance = 0;
+  for (let q = 0; q < nq; q++) {
+    const k = key(qCodes, q * 3);
+    for (let j = 0; j < 10; j++) if (key(ids.tokens, ds.truth[q * 10 + j]! * ids.width) === k) sharing += 1 / (10 * nq);
+    chance += (count.get(k) ?? 0) / n / nq;
+  }
+  prefixRows.push({ depth, neighboursSharing: sharing, chance, ratio: sharing / chance });
+}
+console.log(`\nsemantic ids, 3 levels x 256: fit + code ${idSeconds.toFixed(1)} s (coding alone ${codeSeconds.toFixed(1)} s, ${Math.round(n / codeSeconds).toLocaleString('en-US')} vectors/s)`);
+console.log(`unexplained energy after each level: ${s.relativeResidual.slice(1).map((x) => x.toFixed(3)).join(' / ')}`);
+console.log(`codewords used: ${s.usedCodewords.join(' / ')}; perplexity ${s.perplexity.map((x) => x.toFixed(1)).join(' / ')}`);
+console.log(`distinct prefixes: ${s.distinctPrefixes.join(' / ')}; rows sharing their 3 codewords ${s.collidingRows} (${((100 * s.collidingRows) / n).toFixed(2)}%), largest group ${s.largestGroup}`);
+printTable(prefixRows.map((r) => ({ 'prefix depth': r.depth, 'top-10 neighbours sharing the query prefix': r.neighboursSharing.toFixed(3), chance: r.chance.toExponential(2), 'x chance': r.ratio.toFixed(0) })));
+
+// 2. Residual quantization vs product quantization at 4 bytes per vector
+const LEVELS = 4;
+t0 = performance.now();
+const rq = fitResidualQuantizer(base, dim, { levels: LEVELS, codebookSize: 256 });
+const rqCodes = encodeResidual(rq, base).codes;
+const rqBuild = seconds(t0);
+t0 = performance.now();
+const pq = fitProductQuantizer(base, dim, LEVELS);
+const pqCodes = encodeProduct(pq, base);
+const pqBuild = seconds(t0);
+
+/** recall@10 of the estimate alone, of its top 100, and queries/s of a table-lookup scan. */
+function adcScan(tableOf: (q: Float32Array, table: Float32Array) => void, codes: Uint8Array | Uint16Array): { recall10: number; recallIn100: number; qps: number } {
+  const table = new Float32Array(LEVELS * 256);
+  const heap = new TopKHeap(100);
+  let r10 = 0;
+  let r100 = 0;
+  const started = performance.now();
+  for (let q = 0; q < nq; q++) {
+    tableOf(queries.subarray(q * dim, (q + 1) * dim), table);
+    heap.clear();
+    for (let r = 0; r < n; r++) {
+      let score = 0;
+      for (let l = 0; l < LEVELS; l++) score += table[l * 256 + codes[r * LEVELS + l]!]!;
+      if (heap.size < 100 || score > heap.threshold()) heap.offer(score, r);
+    }
+    const top = heap.drain().docs;
+    const want = new Set(Array.from(ds.truth.subarray(q * 10, q * 10 + 10)));
+    top.forEach((doc, i) => {
+      if (!want.has(doc)) return;
+      if (i < 10) r10 += 0.1 / nq;
+      r100 += 0.1 / nq;
+    });
+  }
+  return { recall10: r10, recallIn100: r100, qps: nq / seconds(started) };
+}
+
+// table[l * 256 + c] = <q, codeword c of level l>: the reconstruction is the sum of one codeword per level
+const rqResult = adcScan((q, table) => {
+  for (let l = 0; l < LEVELS; l++) {
+    for (let c = 0; c < 256; c++) {
+      let dot = 0;
+      const at = (l * 256 + c) * dim;
+      for (let j = 0; j < dim; j++) dot += q[j]! * rq.codebooks[at + j]!;
+      table[l * 256 + c] = dot;
+    }
+  }
+}, rqCodes);
+// table[m * 256 + c] = <q's sub-vector m, sub-centroid c>
+const pqResult = adcScan((q, table) => {
+  for (let m = 0; m < LEVELS; m++) {
+    for (let c = 0; c < 256; c++) {
+      let dot = 0;
+      const at = (m * 256 + c) * pq.dsub;
+      for (let j = 0; j < pq.dsub; j++) dot += q[m * pq.dsub + j]! * pq.centroids[at + j]!;
+      table[m * 256 + c] = dot;
+    }
+  }
+}, pqCodes);
+const flat = buildFlat(base, { dim, metric: 'cosine' });
+t0 = performance.now();
+for (let q = 0; q < nq; q++) flat.search(queries.subarray(q * dim, (q + 1) * dim), 10);
+const flatQps = nq / seconds(t0);
+
+const compare = [
+  { quantizer: `residual, ${LEVELS} levels x 256`, 'bytes/vector': LEVELS, 'fit + code s': rqBuild.toFixed(1), 'recall@10': rqResult.recall10.toFixed(3), 'recall@10 in top 100': rqResult.recallIn100.toFixed(3), 'queries/s': Math.round(rqResult.qps) },
+  { quantizer: `product, m = ${LEVELS} x 256`, 'bytes/vector': LEVELS, 'fit + code s': pqBuild.toFixed(1), 'recall@10': pqResult.recall10.toFixed(3), 'recall@10 in top 100': pqResult.recallIn100.toFixed(3), 'queries/s': Math.round(pqResult.qps) },
+  { quantizer: 'exact flat scan (same run)', 'bytes/vector': 4 * dim, 'fit + code s': '', 'recall@10': '1', 'recall@10 in top 100': '1', 'queries/s': Math.round(flatQps) },
+];
+console.log('\nquantizers at the same code size (table-lookup scan over all vectors, no rescoring):');
+printTable(compare);
+const file = writeJson(`semantic-ids-${name}`, { dataset: name, rows: n, dim, queries: nq, idSeconds, codeSeconds, stats: s, prefixes: prefixRows, compare });
+console.log(`\nwrote ${file}`);
