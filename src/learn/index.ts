@@ -1,6 +1,7 @@
 /**
  * Quarry's small learned components, for use on their own: k-means, product
- * and residual quantizers, and semantic ids.
+ * and residual quantizers, and semantic ids (residual codes as TIGER,
+ * hierarchical k-means paths as DSI).
  *
  * @example
  * import { fitSemanticIds } from 'quarry/learn';
@@ -19,4 +20,5 @@ export {
   type ResidualCodes,
 } from './residual-quantizer.js';
 export { readResidualQuantizer, writeResidualQuantizer } from './residual-quantizer-file.js';
+export { fitHierarchicalIds, routeHierarchical, type HierarchicalIds, type HierarchicalIdOptions, type HierarchicalIdStats, type HierarchyNode } from './hierarchical-ids.js';
 export { fitSemanticIds, disambiguateCodes, normalizeRows, type SemanticIds, type SemanticIdStats, type SemanticIdOptions } from './semantic-ids.js';

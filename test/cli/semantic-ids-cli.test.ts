@@ -65,6 +65,24 @@ describe('quarry semantic-ids', () => {
     expect(after[10000]!.semanticId[2]).toBeGreaterThan(before[0]!.semanticId[2]!);
   });
 
+  it('assigns hierarchical (DSI) ids: cluster path, then position in a cluster of at most --leaf-size', () => {
+    const h = join(dir, 'dsi.jsonl');
+    const r = quarry(['semantic-ids', idx, '--field', 'emb', '--method', 'hierarchical', '--branching', '8', '--leaf-size', '50', '--output', h, '--json']);
+    expect(r.status).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ method: 'hierarchical', rows: 10000, branching: 8, leafSize: 50 });
+    const lines = parseLines(readFileSync(h, 'utf8'));
+    expect(lines).toHaveLength(10000);
+    expect(new Set(lines.map((l) => l.semanticId.join('-'))).size).toBe(10000);
+    const perCluster = new Map<string, number>();
+    for (const l of lines) {
+      const path = l.semanticId.slice(0, -1);
+      for (const d of path) expect(d).toBeLessThan(8);
+      expect(l.semanticId[l.semanticId.length - 1]).toBeLessThan(50);
+      perCluster.set(path.join('-'), (perCluster.get(path.join('-')) ?? 0) + 1);
+    }
+    expect(Math.max(...perCluster.values())).toBeLessThanOrEqual(50);
+  });
+
   it('reports bad input naming the flag or file, and exits non-zero', () => {
     const cases: [string[], RegExp][] = [
       [['semantic-ids', idx, '--field', 'nope'], /^quarry: --field: "nope" is not a dense field \(dense fields: emb\)/],
@@ -73,6 +91,9 @@ describe('quarry semantic-ids', () => {
       [['semantic-ids', idx, '--field', 'emb', '--levels', '0'], /--levels.*expected an integer from 1 to 64/],
       [['semantic-ids', idx, '--field', 'emb', '--quantizer', rq, '--codebook', '8'], /--quantizer: cannot be combined with --codebook/],
       [['semantic-ids', idx, '--vectors', glove], /give a collection folder or --vectors, not both/],
+      [['semantic-ids', idx, '--field', 'emb', '--method', 'dsi'], /--method: unknown method "dsi" \(use residual or hierarchical\)/],
+      [['semantic-ids', idx, '--field', 'emb', '--branching', '4'], /--branching: applies only with --method hierarchical/],
+      [['semantic-ids', idx, '--field', 'emb', '--method', 'hierarchical', '--save-quantizer', rq], /--save-quantizer: applies only with --method residual/],
       [['semantic-ids', '--vectors', glove, '--ids', writeFile(dir, 'few.txt', 'a\nb\n')], /few\.txt: has 2 ids for 10000 vectors/],
       [['semantic-ids', '--vectors', glove, '--quantizer', writeFile(dir, 'bad.npy', 'not numpy')], /bad\.npy: not a \.npy file/],
       [['semantic-ids', '--vectors', writeFile(dir, 'v.fvecs', 'xyz')], /v\.fvecs: file is too short/],

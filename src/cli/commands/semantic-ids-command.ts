@@ -9,8 +9,9 @@ import { Collection } from '../../collection/index.js';
 import { ioError } from '../../io/atomic-file.js';
 import { QuarryError } from '../../io/quarry-error.js';
 import { readResidualQuantizer, writeResidualQuantizer } from '../../learn/residual-quantizer-file.js';
-import { fitSemanticIds, type SemanticIds } from '../../learn/semantic-ids.js';
-import { checkOptionScopes, type OptionScope } from '../option-scope.js';
+import { fitHierarchicalIds, type HierarchicalIds } from '../../learn/hierarchical-ids.js';
+import { fitSemanticIds, normalizeRows, type SemanticIds } from '../../learn/semantic-ids.js';
+import { checkOptionScopes, givenOnCommandLine, type OptionScope } from '../option-scope.js';
 import { createProgress } from '../progress.js';
 import { guarded, intOption } from '../run-command.js';
 import { readVectorMatrix } from './vector-import.js';
@@ -29,6 +30,9 @@ interface SemanticIdFlags {
   normalize?: boolean;
   quantizer?: string;
   saveQuantizer?: string;
+  method: string;
+  branching: number;
+  leafSize: number;
   output?: string;
   json?: boolean;
   quiet?: boolean;
@@ -71,16 +75,14 @@ function loadInput(dir: string | undefined, flags: SemanticIdFlags): { ids: stri
   }
 }
 
-/** One JSON line per document: `{"id": ..., "semanticId": [t1, ..., tL, suffix]}`. */
-function idLines(ids: readonly string[], semantic: SemanticIds): string {
+/** One JSON line per document: `{"id": ..., "semanticId": [tokens]}`. */
+function idLines(ids: readonly string[], tokensOf: (r: number) => Uint32Array): string {
   const parts: string[] = [];
-  for (let r = 0; r < ids.length; r++) {
-    parts.push(`{"id":${JSON.stringify(ids[r])},"semanticId":[${Array.from(semantic.tokens.subarray(r * semantic.width, (r + 1) * semantic.width)).join(',')}]}\n`);
-  }
+  for (let r = 0; r < ids.length; r++) parts.push(`{"id":${JSON.stringify(ids[r])},"semanticId":[${tokensOf(r).join(',')}]}\n`);
   return parts.join('');
 }
 
-function describe(summary: Record<string, unknown>, semantic: SemanticIds): string {
+function describeResidual(summary: Record<string, unknown>, semantic: SemanticIds): string {
   const s = semantic.stats;
   const pct = (x: number): string => `${(100 * x).toFixed(1)}%`;
   const lines = [
@@ -94,7 +96,15 @@ function describe(summary: Record<string, unknown>, semantic: SemanticIds): stri
 }
 
 /** The library's option names and the flags that set them. */
-const FLAG_OF: Readonly<Record<string, string>> = { field: '--field', levels: '--levels', codebookSize: '--codebook', iterations: '--iterations', maxTrainRows: '--train-rows' };
+const FLAG_OF: Readonly<Record<string, string>> = {
+  field: '--field',
+  levels: '--levels',
+  codebookSize: '--codebook',
+  iterations: '--iterations',
+  maxTrainRows: '--train-rows',
+  branching: '--branching',
+  leafSize: '--leaf-size',
+};
 
 /** Re-labels a library error about an option (e.g. a codebook larger than the input) with the flag that set it. */
 function asFlagError(e: unknown): unknown {
@@ -103,29 +113,97 @@ function asFlagError(e: unknown): unknown {
   if (flag === undefined) return e;
   let message = e.message.slice(`${e.location.field}: `.length);
   if (e.hint !== undefined) message = message.slice(0, -` (${e.hint})`.length);
-  const rename = (text: string): string => text.replace(/\b(levels|codebookSize|iterations|maxTrainRows)\b/g, (name) => FLAG_OF[name]!);
+  const rename = (text: string): string => text.replace(/\b(levels|codebookSize|iterations|maxTrainRows|branching|leafSize)\b/g, (name) => FLAG_OF[name]!);
   return new QuarryError(e.code, rename(message), { field: flag }, e.hint === undefined ? undefined : rename(e.hint));
+}
+
+/** Options that belong to one method only. */
+const METHOD_OPTIONS: Readonly<Record<string, readonly string[]>> = {
+  residual: ['levels', 'codebook', 'quantizer', 'saveQuantizer'],
+  hierarchical: ['branching', 'leafSize'],
+};
+
+/** What the methods give back: every row's tokens and a summary. */
+interface Assigned {
+  tokensOf: (r: number) => Uint32Array;
+  summary: Record<string, unknown>;
+  text: (summary: Record<string, unknown>) => string;
+}
+
+function assignResidual(input: ReturnType<typeof loadInput>, flags: SemanticIdFlags): Assigned {
+  const quantizer = flags.quantizer === undefined ? undefined : readResidualQuantizer(flags.quantizer);
+  const progress = createProgress(quantizer === undefined ? 'fitting and coding' : 'coding', 1, 'levels', flags.quiet ?? false);
+  let result: ReturnType<typeof fitSemanticIds>;
+  try {
+    result = fitSemanticIds(input.rows, input.dim, {
+      levels: flags.levels,
+      codebookSize: flags.codebook,
+      iterations: flags.iterations,
+      maxTrainRows: flags.trainRows,
+      seed: flags.seed,
+      normalize: flags.normalize === true,
+      ...(quantizer === undefined ? {} : { quantizer }),
+      onProgress: (done, total) => progress.update(done / total, done),
+    });
+  } finally {
+    progress.stop();
+  }
+  if (flags.saveQuantizer !== undefined) writeResidualQuantizer(flags.saveQuantizer, result.quantizer);
+  const { ids } = result;
+  return {
+    tokensOf: (r) => ids.tokens.subarray(r * ids.width, (r + 1) * ids.width),
+    summary: { method: 'residual', codebookSize: result.quantizer.codebookSize, ...ids.stats, ...(flags.saveQuantizer === undefined ? {} : { quantizer: flags.saveQuantizer }) },
+    text: (summary) => describeResidual(summary, ids),
+  };
+}
+
+function assignHierarchical(input: ReturnType<typeof loadInput>, flags: SemanticIdFlags): Assigned {
+  let rows = input.rows;
+  if (flags.normalize === true) {
+    rows = rows.slice();
+    normalizeRows(rows, input.dim);
+  }
+  const progress = createProgress('clustering', input.ids.length, 'vectors', flags.quiet ?? false);
+  let ids: HierarchicalIds;
+  try {
+    ids = fitHierarchicalIds(rows, input.dim, { branching: flags.branching, leafSize: flags.leafSize, seed: flags.seed, iterations: flags.iterations, maxTrainRows: flags.trainRows }, (placed) =>
+      progress.update(placed, placed),
+    );
+  } finally {
+    progress.stop();
+  }
+  const s = ids.stats;
+  return {
+    tokensOf: (r) => ids.tokens.subarray(ids.offsets[r]!, ids.offsets[r + 1]!),
+    summary: { method: 'hierarchical', branching: flags.branching, leafSize: flags.leafSize, ...s },
+    text: (summary) =>
+      `${s.rows.toLocaleString('en-US')} vectors from ${String(summary.source)}: ${s.leaves.toLocaleString('en-US')} clusters of at most ${flags.leafSize} (largest ${s.largestLeaf}), ` +
+      `split ${flags.branching} ways; ids of ${s.meanIdLength.toFixed(2)} tokens on average, ${s.longestId} at most (the last: position in the cluster)\n`,
+  };
 }
 
 /** Registers `quarry semantic-ids`. */
 export function registerSemanticIds(program: Command): void {
   program
     .command('semantic-ids')
-    .description('assign every document a semantic id (residual k-means codes, coarse to fine, plus a collision token) from its dense vector')
+    .description('assign every document a semantic id from its dense vector: residual k-means codewords, coarse to fine, plus a collision token (TIGER), or hierarchical k-means paths (DSI)')
     .argument('[dir]', 'collection folder (with --field)')
     .option('--field <name>', 'dense field of the collection')
     .option('--vectors <file>', 'code the rows of a vector file instead (fvecs, bvecs, npy, raw)')
     .option('--format <fmt>', 'format of --vectors when its extension does not say: fvecs, bvecs, npy or raw')
     .option('--dim <n>', 'row length of a raw float32 --vectors file', intOption(1))
     .option('--ids <file>', 'ids of the --vectors rows, one per line (default: row numbers)')
-    .option('--levels <n>', 'codewords per id (codebooks)', intOption(1, 64), 3)
-    .option('--codebook <n>', 'codewords per codebook', intOption(2, 65536), 256)
-    .option('--iterations <n>', 'k-means iterations per level', intOption(1), 20)
-    .option('--train-rows <n>', 'fit on an even sample of at most this many vectors', intOption(2), 65536)
-    .option('--seed <n>', 'k-means seed (level l uses seed + l)', intOption(), 42)
+    .option('--method <name>', 'residual (fixed length: --levels codewords + collision token) or hierarchical (DSI: cluster path + position)', 'residual')
+    .option('--levels <n>', 'residual: codewords per id (codebooks)', intOption(1, 64), 3)
+    .option('--codebook <n>', 'residual: codewords per codebook', intOption(2, 65536), 256)
+    .option('--branching <n>', 'hierarchical: clusters per split', intOption(2, 65536), 10)
+    .option('--leaf-size <n>', 'hierarchical: clusters of at most this many vectors are not split again', intOption(1), 100)
+    .option('--iterations <n>', 'k-means iterations per level or split', intOption(1), 20)
+    .option('--train-rows <n>', 'fit each k-means on an even sample of at most this many vectors', intOption(2), 65536)
+    .option('--seed <n>', 'k-means seed (each level or split uses the next)', intOption(), 42)
     .option('--normalize', 'scale vectors to unit length first (cosine fields are stored normalized already)')
-    .option('--quantizer <file>', 'code with saved codebooks (.npy of shape levels x codebook x dim) instead of fitting')
-    .option('--save-quantizer <file>', 'write the fitted codebooks as .npy (np.load gives levels x codebook x dim)')
+    .option('--quantizer <file>', 'residual: code with saved codebooks (.npy of shape levels x codebook x dim) instead of fitting')
+    .option('--save-quantizer <file>', 'residual: write the fitted codebooks as .npy (np.load gives levels x codebook x dim)')
     .option('--output <file>', 'write the ids as JSONL here (default: standard output, with the summary on standard error)')
     .option('--json', 'print the summary as JSON')
     .option('--quiet', 'no progress bar')
@@ -133,41 +211,33 @@ export function registerSemanticIds(program: Command): void {
 Example:
   $ quarry semantic-ids ./msmarco --field emb --levels 3 --codebook 256 --output ids.jsonl --save-quantizer rq.npy
   $ quarry semantic-ids --vectors all-docs.npy --ids all-ids.txt --quantizer rq.npy --normalize > ids.jsonl
-Each line of the output: {"id":"D42","semanticId":[17,203,88,0]}. The last token tells apart
-documents whose codewords all coincide, numbered in input order: coding old and new vectors
-together with the saved codebooks (--quantizer), new rows after the old, leaves every old id
-unchanged (unless an earlier row with the same codewords was removed).`)
+  $ quarry semantic-ids ./msmarco --field emb --method hierarchical --branching 10 --leaf-size 100 --output dsi-ids.jsonl
+Each line of the output: {"id":"D42","semanticId":[17,203,88,0]}. With residual codes the last
+token tells apart documents whose codewords all coincide, numbered in input order: coding old and
+new vectors together with the saved codebooks (--quantizer), new rows after the old, leaves every
+old id unchanged (unless an earlier row with the same codewords was removed). Hierarchical ids are
+assigned to the whole set at once and change when it is clustered again.`)
     .action(guarded((dir: string | undefined, flags: SemanticIdFlags, cmd: Command) => {
       checkOptionScopes(cmd, SCOPES);
+      const own = METHOD_OPTIONS[flags.method];
+      if (own === undefined) throw new QuarryError('BAD_ARGUMENT', `unknown method "${flags.method}"`, { field: '--method' }, 'use residual or hierarchical');
+      for (const [method, options] of Object.entries(METHOD_OPTIONS)) {
+        if (method === flags.method) continue;
+        for (const o of options) {
+          if (givenOnCommandLine(cmd, o)) throw new QuarryError('BAD_ARGUMENT', `applies only with --method ${method}`, { field: `--${o.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}` });
+        }
+      }
+      const started = performance.now();
       let input: ReturnType<typeof loadInput>;
+      let assigned: Assigned;
       try {
         input = loadInput(dir, flags);
+        assigned = flags.method === 'hierarchical' ? assignHierarchical(input, flags) : assignResidual(input, flags);
       } catch (e) {
         throw asFlagError(e);
-      }
-      const quantizer = flags.quantizer === undefined ? undefined : readResidualQuantizer(flags.quantizer);
-      const progress = createProgress(quantizer === undefined ? 'fitting and coding' : 'coding', 1, 'levels', flags.quiet ?? false);
-      const started = performance.now();
-      let result: ReturnType<typeof fitSemanticIds>;
-      try {
-        result = fitSemanticIds(input.rows, input.dim, {
-          levels: flags.levels,
-          codebookSize: flags.codebook,
-          iterations: flags.iterations,
-          maxTrainRows: flags.trainRows,
-          seed: flags.seed,
-          normalize: flags.normalize === true,
-          ...(quantizer === undefined ? {} : { quantizer }),
-          onProgress: (done, total) => progress.update(done / total, done),
-        });
-      } catch (e) {
-        throw asFlagError(e);
-      } finally {
-        progress.stop();
       }
       const seconds = (performance.now() - started) / 1000;
-      if (flags.saveQuantizer !== undefined) writeResidualQuantizer(flags.saveQuantizer, result.quantizer);
-      const lines = idLines(input.ids, result.ids);
+      const lines = idLines(input.ids, assigned.tokensOf);
       if (flags.output !== undefined) {
         try {
           writeFileSync(flags.output, lines);
@@ -175,16 +245,8 @@ unchanged (unless an earlier row with the same codewords was removed).`)
           throw ioError(flags.output, e);
         }
       }
-      const summary = {
-        source: input.source,
-        dim: input.dim,
-        codebookSize: result.quantizer.codebookSize,
-        seconds,
-        ...result.ids.stats,
-        ...(flags.output === undefined ? {} : { output: flags.output }),
-        ...(flags.saveQuantizer === undefined ? {} : { quantizer: flags.saveQuantizer }),
-      };
-      const text = flags.json === true ? JSON.stringify(summary) + '\n' : describe(summary, result.ids);
+      const summary = { source: input.source, dim: input.dim, seconds, ...assigned.summary, ...(flags.output === undefined ? {} : { output: flags.output }) };
+      const text = flags.json === true ? JSON.stringify(summary) + '\n' : assigned.text(summary);
       if (flags.output === undefined) {
         process.stdout.write(lines);
         process.stderr.write(text);

@@ -1,0 +1,185 @@
+/**
+ * Hierarchical k-means document ids, the "semantically structured
+ * identifiers" of DSI (Tay et al., "Transformer Memory as a Differentiable
+ * Search Index", NeurIPS 2022): the documents are split into `branching`
+ * clusters by k-means, each cluster with more than `leafSize` documents is
+ * split again, and so on; a document's id is the path of cluster numbers from
+ * the root, then its position in its leaf. Ids have different lengths, and
+ * documents sharing a prefix lie in the same cluster at that depth.
+ */
+import { QuarryError } from '../io/quarry-error.js';
+import { kmeans } from './kmeans.js';
+import { NearestCentroids } from './nearest-centroids.js';
+
+/** Settings of hierarchical ids. */
+export interface HierarchicalIdOptions {
+  /** Clusters per split (DSI: 10). */
+  branching?: number;
+  /** Largest leaf: a cluster this small is not split again (DSI: 100). */
+  leafSize?: number;
+  /** Seed of the first split's k-means (each later split uses the next seed). */
+  seed?: number;
+  /** Lloyd iterations per split. */
+  iterations?: number;
+  /** Each split's k-means is fitted on an even sample of at most this many rows. */
+  maxTrainRows?: number;
+}
+
+/** A node of the cluster tree: a split (centroids, one child per cluster; null for a cluster left empty) or a leaf. */
+export interface HierarchyNode {
+  /** The split's centroids (children.length rows of dim), or null for a leaf. */
+  centroids: Float32Array | null;
+  children: (HierarchyNode | null)[];
+  /** Rows in the leaf (0 for splits). */
+  leafRows: number;
+}
+
+/** How the tree came out. */
+export interface HierarchicalIdStats {
+  rows: number;
+  leaves: number;
+  largestLeaf: number;
+  /** Tokens of the longest and the average id (the leaf position included). */
+  longestId: number;
+  meanIdLength: number;
+}
+
+/** Every row's id: tokens[offsets[r] .. offsets[r + 1]). */
+export interface HierarchicalIds {
+  offsets: Uint32Array;
+  tokens: Uint32Array;
+  tree: HierarchyNode;
+  stats: HierarchicalIdStats;
+}
+
+function checkedOptions(opts: HierarchicalIdOptions): Required<HierarchicalIdOptions> {
+  const o = { branching: 10, leafSize: 100, seed: 42, iterations: 20, maxTrainRows: 65536, ...opts };
+  if (!Number.isInteger(o.branching) || o.branching < 2 || o.branching > 65536) {
+    throw new QuarryError('BAD_ARGUMENT', `branching must be an integer from 2 to 65536, got ${o.branching}`, { field: 'branching' });
+  }
+  if (!Number.isInteger(o.leafSize) || o.leafSize < 1) throw new QuarryError('BAD_ARGUMENT', `leafSize must be a positive integer, got ${o.leafSize}`, { field: 'leafSize' });
+  if (!Number.isInteger(o.iterations) || o.iterations < 1) throw new QuarryError('BAD_ARGUMENT', `iterations must be a positive integer, got ${o.iterations}`, { field: 'iterations' });
+  if (!Number.isInteger(o.maxTrainRows) || o.maxTrainRows < o.branching) {
+    throw new QuarryError('BAD_ARGUMENT', `maxTrainRows must be an integer of at least branching (${o.branching}), got ${o.maxTrainRows}`, { field: 'maxTrainRows' });
+  }
+  return o;
+}
+
+/** A cluster still to be placed in the tree. */
+interface Pending {
+  rows: Int32Array;
+  path: number[];
+  /** Where the node goes once built. */
+  attach: (node: HierarchyNode) => void;
+}
+
+/**
+ * Builds the cluster tree over rows of `dim` and gives every row its id.
+ * Reproducible for a given seed. `onRows` is told how many rows have reached
+ * their leaf (for progress bars).
+ */
+export function fitHierarchicalIds(data: Float32Array, dim: number, options: HierarchicalIdOptions = {}, onRows?: (placed: number, total: number) => void): HierarchicalIds {
+  const o = checkedOptions(options);
+  if (!Number.isInteger(dim) || dim < 1 || data.length % dim !== 0) {
+    throw new QuarryError('BAD_ARGUMENT', `the data length (${data.length}) is not a multiple of the dimension (${dim})`, { field: 'dim' });
+  }
+  const n = data.length / dim;
+  // A leaf's rows get their ids at the end, from the leaf's path and their position.
+  const leafPath: number[][] = [];
+  const leafOf = new Int32Array(n);
+  const positionInLeaf = new Int32Array(n);
+  let root: HierarchyNode = { centroids: null, children: [], leafRows: n };
+  const all = new Int32Array(n);
+  for (let r = 0; r < n; r++) all[r] = r;
+  const stack: Pending[] = [{ rows: all, path: [], attach: (node) => (root = node) }];
+  let seed = o.seed;
+  let placed = 0;
+  let largestLeaf = 0;
+  while (stack.length > 0) {
+    const { rows, path, attach } = stack.pop()!;
+    const m = rows.length;
+    if (m <= o.leafSize) {
+      const leaf = leafPath.push(path) - 1;
+      for (let i = 0; i < m; i++) {
+        leafOf[rows[i]!] = leaf;
+        positionInLeaf[rows[i]!] = i;
+      }
+      if (m > largestLeaf) largestLeaf = m;
+      placed += m;
+      onRows?.(placed, n);
+      attach({ centroids: null, children: [], leafRows: m });
+      continue;
+    }
+    const sub = new Float32Array(m * dim);
+    for (let i = 0; i < m; i++) sub.set(data.subarray(rows[i]! * dim, (rows[i]! + 1) * dim), i * dim);
+    const k = Math.min(o.branching, m);
+    const { centroids } = kmeans(sub, dim, { k, seed: seed++, iterations: o.iterations, maxTrainRows: o.maxTrainRows });
+    const assign = new Int32Array(m);
+    new NearestCentroids(sub, dim, k * dim).assign(0, dim, centroids, k, assign, new Float32Array(m));
+    const sizes = new Int32Array(k);
+    for (let i = 0; i < m; i++) sizes[assign[i]!]!++;
+    // Identical vectors cannot be told apart by k-means: cut them into k runs
+    // instead, so that every split makes progress and the tree stays finite.
+    if (sizes.some((s) => s === m)) {
+      for (let i = 0; i < m; i++) assign[i] = Math.floor((i * k) / m);
+      sizes.fill(0);
+      for (let i = 0; i < m; i++) sizes[assign[i]!]!++;
+    }
+    const node: HierarchyNode = { centroids, children: new Array<HierarchyNode | null>(k).fill(null), leafRows: 0 };
+    attach(node);
+    const members = Array.from(sizes, (s) => new Int32Array(s));
+    const fill = new Int32Array(k);
+    for (let i = 0; i < m; i++) members[assign[i]!]![fill[assign[i]!]!++] = rows[i]!;
+    // Pushed in reverse so the first cluster is built first (depth-first, in cluster order).
+    for (let c = k - 1; c >= 0; c--) {
+      if (sizes[c] === 0) continue;
+      stack.push({ rows: members[c]!, path: [...path, c], attach: (child) => (node.children[c] = child) });
+    }
+  }
+  const offsets = new Uint32Array(n + 1);
+  for (let r = 0; r < n; r++) offsets[r + 1] = offsets[r]! + leafPath[leafOf[r]!]!.length + 1;
+  const tokens = new Uint32Array(offsets[n]!);
+  let longestId = 0;
+  for (let r = 0; r < n; r++) {
+    const path = leafPath[leafOf[r]!]!;
+    tokens.set(path, offsets[r]!);
+    tokens[offsets[r]! + path.length] = positionInLeaf[r]!;
+    if (path.length + 1 > longestId) longestId = path.length + 1;
+  }
+  return {
+    offsets,
+    tokens,
+    tree: root,
+    stats: { rows: n, leaves: leafPath.length, largestLeaf, longestId, meanIdLength: n === 0 ? 0 : offsets[n]! / n },
+  };
+}
+
+/**
+ * The path of cluster numbers a new vector descends along (nearest centroid
+ * at each split, among clusters that got rows) down to a leaf: the prefix its
+ * id would have.
+ */
+export function routeHierarchical(tree: HierarchyNode, vector: Float32Array): number[] {
+  const path: number[] = [];
+  let node = tree;
+  const dim = vector.length;
+  while (node.centroids !== null) {
+    let best = -1;
+    let bestD = Infinity;
+    for (let c = 0; c < node.children.length; c++) {
+      if (node.children[c] === null) continue;
+      let d = 0;
+      for (let j = 0; j < dim; j++) {
+        const x = vector[j]! - node.centroids[c * dim + j]!;
+        d += x * x;
+      }
+      if (d < bestD) {
+        bestD = d;
+        best = c;
+      }
+    }
+    path.push(best);
+    node = node.children[best]!;
+  }
+  return path;
+}
