@@ -4,7 +4,9 @@
 // 1. Semantic ids (`fitSemanticIds`, the CLI's defaults: 3 levels x 256): fit and coding time,
 //    unexplained energy per level, codebook use, collisions, and how well prefixes keep
 //    neighbourhoods: the share of each query's exact top-10 whose id starts with the query's
-//    own prefix, next to chance (the share of all vectors with that prefix).
+//    own prefix, next to chance (the share of all vectors with that prefix). The same for
+//    hierarchical k-means ids (DSI: 10 clusters per split, leaves of at most 100), the query
+//    routed down the cluster tree.
 // 2. The residual quantizer as a compressor, against product quantization at the same code size
 //    (4 bytes: 4 levels x 256 vs m = 4 sub-quantizers x 256): recall@10 of the asymmetric
 //    estimate alone and of its top 100 (what rescoring 10 x k would recover), and queries/s of
@@ -12,6 +14,7 @@
 // Usage: npm run bench -- semantic-ids [--dataset glove|gauss] [--queries 1000]
 import { buildFlat } from '../../src/index/flat/index.js';
 import { TopKHeap } from '../../src/kernels/top-k-heap.js';
+import { fitHierarchicalIds, routeHierarchical } from '../../src/learn/hierarchical-ids.js';
 import { encodeProduct, fitProductQuantizer } from '../../src/learn/product-quantizer.js';
 import { encodeResidual, fitResidualQuantizer } from '../../src/learn/residual-quantizer.js';
 import { fitSemanticIds, normalizeRows } from '../../src/learn/semantic-ids.js';
@@ -67,6 +70,33 @@ console.log(`unexplained energy after each level: ${s.relativeResidual.slice(1).
 console.log(`codewords used: ${s.usedCodewords.join(' / ')}; perplexity ${s.perplexity.map((x) => x.toFixed(1)).join(' / ')}`);
 console.log(`distinct prefixes: ${s.distinctPrefixes.join(' / ')}; rows sharing their 3 codewords ${s.collidingRows} (${((100 * s.collidingRows) / n).toFixed(2)}%), largest group ${s.largestGroup}`);
 printTable(prefixRows.map((r) => ({ 'prefix depth': r.depth, 'top-10 neighbours sharing the query prefix': r.neighboursSharing.toFixed(3), chance: r.chance.toExponential(2), 'x chance': r.ratio.toFixed(0) })));
+
+// 1b. Hierarchical k-means ids (DSI: 10 clusters per split, leaves of at most 100)
+t0 = performance.now();
+const dsi = fitHierarchicalIds(base, dim, { branching: 10, leafSize: 100 });
+const dsiSeconds = seconds(t0);
+const dsiRows: { depth: number; neighboursSharing: number; chance: number; ratio: number }[] = [];
+const dsiPaths = Array.from({ length: nq }, (_, q) => routeHierarchical(dsi.tree, queries.subarray(q * dim, (q + 1) * dim)));
+for (let depth = 1; depth <= 3; depth++) {
+  // a row's prefix of `depth` cluster numbers (shorter ids: the whole path), as a string key
+  const prefix = (r: number): string => {
+    const end = Math.min(dsi.offsets[r]! + depth, dsi.offsets[r + 1]! - 1);
+    return Array.from(dsi.tokens.subarray(dsi.offsets[r]!, end)).join('.');
+  };
+  const count = new Map<string, number>();
+  for (let r = 0; r < n; r++) count.set(prefix(r), (count.get(prefix(r)) ?? 0) + 1);
+  let sharing = 0;
+  let chance = 0;
+  for (let q = 0; q < nq; q++) {
+    const k = dsiPaths[q]!.slice(0, depth).join('.');
+    for (let j = 0; j < 10; j++) if (prefix(ds.truth[q * 10 + j]!) === k) sharing += 1 / (10 * nq);
+    chance += (count.get(k) ?? 0) / n / nq;
+  }
+  dsiRows.push({ depth, neighboursSharing: sharing, chance, ratio: sharing / chance });
+}
+const d = dsi.stats;
+console.log(`\nhierarchical ids (DSI), 10 clusters per split, leaves of at most 100: ${dsiSeconds.toFixed(1)} s; ${d.leaves} leaves (largest ${d.largestLeaf}); ids of ${d.meanIdLength.toFixed(2)} tokens on average, ${d.longestId} at most`);
+printTable(dsiRows.map((r) => ({ 'prefix depth': r.depth, 'top-10 neighbours sharing the query prefix': r.neighboursSharing.toFixed(3), chance: r.chance.toExponential(2), 'x chance': r.ratio.toFixed(0) })));
 
 // 2. Residual quantization vs product quantization at 4 bytes per vector
 const LEVELS = 4;
@@ -139,5 +169,5 @@ const compare = [
 ];
 console.log('\nquantizers at the same code size (table-lookup scan over all vectors, no rescoring):');
 printTable(compare);
-const file = writeJson(`semantic-ids-${name}`, { dataset: name, rows: n, dim, queries: nq, idSeconds, codeSeconds, stats: s, prefixes: prefixRows, compare });
+const file = writeJson(`semantic-ids-${name}`, { dataset: name, rows: n, dim, queries: nq, idSeconds, codeSeconds, stats: s, prefixes: prefixRows, dsi: { seconds: dsiSeconds, stats: d, prefixes: dsiRows }, compare });
 console.log(`\nwrote ${file}`);
