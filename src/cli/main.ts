@@ -2,6 +2,7 @@
 /** The `quarry` command line: one subcommand per job, each with `--help` and an example. */
 import { Command } from 'commander';
 import { EXIT_STATUS } from './exit-codes.js';
+import { registerAdapter } from './commands/adapter-command.js';
 import { registerCalibrate } from './commands/calibrate-command.js';
 import { registerCompare } from './commands/compare-command.js';
 import { registerEval } from './commands/eval-command.js';
@@ -50,6 +51,7 @@ registerEval(program);
 registerCompare(program);
 registerServe(program);
 registerCalibrate(program);
+registerAdapter(program);
 registerModels(program);
 registerSemanticIds(program);
 

@@ -9,16 +9,17 @@ import { fillQueryTemplate } from '../search/query-spec.js';
 import type { Qrels } from '../eval/qrels.js';
 import type { Snapshot } from './reader.js';
 
-const FILE = 'calibration.json';
+/** The calibration's file name inside a collection. */
+export const CALIBRATION_FILE = 'calibration.json';
 
 /** Saves a calibration with the collection (atomically replacing an older one). */
 export function writeCalibration(dir: string, model: CalibrationModel): void {
-  writeFileAtomic(join(dir, FILE), JSON.stringify(model, null, 2) + '\n');
+  writeFileAtomic(join(dir, CALIBRATION_FILE), JSON.stringify(model, null, 2) + '\n');
 }
 
 /** The collection's calibration, or null when none was fitted. */
 export function readCalibration(dir: string): CalibrationModel | null {
-  const p = join(dir, FILE);
+  const p = join(dir, CALIBRATION_FILE);
   if (!existsSync(p)) return null;
   const m = readJsonFile(p, 'calibration') as Partial<CalibrationModel>;
   if (m.version !== 1 || !Array.isArray(m.wa) || !Array.isArray(m.wb) || !Array.isArray(m.means) || !Array.isArray(m.stds) || m.wa.length !== m.means.length) {

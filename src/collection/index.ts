@@ -6,3 +6,5 @@ export { BEIR_FLAT_SCHEMA, parseSchema, collectionSchemaSchema, type CollectionS
 export { DocumentPreparer, type PreparedDocument, type MetadataValue } from './document.js';
 export type { Manifest, SegmentInfo } from './manifest.js';
 export { checkCollection, snapshotCollection, type CheckReport } from './maintenance.js';
+export { fitFieldAdapter, type AdapterReport, type FieldAdapterOptions } from './drift-adapter-fit.js';
+export { listFieldAdapters, readFieldAdapter, writeFieldAdapter, type FieldAdapter } from './drift-adapter-file.js';

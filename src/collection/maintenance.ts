@@ -1,10 +1,12 @@
 /** Checking a collection's files and copying a committed generation (snapshots). */
 import { copyFileSync, existsSync, linkSync, mkdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fsyncDirectory, ioError, writeFileAtomic } from '../io/atomic-file.js';
 import { QuarryError } from '../io/quarry-error.js';
 import { listGenerations, manifestName, readLatestManifest, readManifest } from './manifest.js';
 import { Snapshot } from './reader.js';
+import { CALIBRATION_FILE } from './calibration-file.js';
+import { ADAPTERS_FOLDER, listFieldAdapters } from './drift-adapter-file.js';
 
 /** What `checkCollection` verified. */
 export interface CheckReport {
@@ -31,7 +33,8 @@ export function checkCollection(dir: string): CheckReport {
 /**
  * Copies the newest committed generation of `dir` into `dest` (which must
  * not exist): segment files are hard-linked when possible (they never
- * change), copied otherwise; the manifest is written last.
+ * change), copied otherwise, with the calibration and drift adapters
+ * (copied: they can be refitted in place); the manifest is written last.
  */
 export function snapshotCollection(dir: string, dest: string): { generation: number; files: number; linked: boolean } {
   const m = readLatestManifest(dir);
@@ -62,6 +65,19 @@ export function snapshotCollection(dir: string, dest: string): { generation: num
       files++;
     }
     fsyncDirectory(join(dest, s.name));
+  }
+  // What was fitted on the collection goes with it: the relevance calibration and the drift adapters.
+  const sideFiles = [CALIBRATION_FILE, ...listFieldAdapters(dir).map((name) => join(ADAPTERS_FOLDER, `${name}.safetensors`))];
+  for (const f of sideFiles) {
+    const from = join(dir, f);
+    if (!existsSync(from)) continue;
+    try {
+      mkdirSync(dirname(join(dest, f)), { recursive: true });
+      copyFileSync(from, join(dest, f));
+    } catch (e) {
+      throw ioError(from, e);
+    }
+    files++;
   }
   writeFileAtomic(join(dest, manifestName(m.generation)), JSON.stringify(m, null, 1) + '\n');
   return { generation: m.generation, files, linked };

@@ -3,6 +3,8 @@
  * Searching never blocks writing; a later commit is seen by opening a new
  * snapshot.
  */
+import { statSync } from 'node:fs';
+import { join } from 'node:path';
 import { Bm25Searcher, type QueryTerm, type SearchMode, type TopDocs } from '../index/inverted/index.js';
 import { QuarryError } from '../io/quarry-error.js';
 import type { Analyzer } from '../text/analyzer.js';
@@ -13,6 +15,7 @@ import { loadSparseFieldEncoder, loadTokenFieldEncoder, tokenRowsOf } from '../e
 import { isAsyncField } from './document.js';
 import { rerankWithEarlyExit, type MultiVectorHits, type RerankParams } from '../index/multivector/index.js';
 import { checkDenseSearchParam, denseRow, denseRows, FAMILY_SEARCH_PARAMS } from '../index/dense-families.js';
+import { ADAPTERS_FOLDER, applyFieldAdapter, checkAdapterName, readFieldAdapter, type FieldAdapter } from './drift-adapter-file.js';
 import { prepareQuery, similarity } from '../index/flat/search.js';
 import { readCalibration } from './calibration-file.js';
 import type { CalibrationModel } from '../search/calibration.js';
@@ -43,6 +46,12 @@ export interface VectorSearchOptions {
   /** Search parameters of the field's index family (e.g. { efSearch: 128 }). */
   params?: Readonly<Record<string, number>>;
   includeStored?: boolean;
+  /**
+   * Dense fields: the name of a drift adapter saved with the collection
+   * (`quarry adapter`); the vector is a newer model's and is mapped into the
+   * field's space first.
+   */
+  adapter?: string;
 }
 
 /** One search result. */
@@ -233,7 +242,8 @@ export class Snapshot {
       if (!allowed.includes(p)) throw new QuarryError('BAD_ARGUMENT', `"${p}" is not a search parameter of ${spec.index}`, { field: `params.${p}` }, allowed.length > 0 ? `${spec.index} takes: ${allowed.join(', ')}` : undefined);
       checkDenseSearchParam(p, opts.params![p]);
     }
-    const q = vector instanceof Float32Array ? vector : Float32Array.from(vector);
+    const q = opts.adapter !== undefined ? this.adapted(field, opts.adapter, vector, 'vector') : vector instanceof Float32Array ? vector : Float32Array.from(vector);
+    if (q.length !== spec.dim) throw new QuarryError('BAD_ARGUMENT', `vector has dimension ${q.length}, the field has ${spec.dim}`, { field: 'vector' });
     return this.hitsOf(this.denseTop(field, q, k, opts.params ?? {}, null), opts.includeStored ?? true);
   }
 
@@ -515,8 +525,9 @@ export class Snapshot {
         }
         if (leg.vector !== undefined) {
           const spec = this.schema.fields[leg.field] as DenseFieldSpec;
-          if (leg.vector.length !== spec.dim) throw new QuarryError('BAD_ARGUMENT', `vector has dimension ${leg.vector.length}, the field has ${spec.dim}`, { field: 'retrieve.vector' });
-          return this.denseWithFeedback(leg.field, Float32Array.from(leg.vector), k, leg.params ?? {}, allow, leg.prf);
+          const q = leg.adapter !== undefined ? this.adapted(leg.field, leg.adapter, leg.vector, 'retrieve.vector') : Float32Array.from(leg.vector);
+          if (q.length !== spec.dim) throw new QuarryError('BAD_ARGUMENT', `vector has dimension ${q.length}, the field has ${spec.dim}`, { field: 'retrieve.vector' });
+          return this.denseWithFeedback(leg.field, q, k, leg.params ?? {}, allow, leg.prf);
         }
         if (leg.multivector !== undefined) {
           const spec = this.multiVectorSpec(leg.field);
@@ -548,6 +559,28 @@ export class Snapshot {
   }
 
   private calibrationModel: CalibrationModel | null | undefined;
+  /** Adapters read so far, with the file's modification time (a refitted adapter is read again). */
+  private readonly adapters = new Map<string, { mtimeMs: number; adapter: FieldAdapter }>();
+
+  /** A new-model vector mapped into dense field `field`'s space by the collection's adapter `name`. */
+  private adapted(field: string, name: string, vector: ArrayLike<number>, where: string): Float32Array {
+    checkAdapterName(name, 'adapter');
+    let mtimeMs = -1;
+    try {
+      mtimeMs = statSync(join(this.dir, ADAPTERS_FOLDER, `${name}.safetensors`)).mtimeMs;
+    } catch {
+      // missing: readFieldAdapter names the adapters there are
+    }
+    let cached = this.adapters.get(name);
+    if (cached === undefined || cached.mtimeMs !== mtimeMs) {
+      cached = { mtimeMs, adapter: readFieldAdapter(this.dir, name) };
+      this.adapters.set(name, cached);
+    }
+    const a = cached.adapter;
+    if (a.field !== field) throw new QuarryError('BAD_ARGUMENT', `adapter "${name}" maps into field "${a.field}", not "${field}"`, { field: 'adapter' });
+    if (vector.length !== a.inputDim) throw new QuarryError('BAD_ARGUMENT', `vector has dimension ${vector.length}; adapter "${name}" maps ${a.inputDim}-dimensional vectors`, { field: where });
+    return applyFieldAdapter(a, vector);
+  }
 
   /** The collection's relevance calibration (`quarry calibrate`), read once per snapshot; null when none. */
   calibration(): CalibrationModel | null {

@@ -1,5 +1,5 @@
 /**
- * Reads `.safetensors` files: an 8-byte little-endian header length, a JSON
+ * Reads and writes `.safetensors` files: an 8-byte little-endian header length, a JSON
  * header naming each tensor's dtype, shape and byte range, then the raw
  * little-endian data. Tensors are decoded to float32 (F32, F16, BF16, F64,
  * I8) or int32 (I32, I64) copies.
@@ -18,6 +18,8 @@ export interface TensorInfo {
 /** An opened safetensors file. */
 export interface SafeTensors {
   names: string[];
+  /** The header's `__metadata__` strings ({} when absent). */
+  metadata: Record<string, string>;
   info(name: string): TensorInfo | undefined;
   /** Decodes a floating-point or int8 tensor to float32. */
   floats(name: string): Float32Array;
@@ -61,8 +63,14 @@ export function readSafeTensors(path: string): SafeTensors {
     if (info === undefined) throw new QuarryError('NOT_FOUND', `no tensor "${name}"`, { file: path }, `tensors: ${[...tensors.keys()].join(', ')}`);
     return [info, base + info.data_offsets[0], info.shape.reduce((x, y) => x * y, 1)];
   };
+  const meta = header.__metadata__;
+  const metadata: Record<string, string> = {};
+  if (meta !== undefined && typeof meta === 'object' && meta !== null) {
+    for (const [k, v] of Object.entries(meta)) if (typeof v === 'string') metadata[k] = v;
+  }
   return {
     names: [...tensors.keys()],
+    metadata,
     info: (name) => tensors.get(name),
     floats(name) {
       const [info, at, n] = get(name);
@@ -103,4 +111,28 @@ export function readSafeTensors(path: string): SafeTensors {
       return out;
     },
   };
+}
+
+/** The bytes of a safetensors file holding float32 tensors (in the given order) and string metadata. */
+export function encodeSafeTensors(tensors: Record<string, { shape: number[]; data: Float32Array }>, metadata: Record<string, string> = {}): Buffer {
+  const header: Record<string, unknown> = { __metadata__: metadata };
+  let offset = 0;
+  for (const [name, t] of Object.entries(tensors)) {
+    if (t.shape.reduce((a, b) => a * b, 1) !== t.data.length) throw new Error(`tensor ${name}: shape ${t.shape.join('x')} does not hold ${t.data.length} values`);
+    header[name] = { dtype: 'F32', shape: t.shape, data_offsets: [offset, offset + 4 * t.data.length] };
+    offset += 4 * t.data.length;
+  }
+  // the header is padded with spaces to a multiple of 8 bytes, as the format recommends
+  let json = JSON.stringify(header);
+  json += ' '.repeat((8 - (Buffer.byteLength(json) % 8)) % 8);
+  const headerBytes = Buffer.from(json, 'utf8');
+  const out = Buffer.alloc(8 + headerBytes.length + offset);
+  out.writeBigUInt64LE(BigInt(headerBytes.length), 0);
+  headerBytes.copy(out, 8);
+  let at = 8 + headerBytes.length;
+  for (const t of Object.values(tensors)) {
+    for (let i = 0; i < t.data.length; i++) out.writeFloatLE(t.data[i]!, at + 4 * i);
+    at += 4 * t.data.length;
+  }
+  return out;
 }

@@ -1,7 +1,8 @@
 /**
  * Quarry's small learned components, for use on their own: k-means, product
  * and residual quantizers, and semantic ids (residual codes as TIGER,
- * hierarchical k-means paths as DSI).
+ * hierarchical k-means paths as DSI), and drift adapters between embedding
+ * models.
  *
  * @example
  * import { fitSemanticIds } from 'quarry/learn';
@@ -21,4 +22,6 @@ export {
 } from './residual-quantizer.js';
 export { readResidualQuantizer, writeResidualQuantizer } from './residual-quantizer-file.js';
 export { fitHierarchicalIds, routeHierarchical, type HierarchicalIds, type HierarchicalIdOptions, type HierarchicalIdStats, type HierarchyNode } from './hierarchical-ids.js';
+export { fitDriftAdapter, applyDriftAdapter, DRIFT_ADAPTER_KINDS, type DriftAdapter, type DriftAdapterKind, type DriftAdapterOptions } from './drift-adapter.js';
+export { symmetricEigen, type SymmetricEigen } from './symmetric-eigen.js';
 export { fitSemanticIds, disambiguateCodes, normalizeRows, type SemanticIds, type SemanticIdStats, type SemanticIdOptions } from './semantic-ids.js';

@@ -15,6 +15,8 @@ const leg = z
     text: z.string().optional(),
     /** A vector for dense fields. */
     vector: z.array(z.number()).optional(),
+    /** Name of a drift adapter saved with the collection: `vector` is a newer model's, mapped into the field's space first. */
+    adapter: z.string().min(1).optional(),
     /** {token: weight} for sparse fields. */
     sparse: z.record(z.number()).optional(),
     /** Token vectors for multi-vector fields (MaxSim). */
@@ -32,7 +34,8 @@ const leg = z
       .optional(),
   })
   .strict()
-  .refine((l) => [l.text, l.vector, l.sparse, l.multivector].filter((x) => x !== undefined).length === 1, 'give exactly one of text, vector, sparse, multivector');
+  .refine((l) => [l.text, l.vector, l.sparse, l.multivector].filter((x) => x !== undefined).length === 1, 'give exactly one of text, vector, sparse, multivector')
+  .refine((l) => l.adapter === undefined || l.vector !== undefined, { message: 'an adapter maps a vector: give "vector" with it', path: ['adapter'] });
 
 const fuse = z.discriminatedUnion('method', [
   z.object({ method: z.literal('rrf'), k: z.number().positive().default(60) }).strict(),

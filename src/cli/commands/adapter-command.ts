@@ -1,0 +1,108 @@
+/**
+ * `quarry adapter`: fit a drift adapter so that a dense field indexed with an
+ * old embedding model can be searched with a new model's query vectors.
+ */
+import { readFileSync } from 'node:fs';
+import type { Command } from 'commander';
+import { Collection } from '../../collection/index.js';
+import { fitFieldAdapter } from '../../collection/drift-adapter-fit.js';
+import { writeFieldAdapter } from '../../collection/drift-adapter-file.js';
+import { ioError } from '../../io/atomic-file.js';
+import { QuarryError } from '../../io/quarry-error.js';
+import { DRIFT_ADAPTER_KINDS, type DriftAdapterKind } from '../../learn/drift-adapter.js';
+import { guarded, intOption } from '../run-command.js';
+import { readVectorMatrix } from './vector-import.js';
+
+interface AdapterFlags {
+  field: string;
+  vectors: string;
+  ids: string;
+  name: string;
+  format?: string;
+  dim?: number;
+  kind: string;
+  ridge?: string;
+  holdout: string;
+  json?: boolean;
+}
+
+function numberFlag(text: string, flag: string): number {
+  const v = Number(text);
+  if (!Number.isFinite(v)) throw new QuarryError('BAD_ARGUMENT', `expected a number, got "${text}"`, { field: flag });
+  return v;
+}
+
+const pct = (x: number | null): string => (x === null ? '–' : `${(100 * x).toFixed(1)}%`);
+
+/** Registers `quarry adapter`. */
+export function registerAdapter(program: Command): void {
+  program
+    .command('adapter')
+    .description("fit a drift adapter: a map from a new embedding model's vectors into a dense field's space, so the field's index serves new-model queries without re-embedding the documents")
+    .argument('<dir>', 'collection folder')
+    .requiredOption('--field <name>', 'the dense field the adapter maps into')
+    .requiredOption('--vectors <file>', 'the new model\'s vectors of a sample of the collection\'s documents (fvecs, bvecs, npy, raw)')
+    .requiredOption('--ids <file>', 'the ids of those documents, one per line in row order')
+    .requiredOption('--name <name>', 'name to save the adapter under (queries give it as "adapter")')
+    .option('--format <fmt>', 'format of --vectors when its extension does not say: fvecs, bvecs, npy or raw')
+    .option('--dim <n>', 'row length of a raw float32 --vectors file', intOption(1))
+    .option('--kind <kind>', 'procrustes (a rotation: keeps angles, works from few pairs) or affine (ridge least squares: more freedom, wants more pairs)', 'procrustes')
+    .option('--ridge <x>', 'affine: ridge strength relative to the mean coordinate variance', undefined)
+    .option('--holdout <share>', 'share of the pairs held out to report how well the map works (0 to 0.5)', '0.1')
+    .option('--json', 'print the report as JSON')
+    .addHelpText('after', `
+Example:
+  $ quarry adapter ./docs --field emb --vectors sample-v2.npy --ids sample-ids.txt --name v2
+  then search with {"retrieve": [{"field": "emb", "vector": [...v2 query...], "adapter": "v2"}]}
+The report gives, on the held-out pairs, the mean cosine between a mapped vector and the
+document's indexed vector, and how often the mapped vector finds its own document first and
+in the top 10. The saved adapter is fitted on all pairs.`)
+    .action(guarded((dir: string, flags: AdapterFlags) => {
+      if (!DRIFT_ADAPTER_KINDS.includes(flags.kind as DriftAdapterKind)) {
+        throw new QuarryError('BAD_ARGUMENT', `unknown kind "${flags.kind}"`, { field: '--kind' }, `use ${DRIFT_ADAPTER_KINDS.join(' or ')}`);
+      }
+      if (flags.ridge !== undefined && flags.kind !== 'affine') throw new QuarryError('BAD_ARGUMENT', 'applies only with --kind affine', { field: '--ridge' });
+      const ridge = flags.ridge === undefined ? undefined : numberFlag(flags.ridge, '--ridge');
+      const holdout = numberFlag(flags.holdout, '--holdout');
+      const matrix = readVectorMatrix(flags.vectors, flags.format, flags.dim);
+      let text: string;
+      try {
+        text = readFileSync(flags.ids, 'utf8');
+      } catch (e) {
+        throw ioError(flags.ids, e);
+      }
+      const ids = text.split('\n').map((s) => s.trim());
+      if (ids[ids.length - 1] === '') ids.pop();
+      if (ids.length !== matrix.rows) throw new QuarryError('BAD_INPUT', `has ${ids.length} ids for ${matrix.rows} vectors`, { file: flags.ids }, 'one id per line, in row order');
+      const collection = Collection.open(dir);
+      const snapshot = collection.reader();
+      try {
+        const started = performance.now();
+        const { adapter, report } = fitFieldAdapter(
+          snapshot,
+          flags.field,
+          matrix.data,
+          matrix.dim,
+          ids,
+          { name: flags.name, kind: flags.kind as DriftAdapterKind, holdout, ...(ridge === undefined ? {} : { ridge }) },
+          (row) => ({ file: flags.ids, line: row + 1 }),
+        );
+        const path = writeFieldAdapter(dir, adapter);
+        const seconds = (performance.now() - started) / 1000;
+        const summary = { name: adapter.name, field: adapter.field, kind: adapter.kind, inputDim: adapter.inputDim, outputDim: adapter.outputDim, file: path, seconds, ...report };
+        if (flags.json === true) process.stdout.write(JSON.stringify(summary) + '\n');
+        else {
+          const lines = [
+            `fitted ${adapter.kind} adapter "${adapter.name}" (${adapter.inputDim} → ${adapter.outputDim} dimensions) on ${report.pairs} pairs in ${seconds.toFixed(1)} s; saved to ${path}`,
+            report.heldOut === 0
+              ? 'no pairs held out (too few for --holdout): nothing to report'
+              : `held-out pairs (${report.heldOut}): mean cosine ${report.meanCosine!.toFixed(4)}; own document first ${pct(report.selfAt1)}, in the top 10 ${pct(report.selfAt10)}`,
+          ];
+          if (report.unmapped !== null) lines.push(`without the adapter: mean cosine ${report.unmapped.meanCosine.toFixed(4)}; own document first ${pct(report.unmapped.selfAt1)}, in the top 10 ${pct(report.unmapped.selfAt10)}`);
+          process.stdout.write(lines.join('\n') + '\n');
+        }
+      } finally {
+        snapshot.close();
+      }
+    }));
+}
