@@ -103,10 +103,10 @@ export function fitFieldAdapter(
         cos += cosine(mapped, y.subarray(i * old.dim, (i + 1) * old.dim)) / held.length;
         const hits = snapshot.searchVector(field, mapped, { k: 10, includeStored: false });
         const rank = hits.findIndex((h) => h.id === ids[i]);
-        if (rank === 0) at1 += 1 / held.length;
-        if (rank >= 0) at10 += 1 / held.length;
+        if (rank === 0) at1++;
+        if (rank >= 0) at10++;
       }
-      return { meanCosine: cos, selfAt1: at1, selfAt10: at10 };
+      return { meanCosine: cos, selfAt1: at1 / held.length, selfAt10: at10 / held.length };
     };
     const mapped = score((v) => applyFieldAdapter({ ...trial, name: opts.name, field, normalizeInput }, v));
     report.meanCosine = mapped.meanCosine;
