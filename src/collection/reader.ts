@@ -243,7 +243,6 @@ export class Snapshot {
       checkDenseSearchParam(p, opts.params![p]);
     }
     const q = opts.adapter !== undefined ? this.adapted(field, opts.adapter, vector, 'vector') : vector instanceof Float32Array ? vector : Float32Array.from(vector);
-    if (q.length !== spec.dim) throw new QuarryError('BAD_ARGUMENT', `vector has dimension ${q.length}, the field has ${spec.dim}`, { field: 'vector' });
     return this.hitsOf(this.denseTop(field, q, k, opts.params ?? {}, null), opts.includeStored ?? true);
   }
 

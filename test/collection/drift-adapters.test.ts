@@ -97,7 +97,7 @@ describe('drift adapters in a collection', () => {
     expect(errorOf(() => snap.searchVector('emb', q, { adapter: 'v3' })).message).toMatch(/^adapter: the collection has no adapter "v3" \(adapters: v2\)/);
     expect(errorOf(() => snap.searchVector('emb', q, { adapter: '../x' })).message).toMatch(/^adapter: "\.\.\/x" is not an adapter name/);
     expect(errorOf(() => snap.searchVector('emb', q.slice(1), { adapter: 'v2' })).message).toMatch(/^vector: vector has dimension 63; adapter "v2" maps 64-dimensional vectors/);
-    expect(errorOf(() => snap.searchVector('emb', q)).message).toMatch(/^vector: vector has dimension 64, the field has 100/);
+    expect(errorOf(() => snap.searchVector('emb', q)).message).toMatch(/query has dimension 64, the field has 100/);
     expect(errorOf(() => snap.query({ retrieve: [{ field: 'text', text: 'word', adapter: 'v2' }] })).message).toMatch(/retrieve\[0\]\.adapter an adapter maps a vector/);
     expect(errorOf(() => snap.query({ retrieve: [{ field: 'emb', vector: q.slice(2), adapter: 'v2' }] })).message).toMatch(/^retrieve\.vector: vector has dimension 62; adapter "v2" maps 64/);
     expect(errorOf(() => fitFieldAdapter(snap, 'emb', vectors, P, ['nope', ...ids.slice(1)], { name: 'x' }, (r) => ({ file: 'ids.txt', line: r + 1 }))).message).toMatch(

@@ -4,7 +4,7 @@
 // bad requests.
 import { describe, expect, it, vi } from 'vitest';
 import { join } from 'node:path';
-import { Collection } from '../../src/collection/index.js';
+import { Collection, writeFieldAdapter } from '../../src/collection/index.js';
 import { evaluateRun, qrelsFromTriples, type RunData } from '../../src/eval/index.js';
 import { startTestServer } from '../helpers/http-server.js';
 import { tempDir } from '../helpers/temp-dir.js';
@@ -271,6 +271,27 @@ describe('system endpoints', () => {
     expect(page.text).toContain('/assets/search.js');
     expect((await t.call('GET', '/assets/search.js')).status).toBe(200);
     expect((await t.call('GET', '/eval')).text).toContain('/assets/eval.js');
+  });
+
+  it('maps new-model query vectors with a drift adapter saved with the collection', async () => {
+    await t.call('PUT', '/v1/collections/vecs', { schema: { fields: { v: { type: 'dense', dim: 3, index: 'flat' } } } });
+    const docs = [
+      { _id: 'x', v: [1, 0, 0] },
+      { _id: 'y', v: [0, 1, 0] },
+      { _id: 'z', v: [0, 0, 1] },
+    ];
+    expect((await t.call('POST', '/v1/collections/vecs/documents', { documents: docs, commit: true })).status).toBe(200);
+    // the "new model" has 2 dimensions; the adapter sends (a, b) to (0, a, b)
+    writeFieldAdapter(join(dataDir, 'vecs'), { name: 'v2', field: 'v', kind: 'affine', normalizeInput: false, inputDim: 2, outputDim: 3, matrix: Float32Array.from([0, 0, 1, 0, 0, 1]), bias: new Float32Array(3) });
+    const r = await t.call('POST', '/v1/collections/vecs/search', { retrieve: [{ field: 'v', vector: [0.1, 0.9], adapter: 'v2' }], k: 1 });
+    expect(r.status).toBe(200);
+    expect(r.json.hits[0].id).toBe('z');
+    const missing = await t.call('POST', '/v1/collections/vecs/search', { retrieve: [{ field: 'v', vector: [0.1, 0.9], adapter: 'v3' }] });
+    expect(missing.status).toBe(404);
+    expect(missing.json.error.message).toMatch(/no adapter "v3" \(adapters: v2\)/);
+    const wrongDim = await t.call('POST', '/v1/collections/vecs/search', { retrieve: [{ field: 'v', vector: [1, 0, 0], adapter: 'v2' }] });
+    expect(wrongDim.status).toBe(400);
+    expect(wrongDim.json.error.message).toMatch(/adapter "v2" maps 2-dimensional vectors/);
   });
 
   it('drops a collection', async () => {
