@@ -91,6 +91,28 @@ describe('drift adapters in a collection', () => {
     expect(fromCopy.map((h) => h.id)).toEqual(collection.reader().searchVector('emb', q, { k: 5, adapter: 'v2', includeStored: false }).map((h) => h.id));
   });
 
+  it('pairs ids with the live documents of every segment (denseVectors skips deleted ones)', () => {
+    const c = buildCollection(root, docs.slice(0, 50), schema, { flushDocs: 20 });
+    const w = c.writer();
+    w.delete('w3');
+    w.delete('w25');
+    w.add({ _id: 'w3', text: 'again', emb: docs[4]!.emb });
+    w.commit();
+    w.close();
+    const snap = c.reader();
+    expect(snap.segments.length).toBeGreaterThan(2);
+    const { ids: live, rows, dim } = snap.denseVectors('emb');
+    expect(live).toHaveLength(49);
+    expect(live).not.toContain('w25');
+    expect(live.filter((id) => id === 'w3')).toHaveLength(1);
+    // the re-added w3 carries w4's vector (normalized, as the cosine field stores it)
+    const at = live.indexOf('w3');
+    const w4 = Float32Array.from(docs[4]!.emb);
+    normalizeRows(w4, D);
+    for (let j = 0; j < D; j++) expect(rows[at * dim + j]).toBeCloseTo(w4[j]!, 6);
+    expect(errorOf(() => fitFieldAdapter(snap, 'emb', vectors.subarray(0, 2 * P), P, ['w25', 'w1'], { name: 'x' })).message).toMatch(/no live document "w25"/);
+  });
+
   it('refuses what does not fit, naming the problem', () => {
     const snap = collection.reader();
     const q = Array.from(newModel(base.data.subarray(0, D)));
