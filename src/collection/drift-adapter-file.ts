@@ -2,8 +2,9 @@
  * A collection's drift adapters (`adapters/<name>.safetensors`, written by
  * `quarry adapter`): maps from a newer embedding model's vectors into a dense
  * field's space, named in queries (`{"field", "vector", "adapter": name}`).
- * The file is plain safetensors (tensors `matrix` and `bias`), so it can be
- * used from Python as well.
+ * The file is plain safetensors (tensors `matrix` and `bias`, and for MLP
+ * adapters `mlp_in`, `mlp_in_bias`, `mlp_out`), so it can be used from Python
+ * as well.
  */
 import { existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -11,6 +12,7 @@ import { ioError, writeFileAtomic } from '../io/atomic-file.js';
 import { QuarryError } from '../io/quarry-error.js';
 import { encodeSafeTensors, readSafeTensors } from '../io/safetensors.js';
 import { applyDriftAdapter, DRIFT_ADAPTER_KINDS, type DriftAdapter, type DriftAdapterKind } from '../learn/drift-adapter.js';
+import type { ResidualMlp } from '../learn/drift-mlp.js';
 
 /** Folder of the adapters inside a collection. */
 export const ADAPTERS_FOLDER = 'adapters';
@@ -44,13 +46,17 @@ export function writeFieldAdapter(dir: string, adapter: FieldAdapter): string {
     throw ioError(folder, e);
   }
   const path = adapterPath(dir, adapter.name);
-  writeFileAtomic(
-    path,
-    encodeSafeTensors(
-      { matrix: { shape: [adapter.outputDim, adapter.inputDim], data: adapter.matrix }, bias: { shape: [adapter.outputDim], data: adapter.bias } },
-      { format: FORMAT, version: '1', field: adapter.field, kind: adapter.kind, normalizeInput: String(adapter.normalizeInput) },
-    ),
-  );
+  const tensors: Record<string, { shape: number[]; data: Float32Array }> = {
+    matrix: { shape: [adapter.outputDim, adapter.inputDim], data: adapter.matrix },
+    bias: { shape: [adapter.outputDim], data: adapter.bias },
+  };
+  const mlp = adapter.mlp ?? null;
+  if (mlp !== null) {
+    tensors.mlp_in = { shape: [mlp.hidden, adapter.inputDim], data: mlp.inWeights };
+    tensors.mlp_in_bias = { shape: [mlp.hidden], data: mlp.inBias };
+    tensors.mlp_out = { shape: [adapter.outputDim, mlp.hidden], data: mlp.outWeights };
+  }
+  writeFileAtomic(path, encodeSafeTensors(tensors, { format: FORMAT, version: '1', field: adapter.field, kind: adapter.kind, normalizeInput: String(adapter.normalizeInput) }));
   return path;
 }
 
@@ -70,7 +76,18 @@ export function readFieldAdapter(dir: string, name: string): FieldAdapter {
     throw new QuarryError('CORRUPT', 'is not a drift adapter written by quarry adapter', { file: path }, 'fit it again with quarry adapter');
   }
   const [outputDim, inputDim] = matrixInfo.shape as [number, number];
-  return { name, field, kind: kind as DriftAdapterKind, normalizeInput: normalizeInput === 'true', inputDim, outputDim, matrix: file.floats('matrix'), bias: file.floats('bias') };
+  let mlp: ResidualMlp | null = null;
+  if (kind === 'mlp') {
+    const inW = file.info('mlp_in');
+    const inB = file.info('mlp_in_bias');
+    const outW = file.info('mlp_out');
+    const hidden = inW?.shape[0] ?? 0;
+    if (inW?.shape[1] !== inputDim || inB?.shape[0] !== hidden || outW?.shape[0] !== outputDim || outW.shape[1] !== hidden || hidden < 1) {
+      throw new QuarryError('CORRUPT', 'is an MLP adapter without consistent mlp_in, mlp_in_bias and mlp_out tensors', { file: path }, 'fit it again with quarry adapter');
+    }
+    mlp = { hidden, inWeights: file.floats('mlp_in'), inBias: file.floats('mlp_in_bias'), outWeights: file.floats('mlp_out') };
+  }
+  return { name, field, kind: kind as DriftAdapterKind, normalizeInput: normalizeInput === 'true', inputDim, outputDim, matrix: file.floats('matrix'), bias: file.floats('bias'), mlp };
 }
 
 /** Names of the collection's adapters, sorted. */

@@ -6,16 +6,14 @@
  * again on all pairs).
  */
 import { QuarryError } from '../io/quarry-error.js';
-import { fitDriftAdapter, type DriftAdapterKind } from '../learn/drift-adapter.js';
+import { fitDriftAdapter, type DriftAdapterKind, type DriftAdapterOptions } from '../learn/drift-adapter.js';
 import { applyFieldAdapter, checkAdapterName, type FieldAdapter } from './drift-adapter-file.js';
 import type { Snapshot } from './reader.js';
 
 /** Settings of {@link fitFieldAdapter}. */
-export interface FieldAdapterOptions {
+export interface FieldAdapterOptions extends Omit<DriftAdapterOptions, 'kind'> {
   name: string;
   kind?: DriftAdapterKind;
-  /** Affine only (see DriftAdapterOptions.ridge). */
-  ridge?: number;
   /** Share of the pairs held out for the report (0 to 0.5; default 0.1). */
   holdout?: number;
 }
@@ -90,7 +88,8 @@ export function fitFieldAdapter(
     rows.forEach((r, i) => out.set(src.subarray(r * dim, (r + 1) * dim), i * dim));
     return out;
   };
-  const fitOpts = { kind: opts.kind ?? 'procrustes', ...(opts.ridge === undefined ? {} : { ridge: opts.ridge }) };
+  const { name: _name, holdout: _holdout, ...adapterOptions } = opts;
+  const fitOpts: DriftAdapterOptions = { ...adapterOptions, kind: opts.kind ?? 'procrustes' };
   const report: AdapterReport = { pairs: n, heldOut: held.length, meanCosine: null, selfAt1: null, selfAt10: null, unmapped: null };
   if (held.length > 0) {
     const trial = fitDriftAdapter(gather(kept, x, newDim), newDim, gather(kept, y, old.dim), old.dim, fitOpts);

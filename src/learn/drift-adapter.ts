@@ -4,17 +4,20 @@
  * when documents were embedded with an old model and queries now come from a
  * new one, a map fitted on a sample of documents embedded with both carries
  * new-model vectors into the old space, so the existing index keeps serving
- * without re-embedding the corpus. Two of the paper's parameterizations:
+ * without re-embedding the corpus. The paper's three parameterizations:
  * orthogonal Procrustes (a rotation, or a semi-orthogonal map between
  * different dimensions: it keeps angles, so it cannot overfit) and an affine
- * map fitted by ridge least squares (more freedom; needs more pairs).
+ * map fitted by ridge least squares (more freedom; needs more pairs); and the
+ * residual MLP, the affine map plus a trained non-linear correction
+ * (drift-mlp.ts) for drift no linear map undoes.
  */
 import { QuarryError } from '../io/quarry-error.js';
 import { choleskySolve } from './cholesky.js';
+import { addResidualMlp, stoppingPair, trainResidualMlp, type ResidualMlp } from './drift-mlp.js';
 import { symmetricEigen } from './symmetric-eigen.js';
 
 /** Which map to fit. */
-export type DriftAdapterKind = 'procrustes' | 'affine';
+export type DriftAdapterKind = 'procrustes' | 'affine' | 'mlp';
 
 /** Settings of {@link fitDriftAdapter}. */
 export interface DriftAdapterOptions {
@@ -26,6 +29,16 @@ export interface DriftAdapterOptions {
    * dimensions.
    */
   ridge?: number;
+  /** MLP only: hidden units (default 256). */
+  hidden?: number;
+  /** MLP only: most training epochs (default 30; stops earlier when the held-out loss stops improving). */
+  epochs?: number;
+  /** MLP only: Adam's step size (default 0.001). */
+  learningRate?: number;
+  /** MLP only: seed of the initial weights and the batch order (default 42). */
+  seed?: number;
+  /** MLP only: called after every epoch with its held-out loss. */
+  onEpoch?: (epoch: number, epochs: number, loss: number) => void;
 }
 
 /** A fitted map from new-model vectors (inputDim) to old-model vectors (outputDim): y = matrix · x + bias. */
@@ -37,10 +50,12 @@ export interface DriftAdapter {
   matrix: Float32Array;
   /** outputDim values (all 0 for procrustes). */
   bias: Float32Array;
+  /** The non-linear correction added to the affine part (kind mlp), else null. */
+  mlp: ResidualMlp | null;
 }
 
 /** The kinds there are. */
-export const DRIFT_ADAPTER_KINDS: readonly DriftAdapterKind[] = ['procrustes', 'affine'];
+export const DRIFT_ADAPTER_KINDS: readonly DriftAdapterKind[] = ['procrustes', 'affine', 'mlp'];
 
 /**
  * Fits an adapter on paired rows: row r of `newRows` (newDim values) and row
@@ -48,14 +63,31 @@ export const DRIFT_ADAPTER_KINDS: readonly DriftAdapterKind[] = ['procrustes', '
  */
 export function fitDriftAdapter(newRows: Float32Array, newDim: number, oldRows: Float32Array, oldDim: number, options: DriftAdapterOptions = {}): DriftAdapter {
   const kind = options.kind ?? 'procrustes';
-  if (!DRIFT_ADAPTER_KINDS.includes(kind)) throw new QuarryError('BAD_ARGUMENT', `unknown adapter kind "${String(kind)}"`, { field: 'kind' }, `use ${DRIFT_ADAPTER_KINDS.join(' or ')}`);
+  if (!DRIFT_ADAPTER_KINDS.includes(kind)) throw new QuarryError('BAD_ARGUMENT', `unknown adapter kind "${String(kind)}"`, { field: 'kind' }, 'use procrustes, affine or mlp');
   const ridge = options.ridge ?? 0.01;
   if (!(ridge >= 0) || !Number.isFinite(ridge)) throw new QuarryError('BAD_ARGUMENT', `ridge must be a finite number ≥ 0, got ${ridge}`, { field: 'ridge' });
   if (newRows.length % newDim !== 0 || oldRows.length % oldDim !== 0) throw new QuarryError('BAD_ARGUMENT', 'row data is not a whole number of rows', { field: 'rows' });
   const n = newRows.length / newDim;
   if (oldRows.length / oldDim !== n) throw new QuarryError('BAD_INPUT', `${n} new vectors but ${oldRows.length / oldDim} old ones`, { field: 'rows' }, 'pair every new vector with the same document\'s old vector');
   if (n < 2) throw new QuarryError('BAD_INPUT', `an adapter needs at least 2 pairs, got ${n}`, { field: 'rows' });
-  return kind === 'procrustes' ? fitProcrustes(newRows, newDim, oldRows, oldDim, n) : fitAffine(newRows, newDim, oldRows, oldDim, n, ridge);
+  if (kind === 'procrustes') return fitProcrustes(newRows, newDim, oldRows, oldDim, n);
+  if (kind === 'affine') return fitAffine(newRows, newDim, oldRows, oldDim, n, ridge);
+  // The MLP starts from the affine fit on its training pairs (not the ones that decide when to stop).
+  const train = Array.from({ length: n }, (_, i) => i).filter((i) => !stoppingPair(i, n));
+  const gather = (src: Float32Array, dim: number): Float32Array => {
+    const out = new Float32Array(train.length * dim);
+    train.forEach((r, i) => out.set(src.subarray(r * dim, (r + 1) * dim), i * dim));
+    return out;
+  };
+  const start = fitAffine(gather(newRows, newDim), newDim, gather(oldRows, oldDim), oldDim, train.length, ridge);
+  const mlp = trainResidualMlp(newRows, newDim, oldRows, oldDim, start.matrix, start.bias, {
+    hidden: options.hidden ?? 256,
+    epochs: options.epochs ?? 30,
+    learningRate: options.learningRate ?? 0.001,
+    seed: options.seed ?? 42,
+    ...(options.onEpoch === undefined ? {} : { onEpoch: options.onEpoch }),
+  });
+  return { ...start, kind: 'mlp', mlp };
 }
 
 /**
@@ -118,7 +150,7 @@ function fitProcrustes(x: Float32Array, p: number, y: Float32Array, q: number, n
       }
     }
   }
-  return { kind: 'procrustes', inputDim: p, outputDim: q, matrix, bias: new Float32Array(q) };
+  return { kind: 'procrustes', inputDim: p, outputDim: q, matrix, bias: new Float32Array(q), mlp: null };
 }
 
 /** y ≈ W x + b by ridge least squares on centred rows: W = Cyx (Cxx + λ I)⁻¹, b = ȳ − W x̄. */
@@ -162,7 +194,7 @@ function fitAffine(x: Float32Array, p: number, y: Float32Array, q: number, n: nu
     }
     bias[i] = b;
   }
-  return { kind: 'affine', inputDim: p, outputDim: q, matrix, bias };
+  return { kind: 'affine', inputDim: p, outputDim: q, matrix, bias, mlp: null };
 }
 
 /** Maps a new-model vector into the old space (written to `out` when given). */
@@ -174,5 +206,6 @@ export function applyDriftAdapter(adapter: DriftAdapter, vector: ArrayLike<numbe
     for (let j = 0; j < p; j++) s += matrix[i * p + j]! * vector[j]!;
     out[i] = s;
   }
+  if (adapter.mlp != null) addResidualMlp(adapter.mlp, vector, out);
   return out;
 }

@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import { encodeFvecs, readFvecs } from '../../src/io/vector-files.js';
@@ -47,10 +47,23 @@ describe('quarry adapter', () => {
     expect(hits.hits[0]!.id).toBe(words[3]);
   });
 
+  it('fits an MLP adapter and saves its layers', () => {
+    const r = quarry(['adapter', idx, '--field', 'emb', '--vectors', vectors, '--ids', ids, '--name', 'v2mlp', '--kind', 'mlp', '--hidden', '16', '--epochs', '4', '--json']);
+    expect(r.status).toBe(0);
+    const report = JSON.parse(r.stdout) as { kind: string; selfAt10: number };
+    expect(report.kind).toBe('mlp');
+    expect(report.selfAt10).toBeGreaterThan(0.9);
+    const spec = writeFile(dir, 'qm.json', JSON.stringify({ retrieve: [{ field: 'emb', vector: Array.from(newModel(3)), adapter: 'v2mlp' }], k: 3 }));
+    expect((JSON.parse(quarry(['search', idx, '--spec', spec, '--json']).stdout) as { hits: { id: string }[] }).hits[0]!.id).toBe(words[3]);
+    rmSync(join(idx, 'adapters', 'v2mlp.safetensors'));
+  });
+
   it('reports bad input naming the flag, file and line', () => {
     const cases: [string[], RegExp][] = [
-      [['adapter', idx, '--field', 'emb', '--vectors', vectors, '--ids', ids, '--name', 'x', '--kind', 'mlp'], /^quarry: --kind: unknown kind "mlp" \(use procrustes or affine\)/],
-      [['adapter', idx, '--field', 'emb', '--vectors', vectors, '--ids', ids, '--name', 'x', '--ridge', '0.1'], /^quarry: --ridge: applies only with --kind affine/],
+      [['adapter', idx, '--field', 'emb', '--vectors', vectors, '--ids', ids, '--name', 'x', '--kind', 'rbf'], /^quarry: --kind: unknown kind "rbf" \(use procrustes, affine or mlp\)/],
+      [['adapter', idx, '--field', 'emb', '--vectors', vectors, '--ids', ids, '--name', 'x', '--ridge', '0.1'], /^quarry: --ridge: applies only with --kind affine or mlp/],
+      [['adapter', idx, '--field', 'emb', '--vectors', vectors, '--ids', ids, '--name', 'x', '--kind', 'affine', '--epochs', '3'], /^quarry: --epochs: applies only with --kind mlp/],
+      [['adapter', idx, '--field', 'emb', '--vectors', vectors, '--ids', ids, '--name', 'x', '--kind', 'mlp', '--learning-rate', 'fast'], /^quarry: --learning-rate: expected a number, got "fast"/],
       [['adapter', idx, '--field', 'emb', '--vectors', vectors, '--ids', ids, '--name', 'x', '--holdout', 'lots'], /^quarry: --holdout: expected a number, got "lots"/],
       [['adapter', idx, '--field', 'emb', '--vectors', vectors, '--ids', ids, '--name', '../x'], /^quarry: name: "\.\.\/x" is not an adapter name/],
       [['adapter', idx, '--field', 'nope', '--vectors', vectors, '--ids', ids, '--name', 'x'], /^quarry: field: "nope" is not a dense field/],

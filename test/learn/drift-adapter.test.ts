@@ -188,11 +188,44 @@ describe('drift adapters', () => {
     expect(affine).toBeGreaterThan(0.85);
   });
 
+  it('the residual MLP undoes non-linear drift that the affine map cannot', () => {
+    const r = random(5);
+    const p = 6;
+    const q = 4;
+    const n = 3000;
+    const x = Float32Array.from({ length: n * p }, () => 2 * r());
+    // y depends on x through squares and products: no linear map fits it
+    const target = (v: ArrayLike<number>, i: number): number => v[i]! * v[i + 1]! + v[i + 2]! * v[i + 2]! - 0.3 * v[(i + 3) % p]!;
+    const y = new Float32Array(n * q);
+    for (let s = 0; s < n; s++) for (let i = 0; i < q; i++) y[s * q + i] = target(x.subarray(s * p, (s + 1) * p), i);
+    const losses: number[] = [];
+    const mlp = fitDriftAdapter(x, p, y, q, { kind: 'mlp', hidden: 64, epochs: 60, learningRate: 0.005, seed: 3, onEpoch: (_, __, loss) => losses.push(loss) });
+    const affine = fitDriftAdapter(x, p, y, q, { kind: 'affine' });
+    expect(mlp.kind).toBe('mlp');
+    expect(mlp.mlp!.hidden).toBe(64);
+    expect(losses.length).toBeGreaterThan(5);
+    const error = (a: typeof mlp): number => {
+      let e = 0;
+      const probe = random(99);
+      for (let t = 0; t < 500; t++) {
+        const v = Float32Array.from({ length: p }, () => 2 * probe());
+        const got = applyDriftAdapter(a, v);
+        for (let i = 0; i < q; i++) e += (got[i]! - target(v, i)) ** 2 / 500;
+      }
+      return e;
+    };
+    expect(error(mlp)).toBeLessThan(0.25 * error(affine));
+    // reproducible for a seed
+    expect(fitDriftAdapter(x, p, y, q, { kind: 'mlp', hidden: 64, epochs: 3, seed: 3 }).mlp!.outWeights).toEqual(fitDriftAdapter(x, p, y, q, { kind: 'mlp', hidden: 64, epochs: 3, seed: 3 }).mlp!.outWeights);
+    expect(errorOf(() => fitDriftAdapter(x, p, y, q, { kind: 'mlp', hidden: 0 })).message).toMatch(/^hidden: /);
+    expect(errorOf(() => fitDriftAdapter(x, p, y, q, { kind: 'mlp', epochs: 0 })).message).toMatch(/^epochs: /);
+  });
+
   it('rejects bad input with the field named', () => {
     const x = new Float32Array(12);
     expect(errorOf(() => fitDriftAdapter(x, 3, new Float32Array(10), 2)).message).toMatch(/^rows: 4 new vectors but 5 old ones/);
     expect(errorOf(() => fitDriftAdapter(new Float32Array(3), 3, new Float32Array(2), 2)).message).toMatch(/at least 2 pairs, got 1/);
-    expect(errorOf(() => fitDriftAdapter(x, 3, new Float32Array(8), 2, { kind: 'mlp' as 'affine' })).message).toMatch(/^kind: unknown adapter kind "mlp"/);
+    expect(errorOf(() => fitDriftAdapter(x, 3, new Float32Array(8), 2, { kind: 'rbf' as 'affine' })).message).toMatch(/^kind: unknown adapter kind "rbf"/);
     expect(errorOf(() => fitDriftAdapter(x, 3, new Float32Array(8), 2, { kind: 'affine', ridge: -1 })).message).toMatch(/^ridge: /);
     const a = fitDriftAdapter(Float32Array.from({ length: 12 }, random(1)), 3, Float32Array.from({ length: 8 }, random(2)), 2);
     expect(errorOf(() => applyDriftAdapter(a, [1, 2])).message).toMatch(/^vector: the adapter maps 3-dimensional vectors, got 2/);

@@ -282,7 +282,7 @@ describe('system endpoints', () => {
     ];
     expect((await t.call('POST', '/v1/collections/vecs/documents', { documents: docs, commit: true })).status).toBe(200);
     // the "new model" has 2 dimensions; the adapter sends (a, b) to (0, a, b)
-    writeFieldAdapter(join(dataDir, 'vecs'), { name: 'v2', field: 'v', kind: 'affine', normalizeInput: false, inputDim: 2, outputDim: 3, matrix: Float32Array.from([0, 0, 1, 0, 0, 1]), bias: new Float32Array(3) });
+    writeFieldAdapter(join(dataDir, 'vecs'), { name: 'v2', field: 'v', kind: 'affine', mlp: null, normalizeInput: false, inputDim: 2, outputDim: 3, matrix: Float32Array.from([0, 0, 1, 0, 0, 1]), bias: new Float32Array(3) });
     const r = await t.call('POST', '/v1/collections/vecs/search', { retrieve: [{ field: 'v', vector: [0.1, 0.9], adapter: 'v2' }], k: 1 });
     expect(r.status).toBe(200);
     expect(r.json.hits[0].id).toBe('z');

@@ -10,6 +10,7 @@ import { writeFieldAdapter } from '../../collection/drift-adapter-file.js';
 import { ioError } from '../../io/atomic-file.js';
 import { QuarryError } from '../../io/quarry-error.js';
 import { DRIFT_ADAPTER_KINDS, type DriftAdapterKind } from '../../learn/drift-adapter.js';
+import { createProgress, type Progress } from '../progress.js';
 import { guarded, intOption } from '../run-command.js';
 import { readVectorMatrix } from './vector-import.js';
 
@@ -22,9 +23,25 @@ interface AdapterFlags {
   dim?: number;
   kind: string;
   ridge?: string;
+  hidden?: number;
+  epochs?: number;
+  learningRate?: string;
+  seed?: number;
   holdout: string;
   json?: boolean;
+  quiet?: boolean;
 }
+
+/** Options that belong to one kind. */
+const KIND_OPTIONS: Readonly<Record<string, readonly [keyof AdapterFlags, string][]>> = {
+  ridge: [['ridge', '--ridge']],
+  mlp: [
+    ['hidden', '--hidden'],
+    ['epochs', '--epochs'],
+    ['learningRate', '--learning-rate'],
+    ['seed', '--seed'],
+  ],
+};
 
 function numberFlag(text: string, flag: string): number {
   const v = Number(text);
@@ -46,10 +63,15 @@ export function registerAdapter(program: Command): void {
     .requiredOption('--name <name>', 'name to save the adapter under (queries give it as "adapter")')
     .option('--format <fmt>', 'format of --vectors when its extension does not say: fvecs, bvecs, npy or raw')
     .option('--dim <n>', 'row length of a raw float32 --vectors file', intOption(1))
-    .option('--kind <kind>', 'procrustes (a rotation: keeps angles, works from few pairs) or affine (ridge least squares: more freedom, wants more pairs)', 'procrustes')
-    .option('--ridge <x>', 'affine: ridge strength relative to the mean coordinate variance', undefined)
+    .option('--kind <kind>', 'procrustes (a rotation: keeps angles, works from few pairs), affine (ridge least squares: more freedom, wants more pairs) or mlp (affine plus a trained non-linear correction)', 'procrustes')
+    .option('--ridge <x>', 'affine and mlp: ridge strength relative to the mean coordinate variance (default 0.01)')
+    .option('--hidden <n>', 'mlp: hidden units (default 256)', intOption(1, 4096))
+    .option('--epochs <n>', 'mlp: most training epochs; stops earlier when the held-out loss stops improving (default 30)', intOption(1))
+    .option('--learning-rate <x>', 'mlp: Adam step size (default 0.001)')
+    .option('--seed <n>', 'mlp: seed of the initial weights and batch order (default 42)', intOption())
     .option('--holdout <share>', 'share of the pairs held out to report how well the map works (0 to 0.5)', '0.1')
     .option('--json', 'print the report as JSON')
+    .option('--quiet', 'no progress bar')
     .addHelpText('after', `
 Example:
   $ quarry adapter ./docs --field emb --vectors sample-v2.npy --ids sample-ids.txt --name v2
@@ -59,9 +81,15 @@ document's indexed vector, and how often the mapped vector finds its own documen
 in the top 10. The saved adapter is fitted on all pairs.`)
     .action(guarded((dir: string, flags: AdapterFlags) => {
       if (!DRIFT_ADAPTER_KINDS.includes(flags.kind as DriftAdapterKind)) {
-        throw new QuarryError('BAD_ARGUMENT', `unknown kind "${flags.kind}"`, { field: '--kind' }, `use ${DRIFT_ADAPTER_KINDS.join(' or ')}`);
+        throw new QuarryError('BAD_ARGUMENT', `unknown kind "${flags.kind}"`, { field: '--kind' }, 'use procrustes, affine or mlp');
       }
-      if (flags.ridge !== undefined && flags.kind !== 'affine') throw new QuarryError('BAD_ARGUMENT', 'applies only with --kind affine', { field: '--ridge' });
+      for (const [owner, options] of Object.entries(KIND_OPTIONS)) {
+        const allowed = owner === 'ridge' ? flags.kind === 'affine' || flags.kind === 'mlp' : flags.kind === owner;
+        for (const [key, flag] of options) {
+          if (flags[key] !== undefined && !allowed) throw new QuarryError('BAD_ARGUMENT', `applies only with --kind ${owner === 'ridge' ? 'affine or mlp' : owner}`, { field: flag });
+        }
+      }
+      const learningRate = flags.learningRate === undefined ? undefined : numberFlag(flags.learningRate, '--learning-rate');
       const ridge = flags.ridge === undefined ? undefined : numberFlag(flags.ridge, '--ridge');
       const holdout = numberFlag(flags.holdout, '--holdout');
       const matrix = readVectorMatrix(flags.vectors, flags.format, flags.dim);
@@ -76,6 +104,16 @@ in the top 10. The saved adapter is fitted on all pairs.`)
       if (ids.length !== matrix.rows) throw new QuarryError('BAD_INPUT', `has ${ids.length} ids for ${matrix.rows} vectors`, { file: flags.ids }, 'one id per line, in row order');
       const collection = Collection.open(dir);
       const snapshot = collection.reader();
+      // The MLP trains twice (on the kept pairs for the report, then on all): one bar per run.
+      let progress: Progress | null = null;
+      const onEpoch = (epoch: number, epochs: number): void => {
+        progress ??= createProgress('training', epochs, 'epochs', flags.quiet ?? false);
+        progress.update(epoch, epoch);
+        if (epoch === epochs) {
+          progress.stop();
+          progress = null;
+        }
+      };
       try {
         const started = performance.now();
         const { adapter, report } = fitFieldAdapter(
@@ -84,7 +122,17 @@ in the top 10. The saved adapter is fitted on all pairs.`)
           matrix.data,
           matrix.dim,
           ids,
-          { name: flags.name, kind: flags.kind as DriftAdapterKind, holdout, ...(ridge === undefined ? {} : { ridge }) },
+          {
+            name: flags.name,
+            kind: flags.kind as DriftAdapterKind,
+            holdout,
+            ...(ridge === undefined ? {} : { ridge }),
+            ...(flags.hidden === undefined ? {} : { hidden: flags.hidden }),
+            ...(flags.epochs === undefined ? {} : { epochs: flags.epochs }),
+            ...(learningRate === undefined ? {} : { learningRate }),
+            ...(flags.seed === undefined ? {} : { seed: flags.seed }),
+            ...(flags.kind === 'mlp' ? { onEpoch } : {}),
+          },
           (row) => ({ file: flags.ids, line: row + 1 }),
         );
         const path = writeFieldAdapter(dir, adapter);
@@ -102,6 +150,7 @@ in the top 10. The saved adapter is fitted on all pairs.`)
           process.stdout.write(lines.join('\n') + '\n');
         }
       } finally {
+        (progress as Progress | null)?.stop();
         snapshot.close();
       }
     }));

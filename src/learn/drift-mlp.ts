@@ -1,0 +1,179 @@
+/**
+ * The residual MLP drift adapter of Drift-Adapter (Vejendla, EMNLP 2025):
+ * y = W x + b + V relu(U x + c), started from the ridge affine fit (W, b) with
+ * V = 0, so training only ever adds the non-linear correction the affine map
+ * cannot express. Trained by minibatch Adam (Kingma & Ba, ICLR 2015) on the
+ * squared error, with a held-out tenth of the pairs deciding when to stop.
+ */
+import { QuarryError } from '../io/quarry-error.js';
+import { xorshift32 } from '../kernels/xorshift.js';
+
+/** The non-linear part of an MLP adapter. */
+export interface ResidualMlp {
+  hidden: number;
+  /** U: hidden rows of inputDim. */
+  inWeights: Float32Array;
+  /** c: hidden values. */
+  inBias: Float32Array;
+  /** V: outputDim rows of hidden. */
+  outWeights: Float32Array;
+}
+
+/** Training settings. */
+export interface MlpTraining {
+  hidden: number;
+  epochs: number;
+  learningRate: number;
+  seed: number;
+  /** Called after every epoch with the held-out loss. */
+  onEpoch?: (epoch: number, epochs: number, loss: number) => void;
+}
+
+/** A tenth of the pairs (every tenth, from 20 pairs up) decides when training stops; the rest train. */
+export function stoppingPair(i: number, n: number): boolean {
+  return n >= 20 && i % 10 === 9;
+}
+
+const BATCH = 128;
+/** Epochs without a better held-out loss before training stops. */
+const PATIENCE = 5;
+
+/** Adam state of one parameter array. */
+class AdamSlot {
+  readonly m: Float32Array;
+  readonly v: Float32Array;
+  readonly grad: Float32Array;
+  constructor(readonly param: Float32Array) {
+    this.m = new Float32Array(param.length);
+    this.v = new Float32Array(param.length);
+    this.grad = new Float32Array(param.length);
+  }
+
+  step(lr: number, t: number, scale: number): void {
+    const b1 = 0.9;
+    const b2 = 0.999;
+    const c1 = 1 / (1 - b1 ** t);
+    const c2 = 1 / (1 - b2 ** t);
+    const { m, v, grad, param } = this;
+    for (let i = 0; i < param.length; i++) {
+      const g = grad[i]! * scale;
+      m[i] = b1 * m[i]! + (1 - b1) * g;
+      v[i] = b2 * v[i]! + (1 - b2) * g * g;
+      param[i]! -= (lr * m[i]! * c1) / (Math.sqrt(v[i]! * c2) + 1e-8);
+    }
+    grad.fill(0);
+  }
+}
+
+/**
+ * Trains the MLP (and fine-tunes W, b in place) on pairs x (rows of p) → y
+ * (rows of q). Returns the parameters of the epoch with the best held-out loss.
+ */
+export function trainResidualMlp(x: Float32Array, p: number, y: Float32Array, q: number, matrix: Float32Array, bias: Float32Array, t: MlpTraining): ResidualMlp {
+  const { hidden: h, epochs, learningRate } = t;
+  if (!Number.isInteger(h) || h < 1 || h > 4096) throw new QuarryError('BAD_ARGUMENT', `hidden must be an integer from 1 to 4096, got ${h}`, { field: 'hidden' });
+  if (!Number.isInteger(epochs) || epochs < 1) throw new QuarryError('BAD_ARGUMENT', `epochs must be a positive integer, got ${epochs}`, { field: 'epochs' });
+  if (!(learningRate > 0) || !Number.isFinite(learningRate)) throw new QuarryError('BAD_ARGUMENT', `learningRate must be a positive number, got ${learningRate}`, { field: 'learningRate' });
+  const n = x.length / p;
+  const random = xorshift32(t.seed);
+  const gauss = (): number => Math.sqrt(-2 * Math.log(Math.max(random(), 1e-12))) * Math.cos(2 * Math.PI * random());
+  const mlp: ResidualMlp = {
+    hidden: h,
+    inWeights: Float32Array.from({ length: h * p }, () => gauss() * Math.sqrt(2 / p)),
+    inBias: new Float32Array(h),
+    outWeights: new Float32Array(q * h),
+  };
+  const slots = [new AdamSlot(matrix), new AdamSlot(bias), new AdamSlot(mlp.inWeights), new AdamSlot(mlp.inBias), new AdamSlot(mlp.outWeights)];
+  const [gW, gb, gU, gc, gV] = slots.map((s) => s.grad) as [Float32Array, Float32Array, Float32Array, Float32Array, Float32Array];
+  const order: number[] = [];
+  const held: number[] = [];
+  for (let i = 0; i < n; i++) (stoppingPair(i, n) ? held : order).push(i);
+  const pre = new Float32Array(h);
+  const out = new Float32Array(q);
+  const dr = new Float32Array(h);
+  /** Forward pass of row r: fills pre (U x + c) and out (f(x)); returns ½|f(x) − y|². */
+  const forward = (r: number): number => {
+    for (let k = 0; k < h; k++) {
+      let s = mlp.inBias[k]!;
+      for (let j = 0; j < p; j++) s += mlp.inWeights[k * p + j]! * x[r * p + j]!;
+      pre[k] = s;
+    }
+    let loss = 0;
+    for (let i = 0; i < q; i++) {
+      let s = bias[i]!;
+      for (let j = 0; j < p; j++) s += matrix[i * p + j]! * x[r * p + j]!;
+      for (let k = 0; k < h; k++) if (pre[k]! > 0) s += mlp.outWeights[i * h + k]! * pre[k]!;
+      out[i] = s;
+      const e = s - y[r * q + i]!;
+      loss += 0.5 * e * e;
+    }
+    return loss;
+  };
+  const heldLoss = (): number => {
+    let s = 0;
+    for (const r of held) s += forward(r);
+    return held.length > 0 ? s / held.length : 0;
+  };
+  let best = heldLoss();
+  let bestParams = slots.map((s) => s.param.slice());
+  let sinceBest = 0;
+  let step = 0;
+  for (let epoch = 0; epoch < epochs; epoch++) {
+    for (let i = order.length - 1; i > 0; i--) {
+      const j = Math.floor(random() * (i + 1));
+      [order[i], order[j]] = [order[j]!, order[i]!];
+    }
+    for (let start = 0; start < order.length; start += BATCH) {
+      const end = Math.min(order.length, start + BATCH);
+      for (let b = start; b < end; b++) {
+        const r = order[b]!;
+        forward(r);
+        dr.fill(0);
+        for (let i = 0; i < q; i++) {
+          const g = out[i]! - y[r * q + i]!;
+          if (g === 0) continue;
+          gb[i]! += g;
+          for (let j = 0; j < p; j++) gW[i * p + j]! += g * x[r * p + j]!;
+          for (let k = 0; k < h; k++) {
+            if (pre[k]! <= 0) continue;
+            gV[i * h + k]! += g * pre[k]!;
+            dr[k]! += g * mlp.outWeights[i * h + k]!;
+          }
+        }
+        for (let k = 0; k < h; k++) {
+          const d = dr[k]!;
+          if (d === 0 || pre[k]! <= 0) continue;
+          gc[k]! += d;
+          for (let j = 0; j < p; j++) gU[k * p + j]! += d * x[r * p + j]!;
+        }
+      }
+      step++;
+      for (const s of slots) s.step(learningRate, step, 1 / (end - start));
+    }
+    const loss = heldLoss();
+    t.onEpoch?.(epoch + 1, epochs, loss);
+    if (held.length === 0 || loss < best) {
+      best = loss;
+      bestParams = slots.map((s) => s.param.slice());
+      sinceBest = 0;
+    } else if (++sinceBest >= PATIENCE) break;
+  }
+  slots.forEach((s, i) => s.param.set(bestParams[i]!));
+  return mlp;
+}
+
+/** Adds V relu(U x + c) to `out` (the affine part already in it). */
+export function addResidualMlp(mlp: ResidualMlp, vector: ArrayLike<number>, out: Float32Array, scratch = new Float32Array(mlp.hidden)): void {
+  const p = vector.length;
+  const h = mlp.hidden;
+  for (let k = 0; k < h; k++) {
+    let s = mlp.inBias[k]!;
+    for (let j = 0; j < p; j++) s += mlp.inWeights[k * p + j]! * vector[j]!;
+    scratch[k] = s > 0 ? s : 0;
+  }
+  for (let i = 0; i < out.length; i++) {
+    let s = 0;
+    for (let k = 0; k < h; k++) s += mlp.outWeights[i * h + k]! * scratch[k]!;
+    out[i]! += s;
+  }
+}
