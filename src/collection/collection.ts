@@ -18,6 +18,8 @@ import { QuarryError } from '../io/quarry-error.js';
 import { listGenerations, MANIFEST_FORMAT, readLatestManifest, readManifest, writeManifest, type Manifest } from './manifest.js';
 import { removeQuietly } from './generations.js';
 import { Snapshot } from './reader.js';
+import { CALIBRATION_FILE } from './calibration-file.js';
+import { listFieldAdapters } from './drift-adapter-file.js';
 import { segmentTextCounts } from './segment.js';
 import { parseSchema, type CollectionSchema } from './schema.js';
 import { acquireWriteLock } from './write-lock.js';
@@ -36,6 +38,10 @@ export interface CollectionInfo {
   fields: { name: string; type: string; terms?: number; postings?: number; index?: string; metric?: string; dim?: number; floats?: 'memory' | 'disk' }[];
   bytes: number;
   schema: CollectionSchema;
+  /** Drift adapters saved with the collection (`quarry adapter`), by name. */
+  adapters: string[];
+  /** Whether a relevance calibration was fitted (`quarry calibrate`). */
+  calibrated: boolean;
 }
 
 /** A collection folder. */
@@ -148,6 +154,8 @@ export class Collection {
       fields,
       bytes: segments.reduce((a, s) => a + s.bytes, 0),
       schema: m.schema,
+      adapters: listFieldAdapters(this.dir),
+      calibrated: existsSync(join(this.dir, CALIBRATION_FILE)),
     };
   }
 

@@ -42,6 +42,8 @@ describe('quarry adapter', () => {
     expect((report.unmapped as unknown as { selfAt1: number }).selfAt1).toBeLessThan(0.2);
     const text = quarry(['adapter', idx, '--field', 'emb', '--vectors', vectors, '--ids', ids, '--name', 'v2']);
     expect(text.stdout).toMatch(/^fitted procrustes adapter "v2" \(100 → 100 dimensions\) on 800 pairs in .* s; saved to .*v2\.safetensors\nheld-out pairs \(80\): mean cosine 1\.0000; own document first 100\.0%, in the top 10 100\.0%\nwithout the adapter: /);
+    expect(quarry(['info', idx]).stdout).toMatch(/\nadapters    v2\n/);
+    expect(JSON.parse(quarry(['info', idx, '--json']).stdout)).toMatchObject({ adapters: ['v2'], calibrated: false });
     const spec = writeFile(dir, 'q.json', JSON.stringify({ retrieve: [{ field: 'emb', vector: Array.from(newModel(3)), adapter: 'v2' }], k: 3 }));
     const hits = JSON.parse(quarry(['search', idx, '--spec', spec, '--json']).stdout) as { hits: { id: string }[] };
     expect(hits.hits[0]!.id).toBe(words[3]);

@@ -30,6 +30,8 @@ Example:
         if (f.index !== undefined) out += ` ${f.index}, ${f.metric}, ${f.dim} dims${f.index === 'int8' || f.index === 'binary' || f.index === 'ivfpq' ? `, rescoring floats ${f.floats === 'disk' ? 'on disk' : 'in memory'}` : ''}`;
         out += '\n';
       }
+      if (info.adapters.length > 0) out += `adapters    ${info.adapters.join(', ')}\n`;
+      if (info.calibrated) out += 'calibration fitted (filter.minRelevance available)\n';
       process.stdout.write(out);
     }));
 }
