@@ -20,7 +20,7 @@ import { MetadataColumnsBuilder } from './metadata-columns.js';
 import { denseFields, multiVectorFields, sparseFields, textFields, type CollectionSchema } from './schema.js';
 import { documentTokens, MultiVectorFieldBuilder } from './multivector-field.js';
 import type { Segment } from './segment.js';
-import { SparseFieldBuilder } from './sparse-field.js';
+import { mergeExactSparseFields, SparseFieldBuilder } from './sparse-field.js';
 import { RecordsBuilder } from './stored-fields.js';
 
 /** Merges `segments` (in order) into a new segment `name` under `dir`. */
@@ -111,8 +111,14 @@ export function mergeSegments(dir: string, name: string, segments: readonly Segm
     files[`${field}.vec`] = writeDense(join(folder, `${field}.vec`), index);
   }
 
-  // Sparse fields: concatenate the vectors (tokens re-mapped to a merged vocabulary).
+  // Sparse fields: exact ones merge their inverted lists term by term; Seismic ones
+  // concatenate the vectors (tokens re-mapped to a merged vocabulary) and build again.
   for (const [field, spec] of sparseFields(schema)) {
+    const inputs = segments.map((s) => s.sparse.get(field)!);
+    if (spec.index !== 'seismic' && inputs.every((f) => f.exact !== null)) {
+      Object.assign(files, mergeExactSparseFields(folder, field, inputs, remap, total));
+      continue;
+    }
     const b = new SparseFieldBuilder();
     segments.forEach((s, i) => {
       const vectorOf = s.sparse.get(field)!.documentVectors();

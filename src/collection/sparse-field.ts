@@ -11,7 +11,7 @@ import { TokenVocabulary } from '../io/sparse-files.js';
 import { normalizeSparse, type SparseMatrix, type SparseVector } from '../io/sparse-matrix.js';
 import { GrowableF32, GrowableU32 } from '../kernels/growable-arrays.js';
 import { SparseExactIndex } from '../index/sparse-exact.js';
-import { forwardRows, invertSparseMatrix } from '../index/sparse-inverted-lists.js';
+import { forwardRows, invertSparseMatrix, mergeInvertedLists, type SparseInvertedLists } from '../index/sparse-inverted-lists.js';
 import { buildSeismic, readSeismic, SeismicIndex, writeSeismic, type SeismicSearchParams } from '../index/seismic/index.js';
 import { Records, RecordsBuilder } from './stored-fields.js';
 import { Bitset } from '../kernels/bitset.js';
@@ -58,13 +58,48 @@ export class SparseFieldBuilder {
       values: this.values.view(),
     };
     if (spec.index === 'seismic') files[seismicFile(field)] = writeSeismic(join(folder, seismicFile(field)), buildSeismic(m, spec.params));
-    else {
-      const l = invertSparseMatrix(m);
-      const sections = { start: l.start, docs: l.docs, weights: l.weights, blockStart: l.blockStart, blockMax: l.blockMax, blockLast: l.blockLast };
-      files[matrixFile(field)] = writeSectionFile(join(folder, matrixFile(field)), 'SPRM', 2, sections, { rows: l.rows, dim: l.dim });
-    }
+    else files[matrixFile(field)] = writeExactLists(folder, field, invertSparseMatrix(m));
     return files;
   }
+}
+
+/** Writes an exact field's inverted lists (`<field>.spm`, SPRM format 2). */
+function writeExactLists(folder: string, field: string, l: SparseInvertedLists): WrittenFile {
+  const sections = { start: l.start, docs: l.docs, weights: l.weights, blockStart: l.blockStart, blockMax: l.blockMax, blockLast: l.blockLast };
+  return writeSectionFile(join(folder, matrixFile(field)), 'SPRM', 2, sections, { rows: l.rows, dim: l.dim });
+}
+
+/**
+ * Merges exact sparse fields of segments into `folder` list by list: the
+ * vocabulary is the union of the inputs' tokens that still have a live
+ * posting, and each list the inputs' lists with documents renumbered by
+ * `docMaps` (-1: deleted). Returns the files written.
+ */
+export function mergeExactSparseFields(folder: string, field: string, inputs: readonly SparseField[], docMaps: readonly Int32Array[], rows: number): Record<string, WrittenFile> {
+  const vocab = new TokenVocabulary();
+  const parts = inputs.map((f, i) => {
+    const termMap = new Int32Array(f.vocab.tokens.length);
+    f.vocab.tokens.forEach((t, k) => (termMap[k] = vocab.idOf(t)));
+    return { lists: f.exact!.lists, termMap, docMap: docMaps[i]! };
+  });
+  const merged = mergeInvertedLists(parts, vocab.size, rows);
+  // Tokens only deleted documents had are dropped (their lists came out empty), as text merges drop such terms.
+  const keep = new Int32Array(vocab.size).fill(-1);
+  const tokens: string[] = [];
+  for (let t = 0; t < vocab.size; t++) if (merged.start[t + 1]! > merged.start[t]!) keep[t] = tokens.push(vocab.tokens[t]!) - 1;
+  const lists = tokens.length === vocab.size ? merged : mergeInvertedLists([{ lists: merged, termMap: keep, docMap: identity(rows) }], tokens.length, rows);
+  const files: Record<string, WrittenFile> = {};
+  const vb = new RecordsBuilder();
+  for (const t of tokens) vb.add(t);
+  files[vocabFile(field)] = vb.write(join(folder, vocabFile(field)), 'VOCB');
+  files[matrixFile(field)] = writeExactLists(folder, field, lists);
+  return files;
+}
+
+function identity(n: number): Int32Array {
+  const out = new Int32Array(n);
+  for (let i = 0; i < n; i++) out[i] = i;
+  return out;
 }
 
 /** A segment's sparse field, opened. */

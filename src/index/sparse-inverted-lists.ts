@@ -4,7 +4,8 @@
  * of SPARSE_BLOCK postings that record their largest weight and last document
  * (the block-max bounds of MaxScore's non-essential lists, after Ding and
  * Suel, SIGIR 2011). Built by transposing the forward rows (when a segment is
- * written) and turned back into rows for merges and per-document lookups.
+ * written), merged list by list, and turned back into rows for per-document
+ * lookups.
  */
 import type { SparseMatrix, SparseVector } from '../io/sparse-matrix.js';
 
@@ -50,6 +51,11 @@ export function invertSparseMatrix(matrix: SparseMatrix): SparseInvertedLists {
       weights[slot] = values[i]!;
     }
   }
+  return withBlockBounds(rows, dim, start, docs, weights);
+}
+
+/** Lists from their postings (each list's documents ascending), with the block bounds computed. */
+export function withBlockBounds(rows: number, dim: number, start: Float64Array, docs: Uint32Array, weights: Float32Array): SparseInvertedLists {
   const blockStart = new Uint32Array(dim + 1);
   for (let t = 0; t < dim; t++) blockStart[t + 1] = blockStart[t]! + Math.ceil((start[t + 1]! - start[t]!) / SPARSE_BLOCK);
   const nb = blockStart[dim]!;
@@ -124,4 +130,53 @@ export function listRow(lists: SparseInvertedLists, doc: number): SparseVector {
     }
   }
   return { ids: Uint32Array.from(ids), values: Float32Array.from(vals) };
+}
+
+/** One input of {@link mergeInvertedLists}: a segment's lists and how its terms and documents are renumbered. */
+export interface ListMergeInput {
+  lists: SparseInvertedLists;
+  /** Merged term id of each of the input's term ids (-1: the term's postings are dropped). */
+  termMap: Int32Array;
+  /** New document number of each of the input's documents, or -1 for a document dropped (deleted). */
+  docMap: Int32Array;
+}
+
+/**
+ * Merges segments' lists term by term, without going through forward rows:
+ * each merged list is the inputs' lists for that term, concatenated in input
+ * order with documents renumbered. The new numbers must grow with the input
+ * order and, within an input, with the old numbers (live documents keep their
+ * order), so the merged lists stay ascending.
+ */
+export function mergeInvertedLists(inputs: readonly ListMergeInput[], dim: number, rows: number): SparseInvertedLists {
+  const cursor = new Float64Array(dim + 1);
+  for (const { lists, termMap, docMap } of inputs) {
+    for (let t = 0; t < lists.dim; t++) {
+      const m = termMap[t]!;
+      if (m < 0) continue;
+      let live = 0;
+      for (let p = lists.start[t]!; p < lists.start[t + 1]!; p++) if (docMap[lists.docs[p]!]! >= 0) live++;
+      cursor[m + 1]! += live;
+    }
+  }
+  for (let t = 0; t < dim; t++) cursor[t + 1]! += cursor[t]!;
+  const start = Float64Array.from(cursor);
+  const docs = new Uint32Array(cursor[dim]!);
+  const weights = new Float32Array(cursor[dim]!);
+  for (const { lists, termMap, docMap } of inputs) {
+    for (let t = 0; t < lists.dim; t++) {
+      const m = termMap[t]!;
+      if (m < 0) continue;
+      let at = cursor[m]!;
+      for (let p = lists.start[t]!; p < lists.start[t + 1]!; p++) {
+        const nd = docMap[lists.docs[p]!]!;
+        if (nd < 0) continue;
+        docs[at] = nd;
+        weights[at] = lists.weights[p]!;
+        at++;
+      }
+      cursor[m] = at;
+    }
+  }
+  return withBlockBounds(rows, dim, start, docs, weights);
 }

@@ -77,6 +77,46 @@ describe('sparse fields', () => {
     expect(Collection.open(c.dir).reader().searchSparse('splade', queries[0]!, { k: 10, includeStored: false })).toEqual(expected[0]!.map((h) => ({ ...h })));
   });
 
+  it('exact: a merge joins the inverted lists term by term (vectors kept, deleted-only tokens dropped)', () => {
+    // a token only one document has, deleted before the merge
+    const lonely = docs.map((d, i) => (i === 5 ? { ...d, splade: { ...(d.splade as object), zzlonely: 2.5 } } : d));
+    const schema = parseSchema({ fields: { splade: { type: 'sparse' } }, extra: ['text'] });
+    const c = buildCollection(join(root, 'list-merge'), lonely, schema, { flushDocs: 6 });
+    const w = c.writer({ backgroundMerges: false });
+    const gone = new Set([lonely[5]!._id as string, lonely[0]!._id as string, lonely[13]!._id as string]);
+    for (const id of gone) w.delete(id);
+    w.commit();
+    const before = c.reader();
+    expect(before.segments.length).toBeGreaterThan(2);
+    const expected = queries.map((q) => before.searchSparse('splade', q, { k: 10, includeStored: false }));
+    w.optimize();
+    w.close();
+    const after = c.reader();
+    expect(after.segments).toHaveLength(1);
+    const field = after.segments[0]!.sparse.get('splade')!;
+    expect(field.vocab.tokens).not.toContain('zzlonely');
+    expect(field.vocab.tokens).toContain(Object.keys(lonely[6]!.splade as object)[0]);
+    // every live document keeps its vector, in order
+    const live = lonely.filter((d) => !gone.has(d._id as string));
+    live.forEach((d, i) => {
+      expect(after.id(i)).toBe(d._id);
+      expect(Object.fromEntries(field.documentVector(i))).toEqual(Object.fromEntries(Object.entries(d.splade as Record<string, number>).map(([t, x]) => [t, Math.fround(x)])));
+    });
+    const idsAndScores = (hits: { id: string; score: number }[]): [string, number][] => hits.map((h) => [h.id, h.score]);
+    expect(queries.map((q) => idsAndScores(after.searchSparse('splade', q, { k: 10, includeStored: false })))).toEqual(expected.map(idsAndScores));
+    // the lists are ascending and their block bounds right
+    const l = field.exact!.lists;
+    for (let t = 0; t < l.dim; t++) {
+      expect(l.start[t + 1]).toBeGreaterThan(l.start[t]!);
+      for (let p = l.start[t]! + 1; p < l.start[t + 1]!; p++) expect(l.docs[p]).toBeGreaterThan(l.docs[p - 1]!);
+      for (let b = l.blockStart[t]!, p = l.start[t]!; b < l.blockStart[t + 1]!; b++, p += 128) {
+        const e = Math.min(l.start[t + 1]!, p + 128);
+        expect(l.blockLast[b]).toBe(l.docs[e - 1]);
+        expect(l.blockMax[b]).toBe(Math.max(...l.weights.subarray(p, e)));
+      }
+    }
+  });
+
   for (const index of ['exact', 'seismic'] as const) {
   it(`${index}: searches leave out deleted documents without losing any live ones`, () => {
     const params = index === 'seismic' ? { nPostings: 100, centroidFraction: 0.5, summaryEnergy: 1, valueBits: 32 } : {};
