@@ -160,7 +160,7 @@ export class SparseField {
     return v;
   }
 
-  /** Every row's vector by row number, for reading the whole field (merges): exact lists are turned back into rows once. */
+  /** Every row's vector by row number, for reading the whole field (merges into a Seismic field): exact lists are turned back into rows once. */
   documentVectors(): (d: number) => Map<string, number> {
     if (this.exact === null) return (d) => this.documentVector(d);
     const tokens = this.vocab.tokens;
