@@ -198,10 +198,14 @@ function describe(v: unknown): string {
  */
 export function parseSparseValue(v: unknown, where: ErrorLocation & { field: string }): Map<string, number> {
   const out = new Map<string, number>();
-  const add = (token: string, w: unknown): void => {
+  const check = (token: string, w: unknown): w is number => {
     if (typeof w !== 'number' || !Number.isFinite(w)) throw new QuarryError('BAD_INPUT', `weight of "${token}" is ${JSON.stringify(w)}, not a finite number`, where);
     if (w < 0) throw new QuarryError('BAD_INPUT', `weight of "${token}" is negative`, where, 'learned sparse weights are non-negative');
-    if (w > 0) out.set(token, (out.get(token) ?? 0) + w);
+    return w > 0;
+  };
+  // indices may repeat (their weights add up); object keys cannot
+  const add = (token: string, w: unknown): void => {
+    if (check(token, w)) out.set(token, (out.get(token) ?? 0) + w);
   };
   if (v === null || typeof v !== 'object') throw new QuarryError('BAD_INPUT', 'expected {token: weight} or {indices, values}', where);
   const o = v as Record<string, unknown>;
@@ -218,7 +222,10 @@ export function parseSparseValue(v: unknown, where: ErrorLocation & { field: str
     return out;
   }
   if (Array.isArray(v)) throw new QuarryError('BAD_INPUT', 'expected {token: weight} or {indices, values}, found an array', where);
-  for (const [token, w] of Object.entries(o)) add(token, w);
+  for (const token of Object.keys(o)) {
+    const w = o[token];
+    if (check(token, w)) out.set(token, w);
+  }
   return out;
 }
 

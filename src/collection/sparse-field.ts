@@ -6,6 +6,7 @@
  * (which keeps its own forward rows).
  */
 import { join } from 'node:path';
+import { QuarryError } from '../io/quarry-error.js';
 import { readSectionFile, writeSectionFile, type WrittenFile } from '../io/section-file.js';
 import { TokenVocabulary } from '../io/sparse-files.js';
 import { normalizeSparse, type SparseMatrix, type SparseVector } from '../io/sparse-matrix.js';
@@ -29,17 +30,34 @@ export class SparseFieldBuilder {
   private readonly indices = new GrowableU32();
   private readonly values = new GrowableF32();
 
+  /** Sort keys (term id x 2^20 + position), reused from document to document. */
+  private keys = new Float64Array(256);
+  private weights = new Float32Array(256);
+
+  /**
+   * Adds a document's vector: tokens are unique (a map) and weights already
+   * checked finite and positive (parseSparseValue, or a stored vector), so the
+   * row only needs its terms sorted, done on packed numeric keys.
+   */
   add(vector: ReadonlyMap<string, number>): void {
-    const ids: number[] = [];
-    const vals: number[] = [];
-    for (const [token, w] of vector) {
-      ids.push(this.vocab.idOf(token));
-      vals.push(w);
+    const n = vector.size;
+    if (n > this.keys.length) {
+      this.keys = new Float64Array(2 * n);
+      this.weights = new Float32Array(2 * n);
     }
-    const v = normalizeSparse(ids, vals);
-    for (let i = 0; i < v.ids.length; i++) {
-      this.indices.push(v.ids[i]!);
-      this.values.push(v.values[i]!);
+    if (n >= 1 << 20) throw new QuarryError('BAD_INPUT', `a sparse vector of ${n} entries is too long (at most ${(1 << 20) - 1})`, { field: 'vector' });
+    let i = 0;
+    for (const [token, w] of vector) {
+      this.keys[i] = this.vocab.idOf(token) * 1048576 + i;
+      this.weights[i] = w;
+      i++;
+    }
+    const keys = this.keys.subarray(0, n).sort();
+    for (let k = 0; k < n; k++) {
+      const key = keys[k]!;
+      const id = Math.floor(key / 1048576);
+      this.indices.push(id);
+      this.values.push(this.weights[key - id * 1048576]!);
     }
     this.indptr.push(this.indices.length);
   }
