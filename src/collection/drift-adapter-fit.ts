@@ -88,8 +88,8 @@ export function fitFieldAdapter(
     rows.forEach((r, i) => out.set(src.subarray(r * dim, (r + 1) * dim), i * dim));
     return out;
   };
-  const { name: _name, holdout: _holdout, ...adapterOptions } = opts;
-  const fitOpts: DriftAdapterOptions = { ...adapterOptions, kind: opts.kind ?? 'procrustes' };
+  // fitDriftAdapter reads the adapter settings and ignores name and holdout
+  const fitOpts: DriftAdapterOptions = { ...opts, kind: opts.kind ?? 'procrustes' };
   const report: AdapterReport = { pairs: n, heldOut: held.length, meanCosine: null, selfAt1: null, selfAt10: null, unmapped: null };
   if (held.length > 0) {
     const trial = fitDriftAdapter(gather(kept, x, newDim), newDim, gather(kept, y, old.dim), old.dim, fitOpts);
