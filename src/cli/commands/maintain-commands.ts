@@ -107,7 +107,7 @@ Example:
 
   program
     .command('snapshot')
-    .description('copy the current committed generation to a new folder (hard links where possible)')
+    .description('copy the current committed generation, its calibration and drift adapters to a new folder (hard links where possible)')
     .argument('<dir>', 'collection folder')
     .argument('<dest>', 'new folder for the copy')
     .addHelpText('after', `
