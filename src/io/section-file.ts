@@ -8,7 +8,7 @@
 import { closeSync, fstatSync, fsyncSync, openSync, readFileSync, readSync, writeSync } from 'node:fs';
 import { crc32 } from 'node:zlib';
 import { ioError } from './atomic-file.js';
-import { QuarryError } from './quarry-error.js';
+import { isQuarryError, QuarryError } from './quarry-error.js';
 
 const MAGIC = 0x46595251; // "QRYF" little-endian
 const HEADER_BYTES = 32;
@@ -316,6 +316,23 @@ function readSectionFileInParts(path: string, kind: string, maxVersion: number, 
       },
     };
   });
+}
+
+/**
+ * Reads a section left on disk (see `onDisk` and `locate`) into `target`, which
+ * must be its exact size: lets a caller place large data where it will live
+ * (e.g. kernel memory) without an intermediate copy.
+ */
+export function readSectionInto(at: SectionLocation, target: Uint8Array): void {
+  let fd: number | undefined;
+  try {
+    fd = openSync(at.path, 'r');
+    readFully(fd, target, at.byteOffset, at.path);
+  } catch (e) {
+    throw isQuarryError(e) ? e : ioError(at.path, e);
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
 }
 
 /**

@@ -1,5 +1,5 @@
 /** File layout of a flat index: one section file of kind "FLAT" holding the rows. */
-import { readSectionFile, writeSectionFile, type WrittenFile } from '../../io/section-file.js';
+import { readSectionFile, readSectionInto, writeSectionFile, type WrittenFile } from '../../io/section-file.js';
 import type { DenseMetric } from '../dense-types.js';
 import { FlatIndex } from './search.js';
 
@@ -8,8 +8,13 @@ export function writeFlat(path: string, index: FlatIndex): WrittenFile {
   return writeSectionFile(path, 'FLAT', 1, { rows: index.data }, { dim: index.dim, metric: index.metric });
 }
 
-/** Reads a flat index, verifying the file. */
+/**
+ * Reads a flat index, verifying the file. The rows are read straight into the
+ * index's kernel memory (one copy of them in memory, not two while opening).
+ */
 export function readFlat(path: string, expect?: { bytes?: number; verifyChecksum?: boolean }): FlatIndex {
-  const f = readSectionFile(path, 'FLAT', 1, expect);
-  return new FlatIndex(f.get('rows', Float32Array), { dim: Number(f.meta.dim), metric: f.meta.metric as DenseMetric });
+  const f = readSectionFile(path, 'FLAT', 1, { ...expect, onDisk: ['rows'] });
+  const at = f.locate('rows', Float32Array);
+  const rows = { length: at.length, fill: (target: Float32Array) => readSectionInto(at, new Uint8Array(target.buffer, target.byteOffset, target.byteLength)) };
+  return new FlatIndex(rows, { dim: Number(f.meta.dim), metric: f.meta.metric as DenseMetric });
 }

@@ -48,15 +48,38 @@ export function heapToHits(heap: TopKHeap): DenseHits {
 }
 
 /**
- * Dense rows placed in WebAssembly memory for the SIMD kernels, with scratch for
- * one query at a time; null when the kernels are unavailable (TypeScript path).
+ * Rows still to be read (from a file): their count of floats and how to write
+ * them into a given array, so they are read straight to where they will live.
  */
-export function rowsInKernelMemory(data: Float32Array, dim: number, extraScratch = 0): { mem: KernelMemory; data: Float32Array } | null {
+export interface DeferredRows {
+  length: number;
+  fill(target: Float32Array): void;
+}
+
+/** The rows as an array: `data` itself, or deferred rows read into a new array. */
+export function materializeRows(data: Float32Array | DeferredRows): Float32Array {
+  if (data instanceof Float32Array) return data;
+  const out = new Float32Array(data.length);
+  data.fill(out);
+  return out;
+}
+
+/**
+ * Dense rows placed in WebAssembly memory for the SIMD kernels, with scratch for
+ * one query at a time (deferred rows are read there directly, without a copy);
+ * null when the kernels are unavailable (TypeScript path).
+ */
+export function rowsInKernelMemory(data: Float32Array | DeferredRows, dim: number, extraScratch = 0): { mem: KernelMemory; data: Float32Array } | null {
   const rows = dim > 0 ? data.length / dim : 0;
   const scratch = scanScratchBytes(dim, rows) + extraScratch;
-  const mem = KernelMemory.create(KernelMemory.bytesFor([data], scratch));
+  const mem = KernelMemory.create(KernelMemory.bytesFor([{ byteLength: 4 * data.length }], scratch));
   if (mem === null) return null;
-  const view = mem.adopt(data);
+  let view: Float32Array;
+  if (data instanceof Float32Array) view = mem.adopt(data);
+  else {
+    view = mem.array(Float32Array, data.length);
+    data.fill(view);
+  }
   mem.reserveScratch(scratch);
   return { mem, data: view };
 }
@@ -93,12 +116,13 @@ export class FlatIndex implements DenseIndex {
   readonly data: Float32Array;
   private readonly mem: KernelMemory | null;
 
-  constructor(data: Float32Array, params: FlatParams) {
+  /** `data`: the rows, or rows still to be read (placed straight into kernel memory). */
+  constructor(data: Float32Array | DeferredRows, params: FlatParams) {
     this.dim = params.dim;
     this.metric = params.metric;
     const placed = rowsInKernelMemory(data, params.dim);
     this.mem = placed?.mem ?? null;
-    this.data = placed?.data ?? data;
+    this.data = placed?.data ?? materializeRows(data);
   }
 
   get size(): number {

@@ -1,0 +1,49 @@
+// Peak memory while opening a flat dense index: writes N x dim random rows as a flat index file
+// (once), then opens it in fresh processes and reports, from /proc/self/status, the resident
+// memory before opening, the peak (VmHWM) reached while opening, and what stays resident after,
+// with the open time. Run it from two checkouts to compare versions.
+// Usage: node --import tsx bench/dense/open-peak.ts [--rows 1000000] [--dim 128] [--runs 3]
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { buildFlat, readFlat, writeFlat } from '../../src/index/flat/index.js';
+import { argNumber, argValue } from '../common/args.js';
+import { Prng } from '../common/prng.js';
+
+const rows = argNumber('rows', 1_000_000);
+const dim = argNumber('dim', 128);
+const file = argValue('file', join(tmpdir(), `quarry-open-peak-${rows}x${dim}.flat`));
+
+/** kB figures of /proc/self/status. */
+function status(): { rss: number; hwm: number } {
+  const text = readFileSync('/proc/self/status', 'utf8');
+  const kb = (key: string): number => Number(new RegExp(`${key}:\\s+(\\d+) kB`).exec(text)?.[1] ?? NaN);
+  return { rss: kb('VmRSS'), hwm: kb('VmHWM') };
+}
+
+if (process.argv.includes('--child')) {
+  const before = status();
+  const t0 = performance.now();
+  const index = readFlat(file, { verifyChecksum: false });
+  const ms = performance.now() - t0;
+  const after = status();
+  process.stdout.write(JSON.stringify({ ms, beforeMB: before.rss / 1024, peakMB: after.hwm / 1024, afterMB: after.rss / 1024, size: index.size }) + '\n');
+} else {
+  if (!existsSync(file)) {
+    const rng = new Prng(7);
+    const data = new Float32Array(rows * dim);
+    for (let i = 0; i < data.length; i++) data[i] = rng.next() - 0.5;
+    writeFlat(file, buildFlat(data, { dim, metric: 'dot' }));
+  }
+  const mb = (rows * dim * 4) / 1048576;
+  console.log(`${rows.toLocaleString('en-US')} x ${dim} float32 rows (${mb.toFixed(0)} MB) in ${file}; opened without checksum verification, as a server reopens`);
+  console.log('run  open ms  RSS before MB  peak while opening MB  RSS after MB');
+  for (let r = 0; r < argNumber('runs', 3); r++) {
+    const out = spawnSync(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), '--child', '--file', file], { encoding: 'utf8' });
+    if (out.status !== 0) throw new Error(out.stderr);
+    const j = JSON.parse(out.stdout) as { ms: number; beforeMB: number; peakMB: number; afterMB: number };
+    console.log(`${r + 1}    ${j.ms.toFixed(0).padStart(7)}  ${j.beforeMB.toFixed(0).padStart(13)}  ${j.peakMB.toFixed(0).padStart(20)}  ${j.afterMB.toFixed(0).padStart(12)}`);
+  }
+}
