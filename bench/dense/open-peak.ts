@@ -1,20 +1,23 @@
-// Peak memory while opening a flat dense index: writes N x dim random rows as a flat index file
-// (once), then opens it in fresh processes and reports, from /proc/self/status, the resident
-// memory before opening, the peak (VmHWM) reached while opening, and what stays resident after,
-// with the open time. Run it from two checkouts to compare versions.
-// Usage: node --import tsx bench/dense/open-peak.ts [--rows 1000000] [--dim 128] [--runs 3]
+// Peak memory while opening a dense index: writes N x dim random rows as a flat (or int8, with
+// its rescoring floats in memory) index file once, then opens it in fresh processes and reports,
+// from /proc/self/status, the resident memory before opening, the peak (VmHWM) reached while
+// opening, and what stays resident after, with the open time. Run it from two checkouts to
+// compare versions.
+// Usage: node --import tsx bench/dense/open-peak.ts [--family flat|int8] [--rows 1000000] [--dim 128] [--runs 3]
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildFlat, readFlat, writeFlat } from '../../src/index/flat/index.js';
+import { buildInt8, readInt8, writeInt8 } from '../../src/index/int8/index.js';
 import { argNumber, argValue } from '../common/args.js';
 import { Prng } from '../common/prng.js';
 
 const rows = argNumber('rows', 1_000_000);
 const dim = argNumber('dim', 128);
-const file = argValue('file', join(tmpdir(), `quarry-open-peak-${rows}x${dim}.flat`));
+const family = argValue('family', 'flat');
+const file = argValue('file', join(tmpdir(), `quarry-open-peak-${rows}x${dim}.${family}`));
 
 /** kB figures of /proc/self/status. */
 function status(): { rss: number; hwm: number } {
@@ -26,7 +29,7 @@ function status(): { rss: number; hwm: number } {
 if (process.argv.includes('--child')) {
   const before = status();
   const t0 = performance.now();
-  const index = readFlat(file, { verifyChecksum: false });
+  const index = family === 'int8' ? readInt8(file, { verifyChecksum: false }) : readFlat(file, { verifyChecksum: false });
   const ms = performance.now() - t0;
   const after = status();
   process.stdout.write(JSON.stringify({ ms, beforeMB: before.rss / 1024, peakMB: after.hwm / 1024, afterMB: after.rss / 1024, size: index.size }) + '\n');
@@ -35,13 +38,14 @@ if (process.argv.includes('--child')) {
     const rng = new Prng(7);
     const data = new Float32Array(rows * dim);
     for (let i = 0; i < data.length; i++) data[i] = rng.next() - 0.5;
-    writeFlat(file, buildFlat(data, { dim, metric: 'dot' }));
+    if (family === 'int8') writeInt8(file, buildInt8(data, { dim, metric: 'dot' }));
+    else writeFlat(file, buildFlat(data, { dim, metric: 'dot' }));
   }
   const mb = (rows * dim * 4) / 1048576;
-  console.log(`${rows.toLocaleString('en-US')} x ${dim} float32 rows (${mb.toFixed(0)} MB) in ${file}; opened without checksum verification, as a server reopens`);
+  console.log(`${family}: ${rows.toLocaleString('en-US')} x ${dim} float32 rows (${mb.toFixed(0)} MB${family === 'int8' ? ' of rescoring floats, plus 1-byte codes' : ''}) in ${file}; opened without checksum verification, as a server reopens`);
   console.log('run  open ms  RSS before MB  peak while opening MB  RSS after MB');
   for (let r = 0; r < argNumber('runs', 3); r++) {
-    const out = spawnSync(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), '--child', '--file', file], { encoding: 'utf8' });
+    const out = spawnSync(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), '--child', '--family', family, '--file', file], { encoding: 'utf8' });
     if (out.status !== 0) throw new Error(out.stderr);
     const j = JSON.parse(out.stdout) as { ms: number; beforeMB: number; peakMB: number; afterMB: number };
     console.log(`${r + 1}    ${j.ms.toFixed(0).padStart(7)}  ${j.beforeMB.toFixed(0).padStart(13)}  ${j.peakMB.toFixed(0).padStart(20)}  ${j.afterMB.toFixed(0).padStart(12)}`);

@@ -9,17 +9,20 @@ import type { SectionFile, SectionReadOptions } from '../io/section-file.js';
 import type { KernelMemory } from '../kernels/wasm/kernel-memory.js';
 import { TopKHeap } from '../kernels/top-k-heap.js';
 import type { DenseHits, DenseMetric } from './dense-types.js';
-import { heapToHits, rescoreExact, rescoreExactInKernels, similarity } from './flat/search.js';
+import { deferredSection, heapToHits, rescoreExact, rescoreExactInKernels, similarity, type DeferredRows } from './flat/search.js';
 
-/** Rescoring floats as an index is given them: in memory, on disk, or none. */
-export type RescoreFloats = Float32Array | DiskRows | null;
+/**
+ * Rescoring floats as an index is given them: in memory, still to be read into
+ * memory (placed straight into kernel memory), left on disk, or none.
+ */
+export type RescoreFloats = Float32Array | DeferredRows | DiskRows | null;
 
 /** The section every compressed family stores its rescoring floats in. */
 export const FLOATS_SECTION = 'floats';
 
-/** The in-memory floats of `f`, or null. */
-export function floatsInMemory(f: RescoreFloats): Float32Array | null {
-  return f instanceof Float32Array ? f : null;
+/** The floats of `f` an index holds in memory (read or to be read), or null. */
+export function floatsInMemory(f: RescoreFloats): Float32Array | DeferredRows | null {
+  return f === null || f instanceof DiskRows ? null : f;
 }
 
 /** The on-disk floats of `f`, or null. */
@@ -42,18 +45,23 @@ export interface CompressedReadOptions {
   floatsOnDisk?: boolean;
 }
 
-/** The section-file options for `opts`. */
+/**
+ * The section-file options for `opts`. The floats section is always left out of
+ * the first read: kept on disk, or read later straight to where the index keeps it.
+ */
 export function sectionOptions(opts: CompressedReadOptions | undefined): SectionReadOptions {
-  return { bytes: opts?.bytes, verifyChecksum: opts?.verifyChecksum, onDisk: opts?.floatsOnDisk === true ? [FLOATS_SECTION] : [] };
+  return { bytes: opts?.bytes, verifyChecksum: opts?.verifyChecksum, onDisk: [FLOATS_SECTION] };
 }
 
 /**
- * The rescoring floats of an index file: read into memory, or (when the reader
- * left the section on disk) rows read per query. Null when the file has none.
+ * The rescoring floats of an index file: to be read into memory (by the index,
+ * into its kernel memory), or (`leftOnDisk`) rows read per query. Null when the
+ * file has none.
  */
 export function readRescoreFloats(f: SectionFile, dim: number, leftOnDisk: boolean): RescoreFloats {
   if (!f.has(FLOATS_SECTION)) return null;
-  return leftOnDisk ? new DiskRows(f.locate(FLOATS_SECTION, Float32Array), dim) : f.get(FLOATS_SECTION, Float32Array);
+  const at = f.locate(FLOATS_SECTION, Float32Array);
+  return leftOnDisk ? new DiskRows(at, dim) : deferredSection(at);
 }
 
 /**

@@ -15,7 +15,7 @@ import { centreCount, planeWords, type ResidualBinarizer } from '../../learn/res
 import type { DenseHits, DenseIndex, DenseMetric, DenseSearchOptions } from '../dense-types.js';
 import { KernelMemory } from '../../kernels/wasm/kernel-memory.js';
 import { KERNEL_MAX_K, allowToScratch, scanInChunks, scanScratchBytes } from '../../kernels/wasm/kernel-top-k.js';
-import { candidateDepth, heapToHits, prepareQuery } from '../flat/search.js';
+import { candidateDepth, heapToHits, placeRows, prepareQuery } from '../flat/search.js';
 import type { DiskRows } from '../../io/disk-rows.js';
 import { floatsInMemory, floatsOnDisk, rescoreCandidates, type RescoreFloats } from '../rescore-floats.js';
 import type { BinaryParams } from './params.js';
@@ -71,7 +71,7 @@ export class BinaryIndex implements DenseIndex<BinarySearchOptions> {
     const place = <T extends Uint32Array | Float32Array | Uint16Array>(a: T): T => (mem === null ? a : mem.adopt(a));
     const placeOrNull = <T extends Float32Array | Uint16Array>(a: T | null): T | null => (a === null ? null : place(a));
     this.codes = place(codes);
-    this.floats = placeOrNull(inMemory);
+    this.floats = inMemory === null ? null : placeRows(mem, inMemory);
     this.normsSq = place(normsSq);
     this.corrections = placeOrNull(corrections);
     this.assign = placeOrNull(assign);

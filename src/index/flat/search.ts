@@ -4,6 +4,7 @@
  */
 import { dot, l2Squared } from '../../kernels/dense-distance.js';
 import { QuarryError } from '../../io/quarry-error.js';
+import { readSectionInto, type SectionLocation } from '../../io/section-file.js';
 import { TopKHeap } from '../../kernels/top-k-heap.js';
 import type { DenseHits, DenseIndex, DenseMetric, DenseSearchOptions } from '../dense-types.js';
 import { KernelMemory } from '../../kernels/wasm/kernel-memory.js';
@@ -53,7 +54,23 @@ export function heapToHits(heap: TopKHeap): DenseHits {
  */
 export interface DeferredRows {
   length: number;
+  /** 4 x length (so kernel-memory plans can size it like an array). */
+  byteLength: number;
   fill(target: Float32Array): void;
+}
+
+/** Deferred rows of a section left on disk (see `readSectionFile`'s `onDisk`). */
+export function deferredSection(at: SectionLocation): DeferredRows {
+  return { length: at.length, byteLength: 4 * at.length, fill: (target) => readSectionInto(at, new Uint8Array(target.buffer, target.byteOffset, target.byteLength)) };
+}
+
+/** Rows placed in `mem` (adopted, or read there directly), or as a plain array without kernel memory. */
+export function placeRows(mem: KernelMemory | null, data: Float32Array | DeferredRows): Float32Array {
+  if (mem === null) return materializeRows(data);
+  if (data instanceof Float32Array) return mem.adopt(data);
+  const view = mem.array(Float32Array, data.length);
+  data.fill(view);
+  return view;
 }
 
 /** The rows as an array: `data` itself, or deferred rows read into a new array. */
@@ -72,14 +89,9 @@ export function materializeRows(data: Float32Array | DeferredRows): Float32Array
 export function rowsInKernelMemory(data: Float32Array | DeferredRows, dim: number, extraScratch = 0): { mem: KernelMemory; data: Float32Array } | null {
   const rows = dim > 0 ? data.length / dim : 0;
   const scratch = scanScratchBytes(dim, rows) + extraScratch;
-  const mem = KernelMemory.create(KernelMemory.bytesFor([{ byteLength: 4 * data.length }], scratch));
+  const mem = KernelMemory.create(KernelMemory.bytesFor([data], scratch));
   if (mem === null) return null;
-  let view: Float32Array;
-  if (data instanceof Float32Array) view = mem.adopt(data);
-  else {
-    view = mem.array(Float32Array, data.length);
-    data.fill(view);
-  }
+  const view = placeRows(mem, data);
   mem.reserveScratch(scratch);
   return { mem, data: view };
 }
@@ -89,10 +101,10 @@ export function rowsInKernelMemory(data: Float32Array | DeferredRows, dim: numbe
  * memory with `scratch` bytes of query scratch; the inputs come back unchanged (and
  * mem null) when the kernels are unavailable.
  */
-export function codesInKernelMemory<C extends Uint8Array | Uint32Array>(codes: C, floats: Float32Array | null, scratch: number): { mem: KernelMemory | null; codes: C; floats: Float32Array | null } {
+export function codesInKernelMemory<C extends Uint8Array | Uint32Array>(codes: C, floats: Float32Array | DeferredRows | null, scratch: number): { mem: KernelMemory | null; codes: C; floats: Float32Array | null } {
   const mem = KernelMemory.create(KernelMemory.bytesFor(floats === null ? [codes] : [codes, floats], scratch));
-  if (mem === null) return { mem, codes, floats };
-  const placed = { mem, codes: mem.adopt(codes), floats: floats === null ? null : mem.adopt(floats) };
+  if (mem === null) return { mem, codes, floats: floats === null ? null : materializeRows(floats) };
+  const placed = { mem, codes: mem.adopt(codes), floats: floats === null ? null : placeRows(mem, floats) };
   mem.reserveScratch(scratch);
   return placed;
 }

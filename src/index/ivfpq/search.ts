@@ -12,7 +12,7 @@ import type { ProductQuantizer } from '../../learn/product-quantizer.js';
 import type { DenseHits, DenseIndex, DenseMetric, DenseSearchOptions } from '../dense-types.js';
 import { KernelMemory } from '../../kernels/wasm/kernel-memory.js';
 import { KERNEL_MAX_K, KernelTopK, SCAN_CHUNK, allowToScratch, queryToScratch, scanScratchBytes } from '../../kernels/wasm/kernel-top-k.js';
-import { candidateDepth, heapToHits, prepareQuery } from '../flat/search.js';
+import { candidateDepth, heapToHits, placeRows, prepareQuery } from '../flat/search.js';
 import type { DiskRows } from '../../io/disk-rows.js';
 import { floatsInMemory, floatsOnDisk, rescoreCandidates, type RescoreFloats } from '../rescore-floats.js';
 import type { IvfPqParams } from './params.js';
@@ -59,7 +59,7 @@ export class IvfPqIndex implements DenseIndex<IvfPqSearchOptions> {
     this.mem = mem;
     this.listIds = mem?.adopt(listIds) ?? listIds;
     this.listCodes = mem?.adopt(listCodes) ?? listCodes;
-    this.floats = floats === null ? null : (mem?.adopt(floats) ?? floats);
+    this.floats = floats === null ? null : placeRows(mem, floats);
     if (mem !== null) {
       this.coarseK = mem.adopt(coarse.centroids);
       this.pqK = mem.adopt(pq.centroids);
