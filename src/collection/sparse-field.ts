@@ -100,12 +100,9 @@ export function mergeExactSparseFields(folder: string, field: string, inputs: re
     f.vocab.tokens.forEach((t, k) => (termMap[k] = vocab.idOf(t)));
     return { lists: f.exact!.lists, termMap, docMap: docMaps[i]! };
   });
-  const merged = mergeInvertedLists(parts, vocab.size, rows);
-  // Tokens only deleted documents had are dropped (their lists came out empty), as text merges drop such terms.
-  const keep = new Int32Array(vocab.size).fill(-1);
-  const tokens: string[] = [];
-  for (let t = 0; t < vocab.size; t++) if (merged.start[t + 1]! > merged.start[t]!) keep[t] = tokens.push(vocab.tokens[t]!) - 1;
-  const lists = tokens.length === vocab.size ? merged : mergeInvertedLists([{ lists: merged, termMap: keep, docMap: identity(rows) }], tokens.length, rows);
+  // Tokens only deleted documents had come back without a list and are dropped, as text merges drop such terms.
+  const { lists, terms } = mergeInvertedLists(parts, vocab.size, rows);
+  const tokens = Array.from(terms, (m) => vocab.tokens[m]!);
   const files: Record<string, WrittenFile> = {};
   const vb = new RecordsBuilder();
   for (const t of tokens) vb.add(t);
@@ -114,11 +111,6 @@ export function mergeExactSparseFields(folder: string, field: string, inputs: re
   return files;
 }
 
-function identity(n: number): Int32Array {
-  const out = new Int32Array(n);
-  for (let i = 0; i < n; i++) out[i] = i;
-  return out;
-}
 
 /** A segment's sparse field, opened. */
 export class SparseField {

@@ -146,28 +146,42 @@ export interface ListMergeInput {
  * each merged list is the inputs' lists for that term, concatenated in input
  * order with documents renumbered. The new numbers must grow with the input
  * order and, within an input, with the old numbers (live documents keep their
- * order), so the merged lists stay ascending.
+ * order), so the merged lists stay ascending. Terms left without a live
+ * posting are dropped: `terms[i]` is the merged term id (of `dim`) of the
+ * result's term i.
  */
-export function mergeInvertedLists(inputs: readonly ListMergeInput[], dim: number, rows: number): SparseInvertedLists {
-  const cursor = new Float64Array(dim + 1);
+export function mergeInvertedLists(inputs: readonly ListMergeInput[], dim: number, rows: number): { lists: SparseInvertedLists; terms: Int32Array } {
+  const count = new Float64Array(dim);
   for (const { lists, termMap, docMap } of inputs) {
     for (let t = 0; t < lists.dim; t++) {
       const m = termMap[t]!;
       if (m < 0) continue;
       let live = 0;
       for (let p = lists.start[t]!; p < lists.start[t + 1]!; p++) if (docMap[lists.docs[p]!]! >= 0) live++;
-      cursor[m + 1]! += live;
+      count[m]! += live;
     }
   }
-  for (let t = 0; t < dim; t++) cursor[t + 1]! += cursor[t]!;
+  // number the terms that kept postings, and lay their lists out
+  const newId = new Int32Array(dim).fill(-1);
+  let kept = 0;
+  for (let m = 0; m < dim; m++) if (count[m]! > 0) newId[m] = kept++;
+  const terms = new Int32Array(kept);
+  const cursor = new Float64Array(kept + 1);
+  for (let m = 0; m < dim; m++) {
+    const t = newId[m]!;
+    if (t < 0) continue;
+    terms[t] = m;
+    cursor[t + 1] = cursor[t]! + count[m]!;
+  }
   const start = Float64Array.from(cursor);
-  const docs = new Uint32Array(cursor[dim]!);
-  const weights = new Float32Array(cursor[dim]!);
+  const docs = new Uint32Array(cursor[kept]!);
+  const weights = new Float32Array(cursor[kept]!);
   for (const { lists, termMap, docMap } of inputs) {
     for (let t = 0; t < lists.dim; t++) {
       const m = termMap[t]!;
-      if (m < 0) continue;
-      let at = cursor[m]!;
+      const to = m < 0 ? -1 : newId[m]!;
+      if (to < 0) continue;
+      let at = cursor[to]!;
       for (let p = lists.start[t]!; p < lists.start[t + 1]!; p++) {
         const nd = docMap[lists.docs[p]!]!;
         if (nd < 0) continue;
@@ -175,8 +189,8 @@ export function mergeInvertedLists(inputs: readonly ListMergeInput[], dim: numbe
         weights[at] = lists.weights[p]!;
         at++;
       }
-      cursor[m] = at;
+      cursor[to] = at;
     }
   }
-  return withBlockBounds(rows, dim, start, docs, weights);
+  return { lists: withBlockBounds(rows, kept, start, docs, weights), terms };
 }
