@@ -1,5 +1,5 @@
 /** File layout of an HNSW index: one section file of kind "HNSW" (graph arrays, parameters in the table of contents). */
-import { readSectionFile, writeSectionFile, type WrittenFile } from '../../io/section-file.js';
+import { readSectionFile, readSectionInto, writeSectionFile, type WrittenFile } from '../../io/section-file.js';
 import type { DenseMetric } from '../dense-types.js';
 import { HnswGraph } from './graph.js';
 import type { HnswParams } from './params.js';
@@ -29,20 +29,28 @@ export function writeHnsw(path: string, index: HnswIndex): WrittenFile {
 
 /** Reads an HNSW index written by writeHnsw. */
 export function readHnsw(path: string, expect?: { bytes?: number; verifyChecksum?: boolean }): HnswIndex {
-  const f = readSectionFile(path, 'HNSW', 1, expect);
+  // The two large arrays are read straight into arrays of their own and the rest section by
+  // section (no buffer of the whole file to copy them out of); each array is its own, so the
+  // graph can grow them.
+  const f = readSectionFile(path, 'HNSW', 1, { ...expect, onDisk: ['vectors', 'links0'] });
   const params = f.meta.params as HnswParams & { metric: DenseMetric };
-  // Copies make the arrays growable (views into the file buffer cannot be resized).
+  const own = <T extends Float32Array | Int32Array>(name: string, type: new (n: number) => T): T => {
+    const at = f.locate(name, type as unknown as Float32ArrayConstructor);
+    const out = new type(at.length);
+    readSectionInto(at, new Uint8Array(out.buffer, out.byteOffset, out.byteLength));
+    return out;
+  };
   const graph = new HnswGraph(params, {
     count: Number(f.meta.count),
-    vectors: f.get('vectors', Float32Array).slice(),
-    levels: f.get('levels', Uint8Array).slice(),
-    links0: f.get('links0', Int32Array).slice(),
-    counts0: f.get('counts0', Uint8Array).slice(),
-    upperStart: f.get('upperStart', Int32Array).slice(),
-    upperLinks: f.get('upperLinks', Int32Array).slice(),
-    upperCounts: f.get('upperCounts', Uint8Array).slice(),
+    vectors: own('vectors', Float32Array),
+    levels: f.get('levels', Uint8Array),
+    links0: own('links0', Int32Array),
+    counts0: f.get('counts0', Uint8Array),
+    upperStart: f.get('upperStart', Int32Array),
+    upperLinks: f.get('upperLinks', Int32Array),
+    upperCounts: f.get('upperCounts', Uint8Array),
     upperUsed: Number(f.meta.upperUsed),
-    deleted: f.get('deleted', Uint8Array).slice(),
+    deleted: f.get('deleted', Uint8Array),
     entry: Number(f.meta.entry),
     maxLevel: Number(f.meta.maxLevel),
     rngState: Number(f.meta.rngState),
