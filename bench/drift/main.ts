@@ -11,7 +11,7 @@
 // Usage: npm run bench -- drift [--bends 0,0.5,2] [--pairs 1000,10000,50000]
 import { buildFlat } from '../../src/index/flat/index.js';
 import { applyDriftAdapter, fitDriftAdapter, type DriftAdapterKind } from '../../src/learn/drift-adapter.js';
-import { normalizeRows } from '../../src/learn/semantic-ids.js';
+import { normalizeRows } from '../../src/kernels/dense-distance.js';
 import { argList } from '../common/args.js';
 import { Prng } from '../common/prng.js';
 import { loadDenseDataset, recall10 } from '../dense/datasets.js';

@@ -10,6 +10,7 @@ import { existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { ioError, writeFileAtomic } from '../io/atomic-file.js';
 import { QuarryError } from '../io/quarry-error.js';
+import { normalizeRows } from '../kernels/dense-distance.js';
 import { encodeSafeTensors, readSafeTensors } from '../io/safetensors.js';
 import { applyDriftAdapter, DRIFT_ADAPTER_KINDS, type DriftAdapter, type DriftAdapterKind } from '../learn/drift-adapter.js';
 import type { ResidualMlp } from '../learn/drift-mlp.js';
@@ -103,9 +104,7 @@ export function listFieldAdapters(dir: string): string[] {
 /** Maps a new-model vector with a saved adapter (normalizing it first when the adapter was fitted on unit vectors). */
 export function applyFieldAdapter(adapter: FieldAdapter, vector: ArrayLike<number>): Float32Array {
   if (!adapter.normalizeInput) return applyDriftAdapter(adapter, vector);
-  let norm = 0;
-  for (let i = 0; i < vector.length; i++) norm += vector[i]! * vector[i]!;
   const unit = Float32Array.from(vector);
-  if (norm > 0) for (let i = 0; i < unit.length; i++) unit[i]! /= Math.sqrt(norm);
+  normalizeRows(unit, unit.length);
   return applyDriftAdapter(adapter, unit);
 }

@@ -6,6 +6,7 @@
  * again on all pairs).
  */
 import { QuarryError } from '../io/quarry-error.js';
+import { dot, norm, normalizeRows } from '../kernels/dense-distance.js';
 import { fitDriftAdapter, type DriftAdapterKind, type DriftAdapterOptions } from '../learn/drift-adapter.js';
 import { applyFieldAdapter, checkAdapterName, type FieldAdapter } from './drift-adapter-file.js';
 import type { Snapshot } from './reader.js';
@@ -31,16 +32,10 @@ export interface AdapterReport {
   unmapped: { meanCosine: number; selfAt1: number; selfAt10: number } | null;
 }
 
-function cosine(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let ab = 0;
-  let aa = 0;
-  let bb = 0;
-  for (let i = 0; i < a.length; i++) {
-    ab += a[i]! * b[i]!;
-    aa += a[i]! * a[i]!;
-    bb += b[i]! * b[i]!;
-  }
-  return aa > 0 && bb > 0 ? ab / Math.sqrt(aa * bb) : 0;
+function cosine(a: Float32Array, b: Float32Array): number {
+  const na = norm(a, 0, a.length);
+  const nb = norm(b, 0, b.length);
+  return na > 0 && nb > 0 ? dot(a, 0, b, 0, a.length) / (na * nb) : 0;
 }
 
 /**
@@ -67,18 +62,14 @@ export function fitFieldAdapter(
   const rowOf = new Map<string, number>();
   old.ids.forEach((id, r) => rowOf.set(id, r));
   const n = ids.length;
-  const x = new Float32Array(n * newDim);
   const y = new Float32Array(n * old.dim);
   for (let i = 0; i < n; i++) {
     const r = rowOf.get(ids[i]!);
     if (r === undefined) throw new QuarryError('BAD_INPUT', `no live document "${ids[i]}" in the collection`, where(i), 'give the ids of documents the collection holds, one per vector');
     y.set(old.rows.subarray(r * old.dim, (r + 1) * old.dim), i * old.dim);
-    const v = newVectors.subarray(i * newDim, (i + 1) * newDim);
-    let norm = 0;
-    for (let j = 0; j < newDim; j++) norm += v[j]! * v[j]!;
-    const scale = normalizeInput && norm > 0 ? 1 / Math.sqrt(norm) : 1;
-    for (let j = 0; j < newDim; j++) x[i * newDim + j] = v[j]! * scale;
   }
+  const x = newVectors.slice();
+  if (normalizeInput) normalizeRows(x, newDim);
   // Held-out pairs are spread evenly over the sample.
   const held: number[] = [];
   const kept: number[] = [];

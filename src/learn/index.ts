@@ -24,4 +24,5 @@ export { readResidualQuantizer, writeResidualQuantizer } from './residual-quanti
 export { fitHierarchicalIds, routeHierarchical, type HierarchicalIds, type HierarchicalIdOptions, type HierarchicalIdStats, type HierarchyNode } from './hierarchical-ids.js';
 export { fitDriftAdapter, applyDriftAdapter, DRIFT_ADAPTER_KINDS, type DriftAdapter, type DriftAdapterKind, type DriftAdapterOptions } from './drift-adapter.js';
 export { symmetricEigen, type SymmetricEigen } from './symmetric-eigen.js';
-export { fitSemanticIds, disambiguateCodes, normalizeRows, type SemanticIds, type SemanticIdStats, type SemanticIdOptions } from './semantic-ids.js';
+export { normalizeRows } from '../kernels/dense-distance.js';
+export { fitSemanticIds, disambiguateCodes, type SemanticIds, type SemanticIdStats, type SemanticIdOptions } from './semantic-ids.js';

@@ -23,6 +23,19 @@ export interface KMeansResult {
   centroids: Float32Array;
 }
 
+/** An even sample of at most `limit` rows of `dim` (the rows themselves, not a copy, when there are no more). */
+export function evenSample(data: Float32Array, dim: number, limit: number): Float32Array {
+  const total = data.length / dim;
+  if (total <= limit) return data;
+  const out = new Float32Array(limit * dim);
+  const stride = total / limit;
+  for (let i = 0; i < limit; i++) {
+    const r = Math.floor(i * stride);
+    out.set(data.subarray(r * dim, (r + 1) * dim), i * dim);
+  }
+  return out;
+}
+
 /** Runs k-means on rows of `dim`. */
 export function kmeans(data: Float32Array, dim: number, opts: KMeansOptions): KMeansResult {
   const total = data.length / dim;
@@ -31,13 +44,7 @@ export function kmeans(data: Float32Array, dim: number, opts: KMeansOptions): KM
   if (total < k) throw new QuarryError('BAD_INPUT', `k-means needs at least k = ${k} rows, got ${total}`, { field: 'vectors' });
   const random = xorshift32(opts.seed ?? 1234);
   // Deterministic subsample for training.
-  const limit = Math.min(total, opts.maxTrainRows ?? 65536);
-  let train = data;
-  if (limit < total) {
-    train = new Float32Array(limit * dim);
-    const stride = total / limit;
-    for (let i = 0; i < limit; i++) train.set(data.subarray(Math.floor(i * stride) * dim, (Math.floor(i * stride) + 1) * dim), i * dim);
-  }
+  const train = evenSample(data, dim, opts.maxTrainRows ?? 65536);
   const n = train.length / dim;
   const centroids = new Float32Array(k * dim);
   const nearest = new NearestCentroids(train, dim, k * dim);

@@ -7,7 +7,7 @@
  * refine, which is what makes the codes usable as hierarchical ids.
  */
 import { QuarryError } from '../io/quarry-error.js';
-import { kmeans } from './kmeans.js';
+import { evenSample, kmeans } from './kmeans.js';
 import { NearestCentroids } from './nearest-centroids.js';
 
 /** Settings of a residual quantizer. */
@@ -68,19 +68,6 @@ export function residualQuantizerOptions(opts: ResidualQuantizerOptions): Requir
   return { levels, codebookSize, seed: opts.seed ?? 42, iterations, maxTrainRows };
 }
 
-/** An even sample of at most `limit` rows (all rows when there are fewer). */
-function evenSample(data: Float32Array, dim: number, limit: number): Float32Array {
-  const total = data.length / dim;
-  if (total <= limit) return data.slice();
-  const out = new Float32Array(limit * dim);
-  const stride = total / limit;
-  for (let i = 0; i < limit; i++) {
-    const r = Math.floor(i * stride);
-    out.set(data.subarray(r * dim, (r + 1) * dim), i * dim);
-  }
-  return out;
-}
-
 /**
  * Fits `levels` codebooks on rows of `dim` (row-major). Needs at least
  * `codebookSize` rows. Reproducible for a given seed.
@@ -96,7 +83,9 @@ export function fitResidualQuantizer(data: Float32Array, dim: number, options: R
   }
   // Every level is fitted on the same sample, so level l sees exactly the
   // residuals levels 0..l-1 leave on it.
-  const residual = evenSample(data, dim, o.maxTrainRows);
+  // a copy either way: the residuals are updated in place level by level
+  const sample = evenSample(data, dim, o.maxTrainRows);
+  const residual = sample === data ? data.slice() : sample;
   const codebooks = new Float32Array(o.levels * o.codebookSize * dim);
   for (let l = 0; l < o.levels; l++) {
     const fitted = kmeans(residual, dim, { k: o.codebookSize, iterations: o.iterations, seed: o.seed + l, maxTrainRows: o.maxTrainRows });

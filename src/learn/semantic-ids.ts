@@ -6,6 +6,7 @@
  * are similar. Generative retrievers are trained to emit these tuples.
  */
 import { QuarryError } from '../io/quarry-error.js';
+import { normalizeRows } from '../kernels/dense-distance.js';
 import { encodeResidual, fitResidualQuantizer, type ResidualQuantizer, type ResidualQuantizerOptions } from './residual-quantizer.js';
 
 /** How well a set of semantic ids spreads and describes its documents. */
@@ -127,16 +128,6 @@ export interface SemanticIdOptions extends ResidualQuantizerOptions {
   onProgress?: (done: number, total: number) => void;
 }
 
-/** Scales rows to unit length in place (zero rows stay zero). */
-export function normalizeRows(data: Float32Array, dim: number): void {
-  for (let base = 0; base < data.length; base += dim) {
-    let s = 0;
-    for (let j = 0; j < dim; j++) s += data[base + j]! * data[base + j]!;
-    if (s === 0) continue;
-    const inv = 1 / Math.sqrt(s);
-    for (let j = 0; j < dim; j++) data[base + j]! *= inv;
-  }
-}
 
 /**
  * Fits a residual quantizer on rows of `dim` (or uses `opts.quantizer`) and

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Collection, fitFieldAdapter, listFieldAdapters, parseSchema, readFieldAdapter, snapshotCollection, writeFieldAdapter } from '../../src/collection/index.js';
 import { writeCalibration } from '../../src/collection/calibration-file.js';
-import { normalizeRows } from '../../src/learn/semantic-ids.js';
+import { normalizeRows } from '../../src/kernels/dense-distance.js';
 import { buildCollection } from '../helpers/build-collection.js';
 import { errorOf } from '../helpers/errors.js';
 import { loadGlove10k } from '../helpers/glove.js';

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { buildFlat } from '../../src/index/flat/index.js';
 import { choleskySolve } from '../../src/learn/cholesky.js';
 import { applyDriftAdapter, fitDriftAdapter } from '../../src/learn/drift-adapter.js';
-import { normalizeRows } from '../../src/learn/semantic-ids.js';
+import { normalizeRows } from '../../src/kernels/dense-distance.js';
 import { symmetricEigen } from '../../src/learn/symmetric-eigen.js';
 import { errorOf } from '../helpers/errors.js';
 import { loadGlove10k, recallAt } from '../helpers/glove.js';

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { fitHierarchicalIds, routeHierarchical } from '../../src/learn/hierarchical-ids.js';
-import { normalizeRows } from '../../src/learn/semantic-ids.js';
+import { normalizeRows } from '../../src/kernels/dense-distance.js';
 import { errorOf } from '../helpers/errors.js';
 import { loadGlove10k } from '../helpers/glove.js';
 

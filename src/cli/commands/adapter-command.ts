@@ -2,17 +2,15 @@
  * `quarry adapter`: fit a drift adapter so that a dense field indexed with an
  * old embedding model can be searched with a new model's query vectors.
  */
-import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { Collection } from '../../collection/index.js';
 import { fitFieldAdapter } from '../../collection/drift-adapter-fit.js';
 import { writeFieldAdapter } from '../../collection/drift-adapter-file.js';
-import { ioError } from '../../io/atomic-file.js';
 import { QuarryError } from '../../io/quarry-error.js';
 import { DRIFT_ADAPTER_KINDS, type DriftAdapterKind } from '../../learn/drift-adapter.js';
 import { createProgress, type Progress } from '../progress.js';
 import { guarded, intOption } from '../run-command.js';
-import { readVectorMatrix } from './vector-import.js';
+import { readIdsFile, readVectorMatrix } from './vector-import.js';
 
 interface AdapterFlags {
   field: string;
@@ -93,15 +91,7 @@ in the top 10. The saved adapter is fitted on all pairs.`)
       const ridge = flags.ridge === undefined ? undefined : numberFlag(flags.ridge, '--ridge');
       const holdout = numberFlag(flags.holdout, '--holdout');
       const matrix = readVectorMatrix(flags.vectors, flags.format, flags.dim);
-      let text: string;
-      try {
-        text = readFileSync(flags.ids, 'utf8');
-      } catch (e) {
-        throw ioError(flags.ids, e);
-      }
-      const ids = text.split('\n').map((s) => s.trim());
-      if (ids[ids.length - 1] === '') ids.pop();
-      if (ids.length !== matrix.rows) throw new QuarryError('BAD_INPUT', `has ${ids.length} ids for ${matrix.rows} vectors`, { file: flags.ids }, 'one id per line, in row order');
+      const ids = readIdsFile(flags.ids, matrix.rows, 'vectors');
       const collection = Collection.open(dir);
       const snapshot = collection.reader();
       // The MLP trains twice (on the kept pairs for the report, then on all): one bar per run.

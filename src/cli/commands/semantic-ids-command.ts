@@ -3,18 +3,19 @@
  * (or on a vector file) and writes every document's semantic id, the tuple a
  * generative retriever is trained to emit.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { Collection } from '../../collection/index.js';
 import { ioError } from '../../io/atomic-file.js';
 import { QuarryError } from '../../io/quarry-error.js';
 import { readResidualQuantizer, writeResidualQuantizer } from '../../learn/residual-quantizer-file.js';
 import { fitHierarchicalIds, type HierarchicalIds } from '../../learn/hierarchical-ids.js';
-import { fitSemanticIds, normalizeRows, type SemanticIds } from '../../learn/semantic-ids.js';
+import { normalizeRows } from '../../kernels/dense-distance.js';
+import { fitSemanticIds, type SemanticIds } from '../../learn/semantic-ids.js';
 import { checkOptionScopes, givenOnCommandLine, type OptionScope } from '../option-scope.js';
 import { createProgress } from '../progress.js';
 import { guarded, intOption } from '../run-command.js';
-import { readVectorMatrix } from './vector-import.js';
+import { readIdsFile, readVectorMatrix } from './vector-import.js';
 
 interface SemanticIdFlags {
   field?: string;
@@ -51,18 +52,7 @@ function loadInput(dir: string | undefined, flags: SemanticIdFlags): { ids: stri
   if (flags.vectors !== undefined) {
     if (dir !== undefined) throw new QuarryError('BAD_ARGUMENT', 'give a collection folder or --vectors, not both', { field: '--vectors' });
     const m = readVectorMatrix(flags.vectors, flags.format, flags.dim);
-    let ids = Array.from({ length: m.rows }, (_, r) => String(r));
-    if (flags.ids !== undefined) {
-      let text: string;
-      try {
-        text = readFileSync(flags.ids, 'utf8');
-      } catch (e) {
-        throw ioError(flags.ids, e);
-      }
-      ids = text.split('\n').map((s) => s.trim());
-      if (ids[ids.length - 1] === '') ids.pop();
-      if (ids.length !== m.rows) throw new QuarryError('BAD_INPUT', `has ${ids.length} ids for ${m.rows} vectors`, { file: flags.ids }, 'one id per line, in row order');
-    }
+    const ids = flags.ids === undefined ? Array.from({ length: m.rows }, (_, r) => String(r)) : readIdsFile(flags.ids, m.rows, 'vectors');
     return { ids, dim: m.dim, rows: m.data, source: flags.vectors };
   }
   if (dir === undefined) throw new QuarryError('BAD_ARGUMENT', 'give a collection folder (with --field) or --vectors', { field: 'dir' });

@@ -5,6 +5,7 @@
  */
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { Collection, parseSchema, type CollectionSchema } from '../../collection/index.js';
+import { ioError } from '../../io/atomic-file.js';
 import { QuarryError } from '../../io/quarry-error.js';
 import { readBvecs, readFvecs, readNpy, readOffsets, readRawFloat32, type VectorMatrix } from '../../io/vector-files.js';
 import { createProgress } from '../progress.js';
@@ -54,17 +55,26 @@ export function readVectorMatrix(path: string, format?: string, dim?: number): V
   }
 }
 
+/** The ids of an ids file (one per line, trimmed), which must name `count` rows ("vectors" or "documents"). */
+export function readIdsFile(path: string, count: number, rows: string): string[] {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (e) {
+    throw ioError(path, e);
+  }
+  const ids = text.split('\n').map((s) => s.trim());
+  if (ids[ids.length - 1] === '') ids.pop();
+  if (ids.length !== count) throw new QuarryError('BAD_INPUT', `has ${ids.length} ids for ${count} ${rows}`, { file: path }, 'one id per line, in row order');
+  return ids;
+}
+
 /** Imports every row as a document, all-or-nothing. Returns the number of rows added. */
 export function importVectors(dir: string, opts: VectorImportOptions): number {
   const m = readVectorMatrix(opts.vectors, opts.format, opts.dim);
   const offsets = opts.offsets === undefined ? null : readOffsets(opts.offsets, m.rows);
   const docs = offsets === null ? m.rows : offsets.length - 1;
-  let ids: string[] | null = null;
-  if (opts.ids !== undefined) {
-    ids = readFileSync(opts.ids, 'utf8').split('\n').map((s) => s.trim());
-    if (ids[ids.length - 1] === '') ids.pop();
-    if (ids.length !== docs) throw new QuarryError('BAD_INPUT', `has ${ids.length} ids for ${docs} ${offsets === null ? 'vectors' : 'documents'}`, { file: opts.ids }, 'one id per line, in document order');
-  }
+  const ids = opts.ids === undefined ? null : readIdsFile(opts.ids, docs, offsets === null ? 'vectors' : 'documents');
   const created = !Collection.exists(dir);
   const existed = existsSync(dir);
   const metric = opts.metric ?? 'cosine';
