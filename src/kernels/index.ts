@@ -7,4 +7,4 @@ export { MinHeap } from './min-heap.js';
 export { popcount32, hamming } from './popcount.js';
 export { toFloat16, FLOAT16_TABLE } from './float16.js';
 export { GrowableF32, GrowableU32, GrowableU8 } from './growable-arrays.js';
-export { xorshift32 } from './xorshift.js';
+export { standardNormal, xorshift32 } from './xorshift.js';

@@ -10,3 +10,8 @@ export function xorshift32(seed: number): () => number {
     return ((s >>> 0) + 0.5) / 4294967296;
   };
 }
+
+/** A standard normal draw from two uniform draws of `rand` (Box–Muller). */
+export function standardNormal(rand: () => number): number {
+  return Math.sqrt(-2 * Math.log(rand())) * Math.cos(2 * Math.PI * rand());
+}

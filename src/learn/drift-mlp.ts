@@ -6,7 +6,7 @@
  * squared error, with a held-out tenth of the pairs deciding when to stop.
  */
 import { QuarryError } from '../io/quarry-error.js';
-import { xorshift32 } from '../kernels/xorshift.js';
+import { standardNormal, xorshift32 } from '../kernels/xorshift.js';
 
 /** The non-linear part of an MLP adapter. */
 export interface ResidualMlp {
@@ -76,7 +76,7 @@ export function trainResidualMlp(x: Float32Array, p: number, y: Float32Array, q:
   if (!(learningRate > 0) || !Number.isFinite(learningRate)) throw new QuarryError('BAD_ARGUMENT', `learningRate must be a positive number, got ${learningRate}`, { field: 'learningRate' });
   const n = x.length / p;
   const random = xorshift32(t.seed);
-  const gauss = (): number => Math.sqrt(-2 * Math.log(Math.max(random(), 1e-12))) * Math.cos(2 * Math.PI * random());
+  const gauss = (): number => standardNormal(random);
   const mlp: ResidualMlp = {
     hidden: h,
     inWeights: Float32Array.from({ length: h * p }, () => gauss() * Math.sqrt(2 / p)),

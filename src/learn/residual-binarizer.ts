@@ -39,50 +39,63 @@ export function planeWords(dim: number): number {
 }
 
 /**
- * Fits a binarizer with `planes` bit planes on rows of `dim`, coding each row
- * relative to `centres[assign[r]]` (centres: k rows; assign null = centre 0).
+ * Writes row r, in the coordinates the binarizer codes (the rows themselves,
+ * or an embedding of them), into `out`. Lets the build code rows it never
+ * holds in those coordinates all at once.
  */
-export function fitResidualBinarizer(data: Float32Array, dim: number, planes: number, centres: Float32Array, assign: Uint16Array | null): ResidualBinarizer {
-  const n = data.length / dim;
+export type RowReader = (r: number, out: Float32Array) => void;
+
+/**
+ * Fits a binarizer with `planes` bit planes on n rows of `dim`, coding each
+ * row relative to `centres[assign[r]]` (centres: k rows; assign null = centre 0).
+ */
+export function fitResidualBinarizer(read: RowReader, n: number, dim: number, planes: number, centres: Float32Array, assign: Uint16Array | null): ResidualBinarizer {
   const scales = new Float32Array(planes * dim);
-  const residual = new Float32Array(data.length);
-  for (let r = 0; r < n; r++) {
-    const c = (assign === null ? 0 : assign[r]!) * dim;
-    for (let d = 0; d < dim; d++) residual[r * dim + d] = data[r * dim + d]! - centres[c + d]!;
-  }
+  const sums = new Float64Array(dim);
+  const residual = new Float32Array(dim);
+  // One pass per plane, recomputing each row's residual from the planes fitted
+  // so far: no n x dim residual copy next to the rows.
   for (let t = 0; t < planes; t++) {
-    // The least-squares scale of sign codes in each dimension is the mean absolute residual.
-    for (let r = 0; r < n; r++) for (let d = 0; d < dim; d++) scales[t * dim + d]! += Math.abs(residual[r * dim + d]!) / n;
-    for (let i = 0; i < residual.length; i++) {
-      const d = i % dim;
-      residual[i]! -= residual[i]! >= 0 ? scales[t * dim + d]! : -scales[t * dim + d]!;
+    sums.fill(0);
+    for (let r = 0; r < n; r++) {
+      centredRow(read, r, centres, assign, residual);
+      for (let u = 0; u < t; u++) subtractPlane(residual, scales, u * dim);
+      for (let d = 0; d < dim; d++) sums[d]! += Math.abs(residual[d]!);
     }
+    // The least-squares scale of sign codes in each dimension is the mean absolute residual.
+    for (let d = 0; d < dim; d++) scales[t * dim + d] = sums[d]! / n;
   }
   return { dim, planes, centres, scales };
 }
 
+/** Writes row r minus its centre into `out`. */
+function centredRow(read: RowReader, r: number, centres: Float32Array, assign: Uint16Array | null, out: Float32Array): void {
+  read(r, out);
+  const dim = out.length;
+  const c = (assign === null ? 0 : assign[r]!) * dim;
+  for (let d = 0; d < dim; d++) out[d]! -= centres[c + d]!;
+}
+
+/** Removes one plane's reconstruction (scale times sign of the residual) from the residual. */
+function subtractPlane(residual: Float32Array, scales: Float32Array, from: number): void {
+  for (let d = 0; d < residual.length; d++) residual[d]! -= residual[d]! >= 0 ? scales[from + d]! : -scales[from + d]!;
+}
+
 /**
- * Encodes rows into packed codes: for each row, `planes` planes of
+ * Encodes n rows into packed codes: for each row, `planes` planes of
  * planeWords(dim) words; bit d of plane t is 1 when the residual is >= 0.
  */
-export function encodeResidualBits(b: ResidualBinarizer, data: Float32Array, assign: Uint16Array | null): Uint32Array {
+export function encodeResidualBits(b: ResidualBinarizer, read: RowReader, n: number, assign: Uint16Array | null): Uint32Array {
   const { dim, planes } = b;
-  const n = data.length / dim;
   const words = planeWords(dim);
   const codes = new Uint32Array(n * planes * words);
   const residual = new Float32Array(dim);
   for (let r = 0; r < n; r++) {
-    const c = (assign === null ? 0 : assign[r]!) * dim;
-    for (let d = 0; d < dim; d++) residual[d] = data[r * dim + d]! - b.centres[c + d]!;
+    centredRow(read, r, b.centres, assign, residual);
     for (let t = 0; t < planes; t++) {
       const base = (r * planes + t) * words;
-      for (let d = 0; d < dim; d++) {
-        const s = b.scales[t * dim + d]!;
-        if (residual[d]! >= 0) {
-          codes[base + (d >>> 5)]! |= 1 << (d & 31);
-          residual[d]! -= s;
-        } else residual[d]! += s;
-      }
+      for (let d = 0; d < dim; d++) if (residual[d]! >= 0) codes[base + (d >>> 5)]! |= 1 << (d & 31);
+      subtractPlane(residual, b.scales, t * dim);
     }
   }
   return codes;
@@ -105,14 +118,15 @@ export function encodeResidualBits(b: ResidualBinarizer, data: Float32Array, ass
  * |q - c| rather than |q|: small for queries near the row's centre, where its
  * true neighbours are.
  */
-export function residualRowTerms(b: ResidualBinarizer, data: Float32Array, codes: Uint32Array, assign: Uint16Array | null): { corrections: Float32Array; offsets: Float32Array } {
+export function residualRowTerms(b: ResidualBinarizer, read: RowReader, n: number, codes: Uint32Array, assign: Uint16Array | null): { corrections: Float32Array; offsets: Float32Array } {
   const dim = b.dim;
-  const n = data.length / dim;
   const corrections = new Float32Array(n);
   const offsets = new Float32Array(n);
   const x = new Float64Array(dim);
+  const v = new Float32Array(dim);
   for (let r = 0; r < n; r++) {
     reconstructResidual(b, codes, r, x);
+    centredRow(read, r, b.centres, assign, v);
     const centre = (assign === null ? 0 : assign[r]!) * dim;
     let rr = 0;
     let xr = 0;
@@ -120,10 +134,9 @@ export function residualRowTerms(b: ResidualBinarizer, data: Float32Array, codes
     let xc = 0;
     for (let d = 0; d < dim; d++) {
       const c = b.centres[centre + d]!;
-      const v = data[r * dim + d]! - c;
-      rr += v * v;
-      xr += x[d]! * v;
-      rc += v * c;
+      rr += v[d]! * v[d]!;
+      xr += x[d]! * v[d]!;
+      rc += v[d]! * c;
       xc += x[d]! * c;
     }
     // the offset uses the factor as stored (float32), so that the two stay consistent

@@ -2,9 +2,10 @@
 import { normalizeRows } from '../../kernels/dense-distance.js';
 import { kmeans } from '../../learn/kmeans.js';
 import { NearestCentroids } from '../../learn/nearest-centroids.js';
-import { encodeResidualBits, fitResidualBinarizer, meanCentre, residualRowTerms } from '../../learn/residual-binarizer.js';
+import { encodeResidualBits, fitResidualBinarizer, meanCentre, residualRowTerms, type RowReader } from '../../learn/residual-binarizer.js';
+import { RowEmbedding, randomOrthonormalColumns } from '../../learn/random-rotation.js';
 import { QuarryError } from '../../io/quarry-error.js';
-import { BINARY_DEFAULTS, defaultBinaryCentroids, type BinaryParams } from './params.js';
+import { BINARY_DEFAULTS, codedDimensions, defaultBinaryCentroids, type BinaryParams } from './params.js';
 import { BinaryIndex } from './search.js';
 
 /** Builds a binary index; `keepFloats` (default true) keeps the rows for exact rescoring. */
@@ -15,6 +16,7 @@ export function buildBinary(vectors: Float32Array, params: Partial<BinaryParams>
   if (!Number.isInteger(p.planes) || p.planes < 1 || p.planes > 8) throw new QuarryError('BAD_ARGUMENT', 'planes must be 1..8', { field: 'planes' });
   if (!Number.isInteger(p.queryBits) || p.queryBits < 1 || p.queryBits > 8) throw new QuarryError('BAD_ARGUMENT', 'queryBits must be 1..8', { field: 'queryBits' });
   if (p.correction !== 'vector' && p.correction !== 'none') throw new QuarryError('BAD_ARGUMENT', `correction must be "vector" or "none", not ${JSON.stringify(p.correction)}`, { field: 'correction' });
+  if (typeof p.rotate !== 'boolean') throw new QuarryError('BAD_ARGUMENT', `rotate must be true or false, not ${JSON.stringify(p.rotate)}`, { field: 'rotate' });
   if (!Number.isInteger(p.centroids) || p.centroids < 0 || p.centroids > 65535) throw new QuarryError('BAD_ARGUMENT', `centroids must be an integer in 0..65535, got ${p.centroids}`, { field: 'centroids' });
   // k-means needs at least as many rows as centroids; with fewer rows, fewer centres.
   p.centroids = Math.min(p.centroids, n);
@@ -29,14 +31,27 @@ export function buildBinary(vectors: Float32Array, params: Partial<BinaryParams>
     new NearestCentroids(rows, p.dim, fitted.k * p.dim).assign(0, p.dim, centres, fitted.k, nearest, new Float32Array(n));
     assign = Uint16Array.from(nearest);
   } else centres = meanCentre(rows, p.dim);
-  const binarizer = fitResidualBinarizer(rows, p.dim, p.planes, centres, assign);
-  const codes = encodeResidualBits(binarizer, rows, assign);
+  // Centroids are fitted on the rows; the codes (and so the centres they are
+  // residuals from) live in the rotated space, where inner products are the same.
+  const dim = p.dim;
+  const codeDim = codedDimensions(dim, p.rotate);
+  const rotation = p.rotate ? Float32Array.from(randomOrthonormalColumns(codeDim, dim, (p.seed ^ 0x5bd1e995) >>> 0)) : null;
+  const embedding = rotation === null ? null : new RowEmbedding(rotation, codeDim, dim);
+  const read: RowReader = embedding === null ? (r, out) => out.set(rows.subarray(r * dim, (r + 1) * dim)) : (r, out) => embedding.embed(rows, r * dim, out);
+  if (embedding !== null) {
+    const k = centres.length / dim;
+    const rotated = new Float32Array(k * codeDim);
+    for (let c = 0; c < k; c++) embedding.embed(centres, c * dim, rotated, c * codeDim);
+    centres = rotated;
+  }
+  const binarizer = fitResidualBinarizer(read, n, codeDim, p.planes, centres, assign);
+  const codes = encodeResidualBits(binarizer, read, n, assign);
   const normsSq = new Float32Array(n);
   for (let r = 0; r < n; r++) {
     let s = 0;
     for (let d = 0; d < p.dim; d++) s += rows[r * p.dim + d]! ** 2;
     normsSq[r] = s;
   }
-  const terms = p.correction === 'vector' ? residualRowTerms(binarizer, rows, codes, assign) : null;
-  return new BinaryIndex(binarizer, codes, normsSq, keepFloats ? rows : null, p, terms?.corrections ?? null, assign, terms?.offsets ?? null);
+  const terms = p.correction === 'vector' ? residualRowTerms(binarizer, read, n, codes, assign) : null;
+  return new BinaryIndex(binarizer, codes, normsSq, keepFloats ? rows : null, p, terms?.corrections ?? null, assign, terms?.offsets ?? null, rotation);
 }

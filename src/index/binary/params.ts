@@ -29,7 +29,16 @@ export interface BinaryParams {
    * else 0.
    */
   centroids: number;
-  /** Seed of the k-means centroids. */
+  /**
+   * Code a seeded random orthogonal embedding of the rows instead of the rows
+   * themselves (RaBitQ's random rotation), into as many dimensions as their
+   * code words have bits (dim rounded up to a multiple of 32): the rotation
+   * spreads each row's energy evenly over the signs, and a dim that is not a
+   * multiple of 32 gets the padding bits its codes take anyway (100 -> 128 for
+   * GloVe). Same code size; one small matrix product per query.
+   */
+  rotate: boolean;
+  /** Seed of the k-means centroids and of the rotation. */
   seed: number;
 }
 
@@ -38,5 +47,10 @@ export function defaultBinaryCentroids(n: number): number {
   return n >= 1024 ? Math.min(65535, Math.round(Math.sqrt(n))) : 0;
 }
 
-/** Defaults: 1 plane, 4-bit query weights, rescoring 10 x k candidates, per-vector correction (centroids: see defaultBinaryCentroids). */
-export const BINARY_DEFAULTS = { planes: 1, queryBits: 4, rescore: 10, correction: 'vector', seed: 42 } as const;
+/** Defaults: 1 plane, 4-bit query weights, rescoring 10 x k candidates, per-vector correction, rotated (centroids: see defaultBinaryCentroids). */
+export const BINARY_DEFAULTS = { planes: 1, queryBits: 4, rescore: 10, correction: 'vector', rotate: true, seed: 42 } as const;
+
+/** Dimensions a binary index codes: dim, or with `rotate` every bit of dim's code words. */
+export function codedDimensions(dim: number, rotate: boolean): number {
+  return rotate ? Math.ceil(dim / 32) * 32 : dim;
+}

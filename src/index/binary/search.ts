@@ -19,6 +19,7 @@ import { candidateDepth, heapToHits, placeRows, prepareQuery } from '../flat/sea
 import type { DiskRows } from '../../io/disk-rows.js';
 import { floatsInMemory, floatsOnDisk, rescoreCandidates, type RescoreFloats } from '../rescore-floats.js';
 import type { BinaryParams } from './params.js';
+import { RowEmbedding } from '../../learn/random-rotation.js';
 
 /** Search options of binary indexes. */
 export interface BinarySearchOptions extends DenseSearchOptions {
@@ -44,6 +45,8 @@ export class BinaryIndex implements DenseIndex<BinarySearchOptions> {
   readonly floats: Float32Array | null;
   /** The same rows left in the index file and read per query, or null. */
   readonly diskFloats: DiskRows | null;
+  /** Embeds queries as the rows were before coding, or null (see BinaryParams.rotate). */
+  private readonly embedding: RowEmbedding | null;
   private readonly words: number;
   private readonly mem: KernelMemory | null;
 
@@ -56,17 +59,20 @@ export class BinaryIndex implements DenseIndex<BinarySearchOptions> {
     corrections: Float32Array | null = null,
     assign: Uint16Array | null = null,
     offsets: Float32Array | null = null,
+    /** Orthonormal columns (coded dimensions x dim, row-major) the rows were embedded with before coding, or null (see BinaryParams.rotate). */
+    rotation: Float32Array | null = null,
   ) {
     this.dim = params.dim;
     this.metric = params.metric;
-    this.words = planeWords(params.dim);
+    this.words = planeWords(binarizer.dim);
     const planes = binarizer.planes;
     // query planes, per-plane weights and <q, centre> of every centre
     const scratch = scanScratchBytes(params.dim, normsSq.length) + 4 * planes * params.queryBits * this.words + 16 * planes + 4 * centreCount(binarizer) + 96;
     const inMemory = floatsInMemory(floats);
     this.diskFloats = floatsOnDisk(floats);
-    const rowData = [codes, inMemory, normsSq, corrections, assign, offsets];
+    const rowData = [codes, inMemory, normsSq, corrections, assign, offsets, ...(rotation === null ? [] : RowEmbedding.arrays(binarizer.dim, params.dim))];
     const mem = KernelMemory.create(KernelMemory.bytesFor(rowData.filter((a) => a !== null), scratch));
+    this.embedding = rotation === null ? null : new RowEmbedding(rotation, binarizer.dim, params.dim, mem);
     // In kernel memory the scan and its per-row terms run without leaving WebAssembly.
     const place = <T extends Uint32Array | Float32Array | Uint16Array>(a: T): T => (mem === null ? a : mem.adopt(a));
     const placeOrNull = <T extends Float32Array | Uint16Array>(a: T | null): T | null => (a === null ? null : place(a));
@@ -78,6 +84,11 @@ export class BinaryIndex implements DenseIndex<BinarySearchOptions> {
     this.offsets = placeOrNull(offsets);
     mem?.reserveScratch(scratch);
     this.mem = mem;
+  }
+
+  /** The matrix rows were embedded with before coding (coded dimensions x dim), or null. */
+  get rotation(): Float32Array | null {
+    return this.embedding?.matrix ?? null;
   }
 
   get size(): number {
@@ -110,8 +121,9 @@ export class BinaryIndex implements DenseIndex<BinarySearchOptions> {
   }
 
   /** The `depth` best rows by the popcount estimate. */
-  private approximateTop(q: Float32Array, depth: number, opts: DenseSearchOptions): DenseHits {
+  private approximateTop(query: Float32Array, depth: number, opts: DenseSearchOptions): DenseHits {
     const { dim, planes, centres, scales } = this.binarizer;
+    const q = this.embedding === null ? query : this.embedding.embed(query, 0);
     const words = this.words;
     const B = this.params.queryBits;
     const levels = (1 << B) - 1;

@@ -11,7 +11,7 @@
  * draws come from `seed`, so queries and documents agree.
  */
 import { popcount32 } from '../../kernels/popcount.js';
-import { xorshift32 } from '../../kernels/xorshift.js';
+import { standardNormal, xorshift32 } from '../../kernels/xorshift.js';
 import { fdeDimension, type MuveraParams } from './params.js';
 
 /** Encodes token-vector sets into single vectors. */
@@ -48,7 +48,7 @@ export class FdeEncoder {
     for (let r = 0; r < params.rReps; r++) {
       const rand = xorshift32((params.seed + 0x9e3779b9 * (r + 1)) >>> 0);
       const planes = new Float32Array(params.kSim * tokenDim);
-      for (let i = 0; i < planes.length; i++) planes[i] = gaussian(rand);
+      for (let i = 0; i < planes.length; i++) planes[i] = standardNormal(rand);
       this.planes.push(planes);
       const index = new Int32Array(tokenDim);
       const sign = new Float32Array(tokenDim);
@@ -147,9 +147,4 @@ export class FdeEncoder {
     for (let i = 0; i < raw.length; i++) out[si[i]!]! += ss[i]! * raw[i]!;
     return out;
   }
-}
-
-/** A standard normal draw (Box–Muller). */
-function gaussian(rand: () => number): number {
-  return Math.sqrt(-2 * Math.log(rand())) * Math.cos(2 * Math.PI * rand());
 }
