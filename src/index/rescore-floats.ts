@@ -9,7 +9,8 @@ import type { SectionFile, SectionReadOptions } from '../io/section-file.js';
 import type { KernelMemory } from '../kernels/wasm/kernel-memory.js';
 import { TopKHeap } from '../kernels/top-k-heap.js';
 import type { DenseHits, DenseMetric } from './dense-types.js';
-import { deferredSection, heapToHits, rescoreExact, rescoreExactInKernels, similarity, type DeferredRows } from './flat/search.js';
+import { heapToHits, rescoreExact, rescoreExactInKernels, similarity, type DeferredRows } from './flat/search.js';
+import { DeferredArray } from '../io/deferred-array.js';
 
 /**
  * Rescoring floats as an index is given them: in memory, still to be read into
@@ -46,11 +47,12 @@ export interface CompressedReadOptions {
 }
 
 /**
- * The section-file options for `opts`. The floats section is always left out of
- * the first read: kept on disk, or read later straight to where the index keeps it.
+ * The section-file options for `opts`. The floats section, and the family's
+ * other large sections (`deferred`: its codes), are always left out of the first
+ * read: kept on disk, or read later straight to where the index keeps them.
  */
-export function sectionOptions(opts: CompressedReadOptions | undefined): SectionReadOptions {
-  return { bytes: opts?.bytes, verifyChecksum: opts?.verifyChecksum, onDisk: [FLOATS_SECTION] };
+export function sectionOptions(opts: CompressedReadOptions | undefined, deferred: readonly string[] = []): SectionReadOptions {
+  return { bytes: opts?.bytes, verifyChecksum: opts?.verifyChecksum, onDisk: [FLOATS_SECTION, ...deferred] };
 }
 
 /**
@@ -61,7 +63,7 @@ export function sectionOptions(opts: CompressedReadOptions | undefined): Section
 export function readRescoreFloats(f: SectionFile, dim: number, leftOnDisk: boolean): RescoreFloats {
   if (!f.has(FLOATS_SECTION)) return null;
   const at = f.locate(FLOATS_SECTION, Float32Array);
-  return leftOnDisk ? new DiskRows(at, dim) : deferredSection(at);
+  return leftOnDisk ? new DiskRows(at, dim) : new DeferredArray(at, Float32Array);
 }
 
 /**

@@ -1,10 +1,11 @@
 // Section files read whole and read in parts (some sections left on disk) agree:
 // every in-memory section has the same values, and every section left on disk is
-// found at the byte offset that holds its values.
+// found at the byte offset that holds its values and reads back deferred.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { deferSection, materialize, type SectionArrayType } from '../../src/io/deferred-array.js';
 import { readSectionFile, writeSectionFile, type SectionArray } from '../../src/io/section-file.js';
 import { tempDir } from '../helpers/temp-dir.js';
 
@@ -37,6 +38,13 @@ describe('section files read in parts', () => {
             copy.set(bytes.subarray(at.byteOffset, at.byteOffset + copy.length));
             expect(Array.from(new ctor(copy.buffer))).toEqual(Array.from(arrays[name]!));
             expect(() => parts.get(name, ctor)).toThrow(`section "${name}" was left on disk`);
+            // deferred: read into a new array, or into a view inside a larger buffer
+            const deferred = deferSection(parts, name, ctor as SectionArrayType<SectionArray>);
+            expect(Array.from(deferred.read())).toEqual(Array.from(arrays[name]!));
+            const host = new ctor(new ArrayBuffer(ctor.BYTES_PER_ELEMENT * (at.length + 3)), 2 * ctor.BYTES_PER_ELEMENT, at.length);
+            deferred.fill(host);
+            expect(Array.from(host)).toEqual(Array.from(arrays[name]!));
+            expect(Array.from(materialize(deferred))).toEqual(Array.from(arrays[name]!));
           } else expect(Array.from(parts.get(name, ctor))).toEqual(Array.from(whole.get(name, ctor)));
         });
       }),
@@ -50,6 +58,7 @@ describe('section files read in parts', () => {
     const f = readSectionFile(path, 'TEST', 1, { onDisk: ['a'] });
     expect(() => f.locate('a', Uint32Array)).toThrow('section "a" has type f32');
     expect(() => f.locate('zz', Float32Array)).toThrow('missing section "zz"');
+    expect(() => deferSection(f, 'a', Uint32Array)).toThrow('section "a" has type f32');
     expect(() => f.get('zz', Uint8Array)).toThrow('missing section "zz"');
     expect(() => readSectionFile(path, 'NOPE', 1, { onDisk: ['a'] })).toThrow('expected a "NOPE" file, found "TEST"');
     // a table of contents naming a type that does not exist (checksum not verified)

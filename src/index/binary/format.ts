@@ -4,6 +4,7 @@
  * rotation and floats for rescoring). The centres section was called "mean" when there was
  * always one; such files still read.
  */
+import { deferSection } from '../../io/deferred-array.js';
 import { readSectionFile, writeSectionFile, type WrittenFile } from '../../io/section-file.js';
 import { codedDimensions, type BinaryParams } from './params.js';
 import { QuarryError } from '../../io/quarry-error.js';
@@ -29,7 +30,7 @@ export function writeBinary(path: string, index: BinaryIndex): WrittenFile {
 
 /** Reads a binary index. */
 export function readBinary(path: string, expect?: CompressedReadOptions): BinaryIndex {
-  const f = readSectionFile(path, 'BINC', 1, sectionOptions(expect));
+  const f = readSectionFile(path, 'BINC', 1, sectionOptions(expect, ['codes']));
   // Files written before corrections existed hold none and score as BEBR did.
   // Files written before centroids existed code rows relative to the mean.
   // Files written before rotations existed code the rows themselves.
@@ -43,7 +44,7 @@ export function readBinary(path: string, expect?: CompressedReadOptions): Binary
   // would keep the whole file in memory next to the kernel memory's copy of it.
   return new BinaryIndex(
     { dim: codedDim, planes: params.planes, centres: f.get(f.has('centres') ? 'centres' : 'mean', Float32Array).slice(), scales: f.get('scales', Float32Array).slice() },
-    f.get('codes', Uint32Array),
+    deferSection(f, 'codes', Uint32Array),
     f.get('normsSq', Float32Array),
     readRescoreFloats(f, params.dim, expect?.floatsOnDisk === true),
     params,

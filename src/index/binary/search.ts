@@ -15,7 +15,8 @@ import { centreCount, planeWords, type ResidualBinarizer } from '../../learn/res
 import type { DenseHits, DenseIndex, DenseMetric, DenseSearchOptions } from '../dense-types.js';
 import { KernelMemory } from '../../kernels/wasm/kernel-memory.js';
 import { KERNEL_MAX_K, allowToScratch, scanInChunks, scanScratchBytes } from '../../kernels/wasm/kernel-top-k.js';
-import { candidateDepth, heapToHits, placeRows, prepareQuery } from '../flat/search.js';
+import { candidateDepth, heapToHits, placeArray, prepareQuery } from '../flat/search.js';
+import type { DeferredArray } from '../../io/deferred-array.js';
 import type { DiskRows } from '../../io/disk-rows.js';
 import { floatsInMemory, floatsOnDisk, rescoreCandidates, type RescoreFloats } from '../rescore-floats.js';
 import type { BinaryParams } from './params.js';
@@ -52,7 +53,7 @@ export class BinaryIndex implements DenseIndex<BinarySearchOptions> {
 
   constructor(
     readonly binarizer: ResidualBinarizer,
-    codes: Uint32Array,
+    codes: Uint32Array | DeferredArray<Uint32Array>,
     normsSq: Float32Array,
     floats: RescoreFloats,
     readonly params: BinaryParams,
@@ -74,11 +75,10 @@ export class BinaryIndex implements DenseIndex<BinarySearchOptions> {
     const mem = KernelMemory.create(KernelMemory.bytesFor(rowData.filter((a) => a !== null), scratch));
     this.embedding = rotation === null ? null : new RowEmbedding(rotation, binarizer.dim, params.dim, mem);
     // In kernel memory the scan and its per-row terms run without leaving WebAssembly.
-    const place = <T extends Uint32Array | Float32Array | Uint16Array>(a: T): T => (mem === null ? a : mem.adopt(a));
-    const placeOrNull = <T extends Float32Array | Uint16Array>(a: T | null): T | null => (a === null ? null : place(a));
-    this.codes = place(codes);
-    this.floats = inMemory === null ? null : placeRows(mem, inMemory);
-    this.normsSq = place(normsSq);
+    const placeOrNull = <T extends Float32Array | Uint16Array>(a: T | null): T | null => (a === null ? null : placeArray(mem, a));
+    this.codes = placeArray(mem, codes);
+    this.floats = inMemory === null ? null : placeArray(mem, inMemory);
+    this.normsSq = placeArray(mem, normsSq);
     this.corrections = placeOrNull(corrections);
     this.assign = placeOrNull(assign);
     this.offsets = placeOrNull(offsets);

@@ -1,7 +1,8 @@
 /** File layout of a flat index: one section file of kind "FLAT" holding the rows. */
 import { readSectionFile, writeSectionFile, type WrittenFile } from '../../io/section-file.js';
 import type { DenseMetric } from '../dense-types.js';
-import { deferredSection, FlatIndex } from './search.js';
+import { deferSection } from '../../io/deferred-array.js';
+import { FlatIndex } from './search.js';
 
 /** Writes a flat index. */
 export function writeFlat(path: string, index: FlatIndex): WrittenFile {
@@ -14,5 +15,5 @@ export function writeFlat(path: string, index: FlatIndex): WrittenFile {
  */
 export function readFlat(path: string, expect?: { bytes?: number; verifyChecksum?: boolean }): FlatIndex {
   const f = readSectionFile(path, 'FLAT', 1, { ...expect, onDisk: ['rows'] });
-  return new FlatIndex(deferredSection(f.locate('rows', Float32Array)), { dim: Number(f.meta.dim), metric: f.meta.metric as DenseMetric });
+  return new FlatIndex(deferSection(f, 'rows', Float32Array), { dim: Number(f.meta.dim), metric: f.meta.metric as DenseMetric });
 }

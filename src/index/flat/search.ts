@@ -4,7 +4,8 @@
  */
 import { dot, l2Squared } from '../../kernels/dense-distance.js';
 import { QuarryError } from '../../io/quarry-error.js';
-import { readSectionInto, type SectionLocation } from '../../io/section-file.js';
+import { DeferredArray, materialize } from '../../io/deferred-array.js';
+import type { SectionArray } from '../../io/section-file.js';
 import { TopKHeap } from '../../kernels/top-k-heap.js';
 import type { DenseHits, DenseIndex, DenseMetric, DenseSearchOptions } from '../dense-types.js';
 import { KernelMemory } from '../../kernels/wasm/kernel-memory.js';
@@ -48,37 +49,16 @@ export function heapToHits(heap: TopKHeap): DenseHits {
   return { ids: Int32Array.from(docs), scores: Float32Array.from(scores) };
 }
 
-/**
- * Rows still to be read (from a file): their count of floats and how to write
- * them into a given array, so they are read straight to where they will live.
- */
-export interface DeferredRows {
-  length: number;
-  /** 4 x length (so kernel-memory plans can size it like an array). */
-  byteLength: number;
-  fill(target: Float32Array): void;
-}
+/** Rows still to be read from their file (see DeferredArray), so they are read straight to where they will live. */
+export type DeferredRows = DeferredArray<Float32Array>;
 
-/** Deferred rows of a section left on disk (see `readSectionFile`'s `onDisk`). */
-export function deferredSection(at: SectionLocation): DeferredRows {
-  return { length: at.length, byteLength: 4 * at.length, fill: (target) => readSectionInto(at, new Uint8Array(target.buffer, target.byteOffset, target.byteLength)) };
-}
-
-/** Rows placed in `mem` (adopted, or read there directly), or as a plain array without kernel memory. */
-export function placeRows(mem: KernelMemory | null, data: Float32Array | DeferredRows): Float32Array {
-  if (mem === null) return materializeRows(data);
-  if (data instanceof Float32Array) return mem.adopt(data);
-  const view = mem.array(Float32Array, data.length);
+/** An array placed in `mem` (adopted, or read there directly when deferred), or as a plain array without kernel memory. */
+export function placeArray<T extends SectionArray>(mem: KernelMemory | null, data: T | DeferredArray<T>): T {
+  if (mem === null) return materialize(data);
+  if (!(data instanceof DeferredArray)) return mem.adopt(data);
+  const view = mem.array(data.type, data.length);
   data.fill(view);
   return view;
-}
-
-/** The rows as an array: `data` itself, or deferred rows read into a new array. */
-export function materializeRows(data: Float32Array | DeferredRows): Float32Array {
-  if (data instanceof Float32Array) return data;
-  const out = new Float32Array(data.length);
-  data.fill(out);
-  return out;
 }
 
 /**
@@ -91,7 +71,7 @@ export function rowsInKernelMemory(data: Float32Array | DeferredRows, dim: numbe
   const scratch = scanScratchBytes(dim, rows) + extraScratch;
   const mem = KernelMemory.create(KernelMemory.bytesFor([data], scratch));
   if (mem === null) return null;
-  const view = placeRows(mem, data);
+  const view = placeArray(mem, data);
   mem.reserveScratch(scratch);
   return { mem, data: view };
 }
@@ -101,10 +81,10 @@ export function rowsInKernelMemory(data: Float32Array | DeferredRows, dim: numbe
  * memory with `scratch` bytes of query scratch; the inputs come back unchanged (and
  * mem null) when the kernels are unavailable.
  */
-export function codesInKernelMemory<C extends Uint8Array | Uint32Array>(codes: C, floats: Float32Array | DeferredRows | null, scratch: number): { mem: KernelMemory | null; codes: C; floats: Float32Array | null } {
+export function codesInKernelMemory<C extends Uint8Array | Uint32Array>(codes: C | DeferredArray<C>, floats: Float32Array | DeferredRows | null, scratch: number): { mem: KernelMemory | null; codes: C; floats: Float32Array | null } {
   const mem = KernelMemory.create(KernelMemory.bytesFor(floats === null ? [codes] : [codes, floats], scratch));
-  if (mem === null) return { mem, codes, floats: floats === null ? null : materializeRows(floats) };
-  const placed = { mem, codes: mem.adopt(codes), floats: floats === null ? null : placeRows(mem, floats) };
+  if (mem === null) return { mem, codes: materialize(codes), floats: floats === null ? null : materialize(floats) };
+  const placed = { mem, codes: placeArray(mem, codes), floats: floats === null ? null : placeArray(mem, floats) };
   mem.reserveScratch(scratch);
   return placed;
 }
@@ -134,7 +114,7 @@ export class FlatIndex implements DenseIndex {
     this.metric = params.metric;
     const placed = rowsInKernelMemory(data, params.dim);
     this.mem = placed?.mem ?? null;
-    this.data = placed?.data ?? materializeRows(data);
+    this.data = placed?.data ?? materialize(data);
   }
 
   get size(): number {

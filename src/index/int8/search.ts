@@ -13,6 +13,7 @@ import type { DenseHits, DenseIndex, DenseMetric, DenseSearchOptions } from '../
 import type { KernelMemory } from '../../kernels/wasm/kernel-memory.js';
 import { KERNEL_MAX_K, allowToScratch, scanInChunks, scanScratchBytes } from '../../kernels/wasm/kernel-top-k.js';
 import { candidateDepth, codesInKernelMemory, heapToHits, prepareQuery } from '../flat/search.js';
+import type { DeferredArray } from '../../io/deferred-array.js';
 import type { DiskRows } from '../../io/disk-rows.js';
 import { floatsInMemory, floatsOnDisk, rescoreCandidates, type RescoreFloats } from '../rescore-floats.js';
 import type { Int8Params } from './params.js';
@@ -56,7 +57,7 @@ export class Int8Index implements DenseIndex<Int8SearchOptions> {
 
   constructor(
     readonly quantizer: ScalarQuantizer,
-    codes: Uint8Array,
+    codes: Uint8Array | DeferredArray<Uint8Array>,
     normsSq: Float32Array,
     floats: RescoreFloats,
     readonly params: Int8Params,

@@ -1,4 +1,5 @@
 /** File layout of an IVF-PQ index: section file "IVPQ". */
+import { deferSection } from '../../io/deferred-array.js';
 import { readSectionFile, writeSectionFile, type WrittenFile } from '../../io/section-file.js';
 import type { IvfPqParams } from './params.js';
 import { IvfPqIndex } from './search.js';
@@ -20,7 +21,7 @@ export function writeIvfPq(path: string, index: IvfPqIndex): WrittenFile {
 
 /** Reads an IVF-PQ index. */
 export function readIvfPq(path: string, expect?: CompressedReadOptions): IvfPqIndex {
-  const f = readSectionFile(path, 'IVPQ', 1, sectionOptions(expect));
+  const f = readSectionFile(path, 'IVPQ', 1, sectionOptions(expect, ['listIds', 'listCodes']));
   const p = f.meta.params as IvfPqParams;
   // Arrays kept outside kernel memory are copied out of the file's buffer: a view
   // would keep the whole file in memory next to the kernel memory's copy of it.
@@ -28,8 +29,8 @@ export function readIvfPq(path: string, expect?: CompressedReadOptions): IvfPqIn
     { dim: p.dim, k: p.nlist, centroids: f.get('coarse', Float32Array).slice() },
     { dim: p.dim, m: p.m, dsub: p.dim / p.m, ksub: Number(f.meta.ksub), centroids: f.get('pq', Float32Array).slice() },
     f.get('listOffsets', Uint32Array).slice(),
-    f.get('listIds', Int32Array),
-    f.get('listCodes', Uint8Array),
+    deferSection(f, 'listIds', Int32Array),
+    deferSection(f, 'listCodes', Uint8Array),
     readRescoreFloats(f, p.dim, expect?.floatsOnDisk === true),
     p,
   );

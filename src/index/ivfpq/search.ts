@@ -12,7 +12,8 @@ import type { ProductQuantizer } from '../../learn/product-quantizer.js';
 import type { DenseHits, DenseIndex, DenseMetric, DenseSearchOptions } from '../dense-types.js';
 import { KernelMemory } from '../../kernels/wasm/kernel-memory.js';
 import { KERNEL_MAX_K, KernelTopK, SCAN_CHUNK, allowToScratch, queryToScratch, scanScratchBytes } from '../../kernels/wasm/kernel-top-k.js';
-import { candidateDepth, heapToHits, placeRows, prepareQuery } from '../flat/search.js';
+import { candidateDepth, heapToHits, placeArray, prepareQuery } from '../flat/search.js';
+import type { DeferredArray } from '../../io/deferred-array.js';
 import type { DiskRows } from '../../io/disk-rows.js';
 import { floatsInMemory, floatsOnDisk, rescoreCandidates, type RescoreFloats } from '../rescore-floats.js';
 import type { IvfPqParams } from './params.js';
@@ -43,8 +44,8 @@ export class IvfPqIndex implements DenseIndex<IvfPqSearchOptions> {
     readonly coarse: KMeansResult,
     readonly pq: ProductQuantizer,
     readonly listOffsets: Uint32Array,
-    listIds: Int32Array,
-    listCodes: Uint8Array,
+    listIds: Int32Array | DeferredArray<Int32Array>,
+    listCodes: Uint8Array | DeferredArray<Uint8Array>,
     rescoreFloats: RescoreFloats,
     readonly params: IvfPqParams,
   ) {
@@ -57,9 +58,9 @@ export class IvfPqIndex implements DenseIndex<IvfPqSearchOptions> {
     const arrays = [listIds, listCodes, coarse.centroids, pq.centroids, ...(floats === null ? [] : [floats])];
     const mem = KernelMemory.create(KernelMemory.bytesFor(arrays, scratch));
     this.mem = mem;
-    this.listIds = mem?.adopt(listIds) ?? listIds;
-    this.listCodes = mem?.adopt(listCodes) ?? listCodes;
-    this.floats = floats === null ? null : placeRows(mem, floats);
+    this.listIds = placeArray(mem, listIds);
+    this.listCodes = placeArray(mem, listCodes);
+    this.floats = floats === null ? null : placeArray(mem, floats);
     if (mem !== null) {
       this.coarseK = mem.adopt(coarse.centroids);
       this.pqK = mem.adopt(pq.centroids);
