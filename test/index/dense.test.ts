@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { Bitset } from '../../src/kernels/bitset.js';
 import { buildFlat } from '../../src/index/flat/index.js';
 import { buildHnsw, readHnsw, writeHnsw } from '../../src/index/hnsw/index.js';
+import { writeSectionFile } from '../../src/io/section-file.js';
 import { loadGlove10k, recallAt } from '../helpers/glove.js';
 import { dataset } from '../helpers/shared-data.js';
 import { tempDir } from '../helpers/temp-dir.js';
@@ -71,6 +72,25 @@ describe('hnsw', () => {
     expect(Array.from(again.search(q, 10).ids)).toEqual(Array.from(index.search(q, 10).ids));
     const row = again.add(queries.data.subarray(0, base.dim));
     expect(again.search(q, 1).ids[0]).toBe(row);
+  });
+
+  it('refuses a file whose graph sections do not fit its node count, naming the file and section', () => {
+    const path = join(dir, 'short.hnsw');
+    const s = index.graph.s;
+    const n = s.count;
+    const M0 = index.graph.M0;
+    const sections = {
+      vectors: s.vectors.subarray(0, n * base.dim),
+      levels: s.levels.subarray(0, n),
+      links0: s.links0.subarray(0, (n - 1) * M0),
+      counts0: s.counts0.subarray(0, n),
+      upperStart: s.upperStart.subarray(0, n),
+      upperLinks: s.upperLinks.subarray(0, s.upperUsed * index.graph.M),
+      upperCounts: s.upperCounts.subarray(0, s.upperUsed),
+      deleted: s.deleted.subarray(0, n),
+    };
+    writeSectionFile(path, 'HNSW', 1, sections, { params: index.params, count: n, upperUsed: s.upperUsed, entry: s.entry, maxLevel: s.maxLevel, rngState: s.rngState });
+    expect(() => readHnsw(path)).toThrow(`short.hnsw: section "links0" holds ${(n - 1) * M0} values, not ${n * M0} for ${n} nodes (rebuild the index, or restore the collection from a snapshot)`);
   });
 
   it('keeps recall after deleting 20% of the rows (graph repaired, deleted rows never returned)', () => {

@@ -1,5 +1,7 @@
 /** File layout of an HNSW index: one section file of kind "HNSW" (graph arrays, parameters in the table of contents). */
-import { readSectionFile, readSectionInto, writeSectionFile, type WrittenFile } from '../../io/section-file.js';
+import { deferSection } from '../../io/deferred-array.js';
+import { QuarryError } from '../../io/quarry-error.js';
+import { readSectionFile, writeSectionFile, type WrittenFile } from '../../io/section-file.js';
 import type { DenseMetric } from '../dense-types.js';
 import { HnswGraph } from './graph.js';
 import type { HnswParams } from './params.js';
@@ -29,22 +31,29 @@ export function writeHnsw(path: string, index: HnswIndex): WrittenFile {
 
 /** Reads an HNSW index written by writeHnsw. */
 export function readHnsw(path: string, expect?: { bytes?: number; verifyChecksum?: boolean }): HnswIndex {
-  // The two large arrays are read straight into arrays of their own and the rest section by
-  // section (no buffer of the whole file to copy them out of); each array is its own, so the
-  // graph can grow them.
+  // The two large arrays are left out of the first read and read by the graph straight into
+  // the memory it keeps them in (kernel memory when the kernels are on); the rest is read
+  // section by section (no buffer of the whole file to copy them out of).
   const f = readSectionFile(path, 'HNSW', 1, { ...expect, onDisk: ['vectors', 'links0'] });
   const params = f.meta.params as HnswParams & { metric: DenseMetric };
-  const own = <T extends Float32Array | Int32Array>(name: string, type: new (n: number) => T): T => {
-    const at = f.locate(name, type as unknown as Float32ArrayConstructor);
-    const out = new type(at.length);
-    readSectionInto(at, new Uint8Array(out.buffer, out.byteOffset, out.byteLength));
-    return out;
-  };
+  const count = Number(f.meta.count);
+  const vectors = deferSection(f, 'vectors', Float32Array);
+  const levels = f.get('levels', Uint8Array);
+  const links0 = deferSection(f, 'links0', Int32Array);
+  // The graph sizes its arrays by the node count: sections of other sizes are damage.
+  const expected: Array<[string, number, number]> = [
+    ['vectors', vectors.length, count * params.dim],
+    ['levels', levels.length, count],
+    ['links0', links0.length, count * 2 * params.M],
+  ];
+  for (const [name, length, want] of expected) {
+    if (!Number.isInteger(count) || length !== want) throw new QuarryError('CORRUPT', `section "${name}" holds ${length} values, not ${want} for ${count} nodes`, { file: path }, 'rebuild the index, or restore the collection from a snapshot');
+  }
   const graph = new HnswGraph(params, {
-    count: Number(f.meta.count),
-    vectors: own('vectors', Float32Array),
-    levels: f.get('levels', Uint8Array),
-    links0: own('links0', Int32Array),
+    count,
+    vectors,
+    levels,
+    links0,
     counts0: f.get('counts0', Uint8Array),
     upperStart: f.get('upperStart', Int32Array),
     upperLinks: f.get('upperLinks', Int32Array),

@@ -18,6 +18,7 @@ import type { Bitset } from '../../kernels/bitset.js';
 import { KernelMemory } from '../../kernels/wasm/kernel-memory.js';
 import type { DenseMetric } from '../dense-types.js';
 import type { HnswParams } from './params.js';
+import { DeferredArray } from '../../io/deferred-array.js';
 
 const MAX_LEVEL = 16;
 
@@ -37,6 +38,15 @@ export interface HnswState {
   maxLevel: number;
   rngState: number;
 }
+
+/**
+ * A saved graph's state as a reader hands it over: the two large arrays may
+ * still be in their file, to be read straight into the graph's own memory.
+ */
+export type HnswSavedState = Omit<HnswState, 'vectors' | 'links0'> & {
+  vectors: Float32Array | DeferredArray<Float32Array>;
+  links0: Int32Array | DeferredArray<Int32Array>;
+};
 
 /** An HNSW graph over rows of `dim` floats. */
 export class HnswGraph {
@@ -70,7 +80,7 @@ export class HnswGraph {
   /** Results the layer-0 kernel left in bestD/bestI (sorted), or -1 when `best` holds them. */
   private kernelFound = -1;
 
-  constructor(params: HnswParams, state?: HnswState) {
+  constructor(params: HnswParams, state?: HnswSavedState) {
     this.dim = params.dim;
     this.metric = params.metric;
     this.M = params.M;
@@ -78,7 +88,8 @@ export class HnswGraph {
     this.efConstruction = params.efConstruction;
     this.efSearch = params.efSearch;
     this.mL = 1 / Math.log(Math.max(2, params.M));
-    this.s = state ?? {
+    const deferred = { vectors: state?.vectors instanceof DeferredArray ? state.vectors : null, links0: state?.links0 instanceof DeferredArray ? state.links0 : null };
+    this.s = state !== undefined ? { ...state, vectors: materializeLater(state.vectors, Float32Array), links0: materializeLater(state.links0, Int32Array) } : {
       count: 0,
       vectors: new Float32Array(1024 * params.dim),
       levels: new Uint8Array(1024),
@@ -93,7 +104,7 @@ export class HnswGraph {
       maxLevel: -1,
       rngState: params.seed >>> 0 || 1,
     };
-    this.place(this.s.levels.length);
+    this.place(this.s.levels.length, deferred);
   }
 
   /**
@@ -101,7 +112,7 @@ export class HnswGraph {
    * kernel memory with room for `capacity` nodes (one copy per growth step, amortized
    * by doubling), or grows them as JavaScript arrays when the kernels are off.
    */
-  private place(capacity: number): void {
+  private place(capacity: number, deferred?: { vectors: DeferredArray<Float32Array> | null; links0: DeferredArray<Int32Array> | null }): void {
     const s = this.s;
     const { dim, M0 } = this;
     const maxEf = this.maxKernelEf();
@@ -120,6 +131,7 @@ export class HnswGraph {
       if (s.counts0.length < capacity) s.counts0 = moveInto(s.counts0, new Uint8Array(capacity));
       if (s.deleted.length < capacity) s.deleted = moveInto(s.deleted, new Uint8Array(capacity));
       if (stamp.length < capacity) this.stamp = moveInto(stamp, new Uint16Array(capacity));
+      fillDeferred(s, deferred);
       return;
     }
     s.vectors = moveInto(s.vectors, mem.array(Float32Array, capacity * dim));
@@ -127,6 +139,7 @@ export class HnswGraph {
     s.counts0 = moveInto(s.counts0, mem.array(Uint8Array, capacity));
     s.deleted = moveInto(s.deleted, mem.array(Uint8Array, capacity));
     this.stamp = moveInto(stamp, mem.array(Uint16Array, capacity));
+    fillDeferred(s, deferred);
     this.candD = mem.array(Float32Array, capacity);
     this.candI = mem.array(Int32Array, capacity);
     mem.reserveScratch(scratch);
@@ -543,4 +556,15 @@ export class HnswGraph {
     }
     return gone.size;
   }
+}
+
+/** An empty stand-in for an array still in its file (place() reads it in), or the array itself. */
+function materializeLater<T extends Float32Array | Int32Array>(a: T | DeferredArray<T>, type: new (n: number) => T): T {
+  return a instanceof DeferredArray ? new type(0) : a;
+}
+
+/** Reads arrays still in their file into the front of the graph's arrays, which place() sized for them. */
+function fillDeferred(s: HnswState, deferred: { vectors: DeferredArray<Float32Array> | null; links0: DeferredArray<Int32Array> | null } | undefined): void {
+  deferred?.vectors?.fill(s.vectors.subarray(0, deferred.vectors.length));
+  deferred?.links0?.fill(s.links0.subarray(0, deferred.links0.length));
 }
