@@ -82,14 +82,10 @@ if (engine === 'quarry-flat') {
   const noOffsets = new BinaryIndex(idx.binarizer, idx.codes, idx.normsSq, idx.floats, idx.params, idx.corrections, idx.assign, null, idx.rotation);
   // and 1-bit codes of the rows themselves, not of their random rotation
   const unrotated = buildBinary(ds.base, { dim, metric: 'cosine', planes: 1, rotate: false });
-  // and 1-bit codes of wider embeddings: 32 and 64 more signs per row than the default
-  const signs = Math.ceil(dim / 32) * 32;
-  const wider = [32, 64].map((more) => buildBinary(ds.base, { dim, metric: 'cosine', planes: 1, signs: signs + more }));
   points = [
     ...sweep([0, 5, 10, 20, 30], (r) => `1-bit, rescore ${r}k`, (q, r) => idx.search(q, 10, { rescore: r }).ids),
     ...sweep([10], (r) => `1-bit without centre offsets, rescore ${r}k`, (q, r) => noOffsets.search(q, 10, { rescore: r }).ids),
     ...sweep([10, 20, 30], (r) => `1-bit unrotated, rescore ${r}k`, (q, r) => unrotated.search(q, 10, { rescore: r }).ids),
-    ...wider.flatMap((w) => sweep([5, 10], (r) => `1-bit, ${w.params.signs} signs (${w.codeBytes / w.size} B), rescore ${r}k`, (q, r) => w.search(q, 10, { rescore: r }).ids)),
     ...sweep([10], (r) => `1-bit mean-centred, rescore ${r}k`, (q, r) => mean.search(q, 10, { rescore: r }).ids),
     ...sweep([10], (r) => `1-bit mean-centred uncorrected, rescore ${r}k`, (q, r) => plain.search(q, 10, { rescore: r }).ids),
     ...sweep([5, 10], (r) => `2-plane, rescore ${r}k`, (q, r) => idx2.search(q, 10, { rescore: r }).ids),

@@ -22,7 +22,7 @@ export const FAMILY_PARAMS: Readonly<Record<DenseFamily, readonly string[]>> = {
   flat: [],
   hnsw: ['M', 'efConstruction', 'efSearch', 'seed'],
   int8: ['quantile', 'rescore'],
-  binary: ['planes', 'queryBits', 'rescore', 'centroids', 'signs', 'seed'],
+  binary: ['planes', 'queryBits', 'rescore', 'centroids', 'seed'],
   ivfpq: ['nlist', 'nprobe', 'm', 'rescore', 'seed'],
 };
 

@@ -158,21 +158,6 @@ describe('binary', () => {
     // measured: 0.871 against 0.841 (seed 42)
     expect(shallow(one)).toBeGreaterThan(shallow(unrotated) + 0.015);
   });
-  it('more signs per row (a wider embedding, more bytes) pick better candidates', () => {
-    const wide = buildBinary(base.data, { dim: base.dim, metric: 'cosine', planes: 1, signs: 192 });
-    expect(wide.binarizer.dim).toBe(192);
-    expect(wide.codeBytes).toBe(base.rows * 24);
-    const shallow = (idx: BinaryIndex): number => recall(idx.searchBatch(queries.data, 10, { rescore: 2 }).map((h) => h.ids));
-    expect(shallow(wide)).toBeGreaterThan(shallow(one) + 0.02);
-    const path = join(dir, 'wide.bin');
-    writeBinary(path, wide);
-    const q = queries.data.subarray(0, base.dim);
-    expect(Array.from(readBinary(path).search(q, 10).ids)).toEqual(Array.from(wide.search(q, 10).ids));
-  });
-  it('rejects signs below dim, or other than dim without rotation', () => {
-    expect(() => buildBinary(base.data, { dim: base.dim, metric: 'cosine', signs: 64 })).toThrow(/signs: signs must be an integer from dim \(100\) to 65536, got 64/);
-    expect(() => buildBinary(base.data, { dim: base.dim, metric: 'cosine', signs: 128, rotate: false })).toThrow(/signs other than dim \(100\) need rotate: true/);
-  });
   it('rejects a rotate that is not a boolean, and a file whose rotation has the wrong size', () => {
     expect(() => buildBinary(base.data, { dim: base.dim, metric: 'cosine', rotate: 1 as unknown as boolean })).toThrow(/rotate must be true or false/);
     const path = join(dir, 'bad-rotation.bin');

@@ -12,14 +12,11 @@ import { BinaryIndex } from './search.js';
 export function buildBinary(vectors: Float32Array, params: Partial<BinaryParams> & Pick<BinaryParams, 'dim' | 'metric'>, keepFloats = true): BinaryIndex {
   if (vectors.length % params.dim !== 0) throw new QuarryError('BAD_INPUT', `${vectors.length} values are not whole ${params.dim}-d rows`, { field: 'vectors' });
   const n = vectors.length / params.dim;
-  const rotate = params.rotate ?? BINARY_DEFAULTS.rotate;
-  const p: BinaryParams = { ...BINARY_DEFAULTS, centroids: defaultBinaryCentroids(n), signs: codedDimensions(params.dim, rotate === true), ...params };
+  const p: BinaryParams = { ...BINARY_DEFAULTS, centroids: defaultBinaryCentroids(n), ...params };
   if (!Number.isInteger(p.planes) || p.planes < 1 || p.planes > 8) throw new QuarryError('BAD_ARGUMENT', 'planes must be 1..8', { field: 'planes' });
   if (!Number.isInteger(p.queryBits) || p.queryBits < 1 || p.queryBits > 8) throw new QuarryError('BAD_ARGUMENT', 'queryBits must be 1..8', { field: 'queryBits' });
   if (p.correction !== 'vector' && p.correction !== 'none') throw new QuarryError('BAD_ARGUMENT', `correction must be "vector" or "none", not ${JSON.stringify(p.correction)}`, { field: 'correction' });
   if (typeof p.rotate !== 'boolean') throw new QuarryError('BAD_ARGUMENT', `rotate must be true or false, not ${JSON.stringify(p.rotate)}`, { field: 'rotate' });
-  if (!Number.isInteger(p.signs) || p.signs < p.dim || p.signs > 65536) throw new QuarryError('BAD_ARGUMENT', `signs must be an integer from dim (${p.dim}) to 65536, got ${p.signs}`, { field: 'signs' });
-  if (!p.rotate && p.signs !== p.dim) throw new QuarryError('BAD_ARGUMENT', `signs other than dim (${p.dim}) need rotate: true`, { field: 'signs' });
   if (!Number.isInteger(p.centroids) || p.centroids < 0 || p.centroids > 65535) throw new QuarryError('BAD_ARGUMENT', `centroids must be an integer in 0..65535, got ${p.centroids}`, { field: 'centroids' });
   // k-means needs at least as many rows as centroids; with fewer rows, fewer centres.
   p.centroids = Math.min(p.centroids, n);
@@ -37,7 +34,7 @@ export function buildBinary(vectors: Float32Array, params: Partial<BinaryParams>
   // Centroids are fitted on the rows; the codes (and so the centres they are
   // residuals from) live in the rotated space, where inner products are the same.
   const dim = p.dim;
-  const codeDim = p.signs;
+  const codeDim = codedDimensions(dim, p.rotate);
   const rotation = p.rotate ? Float32Array.from(randomOrthonormalColumns(codeDim, dim, (p.seed ^ 0x5bd1e995) >>> 0)) : null;
   const embedding = rotation === null ? null : new RowEmbedding(rotation, codeDim, dim);
   const read: RowReader = embedding === null ? (r, out) => out.set(rows.subarray(r * dim, (r + 1) * dim)) : (r, out) => embedding.embed(rows, r * dim, out);

@@ -36,9 +36,7 @@ export function readBinary(path: string, expect?: CompressedReadOptions): Binary
   // Files written before rotations existed code the rows themselves.
   const params = { correction: 'none', centroids: 0, seed: 42, rotate: false, ...(f.meta.params as Partial<BinaryParams>) } as BinaryParams;
   const rotation = f.has('rotation') ? f.get('rotation', Float32Array).slice() : null;
-  // Files written before signs were a parameter have the default number.
-  params.signs ??= codedDimensions(params.dim, rotation !== null);
-  const codedDim = rotation === null ? params.dim : params.signs;
+  const codedDim = codedDimensions(params.dim, rotation !== null);
   if (rotation !== null && rotation.length !== codedDim * params.dim) {
     throw new QuarryError('CORRUPT', `the rotation holds ${rotation.length} values, not ${codedDim} x ${params.dim}`, { file: path, field: 'rotation' }, 'rebuild the index');
   }

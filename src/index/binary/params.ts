@@ -38,13 +38,6 @@ export interface BinaryParams {
    * GloVe). Same code size; one small matrix product per query.
    */
   rotate: boolean;
-  /**
-   * Signs per bit plane, i.e. the dimensions rows are embedded into before
-   * coding (with `rotate`; at least dim). Default: dim rounded up to a multiple
-   * of 32, the bits the codes take anyway. More signs estimate better at
-   * proportionally more bytes: 1 bit per dimension is signs = dim.
-   */
-  signs: number;
   /** Seed of the k-means centroids and of the rotation. */
   seed: number;
 }
@@ -57,7 +50,7 @@ export function defaultBinaryCentroids(n: number): number {
 /** Defaults: 1 plane, 4-bit query weights, rescoring 10 x k candidates, per-vector correction, rotated (centroids: see defaultBinaryCentroids). */
 export const BINARY_DEFAULTS = { planes: 1, queryBits: 4, rescore: 10, correction: 'vector', rotate: true, seed: 42 } as const;
 
-/** The default signs per plane: dim, or with `rotate` every bit of dim's code words. */
+/** Dimensions a binary index codes: dim, or with `rotate` every bit of dim's code words. */
 export function codedDimensions(dim: number, rotate: boolean): number {
   return rotate ? Math.ceil(dim / 32) * 32 : dim;
 }
