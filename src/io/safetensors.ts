@@ -113,13 +113,13 @@ export function readSafeTensors(path: string): SafeTensors {
   };
 }
 
-/** The bytes of a safetensors file holding float32 tensors (in the given order) and string metadata. */
-export function encodeSafeTensors(tensors: Record<string, { shape: number[]; data: Float32Array }>, metadata: Record<string, string> = {}): Buffer {
+/** The bytes of a safetensors file holding float32 (F32) and int32 (I32) tensors, in the given order, and string metadata. */
+export function encodeSafeTensors(tensors: Record<string, { shape: number[]; data: Float32Array | Int32Array }>, metadata: Record<string, string> = {}): Buffer {
   const header: Record<string, unknown> = { __metadata__: metadata };
   let offset = 0;
   for (const [name, t] of Object.entries(tensors)) {
     if (t.shape.reduce((a, b) => a * b, 1) !== t.data.length) throw new Error(`tensor ${name}: shape ${t.shape.join('x')} does not hold ${t.data.length} values`);
-    header[name] = { dtype: 'F32', shape: t.shape, data_offsets: [offset, offset + 4 * t.data.length] };
+    header[name] = { dtype: t.data instanceof Int32Array ? 'I32' : 'F32', shape: t.shape, data_offsets: [offset, offset + 4 * t.data.length] };
     offset += 4 * t.data.length;
   }
   // the header is padded with spaces to a multiple of 8 bytes, as the format recommends
@@ -131,7 +131,8 @@ export function encodeSafeTensors(tensors: Record<string, { shape: number[]; dat
   headerBytes.copy(out, 8);
   let at = 8 + headerBytes.length;
   for (const t of Object.values(tensors)) {
-    for (let i = 0; i < t.data.length; i++) out.writeFloatLE(t.data[i]!, at + 4 * i);
+    if (t.data instanceof Int32Array) for (let i = 0; i < t.data.length; i++) out.writeInt32LE(t.data[i]!, at + 4 * i);
+    else for (let i = 0; i < t.data.length; i++) out.writeFloatLE(t.data[i]!, at + 4 * i);
     at += 4 * t.data.length;
   }
   return out;

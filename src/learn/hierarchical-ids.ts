@@ -136,6 +136,12 @@ export function fitHierarchicalIds(data: Float32Array, dim: number, options: Hie
       stack.push({ rows: members[c]!, path: [...path, c], attach: (child) => (node.children[c] = child) });
     }
   }
+  return { ...idsFromLeaves(leafPath, leafOf, positionInLeaf, largestLeaf), tree: root };
+}
+
+/** Every row's id from its leaf's path and its position in the leaf. */
+function idsFromLeaves(leafPath: number[][], leafOf: Int32Array, positionInLeaf: Int32Array, largestLeaf: number): Omit<HierarchicalIds, 'tree'> {
+  const n = leafOf.length;
   const offsets = new Uint32Array(n + 1);
   for (let r = 0; r < n; r++) offsets[r + 1] = offsets[r]! + leafPath[leafOf[r]!]!.length + 1;
   const tokens = new Uint32Array(offsets[n]!);
@@ -146,12 +152,83 @@ export function fitHierarchicalIds(data: Float32Array, dim: number, options: Hie
     tokens[offsets[r]! + path.length] = positionInLeaf[r]!;
     if (path.length + 1 > longestId) longestId = path.length + 1;
   }
-  return {
-    offsets,
-    tokens,
-    tree: root,
-    stats: { rows: n, leaves: leafPath.length, largestLeaf, longestId, meanIdLength: n === 0 ? 0 : offsets[n]! / n },
-  };
+  return { offsets, tokens, stats: { rows: n, leaves: leafPath.length, largestLeaf, longestId, meanIdLength: n === 0 ? 0 : offsets[n]! / n } };
+}
+
+/**
+ * Ids of rows in a tree fitted before (e.g. read back with readHierarchy): each
+ * row descends to the nearest centroid at every split (among clusters that got
+ * rows), the same assignment the fit made, and is numbered in its leaf in input
+ * order. Coding the fitted rows again, in their order, with new rows after
+ * them, gives every fitted row the id the fit gave it (except rows k-means
+ * could not tell apart, which the fit cut into runs) and the new rows the next
+ * positions of their leaves. Leaves may grow past the fit's leaf size.
+ * `stats.leaves` counts the leaves that got rows.
+ */
+export function codeHierarchicalIds(tree: HierarchyNode, data: Float32Array, dim: number, onRows?: (placed: number, total: number) => void): HierarchicalIds {
+  if (!Number.isInteger(dim) || dim < 1 || data.length % dim !== 0) {
+    throw new QuarryError('BAD_ARGUMENT', `the data length (${data.length}) is not a multiple of the dimension (${dim})`, { field: 'dim' });
+  }
+  if (tree.centroids !== null && tree.centroids.length !== tree.children.length * dim) {
+    throw new QuarryError('BAD_ARGUMENT', `the tree's centroids have ${tree.centroids.length / tree.children.length} dimensions, the rows ${dim}`, { field: 'dim' });
+  }
+  const n = data.length / dim;
+  const leafPath: number[][] = [];
+  const leafOf = new Int32Array(n);
+  const positionInLeaf = new Int32Array(n);
+  const all = new Int32Array(n);
+  for (let r = 0; r < n; r++) all[r] = r;
+  const stack: Array<{ rows: Int32Array; path: number[]; node: HierarchyNode }> = [{ rows: all, path: [], node: tree }];
+  let placed = 0;
+  let largestLeaf = 0;
+  while (stack.length > 0) {
+    const { rows, path, node } = stack.pop()!;
+    const m = rows.length;
+    if (node.centroids === null) {
+      const leaf = leafPath.push(path) - 1;
+      for (let i = 0; i < m; i++) {
+        leafOf[rows[i]!] = leaf;
+        positionInLeaf[rows[i]!] = i;
+      }
+      largestLeaf = Math.max(largestLeaf, m);
+      placed += m;
+      onRows?.(placed, n);
+      continue;
+    }
+    const k = node.children.length;
+    const sub = new Float32Array(m * dim);
+    for (let i = 0; i < m; i++) sub.set(data.subarray(rows[i]! * dim, (rows[i]! + 1) * dim), i * dim);
+    // the same nearest-centroid assignment as the fit's (same kernel, same centroids)
+    const assign = new Int32Array(m);
+    new NearestCentroids(sub, dim, k * dim).assign(0, dim, node.centroids, k, assign, new Float32Array(m));
+    for (let i = 0; i < m; i++) if (node.children[assign[i]!] === null) assign[i] = nearestLiveChild(node, sub, i * dim, dim);
+    const sizes = new Int32Array(k);
+    for (let i = 0; i < m; i++) sizes[assign[i]!]!++;
+    const members = Array.from(sizes, (sz) => new Int32Array(sz));
+    const fill = new Int32Array(k);
+    for (let i = 0; i < m; i++) members[assign[i]!]![fill[assign[i]!]!++] = rows[i]!;
+    for (let c = k - 1; c >= 0; c--) if (sizes[c]! > 0) stack.push({ rows: members[c]!, path: [...path, c], node: node.children[c]! });
+  }
+  return { ...idsFromLeaves(leafPath, leafOf, positionInLeaf, largestLeaf), tree };
+}
+
+/** The nearest centroid of a split among the clusters that got rows. */
+function nearestLiveChild(node: HierarchyNode, v: Float32Array, off: number, dim: number): number {
+  let best = -1;
+  let bestD = Infinity;
+  for (let c = 0; c < node.children.length; c++) {
+    if (node.children[c] === null) continue;
+    let d = 0;
+    for (let j = 0; j < dim; j++) {
+      const x = v[off + j]! - node.centroids![c * dim + j]!;
+      d += x * x;
+    }
+    if (d < bestD) {
+      bestD = d;
+      best = c;
+    }
+  }
+  return best;
 }
 
 /**
@@ -164,20 +241,7 @@ export function routeHierarchical(tree: HierarchyNode, vector: Float32Array): nu
   let node = tree;
   const dim = vector.length;
   while (node.centroids !== null) {
-    let best = -1;
-    let bestD = Infinity;
-    for (let c = 0; c < node.children.length; c++) {
-      if (node.children[c] === null) continue;
-      let d = 0;
-      for (let j = 0; j < dim; j++) {
-        const x = vector[j]! - node.centroids[c * dim + j]!;
-        d += x * x;
-      }
-      if (d < bestD) {
-        bestD = d;
-        best = c;
-      }
-    }
+    const best = nearestLiveChild(node, vector, 0, dim);
     path.push(best);
     node = node.children[best]!;
   }

@@ -21,7 +21,8 @@ export {
   type ResidualCodes,
 } from './residual-quantizer.js';
 export { readResidualQuantizer, writeResidualQuantizer } from './residual-quantizer-file.js';
-export { fitHierarchicalIds, routeHierarchical, type HierarchicalIds, type HierarchicalIdOptions, type HierarchicalIdStats, type HierarchyNode } from './hierarchical-ids.js';
+export { codeHierarchicalIds, fitHierarchicalIds, routeHierarchical, type HierarchicalIds, type HierarchicalIdOptions, type HierarchicalIdStats, type HierarchyNode } from './hierarchical-ids.js';
+export { readHierarchy, writeHierarchy } from './hierarchical-ids-file.js';
 export { fitDriftAdapter, applyDriftAdapter, DRIFT_ADAPTER_KINDS, type DriftAdapter, type DriftAdapterKind, type DriftAdapterOptions } from './drift-adapter.js';
 export { symmetricEigen, type SymmetricEigen } from './symmetric-eigen.js';
 export { normalizeRows } from '../kernels/dense-distance.js';

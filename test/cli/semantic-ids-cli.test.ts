@@ -83,6 +83,46 @@ describe('quarry semantic-ids', () => {
     expect(Math.max(...perCluster.values())).toBeLessThanOrEqual(50);
   });
 
+  it('saves the DSI cluster tree and codes old and new vectors in it: old rows keep their ids', () => {
+    const h = join(dir, 'dsi-fit.jsonl');
+    const tree = join(dir, 'dsi.safetensors');
+    const base = readFvecs(glove);
+    const fit = quarry(['semantic-ids', '--vectors', glove, '--normalize', '--method', 'hierarchical', '--output', h, '--save-tree', tree, '--json', '--quiet']);
+    expect(fit.status).toBe(0);
+    expect(JSON.parse(fit.stdout)).toMatchObject({ method: 'hierarchical', savedTree: tree, rows: 10000 });
+    const more = join(dir, 'dsi-more.fvecs');
+    const all = new Float32Array(base.data.length + 3 * base.dim);
+    all.set(base.data);
+    all.set(base.data.subarray(0, 3 * base.dim).map((v) => v * 2), base.data.length); // rows 0-2 again, longer
+    writeFileSync(more, encodeFvecs(all, base.dim));
+    const r = quarry(['semantic-ids', '--vectors', more, '--normalize', '--method', 'hierarchical', '--tree', tree, '--quiet']);
+    expect(r.status).toBe(0);
+    expect(r.stderr).toMatch(/^10,003 vectors from .*dsi-more\.fvecs coded in the clusters of .*dsi\.safetensors: /);
+    const before = parseLines(readFileSync(h, 'utf8'));
+    const after = parseLines(r.stdout);
+    expect(after.slice(0, 10000).map((l) => l.semanticId)).toEqual(before.map((l) => l.semanticId));
+    for (let i = 0; i < 3; i++) {
+      // the same direction lands in the same cluster, at a later position
+      const old = before[i]!.semanticId;
+      const now = after[10000 + i]!.semanticId;
+      expect(now.slice(0, -1)).toEqual(old.slice(0, -1));
+      expect(now[now.length - 1]).toBeGreaterThan(old[old.length - 1]!);
+    }
+    const cases: [string[], RegExp][] = [
+      [['semantic-ids', '--vectors', glove, '--method', 'hierarchical', '--tree', tree, '--branching', '4'], /--tree: cannot be combined with --branching \(a saved tree has its own clusters\)/],
+      [['semantic-ids', '--vectors', glove, '--tree', tree], /--tree: applies only with --method hierarchical/],
+      [['semantic-ids', '--vectors', glove, '--method', 'hierarchical', '--tree', rq], /rq\.npy: (too short|header length|header is not JSON)/],
+    ];
+    const small = join(dir, 'small3.fvecs');
+    writeFileSync(small, encodeFvecs(new Float32Array(8 * 3).fill(1), 3));
+    cases.push([['semantic-ids', '--vectors', small, '--method', 'hierarchical', '--tree', tree], /--tree: the tree clusters 100-d vectors, the input has 3 dimensions/]);
+    for (const [args, message] of cases) {
+      const bad = quarry(args);
+      expect(bad.status, args.join(' ')).not.toBe(0);
+      expect(bad.stderr, args.join(' ')).toMatch(message);
+    }
+  });
+
   it('reports bad input naming the flag or file, and exits non-zero', () => {
     const cases: [string[], RegExp][] = [
       [['semantic-ids', idx, '--field', 'nope'], /^quarry: --field: "nope" is not a dense field \(dense fields: emb\)/],

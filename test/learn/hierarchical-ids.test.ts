@@ -1,6 +1,11 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { fitHierarchicalIds, routeHierarchical } from '../../src/learn/hierarchical-ids.js';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { codeHierarchicalIds, fitHierarchicalIds, routeHierarchical } from '../../src/learn/hierarchical-ids.js';
+import { readHierarchy, writeHierarchy } from '../../src/learn/hierarchical-ids-file.js';
+import { encodeSafeTensors, readSafeTensors } from '../../src/io/safetensors.js';
+import { tempDir } from '../helpers/temp-dir.js';
 import { normalizeRows } from '../../src/kernels/dense-distance.js';
 import { errorOf } from '../helpers/errors.js';
 import { loadGlove10k } from '../helpers/glove.js';
@@ -16,6 +21,8 @@ function randomRows(n: number, dim: number, seed: number): Float32Array {
   }
   return out;
 }
+
+const dir = tempDir();
 
 function idOf(ids: { offsets: Uint32Array; tokens: Uint32Array }, r: number): number[] {
   return Array.from(ids.tokens.subarray(ids.offsets[r]!, ids.offsets[r + 1]!));
@@ -76,6 +83,72 @@ describe('hierarchical (DSI) ids', () => {
     }
     expect(shared).toBeGreaterThan(0.6);
     expect(shared).toBeGreaterThan(3 * chance);
+  });
+
+  it('coding the fitted rows in a saved tree gives them their ids; new rows after them take the next positions (property)', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 300 }), fc.integer({ min: 0, max: 40 }), fc.integer({ min: 1, max: 5 }), fc.integer({ min: 2, max: 5 }), fc.integer({ min: 1, max: 20 }), fc.integer(), (n, extra, dim, branching, leafSize, seed) => {
+        const rows = randomRows(n, dim, seed);
+        const fitted = fitHierarchicalIds(rows, dim, { branching, leafSize, seed, iterations: 5 });
+        const path = join(dir, 'tree.safetensors');
+        writeHierarchy(path, fitted.tree, dim);
+        const saved = readHierarchy(path);
+        expect(saved.dim).toBe(dim);
+        const more = randomRows(extra, dim, seed + 1);
+        const all = new Float32Array(rows.length + more.length);
+        all.set(rows);
+        all.set(more, rows.length);
+        const coded = codeHierarchicalIds(saved.tree, all, dim);
+        const fittedIds = Array.from({ length: n }, (_, r) => idOf(fitted, r).join('.'));
+        const codedIds = Array.from({ length: n + extra }, (_, r) => idOf(coded, r).join('.'));
+        expect(codedIds.slice(0, n)).toEqual(fittedIds);
+        expect(new Set(codedIds).size).toBe(n + extra);
+        // a new row's path is where routing one vector leads, and its position follows its leaf's fitted rows
+        for (let r = n; r < n + extra; r++) {
+          const id = idOf(coded, r);
+          const leafPath = id.slice(0, -1);
+          expect(leafPath).toEqual(routeHierarchical(saved.tree, all.subarray(r * dim, (r + 1) * dim)));
+          const before = codedIds.slice(0, r).filter((other) => other.split('.').slice(0, -1).join('.') === leafPath.join('.')).length;
+          expect(id[id.length - 1]).toBe(before);
+        }
+      }),
+      { numRuns: 40 },
+    );
+  });
+
+  it('a saved tree of real GloVe clusters codes the fitted words into their ids', () => {
+    const { base } = loadGlove10k('angular');
+    const rows = base.data.slice();
+    normalizeRows(rows, base.dim);
+    const fitted = fitHierarchicalIds(rows, base.dim, { branching: 10, leafSize: 100 });
+    const path = join(dir, 'glove-tree.safetensors');
+    writeHierarchy(path, fitted.tree, base.dim);
+    const coded = codeHierarchicalIds(readHierarchy(path).tree, rows, base.dim);
+    expect(Array.from(coded.tokens)).toEqual(Array.from(fitted.tokens));
+    expect(coded.stats).toEqual(fitted.stats);
+  });
+
+  it('refuses tree files that are not trees, naming the file', () => {
+    const rows = randomRows(60, 2, 3);
+    const fitted = fitHierarchicalIds(rows, 2, { branching: 3, leafSize: 5 });
+    const good = join(dir, 'good.safetensors');
+    writeHierarchy(good, fitted.tree, 2);
+    const f = readSafeTensors(good);
+    const tensors = Object.fromEntries(f.names.map((name) => [name, { shape: f.info(name)!.shape, data: f.info(name)!.dtype === 'I32' ? f.ints(name) : f.floats(name) }]));
+    const variant = (name: string, change: (t: typeof tensors) => void, metadata: Record<string, string> = f.metadata): string => {
+      const copy = structuredClone(tensors);
+      change(copy);
+      const path = join(dir, `${name}.safetensors`);
+      writeFileSync(path, encodeSafeTensors(copy, metadata));
+      return path;
+    };
+    const backwards = variant('backwards', (t) => (t.child!.data[0] = 0));
+    expect(() => readHierarchy(backwards)).toThrow(/backwards\.safetensors: node 0 leads to node 0, which is not a later node/);
+    const shortCentroids = variant('short', (t) => (t.centroids = { shape: [1, 2], data: new Float32Array(2) }));
+    expect(() => readHierarchy(shortCentroids)).toThrow(/short\.safetensors: centroids hold 2 values, not \d+ rows of 2/);
+    const notTree = variant('other', () => undefined, { kind: 'something-else', dim: '2' });
+    expect(() => readHierarchy(notTree)).toThrow(/other\.safetensors: not a DSI cluster tree/);
+    expect(() => codeHierarchicalIds(fitted.tree, new Float32Array(9), 3)).toThrow(/the tree's centroids have 2 dimensions, the rows 3/);
   });
 
   it('rejects bad settings with the field named', () => {

@@ -9,7 +9,8 @@ import { Collection } from '../../collection/index.js';
 import { ioError } from '../../io/atomic-file.js';
 import { QuarryError } from '../../io/quarry-error.js';
 import { readResidualQuantizer, writeResidualQuantizer } from '../../learn/residual-quantizer-file.js';
-import { fitHierarchicalIds, type HierarchicalIds } from '../../learn/hierarchical-ids.js';
+import { codeHierarchicalIds, fitHierarchicalIds, type HierarchicalIds } from '../../learn/hierarchical-ids.js';
+import { readHierarchy, writeHierarchy } from '../../learn/hierarchical-ids-file.js';
 import { normalizeRows } from '../../kernels/dense-distance.js';
 import { fitSemanticIds, type SemanticIds } from '../../learn/semantic-ids.js';
 import { checkOptionScopes, givenOnCommandLine, type OptionScope } from '../option-scope.js';
@@ -31,6 +32,8 @@ interface SemanticIdFlags {
   normalize?: boolean;
   quantizer?: string;
   saveQuantizer?: string;
+  tree?: string;
+  saveTree?: string;
   method: string;
   branching: number;
   leafSize: number;
@@ -45,6 +48,7 @@ const SCOPES: readonly OptionScope[] = [
   { option: 'dim', with: ['vectors'] },
   { option: 'ids', with: ['vectors'], hint: 'a collection has its own ids' },
   { option: 'quantizer', without: ['levels', 'codebook', 'iterations', 'trainRows', 'seed', 'saveQuantizer'], hint: 'a saved quantizer has its own codebooks' },
+  { option: 'tree', without: ['branching', 'leafSize', 'iterations', 'trainRows', 'seed', 'saveTree'], hint: 'a saved tree has its own clusters' },
 ];
 
 /** The vectors to code and their ids: a collection's dense field or a vector file. */
@@ -110,7 +114,7 @@ function asFlagError(e: unknown): unknown {
 /** Options that belong to one method only. */
 const METHOD_OPTIONS: Readonly<Record<string, readonly string[]>> = {
   residual: ['levels', 'codebook', 'quantizer', 'saveQuantizer'],
-  hierarchical: ['branching', 'leafSize'],
+  hierarchical: ['branching', 'leafSize', 'tree', 'saveTree'],
 };
 
 /** What the methods give back: every row's tokens and a summary. */
@@ -153,22 +157,33 @@ function assignHierarchical(input: ReturnType<typeof loadInput>, flags: Semantic
     rows = rows.slice();
     normalizeRows(rows, input.dim);
   }
-  const progress = createProgress('clustering', input.ids.length, 'vectors', flags.quiet ?? false);
+  const saved = flags.tree === undefined ? undefined : readHierarchy(flags.tree);
+  if (saved !== undefined && saved.dim !== input.dim) {
+    throw new QuarryError('BAD_ARGUMENT', `the tree clusters ${saved.dim}-d vectors, the input has ${input.dim} dimensions`, { field: '--tree' }, 'code vectors of the model the tree was fitted on');
+  }
+  const progress = createProgress(saved === undefined ? 'clustering' : 'coding', input.ids.length, 'vectors', flags.quiet ?? false);
   let ids: HierarchicalIds;
   try {
-    ids = fitHierarchicalIds(rows, input.dim, { branching: flags.branching, leafSize: flags.leafSize, seed: flags.seed, iterations: flags.iterations, maxTrainRows: flags.trainRows }, (placed) =>
-      progress.update(placed, placed),
-    );
+    const onRows = (placed: number): void => progress.update(placed, placed);
+    ids =
+      saved === undefined
+        ? fitHierarchicalIds(rows, input.dim, { branching: flags.branching, leafSize: flags.leafSize, seed: flags.seed, iterations: flags.iterations, maxTrainRows: flags.trainRows }, onRows)
+        : codeHierarchicalIds(saved.tree, rows, input.dim, onRows);
   } finally {
     progress.stop();
   }
+  if (flags.saveTree !== undefined) writeHierarchy(flags.saveTree, ids.tree, input.dim);
   const s = ids.stats;
+  const ways = saved === undefined ? { branching: flags.branching, leafSize: flags.leafSize } : { tree: flags.tree };
   return {
     tokensOf: (r) => ids.tokens.subarray(ids.offsets[r]!, ids.offsets[r + 1]!),
-    summary: { method: 'hierarchical', branching: flags.branching, leafSize: flags.leafSize, ...s },
+    summary: { method: 'hierarchical', ...ways, ...s, ...(flags.saveTree === undefined ? {} : { savedTree: flags.saveTree }) },
     text: (summary) =>
-      `${s.rows.toLocaleString('en-US')} vectors from ${String(summary.source)}: ${s.leaves.toLocaleString('en-US')} clusters of at most ${flags.leafSize} (largest ${s.largestLeaf}), ` +
-      `split ${flags.branching} ways; ids of ${s.meanIdLength.toFixed(2)} tokens on average, ${s.longestId} at most (the last: position in the cluster)\n`,
+      saved === undefined
+        ? `${s.rows.toLocaleString('en-US')} vectors from ${String(summary.source)}: ${s.leaves.toLocaleString('en-US')} clusters of at most ${flags.leafSize} (largest ${s.largestLeaf}), ` +
+          `split ${flags.branching} ways; ids of ${s.meanIdLength.toFixed(2)} tokens on average, ${s.longestId} at most (the last: position in the cluster)\n`
+        : `${s.rows.toLocaleString('en-US')} vectors from ${String(summary.source)} coded in the clusters of ${flags.tree}: ${s.leaves.toLocaleString('en-US')} clusters reached (largest ${s.largestLeaf}); ` +
+          `ids of ${s.meanIdLength.toFixed(2)} tokens on average, ${s.longestId} at most (the last: position in the cluster)\n`,
   };
 }
 
@@ -194,6 +209,8 @@ export function registerSemanticIds(program: Command): void {
     .option('--normalize', 'scale vectors to unit length first (cosine fields are stored normalized already)')
     .option('--quantizer <file>', 'residual: code with saved codebooks (.npy of shape levels x codebook x dim) instead of fitting')
     .option('--save-quantizer <file>', 'residual: write the fitted codebooks as .npy (np.load gives levels x codebook x dim)')
+    .option('--tree <file>', 'hierarchical: code with a saved cluster tree (.safetensors) instead of clustering')
+    .option('--save-tree <file>', 'hierarchical: write the cluster tree (.safetensors), to code new vectors in it later with --tree')
     .option('--output <file>', 'write the ids as JSONL here (default: standard output, with the summary on standard error)')
     .option('--json', 'print the summary as JSON')
     .option('--quiet', 'no progress bar')
@@ -201,12 +218,16 @@ export function registerSemanticIds(program: Command): void {
 Example:
   $ quarry semantic-ids ./msmarco --field emb --levels 3 --codebook 256 --output ids.jsonl --save-quantizer rq.npy
   $ quarry semantic-ids --vectors all-docs.npy --ids all-ids.txt --quantizer rq.npy --normalize > ids.jsonl
-  $ quarry semantic-ids ./msmarco --field emb --method hierarchical --branching 10 --leaf-size 100 --output dsi-ids.jsonl
+  $ quarry semantic-ids ./msmarco --field emb --method hierarchical --branching 10 --leaf-size 100 --output dsi-ids.jsonl --save-tree dsi.safetensors
+  $ quarry semantic-ids --vectors all-docs.npy --ids all-ids.txt --method hierarchical --tree dsi.safetensors > dsi-ids.jsonl
 Each line of the output: {"id":"D42","semanticId":[17,203,88,0]}. With residual codes the last
 token tells apart documents whose codewords all coincide, numbered in input order: coding old and
 new vectors together with the saved codebooks (--quantizer), new rows after the old, leaves every
-old id unchanged (unless an earlier row with the same codewords was removed). Hierarchical ids are
-assigned to the whole set at once and change when it is clustered again.`)
+old id unchanged (unless an earlier row with the same codewords was removed). Hierarchical ids
+work the same way with a saved tree (--tree): each vector descends to its nearest cluster at every
+split and is numbered in its cluster in input order, so old rows first, new rows after, keep the
+old ids (rows k-means could not tell apart, identical vectors, excepted); clustering again
+(without --tree) gives new ids.`)
     .action(guarded((dir: string | undefined, flags: SemanticIdFlags, cmd: Command) => {
       checkOptionScopes(cmd, SCOPES);
       const own = METHOD_OPTIONS[flags.method];
