@@ -69,7 +69,13 @@ export function fitFieldAdapter(
     y.set(old.rows.subarray(r * old.dim, (r + 1) * old.dim), i * old.dim);
   }
   const x = newVectors.slice();
-  if (normalizeInput) normalizeRows(x, newDim);
+  if (normalizeInput) {
+    // a cosine field's queries are directions: a zero vector has none to map
+    for (let i = 0; i < n; i++) {
+      if (norm(x, i * newDim, newDim) === 0) throw new QuarryError('BAD_INPUT', `the vector of "${ids[i]}" is all zeros: it has no direction for a cosine field`, where(i), 'leave it out of the sample');
+    }
+    normalizeRows(x, newDim);
+  }
   // Held-out pairs are spread evenly over the sample.
   const held: number[] = [];
   const kept: number[] = [];

@@ -70,6 +70,8 @@ export function fitDriftAdapter(newRows: Float32Array, newDim: number, oldRows: 
   const n = newRows.length / newDim;
   if (oldRows.length / oldDim !== n) throw new QuarryError('BAD_INPUT', `${n} new vectors but ${oldRows.length / oldDim} old ones`, { field: 'rows' }, 'pair every new vector with the same document\'s old vector');
   if (n < 2) throw new QuarryError('BAD_INPUT', `an adapter needs at least 2 pairs, got ${n}`, { field: 'rows' });
+  // all-zero inputs leave every map equally good: refuse rather than save an arbitrary one
+  if (newRows.every((v) => v === 0)) throw new QuarryError('BAD_INPUT', `all ${n} new vectors are zero: there is nothing to fit`, { field: 'rows' });
   if (kind === 'procrustes') return fitProcrustes(newRows, newDim, oldRows, oldDim, n);
   if (kind === 'affine') return fitAffine(newRows, newDim, oldRows, oldDim, n, ridge);
   // The MLP starts from the affine fit on its training pairs (not the ones that decide when to stop).

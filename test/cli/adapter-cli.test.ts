@@ -73,6 +73,11 @@ describe('quarry adapter', () => {
       [['adapter', idx, '--field', 'emb', '--vectors', vectors, '--ids', writeFile(dir, 'bad.txt', ['the', 'zzz-not-a-word', ...sample.slice(2).map((r) => words[r])].join('\n')), '--name', 'x'], /bad\.txt:2: no live document "zzz-not-a-word" in the collection/],
       [['adapter', idx, '--field', 'emb', '--vectors', vectors, '--ids', ids], /required option '--name <name>' not specified/],
     ];
+    // a zero vector in a cosine field's sample (row 3, the ids file's line 3); a sample of zeros only
+    const withZero = readFvecs(vectors);
+    withZero.data.fill(0, 2 * D, 3 * D);
+    cases.push([['adapter', idx, '--field', 'emb', '--vectors', writeFile(dir, 'zero-row.fvecs', encodeFvecs(withZero.data, D)), '--ids', ids, '--name', 'x'], new RegExp(`v2-ids\\.txt:3: the vector of "${words[sample[2]!]}" is all zeros: it has no direction for a cosine field \\(leave it out of the sample\\)`)]);
+    cases.push([['adapter', idx, '--field', 'emb', '--vectors', writeFile(dir, 'zeros.fvecs', encodeFvecs(new Float32Array(800 * D), D)), '--ids', ids, '--name', 'x'], /the vector of "the" is all zeros/]);
     for (const [args, message] of cases) {
       const r = quarry(args);
       expect(r.status, args.join(' ')).not.toBe(0);

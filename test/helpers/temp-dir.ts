@@ -12,7 +12,7 @@ export function tempDir(prefix = 'quarry-test-'): string {
 }
 
 /** Writes `content` to `dir/name` and returns the path. */
-export function writeFile(dir: string, name: string, content: string): string {
+export function writeFile(dir: string, name: string, content: string | Uint8Array): string {
   const p = join(dir, name);
   writeFileSync(p, content);
   return p;

@@ -227,6 +227,7 @@ describe('drift adapters', () => {
     expect(errorOf(() => fitDriftAdapter(new Float32Array(3), 3, new Float32Array(2), 2)).message).toMatch(/at least 2 pairs, got 1/);
     expect(errorOf(() => fitDriftAdapter(x, 3, new Float32Array(8), 2, { kind: 'rbf' as 'affine' })).message).toMatch(/^kind: unknown adapter kind "rbf"/);
     expect(errorOf(() => fitDriftAdapter(x, 3, new Float32Array(8), 2, { kind: 'affine', ridge: -1 })).message).toMatch(/^ridge: /);
+    expect(errorOf(() => fitDriftAdapter(x, 3, new Float32Array(8), 2)).message).toMatch(/^rows: all 4 new vectors are zero: there is nothing to fit/);
     const a = fitDriftAdapter(Float32Array.from({ length: 12 }, random(1)), 3, Float32Array.from({ length: 8 }, random(2)), 2);
     expect(errorOf(() => applyDriftAdapter(a, [1, 2])).message).toMatch(/^vector: the adapter maps 3-dimensional vectors, got 2/);
   });
