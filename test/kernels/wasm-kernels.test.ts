@@ -139,7 +139,8 @@ describe('WebAssembly SIMD kernels', () => {
 
   it('16-bit x uint8 code scores are exact integer sums, extremes included', () => {
     const next = words32(16);
-    for (const dim of [1, 15, 16, 17, 100, 384, 1000]) {
+    // every way a row can end: 16-code blocks, then 8, 4 and single codes; 4-row groups and the rows after them
+    for (const dim of [1, 3, 4, 8, 12, 13, 15, 16, 17, 20, 28, 31, 100, 384, 1000]) {
       const m = memory();
       const rows = 9;
       const q = m.array(Int16Array, dim);
