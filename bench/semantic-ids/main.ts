@@ -6,15 +6,20 @@
 //    neighbourhoods: the share of each query's exact top-10 whose id starts with the query's
 //    own prefix, next to chance (the share of all vectors with that prefix). The same for
 //    hierarchical k-means ids (DSI: 10 clusters per split, leaves of at most 100), the query
-//    routed down the cluster tree.
+//    routed down the cluster tree; then the base coded again in the saved tree (time, and how
+//    many rows get their fitted id back).
 // 2. The residual quantizer as a compressor, against product quantization at the same code size
 //    (4 bytes: 4 levels x 256 vs m = 4 sub-quantizers x 256): recall@10 of the asymmetric
 //    estimate alone and of its top 100 (what rescoring 10 x k would recover), and queries/s of
 //    the table-lookup scan next to the exact flat scan in the same run.
 // Usage: npm run bench -- semantic-ids [--dataset glove|gauss] [--queries 1000]
+import { rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { buildFlat } from '../../src/index/flat/index.js';
 import { TopKHeap } from '../../src/kernels/top-k-heap.js';
-import { fitHierarchicalIds, routeHierarchical } from '../../src/learn/hierarchical-ids.js';
+import { codeHierarchicalIds, fitHierarchicalIds, routeHierarchical } from '../../src/learn/hierarchical-ids.js';
+import { readHierarchy, writeHierarchy } from '../../src/learn/hierarchical-ids-file.js';
 import { encodeProduct, fitProductQuantizer } from '../../src/learn/product-quantizer.js';
 import { encodeResidual, fitResidualQuantizer } from '../../src/learn/residual-quantizer.js';
 import { normalizeRows } from '../../src/kernels/dense-distance.js';
@@ -98,6 +103,20 @@ for (let depth = 1; depth <= 3; depth++) {
 const d = dsi.stats;
 console.log(`\nhierarchical ids (DSI), 10 clusters per split, leaves of at most 100: ${dsiSeconds.toFixed(1)} s; ${d.leaves} leaves (largest ${d.largestLeaf}); ids of ${d.meanIdLength.toFixed(2)} tokens on average, ${d.longestId} at most`);
 printTable(dsiRows.map((r) => ({ 'prefix depth': r.depth, 'top-10 neighbours sharing the query prefix': r.neighboursSharing.toFixed(3), chance: r.chance.toExponential(2), 'x chance': r.ratio.toFixed(0) })));
+// Coding the base again in the saved tree (--tree) must reproduce every id; how fast is it?
+const treeFile = join(tmpdir(), `quarry-bench-dsi-${process.pid}.safetensors`);
+writeHierarchy(treeFile, dsi.tree, dim);
+t0 = performance.now();
+const recoded = codeHierarchicalIds(readHierarchy(treeFile).tree, base, dim);
+const recodeSeconds = seconds(t0);
+rmSync(treeFile);
+let sameIds = 0;
+for (let r = 0; r < n; r++) {
+  const a = dsi.tokens.subarray(dsi.offsets[r]!, dsi.offsets[r + 1]!);
+  const b = recoded.tokens.subarray(recoded.offsets[r]!, recoded.offsets[r + 1]!);
+  if (a.length === b.length && a.every((v, i) => v === b[i])) sameIds++;
+}
+console.log(`coded again in the saved tree: ${recodeSeconds.toFixed(1)} s (${Math.round(n / recodeSeconds).toLocaleString('en-US')} vectors/s, tree read included); same id for ${sameIds.toLocaleString('en-US')} of ${n.toLocaleString('en-US')} rows`);
 
 // 2. Residual quantization vs product quantization at 4 bytes per vector
 const LEVELS = 4;
@@ -170,5 +189,5 @@ const compare = [
 ];
 console.log('\nquantizers at the same code size (table-lookup scan over all vectors, no rescoring):');
 printTable(compare);
-const file = writeJson(`semantic-ids-${name}`, { dataset: name, rows: n, dim, queries: nq, idSeconds, codeSeconds, stats: s, prefixes: prefixRows, dsi: { seconds: dsiSeconds, stats: d, prefixes: dsiRows }, compare });
+const file = writeJson(`semantic-ids-${name}`, { dataset: name, rows: n, dim, queries: nq, idSeconds, codeSeconds, stats: s, prefixes: prefixRows, dsi: { seconds: dsiSeconds, stats: d, prefixes: dsiRows, recodeSeconds, sameIds }, compare });
 console.log(`\nwrote ${file}`);
