@@ -112,6 +112,41 @@ export function l2sq_f32_ids(q: usize, base: usize, dim: i32, ids: usize, count:
   }
 }
 
+/** row[j] += a * x[j] for j < n (both float32). */
+@inline function axpy_f32(row: usize, a: f32, x: usize, n: i32): void {
+  const s = f32x4.splat(a);
+  let j = 0;
+  for (; j + 4 <= n; j += 4) {
+    const o = <usize>j << 2;
+    v128.store(row + o, f32x4.add(v128.load(row + o), f32x4.mul(s, v128.load(x + o))));
+  }
+  for (; j < n; j++) {
+    const o = <usize>j << 2;
+    store<f32>(row + o, load<f32>(row + o) + a * load<f32>(x + o));
+  }
+}
+
+/**
+ * A += u vᵀ for an m x n row-major float32 matrix A, u of m and v of n values:
+ * a gradient's rank-1 update. Rows whose u is 0 are skipped.
+ */
+export function ger_f32(a: usize, m: i32, n: i32, u: usize, v: usize): void {
+  const rowBytes = <usize>n << 2;
+  for (let i = 0; i < m; i++) {
+    const ui = load<f32>(u + (<usize>i << 2));
+    if (ui != 0) axpy_f32(a + <usize>i * rowBytes, ui, v, n);
+  }
+}
+
+/** out += Aᵀ u for an m x n row-major float32 matrix A (out: n values, u: m). Rows whose u is 0 are skipped. */
+export function gemv_t_f32(a: usize, m: i32, n: i32, u: usize, out: usize): void {
+  const rowBytes = <usize>n << 2;
+  for (let i = 0; i < m; i++) {
+    const ui = load<f32>(u + (<usize>i << 2));
+    if (ui != 0) axpy_f32(out, ui, a + <usize>i * rowBytes, n);
+  }
+}
+
 // ---------------------------------------------------------------- 8-bit
 
 /** Dot product of n signed bytes, exact in 32 bits. */

@@ -7,6 +7,7 @@
  */
 import { QuarryError } from '../io/quarry-error.js';
 import { standardNormal, xorshift32 } from '../kernels/xorshift.js';
+import { mlpPasses } from './drift-mlp-passes.js';
 
 /** The non-linear part of an MLP adapter. */
 export interface ResidualMlp {
@@ -42,11 +43,12 @@ const PATIENCE = 5;
 class AdamSlot {
   readonly m: Float32Array;
   readonly v: Float32Array;
-  readonly grad: Float32Array;
-  constructor(readonly param: Float32Array) {
+  constructor(
+    readonly param: Float32Array,
+    readonly grad: Float32Array,
+  ) {
     this.m = new Float32Array(param.length);
     this.v = new Float32Array(param.length);
-    this.grad = new Float32Array(param.length);
   }
 
   step(lr: number, t: number, scale: number): void {
@@ -77,41 +79,15 @@ export function trainResidualMlp(x: Float32Array, p: number, y: Float32Array, q:
   const n = x.length / p;
   const random = xorshift32(t.seed);
   const gauss = (): number => standardNormal(random);
-  const mlp: ResidualMlp = {
-    hidden: h,
-    inWeights: Float32Array.from({ length: h * p }, () => gauss() * Math.sqrt(2 / p)),
-    inBias: new Float32Array(h),
-    outWeights: new Float32Array(q * h),
-  };
-  const slots = [new AdamSlot(matrix), new AdamSlot(bias), new AdamSlot(mlp.inWeights), new AdamSlot(mlp.inBias), new AdamSlot(mlp.outWeights)];
-  const [gW, gb, gU, gc, gV] = slots.map((s) => s.grad) as [Float32Array, Float32Array, Float32Array, Float32Array, Float32Array];
+  const inWeights = Float32Array.from({ length: h * p }, () => gauss() * Math.sqrt(2 / p));
+  const passes = mlpPasses(x, y, { p, q, h }, [matrix, bias, inWeights, new Float32Array(h), new Float32Array(q * h)]);
+  const slots = passes.params.map((param, i) => new AdamSlot(param, passes.grads[i]!));
   const order: number[] = [];
   const held: number[] = [];
   for (let i = 0; i < n; i++) (stoppingPair(i, n) ? held : order).push(i);
-  const pre = new Float32Array(h);
-  const out = new Float32Array(q);
-  const dr = new Float32Array(h);
-  /** Forward pass of row r: fills pre (U x + c) and out (f(x)); returns ½|f(x) − y|². */
-  const forward = (r: number): number => {
-    for (let k = 0; k < h; k++) {
-      let s = mlp.inBias[k]!;
-      for (let j = 0; j < p; j++) s += mlp.inWeights[k * p + j]! * x[r * p + j]!;
-      pre[k] = s;
-    }
-    let loss = 0;
-    for (let i = 0; i < q; i++) {
-      let s = bias[i]!;
-      for (let j = 0; j < p; j++) s += matrix[i * p + j]! * x[r * p + j]!;
-      for (let k = 0; k < h; k++) if (pre[k]! > 0) s += mlp.outWeights[i * h + k]! * pre[k]!;
-      out[i] = s;
-      const e = s - y[r * q + i]!;
-      loss += 0.5 * e * e;
-    }
-    return loss;
-  };
   const heldLoss = (): number => {
     let s = 0;
-    for (const r of held) s += forward(r);
+    for (const r of held) s += passes.forward(r);
     return held.length > 0 ? s / held.length : 0;
   };
   let best = heldLoss();
@@ -126,26 +102,8 @@ export function trainResidualMlp(x: Float32Array, p: number, y: Float32Array, q:
     for (let start = 0; start < order.length; start += BATCH) {
       const end = Math.min(order.length, start + BATCH);
       for (let b = start; b < end; b++) {
-        const r = order[b]!;
-        forward(r);
-        dr.fill(0);
-        for (let i = 0; i < q; i++) {
-          const g = out[i]! - y[r * q + i]!;
-          if (g === 0) continue;
-          gb[i]! += g;
-          for (let j = 0; j < p; j++) gW[i * p + j]! += g * x[r * p + j]!;
-          for (let k = 0; k < h; k++) {
-            if (pre[k]! <= 0) continue;
-            gV[i * h + k]! += g * pre[k]!;
-            dr[k]! += g * mlp.outWeights[i * h + k]!;
-          }
-        }
-        for (let k = 0; k < h; k++) {
-          const d = dr[k]!;
-          if (d === 0 || pre[k]! <= 0) continue;
-          gc[k]! += d;
-          for (let j = 0; j < p; j++) gU[k * p + j]! += d * x[r * p + j]!;
-        }
+        passes.forward(order[b]!);
+        passes.backward(order[b]!);
       }
       step++;
       for (const s of slots) s.step(learningRate, step, 1 / (end - start));
@@ -158,8 +116,11 @@ export function trainResidualMlp(x: Float32Array, p: number, y: Float32Array, q:
       sinceBest = 0;
     } else if (++sinceBest >= PATIENCE) break;
   }
-  slots.forEach((s, i) => s.param.set(bestParams[i]!));
-  return mlp;
+  // the best epoch's parameters, in arrays of their own (not views of the passes' memory)
+  const [W, b, U, c, V] = bestParams as [Float32Array, Float32Array, Float32Array, Float32Array, Float32Array];
+  matrix.set(W);
+  bias.set(b);
+  return { hidden: h, inWeights: U, inBias: c, outWeights: V };
 }
 
 /** Adds V relu(U x + c) to `out` (the affine part already in it). */

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { buildFlat } from '../../src/index/flat/index.js';
 import { choleskySolve } from '../../src/learn/cholesky.js';
 import { applyDriftAdapter, fitDriftAdapter } from '../../src/learn/drift-adapter.js';
+import { mlpPasses, typeScriptPasses, type MlpParams } from '../../src/learn/drift-mlp-passes.js';
 import { normalizeRows } from '../../src/kernels/dense-distance.js';
 import { symmetricEigen } from '../../src/learn/symmetric-eigen.js';
 import { errorOf } from '../helpers/errors.js';
@@ -219,6 +220,31 @@ describe('drift adapters', () => {
     expect(fitDriftAdapter(x, p, y, q, { kind: 'mlp', hidden: 64, epochs: 3, seed: 3 }).mlp!.outWeights).toEqual(fitDriftAdapter(x, p, y, q, { kind: 'mlp', hidden: 64, epochs: 3, seed: 3 }).mlp!.outWeights);
     expect(errorOf(() => fitDriftAdapter(x, p, y, q, { kind: 'mlp', hidden: 0 })).message).toMatch(/^hidden: /);
     expect(errorOf(() => fitDriftAdapter(x, p, y, q, { kind: 'mlp', epochs: 0 })).message).toMatch(/^epochs: /);
+  });
+
+  it('the kernels\' forward and backward passes agree with the TypeScript ones (property)', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 9 }), fc.integer({ min: 1, max: 9 }), fc.integer({ min: 1, max: 12 }), fc.integer(), (p, q, h, seed) => {
+        const r = random(seed);
+        const n = 3;
+        const x = Float32Array.from({ length: n * p }, r);
+        const y = Float32Array.from({ length: n * q }, r);
+        const params = (): MlpParams => [Float32Array.from({ length: q * p }, r), Float32Array.from({ length: q }, r), Float32Array.from({ length: h * p }, r), Float32Array.from({ length: h }, r), Float32Array.from({ length: q * h }, r)];
+        const given = params();
+        const kernels = mlpPasses(x, y, { p, q, h }, given.map((a) => a.slice()) as MlpParams);
+        const reference = typeScriptPasses(x, y, { p, q, h }, given.map((a) => a.slice()) as MlpParams);
+        expect(kernels.params[0]).not.toBe(reference.params[0]);
+        for (let row = 0; row < n; row++) {
+          const lk = kernels.forward(row);
+          const lt = reference.forward(row);
+          expect(Math.abs(lk - lt)).toBeLessThanOrEqual(1e-4 * Math.max(1, lt));
+          kernels.backward(row);
+          reference.backward(row);
+        }
+        kernels.grads.forEach((g, i) => g.forEach((v, j) => expect(Math.abs(v - reference.grads[i]![j]!), `grad ${i}[${j}]`).toBeLessThanOrEqual(1e-4 * Math.max(1, Math.abs(reference.grads[i]![j]!)))));
+      }),
+      { numRuns: 40 },
+    );
   });
 
   it('rejects bad input with the field named', () => {

@@ -11,6 +11,8 @@ export interface KernelExports {
   dot_f32(a: number, b: number, n: number): number;
   l2sq_f32(a: number, b: number, n: number): number;
   dot_f32_rows(q: number, base: number, dim: number, rows: number, out: number): void;
+  ger_f32(a: number, m: number, n: number, u: number, v: number): void;
+  gemv_t_f32(a: number, m: number, n: number, u: number, out: number): void;
   l2sq_f32_rows(q: number, base: number, dim: number, rows: number, out: number): void;
   dot_f32_ids(q: number, base: number, dim: number, ids: number, count: number, out: number): void;
   l2sq_f32_ids(q: number, base: number, dim: number, ids: number, count: number, out: number): void;
