@@ -40,6 +40,26 @@ export function randomOrthonormalColumns(rows: number, cols: number, seed: numbe
   return m;
 }
 
+/** Recently drawn matrices: every segment of a field draws the same one (same shape and seed). */
+const recent = new Map<string, Float32Array>();
+const RECENT_MAX = 4;
+
+/**
+ * randomOrthonormalColumns(rows, cols, seed) as float32, drawn once per process
+ * for each shape and seed still among the few most recently asked for (drawing
+ * costs O(rows x cols²): seconds at 1,536 dimensions). Callers must not modify it.
+ */
+export function sharedOrthonormalColumns(rows: number, cols: number, seed: number): Float32Array {
+  const key = `${rows}x${cols}:${seed}`;
+  let m = recent.get(key);
+  if (m === undefined) {
+    m = Float32Array.from(randomOrthonormalColumns(rows, cols, seed));
+    if (recent.size >= RECENT_MAX) recent.delete(recent.keys().next().value!);
+  } else recent.delete(key);
+  recent.set(key, m);
+  return m;
+}
+
 /**
  * x -> M x for a fixed rows x cols matrix M (row-major), one vector at a time:
  * with the WebAssembly kernels on, the matrix sits in kernel memory and each

@@ -151,6 +151,8 @@ describe('binary', () => {
   it('coding a random rotation into all the bits of the code words (100 -> 128 dimensions) keeps the code size and picks better candidates', () => {
     const unrotated = buildBinary(base.data, { dim: base.dim, metric: 'cosine', planes: 1, rotate: false });
     expect(one.params.rotate).toBe(true);
+    // dims that fill their code words are coded as they are by default
+    expect(buildBinary(base.data.subarray(0, 96 * 100), { dim: 96, metric: 'cosine' }).rotation).toBeNull();
     expect(one.binarizer.dim).toBe(128);
     expect(one.codeBytes).toBe(unrotated.codeBytes);
     expect(one.scanBytes).toBe(unrotated.scanBytes);

@@ -2,7 +2,7 @@
 // that inner products survive the embedding exactly; seeded and reproducible.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { RowEmbedding, randomOrthonormalColumns } from '../../src/learn/random-rotation.js';
+import { RowEmbedding, randomOrthonormalColumns, sharedOrthonormalColumns } from '../../src/learn/random-rotation.js';
 
 describe('randomOrthonormalColumns', () => {
   it('has orthonormal columns for any shape rows >= cols', () => {
@@ -43,6 +43,12 @@ describe('randomOrthonormalColumns', () => {
   it('is the same for the same seed and different for another', () => {
     expect(Array.from(randomOrthonormalColumns(8, 5, 3))).toEqual(Array.from(randomOrthonormalColumns(8, 5, 3)));
     expect(Array.from(randomOrthonormalColumns(8, 5, 3))).not.toEqual(Array.from(randomOrthonormalColumns(8, 5, 4)));
+  });
+  it('is drawn once per shape and seed for the whole process', () => {
+    const a = sharedOrthonormalColumns(40, 30, 5);
+    expect(sharedOrthonormalColumns(40, 30, 5)).toBe(a);
+    expect(Array.from(a)).toEqual(Array.from(Float32Array.from(randomOrthonormalColumns(40, 30, 5))));
+    expect(sharedOrthonormalColumns(40, 30, 6)).not.toBe(a);
   });
   it('refuses a shape that cannot have orthonormal columns', () => {
     expect(() => randomOrthonormalColumns(3, 4, 1)).toThrow(/3 x 4/);

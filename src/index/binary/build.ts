@@ -3,16 +3,16 @@ import { normalizeRows } from '../../kernels/dense-distance.js';
 import { kmeans } from '../../learn/kmeans.js';
 import { NearestCentroids } from '../../learn/nearest-centroids.js';
 import { encodeResidualBits, fitResidualBinarizer, meanCentre, residualRowTerms, type RowReader } from '../../learn/residual-binarizer.js';
-import { RowEmbedding, randomOrthonormalColumns } from '../../learn/random-rotation.js';
+import { RowEmbedding, sharedOrthonormalColumns } from '../../learn/random-rotation.js';
 import { QuarryError } from '../../io/quarry-error.js';
-import { BINARY_DEFAULTS, codedDimensions, defaultBinaryCentroids, type BinaryParams } from './params.js';
+import { BINARY_DEFAULTS, codedDimensions, defaultBinaryCentroids, defaultBinaryRotate, type BinaryParams } from './params.js';
 import { BinaryIndex } from './search.js';
 
 /** Builds a binary index; `keepFloats` (default true) keeps the rows for exact rescoring. */
 export function buildBinary(vectors: Float32Array, params: Partial<BinaryParams> & Pick<BinaryParams, 'dim' | 'metric'>, keepFloats = true): BinaryIndex {
   if (vectors.length % params.dim !== 0) throw new QuarryError('BAD_INPUT', `${vectors.length} values are not whole ${params.dim}-d rows`, { field: 'vectors' });
   const n = vectors.length / params.dim;
-  const p: BinaryParams = { ...BINARY_DEFAULTS, centroids: defaultBinaryCentroids(n), ...params };
+  const p: BinaryParams = { ...BINARY_DEFAULTS, centroids: defaultBinaryCentroids(n), rotate: defaultBinaryRotate(params.dim), ...params };
   if (!Number.isInteger(p.planes) || p.planes < 1 || p.planes > 8) throw new QuarryError('BAD_ARGUMENT', 'planes must be 1..8', { field: 'planes' });
   if (!Number.isInteger(p.queryBits) || p.queryBits < 1 || p.queryBits > 8) throw new QuarryError('BAD_ARGUMENT', 'queryBits must be 1..8', { field: 'queryBits' });
   if (p.correction !== 'vector' && p.correction !== 'none') throw new QuarryError('BAD_ARGUMENT', `correction must be "vector" or "none", not ${JSON.stringify(p.correction)}`, { field: 'correction' });
@@ -35,7 +35,7 @@ export function buildBinary(vectors: Float32Array, params: Partial<BinaryParams>
   // residuals from) live in the rotated space, where inner products are the same.
   const dim = p.dim;
   const codeDim = codedDimensions(dim, p.rotate);
-  const rotation = p.rotate ? Float32Array.from(randomOrthonormalColumns(codeDim, dim, (p.seed ^ 0x5bd1e995) >>> 0)) : null;
+  const rotation = p.rotate ? sharedOrthonormalColumns(codeDim, dim, (p.seed ^ 0x5bd1e995) >>> 0) : null;
   const embedding = rotation === null ? null : new RowEmbedding(rotation, codeDim, dim);
   const read: RowReader = embedding === null ? (r, out) => out.set(rows.subarray(r * dim, (r + 1) * dim)) : (r, out) => embedding.embed(rows, r * dim, out);
   if (embedding !== null) {
