@@ -4,6 +4,7 @@ import { checkCollection, Collection, snapshotCollection } from '../../collectio
 import { forEachJsonObject } from '../../io/jsonl.js';
 import { forEachLine, STDIN_PATH } from '../../io/line-reader.js';
 import { collect, guarded } from '../run-command.js';
+import { countedNoun } from '../counted-noun.js';
 
 const STDIN = STDIN_PATH;
 
@@ -102,7 +103,7 @@ Example:
   $ quarry check ./idx`)
     .action(guarded((dir: string, flags: { json?: boolean }) => {
       const r = checkCollection(dir);
-      process.stdout.write(flags.json ? JSON.stringify({ ok: true, ...r }) + '\n' : `ok: generation ${r.generation}, ${r.segments} segments, ${r.files} files verified, ${r.documents} documents\n`);
+      process.stdout.write(flags.json ? JSON.stringify({ ok: true, ...r }) + '\n' : `ok: generation ${r.generation}, ${countedNoun(r.segments, 'segment')}, ${countedNoun(r.files, 'file')} verified, ${countedNoun(r.documents, 'document')}\n`);
     }));
 
   program

@@ -17,6 +17,7 @@ import { checkOptionScopes, givenOnCommandLine, type OptionScope } from '../opti
 import { createProgress } from '../progress.js';
 import { guarded, intOption } from '../run-command.js';
 import { readIdsFile, readVectorMatrix } from './vector-import.js';
+import { countedNoun } from '../counted-noun.js';
 
 interface SemanticIdFlags {
   field?: string;
@@ -80,7 +81,7 @@ function describeResidual(summary: Record<string, unknown>, semantic: SemanticId
   const s = semantic.stats;
   const pct = (x: number): string => `${(100 * x).toFixed(1)}%`;
   const lines = [
-    `${s.rows.toLocaleString('en-US')} vectors from ${String(summary.source)}: ${s.levels} level${s.levels === 1 ? '' : 's'} + 1 collision token`,
+    `${s.rows.toLocaleString('en-US')} vectors from ${String(summary.source)}: ${countedNoun(s.levels, 'level')} + 1 collision token`,
     `distinct codes ${s.distinctCodes.toLocaleString('en-US')}; ${s.collidingRows.toLocaleString('en-US')} rows share theirs (largest group ${s.largestGroup}, collision tokens 0..${Math.max(0, s.largestGroup - 1)})`,
     `codewords used per level: ${s.usedCodewords.join(' / ')}; perplexity ${s.perplexity.map((p) => p.toFixed(1)).join(' / ')}`,
     `distinct prefixes by depth: ${s.distinctPrefixes.map((p) => p.toLocaleString('en-US')).join(' / ')}`,
