@@ -110,8 +110,7 @@ export function fitHierarchicalIds(data: Float32Array, dim: number, options: Hie
       attach({ centroids: null, children: [], leafRows: m });
       continue;
     }
-    const sub = new Float32Array(m * dim);
-    for (let i = 0; i < m; i++) sub.set(data.subarray(rows[i]! * dim, (rows[i]! + 1) * dim), i * dim);
+    const sub = gatherRows(data, dim, rows);
     const k = Math.min(o.branching, m);
     const { centroids } = kmeans(sub, dim, { k, seed: seed++, iterations: o.iterations, maxTrainRows: o.maxTrainRows });
     const assign = new Int32Array(m);
@@ -196,8 +195,7 @@ export function codeHierarchicalIds(tree: HierarchyNode, data: Float32Array, dim
       continue;
     }
     const k = node.children.length;
-    const sub = new Float32Array(m * dim);
-    for (let i = 0; i < m; i++) sub.set(data.subarray(rows[i]! * dim, (rows[i]! + 1) * dim), i * dim);
+    const sub = gatherRows(data, dim, rows);
     // the same nearest-centroid assignment as the fit's (same kernel, same centroids)
     const assign = new Int32Array(m);
     new NearestCentroids(sub, dim, k * dim).assign(0, dim, node.centroids, k, assign, new Float32Array(m));
@@ -246,4 +244,14 @@ export function routeHierarchical(tree: HierarchyNode, vector: Float32Array): nu
     node = node.children[best]!;
   }
   return path;
+}
+
+/** The given rows of `data` (rows of dim), copied one after another. */
+function gatherRows(data: Float32Array, dim: number, rows: Int32Array): Float32Array {
+  const out = new Float32Array(rows.length * dim);
+  for (let i = 0; i < rows.length; i++) {
+    const from = rows[i]! * dim;
+    for (let d = 0; d < dim; d++) out[i * dim + d] = data[from + d]!;
+  }
+  return out;
 }

@@ -103,7 +103,9 @@ export class RowEmbedding {
   embed(src: Float32Array, srcOff: number, dst?: Float32Array, dstOff = 0): Float32Array {
     const { rows, cols, output } = this;
     if (this.mem !== null) {
-      this.input.set(src.subarray(srcOff, srcOff + cols));
+      const input = this.input;
+      // element by element: a subarray() view per row or query would be an allocation each
+      for (let j = 0; j < cols; j++) input[j] = src[srcOff + j]!;
       this.mem.k.dot_f32_rows(this.input.byteOffset, this.matrix.byteOffset, cols, rows, output.byteOffset);
     } else {
       const m = this.matrix;

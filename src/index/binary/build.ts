@@ -37,7 +37,12 @@ export function buildBinary(vectors: Float32Array, params: Partial<BinaryParams>
   const codeDim = codedDimensions(dim, p.rotate);
   const rotation = p.rotate ? sharedOrthonormalColumns(codeDim, dim, (p.seed ^ 0x5bd1e995) >>> 0) : null;
   const embedding = rotation === null ? null : new RowEmbedding(rotation, codeDim, dim);
-  const read: RowReader = embedding === null ? (r, out) => out.set(rows.subarray(r * dim, (r + 1) * dim)) : (r, out) => embedding.embed(rows, r * dim, out);
+  const read: RowReader =
+    embedding === null
+      ? (r, out) => {
+          for (let d = 0; d < dim; d++) out[d] = rows[r * dim + d]!;
+        }
+      : (r, out) => embedding.embed(rows, r * dim, out);
   if (embedding !== null) {
     const k = centres.length / dim;
     const rotated = new Float32Array(k * codeDim);
