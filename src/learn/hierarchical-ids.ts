@@ -126,9 +126,7 @@ export function fitHierarchicalIds(data: Float32Array, dim: number, options: Hie
     }
     const node: HierarchyNode = { centroids, children: new Array<HierarchyNode | null>(k).fill(null), leafRows: 0 };
     attach(node);
-    const members = Array.from(sizes, (s) => new Int32Array(s));
-    const fill = new Int32Array(k);
-    for (let i = 0; i < m; i++) members[assign[i]!]![fill[assign[i]!]!++] = rows[i]!;
+    const members = membersByCluster(rows, assign, sizes);
     // Pushed in reverse so the first cluster is built first (depth-first, in cluster order).
     for (let c = k - 1; c >= 0; c--) {
       if (sizes[c] === 0) continue;
@@ -202,9 +200,7 @@ export function codeHierarchicalIds(tree: HierarchyNode, data: Float32Array, dim
     for (let i = 0; i < m; i++) if (node.children[assign[i]!] === null) assign[i] = nearestLiveChild(node, sub, i * dim, dim);
     const sizes = new Int32Array(k);
     for (let i = 0; i < m; i++) sizes[assign[i]!]!++;
-    const members = Array.from(sizes, (sz) => new Int32Array(sz));
-    const fill = new Int32Array(k);
-    for (let i = 0; i < m; i++) members[assign[i]!]![fill[assign[i]!]!++] = rows[i]!;
+    const members = membersByCluster(rows, assign, sizes);
     for (let c = k - 1; c >= 0; c--) if (sizes[c]! > 0) stack.push({ rows: members[c]!, path: [...path, c], node: node.children[c]! });
   }
   return { ...idsFromLeaves(leafPath, leafOf, positionInLeaf, largestLeaf), tree };
@@ -254,4 +250,12 @@ function gatherRows(data: Float32Array, dim: number, rows: Int32Array): Float32A
     for (let d = 0; d < dim; d++) out[i * dim + d] = data[from + d]!;
   }
   return out;
+}
+
+/** The rows of each cluster (sizes[c] of cluster c), in their order in `rows`. */
+function membersByCluster(rows: Int32Array, assign: Int32Array, sizes: Int32Array): Int32Array[] {
+  const members = Array.from(sizes, (size) => new Int32Array(size));
+  const fill = new Int32Array(sizes.length);
+  for (let i = 0; i < rows.length; i++) members[assign[i]!]![fill[assign[i]!]!++] = rows[i]!;
+  return members;
 }
