@@ -6,6 +6,7 @@
  * 100 commonest words excluded.
  */
 import { Prng } from '../common/prng.js';
+import { ZipfTable } from '../common/zipf-table.js';
 
 /** Generator settings. */
 export interface ZipfSettings {
@@ -28,25 +29,14 @@ export function wordOf(rank: number): string {
 
 /** Samples ranks from a Zipf(1) distribution over `n` items. */
 export class ZipfSampler {
-  private readonly cdf: Float64Array;
+  private readonly table: ZipfTable;
 
   constructor(n: number, private readonly rng: Prng, exponent = 1) {
-    this.cdf = new Float64Array(n);
-    let sum = 0;
-    for (let i = 0; i < n; i++) this.cdf[i] = sum += 1 / (i + 1) ** exponent;
-    for (let i = 0; i < n; i++) this.cdf[i]! /= sum;
+    this.table = new ZipfTable(n, exponent);
   }
 
   sample(): number {
-    const u = this.rng.next();
-    let lo = 0;
-    let hi = this.cdf.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (this.cdf[mid]! < u) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo;
+    return this.table.sample(this.rng.next());
   }
 }
 

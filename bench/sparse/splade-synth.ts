@@ -10,6 +10,7 @@
  * defaults are 120 and 40 (short variant: 8).
  */
 import { Prng } from '../common/prng.js';
+import { ZipfTable } from '../common/zipf-table.js';
 import type { SparseMatrix } from '../../src/io/sparse-matrix.js';
 
 /**
@@ -36,30 +37,6 @@ export interface SyntheticSparseSettings {
 }
 
 export const SYNTH_DEFAULTS: SyntheticSparseSettings = { weighting: 'informative', docs: 1_000_000, queries: 1000, docNnz: 120, queryNnz: 40, vocabulary: 30522, topics: 2000, seed: 2024 };
-
-class ZipfTable {
-  private readonly cdf: Float64Array;
-  constructor(n: number, s: number) {
-    this.cdf = new Float64Array(n);
-    let sum = 0;
-    for (let i = 0; i < n; i++) this.cdf[i] = sum += 1 / (i + 1) ** s;
-    for (let i = 0; i < n; i++) this.cdf[i]! /= sum;
-  }
-  /** Probability of rank r. */
-  probability(r: number): number {
-    return this.cdf[r]! - (r > 0 ? this.cdf[r - 1]! : 0);
-  }
-  sample(u: number): number {
-    let lo = 0;
-    let hi = this.cdf.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (this.cdf[mid]! < u) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo;
-  }
-}
 
 /** Generates documents and queries as CSR matrices. */
 export function generateSyntheticSparse(s: SyntheticSparseSettings): { docs: SparseMatrix; queries: SparseMatrix } {
