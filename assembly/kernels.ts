@@ -83,33 +83,29 @@ export function l2sq_f32_rows(q: usize, base: usize, dim: i32, rows: i32, out: u
   for (let r = 0; r < rows; r++) store<f32>(out + (<usize>r << 2), l2sq_f32(q, base + <usize>r * stride, dim));
 }
 
-/** out[j] = q . row ids[j] (ids: int32), rows of dim floats at base. */
-export function dot_f32_ids(q: usize, base: usize, dim: i32, ids: usize, count: i32, out: usize): void {
+/** out[j] = distance of q to row ids[j] (ids: int32; rows of dim floats at base): dot, or squared L2 when l2 is 1. */
+@inline function dist_f32_ids(q: usize, base: usize, dim: i32, ids: usize, count: i32, l2: i32, out: usize): void {
   const stride = <usize>dim << 2;
   let j = 0;
   // four rows per pass, so that their cache misses overlap
   for (; j + 4 <= count; j += 4) {
     const p = ids + (<usize>j << 2);
-    dist4_f32(q, base + <usize>load<i32>(p) * stride, base + <usize>load<i32>(p, 4) * stride, base + <usize>load<i32>(p, 8) * stride, base + <usize>load<i32>(p, 12) * stride, dim, 0, out + (<usize>j << 2));
+    dist4_f32(q, base + <usize>load<i32>(p) * stride, base + <usize>load<i32>(p, 4) * stride, base + <usize>load<i32>(p, 8) * stride, base + <usize>load<i32>(p, 12) * stride, dim, l2, out + (<usize>j << 2));
   }
   for (; j < count; j++) {
-    const id = <usize>load<i32>(ids + (<usize>j << 2));
-    store<f32>(out + (<usize>j << 2), dot_f32(q, base + id * stride, dim));
+    const row = base + <usize>load<i32>(ids + (<usize>j << 2)) * stride;
+    store<f32>(out + (<usize>j << 2), l2 ? l2sq_f32(q, row, dim) : dot_f32(q, row, dim));
   }
+}
+
+/** out[j] = q . row ids[j] (ids: int32), rows of dim floats at base. */
+export function dot_f32_ids(q: usize, base: usize, dim: i32, ids: usize, count: i32, out: usize): void {
+  dist_f32_ids(q, base, dim, ids, count, 0, out);
 }
 
 /** out[j] = |q - row ids[j]|^2. */
 export function l2sq_f32_ids(q: usize, base: usize, dim: i32, ids: usize, count: i32, out: usize): void {
-  const stride = <usize>dim << 2;
-  let j = 0;
-  for (; j + 4 <= count; j += 4) {
-    const p = ids + (<usize>j << 2);
-    dist4_f32(q, base + <usize>load<i32>(p) * stride, base + <usize>load<i32>(p, 4) * stride, base + <usize>load<i32>(p, 8) * stride, base + <usize>load<i32>(p, 12) * stride, dim, 1, out + (<usize>j << 2));
-  }
-  for (; j < count; j++) {
-    const id = <usize>load<i32>(ids + (<usize>j << 2));
-    store<f32>(out + (<usize>j << 2), l2sq_f32(q, base + id * stride, dim));
-  }
+  dist_f32_ids(q, base, dim, ids, count, 1, out);
 }
 
 /** row[j] += a * x[j] for j < n (both float32). */
