@@ -29,15 +29,29 @@ function readTexmex(path: string, valueBytes: 1 | 4, kind: 'f' | 'i' | 'b'): { d
   const dim = buf.readInt32LE(0);
   if (dim <= 0 || dim > 1 << 20) throw new QuarryError('BAD_INPUT', `row 0: dimension ${dim} is not plausible`, { file: path }, `is this really a .${kind}vecs file?`);
   const rowBytes = 4 + dim * valueBytes;
-  if (buf.length % rowBytes !== 0) {
-    throw new QuarryError('BAD_INPUT', `size ${buf.length} is not a multiple of the row size ${rowBytes} (dim ${dim})`, { file: path }, 'the file is truncated or rows have different dimensions');
-  }
+  if (buf.length % rowBytes !== 0) throw texmexSizeError(buf, path, dim, valueBytes);
   const rows = buf.length / rowBytes;
   for (let r = 0; r < rows; r++) {
     const d = buf.readInt32LE(r * rowBytes);
     if (d !== dim) throw new QuarryError('BAD_INPUT', `row ${r}: dimension ${d}, expected ${dim}`, { file: path });
   }
   return { dim, rows, buf };
+}
+
+/**
+ * The error for a TEXMEX file whose size is not a whole number of rows of
+ * row 0's dimension: walks the rows by their own headers to name the first one
+ * whose dimension differs, or the truncated last one.
+ */
+function texmexSizeError(buf: Buffer, path: string, dim: number, valueBytes: number): QuarryError {
+  let at = 0;
+  for (let r = 0; ; r++) {
+    if (at + 4 > buf.length) return new QuarryError('BAD_INPUT', `row ${r} is truncated: ${buf.length - at} bytes left, a row of dim ${dim} takes ${4 + dim * valueBytes}`, { file: path }, 'the file was cut short; write it again');
+    const d = buf.readInt32LE(at);
+    if (d !== dim) return new QuarryError('BAD_INPUT', `row ${r}: dimension ${d}, expected ${dim} (the dimension of row 0)`, { file: path }, 'every row of a vector file must have the same dimension');
+    if (at + 4 + dim * valueBytes > buf.length) return new QuarryError('BAD_INPUT', `row ${r} is truncated: ${buf.length - at - 4} of its ${dim * valueBytes} value bytes are there`, { file: path }, 'the file was cut short; write it again');
+    at += 4 + dim * valueBytes;
+  }
 }
 
 /** Reads a .fvecs file (float32 rows). */
@@ -62,6 +76,26 @@ export function readIvecs(path: string): VectorMatrix<Int32Array> {
   }
   return { dim, rows, data };
 }
+
+/**
+ * Reads a .ivecs file as float32 vectors (int32 values converted). Values
+ * beyond +-2^24 are refused, naming the row: float32 cannot hold them exactly.
+ */
+export function readIvecsAsFloat32(path: string): VectorMatrix {
+  const { dim, rows, data: ints } = readIvecs(path);
+  const data = new Float32Array(ints.length);
+  for (let i = 0; i < ints.length; i++) {
+    const v = ints[i]!;
+    if (v > FLOAT32_EXACT_INT || v < -FLOAT32_EXACT_INT) {
+      throw new QuarryError('BAD_INPUT', `row ${Math.floor(i / dim)}, component ${i % dim}: ${v} is beyond +-16,777,216 and has no exact float32 value`, { file: path }, 'scale the vectors down, or convert them to float32 yourself (.fvecs or .npy)');
+    }
+    data[i] = v;
+  }
+  return { dim, rows, data };
+}
+
+/** The largest magnitude below which float32 holds every integer exactly (2^24). */
+const FLOAT32_EXACT_INT = 16_777_216;
 
 /** Reads a .bvecs file (uint8 rows), returned as float32. */
 export function readBvecs(path: string): VectorMatrix {

@@ -152,6 +152,23 @@ describe('quarry index --vectors', () => {
     expect(hnswDisk.status).toBe(65);
     expect(hnswDisk.stderr).toContain('fields.vector.floats: hnsw searches the float rows themselves');
   });
+
+  it('imports integer .ivecs rows as float vectors; a row of another dimension is named', async () => {
+    const { encodeFvecs } = await import('../../src/io/vector-files.js');
+    const { writeFileSync } = await import('node:fs');
+    const iv = join(dir, 'v.ivecs');
+    writeFileSync(iv, Buffer.from(Int32Array.of(2, 3, 0, 2, 0, 5).buffer));
+    const out = join(dir, 'ividx');
+    expect(quarry(['index', out, '--vectors', iv, '--family', 'flat', '--quiet']).status).toBe(0);
+    const r = JSON.parse(quarry(['search', out, '--vector', '[0.1, 1]', '-k', '1', '--json']).stdout) as { hits: { id: string }[] };
+    expect(r.hits[0]!.id).toBe('1');
+    const mixed = join(dir, 'mixed.fvecs');
+    writeFileSync(mixed, Buffer.concat([encodeFvecs(Float32Array.of(1, 2), 2), encodeFvecs(Float32Array.of(1, 2, 3), 3)]));
+    const e = quarry(['index', join(dir, 'mixed-idx'), '--vectors', mixed]);
+    expect(e.status).toBe(65);
+    expect(e.stderr).toContain('mixed.fvecs: row 1: dimension 3, expected 2');
+    expect(existsSync(join(dir, 'mixed-idx'))).toBe(false);
+  });
 });
 
 describe('quarry search --sparse and quarry run --sparse-queries', () => {

@@ -10,7 +10,7 @@ import { QuarryError } from '../../io/quarry-error.js';
 import { DRIFT_ADAPTER_KINDS, type DriftAdapterKind } from '../../learn/drift-adapter.js';
 import { createProgress, type Progress } from '../progress.js';
 import { guarded, intOption } from '../run-command.js';
-import { readIdsFile, readVectorMatrix } from './vector-import.js';
+import { readIdsFile, readVectorMatrix, VECTOR_FORMATS } from './vector-import.js';
 
 interface AdapterFlags {
   field: string;
@@ -56,10 +56,10 @@ export function registerAdapter(program: Command): void {
     .description("fit a drift adapter: a map from a new embedding model's vectors into a dense field's space, so the field's index serves new-model queries without re-embedding the documents")
     .argument('<dir>', 'collection folder')
     .requiredOption('--field <name>', 'the dense field the adapter maps into')
-    .requiredOption('--vectors <file>', 'the new model\'s vectors of a sample of the collection\'s documents (fvecs, bvecs, npy, raw)')
+    .requiredOption('--vectors <file>', `the new model's vectors of a sample of the collection's documents: ${VECTOR_FORMATS}`)
     .requiredOption('--ids <file>', 'the ids of those documents, one per line in row order')
     .requiredOption('--name <name>', 'name to save the adapter under (queries give it as "adapter")')
-    .option('--format <fmt>', 'format of --vectors when its extension does not say: fvecs, bvecs, npy or raw')
+    .option('--format <fmt>', `format of --vectors when its extension does not say: ${VECTOR_FORMATS}`)
     .option('--dim <n>', 'row length of a raw float32 --vectors file', intOption(1))
     .option('--kind <kind>', 'procrustes (a rotation: keeps angles, works from few pairs), affine (ridge least squares: more freedom, wants more pairs) or mlp (affine plus a trained non-linear correction)', 'procrustes')
     .option('--ridge <x>', 'affine and mlp: ridge strength relative to the mean coordinate variance (default 0.01)')

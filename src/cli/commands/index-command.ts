@@ -8,7 +8,7 @@ import { QuarryError } from '../../io/quarry-error.js';
 import { createProgress, type Progress } from '../progress.js';
 import { checkOptionScopes, type OptionScope } from '../option-scope.js';
 import { guarded, intOption } from '../run-command.js';
-import { importVectors } from './vector-import.js';
+import { importVectors, VECTOR_FORMATS } from './vector-import.js';
 
 interface IndexFlags {
   corpus?: string;
@@ -190,8 +190,8 @@ export function registerIndex(program: Command): void {
     .description('index a JSONL corpus into a collection (created if absent); all-or-nothing')
     .argument('<dir>', 'collection folder')
     .option('--corpus <file>', 'JSONL corpus, one document per line (BEIR corpus.jsonl: _id, title, text)')
-    .option('--vectors <file>', 'dense vectors instead of a corpus: .fvecs, .bvecs, .npy (float32) or raw float32 (with --dim); one document per row')
-    .option('--format <kind>', 'vector file format when the extension does not tell: fvecs, bvecs, npy, raw')
+    .option('--vectors <file>', `dense vectors instead of a corpus, one document per row: ${VECTOR_FORMATS}`)
+    .option('--format <kind>', 'vector file format when the extension does not tell: fvecs, ivecs, bvecs, npy, raw')
     .option('--dim <n>', 'row length of a raw float32 file', intOption(1))
     .option('--ids <file>', 'with --vectors: one document id per line (default: the row number)')
     .option('--offsets <file>', 'with --vectors: the rows are token vectors of multi-vector documents; document offsets or lengths (.npy int32/int64, or one number per line)')

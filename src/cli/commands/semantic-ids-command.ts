@@ -16,7 +16,7 @@ import { fitSemanticIds, type SemanticIds } from '../../learn/semantic-ids.js';
 import { checkOptionScopes, givenOnCommandLine, type OptionScope } from '../option-scope.js';
 import { createProgress } from '../progress.js';
 import { guarded, intOption } from '../run-command.js';
-import { readIdsFile, readVectorMatrix } from './vector-import.js';
+import { readIdsFile, readVectorMatrix, VECTOR_FORMATS } from './vector-import.js';
 import { countedNoun } from '../counted-noun.js';
 
 interface SemanticIdFlags {
@@ -195,8 +195,8 @@ export function registerSemanticIds(program: Command): void {
     .description('assign every document a semantic id from its dense vector: residual k-means codewords, coarse to fine, plus a collision token (TIGER), or hierarchical k-means paths (DSI)')
     .argument('[dir]', 'collection folder (with --field)')
     .option('--field <name>', 'dense field of the collection')
-    .option('--vectors <file>', 'code the rows of a vector file instead (fvecs, bvecs, npy, raw)')
-    .option('--format <fmt>', 'format of --vectors when its extension does not say: fvecs, bvecs, npy or raw')
+    .option('--vectors <file>', `code the rows of a vector file instead: ${VECTOR_FORMATS}`)
+    .option('--format <fmt>', `format of --vectors when its extension does not say: ${VECTOR_FORMATS}`)
     .option('--dim <n>', 'row length of a raw float32 --vectors file', intOption(1))
     .option('--ids <file>', 'ids of the --vectors rows, one per line (default: row numbers)')
     .option('--method <name>', 'residual (fixed length: --levels codewords + collision token) or hierarchical (DSI: cluster path + position)', 'residual')

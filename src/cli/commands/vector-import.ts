@@ -7,7 +7,7 @@ import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { Collection, parseSchema, type CollectionSchema } from '../../collection/index.js';
 import { ioError } from '../../io/atomic-file.js';
 import { QuarryError } from '../../io/quarry-error.js';
-import { readBvecs, readFvecs, readNpy, readOffsets, readRawFloat32, type VectorMatrix } from '../../io/vector-files.js';
+import { readBvecs, readFvecs, readIvecsAsFloat32, readNpy, readOffsets, readRawFloat32, type VectorMatrix } from '../../io/vector-files.js';
 import { createProgress } from '../progress.js';
 
 /** How to read the matrix and what to create. */
@@ -35,12 +35,17 @@ export interface VectorImportOptions {
   quiet?: boolean;
 }
 
+/** The vector file formats readVectorMatrix reads, as help texts name them. */
+export const VECTOR_FORMATS = 'fvecs, ivecs, bvecs, npy (float32) or raw (float32, with --dim)';
+
 /** Reads a vector matrix in any supported format. */
 export function readVectorMatrix(path: string, format?: string, dim?: number): VectorMatrix {
   const f = format ?? path.slice(path.lastIndexOf('.') + 1);
   switch (f) {
     case 'fvecs':
       return readFvecs(path);
+    case 'ivecs':
+      return readIvecsAsFloat32(path);
     case 'bvecs':
       return readBvecs(path);
     case 'npy':
@@ -51,7 +56,7 @@ export function readVectorMatrix(path: string, format?: string, dim?: number): V
       if (dim === undefined) throw new QuarryError('BAD_ARGUMENT', 'raw float32 files need --dim', { field: '--dim' });
       return readRawFloat32(path, dim);
     default:
-      throw new QuarryError('BAD_ARGUMENT', `unknown vector format "${f}"`, { field: '--format' }, 'use fvecs, bvecs, npy or raw');
+      throw new QuarryError('BAD_ARGUMENT', `unknown vector format "${f}"`, { field: '--format' }, `use ${VECTOR_FORMATS}`);
   }
 }
 
