@@ -6,7 +6,8 @@
  */
 import { z } from 'zod';
 import { QuarryError } from '../io/quarry-error.js';
-import { DENSE_FAMILIES, FAMILY_PARAMS } from '../index/dense-families.js';
+import { DENSE_FAMILIES, FAMILY_PARAM_RANGES, FAMILY_PARAMS } from '../index/dense-families.js';
+import { paramRangeProblem } from '../index/param-ranges.js';
 import { ANALYZER_PRESETS, analyzerConfigSchema } from '../text/analyzer.js';
 import { muveraParamsSchema } from '../index/multivector/params.js';
 import { encoderSpecSchema } from '../encode/dense-text-encoder.js';
@@ -185,11 +186,13 @@ export function parseSchema(input: unknown, where = 'schema'): CollectionSchema 
     }
     if (spec.type === 'dense') {
       const allowed = FAMILY_PARAMS[spec.index];
-      for (const p of Object.keys(spec.params)) {
+      for (const [p, value] of Object.entries(spec.params)) {
         if (!allowed.includes(p)) {
           throw new QuarryError('BAD_SCHEMA', `fields.${name}.params.${p}: not a parameter of ${spec.index}`, { file: where },
             allowed.length > 0 ? `${spec.index} takes: ${allowed.join(', ')}` : `${spec.index} takes no parameters`);
         }
+        const problem = paramRangeProblem(FAMILY_PARAM_RANGES[spec.index][p]!, value, spec.dim);
+        if (problem !== null) throw new QuarryError('BAD_SCHEMA', `fields.${name}.params.${p}: ${problem}`, { file: where }, 'see docs/schema.md for each family\'s parameters');
       }
     }
     if (spec.type === 'multivector' && spec.muvera !== undefined) {
@@ -198,11 +201,14 @@ export function parseSchema(input: unknown, where = 'schema'): CollectionSchema 
         throw new QuarryError('BAD_SCHEMA', `fields.${name}.muvera.floats: ${family} keeps no rescoring floats apart from what it searches`, { file: where }, '"floats": "disk" applies to int8, binary and ivfpq');
       }
       const allowed = family === 'columnar' ? [] : FAMILY_PARAMS[family];
-      for (const p of Object.keys(spec.muvera.params)) {
+      for (const [p, value] of Object.entries(spec.muvera.params)) {
         if (!allowed.includes(p)) {
           throw new QuarryError('BAD_SCHEMA', `fields.${name}.muvera.params.${p}: not a parameter of ${family}`, { file: where },
             allowed.length > 0 ? `${family} takes: ${allowed.join(', ')}` : `${family} takes no parameters`);
         }
+        // the encodings' dimension follows from the MUVERA settings: divisibility is checked when they are built
+        const problem = family === 'columnar' ? null : paramRangeProblem(FAMILY_PARAM_RANGES[family][p]!, value, null);
+        if (problem !== null) throw new QuarryError('BAD_SCHEMA', `fields.${name}.muvera.params.${p}: ${problem}`, { file: where }, 'see docs/schema.md for each family\'s parameters');
       }
     }
   }

@@ -10,6 +10,11 @@ import { buildFlat, readFlat, writeFlat, type FlatIndex } from './flat/index.js'
 import { buildHnsw, readHnsw, writeHnsw, type HnswIndex } from './hnsw/index.js';
 import { buildInt8, readInt8, writeInt8, type Int8Index } from './int8/index.js';
 import { buildIvfPq, readIvfPq, writeIvfPq, type IvfPqIndex } from './ivfpq/index.js';
+import { BINARY_PARAM_RANGES } from './binary/params.js';
+import { HNSW_PARAM_RANGES } from './hnsw/params.js';
+import { INT8_PARAM_RANGES } from './int8/params.js';
+import { IVFPQ_PARAM_RANGES } from './ivfpq/params.js';
+import type { ParamRanges } from './param-ranges.js';
 import { allFloats, type CompressedReadOptions } from './rescore-floats.js';
 
 /** Names of the dense index families. */
@@ -17,13 +22,22 @@ export const DENSE_FAMILIES = ['flat', 'hnsw', 'int8', 'binary', 'ivfpq'] as con
 /** A dense family name. */
 export type DenseFamily = (typeof DENSE_FAMILIES)[number];
 
+/** The numeric parameters a schema may give each family, with the values they may take. */
+export const FAMILY_PARAM_RANGES: Readonly<Record<DenseFamily, ParamRanges>> = {
+  flat: {},
+  hnsw: HNSW_PARAM_RANGES,
+  int8: INT8_PARAM_RANGES,
+  binary: BINARY_PARAM_RANGES,
+  ivfpq: IVFPQ_PARAM_RANGES,
+};
+
 /** Parameters a schema may give each family (numbers only; unknown names are rejected). */
 export const FAMILY_PARAMS: Readonly<Record<DenseFamily, readonly string[]>> = {
-  flat: [],
-  hnsw: ['M', 'efConstruction', 'efSearch', 'seed'],
-  int8: ['quantile', 'rescore'],
-  binary: ['planes', 'queryBits', 'rescore', 'centroids', 'seed'],
-  ivfpq: ['nlist', 'nprobe', 'm', 'rescore', 'seed'],
+  flat: Object.keys(FAMILY_PARAM_RANGES.flat),
+  hnsw: Object.keys(FAMILY_PARAM_RANGES.hnsw),
+  int8: Object.keys(FAMILY_PARAM_RANGES.int8),
+  binary: Object.keys(FAMILY_PARAM_RANGES.binary),
+  ivfpq: Object.keys(FAMILY_PARAM_RANGES.ivfpq),
 };
 
 /** Search-time parameters each family accepts. */

@@ -169,6 +169,37 @@ describe('quarry index --vectors', () => {
     expect(e.stderr).toContain('mixed.fvecs: row 1: dimension 3, expected 2');
     expect(existsSync(join(dir, 'mixed-idx'))).toBe(false);
   });
+
+  it('--params sets the family\'s build parameters of a new field, checked before anything is written', async () => {
+    const { encodeFvecs } = await import('../../src/io/vector-files.js');
+    const { writeFileSync } = await import('node:fs');
+    const f = join(dir, 'p.fvecs');
+    writeFileSync(f, encodeFvecs(Float32Array.of(1, 0, 0, 0, 1, 0, 0, 0, 1, 1, 1, 0), 3));
+    const out = join(dir, 'pidx');
+    expect(quarry(['index', out, '--vectors', f, '--family', 'hnsw', '--params', '{"M":4,"efConstruction":20}', '--quiet']).status).toBe(0);
+    expect(JSON.parse(quarry(['info', out, '--json']).stdout).schema.fields.vector).toMatchObject({ index: 'hnsw', params: { M: 4, efConstruction: 20 } });
+    // the same parameters may be repeated when adding; others would be ignored, so they are refused
+    expect(quarry(['index', out, '--vectors', f, '--ids', writeFile(dir, 'p2.ids', 'e\nf\ng\nh\n'), '--params', '{"M":4,"efConstruction":20}', '--quiet']).status).toBe(0);
+    const other = quarry(['index', out, '--vectors', f, '--params', '{"M":8}']);
+    expect(other.status).toBe(64);
+    expect(other.stderr).toContain('--params: the collection\'s field "vector" has M 4, not 8');
+    expect(quarry(['index', out, '--vectors', f, '--params', '{"M":4}']).stderr).toContain('has efConstruction 20, which --params leaves out');
+    expect(quarry(['index', out, '--vectors', f, '--params', '{"M":4,"efConstruction":20,"seed":3}']).stderr).toContain('leaves seed at its default, not 3');
+    expect(JSON.parse(quarry(['info', out, '--json']).stdout).documents).toBe(8);
+    for (const [params, message] of [
+      ['{"M":1}', 'fields.vector.params.M: must be an integer in 2..1024, got 1'],
+      ['{"nprobe":4}', 'fields.vector.params.nprobe: not a parameter of hnsw (hnsw takes: M, efConstruction, efSearch, seed)'],
+      ['{"M":', '--params: not valid JSON'],
+      ['[4]', '--params: must be a JSON object of family parameters'],
+    ] as const) {
+      const e = quarry(['index', join(dir, 'pidx-bad'), '--vectors', f, '--family', 'hnsw', '--params', params]);
+      expect(e.status, params).not.toBe(0);
+      expect(e.stderr, params).toContain(message);
+      expect(existsSync(join(dir, 'pidx-bad'))).toBe(false);
+    }
+    const m = quarry(['index', join(dir, 'pidx-bad'), '--vectors', f, '--family', 'ivfpq', '--params', '{"m":2}']);
+    expect(m.stderr).toContain('fields.vector.params.m: must divide the dimension 3, got 2 (the nearest that do: 1 or 3)');
+  });
 });
 
 describe('quarry search --sparse and quarry run --sparse-queries', () => {

@@ -57,6 +57,18 @@ describe('dense fields', () => {
     w.close();
     expect(() => parseSchema({ fields: { e: { type: 'dense', dim: 3, index: 'hnsw', params: { nprobe: 3 } } } })).toThrow(/fields\.e\.params\.nprobe: not a parameter of hnsw/);
     expect(() => parseSchema({ fields: { e: { type: 'dense', dim: 0 } } })).toThrow(/fields\.e\.dim/);
+    // parameter values are checked when the schema is read, not when the first segment is built
+    const bad: [string, Record<string, number>, string][] = [
+      ['hnsw', { M: 1 }, 'fields.e.params.M: must be an integer in 2..1024, got 1'],
+      ['hnsw', { efConstruction: 0 }, 'fields.e.params.efConstruction: must be an integer >= 1, got 0'],
+      ['int8', { quantile: 0.5 }, 'fields.e.params.quantile: must be a number in (0.5, 1], got 0.5'],
+      ['binary', { queryBits: 0 }, 'fields.e.params.queryBits: must be an integer in 1..8, got 0'],
+      ['binary', { rescore: -2 }, 'fields.e.params.rescore: must be a number >= 0, got -2'],
+      ['ivfpq', { m: 4 }, 'fields.e.params.m: must divide the dimension 6, got 4 (the nearest that do: 3 or 6)'],
+      ['ivfpq', { seed: -1 }, 'fields.e.params.seed: must be an integer in 0..4294967295, got -1'],
+    ];
+    for (const [index, params, message] of bad) expect(() => parseSchema({ fields: { e: { type: 'dense', dim: 6, index, params } } }), message).toThrow(message);
+    expect(parseSchema({ fields: { e: { type: 'dense', dim: 6, index: 'ivfpq', params: { m: 3, nlist: 4, rescore: 0 } } } }).fields.e).toMatchObject({ params: { m: 3 } });
     expect(() => parseSchema({ fields: { e: { type: 'dense', dim: 3, index: 'hnsw', floats: 'disk' } } })).toThrow('fields.e.floats: hnsw searches the float rows themselves, so they stay in memory');
     expect(() => parseSchema({ fields: { e: { type: 'dense', dim: 3, index: 'binary', floats: 'ssd' } } })).toThrow(/fields\.e\.floats/);
   });

@@ -119,6 +119,7 @@ describe('multi-vector fields', () => {
     expect(() => w.add({ _id: 'x', mv: 'nope' })).toThrow('expected an array of 100-number vectors');
     w.close();
     expect(() => parseSchema({ fields: { mv: { type: 'multivector', dim: 4, muvera: { index: 'hnsw', params: { nprobe: 3 } } } } })).toThrow('fields.mv.muvera.params.nprobe: not a parameter of hnsw');
+    expect(() => parseSchema({ fields: { mv: { type: 'multivector', dim: 4, muvera: { index: 'hnsw', params: { M: 0 } } } } })).toThrow('fields.mv.muvera.params.M: must be an integer in 2..1024, got 0');
     expect(() => parseSchema({ fields: { mv: { type: 'multivector', dim: 4, muvera: { index: 'columnar', floats: 'disk' } } } })).toThrow('fields.mv.muvera.floats: columnar keeps no rescoring floats');
   });
 

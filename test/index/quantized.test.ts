@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { BinaryIndex, buildBinary, readBinary, writeBinary } from '../../src/index/binary/index.js';
 import fc from 'fast-check';
+import { buildHnsw } from '../../src/index/hnsw/index.js';
 import { buildInt8, readInt8, writeInt8 } from '../../src/index/int8/index.js';
 import { integerQueryWeights, queryWeightLevels } from '../../src/index/int8/search.js';
 import { buildIvfPq, readIvfPq, writeIvfPq } from '../../src/index/ivfpq/index.js';
@@ -132,7 +133,7 @@ describe('binary', () => {
   });
   it('rejects a bad number of centroids by name', () => {
     for (const centroids of [-1, 1.5, 70000]) {
-      expect(() => buildBinary(base.data, { dim: base.dim, metric: 'cosine', centroids }), String(centroids)).toThrow(/centroids must be an integer in 0\.\.65535/);
+      expect(() => buildBinary(base.data, { dim: base.dim, metric: 'cosine', centroids }), String(centroids)).toThrow(/centroids: must be an integer in 0\.\.65535/);
     }
   });
   it('reads files written before centroids existed (one "mean" section, no centre numbers)', () => {
@@ -200,6 +201,13 @@ describe('ivfpq', () => {
     expect(Array.from(b.listIds)).toEqual(Array.from(a.listIds));
     expect(Array.from(b.listCodes)).toEqual(Array.from(a.listCodes));
   }, 30_000);
+  it('refuses parameters it cannot honour instead of changing them', () => {
+    const few = base.data.subarray(0, 200 * base.dim);
+    expect(() => buildIvfPq(few, { dim: base.dim, metric: 'l2', nlist: 4, m: 30 })).toThrow('m: must divide the dimension 100, got 30 (the nearest that do: 25 or 50)');
+    expect(() => buildIvfPq(few, { dim: base.dim, metric: 'l2', nlist: 0 })).toThrow('nlist: must be an integer in 1..4294967295, got 0');
+    expect(() => buildHnsw(few, { dim: base.dim, metric: 'l2', M: 1 })).toThrow('M: must be an integer in 2..1024, got 1');
+    expect(() => buildInt8(few, { dim: base.dim, metric: 'l2', rescore: Number.NaN })).toThrow('rescore: must be a number >= 0, got NaN');
+  });
   it('round-trips through its file', () => {
     writeIvfPq(join(dir, 'a.ivfpq'), idx);
     const q = queries.data.subarray(0, base.dim);

@@ -19,6 +19,7 @@ interface IndexFlags {
   family?: string;
   offsets?: string;
   metric?: string;
+  params?: string;
   floats?: string;
   ids?: string;
   schema?: string;
@@ -178,8 +179,8 @@ function removeCreated(dir: string, dirExisted: boolean): void {
 
 /** Which index options go together: a corpus (with a schema) or a vector file (with its reading and field options). */
 const INDEX_SCOPES: readonly OptionScope[] = [
-  { option: 'schema', with: ['corpus'], hint: 'a vector import describes its field with --field, --family and --metric' },
-  ...(['format', 'dim', 'ids', 'offsets', 'field', 'family', 'metric', 'floats'] as const).map((option) => ({ option, with: ['vectors'] })),
+  { option: 'schema', with: ['corpus'], hint: 'a vector import describes its field with --field, --family, --metric and --params' },
+  ...(['format', 'dim', 'ids', 'offsets', 'field', 'family', 'metric', 'params', 'floats'] as const).map((option) => ({ option, with: ['vectors'] })),
   { option: 'floats', without: ['offsets'], hint: 'multi-vector fields keep their tokens as their schema says' },
 ];
 
@@ -198,6 +199,7 @@ export function registerIndex(program: Command): void {
     .option('--field <name>', 'with --vectors: the dense (or, with --offsets, multi-vector) field', 'vector')
     .option('--family <name>', 'with --vectors, for a new collection: flat, hnsw, int8, binary, ivfpq (with --offsets: the MUVERA encodings\' index, columnar by default, or exhaustive for none)')
     .option('--metric <name>', 'with --vectors, for a new collection: cosine (default), dot, l2')
+    .option('--params <json>', 'with --vectors, for a new collection: the family\'s parameters as JSON, e.g. \'{"M":32,"efConstruction":400}\' (see docs/schema.md)')
     .option('--floats <where>', 'with --vectors, for a new int8, binary or ivfpq field: keep the rescoring floats in memory (default) or on disk (memory holds the codes alone)')
     .option('--schema <file>', 'schema JSON (default: BEIR flat, contents = title + "\\n" + text, English analysis, BM25 k1 0.9 b 0.4)')
     .option('--json', 'print the summary as JSON')
@@ -206,7 +208,7 @@ export function registerIndex(program: Command): void {
 Example:
   $ quarry index ./scifact-idx --corpus scifact/corpus.jsonl
   $ quarry index ./my-idx --corpus docs.jsonl --schema schema.json
-  $ quarry index ./glove-idx --vectors base.fvecs --family hnsw --metric cosine
+  $ quarry index ./glove-idx --vectors base.fvecs --family hnsw --metric cosine --params '{"M":32}'
   $ quarry index ./codes-idx --vectors base.fvecs --family binary --floats disk
   $ quarry index ./colbert-idx --vectors tokens.npy --offsets doclens.npy --ids ids.txt --field colbert --family columnar`)
     .action(guarded(async (dir: string, flags: IndexFlags, cmd: Command) => {
@@ -216,7 +218,7 @@ Example:
       }
       if (flags.vectors !== undefined) {
         const started = performance.now();
-        const added = importVectors(dir, { vectors: flags.vectors, format: flags.format, dim: flags.dim, field: flags.field, index: flags.family, metric: flags.metric, floats: flags.floats, ids: flags.ids, offsets: flags.offsets, quiet: flags.quiet });
+        const added = importVectors(dir, { vectors: flags.vectors, format: flags.format, dim: flags.dim, field: flags.field, index: flags.family, metric: flags.metric, params: flags.params, floats: flags.floats, ids: flags.ids, offsets: flags.offsets, quiet: flags.quiet });
         const seconds = (performance.now() - started) / 1000;
         process.stdout.write(flags.json ? JSON.stringify({ dir, added, seconds }) + '\n' : `added ${added.toLocaleString('en-US')} vectors to ${dir} in ${seconds.toFixed(1)} s\n`);
         return;

@@ -1,6 +1,6 @@
 /**
- * Importing dense vectors from matrix files (.fvecs, .bvecs, .npy, raw
- * float32) into a collection, one document per row: the id is the row number
+ * Importing dense vectors from matrix files (.fvecs, .ivecs, .bvecs, .npy,
+ * raw float32) into a collection, one document per row: the id is the row number
  * or the matching line of an ids file.
  */
 import { existsSync, readFileSync, rmSync } from 'node:fs';
@@ -13,7 +13,7 @@ import { createProgress } from '../progress.js';
 /** How to read the matrix and what to create. */
 export interface VectorImportOptions {
   vectors: string;
-  /** fvecs | bvecs | npy | raw (default: from the file extension). */
+  /** fvecs | ivecs | bvecs | npy | raw (default: from the file extension). */
   format?: string;
   /** Row length for raw files. */
   dim?: number;
@@ -28,6 +28,12 @@ export interface VectorImportOptions {
   metric?: string;
   /** Where a new compressed field keeps its rescoring floats (memory or disk); given for an existing collection, it must be the field's. */
   floats?: string;
+  /**
+   * Family parameters of a new field as JSON (`{"M": 32, "efConstruction": 400}`):
+   * the schema's `params` (with offsets, its `muvera.params`). Given for an existing
+   * collection, they must be the field's.
+   */
+  params?: string;
   /** File with one id per line, in row order. */
   ids?: string;
   /** Document boundaries: the rows are token vectors of multi-vector documents (see readOffsets). */
@@ -84,12 +90,14 @@ export function importVectors(dir: string, opts: VectorImportOptions): number {
   const existed = existsSync(dir);
   const metric = opts.metric ?? 'cosine';
   const index = opts.index ?? (offsets === null ? 'hnsw' : 'columnar');
+  const params = opts.params === undefined ? undefined : parseParams(opts.params);
+  if (params !== undefined && offsets !== null && index === 'exhaustive') throw new QuarryError('BAD_ARGUMENT', 'exhaustive MaxSim has no parameters', { field: '--params' }, 'give --family columnar (or another MUVERA index) to set its parameters');
   const field =
     offsets === null
-      ? { type: 'dense', dim: m.dim, metric, index, ...(opts.floats === undefined ? {} : { floats: opts.floats }) }
-      : { type: 'multivector', dim: m.dim, metric, ...(index === 'exhaustive' ? {} : { muvera: { index } }) };
+      ? { type: 'dense', dim: m.dim, metric, index, ...(params === undefined ? {} : { params }), ...(opts.floats === undefined ? {} : { floats: opts.floats }) }
+      : { type: 'multivector', dim: m.dim, metric, ...(index === 'exhaustive' ? {} : { muvera: { index, ...(params === undefined ? {} : { params }) } }) };
   const collection = created ? Collection.create(dir, parseSchema({ id: 'id', fields: { [opts.field]: field } }, '--vectors')) : Collection.open(dir);
-  if (!created) checkExistingField(collection.schema, opts, offsets !== null);
+  if (!created) checkExistingField(collection.schema, opts, offsets !== null, params);
   const w = collection.writer();
   const progress = createProgress('importing', docs, offsets === null ? 'vectors' : 'documents', opts.quiet ?? false);
   try {
@@ -119,7 +127,7 @@ export function importVectors(dir: string, opts: VectorImportOptions): number {
  * give, and a --family or --metric typed for it must be the field's own (they only
  * choose settings when the collection is created, so a different one would be ignored).
  */
-function checkExistingField(schema: CollectionSchema, opts: VectorImportOptions, multiVector: boolean): void {
+function checkExistingField(schema: CollectionSchema, opts: VectorImportOptions, multiVector: boolean, params: Record<string, unknown> | undefined): void {
   const spec = schema.fields[opts.field];
   const kind = multiVector ? 'multivector' : 'dense';
   if (spec === undefined || spec.type !== kind) {
@@ -133,4 +141,26 @@ function checkExistingField(schema: CollectionSchema, opts: VectorImportOptions,
   if (opts.metric !== undefined && opts.metric !== metric) throw new QuarryError('BAD_ARGUMENT', `the collection's field "${opts.field}" uses ${metric}, not ${opts.metric}`, { field: '--metric' }, hint);
   const floats = spec.type === 'dense' ? (spec.floats ?? 'memory') : undefined;
   if (opts.floats !== undefined && opts.floats !== floats) throw new QuarryError('BAD_ARGUMENT', `the collection's field "${opts.field}" keeps its floats in ${floats}, not ${opts.floats}`, { field: '--floats' }, hint);
+  if (params !== undefined) {
+    const own: Record<string, number> = spec.type === 'dense' ? spec.params : spec.type === 'multivector' ? (spec.muvera?.params ?? {}) : {};
+    const differs = Object.keys({ ...own, ...params }).find((k) => own[k] !== params[k]);
+    if (differs !== undefined) {
+      const theirs = own[differs];
+      const given = params[differs];
+      const what = theirs === undefined ? `leaves ${differs} at its default, not ${String(given)}` : given === undefined ? `has ${differs} ${theirs}, which --params leaves out` : `has ${differs} ${theirs}, not ${String(given)}`;
+      throw new QuarryError('BAD_ARGUMENT', `the collection's field "${opts.field}" ${what}`, { field: '--params' }, hint);
+    }
+  }
+}
+
+/** The JSON object of --params (values are checked by the schema). */
+function parseParams(text: string): Record<string, unknown> {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (e) {
+    throw new QuarryError('BAD_ARGUMENT', `not valid JSON: ${(e as Error).message}`, { field: '--params' }, 'give an object of family parameters, e.g. \'{"M": 32, "efConstruction": 400}\'');
+  }
+  if (json === null || typeof json !== 'object' || Array.isArray(json)) throw new QuarryError('BAD_ARGUMENT', 'must be a JSON object of family parameters', { field: '--params' }, 'e.g. \'{"M": 32, "efConstruction": 400}\'');
+  return json as Record<string, unknown>;
 }

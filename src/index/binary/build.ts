@@ -5,7 +5,8 @@ import { NearestCentroids } from '../../learn/nearest-centroids.js';
 import { encodeResidualBits, fitResidualBinarizer, meanCentre, residualRowTerms, type RowReader } from '../../learn/residual-binarizer.js';
 import { RowEmbedding, sharedOrthonormalColumns } from '../../learn/random-rotation.js';
 import { QuarryError } from '../../io/quarry-error.js';
-import { BINARY_DEFAULTS, codedDimensions, defaultBinaryCentroids, defaultBinaryRotate, type BinaryParams } from './params.js';
+import { checkParamRanges } from '../param-ranges.js';
+import { BINARY_DEFAULTS, BINARY_PARAM_RANGES, codedDimensions, defaultBinaryCentroids, defaultBinaryRotate, type BinaryParams } from './params.js';
 import { BinaryIndex } from './search.js';
 
 /** Builds a binary index; `keepFloats` (default true) keeps the rows for exact rescoring. */
@@ -13,11 +14,9 @@ export function buildBinary(vectors: Float32Array, params: Partial<BinaryParams>
   if (vectors.length % params.dim !== 0) throw new QuarryError('BAD_INPUT', `${vectors.length} values are not whole ${params.dim}-d rows`, { field: 'vectors' });
   const n = vectors.length / params.dim;
   const p: BinaryParams = { ...BINARY_DEFAULTS, centroids: defaultBinaryCentroids(n), rotate: defaultBinaryRotate(params.dim), ...params };
-  if (!Number.isInteger(p.planes) || p.planes < 1 || p.planes > 8) throw new QuarryError('BAD_ARGUMENT', 'planes must be 1..8', { field: 'planes' });
-  if (!Number.isInteger(p.queryBits) || p.queryBits < 1 || p.queryBits > 8) throw new QuarryError('BAD_ARGUMENT', 'queryBits must be 1..8', { field: 'queryBits' });
+  checkParamRanges(BINARY_PARAM_RANGES, p, p.dim);
   if (p.correction !== 'vector' && p.correction !== 'none') throw new QuarryError('BAD_ARGUMENT', `correction must be "vector" or "none", not ${JSON.stringify(p.correction)}`, { field: 'correction' });
   if (typeof p.rotate !== 'boolean') throw new QuarryError('BAD_ARGUMENT', `rotate must be true or false, not ${JSON.stringify(p.rotate)}`, { field: 'rotate' });
-  if (!Number.isInteger(p.centroids) || p.centroids < 0 || p.centroids > 65535) throw new QuarryError('BAD_ARGUMENT', `centroids must be an integer in 0..65535, got ${p.centroids}`, { field: 'centroids' });
   // k-means needs at least as many rows as centroids; with fewer rows, fewer centres.
   p.centroids = Math.min(p.centroids, n);
   const rows = new Float32Array(vectors);

@@ -5,6 +5,7 @@
  * planes, then the best candidates rescored exactly from stored floats.
  */
 import type { DenseMetric } from '../dense-types.js';
+import { RESCORE_RANGE, SEED_RANGE, type ParamRanges } from '../param-ranges.js';
 
 /** Settings of a binary index. */
 export interface BinaryParams {
@@ -43,6 +44,15 @@ export interface BinaryParams {
   /** Seed of the k-means centroids and of the rotation. */
   seed: number;
 }
+
+/** The values the numeric binary parameters may take (centre numbers are stored as uint16). */
+export const BINARY_PARAM_RANGES: ParamRanges = {
+  planes: { min: 1, max: 8, integer: true },
+  queryBits: { min: 1, max: 8, integer: true },
+  rescore: RESCORE_RANGE,
+  centroids: { min: 0, max: 65535, integer: true },
+  seed: SEED_RANGE,
+};
 
 /** The default number of centres for n rows. */
 export function defaultBinaryCentroids(n: number): number {

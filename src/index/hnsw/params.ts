@@ -4,6 +4,7 @@
  * World graphs", TPAMI 2020), named as in the paper.
  */
 import type { DenseMetric } from '../dense-types.js';
+import { SEED_RANGE, type ParamRanges } from '../param-ranges.js';
 
 /** Settings of an HNSW index. */
 export interface HnswParams {
@@ -21,6 +22,14 @@ export interface HnswParams {
 
 /** Defaults: M 16, efConstruction 200, efSearch 64 (hnswlib's common settings). */
 export const HNSW_DEFAULTS = { M: 16, efConstruction: 200, efSearch: 64, seed: 42 } as const;
+
+/** The values HNSW's parameters may take (M >= 2: the level multiplier is 1 / ln M). */
+export const HNSW_PARAM_RANGES: ParamRanges = {
+  M: { min: 2, max: 1024, integer: true },
+  efConstruction: { min: 1, integer: true },
+  efSearch: { min: 1, integer: true },
+  seed: SEED_RANGE,
+};
 
 /** Filters that leave at most this share of the rows are answered by an exact scan of the allowed rows. */
 export const HNSW_EXACT_FILTER_SHARE = 0.02;

@@ -2,14 +2,15 @@
 import { normalizeRows } from '../../kernels/dense-distance.js';
 import { encodeScalar, fitScalarQuantizer } from '../../learn/scalar-quantizer.js';
 import { QuarryError } from '../../io/quarry-error.js';
-import { INT8_DEFAULTS, type Int8Params } from './params.js';
+import { checkParamRanges } from '../param-ranges.js';
+import { INT8_DEFAULTS, INT8_PARAM_RANGES, type Int8Params } from './params.js';
 import { Int8Index } from './search.js';
 
 /** Builds an int8 index; `keepFloats` keeps the rows for exact rescoring. */
 export function buildInt8(vectors: Float32Array, params: Partial<Int8Params> & Pick<Int8Params, 'dim' | 'metric'>, keepFloats = true): Int8Index {
   const p: Int8Params = { ...INT8_DEFAULTS, ...params };
   if (vectors.length % p.dim !== 0) throw new QuarryError('BAD_INPUT', `${vectors.length} values are not whole ${p.dim}-d rows`, { field: 'vectors' });
-  if (!(p.quantile > 0.5 && p.quantile <= 1)) throw new QuarryError('BAD_ARGUMENT', 'quantile must be in (0.5, 1]', { field: 'quantile' });
+  checkParamRanges(INT8_PARAM_RANGES, p, p.dim);
   const rows = new Float32Array(vectors);
   if (p.metric === 'cosine') normalizeRows(rows, p.dim);
   const sq = fitScalarQuantizer(rows, p.dim, p.quantile);

@@ -4,15 +4,18 @@ import { kmeans } from '../../learn/kmeans.js';
 import { NearestCentroids } from '../../learn/nearest-centroids.js';
 import { encodeProduct, fitProductQuantizer } from '../../learn/product-quantizer.js';
 import { QuarryError } from '../../io/quarry-error.js';
-import { IVFPQ_DEFAULTS, type IvfPqParams } from './params.js';
+import { checkParamRanges } from '../param-ranges.js';
+import { IVFPQ_DEFAULTS, IVFPQ_PARAM_RANGES, type IvfPqParams } from './params.js';
 import { IvfPqIndex } from './search.js';
 
-/** Builds an IVF-PQ index; nlist defaults to about sqrt(n), m to dim / 4 (rounded to a divisor). */
+/** Builds an IVF-PQ index; nlist defaults to about sqrt(n), m to dim / 4 (rounded down to a divisor; a given m must divide dim). */
 export function buildIvfPq(vectors: Float32Array, params: Partial<IvfPqParams> & Pick<IvfPqParams, 'dim' | 'metric'>, keepFloats = true): IvfPqIndex {
   const dim = params.dim;
   if (vectors.length % dim !== 0) throw new QuarryError('BAD_INPUT', `${vectors.length} values are not whole ${dim}-d rows`, { field: 'vectors' });
   const n = vectors.length / dim;
+  checkParamRanges(IVFPQ_PARAM_RANGES, params, dim);
   let m = params.m ?? Math.max(1, Math.round(dim / 4));
+  // only the default is rounded to a divisor; a given m was checked above
   while (dim % m !== 0) m--;
   const p: IvfPqParams = { ...IVFPQ_DEFAULTS, nlist: Math.max(1, Math.min(n, Math.round(Math.sqrt(n)))), ...params, m };
   if (p.nlist > n) throw new QuarryError('BAD_ARGUMENT', `nlist (${p.nlist}) exceeds the number of rows (${n})`, { field: 'nlist' });

@@ -5,6 +5,7 @@
  * exact rescoring.
  */
 import type { DenseMetric } from '../dense-types.js';
+import { RESCORE_RANGE, SEED_RANGE, type ParamRanges } from '../param-ranges.js';
 
 /** Settings of an IVF-PQ index. */
 export interface IvfPqParams {
@@ -21,3 +22,12 @@ export interface IvfPqParams {
 
 /** Defaults: nprobe 16, rescoring 10 x k; nlist and m depend on the data (about sqrt(n) and dim / 4). */
 export const IVFPQ_DEFAULTS = { nprobe: 16, rescore: 10, seed: 11 } as const;
+
+/** The values IVF-PQ's parameters may take (8-bit codes: m bytes per row, m dividing dim). */
+export const IVFPQ_PARAM_RANGES: ParamRanges = {
+  nlist: { min: 1, max: 0xffffffff, integer: true },
+  nprobe: { min: 1, integer: true },
+  m: { min: 1, integer: true, dividesDim: true },
+  rescore: RESCORE_RANGE,
+  seed: SEED_RANGE,
+};

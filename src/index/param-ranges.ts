@@ -1,0 +1,69 @@
+/**
+ * The values numeric index-family parameters may take, declared once per
+ * family (in its params.ts) and checked both where a schema names them (so a
+ * bad value fails when the collection is created, naming the schema path) and
+ * where an index is built from the library.
+ */
+import { QuarryError } from '../io/quarry-error.js';
+
+/** The values one numeric parameter may take. */
+export interface ParamRange {
+  /** Smallest allowed value (excluded when `minExclusive`). */
+  min: number;
+  minExclusive?: boolean;
+  /** Largest allowed value, if any. */
+  max?: number;
+  integer: boolean;
+  /** The value must divide the vectors' dimension (product quantization's sub-quantizer count). */
+  dividesDim?: boolean;
+}
+
+/** A family's parameters by name. */
+export type ParamRanges = Readonly<Record<string, ParamRange>>;
+
+/** A seed of the xorshift32 generators builds draw from. */
+export const SEED_RANGE: ParamRange = { min: 0, max: 0xffffffff, integer: true };
+/** How many times k candidates are rescored (0 = none). */
+export const RESCORE_RANGE: ParamRange = { min: 0, integer: false };
+
+function describe(r: ParamRange): string {
+  const kind = r.integer ? 'an integer' : 'a number';
+  if (r.max !== undefined) return r.integer && !r.minExclusive ? `${kind} in ${r.min}..${r.max}` : `${kind} in ${r.minExclusive ? '(' : '['}${r.min}, ${r.max}]`;
+  return `${kind} ${r.minExclusive ? '>' : '>='} ${r.min}`;
+}
+
+/**
+ * What is wrong with `value` for `range` ("must be an integer >= 2, got 0"),
+ * or null when it is allowed. `dim` null skips the divisibility rule (the
+ * dimension is not known yet).
+ */
+export function paramRangeProblem(range: ParamRange, value: unknown, dim: number | null): string | null {
+  const ok =
+    typeof value === 'number' &&
+    Number.isFinite(value) &&
+    (!range.integer || Number.isInteger(value)) &&
+    (range.minExclusive ? value > range.min : value >= range.min) &&
+    (range.max === undefined || value <= range.max);
+  if (!ok) return `must be ${describe(range)}, got ${typeof value === 'number' ? String(value) : JSON.stringify(value)}`;
+  if (range.dividesDim && dim !== null && dim % (value as number) !== 0) {
+    const v = value as number;
+    let below = v;
+    while (below > 1 && dim % below !== 0) below--;
+    let above = v;
+    while (above < dim && dim % above !== 0) above++;
+    const near = v > dim ? `${dim}` : `${below} or ${above}`;
+    return `must divide the dimension ${dim}, got ${v} (the nearest that do: ${near})`;
+  }
+  return null;
+}
+
+/** Throws BAD_ARGUMENT naming the first given parameter outside its range. */
+export function checkParamRanges(ranges: ParamRanges, params: object, dim: number): void {
+  const given = params as Readonly<Record<string, unknown>>;
+  for (const [name, range] of Object.entries(ranges)) {
+    const value = given[name];
+    if (value === undefined) continue;
+    const problem = paramRangeProblem(range, value, dim);
+    if (problem !== null) throw new QuarryError('BAD_ARGUMENT', problem, { field: name });
+  }
+}
