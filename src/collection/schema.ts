@@ -8,6 +8,7 @@ import { z } from 'zod';
 import { QuarryError } from '../io/quarry-error.js';
 import { DENSE_FAMILIES, FAMILY_PARAM_RANGES, FAMILY_PARAMS } from '../index/dense-families.js';
 import { paramRangeProblem } from '../index/param-ranges.js';
+import { SEISMIC_PARAM_RANGES } from '../index/seismic/params.js';
 import { ANALYZER_PRESETS, analyzerConfigSchema } from '../text/analyzer.js';
 import { muveraParamsSchema } from '../index/multivector/params.js';
 import { encoderSpecSchema } from '../encode/dense-text-encoder.js';
@@ -136,7 +137,7 @@ export type SparseFieldSpec = z.infer<typeof sparseField>;
 export type MultiVectorFieldSpec = z.infer<typeof multivectorField>;
 
 /** Seismic build parameter names a schema may set. */
-export const SEISMIC_PARAM_NAMES = ['nPostings', 'maxFraction', 'centroidFraction', 'summaryEnergy', 'minClusterSize', 'kmeansDocCut', 'valueBits', 'knn', 'seed'];
+export const SEISMIC_PARAM_NAMES = Object.keys(SEISMIC_PARAM_RANGES);
 
 /**
  * The default for a BEIR corpus without a schema: one BM25 field `contents`
@@ -168,11 +169,13 @@ export function parseSchema(input: unknown, where = 'schema'): CollectionSchema 
         `presets: ${Object.keys(ANALYZER_PRESETS).join(', ')}`);
     }
     if (spec.type === 'sparse') {
-      for (const p of Object.keys(spec.params)) {
+      for (const [p, value] of Object.entries(spec.params)) {
         if (spec.index === 'exact' || !SEISMIC_PARAM_NAMES.includes(p)) {
           throw new QuarryError('BAD_SCHEMA', `fields.${name}.params.${p}: not a parameter of ${spec.index}`, { file: where },
             spec.index === 'exact' ? 'exact sparse search takes no parameters' : `seismic takes: ${SEISMIC_PARAM_NAMES.join(', ')}`);
         }
+        const problem = paramRangeProblem(SEISMIC_PARAM_RANGES[p]!, value, null);
+        if (problem !== null) throw new QuarryError('BAD_SCHEMA', `fields.${name}.params.${p}: ${problem}`, { file: where }, 'see docs/schema.md for seismic\'s parameters');
       }
     }
     if ((spec.type === 'sparse' || spec.type === 'multivector') && spec.encoder !== undefined && spec.from !== undefined) {

@@ -16,6 +16,8 @@ export interface ParamRange {
   integer: boolean;
   /** The value must divide the vectors' dimension (product quantization's sub-quantizer count). */
   dividesDim?: boolean;
+  /** The only values allowed, when they are a short list (bits of a stored value). */
+  oneOf?: readonly number[];
 }
 
 /** A family's parameters by name. */
@@ -27,6 +29,7 @@ export const SEED_RANGE: ParamRange = { min: 0, max: 0xffffffff, integer: true }
 export const RESCORE_RANGE: ParamRange = { min: 0, integer: false };
 
 function describe(r: ParamRange): string {
+  if (r.oneOf !== undefined) return r.oneOf.join(' or ');
   const kind = r.integer ? 'an integer' : 'a number';
   if (r.max !== undefined) return r.integer && !r.minExclusive ? `${kind} in ${r.min}..${r.max}` : `${kind} in ${r.minExclusive ? '(' : '['}${r.min}, ${r.max}]`;
   return `${kind} ${r.minExclusive ? '>' : '>='} ${r.min}`;
@@ -43,7 +46,8 @@ export function paramRangeProblem(range: ParamRange, value: unknown, dim: number
     Number.isFinite(value) &&
     (!range.integer || Number.isInteger(value)) &&
     (range.minExclusive ? value > range.min : value >= range.min) &&
-    (range.max === undefined || value <= range.max);
+    (range.max === undefined || value <= range.max) &&
+    (range.oneOf === undefined || range.oneOf.includes(value));
   if (!ok) return `must be ${describe(range)}, got ${typeof value === 'number' ? String(value) : JSON.stringify(value)}`;
   if (range.dividesDim && dim !== null && dim % (value as number) !== 0) {
     const v = value as number;

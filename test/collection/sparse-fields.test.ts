@@ -156,6 +156,9 @@ describe('sparse fields', () => {
     expect(() => c.reader().searchSparse('sp', { '7': -1 })).toThrow('query: weight of "7" is -1 (learned sparse weights are finite and >= 0)');
     expect(() => c.reader().query({ retrieve: [{ field: 'sp', sparse: { '7': Number.POSITIVE_INFINITY } }] })).toThrow('weight of "7" is Infinity');
     expect(() => parseSchema({ fields: { s: { type: 'sparse', index: 'seismic', params: { efSearch: 3 } } } })).toThrow(/fields\.s\.params\.efSearch: not a parameter of seismic/);
+    expect(() => parseSchema({ fields: { s: { type: 'sparse', index: 'seismic', params: { summaryEnergy: 0 } } } })).toThrow('fields.s.params.summaryEnergy: must be a number in (0, 1], got 0');
+    expect(() => parseSchema({ fields: { s: { type: 'sparse', index: 'seismic', params: { valueBits: 8 } } } })).toThrow('fields.s.params.valueBits: must be 16 or 32, got 8');
+    expect(() => parseSchema({ fields: { s: { type: 'sparse', index: 'seismic', params: { knn: 2.5 } } } })).toThrow('fields.s.params.knn: must be an integer >= 0, got 2.5');
     // Seismic's search parameters go to Seismic's own checks (sorted may be true/false)
     const seismic = buildCollection(root, Array.from({ length: 30 }, (_, i) => ({ _id: `s${i}`, sp: { a: 1 + (i % 3), b: i % 5 } })), parseSchema({ fields: { sp: { type: 'sparse', index: 'seismic' } } })).reader();
     expect(seismic.searchSparse('sp', { a: 1 }, { k: 3, params: { sorted: true, queryCut: 2 } })).toHaveLength(3);

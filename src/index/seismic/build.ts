@@ -9,9 +9,9 @@
  */
 import { xorshift32 } from '../../kernels/xorshift.js';
 import { toFloat16 } from '../../kernels/float16.js';
-import { QuarryError } from '../../io/quarry-error.js';
+import { checkParamRanges } from '../param-ranges.js';
 import type { SparseMatrix } from '../../io/sparse-matrix.js';
-import { SEISMIC_BUILD_DEFAULTS, SEISMIC_SEARCH_DEFAULTS, type SeismicBuildParams } from './params.js';
+import { SEISMIC_BUILD_DEFAULTS, SEISMIC_PARAM_RANGES, SEISMIC_SEARCH_DEFAULTS, type SeismicBuildParams } from './params.js';
 import type { SeismicData } from './seismic-data.js';
 import { GrowableF32, GrowableU32, GrowableU8 } from '../../kernels/growable-arrays.js';
 import { SeismicIndex } from './search.js';
@@ -36,9 +36,7 @@ function globalThreshold(values: Float32Array, budget: number): number {
 /** Builds the index over the rows of `m`. */
 export function buildSeismic(m: SparseMatrix, params: Partial<SeismicBuildParams> = {}, onProgress?: (done: number, total: number) => void): SeismicIndex {
   const p: SeismicBuildParams = { ...SEISMIC_BUILD_DEFAULTS, ...params };
-  if (!(p.nPostings >= 1) || !(p.maxFraction >= 1) || !(p.centroidFraction > 0 && p.centroidFraction <= 1) || !(p.summaryEnergy > 0 && p.summaryEnergy <= 1)) {
-    throw new QuarryError('BAD_ARGUMENT', 'need nPostings >= 1, maxFraction >= 1, 0 < centroidFraction <= 1, 0 < summaryEnergy <= 1', { field: 'params' });
-  }
+  checkParamRanges(SEISMIC_PARAM_RANGES, p, 0);
   const { rows, dim, indptr, indices, values } = m;
   const small = dim <= 65536;
   const random = xorshift32(p.seed);

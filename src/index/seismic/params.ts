@@ -5,6 +5,7 @@
  * in the paper and its reference implementation.
  */
 import { QuarryError } from '../../io/quarry-error.js';
+import { SEED_RANGE, type ParamRanges } from '../param-ranges.js';
 
 /** Build settings. */
 export interface SeismicBuildParams {
@@ -61,6 +62,19 @@ export const SEISMIC_BUILD_DEFAULTS: SeismicBuildParams = {
   valueBits: 16,
   knn: 0,
   seed: 42,
+};
+
+/** The values the build parameters may take. */
+export const SEISMIC_PARAM_RANGES: ParamRanges = {
+  nPostings: { min: 1, integer: true },
+  maxFraction: { min: 1, integer: false },
+  centroidFraction: { min: 0, minExclusive: true, max: 1, integer: false },
+  summaryEnergy: { min: 0, minExclusive: true, max: 1, integer: false },
+  minClusterSize: { min: 1, integer: true },
+  kmeansDocCut: { min: 1, integer: true },
+  valueBits: { min: 16, max: 32, integer: true, oneOf: [16, 32] },
+  knn: { min: 0, integer: true },
+  seed: SEED_RANGE,
 };
 
 /** Search defaults. */
