@@ -1,10 +1,11 @@
 /**
  * Dense vector files: TEXMEX .fvecs / .ivecs / .bvecs (each row: int32 dim,
- * then dim values), NumPy .npy (float32, 2-D, C order) and raw little-endian
+ * then dim values), NumPy .npy (float32, float64 or float16; C order) and raw little-endian
  * float32 with a given dimension. Every reader checks sizes, dimensions and
  * NaN/Infinity and names the row that is wrong.
  */
 import { readFileSync } from 'node:fs';
+import { FLOAT16_TABLE } from '../kernels/float16.js';
 import { ioError } from './atomic-file.js';
 import { QuarryError } from './quarry-error.js';
 
@@ -108,7 +109,7 @@ export function readBvecs(path: string): VectorMatrix {
   return { dim, rows, data };
 }
 
-/** Reads a 2-D float32 little-endian C-order .npy file. */
+/** Reads a 2-D little-endian C-order .npy file of float32 (float64 and float16 converted). */
 export function readNpy(path: string): VectorMatrix {
   const { shape, data } = readNpyFloat32(path);
   if (shape.length !== 2) throw new QuarryError('BAD_INPUT', `shape (${shape.join(', ')}) is not a 2-D matrix`, { file: path });
@@ -116,18 +117,39 @@ export function readNpy(path: string): VectorMatrix {
   return { dim, rows, data };
 }
 
-/** Reads a float32 little-endian C-order .npy file of any shape (values checked finite). */
+/** Bytes per value of the little-endian float dtypes .npy files are read from. */
+const NPY_FLOAT_WIDTHS: Readonly<Record<string, 2 | 4 | 8>> = { '<f2': 2, '<f4': 4, '<f8': 8 };
+
+/**
+ * Reads a little-endian C-order .npy file of any shape as float32: float32
+ * as is, float16 exactly, float64 rounded (NumPy's default dtype, so arrays
+ * saved without astype("<f4") load too). Values are checked finite, and a
+ * float64 beyond float32's range is named rather than turned into Infinity.
+ */
 export function readNpyFloat32(path: string): { shape: number[]; data: Float32Array } {
   const buf = load(path);
   const { descr, dims, start } = npyHeader(buf, path);
-  if (descr !== '<f4') throw new QuarryError('BAD_INPUT', `dtype ${descr} is not supported; expected little-endian float32 (<f4)`, { file: path }, 'convert with arr.astype("<f4")');
+  const width = NPY_FLOAT_WIDTHS[descr];
+  if (width === undefined) throw new QuarryError('BAD_INPUT', `dtype ${descr} is not supported; expected little-endian float32 (<f4), float64 (<f8) or float16 (<f2)`, { file: path }, 'convert with arr.astype("<f4")');
   const count = dims.reduce((a, b) => a * b, 1);
-  if (buf.length - start !== count * 4) throw new QuarryError('BAD_INPUT', `data size ${buf.length - start} does not match shape (${dims.join(', ')})`, { file: path });
+  if (buf.length - start !== count * width) throw new QuarryError('BAD_INPUT', `data size ${buf.length - start} does not match shape (${dims.join(', ')}) of ${width}-byte values`, { file: path });
   const data = new Float32Array(count);
-  for (let i = 0; i < count; i++) data[i] = buf.readFloatLE(start + 4 * i);
-  checkFinite(data, dims[dims.length - 1] ?? 1, path);
+  const dim = dims[dims.length - 1] ?? 1;
+  if (width === 4) for (let i = 0; i < count; i++) data[i] = buf.readFloatLE(start + 4 * i);
+  else if (width === 2) for (let i = 0; i < count; i++) data[i] = FLOAT16_TABLE[buf.readUInt16LE(start + 2 * i)]!;
+  else {
+    for (let i = 0; i < count; i++) {
+      const v = buf.readDoubleLE(start + 8 * i);
+      if (Math.abs(v) > FLOAT32_MAX) throw new QuarryError('BAD_INPUT', `row ${Math.floor(i / dim)}, component ${i % dim}: ${v} is beyond float32's range`, { file: path }, 'scale the vectors down before saving them');
+      data[i] = v;
+    }
+  }
+  checkFinite(data, dim, path);
   return { shape: dims, data };
 }
+
+/** The largest finite float32. */
+const FLOAT32_MAX = 3.4028234663852886e38;
 
 /** The bytes of a float32 little-endian C-order .npy file (format 1.0) holding `data` with `shape`. */
 export function encodeNpyFloat32(data: Float32Array, shape: readonly number[]): Buffer {

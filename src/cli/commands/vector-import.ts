@@ -42,7 +42,7 @@ export interface VectorImportOptions {
 }
 
 /** The vector file formats readVectorMatrix reads, as help texts name them. */
-export const VECTOR_FORMATS = 'fvecs, ivecs, bvecs, npy (float32) or raw (float32, with --dim)';
+export const VECTOR_FORMATS = 'fvecs, ivecs, bvecs, npy (float32, float64 or float16) or raw (float32, with --dim)';
 
 /** Reads a vector matrix in any supported format. */
 export function readVectorMatrix(path: string, format?: string, dim?: number): VectorMatrix {
