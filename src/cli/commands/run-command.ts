@@ -13,10 +13,38 @@ import { readFileSync } from 'node:fs';
 import { parseFieldBoosts, pickField, rm3Option } from './search-command.js';
 import { fillQueryTemplate } from '../../search/query-spec.js';
 import { checkOptionScopes, type OptionScope } from '../option-scope.js';
+import { createProgress } from '../progress.js';
+import { readVectorQueries } from './vector-queries.js';
+import { VECTOR_FORMATS } from './vector-import.js';
+
+/**
+ * Lucene's VectorSimilarityFunction score for a Quarry dense score: DOT_PRODUCT
+ * and COSINE map the inner product s to (1 + s) / 2; EUCLIDEAN maps the squared
+ * distance d^2 (Quarry scores l2 as -d^2) to 1 / (1 + d^2).
+ */
+function luceneSimilarity(metric: 'cosine' | 'dot' | 'l2'): (score: number) => number {
+  return metric === 'l2' ? (s) => 1 / (1 - s) : (s) => (1 + s) / 2;
+}
+
+/** The JSON object of --params: search parameters by name (their values are checked by the search). */
+function parseSearchParams(text: string): Record<string, number> {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (e) {
+    throw new QuarryError('BAD_ARGUMENT', `not valid JSON: ${(e as Error).message}`, { field: '--params' });
+  }
+  if (json === null || typeof json !== 'object' || Array.isArray(json)) throw new QuarryError('BAD_ARGUMENT', 'must be a JSON object of search parameters', { field: '--params' }, 'e.g. \'{"efSearch": 200}\'');
+  return json as Record<string, number>;
+}
 
 interface RunFlags {
   queries?: string;
   sparseQueries?: string;
+  vectorQueries?: string;
+  queryIds?: string;
+  format?: string;
+  luceneScores?: boolean;
   field?: string;
   params?: string;
   spec?: string;
@@ -31,10 +59,13 @@ interface RunFlags {
   rm3?: string | true;
 }
 
-/** Which run options go together: text queries (plain or through a spec) or sparse queries. */
+/** Which run options go together: text queries (plain or through a spec), sparse or dense queries. */
 const RUN_SCOPES: readonly OptionScope[] = [
-  { option: 'field', with: ['sparseQueries'], hint: 'text queries take --fields' },
-  { option: 'params', with: ['sparseQueries'], hint: 'text queries have none; in a --spec template, params go in its legs' },
+  { option: 'field', with: ['sparseQueries', 'vectorQueries'], hint: 'text queries take --fields' },
+  { option: 'params', with: ['sparseQueries', 'vectorQueries'], hint: 'text queries have none; in a --spec template, params go in its legs' },
+  { option: 'queryIds', with: ['vectorQueries'] },
+  { option: 'format', with: ['vectorQueries'] },
+  { option: 'luceneScores', with: ['vectorQueries'] },
   { option: 'spec', with: ['queries'] },
   { option: 'fields', with: ['queries'], without: ['spec'], hint: 'a query spec names fields in its legs' },
   { option: 'measure', with: ['qrels'] },
@@ -49,8 +80,12 @@ export function registerRun(program: Command): void {
     .argument('<dir>', 'collection folder')
     .option('--queries <file>', 'queries: BEIR queries.jsonl (_id, text) or TSV (qid<TAB>text)')
     .option('--sparse-queries <file>', 'learned-sparse queries instead: JSONL {id, vector: {token: weight}} (Seismic format), searched on --field')
-    .option('--field <name>', 'sparse field for --sparse-queries (default: the only sparse field)')
-    .option('--params <json>', 'search parameters for --sparse-queries, e.g. \'{"queryCut":10,"heapFactor":0.8}\'')
+    .option('--vector-queries <file>', `dense queries instead: JSONL {id, vector: [...]} ("_id" or "qid" also name it), or a vector file (${VECTOR_FORMATS}), searched on --field`)
+    .option('--query-ids <file>', 'with a --vector-queries matrix file: one query id per line (default: the row number)')
+    .option('--format <kind>', 'format of --vector-queries when its extension does not tell: jsonl, fvecs, ivecs, bvecs, npy, raw')
+    .option('--lucene-scores', 'with --vector-queries: write Lucene\'s vector similarity instead of the raw score, as Anserini\'s runs have it ((1 + dot) / 2 for dot and cosine, 1 / (1 + distance^2) for l2)')
+    .option('--field <name>', 'sparse or dense field for --sparse-queries or --vector-queries (default: the only such field)')
+    .option('--params <json>', 'search parameters for --sparse-queries or --vector-queries, e.g. \'{"queryCut":10,"heapFactor":0.8}\' or \'{"efSearch":200}\'')
     .option('--spec <file>', 'with --queries: a query spec template; every "$query" string in it is replaced by the query text')
     .requiredOption('--output <file>', 'TREC run file to write')
     .option('-k, --k <n>', 'results per query', intOption(1), 1000)
@@ -64,24 +99,36 @@ export function registerRun(program: Command): void {
     .addHelpText('after', `
 Example:
   $ quarry run ./scifact-idx --queries scifact/queries.jsonl --qrels scifact/qrels/test.tsv --output bm25.run
-  $ quarry run ./cacm-idx --queries cacm/queries.jsonl --qrels cacm/qrels.tsv --rm3 --output bm25-rm3.run`)
+  $ quarry run ./cacm-idx --queries cacm/queries.jsonl --qrels cacm/qrels.tsv --rm3 --output bm25-rm3.run
+  $ quarry run ./ada2-idx --vector-queries topics.ada2.jsonl --params '{"efSearch":200}' --qrels qrels.tsv --output ada2.run
+  $ quarry run ./ada2-flat --vector-queries topics.ada2.jsonl -k 1000 --lucene-scores --tag Anserini --output ada2.run   # Anserini's flat run`)
     .action(guarded(async (dir: string, flags: RunFlags, cmd: Command) => {
       checkOptionScopes(cmd, RUN_SCOPES);
       const snap = Collection.open(dir).reader();
       const qrels = flags.qrels !== undefined ? readQrels(flags.qrels) : undefined;
-      if ((flags.queries === undefined) === (flags.sparseQueries === undefined)) {
-        throw new QuarryError('BAD_ARGUMENT', 'give exactly one of --queries and --sparse-queries', { field: '--queries' });
+      if ([flags.queries, flags.sparseQueries, flags.vectorQueries].filter((f) => f !== undefined).length !== 1) {
+        throw new QuarryError('BAD_ARGUMENT', 'give exactly one of --queries, --sparse-queries and --vector-queries', { field: '--queries' });
       }
-      if (flags.sparseQueries !== undefined) {
+      const params = flags.params === undefined ? undefined : parseSearchParams(flags.params);
+      if (flags.vectorQueries !== undefined) {
+        const field = pickField(snap.schema.fields, 'dense', flags.field);
+        const spec = snap.schema.fields[field];
+        if (spec?.type !== 'dense') throw new QuarryError('BAD_ARGUMENT', `"${field}" is not a dense field`, { field: '--field' });
+        const toLucene = luceneSimilarity(spec.metric);
+        const queries = readVectorQueries(flags.vectorQueries, spec.dim, { format: flags.format, ids: flags.queryIds }).filter((q) => qrels === undefined || qrels.has(q.qid));
+        const lines: string[] = [];
+        const progress = createProgress('searching', queries.length, 'queries', flags.quiet ?? false);
+        const started = performance.now();
+        queries.forEach((q, n) => {
+          snap.searchVector(field, q.vector, { k: flags.k, params, includeStored: false }).forEach((h, i) => lines.push(`${q.qid} Q0 ${h.id} ${i + 1} ${(flags.luceneScores ? toLucene(h.score) : h.score).toFixed(flags.precision)} ${flags.tag}`));
+          if ((n & 63) === 0) progress.update(n, n);
+        });
+        progress.stop();
+        const seconds = (performance.now() - started) / 1000;
+        writeFileAtomic(flags.output, lines.join('\n') + (lines.length > 0 ? '\n' : ''));
+        process.stderr.write(`${queries.length} queries, ${lines.length} lines -> ${flags.output} (${((queries.length / seconds) || 0).toFixed(0)} queries/s)\n`);
+      } else if (flags.sparseQueries !== undefined) {
         const field = pickField(snap.schema.fields, 'sparse', flags.field);
-        let params: Record<string, number> | undefined;
-        if (flags.params !== undefined) {
-          try {
-            params = JSON.parse(flags.params) as Record<string, number>;
-          } catch (e) {
-            throw new QuarryError('BAD_ARGUMENT', `not valid JSON: ${(e as Error).message}`, { field: '--params' });
-          }
-        }
         const lines: string[] = [];
         forEachJsonObject(flags.sparseQueries, (rec, line) => {
           const qid = String(rec.id ?? rec._id ?? '');
