@@ -10,7 +10,7 @@ import { DENSE_FAMILIES, FAMILY_PARAM_RANGES, FAMILY_PARAMS } from '../index/den
 import { paramRangeProblem } from '../index/param-ranges.js';
 import { SEISMIC_PARAM_RANGES } from '../index/seismic/params.js';
 import { ANALYZER_PRESETS, analyzerConfigSchema } from '../text/analyzer.js';
-import { muveraParamsSchema } from '../index/multivector/params.js';
+import { fdeDimension, muveraParamsSchema } from '../index/multivector/params.js';
 import { encoderSpecSchema } from '../encode/dense-text-encoder.js';
 import { sparseEncoderSpecSchema, tokenEncoderSpecSchema } from '../encode/field-encoders.js';
 
@@ -209,8 +209,8 @@ export function parseSchema(input: unknown, where = 'schema'): CollectionSchema 
           throw new QuarryError('BAD_SCHEMA', `fields.${name}.muvera.params.${p}: not a parameter of ${family}`, { file: where },
             allowed.length > 0 ? `${family} takes: ${allowed.join(', ')}` : `${family} takes no parameters`);
         }
-        // the encodings' dimension follows from the MUVERA settings: divisibility is checked when they are built
-        const problem = family === 'columnar' ? null : paramRangeProblem(FAMILY_PARAM_RANGES[family][p]!, value, null);
+        // the encodings' family indexes rows of the encoding's dimension, not the tokens'
+        const problem = family === 'columnar' ? null : paramRangeProblem(FAMILY_PARAM_RANGES[family][p]!, value, fdeDimension(spec.muvera, spec.dim));
         if (problem !== null) throw new QuarryError('BAD_SCHEMA', `fields.${name}.muvera.params.${p}: ${problem}`, { file: where }, 'see docs/schema.md for each family\'s parameters');
       }
     }
