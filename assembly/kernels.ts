@@ -458,6 +458,37 @@ function dist4_f32(q: usize, x0: usize, x1: usize, x2: usize, x3: usize, dim: i3
 }
 
 /**
+ * HNSW's neighbour selection heuristic (Malkov & Yashunin, TPAMI 2020, Algorithm 4):
+ * walks the n candidates (ids, with their distances to the base node, ascending) and
+ * keeps one only if it is closer to the base than to every neighbour kept before it,
+ * until max are kept. Distances as the graph measures them: squared L2 (l2 = 1) or
+ * minus the inner product. Writes the kept ids to out; returns how many.
+ */
+export function hnsw_select(vectors: usize, dim: i32, l2: i32, ids: usize, dists: usize, n: i32, max: i32, out: usize): i32 {
+  const stride = <usize>dim << 2;
+  let kept = 0;
+  for (let i = 0; i < n && kept < max; i++) {
+    const e = load<i32>(ids + (<usize>i << 2));
+    const toBase = load<f32>(dists + (<usize>i << 2));
+    const row = vectors + <usize>e * stride;
+    let good = true;
+    for (let j = 0; j < kept; j++) {
+      const other = vectors + <usize>load<i32>(out + (<usize>j << 2)) * stride;
+      const d = l2 ? l2sq_f32(row, other, dim) : -dot_f32(row, other, dim);
+      if (d < toBase) {
+        good = false;
+        break;
+      }
+    }
+    if (good) {
+      store<i32>(out + (<usize>kept << 2), e);
+      kept++;
+    }
+  }
+  return kept;
+}
+
+/**
  * Best-first search of an HNSW graph's layer 0 (Malkov & Yashunin, Algorithm 2) from
  * nEntries entry nodes: distances are squared L2 (l2 = 1) or negated dot products.
  * links0: M0 int32 slots per node, counts0: uint8 per node; deleted: uint8 per node;

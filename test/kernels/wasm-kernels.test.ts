@@ -82,6 +82,35 @@ describe('WebAssembly SIMD kernels', () => {
     }
   });
 
+  it('the HNSW selection heuristic keeps the neighbours the TypeScript loop keeps', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 1e9 }), fc.integer({ min: 1, max: 40 }), fc.integer({ min: 1, max: 12 }), fc.constantFrom(0, 1), (seed, n, max, l2) => {
+        const m = memory();
+        const r = rng(seed);
+        const dim = 7;
+        const rows = 64;
+        const data = m.array(Float32Array, rows * dim);
+        for (let i = 0; i < data.length; i++) data[i] = r() - 0.5;
+        // the graph's distance, computed by the same kernels the graph uses
+        const dist = (a: number, b: number): number => (l2 ? m.k.l2sq_f32(data.byteOffset + 4 * a * dim, data.byteOffset + 4 * b * dim, dim) : -m.k.dot_f32(data.byteOffset + 4 * a * dim, data.byteOffset + 4 * b * dim, dim));
+        const base = rows - 1;
+        const cands = Array.from({ length: n }, () => Math.floor(r() * (rows - 1))).map((id) => ({ id, d: dist(base, id) })).sort((x, y) => x.d - y.d);
+        const ids = m.array(Int32Array, n);
+        const dists = m.array(Float32Array, n);
+        cands.forEach((c, i) => ((ids[i] = c.id), (dists[i] = c.d)));
+        const want: number[] = [];
+        for (const c of cands) {
+          if (want.length === max) break;
+          if (want.every((k) => !(dist(c.id, k) < c.d))) want.push(c.id);
+        }
+        const out = m.array(Int32Array, max);
+        const kept = m.k.hnsw_select(data.byteOffset, dim, l2, ids.byteOffset, dists.byteOffset, n, max, out.byteOffset);
+        expect(Array.from(out.subarray(0, kept))).toEqual(want);
+      }),
+      { numRuns: 100 },
+    );
+  });
+
   it('int8 dot products and squared L2 are exact, including -128, 127 and their difference', () => {
     fc.assert(
       fc.property(fc.constantFrom(...LENGTHS), fc.integer({ min: 1, max: 1e9 }), (n, seed) => {

@@ -77,6 +77,10 @@ export class HnswGraph {
   private candD = new Float32Array(0);
   private candI = new Int32Array(0);
   private allowBuf = new Uint32Array(0);
+  /** Candidates, their distances and the kept ids of the selection heuristic, in kernel scratch. */
+  private selIds = new Int32Array(0);
+  private selDists = new Float32Array(0);
+  private selOut = new Int32Array(0);
   /** Results the layer-0 kernel left in bestD/bestI (sorted), or -1 when `best` holds them. */
   private kernelFound = -1;
 
@@ -116,7 +120,8 @@ export class HnswGraph {
     const s = this.s;
     const { dim, M0 } = this;
     const maxEf = this.maxKernelEf();
-    const scratch = 4 * dim + 8 * M0 + 4 * (maxEf + 1) + 8 * (maxEf + 2) + 4 * (Math.ceil(capacity / 32) + 1) + 128;
+    const selectable = Math.max(maxEf + 2, M0 + 1);
+    const scratch = 4 * dim + 8 * M0 + 4 * (maxEf + 1) + 8 * (maxEf + 2) + 4 * (Math.ceil(capacity / 32) + 1) + 8 * selectable + 4 * M0 + 160;
     const sizes = [4 * capacity * dim, 4 * capacity * M0, capacity, capacity, 4 * capacity, 8 * capacity].map((byteLength) => ({ byteLength }));
     const mem = KernelMemory.create(KernelMemory.bytesFor(sizes, scratch));
     const stamp = this.stamp;
@@ -150,6 +155,9 @@ export class HnswGraph {
     this.bestD = mem.scratch(Float32Array, maxEf + 2);
     this.bestI = mem.scratch(Int32Array, maxEf + 2);
     this.allowBuf = mem.scratch(Uint32Array, Math.ceil(capacity / 32) + 1);
+    this.selIds = mem.scratch(Int32Array, selectable);
+    this.selDists = mem.scratch(Float32Array, selectable);
+    this.selOut = mem.scratch(Int32Array, M0);
     this.mem = mem;
   }
 
@@ -398,6 +406,16 @@ export class HnswGraph {
    * is closer to the base than to every neighbour already kept.
    */
   private selectNeighbors(ids: Int32Array, dists: Float64Array, n: number, max: number, out: Int32Array): number {
+    const mem = this.mem;
+    if (mem !== null && n <= this.selIds.length && max <= this.selOut.length) {
+      // in one kernel call: a distance per pair from JavaScript cost more than the pair's dot product
+      // (the distances are float32 values, so the copy is exact)
+      this.selIds.set(ids.subarray(0, n));
+      for (let i = 0; i < n; i++) this.selDists[i] = dists[i]!;
+      const kept = mem.k.hnsw_select(this.s.vectors.byteOffset, this.dim, this.metric === 'l2' ? 1 : 0, this.selIds.byteOffset, this.selDists.byteOffset, n, max, this.selOut.byteOffset);
+      out.set(this.selOut.subarray(0, kept));
+      return kept;
+    }
     let kept = 0;
     for (let i = 0; i < n && kept < max; i++) {
       const e = ids[i]!;

@@ -23,6 +23,7 @@ export interface KernelExports {
   dot_i8_rows(a: number, base: number, dim: number, rows: number, out: number): void;
   dot_i16_u8_rows(q: number, codes: number, dim: number, rows: number, scale: number, add: number, out: number): void;
   dot_f32_u8_rows(q: number, codes: number, dim: number, rows: number, add: number, out: number): void;
+  hnsw_select(vectors: number, dim: number, l2: number, ids: number, dists: number, n: number, max: number, out: number): number;
   hnsw_search0(q: number, vectors: number, dim: number, l2: number, links0: number, M0: number, counts0: number, deleted: number, allow: number, stamp: number, epoch: number, entries: number, nEntries: number, ef: number, candD: number, candI: number, bestD: number, bestI: number, pending: number, dists: number): number;
   maxsim_f32(q: number, nq: number, tokens: number, nt: number, dim: number, best: number): number;
   maxsim_f32_i8(q: number, nq: number, codes: number, scales: number, nt: number, dim: number, best: number): number;
