@@ -13,6 +13,7 @@ import { readFileSync } from 'node:fs';
 import { parseFieldBoosts, pickField, rm3Option } from './search-command.js';
 import { fillQueryTemplate } from '../../search/query-spec.js';
 import { checkOptionScopes, type OptionScope } from '../option-scope.js';
+import { parseParamsOption } from '../json-option.js';
 import { createProgress } from '../progress.js';
 import { readVectorQueries } from './vector-queries.js';
 import { VECTOR_FORMATS } from './vector-import.js';
@@ -26,17 +27,6 @@ function luceneSimilarity(metric: 'cosine' | 'dot' | 'l2'): (score: number) => n
   return metric === 'l2' ? (s) => 1 / (1 - s) : (s) => (1 + s) / 2;
 }
 
-/** The JSON object of --params: search parameters by name (their values are checked by the search). */
-function parseSearchParams(text: string): Record<string, number> {
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (e) {
-    throw new QuarryError('BAD_ARGUMENT', `not valid JSON: ${(e as Error).message}`, { field: '--params' });
-  }
-  if (json === null || typeof json !== 'object' || Array.isArray(json)) throw new QuarryError('BAD_ARGUMENT', 'must be a JSON object of search parameters', { field: '--params' }, 'e.g. \'{"efSearch": 200}\'');
-  return json as Record<string, number>;
-}
 
 interface RunFlags {
   queries?: string;
@@ -109,7 +99,7 @@ Example:
       if ([flags.queries, flags.sparseQueries, flags.vectorQueries].filter((f) => f !== undefined).length !== 1) {
         throw new QuarryError('BAD_ARGUMENT', 'give exactly one of --queries, --sparse-queries and --vector-queries', { field: '--queries' });
       }
-      const params = flags.params === undefined ? undefined : parseSearchParams(flags.params);
+      const params = flags.params === undefined ? undefined : parseParamsOption(flags.params, '--params', 'search', '{"efSearch": 200}');
       if (flags.vectorQueries !== undefined) {
         const field = pickField(snap.schema.fields, 'dense', flags.field);
         const spec = snap.schema.fields[field];

@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { Collection, type Hit } from '../../collection/index.js';
 import { QuarryError } from '../../io/quarry-error.js';
 import { readFileSync } from 'node:fs';
+import { parseJsonOption } from '../json-option.js';
 import { checkOptionScopes, givenOnCommandLine, type OptionScope } from '../option-scope.js';
 import { resolveRm3Params, type Rm3Params } from '../../search/rm3.js';
 import { guarded, intOption } from '../run-command.js';
@@ -18,14 +19,6 @@ interface SearchFlags {
   params?: string;
   spec?: string;
   rm3?: string | true;
-}
-
-function parseJsonOption(text: string, option: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch (e) {
-    throw new QuarryError('BAD_ARGUMENT', `not valid JSON: ${(e as Error).message}`, { field: option });
-  }
 }
 
 /** A one-line preview of a hit's stored text. */

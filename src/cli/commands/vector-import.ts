@@ -8,6 +8,7 @@ import { Collection, parseSchema, type CollectionSchema } from '../../collection
 import { ioError } from '../../io/atomic-file.js';
 import { QuarryError } from '../../io/quarry-error.js';
 import { readBvecs, readFvecs, readIvecsAsFloat32, readNpy, readOffsets, readRawFloat32, type VectorMatrix } from '../../io/vector-files.js';
+import { parseParamsOption } from '../json-option.js';
 import { createProgress } from '../progress.js';
 
 /** How to read the matrix and what to create. */
@@ -90,7 +91,7 @@ export function importVectors(dir: string, opts: VectorImportOptions): number {
   const existed = existsSync(dir);
   const metric = opts.metric ?? 'cosine';
   const index = opts.index ?? (offsets === null ? 'hnsw' : 'columnar');
-  const params = opts.params === undefined ? undefined : parseParams(opts.params);
+  const params = opts.params === undefined ? undefined : parseParamsOption(opts.params, '--params', 'family', '{"M": 32, "efConstruction": 400}');
   if (params !== undefined && offsets !== null && index === 'exhaustive') throw new QuarryError('BAD_ARGUMENT', 'exhaustive MaxSim has no parameters', { field: '--params' }, 'give --family columnar (or another MUVERA index) to set its parameters');
   const field =
     offsets === null
@@ -153,14 +154,3 @@ function checkExistingField(schema: CollectionSchema, opts: VectorImportOptions,
   }
 }
 
-/** The JSON object of --params (values are checked by the schema). */
-function parseParams(text: string): Record<string, unknown> {
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (e) {
-    throw new QuarryError('BAD_ARGUMENT', `not valid JSON: ${(e as Error).message}`, { field: '--params' }, 'give an object of family parameters, e.g. \'{"M": 32, "efConstruction": 400}\'');
-  }
-  if (json === null || typeof json !== 'object' || Array.isArray(json)) throw new QuarryError('BAD_ARGUMENT', 'must be a JSON object of family parameters', { field: '--params' }, 'e.g. \'{"M": 32, "efConstruction": 400}\'');
-  return json as Record<string, unknown>;
-}
