@@ -6,8 +6,8 @@
  */
 import { z } from 'zod';
 import { QuarryError } from '../io/quarry-error.js';
-import { DENSE_FAMILIES, FAMILY_PARAM_RANGES, FAMILY_PARAMS } from '../index/dense-families.js';
-import { paramRangeProblem } from '../index/param-ranges.js';
+import { DENSE_FAMILIES, FAMILY_PARAM_RANGES } from '../index/dense-families.js';
+import { paramRangeProblem, type ParamRanges } from '../index/param-ranges.js';
 import { SEISMIC_PARAM_RANGES } from '../index/seismic/params.js';
 import { ANALYZER_PRESETS, analyzerConfigSchema } from '../text/analyzer.js';
 import { fdeDimension, muveraParamsSchema } from '../index/multivector/params.js';
@@ -136,6 +136,23 @@ export type SparseFieldSpec = z.infer<typeof sparseField>;
 /** A multi-vector (late-interaction) field as stored (defaults filled). */
 export type MultiVectorFieldSpec = z.infer<typeof multivectorField>;
 
+/**
+ * Checks a field's `params` against what `family` takes: unknown names and values
+ * outside their ranges are schema errors naming `path.<name>` (dim: the rows' dimension
+ * the family indexes, or null when it does not matter).
+ */
+function checkFamilyParams(path: string, family: string, ranges: ParamRanges, params: Readonly<Record<string, number>>, dim: number | null, where: string): void {
+  const allowed = Object.keys(ranges);
+  for (const [p, value] of Object.entries(params)) {
+    const range = ranges[p];
+    if (range === undefined) {
+      throw new QuarryError('BAD_SCHEMA', `${path}.${p}: not a parameter of ${family}`, { file: where }, allowed.length > 0 ? `${family} takes: ${allowed.join(', ')}` : `${family} takes no parameters`);
+    }
+    const problem = paramRangeProblem(range, value, dim);
+    if (problem !== null) throw new QuarryError('BAD_SCHEMA', `${path}.${p}: ${problem}`, { file: where }, `see docs/schema.md for ${family}'s parameters`);
+  }
+}
+
 /** Seismic build parameter names a schema may set. */
 export const SEISMIC_PARAM_NAMES = Object.keys(SEISMIC_PARAM_RANGES);
 
@@ -168,16 +185,7 @@ export function parseSchema(input: unknown, where = 'schema'): CollectionSchema 
       throw new QuarryError('BAD_SCHEMA', `fields.${name}.analyzer: unknown analyzer "${spec.analyzer}"`, { file: where },
         `presets: ${Object.keys(ANALYZER_PRESETS).join(', ')}`);
     }
-    if (spec.type === 'sparse') {
-      for (const [p, value] of Object.entries(spec.params)) {
-        if (spec.index === 'exact' || !SEISMIC_PARAM_NAMES.includes(p)) {
-          throw new QuarryError('BAD_SCHEMA', `fields.${name}.params.${p}: not a parameter of ${spec.index}`, { file: where },
-            spec.index === 'exact' ? 'exact sparse search takes no parameters' : `seismic takes: ${SEISMIC_PARAM_NAMES.join(', ')}`);
-        }
-        const problem = paramRangeProblem(SEISMIC_PARAM_RANGES[p]!, value, null);
-        if (problem !== null) throw new QuarryError('BAD_SCHEMA', `fields.${name}.params.${p}: ${problem}`, { file: where }, 'see docs/schema.md for seismic\'s parameters');
-      }
-    }
+    if (spec.type === 'sparse') checkFamilyParams(`fields.${name}.params`, spec.index === 'exact' ? 'exact sparse search' : 'seismic', spec.index === 'exact' ? {} : SEISMIC_PARAM_RANGES, spec.params, null, where);
     if ((spec.type === 'sparse' || spec.type === 'multivector') && spec.encoder !== undefined && spec.from !== undefined) {
       throw new QuarryError('BAD_SCHEMA', `fields.${name}.from: give either "from" (a property holding vectors) or "encoder" (whose "from" names the text to encode), not both`, { file: where });
     }
@@ -187,32 +195,14 @@ export function parseSchema(input: unknown, where = 'schema'): CollectionSchema 
     if (spec.type === 'dense' && spec.floats === 'disk' && (spec.index === 'flat' || spec.index === 'hnsw')) {
       throw new QuarryError('BAD_SCHEMA', `fields.${name}.floats: ${spec.index} searches the float rows themselves, so they stay in memory`, { file: where }, '"floats": "disk" applies to int8, binary and ivfpq');
     }
-    if (spec.type === 'dense') {
-      const allowed = FAMILY_PARAMS[spec.index];
-      for (const [p, value] of Object.entries(spec.params)) {
-        if (!allowed.includes(p)) {
-          throw new QuarryError('BAD_SCHEMA', `fields.${name}.params.${p}: not a parameter of ${spec.index}`, { file: where },
-            allowed.length > 0 ? `${spec.index} takes: ${allowed.join(', ')}` : `${spec.index} takes no parameters`);
-        }
-        const problem = paramRangeProblem(FAMILY_PARAM_RANGES[spec.index][p]!, value, spec.dim);
-        if (problem !== null) throw new QuarryError('BAD_SCHEMA', `fields.${name}.params.${p}: ${problem}`, { file: where }, 'see docs/schema.md for each family\'s parameters');
-      }
-    }
+    if (spec.type === 'dense') checkFamilyParams(`fields.${name}.params`, spec.index, FAMILY_PARAM_RANGES[spec.index], spec.params, spec.dim, where);
     if (spec.type === 'multivector' && spec.muvera !== undefined) {
       const family = spec.muvera.index;
       if (spec.muvera.floats === 'disk' && family !== 'int8' && family !== 'binary' && family !== 'ivfpq') {
         throw new QuarryError('BAD_SCHEMA', `fields.${name}.muvera.floats: ${family} keeps no rescoring floats apart from what it searches`, { file: where }, '"floats": "disk" applies to int8, binary and ivfpq');
       }
-      const allowed = family === 'columnar' ? [] : FAMILY_PARAMS[family];
-      for (const [p, value] of Object.entries(spec.muvera.params)) {
-        if (!allowed.includes(p)) {
-          throw new QuarryError('BAD_SCHEMA', `fields.${name}.muvera.params.${p}: not a parameter of ${family}`, { file: where },
-            allowed.length > 0 ? `${family} takes: ${allowed.join(', ')}` : `${family} takes no parameters`);
-        }
-        // the encodings' family indexes rows of the encoding's dimension, not the tokens'
-        const problem = family === 'columnar' ? null : paramRangeProblem(FAMILY_PARAM_RANGES[family][p]!, value, fdeDimension(spec.muvera, spec.dim));
-        if (problem !== null) throw new QuarryError('BAD_SCHEMA', `fields.${name}.muvera.params.${p}: ${problem}`, { file: where }, 'see docs/schema.md for each family\'s parameters');
-      }
+      // the encodings' family indexes rows of the encoding's dimension, not the tokens'
+      checkFamilyParams(`fields.${name}.muvera.params`, family, family === 'columnar' ? {} : FAMILY_PARAM_RANGES[family], spec.muvera.params, fdeDimension(spec.muvera, spec.dim), where);
     }
   }
   for (const [name, r] of Object.entries(schema.rerankers ?? {})) {
