@@ -180,7 +180,7 @@ describe('quarry index --vectors', () => {
     expect(JSON.parse(quarry(['info', out, '--json']).stdout).schema.fields.vector).toMatchObject({ index: 'hnsw', params: { M: 4, efConstruction: 20 } });
     const bad = quarry(['index', join(dir, 'pidx-bad'), '--vectors', f, '--family', 'hnsw', '--params', '{"M":1}']);
     expect(bad.status).toBe(65);
-    expect(bad.stderr).toContain('fields.vector.params.M: must be an integer in 2..1024, got 1');
+    expect(bad.stderr).toContain('fields.vector.params.M: must be an integer in 2..127, got 1');
     expect(existsSync(join(dir, 'pidx-bad'))).toBe(false);
     // the rest in process (each CLI run costs a Node start): the same parameters may be
     // repeated when adding; others would be ignored, so they are refused

@@ -59,7 +59,7 @@ describe('dense fields', () => {
     expect(() => parseSchema({ fields: { e: { type: 'dense', dim: 0 } } })).toThrow(/fields\.e\.dim/);
     // parameter values are checked when the schema is read, not when the first segment is built
     const bad: [string, Record<string, number>, string][] = [
-      ['hnsw', { M: 1 }, 'fields.e.params.M: must be an integer in 2..1024, got 1'],
+      ['hnsw', { M: 1 }, 'fields.e.params.M: must be an integer in 2..127, got 1'],
       ['hnsw', { efConstruction: 0 }, 'fields.e.params.efConstruction: must be an integer >= 1, got 0'],
       ['int8', { quantile: 0.5 }, 'fields.e.params.quantile: must be a number in (0.5, 1], got 0.5'],
       ['binary', { queryBits: 0 }, 'fields.e.params.queryBits: must be an integer in 1..8, got 0'],

@@ -119,7 +119,7 @@ describe('multi-vector fields', () => {
     expect(() => w.add({ _id: 'x', mv: 'nope' })).toThrow('expected an array of 100-number vectors');
     w.close();
     expect(() => parseSchema({ fields: { mv: { type: 'multivector', dim: 4, muvera: { index: 'hnsw', params: { nprobe: 3 } } } } })).toThrow('fields.mv.muvera.params.nprobe: not a parameter of hnsw');
-    expect(() => parseSchema({ fields: { mv: { type: 'multivector', dim: 4, muvera: { index: 'hnsw', params: { M: 0 } } } } })).toThrow('fields.mv.muvera.params.M: must be an integer in 2..1024, got 0');
+    expect(() => parseSchema({ fields: { mv: { type: 'multivector', dim: 4, muvera: { index: 'hnsw', params: { M: 0 } } } } })).toThrow('fields.mv.muvera.params.M: must be an integer in 2..127, got 0');
     // 10 repetitions x 2^2 partitions x 6 projected coordinates = 240-d encodings
     expect(() => parseSchema({ fields: { mv: { type: 'multivector', dim: 4, muvera: { kSim: 2, dProj: 6, index: 'ivfpq', params: { m: 7 } } } } })).toThrow('fields.mv.muvera.params.m: must divide the dimension 240, got 7 (the nearest that do: 6 or 8)');
     expect(() => parseSchema({ fields: { mv: { type: 'multivector', dim: 4, muvera: { index: 'columnar', floats: 'disk' } } } })).toThrow('fields.mv.muvera.floats: columnar keeps no rescoring floats');

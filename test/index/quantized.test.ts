@@ -205,7 +205,9 @@ describe('ivfpq', () => {
     const few = base.data.subarray(0, 200 * base.dim);
     expect(() => buildIvfPq(few, { dim: base.dim, metric: 'l2', nlist: 4, m: 30 })).toThrow('m: must divide the dimension 100, got 30 (the nearest that do: 25 or 50)');
     expect(() => buildIvfPq(few, { dim: base.dim, metric: 'l2', nlist: 0 })).toThrow('nlist: must be an integer in 1..4294967295, got 0');
-    expect(() => buildHnsw(few, { dim: base.dim, metric: 'l2', M: 1 })).toThrow('M: must be an integer in 2..1024, got 1');
+    expect(() => buildHnsw(few, { dim: base.dim, metric: 'l2', M: 1 })).toThrow('M: must be an integer in 2..127, got 1');
+    // a node's layer-0 link count (up to 2M) is one byte
+    expect(() => buildHnsw(few, { dim: base.dim, metric: 'l2', M: 128 })).toThrow('M: must be an integer in 2..127, got 128');
     expect(() => buildInt8(few, { dim: base.dim, metric: 'l2', rescore: Number.NaN })).toThrow('rescore: must be a number >= 0, got NaN');
   });
   it('round-trips through its file', () => {

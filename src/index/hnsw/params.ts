@@ -23,9 +23,12 @@ export interface HnswParams {
 /** Defaults: M 16, efConstruction 200, efSearch 64 (hnswlib's common settings). */
 export const HNSW_DEFAULTS = { M: 16, efConstruction: 200, efSearch: 64, seed: 42 } as const;
 
-/** The values HNSW's parameters may take (M >= 2: the level multiplier is 1 / ln M). */
+/**
+ * The values HNSW's parameters may take: M >= 2 (the level multiplier is 1 / ln M)
+ * and M <= 127 (a node's layer-0 link count, up to 2M, is kept in one byte).
+ */
 export const HNSW_PARAM_RANGES: ParamRanges = {
-  M: { min: 2, max: 1024, integer: true },
+  M: { min: 2, max: 127, integer: true },
   efConstruction: { min: 1, integer: true },
   efSearch: { min: 1, integer: true },
   seed: SEED_RANGE,
