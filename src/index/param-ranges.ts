@@ -61,8 +61,8 @@ export function paramRangeProblem(range: ParamRange, value: unknown, dim: number
   return null;
 }
 
-/** Throws BAD_ARGUMENT naming the first given parameter outside its range. */
-export function checkParamRanges(ranges: ParamRanges, params: object, dim: number): void {
+/** Throws BAD_ARGUMENT naming the first given parameter outside its range (dim: as paramRangeProblem). */
+export function checkParamRanges(ranges: ParamRanges, params: object, dim: number | null): void {
   const given = params as Readonly<Record<string, unknown>>;
   for (const [name, range] of Object.entries(ranges)) {
     const value = given[name];

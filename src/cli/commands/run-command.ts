@@ -1,6 +1,6 @@
 /** `quarry run`: batch retrieval into a TREC run file, optionally evaluated. */
 import type { Command } from 'commander';
-import { Collection } from '../../collection/index.js';
+import { Collection, type Hit } from '../../collection/index.js';
 import { evaluateRunFile, formatTrecEval, readQrels } from '../../eval/index.js';
 import { collect, guarded, intOption } from '../run-command.js';
 import { runQueries } from './run-queries.js';
@@ -17,6 +17,24 @@ import { parseParamsOption } from '../json-option.js';
 import { createProgress } from '../progress.js';
 import { readVectorQueries } from './vector-queries.js';
 import { VECTOR_FORMATS } from './vector-import.js';
+
+/** TREC run lines (`qid Q0 docno rank score tag`) of the hits of each query, written at once. */
+class RunLines {
+  private readonly lines: string[] = [];
+
+  constructor(private readonly precision: number, private readonly tag: string) {}
+
+  /** Appends one query's hits, ranked as given; `score` maps each hit's score first. */
+  add(qid: string, hits: readonly Hit[], score: (s: number) => number = (s) => s): void {
+    hits.forEach((h, i) => this.lines.push(`${qid} Q0 ${h.id} ${i + 1} ${score(h.score).toFixed(this.precision)} ${this.tag}`));
+  }
+
+  /** Writes the run atomically; returns its line count. */
+  write(path: string): number {
+    writeFileAtomic(path, this.lines.join('\n') + (this.lines.length > 0 ? '\n' : ''));
+    return this.lines.length;
+  }
+}
 
 /**
  * Lucene's VectorSimilarityFunction score for a Quarry dense score: DOT_PRODUCT
@@ -104,31 +122,29 @@ Example:
         const field = pickField(snap.schema.fields, 'dense', flags.field);
         const spec = snap.schema.fields[field];
         if (spec?.type !== 'dense') throw new QuarryError('BAD_ARGUMENT', `"${field}" is not a dense field`, { field: '--field' });
-        const toLucene = luceneSimilarity(spec.metric);
+        const toLucene = flags.luceneScores ? luceneSimilarity(spec.metric) : undefined;
         const queries = readVectorQueries(flags.vectorQueries, spec.dim, { format: flags.format, ids: flags.queryIds }).filter((q) => qrels === undefined || qrels.has(q.qid));
-        const lines: string[] = [];
+        const run = new RunLines(flags.precision, flags.tag);
         const progress = createProgress('searching', queries.length, 'queries', flags.quiet ?? false);
         const started = performance.now();
         queries.forEach((q, n) => {
-          snap.searchVector(field, q.vector, { k: flags.k, params, includeStored: false }).forEach((h, i) => lines.push(`${q.qid} Q0 ${h.id} ${i + 1} ${(flags.luceneScores ? toLucene(h.score) : h.score).toFixed(flags.precision)} ${flags.tag}`));
+          run.add(q.qid, snap.searchVector(field, q.vector, { k: flags.k, params, includeStored: false }), toLucene);
           if ((n & 63) === 0) progress.update(n, n);
         });
         progress.stop();
         const seconds = (performance.now() - started) / 1000;
-        writeFileAtomic(flags.output, lines.join('\n') + (lines.length > 0 ? '\n' : ''));
-        process.stderr.write(`${queries.length} queries, ${lines.length} lines -> ${flags.output} (${((queries.length / seconds) || 0).toFixed(0)} queries/s)\n`);
+        process.stderr.write(`${queries.length} queries, ${run.write(flags.output)} lines -> ${flags.output} (${((queries.length / seconds) || 0).toFixed(0)} queries/s)\n`);
       } else if (flags.sparseQueries !== undefined) {
         const field = pickField(snap.schema.fields, 'sparse', flags.field);
-        const lines: string[] = [];
+        const run = new RunLines(flags.precision, flags.tag);
         forEachJsonObject(flags.sparseQueries, (rec, line) => {
           const qid = String(rec.id ?? rec._id ?? '');
           if (qid === '') throw new QuarryError('BAD_INPUT', 'query has no "id"', { file: flags.sparseQueries, line });
           if (qrels !== undefined && !qrels.has(qid)) return;
           const v = parseSparseValue(rec.vector, { file: flags.sparseQueries, line, field: 'vector' });
-          snap.searchSparse(field, v, { k: flags.k, params, includeStored: false }).forEach((h, i) => lines.push(`${qid} Q0 ${h.id} ${i + 1} ${h.score.toFixed(flags.precision)} ${flags.tag}`));
+          run.add(qid, snap.searchSparse(field, v, { k: flags.k, params, includeStored: false }));
         });
-        writeFileAtomic(flags.output, lines.join('\n') + (lines.length > 0 ? '\n' : ''));
-        process.stderr.write(`${lines.length} lines -> ${flags.output}\n`);
+        process.stderr.write(`${run.write(flags.output)} lines -> ${flags.output}\n`);
       } else if (flags.spec !== undefined) {
         let template: unknown;
         try {
@@ -136,15 +152,14 @@ Example:
         } catch (e) {
           throw new QuarryError('BAD_ARGUMENT', `cannot read query spec: ${(e as Error).message}`, { file: flags.spec });
         }
-        const lines: string[] = [];
+        const run = new RunLines(flags.precision, flags.tag);
         for (const [qid, text] of readQueries(flags.queries!)) {
           if (qrels !== undefined && !qrels.has(qid)) continue;
           const spec = fillQueryTemplate(template, text);
           spec.k = flags.k;
-          (await snap.queryAsync(spec, { includeStored: false })).hits.forEach((h, i) => lines.push(`${qid} Q0 ${h.id} ${i + 1} ${h.score.toFixed(flags.precision)} ${flags.tag}`));
+          run.add(qid, (await snap.queryAsync(spec, { includeStored: false })).hits);
         }
-        writeFileAtomic(flags.output, lines.join('\n') + (lines.length > 0 ? '\n' : ''));
-        process.stderr.write(`${lines.length} lines -> ${flags.output}\n`);
+        process.stderr.write(`${run.write(flags.output)} lines -> ${flags.output}\n`);
       } else {
         const r = runQueries(snap, flags.queries!, flags.output, {
           k: flags.k,

@@ -36,7 +36,7 @@ function globalThreshold(values: Float32Array, budget: number): number {
 /** Builds the index over the rows of `m`. */
 export function buildSeismic(m: SparseMatrix, params: Partial<SeismicBuildParams> = {}, onProgress?: (done: number, total: number) => void): SeismicIndex {
   const p: SeismicBuildParams = { ...SEISMIC_BUILD_DEFAULTS, ...params };
-  checkParamRanges(SEISMIC_PARAM_RANGES, p, 0);
+  checkParamRanges(SEISMIC_PARAM_RANGES, p, null);
   const { rows, dim, indptr, indices, values } = m;
   const small = dim <= 65536;
   const random = xorshift32(p.seed);
