@@ -1,5 +1,5 @@
 // quarry run --vector-queries: dense query files (JSONL or vector matrices) into TREC runs,
-// reproducing Anserini's flat dense runs (the same lines) with --lucene-scores.
+// reproducing Anserini's flat dense runs byte for byte with --lucene-scores --sort-qids.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
@@ -21,11 +21,10 @@ describe('quarry run --vector-queries', () => {
       const idx = join(dir, model);
       expect(quarry(['index', idx, '--corpus', docs, '--schema', schema, '--quiet']).status).toBe(0);
       const out = join(dir, `${model}.run`);
-      const r = quarry(['run', idx, '--vector-queries', dataset('anserini-dense-samples', `${model}.queries.jsonl`), '-k', '5', '--lucene-scores', '--tag', 'Anserini', '--output', out]);
+      const r = quarry(['run', idx, '--vector-queries', dataset('anserini-dense-samples', `${model}.queries.jsonl`), '-k', '5', '--lucene-scores', '--tag', 'Anserini', '--sort-qids', '--output', out]);
       expect(r.status, r.stderr).toBe(0);
-      const expected = readFileSync(dataset('anserini-dense-samples', `expected.flat.${model}.top5.run`), 'utf8').trim().split('\n');
-      // Anserini writes its topics in qid order, Quarry in file order: the same lines
-      expect(readFileSync(out, 'utf8').trim().split('\n').sort()).toEqual(expected.sort());
+      // Anserini writes its topics in (integer) qid order; --sort-qids does too, so the files are equal byte for byte
+      expect(readFileSync(out, 'utf8')).toBe(readFileSync(dataset('anserini-dense-samples', `expected.flat.${model}.top5.run`), 'utf8'));
     });
   }
 
@@ -38,9 +37,9 @@ describe('quarry run --vector-queries', () => {
     writeFileSync(q, encodeFvecs(Float32Array.of(0, 1, 1, 0.1), 2));
     const qrels = writeFile(dir, 'qrels', 'up 0 b 1\nright 0 a 1\n');
     const out = join(dir, 'small.run');
-    const r = quarry(['run', idx, '--vector-queries', q, '--query-ids', writeFile(dir, 'q.ids', 'up\nright\n'), '--params', '{"efSearch":16}', '-k', '1', '--qrels', qrels, '-m', 'P.1', '--output', out]);
+    const r = quarry(['run', idx, '--vector-queries', q, '--query-ids', writeFile(dir, 'q.ids', 'up\nright\n'), '--params', '{"efSearch":16}', '-k', '1', '--qrels', qrels, '-m', 'P.1', '--sort-qids', '--output', out]);
     expect(r.status, r.stderr).toBe(0);
-    expect(readFileSync(out, 'utf8')).toMatch(/^up Q0 b 1 1\.000000 quarry\nright Q0 a 1 0\.99\d+ quarry\n$/);
+    expect(readFileSync(out, 'utf8')).toMatch(/^right Q0 a 1 0\.99\d+ quarry\nup Q0 b 1 1\.000000 quarry\n$/);
     expect(r.stdout).toMatch(/P_1\s+all\s+1\.0000/);
     const bad = quarry(['run', idx, '--vector-queries', q, '--params', '{"nprobe":3}', '--output', out]);
     expect(bad.status).toBe(64);

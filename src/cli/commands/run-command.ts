@@ -17,22 +17,30 @@ import { parseParamsOption } from '../json-option.js';
 import { createProgress } from '../progress.js';
 import { readVectorQueries } from './vector-queries.js';
 import { VECTOR_FORMATS } from './vector-import.js';
+import { sortQids } from './qid-order.js';
 
 /** TREC run lines (`qid Q0 docno rank score tag`) of the hits of each query, written at once. */
 class RunLines {
-  private readonly lines: string[] = [];
+  private readonly queries: { qid: string; lines: string }[] = [];
+  private count = 0;
 
-  constructor(private readonly precision: number, private readonly tag: string) {}
+  constructor(private readonly precision: number, private readonly tag: string, private readonly qidOrder: boolean) {}
 
   /** Appends one query's hits, ranked as given; `score` maps each hit's score first. */
   add(qid: string, hits: readonly Hit[], score: (s: number) => number = (s) => s): void {
-    hits.forEach((h, i) => this.lines.push(`${qid} Q0 ${h.id} ${i + 1} ${score(h.score).toFixed(this.precision)} ${this.tag}`));
+    let lines = '';
+    hits.forEach((h, i) => {
+      lines += `${qid} Q0 ${h.id} ${i + 1} ${score(h.score).toFixed(this.precision)} ${this.tag}\n`;
+    });
+    this.queries.push({ qid, lines });
+    this.count += hits.length;
   }
 
-  /** Writes the run atomically; returns its line count. */
+  /** Writes the run atomically, queries in the order added or in qid order; returns its line count. */
   write(path: string): number {
-    writeFileAtomic(path, this.lines.join('\n') + (this.lines.length > 0 ? '\n' : ''));
-    return this.lines.length;
+    const queries = this.qidOrder ? sortQids(this.queries, (q) => q.qid) : this.queries;
+    writeFileAtomic(path, queries.map((q) => q.lines).join(''));
+    return this.count;
   }
 }
 
@@ -65,6 +73,7 @@ interface RunFlags {
   precision: number;
   quiet?: boolean;
   rm3?: string | true;
+  sortQids?: boolean;
 }
 
 /** Which run options go together: text queries (plain or through a spec), sparse or dense queries. */
@@ -103,6 +112,7 @@ export function registerRun(program: Command): void {
     .option('--qrels <file>', 'evaluate the run against these judgments (only judged queries are run)')
     .option('-m, --measure <name>', 'measure for --qrels (repeatable; default map, ndcg_cut.10, recall.100, recall.1000)', collect)
     .option('--precision <n>', 'decimals of scores in the run (Anserini writes 6)', intOption(0), 6)
+    .option('--sort-qids', 'write queries in qid order (as integers when every qid is one), as Anserini does, instead of file order')
     .option('--quiet', 'no progress bar')
     .addHelpText('after', `
 Example:
@@ -124,7 +134,7 @@ Example:
         if (spec?.type !== 'dense') throw new QuarryError('BAD_ARGUMENT', `"${field}" is not a dense field`, { field: '--field' });
         const toLucene = flags.luceneScores ? luceneSimilarity(spec.metric) : undefined;
         const queries = readVectorQueries(flags.vectorQueries, spec.dim, { format: flags.format, ids: flags.queryIds }).filter((q) => qrels === undefined || qrels.has(q.qid));
-        const run = new RunLines(flags.precision, flags.tag);
+        const run = new RunLines(flags.precision, flags.tag, flags.sortQids ?? false);
         const progress = createProgress('searching', queries.length, 'queries', flags.quiet ?? false);
         const started = performance.now();
         queries.forEach((q, n) => {
@@ -136,7 +146,7 @@ Example:
         process.stderr.write(`${queries.length} queries, ${run.write(flags.output)} lines -> ${flags.output} (${((queries.length / seconds) || 0).toFixed(0)} queries/s)\n`);
       } else if (flags.sparseQueries !== undefined) {
         const field = pickField(snap.schema.fields, 'sparse', flags.field);
-        const run = new RunLines(flags.precision, flags.tag);
+        const run = new RunLines(flags.precision, flags.tag, flags.sortQids ?? false);
         forEachJsonObject(flags.sparseQueries, (rec, line) => {
           const qid = String(rec.id ?? rec._id ?? '');
           if (qid === '') throw new QuarryError('BAD_INPUT', 'query has no "id"', { file: flags.sparseQueries, line });
@@ -152,7 +162,7 @@ Example:
         } catch (e) {
           throw new QuarryError('BAD_ARGUMENT', `cannot read query spec: ${(e as Error).message}`, { file: flags.spec });
         }
-        const run = new RunLines(flags.precision, flags.tag);
+        const run = new RunLines(flags.precision, flags.tag, flags.sortQids ?? false);
         for (const [qid, text] of readQueries(flags.queries!)) {
           if (qrels !== undefined && !qrels.has(qid)) continue;
           const spec = fillQueryTemplate(template, text);
@@ -169,6 +179,7 @@ Example:
           only: qrels === undefined ? undefined : new Set(qrels.keys()),
           quiet: flags.quiet,
           precision: flags.precision,
+          sortQids: flags.sortQids,
         });
         process.stderr.write(`${r.queries} queries, ${r.lines} lines -> ${flags.output} (${((r.queries / r.seconds) || 0).toFixed(0)} queries/s)\n`);
       }

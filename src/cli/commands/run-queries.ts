@@ -5,6 +5,7 @@ import type { Rm3Params } from '../../search/rm3.js';
 import { readQueries } from '../../io/beir.js';
 import { ioError } from '../../io/atomic-file.js';
 import { createProgress } from '../progress.js';
+import { sortQids } from './qid-order.js';
 
 /** Options of a batch run. */
 export interface RunQueriesOptions {
@@ -18,11 +19,14 @@ export interface RunQueriesOptions {
   precision?: number;
   /** BM25 + RM3 feedback on this text field instead of plain BM25 (`fields` is then not used). */
   rm3?: { field: string; params?: Partial<Rm3Params> };
+  /** Run (and write) the queries in qid order, as Anserini does, instead of file order. */
+  sortQids?: boolean;
 }
 
 /** Searches every query and writes `qid Q0 docno rank score tag` lines to `output`. Returns counts and timing. */
 export function runQueries(snap: Snapshot, queriesPath: string, output: string, opts: RunQueriesOptions): { queries: number; lines: number; seconds: number } {
-  const queries = [...readQueries(queriesPath)].filter(([qid]) => opts.only === undefined || opts.only.has(qid));
+  const read = [...readQueries(queriesPath)].filter(([qid]) => opts.only === undefined || opts.only.has(qid));
+  const queries = opts.sortQids ? sortQids(read, ([qid]) => qid) : read;
   let fd: number;
   try {
     fd = openSync(output, 'w');
