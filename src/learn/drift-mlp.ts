@@ -8,6 +8,7 @@
 import { QuarryError } from '../io/quarry-error.js';
 import { standardNormal, xorshift32 } from '../kernels/xorshift.js';
 import { mlpPasses } from './drift-mlp-passes.js';
+import { AdamSlot } from './adam.js';
 
 /** The non-linear part of an MLP adapter. */
 export interface ResidualMlp {
@@ -38,34 +39,6 @@ export function stoppingPair(i: number, n: number): boolean {
 const BATCH = 128;
 /** Epochs without a better held-out loss before training stops. */
 const PATIENCE = 5;
-
-/** Adam state of one parameter array. */
-class AdamSlot {
-  readonly m: Float32Array;
-  readonly v: Float32Array;
-  constructor(
-    readonly param: Float32Array,
-    readonly grad: Float32Array,
-  ) {
-    this.m = new Float32Array(param.length);
-    this.v = new Float32Array(param.length);
-  }
-
-  step(lr: number, t: number, scale: number): void {
-    const b1 = 0.9;
-    const b2 = 0.999;
-    const c1 = 1 / (1 - b1 ** t);
-    const c2 = 1 / (1 - b2 ** t);
-    const { m, v, grad, param } = this;
-    for (let i = 0; i < param.length; i++) {
-      const g = grad[i]! * scale;
-      m[i] = b1 * m[i]! + (1 - b1) * g;
-      v[i] = b2 * v[i]! + (1 - b2) * g * g;
-      param[i]! -= (lr * m[i]! * c1) / (Math.sqrt(v[i]! * c2) + 1e-8);
-    }
-    grad.fill(0);
-  }
-}
 
 /**
  * Trains the MLP (and fine-tunes W, b in place) on pairs x (rows of p) → y

@@ -1,6 +1,6 @@
 /**
  * Quarry's small learned components, for use on their own: k-means, product
- * and residual quantizers, and semantic ids (residual codes as TIGER,
+ * and residual quantizers, RQ-VAE, and semantic ids (residual codes as TIGER,
  * hierarchical k-means paths as DSI), and drift adapters between embedding
  * models.
  *
@@ -26,4 +26,7 @@ export { readHierarchy, writeHierarchy } from './hierarchical-ids-file.js';
 export { fitDriftAdapter, applyDriftAdapter, DRIFT_ADAPTER_KINDS, type DriftAdapter, type DriftAdapterKind, type DriftAdapterOptions } from './drift-adapter.js';
 export { symmetricEigen, type SymmetricEigen } from './symmetric-eigen.js';
 export { normalizeRows } from '../kernels/dense-distance.js';
-export { fitSemanticIds, disambiguateCodes, type SemanticIds, type SemanticIdStats, type SemanticIdOptions } from './semantic-ids.js';
+export { fitSemanticIds, fitRqVaeSemanticIds, disambiguateCodes, type SemanticIds, type SemanticIdStats, type SemanticIdOptions, type RqVaeSemanticIdOptions } from './semantic-ids.js';
+export { fitRqVae, encodeRqVaeLatents, decodeRqVaeLatents, type RqVae, type RqVaeOptions, type RqVaeEpoch } from './rq-vae.js';
+export { readRqVae, writeRqVae } from './rq-vae-file.js';
+export type { DenseLayer } from './dense-stack.js';

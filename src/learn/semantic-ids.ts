@@ -8,6 +8,7 @@
 import { QuarryError } from '../io/quarry-error.js';
 import { normalizeRows } from '../kernels/dense-distance.js';
 import { encodeResidual, fitResidualQuantizer, type ResidualQuantizer, type ResidualQuantizerOptions } from './residual-quantizer.js';
+import { encodeRqVaeLatents, fitRqVae, type RqVae, type RqVaeEpoch, type RqVaeOptions } from './rq-vae.js';
 
 /** How well a set of semantic ids spreads and describes its documents. */
 export interface SemanticIdStats {
@@ -150,4 +151,33 @@ export function fitSemanticIds(data: Float32Array, dim: number, opts: SemanticId
   }
   const coded = encodeResidual(quantizer, rows, step);
   return { quantizer, ids: disambiguateCodes(coded.codes, quantizer.levels, coded.meanSquaredResidual) };
+}
+
+/** Options of {@link fitRqVaeSemanticIds}. */
+export interface RqVaeSemanticIdOptions extends RqVaeOptions {
+  /** Scale every vector to unit length first (for cosine embeddings). */
+  normalize?: boolean;
+  /** Code with this trained model instead of training one. */
+  model?: RqVae;
+  /** Called after every training epoch. */
+  onEpoch?: (e: RqVaeEpoch) => void;
+}
+
+/**
+ * Trains an RQ-VAE on rows of `dim` (or uses `opts.model`) and returns every
+ * row's semantic id, its codewords for the row's latent, with the model. The
+ * stats' `relativeResidual` is measured on the latents, which the codebooks quantize.
+ */
+export function fitRqVaeSemanticIds(data: Float32Array, dim: number, opts: RqVaeSemanticIdOptions): { model: RqVae; ids: SemanticIds } {
+  let rows = data;
+  if (opts.normalize === true) {
+    rows = data.slice();
+    normalizeRows(rows, dim);
+  }
+  const model = opts.model ?? fitRqVae(rows, dim, opts, opts.onEpoch);
+  if (model.inputDim !== dim) {
+    throw new QuarryError('BAD_INPUT', `the model codes ${model.inputDim}-dimensional vectors, the input has ${dim} dimensions`, { field: 'model' }, 'train a new model for these vectors');
+  }
+  const coded = encodeResidual(model.quantizer, encodeRqVaeLatents(model, rows));
+  return { model, ids: disambiguateCodes(coded.codes, model.quantizer.levels, coded.meanSquaredResidual) };
 }

@@ -1,6 +1,6 @@
 /**
- * `quarry semantic-ids`: fits a residual quantizer on a dense field's vectors
- * (or on a vector file) and writes every document's semantic id, the tuple a
+ * `quarry semantic-ids`: fits a residual quantizer (or an RQ-VAE, or a DSI
+ * cluster tree) on a dense field's vectors (or on a vector file) and writes every document's semantic id, the tuple a
  * generative retriever is trained to emit.
  */
 import { writeFileSync } from 'node:fs';
@@ -12,10 +12,12 @@ import { readResidualQuantizer, writeResidualQuantizer } from '../../learn/resid
 import { codeHierarchicalIds, fitHierarchicalIds, type HierarchicalIds } from '../../learn/hierarchical-ids.js';
 import { readHierarchy, writeHierarchy } from '../../learn/hierarchical-ids-file.js';
 import { normalizeRows } from '../../kernels/dense-distance.js';
-import { fitSemanticIds, type SemanticIds } from '../../learn/semantic-ids.js';
+import { fitRqVaeSemanticIds, fitSemanticIds, type SemanticIds } from '../../learn/semantic-ids.js';
+import { readRqVae, writeRqVae } from '../../learn/rq-vae-file.js';
+import type { RqVaeEpoch } from '../../learn/rq-vae.js';
 import { checkOptionScopes, givenOnCommandLine, type OptionScope } from '../option-scope.js';
 import { createProgress } from '../progress.js';
-import { guarded, intOption } from '../run-command.js';
+import { guarded, intListOption, intOption, numberOption } from '../run-command.js';
 import { readIdsFile, readVectorMatrix, VECTOR_FORMATS } from './vector-import.js';
 import { countedNoun } from '../counted-noun.js';
 
@@ -30,6 +32,14 @@ interface SemanticIdFlags {
   iterations: number;
   trainRows: number;
   seed: number;
+  hidden: number[];
+  latent: number;
+  epochs: number;
+  batchSize: number;
+  learningRate: number;
+  beta: number;
+  model?: string;
+  saveModel?: string;
   normalize?: boolean;
   quantizer?: string;
   saveQuantizer?: string;
@@ -50,6 +60,7 @@ const SCOPES: readonly OptionScope[] = [
   { option: 'ids', with: ['vectors'], hint: 'a collection has its own ids' },
   { option: 'quantizer', without: ['levels', 'codebook', 'iterations', 'trainRows', 'seed', 'saveQuantizer'], hint: 'a saved quantizer has its own codebooks' },
   { option: 'tree', without: ['branching', 'leafSize', 'iterations', 'trainRows', 'seed', 'saveTree'], hint: 'a saved tree has its own clusters' },
+  { option: 'model', without: ['levels', 'codebook', 'iterations', 'trainRows', 'seed', 'saveModel', 'hidden', 'latent', 'epochs', 'batchSize', 'learningRate', 'beta'], hint: 'a saved model has its own networks and codebooks' },
 ];
 
 /** The vectors to code and their ids: a collection's dense field or a vector file. */
@@ -99,6 +110,12 @@ const FLAG_OF: Readonly<Record<string, string>> = {
   maxTrainRows: '--train-rows',
   branching: '--branching',
   leafSize: '--leaf-size',
+  hidden: '--hidden',
+  latent: '--latent',
+  epochs: '--epochs',
+  batchSize: '--batch-size',
+  learningRate: '--learning-rate',
+  beta: '--beta',
 };
 
 /** Re-labels a library error about an option (e.g. a codebook larger than the input) with the flag that set it. */
@@ -108,14 +125,30 @@ function asFlagError(e: unknown): unknown {
   if (flag === undefined) return e;
   let message = e.message.slice(`${e.location.field}: `.length);
   if (e.hint !== undefined) message = message.slice(0, -` (${e.hint})`.length);
-  const rename = (text: string): string => text.replace(/\b(levels|codebookSize|iterations|maxTrainRows|branching|leafSize)\b/g, (name) => FLAG_OF[name]!);
+  const rename = (text: string): string => text.replace(/\b(levels|codebookSize|iterations|maxTrainRows|branching|leafSize|hidden|latent|epochs|batchSize|learningRate|beta)\b/g, (name) => FLAG_OF[name]!);
   return new QuarryError(e.code, rename(message), { field: flag }, e.hint === undefined ? undefined : rename(e.hint));
 }
 
-/** Options that belong to one method only. */
-const METHOD_OPTIONS: Readonly<Record<string, readonly string[]>> = {
-  residual: ['levels', 'codebook', 'quantizer', 'saveQuantizer'],
-  hierarchical: ['branching', 'leafSize', 'tree', 'saveTree'],
+const METHODS = ['residual', 'rq-vae', 'hierarchical'] as const;
+
+/** Options that belong to some methods only, and those methods. */
+const OPTION_METHODS: Readonly<Record<string, readonly (typeof METHODS)[number][]>> = {
+  levels: ['residual', 'rq-vae'],
+  codebook: ['residual', 'rq-vae'],
+  quantizer: ['residual'],
+  saveQuantizer: ['residual'],
+  hidden: ['rq-vae'],
+  latent: ['rq-vae'],
+  epochs: ['rq-vae'],
+  batchSize: ['rq-vae'],
+  learningRate: ['rq-vae'],
+  beta: ['rq-vae'],
+  model: ['rq-vae'],
+  saveModel: ['rq-vae'],
+  branching: ['hierarchical'],
+  leafSize: ['hierarchical'],
+  tree: ['hierarchical'],
+  saveTree: ['hierarchical'],
 };
 
 /** What the methods give back: every row's tokens and a summary. */
@@ -149,6 +182,47 @@ function assignResidual(input: ReturnType<typeof loadInput>, flags: SemanticIdFl
     tokensOf: (r) => ids.tokens.subarray(r * ids.width, (r + 1) * ids.width),
     summary: { method: 'residual', codebookSize: result.quantizer.codebookSize, ...ids.stats, ...(flags.saveQuantizer === undefined ? {} : { quantizer: flags.saveQuantizer }) },
     text: (summary) => describeResidual(summary, ids),
+  };
+}
+
+function assignRqVae(input: ReturnType<typeof loadInput>, flags: SemanticIdFlags): Assigned {
+  const model = flags.model === undefined ? undefined : readRqVae(flags.model);
+  const progress = createProgress('training', flags.epochs, 'epochs', flags.quiet === true || model !== undefined);
+  let result: ReturnType<typeof fitRqVaeSemanticIds>;
+  let last: RqVaeEpoch | undefined;
+  try {
+    result = fitRqVaeSemanticIds(input.rows, input.dim, {
+      levels: flags.levels,
+      codebookSize: flags.codebook,
+      iterations: flags.iterations,
+      maxTrainRows: flags.trainRows,
+      seed: flags.seed,
+      hidden: flags.hidden,
+      latent: flags.latent,
+      epochs: flags.epochs,
+      batchSize: flags.batchSize,
+      learningRate: flags.learningRate,
+      beta: flags.beta,
+      normalize: flags.normalize === true,
+      ...(model === undefined ? {} : { model }),
+      onEpoch: (e) => {
+        last = e;
+        progress.update(e.epoch, e.epoch);
+      },
+    });
+  } finally {
+    progress.stop();
+  }
+  if (flags.saveModel !== undefined) writeRqVae(flags.saveModel, result.model);
+  const { ids } = result;
+  const q = result.model.quantizer;
+  const training = last === undefined ? {} : { epochs: last.epochs, relativeReconstruction: last.relativeReconstruction, resetCodewords: last.resetCodewords };
+  return {
+    tokensOf: (r) => ids.tokens.subarray(r * ids.width, (r + 1) * ids.width),
+    summary: { method: 'rq-vae', codebookSize: q.codebookSize, latent: q.dim, ...training, ...ids.stats, ...(flags.saveModel === undefined ? {} : { model: flags.saveModel }) },
+    text: (summary) =>
+      (last === undefined ? '' : `trained ${countedNoun(last.epochs, 'epoch')}; in the last, the decoder missed ${(100 * last.relativeReconstruction).toFixed(1)}% of the training vectors' energy\n`) +
+      describeResidual(summary, ids).replace('unexplained energy after each level', `unexplained energy of the ${q.dim}-d latents after each level`),
   };
 }
 
@@ -192,21 +266,29 @@ function assignHierarchical(input: ReturnType<typeof loadInput>, flags: Semantic
 export function registerSemanticIds(program: Command): void {
   program
     .command('semantic-ids')
-    .description('assign every document a semantic id from its dense vector: residual k-means codewords, coarse to fine, plus a collision token (TIGER), or hierarchical k-means paths (DSI)')
+    .description('assign every document a semantic id from its dense vector: residual codewords (RQ-KMeans, or RQ-VAE as TIGER), coarse to fine, plus a collision token, or hierarchical k-means paths (DSI)')
     .argument('[dir]', 'collection folder (with --field)')
     .option('--field <name>', 'dense field of the collection')
     .option('--vectors <file>', `code the rows of a vector file instead: ${VECTOR_FORMATS}`)
     .option('--format <fmt>', `format of --vectors when its extension does not say: ${VECTOR_FORMATS}`)
     .option('--dim <n>', 'row length of a raw float32 --vectors file', intOption(1))
     .option('--ids <file>', 'ids of the --vectors rows, one per line (default: row numbers)')
-    .option('--method <name>', 'residual (fixed length: --levels codewords + collision token) or hierarchical (DSI: cluster path + position)', 'residual')
-    .option('--levels <n>', 'residual: codewords per id (codebooks)', intOption(1, 64), 3)
-    .option('--codebook <n>', 'residual: codewords per codebook', intOption(2, 65536), 256)
+    .option('--method <name>', 'residual (RQ-KMeans; fixed length: --levels codewords + collision token), rq-vae (TIGER\'s RQ-VAE: the same ids from a trained autoencoder\'s latents) or hierarchical (DSI: cluster path + position)', 'residual')
+    .option('--levels <n>', 'residual, rq-vae: codewords per id (codebooks)', intOption(1, 64), 3)
+    .option('--codebook <n>', 'residual, rq-vae: codewords per codebook', intOption(2, 65536), 256)
+    .option('--hidden <widths>', 'rq-vae: the encoder\'s hidden layer widths, input side first (the decoder mirrors them)', intListOption, [512, 256, 128])
+    .option('--latent <n>', 'rq-vae: latent dimension the codebooks quantize', intOption(1, 65536), 32)
+    .option('--epochs <n>', 'rq-vae: training passes over the sample', intOption(1), 20)
+    .option('--batch-size <n>', 'rq-vae: vectors per Adam step', intOption(1), 256)
+    .option('--learning-rate <x>', 'rq-vae: Adam\'s learning rate', numberOption(0), 0.001)
+    .option('--beta <x>', 'rq-vae: weight of the commitment loss', numberOption(0, true), 0.25)
+    .option('--model <file>', 'rq-vae: code with a saved model (.safetensors) instead of training')
+    .option('--save-model <file>', 'rq-vae: write the trained model (.safetensors: encoder.i.weight/bias, decoder.i.weight/bias, codebooks)')
     .option('--branching <n>', 'hierarchical: clusters per split', intOption(2, 65536), 10)
     .option('--leaf-size <n>', 'hierarchical: clusters of at most this many vectors are not split again', intOption(1), 100)
     .option('--iterations <n>', 'k-means iterations per level or split', intOption(1), 20)
-    .option('--train-rows <n>', 'fit each k-means on an even sample of at most this many vectors', intOption(2), 65536)
-    .option('--seed <n>', 'k-means seed (each level or split uses the next)', intOption(), 42)
+    .option('--train-rows <n>', 'fit each k-means (rq-vae: train) on an even sample of at most this many vectors', intOption(2), 65536)
+    .option('--seed <n>', 'k-means seed (each level or split uses the next); rq-vae: also the networks\' initial weights and the training order', intOption(), 42)
     .option('--normalize', 'scale vectors to unit length first (cosine fields are stored normalized already)')
     .option('--quantizer <file>', 'residual: code with saved codebooks (.npy of shape levels x codebook x dim) instead of fitting')
     .option('--save-quantizer <file>', 'residual: write the fitted codebooks as .npy (np.load gives levels x codebook x dim)')
@@ -219,6 +301,8 @@ export function registerSemanticIds(program: Command): void {
 Example:
   $ quarry semantic-ids ./msmarco --field emb --levels 3 --codebook 256 --output ids.jsonl --save-quantizer rq.npy
   $ quarry semantic-ids --vectors all-docs.npy --ids all-ids.txt --quantizer rq.npy --normalize > ids.jsonl
+  $ quarry semantic-ids ./msmarco --field emb --method rq-vae --epochs 20 --output ids.jsonl --save-model rqvae.safetensors
+  $ quarry semantic-ids --vectors new-docs.npy --ids new-ids.txt --method rq-vae --model rqvae.safetensors > new-ids.jsonl
   $ quarry semantic-ids ./msmarco --field emb --method hierarchical --branching 10 --leaf-size 100 --output dsi-ids.jsonl --save-tree dsi.safetensors
   $ quarry semantic-ids --vectors all-docs.npy --ids all-ids.txt --method hierarchical --tree dsi.safetensors > dsi-ids.jsonl
 Each line of the output: {"id":"D42","semanticId":[17,203,88,0]}. With residual codes the last
@@ -231,12 +315,11 @@ old ids (rows k-means could not tell apart, identical vectors, excepted); cluste
 (without --tree) gives new ids.`)
     .action(guarded((dir: string | undefined, flags: SemanticIdFlags, cmd: Command) => {
       checkOptionScopes(cmd, SCOPES);
-      const own = METHOD_OPTIONS[flags.method];
-      if (own === undefined) throw new QuarryError('BAD_ARGUMENT', `unknown method "${flags.method}"`, { field: '--method' }, 'use residual or hierarchical');
-      for (const [method, options] of Object.entries(METHOD_OPTIONS)) {
-        if (method === flags.method) continue;
-        for (const o of options) {
-          if (givenOnCommandLine(cmd, o)) throw new QuarryError('BAD_ARGUMENT', `applies only with --method ${method}`, { field: `--${o.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}` });
+      const method = METHODS.find((m) => m === flags.method);
+      if (method === undefined) throw new QuarryError('BAD_ARGUMENT', `unknown method "${flags.method}"`, { field: '--method' }, `use ${METHODS.join(', ')}`);
+      for (const [option, methods] of Object.entries(OPTION_METHODS)) {
+        if (!methods.includes(method) && givenOnCommandLine(cmd, option)) {
+          throw new QuarryError('BAD_ARGUMENT', `applies only with --method ${methods.join(' or ')}`, { field: `--${option.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}` });
         }
       }
       const started = performance.now();
@@ -244,7 +327,7 @@ old ids (rows k-means could not tell apart, identical vectors, excepted); cluste
       let assigned: Assigned;
       try {
         input = loadInput(dir, flags);
-        assigned = flags.method === 'hierarchical' ? assignHierarchical(input, flags) : assignResidual(input, flags);
+        assigned = method === 'hierarchical' ? assignHierarchical(input, flags) : method === 'rq-vae' ? assignRqVae(input, flags) : assignResidual(input, flags);
       } catch (e) {
         throw asFlagError(e);
       }
