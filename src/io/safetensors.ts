@@ -37,14 +37,15 @@ export function readSafeTensors(path: string): SafeTensors {
   } catch (e) {
     throw new QuarryError('NOT_FOUND', `cannot read: ${(e as Error).message}`, { file: path });
   }
-  if (buf.length < 8) throw new QuarryError('CORRUPT', 'too short for a safetensors header', { file: path });
+  const notSafeTensors = 'is it a .safetensors file?';
+  if (buf.length < 8) throw new QuarryError('CORRUPT', 'too short for a safetensors header', { file: path }, notSafeTensors);
   const headerLen = Number(buf.readBigUInt64LE(0));
-  if (headerLen > buf.length - 8) throw new QuarryError('CORRUPT', `header length ${headerLen} exceeds the file`, { file: path });
+  if (headerLen > buf.length - 8) throw new QuarryError('CORRUPT', `header length ${headerLen} exceeds the file`, { file: path }, notSafeTensors);
   let header: Record<string, TensorInfo | Record<string, string>>;
   try {
     header = JSON.parse(buf.toString('utf8', 8, 8 + headerLen)) as typeof header;
   } catch {
-    throw new QuarryError('CORRUPT', 'header is not JSON', { file: path });
+    throw new QuarryError('CORRUPT', 'header is not JSON', { file: path }, notSafeTensors);
   }
   const base = 8 + headerLen;
   const tensors = new Map<string, TensorInfo>();

@@ -65,6 +65,25 @@ describe('quarry semantic-ids', () => {
     expect(after[10000]!.semanticId[2]).toBeGreaterThan(before[0]!.semanticId[2]!);
   });
 
+  it('trains an RQ-VAE, saves it, and codes the same vectors with the saved model to the same ids', () => {
+    const model = join(dir, 'rqvae.safetensors');
+    const vaeOut = join(dir, 'vae-ids.jsonl');
+    const r = quarry(['semantic-ids', idx, '--field', 'emb', '--method', 'rq-vae', '--hidden', '64', '--latent', '16', '--levels', '2', '--codebook', '32', '--epochs', '2', '--train-rows', '2000', '--output', vaeOut, '--save-model', model, '--json']);
+    expect(r.status, r.stderr).toBe(0);
+    const summary = JSON.parse(r.stdout) as Record<string, unknown>;
+    expect(summary).toMatchObject({ method: 'rq-vae', rows: 10000, levels: 2, codebookSize: 32, latent: 16, epochs: 2, model });
+    expect(summary.relativeReconstruction).toBeGreaterThan(0);
+    const trained = parseLines(readFileSync(vaeOut, 'utf8'));
+    expect(trained).toHaveLength(10000);
+    expect(trained[0]).toMatchObject({ id: 'the' });
+    expect(Math.max(...trained.map((l) => Math.max(...l.semanticId.slice(0, 2))))).toBeLessThan(32);
+    // the collection's vectors are normalized, so the raw file is coded with --normalize
+    const again = quarry(['semantic-ids', '--vectors', glove, '--ids', words, '--method', 'rq-vae', '--model', model, '--normalize', '--quiet']);
+    expect(again.status, again.stderr).toBe(0);
+    expect(again.stderr).toMatch(/^10,000 vectors from .*: 2 levels \+ 1 collision token\n(.*\n)*unexplained energy of the 16-d latents after each level/);
+    expect(parseLines(again.stdout)).toEqual(trained);
+  });
+
   it('assigns hierarchical (DSI) ids: cluster path, then position in a cluster of at most --leaf-size', () => {
     const h = join(dir, 'dsi.jsonl');
     const r = quarry(['semantic-ids', idx, '--field', 'emb', '--method', 'hierarchical', '--branching', '8', '--leaf-size', '50', '--output', h, '--json']);
@@ -131,7 +150,10 @@ describe('quarry semantic-ids', () => {
       [['semantic-ids', idx, '--field', 'emb', '--levels', '0'], /--levels.*expected an integer from 1 to 64/],
       [['semantic-ids', idx, '--field', 'emb', '--quantizer', rq, '--codebook', '8'], /--quantizer: cannot be combined with --codebook/],
       [['semantic-ids', idx, '--vectors', glove], /give a collection folder or --vectors, not both/],
-      [['semantic-ids', idx, '--field', 'emb', '--method', 'dsi'], /--method: unknown method "dsi" \(use residual or hierarchical\)/],
+      [['semantic-ids', idx, '--field', 'emb', '--method', 'dsi'], /--method: unknown method "dsi" \(use residual, rq-vae, hierarchical\)/],
+      [['semantic-ids', idx, '--field', 'emb', '--epochs', '3'], /--epochs: applies only with --method rq-vae/],
+      [['semantic-ids', idx, '--field', 'emb', '--method', 'rq-vae', '--hidden', '64,0'], /--hidden.*expected positive integers separated by commas/],
+      [['semantic-ids', idx, '--field', 'emb', '--method', 'rq-vae', '--model', glove], /base\.fvecs: header length \d+ exceeds the file \(is it a \.safetensors file\?\)/],
       [['semantic-ids', idx, '--field', 'emb', '--branching', '4'], /--branching: applies only with --method hierarchical/],
       [['semantic-ids', idx, '--field', 'emb', '--method', 'hierarchical', '--save-quantizer', rq], /--save-quantizer: applies only with --method residual/],
       [['semantic-ids', '--vectors', glove, '--ids', writeFile(dir, 'few.txt', 'a\nb\n')], /few\.txt: has 2 ids for 10000 vectors/],
