@@ -27,6 +27,7 @@ import { fitSemanticIds } from '../../src/learn/semantic-ids.js';
 import { argNumber, argValue } from '../common/args.js';
 import { loadDenseDataset } from '../dense/datasets.js';
 import { printTable, writeJson } from '../report.js';
+import { prefixSharing, prefixTable, type PrefixSharing } from './prefix-sharing.js';
 
 const name = argValue('dataset', 'glove');
 const ds = loadDenseDataset(name);
@@ -49,39 +50,18 @@ encodeResidual(quantizer, base);
 const codeSeconds = seconds(t0);
 const s = ids.stats;
 const qCodes = encodeResidual(quantizer, queries).codes;
-const prefixRows: { depth: number; neighboursSharing: number; chance: number; ratio: number }[] = [];
-for (let depth = 1; depth <= 3; depth++) {
-  // vectors per prefix, keyed by the prefix's tokens packed in a number (3 x 8 bits)
-  const key = (tokens: ArrayLike<number>, at: number): number => {
-    let k = 0;
-    for (let l = 0; l < depth; l++) k = k * 256 + tokens[at + l]!;
-    return k;
-  };
-  const count = new Map<number, number>();
-  for (let r = 0; r < n; r++) {
-    const k = key(ids.tokens, r * ids.width);
-    count.set(k, (count.get(k) ?? 0) + 1);
-  }
-  let sharing = 0;
-  let chance = 0;
-  for (let q = 0; q < nq; q++) {
-    const k = key(qCodes, q * 3);
-    for (let j = 0; j < 10; j++) if (key(ids.tokens, ds.truth[q * 10 + j]! * ids.width) === k) sharing += 1 / (10 * nq);
-    chance += (count.get(k) ?? 0) / n / nq;
-  }
-  prefixRows.push({ depth, neighboursSharing: sharing, chance, ratio: sharing / chance });
-}
+const prefixRows = prefixSharing(ids.tokens, ids.width, qCodes, 3, ds.truth.subarray(0, nq * 10));
 console.log(`\nsemantic ids, 3 levels x 256: fit + code ${idSeconds.toFixed(1)} s (coding alone ${codeSeconds.toFixed(1)} s, ${Math.round(n / codeSeconds).toLocaleString('en-US')} vectors/s)`);
 console.log(`unexplained energy after each level: ${s.relativeResidual.slice(1).map((x) => x.toFixed(3)).join(' / ')}`);
 console.log(`codewords used: ${s.usedCodewords.join(' / ')}; perplexity ${s.perplexity.map((x) => x.toFixed(1)).join(' / ')}`);
 console.log(`distinct prefixes: ${s.distinctPrefixes.join(' / ')}; rows sharing their 3 codewords ${s.collidingRows} (${((100 * s.collidingRows) / n).toFixed(2)}%), largest group ${s.largestGroup}`);
-printTable(prefixRows.map((r) => ({ 'prefix depth': r.depth, 'top-10 neighbours sharing the query prefix': r.neighboursSharing.toFixed(3), chance: r.chance.toExponential(2), 'x chance': r.ratio.toFixed(0) })));
+printTable(prefixTable(prefixRows));
 
 // 1b. Hierarchical k-means ids (DSI: 10 clusters per split, leaves of at most 100)
 t0 = performance.now();
 const dsi = fitHierarchicalIds(base, dim, { branching: 10, leafSize: 100 });
 const dsiSeconds = seconds(t0);
-const dsiRows: { depth: number; neighboursSharing: number; chance: number; ratio: number }[] = [];
+const dsiRows: PrefixSharing[] = [];
 const dsiPaths = Array.from({ length: nq }, (_, q) => routeHierarchical(dsi.tree, queries.subarray(q * dim, (q + 1) * dim)));
 for (let depth = 1; depth <= 3; depth++) {
   // a row's prefix of `depth` cluster numbers (shorter ids: the whole path), as a string key
@@ -102,7 +82,7 @@ for (let depth = 1; depth <= 3; depth++) {
 }
 const d = dsi.stats;
 console.log(`\nhierarchical ids (DSI), 10 clusters per split, leaves of at most 100: ${dsiSeconds.toFixed(1)} s; ${d.leaves} leaves (largest ${d.largestLeaf}); ids of ${d.meanIdLength.toFixed(2)} tokens on average, ${d.longestId} at most`);
-printTable(dsiRows.map((r) => ({ 'prefix depth': r.depth, 'top-10 neighbours sharing the query prefix': r.neighboursSharing.toFixed(3), chance: r.chance.toExponential(2), 'x chance': r.ratio.toFixed(0) })));
+printTable(prefixTable(dsiRows));
 // Coding the base again in the saved tree (--tree) must reproduce every id; how fast is it?
 const treeFile = join(tmpdir(), `quarry-bench-dsi-${process.pid}.safetensors`);
 writeHierarchy(treeFile, dsi.tree, dim);
