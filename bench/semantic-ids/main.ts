@@ -22,22 +22,12 @@ import { codeHierarchicalIds, fitHierarchicalIds, routeHierarchical } from '../.
 import { readHierarchy, writeHierarchy } from '../../src/learn/hierarchical-ids-file.js';
 import { encodeProduct, fitProductQuantizer } from '../../src/learn/product-quantizer.js';
 import { encodeResidual, fitResidualQuantizer } from '../../src/learn/residual-quantizer.js';
-import { normalizeRows } from '../../src/kernels/dense-distance.js';
 import { fitSemanticIds } from '../../src/learn/semantic-ids.js';
-import { argNumber, argValue } from '../common/args.js';
-import { loadDenseDataset } from '../dense/datasets.js';
 import { printTable, writeJson } from '../report.js';
-import { prefixSharing, prefixTable, type PrefixSharing } from './prefix-sharing.js';
+import { normalizedDataset, prefixSharing, prefixTable, type PrefixSharing } from './prefix-sharing.js';
 
-const name = argValue('dataset', 'glove');
-const ds = loadDenseDataset(name);
-const { dim } = ds;
-const base = ds.base.slice();
-normalizeRows(base, dim);
-const n = base.length / dim;
-const nq = Math.min(argNumber('queries', 1000), ds.queries.length / dim);
-const queries = ds.queries.slice(0, nq * dim);
-normalizeRows(queries, dim);
+const ds = normalizedDataset();
+const { name, dim, n, nq, base, queries } = ds;
 const seconds = (t0: number): number => (performance.now() - t0) / 1000;
 console.log(`${name}: ${n.toLocaleString('en-US')} x ${dim}, ${nq} queries`);
 
@@ -50,7 +40,7 @@ encodeResidual(quantizer, base);
 const codeSeconds = seconds(t0);
 const s = ids.stats;
 const qCodes = encodeResidual(quantizer, queries).codes;
-const prefixRows = prefixSharing(ids.tokens, ids.width, qCodes, 3, ds.truth.subarray(0, nq * 10));
+const prefixRows = prefixSharing(ids.tokens, ids.width, qCodes, 3, ds.truth);
 console.log(`\nsemantic ids, 3 levels x 256: fit + code ${idSeconds.toFixed(1)} s (coding alone ${codeSeconds.toFixed(1)} s, ${Math.round(n / codeSeconds).toLocaleString('en-US')} vectors/s)`);
 console.log(`unexplained energy after each level: ${s.relativeResidual.slice(1).map((x) => x.toFixed(3)).join(' / ')}`);
 console.log(`codewords used: ${s.usedCodewords.join(' / ')}; perplexity ${s.perplexity.map((x) => x.toFixed(1)).join(' / ')}`);

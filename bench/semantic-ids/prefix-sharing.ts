@@ -1,6 +1,10 @@
 // How well fixed-length semantic ids keep neighbourhoods: for each prefix depth, the share of
 // each query's exact top-10 whose id starts with the query's own prefix, next to chance (the
-// share of all vectors with that prefix), averaged over queries.
+// share of all vectors with that prefix), averaged over queries. Also the data both semantic-id
+// benchmarks load.
+import { normalizeRows } from '../../src/kernels/dense-distance.js';
+import { argNumber, argValue } from '../common/args.js';
+import { loadDenseDataset } from '../dense/datasets.js';
 
 /** One prefix depth's figures. */
 export interface PrefixSharing {
@@ -46,4 +50,17 @@ export function prefixSharing(tokens: ArrayLike<number>, width: number, queryCod
 /** The table printed for prefix figures. */
 export function prefixTable(rows: readonly PrefixSharing[]): Record<string, string | number>[] {
   return rows.map((r) => ({ 'prefix depth': r.depth, 'top-10 neighbours sharing the query prefix': r.neighboursSharing.toFixed(3), chance: r.chance.toExponential(2), 'x chance': r.ratio.toFixed(0) }));
+}
+
+/** The dense benchmark's set named by `--dataset` (default glove), base and the first `--queries` queries normalized. */
+export function normalizedDataset(): { name: string; dim: number; n: number; nq: number; base: Float32Array; queries: Float32Array; truth: Int32Array } {
+  const name = argValue('dataset', 'glove');
+  const ds = loadDenseDataset(name);
+  const { dim } = ds;
+  const base = ds.base.slice();
+  normalizeRows(base, dim);
+  const nq = Math.min(argNumber('queries', 1000), ds.queries.length / dim);
+  const queries = ds.queries.slice(0, nq * dim);
+  normalizeRows(queries, dim);
+  return { name, dim, n: base.length / dim, nq, base, queries, truth: ds.truth.subarray(0, nq * 10) };
 }

@@ -8,27 +8,16 @@
 // (TIGER's 512-256-128 encoder, 32-d latents, Adam 0.001, beta 0.25, batches of 256) on an
 // even sample of 65,536 rows, for --epochs passes.
 // Usage: node --import tsx bench/semantic-ids/rq-vae.ts [--dataset glove|gauss] [--epochs 20] [--queries 1000]
-import { normalizeRows } from '../../src/kernels/dense-distance.js';
 import { wasmKernelsEnabled } from '../../src/kernels/wasm/kernel-module.js';
 import { reconstructResidual, encodeResidual } from '../../src/learn/residual-quantizer.js';
 import { decodeRqVaeLatents, encodeRqVaeLatents } from '../../src/learn/rq-vae.js';
 import { fitRqVaeSemanticIds, fitSemanticIds, type SemanticIds } from '../../src/learn/semantic-ids.js';
-import { argNumber, argValue } from '../common/args.js';
-import { loadDenseDataset } from '../dense/datasets.js';
+import { argNumber } from '../common/args.js';
 import { printTable, writeJson } from '../report.js';
-import { prefixSharing, prefixTable, type PrefixSharing } from './prefix-sharing.js';
+import { normalizedDataset, prefixSharing, prefixTable, type PrefixSharing } from './prefix-sharing.js';
 
-const name = argValue('dataset', 'glove');
 const epochs = argNumber('epochs', 20);
-const ds = loadDenseDataset(name);
-const { dim } = ds;
-const base = ds.base.slice();
-normalizeRows(base, dim);
-const n = base.length / dim;
-const nq = Math.min(argNumber('queries', 1000), ds.queries.length / dim);
-const queries = ds.queries.slice(0, nq * dim);
-normalizeRows(queries, dim);
-const truth = ds.truth.subarray(0, nq * 10);
+const { name, dim, n, nq, base, queries, truth } = normalizedDataset();
 const seconds = (t0: number): number => (performance.now() - t0) / 1000;
 console.log(`${name}: ${n.toLocaleString('en-US')} x ${dim}, ${nq} queries; kernels: ${wasmKernelsEnabled() ? 'wasm-simd' : 'typescript'}`);
 

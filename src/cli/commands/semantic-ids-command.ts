@@ -15,6 +15,7 @@ import { normalizeRows } from '../../kernels/dense-distance.js';
 import { fitRqVaeSemanticIds, fitSemanticIds, type SemanticIds } from '../../learn/semantic-ids.js';
 import { readRqVae, writeRqVae } from '../../learn/rq-vae-file.js';
 import type { RqVaeEpoch } from '../../learn/rq-vae.js';
+import type { ResidualQuantizerOptions } from '../../learn/residual-quantizer.js';
 import { checkOptionScopes, givenOnCommandLine, type OptionScope } from '../option-scope.js';
 import { createProgress } from '../progress.js';
 import { guarded, intListOption, intOption, numberOption } from '../run-command.js';
@@ -158,18 +159,18 @@ interface Assigned {
   text: (summary: Record<string, unknown>) => string;
 }
 
+/** The residual quantizer's settings from the flags (RQ-KMeans, and RQ-VAE's codebooks), and --normalize. */
+function residualOptions(flags: SemanticIdFlags): ResidualQuantizerOptions & { normalize: boolean } {
+  return { levels: flags.levels, codebookSize: flags.codebook, iterations: flags.iterations, maxTrainRows: flags.trainRows, seed: flags.seed, normalize: flags.normalize === true };
+}
+
 function assignResidual(input: ReturnType<typeof loadInput>, flags: SemanticIdFlags): Assigned {
   const quantizer = flags.quantizer === undefined ? undefined : readResidualQuantizer(flags.quantizer);
   const progress = createProgress(quantizer === undefined ? 'fitting and coding' : 'coding', 1, 'levels', flags.quiet ?? false);
   let result: ReturnType<typeof fitSemanticIds>;
   try {
     result = fitSemanticIds(input.rows, input.dim, {
-      levels: flags.levels,
-      codebookSize: flags.codebook,
-      iterations: flags.iterations,
-      maxTrainRows: flags.trainRows,
-      seed: flags.seed,
-      normalize: flags.normalize === true,
+      ...residualOptions(flags),
       ...(quantizer === undefined ? {} : { quantizer }),
       onProgress: (done, total) => progress.update(done / total, done),
     });
@@ -192,18 +193,13 @@ function assignRqVae(input: ReturnType<typeof loadInput>, flags: SemanticIdFlags
   let last: RqVaeEpoch | undefined;
   try {
     result = fitRqVaeSemanticIds(input.rows, input.dim, {
-      levels: flags.levels,
-      codebookSize: flags.codebook,
-      iterations: flags.iterations,
-      maxTrainRows: flags.trainRows,
-      seed: flags.seed,
+      ...residualOptions(flags),
       hidden: flags.hidden,
       latent: flags.latent,
       epochs: flags.epochs,
       batchSize: flags.batchSize,
       learningRate: flags.learningRate,
       beta: flags.beta,
-      normalize: flags.normalize === true,
       ...(model === undefined ? {} : { model }),
       onEpoch: (e) => {
         last = e;
