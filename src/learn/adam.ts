@@ -6,7 +6,9 @@ const EPSILON = 1e-8;
 
 /** Adam's moment estimates for one parameter array, updated from the gradient array beside it. */
 export class AdamSlot {
+  /** First-moment (mean) estimate of each gradient entry. */
   readonly m: Float32Array;
+  /** Second-moment (uncentred variance) estimate of each gradient entry. */
   readonly v: Float32Array;
 
   constructor(
