@@ -15,7 +15,7 @@ import { fillQueryTemplate } from '../../search/query-spec.js';
 import { checkOptionScopes, type OptionScope } from '../option-scope.js';
 import { parseParamsOption } from '../json-option.js';
 import { createProgress } from '../progress.js';
-import { readVectorQueries } from './vector-queries.js';
+import { readMultiVectorQueries, readVectorQueries } from './vector-queries.js';
 import { VECTOR_FORMATS } from './vector-import.js';
 import { sortQids } from './qid-order.js';
 
@@ -53,12 +53,27 @@ function luceneSimilarity(metric: 'cosine' | 'dot' | 'l2'): (score: number) => n
   return metric === 'l2' ? (s) => 1 / (1 - s) : (s) => (1 + s) / 2;
 }
 
+/** Searches every query (with a progress bar), writes the run, and reports the count and rate. */
+function runEach<Q extends { qid: string }>(queries: readonly Q[], search: (q: Q) => readonly Hit[], flags: RunFlags, score?: (s: number) => number): void {
+  const run = new RunLines(flags.precision, flags.tag, flags.sortQids ?? false);
+  const progress = createProgress('searching', queries.length, 'queries', flags.quiet ?? false);
+  const started = performance.now();
+  queries.forEach((q, n) => {
+    run.add(q.qid, search(q), score);
+    if ((n & 15) === 0) progress.update(n, n);
+  });
+  progress.stop();
+  const seconds = (performance.now() - started) / 1000;
+  process.stderr.write(`${queries.length} queries, ${run.write(flags.output)} lines -> ${flags.output} (${((queries.length / seconds) || 0).toFixed(0)} queries/s)\n`);
+}
 
 interface RunFlags {
   queries?: string;
   sparseQueries?: string;
   vectorQueries?: string;
+  multivectorQueries?: string;
   queryIds?: string;
+  queryOffsets?: string;
   format?: string;
   luceneScores?: boolean;
   field?: string;
@@ -78,10 +93,11 @@ interface RunFlags {
 
 /** Which run options go together: text queries (plain or through a spec), sparse or dense queries. */
 const RUN_SCOPES: readonly OptionScope[] = [
-  { option: 'field', with: ['sparseQueries', 'vectorQueries'], hint: 'text queries take --fields' },
-  { option: 'params', with: ['sparseQueries', 'vectorQueries'], hint: 'text queries have none; in a --spec template, params go in its legs' },
-  { option: 'queryIds', with: ['vectorQueries'] },
-  { option: 'format', with: ['vectorQueries'] },
+  { option: 'field', with: ['sparseQueries', 'vectorQueries', 'multivectorQueries'], hint: 'text queries take --fields' },
+  { option: 'params', with: ['sparseQueries', 'vectorQueries', 'multivectorQueries'], hint: 'text queries have none; in a --spec template, params go in its legs' },
+  { option: 'queryIds', with: ['vectorQueries', 'multivectorQueries'] },
+  { option: 'queryOffsets', with: ['multivectorQueries'] },
+  { option: 'format', with: ['vectorQueries', 'multivectorQueries'] },
   { option: 'luceneScores', with: ['vectorQueries'] },
   { option: 'spec', with: ['queries'] },
   { option: 'fields', with: ['queries'], without: ['spec'], hint: 'a query spec names fields in its legs' },
@@ -98,11 +114,13 @@ export function registerRun(program: Command): void {
     .option('--queries <file>', 'queries: BEIR queries.jsonl (_id, text) or TSV (qid<TAB>text)')
     .option('--sparse-queries <file>', 'learned-sparse queries instead: JSONL {id, vector: {token: weight}} (Seismic format), searched on --field')
     .option('--vector-queries <file>', `dense queries instead: JSONL {id, vector: [...]} ("_id" or "qid" also name it), or a vector file (${VECTOR_FORMATS}), searched on --field`)
-    .option('--query-ids <file>', 'with a --vector-queries matrix file: one query id per line (default: the row number)')
-    .option('--format <kind>', 'format of --vector-queries when its extension does not tell: jsonl, fvecs, ivecs, bvecs, npy, raw')
+    .option('--multivector-queries <file>', `multi-vector (token) queries instead: JSONL {id, vectors: [[...], ...]}, or a vector file of token rows (${VECTOR_FORMATS}) with --query-offsets, searched by MaxSim on --field`)
+    .option('--query-ids <file>', 'with a --vector-queries or --multivector-queries matrix file: one query id per line (default: the query number)')
+    .option('--query-offsets <file>', 'with a --multivector-queries matrix file: tokens per query, or cumulative offsets (.npy int32/int64, or one number per line)')
+    .option('--format <kind>', 'format of --vector-queries or --multivector-queries when its extension does not tell: jsonl, fvecs, ivecs, bvecs, npy, raw')
     .option('--lucene-scores', 'with --vector-queries: write Lucene\'s vector similarity instead of the raw score, as Anserini\'s runs have it ((1 + dot) / 2 for dot and cosine, 1 / (1 + distance^2) for l2)')
-    .option('--field <name>', 'sparse or dense field for --sparse-queries or --vector-queries (default: the only such field)')
-    .option('--params <json>', 'search parameters for --sparse-queries or --vector-queries, e.g. \'{"queryCut":10,"heapFactor":0.8}\' or \'{"efSearch":200}\'')
+    .option('--field <name>', 'sparse, dense or multi-vector field for --sparse-queries, --vector-queries or --multivector-queries (default: the only such field)')
+    .option('--params <json>', 'search parameters for --sparse-queries, --vector-queries or --multivector-queries, e.g. \'{"queryCut":10,"heapFactor":0.8}\', \'{"efSearch":200}\' or \'{"candidates":200}\'')
     .option('--spec <file>', 'with --queries: a query spec template; every "$query" string in it is replaced by the query text')
     .requiredOption('--output <file>', 'TREC run file to write')
     .option('-k, --k <n>', 'results per query', intOption(1), 1000)
@@ -119,13 +137,14 @@ Example:
   $ quarry run ./scifact-idx --queries scifact/queries.jsonl --qrels scifact/qrels/test.tsv --output bm25.run
   $ quarry run ./cacm-idx --queries cacm/queries.jsonl --qrels cacm/qrels.tsv --rm3 --output bm25-rm3.run
   $ quarry run ./ada2-idx --vector-queries topics.ada2.jsonl --params '{"efSearch":200}' --qrels qrels.tsv --output ada2.run
-  $ quarry run ./ada2-flat --vector-queries topics.ada2.jsonl -k 1000 --lucene-scores --tag Anserini --output ada2.run   # Anserini's flat run`)
+  $ quarry run ./ada2-flat --vector-queries topics.ada2.jsonl -k 1000 --lucene-scores --tag Anserini --sort-qids --output ada2.run   # Anserini's flat run
+  $ quarry run ./colbert --multivector-queries query-tokens.npy --query-offsets query-lens.txt --query-ids qids.txt --qrels qrels.tsv --output colbert.run`)
     .action(guarded(async (dir: string, flags: RunFlags, cmd: Command) => {
       checkOptionScopes(cmd, RUN_SCOPES);
       const snap = Collection.open(dir).reader();
       const qrels = flags.qrels !== undefined ? readQrels(flags.qrels) : undefined;
-      if ([flags.queries, flags.sparseQueries, flags.vectorQueries].filter((f) => f !== undefined).length !== 1) {
-        throw new QuarryError('BAD_ARGUMENT', 'give exactly one of --queries, --sparse-queries and --vector-queries', { field: '--queries' });
+      if ([flags.queries, flags.sparseQueries, flags.vectorQueries, flags.multivectorQueries].filter((f) => f !== undefined).length !== 1) {
+        throw new QuarryError('BAD_ARGUMENT', 'give exactly one of --queries, --sparse-queries, --vector-queries and --multivector-queries', { field: '--queries' });
       }
       const params = flags.params === undefined ? undefined : parseParamsOption(flags.params, '--params', 'search', '{"efSearch": 200}');
       if (flags.vectorQueries !== undefined) {
@@ -134,16 +153,13 @@ Example:
         if (spec?.type !== 'dense') throw new QuarryError('BAD_ARGUMENT', `"${field}" is not a dense field`, { field: '--field' });
         const toLucene = flags.luceneScores ? luceneSimilarity(spec.metric) : undefined;
         const queries = readVectorQueries(flags.vectorQueries, spec.dim, { format: flags.format, ids: flags.queryIds }).filter((q) => qrels === undefined || qrels.has(q.qid));
-        const run = new RunLines(flags.precision, flags.tag, flags.sortQids ?? false);
-        const progress = createProgress('searching', queries.length, 'queries', flags.quiet ?? false);
-        const started = performance.now();
-        queries.forEach((q, n) => {
-          run.add(q.qid, snap.searchVector(field, q.vector, { k: flags.k, params, includeStored: false }), toLucene);
-          if ((n & 63) === 0) progress.update(n, n);
-        });
-        progress.stop();
-        const seconds = (performance.now() - started) / 1000;
-        process.stderr.write(`${queries.length} queries, ${run.write(flags.output)} lines -> ${flags.output} (${((queries.length / seconds) || 0).toFixed(0)} queries/s)\n`);
+        runEach(queries, (q) => snap.searchVector(field, q.vector, { k: flags.k, params, includeStored: false }), flags, toLucene);
+      } else if (flags.multivectorQueries !== undefined) {
+        const field = pickField(snap.schema.fields, 'multivector', flags.field);
+        const spec = snap.schema.fields[field];
+        if (spec?.type !== 'multivector') throw new QuarryError('BAD_ARGUMENT', `"${field}" is not a multi-vector field`, { field: '--field' });
+        const queries = readMultiVectorQueries(flags.multivectorQueries, spec.dim, { format: flags.format, ids: flags.queryIds, offsets: flags.queryOffsets }).filter((q) => qrels === undefined || qrels.has(q.qid));
+        runEach(queries, (q) => snap.searchMultiVector(field, q.tokens, { k: flags.k, params, includeStored: false }), flags);
       } else if (flags.sparseQueries !== undefined) {
         const field = pickField(snap.schema.fields, 'sparse', flags.field);
         const run = new RunLines(flags.precision, flags.tag, flags.sortQids ?? false);
