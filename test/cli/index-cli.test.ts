@@ -238,9 +238,14 @@ describe('quarry add / delete / check / snapshot', () => {
     expect(JSON.parse(quarry(['search', c, 'rewritten', '--json']).stdout).hits[0].id).toBe('1');
     expect(quarry(['check', c]).stdout).toMatch(/^ok: generation \d+, 3 segments/);
     const snap = join(dir, 'maint-snap');
-    expect(quarry(['snapshot', c, snap]).status).toBe(0);
+    const snapped = quarry(['snapshot', c, snap, '--json']);
+    expect(snapped.status).toBe(0);
+    expect(JSON.parse(snapped.stdout)).toMatchObject({ generation: JSON.parse(quarry(['info', c, '--json']).stdout).generation, dest: snap });
     expect(JSON.parse(quarry(['info', snap, '--json']).stdout).documents).toBe(3);
     expect(quarry(['snapshot', c, snap]).status).toBe(73);
+    // optimize merges the three segments into one, in the snapshot (the original stays as the next test needs it)
+    expect(JSON.parse(quarry(['optimize', snap, '--json']).stdout)).toMatchObject({ segments: 1, generation: expect.any(Number) as number });
+    expect(quarry(['check', snap]).stdout).toMatch(/^ok: generation \d+, 1 segment, .* 3 documents/);
   });
 
   it('check names a damaged file', async () => {

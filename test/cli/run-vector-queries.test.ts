@@ -86,11 +86,12 @@ describe('quarry run --multivector-queries', () => {
     const jsonl = writeFile(dir, 'mv-q.jsonl', queries.map(([id, v]) => JSON.stringify({ id, vectors: v })).join('\n') + '\n');
     const out = join(dir, 'mv.run');
     const qrels = writeFile(dir, 'mv.qrels', 'q2 0 a 1\nq10 0 c 1\n');
-    const r = quarry(['run', idx, '--multivector-queries', jsonl, '-k', '3', '--qrels', qrels, '-m', 'P.1', '--output', out]);
+    const r = quarry(['run', idx, '--multivector-queries', jsonl, '-k', '3', '--qrels', qrels, '-m', 'P.1', '--json', '--output', out]);
     expect(r.status, r.stderr).toBe(0);
     // file order (q2, q10): the same lines as the expected run
     expect(readFileSync(out, 'utf8').split('\n').sort()).toEqual(expected.split('\n').sort());
-    expect(r.stdout).toMatch(/P_1\s+all\s+1\.0000/);
+    expect(JSON.parse(r.stdout)).toMatchObject({ output: out, queries: 2, lines: 6, evaluation: { measures: ['P_1'], all: { P_1: 1 } } });
+    expect(r.stderr).toBe('');
     const qTokens = join(dir, 'mv-q.fvecs');
     writeFileSync(qTokens, encodeFvecs(Float32Array.from(queries.flatMap(([, v]) => v.flat())), 2));
     const m = quarry(['run', idx, '--multivector-queries', qTokens, '--query-offsets', writeFile(dir, 'mv-q.lens', '2\n1\n'), '--query-ids', writeFile(dir, 'mv-q.ids', 'q2\nq10\n'), '-k', '3', '--sort-qids', '--output', out]);

@@ -77,16 +77,18 @@ Examples:
     .command('optimize')
     .description('merge all segments into one, dropping deleted documents (force merge)')
     .argument('<dir>', 'collection folder')
+    .option('--json', 'print the summary as JSON')
     .addHelpText('after', `
 Example:
   $ quarry optimize ./idx`)
-    .action(guarded((dir: string) => {
+    .action(guarded((dir: string, flags: { json?: boolean }) => {
       const started = performance.now();
       const w = Collection.open(dir).writer();
       try {
         const generation = w.optimize();
         w.close();
-        process.stdout.write(`merged into 1 segment in ${((performance.now() - started) / 1000).toFixed(1)} s; generation ${generation}\n`);
+        const seconds = (performance.now() - started) / 1000;
+        process.stdout.write(flags.json ? JSON.stringify({ segments: 1, generation, seconds }) + '\n' : `merged into 1 segment in ${seconds.toFixed(1)} s; generation ${generation}\n`);
       } catch (e) {
         w.abort();
         throw e;
@@ -111,11 +113,12 @@ Example:
     .description('copy the current committed generation, its calibration and drift adapters to a new folder (hard links where possible)')
     .argument('<dir>', 'collection folder')
     .argument('<dest>', 'new folder for the copy')
+    .option('--json', 'print the summary as JSON')
     .addHelpText('after', `
 Example:
   $ quarry snapshot ./idx ./idx-backup-2026-11-25`)
-    .action(guarded((dir: string, dest: string) => {
+    .action(guarded((dir: string, dest: string, flags: { json?: boolean }) => {
       const r = snapshotCollection(dir, dest);
-      process.stdout.write(`snapshot of generation ${r.generation}: ${r.files} files ${r.linked ? 'hard-linked' : 'copied'} to ${dest}\n`);
+      process.stdout.write(flags.json ? JSON.stringify({ ...r, dest }) + '\n' : `snapshot of generation ${r.generation}: ${r.files} files ${r.linked ? 'hard-linked' : 'copied'} to ${dest}\n`);
     }));
 }

@@ -1,7 +1,7 @@
 /** `quarry run`: batch retrieval into a TREC run file, optionally evaluated. */
 import type { Command } from 'commander';
 import { Collection, type Hit } from '../../collection/index.js';
-import { evaluateRunFile, formatTrecEval, readQrels } from '../../eval/index.js';
+import { evaluateRunFile, formatTrecEval, readQrels, reportToJson } from '../../eval/index.js';
 import { collect, guarded, intOption } from '../run-command.js';
 import { runQueries } from './run-queries.js';
 import { parseSparseValue } from '../../collection/document.js';
@@ -36,6 +36,11 @@ class RunLines {
     this.count += hits.length;
   }
 
+  /** Queries added so far. */
+  get queryCount(): number {
+    return this.queries.length;
+  }
+
   /** Writes the run atomically, queries in the order added or in qid order; returns its line count. */
   write(path: string): number {
     const queries = this.qidOrder ? sortQids(this.queries, (q) => q.qid) : this.queries;
@@ -53,8 +58,15 @@ function luceneSimilarity(metric: 'cosine' | 'dot' | 'l2'): (score: number) => n
   return metric === 'l2' ? (s) => 1 / (1 - s) : (s) => (1 + s) / 2;
 }
 
-/** Searches every query (with a progress bar), writes the run, and reports the count and rate. */
-function runEach<Q extends { qid: string }>(queries: readonly Q[], search: (q: Q) => readonly Hit[], flags: RunFlags, score?: (s: number) => number): void {
+/** What a run did: queries searched, lines written, seconds spent searching. */
+interface RunDone {
+  queries: number;
+  lines: number;
+  seconds: number;
+}
+
+/** Searches every query (with a progress bar) and writes the run. */
+function runEach<Q extends { qid: string }>(queries: readonly Q[], search: (q: Q) => readonly Hit[], flags: RunFlags, score?: (s: number) => number): RunDone {
   const run = new RunLines(flags.precision, flags.tag, flags.sortQids ?? false);
   const progress = createProgress('searching', queries.length, 'queries', flags.quiet ?? false);
   const started = performance.now();
@@ -64,7 +76,7 @@ function runEach<Q extends { qid: string }>(queries: readonly Q[], search: (q: Q
   });
   progress.stop();
   const seconds = (performance.now() - started) / 1000;
-  process.stderr.write(`${queries.length} queries, ${run.write(flags.output)} lines -> ${flags.output} (${((queries.length / seconds) || 0).toFixed(0)} queries/s)\n`);
+  return { queries: queries.length, lines: run.write(flags.output), seconds };
 }
 
 interface RunFlags {
@@ -89,6 +101,7 @@ interface RunFlags {
   quiet?: boolean;
   rm3?: string | true;
   sortQids?: boolean;
+  json?: boolean;
 }
 
 /** Which run options go together: text queries (plain or through a spec), sparse or dense queries. */
@@ -131,6 +144,7 @@ export function registerRun(program: Command): void {
     .option('-m, --measure <name>', 'measure for --qrels (repeatable; default map, ndcg_cut.10, recall.100, recall.1000)', collect)
     .option('--precision <n>', 'decimals of scores in the run (Anserini writes 6)', intOption(0), 6)
     .option('--sort-qids', 'write queries in qid order (as integers when every qid is one), as Anserini does, instead of file order')
+    .option('--json', 'print the run\'s summary (and with --qrels its evaluation, as quarry eval --json) as JSON')
     .option('--quiet', 'no progress bar')
     .addHelpText('after', `
 Example:
@@ -147,19 +161,21 @@ Example:
         throw new QuarryError('BAD_ARGUMENT', 'give exactly one of --queries, --sparse-queries, --vector-queries and --multivector-queries', { field: '--queries' });
       }
       const params = flags.params === undefined ? undefined : parseParamsOption(flags.params, '--params', 'search', '{"efSearch": 200}');
+      let done: RunDone;
+      const started = performance.now();
       if (flags.vectorQueries !== undefined) {
         const field = pickField(snap.schema.fields, 'dense', flags.field);
         const spec = snap.schema.fields[field];
         if (spec?.type !== 'dense') throw new QuarryError('BAD_ARGUMENT', `"${field}" is not a dense field`, { field: '--field' });
         const toLucene = flags.luceneScores ? luceneSimilarity(spec.metric) : undefined;
         const queries = readVectorQueries(flags.vectorQueries, spec.dim, { format: flags.format, ids: flags.queryIds }).filter((q) => qrels === undefined || qrels.has(q.qid));
-        runEach(queries, (q) => snap.searchVector(field, q.vector, { k: flags.k, params, includeStored: false }), flags, toLucene);
+        done = runEach(queries, (q) => snap.searchVector(field, q.vector, { k: flags.k, params, includeStored: false }), flags, toLucene);
       } else if (flags.multivectorQueries !== undefined) {
         const field = pickField(snap.schema.fields, 'multivector', flags.field);
         const spec = snap.schema.fields[field];
         if (spec?.type !== 'multivector') throw new QuarryError('BAD_ARGUMENT', `"${field}" is not a multi-vector field`, { field: '--field' });
         const queries = readMultiVectorQueries(flags.multivectorQueries, spec.dim, { format: flags.format, ids: flags.queryIds, offsets: flags.queryOffsets }).filter((q) => qrels === undefined || qrels.has(q.qid));
-        runEach(queries, (q) => snap.searchMultiVector(field, q.tokens, { k: flags.k, params, includeStored: false }), flags);
+        done = runEach(queries, (q) => snap.searchMultiVector(field, q.tokens, { k: flags.k, params, includeStored: false }), flags);
       } else if (flags.sparseQueries !== undefined) {
         const field = pickField(snap.schema.fields, 'sparse', flags.field);
         const run = new RunLines(flags.precision, flags.tag, flags.sortQids ?? false);
@@ -170,7 +186,7 @@ Example:
           const v = parseSparseValue(rec.vector, { file: flags.sparseQueries, line, field: 'vector' });
           run.add(qid, snap.searchSparse(field, v, { k: flags.k, params, includeStored: false }));
         });
-        process.stderr.write(`${run.write(flags.output)} lines -> ${flags.output}\n`);
+        done = { queries: run.queryCount, lines: run.write(flags.output), seconds: (performance.now() - started) / 1000 };
       } else if (flags.spec !== undefined) {
         let template: unknown;
         try {
@@ -185,9 +201,9 @@ Example:
           spec.k = flags.k;
           run.add(qid, (await snap.queryAsync(spec, { includeStored: false })).hits);
         }
-        process.stderr.write(`${run.write(flags.output)} lines -> ${flags.output}\n`);
+        done = { queries: run.queryCount, lines: run.write(flags.output), seconds: (performance.now() - started) / 1000 };
       } else {
-        const r = runQueries(snap, flags.queries!, flags.output, {
+        done = runQueries(snap, flags.queries!, flags.output, {
           k: flags.k,
           tag: flags.tag,
           fields: flags.fields === undefined || flags.rm3 !== undefined ? undefined : parseFieldBoosts(flags.fields),
@@ -197,11 +213,14 @@ Example:
           precision: flags.precision,
           sortQids: flags.sortQids,
         });
-        process.stderr.write(`${r.queries} queries, ${r.lines} lines -> ${flags.output} (${((r.queries / r.seconds) || 0).toFixed(0)} queries/s)\n`);
       }
-      if (qrels !== undefined) {
-        const measures = flags.measure ?? ['map', 'ndcg_cut.10', 'recall.100,1000', 'P.30'];
-        process.stdout.write(formatTrecEval(evaluateRunFile(qrels, flags.output, { measures }), false));
+      const queriesPerSecond = done.queries / done.seconds || 0;
+      const report = qrels === undefined ? undefined : evaluateRunFile(qrels, flags.output, { measures: flags.measure ?? ['map', 'ndcg_cut.10', 'recall.100,1000', 'P.30'] });
+      if (flags.json) {
+        process.stdout.write(JSON.stringify({ output: flags.output, ...done, queriesPerSecond, ...(report === undefined ? {} : { evaluation: reportToJson(report, false) }) }) + '\n');
+        return;
       }
+      process.stderr.write(`${done.queries} queries, ${done.lines} lines -> ${flags.output} (${queriesPerSecond.toFixed(0)} queries/s)\n`);
+      if (report !== undefined) process.stdout.write(formatTrecEval(report, false));
     }));
 }
