@@ -88,8 +88,11 @@ function linearOpsFor(stacks: number[][], extraFloats: number, extraArrays: numb
   return kernelLinearOps(floats, arrays) ?? typeScriptLinearOps();
 }
 
-/** Runs rows of `dim` through `stack` into rows of its output width. */
-function runStack(stack: DenseStack, data: Float32Array, dim: number): Float32Array {
+/** Rows between two progress reports of a pass over many rows. */
+const PROGRESS_ROWS = 4096;
+
+/** Runs rows of `dim` through `stack` into rows of its output width; `onRows` hears of every 4,096 rows done, and the last. */
+function runStack(stack: DenseStack, data: Float32Array, dim: number, onRows?: (done: number, total: number) => void): Float32Array {
   const n = data.length / dim;
   const width = stack.layers[stack.layers.length - 1]!.outputs;
   const out = new Float32Array(n * width);
@@ -97,6 +100,7 @@ function runStack(stack: DenseStack, data: Float32Array, dim: number): Float32Ar
   for (let r = 0; r < n; r++) {
     for (let j = 0; j < dim; j++) input[j] = data[r * dim + j]!;
     out.set(stack.forward(), r * width);
+    if (onRows !== undefined && ((r + 1) % PROGRESS_ROWS === 0 || r + 1 === n)) onRows(r + 1, n);
   }
   return out;
 }
@@ -291,15 +295,18 @@ function resetUnusedCodewords(used: Uint8Array, rq: LatentQuantizer, encoder: De
   return moved;
 }
 
-/** The latents of rows of `model.inputDim` (rows of the quantizer's dimension), for coding with its quantizer. */
-export function encodeRqVaeLatents(model: RqVae, data: Float32Array): Float32Array {
+/**
+ * The latents of rows of `model.inputDim` (rows of the quantizer's dimension),
+ * for coding with its quantizer; `onRows` hears of every 4,096 rows encoded.
+ */
+export function encodeRqVaeLatents(model: RqVae, data: Float32Array, onRows?: (done: number, total: number) => void): Float32Array {
   const dim = model.inputDim;
   if (data.length % dim !== 0) {
     throw new QuarryError('BAD_INPUT', `the vectors' length (${data.length}) is not a multiple of the model's input dimension (${dim})`, { field: 'vectors' });
   }
   const sizes = [dim, ...model.encoder.map((l) => l.outputs)];
   const encoder = DenseStack.of(linearOpsFor([sizes], 0, 0), model.encoder);
-  return runStack(encoder, data, dim);
+  return runStack(encoder, data, dim, onRows);
 }
 
 /** The decoder's reconstructions of rows of latents (e.g. the sums of codewords of semantic ids). */

@@ -161,6 +161,8 @@ export interface RqVaeSemanticIdOptions extends RqVaeOptions {
   model?: RqVae;
   /** Called after every training epoch. */
   onEpoch?: (e: RqVaeEpoch) => void;
+  /** Called as the rows are encoded, after training: rows done of `total`. */
+  onCoding?: (done: number, total: number) => void;
 }
 
 /**
@@ -178,6 +180,6 @@ export function fitRqVaeSemanticIds(data: Float32Array, dim: number, opts: RqVae
   if (model.inputDim !== dim) {
     throw new QuarryError('BAD_INPUT', `the model codes ${model.inputDim}-dimensional vectors, the input has ${dim} dimensions`, { field: 'model' }, 'train a new model for these vectors');
   }
-  const coded = encodeResidual(model.quantizer, encodeRqVaeLatents(model, rows));
+  const coded = encodeResidual(model.quantizer, encodeRqVaeLatents(model, rows, opts.onCoding));
   return { model, ids: disambiguateCodes(coded.codes, model.quantizer.levels, coded.meanSquaredResidual) };
 }

@@ -188,7 +188,8 @@ function assignResidual(input: ReturnType<typeof loadInput>, flags: SemanticIdFl
 
 function assignRqVae(input: ReturnType<typeof loadInput>, flags: SemanticIdFlags): Assigned {
   const model = flags.model === undefined ? undefined : readRqVae(flags.model);
-  const progress = createProgress('training', flags.epochs, 'epochs', flags.quiet === true || model !== undefined);
+  let progress = createProgress('training', flags.epochs, 'epochs', flags.quiet === true || model !== undefined);
+  let coding = false;
   let result: ReturnType<typeof fitRqVaeSemanticIds>;
   let last: RqVaeEpoch | undefined;
   try {
@@ -204,6 +205,14 @@ function assignRqVae(input: ReturnType<typeof loadInput>, flags: SemanticIdFlags
       onEpoch: (e) => {
         last = e;
         progress.update(e.epoch, e.epoch);
+      },
+      onCoding: (done, total) => {
+        if (!coding) {
+          progress.stop();
+          progress = createProgress('coding', total, 'vectors', flags.quiet ?? false);
+          coding = true;
+        }
+        progress.update(done, done);
       },
     });
   } finally {
