@@ -46,7 +46,7 @@ describe('quarry index / search / run / info', () => {
     const queries = writeFile(dir, 'q.tsv', 'q2\tpostings lists\nq1\tterm frequency\n');
     const qrels = writeFile(dir, 'qrels.txt', 'q1 0 1 1\nq2 0 2 1\n');
     const out = join(dir, 'out.run');
-    const r = quarry(['run', idx, '--queries', queries, '--output', out, '--qrels', qrels, '-m', 'P.1', '--sort-qids', '--quiet']);
+    const r = quarry(['run', idx, '--queries', queries, '--output', out, '--qrels', qrels, '-m', 'P.1', '--sort-qids', '--threads', '2', '--quiet']);
     expect(r.status).toBe(0);
     expect(r.stdout).toBe('P_1                   \tall\t1.0000\n');
     expect(readFileSync(out, 'utf8').split('\n')[0]).toMatch(/^q1 Q0 1 1 \d+\.\d{6} quarry$/);

@@ -1,9 +1,8 @@
 /** `quarry run`: batch retrieval into a TREC run file, optionally evaluated. */
 import type { Command } from 'commander';
-import { Collection, type Hit } from '../../collection/index.js';
+import { Collection, type Hit, type Snapshot } from '../../collection/index.js';
 import { evaluateRunFile, formatTrecEval, readQrels, reportToJson } from '../../eval/index.js';
 import { collect, guarded, intOption } from '../run-command.js';
-import { runQueries } from './run-queries.js';
 import { parseSparseValue } from '../../collection/document.js';
 import { forEachJsonObject } from '../../io/jsonl.js';
 import { writeFileAtomic } from '../../io/atomic-file.js';
@@ -16,6 +15,8 @@ import { checkOptionScopes, type OptionScope } from '../option-scope.js';
 import { parseParamsOption } from '../json-option.js';
 import { createProgress } from '../progress.js';
 import { readMultiVectorQueries, readVectorQueries } from './vector-queries.js';
+import type { RunQuery, RunSearch } from './run-search.js';
+import { searchQueries } from './run-threads.js';
 import { VECTOR_FORMATS } from './vector-import.js';
 import { sortQids } from './qid-order.js';
 
@@ -65,18 +66,39 @@ interface RunDone {
   seconds: number;
 }
 
-/** Searches every query (with a progress bar) and writes the run. */
-function runEach<Q extends { qid: string }>(queries: readonly Q[], search: (q: Q) => readonly Hit[], flags: RunFlags, score?: (s: number) => number): RunDone {
-  const run = new RunLines(flags.precision, flags.tag, flags.sortQids ?? false);
-  const progress = createProgress('searching', queries.length, 'queries', flags.quiet ?? false);
-  const started = performance.now();
-  queries.forEach((q, n) => {
-    run.add(q.qid, search(q), score);
-    if ((n & 15) === 0) progress.update(n, n);
-  });
-  progress.stop();
-  const seconds = (performance.now() - started) / 1000;
-  return { queries: queries.length, lines: run.write(flags.output), seconds };
+/** The search and the queries of a run that is not a spec template, and how its scores are written. */
+function runInputs(snap: Snapshot, flags: RunFlags, params: Record<string, number> | undefined): { search: RunSearch; queries: RunQuery[]; score?: (s: number) => number } {
+  const k = flags.k;
+  if (flags.vectorQueries !== undefined) {
+    const field = pickField(snap.schema.fields, 'dense', flags.field);
+    const spec = snap.schema.fields[field];
+    if (spec?.type !== 'dense') throw new QuarryError('BAD_ARGUMENT', `"${field}" is not a dense field`, { field: '--field' });
+    const queries = readVectorQueries(flags.vectorQueries, spec.dim, { format: flags.format, ids: flags.queryIds });
+    return { search: { kind: 'dense', k, field, params }, queries, score: flags.luceneScores ? luceneSimilarity(spec.metric) : undefined };
+  }
+  if (flags.multivectorQueries !== undefined) {
+    const field = pickField(snap.schema.fields, 'multivector', flags.field);
+    const spec = snap.schema.fields[field];
+    if (spec?.type !== 'multivector') throw new QuarryError('BAD_ARGUMENT', `"${field}" is not a multi-vector field`, { field: '--field' });
+    return { search: { kind: 'multivector', k, field, params }, queries: readMultiVectorQueries(flags.multivectorQueries, spec.dim, { format: flags.format, ids: flags.queryIds, offsets: flags.queryOffsets }) };
+  }
+  if (flags.sparseQueries !== undefined) {
+    const field = pickField(snap.schema.fields, 'sparse', flags.field);
+    const queries: RunQuery[] = [];
+    forEachJsonObject(flags.sparseQueries, (rec, line) => {
+      const qid = String(rec.id ?? rec._id ?? '');
+      if (qid === '') throw new QuarryError('BAD_INPUT', 'query has no "id"', { file: flags.sparseQueries, line });
+      queries.push({ qid, sparse: parseSparseValue(rec.vector, { file: flags.sparseQueries, line, field: 'vector' }) });
+    });
+    return { search: { kind: 'sparse', k, field, params }, queries };
+  }
+  const search: RunSearch = {
+    kind: 'text',
+    k,
+    fields: flags.fields === undefined || flags.rm3 !== undefined ? undefined : parseFieldBoosts(flags.fields),
+    rm3: flags.rm3 === undefined ? undefined : rm3Option(snap.schema.fields, flags.rm3, flags.fields),
+  };
+  return { search, queries: [...readQueries(flags.queries!)].map(([qid, text]) => ({ qid, text })) };
 }
 
 interface RunFlags {
@@ -102,6 +124,7 @@ interface RunFlags {
   rm3?: string | true;
   sortQids?: boolean;
   json?: boolean;
+  threads: number;
 }
 
 /** Which run options go together: text queries (plain or through a spec), sparse or dense queries. */
@@ -116,6 +139,7 @@ const RUN_SCOPES: readonly OptionScope[] = [
   { option: 'fields', with: ['queries'], without: ['spec'], hint: 'a query spec names fields in its legs' },
   { option: 'measure', with: ['qrels'] },
   { option: 'rm3', with: ['queries'], without: ['spec'], hint: 'RM3 expands text queries' },
+  { option: 'threads', without: ['spec'], hint: 'spec templates run in one thread' },
 ];
 
 /** Registers `quarry run`. */
@@ -144,6 +168,7 @@ export function registerRun(program: Command): void {
     .option('-m, --measure <name>', 'measure for --qrels (repeatable; default map, ndcg_cut.10, recall.100, recall.1000)', collect)
     .option('--precision <n>', 'decimals of scores in the run (Anserini writes 6)', intOption(0), 6)
     .option('--sort-qids', 'write queries in qid order (as integers when every qid is one), as Anserini does, instead of file order')
+    .option('--threads <n>', 'search with this many worker threads, each with its own reader (memory for the indexes once per thread); not with --spec', intOption(1, 256), 1)
     .option('--json', 'print the run\'s summary (and with --qrels its evaluation, as quarry eval --json) as JSON')
     .option('--quiet', 'no progress bar')
     .addHelpText('after', `
@@ -162,32 +187,8 @@ Example:
       }
       const params = flags.params === undefined ? undefined : parseParamsOption(flags.params, '--params', 'search', '{"efSearch": 200}');
       let done: RunDone;
-      const started = performance.now();
-      if (flags.vectorQueries !== undefined) {
-        const field = pickField(snap.schema.fields, 'dense', flags.field);
-        const spec = snap.schema.fields[field];
-        if (spec?.type !== 'dense') throw new QuarryError('BAD_ARGUMENT', `"${field}" is not a dense field`, { field: '--field' });
-        const toLucene = flags.luceneScores ? luceneSimilarity(spec.metric) : undefined;
-        const queries = readVectorQueries(flags.vectorQueries, spec.dim, { format: flags.format, ids: flags.queryIds }).filter((q) => qrels === undefined || qrels.has(q.qid));
-        done = runEach(queries, (q) => snap.searchVector(field, q.vector, { k: flags.k, params, includeStored: false }), flags, toLucene);
-      } else if (flags.multivectorQueries !== undefined) {
-        const field = pickField(snap.schema.fields, 'multivector', flags.field);
-        const spec = snap.schema.fields[field];
-        if (spec?.type !== 'multivector') throw new QuarryError('BAD_ARGUMENT', `"${field}" is not a multi-vector field`, { field: '--field' });
-        const queries = readMultiVectorQueries(flags.multivectorQueries, spec.dim, { format: flags.format, ids: flags.queryIds, offsets: flags.queryOffsets }).filter((q) => qrels === undefined || qrels.has(q.qid));
-        done = runEach(queries, (q) => snap.searchMultiVector(field, q.tokens, { k: flags.k, params, includeStored: false }), flags);
-      } else if (flags.sparseQueries !== undefined) {
-        const field = pickField(snap.schema.fields, 'sparse', flags.field);
-        const run = new RunLines(flags.precision, flags.tag, flags.sortQids ?? false);
-        forEachJsonObject(flags.sparseQueries, (rec, line) => {
-          const qid = String(rec.id ?? rec._id ?? '');
-          if (qid === '') throw new QuarryError('BAD_INPUT', 'query has no "id"', { file: flags.sparseQueries, line });
-          if (qrels !== undefined && !qrels.has(qid)) return;
-          const v = parseSparseValue(rec.vector, { file: flags.sparseQueries, line, field: 'vector' });
-          run.add(qid, snap.searchSparse(field, v, { k: flags.k, params, includeStored: false }));
-        });
-        done = { queries: run.queryCount, lines: run.write(flags.output), seconds: (performance.now() - started) / 1000 };
-      } else if (flags.spec !== undefined) {
+      if (flags.spec !== undefined) {
+        const started = performance.now();
         let template: unknown;
         try {
           template = JSON.parse(readFileSync(flags.spec, 'utf8'));
@@ -203,16 +204,20 @@ Example:
         }
         done = { queries: run.queryCount, lines: run.write(flags.output), seconds: (performance.now() - started) / 1000 };
       } else {
-        done = runQueries(snap, flags.queries!, flags.output, {
-          k: flags.k,
-          tag: flags.tag,
-          fields: flags.fields === undefined || flags.rm3 !== undefined ? undefined : parseFieldBoosts(flags.fields),
-          rm3: flags.rm3 === undefined ? undefined : rm3Option(snap.schema.fields, flags.rm3, flags.fields),
-          only: qrels === undefined ? undefined : new Set(qrels.keys()),
-          quiet: flags.quiet,
-          precision: flags.precision,
-          sortQids: flags.sortQids,
-        });
+        const { search, queries, score } = runInputs(snap, flags, params);
+        const judged = qrels === undefined ? queries : queries.filter((q) => qrels.has(q.qid));
+        const progress = createProgress('searching', judged.length, 'queries', flags.quiet ?? false);
+        const started = performance.now();
+        let hits: Hit[][];
+        try {
+          hits = await searchQueries(snap, dir, search, judged, flags.threads, (n) => progress.update(n, n));
+        } finally {
+          progress.stop();
+        }
+        const seconds = (performance.now() - started) / 1000;
+        const run = new RunLines(flags.precision, flags.tag, flags.sortQids ?? false);
+        judged.forEach((q, i) => run.add(q.qid, hits[i]!, score));
+        done = { queries: judged.length, lines: run.write(flags.output), seconds };
       }
       const queriesPerSecond = done.queries / done.seconds || 0;
       const report = qrels === undefined ? undefined : evaluateRunFile(qrels, flags.output, { measures: flags.measure ?? ['map', 'ndcg_cut.10', 'recall.100,1000', 'P.30'] });

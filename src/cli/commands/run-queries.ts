@@ -1,11 +1,11 @@
-/** Runs a query file against a collection and writes a TREC run (used by `quarry run` and `quarry quickstart`). */
+/** Runs a query file against a collection and writes a TREC run as it goes (used by `quarry quickstart`). */
 import { closeSync, openSync, writeSync } from 'node:fs';
 import type { Snapshot, TextSearchOptions } from '../../collection/index.js';
 import type { Rm3Params } from '../../search/rm3.js';
 import { readQueries } from '../../io/beir.js';
 import { ioError } from '../../io/atomic-file.js';
 import { createProgress } from '../progress.js';
-import { sortQids } from './qid-order.js';
+import { searchOne, type RunSearch } from './run-search.js';
 
 /** Options of a batch run. */
 export interface RunQueriesOptions {
@@ -19,14 +19,11 @@ export interface RunQueriesOptions {
   precision?: number;
   /** BM25 + RM3 feedback on this text field instead of plain BM25 (`fields` is then not used). */
   rm3?: { field: string; params?: Partial<Rm3Params> };
-  /** Run (and write) the queries in qid order, as Anserini does, instead of file order. */
-  sortQids?: boolean;
 }
 
 /** Searches every query and writes `qid Q0 docno rank score tag` lines to `output`. Returns counts and timing. */
 export function runQueries(snap: Snapshot, queriesPath: string, output: string, opts: RunQueriesOptions): { queries: number; lines: number; seconds: number } {
-  const read = [...readQueries(queriesPath)].filter(([qid]) => opts.only === undefined || opts.only.has(qid));
-  const queries = opts.sortQids ? sortQids(read, ([qid]) => qid) : read;
+  const queries = [...readQueries(queriesPath)].filter(([qid]) => opts.only === undefined || opts.only.has(qid));
   let fd: number;
   try {
     fd = openSync(output, 'w');
@@ -35,15 +32,13 @@ export function runQueries(snap: Snapshot, queriesPath: string, output: string, 
   }
   const progress = createProgress('searching', queries.length, 'queries', opts.quiet ?? false);
   const precision = opts.precision ?? 6;
+  const search: RunSearch = { kind: 'text', k: opts.k, fields: opts.fields, rm3: opts.rm3 };
   let lines = 0;
   let searchMs = 0;
   try {
     queries.forEach(([qid, text], i) => {
       const t0 = performance.now();
-      const hits =
-        opts.rm3 === undefined
-          ? snap.search(text, { k: opts.k, fields: opts.fields, includeStored: false })
-          : snap.searchRm3(text, opts.rm3.field, { k: opts.k, params: opts.rm3.params, includeStored: false });
+      const hits = searchOne(snap, search, { qid, text });
       searchMs += performance.now() - t0;
       let out = '';
       hits.forEach((h, r) => {
