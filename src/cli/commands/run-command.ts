@@ -168,7 +168,7 @@ export function registerRun(program: Command): void {
     .option('-m, --measure <name>', 'measure for --qrels (repeatable; default map, ndcg_cut.10, recall.100, recall.1000)', collect)
     .option('--precision <n>', 'decimals of scores in the run (Anserini writes 6)', intOption(0), 6)
     .option('--sort-qids', 'write queries in qid order (as integers when every qid is one), as Anserini does, instead of file order')
-    .option('--threads <n>', 'search with this many worker threads, each with its own reader (memory for the indexes once per thread); not with --spec', intOption(1, 256), 1)
+    .option('--threads <n>', 'search in this many threads (this one and workers with their own readers: memory for the indexes once per thread); pays off when queries are slow (exact dense, MaxSim, large k), not for a few hundred BM25 queries; not with --spec', intOption(1, 256), 1)
     .option('--json', 'print the run\'s summary (and with --qrels its evaluation, as quarry eval --json) as JSON')
     .option('--quiet', 'no progress bar')
     .addHelpText('after', `
