@@ -4,7 +4,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import { encodeFvecs } from '../../src/io/vector-files.js';
-import { readMultiVectorQueries, readVectorQueries } from '../../src/cli/commands/vector-queries.js';
+import { readMultiVectorQueries, readSparseQueries, readVectorQueries } from '../../src/cli/commands/query-files.js';
 import { quarry } from '../helpers/cli.js';
 import { dataset } from '../helpers/shared-data.js';
 import { tempDir, writeFile } from '../helpers/temp-dir.js';
@@ -58,6 +58,9 @@ describe('quarry run --vector-queries', () => {
     writeFileSync(m, encodeFvecs(Float32Array.of(1, 2, 3), 3));
     expect(() => readVectorQueries(m, 2)).toThrow(/queries have dimension 3, the field has 2/);
     expect(() => readVectorQueries(bad, 2, { ids: m })).toThrow(/--query-ids: JSONL queries carry their own ids/);
+    const sparse = writeFile(dir, 'sparse.jsonl', '{"qid": 3, "vector": {"x": 1}}\n{"id": "b", "vector": [1]}\n');
+    expect(() => readSparseQueries(sparse)).toThrow(/sparse\.jsonl:2: vector: expected \{token: weight\} or \{indices, values\}, found an array/);
+    expect(readSparseQueries(writeFile(dir, 'sparse-ok.jsonl', '{"qid": 3, "vector": {"x": 1}}\n'))).toEqual([{ qid: '3', sparse: new Map([['x', 1]]) }]);
   });
 });
 

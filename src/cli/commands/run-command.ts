@@ -3,8 +3,6 @@ import type { Command } from 'commander';
 import { Collection, type Hit, type Snapshot } from '../../collection/index.js';
 import { evaluateRunFile, formatTrecEval, readQrels, reportToJson } from '../../eval/index.js';
 import { collect, guarded, intOption } from '../run-command.js';
-import { parseSparseValue } from '../../collection/document.js';
-import { forEachJsonObject } from '../../io/jsonl.js';
 import { writeFileAtomic } from '../../io/atomic-file.js';
 import { QuarryError } from '../../io/quarry-error.js';
 import { readQueries } from '../../io/beir.js';
@@ -14,7 +12,7 @@ import { fillQueryTemplate } from '../../search/query-spec.js';
 import { checkOptionScopes, type OptionScope } from '../option-scope.js';
 import { parseParamsOption } from '../json-option.js';
 import { createProgress } from '../progress.js';
-import { readMultiVectorQueries, readVectorQueries } from './vector-queries.js';
+import { readMultiVectorQueries, readSparseQueries, readVectorQueries } from './query-files.js';
 import type { RunQuery, RunSearch } from './run-search.js';
 import { searchQueries } from './run-threads.js';
 import { VECTOR_FORMATS } from './vector-import.js';
@@ -84,13 +82,7 @@ function runInputs(snap: Snapshot, flags: RunFlags, params: Record<string, numbe
   }
   if (flags.sparseQueries !== undefined) {
     const field = pickField(snap.schema.fields, 'sparse', flags.field);
-    const queries: RunQuery[] = [];
-    forEachJsonObject(flags.sparseQueries, (rec, line) => {
-      const qid = String(rec.id ?? rec._id ?? '');
-      if (qid === '') throw new QuarryError('BAD_INPUT', 'query has no "id"', { file: flags.sparseQueries, line });
-      queries.push({ qid, sparse: parseSparseValue(rec.vector, { file: flags.sparseQueries, line, field: 'vector' }) });
-    });
-    return { search: { kind: 'sparse', k, field, params }, queries };
+    return { search: { kind: 'sparse', k, field, params }, queries: readSparseQueries(flags.sparseQueries) };
   }
   const search: RunSearch = {
     kind: 'text',

@@ -1,6 +1,7 @@
 /**
- * Dense and multi-vector query files for `quarry run --vector-queries` and
- * `--multivector-queries`: JSONL with one query per line
+ * Query files of `quarry run` other than text: learned-sparse JSONL
+ * (`--sparse-queries`), and dense and multi-vector queries
+ * (`--vector-queries`, `--multivector-queries`): JSONL with one query per line
  * (`{"id" | "_id" | "qid": ..., "vector": [...]}`, Anserini's dense topic
  * format among them; `"vectors": [[...], ...]` for token vectors) or a vector
  * matrix file (one query, or with offsets one query token, per row; ids from
@@ -9,6 +10,7 @@
 import { forEachJsonObject } from '../../io/jsonl.js';
 import { QuarryError } from '../../io/quarry-error.js';
 import { parseJsonVector, readOffsets } from '../../io/vector-files.js';
+import { parseSparseValue } from '../../collection/document.js';
 import { readIdsFile, readVectorMatrix } from './vector-import.js';
 
 /** One dense query. */
@@ -86,4 +88,17 @@ export function readMultiVectorQueries(path: string, dim: number, opts: { format
     for (let r = offsets[q]!; r < offsets[q + 1]!; r++) tokens.push(Array.from(m.data.subarray(r * dim, (r + 1) * dim)));
     return { qid: ids?.[q] ?? String(q), tokens };
   });
+}
+
+/** One learned-sparse query: token weights. */
+export interface SparseQuery {
+  qid: string;
+  sparse: Map<string, number>;
+}
+
+/** Reads learned-sparse queries: JSONL `{"id": ..., "vector": {token: weight}}` (Seismic's format). Errors name the line. */
+export function readSparseQueries(path: string): SparseQuery[] {
+  const queries: SparseQuery[] = [];
+  forEachJsonObject(path, (rec, line) => queries.push({ qid: queryId(rec, path, line), sparse: parseSparseValue(rec.vector, { file: path, line, field: 'vector' }) }));
+  return queries;
 }
