@@ -119,6 +119,14 @@ export function disambiguateCodes(codes: Uint16Array, levels: number, meanSquare
   };
 }
 
+/** The rows scaled to unit length (a copy) when `normalize`, else the rows themselves. */
+export function unitRowsIf(normalize: boolean, data: Float32Array, dim: number): Float32Array {
+  if (!normalize) return data;
+  const rows = data.slice();
+  normalizeRows(rows, dim);
+  return rows;
+}
+
 /** Options of {@link fitSemanticIds}. */
 export interface SemanticIdOptions extends ResidualQuantizerOptions {
   /** Scale every vector to unit length first (for cosine embeddings). */
@@ -136,11 +144,7 @@ export interface SemanticIdOptions extends ResidualQuantizerOptions {
  * be coded with the same codebooks.
  */
 export function fitSemanticIds(data: Float32Array, dim: number, opts: SemanticIdOptions): { quantizer: ResidualQuantizer; ids: SemanticIds } {
-  let rows = data;
-  if (opts.normalize === true) {
-    rows = data.slice();
-    normalizeRows(rows, dim);
-  }
+  const rows = unitRowsIf(opts.normalize === true, data, dim);
   const levels = opts.quantizer?.levels ?? opts.levels;
   const total = opts.quantizer === undefined ? 2 * levels : levels;
   let done = 0;
@@ -171,11 +175,7 @@ export interface RqVaeSemanticIdOptions extends RqVaeOptions {
  * stats' `relativeResidual` is measured on the latents, which the codebooks quantize.
  */
 export function fitRqVaeSemanticIds(data: Float32Array, dim: number, opts: RqVaeSemanticIdOptions): { model: RqVae; ids: SemanticIds } {
-  let rows = data;
-  if (opts.normalize === true) {
-    rows = data.slice();
-    normalizeRows(rows, dim);
-  }
+  const rows = unitRowsIf(opts.normalize === true, data, dim);
   const model = opts.model ?? fitRqVae(rows, dim, opts, opts.onEpoch);
   if (model.inputDim !== dim) {
     throw new QuarryError('BAD_INPUT', `the model codes ${model.inputDim}-dimensional vectors, the input has ${dim} dimensions`, { field: 'model' }, 'train a new model for these vectors');

@@ -11,8 +11,7 @@ import { QuarryError } from '../../io/quarry-error.js';
 import { readResidualQuantizer, writeResidualQuantizer } from '../../learn/residual-quantizer-file.js';
 import { codeHierarchicalIds, fitHierarchicalIds, type HierarchicalIds } from '../../learn/hierarchical-ids.js';
 import { readHierarchy, writeHierarchy } from '../../learn/hierarchical-ids-file.js';
-import { normalizeRows } from '../../kernels/dense-distance.js';
-import { fitRqVaeSemanticIds, fitSemanticIds, type SemanticIds } from '../../learn/semantic-ids.js';
+import { fitRqVaeSemanticIds, fitSemanticIds, unitRowsIf, type SemanticIds } from '../../learn/semantic-ids.js';
 import { readRqVae, writeRqVae } from '../../learn/rq-vae-file.js';
 import type { RqVaeEpoch } from '../../learn/rq-vae.js';
 import type { ResidualQuantizerOptions } from '../../learn/residual-quantizer.js';
@@ -232,11 +231,7 @@ function assignRqVae(input: ReturnType<typeof loadInput>, flags: SemanticIdFlags
 }
 
 function assignHierarchical(input: ReturnType<typeof loadInput>, flags: SemanticIdFlags): Assigned {
-  let rows = input.rows;
-  if (flags.normalize === true) {
-    rows = rows.slice();
-    normalizeRows(rows, input.dim);
-  }
+  const rows = unitRowsIf(flags.normalize === true, input.rows, input.dim);
   const saved = flags.tree === undefined ? undefined : readHierarchy(flags.tree);
   if (saved !== undefined && saved.dim !== input.dim) {
     throw new QuarryError('BAD_ARGUMENT', `the tree clusters ${saved.dim}-d vectors, the input has ${input.dim} dimensions`, { field: '--tree' }, 'code vectors of the model the tree was fitted on');
