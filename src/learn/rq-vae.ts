@@ -210,6 +210,9 @@ export function fitRqVae(data: Float32Array, dim: number, options: RqVaeOptions,
   const latentGrad = ops.array(latent); // the decoder's input gradient, then the encoder's output gradient
   const used = new Uint8Array(levels * k);
   const order = Int32Array.from({ length: n }, (_, i) => i);
+  // ½|x|² summed over the sample: the denominator of every epoch's relative reconstruction error
+  let energy = 0;
+  for (let i = 0; i < sample.length; i++) energy += 0.5 * sample[i]! * sample[i]!;
   let step = 0;
   for (let epoch = 1; epoch <= o.epochs; epoch++) {
     for (let i = n - 1; i > 0; i--) {
@@ -220,7 +223,6 @@ export function fitRqVae(data: Float32Array, dim: number, options: RqVaeOptions,
     }
     used.fill(0);
     let recon = 0;
-    let energy = 0;
     let quant = 0;
     for (let start = 0; start < n; start += o.batchSize) {
       const end = Math.min(n, start + o.batchSize);
@@ -236,7 +238,6 @@ export function fitRqVae(data: Float32Array, dim: number, options: RqVaeOptions,
           const e = xh[j]! - sample[row + j]!;
           outGrad[j] = e;
           recon += 0.5 * e * e;
-          energy += 0.5 * sample[row + j]! * sample[row + j]!;
         }
         decoder.backward(outGrad, latentGrad);
         // straight through the quantizer, plus each level's commitment β (r_l - e_l) = β res[l + 1];
