@@ -1,4 +1,5 @@
 /** JSON-valued command-line options (--params, --vector, --sparse, --spec text, --rm3). */
+import { readJsonFile } from '../io/json-file.js';
 import { QuarryError } from '../io/quarry-error.js';
 
 /** Parses the JSON text given to `option`, naming the option when it is malformed. */
@@ -19,4 +20,13 @@ export function parseParamsOption(text: string, option: string, kind: string, ex
   const json = parseJsonOption(text, option, hint);
   if (json === null || typeof json !== 'object' || Array.isArray(json)) throw new QuarryError('BAD_ARGUMENT', `must be a JSON object of ${kind} parameters`, { field: option }, hint);
   return json as Record<string, number>;
+}
+
+/**
+ * The query spec given to --spec: the spec itself when the text starts with "{" (typed
+ * inline), else the JSON file it names.
+ */
+export function readQuerySpecOption(value: string): unknown {
+  if (value.trimStart().startsWith('{')) return parseJsonOption(value, '--spec', 'a query spec is a JSON object, see docs/query-spec.md');
+  return readJsonFile(value, 'query spec', `give a JSON file, or the spec itself: --spec '{"retrieve":[{"field":"body","text":"..."}]}'`);
 }

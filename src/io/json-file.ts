@@ -2,11 +2,22 @@
 import { readFileSync } from 'node:fs';
 import { QuarryError } from './quarry-error.js';
 
-/** Parses `path` as JSON; `what` names the content in the error ("tokenizer", "config"). */
-export function readJsonFile(path: string, what: string): unknown {
+/**
+ * Parses `path` as JSON; `what` names the content in the error ("tokenizer", "config").
+ * A missing file and malformed JSON get different errors; `hint` is added to the first.
+ */
+export function readJsonFile(path: string, what: string, hint?: string): unknown {
+  let text: string;
   try {
-    return JSON.parse(readFileSync(path, 'utf8')) as unknown;
+    text = readFileSync(path, 'utf8');
   } catch (e) {
-    throw new QuarryError('BAD_INPUT', `cannot read ${what}: ${(e as Error).message}`, { file: path });
+    const code = (e as NodeJS.ErrnoException).code;
+    const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a folder' : (e as Error).message;
+    throw new QuarryError('NOT_FOUND', `cannot read ${what}: ${why}`, { file: path }, hint);
+  }
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (e) {
+    throw new QuarryError('BAD_INPUT', `${what} is not valid JSON: ${(e as Error).message}`, { file: path });
   }
 }

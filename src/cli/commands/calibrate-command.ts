@@ -5,7 +5,7 @@ import { calibrationExamples, writeCalibration } from '../../collection/calibrat
 import { textFields } from '../../collection/schema.js';
 import { readQrels } from '../../eval/index.js';
 import { readQueries } from '../../io/beir.js';
-import { readJsonFile } from '../../io/json-file.js';
+import { readQuerySpecOption } from '../json-option.js';
 import { QuarryError } from '../../io/quarry-error.js';
 import { calibrationLoss, fitCalibration } from '../../search/calibration.js';
 import { guarded, intOption } from '../run-command.js';
@@ -28,7 +28,7 @@ Example:
     .action(guarded((dir: string, flags: { queries: string; qrels: string; spec?: string; depth: number; json?: boolean }) => {
       const c = Collection.open(dir);
       let template: Record<string, unknown>;
-      if (flags.spec !== undefined) template = readJsonFile(flags.spec, 'query spec') as Record<string, unknown>;
+      if (flags.spec !== undefined) template = readQuerySpecOption(flags.spec) as Record<string, unknown>;
       else {
         const field = textFields(c.schema)[0]?.[0];
         if (field === undefined) throw new QuarryError('BAD_ARGUMENT', 'the collection has no text field for the default spec', { field: '--spec' }, 'give --spec with a template');

@@ -6,11 +6,10 @@ import { collect, guarded, intOption } from '../run-command.js';
 import { writeFileAtomic } from '../../io/atomic-file.js';
 import { QuarryError } from '../../io/quarry-error.js';
 import { readQueries } from '../../io/beir.js';
-import { readFileSync } from 'node:fs';
 import { parseFieldBoosts, pickField, rm3Option } from './search-command.js';
 import { fillQueryTemplate } from '../../search/query-spec.js';
 import { checkOptionScopes, type OptionScope } from '../option-scope.js';
-import { parseParamsOption } from '../json-option.js';
+import { parseParamsOption, readQuerySpecOption } from '../json-option.js';
 import { createProgress } from '../progress.js';
 import { readMultiVectorQueries, readSparseQueries, readVectorQueries } from './query-files.js';
 import type { RunQuery, RunSearch } from './run-search.js';
@@ -150,7 +149,7 @@ export function registerRun(program: Command): void {
     .option('--lucene-scores', 'with --vector-queries: write Lucene\'s vector similarity instead of the raw score, as Anserini\'s runs have it ((1 + dot) / 2 for dot and cosine, 1 / (1 + distance^2) for l2)')
     .option('--field <name>', 'sparse, dense or multi-vector field for --sparse-queries, --vector-queries or --multivector-queries (default: the only such field)')
     .option('--params <json>', 'search parameters for --sparse-queries, --vector-queries or --multivector-queries, e.g. \'{"queryCut":10,"heapFactor":0.8}\', \'{"efSearch":200}\' or \'{"candidates":200}\'')
-    .option('--spec <file>', 'with --queries: a query spec template; every "$query" string in it is replaced by the query text')
+    .option('--spec <file>', 'with --queries: a query spec template (a file, or inline JSON); every "$query" string in it is replaced by the query text')
     .requiredOption('--output <file>', 'TREC run file to write')
     .option('-k, --k <n>', 'results per query', intOption(1), 1000)
     .option('--tag <name>', 'run tag (sixth column)', 'quarry')
@@ -181,12 +180,7 @@ Example:
       let done: RunDone;
       if (flags.spec !== undefined) {
         const started = performance.now();
-        let template: unknown;
-        try {
-          template = JSON.parse(readFileSync(flags.spec, 'utf8'));
-        } catch (e) {
-          throw new QuarryError('BAD_ARGUMENT', `cannot read query spec: ${(e as Error).message}`, { file: flags.spec });
-        }
+        const template = readQuerySpecOption(flags.spec);
         const run = new RunLines(flags.precision, flags.tag, flags.sortQids ?? false);
         for (const [qid, text] of readQueries(flags.queries!)) {
           if (qrels !== undefined && !qrels.has(qid)) continue;

@@ -2,8 +2,8 @@
 import type { Command } from 'commander';
 import { Collection, type Hit } from '../../collection/index.js';
 import { QuarryError } from '../../io/quarry-error.js';
-import { readFileSync } from 'node:fs';
-import { parseJsonOption } from '../json-option.js';
+import { countedNoun } from '../counted-noun.js';
+import { parseJsonOption, readQuerySpecOption } from '../json-option.js';
 import { checkOptionScopes, givenOnCommandLine, type OptionScope } from '../option-scope.js';
 import { resolveRm3Params, type Rm3Params } from '../../search/rm3.js';
 import { guarded, intOption } from '../run-command.js';
@@ -56,7 +56,7 @@ export function registerSearch(program: Command): void {
     .option('--sparse <json>', 'learned-sparse search with this {token: weight} query on --field')
     .option('--field <name>', 'field for --vector or --sparse (default: the only field of that kind)')
     .option('--params <json>', 'search parameters of the dense index family, e.g. \'{"efSearch":128}\'')
-    .option('--spec <file>', 'run a JSON query spec (legs, fusion, filter, facets, explain) from a file; see docs/query-spec.md')
+    .option('--spec <file>', 'run a JSON query spec (legs, fusion, filter, facets, explain) from a file, or inline when it starts with "{"; see docs/query-spec.md')
     .option('--json', 'print JSON')
     .addHelpText('after', `
 Examples:
@@ -74,13 +74,7 @@ Examples:
       const t0 = performance.now();
       let hits: Hit[];
       if (flags.spec !== undefined) {
-        let text: string;
-        try {
-          text = readFileSync(flags.spec, 'utf8');
-        } catch {
-          throw new QuarryError('NOT_FOUND', 'cannot read query spec', { file: flags.spec });
-        }
-        const spec = parseJsonOption(text, flags.spec);
+        const spec = readQuerySpecOption(flags.spec);
         // as in `quarry run --spec`, a -k typed on the command line wins over the spec's k
         if (givenOnCommandLine(cmd, 'k') && spec !== null && typeof spec === 'object' && !Array.isArray(spec)) (spec as Record<string, unknown>).k = flags.k;
         const result = await snap.queryAsync(spec);
@@ -116,7 +110,7 @@ Examples:
       }
       hits.forEach((h, i) => process.stdout.write(`${String(i + 1).padStart(3)}  ${h.score.toFixed(4).padStart(8)}  ${h.id.padEnd(10)}  ${preview(h)}\n`));
       if (hits.length === 0) process.stdout.write('no documents match\n');
-      process.stderr.write(`${hits.length} results in ${ms.toFixed(1)} ms from ${snap.numDocs.toLocaleString('en-US')} documents\n`);
+      process.stderr.write(`${countedNoun(hits.length, 'result')} in ${ms.toFixed(1)} ms from ${countedNoun(snap.numDocs, 'document')}\n`);
     }));
 }
 
