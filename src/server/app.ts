@@ -115,9 +115,12 @@ export async function createServer(options: ServerOptions): Promise<QuarryServer
     return reply.status(status).send(body);
   });
 
-  app.setNotFoundHandler((req, reply) =>
-    reply.status(404).send({ error: { code: 'ROUTE_NOT_FOUND', message: `no route ${req.method} ${req.url.split('?')[0]}`, hint: 'see /openapi.json for the API' } }),
-  );
+  app.setNotFoundHandler((req, reply) => {
+    const path = req.url.split('?')[0]!;
+    // the API lives under /v1; a path that would match there most likely just lacks the prefix
+    const hint = path.startsWith('/collections') ? `the API is versioned: ${req.method} /v1${path}` : 'see /openapi.json for the API';
+    return reply.status(404).send({ error: { code: 'ROUTE_NOT_FOUND', message: `no route ${req.method} ${path}`, hint } });
+  });
 
   if (o.corsOrigins.length > 0) {
     await app.register(cors, { origin: o.corsOrigins.length === 1 && o.corsOrigins[0] === '*' ? '*' : o.corsOrigins, allowedHeaders: ['authorization', 'x-api-key', 'content-type'], methods: ['GET', 'POST', 'PUT', 'DELETE'] });

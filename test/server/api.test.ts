@@ -76,6 +76,9 @@ describe('collections', () => {
     const route = await t.call('GET', '/v2/whatever');
     expect(route.status).toBe(404);
     expect(route.json.error.code).toBe('ROUTE_NOT_FOUND');
+    const unversioned = await t.call('POST', '/collections/papers/search', { retrieve: [{ field: 'title', text: 'x' }] });
+    expect(unversioned.status).toBe(404);
+    expect(unversioned.json.error.hint).toBe('the API is versioned: POST /v1/collections/papers/search');
   });
 });
 
