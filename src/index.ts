@@ -15,3 +15,4 @@ export * from './io/quarry-error.js';
 export { kernelBackend } from './kernels/wasm/kernel-module.js';
 export { createAnalyzer, ANALYZER_PRESETS, type Analyzer, type AnalyzerConfig } from './text/index.js';
 export type { QueryTerm, SearchMode } from './index/inverted/index.js';
+export { fuseRuns, type RunFusionOptions, type NamedRun } from './search/run-fusion.js';

@@ -1,7 +1,8 @@
 /**
  * Fusion of retrieval legs: reciprocal rank fusion (Cormack, Clarke &
  * Büttcher, SIGIR 2009), and weighted sums of scores after min-max or
- * z-score normalization per leg.
+ * z-score normalization per leg, plain (CombSUM) or times the number of legs
+ * that found the document (CombMNZ; Fox & Shaw, TREC-2 1994).
  */
 
 /** One leg's ranked list: global document numbers and scores, best first. */
@@ -56,8 +57,13 @@ export function fuseWeighted(legs: readonly LegResult[], normalize: 'minmax' | '
     const xs = Array.from(leg.scores);
     if (xs.length === 0 || normalize === 'none') return (x: number) => x;
     if (normalize === 'minmax') {
-      const lo = Math.min(...xs);
-      const hi = Math.max(...xs);
+      // a loop, not Math.min(...xs): deep runs would overflow the argument stack
+      let lo = Infinity;
+      let hi = -Infinity;
+      for (const x of xs) {
+        if (x < lo) lo = x;
+        if (x > hi) hi = x;
+      }
       return (x: number) => (hi > lo ? (x - lo) / (hi - lo) : 1);
     }
     const mean = xs.reduce((a, b) => a + b, 0) / xs.length;
@@ -73,4 +79,15 @@ export function fuseWeighted(legs: readonly LegResult[], normalize: 'minmax' | '
     scores.set(d, s);
   }
   return { scores, legRanks, legScores };
+}
+
+/** CombMNZ: the weighted sum of normalized scores times the number of legs that retrieved the document. */
+export function fuseCombMnz(legs: readonly LegResult[], normalize: 'minmax' | 'zscore' | 'none'): Fused {
+  const fused = fuseWeighted(legs, normalize);
+  for (const [d, ranks] of fused.legRanks) {
+    let found = 0;
+    for (const r of ranks) if (r !== null) found++;
+    fused.scores.set(d, fused.scores.get(d)! * found);
+  }
+  return fused;
 }

@@ -156,7 +156,7 @@ export function registerRun(program: Command): void {
     .option('--fields <names>', 'text fields with optional boosts: title^2,contents')
     .option('--rm3 [json]', 'BM25 with RM3 pseudo-relevance feedback (Anserini\'s defaults; optional JSON: fbTerms, fbDocs, originalQueryWeight, maxDocFreqShare) on the one text field, or the one named by --fields')
     .option('--qrels <file>', 'evaluate the run against these judgments (only judged queries are run)')
-    .option('-m, --measure <name>', 'measure for --qrels (repeatable; default map, ndcg_cut.10, recall.100, recall.1000)', collect)
+    .option('-m, --measure <name>', 'measure for --qrels (repeatable; default map, ndcg_cut.10, recall.100, recall.1000, P.30)', collect)
     .option('--precision <n>', 'decimals of scores in the run (Anserini writes 6)', intOption(0), 6)
     .option('--sort-qids', 'write queries in qid order (as integers when every qid is one), as Anserini does, instead of file order')
     .option('--threads <n>', 'search in this many threads (this one and workers with their own readers: memory for the indexes once per thread); pays off when queries are slow (exact dense, MaxSim, large k), not for a few hundred BM25 queries; not with --spec', intOption(1, 256), 1)
