@@ -77,7 +77,8 @@ function checkedFields() {
 function buildSpec(query) {
   const fields = checkedFields();
   const spec = { retrieve: fields.map((field) => ({ field, text: query })), k: Number($('k').value), explain: true };
-  if (fields.length > 1) spec.fuse = $('fusion').value === 'weighted' ? { method: 'weighted', normalize: 'minmax' } : { method: 'rrf', k: 60 };
+  const fusion = $('fusion').value;
+  if (fields.length > 1) spec.fuse = fusion === 'rrf' ? { method: 'rrf', k: 60 } : { method: fusion, normalize: 'minmax' };
   if (state.keywordFields.length > 0) spec.facets = state.keywordFields;
   const clauses = [...state.selected].filter(([, v]) => v.size > 0).map(([f, v]) => ({ [f]: { in: [...v] } }));
   if (clauses.length > 0) spec.filter = { where: clauses.length === 1 ? clauses[0] : { and: clauses } };

@@ -7,7 +7,7 @@
  */
 import { Bitset } from '../kernels/bitset.js';
 import { QuarryError } from '../io/quarry-error.js';
-import { fuseRrf, fuseWeighted, type Fused, type LegResult } from './fusion.js';
+import { fuseCombMnz, fuseRrf, fuseWeighted, type Fused, type LegResult } from './fusion.js';
 import { parseQuerySpec, type QuerySpec } from './query-spec.js';
 import { calibrate, type CalibrationModel } from './calibration.js';
 import { evaluateWhere, validateWhere, type FieldKinds, type FilterColumns } from './where.js';
@@ -117,6 +117,7 @@ export function runParsedQuery(source: QuerySource, spec: QuerySpec, opts: { inc
   let fused: Fused;
   if (legs.length === 1 && spec.fuse === undefined) fused = fuseWeighted(legs, 'none');
   else if (spec.fuse?.method === 'weighted') fused = fuseWeighted(legs, spec.fuse.normalize);
+  else if (spec.fuse?.method === 'mnz') fused = fuseCombMnz(legs, spec.fuse.normalize);
   else fused = fuseRrf(legs, spec.fuse?.method === 'rrf' ? spec.fuse.k : 60);
   let ranked = [...fused.scores.entries()].sort((a, b) => b[1] - a[1] || a[0] - b[0]);
   let relevance: Map<number, number> | null = null;
@@ -164,7 +165,7 @@ function explainHit(source: QuerySource, spec: QuerySpec, hit: PipelineHit): Rec
     if (leg.sparse !== undefined && source.explainSparse !== undefined) base.sparse = source.explainSparse(leg.field, leg.sparse, hit.doc);
     return base;
   });
-  const fusion = spec.retrieve.length === 1 && spec.fuse === undefined ? 'single leg: raw score' : spec.fuse?.method === 'weighted' ? `weighted sum of ${spec.fuse.normalize}-normalized leg scores (${NORMALIZATION[spec.fuse.normalize]})` : `reciprocal rank fusion, k = ${spec.fuse?.method === 'rrf' ? spec.fuse.k : 60}: sum of weight / (k + rank)`;
+  const fusion = spec.retrieve.length === 1 && spec.fuse === undefined ? 'single leg: raw score' : spec.fuse?.method === 'weighted' ? `weighted sum of ${spec.fuse.normalize}-normalized leg scores (${NORMALIZATION[spec.fuse.normalize]})` : spec.fuse?.method === 'mnz' ? `CombMNZ: weighted sum of ${spec.fuse.normalize}-normalized leg scores (${NORMALIZATION[spec.fuse.normalize]}) times the number of legs that found the document` : `reciprocal rank fusion, k = ${spec.fuse?.method === 'rrf' ? spec.fuse.k : 60}: sum of weight / (k + rank)`;
   if (spec.rerank !== undefined) {
     const r = spec.rerank;
     return { fusion, legs, rerank: `score = ${r.multivector !== undefined ? 'MaxSim' : 'exact similarity of the stored vectors'} on "${r.field}" over the first ${r.depth} fused candidates${r.alpha !== undefined ? `, skipping those below (1 - ${r.alpha}) x the k-th fused score` : ''}${r.beta !== undefined ? `, stopping after ${r.beta} consecutive misses` : ''}` };

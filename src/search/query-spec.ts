@@ -40,6 +40,7 @@ const leg = z
 const fuse = z.discriminatedUnion('method', [
   z.object({ method: z.literal('rrf'), k: z.number().positive().default(60) }).strict(),
   z.object({ method: z.literal('weighted'), normalize: z.enum(['minmax', 'zscore', 'none']).default('minmax') }).strict(),
+  z.object({ method: z.literal('mnz'), normalize: z.enum(['minmax', 'zscore', 'none']).default('minmax') }).strict(),
 ]);
 
 const rerank = z

@@ -81,6 +81,15 @@ describe('fusion, facets, explain', () => {
     const r = snap.query({ retrieve: [{ field: 'text', text: 'hydro', k: 20 }, { field: 'emb', vector: [1, 1, 1], k: 20, weight: 0 }], fuse: { method: 'weighted', normalize: 'minmax' }, k: 3 });
     expect(r.hits[0]!.score).toBeCloseTo(1, 12);
   });
+  it('CombMNZ multiplies the weighted sum by the number of legs that found the document', () => {
+    const legs = [{ field: 'text', text: 'hydro solar', k: 20 }, { field: 'emb', vector: [1, 1, 1], k: 20 }];
+    const sum = snap.query({ retrieve: legs, fuse: { method: 'weighted', normalize: 'minmax' }, k: 40 });
+    const mnz = snap.query({ retrieve: legs, fuse: { method: 'mnz', normalize: 'minmax' }, k: 40, explain: true });
+    const byId = new Map(sum.hits.map((h) => [h.id, h.score]));
+    expect(mnz.hits.length).toBe(sum.hits.length);
+    for (const h of mnz.hits) expect(h.score).toBeCloseTo(byId.get(h.id)! * h.legs.filter((l) => l.rank !== null).length, 12);
+    expect(String(mnz.hits[0]!.explain!.fusion)).toContain('CombMNZ');
+  });
   it('counts facets over the filtered candidates and explains BM25 scores term by term', () => {
     const r = snap.query({ retrieve: [{ field: 'text', text: 'grid storage' }], facets: ['lang'], explain: true, k: 3 });
     const total = Object.values(r.facets!.lang!).reduce((a, b) => a + b, 0);
