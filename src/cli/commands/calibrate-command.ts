@@ -16,7 +16,8 @@ export function registerCalibrate(program: Command): void {
     .command('calibrate')
     .description('fit a query-dependent map from scores to probability of relevance (for filter.minRelevance) and save it with the collection')
     .argument('<dir>', 'collection folder')
-    .requiredOption('--queries <file>', 'queries (BEIR JSONL or TSV)')
+    .requiredOption('--queries <file>', 'queries (BEIR JSONL, TSV or TREC topics)')
+    .option('--topic-field <fields>', 'with TREC topics: the field(s) searched, e.g. title or title+description')
     .requiredOption('--qrels <file>', 'judgments of those queries (TREC or BEIR)')
     .option('--spec <file>', 'query spec template ("$query" replaced by each query), the same one searches will use (default: BM25 on the first text field)')
     .option('--depth <n>', 'candidates per query used as features and training pairs', intOption(1), 100)
@@ -25,7 +26,7 @@ export function registerCalibrate(program: Command): void {
 Example:
   $ quarry calibrate ./scifact --queries scifact/queries.jsonl --qrels scifact/qrels/train.tsv
   then search with {"retrieve": [...], "filter": {"minRelevance": 0.3}}`)
-    .action(guarded((dir: string, flags: { queries: string; qrels: string; spec?: string; depth: number; json?: boolean }) => {
+    .action(guarded((dir: string, flags: { queries: string; topicField?: string; qrels: string; spec?: string; depth: number; json?: boolean }) => {
       const c = Collection.open(dir);
       let template: Record<string, unknown>;
       if (flags.spec !== undefined) template = readQuerySpecOption(flags.spec) as Record<string, unknown>;
@@ -35,7 +36,7 @@ Example:
         template = { retrieve: [{ field, text: '$query' }] };
       }
       const qrels = readQrels(flags.qrels);
-      const examples = calibrationExamples(c.reader(), readQueries(flags.queries), qrels, template, flags.depth);
+      const examples = calibrationExamples(c.reader(), readQueries(flags.queries, { topicField: flags.topicField }), qrels, template, flags.depth);
       if (examples.length === 0) throw new QuarryError('EMPTY', 'no query of the queries file is judged in the qrels', { file: flags.qrels });
       const model = fitCalibration(examples, { depth: flags.depth, spec: template });
       writeCalibration(dir, model);

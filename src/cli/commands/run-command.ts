@@ -89,11 +89,12 @@ function runInputs(snap: Snapshot, flags: RunFlags, params: Record<string, numbe
     fields: flags.fields === undefined || flags.rm3 !== undefined ? undefined : parseFieldBoosts(flags.fields),
     rm3: flags.rm3 === undefined ? undefined : rm3Option(snap.schema.fields, flags.rm3, flags.fields),
   };
-  return { search, queries: [...readQueries(flags.queries!)].map(([qid, text]) => ({ qid, text })) };
+  return { search, queries: [...readQueries(flags.queries!, { topicField: flags.topicField })].map(([qid, text]) => ({ qid, text })) };
 }
 
 interface RunFlags {
   queries?: string;
+  topicField?: string;
   sparseQueries?: string;
   vectorQueries?: string;
   multivectorQueries?: string;
@@ -127,6 +128,7 @@ const RUN_SCOPES: readonly OptionScope[] = [
   { option: 'format', with: ['vectorQueries', 'multivectorQueries'] },
   { option: 'luceneScores', with: ['vectorQueries'] },
   { option: 'spec', with: ['queries'] },
+  { option: 'topicField', with: ['queries'] },
   { option: 'fields', with: ['queries'], without: ['spec'], hint: 'a query spec names fields in its legs' },
   { option: 'measure', with: ['qrels'] },
   { option: 'rm3', with: ['queries'], without: ['spec'], hint: 'RM3 expands text queries' },
@@ -139,7 +141,8 @@ export function registerRun(program: Command): void {
     .command('run')
     .description('search every query of a file and write a TREC run; with --qrels, evaluate it too')
     .argument('<dir>', 'collection folder')
-    .option('--queries <file>', 'queries: BEIR queries.jsonl (_id, text) or TSV (qid<TAB>text)')
+    .option('--queries <file>', 'queries: BEIR queries.jsonl (_id, text), TSV (qid<TAB>text), or TREC topics (<top> ... or XML <topic number=...>)')
+    .option('--topic-field <fields>', 'with TREC topics: the field(s) searched, e.g. title, description, narrative, title+description (default title; query for XML topics that have one)')
     .option('--sparse-queries <file>', 'learned-sparse queries instead: JSONL {id, vector: {token: weight}} (Seismic format), searched on --field')
     .option('--vector-queries <file>', `dense queries instead: JSONL {id, vector: [...]} ("_id" or "qid" also name it), or a vector file (${VECTOR_FORMATS}), searched on --field`)
     .option('--multivector-queries <file>', `multi-vector (token) queries instead: JSONL {id, vectors: [[...], ...]}, or a vector file of token rows (${VECTOR_FORMATS}) with --query-offsets, searched by MaxSim on --field`)
@@ -182,7 +185,7 @@ Example:
         const started = performance.now();
         const template = readQuerySpecOption(flags.spec);
         const run = new RunLines(flags.precision, flags.tag, flags.sortQids ?? false);
-        for (const [qid, text] of readQueries(flags.queries!)) {
+        for (const [qid, text] of readQueries(flags.queries!, { topicField: flags.topicField })) {
           if (qrels !== undefined && !qrels.has(qid)) continue;
           const spec = fillQueryTemplate(template, text);
           spec.k = flags.k;
