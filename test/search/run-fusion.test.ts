@@ -107,6 +107,8 @@ describe('quarry fuse', () => {
     const bad = quarry(['fuse', r1, writeFile(dir, 'bad.run', 'q1 Q0 d1 1\n'), '--output', out]);
     expect(bad.status).not.toBe(0);
     expect(bad.stderr).toContain('bad.run:1');
+    const weights = quarry(['fuse', r1, r2, '--weights', '1,x', '--output', out]);
+    expect(weights.stderr).toContain('--weights: weight 2 ("x") is not a number');
     // nothing was written over the earlier result
     expect(readFileSync(out, 'utf8')).toContain('q1 Q0 d2 1');
   });

@@ -26,12 +26,12 @@ interface FuseFlags {
 const METHODS = ['rrf', 'weighted', 'mnz'] as const;
 const NORMALIZATIONS = ['minmax', 'zscore', 'none'] as const;
 
-
 /** The --weights list: one finite number per run. */
 function parseWeights(text: string, runs: number): number[] {
-  const weights = text.split(',').map((w) => Number(w.trim()));
-  const bad = text.split(',').findIndex((w, i) => w.trim() === '' || !Number.isFinite(weights[i]!));
-  if (bad >= 0) throw new QuarryError('BAD_ARGUMENT', `weight ${bad + 1} ("${text.split(',')[bad]!.trim()}") is not a number`, { field: '--weights' }, 'give comma-separated numbers, e.g. --weights 0.3,0.7');
+  const parts = text.split(',').map((w) => w.trim());
+  const weights = parts.map(Number);
+  const bad = parts.findIndex((w, i) => w === '' || !Number.isFinite(weights[i]!));
+  if (bad >= 0) throw new QuarryError('BAD_ARGUMENT', `weight ${bad + 1} ("${parts[bad]}") is not a number`, { field: '--weights' }, 'give comma-separated numbers, e.g. --weights 0.3,0.7');
   if (weights.length !== runs) throw new QuarryError('BAD_ARGUMENT', `${weights.length} weights for ${runs} runs`, { field: '--weights' }, 'give one weight per run, in the order of the runs');
   return weights;
 }
