@@ -1,6 +1,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
+import { BEIR_FLAT_SCHEMA, Collection } from '../../src/collection/index.js';
 import { encodeFvecs, readFvecs } from '../../src/io/vector-files.js';
 import { quarry } from '../helpers/cli.js';
 import { dataset } from '../helpers/shared-data.js';
@@ -9,6 +10,16 @@ import { tempDir, writeFile } from '../helpers/temp-dir.js';
 vi.setConfig({ testTimeout: 60_000 });
 
 const dir = tempDir();
+
+/** A committed collection with a text field only. */
+function textOnly(): string {
+  const path = join(dir, 'text-only');
+  const w = Collection.create(path, BEIR_FLAT_SCHEMA).writer();
+  w.add({ _id: 'a', title: '', text: 'words only' });
+  w.commit();
+  w.close();
+  return path;
+}
 const glove = dataset('glove100-wink-10k', 'base.fvecs');
 const words = dataset('glove100-wink-10k', 'base_words.txt');
 
@@ -145,7 +156,7 @@ describe('quarry semantic-ids', () => {
   it('reports bad input naming the flag or file, and exits non-zero', () => {
     const cases: [string[], RegExp][] = [
       [['semantic-ids', idx, '--field', 'nope'], /^quarry: --field: "nope" is not a dense field \(dense fields: emb\)/],
-      [['semantic-ids', idx], /--field: which dense field\? give --field/],
+      [['semantic-ids', textOnly()], /--field: this collection has no dense field/],
       [['semantic-ids', idx, '--field', 'emb', '--codebook', '20000'], /^quarry: --codebook: a codebook of 20000 codewords needs at least as many vectors, got 10000 \(use a smaller --codebook\)/],
       [['semantic-ids', idx, '--field', 'emb', '--levels', '0'], /--levels.*expected an integer from 1 to 64/],
       [['semantic-ids', idx, '--field', 'emb', '--quantizer', rq, '--codebook', '8'], /--quantizer: cannot be combined with --codebook/],

@@ -19,6 +19,7 @@ import { checkOptionScopes, givenOnCommandLine, type OptionScope } from '../opti
 import { createProgress } from '../progress.js';
 import { guarded, intListOption, intOption, numberOption } from '../run-command.js';
 import { readIdsFile, readVectorMatrix, VECTOR_FORMATS } from './vector-import.js';
+import { pickField } from './search-command.js';
 import { countedNoun } from '../counted-noun.js';
 
 interface SemanticIdFlags {
@@ -72,10 +73,10 @@ function loadInput(dir: string | undefined, flags: SemanticIdFlags): { ids: stri
     return { ids, dim: m.dim, rows: m.data, source: flags.vectors };
   }
   if (dir === undefined) throw new QuarryError('BAD_ARGUMENT', 'give a collection folder (with --field) or --vectors', { field: 'dir' });
-  if (flags.field === undefined) throw new QuarryError('BAD_ARGUMENT', 'which dense field? give --field', { field: '--field' });
   const snapshot = Collection.open(dir).reader();
   try {
-    return { ...snapshot.denseVectors(flags.field), source: `${dir} (${flags.field})` };
+    const field = pickField(snapshot.schema.fields, 'dense', flags.field);
+    return { ...snapshot.denseVectors(field), source: `${dir} (${field})` };
   } finally {
     snapshot.close();
   }
@@ -268,7 +269,7 @@ export function registerSemanticIds(program: Command): void {
     .command('semantic-ids')
     .description('assign every document a semantic id from its dense vector: residual codewords (RQ-KMeans, or RQ-VAE as TIGER), coarse to fine, plus a collision token, or hierarchical k-means paths (DSI)')
     .argument('[dir]', 'collection folder (with --field)')
-    .option('--field <name>', 'dense field of the collection')
+    .option('--field <name>', 'dense field of the collection (default: the only one)')
     .option('--vectors <file>', `code the rows of a vector file instead: ${VECTOR_FORMATS}`)
     .option('--format <fmt>', `format of --vectors when its extension does not say: ${VECTOR_FORMATS}`)
     .option('--dim <n>', 'row length of a raw float32 --vectors file', intOption(1))
