@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { searchQueries, type RunWorkerJob, type RunWorkerMessage } from '../../src/cli/commands/run-threads.js';
+import { searchQueries, shareDenseQueries, type RunWorkerJob, type RunWorkerMessage } from '../../src/cli/commands/run-threads.js';
 import type { RunQuery, RunSearch } from '../../src/cli/commands/run-search.js';
 import { buildCollection } from '../helpers/build-collection.js';
 import { mixedDocument, mixedSchema } from '../helpers/mixed-documents.js';
@@ -25,7 +25,8 @@ describe('quarry run --threads', () => {
   /** Every batch searched by one worker alone (this thread takes none), as [id, score] per query. */
   async function workerAlone(search: RunSearch, queries: RunQuery[]): Promise<[string, number][][]> {
     const next = new Int32Array(new SharedArrayBuffer(4));
-    const job: RunWorkerJob = { dir: c.dir, generation: snap.generation, search, queries, next };
+    // dense queries reach the worker as views of one shared buffer, as searchQueries sends them
+    const job: RunWorkerJob = { dir: c.dir, generation: snap.generation, search, queries: shareDenseQueries(queries) as RunQuery[], next };
     const worker = new Worker(join(REPO, 'dist/cli/commands/run-worker.js'), { workerData: job });
     const out: [string, number][][] = [];
     await new Promise<void>((resolve, reject) => {
@@ -39,6 +40,16 @@ describe('quarry run --threads', () => {
     await worker.terminate();
     return out;
   }
+
+  it('moves dense query vectors into one shared buffer, values unchanged; other kinds stay as they are', () => {
+    const dense = kinds[1]![2];
+    const shared = shareDenseQueries(dense);
+    const buffers = new Set(shared.map((q) => ('vector' in q ? q.vector.buffer : null)));
+    expect(buffers.size).toBe(1);
+    expect([...buffers][0]).toBeInstanceOf(SharedArrayBuffer);
+    expect(shared.map((q) => [q.qid, Array.from((q as { vector: Float32Array }).vector)])).toEqual(dense.map((q) => [q.qid, Array.from((q as { vector: Float32Array }).vector)]));
+    expect(shareDenseQueries(kinds[0]![2])).toBe(kinds[0]![2]);
+  });
 
   for (const [name, search, queries] of kinds) {
     it(`${name}: a worker thread and three threads give the hits of one, in query order`, async () => {

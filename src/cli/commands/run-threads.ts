@@ -55,6 +55,28 @@ export function takeBatches(snap: Snapshot, search: RunSearch, queries: readonly
 }
 
 /**
+ * The queries with their dense vectors moved into one SharedArrayBuffer: a typed array
+ * on shared memory reaches a worker as a view of the same memory, so the workers share
+ * one copy of a large dense query set instead of each cloning it. Other kinds are
+ * returned as they are.
+ */
+export function shareDenseQueries(queries: readonly RunQuery[]): readonly RunQuery[] {
+  let floats = 0;
+  for (const q of queries) {
+    if (!('vector' in q)) return queries;
+    floats += q.vector.length;
+  }
+  const shared = new Float32Array(new SharedArrayBuffer(4 * floats));
+  let at = 0;
+  return queries.map((q) => {
+    const v = (q as { vector: Float32Array }).vector;
+    shared.set(v, at);
+    const view = shared.subarray(at, (at += v.length));
+    return { qid: q.qid, vector: view };
+  });
+}
+
+/**
  * Searches every query, in this thread and `threads` - 1 workers when
  * `threads` > 1 (and the worker script is there), else in this thread alone;
  * `onDone` hears how many queries are done. Returns each query's hits, in
@@ -81,8 +103,9 @@ export async function searchQueries(snap: Snapshot, dir: string, search: RunSear
     failure ??= e;
     Atomics.store(next, 0, Math.ceil(n / RUN_BATCH) + 1);
   };
+  const workerQueries = shareDenseQueries(queries) as RunQuery[];
   const workers = Array.from({ length: threads - 1 }, () => {
-    const job: RunWorkerJob = { dir, generation: snap.generation, search, queries: queries as RunQuery[], next };
+    const job: RunWorkerJob = { dir, generation: snap.generation, search, queries: workerQueries, next };
     const worker = new Worker(script, { workerData: job });
     return new Promise<void>((resolve) => {
       let ended = false;
