@@ -16,3 +16,4 @@ export { kernelBackend } from './kernels/wasm/kernel-module.js';
 export { createAnalyzer, ANALYZER_PRESETS, type Analyzer, type AnalyzerConfig } from './text/index.js';
 export type { QueryTerm, SearchMode } from './index/inverted/index.js';
 export { fuseRuns, type RunFusionOptions, type NamedRun } from './search/run-fusion.js';
+export { tuneRunFusion, type FusionTuning, type FusionTuningOptions, type FusionTrial } from './search/run-fusion-tuning.js';

@@ -7,6 +7,8 @@ import { describe, expect, it } from 'vitest';
 import type { RunData } from '../../src/eval/index.js';
 import { QuarryError } from '../../src/io/quarry-error.js';
 import { fuseRuns } from '../../src/search/run-fusion.js';
+import { tuneRunFusion } from '../../src/search/run-fusion-tuning.js';
+import { parseQrelsText } from '../../src/eval/index.js';
 import { quarry } from '../helpers/cli.js';
 import { tempDir, writeFile } from '../helpers/temp-dir.js';
 
@@ -89,6 +91,34 @@ describe('fuseRuns', () => {
   });
 });
 
+describe('tuneRunFusion', () => {
+  // run a ranks the relevant document first for both queries, run b last
+  const good = run({ q1: [['d1', 3], ['d2', 2]], q2: [['e1', 5], ['e2', 1]] });
+  const bad = run({ q1: [['d2', 9], ['d1', 1]], q2: [['e2', 4], ['e1', 2]] });
+  const qrels = parseQrelsText('q1 0 d1 1\nq2 0 e1 1\n', 'qrels');
+  const runs = [{ name: 'good', run: good }, { name: 'bad', run: bad }];
+
+  it('scores every weight vector on the grid and keeps the first best', () => {
+    const t = tuneRunFusion(runs, qrels, { measure: 'P.1', method: 'weighted', step: 0.25 });
+    expect(t.measure).toBe('P_1');
+    expect(t.trials.map((x) => x.weights)).toEqual([[1, 0], [0.75, 0.25], [0.5, 0.5], [0.25, 0.75], [0, 1]]);
+    // min-max: d1 scores w_good, d2 w_bad; at 0.5 each the tie goes to the larger docno (d2, e2)
+    expect(t.trials.map((x) => x.value)).toEqual([1, 1, 0, 0, 0]);
+    expect(t.best).toEqual({ weights: [1, 0], value: 1 });
+    // three runs on a 0.1 grid: C(12, 2) = 66 vectors, each summing to 1
+    const three = tuneRunFusion([...runs, { name: 'again', run: good }], qrels, { measure: 'P.1', step: 0.1 });
+    expect(three.trials.length).toBe(66);
+    for (const x of three.trials) expect(x.weights.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 12);
+  });
+
+  it('refuses steps that do not divide 1, a single run and grids too large to try', () => {
+    expect(() => tuneRunFusion(runs, qrels, { measure: 'P.1', step: 0.3 })).toThrow(/whole steps/);
+    expect(() => tuneRunFusion(runs.slice(0, 1), qrels, { measure: 'P.1' })).toThrow(/two or more runs/);
+    expect(() => tuneRunFusion([...runs, ...runs, ...runs], qrels, { measure: 'P.1', step: 0.01 })).toThrow(/more than 5000/);
+    expect(() => tuneRunFusion(runs, qrels, { measure: 'runid' })).toThrow(/no averaged value/);
+  });
+});
+
 describe('quarry fuse', () => {
   it('writes the fused run, evaluates it, and names bad input', () => {
     const dir = tempDir();
@@ -107,6 +137,9 @@ describe('quarry fuse', () => {
     const bad = quarry(['fuse', r1, writeFile(dir, 'bad.run', 'q1 Q0 d1 1\n'), '--output', out]);
     expect(bad.status).not.toBe(0);
     expect(bad.stderr).toContain('bad.run:1');
+    const tuned = quarry(['fuse', r1, r2, '--method', 'weighted', '--tune', 'P.1', '--tune-step', '0.5', '--qrels', qrels, '--json']);
+    expect(tuned.status, tuned.stderr).toBe(0);
+    expect((JSON.parse(tuned.stdout) as { tuning: { best: { weights: number[] }; trials: unknown[] } }).tuning.trials.length).toBe(3);
     const weights = quarry(['fuse', r1, r2, '--weights', '1,x', '--output', out]);
     expect(weights.stderr).toContain('--weights: weight 2 ("x") is not a number');
     // nothing was written over the earlier result

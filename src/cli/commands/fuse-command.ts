@@ -4,6 +4,7 @@ import { evaluateRunFile, formatTrecEval, readQrels, readRun, reportToJson } fro
 import { writeFileAtomic } from '../../io/atomic-file.js';
 import { QuarryError } from '../../io/quarry-error.js';
 import { fuseRuns } from '../../search/run-fusion.js';
+import { tuneRunFusion, type FusionTuning } from '../../search/run-fusion-tuning.js';
 import { collect, guarded, intOption, numberOption } from '../run-command.js';
 import { sortQids } from './qid-order.js';
 
@@ -20,6 +21,8 @@ interface FuseFlags {
   sortQids?: boolean;
   qrels?: string;
   measure?: string[];
+  tune?: string;
+  tuneStep: number;
   json?: boolean;
 }
 
@@ -34,6 +37,16 @@ function parseWeights(text: string, runs: number): number[] {
   if (bad >= 0) throw new QuarryError('BAD_ARGUMENT', `weight ${bad + 1} ("${parts[bad]}") is not a number`, { field: '--weights' }, 'give comma-separated numbers, e.g. --weights 0.3,0.7');
   if (weights.length !== runs) throw new QuarryError('BAD_ARGUMENT', `${weights.length} weights for ${runs} runs`, { field: '--weights' }, 'give one weight per run, in the order of the runs');
   return weights;
+}
+
+/** The ten best weight vectors of a tuning, best first, as a small table. */
+function formatTuning(tuning: FusionTuning, method: string): string {
+  const ranked = [...tuning.trials].sort((a, b) => b.value - a.value).slice(0, 10);
+  const cells = ranked.map((t) => t.weights.map((w) => String(Number(w.toFixed(6)))).join(','));
+  const width = Math.max('weights'.length, ...cells.map((c) => c.length));
+  let out = `${tuning.trials.length} weight vectors tried (${method}); the best by ${tuning.measure}:\n  ${'weights'.padEnd(width)}  ${tuning.measure}\n`;
+  ranked.forEach((t, i) => (out += `  ${cells[i]!.padEnd(width)}  ${t.value.toFixed(4)}${t === tuning.best ? '  <- chosen' : ''}\n`));
+  return out;
 }
 
 /** Registers `quarry fuse`. */
@@ -52,7 +65,9 @@ export function registerFuse(program: Command): void {
     .option('--tag <name>', 'run tag (sixth column)', 'quarry-fuse')
     .option('--precision <n>', 'decimals of fused scores (default: every digit, so that deep RRF ranks do not tie)', intOption(0, 20))
     .option('--sort-qids', 'write queries in qid order (as integers when every qid is one) instead of the order they first appear')
-    .option('--qrels <file>', 'evaluate the fused run against these judgments (needs --output)')
+    .option('--qrels <file>', 'evaluate the fused run against these judgments (needs --output), or tune weights on them (--tune)')
+    .option('--tune <measure>', 'with --qrels: try every weight vector on a grid (weights >= 0 summing to 1) and keep the best by this measure, e.g. ndcg_cut.10; prints the best weights, and with --output writes that fusion')
+    .option('--tune-step <s>', 'grid step of --tune', numberOption(0), 0.1)
     .option('-m, --measure <name>', 'measure for --qrels (repeatable; default map, ndcg_cut.10, recall.100, recall.1000, P.30)', collect)
     .option('--json', 'print a summary (and with --qrels the evaluation, as quarry eval --json) as JSON')
     .addHelpText('after', `
@@ -62,13 +77,26 @@ not the file's rank column; the fused run is written in the same order.
 Example:
   $ quarry fuse bm25.run dense.run --output hybrid.run --qrels qrels.tsv
   $ quarry fuse bm25.run splade.run dense.run --method mnz --normalize zscore > fused.run
-  $ quarry fuse bm25.run dense.run --method weighted --normalize none --weights 0.3,0.7 --output interp.run`)
+  $ quarry fuse bm25.run dense.run --method weighted --normalize none --weights 0.3,0.7 --output interp.run
+  $ quarry fuse train-bm25.run train-dense.run --method weighted --tune ndcg_cut.10 --qrels train-qrels.tsv   # then --weights on test runs`)
     .action(guarded((paths: string[], flags: FuseFlags) => {
       if (paths.length < 2) throw new QuarryError('BAD_ARGUMENT', `fusing needs two or more runs, got ${paths.length}`, { field: 'runs' }, 'name every run file to fuse');
-      if (flags.qrels !== undefined && flags.output === undefined) throw new QuarryError('BAD_ARGUMENT', '--qrels evaluates the fused run file, so it needs --output', { field: '--qrels' }, 'add --output fused.run');
+      if (flags.tune !== undefined && flags.qrels === undefined) throw new QuarryError('BAD_ARGUMENT', '--tune scores weights against judgments', { field: '--tune' }, 'add --qrels with the training queries\' judgments');
+      if (flags.tune !== undefined && flags.weights !== undefined) throw new QuarryError('BAD_ARGUMENT', 'cannot be combined with --weights: --tune chooses them', { field: '--tune' });
+      if (flags.qrels !== undefined && flags.output === undefined && flags.tune === undefined) throw new QuarryError('BAD_ARGUMENT', '--qrels evaluates the fused run file, so it needs --output', { field: '--qrels' }, 'add --output fused.run');
       const qrels = flags.qrels === undefined ? undefined : readQrels(flags.qrels);
       const runs = paths.map((name) => ({ name, run: readRun(name).run }));
-      const weights = flags.weights === undefined ? undefined : parseWeights(flags.weights, paths.length);
+      let weights = flags.weights === undefined ? undefined : parseWeights(flags.weights, paths.length);
+      let tuning: FusionTuning | undefined;
+      if (flags.tune !== undefined) {
+        tuning = tuneRunFusion(runs, qrels!, { measure: flags.tune, step: flags.tuneStep, method: flags.method, rrfK: flags.rrfK, normalize: flags.normalize, depth: flags.depth, k: flags.k });
+        weights = tuning.best.weights;
+        if (flags.output === undefined) {
+          process.stdout.write(flags.json ? JSON.stringify({ runs: paths, method: flags.method, tuning }) + '\n' : formatTuning(tuning, flags.method));
+          return;
+        }
+        if (!flags.json) process.stderr.write(formatTuning(tuning, flags.method));
+      }
       const fused = fuseRuns(runs, { method: flags.method, rrfK: flags.rrfK, weights, normalize: flags.normalize, depth: flags.depth, k: flags.k });
       const qids = flags.sortQids ? sortQids([...fused.keys()], (q) => q) : [...fused.keys()];
       const digits = flags.precision;
@@ -87,7 +115,7 @@ Example:
       // the file as written (with --precision its scores are rounded), as quarry eval would score it
       const report = qrels === undefined ? undefined : evaluateRunFile(qrels, flags.output, { measures: flags.measure ?? ['map', 'ndcg_cut.10', 'recall.100,1000', 'P.30'] });
       if (flags.json) {
-        process.stdout.write(JSON.stringify({ output: flags.output, runs: paths, method: flags.method, queries: fused.size, lines, ...(report === undefined ? {} : { evaluation: reportToJson(report, false) }) }) + '\n');
+        process.stdout.write(JSON.stringify({ output: flags.output, runs: paths, method: flags.method, queries: fused.size, lines, ...(tuning === undefined ? {} : { tuning }), ...(report === undefined ? {} : { evaluation: reportToJson(report, false) }) }) + '\n');
         return;
       }
       process.stderr.write(`fused ${paths.length} runs (${flags.method}): ${fused.size} queries, ${lines} lines -> ${flags.output}\n`);
