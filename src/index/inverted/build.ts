@@ -9,6 +9,7 @@ import { GrowableU32, GrowableU8 } from '../../kernels/growable-arrays.js';
 import type { InvertedFieldData } from './inverted-field.js';
 import { lengthToNorm } from './lucene-norms.js';
 import { POSTINGS_BLOCK_SIZE, SKIP_INTERVAL, SKIPS_PER_BLOCK } from './params.js';
+import { detachedString } from '../../text/detached-string.js';
 
 /** Accumulates documents for one field of one segment. */
 export class InvertedFieldBuilder {
@@ -36,7 +37,8 @@ export class InvertedFieldBuilder {
       let id = this.vocab.get(term);
       if (id === undefined) {
         id = this.vocab.size;
-        this.vocab.set(term, id);
+        // the token may be a view into its document's text; the vocabulary outlives the document
+        this.vocab.set(detachedString(term), id);
         if (id >= this.counts.length) {
           const next = new Uint32Array(this.counts.length * 2);
           next.set(this.counts);
