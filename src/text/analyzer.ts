@@ -6,6 +6,7 @@
  */
 import { z } from 'zod';
 import { porterStem } from './porter-stemmer.js';
+import { StemCache } from './stem-cache.js';
 import { standardTokenize } from './standard-tokenizer.js';
 import { LUCENE_ENGLISH_STOPWORDS } from './stopwords.js';
 import { unicodeTokenize, whitespaceTokenize } from './unicode-tokenizer.js';
@@ -48,10 +49,18 @@ export interface Analyzer {
   forEachTerm(text: string, emit: (term: string) => void): void;
 }
 
+/** How an analyzer runs (not part of a schema: the terms are the same either way). */
+export interface AnalyzerOptions {
+  /** Distinct words whose stems are remembered (default 50,000; 0 computes every stem). */
+  stemCache?: number;
+}
+
 /** Builds an analyzer from a preset name or settings. */
-export function createAnalyzer(spec: string | Partial<AnalyzerConfig> = 'english'): Analyzer {
+export function createAnalyzer(spec: string | Partial<AnalyzerConfig> = 'english', options: AnalyzerOptions = {}): Analyzer {
   const config = analyzerConfigSchema.parse(typeof spec === 'string' ? ANALYZER_PRESETS[spec] ?? presetError(spec) : spec);
   const stop = config.stopwords === 'english' ? new Set(LUCENE_ENGLISH_STOPWORDS) : config.stopwords === 'none' ? null : new Set(config.stopwords);
+  const cacheSize = options.stemCache ?? 50_000;
+  const stemmer = config.stemmer !== 'porter' ? null : cacheSize > 0 ? new StemCache(cacheSize, porterStem) : null;
   const stem = config.stemmer === 'porter';
   const tokenize =
     config.tokenizer === 'standard'
@@ -65,7 +74,7 @@ export function createAnalyzer(spec: string | Partial<AnalyzerConfig> = 'english
       if (config.possessive) t = stripPossessive(t);
       if (config.lowercase) t = t.toLowerCase();
       if (stop !== null && stop.has(t)) return;
-      if (stem) t = porterStem(t);
+      if (stem) t = stemmer !== null ? stemmer.get(t) : porterStem(t);
       if (t.length > 0) emit(t);
     });
   };
