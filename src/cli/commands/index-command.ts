@@ -1,9 +1,9 @@
-/** `quarry index`: create a collection (or add to one) from a JSONL corpus. */
+/** `quarry index`: create a collection (or add to one) from a corpus: JSONL or TREC files, or a folder of them. */
 import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { BEIR_FLAT_SCHEMA, Collection, parseSchema, type CollectionSchema, type CollectionWriter } from '../../collection/index.js';
-import { forEachJsonObject, readJsonObjects } from '../../io/jsonl.js';
+import { corpusFiles, readCorpusRecords, type CorpusRecord } from '../../io/corpus-files.js';
 import { QuarryError } from '../../io/quarry-error.js';
 import { createProgress, type Progress } from '../progress.js';
 import { checkOptionScopes, type OptionScope } from '../option-scope.js';
@@ -51,17 +51,13 @@ export function importCorpus(dir: string, corpus: string, schemaPath: string | u
   }, progress);
 }
 
-/** Adds every record of a JSONL corpus, one by one (synchronous encoders only). */
+/** Adds every record of a corpus (JSONL or TREC files, or a folder of them), one by one (synchronous encoders only). */
 function addAll(writer: CollectionWriter, corpus: string, progress: Progress): number {
   let added = 0;
-  forEachJsonObject(
-    corpus,
-    (rec, line) => {
-      writer.add(rec, { file: corpus, line });
-      added++;
-    },
-    (bytes, total) => progress.update(bytes / total, added),
-  );
+  for (const r of readCorpusRecords(corpus, (bytes, total) => progress.update(bytes / total, added))) {
+    writer.add(r.record, { file: r.file, line: r.line });
+    added++;
+  }
   return added;
 }
 
@@ -84,15 +80,15 @@ export async function importCorpusAsync(dir: string, corpus: string, schemaPath:
     // streamed: one batch of records in memory at a time, encoded while the file waits
     let added = 0;
     let fraction = 0;
-    let batch: { record: Record<string, unknown>; line: number }[] = [];
+    let batch: CorpusRecord[] = [];
     const flush = async (): Promise<void> => {
       const b = batch;
       batch = [];
-      await writer.addBatchAsync(b.map((r) => r.record), 'add', (i) => ({ file: corpus, line: b[i]!.line }));
+      await writer.addBatchAsync(b.map((r) => r.record), 'add', (i) => ({ file: b[i]!.file, line: b[i]!.line }));
       added += b.length;
       progress.update(fraction, added);
     };
-    for (const r of readJsonObjects(corpus, (bytes, total) => (fraction = bytes / total))) {
+    for (const r of readCorpusRecords(corpus, (bytes, total) => (fraction = bytes / total))) {
       batch.push(r);
       if (batch.length === ENCODE_BATCH) await flush();
     }
@@ -120,7 +116,7 @@ function openImport(dir: string, corpus: string, schemaPath: string | undefined)
     }
     schema = parseSchema(json, schemaPath);
   }
-  if (!existsSync(corpus)) throw new QuarryError('NOT_FOUND', 'no such corpus file', { file: corpus });
+  corpusFiles(corpus);
   const created = !Collection.exists(dir);
   if (!created && schema !== undefined && JSON.stringify(schema) !== JSON.stringify(Collection.open(dir).schema)) {
     throw new QuarryError('BAD_SCHEMA', 'differs from the schema of the existing collection', { file: schemaPath }, 'omit --schema to add to an existing collection');
@@ -188,9 +184,9 @@ const INDEX_SCOPES: readonly OptionScope[] = [
 export function registerIndex(program: Command): void {
   program
     .command('index')
-    .description('index a JSONL corpus into a collection (created if absent); all-or-nothing')
+    .description('index a corpus (JSONL or TREC files, or a folder of them) into a collection (created if absent); all-or-nothing')
     .argument('<dir>', 'collection folder')
-    .option('--corpus <file>', 'JSONL corpus, one document per line (BEIR corpus.jsonl: _id, title, text)')
+    .option('--corpus <path>', 'JSONL corpus, one document per line (BEIR corpus.jsonl: _id, title, text); or TREC documents (<DOC><DOCNO>...); or a folder of such files')
     .option('--vectors <file>', `dense vectors instead of a corpus, one document per row: ${VECTOR_FORMATS}`)
     .option('--format <kind>', 'vector file format when the extension does not tell: fvecs, ivecs, bvecs, npy, raw')
     .option('--dim <n>', 'row length of a raw float32 file', intOption(1))
@@ -208,6 +204,7 @@ export function registerIndex(program: Command): void {
 Example:
   $ quarry index ./scifact-idx --corpus scifact/corpus.jsonl
   $ quarry index ./my-idx --corpus docs.jsonl --schema schema.json
+  $ quarry index ./robust04-idx --corpus disk45/ --schema trec.json          # TREC <DOC> files (decompressed), DOCNO as _id
   $ quarry index ./glove-idx --vectors base.fvecs --family hnsw --metric cosine --params '{"M":32}'
   $ quarry index ./codes-idx --vectors base.fvecs --family binary --floats disk
   $ quarry index ./colbert-idx --vectors tokens.npy --offsets doclens.npy --ids ids.txt --field colbert --family columnar`)
