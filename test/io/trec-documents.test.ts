@@ -3,7 +3,8 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { readCorpusRecords } from '../../src/io/corpus-files.js';
+import { gzipSync } from 'node:zlib';
+import { readCorpusRecords, readCorpusRecordsAsync } from '../../src/io/corpus-files.js';
 import { QuarryError } from '../../src/io/quarry-error.js';
 import { readTrecDocuments } from '../../src/io/trec-documents.js';
 import { Collection } from '../../src/collection/index.js';
@@ -91,7 +92,31 @@ describe('TREC documents', () => {
       ['FR940104-0-00001', 'la/la010189', 30],
     ]);
     writeFile(corpus, 'fr940104.0z', 'compressed');
-    expect(failure(() => [...readCorpusRecords(corpus)]).message).toMatch(/fr940104\.0z: is compressed.*gunzip -r/);
+    expect(failure(() => [...readCorpusRecords(corpus)]).message).toMatch(/fr940104\.0z: is compressed.*\(decompress it first/);
+  });
+
+  it('reads gzip files asynchronously, naming the .gz file and the line of its text', async () => {
+    const corpus = join(dir, 'gz-corpus');
+    mkdirSync(corpus);
+    writeFile(corpus, 'a.jsonl.gz', gzipSync('{"_id": "j1", "text": "json"}\n{"_id": "j2", "text": "more"}\n'));
+    writeFile(corpus, 'b.trec.gz', gzipSync(TREC));
+    writeFile(corpus, 'c.jsonl', '{"_id": "plain", "text": "x"}\n');
+    const seen: [unknown, string, number][] = [];
+    const fractions: number[] = [];
+    for await (const r of readCorpusRecordsAsync(corpus, (bytes, total) => fractions.push(bytes / total))) seen.push([r.record._id, r.file.slice(corpus.length + 1), r.line]);
+    expect(seen).toEqual([
+      ['j1', 'a.jsonl.gz', 1],
+      ['j2', 'a.jsonl.gz', 2],
+      ['LA010189-0001', 'b.trec.gz', 1],
+      ['FT911-3', 'b.trec.gz', 23],
+      ['FR940104-0-00001', 'b.trec.gz', 30],
+      ['plain', 'c.jsonl', 1],
+    ]);
+    expect(fractions.at(-1)).toBeCloseTo(1, 9);
+    writeFile(corpus, 'd.gz', 'not gzip at all');
+    await expect((async () => {
+      for await (const r of readCorpusRecordsAsync(corpus)) void r;
+    })()).rejects.toThrow(/d\.gz: cannot decompress.*is it a gzip file/);
   });
 
   it('quarry index takes a folder, and a bad document names its file and line', () => {
@@ -103,6 +128,10 @@ describe('TREC documents', () => {
     expect(r.status, r.stderr).toBe(0);
     const hits = Collection.open(idx).reader().search('rivers dams', { k: 1 });
     expect(hits[0]!.id).toBe('LA010189-0001');
+    writeFile(corpus, 'more.jsonl.gz', gzipSync('{"_id": "g1", "title": "", "text": "gzipped glaciers"}\n'));
+    const withGz = quarry(['index', join(dir, 'idx-gz'), '--corpus', corpus, '--quiet', '--json']);
+    expect(withGz.status, withGz.stderr).toBe(0);
+    expect((JSON.parse(withGz.stdout) as { documents: number }).documents).toBe(4);
     writeFile(corpus, 'z-bad', '<DOC>\n<TEXT>no number</TEXT>\n</DOC>\n');
     const bad = quarry(['index', join(dir, 'idx2'), '--corpus', corpus, '--quiet']);
     expect(bad.status).not.toBe(0);

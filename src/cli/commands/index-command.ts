@@ -3,7 +3,7 @@ import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { BEIR_FLAT_SCHEMA, Collection, parseSchema, type CollectionSchema, type CollectionWriter } from '../../collection/index.js';
-import { corpusFiles, readCorpusRecords, type CorpusRecord } from '../../io/corpus-files.js';
+import { corpusFiles, corpusHasGzip, readCorpusRecords, readCorpusRecordsAsync, type CorpusRecord } from '../../io/corpus-files.js';
 import { QuarryError } from '../../io/quarry-error.js';
 import { createProgress, type Progress } from '../progress.js';
 import { checkOptionScopes, type OptionScope } from '../option-scope.js';
@@ -71,9 +71,21 @@ const ENCODE_BATCH = 256;
 export async function importCorpusAsync(dir: string, corpus: string, schemaPath: string | undefined, quiet: boolean): Promise<ImportSummary> {
   const job = openImport(dir, corpus, schemaPath);
   const { writer } = job;
-  if (!writer.needsAsyncAdd) {
+  if (!writer.needsAsyncAdd && !corpusHasGzip(corpus)) {
     const progress = createProgress('indexing', 1, 'docs', quiet);
     return job.run(() => addAll(writer, corpus, progress), progress);
+  }
+  if (!writer.needsAsyncAdd) {
+    // gzip files are decompressed on the way, which is asynchronous; adding stays one by one
+    const progress = createProgress('indexing', 1, 'docs', quiet);
+    return job.runAsync(async () => {
+      let added = 0;
+      for await (const r of readCorpusRecordsAsync(corpus, (bytes, total) => progress.update(bytes / total, added))) {
+        writer.add(r.record, { file: r.file, line: r.line });
+        added++;
+      }
+      return added;
+    }, progress);
   }
   const progress = createProgress('encoding', 1, 'docs', quiet);
   return job.runAsync(async () => {
@@ -88,7 +100,7 @@ export async function importCorpusAsync(dir: string, corpus: string, schemaPath:
       added += b.length;
       progress.update(fraction, added);
     };
-    for (const r of readCorpusRecords(corpus, (bytes, total) => (fraction = bytes / total))) {
+    for await (const r of readCorpusRecordsAsync(corpus, (bytes, total) => (fraction = bytes / total))) {
       batch.push(r);
       if (batch.length === ENCODE_BATCH) await flush();
     }
@@ -116,7 +128,7 @@ function openImport(dir: string, corpus: string, schemaPath: string | undefined)
     }
     schema = parseSchema(json, schemaPath);
   }
-  corpusFiles(corpus);
+  corpusFiles(corpus, true);
   const created = !Collection.exists(dir);
   if (!created && schema !== undefined && JSON.stringify(schema) !== JSON.stringify(Collection.open(dir).schema)) {
     throw new QuarryError('BAD_SCHEMA', 'differs from the schema of the existing collection', { file: schemaPath }, 'omit --schema to add to an existing collection');
@@ -186,7 +198,7 @@ export function registerIndex(program: Command): void {
     .command('index')
     .description('index a corpus (JSONL or TREC files, or a folder of them) into a collection (created if absent); all-or-nothing')
     .argument('<dir>', 'collection folder')
-    .option('--corpus <path>', 'JSONL corpus, one document per line (BEIR corpus.jsonl: _id, title, text); or TREC documents (<DOC><DOCNO>...); or a folder of such files')
+    .option('--corpus <path>', 'JSONL corpus, one document per line (BEIR corpus.jsonl: _id, title, text); or TREC documents (<DOC><DOCNO>...); or a folder of such files; gzipped (.gz) too')
     .option('--vectors <file>', `dense vectors instead of a corpus, one document per row: ${VECTOR_FORMATS}`)
     .option('--format <kind>', 'vector file format when the extension does not tell: fvecs, ivecs, bvecs, npy, raw')
     .option('--dim <n>', 'row length of a raw float32 file', intOption(1))
