@@ -3,7 +3,7 @@
  * `metadata`), `queries.jsonl` (`_id`, `text`) and TSV query files
  * (`qid<TAB>text`).
  */
-import { closeSync, openSync, readSync } from 'node:fs';
+import { fileHead } from './file-head.js';
 import { forEachJsonObject } from './jsonl.js';
 import { forEachLine } from './line-reader.js';
 import { QuarryError } from './quarry-error.js';
@@ -18,21 +18,6 @@ export interface BeirDocument {
   extra: Record<string, unknown>;
 }
 
-/** The first few kilobytes of a file as text, or "" when it cannot be read (the full read then says why). */
-function firstBytes(path: string): string {
-  try {
-    const fd = openSync(path, 'r');
-    try {
-      const buf = Buffer.alloc(4096);
-      return buf.toString('utf8', 0, readSync(fd, buf, 0, buf.length, 0));
-    } finally {
-      closeSync(fd);
-    }
-  } catch {
-    return '';
-  }
-}
-
 /** How to read a queries file. */
 export interface ReadQueriesOptions {
   /** For TREC topic files: the field(s) that make the query, e.g. "title" or "title+description" (see readTopicQueries). */
@@ -44,7 +29,7 @@ export interface ReadQueriesOptions {
  * `<topic>`, recognized by its first line), or a TSV file (`qid<TAB>text`).
  */
 export function readQueries(path: string, opts: ReadQueriesOptions = {}): Map<string, string> {
-  if (!path.endsWith('.jsonl') && !path.endsWith('.json') && topicFileKind(firstBytes(path)) !== null) return readTopicQueries(path, opts.topicField);
+  if (!path.endsWith('.jsonl') && !path.endsWith('.json') && topicFileKind(fileHead(path)) !== null) return readTopicQueries(path, opts.topicField);
   if (opts.topicField !== undefined) throw new QuarryError('BAD_ARGUMENT', 'a topic field applies to TREC topic files (<top> or <topic>), and this is not one', { file: path, field: '--topic-field' }, 'drop --topic-field for JSONL or TSV queries');
   const queries = new Map<string, string>();
   const add = (id: string, text: string, lineNo: number): void => {

@@ -4,11 +4,12 @@
  * first non-blank line); gzip-compressed files too when read asynchronously.
  * Records come with the file and line they were read from, so errors point at them.
  */
-import { closeSync, createReadStream, createWriteStream, mkdtempSync, openSync, readdirSync, readSync, rmSync, statSync } from 'node:fs';
+import { createReadStream, createWriteStream, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { createGunzip } from 'node:zlib';
+import { fileHead } from './file-head.js';
 import { readJsonObjects } from './jsonl.js';
 import type { ProgressHandler } from './line-reader.js';
 import { QuarryError } from './quarry-error.js';
@@ -55,17 +56,6 @@ export function corpusFiles(path: string, gzip = false): string[] {
   return files;
 }
 
-/** The first few kilobytes of a file, to tell its kind. */
-function head(path: string): string {
-  const fd = openSync(path, 'r');
-  try {
-    const buf = Buffer.alloc(4096);
-    return buf.toString('utf8', 0, readSync(fd, buf, 0, buf.length, 0));
-  } finally {
-    closeSync(fd);
-  }
-}
-
 /** Every record of the corpus at `path` (file or folder), read lazily; `onProgress` sees bytes over all files. */
 export function* readCorpusRecords(path: string, onProgress?: ProgressHandler): Generator<CorpusRecord> {
   const files = corpusFiles(path);
@@ -75,7 +65,7 @@ export function* readCorpusRecords(path: string, onProgress?: ProgressHandler): 
   for (let i = 0; i < files.length; i++) {
     const file = files[i]!;
     const progress: ProgressHandler | undefined = onProgress === undefined ? undefined : (bytes) => onProgress(done + bytes, total);
-    if (looksLikeTrecDocuments(head(file))) {
+    if (looksLikeTrecDocuments(fileHead(file))) {
       for (const d of readTrecDocuments(file, progress)) yield { record: d.record, file, line: d.line };
     } else {
       for (const r of readJsonObjects(file, progress)) yield { record: r.record, file, line: r.line };

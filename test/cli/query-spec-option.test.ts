@@ -4,17 +4,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readQuerySpecOption } from '../../src/cli/json-option.js';
-import { QuarryError } from '../../src/io/quarry-error.js';
+import { errorOf } from '../helpers/errors.js';
 
-function failure(value: string): QuarryError {
-  try {
-    readQuerySpecOption(value);
-  } catch (e) {
-    if (e instanceof QuarryError) return e;
-    throw e;
-  }
-  throw new Error(`${value} was accepted`);
-}
+/** The error --spec VALUE gets. */
+const failure = (value: string) => errorOf(() => readQuerySpecOption(value));
 
 describe('readQuerySpecOption', () => {
   const dir = mkdtempSync(join(tmpdir(), 'quarry-spec-'));

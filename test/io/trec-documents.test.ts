@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { gzipSync } from 'node:zlib';
 import { readCorpusRecords, readCorpusRecordsAsync } from '../../src/io/corpus-files.js';
-import { QuarryError } from '../../src/io/quarry-error.js';
+import { errorOf } from '../helpers/errors.js';
 import { readTrecDocuments } from '../../src/io/trec-documents.js';
 import { Collection } from '../../src/collection/index.js';
 import { quarry } from '../helpers/cli.js';
@@ -51,16 +51,6 @@ No content tag here: everything after the DOCNO.
 </DOC>
 `;
 
-function failure(f: () => unknown): QuarryError {
-  try {
-    f();
-  } catch (e) {
-    if (e instanceof QuarryError) return e;
-    throw e;
-  }
-  throw new Error('accepted');
-}
-
 describe('TREC documents', () => {
   it('reads DOCNO (also over lines) and the content tags, without markup, entities decoded', () => {
     const docs = [...readTrecDocuments(writeFile(dir, 'la.trec', TREC))];
@@ -73,10 +63,10 @@ describe('TREC documents', () => {
 
   it('names the file and line of malformed documents', () => {
     const read = (name: string, text: string) => () => [...readTrecDocuments(writeFile(dir, name, text))];
-    expect(failure(read('nodocno.trec', '<DOC>\n<TEXT>x</TEXT>\n</DOC>\n')).message).toMatch(/nodocno\.trec:1: document has no <DOCNO>/);
-    expect(failure(read('open.trec', '<DOC>\n<DOCNO>a</DOCNO>\n<DOC>\n')).message).toMatch(/open\.trec:3: the document opened at line 1 is not closed/);
-    expect(failure(read('tail.trec', '<DOC>\n<DOCNO>a</DOCNO>\n<TEXT>x\n')).message).toMatch(/tail\.trec:1: the last document is not closed/);
-    expect(failure(read('stray.trec', '<DOC>\n<DOCNO>a</DOCNO>\n</DOC>\nstray\n')).message).toMatch(/stray\.trec:4: expected <DOC>/);
+    expect(errorOf(read('nodocno.trec', '<DOC>\n<TEXT>x</TEXT>\n</DOC>\n')).message).toMatch(/nodocno\.trec:1: document has no <DOCNO>/);
+    expect(errorOf(read('open.trec', '<DOC>\n<DOCNO>a</DOCNO>\n<DOC>\n')).message).toMatch(/open\.trec:3: the document opened at line 1 is not closed/);
+    expect(errorOf(read('tail.trec', '<DOC>\n<DOCNO>a</DOCNO>\n<TEXT>x\n')).message).toMatch(/tail\.trec:1: the last document is not closed/);
+    expect(errorOf(read('stray.trec', '<DOC>\n<DOCNO>a</DOCNO>\n</DOC>\nstray\n')).message).toMatch(/stray\.trec:4: expected <DOC>/);
   });
 
   it('reads a folder of TREC and JSONL files in path order, and refuses compressed files', () => {
@@ -92,7 +82,7 @@ describe('TREC documents', () => {
       ['FR940104-0-00001', 'la/la010189', 30],
     ]);
     writeFile(corpus, 'fr940104.0z', 'compressed');
-    expect(failure(() => [...readCorpusRecords(corpus)]).message).toMatch(/fr940104\.0z: is compressed.*\(decompress it first/);
+    expect(errorOf(() => [...readCorpusRecords(corpus)]).message).toMatch(/fr940104\.0z: is compressed.*\(decompress it first/);
   });
 
   it('reads gzip files asynchronously, naming the .gz file and the line of its text', async () => {

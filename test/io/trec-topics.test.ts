@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { BEIR_FLAT_SCHEMA, Collection } from '../../src/collection/index.js';
 import { readQueries } from '../../src/io/beir.js';
-import { QuarryError } from '../../src/io/quarry-error.js';
+import { errorOf } from '../helpers/errors.js';
 import { parseClassicTopics, parseXmlTopics, topicFileKind } from '../../src/io/trec-topics.js';
 import { quarry } from '../helpers/cli.js';
 import { tempDir, writeFile } from '../helpers/temp-dir.js';
@@ -36,16 +36,6 @@ Any document reporting on studies is relevant.
 </top>
 `;
 
-function failure(f: () => unknown): QuarryError {
-  try {
-    f();
-  } catch (e) {
-    if (e instanceof QuarryError) return e;
-    throw e;
-  }
-  throw new Error('accepted');
-}
-
 describe('classic TREC topics', () => {
   it('reads number, title, description and narrative, dropping labels and joining wrapped lines', () => {
     const topics = parseClassicTopics(CLASSIC, 'topics.txt');
@@ -69,12 +59,12 @@ describe('classic TREC topics', () => {
     const file = writeFile(dir, 'topics.robust.txt', CLASSIC);
     expect(readQueries(file).get('401')).toBe('foreign minorities, Germany');
     expect(readQueries(file, { topicField: 'title+desc' }).get('402')).toBe('behavioral genetics What is happening in the field of behavioral genetics?');
-    expect(failure(() => readQueries(file, { topicField: 'summary' })).message).toMatch(/topics\.robust\.txt.*topic 401 has no field "summary"/);
-    expect(failure(() => readQueries(writeFile(dir, 'q.tsv', '1\tx\n'), { topicField: 'title' })).message).toContain('applies to TREC topic files');
-    expect(failure(() => readQueries(writeFile(dir, 'open.txt', '<top>\n<num> Number: 1\n<title> a\n'))).message).toMatch(/open\.txt:1.*not closed/);
-    expect(failure(() => readQueries(writeFile(dir, 'nonum.txt', '<top>\n<title> a\n</top>\n'))).message).toMatch(/nonum\.txt:1.*no <num>/);
-    expect(failure(() => readQueries(writeFile(dir, 'twice.txt', '<top>\n<num> 1\n<title> a\n</top>\n<top>\n<num> 1\n<title> b\n</top>\n'))).message).toMatch(/twice\.txt:8.*duplicate topic 1/);
-    expect(failure(() => readQueries(writeFile(dir, 'stray.txt', '<top>\n<num> 1\n<title> a\n</top>\nstray words\n'))).message).toMatch(/stray\.txt:5.*outside a topic/);
+    expect(errorOf(() => readQueries(file, { topicField: 'summary' })).message).toMatch(/topics\.robust\.txt.*topic 401 has no field "summary"/);
+    expect(errorOf(() => readQueries(writeFile(dir, 'q.tsv', '1\tx\n'), { topicField: 'title' })).message).toContain('applies to TREC topic files');
+    expect(errorOf(() => readQueries(writeFile(dir, 'open.txt', '<top>\n<num> Number: 1\n<title> a\n'))).message).toMatch(/open\.txt:1.*not closed/);
+    expect(errorOf(() => readQueries(writeFile(dir, 'nonum.txt', '<top>\n<title> a\n</top>\n'))).message).toMatch(/nonum\.txt:1.*no <num>/);
+    expect(errorOf(() => readQueries(writeFile(dir, 'twice.txt', '<top>\n<num> 1\n<title> a\n</top>\n<top>\n<num> 1\n<title> b\n</top>\n'))).message).toMatch(/twice\.txt:8.*duplicate topic 1/);
+    expect(errorOf(() => readQueries(writeFile(dir, 'stray.txt', '<top>\n<num> 1\n<title> a\n</top>\nstray words\n'))).message).toMatch(/stray\.txt:5.*outside a topic/);
   });
 });
 
@@ -99,7 +89,7 @@ describe('XML topics', () => {
     const file = writeFile(dir, 'topics.covid.xml', XML);
     expect([...readQueries(file)]).toEqual([['1', 'coronavirus origin'], ['2', 'coronavirus response to weather changes']]);
     expect(readQueries(file, { topicField: 'query+question' }).get('2')).toBe('coronavirus response to weather changes how does the coronavirus respond to changes in the weather');
-    expect(failure(() => parseXmlTopics('<topics>\n<topic>\n<query>x</query>\n</topic>\n</topics>', 'n.xml')).message).toMatch(/n\.xml:2.*no number/);
+    expect(errorOf(() => parseXmlTopics('<topics>\n<topic>\n<query>x</query>\n</topic>\n</topics>', 'n.xml')).message).toMatch(/n\.xml:2.*no number/);
   });
 });
 

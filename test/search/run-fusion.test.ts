@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { RunData } from '../../src/eval/index.js';
-import { QuarryError } from '../../src/io/quarry-error.js';
+import { errorOf } from '../helpers/errors.js';
 import { fuseRuns } from '../../src/search/run-fusion.js';
 import { tuneRunFusion } from '../../src/search/run-fusion-tuning.js';
 import { parseQrelsText } from '../../src/eval/index.js';
@@ -76,18 +76,10 @@ describe('fuseRuns', () => {
 
   it('names the run and query of a document retrieved twice, and rejects bad options', () => {
     const dup = run({ q7: [['d1', 2], ['d1', 1]] });
-    const failure = (f: () => unknown): QuarryError => {
-      try {
-        f();
-      } catch (e) {
-        if (e instanceof QuarryError) return e;
-      }
-      throw new Error('no QuarryError');
-    };
-    expect(failure(() => fuseRuns([{ name: 'a', run: a }, { name: 'dup.run', run: dup }])).message).toMatch(/dup\.run.*d1.*twice.*q7/);
-    expect(failure(() => fuseRuns([{ name: 'a', run: a }], { weights: [1, 2] })).message).toContain('2 weights for 1 runs');
-    expect(failure(() => fuseRuns([{ name: 'a', run: a }], { k: 0 })).message).toContain('k');
-    expect(failure(() => fuseRuns([])).message).toContain('no runs');
+    expect(errorOf(() => fuseRuns([{ name: 'a', run: a }, { name: 'dup.run', run: dup }])).message).toMatch(/dup\.run.*d1.*twice.*q7/);
+    expect(errorOf(() => fuseRuns([{ name: 'a', run: a }], { weights: [1, 2] })).message).toContain('2 weights for 1 runs');
+    expect(errorOf(() => fuseRuns([{ name: 'a', run: a }], { k: 0 })).message).toContain('k');
+    expect(errorOf(() => fuseRuns([])).message).toContain('no runs');
   });
 });
 
