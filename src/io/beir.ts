@@ -3,7 +3,7 @@
  * `metadata`), `queries.jsonl` (`_id`, `text`) and TSV query files
  * (`qid<TAB>text`).
  */
-import { fileHead } from './file-head.js';
+import { fileHead, plainName } from './text-file.js';
 import { forEachJsonObject } from './jsonl.js';
 import { forEachLine } from './line-reader.js';
 import { QuarryError } from './quarry-error.js';
@@ -29,14 +29,14 @@ export interface ReadQueriesOptions {
  * `<topic>`, recognized by its first line), or a TSV file (`qid<TAB>text`).
  */
 export function readQueries(path: string, opts: ReadQueriesOptions = {}): Map<string, string> {
-  if (!path.endsWith('.jsonl') && !path.endsWith('.json') && topicFileKind(fileHead(path)) !== null) return readTopicQueries(path, opts.topicField);
+  if (!plainName(path).endsWith('.jsonl') && !plainName(path).endsWith('.json') && topicFileKind(fileHead(path)) !== null) return readTopicQueries(path, opts.topicField);
   if (opts.topicField !== undefined) throw new QuarryError('BAD_ARGUMENT', 'a topic field applies to TREC topic files (<top> or <topic>), and this is not one', { file: path, field: '--topic-field' }, 'drop --topic-field for JSONL or TSV queries');
   const queries = new Map<string, string>();
   const add = (id: string, text: string, lineNo: number): void => {
     if (queries.has(id)) throw new QuarryError('BAD_INPUT', `duplicate query id "${id}"`, { file: path, line: lineNo });
     queries.set(id, text);
   };
-  if (path.endsWith('.jsonl') || path.endsWith('.json')) {
+  if (plainName(path).endsWith('.jsonl') || plainName(path).endsWith('.json')) {
     forEachJsonObject(path, (rec, lineNo) => {
       const id = idOf(rec, path, lineNo);
       const text = rec.text;

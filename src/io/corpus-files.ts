@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { createGunzip } from 'node:zlib';
-import { fileHead } from './file-head.js';
+import { fileHead } from './text-file.js';
 import { readJsonObjects } from './jsonl.js';
 import type { ProgressHandler } from './line-reader.js';
 import { QuarryError } from './quarry-error.js';

@@ -1,9 +1,12 @@
 /**
  * Streaming line iteration over files of any size. Reads fixed-size chunks
  * synchronously and hands each line to a callback, so a 10-million-line file
- * never exists in memory as one string or as an array of lines.
+ * never exists in memory as one string or as an array of lines. A gzip file
+ * (`.gz`) is decompressed into memory first (queries, qrels and runs are small
+ * next to memory; corpus folders take another path, see corpus-files.ts).
  */
-import { closeSync, fstatSync, openSync, readSync, statSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
+import { gunzipSync } from 'node:zlib';
 import { QuarryError } from './quarry-error.js';
 
 const CHUNK_BYTES = 1 << 20;
@@ -49,6 +52,10 @@ export function forEachLine(path: string, onLine: LineHandler, onProgress?: Prog
  * the file in memory. Stopping early closes the file.
  */
 export function* readLines(path: string, onProgress?: ProgressHandler): Generator<[string, number]> {
+  if (GZIP.test(path)) {
+    yield* bufferLines(gunzipFile(path), onProgress);
+    return;
+  }
   const stdin = path === STDIN_PATH;
   const fd = stdin ? 0 : openForReading(path);
   const total = onProgress && !stdin ? fstatSync(fd).size : 0;
@@ -87,6 +94,36 @@ export function* readLines(path: string, onProgress?: ProgressHandler): Generato
   } finally {
     if (!stdin) closeSync(fd);
   }
+}
+
+const GZIP = /\.gz$/i;
+
+/** The decompressed bytes of a gzip file; errors name it. */
+function gunzipFile(path: string): Buffer {
+  const fd = openForReading(path);
+  closeSync(fd);
+  try {
+    return gunzipSync(readFileSync(path));
+  } catch (e) {
+    throw new QuarryError('BAD_INPUT', `cannot decompress: ${(e as Error).message}`, { file: path }, 'is it a gzip file?');
+  }
+}
+
+/** The lines of a buffer in memory, as readLines gives a file's. */
+function* bufferLines(data: Buffer, onProgress?: ProgressHandler): Generator<[string, number]> {
+  let lineNo = 0;
+  let start = 0;
+  while (start < data.length) {
+    let nl = data.indexOf(10, start);
+    const last = nl < 0;
+    if (last) nl = data.length;
+    let end = nl;
+    if (end > start && data[end - 1] === 13) end--;
+    yield [data.toString('utf8', start, end), ++lineNo];
+    start = nl + 1;
+    if (lineNo % 65536 === 0) onProgress?.(start, data.length);
+  }
+  onProgress?.(data.length, data.length);
 }
 
 /** The path that means standard input. */

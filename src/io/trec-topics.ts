@@ -5,8 +5,8 @@
  * topics (`<topic number="1"><query>…</query><question>…</question></topic>`, as
  * TREC-COVID and the Web tracks). Each topic becomes a map of field name to text.
  */
-import { readFileSync } from 'node:fs';
 import { QuarryError } from './quarry-error.js';
+import { readTextFile } from './text-file.js';
 
 /** The two layouts of topic files. */
 export type TopicFileKind = 'trec' | 'xml';
@@ -124,7 +124,7 @@ export function parseXmlTopics(text: string, file: string): Map<string, Record<s
  * is an error naming it.
  */
 export function readTopicQueries(path: string, fieldSpec?: string): Map<string, string> {
-  const text = readFileSync(path, 'utf8');
+  const text = readTextFile(path);
   const kind = topicFileKind(text);
   if (kind === null) throw new QuarryError('BAD_INPUT', 'not a TREC topic file (expected <top> or <topic> first)', { file: path, line: 1 });
   const topics = kind === 'trec' ? parseClassicTopics(text, path) : parseXmlTopics(text, path);
