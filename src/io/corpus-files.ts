@@ -22,16 +22,15 @@ export interface CorpusRecord {
   line: number;
 }
 
-/** Compressed files: gzip is decompressed by the asynchronous reader; the others are refused with a hint. */
+/** Compressed files: gzip is read (in memory, or streamed to a temporary file by the asynchronous reader); the others are refused with a hint. */
 const COMPRESSED = /\.(gz|bz2|xz|zst|z|\d*z)$/i;
 const GZIP = /\.gz$/i;
 
 /**
  * The files of a corpus path: the file itself, or every file below a folder in path
- * order (hidden files and READMEs left out). Compressed files are refused, except
- * gzip when `gzip` is set.
+ * order (hidden files and READMEs left out). Compressed files other than gzip are refused.
  */
-export function corpusFiles(path: string, gzip = false): string[] {
+export function corpusFiles(path: string): string[] {
   let stat;
   try {
     stat = statSync(path);
@@ -50,13 +49,17 @@ export function corpusFiles(path: string, gzip = false): string[] {
   if (stat.isDirectory()) walk(path);
   else files.push(path);
   for (const f of files) {
-    if (COMPRESSED.test(basename(f)) && !(gzip && GZIP.test(f))) throw new QuarryError('BAD_INPUT', `is compressed in a format read here only after decompressing (gzip is read as it is)`, { file: f }, 'decompress it first (e.g. uncompress, bunzip2, unxz, zstd -d)');
+    if (COMPRESSED.test(basename(f)) && !GZIP.test(f)) throw new QuarryError('BAD_INPUT', `is compressed in a format read here only after decompressing (gzip is read as it is)`, { file: f }, 'decompress it first (e.g. uncompress, bunzip2, unxz, zstd -d)');
   }
   if (files.length === 0) throw new QuarryError('EMPTY', 'the folder has no files', { file: path });
   return files;
 }
 
-/** Every record of the corpus at `path` (file or folder), read lazily; `onProgress` sees bytes over all files. */
+/**
+ * Every record of the corpus at `path` (file or folder), read lazily; `onProgress` sees
+ * bytes over all files. A gzip file is decompressed in memory; for corpora too large for
+ * that, readCorpusRecordsAsync streams them.
+ */
 export function* readCorpusRecords(path: string, onProgress?: ProgressHandler): Generator<CorpusRecord> {
   const files = corpusFiles(path);
   const sizes = files.map((f) => statSync(f).size);
@@ -94,7 +97,7 @@ async function gunzipToTemp(file: string): Promise<{ path: string; remove: () =>
  * their lines are lines of its decompressed text.
  */
 export async function* readCorpusRecordsAsync(path: string, onProgress?: ProgressHandler): AsyncGenerator<CorpusRecord> {
-  const files = corpusFiles(path, true);
+  const files = corpusFiles(path);
   const sizes = files.map((f) => statSync(f).size);
   const total = sizes.reduce((a, b) => a + b, 0);
   let done = 0;
@@ -119,5 +122,5 @@ export async function* readCorpusRecordsAsync(path: string, onProgress?: Progres
 
 /** True when the corpus at `path` has gzip files, which only readCorpusRecordsAsync reads. */
 export function corpusHasGzip(path: string): boolean {
-  return corpusFiles(path, true).some((f) => GZIP.test(f));
+  return corpusFiles(path).some((f) => GZIP.test(f));
 }

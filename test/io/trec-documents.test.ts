@@ -103,6 +103,8 @@ describe('TREC documents', () => {
       ['plain', 'c.jsonl', 1],
     ]);
     expect(fractions.at(-1)).toBeCloseTo(1, 9);
+    // the synchronous reader decompresses in memory and reads the same records
+    expect([...readCorpusRecords(corpus)].map((r) => [r.record._id, r.file.slice(corpus.length + 1), r.line])).toEqual(seen);
     writeFile(corpus, 'd.gz', 'not gzip at all');
     await expect((async () => {
       for await (const r of readCorpusRecordsAsync(corpus)) void r;
@@ -122,6 +124,9 @@ describe('TREC documents', () => {
     const withGz = quarry(['index', join(dir, 'idx-gz'), '--corpus', corpus, '--quiet', '--json']);
     expect(withGz.status, withGz.stderr).toBe(0);
     expect((JSON.parse(withGz.stdout) as { documents: number }).documents).toBe(4);
+    const added = quarry(['add', idx, writeFile(dir, 'more.trec', '<DOC>\n<DOCNO>X-1</DOCNO>\n<TEXT>added later</TEXT>\n</DOC>\n'), '--json']);
+    expect(added.status, added.stderr).toBe(0);
+    expect(Collection.open(idx).reader().search('added later', { k: 1 })[0]!.id).toBe('X-1');
     writeFile(corpus, 'z-bad', '<DOC>\n<TEXT>no number</TEXT>\n</DOC>\n');
     const bad = quarry(['index', join(dir, 'idx2'), '--corpus', corpus, '--quiet']);
     expect(bad.status).not.toBe(0);

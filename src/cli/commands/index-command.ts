@@ -128,7 +128,7 @@ function openImport(dir: string, corpus: string, schemaPath: string | undefined)
     }
     schema = parseSchema(json, schemaPath);
   }
-  corpusFiles(corpus, true);
+  corpusFiles(corpus);
   const created = !Collection.exists(dir);
   if (!created && schema !== undefined && JSON.stringify(schema) !== JSON.stringify(Collection.open(dir).schema)) {
     throw new QuarryError('BAD_SCHEMA', 'differs from the schema of the existing collection', { file: schemaPath }, 'omit --schema to add to an existing collection');

@@ -1,7 +1,8 @@
 /** `quarry add`, `quarry delete`, `quarry check`, `quarry snapshot`: changing and looking after a collection. */
 import type { Command } from 'commander';
 import { checkCollection, Collection, snapshotCollection } from '../../collection/index.js';
-import { forEachJsonObject } from '../../io/jsonl.js';
+import { readCorpusRecords, type CorpusRecord } from '../../io/corpus-files.js';
+import { readJsonObjects } from '../../io/jsonl.js';
 import { forEachLine, STDIN_PATH } from '../../io/line-reader.js';
 import { collect, guarded } from '../run-command.js';
 import { countedNoun } from '../counted-noun.js';
@@ -9,12 +10,18 @@ import { countedNoun } from '../counted-noun.js';
 const STDIN = STDIN_PATH;
 
 /** Registers the maintenance commands. */
+/** NDJSON records from standard input, named "stdin" in errors. */
+function* readStdinRecords(path: string): Generator<CorpusRecord> {
+  for (const { record, line } of readJsonObjects(path)) yield { record, file: 'stdin', line };
+}
+
+/** Registers `quarry add`, `quarry delete`, `quarry check` and `quarry snapshot`. */
 export function registerMaintenance(program: Command): void {
   program
     .command('add')
-    .description('add (or with --update replace) documents from NDJSON; one commit, all-or-nothing')
+    .description('add (or with --update replace) documents from NDJSON, TREC files or a folder of them; one commit, all-or-nothing')
     .argument('<dir>', 'collection folder')
-    .argument('[file]', 'NDJSON documents (default: standard input)')
+    .argument('[file]', 'documents: NDJSON, TREC <DOC> files, gzipped or not, or a folder of them (default: NDJSON on standard input)')
     .option('--update', 'replace documents whose id exists instead of failing')
     .option('--json', 'print the summary as JSON')
     .addHelpText('after', `
@@ -26,11 +33,13 @@ Examples:
       const path = file ?? STDIN;
       let n = 0;
       try {
-        forEachJsonObject(path, (rec, line) => {
-          if (flags.update) w.update(rec, { file: file ?? 'stdin', line });
-          else w.add(rec, { file: file ?? 'stdin', line });
+        // a file or folder is read as quarry index reads a corpus; standard input is NDJSON
+        const records = file === undefined ? readStdinRecords(path) : readCorpusRecords(file);
+        for (const { record, file: source, line } of records) {
+          if (flags.update) w.update(record, { file: source, line });
+          else w.add(record, { file: source, line });
           n++;
-        });
+        }
         const generation = w.commit();
         w.close();
         process.stdout.write(flags.json ? JSON.stringify({ added: n, generation }) + '\n' : `${flags.update ? 'added or replaced' : 'added'} ${n} documents; generation ${generation}\n`);
