@@ -132,6 +132,15 @@ describe('quarry fuse', () => {
     const tuned = quarry(['fuse', r1, r2, '--method', 'weighted', '--tune', 'P.1', '--tune-step', '0.5', '--qrels', qrels, '--json']);
     expect(tuned.status, tuned.stderr).toBe(0);
     expect((JSON.parse(tuned.stdout) as { tuning: { best: { weights: number[] }; trials: unknown[] } }).tuning.trials.length).toBe(3);
+    for (const [args, message] of [
+      [['--normalize', 'zscore'], '--normalize: applies to --method weighted and mnz, not rrf'],
+      [['-m', 'map'], '--measure: applies only with --qrels'],
+      [['--method', 'weighted', '--tune', 'map', '--qrels', qrels, '--weights', '1,1'], '--tune: cannot be combined with --weights'],
+    ] as [string[], string][]) {
+      const r = quarry(['fuse', r1, r2, ...args]);
+      expect(r.status).toBe(64);
+      expect(r.stderr).toContain(message);
+    }
     const weights = quarry(['fuse', r1, r2, '--weights', '1,x', '--output', out]);
     expect(weights.stderr).toContain('--weights: weight 2 ("x") is not a number');
     // nothing was written over the earlier result

@@ -5,6 +5,7 @@ import { writeFileAtomic } from '../../io/atomic-file.js';
 import { QuarryError } from '../../io/quarry-error.js';
 import { fuseRuns } from '../../search/run-fusion.js';
 import { tuneRunFusion, type FusionTuning } from '../../search/run-fusion-tuning.js';
+import { checkOptionScopes, givenOnCommandLine, type OptionScope } from '../option-scope.js';
 import { collect, guarded, intOption, numberOption } from '../run-command.js';
 import { sortQids } from './qid-order.js';
 
@@ -28,6 +29,13 @@ interface FuseFlags {
 
 const METHODS = ['rrf', 'weighted', 'mnz'] as const;
 const NORMALIZATIONS = ['minmax', 'zscore', 'none'] as const;
+
+/** Which fuse options go together. */
+const FUSE_SCOPES: readonly OptionScope[] = [
+  { option: 'measure', with: ['qrels'] },
+  { option: 'tune', with: ['qrels'], without: ['weights'], hint: '--tune chooses the weights against --qrels' },
+  { option: 'tuneStep', with: ['tune'] },
+];
 
 /** The --weights list: one finite number per run. */
 function parseWeights(text: string, runs: number): number[] {
@@ -79,10 +87,11 @@ Example:
   $ quarry fuse bm25.run splade.run dense.run --method mnz --normalize zscore > fused.run
   $ quarry fuse bm25.run dense.run --method weighted --normalize none --weights 0.3,0.7 --output interp.run
   $ quarry fuse train-bm25.run train-dense.run --method weighted --tune ndcg_cut.10 --qrels train-qrels.tsv   # then --weights on test runs`)
-    .action(guarded((paths: string[], flags: FuseFlags) => {
+    .action(guarded((paths: string[], flags: FuseFlags, cmd: Command) => {
+      checkOptionScopes(cmd, FUSE_SCOPES);
+      if (flags.method === 'rrf' && givenOnCommandLine(cmd, 'normalize')) throw new QuarryError('BAD_ARGUMENT', 'applies to --method weighted and mnz, not rrf', { field: '--normalize' }, 'rrf fuses ranks, not scores');
+      if (flags.method !== 'rrf' && givenOnCommandLine(cmd, 'rrfK')) throw new QuarryError('BAD_ARGUMENT', 'applies to --method rrf', { field: '--rrf-k' });
       if (paths.length < 2) throw new QuarryError('BAD_ARGUMENT', `fusing needs two or more runs, got ${paths.length}`, { field: 'runs' }, 'name every run file to fuse');
-      if (flags.tune !== undefined && flags.qrels === undefined) throw new QuarryError('BAD_ARGUMENT', '--tune scores weights against judgments', { field: '--tune' }, 'add --qrels with the training queries\' judgments');
-      if (flags.tune !== undefined && flags.weights !== undefined) throw new QuarryError('BAD_ARGUMENT', 'cannot be combined with --weights: --tune chooses them', { field: '--tune' });
       if (flags.qrels !== undefined && flags.output === undefined && flags.tune === undefined) throw new QuarryError('BAD_ARGUMENT', '--qrels evaluates the fused run file, so it needs --output', { field: '--qrels' }, 'add --output fused.run');
       const qrels = flags.qrels === undefined ? undefined : readQrels(flags.qrels);
       const runs = paths.map((name) => ({ name, run: readRun(name).run }));
