@@ -55,24 +55,34 @@ export function corpusFiles(path: string): string[] {
   return files;
 }
 
+/** The records of one plain file (TREC or JSON Lines, told by its first line), reported as read from `name`. */
+function* fileRecords(file: string, name: string, progress?: ProgressHandler): Generator<CorpusRecord> {
+  if (looksLikeTrecDocuments(fileHead(file))) {
+    for (const d of readTrecDocuments(file, progress)) yield { record: d.record, file: name, line: d.line };
+  } else {
+    for (const r of readJsonObjects(file, progress)) yield { record: r.record, file: name, line: r.line };
+  }
+}
+
+/** The corpus files with their sizes, and a progress handler for one file given the bytes of those before it. */
+function sizedFiles(path: string, onProgress?: ProgressHandler) {
+  const files = corpusFiles(path);
+  const sizes = files.map((f) => statSync(f).size);
+  const total = sizes.reduce((a, b) => a + b, 0);
+  const progressAfter = (done: number, scale = 1): ProgressHandler | undefined => (onProgress === undefined ? undefined : (bytes) => onProgress(done + bytes * scale, total));
+  return { files, sizes, progressAfter };
+}
+
 /**
  * Every record of the corpus at `path` (file or folder), read lazily; `onProgress` sees
  * bytes over all files. A gzip file is decompressed in memory; for corpora too large for
  * that, readCorpusRecordsAsync streams them.
  */
 export function* readCorpusRecords(path: string, onProgress?: ProgressHandler): Generator<CorpusRecord> {
-  const files = corpusFiles(path);
-  const sizes = files.map((f) => statSync(f).size);
-  const total = sizes.reduce((a, b) => a + b, 0);
+  const { files, sizes, progressAfter } = sizedFiles(path, onProgress);
   let done = 0;
   for (let i = 0; i < files.length; i++) {
-    const file = files[i]!;
-    const progress: ProgressHandler | undefined = onProgress === undefined ? undefined : (bytes) => onProgress(done + bytes, total);
-    if (looksLikeTrecDocuments(fileHead(file))) {
-      for (const d of readTrecDocuments(file, progress)) yield { record: d.record, file, line: d.line };
-    } else {
-      for (const r of readJsonObjects(file, progress)) yield { record: r.record, file, line: r.line };
-    }
+    yield* fileRecords(files[i]!, files[i]!, progressAfter(done));
     done += sizes[i]!;
   }
 }
@@ -92,26 +102,22 @@ async function gunzipToTemp(file: string): Promise<{ path: string; remove: () =>
 }
 
 /**
- * readCorpusRecords that also reads gzip files (`.gz`): each is decompressed into a
+ * readCorpusRecords that streams gzip files (`.gz`) instead: each is decompressed into a
  * temporary file just before it is read and deleted after. Records name the `.gz` file;
  * their lines are lines of its decompressed text.
  */
 export async function* readCorpusRecordsAsync(path: string, onProgress?: ProgressHandler): AsyncGenerator<CorpusRecord> {
-  const files = corpusFiles(path);
-  const sizes = files.map((f) => statSync(f).size);
-  const total = sizes.reduce((a, b) => a + b, 0);
+  const { files, sizes, progressAfter } = sizedFiles(path, onProgress);
   let done = 0;
   for (let i = 0; i < files.length; i++) {
     const file = files[i]!;
     if (!GZIP.test(file)) {
-      for (const r of readCorpusRecords(file, onProgress === undefined ? undefined : (bytes) => onProgress(done + bytes, total))) yield r;
+      yield* fileRecords(file, file, progressAfter(done));
     } else {
       const plain = await gunzipToTemp(file);
       try {
-        const plainSize = statSync(plain.path).size || 1;
         // progress in compressed bytes: the share of the decompressed file read so far
-        const progress: ProgressHandler | undefined = onProgress === undefined ? undefined : (bytes) => onProgress(done + (bytes / plainSize) * sizes[i]!, total);
-        for (const r of readCorpusRecords(plain.path, progress)) yield { ...r, file };
+        yield* fileRecords(plain.path, file, progressAfter(done, sizes[i]! / (statSync(plain.path).size || 1)));
       } finally {
         plain.remove();
       }
