@@ -109,13 +109,17 @@ Example:
       const fused = fuseRuns(runs, { method: flags.method, rrfK: flags.rrfK, weights, normalize: flags.normalize, depth: flags.depth, k: flags.k });
       const qids = flags.sortQids ? sortQids([...fused.keys()], (q) => q) : [...fused.keys()];
       const digits = flags.precision;
-      let text = '';
+      // one string per query, joined once: a deep run has millions of lines
+      const blocks: string[] = [];
       let lines = 0;
       for (const qid of qids) {
         const q = fused.get(qid)!;
-        for (let i = 0; i < q.docnos.length; i++) text += `${qid} Q0 ${q.docnos[i]} ${i + 1} ${digits === undefined ? String(q.scores[i]) : q.scores[i]!.toFixed(digits)} ${flags.tag}\n`;
+        let block = '';
+        for (let i = 0; i < q.docnos.length; i++) block += `${qid} Q0 ${q.docnos[i]} ${i + 1} ${digits === undefined ? String(q.scores[i]) : q.scores[i]!.toFixed(digits)} ${flags.tag}\n`;
+        blocks.push(block);
         lines += q.docnos.length;
       }
+      const text = blocks.join('');
       if (flags.output === undefined) {
         process.stdout.write(text);
         return;
