@@ -4,7 +4,7 @@
  * trec_eval. A file whose queries are contiguous (the normal case) is scored
  * one query at a time, so only one query's documents are alive at once.
  */
-import { forEachLine, splitWhitespace } from '../io/line-reader.js';
+import { forEachLine, isBlank } from '../io/line-reader.js';
 import { QuarryError } from '../io/quarry-error.js';
 
 /** The retrieved documents of one query, in file order. */
@@ -100,21 +100,43 @@ interface RunLine {
   tag: string;
 }
 
+/** Start and end of the columns of the line being parsed (reused: a run has millions of lines). */
+const columnStart = new Int32Array(6);
+const columnEnd = new Int32Array(6);
+/** The qid of the previous line: runs repeat one qid for a thousand lines, so its string is reused. */
+let lastQid = '';
+
 /** Parses one run line; blank lines give null. Errors name `file:line`. */
 export function parseRunLine(line: string, file: string, lineNo: number): RunLine | null {
-  const f = splitWhitespace(line);
-  if (f.length === 0) return null;
-  if (f.length < 6) {
-    throw new QuarryError('BAD_INPUT', `expected 6 columns (qid Q0 docno rank score tag), found ${f.length}`, { file, line: lineNo });
+  // the columns are found in place: only qid (when new), docno, score and tag become strings
+  const n = line.length;
+  let columns = 0;
+  let i = 0;
+  while (i < n) {
+    while (i < n && isBlank(line.charCodeAt(i))) i++;
+    if (i >= n) break;
+    const s = i;
+    while (i < n && !isBlank(line.charCodeAt(i))) i++;
+    if (columns < 6) {
+      columnStart[columns] = s;
+      columnEnd[columns] = i;
+    }
+    columns++;
   }
-  const docno = f[2]!;
-  const scoreText = f[4]!;
+  if (columns === 0) return null;
+  if (columns < 6) {
+    throw new QuarryError('BAD_INPUT', `expected 6 columns (qid Q0 docno rank score tag), found ${columns}`, { file, line: lineNo });
+  }
+  const qidLength = columnEnd[0]! - columnStart[0]!;
+  const qid = qidLength === lastQid.length && line.startsWith(lastQid, columnStart[0]) ? lastQid : (lastQid = line.slice(columnStart[0], columnEnd[0]));
+  const scoreText = line.slice(columnStart[4], columnEnd[4]);
   const score = Number(scoreText);
   if (!Number.isFinite(score)) {
     throw new QuarryError('BAD_INPUT', `score "${scoreText}" is not a finite number`, { file, line: lineNo });
   }
-  return { qid: f[0]!, docno, score, tag: f[5]! };
+  return { qid, docno: line.slice(columnStart[2], columnEnd[2]), score, tag: line.slice(columnStart[5], columnEnd[5]) };
 }
+
 
 /** Formats a ranked list as TREC run lines (rank from 1). */
 export function formatRunLines(qid: string, docnos: readonly string[], scores: ArrayLike<number>, tag: string): string {

@@ -163,6 +163,7 @@ export function splitWhitespace(line: string): string[] {
   return out;
 }
 
-function isBlank(c: number): boolean {
+/** Space, tab and the other blanks trec_eval splits columns on. */
+export function isBlank(c: number): boolean {
   return c === 32 || c === 9 || c === 13 || c === 11 || c === 12;
 }
