@@ -4,7 +4,7 @@
  * trec_eval. A file whose queries are contiguous (the normal case) is scored
  * one query at a time, so only one query's documents are alive at once.
  */
-import { forEachLine, isBlank } from '../io/line-reader.js';
+import { forEachLine, scanColumns } from '../io/line-reader.js';
 import { QuarryError } from '../io/quarry-error.js';
 
 /** The retrieved documents of one query, in file order. */
@@ -109,20 +109,7 @@ let lastQid = '';
 /** Parses one run line; blank lines give null. Errors name `file:line`. */
 export function parseRunLine(line: string, file: string, lineNo: number): RunLine | null {
   // the columns are found in place: only qid (when new), docno, score and tag become strings
-  const n = line.length;
-  let columns = 0;
-  let i = 0;
-  while (i < n) {
-    while (i < n && isBlank(line.charCodeAt(i))) i++;
-    if (i >= n) break;
-    const s = i;
-    while (i < n && !isBlank(line.charCodeAt(i))) i++;
-    if (columns < 6) {
-      columnStart[columns] = s;
-      columnEnd[columns] = i;
-    }
-    columns++;
-  }
+  const columns = scanColumns(line, columnStart, columnEnd);
   if (columns === 0) return null;
   if (columns < 6) {
     throw new QuarryError('BAD_INPUT', `expected 6 columns (qid Q0 docno rank score tag), found ${columns}`, { file, line: lineNo });

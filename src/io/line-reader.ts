@@ -148,22 +148,46 @@ function readChunk(fd: number, buf: Buffer): number {
   }
 }
 
-/** Splits a line on runs of spaces and tabs, as trec_eval's parsers do. */
-export function splitWhitespace(line: string): string[] {
-  const out: string[] = [];
+/**
+ * Finds the columns of a line (runs of non-blank characters, as trec_eval's parsers split
+ * them) without making strings: the first `starts.length` columns' bounds go into `starts`
+ * and `ends`; returns how many columns the line has.
+ */
+export function scanColumns(line: string, starts: Int32Array, ends: Int32Array): number {
   const n = line.length;
+  let columns = 0;
   let i = 0;
   while (i < n) {
     while (i < n && isBlank(line.charCodeAt(i))) i++;
     if (i >= n) break;
     const s = i;
     while (i < n && !isBlank(line.charCodeAt(i))) i++;
-    out.push(line.slice(s, i));
+    if (columns < starts.length) {
+      starts[columns] = s;
+      ends[columns] = i;
+    }
+    columns++;
   }
+  return columns;
+}
+
+let splitStarts = new Int32Array(16);
+let splitEnds = new Int32Array(16);
+
+/** Splits a line on runs of spaces and tabs, as trec_eval's parsers do. */
+export function splitWhitespace(line: string): string[] {
+  let columns = scanColumns(line, splitStarts, splitEnds);
+  if (columns > splitStarts.length) {
+    splitStarts = new Int32Array(columns);
+    splitEnds = new Int32Array(columns);
+    columns = scanColumns(line, splitStarts, splitEnds);
+  }
+  const out = new Array<string>(columns);
+  for (let c = 0; c < columns; c++) out[c] = line.slice(splitStarts[c], splitEnds[c]);
   return out;
 }
 
 /** Space, tab and the other blanks trec_eval splits columns on. */
-export function isBlank(c: number): boolean {
+function isBlank(c: number): boolean {
   return c === 32 || c === 9 || c === 13 || c === 11 || c === 12;
 }
