@@ -100,6 +100,12 @@ describe('facets and fields', () => {
     expect(await page.$$eval('#results .hit', (els) => els.map((e) => (e as HTMLElement).dataset.id).sort())).toEqual(['p1', 'p2', 'p3']);
     expect(await page.isVisible('#fusion-row')).toBe(true);
     expect(await page.textContent('#results .hit:first-child .legs')).toMatch(/title: .*body: /s);
+    // choosing CombMNZ searches again with that fusion, and the page still shows hits
+    const [request] = await Promise.all([page.waitForRequest((r) => new URL(r.url()).pathname.endsWith('/search') && (r.postData() ?? '').includes('"mnz"')), page.selectOption('#fusion', 'mnz')]);
+    expect(JSON.parse(request.postData()!).fuse).toEqual({ method: 'mnz', normalize: 'minmax' });
+    await page.waitForSelector('#results .hit');
+    expect(await page.getAttribute('#status', 'class')).not.toContain('error');
+    await page.selectOption('#fusion', 'rrf');
     const facetLabels = await page.$$eval('#facets label', (els) => els.map((e) => e.textContent?.trim()));
     expect(facetLabels).toEqual(['en (2)', 'fr (1)']);
     await page.click('#facets label:has-text("fr") input');
