@@ -31,14 +31,19 @@ export function fileHead(path: string, bytes = 4096): string {
   }
 }
 
-/** The whole text of a file, decompressed for `.gz`; errors name the file. */
-export function readTextFile(path: string): string {
+/**
+ * The whole text of a file, decompressed for `.gz`. Errors name the file, and `what` it
+ * holds when given ("cannot read tokenizer: no such file"); `hint` goes with a file that
+ * cannot be read.
+ */
+export function readTextFile(path: string, what?: string, hint = 'check the path'): string {
   let data: Buffer;
   try {
     data = readFileSync(path);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    throw new QuarryError('NOT_FOUND', code === 'ENOENT' ? 'no such file' : `cannot read: ${(e as Error).message}`, { file: path }, 'check the path');
+    const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a folder' : (e as Error).message;
+    throw new QuarryError('NOT_FOUND', what === undefined ? why : `cannot read ${what}: ${why}`, { file: path }, hint);
   }
   if (!GZIP.test(path)) return data.toString('utf8');
   try {
