@@ -13,7 +13,7 @@ import { QuarryError } from '../io/quarry-error.js';
 import type { WrittenFile } from '../io/section-file.js';
 import { GrowableU32 } from '../kernels/growable-arrays.js';
 import { buildDense, denseRows, writeDense } from '../index/dense-families.js';
-import { encodeInvertedField, NO_MORE_DOCS, PostingsCursor, writeInvertedField } from '../index/inverted/index.js';
+import { encodeInvertedField, NO_MORE_DOCS, PositionsReader, PostingsCursor, writeInvertedField } from '../index/inverted/index.js';
 import type { MetadataValue } from './document.js';
 import type { SegmentInfo } from './manifest.js';
 import { MetadataColumnsBuilder } from './metadata-columns.js';
@@ -65,13 +65,19 @@ export function mergeSegments(dir: string, name: string, segments: readonly Segm
         if (norms[nd] !== 0) docCount++;
       }
     });
+    // Positions survive a merge when every input that has the field kept them.
+    const present = segments.map((s) => s.fields.get(field)).filter((f) => f !== undefined);
+    const positions = present.length > 0 && present.every((f) => f.data.positions !== undefined) ? new GrowableU32() : null;
     const cursor = new PostingsCursor();
+    const reader = new PositionsReader(cursor);
+    let scratch = new Uint32Array(64);
     sorted.forEach((term, t) => {
       segments.forEach((s, i) => {
         const f = s.fields.get(field);
         const id = f === undefined ? -1 : f.termId(term);
         if (id < 0) return;
         cursor.reset(f!.data, id);
+        if (positions !== null) reader.reset(f!.data);
         for (; cursor.doc !== NO_MORE_DOCS; cursor.next()) {
           const nd = remap[i]![cursor.doc]!;
           if (nd < 0) continue;
@@ -79,6 +85,11 @@ export function mergeSegments(dir: string, name: string, segments: readonly Segm
           docs.push(nd);
           freqs.push(fr);
           sumTotalTermFreq += fr;
+          if (positions !== null) {
+            const r = reader.read(scratch);
+            scratch = r.positions;
+            for (let j = 0; j < r.count; j++) positions.push(scratch[j]!);
+          }
         }
       });
       postingsStart[t + 1] = docs.length;
@@ -91,7 +102,7 @@ export function mergeSegments(dir: string, name: string, segments: readonly Segm
     sorted.forEach((_, t) => {
       if (keep[t]) liveStart[++j] = postingsStart[t + 1]!;
     });
-    const data = encodeInvertedField(liveTerms, liveStart, docs.view().slice(), freqs.view().slice(), norms, docCount, sumTotalTermFreq);
+    const data = encodeInvertedField(liveTerms, liveStart, docs.view().slice(), freqs.view().slice(), norms, docCount, sumTotalTermFreq, positions?.view().slice());
     files[`${field}.inv`] = writeInvertedField(join(folder, `${field}.inv`), data);
   }
 

@@ -5,7 +5,9 @@
  */
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
-import { Bm25Searcher, type QueryTerm, type SearchMode, type TopDocs } from '../index/inverted/index.js';
+import { Bm25Searcher, textQueryTerms, type QueryTerm, type SearchMode, type TextQuery, type TopDocs } from '../index/inverted/index.js';
+import { parseQuerySyntax } from '../search/query-syntax.js';
+import { compileTextQuery, describeTextQuery } from '../search/text-query-compiler.js';
 import { QuarryError } from '../io/quarry-error.js';
 import type { Analyzer } from '../text/analyzer.js';
 import type { Manifest } from './manifest.js';
@@ -38,7 +40,16 @@ export interface TextSearchOptions {
   mode?: SearchMode;
   /** Include stored properties in each hit (default true). */
   includeStored?: boolean;
+  /**
+   * `terms` (default): the text is a bag of words, as Anserini searches.
+   * `lucene`: Lucene's classic query syntax: "phrases", +required, -excluded,
+   * AND/OR/NOT, (groups), field:word, prefix*, ^boosts (see search/query-syntax.ts).
+   */
+  syntax?: TextSyntax;
 }
+
+/** How query text is read: a bag of words, or Lucene's classic query syntax. */
+export type TextSyntax = 'terms' | 'lucene';
 
 /** Options of a dense vector search. */
 export interface VectorSearchOptions {
@@ -172,7 +183,23 @@ export class Snapshot {
     if (typeof text !== 'string') throw new QuarryError('BAD_ARGUMENT', `query text must be a string, got ${typeof text}`, { field: 'text' });
     const k = opts.k ?? 10;
     if (!Number.isInteger(k) || k < 1) throw new QuarryError('BAD_ARGUMENT', `k must be a positive integer, got ${k}`, { field: 'k' });
+    if (opts.syntax !== undefined && opts.syntax !== 'terms' && opts.syntax !== 'lucene') {
+      throw new QuarryError('BAD_ARGUMENT', `syntax must be "terms" or "lucene", not ${JSON.stringify(opts.syntax)}`, { field: 'syntax' });
+    }
+    if (opts.syntax === 'lucene') {
+      if (opts.mode !== undefined) throw new QuarryError('BAD_ARGUMENT', 'mode applies to bag-of-words queries; structured queries score every match', { field: 'mode' }, 'leave mode out with syntax "lucene"');
+      const q = this.textQuery(text, opts.fields);
+      return q === null ? [] : this.hitsOf(this.searcher.searchQuery(q, k), opts.includeStored ?? true);
+    }
     return this.searchTerms(this.queryTerms(text, opts.fields), k, opts.mode ?? 'auto', opts.includeStored ?? true);
+  }
+
+  /**
+   * Parses query text in Lucene's classic syntax and analyzes it for these
+   * fields (default: every text field): null when only stopwords are left.
+   */
+  textQuery(text: string, fields?: TextSearchOptions['fields']): TextQuery | null {
+    return compileTextQuery(parseQuerySyntax(text), { analyzers: this.analyzers, defaultFields: this.fieldBoosts(fields) });
   }
 
   /**
@@ -213,15 +240,7 @@ export class Snapshot {
 
   /** BM25 search with already analyzed terms. */
   searchTerms(terms: readonly QueryTerm[], k: number, mode: SearchMode = 'auto', includeStored = true): Hit[] {
-    const top = this.topDocs(terms, k, mode);
-    const hits: Hit[] = [];
-    for (let i = 0; i < top.docs.length; i++) {
-      const doc = top.docs[i]!;
-      const hit: Hit = { id: this.id(doc), score: top.scores[i]!, doc };
-      if (includeStored) hit.stored = this.stored(doc);
-      hits.push(hit);
-    }
-    return hits;
+    return this.hitsOf(this.topDocs(terms, k, mode), includeStored);
   }
 
   /**
@@ -509,8 +528,15 @@ export class Snapshot {
       segmentColumns: (i) => this.segments[i]!.columns,
       id: (doc) => this.id(doc),
       stored: (doc) => this.stored(doc),
-      explainText: (field, text, doc) => {
+      explainText: (field, text, doc, syntax) => {
         const [seg, local] = this.locate(doc);
+        if (syntax === 'lucene') {
+          // The query as Lucene would print it, and what its terms contribute where they occur in the document.
+          const q = this.textQuery(text, [field]);
+          if (q === null) return { query: '' };
+          const terms = textQueryTerms(q).map((t) => ({ field: t.field, term: t.term, boost: 1 }));
+          return { query: describeTextQuery(q), terms: this.searcher.explain(terms, this.segments.indexOf(seg), local) };
+        }
         return { terms: this.searcher.explain(this.queryTerms(text, [field]), this.segments.indexOf(seg), local) };
       },
       retrieve: (leg, k, allow) => {
@@ -520,6 +546,10 @@ export class Snapshot {
         }
         if (leg.text !== undefined) {
           const excluded = allow === null ? undefined : this.segments.map((_, i) => this.exclusion(i, allow));
+          if (leg.syntax === 'lucene') {
+            const q = this.textQuery(leg.text, [leg.field]);
+            return q === null ? { docs: new Float64Array(0), scores: new Float64Array(0) } : this.searcher.searchQuery(q, k, excluded);
+          }
           return this.searcher.search(this.queryTerms(leg.text, [leg.field]), k, 'auto', excluded);
         }
         if (leg.vector !== undefined) {

@@ -26,6 +26,8 @@ const textField = z
     analyzer: z.union([z.string(), analyzerConfigSchema.partial()]).default('english'),
     k1: z.number().positive().default(0.9),
     b: z.number().min(0).max(1).default(0.4),
+    /** Keep each term's token positions, for phrase queries (default true; false saves their space). */
+    positions: z.boolean().default(true),
   })
   .strict();
 

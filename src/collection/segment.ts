@@ -20,6 +20,7 @@ import type { MultiVectorIndex } from '../index/multivector/index.js';
 import { SparseField, SparseFieldBuilder } from './sparse-field.js';
 import { readTombstones } from './tombstones.js';
 import { Bitset } from '../kernels/bitset.js';
+import { GrowableU32 } from '../kernels/growable-arrays.js';
 import { buildDense, closeDiskFloats, readDense, writeDense } from '../index/dense-families.js';
 import type { DenseIndex, DenseSearchOptions } from '../index/dense-types.js';
 
@@ -80,12 +81,17 @@ export class SegmentBuilder {
   private readonly sparse = new Map<string, SparseFieldBuilder>();
   private readonly multi = new Map<string, MultiVectorFieldBuilder>();
   private readonly terms: string[] = [];
+  private readonly positions = new GrowableU32(256);
+  private readonly collectTerm = (term: string, position: number): void => {
+    this.terms.push(term);
+    this.positions.push(position);
+  };
 
   constructor(
     private readonly schema: CollectionSchema,
     private readonly analyzers: ReadonlyMap<string, Analyzer>,
   ) {
-    for (const [name] of textFields(schema)) this.inverted.set(name, new InvertedFieldBuilder());
+    for (const [name, spec] of textFields(schema)) this.inverted.set(name, new InvertedFieldBuilder({ positions: spec.positions }));
     for (const [name, spec] of denseFields(schema)) this.dense.set(name, new DenseRows(spec.dim));
     for (const [name] of sparseFields(schema)) this.sparse.set(name, new SparseFieldBuilder());
     for (const [name, spec] of multiVectorFields(schema)) this.multi.set(name, new MultiVectorFieldBuilder(spec));
@@ -106,8 +112,9 @@ export class SegmentBuilder {
   add(doc: PreparedDocument): void {
     for (const [name, builder] of this.inverted) {
       this.terms.length = 0;
-      this.analyzers.get(name)!.forEachTerm(doc.texts.get(name) ?? '', (t) => this.terms.push(t));
-      builder.addDocument(this.terms);
+      this.positions.length = 0;
+      this.analyzers.get(name)!.forEachTerm(doc.texts.get(name) ?? '', this.collectTerm);
+      builder.addDocument(this.terms, this.positions.view());
     }
     for (const [name, rows] of this.dense) rows.push(doc.vectors.get(name)!);
     for (const [name, b] of this.sparse) b.add(doc.sparse.get(name)!);

@@ -18,6 +18,14 @@ export class GrowableU32 {
     this.data[this.length++] = v;
   }
 
+  /** Makes room for at least `capacity` values (keeping the filled part). */
+  reserve(capacity: number): void {
+    if (capacity <= this.data.length) return;
+    const next = new Uint32Array(Math.max(capacity, this.data.length * 2));
+    next.set(this.data.subarray(0, this.length));
+    this.data = next;
+  }
+
   /** A view of the filled part (shares memory). */
   view(): Uint32Array {
     return this.data.subarray(0, this.length);

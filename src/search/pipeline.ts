@@ -38,7 +38,7 @@ export interface QuerySource {
   /** The collection's fitted relevance calibration, or null (see search/calibration.ts). */
   calibration?(): CalibrationModel | null;
   /** Explanation of a BM25 leg's score for a document, when available. */
-  explainText?(field: string, text: string, doc: number): Record<string, unknown>;
+  explainText?(field: string, text: string, doc: number, syntax?: 'terms' | 'lucene'): Record<string, unknown>;
   id(doc: number): string;
   stored(doc: number): Record<string, unknown>;
 }
@@ -94,6 +94,9 @@ export function runParsedQuery(source: QuerySource, spec: QuerySpec, opts: { inc
   spec.retrieve.forEach((leg, i) => {
     if (leg.prf !== undefined && (source.fields[leg.field]?.type === 'text' || leg.multivector !== undefined)) {
       throw new QuarryError('BAD_ARGUMENT', 'Rocchio feedback applies to dense and sparse legs', { field: `retrieve[${i}].prf` }, 'for BM25 legs use RM3 (snapshot.searchRm3 or quarry search --rm3)');
+    }
+    if (leg.syntax === 'lucene' && source.fields[leg.field]?.type !== 'text') {
+      throw new QuarryError('BAD_ARGUMENT', `query syntax applies to BM25 (text) fields; "${leg.field}" is not one`, { field: `retrieve[${i}].syntax` }, 'leave syntax out: an encoder reads the text as it is');
     }
     // BM25 has no search parameters; accepting some would look as if they had been used
     if (leg.params !== undefined && source.fields[leg.field]?.type === 'text') {
@@ -161,7 +164,7 @@ export function runParsedQuery(source: QuerySource, spec: QuerySpec, opts: { inc
 function explainHit(source: QuerySource, spec: QuerySpec, hit: PipelineHit): Record<string, unknown> {
   const legs = spec.retrieve.map((leg, i) => {
     const base: Record<string, unknown> = { field: leg.field, rank: hit.legs[i]!.rank, score: hit.legs[i]!.score };
-    if (leg.text !== undefined && source.fields[leg.field]?.type === 'text' && source.explainText !== undefined && hit.legs[i]!.rank !== null) base.bm25 = source.explainText(leg.field, leg.text, hit.doc);
+    if (leg.text !== undefined && source.fields[leg.field]?.type === 'text' && source.explainText !== undefined && hit.legs[i]!.rank !== null) base.bm25 = source.explainText(leg.field, leg.text, hit.doc, leg.syntax);
     if (leg.sparse !== undefined && source.explainSparse !== undefined) base.sparse = source.explainSparse(leg.field, leg.sparse, hit.doc);
     return base;
   });

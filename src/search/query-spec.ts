@@ -13,6 +13,8 @@ const leg = z
     field: z.string().min(1),
     /** Text for BM25 fields. */
     text: z.string().optional(),
+    /** How a BM25 leg reads its text: `terms` (default, a bag of words as Anserini) or `lucene` (classic query syntax: "phrases", +must, -not, AND/OR, field:word, prefix*, ^boost). */
+    syntax: z.enum(['terms', 'lucene']).optional(),
     /** A vector for dense fields. */
     vector: z.array(z.number()).optional(),
     /** Name of a drift adapter saved with the collection: `vector` is a newer model's, mapped into the field's space first. */
@@ -35,7 +37,8 @@ const leg = z
   })
   .strict()
   .refine((l) => [l.text, l.vector, l.sparse, l.multivector].filter((x) => x !== undefined).length === 1, 'give exactly one of text, vector, sparse, multivector')
-  .refine((l) => l.adapter === undefined || l.vector !== undefined, { message: 'an adapter maps a vector: give "vector" with it', path: ['adapter'] });
+  .refine((l) => l.adapter === undefined || l.vector !== undefined, { message: 'an adapter maps a vector: give "vector" with it', path: ['adapter'] })
+  .refine((l) => l.syntax === undefined || l.text !== undefined, { message: 'syntax says how text is read: give "text" with it', path: ['syntax'] });
 
 const fuse = z.discriminatedUnion('method', [
   z.object({ method: z.literal('rrf'), k: z.number().positive().default(60) }).strict(),

@@ -45,8 +45,12 @@ export interface Analyzer {
   readonly config: AnalyzerConfig;
   /** Terms of `text` in order (stopwords removed). */
   analyze(text: string): string[];
-  /** Calls `emit` for each term of `text`, without building an array. */
-  forEachTerm(text: string, emit: (term: string) => void): void;
+  /**
+   * Calls `emit` for each term of `text`, without building an array. `position`
+   * counts every token, removed stopwords included (as Lucene's position
+   * increments do), so phrases keep the gaps their stopwords leave.
+   */
+  forEachTerm(text: string, emit: (term: string, position: number) => void): void;
 }
 
 /** How an analyzer runs (not part of a schema: the terms are the same either way). */
@@ -68,14 +72,16 @@ export function createAnalyzer(spec: string | Partial<AnalyzerConfig> = 'english
       : config.tokenizer === 'whitespace'
         ? whitespaceTokenize
         : (t: string, e: (s: string) => void) => unicodeTokenize(t, e, config.locale);
-  const forEachTerm = (text: string, emit: (term: string) => void): void => {
+  const forEachTerm = (text: string, emit: (term: string, position: number) => void): void => {
+    let position = -1;
     tokenize(text, (token) => {
+      position++;
       let t = token;
       if (config.possessive) t = stripPossessive(t);
       if (config.lowercase) t = t.toLowerCase();
       if (stop !== null && stop.has(t)) return;
       if (stem) t = stemmer !== null ? stemmer.get(t) : porterStem(t);
-      if (t.length > 0) emit(t);
+      if (t.length > 0) emit(t, position);
     });
   };
   return {

@@ -1,10 +1,10 @@
 /** `quarry run`: batch retrieval into a TREC run file, optionally evaluated. */
-import type { Command } from 'commander';
-import { Collection, type Hit, type Snapshot } from '../../collection/index.js';
+import { Option, type Command } from 'commander';
+import { Collection, type Hit, type Snapshot, type TextSearchOptions } from '../../collection/index.js';
 import { evaluateRunFile, formatTrecEval, readQrels, reportToJson } from '../../eval/index.js';
 import { collect, guarded, intOption } from '../run-command.js';
 import { writeFileAtomic } from '../../io/atomic-file.js';
-import { QuarryError } from '../../io/quarry-error.js';
+import { isQuarryError, QuarryError } from '../../io/quarry-error.js';
 import { readQueries } from '../../io/beir.js';
 import { parseFieldBoosts, pickField, rm3Option } from './search-command.js';
 import { fillQueryTemplate } from '../../search/query-spec.js';
@@ -88,8 +88,24 @@ function runInputs(snap: Snapshot, flags: RunFlags, params: Record<string, numbe
     k,
     fields: flags.fields === undefined || flags.rm3 !== undefined ? undefined : parseFieldBoosts(flags.fields),
     rm3: flags.rm3 === undefined ? undefined : rm3Option(snap.schema.fields, flags.rm3, flags.fields),
+    syntax: flags.syntax,
   };
-  return { search, queries: [...readQueries(flags.queries!, { topicField: flags.topicField })].map(([qid, text]) => ({ qid, text })) };
+  const queries = [...readQueries(flags.queries!, { topicField: flags.topicField })].map(([qid, text]) => ({ qid, text }));
+  // Every query is parsed before any is searched, so a syntax error is reported before the run starts.
+  if (search.syntax === 'lucene') for (const q of queries) checkQuerySyntax(snap, q.qid, q.text, search.fields, flags.queries!);
+  return { search, queries };
+}
+
+function checkQuerySyntax(snap: Snapshot, qid: string, text: string, fields: TextSearchOptions['fields'], file: string): void {
+  try {
+    snap.textQuery(text, fields);
+  } catch (e) {
+    if (!isQuarryError(e)) throw e;
+    const field = e.location.field;
+    let message = field !== undefined && e.message.startsWith(`${field}: `) ? e.message.slice(field.length + 2) : e.message;
+    if (e.hint !== undefined && message.endsWith(` (${e.hint})`)) message = message.slice(0, -e.hint.length - 3);
+    throw new QuarryError(e.code, `query ${qid}: ${message}`, { file }, `${e.hint ?? 'fix the query'}; or read the queries as words with --syntax terms`);
+  }
 }
 
 interface RunFlags {
@@ -114,6 +130,7 @@ interface RunFlags {
   precision: number;
   quiet?: boolean;
   rm3?: string | true;
+  syntax?: 'terms' | 'lucene';
   sortQids?: boolean;
   json?: boolean;
   threads: number;
@@ -132,6 +149,7 @@ const RUN_SCOPES: readonly OptionScope[] = [
   { option: 'fields', with: ['queries'], without: ['spec'], hint: 'a query spec names fields in its legs' },
   { option: 'measure', with: ['qrels'] },
   { option: 'rm3', with: ['queries'], without: ['spec'], hint: 'RM3 expands text queries' },
+  { option: 'syntax', with: ['queries'], without: ['spec', 'rm3'], hint: 'in a --spec template, give "syntax" in its text legs' },
   { option: 'threads', without: ['spec'], hint: 'spec templates run in one thread' },
 ];
 
@@ -158,6 +176,7 @@ export function registerRun(program: Command): void {
     .option('--tag <name>', 'run tag (sixth column)', 'quarry')
     .option('--fields <names>', 'text fields with optional boosts: title^2,contents')
     .option('--rm3 [json]', 'BM25 with RM3 pseudo-relevance feedback (Anserini\'s defaults; optional JSON: fbTerms, fbDocs, originalQueryWeight, maxDocFreqShare) on the one text field, or the one named by --fields')
+    .addOption(new Option('--syntax <how>', 'read text queries as bags of words (terms, as Anserini) or in Lucene\'s classic syntax (lucene: "phrases", +must, -not, AND/OR, field:word, prefix*, ^boost)').choices(['terms', 'lucene']).default('terms'))
     .option('--qrels <file>', 'evaluate the run against these judgments (only judged queries are run)')
     .option('-m, --measure <name>', 'measure for --qrels (repeatable; default map, ndcg_cut.10, recall.100, recall.1000, P.30)', collect)
     .option('--precision <n>', 'decimals of scores in the run (Anserini writes 6)', intOption(0), 6)

@@ -1,5 +1,5 @@
 /** `quarry search`: BM25 search from the command line. */
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import { Collection, type Hit } from '../../collection/index.js';
 import { QuarryError } from '../../io/quarry-error.js';
 import { countedNoun } from '../counted-noun.js';
@@ -19,6 +19,7 @@ interface SearchFlags {
   params?: string;
   spec?: string;
   rm3?: string | true;
+  syntax?: 'terms' | 'lucene';
 }
 
 /** A one-line preview of a hit's stored text. */
@@ -39,6 +40,7 @@ const SEARCH_SCOPES: readonly OptionScope[] = [
   { option: 'fields', without: ['vector', 'sparse', 'spec'], hint: 'a query spec names fields in its legs' },
   { option: 'exhaustive', without: ['vector', 'sparse', 'spec', 'rm3'] },
   { option: 'rm3', without: ['vector', 'sparse', 'spec'], hint: 'RM3 expands a text query' },
+  { option: 'syntax', without: ['vector', 'sparse', 'spec', 'rm3', 'exhaustive'], hint: 'query syntax reads text queries; in a query spec, give "syntax" in a text leg' },
 ];
 
 /** Registers `quarry search`. */
@@ -51,6 +53,7 @@ export function registerSearch(program: Command): void {
     .option('-k, --k <n>', 'number of results (with --spec: replaces the spec\'s k)', intOption(1), 10)
     .option('--fields <names>', 'comma-separated text fields to search, optionally with boosts: title^2,contents')
     .option('--exhaustive', 'score every posting instead of pruning (same results; for checking)')
+    .addOption(new Option('--syntax <how>', 'read the query as a bag of words (terms, Anserini\'s way) or in Lucene\'s classic syntax (lucene): "phrases"~slop, +must, -not, AND/OR/NOT, (groups), field:word, prefix*, ^boost').choices(['terms', 'lucene']).default('terms'))
     .option('--rm3 [json]', 'BM25 with RM3 pseudo-relevance feedback (Anserini\'s defaults; optional JSON: fbTerms, fbDocs, originalQueryWeight, maxDocFreqShare) on the one text field, or the one named by --fields')
     .option('--vector <json>', 'nearest-neighbour search with this vector (a JSON array) on --field')
     .option('--sparse <json>', 'learned-sparse search with this {token: weight} query on --field')
@@ -62,6 +65,7 @@ export function registerSearch(program: Command): void {
 Examples:
   $ quarry search ./scifact-idx "microRNA regulation of cancer" -k 5
   $ quarry search ./cacm-idx "parallel sorting algorithms" --rm3 '{"fbDocs":5}'
+  $ quarry search ./cacm-idx '"operating system" +paging -virtual' --syntax lucene
   $ quarry search ./vectors --vector "[0.12, -0.3, 0.5]" --field emb --params '{"efSearch":128}'
   $ quarry search ./splade --sparse '{"brother": 1.6, "paula": 2.1}' --params '{"queryCut":10}'
   $ quarry search ./idx --spec hybrid.json --json`)
@@ -101,7 +105,8 @@ Examples:
         if (flags.rm3 !== undefined) {
           const { field, params } = rm3Option(snap.schema.fields, flags.rm3, flags.fields);
           hits = snap.searchRm3(words.join(' '), field, { k: flags.k, params });
-        } else hits = snap.search(words.join(' '), { k: flags.k, fields, mode: flags.exhaustive ? 'exhaustive' : 'auto' });
+        } else if (flags.syntax === 'lucene') hits = snap.search(words.join(' '), { k: flags.k, fields, syntax: 'lucene' });
+        else hits = snap.search(words.join(' '), { k: flags.k, fields, mode: flags.exhaustive ? 'exhaustive' : 'auto' });
       }
       const ms = performance.now() - t0;
       if (flags.json) {

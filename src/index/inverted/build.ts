@@ -3,6 +3,7 @@
  * order with their analyzed terms; postings are collected as flat
  * (term, doc, freq) triples, grouped by term with a counting sort (no
  * per-posting objects), then delta-encoded and bit-packed block by block.
+ * With positions, each posting's token positions follow it in one flat array.
  */
 import { bitsNeeded, packBits, packedWords } from '../../kernels/bit-packing.js';
 import { GrowableU32, GrowableU8 } from '../../kernels/growable-arrays.js';
@@ -23,16 +24,39 @@ export class InvertedFieldBuilder {
   private docCount = 0;
   private sumTotalTermFreq = 0;
   private numDocs = 0;
+  /** Positions of every posting, in posting order (when positions are kept). */
+  private readonly positions: GrowableU32 | null;
+  /** The document's term ids in token order, and each touched term's next slot in `positions`. */
+  private readonly docTerms = new GrowableU32(256);
+  private slot = new Uint32Array(1024);
+
+  /** `positions`: keep each term's token positions for phrase queries. */
+  constructor(options: { positions?: boolean } = {}) {
+    this.positions = options.positions === true ? new GrowableU32() : null;
+  }
+
+  /** Whether this field keeps positions. */
+  get hasPositions(): boolean {
+    return this.positions !== null;
+  }
 
   /** Number of postings collected so far (a proxy for memory use). */
   get postings(): number {
     return this.termOf.length;
   }
 
-  /** Adds the next document (numbered from 0 in call order) with its terms. */
-  addDocument(terms: readonly string[]): void {
+  /**
+   * Adds the next document (numbered from 0 in call order) with its terms and,
+   * when the field keeps positions, each term's token position (ascending).
+   */
+  addDocument(terms: readonly string[], positions?: ArrayLike<number>): void {
     const doc = this.numDocs++;
     this.touched.length = 0;
+    const keep = this.positions;
+    if (keep !== null && (positions === undefined || positions.length !== terms.length)) {
+      throw new Error(`addDocument: ${terms.length} terms need as many positions`);
+    }
+    this.docTerms.length = 0;
     for (const term of terms) {
       let id = this.vocab.get(term);
       if (id === undefined) {
@@ -43,11 +67,27 @@ export class InvertedFieldBuilder {
           const next = new Uint32Array(this.counts.length * 2);
           next.set(this.counts);
           this.counts = next;
+          if (keep !== null) this.slot = new Uint32Array(next.length);
         }
       }
       if (this.counts[id]++ === 0) this.touched.push(id);
+      if (keep !== null) this.docTerms.push(id);
     }
     const t = this.touched.data;
+    if (keep !== null) {
+      // Each posting's positions go right after the previous posting's, in touched order.
+      let next = keep.length;
+      for (let i = 0; i < this.touched.length; i++) {
+        const id = t[i]!;
+        this.slot[id] = next;
+        next += this.counts[id]!;
+      }
+      keep.reserve(next);
+      keep.length = next;
+      const ids = this.docTerms.data;
+      const out = keep.data;
+      for (let i = 0; i < terms.length; i++) out[this.slot[ids[i]!]!++] = positions![i]!;
+    }
     for (let i = 0; i < this.touched.length; i++) {
       const id = t[i]!;
       this.termOf.push(id);
@@ -79,13 +119,29 @@ export class InvertedFieldBuilder {
     const freqs = new Uint32Array(n);
     const docOf = this.docOf.data;
     const freqOf = this.freqOf.data;
+    const keep = this.positions;
+    const order = keep === null ? null : new Uint32Array(n);
     for (let i = 0; i < n; i++) {
       const slot = fill[newId[termOf[i]!]!]!++;
       docs[slot] = docOf[i]!;
       freqs[slot] = freqOf[i]!;
+      if (order !== null) order[slot] = i;
     }
-
-    return encodeInvertedField(terms, postingsStart, docs, freqs, this.norms.view().slice(), this.docCount, this.sumTotalTermFreq);
+    let positions: Uint32Array | undefined;
+    if (keep !== null && order !== null) {
+      // Postings were collected document by document; their positions follow them into term order.
+      const from = new Uint32Array(n + 1);
+      for (let i = 0; i < n; i++) from[i + 1] = from[i]! + freqOf[i]!;
+      positions = new Uint32Array(keep.length);
+      const src = keep.data;
+      let at = 0;
+      for (let s = 0; s < n; s++) {
+        const i = order[s]!;
+        positions.set(src.subarray(from[i]!, from[i + 1]!), at);
+        at += freqOf[i]!;
+      }
+    }
+    return encodeInvertedField(terms, postingsStart, docs, freqs, this.norms.view().slice(), this.docCount, this.sumTotalTermFreq, positions);
   }
 }
 
@@ -93,7 +149,10 @@ export class InvertedFieldBuilder {
  * Encodes grouped postings (term t's documents ascending in
  * docs[postingsStart[t] .. postingsStart[t + 1])) into an inverted field:
  * term dictionary, per-block skip data and bit-packed gaps and frequencies.
- * `docs` and `freqs` are overwritten. Shared by flushes and merges.
+ * `positions`, if given, holds each posting's `freq` token positions
+ * (ascending) one posting after another; a block packs them at one width as
+ * the first position, then gaps minus one. `docs`, `freqs` and `positions`
+ * are overwritten. Shared by flushes and merges.
  */
 export function encodeInvertedField(
   terms: readonly string[],
@@ -103,6 +162,7 @@ export function encodeInvertedField(
   norms: Uint8Array,
   docCount: number,
   sumTotalTermFreq: number,
+  positions?: Uint32Array,
 ): InvertedFieldData {
   const numTerms = terms.length;
   const n = postingsStart[numTerms]!;
@@ -125,6 +185,9 @@ export function encodeInvertedField(
   const blockFreqBits = new Uint8Array(numBlocks);
   const blockWord = new Uint32Array(numBlocks + 1);
   const blockSkipDoc = new Uint32Array(numBlocks * SKIPS_PER_BLOCK);
+  const blockPosBits = positions === undefined ? undefined : new Uint8Array(numBlocks);
+  const blockPosWord = positions === undefined ? undefined : new Uint32Array(numBlocks + 1);
+  let p = 0;
   // Gaps and frequencies are rewritten in place as (gap - 1) and (freq - 1), then packed.
   for (let t = 0; t < numTerms; t++) {
     const end = postingsStart[t + 1]!;
@@ -135,9 +198,23 @@ export function encodeInvertedField(
       let maxF = 0;
       let minN = 255;
       let maxGap = 0;
+      let maxPos = 0;
+      const blockPositions = p;
       for (let i = s; i < e; i++) {
         const doc = docs[i]!;
         const f = freqs[i]!;
+        if (positions !== undefined) {
+          let last = positions[p]!;
+          if (last > maxPos) maxPos = last;
+          for (let j = 1; j < f; j++) {
+            const at = positions[p + j]!;
+            const v = at - last - 1;
+            last = at;
+            positions[p + j] = v;
+            if (v > maxPos) maxPos = v;
+          }
+          p += f;
+        }
         if (f > maxF) maxF = f;
         const nb = norms[doc]!;
         if (nb < minN) minN = nb;
@@ -155,6 +232,26 @@ export function encodeInvertedField(
       blockDocBits[blk] = bitsNeeded(maxGap);
       blockFreqBits[blk] = bitsNeeded(maxF - 1);
       blockWord[blk + 1] = blockWord[blk]! + packedWords(e - s, blockDocBits[blk]!) + packedWords(e - s, blockFreqBits[blk]!);
+      if (blockPosBits !== undefined && blockPosWord !== undefined) {
+        blockPosBits[blk] = bitsNeeded(maxPos);
+        blockPosWord[blk + 1] = blockPosWord[blk]! + packedWords(p - blockPositions, blockPosBits[blk]!);
+      }
+    }
+  }
+  let packedPositions: Uint32Array | undefined;
+  if (positions !== undefined && blockPosBits !== undefined && blockPosWord !== undefined) {
+    packedPositions = new Uint32Array(blockPosWord[numBlocks]!);
+    let from = 0;
+    for (let t = 0; t < numTerms; t++) {
+      const end = postingsStart[t + 1]!;
+      let blk = blockStart[t]!;
+      for (let s = postingsStart[t]!; s < end; s += POSTINGS_BLOCK_SIZE, blk++) {
+        let count = 0;
+        // freqs now hold freq - 1
+        for (let i = s, e = Math.min(end, s + POSTINGS_BLOCK_SIZE); i < e; i++) count += freqs[i]! + 1;
+        packBits(positions, from, count, blockPosBits[blk]!, packedPositions, blockPosWord[blk]!);
+        from += count;
+      }
     }
   }
   const packed = new Uint32Array(blockWord[numBlocks]!);
@@ -185,5 +282,6 @@ export function encodeInvertedField(
     docCount,
     sumTotalTermFreq,
     numPostings: n,
+    ...(packedPositions !== undefined && blockPosBits !== undefined && blockPosWord !== undefined ? { blockPosBits, blockPosWord, positions: packedPositions } : {}),
   };
 }

@@ -3,7 +3,8 @@ import { readSectionFile, readSectionTableOfContents, writeSectionFile, type Wri
 import type { InvertedFieldData } from './inverted-field.js';
 
 const KIND = 'INVF';
-const VERSION = 2;
+/** Version 3 may hold token positions (three more sections); versions 2 and 3 are read. */
+const VERSION = 3;
 
 /** Writes an inverted field to `path`. */
 export function writeInvertedField(path: string, d: InvertedFieldData): WrittenFile {
@@ -25,6 +26,9 @@ export function writeInvertedField(path: string, d: InvertedFieldData): WrittenF
       blockSkipDoc: d.blockSkipDoc,
       packed: d.packed,
       norms: d.norms,
+      ...(d.positions !== undefined && d.blockPosBits !== undefined && d.blockPosWord !== undefined
+        ? { blockPosBits: d.blockPosBits, blockPosWord: d.blockPosWord, positions: d.positions }
+        : {}),
     },
     { docCount: d.docCount, sumTotalTermFreq: d.sumTotalTermFreq, numPostings: d.numPostings },
   );
@@ -57,5 +61,8 @@ export function readInvertedField(path: string, expect?: { bytes?: number; verif
     docCount: Number(f.meta.docCount),
     sumTotalTermFreq: Number(f.meta.sumTotalTermFreq),
     numPostings: Number(f.meta.numPostings),
+    ...(f.has('positions')
+      ? { blockPosBits: f.get('blockPosBits', Uint8Array), blockPosWord: f.get('blockPosWord', Uint32Array), positions: f.get('positions', Uint32Array) }
+      : {}),
   };
 }

@@ -5,5 +5,8 @@ export * from './lucene-norms.js';
 export { InvertedField, type InvertedFieldData } from './inverted-field.js';
 export { InvertedFieldBuilder, encodeInvertedField } from './build.js';
 export { PostingsCursor, NO_MORE_DOCS } from './postings-cursor.js';
+export { PositionsReader } from './positions-reader.js';
 export { readInvertedField, readInvertedFieldCounts, writeInvertedField } from './format.js';
 export { Bm25Searcher, type InvertedSegmentView, type QueryTerm, type SearchMode, type TopDocs } from './search.js';
+export { type TextQuery, type TermQueryNode, type PhraseQueryNode, type PrefixQueryNode, type BooleanQueryNode, textQueryTerms } from './text-query.js';
+export { searchTextQuery, type TextQueryStatistics } from './text-query-search.js';

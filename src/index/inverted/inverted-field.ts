@@ -46,6 +46,15 @@ export interface InvertedFieldData {
   sumTotalTermFreq: number;
   /** Total number of postings. */
   numPostings: number;
+  /**
+   * Token positions, when the field keeps them (phrase queries): block b's
+   * positions are packed at blockPosBits[b] bits from word blockPosWord[b] of
+   * `positions`, posting after posting, each as its first position then the
+   * gaps minus one (a posting has `freq` of them).
+   */
+  blockPosBits?: Uint8Array;
+  blockPosWord?: Uint32Array;
+  positions?: Uint32Array;
 }
 
 /**
@@ -91,6 +100,20 @@ export class InvertedField {
     const d = this.data;
     this.textBytes ??= Buffer.from(d.termBytes.buffer, d.termBytes.byteOffset, d.termBytes.byteLength);
     return this.textBytes;
+  }
+
+  /** The term ids [from, to) of the terms starting with `prefix` (terms are sorted, so they are contiguous). */
+  prefixRange(prefix: string): [number, number] {
+    let lo = 0;
+    let hi = this.numTerms;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (this.term(mid) < prefix) lo = mid + 1;
+      else hi = mid;
+    }
+    let to = lo;
+    while (to < this.numTerms && this.term(to).startsWith(prefix)) to++;
+    return [lo, to];
   }
 
   /** Binary search over the terms, compared as JavaScript strings (their sort order). */

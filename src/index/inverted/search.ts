@@ -16,6 +16,8 @@ import { LENGTH_TABLE } from './lucene-norms.js';
 import type { InvertedField, InvertedFieldData } from './inverted-field.js';
 import { type Bm25Params, POSTINGS_BLOCK_SIZE } from './params.js';
 import { NO_MORE_DOCS, PostingsCursor } from './postings-cursor.js';
+import type { TextQuery } from './text-query.js';
+import { searchTextQuery } from './text-query-search.js';
 
 const f = Math.fround;
 
@@ -151,6 +153,15 @@ export class Bm25Searcher {
       out.push({ field: q.field, term: q.term, weight: w, freq, length: LENGTH_TABLE[norm]!, score: bm25TermScore(w, freq, sc.normInverse[norm]!) });
     }
     return out;
+  }
+
+  /**
+   * The k best documents of a structured query (boolean clauses, phrases,
+   * prefixes; see text-query.ts), scored as Lucene scores it. Every matching
+   * document is scored.
+   */
+  searchQuery(query: TextQuery, k: number, excluded?: readonly (Uint8Array | null)[]): TopDocs {
+    return searchTextQuery(this.segments, { scoring: (field) => this.scoring.get(field), docFreq: (field, term) => this.docFreq(field, term) }, query, k, excluded);
   }
 
   /** Returns the k best documents for the query terms. */

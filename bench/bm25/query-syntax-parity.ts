@@ -1,0 +1,115 @@
+// Structured queries (Lucene's classic syntax) against Lucene 8.7 itself: the same
+// documents indexed by both, the same query strings parsed by both, and every
+// top-k list compared id by id and score by score (exact float equality).
+//
+// Usage: node --import tsx bench/bm25/query-syntax-parity.ts [--dataset cacm|scifact] [--k 20]
+//          [--write-fixture test/fixtures/lucene-query-syntax-cacm.tsv]
+// Needs java/javac and Debian's liblucene8-java (core, analyzers-common, queryparser).
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { Collection } from '../../src/collection/collection.js';
+import { forEachBeirDocument, readQueries } from '../../src/io/beir.js';
+import { createAnalyzer } from '../../src/text/analyzer.js';
+import { SHARED } from './datasets.js';
+
+const { values } = parseArgs({ options: { dataset: { type: 'string', default: 'cacm' }, k: { type: 'string', default: '20' }, 'write-fixture': { type: 'string' } } });
+const k = Number(values.k);
+const dataDir = values.dataset === 'cacm' ? join(import.meta.dirname, '../../data/cacm') : join(SHARED, values.dataset!);
+
+const JARS = '/usr/share/java';
+const jar = (prefix: string): string => {
+  const f = existsSync(JARS) ? readdirSync(JARS).find((n) => n.startsWith(prefix) && /^[a-z-]+-\d[\d.]*\.jar$/.test(n)) : undefined;
+  if (f === undefined) {
+    console.error(`${prefix}*.jar not found in ${JARS} (apt-get install liblucene8-java)`);
+    process.exit(2);
+  }
+  return join(JARS, f);
+};
+const cp = ['lucene-core-', 'lucene-analyzers-common-', 'lucene-queryparser-'].map(jar).join(':');
+
+const work = mkdtempSync(join(tmpdir(), 'quarry-query-parity-'));
+const docs: { _id: string; body: string }[] = [];
+forEachBeirDocument(join(dataDir, 'corpus.jsonl'), (d) => docs.push({ _id: d.id, body: `${d.title} ${d.text}`.replace(/[\t\r\n]+/g, ' ') }));
+writeFileSync(join(work, 'docs.tsv'), docs.map((d) => `${d._id}\t${d.body}\n`).join(''));
+
+const queries = makeQueries([...readQueries(join(dataDir, 'queries.jsonl')).values()]);
+writeFileSync(join(work, 'queries.tsv'), queries.map(([id, q]) => `${id}\t${q}\n`).join(''));
+
+const classes = join(work, 'classes');
+const javac = spawnSync('javac', ['-cp', cp, '-d', classes, join(import.meta.dirname, '../lucene/LuceneQueryParity.java')], { encoding: 'utf8' });
+if (javac.status !== 0) throw new Error(`javac failed: ${javac.stderr}`);
+const java = spawnSync('java', ['-cp', `${classes}:${cp}`, 'LuceneQueryParity', join(work, 'docs.tsv'), join(work, 'queries.tsv'), '0.9', '0.4', String(k), join(work, 'lucene.tsv')], { encoding: 'utf8' });
+if (java.status !== 0) throw new Error(`Lucene failed: ${java.stderr}`);
+const luceneLines = readFileSync(join(work, 'lucene.tsv'), 'utf8').split('\n').filter(Boolean);
+
+const collection = Collection.create(join(work, 'quarry'), { id: '_id', fields: { contents: { type: 'text', from: ['body'] } } });
+const w = collection.writer();
+for (const d of docs) w.add(d);
+w.commit();
+w.close();
+const snap = collection.reader();
+
+const lucene = new Map<string, { id: string; score: number; parsed: string }[]>();
+for (const line of luceneLines) {
+  const [qid, id, score, parsed] = line.split('\t');
+  let list = lucene.get(qid!);
+  if (list === undefined) lucene.set(qid!, (list = []));
+  list.push({ id: id!, score: Math.fround(Number(score)), parsed: parsed! });
+}
+
+let same = 0;
+let hits = 0;
+const differing: string[] = [];
+for (const [qid, text] of queries) {
+  const want = lucene.get(qid) ?? [];
+  const got = snap.search(text, { k, syntax: 'lucene', includeStored: false });
+  hits += want.length;
+  const equal = got.length === want.length && got.every((h, i) => h.id === want[i]!.id && h.score === want[i]!.score);
+  if (equal) same++;
+  else if (differing.length < 10) {
+    const i = got.findIndex((h, j) => h.id !== want[j]?.id || h.score !== want[j]?.score);
+    const at = i < 0 ? got.length : i;
+    differing.push(`${qid} ${JSON.stringify(text)} (Lucene: ${want[0]?.parsed ?? 'no hits'}): rank ${at + 1} Quarry ${got[at]?.id}/${got[at]?.score} Lucene ${want[at]?.id}/${want[at]?.score}`);
+  }
+}
+console.log(`${values.dataset}: ${docs.length} documents, ${queries.length} structured queries, top ${k}: ${hits} Lucene hits`);
+console.log(`identical lists (ids and float scores): ${same} of ${queries.length}`);
+for (const d of differing) console.log(`  differs: ${d}`);
+if (values['write-fixture'] !== undefined) {
+  const lines = queries.flatMap(([qid, q]) => [`#query\t${qid}\t${q}`, ...(lucene.get(qid) ?? []).map((h) => `${qid}\t${h.id}\t${h.score}`)]);
+  writeFileSync(values['write-fixture'], `# Lucene 8.7 top ${k} (classic QueryParser, EnglishAnalyzer, BM25 k1 0.9 b 0.4) on ${values.dataset} title + " " + text; written by bench/bm25/query-syntax-parity.ts\n${lines.join('\n')}\n`);
+  console.log(`wrote ${values['write-fixture']}`);
+}
+rmSync(work, { recursive: true, force: true });
+
+/**
+ * Structured queries built from the dataset's own query texts: phrases of
+ * adjacent words (exact and sloppy), required and excluded words, prefixes,
+ * groups with boosts, field names, and the whole text with its special
+ * characters escaped.
+ */
+function makeQueries(texts: string[]): [string, string][] {
+  const analyzer = createAnalyzer('english');
+  const out: [string, string][] = [];
+  texts.forEach((text, n) => {
+    // words that survive analysis (not stopwords), in order
+    const words = (text.match(/[A-Za-z]{3,}/g) ?? []).filter((w) => analyzer.analyze(w).length === 1);
+    if (words.length < 3) return;
+    const [a, b, c] = words as [string, string, string];
+    const id = (s: string): string => `${n + 1}-${s}`;
+    out.push([id('phrase'), `"${a} ${b}"`]);
+    out.push([id('phrase-stop'), `"${text.split(/\s+/).slice(0, 4).join(' ').replace(/["\\]/g, '')}"`]);
+    out.push([id('sloppy'), `"${b} ${a}"~3 ${c}`]);
+    out.push([id('must'), `+${a} ${b} ${c}`]);
+    out.push([id('not'), `${a} ${b} -${c}`]);
+    out.push([id('and'), `${a} AND ${b} OR ${c}`]);
+    out.push([id('prefix'), `${a.slice(0, 4)}* ${b}`]);
+    out.push([id('group'), `(${a} OR ${b})^2 AND contents:${c}`]);
+    out.push([id('boost'), `${a}^3 "${b} ${c}"^0.5`]);
+    out.push([id('text'), text.replace(/[\\+\-!():^[\]"{}~*?|&/]/g, (ch) => `\\${ch}`)]);
+  });
+  return out;
+}

@@ -1,0 +1,59 @@
+// Lucene reference for bench/bm25/query-syntax-parity.ts: indexes "id<TAB>text"
+// lines into one field "contents" with positions (EnglishAnalyzer, BM25), parses
+// each "qid<TAB>query" line with the classic QueryParser (default operator OR)
+// and writes "qid<TAB>docid<TAB>score<TAB>parsed query" for the top k, the score
+// printed as the double of Lucene's float, so it reads back exactly.
+// Build: javac -cp <lucene jars> -d <out> LuceneQueryParity.java
+// Run:   java -cp <out>:<jars> LuceneQueryParity DOCS QUERIES K1 B K OUT
+import java.io.*;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.*;
+import org.apache.lucene.analysis.Analyzer;
+import org.apache.lucene.analysis.en.EnglishAnalyzer;
+import org.apache.lucene.document.*;
+import org.apache.lucene.index.*;
+import org.apache.lucene.queryparser.classic.QueryParser;
+import org.apache.lucene.search.*;
+import org.apache.lucene.search.similarities.BM25Similarity;
+import org.apache.lucene.store.FSDirectory;
+
+public class LuceneQueryParity {
+  public static void main(String[] args) throws Exception {
+    Path docs = Paths.get(args[0]);
+    Path queries = Paths.get(args[1]);
+    BM25Similarity sim = new BM25Similarity(Float.parseFloat(args[2]), Float.parseFloat(args[3]));
+    int k = Integer.parseInt(args[4]);
+    Analyzer analyzer = new EnglishAnalyzer();
+    Path dir = Files.createTempDirectory("lucene-parity");
+    try (FSDirectory fs = FSDirectory.open(dir)) {
+      IndexWriterConfig cfg = new IndexWriterConfig(analyzer).setSimilarity(sim).setOpenMode(IndexWriterConfig.OpenMode.CREATE);
+      try (IndexWriter w = new IndexWriter(fs, cfg); BufferedReader r = Files.newBufferedReader(docs, StandardCharsets.UTF_8)) {
+        String line;
+        while ((line = r.readLine()) != null) {
+          int tab = line.indexOf('\t');
+          Document d = new Document();
+          d.add(new StringField("id", line.substring(0, tab), Field.Store.YES));
+          d.add(new TextField("contents", line.substring(tab + 1), Field.Store.NO));
+          w.addDocument(d);
+        }
+        w.forceMerge(1);
+        w.commit();
+      }
+      try (IndexReader reader = DirectoryReader.open(fs);
+          BufferedReader qr = Files.newBufferedReader(queries, StandardCharsets.UTF_8);
+          PrintWriter out = new PrintWriter(Files.newBufferedWriter(Paths.get(args[5]), StandardCharsets.UTF_8))) {
+        IndexSearcher searcher = new IndexSearcher(reader);
+        searcher.setSimilarity(sim);
+        String line;
+        while ((line = qr.readLine()) != null) {
+          int tab = line.indexOf('\t');
+          String qid = line.substring(0, tab);
+          Query q = new QueryParser("contents", analyzer).parse(line.substring(tab + 1));
+          for (ScoreDoc sd : searcher.search(q, k).scoreDocs) {
+            out.println(qid + "\t" + reader.document(sd.doc).get("id") + "\t" + (double) sd.score + "\t" + q);
+          }
+        }
+      }
+    }
+  }
+}

@@ -1,0 +1,60 @@
+/**
+ * Structured text queries as Lucene builds them from its classic query syntax:
+ * boolean combinations (BooleanQuery's MUST, SHOULD and MUST_NOT clauses),
+ * phrases with optional slop (PhraseQuery) and prefixes (PrefixQuery with its
+ * constant-score rewrite). Terms are already analyzed; boosts are already
+ * multiplied down to the leaves, as Lucene's weights pass them down.
+ */
+
+/** One analyzed term of one field, scored by BM25 with weight boost × idf. */
+export interface TermQueryNode {
+  kind: 'term';
+  field: string;
+  term: string;
+  boost: number;
+}
+
+/**
+ * Terms at fixed offsets from each other (offsets keep the gaps removed
+ * stopwords leave), within `slop` moves; scored by BM25 of the phrase
+ * frequency with weight boost × the sum of the terms' idf.
+ */
+export interface PhraseQueryNode {
+  kind: 'phrase';
+  field: string;
+  terms: string[];
+  offsets: number[];
+  slop: number;
+  boost: number;
+}
+
+/** Every term of a field starting with `prefix`; each matching document scores `boost`. */
+export interface PrefixQueryNode {
+  kind: 'prefix';
+  field: string;
+  prefix: string;
+  boost: number;
+}
+
+/**
+ * A document matches when it matches every `must` clause, none of the
+ * `mustNot` ones and, if there is no `must` clause, at least one `should`
+ * clause; its score is the sum of its matching `must` and `should` clauses.
+ */
+export interface BooleanQueryNode {
+  kind: 'bool';
+  must: TextQuery[];
+  should: TextQuery[];
+  mustNot: TextQuery[];
+}
+
+/** A structured text query. */
+export type TextQuery = TermQueryNode | PhraseQueryNode | PrefixQueryNode | BooleanQueryNode;
+
+/** Every (field, term) a query scores or matches, prefixes aside (for highlighting and explanations). */
+export function textQueryTerms(q: TextQuery, out: { field: string; term: string }[] = []): { field: string; term: string }[] {
+  if (q.kind === 'term') out.push({ field: q.field, term: q.term });
+  else if (q.kind === 'phrase') for (const term of q.terms) out.push({ field: q.field, term });
+  else if (q.kind === 'bool') for (const c of [...q.must, ...q.should]) textQueryTerms(c, out);
+  return out;
+}

@@ -1,0 +1,180 @@
+/**
+ * Turns parsed query syntax into a structured text query the way Lucene's
+ * classic QueryParser and BooleanQuery.rewrite do: words are analyzed by
+ * their field's analyzer (one term: a term query; several: a disjunction of
+ * them), quoted text becomes a phrase at the analyzer's positions, `word*` a
+ * prefix of the lower-cased word; with several default fields each part is a
+ * disjunction over them (MultiFieldQueryParser); repeated clauses of a group
+ * merge by adding their boosts, a group of one clause is that clause, and
+ * optional groups of optional clauses are inlined into their parent.
+ */
+import { QuarryError } from '../io/quarry-error.js';
+import type { TextQuery } from '../index/inverted/text-query.js';
+import type { Analyzer } from '../text/analyzer.js';
+import type { ClauseSyntax, Occur, QuerySyntax } from './query-syntax.js';
+
+const f = Math.fround;
+
+/** Where unfielded parts search, and how each field's terms are analyzed. */
+export interface TextQueryTarget {
+  /** Analyzers of every text field a part may name. */
+  analyzers: ReadonlyMap<string, Analyzer>;
+  /** Fields searched by parts that name none, with their boosts. */
+  defaultFields: ReadonlyMap<string, number>;
+}
+
+/** A Lucene-shaped query before boosts are pushed down to the leaves. */
+type Built =
+  | { kind: 'term'; field: string; term: string }
+  | { kind: 'phrase'; field: string; terms: string[]; offsets: number[]; slop: number }
+  | { kind: 'prefix'; field: string; prefix: string }
+  | { kind: 'bool'; clauses: { occur: Occur; q: Built }[] }
+  | { kind: 'boost'; q: Built; boost: number };
+
+/**
+ * Compiles parsed clauses into a structured query, or null when nothing is
+ * left to search (every word was a stopword).
+ */
+export function compileTextQuery(clauses: readonly ClauseSyntax[], target: TextQueryTarget): TextQuery | null {
+  const top = group(clauses, undefined, target);
+  if (top === null) return null;
+  if (top.kind === 'bool' && top.clauses.length > 0 && top.clauses.every((c) => c.occur === 'mustNot')) {
+    throw new QuarryError('BAD_ARGUMENT', 'query syntax: a query of excluded clauses alone matches nothing', { field: 'text' }, 'add what to look for: "cats -dogs"');
+  }
+  return lower(rewrite(top), 1);
+}
+
+function group(clauses: readonly ClauseSyntax[], field: string | undefined, target: TextQueryTarget): Built | null {
+  const out: { occur: Occur; q: Built }[] = [];
+  for (const c of clauses) {
+    const q = part(c.query, field, target);
+    if (q !== null) out.push({ occur: c.occur, q });
+  }
+  return out.length === 0 ? null : { kind: 'bool', clauses: out };
+}
+
+function part(s: QuerySyntax, inherited: string | undefined, target: TextQueryTarget): Built | null {
+  const field = s.field ?? inherited;
+  if (s.field !== undefined && !target.analyzers.has(s.field)) {
+    const names = [...target.analyzers.keys()];
+    throw new QuarryError('BAD_ARGUMENT', `query syntax: "${s.field}" is not a text field of this collection`, { field: 'text' }, names.length > 0 ? `text fields: ${names.join(', ')}` : 'the collection has no text fields');
+  }
+  let q: Built | null;
+  if (s.kind === 'group') q = group(s.clauses, field, target);
+  else if (field !== undefined) q = fieldQuery(s, field, target.analyzers.get(field)!);
+  else {
+    // MultiFieldQueryParser: the part in each default field, any of them may match.
+    const alternatives: { occur: Occur; q: Built }[] = [];
+    for (const [name, boost] of target.defaultFields) {
+      const one = fieldQuery(s, name, target.analyzers.get(name)!);
+      if (one !== null) alternatives.push({ occur: 'should', q: boost === 1 ? one : { kind: 'boost', q: one, boost } });
+    }
+    q = alternatives.length === 0 ? null : alternatives.length === 1 && target.defaultFields.size === 1 ? alternatives[0]!.q : { kind: 'bool', clauses: alternatives };
+  }
+  return q === null || s.boost === 1 ? q : { kind: 'boost', q, boost: s.boost };
+}
+
+function fieldQuery(s: Exclude<QuerySyntax, { kind: 'group' }>, field: string, analyzer: Analyzer): Built | null {
+  if (s.kind === 'word' && s.prefix) {
+    return { kind: 'prefix', field, prefix: analyzer.config.lowercase ? s.text.toLowerCase() : s.text };
+  }
+  const terms: string[] = [];
+  const positions: number[] = [];
+  analyzer.forEachTerm(s.text, (term, position) => {
+    terms.push(term);
+    positions.push(position);
+  });
+  if (terms.length === 0) return null;
+  if (terms.length === 1) return { kind: 'term', field, term: terms[0]! };
+  if (s.kind === 'phrase') return { kind: 'phrase', field, terms, offsets: positions, slop: s.slop };
+  // An unquoted word that analyzes into several terms ("wi-fi"): any of them (Lucene's default OR).
+  return { kind: 'bool', clauses: terms.map((term) => ({ occur: 'should' as const, q: { kind: 'term' as const, field, term } })) };
+}
+
+/**
+ * BooleanQuery.rewrite, to its fixed point: children first; a single
+ * required or optional clause stands alone; repeats add up their boosts; an
+ * optional clause that is itself a pure disjunction is replaced by its clauses.
+ */
+function rewrite(q: Built): Built {
+  if (q.kind === 'boost') return { kind: 'boost', q: rewrite(q.q), boost: q.boost };
+  if (q.kind !== 'bool') return q;
+  let clauses = q.clauses.map((c) => ({ occur: c.occur, q: rewrite(c.q) }));
+  for (;;) {
+    if (clauses.length === 1 && clauses[0]!.occur !== 'mustNot') return clauses[0]!.q;
+    const before = clauses;
+    for (const occur of ['should', 'must'] as const) clauses = mergeRepeats(clauses, occur);
+    if (clauses === before) clauses = inlineDisjunctions(clauses);
+    if (clauses === before) return { kind: 'bool', clauses };
+  }
+}
+
+function inlineDisjunctions(clauses: { occur: Occur; q: Built }[]): { occur: Occur; q: Built }[] {
+  const pure = (q: Built): q is Extract<Built, { kind: 'bool' }> => q.kind === 'bool' && q.clauses.every((c) => c.occur === 'should');
+  if (!clauses.some((c) => c.occur === 'should' && pure(c.q))) return clauses;
+  return clauses.flatMap((c) => (c.occur === 'should' && pure(c.q) ? c.q.clauses : [c]));
+}
+
+function mergeRepeats(clauses: { occur: Occur; q: Built }[], occur: Occur): { occur: Occur; q: Built }[] {
+  const boosts = new Map<string, { q: Built; boost: number }>();
+  let count = 0;
+  for (const c of clauses) {
+    if (c.occur !== occur) continue;
+    count++;
+    let boost = 1;
+    let inner = c.q;
+    while (inner.kind === 'boost') {
+      boost *= inner.boost;
+      inner = inner.q;
+    }
+    const key = JSON.stringify(inner);
+    const seen = boosts.get(key);
+    if (seen === undefined) boosts.set(key, { q: inner, boost });
+    else seen.boost += boost;
+  }
+  if (boosts.size === count) return clauses;
+  const merged: { occur: Occur; q: Built }[] = [];
+  for (const { q, boost } of boosts.values()) merged.push({ occur, q: f(boost) === 1 ? q : { kind: 'boost', q, boost: f(boost) } });
+  for (const c of clauses) if (c.occur !== occur) merged.push(c);
+  return merged;
+}
+
+/** Pushes boosts down to the leaves, multiplying in float from the outside in (as Lucene's weights do). */
+function lower(q: Built, boost: number): TextQuery {
+  switch (q.kind) {
+    case 'boost':
+      return lower(q.q, f(boost * q.boost));
+    case 'term':
+      return { kind: 'term', field: q.field, term: q.term, boost };
+    case 'phrase':
+      return { kind: 'phrase', field: q.field, terms: q.terms, offsets: q.offsets, slop: q.slop, boost };
+    case 'prefix':
+      return { kind: 'prefix', field: q.field, prefix: q.prefix, boost };
+    case 'bool': {
+      const out: TextQuery = { kind: 'bool', must: [], should: [], mustNot: [] };
+      for (const c of q.clauses) out[c.occur].push(lower(c.q, boost));
+      return out;
+    }
+  }
+}
+
+/** Lucene's way of printing a query (`+contents:cat contents:"black dog"~2 -contents:mous*`), for explanations. */
+export function describeTextQuery(q: TextQuery): string {
+  const boosted = (s: string, b: number): string => (b === 1 ? s : `${s}^${b}`);
+  switch (q.kind) {
+    case 'term':
+      return boosted(`${q.field}:${q.term}`, q.boost);
+    case 'phrase':
+      return boosted(`${q.field}:"${q.terms.join(' ')}"${q.slop > 0 ? `~${q.slop}` : ''}`, q.boost);
+    case 'prefix':
+      return boosted(`${q.field}:${q.prefix}*`, q.boost);
+    case 'bool': {
+      const parts = [...q.must.map((c) => `+${wrap(c)}`), ...q.should.map(wrap), ...q.mustNot.map((c) => `-${wrap(c)}`)];
+      return parts.join(' ');
+    }
+  }
+}
+
+function wrap(q: TextQuery): string {
+  return q.kind === 'bool' ? `(${describeTextQuery(q)})` : describeTextQuery(q);
+}
