@@ -103,3 +103,25 @@ describe('fusion, facets, explain', () => {
     expect(page).toEqual(all.slice(10, 15));
   });
 });
+
+describe('legs in Lucene query syntax', () => {
+  const where = { year: { gte: 2000 } };
+  it('a structured leg takes the filter: its top k is the filtered full ranking', () => {
+    const q = '"solar wind" OR (+battery -grid) energy^0.5';
+    const full = snap.search(q, { k: 120, syntax: 'lucene', includeStored: false }).filter((h) => docs[Number(h.id.slice(1))]!.year >= 2000);
+    expect(full.length).toBeGreaterThan(10);
+    const got = snap.query({ retrieve: [{ field: 'text', text: q, syntax: 'lucene' }], filter: { where }, k: 10 }).hits;
+    expect(got.map((h) => [h.id, h.score])).toEqual(full.slice(0, 10).map((h) => [h.id, h.score]));
+    for (const h of snap.search('+battery -grid', { k: 120, syntax: 'lucene' })) expect(h.stored!.text).toMatch(/battery(?![\s\S]*grid)/);
+  });
+  it('explains a structured leg with the query as Lucene prints it', () => {
+    const hit = snap.query({ retrieve: [{ field: 'text', text: '+solar "wind energy"', syntax: 'lucene' }], explain: true, k: 1 }).hits[0]!;
+    expect((hit.explain!.legs as { bm25: unknown }[])[0]!.bm25).toMatchObject({ query: '+text:solar text:"wind energi"' });
+  });
+  it('names misplaced syntax', () => {
+    expect(() => snap.query({ retrieve: [{ field: 'sp', sparse: { solar: 1 }, syntax: 'lucene' }] })).toThrow(/retrieve\[0\]\.syntax syntax says how text is read: give "text" with it/);
+    expect(() => snap.query({ retrieve: [{ field: 'text', text: 'solar', syntax: 'sql' }] })).toThrow(/retrieve\[0\]\.syntax/);
+    expect(() => snap.search('"solar', { syntax: 'lucene' })).toThrow(/^text: query syntax, column 1: this quote is not closed/);
+    expect(() => snap.search('solar', { syntax: 'lucene', mode: 'pruned' })).toThrow(/mode: mode applies to bag-of-words queries/);
+  });
+});
