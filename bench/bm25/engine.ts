@@ -1,7 +1,7 @@
 // One engine of the BM25 benchmark, in its own process so that build memory
 // is measured per engine. Prints one JSON object on stdout.
 // Usage: node --import tsx bench/bm25/engine.ts --engine quarry|lucene|minisearch|orama --dataset scifact|zipf-N
-//        [--queries 1000] [--ks 10,1000] [--budget 60] [--top-out file]
+//        [--queries 1000] [--ks 10,1000] [--budget 60] [--positions on|off] [--top-out file]
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,6 +17,7 @@ const dataset = loadDataset(argValue('dataset', 'scifact'), argNumber('queries',
 const ks = argList('ks', ['10', '1000']).map(Number);
 const budget = argNumber('budget', 60);
 const topOut = argValue('top-out', '');
+const positions = argValue('positions', 'on') === 'on';
 
 interface Timing {
   shape: string;
@@ -71,7 +72,7 @@ async function main(): Promise<void> {
   if (engine === 'quarry') {
     const dir = mkdtempSync(join(tmpdir(), 'quarry-bench-bm25-'));
     cleanup = () => rmSync(dir, { recursive: true, force: true });
-    const schema = parseSchema({ id: 'id', fields: { contents: { type: 'text', from: ['text'], analyzer: dataset.analyzer, k1: dataset.k1, b: dataset.b } }, store: [] });
+    const schema = parseSchema({ id: 'id', fields: { contents: { type: 'text', from: ['text'], analyzer: dataset.analyzer, k1: dataset.k1, b: dataset.b, positions } }, store: [] });
     const t0 = performance.now();
     const c = Collection.create(join(dir, 'idx'), schema);
     const w = c.writer({ flushPostings: 200_000_000, flushDocs: 5_000_000 });
@@ -133,7 +134,7 @@ async function main(): Promise<void> {
   } else if (engine === 'lucene') {
     const work = mkdtempSync(join(tmpdir(), 'quarry-bench-lucene-'));
     cleanup = () => rmSync(work, { recursive: true, force: true });
-    const r = await runLucene(dataset, ks, budget, work);
+    const r = await runLucene(dataset, ks, budget, work, positions);
     if (typeof r === 'string') {
       cleanup();
       process.stdout.write(JSON.stringify({ engine, dataset: dataset.name, skipped: r }) + '\n');

@@ -29,7 +29,7 @@ function findJar(prefix: string): string | null {
 }
 
 /** Runs Lucene on every query shape of the dataset; `work` is a scratch folder. */
-export async function runLucene(dataset: BenchDataset, ks: number[], budget: number, work: string): Promise<LuceneResult | string> {
+export async function runLucene(dataset: BenchDataset, ks: number[], budget: number, work: string, positions = true): Promise<LuceneResult | string> {
   const core = findJar('lucene-core-');
   const analyzers = findJar('lucene-analyzers-common-');
   if (core === null || analyzers === null) return 'Lucene jars not found (apt-get install liblucene8-java)';
@@ -63,7 +63,7 @@ export async function runLucene(dataset: BenchDataset, ks: number[], budget: num
   const topOut = join(work, 'lucene-top.json');
   const r = spawnSync(
     'java',
-    ['-Xmx4g', '-cp', `${classes}:${cp}`, 'LuceneBench', docsPath, qPaths.join(','), dataset.analyzer, String(dataset.k1), String(dataset.b), ks.join(','), String(budget), topOut],
+    ['-Xmx4g', '-cp', `${classes}:${cp}`, 'LuceneBench', docsPath, qPaths.join(','), dataset.analyzer, String(dataset.k1), String(dataset.b), ks.join(','), String(budget), topOut, positions ? 'positions' : 'freqs'],
     { encoding: 'utf8', maxBuffer: 1 << 24 },
   );
   if (r.status !== 0) return `Lucene failed: ${r.stderr.slice(0, 500)}`;

@@ -4,13 +4,13 @@
 // index size and memory; writes bench/out/bm25.json and bm25.svg.
 // Lucene 8 (Debian's liblucene8-java, built with javac) runs in the same command when Java is present.
 // Usage: npm run bench -- bm25 [--datasets scifact,zipf-200000,zipf-1000000] [--engines quarry,lucene,minisearch,orama]
-//                               [--queries 1000] [--budget 30]
+//                               [--queries 1000] [--budget 30] [--positions on|off]
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { argList, argNumber } from '../common/args.js';
+import { argList, argNumber, argValue } from '../common/args.js';
 import { printTable, writeJson, writeSvgPlot } from '../report.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -18,6 +18,9 @@ const datasets = argList('datasets', ['scifact', 'zipf-200000', 'zipf-1000000'])
 const engines = argList('engines', ['quarry', 'lucene', 'minisearch', 'orama']);
 const queries = argNumber('queries', 1000);
 const budget = argNumber('budget', 30);
+// Quarry and Lucene both index token positions unless --positions off (Quarry's default, and Anserini's).
+const positions = argValue('positions', 'on');
+if (positions !== 'on' && positions !== 'off') throw new Error('--positions takes on or off');
 
 interface Timing {
   shape: string;
@@ -47,7 +50,7 @@ for (const dataset of datasets) {
     process.stderr.write(`running ${engine} on ${dataset}...\n`);
     const r = spawnSync(
       process.execPath,
-      ['--expose-gc', '--max-old-space-size=12288', '--import', 'tsx', join(here, 'engine.ts'), '--engine', engine, '--dataset', dataset, '--queries', String(queries), '--budget', String(budget), '--top-out', topOut],
+      ['--expose-gc', '--max-old-space-size=12288', '--import', 'tsx', join(here, 'engine.ts'), '--engine', engine, '--dataset', dataset, '--queries', String(queries), '--budget', String(budget), '--positions', positions, '--top-out', topOut],
       { encoding: 'utf8', maxBuffer: 1 << 26, stdio: ['ignore', 'pipe', 'inherit'] },
     );
     if (r.status !== 0) {
@@ -122,7 +125,7 @@ printTable(
     'peak RSS MB': r.engine === 'lucene' ? 'n/a (JVM)' : Math.round(r.peakRssMB),
   })),
 );
-writeJson('bm25', { node: process.version, datasets, engines, queries, budget, rows: summary, builds: results.map(({ tops: _t, ...rest }) => rest) });
+writeJson('bm25', { node: process.version, datasets, engines, queries, budget, positions, rows: summary, builds: results.map(({ tops: _t, ...rest }) => rest) });
 writeSvgPlot(
   'bm25',
   'BM25 top-10 queries/s (log scale)',

@@ -3,7 +3,7 @@
 // BM25 queries with Lucene's default approximate hit counting (block-max
 // WAND/MaxScore pruning). Prints one JSON object on stdout.
 // Build: javac -cp <lucene jars> -d <out> LuceneBench.java
-// Run:   java -cp <out>:<jars> LuceneBench DOCS QUERY_FILES(comma-separated) ANALYZER K1 B KS BUDGET_S TOP_OUT
+// Run:   java -cp <out>:<jars> LuceneBench DOCS QUERY_FILES(comma-separated) ANALYZER K1 B KS BUDGET_S TOP_OUT [positions|freqs]
 import java.io.*;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.*;
@@ -39,7 +39,8 @@ public class LuceneBench {
       try (IndexWriter w = new IndexWriter(fs, cfg); BufferedReader r = Files.newBufferedReader(docs, StandardCharsets.UTF_8)) {
         FieldType idType = new FieldType(StringField.TYPE_STORED);
         FieldType textType = new FieldType();
-        textType.setIndexOptions(IndexOptions.DOCS_AND_FREQS);
+        // like Quarry's text fields, positions unless told "freqs" (bench/bm25 --positions off)
+        textType.setIndexOptions(args.length > 8 && args[8].equals("freqs") ? IndexOptions.DOCS_AND_FREQS : IndexOptions.DOCS_AND_FREQS_AND_POSITIONS);
         textType.setTokenized(true);
         textType.freeze();
         String line;

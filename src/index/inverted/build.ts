@@ -120,25 +120,25 @@ export class InvertedFieldBuilder {
     const docOf = this.docOf.data;
     const freqOf = this.freqOf.data;
     const keep = this.positions;
-    const order = keep === null ? null : new Uint32Array(n);
+    const slotOf = keep === null ? null : new Uint32Array(n);
     for (let i = 0; i < n; i++) {
       const slot = fill[newId[termOf[i]!]!]!++;
       docs[slot] = docOf[i]!;
       freqs[slot] = freqOf[i]!;
-      if (order !== null) order[slot] = i;
+      if (slotOf !== null) slotOf[i] = slot;
     }
     let positions: Uint32Array | undefined;
-    if (keep !== null && order !== null) {
-      // Postings were collected document by document; their positions follow them into term order.
-      const from = new Uint32Array(n + 1);
-      for (let i = 0; i < n; i++) from[i + 1] = from[i]! + freqOf[i]!;
+    if (keep !== null && slotOf !== null) {
+      // Postings were collected document by document; their positions move to term order. Reading
+      // them in collection order and writing each run at its posting's place keeps the reads sequential.
+      const startOf = new Uint32Array(n + 1);
+      for (let s = 0; s < n; s++) startOf[s + 1] = startOf[s]! + freqs[s]!;
       positions = new Uint32Array(keep.length);
       const src = keep.data;
-      let at = 0;
-      for (let s = 0; s < n; s++) {
-        const i = order[s]!;
-        positions.set(src.subarray(from[i]!, from[i + 1]!), at);
-        at += freqOf[i]!;
+      let j = 0;
+      for (let i = 0; i < n; i++) {
+        let at = startOf[slotOf[i]!]!;
+        for (const end = j + freqOf[i]!; j < end; j++) positions[at++] = src[j]!;
       }
     }
     return encodeInvertedField(terms, postingsStart, docs, freqs, this.norms.view().slice(), this.docCount, this.sumTotalTermFreq, positions);
