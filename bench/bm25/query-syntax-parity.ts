@@ -2,7 +2,10 @@
 // documents indexed by both, the same query strings parsed by both, and every
 // top-k list compared id by id and score by score (exact float equality).
 //
-// Usage: node --import tsx bench/bm25/query-syntax-parity.ts [--dataset cacm|scifact] [--k 20]
+// Then both engines run all the queries for --rounds passes after a warm-up pass
+// (Lucene parses them first; Quarry parses each time, as a search call does)
+// and the queries per second are printed side by side.
+// Usage: node --import tsx bench/bm25/query-syntax-parity.ts [--dataset cacm|scifact] [--k 20] [--rounds 3]
 //          [--write-fixture test/fixtures/lucene-query-syntax-cacm.tsv]
 // Needs java/javac and Debian's liblucene8-java (core, analyzers-common, queryparser).
 import { spawnSync } from 'node:child_process';
@@ -15,7 +18,8 @@ import { forEachBeirDocument, readQueries } from '../../src/io/beir.js';
 import { createAnalyzer } from '../../src/text/analyzer.js';
 import { SHARED } from './datasets.js';
 
-const { values } = parseArgs({ options: { dataset: { type: 'string', default: 'cacm' }, k: { type: 'string', default: '20' }, 'write-fixture': { type: 'string' } } });
+const { values } = parseArgs({ options: { dataset: { type: 'string', default: 'cacm' }, k: { type: 'string', default: '20' }, 'write-fixture': { type: 'string' }, rounds: { type: 'string', default: '3' } } });
+const rounds = Number(values.rounds);
 const k = Number(values.k);
 const dataDir = values.dataset === 'cacm' ? join(import.meta.dirname, '../../data/cacm') : join(SHARED, values.dataset!);
 
@@ -41,7 +45,7 @@ writeFileSync(join(work, 'queries.tsv'), queries.map(([id, q]) => `${id}\t${q}\n
 const classes = join(work, 'classes');
 const javac = spawnSync('javac', ['-cp', cp, '-d', classes, join(import.meta.dirname, '../lucene/LuceneQueryParity.java')], { encoding: 'utf8' });
 if (javac.status !== 0) throw new Error(`javac failed: ${javac.stderr}`);
-const java = spawnSync('java', ['-cp', `${classes}:${cp}`, 'LuceneQueryParity', join(work, 'docs.tsv'), join(work, 'queries.tsv'), '0.9', '0.4', String(k), join(work, 'lucene.tsv')], { encoding: 'utf8' });
+const java = spawnSync('java', ['-cp', `${classes}:${cp}`, 'LuceneQueryParity', join(work, 'docs.tsv'), join(work, 'queries.tsv'), '0.9', '0.4', String(k), join(work, 'lucene.tsv'), String(rounds)], { encoding: 'utf8' });
 if (java.status !== 0) throw new Error(`Lucene failed: ${java.stderr}`);
 const luceneLines = readFileSync(join(work, 'lucene.tsv'), 'utf8').split('\n').filter(Boolean);
 
@@ -78,6 +82,15 @@ for (const [qid, text] of queries) {
 console.log(`${values.dataset}: ${docs.length} documents, ${queries.length} structured queries, top ${k}: ${hits} Lucene hits`);
 console.log(`identical lists (ids and float scores): ${same} of ${queries.length}`);
 for (const d of differing) console.log(`  differs: ${d}`);
+const luceneTime = JSON.parse(java.stdout.trim().split('\n').pop()!) as { queries: number; seconds: number };
+let sink = 0;
+for (const [, text] of queries) sink += snap.search(text, { k, syntax: 'lucene', includeStored: false }).length;
+const t0 = performance.now();
+for (let r = 0; r < rounds; r++) for (const [, text] of queries) sink += snap.search(text, { k, syntax: 'lucene', includeStored: false }).length;
+const quarrySeconds = (performance.now() - t0) / 1000;
+const quarryQps = (queries.length * rounds) / quarrySeconds;
+const luceneQps = luceneTime.queries / luceneTime.seconds;
+console.log(`speed, ${rounds} rounds after a warm-up (${sink > 0 ? 'hits returned' : 'no hits'}): Quarry ${quarryQps.toFixed(0)} queries/s, Lucene ${luceneQps.toFixed(0)} queries/s: ${(quarryQps / luceneQps).toFixed(2)}x Lucene`);
 if (values['write-fixture'] !== undefined) {
   const lines = queries.flatMap(([qid, q]) => [`#query\t${qid}\t${q}`, ...(lucene.get(qid) ?? []).map((h) => `${qid}\t${h.id}\t${h.score}`)]);
   writeFileSync(values['write-fixture'], `# Lucene 8.7 top ${k} (classic QueryParser, EnglishAnalyzer, BM25 k1 0.9 b 0.4) on ${values.dataset} title + " " + text; written by bench/bm25/query-syntax-parity.ts\n${lines.join('\n')}\n`);

@@ -2,12 +2,15 @@
 // lines into one field "contents" with positions (EnglishAnalyzer, BM25), parses
 // each "qid<TAB>query" line with the classic QueryParser (default operator OR)
 // and writes "qid<TAB>docid<TAB>score<TAB>parsed query" for the top k, the score
-// printed as the double of Lucene's float, so it reads back exactly.
+// printed as the double of Lucene's float, so it reads back exactly. Then times
+// ROUNDS passes over all the (already parsed) queries, after one warm-up pass,
+// and prints {"queries": n, "seconds": s} on stdout.
 // Build: javac -cp <lucene jars> -d <out> LuceneQueryParity.java
-// Run:   java -cp <out>:<jars> LuceneQueryParity DOCS QUERIES K1 B K OUT
+// Run:   java -cp <out>:<jars> LuceneQueryParity DOCS QUERIES K1 B K OUT ROUNDS
 import java.io.*;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.*;
+import java.util.*;
 import org.apache.lucene.analysis.Analyzer;
 import org.apache.lucene.analysis.en.EnglishAnalyzer;
 import org.apache.lucene.document.*;
@@ -44,15 +47,24 @@ public class LuceneQueryParity {
           PrintWriter out = new PrintWriter(Files.newBufferedWriter(Paths.get(args[5]), StandardCharsets.UTF_8))) {
         IndexSearcher searcher = new IndexSearcher(reader);
         searcher.setSimilarity(sim);
+        List<Query> parsed = new ArrayList<>();
         String line;
         while ((line = qr.readLine()) != null) {
           int tab = line.indexOf('\t');
           String qid = line.substring(0, tab);
           Query q = new QueryParser("contents", analyzer).parse(line.substring(tab + 1));
+          parsed.add(q);
           for (ScoreDoc sd : searcher.search(q, k).scoreDocs) {
             out.println(qid + "\t" + reader.document(sd.doc).get("id") + "\t" + (double) sd.score + "\t" + q);
           }
         }
+        int rounds = Integer.parseInt(args[6]);
+        long sink = 0;
+        for (Query q : parsed) sink += searcher.search(q, k).scoreDocs.length;
+        long t0 = System.nanoTime();
+        for (int r = 0; r < rounds; r++) for (Query q : parsed) sink += searcher.search(q, k).scoreDocs.length;
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        System.out.println("{\"queries\": " + (long) parsed.size() * rounds + ", \"seconds\": " + seconds + ", \"sink\": " + sink + "}");
       }
     }
   }

@@ -157,11 +157,19 @@ export class Bm25Searcher {
 
   /**
    * The k best documents of a structured query (boolean clauses, phrases,
-   * prefixes; see text-query.ts), scored as Lucene scores it. Every matching
-   * document is scored.
+   * prefixes; see text-query.ts), scored as Lucene scores it. Optional terms
+   * (with or without exclusions) are pruned as bag-of-words queries are; other
+   * queries score every matching document.
    */
   searchQuery(query: TextQuery, k: number, excluded?: readonly (Uint8Array | null)[]): TopDocs {
-    return searchTextQuery(this.segments, { scoring: (field) => this.scoring.get(field), docFreq: (field, term) => this.docFreq(field, term) }, query, k, excluded);
+    return searchTextQuery(
+      this.segments,
+      { scoring: (field) => this.scoring.get(field), docFreq: (field, term) => this.docFreq(field, term) },
+      query,
+      k,
+      excluded,
+      (terms, kk, ex) => this.search(terms, kk, 'auto', ex),
+    );
   }
 
   /** Returns the k best documents for the query terms. */

@@ -13,7 +13,7 @@ import type { InvertedField } from './inverted-field.js';
 import { exactPhraseFreq, sloppyPhraseFreq, type PhrasePositions } from './phrase-matcher.js';
 import { PositionsReader } from './positions-reader.js';
 import { NO_MORE_DOCS, PostingsCursor } from './postings-cursor.js';
-import type { InvertedSegmentView, TopDocs } from './search.js';
+import type { InvertedSegmentView, QueryTerm, TopDocs } from './search.js';
 import type { TextQuery } from './text-query.js';
 
 const f = Math.fround;
@@ -395,17 +395,54 @@ function prefixDocs(fd: InvertedField, prefix: string): Uint32Array {
   return all.subarray(0, m);
 }
 
+/** Searches a bag of weighted terms with pruning (Bm25Searcher.search), skipping excluded documents. */
+export type TermsSearch = (terms: QueryTerm[], k: number, excluded: readonly (Uint8Array | null)[] | undefined) => TopDocs;
+
+/**
+ * A query that is optional terms only, with or without exclusions, is the
+ * bag-of-words query MaxScore answers: its terms, and the exclusions (null
+ * when there are none). Scores are the same sums either way.
+ */
+function asTermDisjunction(q: TextQuery): { terms: QueryTerm[]; mustNot: TextQuery[] } | null {
+  if (q.kind === 'term') return { terms: [{ field: q.field, term: q.term, boost: q.boost }], mustNot: [] };
+  if (q.kind !== 'bool' || q.must.length > 0 || q.should.length === 0) return null;
+  const terms: QueryTerm[] = [];
+  for (const c of q.should) {
+    if (c.kind !== 'term') return null;
+    terms.push({ field: c.field, term: c.term, boost: c.boost });
+  }
+  return { terms, mustNot: q.mustNot };
+}
+
 /**
  * The k best documents of a structured query over the segments, skipping
- * each segment's excluded (deleted or filtered-out) documents.
+ * each segment's excluded (deleted or filtered-out) documents. Optional terms
+ * with exclusions go to `searchTerms` (pruned); everything else is scored
+ * document at a time.
  */
 export function searchTextQuery(
   segments: readonly InvertedSegmentView[],
   stats: TextQueryStatistics,
   query: TextQuery,
   k: number,
-  excluded?: readonly (Uint8Array | null)[],
+  excluded: readonly (Uint8Array | null)[] | undefined,
+  searchTerms: TermsSearch,
 ): TopDocs {
+  const disjunction = asTermDisjunction(query);
+  if (disjunction !== null) {
+    if (disjunction.mustNot.length === 0) return searchTerms(disjunction.terms, k, excluded);
+    // Documents an excluded clause matches join the deleted or filtered-out ones.
+    const not: TextQuery = { kind: 'bool', must: [], should: disjunction.mustNot, mustNot: [] };
+    const weightedNot = weigh(not, stats);
+    const flags = segments.map((seg, si) => {
+      const base = excluded === undefined ? (seg.deleted ?? null) : (excluded[si] ?? null);
+      const out = base === null ? new Uint8Array(seg.numDocs) : base.slice();
+      const it = iterate(weightedNot, seg, stats);
+      for (let d = it.doc; d !== NO_MORE_DOCS; d = it.next()) out[d] = 1;
+      return out;
+    });
+    return searchTerms(disjunction.terms, k, flags);
+  }
   const heap = new TopKHeap(k);
   const weighted = weigh(query, stats);
   segments.forEach((seg, si) => {
