@@ -101,7 +101,7 @@ rmSync(work, { recursive: true, force: true });
 /**
  * Structured queries built from the dataset's own query texts: phrases of
  * adjacent words (exact and sloppy), required and excluded words, prefixes,
- * groups with boosts, field names, and the whole text with its special
+ * fuzzy words, groups with boosts, field names, and the whole text with its special
  * characters escaped.
  */
 function makeQueries(texts: string[]): [string, string][] {
@@ -122,6 +122,8 @@ function makeQueries(texts: string[]): [string, string][] {
     out.push([id('prefix'), `${a.slice(0, 4)}* ${b}`]);
     out.push([id('group'), `(${a} OR ${b})^2 AND contents:${c}`]);
     out.push([id('boost'), `${a}^3 "${b} ${c}"^0.5`]);
+    out.push([id('fuzzy'), `${a.toLowerCase()}~ ${b.toLowerCase().slice(0, -1)}~1 ${c}~0.7`]);
+    out.push([id('fuzzy-must'), `+${a.slice(1).toLowerCase()}~ -${b}`]);
     out.push([id('text'), text.replace(/[\\+\-!():^[\]"{}~*?|&/]/g, (ch) => `\\${ch}`)]);
   });
   return out;

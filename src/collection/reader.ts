@@ -43,7 +43,7 @@ export interface TextSearchOptions {
   /**
    * `terms` (default): the text is a bag of words, as Anserini searches.
    * `lucene`: Lucene's classic query syntax: "phrases", +required, -excluded,
-   * AND/OR/NOT, (groups), field:word, prefix*, ^boosts (see search/query-syntax.ts).
+   * AND/OR/NOT, (groups), field:word, prefix*, fuzzy~, ^boosts (see search/query-syntax.ts).
    */
   syntax?: TextSyntax;
 }
@@ -199,7 +199,11 @@ export class Snapshot {
    * fields (default: every text field): null when only stopwords are left.
    */
   textQuery(text: string, fields?: TextSearchOptions['fields']): TextQuery | null {
-    return compileTextQuery(parseQuerySyntax(text), { analyzers: this.analyzers, defaultFields: this.fieldBoosts(fields) });
+    return compileTextQuery(parseQuerySyntax(text), {
+      analyzers: this.analyzers,
+      defaultFields: this.fieldBoosts(fields),
+      fuzzyTerms: (field, word, maxEdits) => this.searcher.fuzzyTerms(field, word, maxEdits),
+    });
   }
 
   /**

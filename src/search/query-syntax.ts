@@ -1,7 +1,7 @@
 /**
  * Parser of Lucene's classic query syntax (the QueryParser most Lucene,
  * Solr and Elasticsearch users know), with the default operator OR:
- * `word`, `"a phrase"`, `"a phrase"~2`, `prefix*`, `field:word`,
+ * `word`, `"a phrase"`, `"a phrase"~2`, `prefix*`, `fuzzy~`, `fuzzy~1`, `field:word`,
  * `field:(a b)`, `+required`, `-excluded`, `!excluded`, `NOT x`,
  * `a AND b`, `a OR b`, `&&`, `||`, `(groups)`, `^boost` and backslash escapes.
  * AND and NOT combine clauses as Lucene does: `a AND b` requires both,
@@ -18,6 +18,8 @@ export interface WordSyntax {
   field?: string;
   text: string;
   prefix: boolean;
+  /** With `~`: Lucene's fuzzy value (2 when none is given): whole edits, or a similarity below 1. */
+  fuzzy?: number;
   boost: number;
 }
 
@@ -121,13 +123,13 @@ class Parser {
       const word = this.word();
       if (this.s[this.at] === ':') {
         if (word.text.length === 0) fail(start + 1, 'a field name is missing before ":"');
-        if (word.prefix) fail(start + 1, `"${word.text}*" is not a field name`);
+        if (word.prefix || word.fuzzy !== undefined) fail(start + 1, `"${this.s.slice(start, this.at)}" is not a field name`);
         field = word.text;
         this.at++;
         if (this.at >= this.s.length || /\s/.test(this.s[this.at]!)) fail(this.at + 1, `"${field}:" must be followed by what to search in it`, 'escape the colon as "\\:" to search for it');
       } else {
         if (word.text.length === 0) fail(start + 1, `"${this.s[start] ?? ''}" cannot start a clause`, 'escape it with a backslash');
-        return this.boosted({ kind: 'word', text: word.text, prefix: word.prefix, boost: 1 }, start);
+        return this.boosted({ kind: 'word', text: word.text, prefix: word.prefix, ...(word.fuzzy === undefined ? {} : { fuzzy: word.fuzzy }), boost: 1 }, start);
       }
     }
     const ch = this.s[this.at];
@@ -141,11 +143,11 @@ class Parser {
     const wordStart = this.at;
     const word = this.word();
     if (word.text.length === 0) fail(wordStart + 1, `"${this.s[wordStart] ?? ''}" cannot start a clause`, 'escape it with a backslash');
-    return this.boosted({ kind: 'word', ...(field === undefined ? {} : { field }), text: word.text, prefix: word.prefix, boost: 1 }, start);
+    return this.boosted({ kind: 'word', ...(field === undefined ? {} : { field }), text: word.text, prefix: word.prefix, ...(word.fuzzy === undefined ? {} : { fuzzy: word.fuzzy }), boost: 1 }, start);
   }
 
   /** A run of word characters with escapes; a trailing "*" makes it a prefix. */
-  private word(): { text: string; prefix: boolean } {
+  private word(): { text: string; prefix: boolean; fuzzy?: number } {
     let text = '';
     const start = this.at;
     while (this.at < this.s.length) {
@@ -169,8 +171,19 @@ class Parser {
       text += ch;
       this.at++;
     }
-    if (this.s[this.at] === '~' && this.at > start) fail(this.at + 1, 'fuzzy queries ("word~") are not supported; "~n" after a quoted phrase sets its slop', 'escape it as "\\~" to search for it');
+    if (this.s[this.at] === '~' && this.at > start) return { text, prefix: false, fuzzy: this.fuzzyValue() };
     return { text, prefix: false };
+  }
+
+  /** `~`, `~1`, `~0.8`, as Lucene reads a fuzzy word's edits (whole numbers) or similarity (below 1). */
+  private fuzzyValue(): number {
+    const m = /^~(\d+(?:\.\d+)?)?/.exec(this.s.slice(this.at))!;
+    const column = this.at + 1;
+    this.at += m[0].length;
+    if (m[1] === undefined) return 2;
+    const v = Number(m[1]);
+    if (v >= 1 && !Number.isInteger(v)) fail(column, `fuzzy edits are whole numbers: "word~1" or "word~2", not ~${m[1]}`, 'or a similarity below 1: "word~0.8"');
+    return v;
   }
 
   private phrase(field: string | undefined): PhraseSyntax {

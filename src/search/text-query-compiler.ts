@@ -3,13 +3,16 @@
  * classic QueryParser and BooleanQuery.rewrite do: words are analyzed by
  * their field's analyzer (one term: a term query; several: a disjunction of
  * them), quoted text becomes a phrase at the analyzer's positions, `word*` a
- * prefix of the lower-cased word; with several default fields each part is a
+ * prefix of the lower-cased word, `word~` the terms within its edits of the
+ * lower-cased word (FuzzyQuery: a disjunction of up to 50 terms with blended
+ * frequencies); with several default fields each part is a
  * disjunction over them (MultiFieldQueryParser); repeated clauses of a group
  * merge by adding their boosts, a group of one clause is that clause, and
  * optional groups of optional clauses are inlined into their parent.
  */
 import { QuarryError } from '../io/quarry-error.js';
 import type { TextQuery } from '../index/inverted/text-query.js';
+import type { FuzzyExpansion } from '../index/inverted/fuzzy-terms.js';
 import type { Analyzer } from '../text/analyzer.js';
 import type { ClauseSyntax, Occur, QuerySyntax } from './query-syntax.js';
 
@@ -21,11 +24,20 @@ export interface TextQueryTarget {
   analyzers: ReadonlyMap<string, Analyzer>;
   /** Fields searched by parts that name none, with their boosts. */
   defaultFields: ReadonlyMap<string, number>;
+  /** The index's expansions of a fuzzy word (needed only by queries with `word~`). */
+  fuzzyTerms?: (field: string, text: string, maxEdits: number) => FuzzyExpansion[];
+}
+
+/** Lucene's FuzzyQuery.floatToEdits: whole values are edits (at most 2), values below 1 a similarity. */
+export function fuzzyEdits(value: number, codePoints: number): number {
+  if (value >= 1) return Math.min(Math.trunc(value), 2);
+  if (value === 0) return 0;
+  return Math.min(Math.trunc((1 - value) * codePoints), 2);
 }
 
 /** A Lucene-shaped query before boosts are pushed down to the leaves. */
 type Built =
-  | { kind: 'term'; field: string; term: string }
+  | { kind: 'term'; field: string; term: string; docFreq?: number }
   | { kind: 'phrase'; field: string; terms: string[]; offsets: number[]; slop: number }
   | { kind: 'prefix'; field: string; prefix: string }
   | { kind: 'bool'; clauses: { occur: Occur; q: Built }[] }
@@ -61,12 +73,12 @@ function part(s: QuerySyntax, inherited: string | undefined, target: TextQueryTa
   }
   let q: Built | null;
   if (s.kind === 'group') q = group(s.clauses, field, target);
-  else if (field !== undefined) q = fieldQuery(s, field, target.analyzers.get(field)!);
+  else if (field !== undefined) q = fieldQuery(s, field, target.analyzers.get(field)!, target);
   else {
     // MultiFieldQueryParser: the part in each default field, any of them may match.
     const alternatives: { occur: Occur; q: Built }[] = [];
     for (const [name, boost] of target.defaultFields) {
-      const one = fieldQuery(s, name, target.analyzers.get(name)!);
+      const one = fieldQuery(s, name, target.analyzers.get(name)!, target);
       if (one !== null) alternatives.push({ occur: 'should', q: boost === 1 ? one : { kind: 'boost', q: one, boost } });
     }
     q = alternatives.length === 0 ? null : alternatives.length === 1 && target.defaultFields.size === 1 ? alternatives[0]!.q : { kind: 'bool', clauses: alternatives };
@@ -74,9 +86,22 @@ function part(s: QuerySyntax, inherited: string | undefined, target: TextQueryTa
   return q === null || s.boost === 1 ? q : { kind: 'boost', q, boost: s.boost };
 }
 
-function fieldQuery(s: Exclude<QuerySyntax, { kind: 'group' }>, field: string, analyzer: Analyzer): Built | null {
+function fieldQuery(s: Exclude<QuerySyntax, { kind: 'group' }>, field: string, analyzer: Analyzer, target: TextQueryTarget): Built | null {
   if (s.kind === 'word' && s.prefix) {
     return { kind: 'prefix', field, prefix: analyzer.config.lowercase ? s.text.toLowerCase() : s.text };
+  }
+  if (s.kind === 'word' && s.fuzzy !== undefined) {
+    if (target.fuzzyTerms === undefined) throw new Error('fuzzy words need the index\'s terms: give fuzzyTerms');
+    const text = analyzer.config.lowercase ? s.text.toLowerCase() : s.text;
+    const expansions = target.fuzzyTerms(field, text, fuzzyEdits(s.fuzzy, [...text].length));
+    // no expansion: a query that matches nothing (an empty group), as Lucene's empty BooleanQuery
+    return {
+      kind: 'bool',
+      clauses: expansions.map((e) => {
+        const term: Built = { kind: 'term', field, term: e.term, docFreq: e.docFreq };
+        return { occur: 'should' as const, q: e.boost === 1 ? term : { kind: 'boost' as const, q: term, boost: e.boost } };
+      }),
+    };
   }
   const terms: string[] = [];
   const positions: number[] = [];
@@ -127,7 +152,9 @@ function mergeRepeats(clauses: { occur: Occur; q: Built }[], occur: Occur): { oc
       boost *= inner.boost;
       inner = inner.q;
     }
-    const key = JSON.stringify(inner);
+    // Lucene's TermQuery equality ignores term statistics: a term two fuzzy words both expand to is one
+    // clause, keeping the blended frequency of its first occurrence.
+    const key = JSON.stringify(inner, (k, v: unknown) => (k === 'docFreq' ? undefined : v));
     const seen = boosts.get(key);
     if (seen === undefined) boosts.set(key, { q: inner, boost });
     else seen.boost += boost;
@@ -145,7 +172,7 @@ function lower(q: Built, boost: number): TextQuery {
     case 'boost':
       return lower(q.q, f(boost * q.boost));
     case 'term':
-      return { kind: 'term', field: q.field, term: q.term, boost };
+      return { kind: 'term', field: q.field, term: q.term, boost, ...(q.docFreq === undefined ? {} : { docFreq: q.docFreq }) };
     case 'phrase':
       return { kind: 'phrase', field: q.field, terms: q.terms, offsets: q.offsets, slop: q.slop, boost };
     case 'prefix':

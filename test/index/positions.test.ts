@@ -1,11 +1,13 @@
 // Token positions: every posting's positions come back exactly after bit
 // packing (a property over random documents), the analyzer counts removed
-// stopwords, and positions survive segment merges with deletes.
+// stopwords, and positions survive segment merges with deletes. Phrase
+// frequencies, and the fuzzy expansion's dictionary walk against brute force.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { InvertedField, InvertedFieldBuilder, PositionsReader, readInvertedField, writeInvertedField } from '../../src/index/inverted/index.js';
 import { NO_MORE_DOCS, PostingsCursor } from '../../src/index/inverted/postings-cursor.js';
 import { exactPhraseFreq, sloppyPhraseFreq } from '../../src/index/inverted/phrase-matcher.js';
+import { editDistanceWithin, forEachTermWithin } from '../../src/index/inverted/fuzzy-terms.js';
 import { createAnalyzer } from '../../src/text/analyzer.js';
 import { buildCollection } from '../helpers/build-collection.js';
 import { tempDir } from '../helpers/temp-dir.js';
@@ -125,5 +127,39 @@ describe('phrase frequency', () => {
     expect(sloppyPhraseFreq(pp([1], [0]), [0, 1], 2, state)).toBe(Math.fround(1 / 3));
     expect(sloppyPhraseFreq(pp([1], [0]), [0, 1], 1, state)).toBe(0);
     expect(sloppyPhraseFreq(pp([0, 10], [2, 11]), [0, 1], 1, state)).toBe(Math.fround(Math.fround(1 / 2) + 1));
+  });
+});
+
+describe('fuzzy expansion', () => {
+  const cps = (s: string) => Uint32Array.from([...s], (c) => c.codePointAt(0)!);
+  const distance = (a: string, b: string, max: number) => editDistanceWithin(cps(a), [...a].length, cps(b), [...b].length, max, new Int32Array(3 * ([...b].length + 1)));
+
+  it('edit distance counts transpositions of neighbours as one edit, in code points', () => {
+    expect(distance('kitten', 'sitting', 5)).toBe(3);
+    expect(distance('ca', 'ac', 5)).toBe(1);
+    expect(distance('ca', 'abc', 5)).toBe(3); // optimal string alignment: no edits inside a transposition
+    expect(distance('naïve', 'naive', 5)).toBe(1);
+    expect(distance('𝔸b', 'b', 5)).toBe(1);
+    expect(distance('kitten', 'sitting', 1)).toBe(2); // gives up past the limit
+  });
+
+  it('the prefix-sharing walk over a sorted dictionary finds exactly the terms within the edits', () => {
+    const word = fc.array(fc.constantFrom('a', 'b', 'c', 'é', '𝔸'), { maxLength: 7 }).map((cs) => cs.join(''));
+    fc.assert(
+      fc.property(fc.uniqueArray(word, { minLength: 1, maxLength: 80 }), word, fc.integer({ min: 0, max: 2 }), (vocabulary, query, maxEdits) => {
+        const b = new InvertedFieldBuilder();
+        b.addDocument(vocabulary.filter((w) => w.length > 0));
+        const field = new InvertedField(b.finish());
+        const got: [string, number][] = [];
+        forEachTermWithin(field, cps(query), [...query].length, maxEdits, (t, ed) => got.push([field.term(t), ed]));
+        const want: [string, number][] = [];
+        for (let t = 0; t < field.numTerms; t++) {
+          const d = distance(field.term(t), query, maxEdits);
+          if (d <= maxEdits) want.push([field.term(t), d]);
+        }
+        expect(got).toEqual(want);
+      }),
+      { numRuns: 300 },
+    );
   });
 });

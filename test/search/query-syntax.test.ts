@@ -5,7 +5,7 @@
 // alone, repeats add their boosts, pure disjunctions are inlined).
 import { describe, expect, it } from 'vitest';
 import { parseQuerySyntax } from '../../src/search/query-syntax.js';
-import { compileTextQuery, describeTextQuery } from '../../src/search/text-query-compiler.js';
+import { compileTextQuery, describeTextQuery, fuzzyEdits } from '../../src/search/text-query-compiler.js';
 import { createAnalyzer } from '../../src/text/analyzer.js';
 import { errorOf } from '../helpers/errors.js';
 
@@ -32,6 +32,7 @@ describe('query syntax parser', () => {
       { occur: 'should', query: { kind: 'word', text: 'a:b', prefix: false, boost: 1 } },
       { occur: 'should', query: { kind: 'word', text: '"x"', prefix: false, boost: 1 } },
     ]);
+    expect(parseQuerySyntax('roam~ roam~1 roam~0.8^2').map((c) => c.query)).toMatchObject([{ fuzzy: 2 }, { fuzzy: 1 }, { fuzzy: 0.8, boost: 2 }]);
     expect(parseQuerySyntax('title:(a OR b)^2')[0]!.query).toMatchObject({ kind: 'group', field: 'title', boost: 2, clauses: [{ occur: 'should' }, { occur: 'should' }] });
   });
 
@@ -54,7 +55,7 @@ describe('query syntax parser', () => {
       ['te?t', /column 3: "\?" wildcards are not supported/],
       ['te*t', /column 3: wildcards are supported only at the end/],
       ['*foo', /column 1: a "\*" must follow the start of a word/],
-      ['roam~2', /column 5: fuzzy queries \("word~"\) are not supported/],
+      ['roam~1.5', /column 5: fuzzy edits are whole numbers/],
       ['year:[2000 TO 2010]', /range queries are not supported.*filter\.where/],
       ['a^x', /column 2: "\^" takes a non-negative number/],
       ['"a b"~x', /column 6: "~" after a phrase takes a whole number/],
@@ -89,6 +90,24 @@ describe('query compiler', () => {
     // several default fields: each part in any of them, with the field boosts
     const two = { ...oneField, defaultFields: new Map([['title', 2], ['contents', 1]]) };
     expect(compiled('+cat dog', two)).toBe('+(title:cat^2 contents:cat) title:dog^2 contents:dog');
+  });
+
+  it('expands fuzzy words with the index\'s terms: lower-cased, edits from Lucene\'s fuzzy value, boosts and blended frequencies kept', () => {
+    const asked: [string, string, number][] = [];
+    const target = {
+      ...oneField,
+      fuzzyTerms: (field: string, text: string, maxEdits: number) => {
+        asked.push([field, text, maxEdits]);
+        return text === 'nothing' ? [] : [{ term: 'roam', boost: 1, docFreq: 9 }, { term: 'foam', boost: 0.75, docFreq: 9 }];
+      },
+    };
+    // the three expand alike here, so they merge into one group boosted 3 (as Lucene dedupes before it inlines)
+    expect(compiled('Roam~ roam~1 roamer~0.8 +nothing~', target)).toBe('+() (contents:roam^3 contents:foam^2.25)');
+    expect(asked).toEqual([['contents', 'roam', 2], ['contents', 'roam', 1], ['contents', 'roamer', 1], ['contents', 'nothing', 2]]);
+    expect(compileTextQuery(parseQuerySyntax('roam~'), target)).toMatchObject({ kind: 'bool', should: [{ term: 'roam', docFreq: 9 }, { term: 'foam', boost: 0.75, docFreq: 9 }] });
+    expect(fuzzyEdits(0.5, 5)).toBe(2);
+    expect(fuzzyEdits(0.8, 4)).toBe(0);
+    expect(fuzzyEdits(7, 4)).toBe(2);
   });
 
   it('refuses unknown fields and queries of exclusions alone', () => {

@@ -17,6 +17,7 @@ import type { InvertedField, InvertedFieldData } from './inverted-field.js';
 import { type Bm25Params, POSTINGS_BLOCK_SIZE } from './params.js';
 import { NO_MORE_DOCS, PostingsCursor } from './postings-cursor.js';
 import type { TextQuery } from './text-query.js';
+import { fuzzyExpansions, type FuzzyExpansion } from './fuzzy-terms.js';
 import { searchTextQuery } from './text-query-search.js';
 
 const f = Math.fround;
@@ -53,6 +54,8 @@ export interface QueryTerm {
   field: string;
   term: string;
   boost: number;
+  /** Document frequency to score with instead of the term's own (a fuzzy query's blended frequency). */
+  docFreq?: number;
 }
 
 /** How to search; every mode returns the same results. */
@@ -128,7 +131,7 @@ export class Bm25Searcher {
   weight(q: QueryTerm): number {
     const sc = this.scoring.get(q.field);
     if (sc === undefined) return 0;
-    const df = this.docFreq(q.field, q.term);
+    const df = q.docFreq ?? this.docFreq(q.field, q.term);
     return df === 0 ? 0 : f(f(q.boost) * bm25Idf(df, sc.docCount));
   }
 
@@ -170,6 +173,16 @@ export class Bm25Searcher {
       excluded,
       (terms, kk, ex) => this.search(terms, kk, 'auto', ex),
     );
+  }
+
+  /** The terms of `field` a fuzzy query on `text` expands to (see fuzzy-terms.ts). */
+  fuzzyTerms(field: string, text: string, maxEdits: number, maxExpansions = 50): FuzzyExpansion[] {
+    const fields: InvertedField[] = [];
+    for (const s of this.segments) {
+      const fd = s.fields.get(field);
+      if (fd !== undefined) fields.push(fd);
+    }
+    return fuzzyExpansions(fields, text, maxEdits, maxExpansions);
   }
 
   /** Returns the k best documents for the query terms. */

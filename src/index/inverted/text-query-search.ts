@@ -14,7 +14,7 @@ import { exactPhraseFreq, sloppyPhraseFreq, type PhrasePositions } from './phras
 import { PositionsReader } from './positions-reader.js';
 import { NO_MORE_DOCS, PostingsCursor } from './postings-cursor.js';
 import type { InvertedSegmentView, QueryTerm, TopDocs } from './search.js';
-import type { TextQuery } from './text-query.js';
+import type { TermQueryNode, TextQuery } from './text-query.js';
 
 const f = Math.fround;
 
@@ -293,8 +293,8 @@ function weigh(q: TextQuery, stats: TextQueryStatistics): Weighted {
   switch (q.kind) {
     case 'term': {
       const sc = stats.scoring(q.field);
-      const df = sc === undefined ? 0 : stats.docFreq(q.field, q.term);
-      return df === 0 ? { kind: 'none' } : { ...q, weight: f(f(q.boost) * bm25Idf(df, sc!.docCount)) };
+      const df = sc === undefined ? 0 : (q.docFreq ?? stats.docFreq(q.field, q.term));
+      return df === 0 ? { kind: 'none' } : { kind: 'term', field: q.field, term: q.term, weight: f(f(q.boost) * bm25Idf(df, sc!.docCount)) };
     }
     case 'phrase': {
       const sc = stats.scoring(q.field);
@@ -404,12 +404,14 @@ export type TermsSearch = (terms: QueryTerm[], k: number, excluded: readonly (Ui
  * when there are none). Scores are the same sums either way.
  */
 function asTermDisjunction(q: TextQuery): { terms: QueryTerm[]; mustNot: TextQuery[] } | null {
-  if (q.kind === 'term') return { terms: [{ field: q.field, term: q.term, boost: q.boost }], mustNot: [] };
+  const asTerm = (t: TermQueryNode): QueryTerm => ({ field: t.field, term: t.term, boost: t.boost, ...(t.docFreq === undefined ? {} : { docFreq: t.docFreq }) });
+  if (q.kind === 'term') return { terms: [asTerm(q)], mustNot: [] };
   if (q.kind !== 'bool' || q.must.length > 0 || q.should.length === 0) return null;
   const terms: QueryTerm[] = [];
   for (const c of q.should) {
-    if (c.kind !== 'term') return null;
-    terms.push({ field: c.field, term: c.term, boost: c.boost });
+    // MaxScore drops terms that cannot score; a term boosted 0 (a far fuzzy expansion) still matches
+    if (c.kind !== 'term' || c.boost === 0) return null;
+    terms.push(asTerm(c));
   }
   return { terms, mustNot: q.mustNot };
 }

@@ -12,6 +12,8 @@ export interface TermQueryNode {
   field: string;
   term: string;
   boost: number;
+  /** Document frequency the idf uses instead of the term's own (a fuzzy expansion's blended frequency, as Lucene's BlendedTermQuery). */
+  docFreq?: number;
 }
 
 /**
