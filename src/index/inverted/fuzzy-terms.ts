@@ -51,28 +51,40 @@ export function editDistanceWithin(a: Uint32Array, aLen: number, b: Uint32Array,
   return rows[(aLen % 3) * w + bLen]!;
 }
 
-/** Decodes UTF-8 `bytes[from, to)` into code points; returns how many. */
-function decodeCodePoints(bytes: Uint8Array, from: number, to: number, out: Uint32Array): number {
-  let n = 0;
-  for (let i = from; i < to; ) {
-    const b = bytes[i]!;
-    let cp: number;
-    if (b < 0x80) {
-      cp = b;
-      i += 1;
-    } else if (b < 0xe0) {
-      cp = ((b & 0x1f) << 6) | (bytes[i + 1]! & 0x3f);
-      i += 2;
-    } else if (b < 0xf0) {
-      cp = ((b & 0x0f) << 12) | ((bytes[i + 1]! & 0x3f) << 6) | (bytes[i + 2]! & 0x3f);
-      i += 3;
-    } else {
-      cp = ((b & 0x07) << 18) | ((bytes[i + 1]! & 0x3f) << 12) | ((bytes[i + 2]! & 0x3f) << 6) | (bytes[i + 3]! & 0x3f);
-      i += 4;
-    }
-    out[n++] = cp;
+/** A table value past any edit limit. */
+const FAR = 0x3fffffff;
+
+/** Whether term t's bytes start with bytes[pFrom, pTo). */
+function startsWith(bytes: Uint8Array, offsets: Uint32Array, t: number, pFrom: number, pTo: number): boolean {
+  const from = offsets[t]!;
+  const len = pTo - pFrom;
+  if (offsets[t + 1]! - from < len) return false;
+  for (let k = 0; k < len; k++) if (bytes[from + k] !== bytes[pFrom + k]) return false;
+  return true;
+}
+
+/**
+ * The last term of the run that starts at `t` and shares the prefix
+ * bytes[pFrom, pTo) (sorted terms with a common prefix are contiguous):
+ * galloping, then binary search.
+ */
+function lastWithPrefix(bytes: Uint8Array, offsets: Uint32Array, t: number, numTerms: number, pFrom: number, pTo: number): number {
+  let lo = t;
+  let step = 1;
+  let hi = t + 1;
+  while (hi < numTerms && startsWith(bytes, offsets, hi, pFrom, pTo)) {
+    lo = hi;
+    step *= 2;
+    hi = t + step;
   }
-  return n;
+  if (hi > numTerms) hi = numTerms;
+  // lo has the prefix; hi does not (or is past the end)
+  while (hi - lo > 1) {
+    const mid = (lo + hi) >>> 1;
+    if (startsWith(bytes, offsets, mid, pFrom, pTo)) lo = mid;
+    else hi = mid;
+  }
+  return lo;
 }
 
 /**
@@ -80,69 +92,109 @@ function decodeCodePoints(bytes: Uint8Array, from: number, to: number, out: Uint
  * Terms are sorted, so consecutive terms share prefixes: the table rows of a
  * shared prefix are kept from the previous term and only the rows of the new
  * characters are computed, and once a row exceeds `maxEdits` everywhere the
- * rest of the term is not looked at. Calls `found` with each term id and its distance.
+ * rest of the term, and every term sharing its prefix, is passed over. Calls
+ * `found` with each term id and its distance.
  */
 export function forEachTermWithin(fd: InvertedField, query: Uint32Array, qLen: number, maxEdits: number, found: (t: number, edits: number) => void): void {
   const bytes = fd.data.termBytes;
   const offsets = fd.data.termOffsets;
   const w = qLen + 1;
-  let cur = new Uint32Array(64);
-  let prev = new Uint32Array(64);
-  let prevLen = 0;
+  // cps[i]: code point i of the current term; starts[i]: its byte offset within the term (starts[i + 1] its end).
+  // A term shares these with the previous one up to their common prefix, so only the rest is decoded.
+  let cps = new Uint32Array(64);
+  let starts = new Uint32Array(65);
   let rows = new Int32Array(65 * w);
   for (let j = 0; j <= qLen; j++) rows[j] = j;
-  /** Rows 0..valid of the table are those of prev's first `valid` code points. */
+  /** Rows 0..valid of the table (and cps[0..valid)) are those of the previous term's first `valid` code points. */
   let valid = 0;
+  let prevFrom = 0;
+  let prevTo = 0;
   for (let t = 0; t < fd.numTerms; t++) {
     const from = offsets[t]!;
     const to = offsets[t + 1]!;
-    if (to - from > cur.length) {
-      const size = (to - from) * 2;
-      cur = new Uint32Array(size);
-      const p = new Uint32Array(size);
-      p.set(prev.subarray(0, prevLen));
-      prev = p;
+    const len = to - from;
+    if (len + 1 > starts.length) {
+      const size = len * 2 + 1;
+      const c = new Uint32Array(size);
+      c.set(cps.subarray(0, valid));
+      cps = c;
+      const st = new Uint32Array(size + 1);
+      st.set(starts.subarray(0, valid + 1));
+      starts = st;
       const r = new Int32Array((size + 1) * w);
       r.set(rows.subarray(0, (valid + 1) * w));
       rows = r;
     }
-    const tLen = decodeCodePoints(bytes, from, to, cur);
+    // common prefix with the previous term, in bytes, then in whole code points still valid
+    const maxB = Math.min(len, prevTo - prevFrom, starts[valid]!);
+    let b = 0;
+    while (b < maxB && bytes[from + b] === bytes[prevFrom + b]) b++;
     let lcp = 0;
-    const limit = Math.min(tLen, prevLen, valid);
-    while (lcp < limit && cur[lcp] === prev[lcp]) lcp++;
+    while (lcp < valid && starts[lcp + 1]! <= b) lcp++;
     let i = lcp + 1;
+    let at = starts[lcp]!;
     let dead = false;
-    for (; i <= tLen; i++) {
+    for (; at < len; i++) {
+      // decode code point i - 1
+      const b0 = bytes[from + at]!;
+      let cp: number;
+      if (b0 < 0x80) {
+        cp = b0;
+        at += 1;
+      } else if (b0 < 0xe0) {
+        cp = ((b0 & 0x1f) << 6) | (bytes[from + at + 1]! & 0x3f);
+        at += 2;
+      } else if (b0 < 0xf0) {
+        cp = ((b0 & 0x0f) << 12) | ((bytes[from + at + 1]! & 0x3f) << 6) | (bytes[from + at + 2]! & 0x3f);
+        at += 3;
+      } else {
+        cp = ((b0 & 0x07) << 18) | ((bytes[from + at + 1]! & 0x3f) << 12) | ((bytes[from + at + 2]! & 0x3f) << 6) | (bytes[from + at + 3]! & 0x3f);
+        at += 4;
+      }
+      cps[i - 1] = cp;
+      starts[i] = at;
       const row = i * w;
       const up = row - w;
       rows[row] = i;
-      let rowMin = i;
-      const ci = cur[i - 1]!;
-      for (let j = 1; j <= qLen; j++) {
+      // only cells within maxEdits of the diagonal can stay within maxEdits; the cells just outside read as too far
+      const lo = i > maxEdits ? i - maxEdits : 1;
+      const hi = i + maxEdits < qLen ? i + maxEdits : qLen;
+      if (lo > 1) rows[row + lo - 1] = FAR;
+      let rowMin = i <= maxEdits ? i : FAR;
+      for (let j = lo; j <= hi; j++) {
         const qj = query[j - 1]!;
         let d = rows[up + j]! + 1;
         const left = rows[row + j - 1]! + 1;
         if (left < d) d = left;
-        const diag = rows[up + j - 1]! + (ci === qj ? 0 : 1);
+        const diag = rows[up + j - 1]! + (cp === qj ? 0 : 1);
         if (diag < d) d = diag;
-        if (i > 1 && j > 1 && ci === query[j - 2] && cur[i - 2] === qj) {
+        if (i > 1 && j > 1 && cp === query[j - 2] && cps[i - 2] === qj) {
           const tr = rows[up - w + j - 2]! + 1;
           if (tr < d) d = tr;
         }
         rows[row + j] = d;
         if (d < rowMin) rowMin = d;
       }
+      if (hi < qLen) rows[row + hi + 1] = FAR;
       if (rowMin > maxEdits) {
         dead = true;
         break;
       }
     }
-    valid = dead ? i - 1 : tLen;
-    const swap = prev;
-    prev = cur;
-    cur = swap;
-    prevLen = tLen;
-    if (!dead) {
+    prevFrom = from;
+    prevTo = to;
+    if (dead) {
+      valid = i - 1;
+      // Every term starting with this one's first i code points is out of reach too: jump past them.
+      t = lastWithPrefix(bytes, offsets, t, fd.numTerms, from, from + starts[i]!);
+      // the next term is compared with the last one jumped over, which shares those rows
+      prevFrom = offsets[t]!;
+      prevTo = offsets[t + 1]!;
+      continue;
+    }
+    const tLen = i - 1;
+    valid = tLen;
+    if (Math.abs(tLen - qLen) <= maxEdits) {
       const edits = rows[tLen * w + qLen]!;
       if (edits <= maxEdits) found(t, edits);
     }

@@ -2,8 +2,7 @@
  * Phrase frequency of one document, as Lucene's phrase matchers count it:
  * exact phrases count every position where all terms sit at their offsets
  * (ExactPhraseMatcher); sloppy phrases sum 1 / (1 + match length) over the
- * matches within `slop` moves (SloppyPhraseMatcher, for phrases whose terms
- * differ; a repeated term is matched as if it were distinct).
+ * matches within `slop` moves (SloppyPhraseMatcher, repeated terms included).
  */
 
 const f = Math.fround;
@@ -42,46 +41,105 @@ export function exactPhraseFreq(pp: PhrasePositions, offsets: readonly number[],
   return freq;
 }
 
+/** Phrase terms that occur more than once ("rank rank"): groups of term indexes, each ordered by offset. */
+export interface RepeatGroups {
+  /** Group of each term, or -1. */
+  groupOf: Int32Array;
+  /** Members of each group, by offset. */
+  members: number[][];
+}
+
+/** The repeat groups of a phrase's terms, or null when every term differs. */
+export function repeatGroups(terms: readonly string[], offsets: readonly number[]): RepeatGroups | null {
+  const byTerm = new Map<string, number[]>();
+  terms.forEach((t, i) => byTerm.set(t, [...(byTerm.get(t) ?? []), i]));
+  const members = [...byTerm.values()].filter((m) => m.length > 1).map((m) => m.sort((a, b) => offsets[a]! - offsets[b]!));
+  if (members.length === 0) return null;
+  const groupOf = new Int32Array(terms.length).fill(-1);
+  members.forEach((m, g) => {
+    for (const i of m) groupOf[i] = g;
+  });
+  return { groupOf, members };
+}
+
 /**
  * Sloppy phrase frequency: each term's "phrase position" is its position
  * minus its offset; a match spans from the smallest to the largest phrase
  * position, and counts 1 / (1 + span) (in float) when the span is at most
  * `slop`. Terms take turns moving forward from the smallest, as in Lucene.
+ * Repeated terms start at successive occurrences and never share one: when
+ * two would, the lesser moves on (Lucene's advanceRpts).
  */
-export function sloppyPhraseFreq(pp: PhrasePositions, offsets: readonly number[], slop: number, state: Int32Array): number {
+export function sloppyPhraseFreq(pp: PhrasePositions, offsets: readonly number[], slop: number, state: Int32Array, repeats: RepeatGroups | null = null): number {
   const n = offsets.length;
   // state[i]: index of term i's current position; state[n + i]: its phrase position; state[2n + i]: 1 while queued.
-  let end = -Infinity;
+  const positionOf = (i: number): number => state[n + i]!;
+  const step = (i: number): boolean => {
+    const at = state[i]! + 1;
+    if (at >= pp.counts[i]!) return false;
+    state[i] = at;
+    state[n + i] = pp.positions[i]![at]! - offsets[i]!;
+    return true;
+  };
   for (let i = 0; i < n; i++) {
     state[i] = 0;
-    const p = pp.positions[i]![0]! - offsets[i]!;
-    state[n + i] = p;
+    state[n + i] = pp.positions[i]![0]! - offsets[i]!;
     state[2 * n + i] = 1;
-    if (p > end) end = p;
   }
+  if (repeats !== null) {
+    // the j-th occurrence of a repeated term in the phrase starts at its j-th position in the document
+    for (const group of repeats.members) {
+      for (let j = 1; j < group.length; j++) for (let k = 0; k < j; k++) if (!step(group[j]!)) return 0;
+    }
+  }
+  let end = -Infinity;
+  for (let i = 0; i < n; i++) if (positionOf(i) > end) end = positionOf(i);
+  const advance = (i: number): boolean => {
+    if (!step(i)) return false;
+    if (positionOf(i) > end) end = positionOf(i);
+    return true;
+  };
+  /** Moves repeated terms off a document position another member of their group holds. */
+  const separate = (moved: number): boolean => {
+    if (repeats === null) return true;
+    const g = repeats.groupOf[moved]!;
+    if (g < 0) return true;
+    const group = repeats.members[g]!;
+    let pp0 = moved;
+    for (;;) {
+      const at = positionOf(pp0) + offsets[pp0]!;
+      let other = -1;
+      for (const m of group) {
+        if (m !== pp0 && positionOf(m) + offsets[m]! === at) {
+          other = m;
+          break;
+        }
+      }
+      if (other < 0) return true;
+      const a = positionOf(pp0);
+      const b = positionOf(other);
+      if (!(a < b || (a === b && offsets[pp0]! < offsets[other]!))) pp0 = other;
+      if (!advance(pp0)) return false;
+    }
+  };
   let freq = 0;
   for (;;) {
     let pick = popSmallest(state, offsets, n);
-    let matchLength = end - state[n + pick]!;
-    let next = state[n + peekSmallest(state, offsets, n)]!;
+    let matchLength = end - positionOf(pick);
+    let next = positionOf(peekSmallest(state, offsets, n));
     let exhausted = false;
     for (;;) {
-      // advance the popped term
-      const at = state[pick]! + 1;
-      if (at >= pp.counts[pick]!) {
+      if (!advance(pick) || !separate(pick)) {
         exhausted = true;
         break;
       }
-      state[pick] = at;
-      const p = pp.positions[pick]![at]! - offsets[pick]!;
-      state[n + pick] = p;
-      if (p > end) end = p;
+      const p = positionOf(pick);
       if (p > next) {
         state[2 * n + pick] = 1;
         if (matchLength <= slop) break;
         pick = popSmallest(state, offsets, n);
-        next = state[n + peekSmallest(state, offsets, n)]!;
-        matchLength = end - state[n + pick]!;
+        next = positionOf(peekSmallest(state, offsets, n));
+        matchLength = end - positionOf(pick);
       } else {
         const m2 = end - p;
         if (m2 < matchLength) matchLength = m2;

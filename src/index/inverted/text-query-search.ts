@@ -10,7 +10,7 @@ import { TopKHeap } from '../../kernels/top-k-heap.js';
 import { QuarryError } from '../../io/quarry-error.js';
 import { bm25Idf, bm25TermScore } from './bm25.js';
 import type { InvertedField } from './inverted-field.js';
-import { exactPhraseFreq, sloppyPhraseFreq, type PhrasePositions } from './phrase-matcher.js';
+import { exactPhraseFreq, repeatGroups, sloppyPhraseFreq, type PhrasePositions, type RepeatGroups } from './phrase-matcher.js';
 import { PositionsReader } from './positions-reader.js';
 import { NO_MORE_DOCS, PostingsCursor } from './postings-cursor.js';
 import type { InvertedSegmentView, QueryTerm, TopDocs } from './search.js';
@@ -74,6 +74,7 @@ class PhraseIterator implements DocIterator {
     private readonly readers: PositionsReader[],
     private readonly offsets: readonly number[],
     private readonly slop: number,
+    private readonly repeats: RepeatGroups | null,
     private readonly weight: number,
     private readonly norms: Uint8Array,
     private readonly normInverse: Float32Array,
@@ -130,7 +131,7 @@ class PhraseIterator implements DocIterator {
       pp.positions[i] = r.positions;
       pp.counts[i] = r.count;
     }
-    return this.slop === 0 ? exactPhraseFreq(pp, this.offsets, this.at) : sloppyPhraseFreq(pp, this.offsets, this.slop, this.scratch);
+    return this.slop === 0 ? exactPhraseFreq(pp, this.offsets, this.at) : sloppyPhraseFreq(pp, this.offsets, this.slop, this.scratch, this.repeats);
   }
 }
 
@@ -226,6 +227,111 @@ class DisjunctionIterator implements DocIterator {
     for (const p of this.parts) if (p.doc < d) d = p.doc;
     return d;
   }
+}
+
+/**
+ * A disjunction of many parts (a fuzzy word's expansions, long queries): the
+ * parts not on the current document sit in a min-heap by document; those on
+ * it are held aside, in part order, so scores add up in the same order as
+ * the linear disjunction's.
+ */
+class HeapDisjunctionIterator implements DocIterator {
+  doc = NO_MORE_DOCS;
+  readonly cost: number;
+  private readonly heap: Int32Array;
+  private size = 0;
+  private readonly atDoc: Int32Array;
+  private onDoc = 0;
+
+  constructor(private readonly parts: DocIterator[]) {
+    let cost = 0;
+    for (const p of parts) cost += p.cost;
+    this.cost = cost;
+    this.heap = new Int32Array(parts.length);
+    this.atDoc = new Int32Array(parts.length);
+    for (let i = 0; i < parts.length; i++) this.push(i);
+    this.refill();
+  }
+  next(): number {
+    for (let j = 0; j < this.onDoc; j++) {
+      const i = this.atDoc[j]!;
+      this.parts[i]!.next();
+      this.push(i);
+    }
+    return this.refill();
+  }
+  advance(target: number): number {
+    if (this.doc >= target) return this.doc;
+    for (let j = 0; j < this.onDoc; j++) {
+      const i = this.atDoc[j]!;
+      this.parts[i]!.advance(target);
+      this.push(i);
+    }
+    this.onDoc = 0;
+    while (this.size > 0 && this.parts[this.heap[0]!]!.doc < target) {
+      const i = this.pop();
+      this.parts[i]!.advance(target);
+      this.push(i);
+    }
+    return this.refill();
+  }
+  score(): number {
+    let s = 0;
+    for (let j = 0; j < this.onDoc; j++) s += this.parts[this.atDoc[j]!]!.score();
+    return f(s);
+  }
+  /** Takes every part on the smallest document out of the heap, in part order. */
+  private refill(): number {
+    this.onDoc = 0;
+    if (this.size === 0 || this.parts[this.heap[0]!]!.doc === NO_MORE_DOCS) return (this.doc = NO_MORE_DOCS);
+    const d = this.parts[this.heap[0]!]!.doc;
+    while (this.size > 0 && this.parts[this.heap[0]!]!.doc === d) {
+      const i = this.pop();
+      let j = this.onDoc++;
+      while (j > 0 && this.atDoc[j - 1]! > i) {
+        this.atDoc[j] = this.atDoc[j - 1]!;
+        j--;
+      }
+      this.atDoc[j] = i;
+    }
+    return (this.doc = d);
+  }
+  private push(i: number): void {
+    const h = this.heap;
+    const docOf = (k: number): number => this.parts[h[k]!]!.doc;
+    let k = this.size++;
+    h[k] = i;
+    const d = this.parts[i]!.doc;
+    while (k > 0) {
+      const up = (k - 1) >> 1;
+      if (docOf(up) <= d) break;
+      h[k] = h[up]!;
+      k = up;
+    }
+    h[k] = i;
+  }
+  private pop(): number {
+    const h = this.heap;
+    const top = h[0]!;
+    const last = h[--this.size]!;
+    const d = this.parts[last]!.doc;
+    let k = 0;
+    for (;;) {
+      let c = 2 * k + 1;
+      if (c >= this.size) break;
+      if (c + 1 < this.size && this.parts[h[c + 1]!]!.doc < this.parts[h[c]!]!.doc) c++;
+      if (this.parts[h[c]!]!.doc >= d) break;
+      h[k] = h[c]!;
+      k = c;
+    }
+    if (this.size > 0) h[k] = last;
+    return top;
+  }
+}
+
+/** Disjunctions of a few parts scan them; of many, keep them in a heap. */
+function disjunction(parts: DocIterator[]): DocIterator {
+  return parts.length === 1 ? parts[0]! : parts.length <= 8 ? new DisjunctionIterator(parts) : new HeapDisjunctionIterator(parts);
 }
 
 /** Required documents; the optional part adds its score where it matches too. */
@@ -355,7 +461,7 @@ function iterate(w: Weighted, seg: InvertedSegmentView, stats: TextQueryStatisti
         cursors.push(c);
         readers.push(r);
       }
-      return new PhraseIterator(cursors, readers, w.offsets, w.slop, w.weight, fd.data.norms, stats.scoring(w.field)!.normInverse);
+      return new PhraseIterator(cursors, readers, w.offsets, w.slop, w.slop === 0 ? null : repeatGroups(w.terms, w.offsets), w.weight, fd.data.norms, stats.scoring(w.field)!.normInverse);
     }
     case 'prefix': {
       const fd = seg.fields.get(w.field);
@@ -366,12 +472,12 @@ function iterate(w: Weighted, seg: InvertedSegmentView, stats: TextQueryStatisti
       const should = w.should.map((c) => iterate(c, seg, stats)).filter((it) => it !== EMPTY);
       const mustNot = w.mustNot.map((c) => iterate(c, seg, stats)).filter((it) => it !== EMPTY);
       if (must.includes(EMPTY)) return EMPTY;
-      const opt = should.length === 0 ? null : should.length === 1 ? should[0]! : new DisjunctionIterator(should);
+      const opt = should.length === 0 ? null : disjunction(should);
       let req: DocIterator | null = must.length === 0 ? null : must.length === 1 ? must[0]! : new ConjunctionIterator(must);
       if (req === null && opt === null) return EMPTY;
-      if (req !== null && mustNot.length > 0) req = new ExclusionIterator(req, mustNot.length === 1 ? mustNot[0]! : new DisjunctionIterator(mustNot));
+      if (req !== null && mustNot.length > 0) req = new ExclusionIterator(req, disjunction(mustNot));
       let it: DocIterator = req === null ? opt! : opt === null ? req : new RequiredOptionalIterator(req, opt);
-      if (req === null && mustNot.length > 0) it = new ExclusionIterator(it, mustNot.length === 1 ? mustNot[0]! : new DisjunctionIterator(mustNot));
+      if (req === null && mustNot.length > 0) it = new ExclusionIterator(it, disjunction(mustNot));
       return it;
     }
   }
@@ -400,20 +506,53 @@ export type TermsSearch = (terms: QueryTerm[], k: number, excluded: readonly (Ui
 
 /**
  * A query that is optional terms only, with or without exclusions, is the
- * bag-of-words query MaxScore answers: its terms, and the exclusions (null
- * when there are none). Scores are the same sums either way.
+ * bag-of-words query MaxScore answers: its terms, the terms boosted 0 (far
+ * fuzzy expansions: they match but score 0, so MaxScore would drop them),
+ * and the exclusions. Null for any other query.
  */
-function asTermDisjunction(q: TextQuery): { terms: QueryTerm[]; mustNot: TextQuery[] } | null {
+function asTermDisjunction(q: TextQuery): { terms: QueryTerm[]; zero: TermQueryNode[]; mustNot: TextQuery[] } | null {
   const asTerm = (t: TermQueryNode): QueryTerm => ({ field: t.field, term: t.term, boost: t.boost, ...(t.docFreq === undefined ? {} : { docFreq: t.docFreq }) });
-  if (q.kind === 'term') return { terms: [asTerm(q)], mustNot: [] };
+  if (q.kind === 'term') return q.boost === 0 ? { terms: [], zero: [q], mustNot: [] } : { terms: [asTerm(q)], zero: [], mustNot: [] };
   if (q.kind !== 'bool' || q.must.length > 0 || q.should.length === 0) return null;
   const terms: QueryTerm[] = [];
+  const zero: TermQueryNode[] = [];
   for (const c of q.should) {
-    // MaxScore drops terms that cannot score; a term boosted 0 (a far fuzzy expansion) still matches
-    if (c.kind !== 'term' || c.boost === 0) return null;
-    terms.push(asTerm(c));
+    if (c.kind !== 'term') return null;
+    if (c.boost === 0) zero.push(c);
+    else terms.push(asTerm(c));
   }
-  return { terms, mustNot: q.mustNot };
+  return { terms, zero, mustNot: q.mustNot };
+}
+
+/**
+ * Fills a top list that came up short with the documents only score-0 terms
+ * match: they rank below every document with a positive score, lower
+ * documents first, as Lucene's ties do.
+ */
+function withZeroScores(
+  top: TopDocs,
+  zero: TermQueryNode[],
+  k: number,
+  segments: readonly InvertedSegmentView[],
+  stats: TextQueryStatistics,
+  skip: readonly (Uint8Array | null)[] | undefined,
+): TopDocs {
+  const seen = new Set(top.docs);
+  const docs = Array.from(top.docs);
+  const scores = Array.from(top.scores);
+  const weighted = weigh({ kind: 'bool', must: [], should: zero, mustNot: [] }, stats);
+  for (let si = 0; si < segments.length && docs.length < k; si++) {
+    const seg = segments[si]!;
+    const flags = skip === undefined ? (seg.deleted ?? null) : (skip[si] ?? null);
+    const it = iterate(weighted, seg, stats);
+    for (let d = it.doc; d !== NO_MORE_DOCS && docs.length < k; d = it.next()) {
+      if ((flags === null || flags[d] === 0) && !seen.has(seg.base + d)) {
+        docs.push(seg.base + d);
+        scores.push(0);
+      }
+    }
+  }
+  return { docs: Float64Array.from(docs), scores: Float64Array.from(scores) };
 }
 
 /**
@@ -430,20 +569,22 @@ export function searchTextQuery(
   excluded: readonly (Uint8Array | null)[] | undefined,
   searchTerms: TermsSearch,
 ): TopDocs {
-  const disjunction = asTermDisjunction(query);
-  if (disjunction !== null) {
-    if (disjunction.mustNot.length === 0) return searchTerms(disjunction.terms, k, excluded);
-    // Documents an excluded clause matches join the deleted or filtered-out ones.
-    const not: TextQuery = { kind: 'bool', must: [], should: disjunction.mustNot, mustNot: [] };
-    const weightedNot = weigh(not, stats);
-    const flags = segments.map((seg, si) => {
-      const base = excluded === undefined ? (seg.deleted ?? null) : (excluded[si] ?? null);
-      const out = base === null ? new Uint8Array(seg.numDocs) : base.slice();
-      const it = iterate(weightedNot, seg, stats);
-      for (let d = it.doc; d !== NO_MORE_DOCS; d = it.next()) out[d] = 1;
-      return out;
-    });
-    return searchTerms(disjunction.terms, k, flags);
+  const bag = asTermDisjunction(query);
+  if (bag !== null) {
+    let skip = excluded;
+    if (bag.mustNot.length > 0) {
+      // Documents an excluded clause matches join the deleted or filtered-out ones.
+      const weightedNot = weigh({ kind: 'bool', must: [], should: bag.mustNot, mustNot: [] }, stats);
+      skip = segments.map((seg, si) => {
+        const base = excluded === undefined ? (seg.deleted ?? null) : (excluded[si] ?? null);
+        const out = base === null ? new Uint8Array(seg.numDocs) : base.slice();
+        const it = iterate(weightedNot, seg, stats);
+        for (let d = it.doc; d !== NO_MORE_DOCS; d = it.next()) out[d] = 1;
+        return out;
+      });
+    }
+    const top = bag.terms.length > 0 ? searchTerms(bag.terms, k, skip) : { docs: new Float64Array(0), scores: new Float64Array(0) };
+    return top.docs.length >= k || bag.zero.length === 0 ? top : withZeroScores(top, bag.zero, k, segments, stats, skip);
   }
   const heap = new TopKHeap(k);
   const weighted = weigh(query, stats);
