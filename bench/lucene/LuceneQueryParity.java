@@ -48,12 +48,14 @@ public class LuceneQueryParity {
         IndexSearcher searcher = new IndexSearcher(reader);
         searcher.setSimilarity(sim);
         List<Query> parsed = new ArrayList<>();
+        List<String> kinds = new ArrayList<>();
         String line;
         while ((line = qr.readLine()) != null) {
           int tab = line.indexOf('\t');
           String qid = line.substring(0, tab);
           Query q = new QueryParser("contents", analyzer).parse(line.substring(tab + 1));
           parsed.add(q);
+          kinds.add(qid.substring(qid.indexOf('-') + 1));
           for (ScoreDoc sd : searcher.search(q, k).scoreDocs) {
             out.println(qid + "\t" + reader.document(sd.doc).get("id") + "\t" + (double) sd.score + "\t" + q);
           }
@@ -61,10 +63,19 @@ public class LuceneQueryParity {
         int rounds = Integer.parseInt(args[6]);
         long sink = 0;
         for (Query q : parsed) sink += searcher.search(q, k).scoreDocs.length;
+        Map<String, Long> nanosByKind = new LinkedHashMap<>();
         long t0 = System.nanoTime();
-        for (int r = 0; r < rounds; r++) for (Query q : parsed) sink += searcher.search(q, k).scoreDocs.length;
+        for (int r = 0; r < rounds; r++) {
+          for (int i = 0; i < parsed.size(); i++) {
+            long s0 = System.nanoTime();
+            sink += searcher.search(parsed.get(i), k).scoreDocs.length;
+            nanosByKind.merge(kinds.get(i), System.nanoTime() - s0, Long::sum);
+          }
+        }
         double seconds = (System.nanoTime() - t0) / 1e9;
-        System.out.println("{\"queries\": " + (long) parsed.size() * rounds + ", \"seconds\": " + seconds + ", \"sink\": " + sink + "}");
+        StringBuilder byKind = new StringBuilder();
+        for (Map.Entry<String, Long> e : nanosByKind.entrySet()) byKind.append(byKind.length() == 0 ? "" : ", ").append("\"" + e.getKey() + "\": " + e.getValue() / 1e9);
+        System.out.println("{\"queries\": " + (long) parsed.size() * rounds + ", \"seconds\": " + seconds + ", \"sink\": " + sink + ", \"secondsByKind\": {" + byKind + "}}");
       }
     }
   }
