@@ -6,7 +6,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { InvertedField, InvertedFieldBuilder, PositionsReader, readInvertedField, writeInvertedField } from '../../src/index/inverted/index.js';
 import { NO_MORE_DOCS, PostingsCursor } from '../../src/index/inverted/postings-cursor.js';
-import { exactPhraseFreq, sloppyPhraseFreq } from '../../src/index/inverted/phrase-matcher.js';
+import { exactPhraseFreq, repeatGroups, SloppyPhraseMatcher } from '../../src/index/inverted/phrase-matcher.js';
 import { editDistanceWithin, forEachTermWithin } from '../../src/index/inverted/fuzzy-terms.js';
 import { createAnalyzer } from '../../src/text/analyzer.js';
 import { buildCollection } from '../helpers/build-collection.js';
@@ -122,11 +122,15 @@ describe('phrase frequency', () => {
   });
 
   it('sloppy: 1 / (1 + distance) per match within the slop, reversed order costing two moves', () => {
-    const state = new Int32Array(6);
-    expect(sloppyPhraseFreq(pp([0], [1]), [0, 1], 2, state)).toBe(1);
-    expect(sloppyPhraseFreq(pp([1], [0]), [0, 1], 2, state)).toBe(Math.fround(1 / 3));
-    expect(sloppyPhraseFreq(pp([1], [0]), [0, 1], 1, state)).toBe(0);
-    expect(sloppyPhraseFreq(pp([0, 10], [2, 11]), [0, 1], 1, state)).toBe(Math.fround(Math.fround(1 / 2) + 1));
+    const freq = (slop: number, lists: number[][], offsets = [0, 1]) => new SloppyPhraseMatcher(offsets, slop, null).freq(pp(...lists));
+    expect(freq(2, [[0], [1]])).toBe(1);
+    expect(freq(2, [[1], [0]])).toBe(Math.fround(1 / 3));
+    expect(freq(1, [[1], [0]])).toBe(0);
+    expect(freq(1, [[0, 10], [2, 11]])).toBe(Math.fround(Math.fround(1 / 2) + 1));
+    // "a a"~1 in "a x a": the two occurrences of the repeated term may not share a position
+    const repeated = new SloppyPhraseMatcher([0, 1], 1, repeatGroups(['a', 'a'], [0, 1]));
+    expect(repeated.freq(pp([0, 2], [0, 2]))).toBe(Math.fround(1 / 2));
+    expect(repeated.freq(pp([0], [0]))).toBe(0);
   });
 });
 

@@ -68,110 +68,132 @@ export function repeatGroups(terms: readonly string[], offsets: readonly number[
  * position, and counts 1 / (1 + span) (in float) when the span is at most
  * `slop`. Terms take turns moving forward from the smallest, as in Lucene.
  * Repeated terms start at successive occurrences and never share one: when
- * two would, the lesser moves on (Lucene's advanceRpts).
+ * two would, the lesser moves on (Lucene's advanceRpts). One matcher serves
+ * every document of a phrase; it allocates nothing per document.
  */
-export function sloppyPhraseFreq(pp: PhrasePositions, offsets: readonly number[], slop: number, state: Int32Array, repeats: RepeatGroups | null = null): number {
-  const n = offsets.length;
-  // state[i]: index of term i's current position; state[n + i]: its phrase position; state[2n + i]: 1 while queued.
-  const positionOf = (i: number): number => state[n + i]!;
-  const step = (i: number): boolean => {
-    const at = state[i]! + 1;
-    if (at >= pp.counts[i]!) return false;
-    state[i] = at;
-    state[n + i] = pp.positions[i]![at]! - offsets[i]!;
-    return true;
-  };
-  for (let i = 0; i < n; i++) {
-    state[i] = 0;
-    state[n + i] = pp.positions[i]![0]! - offsets[i]!;
-    state[2 * n + i] = 1;
+export class SloppyPhraseMatcher {
+  private readonly n: number;
+  /** Index of each term's current position in its list. */
+  private readonly index: Int32Array;
+  /** Each term's phrase position (document position minus offset). */
+  private readonly phrasePos: Float64Array;
+  /** 1 while the term is in the queue. */
+  private readonly queued: Uint8Array;
+  private pp!: PhrasePositions;
+  private end = 0;
+
+  constructor(
+    private readonly offsets: readonly number[],
+    private readonly slop: number,
+    private readonly repeats: RepeatGroups | null,
+  ) {
+    this.n = offsets.length;
+    this.index = new Int32Array(this.n);
+    this.phrasePos = new Float64Array(this.n);
+    this.queued = new Uint8Array(this.n);
   }
-  if (repeats !== null) {
-    // the j-th occurrence of a repeated term in the phrase starts at its j-th position in the document
-    for (const group of repeats.members) {
-      for (let j = 1; j < group.length; j++) for (let k = 0; k < j; k++) if (!step(group[j]!)) return 0;
+
+  /** The sloppy frequency of the phrase in the document whose positions are `pp`. */
+  freq(pp: PhrasePositions): number {
+    this.pp = pp;
+    const n = this.n;
+    for (let i = 0; i < n; i++) {
+      this.index[i] = 0;
+      this.phrasePos[i] = pp.positions[i]![0]! - this.offsets[i]!;
+      this.queued[i] = 1;
+    }
+    if (this.repeats !== null) {
+      // the j-th occurrence of a repeated term in the phrase starts at its j-th position in the document
+      for (const group of this.repeats.members) {
+        for (let j = 1; j < group.length; j++) for (let k = 0; k < j; k++) if (!this.step(group[j]!)) return 0;
+      }
+    }
+    let end = -Infinity;
+    for (let i = 0; i < n; i++) if (this.phrasePos[i]! > end) end = this.phrasePos[i]!;
+    this.end = end;
+    let freq = 0;
+    for (;;) {
+      let pick = this.pop();
+      let matchLength = this.end - this.phrasePos[pick]!;
+      let next = this.phrasePos[this.smallest()]!;
+      let exhausted = false;
+      for (;;) {
+        if (!this.advance(pick) || !this.separate(pick)) {
+          exhausted = true;
+          break;
+        }
+        const p = this.phrasePos[pick]!;
+        if (p > next) {
+          this.queued[pick] = 1;
+          if (matchLength <= this.slop) break;
+          pick = this.pop();
+          next = this.phrasePos[this.smallest()]!;
+          matchLength = this.end - this.phrasePos[pick]!;
+        } else {
+          const m2 = this.end - p;
+          if (m2 < matchLength) matchLength = m2;
+        }
+      }
+      if (matchLength <= this.slop) freq = f(freq + f(1 / (1 + matchLength)));
+      if (exhausted) return freq;
     }
   }
-  let end = -Infinity;
-  for (let i = 0; i < n; i++) if (positionOf(i) > end) end = positionOf(i);
-  const advance = (i: number): boolean => {
-    if (!step(i)) return false;
-    if (positionOf(i) > end) end = positionOf(i);
+
+  /** Moves term i to its next position; false when it has none. */
+  private step(i: number): boolean {
+    const at = this.index[i]! + 1;
+    if (at >= this.pp.counts[i]!) return false;
+    this.index[i] = at;
+    this.phrasePos[i] = this.pp.positions[i]![at]! - this.offsets[i]!;
     return true;
-  };
+  }
+
+  /** step, keeping `end` the largest phrase position. */
+  private advance(i: number): boolean {
+    if (!this.step(i)) return false;
+    if (this.phrasePos[i]! > this.end) this.end = this.phrasePos[i]!;
+    return true;
+  }
+
   /** Moves repeated terms off a document position another member of their group holds. */
-  const separate = (moved: number): boolean => {
-    if (repeats === null) return true;
-    const g = repeats.groupOf[moved]!;
+  private separate(moved: number): boolean {
+    if (this.repeats === null) return true;
+    const g = this.repeats.groupOf[moved]!;
     if (g < 0) return true;
-    const group = repeats.members[g]!;
+    const group = this.repeats.members[g]!;
+    const pos = this.phrasePos;
+    const off = this.offsets;
     let pp0 = moved;
     for (;;) {
-      const at = positionOf(pp0) + offsets[pp0]!;
+      const at = pos[pp0]! + off[pp0]!;
       let other = -1;
       for (const m of group) {
-        if (m !== pp0 && positionOf(m) + offsets[m]! === at) {
+        if (m !== pp0 && pos[m]! + off[m]! === at) {
           other = m;
           break;
         }
       }
       if (other < 0) return true;
-      const a = positionOf(pp0);
-      const b = positionOf(other);
-      if (!(a < b || (a === b && offsets[pp0]! < offsets[other]!))) pp0 = other;
-      if (!advance(pp0)) return false;
+      // the lesser of the two (by phrase position, then offset) moves on
+      if (!(pos[pp0]! < pos[other]! || (pos[pp0] === pos[other] && off[pp0]! < off[other]!))) pp0 = other;
+      if (!this.advance(pp0)) return false;
     }
-  };
-  let freq = 0;
-  for (;;) {
-    let pick = popSmallest(state, offsets, n);
-    let matchLength = end - positionOf(pick);
-    let next = positionOf(peekSmallest(state, offsets, n));
-    let exhausted = false;
-    for (;;) {
-      if (!advance(pick) || !separate(pick)) {
-        exhausted = true;
-        break;
-      }
-      const p = positionOf(pick);
-      if (p > next) {
-        state[2 * n + pick] = 1;
-        if (matchLength <= slop) break;
-        pick = popSmallest(state, offsets, n);
-        next = positionOf(peekSmallest(state, offsets, n));
-        matchLength = end - positionOf(pick);
-      } else {
-        const m2 = end - p;
-        if (m2 < matchLength) matchLength = m2;
-      }
-    }
-    if (matchLength <= slop) freq = f(freq + f(1 / (1 + matchLength)));
-    if (exhausted) return freq;
   }
-}
 
-/** Lucene's PhraseQueue order: phrase position, then offset, then term order. */
-function smallest(state: Int32Array, offsets: readonly number[], n: number): number {
-  let best = -1;
-  for (let i = 0; i < n; i++) {
-    if (state[2 * n + i] === 0) continue;
-    if (best < 0) {
-      best = i;
-      continue;
+  /** Lucene's PhraseQueue order among queued terms: phrase position, then offset, then term order. */
+  private smallest(): number {
+    let best = -1;
+    const pos = this.phrasePos;
+    for (let i = 0; i < this.n; i++) {
+      if (this.queued[i] === 0) continue;
+      if (best < 0 || pos[i]! < pos[best]! || (pos[i] === pos[best] && this.offsets[i]! < this.offsets[best]!)) best = i;
     }
-    const a = state[n + i]!;
-    const b = state[n + best]!;
-    if (a < b || (a === b && offsets[i]! < offsets[best]!)) best = i;
+    return best;
   }
-  return best;
-}
 
-function popSmallest(state: Int32Array, offsets: readonly number[], n: number): number {
-  const i = smallest(state, offsets, n);
-  state[2 * n + i] = 0;
-  return i;
-}
-
-function peekSmallest(state: Int32Array, offsets: readonly number[], n: number): number {
-  return smallest(state, offsets, n);
+  private pop(): number {
+    const i = this.smallest();
+    this.queued[i] = 0;
+    return i;
+  }
 }

@@ -10,7 +10,7 @@ import { TopKHeap } from '../../kernels/top-k-heap.js';
 import { QuarryError } from '../../io/quarry-error.js';
 import { bm25Idf, bm25TermScore } from './bm25.js';
 import type { InvertedField } from './inverted-field.js';
-import { exactPhraseFreq, repeatGroups, sloppyPhraseFreq, type PhrasePositions, type RepeatGroups } from './phrase-matcher.js';
+import { exactPhraseFreq, repeatGroups, SloppyPhraseMatcher, type PhrasePositions } from './phrase-matcher.js';
 import { PositionsReader } from './positions-reader.js';
 import { NO_MORE_DOCS, PostingsCursor } from './postings-cursor.js';
 import type { InvertedSegmentView, QueryTerm, TopDocs } from './search.js';
@@ -66,15 +66,15 @@ class PhraseIterator implements DocIterator {
   readonly cost: number;
   private freq = 0;
   private readonly pp: PhrasePositions;
-  private readonly scratch: Int32Array;
+  private readonly sloppy: SloppyPhraseMatcher | null;
   private readonly at: Uint32Array;
 
   constructor(
     private readonly cursors: PostingsCursor[],
     private readonly readers: PositionsReader[],
     private readonly offsets: readonly number[],
-    private readonly slop: number,
-    private readonly repeats: RepeatGroups | null,
+    slop: number,
+    terms: readonly string[],
     private readonly weight: number,
     private readonly norms: Uint8Array,
     private readonly normInverse: Float32Array,
@@ -84,7 +84,7 @@ class PhraseIterator implements DocIterator {
     this.cost = cost;
     const n = cursors.length;
     this.pp = { positions: cursors.map(() => new Uint32Array(16)), counts: new Uint32Array(n) };
-    this.scratch = new Int32Array(3 * n);
+    this.sloppy = slop === 0 ? null : new SloppyPhraseMatcher(offsets, slop, repeatGroups(terms, offsets));
     this.at = new Uint32Array(n);
     this.toMatch(0);
   }
@@ -131,7 +131,7 @@ class PhraseIterator implements DocIterator {
       pp.positions[i] = r.positions;
       pp.counts[i] = r.count;
     }
-    return this.slop === 0 ? exactPhraseFreq(pp, this.offsets, this.at) : sloppyPhraseFreq(pp, this.offsets, this.slop, this.scratch, this.repeats);
+    return this.sloppy === null ? exactPhraseFreq(pp, this.offsets, this.at) : this.sloppy.freq(pp);
   }
 }
 
@@ -461,7 +461,7 @@ function iterate(w: Weighted, seg: InvertedSegmentView, stats: TextQueryStatisti
         cursors.push(c);
         readers.push(r);
       }
-      return new PhraseIterator(cursors, readers, w.offsets, w.slop, w.slop === 0 ? null : repeatGroups(w.terms, w.offsets), w.weight, fd.data.norms, stats.scoring(w.field)!.normInverse);
+      return new PhraseIterator(cursors, readers, w.offsets, w.slop, w.terms, w.weight, fd.data.norms, stats.scoring(w.field)!.normInverse);
     }
     case 'prefix': {
       const fd = seg.fields.get(w.field);
