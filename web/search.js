@@ -76,7 +76,9 @@ function checkedFields() {
 
 function buildSpec(query) {
   const fields = checkedFields();
-  const spec = { retrieve: fields.map((field) => ({ field, text: query })), k: Number($('k').value), explain: true };
+  // the syntax reads BM25 text; a dense field's encoder reads the text as it is
+  const syntax = $('syntax').checked;
+  const spec = { retrieve: fields.map((field) => ({ field, text: query, ...(syntax && !state.denseFields.has(field) ? { syntax: 'lucene' } : {}) })), k: Number($('k').value), explain: true };
   const fusion = $('fusion').value;
   if (fields.length > 1) spec.fuse = fusion === 'rrf' ? { method: 'rrf', k: 60 } : { method: fusion, normalize: 'minmax' };
   if (state.keywordFields.length > 0) spec.facets = state.keywordFields;
@@ -94,6 +96,8 @@ async function search() {
   const url = new URL(location.href);
   url.searchParams.set('collection', name);
   url.searchParams.set('q', query);
+  if ($('syntax').checked) url.searchParams.set('syntax', 'lucene');
+  else url.searchParams.delete('syntax');
   history.replaceState(null, '', url);
   try {
     const spec = buildSpec(query);
@@ -189,5 +193,7 @@ $('search-form').addEventListener('submit', (e) => {
 $('collection').addEventListener('change', () => loadCollection($('collection').value).catch(failed));
 $('k').addEventListener('change', search);
 $('fusion').addEventListener('change', search);
+$('syntax').addEventListener('change', search);
 $('query').value = new URLSearchParams(location.search).get('q') ?? '';
+$('syntax').checked = new URLSearchParams(location.search).get('syntax') === 'lucene';
 loadCollections();

@@ -83,6 +83,26 @@ describe('search page', () => {
     if (process.env.QUARRY_SCREENSHOTS) writeFileSync(join(process.env.QUARRY_SCREENSHOTS, 'search.png'), png);
   }, 30_000);
 
+  it('reads the query in Lucene syntax when asked, highlighting only what it searches for', async () => {
+    await page.fill('#query', '"parsing algorithm" -ambiguous');
+    const [request] = await Promise.all([page.waitForRequest((r) => new URL(r.url()).pathname.endsWith('/search') && (r.postData() ?? '').includes('"lucene"')), page.check('#syntax')]);
+    expect(JSON.parse(request.postData()!).retrieve).toEqual([{ field: 'contents', text: '"parsing algorithm" -ambiguous', syntax: 'lucene' }]);
+    await page.waitForFunction(() => document.querySelector('#status')?.textContent?.includes('candidates'));
+    const direct = Collection.open(join(data, 'cacm')).reader().search('"parsing algorithm" -ambiguous', { syntax: 'lucene', k: 20 });
+    await page.waitForFunction((n) => document.querySelectorAll('#results .hit').length === n, direct.length);
+    expect(await page.$$eval('#results .hit', (els) => els.map((e) => (e as HTMLElement).dataset.id))).toEqual(direct.map((h) => h.id));
+    const marks = await page.$$eval('#results mark', (els) => els.map((e) => (e.textContent ?? '').toLowerCase()));
+    expect(marks.length).toBeGreaterThan(0);
+    for (const m of marks) expect(m).toMatch(/^(pars|algorithm)/);
+    expect(page.url()).toContain('syntax=lucene');
+    // a syntax error is reported on the page with its column
+    await page.fill('#query', '"parsing algorithm');
+    await page.press('#query', 'Enter');
+    await page.waitForSelector('#status.error');
+    expect(await page.textContent('#status')).toMatch(/column 1: this quote is not closed/);
+    await page.uncheck('#syntax');
+  }, 30_000);
+
   it('reports a bad query without breaking the page', async () => {
     await page.evaluate(() => {
       (document.querySelector('#k') as HTMLSelectElement).innerHTML = '<option>100000</option>';

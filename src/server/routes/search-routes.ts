@@ -5,6 +5,7 @@ import type { Snapshot } from '../../collection/index.js';
 import { sourcesOf, textFields } from '../../collection/schema.js';
 import { evaluateRun, parseQrelsText, qrelsFromTriples, reportToJson, type Qrels, type RunData } from '../../eval/index.js';
 import { highlight, queryTermSet, type HighlightFragment } from '../../search/highlight.js';
+import { textQueryTerms } from '../../index/inverted/index.js';
 import type { Analyzer } from '../../text/analyzer.js';
 import type { PipelineResult } from '../../search/pipeline.js';
 import { fillQueryTemplate, type QuerySpec } from '../../search/query-spec.js';
@@ -46,7 +47,12 @@ function highlightTargets(snap: Snapshot, spec: QuerySpec): HighlightTarget[] {
     const field = fields.get(leg.field);
     const analyzer = snap.analyzers.get(leg.field);
     if (field === undefined || analyzer === undefined) continue;
-    const terms = queryTermSet(leg.text, analyzer);
+    // a structured leg highlights the terms it searches for (not the excluded ones, nor operators and field names)
+    const structured = leg.syntax === 'lucene' ? snap.textQuery(leg.text, [leg.field]) : undefined;
+    const terms =
+      structured === undefined
+        ? queryTermSet(leg.text, analyzer)
+        : new Set(structured === null ? [] : textQueryTerms(structured).filter((t) => t.field === leg.field).map((t) => t.term));
     for (const prop of sourcesOf(leg.field, field)) if (!out.some((t) => t.prop === prop)) out.push({ prop, analyzer, terms });
   }
   return out;
