@@ -35,7 +35,18 @@ export interface CollectionInfo {
    * Per field: text fields count terms and postings; dense fields name their index
    * family, metric, dimension and where their rescoring floats stay.
    */
-  fields: { name: string; type: string; terms?: number; postings?: number; index?: string; metric?: string; dim?: number; floats?: 'memory' | 'disk' }[];
+  fields: {
+    name: string;
+    type: string;
+    terms?: number;
+    postings?: number;
+    /** Text fields: segments (holding the field) whose postings keep token positions, out of how many. */
+    positions?: { segments: number; of: number };
+    index?: string;
+    metric?: string;
+    dim?: number;
+    floats?: 'memory' | 'disk';
+  }[];
   bytes: number;
   schema: CollectionSchema;
   /** Drift adapters saved with the collection (`quarry adapter`), by name. */
@@ -129,16 +140,26 @@ export class Collection {
       throw new QuarryError('BAD_ARGUMENT', 'the snapshot is of another collection', { file: snapshot.dir });
     }
     const m = snapshot?.manifest ?? readLatestManifest(this.dir);
-    const textCounts = (name: string): { terms: number; postings: number } => {
+    const textCounts = (name: string): { terms: number; postings: number; positions: { segments: number; of: number } } => {
       let terms = 0;
       let postings = 0;
+      const positions = { segments: 0, of: 0 };
       m.segments.forEach((info, i) => {
         const loaded = snapshot?.segments[i]!.fields.get(name);
-        const c = loaded !== undefined ? { terms: loaded.numTerms, postings: loaded.data.numPostings } : snapshot === undefined ? segmentTextCounts(this.dir, info, name) : null;
+        const c =
+          loaded !== undefined
+            ? { terms: loaded.numTerms, postings: loaded.data.numPostings, positions: loaded.data.positions !== undefined }
+            : snapshot === undefined
+              ? segmentTextCounts(this.dir, info, name)
+              : null;
         terms += c?.terms ?? 0;
         postings += c?.postings ?? 0;
+        if (c !== null) {
+          positions.of++;
+          if (c.positions) positions.segments++;
+        }
       });
-      return { terms, postings };
+      return { terms, postings, positions };
     };
     const segments = m.segments.map((s) => ({ name: s.name, documents: s.numDocs, bytes: Object.values(s.files).reduce((a, f) => a + f.bytes, 0) }));
     const fields = Object.entries(m.schema.fields).map(([name, spec]) => {

@@ -53,7 +53,7 @@ class DenseRows {
  * Terms and postings of a committed segment's text field, from its file's table of
  * contents alone (null when the segment has no such file, i.e. no document had the field).
  */
-export function segmentTextCounts(dir: string, info: SegmentInfo, field: string): { terms: number; postings: number } | null {
+export function segmentTextCounts(dir: string, info: SegmentInfo, field: string): { terms: number; postings: number; positions: boolean } | null {
   const f = invertedFile(field);
   return info.files[f] === undefined ? null : readInvertedFieldCounts(join(dir, info.name, f));
 }

@@ -92,6 +92,7 @@ describe('token positions', () => {
     w.close();
     const snap = c.reader();
     expect(snap.segments.length).toBe(1);
+    expect(c.info().fields[0]).toMatchObject({ name: 'contents', positions: { segments: 1, of: 1 } });
     const hits = snap.search('"black cat"', { syntax: 'lucene', k: 100, includeStored: false });
     // even-numbered documents hold the phrase twice, odd ones once; deleted ones are gone
     const live = docs.filter((_, i) => i % 3 !== 0);
@@ -106,6 +107,7 @@ describe('token positions', () => {
     const snap = c.reader();
     expect(() => snap.search('"black cat"', { syntax: 'lucene' })).toThrow(/body.*without them.*"positions": true/);
     expect(snap.search('+black cat*', { syntax: 'lucene' }).map((h) => h.id)).toEqual(['a']);
+    expect(c.info().fields[0]).toMatchObject({ name: 'body', positions: { segments: 0, of: 1 } });
   });
 });
 

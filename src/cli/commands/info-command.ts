@@ -27,6 +27,8 @@ Example:
       for (const f of info.fields) {
         out += `  ${f.name.padEnd(16)} ${f.type.padEnd(8)}`;
         if (f.terms !== undefined) out += ` ${f.terms.toLocaleString('en-US')} terms, ${f.postings!.toLocaleString('en-US')} postings`;
+        const p = f.positions;
+        if (p !== undefined && p.of > 0) out += p.segments === p.of ? ', positions' : p.segments === 0 ? ', no positions (no phrase queries)' : `, positions in ${p.segments} of ${p.of} segments (phrase queries need them in all: index the documents again)`;
         if (f.index !== undefined) out += ` ${f.index}, ${f.metric}, ${f.dim} dims${f.index === 'int8' || f.index === 'binary' || f.index === 'ivfpq' ? `, rescoring floats ${f.floats === 'disk' ? 'on disk' : 'in memory'}` : ''}`;
         out += '\n';
       }

@@ -34,11 +34,11 @@ export function writeInvertedField(path: string, d: InvertedFieldData): WrittenF
   );
 }
 
-/** Terms and postings of an inverted field file, from its table of contents alone. */
-export function readInvertedFieldCounts(path: string): { terms: number; postings: number } {
+/** Terms and postings of an inverted field file, and whether it keeps positions, from its table of contents alone. */
+export function readInvertedFieldCounts(path: string): { terms: number; postings: number; positions: boolean } {
   const toc = readSectionTableOfContents(path, KIND, VERSION);
   const offsets = toc.sections.find((s) => s.name === 'termOffsets');
-  return { terms: Math.max(0, (offsets?.length ?? 1) - 1), postings: Number(toc.meta.numPostings) };
+  return { terms: Math.max(0, (offsets?.length ?? 1) - 1), postings: Number(toc.meta.numPostings), positions: toc.sections.some((s) => s.name === 'positions') };
 }
 
 /** Reads an inverted field, verifying its header, size and checksum. */
