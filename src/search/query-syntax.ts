@@ -49,6 +49,11 @@ export interface ClauseSyntax {
   query: QuerySyntax;
 }
 
+/** Groups may nest this deep (a guard for the recursive parser and compiler). */
+export const MAX_GROUP_DEPTH = 64;
+/** Clauses per group, as Lucene's default BooleanQuery.maxClauseCount. */
+export const MAX_CLAUSES = 1024;
+
 /** Characters that end a word unless escaped with a backslash. */
 const SPECIAL = new Set([' ', '\t', '\n', '\r', '\u3000', '(', ')', ':', '^', '"', '~', '[', ']', '{', '}', '\\', '*', '?']);
 
@@ -63,11 +68,13 @@ export function parseQuerySyntax(text: string): ClauseSyntax[] {
 
 class Parser {
   private at = 0;
+  private depth = 0;
   constructor(private readonly s: string) {}
 
   /** Clauses up to the end (or, inside a group, up to its closing parenthesis). */
   clauses(inGroup: boolean): ClauseSyntax[] {
     const out: ClauseSyntax[] = [];
+    if (inGroup && ++this.depth > MAX_GROUP_DEPTH) fail(this.at, `groups nest more than ${MAX_GROUP_DEPTH} deep`);
     let first = true;
     for (;;) {
       this.skipSpace();
@@ -111,8 +118,10 @@ class Parser {
         if (occur === 'should') occur = 'must';
       }
       out.push({ occur, query });
+      if (out.length > MAX_CLAUSES) fail(this.at, `more than ${MAX_CLAUSES} clauses in one group`, 'split the query, or search it as words with syntax "terms"');
       first = false;
     }
+    if (inGroup) this.depth--;
     return out;
   }
 

@@ -63,6 +63,8 @@ describe('query syntax parser', () => {
       ['a - b', /"-" must be followed by a clause, without a space/],
       ['title: cat', /"title:" must be followed by what to search in it/],
       ["a\\", /a "\\" at the end escapes nothing/],
+      ['('.repeat(65) + 'a' + ')'.repeat(65), /column 65: groups nest more than 64 deep/],
+      ['a '.repeat(1025), /more than 1024 clauses in one group/],
     ];
     for (const [q, message] of cases) expect(errorOf(() => parseQuerySyntax(q)).message, q).toMatch(message);
   });
