@@ -195,6 +195,43 @@ export class Snapshot {
   }
 
   /**
+   * Searches a structured query built in code (terms already analyzed, as
+   * `analyzers.get(field).analyze(word)` gives them), scored as the same query
+   * written in Lucene syntax would be.
+   *
+   * @example
+   * snap.searchTextQuery({ kind: 'bool', must: [{ kind: 'phrase', field: 'contents', terms: ['black', 'cat'], offsets: [0, 1], slop: 0, boost: 1 }], should: [], mustNot: [{ kind: 'term', field: 'contents', term: 'dog', boost: 1 }] }, { k: 5 });
+   */
+  searchTextQuery(query: TextQuery, opts: { k?: number; includeStored?: boolean } = {}): Hit[] {
+    this.checkOpen();
+    const k = opts.k ?? 10;
+    if (!Number.isInteger(k) || k < 1) throw new QuarryError('BAD_ARGUMENT', `k must be a positive integer, got ${k}`, { field: 'k' });
+    this.checkTextQuery(query, 'query');
+    return this.hitsOf(this.searcher.searchQuery(query, k), opts.includeStored ?? true);
+  }
+
+  private checkTextQuery(q: TextQuery, path: string): void {
+    const bad = (what: string): never => {
+      throw new QuarryError('BAD_ARGUMENT', what, { field: path });
+    };
+    if (q === null || typeof q !== 'object') bad('a query node must be an object');
+    if (q.kind === 'bool') {
+      for (const occur of ['must', 'should', 'mustNot'] as const) {
+        if (!Array.isArray(q[occur])) bad(`"${occur}" must be an array of query nodes`);
+        q[occur].forEach((c, i) => this.checkTextQuery(c, `${path}.${occur}[${i}]`));
+      }
+      return;
+    }
+    if (q.kind !== 'term' && q.kind !== 'phrase' && q.kind !== 'prefix') bad(`kind must be "term", "phrase", "prefix" or "bool", not ${JSON.stringify((q as { kind: unknown }).kind)}`);
+    if (!this.analyzers.has(q.field)) bad(`"${q.field}" is not a text field (text fields: ${[...this.analyzers.keys()].join(', ')})`);
+    if (!(q.boost >= 0)) bad('boost must be a number >= 0');
+    if (q.kind === 'phrase') {
+      if (!Array.isArray(q.terms) || q.terms.length === 0 || !Array.isArray(q.offsets) || q.offsets.length !== q.terms.length) bad('a phrase needs terms and as many offsets');
+      if (!Number.isInteger(q.slop) || q.slop < 0) bad('slop must be a whole number >= 0');
+    }
+  }
+
+  /**
    * Parses query text in Lucene's classic syntax and analyzes it for these
    * fields (default: every text field): null when only stopwords are left.
    */

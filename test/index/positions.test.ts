@@ -10,6 +10,7 @@ import { exactPhraseFreq, repeatGroups, SloppyPhraseMatcher } from '../../src/in
 import { editDistanceWithin, forEachTermWithin } from '../../src/index/inverted/fuzzy-terms.js';
 import { createAnalyzer } from '../../src/text/analyzer.js';
 import { buildCollection } from '../helpers/build-collection.js';
+import { parseSchema } from '../../src/collection/index.js';
 import { tempDir } from '../helpers/temp-dir.js';
 import { join } from 'node:path';
 
@@ -103,7 +104,7 @@ describe('token positions', () => {
 
   it('a field with "positions": false refuses phrases and still answers everything else', () => {
     const root = tempDir();
-    const c = buildCollection(root, [{ _id: 'a', body: 'black cat' }], { id: '_id', fields: { body: { type: 'text', positions: false } }, store: 'all' } as never);
+    const c = buildCollection(root, [{ _id: 'a', body: 'black cat' }], parseSchema({ id: '_id', fields: { body: { type: 'text', positions: false } }, store: 'all' }));
     const snap = c.reader();
     expect(() => snap.search('"black cat"', { syntax: 'lucene' })).toThrow(/body.*without them.*"positions": true/);
     expect(snap.search('+black cat*', { syntax: 'lucene' }).map((h) => h.id)).toEqual(['a']);

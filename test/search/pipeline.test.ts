@@ -125,3 +125,19 @@ describe('legs in Lucene query syntax', () => {
     expect(() => snap.search('solar', { syntax: 'lucene', mode: 'pruned' })).toThrow(/mode: mode applies to bag-of-words queries/);
   });
 });
+
+describe('structured queries built in code', () => {
+  it('score as the same query written in Lucene syntax, and bad nodes are named', () => {
+    const built = snap.searchTextQuery({
+      kind: 'bool',
+      must: [{ kind: 'phrase', field: 'text', terms: ['grid', 'turbin'], offsets: [0, 1], slop: 0, boost: 1 }],
+      should: [],
+      mustNot: [{ kind: 'term', field: 'text', term: 'polici', boost: 1 }],
+    }, { k: 50, includeStored: false });
+    const written = snap.search('+"grid turbine" -policy', { syntax: 'lucene', k: 50, includeStored: false });
+    expect(built.length).toBeGreaterThan(0);
+    expect(built).toEqual(written);
+    expect(() => snap.searchTextQuery({ kind: 'bool', must: [{ kind: 'term', field: 'emb', term: 'x', boost: 1 }], should: [], mustNot: [] })).toThrow(/query\.must\[0\]: "emb" is not a text field/);
+    expect(() => snap.searchTextQuery({ kind: 'phrase', field: 'text', terms: ['a'], offsets: [], slop: 0, boost: 1 })).toThrow(/a phrase needs terms and as many offsets/);
+  });
+});
