@@ -141,6 +141,9 @@ function inlineDisjunctions(clauses: { occur: Occur; q: Built }[]): { occur: Occ
 }
 
 function mergeRepeats(clauses: { occur: Occur; q: Built }[], occur: Occur): { occur: Occur; q: Built }[] {
+  let of = 0;
+  for (const c of clauses) if (c.occur === occur) of++;
+  if (of < 2) return clauses;
   const boosts = new Map<string, { q: Built; boost: number }>();
   let count = 0;
   for (const c of clauses) {

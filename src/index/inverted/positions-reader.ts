@@ -15,7 +15,7 @@ export class PositionsReader {
   /** Start of each posting's positions in `unpacked` (block postings + 1). */
   private readonly starts = new Uint32Array(129);
   private readonly freqs = new Uint32Array(128);
-  private unpacked = new Uint32Array(1024);
+  private unpacked = new Uint32Array(0);
 
   constructor(private readonly cursor: PostingsCursor) {}
 
@@ -56,7 +56,7 @@ export class PositionsReader {
     starts[0] = 0;
     for (let j = 0; j < count; j++) starts[j + 1] = starts[j]! + this.freqs[j]! + 1;
     const total = starts[count]!;
-    if (this.unpacked.length < total) this.unpacked = new Uint32Array(Math.max(total, this.unpacked.length * 2));
+    if (this.unpacked.length < total) this.unpacked = new Uint32Array(Math.max(total, 256, this.unpacked.length * 2));
     unpackBits(d.positions!, d.blockPosWord![b]!, total, d.blockPosBits![b]!, this.unpacked);
     this.block = b;
   }
