@@ -88,6 +88,111 @@ function lastWithPrefix(bytes: Uint8Array, offsets: Uint32Array, t: number, numT
 }
 
 /**
+ * Where the dictionary walk goes after a term died at row `dead`: the deepest
+ * level L <= dead at which some character greater than the term's L-th can
+ * still lead within `maxEdits` (Lucene's AutomatonTermsEnum finds the next
+ * string its automaton accepts the same way), and the smallest such
+ * character (written to `char[0]`; the level is returned). A level accepts any character when a cell of the row above is
+ * one edit short of the limit (the character can be deleted), as at every
+ * level L <= maxEdits (column 0 holds L).
+ * Level 0 means no term after this one can match; -1 when a
+ * character is beyond U+D7FF, where code point order and the dictionary's
+ * UTF-16 order part (then only the dead prefix's terms are skipped).
+ */
+function nextViable(dead: number, cps: Uint32Array, rows: Int32Array, w: number, query: Uint32Array, qLen: number, maxEdits: number, char: Uint32Array): number {
+  for (let level = dead; level >= 1; level--) {
+    const c = cps[level - 1]!;
+    if (c >= 0xd800) return -1;
+    let best = Infinity;
+    let anyChar = level <= maxEdits;
+    // only the band |j - row| <= maxEdits of a row can be within reach
+    const bandLo = Math.max(0, level - 1 - maxEdits);
+    const bandHi = Math.min(qLen, level - 1 + maxEdits);
+    // a cell of row level - 1 one edit short of the limit lets any character through (deleting it)
+    for (let j = bandLo; !anyChar && j <= bandHi; j++) if (cell(rows, w, level - 1, j, maxEdits) + 1 <= maxEdits) anyChar = true;
+    if (anyChar) best = c + 1;
+    else {
+      // row level - 1 is alive; a character v brings cell (level, j) within reach through a match on the
+      // diagonal (v = query[j - 1]) or a transposition (v = query[j - 2], previous character = query[j - 1])
+      for (let j = bandLo + 1, end = Math.min(qLen, bandHi + 2); j <= end; j++) {
+        const v = query[j - 1]!;
+        if (v > c && v < best && cell(rows, w, level - 1, j - 1, maxEdits) <= maxEdits) best = v;
+        if (j > 1 && level > 1 && cps[level - 2] === v) {
+          const tv = query[j - 2]!;
+          if (tv > c && tv < best && cell(rows, w, level - 2, j - 2, maxEdits) + 1 <= maxEdits) best = tv;
+        }
+      }
+    }
+    if (best >= 0xd800) {
+      if (best !== Infinity) return -1;
+      continue;
+    }
+    char[0] = best;
+    return level;
+  }
+  return 0;
+}
+
+/** Cell (row, j) of the table: only the band |j - row| <= maxEdits (and column 0) is kept up to date. */
+function cell(rows: Int32Array, w: number, row: number, j: number, maxEdits: number): number {
+  if (j === 0) return row;
+  return j < row - maxEdits || j > row + maxEdits ? FAR : rows[row * w + j]!;
+}
+
+/** UTF-8 bytes of a code point below U+D800. */
+function utf8Length(cp: number): number {
+  return cp < 0x80 ? 1 : cp < 0x800 ? 2 : 3;
+}
+
+function writeUtf8(cp: number, out: Uint8Array, at: number): void {
+  if (cp < 0x80) out[at] = cp;
+  else if (cp < 0x800) {
+    out[at] = 0xc0 | (cp >> 6);
+    out[at + 1] = 0x80 | (cp & 0x3f);
+  } else {
+    out[at] = 0xe0 | (cp >> 12);
+    out[at + 1] = 0x80 | ((cp >> 6) & 0x3f);
+    out[at + 2] = 0x80 | (cp & 0x3f);
+  }
+}
+
+/**
+ * Whether term t sorts before the UTF-8 `target[0, len)`. Comparing bytes agrees
+ * with the dictionary's UTF-16 order here: the target's characters are all below U+D800.
+ */
+function termBefore(bytes: Uint8Array, offsets: Uint32Array, t: number, target: Uint8Array, len: number): boolean {
+  const from = offsets[t]!;
+  const n = offsets[t + 1]! - from;
+  const m = n < len ? n : len;
+  for (let k = 0; k < m; k++) {
+    const a = bytes[from + k]!;
+    const b = target[k]!;
+    if (a !== b) return a < b;
+  }
+  return n < len;
+}
+
+/** The first term id in [from, numTerms) not before the target (terms are sorted): galloping, then binary search. */
+function firstAtOrAfter(bytes: Uint8Array, offsets: Uint32Array, from: number, numTerms: number, target: Uint8Array, len: number): number {
+  if (from >= numTerms || !termBefore(bytes, offsets, from, target, len)) return from;
+  let lo = from; // before the target
+  let step = 1;
+  let hi = from + 1;
+  while (hi < numTerms && termBefore(bytes, offsets, hi, target, len)) {
+    lo = hi;
+    step *= 2;
+    hi = from + step;
+  }
+  if (hi > numTerms) hi = numTerms;
+  while (hi - lo > 1) {
+    const mid = (lo + hi) >>> 1;
+    if (termBefore(bytes, offsets, mid, target, len)) lo = mid;
+    else hi = mid;
+  }
+  return hi;
+}
+
+/**
  * Edit distances (at most `maxEdits`) from `query` to every term of one field.
  * Terms are sorted, so consecutive terms share prefixes: the table rows of a
  * shared prefix are kept from the previous term and only the rows of the new
@@ -109,6 +214,8 @@ export function forEachTermWithin(fd: InvertedField, query: Uint32Array, qLen: n
   let valid = 0;
   let prevFrom = 0;
   let prevTo = 0;
+  let target = new Uint8Array(64);
+  const nextChar = new Uint32Array(1);
   for (let t = 0; t < fd.numTerms; t++) {
     const from = offsets[t]!;
     const to = offsets[t + 1]!;
@@ -185,9 +292,23 @@ export function forEachTermWithin(fd: InvertedField, query: Uint32Array, qLen: n
     prevTo = to;
     if (dead) {
       valid = i - 1;
-      // Every term starting with this one's first i code points is out of reach too: jump past them.
-      t = lastWithPrefix(bytes, offsets, t, fd.numTerms, from, from + starts[i]!);
-      // the next term is compared with the last one jumped over, which shares those rows
+      const level = nextViable(i, cps, rows, w, query, qLen, maxEdits, nextChar);
+      if (level < 0) {
+        // Every term starting with this one's first i code points is out of reach too: jump past them.
+        t = lastWithPrefix(bytes, offsets, t, fd.numTerms, from, from + starts[i]!);
+      } else {
+        // Jump to the first term at or after the smallest prefix that can still come within reach.
+        if (level === 0) return;
+        // target: this term's first level - 1 code points, then the character found (UTF-8)
+        const keep = starts[level - 1]!;
+        const tLenBytes = keep + utf8Length(nextChar[0]!);
+        if (target.length < tLenBytes) target = new Uint8Array(tLenBytes * 2);
+        for (let k = 0; k < keep; k++) target[k] = bytes[from + k]!;
+        writeUtf8(nextChar[0]!, target, keep);
+        t = firstAtOrAfter(bytes, offsets, t + 1, fd.numTerms, target, tLenBytes) - 1;
+        valid = Math.min(valid, level - 1);
+      }
+      // the next term is compared with the last one jumped over, which shares the rows kept
       prevFrom = offsets[t]!;
       prevTo = offsets[t + 1]!;
       continue;
