@@ -54,6 +54,9 @@ Example:
         out(`   "${q}"\n`);
         for (const h of snap.search(q, { k: 3 })) out(`     ${h.score.toFixed(3).padStart(7)}  ${h.id.padEnd(6)} ${preview(h, 80)}\n`);
       }
-      out(`\nTry: quarry search ${dir} "your query"   |   quarry eval -m map ${CACM_FILES.qrels} ${runPath}\n`);
+      const structured = '"operating system" +paging -virtual';
+      out(`   ${structured}   (--syntax lucene: a phrase, a required word, an excluded one)\n`);
+      for (const h of snap.search(structured, { k: 3, syntax: 'lucene' })) out(`     ${h.score.toFixed(3).padStart(7)}  ${h.id.padEnd(6)} ${preview(h, 80)}\n`);
+      out(`\nTry: quarry search ${dir} "your query"   |   quarry search ${dir} '"a phrase" +must -not' --syntax lucene   |   quarry eval -m map ${CACM_FILES.qrels} ${runPath}\n`);
     }));
 }
