@@ -21,7 +21,7 @@ describe('quarry search/run --syntax lucene', () => {
     const bad = quarry(['search', idx, '(black', '--syntax', 'lucene']);
     expect(bad.status).toBe(64);
     expect(bad.stderr).toMatch(/query syntax, column 7: a "\(" is not closed/);
-  });
+  }, 20_000);
 
   it('run names the query a parse fails on and writes no run', () => {
     const queries = join(dir, 'q.tsv');
@@ -31,5 +31,5 @@ describe('quarry search/run --syntax lucene', () => {
     expect(r.status).toBe(64);
     expect(r.stderr).toMatch(/q\.tsv: query 2: query syntax, column 14: "\?" wildcards are not supported.*--syntax terms/);
     expect(existsSync(out)).toBe(false);
-  });
+  }, 20_000);
 });
