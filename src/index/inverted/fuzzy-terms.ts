@@ -10,6 +10,7 @@
  * rank first.
  */
 import type { InvertedField } from './inverted-field.js';
+import { firstAtOrAfter, lastWithPrefix, utf8Length, writeUtf8 } from './dictionary-seek.js';
 
 /** One expansion of a fuzzy term. */
 export interface FuzzyExpansion {
@@ -53,39 +54,6 @@ export function editDistanceWithin(a: Uint32Array, aLen: number, b: Uint32Array,
 
 /** A table value past any edit limit. */
 const FAR = 0x3fffffff;
-
-/** Whether term t's bytes start with bytes[pFrom, pTo). */
-function startsWith(bytes: Uint8Array, offsets: Uint32Array, t: number, pFrom: number, pTo: number): boolean {
-  const from = offsets[t]!;
-  const len = pTo - pFrom;
-  if (offsets[t + 1]! - from < len) return false;
-  for (let k = 0; k < len; k++) if (bytes[from + k] !== bytes[pFrom + k]) return false;
-  return true;
-}
-
-/**
- * The last term of the run that starts at `t` and shares the prefix
- * bytes[pFrom, pTo) (sorted terms with a common prefix are contiguous):
- * galloping, then binary search.
- */
-function lastWithPrefix(bytes: Uint8Array, offsets: Uint32Array, t: number, numTerms: number, pFrom: number, pTo: number): number {
-  let lo = t;
-  let step = 1;
-  let hi = t + 1;
-  while (hi < numTerms && startsWith(bytes, offsets, hi, pFrom, pTo)) {
-    lo = hi;
-    step *= 2;
-    hi = t + step;
-  }
-  if (hi > numTerms) hi = numTerms;
-  // lo has the prefix; hi does not (or is past the end)
-  while (hi - lo > 1) {
-    const mid = (lo + hi) >>> 1;
-    if (startsWith(bytes, offsets, mid, pFrom, pTo)) lo = mid;
-    else hi = mid;
-  }
-  return lo;
-}
 
 /**
  * Where the dictionary walk goes after a term died at row `dead`: the deepest
@@ -139,58 +107,6 @@ function cell(rows: Int32Array, w: number, row: number, j: number, maxEdits: num
   return j < row - maxEdits || j > row + maxEdits ? FAR : rows[row * w + j]!;
 }
 
-/** UTF-8 bytes of a code point below U+D800. */
-function utf8Length(cp: number): number {
-  return cp < 0x80 ? 1 : cp < 0x800 ? 2 : 3;
-}
-
-function writeUtf8(cp: number, out: Uint8Array, at: number): void {
-  if (cp < 0x80) out[at] = cp;
-  else if (cp < 0x800) {
-    out[at] = 0xc0 | (cp >> 6);
-    out[at + 1] = 0x80 | (cp & 0x3f);
-  } else {
-    out[at] = 0xe0 | (cp >> 12);
-    out[at + 1] = 0x80 | ((cp >> 6) & 0x3f);
-    out[at + 2] = 0x80 | (cp & 0x3f);
-  }
-}
-
-/**
- * Whether term t sorts before the UTF-8 `target[0, len)`. Comparing bytes agrees
- * with the dictionary's UTF-16 order here: the target's characters are all below U+D800.
- */
-function termBefore(bytes: Uint8Array, offsets: Uint32Array, t: number, target: Uint8Array, len: number): boolean {
-  const from = offsets[t]!;
-  const n = offsets[t + 1]! - from;
-  const m = n < len ? n : len;
-  for (let k = 0; k < m; k++) {
-    const a = bytes[from + k]!;
-    const b = target[k]!;
-    if (a !== b) return a < b;
-  }
-  return n < len;
-}
-
-/** The first term id in [from, numTerms) not before the target (terms are sorted): galloping, then binary search. */
-function firstAtOrAfter(bytes: Uint8Array, offsets: Uint32Array, from: number, numTerms: number, target: Uint8Array, len: number): number {
-  if (from >= numTerms || !termBefore(bytes, offsets, from, target, len)) return from;
-  let lo = from; // before the target
-  let step = 1;
-  let hi = from + 1;
-  while (hi < numTerms && termBefore(bytes, offsets, hi, target, len)) {
-    lo = hi;
-    step *= 2;
-    hi = from + step;
-  }
-  if (hi > numTerms) hi = numTerms;
-  while (hi - lo > 1) {
-    const mid = (lo + hi) >>> 1;
-    if (termBefore(bytes, offsets, mid, target, len)) lo = mid;
-    else hi = mid;
-  }
-  return hi;
-}
 
 /**
  * Edit distances (at most `maxEdits`) from `query` to every term of one field.
