@@ -146,7 +146,7 @@ rmSync(work, { recursive: true, force: true });
 /**
  * Structured queries built from the dataset's own query texts: phrases of
  * adjacent words (exact and sloppy, with repeated words), required and excluded words, prefixes,
- * fuzzy words, groups with boosts, field names, and the whole text with its special
+ * fuzzy words, every document (*:*) less a word, groups with boosts, field names, and the whole text with its special
  * characters escaped.
  */
 function makeQueries(texts: string[]): [string, string][] {
@@ -162,6 +162,7 @@ function makeQueries(texts: string[]): [string, string][] {
     out.push([id('phrase-stop'), `"${text.split(/\s+/).slice(0, 4).join(' ').replace(/["\\]/g, '')}"`]);
     out.push([id('sloppy'), `"${b} ${a}"~3 ${c}`]);
     out.push([id('sloppy-repeat'), `"${a} ${b} ${a}"~4 "${c} ${c}"~2`]);
+    out.push([id('all'), `*:* -${a} ${b}^0.3`]);
     out.push([id('must'), `+${a} ${b} ${c}`]);
     out.push([id('not'), `${a} ${b} -${c}`]);
     out.push([id('and'), `${a} AND ${b} OR ${c}`]);

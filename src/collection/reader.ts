@@ -222,7 +222,11 @@ export class Snapshot {
       }
       return;
     }
-    if (q.kind !== 'term' && q.kind !== 'phrase' && q.kind !== 'prefix') bad(`kind must be "term", "phrase", "prefix" or "bool", not ${JSON.stringify((q as { kind: unknown }).kind)}`);
+    if (q.kind === 'all') {
+      if (!(q.boost >= 0)) bad('boost must be a number >= 0');
+      return;
+    }
+    if (q.kind !== 'term' && q.kind !== 'phrase' && q.kind !== 'prefix') bad(`kind must be "term", "phrase", "prefix", "all" or "bool", not ${JSON.stringify((q as { kind: unknown }).kind)}`);
     if (!this.analyzers.has(q.field)) bad(`"${q.field}" is not a text field (text fields: ${[...this.analyzers.keys()].join(', ')})`);
     if (!(q.boost >= 0)) bad('boost must be a number >= 0');
     if (q.kind === 'phrase') {

@@ -3,7 +3,8 @@
  * Solr and Elasticsearch users know), with the default operator OR:
  * `word`, `"a phrase"`, `"a phrase"~2`, `prefix*`, `fuzzy~`, `fuzzy~1`, `field:word`,
  * `field:(a b)`, `+required`, `-excluded`, `!excluded`, `NOT x`,
- * `a AND b`, `a OR b`, `&&`, `||`, `(groups)`, `^boost` and backslash escapes.
+ * `a AND b`, `a OR b`, `&&`, `||`, `(groups)`, `^boost`, `*:*` (every document)
+ * and backslash escapes.
  * AND and NOT combine clauses as Lucene does: `a AND b` requires both,
  * `a NOT b` excludes b. Text is not analyzed here (see text-query-compiler.ts).
  */
@@ -32,6 +33,12 @@ export interface PhraseSyntax {
   boost: number;
 }
 
+/** `*:*`: every document, scoring its boost (Lucene's MatchAllDocsQuery). */
+export interface AllSyntax {
+  kind: 'all';
+  boost: number;
+}
+
 /** A parenthesized group of clauses; its field applies to the clauses that name none. */
 export interface GroupSyntax {
   kind: 'group';
@@ -41,7 +48,7 @@ export interface GroupSyntax {
 }
 
 /** One parsed part of a query. */
-export type QuerySyntax = WordSyntax | PhraseSyntax | GroupSyntax;
+export type QuerySyntax = WordSyntax | PhraseSyntax | GroupSyntax | AllSyntax;
 
 /** A part and how it takes part. */
 export interface ClauseSyntax {
@@ -128,6 +135,10 @@ class Parser {
   private clause(): QuerySyntax {
     let field: string | undefined;
     const start = this.at;
+    if (this.s.startsWith('*:*', this.at) && (this.at + 3 >= this.s.length || /[\s)^]/.test(this.s[this.at + 3]!))) {
+      this.at += 3;
+      return this.boosted({ kind: 'all', boost: 1 }, start);
+    }
     if (this.s[this.at] !== '"' && this.s[this.at] !== '(') {
       const word = this.word();
       if (this.s[this.at] === ':') {

@@ -14,7 +14,7 @@ import { QuarryError } from '../io/quarry-error.js';
 import type { TextQuery } from '../index/inverted/text-query.js';
 import type { FuzzyExpansion } from '../index/inverted/fuzzy-terms.js';
 import type { Analyzer } from '../text/analyzer.js';
-import type { ClauseSyntax, Occur, QuerySyntax } from './query-syntax.js';
+import type { ClauseSyntax, Occur, PhraseSyntax, QuerySyntax, WordSyntax } from './query-syntax.js';
 
 const f = Math.fround;
 
@@ -40,6 +40,7 @@ type Built =
   | { kind: 'term'; field: string; term: string; docFreq?: number }
   | { kind: 'phrase'; field: string; terms: string[]; offsets: number[]; slop: number }
   | { kind: 'prefix'; field: string; prefix: string }
+  | { kind: 'all' }
   | { kind: 'bool'; clauses: { occur: Occur; q: Built }[] }
   | { kind: 'boost'; q: Built; boost: number };
 
@@ -66,6 +67,7 @@ function group(clauses: readonly ClauseSyntax[], field: string | undefined, targ
 }
 
 function part(s: QuerySyntax, inherited: string | undefined, target: TextQueryTarget): Built | null {
+  if (s.kind === 'all') return s.boost === 1 ? { kind: 'all' } : { kind: 'boost', q: { kind: 'all' }, boost: s.boost };
   const field = s.field ?? inherited;
   if (s.field !== undefined && !target.analyzers.has(s.field)) {
     const names = [...target.analyzers.keys()];
@@ -86,7 +88,7 @@ function part(s: QuerySyntax, inherited: string | undefined, target: TextQueryTa
   return q === null || s.boost === 1 ? q : { kind: 'boost', q, boost: s.boost };
 }
 
-function fieldQuery(s: Exclude<QuerySyntax, { kind: 'group' }>, field: string, analyzer: Analyzer, target: TextQueryTarget): Built | null {
+function fieldQuery(s: WordSyntax | PhraseSyntax, field: string, analyzer: Analyzer, target: TextQueryTarget): Built | null {
   if (s.kind === 'word' && s.prefix) {
     return { kind: 'prefix', field, prefix: analyzer.config.lowercase ? s.text.toLowerCase() : s.text };
   }
@@ -180,6 +182,8 @@ function lower(q: Built, boost: number): TextQuery {
       return { kind: 'phrase', field: q.field, terms: q.terms, offsets: q.offsets, slop: q.slop, boost };
     case 'prefix':
       return { kind: 'prefix', field: q.field, prefix: q.prefix, boost };
+    case 'all':
+      return { kind: 'all', boost };
     case 'bool': {
       const out: TextQuery = { kind: 'bool', must: [], should: [], mustNot: [] };
       for (const c of q.clauses) out[c.occur].push(lower(c.q, boost));
@@ -198,6 +202,8 @@ export function describeTextQuery(q: TextQuery): string {
       return boosted(`${q.field}:"${q.terms.join(' ')}"${q.slop > 0 ? `~${q.slop}` : ''}`, q.boost);
     case 'prefix':
       return boosted(`${q.field}:${q.prefix}*`, q.boost);
+    case 'all':
+      return boosted('*:*', q.boost);
     case 'bool': {
       const parts = [...q.must.map((c) => `+${wrap(c)}`), ...q.should.map(wrap), ...q.mustNot.map((c) => `-${wrap(c)}`)];
       return parts.join(' ');

@@ -33,6 +33,7 @@ describe('query syntax parser', () => {
       { occur: 'should', query: { kind: 'word', text: '"x"', prefix: false, boost: 1 } },
     ]);
     expect(parseQuerySyntax('roam~ roam~1 roam~0.8^2').map((c) => c.query)).toMatchObject([{ fuzzy: 2 }, { fuzzy: 1 }, { fuzzy: 0.8, boost: 2 }]);
+    expect(parseQuerySyntax('*:* -b')[0]!.query).toEqual({ kind: 'all', boost: 1 });
     expect(parseQuerySyntax('title:(a OR b)^2')[0]!.query).toMatchObject({ kind: 'group', field: 'title', boost: 2, clauses: [{ occur: 'should' }, { occur: 'should' }] });
   });
 
@@ -79,6 +80,7 @@ describe('query compiler', () => {
     expect(compiled('Comput*')).toBe('contents:comput*');
     expect(compiled('title:cats +dogs')).toBe('+contents:dog title:cat');
     expect(compiled('the of')).toBe('(nothing)');
+    expect(compiled('*:*^2 -cats')).toBe('*:*^2 -contents:cat');
   });
 
   it('shapes the query as Lucene\'s rewrite does', () => {

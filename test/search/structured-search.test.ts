@@ -41,6 +41,7 @@ const clause = fc.oneof(
   fc.tuple(word, word, fc.integer({ min: 1, max: 4 })).map(([a, b, s]) => `"${a} ${b}"~${s}`),
   word.map((a) => `${a.slice(0, 3)}*`),
   word.map((a) => `${a.slice(0, -1)}~1`),
+  fc.constantFrom('*:*', '*:*^0.5'),
   fc.tuple(word, word, fc.constantFrom('2', '0.5', '3')).map(([a, b, boost]) => `(${a} ${b})^${boost}`),
 );
 const query = fc

@@ -148,6 +148,25 @@ export class DocListIterator implements DocIterator {
 }
 
 /** Documents every part matches (parts advanced cheapest first), scored by the sum of the parts in double, rounded to float. */
+/** Every document of a segment, each scoring a constant. */
+export class AllDocsIterator implements DocIterator {
+  doc = 0;
+  constructor(
+    readonly cost: number,
+    private readonly constant: number,
+  ) {}
+  next(): number {
+    return (this.doc = this.doc + 1 < this.cost ? this.doc + 1 : NO_MORE_DOCS);
+  }
+  advance(target: number): number {
+    if (this.doc >= target) return this.doc;
+    return (this.doc = target < this.cost ? target : NO_MORE_DOCS);
+  }
+  score(): number {
+    return this.constant;
+  }
+}
+
 export class ConjunctionIterator implements DocIterator {
   doc = -1;
   readonly cost: number;

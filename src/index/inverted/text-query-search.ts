@@ -10,7 +10,7 @@
 import { TopKHeap } from '../../kernels/top-k-heap.js';
 import { QuarryError } from '../../io/quarry-error.js';
 import { bm25Idf } from './bm25.js';
-import { ConjunctionIterator, disjunction, DocListIterator, EMPTY, ExclusionIterator, PhraseIterator, RequiredOptionalIterator, TermIterator, type DocIterator } from './doc-iterators.js';
+import { AllDocsIterator, ConjunctionIterator, disjunction, DocListIterator, EMPTY, ExclusionIterator, PhraseIterator, RequiredOptionalIterator, TermIterator, type DocIterator } from './doc-iterators.js';
 import type { InvertedField } from './inverted-field.js';
 import { maxScoreDisjunction } from './iterator-max-score.js';
 import { PositionsReader } from './positions-reader.js';
@@ -33,6 +33,7 @@ type Weighted =
   | { kind: 'term'; field: string; term: string; weight: number }
   | { kind: 'phrase'; field: string; terms: string[]; offsets: number[]; slop: number; weight: number }
   | { kind: 'prefix'; field: string; prefix: string; constant: number }
+  | { kind: 'all'; constant: number }
   | { kind: 'bool'; must: Weighted[]; should: Weighted[]; mustNot: Weighted[] }
   | { kind: 'none' };
 
@@ -56,6 +57,8 @@ function weigh(q: TextQuery, stats: TextQueryStatistics): Weighted {
     }
     case 'prefix':
       return stats.scoring(q.field) === undefined ? { kind: 'none' } : { kind: 'prefix', field: q.field, prefix: q.prefix, constant: f(q.boost) };
+    case 'all':
+      return { kind: 'all', constant: f(q.boost) };
     case 'bool':
       return {
         kind: 'bool',
@@ -108,6 +111,8 @@ function iterate(w: Weighted, seg: InvertedSegmentView, stats: TextQueryStatisti
       const fd = seg.fields.get(w.field);
       return fd === undefined ? EMPTY : new DocListIterator(prefixDocs(fd, w.prefix), w.constant);
     }
+    case 'all':
+      return seg.numDocs === 0 ? EMPTY : new AllDocsIterator(seg.numDocs, w.constant);
     case 'bool': {
       const must = w.must.map((c) => iterate(c, seg, stats));
       const should = w.should.map((c) => iterate(c, seg, stats)).filter((it) => it !== EMPTY);
@@ -156,6 +161,7 @@ function upperBound(w: Weighted, seg: InvertedSegmentView, stats: TextQueryStati
     case 'phrase':
       return w.weight * BOUND_SLACK;
     case 'prefix':
+    case 'all':
       return w.constant * BOUND_SLACK;
     case 'bool': {
       let sum = 0;

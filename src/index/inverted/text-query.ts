@@ -38,6 +38,12 @@ export interface PrefixQueryNode {
   boost: number;
 }
 
+/** Every document, each scoring `boost` (Lucene's MatchAllDocsQuery, `*:*`). */
+export interface AllDocsQueryNode {
+  kind: 'all';
+  boost: number;
+}
+
 /**
  * A document matches when it matches every `must` clause, none of the
  * `mustNot` ones and, if there is no `must` clause, at least one `should`
@@ -51,7 +57,7 @@ export interface BooleanQueryNode {
 }
 
 /** A structured text query. */
-export type TextQuery = TermQueryNode | PhraseQueryNode | PrefixQueryNode | BooleanQueryNode;
+export type TextQuery = TermQueryNode | PhraseQueryNode | PrefixQueryNode | AllDocsQueryNode | BooleanQueryNode;
 
 /** Every (field, term) a query scores or matches, prefixes aside (for highlighting and explanations). */
 export function textQueryTerms(q: TextQuery, out: { field: string; term: string }[] = []): { field: string; term: string }[] {
