@@ -49,11 +49,12 @@ type Built =
  * left to search (every word was a stopword).
  */
 export function compileTextQuery(clauses: readonly ClauseSyntax[], target: TextQueryTarget): TextQuery | null {
-  const top = group(clauses, undefined, target);
-  if (top === null) return null;
-  if (top.kind === 'bool' && top.clauses.length > 0 && top.clauses.every((c) => c.occur === 'mustNot')) {
-    throw new QuarryError('BAD_ARGUMENT', 'query syntax: a query of excluded clauses alone matches nothing', { field: 'text' }, 'add what to look for: "cats -dogs"');
+  if (clauses.length > 0 && clauses.every((c) => c.occur === 'mustNot')) {
+    throw new QuarryError('BAD_ARGUMENT', 'query syntax: a query of excluded clauses alone matches nothing', { field: 'text' }, 'add what to look for: "cats -dogs", or "*:* -dogs" for everything else');
   }
+  const top = group(clauses, undefined, target);
+  // what was left after stopwords may be exclusions alone ("+the -dogs"): nothing to look for
+  if (top === null || (top.kind === 'bool' && top.clauses.every((c) => c.occur === 'mustNot'))) return null;
   return lower(rewrite(top), 1);
 }
 

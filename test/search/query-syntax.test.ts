@@ -116,6 +116,8 @@ describe('query compiler', () => {
 
   it('refuses unknown fields and queries of exclusions alone', () => {
     expect(errorOf(() => compiled('body:cat')).message).toMatch(/"body" is not a text field of this collection \(text fields: contents, title\)/);
-    expect(errorOf(() => compiled('-cat -dog')).message).toMatch(/excluded clauses alone matches nothing/);
+    expect(errorOf(() => compiled('-cat -dog')).message).toMatch(/excluded clauses alone matches nothing.*\*:\* -dogs/);
+    // a required stopword leaves nothing to look for: no results, not an error
+    expect(compiled('+the -dog')).toBe('(nothing)');
   });
 });
