@@ -1,8 +1,9 @@
 /**
- * Reads the token positions of a postings cursor's current document. A block's
- * positions are unpacked once, when the first of its documents asks (phrase
- * matching asks only for documents that have every phrase term), and reused
- * for the block's other documents.
+ * Reads the token positions of a postings cursor's current document. A block
+ * packs its positions at one bit width, so once the block's frequencies give
+ * where each posting's positions start, one document's positions are read
+ * straight from the packed words (phrase matching asks only for the documents
+ * that have every phrase term, usually few of a block's).
  */
 import { packedWords, unpackBits } from '../../kernels/bit-packing.js';
 import type { InvertedFieldData } from './inverted-field.js';
@@ -15,7 +16,8 @@ export class PositionsReader {
   /** Start of each posting's positions in `unpacked` (block postings + 1). */
   private readonly starts = new Uint32Array(129);
   private readonly freqs = new Uint32Array(128);
-  private unpacked = new Uint32Array(0);
+  private word = 0;
+  private bits = 0;
 
   constructor(private readonly cursor: PostingsCursor) {}
 
@@ -39,11 +41,22 @@ export class PositionsReader {
     const count = this.starts[i + 1]! - from;
     let buf = out;
     if (buf.length < count) buf = new Uint32Array(Math.max(count, buf.length * 2));
-    const src = this.unpacked;
-    let at = src[from]!;
-    buf[0] = at;
-    for (let j = 1; j < count; j++) {
-      at += src[from + j]! + 1;
+    const packed = d.positions!;
+    const bits = this.bits;
+    const mask = bits === 32 ? 0xffffffff : (1 << bits) - 1;
+    let bit = from * bits;
+    let at = -1;
+    for (let j = 0; j < count; j++, bit += bits) {
+      let v = 0;
+      if (bits > 0) {
+        const w = this.word + (bit >>> 5);
+        const sh = bit & 31;
+        v = packed[w]! >>> sh;
+        if (sh + bits > 32) v |= packed[w + 1]! << (32 - sh);
+        v = (v & mask) >>> 0;
+      }
+      // the first position as is, then gaps minus one
+      at = j === 0 ? v : at + v + 1;
       buf[j] = at;
     }
     return { positions: buf, count };
@@ -55,9 +68,8 @@ export class PositionsReader {
     const starts = this.starts;
     starts[0] = 0;
     for (let j = 0; j < count; j++) starts[j + 1] = starts[j]! + this.freqs[j]! + 1;
-    const total = starts[count]!;
-    if (this.unpacked.length < total) this.unpacked = new Uint32Array(Math.max(total, 256, this.unpacked.length * 2));
-    unpackBits(d.positions!, d.blockPosWord![b]!, total, d.blockPosBits![b]!, this.unpacked);
+    this.word = d.blockPosWord![b]!;
+    this.bits = d.blockPosBits![b]!;
     this.block = b;
   }
 }
