@@ -14,27 +14,34 @@ export function startsWith(bytes: Uint8Array, offsets: Uint32Array, t: number, p
 }
 
 /**
- * The last term of the run that starts at `t` and shares the prefix
- * bytes[pFrom, pTo) (sorted terms with a common prefix are contiguous):
- * galloping, then binary search.
+ * The first index in (from, end) where `holds` is false, given that it holds
+ * at `from` and, once false, stays false (a sorted run): galloping out from
+ * `from`, then binary search. `end` when it holds to the end.
  */
-export function lastWithPrefix(bytes: Uint8Array, offsets: Uint32Array, t: number, numTerms: number, pFrom: number, pTo: number): number {
-  let lo = t;
+function endOfRun(from: number, end: number, holds: (i: number) => boolean): number {
+  let lo = from;
   let step = 1;
-  let hi = t + 1;
-  while (hi < numTerms && startsWith(bytes, offsets, hi, pFrom, pTo)) {
+  let hi = from + 1;
+  while (hi < end && holds(hi)) {
     lo = hi;
     step *= 2;
-    hi = t + step;
+    hi = from + step;
   }
-  if (hi > numTerms) hi = numTerms;
-  // lo has the prefix; hi does not (or is past the end)
+  if (hi > end) hi = end;
   while (hi - lo > 1) {
     const mid = (lo + hi) >>> 1;
-    if (startsWith(bytes, offsets, mid, pFrom, pTo)) lo = mid;
+    if (holds(mid)) lo = mid;
     else hi = mid;
   }
-  return lo;
+  return hi;
+}
+
+/**
+ * The last term of the run that starts at `t` and shares the prefix
+ * bytes[pFrom, pTo) (sorted terms with a common prefix are contiguous).
+ */
+export function lastWithPrefix(bytes: Uint8Array, offsets: Uint32Array, t: number, numTerms: number, pFrom: number, pTo: number): number {
+  return endOfRun(t, numTerms, (i) => startsWith(bytes, offsets, i, pFrom, pTo)) - 1;
 }
 
 /** UTF-8 bytes of a code point below U+D800. */
@@ -71,22 +78,8 @@ export function termBefore(bytes: Uint8Array, offsets: Uint32Array, t: number, t
   return n < len;
 }
 
-/** The first term id in [from, numTerms) not before the target (terms are sorted): galloping, then binary search. */
+/** The first term id in [from, numTerms) not before the target (terms are sorted). */
 export function firstAtOrAfter(bytes: Uint8Array, offsets: Uint32Array, from: number, numTerms: number, target: Uint8Array, len: number): number {
   if (from >= numTerms || !termBefore(bytes, offsets, from, target, len)) return from;
-  let lo = from; // before the target
-  let step = 1;
-  let hi = from + 1;
-  while (hi < numTerms && termBefore(bytes, offsets, hi, target, len)) {
-    lo = hi;
-    step *= 2;
-    hi = from + step;
-  }
-  if (hi > numTerms) hi = numTerms;
-  while (hi - lo > 1) {
-    const mid = (lo + hi) >>> 1;
-    if (termBefore(bytes, offsets, mid, target, len)) lo = mid;
-    else hi = mid;
-  }
-  return hi;
+  return endOfRun(from, numTerms, (i) => termBefore(bytes, offsets, i, target, len));
 }
