@@ -70,7 +70,6 @@ export function mergeSegments(dir: string, name: string, segments: readonly Segm
     const positions = present.length > 0 && present.every((f) => f.data.positions !== undefined) ? new GrowableU32() : null;
     const cursor = new PostingsCursor();
     const reader = new PositionsReader(cursor);
-    let scratch = new Uint32Array(64);
     sorted.forEach((term, t) => {
       segments.forEach((s, i) => {
         const f = s.fields.get(field);
@@ -86,9 +85,9 @@ export function mergeSegments(dir: string, name: string, segments: readonly Segm
           freqs.push(fr);
           sumTotalTermFreq += fr;
           if (positions !== null) {
-            const r = reader.read(scratch);
-            scratch = r.positions;
-            for (let j = 0; j < r.count; j++) positions.push(scratch[j]!);
+            const count = reader.read();
+            const ps = reader.positions;
+            for (let j = 0; j < count; j++) positions.push(ps[j]!);
           }
         }
       });

@@ -49,11 +49,9 @@ function readAll(field: InvertedField, term: string): [number, number[]][] {
   c.reset(field.data, field.termId(term));
   r.reset(field.data);
   const got: [number, number[]][] = [];
-  let buf = new Uint32Array(1);
   for (; c.doc !== NO_MORE_DOCS; c.next()) {
-    const p = r.read(buf);
-    buf = p.positions;
-    got.push([c.doc, Array.from(buf.subarray(0, p.count))]);
+    const count = r.read();
+    got.push([c.doc, Array.from(r.positions.subarray(0, count))]);
   }
   return got;
 }

@@ -71,7 +71,7 @@ export class PhraseIterator implements DocIterator {
     for (const c of cursors) if (c.df < cost) cost = c.df;
     this.cost = cost;
     const n = cursors.length;
-    this.pp = { positions: cursors.map(() => new Uint32Array(16)), counts: new Uint32Array(n) };
+    this.pp = { positions: readers.map((r) => r.positions), counts: new Uint32Array(n) };
     this.sloppy = slop === 0 ? null : new SloppyPhraseMatcher(offsets, slop, repeatGroups(terms, offsets));
     this.at = new Uint32Array(n);
     this.toMatch(0);
@@ -115,9 +115,9 @@ export class PhraseIterator implements DocIterator {
   private phraseFreq(): number {
     const pp = this.pp;
     for (let i = 0; i < this.readers.length; i++) {
-      const r = this.readers[i]!.read(pp.positions[i]! as Uint32Array<ArrayBuffer>);
-      pp.positions[i] = r.positions;
-      pp.counts[i] = r.count;
+      const reader = this.readers[i]!;
+      pp.counts[i] = reader.read();
+      pp.positions[i] = reader.positions;
     }
     return this.sloppy === null ? exactPhraseFreq(pp, this.offsets, this.at) : this.sloppy.freq(pp);
   }

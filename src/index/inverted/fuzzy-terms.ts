@@ -24,7 +24,7 @@ export interface FuzzyExpansion {
 const f = Math.fround;
 
 /**
- * Restricted Damerau-Levenshtein distance (optimal string alignment) between
+ * The reference the dictionary walk is tested against: restricted Damerau-Levenshtein distance (optimal string alignment) between
  * two code point arrays, or `max + 1` as soon as it must exceed `max`.
  * `rows` is scratch space of at least 3 × (b.length + 1).
  */

@@ -28,19 +28,19 @@ export class PositionsReader {
     this.block = -1;
   }
 
-  /**
-   * Writes the positions of the cursor's current document, ascending, into
-   * `out` (grown when too short; the possibly new array is returned with the count).
-   */
-  read(out: Uint32Array<ArrayBuffer>): { positions: Uint32Array<ArrayBuffer>; count: number } {
+  /** The current document's positions after `read`, ascending, in positions[0 .. count). */
+  positions = new Uint32Array(16);
+
+  /** Reads the positions of the cursor's current document into `positions`; returns how many. */
+  read(): number {
     const c = this.cursor;
     const d = this.data!;
     if (c.block !== this.block) this.loadBlock(d, c.block, c.blockCount);
     const i = c.indexInBlock;
     const from = this.starts[i]!;
     const count = this.starts[i + 1]! - from;
-    let buf = out;
-    if (buf.length < count) buf = new Uint32Array(Math.max(count, buf.length * 2));
+    if (this.positions.length < count) this.positions = new Uint32Array(Math.max(count, this.positions.length * 2));
+    const buf = this.positions;
     const packed = d.positions!;
     const bits = this.bits;
     const mask = bits === 32 ? 0xffffffff : (1 << bits) - 1;
@@ -59,7 +59,7 @@ export class PositionsReader {
       at = j === 0 ? v : at + v + 1;
       buf[j] = at;
     }
-    return { positions: buf, count };
+    return count;
   }
 
   private loadBlock(d: InvertedFieldData, b: number, count: number): void {
