@@ -24,9 +24,10 @@ export interface FuzzyExpansion {
 const f = Math.fround;
 
 /**
- * The reference the dictionary walk is tested against: restricted Damerau-Levenshtein distance (optimal string alignment) between
- * two code point arrays, or `max + 1` as soon as it must exceed `max`.
- * `rows` is scratch space of at least 3 × (b.length + 1).
+ * Restricted Damerau-Levenshtein distance (optimal string alignment) between
+ * two code point arrays, or `max + 1` as soon as it must exceed `max`: the
+ * reference the dictionary walk is tested against. `rows` is scratch space of
+ * at least 3 × (b.length + 1).
  */
 export function editDistanceWithin(a: Uint32Array, aLen: number, b: Uint32Array, bLen: number, max: number, rows: Int32Array): number {
   if (Math.abs(aLen - bLen) > max) return max + 1;
