@@ -35,11 +35,6 @@ export class InvertedFieldBuilder {
     this.positions = options.positions === true ? new GrowableU32() : null;
   }
 
-  /** Whether this field keeps positions. */
-  get hasPositions(): boolean {
-    return this.positions !== null;
-  }
-
   /** Number of postings collected so far (a proxy for memory use). */
   get postings(): number {
     return this.termOf.length;
