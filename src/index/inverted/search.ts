@@ -11,7 +11,7 @@
  * Ties are broken by document order (lower first), as Lucene does.
  */
 import { TopKHeap } from '../../kernels/top-k-heap.js';
-import { bm25AvgLength, bm25Idf, bm25NormInverseTable, bm25TermScore } from './bm25.js';
+import { BOUND_SLACK, bm25AvgLength, bm25Idf, bm25NormInverseTable, bm25TermScore, bm25UnitBound } from './bm25.js';
 import { LENGTH_TABLE } from './lucene-norms.js';
 import type { InvertedField, InvertedFieldData } from './inverted-field.js';
 import { type Bm25Params, POSTINGS_BLOCK_SIZE } from './params.js';
@@ -21,13 +21,6 @@ import { fuzzyExpansions, type FuzzyExpansion } from './fuzzy-terms.js';
 import { searchTextQuery } from './text-query-search.js';
 
 const f = Math.fround;
-
-/**
- * Float rounding makes a term score differ from its exact value by a few
- * units in the last place; bounds computed in double are inflated by this
- * factor so they always stay above the float score.
- */
-const BOUND_SLACK = 1 + 1e-5;
 
 /**
  * `auto` scores exhaustively when the lists are short in total and no single
@@ -239,12 +232,7 @@ export class Bm25Searcher {
     const cache = this.unitBounds[si]!;
     let ub = cache.get(key);
     if (ub === undefined) {
-      ub = 0;
-      for (let b = d.blockStart[t]!; b < d.blockStart[t + 1]!; b++) {
-        const u = 1 - 1 / (1 + d.blockMaxFreq[b]! * ni[d.blockMinNorm[b]!]!);
-        if (u > ub) ub = u;
-      }
-      ub *= BOUND_SLACK;
+      ub = bm25UnitBound(d, t, ni);
       cache.set(key, ub);
     }
     return ub;

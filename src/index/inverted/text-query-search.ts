@@ -9,7 +9,7 @@
  */
 import { TopKHeap } from '../../kernels/top-k-heap.js';
 import { QuarryError } from '../../io/quarry-error.js';
-import { bm25Idf } from './bm25.js';
+import { BOUND_SLACK, bm25Idf, bm25UnitBound } from './bm25.js';
 import { AllDocsIterator, ConjunctionIterator, disjunction, DocListIterator, EMPTY, ExclusionIterator, PhraseIterator, RequiredOptionalIterator, TermIterator, type DocIterator } from './doc-iterators.js';
 import type { InvertedField } from './inverted-field.js';
 import { maxScoreDisjunction } from './iterator-max-score.js';
@@ -130,12 +130,6 @@ function iterate(w: Weighted, seg: InvertedSegmentView, stats: TextQueryStatisti
 }
 
 /**
- * Float rounding makes a score differ from its exact value by a few units in
- * the last place; bounds are inflated by this factor to stay above it.
- */
-const BOUND_SLACK = 1 + 1e-5;
-
-/**
  * An upper bound of a weighted query's score in one segment: a term's best
  * block (largest frequency at the shortest length); a phrase's weight (BM25
  * stays below it); a prefix's constant; a group's required and optional
@@ -149,14 +143,7 @@ function upperBound(w: Weighted, seg: InvertedSegmentView, stats: TextQueryStati
       const fd = seg.fields.get(w.field);
       const t = fd?.termId(w.term) ?? -1;
       if (fd === undefined || t < 0) return 0;
-      const d = fd.data;
-      const ni = stats.scoring(w.field)!.normInverse;
-      let unit = 0;
-      for (let b = d.blockStart[t]!; b < d.blockStart[t + 1]!; b++) {
-        const u = 1 - 1 / (1 + d.blockMaxFreq[b]! * ni[d.blockMinNorm[b]!]!);
-        if (u > unit) unit = u;
-      }
-      return w.weight * unit * BOUND_SLACK;
+      return w.weight * bm25UnitBound(fd.data, t, stats.scoring(w.field)!.normInverse);
     }
     case 'phrase':
       return w.weight * BOUND_SLACK;
