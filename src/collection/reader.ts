@@ -238,14 +238,23 @@ export class Snapshot {
   /**
    * Parses query text in Lucene's classic syntax and analyzes it for these
    * fields (default: every text field): null when only stopwords are left.
+   * The last query is kept: explaining each hit and highlighting compile the
+   * same text again, and a fuzzy word reads the whole term dictionary.
    */
   textQuery(text: string, fields?: TextSearchOptions['fields']): TextQuery | null {
-    return compileTextQuery(parseQuerySyntax(text), {
+    const boosts = this.fieldBoosts(fields);
+    const key = `${text}\u0000${JSON.stringify([...boosts])}`;
+    if (this.lastTextQuery?.key === key) return this.lastTextQuery.query;
+    const query = compileTextQuery(parseQuerySyntax(text), {
       analyzers: this.analyzers,
-      defaultFields: this.fieldBoosts(fields),
+      defaultFields: boosts,
       fuzzyTerms: (field, word, maxEdits) => this.searcher.fuzzyTerms(field, word, maxEdits),
     });
+    this.lastTextQuery = { key, query };
+    return query;
   }
+
+  private lastTextQuery: { key: string; query: TextQuery | null } | undefined;
 
   /**
    * The best documents as global document numbers and scores, without
