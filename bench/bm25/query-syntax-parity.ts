@@ -146,6 +146,8 @@ rmSync(work, { recursive: true, force: true });
 /**
  * Structured queries built from the dataset's own query texts: phrases of
  * adjacent words (exact and sloppy, with repeated words), required and excluded words, prefixes,
+ * wildcards (leading ones too), term ranges, regular expressions (with intersection, complement
+ * and numeric intervals),
  * fuzzy words, every document (*:*) less a word, groups with boosts, field names, and the whole text with its special
  * characters escaped.
  */
@@ -171,6 +173,11 @@ function makeQueries(texts: string[]): [string, string][] {
     out.push([id('boost'), `${a}^3 "${b} ${c}"^0.5`]);
     out.push([id('fuzzy'), `${a.toLowerCase()}~ ${b.toLowerCase().slice(0, -1)}~1 ${c}~0.7`]);
     out.push([id('fuzzy-must'), `+${a.slice(1).toLowerCase()}~ -${b}`]);
+    const [sa, sb, sc] = [a, b, c].map((w) => analyzer.analyze(w)[0]!) as [string, string, string];
+    out.push([id('wildcard'), `${sa.slice(0, 2)}?${sa.slice(3)}* *${sb.slice(-3)} ${c}`]);
+    out.push([id('range'), `[${sa.slice(0, 3)} TO ${sa}] {${sb} TO ${sb}z} +${c}`]);
+    out.push([id('regexp'), `/${sa.slice(0, 3)}.*/^2 /.{0,2}${sb.slice(2)}/ ${c} /<1-30>/^0.5`]);
+    out.push([id('regexp-ops'), `+/(${sa}|${sb})&.{1,8}/ -/~([a-m].*)/ /[^a-z]+/ ${c}`]);
     out.push([id('text'), text.replace(/[\\+\-!():^[\]"{}~*?|&/]/g, (ch) => `\\${ch}`)]);
   });
   return out;

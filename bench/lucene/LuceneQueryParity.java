@@ -1,6 +1,7 @@
 // Lucene reference for bench/bm25/query-syntax-parity.ts: indexes "id<TAB>text"
 // lines into one field "contents" with positions (EnglishAnalyzer, BM25), parses
-// each "qid<TAB>query" line with the classic QueryParser (default operator OR)
+// each "qid<TAB>query" line with the classic QueryParser (default operator OR,
+// leading wildcards allowed)
 // and writes "qid<TAB>docid<TAB>score<TAB>parsed query" for the top k, the score
 // printed as the double of Lucene's float, so it reads back exactly. Then times
 // ROUNDS passes over all the (already parsed) queries, after one warm-up pass,
@@ -53,7 +54,10 @@ public class LuceneQueryParity {
         while ((line = qr.readLine()) != null) {
           int tab = line.indexOf('\t');
           String qid = line.substring(0, tab);
-          Query q = new QueryParser("contents", analyzer).parse(line.substring(tab + 1));
+          QueryParser parser = new QueryParser("contents", analyzer);
+          // Quarry reads leading wildcards ("*ology"), as Elasticsearch does by default
+          parser.setAllowLeadingWildcard(true);
+          Query q = parser.parse(line.substring(tab + 1));
           parsed.add(q);
           kinds.add(qid.substring(qid.indexOf('-') + 1));
           for (ScoreDoc sd : searcher.search(q, k).scoreDocs) {

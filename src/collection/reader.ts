@@ -5,7 +5,7 @@
  */
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
-import { Bm25Searcher, textQueryTerms, type QueryTerm, type SearchMode, type TextQuery, type TopDocs } from '../index/inverted/index.js';
+import { Bm25Searcher, compileTermPattern, textQueryTerms, type QueryTerm, type SearchMode, type TextQuery, type TopDocs } from '../index/inverted/index.js';
 import { parseQuerySyntax } from '../search/query-syntax.js';
 import { compileTextQuery, describeTextQuery } from '../search/text-query-compiler.js';
 import { QuarryError } from '../io/quarry-error.js';
@@ -43,7 +43,7 @@ export interface TextSearchOptions {
   /**
    * `terms` (default): the text is a bag of words, as Anserini searches.
    * `lucene`: Lucene's classic query syntax: "phrases", +required, -excluded,
-   * AND/OR/NOT, (groups), field:word, prefix*, fuzzy~, ^boosts (see search/query-syntax.ts).
+   * AND/OR/NOT, (groups), field:word, prefix*, wild?card*, /regexp/, [a TO b], fuzzy~, ^boosts (see search/query-syntax.ts).
    */
   syntax?: TextSyntax;
 }
@@ -226,9 +226,18 @@ export class Snapshot {
       if (!(q.boost >= 0)) bad('boost must be a number >= 0');
       return;
     }
-    if (q.kind !== 'term' && q.kind !== 'phrase' && q.kind !== 'prefix') bad(`kind must be "term", "phrase", "prefix", "all" or "bool", not ${JSON.stringify((q as { kind: unknown }).kind)}`);
+    const kinds = ['term', 'phrase', 'prefix', 'wildcard', 'regexp', 'range'];
+    if (!kinds.includes(q.kind)) bad(`kind must be ${kinds.map((k) => `"${k}"`).join(', ')}, "all" or "bool", not ${JSON.stringify((q as { kind: unknown }).kind)}`);
     if (!this.analyzers.has(q.field)) bad(`"${q.field}" is not a text field (text fields: ${[...this.analyzers.keys()].join(', ')})`);
     if (!(q.boost >= 0)) bad('boost must be a number >= 0');
+    if (q.kind === 'wildcard' || q.kind === 'regexp') {
+      if (typeof q.pattern !== 'string') bad('pattern must be a string');
+      compileTermPattern(q.kind, q.pattern, path);
+    }
+    if (q.kind === 'range') {
+      for (const b of ['lower', 'upper'] as const) if (q[b] !== null && typeof q[b] !== 'string') bad(`${b} must be a string or null (open)`);
+      if (typeof q.includeLower !== 'boolean' || typeof q.includeUpper !== 'boolean') bad('includeLower and includeUpper must be true or false');
+    }
     if (q.kind === 'phrase') {
       if (!Array.isArray(q.terms) || q.terms.length === 0 || !Array.isArray(q.offsets) || q.offsets.length !== q.terms.length) bad('a phrase needs terms and as many offsets');
       if (!Number.isInteger(q.slop) || q.slop < 0) bad('slop must be a whole number >= 0');

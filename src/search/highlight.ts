@@ -45,8 +45,11 @@ function termsOf(analyzer: Analyzer, word: string): readonly string[] {
   return terms;
 }
 
+/** The query terms a highlighter marks: a set, or any test of a term (a structured query's prefixes and patterns). */
+export type HighlightTerms = Pick<ReadonlySet<string>, 'has' | 'size'>;
+
 /** Splits `text` into fragments, marking words whose analyzed terms are in `queryTerms`. */
-export function highlight(text: string, analyzer: Analyzer, queryTerms: ReadonlySet<string>, opts: HighlightOptions = {}): HighlightFragment[] {
+export function highlight(text: string, analyzer: Analyzer, queryTerms: HighlightTerms, opts: HighlightOptions = {}): HighlightFragment[] {
   const words: { start: number; end: number; match: boolean }[] = [];
   for (let i = 0; i < text.length; ) {
     if (!isWordChar(text, i)) {

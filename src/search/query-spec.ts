@@ -13,7 +13,7 @@ const leg = z
     field: z.string().min(1),
     /** Text for BM25 fields. */
     text: z.string().optional(),
-    /** How a BM25 leg reads its text: `terms` (default, a bag of words as Anserini) or `lucene` (classic query syntax: "phrases", +must, -not, AND/OR, field:word, prefix*, ^boost). */
+    /** How a BM25 leg reads its text: `terms` (default, a bag of words as Anserini) or `lucene` (classic query syntax: "phrases", +must, -not, AND/OR, field:word, prefix*, wild?card, /regexp/, [a TO b], fuzzy~, ^boost). */
     syntax: z.enum(['terms', 'lucene']).optional(),
     /** A vector for dense fields. */
     vector: z.array(z.number()).optional(),

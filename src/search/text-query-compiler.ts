@@ -3,7 +3,9 @@
  * classic QueryParser and BooleanQuery.rewrite do: words are analyzed by
  * their field's analyzer (one term: a term query; several: a disjunction of
  * them), quoted text becomes a phrase at the analyzer's positions, `word*` a
- * prefix of the lower-cased word, `word~` the terms within its edits of the
+ * prefix of the lower-cased word, wildcards, regular expressions and range
+ * bounds are lower-cased as Lucene's Analyzer.normalize does (a wildcard's
+ * escaped characters kept as written), `word~` the terms within its edits of the
  * lower-cased word (FuzzyQuery: a disjunction of up to 50 terms with blended
  * frequencies); with several default fields each part is a
  * disjunction over them (MultiFieldQueryParser); repeated clauses of a group
@@ -14,7 +16,7 @@ import { QuarryError } from '../io/quarry-error.js';
 import type { TextQuery } from '../index/inverted/text-query.js';
 import type { FuzzyExpansion } from '../index/inverted/fuzzy-terms.js';
 import type { Analyzer } from '../text/analyzer.js';
-import type { ClauseSyntax, Occur, PhraseSyntax, QuerySyntax, WordSyntax } from './query-syntax.js';
+import type { ClauseSyntax, Occur, QuerySyntax } from './query-syntax.js';
 
 const f = Math.fround;
 
@@ -40,6 +42,9 @@ type Built =
   | { kind: 'term'; field: string; term: string; docFreq?: number }
   | { kind: 'phrase'; field: string; terms: string[]; offsets: number[]; slop: number }
   | { kind: 'prefix'; field: string; prefix: string }
+  | { kind: 'wildcard'; field: string; pattern: string }
+  | { kind: 'regexp'; field: string; pattern: string }
+  | { kind: 'range'; field: string; lower: string | null; upper: string | null; includeLower: boolean; includeUpper: boolean }
   | { kind: 'all' }
   | { kind: 'bool'; clauses: { occur: Occur; q: Built }[] }
   | { kind: 'boost'; q: Built; boost: number };
@@ -89,9 +94,14 @@ function part(s: QuerySyntax, inherited: string | undefined, target: TextQueryTa
   return q === null || s.boost === 1 ? q : { kind: 'boost', q, boost: s.boost };
 }
 
-function fieldQuery(s: WordSyntax | PhraseSyntax, field: string, analyzer: Analyzer, target: TextQueryTarget): Built | null {
-  if (s.kind === 'word' && s.prefix) {
-    return { kind: 'prefix', field, prefix: analyzer.config.lowercase ? s.text.toLowerCase() : s.text };
+function fieldQuery(s: Exclude<QuerySyntax, { kind: 'group' | 'all' }>, field: string, analyzer: Analyzer, target: TextQueryTarget): Built | null {
+  const normalize = (text: string): string => (analyzer.config.lowercase ? text.toLowerCase() : text);
+  if (s.kind === 'word' && s.prefix) return { kind: 'prefix', field, prefix: normalize(s.text) };
+  // Lucene's analyzeWildcard: text between wildcards is normalized; wildcards and escaped characters are kept as written
+  if (s.kind === 'wildcard') return { kind: 'wildcard', field, pattern: s.pattern.replace(/(\\[\s\S])|([?*]+)|([^\\?*]+)/g, (m, esc, wild) => (esc ?? wild ?? normalize(m)) as string) };
+  if (s.kind === 'regexp') return { kind: 'regexp', field, pattern: normalize(s.pattern) };
+  if (s.kind === 'range') {
+    return { kind: 'range', field, lower: s.lower === null ? null : normalize(s.lower), upper: s.upper === null ? null : normalize(s.upper), includeLower: s.includeLower, includeUpper: s.includeUpper };
   }
   if (s.kind === 'word' && s.fuzzy !== undefined) {
     if (target.fuzzyTerms === undefined) throw new Error('fuzzy words need the index\'s terms: give fuzzyTerms');
@@ -183,6 +193,11 @@ function lower(q: Built, boost: number): TextQuery {
       return { kind: 'phrase', field: q.field, terms: q.terms, offsets: q.offsets, slop: q.slop, boost };
     case 'prefix':
       return { kind: 'prefix', field: q.field, prefix: q.prefix, boost };
+    case 'wildcard':
+    case 'regexp':
+      return { kind: q.kind, field: q.field, pattern: q.pattern, boost };
+    case 'range':
+      return { kind: 'range', field: q.field, lower: q.lower, upper: q.upper, includeLower: q.includeLower, includeUpper: q.includeUpper, boost };
     case 'all':
       return { kind: 'all', boost };
     case 'bool': {
@@ -203,6 +218,14 @@ export function describeTextQuery(q: TextQuery): string {
       return boosted(`${q.field}:"${q.terms.join(' ')}"${q.slop > 0 ? `~${q.slop}` : ''}`, q.boost);
     case 'prefix':
       return boosted(`${q.field}:${q.prefix}*`, q.boost);
+    case 'wildcard':
+      return boosted(`${q.field}:${q.pattern}`, q.boost);
+    case 'regexp':
+      return boosted(`${q.field}:/${q.pattern}/`, q.boost);
+    case 'range': {
+      const bound = (b: string | null): string => (b === null ? '*' : b === '*' ? '\\*' : b);
+      return boosted(`${q.field}:${q.includeLower ? '[' : '{'}${bound(q.lower)} TO ${bound(q.upper)}${q.includeUpper ? ']' : '}'}`, q.boost);
+    }
     case 'all':
       return boosted('*:*', q.boost);
     case 'bool': {

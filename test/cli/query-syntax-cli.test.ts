@@ -25,11 +25,11 @@ describe('quarry search/run --syntax lucene', () => {
 
   it('run names the query a parse fails on and writes no run', () => {
     const queries = join(dir, 'q.tsv');
-    writeFileSync(queries, '1\t"black cat"\n2\twhat is a cat?\n');
+    writeFileSync(queries, '1\t"black cat"\n2\tcats and/or dogs\n');
     const out = join(dir, 'x.run');
     const r = quarry(['run', idx, '--queries', queries, '--output', out, '--syntax', 'lucene', '--quiet']);
     expect(r.status).toBe(64);
-    expect(r.stderr).toMatch(/q\.tsv: query 2: query syntax, column 14: "\?" wildcards are not supported.*--syntax terms/);
+    expect(r.stderr).toMatch(/q\.tsv: query 2: query syntax, column 9: this "\/" starts a regular expression that is not closed.*--syntax terms/);
     expect(existsSync(out)).toBe(false);
   }, 20_000);
 });

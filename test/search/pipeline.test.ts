@@ -3,6 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseSchema } from '../../src/collection/index.js';
 import { parseQuerySpec } from '../../src/search/index.js';
+import type { TextQuery } from '../../src/index/inverted/index.js';
 import { buildCollection } from '../helpers/build-collection.js';
 import { tempDir } from '../helpers/temp-dir.js';
 
@@ -139,5 +140,21 @@ describe('structured queries built in code', () => {
     expect(built).toEqual(written);
     expect(() => snap.searchTextQuery({ kind: 'bool', must: [{ kind: 'term', field: 'emb', term: 'x', boost: 1 }], should: [], mustNot: [] })).toThrow(/query\.must\[0\]: "emb" is not a text field/);
     expect(() => snap.searchTextQuery({ kind: 'phrase', field: 'text', terms: ['a'], offsets: [], slop: 0, boost: 1 })).toThrow(/a phrase needs terms and as many offsets/);
+    // multi-term nodes: as written, and checked
+    const patterns = snap.searchTextQuery({
+      kind: 'bool',
+      must: [],
+      should: [
+        { kind: 'wildcard', field: 'text', pattern: 'tur?in', boost: 2 },
+        { kind: 'regexp', field: 'text', pattern: 'sol.*', boost: 1 },
+        { kind: 'range', field: 'text', lower: 'grid', upper: null, includeLower: false, includeUpper: true, boost: 0.5 },
+      ],
+      mustNot: [],
+    }, { k: 50, includeStored: false });
+    expect(patterns).toEqual(snap.search('tur?in^2 /sol.*/ {grid TO *]^0.5', { syntax: 'lucene', k: 50, includeStored: false }));
+    expect(patterns.length).toBeGreaterThan(0);
+    expect(() => snap.searchTextQuery({ kind: 'regexp', field: 'text', pattern: 'a(b', boost: 1 })).toThrow(/query: regular expression \/a\(b\/, character 2: this "\(" is not closed/);
+    expect(() => snap.searchTextQuery({ kind: 'range', field: 'text', lower: 3 as unknown as string, upper: null, includeLower: true, includeUpper: true, boost: 1 })).toThrow(/lower must be a string or null/);
+    expect(() => snap.searchTextQuery({ kind: 'regex' } as unknown as TextQuery)).toThrow(/kind must be "term", "phrase", "prefix", "wildcard", "regexp", "range", "all" or "bool", not "regex"/);
   });
 });

@@ -37,6 +37,38 @@ describe('query syntax parser', () => {
     expect(parseQuerySyntax('title:(a OR b)^2')[0]!.query).toMatchObject({ kind: 'group', field: 'title', boost: 2, clauses: [{ occur: 'should' }, { occur: 'should' }] });
   });
 
+  it('reads wildcards, regular expressions and term ranges as Lucene\'s lexer cuts them', () => {
+    const q = (text: string) => parseQuerySyntax(text).map((c) => c.query);
+    // one trailing "*" is a prefix; any other "*" or "?" makes a wildcard pattern, escapes kept
+    expect(q('te?t foo*bar* *ing foo** * a\\?b? a\\*b*')).toEqual([
+      { kind: 'wildcard', pattern: 'te?t', boost: 1 },
+      { kind: 'wildcard', pattern: 'foo*bar*', boost: 1 },
+      { kind: 'wildcard', pattern: '*ing', boost: 1 },
+      { kind: 'wildcard', pattern: 'foo**', boost: 1 },
+      { kind: 'wildcard', pattern: '*', boost: 1 },
+      { kind: 'wildcard', pattern: 'a\\?b?', boost: 1 },
+      { kind: 'word', text: 'a*b', prefix: true, boost: 1 },
+    ]);
+    // a fuzzy "~" after a prefix or wildcard is read and ignored, as Lucene does
+    expect(q('te?t~ comp*~1^2')).toEqual([
+      { kind: 'wildcard', pattern: 'te?t', boost: 1 },
+      { kind: 'word', text: 'comp', prefix: true, boost: 2 },
+    ]);
+    expect(q('title:/ab\\/c.*/^2 /[a-z]+/')).toEqual([
+      { kind: 'regexp', field: 'title', pattern: 'ab\\/c.*', boost: 2 },
+      { kind: 'regexp', pattern: '[a-z]+', boost: 1 },
+    ]);
+    expect(q('[a TO c] {a TO *] title:["b c" TO d}^3 [* TO \\*z] [TO TO TO]')).toEqual([
+      { kind: 'range', lower: 'a', upper: 'c', includeLower: true, includeUpper: true, boost: 1 },
+      { kind: 'range', lower: 'a', upper: null, includeLower: false, includeUpper: true, boost: 1 },
+      { kind: 'range', field: 'title', lower: 'b c', upper: 'd', includeLower: true, includeUpper: false, boost: 3 },
+      { kind: 'range', lower: null, upper: '*z', includeLower: true, includeUpper: true, boost: 1 },
+      { kind: 'range', lower: 'TO', upper: 'TO', includeLower: true, includeUpper: true, boost: 1 },
+    ]);
+    // "\\uXXXX" escapes, as Lucene's discardEscapeChar
+    expect(q('\\u0041bc "\\u0063at"')).toMatchObject([{ kind: 'word', text: 'Abc' }, { kind: 'phrase', text: 'cat' }]);
+  });
+
   it('combines AND, OR and NOT as Lucene\'s QueryParser does with the OR default', () => {
     const occurs = (q: string) => parseQuerySyntax(q).map((c) => c.occur);
     expect(occurs('a AND b')).toEqual(['must', 'must']);
@@ -53,11 +85,21 @@ describe('query syntax parser', () => {
       ['"black cat', /column 1: this quote is not closed \(add the closing quote/],
       ['(a b', /column 5: a "\(" is not closed/],
       ['a b)', /column 4: this "\)" closes nothing/],
-      ['te?t', /column 3: "\?" wildcards are not supported/],
-      ['te*t', /column 3: wildcards are supported only at the end/],
-      ['*foo', /column 1: a "\*" must follow the start of a word/],
       ['roam~1.5', /column 5: fuzzy edits are whole numbers/],
-      ['year:[2000 TO 2010]', /range queries are not supported.*filter\.where/],
+      ['[a TO', /column 1: this range is not closed/],
+      ['[a b]', /column 4: a range is written \[lower TO upper\]/],
+      ['[a to b]', /column 4: a range is written \[lower TO upper\] \("TO" in capitals/],
+      ['[a TO b', /column 1: this range is not closed/],
+      ['[a TO b c]', /column 9: a range ends with "\]"/],
+      ['a]', /column 2: this "\]" closes no range/],
+      ['and/or', /column 4: this "\/" starts a regular expression that is not closed.*"\\\/"/],
+      ['/ab(c/', /column 4: regular expression: this "\(" is not closed/],
+      ['x /[b-a]/', /column 5: regular expression: the range b-a runs backwards/],
+      ['/a{x}/', /column 4: regular expression: expected a number of repetitions/],
+      ['/a)/', /column 3: regular expression: unexpected "\)"/],
+      ['/<a-b>/', /column 2: regular expression: "<…>" takes a numeric interval/],
+      ['\\u00g1', /column 1: "\\u" starts a Unicode escape and needs 4 hex digits/],
+      ['te?t:cat', /"te\?t" is not a field name/],
       ['a^x', /column 2: "\^" takes a non-negative number/],
       ['"a b"~x', /column 6: "~" after a phrase takes a whole number/],
       ['a AND', /column 6: AND needs a clause after it/],
@@ -81,6 +123,15 @@ describe('query compiler', () => {
     expect(compiled('title:cats +dogs')).toBe('+contents:dog title:cat');
     expect(compiled('the of')).toBe('(nothing)');
     expect(compiled('*:*^2 -cats')).toBe('*:*^2 -contents:cat');
+  });
+
+  it('lower-cases multi-term parts as Lucene\'s normalize does, without stemming them', () => {
+    // a wildcard's escaped characters and wildcards are kept as written
+    expect(compiled('Te?T RunN*ing a\\Bc?')).toBe('contents:te?t contents:runn*ing contents:a\\Bc?');
+    expect(compiled('/[A-Z]+Ing/^2')).toBe('contents:/[a-z]+ing/^2');
+    expect(compiled('[Apple TO Cherry} {* TO \\*]')).toBe('contents:[apple TO cherry} contents:{* TO \\*]');
+    const two = { ...oneField, defaultFields: new Map([['title', 2], ['contents', 1]]) };
+    expect(compiled('+comp?ter dog', two)).toBe('+(title:comp?ter^2 contents:comp?ter) title:dog^2 contents:dog');
   });
 
   it('shapes the query as Lucene\'s rewrite does', () => {

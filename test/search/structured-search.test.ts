@@ -1,11 +1,13 @@
 // Structured queries over several segments with deletions: the pruned top k
 // (MaxScore over clause bounds, MaxScore over terms) equals the head of the
 // full ranking, for random queries of every kind (a fast-check property), and
-// a required clause, an excluded one and a phrase keep their meaning.
+// a required clause, an excluded one, a phrase and the multi-term parts
+// (wildcards, regular expressions, ranges) keep their meaning.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { buildCollection } from '../helpers/build-collection.js';
 import { tempDir } from '../helpers/temp-dir.js';
+import { createAnalyzer } from '../../src/text/analyzer.js';
 
 const WORDS = ['solar', 'wind', 'grid', 'storage', 'battery', 'hydro', 'panel', 'turbine', 'policy', 'energy', 'cost', 'market'];
 
@@ -42,6 +44,10 @@ const clause = fc.oneof(
   word.map((a) => `${a.slice(0, 3)}*`),
   word.map((a) => `${a.slice(0, -1)}~1`),
   fc.constantFrom('*:*', '*:*^0.5'),
+  word.map((a) => `${a.slice(0, 2)}?${a.slice(3, 5)}*`),
+  word.map((a) => `*${a.slice(-3)}^2`),
+  fc.constantFrom('/[a-m].*/', '/(solar|wind)&.{4}/^0.5', '/~(s.*)/'),
+  fc.tuple(word, word).map(([a, b]) => (a < b ? `[${a} TO ${b}}` : `{${b} TO *]`)),
   fc.tuple(word, word, fc.constantFrom('2', '0.5', '3')).map(([a, b, boost]) => `(${a} ${b})^${boost}`),
 );
 const query = fc
@@ -72,5 +78,24 @@ describe('structured search', () => {
     }
     const expected = docs.filter((d, i) => i % 7 !== 0 && /\bsolar wind\b/.test(d.text) && !/\bgrid\b/.test(d.text)).map((d) => d._id);
     expect(hits.map((h) => h.id).sort()).toEqual(expected.sort());
+  });
+
+  it('wildcards, regular expressions and ranges match the documents holding a matching term, each scoring its boost', () => {
+    const live = docs.filter((_, i) => i % 7 !== 0);
+    // patterns match index terms: the analyzer's stems
+    const english = createAnalyzer('english');
+    const holding = (re: RegExp) => live.filter((d) => english.analyze(d.text).some((w) => re.test(w))).map((d) => d._id).sort();
+    const ids = (q: string) => snap.search(q, { syntax: 'lucene', k: 400, includeStored: false });
+    for (const [q, re] of [
+      ['tur?in', /^tur.in$/],
+      ['*ar^3', /ar$/],
+      ['/(sol|pol)[a-z]+/', /^(sol|pol)[a-z]+$/],
+      ['[grid TO panel]', /^(grid|hydro|market|panel)$/],
+      ['{grid TO panel}', /^(hydro|market)$/],
+    ] as const) {
+      const hits = ids(q);
+      expect(hits.map((h) => h.id).sort(), q).toEqual(holding(re));
+      expect(new Set(hits.map((h) => h.score)), q).toEqual(new Set([q.startsWith('*ar') ? 3 : 1]));
+    }
   });
 });

@@ -149,6 +149,15 @@ describe('search', () => {
     expect(marked.map((s: string) => s.toLowerCase())).toContain('retrieval');
   });
 
+  it('highlights the terms a structured leg\'s prefixes, wildcards, patterns and ranges match, not its exclusions (c was deleted above; d is excluded)', async () => {
+    const spec = { retrieve: [{ field: 'body', text: 'doc* OR /enc.*/ OR [okapi TO okapi] OR pa?sag* -splade', syntax: 'lucene' }], k: 5 };
+    const r = await t.call('POST', '/v1/collections/papers/search?highlight=true', spec);
+    expect(r.status).toBe(200);
+    const marked = new Set<string>();
+    for (const h of r.json.hits) for (const f of h.highlights.body) if (f.match) marked.add(f.text.toLowerCase());
+    expect([...marked].sort()).toEqual(['documents', 'encoders', 'okapi', 'passages']);
+  });
+
   it('filters with where and turns off stored fields on request', async () => {
     const r = await t.call('POST', '/v1/collections/papers/search?stored=false', { retrieve: [{ field: 'body', text: 'documents retrieval' }], filter: { where: { year: { gte: 2000 } } } });
     expect(r.json.hits.map((h: { id: string }) => h.id).sort()).toEqual(['b', 'd']); // "retrieve" and "retrieval" share the stem

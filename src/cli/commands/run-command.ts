@@ -176,7 +176,7 @@ export function registerRun(program: Command): void {
     .option('--tag <name>', 'run tag (sixth column)', 'quarry')
     .option('--fields <names>', 'text fields with optional boosts: title^2,contents')
     .option('--rm3 [json]', 'BM25 with RM3 pseudo-relevance feedback (Anserini\'s defaults; optional JSON: fbTerms, fbDocs, originalQueryWeight, maxDocFreqShare) on the one text field, or the one named by --fields')
-    .addOption(new Option('--syntax <how>', 'read text queries as bags of words (terms, as Anserini) or in Lucene\'s classic syntax (lucene: "phrases", +must, -not, AND/OR, field:word, prefix*, ^boost)').choices(['terms', 'lucene']).default('terms'))
+    .addOption(new Option('--syntax <how>', 'read text queries as bags of words (terms, as Anserini) or in Lucene\'s classic syntax (lucene: "phrases", +must, -not, AND/OR, field:word, prefix*, wild?card, /regexp/, [a TO b], fuzzy~, ^boost)').choices(['terms', 'lucene']).default('terms'))
     .option('--qrels <file>', 'evaluate the run against these judgments (only judged queries are run)')
     .option('-m, --measure <name>', 'measure for --qrels (repeatable; default map, ndcg_cut.10, recall.100, recall.1000, P.30)', collect)
     .option('--precision <n>', 'decimals of scores in the run (Anserini writes 6)', intOption(0), 6)

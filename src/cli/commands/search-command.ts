@@ -53,7 +53,7 @@ export function registerSearch(program: Command): void {
     .option('-k, --k <n>', 'number of results (with --spec: replaces the spec\'s k)', intOption(1), 10)
     .option('--fields <names>', 'comma-separated text fields to search, optionally with boosts: title^2,contents')
     .option('--exhaustive', 'score every posting instead of pruning (same results; for checking)')
-    .addOption(new Option('--syntax <how>', 'read the query as a bag of words (terms, Anserini\'s way) or in Lucene\'s classic syntax (lucene): "phrases"~slop, +must, -not, AND/OR/NOT, (groups), field:word, prefix*, ^boost').choices(['terms', 'lucene']).default('terms'))
+    .addOption(new Option('--syntax <how>', 'read the query as a bag of words (terms, Anserini\'s way) or in Lucene\'s classic syntax (lucene): "phrases"~slop, +must, -not, AND/OR/NOT, (groups), field:word, prefix*, wild?card, /regexp/, [a TO b], fuzzy~, ^boost').choices(['terms', 'lucene']).default('terms'))
     .option('--rm3 [json]', 'BM25 with RM3 pseudo-relevance feedback (Anserini\'s defaults; optional JSON: fbTerms, fbDocs, originalQueryWeight, maxDocFreqShare) on the one text field, or the one named by --fields')
     .option('--vector <json>', 'nearest-neighbour search with this vector (a JSON array) on --field')
     .option('--sparse <json>', 'learned-sparse search with this {token: weight} query on --field')

@@ -8,5 +8,18 @@ export { PostingsCursor, NO_MORE_DOCS } from './postings-cursor.js';
 export { PositionsReader } from './positions-reader.js';
 export { readInvertedField, readInvertedFieldCounts, writeInvertedField } from './format.js';
 export { Bm25Searcher, type InvertedSegmentView, type QueryTerm, type SearchMode, type TopDocs } from './search.js';
-export { type TextQuery, type TermQueryNode, type PhraseQueryNode, type PrefixQueryNode, type BooleanQueryNode, textQueryTerms } from './text-query.js';
-export { searchTextQuery, type TextQueryStatistics } from './text-query-search.js';
+export {
+  type TextQuery,
+  type TermQueryNode,
+  type PhraseQueryNode,
+  type PrefixQueryNode,
+  type WildcardQueryNode,
+  type RegexpQueryNode,
+  type TermRangeQueryNode,
+  type AllDocsQueryNode,
+  type BooleanQueryNode,
+  textQueryTerms,
+} from './text-query.js';
+export { searchTextQuery, compileTermPattern, searchesForTerm, type TextQueryStatistics } from './text-query-search.js';
+export { TermAutomaton } from './term-automaton.js';
+export { regexpAutomaton, wildcardAutomaton, PatternSyntaxError } from './term-patterns.js';

@@ -3,11 +3,13 @@
  * scored as Lucene scores them: BM25 leaves in float, conjunctions and
  * disjunctions summed in double and rounded to float, a required part plus its
  * optional part added in float (ReqOptSumScorer), exclusions without score,
- * constant scores for prefixes. Queries of optional clauses are pruned by
+ * constant scores for multi-term parts (prefixes, wildcards, regular
+ * expressions, term ranges). Queries of optional clauses are pruned by
  * the clauses' score bounds (MaxScore); others score every matching
  * document. Ties go to the lower document.
  */
 import { TopKHeap } from '../../kernels/top-k-heap.js';
+import { popcount32 } from '../../kernels/popcount.js';
 import { QuarryError } from '../../io/quarry-error.js';
 import { BOUND_SLACK, bm25Idf, bm25UnitBound } from './bm25.js';
 import { AllDocsIterator, ConjunctionIterator, disjunction, DocListIterator, EMPTY, ExclusionIterator, PhraseIterator, RequiredOptionalIterator, TermIterator, type DocIterator } from './doc-iterators.js';
@@ -16,7 +18,10 @@ import { maxScoreDisjunction } from './iterator-max-score.js';
 import { PositionsReader } from './positions-reader.js';
 import { NO_MORE_DOCS, PostingsCursor } from './postings-cursor.js';
 import type { InvertedSegmentView, QueryTerm, TopDocs } from './search.js';
-import type { TermQueryNode, TextQuery } from './text-query.js';
+import { compareCodePoints, forEachAcceptedTerm, forEachTermInRange } from './term-enumeration.js';
+import { TooComplexError, type TermAutomaton } from './term-automaton.js';
+import { PatternSyntaxError, regexpAutomaton, wildcardAutomaton } from './term-patterns.js';
+import type { PrefixQueryNode, RegexpQueryNode, TermQueryNode, TermRangeQueryNode, TextQuery, WildcardQueryNode } from './text-query.js';
 
 const f = Math.fround;
 
@@ -32,7 +37,7 @@ export interface TextQueryStatistics {
 type Weighted =
   | { kind: 'term'; field: string; term: string; weight: number }
   | { kind: 'phrase'; field: string; terms: string[]; offsets: number[]; slop: number; weight: number }
-  | { kind: 'prefix'; field: string; prefix: string; constant: number }
+  | { kind: 'terms'; field: string; select: TermSelector; constant: number }
   | { kind: 'all'; constant: number }
   | { kind: 'bool'; must: Weighted[]; should: Weighted[]; mustNot: Weighted[] }
   | { kind: 'none' };
@@ -56,7 +61,10 @@ function weigh(q: TextQuery, stats: TextQueryStatistics): Weighted {
       return { kind: 'phrase', field: q.field, terms: q.terms, offsets: q.offsets, slop: q.slop, weight: f(f(q.boost) * f(idf)) };
     }
     case 'prefix':
-      return stats.scoring(q.field) === undefined ? { kind: 'none' } : { kind: 'prefix', field: q.field, prefix: q.prefix, constant: f(q.boost) };
+    case 'wildcard':
+    case 'regexp':
+    case 'range':
+      return stats.scoring(q.field) === undefined ? { kind: 'none' } : { kind: 'terms', field: q.field, select: termSelector(q), constant: f(q.boost) };
     case 'all':
       return { kind: 'all', constant: f(q.boost) };
     case 'bool':
@@ -107,9 +115,11 @@ function iterate(w: Weighted, seg: InvertedSegmentView, stats: TextQueryStatisti
       }
       return new PhraseIterator(cursors, readers, w.offsets, w.slop, w.terms, w.weight, fd.data.norms, stats.scoring(w.field)!.normInverse);
     }
-    case 'prefix': {
+    case 'terms': {
       const fd = seg.fields.get(w.field);
-      return fd === undefined ? EMPTY : new DocListIterator(prefixDocs(fd, w.prefix), w.constant);
+      if (fd === undefined) return EMPTY;
+      const docs = docsOfTerms(fd, w.select);
+      return docs.length === 0 ? EMPTY : new DocListIterator(docs, w.constant);
     }
     case 'all':
       return seg.numDocs === 0 ? EMPTY : new AllDocsIterator(seg.numDocs, w.constant);
@@ -132,7 +142,7 @@ function iterate(w: Weighted, seg: InvertedSegmentView, stats: TextQueryStatisti
 /**
  * An upper bound of a weighted query's score in one segment: a term's best
  * block (largest frequency at the shortest length); a phrase's weight (BM25
- * stays below it); a prefix's constant; a group's required and optional
+ * stays below it); a multi-term part's constant; a group's required and optional
  * clauses added up.
  */
 function upperBound(w: Weighted, seg: InvertedSegmentView, stats: TextQueryStatistics): number {
@@ -147,7 +157,7 @@ function upperBound(w: Weighted, seg: InvertedSegmentView, stats: TextQueryStati
     }
     case 'phrase':
       return w.weight * BOUND_SLACK;
-    case 'prefix':
+    case 'terms':
     case 'all':
       return w.constant * BOUND_SLACK;
     case 'bool': {
@@ -159,16 +169,156 @@ function upperBound(w: Weighted, seg: InvertedSegmentView, stats: TextQueryStati
   }
 }
 
-/** Distinct documents of the terms that start with `prefix`, ascending. */
-function prefixDocs(fd: InvertedField, prefix: string): Uint32Array {
-  const [from, to] = fd.prefixRange(prefix);
+/** The terms a multi-term query takes from one segment's dictionary, as term ids in order. */
+type TermSelector = (fd: InvertedField) => ArrayLike<number>;
+
+/** How a multi-term node picks its terms; a pattern's automaton is built once and shared by the segments. */
+function termSelector(q: PrefixQueryNode | WildcardQueryNode | RegexpQueryNode | TermRangeQueryNode): TermSelector {
+  const collect =
+    (each: (fd: InvertedField, found: (t: number) => void) => void): TermSelector =>
+    (fd) => {
+      const ids: number[] = [];
+      each(fd, (t) => ids.push(t));
+      return ids;
+    };
+  switch (q.kind) {
+    case 'prefix':
+      return (fd) => {
+        const [from, to] = fd.prefixRange(q.prefix);
+        return Uint32Array.from({ length: to - from }, (_, i) => from + i);
+      };
+    case 'wildcard':
+    case 'regexp': {
+      const automaton = compileTermPattern(q.kind, q.pattern);
+      return collect((fd, found) => {
+        try {
+          forEachAcceptedTerm(fd, automaton, found);
+        } catch (e) {
+          // states are built as the dictionary is read, so the limit may be met here
+          if (e instanceof TooComplexError) throw tooComplex(q.kind, q.pattern, e);
+          throw e;
+        }
+      });
+    }
+    case 'range':
+      return collect((fd, found) => forEachTermInRange(fd, q, found));
+  }
+}
+
+/**
+ * Whether a term of `field` is one the query searches for (its required and
+ * optional parts, not its exclusions): exact terms, and the terms its
+ * prefixes, wildcards, regular expressions and ranges match. For highlighting.
+ */
+export function searchesForTerm(q: TextQuery, field: string): (term: string) => boolean {
+  const exact = new Set<string>();
+  const tests: ((term: string) => boolean)[] = [];
+  const visit = (n: TextQuery): void => {
+    if (n.kind === 'bool') {
+      for (const c of n.must) visit(c);
+      for (const c of n.should) visit(c);
+      return;
+    }
+    if (n.kind === 'all' || n.field !== field) return;
+    if (n.kind === 'term') exact.add(n.term);
+    else if (n.kind === 'phrase') for (const t of n.terms) exact.add(t);
+    else if (n.kind === 'prefix') {
+      const prefix = n.prefix;
+      tests.push((t) => t.startsWith(prefix));
+    } else if (n.kind === 'range') {
+      const r = n;
+      tests.push((t) => {
+        const lo = r.lower === null ? 1 : compareCodePoints(t, r.lower);
+        const hi = r.upper === null ? -1 : compareCodePoints(t, r.upper);
+        return (lo > 0 || (lo === 0 && r.includeLower)) && (hi < 0 || (hi === 0 && r.includeUpper));
+      });
+    } else {
+      const a = compileTermPattern(n.kind, n.pattern);
+      tests.push((t) => {
+        try {
+          return a.matches(t);
+        } catch (e) {
+          if (e instanceof TooComplexError) return false;
+          throw e;
+        }
+      });
+    }
+  };
+  visit(q);
+  return (term) => exact.has(term) || tests.some((test) => test(term));
+}
+
+/**
+ * Automata of recent patterns, least recently used first. An automaton's
+ * states are built as terms are read, so a pattern searched again (the next
+ * page, explanations, another collection) starts with them built.
+ */
+const compiledPatterns = new Map<string, TermAutomaton>();
+const MAX_COMPILED_PATTERNS = 64;
+
+/**
+ * The automaton of a wildcard or regular-expression pattern; a pattern that
+ * does not parse or is too complex is a BAD_ARGUMENT naming where and why.
+ */
+export function compileTermPattern(kind: 'wildcard' | 'regexp', pattern: string, where = 'text'): TermAutomaton {
+  const key = `${kind}\u0000${pattern}`;
+  const cached = compiledPatterns.get(key);
+  if (cached !== undefined) {
+    // most recently used last
+    compiledPatterns.delete(key);
+    compiledPatterns.set(key, cached);
+    return cached;
+  }
+  try {
+    const a = kind === 'wildcard' ? wildcardAutomaton(pattern) : regexpAutomaton(pattern);
+    // build the start's first step now, so a pattern too complex to start fails here, not mid-search
+    a.step(0, 0x61);
+    compiledPatterns.set(key, a);
+    if (compiledPatterns.size > MAX_COMPILED_PATTERNS) compiledPatterns.delete(compiledPatterns.keys().next().value!);
+    return a;
+  } catch (e) {
+    if (e instanceof PatternSyntaxError) {
+      throw new QuarryError('BAD_ARGUMENT', `regular expression /${pattern}/, character ${e.position + 1}: ${e.message}`, { field: where }, 'escape a special character with a backslash: \\. \\* \\( …');
+    }
+    if (e instanceof TooComplexError) throw tooComplex(kind, pattern, e, where);
+    throw e;
+  }
+}
+
+function tooComplex(kind: string, pattern: string, e: TooComplexError, where = 'text'): QuarryError {
+  return new QuarryError('BAD_ARGUMENT', `${kind} pattern ${JSON.stringify(pattern)} is too complex: ${e.message}`, { field: where }, 'write a simpler pattern');
+}
+
+/**
+ * Distinct documents of the selected terms, ascending: marked in a bitmap
+ * when they are many for the segment (a pattern matching thousands of terms),
+ * otherwise gathered and sorted.
+ */
+function docsOfTerms(fd: InvertedField, select: TermSelector): Uint32Array {
+  const terms = select(fd);
   let total = 0;
-  for (let t = from; t < to; t++) total += fd.docFreq(t);
-  const all = new Uint32Array(total);
+  for (let i = 0; i < terms.length; i++) total += fd.docFreq(terms[i]!);
   const c = new PostingsCursor();
+  const numDocs = fd.data.norms.length;
+  if (total >= numDocs >>> 5) {
+    const bits = new Uint32Array((numDocs + 31) >>> 5);
+    for (let i = 0; i < terms.length; i++) {
+      c.reset(fd.data, terms[i]!);
+      for (let d = c.doc; d !== NO_MORE_DOCS; d = c.next()) bits[d >>> 5]! |= 1 << (d & 31);
+    }
+    let count = 0;
+    for (let w = 0; w < bits.length; w++) count += popcount32(bits[w]!);
+    const out = new Uint32Array(count);
+    let m = 0;
+    for (let w = 0; w < bits.length; w++) {
+      for (let word = bits[w]!; word !== 0; word &= word - 1) out[m++] = (w << 5) + 31 - Math.clz32(word & -word);
+    }
+    return out;
+  }
+  const all = new Uint32Array(total);
   let n = 0;
-  for (let t = from; t < to; t++) {
-    c.reset(fd.data, t);
+  for (let i = 0; i < terms.length; i++) {
+    c.reset(fd.data, terms[i]!);
     for (; c.doc !== NO_MORE_DOCS; c.next()) all[n++] = c.doc;
   }
   all.sort();

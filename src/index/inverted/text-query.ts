@@ -1,8 +1,9 @@
 /**
  * Structured text queries as Lucene builds them from its classic query syntax:
  * boolean combinations (BooleanQuery's MUST, SHOULD and MUST_NOT clauses),
- * phrases with optional slop (PhraseQuery) and prefixes (PrefixQuery with its
- * constant-score rewrite). Terms are already analyzed; boosts are already
+ * phrases with optional slop (PhraseQuery) and the multi-term queries with
+ * their constant-score rewrite (PrefixQuery, WildcardQuery, RegexpQuery,
+ * TermRangeQuery). Terms are already analyzed; boosts are already
  * multiplied down to the leaves, as Lucene's weights pass them down.
  */
 
@@ -38,6 +39,45 @@ export interface PrefixQueryNode {
   boost: number;
 }
 
+/**
+ * Every term of a field matching a wildcard pattern (Lucene's WildcardQuery):
+ * `*` any string, `?` one character, `\` makes the next character literal;
+ * each matching document scores `boost`.
+ */
+export interface WildcardQueryNode {
+  kind: 'wildcard';
+  field: string;
+  pattern: string;
+  boost: number;
+}
+
+/**
+ * Every term of a field matching a regular expression in Lucene's RegExp
+ * syntax (RegexpQuery; the whole term must match); each matching document
+ * scores `boost`.
+ */
+export interface RegexpQueryNode {
+  kind: 'regexp';
+  field: string;
+  pattern: string;
+  boost: number;
+}
+
+/**
+ * Every term of a field between two bounds in Unicode code point order
+ * (Lucene's TermRangeQuery; a null bound is open); each matching document
+ * scores `boost`.
+ */
+export interface TermRangeQueryNode {
+  kind: 'range';
+  field: string;
+  lower: string | null;
+  upper: string | null;
+  includeLower: boolean;
+  includeUpper: boolean;
+  boost: number;
+}
+
 /** Every document, each scoring `boost` (Lucene's MatchAllDocsQuery, `*:*`). */
 export interface AllDocsQueryNode {
   kind: 'all';
@@ -57,9 +97,9 @@ export interface BooleanQueryNode {
 }
 
 /** A structured text query. */
-export type TextQuery = TermQueryNode | PhraseQueryNode | PrefixQueryNode | AllDocsQueryNode | BooleanQueryNode;
+export type TextQuery = TermQueryNode | PhraseQueryNode | PrefixQueryNode | WildcardQueryNode | RegexpQueryNode | TermRangeQueryNode | AllDocsQueryNode | BooleanQueryNode;
 
-/** Every (field, term) a query scores or matches, prefixes aside (for highlighting and explanations). */
+/** Every (field, term) a query scores or matches, multi-term parts (prefixes, wildcards, patterns, ranges) aside (for highlighting and explanations). */
 export function textQueryTerms(q: TextQuery, out: { field: string; term: string }[] = []): { field: string; term: string }[] {
   if (q.kind === 'term') out.push({ field: q.field, term: q.term });
   else if (q.kind === 'phrase') for (const term of q.terms) out.push({ field: q.field, term });

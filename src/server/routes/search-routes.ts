@@ -4,8 +4,8 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Snapshot } from '../../collection/index.js';
 import { sourcesOf, textFields } from '../../collection/schema.js';
 import { evaluateRun, parseQrelsText, qrelsFromTriples, reportToJson, type Qrels, type RunData } from '../../eval/index.js';
-import { highlight, queryTermSet, type HighlightFragment } from '../../search/highlight.js';
-import { textQueryTerms } from '../../index/inverted/index.js';
+import { highlight, queryTermSet, type HighlightFragment, type HighlightTerms } from '../../search/highlight.js';
+import { searchesForTerm } from '../../index/inverted/index.js';
 import type { Analyzer } from '../../text/analyzer.js';
 import type { PipelineResult } from '../../search/pipeline.js';
 import { fillQueryTemplate, type QuerySpec } from '../../search/query-spec.js';
@@ -35,7 +35,7 @@ function checkCaps(spec: QuerySpec, o: ResolvedServerOptions, prefix = '', isRun
 interface HighlightTarget {
   prop: string;
   analyzer: Analyzer;
-  terms: Set<string>;
+  terms: HighlightTerms;
 }
 
 /** The stored properties feeding the spec's text legs (the first leg naming a property wins). */
@@ -49,10 +49,13 @@ function highlightTargets(snap: Snapshot, spec: QuerySpec): HighlightTarget[] {
     if (field === undefined || analyzer === undefined) continue;
     // a structured leg highlights the terms it searches for (not the excluded ones, nor operators and field names)
     const structured = leg.syntax === 'lucene' ? snap.textQuery(leg.text, [leg.field]) : undefined;
-    const terms =
-      structured === undefined
-        ? queryTermSet(leg.text, analyzer)
-        : new Set(structured === null ? [] : textQueryTerms(structured).filter((t) => t.field === leg.field).map((t) => t.term));
+    let terms: HighlightTerms;
+    if (structured === undefined) terms = queryTermSet(leg.text, analyzer);
+    else if (structured === null) terms = new Set<string>();
+    else {
+      const searched = searchesForTerm(structured, leg.field);
+      terms = { size: 1, has: searched };
+    }
     for (const prop of sourcesOf(leg.field, field)) if (!out.some((t) => t.prop === prop)) out.push({ prop, analyzer, terms });
   }
   return out;
