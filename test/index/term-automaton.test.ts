@@ -8,7 +8,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { InvertedField, InvertedFieldBuilder, regexpAutomaton, wildcardAutomaton } from '../../src/index/inverted/index.js';
-import { compareCodePoints, forEachAcceptedTerm, forEachTermInRange } from '../../src/index/inverted/term-enumeration.js';
+import { acceptedTerms, compareCodePoints, termsInRange } from '../../src/index/inverted/term-enumeration.js';
 import { parseSchema } from '../../src/collection/index.js';
 import { buildCollection } from '../helpers/build-collection.js';
 import { errorOf } from '../helpers/errors.js';
@@ -141,8 +141,7 @@ describe('dictionary walks', () => {
     fc.assert(
       fc.property(fc.uniqueArray(term, { minLength: 1, maxLength: 80 }), patterns, (terms, a) => {
         const fd = dictionary(terms);
-        const got: string[] = [];
-        forEachAcceptedTerm(fd, a, (t) => got.push(fd.term(t)));
+        const got = Array.from(acceptedTerms(fd, a), (t) => fd.term(t));
         const all = Array.from({ length: fd.numTerms }, (_, t) => fd.term(t));
         expect(got).toEqual(all.filter((s) => a.matches(s)));
       }),
@@ -155,8 +154,7 @@ describe('dictionary walks', () => {
     fc.assert(
       fc.property(fc.uniqueArray(term, { minLength: 1, maxLength: 80 }), bound, bound, fc.boolean(), fc.boolean(), (terms, lower, upper, includeLower, includeUpper) => {
         const fd = dictionary(terms);
-        const got: string[] = [];
-        forEachTermInRange(fd, { lower, upper, includeLower, includeUpper }, (t) => got.push(fd.term(t)));
+        const got = Array.from(termsInRange(fd, { lower, upper, includeLower, includeUpper }), (t) => fd.term(t));
         const inRange = (s: string): boolean => {
           if (lower !== null) {
             const c = compareCodePoints(s, lower);

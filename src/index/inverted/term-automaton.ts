@@ -242,33 +242,44 @@ function inRanges(r: Int32Array, c: number): boolean {
   return false;
 }
 
-/** State flag: the string read so far is in the language. */
-export const ACCEPTS = 1;
-/** State flag: no continuation is in the language. */
-export const DEAD = 2;
-/** State flag: every continuation is in the language. */
-export const UNIVERSAL = 4;
+/**
+ * A state as the automaton hands it out: its number in the low 24 bits and
+ * its flags above, so a loop stepping through a term reads one table entry
+ * per character and tests the flags without a second lookup.
+ */
+export type StateEntry = number;
+/** Entry bits: the state number. */
+export const STATE_MASK = 0xffffff;
+/** Entry flag: the string read so far is in the language. */
+export const ACCEPTS = 1 << 24;
+/** Entry flag: no continuation is in the language. */
+export const DEAD = 2 << 24;
+/** Entry flag: every continuation is in the language. */
+export const UNIVERSAL = 4 << 24;
 
 /** Raised when a pattern would need more automaton states than allowed (Lucene's TooComplexToDeterminizeException). */
 export class TooComplexError extends Error {}
 
 /**
  * A deterministic automaton over code points whose states are built on
- * first use. State 0 is the start; `step` moves by one code point.
+ * first use. `start` is the start's entry; `next` moves by one code point.
  */
 export class TermAutomaton {
   /** States: the expression each one stands for. */
   private readonly exprs: Expr[] = [];
-  private readonly stateOf = new Map<number, number>();
+  private readonly entryOf = new Map<number, StateEntry>();
   /**
-   * Transitions on ASCII code points, 128 per state (-1: not built yet). Hot
-   * loops may read it directly; it is replaced when states are added, so read
-   * it again after a `step`.
+   * Entries after one byte, 256 per state, at (state << 8) | byte: built for
+   * ASCII bytes on first use, -1 before that and always for the bytes of
+   * multi-byte characters (decode those and call `next`). -1 has every flag
+   * set, so a loop that stops on DEAD or UNIVERSAL stops on it too. Hot loops
+   * may read it directly; it is replaced when states are added, so read it
+   * again after a `next`.
    */
-  ascii = new Int32Array(0);
-  private readonly other: Map<number, number>[] = [];
-  /** Per state: ACCEPTS | DEAD | UNIVERSAL bits (replaced as it grows, like `ascii`). */
-  flags: Uint8Array<ArrayBuffer> = new Uint8Array(16);
+  bytes = new Int32Array(0);
+  private readonly other: Map<number, StateEntry>[] = [];
+  /** The start state's entry. */
+  readonly start: StateEntry;
 
   constructor(
     private readonly factory: ExprFactory,
@@ -276,7 +287,7 @@ export class TermAutomaton {
     /** At most this many states (Lucene's default determinization limit). */
     private readonly maxStates = 10_000,
   ) {
-    this.stateFor(start);
+    this.start = this.entryFor(start);
   }
 
   /** Number of states built so far. */
@@ -284,65 +295,46 @@ export class TermAutomaton {
     return this.exprs.length;
   }
 
-  private stateFor(e: Expr): number {
-    const known = this.stateOf.get(e.id);
+  private entryFor(e: Expr): StateEntry {
+    const known = this.entryOf.get(e.id);
     if (known !== undefined) return known;
     const s = this.exprs.length;
     if (s >= this.maxStates) throw new TooComplexError(`the pattern needs more than ${this.maxStates} automaton states`);
+    const entry = s | (e.nullable ? ACCEPTS : 0) | (e.kind === NONE ? DEAD : 0) | (e === this.factory.anyString ? UNIVERSAL : 0);
     this.exprs.push(e);
-    this.stateOf.set(e.id, s);
+    this.entryOf.set(e.id, entry);
     this.other.push(new Map());
-    if (s >= this.flags.length) {
-      const grown = new Uint8Array(this.flags.length * 2);
-      grown.set(this.flags);
-      this.flags = grown;
+    if (this.bytes.length < (s + 1) * 256) {
+      const grown = new Int32Array(Math.max(256 * 16, this.bytes.length * 2)).fill(-1);
+      grown.set(this.bytes);
+      this.bytes = grown;
     }
-    this.flags[s] = (e.nullable ? ACCEPTS : 0) | (e.kind === NONE ? DEAD : 0) | (e === this.factory.anyString ? UNIVERSAL : 0);
-    if (this.ascii.length < (s + 1) * 128) {
-      const next = new Int32Array(Math.max(128 * 16, this.ascii.length * 2)).fill(-1);
-      next.set(this.ascii);
-      this.ascii = next;
-    }
-    return s;
+    return entry;
   }
 
-  /** The state after reading code point `cp` in state `s`. */
-  step(s: number, cp: number): number {
+  /** The entry after reading code point `cp` from the state of `entry`. */
+  next(entry: StateEntry, cp: number): StateEntry {
+    const s = entry & STATE_MASK;
     if (cp < 128) {
-      const known = this.ascii[s * 128 + cp]!;
-      if (known >= 0) return known;
-      const to = this.stateFor(this.factory.derive(this.exprs[s]!, cp));
-      this.ascii[s * 128 + cp] = to;
+      const known = this.bytes[(s << 8) | cp]!;
+      if (known !== -1) return known;
+      const to = this.entryFor(this.factory.derive(this.exprs[s]!, cp));
+      this.bytes[(s << 8) | cp] = to;
       return to;
     }
     const map = this.other[s]!;
     let to = map.get(cp);
-    if (to === undefined) map.set(cp, (to = this.stateFor(this.factory.derive(this.exprs[s]!, cp))));
+    if (to === undefined) map.set(cp, (to = this.entryFor(this.factory.derive(this.exprs[s]!, cp))));
     return to;
-  }
-
-  /** Whether the string read so far is in the language. */
-  accepts(s: number): boolean {
-    return (this.flags[s]! & ACCEPTS) !== 0;
-  }
-
-  /** Whether no continuation can be in the language. */
-  isDead(s: number): boolean {
-    return (this.flags[s]! & DEAD) !== 0;
-  }
-
-  /** Whether every continuation is in the language. */
-  isUniversal(s: number): boolean {
-    return (this.flags[s]! & UNIVERSAL) !== 0;
   }
 
   /** Whether the whole string `text` is in the language. */
   matches(text: string): boolean {
-    let s = 0;
+    let e = this.start;
     for (const ch of text) {
-      s = this.step(s, ch.codePointAt(0)!);
-      if (this.isDead(s)) return false;
+      if ((e & DEAD) !== 0) return false;
+      e = this.next(e, ch.codePointAt(0)!);
     }
-    return this.accepts(s);
+    return (e & ACCEPTS) !== 0;
   }
 }

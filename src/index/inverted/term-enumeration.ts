@@ -3,98 +3,68 @@
  * terms an automaton accepts (wildcards, regular expressions) and the terms
  * within a range in Unicode code point order (Lucene's UTF-8 byte order).
  */
+import { GrowableU32 } from '../../kernels/growable-arrays.js';
 import { lastWithPrefix } from './dictionary-seek.js';
 import type { InvertedField } from './inverted-field.js';
-import { ACCEPTS, DEAD, UNIVERSAL, type TermAutomaton } from './term-automaton.js';
+import { ACCEPTS, DEAD, STATE_MASK, UNIVERSAL, type TermAutomaton } from './term-automaton.js';
 
 /**
- * Calls `found` with every term id whose term the automaton accepts, in
- * order. Terms are sorted, so a term shares its first code points with the
- * previous one and their states are kept; once a prefix reaches a dead state
- * every term starting with it is jumped over, and once it reaches a state
- * that accepts any continuation every such term is taken without reading it.
+ * The ids of the terms the automaton accepts, ascending. Once a prefix
+ * reaches a dead state every term starting with it is jumped over, and once
+ * it reaches a state that accepts any continuation every such term is taken
+ * unread. (Keeping the states of the prefix a term shares with the previous
+ * one, to resume after it, measured slower than reading each term whole.)
  */
-export function forEachAcceptedTerm(fd: InvertedField, a: TermAutomaton, found: (t: number) => void): void {
+export function acceptedTerms(fd: InvertedField, a: TermAutomaton): Uint32Array {
+  const found = new GrowableU32(64);
   const bytes = fd.data.termBytes;
   const offsets = fd.data.termOffsets;
   const n = fd.numTerms;
-  /** states[i]: the state after the term's first i code points, which end at byte starts[i]. */
-  let states = new Int32Array(64);
-  let starts = new Uint32Array(64);
-  let valid = 0;
-  let prevFrom = 0;
-  let prevTo = 0;
+  const start = a.start;
+  // module constants read into locals: the loop then tests registers, not module slots
+  const stop = DEAD | UNIVERSAL;
+  const mask = STATE_MASK;
+  let table = a.bytes;
   for (let t = 0; t < n; t++) {
     const from = offsets[t]!;
     const to = offsets[t + 1]!;
-    const limit = Math.min(to - from, prevTo - prevFrom);
-    let common = 0;
-    while (common < limit && bytes[from + common] === bytes[prevFrom + common]) common++;
-    let i = 0;
-    while (i < valid && starts[i + 1]! <= common) i++;
-    let s = states[i]!;
-    let pos = starts[i]!;
-    let stop = false;
-    let ascii = a.ascii;
-    let flags = a.flags;
-    while (from + pos < to && (flags[s]! & (DEAD | UNIVERSAL)) === 0) {
-      const b0 = bytes[from + pos]!;
-      let len = 1;
-      if (b0 < 0x80) {
-        const known = ascii[s * 128 + b0]!;
-        if (known >= 0) s = known;
-        else {
-          s = a.step(s, b0);
-          ascii = a.ascii;
-          flags = a.flags;
-        }
+    let e = start;
+    let p = from;
+    for (;;) {
+      // the table's -1 (not built yet, or a multi-byte character) stops the loop like a flag
+      let prev = e;
+      while (p < to && (e & stop) === 0) {
+        prev = e;
+        e = table[((e & mask) << 8) | bytes[p]!]!;
+        p++;
+      }
+      if (e !== -1) break;
+      p--;
+      const b0 = bytes[p]!;
+      let cp = b0;
+      if (b0 < 0x80) p++;
+      else if (b0 < 0xe0) {
+        cp = ((b0 & 0x1f) << 6) | (bytes[p + 1]! & 0x3f);
+        p += 2;
+      } else if (b0 < 0xf0) {
+        cp = ((b0 & 0x0f) << 12) | ((bytes[p + 1]! & 0x3f) << 6) | (bytes[p + 2]! & 0x3f);
+        p += 3;
       } else {
-        let cp: number;
-        if (b0 < 0xe0) {
-          cp = ((b0 & 0x1f) << 6) | (bytes[from + pos + 1]! & 0x3f);
-          len = 2;
-        } else if (b0 < 0xf0) {
-          cp = ((b0 & 0x0f) << 12) | ((bytes[from + pos + 1]! & 0x3f) << 6) | (bytes[from + pos + 2]! & 0x3f);
-          len = 3;
-        } else {
-          cp = ((b0 & 0x07) << 18) | ((bytes[from + pos + 1]! & 0x3f) << 12) | ((bytes[from + pos + 2]! & 0x3f) << 6) | (bytes[from + pos + 3]! & 0x3f);
-          len = 4;
-        }
-        s = a.step(s, cp);
-        ascii = a.ascii;
-        flags = a.flags;
+        cp = ((b0 & 0x07) << 18) | ((bytes[p + 1]! & 0x3f) << 12) | ((bytes[p + 2]! & 0x3f) << 6) | (bytes[p + 3]! & 0x3f);
+        p += 4;
       }
-      i++;
-      if (i + 1 >= states.length) {
-        const grownStates = new Int32Array(states.length * 2);
-        grownStates.set(states);
-        states = grownStates;
-        const grownStarts = new Uint32Array(starts.length * 2);
-        grownStarts.set(starts);
-        starts = grownStarts;
-      }
-      pos += len;
-      states[i] = s;
-      starts[i] = pos;
+      e = a.next(prev, cp);
+      // a new state replaces the table
+      table = a.bytes;
     }
-    valid = i;
-    const state = flags[s]!;
-    if ((state & (DEAD | UNIVERSAL)) !== 0) {
+    if ((e & stop) !== 0) {
       // every term with these first bytes ends the same way: none or all of them match
-      const last = lastWithPrefix(bytes, offsets, t, n, from, from + pos);
-      if ((state & UNIVERSAL) !== 0) for (let u = t; u <= last; u++) found(u);
+      const last = p === to && (e & DEAD) !== 0 ? t : lastWithPrefix(bytes, offsets, t, n, from, p);
+      if ((e & UNIVERSAL) !== 0) for (let u = t; u <= last; u++) found.push(u);
       t = last;
-      stop = true;
-    } else if ((state & ACCEPTS) !== 0) found(t);
-    if (stop) {
-      // the next term is compared with the last one passed over, which shares the states kept
-      prevFrom = offsets[t]!;
-      prevTo = offsets[t + 1]!;
-    } else {
-      prevFrom = from;
-      prevTo = to;
-    }
+    } else if ((e & ACCEPTS) !== 0) found.push(t);
   }
+  return found.view();
 }
 
 /** Compares two strings by code point (the order of their UTF-8 bytes). */
@@ -120,36 +90,53 @@ export interface TermRange {
   includeUpper: boolean;
 }
 
-/** Calls `found` with every term id within the range, in order. */
-export function forEachTermInRange(fd: InvertedField, range: TermRange, found: (t: number) => void): void {
-  const { lower, upper, includeLower, includeUpper } = range;
+/** Compares term t's UTF-8 bytes with `bound` (byte order is code point order). */
+function compareTermBytes(bytes: Uint8Array, offsets: Uint32Array, t: number, bound: Uint8Array): number {
+  const from = offsets[t]!;
+  const len = offsets[t + 1]! - from;
+  const m = len < bound.length ? len : bound.length;
+  for (let k = 0; k < m; k++) {
+    const d = bytes[from + k]! - bound[k]!;
+    if (d !== 0) return d;
+  }
+  return len - bound.length;
+}
+
+/** The ids of the terms within the range, ascending. */
+export function termsInRange(fd: InvertedField, range: TermRange): Uint32Array {
+  const found = new GrowableU32(64);
+  const { includeLower, includeUpper } = range;
+  const bytes = fd.data.termBytes;
+  const offsets = fd.data.termOffsets;
+  const lower = range.lower === null ? null : Buffer.from(range.lower, 'utf8');
+  const upper = range.upper === null ? null : Buffer.from(range.upper, 'utf8');
   // The dictionary is in UTF-16 order, which agrees with code point order when compared with a
   // bound below U+D800 (see compareCodePoints): then the range is one run found by binary search.
-  const ordered = (s: string | null): boolean => s === null || !/[\uD800-\uFFFF]/.test(s);
+  const ordered = (b: string | null): boolean => b === null || !/[\uD800-\uFFFF]/.test(b);
   const n = fd.numTerms;
   let t = 0;
-  if (lower !== null && ordered(lower)) {
+  if (lower !== null && ordered(range.lower)) {
     let hi = n;
     while (t < hi) {
       const mid = (t + hi) >>> 1;
-      if (fd.term(mid) < lower) t = mid + 1;
+      if (compareTermBytes(bytes, offsets, mid, lower) < 0) t = mid + 1;
       else hi = mid;
     }
   }
-  const stopAtUpper = ordered(upper);
+  const stopAtUpper = ordered(range.upper);
   for (; t < n; t++) {
-    const term = fd.term(t);
     if (lower !== null) {
-      const c = compareCodePoints(term, lower);
+      const c = compareTermBytes(bytes, offsets, t, lower);
       if (c < 0 || (c === 0 && !includeLower)) continue;
     }
     if (upper !== null) {
-      const c = compareCodePoints(term, upper);
+      const c = compareTermBytes(bytes, offsets, t, upper);
       if (c > 0 || (c === 0 && !includeUpper)) {
-        if (stopAtUpper) return;
+        if (stopAtUpper) break;
         continue;
       }
     }
-    found(t);
+    found.push(t);
   }
+  return found.view();
 }

@@ -18,7 +18,7 @@ import { maxScoreDisjunction } from './iterator-max-score.js';
 import { PositionsReader } from './positions-reader.js';
 import { NO_MORE_DOCS, PostingsCursor } from './postings-cursor.js';
 import type { InvertedSegmentView, QueryTerm, TopDocs } from './search.js';
-import { compareCodePoints, forEachAcceptedTerm, forEachTermInRange } from './term-enumeration.js';
+import { acceptedTerms, compareCodePoints, termsInRange } from './term-enumeration.js';
 import { TooComplexError, type TermAutomaton } from './term-automaton.js';
 import { PatternSyntaxError, regexpAutomaton, wildcardAutomaton } from './term-patterns.js';
 import type { PrefixQueryNode, RegexpQueryNode, TermQueryNode, TermRangeQueryNode, TextQuery, WildcardQueryNode } from './text-query.js';
@@ -174,13 +174,6 @@ type TermSelector = (fd: InvertedField) => ArrayLike<number>;
 
 /** How a multi-term node picks its terms; a pattern's automaton is built once and shared by the segments. */
 function termSelector(q: PrefixQueryNode | WildcardQueryNode | RegexpQueryNode | TermRangeQueryNode): TermSelector {
-  const collect =
-    (each: (fd: InvertedField, found: (t: number) => void) => void): TermSelector =>
-    (fd) => {
-      const ids: number[] = [];
-      each(fd, (t) => ids.push(t));
-      return ids;
-    };
   switch (q.kind) {
     case 'prefix':
       return (fd) => {
@@ -190,18 +183,18 @@ function termSelector(q: PrefixQueryNode | WildcardQueryNode | RegexpQueryNode |
     case 'wildcard':
     case 'regexp': {
       const automaton = compileTermPattern(q.kind, q.pattern);
-      return collect((fd, found) => {
+      return (fd) => {
         try {
-          forEachAcceptedTerm(fd, automaton, found);
+          return acceptedTerms(fd, automaton);
         } catch (e) {
           // states are built as the dictionary is read, so the limit may be met here
           if (e instanceof TooComplexError) throw tooComplex(q.kind, q.pattern, e);
           throw e;
         }
-      });
+      };
     }
     case 'range':
-      return collect((fd, found) => forEachTermInRange(fd, q, found));
+      return (fd) => termsInRange(fd, q);
   }
 }
 
@@ -272,7 +265,7 @@ export function compileTermPattern(kind: 'wildcard' | 'regexp', pattern: string,
   try {
     const a = kind === 'wildcard' ? wildcardAutomaton(pattern) : regexpAutomaton(pattern);
     // build the start's first step now, so a pattern too complex to start fails here, not mid-search
-    a.step(0, 0x61);
+    a.next(a.start, 0x61);
     compiledPatterns.set(key, a);
     if (compiledPatterns.size > MAX_COMPILED_PATTERNS) compiledPatterns.delete(compiledPatterns.keys().next().value!);
     return a;
