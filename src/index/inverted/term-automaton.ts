@@ -192,6 +192,55 @@ export class ExprFactory {
     return this.intern(`d${min},${max},${digits},${l},${value}`, { kind: DECIMAL, nullable, dec: { min, max, digits, len: l, value } });
   }
 
+  /**
+   * The ASCII characters a string of `e` may start with, as 128 bits in 4
+   * words: a superset (a complement may start with anything; an
+   * intersection with what all its parts may start with), so a character
+   * outside it surely leads to the empty language.
+   */
+  firstAscii(e: Expr): Uint32Array {
+    const out = new Uint32Array(4);
+    const visit = (x: Expr, into: Uint32Array): void => {
+      switch (x.kind) {
+        case CHARS: {
+          const r = x.ranges!;
+          for (let i = 0; i < r.length; i += 2) for (let c = r[i]!; c <= r[i + 1]! && c < 128; c++) into[c >> 5]! |= 1 << (c & 31);
+          return;
+        }
+        case CAT:
+          visit(x.a!, into);
+          if (x.a!.nullable) visit(x.b!, into);
+          return;
+        case OR:
+          for (const y of x.list!) visit(y, into);
+          return;
+        case AND: {
+          const all = Uint32Array.of(-1, -1, -1, -1);
+          for (const y of x.list!) {
+            const one = new Uint32Array(4);
+            visit(y, one);
+            for (let w = 0; w < 4; w++) all[w]! &= one[w]!;
+          }
+          for (let w = 0; w < 4; w++) into[w]! |= all[w]!;
+          return;
+        }
+        case STAR:
+          visit(x.a!, into);
+          return;
+        case NOT:
+          into.fill(-1);
+          return;
+        case DECIMAL:
+          into[1]! |= 0x3ff << 16; // "0"-"9" are 48-57
+          return;
+        default:
+          return; // NONE, EPS
+      }
+    };
+    visit(e, out);
+    return out;
+  }
+
   /** The derivative of `e` by code point `c`: the suffixes of e's strings that start with c. */
   derive(e: Expr, c: number): Expr {
     switch (e.kind) {
@@ -310,6 +359,28 @@ export class TermAutomaton {
       this.bytes = grown;
     }
     return entry;
+  }
+
+  private firsts: (Uint32Array | undefined)[] = [];
+
+  /**
+   * The smallest ASCII character above `c` that may not lead from the state
+   * of `entry` to a dead state (-1: none); characters it passes over surely do.
+   */
+  nextViableAscii(entry: StateEntry, c: number): number {
+    const s = entry & STATE_MASK;
+    let first = this.firsts[s];
+    if (first === undefined) this.firsts[s] = first = this.factory.firstAscii(this.exprs[s]!);
+    const d = c + 1;
+    if (d >= 128) return -1;
+    // the lowest set bit at or above d: mask off the bits below d in its word, then whole words
+    let w = d >> 5;
+    let bits = first[w]! & (-1 << (d & 31));
+    while (bits === 0) {
+      if (++w === 4) return -1;
+      bits = first[w]!;
+    }
+    return (w << 5) + 31 - Math.clz32(bits & -bits);
   }
 
   /** The entry after reading code point `cp` from the state of `entry`. */

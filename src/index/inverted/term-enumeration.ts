@@ -4,16 +4,19 @@
  * within a range in Unicode code point order (Lucene's UTF-8 byte order).
  */
 import { GrowableU32 } from '../../kernels/growable-arrays.js';
-import { lastWithPrefix } from './dictionary-seek.js';
+import { firstAtOrAfter, lastWithPrefix } from './dictionary-seek.js';
 import type { InvertedField } from './inverted-field.js';
 import { ACCEPTS, DEAD, STATE_MASK, UNIVERSAL, type TermAutomaton } from './term-automaton.js';
 
 /**
- * The ids of the terms the automaton accepts, ascending. Once a prefix
- * reaches a dead state every term starting with it is jumped over, and once
- * it reaches a state that accepts any continuation every such term is taken
- * unread. (Keeping the states of the prefix a term shares with the previous
- * one, to resume after it, measured slower than reading each term whole.)
+ * The ids of the terms the automaton accepts, ascending. When an ASCII
+ * character leads to a dead state, the walk jumps to the first term that
+ * could still match: the same prefix with the next character that does not
+ * lead to a dead state (as Lucene's AutomatonTermsEnum seeks); without one,
+ * past every term with the dead prefix. Once a prefix reaches a state that
+ * accepts any continuation every term starting with it is taken unread.
+ * (Keeping the states of the prefix a term shares with the previous one, to
+ * resume after it, measured slower than reading each term whole.)
  */
 export function acceptedTerms(fd: InvertedField, a: TermAutomaton): Uint32Array {
   const found = new GrowableU32(64);
@@ -30,9 +33,10 @@ export function acceptedTerms(fd: InvertedField, a: TermAutomaton): Uint32Array 
     const to = offsets[t + 1]!;
     let e = start;
     let p = from;
+    /** The state before the last character read. */
+    let prev = e;
     for (;;) {
       // the table's -1 (not built yet, or a multi-byte character) stops the loop like a flag
-      let prev = e;
       while (p < to && (e & stop) === 0) {
         prev = e;
         e = table[((e & mask) << 8) | bytes[p]!]!;
@@ -57,14 +61,50 @@ export function acceptedTerms(fd: InvertedField, a: TermAutomaton): Uint32Array 
       // a new state replaces the table
       table = a.bytes;
     }
-    if ((e & stop) !== 0) {
-      // every term with these first bytes ends the same way: none or all of them match
-      const last = p === to && (e & DEAD) !== 0 ? t : lastWithPrefix(bytes, offsets, t, n, from, p);
-      if ((e & UNIVERSAL) !== 0) for (let u = t; u <= last; u++) found.push(u);
+    if ((e & DEAD) !== 0) t = pastDeadPrefix(a, fd, t, p, prev);
+    else if ((e & UNIVERSAL) !== 0) {
+      // every term with these first bytes matches
+      const last = lastWithPrefix(bytes, offsets, t, n, from, p);
+      for (let u = t; u <= last; u++) found.push(u);
       t = last;
     } else if ((e & ACCEPTS) !== 0) found.push(t);
   }
   return found.view();
+}
+
+/** Scratch bytes of a seek target (reused: a thread walks one dictionary at a time). */
+let target = new Uint8Array(64);
+
+/**
+ * The last term to pass over once term t is dead after its bytes up to `p`
+ * (`prev`: the state before its last character): up to the first term with
+ * the same prefix and the next viable character when there is one (ASCII
+ * only), else past every term with the dead prefix.
+ */
+function pastDeadPrefix(a: TermAutomaton, fd: InvertedField, t: number, p: number, prev: number): number {
+  const bytes = fd.data.termBytes;
+  const offsets = fd.data.termOffsets;
+  const from = offsets[t]!;
+  const n = fd.numTerms;
+  // the last character read: one byte when ASCII (others are not retried)
+  const c = p > from ? bytes[p - 1]! : 0x80;
+  const viable = c < 0x80 && sortsAsBytes(bytes, from, p - 1) ? a.nextViableAscii(prev, c) : -1;
+  if (viable < 0) return p === offsets[t + 1]! ? t : lastWithPrefix(bytes, offsets, t, n, from, p);
+  const keep = p - 1 - from;
+  if (target.length <= keep) target = new Uint8Array(keep * 2 + 1);
+  for (let k = 0; k < keep; k++) target[k] = bytes[from + k]!;
+  target[keep] = viable;
+  return firstAtOrAfter(bytes, offsets, t + 1, n, target, keep + 1) - 1;
+}
+
+/**
+ * Whether bytes [from, to) hold only characters below U+E000, where UTF-8
+ * byte order and the dictionary's UTF-16 order agree, so a seek by bytes
+ * lands where the dictionary's order puts the target.
+ */
+function sortsAsBytes(bytes: Uint8Array, from: number, to: number): boolean {
+  for (let p = from; p < to; p++) if (bytes[p]! >= 0xee) return false;
+  return true;
 }
 
 /** Compares two strings by code point (the order of their UTF-8 bytes). */
