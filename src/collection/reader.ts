@@ -187,9 +187,10 @@ export class Snapshot {
       throw new QuarryError('BAD_ARGUMENT', `syntax must be "terms" or "lucene", not ${JSON.stringify(opts.syntax)}`, { field: 'syntax' });
     }
     if (opts.syntax === 'lucene') {
-      if (opts.mode !== undefined) throw new QuarryError('BAD_ARGUMENT', 'mode applies to bag-of-words queries; structured queries score every match', { field: 'mode' }, 'leave mode out with syntax "lucene"');
+      const mode = opts.mode ?? 'auto';
+      if (mode !== 'auto' && mode !== 'pruned' && mode !== 'exhaustive') throw new QuarryError('BAD_ARGUMENT', `mode must be "auto", "pruned" or "exhaustive", not ${JSON.stringify(mode)}`, { field: 'mode' });
       const q = this.textQuery(text, opts.fields);
-      return q === null ? [] : this.hitsOf(this.searcher.searchQuery(q, k), opts.includeStored ?? true);
+      return q === null ? [] : this.hitsOf(this.searcher.searchQuery(q, k, undefined, mode), opts.includeStored ?? true);
     }
     return this.searchTerms(this.queryTerms(text, opts.fields), k, opts.mode ?? 'auto', opts.includeStored ?? true);
   }

@@ -123,7 +123,7 @@ describe('legs in Lucene query syntax', () => {
     expect(() => snap.query({ retrieve: [{ field: 'sp', sparse: { solar: 1 }, syntax: 'lucene' }] })).toThrow(/retrieve\[0\]\.syntax syntax says how text is read: give "text" with it/);
     expect(() => snap.query({ retrieve: [{ field: 'text', text: 'solar', syntax: 'sql' }] })).toThrow(/retrieve\[0\]\.syntax/);
     expect(() => snap.search('"solar', { syntax: 'lucene' })).toThrow(/^text: query syntax, column 1: this quote is not closed/);
-    expect(() => snap.search('solar', { syntax: 'lucene', mode: 'pruned' })).toThrow(/mode: mode applies to bag-of-words queries/);
+    expect(() => snap.search('solar', { syntax: 'lucene', mode: 'fast' as 'auto' })).toThrow(/mode: mode must be "auto", "pruned" or "exhaustive", not "fast"/);
   });
 });
 

@@ -40,7 +40,7 @@ const SEARCH_SCOPES: readonly OptionScope[] = [
   { option: 'fields', without: ['vector', 'sparse', 'spec'], hint: 'a query spec names fields in its legs' },
   { option: 'exhaustive', without: ['vector', 'sparse', 'spec', 'rm3'] },
   { option: 'rm3', without: ['vector', 'sparse', 'spec'], hint: 'RM3 expands a text query' },
-  { option: 'syntax', without: ['vector', 'sparse', 'spec', 'rm3', 'exhaustive'], hint: 'query syntax reads text queries; in a query spec, give "syntax" in a text leg' },
+  { option: 'syntax', without: ['vector', 'sparse', 'spec', 'rm3'], hint: 'query syntax reads text queries; in a query spec, give "syntax" in a text leg' },
 ];
 
 /** Registers `quarry search`. */
@@ -105,8 +105,7 @@ Examples:
         if (flags.rm3 !== undefined) {
           const { field, params } = rm3Option(snap.schema.fields, flags.rm3, flags.fields);
           hits = snap.searchRm3(words.join(' '), field, { k: flags.k, params });
-        } else if (flags.syntax === 'lucene') hits = snap.search(words.join(' '), { k: flags.k, fields, syntax: 'lucene' });
-        else hits = snap.search(words.join(' '), { k: flags.k, fields, mode: flags.exhaustive ? 'exhaustive' : 'auto' });
+        } else hits = snap.search(words.join(' '), { k: flags.k, fields, mode: flags.exhaustive ? 'exhaustive' : 'auto', ...(flags.syntax === 'lucene' ? { syntax: 'lucene' as const } : {}) });
       }
       const ms = performance.now() - t0;
       if (flags.json) {

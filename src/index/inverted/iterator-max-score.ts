@@ -81,3 +81,117 @@ export function maxScoreDisjunction(
     }
   }
 }
+
+/**
+ * MaxScore with a required part (Lucene's ReqOptSumScorer, pruned): offers
+ * to `heap` the documents `required` matches (exclusions already applied),
+ * each scoring f(required + f(sum of the optional parts it matches, in part
+ * order, in double)). While the required part alone cannot beat the k-th
+ * best score, only documents of the optional parts whose bounds can still
+ * get there are looked at (the required part is advanced to them); the
+ * smallest optional bounds are only added to documents the others found.
+ */
+export function maxScoreRequiredOptional(
+  required: DocIterator,
+  requiredBound: number,
+  parts: readonly DocIterator[],
+  bounds: readonly number[],
+  skip: Uint8Array | null,
+  base: number,
+  heap: TopKHeap,
+): void {
+  const n = parts.length;
+  const order = parts.map((_, i) => i).sort((a, b) => bounds[a]! - bounds[b]!);
+  const prefix = new Float64Array(n);
+  let run = 0;
+  for (let i = 0; i < n; i++) prefix[i] = run += bounds[order[i]!]!;
+  const scores = new Float64Array(n);
+  const scoredAt = new Float64Array(n).fill(-1);
+  let theta = heap.threshold();
+  /** Optional parts order[0..essential) cannot lift a required document into the top k alone. */
+  let essential = 0;
+  /** Whether a document needs an essential optional part to compete. */
+  let needOptional = false;
+  const update = (): void => {
+    while (essential < n && f(requiredBound + prefix[essential]!) <= theta) essential++;
+    needOptional = f(requiredBound) <= theta;
+  };
+  update();
+  for (;;) {
+    if (needOptional && essential === n) return;
+    let doc: number;
+    if (!needOptional) {
+      doc = required.doc;
+      if (doc === NO_MORE_DOCS) return;
+    } else {
+      doc = NO_MORE_DOCS;
+      for (let i = essential; i < n; i++) {
+        const d = parts[order[i]!]!.doc;
+        if (d < doc) doc = d;
+      }
+      if (doc === NO_MORE_DOCS) return;
+      const r = required.doc < doc ? required.advance(doc) : required.doc;
+      if (r === NO_MORE_DOCS) return;
+      if (r !== doc) {
+        // no required document before r: the essential parts move up to it
+        for (let i = essential; i < n; i++) {
+          const p = parts[order[i]!]!;
+          if (p.doc < r) p.advance(r);
+        }
+        continue;
+      }
+    }
+    if (skip === null || skip[doc] === 0) {
+      const req = required.score();
+      let partial = req;
+      for (let i = n - 1; i >= essential; i--) {
+        const p = parts[order[i]!]!;
+        if (p.doc < doc) p.advance(doc);
+        if (p.doc === doc) {
+          const s = p.score();
+          scores[order[i]!] = s;
+          scoredAt[order[i]!] = doc;
+          partial += s;
+        }
+      }
+      let alive = true;
+      for (let i = essential - 1; i >= 0; i--) {
+        if (f(partial + prefix[i]!) <= theta) {
+          alive = false;
+          break;
+        }
+        const p = parts[order[i]!]!;
+        if (p.doc < doc) p.advance(doc);
+        if (p.doc === doc) {
+          const s = p.score();
+          scores[order[i]!] = s;
+          scoredAt[order[i]!] = doc;
+          partial += s;
+        }
+      }
+      if (alive) {
+        let opt = 0;
+        let matched = false;
+        for (let i = 0; i < n; i++) {
+          if (scoredAt[i] === doc) {
+            opt += scores[i]!;
+            matched = true;
+          }
+        }
+        const score = matched ? f(req + f(opt)) : req;
+        if (heap.offer(score, base + doc) && heap.size === heap.k) {
+          theta = heap.threshold();
+          update();
+        }
+      }
+    }
+    // past this document: the required part, and the essential parts on it
+    if (!needOptional) required.next();
+    else {
+      for (let i = essential; i < n; i++) {
+        const p = parts[order[i]!]!;
+        if (p.doc === doc) p.next();
+      }
+    }
+  }
+}

@@ -153,11 +153,11 @@ export class Bm25Searcher {
 
   /**
    * The k best documents of a structured query (boolean clauses, phrases,
-   * prefixes; see text-query.ts), scored as Lucene scores it. Optional terms
-   * (with or without exclusions) are pruned as bag-of-words queries are; other
-   * queries score every matching document.
+   * multi-term parts; see text-query.ts), scored as Lucene scores it, pruned
+   * by MaxScore (see text-query-search.ts); mode "exhaustive" scores every
+   * matching document (same results; the reference).
    */
-  searchQuery(query: TextQuery, k: number, excluded?: readonly (Uint8Array | null)[]): TopDocs {
+  searchQuery(query: TextQuery, k: number, excluded?: readonly (Uint8Array | null)[], mode: SearchMode = 'auto'): TopDocs {
     return searchTextQuery(
       this.segments,
       { scoring: (field) => this.scoring.get(field), docFreq: (field, term) => this.docFreq(field, term) },
@@ -165,6 +165,7 @@ export class Bm25Searcher {
       k,
       excluded,
       (terms, kk, ex) => this.search(terms, kk, 'auto', ex),
+      mode === 'exhaustive',
     );
   }
 

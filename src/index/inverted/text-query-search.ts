@@ -14,7 +14,7 @@ import { QuarryError } from '../../io/quarry-error.js';
 import { BOUND_SLACK, bm25Idf, bm25UnitBound } from './bm25.js';
 import { AllDocsIterator, ConjunctionIterator, disjunction, DocListIterator, EMPTY, ExclusionIterator, PhraseIterator, RequiredOptionalIterator, TermIterator, type DocIterator } from './doc-iterators.js';
 import type { InvertedField } from './inverted-field.js';
-import { maxScoreDisjunction } from './iterator-max-score.js';
+import { maxScoreDisjunction, maxScoreRequiredOptional } from './iterator-max-score.js';
 import { PositionsReader } from './positions-reader.js';
 import { NO_MORE_DOCS, PostingsCursor } from './postings-cursor.js';
 import type { InvertedSegmentView, QueryTerm, TopDocs } from './search.js';
@@ -167,6 +167,20 @@ function upperBound(w: Weighted, seg: InvertedSegmentView, stats: TextQueryStati
       return sum * BOUND_SLACK;
     }
   }
+}
+
+/**
+ * A bound of the required clauses' summed score: one constant-score clause
+ * (`*:*`, a prefix, a pattern, a range) scores exactly its constant, so
+ * documents matching it alone are known to score no more; otherwise the
+ * clauses' bounds added up.
+ */
+function requiredBound(must: readonly Weighted[], seg: InvertedSegmentView, stats: TextQueryStatistics): number {
+  const only = must.length === 1 ? must[0]! : undefined;
+  if (only !== undefined && (only.kind === 'all' || only.kind === 'terms')) return only.constant;
+  let sum = 0;
+  for (const c of must) sum += upperBound(c, seg, stats);
+  return sum * BOUND_SLACK;
 }
 
 /** The terms a multi-term query takes from one segment's dictionary, as term ids in order. */
@@ -344,6 +358,19 @@ function asTermDisjunction(q: TextQuery): { terms: QueryTerm[]; zero: TermQueryN
 }
 
 /**
+ * One required clause with no optional ones (`+X -y`) matches and scores as
+ * that clause made optional (`X -y`): in Lucene both are X's scorer less the
+ * exclusions. As optional clauses, a pure disjunction's parts are inlined,
+ * so a required fuzzy word or group of words gets the optional-clause pruning.
+ */
+function requiredAlone(q: TextQuery): TextQuery {
+  if (q.kind !== 'bool' || q.must.length !== 1 || q.should.length !== 0) return q;
+  const only = q.must[0]!;
+  if (only.kind === 'bool' && only.must.length === 0 && only.mustNot.length === 0) return { kind: 'bool', must: [], should: only.should, mustNot: q.mustNot };
+  return { kind: 'bool', must: [], should: [only], mustNot: q.mustNot };
+}
+
+/**
  * Fills a top list that came up short with the documents only score-0 terms
  * match: they rank below every document with a positive score, lower
  * documents first, as Lucene's ties do.
@@ -374,11 +401,31 @@ function withZeroScores(
   return { docs: Float64Array.from(docs), scores: Float64Array.from(scores) };
 }
 
+/** The exact reference: every document the query matches, scored, the best k kept. */
+function scoreEveryMatch(
+  segments: readonly InvertedSegmentView[],
+  stats: TextQueryStatistics,
+  query: TextQuery,
+  k: number,
+  excluded: readonly (Uint8Array | null)[] | undefined,
+): TopDocs {
+  const heap = new TopKHeap(k);
+  const weighted = weigh(query, stats);
+  segments.forEach((seg, si) => {
+    const skip = excluded === undefined ? (seg.deleted ?? null) : (excluded[si] ?? null);
+    const it = iterate(weighted, seg, stats);
+    for (let d = it.doc; d !== NO_MORE_DOCS; d = it.next()) if (skip === null || skip[d] === 0) heap.offer(it.score(), seg.base + d);
+  });
+  return heap.drain();
+}
+
 /**
  * The k best documents of a structured query over the segments, skipping
  * each segment's excluded (deleted or filtered-out) documents. Optional terms
- * with exclusions go to `searchTerms` (pruned); everything else is scored
- * document at a time.
+ * with exclusions go to `searchTerms` (pruned); optional clauses, and
+ * required with optional ones, are pruned by MaxScore over their bounds;
+ * anything else is scored document at a time. `exhaustive` scores every
+ * match (the reference the pruned paths are tested against).
  */
 export function searchTextQuery(
   segments: readonly InvertedSegmentView[],
@@ -387,7 +434,10 @@ export function searchTextQuery(
   k: number,
   excluded: readonly (Uint8Array | null)[] | undefined,
   searchTerms: TermsSearch,
+  exhaustive = false,
 ): TopDocs {
+  if (exhaustive) return scoreEveryMatch(segments, stats, query, k, excluded);
+  query = requiredAlone(query);
   const bag = asTermDisjunction(query);
   if (bag !== null) {
     let skip = excluded;
@@ -416,6 +466,16 @@ export function searchTextQuery(
       const bounds = weighted.should.map((c) => upperBound(c, seg, stats));
       const not = weighted.mustNot.map((c) => iterate(c, seg, stats)).filter((it) => it !== EMPTY);
       maxScoreDisjunction(parts, bounds, not.length === 0 ? null : disjunction(not), skip, base, heap);
+      return;
+    }
+    if (weighted.kind === 'bool' && weighted.must.length > 0 && weighted.should.length > 0) {
+      // required and optional clauses: optional documents only while the required part cannot compete alone
+      const required = iterate({ kind: 'bool', must: weighted.must, should: [], mustNot: weighted.mustNot }, seg, stats);
+      if (required === EMPTY) return;
+      const should = weighted.should.filter((c) => c.kind !== 'none');
+      const parts = should.map((c) => iterate(c, seg, stats));
+      const bounds = should.map((c) => upperBound(c, seg, stats));
+      maxScoreRequiredOptional(required, requiredBound(weighted.must, seg, stats), parts, bounds, skip, base, heap);
       return;
     }
     const it = iterate(weighted, seg, stats);
