@@ -139,8 +139,26 @@ export class DocListIterator implements DocIterator {
     return (this.doc = ++this.i < this.docs.length ? this.docs[this.i]! : NO_MORE_DOCS);
   }
   advance(target: number): number {
-    while (this.doc < target) this.next();
-    return this.doc;
+    if (this.doc >= target) return this.doc;
+    // gallop, then binary search: a required or excluded list is advanced in long jumps
+    const docs = this.docs;
+    const n = docs.length;
+    let lo = this.i;
+    let step = 1;
+    let hi = lo + 1;
+    while (hi < n && docs[hi]! < target) {
+      lo = hi;
+      step *= 2;
+      hi = lo + step;
+    }
+    if (hi > n) hi = n;
+    while (hi - lo > 1) {
+      const mid = (lo + hi) >>> 1;
+      if (docs[mid]! < target) lo = mid;
+      else hi = mid;
+    }
+    this.i = hi;
+    return (this.doc = hi < n ? docs[hi]! : NO_MORE_DOCS);
   }
   score(): number {
     return this.constant;
