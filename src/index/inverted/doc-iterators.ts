@@ -56,9 +56,11 @@ export class PhraseIterator implements DocIterator {
   private readonly pp: PhrasePositions;
   private readonly sloppy: SloppyPhraseMatcher | null;
   private readonly at: Uint32Array;
+  /** The cursors rarest first: the rarest term leads the search for documents holding them all. */
+  private readonly lead: PostingsCursor[];
 
   constructor(
-    private readonly cursors: PostingsCursor[],
+    cursors: PostingsCursor[],
     private readonly readers: PositionsReader[],
     private readonly offsets: readonly number[],
     slop: number,
@@ -70,6 +72,7 @@ export class PhraseIterator implements DocIterator {
     let cost = NO_MORE_DOCS;
     for (const c of cursors) if (c.df < cost) cost = c.df;
     this.cost = cost;
+    this.lead = [...cursors].sort((a, b) => a.df - b.df);
     const n = cursors.length;
     this.pp = { positions: readers.map((r) => r.positions), counts: new Uint32Array(n) };
     this.sloppy = slop === 0 ? null : new SloppyPhraseMatcher(offsets, slop, repeatGroups(terms, offsets));
@@ -89,7 +92,7 @@ export class PhraseIterator implements DocIterator {
 
   /** Moves to the first document >= target holding the phrase. */
   private toMatch(target: number): number {
-    const cs = this.cursors;
+    const cs = this.lead;
     let t = target;
     for (;;) {
       let aligned = true;
