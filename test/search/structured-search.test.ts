@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { buildCollection } from '../helpers/build-collection.js';
 import { tempDir } from '../helpers/temp-dir.js';
 import { createAnalyzer } from '../../src/text/analyzer.js';
+import { QuarryError } from '../../src/io/quarry-error.js';
 
 const WORDS = ['solar', 'wind', 'grid', 'storage', 'battery', 'hydro', 'panel', 'turbine', 'policy', 'energy', 'cost', 'market'];
 
@@ -80,6 +81,24 @@ describe('structured search', () => {
     }
     const expected = docs.filter((d, i) => i % 7 !== 0 && /\bsolar wind\b/.test(d.text) && !/\bgrid\b/.test(d.text)).map((d) => d._id);
     expect(hits.map((h) => h.id).sort()).toEqual(expected.sort());
+  });
+
+  it('any text either searches or is refused with a QuarryError naming where: never a crash', () => {
+    const piece = fc.oneof(
+      fc.constantFrom(...WORDS),
+      fc.constantFrom('"', '(', ')', '[', ']', '{', '}', '/', '\\', '*', '?', '~', '^', ':', '+', '-', '!', '&&', '||', ' AND ', ' OR ', ' NOT ', ' TO ', ' ', '<', '>', '@', '#', '|', '&', '.', '2', '0.5', 'text:', '\\u00e9', '\\u00'),
+    );
+    fc.assert(
+      fc.property(fc.array(piece, { minLength: 1, maxLength: 12 }).map((ps) => ps.join('')), (q) => {
+        try {
+          snap.search(q, { syntax: 'lucene', k: 5, includeStored: false });
+        } catch (e) {
+          expect(e, q).toBeInstanceOf(QuarryError);
+          expect((e as QuarryError).message, q).toMatch(/^text: /);
+        }
+      }),
+      { numRuns: 3000 },
+    );
   });
 
   it('wildcards, regular expressions and ranges match the documents holding a matching term, each scoring its boost', () => {
