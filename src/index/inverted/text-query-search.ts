@@ -478,10 +478,25 @@ export function searchTextQuery(
       maxScoreRequiredOptional(required, requiredBound(weighted.must, seg, stats), parts, bounds, skip, base, heap);
       return;
     }
+    // once the k-th best score reaches what any document can score here, the segment is done
+    const bound = exactConstant(weighted) ?? upperBound(weighted, seg, stats);
+    if (heap.size === heap.k && heap.threshold() >= bound) return;
     const it = iterate(weighted, seg, stats);
     for (let d = it.doc; d !== NO_MORE_DOCS; d = it.next()) {
-      if (skip === null || skip[d] === 0) heap.offer(it.score(), base + d);
+      if ((skip === null || skip[d] === 0) && heap.offer(it.score(), base + d) && heap.size === heap.k && heap.threshold() >= bound) return;
     }
   });
   return heap.drain();
+}
+
+/**
+ * The one score every match of a constant-score query gets (`*:*`, a
+ * prefix, a pattern or a range alone, with or without exclusions), so its
+ * bound is exact: once k documents have it, no later one can enter (ties go
+ * to the lower document). Undefined for other queries.
+ */
+function exactConstant(w: Weighted): number | undefined {
+  if (w.kind === 'all' || w.kind === 'terms') return w.constant;
+  if (w.kind === 'bool' && w.must.length + w.should.length === 1) return exactConstant(w.must[0] ?? w.should[0]!);
+  return undefined;
 }
