@@ -2,7 +2,9 @@
  * MaxScore (Turtle & Flood, 1995) over the optional clauses of a structured
  * query: clauses sorted by their score bound; once the k-th best score beats
  * the sum of the smallest bounds, those clauses only add to documents the
- * others found, and only while a document can still enter the top k. Scores
+ * others found, and only while a document can still enter the top k; when
+ * the other clauses together cannot beat it either, a document needs one of
+ * each, and the two sets leapfrog to their common documents. Scores
  * are the same sums as the plain disjunction's: each document's clause scores
  * are added in clause order, in double, and rounded to float.
  */
@@ -35,7 +37,15 @@ export function maxScoreDisjunction(
   const scoredAt = new Float64Array(n).fill(-1);
   let theta = heap.threshold();
   let essential = 0;
-  while (essential < n && f(prefix[essential]!) <= theta) essential++;
+  /** Whether the essential parts together cannot beat the k-th best score: a document needs a non-essential part too. */
+  let needBoth = false;
+  const update = (): void => {
+    while (essential < n && f(prefix[essential]!) <= theta) essential++;
+    let rest = 0;
+    for (let i = essential; i < n; i++) rest += bounds[order[i]!]!;
+    needBoth = essential > 0 && essential < n && f(rest) <= theta;
+  };
+  update();
 
   while (essential < n) {
     let doc = NO_MORE_DOCS;
@@ -44,6 +54,23 @@ export function maxScoreDisjunction(
       if (d < doc) doc = d;
     }
     if (doc === NO_MORE_DOCS) break;
+    if (needBoth) {
+      // the next document of any non-essential part at or after doc; the essential parts move up to it
+      let other = NO_MORE_DOCS;
+      for (let i = 0; i < essential; i++) {
+        const p = parts[order[i]!]!;
+        const d = p.doc < doc ? p.advance(doc) : p.doc;
+        if (d < other) other = d;
+      }
+      if (other === NO_MORE_DOCS) break;
+      if (other > doc) {
+        for (let i = essential; i < n; i++) {
+          const p = parts[order[i]!]!;
+          if (p.doc < other) p.advance(other);
+        }
+        continue;
+      }
+    }
     let partial = 0;
     for (let i = essential; i < n; i++) {
       const p = parts[order[i]!]!;
@@ -77,7 +104,7 @@ export function maxScoreDisjunction(
     for (let i = 0; i < n; i++) if (scoredAt[i] === doc) sum += scores[i]!;
     if (heap.offer(f(sum), base + doc) && heap.size === heap.k) {
       theta = heap.threshold();
-      while (essential < n && f(prefix[essential]!) <= theta) essential++;
+      update();
     }
   }
 }

@@ -142,7 +142,7 @@ function iterate(w: Weighted, seg: InvertedSegmentView, stats: TextQueryStatisti
 /**
  * An upper bound of a weighted query's score in one segment: a term's best
  * block (largest frequency at the shortest length); a phrase's weight (BM25
- * stays below it); a multi-term part's constant; a group's required and optional
+ * stays below it); a constant-score part's constant (exact); a group's required and optional
  * clauses added up.
  */
 function upperBound(w: Weighted, seg: InvertedSegmentView, stats: TextQueryStatistics): number {
@@ -159,7 +159,8 @@ function upperBound(w: Weighted, seg: InvertedSegmentView, stats: TextQueryStati
       return w.weight * BOUND_SLACK;
     case 'terms':
     case 'all':
-      return w.constant * BOUND_SLACK;
+      // every match scores exactly the constant (and sums of a few floats are exact in double)
+      return w.constant;
     case 'bool': {
       let sum = 0;
       for (const c of w.must) sum += upperBound(c, seg, stats);
