@@ -8,6 +8,7 @@
  * dot product from the forward rows (the reference). All three return the
  * same top k.
  */
+import { firstAtLeast } from '../kernels/sorted-search.js';
 import { TopKHeap } from '../kernels/top-k-heap.js';
 import { QuarryError } from '../io/quarry-error.js';
 import { rowDot, type SparseMatrix, type SparseVector } from '../io/sparse-matrix.js';
@@ -22,30 +23,6 @@ const SEEN_WORDS = WINDOW / 32;
 const PROBE_COST = 8;
 /** Probes a candidate is expected to need before its bound drops below the threshold. */
 const PROBES_PER_CANDIDATE = 3;
-
-/**
- * The first block in [b, bEnd) whose last document is >= doc, or bEnd: a
- * galloping search from b over the block bounds, so that a short move costs a
- * few reads of one cache line instead of a binary search over the whole list.
- */
-function firstBlockAtOrAfter(blockLast: Uint32Array, b: number, bEnd: number, doc: number): number {
-  if (b >= bEnd || blockLast[b]! >= doc) return b;
-  let below = b; // blockLast[below] < doc
-  let step = 1;
-  let above = b + 1;
-  while (above < bEnd && blockLast[above]! < doc) {
-    below = above;
-    step *= 2;
-    above = below + step;
-  }
-  if (above > bEnd) above = bEnd;
-  while (above - below > 1) {
-    const mid = (below + above) >>> 1;
-    if (blockLast[mid]! < doc) below = mid;
-    else above = mid;
-  }
-  return above;
-}
 
 /**
  * Adds one list's postings from position p (not before the window) up to the
@@ -196,7 +173,7 @@ export class SparseExactIndex {
 
   /** Moves list i's block to the first one reaching `doc` and returns the position of its first posting >= doc. */
   private seek(i: number, doc: number, pos: Float64Array, end: Float64Array, first: Float64Array, blk: Uint32Array, lastBlk: Uint32Array, blkFirst: Uint32Array): number {
-    const b = firstBlockAtOrAfter(this.blockLast, blk[i]!, lastBlk[i]!, doc);
+    const b = firstAtLeast(this.blockLast, blk[i]!, lastBlk[i]!, doc);
     blk[i] = b;
     if (b >= lastBlk[i]!) return end[i]!;
     const blockPos = first[i]! + (b - blkFirst[i]!) * BLOCK;
@@ -270,9 +247,9 @@ export class SparseExactIndex {
         // lists' positions behind the window, so their blocks move up to it first).
         let rest = 0;
         for (let i = 0; i < ess; i++) {
-          const b = firstBlockAtOrAfter(blockLast, blk[i]!, lastBlk[i]!, lo);
+          const b = firstAtLeast(blockLast, blk[i]!, lastBlk[i]!, lo);
           blk[i] = b;
-          rest += (firstBlockAtOrAfter(blockLast, b, lastBlk[i]!, hi) - b) * BLOCK;
+          rest += (firstAtLeast(blockLast, b, lastBlk[i]!, hi) - b) * BLOCK;
         }
         // only candidates whose bound beats the threshold probe at all
         const bound = prefix[ess - 1]!;
@@ -309,7 +286,7 @@ export class SparseExactIndex {
               alive = false;
               break;
             }
-            const b = firstBlockAtOrAfter(blockLast, blk[i]!, lastBlk[i]!, doc);
+            const b = firstAtLeast(blockLast, blk[i]!, lastBlk[i]!, doc);
             blk[i] = b;
             if (b >= lastBlk[i]!) continue;
             if (f(score + w[i]! * blockMax[b]! * (1 + 1e-6) + (i > 0 ? prefix[i - 1]! : 0)) <= theta) {

@@ -5,6 +5,7 @@
  * to float), a required part with an optional one (added in float), and
  * exclusions.
  */
+import { firstAtLeast } from '../../kernels/sorted-search.js';
 import { bm25TermScore } from './bm25.js';
 import { exactPhraseFreq, repeatGroups, SloppyPhraseMatcher, type PhrasePositions } from './phrase-matcher.js';
 import type { PositionsReader } from './positions-reader.js';
@@ -143,25 +144,10 @@ export class DocListIterator implements DocIterator {
   }
   advance(target: number): number {
     if (this.doc >= target) return this.doc;
-    // gallop, then binary search: a required or excluded list is advanced in long jumps
-    const docs = this.docs;
-    const n = docs.length;
-    let lo = this.i;
-    let step = 1;
-    let hi = lo + 1;
-    while (hi < n && docs[hi]! < target) {
-      lo = hi;
-      step *= 2;
-      hi = lo + step;
-    }
-    if (hi > n) hi = n;
-    while (hi - lo > 1) {
-      const mid = (lo + hi) >>> 1;
-      if (docs[mid]! < target) lo = mid;
-      else hi = mid;
-    }
-    this.i = hi;
-    return (this.doc = hi < n ? docs[hi]! : NO_MORE_DOCS);
+    // galloping: a required or excluded list is advanced in long jumps
+    const n = this.docs.length;
+    this.i = firstAtLeast(this.docs, this.i + 1, n, target);
+    return (this.doc = this.i < n ? this.docs[this.i]! : NO_MORE_DOCS);
   }
   score(): number {
     return this.constant;
