@@ -168,9 +168,7 @@ function mergeRepeats(clauses: { occur: Occur; q: Built }[], occur: Occur): { oc
       boost *= inner.boost;
       inner = inner.q;
     }
-    // Lucene's TermQuery equality ignores term statistics: a term two fuzzy words both expand to is one
-    // clause, keeping the blended frequency of its first occurrence.
-    const key = JSON.stringify(inner, (k, v: unknown) => (k === 'docFreq' ? undefined : v));
+    const key = clauseKey(inner);
     const seen = boosts.get(key);
     if (seen === undefined) boosts.set(key, { q: inner, boost });
     else seen.boost += boost;
@@ -180,6 +178,17 @@ function mergeRepeats(clauses: { occur: Occur; q: Built }[], occur: Occur): { oc
   for (const { q, boost } of boosts.values()) merged.push({ occur, q: f(boost) === 1 ? q : { kind: 'boost', q, boost: f(boost) } });
   for (const c of clauses) if (c.occur !== occur) merged.push(c);
   return merged;
+}
+
+/**
+ * What makes two clauses the same query (Lucene's Query.equals). A term's
+ * statistics are not part of it: a term two fuzzy words both expand to is
+ * one clause, keeping the blended frequency of its first occurrence. Terms,
+ * the most common clauses, get a short key instead of their JSON.
+ */
+function clauseKey(q: Built): string {
+  if (q.kind === 'term') return `t\u0000${q.field}\u0000${q.term}`;
+  return JSON.stringify(q, (k, v: unknown) => (k === 'docFreq' ? undefined : v));
 }
 
 /** Pushes boosts down to the leaves, multiplying in float from the outside in (as Lucene's weights do). */
