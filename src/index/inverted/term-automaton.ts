@@ -105,6 +105,7 @@ export class ExprFactory {
     return e;
   }
 
+  /** `a` then `b`. */
   cat(a: Expr, b: Expr): Expr {
     if (a.kind === NONE || b.kind === NONE) return this.none;
     if (a.kind === EPS) return b;
@@ -113,6 +114,7 @@ export class ExprFactory {
     return this.intern(`.${a.id},${b.id}`, { kind: CAT, nullable: a.nullable && b.nullable, a, b });
   }
 
+  /** Any of the items (their character sets merged into one). */
   or(...items: Expr[]): Expr {
     const flat: Expr[] = [];
     const charRanges: number[] = [];
@@ -131,6 +133,7 @@ export class ExprFactory {
     return this.set(OR, flat, this.none);
   }
 
+  /** All of the items at once (Lucene's `&`). */
   and(...items: Expr[]): Expr {
     const flat: Expr[] = [];
     for (const e of items) {
@@ -153,11 +156,13 @@ export class ExprFactory {
     return this.intern(`${kind === OR ? '|' : '&'}${list.map((x) => x.id).join(',')}`, { kind, nullable, list });
   }
 
+  /** Every string `a` does not match (Lucene's `~`). */
   not(a: Expr): Expr {
     if (a.kind === NOT) return a.a!;
     return this.intern(`~${a.id}`, { kind: NOT, nullable: !a.nullable, a });
   }
 
+  /** `a` any number of times, none included. */
   star(a: Expr): Expr {
     if (a.kind === NONE || a.kind === EPS) return this.eps;
     if (a.kind === STAR) return a;
