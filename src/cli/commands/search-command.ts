@@ -66,6 +66,7 @@ Examples:
   $ quarry search ./scifact-idx "microRNA regulation of cancer" -k 5
   $ quarry search ./cacm-idx "parallel sorting algorithms" --rm3 '{"fbDocs":5}'
   $ quarry search ./cacm-idx '"operating system" +paging -virtual' --syntax lucene
+  $ quarry search ./cacm-idx 'comp?ter* /parall?el.*/ [sort TO sorz}' --syntax lucene
   $ quarry search ./vectors --vector "[0.12, -0.3, 0.5]" --field emb --params '{"efSearch":128}'
   $ quarry search ./splade --sparse '{"brother": 1.6, "paula": 2.1}' --params '{"queryCut":10}'
   $ quarry search ./idx --spec hybrid.json --json`)
