@@ -344,11 +344,6 @@ export class TermAutomaton {
     this.start = this.entryFor(start);
   }
 
-  /** Number of states built so far. */
-  get size(): number {
-    return this.exprs.length;
-  }
-
   private entryFor(e: Expr): StateEntry {
     const known = this.entryOf.get(e.id);
     if (known !== undefined) return known;

@@ -142,6 +142,13 @@ function compareTermBytes(bytes: Uint8Array, offsets: Uint32Array, t: number, bo
   return len - bound.length;
 }
 
+/** Whether `term` is within the range (code point order). */
+export function termInRange(term: string, range: TermRange): boolean {
+  const lo = range.lower === null ? 1 : compareCodePoints(term, range.lower);
+  const hi = range.upper === null ? -1 : compareCodePoints(term, range.upper);
+  return (lo > 0 || (lo === 0 && range.includeLower)) && (hi < 0 || (hi === 0 && range.includeUpper));
+}
+
 /** The ids of the terms within the range, ascending. */
 export function termsInRange(fd: InvertedField, range: TermRange): Uint32Array {
   const found = new GrowableU32(64);

@@ -18,7 +18,7 @@ import { maxScoreDisjunction, maxScoreRequiredOptional } from './iterator-max-sc
 import { PositionsReader } from './positions-reader.js';
 import { NO_MORE_DOCS, PostingsCursor } from './postings-cursor.js';
 import type { InvertedSegmentView, QueryTerm, TopDocs } from './search.js';
-import { acceptedTerms, compareCodePoints, termsInRange } from './term-enumeration.js';
+import { acceptedTerms, termInRange, termsInRange } from './term-enumeration.js';
 import { TooComplexError, type TermAutomaton } from './term-automaton.js';
 import { PatternSyntaxError, regexpAutomaton, wildcardAutomaton } from './term-patterns.js';
 import type { PrefixQueryNode, RegexpQueryNode, TermQueryNode, TermRangeQueryNode, TextQuery, WildcardQueryNode } from './text-query.js';
@@ -235,11 +235,7 @@ export function searchesForTerm(q: TextQuery, field: string): (term: string) => 
       tests.push((t) => t.startsWith(prefix));
     } else if (n.kind === 'range') {
       const r = n;
-      tests.push((t) => {
-        const lo = r.lower === null ? 1 : compareCodePoints(t, r.lower);
-        const hi = r.upper === null ? -1 : compareCodePoints(t, r.upper);
-        return (lo > 0 || (lo === 0 && r.includeLower)) && (hi < 0 || (hi === 0 && r.includeUpper));
-      });
+      tests.push((t) => termInRange(t, r));
     } else {
       const a = compileTermPattern(n.kind, n.pattern);
       tests.push((t) => {
