@@ -102,6 +102,19 @@ export function writeSectionFile(path: string, kind: string, version: number, se
   }
 }
 
+/**
+ * `a` in the narrowest unsigned type that holds its largest value (8, 16 or 32
+ * bits), for a section read back with `getUint32`: small counts and offsets
+ * take a quarter or half of their space on disk.
+ */
+export function narrowUint32(a: Uint32Array): Uint8Array | Uint16Array | Uint32Array {
+  let max = 0;
+  for (let i = 0; i < a.length; i++) if (a[i]! > max) max = a[i]!;
+  if (max <= 0xff) return Uint8Array.from(a);
+  if (max <= 0xffff) return Uint16Array.from(a);
+  return a;
+}
+
 /** A section file loaded into memory. */
 export interface SectionFile {
   kind: string;
@@ -109,6 +122,8 @@ export interface SectionFile {
   meta: Record<string, unknown>;
   /** The named array; throws a CORRUPT error naming the file if absent (or left on disk). */
   get<T extends SectionArray>(name: string, type: new (...args: never[]) => T): T;
+  /** The named unsigned array as 32-bit values, widened if it was written narrower (see `narrowUint32`). */
+  getUint32(name: string): Uint32Array;
   has(name: string): boolean;
   /** Where a section left on disk (see `onDisk`) lies in the file; CORRUPT if absent or of another type. */
   locate(name: string, type: new (...args: never[]) => SectionArray): SectionLocation;
@@ -140,6 +155,15 @@ export interface SectionReadOptions {
 /** Throws CORRUPT naming `path`, with the usual way out. */
 function corruptFile(path: string, why: string): never {
   throw new QuarryError('CORRUPT', why, { file: path }, 'restore the collection from a snapshot or re-index');
+}
+
+/** An unsigned section as 32-bit values, through the reader's `get`; another element type is damage. */
+function readUint32(path: string, name: string, byName: ReadonlyMap<string, TocEntry>, get: SectionFile['get']): Uint32Array {
+  const dtype = byName.get(name)?.dtype;
+  if (dtype === undefined) return corruptFile(path, `missing section "${name}"`);
+  if (dtype !== 'u8' && dtype !== 'u16' && dtype !== 'u32') return corruptFile(path, `section "${name}" has type ${dtype}, not an unsigned integer type`);
+  const arr: Uint8Array | Uint16Array | Uint32Array = get(name, DTYPES[dtype] as new (...args: never[]) => Uint8Array | Uint16Array | Uint32Array);
+  return arr instanceof Uint32Array ? arr : Uint32Array.from(arr);
 }
 
 /** What a valid header says. */
@@ -201,6 +225,9 @@ export function readSectionFile(path: string, kind: string, maxVersion: number, 
     meta: toc.meta,
     has: (name) => byName.has(name),
     locate: () => corrupt('no section was left on disk'),
+    getUint32(name: string): Uint32Array {
+      return readUint32(path, name, byName, this.get);
+    },
     get<T extends SectionArray>(name: string, type: new (...args: never[]) => T): T {
       const e = byName.get(name);
       if (e === undefined) return corrupt(`missing section "${name}"`);
@@ -304,6 +331,9 @@ function readSectionFileInParts(path: string, kind: string, maxVersion: number, 
       version,
       meta: toc.meta,
       has: (name) => byName.has(name),
+      getUint32(name: string): Uint32Array {
+        return readUint32(path, name, byName, this.get);
+      },
       get<T extends SectionArray>(name: string, type: new (...args: never[]) => T): T {
         const arr = loaded.get(name);
         if (arr === undefined) return onDisk.has(name) && byName.has(name) ? corrupt(`section "${name}" was left on disk`) : corrupt(`missing section "${name}"`);

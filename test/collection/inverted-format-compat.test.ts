@@ -1,7 +1,7 @@
 import { cpSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { Collection, parseSchema, type Reader } from '../../src/collection/index.js';
+import { Collection, parseSchema, type Snapshot } from '../../src/collection/index.js';
 import { readSectionFile } from '../../src/io/section-file.js';
 import { formatFixtureCorpus } from '../helpers/format-fixture-corpus.js';
 import { tempDir } from '../helpers/temp-dir.js';
@@ -39,7 +39,7 @@ const QUERIES: [string, 'terms' | 'lucene', string[]?][] = [
   ['+w0 +w1 +w2', 'lucene', ['bare']],
 ];
 
-function results(r: Reader): [string, number][][] {
+function results(r: Snapshot): [string, number][][] {
   return QUERIES.map(([q, syntax, fields]) => r.search(q, { k: 20, syntax, ...(fields ? { fields } : {}) }).map((h) => [h.id, h.score]));
 }
 

@@ -3,8 +3,10 @@
 // skipping) and exhaustive block draining.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { InvertedField, InvertedFieldBuilder } from '../../src/index/inverted/index.js';
+import { join } from 'node:path';
+import { InvertedField, InvertedFieldBuilder, readInvertedField, writeInvertedField } from '../../src/index/inverted/index.js';
 import { NO_MORE_DOCS, PostingsCursor } from '../../src/index/inverted/postings-cursor.js';
+import { tempDir } from '../helpers/temp-dir.js';
 
 function build(docs: string[][]): { field: InvertedField; expected: Map<string, [number, number][]> } {
   const b = new InvertedFieldBuilder();
@@ -79,5 +81,47 @@ describe('compressed postings', () => {
     const got: [number, number][] = [];
     for (let n = c.drainBlock(d, f); n > 0; n = c.drainBlock(d, f)) for (let j = 0; j < n; j++) got.push([d[j]!, f[j]!]);
     expect(got).toEqual(expected.get('x')!.filter(([doc]) => doc >= 5));
+  });
+
+  it('one-posting blocks (a term seen once, or the 129th document of a term) and skip points survive a file round trip', () => {
+    const dir = tempDir();
+    let n = 0;
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: 1, max: 300 }), { minLength: 1, maxLength: 6 }), fc.integer({ min: 1, max: 5 }), (dfs, repeat) => {
+        // term tK occurs in dfs[K] documents spread over the collection, `repeat` times in its last one
+        const numDocs = 400;
+        const docs: string[][] = Array.from({ length: numDocs }, () => ['pad']);
+        dfs.forEach((df, k) => {
+          for (let j = 0; j < df; j++) {
+            const d = Math.floor((j * numDocs) / df);
+            for (let r = j === df - 1 ? repeat : 1; r > 0; r--) docs[d]!.push(`t${k}`);
+          }
+        });
+        const { field, expected } = build(docs);
+        const path = join(dir, `f${n++}.inv`);
+        writeInvertedField(path, field.data);
+        const back = new InvertedField(readInvertedField(path));
+        const c = new PostingsCursor();
+        const d = new Uint32Array(128);
+        const f = new Uint32Array(128);
+        for (const [term, want] of expected) {
+          const t = back.termId(term);
+          c.reset(back.data, t);
+          const walked: [number, number][] = [];
+          for (let doc = c.doc; doc !== NO_MORE_DOCS; doc = c.next()) walked.push([doc, c.freq()]);
+          expect(walked).toEqual(want);
+          c.reset(back.data, t);
+          const drained: [number, number][] = [];
+          for (let m = c.drainBlock(d, f); m > 0; m = c.drainBlock(d, f)) for (let j = 0; j < m; j++) drained.push([d[j]!, f[j]!]);
+          expect(drained).toEqual(want);
+          for (const [doc, freq] of want.filter((_, i) => i % 37 === 0 || i === want.length - 1)) {
+            c.reset(back.data, t);
+            expect(c.advance(doc)).toBe(doc);
+            expect(c.freq()).toBe(freq);
+          }
+        }
+      }),
+      { numRuns: 25 },
+    );
   });
 });

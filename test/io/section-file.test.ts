@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { deferSection, materialize, type SectionArrayType } from '../../src/io/deferred-array.js';
-import { readSectionFile, writeSectionFile, type SectionArray } from '../../src/io/section-file.js';
+import { narrowUint32, readSectionFile, writeSectionFile, type SectionArray } from '../../src/io/section-file.js';
 import { tempDir } from '../helpers/temp-dir.js';
 
 const dir = tempDir();
@@ -66,5 +66,36 @@ describe('section files read in parts', () => {
     writeFileSync(bad, Buffer.from(readFileSync(path).toString('latin1').replace('"u8"', '"u9"'), 'latin1'));
     expect(() => readSectionFile(bad, 'TEST', 1, { onDisk: ['a'], verifyChecksum: false })).toThrow('section "b" has an unknown type "u9"');
     expect(() => readSectionFile(bad, 'TEST', 1)).toThrow(/checksum mismatch/);
+  });
+});
+
+describe('narrowed unsigned sections', () => {
+  let n = 0;
+  it('take the narrowest type that holds every value and read back as the same 32-bit values', () => {
+    const magnitude = fc.constantFrom(0xff, 0xffff, 0xffffffff);
+    fc.assert(
+      fc.property(magnitude.chain((max) => fc.array(fc.integer({ min: 0, max }), { maxLength: 50 })), fc.boolean(), (values, inParts) => {
+        const a = Uint32Array.from(values);
+        const narrow = narrowUint32(a);
+        const max = values.reduce((m, v) => Math.max(m, v), 0);
+        expect(narrow.BYTES_PER_ELEMENT).toBe(max <= 0xff ? 1 : max <= 0xffff ? 2 : 4);
+        const path = join(dir, `narrow${n++}.bin`);
+        writeSectionFile(path, 'TEST', 1, { a: narrow, f: Float32Array.of(1) });
+        const f = readSectionFile(path, 'TEST', 1, inParts ? { onDisk: ['f'] } : undefined);
+        const back = f.getUint32('a');
+        expect(back).toBeInstanceOf(Uint32Array);
+        expect(Array.from(back)).toEqual(values);
+      }),
+      { numRuns: 100 },
+    );
+  });
+
+  it('refuse a section of another element type, or a missing one, naming it', () => {
+    const path = join(dir, 'narrow-bad.bin');
+    writeSectionFile(path, 'TEST', 1, { f: Float32Array.of(1), i: Int32Array.of(-1) });
+    const f = readSectionFile(path, 'TEST', 1);
+    expect(() => f.getUint32('f')).toThrow('section "f" has type f32, not an unsigned integer type');
+    expect(() => f.getUint32('i')).toThrow('section "i" has type i32, not an unsigned integer type');
+    expect(() => f.getUint32('zz')).toThrow('missing section "zz"');
   });
 });

@@ -9,7 +9,8 @@ import { bitsNeeded, packBits, packedWords } from '../../kernels/bit-packing.js'
 import { GrowableU32, GrowableU8 } from '../../kernels/growable-arrays.js';
 import type { InvertedFieldData } from './inverted-field.js';
 import { lengthToNorm } from './lucene-norms.js';
-import { POSTINGS_BLOCK_SIZE, SKIP_INTERVAL, SKIPS_PER_BLOCK } from './params.js';
+import { POSTINGS_BLOCK_SIZE, SKIP_INTERVAL } from './params.js';
+import { blockWords, skipPoints } from './postings-block-layout.js';
 import { detachedString } from '../../text/detached-string.js';
 
 /** Accumulates documents for one field of one segment. */
@@ -179,7 +180,6 @@ export function encodeInvertedField(
   const blockDocBits = new Uint8Array(numBlocks);
   const blockFreqBits = new Uint8Array(numBlocks);
   const blockWord = new Uint32Array(numBlocks + 1);
-  const blockSkipDoc = new Uint32Array(numBlocks * SKIPS_PER_BLOCK);
   const blockPosBits = positions === undefined ? undefined : new Uint8Array(numBlocks);
   const blockPosWord = positions === undefined ? undefined : new Uint32Array(numBlocks + 1);
   let p = 0;
@@ -213,8 +213,6 @@ export function encodeInvertedField(
         if (f > maxF) maxF = f;
         const nb = norms[doc]!;
         if (nb < minN) minN = nb;
-        const within = i - s;
-        if (within > 0 && within % SKIP_INTERVAL === 0) blockSkipDoc[blk * SKIPS_PER_BLOCK + within / SKIP_INTERVAL - 1] = doc;
         const gap = doc - prev - 1;
         prev = doc;
         docs[i] = gap;
@@ -224,9 +222,10 @@ export function encodeInvertedField(
       blockMaxFreq[blk] = maxF;
       blockMinNorm[blk] = minN;
       blockLastDoc[blk] = prev;
-      blockDocBits[blk] = bitsNeeded(maxGap);
-      blockFreqBits[blk] = bitsNeeded(maxF - 1);
-      blockWord[blk + 1] = blockWord[blk]! + packedWords(e - s, blockDocBits[blk]!) + packedWords(e - s, blockFreqBits[blk]!);
+      // A one-posting block is implied by its metadata (postings-block-layout.ts).
+      blockDocBits[blk] = e - s === 1 ? 0 : bitsNeeded(maxGap);
+      blockFreqBits[blk] = e - s === 1 ? 0 : bitsNeeded(maxF - 1);
+      blockWord[blk + 1] = blockWord[blk]! + blockWords(e - s, blockDocBits[blk]!, blockFreqBits[blk]!);
       if (blockPosBits !== undefined && blockPosWord !== undefined) {
         blockPosBits[blk] = bitsNeeded(maxPos);
         blockPosWord[blk + 1] = blockPosWord[blk]! + packedWords(p - blockPositions, blockPosBits[blk]!);
@@ -253,11 +252,23 @@ export function encodeInvertedField(
   for (let t = 0; t < numTerms; t++) {
     const end = postingsStart[t + 1]!;
     let blk = blockStart[t]!;
+    let doc = -1;
     for (let s = postingsStart[t]!; s < end; s += POSTINGS_BLOCK_SIZE, blk++) {
       const count = Math.min(end, s + POSTINGS_BLOCK_SIZE) - s;
-      const w = blockWord[blk]!;
-      const used = packBits(docs, s, count, blockDocBits[blk]!, packed, w);
-      packBits(freqs, s, count, blockFreqBits[blk]!, packed, w + used);
+      if (count === 1) {
+        doc = blockLastDoc[blk]!;
+        continue;
+      }
+      const skips = skipPoints(count);
+      let w = blockWord[blk]!;
+      // docs now hold gaps - 1: the skip points' documents are summed back up.
+      for (let i = 0; i < count; i++) {
+        doc += docs[s + i]! + 1;
+        if (i > 0 && i % SKIP_INTERVAL === 0 && i / SKIP_INTERVAL <= skips) packed[w + i / SKIP_INTERVAL - 1] = doc;
+      }
+      w += skips;
+      w += packBits(docs, s, count, blockDocBits[blk]!, packed, w);
+      packBits(freqs, s, count, blockFreqBits[blk]!, packed, w);
     }
   }
   return {
@@ -271,7 +282,6 @@ export function encodeInvertedField(
     blockDocBits,
     blockFreqBits,
     blockWord,
-    blockSkipDoc,
     packed,
     norms,
     docCount,

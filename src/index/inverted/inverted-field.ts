@@ -1,8 +1,8 @@
 /**
  * The in-memory form of one text field's inverted index within one segment:
  * a term dictionary and compressed postings. Each term's postings are cut
- * into blocks of POSTINGS_BLOCK_SIZE; a block stores its document gaps and
- * frequencies bit-packed at one width each, and keeps its last document,
+ * into blocks of POSTINGS_BLOCK_SIZE; a block stores its skip points, document
+ * gaps and frequencies bit-packed at one width each, and keeps its last document,
  * largest frequency and shortest length (norm) uncompressed for skipping and
  * for block-max score bounds.
  */
@@ -29,13 +29,12 @@ export interface InvertedFieldData {
   /** Bit width of the block's document gaps (gap - 1) and of its frequencies (freq - 1). */
   blockDocBits: Uint8Array;
   blockFreqBits: Uint8Array;
-  /** First word of each block in `packed` (gaps first, then frequencies); one extra entry at the end. */
-  blockWord: Uint32Array;
   /**
-   * Skip points: the document at posting SKIP_INTERVAL * (s + 1) of each block
-   * (SKIPS_PER_BLOCK entries per block; unused entries are 0).
+   * First word of each block in `packed`, one extra entry at the end. A block
+   * holds its skip points, gaps and frequencies, or nothing when it has one
+   * posting (see postings-block-layout.ts).
    */
-  blockSkipDoc: Uint32Array;
+  blockWord: Uint32Array;
   /** Bit-packed postings of all blocks. */
   packed: Uint32Array;
   /** Lucene norm byte of each document (0 when the field is empty). */

@@ -19,6 +19,3 @@ export const POSTINGS_BLOCK_SIZE = 128;
 
 /** Within a block, the absolute document at every SKIP_INTERVAL-th posting is kept so that skipping reads at most this many gaps. */
 export const SKIP_INTERVAL = 32;
-
-/** Skip points per block (postings SKIP_INTERVAL, 2 x SKIP_INTERVAL, ...). */
-export const SKIPS_PER_BLOCK = POSTINGS_BLOCK_SIZE / SKIP_INTERVAL - 1;

@@ -5,8 +5,9 @@
  * straight from the packed words (phrase matching asks only for the documents
  * that have every phrase term, usually few of a block's).
  */
-import { packedWords, unpackBits } from '../../kernels/bit-packing.js';
+import { unpackBits } from '../../kernels/bit-packing.js';
 import type { InvertedFieldData } from './inverted-field.js';
+import { freqWord } from './postings-block-layout.js';
 import type { PostingsCursor } from './postings-cursor.js';
 
 /** Positions of the current document of one cursor. */
@@ -63,8 +64,8 @@ export class PositionsReader {
   }
 
   private loadBlock(d: InvertedFieldData, b: number, count: number): void {
-    const freqStart = d.blockWord[b]! + packedWords(count, d.blockDocBits[b]!);
-    unpackBits(d.packed, freqStart, count, d.blockFreqBits[b]!, this.freqs);
+    if (count === 1) this.freqs[0] = d.blockMaxFreq[b]! - 1;
+    else unpackBits(d.packed, freqWord(d.blockWord[b]!, count, d.blockDocBits[b]!), count, d.blockFreqBits[b]!, this.freqs);
     const starts = this.starts;
     starts[0] = 0;
     for (let j = 0; j < count; j++) starts[j + 1] = starts[j]! + this.freqs[j]! + 1;

@@ -8,7 +8,8 @@
  */
 import { packedWords, unpackBits } from '../../kernels/bit-packing.js';
 import type { InvertedFieldData } from './inverted-field.js';
-import { POSTINGS_BLOCK_SIZE, SKIP_INTERVAL, SKIPS_PER_BLOCK } from './params.js';
+import { POSTINGS_BLOCK_SIZE, SKIP_INTERVAL } from './params.js';
+import { skipPoints } from './postings-block-layout.js';
 
 /** Sentinel document number past every real document. */
 export const NO_MORE_DOCS = 0xffffffff;
@@ -34,23 +35,25 @@ export class PostingsCursor {
   df = 0;
   private packed: Uint32Array = new Uint32Array(0);
   private lastDocs: Uint32Array = new Uint32Array(0);
-  private skipDocs: Uint32Array = new Uint32Array(0);
   private data!: InvertedFieldData;
   private count = 0;
   private i = 0;
+  private skipStart = 0;
+  private skips = 0;
   private docStart = 0;
   private docBits = 0;
   private docMask = 0;
   private freqStart = 0;
   private freqBits = 0;
   private freqMask = 0;
+  /** The frequency when freqBits is 0: 1, or the only posting's frequency in a one-posting block. */
+  private freqOne = 1;
 
   /** Positions the cursor on the first posting of term `t`. */
   reset(data: InvertedFieldData, t: number): void {
     this.data = data;
     this.packed = data.packed;
     this.lastDocs = data.blockLastDoc;
-    this.skipDocs = data.blockSkipDoc;
     this.firstBlock = data.blockStart[t]!;
     this.lastBlock = data.blockStart[t + 1]!;
     this.df = data.docFreq[t]!;
@@ -59,7 +62,7 @@ export class PostingsCursor {
 
   /** Frequency of the current document. */
   freq(): number {
-    return this.freqBits === 0 ? 1 : readPacked(this.packed, this.freqStart, this.i, this.freqBits, this.freqMask) + 1;
+    return this.freqBits === 0 ? this.freqOne : readPacked(this.packed, this.freqStart, this.i, this.freqBits, this.freqMask) + 1;
   }
 
   /** Moves to the next posting. */
@@ -87,14 +90,12 @@ export class PostingsCursor {
     const bits = this.docBits;
     let doc = this.doc;
     let i = this.i;
-    const skips = this.skipDocs;
-    const sBase = this.block * SKIPS_PER_BLOCK;
-    for (let s = ((i / SKIP_INTERVAL) | 0); s < SKIPS_PER_BLOCK; s++) {
-      const at = (s + 1) * SKIP_INTERVAL;
-      if (at >= this.count) break;
-      const sd = skips[sBase + s]!;
+    const sBase = this.skipStart;
+    const skips = this.skips;
+    for (let s = ((i / SKIP_INTERVAL) | 0); s < skips; s++) {
+      const sd = packed[sBase + s]!;
       if (sd > target) break;
-      i = at;
+      i = (s + 1) * SKIP_INTERVAL;
       doc = sd;
     }
     if (bits === 0) {
@@ -142,6 +143,12 @@ export class PostingsCursor {
     const d = this.data;
     const b = this.block;
     const count = this.count;
+    if (count === 1) {
+      docs[0] = this.doc;
+      freqs[0] = this.freqOne;
+      this.loadBlock(b + 1);
+      return 1;
+    }
     unpackBits(d.packed, this.docStart, count, this.docBits, docs);
     unpackBits(d.packed, this.freqStart, count, this.freqBits, freqs);
     let prev = b === this.firstBlock ? -1 : d.blockLastDoc[b - 1]!;
@@ -170,13 +177,24 @@ export class PostingsCursor {
     const d = this.data;
     const count = b < this.lastBlock - 1 ? POSTINGS_BLOCK_SIZE : this.df - (this.lastBlock - 1 - this.firstBlock) * POSTINGS_BLOCK_SIZE;
     this.count = count;
+    if (count === 1) {
+      this.docBits = 0;
+      this.freqBits = 0;
+      this.freqOne = d.blockMaxFreq[b]!;
+      this.skips = 0;
+      this.doc = this.lastDocs[b]!;
+      return;
+    }
     const docBits = d.blockDocBits[b]!;
     const freqBits = d.blockFreqBits[b]!;
     this.docBits = docBits;
     this.docMask = docBits === 32 ? 0xffffffff : (1 << docBits) - 1;
     this.freqBits = freqBits;
     this.freqMask = freqBits === 32 ? 0xffffffff : (1 << freqBits) - 1;
-    this.docStart = d.blockWord[b]!;
+    this.freqOne = 1;
+    this.skipStart = d.blockWord[b]!;
+    this.skips = skipPoints(count);
+    this.docStart = this.skipStart + this.skips;
     this.freqStart = this.docStart + packedWords(count, docBits);
     const base = b === this.firstBlock ? -1 : this.lastDocs[b - 1]!;
     this.doc = base + 1 + (docBits === 0 ? 0 : readPacked(this.packed, this.docStart, 0, docBits, this.docMask));
