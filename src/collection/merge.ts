@@ -173,7 +173,8 @@ export function mergeSegments(dir: string, name: string, segments: readonly Segm
       }
       columns.add(values);
       ids.add(s.ids.text(d));
-      stored.add(s.stored.text(d));
+      const text = s.stored.text(d);
+      stored.add(text === '{}' ? '' : text); // segments written before empty records were empty
     }
   });
   if (!columns.empty) files['columns.bin'] = columns.write(join(folder, 'columns.bin'));

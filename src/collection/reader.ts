@@ -718,7 +718,8 @@ export class Snapshot {
   /** Stored properties of a global document number. */
   stored(doc: number): Record<string, unknown> {
     const [seg, local] = this.locate(doc);
-    return JSON.parse(seg.stored.text(local)) as Record<string, unknown>;
+    const text = seg.stored.text(local);
+    return text === '' ? {} : (JSON.parse(text) as Record<string, unknown>);
   }
 
   private locate(doc: number): [Segment, number] {

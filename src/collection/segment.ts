@@ -121,7 +121,9 @@ export class SegmentBuilder {
     for (const [name, b] of this.multi) b.add(doc.multi.get(name)!);
     this.columns.add(doc.metadata);
     this.ids.add(doc.id);
-    this.stored.add(JSON.stringify(doc.stored));
+    const stored = JSON.stringify(doc.stored);
+    // Nothing stored is an empty record (read back as {}): an index that stores nothing pays nothing per document.
+    this.stored.add(stored === '{}' ? '' : stored);
   }
 
   /** Writes the segment into `dir/name` (a new folder) and fsyncs it. */

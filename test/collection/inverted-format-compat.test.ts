@@ -51,6 +51,8 @@ describe('inverted fields written by format version 3', () => {
     const want = results(rebuild('fresh').reader());
     expect(want.every((list) => list.length > 0)).toBe(true);
     expect(results(old.reader())).toEqual(want);
+    // ids and stored records of format 1 (8-byte offsets; "{}" for nothing stored)
+    expect(old.reader().search('w0', { k: 3 }).map((h) => [h.id.startsWith('d'), h.stored])).toEqual([[true, {}], [true, {}], [true, {}]]);
   });
 
   it('merge into the current format without changing any result', () => {
