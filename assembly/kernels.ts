@@ -692,6 +692,49 @@ export function bitplane_rows(qPlanes: usize, codes: usize, words: i32, planes: 
 }
 
 /**
+ * bitplane_rows for rows coded in several bases (src/learn/hadamard-variants.ts):
+ * row r uses basis variants[r]'s query planes (planes x bits planes of `words`
+ * words per basis, one after another), plane offsets and steps (planes f64s
+ * per basis) and constant (one f64 per basis).
+ */
+export function bitplane_rows_variants(qPlanes: usize, codes: usize, words: i32, planes: i32, bits: i32, rows: i32, minW: usize, step: usize, base: usize, variants: usize, out: usize): void {
+  const wordBytes = <usize>words << 2;
+  const setBytes = <usize>planes * <usize>bits * wordBytes;
+  if (bits == 4 && words == 4) {
+    for (let r = 0; r < rows; r++) {
+      const v = <usize>load<u8>(variants + <usize>r);
+      let est = load<f64>(base + (v << 3));
+      for (let t = 0; t < planes; t++) {
+        const vt = v * <usize>planes + <usize>t;
+        const c = codes + (<usize>r * <usize>planes + <usize>t) * wordBytes;
+        const q = qPlanes + vt * 64;
+        const x = load<u64>(c);
+        const y = load<u64>(c, 8);
+        const n1 = popcnt<u64>(x) + popcnt<u64>(y);
+        const w = popcnt<u64>(x & load<u64>(q)) + popcnt<u64>(y & load<u64>(q, 8)) + ((popcnt<u64>(x & load<u64>(q, 16)) + popcnt<u64>(y & load<u64>(q, 24))) << 1) + ((popcnt<u64>(x & load<u64>(q, 32)) + popcnt<u64>(y & load<u64>(q, 40))) << 2) + ((popcnt<u64>(x & load<u64>(q, 48)) + popcnt<u64>(y & load<u64>(q, 56))) << 3);
+        est += 2 * (load<f64>(minW + (vt << 3)) * <f64>n1 + load<f64>(step + (vt << 3)) * <f64>w);
+      }
+      store<f32>(out + (<usize>r << 2), <f32>est);
+    }
+    return;
+  }
+  for (let r = 0; r < rows; r++) {
+    const v = <usize>load<u8>(variants + <usize>r);
+    let est = load<f64>(base + (v << 3));
+    const qv = qPlanes + v * setBytes;
+    for (let t = 0; t < planes; t++) {
+      const vt = v * <usize>planes + <usize>t;
+      const c = codes + (<usize>r * <usize>planes + <usize>t) * wordBytes;
+      const n1 = ones(c, words);
+      let weighted = 0;
+      for (let j = 0; j < bits; j++) weighted += ones_and(c, qv + (<usize>t * <usize>bits + <usize>j) * wordBytes, words) << j;
+      est += 2 * (load<f64>(minW + (vt << 3)) * <f64>n1 + load<f64>(step + (vt << 3)) * <f64>weighted);
+    }
+    store<f32>(out + (<usize>r << 2), <f32>est);
+  }
+}
+
+/**
  * bitplane_rows for 4-bit query weights (the default): each code word is loaded
  * once and ANDed with the four query planes in registers, instead of once per
  * plane as the general loop does.

@@ -9,6 +9,7 @@
  * nearby centres are shorter, so the same bits estimate inner products with
  * smaller error.
  */
+import type { HadamardVariants } from './hadamard-variants.js';
 
 /** A fitted binarizer. */
 export interface ResidualBinarizer {
@@ -45,11 +46,17 @@ export function planeWords(dim: number): number {
  */
 export type RowReader = (r: number, out: Float32Array) => void;
 
+/** Each row's basis (see HadamardVariants): residuals are coded after T_of[r]. */
+export interface RowVariants {
+  transforms: HadamardVariants;
+  of: Uint8Array;
+}
+
 /**
  * Fits a binarizer with `planes` bit planes on n rows of `dim`, coding each
  * row relative to `centres[assign[r]]` (centres: k rows; assign null = centre 0).
  */
-export function fitResidualBinarizer(read: RowReader, n: number, dim: number, planes: number, centres: Float32Array, assign: Uint16Array | null): ResidualBinarizer {
+export function fitResidualBinarizer(read: RowReader, n: number, dim: number, planes: number, centres: Float32Array, assign: Uint16Array | null, variants: RowVariants | null = null): ResidualBinarizer {
   const scales = new Float32Array(planes * dim);
   const sums = new Float64Array(dim);
   const residual = new Float32Array(dim);
@@ -58,7 +65,7 @@ export function fitResidualBinarizer(read: RowReader, n: number, dim: number, pl
   for (let t = 0; t < planes; t++) {
     sums.fill(0);
     for (let r = 0; r < n; r++) {
-      centredRow(read, r, centres, assign, residual);
+      centredRow(read, r, centres, assign, residual, variants);
       for (let u = 0; u < t; u++) subtractPlane(residual, scales, u * dim);
       for (let d = 0; d < dim; d++) sums[d]! += Math.abs(residual[d]!);
     }
@@ -68,12 +75,13 @@ export function fitResidualBinarizer(read: RowReader, n: number, dim: number, pl
   return { dim, planes, centres, scales };
 }
 
-/** Writes row r minus its centre into `out`. */
-function centredRow(read: RowReader, r: number, centres: Float32Array, assign: Uint16Array | null, out: Float32Array): void {
+/** Writes row r minus its centre into `out`, in the row's basis. */
+export function centredRow(read: RowReader, r: number, centres: Float32Array, assign: Uint16Array | null, out: Float32Array, variants: RowVariants | null = null): void {
   read(r, out);
   const dim = out.length;
   const c = (assign === null ? 0 : assign[r]!) * dim;
   for (let d = 0; d < dim; d++) out[d]! -= centres[c + d]!;
+  if (variants !== null) variants.transforms.apply(variants.of[r]!, out);
 }
 
 /** Removes one plane's reconstruction (scale times sign of the residual) from the residual. */
@@ -85,13 +93,13 @@ function subtractPlane(residual: Float32Array, scales: Float32Array, from: numbe
  * Encodes n rows into packed codes: for each row, `planes` planes of
  * planeWords(dim) words; bit d of plane t is 1 when the residual is >= 0.
  */
-export function encodeResidualBits(b: ResidualBinarizer, read: RowReader, n: number, assign: Uint16Array | null): Uint32Array {
+export function encodeResidualBits(b: ResidualBinarizer, read: RowReader, n: number, assign: Uint16Array | null, variants: RowVariants | null = null): Uint32Array {
   const { dim, planes } = b;
   const words = planeWords(dim);
   const codes = new Uint32Array(n * planes * words);
   const residual = new Float32Array(dim);
   for (let r = 0; r < n; r++) {
-    centredRow(read, r, b.centres, assign, residual);
+    centredRow(read, r, b.centres, assign, residual, variants);
     for (let t = 0; t < planes; t++) {
       const base = (r * planes + t) * words;
       for (let d = 0; d < dim; d++) if (residual[d]! >= 0) codes[base + (d >>> 5)]! |= 1 << (d & 31);
@@ -118,22 +126,33 @@ export function encodeResidualBits(b: ResidualBinarizer, read: RowReader, n: num
  * |q - c| rather than |q|: small for queries near the row's centre, where its
  * true neighbours are.
  */
-export function residualRowTerms(b: ResidualBinarizer, read: RowReader, n: number, codes: Uint32Array, assign: Uint16Array | null): { corrections: Float32Array; offsets: Float32Array } {
+export function residualRowTerms(
+  b: ResidualBinarizer,
+  read: RowReader,
+  n: number,
+  codes: Uint32Array,
+  assign: Uint16Array | null,
+  variants: RowVariants | null = null,
+): { corrections: Float32Array; offsets: Float32Array } {
   const dim = b.dim;
   const corrections = new Float32Array(n);
   const offsets = new Float32Array(n);
   const x = new Float64Array(dim);
   const v = new Float32Array(dim);
+  // the row's centre in the row's basis
+  const tc = new Float32Array(dim);
   for (let r = 0; r < n; r++) {
     reconstructResidual(b, codes, r, x);
-    centredRow(read, r, b.centres, assign, v);
+    centredRow(read, r, b.centres, assign, v, variants);
     const centre = (assign === null ? 0 : assign[r]!) * dim;
+    tc.set(b.centres.subarray(centre, centre + dim));
+    if (variants !== null) variants.transforms.apply(variants.of[r]!, tc);
     let rr = 0;
     let xr = 0;
     let rc = 0;
     let xc = 0;
     for (let d = 0; d < dim; d++) {
-      const c = b.centres[centre + d]!;
+      const c = tc[d]!;
       rr += v[d]! * v[d]!;
       xr += x[d]! * v[d]!;
       rc += v[d]! * c;

@@ -38,6 +38,12 @@ const builders: Record<string, (m: Modules, data: Float32Array, dim: number, met
   hnsw: (m, data, dim, metric) => m.hnsw.buildHnsw(data, { dim, metric, M: 8, efConstruction: 40, efSearch: 40 }),
   int8: (m, data, dim, metric) => m.int8.buildInt8(data, { dim, metric }),
   binary: (m, data, dim, metric) => m.binary.buildBinary(data, { dim, metric, planes: 2 }),
+  // rows in several bases: the 4-bit, 128-dimension loop unrescored, so that the popcount estimates
+  // themselves are compared, and the general loop (3-bit query weights, 2 planes) through the candidates
+  // it picks (its unrescored l2 estimates are large sums whose float32 rounding of the rotated query
+  // differs between the backends by more than the comparison allows)
+  'binary, several bases': (m, data, dim, metric) => m.binary.buildBinary(data, { dim, metric, planes: 1, variants: 8, rescore: 0 }),
+  'binary, several bases, 3-bit queries': (m, data, dim, metric) => m.binary.buildBinary(data, { dim, metric, planes: 2, variants: 4, queryBits: 3 }),
   ivfpq: (m, data, dim, metric) => m.ivfpq.buildIvfPq(data, { dim, metric, nlist: 16, m: 20, nprobe: 4 }),
 };
 

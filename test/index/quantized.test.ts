@@ -167,6 +167,33 @@ describe('binary', () => {
     writeSectionFile(path, 'BINC', 1, { centres: one.binarizer.centres, scales: one.binarizer.scales, codes: one.codes, normsSq: one.normsSq, rotation: one.rotation!.subarray(0, 100 * 100) }, { params: one.params });
     expect(() => readBinary(path)).toThrow(/bad-rotation\.bin: rotation: the rotation holds 10000 values, not 128 x 100 \(rebuild the index\)/);
   });
+  it('coding each row in the best of several Hadamard bases picks better candidates, at one byte per row', () => {
+    const bases = buildBinary(base.data, { dim: base.dim, metric: 'cosine', planes: 1, variants: 16 });
+    expect(bases.scanBytes).toBe(one.scanBytes + base.rows);
+    expect(bases.codeBytes).toBe(one.codeBytes);
+    const shallow = (idx: BinaryIndex): number => recall(idx.searchBatch(queries.data, 10, { rescore: 2 }).map((h) => h.ids));
+    // measured: 0.907 against 0.871 at 2 x k, 0.696 against 0.662 unrescored (seed 42)
+    expect(shallow(bases)).toBeGreaterThan(shallow(one) + 0.02);
+    expect(unranked(bases)).toBeGreaterThan(unranked(one) + 0.02);
+    // every row names one of the 16 bases, and more than one basis is used
+    expect(new Set(bases.variantOf).size).toBeGreaterThan(8);
+    const path = join(dir, 'bases.bin');
+    writeBinary(path, bases);
+    const reread = readBinary(path);
+    const q = queries.data.subarray(0, base.dim);
+    expect(reread.search(q, 10, { rescore: 0 })).toEqual(bases.search(q, 10, { rescore: 0 }));
+    expect(Array.from(reread.variantOf!)).toEqual(Array.from(bases.variantOf!));
+  });
+  it('refuses bases it cannot use, and a file whose rows name a basis it does not have', () => {
+    expect(() => buildBinary(base.data, { dim: base.dim, metric: 'cosine', variants: 300 })).toThrow(/variants: must be an integer in 1\.\.256/);
+    expect(() => buildBinary(base.data, { dim: base.dim, metric: 'cosine', variants: 4, rotate: false })).toThrow(/variants > 1 needs coded dimensions divisible by 32, and 100 is not \(set rotate: true/);
+    const bases = buildBinary(base.data.subarray(0, 2000 * base.dim), { dim: base.dim, metric: 'cosine', variants: 4 });
+    const path = join(dir, 'bad-bases.bin');
+    const variantOf = bases.variantOf!.slice();
+    variantOf[7] = 9;
+    writeSectionFile(path, 'BINC', 1, { centres: bases.binarizer.centres, scales: bases.binarizer.scales, codes: bases.codes, normsSq: bases.normsSq, rotation: bases.rotation!, variantOf, variantSigns: bases.transforms!.signs }, { params: bases.params });
+    expect(() => readBinary(path)).toThrow(/bad-bases\.bin: variantOf: row 7 names basis 9, of 4 \(rebuild the index\)/);
+  });
   it('more residual planes rank better before rescoring', () => {
     const r1 = recall(one.searchBatch(queries.data, 10, { rescore: 0 }).map((h) => h.ids));
     const two = buildBinary(base.data, { dim: base.dim, metric: 'cosine', planes: 2 });

@@ -2,7 +2,8 @@
 import { normalizeRows } from '../../kernels/dense-distance.js';
 import { kmeans } from '../../learn/kmeans.js';
 import { NearestCentroids } from '../../learn/nearest-centroids.js';
-import { encodeResidualBits, fitResidualBinarizer, meanCentre, residualRowTerms, type RowReader } from '../../learn/residual-binarizer.js';
+import { centredRow, encodeResidualBits, fitResidualBinarizer, meanCentre, residualRowTerms, type RowReader, type RowVariants } from '../../learn/residual-binarizer.js';
+import { HadamardVariants, MIN_VARIANT_BLOCK, variantBlock } from '../../learn/hadamard-variants.js';
 import { RowEmbedding, sharedOrthonormalColumns } from '../../learn/random-rotation.js';
 import { QuarryError } from '../../io/quarry-error.js';
 import { checkParamRanges } from '../param-ranges.js';
@@ -48,14 +49,28 @@ export function buildBinary(vectors: Float32Array, params: Partial<BinaryParams>
     for (let c = 0; c < k; c++) embedding.embed(centres, c * dim, rotated, c * codeDim);
     centres = rotated;
   }
-  const binarizer = fitResidualBinarizer(read, n, codeDim, p.planes, centres, assign);
-  const codes = encodeResidualBits(binarizer, read, n, assign);
+  let variants: RowVariants | null = null;
+  if (p.variants > 1) {
+    if (variantBlock(codeDim) < MIN_VARIANT_BLOCK) {
+      throw new QuarryError('BAD_ARGUMENT', `variants > 1 needs coded dimensions divisible by ${MIN_VARIANT_BLOCK}, and ${codeDim} is not`, { field: 'variants' }, 'set rotate: true (codes every bit of the code words), or variants: 1');
+    }
+    const transforms = HadamardVariants.create(p.variants, codeDim, (p.seed ^ 0x9e3779b9) >>> 0);
+    const of = new Uint8Array(n);
+    const residual = new Float32Array(codeDim);
+    for (let r = 0; r < n; r++) {
+      centredRow(read, r, centres, assign, residual);
+      of[r] = transforms.best(residual);
+    }
+    variants = { transforms, of };
+  }
+  const binarizer = fitResidualBinarizer(read, n, codeDim, p.planes, centres, assign, variants);
+  const codes = encodeResidualBits(binarizer, read, n, assign, variants);
   const normsSq = new Float32Array(n);
   for (let r = 0; r < n; r++) {
     let s = 0;
     for (let d = 0; d < p.dim; d++) s += rows[r * p.dim + d]! ** 2;
     normsSq[r] = s;
   }
-  const terms = p.correction === 'vector' ? residualRowTerms(binarizer, read, n, codes, assign) : null;
-  return new BinaryIndex(binarizer, codes, normsSq, keepFloats ? rows : null, p, terms?.corrections ?? null, assign, terms?.offsets ?? null, rotation);
+  const terms = p.correction === 'vector' ? residualRowTerms(binarizer, read, n, codes, assign, variants) : null;
+  return new BinaryIndex(binarizer, codes, normsSq, keepFloats ? rows : null, p, terms?.corrections ?? null, assign, terms?.offsets ?? null, rotation, variants);
 }

@@ -41,7 +41,15 @@ export interface BinaryParams {
    * defaultBinaryRotate).
    */
   rotate: boolean;
-  /** Seed of the k-means centroids and of the rotation. */
+  /**
+   * Bases a row may be coded in (1..256, one byte per row when > 1): each row
+   * takes whichever of `variants` randomized Hadamard bases gives its sign code
+   * the smallest angle to it (see HadamardVariants), which shrinks the error of
+   * the estimate; a query costs one fast transform per basis. Needs coded
+   * dimensions divisible by 32 (with `rotate`, always). Default 1.
+   */
+  variants: number;
+  /** Seed of the k-means centroids, of the rotation and of the variants. */
   seed: number;
 }
 
@@ -51,6 +59,7 @@ export const BINARY_PARAM_RANGES: ParamRanges = {
   queryBits: { min: 1, max: 8, integer: true },
   rescore: RESCORE_RANGE,
   centroids: { min: 0, max: 65535, integer: true },
+  variants: { min: 1, max: 256, integer: true },
   seed: SEED_RANGE,
 };
 
@@ -59,8 +68,8 @@ export function defaultBinaryCentroids(n: number): number {
   return n >= 1024 ? Math.min(65535, Math.round(Math.sqrt(n))) : 0;
 }
 
-/** Defaults: 1 plane, 4-bit query weights, rescoring 10 x k candidates, per-vector correction (centroids: see defaultBinaryCentroids; rotate: defaultBinaryRotate). */
-export const BINARY_DEFAULTS = { planes: 1, queryBits: 4, rescore: 10, correction: 'vector', seed: 42 } as const;
+/** Defaults: 1 plane, 4-bit query weights, rescoring 10 x k candidates, per-vector correction, one basis (centroids: see defaultBinaryCentroids; rotate: defaultBinaryRotate). */
+export const BINARY_DEFAULTS = { planes: 1, queryBits: 4, rescore: 10, correction: 'vector', variants: 1, seed: 42 } as const;
 
 /**
  * Whether rows of `dim` are coded rotated by default: when dim is not a multiple

@@ -11,7 +11,8 @@
 import { dot } from '../../kernels/dense-distance.js';
 import { popcount32 } from '../../kernels/popcount.js';
 import { TopKHeap } from '../../kernels/top-k-heap.js';
-import { centreCount, planeWords, type ResidualBinarizer } from '../../learn/residual-binarizer.js';
+import { centreCount, planeWords, type ResidualBinarizer, type RowVariants } from '../../learn/residual-binarizer.js';
+import type { HadamardVariants } from '../../learn/hadamard-variants.js';
 import type { DenseHits, DenseIndex, DenseMetric, DenseSearchOptions } from '../dense-types.js';
 import { KernelMemory } from '../../kernels/wasm/kernel-memory.js';
 import { KERNEL_MAX_K, allowToScratch, scanInChunks, scanScratchBytes } from '../../kernels/wasm/kernel-top-k.js';
@@ -46,6 +47,10 @@ export class BinaryIndex implements DenseIndex<BinarySearchOptions> {
   readonly floats: Float32Array | null;
   /** The same rows left in the index file and read per query, or null. */
   readonly diskFloats: DiskRows | null;
+  /** Each row's basis (see BinaryParams.variants), or null when every row is coded in one. */
+  readonly variantOf: Uint8Array | null;
+  /** The bases rows may be coded in, or null. */
+  readonly transforms: HadamardVariants | null;
   /** Embeds queries as the rows were before coding, or null (see BinaryParams.rotate). */
   private readonly embedding: RowEmbedding | null;
   private readonly words: number;
@@ -62,16 +67,19 @@ export class BinaryIndex implements DenseIndex<BinarySearchOptions> {
     offsets: Float32Array | null = null,
     /** Orthonormal columns (coded dimensions x dim, row-major) the rows were embedded with before coding, or null (see BinaryParams.rotate). */
     rotation: Float32Array | null = null,
+    /** Each row's basis, when rows were coded in several (see BinaryParams.variants). */
+    variants: RowVariants | null = null,
   ) {
     this.dim = params.dim;
     this.metric = params.metric;
     this.words = planeWords(binarizer.dim);
     const planes = binarizer.planes;
-    // query planes, per-plane weights and <q, centre> of every centre
-    const scratch = scanScratchBytes(params.dim, normsSq.length) + 4 * planes * params.queryBits * this.words + 16 * planes + 4 * centreCount(binarizer) + 96;
+    const bases = variants?.transforms.count ?? 1;
+    // query planes, per-plane weights and base of every basis, and <q, centre> of every centre
+    const scratch = scanScratchBytes(params.dim, normsSq.length) + bases * (4 * planes * params.queryBits * this.words + 16 * planes + 8) + 4 * centreCount(binarizer) + 112;
     const inMemory = floatsInMemory(floats);
     this.diskFloats = floatsOnDisk(floats);
-    const rowData = [codes, inMemory, normsSq, corrections, assign, offsets, ...(rotation === null ? [] : RowEmbedding.arrays(binarizer.dim, params.dim))];
+    const rowData = [codes, inMemory, normsSq, corrections, assign, offsets, variants?.of ?? null, ...(rotation === null ? [] : RowEmbedding.arrays(binarizer.dim, params.dim))];
     const mem = KernelMemory.create(KernelMemory.bytesFor(rowData.filter((a) => a !== null), scratch));
     this.embedding = rotation === null ? null : new RowEmbedding(rotation, binarizer.dim, params.dim, mem);
     // In kernel memory the scan and its per-row terms run without leaving WebAssembly.
@@ -82,6 +90,8 @@ export class BinaryIndex implements DenseIndex<BinarySearchOptions> {
     this.corrections = placeOrNull(corrections);
     this.assign = placeOrNull(assign);
     this.offsets = placeOrNull(offsets);
+    this.variantOf = variants === null ? null : placeArray(mem, variants.of);
+    this.transforms = variants?.transforms ?? null;
     mem?.reserveScratch(scratch);
     this.mem = mem;
   }
@@ -100,9 +110,9 @@ export class BinaryIndex implements DenseIndex<BinarySearchOptions> {
     return this.codes.byteLength;
   }
 
-  /** Bytes candidate generation reads: codes plus per-row corrections, offsets and centre numbers. */
+  /** Bytes candidate generation reads: codes plus per-row corrections, offsets, centre numbers and bases. */
   get scanBytes(): number {
-    return this.codes.byteLength + (this.corrections?.byteLength ?? 0) + (this.offsets?.byteLength ?? 0) + (this.assign?.byteLength ?? 0);
+    return this.codes.byteLength + (this.corrections?.byteLength ?? 0) + (this.offsets?.byteLength ?? 0) + (this.assign?.byteLength ?? 0) + (this.variantOf?.byteLength ?? 0);
   }
 
   search(query: Float32Array, k: number, opts: BinarySearchOptions = {}): DenseHits {
@@ -122,38 +132,29 @@ export class BinaryIndex implements DenseIndex<BinarySearchOptions> {
 
   /** The `depth` best rows by the popcount estimate. */
   private approximateTop(query: Float32Array, depth: number, opts: DenseSearchOptions): DenseHits {
-    const { dim, planes, centres, scales } = this.binarizer;
+    const { dim, planes, centres } = this.binarizer;
     const q = this.embedding === null ? query : this.embedding.embed(query, 0);
     const words = this.words;
     const B = this.params.queryBits;
-    const levels = (1 << B) - 1;
-    // Query bit planes: qPlanes[(t * B + j) * words + w]
-    const qPlanes = new Uint32Array(planes * B * words);
-    const minW = new Float64Array(planes);
-    const step = new Float64Array(planes);
+    const transforms = this.transforms;
+    const bases = transforms?.count ?? 1;
+    // Per basis v: query bit planes qPlanes[((v * planes + t) * B + j) * words + w], and each plane's weights
+    const qPlanes = new Uint32Array(bases * planes * B * words);
+    const minW = new Float64Array(bases * planes);
+    const step = new Float64Array(bases * planes);
+    const baseOf = new Float64Array(bases);
+    const qv = new Float32Array(dim);
+    for (let v = 0; v < bases; v++) {
+      qv.set(q.subarray(0, dim));
+      transforms?.apply(v, qv);
+      baseOf[v] = this.queryPlanes(qv, v, qPlanes, minW, step);
+    }
     // <q, centre> of every centre; the codes estimate <q, row - centre>
     const k = centreCount(this.binarizer);
     const qc = new Float32Array(k);
     for (let c = 0; c < k; c++) qc[c] = dot(q, 0, centres, c * dim, dim);
     const assign = this.assign;
-    let base = 0;
-    for (let t = 0; t < planes; t++) {
-      let lo = Infinity;
-      let hi = -Infinity;
-      for (let d = 0; d < dim; d++) {
-        const w = q[d]! * scales[t * dim + d]!;
-        base -= w; // s = 2 bit - 1
-        if (w < lo) lo = w;
-        if (w > hi) hi = w;
-      }
-      const st = hi > lo ? (hi - lo) / levels : 0;
-      minW[t] = lo;
-      step[t] = st;
-      for (let d = 0; d < dim; d++) {
-        const u = st > 0 ? Math.round((q[d]! * scales[t * dim + d]! - lo) / st) : 0;
-        for (let j = 0; j < B; j++) if ((u >>> j) & 1) qPlanes[(t * B + j) * words + (d >>> 5)]! |= 1 << (d & 31);
-      }
-    }
+    const base = baseOf[0]!;
     const codes = this.codes;
     const l2 = this.metric === 'l2';
     const corr = this.corrections;
@@ -166,35 +167,44 @@ export class BinaryIndex implements DenseIndex<BinarySearchOptions> {
       mem.resetScratch();
       const qp = mem.scratch(Uint32Array, qPlanes.length);
       qp.set(qPlanes);
-      const minK = mem.scratch(Float64Array, planes);
+      const minK = mem.scratch(Float64Array, minW.length);
       minK.set(minW);
-      const stepK = mem.scratch(Float64Array, planes);
+      const stepK = mem.scratch(Float64Array, step.length);
       stepK.set(step);
+      const baseK = mem.scratch(Float64Array, bases);
+      baseK.set(baseOf);
+      const variantOf = this.variantOf;
       const qcK = mem.scratch(Float32Array, k);
       qcK.set(qc);
       const allowPtr = allowToScratch(mem, allow, n);
       // as the TypeScript loop below: correction, then <q, centre> and the offset, then the l2 form
       const at = (a: Float32Array | Uint16Array | null, from: number): number => (a === null ? 0 : a.byteOffset + from * a.BYTES_PER_ELEMENT);
       return scanInChunks(mem, n, depth, allowPtr, false, (from, len, out) => {
-        mem.k.bitplane_rows(qp.byteOffset, codes.byteOffset + from * stride * 4, words, planes, B, len, minK.byteOffset, stepK.byteOffset, base, out.byteOffset);
+        if (variantOf === null) mem.k.bitplane_rows(qp.byteOffset, codes.byteOffset + from * stride * 4, words, planes, B, len, minK.byteOffset, stepK.byteOffset, base, out.byteOffset);
+        else mem.k.bitplane_rows_variants(qp.byteOffset, codes.byteOffset + from * stride * 4, words, planes, B, len, minK.byteOffset, stepK.byteOffset, baseK.byteOffset, variantOf.byteOffset + from, out.byteOffset);
         mem.k.binary_row_terms(out.byteOffset, len, at(corr, from), at(offsets, from), at(assign, from), qcK.byteOffset, l2 ? at(this.normsSq, from) : 0);
       });
     }
     const heap = new TopKHeap(depth);
+    const variantOf = this.variantOf;
     for (let r = 0; r < n; r++) {
       if (allow !== null && !allow.has(r)) continue;
-      let est = base;
+      const v = variantOf === null ? 0 : variantOf[r]!;
+      let est = baseOf[v]!;
       for (let t = 0; t < planes; t++) {
         const cOff = r * stride + t * words;
+        const vt = v * planes + t;
         let ones = 0;
         let weighted = 0;
         for (let w = 0; w < words; w++) {
           const c = codes[cOff + w]!;
           ones += popcount32(c);
-          for (let j = 0; j < B; j++) weighted += popcount32(c & qPlanes[(t * B + j) * words + w]!) << j;
+          for (let j = 0; j < B; j++) weighted += popcount32(c & qPlanes[(vt * B + j) * words + w]!) << j;
         }
-        est += 2 * (minW[t]! * ones + step[t]! * weighted);
+        est += 2 * (minW[vt]! * ones + step[vt]! * weighted);
       }
+      // rounded to float32 here as the kernel stores it, so that both paths give the same scores
+      est = Math.fround(est);
       if (corr !== null) est *= corr[r]!;
       est += qc[assign === null ? 0 : assign[r]!]!;
       if (offsets !== null) est += offsets[r]!;
@@ -202,5 +212,42 @@ export class BinaryIndex implements DenseIndex<BinarySearchOptions> {
       if (heap.size < depth || score > heap.threshold()) heap.offer(score, r);
     }
     return heapToHits(heap);
+  }
+
+  /**
+   * Quantizes the query's per-dimension weights in basis v (q_d * scale_td) to
+   * queryBits-bit levels and writes their bit planes and each plane's offset and
+   * step at v's place; returns the estimate's constant part (codes are 2 bit - 1).
+   */
+  private queryPlanes(q: Float32Array, v: number, qPlanes: Uint32Array, minW: Float64Array, step: Float64Array): number {
+    const { dim, planes, scales } = this.binarizer;
+    const words = this.words;
+    const B = this.params.queryBits;
+    const levels = (1 << B) - 1;
+    let base = 0;
+    for (let t = 0; t < planes; t++) {
+      const vt = v * planes + t;
+      let lo = Infinity;
+      let hi = -Infinity;
+      for (let d = 0; d < dim; d++) {
+        const w = q[d]! * scales[t * dim + d]!;
+        base -= w;
+        if (w < lo) lo = w;
+        if (w > hi) hi = w;
+      }
+      const st = hi > lo ? (hi - lo) / levels : 0;
+      minW[vt] = lo;
+      step[vt] = st;
+      if (st === 0) continue;
+      const inv = 1 / st;
+      const planeAt = vt * B * words;
+      for (let d = 0; d < dim; d++) {
+        const u = Math.round((q[d]! * scales[t * dim + d]! - lo) * inv);
+        const bit = 1 << (d & 31);
+        const w = planeAt + (d >>> 5);
+        for (let j = 0; j < B; j++) if ((u >>> j) & 1) qPlanes[w + j * words]! |= bit;
+      }
+    }
+    return base;
   }
 }

@@ -30,6 +30,7 @@ export interface KernelExports {
   hamming(a: number, b: number, words: number): number;
   hamming_rows(q: number, base: number, words: number, rows: number, out: number): void;
   bitplane_rows(qPlanes: number, codes: number, words: number, planes: number, bits: number, rows: number, minW: number, step: number, base: number, out: number): void;
+  bitplane_rows_variants(qPlanes: number, codes: number, words: number, planes: number, bits: number, rows: number, minW: number, step: number, base: number, variants: number, out: number): void;
   binary_row_terms(est: number, rows: number, corr: number, offsets: number, assign: number, qc: number, normsSq: number): void;
   pq_scan(lut: number, codes: number, m: number, rows: number, add: number, out: number): void;
   sparse_dot_rows(q: number, start: number, terms: number, termBytes: number, values: number, f16Table: number, ids: number, count: number, out: number): void;
