@@ -678,6 +678,14 @@ export function bitplane_rows(qPlanes: usize, codes: usize, words: i32, planes: 
     return;
   }
   const wordBytes = <usize>words << 2;
+  if (words == 4) {
+    for (let r = 0; r < rows; r++) {
+      let est = base;
+      for (let t = 0; t < planes; t++) est += plane128(codes + (<usize>r * <usize>planes + <usize>t) * 16, qPlanes + <usize>t * <usize>bits * 16, bits, load<f64>(minW + (<usize>t << 3)), load<f64>(step + (<usize>t << 3)));
+      store<f32>(out + (<usize>r << 2), <f32>est);
+    }
+    return;
+  }
   for (let r = 0; r < rows; r++) {
     let est = base;
     for (let t = 0; t < planes; t++) {
@@ -697,6 +705,22 @@ export function bitplane_rows(qPlanes: usize, codes: usize, words: i32, planes: 
  * words per basis, one after another), plane offsets and steps (planes f64s
  * per basis) and constant (one f64 per basis).
  */
+/**
+ * One 128-bit plane's share of a bitplane estimate, for any number of query
+ * bits: 2 (minW * ones + step * sum_j 2^j ones(code & query plane j)).
+ */
+@inline function plane128(c: usize, q: usize, bits: i32, minW: f64, step: f64): f64 {
+  const x = load<u64>(c);
+  const y = load<u64>(c, 8);
+  const n1 = popcnt<u64>(x) + popcnt<u64>(y);
+  let w: u64 = 0;
+  for (let j = 0; j < bits; j++) {
+    const p = q + (<usize>j << 4);
+    w += (popcnt<u64>(x & load<u64>(p)) + popcnt<u64>(y & load<u64>(p, 8))) << <u64>j;
+  }
+  return 2 * (minW * <f64>n1 + step * <f64>w);
+}
+
 export function bitplane_rows_variants(qPlanes: usize, codes: usize, words: i32, planes: i32, bits: i32, rows: i32, minW: usize, step: usize, base: usize, variants: usize, out: usize): void {
   const wordBytes = <usize>words << 2;
   const setBytes = <usize>planes * <usize>bits * wordBytes;
@@ -713,6 +737,18 @@ export function bitplane_rows_variants(qPlanes: usize, codes: usize, words: i32,
         const n1 = popcnt<u64>(x) + popcnt<u64>(y);
         const w = popcnt<u64>(x & load<u64>(q)) + popcnt<u64>(y & load<u64>(q, 8)) + ((popcnt<u64>(x & load<u64>(q, 16)) + popcnt<u64>(y & load<u64>(q, 24))) << 1) + ((popcnt<u64>(x & load<u64>(q, 32)) + popcnt<u64>(y & load<u64>(q, 40))) << 2) + ((popcnt<u64>(x & load<u64>(q, 48)) + popcnt<u64>(y & load<u64>(q, 56))) << 3);
         est += 2 * (load<f64>(minW + (vt << 3)) * <f64>n1 + load<f64>(step + (vt << 3)) * <f64>w);
+      }
+      store<f32>(out + (<usize>r << 2), <f32>est);
+    }
+    return;
+  }
+  if (words == 4) {
+    for (let r = 0; r < rows; r++) {
+      const v = <usize>load<u8>(variants + <usize>r);
+      let est = load<f64>(base + (v << 3));
+      for (let t = 0; t < planes; t++) {
+        const vt = v * <usize>planes + <usize>t;
+        est += plane128(codes + (<usize>r * <usize>planes + <usize>t) * 16, qPlanes + vt * <usize>bits * 16, bits, load<f64>(minW + (vt << 3)), load<f64>(step + (vt << 3)));
       }
       store<f32>(out + (<usize>r << 2), <f32>est);
     }
