@@ -264,7 +264,7 @@ export function encodeInvertedField(
       // docs now hold gaps - 1: the skip points' documents are summed back up.
       for (let i = 0; i < count; i++) {
         doc += docs[s + i]! + 1;
-        if (i > 0 && i % SKIP_INTERVAL === 0 && i / SKIP_INTERVAL <= skips) packed[w + i / SKIP_INTERVAL - 1] = doc;
+        if (i > 0 && i % SKIP_INTERVAL === 0) packed[w + i / SKIP_INTERVAL - 1] = doc;
       }
       w += skips;
       w += packBits(docs, s, count, blockDocBits[blk]!, packed, w);
