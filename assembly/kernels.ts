@@ -883,6 +883,63 @@ export function binary_row_terms(est: usize, rows: i32, corr: usize, offsets: us
   }
 }
 
+/**
+ * Unnormalized Walsh–Hadamard transform, in place, of the dim floats at x in blocks
+ * of `block` (a power of two, at least 4). Each output is formed by the same float32
+ * additions, in the same order, as HadamardVariants.apply's butterflies.
+ */
+@inline function hadamard_blocks(x: usize, dim: i32, block: i32): void {
+  const swap1 = f32x4(1, -1, 1, -1);
+  const swap2 = f32x4(1, 1, -1, -1);
+  for (let b = 0; b < dim; b += block) {
+    const at = x + (<usize>b << 2);
+    // strides 1 and 2 stay inside one vector: lane i meets lane i ^ 1, then lane i ^ 2
+    for (let i = 0; i < block; i += 4) {
+      const p = at + (<usize>i << 2);
+      let v = v128.load(p);
+      v = f32x4.add(v128.shuffle<f32>(v, v, 1, 0, 3, 2), f32x4.mul(v, swap1));
+      v = f32x4.add(v128.shuffle<f32>(v, v, 2, 3, 0, 1), f32x4.mul(v, swap2));
+      v128.store(p, v);
+    }
+    for (let h = 4; h < block; h <<= 1) {
+      const hb = <usize>h << 2;
+      for (let i = 0; i < block; i += h << 1) {
+        for (let j = i; j < i + h; j += 4) {
+          const u = at + (<usize>j << 2);
+          const a = v128.load(u);
+          const c = v128.load(u + hb);
+          v128.store(u, f32x4.add(a, c));
+          v128.store(u + hb, f32x4.sub(a, c));
+        }
+      }
+    }
+  }
+}
+
+/**
+ * Sums of absolute coordinates of x (dim float32) in `count` randomized Hadamard bases
+ * (see src/learn/hadamard-variants.ts): out[0] (float64) for x itself, out[v] for
+ * H (multipliers_v * x), multipliers (count - 1) x dim float32. Sums run in float64 in
+ * coordinate order, as the TypeScript loop adds them, so both pick the same basis.
+ */
+export function hadamard_l1(x: usize, multipliers: usize, count: i32, dim: i32, block: i32, work: usize, out: usize): void {
+  let s: f64 = 0;
+  for (let d = 0; d < dim; d++) s += <f64>abs<f32>(load<f32>(x + (<usize>d << 2)));
+  store<f64>(out, s);
+  const bytes = <usize>dim << 2;
+  for (let v = 1; v < count; v++) {
+    const m = multipliers + <usize>(v - 1) * bytes;
+    for (let d = 0; d < dim; d += 4) {
+      const o = <usize>d << 2;
+      v128.store(work + o, f32x4.mul(v128.load(x + o), v128.load(m + o)));
+    }
+    hadamard_blocks(work, dim, block);
+    s = 0;
+    for (let d = 0; d < dim; d++) s += <f64>abs<f32>(load<f32>(work + (<usize>d << 2)));
+    store<f64>(out + (<usize>v << 3), s);
+  }
+}
+
 // ---------------------------------------------------------------- product quantization
 
 /** Asymmetric-distance scan: out[r] = add + sum_s lut[s * 256 + codes[r * m + s]] (lut: float32 m x 256). */

@@ -11,6 +11,16 @@
  * the query in the row's basis, and a query costs `count` fast transforms.
  */
 import { xorshift32 } from '../kernels/xorshift.js';
+import { KernelMemory } from '../kernels/wasm/kernel-memory.js';
+
+/** The multipliers and buffers of the WebAssembly path of l1Norms. */
+interface VariantKernel {
+  mem: KernelMemory;
+  multipliers: Float32Array;
+  x: Float32Array;
+  work: Float32Array;
+  sums: Float64Array;
+}
 
 /** The most variants a row's byte can name. */
 export const MAX_VARIANTS = 256;
@@ -29,6 +39,10 @@ export class HadamardVariants {
   private readonly work: Float32Array;
   /** ±1 / sqrt(block) per variant 1.. and dimension: the sign flip and the transform's normalization in one product. */
   private readonly multipliers: Float32Array;
+  /** Sums of best(), one per variant. */
+  private readonly sums: Float64Array;
+  /** Set on the first l1Norms call (builds only; searches transform queries with apply): null when the kernels are off. */
+  private kernel: VariantKernel | null | undefined;
 
   /**
    * @param signs sign bits of variants 1.., (count - 1) x ceil(dim / 32) words; bit d set flips coordinate d
@@ -44,6 +58,7 @@ export class HadamardVariants {
     this.work = new Float32Array(dim);
     const words = Math.ceil(dim / 32);
     const norm = 1 / Math.sqrt(this.block);
+    this.sums = new Float64Array(count);
     this.multipliers = new Float32Array((count - 1) * dim);
     for (let v = 1; v < count; v++) {
       for (let d = 0; d < dim; d++) this.multipliers[(v - 1) * dim + d] = (signs[(v - 1) * words + (d >>> 5)]! >>> (d & 31)) & 1 ? -norm : norm;
@@ -82,21 +97,47 @@ export class HadamardVariants {
     }
   }
 
-  /** The variant in which `x`'s sign code is closest to it (largest sum of |T_v x|); `x` is unchanged. */
-  best(x: Float32Array): number {
+  /**
+   * out[v] = sum of |T_v x| for every variant v: |x|_1 / (|x|_2 sqrt(dim)) is the
+   * cosine between x and its sign code in that basis. `x` is unchanged.
+   */
+  l1Norms(x: Float32Array, out: Float64Array): void {
+    if (this.kernel === undefined) this.kernel = this.createKernel();
+    const kernel = this.kernel;
+    if (kernel !== null) {
+      kernel.x.set(x);
+      kernel.mem.k.hadamard_l1(kernel.x.byteOffset, kernel.multipliers.byteOffset, this.count, this.dim, this.block, kernel.work.byteOffset, kernel.sums.byteOffset);
+      out.set(kernel.sums);
+      return;
+    }
     const work = this.work;
-    let best = 0;
-    let bestSum = -1;
     for (let v = 0; v < this.count; v++) {
       work.set(x);
       this.apply(v, work);
       let sum = 0;
       for (let d = 0; d < work.length; d++) sum += Math.abs(work[d]!);
-      if (sum > bestSum) {
-        bestSum = sum;
-        best = v;
-      }
+      out[v] = sum;
     }
-    return best;
   }
+
+  /** The variant in which `x`'s sign code is closest to it (largest sum of |T_v x|; the lowest on ties); `x` is unchanged. */
+  best(x: Float32Array): number {
+    const sums = this.sums;
+    this.l1Norms(x, sums);
+    return largestAt(sums);
+  }
+
+  private createKernel(): VariantKernel | null {
+    const dim = this.dim;
+    const mem = KernelMemory.create(KernelMemory.bytesFor([this.multipliers, this.work, this.work, this.sums]));
+    if (mem === null) return null;
+    return { mem, multipliers: mem.adopt(this.multipliers), x: mem.array(Float32Array, dim), work: mem.array(Float32Array, dim), sums: mem.array(Float64Array, this.count) };
+  }
+}
+
+/** Index of the largest value (the first of equal ones). */
+export function largestAt(values: Float64Array): number {
+  let best = 0;
+  for (let i = 1; i < values.length; i++) if (values[i]! > values[best]!) best = i;
+  return best;
 }

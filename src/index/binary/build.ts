@@ -4,6 +4,7 @@ import { kmeans } from '../../learn/kmeans.js';
 import { NearestCentroids } from '../../learn/nearest-centroids.js';
 import { centredRow, encodeResidualBits, fitResidualBinarizer, meanCentre, residualRowTerms, type RowReader, type RowVariants } from '../../learn/residual-binarizer.js';
 import { HadamardVariants, MIN_VARIANT_BLOCK, variantBlock } from '../../learn/hadamard-variants.js';
+import { placeSignCodes } from '../../learn/sign-code-placement.js';
 import { RowEmbedding, sharedOrthonormalColumns } from '../../learn/random-rotation.js';
 import { QuarryError } from '../../io/quarry-error.js';
 import { checkParamRanges } from '../param-ranges.js';
@@ -50,15 +51,23 @@ export function buildBinary(vectors: Float32Array, params: Partial<BinaryParams>
     centres = rotated;
   }
   let variants: RowVariants | null = null;
+  let transforms: HadamardVariants | null = null;
   if (p.variants > 1) {
     if (variantBlock(codeDim) < MIN_VARIANT_BLOCK) {
       throw new QuarryError('BAD_ARGUMENT', `variants > 1 needs coded dimensions divisible by ${MIN_VARIANT_BLOCK}, and ${codeDim} is not`, { field: 'variants' }, 'set rotate: true (codes every bit of the code words), or variants: 1');
     }
-    const transforms = HadamardVariants.create(p.variants, codeDim, (p.seed ^ 0x9e3779b9) >>> 0);
+    transforms = HadamardVariants.create(p.variants, codeDim, (p.seed ^ 0x9e3779b9) >>> 0);
+  }
+  if (assign !== null && (transforms !== null || p.centreChoices > 1)) {
+    const placed = placeSignCodes(read, n, codeDim, centres, assign, p.centreChoices, transforms);
+    assign = placed.assign;
+    if (transforms !== null) variants = { transforms, of: placed.of! };
+  } else if (transforms !== null) {
+    // one centre (the mean): only the basis is chosen
     const of = new Uint8Array(n);
     const residual = new Float32Array(codeDim);
     for (let r = 0; r < n; r++) {
-      centredRow(read, r, centres, assign, residual);
+      centredRow(read, r, centres, null, residual);
       of[r] = transforms.best(residual);
     }
     variants = { transforms, of };

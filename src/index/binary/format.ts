@@ -40,8 +40,8 @@ export function readBinary(path: string, expect?: CompressedReadOptions): Binary
   // Files written before corrections existed hold none and score as BEBR did.
   // Files written before centroids existed code rows relative to the mean.
   // Files written before rotations existed code the rows themselves.
-  // Files written before variants existed code every row in one basis.
-  const params = { correction: 'none', centroids: 0, seed: 42, rotate: false, variants: 1, ...(f.meta.params as Partial<BinaryParams>) } as BinaryParams;
+  // Files written before variants existed code every row in one basis, and before centre choices against the nearest centre.
+  const params = { correction: 'none', centroids: 0, seed: 42, rotate: false, variants: 1, centreChoices: 1, ...(f.meta.params as Partial<BinaryParams>) } as BinaryParams;
   const rotation = f.has('rotation') ? f.get('rotation', Float32Array).slice() : null;
   const codedDim = codedDimensions(params.dim, rotation !== null);
   if (rotation !== null && rotation.length !== codedDim * params.dim) {

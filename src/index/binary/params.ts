@@ -49,6 +49,15 @@ export interface BinaryParams {
    * dimensions divisible by 32 (with `rotate`, always). Default 1.
    */
   variants: number;
+  /**
+   * Centres each row may be coded against (1..16; with centroids > 0): each row
+   * takes whichever of its `centreChoices` nearest centres (each in its best
+   * basis) gives the smallest |r| tan θ, the part of RaBitQ's error bound a row
+   * decides (see placeSignCodes). Same codes and per-row bytes; the build
+   * chooses a basis for each candidate centre, so it takes about that many
+   * times as long when variants > 1. Default 1 (the nearest centre).
+   */
+  centreChoices: number;
   /** Seed of the k-means centroids, of the rotation and of the variants. */
   seed: number;
 }
@@ -60,6 +69,7 @@ export const BINARY_PARAM_RANGES: ParamRanges = {
   rescore: RESCORE_RANGE,
   centroids: { min: 0, max: 65535, integer: true },
   variants: { min: 1, max: 256, integer: true },
+  centreChoices: { min: 1, max: 16, integer: true },
   seed: SEED_RANGE,
 };
 
@@ -68,8 +78,8 @@ export function defaultBinaryCentroids(n: number): number {
   return n >= 1024 ? Math.min(65535, Math.round(Math.sqrt(n))) : 0;
 }
 
-/** Defaults: 1 plane, 4-bit query weights, rescoring 10 x k candidates, per-vector correction, one basis (centroids: see defaultBinaryCentroids; rotate: defaultBinaryRotate). */
-export const BINARY_DEFAULTS = { planes: 1, queryBits: 4, rescore: 10, correction: 'vector', variants: 1, seed: 42 } as const;
+/** Defaults: 1 plane, 4-bit query weights, rescoring 10 x k candidates, per-vector correction, one basis, the nearest centre (centroids: see defaultBinaryCentroids; rotate: defaultBinaryRotate). */
+export const BINARY_DEFAULTS = { planes: 1, queryBits: 4, rescore: 10, correction: 'vector', variants: 1, centreChoices: 1, seed: 42 } as const;
 
 /**
  * Whether rows of `dim` are coded rotated by default: when dim is not a multiple
