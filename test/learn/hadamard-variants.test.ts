@@ -54,6 +54,25 @@ describe('randomized Hadamard bases', () => {
     );
   });
 
+  it('l1Norms gives every basis the sum that apply() and a float64 sum in coordinate order give (the kernel, when on, exactly)', () => {
+    fc.assert(
+      fc.property(fc.constantFrom(32, 96, 128, 384), fc.integer({ min: 1, max: 2 ** 31 }), (dim, seed) => {
+        const t = HadamardVariants.create(12, dim, seed);
+        const x = Float32Array.from({ length: dim }, (_, i) => Math.sin(seed * 0.001 + i * 7.31) * 3);
+        const sums = new Float64Array(12);
+        t.l1Norms(x, sums);
+        for (let v = 0; v < 12; v++) {
+          const y = x.slice();
+          t.apply(v, y);
+          let s = 0;
+          for (let d = 0; d < dim; d++) s += Math.abs(y[d]!);
+          expect(sums[v]).toBe(s);
+        }
+      }),
+      { numRuns: 40 },
+    );
+  });
+
   it('are the same for the same seed, and differ for another', () => {
     expect(Array.from(HadamardVariants.create(4, 64, 5).signs)).toEqual(Array.from(HadamardVariants.create(4, 64, 5).signs));
     expect(Array.from(HadamardVariants.create(4, 64, 5).signs)).not.toEqual(Array.from(HadamardVariants.create(4, 64, 6).signs));
