@@ -4,7 +4,7 @@
 // second (single thread) and build time, against the exact flat scan timed in the same run.
 // The query's weights are quantized to queryBits bits per basis; bits only change the
 // query side, so every setting of them is scored on the same index.
-// Usage: node --import tsx bench/dense/binary-bases.ts [--dataset glove|gauss] [--variants 1,16,64,256] [--bits 4,6] [--choices 1,4] [--centroids 584]
+// Usage: node --import tsx bench/dense/binary-bases.ts [--dataset glove|gauss] [--variants 1,16,64,256] [--bits 4,6] [--choices 1,4] [--centroids 584] [--seed 42]
 import { BinaryIndex, buildBinary } from '../../src/index/binary/index.js';
 import { buildFlat } from '../../src/index/flat/index.js';
 import { argList, argValue } from '../common/args.js';
@@ -17,6 +17,8 @@ const n = ds.base.length / dim;
 const nq = ds.queries.length / dim;
 const centroidArg = argValue('centroids', '');
 const centroids = centroidArg === '' ? {} : { centroids: Number(centroidArg) };
+// the seed of the centres, the rotation and the bases
+const seed = Number(argValue('seed', '42'));
 const query = (q: number): Float32Array => ds.queries.subarray(q * dim, (q + 1) * dim);
 
 /** Recall@10 of `search` over every query and its queries per second. */
@@ -29,7 +31,7 @@ function measure(search: (q: Float32Array) => ArrayLike<number>): { recall: numb
   return { recall: recall10(ids, ds.truth), qps: nq / ((performance.now() - t) / 1000) };
 }
 
-console.log(`${name}: ${n.toLocaleString('en-US')} x ${dim}, ${nq} queries, cosine, 1 bit per coded dimension${centroidArg === '' ? '' : `, ${centroidArg} centres`}`);
+console.log(`${name}: ${n.toLocaleString('en-US')} x ${dim}, ${nq} queries, cosine, 1 bit per coded dimension${centroidArg === '' ? '' : `, ${centroidArg} centres`}, seed ${seed}`);
 const flat = buildFlat(ds.base, { dim, metric: 'cosine' });
 const exact = measure((q) => flat.search(q, 10).ids);
 console.log(`flat (exact scan): ${exact.qps.toFixed(0)} q/s`);
@@ -37,7 +39,7 @@ console.log(['bases', 'centre choices', 'query bits', 'build s', 'recall@10 10 x
 const settings = argList('variants', ['1', '16', '64', '256']).flatMap((v) => argList('choices', ['1']).map((c) => [Number(v), Number(c)] as const));
 for (const [variants, centreChoices] of settings) {
   const t0 = performance.now();
-  const idx = buildBinary(ds.base, { dim, metric: 'cosine', planes: 1, variants, centreChoices, ...centroids });
+  const idx = buildBinary(ds.base, { dim, metric: 'cosine', planes: 1, variants, centreChoices, seed, ...centroids });
   const build = (performance.now() - t0) / 1000;
   const bases = idx.variantOf === null ? null : { transforms: idx.transforms!, of: idx.variantOf };
   for (const queryBits of argList('bits', ['4', '6']).map(Number)) {
