@@ -940,6 +940,62 @@ export function hadamard_l1(x: usize, multipliers: usize, count: i32, dim: i32, 
   }
 }
 
+/**
+ * The query side of binary-code scoring in every basis (see BinaryIndex.queryPlanes in
+ * src/index/binary/search.ts, which this follows operation for operation): for basis v,
+ * y = T_v q (as hadamard_l1 transforms; basis 0 is q itself), then for each plane t the
+ * weights w_d = y_d * scales[t * dim + d] in float64 are quantized to `bits`-bit levels
+ * between their least and largest, whose bit planes go to qPlanes[((v * planes + t) *
+ * bits + j) * words + w] (zeroed here), their least and step to minW and step[v * planes
+ * + t], and minus their sum to base[v]. work: dim float32 of scratch.
+ */
+export function variant_query_planes(q: usize, multipliers: usize, count: i32, dim: i32, block: i32, scales: usize, planes: i32, bits: i32, work: usize, qPlanes: usize, minW: usize, step: usize, base: usize): void {
+  const words = (dim + 31) >>> 5;
+  memory.fill(qPlanes, 0, (<usize>count * <usize>planes * <usize>bits * <usize>words) << 2);
+  const levels = <f64>((1 << bits) - 1);
+  const bytes = <usize>dim << 2;
+  const planeBytes = <usize>words << 2;
+  for (let v = 0; v < count; v++) {
+    if (v == 0) memory.copy(work, q, bytes);
+    else {
+      const m = multipliers + <usize>(v - 1) * bytes;
+      for (let d = 0; d < dim; d += 4) {
+        const o = <usize>d << 2;
+        v128.store(work + o, f32x4.mul(v128.load(q + o), v128.load(m + o)));
+      }
+      hadamard_blocks(work, dim, block);
+    }
+    let b: f64 = 0;
+    for (let t = 0; t < planes; t++) {
+      const vt = v * planes + t;
+      const sc = scales + <usize>t * bytes;
+      let lo: f64 = Infinity;
+      let hi: f64 = -Infinity;
+      for (let d = 0; d < dim; d++) {
+        const o = <usize>d << 2;
+        const w = <f64>load<f32>(work + o) * <f64>load<f32>(sc + o);
+        b -= w;
+        if (w < lo) lo = w;
+        if (w > hi) hi = w;
+      }
+      const st = hi > lo ? (hi - lo) / levels : 0;
+      store<f64>(minW + (<usize>vt << 3), lo);
+      store<f64>(step + (<usize>vt << 3), st);
+      if (st == 0) continue;
+      const inv = 1 / st;
+      const at = qPlanes + <usize>vt * <usize>bits * planeBytes;
+      for (let d = 0; d < dim; d++) {
+        const o = <usize>d << 2;
+        const u = <i32>Math.floor((<f64>load<f32>(work + o) * <f64>load<f32>(sc + o) - lo) * inv + 0.5);
+        const bit: u32 = 1 << (d & 31);
+        const word = at + (<usize>(d >>> 5) << 2);
+        for (let j = 0; j < bits; j++) if ((u >>> j) & 1) store<u32>(word + <usize>j * planeBytes, load<u32>(word + <usize>j * planeBytes) | bit);
+      }
+    }
+    store<f64>(base + (<usize>v << 3), b);
+  }
+}
+
 // ---------------------------------------------------------------- product quantization
 
 /** Asymmetric-distance scan: out[r] = add + sum_s lut[s * 256 + codes[r * m + s]] (lut: float32 m x 256). */

@@ -35,10 +35,11 @@ export function variantBlock(dim: number): number {
 
 /** `count` randomized Hadamard bases of a `dim`-d space (variant 0 the identity). */
 export class HadamardVariants {
-  private readonly block: number;
+  /** The transform's block: the largest power of two dividing dim. */
+  readonly block: number;
   private readonly work: Float32Array;
-  /** ±1 / sqrt(block) per variant 1.. and dimension: the sign flip and the transform's normalization in one product. */
-  private readonly multipliers: Float32Array;
+  /** ±1 / sqrt(block) per variant 1.. and dimension ((count - 1) x dim): the sign flip and the transform's normalization in one product. */
+  readonly multipliers: Float32Array;
   /** Sums of best(), one per variant. */
   private readonly sums: Float64Array;
   /** Set on the first l1Norms call (builds only; searches transform queries with apply): null when the kernels are off. */

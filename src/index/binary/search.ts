@@ -55,6 +55,9 @@ export class BinaryIndex implements DenseIndex<BinarySearchOptions> {
   private readonly embedding: RowEmbedding | null;
   private readonly words: number;
   private readonly mem: KernelMemory | null;
+  /** The binarizer's scales and the bases' multipliers in kernel memory, for the query planes kernel (null without kernels or bases). */
+  private readonly scalesK: Float32Array | null;
+  private readonly multipliersK: Float32Array | null;
 
   constructor(
     readonly binarizer: ResidualBinarizer,
@@ -75,11 +78,11 @@ export class BinaryIndex implements DenseIndex<BinarySearchOptions> {
     this.words = planeWords(binarizer.dim);
     const planes = binarizer.planes;
     const bases = variants?.transforms.count ?? 1;
-    // query planes, per-plane weights and base of every basis, and <q, centre> of every centre
-    const scratch = scanScratchBytes(params.dim, normsSq.length) + bases * (4 * planes * params.queryBits * this.words + 16 * planes + 8) + 4 * centreCount(binarizer) + 112;
+    // query planes, per-plane weights and base of every basis, <q, centre> of every centre, and the query and its transform
+    const scratch = scanScratchBytes(params.dim, normsSq.length) + bases * (4 * planes * params.queryBits * this.words + 16 * planes + 8) + 4 * centreCount(binarizer) + 8 * binarizer.dim + 160;
     const inMemory = floatsInMemory(floats);
     this.diskFloats = floatsOnDisk(floats);
-    const rowData = [codes, inMemory, normsSq, corrections, assign, offsets, variants?.of ?? null, ...(rotation === null ? [] : RowEmbedding.arrays(binarizer.dim, params.dim))];
+    const rowData = [codes, inMemory, normsSq, corrections, assign, offsets, variants?.of ?? null, binarizer.scales, variants?.transforms.multipliers ?? null, ...(rotation === null ? [] : RowEmbedding.arrays(binarizer.dim, params.dim))];
     const mem = KernelMemory.create(KernelMemory.bytesFor(rowData.filter((a) => a !== null), scratch));
     this.embedding = rotation === null ? null : new RowEmbedding(rotation, binarizer.dim, params.dim, mem);
     // In kernel memory the scan and its per-row terms run without leaving WebAssembly.
@@ -92,6 +95,8 @@ export class BinaryIndex implements DenseIndex<BinarySearchOptions> {
     this.offsets = placeOrNull(offsets);
     this.variantOf = variants === null ? null : placeArray(mem, variants.of);
     this.transforms = variants?.transforms ?? null;
+    this.scalesK = mem === null ? null : mem.adopt(binarizer.scales);
+    this.multipliersK = mem === null || variants === null ? null : mem.adopt(variants.transforms.multipliers);
     mem?.reserveScratch(scratch);
     this.mem = mem;
   }
@@ -138,23 +143,11 @@ export class BinaryIndex implements DenseIndex<BinarySearchOptions> {
     const B = this.params.queryBits;
     const transforms = this.transforms;
     const bases = transforms?.count ?? 1;
-    // Per basis v: query bit planes qPlanes[((v * planes + t) * B + j) * words + w], and each plane's weights
-    const qPlanes = new Uint32Array(bases * planes * B * words);
-    const minW = new Float64Array(bases * planes);
-    const step = new Float64Array(bases * planes);
-    const baseOf = new Float64Array(bases);
-    const qv = new Float32Array(dim);
-    for (let v = 0; v < bases; v++) {
-      qv.set(q.subarray(0, dim));
-      transforms?.apply(v, qv);
-      baseOf[v] = this.queryPlanes(qv, v, qPlanes, minW, step);
-    }
     // <q, centre> of every centre; the codes estimate <q, row - centre>
     const k = centreCount(this.binarizer);
     const qc = new Float32Array(k);
     for (let c = 0; c < k; c++) qc[c] = dot(q, 0, centres, c * dim, dim);
     const assign = this.assign;
-    const base = baseOf[0]!;
     const codes = this.codes;
     const l2 = this.metric === 'l2';
     const corr = this.corrections;
@@ -163,16 +156,18 @@ export class BinaryIndex implements DenseIndex<BinarySearchOptions> {
     const stride = planes * words;
     const n = this.size;
     const mem = this.mem;
-    if (mem !== null && depth <= KERNEL_MAX_K) {
+    if (mem !== null && this.scalesK !== null && depth <= KERNEL_MAX_K) {
       mem.resetScratch();
-      const qp = mem.scratch(Uint32Array, qPlanes.length);
-      qp.set(qPlanes);
-      const minK = mem.scratch(Float64Array, minW.length);
-      minK.set(minW);
-      const stepK = mem.scratch(Float64Array, step.length);
-      stepK.set(step);
+      // Per basis v: query bit planes qp[((v * planes + t) * B + j) * words + w], each plane's weights, and the constant part
+      const qK = mem.scratch(Float32Array, dim);
+      qK.set(q.subarray(0, dim));
+      const work = mem.scratch(Float32Array, dim);
+      const qp = mem.scratch(Uint32Array, bases * planes * B * words);
+      const minK = mem.scratch(Float64Array, bases * planes);
+      const stepK = mem.scratch(Float64Array, bases * planes);
       const baseK = mem.scratch(Float64Array, bases);
-      baseK.set(baseOf);
+      mem.k.variant_query_planes(qK.byteOffset, this.multipliersK?.byteOffset ?? 0, bases, dim, transforms?.block ?? 0, this.scalesK.byteOffset, planes, B, work.byteOffset, qp.byteOffset, minK.byteOffset, stepK.byteOffset, baseK.byteOffset);
+      const base = baseK[0]!;
       const variantOf = this.variantOf;
       const qcK = mem.scratch(Float32Array, k);
       qcK.set(qc);
@@ -184,6 +179,16 @@ export class BinaryIndex implements DenseIndex<BinarySearchOptions> {
         else mem.k.bitplane_rows_variants(qp.byteOffset, codes.byteOffset + from * stride * 4, words, planes, B, len, minK.byteOffset, stepK.byteOffset, baseK.byteOffset, variantOf.byteOffset + from, out.byteOffset);
         mem.k.binary_row_terms(out.byteOffset, len, at(corr, from), at(offsets, from), at(assign, from), qcK.byteOffset, l2 ? at(this.normsSq, from) : 0);
       });
+    }
+    const qPlanes = new Uint32Array(bases * planes * B * words);
+    const minW = new Float64Array(bases * planes);
+    const step = new Float64Array(bases * planes);
+    const baseOf = new Float64Array(bases);
+    const qv = new Float32Array(dim);
+    for (let v = 0; v < bases; v++) {
+      qv.set(q.subarray(0, dim));
+      transforms?.apply(v, qv);
+      baseOf[v] = this.queryPlanes(qv, v, qPlanes, minW, step);
     }
     const heap = new TopKHeap(depth);
     const variantOf = this.variantOf;
@@ -242,7 +247,8 @@ export class BinaryIndex implements DenseIndex<BinarySearchOptions> {
       const inv = 1 / st;
       const planeAt = vt * B * words;
       for (let d = 0; d < dim; d++) {
-        const u = Math.round((q[d]! * scales[t * dim + d]! - lo) * inv);
+        // floor(x + 0.5) rather than Math.round, so that the kernel (variant_query_planes) can round alike
+        const u = Math.floor((q[d]! * scales[t * dim + d]! - lo) * inv + 0.5);
         const bit = 1 << (d & 31);
         const w = planeAt + (d >>> 5);
         for (let j = 0; j < B; j++) if ((u >>> j) & 1) qPlanes[w + j * words]! |= bit;

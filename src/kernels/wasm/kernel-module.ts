@@ -33,6 +33,7 @@ export interface KernelExports {
   bitplane_rows_variants(qPlanes: number, codes: number, words: number, planes: number, bits: number, rows: number, minW: number, step: number, base: number, variants: number, out: number): void;
   binary_row_terms(est: number, rows: number, corr: number, offsets: number, assign: number, qc: number, normsSq: number): void;
   hadamard_l1(x: number, multipliers: number, count: number, dim: number, block: number, work: number, out: number): void;
+  variant_query_planes(q: number, multipliers: number, count: number, dim: number, block: number, scales: number, planes: number, bits: number, work: number, qPlanes: number, minW: number, step: number, base: number): void;
   pq_scan(lut: number, codes: number, m: number, rows: number, add: number, out: number): void;
   sparse_dot_rows(q: number, start: number, terms: number, termBytes: number, values: number, f16Table: number, ids: number, count: number, out: number): void;
   summary_scores(q: number, sumStart: number, terms: number, termBytes: number, codes: number, mins: number, steps: number, from: number, to: number, out: number): void;
