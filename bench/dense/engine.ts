@@ -82,12 +82,15 @@ if (engine === 'quarry-flat') {
   const noOffsets = new BinaryIndex(idx.binarizer, idx.codes, idx.normsSq, idx.floats, idx.params, idx.corrections, idx.assign, null, idx.rotation);
   // and 1-bit codes of the rows themselves, not of their random rotation
   const unrotated = buildBinary(ds.base, { dim, metric: 'cosine', planes: 1, rotate: false });
+  // and 1-bit codes with each row in the best of 256 bases and of its 4 nearest centres, 6-bit queries
+  const placed = buildBinary(ds.base, { dim, metric: 'cosine', planes: 1, variants: 256, centreChoices: 4, queryBits: 6 });
   points = [
     ...sweep([0, 5, 10, 20, 30], (r) => `1-bit, rescore ${r}k`, (q, r) => idx.search(q, 10, { rescore: r }).ids),
     ...sweep([10], (r) => `1-bit without centre offsets, rescore ${r}k`, (q, r) => noOffsets.search(q, 10, { rescore: r }).ids),
     ...sweep([10, 20, 30], (r) => `1-bit unrotated, rescore ${r}k`, (q, r) => unrotated.search(q, 10, { rescore: r }).ids),
     ...sweep([10], (r) => `1-bit mean-centred, rescore ${r}k`, (q, r) => mean.search(q, 10, { rescore: r }).ids),
     ...sweep([10], (r) => `1-bit mean-centred uncorrected, rescore ${r}k`, (q, r) => plain.search(q, 10, { rescore: r }).ids),
+    ...sweep([10, 20], (r) => `1-bit, 256 bases, 4 centre choices, 6-bit queries, rescore ${r}k`, (q, r) => placed.search(q, 10, { rescore: r }).ids),
     ...sweep([5, 10], (r) => `2-plane, rescore ${r}k`, (q, r) => idx2.search(q, 10, { rescore: r }).ids),
   ];
 } else if (engine === 'quarry-ivfpq') {
