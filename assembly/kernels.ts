@@ -700,12 +700,6 @@ export function bitplane_rows(qPlanes: usize, codes: usize, words: i32, planes: 
 }
 
 /**
- * bitplane_rows for rows coded in several bases (src/learn/hadamard-variants.ts):
- * row r uses basis variants[r]'s query planes (planes x bits planes of `words`
- * words per basis, one after another), plane offsets and steps (planes f64s
- * per basis) and constant (one f64 per basis).
- */
-/**
  * One 128-bit plane's share of a bitplane estimate, for any number of query
  * bits: 2 (minW * ones + step * sum_j 2^j ones(code & query plane j)).
  */
@@ -721,6 +715,12 @@ export function bitplane_rows(qPlanes: usize, codes: usize, words: i32, planes: 
   return 2 * (minW * <f64>n1 + step * <f64>w);
 }
 
+/**
+ * bitplane_rows for rows coded in several bases (src/learn/hadamard-variants.ts):
+ * row r uses basis variants[r]'s query planes (planes x bits planes of `words`
+ * words per basis, one after another), plane offsets and steps (planes f64s
+ * per basis) and constant (one f64 per basis).
+ */
 export function bitplane_rows_variants(qPlanes: usize, codes: usize, words: i32, planes: i32, bits: i32, rows: i32, minW: usize, step: usize, base: usize, variants: usize, out: usize): void {
   const wordBytes = <usize>words << 2;
   const setBytes = <usize>planes * <usize>bits * wordBytes;
