@@ -10,6 +10,7 @@ import { buildInt8, readInt8, writeInt8 } from '../../src/index/int8/index.js';
 import { integerQueryWeights, queryWeightLevels } from '../../src/index/int8/search.js';
 import { buildIvfPq, readIvfPq, writeIvfPq } from '../../src/index/ivfpq/index.js';
 import { writeSectionFile } from '../../src/io/section-file.js';
+import { signCodeError } from '../../src/learn/sign-code-placement.js';
 import { Bitset } from '../../src/kernels/bitset.js';
 import { loadGlove10k, recallAt } from '../helpers/glove.js';
 import { tempDir } from '../helpers/temp-dir.js';
@@ -213,7 +214,7 @@ describe('binary', () => {
           rr += v * v;
           l1 += Math.abs(v);
         }
-        sum += rr === 0 ? 0 : (Math.sqrt(rr) * Math.sqrt(Math.max(0, D * rr - l1 * l1))) / l1;
+        sum += signCodeError(rr, l1, D);
       }
       return sum / idx.size;
     };

@@ -2,7 +2,7 @@
 import { normalizeRows } from '../../kernels/dense-distance.js';
 import { kmeans } from '../../learn/kmeans.js';
 import { NearestCentroids } from '../../learn/nearest-centroids.js';
-import { centredRow, encodeResidualBits, fitResidualBinarizer, meanCentre, residualRowTerms, type RowReader, type RowVariants } from '../../learn/residual-binarizer.js';
+import { encodeResidualBits, fitResidualBinarizer, meanCentre, residualRowTerms, type RowReader, type RowVariants } from '../../learn/residual-binarizer.js';
 import { HadamardVariants, MIN_VARIANT_BLOCK, variantBlock } from '../../learn/hadamard-variants.js';
 import { placeSignCodes } from '../../learn/sign-code-placement.js';
 import { RowEmbedding, sharedOrthonormalColumns } from '../../learn/random-rotation.js';
@@ -58,19 +58,11 @@ export function buildBinary(vectors: Float32Array, params: Partial<BinaryParams>
     }
     transforms = HadamardVariants.create(p.variants, codeDim, (p.seed ^ 0x9e3779b9) >>> 0);
   }
-  if (assign !== null && (transforms !== null || p.centreChoices > 1)) {
-    const placed = placeSignCodes(read, n, codeDim, centres, assign, p.centreChoices, transforms);
-    assign = placed.assign;
+  if (transforms !== null || (assign !== null && p.centreChoices > 1)) {
+    // with one centre (the mean) there is nothing to choose but the basis
+    const placed = placeSignCodes(read, n, codeDim, centres, assign ?? new Uint16Array(n), p.centreChoices, transforms);
+    if (assign !== null) assign = placed.assign;
     if (transforms !== null) variants = { transforms, of: placed.of! };
-  } else if (transforms !== null) {
-    // one centre (the mean): only the basis is chosen
-    const of = new Uint8Array(n);
-    const residual = new Float32Array(codeDim);
-    for (let r = 0; r < n; r++) {
-      centredRow(read, r, centres, null, residual);
-      of[r] = transforms.best(residual);
-    }
-    variants = { transforms, of };
   }
   const binarizer = fitResidualBinarizer(read, n, codeDim, p.planes, centres, assign, variants);
   const codes = encodeResidualBits(binarizer, read, n, assign, variants);
