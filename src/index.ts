@@ -11,7 +11,7 @@
  * console.log(c.reader().search('ranking function'));
  */
 export * from './collection/index.js';
-export * from './io/quarry-error.js';
+export * from './core/quarry-error.js';
 export { kernelBackend } from './kernels/wasm/kernel-module.js';
 export { createAnalyzer, ANALYZER_PRESETS, type Analyzer, type AnalyzerConfig } from './text/index.js';
 export type { QueryTerm, SearchMode, TextQuery, TermQueryNode, PhraseQueryNode, PrefixQueryNode, WildcardQueryNode, RegexpQueryNode, TermRangeQueryNode, AllDocsQueryNode, BooleanQueryNode } from './index/inverted/index.js';

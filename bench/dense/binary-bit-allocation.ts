@@ -8,9 +8,9 @@
 // 100 best estimates (10 x k rescored) over all 1,000 held-out queries, and the residuals'
 // spectrum (its arithmetic / geometric mean ratio is what bit allocation can gain).
 // Usage: node --import tsx bench/dense/binary-bit-allocation.ts [--bits 128] [--queries 1000]
-import { kmeans } from '../../src/learn/kmeans.js';
-import { NearestCentroids } from '../../src/learn/nearest-centroids.js';
-import { randomOrthonormalColumns } from '../../src/learn/random-rotation.js';
+import { kmeans } from '../../src/quantize/kmeans.js';
+import { NearestCentroids } from '../../src/quantize/nearest-centroids.js';
+import { randomOrthonormalColumns } from '../../src/quantize/random-rotation.js';
 import { symmetricEigen } from '../../src/learn/symmetric-eigen.js';
 import { argValue } from '../common/args.js';
 import { loadDenseDataset } from './datasets.js';
@@ -41,11 +41,11 @@ new NearestCentroids(base, dim, K * dim).assign(0, dim, centres, K, assign, new 
 const residual = new Float32Array(n * dim);
 for (let r = 0; r < n; r++) for (let j = 0; j < dim; j++) residual[r * dim + j] = base[r * dim + j]! - centres[assign[r]! * dim + j]!;
 const residualDotCentre = new Float64Array(n);
-for (let r = 0; r < n; r++) for (let j = 0; j < dim; j++) residualDotCentre[r] += residual[r * dim + j]! * centres[assign[r]! * dim + j]!;
+for (let r = 0; r < n; r++) for (let j = 0; j < dim; j++) residualDotCentre[r]! += residual[r * dim + j]! * centres[assign[r]! * dim + j]!;
 
 // Transform code: principal components of the residuals, greedy bits, Lloyd-Max levels.
 const cov = new Float64Array(dim * dim);
-for (let r = 0; r < n; r += 2) for (let i = 0; i < dim; i++) for (let j = 0; j < dim; j++) cov[i * dim + j] += residual[r * dim + i]! * residual[r * dim + j]!;
+for (let r = 0; r < n; r += 2) for (let i = 0; i < dim; i++) for (let j = 0; j < dim; j++) cov[i * dim + j]! += residual[r * dim + i]! * residual[r * dim + j]!;
 const eig = symmetricEigen(cov, dim);
 const total = eig.values.reduce((a, b) => a + b, 0);
 const geometric = Math.exp(eig.values.reduce((a, b) => a + Math.log(Math.max(b, 1e-12)), 0) / dim);
@@ -68,8 +68,8 @@ const distortion = Float64Array.from(eig.values);
 for (let b = 0; b < budget; b++) {
   let k = 0;
   for (let j = 1; j < dim; j++) if (distortion[j]! > distortion[k]!) k = j;
-  bits[k]++;
-  distortion[k] /= 4;
+  bits[k]!++;
+  distortion[k]! /= 4;
 }
 const histogram = new Map<number, number>();
 for (const b of bits) histogram.set(b, (histogram.get(b) ?? 0) + 1);
@@ -165,7 +165,7 @@ for (let q = 0; q < nq; q++) {
       estimate[r] = toCentre[assign[r]!]! + s;
     }
     const floor = estimate.slice().sort()[n - 100]!;
-    for (const t of truth) if (estimate[t]! >= floor) found[v]++;
+    for (const t of truth) if (estimate[t]! >= floor) found[v]!++;
   }
 }
 console.log('\nrecall of the exact top 10 among the 100 best estimates (10 x k rescored):');

@@ -3,7 +3,7 @@
 // each in alternation, a few rounds, so that machine noise hits both alike. Prints per round
 // the mean ms per query at the given rescoring depths, and each index's recall@10.
 // Usage: node --import tsx bench/dense/binary-rotation-speed.ts [--dataset glove|gauss] [--rounds 3]
-import { buildBinary, type BinaryIndex } from '../../src/index/binary/index.js';
+import { buildBinary, type BinaryIndex } from '../../src/index/dense/binary/index.js';
 import { argNumber, argValue } from '../common/args.js';
 import { loadDenseDataset } from './datasets.js';
 

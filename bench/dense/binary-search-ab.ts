@@ -6,8 +6,8 @@
 // Usage: node --import tsx bench/dense/binary-search-ab.ts --old /tmp/wt-old [--variants 1,256] [--bits 4,6] [--rounds 4]
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { buildBinary, type BinaryIndex } from '../../src/index/binary/index.js';
-import type { RowVariants } from '../../src/learn/residual-binarizer.js';
+import { buildBinary, type BinaryIndex } from '../../src/index/dense/binary/index.js';
+import type { RowVariants } from '../../src/quantize/residual-binarizer.js';
 import { argList, argNumber, argValue } from '../common/args.js';
 import { loadDenseDataset } from './datasets.js';
 

@@ -10,7 +10,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { buildFlat } from '../../src/index/flat/index.js';
+import { buildFlat } from '../../src/index/dense/flat/index.js';
 import { Prng } from '../common/prng.js';
 import { OUT_DIR } from '../report.js';
 

@@ -5,11 +5,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { BinaryIndex, buildBinary } from '../../src/index/binary/index.js';
-import { buildFlat } from '../../src/index/flat/index.js';
-import { buildHnsw } from '../../src/index/hnsw/index.js';
-import { buildInt8 } from '../../src/index/int8/index.js';
-import { buildIvfPq } from '../../src/index/ivfpq/index.js';
+import { BinaryIndex, buildBinary } from '../../src/index/dense/binary/index.js';
+import { buildFlat } from '../../src/index/dense/flat/index.js';
+import { buildHnsw } from '../../src/index/dense/hnsw/index.js';
+import { buildInt8 } from '../../src/index/dense/int8/index.js';
+import { buildIvfPq } from '../../src/index/dense/ivfpq/index.js';
 import { argNumber, argValue } from '../common/args.js';
 import { settleMemory } from '../common/held-memory.js';
 import { loadDenseDataset, recall10 } from './datasets.js';
@@ -112,7 +112,7 @@ if (engine === 'quarry-flat') {
 } else if (engine === 'usearch') {
   const usearch = require('usearch') as typeof import('usearch');
   const n = ds.base.length / dim;
-  const make = (ef: number) => new usearch.Index({ dimensions: dim, metric: usearch.MetricKind.Cos, quantization: usearch.ScalarKind.F32, connectivity: M, expansion_add: efC, expansion_search: ef });
+  const make = (ef: number) => new usearch.Index({ dimensions: dim, metric: usearch.MetricKind.Cos, quantization: usearch.ScalarKind.F32, connectivity: M, expansion_add: efC, expansion_search: ef, multi: false });
   const idx = make(64);
   const keys = new BigUint64Array(n);
   for (let r = 0; r < n; r++) keys[r] = BigInt(r);

@@ -7,7 +7,7 @@
 // Usage: node --import tsx bench/dense/hnsw-head-to-head.ts [--dataset glove] [--rounds 7] [--efs 128,200,256,320]
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { buildHnsw, readHnsw, writeHnsw } from '../../src/index/hnsw/index.js';
+import { buildHnsw, readHnsw, writeHnsw } from '../../src/index/dense/hnsw/index.js';
 import { argList, argNumber, argValue } from '../common/args.js';
 import { printTable, writeJson } from '../report.js';
 import { loadDenseDataset, recall10 } from './datasets.js';

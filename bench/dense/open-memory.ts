@@ -9,7 +9,7 @@ import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { buildDense, readDense, writeDense, type DenseFamily } from '../../src/index/dense-families.js';
+import { buildDense, readDense, writeDense, type DenseFamily } from '../../src/index/dense/dense-families.js';
 import { argNumber, argValue } from '../common/args.js';
 import { heldBytes } from '../common/held-memory.js';
 import { printTable } from '../report.js';

@@ -9,11 +9,11 @@ import { existsSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { buildBinary, readBinary, writeBinary } from '../../src/index/binary/index.js';
-import { buildFlat, readFlat, writeFlat } from '../../src/index/flat/index.js';
-import { buildHnsw, readHnsw, writeHnsw } from '../../src/index/hnsw/index.js';
-import { buildInt8, readInt8, writeInt8 } from '../../src/index/int8/index.js';
-import { buildIvfPq, readIvfPq, writeIvfPq } from '../../src/index/ivfpq/index.js';
+import { buildBinary, readBinary, writeBinary } from '../../src/index/dense/binary/index.js';
+import { buildFlat, readFlat, writeFlat } from '../../src/index/dense/flat/index.js';
+import { buildHnsw, readHnsw, writeHnsw } from '../../src/index/dense/hnsw/index.js';
+import { buildInt8, readInt8, writeInt8 } from '../../src/index/dense/int8/index.js';
+import { buildIvfPq, readIvfPq, writeIvfPq } from '../../src/index/dense/ivfpq/index.js';
 import { argNumber, argValue } from '../common/args.js';
 import { Prng } from '../common/prng.js';
 

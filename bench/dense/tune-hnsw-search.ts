@@ -3,7 +3,7 @@
 // compare search-side changes quickly; figures for the record come from bench/dense.
 // Usage: node --import tsx bench/dense/tune-hnsw-search.ts [--dataset glove] [--index /tmp/glove.hnsw]
 import { existsSync } from 'node:fs';
-import { buildHnsw, readHnsw, writeHnsw } from '../../src/index/hnsw/index.js';
+import { buildHnsw, readHnsw, writeHnsw } from '../../src/index/dense/hnsw/index.js';
 import { argValue } from '../common/args.js';
 import { loadDenseDataset, recall10 } from './datasets.js';
 

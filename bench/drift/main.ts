@@ -9,8 +9,8 @@
 // ridge affine, and the residual MLP (256 hidden units, up to 30 epochs). For reference, in the
 // same run: the new queries searched over the whole corpus re-embedded with the new model.
 // Usage: npm run bench -- drift [--bends 0,0.5,2] [--pairs 1000,10000,50000]
-import { buildFlat } from '../../src/index/flat/index.js';
-import { applyDriftAdapter, fitDriftAdapter, type DriftAdapterKind } from '../../src/learn/drift-adapter.js';
+import { buildFlat } from '../../src/index/dense/flat/index.js';
+import { applyDriftAdapter, fitDriftAdapter, type DriftAdapterKind } from '../../src/learn/drift/drift-adapter.js';
 import { normalizeRows } from '../../src/kernels/dense-distance.js';
 import { argList } from '../common/args.js';
 import { Prng } from '../common/prng.js';

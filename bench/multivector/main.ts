@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { Collection } from '../../src/collection/index.js';
 import { WordVectorEncoder } from '../../src/encode/word-vectors.js';
 import { evaluateRun, readQrels, type RunData } from '../../src/eval/index.js';
-import { buildFlat } from '../../src/index/flat/index.js';
+import { buildFlat } from '../../src/index/dense/flat/index.js';
 import { buildMultiVector, fdeDimension, muveraParamsSchema, type MultiVectorIndex } from '../../src/index/multivector/index.js';
 import { forEachBeirDocument, readQueries } from '../../src/io/beir.js';
 import { argList, argNumber } from '../common/args.js';

@@ -16,13 +16,13 @@
 import { rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { buildFlat } from '../../src/index/flat/index.js';
+import { buildFlat } from '../../src/index/dense/flat/index.js';
 import { TopKHeap } from '../../src/kernels/top-k-heap.js';
-import { codeHierarchicalIds, fitHierarchicalIds, routeHierarchical } from '../../src/learn/hierarchical-ids.js';
-import { readHierarchy, writeHierarchy } from '../../src/learn/hierarchical-ids-file.js';
-import { encodeProduct, fitProductQuantizer } from '../../src/learn/product-quantizer.js';
-import { encodeResidual, fitResidualQuantizer } from '../../src/learn/residual-quantizer.js';
-import { fitSemanticIds } from '../../src/learn/semantic-ids.js';
+import { codeHierarchicalIds, fitHierarchicalIds, routeHierarchical } from '../../src/learn/semantic-ids/hierarchical-ids.js';
+import { readHierarchy, writeHierarchy } from '../../src/learn/semantic-ids/hierarchical-ids-file.js';
+import { encodeProduct, fitProductQuantizer } from '../../src/quantize/product-quantizer.js';
+import { encodeResidual, fitResidualQuantizer } from '../../src/learn/semantic-ids/residual-quantizer.js';
+import { fitSemanticIds } from '../../src/learn/semantic-ids/semantic-ids.js';
 import { printTable, writeJson } from '../report.js';
 import { normalizedDataset, prefixSharing, prefixTable, type PrefixSharing } from './prefix-sharing.js';
 

@@ -9,9 +9,9 @@
 // even sample of 65,536 rows, for --epochs passes.
 // Usage: node --import tsx bench/semantic-ids/rq-vae.ts [--dataset glove|gauss] [--epochs 20] [--queries 1000]
 import { wasmKernelsEnabled } from '../../src/kernels/wasm/kernel-module.js';
-import { reconstructResidual, encodeResidual } from '../../src/learn/residual-quantizer.js';
-import { decodeRqVaeLatents, encodeRqVaeLatents } from '../../src/learn/rq-vae.js';
-import { fitRqVaeSemanticIds, fitSemanticIds, type SemanticIds } from '../../src/learn/semantic-ids.js';
+import { reconstructResidual, encodeResidual } from '../../src/learn/semantic-ids/residual-quantizer.js';
+import { decodeRqVaeLatents, encodeRqVaeLatents } from '../../src/learn/semantic-ids/rq-vae.js';
+import { fitRqVaeSemanticIds, fitSemanticIds, type SemanticIds } from '../../src/learn/semantic-ids/semantic-ids.js';
 import { argNumber } from '../common/args.js';
 import { printTable, writeJson } from '../report.js';
 import { normalizedDataset, prefixSharing, prefixTable, type PrefixSharing } from './prefix-sharing.js';

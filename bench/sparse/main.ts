@@ -5,10 +5,10 @@
 // Usage: npm run bench -- sparse [--docs 1000000] [--queries 1000] [--variant standard|short] [--weighting informative|popular]
 //        [--exact-only] (the exact methods alone, without building Seismic)
 //        [--nPostings 2000] [--centroidFraction 0.05] [--summaryEnergy 0.5] [--maxFraction 1.5] [--pruned-queries 200]
-import { SparseExactIndex } from '../../src/index/sparse-exact.js';
-import { buildSeismic, SEISMIC_BUILD_DEFAULTS, SeismicIndex } from '../../src/index/seismic/index.js';
+import { SparseExactIndex } from '../../src/index/sparse/exact/sparse-exact-index.js';
+import { buildSeismic, SEISMIC_BUILD_DEFAULTS, SeismicIndex } from '../../src/index/sparse/seismic/index.js';
 import { kernelBackend } from '../../src/kernels/wasm/kernel-module.js';
-import type { SparseMatrix } from '../../src/io/sparse-matrix.js';
+import type { SparseMatrix } from '../../src/kernels/sparse-matrix.js';
 import { argNumber, argValue } from '../common/args.js';
 import { printTable, writeJson, writeSvgPlot } from '../report.js';
 import { generateSyntheticSparse, SYNTH_DEFAULTS, type SyntheticWeighting } from './splade-synth.js';

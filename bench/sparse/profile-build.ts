@@ -1,5 +1,5 @@
 // Profiling helper: builds a Seismic index on the synthetic collection (node --cpu-prof ...).
-import { buildSeismic } from '../../src/index/seismic/index.js';
+import { buildSeismic } from '../../src/index/sparse/seismic/index.js';
 import { argNumber } from '../common/args.js';
 import { generateSyntheticSparse, SYNTH_DEFAULTS } from './splade-synth.js';
 

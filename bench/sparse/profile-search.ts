@@ -6,8 +6,8 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { buildSeismic, readSeismic, SEISMIC_BUILD_DEFAULTS, writeSeismic, type SeismicIndex } from '../../src/index/seismic/index.js';
-import { SparseExactIndex } from '../../src/index/sparse-exact.js';
+import { buildSeismic, readSeismic, SEISMIC_BUILD_DEFAULTS, writeSeismic, type SeismicIndex } from '../../src/index/sparse/seismic/index.js';
+import { SparseExactIndex } from '../../src/index/sparse/exact/sparse-exact-index.js';
 import { argNumber, argValue } from '../common/args.js';
 import { generateSyntheticSparse, SYNTH_DEFAULTS } from './splade-synth.js';
 

@@ -13,7 +13,7 @@ import { cpSync, existsSync, readdirSync, readFileSync, rmSync, statSync, writeF
 import { join } from 'node:path';
 import { Collection, type Snapshot } from '../../src/collection/index.js';
 import { readLatestManifest } from '../../src/collection/manifest.js';
-import { forwardRows } from '../../src/index/sparse-inverted-lists.js';
+import { forwardRows } from '../../src/index/sparse/exact/sparse-inverted-lists.js';
 import { readSectionFile, readSectionTableOfContents, writeSectionFile } from '../../src/io/section-file.js';
 import { argNumber, argValue } from '../common/args.js';
 import { heldBytes, settleMemory } from '../common/held-memory.js';

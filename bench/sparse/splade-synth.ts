@@ -11,7 +11,7 @@
  */
 import { Prng } from '../common/prng.js';
 import { ZipfTable } from '../common/zipf-table.js';
-import type { SparseMatrix } from '../../src/io/sparse-matrix.js';
+import type { SparseMatrix } from '../../src/kernels/sparse-matrix.js';
 
 /**
  * How a term's weight relates to its popularity. `informative` (default):

@@ -1,5 +1,5 @@
 /** Maps error codes to process exit statuses (BSD sysexits where one fits). */
-import type { QuarryErrorCode } from '../io/quarry-error.js';
+import type { QuarryErrorCode } from '../core/quarry-error.js';
 
 /** Exit status for each error code. 0 = success, 1 = unexpected internal error. */
 export const EXIT_STATUS: Readonly<Record<QuarryErrorCode, number>> = {

@@ -4,7 +4,7 @@
  * search or `--family` on a corpus import would otherwise look as if they had worked.
  */
 import type { Command } from 'commander';
-import { QuarryError } from '../io/quarry-error.js';
+import { QuarryError } from '../core/quarry-error.js';
 
 /** Where one option applies: only with one of `with`, and never with any of `without`. */
 export interface OptionScope {

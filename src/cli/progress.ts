@@ -1,14 +1,8 @@
 /** Progress bars for long operations: shown on a terminal (bar, rate, ETA), silent in pipes and CI. */
 import cliProgress from 'cli-progress';
+import { SILENT_PROGRESS, type Progress, type ProgressFactory } from '../core/progress.js';
 
-/** A progress reporter. */
-export interface Progress {
-  /** Sets the position (in the bar's unit) and the item count shown with the rate. */
-  update(value: number, items: number): void;
-  stop(): void;
-}
-
-const SILENT: Progress = { update: () => {}, stop: () => {} };
+export type { Progress } from '../core/progress.js';
 
 /**
  * A bar over `total` units (e.g. bytes of input) that also shows an item
@@ -16,7 +10,7 @@ const SILENT: Progress = { update: () => {}, stop: () => {} };
  * is not a terminal or `quiet` is set.
  */
 export function createProgress(label: string, total: number, itemName: string, quiet = false): Progress {
-  if (quiet || !process.stderr.isTTY || total <= 0) return SILENT;
+  if (quiet || !process.stderr.isTTY || total <= 0) return SILENT_PROGRESS;
   const started = Date.now();
   const bar = new cliProgress.SingleBar(
     {
@@ -38,4 +32,9 @@ export function createProgress(label: string, total: number, itemName: string, q
       bar.stop();
     },
   };
+}
+
+/** A factory of terminal bars (silent when `quiet`), for the library calls that take one. */
+export function terminalProgress(quiet = false): ProgressFactory {
+  return (label, total, itemName) => createProgress(label, total, itemName, quiet);
 }

@@ -8,12 +8,12 @@
  * ready (Atomics.wait on a shared flag, so `commit()` and `close()` stay
  * synchronous), or cancel the merge.
  */
-import { existsSync, renameSync, rmSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { renameSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
+import { compiledWorkerScript } from '../io/worker-script.js';
 import { fsyncDirectory, ioError } from '../io/atomic-file.js';
-import { QuarryError, type QuarryErrorCode } from '../io/quarry-error.js';
+import { QuarryError, type QuarryErrorCode } from '../core/quarry-error.js';
 import type { SegmentInfo } from './manifest.js';
 import { mergeSegments } from './merge.js';
 import type { CollectionSchema } from './schema.js';
@@ -68,12 +68,7 @@ export function runMerge(dir: string, folder: string, segments: readonly Segment
  * or null when only sources exist (then merges run in the writer's thread).
  */
 function workerScript(): URL | null {
-  const here = fileURLToPath(import.meta.url);
-  const sibling = join(dirname(here), 'merge-supervisor.js');
-  if (existsSync(sibling)) return new URL(`file://${sibling}`);
-  // Running from TypeScript sources (tests, tsx): use the build output when there is one.
-  const built = here.replace(/[\\/]src[\\/]collection[\\/]background-merge\.ts$/, '/dist/collection/merge-supervisor.js');
-  return built !== here && existsSync(built) ? new URL(`file://${built}`) : null;
+  return compiledWorkerScript(import.meta.url, 'merge-supervisor.js');
 }
 
 const QUARRY_CODES = new Set<QuarryErrorCode>(['BAD_INPUT', 'BAD_ARGUMENT', 'BAD_SCHEMA', 'NOT_FOUND', 'ALREADY_EXISTS', 'CORRUPT', 'LOCKED', 'IO', 'EMPTY']);

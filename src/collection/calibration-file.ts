@@ -3,11 +3,11 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../io/atomic-file.js';
 import { readJsonFile } from '../io/json-file.js';
-import { QuarryError } from '../io/quarry-error.js';
+import { QuarryError } from '../core/quarry-error.js';
 import type { CalibrationExample, CalibrationModel } from '../search/calibration.js';
 import { fillQueryTemplate } from '../search/query-spec.js';
 import type { Qrels } from '../eval/qrels.js';
-import type { Snapshot } from './reader.js';
+import type { Snapshot } from './snapshot.js';
 
 /** The calibration's file name inside a collection. */
 export const CALIBRATION_FILE = 'calibration.json';

@@ -1,5 +1,5 @@
 /** Checks a raw document against a schema and splits it into what each part of a segment needs. */
-import { QuarryError, type ErrorLocation } from '../io/quarry-error.js';
+import { QuarryError, type ErrorLocation } from '../core/quarry-error.js';
 import { parseJsonVector } from '../io/vector-files.js';
 import { isAsyncEncoder, loadAsyncFieldEncoder, loadFieldEncoder, type DenseTextEncoder } from '../encode/dense-text-encoder.js';
 import { loadSparseFieldEncoder, loadTokenFieldEncoder } from '../encode/field-encoders.js';

@@ -5,11 +5,11 @@
  * is held out to report how well the map works before it is saved (fitted
  * again on all pairs).
  */
-import { QuarryError } from '../io/quarry-error.js';
+import { QuarryError } from '../core/quarry-error.js';
 import { dot, norm, normalizeRows } from '../kernels/dense-distance.js';
-import { fitDriftAdapter, type DriftAdapterKind, type DriftAdapterOptions } from '../learn/drift-adapter.js';
-import { applyFieldAdapter, checkAdapterName, type FieldAdapter } from './drift-adapter-file.js';
-import type { Snapshot } from './reader.js';
+import { fitDriftAdapter, type DriftAdapterKind, type DriftAdapterOptions } from '../learn/drift/drift-adapter.js';
+import { applyFieldAdapter, checkAdapterName, type FieldAdapter } from '../learn/drift/drift-adapter-file.js';
+import type { Snapshot } from './snapshot.js';
 
 /** Settings of {@link fitFieldAdapter}. */
 export interface FieldAdapterOptions extends Omit<DriftAdapterOptions, 'kind'> {

@@ -2,11 +2,11 @@
 import { copyFileSync, existsSync, linkSync, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fsyncDirectory, ioError, writeFileAtomic } from '../io/atomic-file.js';
-import { QuarryError } from '../io/quarry-error.js';
+import { QuarryError } from '../core/quarry-error.js';
 import { listGenerations, manifestName, readLatestManifest, readManifest } from './manifest.js';
-import { Snapshot } from './reader.js';
+import { Snapshot } from './snapshot.js';
 import { CALIBRATION_FILE } from './calibration-file.js';
-import { ADAPTERS_FOLDER, listFieldAdapters } from './drift-adapter-file.js';
+import { ADAPTERS_FOLDER, listFieldAdapters } from '../learn/drift/drift-adapter-file.js';
 
 /** What `checkCollection` verified. */
 export interface CheckReport {

@@ -6,7 +6,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../io/atomic-file.js';
-import { QuarryError } from '../io/quarry-error.js';
+import { QuarryError } from '../core/quarry-error.js';
 import type { WrittenFile } from '../io/section-file.js';
 import { parseSchema, type CollectionSchema } from './schema.js';
 import type { TombstoneInfo } from './tombstones.js';

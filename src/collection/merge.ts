@@ -9,10 +9,10 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fsyncDirectory, ioError } from '../io/atomic-file.js';
-import { QuarryError } from '../io/quarry-error.js';
+import { QuarryError } from '../core/quarry-error.js';
 import type { WrittenFile } from '../io/section-file.js';
 import { GrowableU32 } from '../kernels/growable-arrays.js';
-import { buildDense, denseRows, writeDense } from '../index/dense-families.js';
+import { buildDense, denseRows, writeDense } from '../index/dense/dense-families.js';
 import { encodeInvertedField, NO_MORE_DOCS, PositionsReader, PostingsCursor, writeInvertedField } from '../index/inverted/index.js';
 import type { MetadataValue } from './document.js';
 import type { SegmentInfo } from './manifest.js';
@@ -21,7 +21,7 @@ import { denseFields, multiVectorFields, sparseFields, textFields, type Collecti
 import { documentTokens, MultiVectorFieldBuilder } from './multivector-field.js';
 import type { Segment } from './segment.js';
 import { mergeExactSparseFields, SparseFieldBuilder } from './sparse-field.js';
-import { RecordsBuilder } from './stored-fields.js';
+import { RecordsBuilder } from './records.js';
 
 /** Merges `segments` (in order) into a new segment `name` under `dir`. */
 export function mergeSegments(dir: string, name: string, segments: readonly Segment[], schema: CollectionSchema): SegmentInfo {

@@ -5,10 +5,10 @@
  * columns for filters, and which properties are stored for display.
  */
 import { z } from 'zod';
-import { QuarryError } from '../io/quarry-error.js';
-import { DENSE_FAMILIES, FAMILY_PARAM_RANGES } from '../index/dense-families.js';
+import { QuarryError } from '../core/quarry-error.js';
+import { DENSE_FAMILIES, FAMILY_PARAM_RANGES } from '../index/dense/dense-families.js';
 import { paramRangeProblem, type ParamRanges } from '../index/param-ranges.js';
-import { SEISMIC_PARAM_RANGES } from '../index/seismic/params.js';
+import { SEISMIC_PARAM_RANGES } from '../index/sparse/seismic/params.js';
 import { ANALYZER_PRESETS, analyzerConfigSchema } from '../text/analyzer.js';
 import { fdeDimension, muveraParamsSchema } from '../index/multivector/params.js';
 import { encoderSpecSchema } from '../encode/dense-text-encoder.js';

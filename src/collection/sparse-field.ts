@@ -6,15 +6,15 @@
  * (which keeps its own forward rows).
  */
 import { join } from 'node:path';
-import { QuarryError } from '../io/quarry-error.js';
+import { QuarryError } from '../core/quarry-error.js';
 import { readSectionFile, writeSectionFile, type WrittenFile } from '../io/section-file.js';
 import { TokenVocabulary } from '../io/sparse-files.js';
-import { normalizeSparse, type SparseMatrix, type SparseVector } from '../io/sparse-matrix.js';
+import { normalizeSparse, type SparseMatrix, type SparseVector } from '../kernels/sparse-matrix.js';
 import { GrowableF32, GrowableU32 } from '../kernels/growable-arrays.js';
-import { SparseExactIndex } from '../index/sparse-exact.js';
-import { forwardRows, invertSparseMatrix, mergeInvertedLists, type SparseInvertedLists } from '../index/sparse-inverted-lists.js';
-import { buildSeismic, readSeismic, SeismicIndex, writeSeismic, type SeismicSearchParams } from '../index/seismic/index.js';
-import { Records, RecordsBuilder } from './stored-fields.js';
+import { SparseExactIndex } from '../index/sparse/exact/sparse-exact-index.js';
+import { forwardRows, invertSparseMatrix, mergeInvertedLists, type SparseInvertedLists } from '../index/sparse/exact/sparse-inverted-lists.js';
+import { buildSeismic, readSeismic, SeismicIndex, writeSeismic, type SeismicSearchParams } from '../index/sparse/seismic/index.js';
+import { Records, RecordsBuilder } from './records.js';
 import { Bitset } from '../kernels/bitset.js';
 import { FLOAT16_TABLE } from '../kernels/float16.js';
 import type { SparseFieldSpec } from './schema.js';

@@ -9,8 +9,8 @@
  */
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
-import type { ErrorLocation } from '../io/quarry-error.js';
-import { QuarryError } from '../io/quarry-error.js';
+import type { ErrorLocation } from '../core/quarry-error.js';
+import { QuarryError } from '../core/quarry-error.js';
 import type { Analyzer } from '../text/analyzer.js';
 import { DocumentPreparer, type EncodedValue, type PreparedDocument } from './document.js';
 import { readLatestManifest, writeManifest, type Manifest, type SegmentInfo } from './manifest.js';

@@ -6,7 +6,7 @@
  * files), and a per-process cache so a model is read once.
  */
 import { z } from 'zod';
-import { QuarryError } from '../io/quarry-error.js';
+import { QuarryError } from '../core/quarry-error.js';
 import { Model2VecEncoder } from './model2vec.js';
 import { WordVectorEncoder } from './word-vectors.js';
 import { TransformerDenseEncoder } from './transformer-dense-encoder.js';

@@ -6,7 +6,7 @@
 import { join } from 'node:path';
 import { existsSync } from 'node:fs';
 import { z } from 'zod';
-import { QuarryError } from '../io/quarry-error.js';
+import { QuarryError } from '../core/quarry-error.js';
 import type { Encoder } from './encoder.js';
 import { InferenceFreeQueryEncoder } from './inference-free.js';
 import { TransformerSparseEncoder, type TokenWeights } from './transformer-sparse-encoder.js';

@@ -5,9 +5,9 @@
  * table (`idf.json`: token -> weight). No model runs at query time.
  */
 import { readFileSync } from 'node:fs';
-import { QuarryError } from '../io/quarry-error.js';
+import { QuarryError } from '../core/quarry-error.js';
 import type { TokenVocabulary } from '../io/sparse-files.js';
-import { normalizeSparse, type SparseVector } from '../io/sparse-matrix.js';
+import { normalizeSparse, type SparseVector } from '../kernels/sparse-matrix.js';
 import { WordPieceTokenizer } from '../text/wordpiece-tokenizer.js';
 
 /** Encodes query text into a sparse vector over a vocabulary. */

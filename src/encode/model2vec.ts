@@ -9,7 +9,7 @@
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { QuarryError } from '../io/quarry-error.js';
+import { QuarryError } from '../core/quarry-error.js';
 import { readSafeTensors } from '../io/safetensors.js';
 import { readJsonFile } from '../io/json-file.js';
 import { loadTokenizerJson, type IdTokenizer } from '../text/tokenizer-json.js';

@@ -2,7 +2,7 @@
  * Shared plumbing of the transformer encoders: texts in batches through the
  * tokenizer (padding, truncation to maxLength) and the model, with progress.
  */
-import { QuarryError } from '../io/quarry-error.js';
+import { QuarryError } from '../core/quarry-error.js';
 import type { EncodeProgressCallback } from './encoder.js';
 import type { HfTensor, TransformerModel } from './transformer-model.js';
 

@@ -3,7 +3,7 @@
  * classification model (monoBERT, Nogueira & Cho 2019; MiniLM/BGE rerankers), one
  * logit per pair (or the difference of the two logits of a binary classifier).
  */
-import { QuarryError } from '../io/quarry-error.js';
+import { QuarryError } from '../core/quarry-error.js';
 import type { PairScorer } from './encoder.js';
 import { runBatches, type EncodeProgress, type TransformerBatchOptions } from './transformer-batches.js';
 import { loadTransformerModel, type TransformerModel } from './transformer-model.js';

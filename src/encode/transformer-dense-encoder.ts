@@ -4,7 +4,7 @@
  * last real token (decoder embedders), optionally L2-normalized, with query and
  * document prefixes (E5's "query: " / "passage: ", instruction prefixes).
  */
-import { QuarryError } from '../io/quarry-error.js';
+import { QuarryError } from '../core/quarry-error.js';
 import type { Encoder } from './encoder.js';
 import { runBatches, type EncodeProgress, type TransformerBatchOptions } from './transformer-batches.js';
 import { loadTransformerModel, type TransformerModel } from './transformer-model.js';

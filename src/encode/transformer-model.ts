@@ -7,7 +7,7 @@
  */
 import { existsSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
-import { QuarryError } from '../io/quarry-error.js';
+import { QuarryError } from '../core/quarry-error.js';
 import { readJsonFile } from '../io/json-file.js';
 
 /** The parts of @huggingface/transformers the encoders use (typed loosely: it ships no strict types for them). */

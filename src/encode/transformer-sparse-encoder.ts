@@ -6,7 +6,7 @@
  * input token. Pruning by top-k and threshold, and the "literal residual" of PROSPER:
  * every literal input token keeps at least a minimum weight.
  */
-import { QuarryError } from '../io/quarry-error.js';
+import { QuarryError } from '../core/quarry-error.js';
 import type { Encoder } from './encoder.js';
 import { runBatches, specialIdsOf, vocabularyOf, type EncodeProgress, type TransformerBatchOptions } from './transformer-batches.js';
 import { loadTransformerModel, type TransformerModel } from './transformer-model.js';

@@ -6,7 +6,7 @@
  * Words are found with an analyzer (by default Unicode word segmentation,
  * lower-cased, no stemming), so "Cells," and "cells" share a vector.
  */
-import { QuarryError } from '../io/quarry-error.js';
+import { QuarryError } from '../core/quarry-error.js';
 import { forEachLine } from '../io/line-reader.js';
 import { createAnalyzer, type Analyzer } from '../text/analyzer.js';
 

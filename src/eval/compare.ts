@@ -2,7 +2,7 @@
  * Compares runs against a baseline, measure by measure, with paired t-tests,
  * randomization tests and Holm's correction across the compared runs.
  */
-import { QuarryError } from '../io/quarry-error.js';
+import { QuarryError } from '../core/quarry-error.js';
 import { evaluateRunFile, type EvalOptions, type EvalReport } from './evaluate.js';
 import type { Qrels } from './qrels.js';
 import { holmAdjust, pairedRandomizationTest, pairedTTest } from './significance.js';

@@ -3,7 +3,7 @@
  * count, how per-query values are averaged (arithmetic, geometric, sums) and
  * what `-c`, `-l`, `-M`, `-J` change.
  */
-import { QuarryError } from '../io/quarry-error.js';
+import { QuarryError } from '../core/quarry-error.js';
 import { resolveMeasures, type RequestedMeasure } from './measures/registry.js';
 import type { MeasureContext } from './measures/measure-def.js';
 import type { Qrels } from './qrels.js';

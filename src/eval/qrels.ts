@@ -3,7 +3,7 @@
  * BEIR's TSV format (header `query-id corpus-id score`, then three columns).
  */
 import { forEachLine, splitWhitespace } from '../io/line-reader.js';
-import { QuarryError } from '../io/quarry-error.js';
+import { QuarryError } from '../core/quarry-error.js';
 
 /** Judgments of one query: docno -> relevance level (may be negative, see trec_eval). */
 export type QueryJudgments = Map<string, number>;

@@ -4,7 +4,7 @@
  * each replaced by its judged relevance, plus counts from the qrels. Every
  * measure is computed from this (trec_eval: form_res_rels.c).
  */
-import { QuarryError } from '../io/quarry-error.js';
+import { QuarryError } from '../core/quarry-error.js';
 import type { QueryJudgments } from './qrels.js';
 
 /** Relevance of a retrieved document that is not in the qrels. */

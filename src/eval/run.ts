@@ -5,7 +5,7 @@
  * one query at a time, so only one query's documents are alive at once.
  */
 import { forEachLine, scanColumns } from '../io/line-reader.js';
-import { QuarryError } from '../io/quarry-error.js';
+import { QuarryError } from '../core/quarry-error.js';
 
 /** The retrieved documents of one query, in file order. */
 export interface QueryRun {

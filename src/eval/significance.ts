@@ -4,7 +4,7 @@
  * test of Smucker, Allan & Carterette (CIKM 2007), and Holm's step-down
  * correction for comparing several runs against one baseline.
  */
-import { QuarryError } from '../io/quarry-error.js';
+import { QuarryError } from '../core/quarry-error.js';
 import { studentTwoSidedP } from './student-t.js';
 
 /** Result of the paired t-test. */

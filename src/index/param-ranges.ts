@@ -4,7 +4,7 @@
  * bad value fails when the collection is created, naming the schema path) and
  * where an index is built from the library.
  */
-import { QuarryError } from '../io/quarry-error.js';
+import { QuarryError } from '../core/quarry-error.js';
 
 /** The values one numeric parameter may take. */
 export interface ParamRange {

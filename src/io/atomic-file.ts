@@ -5,7 +5,7 @@
  */
 import { closeSync, fsyncSync, openSync, renameSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { QuarryError } from './quarry-error.js';
+import { QuarryError } from '../core/quarry-error.js';
 
 /** fsyncs a directory so that a rename or a new file in it is durable. */
 export function fsyncDirectory(dir: string): void {

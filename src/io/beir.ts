@@ -6,7 +6,7 @@
 import { fileHead, plainName } from './text-file.js';
 import { forEachJsonObject } from './jsonl.js';
 import { forEachLine } from './line-reader.js';
-import { QuarryError } from './quarry-error.js';
+import { QuarryError } from '../core/quarry-error.js';
 import { readTopicQueries, topicFileKind } from './trec-topics.js';
 
 /** One document of a BEIR corpus. */

@@ -12,7 +12,7 @@ import { createGunzip } from 'node:zlib';
 import { fileHead } from './text-file.js';
 import { readJsonObjects } from './jsonl.js';
 import type { ProgressHandler } from './line-reader.js';
-import { QuarryError } from './quarry-error.js';
+import { QuarryError } from '../core/quarry-error.js';
 import { looksLikeTrecDocuments, readTrecDocuments } from './trec-documents.js';
 
 /** One document record and where it was read. */

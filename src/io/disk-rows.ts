@@ -8,7 +8,7 @@
  */
 import { closeSync, openSync } from 'node:fs';
 import { ioError } from './atomic-file.js';
-import { QuarryError } from './quarry-error.js';
+import { QuarryError } from '../core/quarry-error.js';
 import { readFully, type SectionLocation } from './section-file.js';
 
 const closeOnCollect = new FinalizationRegistry<{ fd: number | null }>((held) => {

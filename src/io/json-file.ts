@@ -1,5 +1,5 @@
 /** Reads a whole JSON file, with a clear error naming the file. */
-import { QuarryError } from './quarry-error.js';
+import { QuarryError } from '../core/quarry-error.js';
 import { readTextFile } from './text-file.js';
 
 /**

@@ -1,6 +1,6 @@
 /** Streaming JSON Lines reading with errors that name the file and line. */
 import { readLines, type ProgressHandler } from './line-reader.js';
-import { QuarryError } from './quarry-error.js';
+import { QuarryError } from '../core/quarry-error.js';
 
 /**
  * Calls `onRecord` with each non-blank line parsed as a JSON object.

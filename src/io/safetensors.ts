@@ -6,7 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { FLOAT16_TABLE } from '../kernels/float16.js';
-import { QuarryError } from './quarry-error.js';
+import { QuarryError } from '../core/quarry-error.js';
 
 /** One tensor's description in the header. */
 export interface TensorInfo {

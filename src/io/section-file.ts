@@ -8,7 +8,7 @@
 import { closeSync, fstatSync, fsyncSync, openSync, readFileSync, readSync, writeSync } from 'node:fs';
 import { crc32 } from 'node:zlib';
 import { ioError } from './atomic-file.js';
-import { isQuarryError, QuarryError } from './quarry-error.js';
+import { isQuarryError, QuarryError } from '../core/quarry-error.js';
 
 const MAGIC = 0x46595251; // "QRYF" little-endian
 const HEADER_BYTES = 32;

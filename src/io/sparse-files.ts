@@ -7,8 +7,8 @@
 import { readFileSync } from 'node:fs';
 import { ioError } from './atomic-file.js';
 import { forEachJsonObject } from './jsonl.js';
-import { QuarryError } from './quarry-error.js';
-import { normalizeSparse, sparseMatrixOf, type SparseMatrix, type SparseVector } from './sparse-matrix.js';
+import { QuarryError } from '../core/quarry-error.js';
+import { normalizeSparse, sparseMatrixOf, type SparseMatrix, type SparseVector } from '../kernels/sparse-matrix.js';
 
 /** A string-token vocabulary that grows as tokens are seen (or is fixed). */
 export class TokenVocabulary {

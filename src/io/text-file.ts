@@ -1,7 +1,7 @@
 /** Text files read whole or by their first bytes, gzip (`.gz`) or plain. */
 import { closeSync, openSync, readFileSync, readSync } from 'node:fs';
 import { constants, gunzipSync } from 'node:zlib';
-import { QuarryError } from './quarry-error.js';
+import { QuarryError } from '../core/quarry-error.js';
 
 const GZIP = /\.gz$/i;
 

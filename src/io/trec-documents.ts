@@ -8,7 +8,7 @@
  * inside is dropped and entities decoded.
  */
 import { readLines, type ProgressHandler } from './line-reader.js';
-import { QuarryError } from './quarry-error.js';
+import { QuarryError } from '../core/quarry-error.js';
 
 /** A document read from a TREC file: its DOCNO as `_id`, its text, and the line its `<DOC>` is on. */
 export interface TrecDocument {

@@ -5,7 +5,7 @@
  * topics (`<topic number="1"><query>…</query><question>…</question></topic>`, as
  * TREC-COVID and the Web tracks). Each topic becomes a map of field name to text.
  */
-import { QuarryError } from './quarry-error.js';
+import { QuarryError } from '../core/quarry-error.js';
 import { readTextFile } from './text-file.js';
 
 /** The two layouts of topic files. */

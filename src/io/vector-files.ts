@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { FLOAT16_TABLE } from '../kernels/float16.js';
 import { ioError } from './atomic-file.js';
-import { QuarryError } from './quarry-error.js';
+import { QuarryError } from '../core/quarry-error.js';
 
 /** A matrix of `rows` x `dim` values in one typed array. */
 export interface VectorMatrix<T extends Float32Array | Int32Array = Float32Array> {

@@ -3,7 +3,7 @@
  * (A = L Lᵀ, then two triangular solves), for least-squares fits through
  * their normal equations.
  */
-import { QuarryError } from '../io/quarry-error.js';
+import { QuarryError } from '../core/quarry-error.js';
 
 /**
  * Solves A X = B for X, with A symmetric positive definite (n x n, row-major)

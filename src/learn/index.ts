@@ -9,8 +9,8 @@
  * const { ids } = fitSemanticIds(vectors, 768, { levels: 3, codebookSize: 256, normalize: true });
  * ids.tokens.subarray(0, ids.width); // the first document's id, e.g. [17, 203, 88, 0]
  */
-export { kmeans, type KMeansOptions, type KMeansResult } from './kmeans.js';
-export { fitProductQuantizer, encodeProduct, type ProductQuantizer } from './product-quantizer.js';
+export { kmeans, type KMeansOptions, type KMeansResult } from '../quantize/kmeans.js';
+export { fitProductQuantizer, encodeProduct, type ProductQuantizer } from '../quantize/product-quantizer.js';
 export {
   fitResidualQuantizer,
   encodeResidual,
@@ -19,14 +19,14 @@ export {
   type ResidualQuantizer,
   type ResidualQuantizerOptions,
   type ResidualCodes,
-} from './residual-quantizer.js';
-export { readResidualQuantizer, writeResidualQuantizer } from './residual-quantizer-file.js';
-export { codeHierarchicalIds, fitHierarchicalIds, routeHierarchical, type HierarchicalIds, type HierarchicalIdOptions, type HierarchicalIdStats, type HierarchyNode } from './hierarchical-ids.js';
-export { readHierarchy, writeHierarchy } from './hierarchical-ids-file.js';
-export { fitDriftAdapter, applyDriftAdapter, DRIFT_ADAPTER_KINDS, type DriftAdapter, type DriftAdapterKind, type DriftAdapterOptions } from './drift-adapter.js';
+} from './semantic-ids/residual-quantizer.js';
+export { readResidualQuantizer, writeResidualQuantizer } from './semantic-ids/residual-quantizer-file.js';
+export { codeHierarchicalIds, fitHierarchicalIds, routeHierarchical, type HierarchicalIds, type HierarchicalIdOptions, type HierarchicalIdStats, type HierarchyNode } from './semantic-ids/hierarchical-ids.js';
+export { readHierarchy, writeHierarchy } from './semantic-ids/hierarchical-ids-file.js';
+export { fitDriftAdapter, applyDriftAdapter, DRIFT_ADAPTER_KINDS, type DriftAdapter, type DriftAdapterKind, type DriftAdapterOptions } from './drift/drift-adapter.js';
 export { symmetricEigen, type SymmetricEigen } from './symmetric-eigen.js';
 export { normalizeRows } from '../kernels/dense-distance.js';
-export { fitSemanticIds, fitRqVaeSemanticIds, disambiguateCodes, type SemanticIds, type SemanticIdStats, type SemanticIdOptions, type RqVaeSemanticIdOptions } from './semantic-ids.js';
-export { fitRqVae, encodeRqVaeLatents, decodeRqVaeLatents, type RqVae, type RqVaeOptions, type RqVaeEpoch } from './rq-vae.js';
-export { readRqVae, writeRqVae } from './rq-vae-file.js';
+export { fitSemanticIds, fitRqVaeSemanticIds, disambiguateCodes, type SemanticIds, type SemanticIdStats, type SemanticIdOptions, type RqVaeSemanticIdOptions } from './semantic-ids/semantic-ids.js';
+export { fitRqVae, encodeRqVaeLatents, decodeRqVaeLatents, type RqVae, type RqVaeOptions, type RqVaeEpoch } from './semantic-ids/rq-vae.js';
+export { readRqVae, writeRqVae } from './semantic-ids/rq-vae-file.js';
 export type { DenseLayer } from './dense-stack.js';

@@ -5,7 +5,7 @@
  * diagonal to working precision. Accurate for small eigenvalues, which the
  * Procrustes and whitening fits here divide by.
  */
-import { QuarryError } from '../io/quarry-error.js';
+import { QuarryError } from '../core/quarry-error.js';
 
 /** Eigenvalues (descending) and unit eigenvectors: vectors[i * n + j] is component i of eigenvector j. */
 export interface SymmetricEigen {

@@ -6,7 +6,7 @@
  * collection's reader snapshot implements.
  */
 import { Bitset } from '../kernels/bitset.js';
-import { QuarryError } from '../io/quarry-error.js';
+import { QuarryError } from '../core/quarry-error.js';
 import { fuseCombMnz, fuseRrf, fuseWeighted, type Fused, type LegResult } from './fusion.js';
 import { parseQuerySpec, type QuerySpec } from './query-spec.js';
 import { calibrate, type CalibrationModel } from './calibration.js';

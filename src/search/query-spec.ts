@@ -4,8 +4,8 @@
  * name the offending path (`retrieve[1].k must be a positive integer`).
  */
 import { z } from 'zod';
-import { QuarryError } from '../io/quarry-error.js';
-import { describeIssue, formatIssuePath } from '../io/zod-issue.js';
+import { QuarryError } from '../core/quarry-error.js';
+import { describeIssue, formatIssuePath } from '../core/zod-issue.js';
 import { whereSchema } from './where.js';
 
 const leg = z

@@ -10,7 +10,7 @@
  * AND and NOT combine clauses as Lucene does: `a AND b` requires both,
  * `a NOT b` excludes b. Text is not analyzed here (see text-query-compiler.ts).
  */
-import { QuarryError } from '../io/quarry-error.js';
+import { QuarryError } from '../core/quarry-error.js';
 import { PatternSyntaxError, regexpAutomaton } from '../index/inverted/term-patterns.js';
 
 /** How a clause takes part in its group. */

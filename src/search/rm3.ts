@@ -7,7 +7,7 @@
  * query using originalQueryWeight, and the mix is searched again as a
  * weighted BM25 query.
  */
-import { QuarryError } from '../io/quarry-error.js';
+import { QuarryError } from '../core/quarry-error.js';
 
 /** RM3 settings (Anserini's defaults). */
 export interface Rm3Params {

@@ -5,7 +5,7 @@
  * apply the weights to test runs; tuning on the queries you report is overfitting.
  */
 import { evaluateRun, type Qrels } from '../eval/index.js';
-import { QuarryError } from '../io/quarry-error.js';
+import { QuarryError } from '../core/quarry-error.js';
 import { fuseRuns, type NamedRun, type RunFusionOptions } from './run-fusion.js';
 
 /** How weights are searched: the fusion settings (weights aside), the measure, the grid. */

@@ -8,7 +8,7 @@
  * to the evaluator; the fused run is written in that order too.
  */
 import { compareBytes, type RunData } from '../eval/index.js';
-import { QuarryError } from '../io/quarry-error.js';
+import { QuarryError } from '../core/quarry-error.js';
 import { fuseCombMnz, fuseRrf, fuseWeighted, type Fused, type LegResult } from './fusion.js';
 
 /** A run and the name its errors are reported under (its file). */

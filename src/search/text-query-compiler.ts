@@ -12,7 +12,7 @@
  * merge by adding their boosts, a group of one clause is that clause, and
  * optional groups of optional clauses are inlined into their parent.
  */
-import { QuarryError } from '../io/quarry-error.js';
+import { QuarryError } from '../core/quarry-error.js';
 import type { TextQuery } from '../index/inverted/text-query.js';
 import type { FuzzyExpansion } from '../index/inverted/fuzzy-terms.js';
 import type { Analyzer } from '../text/analyzer.js';

@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import { Bitset } from '../kernels/bitset.js';
-import { QuarryError } from '../io/quarry-error.js';
+import { QuarryError } from '../core/quarry-error.js';
 
 /** Metadata columns of one segment, as filters read them. */
 export interface FilterColumns {

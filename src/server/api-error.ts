@@ -4,7 +4,7 @@
  * (QuarryError) map onto it by code, so the server and the CLI say the same
  * thing about the same mistake.
  */
-import { isQuarryError, type QuarryErrorCode } from '../io/quarry-error.js';
+import { isQuarryError, type QuarryErrorCode } from '../core/quarry-error.js';
 
 /** Codes only the server produces (library codes pass through unchanged). */
 export type ServerErrorCode = 'BAD_REQUEST' | 'UNAUTHORIZED' | 'FORBIDDEN' | 'ROUTE_NOT_FOUND' | 'TOO_LARGE' | 'UNSUPPORTED_MEDIA_TYPE' | 'TIMEOUT' | 'SHUTTING_DOWN' | 'INTERNAL';

@@ -9,8 +9,8 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
-import { QuarryError } from '../io/quarry-error.js';
-import { describeIssue, formatIssuePath } from '../io/zod-issue.js';
+import { QuarryError } from '../core/quarry-error.js';
+import { describeIssue, formatIssuePath } from '../core/zod-issue.js';
 
 /** What a key may do. */
 export type Role = 'read' | 'write' | 'admin';

@@ -1,7 +1,7 @@
 /** Benchmark result files (`bench/out/*.json`) for the evaluation page. */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { QuarryError } from '../io/quarry-error.js';
+import { QuarryError } from '../core/quarry-error.js';
 
 /** One result file: its name and parsed content. */
 export interface BenchResultFile {

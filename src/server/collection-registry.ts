@@ -9,7 +9,7 @@
 import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { Collection, type CollectionWriter, type Snapshot } from '../collection/index.js';
-import { QuarryError } from '../io/quarry-error.js';
+import { QuarryError } from '../core/quarry-error.js';
 
 /** Counters kept per collection for `GET /v1/collections/:name`. */
 export interface CollectionStats {

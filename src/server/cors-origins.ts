@@ -4,7 +4,7 @@
  * any origin. Anything else (a bare host name, a path) could never match a
  * browser's Origin header, so it is refused rather than silently never matching.
  */
-import { QuarryError } from '../io/quarry-error.js';
+import { QuarryError } from '../core/quarry-error.js';
 
 /** Why `origin` is not a CORS origin, or null when it is one. */
 export function corsOriginProblem(origin: string): string | null {

@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { collectionSchemaSchema } from '../collection/schema.js';
 import { querySpecSchema } from '../search/query-spec.js';
 import { ApiError } from './api-error.js';
-import { describeIssue, formatIssuePath } from '../io/zod-issue.js';
+import { describeIssue, formatIssuePath } from '../core/zod-issue.js';
 
 /** `PUT /v1/collections/{name}`. */
 export const createCollectionBody = z.object({ schema: collectionSchemaSchema }).strict();

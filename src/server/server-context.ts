@@ -2,7 +2,7 @@
 import type { ApiKey, Role } from './api-keys.js';
 import type { CollectionRegistry } from './collection-registry.js';
 import type { ServerMetrics } from './server-metrics.js';
-import { QuarryError } from '../io/quarry-error.js';
+import { QuarryError } from '../core/quarry-error.js';
 import { checkCorsOrigins } from './cors-origins.js';
 
 /** Settings of `quarry serve` and `createServer`. */

@@ -1,6 +1,6 @@
 /** Loads a Hugging Face `tokenizer.json` as the tokenizer its model type names. */
 import { readJsonFile } from '../io/json-file.js';
-import { QuarryError } from '../io/quarry-error.js';
+import { QuarryError } from '../core/quarry-error.js';
 import { UnigramTokenizer } from './unigram-tokenizer.js';
 import { WordPieceTokenizer } from './wordpiece-tokenizer.js';
 

@@ -7,7 +7,7 @@
  * below every real piece, as the reference implementation does.
  */
 import { readJsonFile } from '../io/json-file.js';
-import { QuarryError } from '../io/quarry-error.js';
+import { QuarryError } from '../core/quarry-error.js';
 import { bertNormalize } from './bert-normalizer.js';
 
 type NormalizerJson = { type: string; [k: string]: unknown };

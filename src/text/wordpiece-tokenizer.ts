@@ -7,7 +7,7 @@
  * query encoders, which need the tokens only.
  */
 import { readJsonFile } from '../io/json-file.js';
-import { QuarryError } from '../io/quarry-error.js';
+import { QuarryError } from '../core/quarry-error.js';
 import { bertNormalize } from './bert-normalizer.js';
 
 interface TokenizerJson {

@@ -184,8 +184,8 @@ describe('quarry index --vectors', () => {
     expect(existsSync(join(dir, 'pidx-bad'))).toBe(false);
     // the rest in process (each CLI run costs a Node start): the same parameters may be
     // repeated when adding; others would be ignored, so they are refused
-    const { importVectors } = await import('../../src/cli/commands/vector-import.js');
-    const add = (params: string, into = out, family?: string): number => importVectors(into, { vectors: f, field: 'vector', params, index: family, ids: writeFile(dir, 'p2.ids', 'e\nf\ng\nh\n'), quiet: true });
+    const { importVectors } = await import('../../src/ingest/import-vectors.js');
+    const add = (params: string, into = out, family?: string): number => importVectors(into, { vectors: f, field: 'vector', params, index: family, ids: writeFile(dir, 'p2.ids', 'e\nf\ng\nh\n') });
     expect(add('{"M":4,"efConstruction":20}')).toBe(4);
     expect(() => add('{"M":8}')).toThrow('--params: the collection\'s field "vector" has M 4, not 8');
     expect(() => add('{"M":4}')).toThrow('has efConstruction 20, which --params leaves out');
@@ -254,7 +254,7 @@ describe('quarry add / delete / check / snapshot', () => {
     const seg = readdirSync(c).find((f) => f.startsWith('seg-'))!;
     const file = join(c, seg, 'stored.bin');
     const bytes = read(file);
-    bytes[bytes.length - 3] ^= 0xff;
+    bytes[bytes.length - 3] = bytes[bytes.length - 3]! ^ 0xff;
     write(file, bytes);
     const r = quarry(['check', c]);
     expect(r.status).toBe(65);

@@ -1,7 +1,7 @@
 // Anserini's topic order, which `quarry run --sort-qids` reproduces.
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { sortQids } from '../../src/cli/commands/qid-order.js';
+import { sortQids } from '../../src/batch/qid-order.js';
 
 const ids = (qids: string[]) => sortQids(qids, (q) => q);
 

@@ -3,7 +3,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { readQuerySpecOption } from '../../src/cli/json-option.js';
+import { readQuerySpecOption } from '../../src/io/json-option.js';
 import { errorOf } from '../helpers/errors.js';
 
 /** The error --spec VALUE gets. */

@@ -3,8 +3,8 @@
 import { describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { searchQueries, shareDenseQueries, type RunWorkerJob, type RunWorkerMessage } from '../../src/cli/commands/run-threads.js';
-import type { RunQuery, RunSearch } from '../../src/cli/commands/run-search.js';
+import { searchQueries, shareDenseQueries, type RunWorkerJob, type RunWorkerMessage } from '../../src/batch/search-threads.js';
+import type { RunQuery, RunSearch } from '../../src/batch/batch-search.js';
 import { buildCollection } from '../helpers/build-collection.js';
 import { mixedDocument, mixedSchema } from '../helpers/mixed-documents.js';
 import { tempDir } from '../helpers/temp-dir.js';
@@ -27,7 +27,7 @@ describe('quarry run --threads', () => {
     const next = new Int32Array(new SharedArrayBuffer(4));
     // dense queries reach the worker as views of one shared buffer, as searchQueries sends them
     const job: RunWorkerJob = { dir: c.dir, generation: snap.generation, search, queries: shareDenseQueries(queries) as RunQuery[], next };
-    const worker = new Worker(join(REPO, 'dist/cli/commands/run-worker.js'), { workerData: job });
+    const worker = new Worker(join(REPO, 'dist/batch/search-worker.js'), { workerData: job });
     const out: [string, number][][] = [];
     await new Promise<void>((resolve, reject) => {
       worker.on('message', (m: RunWorkerMessage) => {

@@ -4,7 +4,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import { encodeFvecs } from '../../src/io/vector-files.js';
-import { readMultiVectorQueries, readSparseQueries, readVectorQueries } from '../../src/cli/commands/query-files.js';
+import { readMultiVectorQueries, readSparseQueries, readVectorQueries } from '../../src/batch/query-files.js';
 import { quarry } from '../helpers/cli.js';
 import { dataset } from '../helpers/shared-data.js';
 import { tempDir, writeFile } from '../helpers/temp-dir.js';

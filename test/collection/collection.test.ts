@@ -2,7 +2,7 @@ import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'n
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { BEIR_FLAT_SCHEMA, Collection, parseSchema } from '../../src/collection/index.js';
-import { QuarryError } from '../../src/io/quarry-error.js';
+import { QuarryError } from '../../src/core/quarry-error.js';
 import { buildCollection } from '../helpers/build-collection.js';
 import { errorOf } from '../helpers/errors.js';
 import { tempDir } from '../helpers/temp-dir.js';

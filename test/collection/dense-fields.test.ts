@@ -3,7 +3,7 @@
 import { existsSync, readdirSync, readlinkSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parseSchema } from '../../src/collection/index.js';
-import { buildFlat } from '../../src/index/flat/index.js';
+import { buildFlat } from '../../src/index/dense/flat/index.js';
 import { buildCollection } from '../helpers/build-collection.js';
 import { loadGlove10k, recallAt } from '../helpers/glove.js';
 import { tempDir } from '../helpers/temp-dir.js';

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { BEIR_FLAT_SCHEMA, Collection } from '../../src/collection/index.js';
-import { QuarryError } from '../../src/io/quarry-error.js';
+import { QuarryError } from '../../src/core/quarry-error.js';
 
 const mnt = mkdtempSync(join(tmpdir(), 'quarry-tinyfs-'));
 let mounted = false;

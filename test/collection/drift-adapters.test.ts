@@ -69,7 +69,7 @@ describe('drift adapters in a collection', () => {
   it('re-reads an adapter refitted while a snapshot is open', () => {
     const snap = collection.reader();
     // an adapter that sends every vector to document `target`'s own vector
-    const pointAt = (target: number): void =>
+    const pointAt = (target: number): string =>
       writeFieldAdapter(dir, { name: 'fixed', field: 'emb', kind: 'affine', mlp: null, normalizeInput: false, inputDim: 3, outputDim: D, matrix: new Float32Array(3 * D), bias: base.data.slice(target * D, (target + 1) * D) });
     pointAt(42);
     expect(snap.searchVector('emb', [1, 2, 3], { k: 1, adapter: 'fixed', includeStored: false })[0]!.id).toBe('w42');

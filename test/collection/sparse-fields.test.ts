@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Collection, parseSchema } from '../../src/collection/index.js';
 import { readLatestManifest } from '../../src/collection/manifest.js';
-import { forwardRows } from '../../src/index/sparse-inverted-lists.js';
+import { forwardRows } from '../../src/index/sparse/exact/sparse-inverted-lists.js';
 import { readSectionFile, readSectionTableOfContents, writeSectionFile } from '../../src/io/section-file.js';
 import { forEachJsonObject } from '../../src/io/jsonl.js';
 import { buildCollection } from '../helpers/build-collection.js';
@@ -136,7 +136,7 @@ describe('sparse fields', () => {
         .sort((a, b) => b[1] - a[1])
         .slice(0, 10)
         .map(([id]) => id);
-      const exactParams = index === 'seismic' ? { queryCut: 1000, heapFactor: 0 } : {};
+      const exactParams: Record<string, number> = index === 'seismic' ? { queryCut: 1000, heapFactor: 0 } : {};
       expect(new Set(snap.searchSparse('splade', q, { k: 10, includeStored: false, params: exactParams }).map((h) => h.id))).toEqual(new Set(want));
     }
   });
@@ -161,7 +161,7 @@ describe('sparse fields', () => {
     expect(() => parseSchema({ fields: { s: { type: 'sparse', index: 'seismic', params: { knn: 2.5 } } } })).toThrow('fields.s.params.knn: must be an integer >= 0, got 2.5');
     // Seismic's search parameters go to Seismic's own checks (sorted may be true/false)
     const seismic = buildCollection(root, Array.from({ length: 30 }, (_, i) => ({ _id: `s${i}`, sp: { a: 1 + (i % 3), b: i % 5 } })), parseSchema({ fields: { sp: { type: 'sparse', index: 'seismic' } } })).reader();
-    expect(seismic.searchSparse('sp', { a: 1 }, { k: 3, params: { sorted: true, queryCut: 2 } })).toHaveLength(3);
+    expect(seismic.searchSparse('sp', { a: 1 }, { k: 3, params: { sorted: true, queryCut: 2 } as unknown as Record<string, number> })).toHaveLength(3);
     expect(() => seismic.searchSparse('sp', { a: 1 }, { params: { heapFactor: -1 } })).toThrow(/heapFactor/);
   });
 });

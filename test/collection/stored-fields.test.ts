@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { Records, RecordsBuilder } from '../../src/collection/stored-fields.js';
+import { Records, RecordsBuilder } from '../../src/collection/records.js';
 import { readSectionFile, writeSectionFile } from '../../src/io/section-file.js';
 import { errorOf } from '../helpers/errors.js';
 import { tempDir } from '../helpers/temp-dir.js';
@@ -22,7 +22,7 @@ describe('record files (ids and stored documents)', () => {
         expect(texts.map((_, i) => r.text(i))).toEqual(texts);
         const longest = texts.reduce((m, t) => Math.max(m, Buffer.byteLength(t)), 0);
         // get() refuses a section of another type
-        expect(readSectionFile(path, 'TEST', 2).get('lengths', longest <= 255 ? Uint8Array : Uint16Array).length).toBe(texts.length);
+        expect(readSectionFile(path, 'TEST', 2).get('lengths', (longest <= 255 ? Uint8Array : Uint16Array) as typeof Uint8Array).length).toBe(texts.length);
       }),
       { numRuns: 60 },
     );

@@ -12,7 +12,7 @@ import { TransformerCrossEncoder } from '../../src/encode/transformer-cross-enco
 import { TransformerDenseEncoder } from '../../src/encode/transformer-dense-encoder.js';
 import { TransformerSparseEncoder } from '../../src/encode/transformer-sparse-encoder.js';
 import { TransformerTokenEncoder } from '../../src/encode/transformer-token-encoder.js';
-import { QuarryError } from '../../src/io/quarry-error.js';
+import { QuarryError } from '../../src/core/quarry-error.js';
 
 const MODELS = join(dirname(fileURLToPath(import.meta.url)), '..', 'fixtures', 'models');
 const folder = (name: string): string => join(MODELS, name);

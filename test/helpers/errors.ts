@@ -1,6 +1,6 @@
 /** Catches the QuarryError a call throws (fails the test when it throws nothing or something else). */
 import { expect } from 'vitest';
-import { QuarryError } from '../../src/io/quarry-error.js';
+import { QuarryError } from '../../src/core/quarry-error.js';
 
 export function errorOf(fn: () => unknown): QuarryError {
   try {

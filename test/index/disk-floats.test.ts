@@ -4,14 +4,14 @@
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { buildBinary, readBinary, writeBinary } from '../../src/index/binary/index.js';
-import type { DenseHits, DenseIndex } from '../../src/index/dense-types.js';
-import { denseRow, denseRows, readDense } from '../../src/index/dense-families.js';
-import { buildInt8, readInt8, writeInt8 } from '../../src/index/int8/index.js';
-import { buildIvfPq, readIvfPq, writeIvfPq } from '../../src/index/ivfpq/index.js';
+import { buildBinary, readBinary, writeBinary } from '../../src/index/dense/binary/index.js';
+import type { DenseHits, DenseIndex, DenseSearchOptions } from '../../src/index/dense/dense-types.js';
+import { denseRow, denseRows, readDense } from '../../src/index/dense/dense-families.js';
+import { buildInt8, readInt8, writeInt8 } from '../../src/index/dense/int8/index.js';
+import { buildIvfPq, readIvfPq, writeIvfPq } from '../../src/index/dense/ivfpq/index.js';
 import { DiskRows } from '../../src/io/disk-rows.js';
-import { buildFlat, writeFlat } from '../../src/index/flat/index.js';
-import { buildHnsw, readHnsw, writeHnsw } from '../../src/index/hnsw/index.js';
+import { buildFlat, writeFlat } from '../../src/index/dense/flat/index.js';
+import { buildHnsw, readHnsw, writeHnsw } from '../../src/index/dense/hnsw/index.js';
 import { loadGlove10k } from '../helpers/glove.js';
 import { pinnedViews } from '../helpers/pinned-views.js';
 import { tempDir } from '../helpers/temp-dir.js';
@@ -22,7 +22,7 @@ const dim = glove.base.dim;
 const rows = glove.base.data.subarray(0, 3000 * dim);
 const queries = glove.queries.data.subarray(0, 40 * dim);
 
-type Family = { name: string; write: (path: string) => void; read: (path: string, onDisk: boolean) => DenseIndex & { floats: Float32Array | null; diskFloats: DiskRows | null } };
+type Family = { name: string; write: (path: string) => void; read: (path: string, onDisk: boolean) => DenseIndex<DenseSearchOptions & { rescore?: number }> & { floats: Float32Array | null; diskFloats: DiskRows | null } };
 const families: Family[] = [
   { name: 'int8', write: (p) => void writeInt8(p, buildInt8(rows, { dim, metric: 'cosine' })), read: (p, onDisk) => readInt8(p, { floatsOnDisk: onDisk }) },
   { name: 'binary', write: (p) => void writeBinary(p, buildBinary(rows, { dim, metric: 'cosine' })), read: (p, onDisk) => readBinary(p, { floatsOnDisk: onDisk }) },

@@ -4,7 +4,7 @@
 // rank), on real GloVe vectors, with and without filters, for every metric.
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { Bitset } from '../../src/kernels/bitset.js';
-import type { DenseHits, DenseIndex, DenseSearchOptions } from '../../src/index/dense-types.js';
+import type { DenseHits, DenseIndex, DenseSearchOptions } from '../../src/index/dense/dense-types.js';
 import { loadGlove10k } from '../helpers/glove.js';
 
 const saved = process.env.QUARRY_KERNELS;
@@ -24,11 +24,11 @@ async function load(backend: Backend) {
   const kernels = await import('../../src/kernels/wasm/kernel-module.js');
   expect(kernels.kernelBackend()).toBe(backend);
   return {
-    flat: await import('../../src/index/flat/index.js'),
-    hnsw: await import('../../src/index/hnsw/index.js'),
-    int8: await import('../../src/index/int8/index.js'),
-    binary: await import('../../src/index/binary/index.js'),
-    ivfpq: await import('../../src/index/ivfpq/index.js'),
+    flat: await import('../../src/index/dense/flat/index.js'),
+    hnsw: await import('../../src/index/dense/hnsw/index.js'),
+    int8: await import('../../src/index/dense/int8/index.js'),
+    binary: await import('../../src/index/dense/binary/index.js'),
+    ivfpq: await import('../../src/index/dense/ivfpq/index.js'),
   };
 }
 
@@ -107,7 +107,7 @@ describe('Seismic answers alike on both kernel backends', () => {
     const got: Record<Backend, DenseHits[]> = { 'wasm-simd': [], typescript: [] };
     for (const backend of ['wasm-simd', 'typescript'] as const) {
       await load(backend);
-      const { buildSeismic } = await import('../../src/index/seismic/index.js');
+      const { buildSeismic } = await import('../../src/index/sparse/seismic/index.js');
       const idx = buildSeismic(docs.matrix, { nPostings: 8, centroidFraction: 0.5, valueBits: 16 });
       const qm = queries.matrix;
       for (let q = 0; q < qm.rows; q++) {

@@ -3,14 +3,14 @@
 // with exact rescoring; plus save/reopen round trips.
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { BinaryIndex, buildBinary, readBinary, writeBinary } from '../../src/index/binary/index.js';
+import { BinaryIndex, buildBinary, readBinary, writeBinary } from '../../src/index/dense/binary/index.js';
 import fc from 'fast-check';
-import { buildHnsw } from '../../src/index/hnsw/index.js';
-import { buildInt8, readInt8, writeInt8 } from '../../src/index/int8/index.js';
-import { integerQueryWeights, queryWeightLevels } from '../../src/index/int8/search.js';
-import { buildIvfPq, readIvfPq, writeIvfPq } from '../../src/index/ivfpq/index.js';
+import { buildHnsw } from '../../src/index/dense/hnsw/index.js';
+import { buildInt8, readInt8, writeInt8 } from '../../src/index/dense/int8/index.js';
+import { integerQueryWeights, queryWeightLevels } from '../../src/index/dense/int8/int8-index.js';
+import { buildIvfPq, readIvfPq, writeIvfPq } from '../../src/index/dense/ivfpq/index.js';
 import { writeSectionFile } from '../../src/io/section-file.js';
-import { signCodeError } from '../../src/learn/sign-code-placement.js';
+import { signCodeError } from '../../src/quantize/sign-code-placement.js';
 import { Bitset } from '../../src/kernels/bitset.js';
 import { loadGlove10k, recallAt } from '../helpers/glove.js';
 import { tempDir } from '../helpers/temp-dir.js';

@@ -30,7 +30,7 @@ describe('section files read in parts', () => {
         const bytes = readFileSync(path);
         specs.forEach(([c], i) => {
           const name = `s${i}`;
-          const ctor = CTORS[c]!;
+          const ctor = CTORS[c]! as typeof Int32Array;
           if (onDisk.includes(name)) {
             const at = parts.locate(name, ctor);
             expect(at.length).toBe(arrays[name]!.length);

@@ -282,7 +282,7 @@ describe('WebAssembly SIMD kernels', () => {
         assign[r] = next() % 5;
         normsSq[r] = 1 + unit();
       }
-      const [hasCorr, hasOffsets, hasAssign, l2] = [1, 2, 4, 8].map((b) => (mask & b) !== 0);
+      const [hasCorr, hasOffsets, hasAssign, l2] = [1, 2, 4, 8].map((b) => (mask & b) !== 0) as [boolean, boolean, boolean, boolean];
       const want = est.map((e, r) => {
         let x = e;
         if (hasCorr) x *= corr[r]!;

@@ -1,9 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { buildFlat } from '../../src/index/flat/index.js';
+import { buildFlat } from '../../src/index/dense/flat/index.js';
 import { choleskySolve } from '../../src/learn/cholesky.js';
-import { applyDriftAdapter, fitDriftAdapter } from '../../src/learn/drift-adapter.js';
-import { mlpPasses, typeScriptPasses, type MlpParams } from '../../src/learn/drift-mlp-passes.js';
+import { applyDriftAdapter, fitDriftAdapter } from '../../src/learn/drift/drift-adapter.js';
+import { mlpPasses, typeScriptPasses, type MlpParams } from '../../src/learn/drift/drift-mlp-passes.js';
 import { normalizeRows } from '../../src/kernels/dense-distance.js';
 import { symmetricEigen } from '../../src/learn/symmetric-eigen.js';
 import { errorOf } from '../helpers/errors.js';

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { HadamardVariants, variantBlock } from '../../src/learn/hadamard-variants.js';
+import { HadamardVariants, variantBlock } from '../../src/quantize/hadamard-variants.js';
 
 const dot = (a: ArrayLike<number>, b: ArrayLike<number>): number => {
   let s = 0;

@@ -2,7 +2,7 @@
 // that inner products survive the embedding exactly; seeded and reproducible.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { RowEmbedding, randomOrthonormalColumns, sharedOrthonormalColumns } from '../../src/learn/random-rotation.js';
+import { RowEmbedding, randomOrthonormalColumns, sharedOrthonormalColumns } from '../../src/quantize/random-rotation.js';
 
 describe('randomOrthonormalColumns', () => {
   it('has orthonormal columns for any shape rows >= cols', () => {

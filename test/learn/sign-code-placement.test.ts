@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { HadamardVariants } from '../../src/learn/hadamard-variants.js';
-import { placeSignCodes, signCodeError } from '../../src/learn/sign-code-placement.js';
+import { HadamardVariants } from '../../src/quantize/hadamard-variants.js';
+import { placeSignCodes, signCodeError } from '../../src/quantize/sign-code-placement.js';
 
 /** |r| tan θ from its definition: θ the angle between r and sign(r). */
 function errorOf(r: Float32Array): number {

@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { buildCollection } from '../helpers/build-collection.js';
 import { tempDir } from '../helpers/temp-dir.js';
 import { createAnalyzer } from '../../src/text/analyzer.js';
-import { QuarryError } from '../../src/io/quarry-error.js';
+import { QuarryError } from '../../src/core/quarry-error.js';
 
 const WORDS = ['solar', 'wind', 'grid', 'storage', 'battery', 'hydro', 'panel', 'turbine', 'policy', 'energy', 'cost', 'market'];
 

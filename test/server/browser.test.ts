@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { Collection } from '../../src/collection/index.js';
 import { CACM_FILES } from '../../src/cli/bundled-data.js';
-import { importCorpus } from '../../src/cli/commands/index-command.js';
+import { importCorpus } from '../../src/ingest/import-corpus.js';
 import { startTestServer } from '../helpers/http-server.js';
 import { tempDir } from '../helpers/temp-dir.js';
 
@@ -18,7 +18,7 @@ if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: install Debi
 
 const dir = tempDir('quarry-browser-');
 const data = join(dir, 'data');
-importCorpus(join(data, 'cacm'), CACM_FILES.corpus, undefined, true);
+importCorpus(join(data, 'cacm'), CACM_FILES.corpus);
 const bench = join(dir, 'bench');
 mkdirSync(bench);
 writeFileSync(join(bench, 'dense.json'), JSON.stringify({

@@ -2,8 +2,8 @@
 // with near-exact settings reproduce the brute-force inner-product top-10.
 import { describe, expect, it } from 'vitest';
 import { readSeismicJsonl, TokenVocabulary } from '../../src/io/sparse-files.js';
-import { SparseExactIndex } from '../../src/index/sparse-exact.js';
-import { buildSeismic } from '../../src/index/seismic/index.js';
+import { SparseExactIndex } from '../../src/index/sparse/exact/sparse-exact-index.js';
+import { buildSeismic } from '../../src/index/sparse/seismic/index.js';
 import { dataset } from '../helpers/shared-data.js';
 
 const docs = readSeismicJsonl(dataset('seismic-toy/documents.jsonl'));

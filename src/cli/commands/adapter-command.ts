@@ -5,12 +5,12 @@
 import type { Command } from 'commander';
 import { Collection } from '../../collection/index.js';
 import { fitFieldAdapter } from '../../collection/drift-adapter-fit.js';
-import { writeFieldAdapter } from '../../collection/drift-adapter-file.js';
-import { QuarryError } from '../../io/quarry-error.js';
-import { DRIFT_ADAPTER_KINDS, type DriftAdapterKind } from '../../learn/drift-adapter.js';
+import { writeFieldAdapter } from '../../learn/drift/drift-adapter-file.js';
+import { QuarryError } from '../../core/quarry-error.js';
+import { DRIFT_ADAPTER_KINDS, type DriftAdapterKind } from '../../learn/drift/drift-adapter.js';
 import { createProgress, type Progress } from '../progress.js';
-import { guarded, intOption } from '../run-command.js';
-import { readIdsFile, readVectorMatrix, VECTOR_FORMATS } from './vector-import.js';
+import { guarded, intOption } from '../command-options.js';
+import { readIdsFile, readVectorMatrix, VECTOR_FORMATS } from '../../ingest/import-vectors.js';
 
 interface AdapterFlags {
   field: string;

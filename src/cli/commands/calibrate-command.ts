@@ -5,10 +5,10 @@ import { calibrationExamples, writeCalibration } from '../../collection/calibrat
 import { textFields } from '../../collection/schema.js';
 import { readQrels } from '../../eval/index.js';
 import { readQueries } from '../../io/beir.js';
-import { readQuerySpecOption } from '../json-option.js';
-import { QuarryError } from '../../io/quarry-error.js';
+import { readQuerySpecOption } from '../../io/json-option.js';
+import { QuarryError } from '../../core/quarry-error.js';
 import { calibrationLoss, fitCalibration } from '../../search/calibration.js';
-import { guarded, intOption } from '../run-command.js';
+import { guarded, intOption } from '../command-options.js';
 
 /** Registers `quarry calibrate`. */
 export function registerCalibrate(program: Command): void {

@@ -1,7 +1,7 @@
 /** `quarry compare`: paired significance tests of runs against a baseline. */
 import type { Command } from 'commander';
 import { compareRuns, formatComparison, readQrels } from '../../eval/index.js';
-import { collect, guarded, intOption, probabilityOption } from '../run-command.js';
+import { collect, guarded, intOption, probabilityOption } from '../command-options.js';
 
 interface CompareFlags {
   measure?: string[];

@@ -2,7 +2,7 @@
 import { basename } from 'node:path';
 import type { Command } from 'commander';
 import { evaluateRunFile, formatTrecEval, formatValue, readQrels, reportToJson, type EvalOptions, type EvalReport } from '../../eval/index.js';
-import { collect, guarded, intOption } from '../run-command.js';
+import { collect, guarded, intOption } from '../command-options.js';
 
 interface EvalFlags {
   measure?: string[];

@@ -2,12 +2,12 @@
 import { Option, type Command } from 'commander';
 import { evaluateRunFile, formatTrecEval, readQrels, readRun, reportToJson } from '../../eval/index.js';
 import { writeFileAtomic } from '../../io/atomic-file.js';
-import { QuarryError } from '../../io/quarry-error.js';
+import { QuarryError } from '../../core/quarry-error.js';
 import { fuseRuns } from '../../search/run-fusion.js';
 import { tuneRunFusion, type FusionTuning } from '../../search/run-fusion-tuning.js';
 import { checkOptionScopes, givenOnCommandLine, type OptionScope } from '../option-scope.js';
-import { collect, guarded, intOption, numberOption } from '../run-command.js';
-import { sortQids } from './qid-order.js';
+import { collect, guarded, intOption, numberOption } from '../command-options.js';
+import { sortQids } from '../../batch/qid-order.js';
 
 interface FuseFlags {
   method: 'rrf' | 'weighted' | 'mnz';

@@ -1,7 +1,7 @@
 /** `quarry info`: what a collection holds. */
 import type { Command } from 'commander';
 import { Collection } from '../../collection/index.js';
-import { guarded } from '../run-command.js';
+import { guarded } from '../command-options.js';
 
 /** Registers `quarry info`. */
 export function registerInfo(program: Command): void {

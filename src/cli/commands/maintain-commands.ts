@@ -4,7 +4,7 @@ import { checkCollection, Collection, snapshotCollection } from '../../collectio
 import { readCorpusRecords, type CorpusRecord } from '../../io/corpus-files.js';
 import { readJsonObjects } from '../../io/jsonl.js';
 import { forEachLine, STDIN_PATH } from '../../io/line-reader.js';
-import { collect, guarded } from '../run-command.js';
+import { collect, guarded } from '../command-options.js';
 import { countedNoun } from '../counted-noun.js';
 
 const STDIN = STDIN_PATH;

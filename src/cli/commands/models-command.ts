@@ -10,9 +10,9 @@ import { dirname, join } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { Command } from 'commander';
-import { QuarryError } from '../../io/quarry-error.js';
+import { QuarryError } from '../../core/quarry-error.js';
 import { transformersModule } from '../../encode/transformer-model.js';
-import { guarded } from '../run-command.js';
+import { guarded } from '../command-options.js';
 import { createProgress } from '../progress.js';
 
 /** Where pulled models go unless --dir says otherwise. */

@@ -1,15 +1,16 @@
 /** `quarry quickstart`: index the bundled CACM collection, run its queries, evaluate, and show example searches. */
+import { terminalProgress } from '../progress.js';
 import { existsSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { Collection } from '../../collection/index.js';
 import { evaluateRunFile, formatValue, readQrels } from '../../eval/index.js';
-import { QuarryError } from '../../io/quarry-error.js';
+import { QuarryError } from '../../core/quarry-error.js';
 import { CACM_FILES } from '../bundled-data.js';
-import { guarded } from '../run-command.js';
-import { importCorpus } from './index-command.js';
-import { runQueries } from './run-queries.js';
+import { guarded } from '../command-options.js';
+import { importCorpus } from '../../ingest/import-corpus.js';
+import { runQueries } from '../../batch/run-query-file.js';
 import { preview } from './search-command.js';
 
 const ANSERINI: Record<string, number> = { map: 0.3123, P_30: 0.1942 };
@@ -32,14 +33,14 @@ Example:
       }
       const out = (s: string): boolean => process.stdout.write(s);
       out(`1. Indexing CACM (${CACM_FILES.corpus})\n`);
-      const s = importCorpus(dir, CACM_FILES.corpus, undefined, false);
+      const s = importCorpus(dir, CACM_FILES.corpus, undefined, terminalProgress());
       out(`   ${s.added.toLocaleString('en-US')} documents in ${s.seconds.toFixed(2)} s -> ${dir}\n\n`);
 
       const snap = Collection.open(dir).reader();
       const qrels = readQrels(CACM_FILES.qrels);
       const runPath = `${dir}.bm25.run`;
       out('2. Running the judged queries (BM25 k1 0.9 b 0.4, top 1000)\n');
-      const r = runQueries(snap, CACM_FILES.queries, runPath, { k: 1000, tag: 'quarry-bm25', only: new Set(qrels.keys()) });
+      const r = runQueries(snap, CACM_FILES.queries, runPath, { k: 1000, tag: 'quarry-bm25', only: new Set(qrels.keys()), progress: terminalProgress() });
       out(`   ${r.queries} queries in ${(r.seconds * 1000).toFixed(0)} ms -> ${runPath}\n\n`);
 
       out('3. Evaluation (trec_eval measures) next to Anserini\'s published BM25\n');

@@ -2,20 +2,20 @@
 import { Option, type Command } from 'commander';
 import { Collection, type Hit, type Snapshot, type TextSearchOptions } from '../../collection/index.js';
 import { evaluateRunFile, formatTrecEval, readQrels, reportToJson } from '../../eval/index.js';
-import { collect, guarded, intOption } from '../run-command.js';
+import { collect, guarded, intOption } from '../command-options.js';
 import { writeFileAtomic } from '../../io/atomic-file.js';
-import { isQuarryError, QuarryError } from '../../io/quarry-error.js';
+import { isQuarryError, QuarryError } from '../../core/quarry-error.js';
 import { readQueries } from '../../io/beir.js';
 import { parseFieldBoosts, pickField, rm3Option } from './search-command.js';
 import { fillQueryTemplate } from '../../search/query-spec.js';
 import { checkOptionScopes, type OptionScope } from '../option-scope.js';
-import { parseParamsOption, readQuerySpecOption } from '../json-option.js';
+import { parseParamsOption, readQuerySpecOption } from '../../io/json-option.js';
 import { createProgress } from '../progress.js';
-import { readMultiVectorQueries, readSparseQueries, readVectorQueries } from './query-files.js';
-import type { RunQuery, RunSearch } from './run-search.js';
-import { searchQueries } from './run-threads.js';
-import { VECTOR_FORMATS } from './vector-import.js';
-import { sortQids } from './qid-order.js';
+import { readMultiVectorQueries, readSparseQueries, readVectorQueries } from '../../batch/query-files.js';
+import type { RunQuery, RunSearch } from '../../batch/batch-search.js';
+import { searchQueries } from '../../batch/search-threads.js';
+import { VECTOR_FORMATS } from '../../ingest/import-vectors.js';
+import { sortQids } from '../../batch/qid-order.js';
 
 /** TREC run lines (`qid Q0 docno rank score tag`) of the hits of each query, written at once. */
 class RunLines {

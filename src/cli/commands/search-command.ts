@@ -1,12 +1,12 @@
 /** `quarry search`: BM25 search from the command line. */
 import { Option, type Command } from 'commander';
 import { Collection, type Hit } from '../../collection/index.js';
-import { QuarryError } from '../../io/quarry-error.js';
+import { QuarryError } from '../../core/quarry-error.js';
 import { countedNoun } from '../counted-noun.js';
-import { parseJsonOption, readQuerySpecOption } from '../json-option.js';
+import { parseJsonOption, readQuerySpecOption } from '../../io/json-option.js';
 import { checkOptionScopes, givenOnCommandLine, type OptionScope } from '../option-scope.js';
 import { resolveRm3Params, type Rm3Params } from '../../search/rm3.js';
-import { guarded, intOption } from '../run-command.js';
+import { guarded, intOption } from '../command-options.js';
 
 interface SearchFlags {
   k: number;

@@ -3,13 +3,13 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { InvalidArgumentError, type Command } from 'commander';
 import { Collection } from '../../collection/index.js';
-import { QuarryError } from '../../io/quarry-error.js';
+import { QuarryError } from '../../core/quarry-error.js';
 import { createServer } from '../../server/app.js';
 import { parseKeysVariable, readKeysFile, type ApiKey } from '../../server/api-keys.js';
 import { CACM_FILES } from '../bundled-data.js';
 import { corsOriginProblem } from '../../server/cors-origins.js';
-import { collect, guarded, intOption } from '../run-command.js';
-import { importCorpus } from './index-command.js';
+import { collect, guarded, intOption } from '../command-options.js';
+import { importCorpus } from '../../ingest/import-corpus.js';
 
 interface ServeFlags {
   host: string;
@@ -70,7 +70,7 @@ Example:
       }
       if (flags.bench !== undefined && !existsSync(flags.bench)) throw new QuarryError('NOT_FOUND', 'benchmark folder does not exist', { file: flags.bench, field: '--bench' });
       if (flags.withCacm === true && !Collection.exists(join(dataDir, 'cacm'))) {
-        const s = importCorpus(join(dataDir, 'cacm'), CACM_FILES.corpus, undefined, true);
+        const s = importCorpus(join(dataDir, 'cacm'), CACM_FILES.corpus);
         process.stderr.write(`indexed the bundled CACM collection: ${s.added} documents -> ${join(dataDir, 'cacm')}\n`);
       }
       const server = await createServer({

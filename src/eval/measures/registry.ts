@@ -2,7 +2,7 @@
  * The measure table in trec_eval's order, measure groups (`official`,
  * `all_trec`) and parsing of `-m name[.params]` requests.
  */
-import { QuarryError } from '../../io/quarry-error.js';
+import { QuarryError } from '../../core/quarry-error.js';
 import { formatFixed } from '../c-format.js';
 import { gMeasure, ndcg, ndcgCut, ndcgRel, rndcg } from './gain-measures.js';
 import type { GainParam, MeasureDef, MeasureParams } from './measure-def.js';

@@ -66,7 +66,9 @@ export class InvertedFieldBuilder {
           if (keep !== null) this.slot = new Uint32Array(next.length);
         }
       }
-      if (this.counts[id]++ === 0) this.touched.push(id);
+      const count = this.counts[id]!;
+      this.counts[id] = count + 1;
+      if (count === 0) this.touched.push(id);
       if (keep !== null) this.docTerms.push(id);
     }
     const t = this.touched.data;

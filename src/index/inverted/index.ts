@@ -7,7 +7,7 @@ export { InvertedFieldBuilder, encodeInvertedField } from './build.js';
 export { PostingsCursor, NO_MORE_DOCS } from './postings-cursor.js';
 export { PositionsReader } from './positions-reader.js';
 export { readInvertedField, readInvertedFieldCounts, writeInvertedField } from './format.js';
-export { Bm25Searcher, type InvertedSegmentView, type QueryTerm, type SearchMode, type TopDocs } from './search.js';
+export { Bm25Searcher, type InvertedSegmentView, type QueryTerm, type SearchMode, type TopDocs } from './bm25-searcher.js';
 export {
   type TextQuery,
   type TermQueryNode,

@@ -10,14 +10,14 @@
  */
 import { TopKHeap } from '../../kernels/top-k-heap.js';
 import { popcount32 } from '../../kernels/popcount.js';
-import { QuarryError } from '../../io/quarry-error.js';
+import { QuarryError } from '../../core/quarry-error.js';
 import { BOUND_SLACK, bm25Idf, bm25UnitBound } from './bm25.js';
 import { AllDocsIterator, ConjunctionIterator, disjunction, DocListIterator, EMPTY, ExclusionIterator, PhraseIterator, RequiredOptionalIterator, TermIterator, type DocIterator } from './doc-iterators.js';
 import type { InvertedField } from './inverted-field.js';
 import { maxScoreDisjunction, maxScoreRequiredOptional } from './iterator-max-score.js';
 import { PositionsReader } from './positions-reader.js';
 import { NO_MORE_DOCS, PostingsCursor } from './postings-cursor.js';
-import type { InvertedSegmentView, QueryTerm, TopDocs } from './search.js';
+import type { InvertedSegmentView, QueryTerm, TopDocs } from './bm25-searcher.js';
 import { acceptedTerms, termInRange, termsInRange } from './term-enumeration.js';
 import { TooComplexError, type TermAutomaton } from './term-automaton.js';
 import { PatternSyntaxError, regexpAutomaton, wildcardAutomaton } from './term-patterns.js';

@@ -5,11 +5,11 @@
  * encodings indexed by a dense family when the field asks for them.
  */
 import { normalizeRows } from '../../kernels/dense-distance.js';
-import { buildDense } from '../dense-families.js';
-import type { DenseIndex, DenseSearchOptions } from '../dense-types.js';
+import { buildDense } from '../dense/dense-families.js';
+import type { DenseIndex, DenseSearchOptions } from '../dense/dense-types.js';
 import { FdeEncoder } from './fde.js';
 import type { MuveraParams, TokenStorage } from './params.js';
-import { MultiVectorIndex, type MultiVectorData } from './search.js';
+import { MultiVectorIndex, type MultiVectorData } from './multivector-index.js';
 
 /** Field settings a build needs. */
 export interface MultiVectorBuildParams {

@@ -5,9 +5,9 @@
  * dense-family file.
  */
 import { readSectionFile, writeSectionFile, type WrittenFile } from '../../io/section-file.js';
-import { readDense, writeDense } from '../dense-families.js';
+import { readDense, writeDense } from '../dense/dense-families.js';
 import type { MuveraParams, TokenStorage } from './params.js';
-import { MultiVectorIndex, type MultiVectorData } from './search.js';
+import { MultiVectorIndex, type MultiVectorData } from './multivector-index.js';
 
 /** Writes the store to `path` and the encodings' index (if any) to `fdePath`. */
 export function writeMultiVector(path: string, fdePath: string, index: MultiVectorIndex): Record<'store' | 'fde', WrittenFile | null> {

@@ -7,7 +7,7 @@
  * typed-array view over it, and indexes hold such views as their data. An
  * index that grows (HNSW inserts) moves to a new, larger KernelMemory.
  */
-import { QuarryError } from '../../io/quarry-error.js';
+import { QuarryError } from '../../core/quarry-error.js';
 import { kernelModule, type KernelExports } from './kernel-module.js';
 
 const PAGE = 65536;

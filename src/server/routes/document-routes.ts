@@ -1,6 +1,6 @@
 /** Bulk add/update (JSON or NDJSON), delete and commit. */
 import type { FastifyInstance } from 'fastify';
-import { isQuarryError, type ErrorLocation } from '../../io/quarry-error.js';
+import { isQuarryError, type ErrorLocation } from '../../core/quarry-error.js';
 import { ApiError } from '../api-error.js';
 import { commitBody, deleteBody, documentsBody, documentsQuery, parseRequest } from '../request-schemas.js';
 import type { RouteAccess, ServerContext } from '../server-context.js';

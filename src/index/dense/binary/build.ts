@@ -1,0 +1,77 @@
+/** Builds a binary index: fits the residual binarizer on the rows and encodes them. */
+import { normalizeRows } from '../../../kernels/dense-distance.js';
+import { kmeans } from '../../../quantize/kmeans.js';
+import { NearestCentroids } from '../../../quantize/nearest-centroids.js';
+import { encodeResidualBits, fitResidualBinarizer, meanCentre, residualRowTerms, type RowReader, type RowVariants } from '../../../quantize/residual-binarizer.js';
+import { HadamardVariants, MIN_VARIANT_BLOCK, variantBlock } from '../../../quantize/hadamard-variants.js';
+import { placeSignCodes } from '../../../quantize/sign-code-placement.js';
+import { RowEmbedding, sharedOrthonormalColumns } from '../../../quantize/random-rotation.js';
+import { QuarryError } from '../../../core/quarry-error.js';
+import { checkParamRanges } from '../../param-ranges.js';
+import { BINARY_DEFAULTS, BINARY_PARAM_RANGES, codedDimensions, defaultBinaryCentroids, defaultBinaryRotate, type BinaryParams } from './params.js';
+import { BinaryIndex } from './binary-index.js';
+
+/** Builds a binary index; `keepFloats` (default true) keeps the rows for exact rescoring. */
+export function buildBinary(vectors: Float32Array, params: Partial<BinaryParams> & Pick<BinaryParams, 'dim' | 'metric'>, keepFloats = true): BinaryIndex {
+  if (vectors.length % params.dim !== 0) throw new QuarryError('BAD_INPUT', `${vectors.length} values are not whole ${params.dim}-d rows`, { field: 'vectors' });
+  const n = vectors.length / params.dim;
+  const p: BinaryParams = { ...BINARY_DEFAULTS, centroids: defaultBinaryCentroids(n), rotate: defaultBinaryRotate(params.dim), ...params };
+  checkParamRanges(BINARY_PARAM_RANGES, p, p.dim);
+  if (p.correction !== 'vector' && p.correction !== 'none') throw new QuarryError('BAD_ARGUMENT', `correction must be "vector" or "none", not ${JSON.stringify(p.correction)}`, { field: 'correction' });
+  if (typeof p.rotate !== 'boolean') throw new QuarryError('BAD_ARGUMENT', `rotate must be true or false, not ${JSON.stringify(p.rotate)}`, { field: 'rotate' });
+  // k-means needs at least as many rows as centroids; with fewer rows, fewer centres.
+  p.centroids = Math.min(p.centroids, n);
+  const rows = new Float32Array(vectors);
+  if (p.metric === 'cosine') normalizeRows(rows, p.dim);
+  let centres: Float32Array;
+  let assign: Uint16Array | null = null;
+  if (p.centroids > 0) {
+    const fitted = kmeans(rows, p.dim, { k: p.centroids, seed: p.seed, iterations: 10 });
+    centres = fitted.centroids;
+    const nearest = new Int32Array(n);
+    new NearestCentroids(rows, p.dim, fitted.k * p.dim).assign(0, p.dim, centres, fitted.k, nearest, new Float32Array(n));
+    assign = Uint16Array.from(nearest);
+  } else centres = meanCentre(rows, p.dim);
+  // Centroids are fitted on the rows; the codes (and so the centres they are
+  // residuals from) live in the rotated space, where inner products are the same.
+  const dim = p.dim;
+  const codeDim = codedDimensions(dim, p.rotate);
+  const rotation = p.rotate ? sharedOrthonormalColumns(codeDim, dim, (p.seed ^ 0x5bd1e995) >>> 0) : null;
+  const embedding = rotation === null ? null : new RowEmbedding(rotation, codeDim, dim);
+  const read: RowReader =
+    embedding === null
+      ? (r, out) => {
+          for (let d = 0; d < dim; d++) out[d] = rows[r * dim + d]!;
+        }
+      : (r, out) => embedding.embed(rows, r * dim, out);
+  if (embedding !== null) {
+    const k = centres.length / dim;
+    const rotated = new Float32Array(k * codeDim);
+    for (let c = 0; c < k; c++) embedding.embed(centres, c * dim, rotated, c * codeDim);
+    centres = rotated;
+  }
+  let variants: RowVariants | null = null;
+  let transforms: HadamardVariants | null = null;
+  if (p.variants > 1) {
+    if (variantBlock(codeDim) < MIN_VARIANT_BLOCK) {
+      throw new QuarryError('BAD_ARGUMENT', `variants > 1 needs coded dimensions divisible by ${MIN_VARIANT_BLOCK}, and ${codeDim} is not`, { field: 'variants' }, 'set rotate: true (codes every bit of the code words), or variants: 1');
+    }
+    transforms = HadamardVariants.create(p.variants, codeDim, (p.seed ^ 0x9e3779b9) >>> 0);
+  }
+  if (transforms !== null || (assign !== null && p.centreChoices > 1)) {
+    // with one centre (the mean) there is nothing to choose but the basis
+    const placed = placeSignCodes(read, n, codeDim, centres, assign ?? new Uint16Array(n), p.centreChoices, transforms);
+    if (assign !== null) assign = placed.assign;
+    if (transforms !== null) variants = { transforms, of: placed.of! };
+  }
+  const binarizer = fitResidualBinarizer(read, n, codeDim, p.planes, centres, assign, variants);
+  const codes = encodeResidualBits(binarizer, read, n, assign, variants);
+  const normsSq = new Float32Array(n);
+  for (let r = 0; r < n; r++) {
+    let s = 0;
+    for (let d = 0; d < p.dim; d++) s += rows[r * p.dim + d]! ** 2;
+    normsSq[r] = s;
+  }
+  const terms = p.correction === 'vector' ? residualRowTerms(binarizer, read, n, codes, assign, variants) : null;
+  return new BinaryIndex(binarizer, codes, normsSq, keepFloats ? rows : null, p, terms?.corrections ?? null, assign, terms?.offsets ?? null, rotation, variants);
+}

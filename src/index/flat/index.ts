@@ -1,5 +1,0 @@
-/** The flat family: exact dense search, the reference for every approximate family. */
-export * from './params.js';
-export { buildFlat } from './build.js';
-export { FlatIndex, similarity, prepareQuery, heapToHits, candidateDepth, rescoreExact } from './search.js';
-export { readFlat, writeFlat } from './format.js';
