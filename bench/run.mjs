@@ -14,5 +14,9 @@ if (!name || !available.includes(name)) {
   console.error(`usage: npm run bench -- <name> [args]\nbenchmarks: ${available.join(', ')}`);
   process.exit(64);
 }
-const r = spawnSync(process.execPath, ['--expose-gc', '--max-old-space-size=8192', '--import', 'tsx', join(here, name, 'main.ts'), ...args], { stdio: 'inherit' });
+const r = spawnSync(
+  process.execPath,
+  ['--expose-gc', '--max-old-space-size=8192', '--import', 'tsx', join(here, name, 'main.ts'), ...args],
+  { stdio: 'inherit' },
+);
 process.exit(r.status ?? 1);

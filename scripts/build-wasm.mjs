@@ -14,7 +14,22 @@ const target = join(root, 'src', 'kernels', 'wasm', 'kernels-wasm.generated.ts')
 
 let binary = null;
 const { error, stderr } = await asc.main(
-  [source, '--outFile', 'kernels.wasm', '--runtime', 'stub', '--importMemory', '--initialMemory', '1', '-O3', '--noAssert', '--use', 'abort=', '--enable', 'simd'],
+  [
+    source,
+    '--outFile',
+    'kernels.wasm',
+    '--runtime',
+    'stub',
+    '--importMemory',
+    '--initialMemory',
+    '1',
+    '-O3',
+    '--noAssert',
+    '--use',
+    'abort=',
+    '--enable',
+    'simd',
+  ],
   {
     writeFile(name, contents) {
       if (name.endsWith('.wasm')) binary = Buffer.from(contents);

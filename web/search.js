@@ -19,11 +19,13 @@ async function loadCollections() {
   try {
     const { collections } = await api('GET', '/v1/collections');
     const sel = $('collection');
-    sel.replaceChildren(...collections.map((c) => {
-      const o = el('option', '', `${c.name} (${fmt(c.documents)} docs)`);
-      o.value = c.name;
-      return o;
-    }));
+    sel.replaceChildren(
+      ...collections.map((c) => {
+        const o = el('option', '', `${c.name} (${fmt(c.documents)} docs)`);
+        o.value = c.name;
+        return o;
+      }),
+    );
     const wanted = new URLSearchParams(location.search).get('collection');
     if (wanted && collections.some((c) => c.name === wanted)) sel.value = wanted;
     if (collections.length === 0) {
@@ -40,33 +42,48 @@ async function loadCollection(name) {
   const info = await api('GET', `/v1/collections/${encodeURIComponent(name)}`);
   state.info = info;
   // Text fields (BM25) and dense fields whose encoder turns query text into a vector.
-  state.textFields = Object.entries(info.schema.fields).filter(([, f]) => f.type === 'text' || (f.type === 'dense' && f.encoder)).map(([n]) => n);
-  state.denseFields = new Set(Object.entries(info.schema.fields).filter(([, f]) => f.type === 'dense').map(([n]) => n));
-  state.keywordFields = Object.entries(info.schema.fields).filter(([, f]) => f.type === 'keyword').map(([n]) => n);
+  state.textFields = Object.entries(info.schema.fields)
+    .filter(([, f]) => f.type === 'text' || (f.type === 'dense' && f.encoder))
+    .map(([n]) => n);
+  state.denseFields = new Set(
+    Object.entries(info.schema.fields)
+      .filter(([, f]) => f.type === 'dense')
+      .map(([n]) => n),
+  );
+  state.keywordFields = Object.entries(info.schema.fields)
+    .filter(([, f]) => f.type === 'keyword')
+    .map(([n]) => n);
   state.selected = new Map();
-  $('fields').replaceChildren(...state.textFields.map((f) => {
-    const label = el('label', 'check');
-    const box = el('input');
-    box.type = 'checkbox';
-    box.checked = true;
-    box.value = f;
-    box.addEventListener('change', () => {
-      $('fusion-row').hidden = checkedFields().length < 2;
-      search();
-    });
-    label.append(box, ` ${f}`, state.denseFields.has(f) ? el('span', 'muted', ' (dense)') : '');
-    return label;
-  }));
+  $('fields').replaceChildren(
+    ...state.textFields.map((f) => {
+      const label = el('label', 'check');
+      const box = el('input');
+      box.type = 'checkbox';
+      box.checked = true;
+      box.value = f;
+      box.addEventListener('change', () => {
+        $('fusion-row').hidden = checkedFields().length < 2;
+        search();
+      });
+      label.append(box, ` ${f}`, state.denseFields.has(f) ? el('span', 'muted', ' (dense)') : '');
+      return label;
+    }),
+  );
   $('fusion-row').hidden = state.textFields.length < 2;
   $('facets').replaceChildren();
   $('facets-section').hidden = state.keywordFields.length === 0;
   $('collection-info').replaceChildren(
     el('h2', '', 'Collection'),
-    el('p', 'muted', `${fmt(info.documents)} documents · ${info.segments.length} segment(s) · ${fmt(info.bytes / 1048576)} MB · generation ${info.generation}`),
+    el(
+      'p',
+      'muted',
+      `${fmt(info.documents)} documents · ${info.segments.length} segment(s) · ${fmt(info.bytes / 1048576)} MB · generation ${info.generation}`,
+    ),
   );
   $('results').replaceChildren();
   $('status').className = 'status';
-  $('status').textContent = state.textFields.length === 0 ? 'This collection has no text fields to search from this page.' : 'Type a query.';
+  $('status').textContent =
+    state.textFields.length === 0 ? 'This collection has no text fields to search from this page.' : 'Type a query.';
   if ($('query').value.trim() !== '') await search();
 }
 
@@ -78,7 +95,11 @@ function buildSpec(query) {
   const fields = checkedFields();
   // the syntax reads BM25 text; a dense field's encoder reads the text as it is
   const syntax = $('syntax').checked;
-  const spec = { retrieve: fields.map((field) => ({ field, text: query, ...(syntax && !state.denseFields.has(field) ? { syntax: 'lucene' } : {}) })), k: Number($('k').value), explain: true };
+  const spec = {
+    retrieve: fields.map((field) => ({ field, text: query, ...(syntax && !state.denseFields.has(field) ? { syntax: 'lucene' } : {}) })),
+    k: Number($('k').value),
+    explain: true,
+  };
   const fusion = $('fusion').value;
   if (fields.length > 1) spec.fuse = fusion === 'rrf' ? { method: 'rrf', k: 60 } : { method: fusion, normalize: 'minmax' };
   if (state.keywordFields.length > 0) spec.facets = state.keywordFields;
@@ -129,31 +150,33 @@ function render(res, spec) {
   $('status').className = 'status';
   $('status').textContent = `${fmt(res.total)} candidates · showing ${res.hits.length} · ${res.took_ms.toFixed(1)} ms`;
   const legNames = spec.retrieve.map((l) => l.field);
-  $('results').replaceChildren(...res.hits.map((hit, i) => {
-    const li = el('li', 'hit');
-    li.dataset.id = hit.id;
-    const head = el('div', 'hit-head');
-    head.append(el('span', 'rank', String(i + 1)), el('span', 'title'), el('span', 'score', `score ${hit.score.toFixed(4)}`));
-    head.querySelector('.title').append(titleOf(hit));
-    li.append(head, el('div', 'doc-id', `id ${hit.id}`));
-    for (const [prop, frags] of Object.entries(hit.highlights ?? {})) {
-      if (['title', 'name', 'headline'].includes(prop)) continue;
-      const p = el('p', 'snippet');
-      p.append(fragmentsNode(frags));
-      li.append(p);
-    }
-    const legs = el('div', 'legs');
-    hit.legs.forEach((leg, j) => {
-      legs.append(el('span', 'leg', `${legNames[j]}: ${leg.rank === null ? 'not retrieved' : `#${leg.rank} · ${leg.score.toFixed(4)}`}`));
-    });
-    li.append(legs);
-    if (hit.explain) {
-      const d = el('details', 'explain');
-      d.append(el('summary', '', 'Explain'), el('pre', '', JSON.stringify(hit.explain, null, 2)));
-      li.append(d);
-    }
-    return li;
-  }));
+  $('results').replaceChildren(
+    ...res.hits.map((hit, i) => {
+      const li = el('li', 'hit');
+      li.dataset.id = hit.id;
+      const head = el('div', 'hit-head');
+      head.append(el('span', 'rank', String(i + 1)), el('span', 'title'), el('span', 'score', `score ${hit.score.toFixed(4)}`));
+      head.querySelector('.title').append(titleOf(hit));
+      li.append(head, el('div', 'doc-id', `id ${hit.id}`));
+      for (const [prop, frags] of Object.entries(hit.highlights ?? {})) {
+        if (['title', 'name', 'headline'].includes(prop)) continue;
+        const p = el('p', 'snippet');
+        p.append(fragmentsNode(frags));
+        li.append(p);
+      }
+      const legs = el('div', 'legs');
+      hit.legs.forEach((leg, j) => {
+        legs.append(el('span', 'leg', `${legNames[j]}: ${leg.rank === null ? 'not retrieved' : `#${leg.rank} · ${leg.score.toFixed(4)}`}`));
+      });
+      li.append(legs);
+      if (hit.explain) {
+        const d = el('details', 'explain');
+        d.append(el('summary', '', 'Explain'), el('pre', '', JSON.stringify(hit.explain, null, 2)));
+        li.append(d);
+      }
+      return li;
+    }),
+  );
   if (res.hits.length === 0) $('status').textContent = `No results for this query (${res.took_ms.toFixed(1)} ms).`;
   renderFacets(res.facets ?? {});
 }
@@ -161,7 +184,9 @@ function render(res, spec) {
 function renderFacets(facets) {
   const groups = [];
   for (const field of state.keywordFields) {
-    const counts = Object.entries(facets[field] ?? {}).sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).slice(0, 12);
+    const counts = Object.entries(facets[field] ?? {})
+      .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
+      .slice(0, 12);
     const chosen = state.selected.get(field) ?? new Set();
     for (const v of chosen) if (!counts.some(([x]) => x === v)) counts.push([v, 0]);
     const g = el('div', 'facet');

@@ -38,10 +38,17 @@ for (let r = 0; r < rounds; r++) {
   variants.forEach(([, analyzer], v) => {
     const { vocabulary, tokens, seconds } = pass(analyzer);
     if (reference === null) reference = vocabulary;
-    else if (vocabulary.size !== reference.size || [...vocabulary].some(([t, c]) => reference!.get(t) !== c)) throw new Error('the analyzers gave different terms');
+    else if (vocabulary.size !== reference.size || [...vocabulary].some(([t, c]) => reference!.get(t) !== c))
+      throw new Error('the analyzers gave different terms');
     rates[v]!.push(tokens / seconds);
   });
 }
-console.log(`SciFact, ${texts.length.toLocaleString('en-US')} documents, ${reference!.size.toLocaleString('en-US')} distinct terms; ${rounds} alternating rounds`);
-variants.forEach(([name], v) => console.log(`  ${name.padEnd(22)} median ${(median(rates[v]!) / 1e6).toFixed(2)} M tokens/s (rounds ${rates[v]!.map((x) => (x / 1e6).toFixed(2)).join(', ')})`));
+console.log(
+  `SciFact, ${texts.length.toLocaleString('en-US')} documents, ${reference!.size.toLocaleString('en-US')} distinct terms; ${rounds} alternating rounds`,
+);
+variants.forEach(([name], v) =>
+  console.log(
+    `  ${name.padEnd(22)} median ${(median(rates[v]!) / 1e6).toFixed(2)} M tokens/s (rounds ${rates[v]!.map((x) => (x / 1e6).toFixed(2)).join(', ')})`,
+  ),
+);
 console.log(`  ratio of the medians: ${(median(rates[1]!) / median(rates[0]!)).toFixed(2)}x`);

@@ -39,5 +39,12 @@ export function loadDataset(name: string, queryCount: number): BenchDataset {
   if (m === null) throw new Error(`unknown dataset ${name}: use scifact or zipf-<docs>`);
   const settings: ZipfSettings = { docs: Number(m[1]), vocabulary: 50_000, meanLength: 60, seed: 20261125 };
   const q = generateZipfQueries(settings, queryCount);
-  return { name, analyzer: 'whitespace', k1: 1.2, b: 0.75, queries: { corpus: q.corpus, rare: q.rare }, forEachDoc: (emit) => generateZipfCorpus(settings, emit) };
+  return {
+    name,
+    analyzer: 'whitespace',
+    k1: 1.2,
+    b: 0.75,
+    queries: { corpus: q.corpus, rare: q.rare },
+    forEachDoc: (emit) => generateZipfCorpus(settings, emit),
+  };
 }

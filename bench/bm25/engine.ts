@@ -32,7 +32,14 @@ type Searcher = (q: string, k: number) => string[] | Promise<string[]>;
 
 const gc = (): void => (globalThis as { gc?: () => void }).gc?.();
 
-async function time(shape: string, mode: string, k: number, queries: string[], run: Searcher, tops?: Record<string, string[]>): Promise<Timing> {
+async function time(
+  shape: string,
+  mode: string,
+  k: number,
+  queries: string[],
+  run: Searcher,
+  tops?: Record<string, string[]>,
+): Promise<Timing> {
   // Warm-up (JIT), as the Lucene run does: up to 200 queries or a tenth of the budget.
   const warmStart = performance.now();
   for (const q of queries.slice(0, 200)) {
@@ -64,15 +71,21 @@ async function main(): Promise<void> {
   const heapBefore = process.memoryUsage().heapUsed + process.memoryUsage().external;
   const timings: Timing[] = [];
   const tops: Record<string, Record<string, string[]>> = {};
+  // eslint-disable-next-line no-useless-assignment -- every engine branch sets it; the default documents the unit
   let indexBytes = 0;
   let docs = 0;
+  // eslint-disable-next-line no-useless-assignment -- as indexBytes
   let buildSeconds = 0;
   let cleanup = (): void => {};
 
   if (engine === 'quarry') {
     const dir = mkdtempSync(join(tmpdir(), 'quarry-bench-bm25-'));
     cleanup = () => rmSync(dir, { recursive: true, force: true });
-    const schema = parseSchema({ id: 'id', fields: { contents: { type: 'text', from: ['text'], analyzer: dataset.analyzer, k1: dataset.k1, b: dataset.b, positions } }, store: [] });
+    const schema = parseSchema({
+      id: 'id',
+      fields: { contents: { type: 'text', from: ['text'], analyzer: dataset.analyzer, k1: dataset.k1, b: dataset.b, positions } },
+      store: [],
+    });
     const t0 = performance.now();
     const c = Collection.create(join(dir, 'idx'), schema);
     const w = c.writer({ flushPostings: 200_000_000, flushDocs: 5_000_000 });
@@ -111,7 +124,21 @@ async function main(): Promise<void> {
     indexBytes = process.memoryUsage().heapUsed - base;
     tops.minisearch = {};
     for (const [shape, queries] of Object.entries(dataset.queries)) {
-      for (const k of ks) timings.push(await time(shape, 'minisearch', k, queries, (q, kk) => ms.search(q).slice(0, kk).map((r) => String(r.id)), tops.minisearch));
+      for (const k of ks)
+        timings.push(
+          await time(
+            shape,
+            'minisearch',
+            k,
+            queries,
+            (q, kk) =>
+              ms
+                .search(q)
+                .slice(0, kk)
+                .map((r) => String(r.id)),
+            tops.minisearch,
+          ),
+        );
     }
   } else if (engine === 'orama') {
     const all = loadAllDocs();
@@ -127,7 +154,14 @@ async function main(): Promise<void> {
     for (const [shape, queries] of Object.entries(dataset.queries)) {
       for (const k of ks) {
         timings.push(
-          await time(shape, 'orama', k, queries, async (q, kk) => (await oramaSearch(db, { term: q, limit: kk, properties: ['text'] })).hits.map((h) => String(h.id)), tops.orama),
+          await time(
+            shape,
+            'orama',
+            k,
+            queries,
+            async (q, kk) => (await oramaSearch(db, { term: q, limit: kk, properties: ['text'] })).hits.map((h) => String(h.id)),
+            tops.orama,
+          ),
         );
       }
     }
@@ -150,7 +184,19 @@ async function main(): Promise<void> {
   cleanup();
   if (topOut !== '') writeFileSync(topOut, JSON.stringify(tops));
   const peakRssMB = process.resourceUsage().maxRSS / 1024;
-  process.stdout.write(JSON.stringify({ engine, dataset: dataset.name, docs, buildSeconds, docsPerSecond: docs / buildSeconds, indexBytes, peakRssMB, heapBefore, timings }) + '\n');
+  process.stdout.write(
+    JSON.stringify({
+      engine,
+      dataset: dataset.name,
+      docs,
+      buildSeconds,
+      docsPerSecond: docs / buildSeconds,
+      indexBytes,
+      peakRssMB,
+      heapBefore,
+      timings,
+    }) + '\n',
+  );
 }
 
 await main();

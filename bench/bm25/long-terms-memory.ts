@@ -26,7 +26,7 @@ function documentText(i: number, long: boolean): string {
 }
 
 /** What the current measurement keeps reachable (a module variable, so no optimizer drops it early). */
-let held: unknown = null;
+export let held: unknown = null;
 
 /** Heap growth in MB after `fill` runs, its result still reachable. */
 function heapGrowth(fill: () => unknown): number {

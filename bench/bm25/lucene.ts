@@ -29,11 +29,18 @@ function findJar(prefix: string): string | null {
 }
 
 /** Runs Lucene on every query shape of the dataset; `work` is a scratch folder. */
-export async function runLucene(dataset: BenchDataset, ks: number[], budget: number, work: string, positions = true): Promise<LuceneResult | string> {
+export async function runLucene(
+  dataset: BenchDataset,
+  ks: number[],
+  budget: number,
+  work: string,
+  positions = true,
+): Promise<LuceneResult | string> {
   const core = findJar('lucene-core-');
   const analyzers = findJar('lucene-analyzers-common-');
   if (core === null || analyzers === null) return 'Lucene jars not found (apt-get install liblucene8-java)';
-  if (spawnSync('javac', ['-version']).status !== 0 || spawnSync('java', ['-version']).status !== 0) return 'java/javac not found (apt-get install default-jdk-headless)';
+  if (spawnSync('javac', ['-version']).status !== 0 || spawnSync('java', ['-version']).status !== 0)
+    return 'java/javac not found (apt-get install default-jdk-headless)';
   const classes = join(work, 'lucene-classes');
   mkdirSync(classes, { recursive: true });
   const cp = `${core}:${analyzers}`;
@@ -63,13 +70,40 @@ export async function runLucene(dataset: BenchDataset, ks: number[], budget: num
   const topOut = join(work, 'lucene-top.json');
   const r = spawnSync(
     'java',
-    ['-Xmx4g', '-cp', `${classes}:${cp}`, 'LuceneBench', docsPath, qPaths.join(','), dataset.analyzer, String(dataset.k1), String(dataset.b), ks.join(','), String(budget), topOut, positions ? 'positions' : 'freqs'],
+    [
+      '-Xmx4g',
+      '-cp',
+      `${classes}:${cp}`,
+      'LuceneBench',
+      docsPath,
+      qPaths.join(','),
+      dataset.analyzer,
+      String(dataset.k1),
+      String(dataset.b),
+      ks.join(','),
+      String(budget),
+      topOut,
+      positions ? 'positions' : 'freqs',
+    ],
     { encoding: 'utf8', maxBuffer: 1 << 24 },
   );
   if (r.status !== 0) return `Lucene failed: ${r.stderr.slice(0, 500)}`;
-  const j = JSON.parse(r.stdout.trim().split('\n').pop()!) as { docs: number; buildSeconds: number; indexBytes: number; timings: { file: number; k: number; queries: number; seconds: number; qps: number }[] };
-  const result: LuceneResult = { engine: 'lucene', docs: j.docs, buildSeconds: j.buildSeconds, indexBytes: j.indexBytes, timings: [], tops: {} };
-  for (const t of j.timings) result.timings.push({ shape: shapes[t.file]!, mode: 'lucene', k: t.k, queries: t.queries, seconds: t.seconds, qps: t.qps });
+  const j = JSON.parse(r.stdout.trim().split('\n').pop()!) as {
+    docs: number;
+    buildSeconds: number;
+    indexBytes: number;
+    timings: { file: number; k: number; queries: number; seconds: number; qps: number }[];
+  };
+  const result: LuceneResult = {
+    engine: 'lucene',
+    docs: j.docs,
+    buildSeconds: j.buildSeconds,
+    indexBytes: j.indexBytes,
+    timings: [],
+    tops: {},
+  };
+  for (const t of j.timings)
+    result.timings.push({ shape: shapes[t.file]!, mode: 'lucene', k: t.k, queries: t.queries, seconds: t.seconds, qps: t.qps });
   const tops = JSON.parse(readFileSync(topOut, 'utf8')) as Record<string, string[]>;
   for (const [key, ids] of Object.entries(tops)) {
     const [file, n] = key.split(':');

@@ -50,7 +50,25 @@ for (const dataset of datasets) {
     process.stderr.write(`running ${engine} on ${dataset}...\n`);
     const r = spawnSync(
       process.execPath,
-      ['--expose-gc', '--max-old-space-size=12288', '--import', 'tsx', join(here, 'engine.ts'), '--engine', engine, '--dataset', dataset, '--queries', String(queries), '--budget', String(budget), '--positions', positions, '--top-out', topOut],
+      [
+        '--expose-gc',
+        '--max-old-space-size=12288',
+        '--import',
+        'tsx',
+        join(here, 'engine.ts'),
+        '--engine',
+        engine,
+        '--dataset',
+        dataset,
+        '--queries',
+        String(queries),
+        '--budget',
+        String(budget),
+        '--positions',
+        positions,
+        '--top-out',
+        topOut,
+      ],
       { encoding: 'utf8', maxBuffer: 1 << 26, stdio: ['ignore', 'pipe', 'inherit'] },
     );
     if (r.status !== 0) {
@@ -89,11 +107,20 @@ for (const dataset of datasets) {
   const exact = quarry?.tops.exhaustive ?? {};
   for (const res of results.filter((r) => r.dataset === dataset)) {
     for (const t of res.timings) {
-      const mini = results.find((r) => r.engine === 'minisearch' && r.dataset === dataset)?.timings.find((x) => x.shape === t.shape && x.k === t.k);
-      const lucene = results.find((r) => r.engine === 'lucene' && r.dataset === dataset)?.timings.find((x) => x.shape === t.shape && x.k === t.k);
+      const mini = results
+        .find((r) => r.engine === 'minisearch' && r.dataset === dataset)
+        ?.timings.find((x) => x.shape === t.shape && x.k === t.k);
+      const lucene = results
+        .find((r) => r.engine === 'lucene' && r.dataset === dataset)
+        ?.timings.find((x) => x.shape === t.shape && x.k === t.k);
       const exh = quarry?.timings.find((x) => x.shape === t.shape && x.k === t.k && x.mode === 'exhaustive');
       const engineName = res.engine === 'quarry' ? `quarry-${t.mode}` : res.engine;
-      const ov = res.engine === 'quarry' ? (t.mode === 'exhaustive' ? 1 : overlap(res.tops[t.mode] ?? {}, exact)) : overlap(res.tops[res.engine] ?? {}, exact);
+      const ov =
+        res.engine === 'quarry'
+          ? t.mode === 'exhaustive'
+            ? 1
+            : overlap(res.tops[t.mode] ?? {}, exact)
+          : overlap(res.tops[res.engine] ?? {}, exact);
       const row = {
         dataset,
         queries: t.shape,
@@ -125,7 +152,16 @@ printTable(
     'peak RSS MB': r.engine === 'lucene' ? 'n/a (JVM)' : Math.round(r.peakRssMB),
   })),
 );
-writeJson('bm25', { node: process.version, datasets, engines, queries, budget, positions, rows: summary, builds: results.map(({ tops: _t, ...rest }) => rest) });
+writeJson('bm25', {
+  node: process.version,
+  datasets,
+  engines,
+  queries,
+  budget,
+  positions,
+  rows: summary,
+  builds: results.map(({ tops: _t, ...rest }) => rest),
+});
 writeSvgPlot(
   'bm25',
   'BM25 top-10 queries/s (log scale)',

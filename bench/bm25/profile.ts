@@ -9,7 +9,11 @@ import { loadDataset } from './datasets.js';
 const dir = argValue('dir', '/tmp/quarry-profile-idx');
 const dataset = loadDataset(argValue('dataset', 'zipf-200000'), 1000);
 if (!existsSync(dir)) {
-  const schema = parseSchema({ id: 'id', fields: { contents: { type: 'text', from: ['text'], analyzer: dataset.analyzer, k1: dataset.k1, b: dataset.b } }, store: [] });
+  const schema = parseSchema({
+    id: 'id',
+    fields: { contents: { type: 'text', from: ['text'], analyzer: dataset.analyzer, k1: dataset.k1, b: dataset.b } },
+    store: [],
+  });
   const w = Collection.create(dir, schema).writer({ flushPostings: 200_000_000, flushDocs: 5_000_000 });
   dataset.forEachDoc((id, text) => w.add({ id, text }));
   w.commit();

@@ -22,7 +22,15 @@ import { forEachBeirDocument, readQueries } from '../../src/io/beir.js';
 import { SHARED } from './datasets.js';
 import { makeQueries } from './structured-queries.js';
 
-const { values } = parseArgs({ options: { dataset: { type: 'string', default: 'cacm' }, k: { type: 'string', default: '20' }, 'write-fixture': { type: 'string' }, rounds: { type: 'string', default: '3' }, 'lucene-runs': { type: 'string', default: '1' } } });
+const { values } = parseArgs({
+  options: {
+    dataset: { type: 'string', default: 'cacm' },
+    k: { type: 'string', default: '20' },
+    'write-fixture': { type: 'string' },
+    rounds: { type: 'string', default: '3' },
+    'lucene-runs': { type: 'string', default: '1' },
+  },
+});
 const rounds = Number(values.rounds);
 const k = Number(values.k);
 const dataDir = values.dataset === 'cacm' ? join(import.meta.dirname, '../../data/cacm') : join(SHARED, values.dataset!);
@@ -40,17 +48,36 @@ const cp = ['lucene-core-', 'lucene-analyzers-common-', 'lucene-queryparser-'].m
 
 const work = mkdtempSync(join(tmpdir(), 'quarry-query-parity-'));
 const docs: { _id: string; body: string }[] = [];
-forEachBeirDocument(join(dataDir, 'corpus.jsonl'), (d) => docs.push({ _id: d.id, body: `${d.title} ${d.text}`.replace(/[\t\r\n]+/g, ' ') }));
+forEachBeirDocument(join(dataDir, 'corpus.jsonl'), (d) =>
+  docs.push({ _id: d.id, body: `${d.title} ${d.text}`.replace(/[\t\r\n]+/g, ' ') }),
+);
 writeFileSync(join(work, 'docs.tsv'), docs.map((d) => `${d._id}\t${d.body}\n`).join(''));
 
 const queries = makeQueries([...readQueries(join(dataDir, 'queries.jsonl')).values()]);
 writeFileSync(join(work, 'queries.tsv'), queries.map(([id, q]) => `${id}\t${q}\n`).join(''));
 
 const classes = join(work, 'classes');
-const javac = spawnSync('javac', ['-cp', cp, '-d', classes, join(import.meta.dirname, '../lucene/LuceneQueryParity.java')], { encoding: 'utf8' });
+const javac = spawnSync('javac', ['-cp', cp, '-d', classes, join(import.meta.dirname, '../lucene/LuceneQueryParity.java')], {
+  encoding: 'utf8',
+});
 if (javac.status !== 0) throw new Error(`javac failed: ${javac.stderr}`);
 const runLucene = (out: string, timedRounds: number) => {
-  const r = spawnSync('java', ['-cp', `${classes}:${cp}`, 'LuceneQueryParity', join(work, 'docs.tsv'), join(work, 'queries.tsv'), '0.9', '0.4', String(k), out, String(timedRounds)], { encoding: 'utf8' });
+  const r = spawnSync(
+    'java',
+    [
+      '-cp',
+      `${classes}:${cp}`,
+      'LuceneQueryParity',
+      join(work, 'docs.tsv'),
+      join(work, 'queries.tsv'),
+      '0.9',
+      '0.4',
+      String(k),
+      out,
+      String(timedRounds),
+    ],
+    { encoding: 'utf8' },
+  );
   if (r.status !== 0) throw new Error(`Lucene failed: ${r.stderr}`);
   return r;
 };
@@ -69,7 +96,11 @@ const listsOf = (lines: string[]) => {
 const firstLists = listsOf(luceneLines);
 for (let r = 1; r < Number(values['lucene-runs']); r++) {
   runLucene(join(work, `lucene-${r}.tsv`), 0);
-  const again = listsOf(readFileSync(join(work, `lucene-${r}.tsv`), 'utf8').split('\n').filter(Boolean));
+  const again = listsOf(
+    readFileSync(join(work, `lucene-${r}.tsv`), 'utf8')
+      .split('\n')
+      .filter(Boolean),
+  );
   for (const [qid] of queries) if (firstLists.get(qid) !== again.get(qid)) unstable.add(qid);
 }
 
@@ -102,17 +133,25 @@ for (const [qid, text] of queries) {
   else if (differing.length < 10) {
     const i = got.findIndex((h, j) => h.id !== want[j]?.id || h.score !== want[j]?.score);
     const at = i < 0 ? got.length : i;
-    differing.push(`${qid} ${JSON.stringify(text)} (Lucene: ${want[0]?.parsed ?? 'no hits'}): rank ${at + 1} Quarry ${got[at]?.id}/${got[at]?.score} Lucene ${want[at]?.id}/${want[at]?.score}`);
+    differing.push(
+      `${qid} ${JSON.stringify(text)} (Lucene: ${want[0]?.parsed ?? 'no hits'}): rank ${at + 1} Quarry ${got[at]?.id}/${got[at]?.score} Lucene ${want[at]?.id}/${want[at]?.score}`,
+    );
   }
 }
 console.log(`${values.dataset}: ${docs.length} documents, ${queries.length} structured queries, top ${k}: ${hits} Lucene hits`);
 console.log(`identical lists (ids and float scores): ${same} of ${queries.length}`);
 if (Number(values['lucene-runs']) > 1) {
-  console.log(`Lucene's own lists differ between its ${values['lucene-runs']} runs for ${unstable.size} queries; ${unstableDiffering} of them differ from Quarry's (not counted below)`);
+  console.log(
+    `Lucene's own lists differ between its ${values['lucene-runs']} runs for ${unstable.size} queries; ${unstableDiffering} of them differ from Quarry's (not counted below)`,
+  );
   console.log(`differing where Lucene is reproducible: ${queries.length - same - unstableDiffering}`);
 }
 for (const d of differing) console.log(`  differs: ${d}`);
-const luceneTime = JSON.parse(java.stdout.trim().split('\n').pop()!) as { queries: number; seconds: number; secondsByKind: Record<string, number> };
+const luceneTime = JSON.parse(java.stdout.trim().split('\n').pop()!) as {
+  queries: number;
+  seconds: number;
+  secondsByKind: Record<string, number>;
+};
 let sink = 0;
 for (const [, text] of queries) sink += snap.search(text, { k, syntax: 'lucene', includeStored: false }).length;
 const kindOf = (qid: string): string => qid.slice(qid.indexOf('-') + 1);
@@ -139,9 +178,13 @@ for (let r = 0; r < rounds; r++) {
 }
 const quarryQps = (queries.length * rounds) / (quarryMs / 1000);
 const luceneQps = luceneTime.queries / luceneTime.seconds;
-console.log(`speed, ${rounds} rounds after a warm-up (${sink > 0 ? 'hits returned' : 'no hits'}): Quarry ${quarryQps.toFixed(0)} queries/s, Lucene ${luceneQps.toFixed(0)} queries/s: ${(quarryQps / luceneQps).toFixed(2)}x Lucene`);
+console.log(
+  `speed, ${rounds} rounds after a warm-up (${sink > 0 ? 'hits returned' : 'no hits'}): Quarry ${quarryQps.toFixed(0)} queries/s, Lucene ${luceneQps.toFixed(0)} queries/s: ${(quarryQps / luceneQps).toFixed(2)}x Lucene`,
+);
 console.log('mean latency per query kind (microseconds): kind, queries, Quarry, Lucene, Quarry speed / Lucene speed;');
-console.log('  then Quarry with the queries parsed once as Lucene\'s are (fuzzy words expanded then, which Lucene does while searching), and its speed / Lucene');
+console.log(
+  "  then Quarry with the queries parsed once as Lucene's are (fuzzy words expanded then, which Lucene does while searching), and its speed / Lucene",
+);
 for (const [kind, n] of perKind) {
   const q = (quarryByKind.get(kind)! * 1000) / (n * rounds);
   const once = (parsedByKind.get(kind)! * 1000) / (n * rounds);
@@ -152,8 +195,14 @@ for (const [kind, n] of perKind) {
   );
 }
 if (values['write-fixture'] !== undefined) {
-  const lines = queries.flatMap(([qid, q]) => [`#query\t${qid}\t${q}`, ...(lucene.get(qid) ?? []).map((h) => `${qid}\t${h.id}\t${h.score}`)]);
-  writeFileSync(values['write-fixture'], `# Lucene 8.7 top ${k} (classic QueryParser with leading wildcards, EnglishAnalyzer, BM25 k1 0.9 b 0.4) on ${values.dataset} title + " " + text; written by bench/bm25/query-syntax-parity.ts\n${lines.join('\n')}\n`);
+  const lines = queries.flatMap(([qid, q]) => [
+    `#query\t${qid}\t${q}`,
+    ...(lucene.get(qid) ?? []).map((h) => `${qid}\t${h.id}\t${h.score}`),
+  ]);
+  writeFileSync(
+    values['write-fixture'],
+    `# Lucene 8.7 top ${k} (classic QueryParser with leading wildcards, EnglishAnalyzer, BM25 k1 0.9 b 0.4) on ${values.dataset} title + " " + text; written by bench/bm25/query-syntax-parity.ts\n${lines.join('\n')}\n`,
+  );
   console.log(`wrote ${values['write-fixture']}`);
 }
 rmSync(work, { recursive: true, force: true });

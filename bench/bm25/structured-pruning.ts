@@ -14,7 +14,13 @@ import { forEachBeirDocument, readQueries } from '../../src/io/beir.js';
 import { SHARED } from './datasets.js';
 import { makeQueries } from './structured-queries.js';
 
-const { values } = parseArgs({ options: { dataset: { type: 'string', default: 'scifact' }, k: { type: 'string', default: '10' }, rounds: { type: 'string', default: '5' } } });
+const { values } = parseArgs({
+  options: {
+    dataset: { type: 'string', default: 'scifact' },
+    k: { type: 'string', default: '10' },
+    rounds: { type: 'string', default: '5' },
+  },
+});
 const k = Number(values.k);
 const rounds = Number(values.rounds);
 const dataDir = values.dataset === 'cacm' ? join(import.meta.dirname, '../../data/cacm') : join(SHARED, values.dataset!);
@@ -57,9 +63,13 @@ for (let r = 0; r <= rounds; r++) {
     }
   }
 }
-console.log(`${values.dataset}: ${[...byKind.values()].reduce((n, qs) => n + qs.length, 0)} structured queries, top ${k}: pruned and exhaustive lists differ for ${differing}`);
+console.log(
+  `${values.dataset}: ${[...byKind.values()].reduce((n, qs) => n + qs.length, 0)} structured queries, top ${k}: pruned and exhaustive lists differ for ${differing}`,
+);
 console.log(`mean latency per kind over ${rounds} alternating rounds (microseconds): kind, queries, pruned, exhaustive, speed-up`);
 for (const [kind, m] of micros) {
-  console.log(`  ${kind.padEnd(14)} ${String(byKind.get(kind)!.length).padStart(6)} ${m.pruned.toFixed(0).padStart(7)} ${m.exhaustive.toFixed(0).padStart(10)} ${(m.exhaustive / m.pruned).toFixed(2).padStart(7)}x`);
+  console.log(
+    `  ${kind.padEnd(14)} ${String(byKind.get(kind)!.length).padStart(6)} ${m.pruned.toFixed(0).padStart(7)} ${m.exhaustive.toFixed(0).padStart(10)} ${(m.exhaustive / m.pruned).toFixed(2).padStart(7)}x`,
+  );
 }
 rmSync(work, { recursive: true, force: true });

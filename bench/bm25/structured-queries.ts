@@ -33,7 +33,7 @@ export function makeQueries(texts: string[]): [string, string][] {
     out.push([id('boost'), `${a}^3 "${b} ${c}"^0.5`]);
     out.push([id('fuzzy'), `${a.toLowerCase()}~ ${b.toLowerCase().slice(0, -1)}~1 ${c}~0.7`]);
     out.push([id('fuzzy-must'), `+${a.slice(1).toLowerCase()}~ -${b}`]);
-    const [sa, sb, sc] = [a, b, c].map((w) => analyzer.analyze(w)[0]!) as [string, string, string];
+    const [sa, sb] = [a, b, c].map((w) => analyzer.analyze(w)[0]!) as [string, string, string];
     out.push([id('wildcard'), `${sa.slice(0, 2)}?${sa.slice(3)}* *${sb.slice(-3)} ${c}`]);
     out.push([id('range'), `[${sa.slice(0, 3)} TO ${sa}] {${sb} TO ${sb}z} +${c}`]);
     out.push([id('regexp'), `/${sa.slice(0, 3)}.*/^2 /.{0,2}${sb.slice(2)}/ ${c} /<1-30>/^0.5`]);

@@ -31,7 +31,11 @@ export function wordOf(rank: number): string {
 export class ZipfSampler {
   private readonly table: ZipfTable;
 
-  constructor(n: number, private readonly rng: Prng, exponent = 1) {
+  constructor(
+    n: number,
+    private readonly rng: Prng,
+    exponent = 1,
+  ) {
     this.table = new ZipfTable(n, exponent);
   }
 

@@ -8,10 +8,16 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Collection } from '../../src/collection/index.js';
-import { calibrationExamples } from '../../src/collection/calibration-file.js';
+import { calibrationExamples } from '../../src/collection/calibration-examples.js';
 import { readQrels } from '../../src/eval/index.js';
 import { forEachBeirDocument, readQueries } from '../../src/io/beir.js';
-import { calibrate, calibrationLoss, fitCalibration, type CalibrationExample, type CalibrationModel } from '../../src/search/calibration.js';
+import {
+  calibrate,
+  calibrationLoss,
+  fitCalibration,
+  type CalibrationExample,
+  type CalibrationModel,
+} from '../../src/search/calibration.js';
 import { argNumber } from '../common/args.js';
 import { printTable, writeJson } from '../report.js';
 import { SHARED } from '../bm25/datasets.js';
@@ -30,14 +36,21 @@ const trainQrels = readQrels(join(SHARED, 'scifact/qrels/train.tsv'));
 const testQrels = readQrels(join(SHARED, 'scifact/qrels/test.tsv'));
 const train = calibrationExamples(snap, queries, trainQrels, template, depth);
 const test = calibrationExamples(snap, queries, testQrels, template, depth);
-const relevantIn = (qrels: typeof testQrels): number => [...qrels.values()].reduce((a, q) => a + [...q.values()].filter((r) => r >= 1).length, 0);
+const relevantIn = (qrels: typeof testQrels): number =>
+  [...qrels.values()].reduce((a, q) => a + [...q.values()].filter((r) => r >= 1).length, 0);
 
 const t0 = performance.now();
 const model: CalibrationModel = fitCalibration(train, { depth, spec: template });
-console.log(`fitted on ${train.length} train queries in ${((performance.now() - t0) / 1000).toFixed(1)} s; log loss train ${calibrationLoss(model, train).toFixed(4)}, test ${calibrationLoss(model, test).toFixed(4)}`);
+console.log(
+  `fitted on ${train.length} train queries in ${((performance.now() - t0) / 1000).toFixed(1)} s; log loss train ${calibrationLoss(model, train).toFixed(4)}, test ${calibrationLoss(model, test).toFixed(4)}`,
+);
 
 /** Micro precision, recall, F1 and mean set size of per-query selections. */
-function measure(examples: CalibrationExample[], totalRelevant: number, keep: (e: CalibrationExample, q: number) => boolean[]): { precision: number; recall: number; f1: number; 'mean set': number } {
+function measure(
+  examples: CalibrationExample[],
+  totalRelevant: number,
+  keep: (e: CalibrationExample, q: number) => boolean[],
+): { precision: number; recall: number; f1: number; 'mean set': number } {
   let kept = 0;
   let hits = 0;
   examples.forEach((e, q) => {
@@ -49,7 +62,12 @@ function measure(examples: CalibrationExample[], totalRelevant: number, keep: (e
   });
   const precision = kept === 0 ? 1 : hits / kept;
   const recall = hits / totalRelevant;
-  return { precision, recall, f1: precision + recall === 0 ? 0 : (2 * precision * recall) / (precision + recall), 'mean set': kept / examples.length };
+  return {
+    precision,
+    recall,
+    f1: precision + recall === 0 ? 0 : (2 * precision * recall) / (precision + recall),
+    'mean set': kept / examples.length,
+  };
 }
 const probs = (examples: CalibrationExample[]): number[][] => examples.map((e) => calibrate(model, e.scores, e.queryLength));
 const trainP = probs(train);
@@ -75,4 +93,11 @@ for (const t of [0.3, 0.5]) rows.push({ method: `calibrated p ≥ ${t}`, ...meas
 console.log(`\nSciFact test (${test.length} queries, ${testRel} relevant), thresholds chosen on train to keep ≥ 90% of top-10 recall`);
 printTable(rows);
 rmSync(dir, { recursive: true, force: true });
-writeJson('calibrate', { node: process.version, depth, trainQueries: train.length, testQueries: test.length, thresholds: { calibrated: tCal, raw: tRaw }, rows });
+writeJson('calibrate', {
+  node: process.version,
+  depth,
+  trainQueries: train.length,
+  testQueries: test.length,
+  thresholds: { calibrated: tCal, raw: tRaw },
+  rows,
+});

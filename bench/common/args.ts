@@ -12,5 +12,10 @@ export function argNumber(name: string, fallback: number): number {
 
 export function argList(name: string, fallback: string[]): string[] {
   const v = argValue(name, '');
-  return v === '' ? fallback : v.split(',').map((s) => s.trim()).filter(Boolean);
+  return v === ''
+    ? fallback
+    : v
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean);
 }

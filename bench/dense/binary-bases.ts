@@ -31,12 +31,18 @@ function measure(search: (q: Float32Array) => ArrayLike<number>): { recall: numb
   return { recall: recall10(ids, ds.truth), qps: nq / ((performance.now() - t) / 1000) };
 }
 
-console.log(`${name}: ${n.toLocaleString('en-US')} x ${dim}, ${nq} queries, cosine, 1 bit per coded dimension${centroidArg === '' ? '' : `, ${centroidArg} centres`}, seed ${seed}`);
+console.log(
+  `${name}: ${n.toLocaleString('en-US')} x ${dim}, ${nq} queries, cosine, 1 bit per coded dimension${centroidArg === '' ? '' : `, ${centroidArg} centres`}, seed ${seed}`,
+);
 const flat = buildFlat(ds.base, { dim, metric: 'cosine' });
 const exact = measure((q) => flat.search(q, 10).ids);
 console.log(`flat (exact scan): ${exact.qps.toFixed(0)} q/s`);
-console.log(['bases', 'centre choices', 'query bits', 'build s', 'recall@10 10 x k', 'q/s', 'x flat', 'recall@10 20 x k', 'q/s'].join('\t'));
-const settings = argList('variants', ['1', '16', '64', '256']).flatMap((v) => argList('choices', ['1']).map((c) => [Number(v), Number(c)] as const));
+console.log(
+  ['bases', 'centre choices', 'query bits', 'build s', 'recall@10 10 x k', 'q/s', 'x flat', 'recall@10 20 x k', 'q/s'].join('\t'),
+);
+const settings = argList('variants', ['1', '16', '64', '256']).flatMap((v) =>
+  argList('choices', ['1']).map((c) => [Number(v), Number(c)] as const),
+);
 for (const [variants, centreChoices] of settings) {
   const t0 = performance.now();
   const idx = buildBinary(ds.base, { dim, metric: 'cosine', planes: 1, variants, centreChoices, seed, ...centroids });
@@ -44,9 +50,32 @@ for (const [variants, centreChoices] of settings) {
   const bases = idx.variantOf === null ? null : { transforms: idx.transforms!, of: idx.variantOf };
   for (const queryBits of argList('bits', ['4', '6']).map(Number)) {
     // the same codes, scored with another query quantization
-    const at = new BinaryIndex(idx.binarizer, idx.codes, idx.normsSq, idx.floats, { ...idx.params, queryBits }, idx.corrections, idx.assign, idx.offsets, idx.rotation, bases);
+    const at = new BinaryIndex(
+      idx.binarizer,
+      idx.codes,
+      idx.normsSq,
+      idx.floats,
+      { ...idx.params, queryBits },
+      idx.corrections,
+      idx.assign,
+      idx.offsets,
+      idx.rotation,
+      bases,
+    );
     const ten = measure((q) => at.search(q, 10, { rescore: 10 }).ids);
     const twenty = measure((q) => at.search(q, 10, { rescore: 20 }).ids);
-    console.log([variants, centreChoices, queryBits, build.toFixed(1), ten.recall.toFixed(4), ten.qps.toFixed(0), (ten.qps / exact.qps).toFixed(2), twenty.recall.toFixed(4), twenty.qps.toFixed(0)].join('\t'));
+    console.log(
+      [
+        variants,
+        centreChoices,
+        queryBits,
+        build.toFixed(1),
+        ten.recall.toFixed(4),
+        ten.qps.toFixed(0),
+        (ten.qps / exact.qps).toFixed(2),
+        twenty.recall.toFixed(4),
+        twenty.qps.toFixed(0),
+      ].join('\t'),
+    );
   }
 }

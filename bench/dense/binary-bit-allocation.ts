@@ -45,12 +45,15 @@ for (let r = 0; r < n; r++) for (let j = 0; j < dim; j++) residualDotCentre[r]! 
 
 // Transform code: principal components of the residuals, greedy bits, Lloyd-Max levels.
 const cov = new Float64Array(dim * dim);
-for (let r = 0; r < n; r += 2) for (let i = 0; i < dim; i++) for (let j = 0; j < dim; j++) cov[i * dim + j]! += residual[r * dim + i]! * residual[r * dim + j]!;
+for (let r = 0; r < n; r += 2)
+  for (let i = 0; i < dim; i++) for (let j = 0; j < dim; j++) cov[i * dim + j]! += residual[r * dim + i]! * residual[r * dim + j]!;
 const eig = symmetricEigen(cov, dim);
 const total = eig.values.reduce((a, b) => a + b, 0);
 const geometric = Math.exp(eig.values.reduce((a, b) => a + Math.log(Math.max(b, 1e-12)), 0) / dim);
 console.log(`GloVe ${n.toLocaleString('en-US')} x ${dim}, ${K} centres, ${nq} queries, ${budget} bits per row`);
-console.log(`residual spectrum: largest share ${(eig.values[0]! / total).toFixed(3)}, smallest ${(eig.values[dim - 1]! / total).toFixed(4)}, arithmetic / geometric mean ${(total / dim / geometric).toFixed(3)} (allocation gain ${(10 * Math.log10(total / dim / geometric)).toFixed(2)} dB)`);
+console.log(
+  `residual spectrum: largest share ${(eig.values[0]! / total).toFixed(3)}, smallest ${(eig.values[dim - 1]! / total).toFixed(4)}, arithmetic / geometric mean ${(total / dim / geometric).toFixed(3)} (allocation gain ${(10 * Math.log10(total / dim / geometric)).toFixed(2)} dB)`,
+);
 /** Row-major n x dim projections onto the principal components (vectors[i * dim + k] is component i of eigenvector k). */
 function project(rows: Float32Array, count: number): Float32Array {
   const out = new Float32Array(count * dim);
@@ -73,7 +76,12 @@ for (let b = 0; b < budget; b++) {
 }
 const histogram = new Map<number, number>();
 for (const b of bits) histogram.set(b, (histogram.get(b) ?? 0) + 1);
-console.log(`components by bits: ${[...histogram].sort((x, y) => y[0] - x[0]).map(([b, c]) => `${c} x ${b}`).join(', ')}`);
+console.log(
+  `components by bits: ${[...histogram]
+    .sort((x, y) => y[0] - x[0])
+    .map(([b, c]) => `${c} x ${b}`)
+    .join(', ')}`,
+);
 const decoded = new Float32Array(n * dim);
 const sample = new Float32Array(Math.ceil(n / 3));
 for (let k = 0; k < dim; k++) {
@@ -132,7 +140,11 @@ for (let r = 0; r < n; r++) {
   signOffset[r] = residualDotCentre[r]! - signRatio[r]! * xc;
 }
 
-const variants = [`${D} signs after a random rotation, ratio estimator (the binary family)`, 'transform code, plain reconstruction', 'transform code, ratio estimator'];
+const variants = [
+  `${D} signs after a random rotation, ratio estimator (the binary family)`,
+  'transform code, plain reconstruction',
+  'transform code, ratio estimator',
+];
 const found = new Float64Array(variants.length);
 const estimate = new Float32Array(n);
 const toCentre = new Float32Array(K);

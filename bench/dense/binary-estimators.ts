@@ -40,10 +40,11 @@ for (let r = 0; r < n; r++) for (let d = 0; d < dim; d++) scale[d]! += Math.abs(
 // Small dense matrix helpers (dim x dim rotations, row-major).
 function matmul(a: Float64Array, b: Float64Array, m: number, k: number, p: number): Float64Array {
   const c = new Float64Array(m * p);
-  for (let i = 0; i < m; i++) for (let l = 0; l < k; l++) {
-    const x = a[i * k + l]!;
-    for (let j = 0; j < p; j++) c[i * p + j]! += x * b[l * p + j]!;
-  }
+  for (let i = 0; i < m; i++)
+    for (let l = 0; l < k; l++) {
+      const x = a[i * k + l]!;
+      for (let j = 0; j < p; j++) c[i * p + j]! += x * b[l * p + j]!;
+    }
   return c;
 }
 function transpose(a: Float64Array, m: number, p: number): Float64Array {
@@ -79,7 +80,16 @@ function itqRotation(iterations: number, sample: number): Float64Array {
   }
   const vt = transpose(v, sample, dim);
   let rot = randomRotation(7);
-  for (let it = 0; it < iterations; it++) rot = polar(matmul(vt, matmul(v, rot, sample, dim, dim).map((x) => (x >= 0 ? 1 : -1)), dim, sample, dim));
+  for (let it = 0; it < iterations; it++)
+    rot = polar(
+      matmul(
+        vt,
+        matmul(v, rot, sample, dim, dim).map((x) => (x >= 0 ? 1 : -1)),
+        dim,
+        sample,
+        dim,
+      ),
+    );
   return rot;
 }
 const rotate = (v: ArrayLike<number>, rot: Float64Array | null): Float64Array => {
@@ -129,7 +139,13 @@ const itq = itqRotation(30, 20_000);
 const itqCodes = encode(itq);
 const rotOf = { plain: null, rot: randomRotation(11), itq } as const;
 
-type Estimator = { codes: ReturnType<typeof encode>; rot: Float64Array | null; perDimScale: boolean; factor: 'none' | 'ratio' | 'ls'; q4: boolean };
+type Estimator = {
+  codes: ReturnType<typeof encode>;
+  rot: Float64Array | null;
+  perDimScale: boolean;
+  factor: 'none' | 'ratio' | 'ls';
+  q4: boolean;
+};
 const estimators: Record<string, Estimator> = {
   bebr: { codes: plainCodes, rot: rotOf.plain, perDimScale: true, factor: 'none', q4: false },
   'ls-scale': { codes: plainCodes, rot: rotOf.plain, perDimScale: true, factor: 'ls', q4: false },
@@ -160,5 +176,7 @@ for (let q = 0; q < nq; q++) {
     recall[name]! += hit / 10 / nq;
   }
 }
-console.log(`GloVe ${n.toLocaleString('en-US')} x ${dim}, first ${nq} queries: recall of the exact top 10 among the ${depth} best estimates from 1-bit codes`);
+console.log(
+  `GloVe ${n.toLocaleString('en-US')} x ${dim}, first ${nq} queries: recall of the exact top 10 among the ${depth} best estimates from 1-bit codes`,
+);
 for (const [name, r] of Object.entries(recall)) console.log(`${name.padEnd(14)} ${r.toFixed(4)}`);

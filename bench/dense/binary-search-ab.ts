@@ -27,8 +27,22 @@ console.log(`glove, ${nq} queries, rescoring 10 x k; queries/s per round, old = 
 for (const variants of argList('variants', ['1', '256']).map(Number)) {
   for (const queryBits of argList('bits', ['4', '6']).map(Number)) {
     const idx = buildBinary(ds.base, { dim, metric: 'cosine', planes: 1, variants, queryBits });
-    const bases = idx.variantOf === null ? null : { transforms: new oldBases.HadamardVariants(variants, idx.binarizer.dim, idx.transforms!.signs), of: idx.variantOf };
-    const old = new oldIndex.BinaryIndex(idx.binarizer, idx.codes, idx.normsSq, idx.floats, idx.params, idx.corrections, idx.assign, idx.offsets, idx.rotation, bases);
+    const bases =
+      idx.variantOf === null
+        ? null
+        : { transforms: new oldBases.HadamardVariants(variants, idx.binarizer.dim, idx.transforms!.signs), of: idx.variantOf };
+    const old = new oldIndex.BinaryIndex(
+      idx.binarizer,
+      idx.codes,
+      idx.normsSq,
+      idx.floats,
+      idx.params,
+      idx.corrections,
+      idx.assign,
+      idx.offsets,
+      idx.rotation,
+      bases,
+    );
     const time = (x: BinaryIndex): number => {
       const t = performance.now();
       for (let q = 0; q < nq; q++) x.search(ds.queries.subarray(q * dim, (q + 1) * dim), 10, { rescore: 10 });
@@ -44,6 +58,8 @@ for (const variants of argList('variants', ['1', '256']).map(Number)) {
       after.push(time(idx));
     }
     const mean = (a: number[]): number => a.reduce((s, x) => s + x, 0) / a.length;
-    console.log(`${variants} bases, ${queryBits}-bit queries: old ${before.map((x) => x.toFixed(0)).join(' ')} | new ${after.map((x) => x.toFixed(0)).join(' ')} | new / old ${(mean(after) / mean(before)).toFixed(2)}`);
+    console.log(
+      `${variants} bases, ${queryBits}-bit queries: old ${before.map((x) => x.toFixed(0)).join(' ')} | new ${after.map((x) => x.toFixed(0)).join(' ')} | new / old ${(mean(after) / mean(before)).toFixed(2)}`,
+    );
   }
 }

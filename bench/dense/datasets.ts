@@ -88,7 +88,13 @@ export function loadDenseDataset(name: string): DenseDataset {
     return new Float32Array(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength));
   };
   const t = readFileSync(file('truth.i32'));
-  return { name, dim, base: f32('base.f32'), queries: f32('queries.f32'), truth: new Int32Array(t.buffer.slice(t.byteOffset, t.byteOffset + t.byteLength)) };
+  return {
+    name,
+    dim,
+    base: f32('base.f32'),
+    queries: f32('queries.f32'),
+    truth: new Int32Array(t.buffer.slice(t.byteOffset, t.byteOffset + t.byteLength)),
+  };
 }
 
 /** Mean recall@10 of per-query id lists. */

@@ -60,7 +60,11 @@ if (role === 'build') {
 } else {
   const here = fileURLToPath(import.meta.url);
   const child = (args: string[]): Record<string, unknown> => {
-    const r = spawnSync(process.execPath, ['--expose-gc', '--max-old-space-size=12288', '--import', 'tsx', here, '--dataset', datasetName, ...args], { encoding: 'utf8', maxBuffer: 1 << 24, stdio: ['ignore', 'pipe', 'inherit'] });
+    const r = spawnSync(
+      process.execPath,
+      ['--expose-gc', '--max-old-space-size=12288', '--import', 'tsx', here, '--dataset', datasetName, ...args],
+      { encoding: 'utf8', maxBuffer: 1 << 24, stdio: ['ignore', 'pipe', 'inherit'] },
+    );
     if (r.status !== 0) throw new Error(`child ${args.join(' ')} failed (exit ${r.status})`);
     return JSON.parse(r.stdout.trim().split('\n').pop()!) as Record<string, unknown>;
   };
@@ -73,7 +77,11 @@ if (role === 'build') {
       const built = child(['--role', 'build', '--family', fam, '--file', path]);
       for (const floats of ['memory', 'disk']) {
         process.stderr.write(`  searching with floats in ${floats}...\n`);
-        const m = child(['--role', 'measure', '--family', fam, '--file', path, '--floats', floats]) as { memoryMB: number; openMs: number; points: { rescore: number; recall: number; qps: number }[] };
+        const m = child(['--role', 'measure', '--family', fam, '--file', path, '--floats', floats]) as {
+          memoryMB: number;
+          openMs: number;
+          points: { rescore: number; recall: number; qps: number }[];
+        };
         for (const p of m.points) {
           rows.push({
             dataset: datasetName,

@@ -46,6 +46,7 @@ function sweep<T>(settings: T[], label: (s: T) => string, run: (q: Float32Array,
 await settleMemory();
 const rss0 = process.memoryUsage().rss;
 const t0 = performance.now();
+// eslint-disable-next-line no-useless-assignment -- every engine branch sets it
 let points: Point[] = [];
 let build = 0;
 let memoryMB = 0;
@@ -61,15 +62,27 @@ const require = createRequire(import.meta.url);
 if (engine === 'quarry-flat') {
   const idx = buildFlat(ds.base, { dim, metric: 'cosine' });
   await built();
-  points = sweep([0], () => 'exact', (q) => idx.search(q, 10).ids);
+  points = sweep(
+    [0],
+    () => 'exact',
+    (q) => idx.search(q, 10).ids,
+  );
 } else if (engine === 'quarry-hnsw') {
   const idx = buildHnsw(ds.base, { dim, metric: 'cosine', M, efConstruction: efC });
   await built();
-  points = sweep(EFS, (ef) => `efSearch ${ef}`, (q, ef) => idx.search(q, 10, { efSearch: ef }).ids);
+  points = sweep(
+    EFS,
+    (ef) => `efSearch ${ef}`,
+    (q, ef) => idx.search(q, 10, { efSearch: ef }).ids,
+  );
 } else if (engine === 'quarry-int8') {
   const idx = buildInt8(ds.base, { dim, metric: 'cosine' });
   await built();
-  points = sweep([0, 1, 2, 4], (r) => `rescore ${r}k`, (q, r) => idx.search(q, 10, { rescore: r }).ids);
+  points = sweep(
+    [0, 1, 2, 4],
+    (r) => `rescore ${r}k`,
+    (q, r) => idx.search(q, 10, { rescore: r }).ids,
+  );
 } else if (engine === 'quarry-binary') {
   const idx = buildBinary(ds.base, { dim, metric: 'cosine', planes: 1 });
   await built(); // build time and memory of the 1-bit index alone
@@ -79,25 +92,67 @@ if (engine === 'quarry-flat') {
   const mean = buildBinary(ds.base, { dim, metric: 'cosine', planes: 1, centroids: 0 });
   const plain = buildBinary(ds.base, { dim, metric: 'cosine', planes: 1, centroids: 0, correction: 'none' });
   // and the same 1-bit codes scored without the per-row centre offsets
-  const noOffsets = new BinaryIndex(idx.binarizer, idx.codes, idx.normsSq, idx.floats, idx.params, idx.corrections, idx.assign, null, idx.rotation);
+  const noOffsets = new BinaryIndex(
+    idx.binarizer,
+    idx.codes,
+    idx.normsSq,
+    idx.floats,
+    idx.params,
+    idx.corrections,
+    idx.assign,
+    null,
+    idx.rotation,
+  );
   // and 1-bit codes of the rows themselves, not of their random rotation
   const unrotated = buildBinary(ds.base, { dim, metric: 'cosine', planes: 1, rotate: false });
   // and 1-bit codes with each row in the best of 256 bases and of its 4 nearest centres, 6-bit queries
   const placed = buildBinary(ds.base, { dim, metric: 'cosine', planes: 1, variants: 256, centreChoices: 4, queryBits: 6 });
   points = [
-    ...sweep([0, 5, 10, 20, 30], (r) => `1-bit, rescore ${r}k`, (q, r) => idx.search(q, 10, { rescore: r }).ids),
-    ...sweep([10], (r) => `1-bit without centre offsets, rescore ${r}k`, (q, r) => noOffsets.search(q, 10, { rescore: r }).ids),
-    ...sweep([10, 20, 30], (r) => `1-bit unrotated, rescore ${r}k`, (q, r) => unrotated.search(q, 10, { rescore: r }).ids),
-    ...sweep([10], (r) => `1-bit mean-centred, rescore ${r}k`, (q, r) => mean.search(q, 10, { rescore: r }).ids),
-    ...sweep([10], (r) => `1-bit mean-centred uncorrected, rescore ${r}k`, (q, r) => plain.search(q, 10, { rescore: r }).ids),
-    ...sweep([10, 20], (r) => `1-bit, 256 bases, 4 centre choices, 6-bit queries, rescore ${r}k`, (q, r) => placed.search(q, 10, { rescore: r }).ids),
-    ...sweep([5, 10], (r) => `2-plane, rescore ${r}k`, (q, r) => idx2.search(q, 10, { rescore: r }).ids),
+    ...sweep(
+      [0, 5, 10, 20, 30],
+      (r) => `1-bit, rescore ${r}k`,
+      (q, r) => idx.search(q, 10, { rescore: r }).ids,
+    ),
+    ...sweep(
+      [10],
+      (r) => `1-bit without centre offsets, rescore ${r}k`,
+      (q, r) => noOffsets.search(q, 10, { rescore: r }).ids,
+    ),
+    ...sweep(
+      [10, 20, 30],
+      (r) => `1-bit unrotated, rescore ${r}k`,
+      (q, r) => unrotated.search(q, 10, { rescore: r }).ids,
+    ),
+    ...sweep(
+      [10],
+      (r) => `1-bit mean-centred, rescore ${r}k`,
+      (q, r) => mean.search(q, 10, { rescore: r }).ids,
+    ),
+    ...sweep(
+      [10],
+      (r) => `1-bit mean-centred uncorrected, rescore ${r}k`,
+      (q, r) => plain.search(q, 10, { rescore: r }).ids,
+    ),
+    ...sweep(
+      [10, 20],
+      (r) => `1-bit, 256 bases, 4 centre choices, 6-bit queries, rescore ${r}k`,
+      (q, r) => placed.search(q, 10, { rescore: r }).ids,
+    ),
+    ...sweep(
+      [5, 10],
+      (r) => `2-plane, rescore ${r}k`,
+      (q, r) => idx2.search(q, 10, { rescore: r }).ids,
+    ),
   ];
 } else if (engine === 'quarry-ivfpq') {
   const n = ds.base.length / dim;
   const idx = buildIvfPq(ds.base, { dim, metric: 'cosine', nlist: Math.round(Math.sqrt(n)), m: dim / 4 });
   await built();
-  points = sweep([4, 8, 16, 32, 64, 128], (p) => `nprobe ${p}, rescore 10k`, (q, p) => idx.search(q, 10, { nprobe: p, rescore: 10 }).ids);
+  points = sweep(
+    [4, 8, 16, 32, 64, 128],
+    (p) => `nprobe ${p}, rescore 10k`,
+    (q, p) => idx.search(q, 10, { nprobe: p, rescore: 10 }).ids,
+  );
 } else if (engine === 'hnswlib') {
   const { HierarchicalNSW } = require('hnswlib-node') as typeof import('hnswlib-node');
   const n = ds.base.length / dim;
@@ -105,14 +160,27 @@ if (engine === 'quarry-flat') {
   idx.initIndex(n, M, efC, 100);
   for (let r = 0; r < n; r++) idx.addPoint(Array.from(ds.base.subarray(r * dim, (r + 1) * dim)), r);
   await built();
-  points = sweep(EFS, (ef) => `ef ${ef}`, (q, ef) => {
-    idx.setEf(ef);
-    return idx.searchKnn(Array.from(q), 10).neighbors;
-  });
+  points = sweep(
+    EFS,
+    (ef) => `ef ${ef}`,
+    (q, ef) => {
+      idx.setEf(ef);
+      return idx.searchKnn(Array.from(q), 10).neighbors;
+    },
+  );
 } else if (engine === 'usearch') {
   const usearch = require('usearch') as typeof import('usearch');
   const n = ds.base.length / dim;
-  const make = (ef: number) => new usearch.Index({ dimensions: dim, metric: usearch.MetricKind.Cos, quantization: usearch.ScalarKind.F32, connectivity: M, expansion_add: efC, expansion_search: ef, multi: false });
+  const make = (ef: number) =>
+    new usearch.Index({
+      dimensions: dim,
+      metric: usearch.MetricKind.Cos,
+      quantization: usearch.ScalarKind.F32,
+      connectivity: M,
+      expansion_add: efC,
+      expansion_search: ef,
+      multi: false,
+    });
   const idx = make(64);
   const keys = new BigUint64Array(n);
   for (let r = 0; r < n; r++) keys[r] = BigInt(r);
@@ -122,16 +190,22 @@ if (engine === 'quarry-flat') {
   idx.save(join(dir, 'i.usearch'));
   // Search width is fixed at construction: reload the saved graph once per setting.
   const byEf = new Map<number, InstanceType<typeof usearch.Index>>();
-  points = sweep(EFS, (ef) => `expansion_search ${ef}`, (q, ef) => {
-    let x = byEf.get(ef);
-    if (x === undefined) {
-      x = make(ef);
-      x.load(join(dir, 'i.usearch'));
-      byEf.set(ef, x);
-    }
-    return x.search(q, 10, 1).keys as unknown as ArrayLike<number>;
-  });
+  points = sweep(
+    EFS,
+    (ef) => `expansion_search ${ef}`,
+    (q, ef) => {
+      let x = byEf.get(ef);
+      if (x === undefined) {
+        x = make(ef);
+        x.load(join(dir, 'i.usearch'));
+        byEf.set(ef, x);
+      }
+      return x.search(q, 10, 1).keys as unknown as ArrayLike<number>;
+    },
+  );
   rmSync(dir, { recursive: true, force: true });
 } else throw new Error(`unknown engine ${engine}`);
 
-process.stdout.write(JSON.stringify({ engine, dataset: ds.name, rows: ds.base.length / dim, dim, buildSeconds: build, memoryMB, points }) + '\n');
+process.stdout.write(
+  JSON.stringify({ engine, dataset: ds.name, rows: ds.base.length / dim, dim, buildSeconds: build, memoryMB, points }) + '\n',
+);

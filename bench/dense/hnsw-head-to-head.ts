@@ -86,6 +86,8 @@ for (const ef of efs) {
     'hnswlib q/s range': `${Math.min(...h).toFixed(0)}-${Math.max(...h).toFixed(0)}`,
   });
 }
-console.log(`${ds.name}: ${n.toLocaleString('en-US')} x ${dim}, ${nq} queries, M ${M}, efConstruction ${efConstruction}, ${rounds} alternating rounds per ef`);
+console.log(
+  `${ds.name}: ${n.toLocaleString('en-US')} x ${dim}, ${nq} queries, M ${M}, efConstruction ${efConstruction}, ${rounds} alternating rounds per ef`,
+);
 printTable(rows);
 writeJson(`hnsw-head-to-head-${ds.name}`, { rows });

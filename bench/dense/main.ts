@@ -41,9 +41,28 @@ for (const dataset of datasets) {
     process.stderr.write(`running ${engine} on ${dataset}...\n`);
     const r = spawnSync(
       process.execPath,
-      ['--expose-gc', '--max-old-space-size=12288', '--import', 'tsx', join(here, 'engine.ts'), '--engine', engine.replace(/@ts$/, ''), '--dataset', dataset, '--M', String(M), '--efConstruction', String(efC)],
+      [
+        '--expose-gc',
+        '--max-old-space-size=12288',
+        '--import',
+        'tsx',
+        join(here, 'engine.ts'),
+        '--engine',
+        engine.replace(/@ts$/, ''),
+        '--dataset',
+        dataset,
+        '--M',
+        String(M),
+        '--efConstruction',
+        String(efC),
+      ],
       // "<engine>@ts" runs a Quarry engine on the pure-TypeScript kernels (the before/after of the SIMD kernels)
-      { encoding: 'utf8', maxBuffer: 1 << 24, stdio: ['ignore', 'pipe', 'inherit'], env: engine.endsWith('@ts') ? { ...process.env, QUARRY_KERNELS: 'ts' } : process.env },
+      {
+        encoding: 'utf8',
+        maxBuffer: 1 << 24,
+        stdio: ['ignore', 'pipe', 'inherit'],
+        env: engine.endsWith('@ts') ? { ...process.env, QUARRY_KERNELS: 'ts' } : process.env,
+      },
     );
     if (r.status !== 0) {
       process.stderr.write(`  ${engine} failed (exit ${r.status}); skipped\n`);
@@ -54,17 +73,31 @@ for (const dataset of datasets) {
 }
 
 const rows: Record<string, string | number>[] = [];
-for (const r of results) for (const p of r.points) rows.push({ dataset: r.dataset, engine: r.engine, setting: p.setting, 'recall@10': p.recall, qps: p.qps, 'ms/query': p.msPerQuery });
+for (const r of results)
+  for (const p of r.points)
+    rows.push({ dataset: r.dataset, engine: r.engine, setting: p.setting, 'recall@10': p.recall, qps: p.qps, 'ms/query': p.msPerQuery });
 printTable(rows);
 console.log();
-printTable(results.map((r) => ({ dataset: r.dataset, engine: r.engine, rows: r.rows, dim: r.dim, 'build s': r.buildSeconds, 'memory MB': r.memoryMB })));
+printTable(
+  results.map((r) => ({
+    dataset: r.dataset,
+    engine: r.engine,
+    rows: r.rows,
+    dim: r.dim,
+    'build s': r.buildSeconds,
+    'memory MB': r.memoryMB,
+  })),
+);
 
 // At matched recall: the best QPS of each engine among settings with recall@10 >= 0.95.
 console.log();
 const matched: Record<string, string | number>[] = [];
 for (const dataset of datasets) {
   const best = (engine: string): Point | undefined =>
-    results.find((r) => r.engine === engine && r.dataset === dataset)?.points.filter((p) => p.recall >= 0.95).sort((a, b) => b.qps - a.qps)[0];
+    results
+      .find((r) => r.engine === engine && r.dataset === dataset)
+      ?.points.filter((p) => p.recall >= 0.95)
+      .sort((a, b) => b.qps - a.qps)[0];
   const ref = best('hnswlib');
   for (const engine of engines) {
     const p = best(engine);
@@ -81,7 +114,9 @@ for (const dataset of datasets) {
     `${dataset}: recall@10 vs queries/s (log)`,
     'recall@10',
     'queries/s',
-    results.filter((r) => r.dataset === dataset).map((r) => ({ label: r.engine, points: r.points.map((p) => ({ x: p.recall, y: p.qps })) })),
+    results
+      .filter((r) => r.dataset === dataset)
+      .map((r) => ({ label: r.engine, points: r.points.map((p) => ({ x: p.recall, y: p.qps })) })),
     true,
   );
 }

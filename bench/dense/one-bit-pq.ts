@@ -32,8 +32,15 @@ for (const nprobe of [64, nlist]) {
   for (const rescore of [10, 20, 30]) {
     const ids: Int32Array[] = [];
     for (let q = 0; q < nq; q++) ids.push(idx.search(queries.subarray(q * padded, (q + 1) * padded), 10, { nprobe, rescore }).ids);
-    rows.push({ codes: `ivfpq m ${padded / 8} x 8 bits (${padded / 8} B/row)`, nprobe, rescored: `${rescore} x k`, 'recall@10': recall10(ids, ds.truth).toFixed(4) });
+    rows.push({
+      codes: `ivfpq m ${padded / 8} x 8 bits (${padded / 8} B/row)`,
+      nprobe,
+      rescored: `${rescore} x k`,
+      'recall@10': recall10(ids, ds.truth).toFixed(4),
+    });
   }
 }
-console.log(`${ds.name}: ${n.toLocaleString('en-US')} rows x ${dim} (padded to ${padded}), ${nq} queries, nlist ${nlist}, build ${buildSeconds.toFixed(1)} s`);
+console.log(
+  `${ds.name}: ${n.toLocaleString('en-US')} rows x ${dim} (padded to ${padded}), ${nq} queries, nlist ${nlist}, build ${buildSeconds.toFixed(1)} s`,
+);
 printTable(rows);

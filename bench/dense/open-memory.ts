@@ -32,7 +32,11 @@ if (role === 'open') {
       const path = join(dir, `${family}.idx`);
       writeDense(path, buildDense(family, base, ds.dim, 'cosine', {}));
       for (const floats of family === 'flat' || family === 'hnsw' ? ['memory'] : ['memory', 'disk']) {
-        const r = spawnSync(process.execPath, ['--expose-gc', '--import', 'tsx', fileURLToPath(import.meta.url), '--role', 'open', '--file', path, '--floats', floats], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+        const r = spawnSync(
+          process.execPath,
+          ['--expose-gc', '--import', 'tsx', fileURLToPath(import.meta.url), '--role', 'open', '--file', path, '--floats', floats],
+          { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] },
+        );
         if (r.status !== 0) throw new Error(`opening ${family} failed`);
         const { heldMB } = JSON.parse(r.stdout) as { heldMB: number };
         const fileMB = statSync(path).size / 1048576;

@@ -38,7 +38,9 @@ if (process.argv.includes('--child')) {
   const index = read(file, opts);
   const ms = performance.now() - t0;
   const after = status();
-  process.stdout.write(JSON.stringify({ ms, beforeMB: before.rss / 1024, peakMB: after.hwm / 1024, afterMB: after.rss / 1024, size: index.size }) + '\n');
+  process.stdout.write(
+    JSON.stringify({ ms, beforeMB: before.rss / 1024, peakMB: after.hwm / 1024, afterMB: after.rss / 1024, size: index.size }) + '\n',
+  );
 } else {
   if (!existsSync(file)) {
     const rng = new Prng(7);
@@ -51,12 +53,20 @@ if (process.argv.includes('--child')) {
     else writeFlat(file, buildFlat(data, { dim, metric: 'dot' }));
   }
   const mb = (rows * dim * 4) / 1048576;
-  console.log(`${family}: ${rows.toLocaleString('en-US')} x ${dim} float32 rows (${mb.toFixed(0)} MB${['int8', 'binary', 'ivfpq'].includes(family) ? ' of rescoring floats, plus codes' : ''}) in ${file}; opened without checksum verification, as a server reopens`);
+  console.log(
+    `${family}: ${rows.toLocaleString('en-US')} x ${dim} float32 rows (${mb.toFixed(0)} MB${['int8', 'binary', 'ivfpq'].includes(family) ? ' of rescoring floats, plus codes' : ''}) in ${file}; opened without checksum verification, as a server reopens`,
+  );
   console.log('run  open ms  RSS before MB  peak while opening MB  RSS after MB');
   for (let r = 0; r < argNumber('runs', 3); r++) {
-    const out = spawnSync(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), '--child', '--family', family, '--file', file], { encoding: 'utf8' });
+    const out = spawnSync(
+      process.execPath,
+      ['--import', 'tsx', fileURLToPath(import.meta.url), '--child', '--family', family, '--file', file],
+      { encoding: 'utf8' },
+    );
     if (out.status !== 0) throw new Error(out.stderr);
     const j = JSON.parse(out.stdout) as { ms: number; beforeMB: number; peakMB: number; afterMB: number };
-    console.log(`${r + 1}    ${j.ms.toFixed(0).padStart(7)}  ${j.beforeMB.toFixed(0).padStart(13)}  ${j.peakMB.toFixed(0).padStart(20)}  ${j.afterMB.toFixed(0).padStart(12)}`);
+    console.log(
+      `${r + 1}    ${j.ms.toFixed(0).padStart(7)}  ${j.beforeMB.toFixed(0).padStart(13)}  ${j.peakMB.toFixed(0).padStart(20)}  ${j.afterMB.toFixed(0).padStart(12)}`,
+    );
   }
 }

@@ -29,10 +29,15 @@ try {
   const dir = join(tmp, 'idx');
   let t0 = performance.now();
   importVectors(dir, { vectors: file, field: 'emb', index: family, metric: 'cosine' });
-  console.log(`${name}: ${(ds.base.length / dim).toLocaleString('en-US')} x ${dim} imported as ${family} in ${((performance.now() - t0) / 1000).toFixed(1)} s; ${availableParallelism()} cores`);
+  console.log(
+    `${name}: ${(ds.base.length / dim).toLocaleString('en-US')} x ${dim} imported as ${family} in ${((performance.now() - t0) / 1000).toFixed(1)} s; ${availableParallelism()} cores`,
+  );
   const snap = Collection.open(dir).reader();
   const nq = ds.queries.length / dim;
-  const queries: RunQuery[] = Array.from({ length: nq }, (_, q) => ({ qid: String(q), vector: ds.queries.subarray(q * dim, (q + 1) * dim) }));
+  const queries: RunQuery[] = Array.from({ length: nq }, (_, q) => ({
+    qid: String(q),
+    vector: ds.queries.subarray(q * dim, (q + 1) * dim),
+  }));
   const rows: Record<string, string | number>[] = [];
   let reference: string | null = null;
   for (let round = 1; round <= rounds; round++) {
@@ -46,7 +51,12 @@ try {
       if (reference === null) reference = key;
       else if (key !== reference) throw new Error(`round ${round}, ${threads} threads: the hits differ`);
     }
-    rows.push({ round, 'threads 1: queries/s': Math.round(qps[1]!), 'threads 2: queries/s': Math.round(qps[2]!), 'speed-up': (qps[2]! / qps[1]!).toFixed(2) });
+    rows.push({
+      round,
+      'threads 1: queries/s': Math.round(qps[1]!),
+      'threads 2: queries/s': Math.round(qps[2]!),
+      'speed-up': (qps[2]! / qps[1]!).toFixed(2),
+    });
   }
   printTable(rows);
   console.log(`same hits with 1 and 2 threads in every round (${nq} queries, k = 10)`);

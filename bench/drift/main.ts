@@ -51,15 +51,27 @@ const oldIndex = buildFlat(base, { dim: d, metric: 'cosine' });
 let t0 = performance.now();
 const plain = Array.from({ length: nq }, (_, q) => oldIndex.search(queries.subarray(q * d, (q + 1) * d), 10).ids);
 const searchMs = (performance.now() - t0) / nq;
-console.log(`GloVe ${n.toLocaleString('en-US')} x ${d} → new model ${P}-d; ${nq} queries; old exact search ${searchMs.toFixed(2)} ms/query (recall ${recall10(plain, ds.truth).toFixed(3)})`);
+console.log(
+  `GloVe ${n.toLocaleString('en-US')} x ${d} → new model ${P}-d; ${nq} queries; old exact search ${searchMs.toFixed(2)} ms/query (recall ${recall10(plain, ds.truth).toFixed(3)})`,
+);
 
 const rows: Record<string, string | number>[] = [];
 for (const bend of bends) {
   const newBase = newModel(base, bend);
   const newQueries = newModel(queries, bend);
   const reembedded = buildFlat(newBase, { dim: P, metric: 'cosine' });
-  const reRecall = recall10(Array.from({ length: nq }, (_, q) => reembedded.search(newQueries.subarray(q * P, (q + 1) * P), 10).ids), ds.truth);
-  rows.push({ bend: String(bend), pairs: 'all (re-embedded corpus)', adapter: '—', 'fit s': '', 'map µs/query': '', 'recall@10 vs old top 10': reRecall.toFixed(3) });
+  const reRecall = recall10(
+    Array.from({ length: nq }, (_, q) => reembedded.search(newQueries.subarray(q * P, (q + 1) * P), 10).ids),
+    ds.truth,
+  );
+  rows.push({
+    bend: String(bend),
+    pairs: 'all (re-embedded corpus)',
+    adapter: '—',
+    'fit s': '',
+    'map µs/query': '',
+    'recall@10 vs old top 10': reRecall.toFixed(3),
+  });
   for (const pairs of pairCounts) {
     const xs = new Float32Array(pairs * P);
     const ys = new Float32Array(pairs * d);
@@ -76,8 +88,18 @@ for (const bend of bends) {
       t0 = performance.now();
       for (let q = 0; q < nq; q++) applyDriftAdapter(adapter, newQueries.subarray(q * P, (q + 1) * P), mapped.subarray(q * d, (q + 1) * d));
       const mapUs = ((performance.now() - t0) * 1000) / nq;
-      const recall = recall10(Array.from({ length: nq }, (_, q) => oldIndex.search(mapped.subarray(q * d, (q + 1) * d), 10).ids), ds.truth);
-      rows.push({ bend: String(bend), pairs: pairs.toLocaleString('en-US'), adapter: kind, 'fit s': fit.toFixed(2), 'map µs/query': mapUs.toFixed(1), 'recall@10 vs old top 10': recall.toFixed(3) });
+      const recall = recall10(
+        Array.from({ length: nq }, (_, q) => oldIndex.search(mapped.subarray(q * d, (q + 1) * d), 10).ids),
+        ds.truth,
+      );
+      rows.push({
+        bend: String(bend),
+        pairs: pairs.toLocaleString('en-US'),
+        adapter: kind,
+        'fit s': fit.toFixed(2),
+        'map µs/query': mapUs.toFixed(1),
+        'recall@10 vs old top 10': recall.toFixed(3),
+      });
       console.log(`bend ${bend}, ${pairs} pairs, ${kind}: recall ${recall.toFixed(3)} (fit ${fit.toFixed(2)} s)`);
     }
   }

@@ -27,10 +27,15 @@ const corpus = texts.map((d) => `${d.title}\n${d.text}`);
 // 1. Throughput. Static encoders have no batched kernel: a batch is a loop, measured as such.
 const glove = new WordVectorEncoder(loadGloveWords());
 const encoders: [string, { encodeOne(t: string): unknown; encodeMany(ts: string[]): unknown }][] = [
-  ...['float32', 'float16', 'int8', 'vocab-quantized'].map((kind): [string, { encodeOne(t: string): unknown; encodeMany(ts: string[]): unknown }] => {
-    const m = Model2VecEncoder.fromFolder(join(SHARED, 'model2vec-rs-fixtures', `test-model-${kind}`));
-    return [`Model2Vec fixture (${kind}, ${m.tokenizer.constructor.name.replace('Tokenizer', '')})`, { encodeOne: (t) => m.encode(t), encodeMany: (ts) => m.encodeBatch(ts) }];
-  }),
+  ...['float32', 'float16', 'int8', 'vocab-quantized'].map(
+    (kind): [string, { encodeOne(t: string): unknown; encodeMany(ts: string[]): unknown }] => {
+      const m = Model2VecEncoder.fromFolder(join(SHARED, 'model2vec-rs-fixtures', `test-model-${kind}`));
+      return [
+        `Model2Vec fixture (${kind}, ${m.tokenizer.constructor.name.replace('Tokenizer', '')})`,
+        { encodeOne: (t) => m.encode(t), encodeMany: (ts) => m.encodeBatch(ts) },
+      ];
+    },
+  ),
   ['GloVe average (wink 100-d)', { encodeOne: (t) => glove.encode(t), encodeMany: (ts) => ts.map((t) => glove.encode(t)) }],
 ];
 const rows: Record<string, string | number>[] = [];
@@ -50,11 +55,26 @@ for (const [name, e] of encoders) {
 // MiniLM does about two orders of magnitude more work per token).
 const fixtures = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'test', 'fixtures', 'models');
 const transformerRuns: [string, (ts: string[], batchSize: number) => Promise<unknown>][] = [];
-const dense = { one: await TransformerDenseEncoder.load(join(fixtures, 'tiny-bert'), { batchSize: 1 }), many: await TransformerDenseEncoder.load(join(fixtures, 'tiny-bert'), { batchSize: 32 }) };
-const splade = { one: await TransformerSparseEncoder.load(join(fixtures, 'tiny-bert-mlm'), { batchSize: 1 }), many: await TransformerSparseEncoder.load(join(fixtures, 'tiny-bert-mlm'), { batchSize: 32 }) };
-const unicoil = { one: await TransformerSparseEncoder.load(join(fixtures, 'tiny-unicoil'), { mode: 'term-weights', batchSize: 1 }), many: await TransformerSparseEncoder.load(join(fixtures, 'tiny-unicoil'), { mode: 'term-weights', batchSize: 32 }) };
-const colbert = { one: await TransformerTokenEncoder.load(join(fixtures, 'tiny-colbert'), { batchSize: 1 }), many: await TransformerTokenEncoder.load(join(fixtures, 'tiny-colbert'), { batchSize: 32 }) };
-const cross = { one: await TransformerCrossEncoder.load(join(fixtures, 'tiny-cross-encoder'), { batchSize: 1 }), many: await TransformerCrossEncoder.load(join(fixtures, 'tiny-cross-encoder'), { batchSize: 32 }) };
+const dense = {
+  one: await TransformerDenseEncoder.load(join(fixtures, 'tiny-bert'), { batchSize: 1 }),
+  many: await TransformerDenseEncoder.load(join(fixtures, 'tiny-bert'), { batchSize: 32 }),
+};
+const splade = {
+  one: await TransformerSparseEncoder.load(join(fixtures, 'tiny-bert-mlm'), { batchSize: 1 }),
+  many: await TransformerSparseEncoder.load(join(fixtures, 'tiny-bert-mlm'), { batchSize: 32 }),
+};
+const unicoil = {
+  one: await TransformerSparseEncoder.load(join(fixtures, 'tiny-unicoil'), { mode: 'term-weights', batchSize: 1 }),
+  many: await TransformerSparseEncoder.load(join(fixtures, 'tiny-unicoil'), { mode: 'term-weights', batchSize: 32 }),
+};
+const colbert = {
+  one: await TransformerTokenEncoder.load(join(fixtures, 'tiny-colbert'), { batchSize: 1 }),
+  many: await TransformerTokenEncoder.load(join(fixtures, 'tiny-colbert'), { batchSize: 32 }),
+};
+const cross = {
+  one: await TransformerCrossEncoder.load(join(fixtures, 'tiny-cross-encoder'), { batchSize: 1 }),
+  many: await TransformerCrossEncoder.load(join(fixtures, 'tiny-cross-encoder'), { batchSize: 32 }),
+};
 transformerRuns.push(
   ['tiny BERT, mean pooling (dense, 32-d)', (ts, b) => (b === 1 ? dense.one : dense.many).encodeDocuments(ts)],
   ['tiny BERT masked-LM (SPLADE, 765 terms)', (ts, b) => (b === 1 ? splade.one : splade.many).encodeDocuments(ts)],
@@ -77,7 +97,9 @@ printTable(rows);
 
 // 2. Quality: BM25, GloVe average (exact cosine), and both fused by RRF, through one collection.
 const dir = mkdtempSync(join(tmpdir(), 'quarry-bench-enc-'));
-const c = Collection.create(join(dir, 'c'), { fields: { contents: { type: 'text', from: ['title', 'text'] }, emb: { type: 'dense', dim: 100, index: 'flat' } } });
+const c = Collection.create(join(dir, 'c'), {
+  fields: { contents: { type: 'text', from: ['title', 'text'] }, emb: { type: 'dense', dim: 100, index: 'flat' } },
+});
 const w = c.writer();
 texts.forEach((d, i) => w.add({ _id: d.id, title: d.title, text: d.text, emb: Array.from(glove.encode(corpus[i]!).vector) }));
 w.commit();
@@ -88,13 +110,25 @@ const queries = [...readQueries(join(SHARED, 'scifact/queries.jsonl'))].filter((
 const specs: [string, (text: string) => unknown][] = [
   ['BM25', (text) => ({ retrieve: [{ field: 'contents', text }], k: 100 })],
   ['GloVe average (dense, exact)', (text) => ({ retrieve: [{ field: 'emb', vector: Array.from(glove.encode(text).vector) }], k: 100 })],
-  ['BM25 + GloVe (RRF k 60)', (text) => ({ retrieve: [{ field: 'contents', text, k: 1000 }, { field: 'emb', vector: Array.from(glove.encode(text).vector), k: 1000 }], fuse: { method: 'rrf', k: 60 }, k: 100 })],
+  [
+    'BM25 + GloVe (RRF k 60)',
+    (text) => ({
+      retrieve: [
+        { field: 'contents', text, k: 1000 },
+        { field: 'emb', vector: Array.from(glove.encode(text).vector), k: 1000 },
+      ],
+      fuse: { method: 'rrf', k: 60 },
+      k: 100,
+    }),
+  ],
 ];
 const quality = specs.map(([name, spec]) => {
-  const run: RunData = new Map(queries.map(([qid, text]) => {
-    const hits = snap.query(spec(text), { includeStored: false }).hits;
-    return [qid, { docnos: hits.map((h) => h.id), scores: hits.map((h) => h.score) }];
-  }));
+  const run: RunData = new Map(
+    queries.map(([qid, text]) => {
+      const hits = snap.query(spec(text), { includeStored: false }).hits;
+      return [qid, { docnos: hits.map((h) => h.id), scores: hits.map((h) => h.score) }];
+    }),
+  );
   const r = evaluateRun(qrels, run, { measures: ['ndcg_cut.10', 'recall.100'] });
   return { method: name, 'nDCG@10': r.all.get('ndcg_cut_10') as number, 'R@100': r.all.get('recall_100') as number };
 });

@@ -17,7 +17,7 @@ const J = arg('judged', 50);
 
 const dir = mkdtempSync(join(tmpdir(), 'quarry-bench-eval-'));
 let seed = 12345;
-const rnd = (): number => ((seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0) / 2 ** 32);
+const rnd = (): number => (seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0) / 2 ** 32;
 
 let qrels = '';
 let run = '';
@@ -44,10 +44,17 @@ for (const measures of [['official'], ['map', 'ndcg_cut.10', 'recall.100,1000'],
     times.push(performance.now() - t0);
     if (report.all.get('num_q') !== undefined && report.all.get('num_q') !== Q) throw new Error('bad num_q');
   }
-  rows.push({ measures: measures.join(' '), 'run lines': Q * D, 'qrels rows': Q * J, 'median s': median(times) / 1000, 'min s': Math.min(...times) / 1000 });
+  rows.push({
+    measures: measures.join(' '),
+    'run lines': Q * D,
+    'qrels rows': Q * J,
+    'median s': median(times) / 1000,
+    'min s': Math.min(...times) / 1000,
+  });
 }
 printTable(rows);
 writeJson('eval', { queries: Q, depth: D, judgedPerQuery: J, node: process.version, rows });
-writeSvgPlot('eval', 'quarry eval: seconds to score a run', 'measure set (1 = official, 2 = map+ndcg+recall, 3 = all_trec)', 'seconds',
-  [{ label: 'median seconds', points: rows.map((r, i) => ({ x: i + 1, y: r['median s'] as number })) }]);
+writeSvgPlot('eval', 'quarry eval: seconds to score a run', 'measure set (1 = official, 2 = map+ndcg+recall, 3 = all_trec)', 'seconds', [
+  { label: 'median seconds', points: rows.map((r, i) => ({ x: i + 1, y: r['median s'] as number })) },
+]);
 rmSync(dir, { recursive: true, force: true });

@@ -31,11 +31,22 @@ const dir = mkdtempSync(join(tmpdir(), 'quarry-ingest-'));
 Collection.create(dir, ingestSchema(denseIndex));
 
 type Event = Record<string, number | string>;
-const childArgs = (extra: string[]): string[] => ['--max-old-space-size=12288', '--import', 'tsx', join(here, 'writer-child.ts'), '--dir', dir, ...extra];
+const childArgs = (extra: string[]): string[] => [
+  '--max-old-space-size=12288',
+  '--import',
+  'tsx',
+  join(here, 'writer-child.ts'),
+  '--dir',
+  dir,
+  ...extra,
+];
 function runWriter(extra: string[]): Event[] {
   const r = spawnSync(process.execPath, childArgs(extra), { encoding: 'utf8', maxBuffer: 1 << 26, stdio: ['ignore', 'pipe', 'inherit'] });
   if (r.status !== 0) throw new Error(`writer failed (exit ${r.status})`);
-  return r.stdout.trim().split('\n').map((l) => JSON.parse(l) as Event);
+  return r.stdout
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as Event);
 }
 
 // 1. Ingest
@@ -61,7 +72,15 @@ function runQuery(snap: Snapshot, j: number, leg: (typeof legs)[number]): void {
   else if (leg === 'dense') snap.searchVector('emb', q.vector, { k: 10, includeStored: false });
   else
     snap.query(
-      { retrieve: [{ field: 'text', text: q.text, k: 100 }, { field: 'splade', sparse: q.sparse, k: 100 }, { field: 'emb', vector: q.vector, k: 100 }], fuse: { method: 'rrf' }, k: 10 },
+      {
+        retrieve: [
+          { field: 'text', text: q.text, k: 100 },
+          { field: 'splade', sparse: q.sparse, k: 100 },
+          { field: 'emb', vector: q.vector, k: 100 },
+        ],
+        fuse: { method: 'rrf' },
+        k: 10,
+      },
       { includeStored: false },
     );
 }
@@ -69,7 +88,12 @@ function percentile(xs: number[], p: number): number {
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.min(s.length - 1, Math.floor(p * s.length))] ?? NaN;
 }
-const latency: Record<string, Record<string, number[]>> = { idle: {}, 'during ingest': {}, 'during: first after a reopen': {}, 'during: other queries': {} };
+const latency: Record<string, Record<string, number[]>> = {
+  idle: {},
+  'during ingest': {},
+  'during: first after a reopen': {},
+  'during: other queries': {},
+};
 const sample = (phase: string, leg: string, ms: number): void => void (latency[phase]![leg] ??= []).push(ms);
 
 process.stderr.write('searching the idle collection...\n');
@@ -84,7 +108,11 @@ for (let j = 0; j < nQueries; j++) {
 }
 
 process.stderr.write(`searching while a writer adds ${during.toLocaleString('en-US')} documents...\n`);
-const child = spawn(process.execPath, childArgs(['--from', String(docs), '--to', String(docs + during), '--commit-every', String(Math.max(1, Math.floor(during / 10)))]), { stdio: ['ignore', 'pipe', 'inherit'] });
+const child = spawn(
+  process.execPath,
+  childArgs(['--from', String(docs), '--to', String(docs + during), '--commit-every', String(Math.max(1, Math.floor(during / 10)))]),
+  { stdio: ['ignore', 'pipe', 'inherit'] },
+);
 let childOut = '';
 let done = false;
 child.stdout.on('data', (b: Buffer) => (childOut += b.toString()));
@@ -126,7 +154,10 @@ while (!done) {
   await new Promise((r) => setImmediate(r)); // let the child's output events arrive
 }
 if ((await exited) !== 0) throw new Error('the concurrent writer failed');
-const duringEvents = childOut.trim().split('\n').map((l) => JSON.parse(l) as Event);
+const duringEvents = childOut
+  .trim()
+  .split('\n')
+  .map((l) => JSON.parse(l) as Event);
 const duringCommits = duringEvents.filter((e) => e.type === 'commit');
 const duringSeconds = Number(duringCommits[duringCommits.length - 1]!.elapsedMs) / 1000;
 const duringMerges = duringEvents.filter((e) => e.type === 'merge');
@@ -138,8 +169,17 @@ process.stderr.write('optimizing...\n');
 const opt = runWriter(['--optimize']).find((e) => e.type === 'optimize')!;
 const final = Collection.open(dir).info();
 
-console.log(`\ningest: ${docs.toLocaleString('en-US')} documents (BM25 text, exact sparse ~120 nnz, ${denseIndex} dense 64-d), commit every ${commitEvery.toLocaleString('en-US')}`);
-printTable(commits.map((c) => ({ docs: Number(c.docs), 'commit ms': Number(c.commitMs), segments: Number(c.segments), 'elapsed s': Number(c.elapsedMs) / 1000 })));
+console.log(
+  `\ningest: ${docs.toLocaleString('en-US')} documents (BM25 text, exact sparse ~120 nnz, ${denseIndex} dense 64-d), commit every ${commitEvery.toLocaleString('en-US')}`,
+);
+printTable(
+  commits.map((c) => ({
+    docs: Number(c.docs),
+    'commit ms': Number(c.commitMs),
+    segments: Number(c.segments),
+    'elapsed s': Number(c.elapsedMs) / 1000,
+  })),
+);
 console.log();
 printTable([
   {
@@ -155,28 +195,67 @@ printTable([
     'segments at end': Number(closed.segments),
   },
 ]);
-console.log(`\nsearch latency (ms, single query at a time), ${nQueries} queries; during ingest: ${during.toLocaleString('en-US')} more documents at ${(during / duringSeconds).toFixed(0)} docs/s (${duringCommits.length} commits, ${duringMerges.length} merges taking ${(duringMerges.reduce((a, m) => a + Number(m.ms), 0) / 1000).toFixed(1)} s), reader reopened ${reopened} times`);
+console.log(
+  `\nsearch latency (ms, single query at a time), ${nQueries} queries; during ingest: ${during.toLocaleString('en-US')} more documents at ${(during / duringSeconds).toFixed(0)} docs/s (${duringCommits.length} commits, ${duringMerges.length} merges taking ${(duringMerges.reduce((a, m) => a + Number(m.ms), 0) / 1000).toFixed(1)} s), reader reopened ${reopened} times`,
+);
 if (reopened > 0) {
   const mean = (xs: number[]): number => xs.reduce((a, b) => a + b, 0) / xs.length;
   console.log(
     `reader reopens: sharing unchanged segments with the previous snapshot mean ${mean(reopenMs).toFixed(1)} ms, max ${Math.max(...reopenMs).toFixed(1)} ms` +
-      (freshReference ? `; reading every segment again (same generations) mean ${mean(freshOpenMs).toFixed(1)} ms, max ${Math.max(...freshOpenMs).toFixed(1)} ms` : ''),
+      (freshReference
+        ? `; reading every segment again (same generations) mean ${mean(freshOpenMs).toFixed(1)} ms, max ${Math.max(...freshOpenMs).toFixed(1)} ms`
+        : ''),
   );
 }
-if (merges.length + duringMerges.length > 0) printTable([...merges, ...duringMerges].map((m) => ({ 'merged segments': Number(m.segments), 'live docs': Number(m.docs), 'merge s': Number(m.ms) / 1000 })));
+if (merges.length + duringMerges.length > 0)
+  printTable(
+    [...merges, ...duringMerges].map((m) => ({
+      'merged segments': Number(m.segments),
+      'live docs': Number(m.docs),
+      'merge s': Number(m.ms) / 1000,
+    })),
+  );
 const latRows: Record<string, string | number>[] = [];
 for (const leg of legs) {
   for (const phase of ['idle', 'during ingest', 'during: first after a reopen', 'during: other queries']) {
     const xs = latency[phase]![leg] ?? [];
-    latRows.push({ leg, phase, queries: xs.length, 'mean ms': xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length), 'p50 ms': percentile(xs, 0.5), 'p99 ms': percentile(xs, 0.99) });
+    latRows.push({
+      leg,
+      phase,
+      queries: xs.length,
+      'mean ms': xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length),
+      'p50 ms': percentile(xs, 0.5),
+      'p99 ms': percentile(xs, 0.99),
+    });
   }
 }
 printTable(latRows);
 console.log();
 printTable([
-  { step: `delete ${deletes.toLocaleString('en-US')} ids by id list`, ms: Number(del.deleteMs), 'commit ms': Number(del.commitMs), segments: Number(del.segments) },
+  {
+    step: `delete ${deletes.toLocaleString('en-US')} ids by id list`,
+    ms: Number(del.deleteMs),
+    'commit ms': Number(del.commitMs),
+    segments: Number(del.segments),
+  },
   { step: 'optimize (force-merge, drops deleted)', ms: Number(opt.ms), 'commit ms': 0, segments: Number(opt.segments) },
 ]);
-console.log(`final: ${final.documents.toLocaleString('en-US')} documents, ${final.segments.length} segment(s), ${(final.bytes / 1048576).toFixed(0)} MB on disk; peak RSS of this process ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB`);
-writeJson('ingest', { docs, commitEvery, denseIndex, ingestSeconds, writerSeconds, commits, merges, duringMerges, latency: latRows, during: { docs: during, seconds: duringSeconds, reopened, reopenMs, freshOpenMs }, delete: del, optimize: opt, final: { documents: final.documents, segments: final.segments.length, bytes: final.bytes } });
+console.log(
+  `final: ${final.documents.toLocaleString('en-US')} documents, ${final.segments.length} segment(s), ${(final.bytes / 1048576).toFixed(0)} MB on disk; peak RSS of this process ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB`,
+);
+writeJson('ingest', {
+  docs,
+  commitEvery,
+  denseIndex,
+  ingestSeconds,
+  writerSeconds,
+  commits,
+  merges,
+  duringMerges,
+  latency: latRows,
+  during: { docs: during, seconds: duringSeconds, reopened, reopenMs, freshOpenMs },
+  delete: del,
+  optimize: opt,
+  final: { documents: final.documents, segments: final.segments.length, bytes: final.bytes },
+});
 rmSync(dir, { recursive: true, force: true });

@@ -37,7 +37,16 @@ if (deletes > 0) {
       addMs += t - last;
       const generation = writer.commit();
       last = performance.now();
-      say({ type: 'commit', docs: i + 1 - from, generation, commitMs: last - t, addMs, elapsedMs: last - t0, segments: segments(), mergeRunning: writer.mergeRunning });
+      say({
+        type: 'commit',
+        docs: i + 1 - from,
+        generation,
+        commitMs: last - t,
+        addMs,
+        elapsedMs: last - t0,
+        segments: segments(),
+        mergeRunning: writer.mergeRunning,
+      });
     }
   }
 }

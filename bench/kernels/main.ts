@@ -36,7 +36,15 @@ const rows: Record<string, string | number>[] = [];
 function report(kernel: string, shape: string, bytes: number, ts: () => void, wasm: () => void): void {
   const tsMs = time(ts);
   const wasmMs = time(wasm);
-  rows.push({ kernel, shape, 'TS ms': tsMs, 'wasm ms': wasmMs, speedup: tsMs / wasmMs, 'TS GB/s': bytes / tsMs / 1e6, 'wasm GB/s': bytes / wasmMs / 1e6 });
+  rows.push({
+    kernel,
+    shape,
+    'TS ms': tsMs,
+    'wasm ms': wasmMs,
+    speedup: tsMs / wasmMs,
+    'TS GB/s': bytes / tsMs / 1e6,
+    'wasm GB/s': bytes / wasmMs / 1e6,
+  });
 }
 
 function floats(n: number): Float32Array {
@@ -53,18 +61,36 @@ for (const dim of [100, 384]) {
   const n = Math.floor((ROWS * 100) / dim);
   const data = floats(n * dim);
   const q = floats(dim);
-  report('dot f32 rows', `${n} x ${dim}`, data.byteLength, () => {
-    for (let r = 0; r < n; r++) out[r] = dot(q, 0, data, r * dim, dim);
-  }, () => k.dot_f32_rows(q.byteOffset, data.byteOffset, dim, n, out.byteOffset));
-  report('l2 f32 rows', `${n} x ${dim}`, data.byteLength, () => {
-    for (let r = 0; r < n; r++) out[r] = l2Squared(q, 0, data, r * dim, dim);
-  }, () => k.l2sq_f32_rows(q.byteOffset, data.byteOffset, dim, n, out.byteOffset));
+  report(
+    'dot f32 rows',
+    `${n} x ${dim}`,
+    data.byteLength,
+    () => {
+      for (let r = 0; r < n; r++) out[r] = dot(q, 0, data, r * dim, dim);
+    },
+    () => k.dot_f32_rows(q.byteOffset, data.byteOffset, dim, n, out.byteOffset),
+  );
+  report(
+    'l2 f32 rows',
+    `${n} x ${dim}`,
+    data.byteLength,
+    () => {
+      for (let r = 0; r < n; r++) out[r] = l2Squared(q, 0, data, r * dim, dim);
+    },
+    () => k.l2sq_f32_rows(q.byteOffset, data.byteOffset, dim, n, out.byteOffset),
+  );
   // gather by id list: HNSW neighbour lists and exact rescoring
   const ids = mem.array(Int32Array, 4096);
   for (let i = 0; i < ids.length; i++) ids[i] = Math.floor(rand() * n);
-  report('dot f32 ids', `${ids.length} of ${n} x ${dim}`, ids.length * dim * 4, () => {
-    for (let j = 0; j < ids.length; j++) out[j] = dot(q, 0, data, ids[j]! * dim, dim);
-  }, () => k.dot_f32_ids(q.byteOffset, data.byteOffset, dim, ids.byteOffset, ids.length, out.byteOffset));
+  report(
+    'dot f32 ids',
+    `${ids.length} of ${n} x ${dim}`,
+    ids.length * dim * 4,
+    () => {
+      for (let j = 0; j < ids.length; j++) out[j] = dot(q, 0, data, ids[j]! * dim, dim);
+    },
+    () => k.dot_f32_ids(q.byteOffset, data.byteOffset, dim, ids.byteOffset, ids.length, out.byteOffset),
+  );
 }
 
 // int8: exact i8 x i8, and the int8 family's float query x uint8 codes
@@ -75,35 +101,53 @@ for (const dim of [100, 384]) {
   const codes = mem.array(Int8Array, n * dim);
   for (let i = 0; i < dim; i++) a[i] = Math.floor(rand() * 256) - 128;
   for (let i = 0; i < codes.length; i++) codes[i] = Math.floor(rand() * 256) - 128;
-  report('dot i8 rows', `${n} x ${dim}`, codes.byteLength, () => {
-    for (let r = 0; r < n; r++) {
-      let s = 0;
-      const off = r * dim;
-      for (let d = 0; d < dim; d++) s += a[d]! * codes[off + d]!;
-      outI[r] = s;
-    }
-  }, () => k.dot_i8_rows(a.byteOffset, codes.byteOffset, dim, n, outI.byteOffset));
+  report(
+    'dot i8 rows',
+    `${n} x ${dim}`,
+    codes.byteLength,
+    () => {
+      for (let r = 0; r < n; r++) {
+        let s = 0;
+        const off = r * dim;
+        for (let d = 0; d < dim; d++) s += a[d]! * codes[off + d]!;
+        outI[r] = s;
+      }
+    },
+    () => k.dot_i8_rows(a.byteOffset, codes.byteOffset, dim, n, outI.byteOffset),
+  );
   const q = floats(dim);
   const u8 = new Uint8Array(codes.buffer, codes.byteOffset, codes.length);
-  report('dot f32 x u8 rows', `${n} x ${dim}`, u8.byteLength, () => {
-    for (let r = 0; r < n; r++) {
-      let s = 0;
-      const off = r * dim;
-      for (let d = 0; d < dim; d++) s += q[d]! * u8[off + d]!;
-      out[r] = s;
-    }
-  }, () => k.dot_f32_u8_rows(q.byteOffset, u8.byteOffset, dim, n, 0, out.byteOffset));
+  report(
+    'dot f32 x u8 rows',
+    `${n} x ${dim}`,
+    u8.byteLength,
+    () => {
+      for (let r = 0; r < n; r++) {
+        let s = 0;
+        const off = r * dim;
+        for (let d = 0; d < dim; d++) s += q[d]! * u8[off + d]!;
+        out[r] = s;
+      }
+    },
+    () => k.dot_f32_u8_rows(q.byteOffset, u8.byteOffset, dim, n, 0, out.byteOffset),
+  );
   // the int8 family's scan: the query's weights as 11-bit integers
   const w16 = mem.array(Int16Array, dim);
   for (let i = 0; i < dim; i++) w16[i] = Math.floor(rand() * 4095) - 2047;
-  report('dot i16 x u8 rows', `${n} x ${dim}`, u8.byteLength, () => {
-    for (let r = 0; r < n; r++) {
-      let s = 0;
-      const off = r * dim;
-      for (let d = 0; d < dim; d++) s += w16[d]! * u8[off + d]!;
-      out[r] = 0.001 * s;
-    }
-  }, () => k.dot_i16_u8_rows(w16.byteOffset, u8.byteOffset, dim, n, 0.001, 0, out.byteOffset));
+  report(
+    'dot i16 x u8 rows',
+    `${n} x ${dim}`,
+    u8.byteLength,
+    () => {
+      for (let r = 0; r < n; r++) {
+        let s = 0;
+        const off = r * dim;
+        for (let d = 0; d < dim; d++) s += w16[d]! * u8[off + d]!;
+        out[r] = 0.001 * s;
+      }
+    },
+    () => k.dot_i16_u8_rows(w16.byteOffset, u8.byteOffset, dim, n, 0.001, 0, out.byteOffset),
+  );
 }
 
 // binary codes: Hamming over 1-bit codes, and the bit-plane estimate with a 4-bit query
@@ -114,16 +158,23 @@ for (const dim of [128, 384, 1024]) {
   for (let i = 0; i < codes.length; i++) codes[i] = Math.floor(rand() * 4294967296) >>> 0;
   const q = mem.array(Uint32Array, words);
   for (let i = 0; i < words; i++) q[i] = Math.floor(rand() * 4294967296) >>> 0;
-  report('hamming rows', `${n} x ${dim} bits`, codes.byteLength, () => {
-    for (let r = 0; r < n; r++) {
-      let d = 0;
-      const off = r * words;
-      for (let w = 0; w < words; w++) d += popcount32(q[w]! ^ codes[off + w]!);
-      outI[r % ROWS] = d;
-    }
-  }, () => {
-    for (let from = 0; from < n; from += ROWS) k.hamming_rows(q.byteOffset, codes.byteOffset + from * words * 4, words, Math.min(ROWS, n - from), outI.byteOffset);
-  });
+  report(
+    'hamming rows',
+    `${n} x ${dim} bits`,
+    codes.byteLength,
+    () => {
+      for (let r = 0; r < n; r++) {
+        let d = 0;
+        const off = r * words;
+        for (let w = 0; w < words; w++) d += popcount32(q[w]! ^ codes[off + w]!);
+        outI[r % ROWS] = d;
+      }
+    },
+    () => {
+      for (let from = 0; from < n; from += ROWS)
+        k.hamming_rows(q.byteOffset, codes.byteOffset + from * words * 4, words, Math.min(ROWS, n - from), outI.byteOffset);
+    },
+  );
   // every width: one plane of 128 bits keeps the query's words in registers, wider codes read them from memory
   const bits = 4;
   const qPlanes = mem.array(Uint32Array, bits * words);
@@ -133,18 +184,24 @@ for (const dim of [128, 384, 1024]) {
   minW[0] = -0.2;
   step[0] = 0.01;
   const m = Math.min(n, ROWS);
-  report('bit-plane rows', `${m} x ${dim} bits, 4-bit query`, m * words * 4, () => {
-    for (let r = 0; r < m; r++) {
-      let ones = 0;
-      let weighted = 0;
-      for (let w = 0; w < words; w++) {
-        const c = codes[r * words + w]!;
-        ones += popcount32(c);
-        for (let j = 0; j < bits; j++) weighted += popcount32(c & qPlanes[j * words + w]!) << j;
+  report(
+    'bit-plane rows',
+    `${m} x ${dim} bits, 4-bit query`,
+    m * words * 4,
+    () => {
+      for (let r = 0; r < m; r++) {
+        let ones = 0;
+        let weighted = 0;
+        for (let w = 0; w < words; w++) {
+          const c = codes[r * words + w]!;
+          ones += popcount32(c);
+          for (let j = 0; j < bits; j++) weighted += popcount32(c & qPlanes[j * words + w]!) << j;
+        }
+        out[r] = 2 * (minW[0]! * ones + step[0]! * weighted);
       }
-      out[r] = 2 * (minW[0]! * ones + step[0]! * weighted);
-    }
-  }, () => k.bitplane_rows(qPlanes.byteOffset, codes.byteOffset, words, 1, bits, m, minW.byteOffset, step.byteOffset, 0, out.byteOffset));
+    },
+    () => k.bitplane_rows(qPlanes.byteOffset, codes.byteOffset, words, 1, bits, m, minW.byteOffset, step.byteOffset, 0, out.byteOffset),
+  );
 }
 
 // product quantization: m table lookups per code
@@ -154,14 +211,20 @@ for (const dim of [128, 384, 1024]) {
   const lut = floats(m * 256);
   const codes = mem.array(Uint8Array, n * m);
   for (let i = 0; i < codes.length; i++) codes[i] = Math.floor(rand() * 256);
-  report('pq scan', `${n} codes, m ${m}`, codes.byteLength, () => {
-    for (let r = 0; r < n; r++) {
-      let s = 0;
-      const off = r * m;
-      for (let t = 0; t < m; t++) s += lut[t * 256 + codes[off + t]!]!;
-      out[r] = s;
-    }
-  }, () => k.pq_scan(lut.byteOffset, codes.byteOffset, m, n, 0, out.byteOffset));
+  report(
+    'pq scan',
+    `${n} codes, m ${m}`,
+    codes.byteLength,
+    () => {
+      for (let r = 0; r < n; r++) {
+        let s = 0;
+        const off = r * m;
+        for (let t = 0; t < m; t++) s += lut[t * 256 + codes[off + t]!]!;
+        out[r] = s;
+      }
+    },
+    () => k.pq_scan(lut.byteOffset, codes.byteOffset, m, n, 0, out.byteOffset),
+  );
 }
 
 // learned sparse: forward-index rows (~120 non-zeros, 16-bit terms, float16 values) against a dense
@@ -187,14 +250,31 @@ for (const indexRows of quick ? [ROWS / 4] : [ROWS / 4, 1_000_000]) {
   for (let i = 0; i < n; i++) ids[i] = Math.floor(rand() * indexRows);
   let touched = 0;
   for (let j = 0; j < n; j++) touched += start[ids[j]! + 1]! - start[ids[j]!]!;
-  report('sparse dot rows', `${n} of ${indexRows} rows, ${(nnz / indexRows).toFixed(0)} nnz`, touched * 4, () => {
-    for (let j = 0; j < n; j++) {
-      const r = ids[j]!;
-      let s = 0;
-      for (let i = start[r]!; i < start[r + 1]!; i++) s += q[terms[i]!]! * FLOAT16_TABLE[values[i]!]!;
-      out[j] = s;
-    }
-  }, () => k.sparse_dot_rows(q.byteOffset, start.byteOffset, terms.byteOffset, 2, values.byteOffset, table.byteOffset, ids.byteOffset, n, out.byteOffset));
+  report(
+    'sparse dot rows',
+    `${n} of ${indexRows} rows, ${(nnz / indexRows).toFixed(0)} nnz`,
+    touched * 4,
+    () => {
+      for (let j = 0; j < n; j++) {
+        const r = ids[j]!;
+        let s = 0;
+        for (let i = start[r]!; i < start[r + 1]!; i++) s += q[terms[i]!]! * FLOAT16_TABLE[values[i]!]!;
+        out[j] = s;
+      }
+    },
+    () =>
+      k.sparse_dot_rows(
+        q.byteOffset,
+        start.byteOffset,
+        terms.byteOffset,
+        2,
+        values.byteOffset,
+        table.byteOffset,
+        ids.byteOffset,
+        n,
+        out.byteOffset,
+      ),
+  );
 }
 
 // late interaction: MaxSim of a 32-token query against documents of ~190 100-d tokens (SciFact-like)
@@ -207,23 +287,30 @@ for (const indexRows of quick ? [ROWS / 4] : [ROWS / 4, 1_000_000]) {
   const tokens = floats(docs * nt * dim);
   const best = mem.array(Float32Array, nq);
   const bestTs = new Float32Array(nq);
-  report('maxsim f32', `${docs} docs x ${nt} tokens, ${nq} query tokens, ${dim}-d`, tokens.byteLength, () => {
-    for (let d = 0; d < docs; d++) {
-      bestTs.fill(-Infinity);
-      for (let t = 0; t < nt; t++) {
-        const off = (d * nt + t) * dim;
-        for (let i = 0; i < nq; i++) {
-          const s = dot(q, i * dim, tokens, off, dim);
-          if (s > bestTs[i]!) bestTs[i] = s;
+  report(
+    'maxsim f32',
+    `${docs} docs x ${nt} tokens, ${nq} query tokens, ${dim}-d`,
+    tokens.byteLength,
+    () => {
+      for (let d = 0; d < docs; d++) {
+        bestTs.fill(-Infinity);
+        for (let t = 0; t < nt; t++) {
+          const off = (d * nt + t) * dim;
+          for (let i = 0; i < nq; i++) {
+            const s = dot(q, i * dim, tokens, off, dim);
+            if (s > bestTs[i]!) bestTs[i] = s;
+          }
         }
+        let sum = 0;
+        for (let i = 0; i < nq; i++) sum += bestTs[i]!;
+        out[d] = sum;
       }
-      let sum = 0;
-      for (let i = 0; i < nq; i++) sum += bestTs[i]!;
-      out[d] = sum;
-    }
-  }, () => {
-    for (let d = 0; d < docs; d++) out[d] = k.maxsim_f32(q.byteOffset, nq, tokens.byteOffset + d * nt * dim * 4, nt, dim, best.byteOffset);
-  });
+    },
+    () => {
+      for (let d = 0; d < docs; d++)
+        out[d] = k.maxsim_f32(q.byteOffset, nq, tokens.byteOffset + d * nt * dim * 4, nt, dim, best.byteOffset);
+    },
+  );
 }
 
 // top-k selection over a scored scan
@@ -233,15 +320,21 @@ for (const indexRows of quick ? [ROWS / 4] : [ROWS / 4, 1_000_000]) {
   const kk = 100;
   const hs = mem.array(Float32Array, kk);
   const hi = mem.array(Int32Array, kk);
-  report('top-k select', `k ${kk} of ${n}`, n * 4, () => {
-    const heap = new TopKHeap(kk);
-    for (let r = 0; r < n; r++) if (heap.size < kk || out[r]! > heap.threshold()) heap.offer(out[r]!, r);
-    sink += heap.drain().docs.length;
-  }, () => {
-    const size = k.topk_push(out.byteOffset, n, 0, 0, 0, 0, hs.byteOffset, hi.byteOffset, 0, kk);
-    k.topk_sort(hs.byteOffset, hi.byteOffset, size);
-    sink += size;
-  });
+  report(
+    'top-k select',
+    `k ${kk} of ${n}`,
+    n * 4,
+    () => {
+      const heap = new TopKHeap(kk);
+      for (let r = 0; r < n; r++) if (heap.size < kk || out[r]! > heap.threshold()) heap.offer(out[r]!, r);
+      sink += heap.drain().docs.length;
+    },
+    () => {
+      const size = k.topk_push(out.byteOffset, n, 0, 0, 0, 0, hs.byteOffset, hi.byteOffset, 0, kk);
+      k.topk_sort(hs.byteOffset, hi.byteOffset, size);
+      sink += size;
+    },
+  );
 }
 
 printTable(rows);

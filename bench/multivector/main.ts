@@ -7,7 +7,6 @@
 // qrels. Usage: npm run bench -- multivector [--queries 300] [--maxTokens 256]
 //   [--encodings 4x16x10,5x16x20,6x16x20 (kSim x dProj x rReps[/finalDim])] [--candidates 25,50,100,200] [--kappa 100]
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Collection } from '../../src/collection/index.js';
@@ -23,7 +22,6 @@ import { SHARED } from '../bm25/datasets.js';
 
 const nq = argNumber('queries', 300);
 const maxTokens = argNumber('maxTokens', 256);
-const require = createRequire(import.meta.url);
 const words = new WordVectorEncoder(loadGloveWords());
 const DIM = words.dim;
 
@@ -49,7 +47,9 @@ const offsets = new Uint32Array(ids.length + 1);
 docTokens.forEach((t, i) => (offsets[i + 1] = offsets[i]! + t.length / DIM));
 const tokens = new Float32Array(offsets[ids.length]! * DIM);
 docTokens.forEach((t, i) => tokens.set(t, offsets[i]! * DIM));
-console.log(`SciFact: ${ids.length} documents, ${offsets[ids.length]!.toLocaleString('en-US')} token vectors (mean ${(offsets[ids.length]! / ids.length).toFixed(1)} per document, cap ${maxTokens})`);
+console.log(
+  `SciFact: ${ids.length} documents, ${offsets[ids.length]!.toLocaleString('en-US')} token vectors (mean ${(offsets[ids.length]! / ids.length).toFixed(1)} per document, cap ${maxTokens})`,
+);
 
 const qrels = readQrels(join(SHARED, 'scifact/qrels/test.tsv'));
 const queries = [...readQueries(join(SHARED, 'scifact/queries.jsonl'))].filter(([qid]) => qrels.has(qid)).slice(0, nq);
@@ -95,12 +95,22 @@ const configs = argList('encodings', ['4x16x10', '5x16x20', '6x16x20']).map((s) 
 const candidateList = argList('candidates', ['25', '50', '100', '200']).map(Number);
 const muveraRows: Record<string, string | number>[] = [];
 for (const cfg of configs) {
-  const [mv, buildMs] = time(() => buildMultiVector(tokens.slice(), offsets, { dim: DIM, metric: 'cosine', storage: 'float32', muvera: muveraParamsSchema.parse(cfg) }));
+  const [mv, buildMs] = time(() =>
+    buildMultiVector(tokens.slice(), offsets, { dim: DIM, metric: 'cosine', storage: 'float32', muvera: muveraParamsSchema.parse(cfg) }),
+  );
   const fdeDim = fdeDimension(muveraParamsSchema.parse(cfg), DIM);
   for (const candidates of candidateList) {
     mv.search(qTokens[0]!, 10, { candidates }); // warm-up
     const [hits, ms] = time(() => qTokens.map((q, i) => (usable[i] ? mv.search(q, 10, { candidates }) : empty)));
-    muveraRows.push({ encoding: `kSim ${cfg.kSim} dProj ${cfg.dProj} rReps ${cfg.rReps}${cfg.finalDim > 0 ? ` → ${cfg.finalDim}` : ''}`, 'fde dim': fdeDim, candidates, 'recall@10': recallAt10(hits), 'ms/query': ms / queries.length, speedup: exactPerQuery / (ms / queries.length), 'build s': buildMs / 1000 });
+    muveraRows.push({
+      encoding: `kSim ${cfg.kSim} dProj ${cfg.dProj} rReps ${cfg.rReps}${cfg.finalDim > 0 ? ` → ${cfg.finalDim}` : ''}`,
+      'fde dim': fdeDim,
+      candidates,
+      'recall@10': recallAt10(hits),
+      'ms/query': ms / queries.length,
+      speedup: exactPerQuery / (ms / queries.length),
+      'build s': buildMs / 1000,
+    });
   }
 }
 console.log('\nMUVERA + exact MaxSim rescoring vs exhaustive MaxSim');
@@ -109,7 +119,10 @@ printTable(muveraRows);
 // 3. BM25 first stage (depth kappa), MaxSim rerank: all candidates, then early exits.
 const kappa = argNumber('kappa', 100);
 const bm25 = queries.map(([, text]) => snap.search(text, { k: kappa, includeStored: false }));
-const firstStage = bm25.map((hits) => ({ ids: Int32Array.from(hits, (h) => docIndex.get(h.id)!), scores: Float32Array.from(hits, (h) => h.score) }));
+const firstStage = bm25.map((hits) => ({
+  ids: Int32Array.from(hits, (h) => docIndex.get(h.id)!),
+  scores: Float32Array.from(hits, (h) => h.score),
+}));
 const rerankRows: Record<string, string | number>[] = [];
 let fullMs = 0;
 let fullRun: RunData | null = null;
@@ -123,7 +136,8 @@ for (const [label, rules] of [
   ['α 0.3 β 10', { alpha: 0.3, beta: 10 }],
 ] as const) {
   let scored = 0;
-  const run = (): MultiVectorIndexHits[] => qTokens.map((q, i) => (usable[i] ? exact.rerank(q, firstStage[i]!.ids, firstStage[i]!.scores, 10, { depth: kappa, ...rules }) : empty));
+  const run = (): MultiVectorIndexHits[] =>
+    qTokens.map((q, i) => (usable[i] ? exact.rerank(q, firstStage[i]!.ids, firstStage[i]!.scores, 10, { depth: kappa, ...rules }) : empty));
   run(); // warm-up
   const [hits, ms] = time(run);
   for (const h of hits) scored += h.scored;
@@ -139,7 +153,13 @@ for (const [label, rules] of [
     fullMs = ms;
     fullRun = runOf(merged);
   }
-  rerankRows.push({ rule: label, 'scored/query': scored / queries.length, 'ms/query': ms / queries.length, speedup: fullMs / ms, 'nDCG@10': q.ndcg10 });
+  rerankRows.push({
+    rule: label,
+    'scored/query': scored / queries.length,
+    'ms/query': ms / queries.length,
+    speedup: fullMs / ms,
+    'nDCG@10': q.ndcg10,
+  });
 }
 console.log(`\nBM25 top ${kappa} reranked by exact MaxSim (early exit against reranking all κ)`);
 printTable(rerankRows);
@@ -157,6 +177,14 @@ const qualityRows = [
 console.log(`\nSciFact test (${queries.length} queries)`);
 printTable(qualityRows);
 rmSync(dir, { recursive: true, force: true });
-writeJson('multivector', { node: process.version, queries: queries.length, maxTokens, exactMsPerQuery: exactPerQuery, muvera: muveraRows, rerank: rerankRows, quality: qualityRows });
+writeJson('multivector', {
+  node: process.version,
+  queries: queries.length,
+  maxTokens,
+  exactMsPerQuery: exactPerQuery,
+  muvera: muveraRows,
+  rerank: rerankRows,
+  quality: qualityRows,
+});
 
 type MultiVectorIndexHits = ReturnType<MultiVectorIndex['exhaustive']>;

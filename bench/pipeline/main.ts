@@ -30,7 +30,9 @@ const schema = parseSchema({
 });
 const c = Collection.create(join(dir, 'c'), schema);
 const w = c.writer();
-forEachBeirDocument(join(SHARED, 'scifact/corpus.jsonl'), (d) => w.add({ _id: d.id, title: d.title, text: d.text, emb: vec(), sp: bow(`${d.title} ${d.text}`) }));
+forEachBeirDocument(join(SHARED, 'scifact/corpus.jsonl'), (d) =>
+  w.add({ _id: d.id, title: d.title, text: d.text, emb: vec(), sp: bow(`${d.title} ${d.text}`) }),
+);
 w.commit();
 w.close();
 const snap = c.reader();
@@ -55,16 +57,36 @@ for (const q of queries) {
   let all = Infinity;
   const leg = [Infinity, Infinity, Infinity];
   for (let rep = 0; rep < 5; rep++) {
-    all = Math.min(all, time(() => snap.query({ retrieve: legs, fuse: { method: 'rrf' }, k }, { includeStored: false })));
+    all = Math.min(
+      all,
+      time(() => snap.query({ retrieve: legs, fuse: { method: 'rrf' }, k }, { includeStored: false })),
+    );
     // The legs alone, through the direct APIs (no spec, no fusion).
-    leg[0] = Math.min(leg[0]!, time(() => snap.search(legs[0]!.text!, { k, fields: ['contents'], includeStored: false })));
-    leg[1] = Math.min(leg[1]!, time(() => snap.searchVector('emb', legs[1]!.vector!, { k, includeStored: false })));
-    leg[2] = Math.min(leg[2]!, time(() => snap.searchSparse('sp', legs[2]!.sparse!, { k, includeStored: false })));
+    leg[0] = Math.min(
+      leg[0]!,
+      time(() => snap.search(legs[0]!.text!, { k, fields: ['contents'], includeStored: false })),
+    );
+    leg[1] = Math.min(
+      leg[1]!,
+      time(() => snap.searchVector('emb', legs[1]!.vector!, { k, includeStored: false })),
+    );
+    leg[2] = Math.min(
+      leg[2]!,
+      time(() => snap.searchSparse('sp', legs[2]!.sparse!, { k, includeStored: false })),
+    );
   }
   overhead.push(all - leg[0]! - leg[1]! - leg[2]!);
   totals.push(all);
 }
-const rows = [{ queries: queries.length, k, 'median 3-leg ms': median(totals), 'median overhead ms': median(overhead), 'mean overhead ms': overhead.reduce((a, b) => a + b, 0) / overhead.length }];
+const rows = [
+  {
+    queries: queries.length,
+    k,
+    'median 3-leg ms': median(totals),
+    'median overhead ms': median(overhead),
+    'mean overhead ms': overhead.reduce((a, b) => a + b, 0) / overhead.length,
+  },
+];
 printTable(rows);
 writeJson('pipeline', { rows });
 rmSync(dir, { recursive: true, force: true });

@@ -21,9 +21,14 @@ const work = mkdtempSync(join(tmpdir(), 'quarry-bench-prf-'));
 const out: Record<string, unknown> = {};
 for (const ds of datasets) {
   const corpus = join(SHARED, ds, ds === 'cacm' ? 'corpus-anserini-html.jsonl' : 'corpus.jsonl');
-  const c = Collection.create(join(work, ds), { ...BEIR_FLAT_SCHEMA, fields: { ...BEIR_FLAT_SCHEMA.fields, emb: { type: 'dense', dim: 100, index: 'flat' } } });
+  const c = Collection.create(join(work, ds), {
+    ...BEIR_FLAT_SCHEMA,
+    fields: { ...BEIR_FLAT_SCHEMA.fields, emb: { type: 'dense', dim: 100, index: 'flat' } },
+  });
   const w = c.writer();
-  forEachBeirDocument(corpus, (d) => w.add({ _id: d.id, title: d.title, text: d.text, emb: Array.from(glove.encode(`${d.title}\n${d.text}`).vector) }));
+  forEachBeirDocument(corpus, (d) =>
+    w.add({ _id: d.id, title: d.title, text: d.text, emb: Array.from(glove.encode(`${d.title}\n${d.text}`).vector) }),
+  );
   w.commit();
   w.close();
   const snap = c.reader();
@@ -31,22 +36,35 @@ for (const ds of datasets) {
   const qrels = readQrels(qrelsPath);
   const lines: Record<string, string[]> = { bm25: [], rm3: [], rrf: [], weighted: [] };
   const hybrid = (text: string, fuse: Record<string, unknown>): Record<string, unknown> => ({
-    retrieve: [{ field: 'contents', text, k: 1000 }, { field: 'emb', vector: Array.from(glove.encode(text).vector), k: 1000 }],
+    retrieve: [
+      { field: 'contents', text, k: 1000 },
+      { field: 'emb', vector: Array.from(glove.encode(text).vector), k: 1000 },
+    ],
     fuse,
     k: 1000,
   });
   for (const [qid, text] of readQueries(join(SHARED, ds, 'queries.jsonl'))) {
     if (!qrels.has(qid)) continue;
-    snap.search(text, { k: 1000, includeStored: false }).forEach((h, r) => lines.bm25!.push(`${qid} Q0 ${h.id} ${r + 1} ${h.score.toFixed(6)} bm25`));
-    snap.searchRm3(text, 'contents', { k: 1000, includeStored: false }).forEach((h, r) => lines.rm3!.push(`${qid} Q0 ${h.id} ${r + 1} ${h.score.toFixed(6)} rm3`));
-    snap.query(hybrid(text, { method: 'rrf', k: 60 }), { includeStored: false }).hits.forEach((h, r) => lines.rrf!.push(`${qid} Q0 ${h.id} ${r + 1} ${h.score.toFixed(8)} rrf`));
-    snap.query(hybrid(text, { method: 'weighted', normalize: 'minmax' }), { includeStored: false }).hits.forEach((h, r) => lines.weighted!.push(`${qid} Q0 ${h.id} ${r + 1} ${h.score.toFixed(8)} weighted`));
+    snap
+      .search(text, { k: 1000, includeStored: false })
+      .forEach((h, r) => lines.bm25!.push(`${qid} Q0 ${h.id} ${r + 1} ${h.score.toFixed(6)} bm25`));
+    snap
+      .searchRm3(text, 'contents', { k: 1000, includeStored: false })
+      .forEach((h, r) => lines.rm3!.push(`${qid} Q0 ${h.id} ${r + 1} ${h.score.toFixed(6)} rm3`));
+    snap
+      .query(hybrid(text, { method: 'rrf', k: 60 }), { includeStored: false })
+      .hits.forEach((h, r) => lines.rrf!.push(`${qid} Q0 ${h.id} ${r + 1} ${h.score.toFixed(8)} rrf`));
+    snap
+      .query(hybrid(text, { method: 'weighted', normalize: 'minmax' }), { includeStored: false })
+      .hits.forEach((h, r) => lines.weighted!.push(`${qid} Q0 ${h.id} ${r + 1} ${h.score.toFixed(8)} weighted`));
   }
-  const runs = Object.fromEntries(Object.entries(lines).map(([name, l]) => {
-    const p = join(work, `${ds}.${name}.run`);
-    writeFileSync(p, l.join('\n') + '\n');
-    return [name, p];
-  }));
+  const runs = Object.fromEntries(
+    Object.entries(lines).map(([name, l]) => {
+      const p = join(work, `${ds}.${name}.run`);
+      writeFileSync(p, l.join('\n') + '\n');
+      return [name, p];
+    }),
+  );
   const cmp = compareRuns(qrels, runs.bm25!, [runs.rm3!, runs.rrf!, runs.weighted!], { measures: ['map', 'ndcg_cut.10', 'recall.1000'] });
   console.log(`\n== ${ds}: BM25 (baseline) vs BM25 + RM3, BM25 + GloVe (RRF), BM25 + GloVe (min-max weighted)`);
   process.stdout.write(formatComparison(cmp));

@@ -41,10 +41,19 @@ const codeSeconds = seconds(t0);
 const s = ids.stats;
 const qCodes = encodeResidual(quantizer, queries).codes;
 const prefixRows = prefixSharing(ids.tokens, ids.width, qCodes, 3, ds.truth);
-console.log(`\nsemantic ids, 3 levels x 256: fit + code ${idSeconds.toFixed(1)} s (coding alone ${codeSeconds.toFixed(1)} s, ${Math.round(n / codeSeconds).toLocaleString('en-US')} vectors/s)`);
-console.log(`unexplained energy after each level: ${s.relativeResidual.slice(1).map((x) => x.toFixed(3)).join(' / ')}`);
+console.log(
+  `\nsemantic ids, 3 levels x 256: fit + code ${idSeconds.toFixed(1)} s (coding alone ${codeSeconds.toFixed(1)} s, ${Math.round(n / codeSeconds).toLocaleString('en-US')} vectors/s)`,
+);
+console.log(
+  `unexplained energy after each level: ${s.relativeResidual
+    .slice(1)
+    .map((x) => x.toFixed(3))
+    .join(' / ')}`,
+);
 console.log(`codewords used: ${s.usedCodewords.join(' / ')}; perplexity ${s.perplexity.map((x) => x.toFixed(1)).join(' / ')}`);
-console.log(`distinct prefixes: ${s.distinctPrefixes.join(' / ')}; rows sharing their 3 codewords ${s.collidingRows} (${((100 * s.collidingRows) / n).toFixed(2)}%), largest group ${s.largestGroup}`);
+console.log(
+  `distinct prefixes: ${s.distinctPrefixes.join(' / ')}; rows sharing their 3 codewords ${s.collidingRows} (${((100 * s.collidingRows) / n).toFixed(2)}%), largest group ${s.largestGroup}`,
+);
 printTable(prefixTable(prefixRows));
 
 // 1b. Hierarchical k-means ids (DSI: 10 clusters per split, leaves of at most 100)
@@ -71,7 +80,9 @@ for (let depth = 1; depth <= 3; depth++) {
   dsiRows.push({ depth, neighboursSharing: sharing, chance, ratio: sharing / chance });
 }
 const d = dsi.stats;
-console.log(`\nhierarchical ids (DSI), 10 clusters per split, leaves of at most 100: ${dsiSeconds.toFixed(1)} s; ${d.leaves} leaves (largest ${d.largestLeaf}); ids of ${d.meanIdLength.toFixed(2)} tokens on average, ${d.longestId} at most`);
+console.log(
+  `\nhierarchical ids (DSI), 10 clusters per split, leaves of at most 100: ${dsiSeconds.toFixed(1)} s; ${d.leaves} leaves (largest ${d.largestLeaf}); ids of ${d.meanIdLength.toFixed(2)} tokens on average, ${d.longestId} at most`,
+);
 printTable(prefixTable(dsiRows));
 // Coding the base again in the saved tree (--tree) must reproduce every id; how fast is it?
 const treeFile = join(tmpdir(), `quarry-bench-dsi-${process.pid}.safetensors`);
@@ -86,7 +97,9 @@ for (let r = 0; r < n; r++) {
   const b = recoded.tokens.subarray(recoded.offsets[r]!, recoded.offsets[r + 1]!);
   if (a.length === b.length && a.every((v, i) => v === b[i])) sameIds++;
 }
-console.log(`coded again in the saved tree: ${recodeSeconds.toFixed(1)} s (${Math.round(n / recodeSeconds).toLocaleString('en-US')} vectors/s, tree read included); same id for ${sameIds.toLocaleString('en-US')} of ${n.toLocaleString('en-US')} rows`);
+console.log(
+  `coded again in the saved tree: ${recodeSeconds.toFixed(1)} s (${Math.round(n / recodeSeconds).toLocaleString('en-US')} vectors/s, tree read included); same id for ${sameIds.toLocaleString('en-US')} of ${n.toLocaleString('en-US')} rows`,
+);
 
 // 2. Residual quantization vs product quantization at 4 bytes per vector
 const LEVELS = 4;
@@ -100,7 +113,10 @@ const pqCodes = encodeProduct(pq, base);
 const pqBuild = seconds(t0);
 
 /** recall@10 of the estimate alone, of its top 100, and queries/s of a table-lookup scan. */
-function adcScan(tableOf: (q: Float32Array, table: Float32Array) => void, codes: Uint8Array | Uint16Array): { recall10: number; recallIn100: number; qps: number } {
+function adcScan(
+  tableOf: (q: Float32Array, table: Float32Array) => void,
+  codes: Uint8Array | Uint16Array,
+): { recall10: number; recallIn100: number; qps: number } {
   const table = new Float32Array(LEVELS * 256);
   const heap = new TopKHeap(100);
   let r10 = 0;
@@ -153,11 +169,43 @@ for (let q = 0; q < nq; q++) flat.search(queries.subarray(q * dim, (q + 1) * dim
 const flatQps = nq / seconds(t0);
 
 const compare = [
-  { quantizer: `residual, ${LEVELS} levels x 256`, 'bytes/vector': LEVELS, 'fit + code s': rqBuild.toFixed(1), 'recall@10': rqResult.recall10.toFixed(3), 'recall@10 in top 100': rqResult.recallIn100.toFixed(3), 'queries/s': Math.round(rqResult.qps) },
-  { quantizer: `product, m = ${LEVELS} x 256`, 'bytes/vector': LEVELS, 'fit + code s': pqBuild.toFixed(1), 'recall@10': pqResult.recall10.toFixed(3), 'recall@10 in top 100': pqResult.recallIn100.toFixed(3), 'queries/s': Math.round(pqResult.qps) },
-  { quantizer: 'exact flat scan (same run)', 'bytes/vector': 4 * dim, 'fit + code s': '', 'recall@10': '1', 'recall@10 in top 100': '1', 'queries/s': Math.round(flatQps) },
+  {
+    quantizer: `residual, ${LEVELS} levels x 256`,
+    'bytes/vector': LEVELS,
+    'fit + code s': rqBuild.toFixed(1),
+    'recall@10': rqResult.recall10.toFixed(3),
+    'recall@10 in top 100': rqResult.recallIn100.toFixed(3),
+    'queries/s': Math.round(rqResult.qps),
+  },
+  {
+    quantizer: `product, m = ${LEVELS} x 256`,
+    'bytes/vector': LEVELS,
+    'fit + code s': pqBuild.toFixed(1),
+    'recall@10': pqResult.recall10.toFixed(3),
+    'recall@10 in top 100': pqResult.recallIn100.toFixed(3),
+    'queries/s': Math.round(pqResult.qps),
+  },
+  {
+    quantizer: 'exact flat scan (same run)',
+    'bytes/vector': 4 * dim,
+    'fit + code s': '',
+    'recall@10': '1',
+    'recall@10 in top 100': '1',
+    'queries/s': Math.round(flatQps),
+  },
 ];
 console.log('\nquantizers at the same code size (table-lookup scan over all vectors, no rescoring):');
 printTable(compare);
-const file = writeJson(`semantic-ids-${name}`, { dataset: name, rows: n, dim, queries: nq, idSeconds, codeSeconds, stats: s, prefixes: prefixRows, dsi: { seconds: dsiSeconds, stats: d, prefixes: dsiRows, recodeSeconds, sameIds }, compare });
+const file = writeJson(`semantic-ids-${name}`, {
+  dataset: name,
+  rows: n,
+  dim,
+  queries: nq,
+  idSeconds,
+  codeSeconds,
+  stats: s,
+  prefixes: prefixRows,
+  dsi: { seconds: dsiSeconds, stats: d, prefixes: dsiRows, recodeSeconds, sameIds },
+  compare,
+});
 console.log(`\nwrote ${file}`);

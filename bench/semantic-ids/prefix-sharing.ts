@@ -19,7 +19,13 @@ export interface PrefixSharing {
  * @param queryCodes queries' codewords, `levels` each
  * @param truth each query's exact top-10 row numbers
  */
-export function prefixSharing(tokens: ArrayLike<number>, width: number, queryCodes: ArrayLike<number>, levels: number, truth: Int32Array): PrefixSharing[] {
+export function prefixSharing(
+  tokens: ArrayLike<number>,
+  width: number,
+  queryCodes: ArrayLike<number>,
+  levels: number,
+  truth: Int32Array,
+): PrefixSharing[] {
   const n = tokens.length / width;
   const nq = queryCodes.length / levels;
   const rows: PrefixSharing[] = [];
@@ -49,11 +55,24 @@ export function prefixSharing(tokens: ArrayLike<number>, width: number, queryCod
 
 /** The table printed for prefix figures. */
 export function prefixTable(rows: readonly PrefixSharing[]): Record<string, string | number>[] {
-  return rows.map((r) => ({ 'prefix depth': r.depth, 'top-10 neighbours sharing the query prefix': r.neighboursSharing.toFixed(3), chance: r.chance.toExponential(2), 'x chance': r.ratio.toFixed(0) }));
+  return rows.map((r) => ({
+    'prefix depth': r.depth,
+    'top-10 neighbours sharing the query prefix': r.neighboursSharing.toFixed(3),
+    chance: r.chance.toExponential(2),
+    'x chance': r.ratio.toFixed(0),
+  }));
 }
 
 /** The dense benchmark's set named by `--dataset` (default glove), base and the first `--queries` queries normalized. */
-export function normalizedDataset(): { name: string; dim: number; n: number; nq: number; base: Float32Array; queries: Float32Array; truth: Int32Array } {
+export function normalizedDataset(): {
+  name: string;
+  dim: number;
+  n: number;
+  nq: number;
+  base: Float32Array;
+  queries: Float32Array;
+  truth: Int32Array;
+} {
   const name = argValue('dataset', 'glove');
   const ds = loadDenseDataset(name);
   const { dim } = ds;

@@ -67,7 +67,9 @@ const vae = fitRqVaeSemanticIds(base, dim, {
   epochs,
   onEpoch: (e) => {
     losses.push(`${e.epoch}: ${e.relativeReconstruction.toFixed(3)} (${e.resetCodewords} reset)`);
-    process.stderr.write(`epoch ${e.epoch}/${e.epochs}: missed energy ${e.relativeReconstruction.toFixed(3)}, quantization ${e.quantization.toFixed(4)}, ${e.resetCodewords} codewords reset, ${seconds(t0).toFixed(0)} s\n`);
+    process.stderr.write(
+      `epoch ${e.epoch}/${e.epochs}: missed energy ${e.relativeReconstruction.toFixed(3)}, quantization ${e.quantization.toFixed(4)}, ${e.resetCodewords} codewords reset, ${seconds(t0).toFixed(0)} s\n`,
+    );
   },
 });
 const vaeFitAndCode = seconds(t0);
@@ -80,7 +82,13 @@ rows.push({
   codeSeconds: vaeCode,
   missed: missedEnergy(decodeRqVaeLatents(vae.model, reconstructResidual(vae.model.quantizer, vaeCodes))),
   ids: vae.ids,
-  prefixes: prefixSharing(vae.ids.tokens, vae.ids.width, encodeResidual(vae.model.quantizer, encodeRqVaeLatents(vae.model, queries)).codes, 3, truth),
+  prefixes: prefixSharing(
+    vae.ids.tokens,
+    vae.ids.width,
+    encodeResidual(vae.model.quantizer, encodeRqVaeLatents(vae.model, queries)).codes,
+    3,
+    truth,
+  ),
 });
 console.log(`RQ-VAE training, missed energy of the training rows per epoch: ${losses.join(', ')}`);
 
@@ -100,5 +108,13 @@ for (const r of rows) {
   console.log(`\n${r.method}: query's exact top-10 sharing its prefix`);
   printTable(prefixTable(r.prefixes));
 }
-const file = writeJson(`semantic-ids-rq-vae-${name}`, { dataset: name, rows: n, dim, queries: nq, epochs, kernels: wasmKernelsEnabled(), results: rows.map(({ ids, ...r }) => ({ ...r, stats: ids.stats })) });
+const file = writeJson(`semantic-ids-rq-vae-${name}`, {
+  dataset: name,
+  rows: n,
+  dim,
+  queries: nq,
+  epochs,
+  kernels: wasmKernelsEnabled(),
+  results: rows.map(({ ids, ...r }) => ({ ...r, stats: ids.stats })),
+});
 console.log(`\nwrote ${file}`);

@@ -45,7 +45,10 @@ const data = join(root, 'data');
 // 1. SciFact with a BM25 field and a GloVe-average dense field.
 const encoder = new WordVectorEncoder(loadGloveWords());
 const c = Collection.create(join(data, 'scifact'), {
-  fields: { contents: { type: 'text', from: ['title', 'text'] }, emb: { type: 'dense', dim: encoder.dim, metric: 'cosine', index: 'hnsw' } },
+  fields: {
+    contents: { type: 'text', from: ['title', 'text'] },
+    emb: { type: 'dense', dim: encoder.dim, metric: 'cosine', index: 'hnsw' },
+  },
 });
 const w = c.writer();
 let t0 = performance.now();
@@ -96,7 +99,13 @@ const url = await new Promise<string>((done, fail) => {
 });
 const rssMB = (): number => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'))![1]) / 1024;
 
-const requestsOf = (list: unknown[]) => list.map((body) => ({ method: 'POST', path: '/v1/collections/scifact/search', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }));
+const requestsOf = (list: unknown[]) =>
+  list.map((body) => ({
+    method: 'POST',
+    path: '/v1/collections/scifact/search',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  }));
 // Warm-up: open the snapshot and let the JIT settle before measuring memory and load.
 await autocannon({ url, connections: 4, duration: 3, requests: requestsOf([...specs.bm25, ...specs.hybrid]) });
 const rssBefore = rssMB();
@@ -107,7 +116,16 @@ for (const [kind, list] of Object.entries(specs)) {
   for (const connections of [1, 8, 64]) {
     const r = await autocannon({ url, connections, duration: seconds, requests: requestsOf(list) });
     const errors = r.errors + r.timeouts + r.non2xx;
-    const row = { queries: kind, connections, 'req/s': r.requests.average, 'p50 ms': r.latency.p50, 'p99 ms': r.latency.p99, 'mean ms': r.latency.average, requests: r.requests.total, errors };
+    const row = {
+      queries: kind,
+      connections,
+      'req/s': r.requests.average,
+      'p50 ms': r.latency.p50,
+      'p99 ms': r.latency.p99,
+      'mean ms': r.latency.average,
+      requests: r.requests.total,
+      errors,
+    };
     rows.push(row);
     results.push(row);
   }
@@ -120,10 +138,14 @@ printTable(rows);
 const agent = new Agent({ keepAlive: true, maxSockets: 1 });
 function post(path: string, body: string): Promise<void> {
   return new Promise((done, fail) => {
-    const req = request(url + path, { method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } }, (res) => {
-      res.resume();
-      res.on('end', () => (res.statusCode === 200 ? done() : fail(new Error(`HTTP ${res.statusCode}`))));
-    });
+    const req = request(
+      url + path,
+      { method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } },
+      (res) => {
+        res.resume();
+        res.on('end', () => (res.statusCode === 200 ? done() : fail(new Error(`HTTP ${res.statusCode}`))));
+      },
+    );
     req.on('error', fail);
     req.end(body);
   });
@@ -161,4 +183,13 @@ console.log(`server RSS: ${rssBefore.toFixed(1)} MB after warm-up, ${rssAfter.to
 child.kill('SIGTERM');
 await new Promise((r) => child.on('exit', r));
 rmSync(root, { recursive: true, force: true });
-writeJson('server', { node: process.version, seconds, queries: nq, rows: results, overhead, healthMs: health.latency.average, rssBeforeMB: rssBefore, rssAfterMB: rssAfter });
+writeJson('server', {
+  node: process.version,
+  seconds,
+  queries: nq,
+  rows: results,
+  overhead,
+  healthMs: health.latency.average,
+  rssBeforeMB: rssBefore,
+  rssAfterMB: rssAfter,
+});

@@ -28,10 +28,21 @@ if (weighting !== 'informative' && weighting !== 'popular') throw new Error(`--w
 const gc = (): void => (globalThis as { gc?: () => void }).gc?.();
 
 const t0 = performance.now();
-const { docs, queries } = generateSyntheticSparse({ ...SYNTH_DEFAULTS, weighting, docs: docsN, queries: queriesN, queryNnz: variant === 'short' ? 8 : 40 });
-console.log(`generated (${weighting} weighting) ${docsN.toLocaleString('en-US')} docs (${(docs.indices.length / docsN).toFixed(1)} nnz/doc), ${queriesN} queries (${(queries.indices.length / queriesN).toFixed(1)} nnz/query) in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+const { docs, queries } = generateSyntheticSparse({
+  ...SYNTH_DEFAULTS,
+  weighting,
+  docs: docsN,
+  queries: queriesN,
+  queryNnz: variant === 'short' ? 8 : 40,
+});
+console.log(
+  `generated (${weighting} weighting) ${docsN.toLocaleString('en-US')} docs (${(docs.indices.length / docsN).toFixed(1)} nnz/doc), ${queriesN} queries (${(queries.indices.length / queriesN).toFixed(1)} nnz/query) in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
+);
 
-const row = (m: SparseMatrix, r: number) => ({ ids: m.indices.subarray(m.indptr[r]!, m.indptr[r + 1]!), values: m.values.subarray(m.indptr[r]!, m.indptr[r + 1]!) });
+const row = (m: SparseMatrix, r: number) => ({
+  ids: m.indices.subarray(m.indptr[r]!, m.indptr[r + 1]!),
+  values: m.values.subarray(m.indptr[r]!, m.indptr[r + 1]!),
+});
 
 gc();
 const mem0 = process.memoryUsage();
@@ -75,8 +86,18 @@ const seismic = buildSeismic(docs, buildParams);
 const seismicBuild = (performance.now() - t) / 1000;
 gc();
 const d = seismic.data;
-const seismicBytes = d.fwdStart.byteLength + d.fwdTerms.byteLength + d.fwdValues.byteLength + d.listStart.byteLength + d.blockStart.byteLength + d.blockDocs.byteLength +
-  d.sumStart.byteLength + d.sumTerms.byteLength + d.sumCodes.byteLength + d.sumMin.byteLength + d.sumStep.byteLength;
+const seismicBytes =
+  d.fwdStart.byteLength +
+  d.fwdTerms.byteLength +
+  d.fwdValues.byteLength +
+  d.listStart.byteLength +
+  d.blockStart.byteLength +
+  d.blockDocs.byteLength +
+  d.sumStart.byteLength +
+  d.sumTerms.byteLength +
+  d.sumCodes.byteLength +
+  d.sumMin.byteLength +
+  d.sumStep.byteLength;
 // The index's own arrays: most of them live in WebAssembly memory, which the process's
 // arrayBuffers figure does not reliably include.
 const seismicMB = seismicBytes / 1048576;
@@ -118,21 +139,51 @@ for (const sp of settings) {
     const ms = (performance.now() - t) / queriesN;
     results.forEach((ids, q) => (sum += recall(ids, truth[q]!)));
     const r = sum / queriesN;
-    rows.push({ method: `seismic queryCut ${sp.queryCut} heapFactor ${sp.heapFactor}${sp.sorted === true ? ' sorted' : ''} (${backend})`, 'recall@10': r, 'mean ms': ms, 'x exact pruned': prunedMs / ms });
+    rows.push({
+      method: `seismic queryCut ${sp.queryCut} heapFactor ${sp.heapFactor}${sp.sorted === true ? ' sorted' : ''} (${backend})`,
+      'recall@10': r,
+      'mean ms': ms,
+      'x exact pruned': prunedMs / ms,
+    });
     points.push({ x: r, y: ms });
   }
 }
 printTable(rows);
 console.log();
 printTable([
-  { index: 'exact (inverted)', 'build s': exactBuild, 'MB (typed arrays)': exactMB, 'bytes/nnz': (exactMB * 1048576) / docs.indices.length },
+  {
+    index: 'exact (inverted)',
+    'build s': exactBuild,
+    'MB (typed arrays)': exactMB,
+    'bytes/nnz': (exactMB * 1048576) / docs.indices.length,
+  },
   { index: 'seismic', 'build s': seismicBuild, 'MB (typed arrays)': seismicMB, 'bytes/nnz': seismicBytes / docs.indices.length },
 ]);
 console.log(`seismic build parameters: ${JSON.stringify(buildParams)}`);
-console.log(`exact pruned vs exhaustive top-10 mismatches: ${mismatches} of ${pq}; peak RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB`);
-writeJson(`sparse-${variant}`, { weighting, docs: docsN, queries: queriesN, variant, buildParams, rows, exactBuild, seismicBuild, seismicBytesPerNnz: seismicBytes / docs.indices.length, mismatches, peakRssMB: process.resourceUsage().maxRSS / 1024 });
-writeSvgPlot(`sparse-${variant}`, `Seismic on ${docsN.toLocaleString('en-US')} synthetic SPLADE docs (${variant} queries)`, 'recall@10', 'mean ms / query', [
-  { label: `seismic (${kernelBackend()})`, points: curve },
-  ...(curveTs.length > 0 ? [{ label: 'seismic (typescript)', points: curveTs }] : []),
-  { label: 'exact pruned', points: [{ x: 1, y: prunedMs }] },
-]);
+console.log(
+  `exact pruned vs exhaustive top-10 mismatches: ${mismatches} of ${pq}; peak RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB`,
+);
+writeJson(`sparse-${variant}`, {
+  weighting,
+  docs: docsN,
+  queries: queriesN,
+  variant,
+  buildParams,
+  rows,
+  exactBuild,
+  seismicBuild,
+  seismicBytesPerNnz: seismicBytes / docs.indices.length,
+  mismatches,
+  peakRssMB: process.resourceUsage().maxRSS / 1024,
+});
+writeSvgPlot(
+  `sparse-${variant}`,
+  `Seismic on ${docsN.toLocaleString('en-US')} synthetic SPLADE docs (${variant} queries)`,
+  'recall@10',
+  'mean ms / query',
+  [
+    { label: `seismic (${kernelBackend()})`, points: curve },
+    ...(curveTs.length > 0 ? [{ label: 'seismic (typescript)', points: curveTs }] : []),
+    { label: 'exact pruned', points: [{ x: 1, y: prunedMs }] },
+  ],
+);

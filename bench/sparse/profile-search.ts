@@ -6,7 +6,13 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { buildSeismic, readSeismic, SEISMIC_BUILD_DEFAULTS, writeSeismic, type SeismicIndex } from '../../src/index/sparse/seismic/index.js';
+import {
+  buildSeismic,
+  readSeismic,
+  SEISMIC_BUILD_DEFAULTS,
+  writeSeismic,
+  type SeismicIndex,
+} from '../../src/index/sparse/seismic/index.js';
 import { SparseExactIndex } from '../../src/index/sparse/exact/sparse-exact-index.js';
 import { argNumber, argValue } from '../common/args.js';
 import { generateSyntheticSparse, SYNTH_DEFAULTS } from './splade-synth.js';
@@ -25,7 +31,10 @@ if (existsSync(`${base}.seis`) && existsSync(`${base}.queries.json`)) {
   truth = cached.truth;
 } else {
   const { docs, queries: qm } = generateSyntheticSparse({ ...SYNTH_DEFAULTS, docs: docsN, queries: 500 });
-  queries = Array.from({ length: qm.rows }, (_, q) => ({ ids: qm.indices.slice(qm.indptr[q]!, qm.indptr[q + 1]!), values: qm.values.slice(qm.indptr[q]!, qm.indptr[q + 1]!) }));
+  queries = Array.from({ length: qm.rows }, (_, q) => ({
+    ids: qm.indices.slice(qm.indptr[q]!, qm.indptr[q + 1]!),
+    values: qm.values.slice(qm.indptr[q]!, qm.indptr[q + 1]!),
+  }));
   const exact = new SparseExactIndex(docs);
   truth = queries.map((q) => Array.from(exact.search(q, 10, 'pruned').ids));
   index = buildSeismic(docs, { nPostings, summaryEnergy });
@@ -35,7 +44,10 @@ if (existsSync(`${base}.seis`) && existsSync(`${base}.queries.json`)) {
 // settings: queryCut:heapFactor[:s for sorted], comma-separated; run in alternating rounds
 // (this machine's timing drifts by tens of percent between runs), reporting each one's
 // fastest and median round.
-const settings = argValue('settings', `${argNumber('queryCut', 5)}:${argNumber('heapFactor', 0.9)}${argNumber('sorted', 0) === 1 ? ':s' : ''}`)
+const settings = argValue(
+  'settings',
+  `${argNumber('queryCut', 5)}:${argNumber('heapFactor', 0.9)}${argNumber('sorted', 0) === 1 ? ':s' : ''}`,
+)
   .split(',')
   .map((text) => {
     const [qc, hf, flag] = text.split(':');
@@ -63,5 +75,7 @@ for (let round = 0; round < rounds; round++) {
 }
 settings.forEach((sp, j) => {
   const sorted = [...times[j]!].sort((a, b) => a - b);
-  console.log(`queryCut ${sp.queryCut} heapFactor ${sp.heapFactor}${sp.sorted ? ' sorted' : ''}: recall@10 ${recall[j]!.toFixed(4)}, ms/query fastest ${sorted[0]!.toFixed(3)} median ${sorted[sorted.length >> 1]!.toFixed(3)}, ${scored[j]!.toFixed(0)} docs scored/query`);
+  console.log(
+    `queryCut ${sp.queryCut} heapFactor ${sp.heapFactor}${sp.sorted ? ' sorted' : ''}: recall@10 ${recall[j]!.toFixed(4)}, ms/query fastest ${sorted[0]!.toFixed(3)} median ${sorted[sorted.length >> 1]!.toFixed(3)}, ${scored[j]!.toFixed(0)} docs scored/query`,
+  );
 });

@@ -59,7 +59,16 @@ function format1Copy(): string {
   const f = readSectionFile(path, 'SPRM', 2);
   const rows = Number(f.meta.rows);
   const dim = Number(f.meta.dim);
-  const fwd = forwardRows({ rows, dim, start: f.get('start', Float64Array), docs: f.get('docs', Uint32Array), weights: f.get('weights', Float32Array), blockStart: f.get('blockStart', Uint32Array), blockMax: f.get('blockMax', Float32Array), blockLast: f.get('blockLast', Uint32Array) });
+  const fwd = forwardRows({
+    rows,
+    dim,
+    start: f.get('start', Float64Array),
+    docs: f.get('docs', Uint32Array),
+    weights: f.get('weights', Float32Array),
+    blockStart: f.get('blockStart', Uint32Array),
+    blockMax: f.get('blockMax', Float32Array),
+    blockLast: f.get('blockLast', Uint32Array),
+  });
   rmSync(path);
   const written = writeSectionFile(path, 'SPRM', 1, { indptr: fwd.indptr, indices: fwd.indices, values: fwd.values }, { rows, dim });
   const manifest = join(copy, `manifest-${readLatestManifest(copy).generation}.json`);
@@ -73,7 +82,9 @@ const collection = Collection.open(dir);
 const info = collection.info();
 const segments = readdirSync(dir).filter((f) => f.startsWith('seg-'));
 const spm = segments.map((s) => join(dir, s, 'splade.spm')).filter(existsSync);
-console.log(`${info.documents.toLocaleString('en-US')} documents, ${segments.length} segment(s); sparse matrix file ${(spm.reduce((n, f) => n + sizeOf(f), 0) / 1e6).toFixed(1)} MB; collection ${(sizeOf(dir) / 1e6).toFixed(1)} MB`);
+console.log(
+  `${info.documents.toLocaleString('en-US')} documents, ${segments.length} segment(s); sparse matrix file ${(spm.reduce((n, f) => n + sizeOf(f), 0) / 1e6).toFixed(1)} MB; collection ${(sizeOf(dir) / 1e6).toFixed(1)} MB`,
+);
 
 const quantile = (xs: number[], p: number): number => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(p * xs.length))]!;
 const mean = (xs: number[]): number => xs.reduce((a, b) => a + b, 0) / xs.length;
@@ -85,6 +96,7 @@ async function measureOpen(c: Collection, label: string): Promise<Snapshot> {
   await settleMemory();
   const before = await heldBytes();
   for (let i = 0; i < opens; i++) {
+    // eslint-disable-next-line no-useless-assignment -- drops the last snapshot so that settling memory collects it
     snap = null;
     await settleMemory();
     const t = performance.now();
@@ -92,7 +104,11 @@ async function measureOpen(c: Collection, label: string): Promise<Snapshot> {
     openMs.push(performance.now() - t);
   }
   const held = (await heldBytes()) - before;
-  console.log(`${label.padEnd(44)} open median ${quantile(openMs, 0.5).toFixed(1).padStart(6)} ms, min ${Math.min(...openMs).toFixed(1).padStart(6)} ms over ${opens} opens; snapshot holds ${(held / 1e6).toFixed(1)} MB`);
+  console.log(
+    `${label.padEnd(44)} open median ${quantile(openMs, 0.5).toFixed(1).padStart(6)} ms, min ${Math.min(...openMs)
+      .toFixed(1)
+      .padStart(6)} ms over ${opens} opens; snapshot holds ${(held / 1e6).toFixed(1)} MB`,
+  );
   return snap!;
 }
 
@@ -102,6 +118,7 @@ console.log(`sparse file: format 1 ${(sizeOf(spmOf(oldDir)) / 1e6).toFixed(1)} M
 let reference: Snapshot | null = await measureOpen(Collection.open(oldDir), 'format 1 (forward rows, transposed on open)');
 const referenceTop = syntheticQuery(0).sparse;
 const referenceIds = reference.searchSparse('splade', referenceTop, { k: 10, includeStored: false }).map((h) => h.id);
+// eslint-disable-next-line no-useless-assignment -- releases the format-1 snapshot before the next measurement
 reference = null;
 rmSync(oldDir, { recursive: true, force: true });
 const snap = await measureOpen(collection, 'format 2 (stored inverted lists)');
@@ -117,7 +134,9 @@ function latency(s: Snapshot, label: string): void {
     found += s.searchSparse('splade', q, { k: 10, includeStored: false }).length;
     ms.push(performance.now() - t);
   }
-  console.log(`${label.padEnd(40)} mean ${mean(ms).toFixed(2)} ms  p50 ${quantile(ms, 0.5).toFixed(2)} ms  p99 ${quantile(ms, 0.99).toFixed(2)} ms  (${found / queries} hits per query)`);
+  console.log(
+    `${label.padEnd(40)} mean ${mean(ms).toFixed(2)} ms  p50 ${quantile(ms, 0.5).toFixed(2)} ms  p99 ${quantile(ms, 0.99).toFixed(2)} ms  (${found / queries} hits per query)`,
+  );
 }
 
 latency(snap, 'search k=10, no deletes');

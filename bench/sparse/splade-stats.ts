@@ -47,7 +47,7 @@ function stats(vectors: { terms: number[]; weights: number[] }[], df: (t: number
 
 const row = (name: string, s: VectorStats): Record<string, string | number> => ({
   vectors: name,
-  'nnz': s.nnz,
+  nnz: s.nnz,
   'top-10 mass share': s.top10Mass,
   'df of top term %': 100 * s.dfTop1,
   'mean df of top 5 %': 100 * s.dfTop5,
@@ -86,7 +86,10 @@ const { docs, queries } = generateSyntheticSparse({ ...SYNTH_DEFAULTS, docs: doc
 const synthDf = new Float64Array(docs.dim);
 for (const t of docs.indices) synthDf[t]! += 1 / docsN;
 const rowsOf = (m: typeof docs) =>
-  Array.from({ length: m.rows }, (_, r) => ({ terms: Array.from(m.indices.subarray(m.indptr[r]!, m.indptr[r + 1]!)), weights: Array.from(m.values.subarray(m.indptr[r]!, m.indptr[r + 1]!)) }));
+  Array.from({ length: m.rows }, (_, r) => ({
+    terms: Array.from(m.indices.subarray(m.indptr[r]!, m.indptr[r + 1]!)),
+    weights: Array.from(m.values.subarray(m.indptr[r]!, m.indptr[r + 1]!)),
+  }));
 const dfSynth = (t: number): number => synthDf[t]!;
 
 printTable([

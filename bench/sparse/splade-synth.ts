@@ -36,7 +36,16 @@ export interface SyntheticSparseSettings {
   seed: number;
 }
 
-export const SYNTH_DEFAULTS: SyntheticSparseSettings = { weighting: 'informative', docs: 1_000_000, queries: 1000, docNnz: 120, queryNnz: 40, vocabulary: 30522, topics: 2000, seed: 2024 };
+export const SYNTH_DEFAULTS: SyntheticSparseSettings = {
+  weighting: 'informative',
+  docs: 1_000_000,
+  queries: 1000,
+  docNnz: 120,
+  queryNnz: 40,
+  vocabulary: 30522,
+  topics: 2000,
+  seed: 2024,
+};
 
 /** Generates documents and queries as CSR matrices. */
 export function generateSyntheticSparse(s: SyntheticSparseSettings): { docs: SparseMatrix; queries: SparseMatrix } {

@@ -9,7 +9,13 @@ import type { Rm3Params } from '../search/rm3.js';
 
 /** The search every query of a run goes through. */
 export type RunSearch =
-  | { kind: 'text'; k: number; fields?: TextSearchOptions['fields']; rm3?: { field: string; params?: Partial<Rm3Params> }; syntax?: TextSearchOptions['syntax'] }
+  | {
+      kind: 'text';
+      k: number;
+      fields?: TextSearchOptions['fields'];
+      rm3?: { field: string; params?: Partial<Rm3Params> };
+      syntax?: TextSearchOptions['syntax'];
+    }
   | { kind: 'sparse' | 'dense' | 'multivector'; k: number; field: string; params?: Readonly<Record<string, number>> };
 
 /** One query: its id and the input its search kind reads. */
@@ -24,11 +30,19 @@ export function searchOne(snap: Snapshot, search: RunSearch, query: RunQuery): H
   const k = search.k;
   if (search.kind === 'text' && 'text' in query) {
     return search.rm3 === undefined
-      ? snap.search(query.text, { k, fields: search.fields, includeStored: false, ...(search.syntax === 'lucene' ? { syntax: 'lucene' as const } : {}) })
+      ? snap.search(query.text, {
+          k,
+          fields: search.fields,
+          includeStored: false,
+          ...(search.syntax === 'lucene' ? { syntax: 'lucene' as const } : {}),
+        })
       : snap.searchRm3(query.text, search.rm3.field, { k, params: search.rm3.params, includeStored: false });
   }
-  if (search.kind === 'sparse' && 'sparse' in query) return snap.searchSparse(search.field, query.sparse, { k, params: search.params, includeStored: false });
-  if (search.kind === 'dense' && 'vector' in query) return snap.searchVector(search.field, query.vector, { k, params: search.params, includeStored: false });
-  if (search.kind === 'multivector' && 'tokens' in query) return snap.searchMultiVector(search.field, query.tokens, { k, params: search.params, includeStored: false });
+  if (search.kind === 'sparse' && 'sparse' in query)
+    return snap.searchSparse(search.field, query.sparse, { k, params: search.params, includeStored: false });
+  if (search.kind === 'dense' && 'vector' in query)
+    return snap.searchVector(search.field, query.vector, { k, params: search.params, includeStored: false });
+  if (search.kind === 'multivector' && 'tokens' in query)
+    return snap.searchMultiVector(search.field, query.tokens, { k, params: search.params, includeStored: false });
   throw new TypeError(`a ${search.kind} search got a query of another kind (${query.qid})`);
 }

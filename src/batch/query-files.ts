@@ -11,7 +11,7 @@ import { forEachJsonObject } from '../io/jsonl.js';
 import { QuarryError } from '../core/quarry-error.js';
 import { parseJsonVector, readOffsets } from '../io/vector-files.js';
 import { parseSparseValue } from '../collection/document.js';
-import { readIdsFile, readVectorMatrix } from '../ingest/import-vectors.js';
+import { readIdsFile, readVectorMatrix } from '../io/vector-files.js';
 
 /** One dense query. */
 export interface VectorQuery {
@@ -27,7 +27,9 @@ export interface VectorQuery {
 export function readVectorQueries(path: string, dim: number, opts: { format?: string; ids?: string } = {}): VectorQuery[] {
   if (isJsonl(path, opts)) {
     const queries: VectorQuery[] = [];
-    forEachJsonObject(path, (rec, line) => queries.push({ qid: queryId(rec, path, line), vector: parseJsonVector(rec.vector, dim, { file: path, line, field: 'vector' }) }));
+    forEachJsonObject(path, (rec, line) =>
+      queries.push({ qid: queryId(rec, path, line), vector: parseJsonVector(rec.vector, dim, { file: path, line, field: 'vector' }) }),
+    );
     return queries;
   }
   const m = readVectorMatrix(path, opts.format);
@@ -39,14 +41,21 @@ export function readVectorQueries(path: string, dim: number, opts: { format?: st
 /** Whether `path` is read as JSONL (by `format`, else by its extension); JSONL carries its own ids. */
 function isJsonl(path: string, opts: { format?: string; ids?: string }): boolean {
   const jsonl = opts.format === undefined ? /\.jsonl?$/.test(path) : opts.format === 'jsonl';
-  if (jsonl && opts.ids !== undefined) throw new QuarryError('BAD_ARGUMENT', 'JSONL queries carry their own ids', { field: '--query-ids' }, 'give --query-ids only with a vector matrix file');
+  if (jsonl && opts.ids !== undefined)
+    throw new QuarryError(
+      'BAD_ARGUMENT',
+      'JSONL queries carry their own ids',
+      { field: '--query-ids' },
+      'give --query-ids only with a vector matrix file',
+    );
   return jsonl;
 }
 
 /** A JSONL query's id: "id", "_id" or "qid". */
 function queryId(rec: Record<string, unknown>, path: string, line: number): string {
   const id = rec.id ?? rec._id ?? rec.qid;
-  if (typeof id !== 'string' && typeof id !== 'number') throw new QuarryError('BAD_INPUT', 'query has no "id" (or "_id", "qid")', { file: path, line });
+  if (typeof id !== 'string' && typeof id !== 'number')
+    throw new QuarryError('BAD_INPUT', 'query has no "id" (or "_id", "qid")', { file: path, line });
   return String(id);
 }
 
@@ -63,20 +72,37 @@ export interface MultiVectorQuery {
  * cumulative offsets, as `quarry index --offsets` reads). Errors name the
  * line, token or row.
  */
-export function readMultiVectorQueries(path: string, dim: number, opts: { format?: string; ids?: string; offsets?: string } = {}): MultiVectorQuery[] {
+export function readMultiVectorQueries(
+  path: string,
+  dim: number,
+  opts: { format?: string; ids?: string; offsets?: string } = {},
+): MultiVectorQuery[] {
   if (isJsonl(path, opts)) {
-    if (opts.offsets !== undefined) throw new QuarryError('BAD_ARGUMENT', 'JSONL queries carry their own token vectors', { field: '--query-offsets' }, 'give --query-offsets only with a matrix of token vectors');
+    if (opts.offsets !== undefined)
+      throw new QuarryError(
+        'BAD_ARGUMENT',
+        'JSONL queries carry their own token vectors',
+        { field: '--query-offsets' },
+        'give --query-offsets only with a matrix of token vectors',
+      );
     const queries: MultiVectorQuery[] = [];
     forEachJsonObject(path, (rec, line) => {
       const qid = queryId(rec, path, line);
       const key = rec.vectors !== undefined ? 'vectors' : 'multivector';
       const list = rec[key];
-      if (!Array.isArray(list) || list.length === 0) throw new QuarryError('BAD_INPUT', 'query has no token vectors ("vectors": [[...], ...])', { file: path, line, field: key });
-      queries.push({ qid, tokens: list.map((v: unknown, i) => Array.from(parseJsonVector(v, dim, { file: path, line, field: `${key}[${i}]` }))) });
+      if (!Array.isArray(list) || list.length === 0)
+        throw new QuarryError('BAD_INPUT', 'query has no token vectors ("vectors": [[...], ...])', { file: path, line, field: key });
+      queries.push({
+        qid,
+        tokens: list.map((v: unknown, i) => Array.from(parseJsonVector(v, dim, { file: path, line, field: `${key}[${i}]` }))),
+      });
     });
     return queries;
   }
-  if (opts.offsets === undefined) throw new QuarryError('BAD_ARGUMENT', 'a matrix of token vectors needs --query-offsets (tokens per query)', { field: '--query-offsets' });
+  if (opts.offsets === undefined)
+    throw new QuarryError('BAD_ARGUMENT', 'a matrix of token vectors needs --query-offsets (tokens per query)', {
+      field: '--query-offsets',
+    });
   const m = readVectorMatrix(path, opts.format);
   if (m.dim !== dim) throw new QuarryError('BAD_INPUT', `token vectors have dimension ${m.dim}, the field has ${dim}`, { file: path });
   const offsets = readOffsets(opts.offsets, m.rows);
@@ -99,6 +125,8 @@ export interface SparseQuery {
 /** Reads learned-sparse queries: JSONL `{"id": ..., "vector": {token: weight}}` (Seismic's format). Errors name the line. */
 export function readSparseQueries(path: string): SparseQuery[] {
   const queries: SparseQuery[] = [];
-  forEachJsonObject(path, (rec, line) => queries.push({ qid: queryId(rec, path, line), sparse: parseSparseValue(rec.vector, { file: path, line, field: 'vector' }) }));
+  forEachJsonObject(path, (rec, line) =>
+    queries.push({ qid: queryId(rec, path, line), sparse: parseSparseValue(rec.vector, { file: path, line, field: 'vector' }) }),
+  );
   return queries;
 }

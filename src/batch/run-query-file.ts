@@ -23,7 +23,12 @@ export interface RunQueriesOptions {
 }
 
 /** Searches every query and writes `qid Q0 docno rank score tag` lines to `output`. Returns counts and timing. */
-export function runQueries(snap: Snapshot, queriesPath: string, output: string, opts: RunQueriesOptions): { queries: number; lines: number; seconds: number } {
+export function runQueries(
+  snap: Snapshot,
+  queriesPath: string,
+  output: string,
+  opts: RunQueriesOptions,
+): { queries: number; lines: number; seconds: number } {
   const queries = [...readQueries(queriesPath)].filter(([qid]) => opts.only === undefined || opts.only.has(qid));
   let fd: number;
   try {

@@ -38,7 +38,13 @@ function workerScript(): URL | null {
 }
 
 /** Takes batches from `next` until none are left, searching each; `onBatch` gets each batch's first position and hits. */
-export function takeBatches(snap: Snapshot, search: RunSearch, queries: readonly RunQuery[], next: Int32Array, onBatch: (from: number, hits: Hit[][]) => boolean | void): void {
+export function takeBatches(
+  snap: Snapshot,
+  search: RunSearch,
+  queries: readonly RunQuery[],
+  next: Int32Array,
+  onBatch: (from: number, hits: Hit[][]) => boolean | void,
+): void {
   for (;;) {
     const from = Atomics.add(next, 0, 1) * RUN_BATCH;
     if (from >= queries.length) return;
@@ -76,7 +82,14 @@ export function shareDenseQueries(queries: readonly RunQuery[]): readonly RunQue
  * `onDone` hears how many queries are done. Returns each query's hits, in
  * query order.
  */
-export async function searchQueries(snap: Snapshot, dir: string, search: RunSearch, queries: readonly RunQuery[], threads: number, onDone: (done: number) => void): Promise<Hit[][]> {
+export async function searchQueries(
+  snap: Snapshot,
+  dir: string,
+  search: RunSearch,
+  queries: readonly RunQuery[],
+  threads: number,
+  onDone: (done: number) => void,
+): Promise<Hit[][]> {
   const n = queries.length;
   const results = new Array<Hit[]>(n);
   const next = new Int32Array(new SharedArrayBuffer(4));
@@ -112,7 +125,10 @@ export async function searchQueries(snap: Snapshot, dir: string, search: RunSear
       worker.on('message', (m: RunWorkerMessage) => {
         if ('hits' in m) {
           // the doc numbers of another thread's reader mean nothing here; runs need ids and scores
-          store(m.from, m.hits.map((hits) => hits.map((h) => ({ id: h.id, score: h.score, doc: -1 }))));
+          store(
+            m.from,
+            m.hits.map((hits) => hits.map((h) => ({ id: h.id, score: h.score, doc: -1 }))),
+          );
         } else if ('finished' in m) end(null);
         else end(m.error.code === null ? new Error(m.error.message) : new QuarryError(m.error.code, m.error.message));
       });

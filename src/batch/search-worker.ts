@@ -11,9 +11,16 @@ try {
   const snap = Collection.open(job.dir).reader({ verifyChecksums: false });
   try {
     if (snap.generation !== job.generation) {
-      post({ error: { code: 'IO', message: `${job.dir}: the collection changed during the run (generation ${job.generation}, now ${snap.generation}); run it again` } });
+      post({
+        error: {
+          code: 'IO',
+          message: `${job.dir}: the collection changed during the run (generation ${job.generation}, now ${snap.generation}); run it again`,
+        },
+      });
     } else {
-      takeBatches(snap, job.search, job.queries, job.next, (from, hits) => post({ from, hits: hits.map((h) => h.map((x) => ({ id: x.id, score: x.score }))) }));
+      takeBatches(snap, job.search, job.queries, job.next, (from, hits) =>
+        post({ from, hits: hits.map((h) => h.map((x) => ({ id: x.id, score: x.score }))) }),
+      );
       post({ finished: true });
     }
   } finally {

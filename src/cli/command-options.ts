@@ -35,12 +35,12 @@ export function intOption(min = Number.MIN_SAFE_INTEGER, max = Number.MAX_SAFE_I
   };
 }
 
-
 /** Parses a finite number above `min` (or at least `min` when `inclusive`) for commander. */
 export function numberOption(min: number, inclusive = false): (value: string) => number {
   return (value: string) => {
     const n = Number(value);
-    if (value.trim() === '' || !Number.isFinite(n) || (inclusive ? n < min : n <= min)) throw new InvalidArgumentError(`expected a number ${inclusive ? 'of at least' : 'above'} ${min}.`);
+    if (value.trim() === '' || !Number.isFinite(n) || (inclusive ? n < min : n <= min))
+      throw new InvalidArgumentError(`expected a number ${inclusive ? 'of at least' : 'above'} ${min}.`);
     return n;
   };
 }
@@ -49,7 +49,8 @@ export function numberOption(min: number, inclusive = false): (value: string) =>
 export function intListOption(value: string): number[] {
   const parts = value.split(',').map((p) => p.trim());
   const out = parts.map(Number);
-  if (parts.some((p) => p === '') || out.some((n) => !Number.isInteger(n) || n < 1)) throw new InvalidArgumentError('expected positive integers separated by commas, e.g. 512,256,128.');
+  if (parts.some((p) => p === '') || out.some((n) => !Number.isInteger(n) || n < 1))
+    throw new InvalidArgumentError('expected positive integers separated by commas, e.g. 512,256,128.');
   return out;
 }
 

@@ -33,14 +33,17 @@ program
   .description('Quarry: a retrieval engine for TypeScript, with a trec_eval-exact evaluation harness')
   .version('0.1.0')
   .showHelpAfterError('(run with --help for usage)')
-  .addHelpText('after', `
+  .addHelpText(
+    'after',
+    `
 Start here:
   $ quarry quickstart                     index, run and evaluate the bundled CACM collection
   $ quarry index ./idx --corpus corpus.jsonl
   $ quarry search ./idx "query text"
   $ quarry run ./idx --queries queries.jsonl --qrels qrels.tsv --output run.trec
   $ quarry eval -m map -m ndcg_cut.10 qrels.tsv run.trec
-  $ quarry serve ./collections --with-cacm  HTTP API and search page on http://127.0.0.1:7700/`);
+  $ quarry serve ./collections --with-cacm  HTTP API and search page on http://127.0.0.1:7700/`,
+  );
 
 registerQuickstart(program);
 registerIndex(program);

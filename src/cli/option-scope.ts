@@ -39,6 +39,7 @@ export function checkOptionScopes(cmd: Command, scopes: readonly OptionScope[]):
       throw new QuarryError('BAD_ARGUMENT', `applies only with ${s.with.map((w) => flagOf(cmd, w)).join(' or ')}`, { field: flag }, s.hint);
     }
     const clash = s.without?.find(given);
-    if (clash !== undefined) throw new QuarryError('BAD_ARGUMENT', `cannot be combined with ${flagOf(cmd, clash)}`, { field: flag }, s.hint);
+    if (clash !== undefined)
+      throw new QuarryError('BAD_ARGUMENT', `cannot be combined with ${flagOf(cmd, clash)}`, { field: flag }, s.hint);
   }
 }

@@ -32,8 +32,7 @@ export interface MergeJob {
 
 /** What the worker reports. */
 export type MergeOutcome =
-  | { ok: true; info: SegmentInfo; ms: number }
-  | { ok: false; name: string; code: string | undefined; message: string; ms: number };
+  { ok: true; info: SegmentInfo; ms: number } | { ok: false; name: string; code: string | undefined; message: string; ms: number };
 
 /** A finished merge, ready to be committed. */
 export interface FinishedMerge {
@@ -46,11 +45,23 @@ export interface FinishedMerge {
 /** Describes a failure as a MergeOutcome (errors do not cross threads as they are). */
 function failedMerge(e: unknown, started: number): MergeOutcome {
   const err = e as Error & { code?: unknown };
-  return { ok: false, name: err.name, code: typeof err.code === 'string' ? err.code : undefined, message: err.message, ms: performance.now() - started };
+  return {
+    ok: false,
+    name: err.name,
+    code: typeof err.code === 'string' ? err.code : undefined,
+    message: err.message,
+    ms: performance.now() - started,
+  };
 }
 
 /** Runs one merge where it is called (the worker's body, and the fallback without a worker). */
-export function runMerge(dir: string, folder: string, segments: readonly SegmentInfo[], deleted: readonly Uint8Array[], schema: CollectionSchema): MergeOutcome {
+export function runMerge(
+  dir: string,
+  folder: string,
+  segments: readonly SegmentInfo[],
+  deleted: readonly Uint8Array[],
+  schema: CollectionSchema,
+): MergeOutcome {
   const started = performance.now();
   const segs: Segment[] = [];
   try {
@@ -71,13 +82,28 @@ function workerScript(): URL | null {
   return compiledWorkerScript(import.meta.url, 'merge-supervisor.js');
 }
 
-const QUARRY_CODES = new Set<QuarryErrorCode>(['BAD_INPUT', 'BAD_ARGUMENT', 'BAD_SCHEMA', 'NOT_FOUND', 'ALREADY_EXISTS', 'CORRUPT', 'LOCKED', 'IO', 'EMPTY']);
+const QUARRY_CODES = new Set<QuarryErrorCode>([
+  'BAD_INPUT',
+  'BAD_ARGUMENT',
+  'BAD_SCHEMA',
+  'NOT_FOUND',
+  'ALREADY_EXISTS',
+  'CORRUPT',
+  'LOCKED',
+  'IO',
+  'EMPTY',
+]);
 
 function outcomeError(o: Extract<MergeOutcome, { ok: false }>, folder: string): Error {
   if (o.name === 'QuarryError' && o.code !== undefined && QUARRY_CODES.has(o.code as QuarryErrorCode)) {
     return new QuarryError(o.code as QuarryErrorCode, `background merge failed: ${o.message}`);
   }
-  return new QuarryError('IO', `background merge into ${folder} failed: ${o.message}`, {}, 'the collection is unchanged; the merge is retried at a later commit');
+  return new QuarryError(
+    'IO',
+    `background merge into ${folder} failed: ${o.message}`,
+    {},
+    'the collection is unchanged; the merge is retried at a later commit',
+  );
 }
 
 let mergeCounter = 0;

@@ -4,10 +4,7 @@ import { join } from 'node:path';
 import { writeFileAtomic } from '../io/atomic-file.js';
 import { readJsonFile } from '../io/json-file.js';
 import { QuarryError } from '../core/quarry-error.js';
-import type { CalibrationExample, CalibrationModel } from '../search/calibration.js';
-import { fillQueryTemplate } from '../search/query-spec.js';
-import type { Qrels } from '../eval/qrels.js';
-import type { Snapshot } from './snapshot.js';
+import type { CalibrationModel } from '../search/calibration.js';
 
 /** The calibration's file name inside a collection. */
 export const CALIBRATION_FILE = 'calibration.json';
@@ -22,26 +19,15 @@ export function readCalibration(dir: string): CalibrationModel | null {
   const p = join(dir, CALIBRATION_FILE);
   if (!existsSync(p)) return null;
   const m = readJsonFile(p, 'calibration') as Partial<CalibrationModel>;
-  if (m.version !== 1 || !Array.isArray(m.wa) || !Array.isArray(m.wb) || !Array.isArray(m.means) || !Array.isArray(m.stds) || m.wa.length !== m.means.length) {
+  if (
+    m.version !== 1 ||
+    !Array.isArray(m.wa) ||
+    !Array.isArray(m.wb) ||
+    !Array.isArray(m.means) ||
+    !Array.isArray(m.stds) ||
+    m.wa.length !== m.means.length
+  ) {
     throw new QuarryError('CORRUPT', 'is not a calibration written by quarry calibrate', { file: p }, 'fit it again with quarry calibrate');
   }
   return m as CalibrationModel;
-}
-
-/**
- * Runs each judged query through `template` ("$query" replaced by its text)
- * and returns its top `depth` scores with 0/1 labels (relevance ≥ 1 in
- * `qrels`), the training data of fitCalibration.
- */
-export function calibrationExamples(snap: Snapshot, queries: Iterable<[string, string]>, qrels: Qrels, template: Record<string, unknown>, depth: number): CalibrationExample[] {
-  const out: CalibrationExample[] = [];
-  for (const [qid, text] of queries) {
-    const judged = qrels.get(qid);
-    if (judged === undefined) continue;
-    const spec = fillQueryTemplate(template, text);
-    spec.k = depth;
-    const hits = snap.query(spec, { includeStored: false }).hits;
-    out.push({ scores: hits.map((h) => h.score), labels: hits.map((h) => ((judged.get(h.id) ?? 0) >= 1 ? 1 : 0)), queryLength: text.split(/\s+/).filter(Boolean).length });
-  }
-  return out;
 }

@@ -75,11 +75,13 @@ export class Collection {
     for (const r of Object.values(parsed.rerankers ?? {})) r.path = resolve(r.path);
     if (existsSync(dir)) {
       if (!statSync(dir).isDirectory()) throw new QuarryError('ALREADY_EXISTS', 'exists and is not a directory', { file: dir });
-      if (Collection.exists(dir)) throw new QuarryError('ALREADY_EXISTS', 'is already a collection', { file: dir }, 'open it instead, or choose another folder');
+      if (Collection.exists(dir))
+        throw new QuarryError('ALREADY_EXISTS', 'is already a collection', { file: dir }, 'open it instead, or choose another folder');
       const entries = readdirSync(dir);
       // A create interrupted before its first manifest leaves at most that manifest's temporary file.
       const leftovers = entries.filter((f) => /^manifest-1\.json\.tmp-\d+$/.test(f));
-      if (entries.length > leftovers.length) throw new QuarryError('ALREADY_EXISTS', 'folder is not empty', { file: dir }, 'use a new or empty folder');
+      if (entries.length > leftovers.length)
+        throw new QuarryError('ALREADY_EXISTS', 'folder is not empty', { file: dir }, 'use a new or empty folder');
       for (const f of leftovers) rmSync(join(dir, f), { force: true });
     } else {
       try {
@@ -88,7 +90,14 @@ export class Collection {
         throw ioError(dir, e);
       }
     }
-    const m: Manifest = { format: MANIFEST_FORMAT, generation: 1, schema: parsed, segments: [], nextSegment: 1, committedAt: new Date().toISOString() };
+    const m: Manifest = {
+      format: MANIFEST_FORMAT,
+      generation: 1,
+      schema: parsed,
+      segments: [],
+      nextSegment: 1,
+      committedAt: new Date().toISOString(),
+    };
     writeManifest(dir, m);
     fsyncDirectory(dir);
     return new Collection(dir);
@@ -125,7 +134,13 @@ export class Collection {
    */
   reader(opts: { verifyChecksums?: boolean; previous?: Snapshot } = {}): Snapshot {
     for (const name of Object.keys(opts)) {
-      if (name !== 'verifyChecksums' && name !== 'previous') throw new QuarryError('BAD_ARGUMENT', `"${name}" is not a reader option`, { field: name }, 'reader options: verifyChecksums, previous');
+      if (name !== 'verifyChecksums' && name !== 'previous')
+        throw new QuarryError(
+          'BAD_ARGUMENT',
+          `"${name}" is not a reader option`,
+          { field: name },
+          'reader options: verifyChecksums, previous',
+        );
     }
     return new Snapshot(this.dir, readLatestManifest(this.dir), opts.verifyChecksums ?? true, opts.previous ?? null);
   }
@@ -161,9 +176,14 @@ export class Collection {
       });
       return { terms, postings, positions };
     };
-    const segments = m.segments.map((s) => ({ name: s.name, documents: s.numDocs, bytes: Object.values(s.files).reduce((a, f) => a + f.bytes, 0) }));
+    const segments = m.segments.map((s) => ({
+      name: s.name,
+      documents: s.numDocs,
+      bytes: Object.values(s.files).reduce((a, f) => a + f.bytes, 0),
+    }));
     const fields = Object.entries(m.schema.fields).map(([name, spec]) => {
-      if (spec.type === 'dense') return { name, type: spec.type, index: spec.index, metric: spec.metric, dim: spec.dim, floats: spec.floats ?? 'memory' };
+      if (spec.type === 'dense')
+        return { name, type: spec.type, index: spec.index, metric: spec.metric, dim: spec.dim, floats: spec.floats ?? 'memory' };
       if (spec.type !== 'text') return { name, type: spec.type };
       return { name, type: 'text', ...textCounts(name) };
     });

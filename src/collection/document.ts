@@ -45,11 +45,14 @@ export class DocumentPreparer {
   constructor(private readonly schema: CollectionSchema) {
     this.known = knownProperties(schema);
     this.vectorSources = new Set(
-      Object.entries(schema.fields).flatMap(([n, f]) => ((f.type === 'dense' && f.encoder === undefined) || f.type === 'sparse' || f.type === 'multivector' ? [f.from ?? n] : [])),
+      Object.entries(schema.fields).flatMap(([n, f]) =>
+        (f.type === 'dense' && f.encoder === undefined) || f.type === 'sparse' || f.type === 'multivector' ? [f.from ?? n] : [],
+      ),
     );
     for (const [name, f] of Object.entries(schema.fields)) {
       // asynchronous (transformer) encoders run before prepare(), which receives their vectors
-      if (f.type === 'dense' && f.encoder !== undefined && !isAsyncEncoder(f.encoder)) this.encoders.set(name, loadFieldEncoder(name, f.encoder, f.dim));
+      if (f.type === 'dense' && f.encoder !== undefined && !isAsyncEncoder(f.encoder))
+        this.encoders.set(name, loadFieldEncoder(name, f.encoder, f.dim));
     }
   }
 
@@ -59,7 +62,8 @@ export class DocumentPreparer {
     for (const p of from) {
       const t = raw[p];
       if (t === undefined || t === null) continue;
-      if (typeof t !== 'string') throw new QuarryError('BAD_INPUT', `expected a string to encode, found ${describe(t)}`, { ...where, field: p });
+      if (typeof t !== 'string')
+        throw new QuarryError('BAD_INPUT', `expected a string to encode, found ${describe(t)}`, { ...where, field: p });
       parts.push(t);
     }
     return parts.join('\n');
@@ -69,7 +73,11 @@ export class DocumentPreparer {
    * Vectors of the fields whose encoder is asynchronous, for a batch of documents
    * (one model run per field over the whole batch); pass each map to prepare().
    */
-  async encodeAsyncFields(raws: readonly Record<string, unknown>[], whereOf: (i: number) => ErrorLocation, onProgress?: (done: number, total: number) => void): Promise<Map<string, EncodedValue>[]> {
+  async encodeAsyncFields(
+    raws: readonly Record<string, unknown>[],
+    whereOf: (i: number) => ErrorLocation,
+    onProgress?: (done: number, total: number) => void,
+  ): Promise<Map<string, EncodedValue>[]> {
     const out = raws.map(() => new Map<string, EncodedValue>());
     for (const [name, spec] of Object.entries(this.schema.fields)) {
       if (!isAsyncField(spec)) continue;
@@ -105,7 +113,8 @@ export class DocumentPreparer {
       throw new QuarryError('BAD_INPUT', message, { ...where, field }, hint);
     };
     for (const key of Object.keys(raw)) {
-      if (!this.known.has(key)) bad(key, 'unknown field', `declare "${key}" in the schema (fields, store or extra), or remove it from the document`);
+      if (!this.known.has(key))
+        bad(key, 'unknown field', `declare "${key}" in the schema (fields, store or extra), or remove it from the document`);
     }
     let idValue = raw[s.id];
     if (idValue === undefined && s.id === '_id') idValue = raw.id;
@@ -135,7 +144,12 @@ export class DocumentPreparer {
       if ((spec.type === 'sparse' || spec.type === 'multivector') && spec.encoder !== undefined) {
         // encodeAsyncFields read (and checked) the text; here only its result is taken
         const e = encoded?.get(name);
-        if (e === undefined) bad(name, `field "${name}" is encoded by a transformer, which runs asynchronously`, 'add documents with writer.addBatchAsync (quarry index and the server do)');
+        if (e === undefined)
+          bad(
+            name,
+            `field "${name}" is encoded by a transformer, which runs asynchronously`,
+            'add documents with writer.addBatchAsync (quarry index and the server do)',
+          );
         if (spec.type === 'sparse') sparse.set(name, e as Map<string, number>);
         else multi.set(name, e as Float32Array);
         continue;
@@ -151,7 +165,12 @@ export class DocumentPreparer {
       if (spec.type === 'dense' && spec.encoder !== undefined) {
         if (isAsyncEncoder(spec.encoder)) {
           const v = encoded?.get(name);
-          if (v === undefined) bad(name, `field "${name}" is encoded by a transformer, which runs asynchronously`, 'add documents with writer.addBatchAsync (quarry index and the server do)');
+          if (v === undefined)
+            bad(
+              name,
+              `field "${name}" is encoded by a transformer, which runs asynchronously`,
+              'add documents with writer.addBatchAsync (quarry index and the server do)',
+            );
           vectors.set(name, v as Float32Array);
         } else vectors.set(name, this.encoders.get(name)!.encodeDocument(this.textToEncode(raw, spec.encoder.from, where)));
         continue;
@@ -178,7 +197,8 @@ export class DocumentPreparer {
     const stored: Record<string, unknown> = {};
     if (s.store === 'all') {
       // Vectors are kept by their index, not duplicated as JSON.
-      for (const [k, v] of Object.entries(raw)) if (k !== s.id && !(s.id === '_id' && k === 'id') && !this.vectorSources.has(k)) stored[k] = v;
+      for (const [k, v] of Object.entries(raw))
+        if (k !== s.id && !(s.id === '_id' && k === 'id') && !this.vectorSources.has(k)) stored[k] = v;
     } else {
       for (const k of s.store) if (raw[k] !== undefined) stored[k] = raw[k];
     }
@@ -199,7 +219,8 @@ function describe(v: unknown): string {
 export function parseSparseValue(v: unknown, where: ErrorLocation & { field: string }): Map<string, number> {
   const out = new Map<string, number>();
   const check = (token: string, w: unknown): w is number => {
-    if (typeof w !== 'number' || !Number.isFinite(w)) throw new QuarryError('BAD_INPUT', `weight of "${token}" is ${JSON.stringify(w)}, not a finite number`, where);
+    if (typeof w !== 'number' || !Number.isFinite(w))
+      throw new QuarryError('BAD_INPUT', `weight of "${token}" is ${JSON.stringify(w)}, not a finite number`, where);
     if (w < 0) throw new QuarryError('BAD_INPUT', `weight of "${token}" is negative`, where, 'learned sparse weights are non-negative');
     return w > 0;
   };
@@ -216,7 +237,8 @@ export function parseSparseValue(v: unknown, where: ErrorLocation & { field: str
       throw new QuarryError('BAD_INPUT', '"indices" and "values" must be arrays of the same length', where);
     }
     idx.forEach((i, j) => {
-      if (!Number.isInteger(i) || (i as number) < 0) throw new QuarryError('BAD_INPUT', `indices[${j}] is ${JSON.stringify(i)}, not a term id`, where);
+      if (!Number.isInteger(i) || (i as number) < 0)
+        throw new QuarryError('BAD_INPUT', `indices[${j}] is ${JSON.stringify(i)}, not a term id`, where);
       add(String(i), vals[j]);
     });
     return out;
@@ -239,15 +261,24 @@ export function parseMultiVectorValue(v: unknown, spec: MultiVectorFieldSpec, wh
   let tokens: unknown[] | null = null;
   if (v !== null && typeof v === 'object' && !Array.isArray(v)) {
     const o = v as Record<string, unknown>;
-    for (const k of Object.keys(o)) if (k !== 'vectors' && k !== 'tokens') throw new QuarryError('BAD_INPUT', `unknown key "${k}" in a multi-vector value`, where, 'give {"vectors": [[...], ...], "tokens": [...]} or just the array of vectors');
+    for (const k of Object.keys(o))
+      if (k !== 'vectors' && k !== 'tokens')
+        throw new QuarryError(
+          'BAD_INPUT',
+          `unknown key "${k}" in a multi-vector value`,
+          where,
+          'give {"vectors": [[...], ...], "tokens": [...]} or just the array of vectors',
+        );
     vectors = o.vectors;
     if (o.tokens !== undefined) {
       if (!Array.isArray(o.tokens)) throw new QuarryError('BAD_INPUT', 'tokens must be an array (one label per vector)', where);
       tokens = o.tokens;
     }
   }
-  if (!Array.isArray(vectors)) throw new QuarryError('BAD_INPUT', `expected an array of ${spec.dim}-number vectors, found ${describe(vectors)}`, where);
-  if (tokens !== null && tokens.length !== vectors.length) throw new QuarryError('BAD_INPUT', `${vectors.length} vectors but ${tokens.length} tokens`, where, 'give one token label per vector');
+  if (!Array.isArray(vectors))
+    throw new QuarryError('BAD_INPUT', `expected an array of ${spec.dim}-number vectors, found ${describe(vectors)}`, where);
+  if (tokens !== null && tokens.length !== vectors.length)
+    throw new QuarryError('BAD_INPUT', `${vectors.length} vectors but ${tokens.length} tokens`, where, 'give one token label per vector');
   const skip = spec.skipTokens.length > 0 && tokens !== null ? new Set(spec.skipTokens) : null;
   const rows: Float32Array[] = [];
   vectors.forEach((row, i) => {

@@ -54,8 +54,15 @@ export function fitFieldAdapter(
 ): { adapter: FieldAdapter; report: AdapterReport } {
   checkAdapterName(opts.name, 'name');
   const holdout = opts.holdout ?? 0.1;
-  if (!(holdout >= 0 && holdout <= 0.5)) throw new QuarryError('BAD_ARGUMENT', `holdout must be between 0 and 0.5, got ${holdout}`, { field: 'holdout' });
-  if (newVectors.length !== ids.length * newDim) throw new QuarryError('BAD_INPUT', `${newVectors.length / newDim} vectors for ${ids.length} ids`, { field: 'ids' }, 'one id per vector, in row order');
+  if (!(holdout >= 0 && holdout <= 0.5))
+    throw new QuarryError('BAD_ARGUMENT', `holdout must be between 0 and 0.5, got ${holdout}`, { field: 'holdout' });
+  if (newVectors.length !== ids.length * newDim)
+    throw new QuarryError(
+      'BAD_INPUT',
+      `${newVectors.length / newDim} vectors for ${ids.length} ids`,
+      { field: 'ids' },
+      'one id per vector, in row order',
+    );
   const old = snapshot.denseVectors(field);
   const spec = snapshot.schema.fields[field]!;
   const normalizeInput = spec.type === 'dense' && spec.metric === 'cosine';
@@ -65,14 +72,26 @@ export function fitFieldAdapter(
   const y = new Float32Array(n * old.dim);
   for (let i = 0; i < n; i++) {
     const r = rowOf.get(ids[i]!);
-    if (r === undefined) throw new QuarryError('BAD_INPUT', `no live document "${ids[i]}" in the collection`, where(i), 'give the ids of documents the collection holds, one per vector');
+    if (r === undefined)
+      throw new QuarryError(
+        'BAD_INPUT',
+        `no live document "${ids[i]}" in the collection`,
+        where(i),
+        'give the ids of documents the collection holds, one per vector',
+      );
     y.set(old.rows.subarray(r * old.dim, (r + 1) * old.dim), i * old.dim);
   }
   const x = newVectors.slice();
   if (normalizeInput) {
     // a cosine field's queries are directions: a zero vector has none to map
     for (let i = 0; i < n; i++) {
-      if (norm(x, i * newDim, newDim) === 0) throw new QuarryError('BAD_INPUT', `the vector of "${ids[i]}" is all zeros: it has no direction for a cosine field`, where(i), 'leave it out of the sample');
+      if (norm(x, i * newDim, newDim) === 0)
+        throw new QuarryError(
+          'BAD_INPUT',
+          `the vector of "${ids[i]}" is all zeros: it has no direction for a cosine field`,
+          where(i),
+          'leave it out of the sample',
+        );
     }
     normalizeRows(x, newDim);
   }

@@ -2,7 +2,16 @@
 export { Collection, type CollectionInfo } from './collection.js';
 export { CollectionWriter, type MergeReport, type WriterOptions } from './writer.js';
 export { Snapshot, type Hit, type TextSearchOptions, type VectorSearchOptions } from './snapshot.js';
-export { BEIR_FLAT_SCHEMA, parseSchema, collectionSchemaSchema, type CollectionSchema, type FieldSpec, type TextFieldSpec, type DenseFieldSpec, type SparseFieldSpec } from './schema.js';
+export {
+  BEIR_FLAT_SCHEMA,
+  parseSchema,
+  collectionSchemaSchema,
+  type CollectionSchema,
+  type FieldSpec,
+  type TextFieldSpec,
+  type DenseFieldSpec,
+  type SparseFieldSpec,
+} from './schema.js';
 export { DocumentPreparer, type PreparedDocument, type MetadataValue } from './document.js';
 export type { Manifest, SegmentInfo } from './manifest.js';
 export { checkCollection, snapshotCollection, type CheckReport } from './maintenance.js';

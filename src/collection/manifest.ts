@@ -56,7 +56,12 @@ export function listGenerations(dir: string): number[] {
 export function readLatestManifest(dir: string): Manifest {
   const gens = listGenerations(dir);
   if (gens.length === 0) {
-    throw new QuarryError('NOT_FOUND', 'not a Quarry collection (no manifest)', { file: dir }, 'create it with `quarry index DIR --corpus FILE`');
+    throw new QuarryError(
+      'NOT_FOUND',
+      'not a Quarry collection (no manifest)',
+      { file: dir },
+      'create it with `quarry index DIR --corpus FILE`',
+    );
   }
   return readManifest(dir, gens[0]!);
 }
@@ -68,12 +73,18 @@ export function readManifest(dir: string, generation: number): Manifest {
   try {
     m = JSON.parse(readFileSync(path, 'utf8')) as Manifest;
   } catch (e) {
-    throw new QuarryError('CORRUPT', `manifest is unreadable: ${(e as Error).message}`, { file: path }, 'restore the collection from a snapshot');
+    throw new QuarryError(
+      'CORRUPT',
+      `manifest is unreadable: ${(e as Error).message}`,
+      { file: path },
+      'restore the collection from a snapshot',
+    );
   }
   if (m.format !== MANIFEST_FORMAT) {
     throw new QuarryError('CORRUPT', `manifest format ${String(m.format)} is not supported (expected ${MANIFEST_FORMAT})`, { file: path });
   }
-  if (m.generation !== generation || !Array.isArray(m.segments)) throw new QuarryError('CORRUPT', 'manifest is inconsistent', { file: path });
+  if (m.generation !== generation || !Array.isArray(m.segments))
+    throw new QuarryError('CORRUPT', 'manifest is inconsistent', { file: path });
   m.schema = parseSchema(m.schema, path);
   return m;
 }

@@ -34,7 +34,13 @@ function report(o: MergeOutcome): void {
   Atomics.notify(done, 0);
 }
 
-const failed = (message: string, name = 'Error'): MergeOutcome => ({ ok: false, name, code: undefined, message, ms: performance.now() - started });
+const failed = (message: string, name = 'Error'): MergeOutcome => ({
+  ok: false,
+  name,
+  code: undefined,
+  message,
+  ms: performance.now() - started,
+});
 try {
   const worker = new Worker(new URL('./merge-worker.js', import.meta.url), {
     workerData: job,

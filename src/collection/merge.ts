@@ -101,7 +101,16 @@ export function mergeSegments(dir: string, name: string, segments: readonly Segm
     sorted.forEach((_, t) => {
       if (keep[t]) liveStart[++j] = postingsStart[t + 1]!;
     });
-    const data = encodeInvertedField(liveTerms, liveStart, docs.view().slice(), freqs.view().slice(), norms, docCount, sumTotalTermFreq, positions?.view().slice());
+    const data = encodeInvertedField(
+      liveTerms,
+      liveStart,
+      docs.view().slice(),
+      freqs.view().slice(),
+      norms,
+      docCount,
+      sumTotalTermFreq,
+      positions?.view().slice(),
+    );
     files[`${field}.inv`] = writeInvertedField(join(folder, `${field}.inv`), data);
   }
 
@@ -111,7 +120,8 @@ export function mergeSegments(dir: string, name: string, segments: readonly Segm
     segments.forEach((s, i) => {
       const index = s.dense.get(field);
       const src = index === undefined ? null : denseRows(index);
-      if (src === null) throw new QuarryError('BAD_ARGUMENT', `dense field "${field}" of ${s.info.name} kept no float rows to merge`, { field });
+      if (src === null)
+        throw new QuarryError('BAD_ARGUMENT', `dense field "${field}" of ${s.info.name} kept no float rows to merge`, { field });
       for (let d = 0; d < s.numDocs; d++) {
         const nd = remap[i]![d]!;
         if (nd >= 0) rows.set(src.subarray(d * spec.dim, (d + 1) * spec.dim), nd * spec.dim);

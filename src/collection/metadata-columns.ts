@@ -65,7 +65,11 @@ export interface MetadataColumns {
 }
 
 /** Reads the columns of a segment. */
-export function readMetadataColumns(path: string, schema: CollectionSchema, expect?: { bytes?: number; verifyChecksum?: boolean }): MetadataColumns {
+export function readMetadataColumns(
+  path: string,
+  schema: CollectionSchema,
+  expect?: { bytes?: number; verifyChecksum?: boolean },
+): MetadataColumns {
   const f = readSectionFile(path, KIND, 1, expect);
   const dictionaries = (f.meta.dictionaries ?? {}) as Record<string, string[]>;
   const cols: MetadataColumns = { numbers: new Map(), booleans: new Map(), keywords: new Map() };
@@ -73,7 +77,11 @@ export function readMetadataColumns(path: string, schema: CollectionSchema, expe
     if (spec.type === 'number') cols.numbers.set(name, f.get(`n:${name}`, Float64Array));
     else if (spec.type === 'boolean') cols.booleans.set(name, f.get(`b:${name}`, Uint8Array));
     else if (spec.type === 'keyword') {
-      cols.keywords.set(name, { values: dictionaries[name] ?? [], offsets: f.get(`ko:${name}`, Uint32Array), ords: f.get(`kv:${name}`, Uint32Array) });
+      cols.keywords.set(name, {
+        values: dictionaries[name] ?? [],
+        offsets: f.get(`ko:${name}`, Uint32Array),
+        ords: f.get(`kv:${name}`, Uint32Array),
+      });
     }
   }
   return cols;

@@ -46,9 +46,20 @@ export class MultiVectorFieldBuilder {
 }
 
 /** Opens a segment's multi-vector field. */
-export function openMultiVectorField(folder: string, field: string, spec: MultiVectorFieldSpec, files: Record<string, WrittenFile>, verifyChecksum: boolean): MultiVectorIndex {
+export function openMultiVectorField(
+  folder: string,
+  field: string,
+  spec: MultiVectorFieldSpec,
+  files: Record<string, WrittenFile>,
+  verifyChecksum: boolean,
+): MultiVectorIndex {
   const expect = (path: string) => ({ bytes: files[path.slice(folder.length + 1)]?.bytes, verifyChecksum });
-  return readMultiVector(join(folder, storeFile(field)), files[fdeFile(field)] !== undefined ? join(folder, fdeFile(field)) : null, spec.muvera ?? null, expect);
+  return readMultiVector(
+    join(folder, storeFile(field)),
+    files[fdeFile(field)] !== undefined ? join(folder, fdeFile(field)) : null,
+    spec.muvera ?? null,
+    expect,
+  );
 }
 
 /** Document `doc`'s token rows as stored (dequantized for int8 and binary), for merges. */
@@ -60,7 +71,8 @@ export function documentTokens(index: MultiVectorIndex, doc: number): Float32Arr
   const out = new Float32Array((b - a) * dim);
   if (bits !== null) {
     const words = (dim + 31) >>> 5;
-    for (let t = a; t < b; t++) for (let j = 0; j < dim; j++) out[(t - a) * dim + j] = (bits[t * words + (j >>> 5)]! >>> (j & 31)) & 1 ? scales![t]! : -scales![t]!;
+    for (let t = a; t < b; t++)
+      for (let j = 0; j < dim; j++) out[(t - a) * dim + j] = (bits[t * words + (j >>> 5)]! >>> (j & 31)) & 1 ? scales![t]! : -scales![t]!;
     return out;
   }
   for (let t = a; t < b; t++) for (let j = 0; j < dim; j++) out[(t - a) * dim + j] = codes![t * dim + j]! * scales![t]!;

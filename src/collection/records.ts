@@ -56,7 +56,12 @@ export class Records {
     const b = f.get('bytes', Uint8Array);
     this.bytes = Buffer.from(b.buffer, b.byteOffset, b.byteLength);
     if (this.offsets.length === 0 || this.offsets[this.offsets.length - 1] !== this.bytes.length) {
-      throw new QuarryError('CORRUPT', `records end at byte ${this.offsets[this.offsets.length - 1] ?? 'none'}, the file holds ${this.bytes.length}`, { file: path }, 'restore the collection from a snapshot or re-index');
+      throw new QuarryError(
+        'CORRUPT',
+        `records end at byte ${this.offsets[this.offsets.length - 1] ?? 'none'}, the file holds ${this.bytes.length}`,
+        { file: path },
+        'restore the collection from a snapshot or re-index',
+      );
     }
   }
 

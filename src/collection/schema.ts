@@ -13,8 +13,13 @@ import { ANALYZER_PRESETS, analyzerConfigSchema } from '../text/analyzer.js';
 import { fdeDimension, muveraParamsSchema } from '../index/multivector/params.js';
 import { encoderSpecSchema } from '../encode/dense-text-encoder.js';
 import { sparseEncoderSpecSchema, tokenEncoderSpecSchema } from '../encode/field-encoders.js';
+import { rerankerSchema } from '../encode/reranker-spec.js';
 
-const fieldName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_.-]*$/, 'field names use letters, digits, "_", "." and "-", and start with a letter or "_"');
+export type { RerankerSpec } from '../encode/reranker-spec.js';
+
+const fieldName = z
+  .string()
+  .regex(/^[A-Za-z_][A-Za-z0-9_.-]*$/, 'field names use letters, digits, "_", "." and "-", and start with a letter or "_"');
 
 const textField = z
   .object({
@@ -90,22 +95,15 @@ const multivectorField = z
   })
   .strict();
 
-const fieldSchema = z.discriminatedUnion('type', [textField, keywordField, numberField, booleanField, denseField, sparseField, multivectorField]);
-
-/** A cross-encoder a query spec's `crossEncoder` stage can name: a model folder and the stored text it reads. */
-const rerankerSchema = z
-  .object({
-    type: z.literal('cross-encoder'),
-    /** Model folder (Hugging Face layout with onnx/model.onnx); made absolute when the collection is created. */
-    path: z.string().min(1),
-    /** Stored document properties whose text is paired with the query, joined by a newline. */
-    from: z.array(z.string().min(1)).min(1),
-    maxLength: z.number().int().min(2).max(8192).optional(),
-    batchSize: z.number().int().positive().max(1024).default(32),
-    activation: z.enum(['none', 'sigmoid']).default('none'),
-    dtype: z.string().min(1).default('fp32'),
-  })
-  .strict();
+const fieldSchema = z.discriminatedUnion('type', [
+  textField,
+  keywordField,
+  numberField,
+  booleanField,
+  denseField,
+  sparseField,
+  multivectorField,
+]);
 
 /** The JSON schema of a collection as users write it. */
 export const collectionSchemaSchema = z
@@ -121,9 +119,6 @@ export const collectionSchemaSchema = z
     rerankers: z.record(fieldName, rerankerSchema).optional(),
   })
   .strict();
-
-/** A cross-encoder reranker of a schema. */
-export type RerankerSpec = z.infer<typeof rerankerSchema>;
 
 /** A validated schema with defaults filled in. */
 export type CollectionSchema = z.infer<typeof collectionSchemaSchema>;
@@ -143,15 +138,28 @@ export type MultiVectorFieldSpec = z.infer<typeof multivectorField>;
  * outside their ranges are schema errors naming `path.<name>` (dim: the rows' dimension
  * the family indexes, or null when it does not matter).
  */
-function checkFamilyParams(path: string, family: string, ranges: ParamRanges, params: Readonly<Record<string, number>>, dim: number | null, where: string): void {
+function checkFamilyParams(
+  path: string,
+  family: string,
+  ranges: ParamRanges,
+  params: Readonly<Record<string, number>>,
+  dim: number | null,
+  where: string,
+): void {
   const allowed = Object.keys(ranges);
   for (const [p, value] of Object.entries(params)) {
     const range = ranges[p];
     if (range === undefined) {
-      throw new QuarryError('BAD_SCHEMA', `${path}.${p}: not a parameter of ${family}`, { file: where }, allowed.length > 0 ? `${family} takes: ${allowed.join(', ')}` : `${family} takes no parameters`);
+      throw new QuarryError(
+        'BAD_SCHEMA',
+        `${path}.${p}: not a parameter of ${family}`,
+        { file: where },
+        allowed.length > 0 ? `${family} takes: ${allowed.join(', ')}` : `${family} takes no parameters`,
+      );
     }
     const problem = paramRangeProblem(range, value, dim);
-    if (problem !== null) throw new QuarryError('BAD_SCHEMA', `${path}.${p}: ${problem}`, { file: where }, `see docs/schema.md for ${family}'s parameters`);
+    if (problem !== null)
+      throw new QuarryError('BAD_SCHEMA', `${path}.${p}: ${problem}`, { file: where }, `see docs/schema.md for ${family}'s parameters`);
   }
 }
 
@@ -184,33 +192,76 @@ export function parseSchema(input: unknown, where = 'schema'): CollectionSchema 
   const schema = r.data;
   for (const [name, spec] of Object.entries(schema.fields)) {
     if (spec.type === 'text' && typeof spec.analyzer === 'string' && !(spec.analyzer in ANALYZER_PRESETS)) {
-      throw new QuarryError('BAD_SCHEMA', `fields.${name}.analyzer: unknown analyzer "${spec.analyzer}"`, { file: where },
-        `presets: ${Object.keys(ANALYZER_PRESETS).join(', ')}`);
+      throw new QuarryError(
+        'BAD_SCHEMA',
+        `fields.${name}.analyzer: unknown analyzer "${spec.analyzer}"`,
+        { file: where },
+        `presets: ${Object.keys(ANALYZER_PRESETS).join(', ')}`,
+      );
     }
-    if (spec.type === 'sparse') checkFamilyParams(`fields.${name}.params`, spec.index === 'exact' ? 'exact sparse search' : 'seismic', spec.index === 'exact' ? {} : SEISMIC_PARAM_RANGES, spec.params, null, where);
+    if (spec.type === 'sparse')
+      checkFamilyParams(
+        `fields.${name}.params`,
+        spec.index === 'exact' ? 'exact sparse search' : 'seismic',
+        spec.index === 'exact' ? {} : SEISMIC_PARAM_RANGES,
+        spec.params,
+        null,
+        where,
+      );
     if ((spec.type === 'sparse' || spec.type === 'multivector') && spec.encoder !== undefined && spec.from !== undefined) {
-      throw new QuarryError('BAD_SCHEMA', `fields.${name}.from: give either "from" (a property holding vectors) or "encoder" (whose "from" names the text to encode), not both`, { file: where });
+      throw new QuarryError(
+        'BAD_SCHEMA',
+        `fields.${name}.from: give either "from" (a property holding vectors) or "encoder" (whose "from" names the text to encode), not both`,
+        { file: where },
+      );
     }
     if (spec.type === 'dense' && spec.encoder !== undefined && spec.from !== undefined) {
-      throw new QuarryError('BAD_SCHEMA', `fields.${name}.from: give either "from" (a property holding vectors) or "encoder" (whose "from" names the text to encode), not both`, { file: where });
+      throw new QuarryError(
+        'BAD_SCHEMA',
+        `fields.${name}.from: give either "from" (a property holding vectors) or "encoder" (whose "from" names the text to encode), not both`,
+        { file: where },
+      );
     }
     if (spec.type === 'dense' && spec.floats === 'disk' && (spec.index === 'flat' || spec.index === 'hnsw')) {
-      throw new QuarryError('BAD_SCHEMA', `fields.${name}.floats: ${spec.index} searches the float rows themselves, so they stay in memory`, { file: where }, '"floats": "disk" applies to int8, binary and ivfpq');
+      throw new QuarryError(
+        'BAD_SCHEMA',
+        `fields.${name}.floats: ${spec.index} searches the float rows themselves, so they stay in memory`,
+        { file: where },
+        '"floats": "disk" applies to int8, binary and ivfpq',
+      );
     }
-    if (spec.type === 'dense') checkFamilyParams(`fields.${name}.params`, spec.index, FAMILY_PARAM_RANGES[spec.index], spec.params, spec.dim, where);
+    if (spec.type === 'dense')
+      checkFamilyParams(`fields.${name}.params`, spec.index, FAMILY_PARAM_RANGES[spec.index], spec.params, spec.dim, where);
     if (spec.type === 'multivector' && spec.muvera !== undefined) {
       const family = spec.muvera.index;
       if (spec.muvera.floats === 'disk' && family !== 'int8' && family !== 'binary' && family !== 'ivfpq') {
-        throw new QuarryError('BAD_SCHEMA', `fields.${name}.muvera.floats: ${family} keeps no rescoring floats apart from what it searches`, { file: where }, '"floats": "disk" applies to int8, binary and ivfpq');
+        throw new QuarryError(
+          'BAD_SCHEMA',
+          `fields.${name}.muvera.floats: ${family} keeps no rescoring floats apart from what it searches`,
+          { file: where },
+          '"floats": "disk" applies to int8, binary and ivfpq',
+        );
       }
       // the encodings' family indexes rows of the encoding's dimension, not the tokens'
-      checkFamilyParams(`fields.${name}.muvera.params`, family, family === 'columnar' ? {} : FAMILY_PARAM_RANGES[family], spec.muvera.params, fdeDimension(spec.muvera, spec.dim), where);
+      checkFamilyParams(
+        `fields.${name}.muvera.params`,
+        family,
+        family === 'columnar' ? {} : FAMILY_PARAM_RANGES[family],
+        spec.muvera.params,
+        fdeDimension(spec.muvera, spec.dim),
+        where,
+      );
     }
   }
   for (const [name, r] of Object.entries(schema.rerankers ?? {})) {
     const unstored = schema.store === 'all' ? [] : r.from.filter((p) => !(schema.store as string[]).includes(p));
     if (unstored.length > 0) {
-      throw new QuarryError('BAD_SCHEMA', `rerankers.${name}.from: "${unstored[0]}" is not stored`, { file: where }, 'a cross-encoder reads stored text: add the property to "store" (or use "store": "all")');
+      throw new QuarryError(
+        'BAD_SCHEMA',
+        `rerankers.${name}.from: "${unstored[0]}" is not stored`,
+        { file: where },
+        'a cross-encoder reads stored text: add the property to "store" (or use "store": "all")',
+      );
     }
   }
   return schema;
@@ -219,7 +270,8 @@ export function parseSchema(input: unknown, where = 'schema'): CollectionSchema 
 /** Source properties a field reads. */
 export function sourcesOf(name: string, spec: FieldSpec): string[] {
   if (spec.type === 'text') return spec.from ?? [name];
-  if ((spec.type === 'dense' || spec.type === 'sparse' || spec.type === 'multivector') && spec.encoder !== undefined) return spec.encoder.from;
+  if ((spec.type === 'dense' || spec.type === 'sparse' || spec.type === 'multivector') && spec.encoder !== undefined)
+    return spec.encoder.from;
   return [spec.from ?? name];
 }
 

@@ -8,7 +8,13 @@ import { join } from 'node:path';
 import { ioError } from '../io/atomic-file.js';
 import { fsyncDirectory } from '../io/atomic-file.js';
 import type { WrittenFile } from '../io/section-file.js';
-import { InvertedField, InvertedFieldBuilder, readInvertedField, readInvertedFieldCounts, writeInvertedField } from '../index/inverted/index.js';
+import {
+  InvertedField,
+  InvertedFieldBuilder,
+  readInvertedField,
+  readInvertedFieldCounts,
+  writeInvertedField,
+} from '../index/inverted/index.js';
 import { createAnalyzer, type Analyzer } from '../text/analyzer.js';
 import type { PreparedDocument } from './document.js';
 import type { SegmentInfo } from './manifest.js';
@@ -53,7 +59,11 @@ class DenseRows {
  * Terms and postings of a committed segment's text field, from its file's table of
  * contents alone (null when the segment has no such file, i.e. no document had the field).
  */
-export function segmentTextCounts(dir: string, info: SegmentInfo, field: string): { terms: number; postings: number; positions: boolean } | null {
+export function segmentTextCounts(
+  dir: string,
+  info: SegmentInfo,
+  field: string,
+): { terms: number; postings: number; positions: boolean } | null {
   const f = invertedFile(field);
   return info.files[f] === undefined ? null : readInvertedFieldCounts(join(dir, info.name, f));
 }
@@ -135,7 +145,8 @@ export class SegmentBuilder {
       throw ioError(folder, e);
     }
     const files: Record<string, WrittenFile> = {};
-    for (const [field, builder] of this.inverted) files[invertedFile(field)] = writeInvertedField(join(folder, invertedFile(field)), builder.finish());
+    for (const [field, builder] of this.inverted)
+      files[invertedFile(field)] = writeInvertedField(join(folder, invertedFile(field)), builder.finish());
     for (const [field, spec] of denseFields(this.schema)) {
       const rows = this.dense.get(field)!;
       const index = buildDense(spec.index, rows.data.subarray(0, rows.rows * spec.dim), spec.dim, spec.metric, spec.params);
@@ -195,17 +206,22 @@ export class Segment {
       }
       for (const [field, spec] of denseFields(schema)) {
         const f = denseFile(field);
-        if (info.files[f] !== undefined) this.dense.set(field, readDense(join(folder, f), { ...expect(f), floatsOnDisk: spec.floats === 'disk' }));
+        if (info.files[f] !== undefined)
+          this.dense.set(field, readDense(join(folder, f), { ...expect(f), floatsOnDisk: spec.floats === 'disk' }));
       }
-      for (const [field, spec] of sparseFields(schema)) this.sparse.set(field, new SparseField(folder, field, spec, info.files, verifyChecksums));
+      for (const [field, spec] of sparseFields(schema))
+        this.sparse.set(field, new SparseField(folder, field, spec, info.files, verifyChecksums));
       for (const [field, spec] of multiVectorFields(schema)) {
-        if (info.files[`${field}.mvec`] !== undefined) this.multi.set(field, openMultiVectorField(folder, field, spec, info.files, verifyChecksums));
+        if (info.files[`${field}.mvec`] !== undefined)
+          this.multi.set(field, openMultiVectorField(folder, field, spec, info.files, verifyChecksums));
       }
       this.ids = new Records(join(folder, IDS), 'IDS ', expect(IDS));
       this.stored = new Records(join(folder, STORED), 'STOR', expect(STORED));
       this.columns = info.files[COLUMNS] !== undefined ? readMetadataColumns(join(folder, COLUMNS), schema, expect(COLUMNS)) : null;
     }
-    this.deleted = deletedOverride ?? (info.deletes !== undefined && info.deletes.count > 0 ? readTombstones(dir, info.name, info.deletes, verifyChecksums) : null);
+    this.deleted =
+      deletedOverride ??
+      (info.deletes !== undefined && info.deletes.count > 0 ? readTombstones(dir, info.name, info.deletes, verifyChecksums) : null);
   }
 
   /** Documents stored in the segment, deleted ones included (document numbers run 0 .. numDocs - 1). */

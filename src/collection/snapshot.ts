@@ -5,19 +5,40 @@
  */
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
-import { Bm25Searcher, compileTermPattern, textQueryTerms, type QueryTerm, type SearchMode, type TextQuery, type TopDocs } from '../index/inverted/index.js';
+import {
+  Bm25Searcher,
+  compileTermPattern,
+  textQueryTerms,
+  type QueryTerm,
+  type SearchMode,
+  type TextQuery,
+  type TopDocs,
+} from '../index/inverted/index.js';
 import { parseQuerySyntax } from '../search/query-syntax.js';
 import { compileTextQuery, describeTextQuery } from '../search/text-query-compiler.js';
 import { QuarryError } from '../core/quarry-error.js';
 import type { Analyzer } from '../text/analyzer.js';
 import type { Manifest } from './manifest.js';
-import { denseFields, multiVectorFields, textFields, type CollectionSchema, type DenseFieldSpec, type MultiVectorFieldSpec } from './schema.js';
+import {
+  denseFields,
+  multiVectorFields,
+  textFields,
+  type CollectionSchema,
+  type DenseFieldSpec,
+  type MultiVectorFieldSpec,
+} from './schema.js';
 import { loadAsyncFieldEncoder, loadFieldEncoder } from '../encode/dense-text-encoder.js';
 import { loadSparseFieldEncoder, loadTokenFieldEncoder, tokenRowsOf } from '../encode/field-encoders.js';
 import { isAsyncField } from './document.js';
 import { rerankWithEarlyExit, type MultiVectorHits, type RerankParams } from '../index/multivector/index.js';
 import { checkDenseSearchParam, denseRow, denseRows, FAMILY_SEARCH_PARAMS } from '../index/dense/dense-families.js';
-import { ADAPTERS_FOLDER, applyFieldAdapter, checkAdapterName, readFieldAdapter, type FieldAdapter } from '../learn/drift/drift-adapter-file.js';
+import {
+  ADAPTERS_FOLDER,
+  applyFieldAdapter,
+  checkAdapterName,
+  readFieldAdapter,
+  type FieldAdapter,
+} from '../learn/drift/drift-adapter-file.js';
 import { prepareQuery, similarity } from '../index/dense/flat/flat-index.js';
 import { readCalibration } from './calibration-file.js';
 import type { CalibrationModel } from '../search/calibration.js';
@@ -99,7 +120,10 @@ export class Snapshot {
     this.schema = manifest.schema;
     this.analyzers = analyzersOf(this.schema);
     // a closed snapshot has released its segments' files: nothing can be taken from it
-    const earlier = previous !== null && !previous.closed && previous.dir === dir && JSON.stringify(previous.schema) === JSON.stringify(this.schema) ? previous.segments : [];
+    const earlier =
+      previous !== null && !previous.closed && previous.dir === dir && JSON.stringify(previous.schema) === JSON.stringify(this.schema)
+        ? previous.segments
+        : [];
     this.segments = manifest.segments.map((info) => {
       const same = earlier.find((s) => s.info.name === info.name && JSON.stringify(s.info.files) === JSON.stringify(info.files));
       if (same === undefined) return new Segment(dir, info, this.schema, verifyChecksums);
@@ -141,7 +165,13 @@ export class Snapshot {
   }
 
   private checkOpen(): void {
-    if (this.isClosed) throw new QuarryError('BAD_ARGUMENT', `this snapshot (generation ${this.manifest.generation}) is closed`, {}, 'open a new one with collection.reader()');
+    if (this.isClosed)
+      throw new QuarryError(
+        'BAD_ARGUMENT',
+        `this snapshot (generation ${this.manifest.generation}) is closed`,
+        {},
+        'open a new one with collection.reader()',
+      );
   }
 
   /** Number of live (not deleted) documents. */
@@ -180,7 +210,8 @@ export class Snapshot {
 
   /** BM25 search over the text fields. */
   search(text: string, opts: TextSearchOptions = {}): Hit[] {
-    if (typeof text !== 'string') throw new QuarryError('BAD_ARGUMENT', `query text must be a string, got ${typeof text}`, { field: 'text' });
+    if (typeof text !== 'string')
+      throw new QuarryError('BAD_ARGUMENT', `query text must be a string, got ${typeof text}`, { field: 'text' });
     const k = opts.k ?? 10;
     if (!Number.isInteger(k) || k < 1) throw new QuarryError('BAD_ARGUMENT', `k must be a positive integer, got ${k}`, { field: 'k' });
     if (opts.syntax !== undefined && opts.syntax !== 'terms' && opts.syntax !== 'lucene') {
@@ -188,7 +219,10 @@ export class Snapshot {
     }
     if (opts.syntax === 'lucene') {
       const mode = opts.mode ?? 'auto';
-      if (mode !== 'auto' && mode !== 'pruned' && mode !== 'exhaustive') throw new QuarryError('BAD_ARGUMENT', `mode must be "auto", "pruned" or "exhaustive", not ${JSON.stringify(mode)}`, { field: 'mode' });
+      if (mode !== 'auto' && mode !== 'pruned' && mode !== 'exhaustive')
+        throw new QuarryError('BAD_ARGUMENT', `mode must be "auto", "pruned" or "exhaustive", not ${JSON.stringify(mode)}`, {
+          field: 'mode',
+        });
       const q = this.textQuery(text, opts.fields);
       return q === null ? [] : this.hitsOf(this.searcher.searchQuery(q, k, undefined, mode), opts.includeStored ?? true);
     }
@@ -228,7 +262,8 @@ export class Snapshot {
       return;
     }
     const kinds = ['term', 'phrase', 'prefix', 'wildcard', 'regexp', 'range'];
-    if (!kinds.includes(q.kind)) bad(`kind must be ${kinds.map((k) => `"${k}"`).join(', ')}, "all" or "bool", not ${JSON.stringify((q as { kind: unknown }).kind)}`);
+    if (!kinds.includes(q.kind))
+      bad(`kind must be ${kinds.map((k) => `"${k}"`).join(', ')}, "all" or "bool", not ${JSON.stringify((q as { kind: unknown }).kind)}`);
     if (!this.analyzers.has(q.field)) bad(`"${q.field}" is not a text field (text fields: ${[...this.analyzers.keys()].join(', ')})`);
     if (!(q.boost >= 0)) bad('boost must be a number >= 0');
     if (q.kind === 'wildcard' || q.kind === 'regexp') {
@@ -236,11 +271,14 @@ export class Snapshot {
       compileTermPattern(q.kind, q.pattern, path);
     }
     if (q.kind === 'range') {
-      for (const b of ['lower', 'upper'] as const) if (q[b] !== null && typeof q[b] !== 'string') bad(`${b} must be a string or null (open)`);
-      if (typeof q.includeLower !== 'boolean' || typeof q.includeUpper !== 'boolean') bad('includeLower and includeUpper must be true or false');
+      for (const b of ['lower', 'upper'] as const)
+        if (q[b] !== null && typeof q[b] !== 'string') bad(`${b} must be a string or null (open)`);
+      if (typeof q.includeLower !== 'boolean' || typeof q.includeUpper !== 'boolean')
+        bad('includeLower and includeUpper must be true or false');
     }
     if (q.kind === 'phrase') {
-      if (!Array.isArray(q.terms) || q.terms.length === 0 || !Array.isArray(q.offsets) || q.offsets.length !== q.terms.length) bad('a phrase needs terms and as many offsets');
+      if (!Array.isArray(q.terms) || q.terms.length === 0 || !Array.isArray(q.offsets) || q.offsets.length !== q.terms.length)
+        bad('a phrase needs terms and as many offsets');
       if (!Number.isInteger(q.slop) || q.slop < 0) bad('slop must be a whole number >= 0');
     }
   }
@@ -273,7 +311,10 @@ export class Snapshot {
   topDocs(terms: readonly QueryTerm[], k: number, mode: SearchMode = 'auto'): { docs: Float64Array; scores: Float64Array } {
     this.checkOpen();
     if (!Number.isInteger(k) || k < 1) throw new QuarryError('BAD_ARGUMENT', `k must be a positive integer, got ${k}`, { field: 'k' });
-    if (mode !== 'auto' && mode !== 'pruned' && mode !== 'exhaustive') throw new QuarryError('BAD_ARGUMENT', `mode must be "auto", "pruned" or "exhaustive", not ${JSON.stringify(mode)}`, { field: 'mode' });
+    if (mode !== 'auto' && mode !== 'pruned' && mode !== 'exhaustive')
+      throw new QuarryError('BAD_ARGUMENT', `mode must be "auto", "pruned" or "exhaustive", not ${JSON.stringify(mode)}`, {
+        field: 'mode',
+      });
     return this.searcher.search(terms, k, mode);
   }
 
@@ -285,7 +326,8 @@ export class Snapshot {
    */
   searchRm3(text: string, field: string, opts: { k?: number; params?: Partial<Rm3Params>; includeStored?: boolean } = {}): Hit[] {
     const spec = this.schema.fields[field];
-    if (spec === undefined || spec.type !== 'text') throw new QuarryError('BAD_ARGUMENT', `"${field}" is not a text field`, { field: 'field' });
+    if (spec === undefined || spec.type !== 'text')
+      throw new QuarryError('BAD_ARGUMENT', `"${field}" is not a text field`, { field: 'field' });
     const p = resolveRm3Params(opts.params);
     const analyzer = this.analyzers.get(field)!;
     const first = this.searchTerms(this.queryTerms(text, [field]), p.fbDocs, 'auto', false);
@@ -316,16 +358,32 @@ export class Snapshot {
     const spec = this.schema.fields[field];
     if (spec === undefined || spec.type !== 'dense') {
       const dense = denseFields(this.schema).map(([n]) => n);
-      throw new QuarryError('BAD_ARGUMENT', `"${field}" is not a dense field`, { field: 'field' }, dense.length > 0 ? `dense fields: ${dense.join(', ')}` : 'this collection has no dense fields');
+      throw new QuarryError(
+        'BAD_ARGUMENT',
+        `"${field}" is not a dense field`,
+        { field: 'field' },
+        dense.length > 0 ? `dense fields: ${dense.join(', ')}` : 'this collection has no dense fields',
+      );
     }
     const k = opts.k ?? 10;
     if (!Number.isInteger(k) || k < 1) throw new QuarryError('BAD_ARGUMENT', `k must be a positive integer, got ${k}`, { field: 'k' });
     const allowed = FAMILY_SEARCH_PARAMS[spec.index];
     for (const p of Object.keys(opts.params ?? {})) {
-      if (!allowed.includes(p)) throw new QuarryError('BAD_ARGUMENT', `"${p}" is not a search parameter of ${spec.index}`, { field: `params.${p}` }, allowed.length > 0 ? `${spec.index} takes: ${allowed.join(', ')}` : undefined);
+      if (!allowed.includes(p))
+        throw new QuarryError(
+          'BAD_ARGUMENT',
+          `"${p}" is not a search parameter of ${spec.index}`,
+          { field: `params.${p}` },
+          allowed.length > 0 ? `${spec.index} takes: ${allowed.join(', ')}` : undefined,
+        );
       checkDenseSearchParam(p, opts.params![p]);
     }
-    const q = opts.adapter !== undefined ? this.adapted(field, opts.adapter, vector, 'vector') : vector instanceof Float32Array ? vector : Float32Array.from(vector);
+    const q =
+      opts.adapter !== undefined
+        ? this.adapted(field, opts.adapter, vector, 'vector')
+        : vector instanceof Float32Array
+          ? vector
+          : Float32Array.from(vector);
     return this.hitsOf(this.denseTop(field, q, k, opts.params ?? {}, null), opts.includeStored ?? true);
   }
 
@@ -334,17 +392,34 @@ export class Snapshot {
    * a Map). Exact fields return the exact top k; seismic fields take
    * queryCut, heapFactor, nKnn and sorted (1 or 0) in `params`.
    */
-  searchSparse(field: string, query: Readonly<Record<string, number>> | ReadonlyMap<string, number>, opts: VectorSearchOptions = {}): Hit[] {
+  searchSparse(
+    field: string,
+    query: Readonly<Record<string, number>> | ReadonlyMap<string, number>,
+    opts: VectorSearchOptions = {},
+  ): Hit[] {
     const spec = this.schema.fields[field];
     if (spec === undefined || spec.type !== 'sparse') {
-      const names = Object.entries(this.schema.fields).filter(([, f]) => f.type === 'sparse').map(([n]) => n);
-      throw new QuarryError('BAD_ARGUMENT', `"${field}" is not a sparse field`, { field: 'field' }, names.length > 0 ? `sparse fields: ${names.join(', ')}` : 'this collection has no sparse fields');
+      const names = Object.entries(this.schema.fields)
+        .filter(([, f]) => f.type === 'sparse')
+        .map(([n]) => n);
+      throw new QuarryError(
+        'BAD_ARGUMENT',
+        `"${field}" is not a sparse field`,
+        { field: 'field' },
+        names.length > 0 ? `sparse fields: ${names.join(', ')}` : 'this collection has no sparse fields',
+      );
     }
     const k = opts.k ?? 10;
     if (!Number.isInteger(k) || k < 1) throw new QuarryError('BAD_ARGUMENT', `k must be a positive integer, got ${k}`, { field: 'k' });
     const allowed = spec.index === 'seismic' ? ['queryCut', 'heapFactor', 'nKnn', 'sorted'] : [];
     for (const p of Object.keys(opts.params ?? {})) {
-      if (!allowed.includes(p)) throw new QuarryError('BAD_ARGUMENT', `"${p}" is not a search parameter of ${spec.index}`, { field: `params.${p}` }, allowed.length > 0 ? `${spec.index} takes: ${allowed.join(', ')}` : undefined);
+      if (!allowed.includes(p))
+        throw new QuarryError(
+          'BAD_ARGUMENT',
+          `"${p}" is not a search parameter of ${spec.index}`,
+          { field: `params.${p}` },
+          allowed.length > 0 ? `${spec.index} takes: ${allowed.join(', ')}` : undefined,
+        );
     }
     const weights = query instanceof Map ? (query as ReadonlyMap<string, number>) : new Map(Object.entries(query));
     return this.hitsOf(this.sparseTop(field, weights, k, opts.params ?? {}, null), opts.includeStored ?? true);
@@ -354,7 +429,13 @@ export class Snapshot {
    * Each segment's dense top k (deleted rows excluded, `allow[i]` restricting
    * segment i when given), merged into one top k of global documents.
    */
-  private denseTop(field: string, q: Float32Array, k: number, params: Readonly<Record<string, number>>, allow: readonly (Bitset | null)[] | null): TopDocs {
+  private denseTop(
+    field: string,
+    q: Float32Array,
+    k: number,
+    params: Readonly<Record<string, number>>,
+    allow: readonly (Bitset | null)[] | null,
+  ): TopDocs {
     this.checkOpen();
     const heap = new TopKHeap(k);
     this.segments.forEach((seg, i) => {
@@ -367,7 +448,14 @@ export class Snapshot {
   }
 
   /** A dense leg, with Rocchio feedback from its own top documents when `prf` is given. */
-  private denseWithFeedback(field: string, q: Float32Array, k: number, params: Readonly<Record<string, number>>, allow: readonly (Bitset | null)[] | null, prf: RocchioParams | undefined): TopDocs {
+  private denseWithFeedback(
+    field: string,
+    q: Float32Array,
+    k: number,
+    params: Readonly<Record<string, number>>,
+    allow: readonly (Bitset | null)[] | null,
+    prf: RocchioParams | undefined,
+  ): TopDocs {
     const first = this.denseTop(field, q, prf === undefined ? k : Math.max(k, prf.docs), params, allow);
     if (prf === undefined) return first;
     const rows = Array.from(first.docs.subarray(0, prf.docs), (doc) => {
@@ -404,17 +492,31 @@ export class Snapshot {
     const family = spec.muvera?.index;
     const allowed = ['candidates', ...(family === undefined || family === 'columnar' ? [] : FAMILY_SEARCH_PARAMS[family])];
     for (const p of Object.keys(opts.params ?? {})) {
-      if (!allowed.includes(p)) throw new QuarryError('BAD_ARGUMENT', `"${p}" is not a search parameter of this multi-vector field`, { field: `params.${p}` }, `it takes: ${allowed.join(', ')}`);
+      if (!allowed.includes(p))
+        throw new QuarryError(
+          'BAD_ARGUMENT',
+          `"${p}" is not a search parameter of this multi-vector field`,
+          { field: `params.${p}` },
+          `it takes: ${allowed.join(', ')}`,
+        );
       checkDenseSearchParam(p, opts.params![p]);
     }
-    return this.hitsOf(this.multiTop(field, this.tokenRows(spec.dim, vectors, 'multivector'), k, opts.params ?? {}, null), opts.includeStored ?? true);
+    return this.hitsOf(
+      this.multiTop(field, this.tokenRows(spec.dim, vectors, 'multivector'), k, opts.params ?? {}, null),
+      opts.includeStored ?? true,
+    );
   }
 
   private multiVectorSpec(field: string): MultiVectorFieldSpec {
     const spec = this.schema.fields[field];
     if (spec === undefined || spec.type !== 'multivector') {
       const names = multiVectorFields(this.schema).map(([n]) => n);
-      throw new QuarryError('BAD_ARGUMENT', `"${field}" is not a multi-vector field`, { field: 'field' }, names.length > 0 ? `multi-vector fields: ${names.join(', ')}` : 'this collection has no multi-vector fields');
+      throw new QuarryError(
+        'BAD_ARGUMENT',
+        `"${field}" is not a multi-vector field`,
+        { field: 'field' },
+        names.length > 0 ? `multi-vector fields: ${names.join(', ')}` : 'this collection has no multi-vector fields',
+      );
     }
     return spec;
   }
@@ -423,32 +525,52 @@ export class Snapshot {
   private tokenRows(dim: number, vectors: readonly (readonly number[])[], where: string): Float32Array {
     const out = new Float32Array(vectors.length * dim);
     vectors.forEach((v, i) => {
-      if (v.length !== dim) throw new QuarryError('BAD_ARGUMENT', `token vector ${i} has dimension ${v.length}, the field has ${dim}`, { field: `${where}[${i}]` });
+      if (v.length !== dim)
+        throw new QuarryError('BAD_ARGUMENT', `token vector ${i} has dimension ${v.length}, the field has ${dim}`, {
+          field: `${where}[${i}]`,
+        });
       out.set(v, i * dim);
     });
     return out;
   }
 
   /** Each segment's MaxSim top k (deleted and disallowed rows excluded), merged. */
-  private multiTop(field: string, tokens: Float32Array, k: number, params: Readonly<Record<string, number>>, allow: readonly (Bitset | null)[] | null): TopDocs {
+  private multiTop(
+    field: string,
+    tokens: Float32Array,
+    k: number,
+    params: Readonly<Record<string, number>>,
+    allow: readonly (Bitset | null)[] | null,
+  ): TopDocs {
     this.checkOpen();
     const heap = new TopKHeap(k);
     const { candidates, ...dense } = params;
     this.segments.forEach((seg, i) => {
       const index = seg.multi.get(field);
       if (index === undefined || index.size === 0) return;
-      const hits = index.search(index.prepareQuery(tokens), k, { ...(candidates !== undefined ? { candidates } : {}), dense }, this.allowList(i, allow));
+      const hits = index.search(
+        index.prepareQuery(tokens),
+        k,
+        { ...(candidates !== undefined ? { candidates } : {}), dense },
+        this.allowList(i, allow),
+      );
       for (let j = 0; j < hits.ids.length; j++) heap.offer(hits.scores[j]!, this.bases[i]! + hits.ids[j]!);
     });
     return heap.drain();
   }
 
   /** Reranks global candidates by the exact similarity of a dense field's stored vectors (early-exit rules as for MaxSim). */
-  private rerankDense(stage: { field: string; vector?: number[]; text?: string; depth: number; alpha?: number; beta?: number }, docs: ArrayLike<number>, scores: ArrayLike<number>, k: number): MultiVectorHits {
+  private rerankDense(
+    stage: { field: string; vector?: number[]; text?: string; depth: number; alpha?: number; beta?: number },
+    docs: ArrayLike<number>,
+    scores: ArrayLike<number>,
+    k: number,
+  ): MultiVectorHits {
     const spec = this.schema.fields[stage.field] as DenseFieldSpec;
     let q: Float32Array;
     if (stage.text !== undefined) {
-      if (spec.encoder === undefined) throw new QuarryError('BAD_ARGUMENT', `"${stage.field}" has no encoder for text`, { field: 'rerank.text' }, 'give rerank.vector');
+      if (spec.encoder === undefined)
+        throw new QuarryError('BAD_ARGUMENT', `"${stage.field}" has no encoder for text`, { field: 'rerank.text' }, 'give rerank.vector');
       q = loadFieldEncoder(stage.field, spec.encoder, spec.dim).encodeQuery(stage.text);
     } else q = Float32Array.from(stage.vector!);
     q = prepareQuery(q, spec.dim, spec.metric);
@@ -456,13 +578,21 @@ export class Snapshot {
       const [seg, local] = this.locate(doc);
       const index = seg.dense.get(stage.field)!;
       const row = denseRow(index, local);
-      if (row === null) throw new QuarryError('BAD_ARGUMENT', `the ${stage.field} index keeps no float vectors to rescore`, { field: 'rerank.field' });
+      if (row === null)
+        throw new QuarryError('BAD_ARGUMENT', `the ${stage.field} index keeps no float vectors to rescore`, { field: 'rerank.field' });
       return similarity(spec.metric, q, 0, row, 0, spec.dim);
     });
   }
 
   /** Reranks global candidates by MaxSim (see search/pipeline.ts). */
-  private rerankTop(field: string, vectors: readonly (readonly number[])[], docs: ArrayLike<number>, scores: ArrayLike<number>, k: number, rules: RerankParams): MultiVectorHits {
+  private rerankTop(
+    field: string,
+    vectors: readonly (readonly number[])[],
+    docs: ArrayLike<number>,
+    scores: ArrayLike<number>,
+    k: number,
+    rules: RerankParams,
+  ): MultiVectorHits {
     const spec = this.multiVectorSpec(field);
     const tokens = this.tokenRows(spec.dim, vectors, 'rerank.multivector');
     const prepared = new Map<number, Float32Array>();
@@ -477,17 +607,32 @@ export class Snapshot {
   }
 
   /** Each segment's sparse top k (deleted and disallowed rows excluded), merged. */
-  private sparseTop(field: string, weights: ReadonlyMap<string, number>, k: number, params: Readonly<Record<string, number>>, allow: readonly (Bitset | null)[] | null): TopDocs {
+  private sparseTop(
+    field: string,
+    weights: ReadonlyMap<string, number>,
+    k: number,
+    params: Readonly<Record<string, number>>,
+    allow: readonly (Bitset | null)[] | null,
+  ): TopDocs {
     this.checkOpen();
     // The indexes skip terms of weight <= 0, so a negative weight would be dropped rather than subtract.
     for (const [token, w] of weights) {
-      if (typeof w !== 'number' || !Number.isFinite(w) || w < 0) throw new QuarryError('BAD_ARGUMENT', `weight of "${token}" is ${String(w)}`, { field: 'query' }, 'learned sparse weights are finite and >= 0');
+      if (typeof w !== 'number' || !Number.isFinite(w) || w < 0)
+        throw new QuarryError(
+          'BAD_ARGUMENT',
+          `weight of "${token}" is ${String(w)}`,
+          { field: 'query' },
+          'learned sparse weights are finite and >= 0',
+        );
     }
     const heap = new TopKHeap(k);
     this.segments.forEach((seg, i) => {
       const sf = seg.sparse.get(field)!;
       // each family filters the way it scans: exact lists by flags, Seismic by an allow-list (the segment's cached live set when unfiltered)
-      const hits = sf.seismic !== null ? sf.search(weights, k, params, null, this.allowList(i, allow)) : sf.search(weights, k, params, this.exclusion(i, allow), null);
+      const hits =
+        sf.seismic !== null
+          ? sf.search(weights, k, params, null, this.allowList(i, allow))
+          : sf.search(weights, k, params, this.exclusion(i, allow), null);
       for (let j = 0; j < hits.ids.length; j++) heap.offer(hits.scores[j]!, this.bases[i]! + hits.ids[j]!);
     });
     return heap.drain();
@@ -542,7 +687,12 @@ export class Snapshot {
     const reranker = this.schema.rerankers?.[stage.reranker];
     if (reranker === undefined) {
       const names = Object.keys(this.schema.rerankers ?? {});
-      throw new QuarryError('NOT_FOUND', `the schema has no reranker "${stage.reranker}"`, { field: 'crossEncoder.reranker' }, names.length > 0 ? `rerankers: ${names.join(', ')}` : 'add one under "rerankers" in the schema (docs/schema.md)');
+      throw new QuarryError(
+        'NOT_FOUND',
+        `the schema has no reranker "${stage.reranker}"`,
+        { field: 'crossEncoder.reranker' },
+        names.length > 0 ? `rerankers: ${names.join(', ')}` : 'add one under "rerankers" in the schema (docs/schema.md)',
+      );
     }
     const firstStage: QuerySpec = { ...parsed, crossEncoder: undefined, k: Math.max(parsed.k + parsed.offset, stage.depth), offset: 0 };
     const first = runParsedQuery(this.querySource(), firstStage, { includeStored: true });
@@ -560,7 +710,10 @@ export class Snapshot {
       const f = fields[field];
       return text !== undefined && f !== undefined && f.type !== 'text' && isAsyncField(f);
     };
-    const encodeFor = async (field: string, text: string): Promise<{ vector?: number[]; sparse?: Record<string, number>; multivector?: number[][]; text: undefined }> => {
+    const encodeFor = async (
+      field: string,
+      text: string,
+    ): Promise<{ vector?: number[]; sparse?: Record<string, number>; multivector?: number[][]; text: undefined }> => {
       const f = fields[field]!;
       if (f.type === 'dense') {
         const [v] = await (await loadAsyncFieldEncoder(field, f.encoder!, f.dim)).encodeQueries([text]);
@@ -576,9 +729,12 @@ export class Snapshot {
     };
     const rerank = spec.rerank;
     if (!spec.retrieve.some((l) => needs(l.field, l.text)) && (rerank === undefined || !needs(rerank.field, rerank.text))) return spec;
-    const retrieve = await Promise.all(spec.retrieve.map(async (leg) => (needs(leg.field, leg.text) ? { ...leg, ...(await encodeFor(leg.field, leg.text)) } : leg)));
+    const retrieve = await Promise.all(
+      spec.retrieve.map(async (leg) => (needs(leg.field, leg.text) ? { ...leg, ...(await encodeFor(leg.field, leg.text)) } : leg)),
+    );
     const out: QuerySpec = { ...spec, retrieve };
-    if (rerank !== undefined && needs(rerank.field, rerank.text)) out.rerank = { ...rerank, ...(await encodeFor(rerank.field, rerank.text)) };
+    if (rerank !== undefined && needs(rerank.field, rerank.text))
+      out.rerank = { ...rerank, ...(await encodeFor(rerank.field, rerank.text)) };
     return out;
   }
 
@@ -606,7 +762,14 @@ export class Snapshot {
       retrieve: (leg, k, allow) => {
         if (leg.text !== undefined && this.schema.fields[leg.field]?.type === 'dense') {
           const spec = this.schema.fields[leg.field] as DenseFieldSpec;
-          return this.denseWithFeedback(leg.field, loadFieldEncoder(leg.field, spec.encoder!, spec.dim).encodeQuery(leg.text), k, leg.params ?? {}, allow, leg.prf);
+          return this.denseWithFeedback(
+            leg.field,
+            loadFieldEncoder(leg.field, spec.encoder!, spec.dim).encodeQuery(leg.text),
+            k,
+            leg.params ?? {},
+            allow,
+            leg.prf,
+          );
         }
         if (leg.text !== undefined) {
           const excluded = allow === null ? undefined : this.segments.map((_, i) => this.exclusion(i, allow));
@@ -618,8 +781,12 @@ export class Snapshot {
         }
         if (leg.vector !== undefined) {
           const spec = this.schema.fields[leg.field] as DenseFieldSpec;
-          const q = leg.adapter !== undefined ? this.adapted(leg.field, leg.adapter, leg.vector, 'retrieve.vector') : Float32Array.from(leg.vector);
-          if (q.length !== spec.dim) throw new QuarryError('BAD_ARGUMENT', `vector has dimension ${q.length}, the field has ${spec.dim}`, { field: 'retrieve.vector' });
+          const q =
+            leg.adapter !== undefined ? this.adapted(leg.field, leg.adapter, leg.vector, 'retrieve.vector') : Float32Array.from(leg.vector);
+          if (q.length !== spec.dim)
+            throw new QuarryError('BAD_ARGUMENT', `vector has dimension ${q.length}, the field has ${spec.dim}`, {
+              field: 'retrieve.vector',
+            });
           return this.denseWithFeedback(leg.field, q, k, leg.params ?? {}, allow, leg.prf);
         }
         if (leg.multivector !== undefined) {
@@ -645,7 +812,10 @@ export class Snapshot {
           .sort((a, b) => b.score - a.score);
       },
       rerank: (stage, docs, scores, k) => {
-        const r = stage.multivector !== undefined ? this.rerankTop(stage.field, stage.multivector, docs, scores, k, stage) : this.rerankDense(stage, docs, scores, k);
+        const r =
+          stage.multivector !== undefined
+            ? this.rerankTop(stage.field, stage.multivector, docs, scores, k, stage)
+            : this.rerankDense(stage, docs, scores, k);
         return { docs: r.ids, scores: r.scores, scored: r.scored };
       },
     };
@@ -670,8 +840,14 @@ export class Snapshot {
       this.adapters.set(name, cached);
     }
     const a = cached.adapter;
-    if (a.field !== field) throw new QuarryError('BAD_ARGUMENT', `adapter "${name}" maps into field "${a.field}", not "${field}"`, { field: 'adapter' });
-    if (vector.length !== a.inputDim) throw new QuarryError('BAD_ARGUMENT', `vector has dimension ${vector.length}; adapter "${name}" maps ${a.inputDim}-dimensional vectors`, { field: where });
+    if (a.field !== field)
+      throw new QuarryError('BAD_ARGUMENT', `adapter "${name}" maps into field "${a.field}", not "${field}"`, { field: 'adapter' });
+    if (vector.length !== a.inputDim)
+      throw new QuarryError(
+        'BAD_ARGUMENT',
+        `vector has dimension ${vector.length}; adapter "${name}" maps ${a.inputDim}-dimensional vectors`,
+        { field: where },
+      );
     return applyFieldAdapter(a, vector);
   }
 
@@ -691,7 +867,12 @@ export class Snapshot {
     const spec = this.schema.fields[field];
     if (spec === undefined || spec.type !== 'dense') {
       const dense = denseFields(this.schema).map(([n]) => n);
-      throw new QuarryError('BAD_ARGUMENT', `"${field}" is not a dense field`, { field: 'field' }, dense.length > 0 ? `dense fields: ${dense.join(', ')}` : 'this collection has no dense fields');
+      throw new QuarryError(
+        'BAD_ARGUMENT',
+        `"${field}" is not a dense field`,
+        { field: 'field' },
+        dense.length > 0 ? `dense fields: ${dense.join(', ')}` : 'this collection has no dense fields',
+      );
     }
     const dim = spec.dim;
     const rows = new Float32Array(this.numDocs * dim);
@@ -699,7 +880,8 @@ export class Snapshot {
     for (const seg of this.segments) {
       const index = seg.dense.get(field);
       const all = index === undefined ? null : denseRows(index);
-      if (all === null) throw new QuarryError('BAD_ARGUMENT', `the ${field} index of segment ${seg.info.name} keeps no float vectors`, { field: 'field' });
+      if (all === null)
+        throw new QuarryError('BAD_ARGUMENT', `the ${field} index of segment ${seg.info.name} keeps no float vectors`, { field: 'field' });
       for (let d = 0; d < seg.numDocs; d++) {
         if (seg.deleted !== null && seg.deleted[d] !== 0) continue;
         rows.set(all.subarray(d * dim, (d + 1) * dim), ids.length * dim);
@@ -741,7 +923,11 @@ export class Snapshot {
     const text = new Set(textFields(this.schema).map(([n]) => n));
     const out = new Map<string, number>();
     const entries: [string, number][] =
-      fields === undefined ? [...text].map((n) => [n, 1]) : Array.isArray(fields) ? (fields as string[]).map((n) => [n, 1]) : Object.entries(fields);
+      fields === undefined
+        ? [...text].map((n) => [n, 1])
+        : Array.isArray(fields)
+          ? (fields as string[]).map((n) => [n, 1])
+          : Object.entries(fields);
     for (const [name, boost] of entries) {
       if (!text.has(name)) {
         throw new QuarryError('BAD_ARGUMENT', `"${name}" is not a text field`, { field: 'fields' }, `text fields: ${[...text].join(', ')}`);

@@ -12,10 +12,15 @@ import { TokenVocabulary } from '../io/sparse-files.js';
 import { normalizeSparse, type SparseMatrix, type SparseVector } from '../kernels/sparse-matrix.js';
 import { GrowableF32, GrowableU32 } from '../kernels/growable-arrays.js';
 import { SparseExactIndex } from '../index/sparse/exact/sparse-exact-index.js';
-import { forwardRows, invertSparseMatrix, mergeInvertedLists, type SparseInvertedLists } from '../index/sparse/exact/sparse-inverted-lists.js';
-import { buildSeismic, readSeismic, SeismicIndex, writeSeismic, type SeismicSearchParams } from '../index/sparse/seismic/index.js';
+import {
+  forwardRows,
+  invertSparseMatrix,
+  mergeInvertedLists,
+  type SparseInvertedLists,
+} from '../index/sparse/exact/sparse-inverted-lists.js';
+import { buildSeismic, readSeismic, type SeismicIndex, writeSeismic, type SeismicSearchParams } from '../index/sparse/seismic/index.js';
 import { Records, RecordsBuilder } from './records.js';
-import { Bitset } from '../kernels/bitset.js';
+import { type Bitset } from '../kernels/bitset.js';
 import { FLOAT16_TABLE } from '../kernels/float16.js';
 import type { SparseFieldSpec } from './schema.js';
 
@@ -45,7 +50,8 @@ export class SparseFieldBuilder {
       this.keys = new Float64Array(2 * n);
       this.weights = new Float32Array(2 * n);
     }
-    if (n >= 1 << 20) throw new QuarryError('BAD_INPUT', `a sparse vector of ${n} entries is too long (at most ${(1 << 20) - 1})`, { field: 'vector' });
+    if (n >= 1 << 20)
+      throw new QuarryError('BAD_INPUT', `a sparse vector of ${n} entries is too long (at most ${(1 << 20) - 1})`, { field: 'vector' });
     let i = 0;
     for (const [token, w] of vector) {
       this.keys[i] = this.vocab.idOf(token) * 1048576 + i;
@@ -83,7 +89,14 @@ export class SparseFieldBuilder {
 
 /** Writes an exact field's inverted lists (`<field>.spm`, SPRM format 2). */
 function writeExactLists(folder: string, field: string, l: SparseInvertedLists): WrittenFile {
-  const sections = { start: l.start, docs: l.docs, weights: l.weights, blockStart: l.blockStart, blockMax: l.blockMax, blockLast: l.blockLast };
+  const sections = {
+    start: l.start,
+    docs: l.docs,
+    weights: l.weights,
+    blockStart: l.blockStart,
+    blockMax: l.blockMax,
+    blockLast: l.blockLast,
+  };
   return writeSectionFile(join(folder, matrixFile(field)), 'SPRM', 2, sections, { rows: l.rows, dim: l.dim });
 }
 
@@ -93,7 +106,13 @@ function writeExactLists(folder: string, field: string, l: SparseInvertedLists):
  * posting, and each list the inputs' lists with documents renumbered by
  * `docMaps` (-1: deleted). Returns the files written.
  */
-export function mergeExactSparseFields(folder: string, field: string, inputs: readonly SparseField[], docMaps: readonly Int32Array[], rows: number): Record<string, WrittenFile> {
+export function mergeExactSparseFields(
+  folder: string,
+  field: string,
+  inputs: readonly SparseField[],
+  docMaps: readonly Int32Array[],
+  rows: number,
+): Record<string, WrittenFile> {
   const vocab = new TokenVocabulary();
   const parts = inputs.map((f, i) => {
     const termMap = new Int32Array(f.vocab.tokens.length);
@@ -110,7 +129,6 @@ export function mergeExactSparseFields(folder: string, field: string, inputs: re
   files[matrixFile(field)] = writeExactLists(folder, field, lists);
   return files;
 }
-
 
 /** A segment's sparse field, opened. */
 export class SparseField {
@@ -133,7 +151,13 @@ export class SparseField {
       const dim = Number(f.meta.dim);
       if (f.version === 1) {
         // Forward rows: transpose them, then let them go (rows are read back from the lists).
-        const m = { rows, dim, indptr: f.get('indptr', Float64Array), indices: f.get('indices', Uint32Array), values: f.get('values', Float32Array) };
+        const m = {
+          rows,
+          dim,
+          indptr: f.get('indptr', Float64Array),
+          indices: f.get('indices', Uint32Array),
+          values: f.get('values', Float32Array),
+        };
         this.exact = new SparseExactIndex(invertSparseMatrix(m));
       } else {
         this.exact = new SparseExactIndex({
@@ -165,7 +189,8 @@ export class SparseField {
     } else {
       const sd = this.seismic!.data;
       const f16 = sd.fwdValues instanceof Uint16Array;
-      for (let k = sd.fwdStart[d]!; k < sd.fwdStart[d + 1]!; k++) v.set(tokens[sd.fwdTerms[k]!]!, f16 ? FLOAT16_TABLE[sd.fwdValues[k]!]! : sd.fwdValues[k]!);
+      for (let k = sd.fwdStart[d]!; k < sd.fwdStart[d + 1]!; k++)
+        v.set(tokens[sd.fwdTerms[k]!]!, f16 ? FLOAT16_TABLE[sd.fwdValues[k]!]! : sd.fwdValues[k]!);
     }
     return v;
   }
@@ -201,7 +226,13 @@ export class SparseField {
    * as the exact lists skip them, `excluded` flags (1 = skip), and as Seismic
    * does, an `allowed` set (null = every row); each family reads its own.
    */
-  search(weights: ReadonlyMap<string, number>, k: number, params: Partial<SeismicSearchParams>, excluded: Uint8Array | null = null, allowed: Bitset | null = null): { ids: Int32Array; scores: Float32Array } {
+  search(
+    weights: ReadonlyMap<string, number>,
+    k: number,
+    params: Partial<SeismicSearchParams>,
+    excluded: Uint8Array | null = null,
+    allowed: Bitset | null = null,
+  ): { ids: Int32Array; scores: Float32Array } {
     const q = this.query(weights);
     if (q.ids.length === 0) return { ids: new Int32Array(0), scores: new Float32Array(0) };
     if (this.seismic !== null) return this.seismic.search(q, k, { ...params, allow: allowed });

@@ -29,5 +29,7 @@ export function writeTombstones(dir: string, segment: string, generation: number
 
 /** Reads a segment's tombstones. */
 export function readTombstones(dir: string, segment: string, info: TombstoneInfo, verifyChecksum: boolean): Uint8Array {
-  return readSectionFile(join(dir, segment, info.file), 'DELS', 1, { bytes: info.bytes, verifyChecksum }).get('deleted', Uint8Array).slice();
+  return readSectionFile(join(dir, segment, info.file), 'DELS', 1, { bytes: info.bytes, verifyChecksum })
+    .get('deleted', Uint8Array)
+    .slice();
 }

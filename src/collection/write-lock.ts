@@ -29,10 +29,20 @@ export function acquireWriteLock(dir: string): WriteLock {
       if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw ioError(path, e);
       const pid = Number.parseInt(readFileSync(path, 'utf8'), 10);
       if (Number.isInteger(pid) && pid > 0 && pid !== process.pid && isAlive(pid)) {
-        throw new QuarryError('LOCKED', `another writer (pid ${pid}) is writing this collection`, { file: path }, 'wait for it to finish, or remove the lock file if that process is gone');
+        throw new QuarryError(
+          'LOCKED',
+          `another writer (pid ${pid}) is writing this collection`,
+          { file: path },
+          'wait for it to finish, or remove the lock file if that process is gone',
+        );
       }
       if (pid === process.pid) {
-        throw new QuarryError('LOCKED', 'this process already has a writer open on this collection', { file: path }, 'close the other writer first');
+        throw new QuarryError(
+          'LOCKED',
+          'this process already has a writer open on this collection',
+          { file: path },
+          'close the other writer first',
+        );
       }
       rmSync(path, { force: true }); // stale: its process is gone
     }

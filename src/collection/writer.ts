@@ -46,7 +46,15 @@ export interface WriterOptions {
   onMerge?: (merge: MergeReport) => void;
 }
 
-const WRITER_OPTION_NAMES = ['flushPostings', 'flushDocs', 'maxSegments', 'mergeFactor', 'backgroundMerges', 'mergeHeapMB', 'onMerge'] as const;
+const WRITER_OPTION_NAMES = [
+  'flushPostings',
+  'flushDocs',
+  'maxSegments',
+  'mergeFactor',
+  'backgroundMerges',
+  'mergeHeapMB',
+  'onMerge',
+] as const;
 
 /**
  * Checks writer options by name, type and range (a misspelt or out-of-range option
@@ -56,17 +64,26 @@ export function checkWriterOptions(opts: WriterOptions): void {
   const given = opts as Record<string, unknown>;
   for (const name of Object.keys(given)) {
     if (!(WRITER_OPTION_NAMES as readonly string[]).includes(name)) {
-      throw new QuarryError('BAD_ARGUMENT', `"${name}" is not a writer option`, { field: name }, `writer options: ${WRITER_OPTION_NAMES.join(', ')}`);
+      throw new QuarryError(
+        'BAD_ARGUMENT',
+        `"${name}" is not a writer option`,
+        { field: name },
+        `writer options: ${WRITER_OPTION_NAMES.join(', ')}`,
+      );
     }
   }
   for (const name of ['flushPostings', 'flushDocs', 'maxSegments', 'mergeFactor'] as const) {
     const v = given[name];
-    if (v !== undefined && !(Number.isInteger(v) && (v as number) >= 1)) throw new QuarryError('BAD_ARGUMENT', `${name} must be a positive integer, got ${JSON.stringify(v)}`, { field: name });
+    if (v !== undefined && !(Number.isInteger(v) && (v as number) >= 1))
+      throw new QuarryError('BAD_ARGUMENT', `${name} must be a positive integer, got ${JSON.stringify(v)}`, { field: name });
   }
   if (given.backgroundMerges !== undefined && typeof given.backgroundMerges !== 'boolean') {
-    throw new QuarryError('BAD_ARGUMENT', `backgroundMerges must be true or false, got ${JSON.stringify(given.backgroundMerges)}`, { field: 'backgroundMerges' });
+    throw new QuarryError('BAD_ARGUMENT', `backgroundMerges must be true or false, got ${JSON.stringify(given.backgroundMerges)}`, {
+      field: 'backgroundMerges',
+    });
   }
-  if (given.onMerge !== undefined && typeof given.onMerge !== 'function') throw new QuarryError('BAD_ARGUMENT', 'onMerge must be a function', { field: 'onMerge' });
+  if (given.onMerge !== undefined && typeof given.onMerge !== 'function')
+    throw new QuarryError('BAD_ARGUMENT', 'onMerge must be a function', { field: 'onMerge' });
   const heap = given.mergeHeapMB;
   if (heap !== undefined && !(typeof heap === 'number' && Number.isFinite(heap) && heap >= 1)) {
     throw new QuarryError('BAD_ARGUMENT', `mergeHeapMB must be a number of megabytes >= 1, got ${String(heap)}`, { field: 'mergeHeapMB' });
@@ -169,7 +186,12 @@ export class CollectionWriter {
 
   private addPrepared(doc: PreparedDocument, where: ErrorLocation): void {
     if (this.ids.has(doc.id)) {
-      throw new QuarryError('BAD_INPUT', `duplicate document id "${doc.id}"`, { ...where, field: this.base.schema.id }, 'ids must be unique within a collection; use update() to replace a document');
+      throw new QuarryError(
+        'BAD_INPUT',
+        `duplicate document id "${doc.id}"`,
+        { ...where, field: this.base.schema.id },
+        'ids must be unique within a collection; use update() to replace a document',
+      );
     }
     this.ids.set(doc.id, { seg: -1, doc: this.builder.numDocs });
     this.builderIds.push(doc.id);
@@ -191,18 +213,33 @@ export class CollectionWriter {
    * leaves the writer exactly as it was. `whereOf(i)` locates document i in
    * error messages. Returns how many documents replaced an existing one.
    */
-  addBatch(raws: readonly Record<string, unknown>[], mode: 'add' | 'update', whereOf: (i: number) => ErrorLocation = () => ({}), encoded?: readonly ReadonlyMap<string, EncodedValue>[]): { added: number; replaced: number } {
+  addBatch(
+    raws: readonly Record<string, unknown>[],
+    mode: 'add' | 'update',
+    whereOf: (i: number) => ErrorLocation = () => ({}),
+    encoded?: readonly ReadonlyMap<string, EncodedValue>[],
+  ): { added: number; replaced: number } {
     this.checkOpen();
     const docs = raws.map((raw, i) => this.preparer.prepare(raw, whereOf(i), encoded?.[i]));
     const seen = new Map<string, number>();
     docs.forEach((doc, i) => {
       const first = seen.get(doc.id);
       if (first !== undefined) {
-        throw new QuarryError('BAD_INPUT', `duplicate document id "${doc.id}" (also at document ${first + 1} of this batch)`, { ...whereOf(i), field: this.base.schema.id }, 'each id may appear once per batch');
+        throw new QuarryError(
+          'BAD_INPUT',
+          `duplicate document id "${doc.id}" (also at document ${first + 1} of this batch)`,
+          { ...whereOf(i), field: this.base.schema.id },
+          'each id may appear once per batch',
+        );
       }
       seen.set(doc.id, i);
       if (mode === 'add' && this.ids.has(doc.id)) {
-        throw new QuarryError('BAD_INPUT', `duplicate document id "${doc.id}"`, { ...whereOf(i), field: this.base.schema.id }, 'the collection already has it; send it with mode "update" to replace it');
+        throw new QuarryError(
+          'BAD_INPUT',
+          `duplicate document id "${doc.id}"`,
+          { ...whereOf(i), field: this.base.schema.id },
+          'the collection already has it; send it with mode "update" to replace it',
+        );
       }
     });
     let replaced = 0;
@@ -336,15 +373,30 @@ export class CollectionWriter {
   private deletedFlags(info: SegmentInfo): Uint8Array {
     const pending = this.tombstones.get(info.name);
     if (pending !== undefined) return pending.slice();
-    return info.deletes !== undefined && info.deletes.count > 0 ? readTombstones(this.dir, info.name, info.deletes, false) : new Uint8Array(info.numDocs);
+    return info.deletes !== undefined && info.deletes.count > 0
+      ? readTombstones(this.dir, info.name, info.deletes, false)
+      : new Uint8Array(info.numDocs);
   }
 
   /** Merge policy: start merging the `mergeFactor` smallest segments (by live documents) into one. */
   private startMerge(segments: readonly SegmentInfo[]): void {
     const live = (s: SegmentInfo): number => s.numDocs - this.deletedCount(s);
-    const chosen = new Set([...segments].sort((a, b) => live(a) - live(b)).slice(0, this.mergeFactor).map((s) => s.name));
+    const chosen = new Set(
+      [...segments]
+        .sort((a, b) => live(a) - live(b))
+        .slice(0, this.mergeFactor)
+        .map((s) => s.name),
+    );
     const infos = segments.filter((s) => chosen.has(s.name));
-    this.running = new BackgroundMerge(this.dir, this.nextSegment++, infos, infos.map((s) => this.deletedFlags(s)), this.base.schema, this.backgroundMerges, this.mergeHeapMB);
+    this.running = new BackgroundMerge(
+      this.dir,
+      this.nextSegment++,
+      infos,
+      infos.map((s) => this.deletedFlags(s)),
+      this.base.schema,
+      this.backgroundMerges,
+      this.mergeHeapMB,
+    );
   }
 
   /** The running merge's result once it has finished (`wait` blocks until then); a failed merge is dropped and rethrown. */

@@ -59,14 +59,23 @@ export function loadEncoder(spec: EncoderSpec): DenseTextEncoder {
   const key = JSON.stringify(spec);
   let enc = cache.get(key);
   if (enc !== undefined) return enc;
-  if (isAsyncEncoder(spec)) throw new QuarryError('BAD_ARGUMENT', `a ${spec.type} encoder runs asynchronously`, { field: 'encoder' }, 'use loadAsyncFieldEncoder');
+  if (isAsyncEncoder(spec))
+    throw new QuarryError('BAD_ARGUMENT', `a ${spec.type} encoder runs asynchronously`, { field: 'encoder' }, 'use loadAsyncFieldEncoder');
   if (spec.type === 'model2vec') {
     const m = Model2VecEncoder.fromFolder(spec.path);
     const o = { maxLength: spec.maxLength };
-    enc = { dim: m.dim, encodeQuery: (t) => m.encode(spec.queryPrefix + t, o), encodeDocument: (t) => m.encode(spec.documentPrefix + t, o) };
+    enc = {
+      dim: m.dim,
+      encodeQuery: (t) => m.encode(spec.queryPrefix + t, o),
+      encodeDocument: (t) => m.encode(spec.documentPrefix + t, o),
+    };
   } else {
     const w = WordVectorEncoder.fromGloveFile(spec.path);
-    enc = { dim: w.dim, encodeQuery: (t) => w.encode(spec.queryPrefix + t).vector, encodeDocument: (t) => w.encode(spec.documentPrefix + t).vector };
+    enc = {
+      dim: w.dim,
+      encodeQuery: (t) => w.encode(spec.queryPrefix + t).vector,
+      encodeDocument: (t) => w.encode(spec.documentPrefix + t).vector,
+    };
   }
   cache.set(key, enc);
   return enc;
@@ -102,16 +111,33 @@ export async function loadAsyncFieldEncoder(field: string, spec: EncoderSpec, di
     enc.catch(() => asyncCache.delete(key));
   }
   const loaded = await enc;
-  if (loaded.dim !== dim) throw new QuarryError('BAD_SCHEMA', `the encoder produces ${loaded.dim} numbers but the field has dim ${dim}`, { field: `fields.${field}.encoder` }, `set "dim": ${loaded.dim}`);
+  if (loaded.dim !== dim)
+    throw new QuarryError(
+      'BAD_SCHEMA',
+      `the encoder produces ${loaded.dim} numbers but the field has dim ${dim}`,
+      { field: `fields.${field}.encoder` },
+      `set "dim": ${loaded.dim}`,
+    );
   return loaded;
 }
 
 /** Loads a field's encoder and checks that it produces `dim` numbers. */
 export function loadFieldEncoder(field: string, spec: EncoderSpec, dim: number): DenseTextEncoder {
   if (isAsyncEncoder(spec)) {
-    throw new QuarryError('BAD_ARGUMENT', `field "${field}" is encoded by a transformer, which runs asynchronously`, { field }, 'add documents with writer.addBatchAsync (the CLI and the server do) and search with Snapshot.queryAsync');
+    throw new QuarryError(
+      'BAD_ARGUMENT',
+      `field "${field}" is encoded by a transformer, which runs asynchronously`,
+      { field },
+      'add documents with writer.addBatchAsync (the CLI and the server do) and search with Snapshot.queryAsync',
+    );
   }
   const enc = loadEncoder(spec);
-  if (enc.dim !== dim) throw new QuarryError('BAD_SCHEMA', `the encoder produces ${enc.dim} numbers but the field has dim ${dim}`, { field: `fields.${field}.encoder` }, `set "dim": ${enc.dim}`);
+  if (enc.dim !== dim)
+    throw new QuarryError(
+      'BAD_SCHEMA',
+      `the encoder produces ${enc.dim} numbers but the field has dim ${dim}`,
+      { field: `fields.${field}.encoder` },
+      `set "dim": ${enc.dim}`,
+    );
   return enc;
 }

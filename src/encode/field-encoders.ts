@@ -85,7 +85,8 @@ export function loadSparseFieldEncoder(spec: SparseEncoderSpec): Promise<SparseF
     });
     if (spec.idf === undefined) return model;
     const tokenizer = join(spec.path, 'tokenizer.json');
-    if (!existsSync(tokenizer)) throw new QuarryError('NOT_FOUND', `no tokenizer.json next to the model for the inference-free query side`, { file: tokenizer });
+    if (!existsSync(tokenizer))
+      throw new QuarryError('NOT_FOUND', `no tokenizer.json next to the model for the inference-free query side`, { file: tokenizer });
     const free = InferenceFreeQueryEncoder.fromFiles(tokenizer, spec.idf);
     return {
       encodeQueries: async (texts) => texts.map((t) => Object.fromEntries(free.weights(spec.queryPrefix + t))),
@@ -108,7 +109,13 @@ export async function loadTokenFieldEncoder(field: string, spec: TokenEncoderSpe
       ...(spec.maxLength !== undefined ? { maxLength: spec.maxLength } : {}),
     }),
   );
-  if (enc.dim !== dim) throw new QuarryError('BAD_SCHEMA', `the encoder produces ${enc.dim}-d token vectors but the field has dim ${dim}`, { field: `fields.${field}.encoder` }, `set "dim": ${enc.dim}`);
+  if (enc.dim !== dim)
+    throw new QuarryError(
+      'BAD_SCHEMA',
+      `the encoder produces ${enc.dim}-d token vectors but the field has dim ${dim}`,
+      { field: `fields.${field}.encoder` },
+      `set "dim": ${enc.dim}`,
+    );
   return enc;
 }
 
@@ -124,4 +131,3 @@ export function absoluteEncoderPaths(spec: { path: string; idf?: string }, resol
   spec.path = resolvePath(spec.path);
   if (spec.idf !== undefined) spec.idf = resolvePath(spec.idf);
 }
-

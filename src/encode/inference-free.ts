@@ -25,10 +25,12 @@ export class InferenceFreeQueryEncoder {
     } catch (e) {
       throw new QuarryError('BAD_INPUT', `cannot read IDF table: ${(e as Error).message}`, { file: idfPath });
     }
-    if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) throw new QuarryError('BAD_INPUT', 'expected {token: weight}', { file: idfPath });
+    if (raw === null || typeof raw !== 'object' || Array.isArray(raw))
+      throw new QuarryError('BAD_INPUT', 'expected {token: weight}', { file: idfPath });
     const idf = new Map<string, number>();
     for (const [t, w] of Object.entries(raw as Record<string, unknown>)) {
-      if (typeof w !== 'number' || !Number.isFinite(w)) throw new QuarryError('BAD_INPUT', `weight of "${t}" is not a finite number`, { file: idfPath });
+      if (typeof w !== 'number' || !Number.isFinite(w))
+        throw new QuarryError('BAD_INPUT', `weight of "${t}" is not a finite number`, { file: idfPath });
       idf.set(t, w);
     }
     return new InferenceFreeQueryEncoder(WordPieceTokenizer.fromFile(tokenizerPath), idf);

@@ -42,14 +42,21 @@ export class Model2VecEncoder {
   /** Loads a model folder. `normalize` overrides config.json. */
   static fromFolder(dir: string, opts: { normalize?: boolean } = {}): Model2VecEncoder {
     for (const f of ['config.json', 'tokenizer.json', 'model.safetensors']) {
-      if (!existsSync(join(dir, f))) throw new QuarryError('NOT_FOUND', `the model folder has no ${f}`, { file: dir }, 'a Model2Vec folder holds config.json, tokenizer.json and model.safetensors');
+      if (!existsSync(join(dir, f)))
+        throw new QuarryError(
+          'NOT_FOUND',
+          `the model folder has no ${f}`,
+          { file: dir },
+          'a Model2Vec folder holds config.json, tokenizer.json and model.safetensors',
+        );
     }
     const config = readJsonFile(join(dir, 'config.json'), 'config') as { normalize?: boolean };
     const tokenizer = loadTokenizerJson(join(dir, 'tokenizer.json'));
     const st = readSafeTensors(join(dir, 'model.safetensors'));
     const name = st.info('embeddings') !== undefined ? 'embeddings' : '0';
     const info = st.info(name);
-    if (info === undefined || info.shape.length !== 2) throw new QuarryError('BAD_INPUT', 'no 2-D "embeddings" tensor', { file: join(dir, 'model.safetensors') });
+    if (info === undefined || info.shape.length !== 2)
+      throw new QuarryError('BAD_INPUT', 'no 2-D "embeddings" tensor', { file: join(dir, 'model.safetensors') });
     const embeddings = st.floats(name);
     const weights = st.info('weights') !== undefined ? st.floats('weights') : null;
     const mapping = st.info('mapping') !== undefined ? st.ints('mapping') : null;
@@ -59,7 +66,13 @@ export class Model2VecEncoder {
       maxRow = 0;
       for (const r of mapping) maxRow = Math.max(maxRow, r + 1);
     }
-    if (maxRow > rows) throw new QuarryError('BAD_INPUT', `${maxRow} token rows are needed but the embeddings have ${rows}`, { file: join(dir, 'model.safetensors') }, 'the tokenizer and the model do not belong together');
+    if (maxRow > rows)
+      throw new QuarryError(
+        'BAD_INPUT',
+        `${maxRow} token rows are needed but the embeddings have ${rows}`,
+        { file: join(dir, 'model.safetensors') },
+        'the tokenizer and the model do not belong together',
+      );
     return new Model2VecEncoder(tokenizer, embeddings, weights, mapping, opts.normalize ?? config.normalize ?? true, info.shape[1]!);
   }
 

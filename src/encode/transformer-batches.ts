@@ -35,7 +35,8 @@ export function maxLengthOf(model: TransformerModel, opts: TransformerBatchOptio
   const fromTokenizer = model.tokenizer.model_max_length;
   const cap = typeof fromTokenizer === 'number' && Number.isFinite(fromTokenizer) && fromTokenizer > 0 ? Math.min(fromTokenizer, 512) : 512;
   const n = opts.maxLength ?? cap;
-  if (!Number.isInteger(n) || n < 2) throw new QuarryError('BAD_ARGUMENT', `maxLength must be an integer >= 2, got ${n}`, { field: 'maxLength' });
+  if (!Number.isInteger(n) || n < 2)
+    throw new QuarryError('BAD_ARGUMENT', `maxLength must be an integer >= 2, got ${n}`, { field: 'maxLength' });
   return n;
 }
 
@@ -53,23 +54,43 @@ function toInt32(t: HfTensor): Int32Array {
 export async function runBatches(
   model: TransformerModel,
   texts: readonly string[],
-  opts: TransformerBatchOptions & { pairs?: readonly string[]; outputName?: string; padTo?: number; prepare?: (inputs: Record<string, HfTensor>) => void },
+  opts: TransformerBatchOptions & {
+    pairs?: readonly string[];
+    outputName?: string;
+    padTo?: number;
+    prepare?: (inputs: Record<string, HfTensor>) => void;
+  },
   consume: (b: ModelBatch, first: number) => void,
   onProgress?: EncodeProgress,
 ): Promise<void> {
   const batchSize = opts.batchSize ?? 32;
-  if (!Number.isInteger(batchSize) || batchSize < 1) throw new QuarryError('BAD_ARGUMENT', `batchSize must be a positive integer, got ${batchSize}`, { field: 'batchSize' });
+  if (!Number.isInteger(batchSize) || batchSize < 1)
+    throw new QuarryError('BAD_ARGUMENT', `batchSize must be a positive integer, got ${batchSize}`, { field: 'batchSize' });
   const maxLength = maxLengthOf(model, opts);
   for (let first = 0; first < texts.length; first += batchSize) {
     const chunk = texts.slice(first, first + batchSize) as string[];
-    const tokOpts: Record<string, unknown> = { padding: opts.padTo !== undefined ? 'max_length' : true, truncation: true, max_length: opts.padTo ?? maxLength };
+    const tokOpts: Record<string, unknown> = {
+      padding: opts.padTo !== undefined ? 'max_length' : true,
+      truncation: true,
+      max_length: opts.padTo ?? maxLength,
+    };
     if (opts.pairs !== undefined) tokOpts.text_pair = opts.pairs.slice(first, first + batchSize);
     const inputs = model.tokenizer(chunk, tokOpts) as unknown as Record<string, HfTensor>;
     restoreTrailingSpecials(model, inputs, opts.padTo ?? maxLength);
     opts.prepare?.(inputs);
     const outputs = await model.model(inputs);
-    const out = (opts.outputName !== undefined ? outputs[opts.outputName] : undefined) ?? outputs.last_hidden_state ?? outputs.logits ?? Object.values(outputs)[0];
-    if (out === undefined || !(out.data instanceof Float32Array)) throw new QuarryError('BAD_INPUT', `the model in ${model.folder} returned no float output`, { file: model.folder }, 'feature-extraction, masked-LM or classification ONNX exports are supported');
+    const out =
+      (opts.outputName !== undefined ? outputs[opts.outputName] : undefined) ??
+      outputs.last_hidden_state ??
+      outputs.logits ??
+      Object.values(outputs)[0];
+    if (out === undefined || !(out.data instanceof Float32Array))
+      throw new QuarryError(
+        'BAD_INPUT',
+        `the model in ${model.folder} returned no float output`,
+        { file: model.folder },
+        'feature-extraction, masked-LM or classification ONNX exports are supported',
+      );
     const ids = toInt32(inputs.input_ids!);
     const maskI = toInt32(inputs.attention_mask!);
     const [batch, seq] = inputs.input_ids!.dims as [number, number];

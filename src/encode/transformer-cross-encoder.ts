@@ -24,7 +24,8 @@ export class TransformerCrossEncoder implements PairScorer {
 
   /** Loads a sequence-classification model folder (offline). */
   static async load(folder: string, opts: CrossEncoderOptions = {}): Promise<TransformerCrossEncoder> {
-    if (opts.activation !== undefined && opts.activation !== 'none' && opts.activation !== 'sigmoid') throw new QuarryError('BAD_ARGUMENT', `activation must be none or sigmoid, got ${String(opts.activation)}`, { field: 'activation' });
+    if (opts.activation !== undefined && opts.activation !== 'none' && opts.activation !== 'sigmoid')
+      throw new QuarryError('BAD_ARGUMENT', `activation must be none or sigmoid, got ${String(opts.activation)}`, { field: 'activation' });
     return new TransformerCrossEncoder(await loadTransformerModel(folder, 'sequence-classification', opts.dtype), opts);
   }
 

@@ -24,7 +24,16 @@ export interface DenseTransformerOptions extends TransformerBatchOptions {
 }
 
 /** Pools one sequence's states (seq x dim at `off`) into out, by the attention mask. */
-export function poolStates(states: Float32Array, off: number, mask: Uint8Array, maskOff: number, seq: number, dim: number, pooling: Pooling, out: Float32Array): void {
+export function poolStates(
+  states: Float32Array,
+  off: number,
+  mask: Uint8Array,
+  maskOff: number,
+  seq: number,
+  dim: number,
+  pooling: Pooling,
+  out: Float32Array,
+): void {
   out.fill(0);
   if (pooling === 'cls') {
     for (let d = 0; d < dim; d++) out[d] = states[off + d]!;
@@ -56,7 +65,8 @@ export class TransformerDenseEncoder implements Encoder<Float32Array> {
     private readonly opts: DenseTransformerOptions,
   ) {
     this.pooling = opts.pooling ?? 'mean';
-    if (!['cls', 'mean', 'last-token'].includes(this.pooling)) throw new QuarryError('BAD_ARGUMENT', `pooling must be cls, mean or last-token, got ${String(this.pooling)}`, { field: 'pooling' });
+    if (!['cls', 'mean', 'last-token'].includes(this.pooling))
+      throw new QuarryError('BAD_ARGUMENT', `pooling must be cls, mean or last-token, got ${String(this.pooling)}`, { field: 'pooling' });
     this.normalize = opts.normalize ?? true;
     const hidden = model.config.hidden_size ?? model.config.d_model;
     this.dim = typeof hidden === 'number' ? hidden : 0;
@@ -69,12 +79,18 @@ export class TransformerDenseEncoder implements Encoder<Float32Array> {
 
   /** Query vectors (query prefix applied). */
   encodeQueries(texts: readonly string[], onProgress?: EncodeProgress): Promise<Float32Array[]> {
-    return this.encode(texts.map((t) => (this.opts.queryPrefix ?? '') + t), onProgress);
+    return this.encode(
+      texts.map((t) => (this.opts.queryPrefix ?? '') + t),
+      onProgress,
+    );
   }
 
   /** Document vectors (document prefix applied). */
   encodeDocuments(texts: readonly string[], onProgress?: EncodeProgress): Promise<Float32Array[]> {
-    return this.encode(texts.map((t) => (this.opts.documentPrefix ?? '') + t), onProgress);
+    return this.encode(
+      texts.map((t) => (this.opts.documentPrefix ?? '') + t),
+      onProgress,
+    );
   }
 
   private async encode(texts: readonly string[], onProgress?: EncodeProgress): Promise<Float32Array[]> {

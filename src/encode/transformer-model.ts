@@ -53,7 +53,12 @@ export function transformersModule(): Promise<TransformersModule> {
     (m) => m as unknown as TransformersModule,
     (e: unknown) => {
       transformers = null;
-      throw new QuarryError('BAD_ARGUMENT', `transformer encoders need the package @huggingface/transformers (${e instanceof Error ? e.message.split('\n')[0] : String(e)})`, { field: 'encoder' }, 'npm install @huggingface/transformers@3');
+      throw new QuarryError(
+        'BAD_ARGUMENT',
+        `transformer encoders need the package @huggingface/transformers (${e instanceof Error ? e.message.split('\n')[0] : String(e)})`,
+        { field: 'encoder' },
+        'npm install @huggingface/transformers@3',
+      );
     },
   );
   return transformers;
@@ -81,24 +86,53 @@ let loading: Promise<unknown> = Promise.resolve();
 export async function loadTransformerModel(folder: string, head: ModelHead, dtype = 'fp32'): Promise<TransformerModel> {
   const dir = resolve(folder);
   const need = ['config.json', 'tokenizer.json'];
-  if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new QuarryError('NOT_FOUND', `model folder ${dir} does not exist`, { field: 'encoder.path' }, 'download the model (quarry models pull <hub-id>) or point path at a folder with config.json, tokenizer.json and onnx/model.onnx');
-  for (const f of need) if (!existsSync(join(dir, f))) throw new QuarryError('BAD_INPUT', `model folder ${dir} has no ${f}`, { file: join(dir, f) }, 'a transformer folder needs config.json, tokenizer.json and onnx/model.onnx (Hugging Face layout)');
+  if (!existsSync(dir) || !statSync(dir).isDirectory())
+    throw new QuarryError(
+      'NOT_FOUND',
+      `model folder ${dir} does not exist`,
+      { field: 'encoder.path' },
+      'download the model (quarry models pull <hub-id>) or point path at a folder with config.json, tokenizer.json and onnx/model.onnx',
+    );
+  for (const f of need)
+    if (!existsSync(join(dir, f)))
+      throw new QuarryError(
+        'BAD_INPUT',
+        `model folder ${dir} has no ${f}`,
+        { file: join(dir, f) },
+        'a transformer folder needs config.json, tokenizer.json and onnx/model.onnx (Hugging Face layout)',
+      );
   const onnxName = dtype === 'fp32' ? 'model.onnx' : `model_${dtype === 'q8' ? 'quantized' : dtype}.onnx`;
-  if (!existsSync(join(dir, 'onnx', onnxName))) throw new QuarryError('BAD_INPUT', `model folder ${dir} has no onnx/${onnxName}`, { file: join(dir, 'onnx', onnxName) }, 'export the model to ONNX (e.g. with optimum) or choose a dtype whose file exists');
+  if (!existsSync(join(dir, 'onnx', onnxName)))
+    throw new QuarryError(
+      'BAD_INPUT',
+      `model folder ${dir} has no onnx/${onnxName}`,
+      { file: join(dir, 'onnx', onnxName) },
+      'export the model to ONNX (e.g. with optimum) or choose a dtype whose file exists',
+    );
   const t = await transformersModule();
   const run = async (): Promise<TransformerModel> => {
     t.env.allowRemoteModels = false;
     t.env.allowLocalModels = true;
     t.env.localModelPath = dirname(dir) + '/';
     const id = basename(dir);
-    const cls = head === 'masked-lm' ? t.AutoModelForMaskedLM : head === 'sequence-classification' ? t.AutoModelForSequenceClassification : t.AutoModel;
+    const cls =
+      head === 'masked-lm'
+        ? t.AutoModelForMaskedLM
+        : head === 'sequence-classification'
+          ? t.AutoModelForSequenceClassification
+          : t.AutoModel;
     try {
       const tokenizer = await t.AutoTokenizer.from_pretrained(id, { local_files_only: true });
       const model = await cls.from_pretrained(id, { local_files_only: true, dtype, device: 'cpu' });
       return { folder: dir, tokenizer, model, config: readJsonFile(join(dir, 'config.json'), 'model config') as Record<string, unknown> };
     } catch (e) {
       if (e instanceof QuarryError) throw e;
-      throw new QuarryError('BAD_INPUT', `cannot load the model in ${dir}: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}`, { file: dir }, 'check that config.json names the architecture (model_type) and that the ONNX file matches it');
+      throw new QuarryError(
+        'BAD_INPUT',
+        `cannot load the model in ${dir}: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}`,
+        { file: dir },
+        'check that config.json names the architecture (model_type) and that the ONNX file matches it',
+      );
     }
   };
   const next = loading.then(run, run);

@@ -44,14 +44,22 @@ export class TransformerSparseEncoder implements Encoder<TokenWeights> {
     this.vocab = vocabularyOf(model);
     this.special = specialIdsOf(model);
     this.mode = opts.mode ?? 'splade';
-    for (const [name, v] of [['topK', opts.topK], ['threshold', opts.threshold], ['literalMinWeight', opts.literalMinWeight]] as const) {
-      if (v !== undefined && !(Number.isFinite(v) && v >= 0)) throw new QuarryError('BAD_ARGUMENT', `${name} must be a number >= 0, got ${v}`, { field: name });
+    for (const [name, v] of [
+      ['topK', opts.topK],
+      ['threshold', opts.threshold],
+      ['literalMinWeight', opts.literalMinWeight],
+    ] as const) {
+      if (v !== undefined && !(Number.isFinite(v) && v >= 0))
+        throw new QuarryError('BAD_ARGUMENT', `${name} must be a number >= 0, got ${v}`, { field: name });
     }
   }
 
   /** Loads a model folder: a masked-LM head for `splade`, a per-token weight head for `term-weights`. */
   static async load(folder: string, opts: SparseTransformerOptions = {}): Promise<TransformerSparseEncoder> {
-    return new TransformerSparseEncoder(await loadTransformerModel(folder, (opts.mode ?? 'splade') === 'splade' ? 'masked-lm' : 'base', opts.dtype), opts);
+    return new TransformerSparseEncoder(
+      await loadTransformerModel(folder, (opts.mode ?? 'splade') === 'splade' ? 'masked-lm' : 'base', opts.dtype),
+      opts,
+    );
   }
 
   /** The vocabulary size (the sparse dimension). */
@@ -60,11 +68,17 @@ export class TransformerSparseEncoder implements Encoder<TokenWeights> {
   }
 
   encodeQueries(texts: readonly string[], onProgress?: EncodeProgress): Promise<TokenWeights[]> {
-    return this.encode(texts.map((t) => (this.opts.queryPrefix ?? '') + t), onProgress);
+    return this.encode(
+      texts.map((t) => (this.opts.queryPrefix ?? '') + t),
+      onProgress,
+    );
   }
 
   encodeDocuments(texts: readonly string[], onProgress?: EncodeProgress): Promise<TokenWeights[]> {
-    return this.encode(texts.map((t) => (this.opts.documentPrefix ?? '') + t), onProgress);
+    return this.encode(
+      texts.map((t) => (this.opts.documentPrefix ?? '') + t),
+      onProgress,
+    );
   }
 
   private async encode(texts: readonly string[], onProgress?: EncodeProgress): Promise<TokenWeights[]> {

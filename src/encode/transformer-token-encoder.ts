@@ -68,9 +68,20 @@ export class TransformerTokenEncoder implements Encoder<TokenVectors> {
     if (existsSync(file)) {
       const tensors = readSafeTensors(file);
       const w = tensors.info('linear.weight');
-      if (w === undefined || w.shape.length !== 2) throw new QuarryError('BAD_INPUT', `${file} has no 2-d linear.weight`, { file }, 'a PyLate/sentence-transformers Dense layer stores linear.weight [out, in]');
+      if (w === undefined || w.shape.length !== 2)
+        throw new QuarryError(
+          'BAD_INPUT',
+          `${file} has no 2-d linear.weight`,
+          { file },
+          'a PyLate/sentence-transformers Dense layer stores linear.weight [out, in]',
+        );
       const hasBias = tensors.info('linear.bias') !== undefined;
-      projection = { weight: tensors.floats('linear.weight'), bias: hasBias ? tensors.floats('linear.bias') : null, out: w.shape[0]!, in: w.shape[1]! };
+      projection = {
+        weight: tensors.floats('linear.weight'),
+        bias: hasBias ? tensors.floats('linear.bias') : null,
+        out: w.shape[0]!,
+        in: w.shape[1]!,
+      };
     }
     return new TransformerTokenEncoder(model, projection, opts);
   }
@@ -97,7 +108,12 @@ export class TransformerTokenEncoder implements Encoder<TokenVectors> {
   encodeDocuments(texts: readonly string[], onProgress?: EncodeProgress): Promise<TokenVectors[]> {
     const skipPunct = this.opts.skipPunctuation ?? true;
     const keepSpecial = this.opts.keepSpecial ?? true;
-    return this.encode(texts.map((t) => (this.opts.documentPrefix ?? '') + t), {}, (id, real) => real && !(skipPunct && this.skip.has(id)) && (keepSpecial || !this.special.has(id)), onProgress);
+    return this.encode(
+      texts.map((t) => (this.opts.documentPrefix ?? '') + t),
+      {},
+      (id, real) => real && !(skipPunct && this.skip.has(id)) && (keepSpecial || !this.special.has(id)),
+      onProgress,
+    );
   }
 
   /** Replaces padding by [MASK] (ColBERT query augmentation). */
@@ -128,7 +144,10 @@ export class TransformerTokenEncoder implements Encoder<TokenVectors> {
       { ...this.opts, ...extra, outputName: 'last_hidden_state' },
       (b, first) => {
         const hidden = b.dims[2]!;
-        if (p !== null && p.in !== hidden) throw new QuarryError('BAD_INPUT', `the projection expects ${p.in}-d states, the model gives ${hidden}`, { file: this.model.folder });
+        if (p !== null && p.in !== hidden)
+          throw new QuarryError('BAD_INPUT', `the projection expects ${p.in}-d states, the model gives ${hidden}`, {
+            file: this.model.folder,
+          });
         for (let i = 0; i < b.batch; i++) {
           const rows: number[] = [];
           for (let t = 0; t < b.seq; t++) {

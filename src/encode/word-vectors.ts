@@ -33,11 +33,13 @@ export class WordVectorEncoder {
     this.dim = entries[0]![1].length;
     this.table = new Float32Array(entries.length * this.dim);
     entries.forEach(([word, v], i) => {
-      if (v.length !== this.dim) throw new QuarryError('BAD_INPUT', `vector of "${word}" has ${v.length} dimensions, expected ${this.dim}`, { field: 'vectors' });
+      if (v.length !== this.dim)
+        throw new QuarryError('BAD_INPUT', `vector of "${word}" has ${v.length} dimensions, expected ${this.dim}`, { field: 'vectors' });
       this.table.set(v, i * this.dim);
       this.index.set(word, i);
     });
-    this.analyzer = opts.analyzer ?? createAnalyzer({ tokenizer: 'unicode', lowercase: true, possessive: false, stopwords: 'none', stemmer: 'none' });
+    this.analyzer =
+      opts.analyzer ?? createAnalyzer({ tokenizer: 'unicode', lowercase: true, possessive: false, stopwords: 'none', stemmer: 'none' });
     this.normalize = opts.normalize ?? true;
   }
 
@@ -60,7 +62,13 @@ export class WordVectorEncoder {
         v[i - 1] = x;
       }
       if (dim === -1) dim = v.length;
-      else if (v.length !== dim) throw new QuarryError('BAD_INPUT', `${v.length} numbers, expected ${dim}`, { file: path, line: lineNo }, 'every line holds a word and the same number of values');
+      else if (v.length !== dim)
+        throw new QuarryError(
+          'BAD_INPUT',
+          `${v.length} numbers, expected ${dim}`,
+          { file: path, line: lineNo },
+          'every line holds a word and the same number of values',
+        );
       table.set(parts[0]!, v);
     });
     return new WordVectorEncoder(table, opts);

@@ -111,7 +111,13 @@ function meanOf(xs: Float64Array): number {
 
 /** Renders a comparison as an aligned text table; ▲/▼ mark significant wins/losses. */
 export function formatComparison(c: Comparison): string {
-  const header = ['measure', 'baseline', ...c.runs.map((_, i) => `run ${i + 1}`), ...c.runs.map((_, i) => `p(t) ${i + 1}`), ...c.runs.map((_, i) => `p(rand,Holm) ${i + 1}`)];
+  const header = [
+    'measure',
+    'baseline',
+    ...c.runs.map((_, i) => `run ${i + 1}`),
+    ...c.runs.map((_, i) => `p(t) ${i + 1}`),
+    ...c.runs.map((_, i) => `p(rand,Holm) ${i + 1}`),
+  ];
   const body = c.rows.map((r) => [
     r.measure,
     r.baseline.toFixed(4),
@@ -121,7 +127,10 @@ export function formatComparison(c: Comparison): string {
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...body.map((b) => b[i]!.length)));
   const fmt = (cols: string[]): string => cols.map((x, i) => (i === 0 ? x.padEnd(widths[i]!) : x.padStart(widths[i]!))).join('  ');
-  const legend = [`baseline: ${c.baseline}`, ...c.runs.map((r, i) => `run ${i + 1}: ${r}`),
-    `${c.queries} queries; ▲/▼ = significantly better/worse than the baseline (randomization test, Holm-adjusted p < ${c.alpha})`];
+  const legend = [
+    `baseline: ${c.baseline}`,
+    ...c.runs.map((r, i) => `run ${i + 1}: ${r}`),
+    `${c.queries} queries; ▲/▼ = significantly better/worse than the baseline (randomization test, Holm-adjusted p < ${c.alpha})`,
+  ];
   return [fmt(header), ...body.map(fmt), '', ...legend].join('\n') + '\n';
 }

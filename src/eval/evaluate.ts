@@ -170,7 +170,11 @@ class Evaluation {
  */
 export function evaluateRunFile(qrels: Qrels, runPath: string, opts: EvalOptions = {}): EvalReport {
   const ev = new Evaluation(qrels, opts);
-  const info = streamRun(runPath, (q) => ev.addQuery(q), () => ev.reset());
+  const info = streamRun(
+    runPath,
+    (q) => ev.addQuery(q),
+    () => ev.reset(),
+  );
   const report = ev.finish(info.runid);
   if (report.warnings.length > 0) report.warnings[0] = `${runPath}: ${report.warnings[0]}`;
   return report;

@@ -60,8 +60,12 @@ class QrelsLineReader {
       [qid, docno, relText] = f as [string, string, string];
     } else {
       if (f.length !== 4) {
-        bad(path, lineNo, `expected 4 columns (qid iter docno rel), found ${f.length}`,
-          f.length === 3 ? 'a BEIR qrels file needs the header line "query-id corpus-id score"' : undefined);
+        bad(
+          path,
+          lineNo,
+          `expected 4 columns (qid iter docno rel), found ${f.length}`,
+          f.length === 3 ? 'a BEIR qrels file needs the header line "query-id corpus-id score"' : undefined,
+        );
       }
       qid = f[0]!;
       docno = f[2]!;
@@ -74,7 +78,8 @@ class QrelsLineReader {
       q = new Map();
       this.qrels.set(qid, q);
     }
-    if (q.has(docno)) bad(path, lineNo, `duplicate judgment for query ${qid}, document ${docno}`, 'each (query, document) pair may be judged once');
+    if (q.has(docno))
+      bad(path, lineNo, `duplicate judgment for query ${qid}, document ${docno}`, 'each (query, document) pair may be judged once');
     q.set(docno, rel);
     this.rows++;
   }

@@ -86,7 +86,12 @@ export function rankJudgments(
   for (let i = 0; i < kept; i++) {
     const d = docnos[order[i]!]!;
     if (seen.has(d)) {
-      throw new QuarryError('BAD_INPUT', `duplicate document ${d} in the run for query ${qid}`, {}, 'trec_eval rejects runs that retrieve a document twice for one query');
+      throw new QuarryError(
+        'BAD_INPUT',
+        `duplicate document ${d} in the run for query ${qid}`,
+        {},
+        'trec_eval rejects runs that retrieve a document twice for one query',
+      );
     }
     seen.add(d);
   }

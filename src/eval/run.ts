@@ -115,7 +115,10 @@ export function parseRunLine(line: string, file: string, lineNo: number): RunLin
     throw new QuarryError('BAD_INPUT', `expected 6 columns (qid Q0 docno rank score tag), found ${columns}`, { file, line: lineNo });
   }
   const qidLength = columnEnd[0]! - columnStart[0]!;
-  const qid = qidLength === lastQid.length && line.startsWith(lastQid, columnStart[0]) ? lastQid : (lastQid = line.slice(columnStart[0], columnEnd[0]));
+  const qid =
+    qidLength === lastQid.length && line.startsWith(lastQid, columnStart[0])
+      ? lastQid
+      : (lastQid = line.slice(columnStart[0], columnEnd[0]));
   const scoreText = line.slice(columnStart[4], columnEnd[4]);
   const score = Number(scoreText);
   if (!Number.isFinite(score)) {
@@ -123,7 +126,6 @@ export function parseRunLine(line: string, file: string, lineNo: number): RunLin
   }
   return { qid, docno: line.slice(columnStart[2], columnEnd[2]), score, tag: line.slice(columnStart[5], columnEnd[5]) };
 }
-
 
 /** Formats a ranked list as TREC run lines (rank from 1). */
 export function formatRunLines(qid: string, docnos: readonly string[], scores: ArrayLike<number>, tag: string): string {

@@ -31,7 +31,8 @@ export const RESCORE_RANGE: ParamRange = { min: 0, integer: false };
 function describe(r: ParamRange): string {
   if (r.oneOf !== undefined) return r.oneOf.join(' or ');
   const kind = r.integer ? 'an integer' : 'a number';
-  if (r.max !== undefined) return r.integer && !r.minExclusive ? `${kind} in ${r.min}..${r.max}` : `${kind} in ${r.minExclusive ? '(' : '['}${r.min}, ${r.max}]`;
+  if (r.max !== undefined)
+    return r.integer && !r.minExclusive ? `${kind} in ${r.min}..${r.max}` : `${kind} in ${r.minExclusive ? '(' : '['}${r.min}, ${r.max}]`;
   return `${kind} ${r.minExclusive ? '>' : '>='} ${r.min}`;
 }
 

@@ -29,7 +29,13 @@ export function importCorpus(dir: string, corpus: string, schemaPath?: string, p
   const job = openImport(dir, corpus, schemaPath);
   const bar = progress('indexing', 1, 'docs');
   return job.run(() => {
-    if (job.writer.needsAsyncAdd) throw new QuarryError('BAD_ARGUMENT', 'this schema encodes text with a transformer', { file: corpus }, 'use importCorpusAsync (quarry index does)');
+    if (job.writer.needsAsyncAdd)
+      throw new QuarryError(
+        'BAD_ARGUMENT',
+        'this schema encodes text with a transformer',
+        { file: corpus },
+        'use importCorpusAsync (quarry index does)',
+      );
     return addAll(job.writer, corpus, bar);
   }, bar);
 }
@@ -51,7 +57,12 @@ const ENCODE_BATCH = 256;
  * importCorpus for any schema, including fields encoded by a transformer: records are
  * read, then encoded and added in batches (progress in documents).
  */
-export async function importCorpusAsync(dir: string, corpus: string, schemaPath?: string, progress: ProgressFactory = noProgress): Promise<ImportSummary> {
+export async function importCorpusAsync(
+  dir: string,
+  corpus: string,
+  schemaPath?: string,
+  progress: ProgressFactory = noProgress,
+): Promise<ImportSummary> {
   const job = openImport(dir, corpus, schemaPath);
   const { writer } = job;
   if (!writer.needsAsyncAdd && !corpusHasGzip(corpus)) {
@@ -79,7 +90,11 @@ export async function importCorpusAsync(dir: string, corpus: string, schemaPath?
     const flush = async (): Promise<void> => {
       const b = batch;
       batch = [];
-      await writer.addBatchAsync(b.map((r) => r.record), 'add', (i) => ({ file: b[i]!.file, line: b[i]!.line }));
+      await writer.addBatchAsync(
+        b.map((r) => r.record),
+        'add',
+        (i) => ({ file: b[i]!.file, line: b[i]!.line }),
+      );
       added += b.length;
       bar.update(fraction, added);
     };
@@ -114,7 +129,12 @@ function openImport(dir: string, corpus: string, schemaPath: string | undefined)
   corpusFiles(corpus);
   const created = !Collection.exists(dir);
   if (!created && schema !== undefined && JSON.stringify(schema) !== JSON.stringify(Collection.open(dir).schema)) {
-    throw new QuarryError('BAD_SCHEMA', 'differs from the schema of the existing collection', { file: schemaPath }, 'omit --schema to add to an existing collection');
+    throw new QuarryError(
+      'BAD_SCHEMA',
+      'differs from the schema of the existing collection',
+      { file: schemaPath },
+      'omit --schema to add to an existing collection',
+    );
   }
   const dirExisted = existsSync(dir);
   const collection = created ? Collection.create(dir, schema ?? BEIR_FLAT_SCHEMA) : Collection.open(dir);
@@ -167,4 +187,3 @@ function removeCreated(dir: string, dirExisted: boolean): void {
   }
   for (const entry of readdirSync(dir)) rmSync(join(dir, entry), { recursive: true, force: true });
 }
-

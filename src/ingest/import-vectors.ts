@@ -3,11 +3,10 @@
  * raw float32) into a collection, one document per row: the id is the row number
  * or the matching line of an ids file.
  */
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import { Collection, parseSchema, type CollectionSchema } from '../collection/index.js';
-import { ioError } from '../io/atomic-file.js';
 import { QuarryError } from '../core/quarry-error.js';
-import { readBvecs, readFvecs, readIvecsAsFloat32, readNpy, readOffsets, readRawFloat32, type VectorMatrix } from '../io/vector-files.js';
+import { readIdsFile, readOffsets, readVectorMatrix } from '../io/vector-files.js';
 import { parseParamsOption } from '../io/json-option.js';
 import { noProgress, type ProgressFactory } from '../core/progress.js';
 
@@ -43,45 +42,6 @@ export interface VectorImportOptions {
   progress?: ProgressFactory;
 }
 
-/** The vector file formats readVectorMatrix reads, as help texts name them. */
-export const VECTOR_FORMATS = 'fvecs, ivecs, bvecs, npy (float32, float64 or float16) or raw (float32, with --dim)';
-
-/** Reads a vector matrix in any supported format. */
-export function readVectorMatrix(path: string, format?: string, dim?: number): VectorMatrix {
-  const f = format ?? path.slice(path.lastIndexOf('.') + 1);
-  switch (f) {
-    case 'fvecs':
-      return readFvecs(path);
-    case 'ivecs':
-      return readIvecsAsFloat32(path);
-    case 'bvecs':
-      return readBvecs(path);
-    case 'npy':
-      return readNpy(path);
-    case 'raw':
-    case 'f32':
-    case 'bin':
-      if (dim === undefined) throw new QuarryError('BAD_ARGUMENT', 'raw float32 files need --dim', { field: '--dim' });
-      return readRawFloat32(path, dim);
-    default:
-      throw new QuarryError('BAD_ARGUMENT', `unknown vector format "${f}"`, { field: '--format' }, `use ${VECTOR_FORMATS}`);
-  }
-}
-
-/** The ids of an ids file (one per line, trimmed), which must name `count` rows ("vectors" or "documents"). */
-export function readIdsFile(path: string, count: number, rows: string): string[] {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (e) {
-    throw ioError(path, e);
-  }
-  const ids = text.split('\n').map((s) => s.trim());
-  if (ids[ids.length - 1] === '') ids.pop();
-  if (ids.length !== count) throw new QuarryError('BAD_INPUT', `has ${ids.length} ids for ${count} ${rows}`, { file: path }, 'one id per line, in row order');
-  return ids;
-}
-
 /** Imports every row as a document, all-or-nothing. Returns the number of rows added. */
 export function importVectors(dir: string, opts: VectorImportOptions): number {
   const m = readVectorMatrix(opts.vectors, opts.format, opts.dim);
@@ -92,13 +52,34 @@ export function importVectors(dir: string, opts: VectorImportOptions): number {
   const existed = existsSync(dir);
   const metric = opts.metric ?? 'cosine';
   const index = opts.index ?? (offsets === null ? 'hnsw' : 'columnar');
-  const params = opts.params === undefined ? undefined : parseParamsOption(opts.params, '--params', 'family', '{"M": 32, "efConstruction": 400}');
-  if (params !== undefined && offsets !== null && index === 'exhaustive') throw new QuarryError('BAD_ARGUMENT', 'exhaustive MaxSim has no parameters', { field: '--params' }, 'give --family columnar (or another MUVERA index) to set its parameters');
+  const params =
+    opts.params === undefined ? undefined : parseParamsOption(opts.params, '--params', 'family', '{"M": 32, "efConstruction": 400}');
+  if (params !== undefined && offsets !== null && index === 'exhaustive')
+    throw new QuarryError(
+      'BAD_ARGUMENT',
+      'exhaustive MaxSim has no parameters',
+      { field: '--params' },
+      'give --family columnar (or another MUVERA index) to set its parameters',
+    );
   const field =
     offsets === null
-      ? { type: 'dense', dim: m.dim, metric, index, ...(params === undefined ? {} : { params }), ...(opts.floats === undefined ? {} : { floats: opts.floats }) }
-      : { type: 'multivector', dim: m.dim, metric, ...(index === 'exhaustive' ? {} : { muvera: { index, ...(params === undefined ? {} : { params }) } }) };
-  const collection = created ? Collection.create(dir, parseSchema({ id: 'id', fields: { [opts.field]: field } }, '--vectors')) : Collection.open(dir);
+      ? {
+          type: 'dense',
+          dim: m.dim,
+          metric,
+          index,
+          ...(params === undefined ? {} : { params }),
+          ...(opts.floats === undefined ? {} : { floats: opts.floats }),
+        }
+      : {
+          type: 'multivector',
+          dim: m.dim,
+          metric,
+          ...(index === 'exhaustive' ? {} : { muvera: { index, ...(params === undefined ? {} : { params }) } }),
+        };
+  const collection = created
+    ? Collection.create(dir, parseSchema({ id: 'id', fields: { [opts.field]: field } }, '--vectors'))
+    : Collection.open(dir);
   if (!created) checkExistingField(collection.schema, opts, offsets !== null, params);
   const w = collection.writer();
   const progress = (opts.progress ?? noProgress)('importing', docs, offsets === null ? 'vectors' : 'documents');
@@ -108,7 +89,9 @@ export function importVectors(dir: string, opts: VectorImportOptions): number {
       const value =
         offsets === null
           ? Array.from(m.data.subarray(r * m.dim, (r + 1) * m.dim))
-          : Array.from({ length: offsets[r + 1]! - offsets[r]! }, (_, t) => Array.from(m.data.subarray((offsets[r]! + t) * m.dim, (offsets[r]! + t + 1) * m.dim)));
+          : Array.from({ length: offsets[r + 1]! - offsets[r]! }, (_, t) =>
+              Array.from(m.data.subarray((offsets[r]! + t) * m.dim, (offsets[r]! + t + 1) * m.dim)),
+            );
       w.add({ [idField]: ids?.[r] ?? String(r), [opts.field]: value }, { file: opts.offsets ?? opts.vectors, line: r + 1 });
       if ((r & 4095) === 0) progress.update(r, r);
     }
@@ -129,29 +112,64 @@ export function importVectors(dir: string, opts: VectorImportOptions): number {
  * give, and a --family or --metric typed for it must be the field's own (they only
  * choose settings when the collection is created, so a different one would be ignored).
  */
-function checkExistingField(schema: CollectionSchema, opts: VectorImportOptions, multiVector: boolean, params: Record<string, unknown> | undefined): void {
+function checkExistingField(
+  schema: CollectionSchema,
+  opts: VectorImportOptions,
+  multiVector: boolean,
+  params: Record<string, unknown> | undefined,
+): void {
   const spec = schema.fields[opts.field];
   const kind = multiVector ? 'multivector' : 'dense';
   if (spec === undefined || spec.type !== kind) {
-    const names = Object.entries(schema.fields).filter(([, f]) => f.type === kind).map(([n]) => n);
-    throw new QuarryError('BAD_ARGUMENT', `the collection has no ${kind} field "${opts.field}"`, { field: '--field' }, names.length > 0 ? `its ${kind} fields: ${names.join(', ')}` : `it has no ${kind} field; import into a new folder`);
+    const names = Object.entries(schema.fields)
+      .filter(([, f]) => f.type === kind)
+      .map(([n]) => n);
+    throw new QuarryError(
+      'BAD_ARGUMENT',
+      `the collection has no ${kind} field "${opts.field}"`,
+      { field: '--field' },
+      names.length > 0 ? `its ${kind} fields: ${names.join(', ')}` : `it has no ${kind} field; import into a new folder`,
+    );
   }
   const family = spec.type === 'dense' ? spec.index : spec.type === 'multivector' ? (spec.muvera?.index ?? 'exhaustive') : undefined;
   const metric = spec.type === 'dense' || spec.type === 'multivector' ? spec.metric : undefined;
   const hint = 'these choose the field when a collection is created; omit them to add to this one';
-  if (opts.index !== undefined && opts.index !== family) throw new QuarryError('BAD_ARGUMENT', `the collection's field "${opts.field}" uses ${family}, not ${opts.index}`, { field: '--family' }, hint);
-  if (opts.metric !== undefined && opts.metric !== metric) throw new QuarryError('BAD_ARGUMENT', `the collection's field "${opts.field}" uses ${metric}, not ${opts.metric}`, { field: '--metric' }, hint);
+  if (opts.index !== undefined && opts.index !== family)
+    throw new QuarryError(
+      'BAD_ARGUMENT',
+      `the collection's field "${opts.field}" uses ${family}, not ${opts.index}`,
+      { field: '--family' },
+      hint,
+    );
+  if (opts.metric !== undefined && opts.metric !== metric)
+    throw new QuarryError(
+      'BAD_ARGUMENT',
+      `the collection's field "${opts.field}" uses ${metric}, not ${opts.metric}`,
+      { field: '--metric' },
+      hint,
+    );
   const floats = spec.type === 'dense' ? (spec.floats ?? 'memory') : undefined;
-  if (opts.floats !== undefined && opts.floats !== floats) throw new QuarryError('BAD_ARGUMENT', `the collection's field "${opts.field}" keeps its floats in ${floats}, not ${opts.floats}`, { field: '--floats' }, hint);
+  if (opts.floats !== undefined && opts.floats !== floats)
+    throw new QuarryError(
+      'BAD_ARGUMENT',
+      `the collection's field "${opts.field}" keeps its floats in ${floats}, not ${opts.floats}`,
+      { field: '--floats' },
+      hint,
+    );
   if (params !== undefined) {
-    const own: Record<string, number> = spec.type === 'dense' ? spec.params : spec.type === 'multivector' ? (spec.muvera?.params ?? {}) : {};
+    const own: Record<string, number> =
+      spec.type === 'dense' ? spec.params : spec.type === 'multivector' ? (spec.muvera?.params ?? {}) : {};
     const differs = Object.keys({ ...own, ...params }).find((k) => own[k] !== params[k]);
     if (differs !== undefined) {
       const theirs = own[differs];
       const given = params[differs];
-      const what = theirs === undefined ? `leaves ${differs} at its default, not ${String(given)}` : given === undefined ? `has ${differs} ${theirs}, which --params leaves out` : `has ${differs} ${theirs}, not ${String(given)}`;
+      const what =
+        theirs === undefined
+          ? `leaves ${differs} at its default, not ${String(given)}`
+          : given === undefined
+            ? `has ${differs} ${theirs}, which --params leaves out`
+            : `has ${differs} ${theirs}, not ${String(given)}`;
       throw new QuarryError('BAD_ARGUMENT', `the collection's field "${opts.field}" ${what}`, { field: '--params' }, hint);
     }
   }
 }
-

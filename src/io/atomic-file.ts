@@ -46,7 +46,8 @@ export function writeFileAtomic(path: string, data: string | Uint8Array): void {
 export function ioError(path: string, e: unknown): QuarryError {
   if (e instanceof QuarryError) return e;
   const err = e as NodeJS.ErrnoException;
-  if (err.code === 'ENOSPC') return new QuarryError('IO', 'no space left on device', { file: path }, 'free disk space and retry; nothing was committed');
+  if (err.code === 'ENOSPC')
+    return new QuarryError('IO', 'no space left on device', { file: path }, 'free disk space and retry; nothing was committed');
   if (err.code === 'ENOENT') return new QuarryError('NOT_FOUND', 'no such file or directory', { file: path });
   if (err.code === 'EACCES' || err.code === 'EPERM') return new QuarryError('IO', 'permission denied', { file: path });
   return new QuarryError('IO', err.message ?? String(e), { file: path });

@@ -29,8 +29,15 @@ export interface ReadQueriesOptions {
  * `<topic>`, recognized by its first line), or a TSV file (`qid<TAB>text`).
  */
 export function readQueries(path: string, opts: ReadQueriesOptions = {}): Map<string, string> {
-  if (!plainName(path).endsWith('.jsonl') && !plainName(path).endsWith('.json') && topicFileKind(fileHead(path)) !== null) return readTopicQueries(path, opts.topicField);
-  if (opts.topicField !== undefined) throw new QuarryError('BAD_ARGUMENT', 'a topic field applies to TREC topic files (<top> or <topic>), and this is not one', { file: path, field: '--topic-field' }, 'drop --topic-field for JSONL or TSV queries');
+  if (!plainName(path).endsWith('.jsonl') && !plainName(path).endsWith('.json') && topicFileKind(fileHead(path)) !== null)
+    return readTopicQueries(path, opts.topicField);
+  if (opts.topicField !== undefined)
+    throw new QuarryError(
+      'BAD_ARGUMENT',
+      'a topic field applies to TREC topic files (<top> or <topic>), and this is not one',
+      { file: path, field: '--topic-field' },
+      'drop --topic-field for JSONL or TSV queries',
+    );
   const queries = new Map<string, string>();
   const add = (id: string, text: string, lineNo: number): void => {
     if (queries.has(id)) throw new QuarryError('BAD_INPUT', `duplicate query id "${id}"`, { file: path, line: lineNo });
@@ -47,7 +54,8 @@ export function readQueries(path: string, opts: ReadQueriesOptions = {}): Map<st
     forEachLine(path, (line, lineNo) => {
       if (line.trim() === '') return;
       const tab = line.indexOf('\t');
-      if (tab <= 0) throw new QuarryError('BAD_INPUT', 'expected "qid<TAB>text"', { file: path, line: lineNo }, 'use a .jsonl file for BEIR queries');
+      if (tab <= 0)
+        throw new QuarryError('BAD_INPUT', 'expected "qid<TAB>text"', { file: path, line: lineNo }, 'use a .jsonl file for BEIR queries');
       const id = line.slice(0, tab);
       if (lineNo === 1 && (id === 'query-id' || id === 'qid' || id === 'id')) return;
       add(id, line.slice(tab + 1), lineNo);
@@ -62,8 +70,10 @@ export function forEachBeirDocument(path: string, onDoc: (doc: BeirDocument, lin
   return forEachJsonObject(path, (rec, lineNo) => {
     const id = idOf(rec, path, lineNo);
     const { _id: _a, id: _b, title, text, metadata, ...rest } = rec;
-    if (title !== undefined && typeof title !== 'string') throw new QuarryError('BAD_INPUT', '"title" must be a string', { file: path, line: lineNo });
-    if (text !== undefined && typeof text !== 'string') throw new QuarryError('BAD_INPUT', '"text" must be a string', { file: path, line: lineNo });
+    if (title !== undefined && typeof title !== 'string')
+      throw new QuarryError('BAD_INPUT', '"title" must be a string', { file: path, line: lineNo });
+    if (text !== undefined && typeof text !== 'string')
+      throw new QuarryError('BAD_INPUT', '"text" must be a string', { file: path, line: lineNo });
     const extra: Record<string, unknown> = { ...rest };
     if (metadata !== null && typeof metadata === 'object' && !Array.isArray(metadata)) Object.assign(extra, metadata);
     onDoc({ id, title: (title as string | undefined) ?? '', text: (text as string | undefined) ?? '', extra }, lineNo);
@@ -74,7 +84,12 @@ function idOf(rec: Record<string, unknown>, file: string, line: number): string 
   const raw = rec._id ?? rec.id;
   if (typeof raw === 'number' && Number.isFinite(raw)) return String(raw);
   if (typeof raw !== 'string' || raw === '') {
-    throw new QuarryError('BAD_INPUT', 'record has no "_id" (or "id") string', { file, line }, 'every document and query needs a non-empty id');
+    throw new QuarryError(
+      'BAD_INPUT',
+      'record has no "_id" (or "id") string',
+      { file, line },
+      'every document and query needs a non-empty id',
+    );
   }
   return raw;
 }

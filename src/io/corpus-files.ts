@@ -49,7 +49,13 @@ export function corpusFiles(path: string): string[] {
   if (stat.isDirectory()) walk(path);
   else files.push(path);
   for (const f of files) {
-    if (COMPRESSED.test(basename(f)) && !GZIP.test(f)) throw new QuarryError('BAD_INPUT', `is compressed in a format read here only after decompressing (gzip is read as it is)`, { file: f }, 'decompress it first (e.g. uncompress, bunzip2, unxz, zstd -d)');
+    if (COMPRESSED.test(basename(f)) && !GZIP.test(f))
+      throw new QuarryError(
+        'BAD_INPUT',
+        `is compressed in a format read here only after decompressing (gzip is read as it is)`,
+        { file: f },
+        'decompress it first (e.g. uncompress, bunzip2, unxz, zstd -d)',
+      );
   }
   if (files.length === 0) throw new QuarryError('EMPTY', 'the folder has no files', { file: path });
   return files;
@@ -69,7 +75,8 @@ function sizedFiles(path: string, onProgress?: ProgressHandler) {
   const files = corpusFiles(path);
   const sizes = files.map((f) => statSync(f).size);
   const total = sizes.reduce((a, b) => a + b, 0);
-  const progressAfter = (done: number, scale = 1): ProgressHandler | undefined => (onProgress === undefined ? undefined : (bytes) => onProgress(done + bytes * scale, total));
+  const progressAfter = (done: number, scale = 1): ProgressHandler | undefined =>
+    onProgress === undefined ? undefined : (bytes) => onProgress(done + bytes * scale, total);
   return { files, sizes, progressAfter };
 }
 

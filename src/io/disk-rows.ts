@@ -27,7 +27,8 @@ export class DiskRows {
     readonly location: SectionLocation,
     readonly dim: number,
   ) {
-    if (dim < 1 || location.length % dim !== 0) throw new QuarryError('CORRUPT', `${location.length} floats are not whole ${dim}-d rows`, { file: location.path });
+    if (dim < 1 || location.length % dim !== 0)
+      throw new QuarryError('CORRUPT', `${location.length} floats are not whole ${dim}-d rows`, { file: location.path });
     this.rows = location.length / dim;
     try {
       this.handle = { fd: openSync(location.path, 'r') };
@@ -49,7 +50,8 @@ export class DiskRows {
     const row = new Float32Array(this.bytes.buffer, 0, this.dim);
     for (const j of order) {
       const id = ids[j]!;
-      if (!(id >= 0 && id < this.rows)) throw new QuarryError('BAD_ARGUMENT', `row ${id} is outside 0..${this.rows - 1}`, { file: this.location.path });
+      if (!(id >= 0 && id < this.rows))
+        throw new QuarryError('BAD_ARGUMENT', `row ${id} is outside 0..${this.rows - 1}`, { file: this.location.path });
       this.readAt(fd, this.bytes.subarray(0, rowBytes), this.location.byteOffset + id * rowBytes);
       out.set(row, j * this.dim);
     }
@@ -60,7 +62,8 @@ export class DiskRows {
     const all = new Float32Array(this.rows * this.dim);
     const bytes = new Uint8Array(all.buffer);
     // one read call is capped near 2 GiB: read in 256 MiB pieces
-    for (let pos = 0; pos < bytes.length; pos += 1 << 28) this.readAt(this.fd(), bytes.subarray(pos, Math.min(bytes.length, pos + (1 << 28))), this.location.byteOffset + pos);
+    for (let pos = 0; pos < bytes.length; pos += 1 << 28)
+      this.readAt(this.fd(), bytes.subarray(pos, Math.min(bytes.length, pos + (1 << 28))), this.location.byteOffset + pos);
     return all;
   }
 

@@ -18,7 +18,8 @@ export function parseJsonOption(text: string, option: string, hint?: string): un
 export function parseParamsOption(text: string, option: string, kind: string, example: string): Record<string, number> {
   const hint = `give an object of ${kind} parameters, e.g. '${example}'`;
   const json = parseJsonOption(text, option, hint);
-  if (json === null || typeof json !== 'object' || Array.isArray(json)) throw new QuarryError('BAD_ARGUMENT', `must be a JSON object of ${kind} parameters`, { field: option }, hint);
+  if (json === null || typeof json !== 'object' || Array.isArray(json))
+    throw new QuarryError('BAD_ARGUMENT', `must be a JSON object of ${kind} parameters`, { field: option }, hint);
   return json as Record<string, number>;
 }
 

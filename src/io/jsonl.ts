@@ -6,7 +6,11 @@ import { QuarryError } from '../core/quarry-error.js';
  * Calls `onRecord` with each non-blank line parsed as a JSON object.
  * A line that is not valid JSON, or not an object, stops with `file:line`.
  */
-export function forEachJsonObject(path: string, onRecord: (record: Record<string, unknown>, lineNo: number) => void, onProgress?: ProgressHandler): number {
+export function forEachJsonObject(
+  path: string,
+  onRecord: (record: Record<string, unknown>, lineNo: number) => void,
+  onProgress?: ProgressHandler,
+): number {
   let count = 0;
   for (const { record, line } of readJsonObjects(path, onProgress)) {
     count++;

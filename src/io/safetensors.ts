@@ -40,7 +40,8 @@ export function readSafeTensors(path: string): SafeTensors {
   const notSafeTensors = 'is it a .safetensors file?';
   if (buf.length < 8) throw new QuarryError('CORRUPT', 'too short for a safetensors header', { file: path }, notSafeTensors);
   const headerLen = Number(buf.readBigUInt64LE(0));
-  if (headerLen > buf.length - 8) throw new QuarryError('CORRUPT', `header length ${headerLen} exceeds the file`, { file: path }, notSafeTensors);
+  if (headerLen > buf.length - 8)
+    throw new QuarryError('CORRUPT', `header length ${headerLen} exceeds the file`, { file: path }, notSafeTensors);
   let header: Record<string, TensorInfo | Record<string, string>>;
   try {
     header = JSON.parse(buf.toString('utf8', 8, 8 + headerLen)) as typeof header;
@@ -56,12 +57,18 @@ export function readSafeTensors(path: string): SafeTensors {
     if (width === undefined) throw new QuarryError('BAD_INPUT', `tensor "${name}" has unsupported dtype ${info.dtype}`, { file: path });
     const count = info.shape.reduce((a, b) => a * b, 1);
     const [a, b] = info.data_offsets;
-    if (b - a !== count * width || base + b > buf.length) throw new QuarryError('CORRUPT', `tensor "${name}" byte range ${a}..${b} does not fit shape ${info.shape.join('x')} of ${info.dtype}`, { file: path });
+    if (b - a !== count * width || base + b > buf.length)
+      throw new QuarryError(
+        'CORRUPT',
+        `tensor "${name}" byte range ${a}..${b} does not fit shape ${info.shape.join('x')} of ${info.dtype}`,
+        { file: path },
+      );
     tensors.set(name, info);
   }
   const get = (name: string): [TensorInfo, number, number] => {
     const info = tensors.get(name);
-    if (info === undefined) throw new QuarryError('NOT_FOUND', `no tensor "${name}"`, { file: path }, `tensors: ${[...tensors.keys()].join(', ')}`);
+    if (info === undefined)
+      throw new QuarryError('NOT_FOUND', `no tensor "${name}"`, { file: path }, `tensors: ${[...tensors.keys()].join(', ')}`);
     return [info, base + info.data_offsets[0], info.shape.reduce((x, y) => x * y, 1)];
   };
   const meta = header.__metadata__;
@@ -115,12 +122,20 @@ export function readSafeTensors(path: string): SafeTensors {
 }
 
 /** The bytes of a safetensors file holding float32 (F32) and int32 (I32) tensors, in the given order, and string metadata. */
-export function encodeSafeTensors(tensors: Record<string, { shape: number[]; data: Float32Array | Int32Array }>, metadata: Record<string, string> = {}): Buffer {
+export function encodeSafeTensors(
+  tensors: Record<string, { shape: number[]; data: Float32Array | Int32Array }>,
+  metadata: Record<string, string> = {},
+): Buffer {
   const header: Record<string, unknown> = { __metadata__: metadata };
   let offset = 0;
   for (const [name, t] of Object.entries(tensors)) {
-    if (t.shape.reduce((a, b) => a * b, 1) !== t.data.length) throw new Error(`tensor ${name}: shape ${t.shape.join('x')} does not hold ${t.data.length} values`);
-    header[name] = { dtype: t.data instanceof Int32Array ? 'I32' : 'F32', shape: t.shape, data_offsets: [offset, offset + 4 * t.data.length] };
+    if (t.shape.reduce((a, b) => a * b, 1) !== t.data.length)
+      throw new Error(`tensor ${name}: shape ${t.shape.join('x')} does not hold ${t.data.length} values`);
+    header[name] = {
+      dtype: t.data instanceof Int32Array ? 'I32' : 'F32',
+      shape: t.shape,
+      data_offsets: [offset, offset + 4 * t.data.length],
+    };
     offset += 4 * t.data.length;
   }
   // the header is padded with spaces to a multiple of 8 bytes, as the format recommends

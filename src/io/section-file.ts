@@ -52,7 +52,13 @@ export interface WrittenFile {
  * Writes named arrays to `path` (which must not exist yet) and fsyncs it.
  * `kind` is a 4-letter tag checked on read; `meta` is small JSON kept in the table of contents.
  */
-export function writeSectionFile(path: string, kind: string, version: number, sections: Record<string, SectionArray>, meta: Record<string, unknown> = {}): WrittenFile {
+export function writeSectionFile(
+  path: string,
+  kind: string,
+  version: number,
+  sections: Record<string, SectionArray>,
+  meta: Record<string, unknown> = {},
+): WrittenFile {
   if (kind.length !== 4) throw new Error(`section kind must have 4 letters: ${kind}`);
   const toc: TocEntry[] = [];
   let offset = 0;
@@ -161,8 +167,12 @@ function corruptFile(path: string, why: string): never {
 function readUint32(path: string, name: string, byName: ReadonlyMap<string, TocEntry>, get: SectionFile['get']): Uint32Array {
   const dtype = byName.get(name)?.dtype;
   if (dtype === undefined) return corruptFile(path, `missing section "${name}"`);
-  if (dtype !== 'u8' && dtype !== 'u16' && dtype !== 'u32') return corruptFile(path, `section "${name}" has type ${dtype}, not an unsigned integer type`);
-  const arr: Uint8Array | Uint16Array | Uint32Array = get(name, DTYPES[dtype] as new (...args: never[]) => Uint8Array | Uint16Array | Uint32Array);
+  if (dtype !== 'u8' && dtype !== 'u16' && dtype !== 'u32')
+    return corruptFile(path, `section "${name}" has type ${dtype}, not an unsigned integer type`);
+  const arr: Uint8Array | Uint16Array | Uint32Array = get(
+    name,
+    DTYPES[dtype] as new (...args: never[]) => Uint8Array | Uint16Array | Uint32Array,
+  );
   return arr instanceof Uint32Array ? arr : Uint32Array.from(arr);
 }
 
@@ -175,16 +185,29 @@ interface Header {
 }
 
 /** Checks a file's 32-byte header against its size, the expected kind and version, and the manifest's size. */
-function checkHeader(path: string, header: Buffer, size: number, kind: string, maxVersion: number, expectBytes: number | undefined): Header {
+function checkHeader(
+  path: string,
+  header: Buffer,
+  size: number,
+  kind: string,
+  maxVersion: number,
+  expectBytes: number | undefined,
+): Header {
   if (size < HEADER_BYTES || header.readUInt32LE(0) !== MAGIC) corruptFile(path, 'not a Quarry data file (bad magic number)');
   const fileKind = header.toString('latin1', 4, 8);
   if (fileKind !== kind) corruptFile(path, `expected a "${kind}" file, found "${fileKind}"`);
   const version = header.readUInt32LE(8);
   if (version > maxVersion) {
-    throw new QuarryError('CORRUPT', `format version ${version} is newer than this Quarry supports (${maxVersion})`, { file: path }, 'upgrade Quarry');
+    throw new QuarryError(
+      'CORRUPT',
+      `format version ${version} is newer than this Quarry supports (${maxVersion})`,
+      { file: path },
+      'upgrade Quarry',
+    );
   }
   const payloadBytes = header.readDoubleLE(16);
-  if (HEADER_BYTES + payloadBytes !== size) corruptFile(path, `size is ${size} bytes, header says ${HEADER_BYTES + payloadBytes} (truncated or extended)`);
+  if (HEADER_BYTES + payloadBytes !== size)
+    corruptFile(path, `size is ${size} bytes, header says ${HEADER_BYTES + payloadBytes} (truncated or extended)`);
   if (expectBytes !== undefined && expectBytes !== size) corruptFile(path, `size is ${size} bytes, the manifest says ${expectBytes}`);
   return { kind: fileKind, version, tocLength: header.readUInt32LE(12), crc: header.readUInt32LE(24) };
 }
@@ -203,7 +226,8 @@ function parseToc(path: string, text: string): { meta: Record<string, unknown>; 
  * `verifyChecksum` is false) the CRC-32. Damage is reported as CORRUPT with the file name.
  */
 export function readSectionFile(path: string, kind: string, maxVersion: number, expect?: SectionReadOptions): SectionFile {
-  if (expect?.onDisk !== undefined && expect.onDisk.length > 0) return readSectionFileInParts(path, kind, maxVersion, expect, new Set(expect.onDisk));
+  if (expect?.onDisk !== undefined && expect.onDisk.length > 0)
+    return readSectionFileInParts(path, kind, maxVersion, expect, new Set(expect.onDisk));
   let buf: Buffer;
   try {
     buf = readFileSync(path);
@@ -211,7 +235,12 @@ export function readSectionFile(path: string, kind: string, maxVersion: number, 
     throw ioError(path, e);
   }
   const corrupt = (why: string): never => corruptFile(path, why);
-  const { kind: fileKind, version, tocLength, crc: want } = checkHeader(path, buf.subarray(0, HEADER_BYTES), buf.length, kind, maxVersion, expect?.bytes);
+  const {
+    kind: fileKind,
+    version,
+    tocLength,
+    crc: want,
+  } = checkHeader(path, buf.subarray(0, HEADER_BYTES), buf.length, kind, maxVersion, expect?.bytes);
   if (expect?.verifyChecksum !== false) {
     const got = crc32(buf.subarray(HEADER_BYTES)) >>> 0;
     if (want !== got) corrupt(`checksum mismatch (stored ${want.toString(16)}, computed ${got.toString(16)})`);
@@ -231,7 +260,10 @@ export function readSectionFile(path: string, kind: string, maxVersion: number, 
     get<T extends SectionArray>(name: string, type: new (...args: never[]) => T): T {
       const e = byName.get(name);
       if (e === undefined) return corrupt(`missing section "${name}"`);
-      const ctor = DTYPES[e.dtype] as unknown as { new (b: ArrayBufferLike, o: number, n: number): SectionArray; BYTES_PER_ELEMENT: number };
+      const ctor = DTYPES[e.dtype] as unknown as {
+        new (b: ArrayBufferLike, o: number, n: number): SectionArray;
+        BYTES_PER_ELEMENT: number;
+      };
       if ((ctor as unknown) !== (type as unknown)) return corrupt(`section "${name}" has type ${e.dtype}`);
       const start = buf.byteOffset + dataStart + e.offset;
       const end = dataStart + e.offset + e.length * ctor.BYTES_PER_ELEMENT;
@@ -262,7 +294,13 @@ export function readFully(fd: number, target: Uint8Array, position: number, path
  * with the descriptor, the file's size and the header; closes the file after, and
  * reports operating-system failures naming it.
  */
-function withSectionFile<T>(path: string, kind: string, maxVersion: number, expectBytes: number | undefined, body: (fd: number, size: number, header: Header) => T): T {
+function withSectionFile<T>(
+  path: string,
+  kind: string,
+  maxVersion: number,
+  expectBytes: number | undefined,
+  body: (fd: number, size: number, header: Header) => T,
+): T {
   let fd: number | undefined;
   try {
     fd = openSync(path, 'r');
@@ -288,7 +326,13 @@ function readToc(fd: number, path: string, tocLength: number): { meta: Record<st
  * readSectionFile for a file with sections left on disk: the same checks, but the
  * file is read piece by piece through a descriptor instead of all at once.
  */
-function readSectionFileInParts(path: string, kind: string, maxVersion: number, expect: SectionReadOptions, onDisk: ReadonlySet<string>): SectionFile {
+function readSectionFileInParts(
+  path: string,
+  kind: string,
+  maxVersion: number,
+  expect: SectionReadOptions,
+  onDisk: ReadonlySet<string>,
+): SectionFile {
   const corrupt = (why: string): never => corruptFile(path, why);
   return withSectionFile(path, kind, maxVersion, expect.bytes, (fd, size, { kind: fileKind, version, tocLength, crc: want }) => {
     const readAt = (target: Uint8Array, position: number): void => readFully(fd, target, position, path);
@@ -336,7 +380,10 @@ function readSectionFileInParts(path: string, kind: string, maxVersion: number, 
       },
       get<T extends SectionArray>(name: string, type: new (...args: never[]) => T): T {
         const arr = loaded.get(name);
-        if (arr === undefined) return onDisk.has(name) && byName.has(name) ? corrupt(`section "${name}" was left on disk`) : corrupt(`missing section "${name}"`);
+        if (arr === undefined)
+          return onDisk.has(name) && byName.has(name)
+            ? corrupt(`section "${name}" was left on disk`)
+            : corrupt(`missing section "${name}"`);
         if (!(arr instanceof type)) return corrupt(`section "${name}" has type ${byName.get(name)!.dtype}`);
         return arr;
       },
@@ -369,7 +416,11 @@ export function readSectionInto(at: SectionLocation, target: Uint8Array): void {
  * A section file's meta and section lengths, read from its header and table of
  * contents only (no data, no checksum): cheap figures about a large file.
  */
-export function readSectionTableOfContents(path: string, kind: string, maxVersion: number): { meta: Record<string, unknown>; sections: { name: string; length: number }[] } {
+export function readSectionTableOfContents(
+  path: string,
+  kind: string,
+  maxVersion: number,
+): { meta: Record<string, unknown>; sections: { name: string; length: number }[] } {
   return withSectionFile(path, kind, maxVersion, undefined, (fd, _size, { tocLength }) => {
     const toc = readToc(fd, path, tocLength);
     return { meta: toc.meta, sections: toc.sections.map((e) => ({ name: e.name, length: e.length })) };
@@ -391,7 +442,6 @@ export function peekSectionKind(path: string): string {
     if (fd !== undefined) closeSync(fd);
   }
 }
-
 
 function align8(n: number): number {
   return Math.ceil(n / 8) * 8;

@@ -15,7 +15,10 @@ export class TokenVocabulary {
   readonly ids = new Map<string, number>();
   readonly tokens: string[] = [];
 
-  constructor(tokens: Iterable<string> = [], private readonly frozen = false) {
+  constructor(
+    tokens: Iterable<string> = [],
+    private readonly frozen = false,
+  ) {
     for (const t of tokens) {
       if (!this.ids.has(t)) {
         this.ids.set(t, this.tokens.length);
@@ -45,7 +48,8 @@ export class TokenVocabulary {
     const ids: number[] = [];
     const vals: number[] = [];
     for (const [token, w] of Object.entries(obj)) {
-      if (typeof w !== 'number' || !Number.isFinite(w)) throw new QuarryError('BAD_INPUT', `weight of "${token}" is ${JSON.stringify(w)}, not a finite number`, where);
+      if (typeof w !== 'number' || !Number.isFinite(w))
+        throw new QuarryError('BAD_INPUT', `weight of "${token}" is ${JSON.stringify(w)}, not a finite number`, where);
       const id = this.idOf(token);
       if (id < 0) continue;
       ids.push(id);
@@ -56,14 +60,19 @@ export class TokenVocabulary {
 }
 
 /** Reads Seismic JSONL documents or queries into a matrix, with their ids and the vocabulary. */
-export function readSeismicJsonl(path: string, vocab = new TokenVocabulary()): { ids: string[]; matrix: SparseMatrix; vocab: TokenVocabulary } {
+export function readSeismicJsonl(
+  path: string,
+  vocab = new TokenVocabulary(),
+): { ids: string[]; matrix: SparseMatrix; vocab: TokenVocabulary } {
   const ids: string[] = [];
   const rows: SparseVector[] = [];
   forEachJsonObject(path, (rec, line) => {
     const id = rec.id ?? rec._id;
-    if ((typeof id !== 'string' && typeof id !== 'number') || id === '') throw new QuarryError('BAD_INPUT', 'record has no "id"', { file: path, line });
+    if ((typeof id !== 'string' && typeof id !== 'number') || id === '')
+      throw new QuarryError('BAD_INPUT', 'record has no "id"', { file: path, line });
     const v = rec.vector;
-    if (v === null || typeof v !== 'object' || Array.isArray(v)) throw new QuarryError('BAD_INPUT', 'expected "vector": {token: weight}', { file: path, line, field: 'vector' });
+    if (v === null || typeof v !== 'object' || Array.isArray(v))
+      throw new QuarryError('BAD_INPUT', 'expected "vector": {token: weight}', { file: path, line, field: 'vector' });
     ids.push(String(id));
     rows.push(vocab.encode(v as Record<string, unknown>, { file: path, line, field: 'vector' }));
   });
@@ -114,7 +123,11 @@ export function readCsr(path: string): SparseMatrix {
   const nnz = Number(buf.readBigInt64LE(16));
   const expected = 24 + 8 * (rows + 1) + 4 * nnz + 4 * nnz;
   if (rows < 0 || cols < 0 || nnz < 0 || buf.length !== expected) {
-    throw new QuarryError('BAD_INPUT', `size ${buf.length} does not match header (rows ${rows}, cols ${cols}, nnz ${nnz}: expected ${expected})`, { file: path });
+    throw new QuarryError(
+      'BAD_INPUT',
+      `size ${buf.length} does not match header (rows ${rows}, cols ${cols}, nnz ${nnz}: expected ${expected})`,
+      { file: path },
+    );
   }
   const indptr = new Float64Array(rows + 1);
   for (let i = 0; i <= rows; i++) indptr[i] = Number(buf.readBigInt64LE(24 + 8 * i));

@@ -53,7 +53,13 @@ export function* readTrecDocuments(path: string, onProgress?: ProgressHandler): 
     const line = raw.trim();
     if (start === 0) {
       if (line === '') continue;
-      if (!/^<DOC>/i.test(line)) throw new QuarryError('BAD_INPUT', `expected <DOC>, found "${line.slice(0, 40)}"`, { file: path, line: lineNo }, 'a TREC file is a sequence of <DOC> ... </DOC> blocks');
+      if (!/^<DOC>/i.test(line))
+        throw new QuarryError(
+          'BAD_INPUT',
+          `expected <DOC>, found "${line.slice(0, 40)}"`,
+          { file: path, line: lineNo },
+          'a TREC file is a sequence of <DOC> ... </DOC> blocks',
+        );
       start = lineNo;
       docno = null;
       docnoText = null;
@@ -63,12 +69,19 @@ export function* readTrecDocuments(path: string, onProgress?: ProgressHandler): 
       continue;
     }
     if (/^<\/DOC>/i.test(line)) {
-      if (docno === null || docno === '') throw new QuarryError('BAD_INPUT', 'document has no <DOCNO>', { file: path, line: start }, 'every <DOC> needs <DOCNO>id</DOCNO>');
+      if (docno === null || docno === '')
+        throw new QuarryError('BAD_INPUT', 'document has no <DOCNO>', { file: path, line: start }, 'every <DOC> needs <DOCNO>id</DOCNO>');
       yield { record: { _id: docno, title: '', text: plainText(tagged.length > 0 ? tagged : rest) }, line: start };
       start = 0;
       continue;
     }
-    if (/^<DOC>/i.test(line)) throw new QuarryError('BAD_INPUT', `the document opened at line ${start} is not closed before the next <DOC>`, { file: path, line: lineNo }, 'close each document with </DOC>');
+    if (/^<DOC>/i.test(line))
+      throw new QuarryError(
+        'BAD_INPUT',
+        `the document opened at line ${start} is not closed before the next <DOC>`,
+        { file: path, line: lineNo },
+        'close each document with </DOC>',
+      );
     if (docno === null) {
       // the DOCNO may wrap over lines: collect from <DOCNO> to </DOCNO>
       if (docnoText === null && /^<DOCNO>/i.test(line)) docnoText = '';
@@ -88,5 +101,6 @@ export function* readTrecDocuments(path: string, onProgress?: ProgressHandler): 
     tagged.push(line);
     if (CONTENT_END.get(openTag)!.test(line)) openTag = null;
   }
-  if (start !== 0) throw new QuarryError('BAD_INPUT', 'the last document is not closed', { file: path, line: start }, 'close each document with </DOC>');
+  if (start !== 0)
+    throw new QuarryError('BAD_INPUT', 'the last document is not closed', { file: path, line: start }, 'close each document with </DOC>');
 }

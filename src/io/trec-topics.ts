@@ -20,7 +20,16 @@ export function topicFileKind(text: string): TopicFileKind | null {
 }
 
 /** Classic tag names and the field names they are read as (Anserini's). */
-const CLASSIC_FIELDS: Record<string, string> = { title: 'title', desc: 'description', narr: 'narrative', smry: 'summary', con: 'concepts', fac: 'factors', def: 'definitions', dom: 'domain' };
+const CLASSIC_FIELDS: Record<string, string> = {
+  title: 'title',
+  desc: 'description',
+  narr: 'narrative',
+  smry: 'summary',
+  con: 'concepts',
+  fac: 'factors',
+  def: 'definitions',
+  dom: 'domain',
+};
 
 /** Labels that open a classic field's text ("<desc> Description:") and are not part of it. */
 const LABEL = /^(number|topic|description|narrative|summary|concept\(s\)|factor\(s\)|definition\(s\)|domain)\s*:\s*/i;
@@ -40,7 +49,8 @@ export function parseClassicTopics(text: string, file: string): Map<string, Reco
   let field: string | null = null;
   const finish = (lineNo: number): void => {
     if (fields === null) return;
-    if (id === null || id === '') throw new QuarryError('BAD_INPUT', 'topic has no <num>', { file, line: openedAt }, 'every <top> needs a line "<num> Number: ID"');
+    if (id === null || id === '')
+      throw new QuarryError('BAD_INPUT', 'topic has no <num>', { file, line: openedAt }, 'every <top> needs a line "<num> Number: ID"');
     if (topics.has(id)) throw new QuarryError('BAD_INPUT', `duplicate topic ${id}`, { file, line: lineNo });
     for (const k of Object.keys(fields)) fields[k] = clean(clean(fields[k]!).replace(LABEL, ''));
     topics.set(id, fields);
@@ -52,7 +62,13 @@ export function parseClassicTopics(text: string, file: string): Map<string, Reco
     const lineNo = i + 1;
     const line = raw.trim();
     if (/^<top[\s>]|^<top$/.test(line)) {
-      if (fields !== null) throw new QuarryError('BAD_INPUT', `topic opened at line ${openedAt} is not closed before the next <top>`, { file, line: lineNo }, 'close each topic with </top>');
+      if (fields !== null)
+        throw new QuarryError(
+          'BAD_INPUT',
+          `topic opened at line ${openedAt} is not closed before the next <top>`,
+          { file, line: lineNo },
+          'close each topic with </top>',
+        );
       fields = {};
       openedAt = lineNo;
       return;
@@ -63,7 +79,13 @@ export function parseClassicTopics(text: string, file: string): Map<string, Reco
       return;
     }
     if (fields === null) {
-      if (line !== '') throw new QuarryError('BAD_INPUT', `text outside a topic: "${line.slice(0, 40)}"`, { file, line: lineNo }, 'topics are <top> ... </top> blocks');
+      if (line !== '')
+        throw new QuarryError(
+          'BAD_INPUT',
+          `text outside a topic: "${line.slice(0, 40)}"`,
+          { file, line: lineNo },
+          'topics are <top> ... </top> blocks',
+        );
       return;
     }
     const tag = /^<(\w+)>\s*(.*)$/.exec(line);
@@ -83,7 +105,8 @@ export function parseClassicTopics(text: string, file: string): Map<string, Reco
     if (/^<\/\w+>$/.test(line)) return;
     if (field !== null) fields[field] += ` ${line}`;
   });
-  if (fields !== null) throw new QuarryError('BAD_INPUT', 'the last topic is not closed', { file, line: openedAt }, 'close each topic with </top>');
+  if (fields !== null)
+    throw new QuarryError('BAD_INPUT', 'the last topic is not closed', { file, line: openedAt }, 'close each topic with </top>');
   return topics;
 }
 
@@ -94,7 +117,11 @@ function xmlText(content: string): string {
   const text = content
     .replace(/<!\[CDATA\[([\s\S]*?)\]\]>/g, (_, c: string) => c.replace(/&/g, '&amp;').replace(/</g, '&lt;'))
     .replace(/<[^>]*>/g, ' ')
-    .replace(/&(#x[0-9a-f]+|#\d+|\w+);/gi, (m, e: string) => (e[0] === '#' ? String.fromCodePoint(e[1] === 'x' || e[1] === 'X' ? parseInt(e.slice(2), 16) : Number(e.slice(1))) : (ENTITIES[e] ?? m)));
+    .replace(/&(#x[0-9a-f]+|#\d+|\w+);/gi, (m, e: string) =>
+      e[0] === '#'
+        ? String.fromCodePoint(e[1] === 'x' || e[1] === 'X' ? parseInt(e.slice(2), 16) : Number(e.slice(1)))
+        : (ENTITIES[e] ?? m),
+    );
   return clean(text);
 }
 
@@ -138,7 +165,13 @@ export function readTopicQueries(path: string, fieldSpec?: string): Map<string, 
   for (const [id, fields] of topics) {
     const parts = names.map((n) => {
       const t = fields[n];
-      if (t === undefined) throw new QuarryError('BAD_ARGUMENT', `topic ${id} has no field "${n}"`, { file: path, field: '--topic-field' }, `its fields: ${Object.keys(fields).join(', ') || 'none'}`);
+      if (t === undefined)
+        throw new QuarryError(
+          'BAD_ARGUMENT',
+          `topic ${id} has no field "${n}"`,
+          { file: path, field: '--topic-field' },
+          `its fields: ${Object.keys(fields).join(', ') || 'none'}`,
+        );
       return t;
     });
     queries.set(id, parts.join(' ').trim());

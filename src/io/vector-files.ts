@@ -28,7 +28,8 @@ function readTexmex(path: string, valueBytes: 1 | 4, kind: 'f' | 'i' | 'b'): { d
   const buf = load(path);
   if (buf.length < 4) throw new QuarryError('BAD_INPUT', 'file is too short for a TEXMEX vector file', { file: path });
   const dim = buf.readInt32LE(0);
-  if (dim <= 0 || dim > 1 << 20) throw new QuarryError('BAD_INPUT', `row 0: dimension ${dim} is not plausible`, { file: path }, `is this really a .${kind}vecs file?`);
+  if (dim <= 0 || dim > 1 << 20)
+    throw new QuarryError('BAD_INPUT', `row 0: dimension ${dim} is not plausible`, { file: path }, `is this really a .${kind}vecs file?`);
   const rowBytes = 4 + dim * valueBytes;
   if (buf.length % rowBytes !== 0) throw texmexSizeError(buf, path, dim, valueBytes);
   const rows = buf.length / rowBytes;
@@ -47,10 +48,28 @@ function readTexmex(path: string, valueBytes: 1 | 4, kind: 'f' | 'i' | 'b'): { d
 function texmexSizeError(buf: Buffer, path: string, dim: number, valueBytes: number): QuarryError {
   let at = 0;
   for (let r = 0; ; r++) {
-    if (at + 4 > buf.length) return new QuarryError('BAD_INPUT', `row ${r} is truncated: ${buf.length - at} bytes left, a row of dim ${dim} takes ${4 + dim * valueBytes}`, { file: path }, 'the file was cut short; write it again');
+    if (at + 4 > buf.length)
+      return new QuarryError(
+        'BAD_INPUT',
+        `row ${r} is truncated: ${buf.length - at} bytes left, a row of dim ${dim} takes ${4 + dim * valueBytes}`,
+        { file: path },
+        'the file was cut short; write it again',
+      );
     const d = buf.readInt32LE(at);
-    if (d !== dim) return new QuarryError('BAD_INPUT', `row ${r}: dimension ${d}, expected ${dim} (the dimension of row 0)`, { file: path }, 'every row of a vector file must have the same dimension');
-    if (at + 4 + dim * valueBytes > buf.length) return new QuarryError('BAD_INPUT', `row ${r} is truncated: ${buf.length - at - 4} of its ${dim * valueBytes} value bytes are there`, { file: path }, 'the file was cut short; write it again');
+    if (d !== dim)
+      return new QuarryError(
+        'BAD_INPUT',
+        `row ${r}: dimension ${d}, expected ${dim} (the dimension of row 0)`,
+        { file: path },
+        'every row of a vector file must have the same dimension',
+      );
+    if (at + 4 + dim * valueBytes > buf.length)
+      return new QuarryError(
+        'BAD_INPUT',
+        `row ${r} is truncated: ${buf.length - at - 4} of its ${dim * valueBytes} value bytes are there`,
+        { file: path },
+        'the file was cut short; write it again',
+      );
     at += 4 + dim * valueBytes;
   }
 }
@@ -88,7 +107,12 @@ export function readIvecsAsFloat32(path: string): VectorMatrix {
   for (let i = 0; i < ints.length; i++) {
     const v = ints[i]!;
     if (v > FLOAT32_EXACT_INT || v < -FLOAT32_EXACT_INT) {
-      throw new QuarryError('BAD_INPUT', `row ${Math.floor(i / dim)}, component ${i % dim}: ${v} is beyond +-16,777,216 and has no exact float32 value`, { file: path }, 'scale the vectors down, or convert them to float32 yourself (.fvecs or .npy)');
+      throw new QuarryError(
+        'BAD_INPUT',
+        `row ${Math.floor(i / dim)}, component ${i % dim}: ${v} is beyond +-16,777,216 and has no exact float32 value`,
+        { file: path },
+        'scale the vectors down, or convert them to float32 yourself (.fvecs or .npy)',
+      );
     }
     data[i] = v;
   }
@@ -130,9 +154,20 @@ export function readNpyFloat32(path: string): { shape: number[]; data: Float32Ar
   const buf = load(path);
   const { descr, dims, start } = npyHeader(buf, path);
   const width = NPY_FLOAT_WIDTHS[descr];
-  if (width === undefined) throw new QuarryError('BAD_INPUT', `dtype ${descr} is not supported; expected little-endian float32 (<f4), float64 (<f8) or float16 (<f2)`, { file: path }, 'convert with arr.astype("<f4")');
+  if (width === undefined)
+    throw new QuarryError(
+      'BAD_INPUT',
+      `dtype ${descr} is not supported; expected little-endian float32 (<f4), float64 (<f8) or float16 (<f2)`,
+      { file: path },
+      'convert with arr.astype("<f4")',
+    );
   const count = dims.reduce((a, b) => a * b, 1);
-  if (buf.length - start !== count * width) throw new QuarryError('BAD_INPUT', `data size ${buf.length - start} does not match shape (${dims.join(', ')}) of ${width}-byte values`, { file: path });
+  if (buf.length - start !== count * width)
+    throw new QuarryError(
+      'BAD_INPUT',
+      `data size ${buf.length - start} does not match shape (${dims.join(', ')}) of ${width}-byte values`,
+      { file: path },
+    );
   const data = new Float32Array(count);
   const dim = dims[dims.length - 1] ?? 1;
   if (width === 4) for (let i = 0; i < count; i++) data[i] = buf.readFloatLE(start + 4 * i);
@@ -140,7 +175,13 @@ export function readNpyFloat32(path: string): { shape: number[]; data: Float32Ar
   else {
     for (let i = 0; i < count; i++) {
       const v = buf.readDoubleLE(start + 8 * i);
-      if (Math.abs(v) > FLOAT32_MAX) throw new QuarryError('BAD_INPUT', `row ${Math.floor(i / dim)}, component ${i % dim}: ${v} is beyond float32's range`, { file: path }, 'scale the vectors down before saving them');
+      if (Math.abs(v) > FLOAT32_MAX)
+        throw new QuarryError(
+          'BAD_INPUT',
+          `row ${Math.floor(i / dim)}, component ${i % dim}: ${v} is beyond float32's range`,
+          { file: path },
+          'scale the vectors down before saving them',
+        );
       data[i] = v;
     }
   }
@@ -183,9 +224,15 @@ function npyHeader(buf: Buffer, path: string): { descr: string; dims: number[]; 
   const descr = /'descr':\s*'([^']+)'/.exec(header)?.[1] ?? '?';
   const fortran = /'fortran_order':\s*(True|False)/.exec(header)?.[1];
   const shape = /'shape':\s*\(([^)]*)\)/.exec(header)?.[1];
-  if (fortran !== 'False') throw new QuarryError('BAD_INPUT', 'Fortran-order arrays are not supported', { file: path }, 'save with np.ascontiguousarray');
-  const dims = (shape ?? '').split(',').map((s) => s.trim()).filter(Boolean).map(Number);
-  if (dims.length === 0 || dims.some((d) => !Number.isInteger(d) || d < 0)) throw new QuarryError('BAD_INPUT', `shape (${shape}) is not valid`, { file: path });
+  if (fortran !== 'False')
+    throw new QuarryError('BAD_INPUT', 'Fortran-order arrays are not supported', { file: path }, 'save with np.ascontiguousarray');
+  const dims = (shape ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)
+    .map(Number);
+  if (dims.length === 0 || dims.some((d) => !Number.isInteger(d) || d < 0))
+    throw new QuarryError('BAD_INPUT', `shape (${shape}) is not valid`, { file: path });
   return { descr, dims, start: headerStart + headerLen };
 }
 
@@ -201,24 +248,36 @@ export function readOffsets(path: string, rows: number): Uint32Array {
   if (path.endsWith('.npy')) {
     const { descr, dims, start } = npyHeader(buf, path);
     const width = { '<i4': 4, '<u4': 4, '<i8': 8, '<u8': 8 }[descr];
-    if (width === undefined) throw new QuarryError('BAD_INPUT', `dtype ${descr} is not an integer type`, { file: path }, 'use int32 or int64');
+    if (width === undefined)
+      throw new QuarryError('BAD_INPUT', `dtype ${descr} is not an integer type`, { file: path }, 'use int32 or int64');
     if (dims.length !== 1) throw new QuarryError('BAD_INPUT', `shape (${dims.join(', ')}) is not 1-D`, { file: path });
     values = [];
     for (let i = 0; i < dims[0]!; i++) {
       const at = start + i * width;
-      values.push(width === 4 ? (descr === '<i4' ? buf.readInt32LE(at) : buf.readUInt32LE(at)) : Number(descr === '<i8' ? buf.readBigInt64LE(at) : buf.readBigUInt64LE(at)));
+      values.push(
+        width === 4
+          ? descr === '<i4'
+            ? buf.readInt32LE(at)
+            : buf.readUInt32LE(at)
+          : Number(descr === '<i8' ? buf.readBigInt64LE(at) : buf.readBigUInt64LE(at)),
+      );
     }
   } else {
     values = [];
-    buf.toString('utf8').split('\n').forEach((line, i) => {
-      const t = line.trim();
-      if (t === '') return;
-      const n = Number(t);
-      if (!Number.isInteger(n) || n < 0) throw new QuarryError('BAD_INPUT', `"${t}" is not a non-negative integer`, { file: path, line: i + 1 });
-      values.push(n);
-    });
+    buf
+      .toString('utf8')
+      .split('\n')
+      .forEach((line, i) => {
+        const t = line.trim();
+        if (t === '') return;
+        const n = Number(t);
+        if (!Number.isInteger(n) || n < 0)
+          throw new QuarryError('BAD_INPUT', `"${t}" is not a non-negative integer`, { file: path, line: i + 1 });
+        values.push(n);
+      });
   }
-  const cumulative = values.length >= 1 && values[0] === 0 && values.at(-1) === rows && values.every((v, i) => i === 0 || v >= values[i - 1]!);
+  const cumulative =
+    values.length >= 1 && values[0] === 0 && values.at(-1) === rows && values.every((v, i) => i === 0 || v >= values[i - 1]!);
   if (cumulative) return Uint32Array.from(values);
   const total = values.reduce((a, b) => a + b, 0);
   if (total === rows && values.every((v) => v >= 0)) {
@@ -226,14 +285,21 @@ export function readOffsets(path: string, rows: number): Uint32Array {
     values.forEach((v, i) => (out[i + 1] = out[i]! + v));
     return out;
   }
-  throw new QuarryError('BAD_INPUT', `neither offsets (0 .. ${rows}, non-decreasing) nor lengths summing to ${rows} (they sum to ${total})`, { file: path }, 'give documents + 1 cumulative offsets, or one token count per document');
+  throw new QuarryError(
+    'BAD_INPUT',
+    `neither offsets (0 .. ${rows}, non-decreasing) nor lengths summing to ${rows} (they sum to ${total})`,
+    { file: path },
+    'give documents + 1 cumulative offsets, or one token count per document',
+  );
 }
 
 /** Reads raw little-endian float32 values as rows of `dim`. */
 export function readRawFloat32(path: string, dim: number): VectorMatrix {
   const buf = load(path);
-  if (!Number.isInteger(dim) || dim <= 0) throw new QuarryError('BAD_ARGUMENT', `dimension must be a positive integer, got ${dim}`, { field: 'dim' });
-  if (buf.length % (4 * dim) !== 0) throw new QuarryError('BAD_INPUT', `size ${buf.length} is not a multiple of 4 x dim (${4 * dim})`, { file: path });
+  if (!Number.isInteger(dim) || dim <= 0)
+    throw new QuarryError('BAD_ARGUMENT', `dimension must be a positive integer, got ${dim}`, { field: 'dim' });
+  if (buf.length % (4 * dim) !== 0)
+    throw new QuarryError('BAD_INPUT', `size ${buf.length} is not a multiple of 4 x dim (${4 * dim})`, { file: path });
   const rows = buf.length / (4 * dim);
   const data = new Float32Array(rows * dim);
   for (let i = 0; i < rows * dim; i++) data[i] = buf.readFloatLE(4 * i);
@@ -259,11 +325,13 @@ export function encodeFvecs(data: Float32Array, dim: number): Buffer {
  */
 export function parseJsonVector(value: unknown, dim: number, where: { file?: string; line?: number; field: string }): Float32Array {
   if (!Array.isArray(value)) throw new QuarryError('BAD_INPUT', 'expected an array of numbers', where);
-  if (value.length !== dim) throw new QuarryError('BAD_INPUT', `dimension ${value.length}, expected ${dim}`, where, 'every vector of a field has the field\'s dim');
+  if (value.length !== dim)
+    throw new QuarryError('BAD_INPUT', `dimension ${value.length}, expected ${dim}`, where, "every vector of a field has the field's dim");
   const out = new Float32Array(dim);
   for (let i = 0; i < dim; i++) {
     const x = value[i];
-    if (typeof x !== 'number' || !Number.isFinite(x)) throw new QuarryError('BAD_INPUT', `component ${i} is ${JSON.stringify(x)}, not a finite number`, where);
+    if (typeof x !== 'number' || !Number.isFinite(x))
+      throw new QuarryError('BAD_INPUT', `component ${i} is ${JSON.stringify(x)}, not a finite number`, where);
     out[i] = x;
   }
   return out;
@@ -272,7 +340,52 @@ export function parseJsonVector(value: unknown, dim: number, where: { file?: str
 function checkFinite(data: Float32Array, dim: number, path: string): void {
   for (let i = 0; i < data.length; i++) {
     if (!Number.isFinite(data[i]!)) {
-      throw new QuarryError('BAD_INPUT', `row ${Math.floor(i / dim)}, component ${i % dim} is ${data[i]}`, { file: path }, 'vectors must not contain NaN or Infinity');
+      throw new QuarryError(
+        'BAD_INPUT',
+        `row ${Math.floor(i / dim)}, component ${i % dim} is ${data[i]}`,
+        { file: path },
+        'vectors must not contain NaN or Infinity',
+      );
     }
   }
+}
+
+/** The vector file formats readVectorMatrix reads, as help texts name them. */
+export const VECTOR_FORMATS = 'fvecs, ivecs, bvecs, npy (float32, float64 or float16) or raw (float32, with --dim)';
+
+/** Reads a vector matrix in any supported format. */
+export function readVectorMatrix(path: string, format?: string, dim?: number): VectorMatrix {
+  const f = format ?? path.slice(path.lastIndexOf('.') + 1);
+  switch (f) {
+    case 'fvecs':
+      return readFvecs(path);
+    case 'ivecs':
+      return readIvecsAsFloat32(path);
+    case 'bvecs':
+      return readBvecs(path);
+    case 'npy':
+      return readNpy(path);
+    case 'raw':
+    case 'f32':
+    case 'bin':
+      if (dim === undefined) throw new QuarryError('BAD_ARGUMENT', 'raw float32 files need --dim', { field: '--dim' });
+      return readRawFloat32(path, dim);
+    default:
+      throw new QuarryError('BAD_ARGUMENT', `unknown vector format "${f}"`, { field: '--format' }, `use ${VECTOR_FORMATS}`);
+  }
+}
+
+/** The ids of an ids file (one per line, trimmed), which must name `count` rows ("vectors" or "documents"). */
+export function readIdsFile(path: string, count: number, rows: string): string[] {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (e) {
+    throw ioError(path, e);
+  }
+  const ids = text.split('\n').map((s) => s.trim());
+  if (ids[ids.length - 1] === '') ids.pop();
+  if (ids.length !== count)
+    throw new QuarryError('BAD_INPUT', `has ${ids.length} ids for ${count} ${rows}`, { file: path }, 'one id per line, in row order');
+  return ids;
 }

@@ -26,8 +26,10 @@ export function normalizeSparse(ids: ArrayLike<number>, values: ArrayLike<number
   for (const i of order) {
     const id = ids[i]!;
     const v = values[i]!;
-    if (!Number.isInteger(id) || id < 0) throw new QuarryError('BAD_INPUT', `term id ${id} is not a non-negative integer`, { field: where });
-    if (!Number.isFinite(v) || v < 0) throw new QuarryError('BAD_INPUT', `weight of term ${id} is ${v}`, { field: where }, 'learned sparse weights are finite and >= 0');
+    if (!Number.isInteger(id) || id < 0)
+      throw new QuarryError('BAD_INPUT', `term id ${id} is not a non-negative integer`, { field: where });
+    if (!Number.isFinite(v) || v < 0)
+      throw new QuarryError('BAD_INPUT', `weight of term ${id} is ${v}`, { field: where }, 'learned sparse weights are finite and >= 0');
     if (outIds.length > 0 && outIds[outIds.length - 1] === id) outVals[outVals.length - 1]! += v;
     else {
       outIds.push(id);

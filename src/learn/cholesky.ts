@@ -17,7 +17,13 @@ export function choleskySolve(a: ArrayLike<number>, n: number, b: ArrayLike<numb
       let sum = a[i * n + j]!;
       for (let k = 0; k < j; k++) sum -= l[i * n + k]! * l[j * n + k]!;
       if (i === j) {
-        if (!(sum > 0)) throw new QuarryError('BAD_INPUT', `the matrix is not positive definite (pivot ${i} is ${sum})`, { field: 'matrix' }, 'add ridge regularization or more varied samples');
+        if (!(sum > 0))
+          throw new QuarryError(
+            'BAD_INPUT',
+            `the matrix is not positive definite (pivot ${i} is ${sum})`,
+            { field: 'matrix' },
+            'add ridge regularization or more varied samples',
+          );
         l[i * n + i] = Math.sqrt(sum);
       } else l[i * n + j] = sum / l[j * n + j]!;
     }

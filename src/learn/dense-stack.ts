@@ -34,7 +34,10 @@ export class DenseStack {
   /** deltas[i]: the loss gradient at layer i's output (before ReLU). */
   private readonly deltas: Float32Array[];
 
-  private constructor(private readonly ops: LinearOps, layers: readonly DenseLayer[]) {
+  private constructor(
+    private readonly ops: LinearOps,
+    layers: readonly DenseLayer[],
+  ) {
     this.input = ops.array(layers[0]!.inputs);
     this.layers = layers.map((l) => {
       const weights = ops.array(l.weights.length);
@@ -60,7 +63,12 @@ export class DenseStack {
       const inputs = sizes[i - 1]!;
       const outputs = sizes[i]!;
       const scale = Math.sqrt(2 / inputs);
-      layers.push({ inputs, outputs, weights: Float32Array.from({ length: inputs * outputs }, () => standardNormal(random) * scale), bias: new Float32Array(outputs) });
+      layers.push({
+        inputs,
+        outputs,
+        weights: Float32Array.from({ length: inputs * outputs }, () => standardNormal(random) * scale),
+        bias: new Float32Array(outputs),
+      });
     }
     return new DenseStack(ops, layers);
   }

@@ -21,12 +21,35 @@ export {
   type ResidualCodes,
 } from './semantic-ids/residual-quantizer.js';
 export { readResidualQuantizer, writeResidualQuantizer } from './semantic-ids/residual-quantizer-file.js';
-export { codeHierarchicalIds, fitHierarchicalIds, routeHierarchical, type HierarchicalIds, type HierarchicalIdOptions, type HierarchicalIdStats, type HierarchyNode } from './semantic-ids/hierarchical-ids.js';
+export {
+  codeHierarchicalIds,
+  fitHierarchicalIds,
+  routeHierarchical,
+  type HierarchicalIds,
+  type HierarchicalIdOptions,
+  type HierarchicalIdStats,
+  type HierarchyNode,
+} from './semantic-ids/hierarchical-ids.js';
 export { readHierarchy, writeHierarchy } from './semantic-ids/hierarchical-ids-file.js';
-export { fitDriftAdapter, applyDriftAdapter, DRIFT_ADAPTER_KINDS, type DriftAdapter, type DriftAdapterKind, type DriftAdapterOptions } from './drift/drift-adapter.js';
+export {
+  fitDriftAdapter,
+  applyDriftAdapter,
+  DRIFT_ADAPTER_KINDS,
+  type DriftAdapter,
+  type DriftAdapterKind,
+  type DriftAdapterOptions,
+} from './drift/drift-adapter.js';
 export { symmetricEigen, type SymmetricEigen } from './symmetric-eigen.js';
 export { normalizeRows } from '../kernels/dense-distance.js';
-export { fitSemanticIds, fitRqVaeSemanticIds, disambiguateCodes, type SemanticIds, type SemanticIdStats, type SemanticIdOptions, type RqVaeSemanticIdOptions } from './semantic-ids/semantic-ids.js';
+export {
+  fitSemanticIds,
+  fitRqVaeSemanticIds,
+  disambiguateCodes,
+  type SemanticIds,
+  type SemanticIdStats,
+  type SemanticIdOptions,
+  type RqVaeSemanticIdOptions,
+} from './semantic-ids/semantic-ids.js';
 export { fitRqVae, encodeRqVaeLatents, decodeRqVaeLatents, type RqVae, type RqVaeOptions, type RqVaeEpoch } from './semantic-ids/rq-vae.js';
 export { readRqVae, writeRqVae } from './semantic-ids/rq-vae-file.js';
 export type { DenseLayer } from './dense-stack.js';

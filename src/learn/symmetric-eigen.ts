@@ -16,7 +16,8 @@ export interface SymmetricEigen {
 
 /** Decomposes the symmetric n x n matrix `a` (row-major; only its values are read, it is not changed). */
 export function symmetricEigen(a: ArrayLike<number>, n: number, maxSweeps = 60): SymmetricEigen {
-  if (a.length !== n * n) throw new QuarryError('BAD_ARGUMENT', `a ${n} x ${n} matrix needs ${n * n} values, got ${a.length}`, { field: 'matrix' });
+  if (a.length !== n * n)
+    throw new QuarryError('BAD_ARGUMENT', `a ${n} x ${n} matrix needs ${n * n} values, got ${a.length}`, { field: 'matrix' });
   const m = Float64Array.from(a);
   // symmetrize: callers build the matrix from sums whose halves may differ in the last bit
   for (let i = 0; i < n; i++) for (let j = i + 1; j < n; j++) m[i * n + j] = m[j * n + i] = 0.5 * (m[i * n + j]! + m[j * n + i]!);

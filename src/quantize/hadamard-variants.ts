@@ -54,15 +54,20 @@ export class HadamardVariants {
     readonly signs: Uint32Array,
   ) {
     this.block = variantBlock(dim);
-    if (this.block < MIN_VARIANT_BLOCK) throw new RangeError(`Hadamard variants need a dimension divisible by ${MIN_VARIANT_BLOCK}, not ${dim}`);
-    if (signs.length !== (count - 1) * Math.ceil(dim / 32)) throw new RangeError(`${count} variants of ${dim} dimensions need ${(count - 1) * Math.ceil(dim / 32)} sign words, not ${signs.length}`);
+    if (this.block < MIN_VARIANT_BLOCK)
+      throw new RangeError(`Hadamard variants need a dimension divisible by ${MIN_VARIANT_BLOCK}, not ${dim}`);
+    if (signs.length !== (count - 1) * Math.ceil(dim / 32))
+      throw new RangeError(
+        `${count} variants of ${dim} dimensions need ${(count - 1) * Math.ceil(dim / 32)} sign words, not ${signs.length}`,
+      );
     this.work = new Float32Array(dim);
     const words = Math.ceil(dim / 32);
     const norm = 1 / Math.sqrt(this.block);
     this.sums = new Float64Array(count);
     this.multipliers = new Float32Array((count - 1) * dim);
     for (let v = 1; v < count; v++) {
-      for (let d = 0; d < dim; d++) this.multipliers[(v - 1) * dim + d] = (signs[(v - 1) * words + (d >>> 5)]! >>> (d & 31)) & 1 ? -norm : norm;
+      for (let d = 0; d < dim; d++)
+        this.multipliers[(v - 1) * dim + d] = (signs[(v - 1) * words + (d >>> 5)]! >>> (d & 31)) & 1 ? -norm : norm;
     }
   }
 
@@ -107,7 +112,15 @@ export class HadamardVariants {
     const kernel = this.kernel;
     if (kernel !== null) {
       kernel.x.set(x);
-      kernel.mem.k.hadamard_l1(kernel.x.byteOffset, kernel.multipliers.byteOffset, this.count, this.dim, this.block, kernel.work.byteOffset, kernel.sums.byteOffset);
+      kernel.mem.k.hadamard_l1(
+        kernel.x.byteOffset,
+        kernel.multipliers.byteOffset,
+        this.count,
+        this.dim,
+        this.block,
+        kernel.work.byteOffset,
+        kernel.sums.byteOffset,
+      );
       out.set(kernel.sums);
       return;
     }
@@ -132,7 +145,13 @@ export class HadamardVariants {
     const dim = this.dim;
     const mem = KernelMemory.create(KernelMemory.bytesFor([this.multipliers, this.work, this.work, this.sums]));
     if (mem === null) return null;
-    return { mem, multipliers: mem.adopt(this.multipliers), x: mem.array(Float32Array, dim), work: mem.array(Float32Array, dim), sums: mem.array(Float64Array, this.count) };
+    return {
+      mem,
+      multipliers: mem.adopt(this.multipliers),
+      x: mem.array(Float32Array, dim),
+      work: mem.array(Float32Array, dim),
+      sums: mem.array(Float64Array, this.count),
+    };
   }
 }
 

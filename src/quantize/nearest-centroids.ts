@@ -71,7 +71,16 @@ export class NearestCentroids {
       mem.resetScratch();
       const c = mem.scratch(Float32Array, k * dim);
       c.set(centroids.subarray(0, k * dim));
-      mem.k.nearest_l2_rows(this.rows.byteOffset + 4 * offset, n, 4 * this.stride, dim, c.byteOffset, k, this.assignK.byteOffset, this.distK.byteOffset);
+      mem.k.nearest_l2_rows(
+        this.rows.byteOffset + 4 * offset,
+        n,
+        4 * this.stride,
+        dim,
+        c.byteOffset,
+        k,
+        this.assignK.byteOffset,
+        this.distK.byteOffset,
+      );
       assign.set(this.assignK);
       dist.set(this.distK);
       return;

@@ -21,7 +21,8 @@ export interface ProductQuantizer {
 
 /** Fits m sub-quantizers of 256 centroids each on rows of `dim`. */
 export function fitProductQuantizer(data: Float32Array, dim: number, m: number, seed = 7, iterations = 10): ProductQuantizer {
-  if (!Number.isInteger(m) || m < 1 || dim % m !== 0) throw new QuarryError('BAD_ARGUMENT', `m must divide the dimension (${dim}), got ${m}`, { field: 'm' });
+  if (!Number.isInteger(m) || m < 1 || dim % m !== 0)
+    throw new QuarryError('BAD_ARGUMENT', `m must divide the dimension (${dim}), got ${m}`, { field: 'm' });
   const dsub = dim / m;
   const n = data.length / dim;
   const ksub = Math.min(256, n);

@@ -17,7 +17,8 @@ import { standardNormal, xorshift32 } from '../kernels/xorshift.js';
  * vectors into rows-d space keeping all inner products.
  */
 export function randomOrthonormalColumns(rows: number, cols: number, seed: number): Float64Array {
-  if (!Number.isInteger(cols) || cols < 1 || !Number.isInteger(rows) || rows < cols) throw new RangeError(`a ${rows} x ${cols} matrix cannot have orthonormal columns`);
+  if (!Number.isInteger(cols) || cols < 1 || !Number.isInteger(rows) || rows < cols)
+    throw new RangeError(`a ${rows} x ${cols} matrix cannot have orthonormal columns`);
   const rand = xorshift32(seed);
   // column-major while orthonormalizing, so each column is contiguous
   const q = new Float64Array(rows * cols);

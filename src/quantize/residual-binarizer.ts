@@ -56,7 +56,15 @@ export interface RowVariants {
  * Fits a binarizer with `planes` bit planes on n rows of `dim`, coding each
  * row relative to `centres[assign[r]]` (centres: k rows; assign null = centre 0).
  */
-export function fitResidualBinarizer(read: RowReader, n: number, dim: number, planes: number, centres: Float32Array, assign: Uint16Array | null, variants: RowVariants | null = null): ResidualBinarizer {
+export function fitResidualBinarizer(
+  read: RowReader,
+  n: number,
+  dim: number,
+  planes: number,
+  centres: Float32Array,
+  assign: Uint16Array | null,
+  variants: RowVariants | null = null,
+): ResidualBinarizer {
   const scales = new Float32Array(planes * dim);
   const sums = new Float64Array(dim);
   const residual = new Float32Array(dim);
@@ -76,7 +84,14 @@ export function fitResidualBinarizer(read: RowReader, n: number, dim: number, pl
 }
 
 /** Writes row r minus its centre into `out`, in the row's basis. */
-export function centredRow(read: RowReader, r: number, centres: Float32Array, assign: Uint16Array | null, out: Float32Array, variants: RowVariants | null = null): void {
+export function centredRow(
+  read: RowReader,
+  r: number,
+  centres: Float32Array,
+  assign: Uint16Array | null,
+  out: Float32Array,
+  variants: RowVariants | null = null,
+): void {
   read(r, out);
   const dim = out.length;
   const c = (assign === null ? 0 : assign[r]!) * dim;
@@ -93,7 +108,13 @@ function subtractPlane(residual: Float32Array, scales: Float32Array, from: numbe
  * Encodes n rows into packed codes: for each row, `planes` planes of
  * planeWords(dim) words; bit d of plane t is 1 when the residual is >= 0.
  */
-export function encodeResidualBits(b: ResidualBinarizer, read: RowReader, n: number, assign: Uint16Array | null, variants: RowVariants | null = null): Uint32Array {
+export function encodeResidualBits(
+  b: ResidualBinarizer,
+  read: RowReader,
+  n: number,
+  assign: Uint16Array | null,
+  variants: RowVariants | null = null,
+): Uint32Array {
   const { dim, planes } = b;
   const words = planeWords(dim);
   const codes = new Uint32Array(n * planes * words);

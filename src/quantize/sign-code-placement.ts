@@ -36,7 +36,15 @@ export function signCodeError(lengthSq: number, l1: number, dim: number): number
  * basis whose sign code gives the smallest |r| tan θ. With one choice the centre
  * is `nearest[r]` (the k-means assignment) and only the basis is chosen.
  */
-export function placeSignCodes(read: RowReader, n: number, dim: number, centres: Float32Array, nearest: Uint16Array, choices: number, transforms: HadamardVariants | null): SignCodePlacement {
+export function placeSignCodes(
+  read: RowReader,
+  n: number,
+  dim: number,
+  centres: Float32Array,
+  nearest: Uint16Array,
+  choices: number,
+  transforms: HadamardVariants | null,
+): SignCodePlacement {
   const k = centres.length / dim;
   const c = Math.max(1, Math.min(choices, k));
   const assign = new Uint16Array(n);

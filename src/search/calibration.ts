@@ -66,7 +66,10 @@ export function calibrate(model: CalibrationModel, scores: readonly number[], qu
 }
 
 /** Fits a model on judged queries. */
-export function fitCalibration(examples: readonly CalibrationExample[], opts: { depth: number; spec: Record<string, unknown>; epochs?: number; learningRate?: number; l2?: number }): CalibrationModel {
+export function fitCalibration(
+  examples: readonly CalibrationExample[],
+  opts: { depth: number; spec: Record<string, unknown>; epochs?: number; learningRate?: number; l2?: number },
+): CalibrationModel {
   const raw = examples.map((e) => rawFeatures(e.scores, e.queryLength));
   const d = FEATURES.length;
   const means = new Array<number>(d).fill(0);

@@ -4,7 +4,7 @@
  * ranking are paired with the query text, scored by a cross-encoder the schema
  * names, and reordered by that score; the rest keep their first-stage order.
  */
-import type { RerankerSpec } from '../collection/schema.js';
+import type { RerankerSpec } from '../encode/reranker-spec.js';
 import { TransformerCrossEncoder } from '../encode/transformer-cross-encoder.js';
 import type { PipelineResult } from './pipeline.js';
 
@@ -15,7 +15,12 @@ export function crossEncoderFor(spec: RerankerSpec): Promise<TransformerCrossEnc
   const key = JSON.stringify([spec.path, spec.maxLength, spec.batchSize, spec.activation, spec.dtype]);
   let model = loaded.get(key);
   if (model === undefined) {
-    model = TransformerCrossEncoder.load(spec.path, { batchSize: spec.batchSize, activation: spec.activation, dtype: spec.dtype, ...(spec.maxLength !== undefined ? { maxLength: spec.maxLength } : {}) });
+    model = TransformerCrossEncoder.load(spec.path, {
+      batchSize: spec.batchSize,
+      activation: spec.activation,
+      dtype: spec.dtype,
+      ...(spec.maxLength !== undefined ? { maxLength: spec.maxLength } : {}),
+    });
     loaded.set(key, model);
     model.catch(() => loaded.delete(key)); // a failed load is retried next time
   }
@@ -45,7 +50,10 @@ export async function rerankWithCrossEncoder(
 ): Promise<PipelineResult> {
   const model = await crossEncoderFor(spec);
   const head = first.hits.slice(0, stage.depth);
-  const scores = await model.score(stage.text, head.map((h) => documentText(h.stored, spec.from)));
+  const scores = await model.score(
+    stage.text,
+    head.map((h) => documentText(h.stored, spec.from)),
+  );
   const order = head.map((h, i) => ({ h, s: scores[i]!, i }));
   // ties keep the first-stage order
   order.sort((a, b) => b.s - a.s || a.i - b.i);

@@ -26,8 +26,14 @@ function collect(legs: readonly LegResult[]): Pick<Fused, 'legRanks' | 'legScore
     for (let r = 0; r < leg.docs.length; r++) {
       const d = leg.docs[r]!;
       if (!legRanks.has(d)) {
-        legRanks.set(d, legs.map(() => null));
-        legScores.set(d, legs.map(() => null));
+        legRanks.set(
+          d,
+          legs.map(() => null),
+        );
+        legScores.set(
+          d,
+          legs.map(() => null),
+        );
       }
       legRanks.get(d)![li] = r + 1;
       legScores.get(d)![li] = leg.scores[r]!;

@@ -51,7 +51,7 @@ export type HighlightTerms = Pick<ReadonlySet<string>, 'has' | 'size'>;
 /** Splits `text` into fragments, marking words whose analyzed terms are in `queryTerms`. */
 export function highlight(text: string, analyzer: Analyzer, queryTerms: HighlightTerms, opts: HighlightOptions = {}): HighlightFragment[] {
   const words: { start: number; end: number; match: boolean }[] = [];
-  for (let i = 0; i < text.length; ) {
+  for (let i = 0; i < text.length;) {
     if (!isWordChar(text, i)) {
       i++;
       continue;

@@ -5,7 +5,7 @@
  * and (on request) an explanation. Works on any `QuerySource`, which the
  * collection's reader snapshot implements.
  */
-import { Bitset } from '../kernels/bitset.js';
+import { type Bitset } from '../kernels/bitset.js';
 import { QuarryError } from '../core/quarry-error.js';
 import { fuseCombMnz, fuseRrf, fuseWeighted, type Fused, type LegResult } from './fusion.js';
 import { parseQuerySpec, type QuerySpec } from './query-spec.js';
@@ -32,9 +32,18 @@ export interface QuerySource {
    * scores) by MaxSim on a multi-vector field, keeping the top k; returns
    * the new order, MaxSim scores and how many candidates were scored.
    */
-  rerank?(stage: NonNullable<QuerySpec['rerank']>, docs: ArrayLike<number>, scores: ArrayLike<number>, k: number): { docs: ArrayLike<number>; scores: ArrayLike<number>; scored: number };
+  rerank?(
+    stage: NonNullable<QuerySpec['rerank']>,
+    docs: ArrayLike<number>,
+    scores: ArrayLike<number>,
+    k: number,
+  ): { docs: ArrayLike<number>; scores: ArrayLike<number>; scored: number };
   /** Per-token contributions (query weight × document weight) of a sparse leg's score for a document. */
-  explainSparse?(field: string, weights: Readonly<Record<string, number>>, doc: number): { token: string; query: number; document: number; score: number }[];
+  explainSparse?(
+    field: string,
+    weights: Readonly<Record<string, number>>,
+    doc: number,
+  ): { token: string; query: number; document: number; score: number }[];
   /** The collection's fitted relevance calibration, or null (see search/calibration.ts). */
   calibration?(): CalibrationModel | null;
   /** Explanation of a BM25 leg's score for a document, when available. */
@@ -77,30 +86,64 @@ export function runQuery(source: QuerySource, input: unknown, opts: { includeSto
 
 /** Runs an already validated query spec against a source. */
 export function runParsedQuery(source: QuerySource, spec: QuerySpec, opts: { includeStored?: boolean } = {}): PipelineResult {
-  if (spec.crossEncoder !== undefined) throw new QuarryError('BAD_ARGUMENT', 'a crossEncoder stage runs a model asynchronously', { field: 'crossEncoder' }, 'use Snapshot.queryAsync (the CLI and the server do)');
+  if (spec.crossEncoder !== undefined)
+    throw new QuarryError(
+      'BAD_ARGUMENT',
+      'a crossEncoder stage runs a model asynchronously',
+      { field: 'crossEncoder' },
+      'use Snapshot.queryAsync (the CLI and the server do)',
+    );
   spec.retrieve.forEach((leg, i) => {
     const f = source.fields[leg.field];
-    const want = leg.text !== undefined ? 'text' : leg.vector !== undefined ? 'dense' : leg.multivector !== undefined ? 'multivector' : 'sparse';
+    const want =
+      leg.text !== undefined ? 'text' : leg.vector !== undefined ? 'dense' : leg.multivector !== undefined ? 'multivector' : 'sparse';
     // A dense field with an encoder takes text: the query side of its encoder turns it into a vector.
     const encodesText = want === 'text' && f?.type === 'dense' && (f as { encoder?: unknown }).encoder !== undefined;
     if (want === 'text' && (f?.type === 'sparse' || f?.type === 'multivector') && (f as { encoder?: unknown }).encoder !== undefined) {
-      throw new QuarryError('BAD_ARGUMENT', `field "${leg.field}" is encoded by a transformer, which runs asynchronously`, { field: `retrieve[${i}].text` }, 'search with Snapshot.queryAsync (the CLI and the server do)');
+      throw new QuarryError(
+        'BAD_ARGUMENT',
+        `field "${leg.field}" is encoded by a transformer, which runs asynchronously`,
+        { field: `retrieve[${i}].text` },
+        'search with Snapshot.queryAsync (the CLI and the server do)',
+      );
     }
     if (!encodesText && (f === undefined || f.type !== want)) {
-      const kinds = Object.entries(source.fields).filter(([, x]) => x.type === want).map(([n]) => n);
-      throw new QuarryError('BAD_ARGUMENT', `"${leg.field}" is not a ${want} field`, { field: `retrieve[${i}].field` }, kinds.length > 0 ? `${want} fields: ${kinds.join(', ')}` : `the collection has no ${want} fields`);
+      const kinds = Object.entries(source.fields)
+        .filter(([, x]) => x.type === want)
+        .map(([n]) => n);
+      throw new QuarryError(
+        'BAD_ARGUMENT',
+        `"${leg.field}" is not a ${want} field`,
+        { field: `retrieve[${i}].field` },
+        kinds.length > 0 ? `${want} fields: ${kinds.join(', ')}` : `the collection has no ${want} fields`,
+      );
     }
   });
   spec.retrieve.forEach((leg, i) => {
     if (leg.prf !== undefined && (source.fields[leg.field]?.type === 'text' || leg.multivector !== undefined)) {
-      throw new QuarryError('BAD_ARGUMENT', 'Rocchio feedback applies to dense and sparse legs', { field: `retrieve[${i}].prf` }, 'for BM25 legs use RM3 (snapshot.searchRm3 or quarry search --rm3)');
+      throw new QuarryError(
+        'BAD_ARGUMENT',
+        'Rocchio feedback applies to dense and sparse legs',
+        { field: `retrieve[${i}].prf` },
+        'for BM25 legs use RM3 (snapshot.searchRm3 or quarry search --rm3)',
+      );
     }
     if (leg.syntax === 'lucene' && source.fields[leg.field]?.type !== 'text') {
-      throw new QuarryError('BAD_ARGUMENT', `query syntax applies to BM25 (text) fields; "${leg.field}" is not one`, { field: `retrieve[${i}].syntax` }, 'leave syntax out: an encoder reads the text as it is');
+      throw new QuarryError(
+        'BAD_ARGUMENT',
+        `query syntax applies to BM25 (text) fields; "${leg.field}" is not one`,
+        { field: `retrieve[${i}].syntax` },
+        'leave syntax out: an encoder reads the text as it is',
+      );
     }
     // BM25 has no search parameters; accepting some would look as if they had been used
     if (leg.params !== undefined && source.fields[leg.field]?.type === 'text') {
-      throw new QuarryError('BAD_ARGUMENT', 'a BM25 leg takes no search parameters', { field: `retrieve[${i}].params` }, 'params apply to dense, sparse and multi-vector legs');
+      throw new QuarryError(
+        'BAD_ARGUMENT',
+        'a BM25 leg takes no search parameters',
+        { field: `retrieve[${i}].params` },
+        'params apply to dense, sparse and multi-vector legs',
+      );
     }
   });
   for (const f of spec.facets ?? []) {
@@ -110,7 +153,8 @@ export function runParsedQuery(source: QuerySource, spec: QuerySpec, opts: { inc
   if (spec.filter?.where !== undefined) {
     validateWhere(spec.filter.where, source.fields);
     allow = [];
-    for (let i = 0; i < source.segmentCount; i++) allow.push(evaluateWhere(spec.filter.where, source.segmentColumns(i), source.segmentSize(i)));
+    for (let i = 0; i < source.segmentCount; i++)
+      allow.push(evaluateWhere(spec.filter.where, source.segmentColumns(i), source.segmentSize(i)));
   }
   const depth = spec.k + spec.offset;
   const legs: LegResult[] = spec.retrieve.map((leg) => {
@@ -126,9 +170,19 @@ export function runParsedQuery(source: QuerySource, spec: QuerySpec, opts: { inc
   let relevance: Map<number, number> | null = null;
   if (spec.filter?.minRelevance !== undefined) {
     const model = source.calibration?.() ?? null;
-    if (model === null) throw new QuarryError('BAD_ARGUMENT', 'this collection has no relevance calibration', { field: 'filter.minRelevance' }, 'fit one with quarry calibrate DIR --queries Q --qrels R');
+    if (model === null)
+      throw new QuarryError(
+        'BAD_ARGUMENT',
+        'this collection has no relevance calibration',
+        { field: 'filter.minRelevance' },
+        'fit one with quarry calibrate DIR --queries Q --qrels R',
+      );
     const text = spec.retrieve.find((l) => l.text !== undefined)?.text ?? '';
-    const probs = calibrate(model, ranked.map(([, s]) => s), text.split(/\s+/).filter(Boolean).length);
+    const probs = calibrate(
+      model,
+      ranked.map(([, s]) => s),
+      text.split(/\s+/).filter(Boolean).length,
+    );
     relevance = new Map(ranked.map(([d], i) => [d, probs[i]!]));
     const t = spec.filter.minRelevance;
     ranked = ranked.filter(([d]) => relevance!.get(d)! >= t);
@@ -138,8 +192,19 @@ export function runParsedQuery(source: QuerySource, spec: QuerySpec, opts: { inc
     const r = spec.rerank;
     const type = source.fields[r.field]?.type;
     const want = r.multivector !== undefined ? 'multivector' : 'dense';
-    if (type !== want || source.rerank === undefined) throw new QuarryError('BAD_ARGUMENT', `"${r.field}" is not a ${want === 'dense' ? 'dense' : 'multi-vector'} field`, { field: 'rerank.field' }, 'rerank by MaxSim on a multivector field, or by exact similarity on a dense field');
-    const top = source.rerank(r, ranked.map(([d]) => d), ranked.map(([, s]) => s), depth);
+    if (type !== want || source.rerank === undefined)
+      throw new QuarryError(
+        'BAD_ARGUMENT',
+        `"${r.field}" is not a ${want === 'dense' ? 'dense' : 'multi-vector'} field`,
+        { field: 'rerank.field' },
+        'rerank by MaxSim on a multivector field, or by exact similarity on a dense field',
+      );
+    const top = source.rerank(
+      r,
+      ranked.map(([d]) => d),
+      ranked.map(([, s]) => s),
+      depth,
+    );
     reranked = { scored: top.scored };
     const inTop = new Set(Array.from(top.docs));
     // The reranked documents lead, in their new order; the other candidates follow in first-stage order.
@@ -157,21 +222,43 @@ export function runParsedQuery(source: QuerySource, spec: QuerySpec, opts: { inc
   });
   const result: PipelineResult = { hits, total: ranked.length };
   if (reranked !== null) result.reranked = reranked.scored;
-  if (spec.facets !== undefined) result.facets = facetCounts(source, spec.facets, ranked.map(([d]) => d));
+  if (spec.facets !== undefined)
+    result.facets = facetCounts(
+      source,
+      spec.facets,
+      ranked.map(([d]) => d),
+    );
   return result;
 }
 
 function explainHit(source: QuerySource, spec: QuerySpec, hit: PipelineHit): Record<string, unknown> {
   const legs = spec.retrieve.map((leg, i) => {
     const base: Record<string, unknown> = { field: leg.field, rank: hit.legs[i]!.rank, score: hit.legs[i]!.score };
-    if (leg.text !== undefined && source.fields[leg.field]?.type === 'text' && source.explainText !== undefined && hit.legs[i]!.rank !== null) base.bm25 = source.explainText(leg.field, leg.text, hit.doc, leg.syntax);
+    if (
+      leg.text !== undefined &&
+      source.fields[leg.field]?.type === 'text' &&
+      source.explainText !== undefined &&
+      hit.legs[i]!.rank !== null
+    )
+      base.bm25 = source.explainText(leg.field, leg.text, hit.doc, leg.syntax);
     if (leg.sparse !== undefined && source.explainSparse !== undefined) base.sparse = source.explainSparse(leg.field, leg.sparse, hit.doc);
     return base;
   });
-  const fusion = spec.retrieve.length === 1 && spec.fuse === undefined ? 'single leg: raw score' : spec.fuse?.method === 'weighted' ? `weighted sum of ${spec.fuse.normalize}-normalized leg scores (${NORMALIZATION[spec.fuse.normalize]})` : spec.fuse?.method === 'mnz' ? `CombMNZ: weighted sum of ${spec.fuse.normalize}-normalized leg scores (${NORMALIZATION[spec.fuse.normalize]}) times the number of legs that found the document` : `reciprocal rank fusion, k = ${spec.fuse?.method === 'rrf' ? spec.fuse.k : 60}: sum of weight / (k + rank)`;
+  const fusion =
+    spec.retrieve.length === 1 && spec.fuse === undefined
+      ? 'single leg: raw score'
+      : spec.fuse?.method === 'weighted'
+        ? `weighted sum of ${spec.fuse.normalize}-normalized leg scores (${NORMALIZATION[spec.fuse.normalize]})`
+        : spec.fuse?.method === 'mnz'
+          ? `CombMNZ: weighted sum of ${spec.fuse.normalize}-normalized leg scores (${NORMALIZATION[spec.fuse.normalize]}) times the number of legs that found the document`
+          : `reciprocal rank fusion, k = ${spec.fuse?.method === 'rrf' ? spec.fuse.k : 60}: sum of weight / (k + rank)`;
   if (spec.rerank !== undefined) {
     const r = spec.rerank;
-    return { fusion, legs, rerank: `score = ${r.multivector !== undefined ? 'MaxSim' : 'exact similarity of the stored vectors'} on "${r.field}" over the first ${r.depth} fused candidates${r.alpha !== undefined ? `, skipping those below (1 - ${r.alpha}) x the k-th fused score` : ''}${r.beta !== undefined ? `, stopping after ${r.beta} consecutive misses` : ''}` };
+    return {
+      fusion,
+      legs,
+      rerank: `score = ${r.multivector !== undefined ? 'MaxSim' : 'exact similarity of the stored vectors'} on "${r.field}" over the first ${r.depth} fused candidates${r.alpha !== undefined ? `, skipping those below (1 - ${r.alpha}) x the k-th fused score` : ''}${r.beta !== undefined ? `, stopping after ${r.beta} consecutive misses` : ''}`,
+    };
   }
   return { fusion, legs };
 }

@@ -31,14 +31,27 @@ const leg = z
     weight: z.number().nonnegative().optional(),
     /** Rocchio pseudo-relevance feedback for dense and sparse legs: query' = alpha·query + beta·mean(top `docs` vectors), searched again. */
     prf: z
-      .object({ docs: z.number().int().positive().max(1000).default(10), alpha: z.number().nonnegative().default(1), beta: z.number().nonnegative().default(0.75) })
+      .object({
+        docs: z.number().int().positive().max(1000).default(10),
+        alpha: z.number().nonnegative().default(1),
+        beta: z.number().nonnegative().default(0.75),
+      })
       .strict()
       .optional(),
   })
   .strict()
-  .refine((l) => [l.text, l.vector, l.sparse, l.multivector].filter((x) => x !== undefined).length === 1, 'give exactly one of text, vector, sparse, multivector')
-  .refine((l) => l.adapter === undefined || l.vector !== undefined, { message: 'an adapter maps a vector: give "vector" with it', path: ['adapter'] })
-  .refine((l) => l.syntax === undefined || l.text !== undefined, { message: 'syntax says how text is read: give "text" with it', path: ['syntax'] });
+  .refine(
+    (l) => [l.text, l.vector, l.sparse, l.multivector].filter((x) => x !== undefined).length === 1,
+    'give exactly one of text, vector, sparse, multivector',
+  )
+  .refine((l) => l.adapter === undefined || l.vector !== undefined, {
+    message: 'an adapter maps a vector: give "vector" with it',
+    path: ['adapter'],
+  })
+  .refine((l) => l.syntax === undefined || l.text !== undefined, {
+    message: 'syntax says how text is read: give "text" with it',
+    path: ['syntax'],
+  });
 
 const fuse = z.discriminatedUnion('method', [
   z.object({ method: z.literal('rrf'), k: z.number().positive().default(60) }).strict(),
@@ -64,7 +77,10 @@ const rerank = z
     beta: z.number().int().positive().optional(),
   })
   .strict()
-  .refine((r) => [r.multivector, r.vector, r.text].filter((x) => x !== undefined).length === 1, 'give exactly one of multivector, vector, text');
+  .refine(
+    (r) => [r.multivector, r.vector, r.text].filter((x) => x !== undefined).length === 1,
+    'give exactly one of multivector, vector, text',
+  );
 
 /** Zod schema of a query spec. */
 export const querySpecSchema = z

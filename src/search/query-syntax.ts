@@ -149,7 +149,11 @@ class Parser {
         this.skipSpace();
       }
       if (occur !== 'should' && (this.at >= this.s.length || /\s/.test(this.s[this.at]!))) {
-        fail(this.at, `"${occur === 'must' ? '+' : '-'}" must be followed by a clause, without a space`, 'escape it (\\+, \\-) to search for it');
+        fail(
+          this.at,
+          `"${occur === 'must' ? '+' : '-'}" must be followed by a clause, without a space`,
+          'escape it (\\+, \\-) to search for it',
+        );
       }
       const query = this.clause();
       // Lucene's addClause with the OR default: AND makes the previous clause required (unless excluded) and this one too.
@@ -159,7 +163,8 @@ class Parser {
         if (occur === 'should') occur = 'must';
       }
       out.push({ occur, query });
-      if (out.length > MAX_CLAUSES) fail(this.at, `more than ${MAX_CLAUSES} clauses in one group`, 'split the query, or search it as words with syntax "terms"');
+      if (out.length > MAX_CLAUSES)
+        fail(this.at, `more than ${MAX_CLAUSES} clauses in one group`, 'split the query, or search it as words with syntax "terms"');
       first = false;
     }
     if (inGroup) this.depth--;
@@ -176,10 +181,12 @@ class Parser {
     if (!'"([{/'.includes(this.s[this.at]!)) {
       const word = this.word();
       if (this.s[this.at] !== ':') return this.boosted(word, start);
-      if (word.kind !== 'word' || word.prefix || word.fuzzy !== undefined) fail(start + 1, `"${this.s.slice(start, this.at)}" is not a field name`);
+      if (word.kind !== 'word' || word.prefix || word.fuzzy !== undefined)
+        fail(start + 1, `"${this.s.slice(start, this.at)}" is not a field name`);
       field = word.text;
       this.at++;
-      if (this.at >= this.s.length || /\s/.test(this.s[this.at]!)) fail(this.at + 1, `"${field}:" must be followed by what to search in it`, 'escape the colon as "\\:" to search for it');
+      if (this.at >= this.s.length || /\s/.test(this.s[this.at]!))
+        fail(this.at + 1, `"${field}:" must be followed by what to search in it`, 'escape the colon as "\\:" to search for it');
     }
     const inField = <T extends QuerySyntax>(q: T): T => (field === undefined ? q : { ...q, field });
     const ch = this.s[this.at];
@@ -237,7 +244,8 @@ class Parser {
     }
     // Lucene reads a fuzzy "~" after a prefix or wildcard and ignores it
     if (this.s[this.at] === '~') this.fuzzyValue();
-    if (wilds === 1 && endsWithStar && raw.length > 1) return { kind: 'word', text: unescape(raw.slice(0, -1), start), prefix: true, boost: 1 };
+    if (wilds === 1 && endsWithStar && raw.length > 1)
+      return { kind: 'word', text: unescape(raw.slice(0, -1), start), prefix: true, boost: 1 };
     return { kind: 'wildcard', pattern: raw, boost: 1 };
   }
 
@@ -248,7 +256,8 @@ class Parser {
     this.at += m[0].length;
     if (m[1] === undefined) return 2;
     const v = Number(m[1]);
-    if (v >= 1 && !Number.isInteger(v)) fail(column, `fuzzy edits are whole numbers: "word~1" or "word~2", not ~${m[1]}`, 'or a similarity below 1: "word~0.8"');
+    if (v >= 1 && !Number.isInteger(v))
+      fail(column, `fuzzy edits are whole numbers: "word~1" or "word~2", not ~${m[1]}`, 'or a similarity below 1: "word~0.8"');
     return v;
   }
 
@@ -291,7 +300,8 @@ class Parser {
     this.skipSpace();
     const close = this.s[this.at];
     if (close === undefined) fail(open + 1, 'this range is not closed', 'a range is written [lower TO upper]');
-    if (close !== ']' && close !== '}') fail(this.at + 1, 'a range ends with "]" (upper bound included) or "}" (excluded)', 'a range is written [lower TO upper]');
+    if (close !== ']' && close !== '}')
+      fail(this.at + 1, 'a range ends with "]" (upper bound included) or "}" (excluded)', 'a range is written [lower TO upper]');
     this.at++;
     return { kind: 'range', lower, upper, includeLower, includeUpper: close === ']', boost: 1 };
   }
@@ -303,7 +313,12 @@ class Parser {
     while (this.at < this.s.length && !/[\s\]}]/.test(this.s[this.at]!)) this.at += this.s[this.at] === '\\' ? 2 : 1;
     if (this.at > this.s.length) fail(this.at, 'a "\\" at the end escapes nothing');
     const raw = this.s.slice(start, this.at);
-    if (raw.length === 0) fail(this.at >= this.s.length ? open + 1 : this.at + 1, this.at >= this.s.length ? 'this range is not closed' : 'a range bound is missing', 'a range is written [lower TO upper]');
+    if (raw.length === 0)
+      fail(
+        this.at >= this.s.length ? open + 1 : this.at + 1,
+        this.at >= this.s.length ? 'this range is not closed' : 'a range bound is missing',
+        'a range is written [lower TO upper]',
+      );
     return raw === '*' ? null : unescape(raw, start);
   }
 
@@ -312,13 +327,15 @@ class Parser {
     const open = this.at;
     this.at++;
     while (this.at < this.s.length && this.s[this.at] !== '/') this.at += this.s[this.at] === '\\' ? 2 : 1;
-    if (this.at >= this.s.length) fail(open + 1, 'this "/" starts a regular expression that is not closed', 'close it with "/", or escape a slash in a word as "\\/"');
+    if (this.at >= this.s.length)
+      fail(open + 1, 'this "/" starts a regular expression that is not closed', 'close it with "/", or escape a slash in a word as "\\/"');
     const pattern = this.s.slice(open + 1, this.at);
     this.at++;
     try {
       regexpAutomaton(pattern);
     } catch (e) {
-      if (e instanceof PatternSyntaxError) fail(open + 2 + e.position, `regular expression: ${e.message}`, 'escape a special character in it with a backslash');
+      if (e instanceof PatternSyntaxError)
+        fail(open + 2 + e.position, `regular expression: ${e.message}`, 'escape a special character in it with a backslash');
       throw e;
     }
     return { kind: 'regexp', pattern, boost: 1 };
@@ -382,7 +399,8 @@ function unescape(raw: string, column: number): string {
       continue;
     }
     const hex = raw.slice(i + 1, i + 5);
-    if (!/^[0-9a-fA-F]{4}$/.test(hex)) fail(column + i, '"\\u" starts a Unicode escape and needs 4 hex digits ("\\u00e9")', 'write "\\\\u" for a backslash and a u');
+    if (!/^[0-9a-fA-F]{4}$/.test(hex))
+      fail(column + i, '"\\u" starts a Unicode escape and needs 4 hex digits ("\\u00e9")', 'write "\\\\u" for a backslash and a u');
     out += String.fromCharCode(parseInt(hex, 16));
     i += 4;
   }

@@ -28,13 +28,20 @@ export const RM3_DEFAULTS: Rm3Params = { fbTerms: 10, fbDocs: 10, originalQueryW
  */
 export function resolveRm3Params(given: Readonly<Record<string, unknown>> = {}): Rm3Params {
   for (const name of Object.keys(given)) {
-    if (!(name in RM3_DEFAULTS)) throw new QuarryError('BAD_ARGUMENT', `"${name}" is not an RM3 parameter`, { field: `params.${name}` }, `RM3 takes: ${Object.keys(RM3_DEFAULTS).join(', ')}`);
+    if (!(name in RM3_DEFAULTS))
+      throw new QuarryError(
+        'BAD_ARGUMENT',
+        `"${name}" is not an RM3 parameter`,
+        { field: `params.${name}` },
+        `RM3 takes: ${Object.keys(RM3_DEFAULTS).join(', ')}`,
+      );
   }
   const p = { ...RM3_DEFAULTS, ...given } as Record<keyof Rm3Params, unknown>;
   const bad = (name: keyof Rm3Params, what: string): never => {
     throw new QuarryError('BAD_ARGUMENT', `${name} must be ${what}, got ${JSON.stringify(p[name])}`, { field: `params.${name}` });
   };
-  for (const name of ['fbTerms', 'fbDocs'] as const) if (!Number.isInteger(p[name]) || (p[name] as number) < 1) bad(name, 'a positive integer');
+  for (const name of ['fbTerms', 'fbDocs'] as const)
+    if (!Number.isInteger(p[name]) || (p[name] as number) < 1) bad(name, 'a positive integer');
   const w = p.originalQueryWeight;
   if (typeof w !== 'number' || !(w >= 0 && w <= 1)) bad('originalQueryWeight', 'a number in [0, 1]');
   const share = p.maxDocFreqShare;
@@ -49,7 +56,13 @@ export interface FeedbackDoc {
 }
 
 /** Returns the expanded query: term -> weight (sums to 1). */
-export function rm3Expand(queryTerms: readonly string[], feedback: readonly FeedbackDoc[], docFreq: (term: string) => number, numDocs: number, p: Rm3Params = RM3_DEFAULTS): Map<string, number> {
+export function rm3Expand(
+  queryTerms: readonly string[],
+  feedback: readonly FeedbackDoc[],
+  docFreq: (term: string) => number,
+  numDocs: number,
+  p: Rm3Params = RM3_DEFAULTS,
+): Map<string, number> {
   const rm = new Map<string, number>();
   for (const doc of feedback.slice(0, p.fbDocs)) {
     const tf = new Map<string, number>();

@@ -23,7 +23,11 @@ export function rocchioDense(query: Float32Array, rows: readonly Float32Array[],
 }
 
 /** Sparse: alpha·q + beta·mean(vectors), over the union of tokens. */
-export function rocchioSparse(query: ReadonlyMap<string, number>, docs: readonly ReadonlyMap<string, number>[], p: RocchioParams): Map<string, number> {
+export function rocchioSparse(
+  query: ReadonlyMap<string, number>,
+  docs: readonly ReadonlyMap<string, number>[],
+  p: RocchioParams,
+): Map<string, number> {
   const out = new Map<string, number>();
   for (const [t, w] of query) out.set(t, p.alpha * w);
   if (docs.length === 0) return out;

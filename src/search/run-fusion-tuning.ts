@@ -51,17 +51,33 @@ function gridSize(units: number, parts: number): number {
 export function tuneRunFusion(runs: readonly NamedRun[], qrels: Qrels, opts: FusionTuningOptions): FusionTuning {
   const step = opts.step ?? 0.1;
   const units = Math.round(1 / step);
-  if (!(step > 0 && step <= 1) || Math.abs(units * step - 1) > 1e-9) throw new QuarryError('BAD_ARGUMENT', `must divide 1 into whole steps, got ${step}`, { field: 'step' }, 'use 0.1, 0.05, 0.25, ...');
-  if (runs.length < 2) throw new QuarryError('BAD_ARGUMENT', `tuning weights needs two or more runs, got ${runs.length}`, { field: 'runs' });
+  if (!(step > 0 && step <= 1) || Math.abs(units * step - 1) > 1e-9)
+    throw new QuarryError('BAD_ARGUMENT', `must divide 1 into whole steps, got ${step}`, { field: 'step' }, 'use 0.1, 0.05, 0.25, ...');
+  if (runs.length < 2)
+    throw new QuarryError('BAD_ARGUMENT', `tuning weights needs two or more runs, got ${runs.length}`, { field: 'runs' });
   const size = gridSize(units, runs.length);
-  if (size > MAX_TRIALS) throw new QuarryError('BAD_ARGUMENT', `a step of ${step} over ${runs.length} runs is ${size} weight vectors, more than ${MAX_TRIALS}`, { field: 'step' }, 'use a larger step');
+  if (size > MAX_TRIALS)
+    throw new QuarryError(
+      'BAD_ARGUMENT',
+      `a step of ${step} over ${runs.length} runs is ${size} weight vectors, more than ${MAX_TRIALS}`,
+      { field: 'step' },
+      'use a larger step',
+    );
   let measure: string | null = null;
   const trials: FusionTrial[] = [];
   for (const parts of compositions(units, runs.length)) {
     const weights = parts.map((p) => p / units);
     const report = evaluateRun(qrels, fuseRuns(runs, { ...opts, weights }), { measures: [opts.measure] });
-    measure ??= report.names.find((n) => typeof report.all.get(n) === 'number' && !['num_q', 'num_ret', 'num_rel', 'num_rel_ret'].includes(n)) ?? null;
-    if (measure === null) throw new QuarryError('BAD_ARGUMENT', `"${opts.measure}" gives no averaged value to tune`, { field: 'measure' }, 'use a measure such as map or ndcg_cut.10');
+    measure ??=
+      report.names.find((n) => typeof report.all.get(n) === 'number' && !['num_q', 'num_ret', 'num_rel', 'num_rel_ret'].includes(n)) ??
+      null;
+    if (measure === null)
+      throw new QuarryError(
+        'BAD_ARGUMENT',
+        `"${opts.measure}" gives no averaged value to tune`,
+        { field: 'measure' },
+        'use a measure such as map or ndcg_cut.10',
+      );
     trials.push({ weights, value: report.all.get(measure) as number });
   }
   const best = trials.reduce((a, b) => (b.value > a.value ? b : a));

@@ -39,7 +39,13 @@ function rankedLeg(name: string, qid: string, docnos: readonly string[], scores:
   order.sort((a, b) => (scores[a]! > scores[b]! ? -1 : scores[a]! < scores[b]! ? 1 : compareBytes(docnos[b]!, docnos[a]!)));
   const seen = new Set<string>();
   for (const i of order) {
-    if (seen.has(docnos[i]!)) throw new QuarryError('BAD_INPUT', `document ${docnos[i]} is retrieved twice for query ${qid}`, { file: name }, 'a run lists each document at most once per query, as trec_eval requires');
+    if (seen.has(docnos[i]!))
+      throw new QuarryError(
+        'BAD_INPUT',
+        `document ${docnos[i]} is retrieved twice for query ${qid}`,
+        { file: name },
+        'a run lists each document at most once per query, as trec_eval requires',
+      );
     seen.add(docnos[i]!);
   }
   return order.length > depth ? order.slice(0, depth) : order;
@@ -57,11 +63,18 @@ export function fuseRuns(runs: readonly NamedRun[], opts: RunFusionOptions = {})
   const k = opts.k ?? 1000;
   const weights = opts.weights ?? runs.map(() => 1);
   if (runs.length === 0) throw new QuarryError('BAD_ARGUMENT', 'no runs to fuse', { field: 'runs' });
-  if (weights.length !== runs.length) throw new QuarryError('BAD_ARGUMENT', `${weights.length} weights for ${runs.length} runs`, { field: 'weights' }, 'give one weight per run, in the order of the runs');
+  if (weights.length !== runs.length)
+    throw new QuarryError(
+      'BAD_ARGUMENT',
+      `${weights.length} weights for ${runs.length} runs`,
+      { field: 'weights' },
+      'give one weight per run, in the order of the runs',
+    );
   weights.forEach((w, i) => {
     if (!Number.isFinite(w)) throw new QuarryError('BAD_ARGUMENT', `weight ${i + 1} is ${w}, not a finite number`, { field: 'weights' });
   });
-  if (!(rrfK >= 0) || !Number.isFinite(rrfK)) throw new QuarryError('BAD_ARGUMENT', `must be a number >= 0, got ${rrfK}`, { field: 'rrfK' }, 'Cormack et al. use 60');
+  if (!(rrfK >= 0) || !Number.isFinite(rrfK))
+    throw new QuarryError('BAD_ARGUMENT', `must be a number >= 0, got ${rrfK}`, { field: 'rrfK' }, 'Cormack et al. use 60');
   if (!(depth >= 1)) throw new QuarryError('BAD_ARGUMENT', `must be at least 1, got ${depth}`, { field: 'depth' });
   if (!Number.isInteger(k) || k < 1) throw new QuarryError('BAD_ARGUMENT', `must be an integer >= 1, got ${k}`, { field: 'k' });
 
@@ -90,7 +103,8 @@ export function fuseRuns(runs: readonly NamedRun[], opts: RunFusionOptions = {})
       });
       return { docs, scores, weight: weights[ri]! };
     });
-    const result: Fused = method === 'rrf' ? fuseRrf(legs, rrfK) : method === 'mnz' ? fuseCombMnz(legs, normalize) : fuseWeighted(legs, normalize);
+    const result: Fused =
+      method === 'rrf' ? fuseRrf(legs, rrfK) : method === 'mnz' ? fuseCombMnz(legs, normalize) : fuseWeighted(legs, normalize);
     const ranked = [...result.scores.entries()];
     ranked.sort((a, b) => (a[1] > b[1] ? -1 : a[1] < b[1] ? 1 : compareBytes(docnos[b[0]]!, docnos[a[0]]!)));
     const kept = ranked.length > k ? ranked.slice(0, k) : ranked;

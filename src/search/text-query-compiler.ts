@@ -55,7 +55,12 @@ type Built =
  */
 export function compileTextQuery(clauses: readonly ClauseSyntax[], target: TextQueryTarget): TextQuery | null {
   if (clauses.length > 0 && clauses.every((c) => c.occur === 'mustNot')) {
-    throw new QuarryError('BAD_ARGUMENT', 'query syntax: a query of excluded clauses alone matches nothing', { field: 'text' }, 'add what to look for: "cats -dogs", or "*:* -dogs" for everything else');
+    throw new QuarryError(
+      'BAD_ARGUMENT',
+      'query syntax: a query of excluded clauses alone matches nothing',
+      { field: 'text' },
+      'add what to look for: "cats -dogs", or "*:* -dogs" for everything else',
+    );
   }
   const top = group(clauses, undefined, target);
   // what was left after stopwords may be exclusions alone ("+the -dogs"): nothing to look for
@@ -77,7 +82,12 @@ function part(s: QuerySyntax, inherited: string | undefined, target: TextQueryTa
   const field = s.field ?? inherited;
   if (s.field !== undefined && !target.analyzers.has(s.field)) {
     const names = [...target.analyzers.keys()];
-    throw new QuarryError('BAD_ARGUMENT', `query syntax: "${s.field}" is not a text field of this collection`, { field: 'text' }, names.length > 0 ? `text fields: ${names.join(', ')}` : 'the collection has no text fields');
+    throw new QuarryError(
+      'BAD_ARGUMENT',
+      `query syntax: "${s.field}" is not a text field of this collection`,
+      { field: 'text' },
+      names.length > 0 ? `text fields: ${names.join(', ')}` : 'the collection has no text fields',
+    );
   }
   let q: Built | null;
   if (s.kind === 'group') q = group(s.clauses, field, target);
@@ -89,22 +99,44 @@ function part(s: QuerySyntax, inherited: string | undefined, target: TextQueryTa
       const one = fieldQuery(s, name, target.analyzers.get(name)!, target);
       if (one !== null) alternatives.push({ occur: 'should', q: boost === 1 ? one : { kind: 'boost', q: one, boost } });
     }
-    q = alternatives.length === 0 ? null : alternatives.length === 1 && target.defaultFields.size === 1 ? alternatives[0]!.q : { kind: 'bool', clauses: alternatives };
+    q =
+      alternatives.length === 0
+        ? null
+        : alternatives.length === 1 && target.defaultFields.size === 1
+          ? alternatives[0]!.q
+          : { kind: 'bool', clauses: alternatives };
   }
   return q === null || s.boost === 1 ? q : { kind: 'boost', q, boost: s.boost };
 }
 
-function fieldQuery(s: Exclude<QuerySyntax, { kind: 'group' | 'all' }>, field: string, analyzer: Analyzer, target: TextQueryTarget): Built | null {
+function fieldQuery(
+  s: Exclude<QuerySyntax, { kind: 'group' | 'all' }>,
+  field: string,
+  analyzer: Analyzer,
+  target: TextQueryTarget,
+): Built | null {
   const normalize = (text: string): string => (analyzer.config.lowercase ? text.toLowerCase() : text);
   if (s.kind === 'word' && s.prefix) return { kind: 'prefix', field, prefix: normalize(s.text) };
   // Lucene's analyzeWildcard: text between wildcards is normalized; wildcards and escaped characters are kept as written
-  if (s.kind === 'wildcard') return { kind: 'wildcard', field, pattern: s.pattern.replace(/(\\[\s\S])|([?*]+)|([^\\?*]+)/g, (m, esc, wild) => (esc ?? wild ?? normalize(m)) as string) };
+  if (s.kind === 'wildcard')
+    return {
+      kind: 'wildcard',
+      field,
+      pattern: s.pattern.replace(/(\\[\s\S])|([?*]+)|([^\\?*]+)/g, (m, esc, wild) => (esc ?? wild ?? normalize(m)) as string),
+    };
   if (s.kind === 'regexp') return { kind: 'regexp', field, pattern: normalize(s.pattern) };
   if (s.kind === 'range') {
-    return { kind: 'range', field, lower: s.lower === null ? null : normalize(s.lower), upper: s.upper === null ? null : normalize(s.upper), includeLower: s.includeLower, includeUpper: s.includeUpper };
+    return {
+      kind: 'range',
+      field,
+      lower: s.lower === null ? null : normalize(s.lower),
+      upper: s.upper === null ? null : normalize(s.upper),
+      includeLower: s.includeLower,
+      includeUpper: s.includeUpper,
+    };
   }
   if (s.kind === 'word' && s.fuzzy !== undefined) {
-    if (target.fuzzyTerms === undefined) throw new Error('fuzzy words need the index\'s terms: give fuzzyTerms');
+    if (target.fuzzyTerms === undefined) throw new Error("fuzzy words need the index's terms: give fuzzyTerms");
     const text = analyzer.config.lowercase ? s.text.toLowerCase() : s.text;
     const expansions = target.fuzzyTerms(field, text, fuzzyEdits(s.fuzzy, [...text].length));
     // no expansion: a query that matches nothing (an empty group), as Lucene's empty BooleanQuery
@@ -206,7 +238,15 @@ function lower(q: Built, boost: number): TextQuery {
     case 'regexp':
       return { kind: q.kind, field: q.field, pattern: q.pattern, boost };
     case 'range':
-      return { kind: 'range', field: q.field, lower: q.lower, upper: q.upper, includeLower: q.includeLower, includeUpper: q.includeUpper, boost };
+      return {
+        kind: 'range',
+        field: q.field,
+        lower: q.lower,
+        upper: q.upper,
+        includeLower: q.includeLower,
+        includeUpper: q.includeUpper,
+        boost,
+      };
     case 'all':
       return { kind: 'all', boost };
     case 'bool': {
@@ -233,7 +273,10 @@ export function describeTextQuery(q: TextQuery): string {
       return boosted(`${q.field}:/${q.pattern}/`, q.boost);
     case 'range': {
       const bound = (b: string | null): string => (b === null ? '*' : b === '*' ? '\\*' : b);
-      return boosted(`${q.field}:${q.includeLower ? '[' : '{'}${bound(q.lower)} TO ${bound(q.upper)}${q.includeUpper ? ']' : '}'}`, q.boost);
+      return boosted(
+        `${q.field}:${q.includeLower ? '[' : '{'}${bound(q.lower)} TO ${bound(q.upper)}${q.includeUpper ? ']' : '}'}`,
+        q.boost,
+      );
     }
     case 'all':
       return boosted('*:*', q.boost);

@@ -24,11 +24,23 @@ export type Where =
   | { and: Where[] }
   | { or: Where[] }
   | { not: Where }
-  | Record<string, Scalar | { eq?: Scalar; ne?: Scalar; gt?: number; gte?: number; lt?: number; lte?: number; in?: Scalar[]; exists?: boolean }>;
+  | Record<
+      string,
+      Scalar | { eq?: Scalar; ne?: Scalar; gt?: number; gte?: number; lt?: number; lte?: number; in?: Scalar[]; exists?: boolean }
+    >;
 
 const scalar = z.union([z.string(), z.number(), z.boolean()]);
 const condition = z
-  .object({ eq: scalar, ne: scalar, gt: z.number(), gte: z.number(), lt: z.number(), lte: z.number(), in: z.array(scalar), exists: z.boolean() })
+  .object({
+    eq: scalar,
+    ne: scalar,
+    gt: z.number(),
+    gte: z.number(),
+    lt: z.number(),
+    lte: z.number(),
+    in: z.array(scalar),
+    exists: z.boolean(),
+  })
   .partial()
   .strict();
 
@@ -54,17 +66,28 @@ export function validateWhere(where: Where, fields: FieldKinds, path = 'filter.w
   for (const [field, cond] of Object.entries(w)) {
     const spec = fields[field];
     if (spec === undefined || (spec.type !== 'keyword' && spec.type !== 'number' && spec.type !== 'boolean')) {
-      const meta = Object.entries(fields).filter(([, f]) => f.type === 'keyword' || f.type === 'number' || f.type === 'boolean').map(([n]) => n);
-      throw new QuarryError('BAD_ARGUMENT', `"${field}" is not a metadata field`, { field: `${path}.${field}` }, meta.length > 0 ? `metadata fields: ${meta.join(', ')}` : 'the schema has no keyword, number or boolean fields');
+      const meta = Object.entries(fields)
+        .filter(([, f]) => f.type === 'keyword' || f.type === 'number' || f.type === 'boolean')
+        .map(([n]) => n);
+      throw new QuarryError(
+        'BAD_ARGUMENT',
+        `"${field}" is not a metadata field`,
+        { field: `${path}.${field}` },
+        meta.length > 0 ? `metadata fields: ${meta.join(', ')}` : 'the schema has no keyword, number or boolean fields',
+      );
     }
     const c = typeof cond === 'object' && cond !== null ? (cond as Record<string, unknown>) : { eq: cond };
     for (const op of ['gt', 'gte', 'lt', 'lte'] as const) {
-      if (c[op] !== undefined && spec.type !== 'number') throw new QuarryError('BAD_ARGUMENT', `range "${op}" needs a number field, "${field}" is ${spec.type}`, { field: `${path}.${field}.${op}` });
+      if (c[op] !== undefined && spec.type !== 'number')
+        throw new QuarryError('BAD_ARGUMENT', `range "${op}" needs a number field, "${field}" is ${spec.type}`, {
+          field: `${path}.${field}.${op}`,
+        });
     }
     for (const v of [c.eq, c.ne, ...((c.in as unknown[]) ?? [])]) {
       if (v === undefined) continue;
       const want = spec.type === 'keyword' ? 'string' : spec.type;
-      if (typeof v !== want) throw new QuarryError('BAD_ARGUMENT', `value ${JSON.stringify(v)} is not a ${want}`, { field: `${path}.${field}` });
+      if (typeof v !== want)
+        throw new QuarryError('BAD_ARGUMENT', `value ${JSON.stringify(v)} is not a ${want}`, { field: `${path}.${field}` });
     }
   }
 }
@@ -113,11 +136,16 @@ export function evaluateWhere(where: Where, columns: FilterColumns | null, numDo
 }
 
 function matches(values: Scalar[], c: Record<string, unknown>): boolean {
-  if (c.exists !== undefined && (values.length > 0) !== c.exists) return false;
+  if (c.exists !== undefined && values.length > 0 !== c.exists) return false;
   if (c.eq !== undefined && !values.includes(c.eq as Scalar)) return false;
   if (c.ne !== undefined && values.includes(c.ne as Scalar)) return false;
   if (c.in !== undefined && !values.some((v) => (c.in as Scalar[]).includes(v))) return false;
-  for (const [op, test] of [['gt', (a: number, b: number) => a > b], ['gte', (a: number, b: number) => a >= b], ['lt', (a: number, b: number) => a < b], ['lte', (a: number, b: number) => a <= b]] as const) {
+  for (const [op, test] of [
+    ['gt', (a: number, b: number) => a > b],
+    ['gte', (a: number, b: number) => a >= b],
+    ['lt', (a: number, b: number) => a < b],
+    ['lte', (a: number, b: number) => a <= b],
+  ] as const) {
     if (c[op] !== undefined && !values.some((v) => typeof v === 'number' && test(v, c[op] as number))) return false;
   }
   return true;

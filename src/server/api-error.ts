@@ -7,7 +7,16 @@
 import { isQuarryError, type QuarryErrorCode } from '../core/quarry-error.js';
 
 /** Codes only the server produces (library codes pass through unchanged). */
-export type ServerErrorCode = 'BAD_REQUEST' | 'UNAUTHORIZED' | 'FORBIDDEN' | 'ROUTE_NOT_FOUND' | 'TOO_LARGE' | 'UNSUPPORTED_MEDIA_TYPE' | 'TIMEOUT' | 'SHUTTING_DOWN' | 'INTERNAL';
+export type ServerErrorCode =
+  | 'BAD_REQUEST'
+  | 'UNAUTHORIZED'
+  | 'FORBIDDEN'
+  | 'ROUTE_NOT_FOUND'
+  | 'TOO_LARGE'
+  | 'UNSUPPORTED_MEDIA_TYPE'
+  | 'TIMEOUT'
+  | 'SHUTTING_DOWN'
+  | 'INTERNAL';
 
 /** The JSON body of every error response: `{ "error": { ... } }`. */
 export interface ErrorBody {
@@ -45,7 +54,11 @@ const FASTIFY_CLIENT_ERRORS: Record<string, [number, ServerErrorCode, string]> =
   FST_ERR_CTP_INVALID_JSON_BODY: [400, 'BAD_REQUEST', 'the body is not valid JSON'],
   FST_ERR_CTP_EMPTY_JSON_BODY: [400, 'BAD_REQUEST', 'the body is empty; send a JSON object'],
   FST_ERR_CTP_BODY_TOO_LARGE: [413, 'TOO_LARGE', 'the body is larger than the server accepts'],
-  FST_ERR_CTP_INVALID_MEDIA_TYPE: [415, 'UNSUPPORTED_MEDIA_TYPE', 'unsupported Content-Type; send application/json (or application/x-ndjson for bulk documents)'],
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: [
+    415,
+    'UNSUPPORTED_MEDIA_TYPE',
+    'unsupported Content-Type; send application/json (or application/x-ndjson for bulk documents)',
+  ],
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: [400, 'BAD_REQUEST', 'Content-Length does not match the body'],
   FST_ERR_BAD_URL: [400, 'BAD_REQUEST', 'the URL is malformed'],
   FST_ERR_ASYNC_CONSTRAINT: [400, 'BAD_REQUEST', 'bad request'],
@@ -54,13 +67,30 @@ const FASTIFY_CLIENT_ERRORS: Record<string, [number, ServerErrorCode, string]> =
 /** Maps anything thrown while handling a request to a status and an error body. */
 export function toErrorResponse(e: unknown): { status: number; body: ErrorBody } {
   if (e instanceof ApiError) {
-    return { status: e.status, body: { error: { code: e.code, message: e.message, ...(e.path !== undefined ? { path: e.path } : {}), ...(e.hint !== undefined ? { hint: e.hint } : {}) } } };
+    return {
+      status: e.status,
+      body: {
+        error: {
+          code: e.code,
+          message: e.message,
+          ...(e.path !== undefined ? { path: e.path } : {}),
+          ...(e.hint !== undefined ? { hint: e.hint } : {}),
+        },
+      },
+    };
   }
   if (isQuarryError(e)) {
     const path = e.location.field;
     return {
       status: STATUS_OF[e.code] ?? 500,
-      body: { error: { code: e.code, message: e.message, ...(path !== undefined ? { path } : {}), ...(e.hint !== undefined ? { hint: e.hint } : {}) } },
+      body: {
+        error: {
+          code: e.code,
+          message: e.message,
+          ...(path !== undefined ? { path } : {}),
+          ...(e.hint !== undefined ? { hint: e.hint } : {}),
+        },
+      },
     };
   }
   const err = e as { code?: unknown; statusCode?: unknown; message?: unknown };
@@ -71,7 +101,15 @@ export function toErrorResponse(e: unknown): { status: number; body: ErrorBody }
   const statusCode = typeof err.statusCode === 'number' ? err.statusCode : null;
   if (e instanceof SyntaxError || (statusCode !== null && statusCode >= 400 && statusCode < 500)) {
     const status = statusCode ?? 400;
-    return { status, body: { error: { code: status === 413 ? 'TOO_LARGE' : 'BAD_REQUEST', message: typeof err.message === 'string' ? err.message : 'bad request' } } };
+    return {
+      status,
+      body: {
+        error: {
+          code: status === 413 ? 'TOO_LARGE' : 'BAD_REQUEST',
+          message: typeof err.message === 'string' ? err.message : 'bad request',
+        },
+      },
+    };
   }
   return { status: 500, body: { error: { code: 'INTERNAL', message: 'internal error; the server log has the details' } } };
 }

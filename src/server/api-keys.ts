@@ -58,9 +58,17 @@ export function readKeysFile(path: string): ApiKey[] {
   const r = keysFileSchema.safeParse(raw);
   if (!r.success) {
     const issue = r.error.issues[0]!;
-    throw new QuarryError('BAD_INPUT', `${formatIssuePath(issue.path) || '(root)'} ${describeIssue(issue)}`, { file: path }, 'expected {"keys": [{"name": "…", "key": "…", "role": "read|write|admin"}]}');
+    throw new QuarryError(
+      'BAD_INPUT',
+      `${formatIssuePath(issue.path) || '(root)'} ${describeIssue(issue)}`,
+      { file: path },
+      'expected {"keys": [{"name": "…", "key": "…", "role": "read|write|admin"}]}',
+    );
   }
-  return checkUnique(r.data.keys.map((k) => ({ name: k.name, role: k.role, digest: digest(k.key) })), path);
+  return checkUnique(
+    r.data.keys.map((k) => ({ name: k.name, role: k.role, digest: digest(k.key) })),
+    path,
+  );
 }
 
 /** Parses QUARRY_API_KEYS: comma-separated `role:key` pairs, e.g. `admin:s3cret…,read:public…`. */
@@ -74,8 +82,12 @@ export function parseKeysVariable(value: string): ApiKey[] {
       const colon = pair.indexOf(':');
       const role = pair.slice(0, colon);
       const key = pair.slice(colon + 1);
-      if (colon < 0 || !(role in RANK)) throw new QuarryError('BAD_ARGUMENT', `entry ${i + 1} is not role:key with role read, write or admin`, { field: 'QUARRY_API_KEYS' });
-      if (key.length < 16) throw new QuarryError('BAD_ARGUMENT', `entry ${i + 1}: keys must be at least 16 characters`, { field: 'QUARRY_API_KEYS' });
+      if (colon < 0 || !(role in RANK))
+        throw new QuarryError('BAD_ARGUMENT', `entry ${i + 1} is not role:key with role read, write or admin`, {
+          field: 'QUARRY_API_KEYS',
+        });
+      if (key.length < 16)
+        throw new QuarryError('BAD_ARGUMENT', `entry ${i + 1}: keys must be at least 16 characters`, { field: 'QUARRY_API_KEYS' });
       keys.push({ name: `env-${i + 1}`, role: role as Role, digest: digest(key) });
     });
   return checkUnique(keys, 'QUARRY_API_KEYS');
@@ -84,7 +96,8 @@ export function parseKeysVariable(value: string): ApiKey[] {
 function checkUnique(keys: ApiKey[], where: string): ApiKey[] {
   for (let i = 0; i < keys.length; i++) {
     for (let j = 0; j < i; j++) {
-      if (keys[i]!.digest.equals(keys[j]!.digest)) throw new QuarryError('BAD_INPUT', `keys "${keys[j]!.name}" and "${keys[i]!.name}" are the same key`, { field: where });
+      if (keys[i]!.digest.equals(keys[j]!.digest))
+        throw new QuarryError('BAD_INPUT', `keys "${keys[j]!.name}" and "${keys[i]!.name}" are the same key`, { field: where });
     }
   }
   return keys;

@@ -97,10 +97,18 @@ export async function createServer(options: ServerOptions): Promise<QuarryServer
     const role = access?.role ?? 'none';
     if (role === 'none' || o.keys.length === 0) return;
     const presented = presentedKey(req);
-    if (presented === null) throw new ApiError(401, 'UNAUTHORIZED', 'this endpoint needs an API key', 'authorization', 'send "Authorization: Bearer KEY" or "X-API-Key: KEY"');
+    if (presented === null)
+      throw new ApiError(
+        401,
+        'UNAUTHORIZED',
+        'this endpoint needs an API key',
+        'authorization',
+        'send "Authorization: Bearer KEY" or "X-API-Key: KEY"',
+      );
     const key = findKey(o.keys, presented);
     if (key === null) throw new ApiError(401, 'UNAUTHORIZED', 'the API key is not valid', 'authorization');
-    if (!roleAllows(key.role, role)) throw new ApiError(403, 'FORBIDDEN', `key "${key.name}" has role ${key.role}; this endpoint needs ${role}`, 'authorization');
+    if (!roleAllows(key.role, role))
+      throw new ApiError(403, 'FORBIDDEN', `key "${key.name}" has role ${key.role}; this endpoint needs ${role}`, 'authorization');
   });
 
   app.addHook('onResponse', async (req: TimedRequest, reply) => {
@@ -111,7 +119,10 @@ export async function createServer(options: ServerOptions): Promise<QuarryServer
   app.setErrorHandler((err, req, reply) => {
     const { status, body } = toErrorResponse(err);
     if (status >= 500 && body.error.code === 'INTERNAL') req.log.error({ err }, 'request failed');
-    if (status >= 500 && body.error.code === 'INTERNAL' && !o.logRequests) console.error(`quarry serve: ${req.method} ${req.routeOptions.url ?? req.url}: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+    if (status >= 500 && body.error.code === 'INTERNAL' && !o.logRequests)
+      console.error(
+        `quarry serve: ${req.method} ${req.routeOptions.url ?? req.url}: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`,
+      );
     return reply.status(status).send(body);
   });
 
@@ -123,7 +134,11 @@ export async function createServer(options: ServerOptions): Promise<QuarryServer
   });
 
   if (o.corsOrigins.length > 0) {
-    await app.register(cors, { origin: o.corsOrigins.length === 1 && o.corsOrigins[0] === '*' ? '*' : o.corsOrigins, allowedHeaders: ['authorization', 'x-api-key', 'content-type'], methods: ['GET', 'POST', 'PUT', 'DELETE'] });
+    await app.register(cors, {
+      origin: o.corsOrigins.length === 1 && o.corsOrigins[0] === '*' ? '*' : o.corsOrigins,
+      allowedHeaders: ['authorization', 'x-api-key', 'content-type'],
+      methods: ['GET', 'POST', 'PUT', 'DELETE'],
+    });
   }
 
   registerSystemRoutes(app, context);

@@ -14,9 +14,16 @@ export interface BenchResultFile {
 export function readBenchResults(dir: string): (BenchResultFile | { name: string; error: string })[] {
   let names: string[];
   try {
-    names = readdirSync(dir).filter((n) => n.endsWith('.json')).sort();
+    names = readdirSync(dir)
+      .filter((n) => n.endsWith('.json'))
+      .sort();
   } catch {
-    throw new QuarryError('NOT_FOUND', 'benchmark folder cannot be read', { file: dir }, 'run a benchmark first (npm run bench -- dense) or point --bench at its output folder');
+    throw new QuarryError(
+      'NOT_FOUND',
+      'benchmark folder cannot be read',
+      { file: dir },
+      'run a benchmark first (npm run bench -- dense) or point --bench at its output folder',
+    );
   }
   return names.map((name) => {
     const p = join(dir, name);

@@ -30,7 +30,15 @@ export class ServedCollection {
   /** Snapshots held by requests that await between searches, with how many hold each. */
   private readonly leases = new Map<Snapshot, number>();
   private openWriter: CollectionWriter | null = null;
-  readonly stats: CollectionStats = { searches: 0, documentsAdded: 0, documentsDeleted: 0, commits: 0, lastCommitAt: null, mergesInstalled: 0, lastMergeCommitError: null };
+  readonly stats: CollectionStats = {
+    searches: 0,
+    documentsAdded: 0,
+    documentsDeleted: 0,
+    commits: 0,
+    lastCommitAt: null,
+    mergesInstalled: 0,
+    lastMergeCommitError: null,
+  };
 
   constructor(
     readonly name: string,
@@ -129,7 +137,12 @@ const NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
 /** Validates a collection name from a URL. */
 export function checkCollectionName(name: string): void {
   if (!NAME.test(name) || name.includes('..')) {
-    throw new QuarryError('BAD_ARGUMENT', `"${name}" is not a valid collection name`, { field: 'name' }, 'use 1-64 letters, digits, "_", "-" or ".", starting with a letter or digit');
+    throw new QuarryError(
+      'BAD_ARGUMENT',
+      `"${name}" is not a valid collection name`,
+      { field: 'name' },
+      'use 1-64 letters, digits, "_", "-" or ".", starting with a letter or digit',
+    );
   }
 }
 
@@ -171,7 +184,12 @@ export class CollectionRegistry {
     const dir = join(this.dataDir, name);
     if (!Collection.exists(dir)) {
       const have = this.names();
-      throw new QuarryError('NOT_FOUND', `no collection "${name}"`, { field: 'name' }, have.length > 0 ? `collections: ${have.join(', ')}` : 'create one with PUT /v1/collections/{name}');
+      throw new QuarryError(
+        'NOT_FOUND',
+        `no collection "${name}"`,
+        { field: 'name' },
+        have.length > 0 ? `collections: ${have.join(', ')}` : 'create one with PUT /v1/collections/{name}',
+      );
     }
     c = new ServedCollection(name, Collection.open(dir));
     this.open.set(name, c);
@@ -182,7 +200,13 @@ export class CollectionRegistry {
   create(name: string, schema: unknown): ServedCollection {
     checkCollectionName(name);
     const dir = join(this.dataDir, name);
-    if (Collection.exists(dir)) throw new QuarryError('ALREADY_EXISTS', `collection "${name}" already exists`, { field: 'name' }, 'drop it first, or choose another name');
+    if (Collection.exists(dir))
+      throw new QuarryError(
+        'ALREADY_EXISTS',
+        `collection "${name}" already exists`,
+        { field: 'name' },
+        'drop it first, or choose another name',
+      );
     const c = new ServedCollection(name, Collection.create(dir, schema));
     this.open.set(name, c);
     return c;

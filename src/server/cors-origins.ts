@@ -26,5 +26,6 @@ export function checkCorsOrigins(origins: readonly string[]): void {
     const problem = corsOriginProblem(o);
     if (problem !== null) throw new QuarryError('BAD_ARGUMENT', `${JSON.stringify(o)}: ${problem}`, { field: `corsOrigins[${i}]` });
   });
-  if (origins.length > 1 && origins.includes('*')) throw new QuarryError('BAD_ARGUMENT', '"*" allows every origin: give it alone', { field: 'corsOrigins' });
+  if (origins.length > 1 && origins.includes('*'))
+    throw new QuarryError('BAD_ARGUMENT', '"*" allows every origin: give it alone', { field: 'corsOrigins' });
 }

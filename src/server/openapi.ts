@@ -15,7 +15,12 @@ const DEFINITIONS_KEY = 'components/schemas';
 
 function schemaOf(s: z.ZodTypeAny, components: Json): Json {
   // definitionPath is typed as a fixed set of names but accepts any path; it yields "#/components/schemas/Where" refs.
-  const out = zodToJsonSchema(s, { target: 'openApi3', definitions: NAMED, definitionPath: DEFINITIONS_KEY as 'definitions', basePath: ['#'] }) as Json;
+  const out = zodToJsonSchema(s, {
+    target: 'openApi3',
+    definitions: NAMED,
+    definitionPath: DEFINITIONS_KEY as 'definitions',
+    basePath: ['#'],
+  }) as Json;
   Object.assign(components, (out[DEFINITIONS_KEY] as Json | undefined) ?? {});
   delete out[DEFINITIONS_KEY];
   delete out.$schema;
@@ -32,16 +37,36 @@ interface Operation {
   ndjsonResponse?: boolean;
 }
 
-const NAME_PARAM: Json = { name: 'name', in: 'path', required: true, schema: { type: 'string', pattern: '^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$' } };
+const NAME_PARAM: Json = {
+  name: 'name',
+  in: 'path',
+  required: true,
+  schema: { type: 'string', pattern: '^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$' },
+};
 
 const OPERATIONS: Record<string, Record<string, Operation>> = {
-  '/health': { get: { summary: 'Liveness: status, uptime, collection count and kernel backend (wasm-simd or typescript)', role: 'none', response: 'status' } },
-  '/metrics': { get: { summary: 'Prometheus text: request counts, latencies, index sizes', role: 'none', response: 'Prometheus text exposition' } },
+  '/health': {
+    get: {
+      summary: 'Liveness: status, uptime, collection count and kernel backend (wasm-simd or typescript)',
+      role: 'none',
+      response: 'status',
+    },
+  },
+  '/metrics': {
+    get: { summary: 'Prometheus text: request counts, latencies, index sizes', role: 'none', response: 'Prometheus text exposition' },
+  },
   '/openapi.json': { get: { summary: 'This document', role: 'none', response: 'OpenAPI 3 document' } },
-  '/v1/collections': { get: { summary: 'List collections with document counts and sizes', role: 'read', response: '{collections: [...]}' } },
+  '/v1/collections': {
+    get: { summary: 'List collections with document counts and sizes', role: 'read', response: '{collections: [...]}' },
+  },
   '/v1/collections/{name}': {
     get: { summary: 'Collection info (schema, segments, fields, sizes) and stats', role: 'read', response: 'info and stats' },
-    put: { summary: 'Create a collection with a schema (docs/schema.md)', role: 'admin', body: createCollectionBody, response: 'the created collection' },
+    put: {
+      summary: 'Create a collection with a schema (docs/schema.md)',
+      role: 'admin',
+      body: createCollectionBody,
+      response: 'the created collection',
+    },
     delete: { summary: 'Drop a collection and its files', role: 'admin', response: '{dropped: name}' },
   },
   '/v1/collections/{name}/documents': {
@@ -57,8 +82,12 @@ const OPERATIONS: Record<string, Record<string, Operation>> = {
       response: '{added, replaced, uncommitted, generation?}',
     },
   },
-  '/v1/collections/{name}/delete': { post: { summary: 'Delete documents by id', role: 'write', body: deleteBody, response: '{deleted, missing, generation?}' } },
-  '/v1/collections/{name}/commit': { post: { summary: 'Commit pending writes (optionally merging all segments)', role: 'write', body: commitBody, response: '{generation}' } },
+  '/v1/collections/{name}/delete': {
+    post: { summary: 'Delete documents by id', role: 'write', body: deleteBody, response: '{deleted, missing, generation?}' },
+  },
+  '/v1/collections/{name}/commit': {
+    post: { summary: 'Commit pending writes (optionally merging all segments)', role: 'write', body: commitBody, response: '{generation}' },
+  },
   '/v1/collections/{name}/search': {
     post: {
       summary: 'Search with a query spec (docs/query-spec.md): legs, fusion, filters, facets, explain',
@@ -80,7 +109,9 @@ const OPERATIONS: Record<string, Record<string, Operation>> = {
       ndjsonResponse: true,
     },
   },
-  '/v1/bench': { get: { summary: 'Benchmark result files shown by the evaluation page', role: 'read', response: '{files: [{name, data}]}' } },
+  '/v1/bench': {
+    get: { summary: 'Benchmark result files shown by the evaluation page', role: 'read', response: '{files: [{name, data}]}' },
+  },
 };
 
 /** Builds the OpenAPI document. */
@@ -109,7 +140,8 @@ export function buildOpenApi(version: string): Json {
       if (op.role !== 'none') o.security = [{ bearer: [] }, { apiKey: [] }];
       if (op.body !== undefined) {
         const content: Json = { 'application/json': { schema: schemaOf(op.body, schemas) } };
-        if (op.ndjsonBody) content['application/x-ndjson'] = { schema: { type: 'string', description: 'one document (JSON object) per line' } };
+        if (op.ndjsonBody)
+          content['application/x-ndjson'] = { schema: { type: 'string', description: 'one document (JSON object) per line' } };
         o.requestBody = { required: method !== 'post' || op.body !== commitBody, content };
       }
       item[method] = o;
@@ -118,7 +150,11 @@ export function buildOpenApi(version: string): Json {
   }
   return {
     openapi: '3.0.3',
-    info: { title: 'Quarry', version, description: 'Quarry retrieval engine HTTP API. Send keys as `Authorization: Bearer KEY` or `X-API-Key: KEY`.' },
+    info: {
+      title: 'Quarry',
+      version,
+      description: 'Quarry retrieval engine HTTP API. Send keys as `Authorization: Bearer KEY` or `X-API-Key: KEY`.',
+    },
     paths,
     components: {
       schemas,

@@ -93,5 +93,10 @@ export function parseRequest<T extends z.ZodTypeAny>(schema: T, input: unknown, 
   if (r.success) return r.data as z.infer<T>;
   const issue = r.error.issues[0]!;
   const path = formatIssuePath(issue.path);
-  throw new ApiError(400, 'BAD_REQUEST', `${where}${path === '' ? '' : path.startsWith('[') ? path : `.${path}`} ${describeIssue(issue)}`, path === '' ? where : path);
+  throw new ApiError(
+    400,
+    'BAD_REQUEST',
+    `${where}${path === '' ? '' : path.startsWith('[') ? path : `.${path}`} ${describeIssue(issue)}`,
+    path === '' ? where : path,
+  );
 }

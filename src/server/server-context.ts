@@ -51,7 +51,8 @@ export function resolveServerOptions(o: ServerOptions): ResolvedServerOptions {
   checkCorsOrigins(o.corsOrigins ?? []);
   const positive = (name: 'bodyLimit' | 'timeoutMs' | 'maxK' | 'maxDepth' | 'maxBatchQueries'): void => {
     const v = o[name];
-    if (v !== undefined && (!Number.isInteger(v) || v < 1)) throw new QuarryError('BAD_ARGUMENT', `must be a positive integer, got ${v}`, { field: name });
+    if (v !== undefined && (!Number.isInteger(v) || v < 1))
+      throw new QuarryError('BAD_ARGUMENT', `must be a positive integer, got ${v}`, { field: name });
   };
   for (const name of ['bodyLimit', 'timeoutMs', 'maxK', 'maxDepth', 'maxBatchQueries'] as const) positive(name);
   return {

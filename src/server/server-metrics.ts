@@ -15,7 +15,12 @@ export class ServerMetrics {
 
   constructor(collections: CollectionRegistry) {
     collectDefaultMetrics({ register: this.registry, prefix: 'quarry_' });
-    this.requests = new Counter({ name: 'quarry_http_requests_total', help: 'HTTP requests by method, route and status', labelNames: ['method', 'route', 'status'], registers: [this.registry] });
+    this.requests = new Counter({
+      name: 'quarry_http_requests_total',
+      help: 'HTTP requests by method, route and status',
+      labelNames: ['method', 'route', 'status'],
+      registers: [this.registry],
+    });
     this.latency = new Histogram({
       name: 'quarry_http_request_duration_seconds',
       help: 'HTTP request latency by method and route',

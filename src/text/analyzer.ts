@@ -61,8 +61,9 @@ export interface AnalyzerOptions {
 
 /** Builds an analyzer from a preset name or settings. */
 export function createAnalyzer(spec: string | Partial<AnalyzerConfig> = 'english', options: AnalyzerOptions = {}): Analyzer {
-  const config = analyzerConfigSchema.parse(typeof spec === 'string' ? ANALYZER_PRESETS[spec] ?? presetError(spec) : spec);
-  const stop = config.stopwords === 'english' ? new Set(LUCENE_ENGLISH_STOPWORDS) : config.stopwords === 'none' ? null : new Set(config.stopwords);
+  const config = analyzerConfigSchema.parse(typeof spec === 'string' ? (ANALYZER_PRESETS[spec] ?? presetError(spec)) : spec);
+  const stop =
+    config.stopwords === 'english' ? new Set(LUCENE_ENGLISH_STOPWORDS) : config.stopwords === 'none' ? null : new Set(config.stopwords);
   const cacheSize = options.stemCache ?? 50_000;
   const stemmer = config.stemmer !== 'porter' ? null : cacheSize > 0 ? new StemCache(cacheSize, porterStem) : null;
   const stem = config.stemmer === 'porter';

@@ -22,6 +22,11 @@ export function loadTokenizerJson(path: string): IdTokenizer {
     case 'Unigram':
       return new UnigramTokenizer(json as ConstructorParameters<typeof UnigramTokenizer>[0], path);
     default:
-      throw new QuarryError('BAD_INPUT', `tokenizer model ${json.model?.type ?? '(missing)'} is not supported`, { file: path, field: 'model.type' }, 'supported: WordPiece, Unigram');
+      throw new QuarryError(
+        'BAD_INPUT',
+        `tokenizer model ${json.model?.type ?? '(missing)'} is not supported`,
+        { file: path, field: 'model.type' },
+        'supported: WordPiece, Unigram',
+      );
   }
 }

@@ -40,7 +40,8 @@ export class UnigramTokenizer {
 
   constructor(json: UnigramJson, where = 'tokenizer.json') {
     const m = json.model;
-    if (m?.type !== 'Unigram' || !Array.isArray(m.vocab)) throw new QuarryError('BAD_INPUT', `model type is ${m?.type ?? 'missing'}, expected Unigram`, { file: where });
+    if (m?.type !== 'Unigram' || !Array.isArray(m.vocab))
+      throw new QuarryError('BAD_INPUT', `model type is ${m?.type ?? 'missing'}, expected Unigram`, { file: where });
     this.scores = new Float64Array(m.vocab.length);
     let minScore = Infinity;
     m.vocab.forEach(([piece, score], id) => {
@@ -59,9 +60,18 @@ export class UnigramTokenizer {
     this.unkScore = minScore - 10;
     this.normalizers = normalizerChain(json.normalizer ?? null, where);
     const pre = json.pre_tokenizer ?? null;
-    if (pre !== null && pre.type !== 'Metaspace') throw new QuarryError('BAD_INPUT', `pre-tokenizer ${pre.type} is not supported with Unigram models`, { file: where, field: 'pre_tokenizer' }, 'supported: Metaspace');
+    if (pre !== null && pre.type !== 'Metaspace')
+      throw new QuarryError(
+        'BAD_INPUT',
+        `pre-tokenizer ${pre.type} is not supported with Unigram models`,
+        { file: where, field: 'pre_tokenizer' },
+        'supported: Metaspace',
+      );
     this.replacement = pre?.replacement ?? '▁';
-    this.prepend = pre === null ? 'never' : ((pre.prepend_scheme as 'always' | 'first' | 'never' | undefined) ?? (pre.add_prefix_space === false ? 'never' : 'always'));
+    this.prepend =
+      pre === null
+        ? 'never'
+        : ((pre.prepend_scheme as 'always' | 'first' | 'never' | undefined) ?? (pre.add_prefix_space === false ? 'never' : 'always'));
     this.split = pre?.split ?? true;
   }
 
@@ -69,7 +79,6 @@ export class UnigramTokenizer {
   static fromFile(path: string): UnigramTokenizer {
     return new UnigramTokenizer(readJsonFile(path, 'tokenizer') as UnigramJson, path);
   }
-
 
   /** Token ids of `text` (no special tokens). */
   encodeIds(text: string): number[] {
@@ -155,7 +164,11 @@ function normalizerChain(n: NormalizerJson | null, where: string): ((s: string) 
   switch (n.type) {
     case 'BertNormalizer': {
       const lowercase = (n.lowercase as boolean | undefined) ?? true;
-      const o = { lowercase, stripAccents: (n.strip_accents as boolean | null | undefined) ?? lowercase, chineseChars: (n.handle_chinese_chars as boolean | undefined) ?? true };
+      const o = {
+        lowercase,
+        stripAccents: (n.strip_accents as boolean | null | undefined) ?? lowercase,
+        chineseChars: (n.handle_chinese_chars as boolean | undefined) ?? true,
+      };
       return [(s) => bertNormalize(s, o)];
     }
     case 'Replace': {
@@ -178,6 +191,11 @@ function normalizerChain(n: NormalizerJson | null, where: string): ((s: string) 
     case 'NFKD':
       return [(s) => s.normalize(n.type as 'NFC')];
     default:
-      throw new QuarryError('BAD_INPUT', `normalizer ${n.type} is not supported`, { file: where, field: 'normalizer' }, 'supported: Sequence, BertNormalizer, Replace, Strip, Lowercase, NFC/NFD/NFKC/NFKD');
+      throw new QuarryError(
+        'BAD_INPUT',
+        `normalizer ${n.type} is not supported`,
+        { file: where, field: 'normalizer' },
+        'supported: Sequence, BertNormalizer, Replace, Strip, Lowercase, NFC/NFD/NFKC/NFKD',
+      );
   }
 }

@@ -32,7 +32,8 @@ const MID_NUM_LET = new Set([0x2e, 0x2018, 0x2019, 0x2024, 0xfe52, 0xff07, 0xff0
 
 const RE_EXTEND = /^[\p{M}\u200c\u200d\p{Emoji_Modifier}]$/u;
 const RE_FORMAT = /^\p{Cf}$/u;
-const RE_SEA = /^[\p{Script=Thai}\p{Script=Lao}\p{Script=Myanmar}\p{Script=Khmer}\p{Script=Tai_Le}\p{Script=New_Tai_Lue}\p{Script=Tai_Tham}\p{Script=Tai_Viet}]$/u;
+const RE_SEA =
+  /^[\p{Script=Thai}\p{Script=Lao}\p{Script=Myanmar}\p{Script=Khmer}\p{Script=Tai_Le}\p{Script=New_Tai_Lue}\p{Script=Tai_Tham}\p{Script=Tai_Viet}]$/u;
 const RE_HAN = /^[\p{Script=Han}\u3005\u3007\u3021-\u3029\u3038-\u303b]$/u;
 const RE_HIRAGANA = /^\p{Script=Hiragana}$/u;
 const RE_KATAKANA = /^[\p{Script=Katakana}\u3031-\u3035\u309b\u309c\u30a0\u30fc\uff70]$/u;

@@ -11,8 +11,20 @@ import { QuarryError } from '../core/quarry-error.js';
 import { bertNormalize } from './bert-normalizer.js';
 
 interface TokenizerJson {
-  normalizer?: { type?: string; lowercase?: boolean; strip_accents?: boolean | null; handle_chinese_chars?: boolean; clean_text?: boolean } | null;
-  model?: { type?: string; vocab?: Record<string, number>; unk_token?: string; continuing_subword_prefix?: string; max_input_chars_per_word?: number };
+  normalizer?: {
+    type?: string;
+    lowercase?: boolean;
+    strip_accents?: boolean | null;
+    handle_chinese_chars?: boolean;
+    clean_text?: boolean;
+  } | null;
+  model?: {
+    type?: string;
+    vocab?: Record<string, number>;
+    unk_token?: string;
+    continuing_subword_prefix?: string;
+    max_input_chars_per_word?: number;
+  };
 }
 
 /** A WordPiece tokenizer. */
@@ -28,7 +40,12 @@ export class WordPieceTokenizer {
   constructor(json: TokenizerJson, where = 'tokenizer.json') {
     const m = json.model;
     if (m?.type !== 'WordPiece' || m.vocab === undefined) {
-      throw new QuarryError('BAD_INPUT', `model type is ${m?.type ?? 'missing'}, expected WordPiece`, { file: where }, 'use a BERT-style tokenizer.json');
+      throw new QuarryError(
+        'BAD_INPUT',
+        `model type is ${m?.type ?? 'missing'}, expected WordPiece`,
+        { file: where },
+        'use a BERT-style tokenizer.json',
+      );
     }
     this.vocab = new Map(Object.entries(m.vocab));
     this.unk = m.unk_token ?? '[UNK]';
@@ -44,7 +61,6 @@ export class WordPieceTokenizer {
   static fromFile(path: string): WordPieceTokenizer {
     return new WordPieceTokenizer(readJsonFile(path, 'tokenizer') as TokenizerJson, path);
   }
-
 
   /** Id of the unknown token, or null when the vocabulary lacks it. */
   get unkId(): number | null {

@@ -10,11 +10,15 @@ import { tempDir, writeFile } from '../helpers/temp-dir.js';
 vi.setConfig({ testTimeout: 30_000 });
 
 const dir = tempDir();
-const corpus = writeFile(dir, 'corpus.jsonl', [
-  '{"_id":"1","title":"Okapi BM25","text":"BM25 ranks documents by term frequency."}',
-  '{"_id":"2","title":"Inverted files","text":"Postings lists map terms to documents."}',
-  '{"_id":"3","title":"Evaluation","text":"trec_eval computes MAP and nDCG."}',
-].join('\n') + '\n');
+const corpus = writeFile(
+  dir,
+  'corpus.jsonl',
+  [
+    '{"_id":"1","title":"Okapi BM25","text":"BM25 ranks documents by term frequency."}',
+    '{"_id":"2","title":"Inverted files","text":"Postings lists map terms to documents."}',
+    '{"_id":"3","title":"Evaluation","text":"trec_eval computes MAP and nDCG."}',
+  ].join('\n') + '\n',
+);
 
 /** Hash of every file under a folder, to prove nothing changed. */
 function treeHash(root: string): string {
@@ -46,7 +50,22 @@ describe('quarry index / search / run / info', () => {
     const queries = writeFile(dir, 'q.tsv', 'q2\tpostings lists\nq1\tterm frequency\n');
     const qrels = writeFile(dir, 'qrels.txt', 'q1 0 1 1\nq2 0 2 1\n');
     const out = join(dir, 'out.run');
-    const r = quarry(['run', idx, '--queries', queries, '--output', out, '--qrels', qrels, '-m', 'P.1', '--sort-qids', '--threads', '2', '--quiet']);
+    const r = quarry([
+      'run',
+      idx,
+      '--queries',
+      queries,
+      '--output',
+      out,
+      '--qrels',
+      qrels,
+      '-m',
+      'P.1',
+      '--sort-qids',
+      '--threads',
+      '2',
+      '--quiet',
+    ]);
     expect(r.status).toBe(0);
     expect(r.stdout).toBe('P_1                   \tall\t1.0000\n');
     expect(readFileSync(out, 'utf8').split('\n')[0]).toMatch(/^q1 Q0 1 1 \d+\.\d{6} quarry$/);
@@ -91,7 +110,20 @@ describe('quarry index / search / run / info', () => {
   });
 
   it('every command has --help with an example', () => {
-    for (const cmd of ['quickstart', 'index', 'search', 'run', 'info', 'eval', 'compare', 'add', 'delete', 'optimize', 'check', 'snapshot']) {
+    for (const cmd of [
+      'quickstart',
+      'index',
+      'search',
+      'run',
+      'info',
+      'eval',
+      'compare',
+      'add',
+      'delete',
+      'optimize',
+      'check',
+      'snapshot',
+    ]) {
       const r = quarry([cmd, '--help']);
       expect(r.status, cmd).toBe(0);
       expect(r.stdout, cmd).toMatch(/Example/);
@@ -102,8 +134,20 @@ describe('quarry index / search / run / info', () => {
 describe('quarry search --vector', () => {
   it('indexes vectors from JSONL with a schema and finds the nearest', () => {
     const vdir = join(dir, 'vec');
-    const schema = writeFile(dir, 'vschema.json', JSON.stringify({ fields: { emb: { type: 'dense', dim: 3, metric: 'cosine', index: 'flat' } }, extra: ['text'] }));
-    const docs = writeFile(dir, 'vdocs.jsonl', ['{"_id":"x","emb":[1,0,0],"text":"east"}', '{"_id":"y","emb":[0,1,0],"text":"north"}', '{"_id":"z","emb":[0.7,0.7,0],"text":"north-east"}'].join('\n') + '\n');
+    const schema = writeFile(
+      dir,
+      'vschema.json',
+      JSON.stringify({ fields: { emb: { type: 'dense', dim: 3, metric: 'cosine', index: 'flat' } }, extra: ['text'] }),
+    );
+    const docs = writeFile(
+      dir,
+      'vdocs.jsonl',
+      [
+        '{"_id":"x","emb":[1,0,0],"text":"east"}',
+        '{"_id":"y","emb":[0,1,0],"text":"north"}',
+        '{"_id":"z","emb":[0.7,0.7,0],"text":"north-east"}',
+      ].join('\n') + '\n',
+    );
     expect(quarry(['index', vdir, '--corpus', docs, '--schema', schema, '--quiet']).status).toBe(0);
     const r = JSON.parse(quarry(['search', vdir, '--vector', '[0.9, 0.1, 0]', '-k', '2', '--json']).stdout) as { hits: { id: string }[] };
     expect(r.hits.map((h) => h.id)).toEqual(['x', 'z']);
@@ -147,7 +191,10 @@ describe('quarry index --vectors', () => {
     expect(quarry(['index', onDisk, '--vectors', f, '--ids', ids, '--family', 'binary', '--floats', 'disk', '--quiet']).status).toBe(0);
     expect(JSON.parse(quarry(['info', onDisk, '--json']).stdout).schema.fields.vector).toMatchObject({ index: 'binary', floats: 'disk' });
     expect(quarry(['info', onDisk]).stdout).toMatch(/vector +dense +binary, cosine, 3 dims, rescoring floats on disk/);
-    expect((JSON.parse(quarry(['search', onDisk, '--vector', '[0, 0.9, 0.1]', '-k', '1', '--json']).stdout) as { hits: { id: string }[] }).hits[0]!.id).toBe('b');
+    expect(
+      (JSON.parse(quarry(['search', onDisk, '--vector', '[0, 0.9, 0.1]', '-k', '1', '--json']).stdout) as { hits: { id: string }[] })
+        .hits[0]!.id,
+    ).toBe('b');
     const hnswDisk = quarry(['index', join(dir, 'vidx-hnsw-disk'), '--vectors', f, '--family', 'hnsw', '--floats', 'disk']);
     expect(hnswDisk.status).toBe(65);
     expect(hnswDisk.stderr).toContain('fields.vector.floats: hnsw searches the float rows themselves');
@@ -170,14 +217,17 @@ describe('quarry index --vectors', () => {
     expect(existsSync(join(dir, 'mixed-idx'))).toBe(false);
   });
 
-  it('--params sets the family\'s build parameters of a new field, checked before anything is written', async () => {
+  it("--params sets the family's build parameters of a new field, checked before anything is written", async () => {
     const { encodeFvecs } = await import('../../src/io/vector-files.js');
     const { writeFileSync } = await import('node:fs');
     const f = join(dir, 'p.fvecs');
     writeFileSync(f, encodeFvecs(Float32Array.of(1, 0, 0, 0, 1, 0, 0, 0, 1, 1, 1, 0), 3));
     const out = join(dir, 'pidx');
     expect(quarry(['index', out, '--vectors', f, '--family', 'hnsw', '--params', '{"M":4,"efConstruction":20}', '--quiet']).status).toBe(0);
-    expect(JSON.parse(quarry(['info', out, '--json']).stdout).schema.fields.vector).toMatchObject({ index: 'hnsw', params: { M: 4, efConstruction: 20 } });
+    expect(JSON.parse(quarry(['info', out, '--json']).stdout).schema.fields.vector).toMatchObject({
+      index: 'hnsw',
+      params: { M: 4, efConstruction: 20 },
+    });
     const bad = quarry(['index', join(dir, 'pidx-bad'), '--vectors', f, '--family', 'hnsw', '--params', '{"M":1}']);
     expect(bad.status).toBe(65);
     expect(bad.stderr).toContain('fields.vector.params.M: must be an integer in 2..127, got 1');
@@ -185,7 +235,8 @@ describe('quarry index --vectors', () => {
     // the rest in process (each CLI run costs a Node start): the same parameters may be
     // repeated when adding; others would be ignored, so they are refused
     const { importVectors } = await import('../../src/ingest/import-vectors.js');
-    const add = (params: string, into = out, family?: string): number => importVectors(into, { vectors: f, field: 'vector', params, index: family, ids: writeFile(dir, 'p2.ids', 'e\nf\ng\nh\n') });
+    const add = (params: string, into = out, family?: string): number =>
+      importVectors(into, { vectors: f, field: 'vector', params, index: family, ids: writeFile(dir, 'p2.ids', 'e\nf\ng\nh\n') });
     expect(add('{"M":4,"efConstruction":20}')).toBe(4);
     expect(() => add('{"M":8}')).toThrow('--params: the collection\'s field "vector" has M 4, not 8');
     expect(() => add('{"M":4}')).toThrow('has efConstruction 20, which --params leaves out');
@@ -198,7 +249,9 @@ describe('quarry index --vectors', () => {
       expect(() => add(params, join(dir, 'pidx-bad'), 'hnsw'), params).toThrow(message);
       expect(existsSync(join(dir, 'pidx-bad'))).toBe(false);
     }
-    expect(() => add('{"m":2}', join(dir, 'pidx-bad'), 'ivfpq')).toThrow('fields.vector.params.m: must divide the dimension 3, got 2 (the nearest that do: 1 or 3)');
+    expect(() => add('{"m":2}', join(dir, 'pidx-bad'), 'ivfpq')).toThrow(
+      'fields.vector.params.m: must divide the dimension 3, got 2 (the nearest that do: 1 or 3)',
+    );
     expect(JSON.parse(quarry(['info', out, '--json']).stdout).documents).toBe(8);
   });
 });
@@ -206,11 +259,24 @@ describe('quarry index --vectors', () => {
 describe('quarry search --sparse and quarry run --sparse-queries', () => {
   it('indexes SPLADE vectors and searches them from the CLI', () => {
     const sdir = join(dir, 'sp');
-    const schema = writeFile(dir, 'sschema.json', JSON.stringify({ id: 'id', fields: { splade: { type: 'sparse', from: 'vector' } }, extra: ['content'] }));
-    const corpus = writeFile(dir, 'sdocs.jsonl', ['{"id":"d1","content":"a","vector":{"paula":2,"brother":1}}', '{"id":"d2","content":"b","vector":{"brother":3}}'].join('\n') + '\n');
+    const schema = writeFile(
+      dir,
+      'sschema.json',
+      JSON.stringify({ id: 'id', fields: { splade: { type: 'sparse', from: 'vector' } }, extra: ['content'] }),
+    );
+    const corpus = writeFile(
+      dir,
+      'sdocs.jsonl',
+      ['{"id":"d1","content":"a","vector":{"paula":2,"brother":1}}', '{"id":"d2","content":"b","vector":{"brother":3}}'].join('\n') + '\n',
+    );
     expect(quarry(['index', sdir, '--corpus', corpus, '--schema', schema, '--quiet']).status).toBe(0);
-    const r = JSON.parse(quarry(['search', sdir, '--sparse', '{"paula": 1, "brother": 0.5}', '--json']).stdout) as { hits: { id: string; score: number }[] };
-    expect(r.hits.map((h) => [h.id, h.score])).toEqual([['d1', 2.5], ['d2', 1.5]]);
+    const r = JSON.parse(quarry(['search', sdir, '--sparse', '{"paula": 1, "brother": 0.5}', '--json']).stdout) as {
+      hits: { id: string; score: number }[];
+    };
+    expect(r.hits.map((h) => [h.id, h.score])).toEqual([
+      ['d1', 2.5],
+      ['d2', 1.5],
+    ]);
     const queries = writeFile(dir, 'squeries.jsonl', '{"id":"q1","vector":{"brother":1}}\n');
     const out = join(dir, 'sp.run');
     expect(quarry(['run', sdir, '--sparse-queries', queries, '--output', out]).status).toBe(0);
@@ -234,17 +300,27 @@ describe('quarry add / delete / check / snapshot', () => {
     expect(JSON.parse(quarry(['delete', c, '--id', 'zzz', '--json']).stdout)).toEqual({ deleted: 0, missing: 1, generation });
     // --id and a file of ids add up (a file used to make --id silently ignored)
     const idsFile = writeFile(dir, 'more-ids.txt', 'yyy\n');
-    expect(JSON.parse(quarry(['delete', c, idsFile, '--id', 'xxx', '--json']).stdout)).toMatchObject({ deleted: 0, missing: 2, generation });
+    expect(JSON.parse(quarry(['delete', c, idsFile, '--id', 'xxx', '--json']).stdout)).toMatchObject({
+      deleted: 0,
+      missing: 2,
+      generation,
+    });
     expect(JSON.parse(quarry(['search', c, 'rewritten', '--json']).stdout).hits[0].id).toBe('1');
     expect(quarry(['check', c]).stdout).toMatch(/^ok: generation \d+, 3 segments/);
     const snap = join(dir, 'maint-snap');
     const snapped = quarry(['snapshot', c, snap, '--json']);
     expect(snapped.status).toBe(0);
-    expect(JSON.parse(snapped.stdout)).toMatchObject({ generation: JSON.parse(quarry(['info', c, '--json']).stdout).generation, dest: snap });
+    expect(JSON.parse(snapped.stdout)).toMatchObject({
+      generation: JSON.parse(quarry(['info', c, '--json']).stdout).generation,
+      dest: snap,
+    });
     expect(JSON.parse(quarry(['info', snap, '--json']).stdout).documents).toBe(3);
     expect(quarry(['snapshot', c, snap]).status).toBe(73);
     // optimize merges the three segments into one, in the snapshot (the original stays as the next test needs it)
-    expect(JSON.parse(quarry(['optimize', snap, '--json']).stdout)).toMatchObject({ segments: 1, generation: expect.any(Number) as number });
+    expect(JSON.parse(quarry(['optimize', snap, '--json']).stdout)).toMatchObject({
+      segments: 1,
+      generation: expect.any(Number) as number,
+    });
     expect(quarry(['check', snap]).stdout).toMatch(/^ok: generation \d+, 1 segment, .* 3 documents/);
   });
 
@@ -285,7 +361,10 @@ describe('options outside their scope, usage errors and closed pipes', () => {
       [['search', idx, '--sparse', '{"a":1}', '--exhaustive'], '--exhaustive: cannot be combined with --sparse'],
       [['index', join(dir, 'never'), '--corpus', corpus, '--family', 'flat'], '--family: applies only with --vectors'],
       [['index', join(dir, 'never'), '--corpus', corpus, '--metric', 'dot'], '--metric: applies only with --vectors'],
-      [['run', idx, '--queries', corpus, '--params', '{}', '--output', join(dir, 'never.run')], '--params: applies only with --sparse-queries'],
+      [
+        ['run', idx, '--queries', corpus, '--params', '{}', '--output', join(dir, 'never.run')],
+        '--params: applies only with --sparse-queries',
+      ],
       [['run', idx, '--queries', corpus, '-m', 'map', '--output', join(dir, 'never.run')], '--measure: applies only with --qrels'],
     ];
     for (const [args, message] of cases) {
@@ -297,21 +376,24 @@ describe('options outside their scope, usage errors and closed pipes', () => {
     expect(existsSync(join(dir, 'never.run'))).toBe(false);
   });
 
-  it('commander\'s own usage errors exit 64 too; help and version exit 0', () => {
+  it("commander's own usage errors exit 64 too; help and version exit 0", () => {
     expect(quarry(['search', idx, 'x', '--no-such-option']).status).toBe(64);
     expect(quarry(['search', idx, 'x', '-k', '0']).status).toBe(64);
     expect(quarry(['search']).status).toBe(64);
     const port = quarry(['serve', join(dir, 'never-served'), '--port', '99999']);
     expect(port.status).toBe(64);
     expect(port.stderr).toContain('expected an integer from 0 to 65535');
-    expect(quarry(['serve', join(dir, 'never-served'), '--cors', 'app.example']).stderr).toContain("argument 'app.example' is invalid. expected an origin such as https://example.org or *.");
+    expect(quarry(['serve', join(dir, 'never-served'), '--cors', 'app.example']).stderr).toContain(
+      "argument 'app.example' is invalid. expected an origin such as https://example.org or *.",
+    );
     expect(quarry(['search', '--help']).status).toBe(0);
     expect(quarry(['--version']).status).toBe(0);
   });
 
-  it('-k typed with --spec replaces the spec\'s k', () => {
+  it("-k typed with --spec replaces the spec's k", () => {
     const spec = writeFile(dir, 'k-spec.json', JSON.stringify({ retrieve: [{ field: 'contents', text: 'documents map' }], k: 2 }));
-    const hits = (args: string[]): number => (JSON.parse(quarry(['search', idx, '--spec', spec, '--json', ...args]).stdout) as { hits: unknown[] }).hits.length;
+    const hits = (args: string[]): number =>
+      (JSON.parse(quarry(['search', idx, '--spec', spec, '--json', ...args]).stdout) as { hits: unknown[] }).hits.length;
     expect(hits([])).toBe(2);
     expect(hits(['-k', '1'])).toBe(1);
   });
@@ -320,7 +402,14 @@ describe('options outside their scope, usage errors and closed pipes', () => {
     // 400 queries x every trec_eval measure: far more output than a pipe buffers
     const qrels = writeFile(dir, 'pipe.qrels', Array.from({ length: 400 }, (_, q) => `q${q} 0 d1 1\n`).join(''));
     const run = writeFile(dir, 'pipe.run', Array.from({ length: 400 }, (_, q) => `q${q} Q0 d1 1 1.0 t\nq${q} Q0 d2 2 0.5 t\n`).join(''));
-    const r = spawnSync('bash', ['-c', `"${process.execPath}" "${CLI}" eval -q -m all_trec "${qrels}" "${run}" | head -c 10 >/dev/null; echo "status \${PIPESTATUS[0]}"`], { encoding: 'utf8' });
+    const r = spawnSync(
+      'bash',
+      [
+        '-c',
+        `"${process.execPath}" "${CLI}" eval -q -m all_trec "${qrels}" "${run}" | head -c 10 >/dev/null; echo "status \${PIPESTATUS[0]}"`,
+      ],
+      { encoding: 'utf8' },
+    );
     expect(r.stdout.trim()).toBe('status 0');
     expect(r.stderr).toBe('');
   });

@@ -8,7 +8,11 @@ import { describe, expect, it } from 'vitest';
 import { tempDir } from '../helpers/temp-dir.js';
 
 const CLI = resolve(dirname(fileURLToPath(import.meta.url)), '../../dist/cli/main.js');
-const run = (args: string[]) => spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', env: { ...process.env, HF_ENDPOINT: 'http://127.0.0.1:9', QUARRY_DEBUG: '' } });
+const run = (args: string[]) =>
+  spawnSync(process.execPath, [CLI, ...args], {
+    encoding: 'utf8',
+    env: { ...process.env, HF_ENDPOINT: 'http://127.0.0.1:9', QUARRY_DEBUG: '' },
+  });
 
 describe('quarry models pull', () => {
   it('fails offline with a message saying what to do, leaving nothing behind', () => {

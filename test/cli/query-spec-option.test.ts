@@ -24,7 +24,7 @@ describe('readQuerySpecOption', () => {
     const missing = failure(join(dir, 'nope.json'));
     expect(missing.message).toContain('no such file');
     expect(missing.message).toContain('nope.json');
-    expect(missing.hint).toContain('--spec \'{');
+    expect(missing.hint).toContain("--spec '{");
     expect(failure(dir).message).toContain('it is a folder');
     const bad = join(dir, 'bad.json');
     writeFileSync(bad, '{"retrieve": [');

@@ -10,7 +10,11 @@ import { tempDir } from '../helpers/temp-dir.js';
 describe('quarry search/run --syntax lucene', () => {
   const dir = tempDir();
   const corpus = join(dir, 'corpus.jsonl');
-  writeFileSync(corpus, ['the black cat sat', 'a cat that is black', 'black dogs bark'].map((text, i) => JSON.stringify({ _id: `d${i}`, text })).join('\n') + '\n');
+  writeFileSync(
+    corpus,
+    ['the black cat sat', 'a cat that is black', 'black dogs bark'].map((text, i) => JSON.stringify({ _id: `d${i}`, text })).join('\n') +
+      '\n',
+  );
   const idx = join(dir, 'idx');
   expect(quarry(['index', idx, '--corpus', corpus, '--quiet']).status).toBe(0);
 
@@ -29,7 +33,9 @@ describe('quarry search/run --syntax lucene', () => {
     const out = join(dir, 'x.run');
     const r = quarry(['run', idx, '--queries', queries, '--output', out, '--syntax', 'lucene', '--quiet']);
     expect(r.status).toBe(64);
-    expect(r.stderr).toMatch(/q\.tsv: query 2: query syntax, column 9: this "\/" starts a regular expression that is not closed.*--syntax terms/);
+    expect(r.stderr).toMatch(
+      /q\.tsv: query 2: query syntax, column 9: this "\/" starts a regular expression that is not closed.*--syntax terms/,
+    );
     expect(existsSync(out)).toBe(false);
   }, 20_000);
 });

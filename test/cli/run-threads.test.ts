@@ -14,12 +14,35 @@ const REPO = join(import.meta.dirname, '..', '..');
 const words = ['alpha', 'beta', 'gamma', 'delta', 'epsilon', 'zeta', 'rare'];
 
 describe('quarry run --threads', () => {
-  const c = buildCollection(root, Array.from({ length: 60 }, (_, i) => mixedDocument(i)), mixedSchema, { flushDocs: 13, maxSegments: 100 });
+  const c = buildCollection(
+    root,
+    Array.from({ length: 60 }, (_, i) => mixedDocument(i)),
+    mixedSchema,
+    { flushDocs: 13, maxSegments: 100 },
+  );
   const snap = c.reader();
   const kinds: [string, RunSearch, RunQuery[]][] = [
-    ['text', { kind: 'text', k: 7 }, Array.from({ length: 40 }, (_, i) => ({ qid: `t${i}`, text: `${words[i % 7]} ${words[(i * 3) % 7]}` }))],
-    ['dense', { kind: 'dense', k: 5, field: 'emb' }, Array.from({ length: 40 }, (_, i) => ({ qid: `v${i}`, vector: Float32Array.of(1, i / 40, (i % 3) / 3) }))],
-    ['sparse', { kind: 'sparse', k: 5, field: 'sp' }, Array.from({ length: 40 }, (_, i) => ({ qid: `s${i}`, sparse: new Map([[words[i % 7]!, 1], ['rare', i / 40]]) }))],
+    [
+      'text',
+      { kind: 'text', k: 7 },
+      Array.from({ length: 40 }, (_, i) => ({ qid: `t${i}`, text: `${words[i % 7]} ${words[(i * 3) % 7]}` })),
+    ],
+    [
+      'dense',
+      { kind: 'dense', k: 5, field: 'emb' },
+      Array.from({ length: 40 }, (_, i) => ({ qid: `v${i}`, vector: Float32Array.of(1, i / 40, (i % 3) / 3) })),
+    ],
+    [
+      'sparse',
+      { kind: 'sparse', k: 5, field: 'sp' },
+      Array.from({ length: 40 }, (_, i) => ({
+        qid: `s${i}`,
+        sparse: new Map([
+          [words[i % 7]!, 1],
+          ['rare', i / 40],
+        ]),
+      })),
+    ],
   ];
 
   /** Every batch searched by one worker alone (this thread takes none), as [id, score] per query. */
@@ -47,7 +70,9 @@ describe('quarry run --threads', () => {
     const buffers = new Set(shared.map((q) => ('vector' in q ? q.vector.buffer : null)));
     expect(buffers.size).toBe(1);
     expect([...buffers][0]).toBeInstanceOf(SharedArrayBuffer);
-    expect(shared.map((q) => [q.qid, Array.from((q as { vector: Float32Array }).vector)])).toEqual(dense.map((q) => [q.qid, Array.from((q as { vector: Float32Array }).vector)]));
+    expect(shared.map((q) => [q.qid, Array.from((q as { vector: Float32Array }).vector)])).toEqual(
+      dense.map((q) => [q.qid, Array.from((q as { vector: Float32Array }).vector)]),
+    );
     expect(shareDenseQueries(kinds[0]![2])).toBe(kinds[0]![2]);
   });
 
@@ -70,11 +95,13 @@ describe('quarry run --threads', () => {
     w.add(mixedDocument(2));
     w.commit();
     w.close();
-    await expect(searchQueries(old, other.dir, kinds[0]![1], kinds[0]![2], 2, () => {})).rejects.toThrow(/the collection changed during the run \(generation \d+, now \d+\); run it again/);
+    await expect(searchQueries(old, other.dir, kinds[0]![1], kinds[0]![2], 2, () => {})).rejects.toThrow(
+      /the collection changed during the run \(generation \d+, now \d+\); run it again/,
+    );
     old.close();
   });
 
-  it('reports a worker\'s error as the one thread would', async () => {
+  it("reports a worker's error as the one thread would", async () => {
     const bad: RunSearch = { kind: 'dense', k: 5, field: 'nope' };
     const queries = kinds[1]![2];
     const inThread = await searchQueries(snap, c.dir, bad, queries, 1, () => {}).catch((e: Error) => e.message);

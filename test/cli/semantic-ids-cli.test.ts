@@ -29,7 +29,10 @@ interface IdLine {
 }
 
 function parseLines(text: string): IdLine[] {
-  return text.trim().split('\n').map((l) => JSON.parse(l) as IdLine);
+  return text
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as IdLine);
 }
 
 describe('quarry semantic-ids', () => {
@@ -37,13 +40,35 @@ describe('quarry semantic-ids', () => {
   const rq = join(dir, 'rq.npy');
   const out = join(dir, 'ids.jsonl');
 
-  it('codes a collection\'s dense field, writes JSONL ids and the codebooks, and summarizes', () => {
+  it("codes a collection's dense field, writes JSONL ids and the codebooks, and summarizes", () => {
     expect(quarry(['index', idx, '--vectors', glove, '--ids', words, '--field', 'emb', '--family', 'flat']).status).toBe(0);
-    const r = quarry(['semantic-ids', idx, '--field', 'emb', '--levels', '2', '--codebook', '32', '--output', out, '--save-quantizer', rq, '--json']);
+    const r = quarry([
+      'semantic-ids',
+      idx,
+      '--field',
+      'emb',
+      '--levels',
+      '2',
+      '--codebook',
+      '32',
+      '--output',
+      out,
+      '--save-quantizer',
+      rq,
+      '--json',
+    ]);
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
     const summary = JSON.parse(r.stdout) as Record<string, unknown>;
-    expect(summary).toMatchObject({ rows: 10000, levels: 2, codebookSize: 32, dim: 100, usedCodewords: [32, 32], output: out, quantizer: rq });
+    expect(summary).toMatchObject({
+      rows: 10000,
+      levels: 2,
+      codebookSize: 32,
+      dim: 100,
+      usedCodewords: [32, 32],
+      output: out,
+      quantizer: rq,
+    });
     const lines = parseLines(readFileSync(out, 'utf8'));
     expect(lines).toHaveLength(10000);
     expect(lines[0]!.id).toBe('the');
@@ -79,7 +104,31 @@ describe('quarry semantic-ids', () => {
   it('trains an RQ-VAE, saves it, and codes the same vectors with the saved model to the same ids', () => {
     const model = join(dir, 'rqvae.safetensors');
     const vaeOut = join(dir, 'vae-ids.jsonl');
-    const r = quarry(['semantic-ids', idx, '--field', 'emb', '--method', 'rq-vae', '--hidden', '64', '--latent', '16', '--levels', '2', '--codebook', '32', '--epochs', '2', '--train-rows', '2000', '--output', vaeOut, '--save-model', model, '--json']);
+    const r = quarry([
+      'semantic-ids',
+      idx,
+      '--field',
+      'emb',
+      '--method',
+      'rq-vae',
+      '--hidden',
+      '64',
+      '--latent',
+      '16',
+      '--levels',
+      '2',
+      '--codebook',
+      '32',
+      '--epochs',
+      '2',
+      '--train-rows',
+      '2000',
+      '--output',
+      vaeOut,
+      '--save-model',
+      model,
+      '--json',
+    ]);
     expect(r.status, r.stderr).toBe(0);
     const summary = JSON.parse(r.stdout) as Record<string, unknown>;
     expect(summary).toMatchObject({ method: 'rq-vae', rows: 10000, levels: 2, codebookSize: 32, latent: 16, epochs: 2, model });
@@ -89,15 +138,43 @@ describe('quarry semantic-ids', () => {
     expect(trained[0]).toMatchObject({ id: 'the' });
     expect(Math.max(...trained.map((l) => Math.max(...l.semanticId.slice(0, 2))))).toBeLessThan(32);
     // the collection's vectors are normalized, so the raw file is coded with --normalize
-    const again = quarry(['semantic-ids', '--vectors', glove, '--ids', words, '--method', 'rq-vae', '--model', model, '--normalize', '--quiet']);
+    const again = quarry([
+      'semantic-ids',
+      '--vectors',
+      glove,
+      '--ids',
+      words,
+      '--method',
+      'rq-vae',
+      '--model',
+      model,
+      '--normalize',
+      '--quiet',
+    ]);
     expect(again.status, again.stderr).toBe(0);
-    expect(again.stderr).toMatch(/^10,000 vectors from .*: 2 levels \+ 1 collision token\n(.*\n)*unexplained energy of the 16-d latents after each level/);
+    expect(again.stderr).toMatch(
+      /^10,000 vectors from .*: 2 levels \+ 1 collision token\n(.*\n)*unexplained energy of the 16-d latents after each level/,
+    );
     expect(parseLines(again.stdout)).toEqual(trained);
   });
 
   it('assigns hierarchical (DSI) ids: cluster path, then position in a cluster of at most --leaf-size', () => {
     const h = join(dir, 'dsi.jsonl');
-    const r = quarry(['semantic-ids', idx, '--field', 'emb', '--method', 'hierarchical', '--branching', '8', '--leaf-size', '50', '--output', h, '--json']);
+    const r = quarry([
+      'semantic-ids',
+      idx,
+      '--field',
+      'emb',
+      '--method',
+      'hierarchical',
+      '--branching',
+      '8',
+      '--leaf-size',
+      '50',
+      '--output',
+      h,
+      '--json',
+    ]);
     expect(r.status).toBe(0);
     expect(JSON.parse(r.stdout)).toMatchObject({ method: 'hierarchical', rows: 10000, branching: 8, leafSize: 50 });
     const lines = parseLines(readFileSync(h, 'utf8'));
@@ -117,13 +194,29 @@ describe('quarry semantic-ids', () => {
     const h = join(dir, 'dsi-fit.jsonl');
     const tree = join(dir, 'dsi.safetensors');
     const base = readFvecs(glove);
-    const fit = quarry(['semantic-ids', '--vectors', glove, '--normalize', '--method', 'hierarchical', '--output', h, '--save-tree', tree, '--json', '--quiet']);
+    const fit = quarry([
+      'semantic-ids',
+      '--vectors',
+      glove,
+      '--normalize',
+      '--method',
+      'hierarchical',
+      '--output',
+      h,
+      '--save-tree',
+      tree,
+      '--json',
+      '--quiet',
+    ]);
     expect(fit.status).toBe(0);
     expect(JSON.parse(fit.stdout)).toMatchObject({ method: 'hierarchical', savedTree: tree, rows: 10000 });
     const more = join(dir, 'dsi-more.fvecs');
     const all = new Float32Array(base.data.length + 3 * base.dim);
     all.set(base.data);
-    all.set(base.data.subarray(0, 3 * base.dim).map((v) => v * 2), base.data.length); // rows 0-2 again, longer
+    all.set(
+      base.data.subarray(0, 3 * base.dim).map((v) => v * 2),
+      base.data.length,
+    ); // rows 0-2 again, longer
     writeFileSync(more, encodeFvecs(all, base.dim));
     const r = quarry(['semantic-ids', '--vectors', more, '--normalize', '--method', 'hierarchical', '--tree', tree, '--quiet']);
     expect(r.status).toBe(0);
@@ -139,13 +232,22 @@ describe('quarry semantic-ids', () => {
       expect(now[now.length - 1]).toBeGreaterThan(old[old.length - 1]!);
     }
     const cases: [string[], RegExp][] = [
-      [['semantic-ids', '--vectors', glove, '--method', 'hierarchical', '--tree', tree, '--branching', '4'], /--tree: cannot be combined with --branching \(a saved tree has its own clusters\)/],
+      [
+        ['semantic-ids', '--vectors', glove, '--method', 'hierarchical', '--tree', tree, '--branching', '4'],
+        /--tree: cannot be combined with --branching \(a saved tree has its own clusters\)/,
+      ],
       [['semantic-ids', '--vectors', glove, '--tree', tree], /--tree: applies only with --method hierarchical/],
-      [['semantic-ids', '--vectors', glove, '--method', 'hierarchical', '--tree', rq], /rq\.npy: (too short|header length|header is not JSON)/],
+      [
+        ['semantic-ids', '--vectors', glove, '--method', 'hierarchical', '--tree', rq],
+        /rq\.npy: (too short|header length|header is not JSON)/,
+      ],
     ];
     const small = join(dir, 'small3.fvecs');
     writeFileSync(small, encodeFvecs(new Float32Array(8 * 3).fill(1), 3));
-    cases.push([['semantic-ids', '--vectors', small, '--method', 'hierarchical', '--tree', tree], /--tree: the tree clusters 100-d vectors, the input has 3 dimensions/]);
+    cases.push([
+      ['semantic-ids', '--vectors', small, '--method', 'hierarchical', '--tree', tree],
+      /--tree: the tree clusters 100-d vectors, the input has 3 dimensions/,
+    ]);
     for (const [args, message] of cases) {
       const bad = quarry(args);
       expect(bad.status, args.join(' ')).not.toBe(0);
@@ -157,16 +259,28 @@ describe('quarry semantic-ids', () => {
     const cases: [string[], RegExp][] = [
       [['semantic-ids', idx, '--field', 'nope'], /^quarry: --field: "nope" is not a dense field \(dense fields: emb\)/],
       [['semantic-ids', textOnly()], /--field: this collection has no dense field/],
-      [['semantic-ids', idx, '--field', 'emb', '--codebook', '20000'], /^quarry: --codebook: a codebook of 20000 codewords needs at least as many vectors, got 10000 \(use a smaller --codebook\)/],
+      [
+        ['semantic-ids', idx, '--field', 'emb', '--codebook', '20000'],
+        /^quarry: --codebook: a codebook of 20000 codewords needs at least as many vectors, got 10000 \(use a smaller --codebook\)/,
+      ],
       [['semantic-ids', idx, '--field', 'emb', '--levels', '0'], /--levels.*expected an integer from 1 to 64/],
       [['semantic-ids', idx, '--field', 'emb', '--quantizer', rq, '--codebook', '8'], /--quantizer: cannot be combined with --codebook/],
       [['semantic-ids', idx, '--vectors', glove], /give a collection folder or --vectors, not both/],
       [['semantic-ids', idx, '--field', 'emb', '--method', 'dsi'], /--method: unknown method "dsi" \(use residual, rq-vae, hierarchical\)/],
       [['semantic-ids', idx, '--field', 'emb', '--epochs', '3'], /--epochs: applies only with --method rq-vae/],
-      [['semantic-ids', idx, '--field', 'emb', '--method', 'rq-vae', '--hidden', '64,0'], /--hidden.*expected positive integers separated by commas/],
-      [['semantic-ids', idx, '--field', 'emb', '--method', 'rq-vae', '--model', glove], /base\.fvecs: header length \d+ exceeds the file \(is it a \.safetensors file\?\)/],
+      [
+        ['semantic-ids', idx, '--field', 'emb', '--method', 'rq-vae', '--hidden', '64,0'],
+        /--hidden.*expected positive integers separated by commas/,
+      ],
+      [
+        ['semantic-ids', idx, '--field', 'emb', '--method', 'rq-vae', '--model', glove],
+        /base\.fvecs: header length \d+ exceeds the file \(is it a \.safetensors file\?\)/,
+      ],
       [['semantic-ids', idx, '--field', 'emb', '--branching', '4'], /--branching: applies only with --method hierarchical/],
-      [['semantic-ids', idx, '--field', 'emb', '--method', 'hierarchical', '--save-quantizer', rq], /--save-quantizer: applies only with --method residual/],
+      [
+        ['semantic-ids', idx, '--field', 'emb', '--method', 'hierarchical', '--save-quantizer', rq],
+        /--save-quantizer: applies only with --method residual/,
+      ],
       [['semantic-ids', '--vectors', glove, '--ids', writeFile(dir, 'few.txt', 'a\nb\n')], /few\.txt: has 2 ids for 10000 vectors/],
       [['semantic-ids', '--vectors', glove, '--quantizer', writeFile(dir, 'bad.npy', 'not numpy')], /bad\.npy: not a \.npy file/],
       [['semantic-ids', '--vectors', writeFile(dir, 'v.fvecs', 'xyz')], /v\.fvecs: file is too short/],
@@ -182,6 +296,8 @@ describe('quarry semantic-ids', () => {
     expect(wrongDim.status).toBe(0);
     const small = join(dir, 'small.fvecs');
     writeFileSync(small, encodeFvecs(new Float32Array(8 * 3).fill(1), 3));
-    expect(quarry(['semantic-ids', '--vectors', small, '--quantizer', q]).stderr).toMatch(/quantizer: the quantizer codes 100-dimensional vectors, the input has 3 dimensions/);
+    expect(quarry(['semantic-ids', '--vectors', small, '--quantizer', q]).stderr).toMatch(
+      /quantizer: the quantizer codes 100-dimensional vectors, the input has 3 dimensions/,
+    );
   });
 });

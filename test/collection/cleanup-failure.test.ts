@@ -12,7 +12,8 @@ const refuse = { on: false };
 vi.mock('node:fs', async (importOriginal) => {
   const fs = await importOriginal<typeof import('node:fs')>();
   const rmSync: typeof fs.rmSync = (path, opts) => {
-    if (refuse.on && /seg-\d+$/.test(String(path))) throw Object.assign(new Error(`EBUSY: resource busy or locked, rm '${String(path)}'`), { code: 'EBUSY' });
+    if (refuse.on && /seg-\d+$/.test(String(path)))
+      throw Object.assign(new Error(`EBUSY: resource busy or locked, rm '${String(path)}'`), { code: 'EBUSY' });
     fs.rmSync(path, opts);
   };
   return { ...fs, default: { ...fs, rmSync }, rmSync };

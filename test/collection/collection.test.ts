@@ -2,7 +2,6 @@ import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'n
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { BEIR_FLAT_SCHEMA, Collection, parseSchema } from '../../src/collection/index.js';
-import { QuarryError } from '../../src/core/quarry-error.js';
 import { buildCollection } from '../helpers/build-collection.js';
 import { errorOf } from '../helpers/errors.js';
 import { tempDir } from '../helpers/temp-dir.js';
@@ -35,7 +34,9 @@ describe('Collection', () => {
     const other = join(root, 'not-empty');
     mkdirSync(other);
     writeFileSync(join(other, 'notes.txt'), 'mine');
-    expect(errorOf(() => Collection.create(other, BEIR_FLAT_SCHEMA)).message).toMatch(/not-empty: folder is not empty \(use a new or empty folder\)/);
+    expect(errorOf(() => Collection.create(other, BEIR_FLAT_SCHEMA)).message).toMatch(
+      /not-empty: folder is not empty \(use a new or empty folder\)/,
+    );
   });
 
   it('keeps earlier generations readable and adds new segments on later commits', () => {
@@ -83,10 +84,14 @@ describe('Collection', () => {
         open: { type: 'boolean' },
       },
     });
-    const c = buildCollection(root, [
-      { _id: '1', title: 'Ranking', text: 'bm25 ranking', year: 1994, tags: ['ir', 'classic'], open: true },
-      { _id: '2', title: 'Other', text: 'ranking ranking ranking', year: 2020 },
-    ], schema);
+    const c = buildCollection(
+      root,
+      [
+        { _id: '1', title: 'Ranking', text: 'bm25 ranking', year: 1994, tags: ['ir', 'classic'], open: true },
+        { _id: '2', title: 'Other', text: 'ranking ranking ranking', year: 2020 },
+      ],
+      schema,
+    );
     const r = c.reader();
     expect(r.search('ranking', { fields: ['title'] }).map((h) => h.id)).toEqual(['1']);
     expect(r.search('ranking', { fields: { body: 1 } })[0]!.id).toBe('2');

@@ -13,7 +13,12 @@ const schema = parseSchema({
     sp: { type: 'sparse' },
   },
 });
-const docs = Array.from({ length: 30 }, (_, i) => ({ _id: `d${i}`, text: `apple ${i % 2 === 0 ? 'banana' : 'cherry'}`, emb: [1, i / 30], sp: { apple: 1 + i / 100 } }));
+const docs = Array.from({ length: 30 }, (_, i) => ({
+  _id: `d${i}`,
+  text: `apple ${i % 2 === 0 ? 'banana' : 'cherry'}`,
+  emb: [1, i / 30],
+  sp: { apple: 1 + i / 100 },
+}));
 
 describe('deletes and updates', () => {
   it('deleted documents disappear from text, dense and sparse search after commit', () => {
@@ -55,7 +60,12 @@ describe('deletes and updates', () => {
     w2.add({ _id: 'x', text: 'fig', emb: [1, 1], sp: {} }); // a deleted id can be reused
     w2.commit();
     w2.close();
-    expect(c.reader().search('fig').map((h) => h.id)).toEqual(['x']);
+    expect(
+      c
+        .reader()
+        .search('fig')
+        .map((h) => h.id),
+    ).toEqual(['x']);
   });
 
   it('aborting drops pending deletes', () => {

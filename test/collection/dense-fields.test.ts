@@ -5,13 +5,17 @@ import { describe, expect, it } from 'vitest';
 import { parseSchema } from '../../src/collection/index.js';
 import { buildFlat } from '../../src/index/dense/flat/index.js';
 import { buildCollection } from '../helpers/build-collection.js';
-import { loadGlove10k, recallAt } from '../helpers/glove.js';
+import { loadGlove10k } from '../helpers/glove.js';
 import { tempDir } from '../helpers/temp-dir.js';
 
 const root = tempDir();
-const { base, queries, gt } = loadGlove10k('angular');
+const { base, queries } = loadGlove10k('angular');
 const N = 3000;
-const docs = Array.from({ length: N }, (_, i) => ({ _id: `w${i}`, text: `word ${i}`, emb: Array.from(base.data.subarray(i * 100, (i + 1) * 100)) }));
+const docs = Array.from({ length: N }, (_, i) => ({
+  _id: `w${i}`,
+  text: `word ${i}`,
+  emb: Array.from(base.data.subarray(i * 100, (i + 1) * 100)),
+}));
 
 describe('dense fields', () => {
   for (const family of ['flat', 'hnsw', 'int8', 'binary', 'ivfpq'] as const) {
@@ -37,14 +41,24 @@ describe('dense fields', () => {
     const hit = snap.searchVector('emb', base.data.subarray(0, 100), { k: 1, params: { efSearch: 32 } })[0]!;
     expect(hit.id).toBe('w0');
     expect(hit.stored).toEqual({ text: 'word 0' });
-    expect(() => snap.searchVector('emb', base.data.subarray(0, 100), { params: { nprobe: 3 } })).toThrow(/"nprobe" is not a search parameter of hnsw/);
+    expect(() => snap.searchVector('emb', base.data.subarray(0, 100), { params: { nprobe: 3 } })).toThrow(
+      /"nprobe" is not a search parameter of hnsw/,
+    );
     for (const efSearch of [0, -3, 1.5, Number.NaN, '64' as unknown as number]) {
-      expect(() => snap.searchVector('emb', base.data.subarray(0, 100), { params: { efSearch } }), String(efSearch)).toThrow(/efSearch must be a positive integer/);
+      expect(() => snap.searchVector('emb', base.data.subarray(0, 100), { params: { efSearch } }), String(efSearch)).toThrow(
+        /efSearch must be a positive integer/,
+      );
     }
     expect(() => snap.searchVector('text', base.data.subarray(0, 100))).toThrow(/"text" is not a dense field/);
-    const binary = buildCollection(root, docs.slice(0, 200), parseSchema({ fields: { emb: { type: 'dense', dim: 100, index: 'binary' } }, extra: ['text'] })).reader();
+    const binary = buildCollection(
+      root,
+      docs.slice(0, 200),
+      parseSchema({ fields: { emb: { type: 'dense', dim: 100, index: 'binary' } }, extra: ['text'] }),
+    ).reader();
     expect(binary.searchVector('emb', base.data.subarray(0, 100), { k: 1, params: { rescore: 0 } })).toHaveLength(1);
-    expect(() => binary.searchVector('emb', base.data.subarray(0, 100), { params: { rescore: -1 } })).toThrow(/rescore must be a number >= 0/);
+    expect(() => binary.searchVector('emb', base.data.subarray(0, 100), { params: { rescore: -1 } })).toThrow(
+      /rescore must be a number >= 0/,
+    );
   });
 
   it('rejects bad vectors and bad dense schemas with a clear message', () => {
@@ -55,7 +69,9 @@ describe('dense fields', () => {
     expect(() => w.add({ _id: 'b', emb: [1, null, 2] })).toThrow(/component 1 is null/);
     expect(() => w.add({ _id: 'c' })).toThrow(/emb: missing vector/);
     w.close();
-    expect(() => parseSchema({ fields: { e: { type: 'dense', dim: 3, index: 'hnsw', params: { nprobe: 3 } } } })).toThrow(/fields\.e\.params\.nprobe: not a parameter of hnsw/);
+    expect(() => parseSchema({ fields: { e: { type: 'dense', dim: 3, index: 'hnsw', params: { nprobe: 3 } } } })).toThrow(
+      /fields\.e\.params\.nprobe: not a parameter of hnsw/,
+    );
     expect(() => parseSchema({ fields: { e: { type: 'dense', dim: 0 } } })).toThrow(/fields\.e\.dim/);
     // parameter values are checked when the schema is read, not when the first segment is built
     const bad: [string, Record<string, number>, string][] = [
@@ -67,21 +83,29 @@ describe('dense fields', () => {
       ['ivfpq', { m: 4 }, 'fields.e.params.m: must divide the dimension 6, got 4 (the nearest that do: 3 or 6)'],
       ['ivfpq', { seed: -1 }, 'fields.e.params.seed: must be an integer in 0..4294967295, got -1'],
     ];
-    for (const [index, params, message] of bad) expect(() => parseSchema({ fields: { e: { type: 'dense', dim: 6, index, params } } }), message).toThrow(message);
-    expect(parseSchema({ fields: { e: { type: 'dense', dim: 6, index: 'ivfpq', params: { m: 3, nlist: 4, rescore: 0 } } } }).fields.e).toMatchObject({ params: { m: 3 } });
-    expect(() => parseSchema({ fields: { e: { type: 'dense', dim: 3, index: 'hnsw', floats: 'disk' } } })).toThrow('fields.e.floats: hnsw searches the float rows themselves, so they stay in memory');
+    for (const [index, params, message] of bad)
+      expect(() => parseSchema({ fields: { e: { type: 'dense', dim: 6, index, params } } }), message).toThrow(message);
+    expect(
+      parseSchema({ fields: { e: { type: 'dense', dim: 6, index: 'ivfpq', params: { m: 3, nlist: 4, rescore: 0 } } } }).fields.e,
+    ).toMatchObject({ params: { m: 3 } });
+    expect(() => parseSchema({ fields: { e: { type: 'dense', dim: 3, index: 'hnsw', floats: 'disk' } } })).toThrow(
+      'fields.e.floats: hnsw searches the float rows themselves, so they stay in memory',
+    );
     expect(() => parseSchema({ fields: { e: { type: 'dense', dim: 3, index: 'binary', floats: 'ssd' } } })).toThrow(/fields\.e\.floats/);
   });
 
   it('"floats": "disk" answers as "memory" does: searches, feedback, reranking, merges', () => {
-    const field = (floats: 'memory' | 'disk') => parseSchema({ fields: { text: { type: 'text' }, emb: { type: 'dense', dim: 100, metric: 'cosine', index: 'binary', floats } } });
+    const field = (floats: 'memory' | 'disk') =>
+      parseSchema({ fields: { text: { type: 'text' }, emb: { type: 'dense', dim: 100, metric: 'cosine', index: 'binary', floats } } });
     const memory = buildCollection(root, docs.slice(0, 2000), field('memory'), { flushDocs: 700 });
     const disk = buildCollection(root, docs.slice(0, 2000), field('disk'), { flushDocs: 700 });
     const v = Array.from(queries.data.subarray(0, 100));
     const ask = (snap: ReturnType<typeof memory.reader>) => [
       snap.searchVector('emb', v, { k: 10, includeStored: false }).map((h) => h.id),
       snap.query({ retrieve: [{ field: 'emb', vector: v, prf: { docs: 5 } }], k: 10 }).hits.map((h) => h.id),
-      snap.query({ retrieve: [{ field: 'text', text: 'word' }], rerank: { field: 'emb', vector: v, depth: 50 }, k: 5 }).hits.map((h) => h.id),
+      snap
+        .query({ retrieve: [{ field: 'text', text: 'word' }], rerank: { field: 'emb', vector: v, depth: 50 }, k: 5 })
+        .hits.map((h) => h.id),
     ];
     const diskSnap = disk.reader();
     expect(diskSnap.segments.length).toBe(3);
@@ -108,7 +132,10 @@ describe('dense fields', () => {
     }).length;
 
   it.runIf(existsSync('/proc/self/fd'))('merges, in the writer or on the merge worker, release the files of floats left on disk', () => {
-    const schema = parseSchema({ fields: { emb: { type: 'dense', dim: 100, metric: 'cosine', index: 'int8', floats: 'disk' } }, extra: ['text'] });
+    const schema = parseSchema({
+      fields: { emb: { type: 'dense', dim: 100, metric: 'cosine', index: 'int8', floats: 'disk' } },
+      extra: ['text'],
+    });
     // optimize merges in the writer's thread
     const c = buildCollection(root, docs.slice(0, 900), schema, { flushDocs: 300 });
     const before = openFiles(c.dir);
@@ -128,37 +155,45 @@ describe('dense fields', () => {
     expect(d.reader().segments.length).toBe(1); // (a reader holds its own descriptor, released with it)
   });
 
-  it.runIf(existsSync('/proc/self/fd'))('Snapshot.close() releases the files of floats left on disk, except segments a newer snapshot shares', () => {
-    const schema = parseSchema({ fields: { emb: { type: 'dense', dim: 100, metric: 'cosine', index: 'binary', floats: 'disk' } }, extra: ['text'] });
-    const c = buildCollection(root, docs.slice(0, 600), schema, { flushDocs: 300 });
-    const start = openFiles(c.dir);
-    const v = queries.data.subarray(0, 100);
-    const a = c.reader();
-    expect(a.segments.length).toBe(2);
-    expect(openFiles(c.dir)).toBe(start + 2); // one descriptor per segment's floats
-    // a third segment and a delete in the first: the second segment is shared as it is, the first is reused with new flags
-    const w = c.writer({ flushDocs: 300 });
-    for (const doc of docs.slice(600, 900)) w.add(doc);
-    w.delete('w0');
-    w.commit();
-    w.close();
-    const b = c.reader({ previous: a });
-    expect(openFiles(c.dir)).toBe(start + 3);
-    a.close();
-    expect(a.closed).toBe(true);
-    expect(openFiles(c.dir)).toBe(start + 3); // b holds all three
-    expect(() => a.searchVector('emb', v)).toThrow(`this snapshot (generation ${a.generation}) is closed (open a new one with collection.reader())`);
-    expect(() => a.search('word')).toThrow('is closed');
-    expect(() => a.query({ retrieve: [{ field: 'emb', vector: Array.from(v) }] })).toThrow('is closed');
-    a.close(); // twice: nothing more
-    // reopening from a closed snapshot opens every segment afresh
-    const c2 = c.reader({ previous: a });
-    expect(openFiles(c.dir)).toBe(start + 6);
-    // the segments b took over from a still search (their files were not closed with a)
-    expect(b.searchVector('emb', v, { k: 5, includeStored: false })).toEqual(c2.searchVector('emb', v, { k: 5, includeStored: false }));
-    b.close();
-    expect(openFiles(c.dir)).toBe(start + 3);
-    c2.close();
-    expect(openFiles(c.dir)).toBe(start);
-  });
+  it.runIf(existsSync('/proc/self/fd'))(
+    'Snapshot.close() releases the files of floats left on disk, except segments a newer snapshot shares',
+    () => {
+      const schema = parseSchema({
+        fields: { emb: { type: 'dense', dim: 100, metric: 'cosine', index: 'binary', floats: 'disk' } },
+        extra: ['text'],
+      });
+      const c = buildCollection(root, docs.slice(0, 600), schema, { flushDocs: 300 });
+      const start = openFiles(c.dir);
+      const v = queries.data.subarray(0, 100);
+      const a = c.reader();
+      expect(a.segments.length).toBe(2);
+      expect(openFiles(c.dir)).toBe(start + 2); // one descriptor per segment's floats
+      // a third segment and a delete in the first: the second segment is shared as it is, the first is reused with new flags
+      const w = c.writer({ flushDocs: 300 });
+      for (const doc of docs.slice(600, 900)) w.add(doc);
+      w.delete('w0');
+      w.commit();
+      w.close();
+      const b = c.reader({ previous: a });
+      expect(openFiles(c.dir)).toBe(start + 3);
+      a.close();
+      expect(a.closed).toBe(true);
+      expect(openFiles(c.dir)).toBe(start + 3); // b holds all three
+      expect(() => a.searchVector('emb', v)).toThrow(
+        `this snapshot (generation ${a.generation}) is closed (open a new one with collection.reader())`,
+      );
+      expect(() => a.search('word')).toThrow('is closed');
+      expect(() => a.query({ retrieve: [{ field: 'emb', vector: Array.from(v) }] })).toThrow('is closed');
+      a.close(); // twice: nothing more
+      // reopening from a closed snapshot opens every segment afresh
+      const c2 = c.reader({ previous: a });
+      expect(openFiles(c.dir)).toBe(start + 6);
+      // the segments b took over from a still search (their files were not closed with a)
+      expect(b.searchVector('emb', v, { k: 5, includeStored: false })).toEqual(c2.searchVector('emb', v, { k: 5, includeStored: false }));
+      b.close();
+      expect(openFiles(c.dir)).toBe(start + 3);
+      c2.close();
+      expect(openFiles(c.dir)).toBe(start);
+    },
+  );
 });

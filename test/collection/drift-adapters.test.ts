@@ -3,7 +3,15 @@
 import { existsSync, rmSync, utimesSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { Collection, fitFieldAdapter, listFieldAdapters, parseSchema, readFieldAdapter, snapshotCollection, writeFieldAdapter } from '../../src/collection/index.js';
+import {
+  Collection,
+  fitFieldAdapter,
+  listFieldAdapters,
+  parseSchema,
+  readFieldAdapter,
+  snapshotCollection,
+  writeFieldAdapter,
+} from '../../src/collection/index.js';
 import { writeCalibration } from '../../src/collection/calibration-file.js';
 import { normalizeRows } from '../../src/kernels/dense-distance.js';
 import { buildCollection } from '../helpers/build-collection.js';
@@ -16,7 +24,11 @@ const { base } = loadGlove10k('angular');
 const N = 2000;
 const D = 100;
 const P = 64;
-const docs = Array.from({ length: N }, (_, i) => ({ _id: `w${i}`, text: `word ${i}`, emb: Array.from(base.data.subarray(i * D, (i + 1) * D)) }));
+const docs = Array.from({ length: N }, (_, i) => ({
+  _id: `w${i}`,
+  text: `word ${i}`,
+  emb: Array.from(base.data.subarray(i * D, (i + 1) * D)),
+}));
 
 /** The "new model": a fixed random linear map into 64 dimensions, bent by tanh. */
 function newModel(v: ArrayLike<number>): Float32Array {
@@ -70,7 +82,17 @@ describe('drift adapters in a collection', () => {
     const snap = collection.reader();
     // an adapter that sends every vector to document `target`'s own vector
     const pointAt = (target: number): string =>
-      writeFieldAdapter(dir, { name: 'fixed', field: 'emb', kind: 'affine', mlp: null, normalizeInput: false, inputDim: 3, outputDim: D, matrix: new Float32Array(3 * D), bias: base.data.slice(target * D, (target + 1) * D) });
+      writeFieldAdapter(dir, {
+        name: 'fixed',
+        field: 'emb',
+        kind: 'affine',
+        mlp: null,
+        normalizeInput: false,
+        inputDim: 3,
+        outputDim: D,
+        matrix: new Float32Array(3 * D),
+        bias: base.data.slice(target * D, (target + 1) * D),
+      });
     pointAt(42);
     expect(snap.searchVector('emb', [1, 2, 3], { k: 1, adapter: 'fixed', includeStored: false })[0]!.id).toBe('w42');
     pointAt(77);
@@ -81,14 +103,21 @@ describe('drift adapters in a collection', () => {
   });
 
   it('goes with snapshots of the collection, with the calibration', () => {
-    writeCalibration(dir, { version: 1, depth: 10, spec: {}, wa: [0], wb: [0], means: [0], stds: [1] } as unknown as Parameters<typeof writeCalibration>[1]);
+    writeCalibration(dir, { version: 1, depth: 10, spec: {}, wa: [0], wb: [0], means: [0], stds: [1] } as unknown as Parameters<
+      typeof writeCalibration
+    >[1]);
     const copy = join(root, 'backup');
     snapshotCollection(dir, copy);
     expect(existsSync(join(copy, 'calibration.json'))).toBe(true);
     expect(listFieldAdapters(copy)).toEqual(['v2']);
     const q = Array.from(newModel(base.data.subarray(7 * D, 8 * D)));
     const fromCopy = Collection.open(copy).reader().searchVector('emb', q, { k: 5, adapter: 'v2', includeStored: false });
-    expect(fromCopy.map((h) => h.id)).toEqual(collection.reader().searchVector('emb', q, { k: 5, adapter: 'v2', includeStored: false }).map((h) => h.id));
+    expect(fromCopy.map((h) => h.id)).toEqual(
+      collection
+        .reader()
+        .searchVector('emb', q, { k: 5, adapter: 'v2', includeStored: false })
+        .map((h) => h.id),
+    );
   });
 
   it('pairs ids with the live documents of every segment (denseVectors skips deleted ones)', () => {
@@ -110,24 +139,40 @@ describe('drift adapters in a collection', () => {
     const w4 = Float32Array.from(docs[4]!.emb);
     normalizeRows(w4, D);
     for (let j = 0; j < D; j++) expect(rows[at * dim + j]).toBeCloseTo(w4[j]!, 6);
-    expect(errorOf(() => fitFieldAdapter(snap, 'emb', vectors.subarray(0, 2 * P), P, ['w25', 'w1'], { name: 'x' })).message).toMatch(/no live document "w25"/);
+    expect(errorOf(() => fitFieldAdapter(snap, 'emb', vectors.subarray(0, 2 * P), P, ['w25', 'w1'], { name: 'x' })).message).toMatch(
+      /no live document "w25"/,
+    );
   });
 
   it('refuses what does not fit, naming the problem', () => {
     const snap = collection.reader();
     const q = Array.from(newModel(base.data.subarray(0, D)));
-    expect(errorOf(() => snap.searchVector('emb', q, { adapter: 'v3' })).message).toMatch(/^adapter: the collection has no adapter "v3" \(adapters: v2\)/);
-    expect(errorOf(() => snap.searchVector('emb', q, { adapter: '../x' })).message).toMatch(/^adapter: "\.\.\/x" is not an adapter name/);
-    expect(errorOf(() => snap.searchVector('emb', q.slice(1), { adapter: 'v2' })).message).toMatch(/^vector: vector has dimension 63; adapter "v2" maps 64-dimensional vectors/);
-    expect(errorOf(() => snap.searchVector('emb', q)).message).toMatch(/query has dimension 64, the field has 100/);
-    expect(errorOf(() => snap.query({ retrieve: [{ field: 'text', text: 'word', adapter: 'v2' }] })).message).toMatch(/retrieve\[0\]\.adapter an adapter maps a vector/);
-    expect(errorOf(() => snap.query({ retrieve: [{ field: 'emb', vector: q.slice(2), adapter: 'v2' }] })).message).toMatch(/^retrieve\.vector: vector has dimension 62; adapter "v2" maps 64/);
-    expect(errorOf(() => fitFieldAdapter(snap, 'emb', vectors, P, ['nope', ...ids.slice(1)], { name: 'x' }, (r) => ({ file: 'ids.txt', line: r + 1 }))).message).toMatch(
-      /^ids\.txt:1: no live document "nope" in the collection/,
+    expect(errorOf(() => snap.searchVector('emb', q, { adapter: 'v3' })).message).toMatch(
+      /^adapter: the collection has no adapter "v3" \(adapters: v2\)/,
     );
-    expect(errorOf(() => fitFieldAdapter(snap, 'text', vectors, P, ids, { name: 'x' })).message).toMatch(/^field: "text" is not a dense field/);
+    expect(errorOf(() => snap.searchVector('emb', q, { adapter: '../x' })).message).toMatch(/^adapter: "\.\.\/x" is not an adapter name/);
+    expect(errorOf(() => snap.searchVector('emb', q.slice(1), { adapter: 'v2' })).message).toMatch(
+      /^vector: vector has dimension 63; adapter "v2" maps 64-dimensional vectors/,
+    );
+    expect(errorOf(() => snap.searchVector('emb', q)).message).toMatch(/query has dimension 64, the field has 100/);
+    expect(errorOf(() => snap.query({ retrieve: [{ field: 'text', text: 'word', adapter: 'v2' }] })).message).toMatch(
+      /retrieve\[0\]\.adapter an adapter maps a vector/,
+    );
+    expect(errorOf(() => snap.query({ retrieve: [{ field: 'emb', vector: q.slice(2), adapter: 'v2' }] })).message).toMatch(
+      /^retrieve\.vector: vector has dimension 62; adapter "v2" maps 64/,
+    );
+    expect(
+      errorOf(() =>
+        fitFieldAdapter(snap, 'emb', vectors, P, ['nope', ...ids.slice(1)], { name: 'x' }, (r) => ({ file: 'ids.txt', line: r + 1 })),
+      ).message,
+    ).toMatch(/^ids\.txt:1: no live document "nope" in the collection/);
+    expect(errorOf(() => fitFieldAdapter(snap, 'text', vectors, P, ids, { name: 'x' })).message).toMatch(
+      /^field: "text" is not a dense field/,
+    );
     expect(errorOf(() => fitFieldAdapter(snap, 'emb', vectors, P, ids, { name: 'x', holdout: 0.9 })).message).toMatch(/^holdout: /);
-    expect(errorOf(() => fitFieldAdapter(snap, 'emb', vectors, P, ids.slice(1), { name: 'x' })).message).toMatch(/^ids: 600 vectors for 599 ids/);
+    expect(errorOf(() => fitFieldAdapter(snap, 'emb', vectors, P, ids.slice(1), { name: 'x' })).message).toMatch(
+      /^ids: 600 vectors for 599 ids/,
+    );
     expect(listFieldAdapters(dir)).toEqual(['v2']);
   });
 });

@@ -19,7 +19,12 @@ const docs = [
 
 describe('encoder fields', () => {
   it('encodes documents and queries with a Model2Vec model (flat = exact ranking)', () => {
-    const schema = { fields: { contents: { type: 'text', from: ['title', 'text'] }, emb: { type: 'dense', dim: 2, index: 'flat', metric: 'dot', encoder: { type: 'model2vec', path: model, from: ['title', 'text'] } } } };
+    const schema = {
+      fields: {
+        contents: { type: 'text', from: ['title', 'text'] },
+        emb: { type: 'dense', dim: 2, index: 'flat', metric: 'dot', encoder: { type: 'model2vec', path: model, from: ['title', 'text'] } },
+      },
+    };
     const c = buildCollection(root, docs, parseSchema(schema));
     const snap = c.reader();
     const m = Model2VecEncoder.fromFolder(model);
@@ -34,7 +39,15 @@ describe('encoder fields', () => {
     expect(r.hits.map((h) => h.id)).toEqual(expected.map(([id]) => id));
     r.hits.forEach((h, i) => expect(h.score).toBeCloseTo(expected[i]![1], 5));
     expect(r.hits[0]!.stored).toMatchObject({ title: expect.any(String), text: expect.any(String) });
-    const hybrid = snap.query({ retrieve: [{ field: 'contents', text: 'hello' }, { field: 'emb', text: 'hello' }], fuse: { method: 'rrf' }, k: 2, explain: true });
+    const hybrid = snap.query({
+      retrieve: [
+        { field: 'contents', text: 'hello' },
+        { field: 'emb', text: 'hello' },
+      ],
+      fuse: { method: 'rrf' },
+      k: 2,
+      explain: true,
+    });
     expect(hybrid.hits[0]!.legs).toHaveLength(2);
     expect(hybrid.hits[0]!.explain!.legs).toHaveLength(2);
   });
@@ -45,7 +58,9 @@ describe('encoder fields', () => {
     const cwd = process.cwd();
     process.chdir(dir);
     try {
-      const c = Collection.create(join(root, 'wv'), { fields: { emb: { type: 'dense', dim: 2, index: 'flat', encoder: { type: 'word-vectors', path: 'vectors.txt', from: ['text'] } } } });
+      const c = Collection.create(join(root, 'wv'), {
+        fields: { emb: { type: 'dense', dim: 2, index: 'flat', encoder: { type: 'word-vectors', path: 'vectors.txt', from: ['text'] } } },
+      });
       const spec = c.schema.fields.emb as { encoder: { path: string } };
       expect(isAbsolute(spec.encoder.path)).toBe(true);
       const w = c.writer();
@@ -60,12 +75,26 @@ describe('encoder fields', () => {
   });
 
   it('rejects mismatched dimensions, both from and encoder, and non-text sources', () => {
-    expect(() => Collection.create(join(root, 'x1'), { fields: { emb: { type: 'dense', dim: 3, encoder: { type: 'model2vec', path: model, from: ['text'] } } } }).writer()).toThrow('fields.emb.encoder: the encoder produces 2 numbers but the field has dim 3');
-    expect(() => parseSchema({ fields: { emb: { type: 'dense', dim: 2, from: 'v', encoder: { type: 'model2vec', path: model, from: ['text'] } } } })).toThrow('give either "from"');
-    const c = Collection.create(join(root, 'x2'), { fields: { emb: { type: 'dense', dim: 2, index: 'flat', encoder: { type: 'model2vec', path: model, from: ['text'] } } } });
+    expect(() =>
+      Collection.create(join(root, 'x1'), {
+        fields: { emb: { type: 'dense', dim: 3, encoder: { type: 'model2vec', path: model, from: ['text'] } } },
+      }).writer(),
+    ).toThrow('fields.emb.encoder: the encoder produces 2 numbers but the field has dim 3');
+    expect(() =>
+      parseSchema({ fields: { emb: { type: 'dense', dim: 2, from: 'v', encoder: { type: 'model2vec', path: model, from: ['text'] } } } }),
+    ).toThrow('give either "from"');
+    const c = Collection.create(join(root, 'x2'), {
+      fields: { emb: { type: 'dense', dim: 2, index: 'flat', encoder: { type: 'model2vec', path: model, from: ['text'] } } },
+    });
     const w = c.writer();
-    expect(() => w.add({ _id: '1', text: 42 }, { file: 'd.jsonl', line: 3 })).toThrow('d.jsonl:3: text: expected a string to encode, found number 42');
+    expect(() => w.add({ _id: '1', text: 42 }, { file: 'd.jsonl', line: 3 })).toThrow(
+      'd.jsonl:3: text: expected a string to encode, found number 42',
+    );
     w.close();
-    expect(() => Collection.create(join(root, 'x3'), { fields: { emb: { type: 'dense', dim: 2, encoder: { type: 'model2vec', path: join(root, 'nowhere'), from: ['text'] } } } }).writer()).toThrow('the model folder has no config.json');
+    expect(() =>
+      Collection.create(join(root, 'x3'), {
+        fields: { emb: { type: 'dense', dim: 2, encoder: { type: 'model2vec', path: join(root, 'nowhere'), from: ['text'] } } },
+      }).writer(),
+    ).toThrow('the model folder has no config.json');
   });
 });

@@ -8,7 +8,11 @@ import { tempDir } from '../helpers/temp-dir.js';
 
 const FIXTURE = join(import.meta.dirname, '../fixtures/inverted-v3');
 const root = tempDir();
-const schema = parseSchema({ id: '_id', fields: { text: { type: 'text', from: ['text'] }, bare: { type: 'text', from: ['text'], positions: false } }, store: [] });
+const schema = parseSchema({
+  id: '_id',
+  fields: { text: { type: 'text', from: ['text'] }, bare: { type: 'text', from: ['text'], positions: false } },
+  store: [],
+});
 
 /** The fixture's collection (format 3 files), copied so that writing to it leaves the fixture alone. */
 function openFixture(name: string): Collection {
@@ -52,7 +56,16 @@ describe('inverted fields written by format version 3', () => {
     expect(want.every((list) => list.length > 0)).toBe(true);
     expect(results(old.reader())).toEqual(want);
     // ids and stored records of format 1 (8-byte offsets; "{}" for nothing stored)
-    expect(old.reader().search('w0', { k: 3 }).map((h) => [h.id.startsWith('d'), h.stored])).toEqual([[true, {}], [true, {}], [true, {}]]);
+    expect(
+      old
+        .reader()
+        .search('w0', { k: 3 })
+        .map((h) => [h.id.startsWith('d'), h.stored]),
+    ).toEqual([
+      [true, {}],
+      [true, {}],
+      [true, {}],
+    ]);
   });
 
   it('merge into the current format without changing any result', () => {

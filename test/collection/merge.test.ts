@@ -4,7 +4,7 @@
 import { mkdirSync, readdirSync, truncateSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { Collection, type Snapshot } from '../../src/collection/index.js';
+import { type Snapshot } from '../../src/collection/index.js';
 import type { MergeReport } from '../../src/collection/writer.js';
 import { readLatestManifest } from '../../src/collection/manifest.js';
 import { buildCollection } from '../helpers/build-collection.js';
@@ -34,7 +34,11 @@ describe('merging segments', () => {
     const merged = c.reader();
     expect(merged.segments.length).toBe(1);
     expect(merged.numDocs).toBe(55);
-    const clean = buildCollection(root, docs.filter((d) => !deleted.has(d._id)), schema).reader();
+    const clean = buildCollection(
+      root,
+      docs.filter((d) => !deleted.has(d._id)),
+      schema,
+    ).reader();
     expect(results(merged)).toEqual(results(clean));
     const cols = merged.segments[0]!.columns!;
     const cleanCols = clean.segments[0]!.columns!;

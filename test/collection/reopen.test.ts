@@ -22,7 +22,12 @@ function answers(snap: Snapshot) {
 
 describe('reopening a collection with the previous snapshot', () => {
   it('shares unchanged segments, rereads only new deleted flags, and answers as a fresh reader does', () => {
-    const c = buildCollection(root, Array.from({ length: 20 }, (_, i) => doc(i)), schema, { flushDocs: 10 });
+    const c = buildCollection(
+      root,
+      Array.from({ length: 20 }, (_, i) => doc(i)),
+      schema,
+      { flushDocs: 10 },
+    );
     const first = c.reader();
     expect(first.segments).toHaveLength(2);
 
@@ -69,8 +74,16 @@ describe('reopening a collection with the previous snapshot', () => {
   });
 
   it('never takes segments from a snapshot of another collection', () => {
-    const a = buildCollection(root, Array.from({ length: 10 }, (_, i) => doc(i)), schema);
-    const b = buildCollection(root, Array.from({ length: 10 }, (_, i) => doc(i + 100)), schema);
+    const a = buildCollection(
+      root,
+      Array.from({ length: 10 }, (_, i) => doc(i)),
+      schema,
+    );
+    const b = buildCollection(
+      root,
+      Array.from({ length: 10 }, (_, i) => doc(i + 100)),
+      schema,
+    );
     const fromA = a.reader();
     const bSnap = b.reader({ previous: fromA });
     expect(bSnap.segments[0]!.info.name).toBe(fromA.segments[0]!.info.name);

@@ -20,7 +20,9 @@ forEachJsonObject(dataset('seismic-toy/queries.jsonl'), (r) => queries.push(r.ve
 
 function brute(q: Record<string, number>): string[] {
   return docs
-    .map((d) => [d._id as string, Object.entries(d.splade as Record<string, number>).reduce((s, [t, w]) => s + (q[t] ?? 0) * w, 0)] as const)
+    .map(
+      (d) => [d._id as string, Object.entries(d.splade as Record<string, number>).reduce((s, [t, w]) => s + (q[t] ?? 0) * w, 0)] as const,
+    )
     .filter(([, s]) => s > 0)
     .sort((a, b) => b[1] - a[1])
     .slice(0, 10)
@@ -35,7 +37,11 @@ describe('sparse fields', () => {
       const snap = buildCollection(root, docs, schema, { flushDocs: 7 }).reader();
       expect(snap.segments.length).toBe(3);
       for (const q of queries) {
-        const got = snap.searchSparse('splade', q, { k: 10, includeStored: false, params: index === 'seismic' ? { queryCut: 1000, heapFactor: 0 } : {} });
+        const got = snap.searchSparse('splade', q, {
+          k: 10,
+          includeStored: false,
+          params: index === 'seismic' ? { queryCut: 1000, heapFactor: 0 } : {},
+        });
         expect(new Set(got.map((h) => h.id))).toEqual(new Set(brute(q)));
       }
     });
@@ -48,12 +54,28 @@ describe('sparse fields', () => {
     const m = readLatestManifest(c.dir);
     const seg = m.segments[0]!;
     const path = join(c.dir, seg.name, 'splade.spm');
-    expect(readSectionTableOfContents(path, 'SPRM', 2).sections.map((x) => x.name)).toEqual(['start', 'docs', 'weights', 'blockStart', 'blockMax', 'blockLast']);
+    expect(readSectionTableOfContents(path, 'SPRM', 2).sections.map((x) => x.name)).toEqual([
+      'start',
+      'docs',
+      'weights',
+      'blockStart',
+      'blockMax',
+      'blockLast',
+    ]);
     // Rewrite the file as format 1 (what earlier versions wrote) and record it in the manifest.
     const f = readSectionFile(path, 'SPRM', 2);
     const rows = Number(f.meta.rows);
     const dim = Number(f.meta.dim);
-    const lists = { rows, dim, start: f.get('start', Float64Array), docs: f.get('docs', Uint32Array), weights: f.get('weights', Float32Array), blockStart: f.get('blockStart', Uint32Array), blockMax: f.get('blockMax', Float32Array), blockLast: f.get('blockLast', Uint32Array) };
+    const lists = {
+      rows,
+      dim,
+      start: f.get('start', Float64Array),
+      docs: f.get('docs', Uint32Array),
+      weights: f.get('weights', Float32Array),
+      blockStart: f.get('blockStart', Uint32Array),
+      blockMax: f.get('blockMax', Float32Array),
+      blockLast: f.get('blockLast', Uint32Array),
+    };
     const fwd = forwardRows(lists);
     rmSync(path);
     const written = writeSectionFile(path, 'SPRM', 1, { indptr: fwd.indptr, indices: fwd.indices, values: fwd.values }, { rows, dim });
@@ -66,7 +88,9 @@ describe('sparse fields', () => {
     // documents' vectors come back from the lists, as written
     const first = docs.findIndex((d) => Object.keys(d.splade as object).length > 0);
     const vec = old.segments[0]!.sparse.get('splade')!.documentVector(first);
-    expect(Object.fromEntries(vec)).toEqual(Object.fromEntries(Object.entries(docs[first]!.splade as Record<string, number>).map(([t, w]) => [t, Math.fround(w)])));
+    expect(Object.fromEntries(vec)).toEqual(
+      Object.fromEntries(Object.entries(docs[first]!.splade as Record<string, number>).map(([t, w]) => [t, Math.fround(w)])),
+    );
     // and a merge of the old segment with a new one writes format 2
     const w = Collection.open(c.dir).writer({ backgroundMerges: false });
     w.add({ _id: 'extra', splade: { zzz: 1 } });
@@ -74,7 +98,9 @@ describe('sparse fields', () => {
     w.close();
     const merged = readLatestManifest(c.dir).segments[0]!;
     expect(readSectionTableOfContents(join(c.dir, merged.name, 'splade.spm'), 'SPRM', 2).sections[0]!.name).toBe('start');
-    expect(Collection.open(c.dir).reader().searchSparse('splade', queries[0]!, { k: 10, includeStored: false })).toEqual(expected[0]!.map((h) => ({ ...h })));
+    expect(Collection.open(c.dir).reader().searchSparse('splade', queries[0]!, { k: 10, includeStored: false })).toEqual(
+      expected[0]!.map((h) => ({ ...h })),
+    );
   });
 
   it('exact: a merge joins the inverted lists term by term (vectors kept, deleted-only tokens dropped)', () => {
@@ -100,10 +126,14 @@ describe('sparse fields', () => {
     const live = lonely.filter((d) => !gone.has(d._id as string));
     live.forEach((d, i) => {
       expect(after.id(i)).toBe(d._id);
-      expect(Object.fromEntries(field.documentVector(i))).toEqual(Object.fromEntries(Object.entries(d.splade as Record<string, number>).map(([t, x]) => [t, Math.fround(x)])));
+      expect(Object.fromEntries(field.documentVector(i))).toEqual(
+        Object.fromEntries(Object.entries(d.splade as Record<string, number>).map(([t, x]) => [t, Math.fround(x)])),
+      );
     });
     const idsAndScores = (hits: { id: string; score: number }[]): [string, number][] => hits.map((h) => [h.id, h.score]);
-    expect(queries.map((q) => idsAndScores(after.searchSparse('splade', q, { k: 10, includeStored: false })))).toEqual(expected.map(idsAndScores));
+    expect(queries.map((q) => idsAndScores(after.searchSparse('splade', q, { k: 10, includeStored: false })))).toEqual(
+      expected.map(idsAndScores),
+    );
     // the lists are ascending and their block bounds right
     const l = field.exact!.lists;
     for (let t = 0; t < l.dim; t++) {
@@ -118,50 +148,89 @@ describe('sparse fields', () => {
   });
 
   for (const index of ['exact', 'seismic'] as const) {
-  it(`${index}: searches leave out deleted documents without losing any live ones`, () => {
-    const params = index === 'seismic' ? { nPostings: 100, centroidFraction: 0.5, summaryEnergy: 1, valueBits: 32 } : {};
-    const schema = parseSchema({ fields: { splade: { type: 'sparse', index, params } }, extra: ['text'] });
-    const c = buildCollection(join(root, 'deletes'), docs, schema, { flushDocs: 7 });
-    const w = c.writer();
-    const gone = new Set(docs.filter((_, i) => i % 3 === 0).map((d) => d._id as string));
-    for (const id of gone) w.delete(id);
-    w.commit();
-    w.close();
-    const snap = c.reader();
-    for (const q of queries) {
-      const want = docs
-        .filter((d) => !gone.has(d._id as string))
-        .map((d) => [d._id as string, Object.entries(d.splade as Record<string, number>).reduce((s, [t, x]) => s + (q[t] ?? 0) * x, 0)] as const)
-        .filter(([, s]) => s > 0)
-        .sort((a, b) => b[1] - a[1])
-        .slice(0, 10)
-        .map(([id]) => id);
-      const exactParams: Record<string, number> = index === 'seismic' ? { queryCut: 1000, heapFactor: 0 } : {};
-      expect(new Set(snap.searchSparse('splade', q, { k: 10, includeStored: false, params: exactParams }).map((h) => h.id))).toEqual(new Set(want));
-    }
-  });
+    it(`${index}: searches leave out deleted documents without losing any live ones`, () => {
+      const params = index === 'seismic' ? { nPostings: 100, centroidFraction: 0.5, summaryEnergy: 1, valueBits: 32 } : {};
+      const schema = parseSchema({ fields: { splade: { type: 'sparse', index, params } }, extra: ['text'] });
+      const c = buildCollection(join(root, 'deletes'), docs, schema, { flushDocs: 7 });
+      const w = c.writer();
+      const gone = new Set(docs.filter((_, i) => i % 3 === 0).map((d) => d._id as string));
+      for (const id of gone) w.delete(id);
+      w.commit();
+      w.close();
+      const snap = c.reader();
+      for (const q of queries) {
+        const want = docs
+          .filter((d) => !gone.has(d._id as string))
+          .map(
+            (d) =>
+              [d._id as string, Object.entries(d.splade as Record<string, number>).reduce((s, [t, x]) => s + (q[t] ?? 0) * x, 0)] as const,
+          )
+          .filter(([, s]) => s > 0)
+          .sort((a, b) => b[1] - a[1])
+          .slice(0, 10)
+          .map(([id]) => id);
+        const exactParams: Record<string, number> = index === 'seismic' ? { queryCut: 1000, heapFactor: 0 } : {};
+        expect(new Set(snap.searchSparse('splade', q, { k: 10, includeStored: false, params: exactParams }).map((h) => h.id))).toEqual(
+          new Set(want),
+        );
+      }
+    });
   }
 
   it('accepts parallel arrays and rejects bad vectors with line and field', () => {
     const schema = parseSchema({ fields: { sp: { type: 'sparse' } } });
-    const c = buildCollection(root, [{ _id: 'a', sp: { indices: [3, 7], values: [0.5, 2] } }, { _id: 'b', sp: { '7': 1 } }], schema);
-    expect(c.reader().searchSparse('sp', { '7': 1 }).map((h) => h.id)).toEqual(['a', 'b']);
+    const c = buildCollection(
+      root,
+      [
+        { _id: 'a', sp: { indices: [3, 7], values: [0.5, 2] } },
+        { _id: 'b', sp: { '7': 1 } },
+      ],
+      schema,
+    );
+    expect(
+      c
+        .reader()
+        .searchSparse('sp', { '7': 1 })
+        .map((h) => h.id),
+    ).toEqual(['a', 'b']);
     const w = c.writer();
-    expect(() => w.add({ _id: 'x', sp: { a: 'heavy' } }, { file: 'd.jsonl', line: 3 })).toThrow(/^d\.jsonl:3: sp: weight of "a" is "heavy"/);
+    expect(() => w.add({ _id: 'x', sp: { a: 'heavy' } }, { file: 'd.jsonl', line: 3 })).toThrow(
+      /^d\.jsonl:3: sp: weight of "a" is "heavy"/,
+    );
     expect(() => w.add({ _id: 'y', sp: { indices: [1], values: [1, 2] } })).toThrow(/same length/);
     expect(() => w.add({ _id: 'z', sp: { a: -1 } })).toThrow(/negative/);
     w.close();
-    expect(() => c.reader().searchSparse('sp', { a: 1 }, { params: { queryCut: 3 } })).toThrow(/"queryCut" is not a search parameter of exact/);
+    expect(() => c.reader().searchSparse('sp', { a: 1 }, { params: { queryCut: 3 } })).toThrow(
+      /"queryCut" is not a search parameter of exact/,
+    );
     // query weights as document weights: finite and >= 0 (a negative one used to be dropped silently)
-    expect(() => c.reader().searchSparse('sp', { '7': -1 })).toThrow('query: weight of "7" is -1 (learned sparse weights are finite and >= 0)');
-    expect(() => c.reader().query({ retrieve: [{ field: 'sp', sparse: { '7': Number.POSITIVE_INFINITY } }] })).toThrow('weight of "7" is Infinity');
-    expect(() => parseSchema({ fields: { s: { type: 'sparse', index: 'seismic', params: { efSearch: 3 } } } })).toThrow(/fields\.s\.params\.efSearch: not a parameter of seismic/);
-    expect(() => parseSchema({ fields: { s: { type: 'sparse', index: 'seismic', params: { summaryEnergy: 0 } } } })).toThrow('fields.s.params.summaryEnergy: must be a number in (0, 1], got 0');
-    expect(() => parseSchema({ fields: { s: { type: 'sparse', index: 'seismic', params: { valueBits: 8 } } } })).toThrow('fields.s.params.valueBits: must be 16 or 32, got 8');
-    expect(() => parseSchema({ fields: { s: { type: 'sparse', index: 'seismic', params: { knn: 2.5 } } } })).toThrow('fields.s.params.knn: must be an integer >= 0, got 2.5');
+    expect(() => c.reader().searchSparse('sp', { '7': -1 })).toThrow(
+      'query: weight of "7" is -1 (learned sparse weights are finite and >= 0)',
+    );
+    expect(() => c.reader().query({ retrieve: [{ field: 'sp', sparse: { '7': Number.POSITIVE_INFINITY } }] })).toThrow(
+      'weight of "7" is Infinity',
+    );
+    expect(() => parseSchema({ fields: { s: { type: 'sparse', index: 'seismic', params: { efSearch: 3 } } } })).toThrow(
+      /fields\.s\.params\.efSearch: not a parameter of seismic/,
+    );
+    expect(() => parseSchema({ fields: { s: { type: 'sparse', index: 'seismic', params: { summaryEnergy: 0 } } } })).toThrow(
+      'fields.s.params.summaryEnergy: must be a number in (0, 1], got 0',
+    );
+    expect(() => parseSchema({ fields: { s: { type: 'sparse', index: 'seismic', params: { valueBits: 8 } } } })).toThrow(
+      'fields.s.params.valueBits: must be 16 or 32, got 8',
+    );
+    expect(() => parseSchema({ fields: { s: { type: 'sparse', index: 'seismic', params: { knn: 2.5 } } } })).toThrow(
+      'fields.s.params.knn: must be an integer >= 0, got 2.5',
+    );
     // Seismic's search parameters go to Seismic's own checks (sorted may be true/false)
-    const seismic = buildCollection(root, Array.from({ length: 30 }, (_, i) => ({ _id: `s${i}`, sp: { a: 1 + (i % 3), b: i % 5 } })), parseSchema({ fields: { sp: { type: 'sparse', index: 'seismic' } } })).reader();
-    expect(seismic.searchSparse('sp', { a: 1 }, { k: 3, params: { sorted: true, queryCut: 2 } as unknown as Record<string, number> })).toHaveLength(3);
+    const seismic = buildCollection(
+      root,
+      Array.from({ length: 30 }, (_, i) => ({ _id: `s${i}`, sp: { a: 1 + (i % 3), b: i % 5 } })),
+      parseSchema({ fields: { sp: { type: 'sparse', index: 'seismic' } } }),
+    ).reader();
+    expect(
+      seismic.searchSparse('sp', { a: 1 }, { k: 3, params: { sorted: true, queryCut: 2 } as unknown as Record<string, number> }),
+    ).toHaveLength(3);
     expect(() => seismic.searchSparse('sp', { a: 1 }, { params: { heapFactor: -1 } })).toThrow(/heapFactor/);
   });
 });

@@ -12,18 +12,25 @@ describe('record files (ids and stored documents)', () => {
   let n = 0;
   it('give back every record, empty and multi-byte ones too, with lengths in the narrowest type', () => {
     fc.assert(
-      fc.property(fc.array(fc.oneof(fc.constant(''), fc.string({ unit: 'grapheme', maxLength: 20 }), fc.string({ minLength: 300, maxLength: 400 })), { maxLength: 40 }), (texts) => {
-        const b = new RecordsBuilder();
-        for (const t of texts) b.add(t);
-        const path = join(dir, `r${n++}.bin`);
-        b.write(path, 'TEST');
-        const r = new Records(path, 'TEST');
-        expect(r.count).toBe(texts.length);
-        expect(texts.map((_, i) => r.text(i))).toEqual(texts);
-        const longest = texts.reduce((m, t) => Math.max(m, Buffer.byteLength(t)), 0);
-        // get() refuses a section of another type
-        expect(readSectionFile(path, 'TEST', 2).get('lengths', (longest <= 255 ? Uint8Array : Uint16Array) as typeof Uint8Array).length).toBe(texts.length);
-      }),
+      fc.property(
+        fc.array(fc.oneof(fc.constant(''), fc.string({ unit: 'grapheme', maxLength: 20 }), fc.string({ minLength: 300, maxLength: 400 })), {
+          maxLength: 40,
+        }),
+        (texts) => {
+          const b = new RecordsBuilder();
+          for (const t of texts) b.add(t);
+          const path = join(dir, `r${n++}.bin`);
+          b.write(path, 'TEST');
+          const r = new Records(path, 'TEST');
+          expect(r.count).toBe(texts.length);
+          expect(texts.map((_, i) => r.text(i))).toEqual(texts);
+          const longest = texts.reduce((m, t) => Math.max(m, Buffer.byteLength(t)), 0);
+          // get() refuses a section of another type
+          expect(
+            readSectionFile(path, 'TEST', 2).get('lengths', (longest <= 255 ? Uint8Array : Uint16Array) as typeof Uint8Array).length,
+          ).toBe(texts.length);
+        },
+      ),
       { numRuns: 60 },
     );
   });

@@ -15,10 +15,25 @@ import { tempDir } from '../helpers/temp-dir.js';
 
 const MODELS = join(dirname(fileURLToPath(import.meta.url)), '..', 'fixtures', 'models');
 const MODEL = join(MODELS, 'tiny-bert');
-const texts = ['Time sharing systems for IBM computers', 'An algorithm for sorting', 'Parsing of programming languages', 'Storage allocation in time sharing', 'Compilers for ALGOL'];
+const texts = [
+  'Time sharing systems for IBM computers',
+  'An algorithm for sorting',
+  'Parsing of programming languages',
+  'Storage allocation in time sharing',
+  'Compilers for ALGOL',
+];
 const schema = (dim: number) => ({
   id: '_id',
-  fields: { text: { type: 'text' }, emb: { type: 'dense', dim, index: 'flat', metric: 'cosine', encoder: { type: 'transformer', path: MODEL, from: ['text'], pooling: 'mean', queryPrefix: 'query: ' } } },
+  fields: {
+    text: { type: 'text' },
+    emb: {
+      type: 'dense',
+      dim,
+      index: 'flat',
+      metric: 'cosine',
+      encoder: { type: 'transformer', path: MODEL, from: ['text'], pooling: 'mean', queryPrefix: 'query: ' },
+    },
+  },
   store: ['text'],
 });
 
@@ -28,7 +43,10 @@ describe('dense field with a transformer encoder', () => {
     const w = c.writer();
     expect(w.needsAsyncAdd).toBe(true);
     expect(() => w.add({ _id: 'x', text: 'hello' })).toThrow(/encoded by a transformer.*addBatchAsync/);
-    await w.addBatchAsync(texts.map((text, i) => ({ _id: `d${i}`, text })), 'add');
+    await w.addBatchAsync(
+      texts.map((text, i) => ({ _id: `d${i}`, text })),
+      'add',
+    );
     w.commit();
     w.close();
     const snap = c.reader();
@@ -60,7 +78,16 @@ describe('dense field with a transformer encoder', () => {
     expect(r.stderr).toBe('');
     expect(JSON.parse(r.stdout)).toMatchObject({ added: 5, documents: 5 });
     const spec = join(dir, 'spec.json');
-    writeFileSync(spec, JSON.stringify({ retrieve: [{ field: 'emb', text: 'time sharing' }, { field: 'text', text: 'time sharing' }], k: 3 }));
+    writeFileSync(
+      spec,
+      JSON.stringify({
+        retrieve: [
+          { field: 'emb', text: 'time sharing' },
+          { field: 'text', text: 'time sharing' },
+        ],
+        k: 3,
+      }),
+    );
     const s = quarry(['search', idx, '--spec', spec, '--json']);
     expect(s.status).toBe(0);
     expect((JSON.parse(s.stdout) as { hits: unknown[] }).hits).toHaveLength(3);
@@ -73,13 +100,20 @@ describe('sparse and multi-vector fields with transformer encoders', () => {
       id: '_id',
       fields: {
         splade: { type: 'sparse', encoder: { type: 'splade', path: join(MODELS, 'tiny-bert-mlm'), from: ['text'], topK: 64 } },
-        colbert: { type: 'multivector', dim: 16, encoder: { type: 'colbert', path: join(MODELS, 'tiny-colbert'), from: ['text'], queryLength: 8 } },
+        colbert: {
+          type: 'multivector',
+          dim: 16,
+          encoder: { type: 'colbert', path: join(MODELS, 'tiny-colbert'), from: ['text'], queryLength: 8 },
+        },
       },
       store: ['text'],
     });
     const w = c.writer();
     expect(() => w.add({ _id: 'x', text: 'hi' })).toThrow(/encoded by a transformer/);
-    await w.addBatchAsync(texts.map((text, i) => ({ _id: `d${i}`, text })), 'add');
+    await w.addBatchAsync(
+      texts.map((text, i) => ({ _id: `d${i}`, text })),
+      'add',
+    );
     w.commit();
     w.close();
     const snap = c.reader();
@@ -87,7 +121,10 @@ describe('sparse and multi-vector fields with transformer encoders', () => {
     const sparse = await TransformerSparseEncoder.load(join(MODELS, 'tiny-bert-mlm'), { topK: 64 });
     const [qs] = await sparse.encodeQueries(['time sharing']);
     const ds = await sparse.encodeDocuments(texts);
-    const wantSparse = ds.map((d, i) => ({ id: `d${i}`, s: Object.entries(qs!).reduce((a, [t, w]) => a + w * (d[t] ?? 0), 0) })).filter((x) => x.s > 0).sort((a, b) => b.s - a.s || a.id.localeCompare(b.id));
+    const wantSparse = ds
+      .map((d, i) => ({ id: `d${i}`, s: Object.entries(qs!).reduce((a, [t, w]) => a + w * (d[t] ?? 0), 0) }))
+      .filter((x) => x.s > 0)
+      .sort((a, b) => b.s - a.s || a.id.localeCompare(b.id));
     const rs = await snap.queryAsync({ retrieve: [{ field: 'splade', text: 'time sharing' }], k: 5 });
     expect(rs.hits.map((h) => h.id)).toEqual(wantSparse.map((x) => x.id));
     rs.hits.forEach((h, i) => expect(h.score).toBeCloseTo(wantSparse[i]!.s, 3));
@@ -125,11 +162,17 @@ describe('sparse and multi-vector fields with transformer encoders', () => {
       store: ['text'],
     });
     const w = c.writer();
-    await w.addBatchAsync(texts.map((text, i) => ({ _id: `d${i}`, text })), 'add');
+    await w.addBatchAsync(
+      texts.map((text, i) => ({ _id: `d${i}`, text })),
+      'add',
+    );
     w.commit();
     w.close();
     const docs = await (await TransformerSparseEncoder.load(join(MODELS, 'tiny-bert-mlm'))).encodeDocuments(texts);
-    const want = docs.map((d, i) => ({ id: `d${i}`, s: 2 * (d.time ?? 0) + 3 * (d.sharing ?? 0) })).filter((x) => x.s > 0).sort((a, b) => b.s - a.s || a.id.localeCompare(b.id));
+    const want = docs
+      .map((d, i) => ({ id: `d${i}`, s: 2 * (d.time ?? 0) + 3 * (d.sharing ?? 0) }))
+      .filter((x) => x.s > 0)
+      .sort((a, b) => b.s - a.s || a.id.localeCompare(b.id));
     const r = await c.reader().queryAsync({ retrieve: [{ field: 'splade', text: 'time sharing' }], k: 5, explain: true });
     expect(r.hits.map((h) => h.id)).toEqual(want.map((x) => x.id));
     r.hits.forEach((h, i) => expect(h.score).toBeCloseTo(want[i]!.s, 3));

@@ -16,7 +16,9 @@ const LONG = Array.from({ length: 1000 }, () => 'hello').join(' ');
 
 function expectClose(got: Float32Array, want: number[], rel: number): void {
   expect(got.length).toBe(want.length);
-  want.forEach((w, i) => expect(Math.abs(got[i]! - w), `component ${i}: ${got[i]} vs ${w}`).toBeLessThanOrEqual(rel * Math.max(Math.abs(w), 1e-6)));
+  want.forEach((w, i) =>
+    expect(Math.abs(got[i]! - w), `component ${i}: ${got[i]} vs ${w}`).toBeLessThanOrEqual(rel * Math.max(Math.abs(w), 1e-6)),
+  );
 }
 
 describe('Model2Vec', () => {
@@ -32,9 +34,12 @@ describe('Model2Vec', () => {
     expectClose(m.encode(LONG), ref('embeddings_vocab_quantized.json'), 1e-5);
   });
 
-  it('float16 and int8 tables give the float32 model\'s direction (to their precision)', () => {
+  it("float16 and int8 tables give the float32 model's direction (to their precision)", () => {
     const want = ref('embeddings_short.json');
-    for (const [name, tol] of [['test-model-float16', 1e-3], ['test-model-int8', 3e-2]] as const) {
+    for (const [name, tol] of [
+      ['test-model-float16', 1e-3],
+      ['test-model-int8', 3e-2],
+    ] as const) {
       const got = Model2VecEncoder.fromFolder(join(dir, name)).encode('hello world');
       want.forEach((w, i) => expect(Math.abs(got[i]! - w), name).toBeLessThan(tol));
     }

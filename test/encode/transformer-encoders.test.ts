@@ -77,7 +77,12 @@ describe('dense transformer encoder', () => {
   });
 
   it('applies query and document prefixes and truncates to maxLength', async () => {
-    const enc = await TransformerDenseEncoder.load(folder('tiny-bert'), { pooling: 'cls', queryPrefix: 'query: ', documentPrefix: 'passage: ', maxLength: 4 });
+    const enc = await TransformerDenseEncoder.load(folder('tiny-bert'), {
+      pooling: 'cls',
+      queryPrefix: 'query: ',
+      documentPrefix: 'passage: ',
+      maxLength: 4,
+    });
     const [q] = await enc.encodeQueries(['sorting']);
     const [d] = await enc.encodeDocuments(['sorting']);
     const plain = await TransformerDenseEncoder.load(folder('tiny-bert'), { pooling: 'cls', maxLength: 4 });
@@ -117,11 +122,27 @@ describe('learned sparse transformer encoders', () => {
     const all = (await (await TransformerSparseEncoder.load(folder('tiny-bert-mlm'))).encodeDocuments([ref.texts[0]!]))[0]!;
     const sorted = Object.entries(all).sort((a, b) => b[1] - a[1]);
     const top = (await (await TransformerSparseEncoder.load(folder('tiny-bert-mlm'), { topK: 5 })).encodeDocuments([ref.texts[0]!]))[0]!;
-    expect(Object.keys(top).sort()).toEqual(sorted.slice(0, 5).map(([t]) => t).sort());
+    expect(Object.keys(top).sort()).toEqual(
+      sorted
+        .slice(0, 5)
+        .map(([t]) => t)
+        .sort(),
+    );
     const cut = sorted[10]![1];
-    const thresholded = (await (await TransformerSparseEncoder.load(folder('tiny-bert-mlm'), { threshold: cut })).encodeDocuments([ref.texts[0]!]))[0]!;
-    expect(Object.keys(thresholded).sort()).toEqual(sorted.filter(([, w]) => w >= cut).map(([t]) => t).sort());
-    const literal = (await (await TransformerSparseEncoder.load(folder('tiny-bert-mlm'), { topK: 3, literalMinWeight: 50 })).encodeDocuments([ref.texts[0]!]))[0]!;
+    const thresholded = (
+      await (await TransformerSparseEncoder.load(folder('tiny-bert-mlm'), { threshold: cut })).encodeDocuments([ref.texts[0]!])
+    )[0]!;
+    expect(Object.keys(thresholded).sort()).toEqual(
+      sorted
+        .filter(([, w]) => w >= cut)
+        .map(([t]) => t)
+        .sort(),
+    );
+    const literal = (
+      await (
+        await TransformerSparseEncoder.load(folder('tiny-bert-mlm'), { topK: 3, literalMinWeight: 50 })
+      ).encodeDocuments([ref.texts[0]!])
+    )[0]!;
     // every word piece of the text is kept (at >= 50) even past the top-k cut
     for (const id of ref.input_ids[0]!.slice(1, -1)) expect(literal[vocab[id]!], vocab[id]).toBeGreaterThanOrEqual(50);
   });
@@ -159,7 +180,9 @@ describe('multi-vector (ColBERT-style) token encoder', () => {
     got.forEach((tv, i) => {
       const kept = ref.input_ids[i]!.map((id, t) => [id, t] as const).filter(([id]) => !/^[\p{P}\p{S}]+$/u.test(vocab[id]!));
       expect(tv.count, `text ${i}`).toBe(kept.length);
-      kept.forEach(([, t], r) => expectClose(tv.data.subarray(r * 16, (r + 1) * 16), normalized(ref.projected![i]![t]!), 1e-4, `text ${i} token ${t}`));
+      kept.forEach(([, t], r) =>
+        expectClose(tv.data.subarray(r * 16, (r + 1) * 16), normalized(ref.projected![i]![t]!), 1e-4, `text ${i} token ${t}`),
+      );
     });
     // the second text has punctuation: it really was skipped
     expect(got[1]!.count).toBeLessThan(ref.input_ids[1]!.length);
@@ -178,7 +201,10 @@ describe('multi-vector (ColBERT-style) token encoder', () => {
 });
 
 describe('cross-encoder', () => {
-  const ref = JSON.parse(readFileSync(join(folder('tiny-cross-encoder'), 'reference.json'), 'utf8')) as { pairs: [string, string][]; logits: number[] };
+  const ref = JSON.parse(readFileSync(join(folder('tiny-cross-encoder'), 'reference.json'), 'utf8')) as {
+    pairs: [string, string][];
+    logits: number[];
+  };
 
   it('scores (query, document) pairs as torch does, batched or one by one', async () => {
     const enc = await TransformerCrossEncoder.load(folder('tiny-cross-encoder'), { batchSize: 1 });
@@ -186,9 +212,13 @@ describe('cross-encoder', () => {
       const [s] = await enc.score(ref.pairs[i]![0], [ref.pairs[i]![1]]);
       expect(Math.abs(s! - ref.logits[i]!)).toBeLessThanOrEqual(1e-5);
     }
-    const both = await (await TransformerCrossEncoder.load(folder('tiny-cross-encoder'))).score('time sharing', ['Time sharing systems for IBM computers', 'Parsing of programming languages']);
+    const both = await (
+      await TransformerCrossEncoder.load(folder('tiny-cross-encoder'))
+    ).score('time sharing', ['Time sharing systems for IBM computers', 'Parsing of programming languages']);
     expect(Math.abs(both[0]! - ref.logits[0]!)).toBeLessThanOrEqual(1e-5);
-    const sig = await (await TransformerCrossEncoder.load(folder('tiny-cross-encoder'), { activation: 'sigmoid' })).score(ref.pairs[0]![0], [ref.pairs[0]![1]]);
+    const sig = await (
+      await TransformerCrossEncoder.load(folder('tiny-cross-encoder'), { activation: 'sigmoid' })
+    ).score(ref.pairs[0]![0], [ref.pairs[0]![1]]);
     expect(Math.abs(sig[0]! - 1 / (1 + Math.exp(-ref.logits[0]!)))).toBeLessThanOrEqual(1e-6);
   });
 });

@@ -1,7 +1,6 @@
 // Malformed qrels and runs stop with FILE:LINE and a reason, never a stack trace.
 import { describe, expect, it } from 'vitest';
 import { evaluateRunFile, readQrels, readQueries } from '../../src/eval/index.js';
-import { QuarryError } from '../../src/io/index.js';
 import { quarry } from '../helpers/cli.js';
 import { errorOf } from '../helpers/errors.js';
 import { tempDir, writeFile } from '../helpers/temp-dir.js';
@@ -62,7 +61,9 @@ describe('run errors', () => {
   it('evaluates non-contiguous runs the same as sorted ones', () => {
     const mixed = writeFile(dir, 'mixed.run', '1 Q0 a 1 3 t\n2 Q0 c 1 3 t\n1 Q0 b 2 2 t\n');
     const sorted = writeFile(dir, 'sorted.run', '1 Q0 a 1 3 t\n1 Q0 b 2 2 t\n2 Q0 c 1 3 t\n');
-    expect(evaluateRunFile(qrels, mixed, { measures: ['all_trec'] }).all).toEqual(evaluateRunFile(qrels, sorted, { measures: ['all_trec'] }).all);
+    expect(evaluateRunFile(qrels, mixed, { measures: ['all_trec'] }).all).toEqual(
+      evaluateRunFile(qrels, sorted, { measures: ['all_trec'] }).all,
+    );
   });
   it('-J drops unjudged documents before ranking', () => {
     const p = writeFile(dir, 'unjudged.run', '1 Q0 x 1 3 t\n1 Q0 a 2 2 t\n');

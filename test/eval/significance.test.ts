@@ -23,7 +23,13 @@ describe('paired tests', () => {
   it('randomization gives p = 1 for identical runs and (0+1)/(B+1) for a consistent large win', () => {
     const a = Array.from({ length: 40 }, (_, i) => (i % 7) / 10);
     expect(pairedRandomizationTest(a, a, 999).p).toBe(1);
-    expect(pairedRandomizationTest(a, a.map((x) => x + 0.5), 999).p).toBe(1 / 1000);
+    expect(
+      pairedRandomizationTest(
+        a,
+        a.map((x) => x + 0.5),
+        999,
+      ).p,
+    ).toBe(1 / 1000);
   });
   it('randomization is deterministic for a seed and agrees with the t-test on clear cases', () => {
     const a = Array.from({ length: 50 }, (_, i) => Math.sin(i) * 0.3 + 0.5);
@@ -35,16 +41,22 @@ describe('paired tests', () => {
   });
   it('p-values are in (0, 1] for any input', () => {
     fc.assert(
-      fc.property(fc.array(fc.tuple(fc.double({ min: 0, max: 1, noNaN: true }), fc.double({ min: 0, max: 1, noNaN: true })), { minLength: 2, maxLength: 30 }), (pairs) => {
-        const a = pairs.map((p) => p[0]);
-        const b = pairs.map((p) => p[1]);
-        const t = pairedTTest(a, b).p;
-        const r = pairedRandomizationTest(a, b, 200).p;
-        expect(t).toBeGreaterThanOrEqual(0);
-        expect(t).toBeLessThanOrEqual(1);
-        expect(r).toBeGreaterThan(0);
-        expect(r).toBeLessThanOrEqual(1);
-      }),
+      fc.property(
+        fc.array(fc.tuple(fc.double({ min: 0, max: 1, noNaN: true }), fc.double({ min: 0, max: 1, noNaN: true })), {
+          minLength: 2,
+          maxLength: 30,
+        }),
+        (pairs) => {
+          const a = pairs.map((p) => p[0]);
+          const b = pairs.map((p) => p[1]);
+          const t = pairedTTest(a, b).p;
+          const r = pairedRandomizationTest(a, b, 200).p;
+          expect(t).toBeGreaterThanOrEqual(0);
+          expect(t).toBeLessThanOrEqual(1);
+          expect(r).toBeGreaterThan(0);
+          expect(r).toBeLessThanOrEqual(1);
+        },
+      ),
     );
   });
   it('Holm adjustment matches the textbook example', () => {
@@ -55,7 +67,10 @@ describe('paired tests', () => {
 describe('compareRuns', () => {
   const dir = dataset('metric-fixtures/trec_eval_test');
   it('scores the truncated run against the full run over the same queries', () => {
-    const c = compareRuns(readQrels(`${dir}/qrels.test`), `${dir}/results.test`, [`${dir}/results.trunc`], { measures: ['map'], trials: 500 });
+    const c = compareRuns(readQrels(`${dir}/qrels.test`), `${dir}/results.test`, [`${dir}/results.trunc`], {
+      measures: ['map'],
+      trials: 500,
+    });
     expect(c.queries).toBe(3);
     expect(c.rows[0]!.baseline).toBeCloseTo(0.17854506039656948, 12);
     expect(c.rows[0]!.cells[0]!.mean).toBeCloseTo(0.10156546902493652, 12);
@@ -70,6 +85,8 @@ describe('compareRuns', () => {
     const r = quarry(['compare', '-m', 'map', '--alpha', '2', `${dir}/qrels.test`, `${dir}/results.test`, `${dir}/results.trunc`]);
     expect(r.status).toBe(64);
     expect(r.stderr).toContain("option '--alpha <p>' argument '2' is invalid. expected a number between 0 and 1.");
-    expect(() => compareRuns(readQrels(`${dir}/qrels.test`), `${dir}/results.test`, [`${dir}/results.trunc`], { measures: ['map'], alpha: 0 })).toThrow('alpha: must be between 0 and 1, got 0');
+    expect(() =>
+      compareRuns(readQrels(`${dir}/qrels.test`), `${dir}/results.test`, [`${dir}/results.trunc`], { measures: ['map'], alpha: 0 }),
+    ).toThrow('alpha: must be between 0 and 1, got 0');
   });
 });

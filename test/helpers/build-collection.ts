@@ -7,7 +7,12 @@ import type { WriterOptions } from '../../src/collection/writer.js';
 let counter = 0;
 
 /** Indexes in-memory documents into a new collection under `root`. */
-export function buildCollection(root: string, docs: Record<string, unknown>[], schema: CollectionSchema = BEIR_FLAT_SCHEMA, opts: WriterOptions = {}): Collection {
+export function buildCollection(
+  root: string,
+  docs: Record<string, unknown>[],
+  schema: CollectionSchema = BEIR_FLAT_SCHEMA,
+  opts: WriterOptions = {},
+): Collection {
   const c = Collection.create(join(root, `c${counter++}`), schema);
   const w = c.writer(opts);
   for (const d of docs) w.add(d);

@@ -1,7 +1,9 @@
 /** Deterministic documents of the crash harness: batch b holds ids b<b>-0 .. b<b>-(n-1). */
 import { parseSchema } from '../../src/collection/index.js';
 
-export const CRASH_SCHEMA = parseSchema({ fields: { text: { type: 'text' }, emb: { type: 'dense', dim: 4, index: 'hnsw', metric: 'cosine' } } });
+export const CRASH_SCHEMA = parseSchema({
+  fields: { text: { type: 'text' }, emb: { type: 'dense', dim: 4, index: 'hnsw', metric: 'cosine' } },
+});
 export const CRASH_BATCH_SIZE = 25;
 const WORDS = ['river', 'stone', 'cloud', 'ember', 'frost', 'grove', 'harbor', 'island'];
 

@@ -29,7 +29,9 @@ export interface KillResult {
 
 function runWriter(dir: string, first: number, count: number, killAfterMs: number): Promise<{ last: number; error: string | null }> {
   return new Promise((resolvePromise) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', WRITER, dir, String(first), String(count)], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', WRITER, dir, String(first), String(count)], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let last = first - 1;
     let buf = '';
     let stderr = '';
@@ -67,7 +69,16 @@ export async function crashTest(kills: number, seed = 1, batchesPerRun = 12): Pr
     for (let k = 0; k < kills; k++) {
       const delay = 150 + Math.floor(random() * 2500);
       const { last: lastReported, error } = await runWriter(dir, next, batchesPerRun, delay);
-      const res: KillResult = { killedAfterMs: delay, lastReported, visibleBatches: 0, lostCommitted: 0, partialBatches: 0, failedToOpen: false, resultDifferences: 0, writerError: error };
+      const res: KillResult = {
+        killedAfterMs: delay,
+        lastReported,
+        visibleBatches: 0,
+        lostCommitted: 0,
+        partialBatches: 0,
+        failedToOpen: false,
+        resultDifferences: 0,
+        writerError: error,
+      };
       if (!Collection.exists(dir)) {
         // Killed before the first commit of a new collection: nothing was promised.
         res.lostCommitted = lastReported >= 0 ? 1 : 0;
@@ -84,7 +95,8 @@ export async function crashTest(kills: number, seed = 1, batchesPerRun = 12): Pr
       }
       // Which batches are visible? A batch is all-or-nothing.
       const present = new Set<string>();
-      for (const seg of snap.segments) for (let d = 0; d < seg.numDocs; d++) if (seg.deleted === null || seg.deleted[d] === 0) present.add(seg.ids.text(d));
+      for (const seg of snap.segments)
+        for (let d = 0; d < seg.numDocs; d++) if (seg.deleted === null || seg.deleted[d] === 0) present.add(seg.ids.text(d));
       let lastVisible = -1;
       for (let b = 0; ; b++) {
         const ids = crashBatchDocs(b).map((d) => d._id as string);
@@ -109,8 +121,16 @@ export async function crashTest(kills: number, seed = 1, batchesPerRun = 12): Pr
       const cs = clean.reader();
       const all = Math.max(1, cs.numDocs);
       for (const q of ['river stone', 'ember batch3', 'harbor island frost']) {
-        const a = snap.search(q, { k: all, includeStored: false }).map((h) => h.id).sort().join();
-        const b = cs.search(q, { k: all, includeStored: false }).map((h) => h.id).sort().join();
+        const a = snap
+          .search(q, { k: all, includeStored: false })
+          .map((h) => h.id)
+          .sort()
+          .join();
+        const b = cs
+          .search(q, { k: all, includeStored: false })
+          .map((h) => h.id)
+          .sort()
+          .join();
         if (a !== b) res.resultDifferences++;
       }
       rmSync(cleanDir, { recursive: true, force: true });

@@ -17,22 +17,36 @@ const dir = tempDir();
 describe('flat', () => {
   for (const model of ['ada2', 'cosdpr-distil']) {
     it(`reproduces Anserini's expected top-5 for ${model} (score = (1 + dot) / 2)`, () => {
-      const docs = readFileSync(dataset('anserini-dense-samples', `${model}.sample100.docs.jsonl`), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { docid: string; vector: number[] });
-      const queries = readFileSync(dataset('anserini-dense-samples', `${model}.queries.jsonl`), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { qid: number; vector: number[] });
+      const docs = readFileSync(dataset('anserini-dense-samples', `${model}.sample100.docs.jsonl`), 'utf8')
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l) as { docid: string; vector: number[] });
+      const queries = readFileSync(dataset('anserini-dense-samples', `${model}.queries.jsonl`), 'utf8')
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l) as { qid: number; vector: number[] });
       const dim = docs[0]!.vector.length;
       const flat = buildFlat(Float32Array.from(docs.flatMap((d) => d.vector)), { dim, metric: 'dot' });
       const lines: string[] = [];
       for (const q of queries) {
         const hits = flat.search(Float32Array.from(q.vector), 5);
-        hits.ids.forEach((id, r) => lines.push(`${q.qid} Q0 ${docs[id]!.docid} ${r + 1} ${((1 + hits.scores[r]!) / 2).toFixed(6)} Anserini`));
+        hits.ids.forEach((id, r) =>
+          lines.push(`${q.qid} Q0 ${docs[id]!.docid} ${r + 1} ${((1 + hits.scores[r]!) / 2).toFixed(6)} Anserini`),
+        );
       }
-      const expected = readFileSync(dataset('anserini-dense-samples', `expected.flat.${model}.top5.run`), 'utf8').trim().split('\n');
+      const expected = readFileSync(dataset('anserini-dense-samples', `expected.flat.${model}.top5.run`), 'utf8')
+        .trim()
+        .split('\n');
       expect([...lines].sort()).toEqual([...expected].sort());
     });
   }
 
   it('matches the GloVe ground truth for every metric', () => {
-    for (const [metric, truth] of [['cosine', 'angular'], ['l2', 'l2'], ['dot', 'ip']] as const) {
+    for (const [metric, truth] of [
+      ['cosine', 'angular'],
+      ['l2', 'l2'],
+      ['dot', 'ip'],
+    ] as const) {
       const { base, queries, gt } = loadGlove10k(truth);
       const flat = buildFlat(base.data, { dim: base.dim, metric });
       const res = flat.searchBatch(queries.data, 10).map((h) => h.ids);
@@ -89,8 +103,17 @@ describe('hnsw', () => {
       upperCounts: s.upperCounts.subarray(0, s.upperUsed),
       deleted: s.deleted.subarray(0, n),
     };
-    writeSectionFile(path, 'HNSW', 1, sections, { params: index.params, count: n, upperUsed: s.upperUsed, entry: s.entry, maxLevel: s.maxLevel, rngState: s.rngState });
-    expect(() => readHnsw(path)).toThrow(`short.hnsw: section "links0" holds ${(n - 1) * M0} values, not ${n * M0} for ${n} nodes (rebuild the index, or restore the collection from a snapshot)`);
+    writeSectionFile(path, 'HNSW', 1, sections, {
+      params: index.params,
+      count: n,
+      upperUsed: s.upperUsed,
+      entry: s.entry,
+      maxLevel: s.maxLevel,
+      rngState: s.rngState,
+    });
+    expect(() => readHnsw(path)).toThrow(
+      `short.hnsw: section "links0" holds ${(n - 1) * M0} values, not ${n * M0} for ${n} nodes (rebuild the index, or restore the collection from a snapshot)`,
+    );
   });
 
   it('keeps recall after deleting 20% of the rows (graph repaired, deleted rows never returned)', () => {
@@ -98,7 +121,10 @@ describe('hnsw', () => {
     const deleted = new Set<number>();
     for (let i = 0; i < base.rows; i += 5) deleted.add(i);
     g.delete(deleted);
-    const allow = Bitset.of(base.rows, Array.from({ length: base.rows }, (_, i) => i).filter((i) => !deleted.has(i)));
+    const allow = Bitset.of(
+      base.rows,
+      Array.from({ length: base.rows }, (_, i) => i).filter((i) => !deleted.has(i)),
+    );
     let sum = 0;
     for (let q = 0; q < queries.rows; q++) {
       const v = queries.data.subarray(q * base.dim, (q + 1) * base.dim);

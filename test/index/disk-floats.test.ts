@@ -9,7 +9,7 @@ import type { DenseHits, DenseIndex, DenseSearchOptions } from '../../src/index/
 import { denseRow, denseRows, readDense } from '../../src/index/dense/dense-families.js';
 import { buildInt8, readInt8, writeInt8 } from '../../src/index/dense/int8/index.js';
 import { buildIvfPq, readIvfPq, writeIvfPq } from '../../src/index/dense/ivfpq/index.js';
-import { DiskRows } from '../../src/io/disk-rows.js';
+import { type DiskRows } from '../../src/io/disk-rows.js';
 import { buildFlat, writeFlat } from '../../src/index/dense/flat/index.js';
 import { buildHnsw, readHnsw, writeHnsw } from '../../src/index/dense/hnsw/index.js';
 import { loadGlove10k } from '../helpers/glove.js';
@@ -22,17 +22,38 @@ const dim = glove.base.dim;
 const rows = glove.base.data.subarray(0, 3000 * dim);
 const queries = glove.queries.data.subarray(0, 40 * dim);
 
-type Family = { name: string; write: (path: string) => void; read: (path: string, onDisk: boolean) => DenseIndex<DenseSearchOptions & { rescore?: number }> & { floats: Float32Array | null; diskFloats: DiskRows | null } };
+type Family = {
+  name: string;
+  write: (path: string) => void;
+  read: (
+    path: string,
+    onDisk: boolean,
+  ) => DenseIndex<DenseSearchOptions & { rescore?: number }> & { floats: Float32Array | null; diskFloats: DiskRows | null };
+};
 const families: Family[] = [
-  { name: 'int8', write: (p) => void writeInt8(p, buildInt8(rows, { dim, metric: 'cosine' })), read: (p, onDisk) => readInt8(p, { floatsOnDisk: onDisk }) },
-  { name: 'binary', write: (p) => void writeBinary(p, buildBinary(rows, { dim, metric: 'cosine' })), read: (p, onDisk) => readBinary(p, { floatsOnDisk: onDisk }) },
-  { name: 'ivfpq', write: (p) => void writeIvfPq(p, buildIvfPq(rows, { dim, metric: 'l2', nlist: 32, m: 25 })), read: (p, onDisk) => readIvfPq(p, { floatsOnDisk: onDisk }) },
+  {
+    name: 'int8',
+    write: (p) => void writeInt8(p, buildInt8(rows, { dim, metric: 'cosine' })),
+    read: (p, onDisk) => readInt8(p, { floatsOnDisk: onDisk }),
+  },
+  {
+    name: 'binary',
+    write: (p) => void writeBinary(p, buildBinary(rows, { dim, metric: 'cosine' })),
+    read: (p, onDisk) => readBinary(p, { floatsOnDisk: onDisk }),
+  },
+  {
+    name: 'ivfpq',
+    write: (p) => void writeIvfPq(p, buildIvfPq(rows, { dim, metric: 'l2', nlist: 32, m: 25 })),
+    read: (p, onDisk) => readIvfPq(p, { floatsOnDisk: onDisk }),
+  },
 ];
 
 function expectSameHits(a: DenseHits[], b: DenseHits[]): void {
   expect(b.map((h) => Array.from(h.ids))).toEqual(a.map((h) => Array.from(h.ids)));
   // the in-memory path may rescore with the SIMD kernels, which sum in another order
-  for (let q = 0; q < a.length; q++) for (let j = 0; j < a[q]!.scores.length; j++) expect(Math.abs(b[q]!.scores[j]! - a[q]!.scores[j]!)).toBeLessThanOrEqual(1e-6 * Math.max(1, Math.abs(a[q]!.scores[j]!)));
+  for (let q = 0; q < a.length; q++)
+    for (let j = 0; j < a[q]!.scores.length; j++)
+      expect(Math.abs(b[q]!.scores[j]! - a[q]!.scores[j]!)).toBeLessThanOrEqual(1e-6 * Math.max(1, Math.abs(a[q]!.scores[j]!)));
 }
 
 describe.each(families)('$name with floats on disk', (family) => {
@@ -57,11 +78,15 @@ describe.each(families)('$name with floats on disk', (family) => {
   });
 
   it('writes the same file as the in-memory index', () => {
-    const write = ({ int8: writeInt8, binary: writeBinary, ivfpq: writeIvfPq } as Record<string, (p: string, i: never) => void>)[family.name]!;
+    const write = ({ int8: writeInt8, binary: writeBinary, ivfpq: writeIvfPq } as Record<string, (p: string, i: never) => void>)[
+      family.name
+    ]!;
     const disk = family.read(path, true);
     write(join(dir, `${family.name}.from-disk.idx`), disk as never);
     write(join(dir, `${family.name}.from-memory.idx`), family.read(path, false) as never);
-    expect(readFileSync(join(dir, `${family.name}.from-disk.idx`)).equals(readFileSync(join(dir, `${family.name}.from-memory.idx`)))).toBe(true);
+    expect(readFileSync(join(dir, `${family.name}.from-disk.idx`)).equals(readFileSync(join(dir, `${family.name}.from-memory.idx`)))).toBe(
+      true,
+    );
     disk.diskFloats!.close();
   });
 });

@@ -43,8 +43,10 @@ const builders: Record<string, (m: Modules, data: Float32Array, dim: number, met
   // it picks (its unrescored l2 estimates are large sums whose float32 rounding of the rotated query
   // differs between the backends by more than the comparison allows)
   'binary, several bases': (m, data, dim, metric) => m.binary.buildBinary(data, { dim, metric, planes: 1, variants: 8, rescore: 0 }),
-  'binary, several bases and centres': (m, data, dim, metric) => m.binary.buildBinary(data, { dim, metric, planes: 1, variants: 8, centreChoices: 3, rescore: 0 }),
-  'binary, several bases, 3-bit queries': (m, data, dim, metric) => m.binary.buildBinary(data, { dim, metric, planes: 2, variants: 4, queryBits: 3 }),
+  'binary, several bases and centres': (m, data, dim, metric) =>
+    m.binary.buildBinary(data, { dim, metric, planes: 1, variants: 8, centreChoices: 3, rescore: 0 }),
+  'binary, several bases, 3-bit queries': (m, data, dim, metric) =>
+    m.binary.buildBinary(data, { dim, metric, planes: 2, variants: 4, queryBits: 3 }),
   ivfpq: (m, data, dim, metric) => m.ivfpq.buildIvfPq(data, { dim, metric, nlist: 16, m: 20, nprobe: 4 }),
 };
 
@@ -64,7 +66,10 @@ describe('WebAssembly and TypeScript kernels give the same results', () => {
   const rows = 4000;
   const data = base.data.slice(0, rows * base.dim);
   const nq = 25;
-  const allow = Bitset.of(rows, Array.from({ length: rows / 4 }, (_, i) => i * 4 + 1));
+  const allow = Bitset.of(
+    rows,
+    Array.from({ length: rows / 4 }, (_, i) => i * 4 + 1),
+  );
 
   for (const family of Object.keys(builders)) {
     it(`${family}: every metric, unfiltered and filtered`, async () => {

@@ -3,7 +3,14 @@
 // rescoring against exact MaxSim, reranking with early exit, file round trip.
 import { describe, expect, it } from 'vitest';
 import { join } from 'node:path';
-import { buildMultiVector, FdeEncoder, muveraParamsSchema, readMultiVector, writeMultiVector, type MultiVectorIndex } from '../../src/index/multivector/index.js';
+import {
+  buildMultiVector,
+  FdeEncoder,
+  muveraParamsSchema,
+  readMultiVector,
+  writeMultiVector,
+  type MultiVectorIndex,
+} from '../../src/index/multivector/index.js';
 import { xorshift32 } from '../../src/kernels/xorshift.js';
 import { loadGlove10k } from '../helpers/glove.js';
 import { pinnedViews } from '../helpers/pinned-views.js';
@@ -72,7 +79,12 @@ const queries = ((): Float32Array[] => {
 
 function build(storage: 'float32' | 'int8' | 'binary', metric: 'dot' | 'cosine', muvera: Record<string, unknown> | null): MultiVectorIndex {
   const { tokens, offsets } = concat(docs);
-  return buildMultiVector(tokens, offsets, { dim: DIM, metric, storage, muvera: muvera === null ? null : muveraParamsSchema.parse(muvera) });
+  return buildMultiVector(tokens, offsets, {
+    dim: DIM,
+    metric,
+    storage,
+    muvera: muvera === null ? null : muveraParamsSchema.parse(muvera),
+  });
 }
 
 describe('MaxSim', () => {
@@ -93,7 +105,8 @@ describe('MaxSim', () => {
     for (const q of queries.slice(0, 15)) {
       const a = f.exhaustive(f.prepareQuery(q), 10);
       const b = i8.exhaustive(i8.prepareQuery(q), 10);
-      for (let r = 0; r < 3; r++) expect(Math.abs(i8.maxSim(i8.prepareQuery(q), a.ids[r]!) - a.scores[r]!)).toBeLessThan(0.02 * (q.length / DIM));
+      for (let r = 0; r < 3; r++)
+        expect(Math.abs(i8.maxSim(i8.prepareQuery(q), a.ids[r]!) - a.scores[r]!)).toBeLessThan(0.02 * (q.length / DIM));
       const s = new Set(a.ids);
       overlap += [...b.ids].filter((x) => s.has(x)).length / 10;
     }
@@ -165,7 +178,10 @@ describe('MUVERA encodings', () => {
     const one = d.subarray(0, DIM);
     const e = enc.encodeDocument(one, 1);
     for (let b = 0; b < 16; b++) expect(Array.from(e.subarray(b * DIM, (b + 1) * DIM))).toEqual(Array.from(one));
-    const empty = new FdeEncoder(DIM, muveraParamsSchema.parse({ kSim: 3, dProj: 0, rReps: 1, fillEmptyPartitions: false })).encodeDocument(one, 1);
+    const empty = new FdeEncoder(DIM, muveraParamsSchema.parse({ kSim: 3, dProj: 0, rReps: 1, fillEmptyPartitions: false })).encodeDocument(
+      one,
+      1,
+    );
     expect(empty.filter((x) => x !== 0).length).toBeLessThanOrEqual(DIM);
   });
 
@@ -199,7 +215,9 @@ describe('MUVERA encodings', () => {
     for (const index of ['columnar', 'flat']) {
       const mv = build('float32', 'dot', { kSim: 2, dProj: 8, rReps: 2, index });
       for (const q of queries.slice(0, 5)) {
-        expect(Array.from(mv.search(mv.prepareQuery(q), 10, { candidates: docs.length }).ids)).toEqual(Array.from(exact.exhaustive(exact.prepareQuery(q), 10).ids));
+        expect(Array.from(mv.search(mv.prepareQuery(q), 10, { candidates: docs.length }).ids)).toEqual(
+          Array.from(exact.exhaustive(exact.prepareQuery(q), 10).ids),
+        );
       }
     }
   });
@@ -252,7 +270,9 @@ describe('files', () => {
       const idx = build(storage, 'cosine', muvera);
       const files = writeMultiVector(join(dir, `${storage}.mvec`), join(dir, `${storage}.fde`), idx);
       expect(files.fde === null).toBe(storage !== 'int8');
-      const back = readMultiVector(join(dir, `${storage}.mvec`), files.fde === null ? null : join(dir, `${storage}.fde`), muvera, () => ({ verifyChecksum: true }));
+      const back = readMultiVector(join(dir, `${storage}.mvec`), files.fde === null ? null : join(dir, `${storage}.fde`), muvera, () => ({
+        verifyChecksum: true,
+      }));
       const q = idx.prepareQuery(queries[2]!);
       expect(back.search(q, 10)).toEqual(idx.search(q, 10));
       expect(back.maxSim(q, 5)).toBe(idx.maxSim(q, 5));

@@ -4,7 +4,13 @@
 // frequencies, and the fuzzy expansion's dictionary walk against brute force.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { InvertedField, InvertedFieldBuilder, PositionsReader, readInvertedField, writeInvertedField } from '../../src/index/inverted/index.js';
+import {
+  InvertedField,
+  InvertedFieldBuilder,
+  PositionsReader,
+  readInvertedField,
+  writeInvertedField,
+} from '../../src/index/inverted/index.js';
 import { NO_MORE_DOCS, PostingsCursor } from '../../src/index/inverted/postings-cursor.js';
 import { exactPhraseFreq, repeatGroups, SloppyPhraseMatcher } from '../../src/index/inverted/phrase-matcher.js';
 import { editDistanceWithin, forEachTermWithin } from '../../src/index/inverted/fuzzy-terms.js';
@@ -57,7 +63,11 @@ function readAll(field: InvertedField, term: string): [number, number[]][] {
 }
 
 // Dense and rare terms, long documents (large gaps) and removed tokens (null: a stopword's gap).
-const tokenArb = fc.oneof(fc.constant(null), fc.constantFrom('a', 'b', 'c'), fc.integer({ min: 0, max: 300 }).map((i) => `r${i}`));
+const tokenArb = fc.oneof(
+  fc.constant(null),
+  fc.constantFrom('a', 'b', 'c'),
+  fc.integer({ min: 0, max: 300 }).map((i) => `r${i}`),
+);
 const docArb = fc.oneof(fc.array(tokenArb, { maxLength: 12 }), fc.array(tokenArb, { minLength: 200, maxLength: 600 }));
 
 describe('token positions', () => {
@@ -75,15 +85,23 @@ describe('token positions', () => {
     );
   });
 
-  it('count removed stopwords, as Lucene\'s position increments do', () => {
+  it("count removed stopwords, as Lucene's position increments do", () => {
     const got: [string, number][] = [];
     createAnalyzer('english').forEachTerm('The University of Washington, in the state', (t, p) => got.push([t, p]));
-    expect(got).toEqual([['univers', 1], ['washington', 3], ['state', 6]]);
+    expect(got).toEqual([
+      ['univers', 1],
+      ['washington', 3],
+      ['state', 6],
+    ]);
   });
 
   it('survive merges that drop deleted documents', () => {
     const root = tempDir();
-    const docs = Array.from({ length: 60 }, (_, i) => ({ _id: `d${i}`, title: '', text: `${i % 2 === 0 ? 'black cat' : 'cat black'} number${i} and then a black cat again` }));
+    const docs = Array.from({ length: 60 }, (_, i) => ({
+      _id: `d${i}`,
+      title: '',
+      text: `${i % 2 === 0 ? 'black cat' : 'cat black'} number${i} and then a black cat again`,
+    }));
     const c = buildCollection(root, docs, undefined, { flushDocs: 7, backgroundMerges: false });
     const w = c.writer({ backgroundMerges: false });
     for (let i = 0; i < 60; i += 3) w.delete(`d${i}`);
@@ -102,7 +120,11 @@ describe('token positions', () => {
 
   it('a field with "positions": false refuses phrases and still answers everything else', () => {
     const root = tempDir();
-    const c = buildCollection(root, [{ _id: 'a', body: 'black cat' }], parseSchema({ id: '_id', fields: { body: { type: 'text', positions: false } }, store: 'all' }));
+    const c = buildCollection(
+      root,
+      [{ _id: 'a', body: 'black cat' }],
+      parseSchema({ id: '_id', fields: { body: { type: 'text', positions: false } }, store: 'all' }),
+    );
     const snap = c.reader();
     expect(() => snap.search('"black cat"', { syntax: 'lucene' })).toThrow(/body.*without them.*"positions": true/);
     expect(snap.search('+black cat*', { syntax: 'lucene' }).map((h) => h.id)).toEqual(['a']);
@@ -111,7 +133,10 @@ describe('token positions', () => {
 });
 
 describe('phrase frequency', () => {
-  const pp = (...lists: number[][]) => ({ positions: lists.map((l) => Uint32Array.from(l)), counts: Uint32Array.from(lists.map((l) => l.length)) });
+  const pp = (...lists: number[][]) => ({
+    positions: lists.map((l) => Uint32Array.from(l)),
+    counts: Uint32Array.from(lists.map((l) => l.length)),
+  });
 
   it('exact: every start where all terms sit at their offsets, overlaps included', () => {
     expect(exactPhraseFreq(pp([0, 3, 7], [1, 4, 9]), [0, 1], new Uint32Array(2))).toBe(2);
@@ -127,7 +152,12 @@ describe('phrase frequency', () => {
     expect(freq(2, [[0], [1]])).toBe(1);
     expect(freq(2, [[1], [0]])).toBe(Math.fround(1 / 3));
     expect(freq(1, [[1], [0]])).toBe(0);
-    expect(freq(1, [[0, 10], [2, 11]])).toBe(Math.fround(Math.fround(1 / 2) + 1));
+    expect(
+      freq(1, [
+        [0, 10],
+        [2, 11],
+      ]),
+    ).toBe(Math.fround(Math.fround(1 / 2) + 1));
     // "a a"~1 in "a x a": the two occurrences of the repeated term may not share a position
     const repeated = new SloppyPhraseMatcher([0, 1], 1, repeatGroups(['a', 'a'], [0, 1]));
     expect(repeated.freq(pp([0, 2], [0, 2]))).toBe(Math.fround(1 / 2));
@@ -137,7 +167,8 @@ describe('phrase frequency', () => {
 
 describe('fuzzy expansion', () => {
   const cps = (s: string) => Uint32Array.from([...s], (c) => c.codePointAt(0)!);
-  const distance = (a: string, b: string, max: number) => editDistanceWithin(cps(a), [...a].length, cps(b), [...b].length, max, new Int32Array(3 * ([...b].length + 1)));
+  const distance = (a: string, b: string, max: number) =>
+    editDistanceWithin(cps(a), [...a].length, cps(b), [...b].length, max, new Int32Array(3 * ([...b].length + 1)));
 
   it('edit distance counts transpositions of neighbours as one edit, in code points', () => {
     expect(distance('kitten', 'sitting', 5)).toBe(3);
@@ -151,19 +182,24 @@ describe('fuzzy expansion', () => {
   it('the prefix-sharing walk over a sorted dictionary finds exactly the terms within the edits', () => {
     const word = fc.array(fc.constantFrom('a', 'b', 'c', 'é', '𝔸'), { maxLength: 7 }).map((cs) => cs.join(''));
     fc.assert(
-      fc.property(fc.uniqueArray(word, { minLength: 1, maxLength: 300 }), word, fc.integer({ min: 0, max: 2 }), (vocabulary, query, maxEdits) => {
-        const b = new InvertedFieldBuilder();
-        b.addDocument(vocabulary.filter((w) => w.length > 0));
-        const field = new InvertedField(b.finish());
-        const got: [string, number][] = [];
-        forEachTermWithin(field, cps(query), [...query].length, maxEdits, (t, ed) => got.push([field.term(t), ed]));
-        const want: [string, number][] = [];
-        for (let t = 0; t < field.numTerms; t++) {
-          const d = distance(field.term(t), query, maxEdits);
-          if (d <= maxEdits) want.push([field.term(t), d]);
-        }
-        expect(got).toEqual(want);
-      }),
+      fc.property(
+        fc.uniqueArray(word, { minLength: 1, maxLength: 300 }),
+        word,
+        fc.integer({ min: 0, max: 2 }),
+        (vocabulary, query, maxEdits) => {
+          const b = new InvertedFieldBuilder();
+          b.addDocument(vocabulary.filter((w) => w.length > 0));
+          const field = new InvertedField(b.finish());
+          const got: [string, number][] = [];
+          forEachTermWithin(field, cps(query), [...query].length, maxEdits, (t, ed) => got.push([field.term(t), ed]));
+          const want: [string, number][] = [];
+          for (let t = 0; t < field.numTerms; t++) {
+            const d = distance(field.term(t), query, maxEdits);
+            if (d <= maxEdits) want.push([field.term(t), d]);
+          }
+          expect(got).toEqual(want);
+        },
+      ),
       { numRuns: 400 },
     );
   });

@@ -14,8 +14,14 @@ function expectSame(snap: Snapshot, text: string, k: number): void {
   const a = snap.search(text, { k, mode: 'pruned', includeStored: false });
   const b = snap.search(text, { k, mode: 'exhaustive', includeStored: false });
   const c = snap.search(text, { k, mode: 'auto', includeStored: false });
-  expect(a.map((h) => [h.doc, h.score]), `query "${text}" k=${k}`).toEqual(b.map((h) => [h.doc, h.score]));
-  expect(c.map((h) => [h.doc, h.score]), `auto: query "${text}" k=${k}`).toEqual(b.map((h) => [h.doc, h.score]));
+  expect(
+    a.map((h) => [h.doc, h.score]),
+    `query "${text}" k=${k}`,
+  ).toEqual(b.map((h) => [h.doc, h.score]));
+  expect(
+    c.map((h) => [h.doc, h.score]),
+    `auto: query "${text}" k=${k}`,
+  ).toEqual(b.map((h) => [h.doc, h.score]));
 }
 
 describe('pruned search equals exhaustive scoring on every shared collection', () => {
@@ -48,7 +54,12 @@ describe('pruned search with heavy ties', () => {
         fc.integer({ min: 1, max: 20 }),
         fc.integer({ min: 5, max: 400 }),
         (docs, query, k, flushDocs) => {
-          const snap = buildCollection(root, docs.map((words, i) => ({ _id: `d${i}`, text: words.join(' ') })), undefined, { flushDocs }).reader({ verifyChecksums: false });
+          const snap = buildCollection(
+            root,
+            docs.map((words, i) => ({ _id: `d${i}`, text: words.join(' ') })),
+            undefined,
+            { flushDocs },
+          ).reader({ verifyChecksums: false });
           expectSame(snap, query.join(' '), k);
         },
       ),

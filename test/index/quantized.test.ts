@@ -21,25 +21,49 @@ const recall = (ids: Int32Array[]): number => recallAt(10, ids, gt);
 
 describe('int8', () => {
   it('recall@10 >= 0.97 without rescoring and >= 0.99 with 4 x k rescoring, for every metric', () => {
-    for (const [metric, truth] of [['cosine', 'angular'], ['l2', 'l2'], ['dot', 'ip']] as const) {
+    for (const [metric, truth] of [
+      ['cosine', 'angular'],
+      ['l2', 'l2'],
+      ['dot', 'ip'],
+    ] as const) {
       const g = loadGlove10k(truth);
       const idx = buildInt8(g.base.data, { dim: g.base.dim, metric });
-      expect(recallAt(10, idx.searchBatch(g.queries.data, 10, { rescore: 0 }).map((h) => h.ids), g.gt), metric).toBeGreaterThanOrEqual(0.97);
-      expect(recallAt(10, idx.searchBatch(g.queries.data, 10).map((h) => h.ids), g.gt), metric).toBeGreaterThanOrEqual(0.99);
+      expect(
+        recallAt(
+          10,
+          idx.searchBatch(g.queries.data, 10, { rescore: 0 }).map((h) => h.ids),
+          g.gt,
+        ),
+        metric,
+      ).toBeGreaterThanOrEqual(0.97);
+      expect(
+        recallAt(
+          10,
+          idx.searchBatch(g.queries.data, 10).map((h) => h.ids),
+          g.gt,
+        ),
+        metric,
+      ).toBeGreaterThanOrEqual(0.99);
     }
   });
   it('integer query weights are within half a scale step of q_d * step_d', () => {
     fc.assert(
-      fc.property(fc.array(fc.tuple(fc.float({ min: -10, max: 10, noNaN: true }), fc.float({ min: 0, max: 1, noNaN: true })), { minLength: 1, maxLength: 50 }), (pairs) => {
-        const q = Float32Array.from(pairs.map((p) => p[0]));
-        const step = Float32Array.from(pairs.map((p) => p[1]));
-        const weights = new Int16Array(pairs.length);
-        const scale = integerQueryWeights(q, step, weights);
-        for (let d = 0; d < pairs.length; d++) {
-          expect(Math.abs(weights[d]!)).toBeLessThanOrEqual(2047);
-          expect(Math.abs(weights[d]! * scale - q[d]! * step[d]!)).toBeLessThanOrEqual(scale / 2 + 1e-12);
-        }
-      }),
+      fc.property(
+        fc.array(fc.tuple(fc.float({ min: -10, max: 10, noNaN: true }), fc.float({ min: 0, max: 1, noNaN: true })), {
+          minLength: 1,
+          maxLength: 50,
+        }),
+        (pairs) => {
+          const q = Float32Array.from(pairs.map((p) => p[0]));
+          const step = Float32Array.from(pairs.map((p) => p[1]));
+          const weights = new Int16Array(pairs.length);
+          const scale = integerQueryWeights(q, step, weights);
+          for (let d = 0; d < pairs.length; d++) {
+            expect(Math.abs(weights[d]!)).toBeLessThanOrEqual(2047);
+            expect(Math.abs(weights[d]! * scale - q[d]! * step[d]!)).toBeLessThanOrEqual(scale / 2 + 1e-12);
+          }
+        },
+      ),
     );
   });
   it('integer query weights keep every score within 32 bits, whatever the dimension', () => {
@@ -99,8 +123,9 @@ describe('binary', () => {
     expect(one.scanBytes).toBe(one.codeBytes + 10 * base.rows);
   });
   /** The same codes scored without centre offsets (as files written before them are). */
-  const withoutOffsets = (idx: BinaryIndex): BinaryIndex => new BinaryIndex(idx.binarizer, idx.codes, idx.normsSq, idx.floats, idx.params, idx.corrections, idx.assign, null, idx.rotation);
-  it('centre offsets make the estimate exact along each row\'s centre', () => {
+  const withoutOffsets = (idx: BinaryIndex): BinaryIndex =>
+    new BinaryIndex(idx.binarizer, idx.codes, idx.normsSq, idx.floats, idx.params, idx.corrections, idx.assign, null, idx.rotation);
+  it("centre offsets make the estimate exact along each row's centre", () => {
     // unrotated, so that the centres are in the rows' own coordinates
     const idx = buildBinary(base.data, { dim: base.dim, metric: 'dot', planes: 1, queryBits: 8, rotate: false });
     const plain = withoutOffsets(idx);
@@ -134,14 +159,29 @@ describe('binary', () => {
   });
   it('rejects a bad number of centroids by name', () => {
     for (const centroids of [-1, 1.5, 70000]) {
-      expect(() => buildBinary(base.data, { dim: base.dim, metric: 'cosine', centroids }), String(centroids)).toThrow(/centroids: must be an integer in 0\.\.65535/);
+      expect(() => buildBinary(base.data, { dim: base.dim, metric: 'cosine', centroids }), String(centroids)).toThrow(
+        /centroids: must be an integer in 0\.\.65535/,
+      );
     }
   });
   it('reads files written before centroids existed (one "mean" section, no centre numbers)', () => {
     const path = join(dir, 'old.bin');
     const then = buildBinary(base.data, { dim: base.dim, metric: 'cosine', planes: 1, centroids: 0, rotate: false });
     const { centroids: _c, seed: _s, rotate: _r, ...oldParams } = then.params;
-    writeSectionFile(path, 'BINC', 1, { mean: then.binarizer.centres, scales: then.binarizer.scales, codes: then.codes, normsSq: then.normsSq, floats: then.floats!, corrections: then.corrections! }, { params: oldParams });
+    writeSectionFile(
+      path,
+      'BINC',
+      1,
+      {
+        mean: then.binarizer.centres,
+        scales: then.binarizer.scales,
+        codes: then.codes,
+        normsSq: then.normsSq,
+        floats: then.floats!,
+        corrections: then.corrections!,
+      },
+      { params: oldParams },
+    );
     const old = readBinary(path);
     expect(old.params.centroids).toBe(0);
     expect(old.params.rotate).toBe(false);
@@ -163,10 +203,26 @@ describe('binary', () => {
     expect(shallow(one)).toBeGreaterThan(shallow(unrotated) + 0.015);
   });
   it('rejects a rotate that is not a boolean, and a file whose rotation has the wrong size', () => {
-    expect(() => buildBinary(base.data, { dim: base.dim, metric: 'cosine', rotate: 1 as unknown as boolean })).toThrow(/rotate must be true or false/);
+    expect(() => buildBinary(base.data, { dim: base.dim, metric: 'cosine', rotate: 1 as unknown as boolean })).toThrow(
+      /rotate must be true or false/,
+    );
     const path = join(dir, 'bad-rotation.bin');
-    writeSectionFile(path, 'BINC', 1, { centres: one.binarizer.centres, scales: one.binarizer.scales, codes: one.codes, normsSq: one.normsSq, rotation: one.rotation!.subarray(0, 100 * 100) }, { params: one.params });
-    expect(() => readBinary(path)).toThrow(/bad-rotation\.bin: rotation: the rotation holds 10000 values, not 128 x 100 \(rebuild the index\)/);
+    writeSectionFile(
+      path,
+      'BINC',
+      1,
+      {
+        centres: one.binarizer.centres,
+        scales: one.binarizer.scales,
+        codes: one.codes,
+        normsSq: one.normsSq,
+        rotation: one.rotation!.subarray(0, 100 * 100),
+      },
+      { params: one.params },
+    );
+    expect(() => readBinary(path)).toThrow(
+      /bad-rotation\.bin: rotation: the rotation holds 10000 values, not 128 x 100 \(rebuild the index\)/,
+    );
   });
   it('coding each row in the best of several Hadamard bases picks better candidates, at one byte per row', () => {
     const bases = buildBinary(base.data, { dim: base.dim, metric: 'cosine', planes: 1, variants: 16 });
@@ -230,16 +286,36 @@ describe('binary', () => {
     const centresOnly = buildBinary(base.data, { dim: base.dim, metric: 'cosine', planes: 1, centreChoices: 4 });
     expect(centresOnly.variantOf).toBeNull();
     expect(Array.from(centresOnly.assign!)).not.toEqual(Array.from(one.assign!));
-    expect(() => buildBinary(base.data, { dim: base.dim, metric: 'cosine', centreChoices: 0 })).toThrow(/centreChoices: must be an integer in 1\.\.16/);
+    expect(() => buildBinary(base.data, { dim: base.dim, metric: 'cosine', centreChoices: 0 })).toThrow(
+      /centreChoices: must be an integer in 1\.\.16/,
+    );
   });
   it('refuses bases it cannot use, and a file whose rows name a basis it does not have', () => {
-    expect(() => buildBinary(base.data, { dim: base.dim, metric: 'cosine', variants: 300 })).toThrow(/variants: must be an integer in 1\.\.256/);
-    expect(() => buildBinary(base.data, { dim: base.dim, metric: 'cosine', variants: 4, rotate: false })).toThrow(/variants > 1 needs coded dimensions divisible by 32, and 100 is not \(set rotate: true/);
+    expect(() => buildBinary(base.data, { dim: base.dim, metric: 'cosine', variants: 300 })).toThrow(
+      /variants: must be an integer in 1\.\.256/,
+    );
+    expect(() => buildBinary(base.data, { dim: base.dim, metric: 'cosine', variants: 4, rotate: false })).toThrow(
+      /variants > 1 needs coded dimensions divisible by 32, and 100 is not \(set rotate: true/,
+    );
     const bases = buildBinary(base.data.subarray(0, 2000 * base.dim), { dim: base.dim, metric: 'cosine', variants: 4 });
     const path = join(dir, 'bad-bases.bin');
     const variantOf = bases.variantOf!.slice();
     variantOf[7] = 9;
-    writeSectionFile(path, 'BINC', 1, { centres: bases.binarizer.centres, scales: bases.binarizer.scales, codes: bases.codes, normsSq: bases.normsSq, rotation: bases.rotation!, variantOf, variantSigns: bases.transforms!.signs }, { params: bases.params });
+    writeSectionFile(
+      path,
+      'BINC',
+      1,
+      {
+        centres: bases.binarizer.centres,
+        scales: bases.binarizer.scales,
+        codes: bases.codes,
+        normsSq: bases.normsSq,
+        rotation: bases.rotation!,
+        variantOf,
+        variantSigns: bases.transforms!.signs,
+      },
+      { params: bases.params },
+    );
     expect(() => readBinary(path)).toThrow(/bad-bases\.bin: variantOf: row 7 names basis 9, of 4 \(rebuild the index\)/);
   });
   it('more residual planes rank better before rescoring', () => {
@@ -249,7 +325,10 @@ describe('binary', () => {
     expect(r2).toBeGreaterThan(r1);
   });
   it('honours allow-lists and round-trips through its file', () => {
-    const allow = Bitset.of(base.rows, Array.from({ length: 500 }, (_, i) => i * 20));
+    const allow = Bitset.of(
+      base.rows,
+      Array.from({ length: 500 }, (_, i) => i * 20),
+    );
     const hits = one.search(queries.data.subarray(0, base.dim), 10, { allow });
     for (const id of hits.ids) expect(allow.has(id)).toBe(true);
     writeBinary(join(dir, 'a.bin'), one);
@@ -278,7 +357,9 @@ describe('ivfpq', () => {
   }, 30_000);
   it('refuses parameters it cannot honour instead of changing them', () => {
     const few = base.data.subarray(0, 200 * base.dim);
-    expect(() => buildIvfPq(few, { dim: base.dim, metric: 'l2', nlist: 4, m: 30 })).toThrow('m: must divide the dimension 100, got 30 (the nearest that do: 25 or 50)');
+    expect(() => buildIvfPq(few, { dim: base.dim, metric: 'l2', nlist: 4, m: 30 })).toThrow(
+      'm: must divide the dimension 100, got 30 (the nearest that do: 25 or 50)',
+    );
     expect(() => buildIvfPq(few, { dim: base.dim, metric: 'l2', nlist: 0 })).toThrow('nlist: must be an integer in 1..4294967295, got 0');
     expect(() => buildHnsw(few, { dim: base.dim, metric: 'l2', M: 1 })).toThrow('M: must be an integer in 2..127, got 1');
     // a node's layer-0 link count (up to 2M) is one byte

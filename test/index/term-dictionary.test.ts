@@ -17,7 +17,9 @@ function fieldOf(terms: readonly string[]): InvertedField {
 
 // Words mixing ASCII, accents, CJK, characters above U+E000 and astral characters,
 // whose UTF-16 order differs from their UTF-8 byte order.
-const word = fc.array(fc.constantFrom('a', 'b', 'z', 'é', 'ß', '中', '\uE000', '\uFFFD', '😀', '𝔸', '0'), { minLength: 1, maxLength: 5 }).map((cs) => cs.join(''));
+const word = fc
+  .array(fc.constantFrom('a', 'b', 'z', 'é', 'ß', '中', '\uE000', '\uFFFD', '😀', '𝔸', '0'), { minLength: 1, maxLength: 5 })
+  .map((cs) => cs.join(''));
 
 describe('term dictionary', () => {
   it('finds every term and rejects absent ones, before and after the map is built', () => {

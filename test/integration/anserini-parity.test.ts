@@ -13,7 +13,11 @@ import { tempDir } from '../helpers/temp-dir.js';
 const root = tempDir();
 
 /** Anserini's BEIR "multifield" index: title and text as two BM25 fields, searched together. */
-const MULTIFIELD: CollectionSchema = parseSchema({ id: '_id', fields: { title: { type: 'text', from: ['title'] }, text: { type: 'text', from: ['text'] } }, store: [] });
+const MULTIFIELD: CollectionSchema = parseSchema({
+  id: '_id',
+  fields: { title: { type: 'text', from: ['title'] }, text: { type: 'text', from: ['text'] } },
+  store: [],
+});
 
 /** The corpus in a collection of `schema` (default: BEIR flat). */
 function collection(corpus: string, schema?: CollectionSchema): Collection {
@@ -69,9 +73,13 @@ describe('Anserini parity', () => {
     }
     const same = (text: string, expected: { doc: string; score: number }[]): boolean => {
       const hits = snap.search(text, { k: 30, includeStored: false });
-      return hits.length === expected.length && hits.every((h, i) => h.id === expected[i]!.doc && Math.abs(h.score - expected[i]!.score) <= 5e-5);
+      return (
+        hits.length === expected.length && hits.every((h, i) => h.id === expected[i]!.doc && Math.abs(h.score - expected[i]!.score) <= 5e-5)
+      );
     };
-    const differ = [...readQueries(dataset('cacm/queries.jsonl'))].filter(([qid, text]) => !same(text, anserini.get(qid)!)).map(([qid]) => qid);
+    const differ = [...readQueries(dataset('cacm/queries.jsonl'))]
+      .filter(([qid, text]) => !same(text, anserini.get(qid)!))
+      .map(([qid]) => qid);
     expect(anserini.size).toBe(64);
     expect(differ).toEqual(['2', '31', '33', '34', '35', '40', '41', '53', '54', '57', '61']);
     // query 2 of CACM's query.text, with its .A lines as Anserini's topic has them

@@ -13,10 +13,16 @@ import { buildCollection } from '../helpers/build-collection.js';
 import { tempDir } from '../helpers/temp-dir.js';
 
 describe('Lucene classic query syntax parity (CACM)', () => {
-  it('gives Lucene 8.7\'s top 10, ids and float scores, for all 1,134 queries', () => {
+  it("gives Lucene 8.7's top 10, ids and float scores, for all 1,134 queries", () => {
     const docs: { _id: string; body: string }[] = [];
-    forEachBeirDocument(join(BUNDLED_CACM, 'corpus.jsonl'), (d) => docs.push({ _id: d.id, body: `${d.title} ${d.text}`.replace(/[\t\r\n]+/g, ' ') }));
-    const snap = buildCollection(tempDir(), docs, parseSchema({ id: '_id', fields: { contents: { type: 'text', from: ['body'] } } })).reader();
+    forEachBeirDocument(join(BUNDLED_CACM, 'corpus.jsonl'), (d) =>
+      docs.push({ _id: d.id, body: `${d.title} ${d.text}`.replace(/[\t\r\n]+/g, ' ') }),
+    );
+    const snap = buildCollection(
+      tempDir(),
+      docs,
+      parseSchema({ id: '_id', fields: { contents: { type: 'text', from: ['body'] } } }),
+    ).reader();
     const queries: [string, string][] = [];
     const want = new Map<string, string[]>();
     for (const line of readFileSync(join(import.meta.dirname, '../fixtures/lucene-query-syntax-cacm.tsv'), 'utf8').split('\n')) {

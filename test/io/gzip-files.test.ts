@@ -16,7 +16,12 @@ describe('gzip files', () => {
     const text = 'a\r\nb\n\nc';
     const plain = [...readLines(writeFile(dir, 'lines.txt', text))];
     expect([...readLines(gz('lines.txt.gz', text))]).toEqual(plain);
-    expect(plain).toEqual([['a', 1], ['b', 2], ['', 3], ['c', 4]]);
+    expect(plain).toEqual([
+      ['a', 1],
+      ['b', 2],
+      ['', 3],
+      ['c', 4],
+    ]);
   });
 
   it('reads gzipped queries (JSONL, TSV, TREC topics), qrels and runs', () => {

@@ -12,7 +12,11 @@ import { tempDir } from '../helpers/temp-dir.js';
 const dir = tempDir();
 const CTORS = [Uint8Array, Uint16Array, Uint32Array, Int32Array, Float32Array, Float64Array] as const;
 
-const section = fc.tuple(fc.integer({ min: 0, max: CTORS.length - 1 }), fc.array(fc.integer({ min: 0, max: 255 }), { maxLength: 40 }), fc.boolean());
+const section = fc.tuple(
+  fc.integer({ min: 0, max: CTORS.length - 1 }),
+  fc.array(fc.integer({ min: 0, max: 255 }), { maxLength: 40 }),
+  fc.boolean(),
+);
 
 describe('section files read in parts', () => {
   let n = 0;
@@ -74,18 +78,22 @@ describe('narrowed unsigned sections', () => {
   it('take the narrowest type that holds every value and read back as the same 32-bit values', () => {
     const magnitude = fc.constantFrom(0xff, 0xffff, 0xffffffff);
     fc.assert(
-      fc.property(magnitude.chain((max) => fc.array(fc.integer({ min: 0, max }), { maxLength: 50 })), fc.boolean(), (values, inParts) => {
-        const a = Uint32Array.from(values);
-        const narrow = narrowUint32(a);
-        const max = values.reduce((m, v) => Math.max(m, v), 0);
-        expect(narrow.BYTES_PER_ELEMENT).toBe(max <= 0xff ? 1 : max <= 0xffff ? 2 : 4);
-        const path = join(dir, `narrow${n++}.bin`);
-        writeSectionFile(path, 'TEST', 1, { a: narrow, f: Float32Array.of(1) });
-        const f = readSectionFile(path, 'TEST', 1, inParts ? { onDisk: ['f'] } : undefined);
-        const back = f.getUint32('a');
-        expect(back).toBeInstanceOf(Uint32Array);
-        expect(Array.from(back)).toEqual(values);
-      }),
+      fc.property(
+        magnitude.chain((max) => fc.array(fc.integer({ min: 0, max }), { maxLength: 50 })),
+        fc.boolean(),
+        (values, inParts) => {
+          const a = Uint32Array.from(values);
+          const narrow = narrowUint32(a);
+          const max = values.reduce((m, v) => Math.max(m, v), 0);
+          expect(narrow.BYTES_PER_ELEMENT).toBe(max <= 0xff ? 1 : max <= 0xffff ? 2 : 4);
+          const path = join(dir, `narrow${n++}.bin`);
+          writeSectionFile(path, 'TEST', 1, { a: narrow, f: Float32Array.of(1) });
+          const f = readSectionFile(path, 'TEST', 1, inParts ? { onDisk: ['f'] } : undefined);
+          const back = f.getUint32('a');
+          expect(back).toBeInstanceOf(Uint32Array);
+          expect(Array.from(back)).toEqual(values);
+        },
+      ),
       { numRuns: 100 },
     );
   });

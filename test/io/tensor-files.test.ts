@@ -41,7 +41,20 @@ describe('tensor files', () => {
         fc.dictionary(fc.stringMatching(/^[a-z]{1,6}$/), fc.string({ maxLength: 12 }), { maxKeys: 3 }),
         fc.array(float, { minLength: 625, maxLength: 625 }),
         (named, metadata, pool) => {
-          const tensors = Object.fromEntries(named.map(([name, shape]) => [name, { shape, data: Float32Array.from(pool.slice(0, shape.reduce((a, b) => a * b, 1))) }]));
+          const tensors = Object.fromEntries(
+            named.map(([name, shape]) => [
+              name,
+              {
+                shape,
+                data: Float32Array.from(
+                  pool.slice(
+                    0,
+                    shape.reduce((a, b) => a * b, 1),
+                  ),
+                ),
+              },
+            ]),
+          );
           const bytes = encodeSafeTensors(tensors, metadata);
           expect(Number(bytes.readBigUInt64LE(0)) % 8).toBe(0);
           const path = join(dir, `t${run++}.safetensors`);

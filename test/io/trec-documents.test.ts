@@ -54,7 +54,11 @@ No content tag here: everything after the DOCNO.
 describe('TREC documents', () => {
   it('reads DOCNO (also over lines) and the content tags, without markup, entities decoded', () => {
     const docs = [...readTrecDocuments(writeFile(dir, 'la.trec', TREC))];
-    expect(docs.map((d) => [d.record._id, d.line])).toEqual([['LA010189-0001', 1], ['FT911-3', 23], ['FR940104-0-00001', 30]]);
+    expect(docs.map((d) => [d.record._id, d.line])).toEqual([
+      ['LA010189-0001', 1],
+      ['FT911-3', 23],
+      ['FR940104-0-00001', 30],
+    ]);
     // DATE, HEADLINE and TEXT are content; BYLINE and DOCID are not
     expect(docs[0]!.record.text).toBe("January 1, 1989, Sunday\nRivers & dams: a survey\nThe river's flow fell by 20% this year.");
     expect(docs[1]!.record.text).toBe('Short text on one line.');
@@ -64,8 +68,12 @@ describe('TREC documents', () => {
   it('names the file and line of malformed documents', () => {
     const read = (name: string, text: string) => () => [...readTrecDocuments(writeFile(dir, name, text))];
     expect(errorOf(read('nodocno.trec', '<DOC>\n<TEXT>x</TEXT>\n</DOC>\n')).message).toMatch(/nodocno\.trec:1: document has no <DOCNO>/);
-    expect(errorOf(read('open.trec', '<DOC>\n<DOCNO>a</DOCNO>\n<DOC>\n')).message).toMatch(/open\.trec:3: the document opened at line 1 is not closed/);
-    expect(errorOf(read('tail.trec', '<DOC>\n<DOCNO>a</DOCNO>\n<TEXT>x\n')).message).toMatch(/tail\.trec:1: the last document is not closed/);
+    expect(errorOf(read('open.trec', '<DOC>\n<DOCNO>a</DOCNO>\n<DOC>\n')).message).toMatch(
+      /open\.trec:3: the document opened at line 1 is not closed/,
+    );
+    expect(errorOf(read('tail.trec', '<DOC>\n<DOCNO>a</DOCNO>\n<TEXT>x\n')).message).toMatch(
+      /tail\.trec:1: the last document is not closed/,
+    );
     expect(errorOf(read('stray.trec', '<DOC>\n<DOCNO>a</DOCNO>\n</DOC>\nstray\n')).message).toMatch(/stray\.trec:4: expected <DOC>/);
   });
 
@@ -93,7 +101,8 @@ describe('TREC documents', () => {
     writeFile(corpus, 'c.jsonl', '{"_id": "plain", "text": "x"}\n');
     const seen: [unknown, string, number][] = [];
     const fractions: number[] = [];
-    for await (const r of readCorpusRecordsAsync(corpus, (bytes, total) => fractions.push(bytes / total))) seen.push([r.record._id, r.file.slice(corpus.length + 1), r.line]);
+    for await (const r of readCorpusRecordsAsync(corpus, (bytes, total) => fractions.push(bytes / total)))
+      seen.push([r.record._id, r.file.slice(corpus.length + 1), r.line]);
     expect(seen).toEqual([
       ['j1', 'a.jsonl.gz', 1],
       ['j2', 'a.jsonl.gz', 2],
@@ -106,9 +115,11 @@ describe('TREC documents', () => {
     // the synchronous reader decompresses in memory and reads the same records
     expect([...readCorpusRecords(corpus)].map((r) => [r.record._id, r.file.slice(corpus.length + 1), r.line])).toEqual(seen);
     writeFile(corpus, 'd.gz', 'not gzip at all');
-    await expect((async () => {
-      for await (const r of readCorpusRecordsAsync(corpus)) void r;
-    })()).rejects.toThrow(/d\.gz: cannot decompress.*is it a gzip file/);
+    await expect(
+      (async () => {
+        for await (const r of readCorpusRecordsAsync(corpus)) void r;
+      })(),
+    ).rejects.toThrow(/d\.gz: cannot decompress.*is it a gzip file/);
   });
 
   it('quarry index takes a folder, and a bad document names its file and line', () => {
@@ -124,7 +135,12 @@ describe('TREC documents', () => {
     const withGz = quarry(['index', join(dir, 'idx-gz'), '--corpus', corpus, '--quiet', '--json']);
     expect(withGz.status, withGz.stderr).toBe(0);
     expect((JSON.parse(withGz.stdout) as { documents: number }).documents).toBe(4);
-    const added = quarry(['add', idx, writeFile(dir, 'more.trec', '<DOC>\n<DOCNO>X-1</DOCNO>\n<TEXT>added later</TEXT>\n</DOC>\n'), '--json']);
+    const added = quarry([
+      'add',
+      idx,
+      writeFile(dir, 'more.trec', '<DOC>\n<DOCNO>X-1</DOCNO>\n<TEXT>added later</TEXT>\n</DOC>\n'),
+      '--json',
+    ]);
     expect(added.status, added.stderr).toBe(0);
     expect(Collection.open(idx).reader().search('added later', { k: 1 })[0]!.id).toBe('X-1');
     writeFile(corpus, 'z-bad', '<DOC>\n<TEXT>no number</TEXT>\n</DOC>\n');

@@ -52,19 +52,43 @@ describe('classic TREC topics', () => {
   it('reads FIRE numbers (<num>176</num>), closed tags (Core 2018) and <top lang=...>', () => {
     const text = `<top lang='en'>\n<num>176</num>\n<title>river water dispute</title>\n<desc>Disputes over sharing river water.</desc>\n<narr>Relevant documents discuss disputes.</narr>\n</top>\n`;
     expect(topicFileKind(text)).toBe('trec');
-    expect(parseClassicTopics(text, 't')).toEqual(new Map([['176', { title: 'river water dispute', description: 'Disputes over sharing river water.', narrative: 'Relevant documents discuss disputes.' }]]));
+    expect(parseClassicTopics(text, 't')).toEqual(
+      new Map([
+        [
+          '176',
+          {
+            title: 'river water dispute',
+            description: 'Disputes over sharing river water.',
+            narrative: 'Relevant documents discuss disputes.',
+          },
+        ],
+      ]),
+    );
   });
 
   it('makes queries of the chosen fields, and names what is wrong', () => {
     const file = writeFile(dir, 'topics.robust.txt', CLASSIC);
     expect(readQueries(file).get('401')).toBe('foreign minorities, Germany');
-    expect(readQueries(file, { topicField: 'title+desc' }).get('402')).toBe('behavioral genetics What is happening in the field of behavioral genetics?');
-    expect(errorOf(() => readQueries(file, { topicField: 'summary' })).message).toMatch(/topics\.robust\.txt.*topic 401 has no field "summary"/);
-    expect(errorOf(() => readQueries(writeFile(dir, 'q.tsv', '1\tx\n'), { topicField: 'title' })).message).toContain('applies to TREC topic files');
-    expect(errorOf(() => readQueries(writeFile(dir, 'open.txt', '<top>\n<num> Number: 1\n<title> a\n'))).message).toMatch(/open\.txt:1.*not closed/);
+    expect(readQueries(file, { topicField: 'title+desc' }).get('402')).toBe(
+      'behavioral genetics What is happening in the field of behavioral genetics?',
+    );
+    expect(errorOf(() => readQueries(file, { topicField: 'summary' })).message).toMatch(
+      /topics\.robust\.txt.*topic 401 has no field "summary"/,
+    );
+    expect(errorOf(() => readQueries(writeFile(dir, 'q.tsv', '1\tx\n'), { topicField: 'title' })).message).toContain(
+      'applies to TREC topic files',
+    );
+    expect(errorOf(() => readQueries(writeFile(dir, 'open.txt', '<top>\n<num> Number: 1\n<title> a\n'))).message).toMatch(
+      /open\.txt:1.*not closed/,
+    );
     expect(errorOf(() => readQueries(writeFile(dir, 'nonum.txt', '<top>\n<title> a\n</top>\n'))).message).toMatch(/nonum\.txt:1.*no <num>/);
-    expect(errorOf(() => readQueries(writeFile(dir, 'twice.txt', '<top>\n<num> 1\n<title> a\n</top>\n<top>\n<num> 1\n<title> b\n</top>\n'))).message).toMatch(/twice\.txt:8.*duplicate topic 1/);
-    expect(errorOf(() => readQueries(writeFile(dir, 'stray.txt', '<top>\n<num> 1\n<title> a\n</top>\nstray words\n'))).message).toMatch(/stray\.txt:5.*outside a topic/);
+    expect(
+      errorOf(() => readQueries(writeFile(dir, 'twice.txt', '<top>\n<num> 1\n<title> a\n</top>\n<top>\n<num> 1\n<title> b\n</top>\n')))
+        .message,
+    ).toMatch(/twice\.txt:8.*duplicate topic 1/);
+    expect(errorOf(() => readQueries(writeFile(dir, 'stray.txt', '<top>\n<num> 1\n<title> a\n</top>\nstray words\n'))).message).toMatch(
+      /stray\.txt:5.*outside a topic/,
+    );
   });
 });
 
@@ -85,11 +109,22 @@ describe('XML topics', () => {
 
   it('reads numbered topics, decoding entities and CDATA; the query field is the default', () => {
     const topics = parseXmlTopics(XML, 'covid.xml');
-    expect(topics.get('1')).toEqual({ query: 'coronavirus origin', question: 'what is the origin of COVID-19 & SARS-CoV-2?', narrative: "seeking range of information about the <virus>'s origin" });
+    expect(topics.get('1')).toEqual({
+      query: 'coronavirus origin',
+      question: 'what is the origin of COVID-19 & SARS-CoV-2?',
+      narrative: "seeking range of information about the <virus>'s origin",
+    });
     const file = writeFile(dir, 'topics.covid.xml', XML);
-    expect([...readQueries(file)]).toEqual([['1', 'coronavirus origin'], ['2', 'coronavirus response to weather changes']]);
-    expect(readQueries(file, { topicField: 'query+question' }).get('2')).toBe('coronavirus response to weather changes how does the coronavirus respond to changes in the weather');
-    expect(errorOf(() => parseXmlTopics('<topics>\n<topic>\n<query>x</query>\n</topic>\n</topics>', 'n.xml')).message).toMatch(/n\.xml:2.*no number/);
+    expect([...readQueries(file)]).toEqual([
+      ['1', 'coronavirus origin'],
+      ['2', 'coronavirus response to weather changes'],
+    ]);
+    expect(readQueries(file, { topicField: 'query+question' }).get('2')).toBe(
+      'coronavirus response to weather changes how does the coronavirus respond to changes in the weather',
+    );
+    expect(errorOf(() => parseXmlTopics('<topics>\n<topic>\n<query>x</query>\n</topic>\n</topics>', 'n.xml')).message).toMatch(
+      /n\.xml:2.*no number/,
+    );
   });
 });
 
@@ -104,7 +139,21 @@ describe('quarry run with topics', () => {
     const topics = writeFile(dir, 'run-topics.txt', CLASSIC);
     const qrels = writeFile(dir, 'qrels', '401 0 g1 1\n402 0 b1 1\n');
     const out = join(dir, 'topics.run');
-    const r = quarry(['run', idx, '--queries', topics, '--topic-field', 'description', '--qrels', qrels, '-m', 'P.1', '--output', out, '--quiet']);
+    const r = quarry([
+      'run',
+      idx,
+      '--queries',
+      topics,
+      '--topic-field',
+      'description',
+      '--qrels',
+      qrels,
+      '-m',
+      'P.1',
+      '--output',
+      out,
+      '--quiet',
+    ]);
     expect(r.status, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/P_1\s+all\s+1\.0000/);
     expect(readFileSync(out, 'utf8').split('\n')[0]).toMatch(/^401 Q0 g1 1 /);

@@ -84,29 +84,40 @@ describe('WebAssembly SIMD kernels', () => {
 
   it('the HNSW selection heuristic keeps the neighbours the TypeScript loop keeps', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 1, max: 1e9 }), fc.integer({ min: 1, max: 40 }), fc.integer({ min: 1, max: 12 }), fc.constantFrom(0, 1), (seed, n, max, l2) => {
-        const m = memory();
-        const r = rng(seed);
-        const dim = 7;
-        const rows = 64;
-        const data = m.array(Float32Array, rows * dim);
-        for (let i = 0; i < data.length; i++) data[i] = r() - 0.5;
-        // the graph's distance, computed by the same kernels the graph uses
-        const dist = (a: number, b: number): number => (l2 ? m.k.l2sq_f32(data.byteOffset + 4 * a * dim, data.byteOffset + 4 * b * dim, dim) : -m.k.dot_f32(data.byteOffset + 4 * a * dim, data.byteOffset + 4 * b * dim, dim));
-        const base = rows - 1;
-        const cands = Array.from({ length: n }, () => Math.floor(r() * (rows - 1))).map((id) => ({ id, d: dist(base, id) })).sort((x, y) => x.d - y.d);
-        const ids = m.array(Int32Array, n);
-        const dists = m.array(Float32Array, n);
-        cands.forEach((c, i) => ((ids[i] = c.id), (dists[i] = c.d)));
-        const want: number[] = [];
-        for (const c of cands) {
-          if (want.length === max) break;
-          if (want.every((k) => !(dist(c.id, k) < c.d))) want.push(c.id);
-        }
-        const out = m.array(Int32Array, max);
-        const kept = m.k.hnsw_select(data.byteOffset, dim, l2, ids.byteOffset, dists.byteOffset, n, max, out.byteOffset);
-        expect(Array.from(out.subarray(0, kept))).toEqual(want);
-      }),
+      fc.property(
+        fc.integer({ min: 1, max: 1e9 }),
+        fc.integer({ min: 1, max: 40 }),
+        fc.integer({ min: 1, max: 12 }),
+        fc.constantFrom(0, 1),
+        (seed, n, max, l2) => {
+          const m = memory();
+          const r = rng(seed);
+          const dim = 7;
+          const rows = 64;
+          const data = m.array(Float32Array, rows * dim);
+          for (let i = 0; i < data.length; i++) data[i] = r() - 0.5;
+          // the graph's distance, computed by the same kernels the graph uses
+          const dist = (a: number, b: number): number =>
+            l2
+              ? m.k.l2sq_f32(data.byteOffset + 4 * a * dim, data.byteOffset + 4 * b * dim, dim)
+              : -m.k.dot_f32(data.byteOffset + 4 * a * dim, data.byteOffset + 4 * b * dim, dim);
+          const base = rows - 1;
+          const cands = Array.from({ length: n }, () => Math.floor(r() * (rows - 1)))
+            .map((id) => ({ id, d: dist(base, id) }))
+            .sort((x, y) => x.d - y.d);
+          const ids = m.array(Int32Array, n);
+          const dists = m.array(Float32Array, n);
+          cands.forEach((c, i) => ((ids[i] = c.id), (dists[i] = c.d)));
+          const want: number[] = [];
+          for (const c of cands) {
+            if (want.length === max) break;
+            if (want.every((k) => !(dist(c.id, k) < c.d))) want.push(c.id);
+          }
+          const out = m.array(Int32Array, max);
+          const kept = m.k.hnsw_select(data.byteOffset, dim, l2, ids.byteOffset, dists.byteOffset, n, max, out.byteOffset);
+          expect(Array.from(out.subarray(0, kept))).toEqual(want);
+        },
+      ),
       { numRuns: 100 },
     );
   });
@@ -143,7 +154,13 @@ describe('WebAssembly SIMD kernels', () => {
   });
 
   it('nearest-centroid assignment matches a brute-force argmin, strided rows included', () => {
-    for (const [dim, k, stride] of [[1, 1, 1], [3, 5, 3], [4, 7, 12], [17, 9, 20], [100, 33, 100]] as const) {
+    for (const [dim, k, stride] of [
+      [1, 1, 1],
+      [3, 5, 3],
+      [4, 7, 12],
+      [17, 9, 20],
+      [100, 33, 100],
+    ] as const) {
       const m = memory();
       const r = rng(dim * 31 + k);
       const n = 50;
@@ -229,7 +246,15 @@ describe('WebAssembly SIMD kernels', () => {
   });
 
   it('bit-plane estimates equal the popcount arithmetic of the reference', () => {
-    for (const [words, planes, bits] of [[1, 1, 1], [3, 2, 4], [4, 1, 4], [4, 2, 4], [4, 3, 4], [5, 3, 2], [12, 2, 4]] as const) {
+    for (const [words, planes, bits] of [
+      [1, 1, 1],
+      [3, 2, 4],
+      [4, 1, 4],
+      [4, 2, 4],
+      [4, 3, 4],
+      [5, 3, 2],
+      [12, 2, 4],
+    ] as const) {
       const m = memory();
       const next = words32(words * 100 + planes * 10 + bits);
       const rows = 11;
@@ -244,7 +269,18 @@ describe('WebAssembly SIMD kernels', () => {
         step[t] = 0.013 * (t + 1);
       }
       const out = m.array(Float32Array, rows);
-      m.k.bitplane_rows(qPlanes.byteOffset, codes.byteOffset, words, planes, bits, rows, minW.byteOffset, step.byteOffset, 0.5, out.byteOffset);
+      m.k.bitplane_rows(
+        qPlanes.byteOffset,
+        codes.byteOffset,
+        words,
+        planes,
+        bits,
+        rows,
+        minW.byteOffset,
+        step.byteOffset,
+        0.5,
+        out.byteOffset,
+      );
       for (let r = 0; r < rows; r++) {
         let est = 0.5;
         for (let t = 0; t < planes; t++) {
@@ -291,7 +327,15 @@ describe('WebAssembly SIMD kernels', () => {
         return l2 ? 2 * x - normsSq[r]! : x;
       });
       const ptr = (present: boolean, a: Float32Array | Uint16Array): number => (present ? a.byteOffset : 0);
-      m.k.binary_row_terms(est.byteOffset, rows, ptr(hasCorr, corr), ptr(hasOffsets, offsets), ptr(hasAssign, assign), qc.byteOffset, ptr(l2, normsSq));
+      m.k.binary_row_terms(
+        est.byteOffset,
+        rows,
+        ptr(hasCorr, corr),
+        ptr(hasOffsets, offsets),
+        ptr(hasAssign, assign),
+        qc.byteOffset,
+        ptr(l2, normsSq),
+      );
       expect(Array.from(est), `mask ${mask}`).toEqual(Array.from(want));
     }
   });
@@ -340,7 +384,18 @@ describe('WebAssembly SIMD kernels', () => {
       for (let i = 0; i < vocab; i++) q[i] = r() < 0.3 ? r() * 2 : 0;
       const out = m.array(Float32Array, blocks);
       // blocks 3..20 of the 23, as one posting list's range
-      m.k.summary_scores(q.byteOffset, sumStart.byteOffset, terms.byteOffset, termBytes, codes.byteOffset, mins.byteOffset, steps.byteOffset, 3, 21, out.byteOffset);
+      m.k.summary_scores(
+        q.byteOffset,
+        sumStart.byteOffset,
+        terms.byteOffset,
+        termBytes,
+        codes.byteOffset,
+        mins.byteOffset,
+        steps.byteOffset,
+        3,
+        21,
+        out.byteOffset,
+      );
       for (let b = 3; b < 21; b++) {
         let want = 0;
         for (let i = sumStart[b]!; i < sumStart[b + 1]!; i++) want += q[terms[i]!]! * (mins[b]! + steps[b]! * codes[i]!);
@@ -373,7 +428,17 @@ describe('WebAssembly SIMD kernels', () => {
         const ids = m.array(Int32Array, rows);
         for (let i = 0; i < rows; i++) ids[i] = rows - 1 - i;
         const out = m.array(Float32Array, rows);
-        m.k.sparse_dot_rows(q.byteOffset, start.byteOffset, terms.byteOffset, termBytes, values.byteOffset, table?.byteOffset ?? 0, ids.byteOffset, rows, out.byteOffset);
+        m.k.sparse_dot_rows(
+          q.byteOffset,
+          start.byteOffset,
+          terms.byteOffset,
+          termBytes,
+          values.byteOffset,
+          table?.byteOffset ?? 0,
+          ids.byteOffset,
+          rows,
+          out.byteOffset,
+        );
         for (let j = 0; j < rows; j++) {
           const row = ids[j]!;
           let s = 0;
@@ -385,7 +450,13 @@ describe('WebAssembly SIMD kernels', () => {
   });
 
   it('MaxSim over float32 and int8 token rows agrees with the reference', () => {
-    for (const [nq, nt, dim] of [[1, 1, 1], [3, 0, 8], [5, 7, 17], [32, 40, 100], [2, 3, 128]] as const) {
+    for (const [nq, nt, dim] of [
+      [1, 1, 1],
+      [3, 0, 8],
+      [5, 7, 17],
+      [32, 40, 100],
+      [2, 3, 128],
+    ] as const) {
       const m = memory();
       const r = rng(nq * 1000 + nt * 10 + dim);
       const q = m.array(Float32Array, nq * dim);
@@ -435,7 +506,18 @@ describe('WebAssembly SIMD kernels', () => {
           let size = 0;
           for (let from = 0; from < n; from += chunk) {
             const len = Math.min(chunk, n - from);
-            size = m.k.topk_push(scores.byteOffset + from * 4, len, from, 0, filtered ? allow.byteOffset : 0, 0, hs.byteOffset, hi.byteOffset, size, k);
+            size = m.k.topk_push(
+              scores.byteOffset + from * 4,
+              len,
+              from,
+              0,
+              filtered ? allow.byteOffset : 0,
+              0,
+              hs.byteOffset,
+              hi.byteOffset,
+              size,
+              k,
+            );
           }
           m.k.topk_sort(hs.byteOffset, hi.byteOffset, size);
           const ref = new TopKHeap(k);

@@ -66,7 +66,8 @@ describe('Cholesky solve', () => {
         for (let i = 0; i < n; i++) a[i * n + i]! += 1;
         const x = Array.from({ length: n * cols }, r);
         const ax = new Float64Array(n * cols);
-        for (let i = 0; i < n; i++) for (let c = 0; c < cols; c++) for (let k = 0; k < n; k++) ax[i * cols + c]! += a[i * n + k]! * x[k * cols + c]!;
+        for (let i = 0; i < n; i++)
+          for (let c = 0; c < cols; c++) for (let k = 0; k < n; k++) ax[i * cols + c]! += a[i * n + k]! * x[k * cols + c]!;
         const got = choleskySolve(a, n, ax, cols);
         got.forEach((v, i) => expect(v).toBeCloseTo(x[i]!, 9));
       }),
@@ -89,14 +90,21 @@ describe('drift adapters', () => {
         const n = 3 * p;
         const x = Float32Array.from({ length: n * p }, r);
         const y = new Float32Array(n * q);
-        for (let s = 0; s < n; s++) for (let i = 0; i < q; i++) for (let j = 0; j < p; j++) y[s * q + i]! += rot[i * p + j]! * x[s * p + j]!;
+        for (let s = 0; s < n; s++)
+          for (let i = 0; i < q; i++) for (let j = 0; j < p; j++) y[s * q + i]! += rot[i * p + j]! * x[s * p + j]!;
         const a = fitDriftAdapter(x, p, y, q);
         expect(a.kind).toBe('procrustes');
         // W Wᵀ = I: rows orthonormal
-        for (let i = 0; i < q; i++) for (let k = 0; k < q; k++) expect(a.matrix.subarray(i * p, (i + 1) * p).reduce((s, v, j) => s + v * a.matrix[k * p + j]!, 0)).toBeCloseTo(i === k ? 1 : 0, 4);
+        for (let i = 0; i < q; i++)
+          for (let k = 0; k < q; k++)
+            expect(a.matrix.subarray(i * p, (i + 1) * p).reduce((s, v, j) => s + v * a.matrix[k * p + j]!, 0)).toBeCloseTo(
+              i === k ? 1 : 0,
+              4,
+            );
         const agreement = (w: ArrayLike<number>): number => {
           let t = 0;
-          for (let s = 0; s < n; s++) for (let i = 0; i < q; i++) for (let j = 0; j < p; j++) t += y[s * q + i]! * w[i * p + j]! * x[s * p + j]!;
+          for (let s = 0; s < n; s++)
+            for (let i = 0; i < q; i++) for (let j = 0; j < p; j++) t += y[s * q + i]! * w[i * p + j]! * x[s * p + j]!;
           return t;
         };
         if (q === p) for (let i = 0; i < q * p; i++) expect(a.matrix[i]).toBeCloseTo(rot[i]!, 3);
@@ -116,11 +124,12 @@ describe('drift adapters', () => {
             }
           }
           expect(fitted).toBeGreaterThanOrEqual(truth - 1e-3);
-          for (let i = 0; i < q; i++) for (let k = 0; k < q; k++) {
-            let dot = 0;
-            for (let j = 0; j < p; j++) dot += back.matrix[j * q + i]! * back.matrix[j * q + k]!;
-            expect(dot).toBeCloseTo(i === k ? 1 : 0, 4);
-          }
+          for (let i = 0; i < q; i++)
+            for (let k = 0; k < q; k++) {
+              let dot = 0;
+              for (let j = 0; j < p; j++) dot += back.matrix[j * q + i]! * back.matrix[j * q + k]!;
+              expect(dot).toBeCloseTo(i === k ? 1 : 0, 4);
+            }
         }
       }),
       { numRuns: 60 },
@@ -136,16 +145,18 @@ describe('drift adapters', () => {
     const n = 60;
     const x = Float32Array.from({ length: n * p }, r);
     const y = new Float32Array(n * q);
-    for (let s = 0; s < n; s++) for (let i = 0; i < q; i++) {
-      y[s * q + i] = b[i]!;
-      for (let j = 0; j < p; j++) y[s * q + i]! += A[i * p + j]! * x[s * p + j]!;
-    }
+    for (let s = 0; s < n; s++)
+      for (let i = 0; i < q; i++) {
+        y[s * q + i] = b[i]!;
+        for (let j = 0; j < p; j++) y[s * q + i]! += A[i * p + j]! * x[s * p + j]!;
+      }
     const exact = fitDriftAdapter(x, p, y, q, { kind: 'affine', ridge: 0 });
     exact.matrix.forEach((v, i) => expect(v).toBeCloseTo(A[i]!, 4));
     exact.bias.forEach((v, i) => expect(v).toBeCloseTo(b[i]!, 4));
     const probe = Float32Array.from({ length: p }, r);
     const mapped = applyDriftAdapter(exact, probe);
-    for (let i = 0; i < q; i++) expect(mapped[i]).toBeCloseTo(b[i]! + A.slice(i * p, (i + 1) * p).reduce((s, v, j) => s + v * probe[j]!, 0), 4);
+    for (let i = 0; i < q; i++)
+      expect(mapped[i]).toBeCloseTo(b[i]! + A.slice(i * p, (i + 1) * p).reduce((s, v, j) => s + v * probe[j]!, 0), 4);
     const shrunk = fitDriftAdapter(x, p, y, q, { kind: 'affine', ridge: 10 });
     const norm = (m: Float32Array): number => m.reduce((s, v) => s + v * v, 0);
     expect(norm(shrunk.matrix)).toBeLessThan(norm(exact.matrix));
@@ -181,7 +192,14 @@ describe('drift adapters', () => {
     const index = buildFlat(old, { dim: d, metric: 'cosine' });
     const recall = (kind: 'procrustes' | 'affine'): number => {
       const adapter = fitDriftAdapter(newSample, p, old.subarray(0, pairs * d), d, { kind });
-      return recallAt(10, Array.from({ length: queries.rows }, (_, i) => index.search(applyDriftAdapter(adapter, newQueries.subarray(i * p, (i + 1) * p)), 10).ids), gt);
+      return recallAt(
+        10,
+        Array.from(
+          { length: queries.rows },
+          (_, i) => index.search(applyDriftAdapter(adapter, newQueries.subarray(i * p, (i + 1) * p)), 10).ids,
+        ),
+        gt,
+      );
     };
     const procrustes = recall('procrustes');
     const affine = recall('affine');
@@ -200,7 +218,14 @@ describe('drift adapters', () => {
     const y = new Float32Array(n * q);
     for (let s = 0; s < n; s++) for (let i = 0; i < q; i++) y[s * q + i] = target(x.subarray(s * p, (s + 1) * p), i);
     const losses: number[] = [];
-    const mlp = fitDriftAdapter(x, p, y, q, { kind: 'mlp', hidden: 64, epochs: 60, learningRate: 0.005, seed: 3, onEpoch: (_, __, loss) => losses.push(loss) });
+    const mlp = fitDriftAdapter(x, p, y, q, {
+      kind: 'mlp',
+      hidden: 64,
+      epochs: 60,
+      learningRate: 0.005,
+      seed: 3,
+      onEpoch: (_, __, loss) => losses.push(loss),
+    });
     const affine = fitDriftAdapter(x, p, y, q, { kind: 'affine' });
     expect(mlp.kind).toBe('mlp');
     expect(mlp.mlp!.hidden).toBe(64);
@@ -217,32 +242,52 @@ describe('drift adapters', () => {
     };
     expect(error(mlp)).toBeLessThan(0.25 * error(affine));
     // reproducible for a seed
-    expect(fitDriftAdapter(x, p, y, q, { kind: 'mlp', hidden: 64, epochs: 3, seed: 3 }).mlp!.outWeights).toEqual(fitDriftAdapter(x, p, y, q, { kind: 'mlp', hidden: 64, epochs: 3, seed: 3 }).mlp!.outWeights);
+    expect(fitDriftAdapter(x, p, y, q, { kind: 'mlp', hidden: 64, epochs: 3, seed: 3 }).mlp!.outWeights).toEqual(
+      fitDriftAdapter(x, p, y, q, { kind: 'mlp', hidden: 64, epochs: 3, seed: 3 }).mlp!.outWeights,
+    );
     expect(errorOf(() => fitDriftAdapter(x, p, y, q, { kind: 'mlp', hidden: 0 })).message).toMatch(/^hidden: /);
     expect(errorOf(() => fitDriftAdapter(x, p, y, q, { kind: 'mlp', epochs: 0 })).message).toMatch(/^epochs: /);
   });
 
-  it('the kernels\' forward and backward passes agree with the TypeScript ones (property)', () => {
+  it("the kernels' forward and backward passes agree with the TypeScript ones (property)", () => {
     fc.assert(
-      fc.property(fc.integer({ min: 1, max: 9 }), fc.integer({ min: 1, max: 9 }), fc.integer({ min: 1, max: 12 }), fc.integer(), (p, q, h, seed) => {
-        const r = random(seed);
-        const n = 3;
-        const x = Float32Array.from({ length: n * p }, r);
-        const y = Float32Array.from({ length: n * q }, r);
-        const params = (): MlpParams => [Float32Array.from({ length: q * p }, r), Float32Array.from({ length: q }, r), Float32Array.from({ length: h * p }, r), Float32Array.from({ length: h }, r), Float32Array.from({ length: q * h }, r)];
-        const given = params();
-        const kernels = mlpPasses(x, y, { p, q, h }, given.map((a) => a.slice()) as MlpParams);
-        const reference = typeScriptPasses(x, y, { p, q, h }, given.map((a) => a.slice()) as MlpParams);
-        expect(kernels.params[0]).not.toBe(reference.params[0]);
-        for (let row = 0; row < n; row++) {
-          const lk = kernels.forward(row);
-          const lt = reference.forward(row);
-          expect(Math.abs(lk - lt)).toBeLessThanOrEqual(1e-4 * Math.max(1, lt));
-          kernels.backward(row);
-          reference.backward(row);
-        }
-        kernels.grads.forEach((g, i) => g.forEach((v, j) => expect(Math.abs(v - reference.grads[i]![j]!), `grad ${i}[${j}]`).toBeLessThanOrEqual(1e-4 * Math.max(1, Math.abs(reference.grads[i]![j]!)))));
-      }),
+      fc.property(
+        fc.integer({ min: 1, max: 9 }),
+        fc.integer({ min: 1, max: 9 }),
+        fc.integer({ min: 1, max: 12 }),
+        fc.integer(),
+        (p, q, h, seed) => {
+          const r = random(seed);
+          const n = 3;
+          const x = Float32Array.from({ length: n * p }, r);
+          const y = Float32Array.from({ length: n * q }, r);
+          const params = (): MlpParams => [
+            Float32Array.from({ length: q * p }, r),
+            Float32Array.from({ length: q }, r),
+            Float32Array.from({ length: h * p }, r),
+            Float32Array.from({ length: h }, r),
+            Float32Array.from({ length: q * h }, r),
+          ];
+          const given = params();
+          const kernels = mlpPasses(x, y, { p, q, h }, given.map((a) => a.slice()) as MlpParams);
+          const reference = typeScriptPasses(x, y, { p, q, h }, given.map((a) => a.slice()) as MlpParams);
+          expect(kernels.params[0]).not.toBe(reference.params[0]);
+          for (let row = 0; row < n; row++) {
+            const lk = kernels.forward(row);
+            const lt = reference.forward(row);
+            expect(Math.abs(lk - lt)).toBeLessThanOrEqual(1e-4 * Math.max(1, lt));
+            kernels.backward(row);
+            reference.backward(row);
+          }
+          kernels.grads.forEach((g, i) =>
+            g.forEach((v, j) =>
+              expect(Math.abs(v - reference.grads[i]![j]!), `grad ${i}[${j}]`).toBeLessThanOrEqual(
+                1e-4 * Math.max(1, Math.abs(reference.grads[i]![j]!)),
+              ),
+            ),
+          );
+        },
+      ),
       { numRuns: 40 },
     );
   });
@@ -251,9 +296,13 @@ describe('drift adapters', () => {
     const x = new Float32Array(12);
     expect(errorOf(() => fitDriftAdapter(x, 3, new Float32Array(10), 2)).message).toMatch(/^rows: 4 new vectors but 5 old ones/);
     expect(errorOf(() => fitDriftAdapter(new Float32Array(3), 3, new Float32Array(2), 2)).message).toMatch(/at least 2 pairs, got 1/);
-    expect(errorOf(() => fitDriftAdapter(x, 3, new Float32Array(8), 2, { kind: 'rbf' as 'affine' })).message).toMatch(/^kind: unknown adapter kind "rbf"/);
+    expect(errorOf(() => fitDriftAdapter(x, 3, new Float32Array(8), 2, { kind: 'rbf' as 'affine' })).message).toMatch(
+      /^kind: unknown adapter kind "rbf"/,
+    );
     expect(errorOf(() => fitDriftAdapter(x, 3, new Float32Array(8), 2, { kind: 'affine', ridge: -1 })).message).toMatch(/^ridge: /);
-    expect(errorOf(() => fitDriftAdapter(x, 3, new Float32Array(8), 2)).message).toMatch(/^rows: all 4 new vectors are zero: there is nothing to fit/);
+    expect(errorOf(() => fitDriftAdapter(x, 3, new Float32Array(8), 2)).message).toMatch(
+      /^rows: all 4 new vectors are zero: there is nothing to fit/,
+    );
     const a = fitDriftAdapter(Float32Array.from({ length: 12 }, random(1)), 3, Float32Array.from({ length: 8 }, random(2)), 2);
     expect(errorOf(() => applyDriftAdapter(a, [1, 2])).message).toMatch(/^vector: the adapter maps 3-dimensional vectors, got 2/);
   });

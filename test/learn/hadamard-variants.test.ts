@@ -11,21 +11,27 @@ const dot = (a: ArrayLike<number>, b: ArrayLike<number>): number => {
 describe('randomized Hadamard bases', () => {
   it('are orthonormal: lengths and inner products are kept in every basis, and basis 0 is the identity', () => {
     fc.assert(
-      fc.property(fc.constantFrom(32, 96, 128, 384), fc.integer({ min: 1, max: 2 ** 31 }), fc.integer({ min: 0, max: 7 }), (dim, seed, v) => {
-        const t = HadamardVariants.create(8, dim, seed);
-        const rand = (i: number): number => Math.sin(seed * 0.001 + i * 12.9898) * 2;
-        const a = Float64Array.from({ length: dim }, (_, i) => rand(i));
-        const b = Float64Array.from({ length: dim }, (_, i) => rand(i + dim));
-        const ta = a.slice();
-        const tb = b.slice();
-        t.apply(v, ta);
-        t.apply(v, tb);
-        // to float32 precision: the signs and normalization are float32 multipliers
-        const close = (x: number, y: number): void => expect(Math.abs(x - y)).toBeLessThanOrEqual(1e-6 * Math.sqrt(dot(a, a) * dot(b, b)));
-        close(dot(ta, tb), dot(a, b));
-        close(dot(ta, ta), dot(a, a));
-        if (v === 0) expect(Array.from(ta)).toEqual(Array.from(a));
-      }),
+      fc.property(
+        fc.constantFrom(32, 96, 128, 384),
+        fc.integer({ min: 1, max: 2 ** 31 }),
+        fc.integer({ min: 0, max: 7 }),
+        (dim, seed, v) => {
+          const t = HadamardVariants.create(8, dim, seed);
+          const rand = (i: number): number => Math.sin(seed * 0.001 + i * 12.9898) * 2;
+          const a = Float64Array.from({ length: dim }, (_, i) => rand(i));
+          const b = Float64Array.from({ length: dim }, (_, i) => rand(i + dim));
+          const ta = a.slice();
+          const tb = b.slice();
+          t.apply(v, ta);
+          t.apply(v, tb);
+          // to float32 precision: the signs and normalization are float32 multipliers
+          const close = (x: number, y: number): void =>
+            expect(Math.abs(x - y)).toBeLessThanOrEqual(1e-6 * Math.sqrt(dot(a, a) * dot(b, b)));
+          close(dot(ta, tb), dot(a, b));
+          close(dot(ta, ta), dot(a, a));
+          if (v === 0) expect(Array.from(ta)).toEqual(Array.from(a));
+        },
+      ),
       { numRuns: 100 },
     );
   });

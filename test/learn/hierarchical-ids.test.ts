@@ -31,27 +31,35 @@ function idOf(ids: { offsets: Uint32Array; tokens: Uint32Array }, r: number): nu
 describe('hierarchical (DSI) ids', () => {
   it('give unique ids, leaves of at most leafSize rows, digits within range (property)', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 0, max: 400 }), fc.integer({ min: 1, max: 6 }), fc.integer({ min: 2, max: 6 }), fc.integer({ min: 1, max: 30 }), fc.integer(), (n, dim, branching, leafSize, seed) => {
-        const rows = randomRows(n, dim, seed);
-        const ids = fitHierarchicalIds(rows, dim, { branching, leafSize, seed, iterations: 5 });
-        const seen = new Set<string>();
-        const perLeaf = new Map<string, number>();
-        let longest = 0;
-        for (let r = 0; r < n; r++) {
-          const id = idOf(ids, r);
-          seen.add(id.join('.'));
-          const path = id.slice(0, -1);
-          perLeaf.set(path.join('.'), (perLeaf.get(path.join('.')) ?? 0) + 1);
-          for (const d of path) expect(d).toBeLessThan(branching);
-          expect(id[id.length - 1]).toBeLessThan(leafSize);
-          longest = Math.max(longest, id.length);
-        }
-        expect(seen.size).toBe(n);
-        for (const count of perLeaf.values()) expect(count).toBeLessThanOrEqual(leafSize);
-        expect(ids.stats).toMatchObject({ rows: n, leaves: n === 0 ? 1 : perLeaf.size, longestId: n === 0 ? 0 : longest });
-        // a base row routed through the tree lands on its own path
-        for (let r = 0; r < n; r += 7) expect(routeHierarchical(ids.tree, rows.subarray(r * dim, (r + 1) * dim))).toEqual(idOf(ids, r).slice(0, -1));
-      }),
+      fc.property(
+        fc.integer({ min: 0, max: 400 }),
+        fc.integer({ min: 1, max: 6 }),
+        fc.integer({ min: 2, max: 6 }),
+        fc.integer({ min: 1, max: 30 }),
+        fc.integer(),
+        (n, dim, branching, leafSize, seed) => {
+          const rows = randomRows(n, dim, seed);
+          const ids = fitHierarchicalIds(rows, dim, { branching, leafSize, seed, iterations: 5 });
+          const seen = new Set<string>();
+          const perLeaf = new Map<string, number>();
+          let longest = 0;
+          for (let r = 0; r < n; r++) {
+            const id = idOf(ids, r);
+            seen.add(id.join('.'));
+            const path = id.slice(0, -1);
+            perLeaf.set(path.join('.'), (perLeaf.get(path.join('.')) ?? 0) + 1);
+            for (const d of path) expect(d).toBeLessThan(branching);
+            expect(id[id.length - 1]).toBeLessThan(leafSize);
+            longest = Math.max(longest, id.length);
+          }
+          expect(seen.size).toBe(n);
+          for (const count of perLeaf.values()) expect(count).toBeLessThanOrEqual(leafSize);
+          expect(ids.stats).toMatchObject({ rows: n, leaves: n === 0 ? 1 : perLeaf.size, longestId: n === 0 ? 0 : longest });
+          // a base row routed through the tree lands on its own path
+          for (let r = 0; r < n; r += 7)
+            expect(routeHierarchical(ids.tree, rows.subarray(r * dim, (r + 1) * dim))).toEqual(idOf(ids, r).slice(0, -1));
+        },
+      ),
       { numRuns: 60 },
     );
   });
@@ -87,31 +95,39 @@ describe('hierarchical (DSI) ids', () => {
 
   it('coding the fitted rows in a saved tree gives them their ids; new rows after them take the next positions (property)', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 1, max: 300 }), fc.integer({ min: 0, max: 40 }), fc.integer({ min: 1, max: 5 }), fc.integer({ min: 2, max: 5 }), fc.integer({ min: 1, max: 20 }), fc.integer(), (n, extra, dim, branching, leafSize, seed) => {
-        const rows = randomRows(n, dim, seed);
-        const fitted = fitHierarchicalIds(rows, dim, { branching, leafSize, seed, iterations: 5 });
-        const path = join(dir, 'tree.safetensors');
-        writeHierarchy(path, fitted.tree, dim);
-        const saved = readHierarchy(path);
-        expect(saved.dim).toBe(dim);
-        const more = randomRows(extra, dim, seed + 1);
-        const all = new Float32Array(rows.length + more.length);
-        all.set(rows);
-        all.set(more, rows.length);
-        const coded = codeHierarchicalIds(saved.tree, all, dim);
-        const fittedIds = Array.from({ length: n }, (_, r) => idOf(fitted, r).join('.'));
-        const codedIds = Array.from({ length: n + extra }, (_, r) => idOf(coded, r).join('.'));
-        expect(codedIds.slice(0, n)).toEqual(fittedIds);
-        expect(new Set(codedIds).size).toBe(n + extra);
-        // a new row's path is where routing one vector leads, and its position follows its leaf's fitted rows
-        for (let r = n; r < n + extra; r++) {
-          const id = idOf(coded, r);
-          const leafPath = id.slice(0, -1);
-          expect(leafPath).toEqual(routeHierarchical(saved.tree, all.subarray(r * dim, (r + 1) * dim)));
-          const before = codedIds.slice(0, r).filter((other) => other.split('.').slice(0, -1).join('.') === leafPath.join('.')).length;
-          expect(id[id.length - 1]).toBe(before);
-        }
-      }),
+      fc.property(
+        fc.integer({ min: 1, max: 300 }),
+        fc.integer({ min: 0, max: 40 }),
+        fc.integer({ min: 1, max: 5 }),
+        fc.integer({ min: 2, max: 5 }),
+        fc.integer({ min: 1, max: 20 }),
+        fc.integer(),
+        (n, extra, dim, branching, leafSize, seed) => {
+          const rows = randomRows(n, dim, seed);
+          const fitted = fitHierarchicalIds(rows, dim, { branching, leafSize, seed, iterations: 5 });
+          const path = join(dir, 'tree.safetensors');
+          writeHierarchy(path, fitted.tree, dim);
+          const saved = readHierarchy(path);
+          expect(saved.dim).toBe(dim);
+          const more = randomRows(extra, dim, seed + 1);
+          const all = new Float32Array(rows.length + more.length);
+          all.set(rows);
+          all.set(more, rows.length);
+          const coded = codeHierarchicalIds(saved.tree, all, dim);
+          const fittedIds = Array.from({ length: n }, (_, r) => idOf(fitted, r).join('.'));
+          const codedIds = Array.from({ length: n + extra }, (_, r) => idOf(coded, r).join('.'));
+          expect(codedIds.slice(0, n)).toEqual(fittedIds);
+          expect(new Set(codedIds).size).toBe(n + extra);
+          // a new row's path is where routing one vector leads, and its position follows its leaf's fitted rows
+          for (let r = n; r < n + extra; r++) {
+            const id = idOf(coded, r);
+            const leafPath = id.slice(0, -1);
+            expect(leafPath).toEqual(routeHierarchical(saved.tree, all.subarray(r * dim, (r + 1) * dim)));
+            const before = codedIds.slice(0, r).filter((other) => other.split('.').slice(0, -1).join('.') === leafPath.join('.')).length;
+            expect(id[id.length - 1]).toBe(before);
+          }
+        },
+      ),
       { numRuns: 40 },
     );
   });
@@ -134,7 +150,9 @@ describe('hierarchical (DSI) ids', () => {
     const good = join(dir, 'good.safetensors');
     writeHierarchy(good, fitted.tree, 2);
     const f = readSafeTensors(good);
-    const tensors = Object.fromEntries(f.names.map((name) => [name, { shape: f.info(name)!.shape, data: f.info(name)!.dtype === 'I32' ? f.ints(name) : f.floats(name) }]));
+    const tensors = Object.fromEntries(
+      f.names.map((name) => [name, { shape: f.info(name)!.shape, data: f.info(name)!.dtype === 'I32' ? f.ints(name) : f.floats(name) }]),
+    );
     const variant = (name: string, change: (t: typeof tensors) => void, metadata: Record<string, string> = f.metadata): string => {
       const copy = structuredClone(tensors);
       change(copy);

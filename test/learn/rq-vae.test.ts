@@ -4,7 +4,13 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { encodeSafeTensors } from '../../src/io/safetensors.js';
-import { decodeRqVaeLatents, encodeRqVaeLatents, fitRqVae, type RqVaeEpoch, type RqVaeOptions } from '../../src/learn/semantic-ids/rq-vae.js';
+import {
+  decodeRqVaeLatents,
+  encodeRqVaeLatents,
+  fitRqVae,
+  type RqVaeEpoch,
+  type RqVaeOptions,
+} from '../../src/learn/semantic-ids/rq-vae.js';
 import { readRqVae, writeRqVae } from '../../src/learn/semantic-ids/rq-vae-file.js';
 import { encodeResidual, reconstructResidual } from '../../src/learn/semantic-ids/residual-quantizer.js';
 import { fitRqVaeSemanticIds } from '../../src/learn/semantic-ids/semantic-ids.js';
@@ -24,7 +30,16 @@ function clustered(n: number, seed: number): Float32Array {
   return out;
 }
 
-const SMALL: RqVaeOptions = { levels: 2, codebookSize: CLUSTERS, hidden: [16], latent: 4, epochs: 30, batchSize: 32, seed: 7, learningRate: 0.01 };
+const SMALL: RqVaeOptions = {
+  levels: 2,
+  codebookSize: CLUSTERS,
+  hidden: [16],
+  latent: 4,
+  epochs: 30,
+  batchSize: 32,
+  seed: 7,
+  learningRate: 0.01,
+};
 const data = clustered(400, 3);
 const dir = tempDir();
 
@@ -59,7 +74,7 @@ describe('RQ-VAE', () => {
     expect(fitRqVae(data, DIM, { ...SMALL, seed: 8, epochs: 1 }).encoder[0]!.weights).not.toEqual(model.encoder[0]!.weights);
   });
 
-  it('moves codewords no row chose to rows\' residuals', () => {
+  it("moves codewords no row chose to rows' residuals", () => {
     // two distinct vectors, eight codewords: at least six go unused each epoch
     const two = new Float32Array(64 * DIM);
     for (let r = 0; r < 64; r++) two[r * DIM + (r % 2)] = 1;
@@ -74,8 +89,12 @@ describe('RQ-VAE', () => {
     const loaded = readRqVae(file);
     expect(loaded).toEqual(model);
     const fresh = clustered(40, 11);
-    expect(fitRqVaeSemanticIds(fresh, DIM, { ...SMALL, model: loaded }).ids.tokens).toEqual(fitRqVaeSemanticIds(fresh, DIM, { ...SMALL, model }).ids.tokens);
-    expect(errorOf(() => fitRqVaeSemanticIds(new Float32Array(6), 3, { ...SMALL, model })).message).toMatch(/the model codes 8-dimensional vectors, the input has 3 dimensions/);
+    expect(fitRqVaeSemanticIds(fresh, DIM, { ...SMALL, model: loaded }).ids.tokens).toEqual(
+      fitRqVaeSemanticIds(fresh, DIM, { ...SMALL, model }).ids.tokens,
+    );
+    expect(errorOf(() => fitRqVaeSemanticIds(new Float32Array(6), 3, { ...SMALL, model })).message).toMatch(
+      /the model codes 8-dimensional vectors, the input has 3 dimensions/,
+    );
   });
 
   it('names a bad model file and what is wrong with it', () => {
@@ -86,16 +105,35 @@ describe('RQ-VAE', () => {
     };
     const meta = { kind: 'quarry-rq-vae', inputDim: '2', encoderLayers: '1', decoderLayers: '1' };
     const books = { shape: [1, 2, 3], data: new Float32Array(6) };
-    const layer = (o: number, i: number) => ({ weight: { shape: [o, i], data: new Float32Array(o * i) }, bias: { shape: [o], data: new Float32Array(o) } });
-    const ok = { codebooks: books, 'encoder.0.weight': layer(3, 2).weight, 'encoder.0.bias': layer(3, 2).bias, 'decoder.0.weight': layer(2, 3).weight, 'decoder.0.bias': layer(2, 3).bias };
+    const layer = (o: number, i: number) => ({
+      weight: { shape: [o, i], data: new Float32Array(o * i) },
+      bias: { shape: [o], data: new Float32Array(o) },
+    });
+    const ok = {
+      codebooks: books,
+      'encoder.0.weight': layer(3, 2).weight,
+      'encoder.0.bias': layer(3, 2).bias,
+      'decoder.0.weight': layer(2, 3).weight,
+      'decoder.0.bias': layer(2, 3).bias,
+    };
     expect(readRqVae(write('ok.safetensors', ok, meta)).quantizer).toMatchObject({ dim: 3, levels: 1, codebookSize: 2 });
     const cases: [string, Parameters<typeof encodeSafeTensors>[0], Record<string, string>, RegExp][] = [
       ['kind', ok, { ...meta, kind: 'quarry-dsi-tree' }, /not an RQ-VAE \(metadata kind is "quarry-dsi-tree"\)/],
       ['dim', ok, { ...meta, inputDim: 'x' }, /metadata inputDim "x" is not a positive integer/],
-      ['nobooks', { ...ok, codebooks: { shape: [6], data: new Float32Array(6) } }, meta, /codebooks have shape \(6\), not \(levels, codebookSize, latent\)/],
+      [
+        'nobooks',
+        { ...ok, codebooks: { shape: [6], data: new Float32Array(6) } },
+        meta,
+        /codebooks have shape \(6\), not \(levels, codebookSize, latent\)/,
+      ],
       ['nolayer', { ...ok, 'decoder.0.bias': undefined! }, meta, /no "decoder\.0\.bias" tensor/],
       ['chain', { ...ok, 'encoder.0.weight': layer(3, 5).weight }, meta, /encoder\.0\.weight has shape \(3, 5\), expected \(outputs, 2\)/],
-      ['latent', { ...ok, 'encoder.0.weight': layer(4, 2).weight, 'encoder.0.bias': layer(4, 2).bias }, meta, /encoder ends with 4 values, expected 3/],
+      [
+        'latent',
+        { ...ok, 'encoder.0.weight': layer(4, 2).weight, 'encoder.0.bias': layer(4, 2).bias },
+        meta,
+        /encoder ends with 4 values, expected 3/,
+      ],
     ];
     for (const [name, tensors, m, message] of cases) {
       const clean = Object.fromEntries(Object.entries(tensors).filter(([, t]) => t !== undefined));

@@ -58,18 +58,26 @@ describe('residual quantizer', () => {
 
   it('each level explains more of the rows it was fitted on (property)', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 20, max: 120 }), fc.integer({ min: 1, max: 9 }), fc.integer({ min: 2, max: 8 }), fc.integer({ min: 1, max: 4 }), fc.integer(), (n, dim, k, levels, seed) => {
-        const rows = clusteredRows(n, dim, seed);
-        const rq = fitResidualQuantizer(rows, dim, { levels, codebookSize: k, seed, iterations: 8 });
-        const { codes, meanSquaredResidual } = encodeResidual(rq, rows);
-        for (let l = 1; l <= levels; l++) expect(meanSquaredResidual[l]).toBeLessThanOrEqual(meanSquaredResidual[l - 1]! * (1 + 1e-6) + 1e-9);
-        // the reported residual is the reconstruction error
-        const back = reconstructResidual(rq, codes);
-        let err = 0;
-        for (let i = 0; i < rows.length; i++) err += (rows[i]! - back[i]!) ** 2;
-        expect(err / n).toBeCloseTo(meanSquaredResidual[levels]!, 3);
-        for (const c of codes) expect(c).toBeLessThan(k);
-      }),
+      fc.property(
+        fc.integer({ min: 20, max: 120 }),
+        fc.integer({ min: 1, max: 9 }),
+        fc.integer({ min: 2, max: 8 }),
+        fc.integer({ min: 1, max: 4 }),
+        fc.integer(),
+        (n, dim, k, levels, seed) => {
+          const rows = clusteredRows(n, dim, seed);
+          const rq = fitResidualQuantizer(rows, dim, { levels, codebookSize: k, seed, iterations: 8 });
+          const { codes, meanSquaredResidual } = encodeResidual(rq, rows);
+          for (let l = 1; l <= levels; l++)
+            expect(meanSquaredResidual[l]).toBeLessThanOrEqual(meanSquaredResidual[l - 1]! * (1 + 1e-6) + 1e-9);
+          // the reported residual is the reconstruction error
+          const back = reconstructResidual(rq, codes);
+          let err = 0;
+          for (let i = 0; i < rows.length; i++) err += (rows[i]! - back[i]!) ** 2;
+          expect(err / n).toBeCloseTo(meanSquaredResidual[levels]!, 3);
+          for (const c of codes) expect(c).toBeLessThan(k);
+        },
+      ),
       { numRuns: 40 },
     );
   });
@@ -88,7 +96,9 @@ describe('residual quantizer', () => {
     expect(errorOf(() => fitResidualQuantizer(rows, 4, { levels: 0, codebookSize: 8 })).message).toMatch(/^levels: .*1 to 64, got 0/);
     expect(errorOf(() => fitResidualQuantizer(rows, 4, { levels: 2, codebookSize: 1 })).message).toMatch(/^codebookSize: /);
     expect(errorOf(() => fitResidualQuantizer(rows, 4, { levels: 2, codebookSize: 70000 })).message).toMatch(/^codebookSize: .*65536/);
-    expect(errorOf(() => fitResidualQuantizer(rows, 4, { levels: 2, codebookSize: 64 })).message).toMatch(/needs at least as many vectors, got 50 \(use a smaller codebookSize\)/);
+    expect(errorOf(() => fitResidualQuantizer(rows, 4, { levels: 2, codebookSize: 64 })).message).toMatch(
+      /needs at least as many vectors, got 50 \(use a smaller codebookSize\)/,
+    );
     expect(errorOf(() => fitResidualQuantizer(rows, 3, { levels: 2, codebookSize: 8 })).message).toMatch(/not a multiple of the dimension/);
     expect(errorOf(() => fitResidualQuantizer(rows, 4, { levels: 2, codebookSize: 8, iterations: 0 })).message).toMatch(/^iterations: /);
   });
@@ -97,22 +107,37 @@ describe('residual quantizer', () => {
 describe('semantic ids', () => {
   it('appends each row rank among equal codes and counts like the set-based reference (property)', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 1, max: 4 }), fc.integer({ min: 1, max: 4 }), fc.array(fc.nat(), { maxLength: 200 }), (levels, alphabet, raw) => {
-        const n = Math.floor(raw.length / levels);
-        const codes = Uint16Array.from(raw.slice(0, n * levels), (v) => v % alphabet);
-        const ids = disambiguateCodes(codes, levels);
-        const ref = referenceStats(codes, levels);
-        expect(ids.width).toBe(levels + 1);
-        expect(ids.stats).toMatchObject({ rows: n, distinctCodes: ref.distinctCodes, collidingRows: ref.collidingRows, largestGroup: ref.largestGroup, distinctPrefixes: ref.distinctPrefixes });
-        for (const members of ref.groups.values()) {
-          members.forEach((r, rank) => {
-            expect(Array.from(ids.tokens.subarray(r * ids.width, r * ids.width + levels))).toEqual(Array.from(codes.subarray(r * levels, (r + 1) * levels)));
-            expect(ids.tokens[r * ids.width + levels]).toBe(rank);
+      fc.property(
+        fc.integer({ min: 1, max: 4 }),
+        fc.integer({ min: 1, max: 4 }),
+        fc.array(fc.nat(), { maxLength: 200 }),
+        (levels, alphabet, raw) => {
+          const n = Math.floor(raw.length / levels);
+          const codes = Uint16Array.from(raw.slice(0, n * levels), (v) => v % alphabet);
+          const ids = disambiguateCodes(codes, levels);
+          const ref = referenceStats(codes, levels);
+          expect(ids.width).toBe(levels + 1);
+          expect(ids.stats).toMatchObject({
+            rows: n,
+            distinctCodes: ref.distinctCodes,
+            collidingRows: ref.collidingRows,
+            largestGroup: ref.largestGroup,
+            distinctPrefixes: ref.distinctPrefixes,
           });
-        }
-        const unique = new Set(Array.from({ length: n }, (_, r) => Array.from(ids.tokens.subarray(r * ids.width, (r + 1) * ids.width)).join(',')));
-        expect(unique.size).toBe(n);
-      }),
+          for (const members of ref.groups.values()) {
+            members.forEach((r, rank) => {
+              expect(Array.from(ids.tokens.subarray(r * ids.width, r * ids.width + levels))).toEqual(
+                Array.from(codes.subarray(r * levels, (r + 1) * levels)),
+              );
+              expect(ids.tokens[r * ids.width + levels]).toBe(rank);
+            });
+          }
+          const unique = new Set(
+            Array.from({ length: n }, (_, r) => Array.from(ids.tokens.subarray(r * ids.width, (r + 1) * ids.width)).join(',')),
+          );
+          expect(unique.size).toBe(n);
+        },
+      ),
       { numRuns: 200 },
     );
   });
@@ -138,7 +163,8 @@ describe('semantic ids', () => {
     normalizeRows(q, queries.dim);
     const qCodes = encodeResidual(quantizer, q).codes;
     const firstTokenShare = new Map<number, number>();
-    for (let r = 0; r < base.rows; r++) firstTokenShare.set(ids.tokens[r * ids.width]!, (firstTokenShare.get(ids.tokens[r * ids.width]!) ?? 0) + 1 / base.rows);
+    for (let r = 0; r < base.rows; r++)
+      firstTokenShare.set(ids.tokens[r * ids.width]!, (firstTokenShare.get(ids.tokens[r * ids.width]!) ?? 0) + 1 / base.rows);
     let shared = 0;
     let chance = 0;
     for (let i = 0; i < queries.rows; i++) {

@@ -48,7 +48,9 @@ describe('sign-code placement', () => {
           for (let d = 0; d < dim; d++) s += (rows[r * dim + d]! - centres[c * dim + d]!) ** 2;
           return s;
         };
-        const nearest = Uint16Array.from({ length: n }, (_, r) => [...Array(k).keys()].reduce((b, c) => (dist(r, c) < dist(r, b) ? c : b), 0));
+        const nearest = Uint16Array.from({ length: n }, (_, r) =>
+          [...Array(k).keys()].reduce((b, c) => (dist(r, c) < dist(r, b) ? c : b), 0),
+        );
         const transforms = withBases ? HadamardVariants.create(8, dim, seed) : null;
         const read = (r: number, out: Float32Array): void => out.set(rows.subarray(r * dim, (r + 1) * dim));
         const placed = placeSignCodes(read, n, dim, centres, nearest, choices, transforms);
@@ -64,7 +66,9 @@ describe('sign-code placement', () => {
             return x;
           };
           const chosen = errorOf(residualIn(placed.assign[r]!, placed.of?.[r] ?? 0));
-          for (const c of allowed) for (let v = 0; v < (transforms?.count ?? 1); v++) expect(chosen).toBeLessThanOrEqual(errorOf(residualIn(c, v)) * (1 + 1e-5) + 1e-9);
+          for (const c of allowed)
+            for (let v = 0; v < (transforms?.count ?? 1); v++)
+              expect(chosen).toBeLessThanOrEqual(errorOf(residualIn(c, v)) * (1 + 1e-5) + 1e-9);
         }
       }),
       { numRuns: 40 },

@@ -4,7 +4,6 @@
 // filter.minRelevance in the query spec; quarry calibrate end to end.
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { join } from 'node:path';
 import { Collection } from '../../src/collection/index.js';
 import { readCalibration } from '../../src/collection/calibration-file.js';
 import { calibrate, calibrationLoss, fitCalibration, type CalibrationExample } from '../../src/search/calibration.js';
@@ -58,13 +57,26 @@ describe('calibration', () => {
     const docs = Array.from({ length: 40 }, (_, i) => ({
       _id: `d${i}`,
       title: `topic ${i % 4}`,
-      text: i % 4 === 0 ? 'solar panel storage battery' : `${['solar', 'panel', 'battery', 'storage'][i % 4]} among many unrelated filler words number ${i}`,
+      text:
+        i % 4 === 0
+          ? 'solar panel storage battery'
+          : `${['solar', 'panel', 'battery', 'storage'][i % 4]} among many unrelated filler words number ${i}`,
     }));
     const c = buildCollection(root, docs);
-    expect(() => c.reader().query({ retrieve: [{ field: 'contents', text: 'solar' }], filter: { minRelevance: 0.5 } })).toThrow('filter.minRelevance: this collection has no relevance calibration');
+    expect(() => c.reader().query({ retrieve: [{ field: 'contents', text: 'solar' }], filter: { minRelevance: 0.5 } })).toThrow(
+      'filter.minRelevance: this collection has no relevance calibration',
+    );
     const qdir = tempDir('quarry-cal-');
-    const queries = writeFile(qdir, 'q.tsv', ['1\tsolar panel', '2\tbattery storage', '3\tsolar storage', '4\tpanel battery'].join('\n') + '\n');
-    const qrels = writeFile(qdir, 'qrels.txt', ['1', '2', '3', '4'].flatMap((q) => docs.filter((_, i) => i % 4 === 0).map((d) => `${q} 0 ${d._id} 1`)).join('\n') + '\n');
+    const queries = writeFile(
+      qdir,
+      'q.tsv',
+      ['1\tsolar panel', '2\tbattery storage', '3\tsolar storage', '4\tpanel battery'].join('\n') + '\n',
+    );
+    const qrels = writeFile(
+      qdir,
+      'qrels.txt',
+      ['1', '2', '3', '4'].flatMap((q) => docs.filter((_, i) => i % 4 === 0).map((d) => `${q} 0 ${d._id} 1`)).join('\n') + '\n',
+    );
     const r = quarry(['calibrate', c.dir, '--queries', queries, '--qrels', qrels, '--depth', '20', '--json']);
     expect(r.stderr).toBe('');
     const summary = JSON.parse(r.stdout) as { queries: number; pairs: number; positives: number };

@@ -46,7 +46,10 @@ describe('crossEncoder stage', () => {
     expect(r.crossEncoded).toBe(4);
     const model = await TransformerCrossEncoder.load(MODEL);
     const headIds = base.hits.slice(0, 4).map((h) => h.id);
-    const scores = await model.score('time sharing', base.hits.slice(0, 4).map((h) => String(h.stored!.text)));
+    const scores = await model.score(
+      'time sharing',
+      base.hits.slice(0, 4).map((h) => String(h.stored!.text)),
+    );
     const want = headIds.map((id, i) => ({ id, s: scores[i]!, i })).sort((a, b) => b.s - a.s || a.i - b.i);
     expect(r.hits.slice(0, 4).map((h) => h.id)).toEqual(want.map((x) => x.id));
     r.hits.slice(0, 4).forEach((h, i) => expect(h.crossEncoder).toBeCloseTo(want[i]!.s, 6));
@@ -57,7 +60,10 @@ describe('crossEncoder stage', () => {
   it('pages after reranking and can leave stored fields out', async () => {
     const snap = c.reader();
     const all = await snap.queryAsync({ ...first, crossEncoder: { reranker: 'tiny', text: 'time sharing', depth: 6 } });
-    const page = await snap.queryAsync({ ...first, k: 2, offset: 2, crossEncoder: { reranker: 'tiny', text: 'time sharing', depth: 6 } }, { includeStored: false });
+    const page = await snap.queryAsync(
+      { ...first, k: 2, offset: 2, crossEncoder: { reranker: 'tiny', text: 'time sharing', depth: 6 } },
+      { includeStored: false },
+    );
     expect(page.hits.map((h) => h.id)).toEqual(all.hits.slice(2, 4).map((h) => h.id));
     expect(page.hits[0]!.stored).toBeUndefined();
   });
@@ -65,11 +71,21 @@ describe('crossEncoder stage', () => {
   it('is asynchronous only, and names the rerankers it knows', async () => {
     const snap = c.reader();
     expect(() => snap.query({ ...first, crossEncoder: { reranker: 'tiny', text: 'x' } })).toThrow(/use Snapshot.queryAsync/);
-    await expect(snap.queryAsync({ ...first, crossEncoder: { reranker: 'nope', text: 'x' } })).rejects.toThrow(/no reranker "nope".*rerankers: tiny/);
-    await expect(snap.queryAsync({ ...first, crossEncoder: { reranker: 'tiny', text: 'x', depth: 0 } })).rejects.toThrow(/crossEncoder.depth/);
+    await expect(snap.queryAsync({ ...first, crossEncoder: { reranker: 'nope', text: 'x' } })).rejects.toThrow(
+      /no reranker "nope".*rerankers: tiny/,
+    );
+    await expect(snap.queryAsync({ ...first, crossEncoder: { reranker: 'tiny', text: 'x', depth: 0 } })).rejects.toThrow(
+      /crossEncoder.depth/,
+    );
   });
 
   it('a reranker must read stored text', () => {
-    expect(() => parseSchema({ fields: { text: { type: 'text' } }, store: ['title'], rerankers: { r: { type: 'cross-encoder', path: 'm', from: ['text'] } } })).toThrow(/rerankers.r.from: "text" is not stored/);
+    expect(() =>
+      parseSchema({
+        fields: { text: { type: 'text' } },
+        store: ['title'],
+        rerankers: { r: { type: 'cross-encoder', path: 'm', from: ['text'] } },
+      }),
+    ).toThrow(/rerankers.r.from: "text" is not stored/);
   });
 });

@@ -26,7 +26,12 @@ describe('highlight', () => {
     expect(frags[0]!.text).toBe('… ');
     expect(frags.at(-1)!.text).toBe(' …');
     expect(marked(frags)).toEqual(['sparse', 'sparse', 'vectors']);
-    const words = frags.slice(1, -1).map((f) => f.text).join('').trim().split(/\s+/);
+    const words = frags
+      .slice(1, -1)
+      .map((f) => f.text)
+      .join('')
+      .trim()
+      .split(/\s+/);
     expect(words.length).toBe(10);
   });
 
@@ -35,7 +40,8 @@ describe('highlight', () => {
       fc.property(fc.string({ unit: 'grapheme', maxLength: 80 }), fc.string({ maxLength: 20 }), (text, query) => {
         const frags = highlight(text, english, queryTermSet(query, english));
         expect(frags.map((f) => f.text).join('')).toBe(text);
-        for (const f of frags.filter((x) => x.match)) expect(english.analyze(f.text).some((t) => queryTermSet(query, english).has(t))).toBe(true);
+        for (const f of frags.filter((x) => x.match))
+          expect(english.analyze(f.text).some((t) => queryTermSet(query, english).has(t))).toBe(true);
       }),
       { numRuns: 300, seed: 3 },
     );

@@ -9,8 +9,11 @@ import { tempDir } from '../helpers/temp-dir.js';
 
 const root = tempDir();
 let seed = 46;
-const rand = (): number => ((seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0) / 2 ** 32);
-const NAMES = Array.from({ length: 46 }, (_, i) => `person${String.fromCharCode(97 + (i % 26))}${String.fromCharCode(97 + Math.floor(i / 26))}`);
+const rand = (): number => (seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0) / 2 ** 32;
+const NAMES = Array.from(
+  { length: 46 },
+  (_, i) => `person${String.fromCharCode(97 + (i % 26))}${String.fromCharCode(97 + Math.floor(i / 26))}`,
+);
 const THINGS = Array.from({ length: 200 }, (_, i) => `thing${i}x`);
 // Each thing is liked by exactly two distinct people.
 const likes: string[][] = NAMES.map(() => []);
@@ -25,7 +28,11 @@ const pairs = THINGS.map((t) => {
 const DIM = 4;
 const table = new Map<string, number[]>();
 const embedToken = (t: string): number[] => {
-  if (!table.has(t)) table.set(t, Array.from({ length: DIM }, () => rand() * 2 - 1));
+  if (!table.has(t))
+    table.set(
+      t,
+      Array.from({ length: DIM }, () => rand() * 2 - 1),
+    );
   return table.get(t)!;
 };
 const embed = (words: string[]): number[] => {
@@ -34,7 +41,9 @@ const embed = (words: string[]): number[] => {
   return v.map((x) => x / Math.max(1, words.length));
 };
 const docs = NAMES.map((n, i) => ({ _id: n, text: `${n} likes ${likes[i]!.join(' and ')}.`, emb: embed(likes[i]!) }));
-const schema = parseSchema({ fields: { text: { type: 'text', analyzer: 'standard' }, emb: { type: 'dense', dim: DIM, metric: 'cosine', index: 'flat' } } });
+const schema = parseSchema({
+  fields: { text: { type: 'text', analyzer: 'standard' }, emb: { type: 'dense', dim: DIM, metric: 'cosine', index: 'flat' } },
+});
 const snap = buildCollection(root, docs, schema).reader();
 
 function recall(k: number, leg: (thing: string) => object[], fuse?: object): number {

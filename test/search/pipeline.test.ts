@@ -42,18 +42,28 @@ describe('query spec validation', () => {
   });
   it('names wrong fields and filters', () => {
     expect(() => snap.query({ retrieve: [{ field: 'emb', text: 'solar' }] })).toThrow(/retrieve\[0\]\.field: "emb" is not a text field/);
-    expect(() => snap.query({ retrieve: [{ field: 'text', text: 'solar', params: { efSearch: 3 } }] })).toThrow('retrieve[0].params: a BM25 leg takes no search parameters');
-    expect(() => snap.search('solar', { mode: 'fast' as never })).toThrow('mode: mode must be "auto", "pruned" or "exhaustive", not "fast"');
+    expect(() => snap.query({ retrieve: [{ field: 'text', text: 'solar', params: { efSearch: 3 } }] })).toThrow(
+      'retrieve[0].params: a BM25 leg takes no search parameters',
+    );
+    expect(() => snap.search('solar', { mode: 'fast' as never })).toThrow(
+      'mode: mode must be "auto", "pruned" or "exhaustive", not "fast"',
+    );
     expect(() => snap.search(42 as unknown as string)).toThrow('text: query text must be a string, got number');
-    expect(() => snap.query({ retrieve: [{ field: 'text', text: 'solar' }], filter: { where: { colour: 'red' } } })).toThrow(/filter\.where\.colour: "colour" is not a metadata field/);
-    expect(() => snap.query({ retrieve: [{ field: 'text', text: 'solar' }], filter: { where: { lang: { gt: 3 } } } })).toThrow(/range "gt" needs a number field/);
+    expect(() => snap.query({ retrieve: [{ field: 'text', text: 'solar' }], filter: { where: { colour: 'red' } } })).toThrow(
+      /filter\.where\.colour: "colour" is not a metadata field/,
+    );
+    expect(() => snap.query({ retrieve: [{ field: 'text', text: 'solar' }], filter: { where: { lang: { gt: 3 } } } })).toThrow(
+      /range "gt" needs a number field/,
+    );
   });
 });
 
 describe('filters pushed into every leg', () => {
   const where = { and: [{ year: { gte: 2000, lt: 2015 } }, { or: [{ lang: 'fr' }, { open: true }] }, { not: { year: 2004 } }] };
   const allowed = new Set(
-    docs.filter((d) => d.year >= 2000 && d.year < 2015 && ((Array.isArray(d.lang) && d.lang.includes('fr')) || d.open) && d.year !== 2004).map((d) => d._id),
+    docs
+      .filter((d) => d.year >= 2000 && d.year < 2015 && ((Array.isArray(d.lang) && d.lang.includes('fr')) || d.open) && d.year !== 2004)
+      .map((d) => d._id),
   );
   it('text: the filtered top k equals the brute-force filter of the full ranking', () => {
     const full = snap.search('solar battery policy', { k: 120, includeStored: false }).filter((h) => allowed.has(h.id));
@@ -61,7 +71,10 @@ describe('filters pushed into every leg', () => {
     expect(got.map((h) => h.id)).toEqual(full.slice(0, 10).map((h) => h.id));
   });
   it('dense and sparse legs return only allowed documents, k of them when k exist', () => {
-    for (const leg of [{ field: 'emb', vector: [1, 0.2, 0.3] }, { field: 'sp', sparse: { solar: 1, energy: 1 } }]) {
+    for (const leg of [
+      { field: 'emb', vector: [1, 0.2, 0.3] },
+      { field: 'sp', sparse: { solar: 1, energy: 1 } },
+    ]) {
       const r = snap.query({ retrieve: [leg], filter: { where }, k: 15 });
       expect(r.hits.length).toBe(Math.min(15, allowed.size));
       for (const h of r.hits) expect(allowed.has(h.id)).toBe(true);
@@ -71,7 +84,14 @@ describe('filters pushed into every leg', () => {
 
 describe('fusion, facets, explain', () => {
   it('RRF sums 1 / (60 + rank) over legs and reports each leg', () => {
-    const r = snap.query({ retrieve: [{ field: 'text', text: 'wind turbine', k: 50 }, { field: 'sp', sparse: { wind: 1 }, k: 50 }], fuse: { method: 'rrf' }, k: 5 });
+    const r = snap.query({
+      retrieve: [
+        { field: 'text', text: 'wind turbine', k: 50 },
+        { field: 'sp', sparse: { wind: 1 }, k: 50 },
+      ],
+      fuse: { method: 'rrf' },
+      k: 5,
+    });
     for (const h of r.hits) {
       const expected = h.legs.reduce((s, l) => s + (l.rank === null ? 0 : 1 / (60 + l.rank)), 0);
       expect(h.score).toBeCloseTo(expected, 12);
@@ -79,11 +99,21 @@ describe('fusion, facets, explain', () => {
     expect(r.hits[0]!.legs.length).toBe(2);
   });
   it('weighted fusion uses min-max normalized scores and leg weights', () => {
-    const r = snap.query({ retrieve: [{ field: 'text', text: 'hydro', k: 20 }, { field: 'emb', vector: [1, 1, 1], k: 20, weight: 0 }], fuse: { method: 'weighted', normalize: 'minmax' }, k: 3 });
+    const r = snap.query({
+      retrieve: [
+        { field: 'text', text: 'hydro', k: 20 },
+        { field: 'emb', vector: [1, 1, 1], k: 20, weight: 0 },
+      ],
+      fuse: { method: 'weighted', normalize: 'minmax' },
+      k: 3,
+    });
     expect(r.hits[0]!.score).toBeCloseTo(1, 12);
   });
   it('CombMNZ multiplies the weighted sum by the number of legs that found the document', () => {
-    const legs = [{ field: 'text', text: 'hydro solar', k: 20 }, { field: 'emb', vector: [1, 1, 1], k: 20 }];
+    const legs = [
+      { field: 'text', text: 'hydro solar', k: 20 },
+      { field: 'emb', vector: [1, 1, 1], k: 20 },
+    ];
     const sum = snap.query({ retrieve: legs, fuse: { method: 'weighted', normalize: 'minmax' }, k: 40 });
     const mnz = snap.query({ retrieve: legs, fuse: { method: 'mnz', normalize: 'minmax' }, k: 40, explain: true });
     const byId = new Map(sum.hits.map((h) => [h.id, h.score]));
@@ -109,7 +139,9 @@ describe('legs in Lucene query syntax', () => {
   const where = { year: { gte: 2000 } };
   it('a structured leg takes the filter: its top k is the filtered full ranking', () => {
     const q = '"solar wind" OR (+battery -grid) energy^0.5';
-    const full = snap.search(q, { k: 120, syntax: 'lucene', includeStored: false }).filter((h) => docs[Number(h.id.slice(1))]!.year >= 2000);
+    const full = snap
+      .search(q, { k: 120, syntax: 'lucene', includeStored: false })
+      .filter((h) => docs[Number(h.id.slice(1))]!.year >= 2000);
     expect(full.length).toBeGreaterThan(10);
     const got = snap.query({ retrieve: [{ field: 'text', text: q, syntax: 'lucene' }], filter: { where }, k: 10 }).hits;
     expect(got.map((h) => [h.id, h.score])).toEqual(full.slice(0, 10).map((h) => [h.id, h.score]));
@@ -120,41 +152,69 @@ describe('legs in Lucene query syntax', () => {
     expect((hit.explain!.legs as { bm25: unknown }[])[0]!.bm25).toMatchObject({ query: '+text:solar text:"wind energi"' });
   });
   it('names misplaced syntax', () => {
-    expect(() => snap.query({ retrieve: [{ field: 'sp', sparse: { solar: 1 }, syntax: 'lucene' }] })).toThrow(/retrieve\[0\]\.syntax syntax says how text is read: give "text" with it/);
+    expect(() => snap.query({ retrieve: [{ field: 'sp', sparse: { solar: 1 }, syntax: 'lucene' }] })).toThrow(
+      /retrieve\[0\]\.syntax syntax says how text is read: give "text" with it/,
+    );
     expect(() => snap.query({ retrieve: [{ field: 'text', text: 'solar', syntax: 'sql' }] })).toThrow(/retrieve\[0\]\.syntax/);
     expect(() => snap.search('"solar', { syntax: 'lucene' })).toThrow(/^text: query syntax, column 1: this quote is not closed/);
-    expect(() => snap.search('solar', { syntax: 'lucene', mode: 'fast' as 'auto' })).toThrow(/mode: mode must be "auto", "pruned" or "exhaustive", not "fast"/);
+    expect(() => snap.search('solar', { syntax: 'lucene', mode: 'fast' as 'auto' })).toThrow(
+      /mode: mode must be "auto", "pruned" or "exhaustive", not "fast"/,
+    );
   });
 });
 
 describe('structured queries built in code', () => {
   it('score as the same query written in Lucene syntax, and bad nodes are named', () => {
-    const built = snap.searchTextQuery({
-      kind: 'bool',
-      must: [{ kind: 'phrase', field: 'text', terms: ['grid', 'turbin'], offsets: [0, 1], slop: 0, boost: 1 }],
-      should: [],
-      mustNot: [{ kind: 'term', field: 'text', term: 'polici', boost: 1 }],
-    }, { k: 50, includeStored: false });
+    const built = snap.searchTextQuery(
+      {
+        kind: 'bool',
+        must: [{ kind: 'phrase', field: 'text', terms: ['grid', 'turbin'], offsets: [0, 1], slop: 0, boost: 1 }],
+        should: [],
+        mustNot: [{ kind: 'term', field: 'text', term: 'polici', boost: 1 }],
+      },
+      { k: 50, includeStored: false },
+    );
     const written = snap.search('+"grid turbine" -policy', { syntax: 'lucene', k: 50, includeStored: false });
     expect(built.length).toBeGreaterThan(0);
     expect(built).toEqual(written);
-    expect(() => snap.searchTextQuery({ kind: 'bool', must: [{ kind: 'term', field: 'emb', term: 'x', boost: 1 }], should: [], mustNot: [] })).toThrow(/query\.must\[0\]: "emb" is not a text field/);
-    expect(() => snap.searchTextQuery({ kind: 'phrase', field: 'text', terms: ['a'], offsets: [], slop: 0, boost: 1 })).toThrow(/a phrase needs terms and as many offsets/);
+    expect(() =>
+      snap.searchTextQuery({ kind: 'bool', must: [{ kind: 'term', field: 'emb', term: 'x', boost: 1 }], should: [], mustNot: [] }),
+    ).toThrow(/query\.must\[0\]: "emb" is not a text field/);
+    expect(() => snap.searchTextQuery({ kind: 'phrase', field: 'text', terms: ['a'], offsets: [], slop: 0, boost: 1 })).toThrow(
+      /a phrase needs terms and as many offsets/,
+    );
     // multi-term nodes: as written, and checked
-    const patterns = snap.searchTextQuery({
-      kind: 'bool',
-      must: [],
-      should: [
-        { kind: 'wildcard', field: 'text', pattern: 'tur?in', boost: 2 },
-        { kind: 'regexp', field: 'text', pattern: 'sol.*', boost: 1 },
-        { kind: 'range', field: 'text', lower: 'grid', upper: null, includeLower: false, includeUpper: true, boost: 0.5 },
-      ],
-      mustNot: [],
-    }, { k: 50, includeStored: false });
+    const patterns = snap.searchTextQuery(
+      {
+        kind: 'bool',
+        must: [],
+        should: [
+          { kind: 'wildcard', field: 'text', pattern: 'tur?in', boost: 2 },
+          { kind: 'regexp', field: 'text', pattern: 'sol.*', boost: 1 },
+          { kind: 'range', field: 'text', lower: 'grid', upper: null, includeLower: false, includeUpper: true, boost: 0.5 },
+        ],
+        mustNot: [],
+      },
+      { k: 50, includeStored: false },
+    );
     expect(patterns).toEqual(snap.search('tur?in^2 /sol.*/ {grid TO *]^0.5', { syntax: 'lucene', k: 50, includeStored: false }));
     expect(patterns.length).toBeGreaterThan(0);
-    expect(() => snap.searchTextQuery({ kind: 'regexp', field: 'text', pattern: 'a(b', boost: 1 })).toThrow(/query: regular expression \/a\(b\/, character 2: this "\(" is not closed/);
-    expect(() => snap.searchTextQuery({ kind: 'range', field: 'text', lower: 3 as unknown as string, upper: null, includeLower: true, includeUpper: true, boost: 1 })).toThrow(/lower must be a string or null/);
-    expect(() => snap.searchTextQuery({ kind: 'regex' } as unknown as TextQuery)).toThrow(/kind must be "term", "phrase", "prefix", "wildcard", "regexp", "range", "all" or "bool", not "regex"/);
+    expect(() => snap.searchTextQuery({ kind: 'regexp', field: 'text', pattern: 'a(b', boost: 1 })).toThrow(
+      /query: regular expression \/a\(b\/, character 2: this "\(" is not closed/,
+    );
+    expect(() =>
+      snap.searchTextQuery({
+        kind: 'range',
+        field: 'text',
+        lower: 3 as unknown as string,
+        upper: null,
+        includeLower: true,
+        includeUpper: true,
+        boost: 1,
+      }),
+    ).toThrow(/lower must be a string or null/);
+    expect(() => snap.searchTextQuery({ kind: 'regex' } as unknown as TextQuery)).toThrow(
+      /kind must be "term", "phrase", "prefix", "wildcard", "regexp", "range", "all" or "bool", not "regex"/,
+    );
   });
 });

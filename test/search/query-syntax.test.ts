@@ -10,7 +10,13 @@ import { createAnalyzer } from '../../src/text/analyzer.js';
 import { errorOf } from '../helpers/errors.js';
 
 const english = createAnalyzer('english');
-const oneField = { analyzers: new Map([['contents', english], ['title', english]]), defaultFields: new Map([['contents', 1]]) };
+const oneField = {
+  analyzers: new Map([
+    ['contents', english],
+    ['title', english],
+  ]),
+  defaultFields: new Map([['contents', 1]]),
+};
 const compiled = (q: string, target = oneField): string => {
   const c = compileTextQuery(parseQuerySyntax(q), target);
   return c === null ? '(nothing)' : describeTextQuery(c);
@@ -32,12 +38,21 @@ describe('query syntax parser', () => {
       { occur: 'should', query: { kind: 'word', text: 'a:b', prefix: false, boost: 1 } },
       { occur: 'should', query: { kind: 'word', text: '"x"', prefix: false, boost: 1 } },
     ]);
-    expect(parseQuerySyntax('roam~ roam~1 roam~0.8^2').map((c) => c.query)).toMatchObject([{ fuzzy: 2 }, { fuzzy: 1 }, { fuzzy: 0.8, boost: 2 }]);
+    expect(parseQuerySyntax('roam~ roam~1 roam~0.8^2').map((c) => c.query)).toMatchObject([
+      { fuzzy: 2 },
+      { fuzzy: 1 },
+      { fuzzy: 0.8, boost: 2 },
+    ]);
     expect(parseQuerySyntax('*:* -b')[0]!.query).toEqual({ kind: 'all', boost: 1 });
-    expect(parseQuerySyntax('title:(a OR b)^2')[0]!.query).toMatchObject({ kind: 'group', field: 'title', boost: 2, clauses: [{ occur: 'should' }, { occur: 'should' }] });
+    expect(parseQuerySyntax('title:(a OR b)^2')[0]!.query).toMatchObject({
+      kind: 'group',
+      field: 'title',
+      boost: 2,
+      clauses: [{ occur: 'should' }, { occur: 'should' }],
+    });
   });
 
-  it('reads wildcards, regular expressions and term ranges as Lucene\'s lexer cuts them', () => {
+  it("reads wildcards, regular expressions and term ranges as Lucene's lexer cuts them", () => {
     const q = (text: string) => parseQuerySyntax(text).map((c) => c.query);
     // one trailing "*" is a prefix; any other "*" or "?" makes a wildcard pattern, escapes kept
     expect(q('te?t foo*bar* *ing foo** * a\\?b? a\\*b*')).toEqual([
@@ -66,10 +81,13 @@ describe('query syntax parser', () => {
       { kind: 'range', lower: 'TO', upper: 'TO', includeLower: true, includeUpper: true, boost: 1 },
     ]);
     // "\\uXXXX" escapes, as Lucene's discardEscapeChar
-    expect(q('\\u0041bc "\\u0063at"')).toMatchObject([{ kind: 'word', text: 'Abc' }, { kind: 'phrase', text: 'cat' }]);
+    expect(q('\\u0041bc "\\u0063at"')).toMatchObject([
+      { kind: 'word', text: 'Abc' },
+      { kind: 'phrase', text: 'cat' },
+    ]);
   });
 
-  it('combines AND, OR and NOT as Lucene\'s QueryParser does with the OR default', () => {
+  it("combines AND, OR and NOT as Lucene's QueryParser does with the OR default", () => {
     const occurs = (q: string) => parseQuerySyntax(q).map((c) => c.occur);
     expect(occurs('a AND b')).toEqual(['must', 'must']);
     expect(occurs('a && b || c')).toEqual(['must', 'must', 'should']);
@@ -105,7 +123,7 @@ describe('query syntax parser', () => {
       ['a AND', /column 6: AND needs a clause after it/],
       ['a - b', /"-" must be followed by a clause, without a space/],
       ['title: cat', /"title:" must be followed by what to search in it/],
-      ["a\\", /a "\\" at the end escapes nothing/],
+      ['a\\', /a "\\" at the end escapes nothing/],
       ['('.repeat(65) + 'a' + ')'.repeat(65), /column 65: groups nest more than 64 deep/],
       ['a '.repeat(1025), /more than 1024 clauses in one group/],
     ];
@@ -114,7 +132,7 @@ describe('query syntax parser', () => {
 });
 
 describe('query compiler', () => {
-  it('analyzes words and phrases with the field\'s analyzer, keeping stopword gaps', () => {
+  it("analyzes words and phrases with the field's analyzer, keeping stopword gaps", () => {
     expect(compiled('"The University of Washington"')).toBe('contents:"univers washington"');
     const c = compileTextQuery(parseQuerySyntax('"university of washington"'), oneField);
     expect(c).toMatchObject({ kind: 'phrase', offsets: [0, 2] });
@@ -125,16 +143,22 @@ describe('query compiler', () => {
     expect(compiled('*:*^2 -cats')).toBe('*:*^2 -contents:cat');
   });
 
-  it('lower-cases multi-term parts as Lucene\'s normalize does, without stemming them', () => {
+  it("lower-cases multi-term parts as Lucene's normalize does, without stemming them", () => {
     // a wildcard's escaped characters and wildcards are kept as written
     expect(compiled('Te?T RunN*ing a\\Bc?')).toBe('contents:te?t contents:runn*ing contents:a\\Bc?');
     expect(compiled('/[A-Z]+Ing/^2')).toBe('contents:/[a-z]+ing/^2');
     expect(compiled('[Apple TO Cherry} {* TO \\*]')).toBe('contents:[apple TO cherry} contents:{* TO \\*]');
-    const two = { ...oneField, defaultFields: new Map([['title', 2], ['contents', 1]]) };
+    const two = {
+      ...oneField,
+      defaultFields: new Map([
+        ['title', 2],
+        ['contents', 1],
+      ]),
+    };
     expect(compiled('+comp?ter dog', two)).toBe('+(title:comp?ter^2 contents:comp?ter) title:dog^2 contents:dog');
   });
 
-  it('shapes the query as Lucene\'s rewrite does', () => {
+  it("shapes the query as Lucene's rewrite does", () => {
     // one clause stands alone; a word of several terms is inlined into the disjunction
     expect(compiled('(cat)')).toBe('contents:cat');
     expect(compiled('wi-fi cat')).toBe('contents:wi contents:fi contents:cat');
@@ -143,30 +167,54 @@ describe('query compiler', () => {
     // boosts multiply down to the leaves
     expect(compiled('(cat "black dog"^2)^3')).toBe('contents:cat^3 contents:"black dog"^6');
     // several default fields: each part in any of them, with the field boosts
-    const two = { ...oneField, defaultFields: new Map([['title', 2], ['contents', 1]]) };
+    const two = {
+      ...oneField,
+      defaultFields: new Map([
+        ['title', 2],
+        ['contents', 1],
+      ]),
+    };
     expect(compiled('+cat dog', two)).toBe('+(title:cat^2 contents:cat) title:dog^2 contents:dog');
   });
 
-  it('expands fuzzy words with the index\'s terms: lower-cased, edits from Lucene\'s fuzzy value, boosts and blended frequencies kept', () => {
+  it("expands fuzzy words with the index's terms: lower-cased, edits from Lucene's fuzzy value, boosts and blended frequencies kept", () => {
     const asked: [string, string, number][] = [];
     const target = {
       ...oneField,
       fuzzyTerms: (field: string, text: string, maxEdits: number) => {
         asked.push([field, text, maxEdits]);
-        return text === 'nothing' ? [] : [{ term: 'roam', boost: 1, docFreq: 9 }, { term: 'foam', boost: 0.75, docFreq: 9 }];
+        return text === 'nothing'
+          ? []
+          : [
+              { term: 'roam', boost: 1, docFreq: 9 },
+              { term: 'foam', boost: 0.75, docFreq: 9 },
+            ];
       },
     };
     // the three expand alike here, so they merge into one group boosted 3 (as Lucene dedupes before it inlines)
     expect(compiled('Roam~ roam~1 roamer~0.8 +nothing~', target)).toBe('+() (contents:roam^3 contents:foam^2.25)');
-    expect(asked).toEqual([['contents', 'roam', 2], ['contents', 'roam', 1], ['contents', 'roamer', 1], ['contents', 'nothing', 2]]);
-    expect(compileTextQuery(parseQuerySyntax('roam~'), target)).toMatchObject({ kind: 'bool', should: [{ term: 'roam', docFreq: 9 }, { term: 'foam', boost: 0.75, docFreq: 9 }] });
+    expect(asked).toEqual([
+      ['contents', 'roam', 2],
+      ['contents', 'roam', 1],
+      ['contents', 'roamer', 1],
+      ['contents', 'nothing', 2],
+    ]);
+    expect(compileTextQuery(parseQuerySyntax('roam~'), target)).toMatchObject({
+      kind: 'bool',
+      should: [
+        { term: 'roam', docFreq: 9 },
+        { term: 'foam', boost: 0.75, docFreq: 9 },
+      ],
+    });
     expect(fuzzyEdits(0.5, 5)).toBe(2);
     expect(fuzzyEdits(0.8, 4)).toBe(0);
     expect(fuzzyEdits(7, 4)).toBe(2);
   });
 
   it('refuses unknown fields and queries of exclusions alone', () => {
-    expect(errorOf(() => compiled('body:cat')).message).toMatch(/"body" is not a text field of this collection \(text fields: contents, title\)/);
+    expect(errorOf(() => compiled('body:cat')).message).toMatch(
+      /"body" is not a text field of this collection \(text fields: contents, title\)/,
+    );
     expect(errorOf(() => compiled('-cat -dog')).message).toMatch(/excluded clauses alone matches nothing.*\*:\* -dogs/);
     // a required stopword leaves nothing to look for: no results, not an error
     expect(compiled('+the -dog')).toBe('(nothing)');

@@ -11,7 +11,16 @@ import { tempDir } from '../helpers/temp-dir.js';
 
 describe('RM3', () => {
   it('mixes the L1-normalized query with the top feedback terms (weights sum to 1)', () => {
-    const q = rm3Expand(['solar', 'power'], [{ terms: ['solar', 'panel', 'panel', 'roof'], score: 2 }, { terms: ['panel', 'grid', 'x'], score: 1 }], () => 1, 100, { fbTerms: 2, fbDocs: 10, originalQueryWeight: 0.5, maxDocFreqShare: 0.1 });
+    const q = rm3Expand(
+      ['solar', 'power'],
+      [
+        { terms: ['solar', 'panel', 'panel', 'roof'], score: 2 },
+        { terms: ['panel', 'grid', 'x'], score: 1 },
+      ],
+      () => 1,
+      100,
+      { fbTerms: 2, fbDocs: 10, originalQueryWeight: 0.5, maxDocFreqShare: 0.1 },
+    );
     // panel 1.5; solar, roof, grid tie at 0.5 and the tie goes to the first term in byte order (grid)
     expect([...q.keys()].sort()).toEqual(['grid', 'panel', 'power', 'solar']);
     expect([...q.values()].reduce((a, b) => a + b, 0)).toBeCloseTo(1, 12);
@@ -53,8 +62,13 @@ describe('RM3', () => {
     const out = join(dir, 'rm3.run');
     expect(quarry(['run', idx, '--queries', queries, '--rm3', '{"fbDocs":5}', '--output', out, '-k', '20', '--quiet']).status).toBe(0);
     const snap = indexCorpus(dir, corpus).reader();
-    const want = [['q1', 'parallel sorting algorithms'], ['q2', 'compiler code optimization']].flatMap(([qid, text]) =>
-      snap.searchRm3(text!, 'contents', { k: 20, params: { fbDocs: 5 }, includeStored: false }).map((h, r) => `${qid} Q0 ${h.id} ${r + 1} ${h.score.toFixed(6)} quarry`),
+    const want = [
+      ['q1', 'parallel sorting algorithms'],
+      ['q2', 'compiler code optimization'],
+    ].flatMap(([qid, text]) =>
+      snap
+        .searchRm3(text!, 'contents', { k: 20, params: { fbDocs: 5 }, includeStored: false })
+        .map((h, r) => `${qid} Q0 ${h.id} ${r + 1} ${h.score.toFixed(6)} quarry`),
     );
     expect(readFileSync(out, 'utf8')).toBe(want.join('\n') + '\n');
     const bad = quarry(['run', idx, '--queries', queries, '--rm3', '{"fbDocs":-2}', '--output', join(dir, 'never.run')]);

@@ -13,7 +13,11 @@ const docs = [
   { _id: 'd', v: [0, 0.2, 1], sp: { wind: 2 } },
   { _id: 'e', v: [0.5, 0.5, 0.1], sp: { storage: 1, wind: 1 } },
 ];
-const snap = buildCollection(root, docs, parseSchema({ fields: { v: { type: 'dense', dim: 3, index: 'flat', metric: 'dot' }, sp: { type: 'sparse' } } })).reader();
+const snap = buildCollection(
+  root,
+  docs,
+  parseSchema({ fields: { v: { type: 'dense', dim: 3, index: 'flat', metric: 'dot' }, sp: { type: 'sparse' } } }),
+).reader();
 const dot = (a: number[], b: number[]): number => a.reduce((s, x, i) => s + x * b[i]!, 0);
 
 describe('Rocchio feedback', () => {
@@ -28,7 +32,7 @@ describe('Rocchio feedback', () => {
     r.hits.forEach((h, i) => expect(h.score).toBeCloseTo(expected[i]![1], 5));
   });
 
-  it('sparse: expands the query with the feedback documents\' terms', () => {
+  it("sparse: expands the query with the feedback documents' terms", () => {
     const plain = snap.query({ retrieve: [{ field: 'sp', sparse: { solar: 1 } }], k: 5 });
     expect(plain.hits.map((h) => h.id).sort()).toEqual(['a', 'b']);
     const fb = snap.query({ retrieve: [{ field: 'sp', sparse: { solar: 1 }, prf: { docs: 2, beta: 1 } }], k: 5 });
@@ -40,18 +44,28 @@ describe('Rocchio feedback', () => {
 
   it('is refused on BM25 legs', () => {
     const t = buildCollection(root, [{ _id: 'x', text: 'hello' }], parseSchema({ fields: { text: { type: 'text' } } })).reader();
-    expect(() => t.query({ retrieve: [{ field: 'text', text: 'hello', prf: { docs: 3 } }] })).toThrow('retrieve[0].prf: Rocchio feedback applies to dense and sparse legs');
+    expect(() => t.query({ retrieve: [{ field: 'text', text: 'hello', prf: { docs: 3 } }] })).toThrow(
+      'retrieve[0].prf: Rocchio feedback applies to dense and sparse legs',
+    );
   });
 });
 
 describe('sparse explanations', () => {
-  it('lists each matching token\'s query weight, document weight and product, summing to the score', () => {
+  it("lists each matching token's query weight, document weight and product, summing to the score", () => {
     const r = snap.query({ retrieve: [{ field: 'sp', sparse: { solar: 1.5, battery: 0.5, absent: 2 } }], k: 2, explain: true });
     const top = r.hits[0]!;
     const parts = (top.explain!.legs as { sparse: { token: string; query: number; document: number; score: number }[] }[])[0]!.sparse;
     expect(parts.map((p) => p.token)).not.toContain('absent');
     expect(parts.reduce((a, p) => a + p.score, 0)).toBeCloseTo(top.score, 5);
-    const weighted = snap.query({ retrieve: [{ field: 'sp', sparse: { solar: 1 } }, { field: 'v', vector: [1, 0, 0] }], fuse: { method: 'weighted', normalize: 'minmax' }, k: 1, explain: true });
+    const weighted = snap.query({
+      retrieve: [
+        { field: 'sp', sparse: { solar: 1 } },
+        { field: 'v', vector: [1, 0, 0] },
+      ],
+      fuse: { method: 'weighted', normalize: 'minmax' },
+      k: 1,
+      explain: true,
+    });
     expect(weighted.hits[0]!.explain!.fusion).toContain('(s - min) / (max - min)');
   });
 });

@@ -17,13 +17,33 @@ function run(queries: Record<string, [string, number][]>): RunData {
   return new Map(Object.entries(queries).map(([qid, rows]) => [qid, { docnos: rows.map((r) => r[0]), scores: rows.map((r) => r[1]) }]));
 }
 
-const a = run({ q1: [['d1', 3], ['d2', 2], ['d3', 1]], q2: [['x', 1]] });
+const a = run({
+  q1: [
+    ['d1', 3],
+    ['d2', 2],
+    ['d3', 1],
+  ],
+  q2: [['x', 1]],
+});
 // listed out of score order on purpose: ranks come from scores (trec_eval), not file order
-const b = run({ q1: [['d3', 5], ['d4', 9], ['d1', 4]], q3: [['y', 2]] });
+const b = run({
+  q1: [
+    ['d3', 5],
+    ['d4', 9],
+    ['d1', 4],
+  ],
+  q3: [['y', 2]],
+});
 
 describe('fuseRuns', () => {
   it('sums weight / (k + rank) with ranks from the scores, and keeps every query of any run', () => {
-    const f = fuseRuns([{ name: 'a', run: a }, { name: 'b', run: b }], { rrfK: 60 });
+    const f = fuseRuns(
+      [
+        { name: 'a', run: a },
+        { name: 'b', run: b },
+      ],
+      { rrfK: 60 },
+    );
     expect([...f.keys()]).toEqual(['q1', 'q2', 'q3']);
     const q1 = f.get('q1')!;
     // b's ranks: d4 1, d3 2, d1 3
@@ -34,19 +54,55 @@ describe('fuseRuns', () => {
   });
 
   it('breaks ties of the fused score by docno descending, as trec_eval reads a run', () => {
-    const f = fuseRuns([{ name: 'a', run: run({ q: [['m', 2], ['z', 1]] }) }, { name: 'b', run: run({ q: [['z', 2], ['m', 1]] }) }]);
+    const f = fuseRuns([
+      {
+        name: 'a',
+        run: run({
+          q: [
+            ['m', 2],
+            ['z', 1],
+          ],
+        }),
+      },
+      {
+        name: 'b',
+        run: run({
+          q: [
+            ['z', 2],
+            ['m', 1],
+          ],
+        }),
+      },
+    ]);
     expect(f.get('q')!.docnos).toEqual(['z', 'm']);
   });
 
   it('takes depth documents from each run and keeps k', () => {
-    const f = fuseRuns([{ name: 'a', run: a }, { name: 'b', run: b }], { depth: 1, k: 2 });
+    const f = fuseRuns(
+      [
+        { name: 'a', run: a },
+        { name: 'b', run: b },
+      ],
+      { depth: 1, k: 2 },
+    );
     // depth 1: a gives d1 (rank 1), b gives d4 (rank 1); the tie goes to the larger docno
     expect(f.get('q1')!.docnos).toEqual(['d4', 'd1']);
-    expect(fuseRuns([{ name: 'a', run: a }, { name: 'b', run: b }], { k: 1 }).get('q1')!.docnos).toEqual(['d1']);
+    expect(
+      fuseRuns(
+        [
+          { name: 'a', run: a },
+          { name: 'b', run: b },
+        ],
+        { k: 1 },
+      ).get('q1')!.docnos,
+    ).toEqual(['d1']);
   });
 
   it('CombSUM and CombMNZ weight min-max normalized scores; a missing document adds nothing', () => {
-    const runs = [{ name: 'a', run: a }, { name: 'b', run: b }];
+    const runs = [
+      { name: 'a', run: a },
+      { name: 'b', run: b },
+    ];
     // q1 min-max: a d1 1, d2 0.5, d3 0; b d4 1, d3 0.2, d1 0
     const sum = fuseRuns(runs, { method: 'weighted', weights: [2, 1] }).get('q1')!;
     const want: Record<string, number> = { d1: 2, d2: 1, d3: 0.2, d4: 1 };
@@ -60,14 +116,33 @@ describe('fuseRuns', () => {
   });
 
   it('RRF of a run with itself keeps its trec_eval order, and fused scores never increase down a list', () => {
-    const rows = fc.uniqueArray(fc.tuple(fc.stringMatching(/^[a-f0-9]{1,3}$/), fc.integer({ min: -5, max: 5 })), { selector: (r) => r[0], minLength: 1, maxLength: 40 });
+    const rows = fc.uniqueArray(fc.tuple(fc.stringMatching(/^[a-f0-9]{1,3}$/), fc.integer({ min: -5, max: 5 })), {
+      selector: (r) => r[0],
+      minLength: 1,
+      maxLength: 40,
+    });
     fc.assert(
       fc.property(rows, rows, fc.integer({ min: 1, max: 50 }), (r1, r2, depth) => {
         const one = run({ q: r1 });
-        const self = fuseRuns([{ name: 'a', run: one }, { name: 'b', run: one }], { depth }).get('q')!;
-        const order = [...r1].sort((x, y) => y[1] - x[1] || (x[0] < y[0] ? 1 : x[0] > y[0] ? -1 : 0)).slice(0, depth).map((r) => r[0]);
+        const self = fuseRuns(
+          [
+            { name: 'a', run: one },
+            { name: 'b', run: one },
+          ],
+          { depth },
+        ).get('q')!;
+        const order = [...r1]
+          .sort((x, y) => y[1] - x[1] || (x[0] < y[0] ? 1 : x[0] > y[0] ? -1 : 0))
+          .slice(0, depth)
+          .map((r) => r[0]);
         expect(self.docnos).toEqual(order);
-        const mixed = fuseRuns([{ name: 'a', run: one }, { name: 'b', run: run({ q: r2 }) }], { method: 'mnz', normalize: 'zscore' }).get('q')!;
+        const mixed = fuseRuns(
+          [
+            { name: 'a', run: one },
+            { name: 'b', run: run({ q: r2 }) },
+          ],
+          { method: 'mnz', normalize: 'zscore' },
+        ).get('q')!;
         for (let i = 1; i < mixed.scores.length; i++) expect(mixed.scores[i]!).toBeLessThanOrEqual(mixed.scores[i - 1]!);
         expect(new Set(mixed.docnos).size).toBe(mixed.docnos.length);
       }),
@@ -75,8 +150,20 @@ describe('fuseRuns', () => {
   });
 
   it('names the run and query of a document retrieved twice, and rejects bad options', () => {
-    const dup = run({ q7: [['d1', 2], ['d1', 1]] });
-    expect(errorOf(() => fuseRuns([{ name: 'a', run: a }, { name: 'dup.run', run: dup }])).message).toMatch(/dup\.run.*d1.*twice.*q7/);
+    const dup = run({
+      q7: [
+        ['d1', 2],
+        ['d1', 1],
+      ],
+    });
+    expect(
+      errorOf(() =>
+        fuseRuns([
+          { name: 'a', run: a },
+          { name: 'dup.run', run: dup },
+        ]),
+      ).message,
+    ).toMatch(/dup\.run.*d1.*twice.*q7/);
     expect(errorOf(() => fuseRuns([{ name: 'a', run: a }], { weights: [1, 2] })).message).toContain('2 weights for 1 runs');
     expect(errorOf(() => fuseRuns([{ name: 'a', run: a }], { k: 0 })).message).toContain('k');
     expect(errorOf(() => fuseRuns([])).message).toContain('no runs');
@@ -85,15 +172,42 @@ describe('fuseRuns', () => {
 
 describe('tuneRunFusion', () => {
   // run a ranks the relevant document first for both queries, run b last
-  const good = run({ q1: [['d1', 3], ['d2', 2]], q2: [['e1', 5], ['e2', 1]] });
-  const bad = run({ q1: [['d2', 9], ['d1', 1]], q2: [['e2', 4], ['e1', 2]] });
+  const good = run({
+    q1: [
+      ['d1', 3],
+      ['d2', 2],
+    ],
+    q2: [
+      ['e1', 5],
+      ['e2', 1],
+    ],
+  });
+  const bad = run({
+    q1: [
+      ['d2', 9],
+      ['d1', 1],
+    ],
+    q2: [
+      ['e2', 4],
+      ['e1', 2],
+    ],
+  });
   const qrels = parseQrelsText('q1 0 d1 1\nq2 0 e1 1\n', 'qrels');
-  const runs = [{ name: 'good', run: good }, { name: 'bad', run: bad }];
+  const runs = [
+    { name: 'good', run: good },
+    { name: 'bad', run: bad },
+  ];
 
   it('scores every weight vector on the grid and keeps the first best', () => {
     const t = tuneRunFusion(runs, qrels, { measure: 'P.1', method: 'weighted', step: 0.25 });
     expect(t.measure).toBe('P_1');
-    expect(t.trials.map((x) => x.weights)).toEqual([[1, 0], [0.75, 0.25], [0.5, 0.5], [0.25, 0.75], [0, 1]]);
+    expect(t.trials.map((x) => x.weights)).toEqual([
+      [1, 0],
+      [0.75, 0.25],
+      [0.5, 0.5],
+      [0.25, 0.75],
+      [0, 1],
+    ]);
     // min-max: d1 scores w_good, d2 w_bad; at 0.5 each the tie goes to the larger docno (d2, e2)
     expect(t.trials.map((x) => x.value)).toEqual([1, 1, 0, 0, 0]);
     expect(t.best).toEqual({ weights: [1, 0], value: 1 });
@@ -121,7 +235,9 @@ describe('quarry fuse', () => {
     const r = quarry(['fuse', r1, r2, '--output', out, '--qrels', qrels, '-m', 'P.1', '--sort-qids', '--json']);
     expect(r.status, r.stderr).toBe(0);
     // d2 is ranked 2 by both runs: 2/62 beats d1's and d4's 1/61
-    expect(readFileSync(out, 'utf8')).toBe(`q1 Q0 d2 1 ${2 / 62} quarry-fuse\nq1 Q0 d4 2 ${1 / 61} quarry-fuse\nq1 Q0 d1 3 ${1 / 61} quarry-fuse\nq2 Q0 x 1 ${1 / 61} quarry-fuse\n`);
+    expect(readFileSync(out, 'utf8')).toBe(
+      `q1 Q0 d2 1 ${2 / 62} quarry-fuse\nq1 Q0 d4 2 ${1 / 61} quarry-fuse\nq1 Q0 d1 3 ${1 / 61} quarry-fuse\nq2 Q0 x 1 ${1 / 61} quarry-fuse\n`,
+    );
     const summary = JSON.parse(r.stdout) as { queries: number; lines: number; evaluation: { all: Record<string, number> } };
     expect(summary.queries).toBe(2);
     expect(summary.lines).toBe(4);

@@ -86,17 +86,57 @@ describe('structured search', () => {
   it('any text either searches or is refused with a QuarryError naming where: never a crash', () => {
     const piece = fc.oneof(
       fc.constantFrom(...WORDS),
-      fc.constantFrom('"', '(', ')', '[', ']', '{', '}', '/', '\\', '*', '?', '~', '^', ':', '+', '-', '!', '&&', '||', ' AND ', ' OR ', ' NOT ', ' TO ', ' ', '<', '>', '@', '#', '|', '&', '.', '2', '0.5', 'text:', '\\u00e9', '\\u00'),
+      fc.constantFrom(
+        '"',
+        '(',
+        ')',
+        '[',
+        ']',
+        '{',
+        '}',
+        '/',
+        '\\',
+        '*',
+        '?',
+        '~',
+        '^',
+        ':',
+        '+',
+        '-',
+        '!',
+        '&&',
+        '||',
+        ' AND ',
+        ' OR ',
+        ' NOT ',
+        ' TO ',
+        ' ',
+        '<',
+        '>',
+        '@',
+        '#',
+        '|',
+        '&',
+        '.',
+        '2',
+        '0.5',
+        'text:',
+        '\\u00e9',
+        '\\u00',
+      ),
     );
     fc.assert(
-      fc.property(fc.array(piece, { minLength: 1, maxLength: 12 }).map((ps) => ps.join('')), (q) => {
-        try {
-          snap.search(q, { syntax: 'lucene', k: 5, includeStored: false });
-        } catch (e) {
-          expect(e, q).toBeInstanceOf(QuarryError);
-          expect((e as QuarryError).message, q).toMatch(/^text: /);
-        }
-      }),
+      fc.property(
+        fc.array(piece, { minLength: 1, maxLength: 12 }).map((ps) => ps.join('')),
+        (q) => {
+          try {
+            snap.search(q, { syntax: 'lucene', k: 5, includeStored: false });
+          } catch (e) {
+            expect(e, q).toBeInstanceOf(QuarryError);
+            expect((e as QuarryError).message, q).toMatch(/^text: /);
+          }
+        },
+      ),
       { numRuns: 3000 },
     );
   });
@@ -105,7 +145,11 @@ describe('structured search', () => {
     const live = docs.filter((_, i) => i % 7 !== 0);
     // patterns match index terms: the analyzer's stems
     const english = createAnalyzer('english');
-    const holding = (re: RegExp) => live.filter((d) => english.analyze(d.text).some((w) => re.test(w))).map((d) => d._id).sort();
+    const holding = (re: RegExp) =>
+      live
+        .filter((d) => english.analyze(d.text).some((w) => re.test(w)))
+        .map((d) => d._id)
+        .sort();
     const ids = (q: string) => snap.search(q, { syntax: 'lucene', k: 400, includeStored: false });
     for (const [q, re] of [
       ['tur?in', /^tur.in$/],

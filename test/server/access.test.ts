@@ -9,13 +9,17 @@ import { startTestServer } from '../helpers/http-server.js';
 import { tempDir, writeFile } from '../helpers/temp-dir.js';
 
 const dir = tempDir('quarry-access-');
-const keysFile = writeFile(dir, 'keys.json', JSON.stringify({
-  keys: [
-    { name: 'reader', key: 'read-key-0123456789', role: 'read' },
-    { name: 'writer', key: 'write-key-0123456789', role: 'write' },
-    { name: 'root', key: 'admin-key-0123456789', role: 'admin' },
-  ],
-}));
+const keysFile = writeFile(
+  dir,
+  'keys.json',
+  JSON.stringify({
+    keys: [
+      { name: 'reader', key: 'read-key-0123456789', role: 'read' },
+      { name: 'writer', key: 'write-key-0123456789', role: 'write' },
+      { name: 'root', key: 'admin-key-0123456789', role: 'admin' },
+    ],
+  }),
+);
 const keys = readKeysFile(keysFile);
 const t = await startTestServer({ dataDir: join(dir, 'data'), keys, corsOrigins: ['http://app.example'] });
 const open = await startTestServer({ dataDir: join(dir, 'data-open') });
@@ -45,7 +49,12 @@ describe('roles', () => {
     expect(denied.json.error.message).toBe('key "reader" has role read; this endpoint needs write');
     expect(denied.text).not.toContain('read-key-0123456789');
     expect((await t.call('POST', '/v1/collections/c1/documents', add, { 'x-api-key': 'write-key-0123456789' })).status).toBe(200);
-    const search = await t.call('POST', '/v1/collections/c1/search', { retrieve: [{ field: 'text', text: 'hello' }] }, bearer('read-key-0123456789'));
+    const search = await t.call(
+      'POST',
+      '/v1/collections/c1/search',
+      { retrieve: [{ field: 'text', text: 'hello' }] },
+      bearer('read-key-0123456789'),
+    );
     expect(search.json.hits[0].id).toBe('1');
     expect((await t.call('DELETE', '/v1/collections/c1', undefined, bearer('write-key-0123456789'))).status).toBe(403);
     expect((await t.call('DELETE', '/v1/collections/c1', undefined, bearer('admin-key-0123456789'))).status).toBe(200);
@@ -70,17 +79,28 @@ describe('CORS', () => {
     expect(on.headers.get('access-control-allow-origin')).toBe('http://app.example');
     const other = await fetch(`${t.url}/health`, { headers: { origin: 'http://evil.example' } });
     expect(other.headers.get('access-control-allow-origin')).toBeNull();
-    const preflight = await fetch(`${t.url}/v1/collections`, { method: 'OPTIONS', headers: { origin: 'http://app.example', 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization' } });
+    const preflight = await fetch(`${t.url}/v1/collections`, {
+      method: 'OPTIONS',
+      headers: { origin: 'http://app.example', 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization' },
+    });
     expect(preflight.status).toBe(204);
     expect(preflight.headers.get('access-control-allow-headers')).toContain('authorization');
   });
 
   it('"*" alone allows any origin; what cannot be an origin is refused, as are bad limits', async () => {
     const any = await startTestServer({ dataDir: join(dir, 'any'), corsOrigins: ['*'] });
-    expect((await fetch(`${any.url}/health`, { headers: { origin: 'http://anywhere.example' } })).headers.get('access-control-allow-origin')).toBe('*');
-    await expect(createServer({ dataDir: join(dir, 'bad'), corsOrigins: ['app.example'] })).rejects.toThrow('corsOrigins[0]: "app.example": expected an origin such as https://example.org or *');
-    await expect(createServer({ dataDir: join(dir, 'bad'), corsOrigins: ['https://app.example/path'] })).rejects.toThrow('expected just the origin https://app.example');
-    await expect(createServer({ dataDir: join(dir, 'bad'), corsOrigins: ['*', 'https://app.example'] })).rejects.toThrow('"*" allows every origin: give it alone');
+    expect(
+      (await fetch(`${any.url}/health`, { headers: { origin: 'http://anywhere.example' } })).headers.get('access-control-allow-origin'),
+    ).toBe('*');
+    await expect(createServer({ dataDir: join(dir, 'bad'), corsOrigins: ['app.example'] })).rejects.toThrow(
+      'corsOrigins[0]: "app.example": expected an origin such as https://example.org or *',
+    );
+    await expect(createServer({ dataDir: join(dir, 'bad'), corsOrigins: ['https://app.example/path'] })).rejects.toThrow(
+      'expected just the origin https://app.example',
+    );
+    await expect(createServer({ dataDir: join(dir, 'bad'), corsOrigins: ['*', 'https://app.example'] })).rejects.toThrow(
+      '"*" allows every origin: give it alone',
+    );
     await expect(createServer({ dataDir: join(dir, 'bad'), maxK: 0 })).rejects.toThrow('maxK: must be a positive integer, got 0');
   });
 });
@@ -96,8 +116,13 @@ describe('keys', () => {
 
   it('parses QUARRY_API_KEYS and reports bad entries by position, never by key', () => {
     const k = parseKeysVariable('admin:aaaaaaaaaaaaaaaa1, read:bbbbbbbbbbbbbbbb2');
-    expect(k.map((x) => [x.name, x.role])).toEqual([['env-1', 'admin'], ['env-2', 'read']]);
-    expect(() => parseKeysVariable('root:aaaaaaaaaaaaaaaa1')).toThrow('QUARRY_API_KEYS: entry 1 is not role:key with role read, write or admin');
+    expect(k.map((x) => [x.name, x.role])).toEqual([
+      ['env-1', 'admin'],
+      ['env-2', 'read'],
+    ]);
+    expect(() => parseKeysVariable('root:aaaaaaaaaaaaaaaa1')).toThrow(
+      'QUARRY_API_KEYS: entry 1 is not role:key with role read, write or admin',
+    );
     expect(() => parseKeysVariable('read:short')).toThrow('entry 1: keys must be at least 16 characters');
     expect(() => parseKeysVariable('read:aaaaaaaaaaaaaaaa1,admin:aaaaaaaaaaaaaaaa1')).toThrow('are the same key');
   });

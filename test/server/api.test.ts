@@ -91,7 +91,13 @@ describe('documents', () => {
   });
 
   it('rejects a whole batch when one document is bad, naming it, and changes nothing', async () => {
-    const r = await t.call('POST', '/v1/collections/papers/documents', { documents: [{ _id: 'e', title: 'ok', lang: 'en' }, { _id: 'f', title: 'bad year', year: 'soon' }], commit: true });
+    const r = await t.call('POST', '/v1/collections/papers/documents', {
+      documents: [
+        { _id: 'e', title: 'ok', lang: 'en' },
+        { _id: 'f', title: 'bad year', year: 'soon' },
+      ],
+      commit: true,
+    });
     expect(r.status).toBe(400);
     expect(r.json.error.path).toBe('documents[1].year');
     const dup = await t.call('POST', '/v1/collections/papers/documents', { documents: [{ _id: 'a', title: 'again' }] });
@@ -107,17 +113,29 @@ describe('documents', () => {
     const bad = await t.call('POST', '/v1/collections/papers/documents?commit=true', nd, { 'content-type': 'application/x-ndjson' });
     expect(bad.status).toBe(400);
     expect(bad.json.error.path).toBe('line 3');
-    const badDoc = await t.call('POST', '/v1/collections/papers/documents', '{"_id":"g","title":"x"}\n{"_id":"h","year":"x"}\n', { 'content-type': 'application/x-ndjson' });
+    const badDoc = await t.call('POST', '/v1/collections/papers/documents', '{"_id":"g","title":"x"}\n{"_id":"h","year":"x"}\n', {
+      'content-type': 'application/x-ndjson',
+    });
     expect(badDoc.json.error.path).toBe('body:2.year');
-    const ok = await t.call('POST', '/v1/collections/papers/documents?commit=true', '{"_id":"g","title":"Graph search for vectors","lang":"en","year":2016}\n', { 'content-type': 'application/x-ndjson' });
+    const ok = await t.call(
+      'POST',
+      '/v1/collections/papers/documents?commit=true',
+      '{"_id":"g","title":"Graph search for vectors","lang":"en","year":2016}\n',
+      { 'content-type': 'application/x-ndjson' },
+    );
     expect(ok.json).toMatchObject({ added: 1, uncommitted: false });
-    const badQuery = await t.call('POST', '/v1/collections/papers/documents?commit=yes', '{"_id":"z"}\n', { 'content-type': 'application/x-ndjson' });
+    const badQuery = await t.call('POST', '/v1/collections/papers/documents?commit=yes', '{"_id":"z"}\n', {
+      'content-type': 'application/x-ndjson',
+    });
     expect(badQuery.status).toBe(400);
     expect(badQuery.json.error.path).toBe('commit');
   });
 
   it('updates, deletes and commits', async () => {
-    const up = await t.call('POST', '/v1/collections/papers/documents', { documents: [{ _id: 'g', title: 'Graph search (HNSW)', lang: 'en', year: 2018 }], mode: 'update' });
+    const up = await t.call('POST', '/v1/collections/papers/documents', {
+      documents: [{ _id: 'g', title: 'Graph search (HNSW)', lang: 'en', year: 2018 }],
+      mode: 'update',
+    });
     expect(up.json).toMatchObject({ added: 0, replaced: 1, uncommitted: true });
     const del = await t.call('POST', '/v1/collections/papers/delete', { ids: ['c', 'missing'] });
     expect(del.json).toMatchObject({ deleted: 1, missing: ['missing'] });
@@ -132,8 +150,17 @@ describe('documents', () => {
 });
 
 describe('search', () => {
-  it('returns the library\'s ranking, with per-leg scores, highlights, facets and explanations', async () => {
-    const spec = { retrieve: [{ field: 'title', text: 'retrieval' }, { field: 'body', text: 'retrieval documents' }], fuse: { method: 'rrf', k: 60 }, facets: ['lang'], explain: true, k: 3 };
+  it("returns the library's ranking, with per-leg scores, highlights, facets and explanations", async () => {
+    const spec = {
+      retrieve: [
+        { field: 'title', text: 'retrieval' },
+        { field: 'body', text: 'retrieval documents' },
+      ],
+      fuse: { method: 'rrf', k: 60 },
+      facets: ['lang'],
+      explain: true,
+      k: 3,
+    };
     const r = await t.call('POST', '/v1/collections/papers/search?highlight=true', spec);
     expect(r.status).toBe(200);
     expect((await t.call('POST', '/v1/collections/papers/search', spec)).json.hits[0].highlights).toBeUndefined();
@@ -149,7 +176,7 @@ describe('search', () => {
     expect(marked.map((s: string) => s.toLowerCase())).toContain('retrieval');
   });
 
-  it('highlights the terms a structured leg\'s prefixes, wildcards, patterns and ranges match, not its exclusions (c was deleted above; d is excluded)', async () => {
+  it("highlights the terms a structured leg's prefixes, wildcards, patterns and ranges match, not its exclusions (c was deleted above; d is excluded)", async () => {
     const spec = { retrieve: [{ field: 'body', text: 'doc* OR /enc.*/ OR [okapi TO okapi] OR pa?sag* -splade', syntax: 'lucene' }], k: 5 };
     const r = await t.call('POST', '/v1/collections/papers/search?highlight=true', spec);
     expect(r.status).toBe(200);
@@ -159,7 +186,10 @@ describe('search', () => {
   });
 
   it('filters with where and turns off stored fields on request', async () => {
-    const r = await t.call('POST', '/v1/collections/papers/search?stored=false', { retrieve: [{ field: 'body', text: 'documents retrieval' }], filter: { where: { year: { gte: 2000 } } } });
+    const r = await t.call('POST', '/v1/collections/papers/search?stored=false', {
+      retrieve: [{ field: 'body', text: 'documents retrieval' }],
+      filter: { where: { year: { gte: 2000 } } },
+    });
     expect(r.json.hits.map((h: { id: string }) => h.id).sort()).toEqual(['b', 'd']); // "retrieve" and "retrieval" share the stem
     expect(r.json.hits[0].stored).toBeUndefined();
   });
@@ -218,14 +248,22 @@ describe('batch runs', () => {
   ];
 
   it('runs queries and evaluates them exactly as the library does', async () => {
-    const r = await t.call('POST', '/v1/collections/papers/run', { queries, k: 10, qrels, measures: ['map', 'ndcg_cut.10', 'P.5'], perQuery: true });
+    const r = await t.call('POST', '/v1/collections/papers/run', {
+      queries,
+      k: 10,
+      qrels,
+      measures: ['map', 'ndcg_cut.10', 'P.5'],
+      perQuery: true,
+    });
     expect(r.status).toBe(200);
     expect(r.json.queries).toBe(3);
     const snap = Collection.open(join(dataDir, 'papers')).reader();
-    const run: RunData = new Map(queries.map((q) => {
-      const hits = snap.search(q.text, { k: 10 });
-      return [q.id, { docnos: hits.map((h) => h.id), scores: hits.map((h) => h.score) }];
-    }));
+    const run: RunData = new Map(
+      queries.map((q) => {
+        const hits = snap.search(q.text, { k: 10 });
+        return [q.id, { docnos: hits.map((h) => h.id), scores: hits.map((h) => h.score) }];
+      }),
+    );
     const report = evaluateRun(qrelsFromTriples(qrels), run, { measures: ['map', 'ndcg_cut.10', 'P.5'] });
     expect(r.json.evaluation.all.map).toBe(report.all.get('map'));
     expect(r.json.evaluation.all.ndcg_cut_10).toBe(report.all.get('ndcg_cut_10'));
@@ -242,7 +280,10 @@ describe('batch runs', () => {
     });
     const text = await res.clone().text();
     expect(res.headers.get('content-type'), text).toContain('application/x-ndjson');
-    const lines = (await res.text()).trim().split('\n').map((l) => JSON.parse(l));
+    const lines = (await res.text())
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(lines.slice(0, 3).map((l) => l.query)).toEqual(['q1', 'q2', 'q3']);
     expect(typeof lines[3].evaluation.all.map).toBe('number');
   });
@@ -253,7 +294,9 @@ describe('batch runs', () => {
     expect(badQrels.json.error.message).toContain('qrels:1');
     const badQuery = await t.call('POST', '/v1/collections/papers/run', { queries: [{ id: 'q1', text: 'x', spec: {} }] });
     expect(badQuery.json.error.path).toBe('queries[0]');
-    const badSpec = await t.call('POST', '/v1/collections/papers/run', { queries: [{ id: 'q1', spec: { retrieve: [{ field: 'title', text: 'x', k: 9999 }] } }] });
+    const badSpec = await t.call('POST', '/v1/collections/papers/run', {
+      queries: [{ id: 'q1', spec: { retrieve: [{ field: 'title', text: 'x', k: 9999 }] } }],
+    });
     expect(badSpec.json.error.path).toBe('queries[0].spec.retrieve[0].k');
   });
 });
@@ -265,7 +308,9 @@ describe('system endpoints', () => {
     const m = await t.call('GET', '/metrics');
     expect(m.headers.get('content-type')).toContain('text/plain');
     expect(m.text).toMatch(/quarry_http_requests_total\{method="POST",route="\/v1\/collections\/:name\/search",status="200"\} \d+/);
-    expect(m.text).toMatch(/quarry_http_request_duration_seconds_bucket\{le="0.005",method="POST",route="\/v1\/collections\/:name\/search"\} \d+/);
+    expect(m.text).toMatch(
+      /quarry_http_request_duration_seconds_bucket\{le="0.005",method="POST",route="\/v1\/collections\/:name\/search"\} \d+/,
+    );
     expect(m.text).toContain('quarry_collection_documents{collection="papers"} 4');
     expect(m.text).toMatch(/quarry_collection_index_bytes\{collection="papers"\} [1-9]\d+/);
     const o = await t.call('GET', '/openapi.json');
@@ -294,7 +339,17 @@ describe('system endpoints', () => {
     ];
     expect((await t.call('POST', '/v1/collections/vecs/documents', { documents: docs, commit: true })).status).toBe(200);
     // the "new model" has 2 dimensions; the adapter sends (a, b) to (0, a, b)
-    writeFieldAdapter(join(dataDir, 'vecs'), { name: 'v2', field: 'v', kind: 'affine', mlp: null, normalizeInput: false, inputDim: 2, outputDim: 3, matrix: Float32Array.from([0, 0, 1, 0, 0, 1]), bias: new Float32Array(3) });
+    writeFieldAdapter(join(dataDir, 'vecs'), {
+      name: 'v2',
+      field: 'v',
+      kind: 'affine',
+      mlp: null,
+      normalizeInput: false,
+      inputDim: 2,
+      outputDim: 3,
+      matrix: Float32Array.from([0, 0, 1, 0, 0, 1]),
+      bias: new Float32Array(3),
+    });
     const r = await t.call('POST', '/v1/collections/vecs/search', { retrieve: [{ field: 'v', vector: [0.1, 0.9], adapter: 'v2' }], k: 1 });
     expect(r.status).toBe(200);
     expect(r.json.hits[0].id).toBe('z');

@@ -14,27 +14,50 @@ import { startTestServer } from '../helpers/http-server.js';
 import { tempDir } from '../helpers/temp-dir.js';
 
 const CHROMIUM = process.env.QUARRY_CHROMIUM ?? '/usr/bin/chromium';
-if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: install Debian's chromium (apt-get install chromium), as .ci/run does, or set QUARRY_CHROMIUM`);
+if (!existsSync(CHROMIUM))
+  throw new Error(`${CHROMIUM} is missing: install Debian's chromium (apt-get install chromium), as .ci/run does, or set QUARRY_CHROMIUM`);
 
 const dir = tempDir('quarry-browser-');
 const data = join(dir, 'data');
 importCorpus(join(data, 'cacm'), CACM_FILES.corpus);
 const bench = join(dir, 'bench');
 mkdirSync(bench);
-writeFileSync(join(bench, 'dense.json'), JSON.stringify({
-  results: [
-    { engine: 'quarry-hnsw', dataset: 'fixture', points: [{ setting: 'efSearch 10', recall: 0.6, msPerQuery: 0.1 }, { setting: 'efSearch 100', recall: 0.9, msPerQuery: 0.5 }] },
-    { engine: 'other-hnsw', dataset: 'fixture', points: [{ setting: 'ef 10', recall: 0.62, msPerQuery: 0.08 }, { setting: 'ef 100', recall: 0.91, msPerQuery: 0.4 }] },
-  ],
-}));
-const papers = Collection.create(join(data, 'papers'), { fields: { title: { type: 'text' }, body: { type: 'text' }, lang: { type: 'keyword' } } });
+writeFileSync(
+  join(bench, 'dense.json'),
+  JSON.stringify({
+    results: [
+      {
+        engine: 'quarry-hnsw',
+        dataset: 'fixture',
+        points: [
+          { setting: 'efSearch 10', recall: 0.6, msPerQuery: 0.1 },
+          { setting: 'efSearch 100', recall: 0.9, msPerQuery: 0.5 },
+        ],
+      },
+      {
+        engine: 'other-hnsw',
+        dataset: 'fixture',
+        points: [
+          { setting: 'ef 10', recall: 0.62, msPerQuery: 0.08 },
+          { setting: 'ef 100', recall: 0.91, msPerQuery: 0.4 },
+        ],
+      },
+    ],
+  }),
+);
+const papers = Collection.create(join(data, 'papers'), {
+  fields: { title: { type: 'text' }, body: { type: 'text' }, lang: { type: 'keyword' } },
+});
 const pw = papers.writer();
-pw.addBatch([
-  { _id: 'p1', title: 'Sparse retrieval', body: 'Learned sparse retrieval with SPLADE', lang: 'en' },
-  { _id: 'p2', title: 'Dense retrieval', body: 'Dual encoders for retrieval', lang: 'en' },
-  { _id: 'p3', title: 'Recherche', body: 'retrieval en français', lang: 'fr' },
-  { _id: 'p4', title: 'Unrelated', body: 'nothing to see', lang: 'de' },
-], 'add');
+pw.addBatch(
+  [
+    { _id: 'p1', title: 'Sparse retrieval', body: 'Learned sparse retrieval with SPLADE', lang: 'en' },
+    { _id: 'p2', title: 'Dense retrieval', body: 'Dual encoders for retrieval', lang: 'en' },
+    { _id: 'p3', title: 'Recherche', body: 'retrieval en français', lang: 'fr' },
+    { _id: 'p4', title: 'Unrelated', body: 'nothing to see', lang: 'de' },
+  ],
+  'add',
+);
 pw.commit();
 pw.close();
 const t = await startTestServer({ dataDir: data, benchDir: bench });
@@ -60,7 +83,9 @@ describe('search page', () => {
     await page.waitForSelector('#results .hit');
 
     const ids = await page.$$eval('#results .hit', (els) => els.map((e) => (e as HTMLElement).dataset.id));
-    const direct = Collection.open(join(data, 'cacm')).reader().query({ retrieve: [{ field: 'contents', text: 'parsing algorithms' }], k: 20 });
+    const direct = Collection.open(join(data, 'cacm'))
+      .reader()
+      .query({ retrieve: [{ field: 'contents', text: 'parsing algorithms' }], k: 20 });
     expect(ids).toEqual(direct.hits.map((h) => h.id));
     expect(await page.textContent('#status')).toMatch(/showing 20/);
 
@@ -85,8 +110,13 @@ describe('search page', () => {
 
   it('reads the query in Lucene syntax when asked, highlighting only what it searches for', async () => {
     await page.fill('#query', '"parsing algorithm" -ambiguous');
-    const [request] = await Promise.all([page.waitForRequest((r) => new URL(r.url()).pathname.endsWith('/search') && (r.postData() ?? '').includes('"lucene"')), page.check('#syntax')]);
-    expect(JSON.parse(request.postData()!).retrieve).toEqual([{ field: 'contents', text: '"parsing algorithm" -ambiguous', syntax: 'lucene' }]);
+    const [request] = await Promise.all([
+      page.waitForRequest((r) => new URL(r.url()).pathname.endsWith('/search') && (r.postData() ?? '').includes('"lucene"')),
+      page.check('#syntax'),
+    ]);
+    expect(JSON.parse(request.postData()!).retrieve).toEqual([
+      { field: 'contents', text: '"parsing algorithm" -ambiguous', syntax: 'lucene' },
+    ]);
     await page.waitForFunction(() => document.querySelector('#status')?.textContent?.includes('candidates'));
     const direct = Collection.open(join(data, 'cacm')).reader().search('"parsing algorithm" -ambiguous', { syntax: 'lucene', k: 20 });
     await page.waitForFunction((n) => document.querySelectorAll('#results .hit').length === n, direct.length);
@@ -121,7 +151,10 @@ describe('facets and fields', () => {
     expect(await page.isVisible('#fusion-row')).toBe(true);
     expect(await page.textContent('#results .hit:first-child .legs')).toMatch(/title: .*body: /s);
     // choosing CombMNZ searches again with that fusion, and the page still shows hits
-    const [request] = await Promise.all([page.waitForRequest((r) => new URL(r.url()).pathname.endsWith('/search') && (r.postData() ?? '').includes('"mnz"')), page.selectOption('#fusion', 'mnz')]);
+    const [request] = await Promise.all([
+      page.waitForRequest((r) => new URL(r.url()).pathname.endsWith('/search') && (r.postData() ?? '').includes('"mnz"')),
+      page.selectOption('#fusion', 'mnz'),
+    ]);
     expect(JSON.parse(request.postData()!).fuse).toEqual({ method: 'mnz', normalize: 'minmax' });
     await page.waitForSelector('#results .hit');
     expect(await page.getAttribute('#status', 'class')).not.toContain('error');
@@ -145,13 +178,19 @@ describe('evaluation page', () => {
     expect(legend).toEqual(['quarry-hnsw · fixture', 'other-hnsw · fixture']);
     expect(await page.$$eval('svg.plot circle', (els) => els.length)).toBe(4);
 
-    const queries = readFileSync(CACM_FILES.queries, 'utf8').trim().split('\n').slice(0, 10).map((l) => JSON.parse(l) as { _id: string; text: string });
+    const queries = readFileSync(CACM_FILES.queries, 'utf8')
+      .trim()
+      .split('\n')
+      .slice(0, 10)
+      .map((l) => JSON.parse(l) as { _id: string; text: string });
     await page.fill('#queries', queries.map((q) => `${q._id}\t${q.text}`).join('\n'));
     await page.fill('#qrels', readFileSync(CACM_FILES.qrels, 'utf8'));
     await page.fill('#measures', 'map P.10');
     await page.click('#eval-form button[type=submit]');
     await page.waitForSelector('#eval-result table');
-    const rows = await page.$$eval('#eval-result table:first-of-type tr', (trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent)));
+    const rows = await page.$$eval('#eval-result table:first-of-type tr', (trs) =>
+      trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent)),
+    );
     const map = rows.find((r) => r[0] === 'map');
     expect(Number(map?.[1])).toBeGreaterThan(0.1);
     const shot = join(dir, 'eval.png');

@@ -8,8 +8,18 @@ import { startTestServer } from '../helpers/http-server.js';
 import { tempDir } from '../helpers/temp-dir.js';
 
 const t = await startTestServer({ dataDir: join(tempDir('quarry-fuzz-'), 'data'), bodyLimit: 64 * 1024, maxDepth: 1000 });
-await t.call('PUT', '/v1/collections/f', { schema: { fields: { text: { type: 'text' }, tag: { type: 'keyword' }, n: { type: 'number' }, v: { type: 'dense', dim: 3, index: 'flat' } } } });
-await t.call('POST', '/v1/collections/f/documents', { documents: [{ _id: '1', text: 'alpha beta', tag: 'x', n: 1, v: [1, 0, 0] }, { _id: '2', text: 'beta gamma', tag: 'y', n: 2, v: [0, 1, 0] }], commit: true });
+await t.call('PUT', '/v1/collections/f', {
+  schema: {
+    fields: { text: { type: 'text' }, tag: { type: 'keyword' }, n: { type: 'number' }, v: { type: 'dense', dim: 3, index: 'flat' } },
+  },
+});
+await t.call('POST', '/v1/collections/f/documents', {
+  documents: [
+    { _id: '1', text: 'alpha beta', tag: 'x', n: 1, v: [1, 0, 0] },
+    { _id: '2', text: 'beta gamma', tag: 'y', n: 2, v: [0, 1, 0] },
+  ],
+  commit: true,
+});
 
 const ENDPOINTS: [string, string][] = [
   ['POST', '/v1/collections/f/search'],
@@ -21,7 +31,17 @@ const ENDPOINTS: [string, string][] = [
 ];
 
 const VALID: Record<string, unknown> = {
-  '/v1/collections/f/search': { retrieve: [{ field: 'text', text: 'beta' }, { field: 'v', vector: [1, 0, 0] }], fuse: { method: 'rrf' }, filter: { where: { n: { gte: 1 } } }, facets: ['tag'], k: 5, explain: true },
+  '/v1/collections/f/search': {
+    retrieve: [
+      { field: 'text', text: 'beta' },
+      { field: 'v', vector: [1, 0, 0] },
+    ],
+    fuse: { method: 'rrf' },
+    filter: { where: { n: { gte: 1 } } },
+    facets: ['tag'],
+    k: 5,
+    explain: true,
+  },
   '/v1/collections/f/run': { queries: [{ id: 'q', text: 'beta' }], qrels: [['q', '1', 1]], measures: ['map'] },
   '/v1/collections/f/documents': { documents: [{ _id: '9', text: 'delta', tag: 'z', n: 3, v: [0, 0, 1] }], mode: 'update' },
   '/v1/collections/f/delete': { ids: ['9'] },
@@ -55,15 +75,21 @@ function mutate(value: unknown, pick: number, replacement: unknown): unknown {
 describe('fuzzing every endpoint', () => {
   it('survives random JSON values', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.constantFrom(...ENDPOINTS), fc.jsonValue({ maxDepth: 4 }), async ([method, path], v) => send(method, path, JSON.stringify(v), 'application/json')),
+      fc.asyncProperty(fc.constantFrom(...ENDPOINTS), fc.jsonValue({ maxDepth: 4 }), async ([method, path], v) =>
+        send(method, path, JSON.stringify(v), 'application/json'),
+      ),
       { numRuns: 150, seed: 7 },
     );
   });
 
   it('survives valid bodies with one value replaced', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.constantFrom(...ENDPOINTS), fc.nat(40), fc.jsonValue({ maxDepth: 2 }), async ([method, path], pick, replacement) =>
-        send(method, path, JSON.stringify(mutate(VALID[path], pick, replacement)), 'application/json'),
+      fc.asyncProperty(
+        fc.constantFrom(...ENDPOINTS),
+        fc.nat(40),
+        fc.jsonValue({ maxDepth: 2 }),
+        async ([method, path], pick, replacement) =>
+          send(method, path, JSON.stringify(mutate(VALID[path], pick, replacement)), 'application/json'),
       ),
       { numRuns: 200, seed: 11 },
     );
@@ -75,7 +101,14 @@ describe('fuzzing every endpoint', () => {
         fc.constantFrom(...ENDPOINTS),
         fc.double({ min: 0, max: 1, noNaN: true }),
         fc.string({ maxLength: 200 }),
-        fc.constantFrom('application/json', 'application/x-ndjson', 'application/json; charset=latin1', 'text/plain', 'application/octet-stream', 'multipart/form-data'),
+        fc.constantFrom(
+          'application/json',
+          'application/x-ndjson',
+          'application/json; charset=latin1',
+          'text/plain',
+          'application/octet-stream',
+          'multipart/form-data',
+        ),
         async ([method, path], cut, junk, type) => {
           const full = JSON.stringify(VALID[path]);
           await send(method, path, full.slice(0, Math.floor(full.length * cut)), type);

@@ -17,20 +17,43 @@ const SCHEMA = {
   store: ['text'],
   rerankers: { tiny: { type: 'cross-encoder', path: join(MODELS, 'tiny-cross-encoder'), from: ['text'] } },
 };
-const TEXTS = ['Time sharing systems for IBM computers', 'An algorithm for sorting', 'Parsing of programming languages', 'Storage allocation in time sharing'];
+const TEXTS = [
+  'Time sharing systems for IBM computers',
+  'An algorithm for sorting',
+  'Parsing of programming languages',
+  'Storage allocation in time sharing',
+];
 
 describe('models over HTTP', () => {
   it('encodes posted documents, text legs and reranks with the cross-encoder, in search and in batches', async () => {
     expect((await t.call('PUT', '/v1/collections/m', { schema: SCHEMA })).status).toBe(201);
-    const add = await t.call('POST', '/v1/collections/m/documents', { documents: TEXTS.map((text, i) => ({ _id: `d${i}`, text })), commit: true });
+    const add = await t.call('POST', '/v1/collections/m/documents', {
+      documents: TEXTS.map((text, i) => ({ _id: `d${i}`, text })),
+      commit: true,
+    });
     expect(add.status).toBe(200);
     expect(add.json.added).toBe(4);
-    const hybrid = { retrieve: [{ field: 'emb', text: 'time sharing' }, { field: 'text', text: 'time sharing' }], k: 4 };
-    const s = await t.call('POST', '/v1/collections/m/search', { ...hybrid, crossEncoder: { reranker: 'tiny', text: 'time sharing', depth: 3 } });
+    const hybrid = {
+      retrieve: [
+        { field: 'emb', text: 'time sharing' },
+        { field: 'text', text: 'time sharing' },
+      ],
+      k: 4,
+    };
+    const s = await t.call('POST', '/v1/collections/m/search', {
+      ...hybrid,
+      crossEncoder: { reranker: 'tiny', text: 'time sharing', depth: 3 },
+    });
     expect(s.status).toBe(200);
     expect(s.json.crossEncoded).toBe(3);
     expect(s.json.hits.slice(0, 3).every((h: { crossEncoder?: number }) => typeof h.crossEncoder === 'number')).toBe(true);
-    const r = await t.call('POST', '/v1/collections/m/run', { queries: [{ id: 'q1', spec: hybrid }, { id: 'q2', spec: { ...hybrid, crossEncoder: { reranker: 'tiny', text: 'sorting' } } }], k: 4 });
+    const r = await t.call('POST', '/v1/collections/m/run', {
+      queries: [
+        { id: 'q1', spec: hybrid },
+        { id: 'q2', spec: { ...hybrid, crossEncoder: { reranker: 'tiny', text: 'sorting' } } },
+      ],
+      k: 4,
+    });
     expect(r.status).toBe(200);
     expect(r.json.results.map((x: { hits: unknown[] }) => x.hits.length)).toEqual([4, 4]);
     const bad = await t.call('POST', '/v1/collections/m/search', { ...hybrid, crossEncoder: { reranker: 'nope', text: 'x' } });

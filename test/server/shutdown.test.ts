@@ -24,12 +24,21 @@ describe('quarry serve shutdown', () => {
       });
       child.on('exit', () => fail(new Error(`server exited early: ${out}`)));
     });
-    const post = (path: string, body: unknown): Promise<Response> => fetch(url + path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const post = (path: string, body: unknown): Promise<Response> =>
+      fetch(url + path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
 
-    const added = await post('/v1/collections/cacm/documents', { documents: [{ _id: 'new-1', title: 'Shutdown', text: 'graceful shutdown commits' }, { _id: 'new-2', title: '', text: 'pending write' }] });
+    const added = await post('/v1/collections/cacm/documents', {
+      documents: [
+        { _id: 'new-1', title: 'Shutdown', text: 'graceful shutdown commits' },
+        { _id: 'new-2', title: '', text: 'pending write' },
+      ],
+    });
     expect(await added.json()).toMatchObject({ added: 2, uncommitted: true });
 
-    const queries = Array.from({ length: 2500 }, (_, i) => ({ id: `q${i}`, text: `parsing algorithm ${i % 50} compiler storage allocation` }));
+    const queries = Array.from({ length: 2500 }, (_, i) => ({
+      id: `q${i}`,
+      text: `parsing algorithm ${i % 50} compiler storage allocation`,
+    }));
     const inFlight = post('/v1/collections/cacm/run', { queries, k: 1000 });
     await new Promise((r) => setTimeout(r, 150));
     child.kill('SIGTERM');

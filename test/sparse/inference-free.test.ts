@@ -24,7 +24,13 @@ describe('inference-free query encoder', () => {
   it('weights each distinct token by its IDF and maps it to the vocabulary', () => {
     const idf = writeFile(dir, 'idf.json', JSON.stringify({ paula: 5.5, dee: 3, '##n': 1.25, brother: 4, is: 0.1 }));
     const enc = InferenceFreeQueryEncoder.fromFiles(tokenizerPath, idf);
-    expect(Object.fromEntries(enc.weights('is Paula Deen paula brother ?'))).toEqual({ is: 0.1, paula: 5.5, dee: 3, '##n': 1.25, brother: 4 });
+    expect(Object.fromEntries(enc.weights('is Paula Deen paula brother ?'))).toEqual({
+      is: 0.1,
+      paula: 5.5,
+      dee: 3,
+      '##n': 1.25,
+      brother: 4,
+    });
     const vocab = new TokenVocabulary(['brother', 'paula', 'other'], true);
     const v = enc.encode("paula deen's brother", vocab);
     expect(Array.from(v.ids)).toEqual([0, 1]);

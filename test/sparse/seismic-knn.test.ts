@@ -8,7 +8,7 @@ import { pinnedViews } from '../helpers/pinned-views.js';
 import { tempDir } from '../helpers/temp-dir.js';
 
 let seed = 9;
-const rand = (): number => ((seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0) / 2 ** 32);
+const rand = (): number => (seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0) / 2 ** 32;
 /** Documents about one of 20 topics: topic terms carry the weight. */
 function vector(topic: number, nnz: number): SparseVector {
   const ids: number[] = [];
@@ -20,7 +20,10 @@ function vector(topic: number, nnz: number): SparseVector {
   }
   return normalizeSparse(ids, vals);
 }
-const docs = sparseMatrixOf(Array.from({ length: 1500 }, (_, i) => vector(i % 20, 40)), 3000);
+const docs = sparseMatrixOf(
+  Array.from({ length: 1500 }, (_, i) => vector(i % 20, 40)),
+  3000,
+);
 const queries = Array.from({ length: 40 }, (_, i) => vector(i % 20, 12));
 const exact = new SparseExactIndex(docs);
 

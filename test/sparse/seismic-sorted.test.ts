@@ -7,7 +7,7 @@ import { QuarryError } from '../../src/core/quarry-error.js';
 import { normalizeSparse, sparseMatrixOf, type SparseVector } from '../../src/kernels/sparse-matrix.js';
 
 let seed = 21;
-const rand = (): number => ((seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0) / 2 ** 32);
+const rand = (): number => (seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0) / 2 ** 32;
 /** Documents about one of 30 topics: topic terms carry the weight. */
 function vector(topic: number, nnz: number): SparseVector {
   const ids: number[] = [];
@@ -19,7 +19,10 @@ function vector(topic: number, nnz: number): SparseVector {
   }
   return normalizeSparse(ids, vals);
 }
-const docs = sparseMatrixOf(Array.from({ length: 3000 }, (_, i) => vector(i % 30, 40)), 3000);
+const docs = sparseMatrixOf(
+  Array.from({ length: 3000 }, (_, i) => vector(i % 30, 40)),
+  3000,
+);
 const queries = Array.from({ length: 60 }, (_, i) => vector(i % 30, 12));
 const exact = new SparseExactIndex(docs);
 const index = buildSeismic(docs, { nPostings: 300, centroidFraction: 0.1, summaryEnergy: 0.4 });

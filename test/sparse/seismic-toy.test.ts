@@ -22,7 +22,11 @@ function bruteForce(q: number, k: number): string[] {
     scores.push([s, r]);
   }
   // Documents sharing no term with the query (score 0) are not results.
-  return scores.filter(([s]) => s > 0).sort((a, b) => b[0] - a[0] || a[1] - b[1]).slice(0, k).map(([, r]) => docs.ids[r]!);
+  return scores
+    .filter(([s]) => s > 0)
+    .sort((a, b) => b[0] - a[0] || a[1] - b[1])
+    .slice(0, k)
+    .map(([, r]) => docs.ids[r]!);
 }
 
 function queryVector(q: number) {
@@ -40,7 +44,10 @@ describe('seismic-toy (real SPLADE vectors)', () => {
     const exact = new SparseExactIndex(docs.matrix);
     for (let q = 0; q < 5; q++) {
       for (const mode of ['pruned', 'exhaustive', 'scan'] as const) {
-        expect(Array.from(exact.search(queryVector(q), 10, mode).ids, (r) => docs.ids[r]!), `${mode} q${q}`).toEqual(bruteForce(q, 10));
+        expect(
+          Array.from(exact.search(queryVector(q), 10, mode).ids, (r) => docs.ids[r]!),
+          `${mode} q${q}`,
+        ).toEqual(bruteForce(q, 10));
       }
     }
   });
@@ -49,7 +56,10 @@ describe('seismic-toy (real SPLADE vectors)', () => {
     const index = buildSeismic(docs.matrix, { nPostings: 100, centroidFraction: 0.5, summaryEnergy: 1, valueBits: 32 });
     for (let q = 0; q < 5; q++) {
       const got = index.search(queryVector(q), 10, { queryCut: 1000, heapFactor: 0 });
-      expect(Array.from(got.ids, (r) => docs.ids[r]!), `q${q}`).toEqual(bruteForce(q, 10));
+      expect(
+        Array.from(got.ids, (r) => docs.ids[r]!),
+        `q${q}`,
+      ).toEqual(bruteForce(q, 10));
     }
   });
 

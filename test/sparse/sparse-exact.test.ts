@@ -20,8 +20,19 @@ describe('exact sparse search', () => {
     fc.assert(
       fc.property(fc.array(vecArb, { minLength: 1, maxLength: 400 }), vecArb, fc.integer({ min: 1, max: 15 }), (rows, q, k) => {
         // Weights are multiples of 1/4 so that many scores tie exactly.
-        const m = sparseMatrixOf(rows.map((r) => normalizeSparse(r.map((x) => x[0]), r.map((x) => x[1] / 4))), 61);
-        const query = normalizeSparse(q.map((x) => x[0]), q.map((x) => x[1] / 4));
+        const m = sparseMatrixOf(
+          rows.map((r) =>
+            normalizeSparse(
+              r.map((x) => x[0]),
+              r.map((x) => x[1] / 4),
+            ),
+          ),
+          61,
+        );
+        const query = normalizeSparse(
+          q.map((x) => x[0]),
+          q.map((x) => x[1] / 4),
+        );
         const idx = new SparseExactIndex(m);
         const a = idx.search(query, k, 'scan');
         for (const mode of ['pruned', 'exhaustive'] as const) {
@@ -36,16 +47,36 @@ describe('exact sparse search', () => {
 
   it('skips deleted rows inside the traversal: every mode equals the scan of the live rows', () => {
     fc.assert(
-      fc.property(fc.array(vecArb, { minLength: 1, maxLength: 300 }), vecArb, fc.integer({ min: 1, max: 15 }), fc.integer({ min: 0, max: 2 ** 31 }), (rows, q, k, seed) => {
-        const m = sparseMatrixOf(rows.map((r) => normalizeSparse(r.map((x) => x[0]), r.map((x) => x[1] / 4))), 61);
-        const query = normalizeSparse(q.map((x) => x[0]), q.map((x) => x[1] / 4));
-        // about half the rows deleted, chosen by the seed
-        const deleted = Uint8Array.from(rows, (_, i) => ((seed >>> i % 31) ^ i) & 1);
-        const idx = new SparseExactIndex(m);
-        const all = idx.search(query, rows.length, 'scan');
-        const live = Array.from(all.ids).filter((d) => deleted[d] === 0).slice(0, k);
-        for (const mode of ['scan', 'pruned', 'exhaustive'] as const) expect(Array.from(idx.search(query, k, mode, deleted).ids), mode).toEqual(live);
-      }),
+      fc.property(
+        fc.array(vecArb, { minLength: 1, maxLength: 300 }),
+        vecArb,
+        fc.integer({ min: 1, max: 15 }),
+        fc.integer({ min: 0, max: 2 ** 31 }),
+        (rows, q, k, seed) => {
+          const m = sparseMatrixOf(
+            rows.map((r) =>
+              normalizeSparse(
+                r.map((x) => x[0]),
+                r.map((x) => x[1] / 4),
+              ),
+            ),
+            61,
+          );
+          const query = normalizeSparse(
+            q.map((x) => x[0]),
+            q.map((x) => x[1] / 4),
+          );
+          // about half the rows deleted, chosen by the seed
+          const deleted = Uint8Array.from(rows, (_, i) => ((seed >>> (i % 31)) ^ i) & 1);
+          const idx = new SparseExactIndex(m);
+          const all = idx.search(query, rows.length, 'scan');
+          const live = Array.from(all.ids)
+            .filter((d) => deleted[d] === 0)
+            .slice(0, k);
+          for (const mode of ['scan', 'pruned', 'exhaustive'] as const)
+            expect(Array.from(idx.search(query, k, mode, deleted).ids), mode).toEqual(live);
+        },
+      ),
       { numRuns: 60 },
     );
   });
@@ -75,7 +106,10 @@ describe('exact sparse search', () => {
         });
         const m = sparseMatrixOf(rows, 40);
         const qIds = [0, 1, 2, 5, 9, 17, 33].filter(() => next() < 0.8);
-        const query = normalizeSparse(qIds, qIds.map(() => Math.ceil(next() * 8) / 4));
+        const query = normalizeSparse(
+          qIds,
+          qIds.map(() => Math.ceil(next() * 8) / 4),
+        );
         const deleted = withDeletes ? Uint8Array.from(rows, () => (next() < 0.3 ? 1 : 0)) : null;
         const idx = new SparseExactIndex(m);
         const want = idx.search(query, k, 'scan', deleted);
@@ -89,11 +123,22 @@ describe('exact sparse search', () => {
   it('opened from its stored lists: same results, rows read back from the lists', () => {
     fc.assert(
       fc.property(fc.array(vecArb, { minLength: 1, maxLength: 200 }), vecArb, (rows, q) => {
-        const m = sparseMatrixOf(rows.map((r) => normalizeSparse(r.map((x) => x[0]), r.map((x) => x[1] / 4))), 61);
+        const m = sparseMatrixOf(
+          rows.map((r) =>
+            normalizeSparse(
+              r.map((x) => x[0]),
+              r.map((x) => x[1] / 4),
+            ),
+          ),
+          61,
+        );
         const built = new SparseExactIndex(m);
         const opened = new SparseExactIndex(built.lists);
         expect(opened.matrix).toBeNull();
-        const query = normalizeSparse(q.map((x) => x[0]), q.map((x) => x[1] / 4));
+        const query = normalizeSparse(
+          q.map((x) => x[0]),
+          q.map((x) => x[1] / 4),
+        );
         expect(opened.search(query, 5, 'pruned')).toEqual(built.search(query, 5, 'scan'));
         expect(forwardRows(opened.lists)).toEqual(m);
         for (let d = 0; d < m.rows; d++) expect(opened.row(d)).toEqual(built.row(d));
@@ -106,7 +151,9 @@ describe('exact sparse search', () => {
     const m = sparseMatrixOf([normalizeSparse([1, 2], [1, 1]), normalizeSparse([2], [3])], 3);
     const opened = new SparseExactIndex(new SparseExactIndex(m).lists);
     const q = normalizeSparse([2], [1]);
-    expect(() => opened.search(q, 1, 'scan')).toThrow('scan needs the forward rows; this index was opened from stored lists (use "pruned" or "exhaustive" (same results))');
+    expect(() => opened.search(q, 1, 'scan')).toThrow(
+      'scan needs the forward rows; this index was opened from stored lists (use "pruned" or "exhaustive" (same results))',
+    );
     expect(() => opened.search(q, 1, 'pruned', new Uint8Array(1))).toThrow('deleted flags cover 1 of 2 rows');
     expect(Array.from(opened.search(q, 2, 'pruned', Uint8Array.of(0, 1)).ids)).toEqual([0]);
   });
@@ -152,6 +199,8 @@ describe('sparse files', () => {
     const p = writeFile(dir, 'bad.jsonl', '{"id":1,"vector":{"a":1}}\n{"id":2,"vector":{"b":"x"}}\n');
     expect(() => readSeismicJsonl(p)).toThrow(new RegExp(`${p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:2: vector: weight of "b" is "x"`));
     // a negative weight in a binary or CSR row (the indexes would skip it rather than subtract it)
-    expect(() => normalizeSparse([3, 1], [0.5, -2], 'row 7')).toThrow('row 7: weight of term 1 is -2 (learned sparse weights are finite and >= 0)');
+    expect(() => normalizeSparse([3, 1], [0.5, -2], 'row 7')).toThrow(
+      'row 7: weight of term 1 is -2 (learned sparse weights are finite and >= 0)',
+    );
   });
 });

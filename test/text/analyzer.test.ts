@@ -33,19 +33,49 @@ describe('standard tokenizer (Lucene StandardTokenizer / UAX #29)', () => {
 
 describe('Porter stemmer (reference C version, as Lucene)', () => {
   it.each([
-    ['caresses', 'caress'], ['ponies', 'poni'], ['ties', 'ti'], ['cats', 'cat'], ['feed', 'feed'], ['agreed', 'agre'],
-    ['plastered', 'plaster'], ['motoring', 'motor'], ['sing', 'sing'], ['conflated', 'conflat'], ['hopping', 'hop'],
-    ['falling', 'fall'], ['filing', 'file'], ['happy', 'happi'], ['relational', 'relat'], ['conditional', 'condit'],
-    ['digitizer', 'digit'], ['conformabli', 'conform'], ['vietnamization', 'vietnam'], ['hopefulness', 'hope'],
-    ['sensibiliti', 'sensibl'], ['electrical', 'electr'], ['adjustment', 'adjust'], ['adoption', 'adopt'],
-    ['archaeology', 'archaeolog'], ['generalizations', 'gener'], ['probate', 'probat'], ['controll', 'control'],
-    ['is', 'is'], ['a', 'a'], ['sky', 'sky'],
+    ['caresses', 'caress'],
+    ['ponies', 'poni'],
+    ['ties', 'ti'],
+    ['cats', 'cat'],
+    ['feed', 'feed'],
+    ['agreed', 'agre'],
+    ['plastered', 'plaster'],
+    ['motoring', 'motor'],
+    ['sing', 'sing'],
+    ['conflated', 'conflat'],
+    ['hopping', 'hop'],
+    ['falling', 'fall'],
+    ['filing', 'file'],
+    ['happy', 'happi'],
+    ['relational', 'relat'],
+    ['conditional', 'condit'],
+    ['digitizer', 'digit'],
+    ['conformabli', 'conform'],
+    ['vietnamization', 'vietnam'],
+    ['hopefulness', 'hope'],
+    ['sensibiliti', 'sensibl'],
+    ['electrical', 'electr'],
+    ['adjustment', 'adjust'],
+    ['adoption', 'adopt'],
+    ['archaeology', 'archaeolog'],
+    ['generalizations', 'gener'],
+    ['probate', 'probat'],
+    ['controll', 'control'],
+    ['is', 'is'],
+    ['a', 'a'],
+    ['sky', 'sky'],
   ])('%s -> %s', (w, s) => expect(porterStem(w)).toBe(s));
 });
 
 describe('analyzers', () => {
   it('english = possessive, lowercase, Lucene stopwords, Porter (Anserini default)', () => {
-    expect(createAnalyzer('english').analyze("The Running Dogs of John's relational databases")).toEqual(['run', 'dog', 'john', 'relat', 'databas']);
+    expect(createAnalyzer('english').analyze("The Running Dogs of John's relational databases")).toEqual([
+      'run',
+      'dog',
+      'john',
+      'relat',
+      'databas',
+    ]);
   });
   it('presets and custom settings', () => {
     expect(createAnalyzer('english-nostem').analyze('The Running Dogs')).toEqual(['running', 'dogs']);

@@ -26,20 +26,25 @@ export function registerCompare(program: Command): void {
     .option('--seed <n>', 'randomization seed', intOption(0), 42)
     .option('--alpha <p>', 'significance level for the Holm-adjusted p-values, in (0, 1)', probabilityOption, 0.05)
     .option('--json', 'print JSON instead of a table')
-    .addHelpText('after', `
+    .addHelpText(
+      'after',
+      `
 Queries: every judged query answered by at least one run; a run that misses
 a query scores 0 on it (trec_eval -c semantics over that set).
 
 Example:
-  $ quarry compare -m map -m ndcg_cut.10 qrels/test.tsv bm25.run rm3.run hybrid.run`)
-    .action(guarded((qrelsPath: string, baseline: string, runs: string[], flags: CompareFlags) => {
-      const result = compareRuns(readQrels(qrelsPath), baseline, runs, {
-        measures: flags.measure ?? [],
-        relevanceLevel: flags.level ?? 1,
-        trials: flags.trials,
-        seed: flags.seed,
-        alpha: flags.alpha,
-      });
-      process.stdout.write(flags.json ? JSON.stringify(result, null, 2) + '\n' : formatComparison(result));
-    }));
+  $ quarry compare -m map -m ndcg_cut.10 qrels/test.tsv bm25.run rm3.run hybrid.run`,
+    )
+    .action(
+      guarded((qrelsPath: string, baseline: string, runs: string[], flags: CompareFlags) => {
+        const result = compareRuns(readQrels(qrelsPath), baseline, runs, {
+          measures: flags.measure ?? [],
+          relevanceLevel: flags.level ?? 1,
+          trials: flags.trials,
+          seed: flags.seed,
+          alpha: flags.alpha,
+        });
+        process.stdout.write(flags.json ? JSON.stringify(result, null, 2) + '\n' : formatComparison(result));
+      }),
+    );
 }

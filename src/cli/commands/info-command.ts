@@ -10,30 +10,43 @@ export function registerInfo(program: Command): void {
     .description('show documents, segments, fields and sizes of a collection')
     .argument('<dir>', 'collection folder')
     .option('--json', 'print JSON')
-    .addHelpText('after', `
+    .addHelpText(
+      'after',
+      `
 Example:
-  $ quarry info ./scifact-idx`)
-    .action(guarded((dir: string, flags: { json?: boolean }) => {
-      const info = Collection.open(dir).info();
-      if (flags.json) {
-        process.stdout.write(JSON.stringify(info, null, 2) + '\n');
-        return;
-      }
-      const mb = (b: number): string => `${(b / 1048576).toFixed(2)} MB`;
-      let out = `collection  ${info.dir}\ngeneration  ${info.generation}\ndocuments   ${info.documents.toLocaleString('en-US')}\nsize        ${mb(info.bytes)}\n`;
-      out += `segments    ${info.segments.length}\n`;
-      for (const s of info.segments) out += `  ${s.name.padEnd(10)} ${s.documents.toLocaleString('en-US').padStart(12)} docs  ${mb(s.bytes).padStart(12)}\n`;
-      out += 'fields\n';
-      for (const f of info.fields) {
-        out += `  ${f.name.padEnd(16)} ${f.type.padEnd(8)}`;
-        if (f.terms !== undefined) out += ` ${f.terms.toLocaleString('en-US')} terms, ${f.postings!.toLocaleString('en-US')} postings`;
-        const p = f.positions;
-        if (p !== undefined && p.of > 0) out += p.segments === p.of ? ', positions' : p.segments === 0 ? ', no positions (no phrase queries)' : `, positions in ${p.segments} of ${p.of} segments (phrase queries need them in all: index the documents again)`;
-        if (f.index !== undefined) out += ` ${f.index}, ${f.metric}, ${f.dim} dims${f.index === 'int8' || f.index === 'binary' || f.index === 'ivfpq' ? `, rescoring floats ${f.floats === 'disk' ? 'on disk' : 'in memory'}` : ''}`;
-        out += '\n';
-      }
-      if (info.adapters.length > 0) out += `adapters    ${info.adapters.join(', ')}\n`;
-      if (info.calibrated) out += 'calibration fitted (filter.minRelevance available)\n';
-      process.stdout.write(out);
-    }));
+  $ quarry info ./scifact-idx`,
+    )
+    .action(
+      guarded((dir: string, flags: { json?: boolean }) => {
+        const info = Collection.open(dir).info();
+        if (flags.json) {
+          process.stdout.write(JSON.stringify(info, null, 2) + '\n');
+          return;
+        }
+        const mb = (b: number): string => `${(b / 1048576).toFixed(2)} MB`;
+        let out = `collection  ${info.dir}\ngeneration  ${info.generation}\ndocuments   ${info.documents.toLocaleString('en-US')}\nsize        ${mb(info.bytes)}\n`;
+        out += `segments    ${info.segments.length}\n`;
+        for (const s of info.segments)
+          out += `  ${s.name.padEnd(10)} ${s.documents.toLocaleString('en-US').padStart(12)} docs  ${mb(s.bytes).padStart(12)}\n`;
+        out += 'fields\n';
+        for (const f of info.fields) {
+          out += `  ${f.name.padEnd(16)} ${f.type.padEnd(8)}`;
+          if (f.terms !== undefined) out += ` ${f.terms.toLocaleString('en-US')} terms, ${f.postings!.toLocaleString('en-US')} postings`;
+          const p = f.positions;
+          if (p !== undefined && p.of > 0)
+            out +=
+              p.segments === p.of
+                ? ', positions'
+                : p.segments === 0
+                  ? ', no positions (no phrase queries)'
+                  : `, positions in ${p.segments} of ${p.of} segments (phrase queries need them in all: index the documents again)`;
+          if (f.index !== undefined)
+            out += ` ${f.index}, ${f.metric}, ${f.dim} dims${f.index === 'int8' || f.index === 'binary' || f.index === 'ivfpq' ? `, rescoring floats ${f.floats === 'disk' ? 'on disk' : 'in memory'}` : ''}`;
+          out += '\n';
+        }
+        if (info.adapters.length > 0) out += `adapters    ${info.adapters.join(', ')}\n`;
+        if (info.calibrated) out += 'calibration fitted (filter.minRelevance available)\n';
+        process.stdout.write(out);
+      }),
+    );
 }

@@ -40,7 +40,11 @@ const SEARCH_SCOPES: readonly OptionScope[] = [
   { option: 'fields', without: ['vector', 'sparse', 'spec'], hint: 'a query spec names fields in its legs' },
   { option: 'exhaustive', without: ['vector', 'sparse', 'spec', 'rm3'] },
   { option: 'rm3', without: ['vector', 'sparse', 'spec'], hint: 'RM3 expands a text query' },
-  { option: 'syntax', without: ['vector', 'sparse', 'spec', 'rm3'], hint: 'query syntax reads text queries; in a query spec, give "syntax" in a text leg' },
+  {
+    option: 'syntax',
+    without: ['vector', 'sparse', 'spec', 'rm3'],
+    hint: 'query syntax reads text queries; in a query spec, give "syntax" in a text leg',
+  },
 ];
 
 /** Registers `quarry search`. */
@@ -50,18 +54,33 @@ export function registerSearch(program: Command): void {
     .description('search a collection with BM25 and print the best documents')
     .argument('<dir>', 'collection folder')
     .argument('[query...]', 'query text (omit with --vector)')
-    .option('-k, --k <n>', 'number of results (with --spec: replaces the spec\'s k)', intOption(1), 10)
+    .option('-k, --k <n>', "number of results (with --spec: replaces the spec's k)", intOption(1), 10)
     .option('--fields <names>', 'comma-separated text fields to search, optionally with boosts: title^2,contents')
     .option('--exhaustive', 'score every posting instead of pruning (same results; for checking)')
-    .addOption(new Option('--syntax <how>', 'read the query as a bag of words (terms, Anserini\'s way) or in Lucene\'s classic syntax (lucene): "phrases"~slop, +must, -not, AND/OR/NOT, (groups), field:word, prefix*, wild?card, /regexp/, [a TO b], fuzzy~, ^boost').choices(['terms', 'lucene']).default('terms'))
-    .option('--rm3 [json]', 'BM25 with RM3 pseudo-relevance feedback (Anserini\'s defaults; optional JSON: fbTerms, fbDocs, originalQueryWeight, maxDocFreqShare) on the one text field, or the one named by --fields')
+    .addOption(
+      new Option(
+        '--syntax <how>',
+        'read the query as a bag of words (terms, Anserini\'s way) or in Lucene\'s classic syntax (lucene): "phrases"~slop, +must, -not, AND/OR/NOT, (groups), field:word, prefix*, wild?card, /regexp/, [a TO b], fuzzy~, ^boost',
+      )
+        .choices(['terms', 'lucene'])
+        .default('terms'),
+    )
+    .option(
+      '--rm3 [json]',
+      "BM25 with RM3 pseudo-relevance feedback (Anserini's defaults; optional JSON: fbTerms, fbDocs, originalQueryWeight, maxDocFreqShare) on the one text field, or the one named by --fields",
+    )
     .option('--vector <json>', 'nearest-neighbour search with this vector (a JSON array) on --field')
     .option('--sparse <json>', 'learned-sparse search with this {token: weight} query on --field')
     .option('--field <name>', 'field for --vector or --sparse (default: the only field of that kind)')
     .option('--params <json>', 'search parameters of the dense index family, e.g. \'{"efSearch":128}\'')
-    .option('--spec <file>', 'run a JSON query spec (legs, fusion, filter, facets, explain) from a file, or inline when it starts with "{"; see docs/query-spec.md')
+    .option(
+      '--spec <file>',
+      'run a JSON query spec (legs, fusion, filter, facets, explain) from a file, or inline when it starts with "{"; see docs/query-spec.md',
+    )
     .option('--json', 'print JSON')
-    .addHelpText('after', `
+    .addHelpText(
+      'after',
+      `
 Examples:
   $ quarry search ./scifact-idx "microRNA regulation of cancer" -k 5
   $ quarry search ./cacm-idx "parallel sorting algorithms" --rm3 '{"fbDocs":5}'
@@ -69,60 +88,99 @@ Examples:
   $ quarry search ./cacm-idx 'comp?ter* /parall?el.*/ [sort TO sorz}' --syntax lucene
   $ quarry search ./vectors --vector "[0.12, -0.3, 0.5]" --field emb --params '{"efSearch":128}'
   $ quarry search ./splade --sparse '{"brother": 1.6, "paula": 2.1}' --params '{"queryCut":10}'
-  $ quarry search ./idx --spec hybrid.json --json`)
-    .action(guarded(async (dir: string, words: string[], flags: SearchFlags, cmd: Command) => {
-      checkOptionScopes(cmd, SEARCH_SCOPES);
-      const mode = flags.spec !== undefined ? '--spec' : flags.sparse !== undefined ? '--sparse' : flags.vector !== undefined ? '--vector' : undefined;
-      if (mode !== undefined && words.length > 0) throw new QuarryError('BAD_ARGUMENT', `query text cannot be combined with ${mode}`, { field: 'query' }, `remove "${words.join(' ')}"`);
-      const snap = Collection.open(dir).reader();
-      const fields = flags.fields === undefined ? undefined : parseFieldBoosts(flags.fields);
-      const t0 = performance.now();
-      let hits: Hit[];
-      if (flags.spec !== undefined) {
-        const spec = readQuerySpecOption(flags.spec);
-        // as in `quarry run --spec`, a -k typed on the command line wins over the spec's k
-        if (givenOnCommandLine(cmd, 'k') && spec !== null && typeof spec === 'object' && !Array.isArray(spec)) (spec as Record<string, unknown>).k = flags.k;
-        const result = await snap.queryAsync(spec);
+  $ quarry search ./idx --spec hybrid.json --json`,
+    )
+    .action(
+      guarded(async (dir: string, words: string[], flags: SearchFlags, cmd: Command) => {
+        checkOptionScopes(cmd, SEARCH_SCOPES);
+        const mode =
+          flags.spec !== undefined
+            ? '--spec'
+            : flags.sparse !== undefined
+              ? '--sparse'
+              : flags.vector !== undefined
+                ? '--vector'
+                : undefined;
+        if (mode !== undefined && words.length > 0)
+          throw new QuarryError(
+            'BAD_ARGUMENT',
+            `query text cannot be combined with ${mode}`,
+            { field: 'query' },
+            `remove "${words.join(' ')}"`,
+          );
+        const snap = Collection.open(dir).reader();
+        const fields = flags.fields === undefined ? undefined : parseFieldBoosts(flags.fields);
+        const t0 = performance.now();
+        let hits: Hit[];
+        if (flags.spec !== undefined) {
+          const spec = readQuerySpecOption(flags.spec);
+          // as in `quarry run --spec`, a -k typed on the command line wins over the spec's k
+          if (givenOnCommandLine(cmd, 'k') && spec !== null && typeof spec === 'object' && !Array.isArray(spec))
+            (spec as Record<string, unknown>).k = flags.k;
+          const result = await snap.queryAsync(spec);
+          if (flags.json) {
+            process.stdout.write(JSON.stringify(result, null, 2) + '\n');
+            return;
+          }
+          hits = result.hits.map((h) => ({ id: h.id, score: h.score, doc: h.doc, stored: h.stored }));
+          if (result.facets !== undefined) process.stderr.write(`facets: ${JSON.stringify(result.facets)}\n`);
+        } else if (flags.sparse !== undefined) {
+          const q = parseJsonOption(flags.sparse, '--sparse');
+          if (q === null || typeof q !== 'object' || Array.isArray(q))
+            throw new QuarryError('BAD_ARGUMENT', 'expected a JSON object {token: weight}', { field: '--sparse' });
+          const field = pickField(snap.schema.fields, 'sparse', flags.field);
+          const params = flags.params === undefined ? undefined : (parseJsonOption(flags.params, '--params') as Record<string, number>);
+          hits = snap.searchSparse(field, q as Record<string, number>, { k: flags.k, params });
+        } else if (flags.vector !== undefined) {
+          const vector = parseJsonOption(flags.vector, '--vector');
+          if (!Array.isArray(vector) || vector.some((x) => typeof x !== 'number'))
+            throw new QuarryError('BAD_ARGUMENT', 'expected a JSON array of numbers', { field: '--vector' });
+          const field = pickField(snap.schema.fields, 'dense', flags.field);
+          const params = flags.params === undefined ? undefined : (parseJsonOption(flags.params, '--params') as Record<string, number>);
+          hits = snap.searchVector(field, vector as number[], { k: flags.k, params });
+        } else {
+          if (words.length === 0)
+            throw new QuarryError('BAD_ARGUMENT', 'give query text, or --vector, --sparse or --spec', { field: 'query' });
+          if (flags.rm3 !== undefined) {
+            const { field, params } = rm3Option(snap.schema.fields, flags.rm3, flags.fields);
+            hits = snap.searchRm3(words.join(' '), field, { k: flags.k, params });
+          } else
+            hits = snap.search(words.join(' '), {
+              k: flags.k,
+              fields,
+              mode: flags.exhaustive ? 'exhaustive' : 'auto',
+              ...(flags.syntax === 'lucene' ? { syntax: 'lucene' as const } : {}),
+            });
+        }
+        const ms = performance.now() - t0;
         if (flags.json) {
-          process.stdout.write(JSON.stringify(result, null, 2) + '\n');
+          process.stdout.write(
+            JSON.stringify(
+              { query: words.join(' '), took_ms: ms, hits: hits.map(({ id, score, stored }) => ({ id, score, stored })) },
+              null,
+              2,
+            ) + '\n',
+          );
           return;
         }
-        hits = result.hits.map((h) => ({ id: h.id, score: h.score, doc: h.doc, stored: h.stored }));
-        if (result.facets !== undefined) process.stderr.write(`facets: ${JSON.stringify(result.facets)}\n`);
-      } else if (flags.sparse !== undefined) {
-        const q = parseJsonOption(flags.sparse, '--sparse');
-        if (q === null || typeof q !== 'object' || Array.isArray(q)) throw new QuarryError('BAD_ARGUMENT', 'expected a JSON object {token: weight}', { field: '--sparse' });
-        const field = pickField(snap.schema.fields, 'sparse', flags.field);
-        const params = flags.params === undefined ? undefined : (parseJsonOption(flags.params, '--params') as Record<string, number>);
-        hits = snap.searchSparse(field, q as Record<string, number>, { k: flags.k, params });
-      } else if (flags.vector !== undefined) {
-        const vector = parseJsonOption(flags.vector, '--vector');
-        if (!Array.isArray(vector) || vector.some((x) => typeof x !== 'number')) throw new QuarryError('BAD_ARGUMENT', 'expected a JSON array of numbers', { field: '--vector' });
-        const field = pickField(snap.schema.fields, 'dense', flags.field);
-        const params = flags.params === undefined ? undefined : (parseJsonOption(flags.params, '--params') as Record<string, number>);
-        hits = snap.searchVector(field, vector as number[], { k: flags.k, params });
-      } else {
-        if (words.length === 0) throw new QuarryError('BAD_ARGUMENT', 'give query text, or --vector, --sparse or --spec', { field: 'query' });
-        if (flags.rm3 !== undefined) {
-          const { field, params } = rm3Option(snap.schema.fields, flags.rm3, flags.fields);
-          hits = snap.searchRm3(words.join(' '), field, { k: flags.k, params });
-        } else hits = snap.search(words.join(' '), { k: flags.k, fields, mode: flags.exhaustive ? 'exhaustive' : 'auto', ...(flags.syntax === 'lucene' ? { syntax: 'lucene' as const } : {}) });
-      }
-      const ms = performance.now() - t0;
-      if (flags.json) {
-        process.stdout.write(JSON.stringify({ query: words.join(' '), took_ms: ms, hits: hits.map(({ id, score, stored }) => ({ id, score, stored })) }, null, 2) + '\n');
-        return;
-      }
-      hits.forEach((h, i) => process.stdout.write(`${String(i + 1).padStart(3)}  ${h.score.toFixed(4).padStart(8)}  ${h.id.padEnd(10)}  ${preview(h)}\n`));
-      if (hits.length === 0) process.stdout.write('no documents match\n');
-      process.stderr.write(`${countedNoun(hits.length, 'result')} in ${ms.toFixed(1)} ms from ${countedNoun(snap.numDocs, 'document')}\n`);
-    }));
+        hits.forEach((h, i) =>
+          process.stdout.write(`${String(i + 1).padStart(3)}  ${h.score.toFixed(4).padStart(8)}  ${h.id.padEnd(10)}  ${preview(h)}\n`),
+        );
+        if (hits.length === 0) process.stdout.write('no documents match\n');
+        process.stderr.write(
+          `${countedNoun(hits.length, 'result')} in ${ms.toFixed(1)} ms from ${countedNoun(snap.numDocs, 'document')}\n`,
+        );
+      }),
+    );
 }
 
 /** Parses `a^2,b` into field boosts. */
 export function parseFieldBoosts(spec: string): Record<string, number> {
   const out: Record<string, number> = {};
-  for (const part of spec.split(',').map((s) => s.trim()).filter(Boolean)) {
+  for (const part of spec
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)) {
     const [name, boost] = part.split('^');
     out[name!] = boost === undefined ? 1 : Number(boost);
   }
@@ -134,11 +192,16 @@ export function parseFieldBoosts(spec: string): Record<string, number> {
  * before any search) and the one text field it expands, named by --fields or the
  * collection's only text field.
  */
-export function rm3Option(schemaFields: Readonly<Record<string, { type: string }>>, rm3: string | true, fields: string | undefined): { field: string; params: Rm3Params } {
+export function rm3Option(
+  schemaFields: Readonly<Record<string, { type: string }>>,
+  rm3: string | true,
+  fields: string | undefined,
+): { field: string; params: Rm3Params } {
   let given: Record<string, unknown> = {};
   if (rm3 !== true) {
     const parsed = parseJsonOption(rm3, '--rm3');
-    if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw new QuarryError('BAD_ARGUMENT', 'expected a JSON object of RM3 parameters, e.g. \'{"fbDocs":10}\'', { field: '--rm3' });
+    if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed))
+      throw new QuarryError('BAD_ARGUMENT', 'expected a JSON object of RM3 parameters, e.g. \'{"fbDocs":10}\'', { field: '--rm3' });
     given = parsed as Record<string, unknown>;
   }
   let params: Rm3Params;
@@ -150,14 +213,26 @@ export function rm3Option(schemaFields: Readonly<Record<string, { type: string }
   if (fields === undefined) return { field: pickField(schemaFields, 'text', undefined, '--fields'), params };
   const boosts = parseFieldBoosts(fields);
   const named = Object.keys(boosts);
-  if (named.length !== 1 || boosts[named[0]!] !== 1) throw new QuarryError('BAD_ARGUMENT', 'with --rm3, give exactly one text field and no boost', { field: '--fields' });
+  if (named.length !== 1 || boosts[named[0]!] !== 1)
+    throw new QuarryError('BAD_ARGUMENT', 'with --rm3, give exactly one text field and no boost', { field: '--fields' });
   return { field: named[0]!, params };
 }
 
 /** The field named by `flag` (--field), or the only field of `type`. */
-export function pickField(fields: Readonly<Record<string, { type: string }>>, type: string, given: string | undefined, flag = '--field'): string {
+export function pickField(
+  fields: Readonly<Record<string, { type: string }>>,
+  type: string,
+  given: string | undefined,
+  flag = '--field',
+): string {
   if (given !== undefined) return given;
-  const names = Object.entries(fields).filter(([, f]) => f.type === type).map(([n]) => n);
+  const names = Object.entries(fields)
+    .filter(([, f]) => f.type === type)
+    .map(([n]) => n);
   if (names.length === 1) return names[0]!;
-  throw new QuarryError('BAD_ARGUMENT', names.length === 0 ? `this collection has no ${type} field` : `choose one of: ${names.join(', ')}`, { field: flag });
+  throw new QuarryError(
+    'BAD_ARGUMENT',
+    names.length === 0 ? `this collection has no ${type} field` : `choose one of: ${names.join(', ')}`,
+    { field: flag },
+  );
 }

@@ -18,7 +18,7 @@ import type { ResidualQuantizerOptions } from '../../learn/semantic-ids/residual
 import { checkOptionScopes, givenOnCommandLine, type OptionScope } from '../option-scope.js';
 import { createProgress } from '../progress.js';
 import { guarded, intListOption, intOption, numberOption } from '../command-options.js';
-import { readIdsFile, readVectorMatrix, VECTOR_FORMATS } from '../../ingest/import-vectors.js';
+import { readIdsFile, readVectorMatrix, VECTOR_FORMATS } from '../../io/vector-files.js';
 import { pickField } from './search-command.js';
 import { countedNoun } from '../counted-noun.js';
 
@@ -59,9 +59,34 @@ const SCOPES: readonly OptionScope[] = [
   { option: 'format', with: ['vectors'] },
   { option: 'dim', with: ['vectors'] },
   { option: 'ids', with: ['vectors'], hint: 'a collection has its own ids' },
-  { option: 'quantizer', without: ['levels', 'codebook', 'iterations', 'trainRows', 'seed', 'saveQuantizer'], hint: 'a saved quantizer has its own codebooks' },
-  { option: 'tree', without: ['branching', 'leafSize', 'iterations', 'trainRows', 'seed', 'saveTree'], hint: 'a saved tree has its own clusters' },
-  { option: 'model', without: ['levels', 'codebook', 'iterations', 'trainRows', 'seed', 'saveModel', 'hidden', 'latent', 'epochs', 'batchSize', 'learningRate', 'beta'], hint: 'a saved model has its own networks and codebooks' },
+  {
+    option: 'quantizer',
+    without: ['levels', 'codebook', 'iterations', 'trainRows', 'seed', 'saveQuantizer'],
+    hint: 'a saved quantizer has its own codebooks',
+  },
+  {
+    option: 'tree',
+    without: ['branching', 'leafSize', 'iterations', 'trainRows', 'seed', 'saveTree'],
+    hint: 'a saved tree has its own clusters',
+  },
+  {
+    option: 'model',
+    without: [
+      'levels',
+      'codebook',
+      'iterations',
+      'trainRows',
+      'seed',
+      'saveModel',
+      'hidden',
+      'latent',
+      'epochs',
+      'batchSize',
+      'learningRate',
+      'beta',
+    ],
+    hint: 'a saved model has its own networks and codebooks',
+  },
 ];
 
 /** The vectors to code and their ids: a collection's dense field or a vector file. */
@@ -126,7 +151,11 @@ function asFlagError(e: unknown): unknown {
   if (flag === undefined) return e;
   let message = e.message.slice(`${e.location.field}: `.length);
   if (e.hint !== undefined) message = message.slice(0, -` (${e.hint})`.length);
-  const rename = (text: string): string => text.replace(/\b(levels|codebookSize|iterations|maxTrainRows|branching|leafSize|hidden|latent|epochs|batchSize|learningRate|beta)\b/g, (name) => FLAG_OF[name]!);
+  const rename = (text: string): string =>
+    text.replace(
+      /\b(levels|codebookSize|iterations|maxTrainRows|branching|leafSize|hidden|latent|epochs|batchSize|learningRate|beta)\b/g,
+      (name) => FLAG_OF[name]!,
+    );
   return new QuarryError(e.code, rename(message), { field: flag }, e.hint === undefined ? undefined : rename(e.hint));
 }
 
@@ -161,7 +190,14 @@ interface Assigned {
 
 /** The residual quantizer's settings from the flags (RQ-KMeans, and RQ-VAE's codebooks), and --normalize. */
 function residualOptions(flags: SemanticIdFlags): ResidualQuantizerOptions & { normalize: boolean } {
-  return { levels: flags.levels, codebookSize: flags.codebook, iterations: flags.iterations, maxTrainRows: flags.trainRows, seed: flags.seed, normalize: flags.normalize === true };
+  return {
+    levels: flags.levels,
+    codebookSize: flags.codebook,
+    iterations: flags.iterations,
+    maxTrainRows: flags.trainRows,
+    seed: flags.seed,
+    normalize: flags.normalize === true,
+  };
 }
 
 function assignResidual(input: ReturnType<typeof loadInput>, flags: SemanticIdFlags): Assigned {
@@ -181,7 +217,12 @@ function assignResidual(input: ReturnType<typeof loadInput>, flags: SemanticIdFl
   const { ids } = result;
   return {
     tokensOf: (r) => ids.tokens.subarray(r * ids.width, (r + 1) * ids.width),
-    summary: { method: 'residual', codebookSize: result.quantizer.codebookSize, ...ids.stats, ...(flags.saveQuantizer === undefined ? {} : { quantizer: flags.saveQuantizer }) },
+    summary: {
+      method: 'residual',
+      codebookSize: result.quantizer.codebookSize,
+      ...ids.stats,
+      ...(flags.saveQuantizer === undefined ? {} : { quantizer: flags.saveQuantizer }),
+    },
     text: (summary) => describeResidual(summary, ids),
   };
 }
@@ -221,13 +262,28 @@ function assignRqVae(input: ReturnType<typeof loadInput>, flags: SemanticIdFlags
   if (flags.saveModel !== undefined) writeRqVae(flags.saveModel, result.model);
   const { ids } = result;
   const q = result.model.quantizer;
-  const training = last === undefined ? {} : { epochs: last.epochs, relativeReconstruction: last.relativeReconstruction, resetCodewords: last.resetCodewords };
+  const training =
+    last === undefined
+      ? {}
+      : { epochs: last.epochs, relativeReconstruction: last.relativeReconstruction, resetCodewords: last.resetCodewords };
   return {
     tokensOf: (r) => ids.tokens.subarray(r * ids.width, (r + 1) * ids.width),
-    summary: { method: 'rq-vae', codebookSize: q.codebookSize, latent: q.dim, ...training, ...ids.stats, ...(flags.saveModel === undefined ? {} : { model: flags.saveModel }) },
+    summary: {
+      method: 'rq-vae',
+      codebookSize: q.codebookSize,
+      latent: q.dim,
+      ...training,
+      ...ids.stats,
+      ...(flags.saveModel === undefined ? {} : { model: flags.saveModel }),
+    },
     text: (summary) =>
-      (last === undefined ? '' : `trained ${countedNoun(last.epochs, 'epoch')}; in the last, the decoder missed ${(100 * last.relativeReconstruction).toFixed(1)}% of the training vectors' energy\n`) +
-      describeResidual(summary, ids).replace('unexplained energy after each level', `unexplained energy of the ${q.dim}-d latents after each level`),
+      (last === undefined
+        ? ''
+        : `trained ${countedNoun(last.epochs, 'epoch')}; in the last, the decoder missed ${(100 * last.relativeReconstruction).toFixed(1)}% of the training vectors' energy\n`) +
+      describeResidual(summary, ids).replace(
+        'unexplained energy after each level',
+        `unexplained energy of the ${q.dim}-d latents after each level`,
+      ),
   };
 }
 
@@ -235,7 +291,12 @@ function assignHierarchical(input: ReturnType<typeof loadInput>, flags: Semantic
   const rows = unitRowsIf(flags.normalize === true, input.rows, input.dim);
   const saved = flags.tree === undefined ? undefined : readHierarchy(flags.tree);
   if (saved !== undefined && saved.dim !== input.dim) {
-    throw new QuarryError('BAD_ARGUMENT', `the tree clusters ${saved.dim}-d vectors, the input has ${input.dim} dimensions`, { field: '--tree' }, 'code vectors of the model the tree was fitted on');
+    throw new QuarryError(
+      'BAD_ARGUMENT',
+      `the tree clusters ${saved.dim}-d vectors, the input has ${input.dim} dimensions`,
+      { field: '--tree' },
+      'code vectors of the model the tree was fitted on',
+    );
   }
   const progress = createProgress(saved === undefined ? 'clustering' : 'coding', input.ids.length, 'vectors', flags.quiet ?? false);
   let ids: HierarchicalIds;
@@ -243,7 +304,18 @@ function assignHierarchical(input: ReturnType<typeof loadInput>, flags: Semantic
     const onRows = (placed: number): void => progress.update(placed, placed);
     ids =
       saved === undefined
-        ? fitHierarchicalIds(rows, input.dim, { branching: flags.branching, leafSize: flags.leafSize, seed: flags.seed, iterations: flags.iterations, maxTrainRows: flags.trainRows }, onRows)
+        ? fitHierarchicalIds(
+            rows,
+            input.dim,
+            {
+              branching: flags.branching,
+              leafSize: flags.leafSize,
+              seed: flags.seed,
+              iterations: flags.iterations,
+              maxTrainRows: flags.trainRows,
+            },
+            onRows,
+          )
         : codeHierarchicalIds(saved.tree, rows, input.dim, onRows);
   } finally {
     progress.stop();
@@ -267,29 +339,48 @@ function assignHierarchical(input: ReturnType<typeof loadInput>, flags: Semantic
 export function registerSemanticIds(program: Command): void {
   program
     .command('semantic-ids')
-    .description('assign every document a semantic id from its dense vector: residual codewords (RQ-KMeans, or RQ-VAE as TIGER), coarse to fine, plus a collision token, or hierarchical k-means paths (DSI)')
+    .description(
+      'assign every document a semantic id from its dense vector: residual codewords (RQ-KMeans, or RQ-VAE as TIGER), coarse to fine, plus a collision token, or hierarchical k-means paths (DSI)',
+    )
     .argument('[dir]', 'collection folder (with --field)')
     .option('--field <name>', 'dense field of the collection (default: the only one)')
     .option('--vectors <file>', `code the rows of a vector file instead: ${VECTOR_FORMATS}`)
     .option('--format <fmt>', `format of --vectors when its extension does not say: ${VECTOR_FORMATS}`)
     .option('--dim <n>', 'row length of a raw float32 --vectors file', intOption(1))
     .option('--ids <file>', 'ids of the --vectors rows, one per line (default: row numbers)')
-    .option('--method <name>', 'residual (RQ-KMeans; fixed length: --levels codewords + collision token), rq-vae (TIGER\'s RQ-VAE: the same ids from a trained autoencoder\'s latents) or hierarchical (DSI: cluster path + position)', 'residual')
+    .option(
+      '--method <name>',
+      "residual (RQ-KMeans; fixed length: --levels codewords + collision token), rq-vae (TIGER's RQ-VAE: the same ids from a trained autoencoder's latents) or hierarchical (DSI: cluster path + position)",
+      'residual',
+    )
     .option('--levels <n>', 'residual, rq-vae: codewords per id (codebooks)', intOption(1, 64), 3)
     .option('--codebook <n>', 'residual, rq-vae: codewords per codebook', intOption(2, 65536), 256)
-    .option('--hidden <widths>', 'rq-vae: the encoder\'s hidden layer widths, input side first (the decoder mirrors them)', intListOption, [512, 256, 128])
+    .option(
+      '--hidden <widths>',
+      "rq-vae: the encoder's hidden layer widths, input side first (the decoder mirrors them)",
+      intListOption,
+      [512, 256, 128],
+    )
     .option('--latent <n>', 'rq-vae: latent dimension the codebooks quantize', intOption(1, 65536), 32)
     .option('--epochs <n>', 'rq-vae: training passes over the sample', intOption(1), 20)
     .option('--batch-size <n>', 'rq-vae: vectors per Adam step', intOption(1), 256)
-    .option('--learning-rate <x>', 'rq-vae: Adam\'s learning rate', numberOption(0), 0.001)
+    .option('--learning-rate <x>', "rq-vae: Adam's learning rate", numberOption(0), 0.001)
     .option('--beta <x>', 'rq-vae: weight of the commitment loss', numberOption(0, true), 0.25)
     .option('--model <file>', 'rq-vae: code with a saved model (.safetensors) instead of training')
-    .option('--save-model <file>', 'rq-vae: write the trained model (.safetensors: encoder.i.weight/bias, decoder.i.weight/bias, codebooks)')
+    .option(
+      '--save-model <file>',
+      'rq-vae: write the trained model (.safetensors: encoder.i.weight/bias, decoder.i.weight/bias, codebooks)',
+    )
     .option('--branching <n>', 'hierarchical: clusters per split', intOption(2, 65536), 10)
     .option('--leaf-size <n>', 'hierarchical: clusters of at most this many vectors are not split again', intOption(1), 100)
     .option('--iterations <n>', 'k-means iterations per level or split', intOption(1), 20)
     .option('--train-rows <n>', 'fit each k-means (rq-vae: train) on an even sample of at most this many vectors', intOption(2), 65536)
-    .option('--seed <n>', 'k-means seed (each level or split uses the next); rq-vae: also the networks\' initial weights and the training order', intOption(), 42)
+    .option(
+      '--seed <n>',
+      "k-means seed (each level or split uses the next); rq-vae: also the networks' initial weights and the training order",
+      intOption(),
+      42,
+    )
     .option('--normalize', 'scale vectors to unit length first (cosine fields are stored normalized already)')
     .option('--quantizer <file>', 'residual: code with saved codebooks (.npy of shape levels x codebook x dim) instead of fitting')
     .option('--save-quantizer <file>', 'residual: write the fitted codebooks as .npy (np.load gives levels x codebook x dim)')
@@ -298,7 +389,9 @@ export function registerSemanticIds(program: Command): void {
     .option('--output <file>', 'write the ids as JSONL here (default: standard output, with the summary on standard error)')
     .option('--json', 'print the summary as JSON')
     .option('--quiet', 'no progress bar')
-    .addHelpText('after', `
+    .addHelpText(
+      'after',
+      `
 Example:
   $ quarry semantic-ids ./msmarco --field emb --levels 3 --codebook 256 --output ids.jsonl --save-quantizer rq.npy
   $ quarry semantic-ids --vectors all-docs.npy --ids all-ids.txt --quantizer rq.npy --normalize > ids.jsonl
@@ -313,39 +406,56 @@ old id unchanged (unless an earlier row with the same codewords was removed). Hi
 work the same way with a saved tree (--tree): each vector descends to its nearest cluster at every
 split and is numbered in its cluster in input order, so old rows first, new rows after, keep the
 old ids (rows k-means could not tell apart, identical vectors, excepted); clustering again
-(without --tree) gives new ids.`)
-    .action(guarded((dir: string | undefined, flags: SemanticIdFlags, cmd: Command) => {
-      checkOptionScopes(cmd, SCOPES);
-      const method = METHODS.find((m) => m === flags.method);
-      if (method === undefined) throw new QuarryError('BAD_ARGUMENT', `unknown method "${flags.method}"`, { field: '--method' }, `use ${METHODS.join(', ')}`);
-      for (const [option, methods] of Object.entries(OPTION_METHODS)) {
-        if (!methods.includes(method) && givenOnCommandLine(cmd, option)) {
-          throw new QuarryError('BAD_ARGUMENT', `applies only with --method ${methods.join(' or ')}`, { field: `--${option.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}` });
+(without --tree) gives new ids.`,
+    )
+    .action(
+      guarded((dir: string | undefined, flags: SemanticIdFlags, cmd: Command) => {
+        checkOptionScopes(cmd, SCOPES);
+        const method = METHODS.find((m) => m === flags.method);
+        if (method === undefined)
+          throw new QuarryError('BAD_ARGUMENT', `unknown method "${flags.method}"`, { field: '--method' }, `use ${METHODS.join(', ')}`);
+        for (const [option, methods] of Object.entries(OPTION_METHODS)) {
+          if (!methods.includes(method) && givenOnCommandLine(cmd, option)) {
+            throw new QuarryError('BAD_ARGUMENT', `applies only with --method ${methods.join(' or ')}`, {
+              field: `--${option.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`,
+            });
+          }
         }
-      }
-      const started = performance.now();
-      let input: ReturnType<typeof loadInput>;
-      let assigned: Assigned;
-      try {
-        input = loadInput(dir, flags);
-        assigned = method === 'hierarchical' ? assignHierarchical(input, flags) : method === 'rq-vae' ? assignRqVae(input, flags) : assignResidual(input, flags);
-      } catch (e) {
-        throw asFlagError(e);
-      }
-      const seconds = (performance.now() - started) / 1000;
-      const lines = idLines(input.ids, assigned.tokensOf);
-      if (flags.output !== undefined) {
+        const started = performance.now();
+        let input: ReturnType<typeof loadInput>;
+        let assigned: Assigned;
         try {
-          writeFileSync(flags.output, lines);
+          input = loadInput(dir, flags);
+          assigned =
+            method === 'hierarchical'
+              ? assignHierarchical(input, flags)
+              : method === 'rq-vae'
+                ? assignRqVae(input, flags)
+                : assignResidual(input, flags);
         } catch (e) {
-          throw ioError(flags.output, e);
+          throw asFlagError(e);
         }
-      }
-      const summary = { source: input.source, dim: input.dim, seconds, ...assigned.summary, ...(flags.output === undefined ? {} : { output: flags.output }) };
-      const text = flags.json === true ? JSON.stringify(summary) + '\n' : assigned.text(summary);
-      if (flags.output === undefined) {
-        process.stdout.write(lines);
-        process.stderr.write(text);
-      } else process.stdout.write(text);
-    }));
+        const seconds = (performance.now() - started) / 1000;
+        const lines = idLines(input.ids, assigned.tokensOf);
+        if (flags.output !== undefined) {
+          try {
+            writeFileSync(flags.output, lines);
+          } catch (e) {
+            throw ioError(flags.output, e);
+          }
+        }
+        const summary = {
+          source: input.source,
+          dim: input.dim,
+          seconds,
+          ...assigned.summary,
+          ...(flags.output === undefined ? {} : { output: flags.output }),
+        };
+        const text = flags.json === true ? JSON.stringify(summary) + '\n' : assigned.text(summary);
+        if (flags.output === undefined) {
+          process.stdout.write(lines);
+          process.stderr.write(text);
+        } else process.stdout.write(text);
+      }),
+    );
 }

@@ -45,8 +45,15 @@ export function registerServe(program: Command): void {
     .argument('<data-dir>', 'folder holding one collection per sub-folder (created when missing)')
     .option('--host <host>', 'address to bind (loopback unless you say otherwise)', '127.0.0.1')
     .option('--port <n>', 'port (0 picks a free one)', intOption(0, 65535), 7700)
-    .option('--keys <file>', 'API keys file: {"keys": [{"name", "key", "role": "read|write|admin"}]} (also: QUARRY_API_KEYS="role:key,...")')
-    .option('--cors <origin>', 'allow this origin, e.g. https://app.example.org (repeatable; * alone allows any); CORS is off without it', corsOriginOption)
+    .option(
+      '--keys <file>',
+      'API keys file: {"keys": [{"name", "key", "role": "read|write|admin"}]} (also: QUARRY_API_KEYS="role:key,...")',
+    )
+    .option(
+      '--cors <origin>',
+      'allow this origin, e.g. https://app.example.org (repeatable; * alone allows any); CORS is off without it',
+      corsOriginOption,
+    )
     .option('--body-limit-mb <n>', 'largest request body in MiB', intOption(1), 64)
     .option('--timeout <ms>', 'per-request deadline in milliseconds', intOption(100), 30_000)
     .option('--max-k <n>', 'largest k of a search', intOption(1), 1000)
@@ -55,64 +62,84 @@ export function registerServe(program: Command): void {
     .option('--with-cacm', 'create the collection "cacm" from the bundled CACM data when it is missing')
     .option('--allow-open', 'allow binding a non-loopback address without API keys')
     .option('--log', 'log requests as JSON lines (keys are never logged)')
-    .addHelpText('after', `
+    .addHelpText(
+      'after',
+      `
 Example:
   $ quarry serve ./collections --with-cacm --bench bench/out
   then open http://127.0.0.1:7700/ and try: curl -s localhost:7700/v1/collections/cacm/search \\
-       -H 'content-type: application/json' -d '{"retrieve":[{"field":"text","text":"parsing"}]}'`)
-    .action(guarded(async (dataDir: string, flags: ServeFlags) => {
-      const keys: ApiKey[] = [];
-      if (flags.keys !== undefined) keys.push(...readKeysFile(flags.keys));
-      const env = process.env.QUARRY_API_KEYS;
-      if (env !== undefined && env.trim() !== '') keys.push(...parseKeysVariable(env));
-      if (!isLoopback(flags.host) && keys.length === 0 && flags.allowOpen !== true) {
-        throw new QuarryError('BAD_ARGUMENT', `binding ${flags.host} without API keys would let anyone on the network write and drop collections`, { field: '--host' }, 'give --keys FILE or QUARRY_API_KEYS, or pass --allow-open');
-      }
-      if (flags.bench !== undefined && !existsSync(flags.bench)) throw new QuarryError('NOT_FOUND', 'benchmark folder does not exist', { file: flags.bench, field: '--bench' });
-      if (flags.withCacm === true && !Collection.exists(join(dataDir, 'cacm'))) {
-        const s = importCorpus(join(dataDir, 'cacm'), CACM_FILES.corpus);
-        process.stderr.write(`indexed the bundled CACM collection: ${s.added} documents -> ${join(dataDir, 'cacm')}\n`);
-      }
-      const server = await createServer({
-        dataDir,
-        keys,
-        corsOrigins: flags.cors ?? [],
-        bodyLimit: flags.bodyLimitMb * 1024 * 1024,
-        timeoutMs: flags.timeout,
-        maxK: flags.maxK,
-        maxDepth: flags.maxDepth,
-        benchDir: flags.bench ?? null,
-        logRequests: flags.log ?? false,
-      });
-      let url: string;
-      try {
-        url = await server.listen(flags.host, flags.port);
-      } catch (e) {
-        await server.close();
-        const code = (e as { code?: string }).code;
-        if (code === 'EADDRINUSE') throw new QuarryError('IO', `port ${flags.port} is already in use`, { field: '--port' }, 'choose another --port, or 0 for any free port');
-        if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND') throw new QuarryError('BAD_ARGUMENT', `cannot bind ${flags.host}`, { field: '--host' });
-        throw e;
-      }
-      const names = server.context.collections.names();
-      process.stdout.write(`quarry serve: listening on ${url} (${names.length} collection${names.length === 1 ? '' : 's'}: ${names.join(', ') || 'none yet'}; ${keys.length > 0 ? `${keys.length} API key(s)` : 'no API keys'})\n`);
-      let closing = false;
-      const shutdown = (signal: string): void => {
-        if (closing) return;
-        closing = true;
-        process.stdout.write(`quarry serve: ${signal}: finishing in-flight requests and committing\n`);
-        server.close().then(
-          () => {
-            // No process.exit: the process ends by itself once the last response has been flushed.
-            process.stdout.write('quarry serve: stopped\n');
-          },
-          (e: unknown) => {
-            process.stderr.write(`quarry serve: error while stopping: ${e instanceof Error ? e.message : String(e)}\n`);
-            process.exit(1);
-          },
+       -H 'content-type: application/json' -d '{"retrieve":[{"field":"text","text":"parsing"}]}'`,
+    )
+    .action(
+      guarded(async (dataDir: string, flags: ServeFlags) => {
+        const keys: ApiKey[] = [];
+        if (flags.keys !== undefined) keys.push(...readKeysFile(flags.keys));
+        const env = process.env.QUARRY_API_KEYS;
+        if (env !== undefined && env.trim() !== '') keys.push(...parseKeysVariable(env));
+        if (!isLoopback(flags.host) && keys.length === 0 && flags.allowOpen !== true) {
+          throw new QuarryError(
+            'BAD_ARGUMENT',
+            `binding ${flags.host} without API keys would let anyone on the network write and drop collections`,
+            { field: '--host' },
+            'give --keys FILE or QUARRY_API_KEYS, or pass --allow-open',
+          );
+        }
+        if (flags.bench !== undefined && !existsSync(flags.bench))
+          throw new QuarryError('NOT_FOUND', 'benchmark folder does not exist', { file: flags.bench, field: '--bench' });
+        if (flags.withCacm === true && !Collection.exists(join(dataDir, 'cacm'))) {
+          const s = importCorpus(join(dataDir, 'cacm'), CACM_FILES.corpus);
+          process.stderr.write(`indexed the bundled CACM collection: ${s.added} documents -> ${join(dataDir, 'cacm')}\n`);
+        }
+        const server = await createServer({
+          dataDir,
+          keys,
+          corsOrigins: flags.cors ?? [],
+          bodyLimit: flags.bodyLimitMb * 1024 * 1024,
+          timeoutMs: flags.timeout,
+          maxK: flags.maxK,
+          maxDepth: flags.maxDepth,
+          benchDir: flags.bench ?? null,
+          logRequests: flags.log ?? false,
+        });
+        let url: string;
+        try {
+          url = await server.listen(flags.host, flags.port);
+        } catch (e) {
+          await server.close();
+          const code = (e as { code?: string }).code;
+          if (code === 'EADDRINUSE')
+            throw new QuarryError(
+              'IO',
+              `port ${flags.port} is already in use`,
+              { field: '--port' },
+              'choose another --port, or 0 for any free port',
+            );
+          if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND')
+            throw new QuarryError('BAD_ARGUMENT', `cannot bind ${flags.host}`, { field: '--host' });
+          throw e;
+        }
+        const names = server.context.collections.names();
+        process.stdout.write(
+          `quarry serve: listening on ${url} (${names.length} collection${names.length === 1 ? '' : 's'}: ${names.join(', ') || 'none yet'}; ${keys.length > 0 ? `${keys.length} API key(s)` : 'no API keys'})\n`,
         );
-      };
-      process.on('SIGINT', () => shutdown('SIGINT'));
-      process.on('SIGTERM', () => shutdown('SIGTERM'));
-    }));
+        let closing = false;
+        const shutdown = (signal: string): void => {
+          if (closing) return;
+          closing = true;
+          process.stdout.write(`quarry serve: ${signal}: finishing in-flight requests and committing\n`);
+          server.close().then(
+            () => {
+              // No process.exit: the process ends by itself once the last response has been flushed.
+              process.stdout.write('quarry serve: stopped\n');
+            },
+            (e: unknown) => {
+              process.stderr.write(`quarry serve: error while stopping: ${e instanceof Error ? e.message : String(e)}\n`);
+              process.exit(1);
+            },
+          );
+        };
+        process.on('SIGINT', () => shutdown('SIGINT'));
+        process.on('SIGTERM', () => shutdown('SIGTERM'));
+      }),
+    );
 }

@@ -86,13 +86,22 @@ function ndcgOf(rr: RankedJudgments, gains: readonly GainParam[]): number {
 
 /** trec_eval's `ndcg` measure. */
 export const ndcg: MeasureDef = {
-  name: 'ndcg', description: 'nDCG over the whole ranking; parameters level=gain override gains', valueType: 'float', average: 'mean', paramKind: 'gains', defaults: [],
+  name: 'ndcg',
+  description: 'nDCG over the whole ranking; parameters level=gain override gains',
+  valueType: 'float',
+  average: 'mean',
+  paramKind: 'gains',
+  defaults: [],
   compute: (rr, p) => [ndcgOf(rr, p.gains)],
 };
 
 /** trec_eval's `ndcg_cut` measure. */
 export const ndcgCut: MeasureDef = {
-  name: 'ndcg_cut', description: 'nDCG over the first k documents', valueType: 'float', average: 'mean', paramKind: 'cutLong',
+  name: 'ndcg_cut',
+  description: 'nDCG over the first k documents',
+  valueType: 'float',
+  average: 'mean',
+  paramKind: 'cutLong',
   defaults: [5, 10, 15, 20, 30, 100, 200, 500, 1000],
   compute: (rr, p: MeasureParams) => {
     const table = new GainTable(rr, [], false);
@@ -119,7 +128,12 @@ export const ndcgCut: MeasureDef = {
 
 /** trec_eval's `ndcg_rel` measure. */
 export const ndcgRel: MeasureDef = {
-  name: 'ndcg_rel', description: 'nDCG averaged over the ranks of relevant documents', valueType: 'float', average: 'mean', paramKind: 'gains', defaults: [],
+  name: 'ndcg_rel',
+  description: 'nDCG averaged over the ranks of relevant documents',
+  valueType: 'float',
+  average: 'mean',
+  paramKind: 'gains',
+  defaults: [],
   compute: (rr, p) => {
     const table = new GainTable(rr, p.gains, false);
     const ideal = new IdealCursor(table);
@@ -164,7 +178,12 @@ export const ndcgRel: MeasureDef = {
 
 /** trec_eval's `Rndcg` measure. */
 export const rndcg: MeasureDef = {
-  name: 'Rndcg', description: 'nDCG averaged at the R levels of each gain level', valueType: 'float', average: 'mean', paramKind: 'gains', defaults: [],
+  name: 'Rndcg',
+  description: 'nDCG averaged at the R levels of each gain level',
+  valueType: 'float',
+  average: 'mean',
+  paramKind: 'gains',
+  defaults: [],
   compute: (rr, p) => {
     const table = new GainTable(rr, p.gains, false);
     if (rr.numRel === 0) return [0];
@@ -212,7 +231,12 @@ export const rndcg: MeasureDef = {
 
 /** trec_eval's `G` measure. */
 export const gMeasure: MeasureDef = {
-  name: 'G', description: 'Experimental gain measure combining MAP and nDCG (trec_eval G)', valueType: 'float', average: 'mean', paramKind: 'gains', defaults: [],
+  name: 'G',
+  description: 'Experimental gain measure combining MAP and nDCG (trec_eval G)',
+  valueType: 'float',
+  average: 'mean',
+  paramKind: 'gains',
+  defaults: [],
   compute: (rr, p) => {
     const table = new GainTable(rr, p.gains, false);
     const ideal = new IdealCursor(table);

@@ -24,18 +24,33 @@ function bprefOf(rr: RankedJudgments, level: number): number {
 
 /** trec_eval's `bpref` measure. */
 export const bpref: MeasureDef = {
-  name: 'bpref', description: 'Binary preference: judged non-relevant ranked above each relevant', valueType: 'float', average: 'mean', paramKind: 'none', defaults: [],
+  name: 'bpref',
+  description: 'Binary preference: judged non-relevant ranked above each relevant',
+  valueType: 'float',
+  average: 'mean',
+  paramKind: 'none',
+  defaults: [],
   compute: (rr, _p, ctx) => [bprefOf(rr, ctx.relevanceLevel)],
 };
 /** trec_eval's `gm_bpref` measure. */
 export const gmBpref: MeasureDef = {
-  name: 'gm_bpref', description: 'Geometric mean of bpref (values floored at 1e-5)', valueType: 'float', average: 'geometric', paramKind: 'none', defaults: [],
+  name: 'gm_bpref',
+  description: 'Geometric mean of bpref (values floored at 1e-5)',
+  valueType: 'float',
+  average: 'geometric',
+  paramKind: 'none',
+  defaults: [],
   compute: (rr, _p, ctx) => [bprefOf(rr, ctx.relevanceLevel)],
 };
 
 /** trec_eval's `infAP` measure. */
 export const infAP: MeasureDef = {
-  name: 'infAP', description: 'Inferred average precision over a sampled judgment pool', valueType: 'float', average: 'mean', paramKind: 'none', defaults: [],
+  name: 'infAP',
+  description: 'Inferred average precision over a sampled judgment pool',
+  valueType: 'float',
+  average: 'mean',
+  paramKind: 'none',
+  defaults: [],
   compute: (rr, _p, ctx) => {
     let nonrel = 0;
     let rel = 0;
@@ -56,8 +71,9 @@ export const infAP: MeasureDef = {
       if (j === 0) ap += 1;
       else {
         const fj = j;
-        ap += 1 / (fj + 1) + (fj / (fj + 1)) * ((rel - 1 + nonrel + unjudged) / fj) *
-          ((rel - 1 + INFAP_EPSILON) / (rel - 1 + nonrel + 2 * INFAP_EPSILON));
+        ap +=
+          1 / (fj + 1) +
+          (fj / (fj + 1)) * ((rel - 1 + nonrel + unjudged) / fj) * ((rel - 1 + INFAP_EPSILON) / (rel - 1 + nonrel + 2 * INFAP_EPSILON));
       }
     }
     return [rr.numRel > 0 ? ap / rr.numRel : ap];
@@ -66,7 +82,12 @@ export const infAP: MeasureDef = {
 
 /** trec_eval's `binG` measure. */
 export const binG: MeasureDef = {
-  name: 'binG', description: 'Binary G: mean over relevant documents of 1/log2(2 + non-relevant before it)', valueType: 'float', average: 'mean', paramKind: 'none', defaults: [],
+  name: 'binG',
+  description: 'Binary G: mean over relevant documents of 1/log2(2 + non-relevant before it)',
+  valueType: 'float',
+  average: 'mean',
+  paramKind: 'none',
+  defaults: [],
   compute: (rr, _p, ctx) => {
     let rel = 0;
     let sum = 0;

@@ -8,33 +8,110 @@ import { gMeasure, ndcg, ndcgCut, ndcgRel, rndcg } from './gain-measures.js';
 import type { GainParam, MeasureDef, MeasureParams } from './measure-def.js';
 import { binG, bpref, gmBpref, infAP } from './preference-measures.js';
 import {
-  elevenPtAvg, gmMap, iprecAtRecall, map, mapCut, precision, recall, recipRank, relativeP, rprec, rprecMult, success,
+  elevenPtAvg,
+  gmMap,
+  iprecAtRecall,
+  map,
+  mapCut,
+  precision,
+  recall,
+  recipRank,
+  relativeP,
+  rprec,
+  rprecMult,
+  success,
 } from './rank-measures.js';
 import {
-  judged, numNonrelJudgedRet, numRel, numRelRet, numRet, relstring, setF, setMap, setP, setRecall, setRelativeP, utility,
+  judged,
+  numNonrelJudgedRet,
+  numRel,
+  numRelRet,
+  numRet,
+  relstring,
+  setF,
+  setMap,
+  setP,
+  setRecall,
+  setRelativeP,
+  utility,
 } from './set-measures.js';
 
 const runid: MeasureDef = {
-  name: 'runid', description: 'Tag of the run (sixth column of its first line)', valueType: 'string', average: 'runid', paramKind: 'none', defaults: [],
+  name: 'runid',
+  description: 'Tag of the run (sixth column of its first line)',
+  valueType: 'string',
+  average: 'runid',
+  paramKind: 'none',
+  defaults: [],
   compute: () => [],
 };
 const numQ: MeasureDef = {
-  name: 'num_q', description: 'Number of queries evaluated', valueType: 'long', average: 'count', paramKind: 'none', defaults: [],
+  name: 'num_q',
+  description: 'Number of queries evaluated',
+  valueType: 'long',
+  average: 'count',
+  paramKind: 'none',
+  defaults: [],
   compute: () => [],
 };
 
 /** Every measure, in the order trec_eval 9.0.8 prints them. */
 export const MEASURES: readonly MeasureDef[] = [
-  runid, numQ, numRet, numRel, numRelRet, map, gmMap, rprec, bpref, recipRank, iprecAtRecall, precision, relstring, recall,
-  infAP, gmBpref, rprecMult, utility, elevenPtAvg, binG, gMeasure, ndcg, ndcgRel, rndcg, ndcgCut, mapCut, relativeP, success,
-  setP, setRelativeP, setRecall, setMap, setF, numNonrelJudgedRet, judged,
+  runid,
+  numQ,
+  numRet,
+  numRel,
+  numRelRet,
+  map,
+  gmMap,
+  rprec,
+  bpref,
+  recipRank,
+  iprecAtRecall,
+  precision,
+  relstring,
+  recall,
+  infAP,
+  gmBpref,
+  rprecMult,
+  utility,
+  elevenPtAvg,
+  binG,
+  gMeasure,
+  ndcg,
+  ndcgRel,
+  rndcg,
+  ndcgCut,
+  mapCut,
+  relativeP,
+  success,
+  setP,
+  setRelativeP,
+  setRecall,
+  setMap,
+  setF,
+  numNonrelJudgedRet,
+  judged,
 ];
 
 const BY_NAME = new Map(MEASURES.map((m) => [m.name, m]));
 
 /** Named groups of measures, as trec_eval's `-m official` and `-m all_trec`. */
 export const MEASURE_GROUPS: Readonly<Record<string, readonly string[]>> = {
-  official: ['runid', 'num_q', 'num_ret', 'num_rel', 'num_rel_ret', 'map', 'gm_map', 'Rprec', 'bpref', 'recip_rank', 'iprec_at_recall', 'P'],
+  official: [
+    'runid',
+    'num_q',
+    'num_ret',
+    'num_rel',
+    'num_rel_ret',
+    'map',
+    'gm_map',
+    'Rprec',
+    'bpref',
+    'recip_rank',
+    'iprec_at_recall',
+    'P',
+  ],
   all_trec: MEASURES.map((m) => m.name).filter((n) => n !== 'judged'),
   set: ['num_q', 'num_ret', 'num_rel', 'num_rel_ret', 'set_P', 'set_recall', 'set_relative_P', 'set_map', 'set_F', 'utility'],
 };
@@ -64,8 +141,12 @@ export function resolveMeasures(requests: readonly string[]): RequestedMeasure[]
     const name = dot < 0 ? req : req.slice(0, dot);
     const def = BY_NAME.get(name);
     if (def === undefined) {
-      throw new QuarryError('BAD_ARGUMENT', `unknown measure "${name}"`, { field: '-m' },
-        `known measures: ${MEASURES.map((m) => m.name).join(', ')}; groups: ${Object.keys(MEASURE_GROUPS).join(', ')}`);
+      throw new QuarryError(
+        'BAD_ARGUMENT',
+        `unknown measure "${name}"`,
+        { field: '-m' },
+        `known measures: ${MEASURES.map((m) => m.name).join(', ')}; groups: ${Object.keys(MEASURE_GROUPS).join(', ')}`,
+      );
     }
     if (dot < 0) {
       if (!chosen.has(name)) chosen.set(name, defaultParams(def));

@@ -8,9 +8,19 @@ const count = { valueType: 'long', average: 'sum', paramKind: 'none', defaults: 
 /** trec_eval's `num_ret` measure. */
 export const numRet: MeasureDef = { name: 'num_ret', description: 'Number of documents retrieved', ...count, compute: (rr) => [rr.numRet] };
 /** trec_eval's `num_rel` measure. */
-export const numRel: MeasureDef = { name: 'num_rel', description: 'Number of relevant documents judged', ...count, compute: (rr) => [rr.numRel] };
+export const numRel: MeasureDef = {
+  name: 'num_rel',
+  description: 'Number of relevant documents judged',
+  ...count,
+  compute: (rr) => [rr.numRel],
+};
 /** trec_eval's `num_rel_ret` measure. */
-export const numRelRet: MeasureDef = { name: 'num_rel_ret', description: 'Number of relevant documents retrieved', ...count, compute: (rr) => [rr.numRelRet] };
+export const numRelRet: MeasureDef = {
+  name: 'num_rel_ret',
+  description: 'Number of relevant documents retrieved',
+  ...count,
+  compute: (rr) => [rr.numRelRet],
+};
 
 /** trec_eval's `num_nonrel_judged_ret` measure. */
 export const numNonrelJudgedRet: MeasureDef = {
@@ -29,12 +39,16 @@ export const numNonrelJudgedRet: MeasureDef = {
 
 /** trec_eval's `set_P` measure. */
 export const setP: MeasureDef = {
-  name: 'set_P', description: 'Precision of the whole retrieved set', ...single,
+  name: 'set_P',
+  description: 'Precision of the whole retrieved set',
+  ...single,
   compute: (rr) => [rr.numRet > 0 ? rr.numRelRet / rr.numRet : 0],
 };
 /** trec_eval's `set_relative_P` measure. */
 export const setRelativeP: MeasureDef = {
-  name: 'set_relative_P', description: 'Set precision relative to the best possible for the set size', ...single,
+  name: 'set_relative_P',
+  description: 'Set precision relative to the best possible for the set size',
+  ...single,
   compute: (rr) => {
     const d = Math.min(rr.numRet, rr.numRel);
     return [d > 0 ? rr.numRelRet / d : 0];
@@ -42,18 +56,26 @@ export const setRelativeP: MeasureDef = {
 };
 /** trec_eval's `set_recall` measure. */
 export const setRecall: MeasureDef = {
-  name: 'set_recall', description: 'Recall of the whole retrieved set', ...single,
+  name: 'set_recall',
+  description: 'Recall of the whole retrieved set',
+  ...single,
   compute: (rr) => [rr.numRel > 0 ? rr.numRelRet / rr.numRel : 0],
 };
 /** trec_eval's `set_map` measure. */
 export const setMap: MeasureDef = {
-  name: 'set_map', description: 'Set precision times set recall', ...single,
+  name: 'set_map',
+  description: 'Set precision times set recall',
+  ...single,
   compute: (rr) => [rr.numRet > 0 && rr.numRel > 0 ? (rr.numRelRet / rr.numRet) * (rr.numRelRet / rr.numRel) : 0],
 };
 /** trec_eval's `set_F` measure. */
 export const setF: MeasureDef = {
-  name: 'set_F', description: 'Set F-measure (x+1)PR/(xP+R), x = relative weight of recall (default 1)',
-  valueType: 'float', average: 'mean', paramKind: 'floats', defaults: [1],
+  name: 'set_F',
+  description: 'Set F-measure (x+1)PR/(xP+R), x = relative weight of recall (default 1)',
+  valueType: 'float',
+  average: 'mean',
+  paramKind: 'floats',
+  defaults: [1],
   compute: (rr, p) => {
     if (rr.numRet === 0 || rr.numRel === 0 || rr.numRelRet === 0) return [0];
     const x = Math.fround(p.values[0]!);
@@ -64,12 +86,18 @@ export const setF: MeasureDef = {
 };
 /** trec_eval's `utility` measure. */
 export const utility: MeasureDef = {
-  name: 'utility', description: 'Utility a*relret + b*nonrelret + c*relnotret + d*nonrelnotret (default 1,-1,0,0)',
-  valueType: 'float', average: 'mean', paramKind: 'floats', defaults: [1, -1, 0, 0],
+  name: 'utility',
+  description: 'Utility a*relret + b*nonrelret + c*relnotret + d*nonrelnotret (default 1,-1,0,0)',
+  valueType: 'float',
+  average: 'mean',
+  paramKind: 'floats',
+  defaults: [1, -1, 0, 0],
   compute: (rr, p, ctx) => {
     const [a, b, c, d] = p.values.map((v) => Math.fround(v)) as [number, number, number, number];
     return [
-      a * rr.numRelRet + b * (rr.numRet - rr.numRelRet) + c * (rr.numRel - rr.numRelRet) +
+      a * rr.numRelRet +
+        b * (rr.numRet - rr.numRelRet) +
+        c * (rr.numRel - rr.numRelRet) +
         d * (ctx.numDocsInColl + rr.numRelRet - rr.numRet - rr.numRel),
     ];
   },
@@ -79,7 +107,10 @@ export const utility: MeasureDef = {
 export const judged: MeasureDef = {
   name: 'judged',
   description: 'Fraction of the top k retrieved documents that are judged (any label >= 0); denominator k, as in Pyserini',
-  valueType: 'float', average: 'mean', paramKind: 'cutLong', defaults: [10],
+  valueType: 'float',
+  average: 'mean',
+  paramKind: 'cutLong',
+  defaults: [10],
   compute: (rr, p) =>
     p.values.map((k) => {
       const end = Math.min(k, rr.numRet);
@@ -91,8 +122,12 @@ export const judged: MeasureDef = {
 
 /** Relevance labels of the first N documents as a string (per-query only). */
 export const relstring: MeasureDef = {
-  name: 'relstring', description: 'Relevance labels of the first N retrieved documents as a string (per query only)',
-  valueType: 'string', average: 'none', paramKind: 'floats', defaults: [10],
+  name: 'relstring',
+  description: 'Relevance labels of the first N retrieved documents as a string (per query only)',
+  valueType: 'string',
+  average: 'none',
+  paramKind: 'floats',
+  defaults: [10],
   compute: (rr, p) => {
     const len = Math.max(0, Math.min(Math.trunc(p.values[0]!), rr.numRet));
     let s = '';

@@ -67,7 +67,13 @@ export function checkDenseSearchParam(name: string, value: unknown): void {
 type AnyDense = FlatIndex | HnswIndex | Int8Index | BinaryIndex | IvfPqIndex;
 
 /** Builds a family's index over rows of `dim`. */
-export function buildDense(family: DenseFamily, rows: Float32Array, dim: number, metric: DenseMetric, params: Readonly<Record<string, number>>): DenseIndex<DenseSearchOptions & Record<string, unknown>> {
+export function buildDense(
+  family: DenseFamily,
+  rows: Float32Array,
+  dim: number,
+  metric: DenseMetric,
+  params: Readonly<Record<string, number>>,
+): DenseIndex<DenseSearchOptions & Record<string, unknown>> {
   const base = { dim, metric, ...params };
   const n = rows.length / dim;
   let index: AnyDense;
@@ -86,7 +92,10 @@ export function buildDense(family: DenseFamily, rows: Float32Array, dim: number,
       break;
     case 'ivfpq':
       // Too few rows to train cells and sub-quantizers: an exact scan is both faster and exact.
-      index = n < 1024 ? buildFlat(rows, { dim, metric }) : buildIvfPq(rows, { ...base, nlist: Math.min(params.nlist ?? Math.round(Math.sqrt(n)), n) });
+      index =
+        n < 1024
+          ? buildFlat(rows, { dim, metric })
+          : buildIvfPq(rows, { ...base, nlist: Math.min(params.nlist ?? Math.round(Math.sqrt(n)), n) });
       break;
   }
   return index as DenseIndex<DenseSearchOptions & Record<string, unknown>>;
@@ -107,7 +116,13 @@ export function readDense(path: string, expect?: CompressedReadOptions): DenseIn
   const kind = peekSectionKind(path);
   // flat and HNSW search the floats themselves: they always read them into memory
   const exact = { bytes: expect?.bytes, verifyChecksum: expect?.verifyChecksum };
-  const read = { HNSW: () => readHnsw(path, exact), BINC: () => readBinary(path, expect), 'SQ8 ': () => readInt8(path, expect), IVPQ: () => readIvfPq(path, expect), FLAT: () => readFlat(path, exact) }[kind];
+  const read = {
+    HNSW: () => readHnsw(path, exact),
+    BINC: () => readBinary(path, expect),
+    'SQ8 ': () => readInt8(path, expect),
+    IVPQ: () => readIvfPq(path, expect),
+    FLAT: () => readFlat(path, exact),
+  }[kind];
   if (read === undefined) throw new QuarryError('CORRUPT', `"${kind}" is not a dense index file`, { file: path });
   return read() as DenseIndex<DenseSearchOptions & Record<string, unknown>>;
 }

@@ -71,8 +71,20 @@ export function readRescoreFloats(f: SectionFile, dim: number, leftOnDisk: boole
  * (`mem` given), in JavaScript memory, or read from disk row by row. The disk path
  * reads only the candidates' rows.
  */
-export function rescoreCandidates(candidates: DenseHits, q: Float32Array, memory: Float32Array | null, disk: DiskRows | null, mem: KernelMemory | null, metric: DenseMetric, dim: number, k: number): DenseHits {
-  if (memory !== null) return mem !== null ? rescoreExactInKernels(candidates, q, mem, memory, metric, dim, k) : rescoreExact(candidates, q, memory, metric, dim, k);
+export function rescoreCandidates(
+  candidates: DenseHits,
+  q: Float32Array,
+  memory: Float32Array | null,
+  disk: DiskRows | null,
+  mem: KernelMemory | null,
+  metric: DenseMetric,
+  dim: number,
+  k: number,
+): DenseHits {
+  if (memory !== null)
+    return mem !== null
+      ? rescoreExactInKernels(candidates, q, mem, memory, metric, dim, k)
+      : rescoreExact(candidates, q, memory, metric, dim, k);
   if (disk === null) throw new Error('rescoreCandidates needs floats');
   const n = candidates.ids.length;
   const rows = new Float32Array(n * dim);

@@ -19,6 +19,9 @@ import { NO_MORE_DOCS, PostingsCursor } from './postings-cursor.js';
 import type { TextQuery } from './text-query.js';
 import { fuzzyExpansions, type FuzzyExpansion } from './fuzzy-terms.js';
 import { searchTextQuery } from './text-query-search.js';
+import type { InvertedSegmentView, QueryTerm, SearchMode, TopDocs } from './search-types.js';
+
+export type { InvertedSegmentView, QueryTerm, SearchMode, TopDocs } from './search-types.js';
 
 const f = Math.fround;
 
@@ -30,35 +33,6 @@ const f = Math.fround;
  */
 const AUTO_EXHAUSTIVE_POSTINGS = 50_000;
 const AUTO_EXHAUSTIVE_MAX_SHARE = 0.5;
-
-/** One segment as the searcher sees it. */
-export interface InvertedSegmentView {
-  /** Global number of the segment's first document. */
-  base: number;
-  numDocs: number;
-  /** Inverted fields by name (a field may be absent in a segment). */
-  fields: ReadonlyMap<string, InvertedField>;
-  /** Deleted documents (non-zero = deleted), or null. */
-  deleted?: Uint8Array | null;
-}
-
-/** A query term: a field, the analyzed term, and its boost (repeats of a term add up, as in Anserini). */
-export interface QueryTerm {
-  field: string;
-  term: string;
-  boost: number;
-  /** Document frequency to score with instead of the term's own (a fuzzy query's blended frequency). */
-  docFreq?: number;
-}
-
-/** How to search; every mode returns the same results. */
-export type SearchMode = 'auto' | 'pruned' | 'exhaustive';
-
-/** Top-k result in global document numbers, best first. */
-export interface TopDocs {
-  scores: Float64Array;
-  docs: Float64Array;
-}
 
 interface FieldScoring {
   docCount: number;
@@ -132,7 +106,11 @@ export class Bm25Searcher {
    * Each query term's contribution to a document's score: the term's weight
    * (boost x idf), the document's frequency and length, and the term score.
    */
-  explain(query: readonly QueryTerm[], segment: number, doc: number): { field: string; term: string; weight: number; freq: number; length: number; score: number }[] {
+  explain(
+    query: readonly QueryTerm[],
+    segment: number,
+    doc: number,
+  ): { field: string; term: string; weight: number; freq: number; length: number; score: number }[] {
     const seg = this.segments[segment]!;
     const out: { field: string; term: string; weight: number; freq: number; length: number; score: number }[] = [];
     const cursor = new PostingsCursor();
@@ -146,7 +124,14 @@ export class Bm25Searcher {
       if (cursor.advance(doc) !== doc) continue;
       const freq = cursor.freq();
       const norm = fd.data.norms[doc]!;
-      out.push({ field: q.field, term: q.term, weight: w, freq, length: LENGTH_TABLE[norm]!, score: bm25TermScore(w, freq, sc.normInverse[norm]!) });
+      out.push({
+        field: q.field,
+        term: q.term,
+        weight: w,
+        freq,
+        length: LENGTH_TABLE[norm]!,
+        score: bm25TermScore(w, freq, sc.normInverse[norm]!),
+      });
     }
     return out;
   }
@@ -217,7 +202,13 @@ export class Bm25Searcher {
       if (t < 0) return;
       const cursor = this.cursor(lists.length);
       cursor.reset(fd.data, t);
-      lists.push({ cursor, data: fd.data, weight: w, normInverse: sc.normInverse, ub: w * this.unitBound(si, q.field, fd.data, t, sc.normInverse) });
+      lists.push({
+        cursor,
+        data: fd.data,
+        weight: w,
+        normInverse: sc.normInverse,
+        ub: w * this.unitBound(si, q.field, fd.data, t, sc.normInverse),
+      });
     });
     return lists;
   }

@@ -139,7 +139,16 @@ export class InvertedFieldBuilder {
         for (const end = j + freqOf[i]!; j < end; j++) positions[at++] = src[j]!;
       }
     }
-    return encodeInvertedField(terms, postingsStart, docs, freqs, this.norms.view().slice(), this.docCount, this.sumTotalTermFreq, positions);
+    return encodeInvertedField(
+      terms,
+      postingsStart,
+      docs,
+      freqs,
+      this.norms.view().slice(),
+      this.docCount,
+      this.sumTotalTermFreq,
+      positions,
+    );
   }
 }
 
@@ -289,6 +298,8 @@ export function encodeInvertedField(
     docCount,
     sumTotalTermFreq,
     numPostings: n,
-    ...(packedPositions !== undefined && blockPosBits !== undefined && blockPosWord !== undefined ? { blockPosBits, blockPosWord, positions: packedPositions } : {}),
+    ...(packedPositions !== undefined && blockPosBits !== undefined && blockPosWord !== undefined
+      ? { blockPosBits, blockPosWord, positions: packedPositions }
+      : {}),
   };
 }

@@ -79,7 +79,14 @@ export function termBefore(bytes: Uint8Array, offsets: Uint32Array, t: number, t
 }
 
 /** The first term id in [from, numTerms) not before the target (terms are sorted). */
-export function firstAtOrAfter(bytes: Uint8Array, offsets: Uint32Array, from: number, numTerms: number, target: Uint8Array, len: number): number {
+export function firstAtOrAfter(
+  bytes: Uint8Array,
+  offsets: Uint32Array,
+  from: number,
+  numTerms: number,
+  target: Uint8Array,
+  len: number,
+): number {
   if (from >= numTerms || !termBefore(bytes, offsets, from, target, len)) return from;
   return endOfRun(from, numTerms, (i) => termBefore(bytes, offsets, i, target, len));
 }

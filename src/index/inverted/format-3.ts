@@ -61,7 +61,11 @@ export function fromFormat3(f: SectionFile): InvertedFieldData {
     sumTotalTermFreq: Number(f.meta.sumTotalTermFreq),
     numPostings: Number(f.meta.numPostings),
     ...(f.has('positions')
-      ? { blockPosBits: f.get('blockPosBits', Uint8Array), blockPosWord: f.get('blockPosWord', Uint32Array), positions: f.get('positions', Uint32Array) }
+      ? {
+          blockPosBits: f.get('blockPosBits', Uint8Array),
+          blockPosWord: f.get('blockPosWord', Uint32Array),
+          positions: f.get('positions', Uint32Array),
+        }
       : {}),
   };
 }

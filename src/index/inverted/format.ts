@@ -1,5 +1,12 @@
 /** File layout of an inverted field: one section file of kind "INVF". */
-import { narrowUint32, readSectionFile, readSectionTableOfContents, writeSectionFile, type SectionFile, type WrittenFile } from '../../io/section-file.js';
+import {
+  narrowUint32,
+  readSectionFile,
+  readSectionTableOfContents,
+  writeSectionFile,
+  type SectionFile,
+  type WrittenFile,
+} from '../../io/section-file.js';
 import { fromFormat3 } from './format-3.js';
 import type { InvertedFieldData } from './inverted-field.js';
 
@@ -84,7 +91,11 @@ export function readInvertedField(path: string, expect?: { bytes?: number; verif
     sumTotalTermFreq: Number(f.meta.sumTotalTermFreq),
     numPostings: Number(f.meta.numPostings),
     ...(f.has('positions')
-      ? { blockPosBits: f.get('blockPosBits', Uint8Array), blockPosWord: offsetsOf(f, 'blockPosWords'), positions: f.get('positions', Uint32Array) }
+      ? {
+          blockPosBits: f.get('blockPosBits', Uint8Array),
+          blockPosWord: offsetsOf(f, 'blockPosWords'),
+          positions: f.get('positions', Uint32Array),
+        }
       : {}),
   };
 }

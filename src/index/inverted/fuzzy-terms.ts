@@ -68,7 +68,16 @@ const FAR = 0x3fffffff;
  * character is beyond U+D7FF, where code point order and the dictionary's
  * UTF-16 order part (then only the dead prefix's terms are skipped).
  */
-function nextViable(dead: number, cps: Uint32Array, rows: Int32Array, w: number, query: Uint32Array, qLen: number, maxEdits: number, char: Uint32Array): number {
+function nextViable(
+  dead: number,
+  cps: Uint32Array,
+  rows: Int32Array,
+  w: number,
+  query: Uint32Array,
+  qLen: number,
+  maxEdits: number,
+  char: Uint32Array,
+): number {
   for (let level = dead; level >= 1; level--) {
     const c = cps[level - 1]!;
     if (c >= 0xd800) return -1;
@@ -108,7 +117,6 @@ function cell(rows: Int32Array, w: number, row: number, j: number, maxEdits: num
   return j < row - maxEdits || j > row + maxEdits ? FAR : rows[row * w + j]!;
 }
 
-
 /**
  * Edit distances (at most `maxEdits`) from `query` to every term of one field.
  * Terms are sorted, so consecutive terms share prefixes: the table rows of a
@@ -117,7 +125,13 @@ function cell(rows: Int32Array, w: number, row: number, j: number, maxEdits: num
  * rest of the term, and every term sharing its prefix, is passed over. Calls
  * `found` with each term id and its distance.
  */
-export function forEachTermWithin(fd: InvertedField, query: Uint32Array, qLen: number, maxEdits: number, found: (t: number, edits: number) => void): void {
+export function forEachTermWithin(
+  fd: InvertedField,
+  query: Uint32Array,
+  qLen: number,
+  maxEdits: number,
+  found: (t: number, edits: number) => void,
+): void {
   const bytes = fd.data.termBytes;
   const offsets = fd.data.termOffsets;
   const w = qLen + 1;
@@ -172,7 +186,11 @@ export function forEachTermWithin(fd: InvertedField, query: Uint32Array, qLen: n
         cp = ((b0 & 0x0f) << 12) | ((bytes[from + at + 1]! & 0x3f) << 6) | (bytes[from + at + 2]! & 0x3f);
         at += 3;
       } else {
-        cp = ((b0 & 0x07) << 18) | ((bytes[from + at + 1]! & 0x3f) << 12) | ((bytes[from + at + 2]! & 0x3f) << 6) | (bytes[from + at + 3]! & 0x3f);
+        cp =
+          ((b0 & 0x07) << 18) |
+          ((bytes[from + at + 1]! & 0x3f) << 12) |
+          ((bytes[from + at + 2]! & 0x3f) << 6) |
+          (bytes[from + at + 3]! & 0x3f);
         at += 4;
       }
       cps[i - 1] = cp;

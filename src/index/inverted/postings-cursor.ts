@@ -92,7 +92,7 @@ export class PostingsCursor {
     let i = this.i;
     const sBase = this.skipStart;
     const skips = this.skips;
-    for (let s = ((i / SKIP_INTERVAL) | 0); s < skips; s++) {
+    for (let s = (i / SKIP_INTERVAL) | 0; s < skips; s++) {
       const sd = packed[sBase + s]!;
       if (sd > target) break;
       i = (s + 1) * SKIP_INTERVAL;

@@ -12,12 +12,23 @@ import { TopKHeap } from '../../kernels/top-k-heap.js';
 import { popcount32 } from '../../kernels/popcount.js';
 import { QuarryError } from '../../core/quarry-error.js';
 import { BOUND_SLACK, bm25Idf, bm25UnitBound } from './bm25.js';
-import { AllDocsIterator, ConjunctionIterator, disjunction, DocListIterator, EMPTY, ExclusionIterator, PhraseIterator, RequiredOptionalIterator, TermIterator, type DocIterator } from './doc-iterators.js';
+import {
+  AllDocsIterator,
+  ConjunctionIterator,
+  disjunction,
+  DocListIterator,
+  EMPTY,
+  ExclusionIterator,
+  PhraseIterator,
+  RequiredOptionalIterator,
+  TermIterator,
+  type DocIterator,
+} from './doc-iterators.js';
 import type { InvertedField } from './inverted-field.js';
 import { maxScoreDisjunction, maxScoreRequiredOptional } from './iterator-max-score.js';
 import { PositionsReader } from './positions-reader.js';
 import { NO_MORE_DOCS, PostingsCursor } from './postings-cursor.js';
-import type { InvertedSegmentView, QueryTerm, TopDocs } from './bm25-searcher.js';
+import type { InvertedSegmentView, QueryTerm, TopDocs } from './search-types.js';
 import { acceptedTerms, termInRange, termsInRange } from './term-enumeration.js';
 import { TooComplexError, type TermAutomaton } from './term-automaton.js';
 import { PatternSyntaxError, regexpAutomaton, wildcardAutomaton } from './term-patterns.js';
@@ -47,7 +58,9 @@ function weigh(q: TextQuery, stats: TextQueryStatistics): Weighted {
     case 'term': {
       const sc = stats.scoring(q.field);
       const df = sc === undefined ? 0 : (q.docFreq ?? stats.docFreq(q.field, q.term));
-      return df === 0 ? { kind: 'none' } : { kind: 'term', field: q.field, term: q.term, weight: f(f(q.boost) * bm25Idf(df, sc!.docCount)) };
+      return df === 0
+        ? { kind: 'none' }
+        : { kind: 'term', field: q.field, term: q.term, weight: f(f(q.boost) * bm25Idf(df, sc!.docCount)) };
     }
     case 'phrase': {
       const sc = stats.scoring(q.field);
@@ -64,7 +77,9 @@ function weigh(q: TextQuery, stats: TextQueryStatistics): Weighted {
     case 'wildcard':
     case 'regexp':
     case 'range':
-      return stats.scoring(q.field) === undefined ? { kind: 'none' } : { kind: 'terms', field: q.field, select: termSelector(q), constant: f(q.boost) };
+      return stats.scoring(q.field) === undefined
+        ? { kind: 'none' }
+        : { kind: 'terms', field: q.field, select: termSelector(q), constant: f(q.boost) };
     case 'all':
       return { kind: 'all', constant: f(q.boost) };
     case 'bool':
@@ -282,7 +297,12 @@ export function compileTermPattern(kind: 'wildcard' | 'regexp', pattern: string,
     return a;
   } catch (e) {
     if (e instanceof PatternSyntaxError) {
-      throw new QuarryError('BAD_ARGUMENT', `regular expression /${pattern}/, character ${e.position + 1}: ${e.message}`, { field: where }, 'escape a special character with a backslash: \\. \\* \\( …');
+      throw new QuarryError(
+        'BAD_ARGUMENT',
+        `regular expression /${pattern}/, character ${e.position + 1}: ${e.message}`,
+        { field: where },
+        'escape a special character with a backslash: \\. \\* \\( …',
+      );
     }
     if (e instanceof TooComplexError) throw tooComplex(kind, pattern, e, where);
     throw e;
@@ -290,7 +310,12 @@ export function compileTermPattern(kind: 'wildcard' | 'regexp', pattern: string,
 }
 
 function tooComplex(kind: string, pattern: string, e: TooComplexError, where = 'text'): QuarryError {
-  return new QuarryError('BAD_ARGUMENT', `${kind} pattern ${JSON.stringify(pattern)} is too complex: ${e.message}`, { field: where }, 'write a simpler pattern');
+  return new QuarryError(
+    'BAD_ARGUMENT',
+    `${kind} pattern ${JSON.stringify(pattern)} is too complex: ${e.message}`,
+    { field: where },
+    'write a simpler pattern',
+  );
 }
 
 /**
@@ -341,7 +366,12 @@ export type TermsSearch = (terms: QueryTerm[], k: number, excluded: readonly (Ui
  * and the exclusions. Null for any other query.
  */
 function asTermDisjunction(q: TextQuery): { terms: QueryTerm[]; zero: TermQueryNode[]; mustNot: TextQuery[] } | null {
-  const asTerm = (t: TermQueryNode): QueryTerm => ({ field: t.field, term: t.term, boost: t.boost, ...(t.docFreq === undefined ? {} : { docFreq: t.docFreq }) });
+  const asTerm = (t: TermQueryNode): QueryTerm => ({
+    field: t.field,
+    term: t.term,
+    boost: t.boost,
+    ...(t.docFreq === undefined ? {} : { docFreq: t.docFreq }),
+  });
   if (q.kind === 'term') return q.boost === 0 ? { terms: [], zero: [q], mustNot: [] } : { terms: [asTerm(q)], zero: [], mustNot: [] };
   if (q.kind !== 'bool' || q.must.length > 0 || q.should.length === 0) return null;
   const terms: QueryTerm[] = [];
@@ -363,7 +393,8 @@ function asTermDisjunction(q: TextQuery): { terms: QueryTerm[]; zero: TermQueryN
 function requiredAlone(q: TextQuery): TextQuery {
   if (q.kind !== 'bool' || q.must.length !== 1 || q.should.length !== 0) return q;
   const only = q.must[0]!;
-  if (only.kind === 'bool' && only.must.length === 0 && only.mustNot.length === 0) return { kind: 'bool', must: [], should: only.should, mustNot: q.mustNot };
+  if (only.kind === 'bool' && only.must.length === 0 && only.mustNot.length === 0)
+    return { kind: 'bool', must: [], should: only.should, mustNot: q.mustNot };
   return { kind: 'bool', must: [], should: [only], mustNot: q.mustNot };
 }
 

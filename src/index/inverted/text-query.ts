@@ -97,7 +97,15 @@ export interface BooleanQueryNode {
 }
 
 /** A structured text query. */
-export type TextQuery = TermQueryNode | PhraseQueryNode | PrefixQueryNode | WildcardQueryNode | RegexpQueryNode | TermRangeQueryNode | AllDocsQueryNode | BooleanQueryNode;
+export type TextQuery =
+  | TermQueryNode
+  | PhraseQueryNode
+  | PrefixQueryNode
+  | WildcardQueryNode
+  | RegexpQueryNode
+  | TermRangeQueryNode
+  | AllDocsQueryNode
+  | BooleanQueryNode;
 
 /** Every (field, term) a query scores or matches, multi-term parts (prefixes, wildcards, patterns, ranges) aside (for highlighting and explanations). */
 export function textQueryTerms(q: TextQuery, out: { field: string; term: string }[] = []): { field: string; term: string }[] {

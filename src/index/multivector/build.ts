@@ -47,7 +47,17 @@ export function buildMultiVector(tokens: Float32Array, offsets: Uint32Array, p: 
       for (let d = 0; d < docs; d++) for (let j = 0; j < enc.dim; j++) columns[j * docs + d] = encoded[d * enc.dim + j]!;
     } else fde = buildDense(p.muvera.index, encoded, enc.dim, 'dot', p.muvera.params);
   }
-  const data: MultiVectorData = { dim, metric: p.metric, storage: p.storage, offsets, floats: null, codes: null, bits: null, scales: null, fdeColumns: columns };
+  const data: MultiVectorData = {
+    dim,
+    metric: p.metric,
+    storage: p.storage,
+    offsets,
+    floats: null,
+    codes: null,
+    bits: null,
+    scales: null,
+    fdeColumns: columns,
+  };
   if (p.storage === 'float32') data.floats = tokens.subarray(0, rows * dim);
   else if (p.storage === 'binary') {
     const words = (dim + 31) >>> 5;

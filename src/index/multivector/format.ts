@@ -28,7 +28,12 @@ export function writeMultiVector(path: string, fdePath: string, index: MultiVect
 }
 
 /** Reads a store (and its encodings' index when `fdePath` is given), verifying the files. */
-export function readMultiVector(path: string, fdePath: string | null, muvera: MuveraParams | null, expect: (path: string) => { bytes?: number; verifyChecksum?: boolean }): MultiVectorIndex {
+export function readMultiVector(
+  path: string,
+  fdePath: string | null,
+  muvera: MuveraParams | null,
+  expect: (path: string) => { bytes?: number; verifyChecksum?: boolean },
+): MultiVectorIndex {
   const f = readSectionFile(path, 'MVEC', 1, expect(path));
   const storage = f.meta.storage as TokenStorage;
   // The token rows move into kernel memory; what stays outside is copied out of the

@@ -92,8 +92,17 @@ export class MultiVectorIndex {
     const start = offsets[doc]!;
     const nt = offsets[doc + 1]! - start;
     const qPtr = this.kernelQueryCopy.byteOffset;
-    if (this.data.floats !== null) return mem.k.maxsim_f32(qPtr, nq, this.data.floats.byteOffset + start * dim * 4, nt, dim, this.kernelBest.byteOffset);
-    return mem.k.maxsim_f32_i8(qPtr, nq, this.data.codes!.byteOffset + start * dim, this.data.scales!.byteOffset + start * 4, nt, dim, this.kernelBest.byteOffset);
+    if (this.data.floats !== null)
+      return mem.k.maxsim_f32(qPtr, nq, this.data.floats.byteOffset + start * dim * 4, nt, dim, this.kernelBest.byteOffset);
+    return mem.k.maxsim_f32_i8(
+      qPtr,
+      nq,
+      this.data.codes!.byteOffset + start * dim,
+      this.data.scales!.byteOffset + start * 4,
+      nt,
+      dim,
+      this.kernelBest.byteOffset,
+    );
   }
 
   /** Number of documents. */
@@ -104,9 +113,14 @@ export class MultiVectorIndex {
   /** Checks and (for cosine) normalizes a query's token rows; returns a new array. */
   prepareQuery(tokens: Float32Array): Float32Array {
     const dim = this.data.dim;
-    if (tokens.length === 0 || tokens.length % dim !== 0) throw new QuarryError('BAD_ARGUMENT', `a query needs one or more token vectors of ${dim} numbers`, { field: 'multivector' });
+    if (tokens.length === 0 || tokens.length % dim !== 0)
+      throw new QuarryError('BAD_ARGUMENT', `a query needs one or more token vectors of ${dim} numbers`, { field: 'multivector' });
     const q = tokens.slice();
-    for (let i = 0; i < q.length; i++) if (!Number.isFinite(q[i]!)) throw new QuarryError('BAD_ARGUMENT', `query token ${Math.floor(i / dim)}, component ${i % dim} is not a finite number`, { field: 'multivector' });
+    for (let i = 0; i < q.length; i++)
+      if (!Number.isFinite(q[i]!))
+        throw new QuarryError('BAD_ARGUMENT', `query token ${Math.floor(i / dim)}, component ${i % dim} is not a finite number`, {
+          field: 'multivector',
+        });
     if (this.data.metric === 'cosine') normalizeRows(q, dim);
     return q;
   }
@@ -218,7 +232,8 @@ export class MultiVectorIndex {
     if (this.encoder === null) return this.exhaustive(q, k, allow);
     const depth = Math.max(k, params.candidates ?? 100);
     const enc = this.encoder.encodeQuery(q, q.length / this.data.dim);
-    const candidateIds = this.fde !== null ? this.fde.search(enc, depth, { ...(params.dense ?? {}), allow }).ids : this.columnarCandidates(enc, depth, allow);
+    const candidateIds =
+      this.fde !== null ? this.fde.search(enc, depth, { ...(params.dense ?? {}), allow }).ids : this.columnarCandidates(enc, depth, allow);
     const heap = new TopKHeap(k);
     // Offer in document order so ties resolve by document number as in the exhaustive reference.
     const ids = Int32Array.from(candidateIds).sort();
@@ -261,7 +276,13 @@ export class MultiVectorIndex {
  * collection: `score(doc)` computes a candidate's MaxSim. Candidates come
  * best first by first-stage score.
  */
-export function rerankWithEarlyExit(candidates: ArrayLike<number>, firstScores: ArrayLike<number>, k: number, rules: RerankParams, score: (doc: number) => number): MultiVectorHits {
+export function rerankWithEarlyExit(
+  candidates: ArrayLike<number>,
+  firstScores: ArrayLike<number>,
+  k: number,
+  rules: RerankParams,
+  score: (doc: number) => number,
+): MultiVectorHits {
   const n = Math.min(candidates.length, rules.depth);
   const heap = new TopKHeap(k);
   const kth = n >= k ? firstScores[k - 1]! : -Infinity;

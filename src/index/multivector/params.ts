@@ -19,7 +19,12 @@ export const muveraParamsSchema = z
     /** A document's empty partition takes its nearest token (by SimHash bits), as in the paper. */
     fillEmptyPartitions: z.boolean().default(true),
     /** Optional final count-sketch projection to this many dimensions (0 = none). */
-    finalDim: z.number().int().min(0).max(1 << 20).default(0),
+    finalDim: z
+      .number()
+      .int()
+      .min(0)
+      .max(1 << 20)
+      .default(0),
     seed: z.number().int().min(0).max(0xffffffff).default(42),
     /**
      * How the encodings are searched: `columnar` (default) keeps them

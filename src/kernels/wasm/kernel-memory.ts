@@ -68,7 +68,8 @@ export class KernelMemory {
   /** Reserves `bytes` (16-byte aligned) and returns their offset. */
   alloc(bytes: number): number {
     const at = alignUp(this.top, 16);
-    if (at + bytes > this.buffer.byteLength) throw new QuarryError('IO', `kernel memory of ${this.buffer.byteLength} bytes cannot hold ${bytes} more`, { field: 'kernels' });
+    if (at + bytes > this.buffer.byteLength)
+      throw new QuarryError('IO', `kernel memory of ${this.buffer.byteLength} bytes cannot hold ${bytes} more`, { field: 'kernels' });
     this.top = at + bytes;
     return at;
   }
@@ -112,7 +113,10 @@ export class KernelMemory {
   scratch<T extends TypedArray>(type: TypedArrayOf<T>, length: number): T {
     const at = alignUp(this.scratchTop, 16);
     const bytes = length * type.BYTES_PER_ELEMENT;
-    if (at + bytes > this.scratchEnd) throw new QuarryError('IO', `kernel scratch of ${this.scratchEnd - this.scratchBase} bytes cannot hold ${bytes} more`, { field: 'kernels' });
+    if (at + bytes > this.scratchEnd)
+      throw new QuarryError('IO', `kernel scratch of ${this.scratchEnd - this.scratchBase} bytes cannot hold ${bytes} more`, {
+        field: 'kernels',
+      });
     this.scratchTop = at + bytes;
     return new type(this.buffer, at, length);
   }

@@ -41,7 +41,18 @@ export class KernelTopK {
 
   /** Offers n scores at `scoresPtr` for rows firstId.. (or ids at idsPtr), skipping rows outside allowPtr's bitset. */
   push(scoresPtr: number, n: number, firstId: number, idsPtr: number, allowPtr: number, negate: boolean): void {
-    this.size = this.mem.k.topk_push(scoresPtr, n, firstId, idsPtr, allowPtr, negate ? 1 : 0, this.scores.byteOffset, this.ids.byteOffset, this.size, this.k);
+    this.size = this.mem.k.topk_push(
+      scoresPtr,
+      n,
+      firstId,
+      idsPtr,
+      allowPtr,
+      negate ? 1 : 0,
+      this.scores.byteOffset,
+      this.ids.byteOffset,
+      this.size,
+      this.k,
+    );
   }
 
   /** Best-first results (copied out of scratch); consumes the heap. */
@@ -78,7 +89,14 @@ export function queryToScratch(mem: KernelMemory, q: Float32Array): Float32Array
  * through the kernel heap (negated first when they are distances). Call with scratch
  * reset; uses scanScratchBytes.
  */
-export function scanInChunks(mem: KernelMemory, rows: number, k: number, allowPtr: number, negate: boolean, scoreChunk: (from: number, len: number, out: Float32Array) => void): KernelHits {
+export function scanInChunks(
+  mem: KernelMemory,
+  rows: number,
+  k: number,
+  allowPtr: number,
+  negate: boolean,
+  scoreChunk: (from: number, len: number, out: Float32Array) => void,
+): KernelHits {
   const heap = new KernelTopK(mem, k);
   const out = mem.scratch(Float32Array, SCAN_CHUNK);
   for (let from = 0; from < rows; from += SCAN_CHUNK) {
@@ -93,7 +111,16 @@ export function scanInChunks(mem: KernelMemory, rows: number, k: number, allowPt
  * The k best of `rows` consecutive rows of `dim` floats at dataPtr against the
  * query at qPtr (exact scan). Call with scratch reset; uses scanScratchBytes.
  */
-export function scanRowsTopK(mem: KernelMemory, measure: RowMeasure, qPtr: number, dataPtr: number, dim: number, rows: number, k: number, allowPtr: number): KernelHits {
+export function scanRowsTopK(
+  mem: KernelMemory,
+  measure: RowMeasure,
+  qPtr: number,
+  dataPtr: number,
+  dim: number,
+  rows: number,
+  k: number,
+  allowPtr: number,
+): KernelHits {
   const kern = mem.k;
   return scanInChunks(mem, rows, k, allowPtr, measure === 'l2', (from, len, out) => {
     const base = dataPtr + from * dim * 4;
@@ -106,7 +133,15 @@ export function scanRowsTopK(mem: KernelMemory, measure: RowMeasure, qPtr: numbe
  * The k best of the listed rows, scored exactly (rescoring candidates). Call with
  * scratch reset and the query already in scratch at qPtr.
  */
-export function scoreRowIdsTopK(mem: KernelMemory, measure: RowMeasure, qPtr: number, dataPtr: number, dim: number, ids: ArrayLike<number>, k: number): KernelHits {
+export function scoreRowIdsTopK(
+  mem: KernelMemory,
+  measure: RowMeasure,
+  qPtr: number,
+  dataPtr: number,
+  dim: number,
+  ids: ArrayLike<number>,
+  k: number,
+): KernelHits {
   const heap = new KernelTopK(mem, k);
   const idBuf = mem.scratch(Int32Array, SCAN_CHUNK);
   const out = mem.scratch(Float32Array, SCAN_CHUNK).byteOffset;

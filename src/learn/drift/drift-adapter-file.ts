@@ -30,7 +30,13 @@ export interface FieldAdapter extends DriftAdapter {
 
 /** Throws unless `name` can name an adapter file (letters, digits, _ . -; no paths). */
 export function checkAdapterName(name: string, where = 'adapter'): void {
-  if (!NAME.test(name)) throw new QuarryError('BAD_ARGUMENT', `"${name}" is not an adapter name`, { field: where }, 'use letters, digits, "_", "." and "-" (up to 100), starting with a letter or digit');
+  if (!NAME.test(name))
+    throw new QuarryError(
+      'BAD_ARGUMENT',
+      `"${name}" is not an adapter name`,
+      { field: where },
+      'use letters, digits, "_", "." and "-" (up to 100), starting with a letter or digit',
+    );
 }
 
 function adapterPath(dir: string, name: string): string {
@@ -57,7 +63,16 @@ export function writeFieldAdapter(dir: string, adapter: FieldAdapter): string {
     tensors.mlp_in_bias = { shape: [mlp.hidden], data: mlp.inBias };
     tensors.mlp_out = { shape: [adapter.outputDim, mlp.hidden], data: mlp.outWeights };
   }
-  writeFileAtomic(path, encodeSafeTensors(tensors, { format: FORMAT, version: '1', field: adapter.field, kind: adapter.kind, normalizeInput: String(adapter.normalizeInput) }));
+  writeFileAtomic(
+    path,
+    encodeSafeTensors(tensors, {
+      format: FORMAT,
+      version: '1',
+      field: adapter.field,
+      kind: adapter.kind,
+      normalizeInput: String(adapter.normalizeInput),
+    }),
+  );
   return path;
 }
 
@@ -67,14 +82,32 @@ export function readFieldAdapter(dir: string, name: string): FieldAdapter {
   const path = adapterPath(dir, name);
   if (!existsSync(path)) {
     const known = listFieldAdapters(dir);
-    throw new QuarryError('NOT_FOUND', `the collection has no adapter "${name}"`, { field: 'adapter' }, known.length > 0 ? `adapters: ${known.join(', ')}` : 'fit one with quarry adapter');
+    throw new QuarryError(
+      'NOT_FOUND',
+      `the collection has no adapter "${name}"`,
+      { field: 'adapter' },
+      known.length > 0 ? `adapters: ${known.join(', ')}` : 'fit one with quarry adapter',
+    );
   }
   const file = readSafeTensors(path);
   const { format, field, kind, normalizeInput } = file.metadata;
   const matrixInfo = file.info('matrix');
   const biasInfo = file.info('bias');
-  if (format !== FORMAT || field === undefined || (normalizeInput !== 'true' && normalizeInput !== 'false') || !DRIFT_ADAPTER_KINDS.includes(kind as DriftAdapterKind) || matrixInfo?.shape.length !== 2 || biasInfo?.shape.length !== 1 || biasInfo.shape[0] !== matrixInfo.shape[0]) {
-    throw new QuarryError('CORRUPT', 'is not a drift adapter written by quarry adapter', { file: path }, 'fit it again with quarry adapter');
+  if (
+    format !== FORMAT ||
+    field === undefined ||
+    (normalizeInput !== 'true' && normalizeInput !== 'false') ||
+    !DRIFT_ADAPTER_KINDS.includes(kind as DriftAdapterKind) ||
+    matrixInfo?.shape.length !== 2 ||
+    biasInfo?.shape.length !== 1 ||
+    biasInfo.shape[0] !== matrixInfo.shape[0]
+  ) {
+    throw new QuarryError(
+      'CORRUPT',
+      'is not a drift adapter written by quarry adapter',
+      { file: path },
+      'fit it again with quarry adapter',
+    );
   }
   const [outputDim, inputDim] = matrixInfo.shape as [number, number];
   let mlp: ResidualMlp | null = null;
@@ -84,11 +117,26 @@ export function readFieldAdapter(dir: string, name: string): FieldAdapter {
     const outW = file.info('mlp_out');
     const hidden = inW?.shape[0] ?? 0;
     if (inW?.shape[1] !== inputDim || inB?.shape[0] !== hidden || outW?.shape[0] !== outputDim || outW.shape[1] !== hidden || hidden < 1) {
-      throw new QuarryError('CORRUPT', 'is an MLP adapter without consistent mlp_in, mlp_in_bias and mlp_out tensors', { file: path }, 'fit it again with quarry adapter');
+      throw new QuarryError(
+        'CORRUPT',
+        'is an MLP adapter without consistent mlp_in, mlp_in_bias and mlp_out tensors',
+        { file: path },
+        'fit it again with quarry adapter',
+      );
     }
     mlp = { hidden, inWeights: file.floats('mlp_in'), inBias: file.floats('mlp_in_bias'), outWeights: file.floats('mlp_out') };
   }
-  return { name, field, kind: kind as DriftAdapterKind, normalizeInput: normalizeInput === 'true', inputDim, outputDim, matrix: file.floats('matrix'), bias: file.floats('bias'), mlp };
+  return {
+    name,
+    field,
+    kind: kind as DriftAdapterKind,
+    normalizeInput: normalizeInput === 'true',
+    inputDim,
+    outputDim,
+    matrix: file.floats('matrix'),
+    bias: file.floats('bias'),
+    mlp,
+  };
 }
 
 /** Names of the collection's adapters, sorted. */

@@ -61,17 +61,33 @@ export const DRIFT_ADAPTER_KINDS: readonly DriftAdapterKind[] = ['procrustes', '
  * Fits an adapter on paired rows: row r of `newRows` (newDim values) and row
  * r of `oldRows` (oldDim values) embed the same document.
  */
-export function fitDriftAdapter(newRows: Float32Array, newDim: number, oldRows: Float32Array, oldDim: number, options: DriftAdapterOptions = {}): DriftAdapter {
+export function fitDriftAdapter(
+  newRows: Float32Array,
+  newDim: number,
+  oldRows: Float32Array,
+  oldDim: number,
+  options: DriftAdapterOptions = {},
+): DriftAdapter {
   const kind = options.kind ?? 'procrustes';
-  if (!DRIFT_ADAPTER_KINDS.includes(kind)) throw new QuarryError('BAD_ARGUMENT', `unknown adapter kind "${String(kind)}"`, { field: 'kind' }, 'use procrustes, affine or mlp');
+  if (!DRIFT_ADAPTER_KINDS.includes(kind))
+    throw new QuarryError('BAD_ARGUMENT', `unknown adapter kind "${String(kind)}"`, { field: 'kind' }, 'use procrustes, affine or mlp');
   const ridge = options.ridge ?? 0.01;
-  if (!(ridge >= 0) || !Number.isFinite(ridge)) throw new QuarryError('BAD_ARGUMENT', `ridge must be a finite number ≥ 0, got ${ridge}`, { field: 'ridge' });
-  if (newRows.length % newDim !== 0 || oldRows.length % oldDim !== 0) throw new QuarryError('BAD_ARGUMENT', 'row data is not a whole number of rows', { field: 'rows' });
+  if (!(ridge >= 0) || !Number.isFinite(ridge))
+    throw new QuarryError('BAD_ARGUMENT', `ridge must be a finite number ≥ 0, got ${ridge}`, { field: 'ridge' });
+  if (newRows.length % newDim !== 0 || oldRows.length % oldDim !== 0)
+    throw new QuarryError('BAD_ARGUMENT', 'row data is not a whole number of rows', { field: 'rows' });
   const n = newRows.length / newDim;
-  if (oldRows.length / oldDim !== n) throw new QuarryError('BAD_INPUT', `${n} new vectors but ${oldRows.length / oldDim} old ones`, { field: 'rows' }, 'pair every new vector with the same document\'s old vector');
+  if (oldRows.length / oldDim !== n)
+    throw new QuarryError(
+      'BAD_INPUT',
+      `${n} new vectors but ${oldRows.length / oldDim} old ones`,
+      { field: 'rows' },
+      "pair every new vector with the same document's old vector",
+    );
   if (n < 2) throw new QuarryError('BAD_INPUT', `an adapter needs at least 2 pairs, got ${n}`, { field: 'rows' });
   // all-zero inputs leave every map equally good: refuse rather than save an arbitrary one
-  if (newRows.every((v) => v === 0)) throw new QuarryError('BAD_INPUT', `all ${n} new vectors are zero: there is nothing to fit`, { field: 'rows' });
+  if (newRows.every((v) => v === 0))
+    throw new QuarryError('BAD_INPUT', `all ${n} new vectors are zero: there is nothing to fit`, { field: 'rows' });
   if (kind === 'procrustes') return fitProcrustes(newRows, newDim, oldRows, oldDim, n);
   if (kind === 'affine') return fitAffine(newRows, newDim, oldRows, oldDim, n, ridge);
   // The MLP starts from the affine fit on its training pairs (not the ones that decide when to stop).
@@ -129,11 +145,12 @@ function fitProcrustes(x: Float32Array, p: number, y: Float32Array, q: number, n
     }
   } else {
     const g = new Float64Array(q * q);
-    for (let a = 0; a < q; a++) for (let b = 0; b < q; b++) {
-      let s = 0;
-      for (let j = 0; j < p; j++) s += m[a * p + j]! * m[b * p + j]!;
-      g[a * q + b] = s;
-    }
+    for (let a = 0; a < q; a++)
+      for (let b = 0; b < q; b++) {
+        let s = 0;
+        for (let j = 0; j < p; j++) s += m[a * p + j]! * m[b * p + j]!;
+        g[a * q + b] = s;
+      }
     const { values, vectors } = symmetricEigen(g, q);
     const tol = 1e-10 * Math.max(values[0]!, 1e-300);
     const mtu = new Float64Array(p);
@@ -200,9 +217,14 @@ function fitAffine(x: Float32Array, p: number, y: Float32Array, q: number, n: nu
 }
 
 /** Maps a new-model vector into the old space (written to `out` when given). */
-export function applyDriftAdapter(adapter: DriftAdapter, vector: ArrayLike<number>, out = new Float32Array(adapter.outputDim)): Float32Array {
+export function applyDriftAdapter(
+  adapter: DriftAdapter,
+  vector: ArrayLike<number>,
+  out = new Float32Array(adapter.outputDim),
+): Float32Array {
   const { inputDim: p, outputDim: q, matrix, bias } = adapter;
-  if (vector.length !== p) throw new QuarryError('BAD_ARGUMENT', `the adapter maps ${p}-dimensional vectors, got ${vector.length}`, { field: 'vector' });
+  if (vector.length !== p)
+    throw new QuarryError('BAD_ARGUMENT', `the adapter maps ${p}-dimensional vectors, got ${vector.length}`, { field: 'vector' });
   for (let i = 0; i < q; i++) {
     let s = bias[i]!;
     for (let j = 0; j < p; j++) s += matrix[i * p + j]! * vector[j]!;

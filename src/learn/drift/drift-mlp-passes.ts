@@ -99,7 +99,15 @@ function kernelPasses(x: Float32Array, y: Float32Array, { p, q, h }: Shapes, giv
   const grads = given.map((a) => mem.array(Float32Array, a.length)) as MlpParams;
   const [W, b, U, c, V] = params;
   const [gW, gb, gU, gc, gV] = grads;
-  const [pre, act, out, tmp, g, dr, d] = [h, h, q, q, q, h, h].map((len) => mem.array(Float32Array, len)) as [Float32Array, Float32Array, Float32Array, Float32Array, Float32Array, Float32Array, Float32Array];
+  const [pre, act, out, tmp, g, dr, d] = [h, h, q, q, q, h, h].map((len) => mem.array(Float32Array, len)) as [
+    Float32Array,
+    Float32Array,
+    Float32Array,
+    Float32Array,
+    Float32Array,
+    Float32Array,
+    Float32Array,
+  ];
   const k = mem.k;
   return {
     params,

@@ -44,11 +44,22 @@ const PATIENCE = 5;
  * Trains the MLP (and fine-tunes W, b in place) on pairs x (rows of p) → y
  * (rows of q). Returns the parameters of the epoch with the best held-out loss.
  */
-export function trainResidualMlp(x: Float32Array, p: number, y: Float32Array, q: number, matrix: Float32Array, bias: Float32Array, t: MlpTraining): ResidualMlp {
+export function trainResidualMlp(
+  x: Float32Array,
+  p: number,
+  y: Float32Array,
+  q: number,
+  matrix: Float32Array,
+  bias: Float32Array,
+  t: MlpTraining,
+): ResidualMlp {
   const { hidden: h, epochs, learningRate } = t;
-  if (!Number.isInteger(h) || h < 1 || h > 4096) throw new QuarryError('BAD_ARGUMENT', `hidden must be an integer from 1 to 4096, got ${h}`, { field: 'hidden' });
-  if (!Number.isInteger(epochs) || epochs < 1) throw new QuarryError('BAD_ARGUMENT', `epochs must be a positive integer, got ${epochs}`, { field: 'epochs' });
-  if (!(learningRate > 0) || !Number.isFinite(learningRate)) throw new QuarryError('BAD_ARGUMENT', `learningRate must be a positive number, got ${learningRate}`, { field: 'learningRate' });
+  if (!Number.isInteger(h) || h < 1 || h > 4096)
+    throw new QuarryError('BAD_ARGUMENT', `hidden must be an integer from 1 to 4096, got ${h}`, { field: 'hidden' });
+  if (!Number.isInteger(epochs) || epochs < 1)
+    throw new QuarryError('BAD_ARGUMENT', `epochs must be a positive integer, got ${epochs}`, { field: 'epochs' });
+  if (!(learningRate > 0) || !Number.isFinite(learningRate))
+    throw new QuarryError('BAD_ARGUMENT', `learningRate must be a positive number, got ${learningRate}`, { field: 'learningRate' });
   const n = x.length / p;
   const random = xorshift32(t.seed);
   const gauss = (): number => standardNormal(random);
@@ -97,7 +108,12 @@ export function trainResidualMlp(x: Float32Array, p: number, y: Float32Array, q:
 }
 
 /** Adds V relu(U x + c) to `out` (the affine part already in it). */
-export function addResidualMlp(mlp: ResidualMlp, vector: ArrayLike<number>, out: Float32Array, scratch = new Float32Array(mlp.hidden)): void {
+export function addResidualMlp(
+  mlp: ResidualMlp,
+  vector: ArrayLike<number>,
+  out: Float32Array,
+  scratch = new Float32Array(mlp.hidden),
+): void {
   const p = vector.length;
   const h = mlp.hidden;
   for (let k = 0; k < h; k++) {

@@ -41,7 +41,13 @@ export function writeHierarchy(path: string, tree: HierarchyNode, dim: number): 
   writeFileAtomic(
     path,
     encodeSafeTensors(
-      { centroids: { shape: [rows, dim], data: centroids }, child: { shape: [rows], data: child }, first: { shape: [nodes.length], data: first }, count: { shape: [nodes.length], data: count }, leafRows: { shape: [nodes.length], data: leafRows } },
+      {
+        centroids: { shape: [rows, dim], data: centroids },
+        child: { shape: [rows], data: child },
+        first: { shape: [nodes.length], data: first },
+        count: { shape: [nodes.length], data: count },
+        leafRows: { shape: [nodes.length], data: leafRows },
+      },
       { kind: KIND, dim: String(dim) },
     ),
   );

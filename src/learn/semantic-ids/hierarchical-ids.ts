@@ -57,10 +57,14 @@ function checkedOptions(opts: HierarchicalIdOptions): Required<HierarchicalIdOpt
   if (!Number.isInteger(o.branching) || o.branching < 2 || o.branching > 65536) {
     throw new QuarryError('BAD_ARGUMENT', `branching must be an integer from 2 to 65536, got ${o.branching}`, { field: 'branching' });
   }
-  if (!Number.isInteger(o.leafSize) || o.leafSize < 1) throw new QuarryError('BAD_ARGUMENT', `leafSize must be a positive integer, got ${o.leafSize}`, { field: 'leafSize' });
-  if (!Number.isInteger(o.iterations) || o.iterations < 1) throw new QuarryError('BAD_ARGUMENT', `iterations must be a positive integer, got ${o.iterations}`, { field: 'iterations' });
+  if (!Number.isInteger(o.leafSize) || o.leafSize < 1)
+    throw new QuarryError('BAD_ARGUMENT', `leafSize must be a positive integer, got ${o.leafSize}`, { field: 'leafSize' });
+  if (!Number.isInteger(o.iterations) || o.iterations < 1)
+    throw new QuarryError('BAD_ARGUMENT', `iterations must be a positive integer, got ${o.iterations}`, { field: 'iterations' });
   if (!Number.isInteger(o.maxTrainRows) || o.maxTrainRows < o.branching) {
-    throw new QuarryError('BAD_ARGUMENT', `maxTrainRows must be an integer of at least branching (${o.branching}), got ${o.maxTrainRows}`, { field: 'maxTrainRows' });
+    throw new QuarryError('BAD_ARGUMENT', `maxTrainRows must be an integer of at least branching (${o.branching}), got ${o.maxTrainRows}`, {
+      field: 'maxTrainRows',
+    });
   }
   return o;
 }
@@ -78,7 +82,12 @@ interface Pending {
  * Reproducible for a given seed. `onRows` is told how many rows have reached
  * their leaf (for progress bars).
  */
-export function fitHierarchicalIds(data: Float32Array, dim: number, options: HierarchicalIdOptions = {}, onRows?: (placed: number, total: number) => void): HierarchicalIds {
+export function fitHierarchicalIds(
+  data: Float32Array,
+  dim: number,
+  options: HierarchicalIdOptions = {},
+  onRows?: (placed: number, total: number) => void,
+): HierarchicalIds {
   const o = checkedOptions(options);
   if (!Number.isInteger(dim) || dim < 1 || data.length % dim !== 0) {
     throw new QuarryError('BAD_ARGUMENT', `the data length (${data.length}) is not a multiple of the dimension (${dim})`, { field: 'dim' });
@@ -137,7 +146,12 @@ export function fitHierarchicalIds(data: Float32Array, dim: number, options: Hie
 }
 
 /** Every row's id from its leaf's path and its position in the leaf. */
-function idsFromLeaves(leafPath: number[][], leafOf: Int32Array, positionInLeaf: Int32Array, largestLeaf: number): Omit<HierarchicalIds, 'tree'> {
+function idsFromLeaves(
+  leafPath: number[][],
+  leafOf: Int32Array,
+  positionInLeaf: Int32Array,
+  largestLeaf: number,
+): Omit<HierarchicalIds, 'tree'> {
   const n = leafOf.length;
   const offsets = new Uint32Array(n + 1);
   for (let r = 0; r < n; r++) offsets[r + 1] = offsets[r]! + leafPath[leafOf[r]!]!.length + 1;
@@ -149,7 +163,11 @@ function idsFromLeaves(leafPath: number[][], leafOf: Int32Array, positionInLeaf:
     tokens[offsets[r]! + path.length] = positionInLeaf[r]!;
     if (path.length + 1 > longestId) longestId = path.length + 1;
   }
-  return { offsets, tokens, stats: { rows: n, leaves: leafPath.length, largestLeaf, longestId, meanIdLength: n === 0 ? 0 : offsets[n]! / n } };
+  return {
+    offsets,
+    tokens,
+    stats: { rows: n, leaves: leafPath.length, largestLeaf, longestId, meanIdLength: n === 0 ? 0 : offsets[n]! / n },
+  };
 }
 
 /**
@@ -162,12 +180,21 @@ function idsFromLeaves(leafPath: number[][], leafOf: Int32Array, positionInLeaf:
  * positions of their leaves. Leaves may grow past the fit's leaf size.
  * `stats.leaves` counts the leaves that got rows.
  */
-export function codeHierarchicalIds(tree: HierarchyNode, data: Float32Array, dim: number, onRows?: (placed: number, total: number) => void): HierarchicalIds {
+export function codeHierarchicalIds(
+  tree: HierarchyNode,
+  data: Float32Array,
+  dim: number,
+  onRows?: (placed: number, total: number) => void,
+): HierarchicalIds {
   if (!Number.isInteger(dim) || dim < 1 || data.length % dim !== 0) {
     throw new QuarryError('BAD_ARGUMENT', `the data length (${data.length}) is not a multiple of the dimension (${dim})`, { field: 'dim' });
   }
   if (tree.centroids !== null && tree.centroids.length !== tree.children.length * dim) {
-    throw new QuarryError('BAD_ARGUMENT', `the tree's centroids have ${tree.centroids.length / tree.children.length} dimensions, the rows ${dim}`, { field: 'dim' });
+    throw new QuarryError(
+      'BAD_ARGUMENT',
+      `the tree's centroids have ${tree.centroids.length / tree.children.length} dimensions, the rows ${dim}`,
+      { field: 'dim' },
+    );
   }
   const n = data.length / dim;
   const leafPath: number[][] = [];

@@ -57,13 +57,20 @@ export function residualQuantizerOptions(opts: ResidualQuantizerOptions): Requir
     throw new QuarryError('BAD_ARGUMENT', `levels must be an integer from 1 to 64, got ${levels}`, { field: 'levels' });
   }
   if (!Number.isInteger(codebookSize) || codebookSize < 2 || codebookSize > MAX_CODEBOOK_SIZE) {
-    throw new QuarryError('BAD_ARGUMENT', `codebookSize must be an integer from 2 to ${MAX_CODEBOOK_SIZE}, got ${codebookSize}`, { field: 'codebookSize' });
+    throw new QuarryError('BAD_ARGUMENT', `codebookSize must be an integer from 2 to ${MAX_CODEBOOK_SIZE}, got ${codebookSize}`, {
+      field: 'codebookSize',
+    });
   }
   const iterations = opts.iterations ?? 20;
-  if (!Number.isInteger(iterations) || iterations < 1) throw new QuarryError('BAD_ARGUMENT', `iterations must be a positive integer, got ${iterations}`, { field: 'iterations' });
+  if (!Number.isInteger(iterations) || iterations < 1)
+    throw new QuarryError('BAD_ARGUMENT', `iterations must be a positive integer, got ${iterations}`, { field: 'iterations' });
   const maxTrainRows = opts.maxTrainRows ?? 65536;
   if (!Number.isInteger(maxTrainRows) || maxTrainRows < codebookSize) {
-    throw new QuarryError('BAD_ARGUMENT', `maxTrainRows must be an integer of at least codebookSize (${codebookSize}), got ${maxTrainRows}`, { field: 'maxTrainRows' });
+    throw new QuarryError(
+      'BAD_ARGUMENT',
+      `maxTrainRows must be an integer of at least codebookSize (${codebookSize}), got ${maxTrainRows}`,
+      { field: 'maxTrainRows' },
+    );
   }
   return { levels, codebookSize, seed: opts.seed ?? 42, iterations, maxTrainRows };
 }
@@ -72,14 +79,24 @@ export function residualQuantizerOptions(opts: ResidualQuantizerOptions): Requir
  * Fits `levels` codebooks on rows of `dim` (row-major). Needs at least
  * `codebookSize` rows. Reproducible for a given seed.
  */
-export function fitResidualQuantizer(data: Float32Array, dim: number, options: ResidualQuantizerOptions, onLevel?: LevelDone): ResidualQuantizer {
+export function fitResidualQuantizer(
+  data: Float32Array,
+  dim: number,
+  options: ResidualQuantizerOptions,
+  onLevel?: LevelDone,
+): ResidualQuantizer {
   const o = residualQuantizerOptions(options);
   if (!Number.isInteger(dim) || dim < 1 || data.length % dim !== 0) {
     throw new QuarryError('BAD_ARGUMENT', `the data length (${data.length}) is not a multiple of the dimension (${dim})`, { field: 'dim' });
   }
   const n = data.length / dim;
   if (n < o.codebookSize) {
-    throw new QuarryError('BAD_INPUT', `a codebook of ${o.codebookSize} codewords needs at least as many vectors, got ${n}`, { field: 'codebookSize' }, 'use a smaller codebookSize');
+    throw new QuarryError(
+      'BAD_INPUT',
+      `a codebook of ${o.codebookSize} codewords needs at least as many vectors, got ${n}`,
+      { field: 'codebookSize' },
+      'use a smaller codebookSize',
+    );
   }
   // Every level is fitted on the same sample, so level l sees exactly the
   // residuals levels 0..l-1 leave on it.
@@ -102,7 +119,16 @@ export function fitResidualQuantizer(data: Float32Array, dim: number, options: R
  * of `book`, recording the codeword in codes[r * width + column] when codes is
  * given and the squared residual norms' sum in `energy` (returned).
  */
-function subtractNearest(residual: Float32Array, dim: number, book: Float32Array, k: number, codes: Uint16Array | null, column: number, width: number, assign: Int32Array | null): number {
+function subtractNearest(
+  residual: Float32Array,
+  dim: number,
+  book: Float32Array,
+  k: number,
+  codes: Uint16Array | null,
+  column: number,
+  width: number,
+  assign: Int32Array | null,
+): number {
   const n = residual.length / dim;
   const nearest = new NearestCentroids(residual, dim, k * dim);
   const to = assign ?? new Int32Array(n);
@@ -129,7 +155,9 @@ function subtractNearest(residual: Float32Array, dim: number, book: Float32Array
 export function encodeResidual(rq: ResidualQuantizer, data: Float32Array, onLevel?: LevelDone): ResidualCodes {
   const { dim, levels, codebookSize } = rq;
   if (data.length % dim !== 0) {
-    throw new QuarryError('BAD_INPUT', `the vectors' length (${data.length}) is not a multiple of the quantizer's dimension (${dim})`, { field: 'vectors' });
+    throw new QuarryError('BAD_INPUT', `the vectors' length (${data.length}) is not a multiple of the quantizer's dimension (${dim})`, {
+      field: 'vectors',
+    });
   }
   const n = data.length / dim;
   const codes = new Uint16Array(n * levels);

@@ -25,7 +25,12 @@ export function writeRqVae(path: string, model: RqVae): void {
   put('decoder', model.decoder);
   const q = model.quantizer;
   tensors.codebooks = { shape: [q.levels, q.codebookSize, q.dim], data: q.codebooks };
-  const meta = { kind: KIND, inputDim: String(model.inputDim), encoderLayers: String(model.encoder.length), decoderLayers: String(model.decoder.length) };
+  const meta = {
+    kind: KIND,
+    inputDim: String(model.inputDim),
+    encoderLayers: String(model.encoder.length),
+    decoderLayers: String(model.decoder.length),
+  };
   writeFileAtomic(path, encodeSafeTensors(tensors, meta));
 }
 
@@ -45,14 +50,22 @@ export function readRqVae(path: string): RqVae {
   if (books.shape.length !== 3) bad(`codebooks have shape (${books.shape.join(', ')}), not (levels, codebookSize, latent)`);
   const [levels, codebookSize, latent] = books.shape as [number, number, number];
   if (levels < 1 || levels > 64) bad(`${levels} levels; a quantizer has 1 to 64`);
-  if (codebookSize < 2 || codebookSize > MAX_CODEBOOK_SIZE) bad(`codebooks of ${codebookSize} codewords; 2 to ${MAX_CODEBOOK_SIZE} are supported`);
+  if (codebookSize < 2 || codebookSize > MAX_CODEBOOK_SIZE)
+    bad(`codebooks of ${codebookSize} codewords; 2 to ${MAX_CODEBOOK_SIZE} are supported`);
   const encoder = readLayers(f, 'encoder', count('encoderLayers'), inputDim, latent, bad);
   const decoder = readLayers(f, 'decoder', count('decoderLayers'), latent, inputDim, bad);
   return { inputDim, encoder, decoder, quantizer: { dim: latent, levels, codebookSize, codebooks: f.floats('codebooks') } };
 }
 
 /** Reads `prefix.{0..layers-1}` and checks that they chain from `inputs` to `outputs` values. */
-function readLayers(f: SafeTensors, prefix: string, layers: number, inputs: number, outputs: number, bad: (why: string) => never): DenseLayer[] {
+function readLayers(
+  f: SafeTensors,
+  prefix: string,
+  layers: number,
+  inputs: number,
+  outputs: number,
+  bad: (why: string) => never,
+): DenseLayer[] {
   const out: DenseLayer[] = [];
   let width = inputs;
   for (let i = 0; i < layers; i++) {

@@ -16,7 +16,12 @@ import { AdamSlot } from '../adam.js';
 import { DenseStack, denseStackFloats, type DenseLayer } from '../dense-stack.js';
 import { evenSample } from '../../quantize/kmeans.js';
 import { kernelLinearOps, typeScriptLinearOps, type LinearOps } from '../linear-ops.js';
-import { fitResidualQuantizer, residualQuantizerOptions, type ResidualQuantizer, type ResidualQuantizerOptions } from './residual-quantizer.js';
+import {
+  fitResidualQuantizer,
+  residualQuantizerOptions,
+  type ResidualQuantizer,
+  type ResidualQuantizerOptions,
+} from './residual-quantizer.js';
 
 /** Settings of an RQ-VAE: the residual quantizer's, plus the networks' and training's. */
 export interface RqVaeOptions extends ResidualQuantizerOptions {
@@ -58,7 +63,8 @@ export interface RqVaeEpoch {
 type Settings = Required<RqVaeOptions>;
 
 const positiveInteger = (v: number, name: string, max = 1 << 20): void => {
-  if (!Number.isInteger(v) || v < 1 || v > max) throw new QuarryError('BAD_ARGUMENT', `${name} must be an integer from 1 to ${max}, got ${v}`, { field: name });
+  if (!Number.isInteger(v) || v < 1 || v > max)
+    throw new QuarryError('BAD_ARGUMENT', `${name} must be an integer from 1 to ${max}, got ${v}`, { field: name });
 };
 
 /** Checks options and fills in the defaults. */
@@ -67,12 +73,22 @@ export function rqVaeOptions(opts: RqVaeOptions): Settings {
   const hidden = opts.hidden ?? [512, 256, 128];
   if (!Array.isArray(hidden)) throw new QuarryError('BAD_ARGUMENT', 'hidden must be a list of layer widths', { field: 'hidden' });
   hidden.forEach((h) => positiveInteger(h, 'hidden', 65536));
-  const s: Settings = { ...rq, hidden, latent: opts.latent ?? 32, epochs: opts.epochs ?? 20, batchSize: opts.batchSize ?? 256, learningRate: opts.learningRate ?? 0.001, beta: opts.beta ?? 0.25 };
+  const s: Settings = {
+    ...rq,
+    hidden,
+    latent: opts.latent ?? 32,
+    epochs: opts.epochs ?? 20,
+    batchSize: opts.batchSize ?? 256,
+    learningRate: opts.learningRate ?? 0.001,
+    beta: opts.beta ?? 0.25,
+  };
   positiveInteger(s.latent, 'latent', 65536);
   positiveInteger(s.epochs, 'epochs', 1_000_000);
   positiveInteger(s.batchSize, 'batchSize', 1 << 20);
-  if (!(s.learningRate > 0) || !Number.isFinite(s.learningRate)) throw new QuarryError('BAD_ARGUMENT', `learningRate must be a positive number, got ${s.learningRate}`, { field: 'learningRate' });
-  if (!(s.beta >= 0) || !Number.isFinite(s.beta)) throw new QuarryError('BAD_ARGUMENT', `beta must be a number of at least 0, got ${s.beta}`, { field: 'beta' });
+  if (!(s.learningRate > 0) || !Number.isFinite(s.learningRate))
+    throw new QuarryError('BAD_ARGUMENT', `learningRate must be a positive number, got ${s.learningRate}`, { field: 'learningRate' });
+  if (!(s.beta >= 0) || !Number.isFinite(s.beta))
+    throw new QuarryError('BAD_ARGUMENT', `beta must be a number of at least 0, got ${s.beta}`, { field: 'beta' });
   return s;
 }
 
@@ -189,14 +205,26 @@ export function fitRqVae(data: Float32Array, dim: number, options: RqVaeOptions,
   const sample = evenSample(data, dim, o.maxTrainRows);
   const n = sample.length / dim;
   const { levels, codebookSize: k, latent } = o;
-  if (n < k) throw new QuarryError('BAD_INPUT', `a codebook of ${k} codewords needs at least as many vectors, got ${n}`, { field: 'codebookSize' }, 'use a smaller codebookSize');
+  if (n < k)
+    throw new QuarryError(
+      'BAD_INPUT',
+      `a codebook of ${k} codewords needs at least as many vectors, got ${n}`,
+      { field: 'codebookSize' },
+      'use a smaller codebookSize',
+    );
   const encSizes = [dim, ...o.hidden, latent];
   const decSizes = [...encSizes].reverse();
   const ops = linearOpsFor([encSizes, decSizes], levels * k * latent + (levels + 4) * latent + k + dim, levels + 8);
   const random = xorshift32(o.seed);
   const encoder = DenseStack.random(ops, encSizes, random);
   const decoder = DenseStack.random(ops, decSizes, random);
-  const init = fitResidualQuantizer(runStack(encoder, sample, dim), latent, { levels, codebookSize: k, seed: o.seed, iterations: o.iterations, maxTrainRows: o.maxTrainRows });
+  const init = fitResidualQuantizer(runStack(encoder, sample, dim), latent, {
+    levels,
+    codebookSize: k,
+    seed: o.seed,
+    iterations: o.iterations,
+    maxTrainRows: o.maxTrainRows,
+  });
   const books = ops.array(init.codebooks.length);
   books.set(init.codebooks);
   const rq = new LatentQuantizer(ops, books, levels, k, latent);
@@ -261,7 +289,13 @@ export function fitRqVae(data: Float32Array, dim: number, options: RqVaeOptions,
       rq.refreshNorms();
     }
     const reset = resetUnusedCodewords(used, rq, encoder, sample, dim, random, bookSlot);
-    onEpoch?.({ epoch, epochs: o.epochs, relativeReconstruction: energy > 0 ? recon / energy : 0, quantization: quant / n, resetCodewords: reset });
+    onEpoch?.({
+      epoch,
+      epochs: o.epochs,
+      relativeReconstruction: energy > 0 ? recon / energy : 0,
+      quantization: quant / n,
+      resetCodewords: reset,
+    });
   }
   return {
     inputDim: dim,
@@ -275,7 +309,15 @@ export function fitRqVae(data: Float32Array, dim: number, options: RqVaeOptions,
  * Moves every codeword no row chose to the residual a random training row has
  * at that level (and clears its Adam moments); returns how many moved.
  */
-function resetUnusedCodewords(used: Uint8Array, rq: LatentQuantizer, encoder: DenseStack, sample: Float32Array, dim: number, random: () => number, slot: AdamSlot): number {
+function resetUnusedCodewords(
+  used: Uint8Array,
+  rq: LatentQuantizer,
+  encoder: DenseStack,
+  sample: Float32Array,
+  dim: number,
+  random: () => number,
+  slot: AdamSlot,
+): number {
   const n = sample.length / dim;
   const latent = rq.res[0]!.length;
   const k = used.length / rq.codes.length;
@@ -303,7 +345,9 @@ function resetUnusedCodewords(used: Uint8Array, rq: LatentQuantizer, encoder: De
 export function encodeRqVaeLatents(model: RqVae, data: Float32Array, onRows?: (done: number, total: number) => void): Float32Array {
   const dim = model.inputDim;
   if (data.length % dim !== 0) {
-    throw new QuarryError('BAD_INPUT', `the vectors' length (${data.length}) is not a multiple of the model's input dimension (${dim})`, { field: 'vectors' });
+    throw new QuarryError('BAD_INPUT', `the vectors' length (${data.length}) is not a multiple of the model's input dimension (${dim})`, {
+      field: 'vectors',
+    });
   }
   const sizes = [dim, ...model.encoder.map((l) => l.outputs)];
   const encoder = DenseStack.of(linearOpsFor([sizes], 0, 0), model.encoder);
@@ -314,7 +358,9 @@ export function encodeRqVaeLatents(model: RqVae, data: Float32Array, onRows?: (d
 export function decodeRqVaeLatents(model: RqVae, latents: Float32Array): Float32Array {
   const latent = model.quantizer.dim;
   if (latents.length % latent !== 0) {
-    throw new QuarryError('BAD_INPUT', `the latents' length (${latents.length}) is not a multiple of the latent dimension (${latent})`, { field: 'latents' });
+    throw new QuarryError('BAD_INPUT', `the latents' length (${latents.length}) is not a multiple of the latent dimension (${latent})`, {
+      field: 'latents',
+    });
   }
   const sizes = [latent, ...model.decoder.map((l) => l.outputs)];
   const decoder = DenseStack.of(linearOpsFor([sizes], 0, 0), model.decoder);

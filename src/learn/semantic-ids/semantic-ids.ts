@@ -137,13 +137,16 @@ export interface SemanticIdOptions extends ResidualQuantizerOptions {
   onProgress?: (done: number, total: number) => void;
 }
 
-
 /**
  * Fits a residual quantizer on rows of `dim` (or uses `opts.quantizer`) and
  * returns every row's semantic id with the quantizer, so later documents can
  * be coded with the same codebooks.
  */
-export function fitSemanticIds(data: Float32Array, dim: number, opts: SemanticIdOptions): { quantizer: ResidualQuantizer; ids: SemanticIds } {
+export function fitSemanticIds(
+  data: Float32Array,
+  dim: number,
+  opts: SemanticIdOptions,
+): { quantizer: ResidualQuantizer; ids: SemanticIds } {
   const rows = unitRowsIf(opts.normalize === true, data, dim);
   const levels = opts.quantizer?.levels ?? opts.levels;
   const total = opts.quantizer === undefined ? 2 * levels : levels;
@@ -151,7 +154,12 @@ export function fitSemanticIds(data: Float32Array, dim: number, opts: SemanticId
   const step = (): void => opts.onProgress?.(++done, total);
   const quantizer = opts.quantizer ?? fitResidualQuantizer(rows, dim, opts, step);
   if (quantizer.dim !== dim) {
-    throw new QuarryError('BAD_INPUT', `the quantizer codes ${quantizer.dim}-dimensional vectors, the input has ${dim} dimensions`, { field: 'quantizer' }, 'fit a new quantizer for these vectors');
+    throw new QuarryError(
+      'BAD_INPUT',
+      `the quantizer codes ${quantizer.dim}-dimensional vectors, the input has ${dim} dimensions`,
+      { field: 'quantizer' },
+      'fit a new quantizer for these vectors',
+    );
   }
   const coded = encodeResidual(quantizer, rows, step);
   return { quantizer, ids: disambiguateCodes(coded.codes, quantizer.levels, coded.meanSquaredResidual) };
@@ -178,7 +186,12 @@ export function fitRqVaeSemanticIds(data: Float32Array, dim: number, opts: RqVae
   const rows = unitRowsIf(opts.normalize === true, data, dim);
   const model = opts.model ?? fitRqVae(rows, dim, opts, opts.onEpoch);
   if (model.inputDim !== dim) {
-    throw new QuarryError('BAD_INPUT', `the model codes ${model.inputDim}-dimensional vectors, the input has ${dim} dimensions`, { field: 'model' }, 'train a new model for these vectors');
+    throw new QuarryError(
+      'BAD_INPUT',
+      `the model codes ${model.inputDim}-dimensional vectors, the input has ${dim} dimensions`,
+      { field: 'model' },
+      'train a new model for these vectors',
+    );
   }
   const coded = encodeResidual(model.quantizer, encodeRqVaeLatents(model, rows, opts.onCoding));
   return { model, ids: disambiguateCodes(coded.codes, model.quantizer.levels, coded.meanSquaredResidual) };

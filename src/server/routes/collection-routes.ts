@@ -51,7 +51,14 @@ export function registerCollectionRoutes(app: FastifyInstance, ctx: ServerContex
   });
 
   app.get('/v1/bench', { config: read }, () => {
-    if (ctx.options.benchDir === null) throw new ApiError(404, 'NOT_FOUND', 'this server shows no benchmark results', undefined, 'start it with --bench DIR (e.g. bench/out)');
+    if (ctx.options.benchDir === null)
+      throw new ApiError(
+        404,
+        'NOT_FOUND',
+        'this server shows no benchmark results',
+        undefined,
+        'start it with --bench DIR (e.g. bench/out)',
+      );
     return { files: readBenchResults(ctx.options.benchDir) };
   });
 }

@@ -21,9 +21,16 @@ function parseNdjson(text: string): { docs: Record<string, unknown>[]; lines: nu
     try {
       v = JSON.parse(line);
     } catch (e) {
-      throw new ApiError(400, 'BAD_REQUEST', `line ${i + 1} is not valid JSON (${(e as Error).message})`, `line ${i + 1}`, 'send one JSON object per line');
+      throw new ApiError(
+        400,
+        'BAD_REQUEST',
+        `line ${i + 1} is not valid JSON (${(e as Error).message})`,
+        `line ${i + 1}`,
+        'send one JSON object per line',
+      );
     }
-    if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new ApiError(400, 'BAD_REQUEST', `line ${i + 1} is not a JSON object`, `line ${i + 1}`);
+    if (typeof v !== 'object' || v === null || Array.isArray(v))
+      throw new ApiError(400, 'BAD_REQUEST', `line ${i + 1} is not a JSON object`, `line ${i + 1}`);
     docs.push(v as Record<string, unknown>);
     lineNumbers.push(i + 1);
   }

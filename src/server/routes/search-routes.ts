@@ -23,11 +23,36 @@ const EXCERPT_WORDS = 60;
 /** Rejects specs beyond the server's caps on k and candidate depth. */
 function checkCaps(spec: QuerySpec, o: ResolvedServerOptions, prefix = '', isRun = false): void {
   // A run's k is its depth, bounded by maxDepth below; maxK bounds a page of search results.
-  if (!isRun && spec.k > o.maxK) throw new ApiError(400, 'BAD_REQUEST', `${prefix}k ${spec.k} is above this server's limit of ${o.maxK}`, `${prefix}k`, 'page with offset instead');
-  if (spec.offset + spec.k > o.maxDepth) throw new ApiError(400, 'BAD_REQUEST', `${prefix}offset + k = ${spec.offset + spec.k} is above this server's depth limit of ${o.maxDepth}`, `${prefix}offset`);
-  if (spec.rerank !== undefined && spec.rerank.depth > o.maxDepth) throw new ApiError(400, 'BAD_REQUEST', `${prefix}rerank.depth ${spec.rerank.depth} is above this server's depth limit of ${o.maxDepth}`, `${prefix}rerank.depth`);
+  if (!isRun && spec.k > o.maxK)
+    throw new ApiError(
+      400,
+      'BAD_REQUEST',
+      `${prefix}k ${spec.k} is above this server's limit of ${o.maxK}`,
+      `${prefix}k`,
+      'page with offset instead',
+    );
+  if (spec.offset + spec.k > o.maxDepth)
+    throw new ApiError(
+      400,
+      'BAD_REQUEST',
+      `${prefix}offset + k = ${spec.offset + spec.k} is above this server's depth limit of ${o.maxDepth}`,
+      `${prefix}offset`,
+    );
+  if (spec.rerank !== undefined && spec.rerank.depth > o.maxDepth)
+    throw new ApiError(
+      400,
+      'BAD_REQUEST',
+      `${prefix}rerank.depth ${spec.rerank.depth} is above this server's depth limit of ${o.maxDepth}`,
+      `${prefix}rerank.depth`,
+    );
   spec.retrieve.forEach((leg, i) => {
-    if (leg.k !== undefined && leg.k > o.maxDepth) throw new ApiError(400, 'BAD_REQUEST', `${prefix}retrieve[${i}].k ${leg.k} is above this server's depth limit of ${o.maxDepth}`, `${prefix}retrieve[${i}].k`);
+    if (leg.k !== undefined && leg.k > o.maxDepth)
+      throw new ApiError(
+        400,
+        'BAD_REQUEST',
+        `${prefix}retrieve[${i}].k ${leg.k} is above this server's depth limit of ${o.maxDepth}`,
+        `${prefix}retrieve[${i}].k`,
+      );
   });
 }
 
@@ -105,16 +130,30 @@ export function registerSearchRoutes(app: FastifyInstance, ctx: ServerContext): 
       if (h.crossEncoder !== undefined) hit.crossEncoder = h.crossEncoder;
       return hit;
     });
-    return { hits, total: result.total, ...(result.facets !== undefined ? { facets: result.facets } : {}), ...(result.crossEncoded !== undefined ? { crossEncoded: result.crossEncoded } : {}), generation: snap.generation, took_ms: performance.now() - t0 };
+    return {
+      hits,
+      total: result.total,
+      ...(result.facets !== undefined ? { facets: result.facets } : {}),
+      ...(result.crossEncoded !== undefined ? { crossEncoded: result.crossEncoded } : {}),
+      generation: snap.generation,
+      took_ms: performance.now() - t0,
+    };
   });
 
   app.post<{ Params: NameParams }>('/v1/collections/:name/run', { config: read }, async (req, reply) => {
     const c = ctx.collections.get(req.params.name);
     const body = parseRequest(runBody, req.body, 'body');
-    if (body.queries.length > o.maxBatchQueries) throw new ApiError(400, 'BAD_REQUEST', `${body.queries.length} queries are above this server's limit of ${o.maxBatchQueries} per request`, 'queries');
+    if (body.queries.length > o.maxBatchQueries)
+      throw new ApiError(
+        400,
+        'BAD_REQUEST',
+        `${body.queries.length} queries are above this server's limit of ${o.maxBatchQueries} per request`,
+        'queries',
+      );
     if (body.k > o.maxDepth) throw new ApiError(400, 'BAD_REQUEST', `k ${body.k} is above this server's depth limit of ${o.maxDepth}`, 'k');
     let qrels: Qrels | undefined;
-    if (body.qrels !== undefined) qrels = typeof body.qrels === 'string' ? parseQrelsText(body.qrels, 'qrels') : qrelsFromTriples(body.qrels);
+    if (body.qrels !== undefined)
+      qrels = typeof body.qrels === 'string' ? parseQrelsText(body.qrels, 'qrels') : qrelsFromTriples(body.qrels);
     // Validate every query before running any, so a bad one costs nothing.
     const specs = body.queries.map((q, i) => {
       if (q.text !== undefined && body.template === undefined) return null;
@@ -129,11 +168,21 @@ export function registerSearchRoutes(app: FastifyInstance, ctx: ServerContext): 
     const { snapshot: snap, release } = c.lease();
     // queryAsync: specs may encode text with a transformer or rerank with a cross-encoder
     const searchOne = async (i: number): Promise<{ id: string; score: number }[]> => {
-      if (performance.now() > deadline) throw new ApiError(503, 'TIMEOUT', `the batch ran past the ${o.timeoutMs} ms request deadline after ${i} of ${body.queries.length} queries`, 'queries', 'send fewer queries per request');
+      if (performance.now() > deadline)
+        throw new ApiError(
+          503,
+          'TIMEOUT',
+          `the batch ran past the ${o.timeoutMs} ms request deadline after ${i} of ${body.queries.length} queries`,
+          'queries',
+          'send fewer queries per request',
+        );
       c.stats.searches++;
       const spec = specs[i];
       const q = body.queries[i]!;
-      const hits = spec === null ? snap.search(q.text!, { k: body.k, includeStored: false }) : (await snap.queryAsync(spec, { includeStored: false })).hits;
+      const hits =
+        spec === null
+          ? snap.search(q.text!, { k: body.k, includeStored: false })
+          : (await snap.queryAsync(spec, { includeStored: false })).hits;
       return hits.map((h) => ({ id: h.id, score: h.score }));
     };
     const run: RunData = new Map();
@@ -141,7 +190,9 @@ export function registerSearchRoutes(app: FastifyInstance, ctx: ServerContext): 
       run.set(qid, { docnos: hits.map((h) => h.id), scores: hits.map((h) => h.score) });
     };
     const evaluation = (): Record<string, unknown> | undefined =>
-      qrels === undefined ? undefined : reportToJson(evaluateRun(qrels, run, { measures: body.measures ?? ['official'] }, 'quarry'), body.perQuery);
+      qrels === undefined
+        ? undefined
+        : reportToJson(evaluateRun(qrels, run, { measures: body.measures ?? ['official'] }, 'quarry'), body.perQuery);
 
     if ((req.headers.accept ?? '').includes('application/x-ndjson')) {
       // Stream one line per query as it finishes; the evaluation (if any) is the last line.

@@ -79,11 +79,32 @@ export class BinaryIndex implements DenseIndex<BinarySearchOptions> {
     const planes = binarizer.planes;
     const bases = variants?.transforms.count ?? 1;
     // query planes, per-plane weights and base of every basis, <q, centre> of every centre, and the query and its transform
-    const scratch = scanScratchBytes(params.dim, normsSq.length) + bases * (4 * planes * params.queryBits * this.words + 16 * planes + 8) + 4 * centreCount(binarizer) + 8 * binarizer.dim + 160;
+    const scratch =
+      scanScratchBytes(params.dim, normsSq.length) +
+      bases * (4 * planes * params.queryBits * this.words + 16 * planes + 8) +
+      4 * centreCount(binarizer) +
+      8 * binarizer.dim +
+      160;
     const inMemory = floatsInMemory(floats);
     this.diskFloats = floatsOnDisk(floats);
-    const rowData = [codes, inMemory, normsSq, corrections, assign, offsets, variants?.of ?? null, binarizer.scales, variants?.transforms.multipliers ?? null, ...(rotation === null ? [] : RowEmbedding.arrays(binarizer.dim, params.dim))];
-    const mem = KernelMemory.create(KernelMemory.bytesFor(rowData.filter((a) => a !== null), scratch));
+    const rowData = [
+      codes,
+      inMemory,
+      normsSq,
+      corrections,
+      assign,
+      offsets,
+      variants?.of ?? null,
+      binarizer.scales,
+      variants?.transforms.multipliers ?? null,
+      ...(rotation === null ? [] : RowEmbedding.arrays(binarizer.dim, params.dim)),
+    ];
+    const mem = KernelMemory.create(
+      KernelMemory.bytesFor(
+        rowData.filter((a) => a !== null),
+        scratch,
+      ),
+    );
     this.embedding = rotation === null ? null : new RowEmbedding(rotation, binarizer.dim, params.dim, mem);
     // In kernel memory the scan and its per-row terms run without leaving WebAssembly.
     const placeOrNull = <T extends Float32Array | Uint16Array>(a: T | null): T | null => (a === null ? null : placeArray(mem, a));
@@ -117,7 +138,13 @@ export class BinaryIndex implements DenseIndex<BinarySearchOptions> {
 
   /** Bytes candidate generation reads: codes plus per-row corrections, offsets, centre numbers and bases. */
   get scanBytes(): number {
-    return this.codes.byteLength + (this.corrections?.byteLength ?? 0) + (this.offsets?.byteLength ?? 0) + (this.assign?.byteLength ?? 0) + (this.variantOf?.byteLength ?? 0);
+    return (
+      this.codes.byteLength +
+      (this.corrections?.byteLength ?? 0) +
+      (this.offsets?.byteLength ?? 0) +
+      (this.assign?.byteLength ?? 0) +
+      (this.variantOf?.byteLength ?? 0)
+    );
   }
 
   search(query: Float32Array, k: number, opts: BinarySearchOptions = {}): DenseHits {
@@ -166,18 +193,66 @@ export class BinaryIndex implements DenseIndex<BinarySearchOptions> {
       const minK = mem.scratch(Float64Array, bases * planes);
       const stepK = mem.scratch(Float64Array, bases * planes);
       const baseK = mem.scratch(Float64Array, bases);
-      mem.k.variant_query_planes(qK.byteOffset, this.multipliersK?.byteOffset ?? 0, bases, dim, transforms?.block ?? 0, this.scalesK.byteOffset, planes, B, work.byteOffset, qp.byteOffset, minK.byteOffset, stepK.byteOffset, baseK.byteOffset);
+      mem.k.variant_query_planes(
+        qK.byteOffset,
+        this.multipliersK?.byteOffset ?? 0,
+        bases,
+        dim,
+        transforms?.block ?? 0,
+        this.scalesK.byteOffset,
+        planes,
+        B,
+        work.byteOffset,
+        qp.byteOffset,
+        minK.byteOffset,
+        stepK.byteOffset,
+        baseK.byteOffset,
+      );
       const base = baseK[0]!;
       const variantOf = this.variantOf;
       const qcK = mem.scratch(Float32Array, k);
       qcK.set(qc);
       const allowPtr = allowToScratch(mem, allow, n);
       // as the TypeScript loop below: correction, then <q, centre> and the offset, then the l2 form
-      const at = (a: Float32Array | Uint16Array | null, from: number): number => (a === null ? 0 : a.byteOffset + from * a.BYTES_PER_ELEMENT);
+      const at = (a: Float32Array | Uint16Array | null, from: number): number =>
+        a === null ? 0 : a.byteOffset + from * a.BYTES_PER_ELEMENT;
       return scanInChunks(mem, n, depth, allowPtr, false, (from, len, out) => {
-        if (variantOf === null) mem.k.bitplane_rows(qp.byteOffset, codes.byteOffset + from * stride * 4, words, planes, B, len, minK.byteOffset, stepK.byteOffset, base, out.byteOffset);
-        else mem.k.bitplane_rows_variants(qp.byteOffset, codes.byteOffset + from * stride * 4, words, planes, B, len, minK.byteOffset, stepK.byteOffset, baseK.byteOffset, variantOf.byteOffset + from, out.byteOffset);
-        mem.k.binary_row_terms(out.byteOffset, len, at(corr, from), at(offsets, from), at(assign, from), qcK.byteOffset, l2 ? at(this.normsSq, from) : 0);
+        if (variantOf === null)
+          mem.k.bitplane_rows(
+            qp.byteOffset,
+            codes.byteOffset + from * stride * 4,
+            words,
+            planes,
+            B,
+            len,
+            minK.byteOffset,
+            stepK.byteOffset,
+            base,
+            out.byteOffset,
+          );
+        else
+          mem.k.bitplane_rows_variants(
+            qp.byteOffset,
+            codes.byteOffset + from * stride * 4,
+            words,
+            planes,
+            B,
+            len,
+            minK.byteOffset,
+            stepK.byteOffset,
+            baseK.byteOffset,
+            variantOf.byteOffset + from,
+            out.byteOffset,
+          );
+        mem.k.binary_row_terms(
+          out.byteOffset,
+          len,
+          at(corr, from),
+          at(offsets, from),
+          at(assign, from),
+          qcK.byteOffset,
+          l2 ? at(this.normsSq, from) : 0,
+        );
       });
     }
     const qPlanes = new Uint32Array(bases * planes * B * words);

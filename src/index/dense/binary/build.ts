@@ -2,23 +2,46 @@
 import { normalizeRows } from '../../../kernels/dense-distance.js';
 import { kmeans } from '../../../quantize/kmeans.js';
 import { NearestCentroids } from '../../../quantize/nearest-centroids.js';
-import { encodeResidualBits, fitResidualBinarizer, meanCentre, residualRowTerms, type RowReader, type RowVariants } from '../../../quantize/residual-binarizer.js';
+import {
+  encodeResidualBits,
+  fitResidualBinarizer,
+  meanCentre,
+  residualRowTerms,
+  type RowReader,
+  type RowVariants,
+} from '../../../quantize/residual-binarizer.js';
 import { HadamardVariants, MIN_VARIANT_BLOCK, variantBlock } from '../../../quantize/hadamard-variants.js';
 import { placeSignCodes } from '../../../quantize/sign-code-placement.js';
 import { RowEmbedding, sharedOrthonormalColumns } from '../../../quantize/random-rotation.js';
 import { QuarryError } from '../../../core/quarry-error.js';
 import { checkParamRanges } from '../../param-ranges.js';
-import { BINARY_DEFAULTS, BINARY_PARAM_RANGES, codedDimensions, defaultBinaryCentroids, defaultBinaryRotate, type BinaryParams } from './params.js';
+import {
+  BINARY_DEFAULTS,
+  BINARY_PARAM_RANGES,
+  codedDimensions,
+  defaultBinaryCentroids,
+  defaultBinaryRotate,
+  type BinaryParams,
+} from './params.js';
 import { BinaryIndex } from './binary-index.js';
 
 /** Builds a binary index; `keepFloats` (default true) keeps the rows for exact rescoring. */
-export function buildBinary(vectors: Float32Array, params: Partial<BinaryParams> & Pick<BinaryParams, 'dim' | 'metric'>, keepFloats = true): BinaryIndex {
-  if (vectors.length % params.dim !== 0) throw new QuarryError('BAD_INPUT', `${vectors.length} values are not whole ${params.dim}-d rows`, { field: 'vectors' });
+export function buildBinary(
+  vectors: Float32Array,
+  params: Partial<BinaryParams> & Pick<BinaryParams, 'dim' | 'metric'>,
+  keepFloats = true,
+): BinaryIndex {
+  if (vectors.length % params.dim !== 0)
+    throw new QuarryError('BAD_INPUT', `${vectors.length} values are not whole ${params.dim}-d rows`, { field: 'vectors' });
   const n = vectors.length / params.dim;
   const p: BinaryParams = { ...BINARY_DEFAULTS, centroids: defaultBinaryCentroids(n), rotate: defaultBinaryRotate(params.dim), ...params };
   checkParamRanges(BINARY_PARAM_RANGES, p, p.dim);
-  if (p.correction !== 'vector' && p.correction !== 'none') throw new QuarryError('BAD_ARGUMENT', `correction must be "vector" or "none", not ${JSON.stringify(p.correction)}`, { field: 'correction' });
-  if (typeof p.rotate !== 'boolean') throw new QuarryError('BAD_ARGUMENT', `rotate must be true or false, not ${JSON.stringify(p.rotate)}`, { field: 'rotate' });
+  if (p.correction !== 'vector' && p.correction !== 'none')
+    throw new QuarryError('BAD_ARGUMENT', `correction must be "vector" or "none", not ${JSON.stringify(p.correction)}`, {
+      field: 'correction',
+    });
+  if (typeof p.rotate !== 'boolean')
+    throw new QuarryError('BAD_ARGUMENT', `rotate must be true or false, not ${JSON.stringify(p.rotate)}`, { field: 'rotate' });
   // k-means needs at least as many rows as centroids; with fewer rows, fewer centres.
   p.centroids = Math.min(p.centroids, n);
   const rows = new Float32Array(vectors);
@@ -54,7 +77,12 @@ export function buildBinary(vectors: Float32Array, params: Partial<BinaryParams>
   let transforms: HadamardVariants | null = null;
   if (p.variants > 1) {
     if (variantBlock(codeDim) < MIN_VARIANT_BLOCK) {
-      throw new QuarryError('BAD_ARGUMENT', `variants > 1 needs coded dimensions divisible by ${MIN_VARIANT_BLOCK}, and ${codeDim} is not`, { field: 'variants' }, 'set rotate: true (codes every bit of the code words), or variants: 1');
+      throw new QuarryError(
+        'BAD_ARGUMENT',
+        `variants > 1 needs coded dimensions divisible by ${MIN_VARIANT_BLOCK}, and ${codeDim} is not`,
+        { field: 'variants' },
+        'set rotate: true (codes every bit of the code words), or variants: 1',
+      );
     }
     transforms = HadamardVariants.create(p.variants, codeDim, (p.seed ^ 0x9e3779b9) >>> 0);
   }
@@ -73,5 +101,16 @@ export function buildBinary(vectors: Float32Array, params: Partial<BinaryParams>
     normsSq[r] = s;
   }
   const terms = p.correction === 'vector' ? residualRowTerms(binarizer, read, n, codes, assign, variants) : null;
-  return new BinaryIndex(binarizer, codes, normsSq, keepFloats ? rows : null, p, terms?.corrections ?? null, assign, terms?.offsets ?? null, rotation, variants);
+  return new BinaryIndex(
+    binarizer,
+    codes,
+    normsSq,
+    keepFloats ? rows : null,
+    p,
+    terms?.corrections ?? null,
+    assign,
+    terms?.offsets ?? null,
+    rotation,
+    variants,
+  );
 }

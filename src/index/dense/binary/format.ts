@@ -41,11 +41,24 @@ export function readBinary(path: string, expect?: CompressedReadOptions): Binary
   // Files written before centroids existed code rows relative to the mean.
   // Files written before rotations existed code the rows themselves.
   // Files written before variants existed code every row in one basis, and before centre choices against the nearest centre.
-  const params = { correction: 'none', centroids: 0, seed: 42, rotate: false, variants: 1, centreChoices: 1, ...(f.meta.params as Partial<BinaryParams>) } as BinaryParams;
+  const params = {
+    correction: 'none',
+    centroids: 0,
+    seed: 42,
+    rotate: false,
+    variants: 1,
+    centreChoices: 1,
+    ...(f.meta.params as Partial<BinaryParams>),
+  } as BinaryParams;
   const rotation = f.has('rotation') ? f.get('rotation', Float32Array).slice() : null;
   const codedDim = codedDimensions(params.dim, rotation !== null);
   if (rotation !== null && rotation.length !== codedDim * params.dim) {
-    throw new QuarryError('CORRUPT', `the rotation holds ${rotation.length} values, not ${codedDim} x ${params.dim}`, { file: path, field: 'rotation' }, 'rebuild the index');
+    throw new QuarryError(
+      'CORRUPT',
+      `the rotation holds ${rotation.length} values, not ${codedDim} x ${params.dim}`,
+      { file: path, field: 'rotation' },
+      'rebuild the index',
+    );
   }
   let variants: RowVariants | null = null;
   if (f.has('variantOf')) {
@@ -58,14 +71,25 @@ export function readBinary(path: string, expect?: CompressedReadOptions): Binary
       throw new QuarryError('CORRUPT', (e as Error).message, { file: path, field: 'variantSigns' }, 'rebuild the index');
     }
     for (let r = 0; r < of.length; r++) {
-      if (of[r]! >= params.variants) throw new QuarryError('CORRUPT', `row ${r} names basis ${of[r]}, of ${params.variants}`, { file: path, field: 'variantOf' }, 'rebuild the index');
+      if (of[r]! >= params.variants)
+        throw new QuarryError(
+          'CORRUPT',
+          `row ${r} names basis ${of[r]}, of ${params.variants}`,
+          { file: path, field: 'variantOf' },
+          'rebuild the index',
+        );
     }
     variants = { transforms, of };
   }
   // Arrays kept outside kernel memory are copied out of the file's buffer: a view
   // would keep the whole file in memory next to the kernel memory's copy of it.
   return new BinaryIndex(
-    { dim: codedDim, planes: params.planes, centres: f.get(f.has('centres') ? 'centres' : 'mean', Float32Array).slice(), scales: f.get('scales', Float32Array).slice() },
+    {
+      dim: codedDim,
+      planes: params.planes,
+      centres: f.get(f.has('centres') ? 'centres' : 'mean', Float32Array).slice(),
+      scales: f.get('scales', Float32Array).slice(),
+    },
     deferSection(f, 'codes', Uint32Array),
     f.get('normsSq', Float32Array),
     readRescoreFloats(f, params.dim, expect?.floatsOnDisk === true),

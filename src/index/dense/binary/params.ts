@@ -79,7 +79,15 @@ export function defaultBinaryCentroids(n: number): number {
 }
 
 /** Defaults: 1 plane, 4-bit query weights, rescoring 10 x k candidates, per-vector correction, one basis, the nearest centre (centroids: see defaultBinaryCentroids; rotate: defaultBinaryRotate). */
-export const BINARY_DEFAULTS = { planes: 1, queryBits: 4, rescore: 10, correction: 'vector', variants: 1, centreChoices: 1, seed: 42 } as const;
+export const BINARY_DEFAULTS = {
+  planes: 1,
+  queryBits: 4,
+  rescore: 10,
+  correction: 'vector',
+  variants: 1,
+  centreChoices: 1,
+  seed: 42,
+} as const;
 
 /**
  * Whether rows of `dim` are coded rotated by default: when dim is not a multiple

@@ -9,7 +9,14 @@ import type { SectionArray } from '../../../io/section-file.js';
 import { TopKHeap } from '../../../kernels/top-k-heap.js';
 import type { DenseHits, DenseIndex, DenseMetric, DenseSearchOptions } from '../dense-types.js';
 import { KernelMemory } from '../../../kernels/wasm/kernel-memory.js';
-import { KERNEL_MAX_K, allowToScratch, queryToScratch, scanRowsTopK, scanScratchBytes, scoreRowIdsTopK } from '../../../kernels/wasm/kernel-top-k.js';
+import {
+  KERNEL_MAX_K,
+  allowToScratch,
+  queryToScratch,
+  scanRowsTopK,
+  scanScratchBytes,
+  scoreRowIdsTopK,
+} from '../../../kernels/wasm/kernel-top-k.js';
 import type { FlatParams } from './params.js';
 
 /** Scores a query row against stored rows; the same for every exact rescoring step. */
@@ -19,8 +26,11 @@ export function similarity(metric: DenseMetric, q: Float32Array, qOff: number, d
 
 /** Prepares a query for a metric: checks its size and normalizes it for cosine. */
 export function prepareQuery(query: Float32Array, dim: number, metric: DenseMetric): Float32Array {
-  if (query.length !== dim) throw new QuarryError('BAD_ARGUMENT', `query has dimension ${query.length}, the field has ${dim}`, { field: 'vector' });
-  for (let i = 0; i < dim; i++) if (!Number.isFinite(query[i]!)) throw new QuarryError('BAD_ARGUMENT', `query component ${i} is not a finite number`, { field: 'vector' });
+  if (query.length !== dim)
+    throw new QuarryError('BAD_ARGUMENT', `query has dimension ${query.length}, the field has ${dim}`, { field: 'vector' });
+  for (let i = 0; i < dim; i++)
+    if (!Number.isFinite(query[i]!))
+      throw new QuarryError('BAD_ARGUMENT', `query component ${i} is not a finite number`, { field: 'vector' });
   if (metric !== 'cosine') return query;
   let s = 0;
   for (let i = 0; i < dim; i++) s += query[i]! * query[i]!;
@@ -37,7 +47,14 @@ export function candidateDepth(k: number, rescore: number, hasFloats: boolean): 
 }
 
 /** Rescores candidate rows exactly from stored floats and keeps the best k. */
-export function rescoreExact(candidates: DenseHits, q: Float32Array, floats: Float32Array, metric: DenseMetric, dim: number, k: number): DenseHits {
+export function rescoreExact(
+  candidates: DenseHits,
+  q: Float32Array,
+  floats: Float32Array,
+  metric: DenseMetric,
+  dim: number,
+  k: number,
+): DenseHits {
   const heap = new TopKHeap(k);
   for (const id of candidates.ids) heap.offer(similarity(metric, q, 0, floats, id, dim), id);
   return heapToHits(heap);
@@ -66,7 +83,11 @@ export function placeArray<T extends SectionArray>(mem: KernelMemory | null, dat
  * one query at a time (deferred rows are read there directly, without a copy);
  * null when the kernels are unavailable (TypeScript path).
  */
-export function rowsInKernelMemory(data: Float32Array | DeferredRows, dim: number, extraScratch = 0): { mem: KernelMemory; data: Float32Array } | null {
+export function rowsInKernelMemory(
+  data: Float32Array | DeferredRows,
+  dim: number,
+  extraScratch = 0,
+): { mem: KernelMemory; data: Float32Array } | null {
   const rows = dim > 0 ? data.length / dim : 0;
   const scratch = scanScratchBytes(dim, rows) + extraScratch;
   const mem = KernelMemory.create(KernelMemory.bytesFor([data], scratch));
@@ -81,7 +102,11 @@ export function rowsInKernelMemory(data: Float32Array | DeferredRows, dim: numbe
  * memory with `scratch` bytes of query scratch; the inputs come back unchanged (and
  * mem null) when the kernels are unavailable.
  */
-export function codesInKernelMemory<C extends Uint8Array | Uint32Array>(codes: C | DeferredArray<C>, floats: Float32Array | DeferredRows | null, scratch: number): { mem: KernelMemory | null; codes: C; floats: Float32Array | null } {
+export function codesInKernelMemory<C extends Uint8Array | Uint32Array>(
+  codes: C | DeferredArray<C>,
+  floats: Float32Array | DeferredRows | null,
+  scratch: number,
+): { mem: KernelMemory | null; codes: C; floats: Float32Array | null } {
   const mem = KernelMemory.create(KernelMemory.bytesFor(floats === null ? [codes] : [codes, floats], scratch));
   if (mem === null) return { mem, codes: materialize(codes), floats: floats === null ? null : materialize(floats) };
   const placed = { mem, codes: placeArray(mem, codes), floats: floats === null ? null : placeArray(mem, floats) };
@@ -93,7 +118,15 @@ export function codesInKernelMemory<C extends Uint8Array | Uint32Array>(codes: C
  * Rescoring from floats held in a KernelMemory (the kernels path of rescoreExact):
  * the same hits up to float32 rounding of the scores.
  */
-export function rescoreExactInKernels(candidates: DenseHits, q: Float32Array, mem: KernelMemory, floats: Float32Array, metric: DenseMetric, dim: number, k: number): DenseHits {
+export function rescoreExactInKernels(
+  candidates: DenseHits,
+  q: Float32Array,
+  mem: KernelMemory,
+  floats: Float32Array,
+  metric: DenseMetric,
+  dim: number,
+  k: number,
+): DenseHits {
   if (k > KERNEL_MAX_K) return rescoreExact(candidates, q, floats, metric, dim, k);
   mem.resetScratch();
   const qv = queryToScratch(mem, q);

@@ -5,7 +5,11 @@ import { HNSW_DEFAULTS, HNSW_PARAM_RANGES, type HnswParams } from './params.js';
 import { HnswIndex } from './hnsw-index.js';
 
 /** Builds an index over `vectors` (rows of `params.dim`); `onProgress` is called every 1,000 rows. */
-export function buildHnsw(vectors: Float32Array, params: Partial<HnswParams> & Pick<HnswParams, 'dim' | 'metric'>, onProgress?: (done: number, total: number) => void): HnswIndex {
+export function buildHnsw(
+  vectors: Float32Array,
+  params: Partial<HnswParams> & Pick<HnswParams, 'dim' | 'metric'>,
+  onProgress?: (done: number, total: number) => void,
+): HnswIndex {
   checkParamRanges(HNSW_PARAM_RANGES, params, params.dim);
   const p: HnswParams = { ...HNSW_DEFAULTS, ...params };
   const index = new HnswIndex(new HnswGraph(p), p);

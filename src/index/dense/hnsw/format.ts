@@ -47,7 +47,13 @@ export function readHnsw(path: string, expect?: { bytes?: number; verifyChecksum
     ['links0', links0.length, count * 2 * params.M],
   ];
   for (const [name, length, want] of expected) {
-    if (!Number.isInteger(count) || length !== want) throw new QuarryError('CORRUPT', `section "${name}" holds ${length} values, not ${want} for ${count} nodes`, { file: path }, 'rebuild the index, or restore the collection from a snapshot');
+    if (!Number.isInteger(count) || length !== want)
+      throw new QuarryError(
+        'CORRUPT',
+        `section "${name}" holds ${length} values, not ${want} for ${count} nodes`,
+        { file: path },
+        'rebuild the index, or restore the collection from a snapshot',
+      );
   }
   const graph = new HnswGraph(params, {
     count,

@@ -92,22 +92,28 @@ export class HnswGraph {
     this.efConstruction = params.efConstruction;
     this.efSearch = params.efSearch;
     this.mL = 1 / Math.log(Math.max(2, params.M));
-    const deferred = { vectors: state?.vectors instanceof DeferredArray ? state.vectors : null, links0: state?.links0 instanceof DeferredArray ? state.links0 : null };
-    this.s = state !== undefined ? { ...state, vectors: materializeLater(state.vectors, Float32Array), links0: materializeLater(state.links0, Int32Array) } : {
-      count: 0,
-      vectors: new Float32Array(1024 * params.dim),
-      levels: new Uint8Array(1024),
-      links0: new Int32Array(1024 * 2 * params.M),
-      counts0: new Uint8Array(1024),
-      upperStart: new Int32Array(1024).fill(-1),
-      upperLinks: new Int32Array(256 * params.M),
-      upperCounts: new Uint8Array(256),
-      upperUsed: 0,
-      deleted: new Uint8Array(1024),
-      entry: -1,
-      maxLevel: -1,
-      rngState: params.seed >>> 0 || 1,
+    const deferred = {
+      vectors: state?.vectors instanceof DeferredArray ? state.vectors : null,
+      links0: state?.links0 instanceof DeferredArray ? state.links0 : null,
     };
+    this.s =
+      state !== undefined
+        ? { ...state, vectors: materializeLater(state.vectors, Float32Array), links0: materializeLater(state.links0, Int32Array) }
+        : {
+            count: 0,
+            vectors: new Float32Array(1024 * params.dim),
+            levels: new Uint8Array(1024),
+            links0: new Int32Array(1024 * 2 * params.M),
+            counts0: new Uint8Array(1024),
+            upperStart: new Int32Array(1024).fill(-1),
+            upperLinks: new Int32Array(256 * params.M),
+            upperCounts: new Uint8Array(256),
+            upperUsed: 0,
+            deleted: new Uint8Array(1024),
+            entry: -1,
+            maxLevel: -1,
+            rngState: params.seed >>> 0 || 1,
+          };
     this.place(this.s.levels.length, deferred);
   }
 
@@ -116,13 +122,19 @@ export class HnswGraph {
    * kernel memory with room for `capacity` nodes (one copy per growth step, amortized
    * by doubling), or grows them as JavaScript arrays when the kernels are off.
    */
-  private place(capacity: number, deferred?: { vectors: DeferredArray<Float32Array> | null; links0: DeferredArray<Int32Array> | null }): void {
+  private place(
+    capacity: number,
+    deferred?: { vectors: DeferredArray<Float32Array> | null; links0: DeferredArray<Int32Array> | null },
+  ): void {
     const s = this.s;
     const { dim, M0 } = this;
     const maxEf = this.maxKernelEf();
     const selectable = Math.max(maxEf + 2, M0 + 1);
-    const scratch = 4 * dim + 8 * M0 + 4 * (maxEf + 1) + 8 * (maxEf + 2) + 4 * (Math.ceil(capacity / 32) + 1) + 8 * selectable + 4 * M0 + 160;
-    const sizes = [4 * capacity * dim, 4 * capacity * M0, capacity, capacity, 4 * capacity, 8 * capacity].map((byteLength) => ({ byteLength }));
+    const scratch =
+      4 * dim + 8 * M0 + 4 * (maxEf + 1) + 8 * (maxEf + 2) + 4 * (Math.ceil(capacity / 32) + 1) + 8 * selectable + 4 * M0 + 160;
+    const sizes = [4 * capacity * dim, 4 * capacity * M0, capacity, capacity, 4 * capacity, 8 * capacity].map((byteLength) => ({
+      byteLength,
+    }));
     const mem = KernelMemory.create(KernelMemory.bytesFor(sizes, scratch));
     const stamp = this.stamp;
     const moveInto = <T extends Float32Array | Int32Array | Uint8Array | Uint16Array>(from: T, to: T): T => {
@@ -174,7 +186,9 @@ export class HnswGraph {
       const xPtr = this.s.vectors.byteOffset + 4 * node * this.dim;
       return this.metric === 'l2' ? mem.k.l2sq_f32(qPtr, xPtr, this.dim) : -mem.k.dot_f32(qPtr, xPtr, this.dim);
     }
-    return this.metric === 'l2' ? l2Squared(q, qOff, this.s.vectors, node * this.dim, this.dim) : -dot(q, qOff, this.s.vectors, node * this.dim, this.dim);
+    return this.metric === 'l2'
+      ? l2Squared(q, qOff, this.s.vectors, node * this.dim, this.dim)
+      : -dot(q, qOff, this.s.vectors, node * this.dim, this.dim);
   }
 
   private distNodes(a: number, b: number): number {
@@ -255,7 +269,15 @@ export class HnswGraph {
    * Best-first search of one layer from `entries` (Algorithm 2). Leaves the
    * ef best allowed nodes in `this.best` (negated keys: a max-heap).
    */
-  private searchLayer(q: Float32Array, qOff: number, entries: Int32Array, nEntries: number, ef: number, level: number, allow: Bitset | null): void {
+  private searchLayer(
+    q: Float32Array,
+    qOff: number,
+    entries: Int32Array,
+    nEntries: number,
+    ef: number,
+    level: number,
+    allow: Bitset | null,
+  ): void {
     this.kernelFound = -1;
     const mem = this.mem;
     if (level === 0 && mem !== null && q.buffer === mem.buffer && ef <= this.maxKernelEf()) {
@@ -336,7 +358,14 @@ export class HnswGraph {
    * Layer 0 searched entirely by the hnsw_search0 kernel; its sorted results stay in
    * kernel scratch (bestD/bestI) until drainBest() copies them out.
    */
-  private searchLayer0InKernels(mem: KernelMemory, qPtr: number, entries: Int32Array, nEntries: number, ef: number, allow: Bitset | null): void {
+  private searchLayer0InKernels(
+    mem: KernelMemory,
+    qPtr: number,
+    entries: Int32Array,
+    nEntries: number,
+    ef: number,
+    allow: Bitset | null,
+  ): void {
     const epoch = this.newEpoch();
     const n = Math.min(nEntries, this.entryBuf.length);
     for (let i = 0; i < n; i++) this.entryBuf[i] = entries[i]!;
@@ -349,8 +378,26 @@ export class HnswGraph {
     }
     const s = this.s;
     const found = mem.k.hnsw_search0(
-      qPtr, s.vectors.byteOffset, this.dim, this.metric === 'l2' ? 1 : 0, s.links0.byteOffset, this.M0, s.counts0.byteOffset, s.deleted.byteOffset, allowPtr,
-      this.stamp.byteOffset, epoch, this.entryBuf.byteOffset, n, ef, this.candD.byteOffset, this.candI.byteOffset, this.bestD.byteOffset, this.bestI.byteOffset, this.idBuf.byteOffset, this.distBuf.byteOffset,
+      qPtr,
+      s.vectors.byteOffset,
+      this.dim,
+      this.metric === 'l2' ? 1 : 0,
+      s.links0.byteOffset,
+      this.M0,
+      s.counts0.byteOffset,
+      s.deleted.byteOffset,
+      allowPtr,
+      this.stamp.byteOffset,
+      epoch,
+      this.entryBuf.byteOffset,
+      n,
+      ef,
+      this.candD.byteOffset,
+      this.candI.byteOffset,
+      this.bestD.byteOffset,
+      this.bestI.byteOffset,
+      this.idBuf.byteOffset,
+      this.distBuf.byteOffset,
     );
     this.best.clear();
     this.kernelFound = found;
@@ -412,7 +459,16 @@ export class HnswGraph {
       // (the distances are float32 values, so the copy is exact)
       this.selIds.set(ids.subarray(0, n));
       for (let i = 0; i < n; i++) this.selDists[i] = dists[i]!;
-      const kept = mem.k.hnsw_select(this.s.vectors.byteOffset, this.dim, this.metric === 'l2' ? 1 : 0, this.selIds.byteOffset, this.selDists.byteOffset, n, max, this.selOut.byteOffset);
+      const kept = mem.k.hnsw_select(
+        this.s.vectors.byteOffset,
+        this.dim,
+        this.metric === 'l2' ? 1 : 0,
+        this.selIds.byteOffset,
+        this.selDists.byteOffset,
+        n,
+        max,
+        this.selOut.byteOffset,
+      );
       out.set(this.selOut.subarray(0, kept));
       return kept;
     }
@@ -582,7 +638,10 @@ function materializeLater<T extends Float32Array | Int32Array>(a: T | DeferredAr
 }
 
 /** Reads arrays still in their file into the front of the graph's arrays, which place() sized for them. */
-function fillDeferred(s: HnswState, deferred: { vectors: DeferredArray<Float32Array> | null; links0: DeferredArray<Int32Array> | null } | undefined): void {
+function fillDeferred(
+  s: HnswState,
+  deferred: { vectors: DeferredArray<Float32Array> | null; links0: DeferredArray<Int32Array> | null } | undefined,
+): void {
   deferred?.vectors?.fill(s.vectors.subarray(0, deferred.vectors.length));
   deferred?.links0?.fill(s.links0.subarray(0, deferred.links0.length));
 }

@@ -3,12 +3,12 @@
  * cut to k. A filter that leaves few rows is answered exactly (scanning the
  * allowed rows), so a filtered query returns k results whenever k rows match.
  */
-import { Bitset } from '../../../kernels/bitset.js';
+import { type Bitset } from '../../../kernels/bitset.js';
 import { TopKHeap } from '../../../kernels/top-k-heap.js';
 import { QuarryError } from '../../../core/quarry-error.js';
 import type { DenseHits, DenseIndex, DenseMetric, DenseSearchOptions } from '../dense-types.js';
 import { heapToHits, prepareQuery, similarity } from '../flat/flat-index.js';
-import { HnswGraph } from './graph.js';
+import { type HnswGraph } from './graph.js';
 import { HNSW_EXACT_FILTER_SHARE, type HnswParams } from './params.js';
 
 /** Search options of HNSW. */
@@ -38,7 +38,8 @@ export class HnswIndex implements DenseIndex<HnswSearchOptions> {
 
   /** Adds rows (normalized first for cosine); returns the first new row number. */
   add(vectors: Float32Array): number {
-    if (vectors.length % this.dim !== 0) throw new QuarryError('BAD_INPUT', `${vectors.length} values are not whole ${this.dim}-d rows`, { field: 'vectors' });
+    if (vectors.length % this.dim !== 0)
+      throw new QuarryError('BAD_INPUT', `${vectors.length} values are not whole ${this.dim}-d rows`, { field: 'vectors' });
     const first = this.size;
     for (let off = 0; off < vectors.length; off += this.dim) {
       const row = prepareQuery(vectors.subarray(off, off + this.dim), this.dim, this.metric);

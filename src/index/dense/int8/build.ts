@@ -7,9 +7,14 @@ import { INT8_DEFAULTS, INT8_PARAM_RANGES, type Int8Params } from './params.js';
 import { Int8Index } from './int8-index.js';
 
 /** Builds an int8 index; `keepFloats` keeps the rows for exact rescoring. */
-export function buildInt8(vectors: Float32Array, params: Partial<Int8Params> & Pick<Int8Params, 'dim' | 'metric'>, keepFloats = true): Int8Index {
+export function buildInt8(
+  vectors: Float32Array,
+  params: Partial<Int8Params> & Pick<Int8Params, 'dim' | 'metric'>,
+  keepFloats = true,
+): Int8Index {
   const p: Int8Params = { ...INT8_DEFAULTS, ...params };
-  if (vectors.length % p.dim !== 0) throw new QuarryError('BAD_INPUT', `${vectors.length} values are not whole ${p.dim}-d rows`, { field: 'vectors' });
+  if (vectors.length % p.dim !== 0)
+    throw new QuarryError('BAD_INPUT', `${vectors.length} values are not whole ${p.dim}-d rows`, { field: 'vectors' });
   checkParamRanges(INT8_PARAM_RANGES, p, p.dim);
   const rows = new Float32Array(vectors);
   if (p.metric === 'cosine') normalizeRows(rows, p.dim);

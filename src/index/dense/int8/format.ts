@@ -7,7 +7,12 @@ import { FLOATS_SECTION, allFloats, readRescoreFloats, sectionOptions, type Comp
 
 /** Writes an int8 index. */
 export function writeInt8(path: string, index: Int8Index): WrittenFile {
-  const sections: Record<string, Float32Array | Uint8Array> = { lo: index.quantizer.lo, step: index.quantizer.step, codes: index.codes, normsSq: index.normsSq };
+  const sections: Record<string, Float32Array | Uint8Array> = {
+    lo: index.quantizer.lo,
+    step: index.quantizer.step,
+    codes: index.codes,
+    normsSq: index.normsSq,
+  };
   const floats = allFloats(index.floats, index.diskFloats);
   if (floats !== null) sections[FLOATS_SECTION] = floats;
   return writeSectionFile(path, 'SQ8 ', 1, sections, { params: index.params });

@@ -9,9 +9,14 @@ import { IVFPQ_DEFAULTS, IVFPQ_PARAM_RANGES, type IvfPqParams } from './params.j
 import { IvfPqIndex } from './ivfpq-index.js';
 
 /** Builds an IVF-PQ index; nlist defaults to about sqrt(n), m to dim / 4 (rounded down to a divisor; a given m must divide dim). */
-export function buildIvfPq(vectors: Float32Array, params: Partial<IvfPqParams> & Pick<IvfPqParams, 'dim' | 'metric'>, keepFloats = true): IvfPqIndex {
+export function buildIvfPq(
+  vectors: Float32Array,
+  params: Partial<IvfPqParams> & Pick<IvfPqParams, 'dim' | 'metric'>,
+  keepFloats = true,
+): IvfPqIndex {
   const dim = params.dim;
-  if (vectors.length % dim !== 0) throw new QuarryError('BAD_INPUT', `${vectors.length} values are not whole ${dim}-d rows`, { field: 'vectors' });
+  if (vectors.length % dim !== 0)
+    throw new QuarryError('BAD_INPUT', `${vectors.length} values are not whole ${dim}-d rows`, { field: 'vectors' });
   const n = vectors.length / dim;
   checkParamRanges(IVFPQ_PARAM_RANGES, params, dim);
   let m = params.m ?? Math.max(1, Math.round(dim / 4));

@@ -11,7 +11,14 @@ import type { KMeansResult } from '../../../quantize/kmeans.js';
 import type { ProductQuantizer } from '../../../quantize/product-quantizer.js';
 import type { DenseHits, DenseIndex, DenseMetric, DenseSearchOptions } from '../dense-types.js';
 import { KernelMemory } from '../../../kernels/wasm/kernel-memory.js';
-import { KERNEL_MAX_K, KernelTopK, SCAN_CHUNK, allowToScratch, queryToScratch, scanScratchBytes } from '../../../kernels/wasm/kernel-top-k.js';
+import {
+  KERNEL_MAX_K,
+  KernelTopK,
+  SCAN_CHUNK,
+  allowToScratch,
+  queryToScratch,
+  scanScratchBytes,
+} from '../../../kernels/wasm/kernel-top-k.js';
 import { candidateDepth, heapToHits, placeArray, prepareQuery } from '../flat/flat-index.js';
 import type { DeferredArray } from '../../../io/deferred-array.js';
 import type { DiskRows } from '../../../io/disk-rows.js';
@@ -105,7 +112,8 @@ export class IvfPqIndex implements DenseIndex<IvfPqSearchOptions> {
       let base: number;
       if (l2) {
         for (let j = 0; j < dim; j++) resid[j] = q[j]! - this.coarse.centroids[cell * dim + j]!;
-        for (let s = 0; s < m; s++) for (let c = 0; c < ksub; c++) lut[s * 256 + c] = -l2Squared(resid, s * dsub, pc, (s * 256 + c) * dsub, dsub);
+        for (let s = 0; s < m; s++)
+          for (let c = 0; c < ksub; c++) lut[s * 256 + c] = -l2Squared(resid, s * dsub, pc, (s * 256 + c) * dsub, dsub);
         base = 0;
       } else base = probe.scores[p]!;
       for (let i = this.listOffsets[cell]!; i < this.listOffsets[cell + 1]!; i++) {
@@ -125,7 +133,14 @@ export class IvfPqIndex implements DenseIndex<IvfPqSearchOptions> {
    * The same search with the SIMD kernels: coarse scores and the distance tables by
    * one-to-many kernels, each probed cell by one table scan, selection in the kernel heap.
    */
-  private searchInKernels(mem: KernelMemory, q: Float32Array, k: number, depth: number, nprobe: number, allow: DenseSearchOptions['allow']): DenseHits {
+  private searchInKernels(
+    mem: KernelMemory,
+    q: Float32Array,
+    k: number,
+    depth: number,
+    nprobe: number,
+    allow: DenseSearchOptions['allow'],
+  ): DenseHits {
     const { dim } = this;
     const { m, dsub, ksub } = this.pq;
     const nlist = this.coarse.k;
@@ -153,7 +168,11 @@ export class IvfPqIndex implements DenseIndex<IvfPqSearchOptions> {
       }
     };
     if (!l2) table(qv);
-    const allowPtr = allowToScratch(mem, allow, this.floats !== null ? this.floats.length / dim : this.diskFloats !== null ? this.diskFloats.rows : this.maxId() + 1);
+    const allowPtr = allowToScratch(
+      mem,
+      allow,
+      this.floats !== null ? this.floats.length / dim : this.diskFloats !== null ? this.diskFloats.rows : this.maxId() + 1,
+    );
     const out = mem.scratch(Float32Array, SCAN_CHUNK);
     const top = new KernelTopK(mem, depth);
     for (let p = 0; p < probe.docs.length; p++) {

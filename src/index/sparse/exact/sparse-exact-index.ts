@@ -29,7 +29,16 @@ const PROBES_PER_CANDIDATE = 3;
  * end of the window starting at `lo` into the window's scores, marking their
  * documents in `seen`; returns the position after them.
  */
-function accumulateWindow(docs: Uint32Array, weights: Float32Array, p: number, e: number, weight: number, lo: number, acc: Float64Array, seen: Uint32Array): number {
+function accumulateWindow(
+  docs: Uint32Array,
+  weights: Float32Array,
+  p: number,
+  e: number,
+  weight: number,
+  lo: number,
+  acc: Float64Array,
+  seen: Uint32Array,
+): number {
   while (p < e) {
     const j = docs[p]! - lo;
     if (j >= WINDOW) break;
@@ -115,11 +124,18 @@ export class SparseExactIndex {
    */
   search(query: SparseVector, k: number, mode: SparseExactMode = 'pruned', deleted: Uint8Array | null = null): SparseHits {
     if (!Number.isInteger(k) || k < 1) throw new QuarryError('BAD_ARGUMENT', `k must be a positive integer, got ${k}`, { field: 'k' });
-    if (deleted !== null && deleted.length < this.rows) throw new QuarryError('BAD_ARGUMENT', `deleted flags cover ${deleted.length} of ${this.rows} rows`, { field: 'deleted' });
+    if (deleted !== null && deleted.length < this.rows)
+      throw new QuarryError('BAD_ARGUMENT', `deleted flags cover ${deleted.length} of ${this.rows} rows`, { field: 'deleted' });
     const heap = new TopKHeap(k);
     if (mode === 'scan') {
       const m = this.matrix;
-      if (m === null) throw new QuarryError('BAD_ARGUMENT', 'scan needs the forward rows; this index was opened from stored lists', { field: 'mode' }, 'use "pruned" or "exhaustive" (same results)');
+      if (m === null)
+        throw new QuarryError(
+          'BAD_ARGUMENT',
+          'scan needs the forward rows; this index was opened from stored lists',
+          { field: 'mode' },
+          'use "pruned" or "exhaustive" (same results)',
+        );
       const dense = new Float32Array(m.dim);
       for (let i = 0; i < query.ids.length; i++) if (query.ids[i]! < dense.length) dense[query.ids[i]!] = query.values[i]!;
       for (let r = 0; r < m.rows; r++) {
@@ -172,7 +188,16 @@ export class SparseExactIndex {
   }
 
   /** Moves list i's block to the first one reaching `doc` and returns the position of its first posting >= doc. */
-  private seek(i: number, doc: number, pos: Float64Array, end: Float64Array, first: Float64Array, blk: Uint32Array, lastBlk: Uint32Array, blkFirst: Uint32Array): number {
+  private seek(
+    i: number,
+    doc: number,
+    pos: Float64Array,
+    end: Float64Array,
+    first: Float64Array,
+    blk: Uint32Array,
+    lastBlk: Uint32Array,
+    blkFirst: Uint32Array,
+  ): number {
     const b = firstAtLeast(this.blockLast, blk[i]!, lastBlk[i]!, doc);
     blk[i] = b;
     if (b >= lastBlk[i]!) return end[i]!;
@@ -263,7 +288,17 @@ export class SparseExactIndex {
           }
         }
         if (rest <= probing * Math.min(ess, PROBES_PER_CANDIDATE) * PROBE_COST) {
-          for (let i = 0; i < ess; i++) pos[i] = accumulateWindow(docs, weights, this.seek(i, lo, pos, end, first, blk, lastBlk, blkFirst), end[i]!, w[i]!, lo, acc, seen);
+          for (let i = 0; i < ess; i++)
+            pos[i] = accumulateWindow(
+              docs,
+              weights,
+              this.seek(i, lo, pos, end, first, blk, lastBlk, blkFirst),
+              end[i]!,
+              w[i]!,
+              lo,
+              acc,
+              seen,
+            );
           ess = 0;
         }
       }

@@ -55,7 +55,13 @@ export function invertSparseMatrix(matrix: SparseMatrix): SparseInvertedLists {
 }
 
 /** Lists from their postings (each list's documents ascending), with the block bounds computed. */
-export function withBlockBounds(rows: number, dim: number, start: Float64Array, docs: Uint32Array, weights: Float32Array): SparseInvertedLists {
+export function withBlockBounds(
+  rows: number,
+  dim: number,
+  start: Float64Array,
+  docs: Uint32Array,
+  weights: Float32Array,
+): SparseInvertedLists {
   const blockStart = new Uint32Array(dim + 1);
   for (let t = 0; t < dim; t++) blockStart[t + 1] = blockStart[t]! + Math.ceil((start[t + 1]! - start[t]!) / SPARSE_BLOCK);
   const nb = blockStart[dim]!;
@@ -150,7 +156,11 @@ export interface ListMergeInput {
  * posting are dropped: `terms[i]` is the merged term id (of `dim`) of the
  * result's term i.
  */
-export function mergeInvertedLists(inputs: readonly ListMergeInput[], dim: number, rows: number): { lists: SparseInvertedLists; terms: Int32Array } {
+export function mergeInvertedLists(
+  inputs: readonly ListMergeInput[],
+  dim: number,
+  rows: number,
+): { lists: SparseInvertedLists; terms: Int32Array } {
   const count = new Float64Array(dim);
   for (const { lists, termMap, docMap } of inputs) {
     for (let t = 0; t < lists.dim; t++) {

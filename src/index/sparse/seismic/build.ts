@@ -34,7 +34,11 @@ function globalThreshold(values: Float32Array, budget: number): number {
 }
 
 /** Builds the index over the rows of `m`. */
-export function buildSeismic(m: SparseMatrix, params: Partial<SeismicBuildParams> = {}, onProgress?: (done: number, total: number) => void): SeismicIndex {
+export function buildSeismic(
+  m: SparseMatrix,
+  params: Partial<SeismicBuildParams> = {},
+  onProgress?: (done: number, total: number) => void,
+): SeismicIndex {
   const p: SeismicBuildParams = { ...SEISMIC_BUILD_DEFAULTS, ...params };
   checkParamRanges(SEISMIC_PARAM_RANGES, p, null);
   const { rows, dim, indptr, indices, values } = m;

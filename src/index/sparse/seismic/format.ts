@@ -12,10 +12,27 @@ export function writeSeismic(path: string, index: SeismicIndex): WrittenFile {
     'SEIS',
     1,
     {
-      fwdStart: d.fwdStart, fwdTerms: d.fwdTerms, fwdValues: d.fwdValues, listStart: d.listStart, blockStart: d.blockStart, blockDocs: d.blockDocs,
-      sumStart: d.sumStart, sumTerms: d.sumTerms, sumCodes: d.sumCodes, sumMin: d.sumMin, sumStep: d.sumStep, knn: d.knn,
+      fwdStart: d.fwdStart,
+      fwdTerms: d.fwdTerms,
+      fwdValues: d.fwdValues,
+      listStart: d.listStart,
+      blockStart: d.blockStart,
+      blockDocs: d.blockDocs,
+      sumStart: d.sumStart,
+      sumTerms: d.sumTerms,
+      sumCodes: d.sumCodes,
+      sumMin: d.sumMin,
+      sumStep: d.sumStep,
+      knn: d.knn,
     },
-    { rows: d.rows, dim: d.dim, knnK: d.knnK, params: index.params, small: d.fwdTerms instanceof Uint16Array, f16: d.fwdValues instanceof Uint16Array },
+    {
+      rows: d.rows,
+      dim: d.dim,
+      knnK: d.knnK,
+      params: index.params,
+      small: d.fwdTerms instanceof Uint16Array,
+      f16: d.fwdValues instanceof Uint16Array,
+    },
   );
 }
 

@@ -95,7 +95,8 @@ export function resolveSeismicSearchParams(given: Partial<Record<keyof SeismicSe
     throw new QuarryError('BAD_ARGUMENT', `${field} must be ${want}, got ${JSON.stringify(value)}`, { field: `params.${field}` });
   };
   if (typeof queryCut !== 'number' || !Number.isInteger(queryCut) || queryCut < 1) bad('queryCut', queryCut, 'a positive integer');
-  if (typeof heapFactor !== 'number' || !(heapFactor >= 0)) bad('heapFactor', heapFactor, 'a number >= 0 (usually 0.7-1; 0 skips no block)');
+  if (typeof heapFactor !== 'number' || !(heapFactor >= 0))
+    bad('heapFactor', heapFactor, 'a number >= 0 (usually 0.7-1; 0 skips no block)');
   if (typeof nKnn !== 'number' || !Number.isInteger(nKnn) || nKnn < 0) bad('nKnn', nKnn, 'a non-negative integer');
   if (sorted !== true && sorted !== false && sorted !== 1 && sorted !== 0) bad('sorted', sorted, 'true or false');
   return { queryCut: queryCut as number, heapFactor: heapFactor as number, nKnn: nKnn as number, sorted: sorted === true || sorted === 1 };

@@ -6,7 +6,7 @@
  * exactly from the forward index with the whole query. Optionally the kNN
  * graph neighbours of the results are scored too (CIKM 2024 refinement).
  */
-import { Bitset } from '../../../kernels/bitset.js';
+import { type Bitset } from '../../../kernels/bitset.js';
 import { FLOAT16_TABLE } from '../../../kernels/float16.js';
 import { TopKHeap } from '../../../kernels/top-k-heap.js';
 import { KernelMemory } from '../../../kernels/wasm/kernel-memory.js';
@@ -65,7 +65,18 @@ export class SeismicIndex {
     for (let t = 0; t + 1 < data.listStart.length; t++) longestList = Math.max(longestList, data.listStart[t + 1]! - data.listStart[t]!);
     const queryBytes = 4 * data.dim;
     const scratch = 8 * widest + 4 * longestList + 64;
-    const arrays = [data.fwdStart, data.fwdTerms, data.fwdValues, data.sumStart, data.sumTerms, data.sumCodes, data.sumMin, data.sumStep, ...(this.f16 ? [FLOAT16_TABLE] : []), { byteLength: queryBytes }];
+    const arrays = [
+      data.fwdStart,
+      data.fwdTerms,
+      data.fwdValues,
+      data.sumStart,
+      data.sumTerms,
+      data.sumCodes,
+      data.sumMin,
+      data.sumStep,
+      ...(this.f16 ? [FLOAT16_TABLE] : []),
+      { byteLength: queryBytes },
+    ];
     const mem = useKernels ? KernelMemory.create(KernelMemory.bytesFor(arrays, scratch)) : null;
     this.mem = mem;
     if (mem === null) {
@@ -97,13 +108,34 @@ export class SeismicIndex {
   /** Scores the first m rows of idBuf exactly into outBuf with the sparse-dot kernel. */
   private scoreRows(mem: KernelMemory, m: number): void {
     const d = this.data;
-    mem.k.sparse_dot_rows(this.query.byteOffset, d.fwdStart.byteOffset, d.fwdTerms.byteOffset, d.fwdTerms.BYTES_PER_ELEMENT, d.fwdValues.byteOffset, this.f16TablePtr, this.idBuf.byteOffset, m, this.outBuf.byteOffset);
+    mem.k.sparse_dot_rows(
+      this.query.byteOffset,
+      d.fwdStart.byteOffset,
+      d.fwdTerms.byteOffset,
+      d.fwdTerms.BYTES_PER_ELEMENT,
+      d.fwdValues.byteOffset,
+      this.f16TablePtr,
+      this.idBuf.byteOffset,
+      m,
+      this.outBuf.byteOffset,
+    );
   }
 
   /** Summary scores of blocks first..last - 1 (one list), in sumBuf. */
   private summaryScores(mem: KernelMemory, first: number, last: number): Float32Array {
     const d = this.data;
-    mem.k.summary_scores(this.query.byteOffset, d.sumStart.byteOffset, d.sumTerms.byteOffset, d.sumTerms.BYTES_PER_ELEMENT, d.sumCodes.byteOffset, d.sumMin.byteOffset, d.sumStep.byteOffset, first, last, this.sumBuf.byteOffset);
+    mem.k.summary_scores(
+      this.query.byteOffset,
+      d.sumStart.byteOffset,
+      d.sumTerms.byteOffset,
+      d.sumTerms.BYTES_PER_ELEMENT,
+      d.sumCodes.byteOffset,
+      d.sumMin.byteOffset,
+      d.sumStep.byteOffset,
+      first,
+      last,
+      this.sumBuf.byteOffset,
+    );
     return this.sumBuf;
   }
 
@@ -277,7 +309,9 @@ export class SeismicIndex {
       const s = d.fwdStart[r]!;
       const e = d.fwdStart[r + 1]!;
       const ids = Uint32Array.from(d.fwdTerms.subarray(s, e));
-      const vals = this.f16 ? Float32Array.from(d.fwdValues.subarray(s, e) as Uint16Array, (h) => FLOAT16_TABLE[h]!) : Float32Array.from(d.fwdValues.subarray(s, e) as Float32Array);
+      const vals = this.f16
+        ? Float32Array.from(d.fwdValues.subarray(s, e) as Uint16Array, (h) => FLOAT16_TABLE[h]!)
+        : Float32Array.from(d.fwdValues.subarray(s, e) as Float32Array);
       const hits = this.search({ ids, values: vals }, knn + 1, { ...sp, nKnn: 0 });
       let j = 0;
       for (const id of hits.ids) if (id !== r && j < knn) graph[r * knn + j++] = id;

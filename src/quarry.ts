@@ -14,7 +14,19 @@ export * from './collection/index.js';
 export * from './core/quarry-error.js';
 export { kernelBackend } from './kernels/wasm/kernel-module.js';
 export { createAnalyzer, ANALYZER_PRESETS, type Analyzer, type AnalyzerConfig } from './text/index.js';
-export type { QueryTerm, SearchMode, TextQuery, TermQueryNode, PhraseQueryNode, PrefixQueryNode, WildcardQueryNode, RegexpQueryNode, TermRangeQueryNode, AllDocsQueryNode, BooleanQueryNode } from './index/inverted/index.js';
+export type {
+  QueryTerm,
+  SearchMode,
+  TextQuery,
+  TermQueryNode,
+  PhraseQueryNode,
+  PrefixQueryNode,
+  WildcardQueryNode,
+  RegexpQueryNode,
+  TermRangeQueryNode,
+  AllDocsQueryNode,
+  BooleanQueryNode,
+} from './index/inverted/index.js';
 export { parseQuerySyntax, type ClauseSyntax, type QuerySyntax } from './search/query-syntax.js';
 export { describeTextQuery } from './search/text-query-compiler.js';
 export { fuseRuns, type RunFusionOptions, type NamedRun } from './search/run-fusion.js';
