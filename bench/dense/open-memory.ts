@@ -9,7 +9,7 @@ import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { buildDense, readDense, writeDense, type DenseFamily } from '../../src/index/dense/dense-families.js';
+import { buildDense, DENSE_FAMILIES, readDense, writeDense } from '../../src/index/dense/dense-registry.js';
 import { argNumber, argValue } from '../common/args.js';
 import { heldBytes } from '../common/held-memory.js';
 import { printTable } from '../report.js';
@@ -28,7 +28,7 @@ if (role === 'open') {
   const dir = mkdtempSync(join(tmpdir(), 'quarry-open-memory-'));
   const out: Record<string, string | number>[] = [];
   try {
-    for (const family of ['flat', 'hnsw', 'int8', 'binary', 'ivfpq'] as DenseFamily[]) {
+    for (const family of DENSE_FAMILIES) {
       const path = join(dir, `${family}.idx`);
       writeDense(path, buildDense(family, base, ds.dim, 'cosine', {}));
       for (const floats of family === 'flat' || family === 'hnsw' ? ['memory'] : ['memory', 'disk']) {

@@ -12,7 +12,7 @@ import { fsyncDirectory, ioError } from '../io/atomic-file.js';
 import { QuarryError } from '../core/quarry-error.js';
 import type { WrittenFile } from '../io/section-file.js';
 import { GrowableU32 } from '../kernels/growable-arrays.js';
-import { buildDense, denseRows, writeDense } from '../index/dense/dense-families.js';
+import { buildDense, writeDense } from '../index/dense/dense-registry.js';
 import { encodeInvertedField, NO_MORE_DOCS, PositionsReader, PostingsCursor, writeInvertedField } from '../index/inverted/index.js';
 import type { MetadataValue } from './document.js';
 import type { SegmentInfo } from './manifest.js';
@@ -119,7 +119,7 @@ export function mergeSegments(dir: string, name: string, segments: readonly Segm
     const rows = new Float32Array(total * spec.dim);
     segments.forEach((s, i) => {
       const index = s.dense.get(field);
-      const src = index === undefined ? null : denseRows(index);
+      const src = index === undefined ? null : index.floatRows();
       if (src === null)
         throw new QuarryError('BAD_ARGUMENT', `dense field "${field}" of ${s.info.name} kept no float rows to merge`, { field });
       for (let d = 0; d < s.numDocs; d++) {

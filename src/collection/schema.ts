@@ -6,7 +6,7 @@
  */
 import { z } from 'zod';
 import { QuarryError } from '../core/quarry-error.js';
-import { DENSE_FAMILIES, FAMILY_PARAM_RANGES } from '../index/dense/dense-families.js';
+import { DENSE_FAMILIES, denseFamily, FLOAT_RESCORING_FAMILIES } from '../index/dense/dense-registry.js';
 import { paramRangeProblem, type ParamRanges } from '../index/param-ranges.js';
 import { SEISMIC_PARAM_RANGES } from '../index/sparse/seismic/params.js';
 import { ANALYZER_PRESETS, analyzerConfigSchema } from '../text/analyzer.js';
@@ -222,31 +222,31 @@ export function parseSchema(input: unknown, where = 'schema'): CollectionSchema 
         { file: where },
       );
     }
-    if (spec.type === 'dense' && spec.floats === 'disk' && (spec.index === 'flat' || spec.index === 'hnsw')) {
+    if (spec.type === 'dense' && spec.floats === 'disk' && !denseFamily(spec.index).rescoresFromFloats) {
       throw new QuarryError(
         'BAD_SCHEMA',
         `fields.${name}.floats: ${spec.index} searches the float rows themselves, so they stay in memory`,
         { file: where },
-        '"floats": "disk" applies to int8, binary and ivfpq',
+        `"floats": "disk" applies to ${FLOAT_RESCORING_FAMILIES.slice(0, -1).join(', ')} and ${FLOAT_RESCORING_FAMILIES.at(-1)}`,
       );
     }
     if (spec.type === 'dense')
-      checkFamilyParams(`fields.${name}.params`, spec.index, FAMILY_PARAM_RANGES[spec.index], spec.params, spec.dim, where);
+      checkFamilyParams(`fields.${name}.params`, spec.index, denseFamily(spec.index).params, spec.params, spec.dim, where);
     if (spec.type === 'multivector' && spec.muvera !== undefined) {
       const family = spec.muvera.index;
-      if (spec.muvera.floats === 'disk' && family !== 'int8' && family !== 'binary' && family !== 'ivfpq') {
+      if (spec.muvera.floats === 'disk' && (family === 'columnar' || !denseFamily(family).rescoresFromFloats)) {
         throw new QuarryError(
           'BAD_SCHEMA',
           `fields.${name}.muvera.floats: ${family} keeps no rescoring floats apart from what it searches`,
           { file: where },
-          '"floats": "disk" applies to int8, binary and ivfpq',
+          `"floats": "disk" applies to ${FLOAT_RESCORING_FAMILIES.slice(0, -1).join(', ')} and ${FLOAT_RESCORING_FAMILIES.at(-1)}`,
         );
       }
       // the encodings' family indexes rows of the encoding's dimension, not the tokens'
       checkFamilyParams(
         `fields.${name}.muvera.params`,
         family,
-        family === 'columnar' ? {} : FAMILY_PARAM_RANGES[family],
+        family === 'columnar' ? {} : denseFamily(family).params,
         spec.muvera.params,
         fdeDimension(spec.muvera, spec.dim),
         where,

@@ -27,7 +27,7 @@ import { SparseField, SparseFieldBuilder } from './sparse-field.js';
 import { readTombstones } from './tombstones.js';
 import { Bitset } from '../kernels/bitset.js';
 import { GrowableU32 } from '../kernels/growable-arrays.js';
-import { buildDense, closeDiskFloats, readDense, writeDense } from '../index/dense/dense-families.js';
+import { buildDense, readDense, writeDense } from '../index/dense/dense-registry.js';
 import type { DenseIndex, DenseSearchOptions } from '../index/dense/dense-types.js';
 
 const IDS = 'ids.bin';
@@ -255,8 +255,8 @@ export class Segment {
    * holding a segment when it is closed (see {@link Segment.release}).
    */
   close(): void {
-    for (const index of this.dense.values()) closeDiskFloats(index);
-    for (const mv of this.multi.values()) if (mv.fde !== null) closeDiskFloats(mv.fde);
+    for (const index of this.dense.values()) index.close();
+    for (const mv of this.multi.values()) mv.fde?.close();
   }
 
   /** An allow-list of live documents (computed once), or null when nothing is deleted. */

@@ -31,7 +31,9 @@ import { loadAsyncFieldEncoder, loadFieldEncoder } from '../encode/dense-text-en
 import { loadSparseFieldEncoder, loadTokenFieldEncoder, tokenRowsOf } from '../encode/field-encoders.js';
 import { isAsyncField } from './document.js';
 import { rerankWithEarlyExit, type MultiVectorHits, type RerankParams } from '../index/multivector/index.js';
-import { checkDenseSearchParam, denseRow, denseRows, FAMILY_SEARCH_PARAMS } from '../index/dense/dense-families.js';
+import { denseFamily } from '../index/dense/dense-registry.js';
+import { checkSearchParams, POSITIVE_INTEGER } from '../index/param-ranges.js';
+import { SEISMIC_SEARCH_PARAMS } from '../index/sparse/seismic/params.js';
 import {
   ADAPTERS_FOLDER,
   applyFieldAdapter,
@@ -39,7 +41,7 @@ import {
   readFieldAdapter,
   type FieldAdapter,
 } from '../learn/drift/drift-adapter-file.js';
-import { prepareQuery, similarity } from '../index/dense/flat/flat-index.js';
+import { prepareQuery, similarity } from '../index/dense/dense-similarity.js';
 import { readCalibration } from './calibration-file.js';
 import type { CalibrationModel } from '../search/calibration.js';
 import { rocchioDense, rocchioSparse, type RocchioParams } from '../search/rocchio.js';
@@ -367,17 +369,7 @@ export class Snapshot {
     }
     const k = opts.k ?? 10;
     if (!Number.isInteger(k) || k < 1) throw new QuarryError('BAD_ARGUMENT', `k must be a positive integer, got ${k}`, { field: 'k' });
-    const allowed = FAMILY_SEARCH_PARAMS[spec.index];
-    for (const p of Object.keys(opts.params ?? {})) {
-      if (!allowed.includes(p))
-        throw new QuarryError(
-          'BAD_ARGUMENT',
-          `"${p}" is not a search parameter of ${spec.index}`,
-          { field: `params.${p}` },
-          allowed.length > 0 ? `${spec.index} takes: ${allowed.join(', ')}` : undefined,
-        );
-      checkDenseSearchParam(p, opts.params![p]);
-    }
+    checkSearchParams(opts.params ?? {}, denseFamily(spec.index).searchParams, spec.index);
     const q =
       opts.adapter !== undefined
         ? this.adapted(field, opts.adapter, vector, 'vector')
@@ -411,16 +403,7 @@ export class Snapshot {
     }
     const k = opts.k ?? 10;
     if (!Number.isInteger(k) || k < 1) throw new QuarryError('BAD_ARGUMENT', `k must be a positive integer, got ${k}`, { field: 'k' });
-    const allowed = spec.index === 'seismic' ? ['queryCut', 'heapFactor', 'nKnn', 'sorted'] : [];
-    for (const p of Object.keys(opts.params ?? {})) {
-      if (!allowed.includes(p))
-        throw new QuarryError(
-          'BAD_ARGUMENT',
-          `"${p}" is not a search parameter of ${spec.index}`,
-          { field: `params.${p}` },
-          allowed.length > 0 ? `${spec.index} takes: ${allowed.join(', ')}` : undefined,
-        );
-    }
+    checkSearchParams(opts.params ?? {}, spec.index === 'seismic' ? SEISMIC_SEARCH_PARAMS : {}, spec.index);
     const weights = query instanceof Map ? (query as ReadonlyMap<string, number>) : new Map(Object.entries(query));
     return this.hitsOf(this.sparseTop(field, weights, k, opts.params ?? {}, null), opts.includeStored ?? true);
   }
@@ -461,7 +444,7 @@ export class Snapshot {
     const rows = Array.from(first.docs.subarray(0, prf.docs), (doc) => {
       const [seg, local] = this.locate(doc);
       const index = seg.dense.get(field)!;
-      const row = denseRow(index, local);
+      const row = index.floatRow(local);
       if (row === null) throw new QuarryError('BAD_ARGUMENT', `the ${field} index keeps no float vectors for feedback`, { field: 'prf' });
       return row;
     });
@@ -490,17 +473,11 @@ export class Snapshot {
     const k = opts.k ?? 10;
     if (!Number.isInteger(k) || k < 1) throw new QuarryError('BAD_ARGUMENT', `k must be a positive integer, got ${k}`, { field: 'k' });
     const family = spec.muvera?.index;
-    const allowed = ['candidates', ...(family === undefined || family === 'columnar' ? [] : FAMILY_SEARCH_PARAMS[family])];
-    for (const p of Object.keys(opts.params ?? {})) {
-      if (!allowed.includes(p))
-        throw new QuarryError(
-          'BAD_ARGUMENT',
-          `"${p}" is not a search parameter of this multi-vector field`,
-          { field: `params.${p}` },
-          `it takes: ${allowed.join(', ')}`,
-        );
-      checkDenseSearchParam(p, opts.params![p]);
-    }
+    const ranges = {
+      candidates: POSITIVE_INTEGER,
+      ...(family === undefined || family === 'columnar' ? {} : denseFamily(family).searchParams),
+    };
+    checkSearchParams(opts.params ?? {}, ranges, 'this multi-vector field', 'it takes');
     return this.hitsOf(
       this.multiTop(field, this.tokenRows(spec.dim, vectors, 'multivector'), k, opts.params ?? {}, null),
       opts.includeStored ?? true,
@@ -577,7 +554,7 @@ export class Snapshot {
     return rerankWithEarlyExit(docs, scores, k, stage, (doc) => {
       const [seg, local] = this.locate(doc);
       const index = seg.dense.get(stage.field)!;
-      const row = denseRow(index, local);
+      const row = index.floatRow(local);
       if (row === null)
         throw new QuarryError('BAD_ARGUMENT', `the ${stage.field} index keeps no float vectors to rescore`, { field: 'rerank.field' });
       return similarity(spec.metric, q, 0, row, 0, spec.dim);
@@ -879,7 +856,7 @@ export class Snapshot {
     const ids: string[] = [];
     for (const seg of this.segments) {
       const index = seg.dense.get(field);
-      const all = index === undefined ? null : denseRows(index);
+      const all = index === undefined ? null : index.floatRows();
       if (all === null)
         throw new QuarryError('BAD_ARGUMENT', `the ${field} index of segment ${seg.info.name} keeps no float vectors`, { field: 'field' });
       for (let d = 0; d < seg.numDocs; d++) {

@@ -28,6 +28,15 @@ export const SEED_RANGE: ParamRange = { min: 0, max: 0xffffffff, integer: true }
 /** How many times k candidates are rescored (0 = none). */
 export const RESCORE_RANGE: ParamRange = { min: 0, integer: false };
 
+/** A positive whole number (efSearch, nprobe, candidates). */
+export const POSITIVE_INTEGER: ParamRange = { min: 1, integer: true };
+
+/**
+ * Search parameters a family takes by name, each with the values it may take, or null
+ * where the family checks the value itself (Seismic's `sorted` may be a boolean).
+ */
+export type SearchParamRanges = Readonly<Record<string, ParamRange | null>>;
+
 function describe(r: ParamRange): string {
   if (r.oneOf !== undefined) return r.oneOf.join(' or ');
   const kind = r.integer ? 'an integer' : 'a number';
@@ -70,5 +79,34 @@ export function checkParamRanges(ranges: ParamRanges, params: object, dim: numbe
     if (value === undefined) continue;
     const problem = paramRangeProblem(range, value, dim);
     if (problem !== null) throw new QuarryError('BAD_ARGUMENT', problem, { field: name });
+  }
+}
+
+/**
+ * Checks search parameters given to a family (`owner` names it in messages, e.g.
+ * "hnsw" or "this multi-vector field"): an unknown name, or a value outside its range,
+ * is a BAD_ARGUMENT naming `params.<name>` and what is allowed.
+ */
+export function checkSearchParams(
+  params: Readonly<Record<string, unknown>>,
+  ranges: SearchParamRanges,
+  owner: string,
+  takes = `${owner} takes`,
+): void {
+  const names = Object.keys(ranges);
+  for (const [name, value] of Object.entries(params)) {
+    if (!(name in ranges)) {
+      const hint = names.length > 0 ? `${takes}: ${names.join(', ')}` : undefined;
+      throw new QuarryError('BAD_ARGUMENT', `"${name}" is not a search parameter of ${owner}`, { field: `params.${name}` }, hint);
+    }
+    const range = ranges[name];
+    if (range === null || range === undefined || paramRangeProblem(range, value, null) === null) continue;
+    const want =
+      range.integer && range.min === 1 && !range.minExclusive
+        ? 'a positive integer'
+        : range === RESCORE_RANGE
+          ? 'a number >= 0 (a multiple of k; 0 = no rescoring)'
+          : describe(range);
+    throw new QuarryError('BAD_ARGUMENT', `${name} must be ${want}, got ${JSON.stringify(value)}`, { field: `params.${name}` });
   }
 }

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { buildBinary, readBinary, writeBinary } from '../../src/index/dense/binary/index.js';
 import type { DenseHits, DenseIndex, DenseSearchOptions } from '../../src/index/dense/dense-types.js';
-import { denseRow, denseRows, readDense } from '../../src/index/dense/dense-families.js';
+import { readDense } from '../../src/index/dense/dense-registry.js';
 import { buildInt8, readInt8, writeInt8 } from '../../src/index/dense/int8/index.js';
 import { buildIvfPq, readIvfPq, writeIvfPq } from '../../src/index/dense/ivfpq/index.js';
 import { type DiskRows } from '../../src/io/disk-rows.js';
@@ -68,8 +68,8 @@ describe.each(families)('$name with floats on disk', (family) => {
     expect(disk.diskFloats!.rows).toBe(3000);
     for (const rescore of [2, 10]) expectSameHits(memory.searchBatch(queries, 10, { rescore }), disk.searchBatch(queries, 10, { rescore }));
     // single rows (feedback, reranking) and all rows (merges) read the same floats
-    expect(Array.from(denseRow(disk, 1234)!)).toEqual(Array.from(denseRow(memory, 1234)!));
-    expect(denseRows(disk)).toEqual(denseRows(memory));
+    expect(Array.from(disk.floatRow(1234)!)).toEqual(Array.from(memory.floatRow(1234)!));
+    expect(disk.floatRows()).toEqual(memory.floatRows());
     disk.diskFloats!.close();
   });
 
@@ -130,7 +130,7 @@ describe('floats on disk: file lifetime and damage', () => {
     const flatPath = join(dir, 'flat.idx');
     writeFlat(flatPath, buildFlat(rows, { dim, metric: 'cosine' }));
     const idx = readDense(flatPath, { floatsOnDisk: true });
-    expect(denseRows(idx)!.length).toBe(rows.length);
+    expect(idx.floatRows()!.length).toBe(rows.length);
   });
 
   it('disk rows reject rows outside the file', () => {

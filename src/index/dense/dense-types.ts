@@ -18,6 +18,8 @@ export interface DenseSearchOptions {
 
 /** What every dense index can do. */
 export interface DenseIndex<O extends DenseSearchOptions = DenseSearchOptions> {
+  /** Name of the family whose format writes this index (its definition in dense-registry.ts). */
+  readonly family: string;
   readonly dim: number;
   readonly metric: DenseMetric;
   /** Number of rows (including deleted ones). */
@@ -25,4 +27,18 @@ export interface DenseIndex<O extends DenseSearchOptions = DenseSearchOptions> {
   search(query: Float32Array, k: number, opts?: O): DenseHits;
   /** Searches `queries` (rows of `dim`) one after another. */
   searchBatch(queries: Float32Array, k: number, opts?: O): DenseHits[];
+  /**
+   * Row `r` of the floats the index was built from (normalized for cosine), for exact
+   * scores of single documents (feedback, reranking): a view of memory, or one read
+   * when the index left its floats on disk. Null when it kept no floats.
+   */
+  floatRow(r: number): Float32Array | null;
+  /**
+   * Every float row the index was built from (normalized for cosine), to rebuild
+   * indexes when segments merge (read whole from disk when the index left them there).
+   * Null when it kept no floats.
+   */
+  floatRows(): Float32Array | null;
+  /** Closes the file the index reads its rescoring floats from, if it left them on disk. */
+  close(): void;
 }

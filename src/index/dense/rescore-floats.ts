@@ -9,7 +9,10 @@ import type { SectionFile, SectionReadOptions } from '../../io/section-file.js';
 import type { KernelMemory } from '../../kernels/wasm/kernel-memory.js';
 import { TopKHeap } from '../../kernels/top-k-heap.js';
 import type { DenseHits, DenseMetric } from './dense-types.js';
-import { heapToHits, rescoreExact, rescoreExactInKernels, similarity, type DeferredRows } from './flat/flat-index.js';
+import { heapToHits } from './dense-hits.js';
+import { rescoreExact, rescoreExactInKernels } from './rescoring.js';
+import { similarity } from './dense-similarity.js';
+import { type DeferredRows } from './kernel-placement.js';
 import { DeferredArray } from '../../io/deferred-array.js';
 
 /**
@@ -92,4 +95,21 @@ export function rescoreCandidates(
   const heap = new TopKHeap(k);
   for (let j = 0; j < n; j++) heap.offer(similarity(metric, q, 0, rows, j, dim), candidates.ids[j]!);
   return heapToHits(heap);
+}
+
+/** What a compressed index holds of its rescoring floats. */
+export interface HeldFloats {
+  readonly dim: number;
+  readonly floats: Float32Array | null;
+  readonly diskFloats: DiskRows | null;
+}
+
+/** Row `r` of a compressed index's rescoring floats: a view of memory, or one read from disk; null when it kept none. */
+export function heldFloatRow(index: HeldFloats, r: number): Float32Array | null {
+  if (index.floats === null && index.diskFloats !== null) {
+    const row = new Float32Array(index.dim);
+    index.diskFloats.gather([r], 1, row);
+    return row;
+  }
+  return index.floats === null ? null : index.floats.subarray(r * index.dim, (r + 1) * index.dim);
 }

@@ -5,7 +5,7 @@
  * encodings indexed by a dense family when the field asks for them.
  */
 import { normalizeRows } from '../../kernels/dense-distance.js';
-import { buildDense } from '../dense/dense-families.js';
+import { buildDense } from '../dense/dense-registry.js';
 import type { DenseIndex, DenseSearchOptions } from '../dense/dense-types.js';
 import { FdeEncoder } from './fde.js';
 import type { MuveraParams, TokenStorage } from './params.js';

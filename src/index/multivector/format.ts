@@ -5,7 +5,7 @@
  * dense-family file.
  */
 import { readSectionFile, writeSectionFile, type WrittenFile } from '../../io/section-file.js';
-import { readDense, writeDense } from '../dense/dense-families.js';
+import { readDense, writeDense } from '../dense/dense-registry.js';
 import type { MuveraParams, TokenStorage } from './params.js';
 import { MultiVectorIndex, type MultiVectorData } from './multivector-index.js';
 

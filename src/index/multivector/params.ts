@@ -5,7 +5,7 @@
  * Encodings", NeurIPS 2024) that lets any dense family find candidates.
  */
 import { z } from 'zod';
-import { DENSE_FAMILIES } from '../dense/dense-families.js';
+import { DENSE_FAMILIES } from '../dense/dense-registry.js';
 
 /** MUVERA encoding settings; `seed` is shared by queries and documents and stored in the schema. */
 export const muveraParamsSchema = z

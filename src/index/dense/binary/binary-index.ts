@@ -16,10 +16,13 @@ import type { HadamardVariants } from '../../../quantize/hadamard-variants.js';
 import type { DenseHits, DenseIndex, DenseMetric, DenseSearchOptions } from '../dense-types.js';
 import { KernelMemory } from '../../../kernels/wasm/kernel-memory.js';
 import { KERNEL_MAX_K, allowToScratch, scanInChunks, scanScratchBytes } from '../../../kernels/wasm/kernel-top-k.js';
-import { candidateDepth, heapToHits, placeArray, prepareQuery } from '../flat/flat-index.js';
+import { candidateDepth } from '../rescoring.js';
+import { heapToHits } from '../dense-hits.js';
+import { placeArray } from '../kernel-placement.js';
+import { prepareQuery } from '../dense-similarity.js';
 import type { DeferredArray } from '../../../io/deferred-array.js';
 import type { DiskRows } from '../../../io/disk-rows.js';
-import { floatsInMemory, floatsOnDisk, rescoreCandidates, type RescoreFloats } from '../rescore-floats.js';
+import { floatsInMemory, floatsOnDisk, rescoreCandidates, type RescoreFloats, allFloats, heldFloatRow } from '../rescore-floats.js';
 import type { BinaryParams } from './params.js';
 import { RowEmbedding } from '../../../quantize/random-rotation.js';
 
@@ -31,6 +34,7 @@ export interface BinarySearchOptions extends DenseSearchOptions {
 
 /** A binary-code index with optional exact rescoring. */
 export class BinaryIndex implements DenseIndex<BinarySearchOptions> {
+  readonly family = 'binary';
   readonly dim: number;
   readonly metric: DenseMetric;
   /** Packed codes: row-major, planes x planeWords(dim) words per row (in kernel memory when the kernels are on). */
@@ -129,6 +133,18 @@ export class BinaryIndex implements DenseIndex<BinarySearchOptions> {
 
   get size(): number {
     return this.normsSq.length;
+  }
+
+  floatRow(r: number): Float32Array | null {
+    return heldFloatRow(this, r);
+  }
+
+  floatRows(): Float32Array | null {
+    return allFloats(this.floats, this.diskFloats);
+  }
+
+  close(): void {
+    this.diskFloats?.close();
   }
 
   /** Bytes of the codes alone (what candidate generation reads besides the per-row terms). */

@@ -7,7 +7,8 @@ import { type Bitset } from '../../../kernels/bitset.js';
 import { TopKHeap } from '../../../kernels/top-k-heap.js';
 import { QuarryError } from '../../../core/quarry-error.js';
 import type { DenseHits, DenseIndex, DenseMetric, DenseSearchOptions } from '../dense-types.js';
-import { heapToHits, prepareQuery, similarity } from '../flat/flat-index.js';
+import { heapToHits } from '../dense-hits.js';
+import { prepareQuery, similarity } from '../dense-similarity.js';
 import { type HnswGraph } from './graph.js';
 import { HNSW_EXACT_FILTER_SHARE, type HnswParams } from './params.js';
 
@@ -19,6 +20,8 @@ export interface HnswSearchOptions extends DenseSearchOptions {
 
 /** An HNSW index over dense rows. */
 export class HnswIndex implements DenseIndex<HnswSearchOptions> {
+  readonly family = 'hnsw';
+
   constructor(
     readonly graph: HnswGraph,
     readonly params: HnswParams,
@@ -35,6 +38,16 @@ export class HnswIndex implements DenseIndex<HnswSearchOptions> {
   get size(): number {
     return this.graph.s.count;
   }
+
+  floatRow(r: number): Float32Array {
+    return this.graph.s.vectors.subarray(r * this.dim, (r + 1) * this.dim);
+  }
+
+  floatRows(): Float32Array {
+    return this.graph.s.vectors.subarray(0, this.graph.s.count * this.dim);
+  }
+
+  close(): void {}
 
   /** Adds rows (normalized first for cosine); returns the first new row number. */
   add(vectors: Float32Array): number {

@@ -12,10 +12,13 @@ import type { ScalarQuantizer } from '../../../quantize/scalar-quantizer.js';
 import type { DenseHits, DenseIndex, DenseMetric, DenseSearchOptions } from '../dense-types.js';
 import type { KernelMemory } from '../../../kernels/wasm/kernel-memory.js';
 import { KERNEL_MAX_K, allowToScratch, scanInChunks, scanScratchBytes } from '../../../kernels/wasm/kernel-top-k.js';
-import { candidateDepth, codesInKernelMemory, heapToHits, prepareQuery } from '../flat/flat-index.js';
+import { candidateDepth } from '../rescoring.js';
+import { codesInKernelMemory } from '../kernel-placement.js';
+import { heapToHits } from '../dense-hits.js';
+import { prepareQuery } from '../dense-similarity.js';
 import type { DeferredArray } from '../../../io/deferred-array.js';
 import type { DiskRows } from '../../../io/disk-rows.js';
-import { floatsInMemory, floatsOnDisk, rescoreCandidates, type RescoreFloats } from '../rescore-floats.js';
+import { floatsInMemory, floatsOnDisk, rescoreCandidates, type RescoreFloats, allFloats, heldFloatRow } from '../rescore-floats.js';
 import type { Int8Params } from './params.js';
 
 /** Search options of int8 indexes. */
@@ -43,6 +46,7 @@ export function integerQueryWeights(q: Float32Array, step: Float32Array, weights
 
 /** An 8-bit scalar-quantized index. */
 export class Int8Index implements DenseIndex<Int8SearchOptions> {
+  readonly family = 'int8';
   readonly dim: number;
   readonly metric: DenseMetric;
   /** Codes, row-major (in kernel memory when the kernels are on). */
@@ -75,6 +79,18 @@ export class Int8Index implements DenseIndex<Int8SearchOptions> {
 
   get size(): number {
     return this.codes.length / this.dim;
+  }
+
+  floatRow(r: number): Float32Array | null {
+    return heldFloatRow(this, r);
+  }
+
+  floatRows(): Float32Array | null {
+    return allFloats(this.floats, this.diskFloats);
+  }
+
+  close(): void {
+    this.diskFloats?.close();
   }
 
   search(query: Float32Array, k: number, opts: Int8SearchOptions = {}): DenseHits {

@@ -19,10 +19,13 @@ import {
   queryToScratch,
   scanScratchBytes,
 } from '../../../kernels/wasm/kernel-top-k.js';
-import { candidateDepth, heapToHits, placeArray, prepareQuery } from '../flat/flat-index.js';
+import { candidateDepth } from '../rescoring.js';
+import { heapToHits } from '../dense-hits.js';
+import { placeArray } from '../kernel-placement.js';
+import { prepareQuery } from '../dense-similarity.js';
 import type { DeferredArray } from '../../../io/deferred-array.js';
 import type { DiskRows } from '../../../io/disk-rows.js';
-import { floatsInMemory, floatsOnDisk, rescoreCandidates, type RescoreFloats } from '../rescore-floats.js';
+import { floatsInMemory, floatsOnDisk, rescoreCandidates, type RescoreFloats, allFloats, heldFloatRow } from '../rescore-floats.js';
 import type { IvfPqParams } from './params.js';
 
 /** Search options of IVF-PQ. */
@@ -33,6 +36,7 @@ export interface IvfPqSearchOptions extends DenseSearchOptions {
 
 /** An IVF-PQ index. */
 export class IvfPqIndex implements DenseIndex<IvfPqSearchOptions> {
+  readonly family = 'ivfpq';
   readonly dim: number;
   readonly metric: DenseMetric;
   /** Rows of cell c are listIds/listCodes[listOffsets[c] .. listOffsets[c + 1]) (in kernel memory when the kernels are on). */
@@ -77,6 +81,18 @@ export class IvfPqIndex implements DenseIndex<IvfPqSearchOptions> {
 
   get size(): number {
     return this.listIds.length;
+  }
+
+  floatRow(r: number): Float32Array | null {
+    return heldFloatRow(this, r);
+  }
+
+  floatRows(): Float32Array | null {
+    return allFloats(this.floats, this.diskFloats);
+  }
+
+  close(): void {
+    this.diskFloats?.close();
   }
 
   private get hasFloats(): boolean {

@@ -5,7 +5,7 @@
  * in the paper and its reference implementation.
  */
 import { QuarryError } from '../../../core/quarry-error.js';
-import { SEED_RANGE, type ParamRanges } from '../../param-ranges.js';
+import { SEED_RANGE, type ParamRanges, type SearchParamRanges } from '../../param-ranges.js';
 
 /** Build settings. */
 export interface SeismicBuildParams {
@@ -101,3 +101,6 @@ export function resolveSeismicSearchParams(given: Partial<Record<keyof SeismicSe
   if (sorted !== true && sorted !== false && sorted !== 1 && sorted !== 0) bad('sorted', sorted, 'true or false');
   return { queryCut: queryCut as number, heapFactor: heapFactor as number, nKnn: nKnn as number, sorted: sorted === true || sorted === 1 };
 }
+
+/** Search parameters of a Seismic field; Seismic checks their values itself (`sorted` may be a boolean or 0/1). */
+export const SEISMIC_SEARCH_PARAMS: SearchParamRanges = { queryCut: null, heapFactor: null, nKnn: null, sorted: null };

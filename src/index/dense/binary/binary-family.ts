@@ -1,0 +1,20 @@
+/** The binary family: sign codes of residuals (BEBR; RaBitQ corrections) with float rescoring. */
+import type { DenseFamily } from '../dense-family.js';
+import { RESCORE_RANGE } from '../../param-ranges.js';
+import { buildBinary } from './build.js';
+import type { BinaryIndex } from './binary-index.js';
+import { readBinary, writeBinary } from './format.js';
+import { BINARY_PARAM_RANGES } from './params.js';
+
+/** The binary family's definition (see dense-registry.ts). */
+export const BINARY_FAMILY: DenseFamily<'binary', BinaryIndex> = {
+  name: 'binary',
+  summary: '1-bit codes with RaBitQ-style corrections, best candidates rescored from floats',
+  fileKind: 'BINC',
+  params: BINARY_PARAM_RANGES,
+  searchParams: { rescore: RESCORE_RANGE },
+  rescoresFromFloats: true,
+  build: (rows, dim, metric, params) => buildBinary(rows, { dim, metric, ...params }),
+  write: writeBinary,
+  read: readBinary,
+};

@@ -1,0 +1,40 @@
+/**
+ * What one dense index family is, declared once in its own folder and listed in
+ * dense-registry.ts (as Lucene's codec formats are: a name, validated parameters,
+ * a file format, and readers and writers of it).
+ */
+import type { WrittenFile } from '../../io/section-file.js';
+import type { ParamRanges, SearchParamRanges } from '../param-ranges.js';
+import type { DenseIndex, DenseMetric, DenseSearchOptions } from './dense-types.js';
+import type { CompressedReadOptions } from './rescore-floats.js';
+
+/** A dense index family: how to build, write and read its indexes, and the parameters it takes. */
+export interface DenseFamily<Name extends string = string, Index extends DenseIndex = DenseIndex> {
+  /** The name a schema gives as `index` (`"hnsw"`). */
+  readonly name: Name;
+  /** One line on what it is, for help texts and `quarry info`. */
+  readonly summary: string;
+  /** The section-file kind of its index files (four letters). */
+  readonly fileKind: string;
+  /** Build parameters a schema may give (`params`), with the values they may take. */
+  readonly params: ParamRanges;
+  /** Search parameters a query may give, with the values they may take. */
+  readonly searchParams: SearchParamRanges;
+  /** It keeps rescoring floats apart from its codes, which may stay on disk (`"floats": "disk"`). */
+  readonly rescoresFromFloats: boolean;
+  /**
+   * Builds an index over `rows` (row-major, `dim` values each). The index may be another
+   * family's when that serves the rows better, and says so by its `family` (IVF-PQ
+   * below 1,024 rows is an exact scan).
+   */
+  build(
+    rows: Float32Array,
+    dim: number,
+    metric: DenseMetric,
+    params: Readonly<Record<string, number>>,
+  ): DenseIndex<DenseSearchOptions & Record<string, unknown>>;
+  /** Writes an index of this family to `path`. */
+  write(path: string, index: Index): WrittenFile;
+  /** Reads an index of this family written by `write`. */
+  read(path: string, options: CompressedReadOptions): Index;
+}

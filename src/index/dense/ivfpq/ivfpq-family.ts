@@ -1,0 +1,32 @@
+/** The IVF-PQ family: coarse cells and residual product quantization (Jégou, Douze & Schmid, TPAMI 2011). */
+import type { DenseFamily } from '../dense-family.js';
+import { POSITIVE_INTEGER, RESCORE_RANGE } from '../../param-ranges.js';
+import { buildFlat } from '../flat/build.js';
+import { buildIvfPq } from './build.js';
+import type { IvfPqIndex } from './ivfpq-index.js';
+import { readIvfPq, writeIvfPq } from './format.js';
+import { IVFPQ_PARAM_RANGES } from './params.js';
+
+/**
+ * Below this many rows an IVF-PQ field is built as an exact scan: there are too few rows
+ * to train cells and sub-quantizers, and scanning them all is both faster and exact. The
+ * segment's file is then a flat one (its `family` says so) and reads back as such.
+ */
+export const IVFPQ_MIN_ROWS = 1024;
+
+/** The ivfpq family's definition (see dense-registry.ts). */
+export const IVFPQ_FAMILY: DenseFamily<'ivfpq', IvfPqIndex> = {
+  name: 'ivfpq',
+  summary: 'inverted file of k-means cells with residual product quantization (Jégou et al.), rescored from floats',
+  fileKind: 'IVPQ',
+  params: IVFPQ_PARAM_RANGES,
+  searchParams: { nprobe: POSITIVE_INTEGER, rescore: RESCORE_RANGE },
+  rescoresFromFloats: true,
+  build: (rows, dim, metric, params) => {
+    const n = rows.length / dim;
+    if (n < IVFPQ_MIN_ROWS) return buildFlat(rows, { dim, metric });
+    return buildIvfPq(rows, { dim, metric, ...params, nlist: Math.min(params.nlist ?? Math.round(Math.sqrt(n)), n) });
+  },
+  write: writeIvfPq,
+  read: readIvfPq,
+};
