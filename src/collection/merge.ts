@@ -20,7 +20,7 @@ import { MetadataColumnsBuilder } from './metadata-columns.js';
 import { denseFields, multiVectorFields, sparseFields, textFields, type CollectionSchema } from './schema.js';
 import { documentTokens, MultiVectorFieldBuilder } from './multivector-field.js';
 import type { Segment } from './segment.js';
-import { mergeExactSparseFields, SparseFieldBuilder } from './sparse-field.js';
+import { mergeSparseIndexes, SparseFieldBuilder } from './sparse-field.js';
 import { RecordsBuilder } from './records.js';
 
 /** Merges `segments` (in order) into a new segment `name` under `dir`. */
@@ -135,8 +135,9 @@ export function mergeSegments(dir: string, name: string, segments: readonly Segm
   // concatenate the vectors (tokens re-mapped to a merged vocabulary) and build again.
   for (const [field, spec] of sparseFields(schema)) {
     const inputs = segments.map((s) => s.sparse.get(field)!);
-    if (spec.index !== 'seismic' && inputs.every((f) => f.exact !== null)) {
-      Object.assign(files, mergeExactSparseFields(folder, field, inputs, remap, total));
+    const merged = mergeSparseIndexes(folder, field, spec, inputs, remap, total);
+    if (merged !== null) {
+      Object.assign(files, merged);
       continue;
     }
     const b = new SparseFieldBuilder();

@@ -6,7 +6,8 @@
 import { join } from 'node:path';
 import type { WrittenFile } from '../io/section-file.js';
 import { GrowableF32 } from '../kernels/growable-arrays.js';
-import { buildMultiVector, readMultiVector, writeMultiVector, type MultiVectorIndex } from '../index/multivector/index.js';
+import type { MultiVectorIndex } from '../index/multivector/index.js';
+import { MULTIVECTOR_FAMILY } from '../index/multivector/multivector-family.js';
 import type { MultiVectorFieldSpec } from './schema.js';
 
 const storeFile = (f: string): string => `${f}.mvec`;
@@ -31,14 +32,14 @@ export class MultiVectorFieldBuilder {
 
   /** Builds and writes the field into `folder`. */
   write(folder: string, field: string): Record<string, WrittenFile> {
-    const index = buildMultiVector(this.tokens.view().slice(), Uint32Array.from(this.offsets), {
+    const index = MULTIVECTOR_FAMILY.build(this.tokens.view().slice(), Uint32Array.from(this.offsets), {
       dim: this.spec.dim,
       metric: this.spec.metric,
       storage: this.spec.storage,
       muvera: this.spec.muvera ?? null,
       prenormalized: this.fromStore,
     });
-    const written = writeMultiVector(join(folder, storeFile(field)), join(folder, fdeFile(field)), index);
+    const written = MULTIVECTOR_FAMILY.write(join(folder, storeFile(field)), join(folder, fdeFile(field)), index);
     const files: Record<string, WrittenFile> = { [storeFile(field)]: written.store! };
     if (written.fde !== null) files[fdeFile(field)] = written.fde;
     return files;
@@ -54,7 +55,7 @@ export function openMultiVectorField(
   verifyChecksum: boolean,
 ): MultiVectorIndex {
   const expect = (path: string) => ({ bytes: files[path.slice(folder.length + 1)]?.bytes, verifyChecksum });
-  return readMultiVector(
+  return MULTIVECTOR_FAMILY.read(
     join(folder, storeFile(field)),
     files[fdeFile(field)] !== undefined ? join(folder, fdeFile(field)) : null,
     spec.muvera ?? null,

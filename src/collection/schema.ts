@@ -8,12 +8,13 @@ import { z } from 'zod';
 import { QuarryError } from '../core/quarry-error.js';
 import { DENSE_FAMILIES, denseFamily, FLOAT_RESCORING_FAMILIES } from '../index/dense/dense-registry.js';
 import { paramRangeProblem, type ParamRanges } from '../index/param-ranges.js';
-import { SEISMIC_PARAM_RANGES } from '../index/sparse/seismic/params.js';
+import { SPARSE_FAMILIES, sparseFamily } from '../index/sparse/sparse-registry.js';
 import { ANALYZER_PRESETS, analyzerConfigSchema } from '../text/analyzer.js';
 import { fdeDimension, muveraParamsSchema } from '../index/multivector/params.js';
 import { encoderSpecSchema } from '../encode/dense-text-encoder.js';
 import { sparseEncoderSpecSchema, tokenEncoderSpecSchema } from '../encode/field-encoders.js';
 import { rerankerSchema } from '../encode/reranker-spec.js';
+import { BM25_DEFAULTS } from '../index/inverted/params.js';
 
 export type { RerankerSpec } from '../encode/reranker-spec.js';
 
@@ -29,8 +30,8 @@ const textField = z
     join: z.string().default('\n'),
     /** Analyzer preset name or settings (default `english`, Anserini's analysis). */
     analyzer: z.union([z.string(), analyzerConfigSchema.partial()]).default('english'),
-    k1: z.number().positive().default(0.9),
-    b: z.number().min(0).max(1).default(0.4),
+    k1: z.number().positive().default(BM25_DEFAULTS.k1),
+    b: z.number().min(0).max(1).default(BM25_DEFAULTS.b),
     /** Keep each term's token positions, for phrase queries (default true; false saves their space). */
     positions: z.boolean().default(true),
   })
@@ -66,7 +67,7 @@ const sparseField = z
     type: z.literal('sparse'),
     from: z.string().min(1).optional(),
     /** `exact` (inverted index, MaxScore) or `seismic` (approximate). */
-    index: z.enum(['exact', 'seismic']).default('exact'),
+    index: z.enum(SPARSE_FAMILIES).default('exact'),
     /** Seismic build parameters (nPostings, maxFraction, centroidFraction, summaryEnergy, minClusterSize, kmeansDocCut, valueBits, knn, seed). */
     params: z.record(z.number()).default({}),
     /** A transformer that encodes the text of `encoder.from` (SPLADE or term weights) instead of reading vectors. */
@@ -163,9 +164,6 @@ function checkFamilyParams(
   }
 }
 
-/** Seismic build parameter names a schema may set. */
-export const SEISMIC_PARAM_NAMES = Object.keys(SEISMIC_PARAM_RANGES);
-
 /**
  * The default for a BEIR corpus without a schema: one BM25 field `contents`
  * = title + "\n" + text ("flat", as Anserini indexes BEIR), title and text
@@ -202,8 +200,8 @@ export function parseSchema(input: unknown, where = 'schema'): CollectionSchema 
     if (spec.type === 'sparse')
       checkFamilyParams(
         `fields.${name}.params`,
-        spec.index === 'exact' ? 'exact sparse search' : 'seismic',
-        spec.index === 'exact' ? {} : SEISMIC_PARAM_RANGES,
+        spec.index === 'exact' ? 'exact sparse search' : spec.index,
+        sparseFamily(spec.index).params,
         spec.params,
         null,
         where,

@@ -8,13 +8,8 @@ import { join } from 'node:path';
 import { ioError } from '../io/atomic-file.js';
 import { fsyncDirectory } from '../io/atomic-file.js';
 import type { WrittenFile } from '../io/section-file.js';
-import {
-  InvertedField,
-  InvertedFieldBuilder,
-  readInvertedField,
-  readInvertedFieldCounts,
-  writeInvertedField,
-} from '../index/inverted/index.js';
+import type { InvertedField, InvertedFieldBuilder } from '../index/inverted/index.js';
+import { INVERTED_FAMILY } from '../index/inverted/inverted-family.js';
 import { createAnalyzer, type Analyzer } from '../text/analyzer.js';
 import type { PreparedDocument } from './document.js';
 import type { SegmentInfo } from './manifest.js';
@@ -33,7 +28,7 @@ import type { DenseIndex, DenseSearchOptions } from '../index/dense/dense-types.
 const IDS = 'ids.bin';
 const STORED = 'stored.bin';
 const COLUMNS = 'columns.bin';
-const invertedFile = (field: string): string => `${field}.inv`;
+const invertedFile = (field: string): string => `${field}.${INVERTED_FAMILY.fileExtension}`;
 const denseFile = (field: string): string => `${field}.vec`;
 
 /** Rows of one dense field, appended as documents arrive. */
@@ -65,7 +60,7 @@ export function segmentTextCounts(
   field: string,
 ): { terms: number; postings: number; positions: boolean } | null {
   const f = invertedFile(field);
-  return info.files[f] === undefined ? null : readInvertedFieldCounts(join(dir, info.name, f));
+  return info.files[f] === undefined ? null : INVERTED_FAMILY.counts(join(dir, info.name, f));
 }
 
 /**
@@ -101,7 +96,7 @@ export class SegmentBuilder {
     private readonly schema: CollectionSchema,
     private readonly analyzers: ReadonlyMap<string, Analyzer>,
   ) {
-    for (const [name, spec] of textFields(schema)) this.inverted.set(name, new InvertedFieldBuilder({ positions: spec.positions }));
+    for (const [name, spec] of textFields(schema)) this.inverted.set(name, INVERTED_FAMILY.builder({ positions: spec.positions }));
     for (const [name, spec] of denseFields(schema)) this.dense.set(name, new DenseRows(spec.dim));
     for (const [name] of sparseFields(schema)) this.sparse.set(name, new SparseFieldBuilder());
     for (const [name, spec] of multiVectorFields(schema)) this.multi.set(name, new MultiVectorFieldBuilder(spec));
@@ -146,7 +141,7 @@ export class SegmentBuilder {
     }
     const files: Record<string, WrittenFile> = {};
     for (const [field, builder] of this.inverted)
-      files[invertedFile(field)] = writeInvertedField(join(folder, invertedFile(field)), builder.finish());
+      files[invertedFile(field)] = INVERTED_FAMILY.write(join(folder, invertedFile(field)), builder);
     for (const [field, spec] of denseFields(this.schema)) {
       const rows = this.dense.get(field)!;
       const index = buildDense(spec.index, rows.data.subarray(0, rows.rows * spec.dim), spec.dim, spec.metric, spec.params);
@@ -202,7 +197,7 @@ export class Segment {
       const expect = (f: string) => ({ bytes: info.files[f]?.bytes, verifyChecksum: verifyChecksums });
       for (const [field] of textFields(schema)) {
         const f = invertedFile(field);
-        if (info.files[f] !== undefined) this.fields.set(field, new InvertedField(readInvertedField(join(folder, f), expect(f))));
+        if (info.files[f] !== undefined) this.fields.set(field, INVERTED_FAMILY.read(join(folder, f), expect(f)));
       }
       for (const [field, spec] of denseFields(schema)) {
         const f = denseFile(field);

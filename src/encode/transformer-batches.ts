@@ -5,6 +5,7 @@
 import { QuarryError } from '../core/quarry-error.js';
 import type { EncodeProgressCallback } from './encoder.js';
 import type { HfTensor, TransformerModel } from './transformer-model.js';
+import { checkPositiveInteger } from '../core/checks.js';
 
 /** Options every transformer encoder takes. */
 export interface TransformerBatchOptions {
@@ -64,8 +65,7 @@ export async function runBatches(
   onProgress?: EncodeProgress,
 ): Promise<void> {
   const batchSize = opts.batchSize ?? 32;
-  if (!Number.isInteger(batchSize) || batchSize < 1)
-    throw new QuarryError('BAD_ARGUMENT', `batchSize must be a positive integer, got ${batchSize}`, { field: 'batchSize' });
+  checkPositiveInteger(batchSize, 'batchSize');
   const maxLength = maxLengthOf(model, opts);
   for (let first = 0; first < texts.length; first += batchSize) {
     const chunk = texts.slice(first, first + batchSize) as string[];

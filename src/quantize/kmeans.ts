@@ -6,6 +6,7 @@
 import { xorshift32 } from '../kernels/xorshift.js';
 import { QuarryError } from '../core/quarry-error.js';
 import { NearestCentroids } from './nearest-centroids.js';
+import { checkPositiveInteger } from '../core/checks.js';
 
 /** k-means settings. */
 export interface KMeansOptions {
@@ -40,7 +41,7 @@ export function evenSample(data: Float32Array, dim: number, limit: number): Floa
 export function kmeans(data: Float32Array, dim: number, opts: KMeansOptions): KMeansResult {
   const total = data.length / dim;
   const k = opts.k;
-  if (!Number.isInteger(k) || k < 1) throw new QuarryError('BAD_ARGUMENT', `k must be a positive integer, got ${k}`, { field: 'k' });
+  checkPositiveInteger(k, 'k');
   if (total < k) throw new QuarryError('BAD_INPUT', `k-means needs at least k = ${k} rows, got ${total}`, { field: 'vectors' });
   const random = xorshift32(opts.seed ?? 1234);
   // Deterministic subsample for training.

@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { Collection, parseSchema } from '../../src/collection/index.js';
 import { readLatestManifest } from '../../src/collection/manifest.js';
 import { forwardRows } from '../../src/index/sparse/exact/sparse-inverted-lists.js';
+import type { SparseExactIndex } from '../../src/index/sparse/exact/sparse-exact-index.js';
 import { readSectionFile, readSectionTableOfContents, writeSectionFile } from '../../src/io/section-file.js';
 import { forEachJsonObject } from '../../src/io/jsonl.js';
 import { buildCollection } from '../helpers/build-collection.js';
@@ -135,7 +136,7 @@ describe('sparse fields', () => {
       expected.map(idsAndScores),
     );
     // the lists are ascending and their block bounds right
-    const l = field.exact!.lists;
+    const l = (field.index as SparseExactIndex).lists;
     for (let t = 0; t < l.dim; t++) {
       expect(l.start[t + 1]).toBeGreaterThan(l.start[t]!);
       for (let p = l.start[t]! + 1; p < l.start[t + 1]!; p++) expect(l.docs[p]).toBeGreaterThan(l.docs[p - 1]!);

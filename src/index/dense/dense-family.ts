@@ -4,22 +4,15 @@
  * a file format, and readers and writers of it).
  */
 import type { WrittenFile } from '../../io/section-file.js';
-import type { ParamRanges, SearchParamRanges } from '../param-ranges.js';
+import type { IndexFamilyInfo } from '../index-family.js';
 import type { DenseIndex, DenseMetric, DenseSearchOptions } from './dense-types.js';
 import type { CompressedReadOptions } from './rescore-floats.js';
 
 /** A dense index family: how to build, write and read its indexes, and the parameters it takes. */
-export interface DenseFamily<Name extends string = string, Index extends DenseIndex = DenseIndex> {
-  /** The name a schema gives as `index` (`"hnsw"`). */
-  readonly name: Name;
-  /** One line on what it is, for help texts and `quarry info`. */
-  readonly summary: string;
+export interface DenseFamily<Name extends string = string, Index extends DenseIndex = DenseIndex> extends IndexFamilyInfo<Name> {
+  readonly kind: 'dense';
   /** The section-file kind of its index files (four letters). */
   readonly fileKind: string;
-  /** Build parameters a schema may give (`params`), with the values they may take. */
-  readonly params: ParamRanges;
-  /** Search parameters a query may give, with the values they may take. */
-  readonly searchParams: SearchParamRanges;
   /** It keeps rescoring floats apart from its codes, which may stay on disk (`"floats": "disk"`). */
   readonly rescoresFromFloats: boolean;
   /**

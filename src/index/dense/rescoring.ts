@@ -1,15 +1,15 @@
 /** Exact rescoring of an approximate family's candidates from stored float rows (in kernel memory or not). */
-import { QuarryError } from '../../core/quarry-error.js';
 import { TopKHeap } from '../../kernels/top-k-heap.js';
 import type { KernelMemory } from '../../kernels/wasm/kernel-memory.js';
 import { KERNEL_MAX_K, queryToScratch, scoreRowIdsTopK } from '../../kernels/wasm/kernel-top-k.js';
 import { heapToHits } from './dense-hits.js';
 import { similarity } from './dense-similarity.js';
 import type { DenseHits, DenseMetric } from './dense-types.js';
+import { checkPositiveInteger } from '../../core/checks.js';
 
 /** How many candidates an approximate family collects before rescoring `rescore` x k of them exactly. */
 export function candidateDepth(k: number, rescore: number, hasFloats: boolean): number {
-  if (!Number.isInteger(k) || k < 1) throw new QuarryError('BAD_ARGUMENT', `k must be a positive integer, got ${k}`, { field: 'k' });
+  checkPositiveInteger(k, 'k');
   return hasFloats && rescore > 0 ? Math.max(k, Math.ceil(rescore * k)) : k;
 }
 

@@ -9,6 +9,7 @@ import { QuarryError } from '../../core/quarry-error.js';
 import { standardNormal, xorshift32 } from '../../kernels/xorshift.js';
 import { mlpPasses } from './drift-mlp-passes.js';
 import { AdamSlot } from '../adam.js';
+import { checkPositiveInteger } from '../../core/checks.js';
 
 /** The non-linear part of an MLP adapter. */
 export interface ResidualMlp {
@@ -56,8 +57,7 @@ export function trainResidualMlp(
   const { hidden: h, epochs, learningRate } = t;
   if (!Number.isInteger(h) || h < 1 || h > 4096)
     throw new QuarryError('BAD_ARGUMENT', `hidden must be an integer from 1 to 4096, got ${h}`, { field: 'hidden' });
-  if (!Number.isInteger(epochs) || epochs < 1)
-    throw new QuarryError('BAD_ARGUMENT', `epochs must be a positive integer, got ${epochs}`, { field: 'epochs' });
+  checkPositiveInteger(epochs, 'epochs');
   if (!(learningRate > 0) || !Number.isFinite(learningRate))
     throw new QuarryError('BAD_ARGUMENT', `learningRate must be a positive number, got ${learningRate}`, { field: 'learningRate' });
   const n = x.length / p;

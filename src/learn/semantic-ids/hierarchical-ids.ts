@@ -10,6 +10,7 @@
 import { QuarryError } from '../../core/quarry-error.js';
 import { kmeans } from '../../quantize/kmeans.js';
 import { NearestCentroids } from '../../quantize/nearest-centroids.js';
+import { checkPositiveInteger } from '../../core/checks.js';
 
 /** Settings of hierarchical ids. */
 export interface HierarchicalIdOptions {
@@ -57,10 +58,8 @@ function checkedOptions(opts: HierarchicalIdOptions): Required<HierarchicalIdOpt
   if (!Number.isInteger(o.branching) || o.branching < 2 || o.branching > 65536) {
     throw new QuarryError('BAD_ARGUMENT', `branching must be an integer from 2 to 65536, got ${o.branching}`, { field: 'branching' });
   }
-  if (!Number.isInteger(o.leafSize) || o.leafSize < 1)
-    throw new QuarryError('BAD_ARGUMENT', `leafSize must be a positive integer, got ${o.leafSize}`, { field: 'leafSize' });
-  if (!Number.isInteger(o.iterations) || o.iterations < 1)
-    throw new QuarryError('BAD_ARGUMENT', `iterations must be a positive integer, got ${o.iterations}`, { field: 'iterations' });
+  checkPositiveInteger(o.leafSize, 'leafSize');
+  checkPositiveInteger(o.iterations, 'iterations');
   if (!Number.isInteger(o.maxTrainRows) || o.maxTrainRows < o.branching) {
     throw new QuarryError('BAD_ARGUMENT', `maxTrainRows must be an integer of at least branching (${o.branching}), got ${o.maxTrainRows}`, {
       field: 'maxTrainRows',

@@ -9,6 +9,7 @@
 import { QuarryError } from '../../core/quarry-error.js';
 import { evenSample, kmeans } from '../../quantize/kmeans.js';
 import { NearestCentroids } from '../../quantize/nearest-centroids.js';
+import { checkPositiveInteger } from '../../core/checks.js';
 
 /** Settings of a residual quantizer. */
 export interface ResidualQuantizerOptions {
@@ -62,8 +63,7 @@ export function residualQuantizerOptions(opts: ResidualQuantizerOptions): Requir
     });
   }
   const iterations = opts.iterations ?? 20;
-  if (!Number.isInteger(iterations) || iterations < 1)
-    throw new QuarryError('BAD_ARGUMENT', `iterations must be a positive integer, got ${iterations}`, { field: 'iterations' });
+  checkPositiveInteger(iterations, 'iterations');
   const maxTrainRows = opts.maxTrainRows ?? 65536;
   if (!Number.isInteger(maxTrainRows) || maxTrainRows < codebookSize) {
     throw new QuarryError(

@@ -8,6 +8,7 @@ import { BINARY_PARAM_RANGES } from './params.js';
 
 /** The binary family's definition (see dense-registry.ts). */
 export const BINARY_FAMILY: DenseFamily<'binary', BinaryIndex> = {
+  kind: 'dense',
   name: 'binary',
   summary: '1-bit codes with RaBitQ-style corrections, best candidates rescored from floats',
   fileKind: 'BINC',

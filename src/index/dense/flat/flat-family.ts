@@ -6,6 +6,7 @@ import { readFlat, writeFlat } from './format.js';
 
 /** The flat family's definition (see dense-registry.ts). */
 export const FLAT_FAMILY: DenseFamily<'flat', FlatIndex> = {
+  kind: 'dense',
   name: 'flat',
   summary: 'exact scan of every row: the reference every approximate family is tested against',
   fileKind: 'FLAT',

@@ -8,6 +8,7 @@ import { HNSW_PARAM_RANGES } from './params.js';
 
 /** The hnsw family's definition (see dense-registry.ts). */
 export const HNSW_FAMILY: DenseFamily<'hnsw', HnswIndex> = {
+  kind: 'dense',
   name: 'hnsw',
   summary: 'graph search (Malkov & Yashunin): fast approximate search, floats in memory',
   fileKind: 'HNSW',

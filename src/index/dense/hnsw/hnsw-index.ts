@@ -11,6 +11,7 @@ import { heapToHits } from '../dense-hits.js';
 import { prepareQuery, similarity } from '../dense-similarity.js';
 import { type HnswGraph } from './graph.js';
 import { HNSW_EXACT_FILTER_SHARE, type HnswParams } from './params.js';
+import { checkPositiveInteger } from '../../../core/checks.js';
 
 /** Search options of HNSW. */
 export interface HnswSearchOptions extends DenseSearchOptions {
@@ -67,7 +68,7 @@ export class HnswIndex implements DenseIndex<HnswSearchOptions> {
   }
 
   search(query: Float32Array, k: number, opts: HnswSearchOptions = {}): DenseHits {
-    if (!Number.isInteger(k) || k < 1) throw new QuarryError('BAD_ARGUMENT', `k must be a positive integer, got ${k}`, { field: 'k' });
+    checkPositiveInteger(k, 'k');
     const q = prepareQuery(query, this.dim, this.metric);
     const allow = opts.allow ?? null;
     if (allow !== null && allow.count() <= Math.max(k, HNSW_EXACT_FILTER_SHARE * this.size)) return this.exactAllowed(q, k, allow);

@@ -8,6 +8,7 @@ import { INT8_PARAM_RANGES } from './params.js';
 
 /** The int8 family's definition (see dense-registry.ts). */
 export const INT8_FAMILY: DenseFamily<'int8', Int8Index> = {
+  kind: 'dense',
   name: 'int8',
   summary: '8-bit scalar codes scanned with integer arithmetic, best candidates rescored from floats',
   fileKind: 'SQ8 ',

@@ -16,6 +16,7 @@ export const IVFPQ_MIN_ROWS = 1024;
 
 /** The ivfpq family's definition (see dense-registry.ts). */
 export const IVFPQ_FAMILY: DenseFamily<'ivfpq', IvfPqIndex> = {
+  kind: 'dense',
   name: 'ivfpq',
   summary: 'inverted file of k-means cells with residual product quantization (Jégou et al.), rescored from floats',
   fileKind: 'IVPQ',

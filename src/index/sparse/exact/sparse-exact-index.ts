@@ -12,7 +12,11 @@ import { firstAtLeast } from '../../../kernels/sorted-search.js';
 import { TopKHeap } from '../../../kernels/top-k-heap.js';
 import { QuarryError } from '../../../core/quarry-error.js';
 import { rowDot, type SparseMatrix, type SparseVector } from '../../../kernels/sparse-matrix.js';
-import { invertSparseMatrix, listRow, SPARSE_BLOCK, type SparseInvertedLists } from './sparse-inverted-lists.js';
+import { forwardRows, invertSparseMatrix, listRow, SPARSE_BLOCK, type SparseInvertedLists } from './sparse-inverted-lists.js';
+import type { SparseHits, SparseIndex, SparseRowFilter } from '../sparse-family.js';
+import { checkPositiveInteger } from '../../../core/checks.js';
+
+export type { SparseHits } from '../sparse-family.js';
 
 const BLOCK = SPARSE_BLOCK;
 const f = Math.fround;
@@ -62,14 +66,9 @@ function firstAtOrAfter(docs: Uint32Array, l: number, h: number, doc: number): n
 /** Exact-search modes (same results). */
 export type SparseExactMode = 'pruned' | 'exhaustive' | 'scan';
 
-/** Top-k result: row numbers and float32 scores, best first. */
-export interface SparseHits {
-  ids: Int32Array;
-  scores: Float32Array;
-}
-
 /** Inverted lists, built from a sparse matrix or opened as stored. */
-export class SparseExactIndex {
+export class SparseExactIndex implements SparseIndex {
+  readonly family = 'exact';
   /** The forward rows when the index was built from them (needed by `scan` only), else null. */
   readonly matrix: SparseMatrix | null;
   readonly rows: number;
@@ -116,6 +115,16 @@ export class SparseExactIndex {
     return { ids: m.indices.slice(m.indptr[doc]!, m.indptr[doc + 1]!), values: m.values.slice(m.indptr[doc]!, m.indptr[doc + 1]!) };
   }
 
+  /** Every row in CSR layout: the rows it was built from, or the lists turned back into rows. */
+  forwardRows(): SparseMatrix {
+    return this.matrix ?? forwardRows(this.lists);
+  }
+
+  /** search() by MaxScore, leaving out the rows `filter.excluded` flags. */
+  searchRows(query: SparseVector, k: number, _params: Readonly<Record<string, unknown>>, filter: SparseRowFilter): SparseHits {
+    return this.search(query, k, 'pruned', filter.excluded);
+  }
+
   /**
    * The k rows with the largest inner product with `query` (ties: lower row
    * first), leaving out rows whose `deleted` flag is 1: they are skipped inside
@@ -123,7 +132,7 @@ export class SparseExactIndex {
    * pruning threshold.
    */
   search(query: SparseVector, k: number, mode: SparseExactMode = 'pruned', deleted: Uint8Array | null = null): SparseHits {
-    if (!Number.isInteger(k) || k < 1) throw new QuarryError('BAD_ARGUMENT', `k must be a positive integer, got ${k}`, { field: 'k' });
+    checkPositiveInteger(k, 'k');
     if (deleted !== null && deleted.length < this.rows)
       throw new QuarryError('BAD_ARGUMENT', `deleted flags cover ${deleted.length} of ${this.rows} rows`, { field: 'deleted' });
     const heap = new TopKHeap(k);

@@ -10,10 +10,11 @@ import { type Bitset } from '../../../kernels/bitset.js';
 import { FLOAT16_TABLE } from '../../../kernels/float16.js';
 import { TopKHeap } from '../../../kernels/top-k-heap.js';
 import { KernelMemory } from '../../../kernels/wasm/kernel-memory.js';
-import { QuarryError } from '../../../core/quarry-error.js';
-import type { SparseVector } from '../../../kernels/sparse-matrix.js';
+import type { SparseMatrix, SparseVector } from '../../../kernels/sparse-matrix.js';
+import type { SparseIndex, SparseRowFilter } from '../sparse-family.js';
 import { resolveSeismicSearchParams, type SeismicBuildParams, type SeismicSearchParams } from './params.js';
 import type { SeismicData } from './seismic-data.js';
+import { checkPositiveInteger } from '../../../core/checks.js';
 
 /** Seismic search options. */
 export interface SeismicSearchOptions extends Partial<SeismicSearchParams> {
@@ -32,7 +33,8 @@ export interface SeismicHits {
 const f = Math.fround;
 
 /** A Seismic index. */
-export class SeismicIndex {
+export class SeismicIndex implements SparseIndex {
+  readonly family = 'seismic';
   private readonly query: Float32Array;
   private stamp: Uint32Array;
   private epoch = 0;
@@ -225,9 +227,46 @@ export class SeismicIndex {
     return m;
   }
 
+  /** Number of rows. */
+  get rows(): number {
+    return this.data.rows;
+  }
+
+  /** Row `d` from the forward index (values as stored: 16-bit ones widened). */
+  row(d: number): SparseVector {
+    const sd = this.data;
+    const from = sd.fwdStart[d]!;
+    const to = sd.fwdStart[d + 1]!;
+    const ids = new Uint32Array(to - from);
+    const values = new Float32Array(to - from);
+    const f16 = sd.fwdValues instanceof Uint16Array;
+    for (let k = from; k < to; k++) {
+      ids[k - from] = sd.fwdTerms[k]!;
+      values[k - from] = f16 ? FLOAT16_TABLE[sd.fwdValues[k]!]! : sd.fwdValues[k]!;
+    }
+    return { ids, values };
+  }
+
+  /** Every row in CSR layout, from the forward index. */
+  forwardRows(): SparseMatrix {
+    const sd = this.data;
+    const indptr = Float64Array.from(sd.fwdStart);
+    const n = indptr[sd.rows]!;
+    const indices = Uint32Array.from(sd.fwdTerms.subarray(0, n));
+    const values = new Float32Array(n);
+    const f16 = sd.fwdValues instanceof Uint16Array;
+    for (let k = 0; k < n; k++) values[k] = f16 ? FLOAT16_TABLE[sd.fwdValues[k]!]! : sd.fwdValues[k]!;
+    return { rows: sd.rows, dim: sd.dim, indptr, indices, values };
+  }
+
+  /** search() with the rows `filter.allowed` allows. */
+  searchRows(query: SparseVector, k: number, params: Readonly<Record<string, unknown>>, filter: SparseRowFilter): SeismicHits {
+    return this.search(query, k, { ...(params as Partial<SeismicSearchParams>), allow: filter.allowed });
+  }
+
   /** The k rows with (approximately) the largest inner product with `query`. */
   search(query: SparseVector, k: number, opts: SeismicSearchOptions = {}): SeismicHits {
-    if (!Number.isInteger(k) || k < 1) throw new QuarryError('BAD_ARGUMENT', `k must be a positive integer, got ${k}`, { field: 'k' });
+    checkPositiveInteger(k, 'k');
     const sp = resolveSeismicSearchParams(opts);
     const allow = opts.allow ?? null;
     const d = this.data;
