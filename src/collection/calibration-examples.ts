@@ -2,7 +2,7 @@
 import type { CalibrationExample } from '../search/calibration.js';
 import { fillQueryTemplate } from '../search/query-spec.js';
 import type { Qrels } from '../eval/qrels.js';
-import type { Snapshot } from './snapshot.js';
+import type { Snapshot } from './snapshot/snapshot.js';
 
 /**
  * Runs each judged query through `template` ("$query" replaced by its text)

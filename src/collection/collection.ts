@@ -17,7 +17,7 @@ import { fsyncDirectory, ioError } from '../io/atomic-file.js';
 import { QuarryError } from '../core/quarry-error.js';
 import { listGenerations, MANIFEST_FORMAT, readLatestManifest, readManifest, writeManifest, type Manifest } from './manifest.js';
 import { removeQuietly } from './generations.js';
-import { Snapshot } from './snapshot.js';
+import { Snapshot } from './snapshot/snapshot.js';
 import { CALIBRATION_FILE } from './calibration-file.js';
 import { listFieldAdapters } from '../learn/drift/drift-adapter-file.js';
 import { segmentTextCounts } from './segment.js';

@@ -9,7 +9,7 @@ import { QuarryError } from '../core/quarry-error.js';
 import { dot, norm, normalizeRows } from '../kernels/dense-distance.js';
 import { fitDriftAdapter, type DriftAdapterKind, type DriftAdapterOptions } from '../learn/drift/drift-adapter.js';
 import { applyFieldAdapter, checkAdapterName, type FieldAdapter } from '../learn/drift/drift-adapter-file.js';
-import type { Snapshot } from './snapshot.js';
+import type { Snapshot } from './snapshot/snapshot.js';
 
 /** Settings of {@link fitFieldAdapter}. */
 export interface FieldAdapterOptions extends Omit<DriftAdapterOptions, 'kind'> {

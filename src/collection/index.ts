@@ -1,7 +1,8 @@
 /** Collections: schema, writer, reader snapshots, segments and manifests. */
 export { Collection, type CollectionInfo } from './collection.js';
 export { CollectionWriter, type MergeReport, type WriterOptions } from './writer.js';
-export { Snapshot, type Hit, type TextSearchOptions, type VectorSearchOptions } from './snapshot.js';
+export { Snapshot } from './snapshot/snapshot.js';
+export type { Hit, TextSearchOptions, TextSyntax, VectorSearchOptions } from './snapshot/search-options.js';
 export {
   BEIR_FLAT_SCHEMA,
   parseSchema,

@@ -4,7 +4,7 @@ import { dirname, join } from 'node:path';
 import { fsyncDirectory, ioError, writeFileAtomic } from '../io/atomic-file.js';
 import { QuarryError } from '../core/quarry-error.js';
 import { listGenerations, manifestName, readLatestManifest, readManifest } from './manifest.js';
-import { Snapshot } from './snapshot.js';
+import { Snapshot } from './snapshot/snapshot.js';
 import { CALIBRATION_FILE } from './calibration-file.js';
 import { ADAPTERS_FOLDER, listFieldAdapters } from '../learn/drift/drift-adapter-file.js';
 

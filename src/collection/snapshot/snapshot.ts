@@ -1,0 +1,341 @@
+/**
+ * A reader snapshot: the segments of one committed generation, opened once.
+ * Searching never blocks writing; a later commit is seen by opening a new
+ * snapshot. The class is a facade: it checks a caller's arguments and hands the
+ * work to the retrieval of each kind of field (text-, dense-, sparse- and
+ * multivector-retrieval.ts) or to the query pipeline (query-source.ts).
+ */
+import { checkPositiveInteger } from '../../core/checks.js';
+import { QuarryError } from '../../core/quarry-error.js';
+import { denseFamily } from '../../index/dense/dense-registry.js';
+import type { QueryTerm, SearchMode, TextQuery } from '../../index/inverted/index.js';
+import { MULTIVECTOR_FAMILY } from '../../index/multivector/multivector-family.js';
+import { checkSearchParams } from '../../index/param-ranges.js';
+import { sparseFamily } from '../../index/sparse/sparse-registry.js';
+import type { CalibrationModel } from '../../search/calibration.js';
+import { rerankWithCrossEncoder } from '../../search/cross-encoder-stage.js';
+import { runParsedQuery, type PipelineResult } from '../../search/pipeline.js';
+import { parseQuerySpec, type QuerySpec } from '../../search/query-spec.js';
+import { resolveRm3Params, type Rm3Params } from '../../search/rm3.js';
+import type { Analyzer } from '../../text/analyzer.js';
+import { readCalibration } from '../calibration-file.js';
+import type { Manifest } from '../manifest.js';
+import type { CollectionSchema } from '../schema.js';
+import { analyzersOf, Segment } from '../segment.js';
+import { encodeTextLegs } from './query-encoding.js';
+import { snapshotQuerySource } from './query-source.js';
+import { createRetrievals, type Retrievals } from './retrievals.js';
+import type { Hit, TextSearchOptions, VectorSearchOptions } from './search-options.js';
+import { SegmentSet } from './segment-set.js';
+import { checkSearchMode } from './text-retrieval.js';
+
+/** A consistent view of one generation of a collection. */
+export class Snapshot {
+  readonly segments: readonly Segment[];
+  readonly schema: CollectionSchema;
+  readonly analyzers: Map<string, Analyzer>;
+  private readonly r: Retrievals;
+  private isClosed = false;
+  private calibrationModel: CalibrationModel | null | undefined;
+
+  constructor(
+    readonly dir: string,
+    readonly manifest: Manifest,
+    verifyChecksums = true,
+    /**
+     * An earlier snapshot of the same collection: segments whose files have not
+     * changed are taken from it instead of being read again (only changed
+     * deleted flags are read), so reopening after a commit reads what is new.
+     */
+    previous: Snapshot | null = null,
+  ) {
+    this.schema = manifest.schema;
+    this.analyzers = analyzersOf(this.schema);
+    // a closed snapshot has released its segments' files: nothing can be taken from it
+    const earlier =
+      previous !== null && !previous.closed && previous.dir === dir && JSON.stringify(previous.schema) === JSON.stringify(this.schema)
+        ? previous.segments
+        : [];
+    this.segments = manifest.segments.map((info) => {
+      const same = earlier.find((s) => s.info.name === info.name && JSON.stringify(s.info.files) === JSON.stringify(info.files));
+      if (same === undefined) return new Segment(dir, info, this.schema, verifyChecksums);
+      // unchanged deleted flags too: the very same segment (its live-document bitset included)
+      if (JSON.stringify(same.info.deletes) === JSON.stringify(info.deletes)) return same;
+      return new Segment(dir, info, this.schema, verifyChecksums, undefined, same);
+    });
+    for (const s of this.segments) s.retain();
+    this.r = createRetrievals(dir, this.schema, this.analyzers, new SegmentSet(this.segments));
+  }
+
+  /** True once {@link Snapshot.close} has been called. */
+  get closed(): boolean {
+    return this.isClosed;
+  }
+
+  /**
+   * Releases the files this snapshot holds open (rescoring floats left on disk)
+   * as soon as no other snapshot shares them: segments taken over by a newer
+   * snapshot (`reader({ previous })`) stay open for it. Without close() they are
+   * released when the snapshot is garbage-collected. Searching a closed snapshot
+   * is an error; closing twice does nothing.
+   */
+  close(): void {
+    if (this.isClosed) return;
+    this.isClosed = true;
+    for (const s of this.segments) s.release();
+  }
+
+  private checkOpen(): void {
+    if (this.isClosed)
+      throw new QuarryError(
+        'BAD_ARGUMENT',
+        `this snapshot (generation ${this.manifest.generation}) is closed`,
+        {},
+        'open a new one with collection.reader()',
+      );
+  }
+
+  /** Number of live (not deleted) documents. */
+  get numDocs(): number {
+    return this.r.set.liveDocs;
+  }
+
+  /** True when global document `doc` is deleted. */
+  isDeleted(doc: number): boolean {
+    return this.r.set.isDeleted(doc);
+  }
+
+  /** Generation of the manifest this snapshot reads. */
+  get generation(): number {
+    return this.manifest.generation;
+  }
+
+  /** External id of a global document number. */
+  id(doc: number): string {
+    return this.r.set.id(doc);
+  }
+
+  /** Stored properties of a global document number. */
+  stored(doc: number): Record<string, unknown> {
+    return this.r.set.stored(doc);
+  }
+
+  /**
+   * Analyzes query text into weighted terms: one term per distinct analyzed
+   * token per field, boosted by its count times the field boost (Anserini's
+   * bag-of-words query).
+   */
+  queryTerms(text: string, fields?: TextSearchOptions['fields']): QueryTerm[] {
+    return this.r.text.queryTerms(text, fields);
+  }
+
+  /**
+   * BM25 search over the text fields.
+   *
+   * @example
+   * snap.search('ranking function', { k: 5, fields: { title: 2, contents: 1 } });
+   */
+  search(text: string, opts: TextSearchOptions = {}): Hit[] {
+    if (typeof text !== 'string')
+      throw new QuarryError('BAD_ARGUMENT', `query text must be a string, got ${typeof text}`, { field: 'text' });
+    const k = opts.k ?? 10;
+    checkPositiveInteger(k, 'k');
+    const syntax = opts.syntax ?? 'terms';
+    if (syntax !== 'terms' && syntax !== 'lucene')
+      throw new QuarryError('BAD_ARGUMENT', `syntax must be "terms" or "lucene", not ${JSON.stringify(opts.syntax)}`, { field: 'syntax' });
+    const mode = opts.mode ?? 'auto';
+    checkSearchMode(mode);
+    this.checkOpen();
+    return this.r.set.hitsOf(this.r.text.searchText(text, opts.fields, syntax, k, mode, null), opts.includeStored ?? true);
+  }
+
+  /**
+   * Searches a structured query built in code (terms already analyzed, as
+   * `analyzers.get(field).analyze(word)` gives them), scored as the same query
+   * written in Lucene syntax would be.
+   *
+   * @example
+   * snap.searchTextQuery({ kind: 'bool', must: [{ kind: 'phrase', field: 'contents', terms: ['black', 'cat'], offsets: [0, 1], slop: 0, boost: 1 }], should: [], mustNot: [{ kind: 'term', field: 'contents', term: 'dog', boost: 1 }] }, { k: 5 });
+   */
+  searchTextQuery(query: TextQuery, opts: { k?: number; includeStored?: boolean } = {}): Hit[] {
+    this.checkOpen();
+    const k = opts.k ?? 10;
+    checkPositiveInteger(k, 'k');
+    this.r.text.checkTextQuery(query, 'query');
+    return this.r.set.hitsOf(this.r.text.searchQuery(query, k), opts.includeStored ?? true);
+  }
+
+  /**
+   * Parses query text in Lucene's classic syntax and analyzes it for these
+   * fields (default: every text field): null when only stopwords are left.
+   * The last query is kept: explaining each hit and highlighting compile the
+   * same text again, and a fuzzy word reads the whole term dictionary.
+   */
+  textQuery(text: string, fields?: TextSearchOptions['fields']): TextQuery | null {
+    return this.r.text.textQuery(text, fields);
+  }
+
+  /**
+   * The best documents as global document numbers and scores, without
+   * looking up ids or stored fields (Lucene's TopDocs).
+   */
+  topDocs(terms: readonly QueryTerm[], k: number, mode: SearchMode = 'auto'): { docs: Float64Array; scores: Float64Array } {
+    this.checkOpen();
+    checkPositiveInteger(k, 'k');
+    checkSearchMode(mode);
+    return this.r.text.searchTerms(terms, k, mode);
+  }
+
+  /**
+   * BM25 with RM3 pseudo-relevance feedback on one text field (Anserini's
+   * defaults: 10 feedback terms from 10 feedback documents, original query
+   * weight 0.5). Feedback documents are re-analyzed from their stored text,
+   * so the field's source properties must be stored.
+   *
+   * @example
+   * snap.searchRm3('parallel sorting', 'contents', { k: 10, params: { fbDocs: 5 } });
+   */
+  searchRm3(text: string, field: string, opts: { k?: number; params?: Partial<Rm3Params>; includeStored?: boolean } = {}): Hit[] {
+    const spec = this.schema.fields[field];
+    if (spec === undefined || spec.type !== 'text')
+      throw new QuarryError('BAD_ARGUMENT', `"${field}" is not a text field`, { field: 'field' });
+    const p = resolveRm3Params(opts.params);
+    this.checkOpen();
+    return this.searchTerms(this.r.text.rm3Terms(text, field, spec, p), opts.k ?? 10, 'auto', opts.includeStored ?? true);
+  }
+
+  /** BM25 search with already analyzed terms. */
+  searchTerms(terms: readonly QueryTerm[], k: number, mode: SearchMode = 'auto', includeStored = true): Hit[] {
+    return this.r.set.hitsOf(this.topDocs(terms, k, mode), includeStored);
+  }
+
+  /**
+   * Nearest-neighbour search on a dense field: each segment's index is
+   * searched and the per-segment top k are merged. `params` are the family's
+   * search parameters (e.g. efSearch for hnsw, nprobe for ivfpq).
+   *
+   * @example
+   * snap.searchVector('emb', queryVector, { k: 10, params: { efSearch: 128 } });
+   */
+  searchVector(field: string, vector: ArrayLike<number>, opts: VectorSearchOptions = {}): Hit[] {
+    const spec = this.r.dense.spec(field);
+    const k = opts.k ?? 10;
+    checkPositiveInteger(k, 'k');
+    checkSearchParams(opts.params ?? {}, denseFamily(spec.index).searchParams, spec.index);
+    const q =
+      opts.adapter !== undefined
+        ? this.r.dense.adapted(field, opts.adapter, vector, 'vector')
+        : vector instanceof Float32Array
+          ? vector
+          : Float32Array.from(vector);
+    this.checkOpen();
+    return this.r.set.hitsOf(this.r.dense.top(field, q, k, opts.params ?? {}, null), opts.includeStored ?? true);
+  }
+
+  /**
+   * Learned-sparse search on a sparse field: `query` is `{token: weight}` (or
+   * a Map). Exact fields return the exact top k; seismic fields take
+   * queryCut, heapFactor, nKnn and sorted (1 or 0) in `params`.
+   *
+   * @example
+   * snap.searchSparse('splade', { brother: 1.6, paula: 2.1 }, { k: 10, params: { queryCut: 10 } });
+   */
+  searchSparse(
+    field: string,
+    query: Readonly<Record<string, number>> | ReadonlyMap<string, number>,
+    opts: VectorSearchOptions = {},
+  ): Hit[] {
+    const spec = this.r.sparse.spec(field);
+    const k = opts.k ?? 10;
+    checkPositiveInteger(k, 'k');
+    checkSearchParams(opts.params ?? {}, sparseFamily(spec.index).searchParams, spec.index);
+    const weights = query instanceof Map ? (query as ReadonlyMap<string, number>) : new Map(Object.entries(query));
+    this.checkOpen();
+    return this.r.set.hitsOf(this.r.sparse.top(field, weights, k, opts.params ?? {}, null), opts.includeStored ?? true);
+  }
+
+  /**
+   * Late-interaction search on a multi-vector field: `vectors` are the
+   * query's token vectors. With MUVERA encodings, `params.candidates`
+   * (default 100) documents per segment are rescored by exact MaxSim (other
+   * params go to the encodings' dense family); without, every document is.
+   *
+   * @example
+   * snap.searchMultiVector('colbert', queryTokenVectors, { k: 10, params: { candidates: 200 } });
+   */
+  searchMultiVector(field: string, vectors: readonly (readonly number[])[], opts: VectorSearchOptions = {}): Hit[] {
+    const spec = this.r.multi.spec(field);
+    const k = opts.k ?? 10;
+    checkPositiveInteger(k, 'k');
+    checkSearchParams(opts.params ?? {}, MULTIVECTOR_FAMILY.searchParamsFor(spec.muvera?.index), 'this multi-vector field', 'it takes');
+    const tokens = this.r.multi.tokenRows(field, vectors, 'multivector');
+    this.checkOpen();
+    return this.r.set.hitsOf(this.r.multi.top(field, tokens, k, opts.params ?? {}, null), opts.includeStored ?? true);
+  }
+
+  /**
+   * Runs a query spec (see search/query-spec.ts): several legs over text,
+   * dense and sparse fields, fused by RRF or weighted sums, with metadata
+   * filters pushed into every leg, facets and explanations.
+   *
+   * @example
+   * snap.query({ retrieve: [{ field: 'contents', text: 'ranking' }, { field: 'emb', vector: v }], fuse: { method: 'rrf' }, filter: { where: { year: { gte: 2000 } } }, k: 10 });
+   */
+  query(spec: unknown, opts: { includeStored?: boolean } = {}): PipelineResult {
+    return this.runSpec(parseQuerySpec(spec), opts);
+  }
+
+  /**
+   * Like query(), and also runs the stages that need a model asynchronously: a
+   * `crossEncoder` stage reranks the first `depth` results with a reranker the
+   * schema names (see docs/encoders.md).
+   *
+   * @example
+   * await snap.queryAsync({ retrieve: [{ field: 'contents', text: 'ranking' }], crossEncoder: { reranker: 'minilm', text: 'ranking', depth: 50 }, k: 10 });
+   */
+  async queryAsync(spec: unknown, opts: { includeStored?: boolean } = {}): Promise<PipelineResult> {
+    // parsed once: the stages below work on the validated spec
+    const parsed = await encodeTextLegs(this.schema, parseQuerySpec(spec));
+    const stage = parsed.crossEncoder;
+    if (stage === undefined) return this.runSpec(parsed, opts);
+    const reranker = this.schema.rerankers?.[stage.reranker];
+    if (reranker === undefined) {
+      const names = Object.keys(this.schema.rerankers ?? {});
+      throw new QuarryError(
+        'NOT_FOUND',
+        `the schema has no reranker "${stage.reranker}"`,
+        { field: 'crossEncoder.reranker' },
+        names.length > 0 ? `rerankers: ${names.join(', ')}` : 'add one under "rerankers" in the schema (docs/schema.md)',
+      );
+    }
+    const firstStage: QuerySpec = { ...parsed, crossEncoder: undefined, k: Math.max(parsed.k + parsed.offset, stage.depth), offset: 0 };
+    const first = this.runSpec(firstStage, { includeStored: true });
+    return rerankWithCrossEncoder(first, stage, reranker, parsed.k, parsed.offset, opts.includeStored ?? true);
+  }
+
+  /** Runs a validated spec through the query pipeline. */
+  private runSpec(spec: QuerySpec, opts: { includeStored?: boolean }): PipelineResult {
+    this.checkOpen();
+    return runParsedQuery(
+      snapshotQuerySource(this.schema, this.r, () => this.calibration()),
+      spec,
+      opts,
+    );
+  }
+
+  /** The collection's relevance calibration (`quarry calibrate`), read once per snapshot; null when none. */
+  calibration(): CalibrationModel | null {
+    if (this.calibrationModel === undefined) this.calibrationModel = readCalibration(this.dir);
+    return this.calibrationModel;
+  }
+
+  /**
+   * The live documents' vectors of dense field `field`, in document order, with
+   * their external ids (normalized for cosine fields, as indexed). For exporting
+   * or fitting on a collection's vectors (e.g. `quarry semantic-ids`).
+   */
+  denseVectors(field: string): { ids: string[]; dim: number; rows: Float32Array } {
+    this.checkOpen();
+    return this.r.dense.vectors(field);
+  }
+}
