@@ -3,13 +3,13 @@
 // `node scripts/build-wasm.mjs` run there): one index is built here, the other checkout's
 // BinaryIndex is constructed over the same codes, and the 1,000 GloVe queries are timed
 // on both in alternating rounds in one process (single thread, rescoring 10 x k).
-// Usage: node --import tsx bench/dense/binary-search-ab.ts --old /tmp/wt-old [--variants 1,256] [--bits 4,6] [--rounds 4]
+// Usage: node --import tsx bench/experiments/dense/binary-search-ab.ts --old /tmp/wt-old [--variants 1,256] [--bits 4,6] [--rounds 4]
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { buildBinary, type BinaryIndex } from '../../src/index/dense/binary/index.js';
-import type { RowVariants } from '../../src/quantize/residual-binarizer.js';
-import { argList, argNumber, argValue } from '../common/args.js';
-import { loadDenseDataset } from './datasets.js';
+import { buildBinary, type BinaryIndex } from '../../../src/index/dense/binary/index.js';
+import type { RowVariants } from '../../../src/quantize/residual-binarizer.js';
+import { argList, argNumber, argValue } from '../../common/args.js';
+import { loadDenseDataset } from '../../dense/datasets.js';
 
 type IndexModule = { BinaryIndex: new (...args: ConstructorParameters<typeof BinaryIndex>) => BinaryIndex };
 type BasesModule = { HadamardVariants: new (count: number, dim: number, signs: Uint32Array) => RowVariants['transforms'] };

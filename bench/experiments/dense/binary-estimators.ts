@@ -9,10 +9,10 @@
 //   ratio+rot  the same after a seeded random orthogonal rotation
 //   ratio+itq  the same after an ITQ-learned rotation (Gong & Lazebnik; 30 iterations on 20k rows)
 // plus "+q4" variants with the query quantized to 4 bits, as the index scores it.
-// Usage: node --import tsx bench/dense/binary-estimators.ts [--queries 200] [--depth 100]
-import { argNumber } from '../common/args.js';
-import { Prng } from '../common/prng.js';
-import { loadDenseDataset } from './datasets.js';
+// Usage: node --import tsx bench/experiments/dense/binary-estimators.ts [--queries 200] [--depth 100]
+import { argNumber } from '../../common/args.js';
+import { Prng } from '../../common/prng.js';
+import { loadDenseDataset } from '../../dense/datasets.js';
 
 const ds = loadDenseDataset('glove');
 const dim = ds.dim;

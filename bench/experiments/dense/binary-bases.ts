@@ -4,11 +4,11 @@
 // second (single thread) and build time, against the exact flat scan timed in the same run.
 // The query's weights are quantized to queryBits bits per basis; bits only change the
 // query side, so every setting of them is scored on the same index.
-// Usage: node --import tsx bench/dense/binary-bases.ts [--dataset glove|gauss] [--variants 1,16,64,256] [--bits 4,6] [--choices 1,4] [--centroids 584] [--seed 42]
-import { BinaryIndex, buildBinary } from '../../src/index/dense/binary/index.js';
-import { buildFlat } from '../../src/index/dense/flat/index.js';
-import { argList, argValue } from '../common/args.js';
-import { loadDenseDataset, recall10 } from './datasets.js';
+// Usage: node --import tsx bench/experiments/dense/binary-bases.ts [--dataset glove|gauss] [--variants 1,16,64,256] [--bits 4,6] [--choices 1,4] [--centroids 584] [--seed 42]
+import { BinaryIndex, buildBinary } from '../../../src/index/dense/binary/index.js';
+import { buildFlat } from '../../../src/index/dense/flat/index.js';
+import { argList, argValue } from '../../common/args.js';
+import { loadDenseDataset, recall10 } from '../../dense/datasets.js';
 
 const name = argValue('dataset', 'glove') as 'glove' | 'gauss';
 const ds = loadDenseDataset(name);

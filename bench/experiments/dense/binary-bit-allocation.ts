@@ -7,13 +7,13 @@
 // its own per-row ratio f = |r|^2 / <x, r>. Printed: recall of the exact top 10 among the
 // 100 best estimates (10 x k rescored) over all 1,000 held-out queries, and the residuals'
 // spectrum (its arithmetic / geometric mean ratio is what bit allocation can gain).
-// Usage: node --import tsx bench/dense/binary-bit-allocation.ts [--bits 128] [--queries 1000]
-import { kmeans } from '../../src/quantize/kmeans.js';
-import { NearestCentroids } from '../../src/quantize/nearest-centroids.js';
-import { randomOrthonormalColumns } from '../../src/quantize/random-rotation.js';
-import { symmetricEigen } from '../../src/learn/symmetric-eigen.js';
-import { argValue } from '../common/args.js';
-import { loadDenseDataset } from './datasets.js';
+// Usage: node --import tsx bench/experiments/dense/binary-bit-allocation.ts [--bits 128] [--queries 1000]
+import { kmeans } from '../../../src/quantize/kmeans.js';
+import { NearestCentroids } from '../../../src/quantize/nearest-centroids.js';
+import { randomOrthonormalColumns } from '../../../src/quantize/random-rotation.js';
+import { symmetricEigen } from '../../../src/learn/symmetric-eigen.js';
+import { argValue } from '../../common/args.js';
+import { loadDenseDataset } from '../../dense/datasets.js';
 
 const ds = loadDenseDataset('glove');
 const dim = ds.dim;

@@ -3,11 +3,11 @@
 // with zeros to 104) pick candidates for exact rescoring, next to Quarry's 1-bit binary
 // codes (npm run bench -- dense --engines quarry-binary)? Cosine, recall@10 against
 // the dataset's exact top 10, every cell probed (nprobe = nlist) and 64 cells.
-// Usage: node --import tsx bench/dense/one-bit-pq.ts [--dataset glove|gauss]
-import { buildIvfPq } from '../../src/index/dense/ivfpq/index.js';
-import { argValue } from '../common/args.js';
-import { printTable } from '../report.js';
-import { loadDenseDataset, recall10 } from './datasets.js';
+// Usage: node --import tsx bench/experiments/dense/one-bit-pq.ts [--dataset glove|gauss]
+import { buildIvfPq } from '../../../src/index/dense/ivfpq/index.js';
+import { argValue } from '../../common/args.js';
+import { printTable } from '../../report.js';
+import { loadDenseDataset, recall10 } from '../../dense/datasets.js';
 
 const ds = loadDenseDataset(argValue('dataset', 'glove'));
 const dim = ds.dim;

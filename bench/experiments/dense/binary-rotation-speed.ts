@@ -2,10 +2,10 @@
 // 1-bit binary index on GloVe 340k (or gauss) rotated and unrotated, then times all queries on
 // each in alternation, a few rounds, so that machine noise hits both alike. Prints per round
 // the mean ms per query at the given rescoring depths, and each index's recall@10.
-// Usage: node --import tsx bench/dense/binary-rotation-speed.ts [--dataset glove|gauss] [--rounds 3]
-import { buildBinary, type BinaryIndex } from '../../src/index/dense/binary/index.js';
-import { argNumber, argValue } from '../common/args.js';
-import { loadDenseDataset } from './datasets.js';
+// Usage: node --import tsx bench/experiments/dense/binary-rotation-speed.ts [--dataset glove|gauss] [--rounds 3]
+import { buildBinary, type BinaryIndex } from '../../../src/index/dense/binary/index.js';
+import { argNumber, argValue } from '../../common/args.js';
+import { loadDenseDataset } from '../../dense/datasets.js';
 
 const ds = loadDenseDataset(argValue('dataset', 'glove') as 'glove' | 'gauss');
 const dim = ds.dim;

@@ -10,12 +10,12 @@
 //     part re-implements the index's estimate in plain float64 (float query, no
 //     4-bit query weights) with the same rotation and number of centres, so that
 //     the per-row error term can be tried without changing the kernel.
-// Usage: node --import tsx bench/dense/binary-one-bit-limits.ts [--centroids 584,2048,8192] [--z 0,0.5,1,-0.5,-1,-2]
-import { buildBinary } from '../../src/index/dense/binary/index.js';
-import { kmeans } from '../../src/quantize/kmeans.js';
-import { randomOrthonormalColumns } from '../../src/quantize/random-rotation.js';
-import { argList } from '../common/args.js';
-import { loadDenseDataset, recall10 } from './datasets.js';
+// Usage: node --import tsx bench/experiments/dense/binary-one-bit-limits.ts [--centroids 584,2048,8192] [--z 0,0.5,1,-0.5,-1,-2]
+import { buildBinary } from '../../../src/index/dense/binary/index.js';
+import { kmeans } from '../../../src/quantize/kmeans.js';
+import { randomOrthonormalColumns } from '../../../src/quantize/random-rotation.js';
+import { argList } from '../../common/args.js';
+import { loadDenseDataset, recall10 } from '../../dense/datasets.js';
 
 const ds = loadDenseDataset('glove');
 const dim = ds.dim;
