@@ -3,6 +3,7 @@ export { Collection, type CollectionInfo } from './collection.js';
 export { CollectionWriter, type MergeReport, type WriterOptions } from './writer.js';
 export { Snapshot } from './snapshot/snapshot.js';
 export type { Hit, TextSearchOptions, TextSyntax, VectorSearchOptions } from './snapshot/search-options.js';
+export type { Highlights } from './snapshot/spec-highlights.js';
 export {
   BEIR_FLAT_SCHEMA,
   parseSchema,

@@ -33,7 +33,7 @@ export interface CalibrationExample {
 const FEATURES = ['bias', 'top1', 'mean', 'std', 'top1-top10', 'top1-mean', 'log1p(query length)'];
 
 /** Raw features of one query's candidate scores (before standardization). */
-export function rawFeatures(scores: readonly number[], queryLength: number): number[] {
+function rawFeatures(scores: readonly number[], queryLength: number): number[] {
   const n = scores.length;
   if (n === 0) return [1, 0, 0, 0, 0, 0, Math.log1p(queryLength)];
   let sum = 0;

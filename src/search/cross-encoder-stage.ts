@@ -11,7 +11,7 @@ import type { PipelineResult } from './pipeline.js';
 const loaded = new Map<string, Promise<TransformerCrossEncoder>>();
 
 /** The cross-encoder of a reranker spec, loaded once per process and settings. */
-export function crossEncoderFor(spec: RerankerSpec): Promise<TransformerCrossEncoder> {
+function crossEncoderFor(spec: RerankerSpec): Promise<TransformerCrossEncoder> {
   const key = JSON.stringify([spec.path, spec.maxLength, spec.batchSize, spec.activation, spec.dtype]);
   let model = loaded.get(key);
   if (model === undefined) {

@@ -8,7 +8,8 @@
 import { type Bitset } from '../kernels/bitset.js';
 import { QuarryError } from '../core/quarry-error.js';
 import { fuseCombMnz, fuseRrf, fuseWeighted, type Fused, type LegResult } from './fusion.js';
-import { parseQuerySpec, type QuerySpec } from './query-spec.js';
+import { legTextFields, parseQuerySpec, type QuerySpec } from './query-spec.js';
+import { resolveRm3Params } from './rm3.js';
 import { calibrate, type CalibrationModel } from './calibration.js';
 import { evaluateWhere, validateWhere, type FieldKinds, type FilterColumns } from './where.js';
 
@@ -47,7 +48,12 @@ export interface QuerySource {
   /** The collection's fitted relevance calibration, or null (see search/calibration.ts). */
   calibration?(): CalibrationModel | null;
   /** Explanation of a BM25 leg's score for a document, when available. */
-  explainText?(field: string, text: string, doc: number, syntax?: 'terms' | 'lucene'): Record<string, unknown>;
+  explainText?(
+    fields: readonly string[] | Readonly<Record<string, number>>,
+    text: string,
+    doc: number,
+    syntax?: 'terms' | 'lucene',
+  ): Record<string, unknown>;
   id(doc: number): string;
   stored(doc: number): Record<string, unknown>;
 }
@@ -135,6 +141,37 @@ export function runParsedQuery(source: QuerySource, spec: QuerySpec, opts: { inc
         { field: `retrieve[${i}].syntax` },
         'leave syntax out: an encoder reads the text as it is',
       );
+    }
+    if (leg.fields !== undefined) {
+      const names = Array.isArray(leg.fields) ? leg.fields : Object.keys(leg.fields);
+      const bad = names.find((n) => source.fields[n]?.type !== 'text');
+      if (bad !== undefined) {
+        const text = Object.entries(source.fields)
+          .filter(([, x]) => x.type === 'text')
+          .map(([n]) => n);
+        throw new QuarryError(
+          'BAD_ARGUMENT',
+          `"${bad}" is not a text field`,
+          { field: `retrieve[${i}].fields` },
+          `text fields: ${text.join(', ')}`,
+        );
+      }
+    }
+    if (leg.mode !== undefined && source.fields[leg.field]?.type !== 'text')
+      throw new QuarryError('BAD_ARGUMENT', `mode applies to BM25 (text) fields; "${leg.field}" is not one`, {
+        field: `retrieve[${i}].mode`,
+      });
+    if (leg.rm3 !== undefined) {
+      if (source.fields[leg.field]?.type !== 'text' || (leg.fields !== undefined && legTextFieldCount(leg.fields) > 1))
+        throw new QuarryError(
+          'BAD_ARGUMENT',
+          'RM3 expands a BM25 leg on one text field',
+          { field: `retrieve[${i}].rm3` },
+          'give one "field"',
+        );
+      if (leg.syntax === 'lucene')
+        throw new QuarryError('BAD_ARGUMENT', 'RM3 expands a bag of words, not Lucene syntax', { field: `retrieve[${i}].rm3` });
+      resolveRm3Params(leg.rm3, `retrieve[${i}].rm3`);
     }
     // BM25 has no search parameters; accepting some would look as if they had been used
     if (leg.params !== undefined && source.fields[leg.field]?.type === 'text') {
@@ -240,7 +277,7 @@ function explainHit(source: QuerySource, spec: QuerySpec, hit: PipelineHit): Rec
       source.explainText !== undefined &&
       hit.legs[i]!.rank !== null
     )
-      base.bm25 = source.explainText(leg.field, leg.text, hit.doc, leg.syntax);
+      base.bm25 = source.explainText(legTextFields(leg), leg.text, hit.doc, leg.syntax);
     if (leg.sparse !== undefined && source.explainSparse !== undefined) base.sparse = source.explainSparse(leg.field, leg.sparse, hit.doc);
     return base;
   });
@@ -288,4 +325,8 @@ function facetCounts(source: QuerySource, fields: readonly string[], docs: reado
     }
   }
   return out;
+}
+
+function legTextFieldCount(fields: readonly string[] | Readonly<Record<string, number>>): number {
+  return Array.isArray(fields) ? fields.length : Object.keys(fields).length;
 }

@@ -10,11 +10,21 @@ import { whereSchema } from './where.js';
 
 const leg = z
   .object({
-    field: z.string().min(1),
+    /** The field the leg searches (for a text leg searching several fields: give `fields` instead). */
+    field: z.string().min(1).optional(),
+    /**
+     * A text leg over several text fields as one BM25 query (each term's scores summed over
+     * the fields, as Lucene's multi-field query): their names, or names with boosts.
+     */
+    fields: z.union([z.array(z.string().min(1)).min(1).max(64), z.record(z.number().positive())]).optional(),
     /** Text for BM25 fields. */
     text: z.string().optional(),
     /** How a BM25 leg reads its text: `terms` (default, a bag of words as Anserini) or `lucene` (classic query syntax: "phrases", +must, -not, AND/OR, field:word, prefix*, wild?card, /regexp/, [a TO b], fuzzy~, ^boost). */
     syntax: z.enum(['terms', 'lucene']).optional(),
+    /** How a BM25 leg finds its top k: `auto` (default), `pruned` or `exhaustive`; all give the same results. */
+    mode: z.enum(['auto', 'pruned', 'exhaustive']).optional(),
+    /** RM3 pseudo-relevance feedback for a BM25 leg on one field: fbTerms, fbDocs, originalQueryWeight, maxDocFreqShare (Anserini's defaults for those left out). */
+    rm3: z.record(z.unknown()).optional(),
     /** A vector for dense fields. */
     vector: z.array(z.number()).optional(),
     /** Name of a drift adapter saved with the collection: `vector` is a newer model's, mapped into the field's space first. */
@@ -51,7 +61,36 @@ const leg = z
   .refine((l) => l.syntax === undefined || l.text !== undefined, {
     message: 'syntax says how text is read: give "text" with it',
     path: ['syntax'],
-  });
+  })
+  .refine((l) => l.field !== undefined || l.fields !== undefined, { message: 'give the field the leg searches', path: ['field'] })
+  .refine((l) => l.fields === undefined || l.text !== undefined, {
+    message: 'several fields are searched by a text leg: give "text" with them',
+    path: ['fields'],
+  })
+  .refine((l) => l.fields === undefined || l.field === undefined || fieldNames(l.fields).includes(l.field), {
+    message: 'with "fields", "field" (if given) must be one of them',
+    path: ['field'],
+  })
+  .refine((l) => l.mode === undefined || l.text !== undefined, {
+    message: 'mode applies to text legs: give "text" with it',
+    path: ['mode'],
+  })
+  .refine((l) => l.rm3 === undefined || l.text !== undefined, { message: 'RM3 expands text: give "text" with it', path: ['rm3'] })
+  // a leg always names a field: a multi-field leg its first one (fields lists them all)
+  .transform((l) => ({ ...l, field: l.field ?? fieldNames(l.fields!)[0]! }));
+
+/** The text fields a text leg searches: its `fields`, or its one `field`. */
+export function legTextFields(leg: {
+  field: string;
+  fields?: readonly string[] | Readonly<Record<string, number>>;
+}): readonly string[] | Readonly<Record<string, number>> {
+  return leg.fields ?? [leg.field];
+}
+
+/** The field names of a text leg's `fields`. */
+function fieldNames(fields: readonly string[] | Readonly<Record<string, number>>): string[] {
+  return Array.isArray(fields) ? [...fields] : Object.keys(fields);
+}
 
 const fuse = z.discriminatedUnion('method', [
   z.object({ method: z.literal('rrf'), k: z.number().positive().default(60) }).strict(),

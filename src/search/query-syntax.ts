@@ -91,9 +91,9 @@ export interface ClauseSyntax {
 }
 
 /** Groups may nest this deep (a guard for the recursive parser and compiler). */
-export const MAX_GROUP_DEPTH = 64;
+const MAX_GROUP_DEPTH = 64;
 /** Clauses per group, as Lucene's default BooleanQuery.maxClauseCount. */
-export const MAX_CLAUSES = 1024;
+const MAX_CLAUSES = 1024;
 
 /** Characters that end a word unless escaped with a backslash. */
 const SPECIAL = new Set([' ', '\t', '\n', '\r', '\u3000', '(', ')', ':', '^', '"', '~', '[', ']', '{', '}', '\\', '*', '?', '/']);

@@ -26,19 +26,19 @@ export const RM3_DEFAULTS: Rm3Params = { fbTerms: 10, fbDocs: 10, originalQueryW
  * the query weight lies in [0, 1], the document-frequency share in (0, 1], and
  * unknown names are errors (a misspelt setting would otherwise do nothing).
  */
-export function resolveRm3Params(given: Readonly<Record<string, unknown>> = {}): Rm3Params {
+export function resolveRm3Params(given: Readonly<Record<string, unknown>> = {}, where = 'params'): Rm3Params {
   for (const name of Object.keys(given)) {
     if (!(name in RM3_DEFAULTS))
       throw new QuarryError(
         'BAD_ARGUMENT',
         `"${name}" is not an RM3 parameter`,
-        { field: `params.${name}` },
+        { field: `${where}.${name}` },
         `RM3 takes: ${Object.keys(RM3_DEFAULTS).join(', ')}`,
       );
   }
   const p = { ...RM3_DEFAULTS, ...given } as Record<keyof Rm3Params, unknown>;
   const bad = (name: keyof Rm3Params, what: string): never => {
-    throw new QuarryError('BAD_ARGUMENT', `${name} must be ${what}, got ${JSON.stringify(p[name])}`, { field: `params.${name}` });
+    throw new QuarryError('BAD_ARGUMENT', `${name} must be ${what}, got ${JSON.stringify(p[name])}`, { field: `${where}.${name}` });
   };
   for (const name of ['fbTerms', 'fbDocs'] as const)
     if (!Number.isInteger(p[name]) || (p[name] as number) < 1) bad(name, 'a positive integer');

@@ -3,9 +3,15 @@
  * leg of a query spec runs on the retrieval of its field's kind, with the spec's
  * filter pushed into every segment.
  */
-import { QuarryError } from '../../core/quarry-error.js';
+import { checkQueryDimension } from '../../index/dense/dense-similarity.js';
+import { denseFamily } from '../../index/dense/dense-registry.js';
+import { MULTIVECTOR_FAMILY } from '../../index/multivector/multivector-family.js';
+import { checkSearchParams } from '../../index/param-ranges.js';
+import { sparseFamily } from '../../index/sparse/sparse-registry.js';
 import type { CalibrationModel } from '../../search/calibration.js';
 import type { QuerySource } from '../../search/pipeline.js';
+import { legTextFields } from '../../search/query-spec.js';
+import { resolveRm3Params } from '../../search/rm3.js';
 import type { CollectionSchema, DenseFieldSpec } from '../schema.js';
 import type { Retrievals } from './retrievals.js';
 
@@ -20,26 +26,37 @@ export function snapshotQuerySource(schema: CollectionSchema, r: Retrievals, cal
     segmentColumns: (i) => set.segments[i]!.columns,
     id: (doc) => set.id(doc),
     stored: (doc) => set.stored(doc),
-    explainText: (field, text, doc, syntax) => r.text.explain(field, text, doc, syntax),
+    explainText: (fields, text, doc, syntax) => r.text.explain(fields, text, doc, syntax),
     retrieve: (leg, k, allow) => {
       const params = leg.params ?? {};
-      if (leg.text !== undefined && schema.fields[leg.field]?.type === 'dense')
+      if (leg.text !== undefined && schema.fields[leg.field]?.type === 'dense') {
+        const spec = schema.fields[leg.field] as DenseFieldSpec;
+        checkSearchParams(params, denseFamily(spec.index).searchParams, spec.index);
         return r.dense.withFeedback(leg.field, r.dense.encodeText(leg.field, leg.text), k, params, allow, leg.prf);
-      if (leg.text !== undefined) return r.text.searchText(leg.text, [leg.field], leg.syntax ?? 'terms', k, 'auto', allow);
+      }
+      if (leg.text !== undefined && leg.rm3 !== undefined) {
+        const terms = r.text.rm3Terms(leg.text, leg.field, resolveRm3Params(leg.rm3), allow);
+        return r.text.searchTerms(terms, k, leg.mode ?? 'auto', allow);
+      }
+      if (leg.text !== undefined)
+        return r.text.searchText(leg.text, legTextFields(leg), leg.syntax ?? 'terms', k, leg.mode ?? 'auto', allow);
       if (leg.vector !== undefined) {
         const spec = schema.fields[leg.field] as DenseFieldSpec;
+        checkSearchParams(params, denseFamily(spec.index).searchParams, spec.index);
         const q =
           leg.adapter !== undefined
             ? r.dense.adapted(leg.field, leg.adapter, leg.vector, 'retrieve.vector')
             : Float32Array.from(leg.vector);
-        if (q.length !== spec.dim)
-          throw new QuarryError('BAD_ARGUMENT', `vector has dimension ${q.length}, the field has ${spec.dim}`, {
-            field: 'retrieve.vector',
-          });
+        checkQueryDimension(q.length, spec.dim, 'retrieve.vector');
         return r.dense.withFeedback(leg.field, q, k, params, allow, leg.prf);
       }
-      if (leg.multivector !== undefined)
+      if (leg.multivector !== undefined) {
+        const spec = r.multi.spec(leg.field);
+        checkSearchParams(params, MULTIVECTOR_FAMILY.searchParamsFor(spec.muvera?.index), 'this multi-vector field', 'it takes');
         return r.multi.top(leg.field, r.multi.tokenRows(leg.field, leg.multivector, 'retrieve.multivector'), k, params, allow);
+      }
+      const spec = r.sparse.spec(leg.field);
+      checkSearchParams(params, sparseFamily(spec.index).searchParams, spec.index);
       return r.sparse.withFeedback(leg.field, new Map(Object.entries(leg.sparse!)), k, params, allow, leg.prf);
     },
     calibration,

@@ -7,11 +7,8 @@
  */
 import { checkPositiveInteger } from '../../core/checks.js';
 import { QuarryError } from '../../core/quarry-error.js';
-import { denseFamily } from '../../index/dense/dense-registry.js';
+import { checkQueryDimension } from '../../index/dense/dense-similarity.js';
 import type { QueryTerm, SearchMode, TextQuery } from '../../index/inverted/index.js';
-import { MULTIVECTOR_FAMILY } from '../../index/multivector/multivector-family.js';
-import { checkSearchParams } from '../../index/param-ranges.js';
-import { sparseFamily } from '../../index/sparse/sparse-registry.js';
 import type { CalibrationModel } from '../../search/calibration.js';
 import { rerankWithCrossEncoder } from '../../search/cross-encoder-stage.js';
 import { runParsedQuery, type PipelineResult } from '../../search/pipeline.js';
@@ -23,6 +20,7 @@ import type { Manifest } from '../manifest.js';
 import type { CollectionSchema } from '../schema.js';
 import { analyzersOf, Segment } from '../segment.js';
 import { encodeTextLegs } from './query-encoding.js';
+import { specHighlighter, type Highlights } from './spec-highlights.js';
 import { snapshotQuerySource } from './query-source.js';
 import { createRetrievals, type Retrievals } from './retrievals.js';
 import type { Hit, TextSearchOptions, VectorSearchOptions } from './search-options.js';
@@ -145,8 +143,12 @@ export class Snapshot {
       throw new QuarryError('BAD_ARGUMENT', `syntax must be "terms" or "lucene", not ${JSON.stringify(opts.syntax)}`, { field: 'syntax' });
     const mode = opts.mode ?? 'auto';
     checkSearchMode(mode);
+    const boosts = this.r.text.fieldBoosts(opts.fields);
+    const [first] = boosts.keys();
     this.checkOpen();
-    return this.r.set.hitsOf(this.r.text.searchText(text, opts.fields, syntax, k, mode, null), opts.includeStored ?? true);
+    // a collection without text fields has nothing to search
+    if (first === undefined) return [];
+    return this.searchLeg({ field: first, fields: Object.fromEntries(boosts), text, syntax, mode, k }, opts.includeStored);
   }
 
   /**
@@ -199,9 +201,10 @@ export class Snapshot {
     const spec = this.schema.fields[field];
     if (spec === undefined || spec.type !== 'text')
       throw new QuarryError('BAD_ARGUMENT', `"${field}" is not a text field`, { field: 'field' });
-    const p = resolveRm3Params(opts.params);
-    this.checkOpen();
-    return this.searchTerms(this.r.text.rm3Terms(text, field, spec, p), opts.k ?? 10, 'auto', opts.includeStored ?? true);
+    resolveRm3Params(opts.params);
+    const k = opts.k ?? 10;
+    checkPositiveInteger(k, 'k');
+    return this.searchLeg({ field, text, rm3: { ...opts.params }, k }, opts.includeStored);
   }
 
   /** BM25 search with already analyzed terms. */
@@ -221,15 +224,10 @@ export class Snapshot {
     const spec = this.r.dense.spec(field);
     const k = opts.k ?? 10;
     checkPositiveInteger(k, 'k');
-    checkSearchParams(opts.params ?? {}, denseFamily(spec.index).searchParams, spec.index);
-    const q =
-      opts.adapter !== undefined
-        ? this.r.dense.adapted(field, opts.adapter, vector, 'vector')
-        : vector instanceof Float32Array
-          ? vector
-          : Float32Array.from(vector);
-    this.checkOpen();
-    return this.r.set.hitsOf(this.r.dense.top(field, q, k, opts.params ?? {}, null), opts.includeStored ?? true);
+    // an adapter maps the vector here, so that its errors name this call's argument
+    const q = opts.adapter !== undefined ? this.r.dense.adapted(field, opts.adapter, vector, 'vector') : vector;
+    checkQueryDimension(q.length, spec.dim, 'vector');
+    return this.searchLeg({ field, vector: Array.from(q), params: { ...opts.params }, k }, opts.includeStored);
   }
 
   /**
@@ -245,13 +243,12 @@ export class Snapshot {
     query: Readonly<Record<string, number>> | ReadonlyMap<string, number>,
     opts: VectorSearchOptions = {},
   ): Hit[] {
-    const spec = this.r.sparse.spec(field);
+    this.r.sparse.spec(field);
     const k = opts.k ?? 10;
     checkPositiveInteger(k, 'k');
-    checkSearchParams(opts.params ?? {}, sparseFamily(spec.index).searchParams, spec.index);
-    const weights = query instanceof Map ? (query as ReadonlyMap<string, number>) : new Map(Object.entries(query));
-    this.checkOpen();
-    return this.r.set.hitsOf(this.r.sparse.top(field, weights, k, opts.params ?? {}, null), opts.includeStored ?? true);
+    const weights: Record<string, number> =
+      query instanceof Map ? Object.fromEntries(query as ReadonlyMap<string, number>) : { ...(query as Readonly<Record<string, number>>) };
+    return this.searchLeg({ field, sparse: weights, params: { ...opts.params }, k }, opts.includeStored);
   }
 
   /**
@@ -264,13 +261,23 @@ export class Snapshot {
    * snap.searchMultiVector('colbert', queryTokenVectors, { k: 10, params: { candidates: 200 } });
    */
   searchMultiVector(field: string, vectors: readonly (readonly number[])[], opts: VectorSearchOptions = {}): Hit[] {
-    const spec = this.r.multi.spec(field);
+    this.r.multi.spec(field);
     const k = opts.k ?? 10;
     checkPositiveInteger(k, 'k');
-    checkSearchParams(opts.params ?? {}, MULTIVECTOR_FAMILY.searchParamsFor(spec.muvera?.index), 'this multi-vector field', 'it takes');
-    const tokens = this.r.multi.tokenRows(field, vectors, 'multivector');
-    this.checkOpen();
-    return this.r.set.hitsOf(this.r.multi.top(field, tokens, k, opts.params ?? {}, null), opts.includeStored ?? true);
+    // checked here too, so that a wrong token vector is named as this call's argument
+    this.r.multi.tokenRows(field, vectors, 'multivector');
+    return this.searchLeg({ field, multivector: vectors.map((v) => Array.from(v)), params: { ...opts.params }, k }, opts.includeStored);
+  }
+
+  /**
+   * One retrieval leg run as a query spec of its own, k results: the typed methods
+   * above enter the same pipeline as query() and the HTTP server.
+   */
+  private searchLeg(leg: QuerySpec['retrieve'][number] & { k: number }, includeStored = true): Hit[] {
+    const result = this.runSpec({ retrieve: [leg], k: leg.k, offset: 0, explain: false }, { includeStored });
+    return result.hits.map((h) =>
+      h.stored === undefined ? { id: h.id, score: h.score, doc: h.doc } : { id: h.id, score: h.score, doc: h.doc, stored: h.stored },
+    );
   }
 
   /**
@@ -321,6 +328,19 @@ export class Snapshot {
       spec,
       opts,
     );
+  }
+
+  /**
+   * Highlights for the hits of `spec`: a function from a hit's stored properties to
+   * excerpts of each property that feeds one of the spec's text legs, with the query's
+   * words marked (as the HTTP server's `?highlight=true` returns them).
+   *
+   * @example
+   * const mark = snap.highlighter(spec);
+   * for (const hit of snap.query(spec).hits) console.log(mark(hit.stored!));
+   */
+  highlighter(spec: unknown): (stored: Record<string, unknown>) => Highlights {
+    return specHighlighter(this.schema, this.r.text, parseQuerySpec(spec));
   }
 
   /** The collection's relevance calibration (`quarry calibrate`), read once per snapshot; null when none. */

@@ -120,9 +120,10 @@ export class TextRetrieval {
    * RM3's expanded query on one text field: the original terms and the feedback
    * terms of the top `fbDocs` documents, re-analyzed from their stored text.
    */
-  rm3Terms(text: string, field: string, spec: TextFieldSpec, p: Rm3Params): QueryTerm[] {
+  rm3Terms(text: string, field: string, p: Rm3Params, allow: SegmentFilter = null): QueryTerm[] {
+    const spec = this.schema.fields[field] as TextFieldSpec;
     const analyzer = this.analyzers.get(field)!;
-    const first = this.set.hitsOf(this.searchTerms(this.queryTerms(text, [field]), p.fbDocs, 'auto'), false);
+    const first = this.set.hitsOf(this.searchTerms(this.queryTerms(text, [field]), p.fbDocs, 'auto', allow), false);
     const sources = spec.from ?? [field];
     const feedback = first.map((h) => {
       const stored = this.set.stored(h.doc);
@@ -134,16 +135,16 @@ export class TextRetrieval {
   }
 
   /** What a text leg's terms contribute to one document's score (and, for Lucene syntax, the query as Lucene prints it). */
-  explain(field: string, text: string, doc: number, syntax: 'terms' | 'lucene' | undefined) {
+  explain(fields: TextSearchOptions['fields'], text: string, doc: number, syntax: 'terms' | 'lucene' | undefined) {
     const [seg, local] = this.set.locate(doc);
     const segment = this.set.segments.indexOf(seg);
     if (syntax === 'lucene') {
-      const q = this.textQuery(text, [field]);
+      const q = this.textQuery(text, fields);
       if (q === null) return { query: '' };
       const terms = textQueryTerms(q).map((t) => ({ field: t.field, term: t.term, boost: 1 }));
       return { query: describeTextQuery(q), terms: this.searcher.explain(terms, segment, local) };
     }
-    return { terms: this.searcher.explain(this.queryTerms(text, [field]), segment, local) };
+    return { terms: this.searcher.explain(this.queryTerms(text, fields), segment, local) };
   }
 
   /**

@@ -10,8 +10,7 @@ export function similarity(metric: DenseMetric, q: Float32Array, qOff: number, d
 
 /** Prepares a query for a metric: checks its size and normalizes it for cosine. */
 export function prepareQuery(query: Float32Array, dim: number, metric: DenseMetric): Float32Array {
-  if (query.length !== dim)
-    throw new QuarryError('BAD_ARGUMENT', `query has dimension ${query.length}, the field has ${dim}`, { field: 'vector' });
+  checkQueryDimension(query.length, dim, 'vector');
   for (let i = 0; i < dim; i++)
     if (!Number.isFinite(query[i]!))
       throw new QuarryError('BAD_ARGUMENT', `query component ${i} is not a finite number`, { field: 'vector' });
@@ -22,4 +21,9 @@ export function prepareQuery(query: Float32Array, dim: number, metric: DenseMetr
   const out = new Float32Array(dim);
   if (len > 0) for (let i = 0; i < dim; i++) out[i] = query[i]! / len;
   return out;
+}
+
+/** Throws BAD_ARGUMENT (naming `where`) unless a query vector of `length` values fits a field of `dim` dimensions. */
+export function checkQueryDimension(length: number, dim: number, where: string): void {
+  if (length !== dim) throw new QuarryError('BAD_ARGUMENT', `query has dimension ${length}, the field has ${dim}`, { field: where });
 }

@@ -1,12 +1,8 @@
 /** Search with a query spec, and query batches evaluated against posted qrels. */
 import { Readable } from 'node:stream';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import type { Snapshot } from '../../collection/index.js';
-import { sourcesOf, textFields } from '../../collection/schema.js';
 import { evaluateRun, parseQrelsText, qrelsFromTriples, reportToJson, type Qrels, type RunData } from '../../eval/index.js';
-import { highlight, queryTermSet, type HighlightFragment, type HighlightTerms } from '../../search/highlight.js';
-import { searchesForTerm } from '../../index/inverted/index.js';
-import type { Analyzer } from '../../text/analyzer.js';
+import type { Highlights } from '../../collection/index.js';
 import type { PipelineResult } from '../../search/pipeline.js';
 import { fillQueryTemplate, type QuerySpec } from '../../search/query-spec.js';
 import { ApiError } from '../api-error.js';
@@ -16,9 +12,6 @@ import type { ResolvedServerOptions, RouteAccess, ServerContext } from '../serve
 interface NameParams {
   name: string;
 }
-
-/** Longest highlighted excerpt, in words, of a long stored property. */
-const EXCERPT_WORDS = 60;
 
 /** Rejects specs beyond the server's caps on k and candidate depth. */
 function checkCaps(spec: QuerySpec, o: ResolvedServerOptions, prefix = '', isRun = false): void {
@@ -56,46 +49,6 @@ function checkCaps(spec: QuerySpec, o: ResolvedServerOptions, prefix = '', isRun
   });
 }
 
-/** What highlighting a hit needs: per stored property, its text field's analyzer and the query's terms (computed once per request). */
-interface HighlightTarget {
-  prop: string;
-  analyzer: Analyzer;
-  terms: HighlightTerms;
-}
-
-/** The stored properties feeding the spec's text legs (the first leg naming a property wins). */
-function highlightTargets(snap: Snapshot, spec: QuerySpec): HighlightTarget[] {
-  const fields = new Map(textFields(snap.schema));
-  const out: HighlightTarget[] = [];
-  for (const leg of spec.retrieve) {
-    if (leg.text === undefined) continue;
-    const field = fields.get(leg.field);
-    const analyzer = snap.analyzers.get(leg.field);
-    if (field === undefined || analyzer === undefined) continue;
-    // a structured leg highlights the terms it searches for (not the excluded ones, nor operators and field names)
-    const structured = leg.syntax === 'lucene' ? snap.textQuery(leg.text, [leg.field]) : undefined;
-    let terms: HighlightTerms;
-    if (structured === undefined) terms = queryTermSet(leg.text, analyzer);
-    else if (structured === null) terms = new Set<string>();
-    else {
-      const searched = searchesForTerm(structured, leg.field);
-      terms = { size: 1, has: searched };
-    }
-    for (const prop of sourcesOf(leg.field, field)) if (!out.some((t) => t.prop === prop)) out.push({ prop, analyzer, terms });
-  }
-  return out;
-}
-
-/** Highlights of one hit's stored properties. */
-function highlightsOf(targets: readonly HighlightTarget[], stored: Record<string, unknown>): Record<string, HighlightFragment[]> {
-  const out: Record<string, HighlightFragment[]> = {};
-  for (const t of targets) {
-    const v = stored[t.prop];
-    if (typeof v === 'string') out[t.prop] = highlight(v, t.analyzer, t.terms, { maxWords: EXCERPT_WORDS });
-  }
-  return out;
-}
-
 function deadlineOf(req: FastifyRequest, o: ResolvedServerOptions): number {
   return (req as FastifyRequest & { quarryStart?: number }).quarryStart! + o.timeoutMs;
 }
@@ -114,10 +67,10 @@ export function registerSearchRoutes(app: FastifyInstance, ctx: ServerContext): 
     const { snapshot: snap, release } = c.lease();
     const t0 = performance.now();
     let result: PipelineResult;
-    let targets: HighlightTarget[];
+    let highlights: ((stored: Record<string, unknown>) => Highlights) | null;
     try {
       result = await snap.queryAsync(spec, { includeStored: q.stored === 'true' || q.highlight === 'true' });
-      targets = q.highlight === 'true' ? highlightTargets(snap, spec) : [];
+      highlights = q.highlight === 'true' ? snap.highlighter(spec) : null;
     } finally {
       release();
     }
@@ -125,7 +78,7 @@ export function registerSearchRoutes(app: FastifyInstance, ctx: ServerContext): 
     const hits = result.hits.map((h) => {
       const hit: Record<string, unknown> = { id: h.id, score: h.score, legs: h.legs };
       if (q.stored === 'true') hit.stored = h.stored;
-      if (q.highlight === 'true' && h.stored !== undefined) hit.highlights = highlightsOf(targets, h.stored);
+      if (highlights !== null && h.stored !== undefined) hit.highlights = highlights(h.stored);
       if (h.explain !== undefined) hit.explain = h.explain;
       if (h.crossEncoder !== undefined) hit.crossEncoder = h.crossEncoder;
       return hit;
