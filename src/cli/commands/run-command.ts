@@ -3,7 +3,6 @@ import { Option, type Command } from 'commander';
 import { Collection, type Hit, type Snapshot, type TextSearchOptions } from '../../collection/index.js';
 import { evaluateRunFile, formatTrecEval, readQrels, reportToJson } from '../../eval/index.js';
 import { collect, guarded, intOption } from '../command-options.js';
-import { writeFileAtomic } from '../../io/atomic-file.js';
 import { isQuarryError, QuarryError } from '../../core/quarry-error.js';
 import { readQueries } from '../../io/beir.js';
 import { parseFieldBoosts, pickField, rm3Option } from './search-command.js';
@@ -15,50 +14,7 @@ import { readMultiVectorQueries, readSparseQueries, readVectorQueries } from '..
 import type { RunQuery, RunSearch } from '../../batch/batch-search.js';
 import { searchQueries } from '../../batch/search-threads.js';
 import { VECTOR_FORMATS } from '../../io/vector-files.js';
-import { sortQids } from '../../batch/qid-order.js';
-
-/** TREC run lines (`qid Q0 docno rank score tag`) of the hits of each query, written at once. */
-class RunLines {
-  private readonly queries: { qid: string; lines: string }[] = [];
-  private count = 0;
-
-  constructor(
-    private readonly precision: number,
-    private readonly tag: string,
-    private readonly qidOrder: boolean,
-  ) {}
-
-  /** Appends one query's hits, ranked as given; `score` maps each hit's score first. */
-  add(qid: string, hits: readonly Hit[], score: (s: number) => number = (s) => s): void {
-    let lines = '';
-    hits.forEach((h, i) => {
-      lines += `${qid} Q0 ${h.id} ${i + 1} ${score(h.score).toFixed(this.precision)} ${this.tag}\n`;
-    });
-    this.queries.push({ qid, lines });
-    this.count += hits.length;
-  }
-
-  /** Queries added so far. */
-  get queryCount(): number {
-    return this.queries.length;
-  }
-
-  /** Writes the run atomically, queries in the order added or in qid order; returns its line count. */
-  write(path: string): number {
-    const queries = this.qidOrder ? sortQids(this.queries, (q) => q.qid) : this.queries;
-    writeFileAtomic(path, queries.map((q) => q.lines).join(''));
-    return this.count;
-  }
-}
-
-/**
- * Lucene's VectorSimilarityFunction score for a Quarry dense score: DOT_PRODUCT
- * and COSINE map the inner product s to (1 + s) / 2; EUCLIDEAN maps the squared
- * distance d^2 (Quarry scores l2 as -d^2) to 1 / (1 + d^2).
- */
-function luceneSimilarity(metric: 'cosine' | 'dot' | 'l2'): (score: number) => number {
-  return metric === 'l2' ? (s) => 1 / (1 - s) : (s) => (1 + s) / 2;
-}
+import { luceneSimilarity, RunLines } from '../../batch/run-lines.js';
 
 /** What a run did: queries searched, lines written, seconds spent searching. */
 interface RunDone {

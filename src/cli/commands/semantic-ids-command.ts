@@ -9,14 +9,18 @@ import { Collection } from '../../collection/index.js';
 import { ioError } from '../../io/atomic-file.js';
 import { QuarryError } from '../../core/quarry-error.js';
 import { readResidualQuantizer, writeResidualQuantizer } from '../../learn/semantic-ids/residual-quantizer-file.js';
-import { codeHierarchicalIds, fitHierarchicalIds, type HierarchicalIds } from '../../learn/semantic-ids/hierarchical-ids.js';
 import { readHierarchy, writeHierarchy } from '../../learn/semantic-ids/hierarchical-ids-file.js';
-import { fitRqVaeSemanticIds, fitSemanticIds, unitRowsIf, type SemanticIds } from '../../learn/semantic-ids/semantic-ids.js';
+import type { SemanticIdStats } from '../../learn/semantic-ids/semantic-ids.js';
 import { readRqVae, writeRqVae } from '../../learn/semantic-ids/rq-vae-file.js';
-import type { RqVaeEpoch } from '../../learn/semantic-ids/rq-vae.js';
-import type { ResidualQuantizerOptions } from '../../learn/semantic-ids/residual-quantizer.js';
+import {
+  assignSemanticIds,
+  SEMANTIC_ID_METHODS,
+  type SemanticIdAssignment,
+  type SemanticIdAssignmentOptions,
+  type SemanticIdMethod,
+} from '../../learn/semantic-ids/assign-semantic-ids.js';
 import { checkOptionScopes, givenOnCommandLine, type OptionScope } from '../option-scope.js';
-import { createProgress } from '../progress.js';
+import { terminalProgress } from '../progress.js';
 import { guarded, intListOption, intOption, numberOption } from '../command-options.js';
 import { readIdsFile, readVectorMatrix, VECTOR_FORMATS } from '../../io/vector-files.js';
 import { pickField } from './search-command.js';
@@ -114,8 +118,7 @@ function idLines(ids: readonly string[], tokensOf: (r: number) => Uint32Array): 
   return parts.join('');
 }
 
-function describeResidual(summary: Record<string, unknown>, semantic: SemanticIds): string {
-  const s = semantic.stats;
+function describeResidual(summary: Record<string, unknown>, s: SemanticIdStats): string {
   const pct = (x: number): string => `${(100 * x).toFixed(1)}%`;
   const lines = [
     `${s.rows.toLocaleString('en-US')} vectors from ${String(summary.source)}: ${countedNoun(s.levels, 'level')} + 1 collision token`,
@@ -142,6 +145,7 @@ const FLAG_OF: Readonly<Record<string, string>> = {
   batchSize: '--batch-size',
   learningRate: '--learning-rate',
   beta: '--beta',
+  tree: '--tree',
 };
 
 /** Re-labels a library error about an option (e.g. a codebook larger than the input) with the flag that set it. */
@@ -159,7 +163,7 @@ function asFlagError(e: unknown): unknown {
   return new QuarryError(e.code, rename(message), { field: flag }, e.hint === undefined ? undefined : rename(e.hint));
 }
 
-const METHODS = ['residual', 'rq-vae', 'hierarchical'] as const;
+const METHODS = SEMANTIC_ID_METHODS;
 
 /** Options that belong to some methods only, and those methods. */
 const OPTION_METHODS: Readonly<Record<string, readonly (typeof METHODS)[number][]>> = {
@@ -181,153 +185,104 @@ const OPTION_METHODS: Readonly<Record<string, readonly (typeof METHODS)[number][
   saveTree: ['hierarchical'],
 };
 
-/** What the methods give back: every row's tokens and a summary. */
+/** What the command prints and writes for an assignment: every row's tokens and a summary. */
 interface Assigned {
   tokensOf: (r: number) => Uint32Array;
   summary: Record<string, unknown>;
   text: (summary: Record<string, unknown>) => string;
 }
 
-/** The residual quantizer's settings from the flags (RQ-KMeans, and RQ-VAE's codebooks), and --normalize. */
-function residualOptions(flags: SemanticIdFlags): ResidualQuantizerOptions & { normalize: boolean } {
-  return {
-    levels: flags.levels,
-    codebookSize: flags.codebook,
+/** The library's options for the flags' method (files named by --quantizer, --model or --tree read here). */
+function assignmentOptions(method: SemanticIdMethod, flags: SemanticIdFlags): SemanticIdAssignmentOptions {
+  const common = {
+    normalize: flags.normalize === true,
+    seed: flags.seed,
     iterations: flags.iterations,
     maxTrainRows: flags.trainRows,
-    seed: flags.seed,
-    normalize: flags.normalize === true,
+    progress: terminalProgress(flags.quiet),
   };
-}
-
-function assignResidual(input: ReturnType<typeof loadInput>, flags: SemanticIdFlags): Assigned {
-  const quantizer = flags.quantizer === undefined ? undefined : readResidualQuantizer(flags.quantizer);
-  const progress = createProgress(quantizer === undefined ? 'fitting and coding' : 'coding', 1, 'levels', flags.quiet ?? false);
-  let result: ReturnType<typeof fitSemanticIds>;
-  try {
-    result = fitSemanticIds(input.rows, input.dim, {
-      ...residualOptions(flags),
-      ...(quantizer === undefined ? {} : { quantizer }),
-      onProgress: (done, total) => progress.update(done / total, done),
-    });
-  } finally {
-    progress.stop();
-  }
-  if (flags.saveQuantizer !== undefined) writeResidualQuantizer(flags.saveQuantizer, result.quantizer);
-  const { ids } = result;
-  return {
-    tokensOf: (r) => ids.tokens.subarray(r * ids.width, (r + 1) * ids.width),
-    summary: {
-      method: 'residual',
-      codebookSize: result.quantizer.codebookSize,
-      ...ids.stats,
-      ...(flags.saveQuantizer === undefined ? {} : { quantizer: flags.saveQuantizer }),
-    },
-    text: (summary) => describeResidual(summary, ids),
-  };
-}
-
-function assignRqVae(input: ReturnType<typeof loadInput>, flags: SemanticIdFlags): Assigned {
-  const model = flags.model === undefined ? undefined : readRqVae(flags.model);
-  let progress = createProgress('training', flags.epochs, 'epochs', flags.quiet === true || model !== undefined);
-  let coding = false;
-  let result: ReturnType<typeof fitRqVaeSemanticIds>;
-  let last: RqVaeEpoch | undefined;
-  try {
-    result = fitRqVaeSemanticIds(input.rows, input.dim, {
-      ...residualOptions(flags),
+  if (method === 'residual')
+    return {
+      method,
+      ...common,
+      levels: flags.levels,
+      codebookSize: flags.codebook,
+      ...(flags.quantizer === undefined ? {} : { quantizer: readResidualQuantizer(flags.quantizer) }),
+    };
+  if (method === 'rq-vae')
+    return {
+      method,
+      ...common,
+      levels: flags.levels,
+      codebookSize: flags.codebook,
       hidden: flags.hidden,
       latent: flags.latent,
       epochs: flags.epochs,
       batchSize: flags.batchSize,
       learningRate: flags.learningRate,
       beta: flags.beta,
-      ...(model === undefined ? {} : { model }),
-      onEpoch: (e) => {
-        last = e;
-        progress.update(e.epoch, e.epoch);
-      },
-      onCoding: (done, total) => {
-        if (!coding) {
-          progress.stop();
-          progress = createProgress('coding', total, 'vectors', flags.quiet ?? false);
-          coding = true;
-        }
-        progress.update(done, done);
-      },
-    });
-  } finally {
-    progress.stop();
-  }
-  if (flags.saveModel !== undefined) writeRqVae(flags.saveModel, result.model);
-  const { ids } = result;
-  const q = result.model.quantizer;
-  const training =
-    last === undefined
-      ? {}
-      : { epochs: last.epochs, relativeReconstruction: last.relativeReconstruction, resetCodewords: last.resetCodewords };
+      ...(flags.model === undefined ? {} : { model: readRqVae(flags.model) }),
+    };
   return {
-    tokensOf: (r) => ids.tokens.subarray(r * ids.width, (r + 1) * ids.width),
-    summary: {
-      method: 'rq-vae',
-      codebookSize: q.codebookSize,
-      latent: q.dim,
-      ...training,
-      ...ids.stats,
-      ...(flags.saveModel === undefined ? {} : { model: flags.saveModel }),
-    },
-    text: (summary) =>
-      (last === undefined
-        ? ''
-        : `trained ${countedNoun(last.epochs, 'epoch')}; in the last, the decoder missed ${(100 * last.relativeReconstruction).toFixed(1)}% of the training vectors' energy\n`) +
-      describeResidual(summary, ids).replace(
-        'unexplained energy after each level',
-        `unexplained energy of the ${q.dim}-d latents after each level`,
-      ),
+    method,
+    ...common,
+    branching: flags.branching,
+    leafSize: flags.leafSize,
+    ...(flags.tree === undefined ? {} : { tree: readHierarchy(flags.tree) }),
   };
 }
 
-function assignHierarchical(input: ReturnType<typeof loadInput>, flags: SemanticIdFlags): Assigned {
-  const rows = unitRowsIf(flags.normalize === true, input.rows, input.dim);
-  const saved = flags.tree === undefined ? undefined : readHierarchy(flags.tree);
-  if (saved !== undefined && saved.dim !== input.dim) {
-    throw new QuarryError(
-      'BAD_ARGUMENT',
-      `the tree clusters ${saved.dim}-d vectors, the input has ${input.dim} dimensions`,
-      { field: '--tree' },
-      'code vectors of the model the tree was fitted on',
-    );
+/** Saves what was fitted where the flags ask, and describes the assignment. */
+function describeAssignment(a: SemanticIdAssignment, dim: number, flags: SemanticIdFlags): Assigned {
+  if (a.method === 'residual') {
+    if (flags.saveQuantizer !== undefined) writeResidualQuantizer(flags.saveQuantizer, a.quantizer);
+    return {
+      tokensOf: a.tokensOf,
+      summary: {
+        method: 'residual',
+        codebookSize: a.quantizer.codebookSize,
+        ...a.stats,
+        ...(flags.saveQuantizer === undefined ? {} : { quantizer: flags.saveQuantizer }),
+      },
+      text: (summary) => describeResidual(summary, a.stats),
+    };
   }
-  const progress = createProgress(saved === undefined ? 'clustering' : 'coding', input.ids.length, 'vectors', flags.quiet ?? false);
-  let ids: HierarchicalIds;
-  try {
-    const onRows = (placed: number): void => progress.update(placed, placed);
-    ids =
-      saved === undefined
-        ? fitHierarchicalIds(
-            rows,
-            input.dim,
-            {
-              branching: flags.branching,
-              leafSize: flags.leafSize,
-              seed: flags.seed,
-              iterations: flags.iterations,
-              maxTrainRows: flags.trainRows,
-            },
-            onRows,
-          )
-        : codeHierarchicalIds(saved.tree, rows, input.dim, onRows);
-  } finally {
-    progress.stop();
+  if (a.method === 'rq-vae') {
+    if (flags.saveModel !== undefined) writeRqVae(flags.saveModel, a.model);
+    const q = a.model.quantizer;
+    const last = a.lastEpoch;
+    const training =
+      last === null
+        ? {}
+        : { epochs: last.epochs, relativeReconstruction: last.relativeReconstruction, resetCodewords: last.resetCodewords };
+    return {
+      tokensOf: a.tokensOf,
+      summary: {
+        method: 'rq-vae',
+        codebookSize: q.codebookSize,
+        latent: q.dim,
+        ...training,
+        ...a.stats,
+        ...(flags.saveModel === undefined ? {} : { model: flags.saveModel }),
+      },
+      text: (summary) =>
+        (last === null
+          ? ''
+          : `trained ${countedNoun(last.epochs, 'epoch')}; in the last, the decoder missed ${(100 * last.relativeReconstruction).toFixed(1)}% of the training vectors' energy\n`) +
+        describeResidual(summary, a.stats).replace(
+          'unexplained energy after each level',
+          `unexplained energy of the ${q.dim}-d latents after each level`,
+        ),
+    };
   }
-  if (flags.saveTree !== undefined) writeHierarchy(flags.saveTree, ids.tree, input.dim);
-  const s = ids.stats;
-  const ways = saved === undefined ? { branching: flags.branching, leafSize: flags.leafSize } : { tree: flags.tree };
+  if (flags.saveTree !== undefined) writeHierarchy(flags.saveTree, a.tree, dim);
+  const s = a.stats;
+  const ways = flags.tree === undefined ? { branching: flags.branching, leafSize: flags.leafSize } : { tree: flags.tree };
   return {
-    tokensOf: (r) => ids.tokens.subarray(ids.offsets[r]!, ids.offsets[r + 1]!),
+    tokensOf: a.tokensOf,
     summary: { method: 'hierarchical', ...ways, ...s, ...(flags.saveTree === undefined ? {} : { savedTree: flags.saveTree }) },
     text: (summary) =>
-      saved === undefined
+      flags.tree === undefined
         ? `${s.rows.toLocaleString('en-US')} vectors from ${String(summary.source)}: ${s.leaves.toLocaleString('en-US')} clusters of at most ${flags.leafSize} (largest ${s.largestLeaf}), ` +
           `split ${flags.branching} ways; ids of ${s.meanIdLength.toFixed(2)} tokens on average, ${s.longestId} at most (the last: position in the cluster)\n`
         : `${s.rows.toLocaleString('en-US')} vectors from ${String(summary.source)} coded in the clusters of ${flags.tree}: ${s.leaves.toLocaleString('en-US')} clusters reached (largest ${s.largestLeaf}); ` +
@@ -426,12 +381,7 @@ old ids (rows k-means could not tell apart, identical vectors, excepted); cluste
         let assigned: Assigned;
         try {
           input = loadInput(dir, flags);
-          assigned =
-            method === 'hierarchical'
-              ? assignHierarchical(input, flags)
-              : method === 'rq-vae'
-                ? assignRqVae(input, flags)
-                : assignResidual(input, flags);
+          assigned = describeAssignment(assignSemanticIds(input.rows, input.dim, assignmentOptions(method, flags)), input.dim, flags);
         } catch (e) {
           throw asFlagError(e);
         }
