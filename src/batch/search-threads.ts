@@ -14,7 +14,7 @@ import { QuarryError, type QuarryErrorCode } from '../core/quarry-error.js';
 import { searchOne, type RunQuery, type RunSearch } from './batch-search.js';
 
 /** Queries per batch taken from the shared counter: small enough to balance, large enough that taking one costs nothing. */
-export const RUN_BATCH = 8;
+const RUN_BATCH = 8;
 
 /** What each worker is given. */
 export interface RunWorkerJob {

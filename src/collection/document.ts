@@ -256,7 +256,7 @@ export function parseSparseValue(v: unknown, where: ErrorLocation & { field: str
  * with one label per vector (used by `skipTokens`). Applies the field's
  * pruning; returns the kept rows, in order, in one array.
  */
-export function parseMultiVectorValue(v: unknown, spec: MultiVectorFieldSpec, where: ErrorLocation & { field: string }): Float32Array {
+function parseMultiVectorValue(v: unknown, spec: MultiVectorFieldSpec, where: ErrorLocation & { field: string }): Float32Array {
   let vectors: unknown = v;
   let tokens: unknown[] | null = null;
   if (v !== null && typeof v === 'object' && !Array.isArray(v)) {

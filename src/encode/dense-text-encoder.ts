@@ -55,7 +55,7 @@ export interface DenseTextEncoder {
 const cache = new Map<string, DenseTextEncoder>();
 
 /** Loads (once per process) the encoder a spec names. */
-export function loadEncoder(spec: EncoderSpec): DenseTextEncoder {
+function loadEncoder(spec: EncoderSpec): DenseTextEncoder {
   const key = JSON.stringify(spec);
   let enc = cache.get(key);
   if (enc !== undefined) return enc;

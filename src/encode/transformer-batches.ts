@@ -32,7 +32,7 @@ export interface ModelBatch {
 }
 
 /** The maximum length to tokenize to. */
-export function maxLengthOf(model: TransformerModel, opts: TransformerBatchOptions): number {
+function maxLengthOf(model: TransformerModel, opts: TransformerBatchOptions): number {
   const fromTokenizer = model.tokenizer.model_max_length;
   const cap = typeof fromTokenizer === 'number' && Number.isFinite(fromTokenizer) && fromTokenizer > 0 ? Math.min(fromTokenizer, 512) : 512;
   const n = opts.maxLength ?? cap;

@@ -18,7 +18,7 @@ export type LineHandler = (line: string, lineNo: number) => void;
 export type ProgressHandler = (bytesRead: number, totalBytes: number) => void;
 
 /** Opens a file for reading, turning OS errors into a QuarryError that names the file. */
-export function openForReading(path: string): number {
+function openForReading(path: string): number {
   try {
     if (statSync(path).isDirectory()) {
       throw new QuarryError('BAD_ARGUMENT', 'is a directory, expected a file', { file: path });

@@ -84,7 +84,7 @@ export function fitResidualBinarizer(
 }
 
 /** Writes row r minus its centre into `out`, in the row's basis. */
-export function centredRow(
+function centredRow(
   read: RowReader,
   r: number,
   centres: Float32Array,

@@ -135,7 +135,7 @@ export class ServedCollection {
 const NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
 
 /** Validates a collection name from a URL. */
-export function checkCollectionName(name: string): void {
+function checkCollectionName(name: string): void {
   if (!NAME.test(name) || name.includes('..')) {
     throw new QuarryError(
       'BAD_ARGUMENT',

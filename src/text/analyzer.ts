@@ -101,7 +101,7 @@ function presetError(name: string): never {
 }
 
 /** Lucene's EnglishPossessiveFilter: drops a trailing 's after ', ’ or ＇. */
-export function stripPossessive(token: string): string {
+function stripPossessive(token: string): string {
   const n = token.length;
   if (n < 2) return token;
   const last = token.charCodeAt(n - 1);

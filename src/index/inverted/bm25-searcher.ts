@@ -9,6 +9,10 @@
  * - `exhaustive`: term-at-a-time accumulation of every posting (the reference);
  * - `auto` (default): exhaustive when the query's lists are short, pruned otherwise.
  * Ties are broken by document order (lower first), as Lucene does.
+ *
+ * One of Quarry's three MaxScore variants, each for what it scores: BM25 term lists
+ * (inverted/bm25-searcher.ts), the clauses of a structured query (inverted/max-score-clauses.ts)
+ * and learned-sparse lists in windows of documents (sparse/exact/sparse-exact-index.ts).
  */
 import { TopKHeap } from '../../kernels/top-k-heap.js';
 import { BOUND_SLACK, bm25AvgLength, bm25Idf, bm25NormInverseTable, bm25TermScore, bm25UnitBound } from './bm25.js';

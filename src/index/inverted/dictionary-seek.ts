@@ -66,7 +66,7 @@ export function writeUtf8(cp: number, out: Uint8Array, at: number): void {
  * Whether term t sorts before the UTF-8 `target[0, len)`. Comparing bytes agrees
  * with the dictionary's UTF-16 order here: the target's characters are all below U+D800.
  */
-export function termBefore(bytes: Uint8Array, offsets: Uint32Array, t: number, target: Uint8Array, len: number): boolean {
+function termBefore(bytes: Uint8Array, offsets: Uint32Array, t: number, target: Uint8Array, len: number): boolean {
   const from = offsets[t]!;
   const n = offsets[t + 1]! - from;
   const m = n < len ? n : len;

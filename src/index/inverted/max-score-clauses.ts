@@ -7,6 +7,10 @@
  * each, and the two sets leapfrog to their common documents. Scores
  * are the same sums as the plain disjunction's: each document's clause scores
  * are added in clause order, in double, and rounded to float.
+ *
+ * One of Quarry's three MaxScore variants, each for what it scores: BM25 term lists
+ * (inverted/bm25-searcher.ts), the clauses of a structured query (inverted/max-score-clauses.ts)
+ * and learned-sparse lists in windows of documents (sparse/exact/sparse-exact-index.ts).
  */
 import type { TopKHeap } from '../../kernels/top-k-heap.js';
 import type { DocIterator } from './doc-iterators.js';

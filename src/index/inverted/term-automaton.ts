@@ -37,7 +37,7 @@ export interface Expr {
 }
 
 /** The largest code point. */
-export const MAX_CODE_POINT = 0x10ffff;
+const MAX_CODE_POINT = 0x10ffff;
 
 /** Builds expressions in their normal form (one object per form). */
 export class ExprFactory {

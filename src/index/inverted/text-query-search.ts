@@ -25,7 +25,7 @@ import {
   type DocIterator,
 } from './doc-iterators.js';
 import type { InvertedField } from './inverted-field.js';
-import { maxScoreDisjunction, maxScoreRequiredOptional } from './iterator-max-score.js';
+import { maxScoreDisjunction, maxScoreRequiredOptional } from './max-score-clauses.js';
 import { PositionsReader } from './positions-reader.js';
 import { NO_MORE_DOCS, PostingsCursor } from './postings-cursor.js';
 import type { InvertedSegmentView, QueryTerm, TopDocs } from './search-types.js';

@@ -68,7 +68,7 @@ const positiveInteger = (v: number, name: string, max = 1 << 20): void => {
 };
 
 /** Checks options and fills in the defaults. */
-export function rqVaeOptions(opts: RqVaeOptions): Settings {
+function rqVaeOptions(opts: RqVaeOptions): Settings {
   const rq = residualQuantizerOptions(opts);
   const hidden = opts.hidden ?? [512, 256, 128];
   if (!Array.isArray(hidden)) throw new QuarryError('BAD_ARGUMENT', 'hidden must be a list of layer widths', { field: 'hidden' });

@@ -16,7 +16,7 @@ const TYPES: Record<string, string> = {
 };
 
 /** `web/` next to `src/` and `dist/` (this file is at `<root>/{src,dist}/server/routes/`). */
-export function webFolder(): string {
+function webFolder(): string {
   const dir = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'web');
   if (!existsSync(join(dir, 'index.html'))) throw new Error(`the web folder is missing (looked in ${dir}); reinstall the package`);
   return dir;

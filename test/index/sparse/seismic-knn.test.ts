@@ -1,11 +1,11 @@
 // Seismic's kNN-graph refinement (CIKM 2024): scoring the graph neighbours of
 // the results recovers documents that aggressive settings miss.
 import { describe, expect, it } from 'vitest';
-import { SparseExactIndex } from '../../src/index/sparse/exact/sparse-exact-index.js';
-import { buildSeismic, readSeismic, writeSeismic } from '../../src/index/sparse/seismic/index.js';
-import { normalizeSparse, sparseMatrixOf, type SparseVector } from '../../src/kernels/sparse-matrix.js';
-import { pinnedViews } from '../helpers/pinned-views.js';
-import { tempDir } from '../helpers/temp-dir.js';
+import { SparseExactIndex } from '../../../src/index/sparse/exact/sparse-exact-index.js';
+import { buildSeismic, readSeismic, writeSeismic } from '../../../src/index/sparse/seismic/index.js';
+import { normalizeSparse, sparseMatrixOf, type SparseVector } from '../../../src/kernels/sparse-matrix.js';
+import { pinnedViews } from '../../helpers/pinned-views.js';
+import { tempDir } from '../../helpers/temp-dir.js';
 
 let seed = 9;
 const rand = (): number => (seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0) / 2 ** 32;

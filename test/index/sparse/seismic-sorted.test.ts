@@ -1,10 +1,10 @@
 // Seismic's `sorted` search option: the first list's blocks in descending
 // summary-score order. Checked against exact search and the unsorted order.
 import { describe, expect, it } from 'vitest';
-import { SparseExactIndex } from '../../src/index/sparse/exact/sparse-exact-index.js';
-import { buildSeismic } from '../../src/index/sparse/seismic/index.js';
-import { QuarryError } from '../../src/core/quarry-error.js';
-import { normalizeSparse, sparseMatrixOf, type SparseVector } from '../../src/kernels/sparse-matrix.js';
+import { SparseExactIndex } from '../../../src/index/sparse/exact/sparse-exact-index.js';
+import { buildSeismic } from '../../../src/index/sparse/seismic/index.js';
+import { QuarryError } from '../../../src/core/quarry-error.js';
+import { normalizeSparse, sparseMatrixOf, type SparseVector } from '../../../src/kernels/sparse-matrix.js';
 
 let seed = 21;
 const rand = (): number => (seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0) / 2 ** 32;

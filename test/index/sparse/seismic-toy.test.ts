@@ -1,10 +1,10 @@
 // Real SPLADE vectors (seismic-toy): exact search in every mode and Seismic
 // with near-exact settings reproduce the brute-force inner-product top-10.
 import { describe, expect, it } from 'vitest';
-import { readSeismicJsonl, TokenVocabulary } from '../../src/io/sparse-files.js';
-import { SparseExactIndex } from '../../src/index/sparse/exact/sparse-exact-index.js';
-import { buildSeismic } from '../../src/index/sparse/seismic/index.js';
-import { dataset } from '../helpers/shared-data.js';
+import { readSeismicJsonl, TokenVocabulary } from '../../../src/io/sparse-files.js';
+import { SparseExactIndex } from '../../../src/index/sparse/exact/sparse-exact-index.js';
+import { buildSeismic } from '../../../src/index/sparse/seismic/index.js';
+import { dataset } from '../../helpers/shared-data.js';
 
 const docs = readSeismicJsonl(dataset('seismic-toy/documents.jsonl'));
 const queries = readSeismicJsonl(dataset('seismic-toy/queries.jsonl'), new TokenVocabulary(docs.vocab.tokens, true));

@@ -5,11 +5,11 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { SparseExactIndex } from '../../src/index/sparse/exact/sparse-exact-index.js';
-import { forwardRows } from '../../src/index/sparse/exact/sparse-inverted-lists.js';
-import { normalizeSparse, sparseMatrixOf } from '../../src/kernels/sparse-matrix.js';
-import { readCsr, readSeismicBinary, readSeismicJsonl } from '../../src/io/sparse-files.js';
-import { tempDir, writeFile } from '../helpers/temp-dir.js';
+import { SparseExactIndex } from '../../../src/index/sparse/exact/sparse-exact-index.js';
+import { forwardRows } from '../../../src/index/sparse/exact/sparse-inverted-lists.js';
+import { normalizeSparse, sparseMatrixOf } from '../../../src/kernels/sparse-matrix.js';
+import { readCsr, readSeismicBinary, readSeismicJsonl } from '../../../src/io/sparse-files.js';
+import { tempDir, writeFile } from '../../helpers/temp-dir.js';
 
 const dir = tempDir();
 

@@ -6,6 +6,7 @@
  */
 import type { DenseMetric } from '../dense-types.js';
 import { RESCORE_RANGE, SEED_RANGE, type ParamRanges } from '../../param-ranges.js';
+import { MAX_VARIANTS } from '../../../quantize/hadamard-variants.js';
 
 /** Settings of a binary index. */
 export interface BinaryParams {
@@ -68,7 +69,7 @@ export const BINARY_PARAM_RANGES: ParamRanges = {
   queryBits: { min: 1, max: 8, integer: true },
   rescore: RESCORE_RANGE,
   centroids: { min: 0, max: 65535, integer: true },
-  variants: { min: 1, max: 256, integer: true },
+  variants: { min: 1, max: MAX_VARIANTS, integer: true },
   centreChoices: { min: 1, max: 16, integer: true },
   seed: SEED_RANGE,
 };

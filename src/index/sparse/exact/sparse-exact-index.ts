@@ -7,6 +7,10 @@
  * `exhaustive` accumulates every posting; `scan` computes every document's
  * dot product from the forward rows (the reference). All three return the
  * same top k.
+ *
+ * One of Quarry's three MaxScore variants, each for what it scores: BM25 term lists
+ * (inverted/bm25-searcher.ts), the clauses of a structured query (inverted/max-score-clauses.ts)
+ * and learned-sparse lists in windows of documents (sparse/exact/sparse-exact-index.ts).
  */
 import { firstAtLeast } from '../../../kernels/sorted-search.js';
 import { TopKHeap } from '../../../kernels/top-k-heap.js';

@@ -55,13 +55,7 @@ export function invertSparseMatrix(matrix: SparseMatrix): SparseInvertedLists {
 }
 
 /** Lists from their postings (each list's documents ascending), with the block bounds computed. */
-export function withBlockBounds(
-  rows: number,
-  dim: number,
-  start: Float64Array,
-  docs: Uint32Array,
-  weights: Float32Array,
-): SparseInvertedLists {
+function withBlockBounds(rows: number, dim: number, start: Float64Array, docs: Uint32Array, weights: Float32Array): SparseInvertedLists {
   const blockStart = new Uint32Array(dim + 1);
   for (let t = 0; t < dim; t++) blockStart[t + 1] = blockStart[t]! + Math.ceil((start[t + 1]! - start[t]!) / SPARSE_BLOCK);
   const nb = blockStart[dim]!;
