@@ -1,6 +1,6 @@
 /** Checks a raw document against a schema and splits it into what each part of a segment needs. */
 import { QuarryError, type ErrorLocation } from '../core/quarry-error.js';
-import { parseJsonVector } from '../io/vector-files.js';
+import { FLOAT32_MAX, isFloat32, parseJsonVector } from '../io/vector-files.js';
 import { isAsyncEncoder, loadAsyncFieldEncoder, loadFieldEncoder, type DenseTextEncoder } from '../encode/dense-text-encoder.js';
 import { loadSparseFieldEncoder, loadTokenFieldEncoder } from '../encode/field-encoders.js';
 import { knownProperties, sourcesOf, type CollectionSchema, type FieldSpec, type MultiVectorFieldSpec } from './schema.js';
@@ -121,6 +121,8 @@ export class DocumentPreparer {
     if (typeof idValue === 'number' && Number.isFinite(idValue)) idValue = String(idValue);
     if (typeof idValue !== 'string' || idValue === '') bad(s.id, 'document has no id', `every document needs a non-empty string "${s.id}"`);
     const id = idValue as string;
+    const idProblem = documentIdProblem(id);
+    if (idProblem !== null) bad(s.id, idProblem, 'ids are stored as UTF-8 and written into TREC runs, whose columns white space separates');
 
     const texts = new Map<string, string>();
     const metadata = new Map<string, MetadataValue>();
@@ -222,6 +224,13 @@ export function parseSparseValue(v: unknown, where: ErrorLocation & { field: str
     if (typeof w !== 'number' || !Number.isFinite(w))
       throw new QuarryError('BAD_INPUT', `weight of "${token}" is ${JSON.stringify(w)}, not a finite number`, where);
     if (w < 0) throw new QuarryError('BAD_INPUT', `weight of "${token}" is negative`, where, 'learned sparse weights are non-negative');
+    if (!isFloat32(w))
+      throw new QuarryError(
+        'BAD_INPUT',
+        `weight of "${token}" is ${w}, outside the float32 range`,
+        where,
+        `weights are stored as float32: <= ${FLOAT32_MAX}`,
+      );
     return w > 0;
   };
   // indices may repeat (their weights add up); object keys cannot
@@ -295,4 +304,18 @@ function parseMultiVectorValue(v: unknown, spec: MultiVectorFieldSpec, where: Er
   const out = new Float32Array(kept.length * spec.dim);
   kept.forEach((r, i) => out.set(r, i * spec.dim));
   return out;
+}
+
+const LONE_SURROGATE = /\p{Cs}/u;
+const SPACE_OR_CONTROL = /[\s\p{Cc}]/u;
+
+/**
+ * What is wrong with a document id, or null: half of a surrogate pair cannot be stored
+ * as UTF-8 (it would become U+FFFD, and two ids one), and white space or a control
+ * character would split or break the id's TREC run line.
+ */
+export function documentIdProblem(id: string): string | null {
+  if (LONE_SURROGATE.test(id)) return `id ${JSON.stringify(id)} holds half of a surrogate pair (not valid Unicode)`;
+  if (SPACE_OR_CONTROL.test(id)) return `id ${JSON.stringify(id)} holds white space or a control character`;
+  return null;
 }

@@ -3,7 +3,7 @@
  * list with file sizes and checksums). A commit writes `manifest-<gen>.json`
  * atomically; the highest generation on disk is the current one.
  */
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../io/atomic-file.js';
 import { QuarryError } from '../core/quarry-error.js';
@@ -44,7 +44,8 @@ export function manifestName(generation: number): string {
 
 /** Generations present in `dir`, newest first. */
 export function listGenerations(dir: string): number[] {
-  if (!existsSync(dir)) return [];
+  // a plain file where a collection might be (a README in a data folder) holds no generations
+  if (!existsSync(dir) || !statSync(dir).isDirectory()) return [];
   return readdirSync(dir)
     .map((f) => MANIFEST_RE.exec(f))
     .filter((m): m is RegExpExecArray => m !== null)

@@ -73,6 +73,8 @@ class QrelsLineReader {
     }
     const rel = parseRelevance(relText);
     if (rel === null) bad(path, lineNo, `relevance "${relText}" is not an integer`);
+    const range = relevanceRangeProblem(rel);
+    if (range !== null) bad(path, lineNo, range, RELEVANCE_HINT);
     let q = this.qrels.get(qid);
     if (q === undefined) {
       q = new Map();
@@ -95,6 +97,8 @@ export function qrelsFromTriples(triples: Iterable<readonly [qid: string, docno:
   const qrels: Qrels = new Map();
   for (const [qid, docno, rel] of triples) {
     if (!Number.isInteger(rel)) throw new QuarryError('BAD_INPUT', `relevance ${rel} is not an integer`, { field: `${qid}/${docno}` });
+    const range = relevanceRangeProblem(rel);
+    if (range !== null) throw new QuarryError('BAD_INPUT', range, { field: `${qid}/${docno}` }, RELEVANCE_HINT);
     let q = qrels.get(qid);
     if (q === undefined) qrels.set(qid, (q = new Map()));
     if (q.has(docno)) throw new QuarryError('BAD_INPUT', `duplicate judgment for query ${qid}, document ${docno}`);
@@ -108,6 +112,21 @@ export function formatQrels(qrels: Qrels): string {
   const out: string[] = [];
   for (const [qid, docs] of qrels) for (const [docno, rel] of docs) out.push(`${qid} 0 ${docno} ${rel}`);
   return out.join('\n') + '\n';
+}
+
+/**
+ * The largest relevance grade accepted. Measures count judgments per grade in an array
+ * indexed by grade (as trec_eval does), so a grade is also a size: real collections
+ * grade 0..4, and gain-based measures rarely use more than a few hundred.
+ */
+export const MAX_RELEVANCE = 10_000;
+/** The most negative grade accepted (trec_eval reads negative grades as unjudged). */
+export const MIN_RELEVANCE = -MAX_RELEVANCE;
+const RELEVANCE_HINT = `grades are whole numbers from ${MIN_RELEVANCE} to ${MAX_RELEVANCE} (0 = not relevant)`;
+
+/** What is wrong with grade `rel`, or null. */
+function relevanceRangeProblem(rel: number): string | null {
+  return rel > MAX_RELEVANCE || rel < MIN_RELEVANCE ? `relevance ${rel} is outside ${MIN_RELEVANCE}..${MAX_RELEVANCE}` : null;
 }
 
 function parseRelevance(text: string): number | null {

@@ -190,7 +190,12 @@ export function readNpyFloat32(path: string): { shape: number[]; data: Float32Ar
 }
 
 /** The largest finite float32. */
-const FLOAT32_MAX = 3.4028234663852886e38;
+export const FLOAT32_MAX = 3.4028234663852886e38;
+
+/** True when finite `x` stays finite as a float32 (vectors and weights are stored as float32). */
+export function isFloat32(x: number): boolean {
+  return Math.abs(x) <= FLOAT32_MAX;
+}
 
 /** The bytes of a float32 little-endian C-order .npy file (format 1.0) holding `data` with `shape`. */
 export function encodeNpyFloat32(data: Float32Array, shape: readonly number[]): Buffer {
@@ -332,6 +337,13 @@ export function parseJsonVector(value: unknown, dim: number, where: { file?: str
     const x = value[i];
     if (typeof x !== 'number' || !Number.isFinite(x))
       throw new QuarryError('BAD_INPUT', `component ${i} is ${JSON.stringify(x)}, not a finite number`, where);
+    if (!isFloat32(x))
+      throw new QuarryError(
+        'BAD_INPUT',
+        `component ${i} is ${x}, outside the float32 range`,
+        where,
+        `vectors are stored as float32: |x| <= ${FLOAT32_MAX}`,
+      );
     out[i] = x;
   }
   return out;

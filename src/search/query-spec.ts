@@ -4,6 +4,7 @@
  * name the offending path (`retrieve[1].k must be a positive integer`).
  */
 import { z } from 'zod';
+import { checkNestingDepth } from '../core/checks.js';
 import { QuarryError } from '../core/quarry-error.js';
 import { describeIssue, formatIssuePath } from '../core/zod-issue.js';
 import { whereSchema } from './where.js';
@@ -162,6 +163,7 @@ export type QuerySpecInput = z.input<typeof querySpecSchema>;
 
 /** Validates a spec; the first problem is reported with its path. */
 export function parseQuerySpec(input: unknown): QuerySpec {
+  checkNestingDepth(input, 'spec');
   const r = querySpecSchema.safeParse(input);
   if (!r.success) {
     const issue = r.error.issues[0]!;

@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { collectionSchemaSchema } from '../collection/schema.js';
 import { querySpecSchema } from '../search/query-spec.js';
+import { checkNestingDepth } from '../core/checks.js';
 import { ApiError } from './api-error.js';
 import { describeIssue, formatIssuePath } from '../core/zod-issue.js';
 
@@ -89,6 +90,8 @@ export const errorBody = z
 
 /** Parses `input` with `schema`, turning the first issue into a 400 naming its path under `where`. */
 export function parseRequest<T extends z.ZodTypeAny>(schema: T, input: unknown, where: 'body' | 'query'): z.infer<T> {
+  // recursive validation of deeper input would overflow the stack (a 500 instead of a 400)
+  checkNestingDepth(input, where);
   const r = schema.safeParse(input ?? (where === 'query' ? {} : undefined));
   if (r.success) return r.data as z.infer<T>;
   const issue = r.error.issues[0]!;

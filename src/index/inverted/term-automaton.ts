@@ -40,9 +40,19 @@ export interface Expr {
 const MAX_CODE_POINT = 0x10ffff;
 
 /** Builds expressions in their normal form (one object per form). */
+/**
+ * The work one pattern may cost, in characters of expression keys built (see
+ * ExprFactory's maxWork): far above what the patterns of the Lucene-parity tests
+ * cost on SciFact's vocabulary, far below a thousand-fold counted repetition, which
+ * held a process for seconds per query before this cap.
+ */
+export const MAX_PATTERN_WORK = 20_000_000;
+
 export class ExprFactory {
   private readonly table = new Map<string, Expr>();
   private nextId = 0;
+  /** Expressions built so far (found or made): the work the pattern has cost. */
+  private work = 0;
   readonly none: Expr;
   readonly eps: Expr;
   /** Any single code point. */
@@ -50,7 +60,15 @@ export class ExprFactory {
   /** Any string (the complement of the empty language). */
   readonly anyString: Expr;
 
-  constructor() {
+  constructor(
+    /**
+     * At most this much work (characters of the expressions' keys, which list their
+     * parts) over the parse and every derivative taken while the automaton grows: the
+     * state cap bounds states, not the work of reaching them (a counted repetition
+     * derives a long chain at every step).
+     */
+    private readonly maxWork = MAX_PATTERN_WORK,
+  ) {
     this.none = this.intern('0', { kind: NONE, nullable: false });
     this.eps = this.intern('e', { kind: EPS, nullable: true });
     this.anyChar = this.chars(Int32Array.of(0, MAX_CODE_POINT));
@@ -58,6 +76,10 @@ export class ExprFactory {
   }
 
   private intern(key: string, e: Omit<Expr, 'id'>): Expr {
+    // an expression's key lists its parts, so its length is the work of building it
+    this.work += key.length;
+    if (this.work > this.maxWork)
+      throw new TooComplexError(`the pattern needs more than ${this.maxWork.toLocaleString('en-US')} steps to match terms`);
     let found = this.table.get(key);
     if (found === undefined) this.table.set(key, (found = { id: this.nextId++, ...e }));
     return found;

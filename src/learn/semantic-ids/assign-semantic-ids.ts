@@ -86,17 +86,24 @@ export function assignSemanticIds(rows: Float32Array, dim: number, options: Sema
   return assignHierarchical(rows, dim, options, progress);
 }
 
+/** The residual quantizer's settings (RQ-KMeans, and RQ-VAE's codebooks) that were given. */
+function residualSettings(o: ResidualAssignmentOptions | RqVaeAssignmentOptions) {
+  return {
+    levels: o.levels,
+    codebookSize: o.codebookSize,
+    ...(o.iterations === undefined ? {} : { iterations: o.iterations }),
+    ...(o.maxTrainRows === undefined ? {} : { maxTrainRows: o.maxTrainRows }),
+    ...(o.seed === undefined ? {} : { seed: o.seed }),
+    normalize: o.normalize === true,
+  };
+}
+
 function assignResidual(rows: Float32Array, dim: number, o: ResidualAssignmentOptions, progress: ProgressFactory): SemanticIdAssignment {
   const bar = progress(o.quantizer === undefined ? 'fitting and coding' : 'coding', 1, 'levels');
   let result: ReturnType<typeof fitSemanticIds>;
   try {
     result = fitSemanticIds(rows, dim, {
-      levels: o.levels,
-      codebookSize: o.codebookSize,
-      ...(o.iterations === undefined ? {} : { iterations: o.iterations }),
-      ...(o.maxTrainRows === undefined ? {} : { maxTrainRows: o.maxTrainRows }),
-      ...(o.seed === undefined ? {} : { seed: o.seed }),
-      normalize: o.normalize === true,
+      ...residualSettings(o),
       ...(o.quantizer === undefined ? {} : { quantizer: o.quantizer }),
       onProgress: (done, total) => bar.update(done / total, done),
     });
@@ -120,12 +127,7 @@ function assignRqVae(rows: Float32Array, dim: number, o: RqVaeAssignmentOptions,
   let result: ReturnType<typeof fitRqVaeSemanticIds>;
   try {
     result = fitRqVaeSemanticIds(rows, dim, {
-      levels: o.levels,
-      codebookSize: o.codebookSize,
-      ...(o.iterations === undefined ? {} : { iterations: o.iterations }),
-      ...(o.maxTrainRows === undefined ? {} : { maxTrainRows: o.maxTrainRows }),
-      ...(o.seed === undefined ? {} : { seed: o.seed }),
-      normalize: o.normalize === true,
+      ...residualSettings(o),
       hidden: o.hidden,
       latent: o.latent,
       epochs: o.epochs,
