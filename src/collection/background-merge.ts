@@ -65,7 +65,8 @@ export function runMerge(
   const started = performance.now();
   const segs: Segment[] = [];
   try {
-    for (let i = 0; i < segments.length; i++) segs.push(new Segment(dir, segments[i]!, schema, false, deleted[i]));
+    // checksums verified: a damaged input must fail the merge, not be rewritten as a healthy segment
+    for (let i = 0; i < segments.length; i++) segs.push(new Segment(dir, segments[i]!, schema, true, deleted[i]));
     return { ok: true, info: mergeSegments(dir, folder, segs, schema), ms: performance.now() - started };
   } catch (e) {
     return failedMerge(e, started);

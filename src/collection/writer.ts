@@ -463,7 +463,8 @@ export class CollectionWriter {
 
   /** Writes a merged segment of `infos` (with this writer's pending deletes applied). */
   private merge(infos: SegmentInfo[]): SegmentInfo {
-    const segs = infos.map((info) => new Segment(this.dir, info, this.base.schema, false, this.tombstones.get(info.name)));
+    // checksums verified: a damaged input must fail the merge, not be rewritten as a healthy segment
+    const segs = infos.map((info) => new Segment(this.dir, info, this.base.schema, true, this.tombstones.get(info.name)));
     const name = `seg-${this.nextSegment++}`;
     const started = performance.now();
     try {
