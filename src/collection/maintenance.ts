@@ -1,9 +1,9 @@
 /** Checking a collection's files and copying a committed generation (snapshots). */
 import { copyFileSync, existsSync, linkSync, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { fsyncDirectory, ioError, writeFileAtomic } from '../io/atomic-file.js';
+import { fsyncDirectory, ioError } from '../io/atomic-file.js';
 import { QuarryError } from '../core/quarry-error.js';
-import { listGenerations, manifestName, readLatestManifest, readManifest } from './manifest.js';
+import { listGenerations, readLatestManifest, readManifest, writeManifest } from './manifest.js';
 import { Snapshot } from './snapshot/snapshot.js';
 import { CALIBRATION_FILE } from './calibration-file.js';
 import { ADAPTERS_FOLDER, listFieldAdapters } from '../learn/drift/drift-adapter-file.js';
@@ -79,6 +79,6 @@ export function snapshotCollection(dir: string, dest: string): { generation: num
     }
     files++;
   }
-  writeFileAtomic(join(dest, manifestName(m.generation)), JSON.stringify(m, null, 1) + '\n');
+  writeManifest(dest, m);
   return { generation: m.generation, files, linked };
 }

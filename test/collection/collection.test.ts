@@ -29,7 +29,7 @@ describe('Collection', () => {
     mkdirSync(dir);
     writeFileSync(join(dir, 'manifest-1.json.tmp-4242'), '{"form');
     const c = Collection.create(dir, BEIR_FLAT_SCHEMA);
-    expect(readdirSync(dir)).toEqual(['manifest-1.json']);
+    expect(readdirSync(dir)).toEqual(['LATEST', 'manifest-1.json']);
     expect(c.reader().numDocs).toBe(0);
     const other = join(root, 'not-empty');
     mkdirSync(other);
