@@ -151,3 +151,25 @@ export function writeManifest(dir: string, m: Manifest): void {
   // after the manifest: a crash between the two leaves LATEST behind, never ahead
   writeFileAtomic(join(dir, LATEST_FILE), `${m.generation}\n`);
 }
+
+/**
+ * Checks that every file a manifest names is there (a stat each, no reading): a writer
+ * opening on a collection whose files were deleted would otherwise commit a generation
+ * that names them again. Damaged contents are found where they are read: opening a
+ * snapshot, and merges, verify sizes and checksums.
+ */
+export function checkSegmentFilesPresent(dir: string, m: Manifest): void {
+  for (const seg of m.segments) {
+    const files = [...Object.keys(seg.files), ...(seg.deletes !== undefined ? [seg.deletes.file] : [])];
+    for (const f of files) {
+      const path = join(dir, seg.name, f);
+      if (!existsSync(path))
+        throw new QuarryError(
+          'CORRUPT',
+          'is missing',
+          { file: path },
+          `manifest-${m.generation}.json names it; restore the collection from a snapshot`,
+        );
+    }
+  }
+}

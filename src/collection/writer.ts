@@ -13,7 +13,7 @@ import type { ErrorLocation } from '../core/quarry-error.js';
 import { QuarryError } from '../core/quarry-error.js';
 import type { Analyzer } from '../text/analyzer.js';
 import { DocumentPreparer, type EncodedValue, type PreparedDocument } from './document.js';
-import { readLatestManifest, writeManifest, type Manifest, type SegmentInfo } from './manifest.js';
+import { type Manifest, type SegmentInfo, checkSegmentFilesPresent, readLatestManifest, writeManifest } from './manifest.js';
 import { analyzersOf, readSegmentIds, Segment, SegmentBuilder } from './segment.js';
 import type { WriteLock } from './write-lock.js';
 import { readTombstones, writeTombstones } from './tombstones.js';
@@ -134,6 +134,7 @@ export class CollectionWriter {
     opts: WriterOptions = {},
   ) {
     this.base = readLatestManifest(dir);
+    checkSegmentFilesPresent(dir, this.base);
     this.nextSegment = this.base.nextSegment;
     this.preparer = new DocumentPreparer(this.base.schema);
     this.analyzers = analyzersOf(this.base.schema);

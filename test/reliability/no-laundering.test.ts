@@ -2,7 +2,7 @@
 // security, finding 4): merges verify the checksums of what they read, so `add` and
 // `optimize` of a collection with a flipped byte fail naming the file, and `check`
 // still reports the damage afterwards.
-import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { checkCollection } from '../../src/collection/index.js';
@@ -54,5 +54,15 @@ describe('no laundered corruption', () => {
     const check = quarry(['check', c.dir]);
     expect(check.status).not.toBe(0);
     expect(check.stderr).toContain(stored);
+  });
+
+  it('quarry add refuses a collection whose files are gone, instead of committing over them', () => {
+    const c = buildCollection(root, docs);
+    const stored = join(c.dir, 'seg-1', 'stored.bin');
+    rmSync(stored);
+    const gone = quarry(['add', c.dir, writeFile(root, 'more2.jsonl', '{"_id":"x2","title":"t","text":"wind"}\n')]);
+    expect(gone.status).not.toBe(0);
+    expect(gone.stderr).toContain(`${stored}: is missing`);
+    expect(readdirSync(c.dir).filter((f) => f.startsWith('manifest-'))).toEqual(['manifest-1.json', 'manifest-2.json']);
   });
 });
