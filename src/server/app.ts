@@ -150,7 +150,11 @@ export async function createServer(options: ServerOptions): Promise<QuarryServer
   gentleClose(app);
 
   app.addHook('onClose', async () => {
-    collections.closeAll(true);
+    const { failed } = collections.closeAll(true);
+    if (failed.length > 0)
+      throw new Error(
+        `could not commit ${failed.map((f) => `${f.name} (${f.error})`).join('; ')}; every other collection was committed and every lock released`,
+      );
   });
 
   return {

@@ -123,11 +123,22 @@ export class ServedCollection {
 
   /** Releases the writer (committing pending changes first when `commit` is true, else dropping them) and the served snapshot. */
   close(commit: boolean): void {
-    if (this.openWriter !== null) {
-      if (commit && this.openWriter.hasUncommittedChanges) this.commit();
-      this.openWriter.close();
+    const writer = this.openWriter;
+    this.openWriter = null;
+    try {
+      if (writer !== null && commit && writer.hasUncommittedChanges) {
+        this.openWriter = writer;
+        this.commit();
+        this.openWriter = null;
+      }
+    } catch (e) {
+      // the lock is released whatever the commit did: a failed commit keeps the previous generation
       this.openWriter = null;
+      writer?.abort();
+      this.replaceSnapshot(null);
+      throw e;
     }
+    writer?.close();
     this.replaceSnapshot(null);
   }
 }
@@ -220,15 +231,25 @@ export class CollectionRegistry {
     rmSync(join(this.dataDir, name), { recursive: true, force: true });
   }
 
-  /** Closes every writer, committing pending changes when `commit` is true. Returns the names committed. */
-  closeAll(commit: boolean): string[] {
+  /**
+   * Closes every writer, committing pending changes when `commit` is true, and releases
+   * every lock: one collection that cannot commit does not stop the others from
+   * committing. Returns the names committed and those that failed, with why.
+   */
+  closeAll(commit: boolean): { committed: string[]; failed: { name: string; error: string }[] } {
     clearInterval(this.mergeTimer);
     const committed: string[] = [];
+    const failed: { name: string; error: string }[] = [];
     for (const c of this.open.values()) {
-      if (commit && c.hasUncommittedChanges) committed.push(c.name);
-      c.close(commit);
+      const pending = commit && c.hasUncommittedChanges;
+      try {
+        c.close(commit);
+        if (pending) committed.push(c.name);
+      } catch (e) {
+        failed.push({ name: c.name, error: e instanceof Error ? e.message : String(e) });
+      }
     }
-    return committed;
+    return { committed, failed };
   }
 
   /** Collections opened so far (for metrics). */
