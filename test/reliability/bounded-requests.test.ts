@@ -80,6 +80,18 @@ describe('the server', async () => {
     expect((await t.call('GET', '/v1/collections/nope')).status).toBe(404);
   });
 
+  it('lists a damaged collection with what is wrong, beside the healthy ones', async () => {
+    await t.call('PUT', '/v1/collections/good', { schema: { fields: { text: { type: 'text' } } } });
+    // made on disk, not through the server, and damaged before the server opens it
+    Collection.create(join(data, 'bad'), parseSchema({ fields: { text: { type: 'text' } } }));
+    writeFileSync(join(data, 'bad', 'manifest-1.json'), '{"format": 1, "generation": 1');
+    const list = await t.call('GET', '/v1/collections');
+    expect(list.status).toBe(200);
+    const byName = new Map((list.json.collections as { name: string; error?: { code: string } }[]).map((c) => [c.name, c]));
+    expect(byName.get('good')?.error).toBeUndefined();
+    expect(byName.get('bad')?.error?.code).toBe('CORRUPT');
+  });
+
   it('answers a deeply nested request with 400, not 500', async () => {
     await t.call('PUT', '/v1/collections/c', { schema: { fields: { text: { type: 'text' }, lang: { type: 'keyword' } } } });
     const r = await t.call('POST', '/v1/collections/c/search', {

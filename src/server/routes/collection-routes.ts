@@ -4,6 +4,7 @@ import { ApiError } from '../api-error.js';
 import { readBenchResults } from '../bench-results.js';
 import { createCollectionBody, parseRequest } from '../request-schemas.js';
 import type { RouteAccess, ServerContext } from '../server-context.js';
+import { isQuarryError } from '../../core/quarry-error.js';
 
 interface NameParams {
   name: string;
@@ -16,10 +17,16 @@ export function registerCollectionRoutes(app: FastifyInstance, ctx: ServerContex
 
   app.get('/v1/collections', { config: read }, () => ({
     collections: ctx.collections.names().map((name) => {
-      // the served snapshot: describing it reads nothing from disk
-      const c = ctx.collections.get(name);
-      const info = c.collection.info(c.reader());
-      return { name, documents: info.documents, generation: info.generation, segments: info.segments.length, bytes: info.bytes };
+      try {
+        // the served snapshot: describing it reads nothing from disk
+        const c = ctx.collections.get(name);
+        const info = c.collection.info(c.reader());
+        return { name, documents: info.documents, generation: info.generation, segments: info.segments.length, bytes: info.bytes };
+      } catch (e) {
+        // one damaged collection is listed with what is wrong; it does not hide the others
+        if (!isQuarryError(e)) throw e;
+        return { name, error: { code: e.code, message: e.message } };
+      }
     }),
   }));
 
