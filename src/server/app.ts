@@ -4,7 +4,7 @@
  * configured, and a graceful close that lets in-flight requests finish and
  * then commits pending writes.
  */
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import { createServer as createHttpServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import cors from '@fastify/cors';
 import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
@@ -82,6 +82,13 @@ export async function createServer(options: ServerOptions): Promise<QuarryServer
   const app = Fastify({
     bodyLimit: o.bodyLimit,
     requestTimeout: o.timeoutMs,
+    // Node checks request deadlines every connectionsCheckingInterval (30 s by default), so a
+    // body trickled in slowly outlived a shorter timeout: check as often as the deadline needs.
+    serverFactory: (handler) =>
+      createHttpServer(
+        { requestTimeout: o.timeoutMs, connectionsCheckingInterval: Math.max(50, Math.min(1000, Math.floor(o.timeoutMs / 4))) },
+        handler,
+      ),
     forceCloseConnections: false,
     return503OnClosing: true,
     logger: o.logRequests ? { level: 'info', redact: ['req.headers.authorization', 'req.headers["x-api-key"]'] } : false,
