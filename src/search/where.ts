@@ -58,11 +58,19 @@ export const whereSchema: z.ZodType<Where> = z.lazy(() =>
 export function validateWhere(where: Where, fields: FieldKinds, path = 'filter.where'): void {
   const w = where as Record<string, unknown>;
   if ('and' in w || 'or' in w) {
-    const list = (w.and ?? w.or) as Where[];
-    list.forEach((x, i) => validateWhere(x, fields, `${path}.${'and' in w ? 'and' : 'or'}[${i}]`));
+    const op = 'and' in w ? 'and' : 'or';
+    const list = w[op];
+    // a field cannot be called and, or, not: those keys are the operators
+    if (!Array.isArray(list) || Object.keys(w).length !== 1)
+      throw new QuarryError('BAD_ARGUMENT', `"${op}" takes a list of conditions, alone in its object`, { field: `${path}.${op}` });
+    list.forEach((x: Where, i) => validateWhere(x, fields, `${path}.${op}[${i}]`));
     return;
   }
-  if ('not' in w) return validateWhere(w.not as Where, fields, `${path}.not`);
+  if ('not' in w) {
+    if (w.not === null || typeof w.not !== 'object' || Array.isArray(w.not) || Object.keys(w).length !== 1)
+      throw new QuarryError('BAD_ARGUMENT', '"not" takes one condition, alone in its object', { field: `${path}.not` });
+    return validateWhere(w.not as Where, fields, `${path}.not`);
+  }
   for (const [field, cond] of Object.entries(w)) {
     const spec = fields[field];
     if (spec === undefined || (spec.type !== 'keyword' && spec.type !== 'number' && spec.type !== 'boolean')) {
