@@ -7,6 +7,7 @@ import { checkOptionScopes, type OptionScope } from '../option-scope.js';
 import { guarded, intOption } from '../command-options.js';
 import { importVectors } from '../../ingest/import-vectors.js';
 import { VECTOR_FORMATS } from '../../io/vector-files.js';
+import { DENSE_FAMILIES } from '../../index/dense/dense-registry.js';
 
 interface IndexFlags {
   corpus?: string;
@@ -56,7 +57,7 @@ export function registerIndex(program: Command): void {
     .option('--field <name>', 'with --vectors: the dense (or, with --offsets, multi-vector) field', 'vector')
     .option(
       '--family <name>',
-      "with --vectors, for a new collection: flat, hnsw, int8, binary, ivfpq (with --offsets: the MUVERA encodings' index, columnar by default, or exhaustive for none)",
+      `with --vectors, for a new collection: ${DENSE_FAMILIES.join(', ')} (with --offsets: the MUVERA encodings' index, columnar by default, or exhaustive for none)`,
     )
     .option('--metric <name>', 'with --vectors, for a new collection: cosine (default), dot, l2')
     .option(
