@@ -12,4 +12,5 @@ export const EXIT_STATUS: Readonly<Record<QuarryErrorCode, number>> = {
   ALREADY_EXISTS: 73, // EX_CANTCREAT
   IO: 74, // EX_IOERR
   LOCKED: 75, // EX_TEMPFAIL
+  TIMEOUT: 75,
 };

@@ -1,7 +1,7 @@
 /** Collections: schema, writer, reader snapshots, segments and manifests. */
 export { Collection, type CollectionInfo } from './collection.js';
 export { CollectionWriter, type MergeReport, type WriterOptions } from './writer.js';
-export { Snapshot } from './snapshot/snapshot.js';
+export { Snapshot, type QueryOptions } from './snapshot/snapshot.js';
 export type { Hit, TextSearchOptions, TextSyntax, VectorSearchOptions } from './snapshot/search-options.js';
 export type { Highlights } from './snapshot/spec-highlights.js';
 export {

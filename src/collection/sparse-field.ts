@@ -14,6 +14,7 @@ import type { SparseFamily, SparseHits, SparseIndex } from '../index/sparse/spar
 import { sparseFamily } from '../index/sparse/sparse-registry.js';
 import { Records, RecordsBuilder } from './records.js';
 import type { SparseFieldSpec } from './schema.js';
+import { checkDeadline } from '../core/deadline.js';
 
 const vocabFile = (f: string): string => `${f}.voc`;
 const indexFile = (f: string, family: SparseFamily): string => `${f}.${family.fileExtension}`;
@@ -163,6 +164,7 @@ export class SparseField {
     const ids: number[] = [];
     const vals: number[] = [];
     for (const [t, w] of weights) {
+      checkDeadline();
       const id = this.vocab.ids.get(t);
       if (id !== undefined) {
         ids.push(id);

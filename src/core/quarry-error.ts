@@ -15,7 +15,8 @@ export type QuarryErrorCode =
   | 'CORRUPT' // checksum, magic or size mismatch in a stored file
   | 'LOCKED' // another writer holds the collection lock
   | 'IO' // the operating system refused a read or write
-  | 'EMPTY'; // a required input has no content
+  | 'EMPTY' // a required input has no content
+  | 'TIMEOUT'; // the work ran past its deadline and was stopped
 
 /** Where an error happened, when it is tied to a file position or a field. */
 export interface ErrorLocation {

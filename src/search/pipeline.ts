@@ -7,6 +7,7 @@
  */
 import { type Bitset } from '../kernels/bitset.js';
 import { QuarryError } from '../core/quarry-error.js';
+import { checkDeadline } from '../core/deadline.js';
 import { fuseCombMnz, fuseRrf, fuseWeighted, type Fused, type LegResult } from './fusion.js';
 import { legTextFields, parseQuerySpec, type QuerySpec } from './query-spec.js';
 import { resolveRm3Params } from './rm3.js';
@@ -195,6 +196,7 @@ export function runParsedQuery(source: QuerySource, spec: QuerySpec, opts: { inc
   }
   const depth = spec.k + spec.offset;
   const legs: LegResult[] = spec.retrieve.map((leg) => {
+    checkDeadline();
     const hits = source.retrieve(leg, leg.k ?? Math.max(100, depth), allow);
     return { docs: hits.docs, scores: hits.scores, weight: leg.weight ?? 1 };
   });

@@ -163,7 +163,7 @@ export type QuerySpecInput = z.input<typeof querySpecSchema>;
 
 /** Validates a spec; the first problem is reported with its path. */
 export function parseQuerySpec(input: unknown): QuerySpec {
-  checkNestingDepth(input, 'spec');
+  checkQuerySpecSize(input);
   const r = querySpecSchema.safeParse(input);
   if (!r.success) {
     const issue = r.error.issues[0]!;
@@ -176,4 +176,38 @@ export function parseQuerySpec(input: unknown): QuerySpec {
 /** A copy of a spec template with every string equal to "$query" replaced by `text` (for query batches). */
 export function fillQueryTemplate(template: unknown, text: string): Record<string, unknown> {
   return JSON.parse(JSON.stringify(template), (_k, v: unknown) => (v === '$query' ? text : v)) as Record<string, unknown>;
+}
+
+/** The most conditions a filter may hold (Lucene caps a boolean query's clauses likewise). */
+export const MAX_FILTER_CONDITIONS = 10_000;
+
+/**
+ * Checks what would make validating a spec itself costly, before it is validated: nesting
+ * deeper than a filter needs, and a filter of more than MAX_FILTER_CONDITIONS conditions
+ * (validation and evaluation grow with them; a filter that long is better a keyword `in`).
+ */
+export function checkQuerySpecSize(input: unknown, where = 'spec'): void {
+  checkNestingDepth(input, where);
+  const filter = (input as { filter?: { where?: unknown } } | null)?.filter;
+  if (filter === null || typeof filter !== 'object') return;
+  let conditions = 0;
+  const stack: unknown[] = [filter.where];
+  while (stack.length > 0) {
+    const w = stack.pop();
+    if (w === null || typeof w !== 'object') continue;
+    if (Array.isArray(w)) {
+      for (const x of w) stack.push(x);
+      continue;
+    }
+    const o = w as Record<string, unknown>;
+    if ('and' in o || 'or' in o || 'not' in o) for (const x of Object.values(o)) stack.push(x);
+    else conditions += Math.max(1, Object.keys(o).length);
+    if (conditions > MAX_FILTER_CONDITIONS)
+      throw new QuarryError(
+        'BAD_ARGUMENT',
+        `holds more than ${MAX_FILTER_CONDITIONS.toLocaleString('en-US')} conditions`,
+        { field: `${where === 'spec' ? '' : `${where}.`}filter.where` },
+        'use {"field": {"in": [...]}} for many values of one field',
+      );
+  }
 }

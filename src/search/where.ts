@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { Bitset } from '../kernels/bitset.js';
 import { QuarryError } from '../core/quarry-error.js';
+import { checkDeadline } from '../core/deadline.js';
 
 /** Metadata columns of one segment, as filters read them. */
 export interface FilterColumns {
@@ -56,6 +57,7 @@ export const whereSchema: z.ZodType<Where> = z.lazy(() =>
 
 /** Checks field names and value types against the schema; `path` prefixes error messages. */
 export function validateWhere(where: Where, fields: FieldKinds, path = 'filter.where'): void {
+  checkDeadline();
   const w = where as Record<string, unknown>;
   if ('and' in w || 'or' in w) {
     const op = 'and' in w ? 'and' : 'or';
@@ -102,6 +104,7 @@ export function validateWhere(where: Where, fields: FieldKinds, path = 'filter.w
 
 /** Evaluates `where` over one segment's columns into a bitset of matching documents. */
 export function evaluateWhere(where: Where, columns: FilterColumns | null, numDocs: number): Bitset {
+  checkDeadline();
   const w = where as Record<string, unknown>;
   if ('and' in w || 'or' in w) {
     const parts = ((w.and ?? w.or) as Where[]).map((x) => evaluateWhere(x, columns, numDocs));
@@ -128,7 +131,10 @@ export function evaluateWhere(where: Where, columns: FilterColumns | null, numDo
     const num = columns?.numbers.get(field);
     const bool = columns?.booleans.get(field);
     const kw = columns?.keywords.get(field);
+    // a set, not the list: an `in` of many values is looked up once per document value
+    const inSet = Array.isArray(c.in) ? new Set<unknown>(c.in) : null;
     for (let d = 0; d < numDocs; d++) {
+      checkDeadline();
       if (!out.has(d)) continue;
       let values: Scalar[];
       if (num !== undefined) values = Number.isNaN(num[d]!) ? [] : [num[d]!];
@@ -137,17 +143,17 @@ export function evaluateWhere(where: Where, columns: FilterColumns | null, numDo
         values = [];
         for (let k = kw.offsets[d]!; k < kw.offsets[d + 1]!; k++) values.push(kw.values[kw.ords[k]!]!);
       } else values = [];
-      if (!matches(values, c)) out.remove(d);
+      if (!matches(values, c, inSet)) out.remove(d);
     }
   }
   return out;
 }
 
-function matches(values: Scalar[], c: Record<string, unknown>): boolean {
+function matches(values: Scalar[], c: Record<string, unknown>, inSet: ReadonlySet<unknown> | null): boolean {
   if (c.exists !== undefined && values.length > 0 !== c.exists) return false;
   if (c.eq !== undefined && !values.includes(c.eq as Scalar)) return false;
   if (c.ne !== undefined && values.includes(c.ne as Scalar)) return false;
-  if (c.in !== undefined && !values.some((v) => (c.in as Scalar[]).includes(v))) return false;
+  if (inSet !== null && !values.some((v) => inSet.has(v))) return false;
   for (const [op, test] of [
     ['gt', (a: number, b: number) => a > b],
     ['gte', (a: number, b: number) => a >= b],

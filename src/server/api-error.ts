@@ -47,6 +47,7 @@ const STATUS_OF: Record<QuarryErrorCode, number> = {
   LOCKED: 409,
   CORRUPT: 500,
   IO: 500,
+  TIMEOUT: 503,
 };
 
 /** Fastify's own error codes that are the client's fault. */

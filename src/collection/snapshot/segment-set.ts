@@ -9,6 +9,7 @@ import { TopKHeap } from '../../kernels/top-k-heap.js';
 import type { TopDocs } from '../../index/inverted/index.js';
 import type { Segment } from '../segment.js';
 import type { Hit } from './search-options.js';
+import { checkDeadline } from '../../core/deadline.js';
 
 /** Allowed rows per segment (null: no filter; a null entry: every row of that segment). */
 export type SegmentFilter = readonly (Bitset | null)[] | null;
@@ -120,6 +121,7 @@ export class SegmentSet {
   mergeTop(k: number, search: (segment: Segment, i: number) => SegmentHits | null): TopDocs {
     const heap = new TopKHeap(k);
     this.segments.forEach((seg, i) => {
+      checkDeadline();
       const hits = search(seg, i);
       if (hits === null) return;
       for (let j = 0; j < hits.ids.length; j++) heap.offer(hits.scores[j]!, this.bases[i]! + hits.ids[j]!);

@@ -6,6 +6,7 @@
  * multivector-retrieval.ts) or to the query pipeline (query-source.ts).
  */
 import { checkPositiveInteger } from '../../core/checks.js';
+import { withDeadline } from '../../core/deadline.js';
 import { QuarryError } from '../../core/quarry-error.js';
 import { checkQueryDimension } from '../../index/dense/dense-similarity.js';
 import type { QueryTerm, SearchMode, TextQuery } from '../../index/inverted/index.js';
@@ -26,6 +27,18 @@ import { createRetrievals, type Retrievals } from './retrievals.js';
 import type { Hit, TextSearchOptions, VectorSearchOptions } from './search-options.js';
 import { SegmentSet } from './segment-set.js';
 import { checkSearchMode } from './text-retrieval.js';
+
+/** Options of a query spec's run. */
+export interface QueryOptions {
+  /** Include stored properties in each hit (default true). */
+  includeStored?: boolean;
+  /**
+   * Stop the search with a TIMEOUT error once it has run this long (default: no limit).
+   * Checked in the loops whose work the query decides: term dictionary walks, filters,
+   * long queries, scoring; a model's encoding before the search is not counted.
+   */
+  timeoutMs?: number;
+}
 
 /** A consistent view of one generation of a collection. */
 export class Snapshot {
@@ -288,7 +301,7 @@ export class Snapshot {
    * @example
    * snap.query({ retrieve: [{ field: 'contents', text: 'ranking' }, { field: 'emb', vector: v }], fuse: { method: 'rrf' }, filter: { where: { year: { gte: 2000 } } }, k: 10 });
    */
-  query(spec: unknown, opts: { includeStored?: boolean } = {}): PipelineResult {
+  query(spec: unknown, opts: QueryOptions = {}): PipelineResult {
     return this.runSpec(parseQuerySpec(spec), opts);
   }
 
@@ -300,7 +313,7 @@ export class Snapshot {
    * @example
    * await snap.queryAsync({ retrieve: [{ field: 'contents', text: 'ranking' }], crossEncoder: { reranker: 'minilm', text: 'ranking', depth: 50 }, k: 10 });
    */
-  async queryAsync(spec: unknown, opts: { includeStored?: boolean } = {}): Promise<PipelineResult> {
+  async queryAsync(spec: unknown, opts: QueryOptions = {}): Promise<PipelineResult> {
     // parsed once: the stages below work on the validated spec
     const parsed = await encodeTextLegs(this.schema, parseQuerySpec(spec));
     const stage = parsed.crossEncoder;
@@ -316,18 +329,15 @@ export class Snapshot {
       );
     }
     const firstStage: QuerySpec = { ...parsed, crossEncoder: undefined, k: Math.max(parsed.k + parsed.offset, stage.depth), offset: 0 };
-    const first = this.runSpec(firstStage, { includeStored: true });
+    const first = this.runSpec(firstStage, { includeStored: true, timeoutMs: opts.timeoutMs });
     return rerankWithCrossEncoder(first, stage, reranker, parsed.k, parsed.offset, opts.includeStored ?? true);
   }
 
   /** Runs a validated spec through the query pipeline. */
-  private runSpec(spec: QuerySpec, opts: { includeStored?: boolean }): PipelineResult {
+  private runSpec(spec: QuerySpec, opts: QueryOptions): PipelineResult {
     this.checkOpen();
-    return runParsedQuery(
-      snapshotQuerySource(this.schema, this.r, () => this.calibration()),
-      spec,
-      opts,
-    );
+    const source = snapshotQuerySource(this.schema, this.r, () => this.calibration());
+    return withDeadline(opts.timeoutMs, () => runParsedQuery(source, spec, { includeStored: opts.includeStored }));
   }
 
   /**

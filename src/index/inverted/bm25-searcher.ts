@@ -24,6 +24,7 @@ import type { TextQuery } from './text-query.js';
 import { fuzzyExpansions, type FuzzyExpansion } from './fuzzy-terms.js';
 import { searchTextQuery } from './text-query-search.js';
 import type { InvertedSegmentView, QueryTerm, SearchMode, TopDocs } from './search-types.js';
+import { checkDeadline } from '../../core/deadline.js';
 
 export type { InvertedSegmentView, QueryTerm, SearchMode, TopDocs } from './search-types.js';
 
@@ -198,6 +199,7 @@ export class Bm25Searcher {
   private listsFor(si: number, seg: InvertedSegmentView, query: readonly QueryTerm[], weights: number[]): TermList[] {
     const lists: TermList[] = [];
     query.forEach((q, i) => {
+      checkDeadline();
       const fd = seg.fields.get(q.field);
       const sc = this.scoring.get(q.field);
       const w = weights[i]!;
@@ -249,6 +251,7 @@ export class Bm25Searcher {
     const docs = this.blockDocs;
     const freqs = this.blockFreqs;
     for (const l of lists) {
+      checkDeadline();
       const c = l.cursor;
       const norms = l.data.norms;
       const ni = l.normInverse;

@@ -11,6 +11,7 @@
  */
 import type { InvertedField } from './inverted-field.js';
 import { firstAtOrAfter, lastWithPrefix, utf8Length, writeUtf8 } from './dictionary-seek.js';
+import { checkDeadline } from '../../core/deadline.js';
 
 /** One expansion of a fuzzy term. */
 export interface FuzzyExpansion {
@@ -148,6 +149,7 @@ export function forEachTermWithin(
   let target = new Uint8Array(64);
   const nextChar = new Uint32Array(1);
   for (let t = 0; t < fd.numTerms; t++) {
+    checkDeadline();
     const from = offsets[t]!;
     const to = offsets[t + 1]!;
     const len = to - from;

@@ -7,6 +7,7 @@ import { GrowableU32 } from '../../kernels/growable-arrays.js';
 import { firstAtOrAfter, lastWithPrefix } from './dictionary-seek.js';
 import type { InvertedField } from './inverted-field.js';
 import { ACCEPTS, DEAD, STATE_MASK, UNIVERSAL, type TermAutomaton } from './term-automaton.js';
+import { checkDeadline } from '../../core/deadline.js';
 
 /**
  * The ids of the terms the automaton accepts, ascending. When an ASCII
@@ -29,6 +30,7 @@ export function acceptedTerms(fd: InvertedField, a: TermAutomaton): Uint32Array 
   const mask = STATE_MASK;
   let table = a.bytes;
   for (let t = 0; t < n; t++) {
+    checkDeadline();
     const from = offsets[t]!;
     const to = offsets[t + 1]!;
     let e = start;
@@ -172,6 +174,7 @@ export function termsInRange(fd: InvertedField, range: TermRange): Uint32Array {
   }
   const stopAtUpper = ordered(range.upper);
   for (; t < n; t++) {
+    checkDeadline();
     if (lower !== null) {
       const c = compareTermBytes(bytes, offsets, t, lower);
       if (c < 0 || (c === 0 && !includeLower)) continue;

@@ -4,7 +4,8 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { evaluateRun, parseQrelsText, qrelsFromTriples, reportToJson, type Qrels, type RunData } from '../../eval/index.js';
 import type { Highlights } from '../../collection/index.js';
 import type { PipelineResult } from '../../search/pipeline.js';
-import { fillQueryTemplate, type QuerySpec } from '../../search/query-spec.js';
+import { checkQuerySpecSize, fillQueryTemplate, type QuerySpec } from '../../search/query-spec.js';
+import { withDeadline } from '../../core/deadline.js';
 import { ApiError } from '../api-error.js';
 import { parseRequest, runBody, searchBody, searchQuery } from '../request-schemas.js';
 import type { ResolvedServerOptions, RouteAccess, ServerContext } from '../server-context.js';
@@ -53,6 +54,11 @@ function deadlineOf(req: FastifyRequest, o: ResolvedServerOptions): number {
   return (req as FastifyRequest & { quarryStart?: number }).quarryStart! + o.timeoutMs;
 }
 
+/** What is left of a request's time, for the search it runs (at least 1 ms: a search always starts). */
+function remainingMs(deadline: number): number {
+  return Math.max(1, deadline - performance.now());
+}
+
 /** Registers search routes. */
 export function registerSearchRoutes(app: FastifyInstance, ctx: ServerContext): void {
   const read: RouteAccess = { role: 'read' };
@@ -60,6 +66,7 @@ export function registerSearchRoutes(app: FastifyInstance, ctx: ServerContext): 
 
   app.post<{ Params: NameParams }>('/v1/collections/:name/search', { config: read }, async (req) => {
     const c = ctx.collections.get(req.params.name);
+    checkQuerySpecSize(req.body, 'body');
     const spec = parseRequest(searchBody, req.body, 'body');
     const q = parseRequest(searchQuery, req.query, 'query');
     checkCaps(spec, o);
@@ -69,7 +76,10 @@ export function registerSearchRoutes(app: FastifyInstance, ctx: ServerContext): 
     let result: PipelineResult;
     let highlights: ((stored: Record<string, unknown>) => Highlights) | null;
     try {
-      result = await snap.queryAsync(spec, { includeStored: q.stored === 'true' || q.highlight === 'true' });
+      result = await snap.queryAsync(spec, {
+        includeStored: q.stored === 'true' || q.highlight === 'true',
+        timeoutMs: remainingMs(deadlineOf(req, o)),
+      });
       highlights = q.highlight === 'true' ? snap.highlighter(spec) : null;
     } finally {
       release();
@@ -111,6 +121,7 @@ export function registerSearchRoutes(app: FastifyInstance, ctx: ServerContext): 
     const specs = body.queries.map((q, i) => {
       if (q.text !== undefined && body.template === undefined) return null;
       const raw = q.spec ?? fillQueryTemplate(body.template, q.text!);
+      checkQuerySpecSize(raw, `queries[${i}].spec`);
       const spec = parseRequest(searchBody, { ...raw, k: body.k }, 'body');
       checkCaps(spec, o, `queries[${i}].spec.`, true);
       return spec;
@@ -134,8 +145,8 @@ export function registerSearchRoutes(app: FastifyInstance, ctx: ServerContext): 
       const q = body.queries[i]!;
       const hits =
         spec === null
-          ? snap.search(q.text!, { k: body.k, includeStored: false })
-          : (await snap.queryAsync(spec, { includeStored: false })).hits;
+          ? withDeadline(remainingMs(deadline), () => snap.search(q.text!, { k: body.k, includeStored: false }))
+          : (await snap.queryAsync(spec, { includeStored: false, timeoutMs: remainingMs(deadline) })).hits;
       return hits.map((h) => ({ id: h.id, score: h.score }));
     };
     const run: RunData = new Map();
