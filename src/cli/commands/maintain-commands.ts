@@ -6,6 +6,7 @@ import { readJsonObjects } from '../../io/jsonl.js';
 import { forEachLine, STDIN_PATH } from '../../io/line-reader.js';
 import { collect, guarded } from '../command-options.js';
 import { countedNoun } from '../counted-noun.js';
+import { QuarryError } from '../../core/quarry-error.js';
 
 const STDIN = STDIN_PATH;
 
@@ -44,6 +45,8 @@ Examples:
             else w.add(record, { file: source, line });
             n++;
           }
+          // nothing to add is an error, as for quarry index: an empty commit would only bump the generation
+          if (n === 0) throw new QuarryError('EMPTY', 'has no documents', { file: path }, 'give a file with one document per line');
           const generation = w.commit();
           w.close();
           process.stdout.write(

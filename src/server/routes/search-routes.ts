@@ -118,6 +118,12 @@ export function registerSearchRoutes(app: FastifyInstance, ctx: ServerContext): 
     if (body.qrels !== undefined)
       qrels = typeof body.qrels === 'string' ? parseQrelsText(body.qrels, 'qrels') : qrelsFromTriples(body.qrels);
     // Validate every query before running any, so a bad one costs nothing.
+    const seen = new Set<string>();
+    body.queries.forEach((q, i) => {
+      if (seen.has(q.id))
+        throw new ApiError(400, 'BAD_REQUEST', `query id "${q.id}" appears twice; a run holds one ranking per query`, `queries[${i}].id`);
+      seen.add(q.id);
+    });
     const specs = body.queries.map((q, i) => {
       if (q.text !== undefined && body.template === undefined) return null;
       const raw = q.spec ?? fillQueryTemplate(body.template, q.text!);
