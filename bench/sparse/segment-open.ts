@@ -13,8 +13,8 @@ import { cpSync, existsSync, readdirSync, readFileSync, rmSync, statSync, writeF
 import { join } from 'node:path';
 import { Collection, type Snapshot } from '../../src/collection/index.js';
 import { readLatestManifest } from '../../src/collection/manifest.js';
-import { forwardRows } from '../../src/index/sparse/exact/sparse-inverted-lists.js';
-import { readSectionFile, readSectionTableOfContents, writeSectionFile } from '../../src/io/section-file.js';
+import { readSparseExact } from '../../src/index/sparse/exact/exact-format.js';
+import { readSectionTableOfContents, writeSectionFile } from '../../src/io/section-file.js';
 import { argNumber, argValue } from '../common/args.js';
 import { heldBytes, settleMemory } from '../common/held-memory.js';
 import { syntheticDoc, syntheticQuery } from '../ingest/synthetic-docs.js';
@@ -56,24 +56,16 @@ function format1Copy(): string {
   rmSync(copy, { recursive: true, force: true });
   cpSync(dir, copy, { recursive: true });
   const path = spmOf(copy);
-  const f = readSectionFile(path, 'SPRM', 2);
-  const rows = Number(f.meta.rows);
-  const dim = Number(f.meta.dim);
-  const fwd = forwardRows({
-    rows,
-    dim,
-    start: f.get('start', Float64Array),
-    docs: f.get('docs', Uint32Array),
-    weights: f.get('weights', Float32Array),
-    blockStart: f.get('blockStart', Uint32Array),
-    blockMax: f.get('blockMax', Float32Array),
-    blockLast: f.get('blockLast', Uint32Array),
-  });
+  const exact = readSparseExact(path, {});
+  const { rows, dim } = exact;
+  const fwd = exact.forwardRows();
   rmSync(path);
   const written = writeSectionFile(path, 'SPRM', 1, { indptr: fwd.indptr, indices: fwd.indices, values: fwd.values }, { rows, dim });
   const manifest = join(copy, `manifest-${readLatestManifest(copy).generation}.json`);
-  const json = JSON.parse(readFileSync(manifest, 'utf8')) as { segments: { files: Record<string, unknown> }[] };
+  const json = JSON.parse(readFileSync(manifest, 'utf8')) as { segments: { files: Record<string, unknown> }[]; crc32?: number };
   json.segments[0]!.files['splade.spm'] = written;
+  // as the versions that wrote format 1 wrote manifests: without a checksum
+  delete json.crc32;
   writeFileSync(manifest, JSON.stringify(json));
   return copy;
 }

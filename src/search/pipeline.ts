@@ -9,7 +9,7 @@ import { type Bitset } from '../kernels/bitset.js';
 import { QuarryError } from '../core/quarry-error.js';
 import { checkDeadline } from '../core/deadline.js';
 import { fuseCombMnz, fuseRrf, fuseWeighted, type Fused, type LegResult } from './fusion.js';
-import { legTextFields, parseQuerySpec, type QuerySpec } from './query-spec.js';
+import { legFieldNames, legTextFields, parseQuerySpec, type QuerySpec } from './query-spec.js';
 import { resolveRm3Params } from './rm3.js';
 import { calibrate, type CalibrationModel } from './calibration.js';
 import { evaluateWhere, validateWhere, type FieldKinds, type FilterColumns } from './where.js';
@@ -144,7 +144,7 @@ export function runParsedQuery(source: QuerySource, spec: QuerySpec, opts: { inc
       );
     }
     if (leg.fields !== undefined) {
-      const names = Array.isArray(leg.fields) ? leg.fields : Object.keys(leg.fields);
+      const names = legFieldNames(leg);
       const bad = names.find((n) => source.fields[n]?.type !== 'text');
       if (bad !== undefined) {
         const text = Object.entries(source.fields)
@@ -163,7 +163,7 @@ export function runParsedQuery(source: QuerySource, spec: QuerySpec, opts: { inc
         field: `retrieve[${i}].mode`,
       });
     if (leg.rm3 !== undefined) {
-      if (source.fields[leg.field]?.type !== 'text' || (leg.fields !== undefined && legTextFieldCount(leg.fields) > 1))
+      if (source.fields[leg.field]?.type !== 'text' || legFieldNames(leg).length > 1)
         throw new QuarryError(
           'BAD_ARGUMENT',
           'RM3 expands a BM25 leg on one text field',
@@ -327,8 +327,4 @@ function facetCounts(source: QuerySource, fields: readonly string[], docs: reado
     }
   }
   return out;
-}
-
-function legTextFieldCount(fields: readonly string[] | Readonly<Record<string, number>>): number {
-  return Array.isArray(fields) ? fields.length : Object.keys(fields).length;
 }

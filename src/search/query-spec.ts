@@ -88,6 +88,11 @@ export function legTextFields(leg: {
   return leg.fields ?? [leg.field];
 }
 
+/** The names of the text fields a text leg searches. */
+export function legFieldNames(leg: { field: string; fields?: readonly string[] | Readonly<Record<string, number>> }): string[] {
+  return fieldNames(legTextFields(leg));
+}
+
 /** The field names of a text leg's `fields`. */
 function fieldNames(fields: readonly string[] | Readonly<Record<string, number>>): string[] {
   return Array.isArray(fields) ? [...fields] : Object.keys(fields);

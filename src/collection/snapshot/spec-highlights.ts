@@ -5,7 +5,7 @@
  */
 import { searchesForTerm } from '../../index/inverted/index.js';
 import { highlight, queryTermSet, type HighlightFragment, type HighlightTerms } from '../../search/highlight.js';
-import { legTextFields, type QuerySpec } from '../../search/query-spec.js';
+import { legFieldNames, type QuerySpec } from '../../search/query-spec.js';
 import type { Analyzer } from '../../text/analyzer.js';
 import { sourcesOf, textFields, type CollectionSchema } from '../schema.js';
 import type { TextRetrieval } from './text-retrieval.js';
@@ -35,8 +35,7 @@ export function specHighlighter(
   const targets: HighlightTarget[] = [];
   for (const leg of spec.retrieve) {
     if (leg.text === undefined) continue;
-    const legFields = legTextFields(leg);
-    for (const name of Array.isArray(legFields) ? legFields : Object.keys(legFields)) {
+    for (const name of legFieldNames(leg)) {
       const field = fields.get(name);
       const analyzer = text.analyzers.get(name);
       if (field === undefined || analyzer === undefined) continue;
