@@ -14,7 +14,7 @@ export function createProgress(label: string, total: number, itemName: string, q
   const started = Date.now();
   const bar = new cliProgress.SingleBar(
     {
-      format: `${label} {bar} {percentage}% | {items} ${itemName} | {rate} ${itemName}/s | ETA {eta_formatted}`,
+      format: `${label} {bar} {percentage}% | {items} ${itemName} | {rate} ${itemName}/s | ETA {eta_formatted}{note}`,
       stream: process.stderr,
       hideCursor: true,
       clearOnComplete: true,
@@ -22,11 +22,15 @@ export function createProgress(label: string, total: number, itemName: string, q
     },
     cliProgress.Presets.shades_classic,
   );
-  bar.start(total, 0, { items: 0, rate: 0 });
+  bar.start(total, 0, { items: 0, rate: 0, note: '' });
   return {
-    update(value: number, items: number): void {
+    update(value: number, items: number, note?: string): void {
       const secs = (Date.now() - started) / 1000;
-      bar.update(value, { items: items.toLocaleString('en-US'), rate: secs > 0 ? Math.round(items / secs).toLocaleString('en-US') : 0 });
+      bar.update(value, {
+        items: items.toLocaleString('en-US'),
+        rate: secs > 0 ? Math.round(items / secs).toLocaleString('en-US') : 0,
+        note: note === undefined ? '' : ` | ${note}`,
+      });
     },
     stop(): void {
       bar.stop();

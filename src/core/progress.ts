@@ -7,8 +7,8 @@
 
 /** A progress reporter for one piece of work. */
 export interface Progress {
-  /** Sets the position (in the work's unit) and the item count shown with the rate. */
-  update(value: number, items: number): void;
+  /** Sets the position (in the work's unit) and the item count shown with the rate; `note` is a short status shown after them (e.g. a training loss). */
+  update(value: number, items: number, note?: string): void;
   stop(): void;
 }
 

@@ -7,7 +7,7 @@
  * lower-cased, no stemming), so "Cells," and "cells" share a vector.
  */
 import { QuarryError } from '../core/quarry-error.js';
-import { forEachLine } from '../io/line-reader.js';
+import { forEachGloveVector } from '../io/glove-file.js';
 import { createAnalyzer, type Analyzer } from '../text/analyzer.js';
 
 /** Options of a word-average encoder. */
@@ -50,27 +50,7 @@ export class WordVectorEncoder {
    */
   static fromGloveFile(path: string, opts: WordVectorOptions = {}): WordVectorEncoder {
     const table = new Map<string, Float32Array>();
-    let dim = -1;
-    forEachLine(path, (line, lineNo) => {
-      const parts = line.trimEnd().split(' ');
-      if (parts.length < 2) return;
-      if (lineNo === 1 && parts.length === 2 && /^\d+$/.test(parts[0]!) && /^\d+$/.test(parts[1]!)) return;
-      const v = new Float32Array(parts.length - 1);
-      for (let i = 1; i < parts.length; i++) {
-        const x = Number(parts[i]);
-        if (!Number.isFinite(x)) throw new QuarryError('BAD_INPUT', `"${parts[i]}" is not a number`, { file: path, line: lineNo });
-        v[i - 1] = x;
-      }
-      if (dim === -1) dim = v.length;
-      else if (v.length !== dim)
-        throw new QuarryError(
-          'BAD_INPUT',
-          `${v.length} numbers, expected ${dim}`,
-          { file: path, line: lineNo },
-          'every line holds a word and the same number of values',
-        );
-      table.set(parts[0]!, v);
-    });
+    forEachGloveVector(path, (word, v) => table.set(word, v));
     return new WordVectorEncoder(table, opts);
   }
 

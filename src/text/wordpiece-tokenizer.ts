@@ -108,6 +108,11 @@ export class WordPieceTokenizer {
     return out;
   }
 
+  /** The words of `text` after normalization and pre-tokenization, before they are split into pieces (what a vocabulary is counted from). */
+  words(text: string): string[] {
+    return this.preTokenize(this.normalize(text));
+  }
+
   private normalize(text: string): string {
     return bertNormalize(text, { lowercase: this.lowercase, stripAccents: this.stripAccents, chineseChars: this.chinese });
   }

@@ -1,0 +1,166 @@
+// Learned dense retrieval on SciFact: train a static encoder with `trainRetriever` (ICT/BFS
+// pre-training on the corpus, then the train qrels with BM25 hard negatives; a tenth of the
+// train queries held out for early stopping), index it as a dense field next to BM25, and
+// evaluate on the test qrels: dense alone, BM25, RRF and weighted fusion, with paired tests
+// against BM25 (quarry compare's). Usage:
+//   npm run bench -- train [--dim 256] [--epochs 10] [--pretrain-epochs 1] [--loss infonce]
+//     [--negatives bm25] [--teacher bm25] [--fn-ratio R] [--no-judgments] [--dataset scifact]
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Collection } from '../../src/collection/index.js';
+import { compareRuns } from '../../src/eval/compare.js';
+import { readQrels, formatQrels, qrelsFromTriples } from '../../src/eval/qrels.js';
+import { formatRunLines } from '../../src/eval/run.js';
+import { readQueries } from '../../src/io/beir.js';
+import { forEachTrainingDocument } from '../../src/train/training-corpus.js';
+import { trainRetriever } from '../../src/train/train-retriever.js';
+import { xorshift32 } from '../../src/kernels/xorshift.js';
+import { argList, argNumber, argValue } from '../common/args.js';
+import { printTable, writeJson } from '../report.js';
+import { SHARED } from '../bm25/datasets.js';
+
+const dataset = argValue('dataset', 'scifact');
+const judgments = !process.argv.includes('--no-judgments');
+const dim = argNumber('dim', 256);
+const data = join(SHARED, dataset);
+const corpusPath = join(data, dataset === 'cacm' ? 'corpus-anserini-html.jsonl' : 'corpus.jsonl');
+const work = mkdtempSync(join(tmpdir(), 'quarry-bench-train-'));
+
+// a tenth of the train queries, drawn with a fixed seed, validate; the rest train
+let trainQrels: string | undefined;
+let devQrels: string | undefined;
+if (judgments) {
+  const all = readQrels(join(data, 'qrels/train.tsv'));
+  const rand = xorshift32(11);
+  const train: [string, string, number][] = [];
+  const dev: [string, string, number][] = [];
+  for (const [q, js] of all) for (const [d, r] of js) (rand() < 0.1 ? dev : train).push([q, d, r]);
+  // split by query, not by judgment
+  const devQ = new Set<string>();
+  const rq = xorshift32(11);
+  for (const q of all.keys()) if (rq() < 0.1) devQ.add(q);
+  const split = (keep: boolean): string =>
+    formatQrels(qrelsFromTriples([...all].flatMap(([q, js]) => (devQ.has(q) === keep ? [...js].map(([d, r]) => [q, d, r] as const) : []))));
+  trainQrels = join(work, 'train.tsv');
+  devQrels = join(work, 'dev.tsv');
+  writeFileSync(trainQrels, split(false));
+  writeFileSync(devQrels, split(true));
+  void train;
+  void dev;
+}
+
+const model = join(work, 'model');
+const t0 = performance.now();
+const report = await trainRetriever({
+  corpus: corpusPath,
+  output: model,
+  queries: judgments ? join(data, 'queries.jsonl') : undefined,
+  qrels: trainQrels,
+  devQrels,
+  dim,
+  epochs: argNumber('epochs', 10),
+  pretrainEpochs: argNumber('pretrain-epochs', judgments ? 1 : 3),
+  loss: argList('loss', ['infonce']),
+  negatives: judgments ? argList('negatives', ['bm25']) : [],
+  teacher: argValue('teacher', '') === 'bm25' ? 'bm25' : undefined,
+  falseNegatives: argValue('fn-ratio', '') === '' ? undefined : { ratio: argNumber('fn-ratio', 1) },
+  learningRate: argNumber('lr', 0.01),
+  weightLearningRate: argNumber('wlr', 0.05),
+  batchSize: argNumber('batch', 64),
+  hardNegatives: argNumber('hard', 4),
+  onEpoch: (r) =>
+    console.log(
+      `${r.phase} ${r.epoch}: loss ${r.loss.toFixed(4)}${r.metric !== undefined ? ` dev nDCG@10 ${r.metric.toFixed(4)}` : ''} (${r.seconds.toFixed(1)} s)`,
+    ),
+});
+const trainSeconds = (performance.now() - t0) / 1000;
+console.log(
+  `trained in ${trainSeconds.toFixed(1)} s: ${report.documents} docs, vocabulary ${report.vocabulary}, dim ${report.dim}, peak RSS ${(report.peakRss / 2 ** 20).toFixed(0)} MiB`,
+);
+
+// index BM25 and the trained encoder side by side, then run the test queries four ways
+const c = Collection.create(join(work, 'c'), {
+  fields: {
+    contents: { type: 'text', from: ['title', 'text'] },
+    emb: {
+      type: 'dense',
+      dim: report.dim,
+      index: 'flat',
+      metric: 'cosine',
+      encoder: { type: 'model2vec', path: model, from: ['title', 'text'] },
+    },
+  },
+});
+const w = c.writer();
+forEachTrainingDocument(corpusPath, (d) => w.add({ _id: d.id, title: d.title, text: d.text }));
+w.commit();
+w.close();
+const snap = c.reader();
+const queries = readQueries(join(data, 'queries.jsonl'));
+const testQrelsPath = join(data, dataset === 'scifact' ? 'qrels/test.tsv' : 'qrels/test.tsv');
+const testQrels = readQrels(testQrelsPath);
+const specs: Record<string, (q: string) => unknown> = {
+  bm25: (q) => ({ retrieve: [{ field: 'contents', text: q }], k: 100 }),
+  dense: (q) => ({ retrieve: [{ field: 'emb', text: q }], k: 100 }),
+  rrf: (q) => ({
+    retrieve: [
+      { field: 'contents', text: q },
+      { field: 'emb', text: q },
+    ],
+    fuse: { method: 'rrf', k: 60 },
+    k: 100,
+  }),
+  weighted: (q) => ({
+    retrieve: [
+      { field: 'contents', text: q },
+      { field: 'emb', text: q },
+    ],
+    fuse: { method: 'weighted', normalize: 'zscore' },
+    k: 100,
+  }),
+};
+const runFiles: Record<string, string> = {};
+for (const [name, spec] of Object.entries(specs)) {
+  let text = '';
+  for (const qid of testQrels.keys()) {
+    const q = queries.get(qid);
+    if (q === undefined) continue;
+    const hits = snap.query(spec(q)).hits;
+    text += formatRunLines(
+      qid,
+      hits.map((h) => h.id),
+      hits.map((h) => h.score),
+      name,
+    );
+  }
+  runFiles[name] = join(work, `${name}.run`);
+  writeFileSync(runFiles[name], text);
+}
+snap.close();
+const cmp = compareRuns(testQrels, runFiles.bm25!, [runFiles.dense!, runFiles.rrf!, runFiles.weighted!], {
+  measures: ['ndcg_cut.10', 'recall.100'],
+});
+const rows = ['bm25', 'dense', 'rrf', 'weighted'].map((name, i) => {
+  const row: Record<string, string | number> = { run: name };
+  for (const r of cmp.rows) {
+    if (i === 0) row[r.measure] = r.baseline.toFixed(4);
+    else {
+      const cell = r.cells[i - 1]!;
+      row[r.measure] = `${cell.mean.toFixed(4)}${cell.verdict === 1 ? ' ▲' : cell.verdict === -1 ? ' ▼' : ''} (p ${cell.holmP.toFixed(3)})`;
+    }
+  }
+  return row;
+});
+console.log(`\n${dataset} test (${cmp.queries} queries), against BM25 (Holm-adjusted randomization p):`);
+printTable(rows);
+const out = writeJson(`train-${dataset}${judgments ? '' : '-unsupervised'}`, {
+  dataset,
+  judgments,
+  args: process.argv.slice(2),
+  trainSeconds,
+  report: { ...report, epochs: report.epochs },
+  comparison: cmp,
+});
+console.log(`wrote ${out}`);
+rmSync(work, { recursive: true, force: true });
