@@ -15,6 +15,7 @@ import { registerQuickstart } from './commands/quickstart-command.js';
 import { registerRun } from './commands/run-command.js';
 import { registerSearch } from './commands/search-command.js';
 import { registerSemanticIds } from './commands/semantic-ids-command.js';
+import { registerTrain } from './commands/train-command.js';
 import { registerServe } from './commands/serve-command.js';
 
 // A reader that stops early (`quarry search ... | head`) closes the pipe: the output
@@ -59,5 +60,6 @@ registerCalibrate(program);
 registerAdapter(program);
 registerModels(program);
 registerSemanticIds(program);
+registerTrain(program);
 
 await program.parseAsync(process.argv);

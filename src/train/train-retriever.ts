@@ -112,10 +112,12 @@ function checkOptions(o: TrainRetrieverOptions): void {
   }
   for (const [name, v] of [
     ['epochs', o.epochs],
-    ['batchSize', o.batchSize],
+    ['pretrainEpochs', o.pretrainEpochs],
     ['hardNegatives', o.hardNegatives],
   ] as const)
-    if (v !== undefined && name !== 'epochs') checkPositiveInteger(v, name);
+    if (v !== undefined && !(Number.isInteger(v) && v >= 0))
+      throw new QuarryError('BAD_ARGUMENT', `${name} must be a whole number of at least 0, got ${String(v)}`, { field: name });
+  if (o.batchSize !== undefined) checkPositiveInteger(o.batchSize, 'batchSize');
   for (const p of [o.corpus, o.queries, o.qrels, o.devQrels, o.tokenizer, o.vectors])
     if (p !== undefined && !existsSync(p)) throw new QuarryError('NOT_FOUND', `no such file: ${p}`, { file: p });
 }

@@ -95,7 +95,9 @@ export interface EpochReport {
 /** What training did. */
 export interface TrainingReport {
   epochs: EpochReport[];
-  /** The best validation metric and its epoch (when validated). */
+  /** The validation metric before fine-tuning (when validated). */
+  initial?: number;
+  /** The best validation metric and its epoch (when validated; epoch 0 is before fine-tuning). */
   best?: { epoch: number; metric: number };
   /** True when early stopping ended fine-tuning. */
   stoppedEarly: boolean;
@@ -227,6 +229,7 @@ export async function trainStaticEncoder(
     let best: { epoch: number; metric: number; embeddings: Float32Array; weights: Float32Array } | null = null;
     if (validation !== null) {
       const metric = validate(model, corpus, validation);
+      report.initial = metric;
       best = { epoch: 0, metric, embeddings: model.embeddings.slice(), weights: model.weights.slice() };
     }
     let sinceBest = 0;

@@ -1,0 +1,128 @@
+// The trainable static encoder: the gradient a training step accumulates in the touched
+// rows and weights is the derivative of its loss (central differences over the float
+// parameters), and a saved model encodes exactly as Model2VecEncoder reads it back.
+import { describe, expect, it } from 'vitest';
+import { join } from 'node:path';
+import { Model2VecEncoder } from '../../src/encode/model2vec.js';
+import { trainingLoss } from '../../src/learn/losses/loss-registry.js';
+import { IGNORED } from '../../src/learn/losses/ranking-loss.js';
+import { labelCandidates, TrainingBatch } from '../../src/learn/retriever-training/training-batch.js';
+import { RowGradients } from '../../src/learn/static-encoder/row-gradients.js';
+import { StaticEncoderModel } from '../../src/learn/static-encoder/static-encoder-model.js';
+import { writeStaticEncoderFolder } from '../../src/learn/static-encoder/static-encoder-folder.js';
+import { TokenizedTextsBuilder } from '../../src/learn/static-encoder/tokenized-texts.js';
+import { WordCounter } from '../../src/learn/static-encoder/word-vocabulary.js';
+import { WordPieceTokenizer } from '../../src/text/wordpiece-tokenizer.js';
+import { SparseRowAdam } from '../../src/learn/static-encoder/sparse-adam.js';
+import { tempDir } from '../helpers/temp-dir.js';
+
+const vocab = 12;
+const dim = 5;
+// token ids of 4 "documents" laid end to end; queries are ranges of them, some with a skipped range
+const tokens = Int32Array.from([1, 2, 3, 4, 5, 2, 6, 7, 8, 9, 9, 10, 11, 3, 1, 0, 4, 7]);
+
+function batchOf(): TrainingBatch {
+  const b = new TrainingBatch(3, 5, dim);
+  b.addQuery(tokens, 0, 2);
+  b.addQuery(tokens, 5, 8);
+  b.addQuery(tokens, 13, 16);
+  b.addCandidate(0, 0, 5, 0, 2);
+  b.addCandidate(1, 5, 10, 5, 8);
+  b.addCandidate(2, 10, 16, 13, 16);
+  b.addCandidate(3, 16, 18);
+  b.addCandidate(1, 5, 10);
+  for (let q = 0; q < 3; q++) labelCandidates(b, q, (d) => d === q);
+  b.labels[1 * 5 + 3] = IGNORED;
+  return b;
+}
+
+describe('static encoder training step', () => {
+  for (const names of [['infonce'], ['auc'], ['harmonic'], ['infonce', 'listwise-kl']]) {
+    it(`${names.join('+')}: row and weight gradients match central differences`, () => {
+      const model = StaticEncoderModel.random(vocab, dim, {
+        seed: 3,
+        weights: Float32Array.from({ length: vocab }, (_, i) => 0.5 + i / vocab),
+      });
+      const loss = trainingLoss(names, { temperature: 0.2 });
+      const batch = batchOf();
+      for (let i = 0; i < batch.teacher.length; i++) batch.teacher[i] = Math.sin(i);
+      const grads = new RowGradients(vocab, dim);
+      batch.step(model, tokens, loss, grads);
+      const lossAt = (): number => batch.step(model, tokens, loss, new RowGradients(vocab, dim));
+      const h = 1e-2;
+      let worst = 0;
+      let checked = 0;
+      for (let s = 0; s < grads.count; s++) {
+        const id = grads.ids[s]!;
+        for (let j = 0; j < dim; j++) {
+          const k = id * dim + j;
+          const x = model.embeddings[k]!;
+          model.embeddings[k] = x + h;
+          const up = lossAt();
+          model.embeddings[k] = x - h;
+          const down = lossAt();
+          model.embeddings[k] = x;
+          worst = Math.max(worst, Math.abs((up - down) / (2 * h) - grads.rows[s * dim + j]!));
+          checked++;
+        }
+        const w = model.weights[id]!;
+        model.weights[id] = w + h;
+        const up = lossAt();
+        model.weights[id] = w - h;
+        const down = lossAt();
+        model.weights[id] = w;
+        worst = Math.max(worst, Math.abs((up - down) / (2 * h) - grads.weights[s]!));
+      }
+      expect(checked).toBeGreaterThan(40);
+      expect(worst).toBeLessThan(2e-3);
+    });
+  }
+
+  it('a sparse AdamW step moves only the touched rows, against the gradient', () => {
+    const model = StaticEncoderModel.random(vocab, dim, { seed: 5 });
+    const before = model.embeddings.slice();
+    const grads = new RowGradients(vocab, dim);
+    const s = grads.slot(4);
+    grads.rows[s * dim + 1] = 2;
+    grads.weights[s] = -1;
+    new SparseRowAdam(model.embeddings, model.weights, dim).step(grads, 0.1, 0.1, 0);
+    for (let i = 0; i < before.length; i++) {
+      if (i === 4 * dim + 1) expect(model.embeddings[i]).toBeCloseTo(before[i]! - 0.1, 5);
+      else expect(model.embeddings[i]).toBe(before[i]);
+    }
+    expect(model.weights[4]).toBeCloseTo(1.1, 5);
+    expect(grads.count).toBe(0);
+  });
+});
+
+describe('saved static encoder', () => {
+  it('Model2VecEncoder reads the folder back and encodes as the training forward pass does', () => {
+    const texts = [
+      'Solar panels store energy.',
+      'Batteries store solar energy at night!',
+      'Wind turbines turn; the grid balances.',
+      'Zyxwv unseen',
+    ];
+    const counter = new WordCounter();
+    texts.forEach((t) => counter.add(t));
+    const json = counter.tokenizerJson({ minCount: 1 });
+    const tokenizer = new WordPieceTokenizer(json);
+    const model = StaticEncoderModel.random(tokenizer.vocab.size, 8, {
+      seed: 9,
+      weights: Float32Array.from({ length: tokenizer.vocab.size }, (_, i) => 1 + (i % 3)),
+    });
+    const dir = join(tempDir(), 'model');
+    writeStaticEncoderFolder(dir, model, json);
+    const loaded = Model2VecEncoder.fromFolder(dir);
+    const b = new TokenizedTextsBuilder(tokenizer);
+    const probe = [...texts, 'energy storage of the unseen zyxwvq'];
+    probe.forEach((t) => b.add([t]));
+    const tt = b.build();
+    const mine = new Float32Array(8);
+    probe.forEach((t, i) => {
+      model.forward(tt.tokens, tt.starts[i]!, tt.starts[i + 1]!, -1, -1, mine, 0);
+      const theirs = loaded.encode(t);
+      for (let j = 0; j < 8; j++) expect(theirs[j]).toBeCloseTo(mine[j]!, 5);
+    });
+  });
+});
