@@ -21,10 +21,12 @@ import { printTable, writeJson } from '../report.js';
 import { SHARED } from '../bm25/datasets.js';
 
 const dataset = argValue('dataset', 'scifact');
+/** A number given on the command line, or undefined so the library's default applies. */
+const optionalNumber = (name: string): number | undefined => (argValue(name, '') === '' ? undefined : argNumber(name, 0));
 const judgments = !process.argv.includes('--no-judgments');
-const dim = argNumber('dim', 256);
+const dim = optionalNumber('dim');
 const data = join(SHARED, dataset);
-const corpusPath = join(data, dataset === 'cacm' ? 'corpus-anserini-html.jsonl' : 'corpus.jsonl');
+const corpusPath = join(data, 'corpus.jsonl');
 const work = mkdtempSync(join(tmpdir(), 'quarry-bench-train-'));
 
 // a tenth of the train queries, drawn with a fixed seed, validate; the rest train
@@ -59,16 +61,17 @@ const report = await trainRetriever({
   qrels: trainQrels,
   devQrels,
   dim,
-  epochs: argNumber('epochs', 10),
-  pretrainEpochs: argNumber('pretrain-epochs', judgments ? 1 : 3),
+  epochs: optionalNumber('epochs'),
+  pretrainEpochs: optionalNumber('pretrain-epochs'),
   loss: argList('loss', ['infonce']),
   negatives: judgments ? argList('negatives', ['bm25']) : [],
   teacher: argValue('teacher', '') === 'bm25' ? 'bm25' : undefined,
   falseNegatives: argValue('fn-ratio', '') === '' ? undefined : { ratio: argNumber('fn-ratio', 1) },
-  learningRate: argNumber('lr', 0.01),
-  weightLearningRate: argNumber('wlr', 0.05),
-  batchSize: argNumber('batch', 64),
-  hardNegatives: argNumber('hard', 4),
+  learningRate: optionalNumber('lr'),
+  weightLearningRate: optionalNumber('wlr'),
+  batchSize: optionalNumber('batch'),
+  hardNegatives: optionalNumber('hard'),
+  lossOptions: { temperature: optionalNumber('temperature'), zLoss: optionalNumber('z-loss') },
   onEpoch: (r) =>
     console.log(
       `${r.phase} ${r.epoch}: loss ${r.loss.toFixed(4)}${r.metric !== undefined ? ` dev nDCG@10 ${r.metric.toFixed(4)}` : ''} (${r.seconds.toFixed(1)} s)`,
@@ -98,7 +101,7 @@ w.commit();
 w.close();
 const snap = c.reader();
 const queries = readQueries(join(data, 'queries.jsonl'));
-const testQrelsPath = join(data, dataset === 'scifact' ? 'qrels/test.tsv' : 'qrels/test.tsv');
+const testQrelsPath = join(data, 'qrels/test.tsv');
 const testQrels = readQrels(testQrelsPath);
 const specs: Record<string, (q: string) => unknown> = {
   bm25: (q) => ({ retrieve: [{ field: 'contents', text: q }], k: 100 }),

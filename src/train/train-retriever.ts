@@ -30,6 +30,7 @@ import { writeStaticEncoderFolder } from '../learn/static-encoder/static-encoder
 import { StaticEncoderModel } from '../learn/static-encoder/static-encoder-model.js';
 import { TokenizedTextsBuilder, tokenIdf, type TokenizedTexts } from '../learn/static-encoder/tokenized-texts.js';
 import { WordCounter, type TokenizerJson } from '../learn/static-encoder/word-vocabulary.js';
+import { identityRows, stemTiedRows } from '../learn/static-encoder/stem-tied-rows.js';
 import { WordPieceTokenizer } from '../text/wordpiece-tokenizer.js';
 import { checkLossNames } from '../learn/losses/loss-registry.js';
 import { bm25Candidates } from './bm25-candidates.js';
@@ -57,6 +58,8 @@ export interface TrainRetrieverOptions extends Omit<RetrieverTrainingOptions, 'n
   dim?: number;
   /** Word vectors in GloVe text format to start from (rows of words they lack start random). */
   vectors?: string;
+  /** Share one row between the words of one Porter stem (default true; English corpora). */
+  tieStems?: boolean;
   /** Vocabulary counting: fewest occurrences of a word and most words (defaults 2 and 200,000). */
   minCount?: number;
   maxWords?: number;
@@ -71,7 +74,9 @@ export interface TrainRetrieverOptions extends Omit<RetrieverTrainingOptions, 'n
 export interface TrainRetrieverReport extends TrainingReport {
   output: string;
   documents: number;
+  /** Tokens in the vocabulary, and embedding rows (fewer when stems share rows). */
   vocabulary: number;
+  rows: number;
   dim: number;
   trainQueries: number;
   devQueries: number;
@@ -165,12 +170,14 @@ export async function trainRetriever(o: TrainRetrieverOptions): Promise<TrainRet
     tokenizerJson = counter.tokenizerJson({ minCount: o.minCount, maxWords: o.maxWords });
   }
   const tokenizer = new WordPieceTokenizer(tokenizerJson, o.tokenizer ?? 'tokenizer.json');
-  const vocabSize = Math.max(...tokenizer.vocab.values()) + 1;
+  const tokenCount = Math.max(...tokenizer.vocab.values()) + 1;
+  const rows = o.tieStems === false ? identityRows(tokenCount) : stemTiedRows(tokenizer.vocab, tokenCount);
+  const vocabSize = rows.rows;
 
   // the corpus as token ids, document by document
   const docIds: string[] = [];
   const docIndex = new Map<string, number>();
-  const builder = new TokenizedTextsBuilder(tokenizer);
+  const builder = new TokenizedTextsBuilder(tokenizer, rows.mapping);
   const bar = progress('tokenizing', 1, 'bytes');
   forEachTrainingDocument(
     o.corpus,
@@ -206,6 +213,7 @@ export async function trainRetriever(o: TrainRetrieverOptions): Promise<TrainRet
       );
     const tq = tokenizeQueries(
       tokenizer,
+      rows.mapping,
       qids.map((q) => queryText.get(q)!),
     );
     judged = {
@@ -229,6 +237,7 @@ export async function trainRetriever(o: TrainRetrieverOptions): Promise<TrainRet
       validation = ndcgValidation(
         tokenizeQueries(
           tokenizer,
+          rows.mapping,
           devIds.map((q) => queryText.get(q)!),
         ),
         devIds,
@@ -261,7 +270,7 @@ export async function trainRetriever(o: TrainRetrieverOptions): Promise<TrainRet
   const model = StaticEncoderModel.random(vocabSize, dim, { seed: o.seed ?? 1, weights: tokenIdf(corpus, vocabSize) });
   if (initRows !== null) {
     for (const [word, v] of initRows) {
-      const id = tokenizer.vocab.get(word)!;
+      const id = rows.mapping[tokenizer.vocab.get(word)!]!;
       let n = 0;
       for (const x of v) n += x * x;
       const scale = 1 / Math.sqrt(Math.max(n, 1e-12));
@@ -287,12 +296,13 @@ export async function trainRetriever(o: TrainRetrieverOptions): Promise<TrainRet
     tasks: [...(o.tasks ?? ['ict', 'bfs'])],
     loss: [...(o.loss ?? ['infonce'])],
     negatives: [...negatives],
-  });
+  }, rows.rows === tokenCount ? null : rows.mapping);
   return {
     ...report,
     output: o.output,
     documents: corpus.count,
-    vocabulary: vocabSize,
+    vocabulary: tokenCount,
+    rows: vocabSize,
     dim,
     trainQueries,
     devQueries,
@@ -301,8 +311,8 @@ export async function trainRetriever(o: TrainRetrieverOptions): Promise<TrainRet
   };
 }
 
-function tokenizeQueries(tokenizer: WordPieceTokenizer, texts: readonly string[]): TokenizedTexts {
-  const b = new TokenizedTextsBuilder(tokenizer);
+function tokenizeQueries(tokenizer: WordPieceTokenizer, mapping: Int32Array, texts: readonly string[]): TokenizedTexts {
+  const b = new TokenizedTextsBuilder(tokenizer, mapping);
   for (const t of texts) b.add([t]);
   return b.build();
 }

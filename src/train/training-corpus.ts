@@ -34,10 +34,25 @@ export function forEachTrainingDocument(path: string, onDoc: (doc: TrainingDocum
   return n;
 }
 
-/** The segments a document is tokenized as: its title (when it has one) and its text's sentences. */
+/** Longest word window a lone segment is cut into, so unpunctuated text still gives pre-training pairs. */
+const WINDOW_WORDS = 16;
+
+/**
+ * The segments a document is tokenized as: its title (when it has one) and its text's
+ * sentences. A document of one segment (a bare title, or text without sentence
+ * punctuation) is cut into word windows of at most 16 words, at least two when it has
+ * four words or more, so ICT and BFS can still pair its parts.
+ */
 export function documentSegments(doc: TrainingDocument): string[] {
   const sentences = splitSentences(doc.text);
-  return doc.title.trim() === '' ? sentences : [doc.title, ...sentences];
+  const segments = doc.title.trim() === '' ? sentences : [doc.title, ...sentences];
+  if (segments.length !== 1) return segments;
+  const words = segments[0]!.split(/\s+/).filter((w) => w !== '');
+  if (words.length < 4) return segments;
+  const size = Math.min(WINDOW_WORDS, Math.ceil(words.length / 2));
+  const out: string[] = [];
+  for (let i = 0; i < words.length; i += size) out.push(words.slice(i, i + size).join(' '));
+  return out;
 }
 
 /** The text a document is indexed and encoded as, as a `from: ["title", "text"]` field joins it. */

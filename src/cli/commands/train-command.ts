@@ -100,7 +100,7 @@ export function registerTrain(program: Command): void {
     .option('--pretrain-epochs <n>', 'pre-training passes over the corpus (default 1 with judgments, 3 without)', intOption(0))
     .option('--batch-size <n>', 'queries per step (default 64)', intOption(2))
     .option('--hard-negatives <n>', 'hard negatives per query per step (default 4)', intOption(1))
-    .option('--learning-rate <x>', 'peak learning rate of the embedding rows (default 0.01)', numberOption(0))
+    .option('--learning-rate <x>', 'peak learning rate of the embedding rows (default 0.003)', numberOption(0))
     .option('--weight-learning-rate <x>', 'peak learning rate of the pooling weights (default 0.05)', numberOption(0))
     .option('--weight-decay <x>', 'decoupled weight decay of the rows (default 0)', numberOption(0, true))
     .option('--patience <n>', 'epochs without a better dev nDCG@10 before stopping (default 3)', intOption(1))

@@ -66,7 +66,7 @@ export interface RetrieverTrainingOptions {
   falseNegatives?: { ratio?: number; score?: number };
   /** Queries per step (default 64). */
   batchSize?: number;
-  /** Peak learning rate of the embedding rows (default 0.01) and of the pooling weights (default 0.05). */
+  /** Peak learning rate of the embedding rows (default 0.003) and of the pooling weights (default 0.05). */
   learningRate?: number;
   weightLearningRate?: number;
   /** Decoupled weight decay of the rows (default 0). */
@@ -151,7 +151,7 @@ export async function trainStaticEncoder(
     throw new QuarryError('BAD_ARGUMENT', 'static negatives need each query’s candidates from another index', { field: 'negatives' });
   const grads = new RowGradients(model.vocabSize, model.dim);
   const adam = new SparseRowAdam(model.embeddings, model.weights, model.dim);
-  const rowRate = opts.learningRate ?? 0.01;
+  const rowRate = opts.learningRate ?? 0.003;
   const weightRate = opts.weightLearningRate ?? 0.05;
   const decay = opts.weightDecay ?? 0;
   const warmupShare = opts.warmup ?? 0.05;

@@ -1,7 +1,8 @@
 /**
  * Saves a trained static encoder as a Model2Vec folder: `config.json`,
  * `tokenizer.json` and `model.safetensors` with one float32 `embeddings`
- * tensor. The pooling weights are folded into the rows (row t × weight t),
+ * tensor. The pooling weights are folded into the rows (and rows shared by tokens are
+ * written once, with a `mapping` from token to row) (row t × weight t),
  * which gives the same vectors and loads in any Model2Vec reader, Quarry's
  * `Model2VecEncoder` included.
  */
@@ -14,12 +15,17 @@ import type { StaticEncoderModel } from './static-encoder-model.js';
 /** What is recorded about the training in `config.json`. */
 export type TrainingMetadata = Record<string, string | number | boolean | readonly string[]>;
 
-/** Writes `model` with `tokenizerJson` into `dir` (created when missing); each file is written atomically. */
+/**
+ * Writes `model` with `tokenizerJson` into `dir` (created when missing); each file is
+ * written atomically. `mapping` (token id → model row) is saved as Model2Vec's `mapping`
+ * tensor when the model's rows are shared between tokens.
+ */
 export function writeStaticEncoderFolder(
   dir: string,
   model: StaticEncoderModel,
   tokenizerJson: unknown,
   training: TrainingMetadata = {},
+  mapping: Int32Array | null = null,
 ): void {
   mkdirSync(dir, { recursive: true });
   const { dim, vocabSize } = model;
@@ -31,7 +37,13 @@ export function writeStaticEncoderFolder(
   writeFileAtomic(join(dir, 'tokenizer.json'), JSON.stringify(tokenizerJson));
   writeFileAtomic(
     join(dir, 'model.safetensors'),
-    encodeSafeTensors({ embeddings: { shape: [vocabSize, dim], data: folded } }, { format: 'pt', trained_by: 'quarry' }),
+    encodeSafeTensors(
+      {
+        embeddings: { shape: [vocabSize, dim], data: folded },
+        ...(mapping === null ? {} : { mapping: { shape: [mapping.length], data: mapping } }),
+      },
+      { format: 'pt', trained_by: 'quarry' },
+    ),
   );
   const config = {
     model_type: 'model2vec',

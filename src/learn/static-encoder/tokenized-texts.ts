@@ -9,7 +9,7 @@ import type { IdTokenizer } from '../../text/tokenizer-json.js';
 /** Tokens kept per text, as `Model2VecEncoder` keeps (its default maxLength). */
 export const MAX_TEXT_TOKENS = 512;
 
-/** Token ids of many texts. */
+/** Token ids (or the model rows they map to) of many texts. */
 export interface TokenizedTexts {
   /** Number of texts. */
   readonly count: number;
@@ -44,8 +44,10 @@ export class TokenizedTextsBuilder {
   private readonly cutStarts = new IntList();
   private readonly unk: number;
 
+  /** `mapping` turns token ids into model rows (see stem-tied-rows); without it the ids are kept. */
   constructor(
     private readonly tokenizer: IdTokenizer,
+    private readonly mapping: Int32Array | null = null,
     private readonly maxTokens = MAX_TEXT_TOKENS,
   ) {
     this.unk = tokenizer.unkId ?? -1;
@@ -62,7 +64,7 @@ export class TokenizedTextsBuilder {
       for (const id of this.tokenizer.encodeIds(seg)) {
         if (id === this.unk) continue;
         if (this.tokens.length - start >= this.maxTokens) break;
-        this.tokens.push(id);
+        this.tokens.push(this.mapping === null ? id : this.mapping[id]!);
       }
       if (this.tokens.length > at) this.cuts.push(at);
     }
