@@ -16,6 +16,7 @@ import { registerRun } from './commands/run-command.js';
 import { registerSearch } from './commands/search-command.js';
 import { registerSemanticIds } from './commands/semantic-ids-command.js';
 import { registerTrain } from './commands/train-command.js';
+import { registerTrainAdapter } from './commands/train-adapter-command.js';
 import { registerServe } from './commands/serve-command.js';
 
 // A reader that stops early (`quarry search ... | head`) closes the pipe: the output
@@ -61,5 +62,6 @@ registerAdapter(program);
 registerModels(program);
 registerSemanticIds(program);
 registerTrain(program);
+registerTrainAdapter(program);
 
 await program.parseAsync(process.argv);

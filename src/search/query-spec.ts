@@ -28,7 +28,11 @@ const leg = z
     rm3: z.record(z.unknown()).optional(),
     /** A vector for dense fields. */
     vector: z.array(z.number()).optional(),
-    /** Name of a drift adapter saved with the collection: `vector` is a newer model's, mapped into the field's space first. */
+    /**
+     * Name of an adapter saved with the collection: `vector` (or the field encoder's vector of `text`) is
+     * mapped first: a drift adapter carries a newer model's vectors into the field's space, a trained
+     * query adapter (ADORE) moves the field's own query vectors.
+     */
     adapter: z.string().min(1).optional(),
     /** {token: weight} for sparse fields. */
     sparse: z.record(z.number()).optional(),
@@ -55,8 +59,8 @@ const leg = z
     (l) => [l.text, l.vector, l.sparse, l.multivector].filter((x) => x !== undefined).length === 1,
     'give exactly one of text, vector, sparse, multivector',
   )
-  .refine((l) => l.adapter === undefined || l.vector !== undefined, {
-    message: 'an adapter maps a vector: give "vector" with it',
+  .refine((l) => l.adapter === undefined || l.vector !== undefined || l.text !== undefined, {
+    message: 'an adapter maps a vector: give "vector" (or "text" on a dense field with an encoder) with it',
     path: ['adapter'],
   })
   .refine((l) => l.syntax === undefined || l.text !== undefined, {

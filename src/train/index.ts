@@ -31,3 +31,11 @@ export { StaticEncoderModel, type StaticEncoderInit } from '../learn/static-enco
 export { writeStaticEncoderFolder } from '../learn/static-encoder/static-encoder-folder.js';
 export { TokenizedTextsBuilder, tokenIdf, type TokenizedTexts } from '../learn/static-encoder/tokenized-texts.js';
 export { WordCounter, wordPieceTokenizerJson, type TokenizerJson } from '../learn/static-encoder/word-vocabulary.js';
+export { trainFieldQueryAdapter, type TrainQueryAdapterOptions, type TrainQueryAdapterReport } from './train-query-adapter.js';
+export {
+  trainQueryAdapter,
+  type QueryAdapterData,
+  type QueryAdapterResult,
+  type QueryAdapterTrainingOptions,
+  type RankedDocs,
+} from '../learn/retriever-training/query-adapter-training.js';

@@ -290,13 +290,19 @@ export async function trainRetriever(o: TrainRetrieverOptions): Promise<TrainRet
     },
   });
   sampleRss();
-  writeStaticEncoderFolder(o.output, model, tokenizerJson, {
-    documents: corpus.count,
-    train_queries: trainQueries,
-    tasks: [...(o.tasks ?? ['ict', 'bfs'])],
-    loss: [...(o.loss ?? ['infonce'])],
-    negatives: [...negatives],
-  }, rows.rows === tokenCount ? null : rows.mapping);
+  writeStaticEncoderFolder(
+    o.output,
+    model,
+    tokenizerJson,
+    {
+      documents: corpus.count,
+      train_queries: trainQueries,
+      tasks: [...(o.tasks ?? ['ict', 'bfs'])],
+      loss: [...(o.loss ?? ['infonce'])],
+      negatives: [...negatives],
+    },
+    rows.rows === tokenCount ? null : rows.mapping,
+  );
   return {
     ...report,
     output: o.output,

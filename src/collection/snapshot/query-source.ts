@@ -3,6 +3,7 @@
  * leg of a query spec runs on the retrieval of its field's kind, with the spec's
  * filter pushed into every segment.
  */
+import { QuarryError } from '../../core/quarry-error.js';
 import { checkQueryDimension } from '../../index/dense/dense-similarity.js';
 import { denseFamily } from '../../index/dense/dense-registry.js';
 import { MULTIVECTOR_FAMILY } from '../../index/multivector/multivector-family.js';
@@ -32,8 +33,14 @@ export function snapshotQuerySource(schema: CollectionSchema, r: Retrievals, cal
       if (leg.text !== undefined && schema.fields[leg.field]?.type === 'dense') {
         const spec = schema.fields[leg.field] as DenseFieldSpec;
         checkSearchParams(params, denseFamily(spec.index).searchParams, spec.index);
-        return r.dense.withFeedback(leg.field, r.dense.encodeText(leg.field, leg.text), k, params, allow, leg.prf);
+        const encoded = r.dense.encodeText(leg.field, leg.text);
+        const q = leg.adapter !== undefined ? r.dense.adapted(leg.field, leg.adapter, encoded, 'retrieve.text') : encoded;
+        return r.dense.withFeedback(leg.field, q, k, params, allow, leg.prf);
       }
+      if (leg.adapter !== undefined)
+        throw new QuarryError('BAD_ARGUMENT', `adapters map dense vectors; "${leg.field}" is not a dense field`, {
+          field: 'retrieve.adapter',
+        });
       if (leg.text !== undefined && leg.rm3 !== undefined) {
         const terms = r.text.rm3Terms(leg.text, leg.field, resolveRm3Params(leg.rm3), allow);
         return r.text.searchTerms(terms, k, leg.mode ?? 'auto', allow);
