@@ -3,15 +3,14 @@
 // epoch, at most 10 fine-tuning epochs) and the library's defaults; each loss with static BM25
 // negatives, then with BM25 + dynamic negatives and false negatives filtered by a BM25
 // teacher (ratio 0.9). Dense alone, on the test qrels. Usage: npm run bench -- train-losses
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Model2VecEncoder } from '../../src/encode/model2vec.js';
 import { evaluateRun } from '../../src/eval/evaluate.js';
-import { formatQrels, qrelsFromTriples, readQrels } from '../../src/eval/qrels.js';
+import { readQrels } from '../../src/eval/qrels.js';
 import type { RunData } from '../../src/eval/run.js';
 import { readQueries } from '../../src/io/beir.js';
-import { xorshift32 } from '../../src/kernels/xorshift.js';
 import { TopKHeap } from '../../src/kernels/top-k-heap.js';
 import { LOSS_NAMES } from '../../src/learn/losses/loss-registry.js';
 import { documentText, forEachTrainingDocument } from '../../src/train/training-corpus.js';
@@ -23,15 +22,6 @@ import { SHARED } from '../bm25/datasets.js';
 const data = join(SHARED, 'scifact');
 const corpus = join(data, 'corpus.jsonl');
 const work = mkdtempSync(join(tmpdir(), 'quarry-bench-losses-'));
-const all = readQrels(join(data, 'qrels/train.tsv'));
-const pick = xorshift32(11);
-const devQ = new Set([...all.keys()].filter(() => pick() < 0.1));
-const split = (dev: boolean): string =>
-  formatQrels(qrelsFromTriples([...all].flatMap(([q, js]) => (devQ.has(q) === dev ? [...js].map(([d, r]) => [q, d, r] as const) : []))));
-const trainPath = join(work, 'train.tsv');
-const devPath = join(work, 'dev.tsv');
-writeFileSync(trainPath, split(false));
-writeFileSync(devPath, split(true));
 const queries = readQueries(join(data, 'queries.jsonl'));
 const test = readQrels(join(data, 'qrels/test.tsv'));
 const docIds: string[] = [];
@@ -72,8 +62,7 @@ for (const loss of argList('losses', LOSS_NAMES)) {
       corpus,
       output,
       queries: join(data, 'queries.jsonl'),
-      qrels: trainPath,
-      devQrels: devPath,
+      qrels: join(data, 'qrels/train.tsv'),
       loss: [loss],
       negatives: variant === 'bm25' ? ['bm25'] : ['bm25', 'dynamic'],
       teacher: loss === 'listwise-kl' || variant !== 'bm25' ? 'bm25' : undefined,

@@ -1,6 +1,6 @@
 // Learned dense retrieval on SciFact: train a static encoder with `trainRetriever` (ICT/BFS
-// pre-training on the corpus, then the train qrels with BM25 hard negatives; a tenth of the
-// train queries held out for early stopping), index it as a dense field next to BM25, and
+// pre-training on the corpus, then the train qrels with BM25 hard negatives; by default a
+// tenth of the train queries held out for early stopping), index it as a dense field next to BM25, and
 // evaluate on the test qrels: dense alone, BM25, RRF and weighted fusion, with paired tests
 // against BM25 (quarry compare's). Usage:
 //   npm run bench -- train [--dim 256] [--epochs 10] [--pretrain-epochs 1] [--loss infonce]
@@ -10,12 +10,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Collection } from '../../src/collection/index.js';
 import { compareRuns } from '../../src/eval/compare.js';
-import { readQrels, formatQrels, qrelsFromTriples } from '../../src/eval/qrels.js';
+import { readQrels } from '../../src/eval/qrels.js';
 import { formatRunLines } from '../../src/eval/run.js';
 import { readQueries } from '../../src/io/beir.js';
 import { forEachTrainingDocument } from '../../src/train/training-corpus.js';
 import { trainRetriever } from '../../src/train/train-retriever.js';
-import { xorshift32 } from '../../src/kernels/xorshift.js';
 import { argList, argNumber, argValue } from '../common/args.js';
 import { printTable, writeJson } from '../report.js';
 import { SHARED } from '../bm25/datasets.js';
@@ -29,28 +28,8 @@ const data = join(SHARED, dataset);
 const corpusPath = join(data, 'corpus.jsonl');
 const work = mkdtempSync(join(tmpdir(), 'quarry-bench-train-'));
 
-// a tenth of the train queries, drawn with a fixed seed, validate; the rest train
-let trainQrels: string | undefined;
-let devQrels: string | undefined;
-if (judgments) {
-  const all = readQrels(join(data, 'qrels/train.tsv'));
-  const rand = xorshift32(11);
-  const train: [string, string, number][] = [];
-  const dev: [string, string, number][] = [];
-  for (const [q, js] of all) for (const [d, r] of js) (rand() < 0.1 ? dev : train).push([q, d, r]);
-  // split by query, not by judgment
-  const devQ = new Set<string>();
-  const rq = xorshift32(11);
-  for (const q of all.keys()) if (rq() < 0.1) devQ.add(q);
-  const split = (keep: boolean): string =>
-    formatQrels(qrelsFromTriples([...all].flatMap(([q, js]) => (devQ.has(q) === keep ? [...js].map(([d, r]) => [q, d, r] as const) : []))));
-  trainQrels = join(work, 'train.tsv');
-  devQrels = join(work, 'dev.tsv');
-  writeFileSync(trainQrels, split(false));
-  writeFileSync(devQrels, split(true));
-  void train;
-  void dev;
-}
+// the library holds out a tenth of the train queries for early stopping (its default)
+const trainQrels = judgments ? join(data, 'qrels/train.tsv') : undefined;
 
 const model = join(work, 'model');
 const t0 = performance.now();
@@ -59,7 +38,6 @@ const report = await trainRetriever({
   output: model,
   queries: judgments ? join(data, 'queries.jsonl') : undefined,
   qrels: trainQrels,
-  devQrels,
   dim,
   epochs: optionalNumber('epochs'),
   pretrainEpochs: optionalNumber('pretrain-epochs'),

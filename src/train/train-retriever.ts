@@ -14,6 +14,7 @@ import { evaluateRun } from '../eval/evaluate.js';
 import { readQrels, type Qrels } from '../eval/qrels.js';
 import type { RunData } from '../eval/run.js';
 import { readQueries } from '../io/beir.js';
+import { xorshift32 } from '../kernels/xorshift.js';
 import { forEachGloveVector } from '../io/glove-file.js';
 import { readJsonFile } from '../io/json-file.js';
 import { tokenBm25Teacher, type PairTeacher } from '../learn/retriever-training/pair-teacher.js';
@@ -36,6 +37,10 @@ import { checkLossNames } from '../learn/losses/loss-registry.js';
 import { bm25Candidates } from './bm25-candidates.js';
 import { documentSegments, forEachTrainingDocument } from './training-corpus.js';
 
+/** Share of the judged queries held out for validation when no dev qrels are given. */
+export const DEFAULT_DEV_SHARE = 0.1;
+const MIN_QUERIES_FOR_DEV_SHARE = 50;
+
 /** Negative sources by their command-line names: `bm25` is static (mined once), `dynamic` the model's own index each epoch. */
 export const NEGATIVE_SOURCES = ['bm25', 'dynamic'] as const;
 
@@ -50,6 +55,11 @@ export interface TrainRetrieverOptions extends Omit<RetrieverTrainingOptions, 'n
   qrels?: string;
   /** Qrels of a validation split (its queries are in `queries`): nDCG@10 after each epoch, early stopping. */
   devQrels?: string;
+  /**
+   * Without `devQrels`: the share of the judged queries held out to validate instead
+   * (default 0.1 when there are at least 50 judged queries, else 0: no validation).
+   */
+  devShare?: number;
   /** Pre-training tasks (default ict and bfs; [] for none). */
   tasks?: readonly string[];
   /** A BERT WordPiece `tokenizer.json` to use instead of a vocabulary counted from the corpus. */
@@ -111,6 +121,8 @@ function checkOptions(o: TrainRetrieverOptions): void {
       'give --queries and --qrels',
     );
   checkLossNames(o.loss ?? ['infonce']);
+  if (o.devShare !== undefined && !(o.devShare >= 0 && o.devShare < 1))
+    throw new QuarryError('BAD_ARGUMENT', `devShare must be at least 0 and below 1, got ${o.devShare}`, { field: 'devShare' });
   if (o.dim !== undefined) {
     checkPositiveInteger(o.dim, 'dim');
     if (o.dim > 4096) throw new QuarryError('BAD_ARGUMENT', `dim must be at most 4096, got ${o.dim}`, { field: 'dim' });
@@ -203,14 +215,23 @@ export async function trainRetriever(o: TrainRetrieverOptions): Promise<TrainRet
   const negatives = o.negatives ?? (o.qrels !== undefined ? ['bm25'] : []);
   if (o.queries !== undefined && o.qrels !== undefined) {
     const queryText = readQueries(o.queries);
-    const { qids, positives } = judgedSets(readQrels(o.qrels), queryText, docIndex);
-    if (qids.length === 0)
+    const trainQrels = readQrels(o.qrels);
+    const all = judgedSets(trainQrels, queryText, docIndex);
+    if (all.qids.length === 0)
       throw new QuarryError(
         'BAD_INPUT',
         'no query of the qrels has a relevant document in the corpus (and a text in the queries file)',
         { file: o.qrels },
         'check that the qrels, queries and corpus are of one collection',
       );
+    // without dev qrels, a share of the judged queries (drawn with the seed) validates instead
+    const devShare = o.devQrels !== undefined ? 0 : (o.devShare ?? (all.qids.length >= MIN_QUERIES_FOR_DEV_SHARE ? DEFAULT_DEV_SHARE : 0));
+    const draw = xorshift32((o.seed ?? 1) + 0x9e37);
+    const heldOut = all.qids.map(() => draw() < devShare);
+    const qids = all.qids.filter((_, i) => !heldOut[i]);
+    const positives = all.positives.filter((_, i) => !heldOut[i]);
+    if (qids.length === 0)
+      throw new QuarryError('BAD_ARGUMENT', `devShare ${devShare} leaves no query to train on`, { field: 'devShare' }, 'lower it');
     const tq = tokenizeQueries(
       tokenizer,
       rows.mapping,
@@ -230,8 +251,9 @@ export async function trainRetriever(o: TrainRetrieverOptions): Promise<TrainRet
     };
     trainQueries = qids.length;
     if (o.teacher === 'bm25') teacher = tokenBm25Teacher(corpus, tq, vocabSize);
-    if (o.devQrels !== undefined) {
-      const devQrels = readQrels(o.devQrels);
+    const heldOutIds = new Set(all.qids.filter((_, i) => heldOut[i]));
+    const devQrels = o.devQrels !== undefined ? readQrels(o.devQrels) : new Map([...trainQrels].filter(([q]) => heldOutIds.has(q)));
+    if (devQrels.size > 0) {
       const devIds = [...devQrels.keys()].filter((q) => queryText.has(q));
       devQueries = devIds.length;
       validation = ndcgValidation(

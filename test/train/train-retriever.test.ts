@@ -73,6 +73,35 @@ describe.skipIf(!HAVE_DATASETS)('trainRetriever', () => {
     snap.close();
   });
 
+  it('without dev qrels a tenth of the judged queries is held out to validate', async () => {
+    const s = slice(600);
+    const both = await trainRetriever({
+      corpus: s.corpus,
+      queries: s.queries,
+      qrels: s.train,
+      output: join(dir, 'share'),
+      dim: 16,
+      epochs: 1,
+      pretrainEpochs: 0,
+    });
+    const none = await trainRetriever({
+      corpus: s.corpus,
+      queries: s.queries,
+      qrels: s.train,
+      output: join(dir, 'share0'),
+      dim: 16,
+      epochs: 1,
+      pretrainEpochs: 0,
+      devShare: 0,
+    });
+    expect(none.devQueries).toBe(0);
+    expect(none.best).toBeUndefined();
+    expect(both.trainQueries + both.devQueries).toBe(none.trainQueries);
+    expect(both.devQueries).toBeGreaterThan(0.05 * none.trainQueries);
+    expect(both.devQueries).toBeLessThan(0.2 * none.trainQueries);
+    expect(both.best).toBeDefined();
+  });
+
   it('pre-training alone (corpus only) runs the ICT and BFS epochs and writes the folder', async () => {
     const s = slice(200);
     const report = await trainRetriever({ corpus: s.corpus, output: join(dir, 'pre'), dim: 32, pretrainEpochs: 2 });

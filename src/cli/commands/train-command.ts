@@ -18,6 +18,7 @@ interface TrainFlags {
   queries?: string;
   qrels?: string;
   devQrels?: string;
+  devShare?: number;
   task: string;
   loss: string;
   negatives?: string;
@@ -53,6 +54,7 @@ const FLAG_OF: Readonly<Record<string, string>> = {
   qrels: '--qrels',
   corpus: '--corpus',
   falseNegatives: '--false-negatives',
+  devShare: '--dev-share',
 };
 
 const list = (s: string | undefined): string[] | undefined =>
@@ -88,6 +90,11 @@ export function registerTrain(program: Command): void {
     .option('--queries <file>', 'queries of the judgments (BEIR queries.jsonl, TSV or TREC topics)')
     .option('--qrels <file>', 'training judgments (BEIR or TREC qrels)')
     .option('--dev-qrels <file>', 'validation judgments over --queries: nDCG@10 after each epoch, early stopping, best epoch kept')
+    .option(
+      '--dev-share <x>',
+      'without --dev-qrels: share of the judged queries held out to validate (default 0.1 from 50 queries)',
+      numberOption(0, true),
+    )
     .option('--task <names>', `pre-training tasks on the corpus: ${PRETRAINING_TASKS.join(', ')} (comma-separated) or none`, 'ict,bfs')
     .option('--loss <names>', `losses, summed: ${LOSS_NAMES.join(', ')}`, 'infonce')
     .option('--negatives <names>', `hard negatives for judged queries: ${NEGATIVE_SOURCES.join(', ')} or none (default bm25)`)
@@ -115,8 +122,8 @@ export function registerTrain(program: Command): void {
       `
 Example:
   $ quarry train --corpus scifact/corpus.jsonl --output ./scifact-model
-  $ quarry train --corpus scifact/corpus.jsonl --queries scifact/queries.jsonl --qrels train.tsv \\
-      --dev-qrels dev.tsv --negatives bm25,dynamic --loss infonce --dim 256 --output ./scifact-model
+  $ quarry train --corpus scifact/corpus.jsonl --queries scifact/queries.jsonl --qrels scifact/qrels/train.tsv \\
+      --negatives bm25,dynamic --loss infonce --dim 256 --output ./scifact-model
 With only --corpus and --output it pre-trains on the corpus (ICT: a sentence finds its passage;
 BFS: a title finds its body). Then index with the model:
   {"type": "dense", "dim": 256, "metric": "cosine", "encoder": {"type": "model2vec", "path": "./scifact-model", "from": ["title", "text"]}}`,
@@ -136,6 +143,7 @@ BFS: a title finds its body). Then index with the model:
             queries: flags.queries,
             qrels: flags.qrels,
             devQrels: flags.devQrels,
+            devShare: flags.devShare,
             tasks: list(flags.task),
             loss: list(flags.loss),
             negatives: list(flags.negatives),
