@@ -119,22 +119,35 @@ for (const [name, spec] of Object.entries(specs)) {
   writeFileSync(runFiles[name], text);
 }
 snap.close();
-const cmp = compareRuns(testQrels, runFiles.bm25!, [runFiles.dense!, runFiles.rrf!, runFiles.weighted!], {
-  measures: ['ndcg_cut.10', 'recall.100'],
-});
-const rows = ['bm25', 'dense', 'rrf', 'weighted'].map((name, i) => {
-  const row: Record<string, string | number> = { run: name };
-  for (const r of cmp.rows) {
-    if (i === 0) row[r.measure] = r.baseline.toFixed(4);
-    else {
-      const cell = r.cells[i - 1]!;
-      row[r.measure] = `${cell.mean.toFixed(4)}${cell.verdict === 1 ? ' ▲' : cell.verdict === -1 ? ' ▼' : ''} (p ${cell.holmP.toFixed(3)})`;
+/** The table of one comparison against BM25. */
+function table(qrels: typeof testQrels, title: string): ReturnType<typeof compareRuns> {
+  const cmp = compareRuns(qrels, runFiles.bm25!, [runFiles.dense!, runFiles.rrf!, runFiles.weighted!], {
+    measures: ['ndcg_cut.10', 'recall.100'],
+  });
+  const rows = ['bm25', 'dense', 'rrf', 'weighted'].map((name, i) => {
+    const row: Record<string, string | number> = { run: name };
+    for (const r of cmp.rows) {
+      if (i === 0) row[r.measure] = r.baseline.toFixed(4);
+      else {
+        const cell = r.cells[i - 1]!;
+        row[r.measure] =
+          `${cell.mean.toFixed(4)}${cell.verdict === 1 ? ' ▲' : cell.verdict === -1 ? ' ▼' : ''} (p ${cell.holmP.toFixed(3)})`;
+      }
     }
-  }
-  return row;
-});
-console.log(`\n${dataset} test (${cmp.queries} queries), against BM25 (Holm-adjusted randomization p):`);
-printTable(rows);
+    return row;
+  });
+  console.log(`\n${title} (${cmp.queries} queries), against BM25 (Holm-adjusted randomization p):`);
+  printTable(rows);
+  return cmp;
+}
+const cmp = table(testQrels, `${dataset} test`);
+// test queries none of whose relevant documents is relevant to a train query: what fine-tuning cannot have seen
+let unseen: ReturnType<typeof compareRuns> | null = null;
+if (judgments) {
+  const trainRelevant = new Set([...readQrels(trainQrels!).values()].flatMap((js) => [...js].filter(([, r]) => r >= 1).map(([d]) => d)));
+  const subset = new Map([...testQrels].filter(([, js]) => ![...js].some(([d, r]) => r >= 1 && trainRelevant.has(d))));
+  unseen = table(subset, `${dataset} test, queries whose relevant documents no train query shares`);
+}
 const out = writeJson(`train-${dataset}${judgments ? '' : '-unsupervised'}`, {
   dataset,
   judgments,
@@ -142,6 +155,7 @@ const out = writeJson(`train-${dataset}${judgments ? '' : '-unsupervised'}`, {
   trainSeconds,
   report: { ...report, epochs: report.epochs },
   comparison: cmp,
+  unseenComparison: unseen,
 });
 console.log(`wrote ${out}`);
 rmSync(work, { recursive: true, force: true });

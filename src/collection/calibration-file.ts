@@ -25,7 +25,9 @@ export function readCalibration(dir: string): CalibrationModel | null {
     !Array.isArray(m.wb) ||
     !Array.isArray(m.means) ||
     !Array.isArray(m.stds) ||
-    m.wa.length !== m.means.length
+    m.wa.length !== m.means.length ||
+    (m.scoreMean !== undefined && !Number.isFinite(m.scoreMean)) ||
+    (m.scoreStd !== undefined && !(Number.isFinite(m.scoreStd) && m.scoreStd > 0))
   ) {
     throw new QuarryError('CORRUPT', 'is not a calibration written by quarry calibrate', { file: p }, 'fit it again with quarry calibrate');
   }

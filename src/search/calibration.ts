@@ -21,6 +21,13 @@ export interface CalibrationModel {
   stds: number[];
   wa: number[];
   wb: number[];
+  /**
+   * Mean and standard deviation of the fitted scores: scores are standardized with them
+   * before the map, so the fit works alike on BM25 scores (tens) and cosines (below 1).
+   * Absent in models fitted before it existed (scores then used as they are).
+   */
+  scoreMean?: number;
+  scoreStd?: number;
 }
 
 /** One training query: its candidates' scores (best first) and 0/1 relevance labels. */
@@ -62,7 +69,9 @@ export function calibrate(model: CalibrationModel, scores: readonly number[], qu
     zb += model.wb[i]! * f[i]!;
   }
   const a = softplus(za);
-  return scores.map((s) => sigmoid(a * s + zb));
+  const mean = model.scoreMean ?? 0;
+  const std = model.scoreStd ?? 1;
+  return scores.map((s) => sigmoid((a * (s - mean)) / std + zb));
 }
 
 /** Fits a model on judged queries. */
@@ -82,6 +91,13 @@ export function fitCalibration(
     stds[i] = sd > 1e-9 ? sd : 1;
   }
   const feats = raw.map((f) => standardize(f, means, stds));
+  let count = 0;
+  let sum = 0;
+  for (const e of examples) for (const x of e.scores) ((sum += x), count++);
+  const scoreMean = count > 0 ? sum / count : 0;
+  let ss = 0;
+  for (const e of examples) for (const x of e.scores) ss += (x - scoreMean) ** 2;
+  const scoreStd = count > 0 && ss > 0 ? Math.sqrt(ss / count) : 1;
   const wa = new Array<number>(d).fill(0);
   const wb = new Array<number>(d).fill(0);
   wb[0] = -2;
@@ -108,7 +124,8 @@ export function fitCalibration(
       const da = sigmoid(za); // d softplus / d za
       let sumA = 0;
       let sumB = 0;
-      e.scores.forEach((s, j) => {
+      e.scores.forEach((raw, j) => {
+        const s = (raw - scoreMean) / scoreStd;
         const err = sigmoid(a * s + zb) - e.labels[j]!; // d loss / d logit
         sumA += err * s;
         sumB += err;
@@ -130,7 +147,7 @@ export function fitCalibration(
       }
     });
   }
-  return { version: 1, depth: opts.depth, spec: opts.spec, featureNames: FEATURES, means, stds, wa, wb };
+  return { version: 1, depth: opts.depth, spec: opts.spec, featureNames: FEATURES, means, stds, wa, wb, scoreMean, scoreStd };
 }
 
 /** Mean log loss of a model on examples (for reporting). */

@@ -40,6 +40,13 @@ describe('calibration', () => {
     expect(tp / (tp + fp)).toBeGreaterThan(0.9);
   });
 
+  it('fits as well on cosine-sized scores as on BM25-sized ones (the scores are standardized first)', () => {
+    const shrink = (es: CalibrationExample[]): CalibrationExample[] => es.map((e) => ({ ...e, scores: e.scores.map((x) => x / 30) }));
+    const small = fitCalibration(shrink(train), { depth: 30, spec: {} });
+    const test = synthetic(100, 2);
+    expect(calibrationLoss(small, shrink(test))).toBeCloseTo(calibrationLoss(model, test), 3);
+  });
+
   it('is monotone in the score for any query (property)', () => {
     fc.assert(
       fc.property(fc.array(fc.double({ min: 0, max: 50, noNaN: true }), { minLength: 2, maxLength: 40 }), fc.nat(20), (raw, len) => {
