@@ -93,7 +93,11 @@ export function fitCalibration(
   const feats = raw.map((f) => standardize(f, means, stds));
   let count = 0;
   let sum = 0;
-  for (const e of examples) for (const x of e.scores) ((sum += x), count++);
+  for (const e of examples)
+    for (const x of e.scores) {
+      sum += x;
+      count++;
+    }
   const scoreMean = count > 0 ? sum / count : 0;
   let ss = 0;
   for (const e of examples) for (const x of e.scores) ss += (x - scoreMean) ** 2;
