@@ -156,7 +156,7 @@ describe('drift adapters in a collection', () => {
     );
     expect(errorOf(() => snap.searchVector('emb', q)).message).toMatch(/query has dimension 64, the field has 100/);
     expect(errorOf(() => snap.query({ retrieve: [{ field: 'text', text: 'word', adapter: 'v2' }] })).message).toMatch(
-      /retrieve\[0\]\.adapter an adapter maps a vector/,
+      /retrieve\.adapter: adapters map dense vectors; "text" is not a dense field/,
     );
     expect(errorOf(() => snap.query({ retrieve: [{ field: 'emb', vector: q.slice(2), adapter: 'v2' }] })).message).toMatch(
       /^retrieve\.vector: vector has dimension 62; adapter "v2" maps 64/,

@@ -37,7 +37,7 @@ export function snapshotQuerySource(schema: CollectionSchema, r: Retrievals, cal
         const q = leg.adapter !== undefined ? r.dense.adapted(leg.field, leg.adapter, encoded, 'retrieve.text') : encoded;
         return r.dense.withFeedback(leg.field, q, k, params, allow, leg.prf);
       }
-      if (leg.adapter !== undefined)
+      if (leg.adapter !== undefined && leg.text !== undefined)
         throw new QuarryError('BAD_ARGUMENT', `adapters map dense vectors; "${leg.field}" is not a dense field`, {
           field: 'retrieve.adapter',
         });
