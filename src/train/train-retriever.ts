@@ -35,7 +35,8 @@ import { identityRows, stemTiedRows } from '../learn/static-encoder/stem-tied-ro
 import { WordPieceTokenizer } from '../text/wordpiece-tokenizer.js';
 import { checkLossNames } from '../learn/losses/loss-registry.js';
 import { bm25Candidates } from './bm25-candidates.js';
-import { documentSegments, forEachTrainingDocument } from './training-corpus.js';
+import { documentSegments, documentText, forEachTrainingDocument } from './training-corpus.js';
+import { crossEncoderTeacher } from './cross-encoder-teacher.js';
 
 /** Share of the judged queries held out for validation when no dev qrels are given. */
 export const DEFAULT_DEV_SHARE = 0.1;
@@ -75,8 +76,12 @@ export interface TrainRetrieverOptions extends Omit<RetrieverTrainingOptions, 'n
   maxWords?: number;
   /** Hard negatives (default bm25 with judgments). */
   negatives?: readonly string[];
-  /** Teacher for listwise-kl and false-negative filtering: `bm25` (over the model's tokens). */
-  teacher?: 'bm25';
+  /**
+   * Teacher for listwise-kl and false-negative filtering: `bm25` (over the model's
+   * tokens) or `{ crossEncoder: folder }` (a sequence-classification model run by
+   * `@huggingface/transformers`; the documents' texts are then kept in memory).
+   */
+  teacher?: 'bm25' | { crossEncoder: string };
   progress?: ProgressFactory;
 }
 
@@ -135,7 +140,22 @@ function checkOptions(o: TrainRetrieverOptions): void {
     if (v !== undefined && !(Number.isInteger(v) && v >= 0))
       throw new QuarryError('BAD_ARGUMENT', `${name} must be a whole number of at least 0, got ${String(v)}`, { field: name });
   if (o.batchSize !== undefined) checkPositiveInteger(o.batchSize, 'batchSize');
-  for (const p of [o.corpus, o.queries, o.qrels, o.devQrels, o.tokenizer, o.vectors])
+  if (o.teacher !== undefined && o.teacher !== 'bm25' && (typeof o.teacher !== 'object' || typeof o.teacher.crossEncoder !== 'string'))
+    throw new QuarryError(
+      'BAD_ARGUMENT',
+      `unknown teacher ${JSON.stringify(o.teacher)}`,
+      { field: 'teacher' },
+      'use "bm25" or { crossEncoder: folder }',
+    );
+  for (const p of [
+    o.corpus,
+    o.queries,
+    o.qrels,
+    o.devQrels,
+    o.tokenizer,
+    o.vectors,
+    typeof o.teacher === 'object' ? o.teacher.crossEncoder : undefined,
+  ])
     if (p !== undefined && !existsSync(p)) throw new QuarryError('NOT_FOUND', `no such file: ${p}`, { file: p });
 }
 
@@ -190,6 +210,7 @@ export async function trainRetriever(o: TrainRetrieverOptions): Promise<TrainRet
   const docIds: string[] = [];
   const docIndex = new Map<string, number>();
   const builder = new TokenizedTextsBuilder(tokenizer, rows.mapping);
+  const docTexts: string[] | null = typeof o.teacher === 'object' ? [] : null;
   const bar = progress('tokenizing', 1, 'bytes');
   forEachTrainingDocument(
     o.corpus,
@@ -199,6 +220,7 @@ export async function trainRetriever(o: TrainRetrieverOptions): Promise<TrainRet
       docIndex.set(d.id, docIds.length);
       docIds.push(d.id);
       builder.add(documentSegments(d));
+      docTexts?.push(documentText(d));
     },
     (done, total) => bar.update(done / total, done),
   );
@@ -251,6 +273,12 @@ export async function trainRetriever(o: TrainRetrieverOptions): Promise<TrainRet
     };
     trainQueries = qids.length;
     if (o.teacher === 'bm25') teacher = tokenBm25Teacher(corpus, tq, vocabSize);
+    else if (typeof o.teacher === 'object')
+      teacher = await crossEncoderTeacher(
+        o.teacher.crossEncoder,
+        qids.map((q) => queryText.get(q)!),
+        docTexts!,
+      );
     const heldOutIds = new Set(all.qids.filter((_, i) => heldOut[i]));
     const devQrels = o.devQrels !== undefined ? readQrels(o.devQrels) : new Map([...trainQrels].filter(([q]) => heldOutIds.has(q)));
     if (devQrels.size > 0) {

@@ -102,6 +102,28 @@ describe.skipIf(!HAVE_DATASETS)('trainRetriever', () => {
     expect(both.best).toBeDefined();
   });
 
+  it('distils from a cross-encoder teacher and filters false negatives with it', async () => {
+    const s = slice(120);
+    const report = await trainRetriever({
+      corpus: s.corpus,
+      queries: s.queries,
+      qrels: s.train,
+      output: join(dir, 'ce'),
+      dim: 16,
+      epochs: 1,
+      pretrainEpochs: 0,
+      batchSize: 4,
+      hardNegatives: 1,
+      devShare: 0,
+      loss: ['infonce', 'listwise-kl'],
+      teacher: { crossEncoder: join(import.meta.dirname, '../fixtures/models/tiny-cross-encoder') },
+      falseNegatives: { ratio: 0.95 },
+    });
+    expect(report.epochs).toHaveLength(1);
+    expect(Number.isFinite(report.epochs[0]!.loss)).toBe(true);
+    expect(report.trainQueries).toBeGreaterThan(3);
+  });
+
   it('pre-training alone (corpus only) runs the ICT and BFS epochs and writes the folder', async () => {
     const s = slice(200);
     const report = await trainRetriever({ corpus: s.corpus, output: join(dir, 'pre'), dim: 32, pretrainEpochs: 2 });

@@ -4,6 +4,7 @@
  * distillation), and writes a Model2Vec folder a dense field's
  * `{"type": "model2vec"}` encoder loads.
  */
+import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
 import { QuarryError } from '../../core/quarry-error.js';
 import { LOSS_NAMES } from '../../learn/losses/loss-registry.js';
@@ -98,7 +99,10 @@ export function registerTrain(program: Command): void {
     .option('--task <names>', `pre-training tasks on the corpus: ${PRETRAINING_TASKS.join(', ')} (comma-separated) or none`, 'ict,bfs')
     .option('--loss <names>', `losses, summed: ${LOSS_NAMES.join(', ')}`, 'infonce')
     .option('--negatives <names>', `hard negatives for judged queries: ${NEGATIVE_SOURCES.join(', ')} or none (default bm25)`)
-    .option('--teacher <name>', 'teacher for listwise-kl and --false-negatives: bm25')
+    .option(
+      '--teacher <name>',
+      'teacher for listwise-kl and --false-negatives: bm25, or a cross-encoder model folder (run by @huggingface/transformers)',
+    )
     .option('--false-negatives <ratio>', "ignore negatives the teacher scores at least ratio x the query's positive", numberOption(0))
     .option('--z-loss <weight>', 'add z-loss with this weight', numberOption(0))
     .option('--temperature <t>', 'softmax temperature of the losses (default 0.05)', numberOption(0))
@@ -130,8 +134,13 @@ BFS: a title finds its body). Then index with the model:
     )
     .action(
       guarded(async (flags: TrainFlags) => {
-        if (flags.teacher !== undefined && flags.teacher !== 'bm25')
-          throw new QuarryError('BAD_ARGUMENT', `unknown teacher "${flags.teacher}"`, { field: '--teacher' }, 'use bm25');
+        if (flags.teacher !== undefined && flags.teacher !== 'bm25' && !existsSync(flags.teacher))
+          throw new QuarryError(
+            'BAD_ARGUMENT',
+            `unknown teacher "${flags.teacher}"`,
+            { field: '--teacher' },
+            'use bm25 or a cross-encoder model folder',
+          );
         const log = (line: string): void => {
           if (!flags.quiet && !flags.json) process.stderr.write(line + '\n');
         };
@@ -147,7 +156,7 @@ BFS: a title finds its body). Then index with the model:
             tasks: list(flags.task),
             loss: list(flags.loss),
             negatives: list(flags.negatives),
-            teacher: flags.teacher === 'bm25' ? 'bm25' : undefined,
+            teacher: flags.teacher === undefined ? undefined : flags.teacher === 'bm25' ? 'bm25' : { crossEncoder: flags.teacher },
             falseNegatives: flags.falseNegatives === undefined ? undefined : { ratio: flags.falseNegatives },
             lossOptions: { temperature: flags.temperature, zLoss: flags.zLoss },
             dim: flags.dim,
