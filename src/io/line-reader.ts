@@ -8,6 +8,7 @@
 import { closeSync, fstatSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import { QuarryError } from '../core/quarry-error.js';
+import { decodeUtf8 } from './utf8-text.js';
 
 const CHUNK_BYTES = 1 << 20;
 
@@ -53,7 +54,7 @@ export function forEachLine(path: string, onLine: LineHandler, onProgress?: Prog
  */
 export function* readLines(path: string, onProgress?: ProgressHandler): Generator<[string, number]> {
   if (GZIP.test(path)) {
-    yield* bufferLines(gunzipFile(path), onProgress);
+    yield* bufferLines(gunzipFile(path), path, onProgress);
     return;
   }
   const stdin = path === STDIN_PATH;
@@ -80,7 +81,7 @@ export function* readLines(path: string, onProgress?: ProgressHandler): Generato
         if (nl < 0) break;
         let end = nl;
         if (end > start && chunk[end - 1] === 13) end--;
-        yield [chunk.toString('utf8', start, end), ++lineNo];
+        yield [decodeUtf8(chunk, start, end, lineNo === 0, path, lineNo + 1), ++lineNo];
         start = nl + 1;
       }
       if (start < chunk.length) carry = Buffer.from(chunk.subarray(start));
@@ -89,7 +90,7 @@ export function* readLines(path: string, onProgress?: ProgressHandler): Generato
     if (carry !== null && carry.length > 0) {
       let end = carry.length;
       if (carry[end - 1] === 13) end--;
-      yield [carry.toString('utf8', 0, end), ++lineNo];
+      yield [decodeUtf8(carry, 0, end, lineNo === 0, path, lineNo + 1), ++lineNo];
     }
   } finally {
     if (!stdin) closeSync(fd);
@@ -110,7 +111,7 @@ function gunzipFile(path: string): Buffer {
 }
 
 /** The lines of a buffer in memory, as readLines gives a file's. */
-function* bufferLines(data: Buffer, onProgress?: ProgressHandler): Generator<[string, number]> {
+function* bufferLines(data: Buffer, path: string, onProgress?: ProgressHandler): Generator<[string, number]> {
   let lineNo = 0;
   let start = 0;
   while (start < data.length) {
@@ -119,7 +120,7 @@ function* bufferLines(data: Buffer, onProgress?: ProgressHandler): Generator<[st
     if (last) nl = data.length;
     let end = nl;
     if (end > start && data[end - 1] === 13) end--;
-    yield [data.toString('utf8', start, end), ++lineNo];
+    yield [decodeUtf8(data, start, end, lineNo === 0, path, lineNo + 1), ++lineNo];
     start = nl + 1;
     if (lineNo % 65536 === 0) onProgress?.(start, data.length);
   }

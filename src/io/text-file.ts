@@ -2,6 +2,7 @@
 import { closeSync, openSync, readFileSync, readSync } from 'node:fs';
 import { constants, gunzipSync } from 'node:zlib';
 import { QuarryError } from '../core/quarry-error.js';
+import { decodeUtf8 } from './utf8-text.js';
 
 const GZIP = /\.gz$/i;
 
@@ -45,10 +46,12 @@ export function readTextFile(path: string, what?: string, hint = 'check the path
     const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a folder' : (e as Error).message;
     throw new QuarryError('NOT_FOUND', what === undefined ? why : `cannot read ${what}: ${why}`, { file: path }, hint);
   }
-  if (!GZIP.test(path)) return data.toString('utf8');
+  if (!GZIP.test(path)) return decodeUtf8(data, 0, data.length, true, path);
+  let plain: Buffer;
   try {
-    return gunzipSync(data).toString('utf8');
+    plain = gunzipSync(data);
   } catch (e) {
     throw new QuarryError('BAD_INPUT', `cannot decompress: ${(e as Error).message}`, { file: path }, 'is it a gzip file?');
   }
+  return decodeUtf8(plain, 0, plain.length, true, path);
 }

@@ -195,9 +195,18 @@ export function runParsedQuery(source: QuerySource, spec: QuerySpec, opts: { inc
       allow.push(evaluateWhere(spec.filter.where, source.segmentColumns(i), source.segmentSize(i)));
   }
   const depth = spec.k + spec.offset;
-  const legs: LegResult[] = spec.retrieve.map((leg) => {
+  const legs: LegResult[] = spec.retrieve.map((leg, i) => {
     checkDeadline();
     const hits = source.retrieve(leg, leg.k ?? Math.max(100, depth), allow);
+    // scores are float32 sums: huge query weights times huge document weights overflow to infinity
+    for (let j = 0; j < hits.scores.length; j++)
+      if (!Number.isFinite(hits.scores[j]!))
+        throw new QuarryError(
+          'BAD_ARGUMENT',
+          `the scores of field "${leg.field}" overflow the float32 range`,
+          { field: `retrieve[${i}]` },
+          'the query weights or vector times the documents’ are too large: scale the query down',
+        );
     return { docs: hits.docs, scores: hits.scores, weight: leg.weight ?? 1 };
   });
   let fused: Fused;

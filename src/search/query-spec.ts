@@ -4,10 +4,14 @@
  * name the offending path (`retrieve[1].k must be a positive integer`).
  */
 import { z } from 'zod';
+import { FLOAT32_MAX, isFloat32 } from '../io/vector-files.js';
 import { checkNestingDepth } from '../core/checks.js';
 import { QuarryError } from '../core/quarry-error.js';
 import { describeIssue, formatIssuePath } from '../core/zod-issue.js';
 import { whereSchema } from './where.js';
+
+/** Numbers a query sends as vector components or weights: what float32 storage holds, so scores cannot overflow to null. */
+const float32Number = z.number().refine(isFloat32, { message: `must be within the float32 range (|x| <= ${FLOAT32_MAX})` });
 
 const leg = z
   .object({
@@ -27,7 +31,7 @@ const leg = z
     /** RM3 pseudo-relevance feedback for a BM25 leg on one field: fbTerms, fbDocs, originalQueryWeight, maxDocFreqShare (Anserini's defaults for those left out). */
     rm3: z.record(z.unknown()).optional(),
     /** A vector for dense fields. */
-    vector: z.array(z.number()).optional(),
+    vector: z.array(float32Number).optional(),
     /**
      * Name of an adapter saved with the collection: `vector` (or the field encoder's vector of `text`) is
      * mapped first: a drift adapter carries a newer model's vectors into the field's space, a trained
@@ -35,9 +39,9 @@ const leg = z
      */
     adapter: z.string().min(1).optional(),
     /** {token: weight} for sparse fields. */
-    sparse: z.record(z.number()).optional(),
+    sparse: z.record(float32Number).optional(),
     /** Token vectors for multi-vector fields (MaxSim). */
-    multivector: z.array(z.array(z.number())).min(1).max(1024).optional(),
+    multivector: z.array(z.array(float32Number)).min(1).max(1024).optional(),
     /** Candidates this leg contributes (default: max(100, k + offset)). */
     k: z.number().int().positive().max(100_000).optional(),
     /** Family search parameters (efSearch, nprobe, queryCut, ...). */
@@ -113,9 +117,9 @@ const rerank = z
     /** A multi-vector field (MaxSim) or a dense field (exact similarity from the stored vectors). */
     field: z.string().min(1),
     /** The query's token vectors, for a multi-vector field. */
-    multivector: z.array(z.array(z.number())).min(1).max(1024).optional(),
+    multivector: z.array(z.array(float32Number)).min(1).max(1024).optional(),
     /** The query vector, for a dense field. */
-    vector: z.array(z.number()).optional(),
+    vector: z.array(float32Number).optional(),
     /** Query text, for a dense field with an encoder. */
     text: z.string().optional(),
     /** First-stage candidates reranked (κ). */

@@ -26,6 +26,9 @@ export interface ApiKey {
   digest: Buffer;
 }
 
+/** What an API key may hold: HTTP header values are Latin-1 at best, and clients send UTF-8. */
+const PRINTABLE_ASCII = /^[\x21-\x7e]+$/;
+
 const keysFileSchema = z
   .object({
     keys: z
@@ -33,7 +36,13 @@ const keysFileSchema = z
         z
           .object({
             name: z.string().min(1),
-            key: z.string().min(16, 'keys must be at least 16 characters'),
+            key: z
+              .string()
+              .min(16, 'keys must be at least 16 characters')
+              .regex(
+                PRINTABLE_ASCII,
+                'keys must be printable ASCII (letters, digits, punctuation; no spaces): HTTP headers carry nothing else reliably',
+              ),
             role: z.enum(['read', 'write', 'admin']),
           })
           .strict(),
@@ -52,7 +61,12 @@ export function readKeysFile(path: string): ApiKey[] {
   try {
     raw = JSON.parse(readFileSync(path, 'utf8'));
   } catch (e) {
-    const why = e instanceof SyntaxError ? `is not valid JSON (${e.message})` : 'cannot be read';
+    // V8's JSON messages quote the text around the error, which may be a key: give the place only
+    const message = e instanceof SyntaxError ? e.message : '';
+    const line = /line (\d+) column (\d+)/.exec(message);
+    const position = /position (\d+)/.exec(message);
+    const place = line !== null ? ` (line ${line[1]}, column ${line[2]})` : position !== null ? ` (at character ${position[1]})` : '';
+    const why = e instanceof SyntaxError ? `is not valid JSON${place}` : 'cannot be read';
     throw new QuarryError('BAD_INPUT', why, { file: path }, 'expected {"keys": [{"name": "…", "key": "…", "role": "read|write|admin"}]}');
   }
   const r = keysFileSchema.safeParse(raw);
@@ -88,6 +102,10 @@ export function parseKeysVariable(value: string): ApiKey[] {
         });
       if (key.length < 16)
         throw new QuarryError('BAD_ARGUMENT', `entry ${i + 1}: keys must be at least 16 characters`, { field: 'QUARRY_API_KEYS' });
+      if (!PRINTABLE_ASCII.test(key))
+        throw new QuarryError('BAD_ARGUMENT', `entry ${i + 1}: keys must be printable ASCII (letters, digits, punctuation; no spaces)`, {
+          field: 'QUARRY_API_KEYS',
+        });
       keys.push({ name: `env-${i + 1}`, role: role as Role, digest: digest(key) });
     });
   return checkUnique(keys, 'QUARRY_API_KEYS');

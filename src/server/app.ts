@@ -7,7 +7,7 @@
 import { createServer as createHttpServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import cors from '@fastify/cors';
-import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { ApiError, toErrorResponse } from './api-error.js';
 import { findKey, roleAllows } from './api-keys.js';
 import { CollectionRegistry } from './collection-registry.js';
@@ -33,6 +33,24 @@ export interface QuarryServer {
 }
 
 type TimedRequest = FastifyRequest & { quarryStart?: number };
+
+/** Query parameters whose values are never logged: someone may send a key in the URL by mistake. */
+const SECRET_PARAM = /key|token|secret|passw|auth/i;
+
+/** `url` with the values of secret-looking query parameters replaced by "[redacted]". */
+export function redactUrlSecrets(url: string): string {
+  const q = url.indexOf('?');
+  if (q < 0) return url;
+  const parts = url
+    .slice(q + 1)
+    .split('&')
+    .map((kv) => {
+      const eq = kv.indexOf('=');
+      const name = eq < 0 ? kv : kv.slice(0, eq);
+      return eq >= 0 && SECRET_PARAM.test(name) ? `${name}=[redacted]` : kv;
+    });
+  return `${url.slice(0, q)}?${parts.join('&')}`;
+}
 
 function presentedKey(req: FastifyRequest): string | null {
   const auth = req.headers.authorization;
@@ -91,7 +109,55 @@ export async function createServer(options: ServerOptions): Promise<QuarryServer
       ),
     forceCloseConnections: false,
     return503OnClosing: true,
-    logger: o.logRequests ? { level: 'info', redact: ['req.headers.authorization', 'req.headers["x-api-key"]'] } : false,
+    logger: o.logRequests
+      ? {
+          level: 'info',
+          redact: ['req.headers.authorization', 'req.headers["x-api-key"]'],
+          serializers: {
+            req: (req: { method: string; url: string; hostname?: string; ip?: string }) => ({
+              method: req.method,
+              url: redactUrlSecrets(req.url),
+              hostname: req.hostname,
+              remoteAddress: req.ip,
+            }),
+          },
+        }
+      : false,
+    // malformed URLs and oversized headers answer in the API's error shape, like every other error
+    frameworkErrors: (err, _req, reply) => {
+      const body = {
+        error: {
+          code: 'BAD_REQUEST',
+          message: err.code === 'FST_ERR_BAD_URL' ? 'the URL is not valid: a percent sign must start a %XX escape of UTF-8' : err.message,
+          path: 'url',
+        },
+      };
+      void (reply as unknown as FastifyReply).code(400).send(body);
+    },
+    clientErrorHandler: (err: Error & { code?: string }, socket: Socket) => {
+      if (err.code === 'ECONNRESET' || !socket.writable) return;
+      const large = err.code === 'HPE_HEADER_OVERFLOW';
+      const late = err.code === 'ERR_HTTP_REQUEST_TIMEOUT';
+      const status = large ? 431 : late ? 408 : 400;
+      const reason = large ? 'Request Header Fields Too Large' : late ? 'Request Timeout' : 'Bad Request';
+      const body = JSON.stringify({
+        error: large
+          ? {
+              code: 'TOO_LARGE',
+              message: 'the request headers are larger than the server accepts',
+              path: 'headers',
+              hint: 'send shorter headers',
+            }
+          : late
+            ? { code: 'TIMEOUT', message: 'the request took longer to arrive than the server allows' }
+            : { code: 'BAD_REQUEST', message: 'the request is not valid HTTP' },
+      });
+      socket.write(
+        `HTTP/1.1 ${status} ${reason}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+      );
+      // as Fastify's own handler does: the client may never end its side (a body still trickling in)
+      socket.destroy();
+    },
   });
 
   // JSON everywhere, NDJSON for bulk documents; plain text is refused (415) rather than read as a string.

@@ -3,6 +3,7 @@
 // and vectors or weights beyond float32 were stored as Infinity and broke every later
 // commit. Each is refused at once, naming the file and line or the field, and nothing
 // committed changes.
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { type Collection, parseSchema } from '../../src/collection/index.js';
 import { MAX_RELEVANCE, parseQrelsText, qrelsFromTriples } from '../../src/eval/qrels.js';
@@ -56,5 +57,22 @@ describe('float32 values', () => {
     const snap = c.reader();
     expect(snap.numDocs).toBe(2);
     expect(snap.searchVector('emb', [1, 2, 3, 4], { k: 2 }).map((h) => h.id)).toEqual(['a', 'e']);
+  });
+
+  it('refuses query weights and vectors beyond float32, which gave null scores', () => {
+    const c: Collection = buildCollection(join(dir, 'q'), [{ _id: 'a', emb: [1, 2, 3, 4], sp: { x: 3e38 } }], schema);
+    const snap = c.reader();
+    expect(() => snap.query({ retrieve: [{ field: 'sp', sparse: { x: 1e308 } }] })).toThrow(
+      /retrieve\[0\]\.sparse\.x must be within the float32 range/,
+    );
+    expect(() => snap.query({ retrieve: [{ field: 'emb', vector: [1, 2, 3, 1e300] }] })).toThrow(
+      /retrieve\[0\]\.vector\[3\] must be within the float32 range/,
+    );
+    // in range each, but their product overflows the float32 score: refused, not answered with null
+    expect(() => snap.query({ retrieve: [{ field: 'sp', sparse: { x: 3e38 } }] })).toThrow(
+      /retrieve\[0\]: the scores of field "sp" overflow the float32 range/,
+    );
+    expect(snap.query({ retrieve: [{ field: 'sp', sparse: { x: 1 } }] }).hits[0]!.score).toBeCloseTo(3e38, -35);
+    snap.close();
   });
 });

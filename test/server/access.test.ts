@@ -136,4 +136,23 @@ describe('keys', () => {
     expect(() => readKeysFile(short)).toThrow(/keys\[0\]\.key keys must be at least 16 characters/);
     expect(() => readKeysFile(join(dir, 'absent.json'))).toThrow(/absent\.json: cannot be read/);
   });
+
+  it('never echoes a key: a syntax error gives the place only', () => {
+    const secret = 'sup3r-s3cret-key-do-not-print';
+    const broken = writeFile(dir, 'leaky.json', `{"keys": [{"name": "ci", "key": "${secret}" "role": "read"}]}`);
+    let message = '';
+    try {
+      readKeysFile(broken);
+    } catch (e) {
+      message = (e as Error).message;
+    }
+    expect(message).toMatch(/leaky\.json: is not valid JSON \((at character \d+|line 1, column \d+)\)/);
+    expect(message).not.toContain('s3cret');
+  });
+
+  it('refuses keys HTTP headers cannot carry: non-ASCII characters and spaces', () => {
+    const accented = writeFile(dir, 'accent.json', JSON.stringify({ keys: [{ name: 'x', key: 'clé-secrète-très-longue', role: 'read' }] }));
+    expect(() => readKeysFile(accented)).toThrow(/keys\[0\]\.key keys must be printable ASCII/);
+    expect(() => parseKeysVariable('read:aaaaaaaa bbbbbbbbbb')).toThrow('entry 1: keys must be printable ASCII');
+  });
 });
