@@ -6,6 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { QuarryError } from '../core/quarry-error.js';
+import { jsonSyntaxPlace } from '../io/json-syntax.js';
 import type { TokenVocabulary } from '../io/sparse-files.js';
 import { normalizeSparse, type SparseVector } from '../kernels/sparse-matrix.js';
 import { WordPieceTokenizer } from '../text/wordpiece-tokenizer.js';
@@ -23,7 +24,8 @@ export class InferenceFreeQueryEncoder {
     try {
       raw = JSON.parse(readFileSync(idfPath, 'utf8'));
     } catch (e) {
-      throw new QuarryError('BAD_INPUT', `cannot read IDF table: ${(e as Error).message}`, { file: idfPath });
+      const why = e instanceof SyntaxError ? `not valid JSON${jsonSyntaxPlace(e)}` : (e as Error).message;
+      throw new QuarryError('BAD_INPUT', `cannot read IDF table: ${why}`, { file: idfPath });
     }
     if (raw === null || typeof raw !== 'object' || Array.isArray(raw))
       throw new QuarryError('BAD_INPUT', 'expected {token: weight}', { file: idfPath });

@@ -1,5 +1,6 @@
 /** Reads a whole JSON file, with a clear error naming the file. */
 import { QuarryError } from '../core/quarry-error.js';
+import { jsonSyntaxPlace } from './json-syntax.js';
 import { readTextFile } from './text-file.js';
 
 /**
@@ -12,6 +13,6 @@ export function readJsonFile(path: string, what: string, hint?: string): unknown
   try {
     return JSON.parse(text) as unknown;
   } catch (e) {
-    throw new QuarryError('BAD_INPUT', `${what} is not valid JSON: ${(e as Error).message}`, { file: path });
+    throw new QuarryError('BAD_INPUT', `${what} is not valid JSON${jsonSyntaxPlace(e)}`, { file: path });
   }
 }

@@ -10,6 +10,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { QuarryError } from '../core/quarry-error.js';
+import { jsonSyntaxPlace } from '../io/json-syntax.js';
 import { describeIssue, formatIssuePath } from '../core/zod-issue.js';
 
 /** What a key may do. */
@@ -61,12 +62,7 @@ export function readKeysFile(path: string): ApiKey[] {
   try {
     raw = JSON.parse(readFileSync(path, 'utf8'));
   } catch (e) {
-    // V8's JSON messages quote the text around the error, which may be a key: give the place only
-    const message = e instanceof SyntaxError ? e.message : '';
-    const line = /line (\d+) column (\d+)/.exec(message);
-    const position = /position (\d+)/.exec(message);
-    const place = line !== null ? ` (line ${line[1]}, column ${line[2]})` : position !== null ? ` (at character ${position[1]})` : '';
-    const why = e instanceof SyntaxError ? `is not valid JSON${place}` : 'cannot be read';
+    const why = e instanceof SyntaxError ? `is not valid JSON${jsonSyntaxPlace(e)}` : 'cannot be read';
     throw new QuarryError('BAD_INPUT', why, { file: path }, 'expected {"keys": [{"name": "…", "key": "…", "role": "read|write|admin"}]}');
   }
   const r = keysFileSchema.safeParse(raw);

@@ -32,4 +32,16 @@ describe('UTF-8 input', () => {
     const json = writeFile(dir, 'latin1.json', Buffer.concat([Buffer.from('{"t":"caf'), Buffer.from([0xe9]), Buffer.from('"}')]));
     expect(() => readJsonFile(json, 'spec')).toThrow(/latin1\.json: is not valid UTF-8/);
   });
+
+  it('a JSON syntax error names the place, never the text around it (a model path may name any file)', () => {
+    const secret = writeFile(dir, 'shadow.json', 'root:$6$s3cr3tHash:19000:0:99999:7:::\n');
+    let message = '';
+    try {
+      readJsonFile(secret, 'tokenizer');
+    } catch (e) {
+      message = (e as Error).message;
+    }
+    expect(message).toMatch(/shadow\.json: tokenizer is not valid JSON( \((at character \d+|line \d+, column \d+)\))?$/);
+    expect(message).not.toContain('s3cr3t');
+  });
 });
