@@ -302,3 +302,27 @@ export function multiVectorFields(schema: CollectionSchema): [string, MultiVecto
 export function textFields(schema: CollectionSchema): [string, TextFieldSpec][] {
   return Object.entries(schema.fields).filter((e): e is [string, TextFieldSpec] => e[1].type === 'text');
 }
+
+/** A file or folder a schema makes the engine read, and where in the schema it is named. */
+export interface SchemaModelPath {
+  /** JSON path of the setting, e.g. `fields.emb.encoder.path`. */
+  at: string;
+  path: string;
+  /** Replaces the setting's value (e.g. with the path made absolute). */
+  set(path: string): void;
+}
+
+/** Every model path of `schema`: field encoders (and their IDF tables) and cross-encoder rerankers. */
+export function schemaModelPaths(schema: CollectionSchema): SchemaModelPath[] {
+  const out: SchemaModelPath[] = [];
+  for (const [name, f] of Object.entries(schema.fields)) {
+    if ((f.type === 'dense' || f.type === 'sparse' || f.type === 'multivector') && f.encoder !== undefined) {
+      const enc = f.encoder as { path: string; idf?: string };
+      out.push({ at: `fields.${name}.encoder.path`, path: enc.path, set: (p) => (enc.path = p) });
+      if (enc.idf !== undefined) out.push({ at: `fields.${name}.encoder.idf`, path: enc.idf, set: (p) => (enc.idf = p) });
+    }
+  }
+  for (const [name, r] of Object.entries(schema.rerankers ?? {}))
+    out.push({ at: `rerankers.${name}.path`, path: r.path, set: (p) => (r.path = p) });
+  return out;
+}

@@ -27,6 +27,8 @@ export interface ServerOptions {
   benchDir?: string | null;
   /** Log requests (never keys) to stdout as JSON lines. */
   logRequests?: boolean;
+  /** Folders model paths in schemas sent over HTTP must lie in (default none: such schemas name no models). */
+  modelDirs?: string[];
 }
 
 /** Options with every default filled in. */
@@ -66,5 +68,6 @@ export function resolveServerOptions(o: ServerOptions): ResolvedServerOptions {
     maxBatchQueries: o.maxBatchQueries ?? 10_000,
     benchDir: o.benchDir ?? null,
     logRequests: o.logRequests ?? false,
+    modelDirs: o.modelDirs ?? [],
   };
 }

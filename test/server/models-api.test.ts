@@ -8,7 +8,7 @@ import { startTestServer } from '../helpers/http-server.js';
 import { tempDir } from '../helpers/temp-dir.js';
 
 const MODELS = join(dirname(fileURLToPath(import.meta.url)), '..', 'fixtures', 'models');
-const t = await startTestServer({ dataDir: join(tempDir('quarry-server-models-'), 'data') });
+const t = await startTestServer({ dataDir: join(tempDir('quarry-server-models-'), 'data'), modelDirs: [MODELS] });
 const SCHEMA = {
   fields: {
     text: { type: 'text' },

@@ -24,6 +24,7 @@ interface ServeFlags {
   log?: boolean;
   allowOpen?: boolean;
   withCacm?: boolean;
+  models?: string[];
 }
 
 function isLoopback(host: string): boolean {
@@ -62,11 +63,13 @@ export function registerServe(program: Command): void {
     .option('--with-cacm', 'create the collection "cacm" from the bundled CACM data when it is missing')
     .option('--allow-open', 'allow binding a non-loopback address without API keys')
     .option('--log', 'log requests as JSON lines (keys are never logged)')
+    .option('--models <dir>', 'folder model paths in schemas sent over HTTP must lie in (repeatable; default none)', collect)
     .addHelpText(
       'after',
       `
 Example:
   $ quarry serve ./collections --with-cacm --bench bench/out
+  $ quarry serve ./collections --models ./models    # schemas may then name encoders under ./models
   then open http://127.0.0.1:7700/ and try: curl -s localhost:7700/v1/collections/cacm/search \\
        -H 'content-type: application/json' -d '{"retrieve":[{"field":"text","text":"parsing"}]}'`,
     )
@@ -100,6 +103,7 @@ Example:
           maxDepth: flags.maxDepth,
           benchDir: flags.bench ?? null,
           logRequests: flags.log ?? false,
+          modelDirs: flags.models ?? [],
         });
         let url: string;
         try {

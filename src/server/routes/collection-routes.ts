@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { ApiError } from '../api-error.js';
 import { readBenchResults } from '../bench-results.js';
 import { createCollectionBody, parseRequest } from '../request-schemas.js';
+import { confineSchemaModels } from '../model-folders.js';
 import type { RouteAccess, ServerContext } from '../server-context.js';
 import { isQuarryError } from '../../core/quarry-error.js';
 
@@ -47,7 +48,7 @@ export function registerCollectionRoutes(app: FastifyInstance, ctx: ServerContex
 
   app.put<{ Params: NameParams }>('/v1/collections/:name', { config: admin }, (req, reply) => {
     const body = parseRequest(createCollectionBody, req.body, 'body');
-    const c = ctx.collections.create(req.params.name, body.schema);
+    const c = ctx.collections.create(req.params.name, confineSchemaModels(body.schema, ctx.options.modelDirs));
     void reply.status(201);
     return { name: c.name, generation: c.reader().generation, schema: c.collection.schema };
   });
