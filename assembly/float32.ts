@@ -100,7 +100,7 @@ export function l2sq_f32_ids(q: usize, base: usize, dim: i32, ids: usize, count:
 }
 
 /** row[j] += a * x[j] for j < n (both float32). */
-@inline function axpy_f32(row: usize, a: f32, x: usize, n: i32): void {
+@inline export function axpy_f32(row: usize, a: f32, x: usize, n: i32): void {
   const s = f32x4.splat(a);
   let j = 0;
   for (; j + 4 <= n; j += 4) {

@@ -18,4 +18,5 @@ export { maxsim_f32, maxsim_f32_i8 } from './late-interaction';
 export { binary_row_terms, bitplane_rows, bitplane_rows_variants, hadamard_l1, hamming, hamming_rows, variant_query_planes } from './binary';
 export { pq_scan } from './product-quantization';
 export { sparse_dot_rows, summary_scores } from './sparse';
+export { pool_backward_f32, pool_weighted_f32 } from './static-encoder';
 export { topk_push, topk_sort } from './top-k';

@@ -289,7 +289,7 @@ describe('binary', () => {
     expect(() => buildBinary(base.data, { dim: base.dim, metric: 'cosine', centreChoices: 0 })).toThrow(
       /centreChoices: must be an integer in 1\.\.16/,
     );
-  });
+  }, 30_000);
   it('refuses bases it cannot use, and a file whose rows name a basis it does not have', () => {
     expect(() => buildBinary(base.data, { dim: base.dim, metric: 'cosine', variants: 300 })).toThrow(
       /variants: must be an integer in 1\.\.256/,

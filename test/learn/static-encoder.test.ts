@@ -14,6 +14,7 @@ import { TokenizedTextsBuilder } from '../../src/learn/static-encoder/tokenized-
 import { WordCounter } from '../../src/learn/static-encoder/word-vocabulary.js';
 import { WordPieceTokenizer } from '../../src/text/wordpiece-tokenizer.js';
 import { SparseRowAdam } from '../../src/learn/static-encoder/sparse-adam.js';
+import { TrainingKernels } from '../../src/learn/static-encoder/training-kernels.js';
 import { tempDir } from '../helpers/temp-dir.js';
 
 const vocab = 12;
@@ -21,8 +22,8 @@ const dim = 5;
 // token ids of 4 "documents" laid end to end; queries are ranges of them, some with a skipped range
 const tokens = Int32Array.from([1, 2, 3, 4, 5, 2, 6, 7, 8, 9, 9, 10, 11, 3, 1, 0, 4, 7]);
 
-function batchOf(): TrainingBatch {
-  const b = new TrainingBatch(3, 5, dim);
+function batchOf(kernels: TrainingKernels | null = null): TrainingBatch {
+  const b = new TrainingBatch(3, 5, dim, kernels);
   b.addQuery(tokens, 0, 2);
   b.addQuery(tokens, 5, 8);
   b.addQuery(tokens, 13, 16);
@@ -37,23 +38,43 @@ function batchOf(): TrainingBatch {
 }
 
 describe('static encoder training step', () => {
-  for (const names of [['infonce'], ['auc'], ['harmonic'], ['infonce', 'listwise-kl']]) {
-    it(`${names.join('+')}: row and weight gradients match central differences`, () => {
+  for (const [names, useKernels] of [
+    [['infonce'], false],
+    [['auc'], false],
+    [['harmonic'], false],
+    [['infonce', 'listwise-kl'], false],
+    [['infonce'], true],
+    [['infonce', 'listwise-kl'], true],
+  ] as const) {
+    it(`${names.join('+')}${useKernels ? ' (SIMD kernels)' : ''}: row and weight gradients match central differences`, () => {
       const model = StaticEncoderModel.random(vocab, dim, {
         seed: 3,
         weights: Float32Array.from({ length: vocab }, (_, i) => 0.5 + i / vocab),
       });
+      const kernels = useKernels ? TrainingKernels.create(vocab, dim, 3, 5) : null;
+      if (useKernels && kernels === null) return; // kernels off here (QUARRY_KERNELS=ts or no SIMD): the TypeScript cases cover it
+      if (kernels !== null) model.useKernels(kernels);
       const loss = trainingLoss(names, { temperature: 0.2 });
-      const batch = batchOf();
+      const batch = batchOf(kernels);
       for (let i = 0; i < batch.teacher.length; i++) batch.teacher[i] = Math.sin(i);
-      const grads = new RowGradients(vocab, dim);
+      const grads = new RowGradients(vocab, dim, kernels);
       batch.step(model, tokens, loss, grads);
-      const lossAt = (): number => batch.step(model, tokens, loss, new RowGradients(vocab, dim));
+      // kernel-memory gradients are shared with the next step: keep a copy of this one's
+      const rowsSeen = grads.rows.slice(0, grads.count * dim);
+      const weightsSeen = grads.weights.slice(0, grads.count);
+      const slots = Array.from(grads.ids.subarray(0, grads.count));
+      grads.clear();
+      const lossAt = (): number => {
+        const scratch = new RowGradients(vocab, dim, kernels);
+        const v = batch.step(model, tokens, loss, scratch);
+        scratch.clear();
+        return v;
+      };
       const h = 1e-2;
       let worst = 0;
       let checked = 0;
-      for (let s = 0; s < grads.count; s++) {
-        const id = grads.ids[s]!;
+      for (let s = 0; s < slots.length; s++) {
+        const id = slots[s]!;
         for (let j = 0; j < dim; j++) {
           const k = id * dim + j;
           const x = model.embeddings[k]!;
@@ -62,7 +83,7 @@ describe('static encoder training step', () => {
           model.embeddings[k] = x - h;
           const down = lossAt();
           model.embeddings[k] = x;
-          worst = Math.max(worst, Math.abs((up - down) / (2 * h) - grads.rows[s * dim + j]!));
+          worst = Math.max(worst, Math.abs((up - down) / (2 * h) - rowsSeen[s * dim + j]!));
           checked++;
         }
         const w = model.weights[id]!;
@@ -71,12 +92,30 @@ describe('static encoder training step', () => {
         model.weights[id] = w - h;
         const down = lossAt();
         model.weights[id] = w;
-        worst = Math.max(worst, Math.abs((up - down) / (2 * h) - grads.weights[s]!));
+        worst = Math.max(worst, Math.abs((up - down) / (2 * h) - weightsSeen[s]!));
       }
       expect(checked).toBeGreaterThan(40);
       expect(worst).toBeLessThan(2e-3);
     });
   }
+
+  it('the SIMD kernels pool as the TypeScript loops do', () => {
+    const ts = StaticEncoderModel.random(vocab, dim, { seed: 8 });
+    const simd = StaticEncoderModel.random(vocab, dim, { seed: 8 });
+    const kernels = TrainingKernels.create(vocab, dim, 1, 1);
+    if (kernels === null) return;
+    simd.useKernels(kernels);
+    const a = new Float32Array(dim);
+    const b = new Float32Array(dim);
+    for (const [start, end, s0, s1] of [
+      [0, 5, -1, -1],
+      [0, 18, 3, 9],
+      [7, 7, -1, -1],
+    ] as const) {
+      expect(simd.forward(tokens, start, end, s0, s1, b, 0)).toBeCloseTo(ts.forward(tokens, start, end, s0, s1, a, 0), 5);
+      for (let j = 0; j < dim; j++) expect(b[j]).toBeCloseTo(a[j]!, 5);
+    }
+  });
 
   it('a sparse AdamW step moves only the touched rows, against the gradient', () => {
     const model = StaticEncoderModel.random(vocab, dim, { seed: 5 });

@@ -13,6 +13,18 @@ export interface KernelExports {
   dot_f32_rows(q: number, base: number, dim: number, rows: number, out: number): void;
   ger_f32(a: number, m: number, n: number, u: number, v: number): void;
   gemv_t_f32(a: number, m: number, n: number, u: number, out: number): void;
+  pool_weighted_f32(table: number, weights: number, dim: number, ids: number, n: number, out: number): void;
+  pool_backward_f32(
+    table: number,
+    weights: number,
+    dim: number,
+    ids: number,
+    slots: number,
+    n: number,
+    g: number,
+    gRows: number,
+    gWeights: number,
+  ): void;
   l2sq_f32_rows(q: number, base: number, dim: number, rows: number, out: number): void;
   dot_f32_ids(q: number, base: number, dim: number, ids: number, count: number, out: number): void;
   l2sq_f32_ids(q: number, base: number, dim: number, ids: number, count: number, out: number): void;

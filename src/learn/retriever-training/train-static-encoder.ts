@@ -15,6 +15,7 @@ import { IGNORED, RELEVANT } from '../losses/ranking-loss.js';
 import { trainingLoss, type LossOptions } from '../losses/loss-registry.js';
 import { RowGradients } from '../static-encoder/row-gradients.js';
 import { SparseRowAdam, scheduledRate } from '../static-encoder/sparse-adam.js';
+import { TrainingKernels } from '../static-encoder/training-kernels.js';
 import type { StaticEncoderModel } from '../static-encoder/static-encoder-model.js';
 import type { TokenizedTexts } from '../static-encoder/tokenized-texts.js';
 import { encodeTexts, exactTopK } from './exact-dense-search.js';
@@ -76,6 +77,8 @@ export interface RetrieverTrainingOptions {
   /** Fine-tuning epochs without a better validation metric before stopping (default 3). */
   patience?: number;
   seed?: number;
+  /** Run the hot loops in the WebAssembly SIMD kernels (default true where they are available). */
+  kernels?: boolean;
   progress?: ProgressFactory;
   /** Called after each epoch. */
   onEpoch?: (report: EpochReport) => void;
@@ -149,7 +152,10 @@ export async function trainStaticEncoder(
   const negatives = opts.negatives ?? (judged?.staticCandidates !== undefined ? ['static'] : []);
   if (negatives.includes('static') && judged !== null && judged.staticCandidates === undefined)
     throw new QuarryError('BAD_ARGUMENT', 'static negatives need each query’s candidates from another index', { field: 'negatives' });
-  const grads = new RowGradients(model.vocabSize, model.dim);
+  const kernels =
+    opts.kernels === false ? null : TrainingKernels.create(model.vocabSize, model.dim, batchSize, batchSize * (1 + hardNegatives));
+  if (kernels !== null) model.useKernels(kernels);
+  const grads = new RowGradients(model.vocabSize, model.dim, kernels);
   const adam = new SparseRowAdam(model.embeddings, model.weights, model.dim);
   const rowRate = opts.learningRate ?? 0.003;
   const weightRate = opts.weightLearningRate ?? 0.05;
@@ -175,7 +181,7 @@ export async function trainStaticEncoder(
   const bar = (opts.progress ?? noProgress)('training', totalSteps, 'examples');
   let stepsDone = 0;
   let examplesDone = 0;
-  const batch = new TrainingBatch(batchSize, batchSize * (1 + hardNegatives), model.dim);
+  const batch = new TrainingBatch(batchSize, batchSize * (1 + hardNegatives), model.dim, kernels);
   const pair: PretrainingPair = { doc: 0, queryStart: 0, queryEnd: 0, skipStart: -1, skipEnd: -1 };
   try {
     const pretrainLoss = trainingLoss(

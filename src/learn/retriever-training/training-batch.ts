@@ -8,6 +8,7 @@
 import { NOT_RELEVANT, RELEVANT, type RankingLoss } from '../losses/ranking-loss.js';
 import type { RowGradients } from '../static-encoder/row-gradients.js';
 import type { StaticEncoderModel } from '../static-encoder/static-encoder-model.js';
+import type { TrainingKernels } from '../static-encoder/training-kernels.js';
 
 /** Queries and candidates of one step, filled by the caller, reused across steps. */
 export class TrainingBatch {
@@ -35,21 +36,23 @@ export class TrainingBatch {
   private readonly grad: Float64Array;
   private readonly scratch: Float32Array;
 
+  /** With `kernels` (made for the same sizes), vectors live in its memory and the score matrix runs in the SIMD kernels. */
   constructor(
     readonly maxQueries: number,
     /** Most candidates per step. */
     readonly capacity: number,
     readonly dim: number,
+    private readonly kernels: TrainingKernels | null = null,
   ) {
     this.queryBags = new Int32Array(4 * maxQueries);
     this.candidateBags = new Int32Array(4 * capacity);
     this.candidateDoc = new Int32Array(capacity);
     this.labels = new Int8Array(maxQueries * capacity);
     this.teacher = new Float64Array(maxQueries * capacity);
-    this.qv = new Float32Array(maxQueries * dim);
-    this.cv = new Float32Array(capacity * dim);
-    this.dq = new Float32Array(maxQueries * dim);
-    this.dc = new Float32Array(capacity * dim);
+    this.qv = kernels?.qv ?? new Float32Array(maxQueries * dim);
+    this.cv = kernels?.cv ?? new Float32Array(capacity * dim);
+    this.dq = kernels?.dq ?? new Float32Array(maxQueries * dim);
+    this.dc = kernels?.dc ?? new Float32Array(capacity * dim);
     this.qNorm = new Float64Array(maxQueries);
     this.cNorm = new Float64Array(capacity);
     this.scores = new Float64Array(capacity);
@@ -99,17 +102,29 @@ export class TrainingBatch {
     dq.fill(0, 0, nq * dim);
     dc.fill(0, 0, nc * dim);
     let total = 0;
+    const k = this.kernels;
     for (let q = 0; q < nq; q++) {
       const qa = q * dim;
-      for (let c = 0; c < nc; c++) {
-        let s = 0;
-        const ca = c * dim;
-        for (let j = 0; j < dim; j++) s += qv[qa + j]! * cv[ca + j]!;
-        scores[c] = s;
-      }
+      if (k !== null) {
+        k.k.dot_f32_rows(qv.byteOffset + 4 * qa, cv.byteOffset, dim, nc, k.scores.byteOffset);
+        for (let c = 0; c < nc; c++) scores[c] = k.scores[c]!;
+      } else
+        for (let c = 0; c < nc; c++) {
+          let s = 0;
+          const ca = c * dim;
+          for (let j = 0; j < dim; j++) s += qv[qa + j]! * cv[ca + j]!;
+          scores[c] = s;
+        }
       const labels = this.labels.subarray(q * capacity, q * capacity + nc);
       const teacher = loss.needsTeacher ? this.teacher.subarray(q * capacity, q * capacity + nc) : null;
       total += loss.compute({ n: nc, scores, labels, teacher }, grad);
+      if (k !== null) {
+        // dq[q] += Σ_c g_c · cv[c]; dc[c] += g_c · qv[q]
+        for (let c = 0; c < nc; c++) k.scoreGrads[c] = grad[c]! / nq;
+        k.k.gemv_t_f32(cv.byteOffset, nc, dim, k.scoreGrads.byteOffset, dq.byteOffset + 4 * qa);
+        k.k.ger_f32(dc.byteOffset, nc, dim, k.scoreGrads.byteOffset, qv.byteOffset + 4 * qa);
+        continue;
+      }
       for (let c = 0; c < nc; c++) {
         const g = grad[c]! / nq;
         if (g === 0) continue;

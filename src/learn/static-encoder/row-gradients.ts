@@ -4,6 +4,8 @@
  * for those only and the optimiser updates those only (sparse row updates).
  */
 
+import type { TrainingKernels } from './training-kernels.js';
+
 /** The touched rows' gradients, slot by slot. */
 export class RowGradients {
   /** Row gradient of slot s at [s·dim, (s+1)·dim). */
@@ -14,16 +16,21 @@ export class RowGradients {
   ids: Int32Array;
   /** Number of slots in use. */
   count = 0;
+  /** True when rows and weights live in kernel memory (one slot per row reserved: they never grow). */
+  readonly inKernelMemory: boolean;
   private readonly slotOf: Int32Array;
 
+  /** With `kernels`, the gradients live in its memory, sized for every row. */
   constructor(
     vocabSize: number,
     private readonly dim: number,
+    kernels: TrainingKernels | null = null,
   ) {
     this.slotOf = new Int32Array(vocabSize).fill(-1);
-    this.rows = new Float32Array(1024 * dim);
-    this.weights = new Float32Array(1024);
-    this.ids = new Int32Array(1024);
+    this.inKernelMemory = kernels !== null;
+    this.rows = kernels?.gradRows ?? new Float32Array(1024 * dim);
+    this.weights = kernels?.gradWeights ?? new Float32Array(1024);
+    this.ids = new Int32Array(kernels === null ? 1024 : vocabSize);
   }
 
   /** The slot of token `id`, opened (zeroed) on first touch. */

@@ -8,6 +8,7 @@
  */
 import { xorshift32 } from '../../kernels/xorshift.js';
 import type { RowGradients } from './row-gradients.js';
+import type { TrainingKernels } from './training-kernels.js';
 
 /** Smallest pooled norm divided by, so an all-zero bag gives a zero vector. */
 const MIN_NORM = 1e-12;
@@ -22,14 +23,25 @@ export interface StaticEncoderInit {
 
 /** Token embeddings and pooling weights, trained together. */
 export class StaticEncoderModel {
+  private kernels: TrainingKernels | null = null;
+
   private constructor(
     readonly vocabSize: number,
     readonly dim: number,
-    /** Row `t` of `dim` floats is token t's vector. */
-    readonly embeddings: Float32Array,
+    /** Row `t` of `dim` floats is token t's vector (moved into kernel memory by `useKernels`). */
+    public embeddings: Float32Array,
     /** Token t's pooling weight. */
-    readonly weights: Float32Array,
+    public weights: Float32Array,
   ) {}
+
+  /** Moves the parameters into `k`'s memory: from now on pooling and its gradient run in the SIMD kernels. */
+  useKernels(k: TrainingKernels): void {
+    k.embeddings.set(this.embeddings);
+    k.weights.set(this.weights);
+    this.embeddings = k.embeddings;
+    this.weights = k.weights;
+    this.kernels = k;
+  }
 
   /** A model with Gaussian rows of variance 1/dim (nearly orthogonal, so the untrained model is a weighted bag-of-words matcher). */
   static random(vocabSize: number, dim: number, init: StaticEncoderInit = {}): StaticEncoderModel {
@@ -59,6 +71,8 @@ export class StaticEncoderModel {
    * normalization (0 for an empty bag).
    */
   forward(tokens: Int32Array, start: number, end: number, skipStart: number, skipEnd: number, out: Float32Array, at: number): number {
+    const k = this.kernels;
+    if (k !== null && end - start <= k.ids.length) return this.forwardKernel(k, tokens, start, end, skipStart, skipEnd, out, at);
     const dim = this.dim;
     const e = this.embeddings;
     const w = this.weights;
@@ -75,17 +89,26 @@ export class StaticEncoderModel {
       for (let j = 0; j < dim; j++) out[at + j]! += wt * e[base + j]!;
       n++;
     }
-    if (n === 0) return 0;
-    let s = 0;
-    for (let j = 0; j < dim; j++) {
-      const x = out[at + j]! / n;
-      out[at + j] = x;
-      s += x * x;
-    }
-    const norm = Math.sqrt(s);
-    const inv = 1 / Math.max(norm, MIN_NORM);
-    for (let j = 0; j < dim; j++) out[at + j]! *= inv;
-    return norm;
+    return normalizeMean(out, at, dim, n);
+  }
+
+  private forwardKernel(
+    k: TrainingKernels,
+    tokens: Int32Array,
+    start: number,
+    end: number,
+    skipStart: number,
+    skipEnd: number,
+    out: Float32Array,
+    at: number,
+  ): number {
+    const n = gatherBag(k.ids, tokens, start, end, skipStart, skipEnd);
+    const dim = this.dim;
+    const inPlace = k.holds(out);
+    const target = inPlace ? out.byteOffset + 4 * at : k.pooled.byteOffset;
+    k.k.pool_weighted_f32(this.embeddings.byteOffset, this.weights.byteOffset, dim, k.ids.byteOffset, n, target);
+    if (!inPlace) out.set(k.pooled, at);
+    return normalizeMean(out, at, dim, n);
   }
 
   /**
@@ -116,6 +139,24 @@ export class StaticEncoderModel {
     for (let j = 0; j < dim; j++) vd += vec[at + j]! * dVec[at + j]!;
     const scale = 1 / (norm * n);
     for (let j = 0; j < dim; j++) scratch[j] = (dVec[at + j]! - vec[at + j]! * vd) * scale;
+    const k = this.kernels;
+    if (k !== null && grads.inKernelMemory && end - start <= k.ids.length) {
+      const count = gatherBag(k.ids, tokens, start, end, skipStart, skipEnd);
+      for (let i = 0; i < count; i++) k.slots[i] = grads.slot(k.ids[i]!);
+      k.g.set(scratch.subarray(0, dim));
+      k.k.pool_backward_f32(
+        this.embeddings.byteOffset,
+        this.weights.byteOffset,
+        dim,
+        k.ids.byteOffset,
+        k.slots.byteOffset,
+        count,
+        k.g.byteOffset,
+        grads.rows.byteOffset,
+        grads.weights.byteOffset,
+      );
+      return;
+    }
     const e = this.embeddings;
     const w = this.weights;
     for (let t = start; t < end; t++) {
@@ -137,4 +178,35 @@ export class StaticEncoderModel {
       grads.weights[slot]! += dw;
     }
   }
+}
+
+/** Copies the bag's token rows (tokens[start, end) without [skipStart, skipEnd)) into `ids`; returns how many. */
+function gatherBag(ids: Int32Array, tokens: Int32Array, start: number, end: number, skipStart: number, skipEnd: number): number {
+  let n = 0;
+  for (let t = start; t < end; t++) {
+    if (t === skipStart && skipEnd > t) {
+      t = skipEnd - 1;
+      continue;
+    }
+    ids[n++] = tokens[t]!;
+  }
+  return n;
+}
+
+/** Divides the pooled sum at out[at..] by n and scales it to unit length; returns its norm before that (0 for n = 0). */
+function normalizeMean(out: Float32Array, at: number, dim: number, n: number): number {
+  if (n === 0) {
+    out.fill(0, at, at + dim);
+    return 0;
+  }
+  let s = 0;
+  for (let j = 0; j < dim; j++) {
+    const x = out[at + j]! / n;
+    out[at + j] = x;
+    s += x * x;
+  }
+  const norm = Math.sqrt(s);
+  const inv = 1 / Math.max(norm, MIN_NORM);
+  for (let j = 0; j < dim; j++) out[at + j]! *= inv;
+  return norm;
 }
