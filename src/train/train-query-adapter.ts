@@ -10,7 +10,8 @@ import { Collection } from '../collection/collection.js';
 import type { DenseFieldSpec } from '../collection/schema.js';
 import { isAsyncEncoder, loadAsyncFieldEncoder, loadFieldEncoder } from '../encode/dense-text-encoder.js';
 import { evaluateRun } from '../eval/evaluate.js';
-import { readQrels, type Qrels } from '../eval/qrels.js';
+import { readQrels } from '../eval/qrels.js';
+import { judgedQueries } from './judged-queries.js';
 import type { RunData } from '../eval/run.js';
 import { readQueries } from '../io/beir.js';
 import { checkAdapterName, writeFieldAdapter } from '../learn/drift/drift-adapter-file.js';
@@ -78,19 +79,7 @@ export async function trainFieldQueryAdapter(o: TrainQueryAdapterOptions): Promi
     const { ids, dim, rows } = snap.denseVectors(o.field);
     const rowOf = new Map(ids.map((id, r) => [id, r] as const));
     const queryText = readQueries(o.queries);
-    const judged = (qrels: Qrels): { qids: string[]; positives: Int32Array[] } => {
-      const qids: string[] = [];
-      const positives: Int32Array[] = [];
-      for (const [qid, js] of qrels) {
-        if (!queryText.has(qid)) continue;
-        const pos = [...js].filter(([d, r]) => r >= 1 && rowOf.has(d)).map(([d]) => rowOf.get(d)!);
-        if (pos.length === 0) continue;
-        qids.push(qid);
-        positives.push(Int32Array.from(pos));
-      }
-      return { qids, positives };
-    };
-    const train = judged(readQrels(o.qrels));
+    const train = judgedQueries(readQrels(o.qrels), queryText, rowOf);
     if (train.qids.length === 0)
       throw new QuarryError(
         'BAD_INPUT',

@@ -35,6 +35,7 @@ import { identityRows, stemTiedRows } from '../learn/static-encoder/stem-tied-ro
 import { WordPieceTokenizer } from '../text/wordpiece-tokenizer.js';
 import { checkLossNames } from '../learn/losses/loss-registry.js';
 import { bm25Candidates } from './bm25-candidates.js';
+import { judgedQueries } from './judged-queries.js';
 import { documentSegments, documentText, forEachTrainingDocument } from './training-corpus.js';
 import { crossEncoderTeacher } from './cross-encoder-teacher.js';
 
@@ -159,24 +160,6 @@ function checkOptions(o: TrainRetrieverOptions): void {
     if (p !== undefined && !existsSync(p)) throw new QuarryError('NOT_FOUND', `no such file: ${p}`, { file: p });
 }
 
-/** Relevant documents (grade ≥ 1) of each query of `qrels` found in `queries` and the corpus. */
-function judgedSets(
-  qrels: Qrels,
-  queryText: ReadonlyMap<string, string>,
-  docIndex: ReadonlyMap<string, number>,
-): { qids: string[]; positives: Int32Array[] } {
-  const qids: string[] = [];
-  const positives: Int32Array[] = [];
-  for (const [qid, judgments] of qrels) {
-    if (!queryText.has(qid)) continue;
-    const pos = [...judgments].filter(([d, r]) => r >= 1 && docIndex.has(d)).map(([d]) => docIndex.get(d)!);
-    if (pos.length === 0) continue;
-    qids.push(qid);
-    positives.push(Int32Array.from(pos));
-  }
-  return { qids, positives };
-}
-
 /** Trains a static dense encoder as the options say and writes it to `output`. */
 export async function trainRetriever(o: TrainRetrieverOptions): Promise<TrainRetrieverReport> {
   checkOptions(o);
@@ -238,7 +221,7 @@ export async function trainRetriever(o: TrainRetrieverOptions): Promise<TrainRet
   if (o.queries !== undefined && o.qrels !== undefined) {
     const queryText = readQueries(o.queries);
     const trainQrels = readQrels(o.qrels);
-    const all = judgedSets(trainQrels, queryText, docIndex);
+    const all = judgedQueries(trainQrels, queryText, docIndex);
     if (all.qids.length === 0)
       throw new QuarryError(
         'BAD_INPUT',

@@ -4,6 +4,7 @@
  * and its sentences) so pre-training tasks can take a segment as a query and
  * the rest of the range as its positive without copying.
  */
+import { GrowableU32 } from '../../kernels/growable-arrays.js';
 import type { IdTokenizer } from '../../text/tokenizer-json.js';
 
 /** Tokens kept per text, as `Model2VecEncoder` keeps (its default maxLength). */
@@ -22,26 +23,12 @@ export interface TokenizedTexts {
   readonly cutStarts: Uint32Array;
 }
 
-/** Grows an Int32 list. */
-class IntList {
-  data = new Int32Array(1024);
-  length = 0;
-  push(v: number): void {
-    if (this.length === this.data.length) {
-      const d = new Int32Array(this.data.length * 2);
-      d.set(this.data);
-      this.data = d;
-    }
-    this.data[this.length++] = v;
-  }
-}
-
 /** Collects texts, each given as its segments, into `TokenizedTexts`. */
 export class TokenizedTextsBuilder {
-  private readonly tokens = new IntList();
-  private readonly starts = new IntList();
-  private readonly cuts = new IntList();
-  private readonly cutStarts = new IntList();
+  private readonly tokens = new GrowableU32();
+  private readonly starts = new GrowableU32();
+  private readonly cuts = new GrowableU32();
+  private readonly cutStarts = new GrowableU32();
   private readonly unk: number;
 
   /** `mapping` turns token ids into model rows (see stem-tied-rows); without it the ids are kept. */
@@ -81,9 +68,9 @@ export class TokenizedTextsBuilder {
     cutStarts[count] = this.cuts.length;
     return {
       count,
-      tokens: this.tokens.data.slice(0, this.tokens.length),
+      tokens: Int32Array.from(this.tokens.view()),
       starts,
-      cuts: Uint32Array.from(this.cuts.data.subarray(0, this.cuts.length)),
+      cuts: this.cuts.view().slice(),
       cutStarts,
     };
   }
