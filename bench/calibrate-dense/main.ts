@@ -8,17 +8,16 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Collection } from '../../src/collection/index.js';
 import { calibrationExamples } from '../../src/collection/calibration-examples.js';
 import { formatQrels, qrelsFromTriples, readQrels, type Qrels } from '../../src/eval/qrels.js';
 import { readQueries } from '../../src/io/beir.js';
 import { xorshift32 } from '../../src/kernels/xorshift.js';
 import { calibrate, fitCalibration, type CalibrationExample } from '../../src/search/calibration.js';
-import { forEachTrainingDocument } from '../../src/train/training-corpus.js';
 import { trainRetriever } from '../../src/train/train-retriever.js';
 import { argNumber } from '../common/args.js';
 import { printTable, writeJson } from '../report.js';
 import { SHARED } from '../bm25/datasets.js';
+import { trainedCollection } from '../common/trained-collection.js';
 
 const depth = argNumber('depth', 100);
 const data = join(SHARED, 'scifact');
@@ -37,22 +36,7 @@ const model = join(work, 'model');
 const report = await trainRetriever({ corpus, output: model, queries: join(data, 'queries.jsonl'), qrels: trainPath, devQrels: devPath });
 console.log(`trained: dev nDCG@10 ${report.best!.metric.toFixed(4)} (epoch ${report.best!.epoch}) in ${report.seconds.toFixed(1)} s`);
 
-const c = Collection.create(join(work, 'c'), {
-  fields: {
-    emb: {
-      type: 'dense',
-      dim: report.dim,
-      index: 'flat',
-      metric: 'cosine',
-      encoder: { type: 'model2vec', path: model, from: ['title', 'text'] },
-    },
-  },
-});
-const w = c.writer();
-forEachTrainingDocument(corpus, (d) => w.add({ _id: d.id, title: d.title, text: d.text }));
-w.commit();
-w.close();
-const snap = c.reader();
+const snap = trainedCollection(join(work, 'c'), corpus, model, report.dim, false);
 const queries = readQueries(join(data, 'queries.jsonl'));
 const template = { retrieve: [{ field: 'emb', text: '$query' }] };
 const dev = calibrationExamples(snap, queries, part(true), template, depth);

@@ -8,16 +8,15 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Collection } from '../../src/collection/index.js';
 import { compareRuns } from '../../src/eval/compare.js';
 import { readQrels } from '../../src/eval/qrels.js';
 import { formatRunLines } from '../../src/eval/run.js';
 import { readQueries } from '../../src/io/beir.js';
-import { forEachTrainingDocument } from '../../src/train/training-corpus.js';
 import { trainRetriever } from '../../src/train/train-retriever.js';
 import { argList, argNumber, argValue } from '../common/args.js';
 import { printTable, writeJson } from '../report.js';
 import { SHARED } from '../bm25/datasets.js';
+import { trainedCollection } from '../common/trained-collection.js';
 
 const dataset = argValue('dataset', 'scifact');
 /** A number given on the command line, or undefined so the library's default applies. */
@@ -61,23 +60,7 @@ console.log(
 );
 
 // index BM25 and the trained encoder side by side, then run the test queries four ways
-const c = Collection.create(join(work, 'c'), {
-  fields: {
-    contents: { type: 'text', from: ['title', 'text'] },
-    emb: {
-      type: 'dense',
-      dim: report.dim,
-      index: 'flat',
-      metric: 'cosine',
-      encoder: { type: 'model2vec', path: model, from: ['title', 'text'] },
-    },
-  },
-});
-const w = c.writer();
-forEachTrainingDocument(corpusPath, (d) => w.add({ _id: d.id, title: d.title, text: d.text }));
-w.commit();
-w.close();
-const snap = c.reader();
+const snap = trainedCollection(join(work, 'c'), corpusPath, model, report.dim, true);
 const queries = readQueries(join(data, 'queries.jsonl'));
 const testQrelsPath = join(data, 'qrels/test.tsv');
 const testQrels = readQrels(testQrelsPath);

@@ -329,12 +329,15 @@ export function encodeFvecs(data: Float32Array, dim: number): Buffer {
  * `where` (file:line) and the field.
  */
 export function parseJsonVector(value: unknown, dim: number, where: { file?: string; line?: number; field: string }): Float32Array {
-  if (!Array.isArray(value)) throw new QuarryError('BAD_INPUT', 'expected an array of numbers', where);
-  if (value.length !== dim)
-    throw new QuarryError('BAD_INPUT', `dimension ${value.length}, expected ${dim}`, where, "every vector of a field has the field's dim");
+  // typed arrays (what Quarry's own encoders return) are taken as they are, checked the same way
+  const typed = value instanceof Float32Array || value instanceof Float64Array;
+  if (!Array.isArray(value) && !typed) throw new QuarryError('BAD_INPUT', 'expected an array of numbers (or a Float32Array)', where);
+  const items = value as ArrayLike<unknown>;
+  if (items.length !== dim)
+    throw new QuarryError('BAD_INPUT', `dimension ${items.length}, expected ${dim}`, where, "every vector of a field has the field's dim");
   const out = new Float32Array(dim);
   for (let i = 0; i < dim; i++) {
-    const x = value[i];
+    const x = items[i];
     if (typeof x !== 'number' || !Number.isFinite(x))
       throw new QuarryError('BAD_INPUT', `component ${i} is ${JSON.stringify(x)}, not a finite number`, where);
     if (!isFloat32(x))
