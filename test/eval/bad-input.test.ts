@@ -92,7 +92,9 @@ describe('quarry eval CLI', () => {
     expect(quarry(['eval', goodQrels, `${dir}/nope.run`]).status).toBe(66);
     const r = quarry(['eval', '-m', 'nDCG@10', goodQrels, goodQrels]);
     expect(r.status).toBe(64);
-    expect(r.stderr).toContain('unknown measure "nDCG@10"');
+    expect(r.stderr).toContain('unknown measure "nDCG@10"; trec_eval writes it ndcg_cut.10');
+    expect(quarry(['eval', '-m', 'R@100', goodQrels, goodQrels]).stderr).toContain('trec_eval writes it recall.100');
+    expect(quarry(['eval', '-m', 'bogus', goodQrels, goodQrels]).stderr).not.toContain('trec_eval writes it');
   });
   it('prints JSON with --json and a side-by-side table for several runs', () => {
     const run = writeFile(dir, 'ok.run', '1 Q0 a 1 2 tagA\n2 Q0 c 1 2 tagA\n');

@@ -141,9 +141,10 @@ export function resolveMeasures(requests: readonly string[]): RequestedMeasure[]
     const name = dot < 0 ? req : req.slice(0, dot);
     const def = BY_NAME.get(name);
     if (def === undefined) {
+      const likely = likelyMeasure(req);
       throw new QuarryError(
         'BAD_ARGUMENT',
-        `unknown measure "${name}"`,
+        `unknown measure "${name}"${likely === null ? '' : `; trec_eval writes it ${likely}`}`,
         { field: '-m' },
         `known measures: ${MEASURES.map((m) => m.name).join(', ')}; groups: ${Object.keys(MEASURE_GROUPS).join(', ')}`,
       );
@@ -219,4 +220,19 @@ function outputNames(def: MeasureDef, params: MeasureParams): string[] {
     default:
       return [params.raw === null ? def.name : `${def.name}_${params.raw}`];
   }
+}
+
+/** trec_eval's spelling of a measure written the way papers write it ("ndcg@10", "P@5", "R@100", "MRR@10"), or null. */
+function likelyMeasure(req: string): string | null {
+  const m = /^([A-Za-z]+)@(\d+)$/.exec(req);
+  if (m === null) return req.toLowerCase() === 'mrr' ? 'recip_rank' : null;
+  const [, base, k] = m;
+  const name = base!.toLowerCase();
+  if (name === 'ndcg') return `ndcg_cut.${k}`;
+  if (name === 'p' || name === 'precision') return `P.${k}`;
+  if (name === 'r' || name === 'recall') return `recall.${k}`;
+  if (name === 'map') return `map_cut.${k}`;
+  if (name === 'mrr') return `recip_rank (with -M ${k})`;
+  if (name === 'success') return `success.${k}`;
+  return null;
 }
