@@ -191,7 +191,7 @@ export class CollectionWriter {
         'BAD_INPUT',
         `duplicate document id "${doc.id}"`,
         { ...where, field: this.base.schema.id },
-        'ids must be unique within a collection; use update() to replace a document',
+        'ids must be unique within a collection; to replace a document use writer.update() (quarry add --update; over HTTP, "mode": "update")',
       );
     }
     this.ids.set(doc.id, { seg: -1, doc: this.builder.numDocs });
