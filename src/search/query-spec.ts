@@ -200,6 +200,8 @@ export const MAX_FILTER_CONDITIONS = 10_000;
  * (validation and evaluation grow with them; a filter that long is better a keyword `in`).
  */
 export function checkQuerySpecSize(input: unknown, where = 'spec'): void {
+  // sizes first: walking a million-key object for its depth alone takes a second
+  checkLegSizes(input, where);
   checkNestingDepth(input, where);
   const filter = (input as { filter?: { where?: unknown } } | null)?.filter;
   if (filter === null || typeof filter !== 'object') return;
@@ -222,5 +224,50 @@ export function checkQuerySpecSize(input: unknown, where = 'spec'): void {
         { field: `${where === 'spec' ? '' : `${where}.`}filter.where` },
         'use {"field": {"in": [...]}} for many values of one field',
       );
+  }
+}
+
+/** Most components of one query vector (a dense field's largest dim). */
+export const MAX_QUERY_VECTOR_LENGTH = 65_536;
+/** Most token vectors of one multi-vector query. */
+const MAX_QUERY_TOKENS = 1024;
+/** Most terms of one sparse query (learned sparse queries hold tens to hundreds). */
+export const MAX_SPARSE_QUERY_TERMS = 10_000;
+
+/**
+ * Refuses vectors and sparse queries too large to be real before validation reads them:
+ * validating a million-term query alone takes seconds, before any deadline runs.
+ */
+function checkLegSizes(input: unknown, where: string): void {
+  const prefix = where === 'spec' ? '' : `${where}.`;
+  const spec = input as { retrieve?: unknown; rerank?: unknown } | null;
+  if (spec === null || typeof spec !== 'object') return;
+  const parts: [unknown, string][] = [];
+  if (Array.isArray(spec.retrieve)) spec.retrieve.forEach((leg, i) => parts.push([leg, `retrieve[${i}]`]));
+  parts.push([spec.rerank, 'rerank']);
+  for (const [part, at] of parts) {
+    if (part === null || typeof part !== 'object') continue;
+    const { vector, sparse, multivector } = part as { vector?: unknown; sparse?: unknown; multivector?: unknown };
+    if (Array.isArray(vector) && vector.length > MAX_QUERY_VECTOR_LENGTH)
+      throw new QuarryError('BAD_ARGUMENT', `has ${vector.length} components; a field has at most ${MAX_QUERY_VECTOR_LENGTH}`, {
+        field: `${prefix}${at}.vector`,
+      });
+    if (sparse !== null && typeof sparse === 'object' && Object.keys(sparse).length > MAX_SPARSE_QUERY_TERMS)
+      throw new QuarryError(
+        'BAD_ARGUMENT',
+        `holds more than ${MAX_SPARSE_QUERY_TERMS.toLocaleString('en-US')} terms`,
+        { field: `${prefix}${at}.sparse` },
+        'keep the query’s strongest terms',
+      );
+    if (Array.isArray(multivector) && multivector.length > MAX_QUERY_TOKENS)
+      throw new QuarryError('BAD_ARGUMENT', `has ${multivector.length} token vectors; a query has at most ${MAX_QUERY_TOKENS}`, {
+        field: `${prefix}${at}.multivector`,
+      });
+    if (Array.isArray(multivector))
+      for (const [t, row] of multivector.entries())
+        if (Array.isArray(row) && row.length > MAX_QUERY_VECTOR_LENGTH)
+          throw new QuarryError('BAD_ARGUMENT', `has ${row.length} components; a field has at most ${MAX_QUERY_VECTOR_LENGTH}`, {
+            field: `${prefix}${at}.multivector[${t}]`,
+          });
   }
 }
