@@ -56,7 +56,9 @@ describe('deletes and updates', () => {
     expect(r.search('elderberry')).toEqual([]);
     expect(r.search('apple', { k: 10 }).map((h) => h.id)).not.toContain('d1');
     const w2 = c.writer();
-    expect(() => w2.add({ _id: 'd1', text: 'again', emb: [1, 1], sp: {} })).toThrow(/duplicate document id "d1".*use writer\.update\(\) \(quarry add --update/);
+    expect(() => w2.add({ _id: 'd1', text: 'again', emb: [1, 1], sp: {} })).toThrow(
+      /duplicate document id "d1".*use writer\.update\(\) \(quarry add --update/,
+    );
     w2.add({ _id: 'x', text: 'fig', emb: [1, 1], sp: {} }); // a deleted id can be reused
     w2.commit();
     w2.close();

@@ -13,7 +13,7 @@ import { writeStaticEncoderFolder } from '../../src/learn/static-encoder/static-
 import { TokenizedTextsBuilder } from '../../src/learn/static-encoder/tokenized-texts.js';
 import { WordCounter } from '../../src/learn/static-encoder/word-vocabulary.js';
 import { WordPieceTokenizer } from '../../src/text/wordpiece-tokenizer.js';
-import { SparseRowAdam } from '../../src/learn/static-encoder/sparse-adam.js';
+import { SparseRowAdam, scheduledRate } from '../../src/learn/static-encoder/sparse-adam.js';
 import { TrainingKernels } from '../../src/learn/static-encoder/training-kernels.js';
 import { tempDir } from '../helpers/temp-dir.js';
 
@@ -115,6 +115,14 @@ describe('static encoder training step', () => {
       expect(simd.forward(tokens, start, end, s0, s1, b, 0)).toBeCloseTo(ts.forward(tokens, start, end, s0, s1, a, 0), 5);
       for (let j = 0; j < dim; j++) expect(b[j]).toBeCloseTo(a[j]!, 5);
     }
+  });
+
+  it('the learning rate warms up linearly, then decays linearly to a tenth over the phase', () => {
+    const rates = Array.from({ length: 100 }, (_, step) => scheduledRate(1, step, 100, 5));
+    expect(rates[0]).toBeCloseTo(0.2, 12);
+    expect(rates[4]).toBeCloseTo(1, 12);
+    expect(rates[99]).toBeCloseTo(1 - (0.9 * 94) / 95, 12);
+    for (let i = 6; i < 100; i++) expect(rates[i]!).toBeLessThan(rates[i - 1]!);
   });
 
   it('a sparse AdamW step moves only the touched rows, against the gradient', () => {

@@ -184,12 +184,9 @@ export async function trainStaticEncoder(
   const batch = new TrainingBatch(batchSize, batchSize * (1 + hardNegatives), model.dim, kernels);
   const pair: PretrainingPair = { doc: 0, queryStart: 0, queryEnd: 0, skipStart: -1, skipEnd: -1 };
   try {
-    const pretrainLoss = trainingLoss(
-      (opts.loss ?? ['infonce']).filter((n) => n !== 'listwise-kl').length > 0
-        ? (opts.loss ?? ['infonce']).filter((n) => n !== 'listwise-kl')
-        : ['infonce'],
-      opts.lossOptions,
-    );
+    // distillation needs judged queries: pre-training keeps the other losses (infonce when none is left)
+    const undistilled = (opts.loss ?? ['infonce']).filter((n) => n !== 'listwise-kl');
+    const pretrainLoss = trainingLoss(undistilled.length > 0 ? undistilled : ['infonce'], opts.lossOptions);
     for (let epoch = 1; epoch <= pretrainEpochs; epoch++) {
       const t0 = performance.now();
       examples.forEach((_, i) => (examples[i] = i));
@@ -212,7 +209,7 @@ export async function trainStaticEncoder(
         sum += batch.step(model, corpus.tokens, pretrainLoss, grads);
         const rate = scheduledRate(
           1,
-          s,
+          (epoch - 1) * stepsPerPretrainEpoch + s,
           stepsPerPretrainEpoch * pretrainEpochs,
           Math.ceil(warmupShare * stepsPerPretrainEpoch * pretrainEpochs),
         );
