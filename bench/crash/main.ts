@@ -1,7 +1,10 @@
 // Long crash test: SIGKILL a writer (ingest, commit, delete, merge) at
 // random moments, N times, and count lost commits, collections that fail to
 // open, partial commits and result differences against a clean rebuild.
-// Usage: npm run bench -- crash [--kills 200] [--seed 1]
+// With --corrupt, after each kill point the collection is damaged in turn by a flipped bit in
+// a segment file, a segment file cut short and a deleted newest manifest; reading must refuse
+// it or still answer exactly, and a writer run on it must not launder the damage.
+// Usage: npm run bench -- crash [--kills 200] [--seed 1] [--corrupt]
 import { crashTest } from '../../test/helpers/crash-harness.js';
 import { argNumber } from '../common/args.js';
 import { printTable, writeJson } from '../report.js';
@@ -9,7 +12,8 @@ import { printTable, writeJson } from '../report.js';
 const kills = argNumber('kills', 200);
 const seed = argNumber('seed', 1);
 const started = performance.now();
-const results = await crashTest(kills, seed);
+const corrupt = process.argv.includes('--corrupt');
+const results = await crashTest(kills, seed, 12, corrupt);
 const sum = (f: (r: (typeof results)[number]) => number): number => results.reduce((a, r) => a + f(r), 0);
 const summary = {
   'kill points': results.length,
@@ -21,5 +25,15 @@ const summary = {
   'batches committed in total': results.length > 0 ? results[results.length - 1]!.visibleBatches : 0,
   minutes: (performance.now() - started) / 60000,
 };
+if (corrupt) {
+  const judged = results.flatMap((r) => (r.corruption === undefined ? [] : [r.corruption]));
+  Object.assign(summary, {
+    'corruptions injected': judged.length,
+    'refused (detected)': judged.filter((c) => c.detected).length,
+    'harmless (unread bytes, answers exact)': judged.filter((c) => c.harmless).length,
+    'silent data loss': judged.filter((c) => c.silentLoss).length,
+    laundered: judged.filter((c) => c.laundered).length,
+  });
+}
 printTable([summary]);
-writeJson('crash', { kills, seed, summary, results });
+writeJson(corrupt ? 'crash-corrupt' : 'crash', { kills, seed, corrupt, summary, results });

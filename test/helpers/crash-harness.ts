@@ -2,7 +2,8 @@
  * The crash harness: runs the crash writer in a child process, kills it with
  * SIGKILL after a random delay, reopens the collection and checks that every
  * commit reported before the kill is present, no partial batch is visible,
- * and searches equal a clean rebuild of exactly the visible documents.
+ * and searches equal a clean rebuild of exactly the visible documents. With
+ * `corrupt`, each kill point also damages the collection (see crash-corruption.ts).
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -11,6 +12,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Collection } from '../../src/collection/index.js';
 import { CRASH_BATCH_SIZE, CRASH_SCHEMA, crashBatchDocs, expectedIds } from './crash-docs.js';
+import { CORRUPTIONS, corruptAndJudge, type CorruptionOutcome } from './crash-corruption.js';
 
 const WRITER = resolve(dirname(fileURLToPath(import.meta.url)), 'crash-writer.ts');
 
@@ -25,6 +27,8 @@ export interface KillResult {
   resultDifferences: number;
   /** What the writer printed when it failed by itself (it should only ever die by the kill). */
   writerError: string | null;
+  /** With corruption injected after this kill point: what reading and a writer made of it. */
+  corruption?: CorruptionOutcome;
 }
 
 function runWriter(dir: string, first: number, count: number, killAfterMs: number): Promise<{ last: number; error: string | null }> {
@@ -53,7 +57,7 @@ function runWriter(dir: string, first: number, count: number, killAfterMs: numbe
 }
 
 /** Runs `kills` kill points against one collection (each continues where the last stopped). */
-export async function crashTest(kills: number, seed = 1, batchesPerRun = 12): Promise<KillResult[]> {
+export async function crashTest(kills: number, seed = 1, batchesPerRun = 12, corrupt = false): Promise<KillResult[]> {
   const root = mkdtempSync(join(tmpdir(), 'quarry-crash-'));
   const dir = join(root, 'c');
   let s = seed >>> 0 || 1;
@@ -134,8 +138,17 @@ export async function crashTest(kills: number, seed = 1, batchesPerRun = 12): Pr
         if (a !== b) res.resultDifferences++;
       }
       rmSync(cleanDir, { recursive: true, force: true });
-      out.push(res);
       next = lastVisible + 1;
+      if (corrupt) {
+        // damage the healthy collection, judge what reading and one more writer run make of
+        // it, and restore it for the next kill point
+        const first = next;
+        res.corruption = await corruptAndJudge(dir, CORRUPTIONS[k % CORRUPTIONS.length]!, random, lastVisible, async (d) => {
+          const r = await runWriter(d, first, 3, 120_000);
+          return r.error === null && r.last === first + 2 ? first + 2 : null;
+        });
+      }
+      out.push(res);
     }
   } finally {
     rmSync(root, { recursive: true, force: true });
