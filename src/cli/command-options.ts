@@ -1,6 +1,6 @@
 /** Runs a command body and turns every failure into a one-line message and an exit status. */
 import { InvalidArgumentError } from 'commander';
-import { isQuarryError } from '../core/quarry-error.js';
+import { isQuarryError, QuarryError } from '../core/quarry-error.js';
 import { EXIT_STATUS } from './exit-codes.js';
 
 /** Wraps a command action: QuarryErrors print `quarry: message`; anything else is an internal error. */
@@ -64,4 +64,17 @@ export function probabilityOption(value: string): number {
   const n = Number(value);
   if (!(n > 0 && n < 1)) throw new InvalidArgumentError('expected a number between 0 and 1.');
   return n;
+}
+
+/**
+ * A library error about an option (its location's `field` is a key of `flagOf`) told
+ * again with the command-line flag that set it; any other error as it is.
+ */
+export function asFlagError(e: unknown, flagOf: Readonly<Record<string, string>>): unknown {
+  if (!(e instanceof QuarryError) || e.location.field === undefined) return e;
+  const flag = flagOf[e.location.field];
+  if (flag === undefined) return e;
+  let message = e.message.slice(`${e.location.field}: `.length);
+  if (e.hint !== undefined) message = message.slice(0, -` (${e.hint})`.length);
+  return new QuarryError(e.code, message, { field: flag }, e.hint);
 }

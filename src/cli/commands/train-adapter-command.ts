@@ -4,9 +4,8 @@
  * the collection's adapters, named by query legs.
  */
 import type { Command } from 'commander';
-import { QuarryError } from '../../core/quarry-error.js';
 import { trainFieldQueryAdapter, type TrainQueryAdapterReport } from '../../train/train-query-adapter.js';
-import { guarded, intOption, numberOption } from '../command-options.js';
+import { asFlagError, guarded, intOption, numberOption } from '../command-options.js';
 import { terminalProgress } from '../progress.js';
 import { pickField } from './search-command.js';
 import { Collection } from '../../collection/collection.js';
@@ -105,13 +104,7 @@ Example:
               log(`epoch ${r.epoch}: loss ${r.loss.toFixed(4)}${r.metric === undefined ? '' : `, dev nDCG@10 ${r.metric.toFixed(4)}`}`),
           });
         } catch (e) {
-          if (e instanceof QuarryError && (e.location.field === 'loss' || e.location.field === 'name')) {
-            const f = e.location.field;
-            let message = e.message.slice(`${f}: `.length);
-            if (e.hint !== undefined) message = message.slice(0, -` (${e.hint})`.length);
-            throw new QuarryError(e.code, message, { field: `--${f}` }, e.hint);
-          }
-          throw e;
+          throw asFlagError(e, { loss: '--loss', name: '--name' });
         }
         process.stdout.write(flags.json ? JSON.stringify(report, null, 2) + '\n' : text(report));
       }),

@@ -10,7 +10,7 @@ import { QuarryError } from '../../core/quarry-error.js';
 import { LOSS_NAMES } from '../../learn/losses/loss-registry.js';
 import { PRETRAINING_TASKS } from '../../learn/retriever-training/pretraining-tasks.js';
 import { NEGATIVE_SOURCES, trainRetriever, type TrainRetrieverReport } from '../../train/train-retriever.js';
-import { guarded, intOption, numberOption } from '../command-options.js';
+import { asFlagError, guarded, intOption, numberOption } from '../command-options.js';
 import { terminalProgress } from '../progress.js';
 
 interface TrainFlags {
@@ -179,11 +179,7 @@ BFS: a title finds its body). Then index with the model:
               ),
           });
         } catch (e) {
-          const flag = e instanceof QuarryError && e.location.field !== undefined ? FLAG_OF[e.location.field] : undefined;
-          if (!(e instanceof QuarryError) || flag === undefined) throw e;
-          let message = e.message.slice(`${e.location.field}: `.length);
-          if (e.hint !== undefined) message = message.slice(0, -` (${e.hint})`.length);
-          throw new QuarryError(e.code, message, { field: flag }, e.hint);
+          throw asFlagError(e, FLAG_OF);
         }
         process.stdout.write(flags.json ? JSON.stringify(report, null, 2) + '\n' : summaryText(report));
       }),
