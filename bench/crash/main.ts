@@ -31,6 +31,7 @@ if (corrupt) {
     'corruptions injected': judged.length,
     'refused (detected)': judged.filter((c) => c.detected).length,
     'harmless (unread bytes, answers exact)': judged.filter((c) => c.harmless).length,
+    'reverted past an unacknowledged commit': judged.filter((c) => c.revertedToAcknowledged).length,
     'silent data loss': judged.filter((c) => c.silentLoss).length,
     laundered: judged.filter((c) => c.laundered).length,
   });

@@ -23,8 +23,14 @@ export interface CorruptionOutcome {
   detected: boolean;
   /** It opened, passed check and answered with documents other than it holds. */
   silentLoss: boolean;
-  /** It passed check although a file was damaged, and its documents were right (damage in bytes nothing reads). */
+  /** It passed check although a file was damaged, and its documents were right (damage in bytes nothing reads, or a segment no generation names). */
   harmless: boolean;
+  /**
+   * The deleted manifest was a commit never acknowledged (killed before it returned), and the
+   * collection opened at the commit before it, holding exactly what was acknowledged: what a
+   * crash just before that commit would have left.
+   */
+  revertedToAcknowledged: boolean;
   /** A writer run afterwards left a collection that passes check with wrong documents. */
   laundered: boolean;
 }
@@ -113,28 +119,42 @@ export function inspect(dir: string, last: number): { refused: true } | { refuse
 }
 
 /**
- * Damages the collection at `dir` (which holds batches 0..`last`), judges what reading and
- * one writer run make of it, and restores it. `write(dir)` runs a writer and returns the
- * last batch the collection must hold when it succeeded, or null when it refused.
+ * Damages the collection at `dir` (which holds batches 0..`last`, of which 0..`acknowledged`
+ * were reported committed), judges what reading and one writer run make of it, and restores
+ * it. `write(dir, first)` runs a writer from batch `first` and returns the last batch the
+ * collection must then hold when it succeeded, or null when it refused.
  */
 export async function corruptAndJudge(
   dir: string,
   kind: Corruption,
   random: () => number,
   last: number,
-  write: (dir: string) => Promise<number | null>,
+  acknowledged: number,
+  write: (dir: string, first: number) => Promise<number | null>,
 ): Promise<CorruptionOutcome> {
   const backup = `${dir}.backup`;
   rmSync(backup, { recursive: true, force: true });
   cpSync(dir, backup, { recursive: true });
   try {
     const file = injectCorruption(dir, kind, random);
-    const out: CorruptionOutcome = { kind, file, detected: false, silentLoss: false, harmless: false, laundered: false };
+    const out: CorruptionOutcome = {
+      kind,
+      file,
+      detected: false,
+      silentLoss: false,
+      harmless: false,
+      revertedToAcknowledged: false,
+      laundered: false,
+    };
     const seen = inspect(dir, last);
+    let holds = last;
     if (seen.refused) out.detected = true;
     else if (seen.exact) out.harmless = true;
-    else out.silentLoss = true;
-    const after = await write(dir);
+    else if (kind === 'manifest' && last - 1 >= acknowledged && holdsBatches(dir, last - 1)) {
+      out.revertedToAcknowledged = true;
+      holds = last - 1;
+    } else out.silentLoss = true;
+    const after = await write(dir, holds + 1);
     if (after !== null) {
       const judged = inspect(dir, after);
       if (!judged.refused && !judged.exact) out.laundered = true;

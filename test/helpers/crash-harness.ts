@@ -69,6 +69,8 @@ export async function crashTest(kills: number, seed = 1, batchesPerRun = 12, cor
   };
   const out: KillResult[] = [];
   let next = 0;
+  /** The last batch a writer reported committed, over all runs. */
+  let acknowledged = -1;
   try {
     for (let k = 0; k < kills; k++) {
       const delay = 150 + Math.floor(random() * 2500);
@@ -139,14 +141,21 @@ export async function crashTest(kills: number, seed = 1, batchesPerRun = 12, cor
       }
       rmSync(cleanDir, { recursive: true, force: true });
       next = lastVisible + 1;
+      acknowledged = Math.max(acknowledged, lastReported);
       if (corrupt) {
         // damage the healthy collection, judge what reading and one more writer run make of
         // it, and restore it for the next kill point
-        const first = next;
-        res.corruption = await corruptAndJudge(dir, CORRUPTIONS[k % CORRUPTIONS.length]!, random, lastVisible, async (d) => {
-          const r = await runWriter(d, first, 3, 120_000);
-          return r.error === null && r.last === first + 2 ? first + 2 : null;
-        });
+        res.corruption = await corruptAndJudge(
+          dir,
+          CORRUPTIONS[k % CORRUPTIONS.length]!,
+          random,
+          lastVisible,
+          Math.max(acknowledged, lastReported),
+          async (d, from) => {
+            const r = await runWriter(d, from, 3, 120_000);
+            return r.error === null && r.last === from + 2 ? from + 2 : null;
+          },
+        );
       }
       out.push(res);
     }
