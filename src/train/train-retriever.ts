@@ -20,6 +20,8 @@ import { readJsonFile } from '../io/json-file.js';
 import { tokenBm25Teacher, type PairTeacher } from '../learn/retriever-training/pair-teacher.js';
 import { PRETRAINING_TASKS, type PretrainingTask } from '../learn/retriever-training/pretraining-tasks.js';
 import {
+  CANDIDATE_MARGIN,
+  DEFAULT_NEGATIVE_DEPTH,
   trainStaticEncoder,
   type JudgedQueries,
   type NegativeSource,
@@ -250,7 +252,7 @@ export async function trainRetriever(o: TrainRetrieverOptions): Promise<TrainRet
             o.corpus,
             docIndex,
             qids.map((q) => queryText.get(q)!),
-            200,
+            (o.negativeDepth ?? DEFAULT_NEGATIVE_DEPTH) + CANDIDATE_MARGIN,
           )
         : undefined,
     };

@@ -23,6 +23,11 @@ import type { PairTeacher } from './pair-teacher.js';
 import { pretrainingDocs, pretrainingPair, type PretrainingPair, type PretrainingTask } from './pretraining-tasks.js';
 import { labelCandidates, TrainingBatch } from './training-batch.js';
 
+/** How deep in a ranking hard negatives are drawn by default. */
+export const DEFAULT_NEGATIVE_DEPTH = 50;
+/** Candidates ranked beyond the negative depth, so judged relevant ones taken out still leave it full. */
+export const CANDIDATE_MARGIN = 16;
+
 /** Where hard negatives come from in fine-tuning. */
 export type NegativeSource = 'static' | 'dynamic';
 
@@ -148,7 +153,7 @@ export async function trainStaticEncoder(
   const pretrainEpochs = tasks.length === 0 ? 0 : (opts.pretrainEpochs ?? (judged === null ? 3 : 1));
   const epochs = judged === null ? 0 : (opts.epochs ?? 10);
   const hardNegatives = opts.hardNegatives ?? 4;
-  const depth = opts.negativeDepth ?? 50;
+  const depth = opts.negativeDepth ?? DEFAULT_NEGATIVE_DEPTH;
   const negatives = opts.negatives ?? (judged?.staticCandidates !== undefined ? ['static'] : []);
   if (negatives.includes('static') && judged !== null && judged.staticCandidates === undefined)
     throw new QuarryError('BAD_ARGUMENT', 'static negatives need each query’s candidates from another index', { field: 'negatives' });
@@ -256,7 +261,7 @@ export async function trainStaticEncoder(
       const t0 = performance.now();
       let dynamicLists: Int32Array[] | null = null;
       if (negatives.includes('dynamic')) {
-        const top = exactTopK(encodeTexts(model, judged.queries), encodeTexts(model, corpus), model.dim, depth + 16);
+        const top = exactTopK(encodeTexts(model, judged.queries), encodeTexts(model, corpus), model.dim, depth + CANDIDATE_MARGIN);
         dynamicLists = top.docs.map((_, q) => lists(top.docs, q));
       }
       shuffle(judgedQueries, rand);

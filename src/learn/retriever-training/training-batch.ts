@@ -71,14 +71,22 @@ export class TrainingBatch {
   addQuery(tokens: Int32Array, start: number, end: number, skipStart = -1, skipEnd = -1): number {
     const q = this.queries++;
     this.querySource[q] = tokens;
-    this.queryBags.set([start, end, skipStart, skipEnd], 4 * q);
+    const b = this.queryBags;
+    b[4 * q] = start;
+    b[4 * q + 1] = end;
+    b[4 * q + 2] = skipStart;
+    b[4 * q + 3] = skipEnd;
     return q;
   }
 
   /** Adds a candidate bag of document `doc`; returns its number. */
   addCandidate(doc: number, start: number, end: number, skipStart = -1, skipEnd = -1): number {
     const c = this.candidates++;
-    this.candidateBags.set([start, end, skipStart, skipEnd], 4 * c);
+    const b = this.candidateBags;
+    b[4 * c] = start;
+    b[4 * c + 1] = end;
+    b[4 * c + 2] = skipStart;
+    b[4 * c + 3] = skipEnd;
     this.candidateDoc[c] = doc;
     return c;
   }

@@ -143,7 +143,7 @@ export class StaticEncoderModel {
     if (k !== null && grads.inKernelMemory && end - start <= k.ids.length) {
       const count = gatherBag(k.ids, tokens, start, end, skipStart, skipEnd);
       for (let i = 0; i < count; i++) k.slots[i] = grads.slot(k.ids[i]!);
-      k.g.set(scratch.subarray(0, dim));
+      k.g.set(scratch.length === dim ? scratch : scratch.subarray(0, dim));
       k.k.pool_backward_f32(
         this.embeddings.byteOffset,
         this.weights.byteOffset,
