@@ -6,7 +6,9 @@
 // server's overhead per request is its mean latency over one keep-alive
 // connection (sequential requests, timed here) minus the library's mean time
 // per query (default response with stored fields; ids and scores only; and
-// with highlights, which the library call does not compute).
+// with highlights, which the library call does not compute). All of it twice:
+// searching on the request thread (--search-threads 0) and on one search
+// thread (the default), with how long GET /health waits behind a slow search.
 // Usage: npm run build && npm run bench -- server [--seconds 8] [--queries 300]
 import { spawn } from 'node:child_process';
 import { Agent, request } from 'node:http';
@@ -86,110 +88,153 @@ for (const [kind, list] of Object.entries(specs)) {
   }
 }
 
-// 3. The server in a child process.
-const child = spawn(process.execPath, [CLI, 'serve', data, '--port', '0'], { stdio: ['ignore', 'pipe', 'inherit'] });
-const url = await new Promise<string>((done, fail) => {
-  let out = '';
-  child.stdout.on('data', (b: Buffer) => {
-    out += b.toString();
-    const m = /listening on (http:\/\/\S+)/.exec(out);
-    if (m) done(m[1]!);
+// 3. The server in a child process, once searching on its request thread (--search-threads 0)
+// and once on one search thread (the default): the same requests, warm-up and timings for both.
+const slowText = Array.from({ length: 300 }, (_, i) => `${queries[i % queries.length]!.split(' ')[0]}x~2`).join(' ');
+const slowSpec = { retrieve: [{ field: 'contents', text: slowText, syntax: 'lucene' }], k: 10 };
+
+interface ServerFigures {
+  threads: number;
+  rows: Record<string, string | number>[];
+  overhead: Record<string, string | number>[];
+  healthMs: number;
+  healthDuringSlowMs: number;
+  slowMs: number;
+  rssBefore: number;
+  rssAfter: number;
+}
+
+async function measure(threads: number): Promise<ServerFigures> {
+  const child = spawn(process.execPath, [CLI, 'serve', data, '--port', '0', '--timeout', '5000', '--search-threads', String(threads)], {
+    stdio: ['ignore', 'pipe', 'inherit'],
   });
-  child.on('exit', () => fail(new Error(`server exited: ${out}`)));
-});
-const rssMB = (): number => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'))![1]) / 1024;
+  const url = await new Promise<string>((done, fail) => {
+    let out = '';
+    child.stdout.on('data', (b: Buffer) => {
+      out += b.toString();
+      const m = /listening on (http:\/\/\S+)/.exec(out);
+      if (m) done(m[1]!);
+    });
+    child.on('exit', () => fail(new Error(`server exited: ${out}`)));
+  });
+  const rssMB = (): number => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'))![1]) / 1024;
 
-const requestsOf = (list: unknown[]) =>
-  list.map((body) => ({
-    method: 'POST',
-    path: '/v1/collections/scifact/search',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(body),
-  }));
-// Warm-up: open the snapshot and let the JIT settle before measuring memory and load.
-await autocannon({ url, connections: 4, duration: 3, requests: requestsOf([...specs.bm25, ...specs.hybrid]) });
-const rssBefore = rssMB();
+  const requestsOf = (list: unknown[]) =>
+    list.map((body) => ({
+      method: 'POST',
+      path: '/v1/collections/scifact/search',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    }));
+  // Warm-up: open the snapshot and let the JIT settle before measuring memory and load.
+  await autocannon({ url, connections: 4, duration: 3, requests: requestsOf([...specs.bm25, ...specs.hybrid]) });
+  const rssBefore = rssMB();
 
-const rows: Record<string, string | number>[] = [];
-const results: Record<string, unknown>[] = [];
-for (const [kind, list] of Object.entries(specs)) {
-  for (const connections of [1, 8, 64]) {
-    const r = await autocannon({ url, connections, duration: seconds, requests: requestsOf(list) });
-    const errors = r.errors + r.timeouts + r.non2xx;
-    const row = {
-      queries: kind,
-      connections,
-      'req/s': r.requests.average,
-      'p50 ms': r.latency.p50,
-      'p99 ms': r.latency.p99,
-      'mean ms': r.latency.average,
-      requests: r.requests.total,
-      errors,
-    };
-    rows.push(row);
-    results.push(row);
+  const rows: Record<string, string | number>[] = [];
+  for (const [kind, list] of Object.entries(specs)) {
+    for (const connections of [1, 8, 64]) {
+      const r = await autocannon({ url, connections, duration: seconds, requests: requestsOf(list) });
+      rows.push({
+        threads,
+        queries: kind,
+        connections,
+        'req/s': r.requests.average,
+        'p50 ms': r.latency.p50,
+        'p99 ms': r.latency.p99,
+        'mean ms': r.latency.average,
+        requests: r.requests.total,
+        errors: r.errors + r.timeouts + r.non2xx,
+      });
+    }
   }
-}
-const health = await autocannon({ url, connections: 1, duration: 3, requests: [{ method: 'GET', path: '/health' }] });
-const rssAfter = rssMB();
-printTable(rows);
+  const health = await autocannon({ url, connections: 1, duration: 3, requests: [{ method: 'GET', path: '/health' }] });
+  const rssAfter = rssMB();
 
-// Precise sequential latencies (autocannon reports whole milliseconds): one keep-alive connection, wall time per request.
-const agent = new Agent({ keepAlive: true, maxSockets: 1 });
-function post(path: string, body: string): Promise<void> {
-  return new Promise((done, fail) => {
-    const req = request(
-      url + path,
-      { method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } },
-      (res) => {
+  // Precise sequential latencies (autocannon reports whole milliseconds): one keep-alive connection, wall time per request.
+  const agent = new Agent({ keepAlive: true, maxSockets: 2 });
+  function send(method: string, path: string, body: string | null): Promise<number> {
+    return new Promise((done, fail) => {
+      const headers: Record<string, string | number> =
+        body === null ? {} : { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) };
+      const req = request(url + path, { method, agent, headers }, (res) => {
         res.resume();
-        res.on('end', () => (res.statusCode === 200 ? done() : fail(new Error(`HTTP ${res.statusCode}`))));
-      },
-    );
-    req.on('error', fail);
-    req.end(body);
-  });
-}
-async function sequentialMs(path: string, list: unknown[]): Promise<number> {
-  const bodies = list.map((b) => JSON.stringify(b));
-  for (const b of bodies) await post(path, b);
-  const passes = 3;
-  const t = performance.now();
-  for (let p = 0; p < passes; p++) for (const b of bodies) await post(path, b);
-  return (performance.now() - t) / (passes * bodies.length);
-}
-const overhead = [];
-for (const [kind, list] of Object.entries(specs)) {
-  const stored = await sequentialMs('/v1/collections/scifact/search', list);
-  const highlighted = await sequentialMs('/v1/collections/scifact/search?highlight=true', list);
-  const bare = await sequentialMs('/v1/collections/scifact/search?stored=false', list);
-  overhead.push({
-    queries: kind,
-    'library ms': libraryMs[kind]!,
-    'server ms': stored,
-    overhead: stored - libraryMs[kind]!,
-    'library ms (no stored)': libraryMsBare[kind]!,
-    'server ms (no stored)': bare,
-    'overhead (no stored)': bare - libraryMsBare[kind]!,
-    'server ms (+highlights)': highlighted,
-  });
-}
-agent.destroy();
-console.log('');
-printTable(overhead);
-console.log(`\nGET /health at 1 connection: ${health.requests.average.toFixed(0)} req/s (the HTTP floor of this client and server)`);
-console.log(`server RSS: ${rssBefore.toFixed(1)} MB after warm-up, ${rssAfter.toFixed(1)} MB after the load runs`);
+        res.on('end', () => done(res.statusCode ?? 0));
+      });
+      req.on('error', fail);
+      req.end(body ?? undefined);
+    });
+  }
+  async function sequentialMs(path: string, list: unknown[]): Promise<number> {
+    const bodies = list.map((b) => JSON.stringify(b));
+    for (const b of bodies) await send('POST', path, b);
+    const passes = 3;
+    const t = performance.now();
+    for (let p = 0; p < passes; p++)
+      for (const b of bodies) {
+        const status = await send('POST', path, b);
+        if (status !== 200) throw new Error(`HTTP ${status}`);
+      }
+    return (performance.now() - t) / (passes * bodies.length);
+  }
+  const overhead = [];
+  for (const [kind, list] of Object.entries(specs)) {
+    const stored = await sequentialMs('/v1/collections/scifact/search', list);
+    const highlighted = await sequentialMs('/v1/collections/scifact/search?highlight=true', list);
+    const bare = await sequentialMs('/v1/collections/scifact/search?stored=false', list);
+    overhead.push({
+      threads,
+      queries: kind,
+      'library ms': libraryMs[kind]!,
+      'server ms': stored,
+      overhead: stored - libraryMs[kind]!,
+      'library ms (no stored)': libraryMsBare[kind]!,
+      'server ms (no stored)': bare,
+      'overhead (no stored)': bare - libraryMsBare[kind]!,
+      'server ms (+highlights)': highlighted,
+    });
+  }
 
-child.kill('SIGTERM');
-await new Promise((r) => child.on('exit', r));
+  // A slow search (300 fuzzy words), and GET /health sent 100 ms after it on a second connection.
+  const slowStarted = performance.now();
+  const slow = send('POST', '/v1/collections/scifact/search', JSON.stringify(slowSpec)).then(() => performance.now() - slowStarted);
+  await new Promise((r) => setTimeout(r, 100));
+  const healthStarted = performance.now();
+  await send('GET', '/health', null);
+  const healthDuringSlowMs = performance.now() - healthStarted;
+  const slowMs = await slow;
+  agent.destroy();
+
+  child.kill('SIGTERM');
+  await new Promise((r) => child.on('exit', r));
+  return { threads, rows, overhead, healthMs: health.latency.average, healthDuringSlowMs, slowMs, rssBefore, rssAfter };
+}
+
+const figures: ServerFigures[] = [];
+for (const threads of [0, 1]) figures.push(await measure(threads));
+printTable(figures.flatMap((f) => f.rows));
+console.log('');
+printTable(figures.flatMap((f) => f.overhead));
+console.log('');
+printTable(
+  figures.map((f) => ({
+    'search threads': f.threads,
+    'slow search ms': f.slowMs,
+    'GET /health during it, ms': f.healthDuringSlowMs,
+    'RSS after warm-up MB': f.rssBefore,
+    'RSS after load MB': f.rssAfter,
+  })),
+);
+const bm25At = (f: ServerFigures, connections: number): number =>
+  Number(f.rows.find((r) => r.queries === 'bm25' && r.connections === connections)!['req/s']);
+for (const connections of [1, 8, 64])
+  console.log(
+    `BM25 requests/s at ${connections} connection(s): one search thread ${bm25At(figures[1]!, connections).toFixed(0)} vs request thread ${bm25At(figures[0]!, connections).toFixed(0)} (${((bm25At(figures[1]!, connections) / bm25At(figures[0]!, connections) - 1) * 100).toFixed(1)}%)`,
+  );
+
 rmSync(root, { recursive: true, force: true });
 writeJson('server', {
   node: process.version,
   seconds,
   queries: nq,
-  rows: results,
-  overhead,
-  healthMs: health.latency.average,
-  rssBeforeMB: rssBefore,
-  rssAfterMB: rssAfter,
+  figures,
 });

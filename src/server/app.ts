@@ -18,6 +18,7 @@ import { registerSearchRoutes } from './routes/search-routes.js';
 import { registerSystemRoutes } from './routes/system-routes.js';
 import { resolveServerOptions, type RouteAccess, type ServerContext, type ServerOptions } from './server-context.js';
 import { ServerMetrics } from './server-metrics.js';
+import { SearchThreadPool } from './search-threads/search-thread-pool.js';
 
 /** Quarry's version, reported by `/health` and the OpenAPI document. */
 export const SERVER_VERSION = '0.1.0';
@@ -95,8 +96,9 @@ function gentleClose(app: FastifyInstance): void {
 export async function createServer(options: ServerOptions): Promise<QuarryServer> {
   const o = resolveServerOptions(options);
   const collections = new CollectionRegistry(o.dataDir);
-  const metrics = new ServerMetrics(collections);
-  const context: ServerContext = { options: o, collections, metrics, startedAt: Date.now(), version: SERVER_VERSION };
+  const searchThreads = SearchThreadPool.start(o.searchThreads);
+  const metrics = new ServerMetrics(collections, searchThreads);
+  const context: ServerContext = { options: o, collections, metrics, searchThreads, startedAt: Date.now(), version: SERVER_VERSION };
   const app = Fastify({
     bodyLimit: o.bodyLimit,
     requestTimeout: o.timeoutMs,
@@ -223,6 +225,7 @@ export async function createServer(options: ServerOptions): Promise<QuarryServer
   gentleClose(app);
 
   app.addHook('onClose', async () => {
+    await searchThreads?.close();
     const { failed } = collections.closeAll(true);
     if (failed.length > 0)
       throw new Error(

@@ -1,14 +1,17 @@
 /**
  * The collections a server serves: one sub-folder of the data folder each.
- * Keeps one reader snapshot per collection (replaced after each commit, the
- * replaced one closed once no request holds it) and
+ * Knows the committed generation each serves (search threads open their own
+ * snapshots of it); when the server searches on its request thread, keeps one
+ * reader snapshot per collection (replaced after each commit, the replaced one
+ * closed once no request holds it); and
  * opens the collection's single writer on the first write, holding it (and
  * its lock) until the collection is dropped or the server closes. Node runs
  * handlers one at a time, so a writer is never used by two requests at once.
  */
 import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { Collection, type CollectionWriter, type Snapshot } from '../collection/index.js';
+import { Collection, type CollectionInfo, type CollectionWriter, type Snapshot } from '../collection/index.js';
+import { readLatestManifest, type Manifest } from '../collection/manifest.js';
 import { QuarryError } from '../core/quarry-error.js';
 
 /** Counters kept per collection for `GET /v1/collections/:name`. */
@@ -24,9 +27,15 @@ export interface CollectionStats {
   lastMergeCommitError: string | null;
 }
 
+let openings = 0;
+
 /** A served collection. */
 export class ServedCollection {
   private snapshot: Snapshot | null = null;
+  /** The committed generation served. */
+  private served: number;
+  /** Names this opening of the collection to search threads: a dropped and re-created collection gets a new one. */
+  readonly key: string;
   /** Snapshots held by requests that await between searches, with how many hold each. */
   private readonly leases = new Map<Snapshot, number>();
   private openWriter: CollectionWriter | null = null;
@@ -43,7 +52,30 @@ export class ServedCollection {
   constructor(
     readonly name: string,
     readonly collection: Collection,
-  ) {}
+  ) {
+    this.served = readLatestManifest(collection.dir).generation;
+    this.key = `${name}#${++openings}`;
+  }
+
+  /** The committed generation searches read. */
+  get generation(): number {
+    return this.snapshot?.generation ?? this.served;
+  }
+
+  /** The manifest of the served generation. */
+  manifest(): Manifest {
+    return this.snapshot?.manifest ?? readLatestManifest(this.collection.dir);
+  }
+
+  /** Live documents in the served generation. */
+  documents(): number {
+    return this.manifest().segments.reduce((n, s) => n + s.numDocs - (s.deletes?.count ?? 0), 0);
+  }
+
+  /** Documents, segments and fields of the served generation (from the open snapshot if there is one, else from the files' headers). */
+  info(): CollectionInfo {
+    return this.collection.info(this.snapshot ?? undefined);
+  }
 
   /** The newest committed generation (opened once, checksums verified). */
   reader(): Snapshot {
@@ -80,6 +112,11 @@ export class ServedCollection {
     if (old !== null && old !== next && !this.leases.has(old)) old.close();
   }
 
+  /** After a commit: an open snapshot moves to the new generation (sharing unchanged segments); none is opened otherwise. */
+  private moveSnapshot(): void {
+    if (this.snapshot !== null) this.replaceSnapshot(this.collection.reader({ verifyChecksums: false, previous: this.snapshot }));
+  }
+
   /** The collection's writer, opened (and locked) on first use. */
   writer(): CollectionWriter {
     this.openWriter ??= this.collection.writer();
@@ -95,7 +132,8 @@ export class ServedCollection {
   commit(optimize = false): number {
     const w = this.writer();
     const generation = optimize ? w.optimize() : w.commit();
-    this.replaceSnapshot(this.collection.reader({ verifyChecksums: false, previous: this.snapshot ?? undefined }));
+    this.served = generation;
+    this.moveSnapshot();
     this.stats.commits++;
     this.stats.lastCommitAt = new Date().toISOString();
     return generation;
@@ -110,13 +148,13 @@ export class ServedCollection {
     const w = this.openWriter;
     if (w === null || !w.mergeReady || w.hasUncommittedChanges) return false;
     try {
-      w.commit();
+      this.served = w.commit();
     } catch (e) {
       // Runs from a timer: keep the server up and say what happened in the collection's stats.
       this.stats.lastMergeCommitError = (e as Error).message;
       return false;
     }
-    this.replaceSnapshot(this.collection.reader({ verifyChecksums: false, previous: this.snapshot ?? undefined }));
+    this.moveSnapshot();
     this.stats.mergesInstalled++;
     return true;
   }

@@ -2,6 +2,7 @@
 import type { ApiKey, Role } from './api-keys.js';
 import type { CollectionRegistry } from './collection-registry.js';
 import type { ServerMetrics } from './server-metrics.js';
+import type { SearchThreadPool } from './search-threads/search-thread-pool.js';
 import { QuarryError } from '../core/quarry-error.js';
 import { checkCorsOrigins } from './cors-origins.js';
 
@@ -29,6 +30,12 @@ export interface ServerOptions {
   logRequests?: boolean;
   /** Folders model paths in schemas sent over HTTP must lie in (default none: such schemas name no models). */
   modelDirs?: string[];
+  /**
+   * Threads that run searches (default 1), each holding its own snapshot of every
+   * collection it has searched (memory grows with each); 0 searches on the thread that
+   * answers requests, where a search holds `/health` and every other request until it ends.
+   */
+  searchThreads?: number;
 }
 
 /** Options with every default filled in. */
@@ -39,6 +46,8 @@ export interface ServerContext {
   readonly options: ResolvedServerOptions;
   readonly collections: CollectionRegistry;
   readonly metrics: ServerMetrics;
+  /** The search threads, or null when searches run on the request thread. */
+  readonly searchThreads: SearchThreadPool | null;
   readonly startedAt: number;
   readonly version: string;
 }
@@ -57,6 +66,9 @@ export function resolveServerOptions(o: ServerOptions): ResolvedServerOptions {
       throw new QuarryError('BAD_ARGUMENT', `must be a positive integer, got ${v}`, { field: name });
   };
   for (const name of ['bodyLimit', 'timeoutMs', 'maxK', 'maxDepth', 'maxBatchQueries'] as const) positive(name);
+  const threads = o.searchThreads;
+  if (threads !== undefined && (!Number.isInteger(threads) || threads < 0 || threads > 256))
+    throw new QuarryError('BAD_ARGUMENT', `must be an integer from 0 to 256, got ${threads}`, { field: 'searchThreads' });
   return {
     dataDir: o.dataDir,
     keys: o.keys ?? [],
@@ -69,5 +81,6 @@ export function resolveServerOptions(o: ServerOptions): ResolvedServerOptions {
     benchDir: o.benchDir ?? null,
     logRequests: o.logRequests ?? false,
     modelDirs: o.modelDirs ?? [],
+    searchThreads: threads ?? 1,
   };
 }

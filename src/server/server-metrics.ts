@@ -6,6 +6,7 @@
  */
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { CollectionRegistry } from './collection-registry.js';
+import type { SearchThreadPool } from './search-threads/search-thread-pool.js';
 
 /** The server's metrics. */
 export class ServerMetrics {
@@ -13,7 +14,7 @@ export class ServerMetrics {
   private readonly requests: Counter<'method' | 'route' | 'status'>;
   private readonly latency: Histogram<'method' | 'route'>;
 
-  constructor(collections: CollectionRegistry) {
+  constructor(collections: CollectionRegistry, searchThreads: SearchThreadPool | null = null) {
     collectDefaultMetrics({ register: this.registry, prefix: 'quarry_' });
     this.requests = new Counter({
       name: 'quarry_http_requests_total',
@@ -35,7 +36,7 @@ export class ServerMetrics {
           const c = collections.get(name);
           let documents = 0;
           let bytes = 0;
-          for (const s of c.reader().manifest.segments) {
+          for (const s of c.manifest().segments) {
             documents += s.numDocs - (s.deletes?.count ?? 0);
             for (const f of Object.values(s.files)) bytes += f.bytes;
           }
@@ -62,6 +63,12 @@ export class ServerMetrics {
     gauge('quarry_collection_documents', 'Live documents per collection (last commit)', (f) => f.documents);
     gauge('quarry_collection_index_bytes', 'Index size per collection in bytes (last commit)', (f) => f.bytes);
     gauge('quarry_collection_searches', 'Searches served per collection since start', (f) => f.searches);
+    const restarts: Gauge = new Gauge({
+      name: 'quarry_search_thread_restarts',
+      help: 'Search threads stopped since start because a search ran past its deadline, or because they died',
+      registers: [this.registry],
+      collect: () => restarts.set(searchThreads?.restarts ?? 0),
+    });
   }
 
   /** Records one finished request. `route` is the route pattern, never the raw URL (bounded label values). */

@@ -25,6 +25,7 @@ interface ServeFlags {
   allowOpen?: boolean;
   withCacm?: boolean;
   models?: string[];
+  searchThreads: number;
 }
 
 function isLoopback(host: string): boolean {
@@ -36,6 +37,11 @@ function corsOriginOption(value: string, previous: string[] = []): string[] {
   const problem = corsOriginProblem(value);
   if (problem !== null) throw new InvalidArgumentError(`${problem}.`);
   return collect(value, previous);
+}
+
+/** How the listening line describes where searches run. */
+function searchThreadsNote(threads: number): string {
+  return threads === 0 ? 'searches on the request thread' : `${threads} search thread${threads === 1 ? '' : 's'}`;
 }
 
 /** Registers `quarry serve`. */
@@ -64,6 +70,12 @@ export function registerServe(program: Command): void {
     .option('--allow-open', 'allow binding a non-loopback address without API keys')
     .option('--log', 'log requests as JSON lines (keys are never logged)')
     .option('--models <dir>', 'folder model paths in schemas sent over HTTP must lie in (repeatable; default none)', collect)
+    .option(
+      '--search-threads <n>',
+      'threads that run searches, each with its own copy of the collections it searches; 0 searches on the request thread (a long search then holds /health)',
+      intOption(0, 256),
+      1,
+    )
     .addHelpText(
       'after',
       `
@@ -104,6 +116,7 @@ Example:
           benchDir: flags.bench ?? null,
           logRequests: flags.log ?? false,
           modelDirs: flags.models ?? [],
+          searchThreads: flags.searchThreads,
         });
         let url: string;
         try {
@@ -124,7 +137,7 @@ Example:
         }
         const names = server.context.collections.names();
         process.stdout.write(
-          `quarry serve: listening on ${url} (${names.length} collection${names.length === 1 ? '' : 's'}: ${names.join(', ') || 'none yet'}; ${keys.length > 0 ? `${keys.length} API key(s)` : 'no API keys'})\n`,
+          `quarry serve: listening on ${url} (${names.length} collection${names.length === 1 ? '' : 's'}: ${names.join(', ') || 'none yet'}; ${keys.length > 0 ? `${keys.length} API key(s)` : 'no API keys'}; ${searchThreadsNote(server.context.searchThreads?.size ?? 0)})\n`,
         );
         let closing = false;
         const shutdown = (signal: string): void => {

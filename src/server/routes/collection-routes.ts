@@ -19,9 +19,9 @@ export function registerCollectionRoutes(app: FastifyInstance, ctx: ServerContex
   app.get('/v1/collections', { config: read }, () => ({
     collections: ctx.collections.names().map((name) => {
       try {
-        // the served snapshot: describing it reads nothing from disk
+        // the manifest and the text fields' tables of contents; no snapshot is opened for a listing
         const c = ctx.collections.get(name);
-        const info = c.collection.info(c.reader());
+        const info = c.info();
         return { name, documents: info.documents, generation: info.generation, segments: info.segments.length, bytes: info.bytes };
       } catch (e) {
         // one damaged collection is listed with what is wrong; it does not hide the others
@@ -33,7 +33,7 @@ export function registerCollectionRoutes(app: FastifyInstance, ctx: ServerContex
 
   app.get<{ Params: NameParams }>('/v1/collections/:name', { config: read }, (req) => {
     const c = ctx.collections.get(req.params.name);
-    const info = c.collection.info(c.reader());
+    const info = c.info();
     return {
       name: c.name,
       generation: info.generation,
@@ -50,11 +50,13 @@ export function registerCollectionRoutes(app: FastifyInstance, ctx: ServerContex
     const body = parseRequest(createCollectionBody, req.body, 'body');
     const c = ctx.collections.create(req.params.name, confineSchemaModels(body.schema, ctx.options.modelDirs));
     void reply.status(201);
-    return { name: c.name, generation: c.reader().generation, schema: c.collection.schema };
+    return { name: c.name, generation: c.generation, schema: c.collection.schema };
   });
 
   app.delete<{ Params: NameParams }>('/v1/collections/:name', { config: admin }, (req) => {
+    const key = ctx.collections.get(req.params.name).key;
     ctx.collections.drop(req.params.name);
+    ctx.searchThreads?.forget(key);
     return { dropped: req.params.name };
   });
 

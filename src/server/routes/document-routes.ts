@@ -102,6 +102,7 @@ export function registerDocumentRoutes(app: FastifyInstance, ctx: ServerContext)
   app.post<{ Params: NameParams }>('/v1/collections/:name/commit', { config: write }, (req) => {
     const c = ctx.collections.get(req.params.name);
     const body = parseRequest(commitBody, req.body ?? {}, 'body');
-    return { generation: c.commit(body.optimize), documents: c.reader().numDocs };
+    const generation = c.commit(body.optimize);
+    return { generation, documents: c.documents() };
   });
 }

@@ -2,13 +2,20 @@
 import { Readable } from 'node:stream';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { evaluateRun, parseQrelsText, qrelsFromTriples, reportToJson, type Qrels, type RunData } from '../../eval/index.js';
-import type { Highlights } from '../../collection/index.js';
-import type { PipelineResult } from '../../search/pipeline.js';
 import { checkQuerySpecSize, fillQueryTemplate, type QuerySpec } from '../../search/query-spec.js';
-import { withDeadline } from '../../core/deadline.js';
+import { isQuarryError } from '../../core/quarry-error.js';
 import { ApiError } from '../api-error.js';
+import type { ServedCollection } from '../collection-registry.js';
 import { parseRequest, runBody, searchBody, searchQuery } from '../request-schemas.js';
 import type { ResolvedServerOptions, RouteAccess, ServerContext } from '../server-context.js';
+import {
+  answerRun,
+  answerSearch,
+  type RunRanking,
+  type RunRequest,
+  type SearchAnswer,
+  type SearchRequest,
+} from '../search-threads/search-work.js';
 
 interface NameParams {
   name: string;
@@ -59,6 +66,78 @@ function remainingMs(deadline: number): number {
   return Math.max(1, deadline - performance.now());
 }
 
+/** Answers a search on a search thread, or on this thread when the server has none. */
+async function search(ctx: ServerContext, c: ServedCollection, request: SearchRequest, deadline: number): Promise<SearchAnswer> {
+  if (ctx.searchThreads !== null)
+    return ctx.searchThreads.search(
+      { collectionKey: c.key, dir: c.collection.dir, minGeneration: c.generation, requestTimeoutMs: ctx.options.timeoutMs, request },
+      deadline,
+    );
+  // a model may be awaited: hold the snapshot until the answer is built
+  const { snapshot, release } = c.lease();
+  try {
+    return await answerSearch(snapshot, request, remainingMs(deadline));
+  } finally {
+    release();
+  }
+}
+
+/** Answers a batch (every query on one snapshot) on a search thread, or on this thread; resolves when the last ranking is in. */
+async function runBatch(
+  ctx: ServerContext,
+  c: ServedCollection,
+  request: RunRequest,
+  deadline: number,
+  onRanking: (r: RunRanking) => void,
+): Promise<void> {
+  if (ctx.searchThreads !== null) {
+    await ctx.searchThreads.run(
+      { collectionKey: c.key, dir: c.collection.dir, minGeneration: c.generation, requestTimeoutMs: ctx.options.timeoutMs, request },
+      deadline,
+      onRanking,
+    );
+    return;
+  }
+  const { snapshot, release } = c.lease();
+  try {
+    await answerRun(snapshot, request, deadline, ctx.options.timeoutMs, onRanking);
+  } finally {
+    release();
+  }
+}
+
+/** Rankings as they arrive, read in order by an async loop (the batch's stream). */
+function rankingQueue(): { push: (r: RunRanking) => void; end: (e?: unknown) => void; next: () => Promise<RunRanking | null> } {
+  const ready: RunRanking[] = [];
+  let ended = false;
+  let failure: unknown = null;
+  let wake: (() => void) | null = null;
+  const poke = (): void => {
+    wake?.();
+    wake = null;
+  };
+  return {
+    push(r) {
+      ready.push(r);
+      poke();
+    },
+    end(e) {
+      ended = true;
+      if (e !== undefined) failure = e;
+      poke();
+    },
+    async next() {
+      for (;;) {
+        const r = ready.shift();
+        if (r !== undefined) return r;
+        if (failure !== null) throw failure;
+        if (ended) return null;
+        await new Promise<void>((resolve) => (wake = resolve));
+      }
+    },
+  };
+}
+
 /** Registers search routes. */
 export function registerSearchRoutes(app: FastifyInstance, ctx: ServerContext): void {
   const read: RouteAccess = { role: 'read' };
@@ -70,37 +149,15 @@ export function registerSearchRoutes(app: FastifyInstance, ctx: ServerContext): 
     const spec = parseRequest(searchBody, req.body, 'body');
     const q = parseRequest(searchQuery, req.query, 'query');
     checkCaps(spec, o);
-    // queryAsync may await a model: hold the snapshot until the response is built
-    const { snapshot: snap, release } = c.lease();
     const t0 = performance.now();
-    let result: PipelineResult;
-    let highlights: ((stored: Record<string, unknown>) => Highlights) | null;
-    try {
-      result = await snap.queryAsync(spec, {
-        includeStored: q.stored === 'true' || q.highlight === 'true',
-        timeoutMs: remainingMs(deadlineOf(req, o)),
-      });
-      highlights = q.highlight === 'true' ? snap.highlighter(spec) : null;
-    } finally {
-      release();
-    }
+    const answer = await search(
+      ctx,
+      c,
+      { kind: 'search', spec, stored: q.stored === 'true', highlight: q.highlight === 'true' },
+      deadlineOf(req, o),
+    );
     c.stats.searches++;
-    const hits = result.hits.map((h) => {
-      const hit: Record<string, unknown> = { id: h.id, score: h.score, legs: h.legs };
-      if (q.stored === 'true') hit.stored = h.stored;
-      if (highlights !== null && h.stored !== undefined) hit.highlights = highlights(h.stored);
-      if (h.explain !== undefined) hit.explain = h.explain;
-      if (h.crossEncoder !== undefined) hit.crossEncoder = h.crossEncoder;
-      return hit;
-    });
-    return {
-      hits,
-      total: result.total,
-      ...(result.facets !== undefined ? { facets: result.facets } : {}),
-      ...(result.crossEncoded !== undefined ? { crossEncoded: result.crossEncoded } : {}),
-      generation: snap.generation,
-      took_ms: performance.now() - t0,
-    };
+    return { ...answer, took_ms: performance.now() - t0 };
   });
 
   app.post<{ Params: NameParams }>('/v1/collections/:name/run', { config: read }, async (req, reply) => {
@@ -124,40 +181,20 @@ export function registerSearchRoutes(app: FastifyInstance, ctx: ServerContext): 
         throw new ApiError(400, 'BAD_REQUEST', `query id "${q.id}" appears twice; a run holds one ranking per query`, `queries[${i}].id`);
       seen.add(q.id);
     });
-    const specs = body.queries.map((q, i) => {
-      if (q.text !== undefined && body.template === undefined) return null;
+    const items = body.queries.map((q, i): RunRequest['items'][number] => {
+      if (q.text !== undefined && body.template === undefined) return { text: q.text };
       const raw = q.spec ?? fillQueryTemplate(body.template, q.text!);
       checkQuerySpecSize(raw, `queries[${i}].spec`);
-      const spec = parseRequest(searchBody, { ...raw, k: body.k }, 'body');
+      const spec: QuerySpec = parseRequest(searchBody, { ...raw, k: body.k }, 'body');
       checkCaps(spec, o, `queries[${i}].spec.`, true);
-      return spec;
+      return { spec };
     });
+    const request: RunRequest = { kind: 'run', items, k: body.k };
     const deadline = deadlineOf(req, o);
-    // Queries await (models, a streamed response): every query reads the snapshot
-    // served when the batch started, held until the last one has run.
-    const { snapshot: snap, release } = c.lease();
-    // queryAsync: specs may encode text with a transformer or rerank with a cross-encoder
-    const searchOne = async (i: number): Promise<{ id: string; score: number }[]> => {
-      if (performance.now() > deadline)
-        throw new ApiError(
-          503,
-          'TIMEOUT',
-          `the batch ran past the ${o.timeoutMs} ms request deadline after ${i} of ${body.queries.length} queries`,
-          'queries',
-          'send fewer queries per request',
-        );
-      c.stats.searches++;
-      const spec = specs[i];
-      const q = body.queries[i]!;
-      const hits =
-        spec === null
-          ? withDeadline(remainingMs(deadline), () => snap.search(q.text!, { k: body.k, includeStored: false }))
-          : (await snap.queryAsync(spec, { includeStored: false, timeoutMs: remainingMs(deadline) })).hits;
-      return hits.map((h) => ({ id: h.id, score: h.score }));
-    };
     const run: RunData = new Map();
-    const record = (qid: string, hits: { id: string; score: number }[]): void => {
-      run.set(qid, { docnos: hits.map((h) => h.id), scores: hits.map((h) => h.score) });
+    const record = (r: RunRanking): void => {
+      c.stats.searches++;
+      run.set(body.queries[r.index]!.id, { docnos: r.hits.map((h) => h.id), scores: r.hits.map((h) => h.score) });
     };
     const evaluation = (): Record<string, unknown> | undefined =>
       qrels === undefined
@@ -166,39 +203,37 @@ export function registerSearchRoutes(app: FastifyInstance, ctx: ServerContext): 
 
     if ((req.headers.accept ?? '').includes('application/x-ndjson')) {
       // Stream one line per query as it finishes; the evaluation (if any) is the last line.
+      const queue = rankingQueue();
+      const started = runBatch(ctx, c, request, deadline, queue.push).then(
+        () => queue.end(),
+        (e: unknown) => queue.end(e),
+      );
       async function* lines(): AsyncGenerator<string> {
         try {
-          for (let i = 0; i < body.queries.length; i++) {
-            const hits = await searchOne(i);
-            record(body.queries[i]!.id, hits);
-            yield JSON.stringify({ query: body.queries[i]!.id, hits }) + '\n';
+          for (let r = await queue.next(); r !== null; r = await queue.next()) {
+            record(r);
+            yield JSON.stringify({ query: body.queries[r.index]!.id, hits: r.hits }) + '\n';
           }
           const ev = evaluation();
           if (ev !== undefined) yield JSON.stringify({ evaluation: ev }) + '\n';
         } catch (e) {
           // Headers are gone: report the failure as the stream's last line.
-          const err = e instanceof ApiError ? { code: e.code, message: e.message } : { code: 'INTERNAL', message: 'internal error' };
+          const err =
+            e instanceof ApiError || isQuarryError(e)
+              ? { code: e.code, message: e.message }
+              : { code: 'INTERNAL', message: 'internal error' };
           yield JSON.stringify({ error: err }) + '\n';
-        } finally {
-          release(); // also when the client goes away mid-stream
         }
       }
-      // a stream the client drops before it starts never runs the generator's finally
-      reply.raw.once('close', release);
+      void started;
       return reply.type('application/x-ndjson').send(Readable.from(lines()));
     }
     const t0 = performance.now();
     const results: { query: string; hits: { id: string; score: number }[] }[] = [];
-    try {
-      for (let i = 0; i < body.queries.length; i++) {
-        const q = body.queries[i]!;
-        const hits = await searchOne(i);
-        record(q.id, hits);
-        results.push({ query: q.id, hits });
-      }
-    } finally {
-      release();
-    }
+    await runBatch(ctx, c, request, deadline, (r) => {
+      record(r);
+      results.push({ query: body.queries[r.index]!.id, hits: r.hits });
+    });
     const ms = performance.now() - t0;
     const ev = evaluation();
     return { queries: results.length, took_ms: ms, results, ...(ev !== undefined ? { evaluation: ev } : {}) };
