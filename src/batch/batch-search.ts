@@ -6,6 +6,7 @@
  */
 import type { Hit, Snapshot, TextSearchOptions } from '../collection/index.js';
 import type { Rm3Params } from '../search/rm3.js';
+import { withDeadline } from '../core/deadline.js';
 
 /** The search every query of a run goes through. */
 export type RunSearch =
@@ -15,8 +16,17 @@ export type RunSearch =
       fields?: TextSearchOptions['fields'];
       rm3?: { field: string; params?: Partial<Rm3Params> };
       syntax?: TextSearchOptions['syntax'];
+      /** Deadline of each query in milliseconds (none when absent). */
+      timeoutMs?: number;
     }
-  | { kind: 'sparse' | 'dense' | 'multivector'; k: number; field: string; params?: Readonly<Record<string, number>> };
+  | {
+      kind: 'sparse' | 'dense' | 'multivector';
+      k: number;
+      field: string;
+      params?: Readonly<Record<string, number>>;
+      /** Deadline of each query in milliseconds (none when absent). */
+      timeoutMs?: number;
+    };
 
 /** One query: its id and the input its search kind reads. */
 export type RunQuery =
@@ -27,6 +37,10 @@ export type RunQuery =
 
 /** Searches one query (its input must match the search's kind). */
 export function searchOne(snap: Snapshot, search: RunSearch, query: RunQuery): Hit[] {
+  return withDeadline(search.timeoutMs, () => searchWithin(snap, search, query));
+}
+
+function searchWithin(snap: Snapshot, search: RunSearch, query: RunQuery): Hit[] {
   const k = search.k;
   if (search.kind === 'text' && 'text' in query) {
     return search.rm3 === undefined

@@ -8,6 +8,9 @@ import { buildCollection } from '../helpers/build-collection.js';
 import { errorOf } from '../helpers/errors.js';
 import { startTestServer } from '../helpers/http-server.js';
 import { tempDir } from '../helpers/temp-dir.js';
+import { quarry } from '../helpers/cli.js';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 
 const schema = parseSchema({ fields: { text: { type: 'text' }, tag: { type: 'keyword' } } });
 const docs = Array.from({ length: 20_000 }, (_, i) => ({
@@ -74,4 +77,30 @@ describe('deadlines', () => {
     expect(performance.now() - started).toBeLessThan(15_000);
     expect((await t.call('GET', '/health')).status).toBe(200);
   }, 30_000);
+
+  it('quarry search and quarry run stop a query at --timeout, with exit 75 and the reason', () => {
+    const fuzzy = Array.from({ length: 400 }, (_, i) => `w${i * 11}x~2`).join(' ');
+    const search = quarry(['search', collection.dir, fuzzy, '--syntax', 'lucene', '--timeout', '50']);
+    expect(search.status, search.stderr).toBe(75);
+    expect(search.stderr).toMatch(/ran past its 50 ms deadline/);
+    const queries = join(tempDir(), 'q.tsv');
+    writeFileSync(queries, `q1\tshared\nq2\t${fuzzy}\n`);
+    const run = quarry([
+      'run',
+      collection.dir,
+      '--queries',
+      queries,
+      '--syntax',
+      'lucene',
+      '--timeout',
+      '50',
+      '--output',
+      join(tempDir(), 'r.run'),
+      '--quiet',
+    ]);
+    expect(run.status).toBe(75);
+    expect(run.stderr).toMatch(/ran past its 50 ms deadline/);
+    // the default deadline does not stop an ordinary search
+    expect(quarry(['search', collection.dir, 'shared', '-k', '2']).status).toBe(0);
+  }, 60_000);
 });

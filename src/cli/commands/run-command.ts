@@ -30,19 +30,24 @@ function runInputs(
   params: Record<string, number> | undefined,
 ): { search: RunSearch; queries: RunQuery[]; score?: (s: number) => number } {
   const k = flags.k;
+  const timeoutMs = flags.timeout;
   if (flags.vectorQueries !== undefined) {
     const field = pickField(snap.schema.fields, 'dense', flags.field);
     const spec = snap.schema.fields[field];
     if (spec?.type !== 'dense') throw new QuarryError('BAD_ARGUMENT', `"${field}" is not a dense field`, { field: '--field' });
     const queries = readVectorQueries(flags.vectorQueries, spec.dim, { format: flags.format, ids: flags.queryIds });
-    return { search: { kind: 'dense', k, field, params }, queries, score: flags.luceneScores ? luceneSimilarity(spec.metric) : undefined };
+    return {
+      search: { kind: 'dense', k, field, params, timeoutMs },
+      queries,
+      score: flags.luceneScores ? luceneSimilarity(spec.metric) : undefined,
+    };
   }
   if (flags.multivectorQueries !== undefined) {
     const field = pickField(snap.schema.fields, 'multivector', flags.field);
     const spec = snap.schema.fields[field];
     if (spec?.type !== 'multivector') throw new QuarryError('BAD_ARGUMENT', `"${field}" is not a multi-vector field`, { field: '--field' });
     return {
-      search: { kind: 'multivector', k, field, params },
+      search: { kind: 'multivector', k, field, params, timeoutMs },
       queries: readMultiVectorQueries(flags.multivectorQueries, spec.dim, {
         format: flags.format,
         ids: flags.queryIds,
@@ -52,7 +57,7 @@ function runInputs(
   }
   if (flags.sparseQueries !== undefined) {
     const field = pickField(snap.schema.fields, 'sparse', flags.field);
-    return { search: { kind: 'sparse', k, field, params }, queries: readSparseQueries(flags.sparseQueries) };
+    return { search: { kind: 'sparse', k, field, params, timeoutMs }, queries: readSparseQueries(flags.sparseQueries) };
   }
   const search: RunSearch = {
     kind: 'text',
@@ -60,6 +65,7 @@ function runInputs(
     fields: flags.fields === undefined || flags.rm3 !== undefined ? undefined : parseFieldBoosts(flags.fields),
     rm3: flags.rm3 === undefined ? undefined : rm3Option(snap.schema.fields, flags.rm3, flags.fields),
     syntax: flags.syntax,
+    timeoutMs,
   };
   const queries = [...readQueries(flags.queries!, { topicField: flags.topicField })].map(([qid, text]) => ({ qid, text }));
   // Every query is parsed before any is searched, so a syntax error is reported before the run starts.
@@ -110,6 +116,7 @@ interface RunFlags {
   sortQids?: boolean;
   json?: boolean;
   threads: number;
+  timeout: number;
 }
 
 /** Which run options go together: text queries (plain or through a spec), sparse or dense queries. */
@@ -207,6 +214,7 @@ export function registerRun(program: Command): void {
     .option('-m, --measure <name>', 'measure for --qrels (repeatable; default map, ndcg_cut.10, recall.100, recall.1000, P.30)', collect)
     .option('--precision <n>', 'decimals of scores in the run (Anserini writes 6)', intOption(0), 6)
     .option('--sort-qids', 'write queries in qid order (as integers when every qid is one), as Anserini does, instead of file order')
+    .option('--timeout <ms>', 'deadline of each query: one that runs longer stops the run with an error (exit 75)', intOption(1), 60_000)
     .option(
       '--threads <n>',
       'search in this many threads (this one and workers with their own readers: memory for the indexes once per thread); pays off when queries are slow (exact dense, MaxSim, large k), not for a few hundred BM25 queries; not with --spec',
@@ -249,7 +257,7 @@ Example:
             if (qrels !== undefined && !qrels.has(qid)) continue;
             const spec = fillQueryTemplate(template, text);
             spec.k = flags.k;
-            run.add(qid, (await snap.queryAsync(spec, { includeStored: false })).hits);
+            run.add(qid, (await snap.queryAsync(spec, { includeStored: false, timeoutMs: flags.timeout })).hits);
           }
           done = { queries: run.queryCount, lines: run.write(flags.output), seconds: (performance.now() - started) / 1000 };
         } else {

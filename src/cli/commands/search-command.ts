@@ -7,6 +7,7 @@ import { parseJsonOption, readQuerySpecOption } from '../../io/json-option.js';
 import { checkOptionScopes, givenOnCommandLine, type OptionScope } from '../option-scope.js';
 import { resolveRm3Params, type Rm3Params } from '../../search/rm3.js';
 import { guarded, intOption } from '../command-options.js';
+import { withDeadline } from '../../core/deadline.js';
 
 interface SearchFlags {
   k: number;
@@ -20,6 +21,7 @@ interface SearchFlags {
   spec?: string;
   rm3?: string | true;
   syntax?: 'terms' | 'lucene';
+  timeout: number;
 }
 
 /** A one-line preview of a hit's stored text. */
@@ -77,6 +79,7 @@ export function registerSearch(program: Command): void {
       '--spec <file>',
       'run a JSON query spec (legs, fusion, filter, facets, explain) from a file, or inline when it starts with "{"; see docs/query-spec.md',
     )
+    .option('--timeout <ms>', 'stop a search that runs longer (exit 75)', intOption(1), 60_000)
     .option('--json', 'print JSON')
     .addHelpText(
       'after',
@@ -117,7 +120,7 @@ Examples:
           // as in `quarry run --spec`, a -k typed on the command line wins over the spec's k
           if (givenOnCommandLine(cmd, 'k') && spec !== null && typeof spec === 'object' && !Array.isArray(spec))
             (spec as Record<string, unknown>).k = flags.k;
-          const result = await snap.queryAsync(spec);
+          const result = await snap.queryAsync(spec, { timeoutMs: flags.timeout });
           if (flags.json) {
             process.stdout.write(JSON.stringify(result, null, 2) + '\n');
             return;
@@ -130,27 +133,29 @@ Examples:
             throw new QuarryError('BAD_ARGUMENT', 'expected a JSON object {token: weight}', { field: '--sparse' });
           const field = pickField(snap.schema.fields, 'sparse', flags.field);
           const params = flags.params === undefined ? undefined : (parseJsonOption(flags.params, '--params') as Record<string, number>);
-          hits = snap.searchSparse(field, q as Record<string, number>, { k: flags.k, params });
+          hits = withDeadline(flags.timeout, () => snap.searchSparse(field, q as Record<string, number>, { k: flags.k, params }));
         } else if (flags.vector !== undefined) {
           const vector = parseJsonOption(flags.vector, '--vector');
           if (!Array.isArray(vector) || vector.some((x) => typeof x !== 'number'))
             throw new QuarryError('BAD_ARGUMENT', 'expected a JSON array of numbers', { field: '--vector' });
           const field = pickField(snap.schema.fields, 'dense', flags.field);
           const params = flags.params === undefined ? undefined : (parseJsonOption(flags.params, '--params') as Record<string, number>);
-          hits = snap.searchVector(field, vector as number[], { k: flags.k, params });
+          hits = withDeadline(flags.timeout, () => snap.searchVector(field, vector as number[], { k: flags.k, params }));
         } else {
           if (words.length === 0)
             throw new QuarryError('BAD_ARGUMENT', 'give query text, or --vector, --sparse or --spec', { field: 'query' });
           if (flags.rm3 !== undefined) {
             const { field, params } = rm3Option(snap.schema.fields, flags.rm3, flags.fields);
-            hits = snap.searchRm3(words.join(' '), field, { k: flags.k, params });
+            hits = withDeadline(flags.timeout, () => snap.searchRm3(words.join(' '), field, { k: flags.k, params }));
           } else
-            hits = snap.search(words.join(' '), {
-              k: flags.k,
-              fields,
-              mode: flags.exhaustive ? 'exhaustive' : 'auto',
-              ...(flags.syntax === 'lucene' ? { syntax: 'lucene' as const } : {}),
-            });
+            hits = withDeadline(flags.timeout, () =>
+              snap.search(words.join(' '), {
+                k: flags.k,
+                fields,
+                mode: flags.exhaustive ? 'exhaustive' : 'auto',
+                ...(flags.syntax === 'lucene' ? { syntax: 'lucene' as const } : {}),
+              }),
+            );
         }
         const ms = performance.now() - t0;
         if (flags.json) {
