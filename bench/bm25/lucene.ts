@@ -18,7 +18,7 @@ export interface LuceneResult {
   docs: number;
   buildSeconds: number;
   indexBytes: number;
-  timings: { shape: string; k: number; mode: string; queries: number; seconds: number; qps: number }[];
+  timings: { shape: string; k: number; mode: string; queries: number; seconds: number; qps: number; rounds: number[] }[];
   tops: Record<string, string[]>;
 }
 
@@ -92,7 +92,7 @@ export async function runLucene(
     docs: number;
     buildSeconds: number;
     indexBytes: number;
-    timings: { file: number; k: number; queries: number; seconds: number; qps: number }[];
+    timings: { file: number; k: number; queries: number; seconds: number; qps: number; rounds: number[] }[];
   };
   const result: LuceneResult = {
     engine: 'lucene',
@@ -103,7 +103,15 @@ export async function runLucene(
     tops: {},
   };
   for (const t of j.timings)
-    result.timings.push({ shape: shapes[t.file]!, mode: 'lucene', k: t.k, queries: t.queries, seconds: t.seconds, qps: t.qps });
+    result.timings.push({
+      shape: shapes[t.file]!,
+      mode: 'lucene',
+      k: t.k,
+      queries: t.queries,
+      seconds: t.seconds,
+      qps: t.qps,
+      rounds: t.rounds,
+    });
   const tops = JSON.parse(readFileSync(topOut, 'utf8')) as Record<string, string[]>;
   for (const [key, ids] of Object.entries(tops)) {
     const [file, n] = key.split(':');

@@ -29,6 +29,7 @@ interface Timing {
   queries: number;
   seconds: number;
   qps: number;
+  rounds: number[];
 }
 interface EngineResult {
   engine: string;
@@ -132,6 +133,8 @@ for (const dataset of datasets) {
         'x MiniSearch': mini ? t.qps / mini.qps : NaN,
         'top10 overlap': t.k === 10 ? ov : NaN,
         'measured q': t.queries,
+        rounds: t.rounds.length,
+        'round qps min-max': `${Math.round(Math.min(...t.rounds))}-${Math.round(Math.max(...t.rounds))}`,
       };
       rows.push(row);
       summary.push(row);
