@@ -4,7 +4,7 @@
  * first non-blank line); gzip-compressed files too when read asynchronously.
  * Records come with the file and line they were read from, so errors point at them.
  */
-import { createReadStream, createWriteStream, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { createReadStream, createWriteStream, existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
@@ -46,8 +46,18 @@ export function corpusFiles(path: string): string[] {
       else files.push(p);
     }
   };
-  if (stat.isDirectory()) walk(path);
-  else files.push(path);
+  if (stat.isDirectory()) {
+    // a BEIR dataset folder holds queries and judgments beside its corpus: indexing them all is never meant
+    const beirCorpus = ['corpus.jsonl', 'corpus.jsonl.gz'].find((n) => existsSync(join(path, n)));
+    if (beirCorpus !== undefined && existsSync(join(path, 'queries.jsonl')))
+      throw new QuarryError(
+        'BAD_ARGUMENT',
+        'is a BEIR dataset folder (corpus, queries and judgments), not a folder of corpus files',
+        { file: path },
+        `give its corpus file: --corpus ${join(path, beirCorpus)}`,
+      );
+    walk(path);
+  } else files.push(path);
   for (const f of files) {
     if (COMPRESSED.test(basename(f)) && !GZIP.test(f))
       throw new QuarryError(

@@ -45,15 +45,17 @@ function segmentFiles(dir: string): string[] {
 
 /** Damages the collection at `dir` as `kind` says, choosing with `random`; returns the file touched. */
 export function injectCorruption(dir: string, kind: Corruption, random: () => number): string {
+  const manifests = readdirSync(dir)
+    .filter((f) => /^manifest-\d+\.json$/.test(f))
+    .sort((a, b) => Number(/\d+/.exec(b)![0]) - Number(/\d+/.exec(a)![0]));
+  const newest = join(dir, manifests[0]!);
   if (kind === 'manifest') {
-    const manifests = readdirSync(dir)
-      .filter((f) => /^manifest-\d+\.json$/.test(f))
-      .sort((a, b) => Number(/\d+/.exec(b)![0]) - Number(/\d+/.exec(a)![0]));
-    const newest = join(dir, manifests[0]!);
     rmSync(newest);
     return newest;
   }
-  const files = segmentFiles(dir);
+  // killed before the first segment was written: the newest manifest is the file to damage
+  const segments = segmentFiles(dir);
+  const files = segments.length > 0 ? segments : [newest];
   const file = files[Math.floor(random() * files.length)]!;
   const size = statSync(file).size;
   if (kind === 'truncate') truncateSync(file, Math.floor(size * random()));

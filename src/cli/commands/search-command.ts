@@ -1,6 +1,6 @@
 /** `quarry search`: BM25 search from the command line. */
 import { Option, type Command } from 'commander';
-import { Collection, type Hit } from '../../collection/index.js';
+import { Collection, type Hit, type Snapshot, type TextSearchOptions } from '../../collection/index.js';
 import { QuarryError } from '../../core/quarry-error.js';
 import { countedNoun } from '../counted-noun.js';
 import { parseJsonOption, readQuerySpecOption } from '../../io/json-option.js';
@@ -49,11 +49,30 @@ const SEARCH_SCOPES: readonly OptionScope[] = [
   },
 ];
 
+/** Why a text search found nothing, when the reason is not the documents: no text field, or no words left after analysis. */
+function noMatchReason(snap: Snapshot, words: string[], flags: SearchFlags, fields: TextSearchOptions['fields']): string {
+  if (flags.spec !== undefined || flags.vector !== undefined || flags.sparse !== undefined || flags.syntax === 'lucene') return '';
+  if (!Object.values(snap.schema.fields).some((f) => f.type === 'text'))
+    return ': the collection has no text field (search its vectors with --vector, --sparse or --spec)';
+  if (flags.rm3 === undefined && snap.queryTerms(words.join(' '), fields).length === 0)
+    return ': the query has no words left after analysis (stopwords such as "the" and punctuation are dropped)';
+  return '';
+}
+
 /** Registers `quarry search`. */
 export function registerSearch(program: Command): void {
   program
     .command('search')
     .description('search a collection with BM25 and print the best documents')
+    .configureOutput({
+      // commander reads a Lucene query such as '-mouse +gene' as an option: say how to pass it
+      outputError: (str, write) =>
+        write(
+          /unknown option '-[^-]/.test(str)
+            ? `${str.trimEnd()}\n(a query that starts with "-" goes after "--", at the end: quarry search DIR [options] -- '-word more words')\n`
+            : str,
+        ),
+    })
     .argument('<dir>', 'collection folder')
     .argument('[query...]', 'query text (omit with --vector)')
     .option('-k, --k <n>', "number of results (with --spec: replaces the spec's k)", intOption(1), 10)
@@ -171,7 +190,7 @@ Examples:
         hits.forEach((h, i) =>
           process.stdout.write(`${String(i + 1).padStart(3)}  ${h.score.toFixed(4).padStart(8)}  ${h.id.padEnd(10)}  ${preview(h)}\n`),
         );
-        if (hits.length === 0) process.stdout.write('no documents match\n');
+        if (hits.length === 0) process.stdout.write(`no documents match${noMatchReason(snap, words, flags, fields)}\n`);
         process.stderr.write(
           `${countedNoun(hits.length, 'result')} in ${ms.toFixed(1)} ms from ${countedNoun(snap.numDocs, 'document')}\n`,
         );

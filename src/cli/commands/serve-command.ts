@@ -83,7 +83,7 @@ Example:
   $ quarry serve ./collections --with-cacm --bench bench/out
   $ quarry serve ./collections --models ./models    # schemas may then name encoders under ./models
   then open http://127.0.0.1:7700/ and try: curl -s localhost:7700/v1/collections/cacm/search \\
-       -H 'content-type: application/json' -d '{"retrieve":[{"field":"text","text":"parsing"}]}'`,
+       -H 'content-type: application/json' -d '{"retrieve":[{"field":"contents","text":"parsing"}]}'`,
     )
     .action(
       guarded(async (dataDir: string, flags: ServeFlags) => {
