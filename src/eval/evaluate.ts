@@ -135,6 +135,10 @@ class Evaluation {
           case 'none':
             break;
           case 'sum': {
+            if (this.opts.averageComplete && m.def.completeSummary !== undefined) {
+              all.set(name, m.def.completeSummary(this.qrels));
+              break;
+            }
             let s = 0;
             for (const r of rows.values()) s += r.get(name) as number;
             all.set(name, s);

@@ -1,5 +1,6 @@
 /** Types shared by every trec_eval measure implementation. */
 import type { RankedJudgments } from '../ranked-judgments.js';
+import type { Qrels } from '../qrels.js';
 
 /** Evaluation-wide settings a measure may read. */
 export interface MeasureContext {
@@ -47,6 +48,11 @@ export interface MeasureDef {
   defaults: readonly number[];
   /** Computes one value per output name (or a string for relstring). */
   compute(rr: RankedJudgments, params: MeasureParams, ctx: MeasureContext): number[] | string;
+  /**
+   * The summary with `-c` (every judged query counted), when trec_eval computes it from the
+   * judgments rather than from the per-query values (only `num_rel` does).
+   */
+  completeSummary?: (qrels: Qrels) => number;
 }
 
 /** Number of relevant documents in the first `k` ranks. */

@@ -13,6 +13,13 @@ export const numRel: MeasureDef = {
   description: 'Number of relevant documents judged',
   ...count,
   compute: (rr) => [rr.numRel],
+  // trec_eval 9.0.8 (m_num_rel.c, te_calc_avg_num_rel): with -c the summary counts every
+  // judgment above 0 in the qrels, whatever -l says; byte-identical output reproduces that
+  completeSummary: (qrels) => {
+    let n = 0;
+    for (const judgments of qrels.values()) for (const rel of judgments.values()) if (rel > 0) n++;
+    return n;
+  },
 };
 /** trec_eval's `num_rel_ret` measure. */
 export const numRelRet: MeasureDef = {
