@@ -21,6 +21,14 @@ import { mergeSegments } from './merge.js';
 import { BackgroundMerge, type FinishedMerge } from './background-merge.js';
 import { removeOldGenerations } from './generations.js';
 
+/**
+ * The smallest heap a merge worker may be given. With 1–2 MB of old generation, V8 in Node 22,
+ * 24 and 26 runs out of memory while deserializing the worker's startup snapshot and aborts
+ * the whole process ("GC during deserialization"), not just the worker; from 3 MB on the worker
+ * fails alone.
+ */
+const MIN_MERGE_HEAP_MB = 4;
+
 /** Writer settings. */
 export interface WriterOptions {
   /** Flush a segment once this many postings are buffered (default 48 million, about 600 MB). */
@@ -39,7 +47,8 @@ export interface WriterOptions {
   /**
    * Heap limit of the background merge's worker, in MB (V8's old generation;
    * default: Node's own limit). A merge that exceeds it fails like any failed
-   * merge: the next commit reports it and leaves the collection unchanged.
+   * merge: the next commit reports it and leaves the collection unchanged. At least
+   * MIN_MERGE_HEAP_MB.
    */
   mergeHeapMB?: number;
   /** Called when a merge (by the policy or optimize) is committed, with what it did, e.g. for logs and benchmarks. */
@@ -85,8 +94,13 @@ export function checkWriterOptions(opts: WriterOptions): void {
   if (given.onMerge !== undefined && typeof given.onMerge !== 'function')
     throw new QuarryError('BAD_ARGUMENT', 'onMerge must be a function', { field: 'onMerge' });
   const heap = given.mergeHeapMB;
-  if (heap !== undefined && !(typeof heap === 'number' && Number.isFinite(heap) && heap >= 1)) {
-    throw new QuarryError('BAD_ARGUMENT', `mergeHeapMB must be a number of megabytes >= 1, got ${String(heap)}`, { field: 'mergeHeapMB' });
+  if (heap !== undefined && !(typeof heap === 'number' && Number.isFinite(heap) && heap >= MIN_MERGE_HEAP_MB)) {
+    throw new QuarryError(
+      'BAD_ARGUMENT',
+      `mergeHeapMB must be a number of megabytes >= ${MIN_MERGE_HEAP_MB}, got ${String(heap)}`,
+      { field: 'mergeHeapMB' },
+      'below that, Node 22 and later abort the whole process while the worker starts, instead of failing the merge',
+    );
   }
 }
 

@@ -45,15 +45,17 @@ describe('deadlines', () => {
     expect(e.code).toBe('TIMEOUT');
   });
 
-  it('answers an `in` of a million values quickly, and a query without a deadline as before', () => {
+  it('answers an `in` of a million values quickly, and a query without a deadline as before', { timeout: 40_000 }, () => {
     const many = Array.from({ length: 1_000_000 }, (_, i) => `t${i}`);
     const started = performance.now();
     const r = snap.query(
       { retrieve: [{ field: 'text', text: 'shared' }], filter: { where: { tag: { in: many } } }, k: 3 },
-      { timeoutMs: 5000 },
+      // under a loaded test run (Node 24, two test files at once) this has taken over 5 s; alone it takes under 1 s
+      { timeoutMs: 30_000 },
     );
     expect(r.hits).toHaveLength(3);
-    expect(performance.now() - started).toBeLessThan(10_000);
+    // a list scan per document (what it was) takes minutes here
+    expect(performance.now() - started).toBeLessThan(20_000);
     expect(snap.query({ retrieve: [{ field: 'text', text: 'shared' }], k: 2 }).hits).toHaveLength(2);
   });
 
