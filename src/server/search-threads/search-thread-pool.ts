@@ -152,20 +152,22 @@ export class SearchThreadPool {
     this.dispatch();
   }
 
-  /** Gives waiting tasks to idle threads. */
+  /** Gives waiting tasks to idle threads; a task whose deadline passed while it waited is refused. */
   private dispatch(): void {
     for (const slot of this.slots) {
       if (slot.task !== null) continue;
-      const task = this.queue.shift();
-      if (task === undefined) return;
-      const left = task.deadline - performance.now();
-      if (left <= 0) {
+      let task: Task | undefined;
+      let left = 0;
+      while ((task = this.queue.shift()) !== undefined) {
+        left = task.deadline - performance.now();
+        if (left > 0) break;
         task.fail(new ApiError(503, 'TIMEOUT', 'the request waited for a free search thread until its deadline', undefined, 'retry later'));
-        continue;
       }
+      if (task === undefined) return;
       const worker = (slot.worker ??= this.spawn(slot));
       slot.task = task;
-      slot.watchdog = setTimeout(() => this.stopOverdue(slot, task), left + SEARCH_GRACE_MS);
+      const running = task;
+      slot.watchdog = setTimeout(() => this.stopOverdue(slot, running), left + SEARCH_GRACE_MS);
       const job: SearchJob = { ...task.job, timeoutMs: left } as SearchJob;
       worker.postMessage({ type: 'job', id: task.id, job } satisfies ThreadMessage);
     }
