@@ -204,7 +204,8 @@ export function registerSearchRoutes(app: FastifyInstance, ctx: ServerContext): 
     if ((req.headers.accept ?? '').includes('application/x-ndjson')) {
       // Stream one line per query as it finishes; the evaluation (if any) is the last line.
       const queue = rankingQueue();
-      const started = runBatch(ctx, c, request, deadline, queue.push).then(
+      // the batch fills the queue as it runs; the stream below reads it
+      void runBatch(ctx, c, request, deadline, queue.push).then(
         () => queue.end(),
         (e: unknown) => queue.end(e),
       );
@@ -225,7 +226,6 @@ export function registerSearchRoutes(app: FastifyInstance, ctx: ServerContext): 
           yield JSON.stringify({ error: err }) + '\n';
         }
       }
-      void started;
       return reply.type('application/x-ndjson').send(Readable.from(lines()));
     }
     const t0 = performance.now();
