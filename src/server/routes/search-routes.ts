@@ -14,6 +14,7 @@ import {
   type RunRanking,
   type RunRequest,
   type SearchAnswer,
+  type SearchJob,
   type SearchRequest,
 } from '../search-threads/search-work.js';
 
@@ -66,13 +67,14 @@ function remainingMs(deadline: number): number {
   return Math.max(1, deadline - performance.now());
 }
 
+/** What a search thread needs to know of a job besides its request: which collection, which generation, the request's time. */
+function threadJob(ctx: ServerContext, c: ServedCollection): Omit<SearchJob, 'timeoutMs' | 'request'> {
+  return { collectionKey: c.key, dir: c.collection.dir, minGeneration: c.generation, requestTimeoutMs: ctx.options.timeoutMs };
+}
+
 /** Answers a search on a search thread, or on this thread when the server has none. */
 async function search(ctx: ServerContext, c: ServedCollection, request: SearchRequest, deadline: number): Promise<SearchAnswer> {
-  if (ctx.searchThreads !== null)
-    return ctx.searchThreads.search(
-      { collectionKey: c.key, dir: c.collection.dir, minGeneration: c.generation, requestTimeoutMs: ctx.options.timeoutMs, request },
-      deadline,
-    );
+  if (ctx.searchThreads !== null) return ctx.searchThreads.search({ ...threadJob(ctx, c), request }, deadline);
   // a model may be awaited: hold the snapshot until the answer is built
   const { snapshot, release } = c.lease();
   try {
@@ -91,11 +93,7 @@ async function runBatch(
   onRanking: (r: RunRanking) => void,
 ): Promise<void> {
   if (ctx.searchThreads !== null) {
-    await ctx.searchThreads.run(
-      { collectionKey: c.key, dir: c.collection.dir, minGeneration: c.generation, requestTimeoutMs: ctx.options.timeoutMs, request },
-      deadline,
-      onRanking,
-    );
+    await ctx.searchThreads.run({ ...threadJob(ctx, c), request }, deadline, onRanking);
     return;
   }
   const { snapshot, release } = c.lease();

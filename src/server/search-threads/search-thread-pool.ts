@@ -33,6 +33,11 @@ export type ThreadReply =
 /** Time past its deadline a search may take to answer before its thread is stopped. */
 export const SEARCH_GRACE_MS = 500;
 
+/** The error of a search asked for, or cut off, while the server closes. */
+function shuttingDown(): ApiError {
+  return new ApiError(503, 'SHUTTING_DOWN', 'the server is shutting down');
+}
+
 /** A job waiting for, or running on, a thread. */
 interface Task {
   id: number;
@@ -114,14 +119,13 @@ export class SearchThreadPool {
   /** Stops every thread; waiting and running searches fail with SHUTTING_DOWN. */
   async close(): Promise<void> {
     this.closed = true;
-    const down = (): ApiError => new ApiError(503, 'SHUTTING_DOWN', 'the server is shutting down');
-    for (const t of this.queue.splice(0)) t.fail(down());
+    for (const t of this.queue.splice(0)) t.fail(shuttingDown());
     await Promise.all(
       this.slots.map(async (s) => {
         const { worker, task } = s;
         this.clear(s);
         s.worker = null;
-        task?.fail(down());
+        task?.fail(shuttingDown());
         await worker?.terminate();
       }),
     );
@@ -129,7 +133,7 @@ export class SearchThreadPool {
 
   private enqueue(job: Task['job'], deadline: number, fail: (e: Error) => void, onReply: Task['onReply']): void {
     if (this.closed) {
-      fail(new ApiError(503, 'SHUTTING_DOWN', 'the server is shutting down'));
+      fail(shuttingDown());
       return;
     }
     let settled = false;
