@@ -31,3 +31,4 @@ export { parseQuerySyntax, type ClauseSyntax, type QuerySyntax } from './search/
 export { describeTextQuery } from './search/text-query-compiler.js';
 export { fuseRuns, type RunFusionOptions, type NamedRun } from './search/run-fusion.js';
 export { tuneRunFusion, type FusionTuning, type FusionTuningOptions, type FusionTrial } from './search/run-fusion-tuning.js';
+export * from './audit/index.js';

@@ -3,6 +3,7 @@
 import { Command } from 'commander';
 import { EXIT_STATUS } from './exit-codes.js';
 import { registerAdapter } from './commands/adapter-command.js';
+import { registerAudit } from './commands/audit-command.js';
 import { registerCalibrate } from './commands/calibrate-command.js';
 import { registerCompare } from './commands/compare-command.js';
 import { registerEval } from './commands/eval-command.js';
@@ -58,6 +59,7 @@ registerCompare(program);
 registerFuse(program);
 registerServe(program);
 registerCalibrate(program);
+registerAudit(program);
 registerAdapter(program);
 registerModels(program);
 registerSemanticIds(program);

@@ -104,6 +104,29 @@ export class Model2VecEncoder {
     return out;
   }
 
+  /**
+   * One vector per distinct token of `text` (the token's row times its weight, unnormalized), in
+   * order of first occurrence: the text as a multi-vector field's token vectors, whose MaxSim
+   * matches each query token to its nearest document token instead of averaging them away.
+   */
+  encodeTokens(text: string, opts: Model2VecEncodeOptions = {}): Float32Array[] {
+    const maxLength = opts.maxLength ?? 512;
+    const unk = this.tokenizer.unkId;
+    const seen = new Set<number>();
+    const out: Float32Array[] = [];
+    for (const id of this.tokenizer.encodeIds(text)) {
+      if (id === unk || seen.has(id)) continue;
+      if (out.length === maxLength) break;
+      seen.add(id);
+      const row = this.mapping !== null ? (this.mapping[id] ?? id) : id;
+      const scale = this.weights !== null ? (this.weights[id] ?? 1) : 1;
+      const v = this.embeddings.slice(row * this.dim, (row + 1) * this.dim);
+      for (let j = 0; j < this.dim; j++) v[j]! *= scale;
+      out.push(v);
+    }
+    return out;
+  }
+
   /** Embeds several texts; rows of `dim` in one array. */
   encodeBatch(texts: readonly string[], opts: Model2VecEncodeOptions = {}): Float32Array {
     const out = new Float32Array(texts.length * this.dim);

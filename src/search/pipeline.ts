@@ -5,7 +5,7 @@
  * and (on request) an explanation. Works on any `QuerySource`, which the
  * collection's reader snapshot implements.
  */
-import { type Bitset } from '../kernels/bitset.js';
+import { Bitset } from '../kernels/bitset.js';
 import { QuarryError } from '../core/quarry-error.js';
 import { checkDeadline } from '../core/deadline.js';
 import { fuseCombMnz, fuseRrf, fuseWeighted, type Fused, type LegResult } from './fusion.js';
@@ -48,6 +48,8 @@ export interface QuerySource {
   ): { token: string; query: number; document: number; score: number }[];
   /** The collection's fitted relevance calibration, or null (see search/calibration.ts). */
   calibration?(): CalibrationModel | null;
+  /** The documents the collection's saved audit flagged, or null when it has no audit. */
+  flagged?(): ReadonlySet<number> | null;
   /** Explanation of a BM25 leg's score for a document, when available. */
   explainText?(
     fields: readonly string[] | Readonly<Record<string, number>>,
@@ -194,6 +196,8 @@ export function runParsedQuery(source: QuerySource, spec: QuerySpec, opts: { inc
     for (let i = 0; i < source.segmentCount; i++)
       allow.push(evaluateWhere(spec.filter.where, source.segmentColumns(i), source.segmentSize(i)));
   }
+  const flagged = spec.filter?.flagged !== undefined ? flaggedDocuments(source) : null;
+  if (flagged !== null && spec.filter?.flagged === 'exclude') allow = withoutFlagged(source, allow, flagged);
   const depth = spec.k + spec.offset;
   const legs: LegResult[] = spec.retrieve.map((leg, i) => {
     checkDeadline();
@@ -214,6 +218,12 @@ export function runParsedQuery(source: QuerySource, spec: QuerySpec, opts: { inc
   else if (spec.fuse?.method === 'weighted') fused = fuseWeighted(legs, spec.fuse.normalize);
   else if (spec.fuse?.method === 'mnz') fused = fuseCombMnz(legs, spec.fuse.normalize);
   else fused = fuseRrf(legs, spec.fuse?.method === 'rrf' ? spec.fuse.k : 60);
+  const flaggedAction = spec.filter?.flagged;
+  if (flagged !== null && typeof flaggedAction === 'object')
+    for (const d of flagged) {
+      const s = fused.scores.get(d);
+      if (s !== undefined) fused.scores.set(d, s * flaggedAction.downweight);
+    }
   let ranked = [...fused.scores.entries()].sort((a, b) => b[1] - a[1] || a[0] - b[0]);
   let relevance: Map<number, number> | null = null;
   if (spec.filter?.minRelevance !== undefined) {
@@ -332,6 +342,43 @@ function facetCounts(source: QuerySource, fields: readonly string[], docs: reado
       for (let k = kw.offsets[local]!; k < kw.offsets[local + 1]!; k++) {
         const v = kw.values[kw.ords[k]!]!;
         out[f]![v] = (out[f]![v] ?? 0) + 1;
+      }
+    }
+  }
+  return out;
+}
+
+/** The flagged documents of the collection's audit; an error when it has none. */
+function flaggedDocuments(source: QuerySource): ReadonlySet<number> {
+  const flagged = source.flagged?.() ?? null;
+  if (flagged === null)
+    throw new QuarryError(
+      'BAD_ARGUMENT',
+      'this collection has no saved audit',
+      { field: 'filter.flagged' },
+      'audit it and save the report with quarry audit DIR --save',
+    );
+  return flagged;
+}
+
+/** The allow-lists `allow` (null: every document) with the flagged documents removed. */
+function withoutFlagged(source: QuerySource, allow: (Bitset | null)[] | null, flagged: ReadonlySet<number>): Bitset[] {
+  const out: Bitset[] = [];
+  for (let i = 0; i < source.segmentCount; i++) {
+    const size = source.segmentSize(i);
+    let a = allow?.[i] ?? null;
+    if (a === null) {
+      a = new Bitset(size);
+      a.words.fill(0xffffffff);
+    }
+    out.push(a);
+  }
+  for (const d of flagged) {
+    for (let i = source.segmentCount - 1; i >= 0; i--) {
+      const base = source.segmentBase(i);
+      if (d >= base) {
+        if (d - base < source.segmentSize(i)) out[i]!.remove(d - base);
+        break;
       }
     }
   }

@@ -166,6 +166,11 @@ export const querySpecSchema = z
         where: whereSchema.optional(),
         /** Keep candidates whose calibrated probability of relevance (see `quarry calibrate`) is at least this. */
         minRelevance: z.number().min(0).max(1).optional(),
+        /**
+         * Documents the collection's audit flagged (`quarry audit --save`): `"exclude"` drops them,
+         * `{"downweight": f}` multiplies their fused scores by f (between 0 and 1).
+         */
+        flagged: z.union([z.literal('exclude'), z.object({ downweight: z.number().gt(0).lt(1) }).strict()]).optional(),
       })
       .strict()
       .optional(),

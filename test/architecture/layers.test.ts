@@ -22,7 +22,7 @@ const LAYERS: readonly (readonly string[])[] = [
   ['index'],
   ['search'],
   ['collection'],
-  ['batch', 'ingest', 'train'],
+  ['audit', 'batch', 'ingest', 'train'],
   ['quarry.ts'],
   ['server'],
   ['cli'],

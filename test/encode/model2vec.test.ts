@@ -54,6 +54,27 @@ describe('Model2Vec', () => {
     expect(Array.from(m.encode(''))).toEqual([0, 0]);
   });
 
+  it('token vectors: one per distinct token, whose sum with repeats pooled is the text vector', () => {
+    const m = Model2VecEncoder.fromFolder(join(dir, 'test-model-vocab-quantized'));
+    const text = 'hello world hello again';
+    const ids = m.tokenizer.encodeIds(text).filter((id) => id !== m.tokenizer.unkId);
+    const rows = m.encodeTokens(text);
+    expect(rows.length).toBe(new Set(ids).size);
+    expect(rows.length).toBeLessThan(ids.length);
+    // re-pool: each distinct token's vector times its count, averaged and normalized
+    const firstIndex = [...new Set(ids)];
+    const sum = new Float64Array(m.dim);
+    for (const id of ids) {
+      const r = rows[firstIndex.indexOf(id)]!;
+      for (let j = 0; j < m.dim; j++) sum[j]! += r[j]!;
+    }
+    const norm = Math.hypot(...sum);
+    const want = m.encode(text);
+    for (let j = 0; j < m.dim; j++) expect(sum[j]! / norm).toBeCloseTo(want[j]!, 5);
+    expect(m.encodeTokens('')).toEqual([]);
+    expect(m.encodeTokens(text, { maxLength: 1 }).length).toBe(1);
+  });
+
   it('reports incomplete or mismatched model folders clearly', () => {
     const bad = tempDir('quarry-m2v-');
     expect(() => Model2VecEncoder.fromFolder(bad)).toThrow('the model folder has no config.json');

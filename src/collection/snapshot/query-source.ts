@@ -16,8 +16,16 @@ import { resolveRm3Params } from '../../search/rm3.js';
 import type { CollectionSchema, DenseFieldSpec } from '../schema.js';
 import type { Retrievals } from './retrievals.js';
 
-/** The QuerySource of a snapshot's retrievals; `calibration` reads the collection's calibration when a spec needs it. */
-export function snapshotQuerySource(schema: CollectionSchema, r: Retrievals, calibration: () => CalibrationModel | null): QuerySource {
+/**
+ * The QuerySource of a snapshot's retrievals; `calibration` reads the collection's calibration
+ * and `flagged` its audit's flagged documents, when a spec needs them.
+ */
+export function snapshotQuerySource(
+  schema: CollectionSchema,
+  r: Retrievals,
+  calibration: () => CalibrationModel | null,
+  flagged: () => ReadonlySet<number> | null,
+): QuerySource {
   const { set } = r;
   return {
     fields: schema.fields,
@@ -67,6 +75,7 @@ export function snapshotQuerySource(schema: CollectionSchema, r: Retrievals, cal
       return r.sparse.withFeedback(leg.field, new Map(Object.entries(leg.sparse!)), k, params, allow, leg.prf);
     },
     calibration,
+    flagged,
     explainSparse: (field, weights, doc) => r.sparse.explain(field, weights, doc),
     rerank: (stage, docs, scores, k) => {
       const out =

@@ -16,6 +16,7 @@ import { runParsedQuery, type PipelineResult } from '../../search/pipeline.js';
 import { parseQuerySpec, type QuerySpec } from '../../search/query-spec.js';
 import { resolveRm3Params, type Rm3Params } from '../../search/rm3.js';
 import type { Analyzer } from '../../text/analyzer.js';
+import { readAudit } from '../audit-file.js';
 import { readCalibration } from '../calibration-file.js';
 import type { Manifest } from '../manifest.js';
 import type { CollectionSchema } from '../schema.js';
@@ -48,6 +49,7 @@ export class Snapshot {
   private readonly r: Retrievals;
   private isClosed = false;
   private calibrationModel: CalibrationModel | null | undefined;
+  private flaggedDocs: ReadonlySet<number> | null | undefined;
 
   constructor(
     readonly dir: string,
@@ -109,6 +111,11 @@ export class Snapshot {
   /** Number of live (not deleted) documents. */
   get numDocs(): number {
     return this.r.set.liveDocs;
+  }
+
+  /** One past the largest global document number, deleted documents included (documents are 0 … maxDoc − 1). */
+  get maxDoc(): number {
+    return this.r.set.allDocs;
   }
 
   /** True when global document `doc` is deleted. */
@@ -336,7 +343,12 @@ export class Snapshot {
   /** Runs a validated spec through the query pipeline. */
   private runSpec(spec: QuerySpec, opts: QueryOptions): PipelineResult {
     this.checkOpen();
-    const source = snapshotQuerySource(this.schema, this.r, () => this.calibration());
+    const source = snapshotQuerySource(
+      this.schema,
+      this.r,
+      () => this.calibration(),
+      () => this.flagged(),
+    );
     return withDeadline(opts.timeoutMs, () => runParsedQuery(source, spec, { includeStored: opts.includeStored }));
   }
 
@@ -357,6 +369,24 @@ export class Snapshot {
   calibration(): CalibrationModel | null {
     if (this.calibrationModel === undefined) this.calibrationModel = readCalibration(this.dir);
     return this.calibrationModel;
+  }
+
+  /**
+   * The documents (global numbers) the collection's saved audit flagged (`quarry audit --save`),
+   * read once per snapshot; null when it has no audit. Ids the snapshot no longer holds are skipped.
+   */
+  flagged(): ReadonlySet<number> | null {
+    if (this.flaggedDocs === undefined) {
+      const audit = readAudit(this.dir);
+      if (audit === null) this.flaggedDocs = null;
+      else {
+        const ids = new Set(audit.flagged.map((f) => f.id));
+        const docs = new Set<number>();
+        for (let d = 0; d < this.maxDoc && docs.size < ids.size; d++) if (!this.isDeleted(d) && ids.has(this.id(d))) docs.add(d);
+        this.flaggedDocs = docs;
+      }
+    }
+    return this.flaggedDocs;
   }
 
   /**
