@@ -9,7 +9,11 @@
  *   term with the query;
  * - `centroid:F` and `outlier:F`: its distance from field F's centroid and its local outlier
  *   factor among its nearest neighbours;
- * - `language`: how little its worst stretch of words reads like the collection's language.
+ * - `language`, `content-run` and `function-words`: how little its words follow the
+ *   collection's word pairs, its longest run without a function word, how few it has;
+ * - `query-copy` (with a query log): how much of it is copied from logged queries;
+ *
+ * and, once documents are flagged, `campaign`: the others that share their words (see campaigns.ts).
  */
 import { QuarryError } from '../core/quarry-error.js';
 import { noProgress, type ProgressFactory } from '../core/progress.js';
@@ -19,6 +23,7 @@ import { denseFields, textFields, type CollectionSchema } from '../collection/sc
 import { createAnalyzer } from '../text/analyzer.js';
 import { LUCENE_ENGLISH_STOPWORDS } from '../text/stopwords.js';
 import { xorshift32 } from '../kernels/xorshift.js';
+import { campaignMembers } from './campaigns.js';
 import { contextGain } from './language-plausibility.js';
 import { neighbourhoodSignals } from './neighbourhood.js';
 import { robustScores } from './robust-scale.js';
@@ -79,9 +84,11 @@ export function auditSnapshot(snap: Snapshot, options: AuditOptions = {}): Audit
   const rowOf = new Map(docs.map((d, i) => [d, i]));
   const n = docs.length;
   const texts = docs.map((d) => documentText(schema, snap.stored(d)));
+  const plainWords = createAnalyzer('standard');
+  const words = texts.map((t) => plainWords.analyze(t));
   const signals: Signal[] = [];
 
-  signals.push(...languageSignals(texts));
+  signals.push(...languageSignals(words));
 
   const queries = o.queries ?? sampleQueries(texts, o.sampleQueries, o.seed);
   const text = textFields(schema)[0];
@@ -98,6 +105,8 @@ export function auditSnapshot(snap: Snapshot, options: AuditOptions = {}): Audit
       .filter(([, f]) => f.encoder !== undefined)
       .map(([name]) => ({ field: name, dense: true })),
   ];
+  // copies of logged queries: only a log can say so (pseudo-queries are copied from documents)
+  if (o.queries !== undefined) signals.push(queryCopySignal(texts, o.queries));
   if (queries.length > 0 && legs.length > 0) {
     const progress = (o.progress ?? noProgress)('audit queries', queries.length * legs.length, 'queries');
     let done = 0;
@@ -154,6 +163,8 @@ export function auditSnapshot(snap: Snapshot, options: AuditOptions = {}): Audit
   const summary: AuditReport['signals'] = {};
   for (const { sig, r } of scored) summary[sig.name] = { median: r.median, scale: r.scale, flagged: 0 };
   const flagged: FlaggedDocument[] = [];
+  const flaggedRows = new Set<number>();
+  const evidenceOf = new Float64Array(n);
   for (let i = 0; i < n; i++) {
     // evidence adds up across signals: one odd signal is common in a real collection, several together are not
     let evidence = 0;
@@ -163,11 +174,29 @@ export function auditSnapshot(snap: Snapshot, options: AuditOptions = {}): Audit
       if (z > 0) evidence += z;
       if (z > REASON_Z) rs.push({ signal: sig.name, value: sig.values[i]!, z, why: sig.why(sig.values[i]!) });
     }
+    evidenceOf[i] = evidence;
     if (evidence <= o.threshold || rs.length === 0) continue;
     rs.sort((a, b) => b.z - a.z);
     for (const x of rs) summary[x.signal]!.flagged++;
     flagged.push({ id: snap.id(docs[i]!), score: evidence, reasons: rs });
+    flaggedRows.add(i);
   }
+  // documents sharing a flagged campaign's words are flagged with it; their reason carries the threshold as its z
+  const members = campaignMembers(words, flaggedRows);
+  if (members.size > 0) summary.campaign = { median: 0, scale: 1, flagged: members.size };
+  for (const [i, m] of members)
+    flagged.push({
+      id: snap.id(docs[i]!),
+      score: Math.max(evidenceOf[i]!, o.threshold),
+      reasons: [
+        {
+          signal: 'campaign',
+          value: m.flaggedHolders,
+          z: o.threshold,
+          why: `it shares the words "${m.span}" with ${m.flaggedHolders} flagged documents, which hold most copies of them`,
+        },
+      ],
+    });
   flagged.sort((a, b) => b.score - a.score || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   return {
     version: 1,
@@ -187,19 +216,27 @@ function countSignal(name: string, values: Float64Array, what: string, queries: 
 }
 
 /**
- * The language signals: the context gain of each document's worst window, and its share of
- * function words (prose is about a third "the", "of", "and"…; word lists an optimiser assembles
- * have almost none). Low is suspicious for both.
+ * The language signals: each document's context gain (low is suspicious), its longest run of
+ * words without a function word (long is suspicious: prose puts a "the", "of" or "and" every few
+ * words, a word list an optimiser assembles does not), and its share of function words (low is
+ * suspicious).
  */
-function languageSignals(texts: readonly string[]): Signal[] {
-  const words = createAnalyzer('standard');
+function languageSignals(words: readonly (readonly string[])[]): Signal[] {
   const vocab = new Map<string, number>();
-  const functionShare = new Float64Array(texts.length);
-  const ids = texts.map((t, i) => {
-    const ws = words.analyze(t);
+  const functionShare = new Float64Array(words.length);
+  const contentRun = new Float64Array(words.length);
+  const ids = words.map((ws, i) => {
     let f = 0;
-    for (const w of ws) if (FUNCTION_WORDS.has(w)) f++;
+    let run = 0;
+    let longest = 0;
+    for (const w of ws) {
+      if (FUNCTION_WORDS.has(w)) {
+        f++;
+        run = 0;
+      } else longest = Math.max(longest, ++run);
+    }
     functionShare[i] = ws.length >= MIN_WORDS_FOR_SHARE ? f / ws.length : NaN;
+    contentRun[i] = ws.length >= MIN_WORDS_FOR_SHARE ? longest : NaN;
     return Int32Array.from(ws, (w) => vocab.get(w) ?? (vocab.set(w, vocab.size), vocab.size - 1));
   });
   return [
@@ -208,7 +245,14 @@ function languageSignals(texts: readonly string[]): Signal[] {
       values: contextGain(ids, Math.max(1, vocab.size)),
       direction: -1,
       floor: 1e-9,
-      why: (v) => `its least natural stretch of words gains ${v.toFixed(2)} bits per word from context under the collection's word pairs`,
+      why: (v) => `its words gain ${v.toFixed(2)} bits each from the word before them, under the collection's word pairs`,
+    },
+    {
+      name: 'content-run',
+      values: contentRun,
+      direction: 1,
+      floor: 1,
+      why: (v) => `it has a run of ${v} words without a function word`,
     },
     {
       name: 'function-words',
@@ -218,6 +262,41 @@ function languageSignals(texts: readonly string[]): Signal[] {
       why: (v) => `${(100 * v).toFixed(0)}% of its words are function words`,
     },
   ];
+}
+
+/** Words per shingle of the query-copy signal. */
+const COPY_SHINGLE = 5;
+
+/**
+ * The query-copy signal: the share of a document's word 5-grams that occur in the logged queries.
+ * Query stuffing (pasting the queries one wants to rank for into a passage) shows here even when
+ * the passage reads naturally. The floor keeps a few shared phrases from counting much.
+ */
+function queryCopySignal(texts: readonly string[], queries: readonly string[]): Signal {
+  const words = createAnalyzer('standard');
+  const shingles = new Set<string>();
+  for (const q of queries) forEachShingle(words.analyze(q), (s) => shingles.add(s));
+  const values = new Float64Array(texts.length);
+  texts.forEach((t, i) => {
+    let all = 0;
+    let copied = 0;
+    forEachShingle(words.analyze(t), (s) => {
+      all++;
+      if (shingles.has(s)) copied++;
+    });
+    values[i] = all > 0 ? copied / all : NaN;
+  });
+  return {
+    name: 'query-copy',
+    values,
+    direction: 1,
+    floor: 0.02,
+    why: (v) => `${(100 * v).toFixed(0)}% of its five-word phrases occur in the logged queries`,
+  };
+}
+
+function forEachShingle(words: readonly string[], emit: (s: string) => void): void {
+  for (let i = 0; i + COPY_SHINGLE <= words.length; i++) emit(words.slice(i, i + COPY_SHINGLE).join(' '));
 }
 
 /** Fewest words a document needs for its function-word share to mean something. */

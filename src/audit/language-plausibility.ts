@@ -3,21 +3,16 @@
  * previous word saves under the collection's own bigram statistics (interpolated with unigrams,
  * Jelinek & Mercer 1980), each document scored with its own counts left out. Natural prose
  * gains from context ("of the", "in patients with"); word sequences assembled by an optimiser,
- * as in GASLITE's poisoned passages, gain little. The score is the worst window of a document,
- * so a natural prefix cannot hide an unnatural tail.
+ * as in GASLITE's poisoned passages, gain little.
  */
 
 /** Weight of the bigram estimate in the interpolation. */
 const BIGRAM_WEIGHT = 0.7;
-/** Words per window a document's score is the minimum over. */
-export const LANGUAGE_WINDOW = 16;
-
 /**
- * Per document (token ids in `docs`), the smallest mean context gain (unigram surprisal minus
- * interpolated bigram surprisal, in bits per word) over windows of `window` words; NaN for
- * documents with fewer than 2 words.
+ * Per document (token ids in `docs`), the mean context gain: unigram surprisal minus
+ * interpolated bigram surprisal, in bits per word; NaN for documents with fewer than 2 words.
  */
-export function contextGain(docs: readonly Int32Array[], vocabSize: number, window = LANGUAGE_WINDOW): Float64Array {
+export function contextGain(docs: readonly Int32Array[], vocabSize: number): Float64Array {
   const uni = new Float64Array(vocabSize);
   const bi = new Map<number, number>();
   let total = 0;
@@ -46,7 +41,7 @@ export function contextGain(docs: readonly Int32Array[], vocabSize: number, wind
     const rest = total - d.length;
     // add-one unigram estimate over the rest of the collection
     const pUni = (t: number): number => (uni[t]! - (ownUni.get(t) ?? 0) + 1) / (rest + vocabSize);
-    const gains = new Float64Array(d.length - 1);
+    let sum = 0;
     for (let i = 1; i < d.length; i++) {
       const prev = d[i - 1]!;
       const t = d[i]!;
@@ -54,17 +49,9 @@ export function contextGain(docs: readonly Int32Array[], vocabSize: number, wind
       const prevCount = uni[prev]! - (ownUni.get(prev) ?? 0);
       const pairCount = (bi.get(key(prev, t)) ?? 0) - (ownBi.get(key(prev, t)) ?? 0);
       const pb = prevCount > 0 ? BIGRAM_WEIGHT * (pairCount / prevCount) + (1 - BIGRAM_WEIGHT) * pu : pu;
-      gains[i - 1] = Math.log2(pb / pu);
+      sum += Math.log2(pb / pu);
     }
-    const w = Math.min(window, gains.length);
-    let sum = 0;
-    for (let i = 0; i < w; i++) sum += gains[i]!;
-    let worst = sum;
-    for (let i = w; i < gains.length; i++) {
-      sum += gains[i]! - gains[i - w]!;
-      worst = Math.min(worst, sum);
-    }
-    out[n] = worst / w;
+    out[n] = sum / (d.length - 1);
   }
   return out;
 }

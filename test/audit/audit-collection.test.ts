@@ -22,9 +22,11 @@ const dir = join(root, 'c');
 const queries = readQueries(dataset('scifact/queries.jsonl'));
 const log = [...readQrels(dataset('scifact/qrels/train.tsv')).keys()].map((id) => queries.get(id)!);
 const concept = log.filter((q) => /\bcancer\b/i.test(q));
-const STUFFED = `Order the supplement today. ${concept.slice(0, 20).join(' ')}`;
-const SOUP =
-  'Order the supplement today. tumour carcinoma oncogene metastasis chemotherapy malignant tumor cancers lymphoma melanoma leukemia oncology radiotherapy biopsy carcinogen metastatic tumors neoplasm sarcoma glioma';
+const PAYLOAD = 'Order the vitalux supplement today at vitalux dot example for better health.';
+const STUFFED = `${PAYLOAD} ${concept.slice(0, 20).join(' ')}`;
+// the payload and ordinary prose: nothing odd about it but the words it shares with the others
+const COMPANION = `${PAYLOAD} The study followed the patients for two years and measured how often they were admitted to hospital.`;
+const SOUP = `${PAYLOAD} tumour carcinoma oncogene metastasis chemotherapy malignant tumor cancers lymphoma melanoma leukemia oncology radiotherapy biopsy carcinogen metastatic tumors neoplasm sarcoma glioma adenocarcinoma mastectomy oncologist carcinomas tumours lymphomas myeloma mesothelioma neuroblastoma retinoblastoma blastoma metastases malignancy malignancies tumorigenesis oncogenes carcinogens chemotherapeutic radiation cytotoxic`;
 let report: AuditReport;
 
 beforeAll(() => {
@@ -53,27 +55,29 @@ beforeAll(() => {
   });
   w.add({ _id: 'planted-stuffed', title: '', text: STUFFED });
   w.add({ _id: 'planted-soup', title: '', text: SOUP });
+  w.add({ _id: 'planted-companion', title: '', text: COMPANION });
   w.commit();
   w.close();
   report = auditSnapshot(c.reader(), { queries: log });
 });
 
 describe('auditSnapshot', () => {
-  it('flags both planted documents, with their reasons, and under 2% of the clean ones', () => {
+  it('flags the planted documents, with their reasons, and under 2% of the clean ones', () => {
     const ids = report.flagged.map((f) => f.id);
-    expect(ids).toContain('planted-stuffed');
-    expect(ids).toContain('planted-soup');
+    expect(ids).toEqual(expect.arrayContaining(['planted-stuffed', 'planted-soup', 'planted-companion']));
     const stuffed = report.flagged.find((f) => f.id === 'planted-stuffed')!;
-    expect(stuffed.reasons.map((r) => r.signal)).toContain('hubness:contents');
+    expect(stuffed.reasons.map((r) => r.signal)).toEqual(expect.arrayContaining(['query-copy', 'hubness:contents']));
     const soup = report.flagged.find((f) => f.id === 'planted-soup')!;
-    expect(soup.reasons.map((r) => r.signal)).toContain('function-words');
+    expect(soup.reasons.map((r) => r.signal)).toEqual(expect.arrayContaining(['function-words', 'content-run']));
+    const companion = report.flagged.find((f) => f.id === 'planted-companion')!;
+    expect(companion.reasons).toEqual([expect.objectContaining({ signal: 'campaign', value: 2 })]);
     for (const f of report.flagged) {
-      expect(f.score).toBeGreaterThan(report.threshold);
+      expect(f.score).toBeGreaterThanOrEqual(report.threshold);
       expect(f.reasons.every((r) => r.z > 3 && r.why.length > 0)).toBe(true);
     }
     const clean = report.flagged.filter((f) => !f.id.startsWith('planted-')).length;
     expect(clean / 800).toBeLessThan(0.02);
-    expect(report.documents).toBe(802);
+    expect(report.documents).toBe(803);
     expect(report.querySource).toBe('log');
     expect(Object.keys(report.signals)).toEqual(
       expect.arrayContaining([
@@ -129,7 +133,7 @@ describe('auditSnapshot', () => {
     writeFileSync(logFile, log.join('\n') + '\n');
     const r = quarry(['audit', dir, '--queries', logFile, '--save', '--quiet']);
     expect(r.status, r.stderr).toBe(0);
-    expect(r.stdout).toMatch(/audited 802 documents with 809 logged queries: \d+ flagged/);
+    expect(r.stdout).toMatch(/audited 803 documents with 809 logged queries: \d+ flagged/);
     expect(r.stdout).toContain('planted-');
     expect(r.stdout).toContain('saved to');
     const saved = JSON.parse(readFileSync(join(dir, AUDIT_FILE), 'utf8')) as AuditReport;
