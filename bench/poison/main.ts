@@ -5,8 +5,8 @@
 // static encoder or against GloVe averages (one passage per k-means cluster of the known queries,
 // as GASLITE does). Success: the share of the held-out (test) queries mentioning the concept whose
 // top 10 holds a poisoned passage, for the static encoder, GloVe, BM25 and BM25 + static (RRF).
-// At budget 10 the collection is then audited (`quarry audit` with the train queries as the query
-// log) and searched again with the flagged documents excluded. Usage:
+// At budget 10 the collection is then audited (`quarry audit`, with the train queries as the query
+// log, and without a log) and searched again with the flagged documents excluded. Usage:
 //   npm run bench -- poison [--concepts cancer,risk,expression,patients,stem] [--length 40]
 import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -149,12 +149,37 @@ function passages(method: string, known: string[], budget: number): string[] {
 }
 
 const methods = ['text', 'stuffing', 'gaslite-static', 'gaslite-glove'];
+interface Audited {
+  poisonedFlagged: number;
+  cleanFlagged: number;
+  cleanDocuments: number;
+  success: Record<string, number>;
+}
 interface Row {
   concept: string;
   method: string;
   budget: number;
   success: Record<string, number>;
-  audited?: { poisonedFlagged: number; cleanFlagged: number; cleanDocuments: number; success: Record<string, number> };
+  /** Audited with the train queries as the log, and without a log (sampled pseudo-queries). */
+  audited?: { log: Audited; sampled: Audited };
+}
+
+/** Audits the collection in `dir` (with `queries`, or sampling), saves the report and searches again excluding the flagged documents. */
+function auditAndSearch(c: Collection, dir: string, held: string[], poisoned: number, queries: string[] | undefined): Audited {
+  const snap = c.reader();
+  const report = auditSnapshot(snap, { queries });
+  snap.close();
+  writeAudit(dir, report);
+  const after = c.reader();
+  const caught = report.flagged.filter((f) => f.id.startsWith('poison-')).length;
+  const out = {
+    poisonedFlagged: caught,
+    cleanFlagged: report.flagged.length - caught,
+    cleanDocuments: report.documents - poisoned,
+    success: successRates(after, held, { filter: { flagged: 'exclude' } }),
+  };
+  after.close();
+  return out;
 }
 const results: Row[] = [];
 const cleanFlagRate = ((): number => {
@@ -179,30 +204,24 @@ for (const concept of concepts) {
       texts.forEach((text, i) => pw.add({ _id: `poison-${i}`, title: '', text }));
       pw.commit();
       pw.close();
-      let snap = c.reader();
+      const snap = c.reader();
       const row: Row = { concept, method, budget, success: successRates(snap, held) };
-      if (budget === 10) {
-        const report = auditSnapshot(snap, { queries: queryLog });
-        writeAudit(dir, report);
-        const poisoned = report.flagged.filter((f) => f.id.startsWith('poison-')).length;
-        snap.close();
-        snap = c.reader();
-        row.audited = {
-          poisonedFlagged: poisoned,
-          cleanFlagged: report.flagged.length - poisoned,
-          cleanDocuments: report.documents - texts.length,
-          success: successRates(snap, held, { filter: { flagged: 'exclude' } }),
-        };
-      }
       snap.close();
+      if (budget === 10)
+        row.audited = {
+          log: auditAndSearch(c, dir, held, texts.length, queryLog),
+          sampled: auditAndSearch(c, dir, held, texts.length, undefined),
+        };
       rmSync(dir, { recursive: true, force: true });
       results.push(row);
       const fmt = (r: Record<string, number>): string =>
         Object.entries(r)
           .map(([k, v]) => `${k} ${v.toFixed(2)}`)
           .join(', ');
+      const fmtAudit = (name: string, a: Audited): string =>
+        ` | audit (${name}) flags ${a.poisonedFlagged}/${texts.length} poisoned, ${a.cleanFlagged} clean; then ${fmt(a.success)}`;
       console.log(
-        `  ${method} × ${budget}: ${fmt(row.success)}${row.audited ? ` | audit flags ${row.audited.poisonedFlagged}/${texts.length} poisoned, ${row.audited.cleanFlagged} clean; then ${fmt(row.audited.success)}` : ''} (${((performance.now() - t) / 1000).toFixed(1)} s)`,
+        `  ${method} × ${budget}: ${fmt(row.success)}${row.audited ? fmtAudit('log', row.audited.log) + fmtAudit('no log', row.audited.sampled) : ''} (${((performance.now() - t) / 1000).toFixed(1)} s)`,
       );
     }
   }
@@ -223,18 +242,22 @@ for (const method of methods)
 console.log(`\ntop-10 attack success, mean over ${concepts.length} concepts (held-out queries):`);
 printTable(table);
 const audited = results.filter((r) => r.audited !== undefined);
-const auditTable = methods.map((method) => {
-  const rows = audited.filter((r) => r.method === method);
-  const mean = (f: (r: Row) => number): number => rows.reduce((a, r) => a + f(r), 0) / rows.length;
-  return {
-    attack: method,
-    'poisoned flagged': mean((r) => r.audited!.poisonedFlagged / 10),
-    'clean flagged': mean((r) => r.audited!.cleanFlagged / r.audited!.cleanDocuments),
-    ...Object.fromEntries(Object.keys(retrievers).map((k) => [k, mean((r) => r.audited!.success[k]!)])),
-  };
-});
-console.log(`\nbudget 10 with quarry audit (train queries as the log) and filter.flagged = exclude:`);
-printTable(auditTable);
+for (const mode of ['log', 'sampled'] as const) {
+  const auditTable = methods.map((method) => {
+    const rows = audited.filter((r) => r.method === method);
+    const mean = (f: (a: Audited) => number): number => rows.reduce((x, r) => x + f(r.audited![mode]), 0) / rows.length;
+    return {
+      attack: method,
+      'poisoned flagged': mean((a) => a.poisonedFlagged / 10),
+      'clean flagged': mean((a) => a.cleanFlagged / a.cleanDocuments),
+      ...Object.fromEntries(Object.keys(retrievers).map((k) => [k, mean((a) => a.success[k]!)])),
+    };
+  });
+  console.log(
+    `\nbudget 10, then quarry audit ${mode === 'log' ? 'with the train queries as the log' : 'without a log (500 sampled pseudo-queries)'} and filter.flagged = exclude:`,
+  );
+  printTable(auditTable);
+}
 console.log(`clean collection: ${(100 * cleanFlagRate).toFixed(2)}% of documents flagged`);
 const out = writeJson('poison', { concepts, length, attackerText: ATTACKER_TEXT, cleanFlagRate, results });
 console.log(`wrote ${out}`);

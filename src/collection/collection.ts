@@ -18,6 +18,7 @@ import { QuarryError } from '../core/quarry-error.js';
 import { listGenerations, MANIFEST_FORMAT, readLatestManifest, readManifest, writeManifest, type Manifest } from './manifest.js';
 import { removeQuietly } from './generations.js';
 import { Snapshot } from './snapshot/snapshot.js';
+import { chooseSetting, DEFAULT_TARGET_RECALL } from '../index/dense/recall-tuning.js';
 import { CALIBRATION_FILE } from './calibration-file.js';
 import { listFieldAdapters } from '../learn/drift/drift-adapter-file.js';
 import { segmentTextCounts } from './segment.js';
@@ -46,6 +47,11 @@ export interface CollectionInfo {
     metric?: string;
     dim?: number;
     floats?: 'memory' | 'disk';
+    /**
+     * Dense fields of an approximate family: the recall@10 searches without parameters aim for,
+     * and per tuned segment the setting its measured curve chose and the recall it predicts.
+     */
+    recall?: { target: number; segments: { segment: string; params: Record<string, number>; predicted: number }[] };
   }[];
   bytes: number;
   schema: CollectionSchema;
@@ -182,8 +188,22 @@ export class Collection {
       bytes: Object.values(s.files).reduce((a, f) => a + f.bytes, 0),
     }));
     const fields = Object.entries(m.schema.fields).map(([name, spec]) => {
-      if (spec.type === 'dense')
-        return { name, type: spec.type, index: spec.index, metric: spec.metric, dim: spec.dim, floats: spec.floats ?? 'memory' };
+      if (spec.type === 'dense') {
+        const target = spec.targetRecall ?? DEFAULT_TARGET_RECALL;
+        const tuned = m.segments.flatMap((s) => {
+          const p = chooseSetting(s.tuning?.[name], target);
+          return p === null ? [] : [{ segment: s.name, params: p.params, predicted: p.recall }];
+        });
+        return {
+          name,
+          type: spec.type,
+          index: spec.index,
+          metric: spec.metric,
+          dim: spec.dim,
+          floats: spec.floats ?? 'memory',
+          ...(tuned.length > 0 ? { recall: { target, segments: tuned } } : {}),
+        };
+      }
       if (spec.type !== 'text') return { name, type: spec.type };
       return { name, type: 'text', ...textCounts(name) };
     });

@@ -13,6 +13,7 @@ import { writeFileAtomic } from '../io/atomic-file.js';
 import { QuarryError } from '../core/quarry-error.js';
 import type { WrittenFile } from '../io/section-file.js';
 import { parseSchema, type CollectionSchema } from './schema.js';
+import type { RecallCurve } from '../index/dense/recall-tuning.js';
 import type { TombstoneInfo } from './tombstones.js';
 
 /** Current manifest format. */
@@ -26,6 +27,8 @@ export interface SegmentInfo {
   files: Record<string, WrittenFile>;
   /** Tombstones of deleted documents, when any. */
   deletes?: TombstoneInfo;
+  /** Per dense field with an approximate index: the recall of its search settings, measured when the segment was built. */
+  tuning?: Record<string, RecallCurve>;
 }
 
 /** One committed generation of a collection. */

@@ -12,7 +12,8 @@ import { fsyncDirectory, ioError } from '../io/atomic-file.js';
 import { QuarryError } from '../core/quarry-error.js';
 import type { WrittenFile } from '../io/section-file.js';
 import { GrowableU32 } from '../kernels/growable-arrays.js';
-import { buildDense, writeDense } from '../index/dense/dense-registry.js';
+import { buildDense, tuneDense, writeDense } from '../index/dense/dense-registry.js';
+import type { RecallCurve } from '../index/dense/recall-tuning.js';
 import { encodeInvertedField, NO_MORE_DOCS, PositionsReader, PostingsCursor, writeInvertedField } from '../index/inverted/index.js';
 import type { MetadataValue } from './document.js';
 import type { SegmentInfo } from './manifest.js';
@@ -114,7 +115,8 @@ export function mergeSegments(dir: string, name: string, segments: readonly Segm
     files[`${field}.inv`] = writeInvertedField(join(folder, `${field}.inv`), data);
   }
 
-  // Dense fields: rebuild over the live rows.
+  // Dense fields: rebuild over the live rows, and measure the new index's recall curve.
+  const tuning: Record<string, RecallCurve> = {};
   for (const [field, spec] of denseFields(schema)) {
     const rows = new Float32Array(total * spec.dim);
     segments.forEach((s, i) => {
@@ -129,6 +131,8 @@ export function mergeSegments(dir: string, name: string, segments: readonly Segm
     });
     const index = buildDense(spec.index, rows, spec.dim, spec.metric, spec.params);
     files[`${field}.vec`] = writeDense(join(folder, `${field}.vec`), index);
+    const curve = tuneDense(index);
+    if (curve !== undefined) tuning[field] = curve;
   }
 
   // Sparse fields: exact ones merge their inverted lists term by term; Seismic ones
@@ -193,5 +197,5 @@ export function mergeSegments(dir: string, name: string, segments: readonly Segm
   files['stored.bin'] = stored.write(join(folder, 'stored.bin'), 'STOR');
   fsyncDirectory(folder);
   fsyncDirectory(dir);
-  return { name, numDocs: total, files };
+  return { name, numDocs: total, files, ...(Object.keys(tuning).length > 0 ? { tuning } : {}) };
 }

@@ -59,6 +59,12 @@ const denseField = z
     floats: z.enum(['memory', 'disk']).optional(),
     /** Encode document text (and query text) into this field with a model, instead of reading vectors. */
     encoder: encoderSpecSchema.optional(),
+    /**
+     * Recall@10 that searches without explicit parameters aim for (default 0.95): each segment of an
+     * approximate family measures its recall curve when it is built and searches with the cheapest
+     * setting that reaches this.
+     */
+    targetRecall: z.number().gt(0).max(1).optional(),
   })
   .strict();
 

@@ -22,7 +22,8 @@ import { SparseField, SparseFieldBuilder } from './sparse-field.js';
 import { readTombstones } from './tombstones.js';
 import { Bitset } from '../kernels/bitset.js';
 import { GrowableU32 } from '../kernels/growable-arrays.js';
-import { buildDense, readDense, writeDense } from '../index/dense/dense-registry.js';
+import { buildDense, readDense, tuneDense, writeDense } from '../index/dense/dense-registry.js';
+import type { RecallCurve } from '../index/dense/recall-tuning.js';
 import type { DenseIndex, DenseSearchOptions } from '../index/dense/dense-types.js';
 
 const IDS = 'ids.bin';
@@ -140,12 +141,15 @@ export class SegmentBuilder {
       throw ioError(folder, e);
     }
     const files: Record<string, WrittenFile> = {};
+    const tuning: Record<string, RecallCurve> = {};
     for (const [field, builder] of this.inverted)
       files[invertedFile(field)] = INVERTED_FAMILY.write(join(folder, invertedFile(field)), builder);
     for (const [field, spec] of denseFields(this.schema)) {
       const rows = this.dense.get(field)!;
       const index = buildDense(spec.index, rows.data.subarray(0, rows.rows * spec.dim), spec.dim, spec.metric, spec.params);
       files[denseFile(field)] = writeDense(join(folder, denseFile(field)), index);
+      const curve = tuneDense(index);
+      if (curve !== undefined) tuning[field] = curve;
     }
     for (const [field, spec] of sparseFields(this.schema)) Object.assign(files, this.sparse.get(field)!.write(folder, field, spec));
     for (const [field, b] of this.multi) Object.assign(files, b.write(folder, field));
@@ -154,7 +158,7 @@ export class SegmentBuilder {
     files[STORED] = this.stored.write(join(folder, STORED), 'STOR');
     fsyncDirectory(folder);
     fsyncDirectory(dir);
-    return { name, numDocs: this.numDocs, files };
+    return { name, numDocs: this.numDocs, files, ...(Object.keys(tuning).length > 0 ? { tuning } : {}) };
   }
 }
 

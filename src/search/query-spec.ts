@@ -67,6 +67,12 @@ const leg = z
     k: z.number().int().positive().max(100_000).optional(),
     /** Family search parameters (efSearch, nprobe, queryCut, ...). */
     params: z.record(z.number()).optional(),
+    /**
+     * Dense legs without explicit search parameters: the recall@10 to aim for (default: the
+     * field's `targetRecall`, else 0.95); each segment searches with the cheapest setting its
+     * measured recall curve says reaches it.
+     */
+    targetRecall: z.number().gt(0).max(1).optional(),
     /** Weight of this leg in weighted fusion (default 1). */
     weight: z.number().nonnegative().optional(),
     /** Rocchio pseudo-relevance feedback for dense and sparse legs: query' = alpha·query + beta·mean(top `docs` vectors), searched again. */

@@ -43,6 +43,10 @@ Example:
           if (f.index !== undefined)
             out += ` ${f.index}, ${f.metric}, ${f.dim} dims${f.index === 'int8' || f.index === 'binary' || f.index === 'ivfpq' ? `, rescoring floats ${f.floats === 'disk' ? 'on disk' : 'in memory'}` : ''}`;
           out += '\n';
+          for (const r of f.recall?.segments ?? [])
+            out += `    ${r.segment.padEnd(10)} recall@10 ${r.predicted.toFixed(3)} predicted at ${Object.entries(r.params)
+              .map(([k, v]) => `${k} ${v}`)
+              .join(', ')} (target ${f.recall!.target})\n`;
         }
         if (info.adapters.length > 0) out += `adapters    ${info.adapters.join(', ')}\n`;
         if (info.calibrated) out += 'calibration fitted (filter.minRelevance available)\n';

@@ -7,7 +7,9 @@ import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { QuarryError } from '../../core/quarry-error.js';
 import { loadFieldEncoder } from '../../encode/dense-text-encoder.js';
+import { denseFamily } from '../../index/dense/dense-registry.js';
 import { prepareQuery, similarity } from '../../index/dense/dense-similarity.js';
+import { chooseSetting, DEFAULT_TARGET_RECALL } from '../../index/dense/recall-tuning.js';
 import type { TopDocs } from '../../index/inverted/index.js';
 import { rerankWithEarlyExit, type MultiVectorHits, type RerankParams } from '../../index/multivector/index.js';
 import {
@@ -62,14 +64,44 @@ export class DenseRetrieval {
 
   /**
    * Each segment's top k (deleted rows excluded, `allow[i]` restricting segment i
-   * when given), merged into one top k of global documents.
+   * when given), merged into one top k of global documents. Without explicit search
+   * parameters of the field's family, each segment searches with the cheapest setting its
+   * recall curve says reaches `targetRecall` (else the field's, else the default).
    */
-  top(field: string, q: Float32Array, k: number, params: Readonly<Record<string, number>>, allow: SegmentFilter): TopDocs {
+  top(
+    field: string,
+    q: Float32Array,
+    k: number,
+    params: Readonly<Record<string, number>>,
+    allow: SegmentFilter,
+    targetRecall?: number,
+  ): TopDocs {
+    const spec = this.spec(field);
+    const family = denseFamily(spec.index);
+    const explicit = Object.keys(params).some((p) => Object.hasOwn(family.searchParams, p));
+    const target = targetRecall ?? spec.targetRecall ?? DEFAULT_TARGET_RECALL;
     return this.set.mergeTop(k, (seg, i) => {
       const index = seg.dense.get(field);
       if (index === undefined || index.size === 0) return null;
-      return index.search(q, k, { ...params, allow: this.set.allowList(i, allow) });
+      const tuned = explicit ? null : chooseSetting(seg.info.tuning?.[field], target);
+      return index.search(q, k, { ...params, ...tuned?.params, allow: this.set.allowList(i, allow) });
     });
+  }
+
+  /**
+   * The recall@10 the segments' curves predict for a search of `field` aiming at `targetRecall`
+   * without explicit parameters: the lowest over the tuned segments, weighted by nothing (a
+   * merged top k is about as good as its worst segment); null when no segment is tuned.
+   */
+  expectedRecall(field: string, targetRecall?: number): number | null {
+    const spec = this.spec(field);
+    const target = targetRecall ?? spec.targetRecall ?? DEFAULT_TARGET_RECALL;
+    let worst: number | null = null;
+    for (const seg of this.set.segments) {
+      const p = chooseSetting(seg.info.tuning?.[field], target);
+      if (p !== null) worst = worst === null ? p.recall : Math.min(worst, p.recall);
+    }
+    return worst;
   }
 
   /** A dense leg, with Rocchio feedback from its own top documents when `prf` is given. */
@@ -80,8 +112,9 @@ export class DenseRetrieval {
     params: Readonly<Record<string, number>>,
     allow: SegmentFilter,
     prf: RocchioParams | undefined,
+    targetRecall?: number,
   ): TopDocs {
-    const first = this.top(field, q, prf === undefined ? k : Math.max(k, prf.docs), params, allow);
+    const first = this.top(field, q, prf === undefined ? k : Math.max(k, prf.docs), params, allow, targetRecall);
     if (prf === undefined) return first;
     const rows = Array.from(first.docs.subarray(0, prf.docs), (doc) => {
       const [seg, local] = this.set.locate(doc);
@@ -89,7 +122,7 @@ export class DenseRetrieval {
       if (row === null) throw new QuarryError('BAD_ARGUMENT', `the ${field} index keeps no float vectors for feedback`, { field: 'prf' });
       return row;
     });
-    return this.top(field, rocchioDense(q, rows, prf), k, params, allow);
+    return this.top(field, rocchioDense(q, rows, prf), k, params, allow, targetRecall);
   }
 
   /** A new-model vector mapped into dense field `field`'s space by the collection's adapter `name`. */

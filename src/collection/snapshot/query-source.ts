@@ -43,7 +43,7 @@ export function snapshotQuerySource(
         checkSearchParams(params, denseFamily(spec.index).searchParams, spec.index);
         const encoded = r.dense.encodeText(leg.field, leg.text);
         const q = leg.adapter !== undefined ? r.dense.adapted(leg.field, leg.adapter, encoded, 'retrieve.text') : encoded;
-        return r.dense.withFeedback(leg.field, q, k, params, allow, leg.prf);
+        return r.dense.withFeedback(leg.field, q, k, params, allow, leg.prf, leg.targetRecall);
       }
       if (leg.adapter !== undefined && leg.text !== undefined)
         throw new QuarryError('BAD_ARGUMENT', `adapters map dense vectors; "${leg.field}" is not a dense field`, {
@@ -63,7 +63,7 @@ export function snapshotQuerySource(
             ? r.dense.adapted(leg.field, leg.adapter, leg.vector, 'retrieve.vector')
             : Float32Array.from(leg.vector);
         checkQueryDimension(q.length, spec.dim, 'retrieve.vector');
-        return r.dense.withFeedback(leg.field, q, k, params, allow, leg.prf);
+        return r.dense.withFeedback(leg.field, q, k, params, allow, leg.prf, leg.targetRecall);
       }
       if (leg.multivector !== undefined) {
         const spec = r.multi.spec(leg.field);

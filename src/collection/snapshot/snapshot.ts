@@ -372,6 +372,17 @@ export class Snapshot {
   }
 
   /**
+   * The recall@10 a search of dense field `field` without explicit parameters can expect when it
+   * aims at `targetRecall` (default: the field's, else 0.95), from the curves its segments
+   * measured when they were built: the lowest over the segments; null when none is tuned (an
+   * exact family, or segments under 1,000 rows).
+   */
+  expectedRecall(field: string, targetRecall?: number): number | null {
+    this.checkOpen();
+    return this.r.dense.expectedRecall(field, targetRecall);
+  }
+
+  /**
    * The documents (global numbers) the collection's saved audit flagged (`quarry audit --save`),
    * read once per snapshot; null when it has no audit. Ids the snapshot no longer holds are skipped.
    */

@@ -26,6 +26,11 @@ export interface DenseFamily<Name extends string = string, Index extends DenseIn
     metric: DenseMetric,
     params: Readonly<Record<string, number>>,
   ): DenseIndex<DenseSearchOptions & Record<string, unknown>>;
+  /**
+   * The search settings the recall tuner measures on an index of this family (recall-tuning.ts),
+   * from cheapest to dearest; absent for an exact family.
+   */
+  recallSettings?(index: Index): readonly Record<string, number>[];
   /** Writes an index of this family to `path`. */
   write(path: string, index: Index): WrittenFile;
   /** Reads an index of this family written by `write`. */

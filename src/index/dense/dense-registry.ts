@@ -13,6 +13,7 @@ import { HNSW_FAMILY } from './hnsw/hnsw-family.js';
 import { INT8_FAMILY } from './int8/int8-family.js';
 import { IVFPQ_FAMILY } from './ivfpq/ivfpq-family.js';
 import type { CompressedReadOptions } from './rescore-floats.js';
+import { MIN_TUNED_ROWS, measureRecallCurve, type RecallCurve, type RecallTuningOptions } from './recall-tuning.js';
 
 /** Every dense family, in the order help texts list them. */
 const DENSE_FAMILY_LIST = [FLAT_FAMILY, HNSW_FAMILY, INT8_FAMILY, BINARY_FAMILY, IVFPQ_FAMILY] as const;
@@ -67,4 +68,20 @@ export function readDense(path: string, options: CompressedReadOptions = {}): De
   // families that search the floats themselves always read them into memory
   const read = family.rescoresFromFloats ? options : { bytes: options.bytes, verifyChecksum: options.verifyChecksum };
   return family.read(path, read) as DenseIndex<DenseSearchOptions & Record<string, unknown>>;
+}
+
+/**
+ * Measures the recall curve of a freshly built index over its search settings (see
+ * recall-tuning.ts); undefined for exact families, indexes under MIN_TUNED_ROWS rows, and
+ * indexes that keep no float rows.
+ */
+export function tuneDense(
+  index: DenseIndex<DenseSearchOptions & Record<string, unknown>>,
+  options: RecallTuningOptions = {},
+): RecallCurve | undefined {
+  const family = denseFamily(index.family);
+  if (family.recallSettings === undefined || index.size < MIN_TUNED_ROWS) return undefined;
+  const rows = index.floatRows();
+  if (rows === null) return undefined;
+  return measureRecallCurve(index, rows, family.recallSettings(index), options);
 }

@@ -23,6 +23,11 @@ export const IVFPQ_FAMILY: DenseFamily<'ivfpq', IvfPqIndex> = {
   params: IVFPQ_PARAM_RANGES,
   searchParams: { nprobe: POSITIVE_INTEGER, rescore: RESCORE_RANGE },
   rescoresFromFloats: true,
+  // cells visited, at three rescoring depths; settings past the number of cells repeat themselves
+  recallSettings: (index) =>
+    [1, 2, 4, 6, 8, 12, 16, 24, 32, 48, 64, 96, 128]
+      .filter((nprobe) => nprobe <= index.coarse.k)
+      .flatMap((nprobe) => [4, 10, 25].map((rescore) => ({ nprobe, rescore }))),
   build: (rows, dim, metric, params) => {
     const n = rows.length / dim;
     if (n < IVFPQ_MIN_ROWS) return buildFlat(rows, { dim, metric });

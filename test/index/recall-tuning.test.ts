@@ -1,0 +1,107 @@
+// Recall targets: the curve an approximate index measures on pseudo-queries from its own rows
+// predicts the recall of real held-out queries (GloVe words the rows do not contain); the
+// cheapest setting reaching a target is chosen; a collection stores each segment's curve and
+// searches without parameters with the chosen setting, explicit parameters winning.
+import { describe, expect, it } from 'vitest';
+import { join } from 'node:path';
+import { Collection } from '../../src/collection/index.js';
+import { readLatestManifest } from '../../src/collection/manifest.js';
+import { buildDense, tuneDense } from '../../src/index/dense/dense-registry.js';
+import { chooseSetting, measureRecallCurve, type RecallCurve } from '../../src/index/dense/recall-tuning.js';
+import { errorOf } from '../helpers/errors.js';
+import { loadGlove10k, recallAt } from '../helpers/glove.js';
+import { tempDir } from '../helpers/temp-dir.js';
+
+const { base, queries, gt } = loadGlove10k('angular');
+
+describe('recall curves', () => {
+  const index = buildDense('hnsw', base.data, 100, 'cosine', { M: 8, efConstruction: 60 });
+  const curve = tuneDense(index)!;
+
+  it('are measured for every setting, cheapest first, and rise with the search effort', () => {
+    expect(curve.k).toBe(10);
+    expect(curve.source).toBe('sampled');
+    expect(curve.points.map((p) => p.params.efSearch)).toEqual([10, 16, 24, 32, 48, 64, 96, 128, 192, 256, 384, 512, 768]);
+    expect(curve.points[0]!.recall).toBeLessThan(curve.points.at(-1)!.recall);
+    expect(curve.points.at(-1)!.recall).toBeGreaterThan(0.97);
+    for (const p of curve.points) expect(p.micros).toBeGreaterThan(0);
+  });
+
+  it('predict the recall of held-out real queries within 0.05 at the setting chosen for 0.9 and 0.95', () => {
+    for (const target of [0.9, 0.95]) {
+      const chosen = chooseSetting(curve, target)!;
+      expect(chosen.recall).toBeGreaterThanOrEqual(target);
+      const results = Array.from(
+        { length: queries.rows },
+        (_, q) => index.search(queries.data.subarray(q * 100, (q + 1) * 100), 10, chosen.params).ids,
+      );
+      const measured = recallAt(10, results, gt);
+      expect(Math.abs(measured - chosen.recall), `target ${target}: predicted ${chosen.recall}, measured ${measured}`).toBeLessThan(0.05);
+    }
+  });
+
+  it('choose the fastest setting that reaches the target, else the most accurate', () => {
+    const c: RecallCurve = {
+      k: 10,
+      queries: 1,
+      source: 'sampled',
+      points: [
+        { params: { e: 1 }, recall: 0.8, micros: 1 },
+        { params: { e: 2 }, recall: 0.96, micros: 5 },
+        { params: { e: 3 }, recall: 0.97, micros: 4 },
+        { params: { e: 4 }, recall: 0.99, micros: 9 },
+      ],
+    };
+    expect(chooseSetting(c, 0.95)!.params.e).toBe(3);
+    expect(chooseSetting(c, 0.5)!.params.e).toBe(1);
+    expect(chooseSetting(c, 0.999)!.params.e).toBe(4);
+    expect(chooseSetting(undefined, 0.9)).toBeNull();
+  });
+
+  it('are not measured for exact or small indexes; a query log replaces the pseudo-queries', () => {
+    expect(tuneDense(buildDense('flat', base.data, 100, 'cosine', {}))).toBeUndefined();
+    expect(tuneDense(buildDense('hnsw', base.data.subarray(0, 500 * 100), 100, 'cosine', {}))).toBeUndefined();
+    const logged = measureRecallCurve(index, index.floatRows()!, [{ efSearch: 64 }], { queries: queries.data });
+    expect(logged.source).toBe('log');
+    expect(logged.queries).toBe(queries.rows);
+  });
+});
+
+describe('a collection with a recall target', () => {
+  const dir = join(tempDir('quarry-recall-'), 'c');
+  const c = Collection.create(dir, {
+    fields: { v: { type: 'dense', dim: 100, index: 'hnsw', metric: 'cosine', params: { M: 8, efConstruction: 60 } } },
+  });
+  const w = c.writer();
+  for (let i = 0; i < 3000; i++) w.add({ _id: String(i), v: Array.from(base.data.subarray(i * 100, (i + 1) * 100)) });
+  w.commit();
+  w.close();
+  const snap = c.reader();
+  const q = Array.from(queries.data.subarray(0, 100));
+
+  it('stores the segment’s curve and searches without parameters at the chosen setting', () => {
+    const info = readLatestManifest(dir).segments[0]!;
+    const curve = info.tuning?.v;
+    expect(curve?.points.length).toBe(13);
+    const low = chooseSetting(curve, 0.5)!.params;
+    const high = chooseSetting(curve, 0.999)!.params;
+    const ids = (spec: object): string[] => snap.query(spec).hits.map((h) => h.id);
+    expect(ids({ retrieve: [{ field: 'v', vector: q, targetRecall: 0.5 }] })).toEqual(
+      ids({ retrieve: [{ field: 'v', vector: q, params: low }] }),
+    );
+    expect(ids({ retrieve: [{ field: 'v', vector: q, targetRecall: 0.999 }] })).toEqual(
+      ids({ retrieve: [{ field: 'v', vector: q, params: high }] }),
+    );
+    // explicit parameters win over the target
+    expect(ids({ retrieve: [{ field: 'v', vector: q, params: low, targetRecall: 0.999 }] })).toEqual(
+      ids({ retrieve: [{ field: 'v', vector: q, params: low }] }),
+    );
+  });
+
+  it('refuses a target outside (0, 1] and a target on a leg that is not dense', () => {
+    expect(errorOf(() => snap.query({ retrieve: [{ field: 'v', vector: q, targetRecall: 1.5 }] })).message).toContain('targetRecall');
+    const t = Collection.create(join(tempDir('quarry-recall-'), 't'), { fields: { body: { type: 'text' } } });
+    const e = errorOf(() => t.reader().query({ retrieve: [{ field: 'body', text: 'x', targetRecall: 0.9 }] }));
+    expect(e.message).toContain('targetRecall applies to dense legs');
+  });
+});
