@@ -40,7 +40,7 @@ describe('recall curves', () => {
     }
   });
 
-  it('choose the fastest setting that reaches the target, else the most accurate', () => {
+  it('choose the first (cheapest) setting that reaches the target, else the most accurate', () => {
     const c: RecallCurve = {
       k: 10,
       queries: 1,
@@ -52,7 +52,8 @@ describe('recall curves', () => {
         { params: { e: 4 }, recall: 0.99, micros: 9 },
       ],
     };
-    expect(chooseSetting(c, 0.95)!.params.e).toBe(3);
+    // the order decides, not the (noisy) times
+    expect(chooseSetting(c, 0.95)!.params.e).toBe(2);
     expect(chooseSetting(c, 0.5)!.params.e).toBe(1);
     expect(chooseSetting(c, 0.999)!.params.e).toBe(4);
     expect(chooseSetting(undefined, 0.9)).toBeNull();

@@ -6,8 +6,9 @@
  * dense part of the space; left out of its own results, it still sits where rows are dense), so
  * each pseudo-query is a row moved in a random direction, half of them as far as the row's k-th
  * nearest neighbour and half as far as its (10·k)-th: they land between the rows, as real queries
- * do. On GloVe's held-out words this predicts their recall within about 0.02 at every setting
- * (test/index/recall-tuning.test.ts; bench/dense/recall-targets.ts measures more).
+ * do. How well that predicts a workload's recall depends on how far its queries sit from the
+ * rows (test/index/recall-tuning.test.ts checks GloVe's held-out words; the recall-targets
+ * benchmark measures more); a query log measures the workload itself.
  */
 import { QuarryError } from '../../core/quarry-error.js';
 import { standardNormal, xorshift32 } from '../../kernels/xorshift.js';
@@ -87,15 +88,16 @@ export function measureRecallCurve(
 }
 
 /**
- * The setting to search with for `target`: the fastest point whose recall reaches it, or the
- * point of highest recall when none does; null for no curve. Returns the predicted recall too.
+ * The setting to search with for `target`: the first point (the settings are measured cheapest
+ * first) whose recall reaches it, or the point of highest recall when none does; null for no
+ * curve. The order, not the measured times, decides: times measured while a commit runs are
+ * noisy, and the same curve must always choose the same setting.
  */
 export function chooseSetting(curve: RecallCurve | undefined, target: number): RecallPoint | null {
   if (curve === undefined || curve.points.length === 0) return null;
-  let best: RecallPoint | null = null;
-  for (const p of curve.points) if (p.recall >= target && (best === null || p.micros < best.micros)) best = p;
-  if (best !== null) return best;
-  for (const p of curve.points) if (best === null || p.recall > best.recall) best = p;
+  for (const p of curve.points) if (p.recall >= target) return p;
+  let best = curve.points[0]!;
+  for (const p of curve.points) if (p.recall > best.recall) best = p;
   return best;
 }
 

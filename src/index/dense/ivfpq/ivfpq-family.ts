@@ -23,11 +23,31 @@ export const IVFPQ_FAMILY: DenseFamily<'ivfpq', IvfPqIndex> = {
   params: IVFPQ_PARAM_RANGES,
   searchParams: { nprobe: POSITIVE_INTEGER, rescore: RESCORE_RANGE },
   rescoresFromFloats: true,
-  // cells visited, at three rescoring depths; settings past the number of cells repeat themselves
+  // more cells visited and more candidates rescored together, cheapest first; settings past the
+  // number of cells would repeat themselves
   recallSettings: (index) =>
-    [1, 2, 4, 6, 8, 12, 16, 24, 32, 48, 64, 96, 128]
-      .filter((nprobe) => nprobe <= index.coarse.k)
-      .flatMap((nprobe) => [4, 10, 25].map((rescore) => ({ nprobe, rescore }))),
+    (
+      [
+        [1, 4],
+        [2, 4],
+        [4, 4],
+        [4, 10],
+        [8, 10],
+        [12, 10],
+        [16, 10],
+        [24, 10],
+        [32, 10],
+        [32, 25],
+        [48, 25],
+        [64, 25],
+        [96, 25],
+        [128, 25],
+        [192, 50],
+        [256, 50],
+      ] as const
+    )
+      .filter(([nprobe]) => nprobe <= index.coarse.k)
+      .map(([nprobe, rescore]) => ({ nprobe, rescore })),
   build: (rows, dim, metric, params) => {
     const n = rows.length / dim;
     if (n < IVFPQ_MIN_ROWS) return buildFlat(rows, { dim, metric });
