@@ -20,6 +20,7 @@ import { readTombstones, writeTombstones } from './tombstones.js';
 import { mergeSegments } from './merge.js';
 import { BackgroundMerge, type FinishedMerge } from './background-merge.js';
 import { removeOldGenerations } from './generations.js';
+import { readDense, tuneDense } from '../index/dense/dense-registry.js';
 
 /**
  * The smallest heap a merge worker may be given. With 1–2 MB of old generation, V8 in Node 22,
@@ -363,6 +364,36 @@ export class CollectionWriter {
       this.commit();
     }
     return this.base.generation;
+  }
+
+  /**
+   * Measures dense field `field`'s recall curves again on `queries` (rows of the field's
+   * dimension: what the workload asks, e.g. a query log) instead of pseudo-queries, and commits
+   * them with everything pending (after waiting for a running merge). Segments with an exact
+   * index or under 1,000 rows keep none; a later merge measures its segment on pseudo-queries
+   * again. Returns the new generation.
+   */
+  tuneRecall(field: string, queries: Float32Array): number {
+    this.checkOpen();
+    const spec = this.base.schema.fields[field];
+    if (spec?.type !== 'dense') throw new QuarryError('BAD_ARGUMENT', `"${field}" is not a dense field`, { field: 'field' });
+    if (queries.length === 0 || queries.length % spec.dim !== 0)
+      throw new QuarryError('BAD_ARGUMENT', `queries must be rows of the field's ${spec.dim} dimensions`, { field: 'queries' });
+    this.waitForMerges();
+    this.flush();
+    const file = `${field}.vec`;
+    const tuned = [...this.base.segments, ...this.pending].map((info) => {
+      const written = info.files[file];
+      if (written === undefined) return info;
+      const index = readDense(join(this.dir, info.name, file), { bytes: written.bytes, verifyChecksum: true });
+      try {
+        const curve = tuneDense(index, { queries });
+        return curve === undefined ? info : { ...info, tuning: { ...info.tuning, [field]: curve } };
+      } finally {
+        index.close();
+      }
+    });
+    return this.writeGeneration(tuned, false);
   }
 
   /** Merges every segment into one, dropping deleted documents, and commits. */

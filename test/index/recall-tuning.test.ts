@@ -8,6 +8,8 @@ import { Collection } from '../../src/collection/index.js';
 import { readLatestManifest } from '../../src/collection/manifest.js';
 import { buildDense, tuneDense } from '../../src/index/dense/dense-registry.js';
 import { chooseSetting, measureRecallCurve, type RecallCurve } from '../../src/index/dense/recall-tuning.js';
+import { writeFileSync } from 'node:fs';
+import { quarry } from '../helpers/cli.js';
 import { errorOf } from '../helpers/errors.js';
 import { loadGlove10k, recallAt } from '../helpers/glove.js';
 import { tempDir } from '../helpers/temp-dir.js';
@@ -97,6 +99,35 @@ describe('a collection with a recall target', () => {
     expect(ids({ retrieve: [{ field: 'v', vector: q, params: low, targetRecall: 0.999 }] })).toEqual(
       ids({ retrieve: [{ field: 'v', vector: q, params: low }] }),
     );
+  });
+
+  it('measures the curves again on a query log and commits them (writer.tuneRecall, quarry tune)', () => {
+    const w = c.writer();
+    const gen = w.tuneRecall('v', queries.data);
+    w.close();
+    const curve = readLatestManifest(dir).segments[0]!.tuning!.v!;
+    expect(curve.source).toBe('log');
+    expect(curve.queries).toBe(queries.rows);
+    expect(readLatestManifest(dir).generation).toBe(gen);
+    const w2 = c.writer();
+    expect(errorOf(() => w2.tuneRecall('v', new Float32Array(7))).message).toContain('rows of the field');
+    expect(errorOf(() => w2.tuneRecall('nope', queries.data)).message).toContain('is not a dense field');
+    w2.close();
+    // the CLI, with the queries as an .fvecs file
+    const fvecs = join(dir, '..', 'log.fvecs');
+    const buf = Buffer.alloc(queries.rows * 404);
+    for (let r = 0; r < queries.rows; r++) {
+      buf.writeInt32LE(100, r * 404);
+      for (let j = 0; j < 100; j++) buf.writeFloatLE(queries.data[r * 100 + j]!, r * 404 + 4 + 4 * j);
+    }
+    writeFileSync(fvecs, buf);
+    const r = quarry(['tune', dir, '--field', 'v', '--queries', fvecs]);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/measured 1 segment of v on 100 queries\n {2}seg-\d+ +recall@10 0\.\d+ at efSearch \d+ \(target 0\.95\)/);
+    const info = quarry(['info', dir]);
+    expect(info.stdout).toMatch(/recall@10 0\.\d+ predicted at efSearch \d+ \(target 0\.95\)/);
+    const bad = quarry(['tune', dir, '--field', 'v']);
+    expect(bad.stderr).toContain('give the queries as vectors (--queries) or as texts (--text-queries)');
   });
 
   it('refuses a target outside (0, 1] and a target on a leg that is not dense', () => {
