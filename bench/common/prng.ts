@@ -18,4 +18,14 @@ export class Prng {
   int(n: number): number {
     return Math.floor(this.next() * n);
   }
+
+  /** Shuffles `a` in place (Fisher–Yates). */
+  shuffle<T>(a: T[]): void {
+    for (let i = a.length - 1; i > 0; i--) {
+      const j = this.int(i + 1);
+      const t = a[i]!;
+      a[i] = a[j]!;
+      a[j] = t;
+    }
+  }
 }

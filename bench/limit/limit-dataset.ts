@@ -66,7 +66,7 @@ export function generateLimit(settings: LimitSettings = LIMIT_FULL): LimitDatase
   // the relevant sets: a seeded shuffle of all pairs of core documents, the first nQueries kept
   const allPairs: [number, number][] = [];
   for (let a = 0; a < nCore; a++) for (let b = a + 1; b < nCore; b++) allPairs.push([a, b]);
-  shuffle(allPairs, rng);
+  rng.shuffle(allPairs);
   const liked: string[][] = Array.from({ length: nDocs }, () => []);
   const queries: LimitDataset['queries'] = [];
   const relevant = new Map<string, [string, string]>();
@@ -94,11 +94,11 @@ export function generateLimit(settings: LimitSettings = LIMIT_FULL): LimitDatase
         mine.push(f);
       }
     }
-    shuffle(mine, rng);
+    rng.shuffle(mine);
   }
   const docs = liked.map((l, d) => ({ id: docId(d), title: names[d]!, text: `${names[d]} likes ${listing(l)}.` }));
   // the core documents are not the first ones of the corpus
-  shuffle(docs, rng);
+  rng.shuffle(docs);
   return { documents: docs, queries, relevant, thingsPerDocument: perDoc };
 }
 
@@ -157,7 +157,7 @@ function thingPool(): string[] {
  */
 function distinctThings(count: number, rng: Prng, taken: Set<string>, terms: (s: string) => string[]): string[] {
   const pool = [...new Set(thingPool().map((s) => s.toLowerCase()))];
-  shuffle(pool, rng);
+  rng.shuffle(pool);
   const out: string[] = [];
   for (const s of pool) {
     if (out.length === count) break;
@@ -169,13 +169,4 @@ function distinctThings(count: number, rng: Prng, taken: Set<string>, terms: (s:
   }
   if (out.length < count) throw new Error(`the word lists give only ${out.length} things with distinct terms, ${count} asked`);
   return out;
-}
-
-function shuffle<T>(a: T[], rng: Prng): void {
-  for (let i = a.length - 1; i > 0; i--) {
-    const j = rng.int(i + 1);
-    const t = a[i]!;
-    a[i] = a[j]!;
-    a[j] = t;
-  }
 }

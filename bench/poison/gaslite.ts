@@ -81,7 +81,7 @@ export function craftPassage(enc: BagEncoder, prefix: string, c: Float64Array, o
   const order = Array.from({ length }, (_, i) => i);
   for (let sweep = 0; sweep < sweeps; sweep++) {
     let changed = false;
-    shuffle(order, rng);
+    rng.shuffle(order);
     for (const i of order) {
       cosineGradient(s, c, g);
       // first-order gain of each word at position i: g · u_x (the current word's term is common to all)
@@ -130,13 +130,4 @@ function topIndices(values: Float64Array, n: number): number[] {
   const idx = Array.from({ length: values.length }, (_, i) => i);
   idx.sort((a, b) => values[b]! - values[a]!);
   return idx.slice(0, n);
-}
-
-function shuffle<T>(a: T[], rng: Prng): void {
-  for (let i = a.length - 1; i > 0; i--) {
-    const j = rng.int(i + 1);
-    const t = a[i]!;
-    a[i] = a[j]!;
-    a[j] = t;
-  }
 }

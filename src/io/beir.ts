@@ -3,7 +3,7 @@
  * `metadata`), `queries.jsonl` (`_id`, `text`) and TSV query files
  * (`qid<TAB>text`).
  */
-import { fileHead, plainName } from './text-file.js';
+import { fileHead, plainName, readTextFile } from './text-file.js';
 import { forEachJsonObject } from './jsonl.js';
 import { forEachLine } from './line-reader.js';
 import { QuarryError } from '../core/quarry-error.js';
@@ -92,4 +92,19 @@ function idOf(rec: Record<string, unknown>, file: string, line: number): string 
     );
   }
   return raw;
+}
+
+/**
+ * The query texts of a query log: the non-empty lines of a `.txt` or `.log` file, else the texts
+ * of any queries file `readQueries` reads. An empty log is an error naming the file.
+ */
+export function readQueryTexts(path: string): string[] {
+  const queries = /\.(txt|log)$/i.test(path)
+    ? readTextFile(path, 'query log')
+        .split('\n')
+        .map((l) => l.trim())
+        .filter((l) => l !== '')
+    : [...readQueries(path).values()];
+  if (queries.length === 0) throw new QuarryError('EMPTY', 'the query log has no queries', { file: path }, 'give one query per line');
+  return queries;
 }

@@ -2,9 +2,7 @@
 import type { Command } from 'commander';
 import { auditSnapshot, writeAudit, type AuditReport } from '../../audit/index.js';
 import { Collection } from '../../collection/index.js';
-import { QuarryError } from '../../core/quarry-error.js';
-import { readQueries } from '../../io/beir.js';
-import { readTextFile } from '../../io/text-file.js';
+import { readQueryTexts } from '../../io/beir.js';
 import { guarded, intOption, numberOption } from '../command-options.js';
 import { terminalProgress } from '../progress.js';
 
@@ -58,7 +56,7 @@ Example:
         const snap = c.reader();
         try {
           const report = auditSnapshot(snap, {
-            queries: flags.queries !== undefined ? readQueryLog(flags.queries) : undefined,
+            queries: flags.queries !== undefined ? readQueryTexts(flags.queries) : undefined,
             sampleQueries: flags.sample,
             k: flags.k,
             neighbours: flags.neighbours,
@@ -72,18 +70,6 @@ Example:
         }
       }),
     );
-}
-
-/** The queries of a log file: lines of a .txt or .log file, else any queries file `readQueries` reads. */
-function readQueryLog(path: string): string[] {
-  const queries = /\.(txt|log)$/i.test(path)
-    ? readTextFile(path, 'query log')
-        .split('\n')
-        .map((l) => l.trim())
-        .filter((l) => l !== '')
-    : [...readQueries(path).values()];
-  if (queries.length === 0) throw new QuarryError('EMPTY', 'the query log has no queries', { file: path }, 'give one query per line');
-  return queries;
 }
 
 /** The report in words: counts per signal, then the most suspicious documents with their reasons. */

@@ -4,8 +4,7 @@ import { readVectorQueries } from '../../batch/query-files.js';
 import { Collection } from '../../collection/index.js';
 import { QuarryError } from '../../core/quarry-error.js';
 import { loadFieldEncoder } from '../../encode/dense-text-encoder.js';
-import { readQueries } from '../../io/beir.js';
-import { readTextFile } from '../../io/text-file.js';
+import { readQueryTexts } from '../../io/beir.js';
 import { guarded } from '../command-options.js';
 
 interface TuneFlags {
@@ -67,13 +66,7 @@ Example:
               { field: '--text-queries' },
               'give vectors with --queries',
             );
-          const path = flags.textQueries!;
-          const texts = /\.(txt|log)$/i.test(path)
-            ? readTextFile(path, 'queries')
-                .split('\n')
-                .map((l) => l.trim())
-                .filter((l) => l !== '')
-            : [...readQueries(path).values()];
+          const texts = readQueryTexts(flags.textQueries!);
           const encoder = loadFieldEncoder(flags.field, spec.encoder, spec.dim);
           rows = new Float32Array(texts.length * spec.dim);
           texts.forEach((t, i) => rows.set(encoder.encodeQuery(t), i * spec.dim));
