@@ -18,7 +18,7 @@ import { QuarryError } from '../core/quarry-error.js';
 import { listGenerations, MANIFEST_FORMAT, readLatestManifest, readManifest, writeManifest, type Manifest } from './manifest.js';
 import { removeQuietly } from './generations.js';
 import { Snapshot } from './snapshot/snapshot.js';
-import { chooseSetting, DEFAULT_TARGET_RECALL } from '../index/dense/recall-tuning.js';
+import { chooseSetting, DEEP_SEARCH, DEFAULT_TARGET_RECALL } from '../index/dense/recall-tuning.js';
 import { CALIBRATION_FILE } from './calibration-file.js';
 import { listFieldAdapters } from '../learn/drift/drift-adapter-file.js';
 import { segmentTextCounts } from './segment.js';
@@ -49,7 +49,8 @@ export interface CollectionInfo {
     floats?: 'memory' | 'disk';
     /**
      * Dense fields of an approximate family: the recall@10 searches without parameters aim for,
-     * and per tuned segment the setting its measured curve chose and the recall it predicts.
+     * and per tuned segment the setting its measured curve chose for a query spec's leg (which
+     * fetches 100 candidates) and the recall it predicts.
      */
     recall?: { target: number; segments: { segment: string; params: Record<string, number>; predicted: number }[] };
   }[];
@@ -191,7 +192,7 @@ export class Collection {
       if (spec.type === 'dense') {
         const target = spec.targetRecall ?? DEFAULT_TARGET_RECALL;
         const tuned = m.segments.flatMap((s) => {
-          const p = chooseSetting(s.tuning?.[name], target);
+          const p = chooseSetting(s.tuning?.[name], target, DEEP_SEARCH);
           return p === null ? [] : [{ segment: s.name, params: p.params, predicted: p.recall }];
         });
         return {

@@ -26,7 +26,12 @@ describe('recall curves', () => {
     expect(curve.points.map((p) => p.params.efSearch)).toEqual([10, 16, 24, 32, 48, 64, 96, 128, 192, 256, 384, 512, 768]);
     expect(curve.points[0]!.recall).toBeLessThan(curve.points.at(-1)!.recall);
     expect(curve.points.at(-1)!.recall).toBeGreaterThan(0.97);
-    for (const p of curve.points) expect(p.micros).toBeGreaterThan(0);
+    for (const p of curve.points) {
+      expect(p.micros).toBeGreaterThan(0);
+      // the top 10 of a deeper search is at least about as good
+      expect(p.deepRecall!).toBeGreaterThanOrEqual(p.recall - 0.01);
+    }
+    expect(chooseSetting(curve, 0.97, 100)!.params.efSearch!).toBeLessThanOrEqual(chooseSetting(curve, 0.97, 10)!.params.efSearch!);
   });
 
   it('predict the recall of held-out real queries within 0.05 at the setting chosen for 0.9 and 0.95', () => {
@@ -86,8 +91,9 @@ describe('a collection with a recall target', () => {
     const info = readLatestManifest(dir).segments[0]!;
     const curve = info.tuning?.v;
     expect(curve?.points.length).toBe(13);
-    const low = chooseSetting(curve, 0.5)!.params;
-    const high = chooseSetting(curve, 0.999)!.params;
+    // a query spec's leg fetches 100 candidates: the setting is chosen for that depth
+    const low = chooseSetting(curve, 0.5, 100)!.params;
+    const high = chooseSetting(curve, 0.999, 100)!.params;
     const ids = (spec: object): string[] => snap.query(spec).hits.map((h) => h.id);
     expect(ids({ retrieve: [{ field: 'v', vector: q, targetRecall: 0.5 }] })).toEqual(
       ids({ retrieve: [{ field: 'v', vector: q, params: low }] }),

@@ -9,7 +9,7 @@ import { QuarryError } from '../../core/quarry-error.js';
 import { loadFieldEncoder } from '../../encode/dense-text-encoder.js';
 import { denseFamily } from '../../index/dense/dense-registry.js';
 import { prepareQuery, similarity } from '../../index/dense/dense-similarity.js';
-import { chooseSetting, DEFAULT_TARGET_RECALL } from '../../index/dense/recall-tuning.js';
+import { chooseSetting, DEEP_SEARCH, DEFAULT_TARGET_RECALL } from '../../index/dense/recall-tuning.js';
 import type { TopDocs } from '../../index/inverted/index.js';
 import { rerankWithEarlyExit, type MultiVectorHits, type RerankParams } from '../../index/multivector/index.js';
 import {
@@ -83,22 +83,23 @@ export class DenseRetrieval {
     return this.set.mergeTop(k, (seg, i) => {
       const index = seg.dense.get(field);
       if (index === undefined || index.size === 0) return null;
-      const tuned = explicit ? null : chooseSetting(seg.info.tuning?.[field], target);
+      const tuned = explicit ? null : chooseSetting(seg.info.tuning?.[field], target, k);
       return index.search(q, k, { ...params, ...tuned?.params, allow: this.set.allowList(i, allow) });
     });
   }
 
   /**
-   * The recall@10 the segments' curves predict for a search of `field` aiming at `targetRecall`
-   * without explicit parameters: the lowest over the tuned segments, weighted by nothing (a
-   * merged top k is about as good as its worst segment); null when no segment is tuned.
+   * The recall@10 the segments' curves predict for a search of `field` that fetches `depth`
+   * results (a query spec's leg: 100) aiming at `targetRecall` without explicit parameters: the
+   * lowest over the tuned segments (a merged top k is about as good as its worst segment); null
+   * when no segment is tuned.
    */
-  expectedRecall(field: string, targetRecall?: number): number | null {
+  expectedRecall(field: string, targetRecall?: number, depth = DEEP_SEARCH): number | null {
     const spec = this.spec(field);
     const target = targetRecall ?? spec.targetRecall ?? DEFAULT_TARGET_RECALL;
     let worst: number | null = null;
     for (const seg of this.set.segments) {
-      const p = chooseSetting(seg.info.tuning?.[field], target);
+      const p = chooseSetting(seg.info.tuning?.[field], target, depth);
       if (p !== null) worst = worst === null ? p.recall : Math.min(worst, p.recall);
     }
     return worst;

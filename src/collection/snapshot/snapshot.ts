@@ -373,13 +373,14 @@ export class Snapshot {
 
   /**
    * The recall@10 a search of dense field `field` without explicit parameters can expect when it
-   * aims at `targetRecall` (default: the field's, else 0.95), from the curves its segments
-   * measured when they were built: the lowest over the segments; null when none is tuned (an
-   * exact family, or segments under 1,000 rows).
+   * aims at `targetRecall` (default: the field's, else 0.95) and fetches `depth` results (default
+   * 100, what a query spec's leg fetches; `searchVector` with k 10 fetches 10), from the curves its
+   * segments measured when they were built: the lowest over the segments; null when none is
+   * tuned (an exact family, or segments under 1,000 rows).
    */
-  expectedRecall(field: string, targetRecall?: number): number | null {
+  expectedRecall(field: string, targetRecall?: number, depth?: number): number | null {
     this.checkOpen();
-    return this.r.dense.expectedRecall(field, targetRecall);
+    return this.r.dense.expectedRecall(field, targetRecall, depth);
   }
 
   /**

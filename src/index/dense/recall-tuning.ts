@@ -18,8 +18,13 @@ import { FlatIndex } from './flat/flat-index.js';
 /** One search setting and what it measured. */
 export interface RecallPoint {
   params: Record<string, number>;
-  /** Mean recall@k over the pseudo-queries. */
+  /** Mean recall@k over the pseudo-queries, searching for k results. */
   recall: number;
+  /**
+   * Mean recall@k of the first k of DEEP_SEARCH results: what a query pipeline leg gets (legs
+   * fetch at least that many candidates for fusion), often more than `recall` at the same setting.
+   */
+  deepRecall?: number;
   /** Mean search time per query, in microseconds (on the machine that built the index). */
   micros: number;
 }
@@ -46,6 +51,8 @@ export interface RecallTuningOptions {
 
 /** Indexes with fewer rows are not tuned: their families search them nearly exactly anyway. */
 export const MIN_TUNED_ROWS = 1000;
+/** Candidates a query pipeline leg fetches by default; curves also measure searches this deep. */
+export const DEEP_SEARCH = 100;
 /** The recall a query gets when neither it nor its field names a target. */
 export const DEFAULT_TARGET_RECALL = 0.95;
 
@@ -70,6 +77,7 @@ export function measureRecallCurve(
   const count = queries.length / dim;
   const truth = exact.searchBatch(queries, k).map((h) => new Set(h.ids));
   const points: RecallPoint[] = [];
+  const deep = Math.min(DEEP_SEARCH, n);
   for (const params of settings) {
     let hits = 0;
     // the faster of two passes: one pass's time is at the mercy of whatever else the machine does
@@ -82,23 +90,33 @@ export function measureRecallCurve(
       }
       micros = Math.min(micros, ((performance.now() - start) * 1000) / count);
     }
-    points.push({ params: { ...params }, recall: hits / (count * k), micros });
+    let deepHits = 0;
+    for (let q = 0; q < count; q++) {
+      const got = index.search(queries.subarray(q * dim, (q + 1) * dim), deep, params).ids;
+      for (let i = 0; i < Math.min(k, got.length); i++) if (truth[q]!.has(got[i]!)) deepHits++;
+    }
+    points.push({ params: { ...params }, recall: hits / (count * k), deepRecall: deepHits / (count * k), micros });
   }
   return { k, queries: count, source: options.queries !== undefined ? 'log' : 'sampled', points };
 }
 
 /**
- * The setting to search with for `target`: the first point (the settings are measured cheapest
- * first) whose recall reaches it, or the point of highest recall when none does; null for no
- * curve. The order, not the measured times, decides: times measured while a commit runs are
- * noisy, and the same curve must always choose the same setting.
+ * The setting to search with for `target` when a search asks for `depth` results: the first
+ * point (the settings are measured cheapest first) whose recall at that depth (`deepRecall` from
+ * DEEP_SEARCH results on, else `recall`) reaches it, or the point of highest recall when none
+ * does; null for no curve. The order, not the measured times, decides: times measured while a
+ * commit runs are noisy, and the same curve must always choose the same setting. The returned
+ * point's `recall` is the one predicted at `depth`.
  */
-export function chooseSetting(curve: RecallCurve | undefined, target: number): RecallPoint | null {
+export function chooseSetting(curve: RecallCurve | undefined, target: number, depth = 10): RecallPoint | null {
   if (curve === undefined || curve.points.length === 0) return null;
-  for (const p of curve.points) if (p.recall >= target) return p;
+  const at = (p: RecallPoint): number => (depth >= DEEP_SEARCH && p.deepRecall !== undefined ? p.deepRecall : p.recall);
   let best = curve.points[0]!;
-  for (const p of curve.points) if (p.recall > best.recall) best = p;
-  return best;
+  for (const p of curve.points) {
+    if (at(p) >= target) return { ...p, recall: at(p) };
+    if (at(p) > at(best)) best = p;
+  }
+  return { ...best, recall: at(best) };
 }
 
 /** Rows moved in random directions, half as far as their k-th nearest neighbour, half as far as their (10·k)-th. */
