@@ -8,7 +8,7 @@
  * - `lexical-mismatch:F`: how often dense field F puts it in a query's top k while it shares no
  *   term with the query;
  * - `centroid:F` and `outlier:F`: its distance from field F's centroid and its local outlier
- *   factor among its nearest neighbours;
+ *   factor among its nearest neighbours; `norm:F` on dot-product and L2 fields;
  * - `language`, `content-run` and `function-words`: how little its words follow the
  *   collection's word pairs, its longest run without a function word, how few it has;
  * - `query-copy` (with a query log): how much of it is copied from logged queries;
@@ -130,8 +130,10 @@ export function auditSnapshot(snap: Snapshot, options: AuditOptions = {}): Audit
     progress.stop();
   }
 
-  for (const [field] of denseFields(schema)) {
+  for (const [field, spec] of denseFields(schema)) {
     const { ids, dim, rows } = snap.denseVectors(field);
+    // with dot products a long vector outscores everything near its direction
+    if (spec.metric !== 'cosine' && ids.length > 0) signals.push(normSignal(field, rows, dim));
     if (ids.length < 2 || ids.length > o.maxNeighbourDocuments) continue;
     const rowById = new Map(ids.map((id, i) => [id, i]));
     const progress = (o.progress ?? noProgress)(`neighbours of ${field}`, ids.length, 'docs');
@@ -208,6 +210,17 @@ export function auditSnapshot(snap: Snapshot, options: AuditOptions = {}): Audit
     signals: summary,
     flagged,
   };
+}
+
+/** The norm of each row of a dot-product or L2 field (cosine fields hold unit rows). */
+function normSignal(field: string, rows: Float32Array, dim: number): Signal {
+  const values = new Float64Array(rows.length / dim);
+  for (let i = 0; i < values.length; i++) {
+    let s = 0;
+    for (let j = 0; j < dim; j++) s += rows[i * dim + j]! ** 2;
+    values[i] = Math.sqrt(s);
+  }
+  return { name: `norm:${field}`, values, direction: 1, floor: 1e-9, why: (v) => `its vector in "${field}" has norm ${v.toFixed(3)}` };
 }
 
 /** A signal that counts a document's occurrences among `queries` result lists. */

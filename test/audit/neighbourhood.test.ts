@@ -1,7 +1,12 @@
 // Neighbourhood signals against a brute-force reference: the local outlier factor of points in a
-// cluster is about 1 and that of a point away from it is large; the centroid distance is exact.
+// cluster is about 1 and that of a point away from it is large; the centroid distance is exact;
+// on a dot-product field the audit's norm signal flags a long vector.
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { auditSnapshot } from '../../src/audit/index.js';
 import { neighbourhoodSignals } from '../../src/audit/neighbourhood.js';
+import { Collection } from '../../src/collection/index.js';
+import { tempDir } from '../helpers/temp-dir.js';
 import { Prng } from '../../bench/common/prng.js';
 
 function gaussianCluster(n: number, dim: number, rng: Prng): Float32Array {
@@ -52,5 +57,27 @@ describe('neighbourhoodSignals', () => {
     const rows = new Float32Array(6 * 2).fill(1);
     const s = neighbourhoodSignals(rows, 2, 3, bruteNeighbours(rows, 2, 3));
     for (const v of s.lof) expect(Number.isNaN(v) || Number.isFinite(v)).toBe(true);
+  });
+});
+
+describe('the norm signal of a dot-product field', () => {
+  it('flags the one long vector among unit ones', () => {
+    const c = Collection.create(join(tempDir('quarry-norm-'), 'c'), {
+      fields: { v: { type: 'dense', dim: 4, index: 'flat', metric: 'dot' } },
+    });
+    const w = c.writer();
+    const rng = new Prng(2);
+    for (let i = 0; i < 300; i++) {
+      const v = Array.from({ length: 4 }, () => rng.next() * 2 - 1);
+      const n = Math.hypot(...v);
+      w.add({ _id: `d${i}`, v: v.map((x) => (x / n) * (0.9 + 0.2 * rng.next())) });
+    }
+    w.add({ _id: 'long', v: [40, 40, 40, 40] });
+    w.commit();
+    w.close();
+    const report = auditSnapshot(c.reader(), { sampleQueries: 10 });
+    expect(report.signals['norm:v']).toBeDefined();
+    const long = report.flagged.find((f) => f.id === 'long');
+    expect(long?.reasons.map((r) => r.signal)).toContain('norm:v');
   });
 });
