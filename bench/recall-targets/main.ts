@@ -115,7 +115,8 @@ for (const name of datasets) {
       const r = target === 'log' ? searchWith(snapNow, {}) : search(target === 0.95 ? {} : { targetRecall: target });
       const aim = target === 'log' ? 0.95 : target;
       const predicted = snapNow.expectedRecall('v', aim);
-      const chosen = readLatestManifest(c.dir).segments.map((s) => chooseSetting(s.tuning?.v, aim)?.params ?? null);
+      // the setting each segment uses for a query spec's leg, which fetches 100 candidates
+      const chosen = readLatestManifest(c.dir).segments.map((s) => chooseSetting(s.tuning?.v, aim, 100)?.params ?? null);
       if (target === 'log') snapNow.close();
       const row = {
         dataset: name,
