@@ -59,7 +59,7 @@ beforeAll(() => {
   w.commit();
   w.close();
   report = auditSnapshot(c.reader(), { queries: log });
-});
+}, 120_000);
 
 describe('auditSnapshot', () => {
   it('flags the planted documents, with their reasons, and under 2% of the clean ones', () => {
@@ -148,7 +148,7 @@ describe('auditSnapshot', () => {
     writeFileSync(empty, '\n');
     const none = quarry(['audit', dir, '--queries', empty]);
     expect(none.stderr).toContain('the query log has no queries');
-  });
+  }, 120_000);
 });
 
 /** Expects `fn` to throw a QuarryError with `code` whose message (or field) mentions `text`. */

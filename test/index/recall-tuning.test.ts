@@ -134,7 +134,7 @@ describe('a collection with a recall target', () => {
     expect(info.stdout).toMatch(/recall@10 0\.\d+ predicted at efSearch \d+ \(target 0\.95\)/);
     const bad = quarry(['tune', dir, '--field', 'v']);
     expect(bad.stderr).toContain('give the queries as vectors (--queries) or as texts (--text-queries)');
-  });
+  }, 60_000);
 
   it('refuses a target outside (0, 1] and a target on a leg that is not dense', () => {
     expect(errorOf(() => snap.query({ retrieve: [{ field: 'v', vector: q, targetRecall: 1.5 }] })).message).toContain('targetRecall');
