@@ -230,7 +230,8 @@ export function runParsedQuery(source: QuerySource, spec: QuerySpec, opts: { inc
   if (flagged !== null && typeof flaggedAction === 'object')
     for (const d of flagged) {
       const s = fused.scores.get(d);
-      if (s !== undefined) fused.scores.set(d, s * flaggedAction.downweight);
+      // a negative score (an L2 leg's, unfused) is divided, so that the document always loses ground
+      if (s !== undefined) fused.scores.set(d, s >= 0 ? s * flaggedAction.downweight : s / flaggedAction.downweight);
     }
   let ranked = [...fused.scores.entries()].sort((a, b) => b[1] - a[1] || a[0] - b[0]);
   let relevance: Map<number, number> | null = null;

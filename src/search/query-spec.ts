@@ -174,7 +174,8 @@ export const querySpecSchema = z
         minRelevance: z.number().min(0).max(1).optional(),
         /**
          * Documents the collection's audit flagged (`quarry audit --save`): `"exclude"` drops them,
-         * `{"downweight": f}` multiplies their fused scores by f (between 0 and 1).
+         * `{"downweight": f}` multiplies their fused scores by f (between 0 and 1; a negative score is
+         * divided by f instead, so a flagged document always loses ground).
          */
         flagged: z.union([z.literal('exclude'), z.object({ downweight: z.number().gt(0).lt(1) }).strict()]).optional(),
       })

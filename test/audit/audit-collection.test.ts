@@ -104,10 +104,44 @@ describe('auditSnapshot', () => {
     const flagged = new Set(report.flagged.map((f) => f.id));
     expect(excluded.some((h) => flagged.has(h.id))).toBe(false);
     expect(excluded.length).toBe(20);
-    const down = snap.query({ ...spec, filter: { flagged: { downweight: 0.5 } } }).hits;
+    const down = snap.query({ ...spec, filter: { flagged: { downweight: 0.3 } } }).hits;
     const before = plain.find((h) => h.id === 'planted-stuffed')!;
     const after = down.find((h) => h.id === 'planted-stuffed');
-    if (after !== undefined) expect(after.score).toBeCloseTo(before.score * 0.5, 5);
+    if (after !== undefined) expect(after.score).toBeCloseTo(before.score * 0.3, 5);
+    snap.close();
+  });
+
+  it('down-weighting lowers a negative (L2) score too', () => {
+    const d = join(root, 'l2');
+    const c = Collection.create(d, { fields: { v: { type: 'dense', dim: 2, index: 'flat', metric: 'l2' } } });
+    const w = c.writer();
+    [
+      [0, 0],
+      [1, 0],
+      [0, 2],
+      [3, 3],
+    ].forEach((v, i) => w.add({ _id: `p${i}`, v }));
+    w.commit();
+    w.close();
+    writeAudit(d, {
+      version: 1,
+      generation: 1,
+      documents: 4,
+      queries: 0,
+      querySource: 'sampled',
+      threshold: 25,
+      signals: {},
+      flagged: [{ id: 'p1', score: 30, reasons: [{ signal: 'language', value: 0, z: 30, why: 'planted by the test' }] }],
+    });
+    const spec = { retrieve: [{ field: 'v', vector: [0.6, 0] }], k: 4 };
+    const snap = c.reader();
+    const plain = snap.query(spec).hits;
+    expect(plain[0]!.id).toBe('p1');
+    const down = snap.query({ ...spec, filter: { flagged: { downweight: 0.3 } } }).hits;
+    const before = plain.find((h) => h.id === 'p1')!.score;
+    expect(before).toBeLessThan(0);
+    expect(down.find((h) => h.id === 'p1')!.score).toBeCloseTo(before / 0.3, 5);
+    expect(down[0]!.id).toBe('p0');
     snap.close();
   });
 
