@@ -205,6 +205,14 @@ export class Collection {
           ...(tuned.length > 0 ? { recall: { target, segments: tuned } } : {}),
         };
       }
+      if (spec.type === 'sparse') {
+        const target = spec.targetRecall ?? DEFAULT_TARGET_RECALL;
+        const tuned = m.segments.flatMap((s) => {
+          const p = chooseSetting(s.tuning?.[name], target, DEEP_SEARCH);
+          return p === null ? [] : [{ segment: s.name, params: p.params, predicted: p.recall }];
+        });
+        return { name, type: spec.type, index: spec.index, ...(tuned.length > 0 ? { recall: { target, segments: tuned } } : {}) };
+      }
       if (spec.type !== 'text') return { name, type: spec.type };
       return { name, type: 'text', ...textCounts(name) };
     });

@@ -152,7 +152,7 @@ export function mergeSegments(dir: string, name: string, segments: readonly Segm
         b.add(vectorOf(d));
       }
     });
-    Object.assign(files, b.write(folder, field, spec));
+    Object.assign(files, b.write(folder, field, spec, tuning));
   }
 
   // Multi-vector fields: concatenate the live documents' tokens (int8 stores are dequantized) and rebuild.

@@ -78,6 +78,8 @@ const sparseField = z
     params: z.record(z.number()).default({}),
     /** A transformer that encodes the text of `encoder.from` (SPLADE or term weights) instead of reading vectors. */
     encoder: sparseEncoderSpecSchema.optional(),
+    /** Seismic: the recall@10 searches without search parameters aim for (default 0.95), as for dense fields. */
+    targetRecall: z.number().gt(0).max(1).optional(),
   })
   .strict();
 

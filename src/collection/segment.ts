@@ -151,7 +151,7 @@ export class SegmentBuilder {
       const curve = tuneDense(index);
       if (curve !== undefined) tuning[field] = curve;
     }
-    for (const [field, spec] of sparseFields(this.schema)) Object.assign(files, this.sparse.get(field)!.write(folder, field, spec));
+    for (const [field, spec] of sparseFields(this.schema)) Object.assign(files, this.sparse.get(field)!.write(folder, field, spec, tuning));
     for (const [field, b] of this.multi) Object.assign(files, b.write(folder, field));
     if (!this.columns.empty) files[COLUMNS] = this.columns.write(join(folder, COLUMNS));
     files[IDS] = this.ids.write(join(folder, IDS), 'IDS ');

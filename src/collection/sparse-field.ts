@@ -11,7 +11,8 @@ import { normalizeSparse, type SparseMatrix, type SparseVector } from '../kernel
 import { GrowableF32, GrowableU32 } from '../kernels/growable-arrays.js';
 import type { Bitset } from '../kernels/bitset.js';
 import type { SparseFamily, SparseHits, SparseIndex } from '../index/sparse/sparse-family.js';
-import { sparseFamily } from '../index/sparse/sparse-registry.js';
+import { sparseFamily, tuneSparse } from '../index/sparse/sparse-registry.js';
+import type { RecallCurve } from '../index/dense/recall-tuning.js';
 import { Records, RecordsBuilder } from './records.js';
 import type { SparseFieldSpec } from './schema.js';
 import { checkDeadline } from '../core/deadline.js';
@@ -67,7 +68,8 @@ export class SparseFieldBuilder {
   }
 
   /** Writes the vocabulary and the family's index into `folder`. */
-  write(folder: string, field: string, spec: SparseFieldSpec): Record<string, WrittenFile> {
+  /** Writes the field's files; an approximate family's measured recall curve goes into `tuning[field]`. */
+  write(folder: string, field: string, spec: SparseFieldSpec, tuning?: Record<string, RecallCurve>): Record<string, WrittenFile> {
     const family = sparseFamily(spec.index);
     const m: SparseMatrix = {
       rows: this.indptr.length - 1,
@@ -76,10 +78,14 @@ export class SparseFieldBuilder {
       indices: this.indices.view(),
       values: this.values.view(),
     };
-    return {
+    const index = family.build(m, spec.params);
+    const files = {
       [vocabFile(field)]: writeVocabulary(folder, field, this.vocab.tokens),
-      [indexFile(field, family)]: family.write(join(folder, indexFile(field, family)), family.build(m, spec.params)),
+      [indexFile(field, family)]: family.write(join(folder, indexFile(field, family)), index),
     };
+    const curve = tuning === undefined ? undefined : tuneSparse(index, m);
+    if (curve !== undefined) tuning![field] = curve;
+    return files;
   }
 }
 

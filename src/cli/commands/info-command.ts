@@ -40,7 +40,8 @@ Example:
                 : p.segments === 0
                   ? ', no positions (no phrase queries)'
                   : `, positions in ${p.segments} of ${p.of} segments (phrase queries need them in all: index the documents again)`;
-          if (f.index !== undefined)
+          if (f.type === 'sparse') out += ` ${f.index}`;
+          else if (f.index !== undefined)
             out += ` ${f.index}, ${f.metric}, ${f.dim} dims${f.index === 'int8' || f.index === 'binary' || f.index === 'ivfpq' ? `, rescoring floats ${f.floats === 'disk' ? 'on disk' : 'in memory'}` : ''}`;
           out += '\n';
           for (const r of f.recall?.segments ?? [])

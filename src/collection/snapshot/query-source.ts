@@ -72,7 +72,7 @@ export function snapshotQuerySource(
       }
       const spec = r.sparse.spec(leg.field);
       checkSearchParams(params, sparseFamily(spec.index).searchParams, spec.index);
-      return r.sparse.withFeedback(leg.field, new Map(Object.entries(leg.sparse!)), k, params, allow, leg.prf);
+      return r.sparse.withFeedback(leg.field, new Map(Object.entries(leg.sparse!)), k, params, allow, leg.prf, leg.targetRecall);
     },
     calibration,
     flagged,

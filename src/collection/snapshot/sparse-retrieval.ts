@@ -1,6 +1,8 @@
 /** Learned-sparse search over a snapshot's sparse fields: each segment's index searched and merged, Rocchio feedback, explanations. */
 import { QuarryError } from '../../core/quarry-error.js';
+import { chooseSetting, DEFAULT_TARGET_RECALL } from '../../index/dense/recall-tuning.js';
 import type { TopDocs } from '../../index/inverted/index.js';
+import { sparseFamily } from '../../index/sparse/sparse-registry.js';
 import { rocchioSparse, type RocchioParams } from '../../search/rocchio.js';
 import type { CollectionSchema, SparseFieldSpec } from '../schema.js';
 import type { SegmentFilter, SegmentSet } from './segment-set.js';
@@ -29,13 +31,18 @@ export class SparseRetrieval {
     return spec;
   }
 
-  /** Each segment's sparse top k (deleted and disallowed rows excluded), merged. */
+  /**
+   * Each segment's sparse top k (deleted and disallowed rows excluded), merged. Without explicit
+   * search parameters, each Seismic segment searches with the cheapest setting its recall curve
+   * says reaches `targetRecall` (else the field's, else the default).
+   */
   top(
     field: string,
     weights: ReadonlyMap<string, number>,
     k: number,
     params: Readonly<Record<string, number>>,
     allow: SegmentFilter,
+    targetRecall?: number,
   ): TopDocs {
     // The indexes skip terms of weight <= 0, so a negative weight would be dropped rather than subtract.
     for (const [token, w] of weights) {
@@ -47,12 +54,17 @@ export class SparseRetrieval {
           'learned sparse weights are finite and >= 0',
         );
     }
+    const spec = this.spec(field);
+    const explicit = Object.keys(params).some((p) => Object.hasOwn(sparseFamily(spec.index).searchParams, p));
+    const target = targetRecall ?? spec.targetRecall ?? DEFAULT_TARGET_RECALL;
     return this.set.mergeTop(k, (seg, i) => {
       const sf = seg.sparse.get(field)!;
+      const tuned = explicit ? null : chooseSetting(seg.info.tuning?.[field], target, k);
+      const p = tuned === null ? params : { ...params, ...tuned.params };
       // each family filters the way it scans: exact lists by flags, Seismic by an allow-list (the segment's cached live set when unfiltered)
       return sf.family.filterForm === 'allowed'
-        ? sf.search(weights, k, params, null, this.set.allowList(i, allow))
-        : sf.search(weights, k, params, this.set.exclusion(i, allow), null);
+        ? sf.search(weights, k, p, null, this.set.allowList(i, allow))
+        : sf.search(weights, k, p, this.set.exclusion(i, allow), null);
     });
   }
 
@@ -64,14 +76,15 @@ export class SparseRetrieval {
     params: Readonly<Record<string, number>>,
     allow: SegmentFilter,
     prf: RocchioParams | undefined,
+    targetRecall?: number,
   ): TopDocs {
-    const first = this.top(field, weights, prf === undefined ? k : Math.max(k, prf.docs), params, allow);
+    const first = this.top(field, weights, prf === undefined ? k : Math.max(k, prf.docs), params, allow, targetRecall);
     if (prf === undefined) return first;
     const feedback = Array.from(first.docs.subarray(0, prf.docs), (doc) => {
       const [seg, local] = this.set.locate(doc);
       return seg.sparse.get(field)!.documentVector(local);
     });
-    return this.top(field, rocchioSparse(weights, feedback, prf), k, params, allow);
+    return this.top(field, rocchioSparse(weights, feedback, prf), k, params, allow, targetRecall);
   }
 
   /** What each query token contributes to one document's score, largest first. */

@@ -58,6 +58,11 @@ export interface SparseFamily<Name extends string = string, Index extends Sparse
   write(path: string, index: Index): WrittenFile;
   read(path: string, options: { bytes?: number; verifyChecksum?: boolean }): Index;
   /**
+   * The search settings the recall tuner measures on an index of this family
+   * (sparse-recall-tuning.ts), from cheapest to dearest; absent for an exact family.
+   */
+  recallSettings?(index: Index): readonly Record<string, number>[];
+  /**
    * Merges segments' indexes without going through rows (exact lists merge list by
    * list), keeping only terms that still have a posting: the index and, for each of its
    * term ids, the merged term id it came from. Absent: merges rebuild from rows.

@@ -5,7 +5,10 @@
 import { QuarryError } from '../../core/quarry-error.js';
 import { EXACT_SPARSE_FAMILY } from './exact/exact-family.js';
 import { SEISMIC_FAMILY } from './seismic/seismic-family.js';
-import type { SparseFamily } from './sparse-family.js';
+import type { SparseMatrix } from '../../kernels/sparse-matrix.js';
+import type { RecallCurve } from '../dense/recall-tuning.js';
+import type { SparseFamily, SparseIndex } from './sparse-family.js';
+import { measureSparseRecallCurve, MIN_TUNED_SPARSE_ROWS } from './sparse-recall-tuning.js';
 
 const SPARSE_FAMILY_LIST = [EXACT_SPARSE_FAMILY, SEISMIC_FAMILY] as const;
 
@@ -29,4 +32,15 @@ export function sparseFamily(name: string): SparseFamily {
     );
   }
   return family;
+}
+
+/**
+ * Measures the recall curve of a freshly built sparse index over `rows` (see
+ * sparse-recall-tuning.ts); undefined for exact families and indexes under
+ * MIN_TUNED_SPARSE_ROWS rows.
+ */
+export function tuneSparse(index: SparseIndex, rows: SparseMatrix): RecallCurve | undefined {
+  const family = sparseFamily(index.family);
+  if (family.recallSettings === undefined || index.rows < MIN_TUNED_SPARSE_ROWS) return undefined;
+  return measureSparseRecallCurve(index, rows, family.recallSettings(index));
 }

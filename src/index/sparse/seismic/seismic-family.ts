@@ -14,6 +14,23 @@ export const SEISMIC_FAMILY: SparseFamily<'seismic', SeismicIndex> = {
   params: SEISMIC_PARAM_RANGES,
   searchParams: SEISMIC_SEARCH_PARAMS,
   filterForm: 'allowed',
+  // more query terms and fewer skipped blocks together, cheapest first (queryCut 10, heapFactor 0.8 are the defaults)
+  recallSettings: () =>
+    (
+      [
+        [3, 0.9],
+        [5, 0.9],
+        [5, 0.8],
+        [10, 0.8],
+        [10, 0.7],
+        [15, 0.7],
+        [20, 0.6],
+        [30, 0.5],
+        [50, 0.4],
+        [100, 0.2],
+        [200, 0],
+      ] as const
+    ).map(([queryCut, heapFactor]) => ({ queryCut, heapFactor })),
   build: (rows, params) => buildSeismic(rows, params),
   write: writeSeismic,
   read: readSeismic,
