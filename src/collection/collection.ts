@@ -48,7 +48,7 @@ export interface CollectionInfo {
     dim?: number;
     floats?: 'memory' | 'disk';
     /**
-     * Dense fields of an approximate family: the recall@10 searches without parameters aim for,
+     * Dense, Seismic and MUVERA fields: the recall@10 searches without parameters aim for,
      * and per tuned segment the setting its measured curve chose for a query spec's leg (which
      * fetches 100 candidates) and the recall it predicts.
      */
@@ -189,12 +189,15 @@ export class Collection {
       bytes: Object.values(s.files).reduce((a, f) => a + f.bytes, 0),
     }));
     const fields = Object.entries(m.schema.fields).map(([name, spec]) => {
-      if (spec.type === 'dense') {
-        const target = spec.targetRecall ?? DEFAULT_TARGET_RECALL;
-        const tuned = m.segments.flatMap((s) => {
+      // the setting each tuned segment chose for a query spec's leg (100 candidates), and its predicted recall
+      const recallOf = (target: number): { recall?: NonNullable<CollectionInfo['fields'][number]['recall']> } => {
+        const segments = m.segments.flatMap((s) => {
           const p = chooseSetting(s.tuning?.[name], target, DEEP_SEARCH);
           return p === null ? [] : [{ segment: s.name, params: p.params, predicted: p.recall }];
         });
+        return segments.length > 0 ? { recall: { target, segments } } : {};
+      };
+      if (spec.type === 'dense') {
         return {
           name,
           type: spec.type,
@@ -202,17 +205,12 @@ export class Collection {
           metric: spec.metric,
           dim: spec.dim,
           floats: spec.floats ?? 'memory',
-          ...(tuned.length > 0 ? { recall: { target, segments: tuned } } : {}),
+          ...recallOf(spec.targetRecall ?? DEFAULT_TARGET_RECALL),
         };
       }
-      if (spec.type === 'sparse') {
-        const target = spec.targetRecall ?? DEFAULT_TARGET_RECALL;
-        const tuned = m.segments.flatMap((s) => {
-          const p = chooseSetting(s.tuning?.[name], target, DEEP_SEARCH);
-          return p === null ? [] : [{ segment: s.name, params: p.params, predicted: p.recall }];
-        });
-        return { name, type: spec.type, index: spec.index, ...(tuned.length > 0 ? { recall: { target, segments: tuned } } : {}) };
-      }
+      if (spec.type === 'sparse')
+        return { name, type: spec.type, index: spec.index, ...recallOf(spec.targetRecall ?? DEFAULT_TARGET_RECALL) };
+      if (spec.type === 'multivector') return { name, type: spec.type, ...recallOf(spec.targetRecall ?? DEFAULT_TARGET_RECALL) };
       if (spec.type !== 'text') return { name, type: spec.type };
       return { name, type: 'text', ...textCounts(name) };
     });

@@ -165,7 +165,7 @@ export function mergeSegments(dir: string, name: string, segments: readonly Segm
         b.add(mv === undefined ? new Float32Array(0) : documentTokens(mv, d));
       }
     });
-    Object.assign(files, b.write(folder, field));
+    Object.assign(files, b.write(folder, field, tuning));
   }
 
   // Metadata columns, ids and stored records.

@@ -4,6 +4,8 @@
  * (`<field>.mfde`; columnar encodings live inside the store).
  */
 import { join } from 'node:path';
+import type { RecallCurve } from '../index/dense/recall-tuning.js';
+import { tuneMultiVector } from '../index/multivector/multivector-recall-tuning.js';
 import type { WrittenFile } from '../io/section-file.js';
 import { GrowableF32 } from '../kernels/growable-arrays.js';
 import type { MultiVectorIndex } from '../index/multivector/index.js';
@@ -30,8 +32,8 @@ export class MultiVectorFieldBuilder {
     this.offsets.push(this.offsets.at(-1)! + rows.length / this.spec.dim);
   }
 
-  /** Builds and writes the field into `folder`. */
-  write(folder: string, field: string): Record<string, WrittenFile> {
+  /** Builds and writes the field into `folder`; a MUVERA field's measured recall curve goes into `tuning[field]`. */
+  write(folder: string, field: string, tuning?: Record<string, RecallCurve>): Record<string, WrittenFile> {
     const index = MULTIVECTOR_FAMILY.build(this.tokens.view().slice(), Uint32Array.from(this.offsets), {
       dim: this.spec.dim,
       metric: this.spec.metric,
@@ -42,6 +44,8 @@ export class MultiVectorFieldBuilder {
     const written = MULTIVECTOR_FAMILY.write(join(folder, storeFile(field)), join(folder, fdeFile(field)), index);
     const files: Record<string, WrittenFile> = { [storeFile(field)]: written.store! };
     if (written.fde !== null) files[fdeFile(field)] = written.fde;
+    const curve = tuning === undefined ? undefined : tuneMultiVector(index);
+    if (curve !== undefined) tuning![field] = curve;
     return files;
   }
 }
@@ -65,17 +69,5 @@ export function openMultiVectorField(
 
 /** Document `doc`'s token rows as stored (dequantized for int8 and binary), for merges. */
 export function documentTokens(index: MultiVectorIndex, doc: number): Float32Array {
-  const { dim, offsets, floats, codes, bits, scales } = index.data;
-  const a = offsets[doc]!;
-  const b = offsets[doc + 1]!;
-  if (floats !== null) return floats.slice(a * dim, b * dim);
-  const out = new Float32Array((b - a) * dim);
-  if (bits !== null) {
-    const words = (dim + 31) >>> 5;
-    for (let t = a; t < b; t++)
-      for (let j = 0; j < dim; j++) out[(t - a) * dim + j] = (bits[t * words + (j >>> 5)]! >>> (j & 31)) & 1 ? scales![t]! : -scales![t]!;
-    return out;
-  }
-  for (let t = a; t < b; t++) for (let j = 0; j < dim; j++) out[(t - a) * dim + j] = codes![t * dim + j]! * scales![t]!;
-  return out;
+  return index.documentRows(doc);
 }

@@ -99,6 +99,8 @@ const multivectorField = z
     keepTopByNorm: z.number().int().min(0).default(0),
     /** MUVERA encodings for candidate generation; without them search is exhaustive MaxSim. */
     muvera: muveraParamsSchema.optional(),
+    /** With MUVERA: the recall@10 searches without `candidates` aim for (default 0.95), as for dense fields. */
+    targetRecall: z.number().gt(0).max(1).optional(),
     /** A ColBERT-style transformer that encodes the text of `encoder.from` instead of reading token vectors. */
     encoder: tokenEncoderSpecSchema.optional(),
   })

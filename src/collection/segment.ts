@@ -152,7 +152,7 @@ export class SegmentBuilder {
       if (curve !== undefined) tuning[field] = curve;
     }
     for (const [field, spec] of sparseFields(this.schema)) Object.assign(files, this.sparse.get(field)!.write(folder, field, spec, tuning));
-    for (const [field, b] of this.multi) Object.assign(files, b.write(folder, field));
+    for (const [field, b] of this.multi) Object.assign(files, b.write(folder, field, tuning));
     if (!this.columns.empty) files[COLUMNS] = this.columns.write(join(folder, COLUMNS));
     files[IDS] = this.ids.write(join(folder, IDS), 'IDS ');
     files[STORED] = this.stored.write(join(folder, STORED), 'STOR');

@@ -176,14 +176,14 @@ export function runParsedQuery(source: QuerySource, spec: QuerySpec, opts: { inc
         throw new QuarryError('BAD_ARGUMENT', 'RM3 expands a bag of words, not Lucene syntax', { field: `retrieve[${i}].rm3` });
       resolveRm3Params(leg.rm3, `retrieve[${i}].rm3`);
     }
-    // only dense and sparse fields measure recall curves (targetRecall would otherwise look as if it had been used)
+    // BM25 is exact (targetRecall would otherwise look as if it had been used)
     const legType = source.fields[leg.field]?.type;
-    if (leg.targetRecall !== undefined && legType !== 'dense' && legType !== 'sparse')
+    if (leg.targetRecall !== undefined && legType === 'text')
       throw new QuarryError(
         'BAD_ARGUMENT',
-        'targetRecall applies to dense and sparse legs',
+        'targetRecall applies to dense, sparse and multi-vector legs',
         { field: `retrieve[${i}].targetRecall` },
-        'dense and Seismic fields measure the recall of their search settings; other legs take params',
+        'BM25 is exact: it has no recall to aim for',
       );
     // BM25 has no search parameters; accepting some would look as if they had been used
     if (leg.params !== undefined && source.fields[leg.field]?.type === 'text') {

@@ -68,7 +68,7 @@ const leg = z
     /** Family search parameters (efSearch, nprobe, queryCut, ...). */
     params: z.record(z.number()).optional(),
     /**
-     * Dense and sparse legs without explicit search parameters: the recall@10 to aim for (default: the
+     * Dense, sparse and multi-vector legs without explicit search parameters: the recall@10 to aim for (default: the
      * field's `targetRecall`, else 0.95); each segment searches with the cheapest setting its
      * measured recall curve says reaches it.
      */

@@ -140,6 +140,6 @@ describe('a collection with a recall target', () => {
     expect(errorOf(() => snap.query({ retrieve: [{ field: 'v', vector: q, targetRecall: 1.5 }] })).message).toContain('targetRecall');
     const t = Collection.create(join(tempDir('quarry-recall-'), 't'), { fields: { body: { type: 'text' } } });
     const e = errorOf(() => t.reader().query({ retrieve: [{ field: 'body', text: 'x', targetRecall: 0.9 }] }));
-    expect(e.message).toContain('targetRecall applies to dense and sparse legs');
+    expect(e.message).toContain('targetRecall applies to dense, sparse and multi-vector legs');
   });
 });

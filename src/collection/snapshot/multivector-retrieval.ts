@@ -1,5 +1,6 @@
 /** Late-interaction search over a snapshot's multi-vector fields: MaxSim (over MUVERA candidates when configured) and MaxSim reranking. */
 import { QuarryError } from '../../core/quarry-error.js';
+import { chooseSetting, DEFAULT_TARGET_RECALL } from '../../index/dense/recall-tuning.js';
 import type { TopDocs } from '../../index/inverted/index.js';
 import { rerankWithEarlyExit, type MultiVectorHits, type RerankParams } from '../../index/multivector/index.js';
 import { multiVectorFields, type CollectionSchema, type MultiVectorFieldSpec } from '../schema.js';
@@ -41,16 +42,29 @@ export class MultiVectorRetrieval {
     return out;
   }
 
-  /** Each segment's MaxSim top k (deleted and disallowed rows excluded), merged. */
-  top(field: string, tokens: Float32Array, k: number, params: Readonly<Record<string, number>>, allow: SegmentFilter): TopDocs {
+  /**
+   * Each segment's MaxSim top k (deleted and disallowed rows excluded), merged. Without an
+   * explicit `candidates`, each MUVERA segment proposes as many candidates as its recall curve
+   * says reach `targetRecall` (else the field's, else the default).
+   */
+  top(
+    field: string,
+    tokens: Float32Array,
+    k: number,
+    params: Readonly<Record<string, number>>,
+    allow: SegmentFilter,
+    targetRecall?: number,
+  ): TopDocs {
     const { candidates, ...dense } = params;
+    const target = targetRecall ?? this.spec(field).targetRecall ?? DEFAULT_TARGET_RECALL;
     return this.set.mergeTop(k, (seg, i) => {
       const index = seg.multi.get(field);
       if (index === undefined || index.size === 0) return null;
+      const depth = candidates ?? chooseSetting(seg.info.tuning?.[field], target, k)?.params.candidates;
       return index.search(
         index.prepareQuery(tokens),
         k,
-        { ...(candidates !== undefined ? { candidates } : {}), dense },
+        { ...(depth !== undefined ? { candidates: depth } : {}), dense },
         this.set.allowList(i, allow),
       );
     });

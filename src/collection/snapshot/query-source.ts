@@ -68,7 +68,14 @@ export function snapshotQuerySource(
       if (leg.multivector !== undefined) {
         const spec = r.multi.spec(leg.field);
         checkSearchParams(params, MULTIVECTOR_FAMILY.searchParamsFor(spec.muvera?.index), 'this multi-vector field', 'it takes');
-        return r.multi.top(leg.field, r.multi.tokenRows(leg.field, leg.multivector, 'retrieve.multivector'), k, params, allow);
+        return r.multi.top(
+          leg.field,
+          r.multi.tokenRows(leg.field, leg.multivector, 'retrieve.multivector'),
+          k,
+          params,
+          allow,
+          leg.targetRecall,
+        );
       }
       const spec = r.sparse.spec(leg.field);
       checkSearchParams(params, sparseFamily(spec.index).searchParams, spec.index);

@@ -110,6 +110,28 @@ export class MultiVectorIndex {
     return this.data.offsets.length - 1;
   }
 
+  /** True when MUVERA encodings propose the candidates (searches are then approximate). */
+  get approximate(): boolean {
+    return this.encoder !== null;
+  }
+
+  /** Document `doc`'s token rows as stored (dequantized for int8 and binary). */
+  documentRows(doc: number): Float32Array {
+    const { dim, offsets, floats, codes, bits, scales } = this.data;
+    const a = offsets[doc]!;
+    const b = offsets[doc + 1]!;
+    if (floats !== null) return floats.slice(a * dim, b * dim);
+    const out = new Float32Array((b - a) * dim);
+    if (bits !== null) {
+      const words = (dim + 31) >>> 5;
+      for (let t = a; t < b; t++)
+        for (let j = 0; j < dim; j++) out[(t - a) * dim + j] = (bits[t * words + (j >>> 5)]! >>> (j & 31)) & 1 ? scales![t]! : -scales![t]!;
+      return out;
+    }
+    for (let t = a; t < b; t++) for (let j = 0; j < dim; j++) out[(t - a) * dim + j] = codes![t * dim + j]! * scales![t]!;
+    return out;
+  }
+
   /** Checks and (for cosine) normalizes a query's token rows; returns a new array. */
   prepareQuery(tokens: Float32Array): Float32Array {
     const dim = this.data.dim;
