@@ -14,6 +14,10 @@ import type { MultiVectorIndex } from './multivector-index.js';
 export const MUVERA_CANDIDATE_SETTINGS: readonly number[] = [20, 50, 100, 200, 400, 800, 1600, 3200];
 /** Token vectors a pseudo-query takes from each document it is made of. */
 const QUERY_TOKENS = 6;
+/** Multiply-adds the exhaustive reference may spend on one segment before fewer pseudo-queries are used. */
+const EXHAUSTIVE_BUDGET = 4e9;
+/** Fewest pseudo-queries a curve is measured on. */
+const MIN_QUERIES = 20;
 /** Fields with fewer documents are not tuned. */
 export const MIN_TUNED_MULTIVECTOR_DOCS = 1000;
 
@@ -24,7 +28,10 @@ export function tuneMultiVector(
 ): RecallCurve | undefined {
   if (!index.approximate || index.size < MIN_TUNED_MULTIVECTOR_DOCS) return undefined;
   const k = options.k ?? 10;
-  const queries = pseudoQueries(index, options.sample ?? 100, options.seed ?? 7);
+  // exhaustive MaxSim is the costly part (every token of the segment per query token): bound it
+  const perQuery = index.data.offsets[index.size]! * QUERY_TOKENS * 1.5 * index.data.dim;
+  const affordable = Math.floor(EXHAUSTIVE_BUDGET / Math.max(1, perQuery));
+  const queries = pseudoQueries(index, options.sample ?? Math.max(MIN_QUERIES, Math.min(100, affordable)), options.seed ?? 7);
   const truth = queries.map((q) => new Set(index.exhaustive(q, k).ids));
   const deep = Math.min(DEEP_SEARCH, index.size);
   const points: RecallPoint[] = [];
