@@ -50,6 +50,8 @@ export interface QuerySource {
   calibration?(): CalibrationModel | null;
   /** The documents the collection's saved audit flagged, or null when it has no audit. */
   flagged?(): ReadonlySet<number> | null;
+  /** The recall@10 the index's measured curves predict for `leg` fetching `k` results; null for an exact leg or explicit parameters. */
+  expectedRecall?(leg: QuerySpec['retrieve'][number], k: number): number | null;
   /** Explanation of a BM25 leg's score for a document, when available. */
   explainText?(
     fields: readonly string[] | Readonly<Record<string, number>>,
@@ -86,6 +88,11 @@ export interface PipelineResult {
   reranked?: number;
   /** With `crossEncoder`: candidates the cross-encoder scored. */
   crossEncoded?: number;
+  /**
+   * Per leg, the recall@10 its segments' measured curves predict for the setting they searched
+   * with (null for an exact leg, or one with explicit search parameters); present when a leg has one.
+   */
+  expectedRecall?: (number | null)[];
 }
 
 /** Runs a query spec (validated here) against a source. */
@@ -222,6 +229,7 @@ export function runParsedQuery(source: QuerySource, spec: QuerySpec, opts: { inc
         );
     return { docs: hits.docs, scores: hits.scores, weight: leg.weight ?? 1 };
   });
+  const expected = spec.retrieve.map((leg) => source.expectedRecall?.(leg, leg.k ?? Math.max(100, depth)) ?? null);
   let fused: Fused;
   if (legs.length === 1 && spec.fuse === undefined) fused = fuseWeighted(legs, 'none');
   else if (spec.fuse?.method === 'weighted') fused = fuseWeighted(legs, spec.fuse.normalize);
@@ -289,6 +297,7 @@ export function runParsedQuery(source: QuerySource, spec: QuerySpec, opts: { inc
     return hit;
   });
   const result: PipelineResult = { hits, total: ranked.length };
+  if (expected.some((e) => e !== null)) result.expectedRecall = expected;
   if (reranked !== null) result.reranked = reranked.scored;
   if (spec.facets !== undefined)
     result.facets = facetCounts(

@@ -101,6 +101,10 @@ describe('a collection with a recall target', () => {
     expect(ids({ retrieve: [{ field: 'v', vector: q, targetRecall: 0.999 }] })).toEqual(
       ids({ retrieve: [{ field: 'v', vector: q, params: high }] }),
     );
+    // the result says what recall its legs' settings were measured to reach
+    const result = snap.query({ retrieve: [{ field: 'v', vector: q, targetRecall: 0.999 }] });
+    expect(result.expectedRecall).toEqual([chooseSetting(curve, 0.999, 100)!.recall]);
+    expect(snap.query({ retrieve: [{ field: 'v', vector: q, params: low }] }).expectedRecall).toBeUndefined();
     // explicit parameters win over the target
     expect(ids({ retrieve: [{ field: 'v', vector: q, params: low, targetRecall: 0.999 }] })).toEqual(
       ids({ retrieve: [{ field: 'v', vector: q, params: low }] }),

@@ -88,21 +88,9 @@ export class DenseRetrieval {
     });
   }
 
-  /**
-   * The recall@10 the segments' curves predict for a search of `field` that fetches `depth`
-   * results (a query spec's leg: 100) aiming at `targetRecall` without explicit parameters: the
-   * lowest over the tuned segments (a merged top k is about as good as its worst segment); null
-   * when no segment is tuned.
-   */
+  /** The recall@10 the segments' curves predict for a search of `field` fetching `depth` results aiming at `targetRecall` (see SegmentSet.expectedRecall). */
   expectedRecall(field: string, targetRecall?: number, depth = DEEP_SEARCH): number | null {
-    const spec = this.spec(field);
-    const target = targetRecall ?? spec.targetRecall ?? DEFAULT_TARGET_RECALL;
-    let worst: number | null = null;
-    for (const seg of this.set.segments) {
-      const p = chooseSetting(seg.info.tuning?.[field], target, depth);
-      if (p !== null) worst = worst === null ? p.recall : Math.min(worst, p.recall);
-    }
-    return worst;
+    return this.set.expectedRecall(field, targetRecall ?? this.spec(field).targetRecall ?? DEFAULT_TARGET_RECALL, depth);
   }
 
   /** A dense leg, with Rocchio feedback from its own top documents when `prf` is given. */

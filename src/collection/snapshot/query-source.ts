@@ -5,6 +5,7 @@
  */
 import { QuarryError } from '../../core/quarry-error.js';
 import { checkQueryDimension } from '../../index/dense/dense-similarity.js';
+import { DEFAULT_TARGET_RECALL } from '../../index/dense/recall-tuning.js';
 import { denseFamily } from '../../index/dense/dense-registry.js';
 import { MULTIVECTOR_FAMILY } from '../../index/multivector/multivector-family.js';
 import { checkSearchParams } from '../../index/param-ranges.js';
@@ -83,6 +84,17 @@ export function snapshotQuerySource(
     },
     calibration,
     flagged,
+    expectedRecall: (leg, k) => {
+      const spec = schema.fields[leg.field];
+      let tunable: object;
+      if (spec?.type === 'dense') tunable = denseFamily(spec.index).searchParams;
+      else if (spec?.type === 'sparse') tunable = sparseFamily(spec.index).searchParams;
+      else if (spec?.type === 'multivector') tunable = { candidates: null };
+      else return null;
+      // explicit parameters replace the measured setting, and what they reach is unknown
+      if (Object.keys(leg.params ?? {}).some((p) => Object.hasOwn(tunable, p))) return null;
+      return r.set.expectedRecall(leg.field, leg.targetRecall ?? spec.targetRecall ?? DEFAULT_TARGET_RECALL, k);
+    },
     explainSparse: (field, weights, doc) => r.sparse.explain(field, weights, doc),
     rerank: (stage, docs, scores, k) => {
       const out =

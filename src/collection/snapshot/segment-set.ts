@@ -6,6 +6,7 @@
 import { QuarryError } from '../../core/quarry-error.js';
 import { Bitset } from '../../kernels/bitset.js';
 import { TopKHeap } from '../../kernels/top-k-heap.js';
+import { chooseSetting } from '../../index/dense/recall-tuning.js';
 import type { TopDocs } from '../../index/inverted/index.js';
 import type { Segment } from '../segment.js';
 import type { Hit } from './search-options.js';
@@ -33,6 +34,20 @@ export class SegmentSet {
       base += s.numDocs;
     }
     this.bases = bases;
+  }
+
+  /**
+   * The recall@10 the segments' measured curves predict for a search of `field` fetching `depth`
+   * results and aiming at `target`: the lowest over the tuned segments (a merged top k is about
+   * as good as its worst segment); null when no segment of the field is tuned.
+   */
+  expectedRecall(field: string, target: number, depth: number): number | null {
+    let worst: number | null = null;
+    for (const seg of this.segments) {
+      const p = chooseSetting(seg.info.tuning?.[field], target, depth);
+      if (p !== null) worst = worst === null ? p.recall : Math.min(worst, p.recall);
+    }
+    return worst;
   }
 
   /** Number of live (not deleted) documents. */

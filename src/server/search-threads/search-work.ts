@@ -63,6 +63,8 @@ export interface SearchAnswer {
   total: number;
   facets?: Record<string, Record<string, number>>;
   crossEncoded?: number;
+  /** Per leg, the recall@10 its index's measured curves predict (null for exact legs); see PipelineResult. */
+  expectedRecall?: (number | null)[];
   /** The generation searched. */
   generation: number;
 }
@@ -117,6 +119,7 @@ export async function answerSearch(snap: Snapshot, r: SearchRequest, timeoutMs: 
     total: result.total,
     ...(result.facets !== undefined ? { facets: result.facets } : {}),
     ...(result.crossEncoded !== undefined ? { crossEncoded: result.crossEncoded } : {}),
+    ...(result.expectedRecall !== undefined ? { expectedRecall: result.expectedRecall } : {}),
     generation: snap.generation,
   };
 }
