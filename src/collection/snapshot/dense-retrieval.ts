@@ -9,7 +9,7 @@ import { QuarryError } from '../../core/quarry-error.js';
 import { loadFieldEncoder } from '../../encode/dense-text-encoder.js';
 import { denseFamily } from '../../index/dense/dense-registry.js';
 import { prepareQuery, similarity } from '../../index/dense/dense-similarity.js';
-import { chooseSetting, DEEP_SEARCH, DEFAULT_TARGET_RECALL } from '../../index/dense/recall-tuning.js';
+import { chooseSetting, DEEP_SEARCH, DEFAULT_TARGET_RECALL, namesSearchParams } from '../../index/dense/recall-tuning.js';
 import type { TopDocs } from '../../index/inverted/index.js';
 import { rerankWithEarlyExit, type MultiVectorHits, type RerankParams } from '../../index/multivector/index.js';
 import {
@@ -78,7 +78,7 @@ export class DenseRetrieval {
   ): TopDocs {
     const spec = this.spec(field);
     const family = denseFamily(spec.index);
-    const explicit = Object.keys(params).some((p) => Object.hasOwn(family.searchParams, p));
+    const explicit = namesSearchParams(params, family.searchParams);
     const target = targetRecall ?? spec.targetRecall ?? DEFAULT_TARGET_RECALL;
     return this.set.mergeTop(k, (seg, i) => {
       const index = seg.dense.get(field);

@@ -5,7 +5,7 @@
  */
 import { QuarryError } from '../../core/quarry-error.js';
 import { checkQueryDimension } from '../../index/dense/dense-similarity.js';
-import { DEFAULT_TARGET_RECALL } from '../../index/dense/recall-tuning.js';
+import { DEFAULT_TARGET_RECALL, namesSearchParams } from '../../index/dense/recall-tuning.js';
 import { denseFamily } from '../../index/dense/dense-registry.js';
 import { MULTIVECTOR_FAMILY } from '../../index/multivector/multivector-family.js';
 import { checkSearchParams } from '../../index/param-ranges.js';
@@ -92,7 +92,7 @@ export function snapshotQuerySource(
       else if (spec?.type === 'multivector') tunable = { candidates: null };
       else return null;
       // explicit parameters replace the measured setting, and what they reach is unknown
-      if (Object.keys(leg.params ?? {}).some((p) => Object.hasOwn(tunable, p))) return null;
+      if (namesSearchParams(leg.params, tunable)) return null;
       return r.set.expectedRecall(leg.field, leg.targetRecall ?? spec.targetRecall ?? DEFAULT_TARGET_RECALL, k);
     },
     explainSparse: (field, weights, doc) => r.sparse.explain(field, weights, doc),

@@ -1,6 +1,6 @@
 /** Learned-sparse search over a snapshot's sparse fields: each segment's index searched and merged, Rocchio feedback, explanations. */
 import { QuarryError } from '../../core/quarry-error.js';
-import { chooseSetting, DEFAULT_TARGET_RECALL } from '../../index/dense/recall-tuning.js';
+import { chooseSetting, DEFAULT_TARGET_RECALL, namesSearchParams } from '../../index/dense/recall-tuning.js';
 import type { TopDocs } from '../../index/inverted/index.js';
 import { sparseFamily } from '../../index/sparse/sparse-registry.js';
 import { rocchioSparse, type RocchioParams } from '../../search/rocchio.js';
@@ -55,7 +55,7 @@ export class SparseRetrieval {
         );
     }
     const spec = this.spec(field);
-    const explicit = Object.keys(params).some((p) => Object.hasOwn(sparseFamily(spec.index).searchParams, p));
+    const explicit = namesSearchParams(params, sparseFamily(spec.index).searchParams);
     const target = targetRecall ?? spec.targetRecall ?? DEFAULT_TARGET_RECALL;
     return this.set.mergeTop(k, (seg, i) => {
       const sf = seg.sparse.get(field)!;

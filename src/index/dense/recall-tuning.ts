@@ -155,3 +155,8 @@ function normalizeIfCosine(v: Float32Array, metric: DenseMetric): void {
   const n = Math.sqrt(s) || 1;
   for (let j = 0; j < v.length; j++) v[j]! /= n;
 }
+
+/** True when `params` names one of a family's search parameters: the search then uses them, not a measured setting. */
+export function namesSearchParams(params: Readonly<Record<string, unknown>> | undefined, searchParams: object): boolean {
+  return Object.keys(params ?? {}).some((p) => Object.hasOwn(searchParams, p));
+}
