@@ -157,8 +157,10 @@ const pqResult = adcScan((q, table) => {
   for (let m = 0; m < LEVELS; m++) {
     for (let c = 0; c < 256; c++) {
       let dot = 0;
-      const at = (m * 256 + c) * pq.dsub;
-      for (let j = 0; j < pq.dsub; j++) dot += q[m * pq.dsub + j]! * pq.centroids[at + j]!;
+      const from = pq.starts[m]!;
+      const len = pq.starts[m + 1]! - from;
+      const at = 256 * from + c * len;
+      for (let j = 0; j < len; j++) dot += q[from + j]! * pq.centroids[at + j]!;
       table[m * 256 + c] = dot;
     }
   }

@@ -19,6 +19,7 @@ import { registerSearch } from './commands/search-command.js';
 import { registerSemanticIds } from './commands/semantic-ids-command.js';
 import { registerTrain } from './commands/train-command.js';
 import { registerTrainAdapter } from './commands/train-adapter-command.js';
+import { registerTrainCodes } from './commands/train-codes-command.js';
 import { registerServe } from './commands/serve-command.js';
 
 // A reader that stops early (`quarry search ... | head`) closes the pipe: the output
@@ -67,5 +68,6 @@ registerModels(program);
 registerSemanticIds(program);
 registerTrain(program);
 registerTrainAdapter(program);
+registerTrainCodes(program);
 
 await program.parseAsync(process.argv);

@@ -13,6 +13,7 @@ import { QuarryError } from '../core/quarry-error.js';
 import type { WrittenFile } from '../io/section-file.js';
 import { GrowableU32 } from '../kernels/growable-arrays.js';
 import { buildDense, tuneDense, writeDense } from '../index/dense/dense-registry.js';
+import { fieldCodebook } from './field-codebook.js';
 import type { RecallCurve } from '../index/dense/recall-tuning.js';
 import { encodeInvertedField, NO_MORE_DOCS, PositionsReader, PostingsCursor, writeInvertedField } from '../index/inverted/index.js';
 import type { MetadataValue } from './document.js';
@@ -129,7 +130,8 @@ export function mergeSegments(dir: string, name: string, segments: readonly Segm
         if (nd >= 0) rows.set(src.subarray(d * spec.dim, (d + 1) * spec.dim), nd * spec.dim);
       }
     });
-    const index = buildDense(spec.index, rows, spec.dim, spec.metric, spec.params);
+    // a trained codebook re-encodes the merged rows: their codes are those the codebook gives them
+    const index = buildDense(spec.index, rows, spec.dim, spec.metric, spec.params, fieldCodebook(dir, field, spec));
     files[`${field}.vec`] = writeDense(join(folder, `${field}.vec`), index);
     const curve = tuneDense(index);
     if (curve !== undefined) tuning[field] = curve;

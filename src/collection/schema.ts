@@ -65,6 +65,14 @@ const denseField = z
      * setting that reaches this.
      */
     targetRecall: z.number().gt(0).max(1).optional(),
+    /**
+     * The trained codebook the field's segments are encoded with (`codebooks/<field>.v<version>.safetensors`),
+     * set by `quarry train-codes`; ivfpq only.
+     */
+    codebook: z
+      .object({ version: z.number().int().positive(), method: z.enum(['jpq', 'distill-vq']) })
+      .strict()
+      .optional(),
   })
   .strict();
 
@@ -228,6 +236,15 @@ export function parseSchema(input: unknown, where = 'schema'): CollectionSchema 
         'BAD_SCHEMA',
         `fields.${name}.from: give either "from" (a property holding vectors) or "encoder" (whose "from" names the text to encode), not both`,
         { file: where },
+      );
+    }
+    if (spec.type === 'dense' && spec.codebook !== undefined && !denseFamily(spec.index).takesCodebooks) {
+      throw new QuarryError(
+        'BAD_SCHEMA',
+        `fields.${name}.codebook: the ${spec.index} family does not encode with trained codebooks (ivfpq does)`,
+        {
+          file: where,
+        },
       );
     }
     if (spec.type === 'dense' && spec.floats === 'disk' && !denseFamily(spec.index).rescoresFromFloats) {

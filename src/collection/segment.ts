@@ -23,6 +23,7 @@ import { readTombstones } from './tombstones.js';
 import { Bitset } from '../kernels/bitset.js';
 import { GrowableU32 } from '../kernels/growable-arrays.js';
 import { buildDense, readDense, tuneDense, writeDense } from '../index/dense/dense-registry.js';
+import { fieldCodebook } from './field-codebook.js';
 import type { RecallCurve } from '../index/dense/recall-tuning.js';
 import type { DenseIndex, DenseSearchOptions } from '../index/dense/dense-types.js';
 
@@ -146,7 +147,14 @@ export class SegmentBuilder {
       files[invertedFile(field)] = INVERTED_FAMILY.write(join(folder, invertedFile(field)), builder);
     for (const [field, spec] of denseFields(this.schema)) {
       const rows = this.dense.get(field)!;
-      const index = buildDense(spec.index, rows.data.subarray(0, rows.rows * spec.dim), spec.dim, spec.metric, spec.params);
+      const index = buildDense(
+        spec.index,
+        rows.data.subarray(0, rows.rows * spec.dim),
+        spec.dim,
+        spec.metric,
+        spec.params,
+        fieldCodebook(dir, field, spec),
+      );
       files[denseFile(field)] = writeDense(join(folder, denseFile(field)), index);
       const curve = tuneDense(index);
       if (curve !== undefined) tuning[field] = curve;

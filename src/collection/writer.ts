@@ -20,7 +20,10 @@ import { readTombstones, writeTombstones } from './tombstones.js';
 import { mergeSegments } from './merge.js';
 import { BackgroundMerge, type FinishedMerge } from './background-merge.js';
 import { removeOldGenerations } from './generations.js';
-import { readDense, tuneDense } from '../index/dense/dense-registry.js';
+import { denseFamily, readDense, tuneDense } from '../index/dense/dense-registry.js';
+import { writeCodebook, type IvfPqCodebook } from '../learn/trained-codes/codebook-file.js';
+import { readFieldRows, rewriteSegmentCodes } from './codebook-install.js';
+import type { DenseFieldSpec } from './schema.js';
 
 /**
  * The smallest heap a merge worker may be given. With 1–2 MB of old generation, V8 in Node 22,
@@ -396,6 +399,85 @@ export class CollectionWriter {
     return this.writeGeneration(tuned, false);
   }
 
+  /**
+   * The float rows of dense field `field` over every committed segment, in document order (deleted
+   * documents' rows included), with each row's document id: what code training learns from. Waits
+   * for a running merge and commits everything pending first.
+   */
+  fieldRows(field: string): { rows: Float32Array; ids: string[]; deleted: Uint8Array } {
+    this.checkOpen();
+    const spec = this.denseSpec(field);
+    this.waitForMerges();
+    this.commit();
+    const segments = this.base.segments;
+    const ids: string[] = [];
+    const deleted: number[] = [];
+    for (const info of segments) {
+      if (info.files[`${field}.vec`] === undefined) continue;
+      const records = readSegmentIds(this.dir, info);
+      const flags = this.deletedFlags(info);
+      for (let i = 0; i < records.count; i++) {
+        ids.push(records.text(i));
+        deleted.push(flags[i]!);
+      }
+    }
+    return { rows: readFieldRows(this.dir, segments, field, spec), ids, deleted: Uint8Array.from(deleted) };
+  }
+
+  /**
+   * Encodes dense field `field` with a trained codebook and commits: the codebook is saved as the
+   * field's next version (`codebooks/<field>.v<n>.safetensors`), every segment is written again with
+   * its rows re-encoded (other files linked, not copied), and the schema names the codebook, so that
+   * new and merged segments are encoded with it too. Everything pending is committed first; until
+   * this commit, readers see the previous generation, whose files are left untouched. Returns the
+   * new generation.
+   */
+  installCodebook(field: string, codebook: Omit<IvfPqCodebook, 'version'>): number {
+    this.checkOpen();
+    const spec = this.denseSpec(field);
+    if (!denseFamily(spec.index).takesCodebooks)
+      throw new QuarryError(
+        'BAD_ARGUMENT',
+        `dense field "${field}" is indexed with ${spec.index}, which does not encode with trained codebooks`,
+        { field: 'field' },
+        'trained codes are for ivfpq fields',
+      );
+    if (codebook.quantizer.coarse.dim !== spec.dim)
+      throw new QuarryError(
+        'BAD_ARGUMENT',
+        `the codebook is for ${codebook.quantizer.coarse.dim}-d vectors, "${field}" holds ${spec.dim}-d`,
+        {
+          field: 'codebook',
+        },
+      );
+    this.waitForMerges();
+    this.commit();
+    const version = (spec.codebook?.version ?? 0) + 1;
+    const trained: IvfPqCodebook = { ...codebook, version };
+    writeCodebook(this.dir, field, trained);
+    const fields = { ...this.base.schema.fields, [field]: { ...spec, codebook: { version, method: codebook.method } } };
+    const schema = { ...this.base.schema, fields };
+    const written: string[] = [];
+    try {
+      const segments = this.base.segments.map((info) => {
+        const name = `seg-${this.nextSegment++}`;
+        written.push(name);
+        return rewriteSegmentCodes(this.dir, info, name, field, spec, trained);
+      });
+      return this.writeGeneration(segments, true, schema);
+    } catch (e) {
+      for (const name of written) rmSync(join(this.dir, name), { recursive: true, force: true });
+      throw e;
+    }
+  }
+
+  private denseSpec(field: string): DenseFieldSpec {
+    const spec = this.base.schema.fields[field];
+    if (spec?.type !== 'dense')
+      throw new QuarryError('BAD_ARGUMENT', `"${field}" is not a dense field`, { field: 'field' }, 'quarry info DIR lists the fields');
+    return spec;
+  }
+
   /** Merges every segment into one, dropping deleted documents, and commits. */
   optimize(): number {
     this.checkOpen();
@@ -531,15 +613,24 @@ export class CollectionWriter {
    * numbers: only then is the id map rebuilt from the segments (an O(documents) read);
    * otherwise the committed and pending segments keep the order the map already uses.
    */
-  private writeGeneration(segmentInfos: SegmentInfo[], renumbered: boolean): number {
+  private writeGeneration(segmentInfos: SegmentInfo[], renumbered: boolean, schema = this.base.schema): number {
     const generation = this.base.generation + 1;
     const segments = segmentInfos.map((info) => {
       const flags = this.tombstones.get(info.name);
       return flags === undefined ? info : { ...info, deletes: writeTombstones(this.dir, info.name, generation, flags) };
     });
-    const m: Manifest = { ...this.base, generation, segments, nextSegment: this.nextSegment, committedAt: new Date().toISOString() };
+    const m: Manifest = {
+      ...this.base,
+      schema,
+      generation,
+      segments,
+      nextSegment: this.nextSegment,
+      committedAt: new Date().toISOString(),
+    };
     writeManifest(this.dir, m);
+    const schemaChanged = schema !== this.base.schema;
     this.base = m;
+    if (schemaChanged) this.builder = new SegmentBuilder(schema, this.analyzers);
     this.pending = [];
     this.tombstones.clear();
     if (renumbered) this.indexIds();

@@ -14,8 +14,8 @@ export interface ParamRange {
   /** Largest allowed value, if any. */
   max?: number;
   integer: boolean;
-  /** The value must divide the vectors' dimension (product quantization's sub-quantizer count). */
-  dividesDim?: boolean;
+  /** The value may not exceed the vectors' dimension (product quantization's sub-quantizer count). */
+  atMostDim?: boolean;
   /** The only values allowed, when they are a short list (bits of a stored value). */
   oneOf?: readonly number[];
 }
@@ -47,8 +47,8 @@ function describe(r: ParamRange): string {
 
 /**
  * What is wrong with `value` for `range` ("must be an integer >= 2, got 0"),
- * or null when it is allowed. `dim` null skips the divisibility rule (the
- * dimension is not known yet).
+ * or null when it is allowed. `dim` null skips the rule that relates it to the
+ * dimension (not known yet).
  */
 export function paramRangeProblem(range: ParamRange, value: unknown, dim: number | null): string | null {
   const ok =
@@ -59,15 +59,7 @@ export function paramRangeProblem(range: ParamRange, value: unknown, dim: number
     (range.max === undefined || value <= range.max) &&
     (range.oneOf === undefined || range.oneOf.includes(value));
   if (!ok) return `must be ${describe(range)}, got ${typeof value === 'number' ? String(value) : JSON.stringify(value)}`;
-  if (range.dividesDim && dim !== null && dim % (value as number) !== 0) {
-    const v = value as number;
-    let below = v;
-    while (below > 1 && dim % below !== 0) below--;
-    let above = v;
-    while (above < dim && dim % above !== 0) above++;
-    const near = v > dim ? `${dim}` : `${below} or ${above}`;
-    return `must divide the dimension ${dim}, got ${v} (the nearest that do: ${near})`;
-  }
+  if (range.atMostDim && dim !== null && (value as number) > dim) return `must be at most the dimension ${dim}, got ${value as number}`;
   return null;
 }
 

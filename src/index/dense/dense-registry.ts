@@ -13,6 +13,7 @@ import { HNSW_FAMILY } from './hnsw/hnsw-family.js';
 import { INT8_FAMILY } from './int8/int8-family.js';
 import { IVFPQ_FAMILY } from './ivfpq/ivfpq-family.js';
 import type { CompressedReadOptions } from './rescore-floats.js';
+import type { IvfPqCodebook } from '../../learn/trained-codes/codebook-file.js';
 import { MIN_TUNED_ROWS, measureRecallCurve, type RecallCurve, type RecallTuningOptions } from './recall-tuning.js';
 
 /** Every dense family, in the order help texts list them. */
@@ -44,15 +45,19 @@ export function denseFamily(name: string): DenseFamily {
 /** Names of the families that keep rescoring floats apart from their codes (which may stay on disk). */
 export const FLOAT_RESCORING_FAMILIES: readonly string[] = DENSE_FAMILY_LIST.filter((f) => f.rescoresFromFloats).map((f) => f.name);
 
-/** Builds family `name`'s index over rows of `dim`. */
+/** Builds family `name`'s index over rows of `dim` (with the field's trained codebook, when it has one). */
 export function buildDense(
   name: DenseFamilyName,
   rows: Float32Array,
   dim: number,
   metric: DenseMetric,
   params: Readonly<Record<string, number>>,
+  codebook?: IvfPqCodebook,
 ): DenseIndex<DenseSearchOptions & Record<string, unknown>> {
-  return denseFamily(name).build(rows, dim, metric, params);
+  const family = denseFamily(name);
+  if (codebook !== undefined && !family.takesCodebooks)
+    throw new QuarryError('BAD_ARGUMENT', `the ${name} family does not encode with trained codebooks`, { field: 'index' }, 'use ivfpq');
+  return family.build(rows, dim, metric, params, codebook);
 }
 
 /** Writes any dense index with its own family's format (the file kind records which). */

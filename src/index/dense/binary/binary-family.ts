@@ -15,6 +15,7 @@ export const BINARY_FAMILY: DenseFamily<'binary', BinaryIndex> = {
   params: BINARY_PARAM_RANGES,
   searchParams: { rescore: RESCORE_RANGE },
   rescoresFromFloats: true,
+  takesCodebooks: false,
   recallSettings: () => [1, 2, 3, 5, 8, 10, 15, 20, 30, 50].map((rescore) => ({ rescore })),
   build: (rows, dim, metric, params) => buildBinary(rows, { dim, metric, ...params }),
   write: writeBinary,

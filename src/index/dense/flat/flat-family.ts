@@ -13,6 +13,7 @@ export const FLAT_FAMILY: DenseFamily<'flat', FlatIndex> = {
   params: {},
   searchParams: {},
   rescoresFromFloats: false,
+  takesCodebooks: false,
   build: (rows, dim, metric) => buildFlat(rows, { dim, metric }),
   write: writeFlat,
   read: (path, o) => readFlat(path, { bytes: o.bytes, verifyChecksum: o.verifyChecksum }),

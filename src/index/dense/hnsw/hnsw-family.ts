@@ -15,6 +15,7 @@ export const HNSW_FAMILY: DenseFamily<'hnsw', HnswIndex> = {
   params: HNSW_PARAM_RANGES,
   searchParams: { efSearch: POSITIVE_INTEGER },
   rescoresFromFloats: false,
+  takesCodebooks: false,
   recallSettings: () => [10, 16, 24, 32, 48, 64, 96, 128, 192, 256, 384, 512, 768].map((efSearch) => ({ efSearch })),
   build: (rows, dim, metric, params) => buildHnsw(rows, { dim, metric, ...params }),
   write: writeHnsw,

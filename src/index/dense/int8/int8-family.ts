@@ -15,6 +15,7 @@ export const INT8_FAMILY: DenseFamily<'int8', Int8Index> = {
   params: INT8_PARAM_RANGES,
   searchParams: { rescore: RESCORE_RANGE },
   rescoresFromFloats: true,
+  takesCodebooks: false,
   recallSettings: () => [1, 2, 3, 4, 6, 10, 16].map((rescore) => ({ rescore })),
   build: (rows, dim, metric, params) => buildInt8(rows, { dim, metric, ...params }),
   write: writeInt8,

@@ -1,14 +1,13 @@
 /** Builds an IVF-PQ index: coarse k-means, residual product quantization, inverted lists. */
 import { normalizeRows } from '../../../kernels/dense-distance.js';
-import { kmeans } from '../../../quantize/kmeans.js';
-import { NearestCentroids } from '../../../quantize/nearest-centroids.js';
-import { encodeProduct, fitProductQuantizer } from '../../../quantize/product-quantizer.js';
+import { encodeIvfPq, fitIvfProductQuantizer, type IvfProductQuantizer } from '../../../quantize/ivf-product-quantizer.js';
 import { QuarryError } from '../../../core/quarry-error.js';
 import { checkParamRanges } from '../../param-ranges.js';
 import { IVFPQ_DEFAULTS, IVFPQ_PARAM_RANGES, type IvfPqParams } from './params.js';
-import { IvfPqIndex } from './ivfpq-index.js';
+import { IvfPqIndex, type IvfPqCodebookRef } from './ivfpq-index.js';
+import type { IvfPqCodebook } from '../../../learn/trained-codes/codebook-file.js';
 
-/** Builds an IVF-PQ index; nlist defaults to about sqrt(n), m to dim / 4 (rounded down to a divisor; a given m must divide dim). */
+/** Builds an IVF-PQ index; nlist defaults to about sqrt(n), m to dim / 4 (rounded down to a divisor, so subspaces are equal; a given m may be any value up to dim). */
 export function buildIvfPq(
   vectors: Float32Array,
   params: Partial<IvfPqParams> & Pick<IvfPqParams, 'dim' | 'metric'>,
@@ -20,32 +19,70 @@ export function buildIvfPq(
   const n = vectors.length / dim;
   checkParamRanges(IVFPQ_PARAM_RANGES, params, dim);
   let m = params.m ?? Math.max(1, Math.round(dim / 4));
-  // only the default is rounded to a divisor; a given m was checked above
-  while (dim % m !== 0) m--;
+  // only the default is rounded to a divisor
+  if (params.m === undefined) while (dim % m !== 0) m--;
   const p: IvfPqParams = { ...IVFPQ_DEFAULTS, nlist: Math.max(1, Math.min(n, Math.round(Math.sqrt(n)))), ...params, m };
   if (p.nlist > n) throw new QuarryError('BAD_ARGUMENT', `nlist (${p.nlist}) exceeds the number of rows (${n})`, { field: 'nlist' });
   const rows = new Float32Array(vectors);
   if (p.metric === 'cosine') normalizeRows(rows, dim);
-  const coarse = kmeans(rows, dim, { k: p.nlist, seed: p.seed, iterations: 20 });
-  const assign = new Int32Array(n);
-  const resid = new Float32Array(rows.length);
-  new NearestCentroids(rows, dim, coarse.k * dim).assign(0, dim, coarse.centroids, coarse.k, assign, new Float32Array(n));
-  for (let r = 0; r < n; r++) {
-    const c = assign[r]!;
-    for (let j = 0; j < dim; j++) resid[r * dim + j] = rows[r * dim + j]! - coarse.centroids[c * dim + j]!;
-  }
-  const pq = fitProductQuantizer(resid, dim, p.m, p.seed + 1);
-  const codes = encodeProduct(pq, resid);
-  const listOffsets = new Uint32Array(p.nlist + 1);
-  for (let r = 0; r < n; r++) listOffsets[assign[r]! + 1]!++;
-  for (let c = 0; c < p.nlist; c++) listOffsets[c + 1]! += listOffsets[c]!;
-  const fill = listOffsets.slice(0, p.nlist);
+  return ivfPqIndexOf(fitIvfProductQuantizer(rows, dim, p.nlist, p.m, p.seed), rows, p, keepFloats, null);
+}
+
+/**
+ * An IVF-PQ index of `vectors` encoded with a trained codebook (`quarry train-codes`): no fitting,
+ * so it serves any number of rows; its shape must match the field's (readCodebookFile checks).
+ */
+export function buildIvfPqWithCodebook(
+  vectors: Float32Array,
+  params: Partial<IvfPqParams> & Pick<IvfPqParams, 'dim' | 'metric'>,
+  codebook: IvfPqCodebook,
+): IvfPqIndex {
+  const { dim } = params;
+  if (vectors.length % dim !== 0)
+    throw new QuarryError('BAD_INPUT', `${vectors.length} values are not whole ${dim}-d rows`, { field: 'vectors' });
+  const q = codebook.quantizer;
+  if (q.coarse.dim !== dim)
+    throw new QuarryError('BAD_INPUT', `the codebook is for ${q.coarse.dim}-d vectors, the field's are ${dim}-d`, { field: 'codebook' });
+  const rows = new Float32Array(vectors);
+  if (params.metric === 'cosine') normalizeRows(rows, dim);
+  const p: IvfPqParams = { ...IVFPQ_DEFAULTS, ...params, nlist: q.coarse.k, m: q.pq.m };
+  return ivfPqIndexOf(q, rows, p, true, { method: codebook.method, version: codebook.version, queryMap: codebook.queryMap });
+}
+
+/**
+ * An IVF-PQ index of `rows` (already unit length for cosine) encoded with a given quantizer, fitted
+ * or trained (`codebook` records which trained codebook it is, and carries its query map).
+ */
+export function ivfPqIndexOf(
+  quantizer: IvfProductQuantizer,
+  rows: Float32Array,
+  params: IvfPqParams,
+  keepFloats: boolean,
+  codebook: IvfPqCodebookRef | null,
+): IvfPqIndex {
+  const n = rows.length / params.dim;
+  const nlist = quantizer.coarse.k;
+  const m = quantizer.pq.m;
+  const { cells, codes } = encodeIvfPq(quantizer, rows);
+  const listOffsets = new Uint32Array(nlist + 1);
+  for (let r = 0; r < n; r++) listOffsets[cells[r]! + 1]!++;
+  for (let c = 0; c < nlist; c++) listOffsets[c + 1]! += listOffsets[c]!;
+  const fill = listOffsets.slice(0, nlist);
   const listIds = new Int32Array(n);
-  const listCodes = new Uint8Array(n * p.m);
+  const listCodes = new Uint8Array(n * m);
   for (let r = 0; r < n; r++) {
-    const slot = fill[assign[r]!]!++;
+    const slot = fill[cells[r]!]!++;
     listIds[slot] = r;
-    listCodes.set(codes.subarray(r * p.m, (r + 1) * p.m), slot * p.m);
+    listCodes.set(codes.subarray(r * m, (r + 1) * m), slot * m);
   }
-  return new IvfPqIndex(coarse, pq, listOffsets, listIds, listCodes, keepFloats ? rows : null, p);
+  return new IvfPqIndex(
+    quantizer.coarse,
+    quantizer.pq,
+    listOffsets,
+    listIds,
+    listCodes,
+    keepFloats ? rows : null,
+    { ...params, nlist, m },
+    codebook,
+  );
 }

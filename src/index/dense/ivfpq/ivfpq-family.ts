@@ -2,13 +2,13 @@
 import type { DenseFamily } from '../dense-family.js';
 import { POSITIVE_INTEGER, RESCORE_RANGE } from '../../param-ranges.js';
 import { buildFlat } from '../flat/build.js';
-import { buildIvfPq } from './build.js';
+import { buildIvfPq, buildIvfPqWithCodebook } from './build.js';
 import type { IvfPqIndex } from './ivfpq-index.js';
 import { readIvfPq, writeIvfPq } from './format.js';
 import { IVFPQ_PARAM_RANGES } from './params.js';
 
 /**
- * Below this many rows an IVF-PQ field is built as an exact scan: there are too few rows
+ * Below this many rows (and without a trained codebook) an IVF-PQ field is built as an exact scan: there are too few rows
  * to train cells and sub-quantizers, and scanning them all is both faster and exact. The
  * segment's file is then a flat one (its `family` says so) and reads back as such.
  */
@@ -23,6 +23,7 @@ export const IVFPQ_FAMILY: DenseFamily<'ivfpq', IvfPqIndex> = {
   params: IVFPQ_PARAM_RANGES,
   searchParams: { nprobe: POSITIVE_INTEGER, rescore: RESCORE_RANGE },
   rescoresFromFloats: true,
+  takesCodebooks: true,
   // more cells visited and more candidates rescored together, cheapest first; settings past the
   // number of cells would repeat themselves
   recallSettings: (index) =>
@@ -48,8 +49,10 @@ export const IVFPQ_FAMILY: DenseFamily<'ivfpq', IvfPqIndex> = {
     )
       .filter(([nprobe]) => nprobe <= index.coarse.k)
       .map(([nprobe, rescore]) => ({ nprobe, rescore })),
-  build: (rows, dim, metric, params) => {
+  build: (rows, dim, metric, params, codebook) => {
     const n = rows.length / dim;
+    // a trained codebook needs no rows to fit: every segment of the field, however small, is encoded with it
+    if (codebook !== undefined) return buildIvfPqWithCodebook(rows, { dim, metric, ...params }, codebook);
     if (n < IVFPQ_MIN_ROWS) return buildFlat(rows, { dim, metric });
     return buildIvfPq(rows, { dim, metric, ...params, nlist: Math.min(params.nlist ?? Math.round(Math.sqrt(n)), n) });
   },

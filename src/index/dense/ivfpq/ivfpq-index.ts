@@ -28,6 +28,17 @@ import type { DiskRows } from '../../../io/disk-rows.js';
 import { floatsInMemory, floatsOnDisk, rescoreCandidates, type RescoreFloats, allFloats, heldFloatRow } from '../rescore-floats.js';
 import type { IvfPqParams } from './params.js';
 
+/**
+ * The trained codebook an index's codes come from (`quarry train-codes`): its method and version,
+ * and, for JPQ, the affine map y = W·x + b its queries pass through before the distance tables
+ * (exact rescoring compares the unmapped query with the float rows).
+ */
+export interface IvfPqCodebookRef {
+  method: string;
+  version: number;
+  queryMap: { matrix: Float32Array; bias: Float32Array } | null;
+}
+
 /** Search options of IVF-PQ. */
 export interface IvfPqSearchOptions extends DenseSearchOptions {
   nprobe?: number;
@@ -59,6 +70,7 @@ export class IvfPqIndex implements DenseIndex<IvfPqSearchOptions> {
     listCodes: Uint8Array | DeferredArray<Uint8Array>,
     rescoreFloats: RescoreFloats,
     readonly params: IvfPqParams,
+    readonly codebook: IvfPqCodebookRef | null = null,
   ) {
     const floats = floatsInMemory(rescoreFloats);
     this.diskFloats = floatsOnDisk(rescoreFloats);
@@ -101,15 +113,16 @@ export class IvfPqIndex implements DenseIndex<IvfPqSearchOptions> {
 
   search(query: Float32Array, k: number, opts: IvfPqSearchOptions = {}): DenseHits {
     const depth = candidateDepth(k, opts.rescore ?? this.params.rescore, this.hasFloats);
-    const q = prepareQuery(query, this.dim, this.metric);
+    const exact = prepareQuery(query, this.dim, this.metric);
+    const q = this.mappedQuery(exact);
     const { dim } = this;
-    const { m, dsub, ksub, centroids: pc } = this.pq;
+    const { m, ksub, starts, centroids: pc } = this.pq;
     const nlist = this.coarse.k;
     const nprobe = Math.min(nlist, opts.nprobe ?? this.params.nprobe);
     const l2 = this.metric === 'l2';
     const allow = opts.allow ?? null;
 
-    if (this.mem !== null && depth <= KERNEL_MAX_K) return this.searchInKernels(this.mem, q, k, depth, nprobe, opts.allow ?? null);
+    if (this.mem !== null && depth <= KERNEL_MAX_K) return this.searchInKernels(this.mem, q, exact, k, depth, nprobe, opts.allow ?? null);
     const cells = new TopKHeap(nprobe);
     for (let c = 0; c < nlist; c++) {
       const s = l2 ? -l2Squared(q, 0, this.coarse.centroids, c * dim, dim) : dot(q, 0, this.coarse.centroids, c * dim, dim);
@@ -119,7 +132,11 @@ export class IvfPqIndex implements DenseIndex<IvfPqSearchOptions> {
     const lut = new Float32Array(m * 256);
     const resid = new Float32Array(dim);
     if (!l2) {
-      for (let s = 0; s < m; s++) for (let c = 0; c < ksub; c++) lut[s * 256 + c] = dot(q, s * dsub, pc, (s * 256 + c) * dsub, dsub);
+      for (let s = 0; s < m; s++) {
+        const from = starts[s]!;
+        const len = starts[s + 1]! - from;
+        for (let c = 0; c < ksub; c++) lut[s * 256 + c] = dot(q, from, pc, 256 * from + c * len, len);
+      }
     }
     const heap = new TopKHeap(depth);
     const codes = this.listCodes;
@@ -128,8 +145,11 @@ export class IvfPqIndex implements DenseIndex<IvfPqSearchOptions> {
       let base: number;
       if (l2) {
         for (let j = 0; j < dim; j++) resid[j] = q[j]! - this.coarse.centroids[cell * dim + j]!;
-        for (let s = 0; s < m; s++)
-          for (let c = 0; c < ksub; c++) lut[s * 256 + c] = -l2Squared(resid, s * dsub, pc, (s * 256 + c) * dsub, dsub);
+        for (let s = 0; s < m; s++) {
+          const from = starts[s]!;
+          const len = starts[s + 1]! - from;
+          for (let c = 0; c < ksub; c++) lut[s * 256 + c] = -l2Squared(resid, from, pc, 256 * from + c * len, len);
+        }
         base = 0;
       } else base = probe.scores[p]!;
       for (let i = this.listOffsets[cell]!; i < this.listOffsets[cell + 1]!; i++) {
@@ -142,7 +162,17 @@ export class IvfPqIndex implements DenseIndex<IvfPqSearchOptions> {
       }
     }
     if (depth === k || !this.hasFloats) return heapToHits(heap);
-    return rescoreCandidates(heapToHits(heap), q, this.floats, this.diskFloats, null, this.metric, dim, k);
+    return rescoreCandidates(heapToHits(heap), exact, this.floats, this.diskFloats, null, this.metric, dim, k);
+  }
+
+  /** The query the distance tables are built from: `q` itself, or mapped by the trained codebook's query map. */
+  private mappedQuery(q: Float32Array): Float32Array {
+    const map = this.codebook?.queryMap ?? null;
+    if (map === null) return q;
+    const { dim } = this;
+    const y = new Float32Array(dim);
+    for (let i = 0; i < dim; i++) y[i] = map.bias[i]! + dot(map.matrix, i * dim, q, 0, dim);
+    return y;
   }
 
   /**
@@ -152,13 +182,14 @@ export class IvfPqIndex implements DenseIndex<IvfPqSearchOptions> {
   private searchInKernels(
     mem: KernelMemory,
     q: Float32Array,
+    exact: Float32Array,
     k: number,
     depth: number,
     nprobe: number,
     allow: DenseSearchOptions['allow'],
   ): DenseHits {
     const { dim } = this;
-    const { m, dsub, ksub } = this.pq;
+    const { m, ksub, starts } = this.pq;
     const nlist = this.coarse.k;
     const l2 = this.metric === 'l2';
     const kern = mem.k;
@@ -177,10 +208,12 @@ export class IvfPqIndex implements DenseIndex<IvfPqSearchOptions> {
     // tables: dot tables once (q . x = q . c + q . r); l2 tables per cell from q - c, summed as distances
     const table = (src: Float32Array): void => {
       for (let s = 0; s < m; s++) {
-        const qs = src.byteOffset + s * dsub * 4;
-        const cs = pc + s * 256 * dsub * 4;
-        if (l2) kern.l2sq_f32_rows(qs, cs, dsub, ksub, lut.byteOffset + s * 1024);
-        else kern.dot_f32_rows(qs, cs, dsub, ksub, lut.byteOffset + s * 1024);
+        const from = starts[s]!;
+        const len = starts[s + 1]! - from;
+        const qs = src.byteOffset + from * 4;
+        const cs = pc + 256 * from * 4;
+        if (l2) kern.l2sq_f32_rows(qs, cs, len, ksub, lut.byteOffset + s * 1024);
+        else kern.dot_f32_rows(qs, cs, len, ksub, lut.byteOffset + s * 1024);
       }
     };
     if (!l2) table(qv);
@@ -206,7 +239,7 @@ export class IvfPqIndex implements DenseIndex<IvfPqSearchOptions> {
     }
     const approx = top.drain();
     if (depth === k || !this.hasFloats) return approx;
-    return rescoreCandidates(approx, q, this.floats, this.diskFloats, mem, this.metric, dim, k);
+    return rescoreCandidates(approx, exact, this.floats, this.diskFloats, mem, this.metric, dim, k);
   }
 
   private largestId = -1;

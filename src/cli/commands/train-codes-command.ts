@@ -1,0 +1,156 @@
+/**
+ * `quarry train-codes`: trains an ivfpq field's codebook for ranking (JPQ or Distill-VQ) and
+ * commits the field re-encoded with it; new and merged segments are encoded with it from then on.
+ */
+import type { Command } from 'commander';
+import { readVectorQueries } from '../../batch/query-files.js';
+import { Collection } from '../../collection/index.js';
+import { QuarryError } from '../../core/quarry-error.js';
+import { loadFieldEncoder } from '../../encode/dense-text-encoder.js';
+import { readQrels } from '../../eval/qrels.js';
+import { readQueries } from '../../io/beir.js';
+import { CODE_TRAINING_METHODS, type CodeTrainingMethod } from '../../learn/trained-codes/ivfpq-code-training.js';
+import { trainFieldCodes, type TrainFieldCodesReport } from '../../train/train-codes.js';
+import { asFlagError, guarded, intOption, numberOption } from '../command-options.js';
+import { terminalProgress } from '../progress.js';
+
+interface Flags {
+  field: string;
+  method: string;
+  queries?: string;
+  textQueries?: string;
+  format?: string;
+  qrels?: string;
+  sample?: number;
+  epochs?: number;
+  learningRate?: number;
+  temperature?: number;
+  nprobe?: number;
+  seed: number;
+  json?: boolean;
+  quiet?: boolean;
+}
+
+function text(r: TrainFieldCodesReport): string {
+  const kept =
+    r.bestEpoch === 0
+      ? 'no epoch beat the k-means codes on validation, so the codebook holds them (the field is re-encoded all the same)'
+      : `epoch ${r.bestEpoch} kept`;
+  return (
+    [
+      `trained ${r.method} codes for ${r.field}: ${r.nlist} cells, ${r.m} bytes per row, ${r.rows.toLocaleString('en-US')} rows, ` +
+        `${r.trainQueries.toLocaleString('en-US')} training queries, in ${r.seconds.toFixed(1)} s`,
+      `validation recall@10 without rescoring (${r.validationQueries} queries): k-means ${r.initialRecall.toFixed(4)}, trained ${r.recall.toFixed(4)} (${kept})`,
+      `committed generation ${r.generation} with codebook version ${r.version}`,
+    ].join('\n') + '\n'
+  );
+}
+
+/** Registers `quarry train-codes`. */
+export function registerTrainCodes(program: Command): void {
+  program
+    .command('train-codes')
+    .description(
+      "train an ivfpq field's cells and product-quantizer codebooks for ranking (JPQ from judged queries, Distill-VQ from the float index's own rankings) and commit the field re-encoded with them",
+    )
+    .argument('<dir>', 'collection folder')
+    .requiredOption('--field <name>', 'the ivfpq field')
+    .requiredOption('--method <name>', `${Object.keys(CODE_TRAINING_METHODS).join(' or ')}`)
+    .option('--queries <file>', 'query vectors: JSONL ({"id": ..., "vector": [...]} per line), .fvecs, .bvecs, .npy or raw float32')
+    .option(
+      '--text-queries <file>',
+      'query texts for a field with an encoder: BEIR queries.jsonl, TSV or TREC topics (ids kept for --qrels)',
+    )
+    .option('--format <format>', 'format of --queries when its extension does not tell: jsonl, fvecs, ivecs, bvecs, npy, raw')
+    .option('--qrels <file>', 'judgments of the queries (JPQ needs them)')
+    .option('--sample <n>', 'distill-vq without queries: rows drawn as training queries (default min(5000, rows / 4))', intOption(1))
+    .option('--epochs <n>', 'passes over the queries (default 10)', intOption(1))
+    .option('--learning-rate <x>', "Adam's step size (default 0.0005)", numberOption(0))
+    .option('--temperature <t>', 'softmax temperature of the losses (default 0.05 for unit vectors)', numberOption(0))
+    .option('--nprobe <n>', "cells searched for the codes' own rankings while training (default 32)", intOption(1))
+    .option('--seed <n>', 'seed of the query order and negatives', intOption(), 1)
+    .option('--json', 'print the report as JSON')
+    .option('--quiet', 'no progress bar and no epoch lines')
+    .addHelpText(
+      'after',
+      `
+Example:
+  $ quarry train-codes ./vecs --field emb --method distill-vq
+  $ quarry train-codes ./scifact --field emb --method jpq --text-queries queries.jsonl --qrels train.tsv`,
+    )
+    .action(
+      guarded((dir: string, flags: Flags) => {
+        if (!(flags.method in CODE_TRAINING_METHODS))
+          throw new QuarryError(
+            'BAD_ARGUMENT',
+            `unknown method "${flags.method}"`,
+            { field: '--method' },
+            `choose from ${Object.keys(CODE_TRAINING_METHODS).join(', ')}`,
+          );
+        if (flags.queries !== undefined && flags.textQueries !== undefined)
+          throw new QuarryError('BAD_ARGUMENT', 'give the queries as vectors (--queries) or as texts (--text-queries), not both', {
+            field: '--queries',
+          });
+        if (flags.sample !== undefined && (flags.queries !== undefined || flags.textQueries !== undefined))
+          throw new QuarryError('BAD_ARGUMENT', '--sample draws queries from the rows; it has no effect with given queries', {
+            field: '--sample',
+          });
+        const spec = Collection.open(dir).schema.fields[flags.field];
+        if (spec?.type !== 'dense')
+          throw new QuarryError(
+            'BAD_ARGUMENT',
+            `"${flags.field}" is not a dense field`,
+            { field: '--field' },
+            'quarry info DIR lists the fields',
+          );
+        let queries: { vectors: Float32Array; ids: string[] } | undefined;
+        if (flags.queries !== undefined) {
+          const qs = readVectorQueries(flags.queries, spec.dim, { format: flags.format });
+          const vectors = new Float32Array(qs.length * spec.dim);
+          qs.forEach((q, i) => vectors.set(q.vector, i * spec.dim));
+          queries = { vectors, ids: qs.map((q) => q.qid) };
+        } else if (flags.textQueries !== undefined) {
+          if (spec.encoder === undefined)
+            throw new QuarryError(
+              'BAD_ARGUMENT',
+              `"${flags.field}" has no encoder to turn texts into vectors`,
+              { field: '--text-queries' },
+              'give vectors with --queries',
+            );
+          const texts = readQueries(flags.textQueries);
+          const encoder = loadFieldEncoder(flags.field, spec.encoder, spec.dim);
+          const vectors = new Float32Array(texts.size * spec.dim);
+          [...texts.values()].forEach((t, i) => vectors.set(encoder.encodeQuery(t), i * spec.dim));
+          queries = { vectors, ids: [...texts.keys()] };
+        }
+        if (queries !== undefined && queries.ids.length === 0)
+          throw new QuarryError('EMPTY', 'the queries file has no queries', { file: flags.queries ?? flags.textQueries });
+        if (flags.qrels !== undefined && queries === undefined)
+          throw new QuarryError('BAD_ARGUMENT', '--qrels judges queries: give them with --queries or --text-queries', { field: '--qrels' });
+        const log = (line: string): void => {
+          if (!flags.quiet && !flags.json) process.stderr.write(line + '\n');
+        };
+        let report: TrainFieldCodesReport;
+        try {
+          report = trainFieldCodes({
+            dir,
+            field: flags.field,
+            method: flags.method as CodeTrainingMethod,
+            queries,
+            qrels: flags.qrels === undefined ? undefined : readQrels(flags.qrels),
+            sampleQueries: flags.sample,
+            epochs: flags.epochs,
+            learningRate: flags.learningRate,
+            temperature: flags.temperature,
+            nprobe: flags.nprobe,
+            seed: flags.seed,
+            progress: terminalProgress(flags.quiet === true || flags.json === true),
+            onEpoch: (e) => log(`epoch ${e.epoch}: loss ${e.loss.toFixed(4)}, validation recall@10 ${e.recall.toFixed(4)}`),
+          });
+        } catch (e) {
+          throw asFlagError(e, { field: '--field', method: '--method', queries: '--queries', qrels: '--qrels' });
+        }
+        process.stdout.write(flags.json ? JSON.stringify(report, null, 2) + '\n' : text(report));
+      }),
+    );
+}

@@ -1,0 +1,58 @@
+/**
+ * The quantizer of an IVF-PQ index (Jégou, Douze & Schmid, TPAMI 2011): coarse
+ * centroids that split the space into cells and a product quantizer of each
+ * row's residual from its cell's centroid. Fitted by k-means here; trained for
+ * ranking by `learn/trained-codes` (JPQ, Distill-VQ). Either way a row's codes
+ * are its nearest coarse centroid and the nearest sub-centroids of its residual,
+ * so re-encoding rows (a merge, new documents) with the same quantizer gives
+ * what training saw.
+ */
+import { kmeans, type KMeansResult } from './kmeans.js';
+import { NearestCentroids } from './nearest-centroids.js';
+import { encodeProduct, fitProductQuantizer, type ProductQuantizer } from './product-quantizer.js';
+
+/** Coarse cells and a residual product quantizer over rows of `coarse.dim`. */
+export interface IvfProductQuantizer {
+  coarse: KMeansResult;
+  pq: ProductQuantizer;
+}
+
+/** Rows encoded by an IvfProductQuantizer: each row's cell and its residual's m code bytes. */
+export interface IvfPqCodes {
+  cells: Int32Array;
+  codes: Uint8Array;
+}
+
+/** Fits `nlist` cells by k-means and an m-byte product quantizer on the residuals. */
+export function fitIvfProductQuantizer(rows: Float32Array, dim: number, nlist: number, m: number, seed: number): IvfProductQuantizer {
+  const coarse = kmeans(rows, dim, { k: nlist, seed, iterations: 20 });
+  const cells = nearestCells(coarse, rows);
+  const pq = fitProductQuantizer(residuals(coarse, rows, cells), dim, m, seed + 1);
+  return { coarse, pq };
+}
+
+/** Each row's nearest coarse centroid. */
+export function nearestCells(coarse: KMeansResult, rows: Float32Array): Int32Array {
+  const { dim, k } = coarse;
+  const n = rows.length / dim;
+  const cells = new Int32Array(n);
+  new NearestCentroids(rows, dim, k * dim).assign(0, dim, coarse.centroids, k, cells, new Float32Array(n));
+  return cells;
+}
+
+/** Each row minus its cell's centroid. */
+export function residuals(coarse: KMeansResult, rows: Float32Array, cells: Int32Array): Float32Array {
+  const { dim } = coarse;
+  const out = new Float32Array(rows.length);
+  for (let r = 0; r < cells.length; r++) {
+    const c = cells[r]! * dim;
+    for (let j = 0; j < dim; j++) out[r * dim + j] = rows[r * dim + j]! - coarse.centroids[c + j]!;
+  }
+  return out;
+}
+
+/** Encodes rows: nearest cell, then the residual's nearest sub-centroids. */
+export function encodeIvfPq(q: IvfProductQuantizer, rows: Float32Array): IvfPqCodes {
+  const cells = nearestCells(q.coarse, rows);
+  return { cells, codes: encodeProduct(q.pq, residuals(q.coarse, rows, cells)) };
+}

@@ -1,0 +1,208 @@
+/**
+ * `quarry train-codes`: trains an ivfpq field's codebook for ranking (JPQ from judged queries,
+ * Distill-VQ from queries alone or rows sampled as queries) and commits the field re-encoded
+ * with it (CollectionWriter.installCodebook).
+ */
+import { QuarryError } from '../core/quarry-error.js';
+import type { ProgressFactory } from '../core/progress.js';
+import { Collection } from '../collection/collection.js';
+import type { DenseFieldSpec } from '../collection/schema.js';
+import type { Qrels } from '../eval/qrels.js';
+import { normalizeRows } from '../kernels/dense-distance.js';
+import { fitIvfProductQuantizer } from '../quantize/ivf-product-quantizer.js';
+import { IVFPQ_DEFAULTS } from '../index/dense/ivfpq/params.js';
+import {
+  CODE_TRAINING_METHODS,
+  trainIvfPqCodes,
+  type CodeTrainingEpoch,
+  type CodeTrainingMethod,
+  type CodeTrainingOptions,
+} from '../learn/trained-codes/ivfpq-code-training.js';
+
+/** What `trainFieldCodes` trains on and how. */
+export interface TrainFieldCodesOptions extends Omit<CodeTrainingOptions, 'initial' | 'method' | 'progress'> {
+  /** The collection folder. */
+  dir: string;
+  /** Its ivfpq field. */
+  field: string;
+  method: CodeTrainingMethod;
+  /** Query vectors (rows of the field's dimension), with their ids when judgments refer to them. */
+  queries?: { vectors: Float32Array; ids?: readonly string[] };
+  /** JPQ: judgments of the queries (grade above 0 is relevant). */
+  qrels?: Qrels;
+  /** Distill-VQ without queries: rows drawn as training queries (default min(5,000, rows / 4)); a tenth as many more validate. */
+  sampleQueries?: number;
+  progress?: ProgressFactory;
+}
+
+/** What was trained and committed. */
+export interface TrainFieldCodesReport {
+  field: string;
+  method: CodeTrainingMethod;
+  /** The codebook's version and the generation that committed it. */
+  version: number;
+  generation: number;
+  rows: number;
+  trainQueries: number;
+  validationQueries: number;
+  nlist: number;
+  m: number;
+  /** Validation recall@10 (no rescoring) of k-means' codes and of the kept trained codes, and the epoch kept (0: k-means'). */
+  initialRecall: number;
+  recall: number;
+  bestEpoch: number;
+  epochs: CodeTrainingEpoch[];
+  /** Training and re-encoding, in seconds. */
+  trainSeconds: number;
+  seconds: number;
+}
+
+function defaultM(dim: number): number {
+  let m = Math.max(1, Math.round(dim / 4));
+  while (dim % m !== 0) m--;
+  return m;
+}
+
+function pickRows(rows: Float32Array, dim: number, picks: Int32Array): Float32Array {
+  const out = new Float32Array(picks.length * dim);
+  picks.forEach((r, i) => out.set(rows.subarray(r * dim, (r + 1) * dim), i * dim));
+  return out;
+}
+
+/** Trains the codebook of `o.field` and commits the field encoded with it. */
+export function trainFieldCodes(o: TrainFieldCodesOptions): TrainFieldCodesReport {
+  const t0 = performance.now();
+  if (!(o.method in CODE_TRAINING_METHODS))
+    throw new QuarryError(
+      'BAD_ARGUMENT',
+      `unknown method "${o.method}"`,
+      { field: 'method' },
+      `choose from ${Object.keys(CODE_TRAINING_METHODS).join(', ')}`,
+    );
+  const c = Collection.open(o.dir);
+  const spec = c.schema.fields[o.field];
+  if (spec?.type !== 'dense')
+    throw new QuarryError('BAD_ARGUMENT', `"${o.field}" is not a dense field`, { field: 'field' }, 'quarry info DIR lists the fields');
+  if (spec.index !== 'ivfpq')
+    throw new QuarryError(
+      'BAD_ARGUMENT',
+      `dense field "${o.field}" is indexed with ${spec.index}; trained codes are for ivfpq fields`,
+      { field: 'field' },
+      'create the field with "index": "ivfpq"',
+    );
+  if (o.method === 'jpq' && (o.queries === undefined || o.qrels === undefined))
+    throw new QuarryError(
+      'BAD_ARGUMENT',
+      'JPQ learns from judged queries: give queries and their qrels',
+      { field: 'queries' },
+      'or use distill-vq, which needs none',
+    );
+  const w = c.writer();
+  try {
+    const { rows, ids, deleted } = w.fieldRows(o.field);
+    const dim = spec.dim;
+    const n = rows.length / dim;
+    if (n < 256) throw new QuarryError('EMPTY', `field "${o.field}" has ${n} rows; training codes needs at least 256`, { field: 'field' });
+    if (spec.metric === 'cosine') normalizeRows(rows, dim);
+    const data = splitQueries(o, spec, rows, ids, deleted);
+    const m = spec.params.m ?? defaultM(dim);
+    const nlist = Math.min(n, spec.params.nlist ?? Math.max(1, Math.round(Math.sqrt(n))));
+    const initial = fitIvfProductQuantizer(rows, dim, nlist, m, spec.params.seed ?? IVFPQ_DEFAULTS.seed);
+    const result = trainIvfPqCodes(
+      { dim, metric: spec.metric === 'l2' ? 'l2' : 'dot', rows, ...data },
+      { ...o, initial, method: o.method, progress: o.progress },
+    );
+    const generation = w.installCodebook(o.field, { method: o.method, quantizer: result.quantizer, queryMap: result.queryMap });
+    const version = Collection.open(o.dir).schema.fields[o.field]!;
+    return {
+      field: o.field,
+      method: o.method,
+      version: version.type === 'dense' ? version.codebook!.version : 0,
+      generation,
+      rows: n,
+      trainQueries: data.queries.length / dim,
+      validationQueries: data.validation.queries.length / dim,
+      nlist,
+      m,
+      initialRecall: result.initialRecall,
+      recall: result.best.recall,
+      bestEpoch: result.best.epoch,
+      epochs: result.epochs,
+      trainSeconds: result.seconds,
+      seconds: (performance.now() - t0) / 1000,
+    };
+  } finally {
+    w.close();
+  }
+}
+
+/** Training and validation queries: given ones split nine to one, or (Distill-VQ) live rows drawn evenly. */
+function splitQueries(
+  o: TrainFieldCodesOptions,
+  spec: DenseFieldSpec,
+  rows: Float32Array,
+  ids: readonly string[],
+  deleted: Uint8Array,
+): {
+  queries: Float32Array;
+  queryRows?: Int32Array;
+  positives?: Int32Array[];
+  validation: { queries: Float32Array; positives?: Int32Array[] };
+} {
+  const dim = spec.dim;
+  if (o.queries === undefined) {
+    const live = Int32Array.from({ length: deleted.length }, (_, i) => i).filter((i) => deleted[i] === 0);
+    const want = Math.max(1, Math.min(o.sampleQueries ?? 5000, Math.floor(live.length / 4)));
+    const valid = Math.max(1, Math.round(want / 10));
+    const step = live.length / (want + valid);
+    const picks = Int32Array.from({ length: want + valid }, (_, i) => live[Math.floor(i * step)]!);
+    const train = picks.subarray(0, want);
+    return {
+      queries: pickRows(rows, dim, train),
+      queryRows: train.slice(),
+      validation: { queries: pickRows(rows, dim, picks.subarray(want)) },
+    };
+  }
+  const vectors = o.queries.vectors.slice();
+  if (vectors.length === 0 || vectors.length % dim !== 0)
+    throw new QuarryError('BAD_ARGUMENT', `queries must be rows of the field's ${dim} dimensions`, { field: 'queries' });
+  if (spec.metric === 'cosine') normalizeRows(vectors, dim);
+  const nq = vectors.length / dim;
+  let keep = Int32Array.from({ length: nq }, (_, i) => i);
+  let positives: Int32Array[] | undefined;
+  if (o.method === 'jpq') {
+    const qids = o.queries.ids;
+    if (qids === undefined || qids.length !== nq)
+      throw new QuarryError('BAD_ARGUMENT', 'JPQ needs the id of every query, to find its judgments', { field: 'queries' });
+    const rowOf = new Map<string, number>();
+    ids.forEach((id, r) => {
+      if (deleted[r] === 0) rowOf.set(id, r);
+    });
+    const all = qids.map((qid) => {
+      const judged = o.qrels!.get(qid);
+      const out: number[] = [];
+      if (judged !== undefined)
+        for (const [doc, grade] of judged) {
+          const r = rowOf.get(doc);
+          if (grade > 0 && r !== undefined) out.push(r);
+        }
+      return Int32Array.from(out);
+    });
+    keep = keep.filter((q) => all[q]!.length > 0);
+    if (keep.length < 20)
+      throw new QuarryError(
+        'BAD_INPUT',
+        `${keep.length} of the ${nq} queries have a relevant document in the field; JPQ needs at least 20`,
+        { field: 'qrels' },
+        'check that the qrels refer to these query and document ids',
+      );
+    positives = Array.from(keep, (q) => all[q]!);
+  }
+  const valid = Math.max(1, Math.round(keep.length / 10));
+  const cut = keep.length - valid;
+  return {
+    queries: pickRows(vectors, dim, keep.subarray(0, cut)),
+    positives: positives?.slice(0, cut),
+    validation: { queries: pickRows(vectors, dim, keep.subarray(cut)), positives: positives?.slice(cut) },
+  };
+}
