@@ -80,7 +80,7 @@ describe('dense fields', () => {
       ['int8', { quantile: 0.5 }, 'fields.e.params.quantile: must be a number in (0.5, 1], got 0.5'],
       ['binary', { queryBits: 0 }, 'fields.e.params.queryBits: must be an integer in 1..8, got 0'],
       ['binary', { rescore: -2 }, 'fields.e.params.rescore: must be a number >= 0, got -2'],
-      ['ivfpq', { m: 4 }, 'fields.e.params.m: must divide the dimension 6, got 4 (the nearest that do: 3 or 6)'],
+      ['ivfpq', { m: 7 }, 'fields.e.params.m: must be at most the dimension 6, got 7'],
       ['ivfpq', { seed: -1 }, 'fields.e.params.seed: must be an integer in 0..4294967295, got -1'],
     ];
     for (const [index, params, message] of bad)

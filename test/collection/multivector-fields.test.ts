@@ -169,8 +169,8 @@ describe('multi-vector fields', () => {
     );
     // 10 repetitions x 2^2 partitions x 6 projected coordinates = 240-d encodings
     expect(() =>
-      parseSchema({ fields: { mv: { type: 'multivector', dim: 4, muvera: { kSim: 2, dProj: 6, index: 'ivfpq', params: { m: 7 } } } } }),
-    ).toThrow('fields.mv.muvera.params.m: must divide the dimension 240, got 7 (the nearest that do: 6 or 8)');
+      parseSchema({ fields: { mv: { type: 'multivector', dim: 4, muvera: { kSim: 2, dProj: 6, index: 'ivfpq', params: { m: 241 } } } } }),
+    ).toThrow('fields.mv.muvera.params.m: must be at most the dimension 240, got 241');
     expect(() => parseSchema({ fields: { mv: { type: 'multivector', dim: 4, muvera: { index: 'columnar', floats: 'disk' } } } })).toThrow(
       'fields.mv.muvera.floats: columnar keeps no rescoring floats',
     );

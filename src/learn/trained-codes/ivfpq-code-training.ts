@@ -218,6 +218,47 @@ class CodeSearch {
   }
 }
 
+/** A candidate's score: y · x (inner products; cosine rows are unit length) or -|y - x|² (l2), x at `xAt`. */
+export function candidateScore(metric: CodeMetric, y: Float32Array, x: Float32Array, xAt: number, dim: number): number {
+  let s = 0;
+  if (metric === 'l2') {
+    for (let j = 0; j < dim; j++) {
+      const d = y[j]! - x[xAt + j]!;
+      s -= d * d;
+    }
+  } else for (let j = 0; j < dim; j++) s += y[j]! * x[xAt + j]!;
+  return s;
+}
+
+/**
+ * Adds `weight` times the gradient of candidateScore with respect to x (into gx at gxAt) and to
+ * y (into gy): y and x for inner products; 2 (y - x) and -2 (y - x) for negated squared distances.
+ */
+export function addCandidateGradient(
+  metric: CodeMetric,
+  weight: number,
+  y: Float32Array,
+  x: Float32Array,
+  xAt: number,
+  dim: number,
+  gx: Float32Array,
+  gxAt: number,
+  gy: Float32Array,
+): void {
+  if (weight === 0) return;
+  if (metric === 'l2') {
+    for (let j = 0; j < dim; j++) {
+      const d = 2 * weight * (y[j]! - x[xAt + j]!);
+      gx[gxAt + j]! += d;
+      gy[j]! -= d;
+    }
+  } else
+    for (let j = 0; j < dim; j++) {
+      gx[gxAt + j]! += weight * y[j]!;
+      gy[j]! += weight * x[xAt + j]!;
+    }
+}
+
 function applyMap(map: QueryMap | null, x: Float32Array, xAt: number, dim: number, y: Float32Array): void {
   if (map === null) {
     y.set(x.subarray(xAt, xAt + dim));
@@ -318,6 +359,7 @@ export function trainIvfPqCodes(data: CodeTrainingData, opts: CodeTrainingOption
   const y = new Float32Array(dim);
   const dy = new Float32Array(dim);
   const xhat = new Float32Array(dim);
+  const gx = new Float32Array(dim);
   const maxCand = teacherDepth + studentDepth + 64;
   const cand = new Int32Array(maxCand);
   const scores = new Float64Array(maxCand);
@@ -357,16 +399,6 @@ export function trainIvfPqCodes(data: CodeTrainingData, opts: CodeTrainingOption
       const at = 256 * from + lists.codes[d * m + s]! * len;
       for (let j = 0; j < len; j++) xhat[from + j]! += pc[at + j]!;
     }
-  };
-  const score = (a: Float32Array, b: Float32Array, bAt: number): number => {
-    let s = 0;
-    if (metric === 'l2') {
-      for (let j = 0; j < dim; j++) {
-        const d = a[j]! - b[bAt + j]!;
-        s -= d * d;
-      }
-    } else for (let j = 0; j < dim; j++) s += a[j]! * b[bAt + j]!;
-    return s;
   };
   const exactScore = (qi: number, d: number): number => {
     let s = 0;
@@ -412,8 +444,8 @@ export function trainIvfPqCodes(data: CodeTrainingData, opts: CodeTrainingOption
     for (let c = 0; c < count; c++) {
       const d = cand[c]!;
       reconstruct(lists, d);
-      scores[c] = score(y, xhat, 0);
-      cellScores[c] = score(y, cc, lists.cells[d]! * dim);
+      scores[c] = candidateScore(metric, y, xhat, 0, dim);
+      cellScores[c] = candidateScore(metric, y, cc, lists.cells[d]! * dim, dim);
     }
     const t = teacher !== null ? teach : null;
     let value = loss.compute({ n: count, scores, labels, teacher: t }, grad);
@@ -426,18 +458,16 @@ export function trainIvfPqCodes(data: CodeTrainingData, opts: CodeTrainingOption
       const d = cand[c]!;
       const cell = lists.cells[d]! * dim;
       reconstruct(lists, d);
-      // d score / d x̂ is y for inner products and 2 (y - x̂) for negated squared distances
-      for (let j = 0; j < dim; j++) {
-        const wx = metric === 'l2' ? 2 * (y[j]! - xhat[j]!) : y[j]!;
-        const wc = metric === 'l2' ? 2 * (y[j]! - cc[cell + j]!) : y[j]!;
-        gC[cell + j]! += g * wx + gc * wc;
-        dy[j]! += metric === 'l2' ? -g * wx - gc * wc : g * xhat[j]! + gc * cc[cell + j]!;
-      }
+      gx.fill(0);
+      addCandidateGradient(metric, g, y, xhat, 0, dim, gx, 0, dy);
+      addCandidateGradient(metric, gc, y, cc, cell, dim, gC, cell, dy);
+      // x̂ is the cell's centroid plus one sub-centroid per subspace: each receives d loss / d x̂
+      for (let j = 0; j < dim; j++) gC[cell + j]! += gx[j]!;
       for (let s = 0; s < m; s++) {
         const from = starts[s]!;
         const len = starts[s + 1]! - from;
         const at = 256 * from + lists.codes[d * m + s]! * len;
-        for (let j = 0; j < len; j++) gP[at + j]! += g * (metric === 'l2' ? 2 * (y[from + j]! - xhat[from + j]!) : y[from + j]!);
+        for (let j = 0; j < len; j++) gP[at + j]! += gx[from + j]!;
       }
     }
     if (map !== null) {
