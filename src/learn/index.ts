@@ -10,7 +10,13 @@
  * ids.tokens.subarray(0, ids.width); // the first document's id, e.g. [17, 203, 88, 0]
  */
 export { kmeans, type KMeansOptions, type KMeansResult } from '../quantize/kmeans.js';
-export { fitProductQuantizer, encodeProduct, type ProductQuantizer } from '../quantize/product-quantizer.js';
+export {
+  fitProductQuantizer,
+  encodeProduct,
+  productQuantizer,
+  subspaceStarts,
+  type ProductQuantizer,
+} from '../quantize/product-quantizer.js';
 export {
   fitResidualQuantizer,
   encodeResidual,
@@ -53,3 +59,15 @@ export {
 export { fitRqVae, encodeRqVaeLatents, decodeRqVaeLatents, type RqVae, type RqVaeOptions, type RqVaeEpoch } from './semantic-ids/rq-vae.js';
 export { readRqVae, writeRqVae } from './semantic-ids/rq-vae-file.js';
 export type { DenseLayer } from './dense-stack.js';
+export {
+  trainIvfPqCodes,
+  CODE_TRAINING_METHODS,
+  type CodeTrainingMethod,
+  type CodeTrainingData,
+  type CodeTrainingOptions,
+  type CodeTrainingResult,
+  type CodeTrainingEpoch,
+  type QueryMap,
+} from './trained-codes/ivfpq-code-training.js';
+export { readCodebookFile, writeCodebook, codebookPath, type IvfPqCodebook } from './trained-codes/codebook-file.js';
+export { fitIvfProductQuantizer, encodeIvfPq, type IvfProductQuantizer, type IvfPqCodes } from '../quantize/ivf-product-quantizer.js';

