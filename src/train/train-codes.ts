@@ -30,6 +30,11 @@ export interface TrainFieldCodesOptions extends Omit<CodeTrainingOptions, 'initi
   queries?: { vectors: Float32Array; ids?: readonly string[] };
   /** JPQ: judgments of the queries (grade above 0 is relevant). */
   qrels?: Qrels;
+  /**
+   * ScaNN's η for the field's codes (1: nearest sub-centroids). Default: DEFAULT_ANISOTROPY for
+   * cosine and inner-product fields, 1 for l2 fields (the loss is about inner products).
+   */
+  anisotropy?: number;
   /** Distill-VQ without queries: rows drawn as training queries (default min(5,000, rows / 4)); a tenth as many more validate. */
   sampleQueries?: number;
   progress?: ProgressFactory;
@@ -47,6 +52,8 @@ export interface TrainFieldCodesReport {
   validationQueries: number;
   nlist: number;
   m: number;
+  /** The anisotropy η the codes are chosen with. */
+  anisotropy: number;
   /** Validation recall@10 (no rescoring) of k-means' codes and of the kept trained codes, and the epoch kept (0: k-means'). */
   initialRecall: number;
   recall: number;
@@ -56,6 +63,12 @@ export interface TrainFieldCodesReport {
   trainSeconds: number;
   seconds: number;
 }
+
+/**
+ * The anisotropy trained codebooks of cosine and inner-product fields encode with: the best of
+ * the sweep `npm run bench -- compress --sweep 2,4,8,16,32` on GloVe (see docs/benchmarks.md).
+ */
+export const DEFAULT_ANISOTROPY = 8;
 
 function defaultM(dim: number): number {
   let m = Math.max(1, Math.round(dim / 4));
@@ -107,7 +120,10 @@ export function trainFieldCodes(o: TrainFieldCodesOptions): TrainFieldCodesRepor
     const data = splitQueries(o, spec, rows, ids, deleted);
     const m = spec.params.m ?? defaultM(dim);
     const nlist = Math.min(n, spec.params.nlist ?? Math.max(1, Math.round(Math.sqrt(n))));
-    const initial = fitIvfProductQuantizer(rows, dim, nlist, m, spec.params.seed ?? IVFPQ_DEFAULTS.seed);
+    const anisotropy = o.anisotropy ?? (spec.metric === 'l2' ? 1 : DEFAULT_ANISOTROPY);
+    if (!(anisotropy >= 1))
+      throw new QuarryError('BAD_ARGUMENT', `anisotropy must be a number >= 1, got ${anisotropy}`, { field: 'anisotropy' });
+    const initial = { ...fitIvfProductQuantizer(rows, dim, nlist, m, spec.params.seed ?? IVFPQ_DEFAULTS.seed), anisotropy };
     const result = trainIvfPqCodes(
       { dim, metric: spec.metric === 'l2' ? 'l2' : 'dot', rows, ...data },
       { ...o, initial, method: o.method, progress: o.progress },
@@ -124,6 +140,7 @@ export function trainFieldCodes(o: TrainFieldCodesOptions): TrainFieldCodesRepor
       validationQueries: data.validation.queries.length / dim,
       nlist,
       m,
+      anisotropy,
       initialRecall: result.initialRecall,
       recall: result.best.recall,
       bestEpoch: result.best.epoch,

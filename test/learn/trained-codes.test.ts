@@ -109,6 +109,42 @@ describe('product quantization with subspaces of unequal length', () => {
   });
 });
 
+describe('anisotropic codes (ScaNN)', () => {
+  it('lower the anisotropic loss of the nearest codes and the error along each row', () => {
+    const dim = 100;
+    const rows = base.data.slice(0, 1000 * dim);
+    normalizeRows(rows, dim);
+    const q = fitIvfProductQuantizer(rows, dim, 8, 25, 2);
+    const plain = encodeIvfPq(q, rows);
+    const eta = 8;
+    const aniso = encodeIvfPq({ ...q, anisotropy: eta }, rows);
+    expect(Array.from(aniso.cells)).toEqual(Array.from(plain.cells));
+    const losses = (codes: Uint8Array): { loss: number; parallel: number } => {
+      let loss = 0;
+      let parallel = 0;
+      const x = new Float32Array(dim);
+      for (let d = 0; d < 1000; d++) {
+        x.set(q.coarse.centroids.subarray(plain.cells[d]! * dim, (plain.cells[d]! + 1) * dim));
+        addProductReconstruction(q.pq, codes, d * 25, x, 0);
+        let e = 0;
+        let p = 0;
+        for (let j = 0; j < dim; j++) {
+          const r = rows[d * dim + j]! - x[j]!;
+          e += r * r;
+          p += r * rows[d * dim + j]!;
+        }
+        loss += e + (eta - 1) * p * p;
+        parallel += p * p;
+      }
+      return { loss, parallel };
+    };
+    const before = losses(plain.codes);
+    const after = losses(aniso.codes);
+    expect(after.loss).toBeLessThan(before.loss);
+    expect(after.parallel).toBeLessThan(before.parallel / 2);
+  }, 30_000);
+});
+
 describe('codebook files', () => {
   const dim = 100;
   const rows = base.data.slice(0, 1500 * dim);
@@ -116,13 +152,14 @@ describe('codebook files', () => {
   it('round-trips the quantizer and the query map', () => {
     const dir = join(root, 'cb');
     const queryMap = { matrix: new Float32Array(dim * dim).map((_, i) => (i % 101 === 0 ? 1 : 0)), bias: new Float32Array(dim).fill(0.5) };
-    writeCodebook(dir, 'emb', { method: 'jpq', version: 3, quantizer, queryMap });
+    writeCodebook(dir, 'emb', { method: 'jpq', version: 3, quantizer: { ...quantizer, anisotropy: 4 }, queryMap });
     const back = readCodebookFile(codebookPath(dir, 'emb', 3), { field: 'emb', dim });
     expect(back.method).toBe('jpq');
     expect(back.version).toBe(3);
     expect(back.quantizer.coarse.centroids).toEqual(quantizer.coarse.centroids);
     expect(back.quantizer.pq.centroids).toEqual(quantizer.pq.centroids);
     expect(back.quantizer.pq.m).toBe(25);
+    expect(back.quantizer.anisotropy).toBe(4);
     expect(back.queryMap?.bias).toEqual(queryMap.bias);
   });
 

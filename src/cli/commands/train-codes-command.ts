@@ -26,6 +26,7 @@ interface Flags {
   learningRate?: number;
   temperature?: number;
   nprobe?: number;
+  anisotropy?: number;
   seed: number;
   json?: boolean;
   quiet?: boolean;
@@ -38,7 +39,7 @@ function text(r: TrainFieldCodesReport): string {
       : `epoch ${r.bestEpoch} kept`;
   return (
     [
-      `trained ${r.method} codes for ${r.field}: ${r.nlist} cells, ${r.m} bytes per row, ${r.rows.toLocaleString('en-US')} rows, ` +
+      `trained ${r.method} codes for ${r.field}: ${r.nlist} cells, ${r.m} bytes per row (anisotropy ${r.anisotropy}), ${r.rows.toLocaleString('en-US')} rows, ` +
         `${r.trainQueries.toLocaleString('en-US')} training queries, in ${r.seconds.toFixed(1)} s`,
       `validation recall@10 without rescoring (${r.validationQueries} queries): k-means ${r.initialRecall.toFixed(4)}, trained ${r.recall.toFixed(4)} (${kept})`,
       `committed generation ${r.generation} with codebook version ${r.version}`,
@@ -68,6 +69,11 @@ export function registerTrainCodes(program: Command): void {
     .option('--learning-rate <x>', "Adam's step size (default 0.0005)", numberOption(0))
     .option('--temperature <t>', 'softmax temperature of the losses (default 0.05 for unit vectors)', numberOption(0))
     .option('--nprobe <n>', "cells searched for the codes' own rankings while training (default 32)", intOption(1))
+    .option(
+      '--anisotropy <eta>',
+      'weight of the error along each row over the error across it when codes are chosen (ScaNN; default 8 for cosine and dot fields, 1 for l2)',
+      numberOption(1, true),
+    )
     .option('--seed <n>', 'seed of the query order and negatives', intOption(), 1)
     .option('--json', 'print the report as JSON')
     .option('--quiet', 'no progress bar and no epoch lines')
@@ -143,12 +149,19 @@ Example:
             learningRate: flags.learningRate,
             temperature: flags.temperature,
             nprobe: flags.nprobe,
+            anisotropy: flags.anisotropy,
             seed: flags.seed,
             progress: terminalProgress(flags.quiet === true || flags.json === true),
             onEpoch: (e) => log(`epoch ${e.epoch}: loss ${e.loss.toFixed(4)}, validation recall@10 ${e.recall.toFixed(4)}`),
           });
         } catch (e) {
-          throw asFlagError(e, { field: '--field', method: '--method', queries: '--queries', qrels: '--qrels' });
+          throw asFlagError(e, {
+            field: '--field',
+            method: '--method',
+            queries: '--queries',
+            qrels: '--qrels',
+            anisotropy: '--anisotropy',
+          });
         }
         process.stdout.write(flags.json ? JSON.stringify(report, null, 2) + '\n' : text(report));
       }),

@@ -3,7 +3,8 @@
  * `codebooks/<field>.v<version>.safetensors` by `quarry train-codes`: the IVF-PQ quantizer
  * trained for ranking (tensors `coarse` [nlist, dim] and `pq` [256 · dim], sub-centroid c of
  * subspace s at 256 · start(s) + c · len(s)) and, for JPQ, the query map (`query_matrix`
- * [dim, dim], `query_bias` [dim]). Each training writes a new version; the schema names the
+ * [dim, dim], `query_bias` [dim]), and metadata naming the method, the version, m and the
+ * anisotropy η its codes are chosen with (1: nearest sub-centroids). Each training writes a new version; the schema names the
  * version the field's segments are encoded with, so a file is never changed once a commit
  * names it, and an older generation keeps reading its own.
  */
@@ -65,6 +66,7 @@ export function writeCodebook(dir: string, field: string, cb: IvfPqCodebook): st
       version: String(cb.version),
       m: String(pq.m),
       ksub: String(pq.ksub),
+      anisotropy: String(cb.quantizer.anisotropy ?? 1),
     }),
   );
   return path;
@@ -89,6 +91,7 @@ export function readCodebookFile(path: string, expect: { field: string; dim: num
   const m = Number(meta.m);
   const ksub = Number(meta.ksub);
   const version = Number(meta.version);
+  const anisotropy = meta.anisotropy === undefined ? 1 : Number(meta.anisotropy);
   if (
     meta.format !== FORMAT ||
     !(meta.method !== undefined && meta.method in CODE_TRAINING_METHODS) ||
@@ -97,6 +100,7 @@ export function readCodebookFile(path: string, expect: { field: string; dim: num
     !Number.isInteger(ksub) ||
     ksub < 1 ||
     ksub > 256 ||
+    !(anisotropy >= 1) ||
     coarse?.shape.length !== 2 ||
     pq?.shape.length !== 1
   )
@@ -128,6 +132,7 @@ export function readCodebookFile(path: string, expect: { field: string; dim: num
     quantizer: {
       coarse: { dim, k: nlist, centroids: file.floats('coarse') },
       pq: productQuantizer(dim, m, ksub, file.floats('pq')),
+      ...(anisotropy > 1 ? { anisotropy } : {}),
     },
     queryMap,
   };

@@ -66,7 +66,7 @@ export interface CodeTrainingData {
 /** How to train. */
 export interface CodeTrainingOptions {
   method: CodeTrainingMethod;
-  /** The quantizer training starts from (k-means'). */
+  /** The quantizer training starts from (k-means'); its anisotropy, if any, is how rows are encoded throughout. */
   initial: IvfProductQuantizer;
   /** Passes over the training queries (default 10). */
   epochs?: number;
@@ -276,6 +276,7 @@ function copyQuantizer(q: IvfProductQuantizer): IvfProductQuantizer {
   return {
     coarse: { ...q.coarse, centroids: q.coarse.centroids.slice() },
     pq: productQuantizer(q.pq.dim, q.pq.m, q.pq.ksub, q.pq.centroids.slice()),
+    ...(q.anisotropy !== undefined ? { anisotropy: q.anisotropy } : {}),
   };
 }
 
