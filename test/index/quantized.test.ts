@@ -357,7 +357,9 @@ describe('ivfpq', () => {
   }, 30_000);
   it('refuses parameters it cannot honour instead of changing them', () => {
     const few = base.data.subarray(0, 200 * base.dim);
-    expect(() => buildIvfPq(few, { dim: base.dim, metric: 'l2', nlist: 4, m: 101 })).toThrow('m: must be at most the dimension 100, got 101');
+    expect(() => buildIvfPq(few, { dim: base.dim, metric: 'l2', nlist: 4, m: 101 })).toThrow(
+      'm: must be at most the dimension 100, got 101',
+    );
     expect(() => buildIvfPq(few, { dim: base.dim, metric: 'l2', nlist: 0 })).toThrow('nlist: must be an integer in 1..4294967295, got 0');
     expect(() => buildHnsw(few, { dim: base.dim, metric: 'l2', M: 1 })).toThrow('M: must be an integer in 2..127, got 1');
     // a node's layer-0 link count (up to 2M) is one byte

@@ -8,7 +8,12 @@ import { ivfPqIndexOf } from '../../src/index/dense/ivfpq/build.js';
 import { IVFPQ_DEFAULTS } from '../../src/index/dense/ivfpq/params.js';
 import { normalizeRows } from '../../src/kernels/dense-distance.js';
 import { codebookPath, readCodebookFile, writeCodebook } from '../../src/learn/trained-codes/codebook-file.js';
-import { addCandidateGradient, candidateScore, trainIvfPqCodes } from '../../src/learn/trained-codes/ivfpq-code-training.js';
+import {
+  addCandidateGradient,
+  candidateScore,
+  chooseAnisotropy,
+  trainIvfPqCodes,
+} from '../../src/learn/trained-codes/ivfpq-code-training.js';
 import { encodeIvfPq, fitIvfProductQuantizer } from '../../src/quantize/ivf-product-quantizer.js';
 import { addProductReconstruction, centroidOffset, encodeProduct, fitProductQuantizer } from '../../src/quantize/product-quantizer.js';
 import { loadGlove10k } from '../helpers/glove.js';
@@ -198,6 +203,13 @@ describe('trainIvfPqCodes', () => {
     // the starting quantizer is not changed
     expect(initial.pq.centroids).toEqual(fitIvfProductQuantizer(rows, dim, 32, 20, 11).pq.centroids);
   }, 60_000);
+
+  it('chooses the anisotropy whose codes do best on validation', () => {
+    const choice = chooseAnisotropy({ dim, metric: 'dot', rows, queries, validation }, initial, [1, 4], 8);
+    expect(choice.recalls.map((r) => r.anisotropy)).toEqual([1, 4]);
+    const best = Math.max(...choice.recalls.map((r) => r.recall));
+    expect(choice.recalls.find((r) => r.anisotropy === choice.anisotropy)!.recall).toBe(best);
+  }, 30_000);
 
   it('refuses JPQ without judgments and rows of the wrong width', () => {
     expect(() => trainIvfPqCodes({ dim, metric: 'dot', rows, queries, validation }, { method: 'jpq', initial })).toThrow(

@@ -259,6 +259,58 @@ export function addCandidateGradient(
     }
 }
 
+/** Mean share of each validation query's targets (at most 10) the codes' own top 10 finds. */
+function recallOfCodes(
+  search: CodeSearch,
+  lists: EncodedLists,
+  map: QueryMap | null,
+  vq: Float32Array,
+  targets: readonly Int32Array[],
+  dim: number,
+  y: Float32Array,
+): number {
+  const heap = new TopKHeap(10);
+  let sum = 0;
+  let counted = 0;
+  for (let v = 0; v < vq.length / dim; v++) {
+    const want = targets[v]!;
+    if (want.length === 0) continue;
+    applyMap(map, vq, v * dim, dim, y);
+    search.search(y, lists, heap);
+    const wanted = new Set(want);
+    let hit = 0;
+    for (const d of heap.drain().docs) if (wanted.has(d)) hit++;
+    sum += hit / Math.min(10, wanted.size);
+    counted++;
+  }
+  return counted === 0 ? 0 : sum / counted;
+}
+
+/**
+ * The anisotropy η (of `candidates`) whose codes, with the starting quantizer, reach the best
+ * validation recall@10 without rescoring (ties to the smaller η): how much the parallel error
+ * matters depends on the data (how close a query's neighbours are), so it is measured.
+ */
+export function chooseAnisotropy(
+  data: CodeTrainingData,
+  initial: IvfProductQuantizer,
+  candidates: readonly number[],
+  nprobe = 32,
+): { anisotropy: number; recalls: { anisotropy: number; recall: number }[] } {
+  const { dim, metric, rows } = data;
+  const vq = data.validation.queries;
+  const targets =
+    data.validation.positives !== undefined ? [...data.validation.positives] : exactNeighbours(rows, vq, dim, metric, 10).docs;
+  const recalls = candidates.map((eta) => {
+    const q = { ...initial, anisotropy: eta };
+    const recall = recallOfCodes(new CodeSearch(q, metric, nprobe), encodeLists(q, rows), null, vq, targets, dim, new Float32Array(dim));
+    return { anisotropy: eta, recall };
+  });
+  let best = recalls[0]!;
+  for (const r of recalls) if (r.recall > best.recall) best = r;
+  return { anisotropy: best.anisotropy, recalls };
+}
+
 function applyMap(map: QueryMap | null, x: Float32Array, xAt: number, dim: number, y: Float32Array): void {
   if (map === null) {
     y.set(x.subarray(xAt, xAt + dim));
@@ -371,24 +423,7 @@ export function trainIvfPqCodes(data: CodeTrainingData, opts: CodeTrainingOption
   const cellGrad = new Float64Array(maxCand);
   const seen = new Set<number>();
 
-  const validate = (lists: EncodedLists): number => {
-    const heap = new TopKHeap(10);
-    let sum = 0;
-    let counted = 0;
-    for (let v = 0; v < vq.length / dim; v++) {
-      const want = vTargets[v]!;
-      if (want.length === 0) continue;
-      applyMap(map, vq, v * dim, dim, y);
-      search.search(y, lists, heap);
-      const got = heap.drain().docs;
-      const wanted = new Set(want);
-      let hit = 0;
-      for (const d of got) if (wanted.has(d)) hit++;
-      sum += hit / Math.min(10, wanted.size);
-      counted++;
-    }
-    return counted === 0 ? 0 : sum / counted;
-  };
+  const validate = (lists: EncodedLists): number => recallOfCodes(search, lists, map, vq, vTargets, dim, y);
 
   // candidate scores from the codes: the cell's centroid plus the residual's sub-centroids
   const reconstruct = (lists: EncodedLists, d: number): void => {
