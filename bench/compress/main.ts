@@ -107,7 +107,7 @@ for (const bytes of bytesList) {
     ivfPqIndexOf(q, rows, params, true, ref) as unknown as Index;
   if (methods.includes('kmeans')) measure('k-means PQ', bytes, build(initial, null), kmeansSeconds, nlist);
   const choice = chooseAnisotropy({ dim, metric: 'dot', rows, queries: tq, validation: { queries: vq } }, initial, ANISOTROPY_CANDIDATES);
-  process.stderr.write(`${bytes} B: validation recall by anisotropy ${JSON.stringify(choice.recalls)}\n`);
+  process.stderr.write(`${bytes} B: validation recall by anisotropy ${JSON.stringify(choice.metrics)}\n`);
   const anisotropy = fixedAnisotropy ?? choice.anisotropy;
   const start = { ...initial, anisotropy };
   if (methods.includes('kmeans-aniso'))
@@ -134,11 +134,11 @@ for (const bytes of bytesList) {
         initial: start,
         epochs,
         onEpoch: (e) =>
-          process.stderr.write(`${method} ${bytes} B epoch ${e.epoch}: loss ${e.loss.toFixed(4)} validation ${e.recall.toFixed(4)}\n`),
+          process.stderr.write(`${method} ${bytes} B epoch ${e.epoch}: loss ${e.loss.toFixed(4)} validation ${e.metric.toFixed(4)}\n`),
       },
     );
     process.stderr.write(
-      `${method} ${bytes} B: validation recall ${res.initialRecall.toFixed(4)} -> ${res.best.recall.toFixed(4)} (epoch ${res.best.epoch})\n`,
+      `${method} ${bytes} B: validation recall ${res.initialMetric.toFixed(4)} -> ${res.best.metric.toFixed(4)} (epoch ${res.best.epoch})\n`,
     );
     measure(
       `${method} (η ${anisotropy})`,

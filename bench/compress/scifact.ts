@@ -130,7 +130,7 @@ export async function scifactCompression(
         // as quarry train-codes: η chosen on the validation queries (judged ones for JPQ)
         const choice = chooseAnisotropy(data, initial, ANISOTROPY_CANDIDATES);
         const anisotropy = fixedAnisotropy ?? choice.anisotropy;
-        process.stderr.write(`scifact ${method} ${bytes} B: validation recall by anisotropy ${JSON.stringify(choice.recalls)}\n`);
+        process.stderr.write(`scifact ${method} ${bytes} B: validation recall by anisotropy ${JSON.stringify(choice.metrics)}\n`);
         const start = { ...initial, anisotropy };
         if (method === 'kmeans-aniso') {
           measure(`k-means, anisotropic (η ${anisotropy})`, start, null, kmeansSeconds);
@@ -138,7 +138,7 @@ export async function scifactCompression(
         }
         const res = trainIvfPqCodes(data, { method: method as CodeTrainingMethod, initial: start, epochs });
         process.stderr.write(
-          `scifact ${method} ${bytes} B: validation ${res.initialRecall.toFixed(4)} -> ${res.best.recall.toFixed(4)} (epoch ${res.best.epoch})\n`,
+          `scifact ${method} ${bytes} B: validation ${res.initialMetric.toFixed(4)} -> ${res.best.metric.toFixed(4)} (epoch ${res.best.epoch})\n`,
         );
         measure(`${method} (η ${anisotropy})`, res.quantizer, { method, version: 1, queryMap: res.queryMap }, kmeansSeconds + res.seconds);
       }

@@ -56,9 +56,14 @@ export interface TrainFieldCodesReport {
   m: number;
   /** The anisotropy η the codes are chosen with. */
   anisotropy: number;
-  /** Validation recall@10 (no rescoring) of k-means' codes and of the kept trained codes, and the epoch kept (0: k-means'). */
-  initialRecall: number;
-  recall: number;
+  /**
+   * The validation measure (no rescoring): recall@10 against the float index (Distill-VQ) or nDCG@10
+   * of the judged documents (JPQ), for k-means' codes and for the kept trained codes, and the epoch
+   * kept (0: k-means').
+   */
+  measure: 'recall@10' | 'nDCG@10';
+  initialMetric: number;
+  metric: number;
   bestEpoch: number;
   epochs: CodeTrainingEpoch[];
   /** Training and re-encoding, in seconds. */
@@ -144,8 +149,9 @@ export function trainFieldCodes(o: TrainFieldCodesOptions): TrainFieldCodesRepor
       nlist,
       m,
       anisotropy,
-      initialRecall: result.initialRecall,
-      recall: result.best.recall,
+      measure: result.measure,
+      initialMetric: result.initialMetric,
+      metric: result.best.metric,
       bestEpoch: result.best.epoch,
       epochs: result.epochs,
       trainSeconds: result.seconds,

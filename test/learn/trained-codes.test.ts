@@ -195,7 +195,7 @@ describe('trainIvfPqCodes', () => {
     const run = () =>
       trainIvfPqCodes({ dim, metric: 'dot', rows, queries, validation }, { method: 'distill-vq', initial, epochs: 2, nprobe: 8, seed: 3 });
     const a = run();
-    expect(a.best.recall).toBeGreaterThanOrEqual(a.initialRecall);
+    expect(a.best.metric).toBeGreaterThanOrEqual(a.initialMetric);
     expect(a.epochs.length).toBeGreaterThan(0);
     const b = run();
     expect(b.quantizer.pq.centroids).toEqual(a.quantizer.pq.centroids);
@@ -206,9 +206,9 @@ describe('trainIvfPqCodes', () => {
 
   it('chooses the anisotropy whose codes do best on validation', () => {
     const choice = chooseAnisotropy({ dim, metric: 'dot', rows, queries, validation }, initial, [1, 4], 8);
-    expect(choice.recalls.map((r) => r.anisotropy)).toEqual([1, 4]);
-    const best = Math.max(...choice.recalls.map((r) => r.recall));
-    expect(choice.recalls.find((r) => r.anisotropy === choice.anisotropy)!.recall).toBe(best);
+    expect(choice.metrics.map((r) => r.anisotropy)).toEqual([1, 4]);
+    const best = Math.max(...choice.metrics.map((r) => r.metric));
+    expect(choice.metrics.find((r) => r.anisotropy === choice.anisotropy)!.metric).toBe(best);
   }, 30_000);
 
   it('refuses JPQ without judgments and rows of the wrong width', () => {

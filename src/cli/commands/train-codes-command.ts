@@ -41,7 +41,7 @@ function text(r: TrainFieldCodesReport): string {
     [
       `trained ${r.method} codes for ${r.field}: ${r.nlist} cells, ${r.m} bytes per row (anisotropy ${r.anisotropy}), ${r.rows.toLocaleString('en-US')} rows, ` +
         `${r.trainQueries.toLocaleString('en-US')} training queries, in ${r.seconds.toFixed(1)} s`,
-      `validation recall@10 without rescoring (${r.validationQueries} queries): k-means ${r.initialRecall.toFixed(4)}, trained ${r.recall.toFixed(4)} (${kept})`,
+      `validation ${r.measure} without rescoring (${r.validationQueries} queries): k-means ${r.initialMetric.toFixed(4)}, trained ${r.metric.toFixed(4)} (${kept})`,
       `committed generation ${r.generation} with codebook version ${r.version}`,
     ].join('\n') + '\n'
   );
@@ -152,7 +152,7 @@ Example:
             anisotropy: flags.anisotropy,
             seed: flags.seed,
             progress: terminalProgress(flags.quiet === true || flags.json === true),
-            onEpoch: (e) => log(`epoch ${e.epoch}: loss ${e.loss.toFixed(4)}, validation recall@10 ${e.recall.toFixed(4)}`),
+            onEpoch: (e) => log(`epoch ${e.epoch}: loss ${e.loss.toFixed(4)}, validation ${e.metric.toFixed(4)}`),
           });
         } catch (e) {
           throw asFlagError(e, {

@@ -16,7 +16,9 @@
  *
  * Codes are the nearest centroids throughout: each epoch starts by re-encoding every row with
  * the current quantizer, so that what training scores is what an index built (or merged) with
- * the trained quantizer stores. The quantizer kept is the one with the best validation recall,
+ * the trained quantizer stores. The quantizer kept is the one with the best validation measure
+ * (recall@10 against the float index's top 10, or nDCG@10 of the judged rows when the validation
+ * queries have judgments),
  * the k-means start included, so training never returns codes worse on it than k-means'.
  */
 import { QuarryError } from '../../core/quarry-error.js';
@@ -90,27 +92,32 @@ export interface CodeTrainingOptions {
   loss?: readonly string[];
   /** Add the loss of the cell centroids' scores alone, which trains the cells a search probes (default true). */
   cellLoss?: boolean;
-  /** Epochs without a better validation recall before stopping (default 3). */
+  /** Epochs without a better validation measure before stopping (default 3). */
   patience?: number;
   seed?: number;
   progress?: ProgressFactory;
   onEpoch?: (report: CodeTrainingEpoch) => void;
 }
 
-/** One epoch's mean loss and the validation recall of the codes after it. */
+/** One epoch's mean loss and the validation measure of the codes after it. */
 export interface CodeTrainingEpoch {
   epoch: number;
   loss: number;
-  recall: number;
+  metric: number;
 }
 
 /** The trained quantizer and how training went. */
 export interface CodeTrainingResult {
   quantizer: IvfProductQuantizer;
   queryMap: QueryMap | null;
-  /** Validation recall@10 of the k-means start and of the kept quantizer (no rescoring, `nprobe` cells). */
-  initialRecall: number;
-  best: { epoch: number; recall: number };
+  /**
+   * What validation measured (no rescoring, `nprobe` cells): recall@10 against the float index's
+   * top 10, or nDCG@10 of the judged rows when the validation queries have judgments.
+   */
+  measure: 'recall@10' | 'nDCG@10';
+  /** The measure for the starting quantizer and for the kept one. */
+  initialMetric: number;
+  best: { epoch: number; metric: number };
   epochs: CodeTrainingEpoch[];
   seconds: number;
 }
@@ -259,8 +266,13 @@ export function addCandidateGradient(
     }
 }
 
-/** Mean share of each validation query's targets (at most 10) the codes' own top 10 finds. */
-function recallOfCodes(
+/**
+ * The codes' own top 10 of each validation query scored against its targets: the share of them
+ * found (recall@10, targets the float index's top 10) or, for judged targets, nDCG@10 with binary
+ * gains, which sees a relevant row move up within the ten.
+ */
+function validationMeasure(
+  judged: boolean,
   search: CodeSearch,
   lists: EncodedLists,
   map: QueryMap | null,
@@ -278,9 +290,18 @@ function recallOfCodes(
     applyMap(map, vq, v * dim, dim, y);
     search.search(y, lists, heap);
     const wanted = new Set(want);
-    let hit = 0;
-    for (const d of heap.drain().docs) if (wanted.has(d)) hit++;
-    sum += hit / Math.min(10, wanted.size);
+    const top = heap.drain().docs;
+    if (judged) {
+      let dcg = 0;
+      let ideal = 0;
+      for (let i = 0; i < top.length; i++) if (wanted.has(top[i]!)) dcg += 1 / Math.log2(i + 2);
+      for (let i = 0; i < Math.min(10, wanted.size); i++) ideal += 1 / Math.log2(i + 2);
+      sum += dcg / ideal;
+    } else {
+      let hit = 0;
+      for (const d of top) if (wanted.has(d)) hit++;
+      sum += hit / Math.min(10, wanted.size);
+    }
     counted++;
   }
   return counted === 0 ? 0 : sum / counted;
@@ -288,7 +309,7 @@ function recallOfCodes(
 
 /**
  * The anisotropy η (of `candidates`) whose codes, with the starting quantizer, reach the best
- * validation recall@10 without rescoring (ties to the smaller η): how much the parallel error
+ * validation measure without rescoring (ties to the smaller η): how much the parallel error
  * matters depends on the data (how close a query's neighbours are), so it is measured.
  */
 export function chooseAnisotropy(
@@ -296,19 +317,23 @@ export function chooseAnisotropy(
   initial: IvfProductQuantizer,
   candidates: readonly number[],
   nprobe = 32,
-): { anisotropy: number; recalls: { anisotropy: number; recall: number }[] } {
+): { anisotropy: number; metrics: { anisotropy: number; metric: number }[] } {
   const { dim, metric, rows } = data;
   const vq = data.validation.queries;
   const targets =
     data.validation.positives !== undefined ? [...data.validation.positives] : exactNeighbours(rows, vq, dim, metric, 10).docs;
-  const recalls = candidates.map((eta) => {
+  const judged = data.validation.positives !== undefined;
+  const metrics = candidates.map((eta) => {
     const q = { ...initial, anisotropy: eta };
-    const recall = recallOfCodes(new CodeSearch(q, metric, nprobe), encodeLists(q, rows), null, vq, targets, dim, new Float32Array(dim));
-    return { anisotropy: eta, recall };
+    const search = new CodeSearch(q, metric, nprobe);
+    return {
+      anisotropy: eta,
+      metric: validationMeasure(judged, search, encodeLists(q, rows), null, vq, targets, dim, new Float32Array(dim)),
+    };
   });
-  let best = recalls[0]!;
-  for (const r of recalls) if (r.recall > best.recall) best = r;
-  return { anisotropy: best.anisotropy, recalls };
+  let best = metrics[0]!;
+  for (const r of metrics) if (r.metric > best.metric) best = r;
+  return { anisotropy: best.anisotropy, metrics };
 }
 
 function applyMap(map: QueryMap | null, x: Float32Array, xAt: number, dim: number, y: Float32Array): void {
@@ -423,7 +448,8 @@ export function trainIvfPqCodes(data: CodeTrainingData, opts: CodeTrainingOption
   const cellGrad = new Float64Array(maxCand);
   const seen = new Set<number>();
 
-  const validate = (lists: EncodedLists): number => recallOfCodes(search, lists, map, vq, vTargets, dim, y);
+  const judged = data.validation.positives !== undefined;
+  const validate = (lists: EncodedLists): number => validationMeasure(judged, search, lists, map, vq, vTargets, dim, y);
 
   // candidate scores from the codes: the cell's centroid plus the residual's sub-centroids
   const reconstruct = (lists: EncodedLists, d: number): void => {
@@ -519,8 +545,8 @@ export function trainIvfPqCodes(data: CodeTrainingData, opts: CodeTrainingOption
 
   const order = Int32Array.from({ length: nq }, (_, i) => i);
   let lists = encodeLists(q, rows);
-  const initialRecall = validate(lists);
-  let best = { epoch: 0, recall: initialRecall, q: copyQuantizer(q), map: map === null ? null : cloneMap(map) };
+  const initialMetric = validate(lists);
+  let best = { epoch: 0, metric: initialMetric, q: copyQuantizer(q), map: map === null ? null : cloneMap(map) };
   const report: CodeTrainingEpoch[] = [];
   const bar = (opts.progress ?? noProgress)(`training ${method} codes`, epochs * nq, 'queries');
   let step = 0;
@@ -540,12 +566,12 @@ export function trainIvfPqCodes(data: CodeTrainingData, opts: CodeTrainingOption
         bar.update((epoch - 1) * nq + to, (epoch - 1) * nq + to, `loss ${(sum / to).toFixed(4)}`);
       }
       lists = encodeLists(q, rows);
-      const recall = validate(lists);
-      const r = { epoch, loss: sum / nq, recall };
+      const metric = validate(lists);
+      const r = { epoch, loss: sum / nq, metric };
       report.push(r);
       opts.onEpoch?.(r);
-      if (recall > best.recall) {
-        best = { epoch, recall, q: copyQuantizer(q), map: map === null ? null : cloneMap(map) };
+      if (metric > best.metric) {
+        best = { epoch, metric, q: copyQuantizer(q), map: map === null ? null : cloneMap(map) };
         since = 0;
       } else if (++since >= patience) break;
     }
@@ -555,8 +581,9 @@ export function trainIvfPqCodes(data: CodeTrainingData, opts: CodeTrainingOption
   return {
     quantizer: best.q,
     queryMap: best.map,
-    initialRecall,
-    best: { epoch: best.epoch, recall: best.recall },
+    measure: judged ? 'nDCG@10' : 'recall@10',
+    initialMetric,
+    best: { epoch: best.epoch, metric: best.metric },
     epochs: report,
     seconds: (performance.now() - started) / 1000,
   };
