@@ -47,6 +47,8 @@ export interface CollectionInfo {
     metric?: string;
     dim?: number;
     floats?: 'memory' | 'disk';
+    /** ivfpq fields encoded with a trained codebook (`quarry train-codes`): its version and method. */
+    codebook?: { version: number; method: string };
     /**
      * Dense, Seismic and MUVERA fields: the recall@10 searches without parameters aim for,
      * and per tuned segment the setting its measured curve chose for a query spec's leg (which
@@ -205,6 +207,7 @@ export class Collection {
           metric: spec.metric,
           dim: spec.dim,
           floats: spec.floats ?? 'memory',
+          ...(spec.codebook !== undefined ? { codebook: spec.codebook } : {}),
           ...recallOf(spec.targetRecall ?? DEFAULT_TARGET_RECALL),
         };
       }

@@ -44,6 +44,9 @@ describe('quarry train-codes', () => {
     expect(existsSync(join(dir, 'c', 'codebooks', 'emb.v1.safetensors'))).toBe(true);
     const info = JSON.parse(quarry(['info', join(dir, 'c'), '--json']).stdout) as { schema?: unknown };
     expect(JSON.stringify(info)).toContain('"codebook":{"version":1,"method":"distill-vq"}');
+    expect(quarry(['info', join(dir, 'c')]).stdout).toContain(
+      'ivfpq, cosine, 8 dims, rescoring floats in memory, trained codebook v1 (distill-vq)',
+    );
   }, 60_000);
 
   it('trains jpq codes from judged query vectors', () => {

@@ -42,7 +42,7 @@ Example:
                   : `, positions in ${p.segments} of ${p.of} segments (phrase queries need them in all: index the documents again)`;
           if (f.type === 'sparse') out += ` ${f.index}`;
           else if (f.index !== undefined)
-            out += ` ${f.index}, ${f.metric}, ${f.dim} dims${f.index === 'int8' || f.index === 'binary' || f.index === 'ivfpq' ? `, rescoring floats ${f.floats === 'disk' ? 'on disk' : 'in memory'}` : ''}`;
+            out += ` ${f.index}, ${f.metric}, ${f.dim} dims${f.index === 'int8' || f.index === 'binary' || f.index === 'ivfpq' ? `, rescoring floats ${f.floats === 'disk' ? 'on disk' : 'in memory'}` : ''}${f.codebook !== undefined ? `, trained codebook v${f.codebook.version} (${f.codebook.method})` : ''}`;
           out += '\n';
           for (const r of f.recall?.segments ?? [])
             out += `    ${r.segment.padEnd(10)} recall@10 ${r.predicted.toFixed(3)} predicted at ${Object.entries(r.params)
