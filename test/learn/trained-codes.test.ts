@@ -78,7 +78,7 @@ describe('product quantization with subspaces of unequal length', () => {
         const chosen = dist(codes[r * 32 + s]!);
         for (let c = 0; c < pq.ksub; c++) expect(chosen).toBeLessThanOrEqual(dist(c) + 1e-6);
       }
-  });
+  }, 30_000);
 
   it('reconstructs closer with more bytes', () => {
     const err = (m: number): number => {
@@ -95,7 +95,7 @@ describe('product quantization with subspaces of unequal length', () => {
     };
     expect(err(32)).toBeLessThan(err(16));
     expect(err(48)).toBeLessThan(err(32));
-  });
+  }, 30_000);
 
   it('IVF-PQ scores are the inner product with cell centroid plus reconstructed residual', () => {
     const unit = rows.slice();
@@ -111,7 +111,7 @@ describe('product quantization with subspaces of unequal length', () => {
       addProductReconstruction(q.pq, codes, d * 32, x, 0);
       expect(hits.scores[i]!).toBeCloseTo(candidateScore('dot', query, x, 0, dim), 4);
     }
-  });
+  }, 30_000);
 });
 
 describe('anisotropic codes (ScaNN)', () => {
