@@ -65,3 +65,28 @@ export function encodeIvfPq(q: IvfProductQuantizer, rows: Float32Array): IvfPqCo
   if ((q.anisotropy ?? 1) > 1) refineAnisotropic(q.pq, rows, resid, codes, q.anisotropy!);
   return { cells, codes };
 }
+
+/** Encoded rows grouped by cell (an inverted file): rows of cell c are ids/codes[offsets[c] .. offsets[c + 1]). */
+export interface CellLists {
+  offsets: Uint32Array;
+  ids: Int32Array;
+  codes: Uint8Array;
+}
+
+/** Groups encoded rows by cell, in row order within each cell. */
+export function groupByCell(encoded: IvfPqCodes, nlist: number, m: number): CellLists {
+  const { cells, codes } = encoded;
+  const n = cells.length;
+  const offsets = new Uint32Array(nlist + 1);
+  for (let r = 0; r < n; r++) offsets[cells[r]! + 1]!++;
+  for (let c = 0; c < nlist; c++) offsets[c + 1]! += offsets[c]!;
+  const fill = offsets.slice(0, nlist);
+  const ids = new Int32Array(n);
+  const listCodes = new Uint8Array(n * m);
+  for (let r = 0; r < n; r++) {
+    const slot = fill[cells[r]!]!++;
+    ids[slot] = r;
+    listCodes.set(codes.subarray(r * m, (r + 1) * m), slot * m);
+  }
+  return { offsets, ids, codes: listCodes };
+}

@@ -3,16 +3,14 @@
  * commits the field re-encoded with it; new and merged segments are encoded with it from then on.
  */
 import type { Command } from 'commander';
-import { readVectorQueries } from '../../batch/query-files.js';
 import { Collection } from '../../collection/index.js';
 import { QuarryError } from '../../core/quarry-error.js';
-import { loadFieldEncoder } from '../../encode/dense-text-encoder.js';
 import { readQrels } from '../../eval/qrels.js';
-import { readQueries } from '../../io/beir.js';
 import { CODE_TRAINING_METHODS, type CodeTrainingMethod } from '../../learn/trained-codes/ivfpq-code-training.js';
 import { trainFieldCodes, type TrainFieldCodesReport } from '../../train/train-codes.js';
 import { asFlagError, guarded, intOption, numberOption } from '../command-options.js';
 import { terminalProgress } from '../progress.js';
+import { denseFieldOf, readDenseFieldQueries } from '../dense-field-queries.js';
 
 interface Flags {
   field: string;
@@ -101,36 +99,11 @@ Example:
           throw new QuarryError('BAD_ARGUMENT', '--sample draws queries from the rows; it has no effect with given queries', {
             field: '--sample',
           });
-        const spec = Collection.open(dir).schema.fields[flags.field];
-        if (spec?.type !== 'dense')
-          throw new QuarryError(
-            'BAD_ARGUMENT',
-            `"${flags.field}" is not a dense field`,
-            { field: '--field' },
-            'quarry info DIR lists the fields',
-          );
-        let queries: { vectors: Float32Array; ids: string[] } | undefined;
-        if (flags.queries !== undefined) {
-          const qs = readVectorQueries(flags.queries, spec.dim, { format: flags.format });
-          const vectors = new Float32Array(qs.length * spec.dim);
-          qs.forEach((q, i) => vectors.set(q.vector, i * spec.dim));
-          queries = { vectors, ids: qs.map((q) => q.qid) };
-        } else if (flags.textQueries !== undefined) {
-          if (spec.encoder === undefined)
-            throw new QuarryError(
-              'BAD_ARGUMENT',
-              `"${flags.field}" has no encoder to turn texts into vectors`,
-              { field: '--text-queries' },
-              'give vectors with --queries',
-            );
-          const texts = readQueries(flags.textQueries);
-          const encoder = loadFieldEncoder(flags.field, spec.encoder, spec.dim);
-          const vectors = new Float32Array(texts.size * spec.dim);
-          [...texts.values()].forEach((t, i) => vectors.set(encoder.encodeQuery(t), i * spec.dim));
-          queries = { vectors, ids: [...texts.keys()] };
-        }
-        if (queries !== undefined && queries.ids.length === 0)
-          throw new QuarryError('EMPTY', 'the queries file has no queries', { file: flags.queries ?? flags.textQueries });
+        const spec = denseFieldOf(Collection.open(dir).schema, flags.field);
+        const queries =
+          flags.queries === undefined && flags.textQueries === undefined
+            ? undefined
+            : readDenseFieldQueries(flags.field, spec, flags, true);
         if (flags.qrels !== undefined && queries === undefined)
           throw new QuarryError('BAD_ARGUMENT', '--qrels judges queries: give them with --queries or --text-queries', { field: '--qrels' });
         const log = (line: string): void => {

@@ -1,11 +1,9 @@
 /** `quarry tune`: measure a dense field's recall curves on the queries a workload asks, instead of pseudo-queries. */
 import type { Command } from 'commander';
-import { readVectorQueries } from '../../batch/query-files.js';
 import { Collection } from '../../collection/index.js';
 import { QuarryError } from '../../core/quarry-error.js';
-import { loadFieldEncoder } from '../../encode/dense-text-encoder.js';
-import { readQueryTexts } from '../../io/beir.js';
 import { guarded } from '../command-options.js';
+import { denseFieldOf, readDenseFieldQueries } from '../dense-field-queries.js';
 
 interface TuneFlags {
   field: string;
@@ -45,34 +43,8 @@ Example:
             field: '--queries',
           });
         const c = Collection.open(dir);
-        const spec = c.schema.fields[flags.field];
-        if (spec?.type !== 'dense')
-          throw new QuarryError(
-            'BAD_ARGUMENT',
-            `"${flags.field}" is not a dense field`,
-            { field: '--field' },
-            'quarry info DIR lists the fields',
-          );
-        let rows: Float32Array;
-        if (flags.queries !== undefined) {
-          const qs = readVectorQueries(flags.queries, spec.dim, { format: flags.format });
-          rows = new Float32Array(qs.length * spec.dim);
-          qs.forEach((q, i) => rows.set(q.vector, i * spec.dim));
-        } else {
-          if (spec.encoder === undefined)
-            throw new QuarryError(
-              'BAD_ARGUMENT',
-              `"${flags.field}" has no encoder to turn texts into vectors`,
-              { field: '--text-queries' },
-              'give vectors with --queries',
-            );
-          const texts = readQueryTexts(flags.textQueries!);
-          const encoder = loadFieldEncoder(flags.field, spec.encoder, spec.dim);
-          rows = new Float32Array(texts.length * spec.dim);
-          texts.forEach((t, i) => rows.set(encoder.encodeQuery(t), i * spec.dim));
-        }
-        if (rows.length === 0)
-          throw new QuarryError('EMPTY', 'the queries file has no queries', { file: flags.queries ?? flags.textQueries });
+        const spec = denseFieldOf(c.schema, flags.field);
+        const rows = readDenseFieldQueries(flags.field, spec, flags, false).vectors;
         const w = c.writer();
         try {
           w.tuneRecall(flags.field, rows);

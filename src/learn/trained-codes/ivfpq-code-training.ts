@@ -25,7 +25,7 @@ import { QuarryError } from '../../core/quarry-error.js';
 import { noProgress, type ProgressFactory } from '../../core/progress.js';
 import { xorshift32 } from '../../kernels/xorshift.js';
 import { TopKHeap } from '../../kernels/top-k-heap.js';
-import { encodeIvfPq, type IvfProductQuantizer } from '../../quantize/ivf-product-quantizer.js';
+import { encodeIvfPq, groupByCell, type IvfProductQuantizer } from '../../quantize/ivf-product-quantizer.js';
 import { productQuantizer } from '../../quantize/product-quantizer.js';
 import { AdamSlot } from '../adam.js';
 import { listwiseKlLoss } from '../losses/listwise-kl.js';
@@ -132,22 +132,9 @@ interface EncodedLists {
 }
 
 function encodeLists(q: IvfProductQuantizer, rows: Float32Array): EncodedLists {
-  const { cells, codes } = encodeIvfPq(q, rows);
-  const nlist = q.coarse.k;
-  const m = q.pq.m;
-  const n = cells.length;
-  const offsets = new Uint32Array(nlist + 1);
-  for (let r = 0; r < n; r++) offsets[cells[r]! + 1]!++;
-  for (let c = 0; c < nlist; c++) offsets[c + 1]! += offsets[c]!;
-  const fill = offsets.slice(0, nlist);
-  const ids = new Int32Array(n);
-  const listCodes = new Uint8Array(n * m);
-  for (let r = 0; r < n; r++) {
-    const slot = fill[cells[r]!]!++;
-    ids[slot] = r;
-    listCodes.set(codes.subarray(r * m, (r + 1) * m), slot * m);
-  }
-  return { cells, codes, offsets, ids, listCodes };
+  const encoded = encodeIvfPq(q, rows);
+  const lists = groupByCell(encoded, q.coarse.k, q.pq.m);
+  return { cells: encoded.cells, codes: encoded.codes, offsets: lists.offsets, ids: lists.ids, listCodes: lists.codes };
 }
 
 /** The codes' own top `depth` for query vector y: nprobe best cells, then distance tables over their lists. */

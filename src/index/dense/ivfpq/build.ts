@@ -1,6 +1,6 @@
 /** Builds an IVF-PQ index: coarse k-means, residual product quantization, inverted lists. */
 import { normalizeRows } from '../../../kernels/dense-distance.js';
-import { encodeIvfPq, fitIvfProductQuantizer, type IvfProductQuantizer } from '../../../quantize/ivf-product-quantizer.js';
+import { encodeIvfPq, fitIvfProductQuantizer, groupByCell, type IvfProductQuantizer } from '../../../quantize/ivf-product-quantizer.js';
 import { QuarryError } from '../../../core/quarry-error.js';
 import { checkParamRanges } from '../../param-ranges.js';
 import { IVFPQ_DEFAULTS, IVFPQ_PARAM_RANGES, type IvfPqParams } from './params.js';
@@ -60,27 +60,15 @@ export function ivfPqIndexOf(
   keepFloats: boolean,
   codebook: IvfPqCodebookRef | null,
 ): IvfPqIndex {
-  const n = rows.length / params.dim;
   const nlist = quantizer.coarse.k;
   const m = quantizer.pq.m;
-  const { cells, codes } = encodeIvfPq(quantizer, rows);
-  const listOffsets = new Uint32Array(nlist + 1);
-  for (let r = 0; r < n; r++) listOffsets[cells[r]! + 1]!++;
-  for (let c = 0; c < nlist; c++) listOffsets[c + 1]! += listOffsets[c]!;
-  const fill = listOffsets.slice(0, nlist);
-  const listIds = new Int32Array(n);
-  const listCodes = new Uint8Array(n * m);
-  for (let r = 0; r < n; r++) {
-    const slot = fill[cells[r]!]!++;
-    listIds[slot] = r;
-    listCodes.set(codes.subarray(r * m, (r + 1) * m), slot * m);
-  }
+  const lists = groupByCell(encodeIvfPq(quantizer, rows), nlist, m);
   return new IvfPqIndex(
     quantizer.coarse,
     quantizer.pq,
-    listOffsets,
-    listIds,
-    listCodes,
+    lists.offsets,
+    lists.ids,
+    lists.codes,
     keepFloats ? rows : null,
     { ...params, nlist, m },
     codebook,
