@@ -407,8 +407,7 @@ export class CollectionWriter {
   fieldRows(field: string): { rows: Float32Array; ids: string[]; deleted: Uint8Array } {
     this.checkOpen();
     const spec = this.denseSpec(field);
-    this.waitForMerges();
-    this.commit();
+    this.commitPending();
     const segments = this.base.segments;
     const ids: string[] = [];
     const deleted: number[] = [];
@@ -450,8 +449,7 @@ export class CollectionWriter {
           field: 'codebook',
         },
       );
-    this.waitForMerges();
-    this.commit();
+    this.commitPending();
     const version = (spec.codebook?.version ?? 0) + 1;
     const trained: IvfPqCodebook = { ...codebook, version };
     writeCodebook(this.dir, field, trained);
@@ -469,6 +467,12 @@ export class CollectionWriter {
       for (const name of written) rmSync(join(this.dir, name), { recursive: true, force: true });
       throw e;
     }
+  }
+
+  /** Waits for a running merge and commits what is buffered, added or deleted, if anything is (no empty generation otherwise). */
+  private commitPending(): void {
+    this.waitForMerges();
+    if (this.builder.numDocs > 0 || this.pending.length > 0 || this.tombstones.size > 0) this.commit();
   }
 
   private denseSpec(field: string): DenseFieldSpec {

@@ -137,11 +137,11 @@ export function trainFieldCodes(o: TrainFieldCodesOptions): TrainFieldCodesRepor
     const initial = { ...fitted, anisotropy };
     const result = trainIvfPqCodes({ dim, metric, rows, ...data }, { ...o, initial, method: o.method, progress: o.progress });
     const generation = w.installCodebook(o.field, { method: o.method, quantizer: result.quantizer, queryMap: result.queryMap });
-    const version = Collection.open(o.dir).schema.fields[o.field]!;
     return {
       field: o.field,
       method: o.method,
-      version: version.type === 'dense' ? version.codebook!.version : 0,
+      // installCodebook writes the version after the one the schema named
+      version: (spec.codebook?.version ?? 0) + 1,
       generation,
       rows: n,
       trainQueries: data.queries.length / dim,
