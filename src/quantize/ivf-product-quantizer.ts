@@ -31,10 +31,22 @@ export interface IvfPqCodes {
 
 /** Fits `nlist` cells by k-means and an m-byte product quantizer on the residuals. */
 export function fitIvfProductQuantizer(rows: Float32Array, dim: number, nlist: number, m: number, seed: number): IvfProductQuantizer {
+  return fitAndEncodeIvfPq(rows, dim, nlist, m, seed).quantizer;
+}
+
+/** fitIvfProductQuantizer, with the rows' codes (what encodeIvfPq gives them) from the same assignment pass. */
+export function fitAndEncodeIvfPq(
+  rows: Float32Array,
+  dim: number,
+  nlist: number,
+  m: number,
+  seed: number,
+): { quantizer: IvfProductQuantizer; encoded: IvfPqCodes } {
   const coarse = kmeans(rows, dim, { k: nlist, seed, iterations: 20 });
   const cells = nearestCells(coarse, rows);
-  const pq = fitProductQuantizer(residuals(coarse, rows, cells), dim, m, seed + 1);
-  return { coarse, pq };
+  const resid = residuals(coarse, rows, cells);
+  const pq = fitProductQuantizer(resid, dim, m, seed + 1);
+  return { quantizer: { coarse, pq }, encoded: { cells, codes: encodeProduct(pq, resid) } };
 }
 
 /** Each row's nearest coarse centroid. */

@@ -26,7 +26,7 @@ import { noProgress, type ProgressFactory } from '../../core/progress.js';
 import { xorshift32 } from '../../kernels/xorshift.js';
 import { TopKHeap } from '../../kernels/top-k-heap.js';
 import { encodeIvfPq, groupByCell, type IvfProductQuantizer } from '../../quantize/ivf-product-quantizer.js';
-import { productQuantizer } from '../../quantize/product-quantizer.js';
+import { addProductReconstruction, productQuantizer } from '../../quantize/product-quantizer.js';
 import { AdamSlot } from '../adam.js';
 import { listwiseKlLoss } from '../losses/listwise-kl.js';
 import { trainingLoss } from '../losses/loss-registry.js';
@@ -423,7 +423,6 @@ export function trainIvfPqCodes(data: CodeTrainingData, opts: CodeTrainingOption
   const studentHeap = new TopKHeap(studentDepth);
   const y = new Float32Array(dim);
   const dy = new Float32Array(dim);
-  const xhat = new Float32Array(dim);
   const gx = new Float32Array(dim);
   const maxCand = teacherDepth + studentDepth + 64;
   const cand = new Int32Array(maxCand);
@@ -438,26 +437,13 @@ export function trainIvfPqCodes(data: CodeTrainingData, opts: CodeTrainingOption
   const judged = data.validation.positives !== undefined;
   const validate = (lists: EncodedLists): number => validationMeasure(judged, search, lists, map, vq, vTargets, dim, y);
 
-  // candidate scores from the codes: the cell's centroid plus the residual's sub-centroids
-  const reconstruct = (lists: EncodedLists, d: number): void => {
+  // each candidate's reconstruction from the codes (the cell's centroid plus the residual's
+  // sub-centroids), kept between the scores and the gradients
+  const xhats = new Float32Array(maxCand * dim);
+  const reconstruct = (lists: EncodedLists, d: number, at: number): void => {
     const cell = lists.cells[d]!;
-    for (let j = 0; j < dim; j++) xhat[j] = cc[cell * dim + j]!;
-    for (let s = 0; s < m; s++) {
-      const from = starts[s]!;
-      const len = starts[s + 1]! - from;
-      const at = 256 * from + lists.codes[d * m + s]! * len;
-      for (let j = 0; j < len; j++) xhat[from + j]! += pc[at + j]!;
-    }
-  };
-  const exactScore = (qi: number, d: number): number => {
-    let s = 0;
-    if (metric === 'l2') {
-      for (let j = 0; j < dim; j++) {
-        const v = queries[qi * dim + j]! - rows[d * dim + j]!;
-        s -= v * v;
-      }
-    } else for (let j = 0; j < dim; j++) s += queries[qi * dim + j]! * rows[d * dim + j]!;
-    return s;
+    xhats.set(cc.subarray(cell * dim, (cell + 1) * dim), at);
+    addProductReconstruction(pq, lists.codes, d * m, xhats, at);
   };
 
   /** One query's loss; adds its gradients into gC, gP (and the map's). */
@@ -477,7 +463,8 @@ export function trainIvfPqCodes(data: CodeTrainingData, opts: CodeTrainingOption
     if (teacher !== null) {
       for (const d of teacher.docs[qi]!) add(d, NOT_RELEVANT);
       for (const d of student) add(d, NOT_RELEVANT);
-      for (let c = 0; c < count; c++) teach[c] = exactScore(qi, cand[c]!);
+      const query = queries.subarray(qi * dim, (qi + 1) * dim);
+      for (let c = 0; c < count; c++) teach[c] = candidateScore(metric, query, rows, cand[c]! * dim, dim);
     } else {
       const pos = data.positives![qi]!;
       if (pos.length === 0) return 0;
@@ -492,8 +479,8 @@ export function trainIvfPqCodes(data: CodeTrainingData, opts: CodeTrainingOption
     }
     for (let c = 0; c < count; c++) {
       const d = cand[c]!;
-      reconstruct(lists, d);
-      scores[c] = candidateScore(metric, y, xhat, 0, dim);
+      reconstruct(lists, d, c * dim);
+      scores[c] = candidateScore(metric, y, xhats, c * dim, dim);
       cellScores[c] = candidateScore(metric, y, cc, lists.cells[d]! * dim, dim);
     }
     const t = teacher !== null ? teach : null;
@@ -506,9 +493,8 @@ export function trainIvfPqCodes(data: CodeTrainingData, opts: CodeTrainingOption
       if (g === 0 && gc === 0) continue;
       const d = cand[c]!;
       const cell = lists.cells[d]! * dim;
-      reconstruct(lists, d);
       gx.fill(0);
-      addCandidateGradient(metric, g, y, xhat, 0, dim, gx, 0, dy);
+      addCandidateGradient(metric, g, y, xhats, c * dim, dim, gx, 0, dy);
       addCandidateGradient(metric, gc, y, cc, cell, dim, gC, cell, dy);
       // x̂ is the cell's centroid plus one sub-centroid per subspace: each receives d loss / d x̂
       for (let j = 0; j < dim; j++) gC[cell + j]! += gx[j]!;

@@ -1,6 +1,12 @@
 /** Builds an IVF-PQ index: coarse k-means, residual product quantization, inverted lists. */
 import { normalizeRows } from '../../../kernels/dense-distance.js';
-import { encodeIvfPq, fitIvfProductQuantizer, groupByCell, type IvfProductQuantizer } from '../../../quantize/ivf-product-quantizer.js';
+import {
+  encodeIvfPq,
+  fitAndEncodeIvfPq,
+  groupByCell,
+  type IvfPqCodes,
+  type IvfProductQuantizer,
+} from '../../../quantize/ivf-product-quantizer.js';
 import { QuarryError } from '../../../core/quarry-error.js';
 import { checkParamRanges } from '../../param-ranges.js';
 import { IVFPQ_DEFAULTS, IVFPQ_PARAM_RANGES, type IvfPqParams } from './params.js';
@@ -25,7 +31,8 @@ export function buildIvfPq(
   if (p.nlist > n) throw new QuarryError('BAD_ARGUMENT', `nlist (${p.nlist}) exceeds the number of rows (${n})`, { field: 'nlist' });
   const rows = new Float32Array(vectors);
   if (p.metric === 'cosine') normalizeRows(rows, dim);
-  return ivfPqIndexOf(fitIvfProductQuantizer(rows, dim, p.nlist, p.m, p.seed), rows, p, keepFloats, null);
+  const { quantizer, encoded } = fitAndEncodeIvfPq(rows, dim, p.nlist, p.m, p.seed);
+  return ivfPqIndexOf(quantizer, rows, p, keepFloats, null, encoded);
 }
 
 /**
@@ -51,7 +58,8 @@ export function buildIvfPqWithCodebook(
 
 /**
  * An IVF-PQ index of `rows` (already unit length for cosine) encoded with a given quantizer, fitted
- * or trained (`codebook` records which trained codebook it is, and carries its query map).
+ * or trained (`codebook` records which trained codebook it is, and carries its query map);
+ * `encoded`, when the caller has the rows' codes already (a fit encodes them on the way).
  */
 export function ivfPqIndexOf(
   quantizer: IvfProductQuantizer,
@@ -59,10 +67,11 @@ export function ivfPqIndexOf(
   params: IvfPqParams,
   keepFloats: boolean,
   codebook: IvfPqCodebookRef | null,
+  encoded: IvfPqCodes = encodeIvfPq(quantizer, rows),
 ): IvfPqIndex {
   const nlist = quantizer.coarse.k;
   const m = quantizer.pq.m;
-  const lists = groupByCell(encodeIvfPq(quantizer, rows), nlist, m);
+  const lists = groupByCell(encoded, nlist, m);
   return new IvfPqIndex(
     quantizer.coarse,
     quantizer.pq,
