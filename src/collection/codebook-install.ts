@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { QuarryError } from '../core/quarry-error.js';
 import { fsyncDirectory, ioError } from '../io/atomic-file.js';
 import { buildDense, readDense, tuneDense, writeDense } from '../index/dense/dense-registry.js';
-import type { IvfPqCodebook } from '../learn/trained-codes/codebook-file.js';
+import type { FieldCodebook } from '../learn/trained-codes/codebook-file.js';
 import type { SegmentInfo } from './manifest.js';
 import type { DenseFieldSpec } from './schema.js';
 
@@ -43,7 +43,7 @@ export function rewriteSegmentCodes(
   name: string,
   field: string,
   spec: DenseFieldSpec,
-  codebook: IvfPqCodebook,
+  codebook: FieldCodebook,
 ): SegmentInfo {
   const file = `${field}.vec`;
   const from = join(dir, info.name);

@@ -67,10 +67,10 @@ const denseField = z
     targetRecall: z.number().gt(0).max(1).optional(),
     /**
      * The trained codebook the field's segments are encoded with (`codebooks/<field>.v<version>.safetensors`),
-     * set by `quarry train-codes`; ivfpq only.
+     * set by `quarry train-codes`: IVF-PQ codebooks (jpq, distill-vq) for ivfpq fields, a binarizer (bebr) for binary fields.
      */
     codebook: z
-      .object({ version: z.number().int().positive(), method: z.enum(['jpq', 'distill-vq']) })
+      .object({ version: z.number().int().positive(), method: z.enum(['jpq', 'distill-vq', 'bebr']) })
       .strict()
       .optional(),
   })
@@ -238,10 +238,14 @@ export function parseSchema(input: unknown, where = 'schema'): CollectionSchema 
         { file: where },
       );
     }
-    if (spec.type === 'dense' && spec.codebook !== undefined && !denseFamily(spec.index).takesCodebooks) {
+    if (
+      spec.type === 'dense' &&
+      spec.codebook !== undefined &&
+      (!denseFamily(spec.index).takesCodebooks || (spec.codebook.method === 'bebr') !== (spec.index === 'binary'))
+    ) {
       throw new QuarryError(
         'BAD_SCHEMA',
-        `fields.${name}.codebook: the ${spec.index} family does not encode with trained codebooks (ivfpq does)`,
+        `fields.${name}.codebook: a ${spec.codebook.method} codebook does not encode ${spec.index} fields (ivfpq takes jpq and distill-vq, binary takes bebr)`,
         {
           file: where,
         },

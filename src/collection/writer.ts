@@ -21,7 +21,7 @@ import { mergeSegments } from './merge.js';
 import { BackgroundMerge, type FinishedMerge } from './background-merge.js';
 import { removeOldGenerations } from './generations.js';
 import { denseFamily, readDense, tuneDense } from '../index/dense/dense-registry.js';
-import { writeCodebook, type IvfPqCodebook } from '../learn/trained-codes/codebook-file.js';
+import { isBinaryCodebook, writeCodebook, type BinaryCodebook, type IvfPqCodebook } from '../learn/trained-codes/codebook-file.js';
 import { readFieldRows, rewriteSegmentCodes } from './codebook-install.js';
 import type { DenseFieldSpec } from './schema.js';
 
@@ -431,7 +431,7 @@ export class CollectionWriter {
    * this commit, readers see the previous generation, whose files are left untouched. Returns the
    * new generation.
    */
-  installCodebook(field: string, codebook: Omit<IvfPqCodebook, 'version'>): number {
+  installCodebook(field: string, codebook: Omit<IvfPqCodebook, 'version'> | Omit<BinaryCodebook, 'version'>): number {
     this.checkOpen();
     const spec = this.denseSpec(field);
     if (!denseFamily(spec.index).takesCodebooks)
@@ -439,19 +439,24 @@ export class CollectionWriter {
         'BAD_ARGUMENT',
         `dense field "${field}" is indexed with ${spec.index}, which does not encode with trained codebooks`,
         { field: 'field' },
-        'trained codes are for ivfpq fields',
+        'trained codes are for ivfpq and binary fields',
       );
-    if (codebook.quantizer.coarse.dim !== spec.dim)
+    const version = (spec.codebook?.version ?? 0) + 1;
+    const trained = { ...codebook, version } as IvfPqCodebook | BinaryCodebook;
+    const binary = isBinaryCodebook(trained);
+    if (binary !== (spec.index === 'binary'))
       throw new QuarryError(
         'BAD_ARGUMENT',
-        `the codebook is for ${codebook.quantizer.coarse.dim}-d vectors, "${field}" holds ${spec.dim}-d`,
-        {
-          field: 'codebook',
-        },
+        `dense field "${field}" is indexed with ${spec.index}, which is not coded with ${binary ? 'a binarizer' : 'IVF-PQ codebooks'}`,
+        { field: 'codebook' },
+        'ivfpq fields take jpq and distill-vq codebooks, binary fields take bebr binarizers',
       );
+    const codebookDim = binary ? trained.binarizer.dim : trained.quantizer.coarse.dim;
+    if (codebookDim !== spec.dim)
+      throw new QuarryError('BAD_ARGUMENT', `the codebook is for ${codebookDim}-d vectors, "${field}" holds ${spec.dim}-d`, {
+        field: 'codebook',
+      });
     this.commitPending();
-    const version = (spec.codebook?.version ?? 0) + 1;
-    const trained: IvfPqCodebook = { ...codebook, version };
     writeCodebook(this.dir, field, trained);
     const fields = { ...this.base.schema.fields, [field]: { ...spec, codebook: { version, method: codebook.method } } };
     const schema = { ...this.base.schema, fields };

@@ -69,5 +69,24 @@ export {
   type CodeTrainingEpoch,
   type QueryMap,
 } from './trained-codes/ivfpq-code-training.js';
-export { readCodebookFile, writeCodebook, codebookPath, type IvfPqCodebook } from './trained-codes/codebook-file.js';
+export {
+  readCodebookFile,
+  writeCodebook,
+  codebookPath,
+  isBinaryCodebook,
+  type IvfPqCodebook,
+  type BinaryCodebook,
+  type FieldCodebook,
+} from './trained-codes/codebook-file.js';
+export {
+  trainBinarizer,
+  initialTrainedBinarizer,
+  type TrainedBinarizer,
+  type BinarizerLayout,
+  type BinarizerTrainingData,
+  type BinarizerTrainingOptions,
+  type BinarizerTrainingResult,
+  type BinarizerTrainingEpoch,
+} from './trained-codes/binarizer-training.js';
+export { BINARIZER_METHODS, type BinarizerMethod } from './trained-codes/binarizer-file.js';
 export { fitIvfProductQuantizer, encodeIvfPq, type IvfProductQuantizer, type IvfPqCodes } from '../quantize/ivf-product-quantizer.js';

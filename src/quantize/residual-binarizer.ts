@@ -10,6 +10,7 @@
  * smaller error.
  */
 import type { HadamardVariants } from './hadamard-variants.js';
+import { planeLogits, type PlaneEncoder } from './plane-encoder.js';
 
 /** A fitted binarizer. */
 export interface ResidualBinarizer {
@@ -19,6 +20,39 @@ export interface ResidualBinarizer {
   centres: Float32Array;
   /** scales[t * dim + d]: magnitude of plane t in dimension d. */
   scales: Float32Array;
+  /**
+   * A trained encoder choosing each plane's bits (see PlaneEncoder), or absent: bit d of plane t
+   * is then the sign of the residual's dimension d.
+   */
+  encoder?: PlaneEncoder | null;
+  /**
+   * A trained linear decoder, or absent: plane t then reconstructs D_t b_t with
+   * decoder[(t * dim + d) * dim + j] = D_t[d][j] (b in {-1, +1}^dim) instead of scale_t (*) b.
+   * A query is scored against plane t with the weights D_tᵀ q (see planeWeights).
+   */
+  decoder?: Float32Array | null;
+}
+
+/**
+ * The weights of query `q` (coded space) against each plane's signs, out[t * dim + j]: the code
+ * estimate of <q, residual> is sum_t sum_j out[t * dim + j] b_tj.
+ */
+export function planeWeights(b: ResidualBinarizer, q: Float32Array, out: Float32Array): void {
+  const { dim, planes, scales } = b;
+  const decoder = b.decoder ?? null;
+  for (let t = 0; t < planes; t++) {
+    if (decoder === null) {
+      for (let d = 0; d < dim; d++) out[t * dim + d] = q[d]! * scales[t * dim + d]!;
+      continue;
+    }
+    for (let j = 0; j < dim; j++) out[t * dim + j] = 0;
+    for (let d = 0; d < dim; d++) {
+      const v = q[d]!;
+      if (v === 0) continue;
+      const row = (t * dim + d) * dim;
+      for (let j = 0; j < dim; j++) out[t * dim + j]! += v * decoder[row + j]!;
+    }
+  }
 }
 
 /** Number of centres of a binarizer. */
@@ -119,15 +153,56 @@ export function encodeResidualBits(
   const words = planeWords(dim);
   const codes = new Uint32Array(n * planes * words);
   const residual = new Float32Array(dim);
+  const scratch = planeScratch(b);
   for (let r = 0; r < n; r++) {
     centredRow(read, r, b.centres, assign, residual, variants);
-    for (let t = 0; t < planes; t++) {
-      const base = (r * planes + t) * words;
-      for (let d = 0; d < dim; d++) if (residual[d]! >= 0) codes[base + (d >>> 5)]! |= 1 << (d & 31);
-      subtractPlane(residual, b.scales, t * dim);
-    }
+    codeResidualPlanes(b, residual, codes, r * planes * words, scratch);
   }
   return codes;
+}
+
+/** Work buffers of codeResidualPlanes for binarizer `b`. */
+export interface PlaneScratch {
+  pre: Float32Array;
+  z: Float32Array;
+}
+
+/** Buffers for codeResidualPlanes. */
+export function planeScratch(b: ResidualBinarizer): PlaneScratch {
+  return { pre: new Float32Array(b.encoder?.hidden ?? 0), z: new Float32Array(b.dim) };
+}
+
+/**
+ * Writes the planes of one centred `residual` into `codes` from word `base` (which must be zero)
+ * and leaves in `residual` what the planes do not reconstruct.
+ */
+export function codeResidualPlanes(b: ResidualBinarizer, residual: Float32Array, codes: Uint32Array, base: number, scratch: PlaneScratch): void {
+  const { dim, planes, scales } = b;
+  const words = planeWords(dim);
+  const encoder = b.encoder ?? null;
+  for (let t = 0; t < planes; t++) {
+    const at = base + t * words;
+    const from = t * dim;
+    if (encoder === null) {
+      for (let d = 0; d < dim; d++) if (residual[d]! >= 0) codes[at + (d >>> 5)]! |= 1 << (d & 31);
+      subtractPlane(residual, scales, from);
+      continue;
+    }
+    planeLogits(encoder, t, residual, scratch.pre, scratch.z);
+    const z = scratch.z;
+    for (let d = 0; d < dim; d++) if (z[d]! >= 0) codes[at + (d >>> 5)]! |= 1 << (d & 31);
+    const decoder = b.decoder ?? null;
+    if (decoder === null) {
+      for (let d = 0; d < dim; d++) residual[d]! -= z[d]! >= 0 ? scales[from + d]! : -scales[from + d]!;
+      continue;
+    }
+    for (let d = 0; d < dim; d++) {
+      const row = (t * dim + d) * dim;
+      let v = 0;
+      for (let j = 0; j < dim; j++) v += z[j]! >= 0 ? decoder[row + j]! : -decoder[row + j]!;
+      residual[d]! -= v;
+    }
+  }
 }
 
 /**
@@ -191,6 +266,20 @@ export function residualRowTerms(
 export function reconstructResidual(b: ResidualBinarizer, codes: Uint32Array, r: number, x: Float64Array): void {
   const { dim, planes } = b;
   const words = planeWords(dim);
+  const decoder = b.decoder ?? null;
+  if (decoder !== null) {
+    x.fill(0);
+    for (let t = 0; t < planes; t++) {
+      const at = (r * planes + t) * words;
+      for (let d = 0; d < dim; d++) {
+        const row = (t * dim + d) * dim;
+        let v = 0;
+        for (let j = 0; j < dim; j++) v += ((codes[at + (j >>> 5)]! >>> (j & 31)) & 1) === 1 ? decoder[row + j]! : -decoder[row + j]!;
+        x[d]! += v;
+      }
+    }
+    return;
+  }
   for (let d = 0; d < dim; d++) {
     let v = 0;
     for (let t = 0; t < planes; t++) {

@@ -32,7 +32,13 @@ export { writeStaticEncoderFolder } from '../learn/static-encoder/static-encoder
 export { TokenizedTextsBuilder, tokenIdf, type TokenizedTexts } from '../learn/static-encoder/tokenized-texts.js';
 export { WordCounter, wordPieceTokenizerJson, type TokenizerJson } from '../learn/static-encoder/word-vocabulary.js';
 export { trainFieldQueryAdapter, type TrainQueryAdapterOptions, type TrainQueryAdapterReport } from './train-query-adapter.js';
-export { trainFieldCodes, type TrainFieldCodesOptions, type TrainFieldCodesReport } from './train-codes.js';
+export {
+  trainFieldCodes,
+  FIELD_CODE_METHODS,
+  type FieldCodeMethod,
+  type TrainFieldCodesOptions,
+  type TrainFieldCodesReport,
+} from './train-codes.js';
 export {
   trainQueryAdapter,
   type QueryAdapterData,

@@ -1,7 +1,8 @@
 /**
  * `quarry train-codes`: trains an ivfpq field's codebook for ranking (JPQ from judged queries,
- * Distill-VQ from queries alone or rows sampled as queries) and commits the field re-encoded
- * with it (CollectionWriter.installCodebook).
+ * Distill-VQ from queries alone or rows sampled as queries) or a binary field's binarizer (BEBR,
+ * from queries alone or sampled rows) and commits the field re-encoded with it
+ * (CollectionWriter.installCodebook).
  */
 import { QuarryError } from '../core/quarry-error.js';
 import type { ProgressFactory } from '../core/progress.js';
@@ -19,14 +20,27 @@ import {
   type CodeTrainingMethod,
   type CodeTrainingOptions,
 } from '../learn/trained-codes/ivfpq-code-training.js';
+import { BINARIZER_METHODS, type BinarizerMethod } from '../learn/trained-codes/binarizer-file.js';
+import { initialTrainedBinarizer, trainBinarizer, type TrainedBinarizer } from '../learn/trained-codes/binarizer-training.js';
+import { exactNeighbours } from '../learn/trained-codes/exact-neighbours.js';
+import { buildBinaryWithCodebook } from '../index/dense/binary/build.js';
+import { BINARY_DEFAULTS, defaultBinaryCentroids, defaultBinaryRotate } from '../index/dense/binary/params.js';
+
+/** The methods `trainFieldCodes` trains with: IVF-PQ codebooks (ivfpq fields) and binarizers (binary fields). */
+export const FIELD_CODE_METHODS = { ...CODE_TRAINING_METHODS, ...BINARIZER_METHODS } as const;
+
+/** A method of FIELD_CODE_METHODS. */
+export type FieldCodeMethod = CodeTrainingMethod | BinarizerMethod;
 
 /** What `trainFieldCodes` trains on and how. */
 export interface TrainFieldCodesOptions extends Omit<CodeTrainingOptions, 'initial' | 'method' | 'progress'> {
   /** The collection folder. */
   dir: string;
-  /** Its ivfpq field. */
+  /** Its ivfpq field (jpq, distill-vq) or binary field (bebr). */
   field: string;
-  method: CodeTrainingMethod;
+  method: FieldCodeMethod;
+  /** BEBR: hidden units of each plane's encoder (default 64). */
+  hidden?: number;
   /** Query vectors (rows of the field's dimension), with their ids when judgments refer to them. */
   queries?: { vectors: Float32Array; ids?: readonly string[] };
   /** JPQ: judgments of the queries (grade above 0 is relevant). */
@@ -37,7 +51,7 @@ export interface TrainFieldCodesOptions extends Omit<CodeTrainingOptions, 'initi
    * fields (the loss is about inner products).
    */
   anisotropy?: number;
-  /** Distill-VQ without queries: rows drawn as training queries (default min(5,000, rows / 4)); a tenth as many more validate. */
+  /** Distill-VQ and BEBR without queries: rows drawn as training queries (default min(5,000, rows / 4)); a tenth as many more validate. */
   sampleQueries?: number;
   progress?: ProgressFactory;
 }
@@ -45,17 +59,22 @@ export interface TrainFieldCodesOptions extends Omit<CodeTrainingOptions, 'initi
 /** What was trained and committed. */
 export interface TrainFieldCodesReport {
   field: string;
-  method: CodeTrainingMethod;
+  method: FieldCodeMethod;
+  /** How the codes are laid out, in words (cells and bytes, or planes, bits and centres). */
+  layout: string;
+  /** Bytes of codes per row. */
+  bytesPerRow: number;
   /** The codebook's version and the generation that committed it. */
   version: number;
   generation: number;
   rows: number;
   trainQueries: number;
   validationQueries: number;
-  nlist: number;
-  m: number;
-  /** The anisotropy η the codes are chosen with. */
-  anisotropy: number;
+  /** IVF-PQ: cells and sub-quantizers. */
+  nlist?: number;
+  m?: number;
+  /** IVF-PQ: the anisotropy η the codes are chosen with. */
+  anisotropy?: number;
   /**
    * The validation measure (no rescoring): recall@10 against the float index (Distill-VQ) or nDCG@10
    * of the judged documents (JPQ), for k-means' codes and for the kept trained codes, and the epoch
@@ -92,23 +111,24 @@ function pickRows(rows: Float32Array, dim: number, picks: Int32Array): Float32Ar
 /** Trains the codebook of `o.field` and commits the field encoded with it. */
 export function trainFieldCodes(o: TrainFieldCodesOptions): TrainFieldCodesReport {
   const t0 = performance.now();
-  if (!(o.method in CODE_TRAINING_METHODS))
+  if (!(o.method in FIELD_CODE_METHODS))
     throw new QuarryError(
       'BAD_ARGUMENT',
       `unknown method "${o.method}"`,
       { field: 'method' },
-      `choose from ${Object.keys(CODE_TRAINING_METHODS).join(', ')}`,
+      `choose from ${Object.keys(FIELD_CODE_METHODS).join(', ')}`,
     );
   const c = Collection.open(o.dir);
   const spec = c.schema.fields[o.field];
   if (spec?.type !== 'dense')
     throw new QuarryError('BAD_ARGUMENT', `"${o.field}" is not a dense field`, { field: 'field' }, 'quarry info DIR lists the fields');
+  if (o.method === 'bebr') return trainFieldBinarizer(o, c, spec, t0);
   if (spec.index !== 'ivfpq')
     throw new QuarryError(
       'BAD_ARGUMENT',
-      `dense field "${o.field}" is indexed with ${spec.index}; trained codes are for ivfpq fields`,
+      `dense field "${o.field}" is indexed with ${spec.index}; ${o.method} codebooks are for ivfpq fields`,
       { field: 'field' },
-      'create the field with "index": "ivfpq"',
+      spec.index === 'binary' ? 'binary fields train a binarizer: --method bebr' : 'create the field with "index": "ivfpq"',
     );
   if (o.method === 'jpq' && (o.queries === undefined || o.qrels === undefined))
     throw new QuarryError(
@@ -140,6 +160,8 @@ export function trainFieldCodes(o: TrainFieldCodesOptions): TrainFieldCodesRepor
     return {
       field: o.field,
       method: o.method,
+      layout: `${nlist} cells, ${m} bytes per row (anisotropy ${anisotropy})`,
+      bytesPerRow: m,
       // installCodebook writes the version after the one the schema named
       version: (spec.codebook?.version ?? 0) + 1,
       generation,
@@ -162,7 +184,93 @@ export function trainFieldCodes(o: TrainFieldCodesOptions): TrainFieldCodesRepor
   }
 }
 
-/** Training and validation queries: given ones split nine to one, or (Distill-VQ) live rows drawn evenly. */
+/**
+ * BEBR: trains a binary field's binarizer (rows placed as the field's params place them: planes,
+ * centres, rotation) to reproduce the float index's ranking, measured on the validation queries by
+ * the recall@10 of an index built with it, and commits the field re-coded with it.
+ */
+function trainFieldBinarizer(o: TrainFieldCodesOptions, c: Collection, spec: DenseFieldSpec, t0: number): TrainFieldCodesReport {
+  if (spec.index !== 'binary')
+    throw new QuarryError(
+      'BAD_ARGUMENT',
+      `dense field "${o.field}" is indexed with ${spec.index}; bebr binarizers are for binary fields`,
+      { field: 'field' },
+      spec.index === 'ivfpq' ? 'ivfpq fields train codebooks: --method distill-vq or jpq' : 'create the field with "index": "binary"',
+    );
+  if (o.qrels !== undefined)
+    throw new QuarryError('BAD_ARGUMENT', 'bebr distils the float index and takes no judgments', { field: 'qrels' }, 'leave out the qrels');
+  const w = c.writer();
+  try {
+    const { rows, ids, deleted } = w.fieldRows(o.field);
+    const dim = spec.dim;
+    const n = rows.length / dim;
+    if (n < 256) throw new QuarryError('EMPTY', `field "${o.field}" has ${n} rows; training codes needs at least 256`, { field: 'field' });
+    if (spec.metric === 'cosine') normalizeRows(rows, dim);
+    const data = splitQueries(o, spec, rows, ids, deleted);
+    const p = spec.params;
+    if (p.variants !== undefined && p.variants > 1)
+      throw new QuarryError(
+        'BAD_ARGUMENT',
+        `field "${o.field}" codes rows in ${p.variants} bases; a trained binarizer codes every row in one`,
+        { field: 'field' },
+        'create the field with variants: 1',
+      );
+    const planes = p.planes ?? BINARY_DEFAULTS.planes;
+    const layout = {
+      planes,
+      centroids: Math.min(n, p.centroids ?? defaultBinaryCentroids(n)),
+      rotate: p.rotate === undefined ? defaultBinaryRotate(dim) : p.rotate !== 0,
+      seed: p.seed ?? BINARY_DEFAULTS.seed,
+      hidden: o.hidden ?? 64,
+    };
+    const initial = initialTrainedBinarizer(rows, dim, layout);
+    const metric = spec.metric === 'l2' ? 'l2' : 'dot';
+    const vq = data.validation.queries;
+    const truth = exactNeighbours(rows, vq, dim, metric, 10).docs;
+    const indexMetric = spec.metric;
+    // validation as users will see it: recall@10 of an index coded with the binarizer, no rescoring
+    const measure = (b: TrainedBinarizer): number => {
+      const index = buildBinaryWithCodebook(rows, { ...p, dim, metric: indexMetric } as never, { method: 'bebr', version: 0, binarizer: b }, false);
+      let sum = 0;
+      for (let q = 0; q < vq.length / dim; q++) {
+        const want = new Set(truth[q]!);
+        let hit = 0;
+        for (const id of index.search(vq.subarray(q * dim, (q + 1) * dim), 10, { rescore: 0 }).ids) if (want.has(id)) hit++;
+        sum += hit / Math.max(1, want.size);
+      }
+      return sum / (vq.length / dim);
+    };
+    const result = trainBinarizer(
+      { dim, metric, rows, queries: data.queries, queryRows: data.queryRows, validation: { queries: vq } },
+      { ...o, initial, correction: (p.correction as unknown) !== 'none', measure, progress: o.progress },
+    );
+    const generation = w.installCodebook(o.field, { method: 'bebr', binarizer: result.binarizer });
+    const bits = initial.binarizer.dim;
+    const bytesPerRow = (planes * Math.ceil(bits / 32) * 32) / 8;
+    return {
+      field: o.field,
+      method: 'bebr',
+      layout: `${planes} plane${planes === 1 ? '' : 's'} of ${bits} bits (${bytesPerRow} bytes per row), ${initial.centres.length / dim} centres`,
+      bytesPerRow,
+      version: (spec.codebook?.version ?? 0) + 1,
+      generation,
+      rows: n,
+      trainQueries: data.queries.length / dim,
+      validationQueries: vq.length / dim,
+      measure: 'recall@10',
+      initialMetric: result.initialMetric,
+      metric: result.best.metric,
+      bestEpoch: result.best.epoch,
+      epochs: result.epochs,
+      trainSeconds: result.seconds,
+      seconds: (performance.now() - t0) / 1000,
+    };
+  } finally {
+    w.close();
+  }
+}
+
+/** Training and validation queries: given ones split nine to one, or (Distill-VQ, BEBR) live rows drawn evenly. */
 function splitQueries(
   o: TrainFieldCodesOptions,
   spec: DenseFieldSpec,

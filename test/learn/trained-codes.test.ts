@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { ivfPqIndexOf } from '../../src/index/dense/ivfpq/build.js';
 import { IVFPQ_DEFAULTS } from '../../src/index/dense/ivfpq/params.js';
 import { normalizeRows } from '../../src/kernels/dense-distance.js';
-import { codebookPath, readCodebookFile, writeCodebook } from '../../src/learn/trained-codes/codebook-file.js';
+import { codebookPath, readCodebookFile, writeCodebook, type IvfPqCodebook } from '../../src/learn/trained-codes/codebook-file.js';
 import {
   addCandidateGradient,
   candidateScore,
@@ -158,7 +158,7 @@ describe('codebook files', () => {
     const dir = join(root, 'cb');
     const queryMap = { matrix: new Float32Array(dim * dim).map((_, i) => (i % 101 === 0 ? 1 : 0)), bias: new Float32Array(dim).fill(0.5) };
     writeCodebook(dir, 'emb', { method: 'jpq', version: 3, quantizer: { ...quantizer, anisotropy: 4 }, queryMap });
-    const back = readCodebookFile(codebookPath(dir, 'emb', 3), { field: 'emb', dim });
+    const back = readCodebookFile(codebookPath(dir, 'emb', 3), { field: 'emb', dim }) as IvfPqCodebook;
     expect(back.method).toBe('jpq');
     expect(back.version).toBe(3);
     expect(back.quantizer.coarse.centroids).toEqual(quantizer.coarse.centroids);

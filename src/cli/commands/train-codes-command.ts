@@ -1,13 +1,13 @@
 /**
- * `quarry train-codes`: trains an ivfpq field's codebook for ranking (JPQ or Distill-VQ) and
- * commits the field re-encoded with it; new and merged segments are encoded with it from then on.
+ * `quarry train-codes`: trains an ivfpq field's codebook (JPQ or Distill-VQ) or a binary field's
+ * binarizer (BEBR) for ranking and commits the field re-encoded with it; new and merged segments
+ * are encoded with it from then on.
  */
 import type { Command } from 'commander';
 import { Collection } from '../../collection/index.js';
 import { QuarryError } from '../../core/quarry-error.js';
 import { readQrels } from '../../eval/qrels.js';
-import { CODE_TRAINING_METHODS, type CodeTrainingMethod } from '../../learn/trained-codes/ivfpq-code-training.js';
-import { trainFieldCodes, type TrainFieldCodesReport } from '../../train/train-codes.js';
+import { FIELD_CODE_METHODS, trainFieldCodes, type FieldCodeMethod, type TrainFieldCodesReport } from '../../train/train-codes.js';
 import { asFlagError, guarded, intOption, numberOption } from '../command-options.js';
 import { terminalProgress } from '../progress.js';
 import { denseFieldOf, readDenseFieldQueries } from '../dense-field-queries.js';
@@ -25,21 +25,23 @@ interface Flags {
   temperature?: number;
   nprobe?: number;
   anisotropy?: number;
+  hidden?: number;
   seed: number;
   json?: boolean;
   quiet?: boolean;
 }
 
 function text(r: TrainFieldCodesReport): string {
+  const start = r.method === 'bebr' ? 'fitted sign' : 'k-means';
   const kept =
     r.bestEpoch === 0
-      ? 'no epoch beat the k-means codes on validation, so the codebook holds them (the field is re-encoded all the same)'
+      ? `no epoch beat the ${start} codes on validation, so the codebook holds them (the field is re-encoded all the same)`
       : `epoch ${r.bestEpoch} kept`;
   return (
     [
-      `trained ${r.method} codes for ${r.field}: ${r.nlist} cells, ${r.m} bytes per row (anisotropy ${r.anisotropy}), ${r.rows.toLocaleString('en-US')} rows, ` +
+      `trained ${r.method} codes for ${r.field}: ${r.layout}, ${r.rows.toLocaleString('en-US')} rows, ` +
         `${r.trainQueries.toLocaleString('en-US')} training queries, in ${r.seconds.toFixed(1)} s`,
-      `validation ${r.measure} without rescoring (${r.validationQueries} queries): k-means ${r.initialMetric.toFixed(4)}, trained ${r.metric.toFixed(4)} (${kept})`,
+      `validation ${r.measure} without rescoring (${r.validationQueries} queries): ${start} ${r.initialMetric.toFixed(4)}, trained ${r.metric.toFixed(4)} (${kept})`,
       `committed generation ${r.generation} with codebook version ${r.version}`,
     ].join('\n') + '\n'
   );
@@ -50,11 +52,11 @@ export function registerTrainCodes(program: Command): void {
   program
     .command('train-codes')
     .description(
-      "train an ivfpq field's cells and product-quantizer codebooks for ranking (JPQ from judged queries, Distill-VQ from the float index's own rankings) and commit the field re-encoded with them",
+      "train an ivfpq field's cells and product-quantizer codebooks (JPQ from judged queries, Distill-VQ from the float index's own rankings) or a binary field's binarizer (BEBR) for ranking, and commit the field re-encoded with them",
     )
     .argument('<dir>', 'collection folder')
-    .requiredOption('--field <name>', 'the ivfpq field')
-    .requiredOption('--method <name>', `${Object.keys(CODE_TRAINING_METHODS).join(' or ')}`)
+    .requiredOption('--field <name>', 'the ivfpq or binary field')
+    .requiredOption('--method <name>', `${Object.keys(FIELD_CODE_METHODS).join(', ')} (bebr for binary fields)`)
     .option('--queries <file>', 'query vectors: JSONL ({"id": ..., "vector": [...]} per line), .fvecs, .bvecs, .npy or raw float32')
     .option(
       '--text-queries <file>',
@@ -62,9 +64,10 @@ export function registerTrainCodes(program: Command): void {
     )
     .option('--format <format>', 'format of --queries when its extension does not tell: jsonl, fvecs, ivecs, bvecs, npy, raw')
     .option('--qrels <file>', 'judgments of the queries (JPQ needs them)')
-    .option('--sample <n>', 'distill-vq without queries: rows drawn as training queries (default min(5000, rows / 4))', intOption(1))
-    .option('--epochs <n>', 'passes over the queries (default 10)', intOption(1))
-    .option('--learning-rate <x>', "Adam's step size (default 0.0005)", numberOption(0))
+    .option('--sample <n>', 'distill-vq and bebr without queries: rows drawn as training queries (default min(5000, rows / 4))', intOption(1))
+    .option('--epochs <n>', 'passes over the queries (default 10; bebr 5)', intOption(1))
+    .option('--learning-rate <x>', "Adam's step size (default 0.0005; bebr 0.00002)", numberOption(0))
+    .option('--hidden <n>', "bebr: hidden units of each bit plane's encoder (default 64)", intOption(1))
     .option('--temperature <t>', 'softmax temperature of the losses (default 0.05 for unit vectors)', numberOption(0))
     .option('--nprobe <n>', "cells searched for the codes' own rankings while training (default 32)", intOption(1))
     .option(
@@ -80,16 +83,17 @@ export function registerTrainCodes(program: Command): void {
       `
 Example:
   $ quarry train-codes ./vecs --field emb --method distill-vq
-  $ quarry train-codes ./scifact --field emb --method jpq --text-queries queries.jsonl --qrels train.tsv`,
+  $ quarry train-codes ./scifact --field emb --method jpq --text-queries queries.jsonl --qrels train.tsv
+  $ quarry train-codes ./vecs --field bits --method bebr --sample 2000`,
     )
     .action(
       guarded((dir: string, flags: Flags) => {
-        if (!(flags.method in CODE_TRAINING_METHODS))
+        if (!(flags.method in FIELD_CODE_METHODS))
           throw new QuarryError(
             'BAD_ARGUMENT',
             `unknown method "${flags.method}"`,
             { field: '--method' },
-            `choose from ${Object.keys(CODE_TRAINING_METHODS).join(', ')}`,
+            `choose from ${Object.keys(FIELD_CODE_METHODS).join(', ')}`,
           );
         if (flags.queries !== undefined && flags.textQueries !== undefined)
           throw new QuarryError('BAD_ARGUMENT', 'give the queries as vectors (--queries) or as texts (--text-queries), not both', {
@@ -114,7 +118,8 @@ Example:
           report = trainFieldCodes({
             dir,
             field: flags.field,
-            method: flags.method as CodeTrainingMethod,
+            method: flags.method as FieldCodeMethod,
+            hidden: flags.hidden,
             queries,
             qrels: flags.qrels === undefined ? undefined : readQrels(flags.qrels),
             sampleQueries: flags.sample,

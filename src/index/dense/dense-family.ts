@@ -7,7 +7,7 @@ import type { WrittenFile } from '../../io/section-file.js';
 import type { IndexFamilyInfo } from '../index-family.js';
 import type { DenseIndex, DenseMetric, DenseSearchOptions } from './dense-types.js';
 import type { CompressedReadOptions } from './rescore-floats.js';
-import type { IvfPqCodebook } from '../../learn/trained-codes/codebook-file.js';
+import type { FieldCodebook } from '../../learn/trained-codes/codebook-file.js';
 
 /** A dense index family: how to build, write and read its indexes, and the parameters it takes. */
 export interface DenseFamily<Name extends string = string, Index extends DenseIndex = DenseIndex> extends IndexFamilyInfo<Name> {
@@ -30,7 +30,7 @@ export interface DenseFamily<Name extends string = string, Index extends DenseIn
     dim: number,
     metric: DenseMetric,
     params: Readonly<Record<string, number>>,
-    codebook?: IvfPqCodebook,
+    codebook?: FieldCodebook,
   ): DenseIndex<DenseSearchOptions & Record<string, unknown>>;
   /**
    * The search settings the recall tuner measures on an index of this family (recall-tuning.ts),

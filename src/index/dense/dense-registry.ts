@@ -13,7 +13,7 @@ import { HNSW_FAMILY } from './hnsw/hnsw-family.js';
 import { INT8_FAMILY } from './int8/int8-family.js';
 import { IVFPQ_FAMILY } from './ivfpq/ivfpq-family.js';
 import type { CompressedReadOptions } from './rescore-floats.js';
-import type { IvfPqCodebook } from '../../learn/trained-codes/codebook-file.js';
+import type { FieldCodebook } from '../../learn/trained-codes/codebook-file.js';
 import { MIN_TUNED_ROWS, measureRecallCurve, type RecallCurve, type RecallTuningOptions } from './recall-tuning.js';
 
 /** Every dense family, in the order help texts list them. */
@@ -52,11 +52,11 @@ export function buildDense(
   dim: number,
   metric: DenseMetric,
   params: Readonly<Record<string, number>>,
-  codebook?: IvfPqCodebook,
+  codebook?: FieldCodebook,
 ): DenseIndex<DenseSearchOptions & Record<string, unknown>> {
   const family = denseFamily(name);
   if (codebook !== undefined && !family.takesCodebooks)
-    throw new QuarryError('BAD_ARGUMENT', `the ${name} family does not encode with trained codebooks`, { field: 'index' }, 'use ivfpq');
+    throw new QuarryError('BAD_ARGUMENT', `the ${name} family does not encode with trained codebooks`, { field: 'index' }, 'use ivfpq or binary');
   return family.build(rows, dim, metric, params, codebook);
 }
 

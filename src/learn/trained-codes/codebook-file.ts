@@ -16,6 +16,9 @@ import { encodeSafeTensors, readSafeTensors } from '../../io/safetensors.js';
 import { productQuantizer } from '../../quantize/product-quantizer.js';
 import type { IvfProductQuantizer } from '../../quantize/ivf-product-quantizer.js';
 import { CODE_TRAINING_METHODS, type CodeTrainingMethod, type QueryMap } from './ivfpq-code-training.js';
+import { BINARIZER_FORMAT, binarizerFromTensors, binarizerTensors, type BinaryCodebook } from './binarizer-file.js';
+
+export type { BinaryCodebook } from './binarizer-file.js';
 
 /** Folder of the trained codebooks inside a collection. */
 export const CODEBOOKS_FOLDER = 'codebooks';
@@ -29,6 +32,14 @@ export interface IvfPqCodebook {
   queryMap: QueryMap | null;
 }
 
+/** A trained codebook of a dense field: an IVF-PQ quantizer or a binary field's binarizer. */
+export type FieldCodebook = IvfPqCodebook | BinaryCodebook;
+
+/** Whether a codebook is a binary field's binarizer. */
+export function isBinaryCodebook(cb: FieldCodebook): cb is BinaryCodebook {
+  return 'binarizer' in cb;
+}
+
 /** Where version `version` of field `field`'s codebook lives in collection `dir`. */
 export function codebookPath(dir: string, field: string, version: number): string {
   return join(dir, CODEBOOKS_FOLDER, `${field}.v${version}.safetensors`);
@@ -40,12 +51,18 @@ export function codebookFileName(field: string, version: number): string {
 }
 
 /** Writes a codebook atomically (creating the codebooks folder); returns its path. */
-export function writeCodebook(dir: string, field: string, cb: IvfPqCodebook): string {
+export function writeCodebook(dir: string, field: string, cb: FieldCodebook): string {
   const folder = join(dir, CODEBOOKS_FOLDER);
   try {
     mkdirSync(folder, { recursive: true });
   } catch (e) {
     throw ioError(folder, e);
+  }
+  if (isBinaryCodebook(cb)) {
+    const { tensors, metadata } = binarizerTensors(cb);
+    const at = codebookPath(dir, field, cb.version);
+    writeFileAtomic(at, encodeSafeTensors(tensors, { ...metadata, field }));
+    return at;
   }
   const { coarse, pq } = cb.quantizer;
   const tensors: Record<string, { shape: number[]; data: Float32Array }> = {
@@ -76,7 +93,10 @@ export function writeCodebook(dir: string, field: string, cb: IvfPqCodebook): st
  * Reads a codebook file and checks it against the field it is for (`dim`; `m` and `nlist` when the
  * field fixes them): a codebook of another shape is refused naming both shapes.
  */
-export function readCodebookFile(path: string, expect: { field: string; dim: number; m?: number; nlist?: number }): IvfPqCodebook {
+export function readCodebookFile(
+  path: string,
+  expect: { field: string; dim: number; m?: number; nlist?: number; planes?: number },
+): FieldCodebook {
   if (!existsSync(path))
     throw new QuarryError(
       'CORRUPT',
@@ -86,6 +106,7 @@ export function readCodebookFile(path: string, expect: { field: string; dim: num
     );
   const file = readSafeTensors(path);
   const meta = file.metadata;
+  if (meta.format === BINARIZER_FORMAT) return binarizerFromTensors(path, file, expect);
   const coarse = file.info('coarse');
   const pq = file.info('pq');
   const m = Number(meta.m);

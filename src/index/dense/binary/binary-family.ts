@@ -1,7 +1,9 @@
 /** The binary family: sign codes of residuals (BEBR; RaBitQ corrections) with float rescoring. */
 import type { DenseFamily } from '../dense-family.js';
 import { RESCORE_RANGE } from '../../param-ranges.js';
-import { buildBinary } from './build.js';
+import { buildBinary, buildBinaryWithCodebook } from './build.js';
+import { isBinaryCodebook } from '../../../learn/trained-codes/codebook-file.js';
+import { QuarryError } from '../../../core/quarry-error.js';
 import type { BinaryIndex } from './binary-index.js';
 import { readBinary, writeBinary } from './format.js';
 import { BINARY_PARAM_RANGES } from './params.js';
@@ -15,9 +17,14 @@ export const BINARY_FAMILY: DenseFamily<'binary', BinaryIndex> = {
   params: BINARY_PARAM_RANGES,
   searchParams: { rescore: RESCORE_RANGE },
   rescoresFromFloats: true,
-  takesCodebooks: false,
+  takesCodebooks: true,
   recallSettings: () => [1, 2, 3, 5, 8, 10, 15, 20, 30, 50].map((rescore) => ({ rescore })),
-  build: (rows, dim, metric, params) => buildBinary(rows, { dim, metric, ...params }),
+  build: (rows, dim, metric, params, codebook) => {
+    if (codebook === undefined) return buildBinary(rows, { dim, metric, ...params });
+    if (!isBinaryCodebook(codebook))
+      throw new QuarryError('BAD_ARGUMENT', 'a binary field is coded with a trained binarizer, not IVF-PQ codebooks', { field: 'codebook' });
+    return buildBinaryWithCodebook(rows, { dim, metric, ...params }, codebook);
+  },
   write: writeBinary,
   read: readBinary,
 };

@@ -11,7 +11,17 @@
 import { dot } from '../../../kernels/dense-distance.js';
 import { popcount32 } from '../../../kernels/popcount.js';
 import { TopKHeap } from '../../../kernels/top-k-heap.js';
-import { centreCount, planeWords, type ResidualBinarizer, type RowVariants } from '../../../quantize/residual-binarizer.js';
+import {
+  centreCount,
+  codeResidualPlanes,
+  planeScratch,
+  planeWeights,
+  planeWords,
+  reconstructResidual,
+  type ResidualBinarizer,
+  type RowVariants,
+} from '../../../quantize/residual-binarizer.js';
+import { QuarryError } from '../../../core/quarry-error.js';
 import type { HadamardVariants } from '../../../quantize/hadamard-variants.js';
 import type { DenseHits, DenseIndex, DenseMetric, DenseSearchOptions } from '../dense-types.js';
 import { KernelMemory } from '../../../kernels/wasm/kernel-memory.js';
@@ -30,6 +40,24 @@ import { RowEmbedding } from '../../../quantize/random-rotation.js';
 export interface BinarySearchOptions extends DenseSearchOptions {
   /** Candidates rescored exactly, as a multiple of k (default: the index's). */
   rescore?: number;
+  /**
+   * Symmetric distance calculation (SDC, as BEBR serves binary queries): candidates are scored
+   * against the query's own binary code (see encodeQuery) instead of the float query; rescoring,
+   * when asked for, still uses the float query.
+   */
+  sdc?: boolean;
+}
+
+/** The trained binarizer an index was coded with (`quarry train-codes --method bebr`). */
+export interface BinaryCodebookRef {
+  method: string;
+  version: number;
+}
+
+/** A query as binary codes: its nearest centre and its bit planes (planes x words of the coded dimensions). */
+export interface BinaryQueryCode {
+  centre: number;
+  planes: Uint32Array;
 }
 
 /** A binary-code index with optional exact rescoring. */
@@ -76,6 +104,8 @@ export class BinaryIndex implements DenseIndex<BinarySearchOptions> {
     rotation: Float32Array | null = null,
     /** Each row's basis, when rows were coded in several (see BinaryParams.variants). */
     variants: RowVariants | null = null,
+    /** The trained binarizer the rows were coded with, or null for a fitted one. */
+    readonly codebook: BinaryCodebookRef | null = null,
   ) {
     this.dim = params.dim;
     this.metric = params.metric;
@@ -88,6 +118,8 @@ export class BinaryIndex implements DenseIndex<BinarySearchOptions> {
       bases * (4 * planes * params.queryBits * this.words + 16 * planes + 8) +
       4 * centreCount(binarizer) +
       8 * binarizer.dim +
+      // a trained decoder's per-plane query weights
+      (binarizer.decoder == null ? 0 : 4 * planes * binarizer.dim + 16) +
       160;
     const inMemory = floatsInMemory(floats);
     this.diskFloats = floatsOnDisk(floats);
@@ -167,9 +199,69 @@ export class BinaryIndex implements DenseIndex<BinarySearchOptions> {
     const hasFloats = this.floats !== null || this.diskFloats !== null;
     const depth = candidateDepth(k, opts.rescore ?? this.params.rescore, hasFloats);
     const q = prepareQuery(query, this.dim, this.metric);
-    const approx = this.approximateTop(q, depth, opts);
+    const approx = opts.sdc === true ? this.approximateTop(this.decodeQuery(this.encodeQuery(q)), depth, opts, true) : this.approximateTop(q, depth, opts);
     if (depth === k || !hasFloats) return approx;
     return rescoreCandidates(approx, q, this.floats, this.diskFloats, this.mem, this.metric, this.dim, k);
+  }
+
+  /**
+   * The query's binary code, as the rows are coded (nearest centre, the binarizer's planes): what a
+   * client sends for a symmetric search (searchQueryCode) instead of the float query.
+   */
+  encodeQuery(query: Float32Array): BinaryQueryCode {
+    if (this.transforms !== null)
+      throw new QuarryError(
+        'BAD_ARGUMENT',
+        'symmetric (binary-query) search needs rows coded in one basis',
+        { field: 'sdc' },
+        'build the field with variants: 1',
+      );
+    const b = this.binarizer;
+    const q = prepareQuery(query, this.dim, this.metric);
+    const coded = new Float32Array(b.dim);
+    if (this.embedding === null) coded.set(q.subarray(0, b.dim));
+    else coded.set(this.embedding.embed(q, 0));
+    let centre = 0;
+    let bestDist = Infinity;
+    const k = centreCount(b);
+    for (let c = 0; c < k; c++) {
+      let s = 0;
+      for (let d = 0; d < b.dim; d++) s += (coded[d]! - b.centres[c * b.dim + d]!) ** 2;
+      if (s < bestDist) {
+        bestDist = s;
+        centre = c;
+      }
+    }
+    for (let d = 0; d < b.dim; d++) coded[d]! -= b.centres[centre * b.dim + d]!;
+    const planes = new Uint32Array(b.planes * this.words);
+    codeResidualPlanes(b, coded, planes, 0, planeScratch(b));
+    return { centre, planes };
+  }
+
+  /**
+   * The k rows with the best estimates against a query given only as its binary code (symmetric
+   * distance calculation: centre plus the planes' reconstruction); no rescoring, as there is no
+   * float query to rescore with.
+   */
+  searchQueryCode(code: BinaryQueryCode, k: number, opts: DenseSearchOptions = {}): DenseHits {
+    return this.approximateTop(this.decodeQuery(code), Math.min(k, KERNEL_MAX_K), opts, true);
+  }
+
+  /** A query code's reconstruction in coded space. */
+  private decodeQuery(code: BinaryQueryCode): Float32Array {
+    const b = this.binarizer;
+    if (!Number.isInteger(code.centre) || code.centre < 0 || code.centre >= centreCount(b) || code.planes.length !== b.planes * this.words)
+      throw new QuarryError(
+        'BAD_ARGUMENT',
+        `a query code for this index names one of ${centreCount(b)} centres and holds ${b.planes * this.words} words`,
+        { field: 'code' },
+        'encode the query with this index (encodeQuery)',
+      );
+    const x = new Float64Array(b.dim);
+    reconstructResidual(b, code.planes, 0, x);
+    const out = new Float32Array(b.dim);
+    for (let d = 0; d < b.dim; d++) out[d] = b.centres[code.centre * b.dim + d]! + x[d]!;
+    return out;
   }
 
   searchBatch(queries: Float32Array, k: number, opts: BinarySearchOptions = {}): DenseHits[] {
@@ -178,10 +270,10 @@ export class BinaryIndex implements DenseIndex<BinarySearchOptions> {
     return out;
   }
 
-  /** The `depth` best rows by the popcount estimate. */
-  private approximateTop(query: Float32Array, depth: number, opts: DenseSearchOptions): DenseHits {
+  /** The `depth` best rows by the popcount estimate; `coded`: the query is already in coded space. */
+  private approximateTop(query: Float32Array, depth: number, opts: DenseSearchOptions, coded = false): DenseHits {
     const { dim, planes, centres } = this.binarizer;
-    const q = this.embedding === null ? query : this.embedding.embed(query, 0);
+    const q = this.embedding === null || coded ? query : this.embedding.embed(query, 0);
     const words = this.words;
     const B = this.params.queryBits;
     const transforms = this.transforms;
@@ -203,7 +295,15 @@ export class BinaryIndex implements DenseIndex<BinarySearchOptions> {
       mem.resetScratch();
       // Per basis v: query bit planes qp[((v * planes + t) * B + j) * words + w], each plane's weights, and the constant part
       const qK = mem.scratch(Float32Array, dim);
-      qK.set(q.subarray(0, dim));
+      let scalesAt = this.scalesK.byteOffset;
+      if (this.binarizer.decoder == null) qK.set(q.subarray(0, dim));
+      else {
+        // a trained decoder's weights D_tᵀ q are computed here and passed as the scales of a query of ones
+        const weights = mem.scratch(Float32Array, planes * dim);
+        planeWeights(this.binarizer, q, weights);
+        qK.fill(1);
+        scalesAt = weights.byteOffset;
+      }
       const work = mem.scratch(Float32Array, dim);
       const qp = mem.scratch(Uint32Array, bases * planes * B * words);
       const minK = mem.scratch(Float64Array, bases * planes);
@@ -215,7 +315,7 @@ export class BinaryIndex implements DenseIndex<BinarySearchOptions> {
         bases,
         dim,
         transforms?.block ?? 0,
-        this.scalesK.byteOffset,
+        scalesAt,
         planes,
         B,
         work.byteOffset,
@@ -316,17 +416,19 @@ export class BinaryIndex implements DenseIndex<BinarySearchOptions> {
    * step at v's place; returns the estimate's constant part (codes are 2 bit - 1).
    */
   private queryPlanes(q: Float32Array, v: number, qPlanes: Uint32Array, minW: Float64Array, step: Float64Array): number {
-    const { dim, planes, scales } = this.binarizer;
+    const { dim, planes } = this.binarizer;
     const words = this.words;
     const B = this.params.queryBits;
     const levels = (1 << B) - 1;
+    const weights = new Float32Array(planes * dim);
+    planeWeights(this.binarizer, q, weights);
     let base = 0;
     for (let t = 0; t < planes; t++) {
       const vt = v * planes + t;
       let lo = Infinity;
       let hi = -Infinity;
       for (let d = 0; d < dim; d++) {
-        const w = q[d]! * scales[t * dim + d]!;
+        const w = weights[t * dim + d]!;
         base -= w;
         if (w < lo) lo = w;
         if (w > hi) hi = w;
@@ -339,7 +441,7 @@ export class BinaryIndex implements DenseIndex<BinarySearchOptions> {
       const planeAt = vt * B * words;
       for (let d = 0; d < dim; d++) {
         // floor(x + 0.5) rather than Math.round, so that the kernel (variant_query_planes) can round alike
-        const u = Math.floor((q[d]! * scales[t * dim + d]! - lo) * inv + 0.5);
+        const u = Math.floor((weights[t * dim + d]! - lo) * inv + 0.5);
         const bit = 1 << (d & 31);
         const w = planeAt + (d >>> 5);
         for (let j = 0; j < B; j++) if ((u >>> j) & 1) qPlanes[w + j * words]! |= bit;

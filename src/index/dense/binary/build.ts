@@ -7,9 +7,12 @@ import {
   fitResidualBinarizer,
   meanCentre,
   residualRowTerms,
+  type ResidualBinarizer,
   type RowReader,
   type RowVariants,
 } from '../../../quantize/residual-binarizer.js';
+import { codedRowReader, nearestCentres } from '../../../learn/trained-codes/binarizer-training.js';
+import type { BinaryCodebook } from '../../../learn/trained-codes/codebook-file.js';
 import { HadamardVariants, MIN_VARIANT_BLOCK, variantBlock } from '../../../quantize/hadamard-variants.js';
 import { placeSignCodes } from '../../../quantize/sign-code-placement.js';
 import { RowEmbedding, sharedOrthonormalColumns } from '../../../quantize/random-rotation.js';
@@ -23,7 +26,7 @@ import {
   defaultBinaryRotate,
   type BinaryParams,
 } from './params.js';
-import { BinaryIndex } from './binary-index.js';
+import { BinaryIndex, type BinaryCodebookRef } from './binary-index.js';
 
 /** Builds a binary index; `keepFloats` (default true) keeps the rows for exact rescoring. */
 export function buildBinary(
@@ -93,6 +96,22 @@ export function buildBinary(
     if (transforms !== null) variants = { transforms, of: placed.of! };
   }
   const binarizer = fitResidualBinarizer(read, n, codeDim, p.planes, centres, assign, variants);
+  return encodedIndex(rows, p, binarizer, read, assign, variants, rotation, keepFloats, null);
+}
+
+/** Codes the rows with `binarizer` and assembles the index (the per-row terms of p.correction included). */
+function encodedIndex(
+  rows: Float32Array,
+  p: BinaryParams,
+  binarizer: ResidualBinarizer,
+  read: RowReader,
+  assign: Uint16Array | null,
+  variants: RowVariants | null,
+  rotation: Float32Array | null,
+  keepFloats: boolean,
+  codebook: BinaryCodebookRef | null,
+): BinaryIndex {
+  const n = rows.length / p.dim;
   const codes = encodeResidualBits(binarizer, read, n, assign, variants);
   const normsSq = new Float32Array(n);
   for (let r = 0; r < n; r++) {
@@ -112,5 +131,50 @@ export function buildBinary(
     terms?.offsets ?? null,
     rotation,
     variants,
+    codebook,
   );
+}
+
+/**
+ * Builds a binary index whose rows are placed and coded by a trained binarizer (`quarry train-codes
+ * --method bebr`): its rotation and centres place each row (nearest centre; one basis), its encoder
+ * chooses the bits. No fitting, so every segment of a field, however small, is coded alike. The
+ * field's params must agree with the binarizer on planes; rotate and centroids are the binarizer's.
+ */
+export function buildBinaryWithCodebook(
+  vectors: Float32Array,
+  params: Partial<BinaryParams> & Pick<BinaryParams, 'dim' | 'metric'>,
+  codebook: BinaryCodebook,
+  keepFloats = true,
+): BinaryIndex {
+  const dim = params.dim;
+  if (vectors.length % dim !== 0)
+    throw new QuarryError('BAD_INPUT', `${vectors.length} values are not whole ${dim}-d rows`, { field: 'vectors' });
+  const trained = codebook.binarizer;
+  if (trained.dim !== dim)
+    throw new QuarryError('BAD_ARGUMENT', `the binarizer is for ${trained.dim}-d vectors, the field holds ${dim}-d`, { field: 'codebook' });
+  const b = trained.binarizer;
+  const k = trained.centres.length / dim;
+  const p: BinaryParams = {
+    ...BINARY_DEFAULTS,
+    ...params,
+    planes: b.planes,
+    centroids: k > 1 ? k : 0,
+    rotate: trained.rotation !== null,
+    variants: 1,
+    centreChoices: 1,
+  };
+  checkParamRanges(BINARY_PARAM_RANGES, p, p.dim);
+  if (params.planes !== undefined && params.planes !== b.planes)
+    throw new QuarryError(
+      'BAD_ARGUMENT',
+      `the field's params ask for ${params.planes} planes, its binarizer codes ${b.planes}`,
+      { field: 'planes' },
+      'train the binarizer again with the field\'s planes',
+    );
+  const rows = new Float32Array(vectors);
+  if (p.metric === 'cosine') normalizeRows(rows, dim);
+  const assign = k > 1 ? nearestCentres(rows, dim, trained.centres) : null;
+  const read = codedRowReader(rows, dim, trained.rotation);
+  return encodedIndex(rows, p, b, read, assign, null, trained.rotation, keepFloats, { method: codebook.method, version: codebook.version });
 }

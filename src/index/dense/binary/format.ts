@@ -11,6 +11,7 @@ import { QuarryError } from '../../../core/quarry-error.js';
 import { BinaryIndex } from './binary-index.js';
 import { HadamardVariants } from '../../../quantize/hadamard-variants.js';
 import type { RowVariants } from '../../../quantize/residual-binarizer.js';
+import { planeEncoderShapeOk, type PlaneEncoder } from '../../../quantize/plane-encoder.js';
 import { FLOATS_SECTION, allFloats, readRescoreFloats, sectionOptions, type CompressedReadOptions } from '../rescore-floats.js';
 
 /** Writes a binary index. */
@@ -31,7 +32,19 @@ export function writeBinary(path: string, index: BinaryIndex): WrittenFile {
     sections.variantOf = index.variantOf;
     sections.variantSigns = index.transforms.signs;
   }
-  return writeSectionFile(path, 'BINC', 1, sections, { params: index.params });
+  const encoder = index.binarizer.encoder ?? null;
+  if (encoder !== null) {
+    sections.encoderW1 = encoder.w1;
+    sections.encoderB1 = encoder.b1;
+    sections.encoderW2 = encoder.w2;
+    sections.encoderB2 = encoder.b2;
+  }
+  if (index.binarizer.decoder != null) sections.decoder = index.binarizer.decoder;
+  return writeSectionFile(path, 'BINC', 1, sections, {
+    params: index.params,
+    ...(encoder !== null ? { encoderHidden: encoder.hidden } : {}),
+    ...(index.codebook !== null ? { codebook: index.codebook } : {}),
+  });
 }
 
 /** Reads a binary index. */
@@ -81,6 +94,35 @@ export function readBinary(path: string, expect?: CompressedReadOptions): Binary
     }
     variants = { transforms, of };
   }
+  // Files written before trained binarizers existed choose bits by sign.
+  let encoder: PlaneEncoder | null = null;
+  if (f.has('encoderW1')) {
+    encoder = {
+      planes: params.planes,
+      dim: codedDim,
+      hidden: Number(f.meta.encoderHidden),
+      w1: f.get('encoderW1', Float32Array).slice(),
+      b1: f.get('encoderB1', Float32Array).slice(),
+      w2: f.get('encoderW2', Float32Array).slice(),
+      b2: f.get('encoderB2', Float32Array).slice(),
+    };
+    if (!planeEncoderShapeOk(encoder))
+      throw new QuarryError(
+        'CORRUPT',
+        `the binarizer's encoder does not fit ${params.planes} planes of ${codedDim} dimensions`,
+        { file: path, field: 'encoderW1' },
+        'rebuild the index',
+      );
+  }
+  const decoder = f.has('decoder') ? f.get('decoder', Float32Array).slice() : null;
+  if (decoder !== null && decoder.length !== params.planes * codedDim * codedDim)
+    throw new QuarryError(
+      'CORRUPT',
+      `the binarizer's decoder holds ${decoder.length} values, not ${params.planes} x ${codedDim} x ${codedDim}`,
+      { file: path, field: 'decoder' },
+      'rebuild the index',
+    );
+  const named = f.meta.codebook as { method: string; version: number } | undefined;
   // Arrays kept outside kernel memory are copied out of the file's buffer: a view
   // would keep the whole file in memory next to the kernel memory's copy of it.
   return new BinaryIndex(
@@ -89,6 +131,8 @@ export function readBinary(path: string, expect?: CompressedReadOptions): Binary
       planes: params.planes,
       centres: f.get(f.has('centres') ? 'centres' : 'mean', Float32Array).slice(),
       scales: f.get('scales', Float32Array).slice(),
+      encoder,
+      decoder,
     },
     deferSection(f, 'codes', Uint32Array),
     f.get('normsSq', Float32Array),
@@ -100,5 +144,6 @@ export function readBinary(path: string, expect?: CompressedReadOptions): Binary
     f.has('offsets') ? f.get('offsets', Float32Array) : null,
     rotation,
     variants,
+    named === undefined ? null : { method: named.method, version: named.version },
   );
 }

@@ -3,6 +3,8 @@ import type { DenseFamily } from '../dense-family.js';
 import { POSITIVE_INTEGER, RESCORE_RANGE } from '../../param-ranges.js';
 import { buildFlat } from '../flat/build.js';
 import { buildIvfPq, buildIvfPqWithCodebook } from './build.js';
+import { isBinaryCodebook } from '../../../learn/trained-codes/codebook-file.js';
+import { QuarryError } from '../../../core/quarry-error.js';
 import type { IvfPqIndex } from './ivfpq-index.js';
 import { readIvfPq, writeIvfPq } from './format.js';
 import { IVFPQ_PARAM_RANGES } from './params.js';
@@ -52,7 +54,11 @@ export const IVFPQ_FAMILY: DenseFamily<'ivfpq', IvfPqIndex> = {
   build: (rows, dim, metric, params, codebook) => {
     const n = rows.length / dim;
     // a trained codebook needs no rows to fit: every segment of the field, however small, is encoded with it
-    if (codebook !== undefined) return buildIvfPqWithCodebook(rows, { dim, metric, ...params }, codebook);
+    if (codebook !== undefined) {
+      if (isBinaryCodebook(codebook))
+        throw new QuarryError('BAD_ARGUMENT', 'an ivfpq field is encoded with IVF-PQ codebooks, not a binarizer', { field: 'codebook' });
+      return buildIvfPqWithCodebook(rows, { dim, metric, ...params }, codebook);
+    }
     if (n < IVFPQ_MIN_ROWS) return buildFlat(rows, { dim, metric });
     return buildIvfPq(rows, { dim, metric, ...params, nlist: Math.min(params.nlist ?? Math.round(Math.sqrt(n)), n) });
   },
