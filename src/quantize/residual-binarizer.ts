@@ -176,7 +176,13 @@ export function planeScratch(b: ResidualBinarizer): PlaneScratch {
  * Writes the planes of one centred `residual` into `codes` from word `base` (which must be zero)
  * and leaves in `residual` what the planes do not reconstruct.
  */
-export function codeResidualPlanes(b: ResidualBinarizer, residual: Float32Array, codes: Uint32Array, base: number, scratch: PlaneScratch): void {
+export function codeResidualPlanes(
+  b: ResidualBinarizer,
+  residual: Float32Array,
+  codes: Uint32Array,
+  base: number,
+  scratch: PlaneScratch,
+): void {
   const { dim, planes, scales } = b;
   const words = planeWords(dim);
   const encoder = b.encoder ?? null;

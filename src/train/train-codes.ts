@@ -41,6 +41,8 @@ export interface TrainFieldCodesOptions extends Omit<CodeTrainingOptions, 'initi
   method: FieldCodeMethod;
   /** BEBR: hidden units of each plane's encoder (default 64). */
   hidden?: number;
+  /** BEBR: exact top rows the codes' own ranking is taken from while training (default 1,000). */
+  poolDepth?: number;
   /** Query vectors (rows of the field's dimension), with their ids when judgments refer to them. */
   queries?: { vectors: Float32Array; ids?: readonly string[] };
   /** JPQ: judgments of the queries (grade above 0 is relevant). */
@@ -230,7 +232,12 @@ function trainFieldBinarizer(o: TrainFieldCodesOptions, c: Collection, spec: Den
     const indexMetric = spec.metric;
     // validation as users will see it: recall@10 of an index coded with the binarizer, no rescoring
     const measure = (b: TrainedBinarizer): number => {
-      const index = buildBinaryWithCodebook(rows, { ...p, dim, metric: indexMetric } as never, { method: 'bebr', version: 0, binarizer: b }, false);
+      const index = buildBinaryWithCodebook(
+        rows,
+        { ...p, dim, metric: indexMetric } as never,
+        { method: 'bebr', version: 0, binarizer: b },
+        false,
+      );
       let sum = 0;
       for (let q = 0; q < vq.length / dim; q++) {
         const want = new Set(truth[q]!);

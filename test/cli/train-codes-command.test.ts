@@ -17,6 +17,13 @@ const w = c.writer();
 for (let i = 0; i < 1200; i++) w.add({ _id: `d${i}`, emb: vector() });
 w.commit();
 w.close();
+const bits = Collection.create(join(dir, 'b'), {
+  fields: { emb: { type: 'dense', dim, index: 'binary', params: { planes: 2 } } },
+});
+const wb = bits.writer();
+for (let i = 0; i < 1200; i++) wb.add({ _id: `d${i}`, emb: vector() });
+wb.commit();
+wb.close();
 const queries = join(dir, 'q.jsonl');
 writeFileSync(queries, Array.from({ length: 60 }, (_, i) => JSON.stringify({ id: `q${i}`, vector: vector() })).join('\n') + '\n');
 const qrels = join(dir, 'qrels.tsv');
@@ -84,5 +91,33 @@ describe('quarry train-codes', () => {
     }
     const r = quarry(['train-codes', join(dir, 'c'), '--field', 'nope', '--method', 'distill-vq']);
     expect(r.stderr).toContain('"nope" is not a dense field');
+    const wrong = quarry(['train-codes', join(dir, 'c'), '--field', 'emb', '--method', 'bebr']);
+    expect(wrong.status).not.toBe(0);
+    expect(wrong.stderr).toContain('--field: dense field "emb" is indexed with ivfpq; bebr binarizers are for binary fields');
+  }, 60_000);
+
+  it('trains a bebr binarizer for a binary field', () => {
+    const r = quarry([
+      'train-codes',
+      join(dir, 'b'),
+      '--field',
+      'emb',
+      '--method',
+      'bebr',
+      '--epochs',
+      '1',
+      '--sample',
+      '100',
+      '--hidden',
+      '4',
+    ]);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(
+      /trained bebr codes for emb: 2 planes of 32 bits \(8 bytes per row\), \d+ centres, 1,200 rows, 100 training queries/,
+    );
+    expect(r.stdout).toMatch(/validation recall@10 without rescoring \(10 queries\): fitted sign \d\.\d{4}, trained \d\.\d{4}/);
+    expect(quarry(['info', join(dir, 'b')]).stdout).toContain(
+      'binary, cosine, 8 dims, rescoring floats in memory, trained codebook v1 (bebr)',
+    );
   }, 60_000);
 });

@@ -1,6 +1,6 @@
-// Trained IVF-PQ codebooks in a collection (quarry train-codes): the commit re-encodes every
-// segment, new and merged segments use the same codebook, older generations stay readable,
-// and a codebook of the wrong shape is refused naming the file.
+// Trained IVF-PQ codebooks and binarizers in a collection (quarry train-codes): the commit
+// re-encodes every segment, new and merged segments use the same codebook, older generations stay
+// readable, and a codebook of the wrong shape or kind is refused naming the file.
 import { copyFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -8,6 +8,7 @@ import { Collection, parseSchema } from '../../src/collection/index.js';
 import { buildFlat } from '../../src/index/dense/flat/index.js';
 import { readDense } from '../../src/index/dense/dense-registry.js';
 import type { IvfPqIndex } from '../../src/index/dense/ivfpq/index.js';
+import type { BinaryIndex } from '../../src/index/dense/binary/index.js';
 import { codebookPath, writeCodebook } from '../../src/learn/trained-codes/codebook-file.js';
 import { fitIvfProductQuantizer } from '../../src/quantize/ivf-product-quantizer.js';
 import { trainFieldCodes } from '../../src/train/train-codes.js';
@@ -133,7 +134,9 @@ describe('trained codebooks in a collection', () => {
     expect(() => trainFieldCodes({ dir: c.dir, field: 'emb', method: 'jpq' })).toThrow('JPQ learns from judged queries');
     expect(() => trainFieldCodes({ dir: c.dir, field: 'emb', method: 'pq' as 'jpq' })).toThrow('unknown method "pq"');
     const hnsw = buildCollection(root, [doc(0)], parseSchema({ fields: { emb: { type: 'dense', dim: 100, index: 'hnsw' } } }));
-    expect(() => trainFieldCodes({ dir: hnsw.dir, field: 'emb', method: 'distill-vq' })).toThrow('trained codes are for ivfpq fields');
+    expect(() => trainFieldCodes({ dir: hnsw.dir, field: 'emb', method: 'distill-vq' })).toThrow(
+      'distill-vq codebooks are for ivfpq fields',
+    );
 
     trainFieldCodes({ dir: c.dir, field: 'emb', method: 'distill-vq', sampleQueries: 100, epochs: 1 });
     const gen = Collection.open(c.dir).reader();
@@ -159,5 +162,61 @@ describe('trained codebooks in a collection', () => {
     expect(after.generation).toBe(generation);
     expect(after.searchVector('emb', queries.data.subarray(0, 100), { k: 3, includeStored: false }).length).toBe(3);
     after.close();
+  }, 120_000);
+
+  it("bebr trains a binary field's binarizer; new and merged segments are coded with it", () => {
+    const binarySchema = parseSchema({
+      fields: { emb: { type: 'dense', dim: 100, metric: 'cosine', index: 'binary', params: { planes: 2, rescore: 0 } } },
+    });
+    const n = 1500;
+    const c = buildCollection(
+      root,
+      Array.from({ length: n }, (_, i) => doc(i)),
+      binarySchema,
+      { flushDocs: 800 },
+    );
+    const before = recall(c, n);
+    const report = trainFieldCodes({
+      dir: c.dir,
+      field: 'emb',
+      method: 'bebr',
+      sampleQueries: 60,
+      epochs: 1,
+      hidden: 8,
+      teacherDepth: 30,
+      studentDepth: 10,
+      poolDepth: 100,
+    });
+    expect(report).toMatchObject({ method: 'bebr', version: 1, rows: n, bytesPerRow: 32, measure: 'recall@10' });
+    expect(report.layout).toMatch(/^2 planes of 128 bits \(32 bytes per row\), \d+ centres$/);
+    const spec = Collection.open(c.dir).schema.fields.emb!;
+    expect(spec.type === 'dense' && spec.codebook).toEqual({ version: 1, method: 'bebr' });
+    const snap = c.reader();
+    expect(snap.segments.length).toBe(2);
+    for (const s of snap.segments)
+      expect((readDense(join(c.dir, s.info.name, 'emb.vec')) as BinaryIndex).codebook).toEqual({ method: 'bebr', version: 1 });
+    snap.close();
+    // every segment coded with one binarizer (fitted on all rows) instead of one fit per segment
+    expect(recall(c, n)).toBeGreaterThan(before - 0.05);
+    const w = c.writer();
+    for (let i = n; i < n + 20; i++) w.add(doc(i));
+    w.commit();
+    w.optimize();
+    w.close();
+    const merged = c.reader();
+    expect(merged.segments.length).toBe(1);
+    const index = readDense(join(c.dir, merged.segments[0]!.info.name, 'emb.vec')) as BinaryIndex;
+    merged.close();
+    expect(index.codebook).toEqual({ method: 'bebr', version: 1 });
+    expect(index.binarizer.encoder).not.toBeNull();
+    // wrong kinds both ways
+    expect(() => trainFieldCodes({ dir: c.dir, field: 'emb', method: 'distill-vq' })).toThrow(
+      'binary fields train a binarizer: --method bebr',
+    );
+    const pq = buildCollection(root, [doc(0)], schema);
+    expect(() => trainFieldCodes({ dir: pq.dir, field: 'emb', method: 'bebr' })).toThrow('bebr binarizers are for binary fields');
+    const w2 = pq.writer();
+    expect(() => w2.installCodebook('emb', { method: 'bebr', binarizer: index as never })).toThrow(/not coded with a binarizer|codebook/);
+    w2.abort();
   }, 120_000);
 });

@@ -64,7 +64,11 @@ export function registerTrainCodes(program: Command): void {
     )
     .option('--format <format>', 'format of --queries when its extension does not tell: jsonl, fvecs, ivecs, bvecs, npy, raw')
     .option('--qrels <file>', 'judgments of the queries (JPQ needs them)')
-    .option('--sample <n>', 'distill-vq and bebr without queries: rows drawn as training queries (default min(5000, rows / 4))', intOption(1))
+    .option(
+      '--sample <n>',
+      'distill-vq and bebr without queries: rows drawn as training queries (default min(5000, rows / 4))',
+      intOption(1),
+    )
     .option('--epochs <n>', 'passes over the queries (default 10; bebr 5)', intOption(1))
     .option('--learning-rate <x>', "Adam's step size (default 0.0005; bebr 0.00002)", numberOption(0))
     .option('--hidden <n>', "bebr: hidden units of each bit plane's encoder (default 64)", intOption(1))

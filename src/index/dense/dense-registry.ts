@@ -56,7 +56,12 @@ export function buildDense(
 ): DenseIndex<DenseSearchOptions & Record<string, unknown>> {
   const family = denseFamily(name);
   if (codebook !== undefined && !family.takesCodebooks)
-    throw new QuarryError('BAD_ARGUMENT', `the ${name} family does not encode with trained codebooks`, { field: 'index' }, 'use ivfpq or binary');
+    throw new QuarryError(
+      'BAD_ARGUMENT',
+      `the ${name} family does not encode with trained codebooks`,
+      { field: 'index' },
+      'use ivfpq or binary',
+    );
   return family.build(rows, dim, metric, params, codebook);
 }
 

@@ -112,7 +112,14 @@ export function binarizerFromTensors(
       dim,
       rotation,
       centres,
-      binarizer: { dim: coded, planes, centres: embedCentres(centres, dim, rotation), scales: file.floats('scales'), encoder, decoder: decoder! },
+      binarizer: {
+        dim: coded,
+        planes,
+        centres: embedCentres(centres, dim, rotation),
+        scales: file.floats('scales'),
+        encoder,
+        decoder: decoder!,
+      },
     },
   };
 }

@@ -95,7 +95,8 @@ export function embedCentres(centres: Float32Array, dim: number, rotation: Float
   const codeDim = rotation.length / dim;
   const k = centres.length / dim;
   const out = new Float32Array(k * codeDim);
-  const embedding = new RowEmbedding(rotation, codeDim, dim, null);
+  // the embedding a binary index's build uses (kernel or not), so that centres round alike
+  const embedding = new RowEmbedding(rotation, codeDim, dim);
   for (let c = 0; c < k; c++) embedding.embed(centres, c * dim, out, c * codeDim);
   return out;
 }

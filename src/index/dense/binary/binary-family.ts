@@ -22,7 +22,9 @@ export const BINARY_FAMILY: DenseFamily<'binary', BinaryIndex> = {
   build: (rows, dim, metric, params, codebook) => {
     if (codebook === undefined) return buildBinary(rows, { dim, metric, ...params });
     if (!isBinaryCodebook(codebook))
-      throw new QuarryError('BAD_ARGUMENT', 'a binary field is coded with a trained binarizer, not IVF-PQ codebooks', { field: 'codebook' });
+      throw new QuarryError('BAD_ARGUMENT', 'a binary field is coded with a trained binarizer, not IVF-PQ codebooks', {
+        field: 'codebook',
+      });
     return buildBinaryWithCodebook(rows, { dim, metric, ...params }, codebook);
   },
   write: writeBinary,

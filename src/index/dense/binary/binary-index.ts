@@ -199,7 +199,10 @@ export class BinaryIndex implements DenseIndex<BinarySearchOptions> {
     const hasFloats = this.floats !== null || this.diskFloats !== null;
     const depth = candidateDepth(k, opts.rescore ?? this.params.rescore, hasFloats);
     const q = prepareQuery(query, this.dim, this.metric);
-    const approx = opts.sdc === true ? this.approximateTop(this.decodeQuery(this.encodeQuery(q)), depth, opts, true) : this.approximateTop(q, depth, opts);
+    const approx =
+      opts.sdc === true
+        ? this.approximateTop(this.decodeQuery(this.encodeQuery(q)), depth, opts, true)
+        : this.approximateTop(q, depth, opts);
     if (depth === k || !hasFloats) return approx;
     return rescoreCandidates(approx, q, this.floats, this.diskFloats, this.mem, this.metric, this.dim, k);
   }

@@ -170,7 +170,7 @@ export function buildBinaryWithCodebook(
       'BAD_ARGUMENT',
       `the field's params ask for ${params.planes} planes, its binarizer codes ${b.planes}`,
       { field: 'planes' },
-      'train the binarizer again with the field\'s planes',
+      "train the binarizer again with the field's planes",
     );
   const rows = new Float32Array(vectors);
   if (p.metric === 'cosine') normalizeRows(rows, dim);
