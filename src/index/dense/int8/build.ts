@@ -5,6 +5,8 @@ import { QuarryError } from '../../../core/quarry-error.js';
 import { checkParamRanges } from '../../param-ranges.js';
 import { INT8_DEFAULTS, INT8_PARAM_RANGES, type Int8Params } from './params.js';
 import { Int8Index } from './int8-index.js';
+import { randomizedTopSubspace } from '../../../learn/low-rank/randomized-svd.js';
+import { encodeLowRankRows } from '../../../learn/low-rank/low-rank-rows.js';
 
 /** Builds an int8 index; `keepFloats` keeps the rows for exact rescoring. */
 export function buildInt8(
@@ -27,5 +29,8 @@ export function buildInt8(
     for (let d = 0; d < p.dim; d++) s += (sq.lo[d]! + sq.step[d]! * codes[r * p.dim + d]!) ** 2;
     normsSq[r] = s;
   }
-  return new Int8Index(sq, codes, normsSq, keepFloats ? rows : null, p);
+  // low-rank rows replace the floats in memory for rescoring; the floats are still written for merges
+  const lowRank =
+    p.lowRank > 0 ? encodeLowRankRows(rows, randomizedTopSubspace(rows, p.dim, p.lowRank, { seed: p.seed }), p.sparseResidual) : null;
+  return new Int8Index(sq, codes, normsSq, keepFloats ? rows : null, p, lowRank);
 }

@@ -20,6 +20,7 @@ import type { DeferredArray } from '../../../io/deferred-array.js';
 import type { DiskRows } from '../../../io/disk-rows.js';
 import { floatsInMemory, floatsOnDisk, rescoreCandidates, type RescoreFloats, allFloats, heldFloatRow } from '../rescore-floats.js';
 import type { Int8Params } from './params.js';
+import { LowRankScorer, type LowRankRows } from '../../../learn/low-rank/low-rank-rows.js';
 
 /** Search options of int8 indexes. */
 export interface Int8SearchOptions extends DenseSearchOptions {
@@ -65,6 +66,8 @@ export class Int8Index implements DenseIndex<Int8SearchOptions> {
     normsSq: Float32Array,
     floats: RescoreFloats,
     readonly params: Int8Params,
+    /** Low-rank + sparse rows candidates are rescored from instead of the floats (see Int8Params.lowRank), or null. */
+    readonly lowRank: LowRankRows | null = null,
   ) {
     this.dim = params.dim;
     this.metric = params.metric;
@@ -94,9 +97,22 @@ export class Int8Index implements DenseIndex<Int8SearchOptions> {
   }
 
   search(query: Float32Array, k: number, opts: Int8SearchOptions = {}): DenseHits {
+    const q = prepareQuery(query, this.dim, this.metric);
+    if (this.lowRank !== null) {
+      const depth = candidateDepth(k, opts.rescore ?? this.params.rescore, true);
+      const approx = this.scan(q, depth, opts);
+      return depth === k ? approx : this.rescoreLowRank(approx, q, k);
+    }
     const hasFloats = this.floats !== null || this.diskFloats !== null;
     const depth = candidateDepth(k, opts.rescore ?? this.params.rescore, hasFloats);
-    const q = prepareQuery(query, this.dim, this.metric);
+    const approx = this.scan(q, depth, opts);
+    if (depth === k || !hasFloats) return approx;
+    const inKernels = this.mem !== null && depth <= KERNEL_MAX_K;
+    return rescoreCandidates(approx, q, this.floats, this.diskFloats, inKernels ? this.mem : null, this.metric, this.dim, k);
+  }
+
+  /** The `depth` best rows by the codes (q prepared). */
+  private scan(q: Float32Array, depth: number, opts: Int8SearchOptions): DenseHits {
     const dim = this.dim;
     const weights = new Int16Array(dim);
     const scale = integerQueryWeights(q, this.quantizer.step, weights);
@@ -111,12 +127,10 @@ export class Int8Index implements DenseIndex<Int8SearchOptions> {
       const weightsK = mem.scratch(Int16Array, dim);
       weightsK.set(weights);
       const allowPtr = allowToScratch(mem, allow, n);
-      const approx = scanInChunks(mem, n, depth, allowPtr, false, (from, len, out) => {
+      return scanInChunks(mem, n, depth, allowPtr, false, (from, len, out) => {
         mem.k.dot_i16_u8_rows(weightsK.byteOffset, codes.byteOffset + from * dim, dim, len, scale, base, out.byteOffset);
         if (l2) for (let j = 0; j < len; j++) out[j] = 2 * out[j]! - this.normsSq[from + j]!;
       });
-      if (depth === k || !hasFloats) return approx;
-      return rescoreCandidates(approx, q, this.floats, this.diskFloats, mem, this.metric, dim, k);
     }
     const heap = new TopKHeap(depth);
     for (let r = 0; r < n; r++) {
@@ -128,8 +142,25 @@ export class Int8Index implements DenseIndex<Int8SearchOptions> {
       const score = l2 ? 2 * s - this.normsSq[r]! : s;
       if (heap.size < depth || score > heap.threshold()) heap.offer(score, r);
     }
-    if (depth === k || !hasFloats) return heapToHits(heap);
-    return rescoreCandidates(heapToHits(heap), q, this.floats, this.diskFloats, null, this.metric, dim, k);
+    return heapToHits(heap);
+  }
+
+  /** The k best candidates by their low-rank rows' scores (negated squared distances for l2, as exact rescoring gives). */
+  private rescoreLowRank(candidates: DenseHits, q: Float32Array, k: number): DenseHits {
+    const lowRank = this.lowRank!;
+    const scorer = new LowRankScorer(lowRank);
+    scorer.prepare(q);
+    const l2 = this.metric === 'l2';
+    let qq = 0;
+    if (l2) for (let d = 0; d < this.dim; d++) qq += q[d]! * q[d]!;
+    const heap = new TopKHeap(k);
+    for (let i = 0; i < candidates.ids.length; i++) {
+      const r = candidates.ids[i]!;
+      const s = scorer.dot(r);
+      const score = l2 ? -(qq - 2 * s + lowRank.normsSq[r]!) : s;
+      if (heap.size < k || score > heap.threshold()) heap.offer(score, r);
+    }
+    return heapToHits(heap);
   }
 
   searchBatch(queries: Float32Array, k: number, opts: Int8SearchOptions = {}): DenseHits[] {
