@@ -16,7 +16,8 @@
 // cell probed (the codes' own quality), and training time on this machine. Usage:
 // With --dataset scifact: bench/compress/scifact.ts (a trained static encoder on SciFact; recall@10
 // against its float index and nDCG@10 on the test qrels; all cells probed). Usage:
-//   npm run bench -- compress [--dataset glove|scifact] [--rows 341479] [--bytes 16,32,64] [--methods kmeans,kmeans-aniso,distill-vq,jpq,binary,bebr]
+// --methods lowrank: int8 rescored from floats against int8 rescored from low-rank + sparse rows.
+//   npm run bench -- compress [--dataset glove|scifact] [--rows 341479] [--bytes 16,32,64] [--methods kmeans,kmeans-aniso,distill-vq,jpq,binary,bebr,lowrank]
 //     [--anisotropy auto] [--sweep 2,4,8,16,32] [--epochs 6] [--train-queries 5000] [--bebr-epochs 3] [--bebr-queries 2000]
 import { buildDense } from '../../src/index/dense/dense-registry.js';
 import { buildBinaryWithCodebook } from '../../src/index/dense/binary/index.js';
@@ -106,7 +107,8 @@ function measure(label: string, bytes: number, index: Index, trainSeconds: numbe
   printTable([row]);
 }
 
-for (const bytes of bytesList) {
+const pqMethods = ['kmeans', 'kmeans-aniso', 'distill-vq', 'jpq'].filter((m) => methods.includes(m));
+for (const bytes of pqMethods.length > 0 ? bytesList : []) {
   const t0 = performance.now();
   const initial = fitIvfProductQuantizer(rows, dim, nlist, bytes, IVFPQ_DEFAULTS.seed);
   const kmeansSeconds = (performance.now() - t0) / 1000;
@@ -205,6 +207,39 @@ for (const bytes of bytesList) {
     const index = buildBinaryWithCodebook(rows, { dim, metric: 'cosine' }, codebook(res.binarizer));
     measure(`bebr, ${planes} plane${planes > 1 ? 's' : ''}`, bytes, index as unknown as Index, (performance.now() - t0) / 1000, null, true);
   }
+}
+// int8 rescoring data: floats (4 dim bytes per row) against low-rank + sparse rows (4 r + 6 s bytes)
+if (methods.includes('lowrank')) {
+  const lrRows: Record<string, string | number>[] = [];
+  const variants: [string, Record<string, number>][] = [
+    ['int8, no rescoring', { rescore: 0 }],
+    ['int8, rescored from floats', { rescore: 10 }],
+    ...[16, 32, 64].flatMap((r): [string, Record<string, number>][] =>
+      [0, 16].map((sp): [string, Record<string, number>] => [
+        `int8, rescored from rank ${r} + ${sp} sparse`,
+        { rescore: 10, lowRank: r, sparseResidual: sp },
+      ]),
+    ),
+  ];
+  for (const [label, params] of variants) {
+    const t0 = performance.now();
+    const index = buildDense('int8', rows, dim, 'cosine', params);
+    const seconds = (performance.now() - t0) / 1000;
+    const hits = [];
+    for (let q = 0; q < nq; q++) hits.push(index.search(queries.subarray(q * dim, (q + 1) * dim), 10).ids);
+    const rescoreBytes =
+      params.rescore === 0 ? 0 : params.lowRank === undefined ? 4 * dim : 4 * params.lowRank + 6 * params.sparseResidual!;
+    const row = {
+      rescoring: label,
+      'rescoring bytes': rescoreBytes,
+      'build s': seconds.toFixed(1),
+      'recall@10': recall10(hits, truth).toFixed(3),
+    };
+    lrRows.push(row);
+    printTable([row]);
+  }
+  printTable(lrRows);
+  results.push(...lrRows);
 }
 printTable(results);
 writeJson('compress', { rows: n, nlist, epochs, trainQueries, bebrEpochs, bebrQueries, results });
