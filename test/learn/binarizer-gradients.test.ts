@@ -45,6 +45,9 @@ describe('recurrent binarizer gradients', () => {
           ['w2', s.e.w2, grads.w2],
           ['b2', s.e.b2, grads.b2],
         ];
+        // and with respect to the coded residual itself (what a query map upstream learns from),
+        // where the estimate depends on it through x̂ alone (the plain one)
+        if (!correction) arrays.push(['residual', s.r, g.inputGradient.slice()]);
         for (const [name, param, grad] of arrays) {
           for (let i = 0; i < param.length; i += Math.max(1, Math.floor(param.length / 17))) {
             const keep = param[i]!;

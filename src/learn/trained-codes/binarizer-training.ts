@@ -190,13 +190,14 @@ export interface BinarizerTrainingResult {
 }
 
 /** All rows coded with a binarizer: codes and the per-row terms the estimate uses. */
-interface CodedRows {
+export interface CodedRows {
   codes: Uint32Array;
   corrections: Float32Array;
   offsets: Float32Array;
 }
 
-function codeRows(b: TrainedBinarizer, read: RowReader, n: number, assign: Uint16Array | null): CodedRows {
+/** Codes every row with `b` (and the per-row correction terms), as a binary index built with it does. */
+export function codeRows(b: TrainedBinarizer, read: RowReader, n: number, assign: Uint16Array | null): CodedRows {
   const codes = encodeResidualBits(b.binarizer, read, n, assign);
   const terms = residualRowTerms(b.binarizer, read, n, codes, assign);
   return { codes, ...terms };
@@ -206,7 +207,7 @@ function codeRows(b: TrainedBinarizer, read: RowReader, n: number, assign: Uint1
  * Scores rows of a pool from their codes as a binary index does (without quantizing the query):
  * per-plane weights D_tᵀ q once per query, then a signed sum per row.
  */
-class PoolScorer {
+export class PoolScorer {
   private readonly weights: Float32Array;
   private readonly qc: Float32Array;
 

@@ -90,6 +90,11 @@ export class PlaneGraph {
     return xhat;
   }
 
+  /** After backward(): the gradient with respect to the residual forward() coded (its input). */
+  get inputGradient(): Float32Array {
+    return this.gu;
+  }
+
   /** Adds the gradients of a loss whose gradient with respect to x̂ is `gx` (after forward()). */
   backward(e: PlaneEncoder, decoder: Float32Array, gx: Float32Array, g: BinarizerGradients): void {
     const { planes, dim, hidden, u, pre, bits, gu, gz, gpre, ge, soft } = this;
