@@ -20,7 +20,7 @@ import {
   reconstructResidual,
   type ResidualBinarizer,
 } from '../../quantize/residual-binarizer.js';
-import { initialPlaneEncoder, type PlaneEncoder } from '../../quantize/plane-encoder.js';
+import { initialPlaneEncoder } from '../../quantize/plane-encoder.js';
 import { AdamSlot } from '../adam.js';
 import { choleskySolve } from '../cholesky.js';
 import { listwiseKlLoss } from '../losses/listwise-kl.js';
