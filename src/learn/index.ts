@@ -89,4 +89,15 @@ export {
   type BinarizerTrainingEpoch,
 } from './trained-codes/binarizer-training.js';
 export { BINARIZER_METHODS, type BinarizerMethod } from './trained-codes/binarizer-file.js';
+export {
+  trainCompatibleQueryBinarizer,
+  encodeCompatibleQuery,
+  type CompatibleQueryBinarizer,
+  type CompatibleQueryCode,
+  type CompatibleTrainingData,
+  type CompatibleTrainingOptions,
+  type CompatibleTrainingResult,
+} from './trained-codes/compatible-binarizer.js';
+export { randomizedTopSubspace, type TopSubspace, type RandomizedSvdOptions } from './low-rank/randomized-svd.js';
+export { encodeLowRankRows, reconstructLowRankRow, LowRankScorer, type LowRankRows } from './low-rank/low-rank-rows.js';
 export { fitIvfProductQuantizer, encodeIvfPq, type IvfProductQuantizer, type IvfPqCodes } from '../quantize/ivf-product-quantizer.js';
