@@ -91,7 +91,7 @@ describe('dense field with a transformer encoder', () => {
     const s = quarry(['search', idx, '--spec', spec, '--json']);
     expect(s.status).toBe(0);
     expect((JSON.parse(s.stdout) as { hits: unknown[] }).hits).toHaveLength(3);
-  });
+  }, 30_000);
 });
 
 describe('sparse and multi-vector fields with transformer encoders', () => {

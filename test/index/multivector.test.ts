@@ -208,7 +208,7 @@ describe('MUVERA encodings', () => {
       recall += [...got.ids].filter((x) => truth.has(x)).length / 10;
     }
     expect(recall / queries.length).toBeGreaterThanOrEqual(0.6);
-  });
+  }, 30_000);
 
   it('equals the exhaustive search when every document is a candidate (columnar and flat-indexed encodings)', () => {
     const exact = build('float32', 'dot', null);

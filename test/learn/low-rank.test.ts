@@ -142,5 +142,5 @@ describe('int8 rescoring from low-rank rows', () => {
     const v = queries.data.subarray(0, dim);
     expect(back.search(v, 10).ids).toEqual(lowRank.search(v, 10).ids);
     expect(() => buildInt8(rows, { dim, metric: 'cosine', lowRank: 200 })).toThrow(/at most the dimension 100/);
-  });
+  }, 30_000);
 });
