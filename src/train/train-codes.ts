@@ -174,12 +174,7 @@ export function trainFieldCodes(o: TrainFieldCodesOptions): TrainFieldCodesRepor
       m,
       anisotropy,
       measure: result.measure,
-      initialMetric: result.initialMetric,
-      metric: result.best.metric,
-      bestEpoch: result.best.epoch,
-      epochs: result.epochs,
-      trainSeconds: result.seconds,
-      seconds: (performance.now() - t0) / 1000,
+      ...trainingFigures(result, t0),
     };
   } finally {
     w.close();
@@ -265,16 +260,26 @@ function trainFieldBinarizer(o: TrainFieldCodesOptions, c: Collection, spec: Den
       trainQueries: data.queries.length / dim,
       validationQueries: vq.length / dim,
       measure: 'recall@10',
-      initialMetric: result.initialMetric,
-      metric: result.best.metric,
-      bestEpoch: result.best.epoch,
-      epochs: result.epochs,
-      trainSeconds: result.seconds,
-      seconds: (performance.now() - t0) / 1000,
+      ...trainingFigures(result, t0),
     };
   } finally {
     w.close();
   }
+}
+
+/** A trainer's result as the report gives it. */
+function trainingFigures(
+  result: { initialMetric: number; best: { epoch: number; metric: number }; epochs: CodeTrainingEpoch[]; seconds: number },
+  t0: number,
+): Pick<TrainFieldCodesReport, 'initialMetric' | 'metric' | 'bestEpoch' | 'epochs' | 'trainSeconds' | 'seconds'> {
+  return {
+    initialMetric: result.initialMetric,
+    metric: result.best.metric,
+    bestEpoch: result.best.epoch,
+    epochs: result.epochs,
+    trainSeconds: result.seconds,
+    seconds: (performance.now() - t0) / 1000,
+  };
 }
 
 /** Training and validation queries: given ones split nine to one, or (Distill-VQ, BEBR) live rows drawn evenly. */

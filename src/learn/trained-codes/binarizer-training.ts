@@ -13,7 +13,7 @@
  * measure, the start included.
  */
 import { QuarryError } from '../../core/quarry-error.js';
-import { noProgress, type ProgressFactory } from '../../core/progress.js';
+import type { ProgressFactory } from '../../core/progress.js';
 import { xorshift32 } from '../../kernels/xorshift.js';
 import { TopKHeap } from '../../kernels/top-k-heap.js';
 import { kmeans } from '../../quantize/kmeans.js';
@@ -35,6 +35,7 @@ import { listwiseKlLoss } from '../losses/listwise-kl.js';
 import { NOT_RELEVANT } from '../losses/ranking-loss.js';
 import { exactNeighbours, type CodeMetric } from './exact-neighbours.js';
 import { PlaneGraph, binarizerGradients, codeEstimate } from './plane-graph.js';
+import { runEpochs, type TrainingEpoch } from './epoch-loop.js';
 
 /**
  * A recurrent binarizer for a binary field: how rows are placed (the rotation into coded space and
@@ -174,11 +175,7 @@ export interface BinarizerTrainingOptions {
 }
 
 /** One epoch's mean loss and the validation measure after it. */
-export interface BinarizerTrainingEpoch {
-  epoch: number;
-  loss: number;
-  metric: number;
-}
+export type BinarizerTrainingEpoch = TrainingEpoch;
 
 /** The kept binarizer and how training went. */
 export interface BinarizerTrainingResult {
@@ -408,45 +405,30 @@ export function trainBinarizer(data: BinarizerTrainingData, opts: BinarizerTrain
     return value;
   };
 
-  const order = Int32Array.from({ length: nq }, (_, i) => i);
-  const initialMetric = measure(model);
-  let best = { epoch: 0, metric: initialMetric, model: cloneBinarizer(model) };
-  const report: BinarizerTrainingEpoch[] = [];
-  const bar = (opts.progress ?? noProgress)('training bebr binarizer', epochs * nq, 'queries');
-  let step = 0;
-  let since = 0;
-  try {
-    for (let epoch = 1; epoch <= epochs; epoch++) {
-      const coded = codeRows(model, read, n, assign);
-      for (let i = nq - 1; i > 0; i--) {
-        const j = Math.floor(rand() * (i + 1));
-        [order[i], order[j]] = [order[j]!, order[i]!];
-      }
-      let sum = 0;
-      for (let from = 0; from < nq; from += batchSize) {
-        const to = Math.min(nq, from + batchSize);
-        for (let i = from; i < to; i++) sum += trainQuery(order[i]!, coded);
-        step++;
-        for (const slot of slots) slot.step(lr, step, 1 / (to - from));
-        bar.update((epoch - 1) * nq + to, (epoch - 1) * nq + to, `loss ${(sum / to).toFixed(4)}`);
-      }
-      const metric = measure(model);
-      const r = { epoch, loss: sum / nq, metric };
-      report.push(r);
-      opts.onEpoch?.(r);
-      if (metric > best.metric) {
-        best = { epoch, metric, model: cloneBinarizer(model) };
-        since = 0;
-      } else if (++since >= patience) break;
-    }
-  } finally {
-    bar.stop();
-  }
+  let coded: CodedRows | null = null;
+  const loop = runEpochs({
+    queries: nq,
+    epochs,
+    batchSize,
+    learningRate: lr,
+    patience,
+    slots,
+    rand,
+    trainQuery: (qi) => trainQuery(qi, coded!),
+    beforeEpoch: () => {
+      coded = codeRows(model, read, n, assign);
+    },
+    measure: () => measure(model),
+    snapshot: () => cloneBinarizer(model),
+    label: 'training bebr binarizer',
+    progress: opts.progress,
+    onEpoch: opts.onEpoch,
+  });
   return {
-    binarizer: best.model,
-    initialMetric,
-    best: { epoch: best.epoch, metric: best.metric },
-    epochs: report,
+    binarizer: loop.best.state,
+    initialMetric: loop.initialMetric,
+    best: { epoch: loop.best.epoch, metric: loop.best.metric },
+    epochs: loop.epochs,
     seconds: (performance.now() - started) / 1000,
   };
 }

@@ -10,7 +10,7 @@
  * approximate) into the scores of the new query's codes.
  */
 import { QuarryError } from '../../core/quarry-error.js';
-import { noProgress, type ProgressFactory } from '../../core/progress.js';
+import type { ProgressFactory } from '../../core/progress.js';
 import { xorshift32 } from '../../kernels/xorshift.js';
 import { TopKHeap } from '../../kernels/top-k-heap.js';
 import {
@@ -28,6 +28,7 @@ import { NOT_RELEVANT } from '../losses/ranking-loss.js';
 import { PoolScorer, codeRows, codedRowReader, nearestCentres, type CodedRows, type TrainedBinarizer } from './binarizer-training.js';
 import { exactNeighbours } from './exact-neighbours.js';
 import { PlaneGraph, binarizerGradients } from './plane-graph.js';
+import { runEpochs, type TrainingEpoch } from './epoch-loop.js';
 
 /** A new model's query coder for an old binarizer's index. */
 export interface CompatibleQueryBinarizer {
@@ -114,7 +115,7 @@ export interface CompatibleTrainingOptions {
   patience?: number;
   seed?: number;
   progress?: ProgressFactory;
-  onEpoch?: (e: { epoch: number; loss: number; metric: number }) => void;
+  onEpoch?: (e: TrainingEpoch) => void;
 }
 
 /** The kept coder and the recall figures that say what compatibility costs. */
@@ -128,7 +129,7 @@ export interface CompatibleTrainingResult {
   oldQueryRecall: number;
   initialMetric: number;
   best: { epoch: number; metric: number };
-  epochs: { epoch: number; loss: number; metric: number }[];
+  epochs: TrainingEpoch[];
   seconds: number;
 }
 
@@ -340,8 +341,6 @@ export function trainCompatibleQueryBinarizer(data: CompatibleTrainingData, opts
     return value;
   };
 
-  const order = Int32Array.from({ length: nq }, (_, i) => i);
-  const initialMetric = measure();
   const snapshot = (): CompatibleQueryBinarizer => ({
     dim: newDim,
     matrix: coder.matrix.slice(),
@@ -351,43 +350,27 @@ export function trainCompatibleQueryBinarizer(data: CompatibleTrainingData, opts
       encoder: { ...encoder, w1: encoder.w1.slice(), b1: encoder.b1.slice(), w2: encoder.w2.slice(), b2: encoder.b2.slice() },
     },
   });
-  let best = { epoch: 0, metric: initialMetric, coder: snapshot() };
-  const report: { epoch: number; loss: number; metric: number }[] = [];
-  const bar = (opts.progress ?? noProgress)('training compatible query codes', epochs * nq, 'queries');
-  let step = 0;
-  let since = 0;
-  try {
-    for (let epoch = 1; epoch <= epochs; epoch++) {
-      for (let i = nq - 1; i > 0; i--) {
-        const j = Math.floor(rand() * (i + 1));
-        [order[i], order[j]] = [order[j]!, order[i]!];
-      }
-      let sum = 0;
-      for (let from = 0; from < nq; from += batchSize) {
-        const to = Math.min(nq, from + batchSize);
-        for (let i = from; i < to; i++) sum += trainQuery(order[i]!);
-        step++;
-        for (const slot of slots) slot.step(lr, step, 1 / (to - from));
-        bar.update((epoch - 1) * nq + to, (epoch - 1) * nq + to, `loss ${(sum / to).toFixed(4)}`);
-      }
-      const metric = measure();
-      const r = { epoch, loss: sum / nq, metric };
-      report.push(r);
-      opts.onEpoch?.(r);
-      if (metric > best.metric) {
-        best = { epoch, metric, coder: snapshot() };
-        since = 0;
-      } else if (++since >= patience) break;
-    }
-  } finally {
-    bar.stop();
-  }
+  const loop = runEpochs({
+    queries: nq,
+    epochs,
+    batchSize,
+    learningRate: lr,
+    patience,
+    slots,
+    rand,
+    trainQuery,
+    measure,
+    snapshot,
+    label: 'training compatible query codes',
+    progress: opts.progress,
+    onEpoch: opts.onEpoch,
+  });
   return {
-    coder: best.coder,
+    coder: loop.best.state,
     oldQueryRecall,
-    initialMetric,
-    best: { epoch: best.epoch, metric: best.metric },
-    epochs: report,
+    initialMetric: loop.initialMetric,
+    best: { epoch: loop.best.epoch, metric: loop.best.metric },
+    epochs: loop.epochs,
     seconds: (performance.now() - started) / 1000,
   };
 }

@@ -22,7 +22,7 @@
  * the k-means start included, so training never returns codes worse on it than k-means'.
  */
 import { QuarryError } from '../../core/quarry-error.js';
-import { noProgress, type ProgressFactory } from '../../core/progress.js';
+import type { ProgressFactory } from '../../core/progress.js';
 import { xorshift32 } from '../../kernels/xorshift.js';
 import { TopKHeap } from '../../kernels/top-k-heap.js';
 import { encodeIvfPq, groupByCell, type IvfProductQuantizer } from '../../quantize/ivf-product-quantizer.js';
@@ -32,6 +32,7 @@ import { listwiseKlLoss } from '../losses/listwise-kl.js';
 import { trainingLoss } from '../losses/loss-registry.js';
 import { NOT_RELEVANT, RELEVANT, type RankingLoss } from '../losses/ranking-loss.js';
 import { exactNeighbours, type CodeMetric } from './exact-neighbours.js';
+import { runEpochs, type TrainingEpoch } from './epoch-loop.js';
 
 /** What each code-training method is, for help texts and docs. */
 export const CODE_TRAINING_METHODS = {
@@ -100,11 +101,7 @@ export interface CodeTrainingOptions {
 }
 
 /** One epoch's mean loss and the validation measure of the codes after it. */
-export interface CodeTrainingEpoch {
-  epoch: number;
-  loss: number;
-  metric: number;
-}
+export type CodeTrainingEpoch = TrainingEpoch;
 
 /** The trained quantizer and how training went. */
 export interface CodeTrainingResult {
@@ -516,48 +513,34 @@ export function trainIvfPqCodes(data: CodeTrainingData, opts: CodeTrainingOption
     return value;
   };
 
-  const order = Int32Array.from({ length: nq }, (_, i) => i);
-  let lists = encodeLists(q, rows);
-  const initialMetric = validate(lists);
-  let best = { epoch: 0, metric: initialMetric, q: copyQuantizer(q), map: map === null ? null : cloneMap(map) };
-  const report: CodeTrainingEpoch[] = [];
-  const bar = (opts.progress ?? noProgress)(`training ${method} codes`, epochs * nq, 'queries');
-  let step = 0;
-  let since = 0;
-  try {
-    for (let epoch = 1; epoch <= epochs; epoch++) {
-      for (let i = nq - 1; i > 0; i--) {
-        const j = Math.floor(rand() * (i + 1));
-        [order[i], order[j]] = [order[j]!, order[i]!];
-      }
-      let sum = 0;
-      for (let from = 0; from < nq; from += batchSize) {
-        const to = Math.min(nq, from + batchSize);
-        for (let i = from; i < to; i++) sum += trainQuery(order[i]!, lists);
-        step++;
-        for (const slot of slots) slot.step(lr, step, 1 / (to - from));
-        bar.update((epoch - 1) * nq + to, (epoch - 1) * nq + to, `loss ${(sum / to).toFixed(4)}`);
-      }
+  // encoded by the first measure(), then after every epoch
+  let lists: EncodedLists | null = null;
+  const loop = runEpochs({
+    queries: nq,
+    epochs,
+    batchSize,
+    learningRate: lr,
+    patience,
+    slots,
+    rand,
+    trainQuery: (qi) => trainQuery(qi, lists!),
+    // the codes after each epoch are what the next one trains against
+    measure: () => {
       lists = encodeLists(q, rows);
-      const metric = validate(lists);
-      const r = { epoch, loss: sum / nq, metric };
-      report.push(r);
-      opts.onEpoch?.(r);
-      if (metric > best.metric) {
-        best = { epoch, metric, q: copyQuantizer(q), map: map === null ? null : cloneMap(map) };
-        since = 0;
-      } else if (++since >= patience) break;
-    }
-  } finally {
-    bar.stop();
-  }
+      return validate(lists);
+    },
+    snapshot: () => ({ q: copyQuantizer(q), map: map === null ? null : cloneMap(map) }),
+    label: `training ${method} codes`,
+    progress: opts.progress,
+    onEpoch: opts.onEpoch,
+  });
   return {
-    quantizer: best.q,
-    queryMap: best.map,
+    quantizer: loop.best.state.q,
+    queryMap: loop.best.state.map,
     measure: judged ? 'nDCG@10' : 'recall@10',
-    initialMetric,
-    best: { epoch: best.epoch, metric: best.metric },
-    epochs: report,
+    initialMetric: loop.initialMetric,
+    best: { epoch: loop.best.epoch, metric: loop.best.metric },
+    epochs: loop.epochs,
     seconds: (performance.now() - started) / 1000,
   };
 }
