@@ -19,6 +19,7 @@ import { listGenerations, MANIFEST_FORMAT, readLatestManifest, readManifest, wri
 import { removeQuietly } from './generations.js';
 import { Snapshot } from './snapshot/snapshot.js';
 import { chooseSetting, DEEP_SEARCH, DEFAULT_TARGET_RECALL } from '../index/dense/recall-tuning.js';
+import { INT8_DEFAULTS } from '../index/dense/int8/params.js';
 import { CALIBRATION_FILE } from './calibration-file.js';
 import { listFieldAdapters } from '../learn/drift/drift-adapter-file.js';
 import { segmentTextCounts } from './segment.js';
@@ -47,8 +48,10 @@ export interface CollectionInfo {
     metric?: string;
     dim?: number;
     floats?: 'memory' | 'disk';
-    /** ivfpq fields encoded with a trained codebook (`quarry train-codes`): its version and method. */
+    /** ivfpq and binary fields encoded with a trained codebook (`quarry train-codes`): its version and method. */
     codebook?: { version: number; method: string };
+    /** int8 fields rescoring from low-rank rows (params lowRank, sparseResidual): their rank and residual entries. */
+    lowRank?: { rank: number; sparse: number };
     /**
      * Dense, Seismic and MUVERA fields: the recall@10 searches without parameters aim for,
      * and per tuned segment the setting its measured curve chose for a query spec's leg (which
@@ -208,6 +211,9 @@ export class Collection {
           dim: spec.dim,
           floats: spec.floats ?? 'memory',
           ...(spec.codebook !== undefined ? { codebook: spec.codebook } : {}),
+          ...(spec.index === 'int8' && (spec.params.lowRank ?? 0) > 0
+            ? { lowRank: { rank: spec.params.lowRank!, sparse: spec.params.sparseResidual ?? INT8_DEFAULTS.sparseResidual } }
+            : {}),
           ...recallOf(spec.targetRecall ?? DEFAULT_TARGET_RECALL),
         };
       }

@@ -144,3 +144,26 @@ describe('int8 rescoring from low-rank rows', () => {
     expect(() => buildInt8(rows, { dim, metric: 'cosine', lowRank: 200 })).toThrow(/at most the dimension 100/);
   }, 30_000);
 });
+
+describe('an int8 field with low-rank rows in a collection', () => {
+  it('rescores from them, merges from the exact floats, and says so in quarry info', async () => {
+    const { Collection } = await import('../../src/collection/index.js');
+    const c = Collection.create(join(root, 'c'), {
+      fields: { emb: { type: 'dense', dim, index: 'int8', params: { lowRank: 16, sparseResidual: 4 } } },
+    });
+    const w = c.writer();
+    for (let i = 0; i < 600; i++) w.add({ _id: `w${i}`, emb: Array.from(rows.subarray(i * dim, (i + 1) * dim)) });
+    w.commit();
+    for (let i = 600; i < 900; i++) w.add({ _id: `w${i}`, emb: Array.from(rows.subarray(i * dim, (i + 1) * dim)) });
+    w.commit();
+    w.optimize();
+    w.close();
+    const snap = Collection.open(c.dir).reader();
+    // the merged segment was built from the exact floats: its own row is each word's best hit
+    for (const i of [3, 650, 899])
+      expect(snap.searchVector('emb', rows.subarray(i * dim, (i + 1) * dim), { k: 1, includeStored: false })[0]!.id).toBe(`w${i}`);
+    snap.close();
+    const info = Collection.open(c.dir).info();
+    expect(info.fields.find((f) => f.name === 'emb')?.lowRank).toEqual({ rank: 16, sparse: 4 });
+  }, 30_000);
+});

@@ -3,6 +3,15 @@ import type { Command } from 'commander';
 import { Collection } from '../../collection/index.js';
 import { guarded } from '../command-options.js';
 
+/** Where a compressed dense field rescores from, for the info line ("" for the other families). */
+function rescoringOf(f: { index?: string; floats?: string; lowRank?: { rank: number; sparse: number } }): string {
+  if (f.lowRank !== undefined)
+    return `, rescoring from rank-${f.lowRank.rank} rows + ${f.lowRank.sparse} residual entries (floats on disk)`;
+  if (f.index === 'int8' || f.index === 'binary' || f.index === 'ivfpq')
+    return `, rescoring floats ${f.floats === 'disk' ? 'on disk' : 'in memory'}`;
+  return '';
+}
+
 /** Registers `quarry info`. */
 export function registerInfo(program: Command): void {
   program
@@ -42,7 +51,7 @@ Example:
                   : `, positions in ${p.segments} of ${p.of} segments (phrase queries need them in all: index the documents again)`;
           if (f.type === 'sparse') out += ` ${f.index}`;
           else if (f.index !== undefined)
-            out += ` ${f.index}, ${f.metric}, ${f.dim} dims${f.index === 'int8' || f.index === 'binary' || f.index === 'ivfpq' ? `, rescoring floats ${f.floats === 'disk' ? 'on disk' : 'in memory'}` : ''}${f.codebook !== undefined ? `, trained codebook v${f.codebook.version} (${f.codebook.method})` : ''}`;
+            out += ` ${f.index}, ${f.metric}, ${f.dim} dims${rescoringOf(f)}${f.codebook !== undefined ? `, trained codebook v${f.codebook.version} (${f.codebook.method})` : ''}`;
           out += '\n';
           for (const r of f.recall?.segments ?? [])
             out += `    ${r.segment.padEnd(10)} recall@10 ${r.predicted.toFixed(3)} predicted at ${Object.entries(r.params)
