@@ -26,7 +26,7 @@ describe('quarry search and index explain', () => {
     expect(ok.status, ok.stderr).toBe(0);
     expect(ok.stdout).toMatch(/\bb\b/);
     expect(ok.stdout).not.toMatch(/\ba\b {2}/);
-  });
+  }, 30_000);
 
   it('why nothing matched: a query of stopwords only, or a collection without a text field', () => {
     const stop = quarry(['search', dir, 'the', 'of']);
@@ -45,7 +45,7 @@ describe('quarry search and index explain', () => {
     expect(quarry(['index', vdir, '--vectors', vectors, '--quiet']).status).toBe(0);
     const text = quarry(['search', vdir, 'words']);
     expect(`${text.stdout}${text.stderr}`).toMatch(/no text field/);
-  });
+  }, 30_000);
 
   it('that a BEIR folder is not a folder of corpus files, naming its corpus file', () => {
     const beir = join(root, 'beir');
@@ -57,5 +57,5 @@ describe('quarry search and index explain', () => {
     expect(r.status).toBe(64);
     expect(r.stderr).toContain('is a BEIR dataset folder');
     expect(r.stderr).toContain(`--corpus ${join(beir, 'corpus.jsonl')}`);
-  });
+  }, 30_000);
 });
