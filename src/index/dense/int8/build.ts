@@ -14,7 +14,8 @@ export function buildInt8(
   params: Partial<Int8Params> & Pick<Int8Params, 'dim' | 'metric'>,
   keepFloats = true,
 ): Int8Index {
-  const p: Int8Params = { ...INT8_DEFAULTS, ...params };
+  // the default residual entries cannot outnumber the dimensions (they only count with lowRank)
+  const p: Int8Params = { ...INT8_DEFAULTS, sparseResidual: Math.min(INT8_DEFAULTS.sparseResidual, params.dim), ...params };
   if (vectors.length % p.dim !== 0)
     throw new QuarryError('BAD_INPUT', `${vectors.length} values are not whole ${p.dim}-d rows`, { field: 'vectors' });
   checkParamRanges(INT8_PARAM_RANGES, p, p.dim);
