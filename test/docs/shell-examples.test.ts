@@ -7,7 +7,7 @@
 // need the internet). `quarry serve` runs in the background for the commands after
 // it, on a free port. In docs/reproductions.md a comment of figures after a command
 // (`# 0.6789, 0.9253`) must appear in what the command prints.
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { HAVE_DATASETS } from '../helpers/shared-data.js';
 import { createExamplesSandbox } from './examples-sandbox.js';
@@ -52,6 +52,26 @@ async function startServe(command: string, cwd: string, env: NodeJS.ProcessEnv):
   return { port, stop };
 }
 
+/**
+ * Runs one command without blocking the test worker: a run of synchronous children as long as
+ * the README's would keep the worker from answering the test runner for over a minute, which
+ * the runner reports as an error of the whole run.
+ */
+function runCommand(command: string, cwd: string, env: NodeJS.ProcessEnv): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  return new Promise((done) => {
+    const child = spawn('bash', ['-c', command], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (b: Buffer) => (stdout += b.toString()));
+    child.stderr.on('data', (b: Buffer) => (stderr += b.toString()));
+    const timer = setTimeout(() => child.kill('SIGKILL'), 180_000);
+    child.on('close', (status) => {
+      clearTimeout(timer);
+      done({ status, stdout, stderr });
+    });
+  });
+}
+
 async function runDoc(blocks: ExampleBlock[]): Promise<number> {
   const { dir, env } = createExamplesSandbox(fileBlocks);
   let ran = 0;
@@ -68,7 +88,7 @@ async function runDoc(blocks: ExampleBlock[]): Promise<number> {
           continue;
         }
         const command = server === null ? p.run : p.run.replace(/(localhost|127\.0\.0\.1):7700/g, `127.0.0.1:${server.port}`);
-        const r = spawnSync('bash', ['-c', command], { cwd: dir, env, encoding: 'utf8', timeout: 180_000 });
+        const r = await runCommand(command, dir, env);
         const printed = `${r.stdout}${r.stderr}`;
         expect(r.status, `${where}\n${printed.slice(-3000)}`).toBe(0);
         if (block.doc === 'docs/reproductions.md' && /^[\d.,\s]+$/.test(c.comment))
