@@ -60,6 +60,22 @@ export function centreCount(b: ResidualBinarizer): number {
   return b.centres.length / b.dim;
 }
 
+/** The centre of `b` nearest to `y` (coded space, squared distance). */
+export function nearestCentreOf(b: ResidualBinarizer, y: Float32Array): number {
+  const k = centreCount(b);
+  let best = 0;
+  let bestDist = Infinity;
+  for (let c = 0; c < k; c++) {
+    let s = 0;
+    for (let d = 0; d < b.dim; d++) s += (y[d]! - b.centres[c * b.dim + d]!) ** 2;
+    if (s < bestDist) {
+      bestDist = s;
+      best = c;
+    }
+  }
+  return best;
+}
+
 /** Mean of the rows, as a one-row centre table. */
 export function meanCentre(data: Float32Array, dim: number): Float32Array {
   const n = data.length / dim;

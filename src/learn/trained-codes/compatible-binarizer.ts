@@ -15,6 +15,7 @@ import { xorshift32 } from '../../kernels/xorshift.js';
 import { TopKHeap } from '../../kernels/top-k-heap.js';
 import {
   codeResidualPlanes,
+  nearestCentreOf,
   planeScratch,
   planeWords,
   reconstructResidual,
@@ -51,7 +52,7 @@ export interface CompatibleQueryCode {
 export function encodeCompatibleQuery(c: CompatibleQueryBinarizer, q: Float32Array): CompatibleQueryCode {
   const b = c.binarizer;
   const y = mapQuery(c, q, 0, new Float32Array(b.dim));
-  const centre = nearestCentre(b, y);
+  const centre = nearestCentreOf(b, y);
   for (let d = 0; d < b.dim; d++) y[d]! -= b.centres[centre * b.dim + d]!;
   const planes = new Uint32Array(b.planes * planeWords(b.dim));
   codeResidualPlanes(b, y, planes, 0, planeScratch(b));
@@ -66,21 +67,6 @@ function mapQuery(c: CompatibleQueryBinarizer, q: Float32Array, at: number, out:
     out[i] = s;
   }
   return out;
-}
-
-function nearestCentre(b: ResidualBinarizer, y: Float32Array): number {
-  const k = b.centres.length / b.dim;
-  let best = 0;
-  let bestDist = Infinity;
-  for (let c = 0; c < k; c++) {
-    let s = 0;
-    for (let d = 0; d < b.dim; d++) s += (y[d]! - b.centres[c * b.dim + d]!) ** 2;
-    if (s < bestDist) {
-      bestDist = s;
-      best = c;
-    }
-  }
-  return best;
 }
 
 /** What backward-compatible training learns from. */
@@ -249,7 +235,7 @@ export function trainCompatibleQueryBinarizer(data: CompatibleTrainingData, opts
   /** The new query's code reconstruction (coded space) into qhat, keeping the graph for backward. */
   const forward = (newQ: Float32Array, qi: number): number => {
     mapQuery(coder, newQ, qi * newDim, y);
-    const centre = nearestCentre(coder.binarizer, y);
+    const centre = nearestCentreOf(coder.binarizer, y);
     for (let d = 0; d < coded; d++) y[d]! -= ob.centres[centre * coded + d]!;
     const x = graph.forward(encoder, decoder, y);
     for (let d = 0; d < coded; d++) qhat[d] = ob.centres[centre * coded + d]! + x[d]!;

@@ -14,6 +14,7 @@ import { TopKHeap } from '../../../kernels/top-k-heap.js';
 import {
   centreCount,
   codeResidualPlanes,
+  nearestCentreOf,
   planeScratch,
   planeWeights,
   planeWords,
@@ -200,9 +201,7 @@ export class BinaryIndex implements DenseIndex<BinarySearchOptions> {
     const depth = candidateDepth(k, opts.rescore ?? this.params.rescore, hasFloats);
     const q = prepareQuery(query, this.dim, this.metric);
     const approx =
-      opts.sdc === true
-        ? this.approximateTop(this.decodeQuery(this.encodeQuery(q)), depth, opts, true)
-        : this.approximateTop(q, depth, opts);
+      opts.sdc === true ? this.approximateTop(this.decodeQuery(this.codeOf(q)), depth, opts, true) : this.approximateTop(q, depth, opts);
     if (depth === k || !hasFloats) return approx;
     return rescoreCandidates(approx, q, this.floats, this.diskFloats, this.mem, this.metric, this.dim, k);
   }
@@ -212,6 +211,11 @@ export class BinaryIndex implements DenseIndex<BinarySearchOptions> {
    * client sends for a symmetric search (searchQueryCode) instead of the float query.
    */
   encodeQuery(query: Float32Array): BinaryQueryCode {
+    return this.codeOf(prepareQuery(query, this.dim, this.metric));
+  }
+
+  /** encodeQuery for a query already prepared for the metric. */
+  private codeOf(q: Float32Array): BinaryQueryCode {
     if (this.transforms !== null)
       throw new QuarryError(
         'BAD_ARGUMENT',
@@ -220,21 +224,10 @@ export class BinaryIndex implements DenseIndex<BinarySearchOptions> {
         'build the field with variants: 1',
       );
     const b = this.binarizer;
-    const q = prepareQuery(query, this.dim, this.metric);
     const coded = new Float32Array(b.dim);
     if (this.embedding === null) coded.set(q.subarray(0, b.dim));
     else coded.set(this.embedding.embed(q, 0));
-    let centre = 0;
-    let bestDist = Infinity;
-    const k = centreCount(b);
-    for (let c = 0; c < k; c++) {
-      let s = 0;
-      for (let d = 0; d < b.dim; d++) s += (coded[d]! - b.centres[c * b.dim + d]!) ** 2;
-      if (s < bestDist) {
-        bestDist = s;
-        centre = c;
-      }
-    }
+    const centre = nearestCentreOf(b, coded);
     for (let d = 0; d < b.dim; d++) coded[d]! -= b.centres[centre * b.dim + d]!;
     const planes = new Uint32Array(b.planes * this.words);
     codeResidualPlanes(b, coded, planes, 0, planeScratch(b));
