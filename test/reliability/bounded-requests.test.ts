@@ -36,7 +36,8 @@ describe('bounded work', () => {
       } catch (e) {
         error = e;
       }
-      expect(performance.now() - started).toBeLessThan(5000);
+      // seconds, not minutes: about 3.4 s alone here, over 5 s with the whole suite on two cores
+      expect(performance.now() - started).toBeLessThan(10_000);
       if (error !== null) expect((error as Error).message).toMatch(/is too complex: the pattern needs more than/);
     },
     20_000,
