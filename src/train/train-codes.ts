@@ -7,6 +7,7 @@
 import { QuarryError } from '../core/quarry-error.js';
 import type { ProgressFactory } from '../core/progress.js';
 import { Collection } from '../collection/collection.js';
+import type { CollectionWriter } from '../collection/writer.js';
 import type { DenseFieldSpec } from '../collection/schema.js';
 import type { Qrels } from '../eval/qrels.js';
 import { normalizeRows } from '../kernels/dense-distance.js';
@@ -141,12 +142,8 @@ export function trainFieldCodes(o: TrainFieldCodesOptions): TrainFieldCodesRepor
     );
   const w = c.writer();
   try {
-    const { rows, ids, deleted } = w.fieldRows(o.field);
+    const { rows, n, data } = trainingRows(w, o, spec);
     const dim = spec.dim;
-    const n = rows.length / dim;
-    if (n < 256) throw new QuarryError('EMPTY', `field "${o.field}" has ${n} rows; training codes needs at least 256`, { field: 'field' });
-    if (spec.metric === 'cosine') normalizeRows(rows, dim);
-    const data = splitQueries(o, spec, rows, ids, deleted);
     const m = spec.params.m ?? defaultM(dim);
     const nlist = Math.min(n, spec.params.nlist ?? Math.max(1, Math.round(Math.sqrt(n))));
     if (o.anisotropy !== undefined && !(o.anisotropy >= 1))
@@ -198,12 +195,8 @@ function trainFieldBinarizer(o: TrainFieldCodesOptions, c: Collection, spec: Den
     throw new QuarryError('BAD_ARGUMENT', 'bebr distils the float index and takes no judgments', { field: 'qrels' }, 'leave out the qrels');
   const w = c.writer();
   try {
-    const { rows, ids, deleted } = w.fieldRows(o.field);
+    const { rows, n, data } = trainingRows(w, o, spec);
     const dim = spec.dim;
-    const n = rows.length / dim;
-    if (n < 256) throw new QuarryError('EMPTY', `field "${o.field}" has ${n} rows; training codes needs at least 256`, { field: 'field' });
-    if (spec.metric === 'cosine') normalizeRows(rows, dim);
-    const data = splitQueries(o, spec, rows, ids, deleted);
     const p = spec.params;
     if (p.variants !== undefined && p.variants > 1)
       throw new QuarryError(
@@ -265,6 +258,19 @@ function trainFieldBinarizer(o: TrainFieldCodesOptions, c: Collection, spec: Den
   } finally {
     w.close();
   }
+}
+
+/** The field's live and deleted rows (unit length for cosine fields) and the queries split off them; at least 256 rows. */
+function trainingRows(
+  w: CollectionWriter,
+  o: TrainFieldCodesOptions,
+  spec: DenseFieldSpec,
+): { rows: Float32Array; n: number; data: ReturnType<typeof splitQueries> } {
+  const { rows, ids, deleted } = w.fieldRows(o.field);
+  const n = rows.length / spec.dim;
+  if (n < 256) throw new QuarryError('EMPTY', `field "${o.field}" has ${n} rows; training codes needs at least 256`, { field: 'field' });
+  if (spec.metric === 'cosine') normalizeRows(rows, spec.dim);
+  return { rows, n, data: splitQueries(o, spec, rows, ids, deleted) };
 }
 
 /** A trainer's result as the report gives it. */
