@@ -10,7 +10,6 @@
  * approximate) into the scores of the new query's codes.
  */
 import { QuarryError } from '../../core/quarry-error.js';
-import type { ProgressFactory } from '../../core/progress.js';
 import { xorshift32 } from '../../kernels/xorshift.js';
 import { TopKHeap } from '../../kernels/top-k-heap.js';
 import {
@@ -26,7 +25,15 @@ import { AdamSlot } from '../adam.js';
 import { choleskySolve } from '../cholesky.js';
 import { listwiseKlLoss } from '../losses/listwise-kl.js';
 import { NOT_RELEVANT } from '../losses/ranking-loss.js';
-import { PoolScorer, codeRows, codedRowReader, nearestCentres, type CodedRows, type TrainedBinarizer } from './binarizer-training.js';
+import {
+  PoolScorer,
+  codeRows,
+  codedRowReader,
+  nearestCentres,
+  type BinarizerTrainingOptions,
+  type CodedRows,
+  type TrainedBinarizer,
+} from './binarizer-training.js';
 import { exactNeighbours } from './exact-neighbours.js';
 import { PlaneGraph, binarizerGradients } from './plane-graph.js';
 import { runEpochs, type TrainingEpoch } from './epoch-loop.js';
@@ -85,23 +92,24 @@ export interface CompatibleTrainingData {
 }
 
 /** How to train. */
-export interface CompatibleTrainingOptions {
-  /** Whether the old index scores with per-row corrections (the binary default). */
-  correction: boolean;
+export interface CompatibleTrainingOptions extends Pick<
+  BinarizerTrainingOptions,
+  | 'correction'
+  | 'epochs'
+  | 'batchSize'
+  | 'temperature'
+  | 'teacherDepth'
+  | 'studentDepth'
+  | 'poolDepth'
+  | 'patience'
+  | 'seed'
+  | 'progress'
+  | 'onEpoch'
+> {
   /** Hidden units of each plane's encoder (default 64). */
   hidden?: number;
-  epochs?: number;
-  batchSize?: number;
-  /** Adam's step size (default 0.0001). */
+  /** Adam's step size (default 0.0001: only the query side moves, against fixed codes). */
   learningRate?: number;
-  temperature?: number;
-  teacherDepth?: number;
-  studentDepth?: number;
-  poolDepth?: number;
-  patience?: number;
-  seed?: number;
-  progress?: ProgressFactory;
-  onEpoch?: (e: TrainingEpoch) => void;
 }
 
 /** The kept coder and the recall figures that say what compatibility costs. */
