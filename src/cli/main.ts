@@ -2,32 +2,49 @@
 /** The `quarry` command line: one subcommand per job, each with `--help` and an example. */
 import { Command } from 'commander';
 import { EXIT_STATUS } from './exit-codes.js';
-import { registerAdapter } from './commands/adapter-command.js';
-import { registerAudit } from './commands/audit-command.js';
-import { registerTune } from './commands/tune-command.js';
-import { registerCalibrate } from './commands/calibrate-command.js';
-import { registerCompare } from './commands/compare-command.js';
-import { registerEval } from './commands/eval-command.js';
-import { registerFuse } from './commands/fuse-command.js';
-import { registerIndex } from './commands/index-command.js';
-import { registerModels } from './commands/models-command.js';
-import { registerMaintenance } from './commands/maintain-commands.js';
-import { registerInfo } from './commands/info-command.js';
-import { registerQuickstart } from './commands/quickstart-command.js';
-import { registerRun } from './commands/run-command.js';
-import { registerSearch } from './commands/search-command.js';
-import { registerSemanticIds } from './commands/semantic-ids-command.js';
-import { registerTrain } from './commands/train-command.js';
-import { registerTrainAdapter } from './commands/train-adapter-command.js';
-import { registerTrainCodes } from './commands/train-codes-command.js';
-import { registerServe } from './commands/serve-command.js';
-
 // A reader that stops early (`quarry search ... | head`) closes the pipe: the output
 // is no longer wanted, which is not an error.
 process.stdout.on('error', (e: NodeJS.ErrnoException) => {
   if (e.code === 'EPIPE') process.exit(0);
   throw e;
 });
+
+/**
+ * Each command's module, in the order `--help` lists them, with the command names it registers.
+ * Only the invoked command's module is loaded: loading every command (the server stack, the
+ * trainers) on each start cost a run of `quarry info` half a second.
+ */
+const COMMANDS: readonly { names: readonly string[]; register: () => Promise<(program: Command) => void> }[] = [
+  { names: ['quickstart'], register: async () => (await import('./commands/quickstart-command.js')).registerQuickstart },
+  { names: ['index'], register: async () => (await import('./commands/index-command.js')).registerIndex },
+  { names: ['search'], register: async () => (await import('./commands/search-command.js')).registerSearch },
+  { names: ['run'], register: async () => (await import('./commands/run-command.js')).registerRun },
+  { names: ['info'], register: async () => (await import('./commands/info-command.js')).registerInfo },
+  {
+    names: ['add', 'delete', 'optimize', 'check', 'snapshot'],
+    register: async () => (await import('./commands/maintain-commands.js')).registerMaintenance,
+  },
+  { names: ['eval'], register: async () => (await import('./commands/eval-command.js')).registerEval },
+  { names: ['compare'], register: async () => (await import('./commands/compare-command.js')).registerCompare },
+  { names: ['fuse'], register: async () => (await import('./commands/fuse-command.js')).registerFuse },
+  { names: ['serve'], register: async () => (await import('./commands/serve-command.js')).registerServe },
+  { names: ['calibrate'], register: async () => (await import('./commands/calibrate-command.js')).registerCalibrate },
+  { names: ['audit'], register: async () => (await import('./commands/audit-command.js')).registerAudit },
+  { names: ['tune'], register: async () => (await import('./commands/tune-command.js')).registerTune },
+  { names: ['adapter'], register: async () => (await import('./commands/adapter-command.js')).registerAdapter },
+  { names: ['models'], register: async () => (await import('./commands/models-command.js')).registerModels },
+  { names: ['semantic-ids'], register: async () => (await import('./commands/semantic-ids-command.js')).registerSemanticIds },
+  { names: ['train'], register: async () => (await import('./commands/train-command.js')).registerTrain },
+  { names: ['train-adapter'], register: async () => (await import('./commands/train-adapter-command.js')).registerTrainAdapter },
+  { names: ['train-codes'], register: async () => (await import('./commands/train-codes-command.js')).registerTrainCodes },
+];
+
+/** The commands to load for these arguments: the named one, or all (top-level help, a misspelt name, `help X`). */
+function commandsFor(args: readonly string[]): typeof COMMANDS {
+  const name = args.find((a) => !a.startsWith('-'));
+  const named = name === undefined ? undefined : COMMANDS.find((c) => c.names.includes(name));
+  return named === undefined ? COMMANDS : [named];
+}
 
 const program = new Command();
 program
@@ -50,24 +67,6 @@ Start here:
   $ quarry serve ./collections --with-cacm  HTTP API and search page on http://127.0.0.1:7700/`,
   );
 
-registerQuickstart(program);
-registerIndex(program);
-registerSearch(program);
-registerRun(program);
-registerInfo(program);
-registerMaintenance(program);
-registerEval(program);
-registerCompare(program);
-registerFuse(program);
-registerServe(program);
-registerCalibrate(program);
-registerAudit(program);
-registerTune(program);
-registerAdapter(program);
-registerModels(program);
-registerSemanticIds(program);
-registerTrain(program);
-registerTrainAdapter(program);
-registerTrainCodes(program);
+for (const command of commandsFor(process.argv.slice(2))) (await command.register())(program);
 
 await program.parseAsync(process.argv);

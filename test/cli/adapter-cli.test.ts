@@ -1,12 +1,10 @@
 import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { encodeFvecs, readFvecs } from '../../src/io/vector-files.js';
 import { quarry } from '../helpers/cli.js';
 import { dataset } from '../helpers/shared-data.js';
 import { tempDir, writeFile } from '../helpers/temp-dir.js';
-
-vi.setConfig({ testTimeout: 60_000 });
 
 const dir = tempDir();
 const glove = readFvecs(dataset('glove100-wink-10k', 'base.fvecs'));
@@ -19,7 +17,7 @@ function newModel(r: number): Float32Array {
   return Float32Array.from({ length: D }, (_, i) => 3 * v[D - 1 - i]!);
 }
 
-describe('quarry adapter', () => {
+describe('quarry adapter', { timeout: 60_000 }, () => {
   const idx = join(dir, 'glove');
   const sample = Array.from({ length: 800 }, (_, i) => i * 7);
   const vectors = join(dir, 'v2.fvecs');

@@ -1,14 +1,12 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
 import { CLI, quarry } from '../helpers/cli.js';
 import { tempDir, writeFile } from '../helpers/temp-dir.js';
 
 // every case runs several CLI processes (a few hundred ms each): more than the default 5 s on a busy machine
-vi.setConfig({ testTimeout: 30_000 });
-
 const dir = tempDir();
 const corpus = writeFile(
   dir,

@@ -2,14 +2,13 @@
 // reproducing Anserini's flat dense runs byte for byte with --lucene-scores --sort-qids.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { encodeFvecs } from '../../src/io/vector-files.js';
 import { readMultiVectorQueries, readSparseQueries, readVectorQueries } from '../../src/batch/query-files.js';
 import { quarry } from '../helpers/cli.js';
 import { dataset } from '../helpers/shared-data.js';
 import { tempDir, writeFile } from '../helpers/temp-dir.js';
 
-vi.setConfig({ testTimeout: 30_000 });
 const dir = tempDir();
 
 describe('quarry run --vector-queries', () => {

@@ -1,13 +1,11 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { BEIR_FLAT_SCHEMA, Collection } from '../../src/collection/index.js';
 import { encodeFvecs, readFvecs } from '../../src/io/vector-files.js';
 import { quarry } from '../helpers/cli.js';
 import { dataset } from '../helpers/shared-data.js';
 import { tempDir, writeFile } from '../helpers/temp-dir.js';
-
-vi.setConfig({ testTimeout: 60_000 });
 
 const dir = tempDir();
 
@@ -35,7 +33,7 @@ function parseLines(text: string): IdLine[] {
     .map((l) => JSON.parse(l) as IdLine);
 }
 
-describe('quarry semantic-ids', () => {
+describe('quarry semantic-ids', { timeout: 60_000 }, () => {
   const idx = join(dir, 'glove');
   const rq = join(dir, 'rq.npy');
   const out = join(dir, 'ids.jsonl');
