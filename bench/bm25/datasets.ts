@@ -1,4 +1,5 @@
 /** The BM25 benchmark's document and query sets: SciFact (real) and the synthetic Zipfian corpus. */
+import { createWriteStream } from 'node:fs';
 import { join } from 'node:path';
 import { readQrels } from '../../src/eval/qrels.js';
 import { forEachBeirDocument, readQueries } from '../../src/io/beir.js';
@@ -47,4 +48,22 @@ export function loadDataset(name: string, queryCount: number): BenchDataset {
     queries: { corpus: q.corpus, rare: q.rare },
     forEachDoc: (emit) => generateZipfCorpus(settings, emit),
   };
+}
+
+/**
+ * Writes the dataset's documents as `id<TAB>text` lines (tabs and line breaks in the text
+ * become spaces): every engine's indexing run reads this same file inside its timing.
+ */
+export async function writeDocsFile(dataset: BenchDataset, path: string): Promise<void> {
+  const out = createWriteStream(path);
+  let buffer = '';
+  dataset.forEachDoc((id, text) => {
+    buffer += `${id}\t${text.replace(/[\t\n\r]+/g, ' ')}\n`;
+    if (buffer.length > 1 << 20) {
+      out.write(buffer);
+      buffer = '';
+    }
+  });
+  out.write(buffer);
+  await new Promise<void>((resolve, reject) => out.end((err?: Error | null) => (err ? reject(err) : resolve())));
 }

@@ -8,8 +8,9 @@ import { join } from 'node:path';
 import { create, insertMultiple, search as oramaSearch } from '@orama/orama';
 import MiniSearch from 'minisearch';
 import { Collection, parseSchema } from '../../src/collection/index.js';
+import { forEachLine } from '../../src/io/line-reader.js';
 import { argList, argNumber, argValue } from '../common/args.js';
-import { loadDataset } from './datasets.js';
+import { loadDataset, writeDocsFile } from './datasets.js';
 import { runLucene } from './lucene.js';
 
 const engine = argValue('engine', 'quarry');
@@ -111,14 +112,19 @@ async function main(): Promise<void> {
       fields: { contents: { type: 'text', from: ['text'], analyzer: dataset.analyzer, k1: dataset.k1, b: dataset.b, positions } },
       store: [],
     });
+    const docsPath = join(dir, 'docs.tsv');
+    await writeDocsFile(dataset, docsPath);
+    // Timed as LuceneBench.java times Lucene: read the same file line by line, add every document
+    // with the writer's default memory buffer, merge to one segment and commit.
     const t0 = performance.now();
     const c = Collection.create(join(dir, 'idx'), schema);
-    const w = c.writer({ flushPostings: 200_000_000, flushDocs: 5_000_000 });
-    dataset.forEachDoc((id, text) => {
-      w.add({ id, text });
+    const w = c.writer({ backgroundMerges: false });
+    forEachLine(docsPath, (line) => {
+      const tab = line.indexOf('\t');
+      w.add({ id: line.slice(0, tab), text: line.slice(tab + 1) });
       docs++;
     });
-    w.commit();
+    w.optimize();
     w.close();
     buildSeconds = (performance.now() - t0) / 1000;
     const snap = c.reader({ verifyChecksums: false });

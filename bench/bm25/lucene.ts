@@ -6,9 +6,9 @@
  * Returns a reason string instead when Java or the jars are missing.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync, createWriteStream } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { BenchDataset } from './datasets.js';
+import { writeDocsFile, type BenchDataset } from './datasets.js';
 
 const JAR_DIR = '/usr/share/java';
 
@@ -49,17 +49,7 @@ export async function runLucene(
   if (javac.status !== 0) return `javac failed: ${javac.stderr}`;
 
   const docsPath = join(work, 'docs.tsv');
-  const out = createWriteStream(docsPath);
-  let buffer = '';
-  dataset.forEachDoc((id, text) => {
-    buffer += `${id}\t${text.replace(/[\t\n\r]+/g, ' ')}\n`;
-    if (buffer.length > 1 << 20) {
-      out.write(buffer);
-      buffer = '';
-    }
-  });
-  out.write(buffer);
-  await new Promise<void>((resolve, reject) => out.end((err?: Error | null) => (err ? reject(err) : resolve())));
+  await writeDocsFile(dataset, docsPath);
 
   const shapes = Object.keys(dataset.queries);
   const qPaths = shapes.map((shape) => {

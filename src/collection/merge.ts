@@ -15,7 +15,7 @@ import { GrowableU32 } from '../kernels/growable-arrays.js';
 import { buildDense, tuneDense, writeDense } from '../index/dense/dense-registry.js';
 import { fieldCodebook } from './field-codebook.js';
 import type { RecallCurve } from '../index/dense/recall-tuning.js';
-import { encodeInvertedField, NO_MORE_DOCS, PositionsReader, PostingsCursor, writeInvertedField } from '../index/inverted/index.js';
+import { InvertedFieldEncoder, NO_MORE_DOCS, PositionsReader, PostingsCursor, writeInvertedField } from '../index/inverted/index.js';
 import type { MetadataValue } from './document.js';
 import type { SegmentInfo } from './manifest.js';
 import { MetadataColumnsBuilder } from './metadata-columns.js';
@@ -46,15 +46,13 @@ export function mergeSegments(dir: string, name: string, segments: readonly Segm
 
   // Text fields: term-by-term postings merge.
   for (const [field] of textFields(schema)) {
-    const terms = new Set<string>();
-    for (const s of segments) {
+    // Each input's terms are sorted in the same order as the union: one cursor per input walks them.
+    const termLists = segments.map((s) => {
       const f = s.fields.get(field);
-      if (f !== undefined) for (let t = 0; t < f.numTerms; t++) terms.add(f.term(t));
-    }
-    const sorted = [...terms].sort();
-    const postingsStart = new Uint32Array(sorted.length + 1);
-    const docs = new GrowableU32();
-    const freqs = new GrowableU32();
+      return f === undefined ? [] : Array.from({ length: f.numTerms }, (_, t) => f.term(t));
+    });
+    const sorted = [...new Set(termLists.flat())].sort();
+    const nextTerm = new Uint32Array(segments.length);
     const norms = new Uint8Array(total);
     let docCount = 0;
     let sumTotalTermFreq = 0;
@@ -69,16 +67,31 @@ export function mergeSegments(dir: string, name: string, segments: readonly Segm
     });
     // Positions survive a merge when every input that has the field kept them.
     const present = segments.map((s) => s.fields.get(field)).filter((f) => f !== undefined);
-    const positions = present.length > 0 && present.every((f) => f.data.positions !== undefined) ? new GrowableU32() : null;
+    const withPositions = present.length > 0 && present.every((f) => f.data.positions !== undefined);
+    // Term by term: one term's postings at a time are gathered uncompressed, then encoded.
+    let packedWords = 0;
+    let positionWords = 0;
+    for (const f of present) {
+      packedWords += f.data.packed.length;
+      positionWords += f.data.positions?.length ?? 0;
+    }
+    const encoder = new InvertedFieldEncoder(norms, withPositions, { packedWords, positionWords });
+    const docs = new GrowableU32();
+    const freqs = new GrowableU32();
+    const positions = withPositions ? new GrowableU32() : null;
     const cursor = new PostingsCursor();
     const reader = new PositionsReader(cursor);
-    sorted.forEach((term, t) => {
+    for (const term of sorted) {
+      docs.length = 0;
+      freqs.length = 0;
+      if (positions !== null) positions.length = 0;
       segments.forEach((s, i) => {
         const f = s.fields.get(field);
-        const id = f === undefined ? -1 : f.termId(term);
-        if (id < 0) return;
-        cursor.reset(f!.data, id);
-        if (positions !== null) reader.reset(f!.data);
+        const id = nextTerm[i]!;
+        if (f === undefined || termLists[i]![id] !== term) return;
+        nextTerm[i] = id + 1;
+        cursor.reset(f.data, id);
+        if (positions !== null) reader.reset(f.data);
         for (; cursor.doc !== NO_MORE_DOCS; cursor.next()) {
           const nd = remap[i]![cursor.doc]!;
           if (nd < 0) continue;
@@ -93,26 +106,10 @@ export function mergeSegments(dir: string, name: string, segments: readonly Segm
           }
         }
       });
-      postingsStart[t + 1] = docs.length;
-    });
-    // Terms that only deleted documents had end up with no postings; drop them.
-    const keep = sorted.map((_, t) => postingsStart[t + 1]! > postingsStart[t]!);
-    const liveTerms = sorted.filter((_, t) => keep[t]);
-    const liveStart = new Uint32Array(liveTerms.length + 1);
-    let j = 0;
-    sorted.forEach((_, t) => {
-      if (keep[t]) liveStart[++j] = postingsStart[t + 1]!;
-    });
-    const data = encodeInvertedField(
-      liveTerms,
-      liveStart,
-      docs.view().slice(),
-      freqs.view().slice(),
-      norms,
-      docCount,
-      sumTotalTermFreq,
-      positions?.view().slice(),
-    );
+      // Terms that only deleted documents had end up with no postings; they are dropped.
+      if (docs.length > 0) encoder.addTerm(term, docs.data, freqs.data, docs.length, positions?.data);
+    }
+    const data = encoder.finish(docCount, sumTotalTermFreq);
     files[`${field}.inv`] = writeInvertedField(join(folder, `${field}.inv`), data);
   }
 

@@ -24,6 +24,13 @@ export class MetadataColumnsBuilder {
     }
   }
 
+  /** An estimate of the bytes the builder holds (8 per value and column). */
+  get allocatedBytes(): number {
+    let values = this.docs * (this.numbers.size + this.booleans.size);
+    for (const col of this.keywords.values()) values += col.ords.length + col.offsets.length + col.dict.size * 8;
+    return values * 8;
+  }
+
   get empty(): boolean {
     return this.numbers.size + this.booleans.size + this.keywords.size === 0;
   }

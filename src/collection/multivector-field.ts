@@ -26,6 +26,11 @@ export class MultiVectorFieldBuilder {
     private readonly fromStore = false,
   ) {}
 
+  /** Bytes the builder holds (allocated capacity). */
+  get allocatedBytes(): number {
+    return this.tokens.data.byteLength + this.offsets.length * 8;
+  }
+
   /** Adds one document's tokens (rows of dim; may be empty). */
   add(rows: Float32Array): void {
     for (let i = 0; i < rows.length; i++) this.tokens.push(rows[i]!);

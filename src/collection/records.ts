@@ -7,34 +7,41 @@
  */
 import { QuarryError } from '../core/quarry-error.js';
 import { narrowUint32, readSectionFile, writeSectionFile, type WrittenFile } from '../io/section-file.js';
+import { GrowableU32, GrowableU8 } from '../kernels/growable-arrays.js';
+
+const utf8 = new TextEncoder();
 
 /** Format version of record files; version 1 (offsets) is still read. */
 const VERSION = 2;
 
-/** Collects variable-length UTF-8 records. */
+/** Collects variable-length UTF-8 records in one growing byte array (no object per record). */
 export class RecordsBuilder {
-  private chunks: Buffer[] = [];
-  private readonly lengths: number[] = [];
-  private total = 0;
+  private readonly bytes = new GrowableU8(1 << 16);
+  private readonly lengths = new GrowableU32();
 
   add(text: string): void {
-    const b = Buffer.from(text, 'utf8');
-    this.chunks.push(b);
-    this.total += b.length;
-    this.lengths.push(b.length);
+    const bytes = this.bytes;
+    // at most 3 UTF-8 bytes per UTF-16 code unit
+    bytes.reserve(bytes.length + text.length * 3);
+    const written = text.length === 0 ? 0 : utf8.encodeInto(text, bytes.data.subarray(bytes.length)).written;
+    bytes.length += written;
+    this.lengths.push(written);
   }
 
   get count(): number {
     return this.lengths.length;
   }
 
+  /** Bytes the builder holds (allocated capacity). */
+  get allocatedBytes(): number {
+    return this.bytes.data.byteLength + this.lengths.data.byteLength;
+  }
+
   /** Writes the records as a section file of `kind`. */
   write(path: string, kind: string): WrittenFile {
-    const bytes = Buffer.concat(this.chunks, this.total);
-    this.chunks = [];
     return writeSectionFile(path, kind, VERSION, {
-      lengths: narrowUint32(Uint32Array.from(this.lengths)),
-      bytes: new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength),
+      lengths: narrowUint32(this.lengths.view()),
+      bytes: this.bytes.view(),
     });
   }
 }

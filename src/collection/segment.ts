@@ -116,6 +116,16 @@ export class SegmentBuilder {
     return n;
   }
 
+  /** An estimate of the memory the buffered documents take (drives flushing with the writer's `ramBufferMB`). */
+  get allocatedBytes(): number {
+    let n = this.ids.allocatedBytes + this.stored.allocatedBytes + this.columns.allocatedBytes;
+    for (const b of this.inverted.values()) n += b.allocatedBytes;
+    for (const rows of this.dense.values()) n += rows.data.byteLength;
+    for (const b of this.sparse.values()) n += b.allocatedBytes;
+    for (const b of this.multi.values()) n += b.allocatedBytes;
+    return n;
+  }
+
   add(doc: PreparedDocument): void {
     for (const [name, builder] of this.inverted) {
       this.terms.length = 0;

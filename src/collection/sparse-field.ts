@@ -38,6 +38,11 @@ export class SparseFieldBuilder {
   private keys = new Float64Array(256);
   private weights = new Float32Array(256);
 
+  /** Bytes the builder holds (allocated capacity; the token vocabulary at about 64 bytes a token). */
+  get allocatedBytes(): number {
+    return this.indices.data.byteLength + this.values.data.byteLength + this.indptr.length * 8 + this.vocab.size * 64;
+  }
+
   /**
    * Adds a document's vector: tokens are unique (a map) and weights already
    * checked finite and positive (parseSparseValue, or a stored vector), so the

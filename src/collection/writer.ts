@@ -35,7 +35,13 @@ const MIN_MERGE_HEAP_MB = 4;
 
 /** Writer settings. */
 export interface WriterOptions {
-  /** Flush a segment once this many postings are buffered (default 48 million, about 600 MB). */
+  /**
+   * Flush a segment once the buffered documents take about this many MB (default 256), as
+   * Lucene's RAM buffer: the writer's memory stays bounded whatever the collection's size.
+   * A flush briefly needs about as much again to sort and encode the buffer.
+   */
+  ramBufferMB?: number;
+  /** Flush a segment once this many postings are buffered (default 48 million). */
   flushPostings?: number;
   /** Flush a segment once this many documents are buffered (default 2 million). */
   flushDocs?: number;
@@ -60,6 +66,7 @@ export interface WriterOptions {
 }
 
 const WRITER_OPTION_NAMES = [
+  'ramBufferMB',
   'flushPostings',
   'flushDocs',
   'maxSegments',
@@ -85,7 +92,7 @@ export function checkWriterOptions(opts: WriterOptions): void {
       );
     }
   }
-  for (const name of ['flushPostings', 'flushDocs', 'maxSegments', 'mergeFactor'] as const) {
+  for (const name of ['ramBufferMB', 'flushPostings', 'flushDocs', 'maxSegments', 'mergeFactor'] as const) {
     const v = given[name];
     if (v !== undefined && !(Number.isInteger(v) && (v as number) >= 1))
       throw new QuarryError('BAD_ARGUMENT', `${name} must be a positive integer, got ${JSON.stringify(v)}`, { field: name });
@@ -136,6 +143,7 @@ export class CollectionWriter {
   private base: Manifest;
   private nextSegment: number;
   private closed = false;
+  private readonly ramBufferBytes: number;
   private readonly flushPostings: number;
   private readonly flushDocs: number;
   private readonly maxSegments: number;
@@ -157,6 +165,7 @@ export class CollectionWriter {
     this.preparer = new DocumentPreparer(this.base.schema);
     this.analyzers = analyzersOf(this.base.schema);
     this.builder = new SegmentBuilder(this.base.schema, this.analyzers);
+    this.ramBufferBytes = (opts.ramBufferMB ?? 256) * 1048576;
     this.flushPostings = opts.flushPostings ?? 48_000_000;
     this.flushDocs = opts.flushDocs ?? 2_000_000;
     this.maxSegments = opts.maxSegments ?? 10;
@@ -216,6 +225,8 @@ export class CollectionWriter {
     this.builderIds.push(doc.id);
     this.builder.add(doc);
     if (this.builder.postings >= this.flushPostings || this.builder.numDocs >= this.flushDocs) this.flush();
+    // the estimate walks every field's builder: checked every 256 documents
+    else if ((this.builder.numDocs & 255) === 0 && this.builder.allocatedBytes >= this.ramBufferBytes) this.flush();
   }
 
   /** Replaces the document with the same id (or adds it when absent): delete + add. */

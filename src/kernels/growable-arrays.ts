@@ -11,7 +11,7 @@ export class GrowableU32 {
 
   push(v: number): void {
     if (this.length === this.data.length) {
-      const next = new Uint32Array(this.data.length * 2);
+      const next = new Uint32Array(Math.max(1024, this.data.length * 2));
       next.set(this.data);
       this.data = next;
     }
@@ -24,6 +24,12 @@ export class GrowableU32 {
     const next = new Uint32Array(Math.max(capacity, this.data.length * 2));
     next.set(this.data.subarray(0, this.length));
     this.data = next;
+  }
+
+  /** Empties the array and gives its memory back (a builder done with it). */
+  release(): void {
+    this.data = new Uint32Array(0);
+    this.length = 0;
   }
 
   /** A view of the filled part (shares memory). */
@@ -43,11 +49,25 @@ export class GrowableU8 {
 
   push(v: number): void {
     if (this.length === this.data.length) {
-      const next = new Uint8Array(this.data.length * 2);
+      const next = new Uint8Array(Math.max(1024, this.data.length * 2));
       next.set(this.data);
       this.data = next;
     }
     this.data[this.length++] = v;
+  }
+
+  /** Makes room for at least `capacity` values (keeping the filled part). */
+  reserve(capacity: number): void {
+    if (capacity <= this.data.length) return;
+    const next = new Uint8Array(Math.max(capacity, this.data.length * 2));
+    next.set(this.data.subarray(0, this.length));
+    this.data = next;
+  }
+
+  /** Empties the array and gives its memory back (a builder done with it). */
+  release(): void {
+    this.data = new Uint8Array(0);
+    this.length = 0;
   }
 
   view(): Uint8Array {
@@ -66,7 +86,7 @@ export class GrowableF32 {
 
   push(v: number): void {
     if (this.length === this.data.length) {
-      const next = new Float32Array(this.data.length * 2);
+      const next = new Float32Array(Math.max(1024, this.data.length * 2));
       next.set(this.data);
       this.data = next;
     }

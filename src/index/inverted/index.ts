@@ -4,6 +4,7 @@ export * from './bm25.js';
 export * from './lucene-norms.js';
 export { InvertedField, type InvertedFieldData } from './inverted-field.js';
 export { InvertedFieldBuilder, encodeInvertedField } from './build.js';
+export { InvertedFieldEncoder } from './field-encoder.js';
 export { PostingsCursor, NO_MORE_DOCS } from './postings-cursor.js';
 export { PositionsReader } from './positions-reader.js';
 export { readInvertedField, readInvertedFieldCounts, writeInvertedField } from './format.js';
