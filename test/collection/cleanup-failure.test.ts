@@ -3,7 +3,9 @@
 // the commit still succeeds and a later clean-up removes what was left.
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { parseSchema } from '../../src/collection/index.js';
+import { buildCollection } from '../helpers/build-collection.js';
 import { tempDir } from '../helpers/temp-dir.js';
 
 const refuse = { on: false };
@@ -18,20 +20,6 @@ vi.mock('node:fs', async (importOriginal) => {
 });
 
 afterEach(() => void (refuse.on = false));
-
-// Test files share their worker's module cache: the collection's modules are loaded afresh here so
-// that they see the mocked node:fs, and dropped afterwards so that later files load them unmocked.
-let parseSchema: typeof import('../../src/collection/index.js').parseSchema;
-let buildCollection: typeof import('../helpers/build-collection.js').buildCollection;
-beforeAll(async () => {
-  vi.resetModules();
-  ({ parseSchema } = await import('../../src/collection/index.js'));
-  ({ buildCollection } = await import('../helpers/build-collection.js'));
-});
-afterAll(() => {
-  vi.doUnmock('node:fs');
-  vi.resetModules();
-});
 
 describe('clean-up after a commit', () => {
   it('a segment folder that cannot be removed does not fail the commit; a later commit removes it', () => {

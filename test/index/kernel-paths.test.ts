@@ -11,9 +11,6 @@ const saved = process.env.QUARRY_KERNELS;
 afterAll(() => {
   if (saved === undefined) delete process.env.QUARRY_KERNELS;
   else process.env.QUARRY_KERNELS = saved;
-  // test files share the worker's module cache: the next file's imports load the kernels again
-  // under the restored environment, not the last backend this file forced
-  vi.resetModules();
 });
 
 type Backend = 'wasm-simd' | 'typescript';
