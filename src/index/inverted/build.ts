@@ -7,6 +7,7 @@
  * With positions, each posting's token positions follow it in one flat array.
  */
 import { GrowableU32, GrowableU8 } from '../../kernels/growable-arrays.js';
+import { TermIds } from '../../kernels/term-ids.js';
 import type { InvertedFieldData } from './inverted-field.js';
 import { lengthToNorm } from './lucene-norms.js';
 import { InvertedFieldEncoder } from './field-encoder.js';
@@ -14,7 +15,7 @@ import { detachedString } from '../../text/detached-string.js';
 
 /** Accumulates documents for one field of one segment. */
 export class InvertedFieldBuilder {
-  private readonly vocab = new Map<string, number>();
+  private readonly vocab = new TermIds();
   /** Each posting's term id and frequency, document after document. */
   private readonly termOf = new GrowableU32();
   private readonly freqOf = new GrowableU32();
@@ -71,12 +72,12 @@ export class InvertedFieldBuilder {
       throw new Error(`addDocument: ${terms.length} terms need as many positions`);
     }
     this.docTerms.length = 0;
+    const vocab = this.vocab;
     for (const term of terms) {
-      let id = this.vocab.get(term);
-      if (id === undefined) {
-        id = this.vocab.size;
-        // the token may be a view into its document's text; the vocabulary outlives the document
-        this.vocab.set(detachedString(term), id);
+      const before = vocab.size;
+      // the token may be a view into its document's text; the vocabulary outlives the document
+      const id = vocab.idOf(term, detachedString);
+      if (id === before) {
         this.vocabChars += term.length;
         if (id >= this.counts.length) {
           const next = new Uint32Array(this.counts.length * 2);
@@ -103,7 +104,13 @@ export class InvertedFieldBuilder {
       keep.length = next;
       const ids = this.docTerms.data;
       const out = keep.data;
-      for (let i = 0; i < terms.length; i++) out[this.slot[ids[i]!]!++] = positions![i]!;
+      const slot = this.slot;
+      const from = positions!;
+      for (let i = 0, n = terms.length; i < n; i++) {
+        const at = slot[ids[i]!]!;
+        out[at] = from[i]!;
+        slot[ids[i]!] = at + 1;
+      }
     }
     for (let i = 0; i < this.touched.length; i++) {
       const id = t[i]!;
@@ -123,12 +130,10 @@ export class InvertedFieldBuilder {
    * arrays are released as soon as their contents have moved to term order.
    */
   finish(): InvertedFieldData {
-    const terms = [...this.vocab.keys()].sort();
+    const terms = this.vocab.terms.slice().sort();
     const numTerms = terms.length;
     const newId = new Uint32Array(numTerms);
-    terms.forEach((term, i) => {
-      newId[this.vocab.get(term)!] = i;
-    });
+    for (let i = 0; i < numTerms; i++) newId[this.vocab.get(terms[i]!)] = i;
     this.vocab.clear();
     const n = this.termOf.length;
     const termOf = this.termOf.data;
