@@ -1,7 +1,7 @@
 // One engine of the BM25 benchmark, in its own process so that build memory
 // is measured per engine. Prints one JSON object on stdout.
 // Usage: node --import tsx bench/bm25/engine.ts --engine quarry|lucene|minisearch|orama --dataset scifact|zipf-N
-//        [--queries 1000] [--ks 10,1000] [--budget 60] [--positions on|off] [--top-out file]
+//        [--queries 1000] [--ks 10,1000] [--budget 60] [--positions on|off] [--top-out file] [--docs id-tab-text.tsv]
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -19,6 +19,8 @@ const ks = argList('ks', ['10', '1000']).map(Number);
 const budget = argNumber('budget', 60);
 const topOut = argValue('top-out', '');
 const positions = argValue('positions', 'on') === 'on';
+/** The documents as `id<TAB>text` lines (bench/bm25/main.ts writes them once for every engine); written here when absent. */
+const docsFile = argValue('docs', '');
 
 interface Timing {
   shape: string;
@@ -112,8 +114,8 @@ async function main(): Promise<void> {
       fields: { contents: { type: 'text', from: ['text'], analyzer: dataset.analyzer, k1: dataset.k1, b: dataset.b, positions } },
       store: [],
     });
-    const docsPath = join(dir, 'docs.tsv');
-    await writeDocsFile(dataset, docsPath);
+    const docsPath = docsFile !== '' ? docsFile : join(dir, 'docs.tsv');
+    if (docsFile === '') await writeDocsFile(dataset, docsPath);
     // Timed as LuceneBench.java times Lucene: read the same file line by line, add every document
     // with the writer's default memory buffer, merge to one segment and commit.
     const t0 = performance.now();
@@ -200,7 +202,7 @@ async function main(): Promise<void> {
   } else if (engine === 'lucene') {
     const work = mkdtempSync(join(tmpdir(), 'quarry-bench-lucene-'));
     cleanup = () => rmSync(work, { recursive: true, force: true });
-    const r = await runLucene(dataset, ks, budget, work, positions);
+    const r = await runLucene(dataset, ks, budget, work, positions, docsFile === '' ? undefined : docsFile);
     if (typeof r === 'string') {
       cleanup();
       process.stdout.write(JSON.stringify({ engine, dataset: dataset.name, skipped: r }) + '\n');

@@ -35,6 +35,8 @@ export async function runLucene(
   budget: number,
   work: string,
   positions = true,
+  /** The documents file (`writeDocsFile`) when the caller wrote it; else written into `work`. */
+  docsFile?: string,
 ): Promise<LuceneResult | string> {
   const core = findJar('lucene-core-');
   const analyzers = findJar('lucene-analyzers-common-');
@@ -48,8 +50,8 @@ export async function runLucene(
   const javac = spawnSync('javac', ['-cp', cp, '-d', classes, src], { encoding: 'utf8' });
   if (javac.status !== 0) return `javac failed: ${javac.stderr}`;
 
-  const docsPath = join(work, 'docs.tsv');
-  await writeDocsFile(dataset, docsPath);
+  const docsPath = docsFile ?? join(work, 'docs.tsv');
+  if (docsFile === undefined) await writeDocsFile(dataset, docsPath);
 
   const shapes = Object.keys(dataset.queries);
   const qPaths = shapes.map((shape) => {

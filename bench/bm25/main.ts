@@ -12,6 +12,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { argList, argNumber, argValue } from '../common/args.js';
 import { printTable, writeJson, writeSvgPlot } from '../report.js';
+import { loadDataset, writeDocsFile } from './datasets.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const datasets = argList('datasets', ['scifact', 'zipf-200000', 'zipf-1000000']);
@@ -46,6 +47,9 @@ interface EngineResult {
 const tmp = mkdtempSync(join(tmpdir(), 'quarry-bench-'));
 const results: EngineResult[] = [];
 for (const dataset of datasets) {
+  // every engine indexes this one file, written here so that no engine's memory holds its making
+  const docsFile = join(tmp, `${dataset}-docs.tsv`);
+  await writeDocsFile(loadDataset(dataset, 1), docsFile);
   for (const engine of engines) {
     const topOut = join(tmp, `${engine}-${dataset}.json`);
     process.stderr.write(`running ${engine} on ${dataset}...\n`);
@@ -69,6 +73,8 @@ for (const dataset of datasets) {
         positions,
         '--top-out',
         topOut,
+        '--docs',
+        docsFile,
       ],
       { encoding: 'utf8', maxBuffer: 1 << 26, stdio: ['ignore', 'pipe', 'inherit'] },
     );
