@@ -4,11 +4,13 @@ export { CollectionWriter, type MergeReport, type WriterOptions } from './writer
 export { Snapshot, type QueryOptions } from './snapshot/snapshot.js';
 export type { Hit, TextSearchOptions, TextSyntax, VectorSearchOptions } from './snapshot/search-options.js';
 export type { Highlights } from './snapshot/spec-highlights.js';
+export { answerOfHits, answerOfResult, type AnswerHit, type SearchAnswer } from './snapshot/search-answer.js';
 export {
   BEIR_FLAT_SCHEMA,
   parseSchema,
   collectionSchemaSchema,
   type CollectionSchema,
+  type SchemaInput,
   type FieldSpec,
   type TextFieldSpec,
   type DenseFieldSpec,

@@ -1,11 +1,12 @@
 /** `quarry search`: BM25 search from the command line. */
 import { Option, type Command } from 'commander';
-import { Collection, type Hit, type Snapshot, type TextSearchOptions } from '../../collection/index.js';
+import { answerOfHits, answerOfResult, Collection, type Hit, type Snapshot, type TextSearchOptions } from '../../collection/index.js';
 import { QuarryError } from '../../core/quarry-error.js';
 import { countedNoun } from '../counted-noun.js';
 import { parseJsonOption, readQuerySpecOption } from '../../io/json-option.js';
 import { checkOptionScopes, givenOnCommandLine, type OptionScope } from '../option-scope.js';
 import { resolveRm3Params, type Rm3Params } from '../../search/rm3.js';
+import type { QuerySpecInput } from '../../search/query-spec.js';
 import { guarded, intOption } from '../command-options.js';
 import { withDeadline } from '../../core/deadline.js';
 
@@ -139,9 +140,12 @@ Examples:
           // as in `quarry run --spec`, a -k typed on the command line wins over the spec's k
           if (givenOnCommandLine(cmd, 'k') && spec !== null && typeof spec === 'object' && !Array.isArray(spec))
             (spec as Record<string, unknown>).k = flags.k;
-          const result = await snap.queryAsync(spec, { timeoutMs: flags.timeout });
+          // checked by queryAsync, which names what is wrong
+          const result = await snap.queryAsync(spec as QuerySpecInput, { timeoutMs: flags.timeout });
           if (flags.json) {
-            process.stdout.write(JSON.stringify(result, null, 2) + '\n');
+            // the server's answer shape (docs/server.md), with the stored properties
+            const answer = answerOfResult(result, snap.generation, { stored: true });
+            process.stdout.write(JSON.stringify({ ...answer, took_ms: performance.now() - t0 }, null, 2) + '\n');
             return;
           }
           hits = result.hits.map((h) => ({ id: h.id, score: h.score, doc: h.doc, stored: h.stored }));
@@ -178,13 +182,8 @@ Examples:
         }
         const ms = performance.now() - t0;
         if (flags.json) {
-          process.stdout.write(
-            JSON.stringify(
-              { query: words.join(' '), took_ms: ms, hits: hits.map(({ id, score, stored }) => ({ id, score, stored })) },
-              null,
-              2,
-            ) + '\n',
-          );
+          // the same shape as with --spec and as the server's answer
+          process.stdout.write(JSON.stringify({ ...answerOfHits(hits, snap.generation), took_ms: ms }, null, 2) + '\n');
           return;
         }
         hits.forEach((h, i) =>

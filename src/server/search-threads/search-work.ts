@@ -4,7 +4,7 @@
  * request thread, there. Everything here crosses a thread boundary, so it is
  * plain data (structured-cloneable), and errors travel as `SearchFailure`s.
  */
-import type { Highlights, Snapshot } from '../../collection/index.js';
+import { answerOfResult, type AnswerHit, type SearchAnswer, type Snapshot } from '../../collection/index.js';
 import { withDeadline } from '../../core/deadline.js';
 import { isQuarryError, QuarryError, type ErrorLocation, type QuarryErrorCode } from '../../core/quarry-error.js';
 import type { QuerySpec } from '../../search/query-spec.js';
@@ -46,28 +46,11 @@ export interface SearchJob {
   request: SearchRequest | RunRequest;
 }
 
-/** A hit as the API returns it. */
-export interface HitJson {
-  id: string;
-  score: number;
-  legs: unknown;
-  stored?: Record<string, unknown>;
-  highlights?: Highlights;
-  explain?: unknown;
-  crossEncoder?: unknown;
-}
+/** A hit as the API returns it (the library's `AnswerHit`). */
+export type HitJson = AnswerHit;
 
-/** The answer to a `SearchRequest`. */
-export interface SearchAnswer {
-  hits: HitJson[];
-  total: number;
-  facets?: Record<string, Record<string, number>>;
-  crossEncoded?: number;
-  /** Per leg, the recall@10 its index's measured curves predict (null for exact legs); see PipelineResult. */
-  expectedRecall?: (number | null)[];
-  /** The generation searched. */
-  generation: number;
-}
+/** The answer to a `SearchRequest` (the library's, shared with the CLI's `--json`). */
+export type { SearchAnswer };
 
 /** One ranking of a batch, as a `RunRequest` reports it. */
 export interface RunRanking {
@@ -105,23 +88,10 @@ export function fromSearchFailure(f: SearchFailure): Error {
 /** Answers a search on `snap` within `timeoutMs`. */
 export async function answerSearch(snap: Snapshot, r: SearchRequest, timeoutMs: number): Promise<SearchAnswer> {
   const result = await snap.queryAsync(r.spec, { includeStored: r.stored || r.highlight, timeoutMs });
-  const highlights = r.highlight ? snap.highlighter(r.spec) : null;
-  const hits = result.hits.map((h) => {
-    const hit: HitJson = { id: h.id, score: h.score, legs: h.legs };
-    if (r.stored) hit.stored = h.stored;
-    if (highlights !== null && h.stored !== undefined) hit.highlights = highlights(h.stored);
-    if (h.explain !== undefined) hit.explain = h.explain;
-    if (h.crossEncoder !== undefined) hit.crossEncoder = h.crossEncoder;
-    return hit;
+  return answerOfResult(result, snap.generation, {
+    stored: r.stored,
+    ...(r.highlight ? { highlight: snap.highlighter(r.spec) } : {}),
   });
-  return {
-    hits,
-    total: result.total,
-    ...(result.facets !== undefined ? { facets: result.facets } : {}),
-    ...(result.crossEncoded !== undefined ? { crossEncoded: result.crossEncoded } : {}),
-    ...(result.expectedRecall !== undefined ? { expectedRecall: result.expectedRecall } : {}),
-    generation: snap.generation,
-  };
 }
 
 /**
