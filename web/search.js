@@ -13,6 +13,9 @@ function failed(e) {
   if (e.status === 401 || e.status === 403) askForKey();
   $('status').textContent = e.message;
   $('status').className = 'status error';
+  // results of an earlier query under this query's error would read as its answer
+  $('results').replaceChildren();
+  $('facets').replaceChildren();
 }
 
 async function loadCollections() {
@@ -126,6 +129,7 @@ async function search() {
     if (mine !== seq) return;
     render(res, spec);
   } catch (e) {
+    if (mine !== seq) return;
     failed(e);
   }
 }
@@ -136,6 +140,7 @@ function fragmentsNode(fragments) {
   return span;
 }
 
+/** The hit's title (highlighted when it matched), or null when it has none. */
 function titleOf(hit) {
   const s = hit.stored ?? {};
   const h = hit.highlights ?? {};
@@ -143,12 +148,15 @@ function titleOf(hit) {
     if (h[key] && typeof s[key] === 'string' && s[key].trim() !== '') return fragmentsNode(h[key]);
     if (typeof s[key] === 'string' && s[key].trim() !== '') return document.createTextNode(s[key]);
   }
-  return document.createTextNode(hit.id);
+  return null;
 }
 
 function render(res, spec) {
   $('status').className = 'status';
-  $('status').textContent = `${fmt(res.total)} candidates · showing ${res.hits.length} · ${res.took_ms.toFixed(1)} ms`;
+  // total counts what the fields' searches returned (each field's top `depth`), not every match
+  const depth = Math.max(...spec.retrieve.map((l) => l.k ?? Math.max(100, spec.k)));
+  const perField = spec.retrieve.length > 1 ? `from the top ${fmt(depth)} of each field` : `from the top ${fmt(depth)}`;
+  $('status').textContent = `showing ${res.hits.length} of ${fmt(res.total)} ranked ${perField} · ${res.took_ms.toFixed(1)} ms`;
   const legNames = spec.retrieve.map((l) => l.field);
   $('results').replaceChildren(
     ...res.hits.map((hit, i) => {
@@ -156,8 +164,11 @@ function render(res, spec) {
       li.dataset.id = hit.id;
       const head = el('div', 'hit-head');
       head.append(el('span', 'rank', String(i + 1)), el('span', 'title'), el('span', 'score', `score ${hit.score.toFixed(4)}`));
-      head.querySelector('.title').append(titleOf(hit));
-      li.append(head, el('div', 'doc-id', `id ${hit.id}`));
+      const title = titleOf(hit);
+      // without a title the id is the heading, shown once
+      head.querySelector('.title').append(title ?? document.createTextNode(hit.id));
+      li.append(head);
+      if (title !== null) li.append(el('div', 'doc-id', `id ${hit.id}`));
       for (const [prop, frags] of Object.entries(hit.highlights ?? {})) {
         if (['title', 'name', 'headline'].includes(prop)) continue;
         const p = el('p', 'snippet');

@@ -117,7 +117,7 @@ describe('search page', () => {
     expect(JSON.parse(request.postData()!).retrieve).toEqual([
       { field: 'contents', text: '"parsing algorithm" -ambiguous', syntax: 'lucene' },
     ]);
-    await page.waitForFunction(() => document.querySelector('#status')?.textContent?.includes('candidates'));
+    await page.waitForFunction(() => document.querySelector('#status')?.textContent?.includes('ranked from the top 100'));
     const direct = Collection.open(join(data, 'cacm')).reader().search('"parsing algorithm" -ambiguous', { syntax: 'lucene', k: 20 });
     await page.waitForFunction((n) => document.querySelectorAll('#results .hit').length === n, direct.length);
     expect(await page.$$eval('#results .hit', (els) => els.map((e) => (e as HTMLElement).dataset.id))).toEqual(direct.map((h) => h.id));
@@ -130,6 +130,8 @@ describe('search page', () => {
     await page.press('#query', 'Enter');
     await page.waitForSelector('#status.error');
     expect(await page.textContent('#status')).toMatch(/column 1: this quote is not closed/);
+    // the previous query's results do not stay under this query's error
+    expect(await page.$$eval('#results .hit', (els) => els.length)).toBe(0);
     await page.uncheck('#syntax');
   }, 30_000);
 
@@ -141,6 +143,26 @@ describe('search page', () => {
     await page.waitForSelector('#status.error');
     expect(await page.textContent('#status')).toMatch(/BAD_REQUEST: body.k must be at most 10000/);
   });
+});
+
+describe('a phone-width window', () => {
+  it('at 390 px the page does not scroll sideways, and a hit without a title shows its id once', async () => {
+    const phone = await browser.newPage({ viewport: { width: 390, height: 844 } });
+    try {
+      await phone.goto(`${t.url}/?collection=cacm&q=parsing`);
+      await phone.waitForSelector('#results .hit');
+      expect(await phone.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+      // CACM stores no title: the id is the heading, and no "id …" line repeats it
+      const first = await phone.$eval('#results .hit', (e) => ({
+        id: (e as HTMLElement).dataset.id,
+        title: e.querySelector('.title')?.textContent,
+      }));
+      expect(first.title).toBe(first.id);
+      expect(await phone.$$eval('#results .hit .doc-id', (els) => els.length)).toBe(0);
+    } finally {
+      await phone.close();
+    }
+  }, 30_000);
 });
 
 describe('facets and fields', () => {
