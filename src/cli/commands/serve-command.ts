@@ -4,12 +4,29 @@ import { join } from 'node:path';
 import { InvalidArgumentError, type Command } from 'commander';
 import { Collection } from '../../collection/index.js';
 import { QuarryError } from '../../core/quarry-error.js';
-import { createServer } from '../../server/app.js';
 import { parseKeysVariable, readKeysFile, type ApiKey } from '../../server/api-keys.js';
 import { CACM_FILES } from '../bundled-data.js';
 import { corsOriginProblem } from '../../server/cors-origins.js';
 import { collect, guarded, intOption } from '../command-options.js';
 import { importCorpus } from '../../ingest/import-corpus.js';
+
+/** The packages the HTTP server needs: optional peers of the package, so that a library-only install has none of them. */
+export const SERVER_PACKAGES = ['fastify@5', '@fastify/cors@11', 'prom-client@15', 'zod-to-json-schema@3'];
+
+/** Loads the server, with a clear error naming what to install when its packages are missing. */
+async function serverModule(): Promise<typeof import('../../server/app.js')> {
+  try {
+    return await import('../../server/app.js');
+  } catch (e) {
+    if ((e as { code?: string }).code !== 'ERR_MODULE_NOT_FOUND') throw e;
+    throw new QuarryError(
+      'BAD_ARGUMENT',
+      `quarry serve needs the server packages, which this install left out (${e instanceof Error ? e.message.split('\n')[0] : String(e)})`,
+      { field: 'serve' },
+      `npm install ${SERVER_PACKAGES.join(' ')}`,
+    );
+  }
+}
 
 interface ServeFlags {
   host: string;
@@ -105,6 +122,7 @@ Example:
           const s = importCorpus(join(dataDir, 'cacm'), CACM_FILES.corpus);
           process.stderr.write(`indexed the bundled CACM collection: ${s.added} documents -> ${join(dataDir, 'cacm')}\n`);
         }
+        const { createServer } = await serverModule();
         const server = await createServer({
           dataDir,
           keys,
