@@ -28,6 +28,9 @@ export type {
   BooleanQueryNode,
 } from './index/inverted/index.js';
 export { parseQuerySyntax, type ClauseSyntax, type QuerySyntax } from './search/query-syntax.js';
+export { parseQuerySpec, type QuerySpec, type QuerySpecInput } from './search/query-spec.js';
+export type { PipelineResult, PipelineHit, LegHits } from './search/pipeline.js';
+export type { Where } from './search/where.js';
 export { describeTextQuery } from './search/text-query-compiler.js';
 export { fuseRuns, type RunFusionOptions, type NamedRun } from './search/run-fusion.js';
 export { tuneRunFusion, type FusionTuning, type FusionTuningOptions, type FusionTrial } from './search/run-fusion-tuning.js';

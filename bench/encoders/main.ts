@@ -19,6 +19,7 @@ import { forEachBeirDocument, readQueries } from '../../src/io/beir.js';
 import { loadGloveWords } from '../common/glove-words.js';
 import { printTable, writeJson } from '../report.js';
 import { SHARED } from '../bm25/datasets.js';
+import type { QuerySpecInput } from '../../src/search/query-spec.js';
 
 const texts: { id: string; title: string; text: string }[] = [];
 forEachBeirDocument(join(SHARED, 'scifact/corpus.jsonl'), (d) => texts.push({ id: d.id, title: d.title, text: d.text }));
@@ -125,7 +126,7 @@ const specs: [string, (text: string) => unknown][] = [
 const quality = specs.map(([name, spec]) => {
   const run: RunData = new Map(
     queries.map(([qid, text]) => {
-      const hits = snap.query(spec(text), { includeStored: false }).hits;
+      const hits = snap.query(spec(text) as QuerySpecInput, { includeStored: false }).hits;
       return [qid, { docnos: hits.map((h) => h.id), scores: hits.map((h) => h.score) }];
     }),
   );

@@ -14,6 +14,7 @@ import { isQuarryError } from '../../src/core/quarry-error.js';
 import { parseQrelsText, parseRunLine } from '../../src/eval/index.js';
 import { readVectorMatrix } from '../../src/io/vector-files.js';
 import { createServer, type QuarryServer } from '../../src/server/index.js';
+import type { QuerySpecInput } from '../../src/search/query-spec.js';
 
 /** One input path under fuzzing. */
 export interface FuzzTarget {
@@ -114,7 +115,7 @@ export async function createFuzzTargets(dir: string): Promise<{ targets: FuzzTar
     {
       name: 'query spec',
       input: fc.oneof(mutatedSpec, fc.jsonValue({ maxDepth: 4 })),
-      run: (spec) => void snap.query(spec),
+      run: (spec) => void snap.query(spec as QuerySpecInput),
     },
     {
       name: 'qrels and run lines',

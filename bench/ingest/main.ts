@@ -16,6 +16,7 @@ import { readLatestManifest } from '../../src/collection/manifest.js';
 import { argNumber, argValue } from '../common/args.js';
 import { printTable, writeJson } from '../report.js';
 import { ingestSchema, syntheticQuery } from './synthetic-docs.js';
+import type { SchemaInput } from '../../src/collection/schema.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const docs = argNumber('docs', 1_000_000);
@@ -28,7 +29,7 @@ const nQueries = argNumber('queries', 200);
 // for the reopen timing), whose garbage lands in the same process as the timed queries
 const freshReference = argNumber('fresh-reference', 1) !== 0;
 const dir = mkdtempSync(join(tmpdir(), 'quarry-ingest-'));
-Collection.create(dir, ingestSchema(denseIndex));
+Collection.create(dir, ingestSchema(denseIndex) as SchemaInput);
 
 type Event = Record<string, number | string>;
 const childArgs = (extra: string[]): string[] => [

@@ -16,6 +16,7 @@ import { trainRetriever } from '../../src/train/train-retriever.js';
 import { argNumber, argValue } from '../common/args.js';
 import { printTable, writeJson } from '../report.js';
 import { generateLimit, LIMIT_FULL, LIMIT_SMALL } from './limit-dataset.js';
+import type { QuerySpecInput } from '../../src/search/query-spec.js';
 
 const small = process.argv.includes('--small');
 const settings = { ...(small ? LIMIT_SMALL : LIMIT_FULL) };
@@ -100,7 +101,7 @@ for (const [name, leg] of Object.entries(legs)) {
   const run: RunData = new Map();
   const t = performance.now();
   for (const q of data.queries) {
-    const hits = snap.query({ retrieve: [leg(q.text)], k: 100 }, { includeStored: false }).hits;
+    const hits = snap.query({ retrieve: [leg(q.text) as QuerySpecInput['retrieve'][number]], k: 100 }, { includeStored: false }).hits;
     run.set(q.id, { docnos: hits.map((h) => h.id), scores: hits.map((h) => h.score) });
   }
   msPerQuery[name] = (performance.now() - t) / data.queries.length;

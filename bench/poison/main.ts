@@ -26,6 +26,7 @@ import { loadGloveWords } from '../common/glove-words.js';
 import { printTable, writeJson } from '../report.js';
 import { encodeText, gloveBagEncoder, staticBagEncoder, type BagEncoder } from './bag-encoders.js';
 import { craftPassage } from './gaslite.js';
+import type { QuerySpecInput } from '../../src/search/query-spec.js';
 
 const concepts = argList('concepts', ['cancer', 'risk', 'expression', 'patients', 'stem']);
 const length = argNumber('length', 40);
@@ -102,7 +103,7 @@ function successRates(snap: ReturnType<Collection['reader']>, held: string[], ex
   for (const [name, spec] of Object.entries(retrievers)) {
     let hit = 0;
     for (const q of held) {
-      const hits = snap.query({ ...(spec(q) as object), ...extra }, { includeStored: false }).hits;
+      const hits = snap.query({ ...(spec(q) as object), ...extra } as QuerySpecInput, { includeStored: false }).hits;
       if (hits.some((h) => h.id.startsWith('poison-'))) hit++;
     }
     out[name] = hit / held.length;

@@ -14,6 +14,7 @@ import { loadGloveWords } from '../common/glove-words.js';
 import { WordVectorEncoder } from '../../src/encode/word-vectors.js';
 import { SHARED } from '../bm25/datasets.js';
 import { writeJson } from '../report.js';
+import type { QuerySpecInput } from '../../src/search/query-spec.js';
 
 const datasets = argList('datasets', ['scifact', 'cacm', 'vaswani']);
 const glove = new WordVectorEncoder(loadGloveWords());
@@ -52,10 +53,10 @@ for (const ds of datasets) {
       .searchRm3(text, 'contents', { k: 1000, includeStored: false })
       .forEach((h, r) => lines.rm3!.push(`${qid} Q0 ${h.id} ${r + 1} ${h.score.toFixed(6)} rm3`));
     snap
-      .query(hybrid(text, { method: 'rrf', k: 60 }), { includeStored: false })
+      .query(hybrid(text, { method: 'rrf', k: 60 }) as QuerySpecInput, { includeStored: false })
       .hits.forEach((h, r) => lines.rrf!.push(`${qid} Q0 ${h.id} ${r + 1} ${h.score.toFixed(8)} rrf`));
     snap
-      .query(hybrid(text, { method: 'weighted', normalize: 'minmax' }), { includeStored: false })
+      .query(hybrid(text, { method: 'weighted', normalize: 'minmax' }) as QuerySpecInput, { includeStored: false })
       .hits.forEach((h, r) => lines.weighted!.push(`${qid} Q0 ${h.id} ${r + 1} ${h.score.toFixed(8)} weighted`));
   }
   const runs = Object.fromEntries(

@@ -25,7 +25,7 @@ import { loadDenseDataset } from '../dense/datasets.js';
 import { printTable, writeJson } from '../report.js';
 
 const datasets = argList('datasets', ['glove-rare', 'gauss']);
-const families = argList('families', ['hnsw', 'int8', 'binary', 'ivfpq']);
+const families = argList('families', ['hnsw', 'int8', 'binary', 'ivfpq']) as ('hnsw' | 'int8' | 'binary' | 'ivfpq')[];
 /** Each family's fixed default search parameters, as searches used them before recall targets. */
 const FIXED_DEFAULTS: Record<string, Record<string, number>> = {
   hnsw: { efSearch: 64 },

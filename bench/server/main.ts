@@ -24,6 +24,7 @@ import { argNumber } from '../common/args.js';
 import { loadGloveWords } from '../common/glove-words.js';
 import { printTable, writeJson } from '../report.js';
 import { SHARED } from '../bm25/datasets.js';
+import type { QuerySpecInput } from '../../src/search/query-spec.js';
 
 interface AutocannonResult {
   requests: { average: number; total: number };
@@ -62,7 +63,7 @@ w.close();
 console.log(`indexed SciFact (BM25 + GloVe-average HNSW) in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
 
 const queries = [...readQueries(join(SHARED, 'scifact/queries.jsonl')).values()].slice(0, nq);
-const specs = {
+const specs: Record<string, QuerySpecInput[]> = {
   bm25: queries.map((text) => ({ retrieve: [{ field: 'contents', text }], k: 10 })),
   hybrid: queries.map((text) => ({
     retrieve: [
@@ -127,7 +128,7 @@ async function measure(threads: number): Promise<ServerFigures> {
       body: JSON.stringify(body),
     }));
   // Warm-up: open the snapshot and let the JIT settle before measuring memory and load.
-  await autocannon({ url, connections: 4, duration: 3, requests: requestsOf([...specs.bm25, ...specs.hybrid]) });
+  await autocannon({ url, connections: 4, duration: 3, requests: requestsOf([...specs.bm25!, ...specs.hybrid!]) });
   const rssBefore = rssMB();
 
   const rows: Record<string, string | number>[] = [];

@@ -17,6 +17,7 @@ import { argList, argNumber, argValue } from '../common/args.js';
 import { printTable, writeJson } from '../report.js';
 import { SHARED } from '../bm25/datasets.js';
 import { trainedCollection } from '../common/trained-collection.js';
+import type { QuerySpecInput } from '../../src/search/query-spec.js';
 
 const dataset = argValue('dataset', 'scifact');
 /** A number given on the command line, or undefined so the library's default applies. */
@@ -90,7 +91,7 @@ for (const [name, spec] of Object.entries(specs)) {
   for (const qid of testQrels.keys()) {
     const q = queries.get(qid);
     if (q === undefined) continue;
-    const hits = snap.query(spec(q)).hits;
+    const hits = snap.query(spec(q) as QuerySpecInput).hits;
     text += formatRunLines(
       qid,
       hits.map((h) => h.id),

@@ -1,6 +1,6 @@
 /** The examples a relevance calibration is fitted on: a snapshot's scores of judged queries' results. */
 import type { CalibrationExample } from '../search/calibration.js';
-import { fillQueryTemplate } from '../search/query-spec.js';
+import { fillQueryTemplate, type QuerySpecInput } from '../search/query-spec.js';
 import type { Qrels } from '../eval/qrels.js';
 import type { Snapshot } from './snapshot/snapshot.js';
 
@@ -22,7 +22,7 @@ export function calibrationExamples(
     if (judged === undefined) continue;
     const spec = fillQueryTemplate(template, text);
     spec.k = depth;
-    const hits = snap.query(spec, { includeStored: false }).hits;
+    const hits = snap.query(spec as QuerySpecInput, { includeStored: false }).hits;
     out.push({
       scores: hits.map((h) => h.score),
       labels: hits.map((h) => ((judged.get(h.id) ?? 0) >= 1 ? 1 : 0)),

@@ -23,7 +23,7 @@ import { INT8_DEFAULTS } from '../index/dense/int8/params.js';
 import { CALIBRATION_FILE } from './calibration-file.js';
 import { listFieldAdapters } from '../learn/drift/drift-adapter-file.js';
 import { segmentTextCounts } from './segment.js';
-import { parseSchema, type CollectionSchema } from './schema.js';
+import { parseSchema, type CollectionSchema, type SchemaInput } from './schema.js';
 import { acquireWriteLock } from './write-lock.js';
 import { checkWriterOptions, CollectionWriter, type WriterOptions } from './writer.js';
 
@@ -67,8 +67,11 @@ export interface CollectionInfo {
   calibrated: boolean;
 }
 
-/** A collection folder. */
-export class Collection {
+/**
+ * A collection folder. `D` is the type of its documents as the application writes them
+ * (default: any object); the writer's `add` takes a `D` and hits' `stored` is a partial `D`.
+ */
+export class Collection<D extends object = Record<string, unknown>> {
   private constructor(readonly dir: string) {}
 
   /** True when `dir` holds a collection. */
@@ -76,8 +79,12 @@ export class Collection {
     return listGenerations(dir).length > 0;
   }
 
-  /** Creates an empty collection with `schema` in `dir` (which must be absent or empty). */
-  static create(dir: string, schema: CollectionSchema | unknown): Collection {
+  /**
+   * Creates an empty collection with `schema` in `dir` (which must be absent or empty).
+   * The schema is checked at run time too (a schema read from a file is `unknown`: cast it,
+   * or pass it through `parseSchema`, which names what is wrong).
+   */
+  static create<D extends object = Record<string, unknown>>(dir: string, schema: SchemaInput | CollectionSchema): Collection<D> {
     const parsed = parseSchema(schema);
     // Encoder paths are kept absolute, so the collection encodes the same way from any working directory.
     for (const f of Object.values(parsed.fields)) {
@@ -112,13 +119,13 @@ export class Collection {
     };
     writeManifest(dir, m);
     fsyncDirectory(dir);
-    return new Collection(dir);
+    return new Collection<D>(dir);
   }
 
   /** Opens an existing collection. */
-  static open(dir: string): Collection {
+  static open<D extends object = Record<string, unknown>>(dir: string): Collection<D> {
     readLatestManifest(dir); // fails clearly when dir is not a collection
-    return new Collection(dir);
+    return new Collection<D>(dir);
   }
 
   /** The schema of the current generation. */
@@ -127,12 +134,12 @@ export class Collection {
   }
 
   /** Opens the single writer (fails with LOCKED if another writer holds the lock). */
-  writer(opts: WriterOptions = {}): CollectionWriter {
+  writer(opts: WriterOptions = {}): CollectionWriter<D> {
     checkWriterOptions(opts);
     const lock = acquireWriteLock(this.dir);
     try {
       this.removeOrphans();
-      return new CollectionWriter(this.dir, lock, opts);
+      return new CollectionWriter<D>(this.dir, lock, opts);
     } catch (e) {
       lock.release();
       throw e;
@@ -144,7 +151,7 @@ export class Collection {
    * With `previous` (an earlier snapshot of this collection), segments that
    * have not changed since are shared with it rather than read again.
    */
-  reader(opts: { verifyChecksums?: boolean; previous?: Snapshot } = {}): Snapshot {
+  reader(opts: { verifyChecksums?: boolean; previous?: Snapshot } = {}): Snapshot<D> {
     for (const name of Object.keys(opts)) {
       if (name !== 'verifyChecksums' && name !== 'previous')
         throw new QuarryError(
@@ -154,7 +161,7 @@ export class Collection {
           'reader options: verifyChecksums, previous',
         );
     }
-    return new Snapshot(this.dir, readLatestManifest(this.dir), opts.verifyChecksums ?? true, opts.previous ?? null);
+    return new Snapshot<D>(this.dir, readLatestManifest(this.dir), opts.verifyChecksums ?? true, opts.previous ?? null);
   }
 
   /**

@@ -141,6 +141,12 @@ export const collectionSchemaSchema = z
 
 /** A validated schema with defaults filled in. */
 export type CollectionSchema = z.infer<typeof collectionSchemaSchema>;
+
+/**
+ * A schema as written by a user (docs/schema.md): every setting with a default may be
+ * left out. `Collection.create` takes this and fills the defaults.
+ */
+export type SchemaInput = z.input<typeof collectionSchemaSchema>;
 /** One field of a schema. */
 export type FieldSpec = z.infer<typeof fieldSchema>;
 /** A text field of a schema. */

@@ -128,7 +128,7 @@ export interface MergeReport {
 }
 
 /** Adds documents to a collection. Single writer per collection (see `write.lock`). */
-export class CollectionWriter {
+export class CollectionWriter<D extends object = Record<string, unknown>> {
   private readonly preparer: DocumentPreparer;
   private readonly analyzers: Map<string, Analyzer>;
   private builder: SegmentBuilder;
@@ -207,9 +207,9 @@ export class CollectionWriter {
    * Validates and adds a document. `where` (file and line) is used in error
    * messages. A duplicate id is an error: updates come with deletes.
    */
-  add(raw: Record<string, unknown>, where: ErrorLocation = {}): void {
+  add(raw: D, where: ErrorLocation = {}): void {
     this.checkOpen();
-    this.addPrepared(this.preparer.prepare(raw, where), where);
+    this.addPrepared(this.preparer.prepare(raw as Record<string, unknown>, where), where);
   }
 
   private addPrepared(doc: PreparedDocument, where: ErrorLocation): void {
@@ -230,9 +230,9 @@ export class CollectionWriter {
   }
 
   /** Replaces the document with the same id (or adds it when absent): delete + add. */
-  update(raw: Record<string, unknown>, where: ErrorLocation = {}): void {
+  update(raw: D, where: ErrorLocation = {}): void {
     this.checkOpen();
-    const doc = this.preparer.prepare(raw, where);
+    const doc = this.preparer.prepare(raw as Record<string, unknown>, where);
     this.delete(doc.id);
     this.addPrepared(doc, where);
   }
@@ -244,13 +244,13 @@ export class CollectionWriter {
    * error messages. Returns how many documents replaced an existing one.
    */
   addBatch(
-    raws: readonly Record<string, unknown>[],
+    raws: readonly D[],
     mode: 'add' | 'update',
     whereOf: (i: number) => ErrorLocation = () => ({}),
     encoded?: readonly ReadonlyMap<string, EncodedValue>[],
   ): { added: number; replaced: number } {
     this.checkOpen();
-    const docs = raws.map((raw, i) => this.preparer.prepare(raw, whereOf(i), encoded?.[i]));
+    const docs = raws.map((raw, i) => this.preparer.prepare(raw as Record<string, unknown>, whereOf(i), encoded?.[i]));
     const seen = new Map<string, number>();
     docs.forEach((doc, i) => {
       const first = seen.get(doc.id);
@@ -286,13 +286,15 @@ export class CollectionWriter {
    * then added all-or-nothing as by addBatch. Works for any schema.
    */
   async addBatchAsync(
-    raws: readonly Record<string, unknown>[],
+    raws: readonly D[],
     mode: 'add' | 'update',
     whereOf: (i: number) => ErrorLocation = () => ({}),
     onProgress?: (done: number, total: number) => void,
   ): Promise<{ added: number; replaced: number }> {
     this.checkOpen();
-    const encoded = this.preparer.hasAsyncEncoders ? await this.preparer.encodeAsyncFields(raws, whereOf, onProgress) : undefined;
+    const encoded = this.preparer.hasAsyncEncoders
+      ? await this.preparer.encodeAsyncFields(raws as readonly Record<string, unknown>[], whereOf, onProgress)
+      : undefined;
     return this.addBatch(raws, mode, whereOf, encoded);
   }
 

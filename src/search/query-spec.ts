@@ -17,13 +17,18 @@ const FLOAT32_MESSAGE = `must be within the float32 range (|x| <= ${FLOAT32_MAX}
  * null. Checked in one loop over the array: a refinement per component cost about a
  * microsecond and a half each, which every query with a 300-d vector paid (half a millisecond).
  */
-const float32List = z.array(z.number()).superRefine((xs, ctx) => {
-  for (let i = 0; i < xs.length; i++)
-    if (!isFloat32(xs[i]!)) {
-      ctx.addIssue({ code: 'custom', path: [i], message: FLOAT32_MESSAGE });
-      return;
-    }
-});
+const float32List = z
+  // a Float32Array (what the package's encoders return) is taken as its numbers
+  .preprocess(
+    (v) => (v instanceof Float32Array ? Array.from(v) : v),
+    z.array(z.number()).superRefine((xs, ctx) => {
+      for (let i = 0; i < xs.length; i++)
+        if (!isFloat32(xs[i]!)) {
+          ctx.addIssue({ code: 'custom', path: [i], message: FLOAT32_MESSAGE });
+          return;
+        }
+    }),
+  ) as unknown as z.ZodType<number[], z.ZodTypeDef, number[] | Float32Array>;
 
 /** Sparse query weights by token, in the float32 range (one loop, as float32List). */
 const float32Weights = z.record(z.number()).superRefine((ws, ctx) => {

@@ -10,7 +10,7 @@
  */
 import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { Collection, type CollectionInfo, type CollectionWriter, type Snapshot } from '../collection/index.js';
+import { Collection, type CollectionInfo, type CollectionWriter, type SchemaInput, type Snapshot } from '../collection/index.js';
 import { readLatestManifest, type Manifest } from '../collection/manifest.js';
 import { QuarryError } from '../core/quarry-error.js';
 
@@ -256,7 +256,8 @@ export class CollectionRegistry {
         { field: 'name' },
         'drop it first, or choose another name',
       );
-    const c = new ServedCollection(name, Collection.create(dir, schema));
+    // checked by create, which names what is wrong
+    const c = new ServedCollection(name, Collection.create(dir, schema as SchemaInput));
     this.open.set(name, c);
     return c;
   }

@@ -12,6 +12,7 @@ import { TransformerSparseEncoder } from '../../src/encode/transformer-sparse-en
 import { TransformerTokenEncoder } from '../../src/encode/transformer-token-encoder.js';
 import { quarry } from '../helpers/cli.js';
 import { tempDir } from '../helpers/temp-dir.js';
+import type { SchemaInput } from '../../src/collection/schema.js';
 
 const MODELS = join(dirname(fileURLToPath(import.meta.url)), '..', 'fixtures', 'models');
 const MODEL = join(MODELS, 'tiny-bert');
@@ -22,7 +23,7 @@ const texts = [
   'Storage allocation in time sharing',
   'Compilers for ALGOL',
 ];
-const schema = (dim: number) => ({
+const schema = (dim: number): SchemaInput => ({
   id: '_id',
   fields: {
     text: { type: 'text' },

@@ -13,6 +13,7 @@ import { quarry } from '../helpers/cli.js';
 import { errorOf } from '../helpers/errors.js';
 import { loadGlove10k, recallAt } from '../helpers/glove.js';
 import { tempDir } from '../helpers/temp-dir.js';
+import type { QuerySpecInput } from '../../src/search/query-spec.js';
 
 const { base, queries, gt } = loadGlove10k('angular');
 
@@ -94,7 +95,7 @@ describe('a collection with a recall target', () => {
     // a query spec's leg fetches 100 candidates: the setting is chosen for that depth
     const low = chooseSetting(curve, 0.5, 100)!.params;
     const high = chooseSetting(curve, 0.999, 100)!.params;
-    const ids = (spec: object): string[] => snap.query(spec).hits.map((h) => h.id);
+    const ids = (spec: QuerySpecInput): string[] => snap.query(spec).hits.map((h) => h.id);
     expect(ids({ retrieve: [{ field: 'v', vector: q, targetRecall: 0.5 }] })).toEqual(
       ids({ retrieve: [{ field: 'v', vector: q, params: low }] }),
     );

@@ -10,6 +10,7 @@ import { buildCollection } from '../helpers/build-collection.js';
 import { errorOf } from '../helpers/errors.js';
 import { startTestServer } from '../helpers/http-server.js';
 import { tempDir } from '../helpers/temp-dir.js';
+import type { Where } from '../../src/search/where.js';
 
 const dir = tempDir();
 const words = Array.from({ length: 3000 }, (_, i) => `${'a'.repeat(1 + (i % 40))}${i.toString(36)}`);
@@ -44,7 +45,7 @@ describe('bounded work', () => {
   );
 
   it('refuses a spec nested deeper than any filter needs, naming it, instead of overflowing the stack', () => {
-    const e = errorOf(() => snap.query({ retrieve: [{ field: 'contents', text: 'a' }], filter: { where: deepNot(5000) } }));
+    const e = errorOf(() => snap.query({ retrieve: [{ field: 'contents', text: 'a' }], filter: { where: deepNot(5000) as Where } }));
     expect(e.code).toBe('BAD_ARGUMENT');
     expect(e.message).toContain('spec: nests more than 64 levels deep');
     // a filter of ordinary depth still runs

@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { parseSchema } from '../../src/collection/index.js';
 import { buildCollection } from '../helpers/build-collection.js';
 import { tempDir } from '../helpers/temp-dir.js';
+import type { QuerySpecInput } from '../../src/search/query-spec.js';
 
 const root = tempDir();
 let seed = 46;
@@ -50,7 +51,7 @@ function recall(k: number, leg: (thing: string) => object[], fuse?: object): num
   let sum = 0;
   THINGS.forEach((t, i) => {
     const want = new Set(pairs[i]!.map((p) => NAMES[p]!));
-    const hits = snap.query({ retrieve: leg(t), ...(fuse ? { fuse } : {}), k }).hits.map((h) => h.id);
+    const hits = snap.query({ retrieve: leg(t), ...(fuse ? { fuse } : {}), k } as QuerySpecInput).hits.map((h) => h.id);
     sum += hits.filter((h) => want.has(h)).length / 2;
   });
   return sum / THINGS.length;

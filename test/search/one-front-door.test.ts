@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { parseSchema, type Hit } from '../../src/collection/index.js';
 import { buildCollection } from '../helpers/build-collection.js';
 import { tempDir } from '../helpers/temp-dir.js';
+import type { QuerySpecInput } from '../../src/search/query-spec.js';
 
 const root = tempDir();
 const schema = parseSchema({
@@ -69,7 +70,8 @@ describe('one front door', () => {
   });
 
   it('gives the same top k in every mode', () => {
-    const run = (mode: string) => asHits(snap.query({ retrieve: [{ field: 'body', text: 'solar energy wind', mode }], k: 10 }).hits);
+    const run = (mode: 'auto' | 'pruned' | 'exhaustive') =>
+      asHits(snap.query({ retrieve: [{ field: 'body', text: 'solar energy wind', mode }], k: 10 }).hits);
     expect(run('pruned')).toEqual(run('exhaustive'));
     expect(run('auto')).toEqual(run('exhaustive'));
   });
@@ -101,7 +103,7 @@ describe('one front door', () => {
     ],
     [{ retrieve: [{ field: 'emb', vector: [1, 2] }] }, /retrieve\.vector: query has dimension 2, the field has 3/],
   ])('rejects %j, naming where', (spec, message) => {
-    expect(() => snap.query(spec)).toThrow(message);
+    expect(() => snap.query(spec as QuerySpecInput)).toThrow(message);
   });
 
   it('highlights the stored text of every field a spec searches', () => {

@@ -6,6 +6,7 @@ import { parseQuerySpec } from '../../src/search/index.js';
 import type { TextQuery } from '../../src/index/inverted/index.js';
 import { buildCollection } from '../helpers/build-collection.js';
 import { tempDir } from '../helpers/temp-dir.js';
+import type { Where } from '../../src/search/where.js';
 
 const root = tempDir();
 const schema = parseSchema({
@@ -59,7 +60,7 @@ describe('query spec validation', () => {
 });
 
 describe('filters pushed into every leg', () => {
-  const where = { and: [{ year: { gte: 2000, lt: 2015 } }, { or: [{ lang: 'fr' }, { open: true }] }, { not: { year: 2004 } }] };
+  const where: Where = { and: [{ year: { gte: 2000, lt: 2015 } }, { or: [{ lang: 'fr' }, { open: true }] }, { not: { year: 2004 } }] };
   const allowed = new Set(
     docs
       .filter((d) => d.year >= 2000 && d.year < 2015 && ((Array.isArray(d.lang) && d.lang.includes('fr')) || d.open) && d.year !== 2004)
@@ -155,7 +156,7 @@ describe('legs in Lucene query syntax', () => {
     expect(() => snap.query({ retrieve: [{ field: 'sp', sparse: { solar: 1 }, syntax: 'lucene' }] })).toThrow(
       /retrieve\[0\]\.syntax syntax says how text is read: give "text" with it/,
     );
-    expect(() => snap.query({ retrieve: [{ field: 'text', text: 'solar', syntax: 'sql' }] })).toThrow(/retrieve\[0\]\.syntax/);
+    expect(() => snap.query({ retrieve: [{ field: 'text', text: 'solar', syntax: 'sql' as 'lucene' }] })).toThrow(/retrieve\[0\]\.syntax/);
     expect(() => snap.search('"solar', { syntax: 'lucene' })).toThrow(/^text: query syntax, column 1: this quote is not closed/);
     expect(() => snap.search('solar', { syntax: 'lucene', mode: 'fast' as 'auto' })).toThrow(
       /mode: mode must be "auto", "pruned" or "exhaustive", not "fast"/,

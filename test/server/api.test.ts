@@ -8,6 +8,7 @@ import { Collection, writeFieldAdapter } from '../../src/collection/index.js';
 import { evaluateRun, qrelsFromTriples, type RunData } from '../../src/eval/index.js';
 import { startTestServer } from '../helpers/http-server.js';
 import { tempDir } from '../helpers/temp-dir.js';
+import type { QuerySpecInput } from '../../src/search/query-spec.js';
 
 const dataDir = join(tempDir('quarry-server-'), 'data');
 const t = await startTestServer({ dataDir, maxK: 50, maxDepth: 500, bodyLimit: 256 * 1024 });
@@ -151,7 +152,7 @@ describe('documents', () => {
 
 describe('search', () => {
   it("returns the library's ranking, with per-leg scores, highlights, facets and explanations", async () => {
-    const spec = {
+    const spec: QuerySpecInput = {
       retrieve: [
         { field: 'title', text: 'retrieval' },
         { field: 'body', text: 'retrieval documents' },

@@ -6,7 +6,7 @@ import { collect, guarded, intOption } from '../command-options.js';
 import { isQuarryError, QuarryError } from '../../core/quarry-error.js';
 import { readQueries } from '../../io/beir.js';
 import { parseFieldBoosts, pickField, rm3Option } from './search-command.js';
-import { fillQueryTemplate } from '../../search/query-spec.js';
+import { fillQueryTemplate, type QuerySpecInput } from '../../search/query-spec.js';
 import { checkOptionScopes, type OptionScope } from '../option-scope.js';
 import { parseParamsOption, readQuerySpecOption } from '../../io/json-option.js';
 import { createProgress } from '../progress.js';
@@ -257,7 +257,7 @@ Example:
             if (qrels !== undefined && !qrels.has(qid)) continue;
             const spec = fillQueryTemplate(template, text);
             spec.k = flags.k;
-            run.add(qid, (await snap.queryAsync(spec, { includeStored: false, timeoutMs: flags.timeout })).hits);
+            run.add(qid, (await snap.queryAsync(spec as QuerySpecInput, { includeStored: false, timeoutMs: flags.timeout })).hits);
           }
           done = { queries: run.queryCount, lines: run.write(flags.output), seconds: (performance.now() - started) / 1000 };
         } else {

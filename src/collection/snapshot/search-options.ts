@@ -36,8 +36,11 @@ export interface VectorSearchOptions {
   adapter?: string;
 }
 
-/** One search result. */
-export interface Hit {
+/**
+ * One search result. `D` is the collection's document type (see `Collection.create<D>`):
+ * `stored` holds the properties the schema stores, so a partial document.
+ */
+export interface Hit<D extends object = Record<string, unknown>> {
   /** External document id. */
   id: string;
   /** BM25 score (float32 value, as Lucene computes it). */
@@ -45,5 +48,5 @@ export interface Hit {
   /** Global document number in this snapshot. */
   doc: number;
   /** Stored properties, when requested. */
-  stored?: Record<string, unknown>;
+  stored?: Partial<D>;
 }

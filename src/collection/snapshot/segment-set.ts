@@ -99,13 +99,16 @@ export class SegmentSet {
     return text === '' ? {} : (JSON.parse(text) as Record<string, unknown>);
   }
 
-  /** Hits with ids (and stored properties when asked) for top documents. */
-  hitsOf(top: TopDocs, includeStored: boolean): Hit[] {
-    const out: Hit[] = [];
+  /**
+   * Hits with ids (and stored properties when asked) for top documents. `D` is the
+   * collection's document type, which the stored records were written from.
+   */
+  hitsOf<D extends object = Record<string, unknown>>(top: TopDocs, includeStored: boolean): Hit<D>[] {
+    const out: Hit<D>[] = [];
     for (let i = 0; i < top.docs.length; i++) {
       const doc = top.docs[i]!;
-      const hit: Hit = { id: this.id(doc), score: top.scores[i]!, doc };
-      if (includeStored) hit.stored = this.stored(doc);
+      const hit: Hit<D> = { id: this.id(doc), score: top.scores[i]!, doc };
+      if (includeStored) hit.stored = this.stored(doc) as Partial<D>;
       out.push(hit);
     }
     return out;

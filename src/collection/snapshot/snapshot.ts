@@ -13,7 +13,7 @@ import type { QueryTerm, SearchMode, TextQuery } from '../../index/inverted/inde
 import type { CalibrationModel } from '../../search/calibration.js';
 import { rerankWithCrossEncoder } from '../../search/cross-encoder-stage.js';
 import { runParsedQuery, type PipelineResult } from '../../search/pipeline.js';
-import { parseQuerySpec, type QuerySpec } from '../../search/query-spec.js';
+import { parseQuerySpec, type QuerySpec, type QuerySpecInput } from '../../search/query-spec.js';
 import { resolveRm3Params, type Rm3Params } from '../../search/rm3.js';
 import type { Analyzer } from '../../text/analyzer.js';
 import { readAudit } from '../audit-file.js';
@@ -41,8 +41,8 @@ export interface QueryOptions {
   timeoutMs?: number;
 }
 
-/** A consistent view of one generation of a collection. */
-export class Snapshot {
+/** A consistent view of one generation of a collection; `D` is its document type (see `Collection`). */
+export class Snapshot<D extends object = Record<string, unknown>> {
   readonly segments: readonly Segment[];
   readonly schema: CollectionSchema;
   readonly analyzers: Map<string, Analyzer>;
@@ -153,7 +153,7 @@ export class Snapshot {
    * @example
    * snap.search('ranking function', { k: 5, fields: { title: 2, contents: 1 } });
    */
-  search(text: string, opts: TextSearchOptions = {}): Hit[] {
+  search(text: string, opts: TextSearchOptions = {}): Hit<D>[] {
     if (typeof text !== 'string')
       throw new QuarryError('BAD_ARGUMENT', `query text must be a string, got ${typeof text}`, { field: 'text' });
     const k = opts.k ?? 10;
@@ -179,7 +179,7 @@ export class Snapshot {
    * @example
    * snap.searchTextQuery({ kind: 'bool', must: [{ kind: 'phrase', field: 'contents', terms: ['black', 'cat'], offsets: [0, 1], slop: 0, boost: 1 }], should: [], mustNot: [{ kind: 'term', field: 'contents', term: 'dog', boost: 1 }] }, { k: 5 });
    */
-  searchTextQuery(query: TextQuery, opts: { k?: number; includeStored?: boolean } = {}): Hit[] {
+  searchTextQuery(query: TextQuery, opts: { k?: number; includeStored?: boolean } = {}): Hit<D>[] {
     this.checkOpen();
     const k = opts.k ?? 10;
     checkPositiveInteger(k, 'k');
@@ -217,7 +217,7 @@ export class Snapshot {
    * @example
    * snap.searchRm3('parallel sorting', 'contents', { k: 10, params: { fbDocs: 5 } });
    */
-  searchRm3(text: string, field: string, opts: { k?: number; params?: Partial<Rm3Params>; includeStored?: boolean } = {}): Hit[] {
+  searchRm3(text: string, field: string, opts: { k?: number; params?: Partial<Rm3Params>; includeStored?: boolean } = {}): Hit<D>[] {
     const spec = this.schema.fields[field];
     if (spec === undefined || spec.type !== 'text')
       throw new QuarryError('BAD_ARGUMENT', `"${field}" is not a text field`, { field: 'field' });
@@ -228,7 +228,7 @@ export class Snapshot {
   }
 
   /** BM25 search with already analyzed terms. */
-  searchTerms(terms: readonly QueryTerm[], k: number, mode: SearchMode = 'auto', includeStored = true): Hit[] {
+  searchTerms(terms: readonly QueryTerm[], k: number, mode: SearchMode = 'auto', includeStored = true): Hit<D>[] {
     return this.r.set.hitsOf(this.topDocs(terms, k, mode), includeStored);
   }
 
@@ -240,7 +240,7 @@ export class Snapshot {
    * @example
    * snap.searchVector('emb', queryVector, { k: 10, params: { efSearch: 128 } });
    */
-  searchVector(field: string, vector: ArrayLike<number>, opts: VectorSearchOptions = {}): Hit[] {
+  searchVector(field: string, vector: ArrayLike<number>, opts: VectorSearchOptions = {}): Hit<D>[] {
     const spec = this.r.dense.spec(field);
     const k = opts.k ?? 10;
     checkPositiveInteger(k, 'k');
@@ -262,7 +262,7 @@ export class Snapshot {
     field: string,
     query: Readonly<Record<string, number>> | ReadonlyMap<string, number>,
     opts: VectorSearchOptions = {},
-  ): Hit[] {
+  ): Hit<D>[] {
     this.r.sparse.spec(field);
     const k = opts.k ?? 10;
     checkPositiveInteger(k, 'k');
@@ -280,7 +280,7 @@ export class Snapshot {
    * @example
    * snap.searchMultiVector('colbert', queryTokenVectors, { k: 10, params: { candidates: 200 } });
    */
-  searchMultiVector(field: string, vectors: readonly (readonly number[])[], opts: VectorSearchOptions = {}): Hit[] {
+  searchMultiVector(field: string, vectors: readonly (readonly number[])[], opts: VectorSearchOptions = {}): Hit<D>[] {
     this.r.multi.spec(field);
     const k = opts.k ?? 10;
     checkPositiveInteger(k, 'k');
@@ -293,10 +293,12 @@ export class Snapshot {
    * One retrieval leg run as a query spec of its own, k results: the typed methods
    * above enter the same pipeline as query() and the HTTP server.
    */
-  private searchLeg(leg: QuerySpec['retrieve'][number] & { k: number }, includeStored = true): Hit[] {
+  private searchLeg(leg: QuerySpec['retrieve'][number] & { k: number }, includeStored = true): Hit<D>[] {
     const result = this.runSpec({ retrieve: [leg], k: leg.k, offset: 0, explain: false }, { includeStored });
     return result.hits.map((h) =>
-      h.stored === undefined ? { id: h.id, score: h.score, doc: h.doc } : { id: h.id, score: h.score, doc: h.doc, stored: h.stored },
+      h.stored === undefined
+        ? { id: h.id, score: h.score, doc: h.doc }
+        : { id: h.id, score: h.score, doc: h.doc, stored: h.stored as Partial<D> },
     );
   }
 
@@ -308,7 +310,7 @@ export class Snapshot {
    * @example
    * snap.query({ retrieve: [{ field: 'contents', text: 'ranking' }, { field: 'emb', vector: v }], fuse: { method: 'rrf' }, filter: { where: { year: { gte: 2000 } } }, k: 10 });
    */
-  query(spec: unknown, opts: QueryOptions = {}): PipelineResult {
+  query(spec: QuerySpecInput, opts: QueryOptions = {}): PipelineResult {
     return this.runSpec(parseQuerySpec(spec), opts);
   }
 
@@ -320,7 +322,7 @@ export class Snapshot {
    * @example
    * await snap.queryAsync({ retrieve: [{ field: 'contents', text: 'ranking' }], crossEncoder: { reranker: 'minilm', text: 'ranking', depth: 50 }, k: 10 });
    */
-  async queryAsync(spec: unknown, opts: QueryOptions = {}): Promise<PipelineResult> {
+  async queryAsync(spec: QuerySpecInput, opts: QueryOptions = {}): Promise<PipelineResult> {
     // parsed once: the stages below work on the validated spec
     const parsed = await encodeTextLegs(this.schema, parseQuerySpec(spec));
     const stage = parsed.crossEncoder;
