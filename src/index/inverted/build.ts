@@ -175,17 +175,7 @@ export class InvertedFieldBuilder {
     this.termOf.release();
     this.freqOf.release();
     this.docStart.release();
-    const encoder = new InvertedFieldEncoder(this.norms.view(), positions !== undefined);
-    let p = 0;
-    for (let t = 0; t < numTerms; t++) {
-      const s = postingsStart[t]!;
-      const e = postingsStart[t + 1]!;
-      let count = 0;
-      if (positions !== undefined) for (let i = s; i < e; i++) count += freqs[i]!;
-      encoder.addTerm(terms[t]!, docs.subarray(s, e), freqs.subarray(s, e), e - s, positions?.subarray(p, p + count));
-      p += count;
-    }
-    return encoder.finish(this.docCount, this.sumTotalTermFreq);
+    return encodeInvertedField(terms, postingsStart, docs, freqs, this.norms.view(), this.docCount, this.sumTotalTermFreq, positions);
   }
 }
 
