@@ -4,19 +4,12 @@
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { quarry } from '../helpers/cli.js';
+import { indexCatCorpus, quarry } from '../helpers/cli.js';
 import { tempDir } from '../helpers/temp-dir.js';
 
 describe('quarry search/run --syntax lucene', () => {
   const dir = tempDir();
-  const corpus = join(dir, 'corpus.jsonl');
-  writeFileSync(
-    corpus,
-    ['the black cat sat', 'a cat that is black', 'black dogs bark'].map((text, i) => JSON.stringify({ _id: `d${i}`, text })).join('\n') +
-      '\n',
-  );
-  const idx = join(dir, 'idx');
-  expect(quarry(['index', idx, '--corpus', corpus, '--quiet']).status).toBe(0);
+  const idx = indexCatCorpus(dir);
 
   it('searches phrases and exclusions, and refuses bad syntax with status 64', () => {
     const r = quarry(['search', idx, '"black cat" -dogs', '--syntax', 'lucene', '--json']);

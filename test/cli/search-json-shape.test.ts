@@ -5,19 +5,12 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { answerOfResult, Collection } from '../../src/collection/index.js';
-import { quarry } from '../helpers/cli.js';
+import { indexCatCorpus, quarry } from '../helpers/cli.js';
 import { tempDir } from '../helpers/temp-dir.js';
 
 describe('search --json', () => {
   const dir = tempDir();
-  const corpus = join(dir, 'corpus.jsonl');
-  writeFileSync(
-    corpus,
-    ['the black cat sat', 'a cat that is black', 'black dogs bark'].map((text, i) => JSON.stringify({ _id: `d${i}`, text })).join('\n') +
-      '\n',
-  );
-  const idx = join(dir, 'idx');
-  expect(quarry(['index', idx, '--corpus', corpus, '--quiet']).status).toBe(0);
+  const idx = indexCatCorpus(dir);
 
   it('prints the same shape with and without --spec, the one the server answers with', () => {
     const plain = JSON.parse(quarry(['search', idx, 'black', 'cat', '-k', '2', '--json']).stdout) as Record<string, unknown>;
